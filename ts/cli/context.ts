@@ -1,0 +1,17 @@
+import type { Output } from './output.js';
+
+/** What every command receives besides its own options. */
+export interface CliContext {
+  readonly output: Output;
+  /** The process environment (tests pass their own). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Current directory for relative paths and the default config file. */
+  readonly cwd: string;
+  /** Colours only on a terminal and when NO_COLOR is unset. */
+  readonly color: boolean;
+}
+
+/** Options every command accepts. */
+export interface GlobalOptions {
+  readonly json?: boolean;
+}

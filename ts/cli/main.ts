@@ -1,0 +1,80 @@
+import { Command, CommanderError } from 'commander';
+import { ExitCode } from '../core/error-codes.js';
+import { WrtError } from '../core/errors.js';
+import { TOOL_VERSION } from '../core/version.js';
+import type { CliContext } from './context.js';
+import { type Output, processOutput, toJson } from './output.js';
+import { COMMANDS } from './registry.js';
+
+export interface MainOptions {
+  readonly output?: Output;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+}
+
+const EXIT_CODE_HELP = `
+Exit codes:
+  0  ok
+  1  a check failed (over budget, invalid module, required CFI feature missing)
+  2  usage or input error (bad flag, bad file, bad config or environment value)
+  3  environment missing (native addon, toolchain or emulator not installed)
+  4  internal error in wrt-target (please report it)`;
+
+/** Runs the CLI and returns the exit code; never throws and never calls process.exit. */
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+  const output = options.output ?? processOutput;
+  const env = options.env ?? process.env;
+  const ctx: CliContext = {
+    output,
+    env,
+    cwd: options.cwd ?? process.cwd(),
+    color: output === processOutput && process.stdout.isTTY === true && env['NO_COLOR'] === undefined,
+  };
+  let exitCode: number = ExitCode.Ok;
+  const wantsJson = argv.includes('--json');
+
+  const program = new Command('wrt-target')
+    .description('Run WebAssembly on safety-critical embedded targets and prove it stays inside its budgets.')
+    .version(TOOL_VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXIT_CODE_HELP)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => output.out(text.replace(/\n$/, '')),
+      writeErr: (text) => output.err(text.replace(/\n$/, '')),
+    });
+
+  for (const command of COMMANDS) {
+    command.register(program, ctx, (code) => {
+      exitCode = code;
+    });
+  }
+  for (const sub of program.commands) sub.exitOverride();
+
+  try {
+    await program.parseAsync([...argv], { from: 'node' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through exitOverride with exitCode 0.
+      return error.exitCode === 0 ? ExitCode.Ok : ExitCode.UsageOrInput;
+    }
+    return reportError(error, output, wantsJson);
+  }
+  return exitCode;
+}
+
+function reportError(error: unknown, output: Output, json: boolean): number {
+  const wrt =
+    error instanceof WrtError
+      ? error
+      : new WrtError('INTERNAL', `unexpected ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, {}, { cause: error });
+  if (json) {
+    output.out(toJson({ error: wrt.toJSON() }));
+  }
+  output.err(`wrt-target: error[${wrt.code}]: ${wrt.describe()}`);
+  if (wrt.code === 'INTERNAL' && error instanceof Error && error.stack !== undefined) {
+    output.err(error.stack);
+    output.err('This is a defect in wrt-target; please report it with the command line above.');
+  }
+  return wrt.exitCode;
+}

@@ -1,0 +1,10 @@
+import type { Command } from 'commander';
+import type { ExitCode } from '../core/error-codes.js';
+import type { CliContext } from './context.js';
+
+/** A subcommand: it adds itself to the program and reports its exit code through `done`. */
+export interface CommandModule {
+  register(program: Command, ctx: CliContext, done: (code: ExitCode) => void): void;
+}
+
+export const COMMANDS: readonly CommandModule[] = [];

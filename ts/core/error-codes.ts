@@ -1,0 +1,67 @@
+/**
+ * Every error the toolchain reports has one of these codes. Codes are stable: scripts and CI
+ * pipelines match on them, so a code is never renamed or reused; new ones are appended.
+ * The exit code of a command follows from the code of the error that ended it.
+ */
+export const ExitCode = {
+  /** The command did what was asked and every check passed. */
+  Ok: 0,
+  /** The command ran, and a check it performs failed (over budget, invalid module, missing CFI). */
+  CheckFailed: 1,
+  /** The command line, a file or a value given to the tool is wrong. */
+  UsageOrInput: 2,
+  /** Something the tool needs from this machine is missing (addon, toolchain, emulator). */
+  Environment: 3,
+  /** A defect in wrt-target itself; the message asks for a bug report. */
+  Internal: 4,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+interface CodeSpec {
+  readonly exit: ExitCode;
+  readonly summary: string;
+}
+
+function spec(exit: ExitCode, summary: string): CodeSpec {
+  return { exit, summary };
+}
+
+export const ERROR_CODES = {
+  // Command line and generic input
+  USAGE: spec(ExitCode.UsageOrInput, 'the command line is not valid'),
+  FILE_NOT_FOUND: spec(ExitCode.UsageOrInput, 'a file named on the command line or in a config does not exist'),
+  FILE_READ_FAILED: spec(ExitCode.UsageOrInput, 'a file exists but could not be read'),
+  VALUE_INVALID: spec(ExitCode.UsageOrInput, 'a value (flag, environment variable, config field) is malformed'),
+  // Config files and data files under targets/ and hil/
+  CONFIG_PARSE: spec(ExitCode.UsageOrInput, 'a config file is not valid YAML or JSON'),
+  CONFIG_SCHEMA: spec(ExitCode.UsageOrInput, 'a config file does not match its schema'),
+  TARGET_UNKNOWN: spec(ExitCode.UsageOrInput, 'no target definition has the given id'),
+  TARGET_INVALID: spec(ExitCode.UsageOrInput, 'a target definition does not match the target schema'),
+  // Binary formats
+  ELF_NOT_ELF: spec(ExitCode.UsageOrInput, 'the file does not start with the ELF magic'),
+  ELF_TRUNCATED: spec(ExitCode.UsageOrInput, 'an ELF structure reaches past the end of the file'),
+  ELF_MALFORMED: spec(ExitCode.UsageOrInput, 'an ELF structure holds an impossible value'),
+  SYSPAGE_TRUNCATED: spec(ExitCode.UsageOrInput, 'a QNX SYSPAGE structure reaches past the end of the dump'),
+  SYSPAGE_MALFORMED: spec(ExitCode.UsageOrInput, 'a QNX SYSPAGE dump holds an impossible value'),
+  PIDIN_MALFORMED: spec(ExitCode.UsageOrInput, 'a `pidin syspage=asinfo` listing cannot be read'),
+  WASM_MALFORMED: spec(ExitCode.CheckFailed, 'the WebAssembly binary is malformed'),
+  WASM_INVALID: spec(ExitCode.CheckFailed, 'the WebAssembly module does not validate'),
+  // Budgets and bounded structures
+  CAPACITY_EXCEEDED: spec(ExitCode.CheckFailed, 'a bounded collection was asked to grow past its capacity'),
+  BUDGET_EXCEEDED: spec(ExitCode.CheckFailed, 'a memory budget cannot satisfy an allocation'),
+  LIMIT_EXCEEDED: spec(ExitCode.CheckFailed, 'a module or program needs more than a target limit allows'),
+  SAFETY_LEVEL_LOWERED: spec(ExitCode.UsageOrInput, 'a runtime ASIL level below the compiled level was requested'),
+  CFI_REQUIREMENT_UNMET: spec(ExitCode.CheckFailed, 'a CFI feature required by the chosen level is missing'),
+  // Environment
+  NATIVE_ADDON_MISSING: spec(ExitCode.Environment, 'the native probe addon is not built or cannot load'),
+  TOOL_MISSING: spec(ExitCode.Environment, 'an external tool (compiler, emulator) is not installed'),
+  HOST_READ_FAILED: spec(ExitCode.Environment, 'a host fact could not be read'),
+  // Defects
+  INTERNAL: spec(ExitCode.Internal, 'an internal error in wrt-target'),
+} as const satisfies Record<string, CodeSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function exitCodeOf(code: ErrorCode): ExitCode {
+  return ERROR_CODES[code].exit;
+}
