@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../core/paths.js';
 import type { NativeFacts } from './facts.js';
 
 /** The addon's export surface: one synchronous call, cheap enough for every `probe`. */
@@ -13,13 +11,6 @@ export type AddonLoad =
   | { readonly loaded: true; readonly addon: NativeAddon; readonly path: string }
   | { readonly loaded: false; readonly reason: string };
 
-/** Compiled code runs from dist/ts/native, sources (vitest) from ts/native: find binding.gyp above. */
-function findPackageRoot(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [resolve(here, '..', '..'), resolve(here, '..', '..', '..')];
-  return candidates.find((dir) => existsSync(resolve(dir, 'binding.gyp'))) ?? candidates[0]!;
-}
-
 let cached: AddonLoad | undefined;
 
 /**
@@ -29,7 +20,7 @@ let cached: AddonLoad | undefined;
 export function loadAddon(): AddonLoad {
   if (cached !== undefined) return cached;
   const require = createRequire(import.meta.url);
-  const root = findPackageRoot();
+  const root = packageRoot();
   try {
     const load = require('node-gyp-build') as { (dir: string): unknown; resolve(dir: string): string };
     const path = load.resolve(root);

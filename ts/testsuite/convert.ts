@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { basename, join, resolve } from 'node:path';
 import { WrtError } from '../core/errors.js';
 import type { SpecScript } from './commands.js';
-import { locateTestsuite, repositoryRoot } from './locate.js';
+import { packageRoot } from '../core/paths.js';
+import { locateTestsuite } from './locate.js';
 
 export interface ConvertedScript {
   /** The .wast file's base name, e.g. "i32". */
@@ -39,7 +40,7 @@ function wast2jsonVersion(): string {
  */
 export function convertTestsuite(options: ConvertOptions = {}): ConvertedScript[] {
   const suite = locateTestsuite(options.env);
-  const cacheRoot = options.cacheDir ?? resolve(repositoryRoot(), '.cache', 'wasm-testsuite');
+  const cacheRoot = options.cacheDir ?? resolve(packageRoot(), '.cache', 'wasm-testsuite');
   const version = wast2jsonVersion();
   const names = readdirSync(suite)
     .filter((file) => file.endsWith('.wast'))

@@ -1,18 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, resolve } from 'node:path';
 import { WrtError } from '../core/errors.js';
+import { packageRoot } from '../core/paths.js';
 
 /** The variable that points at the pinned WebAssembly spec testsuite (see its README). */
 export const TESTSUITE_ENV = 'WRT_WASM_TESTSUITE';
 export const TESTSUITE_COMMIT = '3a04b2cf93bd8fce277458d419eea8d9c326345c';
-
-/** The repository root: the folder holding package.json above ts/ (sources) or dist/ts/ (compiled). */
-export function repositoryRoot(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [resolve(here, '..', '..'), resolve(here, '..', '..', '..')];
-  return candidates.find((dir) => existsSync(resolve(dir, 'package.json'))) ?? candidates[0]!;
-}
 
 /**
  * Where the testsuite is: $WRT_WASM_TESTSUITE, else ../shared/wasm-testsuite beside the repository.
@@ -20,7 +13,7 @@ export function repositoryRoot(): string {
  */
 export function locateTestsuite(env: NodeJS.ProcessEnv = process.env): string {
   const configured = env[TESTSUITE_ENV];
-  const root = repositoryRoot();
+  const root = packageRoot();
   const dir =
     configured !== undefined && configured !== ''
       ? isAbsolute(configured)
@@ -36,3 +29,6 @@ export function locateTestsuite(env: NodeJS.ProcessEnv = process.env): string {
   }
   return dir;
 }
+
+/** The repository root; the same folder as packageRoot(). */
+export const repositoryRoot = packageRoot;

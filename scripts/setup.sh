@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine for wrt-target, and is safe to run again: it installs only what is
+# missing (Debian packages, npm packages), then builds the native addon, the TypeScript sources and
+# the host build of the device interpreter.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages, each for a reason:
+#   qemu-system-arm               emulated Cortex-M boards (default deploy/HIL target)
+#   gcc-arm-none-eabi, libnewlib-arm-none-eabi   interpreter firmware; Cortex-M objects in CFI tests
+#   wabt                          wast2json for the spec testsuite, wat2wasm for test modules
+#   binaryen                      wasm-opt -ttf for the validator's differential tests
+#   clang, lld, wasi-libc, libclang-rt-14-dev-wasm32   C programs compiled to wasm32-wasi; PACBTI objects
+#   g++-aarch64-linux-gnu         proves the addon's AArch64 path compiles (-fsyntax-only)
+APT_PACKAGES=(
+  qemu-system-arm gcc-arm-none-eabi libnewlib-arm-none-eabi wabt binaryen
+  clang lld wasi-libc libclang-rt-14-dev-wasm32 g++-aarch64-linux-gnu
+)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages: `npm ci` only when the lock file changed since the last install.
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f node_modules/.wrt-lock-hash ] || [ "$(cat node_modules/.wrt-lock-hash)" != "$lock_hash" ]; then
+  echo "setup: npm ci"
+  npm ci --no-fund --no-audit --loglevel=error
+  echo "$lock_hash" > node_modules/.wrt-lock-hash
+fi
+
+echo "setup: building the native addon, the TypeScript sources and the host interpreter"
+[ -f build/Makefile ] || npx --no-install node-gyp configure --loglevel=error >/dev/null
+npx --no-install node-gyp build --loglevel=error >/dev/null
+npm run --silent build:ts
+if [ -f native/interp/Makefile ]; then
+  make -s -C native/interp
+fi
+echo "setup: done"
