@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { ExitCode } from '../core/error-codes.js';
+import { cfiReportCommand } from './commands/cfi-report.js';
+import { probeCommand } from './commands/probe.js';
 import type { CliContext } from './context.js';
 
 /** A subcommand: it adds itself to the program and reports its exit code through `done`. */
@@ -7,4 +9,4 @@ export interface CommandModule {
   register(program: Command, ctx: CliContext, done: (code: ExitCode) => void): void;
 }
 
-export const COMMANDS: readonly CommandModule[] = [];
+export const COMMANDS: readonly CommandModule[] = [probeCommand, cfiReportCommand];

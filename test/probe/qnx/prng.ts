@@ -1,0 +1,16 @@
+/** mulberry32: a tiny seeded PRNG so fuzz runs are repeatable; a failing seed and run index reproduce exactly. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Integer in [0, bound). */
+export function below(random: () => number, bound: number): number {
+  return Math.floor(random() * bound);
+}

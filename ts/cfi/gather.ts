@@ -1,0 +1,176 @@
+/**
+ * The I/O edge of cfi-report: reads /proc, asks the native addon for its facts, lists the default
+ * files and reads ELF files. Everything it gathers is handed to the pure modules as plain data.
+ */
+import { constants, type Stats } from 'node:fs';
+import { access, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { WrtError } from '../core/errors.js';
+import { packageRoot } from '../core/paths.js';
+import { loadAddon } from '../native/load.js';
+import { analyzeElf, type FileReport } from './file-report.js';
+import { type FactsSource, familyOf, type HostInputs, normalizeArch, type TextSource } from './host-levels.js';
+import type { ReportSources } from './report.js';
+
+export interface GatheredHost {
+  readonly inputs: HostInputs;
+  readonly sources: ReportSources;
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code !== undefined ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}
+
+export async function readTextSource(path: string): Promise<TextSource> {
+  try {
+    return { path, text: await readFile(path, 'utf8') };
+  } catch (error) {
+    return { path, text: null, reason: errorText(error) };
+  }
+}
+
+/** The addon's facts, or the reason there are none (not built, wrong ABI, a throw inside). */
+export function nativeFacts(): { native: FactsSource; description: string } {
+  const load = loadAddon();
+  if (!load.loaded) return { native: { facts: null, reason: load.reason }, description: `not loaded: ${load.reason}` };
+  try {
+    return { native: { facts: load.addon.gatherFacts() }, description: `loaded from ${load.path}` };
+  } catch (error) {
+    const reason = `native addon at ${load.path}: gatherFacts() failed: ${errorText(error)}`;
+    return { native: { facts: null, reason }, description: `loaded, but ${reason}` };
+  }
+}
+
+function describeSource(source: TextSource): string {
+  return source.text === null ? `not readable (${source.reason})` : 'read';
+}
+
+export async function gatherHost(): Promise<GatheredHost> {
+  const arch = normalizeArch(process.arch);
+  const { native, description } = nativeFacts();
+  const cpuinfo = await readTextSource('/proc/cpuinfo');
+  const status = await readTextSource('/proc/self/status');
+  // smaps is only consulted for arm64 (BTI guarded pages, GCS); it is large, so skip it elsewhere.
+  const smaps = familyOf(arch) === 'arm64' ? await readTextSource('/proc/self/smaps') : null;
+  return {
+    inputs: { arch, native, cpuinfo, status, smaps },
+    sources: {
+      nativeAddon: description,
+      cpuinfo: describeSource(cpuinfo),
+      status: describeSource(status),
+      smaps: smaps === null ? null : describeSource(smaps),
+    },
+  };
+}
+
+async function statOrNull(path: string): Promise<Stats | null> {
+  try {
+    return await stat(path);
+  } catch {
+    return null;
+  }
+}
+
+async function startsWithElfMagic(path: string): Promise<boolean> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const magic = Buffer.alloc(4);
+      const { bytesRead } = await handle.read(magic, 0, 4, 0);
+      return bytesRead === 4 && magic[0] === 0x7f && magic[1] === 0x45 && magic[2] === 0x4c && magic[3] === 0x46;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+async function listNodeFiles(dir: string, depth: number, into: string[]): Promise<void> {
+  if (depth < 0) return;
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await listNodeFiles(path, depth - 1, into);
+    else if (entry.isFile() && entry.name.endsWith('.node')) into.push(path);
+  }
+}
+
+async function listExecutables(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const result: string[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(dir, entry.name);
+    if (!entry.isFile()) continue;
+    try {
+      await access(path, constants.X_OK);
+    } catch {
+      continue;
+    }
+    if (await startsWithElfMagic(path)) result.push(path);
+  }
+  return result;
+}
+
+/**
+ * The files examined when none are named: the running node, the addon, every other *.node under
+ * build/ and the ELF executables in build/native-sim/. Hard links and symlinks are listed once.
+ */
+export async function defaultFiles(root: string = packageRoot()): Promise<string[]> {
+  const candidates: string[] = [process.execPath];
+  const load = loadAddon();
+  if (load.loaded) candidates.push(load.path);
+  candidates.push(join(root, 'build', 'Release', 'wrt_probe.node'));
+  await listNodeFiles(join(root, 'build'), 6, candidates);
+  candidates.push(...(await listExecutables(join(root, 'build', 'native-sim'))));
+  const seen = new Set<string>();
+  const result: string[] = [];
+  for (const candidate of candidates) {
+    const real = await realpath(candidate).catch(() => null);
+    if (real === null) continue;
+    const info = await statOrNull(real);
+    if (info === null || !info.isFile()) continue;
+    const key = `${info.dev}:${info.ino}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    result.push(real);
+  }
+  return result;
+}
+
+/** How a path is shown: relative to cwd when it lies below it, absolute otherwise. */
+export function displayPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+/** Reads and analyzes one file. Missing files are FILE_NOT_FOUND; unreadable ones FILE_READ_FAILED. */
+export async function readFileReport(path: string, cwd: string, shownAs?: string): Promise<FileReport> {
+  const full = resolve(cwd, path);
+  const name = shownAs ?? path;
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(full);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new WrtError('FILE_NOT_FOUND', 'no such file', { file: name }, { cause: error });
+    }
+    throw new WrtError('FILE_READ_FAILED', `cannot read the file: ${errorText(error)}`, { file: name }, { cause: error });
+  }
+  return analyzeElf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), name);
+}

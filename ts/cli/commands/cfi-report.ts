@@ -1,0 +1,86 @@
+/**
+ * `wrt-target cfi-report [FILES…] [--json] [--md]`: where Intel CET / Arm BTI, PAC and GCS stand
+ * on this host (hardware, kernel, process) and in ELF files, and what each gap means per ASIL.
+ * A missing feature is a finding, not a failure: the command exits 0 whenever it could produce
+ * the report. Input errors (a missing or malformed file) are thrown as WrtError (exit 2).
+ */
+import type { Command } from 'commander';
+import { ExitCode } from '../../core/error-codes.js';
+import { WrtError } from '../../core/errors.js';
+import { defaultFiles, displayPath, gatherHost, type GatheredHost, readFileReport } from '../../cfi/gather.js';
+import type { FileReport } from '../../cfi/file-report.js';
+import { assessHost } from '../../cfi/host-levels.js';
+import { buildReport, type CfiReport, renderMarkdown, renderText, reportJson } from '../../cfi/report.js';
+import type { CliContext } from '../context.js';
+import { toJson } from '../output.js';
+import type { CommandModule } from '../registry.js';
+
+export interface CfiReportOptions {
+  /** Files named on the command line, relative to ctx.cwd; empty for the defaults. */
+  readonly files: readonly string[];
+  readonly json?: boolean;
+  readonly md?: boolean;
+}
+
+/** Seams for tests: recorded host inputs instead of this machine's, a fixed default file list. */
+export interface CfiReportDeps {
+  readonly gatherHost?: () => Promise<GatheredHost>;
+  readonly defaultFiles?: () => Promise<string[]>;
+}
+
+/** Builds the report without printing it. */
+export async function produceCfiReport(options: CfiReportOptions, ctx: CliContext, deps: CfiReportDeps = {}): Promise<CfiReport> {
+  const gathered = await (deps.gatherHost ?? gatherHost)();
+  const host = assessHost(gathered.inputs);
+  const named = options.files.length > 0;
+  const paths = named ? options.files : await (deps.defaultFiles ?? defaultFiles)();
+  // One file after the other, so the first bad file on the command line is the one reported.
+  const files: FileReport[] = [];
+  for (const path of paths) files.push(await readFileReport(path, ctx.cwd, named ? path : displayPath(path, ctx.cwd)));
+  return buildReport(host, gathered.sources, files);
+}
+
+export async function runCfiReport(options: CfiReportOptions, ctx: CliContext, deps: CfiReportDeps = {}): Promise<ExitCode> {
+  if (options.json === true && options.md === true) {
+    throw new WrtError('USAGE', '--json and --md cannot be combined: choose one output format', { field: '--json/--md' });
+  }
+  const report = await produceCfiReport(options, ctx, deps);
+  if (options.json === true) ctx.output.out(toJson(reportJson(report)));
+  else if (options.md === true) ctx.output.out(renderMarkdown(report));
+  else ctx.output.out(renderText(report));
+  return ExitCode.Ok;
+}
+
+const EXAMPLES = `
+Examples:
+  wrt-target cfi-report
+      this host's CET / BTI / PAC levels, the running node, the addon and the project's binaries
+  wrt-target cfi-report build/app.elf /usr/lib/libfoo.so
+      the same host levels, and the marks of the named ELF files
+  wrt-target cfi-report --md firmware.elf > cfi.md
+      a Markdown report for a safety-case appendix
+  wrt-target cfi-report --json | jq '.verdicts.host.asil[] | select(.asil == "D")'
+      the ASIL D verdict as data
+
+A missing feature is reported, not an error: the exit code is 0 when the report was produced,
+2 when a file is missing or not a valid ELF file.`;
+
+interface RawOptions {
+  readonly json?: boolean;
+  readonly md?: boolean;
+}
+
+export const cfiReportCommand: CommandModule = {
+  register(program: Command, ctx: CliContext, done: (code: ExitCode) => void): void {
+    program
+      .command('cfi-report')
+      .description('report Intel CET and Arm BTI/PAC/GCS at hardware, kernel and process level, and the CFI marks of ELF files')
+      .argument('[files...]', 'ELF files to examine (default: node, the native addon, the project binaries)')
+      .option('--json', 'print the report as one JSON object')
+      .option('--md', 'print the report as Markdown')
+      .addHelpText('after', EXAMPLES)
+      .action(async (files: string[], raw: RawOptions) => {
+        done(await runCfiReport({ files, json: raw.json, md: raw.md }, ctx));
+      });
+  },
+};

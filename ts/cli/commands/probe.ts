@@ -1,0 +1,67 @@
+/**
+ * `wrt-target probe`: what this machine, a target definition or a QNX box can give a WebAssembly
+ * module, every limit with the layer and the file or flag it came from.
+ */
+import type { Command } from 'commander';
+import { ExitCode } from '../../core/error-codes.js';
+import { LIMIT_FLAGS } from '../../limits/limit-specs.js';
+import { type ProbeDeps, probe } from '../../probe/gather.js';
+import { renderProbeReport } from '../../probe/render.js';
+import type { CliContext } from '../context.js';
+import { toJson } from '../output.js';
+import type { CommandModule } from '../registry.js';
+
+const EXAMPLES = `
+Examples:
+  wrt-target probe
+      this machine: /proc/meminfo, cgroup v1/v2, rlimits, CPUs, container and VM
+  wrt-target probe --target qemu-lm3s6965evb
+      a bare-metal target definition from targets/
+  wrt-target probe --pidin box-asinfo.txt --json
+      a QNX box from \`pidin syspage=asinfo\` output, as JSON
+  WRT_MAX_MEMORY=64MiB wrt-target probe --max-stack 256KiB
+      override limits; each value shows where it came from and what it overrode
+
+Precedence of every limit: command line > environment (WRT_*) > config file (--config,
+$WRT_CONFIG or ./wrt-target.yaml) > discovered > default. Sizes take KiB/MiB/GiB (K/M/G are
+binary too; kB/MB/GB are decimal).`;
+
+interface RawProbeOptions {
+  readonly json?: boolean;
+  readonly target?: string;
+  readonly syspage?: string;
+  readonly pidin?: string;
+  readonly [limit: string]: unknown;
+}
+
+export async function runProbe(raw: RawProbeOptions, ctx: CliContext, deps: ProbeDeps = {}): Promise<ExitCode> {
+  const report = await probe(
+    {
+      ...(raw.target === undefined ? {} : { target: raw.target }),
+      ...(raw.syspage === undefined ? {} : { syspage: raw.syspage }),
+      ...(raw.pidin === undefined ? {} : { pidin: raw.pidin }),
+      options: raw,
+      env: ctx.env,
+      cwd: ctx.cwd,
+    },
+    deps,
+  );
+  ctx.output.out(raw.json === true ? toJson(report) : renderProbeReport(report));
+  return ExitCode.Ok;
+}
+
+export const probeCommand: CommandModule = {
+  register(program: Command, ctx: CliContext, done: (code: ExitCode) => void): void {
+    const command = program
+      .command('probe')
+      .description('report what this machine, a target or a QNX box can give a WebAssembly module, each limit with its source')
+      .option('--json', 'print the report as one JSON object')
+      .option('--target <id>', 'report a target definition from targets/ instead of this machine')
+      .option('--syspage <file>', 'report a QNX box from a raw SYSPAGE dump')
+      .option('--pidin <file>', 'report a QNX box from `pidin syspage=asinfo` output');
+    for (const flag of LIMIT_FLAGS) command.option(flag.flags, flag.description);
+    command.addHelpText('after', EXAMPLES).action(async (raw: RawProbeOptions) => {
+      done(await runProbe(raw, ctx));
+    });
+  },
+};

@@ -1,0 +1,115 @@
+/**
+ * The I/O edge of `probe`: reads the subject (this host, a target definition, a QNX dump),
+ * then resolves the limits through every layer. Everything it calls below is pure.
+ */
+import { resolve } from 'node:path';
+import { WrtError } from '../core/errors.js';
+import { TOOL_VERSION } from '../core/version.js';
+import { gatherLimitInputs, resolveLimits } from '../limits/index.js';
+import type { Platform } from '../limits/types.js';
+import { platformOf } from '../limits/value-syntax.js';
+import type { NativeFacts } from '../native/facts.js';
+import { loadAddon } from '../native/load.js';
+import { loadTarget, targetLimits } from '../targets/index.js';
+import { type DiscoveredLayer, linuxDiscovered, qnxDiscovered, targetDiscovered } from './discovered.js';
+import { discoverLinuxLimits } from './linux/discover.js';
+import type { LinuxHostFacts } from './linux/host-facts.js';
+import { probeLinuxHost } from './linux/host-facts.js';
+import { qnxLimitsFromSyspage, readPidinFile, readQnxDump } from './qnx/index.js';
+import { PROBE_REPORT_SCHEMA, type ProbeReport, type SubjectSection, hostSection, qnxSection, targetSection } from './report.js';
+
+export interface ProbeRequest {
+  readonly target?: string;
+  readonly syspage?: string;
+  readonly pidin?: string;
+  /** Commander's parsed options: the limit flags and --config. */
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+/** Seams for tests: recorded host facts instead of this machine's. */
+export interface ProbeDeps {
+  readonly hostFacts?: () => LinuxHostFacts;
+  readonly nativeFacts?: () => { facts: NativeFacts | null; detail: string };
+}
+
+function liveNativeFacts(): { facts: NativeFacts | null; detail: string } {
+  const load = loadAddon();
+  if (!load.loaded) return { facts: null, detail: load.reason };
+  return { facts: load.addon.gatherFacts(), detail: `loaded from ${load.path}` };
+}
+
+function hostPlatform(native: NativeFacts | null): Platform {
+  return platformOf(native?.os ?? process.platform) ?? 'linux';
+}
+
+interface Subject {
+  readonly section: SubjectSection;
+  readonly discovered: DiscoveredLayer;
+}
+
+function probeHost(deps: ProbeDeps): Subject {
+  const native = (deps.nativeFacts ?? liveNativeFacts)();
+  const platform = hostPlatform(native.facts);
+  if (platform !== 'linux' && deps.hostFacts === undefined) {
+    throw new WrtError('HOST_READ_FAILED', `probing a ${platform} host is not supported; use --target, --syspage or --pidin`, {
+      field: 'host',
+    });
+  }
+  const facts = (deps.hostFacts ?? (() => probeLinuxHost()))();
+  return {
+    section: hostSection(facts, native.facts, native.detail),
+    discovered: linuxDiscovered(discoverLinuxLimits(facts, native.facts), platform),
+  };
+}
+
+function probeTarget(id: string, deps: ProbeDeps): Subject {
+  const def = loadTarget(id);
+  const limits = targetLimits(def);
+  // A host-sim target runs on this machine: its platform is the host's, its memory the arena.
+  const platform: Platform =
+    def.kind === 'host-sim' || def.kind === 'host' ? hostPlatform((deps.nativeFacts ?? liveNativeFacts)().facts) : 'embedded';
+  return { section: targetSection(def, limits), discovered: targetDiscovered(limits, platform) };
+}
+
+async function probeQnx(request: ProbeRequest): Promise<Subject> {
+  const info =
+    request.syspage !== undefined
+      ? await readQnxDump(resolve(request.cwd, request.syspage))
+      : await readPidinFile(resolve(request.cwd, request.pidin ?? ''));
+  return { section: qnxSection(info), discovered: qnxDiscovered(qnxLimitsFromSyspage(info)) };
+}
+
+export async function probe(request: ProbeRequest, deps: ProbeDeps = {}): Promise<ProbeReport> {
+  const chosen = [
+    request.target !== undefined ? '--target' : null,
+    request.syspage !== undefined ? '--syspage' : null,
+    request.pidin !== undefined ? '--pidin' : null,
+  ].filter((flag): flag is string => flag !== null);
+  if (chosen.length > 1) {
+    throw new WrtError('USAGE', `${chosen.join(' and ')} name different subjects: give one`, { field: chosen.join(', ') });
+  }
+  const subject =
+    request.target !== undefined
+      ? probeTarget(request.target, deps)
+      : request.syspage !== undefined || request.pidin !== undefined
+        ? await probeQnx(request)
+        : probeHost(deps);
+  const inputs = await gatherLimitInputs({
+    options: request.options,
+    env: request.env,
+    cwd: request.cwd,
+    discovered: subject.discovered.layer,
+  });
+  const limits = resolveLimits(inputs);
+  return {
+    schema: PROBE_REPORT_SCHEMA,
+    toolVersion: TOOL_VERSION,
+    subject: subject.section,
+    limits,
+    configFile: inputs.configFile?.file ?? null,
+    gaps: subject.discovered.gaps,
+    warnings: limits.warnings,
+  };
+}

@@ -1,0 +1,139 @@
+/** The probe report as text for a person: sections of aligned columns, every value with its source. */
+import { formatBytes, renderTable } from '../cli/output.js';
+import type { RlimitPair } from '../native/facts.js';
+import { DERIVED_LABELS, LIMIT_SPECS, formatLimitValue } from '../limits/index.js';
+import type { DerivedKey, LimitKey, ResolvedValue } from '../limits/types.js';
+import { describeEvidence, type Detection } from './linux/evidence.js';
+import type { CgroupLimitSummary, HostSection, ProbeReport, QnxSection, ReportFact, TargetSection } from './report.js';
+
+const LIMIT_ORDER: readonly (LimitKey | DerivedKey)[] = [
+  'platform',
+  'maxMemory',
+  'maxStack',
+  'maxLinearMemory',
+  'maxComponents',
+  'maxInstances',
+  'cpus',
+  'asil',
+  'debugLevel',
+  'debugOverhead',
+  'breakpoints',
+  'traceBufferEntries',
+  'runtimeReserve',
+];
+
+function labelOf(key: LimitKey | DerivedKey): string {
+  return key in DERIVED_LABELS ? DERIVED_LABELS[key as DerivedKey] : LIMIT_SPECS[key as LimitKey].label;
+}
+
+function factText<T>(fact: ReportFact<T>, show: (value: T) => string): [string, string] {
+  return fact.value === null ? [`unknown: ${'unknown' in fact ? fact.unknown : ''}`, fact.source] : [show(fact.value), fact.source];
+}
+
+function rlimitText(pair: RlimitPair): string {
+  const one = (v: bigint | null): string => (v === null ? 'unlimited' : formatBytes(v));
+  return `soft ${one(pair.soft)}, hard ${one(pair.hard)}`;
+}
+
+function countLimitText(pair: RlimitPair): string {
+  const one = (v: bigint | null): string => (v === null ? 'unlimited' : v.toString());
+  return `soft ${one(pair.soft)}, hard ${one(pair.hard)}`;
+}
+
+function cgroupText(summary: CgroupLimitSummary, show: (v: bigint | number) => string): [string, string] {
+  if (summary.state === 'limited' && summary.value !== null) return [`${show(summary.value)} (cgroup v${summary.version})`, summary.source];
+  return [summary.state, summary.source];
+}
+
+function detectionText(detection: Detection): string {
+  if (!detection.detected) return 'not detected';
+  return `yes (${detection.kinds.join(', ') || 'kind unknown'})`;
+}
+
+function hostRows(host: HostSection): string[][] {
+  const bytes = (v: bigint | number): string => formatBytes(v);
+  return [
+    ['operating system', `${host.os} ${host.arch}`, host.addon.loaded ? 'native addon' : `process (${host.addon.detail})`],
+    ['CPU', [host.cpu.vendor, host.cpu.model].filter((p) => p !== null).join(' ') || 'unknown', 'CPUID'],
+    ['online CPUs', ...factText(host.cpu.onlineCpus, String)],
+    ['MemTotal', ...factText(host.memory.memTotalBytes, bytes)],
+    ['MemAvailable', ...factText(host.memory.memAvailableBytes, bytes)],
+    ['page size', host.memory.pageSize === null ? 'unknown' : `${host.memory.pageSize} B`, 'sysconf(_SC_PAGESIZE)'],
+    ['cgroup layout', ...factText(host.cgroup.layout, String)],
+    ['cgroup memory', ...cgroupText(host.cgroup.memory, bytes)],
+    ['cgroup CPU quota', ...cgroupText(host.cgroup.cpu, (v) => `${v} CPUs`)],
+    ['cgroup pids', ...cgroupText(host.cgroup.pids, String)],
+    ['RLIMIT_STACK', ...factText(host.rlimits.stack, rlimitText)],
+    ['RLIMIT_AS', ...factText(host.rlimits.addressSpace, rlimitText)],
+    ['RLIMIT_DATA', ...factText(host.rlimits.data, rlimitText)],
+    ['RLIMIT_NOFILE', ...factText(host.rlimits.openFiles, countLimitText)],
+    ['container', detectionText(host.container), evidenceText(host.container)],
+    ['virtual machine', detectionText(host.vm), evidenceText(host.vm)],
+  ];
+}
+
+function evidenceText(detection: Detection): string {
+  return detection.evidence
+    .filter((e) => e.outcome !== 'not found')
+    .map((e) => `${e.source} ${describeEvidence(e)}`)
+    .join('; ');
+}
+
+function targetRows(target: TargetSection): string[][] {
+  const l = target.limits;
+  const maybeBytes = (v: number | null): string => (v === null ? 'not declared' : formatBytes(v));
+  return [
+    ['target', `${target.id} (${target.name})`, `${target.targetKind}, ${target.core}`],
+    ['RAM', maybeBytes(l.totalRamBytes.value), l.totalRamBytes.source],
+    ['firmware reserve', formatBytes(l.firmwareReservedRamBytes.value), l.firmwareReservedRamBytes.source],
+    ['module memory', formatBytes(l.moduleMemoryBytes.value), l.moduleMemoryBytes.source],
+    ['stack', formatBytes(l.stackBytes.value), l.stackBytes.source],
+    ['CPUs', String(l.cpus.value), l.cpus.source],
+    ['clock', l.clockHz.value === null ? 'not declared' : `${l.clockHz.value / 1e6} MHz`, l.clockHz.source],
+    ['FPU', l.fpu.value, l.fpu.source],
+    ['MPU', l.mpu.value ? 'yes' : 'no', l.mpu.source],
+    ['PACBTI', l.pacbti.value ? 'yes' : 'no', l.pacbti.source],
+    ['UART', l.uart.value, l.uart.source],
+    ['flash method', l.flashMethod.value, l.flashMethod.source],
+  ];
+}
+
+function qnxRows(qnx: QnxSection): string[][] {
+  const from = `${qnx.source === 'pidin' ? 'pidin syspage=asinfo' : 'SYSPAGE'}${qnx.origin === null ? '' : ` of ${qnx.origin}`}`;
+  return [
+    ['QNX', `${qnx.qnxVersion} ${qnx.arch}`, from],
+    ['CPUs', String(qnx.numCpu), from],
+    ['usable memory', formatBytes(qnx.usableMemoryBytes), `${from}: sum of ${qnx.sysramEntries} sysram entries`],
+    ['CFI flags', 'none in the system page', qnx.cfi.note],
+    ...qnx.asinfo.map((entry) => [`  ${entry.path}`, `0x${entry.start.toString(16)}-0x${entry.end.toString(16)}`, `asinfo offset 0x${entry.offset.toString(16)}`]),
+  ];
+}
+
+function limitRows(report: ProbeReport): string[][] {
+  return LIMIT_ORDER.map((key) => {
+    const resolved = report.limits[key] as ResolvedValue<unknown>;
+    const overrides =
+      resolved.overrides.length === 0
+        ? ''
+        : ` (overrides ${resolved.overrides.map((c) => `${c.source}: ${formatLimitValue(key, c.value)}`).join('; ')})`;
+    return [labelOf(key), formatLimitValue(key, resolved.value), `${resolved.source}${overrides}`];
+  });
+}
+
+export function renderProbeReport(report: ProbeReport): string {
+  const subject = report.subject;
+  const facts =
+    subject.kind === 'host' ? hostRows(subject) : subject.kind === 'target' ? targetRows(subject) : qnxRows(subject);
+  const title =
+    subject.kind === 'host' ? 'This machine' : subject.kind === 'target' ? `Target ${subject.id}` : 'QNX system';
+  const parts = [
+    `${title}`,
+    renderTable(['fact', 'value', 'source'], facts),
+    '',
+    `Limits for a WebAssembly module (cli > env > config${report.configFile === null ? '' : ` ${report.configFile}`} > discovered > default)`,
+    renderTable(['limit', 'value', 'source'], limitRows(report)),
+  ];
+  if (report.gaps.length > 0) parts.push('', 'Unknown:', ...report.gaps.map((g) => `  - ${g}`));
+  if (report.warnings.length > 0) parts.push('', 'Warnings:', ...report.warnings.map((w) => `  - ${w}`));
+  return parts.join('\n');
+}

@@ -1,0 +1,220 @@
+/**
+ * The shape of a target definition (targets/<id>.yaml), mirroring targets/schema/target.schema.json.
+ * The schema is the authority on what a file may contain; these types are what code sees after the
+ * schema and the semantic checks passed. FIELD_TABLES below ties the two together: the compiler
+ * checks each table against its interface, and test/targets/schema-type.test.ts checks each table
+ * against the schema, so a field added to one side only fails the build or the tests.
+ */
+
+// The enumerations as values, so tests can compare them with the schema's enums.
+export const TARGET_KINDS = ['host-sim', 'emulated', 'board', 'host'] as const;
+export const CPU_ARCHES = [
+  'armv6-m',
+  'armv7-m',
+  'armv7e-m',
+  'armv8-m.base',
+  'armv8-m.main',
+  'armv8.1-m.main',
+  'x86_64',
+  'aarch64',
+  'host',
+] as const;
+export const CPU_CORES = [
+  'cortex-m0',
+  'cortex-m0+',
+  'cortex-m3',
+  'cortex-m4',
+  'cortex-m7',
+  'cortex-m23',
+  'cortex-m33',
+  'cortex-m55',
+  'cortex-m85',
+  'host',
+] as const;
+/** none; sp: single precision; dp: single and double precision. */
+export const FPU_KINDS = ['none', 'sp', 'dp'] as const;
+export const UART_KINDS = ['cmsdk-apb', 'pl011', 'stm32-usart', 'nrf-uarte', 'rp2040-pl011', 'host-stdio', 'pty'] as const;
+export const FLASH_RUNNERS = ['qemu', 'openocd', 'probe-rs', 'pyocd', 'nrfjprog', 'picotool', 'uf2-copy', 'none'] as const;
+export const FLOAT_SUPPORT = ['hard', 'soft', 'none'] as const;
+export const HARDWARE_CFI = ['none', 'pacbti', 'cet', 'bti-pac', 'host'] as const;
+export const FIRMWARE_RESERVE_BASES = ['estimate', 'measured', 'not-applicable'] as const;
+
+export type TargetKind = (typeof TARGET_KINDS)[number];
+export type CpuArch = (typeof CPU_ARCHES)[number];
+export type CpuCore = (typeof CPU_CORES)[number];
+export type FpuKind = (typeof FPU_KINDS)[number];
+export type UartKind = (typeof UART_KINDS)[number];
+export type FlashRunner = (typeof FLASH_RUNNERS)[number];
+export type FloatSupport = (typeof FLOAT_SUPPORT)[number];
+export type HardwareCfi = (typeof HARDWARE_CFI)[number];
+export type FirmwareReserveBasis = (typeof FIRMWARE_RESERVE_BASES)[number];
+
+export interface TargetCpu {
+  readonly arch: CpuArch;
+  readonly core: CpuCore;
+  readonly coreCount: number;
+  readonly fpu: FpuKind;
+  readonly mpu: boolean;
+  readonly pacbti: boolean;
+  /** Required for emulated and board kinds; absent for host kinds. */
+  readonly clockHz?: number;
+  readonly datasheet?: string;
+}
+
+export interface FlashRegion {
+  readonly base: number;
+  readonly bytes: number;
+  readonly datasheet?: string;
+}
+
+export interface RamRegion {
+  readonly name: string;
+  readonly base: number;
+  readonly bytes: number;
+  /** Exactly one region of a board sets this: module memory comes from it. */
+  readonly arena?: boolean;
+  readonly datasheet?: string;
+}
+
+export interface TargetMemory {
+  /** Required for emulated and board kinds; host kinds declare none. */
+  readonly flash?: FlashRegion;
+  /** Required for emulated and board kinds; on host kinds RAM is discovered by probe. */
+  readonly ram?: readonly RamRegion[];
+  /** Required for host kinds; on boards it defaults to arena region bytes minus the reserve. */
+  readonly arenaBytes?: number;
+  /** RAM in the arena region the interpreter firmware itself uses. */
+  readonly firmwareReservedRamBytes: number;
+  readonly firmwareReserveBasis: FirmwareReserveBasis;
+  readonly defaultStackBytes: number;
+}
+
+export interface TargetUart {
+  readonly kind: UartKind;
+  readonly instance?: string;
+  /** Required for memory-mapped UART kinds. */
+  readonly base?: number;
+  readonly baud?: number;
+  readonly datasheet?: string;
+}
+
+export interface FlashMethod {
+  readonly runner: FlashRunner;
+  /** Each command is an argv template; see ts/targets/flash.ts for the placeholders. */
+  readonly commands: readonly (readonly string[])[];
+  readonly notes?: string;
+}
+
+export interface TargetEmulator {
+  readonly binary: string;
+  readonly machine: string;
+  readonly args: readonly string[];
+  readonly datasheet?: string;
+}
+
+export interface TargetFeatures {
+  readonly simd: boolean;
+  readonly float: FloatSupport;
+  readonly bulkMemory: boolean;
+  readonly hardwareCfi: HardwareCfi;
+}
+
+export interface WasmOverrides {
+  readonly maxLinearMemoryBytes?: number;
+  readonly maxTableEntries?: number;
+}
+
+export interface TargetDefinition {
+  readonly id: string;
+  readonly name: string;
+  readonly vendor: string;
+  readonly kind: TargetKind;
+  readonly datasheet: string;
+  readonly cpu: TargetCpu;
+  readonly memory: TargetMemory;
+  readonly uart: TargetUart;
+  /** The first entry is the default runner. */
+  readonly flashMethods: readonly FlashMethod[];
+  /** Required for the emulated kind. */
+  readonly emulator?: TargetEmulator;
+  readonly features: TargetFeatures;
+  readonly wasm?: WasmOverrides;
+  readonly notes?: string;
+}
+
+type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
+
+/** Every key of T, mapped to true when T requires it and false when it is optional. */
+export type KeyTable<T> = { readonly [K in keyof T]-?: K extends RequiredKeys<T> ? true : false };
+
+/**
+ * One key table per object in the schema, by JSON pointer into the data ('*' for array items).
+ * `satisfies` makes the compiler reject a missing key, an extra key, or a wrong required flag.
+ */
+export const FIELD_TABLES = {
+  '': {
+    id: true,
+    name: true,
+    vendor: true,
+    kind: true,
+    datasheet: true,
+    cpu: true,
+    memory: true,
+    uart: true,
+    flashMethods: true,
+    emulator: false,
+    features: true,
+    wasm: false,
+    notes: false,
+  } satisfies KeyTable<TargetDefinition>,
+  '/cpu': {
+    arch: true,
+    core: true,
+    coreCount: true,
+    fpu: true,
+    mpu: true,
+    pacbti: true,
+    clockHz: false,
+    datasheet: false,
+  } satisfies KeyTable<TargetCpu>,
+  '/memory': {
+    flash: false,
+    ram: false,
+    arenaBytes: false,
+    firmwareReservedRamBytes: true,
+    firmwareReserveBasis: true,
+    defaultStackBytes: true,
+  } satisfies KeyTable<TargetMemory>,
+  '/memory/flash': { base: true, bytes: true, datasheet: false } satisfies KeyTable<FlashRegion>,
+  '/memory/ram/*': {
+    name: true,
+    base: true,
+    bytes: true,
+    arena: false,
+    datasheet: false,
+  } satisfies KeyTable<RamRegion>,
+  '/uart': {
+    kind: true,
+    instance: false,
+    base: false,
+    baud: false,
+    datasheet: false,
+  } satisfies KeyTable<TargetUart>,
+  '/flashMethods/*': { runner: true, commands: true, notes: false } satisfies KeyTable<FlashMethod>,
+  '/emulator': { binary: true, machine: true, args: true, datasheet: false } satisfies KeyTable<TargetEmulator>,
+  '/features': { simd: true, float: true, bulkMemory: true, hardwareCfi: true } satisfies KeyTable<TargetFeatures>,
+  '/wasm': { maxLinearMemoryBytes: false, maxTableEntries: false } satisfies KeyTable<WasmOverrides>,
+} as const;
+
+/** Schema enums by JSON pointer into the data, for the schema/type agreement test. */
+export const ENUM_TABLES = {
+  '/kind': TARGET_KINDS,
+  '/cpu/arch': CPU_ARCHES,
+  '/cpu/core': CPU_CORES,
+  '/cpu/fpu': FPU_KINDS,
+  '/memory/firmwareReserveBasis': FIRMWARE_RESERVE_BASES,
+  '/uart/kind': UART_KINDS,
+  '/flashMethods/*/runner': FLASH_RUNNERS,
+  '/features/float': FLOAT_SUPPORT,
+  '/features/hardwareCfi': HARDWARE_CFI,
+} as const;
