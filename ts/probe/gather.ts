@@ -10,7 +10,6 @@ import type { Platform } from '../limits/types.js';
 import { platformOf } from '../limits/value-syntax.js';
 import type { NativeFacts } from '../native/facts.js';
 import { loadAddon } from '../native/load.js';
-import { loadTarget, targetLimits } from '../targets/index.js';
 import { type DiscoveredLayer, linuxDiscovered, qnxDiscovered, targetDiscovered } from './discovered.js';
 import { discoverLinuxLimits } from './linux/discover.js';
 import type { LinuxHostFacts } from './linux/host-facts.js';
@@ -64,7 +63,9 @@ function probeHost(deps: ProbeDeps): Subject {
   };
 }
 
-function probeTarget(id: string, deps: ProbeDeps): Subject {
+async function probeTarget(id: string, deps: ProbeDeps): Promise<Subject> {
+  // YAML and the schema checker load only when a target is asked for: plain `probe` starts faster.
+  const { loadTarget, targetLimits } = await import('../targets/index.js');
   const def = loadTarget(id);
   const limits = targetLimits(def);
   // A host-sim target runs on this machine: its platform is the host's, its memory the arena.
@@ -92,7 +93,7 @@ export async function probe(request: ProbeRequest, deps: ProbeDeps = {}): Promis
   }
   const subject =
     request.target !== undefined
-      ? probeTarget(request.target, deps)
+      ? await probeTarget(request.target, deps)
       : request.syspage !== undefined || request.pidin !== undefined
         ? await probeQnx(request)
         : probeHost(deps);

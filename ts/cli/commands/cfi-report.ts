@@ -7,10 +7,9 @@
 import type { Command } from 'commander';
 import { ExitCode } from '../../core/error-codes.js';
 import { WrtError } from '../../core/errors.js';
-import { defaultFiles, displayPath, gatherHost, type GatheredHost, readFileReport } from '../../cfi/gather.js';
+import type { GatheredHost } from '../../cfi/gather.js';
 import type { FileReport } from '../../cfi/file-report.js';
-import { assessHost } from '../../cfi/host-levels.js';
-import { buildReport, type CfiReport, renderMarkdown, renderText, reportJson } from '../../cfi/report.js';
+import type { CfiReport } from '../../cfi/report.js';
 import type { CliContext } from '../context.js';
 import { toJson } from '../output.js';
 import type { CommandModule } from '../registry.js';
@@ -30,6 +29,12 @@ export interface CfiReportDeps {
 
 /** Builds the report without printing it. */
 export async function produceCfiReport(options: CfiReportOptions, ctx: CliContext, deps: CfiReportDeps = {}): Promise<CfiReport> {
+  // The ELF and CFI modules load only when this command runs, not for every other command.
+  const [{ defaultFiles, displayPath, gatherHost, readFileReport }, { assessHost }, { buildReport }] = await Promise.all([
+    import('../../cfi/gather.js'),
+    import('../../cfi/host-levels.js'),
+    import('../../cfi/report.js'),
+  ]);
   const gathered = await (deps.gatherHost ?? gatherHost)();
   const host = assessHost(gathered.inputs);
   const named = options.files.length > 0;
@@ -45,6 +50,7 @@ export async function runCfiReport(options: CfiReportOptions, ctx: CliContext, d
     throw new WrtError('USAGE', '--json and --md cannot be combined: choose one output format', { field: '--json/--md' });
   }
   const report = await produceCfiReport(options, ctx, deps);
+  const { renderMarkdown, renderText, reportJson } = await import('../../cfi/report.js');
   if (options.json === true) ctx.output.out(toJson(reportJson(report)));
   else if (options.md === true) ctx.output.out(renderMarkdown(report));
   else ctx.output.out(renderText(report));

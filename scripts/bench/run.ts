@@ -1,0 +1,17 @@
+/**
+ * `npm run bench`: every benchmark prints its figures beside a baseline measured in the same run,
+ * so the ratios mean something on any machine. Benchmarks run one after the other: on a 2-core
+ * machine anything in parallel would measure the other benchmark.
+ */
+import { bench as probeBench } from './probe.js';
+
+type Bench = (log: (line: string) => void) => Promise<void>;
+
+const BENCHES: readonly (readonly [string, Bench])[] = [['probe', probeBench]];
+
+const only = process.argv.slice(2);
+for (const [name, run] of BENCHES) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  console.log(`\n== ${name}`);
+  await run((line) => console.log(line));
+}
