@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cfiReportCommand, type CfiReportDeps, runCfiReport } from '../../ts/cli/commands/cfi-report.js';
 import type { CliContext } from '../../ts/cli/context.js';
 import { BufferedOutput } from '../../ts/cli/output.js';
-import { WrtError } from '../../ts/core/errors.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import type { GatheredHost } from '../../ts/cfi/gather.js';
 import { AMD_CPUINFO, AMD_FACTS, AMD_STATUS, inputs } from './host-records.js';
 import { FREESTANDING_C, HELLO_C, run, Scratch } from './toolchain.js';
+import { rejected as rejection } from '../support/wrt-error.js';
 
 const AMD_HOST: GatheredHost = {
   inputs: inputs('x86_64', AMD_FACTS, AMD_CPUINFO, AMD_STATUS),
@@ -20,16 +20,6 @@ const recorded: CfiReportDeps = { gatherHost: async () => AMD_HOST };
 function context(cwd: string): { ctx: CliContext; output: BufferedOutput } {
   const output = new BufferedOutput();
   return { ctx: { output, env: {}, cwd, color: false }, output };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<WrtError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof WrtError) return error;
-    throw error;
-  }
-  throw new Error('expected a WrtError');
 }
 
 describe('cfi-report', () => {

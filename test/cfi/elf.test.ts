@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WrtError } from '../../ts/core/errors.js';
 import { EM_AARCH64, EM_ARM, EM_X86_64, parseElf, SHT_NOBITS } from '../../ts/cfi/elf.js';
 import { buildElf, words } from './elf-builder.js';
 import { FREESTANDING_C, HELLO_C, readelfSections, readelfSegments, run, Scratch } from './toolchain.js';
+import { expectWrtError } from '../support/wrt-error.js';
 
 const PT_NAMES: Record<string, number> = {
   NULL: 0,
@@ -17,20 +17,6 @@ const PT_NAMES: Record<string, number> = {
   GNU_RELRO: 0x6474e552,
   GNU_PROPERTY: 0x6474e553,
 };
-
-function expectWrtError(fn: () => unknown, code: string, location: Record<string, unknown> = {}): WrtError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(WrtError);
-  const e = caught as WrtError;
-  expect(e.code).toBe(code);
-  expect(e.location).toMatchObject(location);
-  return e;
-}
 
 describe('parseElf on real binaries, checked against readelf', () => {
   const scratch = new Scratch('elf');

@@ -1,6 +1,5 @@
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WrtError } from '../../ts/core/errors.js';
 import { EM_386, EM_AARCH64, EM_X86_64, parseElf, PT_GNU_PROPERTY, PT_NOTE, SHT_NOTE } from '../../ts/cfi/elf.js';
 import {
   GNU_PROPERTY_AARCH64_FEATURE_1_AND,
@@ -10,6 +9,7 @@ import {
 } from '../../ts/cfi/gnu-property.js';
 import { buildElf, note, properties, u32, words } from './elf-builder.js';
 import { FREESTANDING_C, HELLO_C, readelfFeatureNames, readelfProperties, run, Scratch } from './toolchain.js';
+import { expectWrtError } from '../support/wrt-error.js';
 
 function readBytes(path: string): Uint8Array {
   return new Uint8Array(readFileSync(path));
@@ -17,20 +17,6 @@ function readBytes(path: string): Uint8Array {
 
 function marksOfFile(path: string): ReturnType<typeof readGnuProperties> {
   return readGnuProperties(parseElf(readBytes(path), path));
-}
-
-function expectWrtError(fn: () => unknown, code: string, location: Record<string, unknown> = {}): WrtError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(WrtError);
-  const e = caught as WrtError;
-  expect(e.code).toBe(code);
-  expect(e.location).toMatchObject(location);
-  return e;
 }
 
 /** Our marks as readelf would list them ("IBT", "SHSTK", "BTI", "PAC", "GCS"), sorted. */

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { WrtError } from '../../ts/core/errors.js';
 import { ASIL_LEVELS, atLeast, compareAsil, formatAsil, maxAsil, parseAsil } from '../../ts/foundation/asil.js';
 import { SafetyContext } from '../../ts/foundation/safety-context.js';
-
-function thrown(fn: () => unknown): WrtError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof WrtError) return error;
-    throw error;
-  }
-  throw new Error('expected a WrtError');
-}
+import { thrown } from '../support/wrt-error.js';
 
 describe('ASIL levels', () => {
   it('are ordered QM < A < B < C < D', () => {

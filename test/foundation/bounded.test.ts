@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { WrtError } from '../../ts/core/errors.js';
 import { BoundedMap } from '../../ts/foundation/bounded-map.js';
 import { BoundedString, utf8Length } from '../../ts/foundation/bounded-string.js';
 import { BoundedVec } from '../../ts/foundation/bounded-vec.js';
-
-function thrown(fn: () => unknown): WrtError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof WrtError) return error;
-    throw error;
-  }
-  throw new Error('expected a WrtError');
-}
+import { thrown } from '../support/wrt-error.js';
 
 describe('BoundedVec', () => {
   it('holds up to its capacity and refuses the next push with CAPACITY_EXCEEDED, contents unchanged', () => {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { WrtError } from '../../ts/core/errors.js';
 import { DEVICE_ARENA_PURPOSES, MemoryBudget, alignUp, planDeviceArena } from '../../ts/foundation/memory-budget.js';
-
-function thrown(fn: () => unknown): WrtError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof WrtError) return error;
-    throw error;
-  }
-  throw new Error('expected a WrtError');
-}
+import { thrown } from '../support/wrt-error.js';
 
 describe('MemoryBudget', () => {
   it('bumps with alignment and accounts exactly', () => {

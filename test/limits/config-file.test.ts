@@ -6,7 +6,7 @@ import { loadConfigFile, locateConfigFile, parseConfigText } from '../../ts/limi
 import { gatherLimitInputs } from '../../ts/limits/gather.js';
 import { parseConfigLayer } from '../../ts/limits/layers.js';
 import { resolveLimits } from '../../ts/limits/resolve.js';
-import { rejected, thrown } from './helpers.js';
+import { rejected, thrown } from '../support/wrt-error.js';
 
 let dir = '';
 beforeAll(() => {

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { parseCliLayer, parseEnvLayer } from '../../ts/limits/layers.js';
 import { LIMIT_FLAGS, LIMIT_SPECS } from '../../ts/limits/limit-specs.js';
-import { thrown } from './helpers.js';
+import { thrown } from '../support/wrt-error.js';
 
 describe('environment layer', () => {
   it('reads every WRT_* variable with its source', () => {

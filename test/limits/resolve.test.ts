@@ -3,7 +3,7 @@ import { DEFAULT_LIMITS } from '../../ts/limits/defaults.js';
 import { LIMIT_KEYS } from '../../ts/limits/limit-specs.js';
 import { describeResolved, limitValuesOf, resolveLimits } from '../../ts/limits/resolve.js';
 import type { Candidate, DiscoveredLimits, LimitDefaults, LimitLayer } from '../../ts/limits/types.js';
-import { thrown } from './helpers.js';
+import { thrown } from '../support/wrt-error.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

@@ -10,7 +10,7 @@ import {
   parsePlatform,
   platformOf,
 } from '../../ts/limits/value-syntax.js';
-import { thrown } from './helpers.js';
+import { thrown } from '../support/wrt-error.js';
 
 const origin = { source: 'env WRT_MAX_MEMORY', field: 'WRT_MAX_MEMORY' };
 

@@ -3,7 +3,7 @@
  * (scripts/check-addon-cross.sh) and the QNX system-page path, which cannot be compiled for QNX
  * here and is instead built for Linux against a stand-in <sys/syspage.h> and fed hand-built pages.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { endianness, tmpdir } from 'node:os';

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { WrtError } from '../../../ts/core/errors.js';
 import {
   V1_MEMORY_UNLIMITED_THRESHOLD,
   parseCfsQuota,
@@ -13,17 +12,7 @@ import { meminfoBytes, parseMeminfo } from '../../../ts/probe/linux/meminfo.js';
 import { parseMountinfo, unescapeMountPath } from '../../../ts/probe/linux/mountinfo.js';
 import { parseProcCgroup } from '../../../ts/probe/linux/proc-cgroup.js';
 import { parseProcLimits, procLimitRow } from '../../../ts/probe/linux/proc-limits.js';
-
-/** Runs `action`, which must throw a WrtError, and returns it for inspection. */
-function wrtErrorOf(action: () => unknown): WrtError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof WrtError) return error;
-    throw error;
-  }
-  throw new Error('expected a WrtError');
-}
+import { thrown as wrtErrorOf } from '../../support/wrt-error.js';
 
 describe('parseMeminfo', () => {
   it('reads kB fields as KiB and plain counts without unit', () => {

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { WrtError } from '../../../ts/core/errors.js';
 import { parsePidinAsinfo, parseQnxSyspage, qnxLimitsFromSyspage, readPidinFile, readQnxDump } from '../../../ts/probe/qnx/index.js';
 import { ARM_MAP, ARM_SYSRAM_BYTES, buildDump, X86_MAP, type CpuSpec } from './syspage-builder.js';
+import { rejected as rejection } from '../../support/wrt-error.js';
 
 const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'qnx');
 const qnx7Fixture = join(fixtures, 'pidin-asinfo-qnx7-x86_64.txt');
@@ -16,16 +16,6 @@ const cpus: CpuSpec[] = [
   { cpu: 0xd03, speed: 1200, flags: (1n << 31n) | (1n << 30n) | 0x20000n, name: 'Cortex-A53' },
   { cpu: 0xd03, speed: 1200, flags: (1n << 31n) | (1n << 30n), name: 'Cortex-A53' },
 ];
-
-async function rejection(promise: Promise<unknown>): Promise<WrtError> {
-  try {
-    await promise;
-  } catch (error: unknown) {
-    expect(error).toBeInstanceOf(WrtError);
-    return error as WrtError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('qnxLimitsFromSyspage', () => {
   it('gives pidin memory and CPUs with their sources', () => {

@@ -16,6 +16,7 @@ import {
   type CpuSpec,
   type DumpSpec,
 } from './syspage-builder.js';
+import { expectWrtError } from '../../support/wrt-error.js';
 
 const FPU = 1n << 31n;
 const MMU = 1n << 30n;
@@ -32,19 +33,6 @@ const ARM_CPUS: CpuSpec[] = [
   { cpu: 0xd08, speed: 1500, flags: FPU | MMU | PAUTH | (1n << 33n) | 0x48n, name: 'Cortex-A72' },
   { cpu: 0xd08, speed: 1500, flags: FPU | MMU | 0x48n, name: 'Cortex-A72' },
 ];
-
-function expectWrtError(run: () => unknown, code: string, location: Record<string, unknown>): WrtError {
-  try {
-    run();
-  } catch (error: unknown) {
-    expect(error).toBeInstanceOf(WrtError);
-    const wrt = error as WrtError;
-    expect(wrt.code).toBe(code);
-    expect(wrt.location).toMatchObject(location);
-    return wrt;
-  }
-  throw new Error('expected a WrtError');
-}
 
 function expectAsinfo(info: QnxSyspageInfo, dump: BuiltDump, map: DumpSpec['asinfo'], paths: string[]): void {
   expect(info.asinfoSection).toEqual({ offset: dump.asinfoOffset, size: map.length * dump.asinfoElementSize, elementSize: dump.asinfoElementSize });
