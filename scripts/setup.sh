@@ -12,9 +12,10 @@ cd "$(dirname "$0")/.."
 #   binaryen                      wasm-opt -ttf for the validator's differential tests
 #   clang, lld, wasi-libc, libclang-rt-14-dev-wasm32   C programs compiled to wasm32-wasi; PACBTI objects
 #   g++-aarch64-linux-gnu         proves the addon's AArch64 path compiles (-fsyntax-only)
+#   chromium                      checks that the HIL HTML report renders (headless screenshot)
 APT_PACKAGES=(
   qemu-system-arm gcc-arm-none-eabi libnewlib-arm-none-eabi wabt binaryen
-  clang lld wasi-libc libclang-rt-14-dev-wasm32 g++-aarch64-linux-gnu
+  clang lld wasi-libc libclang-rt-14-dev-wasm32 g++-aarch64-linux-gnu chromium
 )
 
 missing=()

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ExitCode } from '../core/error-codes.js';
 import { cfiReportCommand } from './commands/cfi-report.js';
+import { hilCommand } from './commands/hil.js';
 import { probeCommand } from './commands/probe.js';
 import type { CliContext } from './context.js';
 
@@ -9,4 +10,4 @@ export interface CommandModule {
   register(program: Command, ctx: CliContext, done: (code: ExitCode) => void): void;
 }
 
-export const COMMANDS: readonly CommandModule[] = [probeCommand, cfiReportCommand];
+export const COMMANDS: readonly CommandModule[] = [probeCommand, cfiReportCommand, hilCommand];

@@ -56,6 +56,13 @@ export const ERROR_CODES = {
   NATIVE_ADDON_MISSING: spec(ExitCode.Environment, 'the native probe addon is not built or cannot load'),
   TOOL_MISSING: spec(ExitCode.Environment, 'an external tool (compiler, emulator) is not installed'),
   HOST_READ_FAILED: spec(ExitCode.Environment, 'a host fact could not be read'),
+  // Files written and things built for the user
+  FILE_WRITE_FAILED: spec(ExitCode.UsageOrInput, 'a report or output file could not be written where the user asked'),
+  MODULE_BUILD_FAILED: spec(ExitCode.UsageOrInput, 'a .wat or .c source did not compile to WebAssembly'),
+  // Devices (native-sim, emulated and real boards)
+  DEVICE_TIMEOUT: spec(ExitCode.Environment, 'the device did not answer in time'),
+  DEVICE_ERROR: spec(ExitCode.CheckFailed, 'the device answered a request with an error frame'),
+  PROTOCOL_ERROR: spec(ExitCode.Environment, 'the link broke the wire protocol (bad frames, wrong sequence, closed link)'),
   // Defects
   INTERNAL: spec(ExitCode.Internal, 'an internal error in wrt-target'),
 } as const satisfies Record<string, CodeSpec>;

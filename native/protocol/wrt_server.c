@@ -1,0 +1,511 @@
+#include "wrt_server.h"
+
+#include "wrt_frame.h"
+#include "wrt_msg.h"
+#include "wrt_sha256.h"
+
+static void wrt_copy(uint8_t *o_dst, const uint8_t *i_src, size_t n) {
+    for (size_t i = 0; i < n; i++) o_dst[i] = i_src[i];
+}
+
+static bool wrt_equal(const uint8_t *a, const uint8_t *b, size_t n) {
+    uint8_t diff = 0;
+    for (size_t i = 0; i < n; i++) diff |= (uint8_t)(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+static bool wrt_server_port_sink(void *ctx, const uint8_t *i_bytes, size_t len) {
+    wrt_server *srv = (wrt_server *)ctx;
+    if (srv->link_down) return false;
+    if (!srv->cfg.port->write(srv->cfg.port->ctx, i_bytes, len)) srv->link_down = true;
+    return !srv->link_down;
+}
+
+/* Writes one decoded frame as COBS plus its delimiter. */
+static void wrt_server_send(wrt_server *io_srv, const uint8_t *i_frame, size_t len) {
+    static const uint8_t delimiter = 0;
+    if (wrt_cobs_encode_to(i_frame, len, wrt_server_port_sink, io_srv)) {
+        (void)wrt_server_port_sink(io_srv, &delimiter, 1);
+    }
+}
+
+static void wrt_server_send_unsolicited(wrt_server *io_srv, uint8_t type, size_t body_len) {
+    size_t n = wrt_frame_finish(io_srv->unsolicited, sizeof io_srv->unsolicited, type, WRT_FLAG_UNSOLICITED,
+                                io_srv->unsolicited_seq, body_len);
+    if (n == 0) return;
+    io_srv->unsolicited_seq++;
+    wrt_server_send(io_srv, io_srv->unsolicited, n);
+}
+
+static void wrt_server_unsolicited_error(wrt_server *io_srv, uint16_t code, uint32_t detail, uint32_t limit,
+                                         const char *message) {
+    wrt_wr wr;
+    wrt_wr_init(&wr, io_srv->unsolicited + WRT_PROTO_HEADER_BYTES, WRT_PROTO_MAX_BODY);
+    wrt_msg_encode_error(&wr, code, 0, detail, limit, message);
+    io_srv->counters.errors_sent++;
+    wrt_server_send_unsolicited(io_srv, WRT_MSG_ERROR, wr.len);
+}
+
+/* The answer being built for the current request. */
+typedef struct wrt_reply {
+    wrt_server *srv;
+    const wrt_frame *req;
+    wrt_wr body;
+} wrt_reply;
+
+static void wrt_reply_start(wrt_reply *o_reply, wrt_server *io_srv, const wrt_frame *i_req) {
+    o_reply->srv = io_srv;
+    o_reply->req = i_req;
+    io_srv->answer_valid = false;
+    wrt_wr_init(&o_reply->body, io_srv->answer + WRT_PROTO_HEADER_BYTES, WRT_PROTO_MAX_BODY);
+}
+
+/* Sends the answer and keeps it for a resent request (HELLO's is not kept). */
+static void wrt_reply_send_as(wrt_reply *io_reply, uint8_t type) {
+    wrt_server *srv = io_reply->srv;
+    size_t n = wrt_frame_finish(srv->answer, sizeof srv->answer, type, WRT_FLAG_RESPONSE, io_reply->req->seq,
+                                io_reply->body.len);
+    if (n == 0) return;
+    srv->answer_len = n;
+    srv->answer_seq = io_reply->req->seq;
+    srv->answer_type = io_reply->req->type;
+    srv->answer_request_crc = io_reply->req->crc;
+    srv->answer_valid = io_reply->req->type != WRT_MSG_HELLO;
+    wrt_server_send(srv, srv->answer, n);
+}
+
+static void wrt_reply_error(wrt_reply *io_reply, uint16_t code, uint32_t detail, uint32_t limit, const char *message) {
+    wrt_wr_init(&io_reply->body, io_reply->srv->answer + WRT_PROTO_HEADER_BYTES, WRT_PROTO_MAX_BODY);
+    wrt_msg_encode_error(&io_reply->body, code, io_reply->req->type, detail, limit, message);
+    io_reply->srv->counters.errors_sent++;
+    wrt_reply_send_as(io_reply, WRT_MSG_ERROR);
+}
+
+static void wrt_reply_ok(wrt_reply *io_reply) {
+    if (io_reply->body.bad) {
+        wrt_reply_error(io_reply, WRT_PERR_ENGINE_FAILED, 0, WRT_PROTO_MAX_BODY, "answer does not fit in a frame");
+        return;
+    }
+    wrt_reply_send_as(io_reply, io_reply->req->type);
+}
+
+static void wrt_reply_malformed_body(wrt_reply *io_reply, uint32_t offset) {
+    wrt_reply_error(io_reply, WRT_PERR_BODY_MALFORMED, offset, io_reply->req->body_len,
+                    "request body does not match its message layout");
+}
+
+static void wrt_server_drop_upload(wrt_server *io_srv) {
+    if (io_srv->upload_state == WRT_UPLOAD_COMMITTED) io_srv->cfg.engine->unload(io_srv->cfg.engine_ctx);
+    io_srv->upload_state = WRT_UPLOAD_IDLE;
+    io_srv->upload_size = 0;
+    io_srv->upload_next = 0;
+    io_srv->profile_len = 0;
+}
+
+static void wrt_handle_hello(wrt_reply *io_reply) {
+    wrt_server *srv = io_reply->srv;
+    uint32_t bad = 0;
+    if (!wrt_msg_decode_empty(io_reply->req->body, io_reply->req->body_len, &bad)) {
+        wrt_reply_malformed_body(io_reply, bad);
+        return;
+    }
+    wrt_engine_info info = {0, 0, 0};
+    srv->cfg.engine->describe(srv->cfg.engine_ctx, &info);
+    wrt_msg_hello hello = {
+        .max_frame = (uint16_t)WRT_PROTO_MAX_FRAME,
+        .interp_version = info.interp_version,
+        .arena_bytes = info.arena_bytes,
+        .ram_bytes = srv->cfg.ram_bytes,
+        .upload_capacity = srv->cfg.upload_capacity,
+        .profile_capacity = srv->cfg.profile_capacity,
+        .features = info.features,
+        .boot_id = srv->boot_id,
+        .device_id = srv->cfg.device_id,
+    };
+    wrt_msg_encode_hello(&io_reply->body, &hello);
+    wrt_reply_ok(io_reply);
+}
+
+static bool wrt_same_upload(const wrt_server *i_srv, const wrt_msg_begin *i_msg) {
+    return i_srv->upload_state == WRT_UPLOAD_RECEIVING && i_srv->upload_size == i_msg->size &&
+           wrt_equal(i_srv->upload_sha256, i_msg->sha256, WRT_PROTO_SHA256_BYTES) &&
+           i_srv->profile_len == i_msg->profile_len &&
+           wrt_equal(i_srv->cfg.profile_buf, i_msg->profile, i_msg->profile_len);
+}
+
+static void wrt_handle_begin(wrt_reply *io_reply) {
+    wrt_server *srv = io_reply->srv;
+    wrt_msg_begin msg;
+    uint32_t bad = 0;
+    if (!wrt_msg_decode_begin(io_reply->req->body, io_reply->req->body_len, &msg, &bad)) {
+        wrt_reply_malformed_body(io_reply, bad);
+        return;
+    }
+    if (msg.size > srv->cfg.upload_capacity) {
+        wrt_reply_error(io_reply, WRT_PERR_UPLOAD_TOO_LARGE, msg.size, srv->cfg.upload_capacity,
+                        "module is larger than the upload buffer");
+        return;
+    }
+    if (msg.profile_len > srv->cfg.profile_capacity) {
+        wrt_reply_error(io_reply, WRT_PERR_PROFILE_TOO_LARGE, msg.profile_len, srv->cfg.profile_capacity,
+                        "profile is larger than the profile buffer");
+        return;
+    }
+    if (wrt_same_upload(srv, &msg)) {
+        srv->counters.uploads_resumed++;
+    } else {
+        wrt_server_drop_upload(srv);
+        srv->upload_state = WRT_UPLOAD_RECEIVING;
+        srv->upload_size = msg.size;
+        srv->upload_next = 0;
+        wrt_copy(srv->upload_sha256, msg.sha256, WRT_PROTO_SHA256_BYTES);
+        wrt_copy(srv->cfg.profile_buf, msg.profile, msg.profile_len);
+        srv->profile_len = msg.profile_len;
+        srv->counters.uploads_begun++;
+    }
+    wrt_wr_u32(&io_reply->body, srv->upload_next);
+    wrt_reply_ok(io_reply);
+}
+
+static void wrt_handle_chunk(wrt_reply *io_reply) {
+    wrt_server *srv = io_reply->srv;
+    wrt_msg_chunk msg;
+    uint32_t bad = 0;
+    if (!wrt_msg_decode_chunk(io_reply->req->body, io_reply->req->body_len, &msg, &bad)) {
+        wrt_reply_malformed_body(io_reply, bad);
+        return;
+    }
+    if (srv->upload_state != WRT_UPLOAD_RECEIVING) {
+        wrt_reply_error(io_reply, WRT_PERR_STATE, srv->upload_state, 0, "no upload in progress");
+        return;
+    }
+    uint64_t end = (uint64_t)msg.offset + msg.len;
+    if (end > srv->upload_size) {
+        wrt_reply_error(io_reply, WRT_PERR_UPLOAD_RANGE, end > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)end,
+                        srv->upload_size, "chunk reaches past the announced module size");
+        return;
+    }
+    if (msg.offset > srv->upload_next) {
+        wrt_reply_error(io_reply, WRT_PERR_UPLOAD_GAP, srv->upload_next, srv->upload_size,
+                        "chunk starts past the next offset");
+        return;
+    }
+    wrt_copy(srv->cfg.upload_buf + msg.offset, msg.data, msg.len);
+    if ((uint32_t)end > srv->upload_next) srv->upload_next = (uint32_t)end;
+    wrt_wr_u32(&io_reply->body, srv->upload_next);
+    wrt_reply_ok(io_reply);
+}
+
+static void wrt_reply_committed(wrt_reply *io_reply) {
+    wrt_wr_u32(&io_reply->body, io_reply->srv->upload_size);
+    wrt_wr_bytes(&io_reply->body, io_reply->srv->upload_sha256, WRT_PROTO_SHA256_BYTES);
+    wrt_reply_ok(io_reply);
+}
+
+static void wrt_handle_end(wrt_reply *io_reply) {
+    wrt_server *srv = io_reply->srv;
+    uint32_t bad = 0;
+    if (!wrt_msg_decode_empty(io_reply->req->body, io_reply->req->body_len, &bad)) {
+        wrt_reply_malformed_body(io_reply, bad);
+        return;
+    }
+    if (srv->upload_state == WRT_UPLOAD_COMMITTED) {
+        wrt_reply_committed(io_reply);
+        return;
+    }
+    if (srv->upload_state != WRT_UPLOAD_RECEIVING) {
+        wrt_reply_error(io_reply, WRT_PERR_STATE, srv->upload_state, 0, "no upload in progress");
+        return;
+    }
+    if (srv->upload_next < srv->upload_size) {
+        wrt_reply_error(io_reply, WRT_PERR_UPLOAD_INCOMPLETE, srv->upload_next, srv->upload_size,
+                        "upload ended before all bytes arrived");
+        return;
+    }
+    uint8_t digest[WRT_PROTO_SHA256_BYTES];
+    wrt_sha256(srv->cfg.upload_buf, srv->upload_size, digest);
+    if (!wrt_equal(digest, srv->upload_sha256, WRT_PROTO_SHA256_BYTES)) {
+        uint32_t size = srv->upload_size;
+        srv->counters.hash_mismatches++;
+        wrt_server_drop_upload(srv);
+        wrt_reply_error(io_reply, WRT_PERR_HASH_MISMATCH, size, 0,
+                        "SHA-256 of the received module differs from UPLOAD_BEGIN's; module discarded");
+        return;
+    }
+    wrt_engine_error err = {0, 0, NULL};
+    if (!srv->cfg.engine->load(srv->cfg.engine_ctx, srv->cfg.upload_buf, srv->upload_size, srv->upload_sha256,
+                               srv->cfg.profile_buf, srv->profile_len, &err)) {
+        srv->counters.load_failures++;
+        wrt_server_drop_upload(srv);
+        wrt_reply_error(io_reply, WRT_PERR_LOAD_FAILED, err.code, err.offset,
+                        err.message != NULL ? err.message : "engine refused the module");
+        return;
+    }
+    srv->upload_state = WRT_UPLOAD_COMMITTED;
+    srv->counters.uploads_committed++;
+    wrt_reply_committed(io_reply);
+}
+
+static void wrt_io_output(void *ctx, uint8_t stream, const uint8_t *i_bytes, size_t len) {
+    wrt_server_output((wrt_server *)ctx, stream, i_bytes, len);
+}
+
+static void wrt_io_log(void *ctx, uint8_t level, const uint8_t *i_text, size_t len) {
+    wrt_server_log((wrt_server *)ctx, level, i_text, len);
+}
+
+static void wrt_handle_invoke(wrt_reply *io_reply) {
+    wrt_server *srv = io_reply->srv;
+    wrt_msg_invoke msg;
+    uint32_t bad = 0;
+    if (!wrt_msg_decode_invoke(io_reply->req->body, io_reply->req->body_len, &msg, &bad)) {
+        wrt_reply_malformed_body(io_reply, bad);
+        return;
+    }
+    if (srv->upload_state != WRT_UPLOAD_COMMITTED) {
+        wrt_reply_error(io_reply, WRT_PERR_NO_MODULE, srv->upload_state, 0, "no verified module is committed");
+        return;
+    }
+    wrt_engine_io io = {srv, wrt_io_output, wrt_io_log};
+    wrt_msg_invoke_result result;
+    result.trap = 0;
+    result.trap_func = 0;
+    result.fuel_used = 0;
+    result.peak_stack_bytes = 0;
+    result.nresults = 0;
+    wrt_engine_error err = {WRT_PERR_ENGINE_FAILED, 0, NULL};
+    srv->counters.invokes++;
+    bool ran = srv->cfg.engine->invoke(srv->cfg.engine_ctx, msg.name, msg.name_len, msg.args, msg.nargs, msg.fuel,
+                                       &io, &result, &err);
+    if (!ran) {
+        uint16_t code = (err.code == WRT_PERR_EXPORT_NOT_FOUND || err.code == WRT_PERR_ARGS_INVALID)
+                            ? (uint16_t)err.code
+                            : (uint16_t)WRT_PERR_ENGINE_FAILED;
+        uint32_t detail = code == WRT_PERR_EXPORT_NOT_FOUND ? msg.name_len : err.offset;
+        wrt_reply_error(io_reply, code, detail, 0, err.message != NULL ? err.message : "invocation refused");
+        return;
+    }
+    wrt_msg_encode_invoke_result(&io_reply->body, &result);
+    wrt_reply_ok(io_reply);
+}
+
+typedef struct wrt_stats_writer {
+    wrt_wr *wr;
+    uint8_t count;
+} wrt_stats_writer;
+
+static void wrt_stat(wrt_stats_writer *io_sw, const char *name, uint64_t value) {
+    size_t need = 1u + wrt_strnlen(name, WRT_PROTO_STAT_NAME_MAX) + 8u;
+    /* A counter that does not fit is left out; the answer stays well-formed. */
+    if (io_sw->count >= WRT_PROTO_MAX_STATS || need > io_sw->wr->cap - io_sw->wr->len) return;
+    wrt_msg_encode_stat(io_sw->wr, name, value);
+    if (!io_sw->wr->bad) io_sw->count++;
+}
+
+static void wrt_handle_stats(wrt_reply *io_reply) {
+    wrt_server *srv = io_reply->srv;
+    uint32_t bad = 0;
+    if (!wrt_msg_decode_empty(io_reply->req->body, io_reply->req->body_len, &bad)) {
+        wrt_reply_malformed_body(io_reply, bad);
+        return;
+    }
+    const wrt_server_counters *c = &srv->counters;
+    wrt_wr_u8(&io_reply->body, 0);
+    wrt_stats_writer sw = {&io_reply->body, 0};
+    wrt_stat(&sw, "proto.uptime_ms", (uint32_t)(srv->cfg.port->now_ms(srv->cfg.port->ctx) - srv->started_ms));
+    wrt_stat(&sw, "proto.boot_id", srv->boot_id);
+    wrt_stat(&sw, "proto.frames_ok", c->frames_ok);
+    wrt_stat(&sw, "proto.frames_crc", c->frames_crc);
+    wrt_stat(&sw, "proto.frames_malformed", c->frames_malformed);
+    wrt_stat(&sw, "proto.frames_too_large", c->frames_too_large);
+    wrt_stat(&sw, "proto.frames_truncated", c->frames_truncated);
+    wrt_stat(&sw, "proto.frames_echoed", c->frames_echoed);
+    wrt_stat(&sw, "proto.errors_sent", c->errors_sent);
+    wrt_stat(&sw, "proto.replays", c->replays);
+    wrt_stat(&sw, "proto.uploads_begun", c->uploads_begun);
+    wrt_stat(&sw, "proto.uploads_resumed", c->uploads_resumed);
+    wrt_stat(&sw, "proto.uploads_committed", c->uploads_committed);
+    wrt_stat(&sw, "proto.hash_mismatches", c->hash_mismatches);
+    wrt_stat(&sw, "proto.load_failures", c->load_failures);
+    wrt_stat(&sw, "proto.invokes", c->invokes);
+    wrt_stat(&sw, "proto.output_frames", c->output_frames);
+    wrt_stat(&sw, "proto.upload_state", srv->upload_state);
+    wrt_stat(&sw, "proto.upload_next", srv->upload_next);
+    wrt_engine_stat engine[WRT_PROTO_MAX_STATS];
+    uint32_t n = srv->cfg.engine->stats(srv->cfg.engine_ctx, engine, WRT_PROTO_MAX_STATS);
+    for (uint32_t i = 0; i < n && i < WRT_PROTO_MAX_STATS; i++) wrt_stat(&sw, engine[i].name, engine[i].value);
+    io_reply->body.p[0] = sw.count;
+    wrt_reply_ok(io_reply);
+}
+
+static void wrt_handle_reset(wrt_reply *io_reply) {
+    wrt_server *srv = io_reply->srv;
+    uint8_t kind = 0;
+    uint32_t bad = 0;
+    if (!wrt_msg_decode_reset(io_reply->req->body, io_reply->req->body_len, &kind, &bad)) {
+        wrt_reply_malformed_body(io_reply, bad);
+        return;
+    }
+    wrt_reply_ok(io_reply);
+    wrt_server_drop_upload(srv);
+    srv->cfg.engine->reset(srv->cfg.engine_ctx);
+    srv->boot_id++;
+    if (kind == WRT_RESET_DEVICE && srv->cfg.port->device_reset != NULL) {
+        srv->cfg.port->device_reset(srv->cfg.port->ctx);
+    }
+}
+
+static void wrt_server_on_frame(wrt_server *io_srv, size_t len) {
+    wrt_frame req;
+    uint32_t err = wrt_frame_parse(io_srv->rx, len, &req);
+    if (!req.crc_ok) {
+        if (err == WRT_PERR_FRAME_CRC) {
+            io_srv->counters.frames_crc++;
+            wrt_server_unsolicited_error(io_srv, WRT_PERR_FRAME_CRC, (uint32_t)len, 0, "frame CRC-32 mismatch");
+        } else {
+            io_srv->counters.frames_malformed++;
+            wrt_server_unsolicited_error(io_srv, WRT_PERR_FRAME_MALFORMED, (uint32_t)len, 0,
+                                         "frame shorter than header and CRC");
+        }
+        return;
+    }
+    if (err == WRT_PERR_NONE && (req.flags & (WRT_FLAG_RESPONSE | WRT_FLAG_UNSOLICITED)) != 0) {
+        /* Only the device sends these flags: this is its own frame echoed by the link. Answering
+         * it would start an endless exchange with an echoing peer, so it is only counted. */
+        io_srv->counters.frames_echoed++;
+        return;
+    }
+    wrt_reply reply;
+    if (err != WRT_PERR_NONE || req.flags != 0 || req.reserved != 0) {
+        io_srv->counters.frames_malformed++;
+        wrt_reply_start(&reply, io_srv, &req);
+        if (err == WRT_PERR_VERSION_UNSUPPORTED) {
+            wrt_reply_error(&reply, WRT_PERR_VERSION_UNSUPPORTED, req.version, WRT_PROTO_VERSION,
+                            "protocol version not supported");
+        } else {
+            wrt_reply_error(&reply, WRT_PERR_FRAME_MALFORMED, (uint32_t)len, 0,
+                            "frame header inconsistent (body_len, flags or reserved byte)");
+        }
+        return;
+    }
+    io_srv->counters.frames_ok++;
+    if (req.type != WRT_MSG_HELLO && io_srv->answer_valid && req.seq == io_srv->answer_seq &&
+        req.type == io_srv->answer_type && req.crc == io_srv->answer_request_crc) {
+        io_srv->counters.replays++;
+        wrt_server_send(io_srv, io_srv->answer, io_srv->answer_len);
+        return;
+    }
+    wrt_reply_start(&reply, io_srv, &req);
+    switch (req.type) {
+    case WRT_MSG_HELLO: wrt_handle_hello(&reply); break;
+    case WRT_MSG_UPLOAD_BEGIN: wrt_handle_begin(&reply); break;
+    case WRT_MSG_UPLOAD_CHUNK: wrt_handle_chunk(&reply); break;
+    case WRT_MSG_UPLOAD_END: wrt_handle_end(&reply); break;
+    case WRT_MSG_INVOKE: wrt_handle_invoke(&reply); break;
+    case WRT_MSG_STATS: wrt_handle_stats(&reply); break;
+    case WRT_MSG_RESET: wrt_handle_reset(&reply); break;
+    default:
+        wrt_reply_error(&reply, WRT_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
+        break;
+    }
+}
+
+bool wrt_server_init(wrt_server *o_srv, const wrt_server_config *i_cfg) {
+    const wrt_port *port = i_cfg->port;
+    const wrt_engine_ops *engine = i_cfg->engine;
+    if (port == NULL || port->write == NULL || port->now_ms == NULL || engine == NULL || engine->describe == NULL ||
+        engine->load == NULL || engine->unload == NULL || engine->invoke == NULL || engine->stats == NULL ||
+        engine->reset == NULL || i_cfg->upload_buf == NULL || i_cfg->upload_capacity == 0 ||
+        (i_cfg->profile_buf == NULL && i_cfg->profile_capacity != 0)) {
+        return false;
+    }
+    o_srv->cfg = *i_cfg;
+    if (o_srv->cfg.idle_timeout_ms == 0) o_srv->cfg.idle_timeout_ms = WRT_PROTO_IDLE_TIMEOUT_MS;
+    wrt_cobs_decoder_init(&o_srv->dec, o_srv->rx, sizeof o_srv->rx);
+    o_srv->answer_len = 0;
+    o_srv->answer_valid = false;
+    o_srv->answer_seq = 0;
+    o_srv->answer_type = 0;
+    o_srv->answer_request_crc = 0;
+    o_srv->unsolicited_seq = 0;
+    o_srv->started_ms = port->now_ms(port->ctx);
+    o_srv->last_rx_ms = o_srv->started_ms;
+    o_srv->upload_state = WRT_UPLOAD_IDLE;
+    o_srv->upload_size = 0;
+    o_srv->upload_next = 0;
+    o_srv->profile_len = 0;
+    o_srv->boot_id = i_cfg->boot_id;
+    o_srv->link_down = false;
+    /* Field by field: a struct copy or `= {0}` becomes a memset call on some targets. */
+    uint32_t *counter = (uint32_t *)(void *)&o_srv->counters;
+    for (size_t i = 0; i < sizeof o_srv->counters / sizeof(uint32_t); i++) counter[i] = 0;
+    return true;
+}
+
+void wrt_server_feed(wrt_server *io_srv, const uint8_t *i_bytes, size_t len) {
+    if (len > 0) io_srv->last_rx_ms = io_srv->cfg.port->now_ms(io_srv->cfg.port->ctx);
+    for (size_t i = 0; i < len; i++) {
+        switch (wrt_cobs_push(&io_srv->dec, i_bytes[i])) {
+        case WRT_COBS_FRAME:
+            wrt_server_on_frame(io_srv, io_srv->dec.len);
+            break;
+        case WRT_COBS_MALFORMED:
+            /* A frame cut inside a COBS block cannot be attributed; answer like a bad CRC. */
+            io_srv->counters.frames_crc++;
+            wrt_server_unsolicited_error(io_srv, WRT_PERR_FRAME_CRC, (uint32_t)io_srv->dec.len, 0,
+                                         "frame ended inside a COBS block");
+            break;
+        case WRT_COBS_TOO_LARGE:
+            io_srv->counters.frames_too_large++;
+            wrt_server_unsolicited_error(io_srv, WRT_PERR_FRAME_TOO_LARGE, (uint32_t)io_srv->dec.len,
+                                         WRT_PROTO_MAX_FRAME, "frame longer than max_frame");
+            break;
+        case WRT_COBS_MORE:
+        default:
+            break;
+        }
+    }
+}
+
+void wrt_server_tick(wrt_server *io_srv) {
+    if (!wrt_cobs_decoder_busy(&io_srv->dec)) return;
+    uint32_t now = io_srv->cfg.port->now_ms(io_srv->cfg.port->ctx);
+    if ((uint32_t)(now - io_srv->last_rx_ms) < io_srv->cfg.idle_timeout_ms) return;
+    uint32_t held = (uint32_t)io_srv->dec.len;
+    wrt_cobs_decoder_reset(&io_srv->dec);
+    io_srv->counters.frames_truncated++;
+    wrt_server_unsolicited_error(io_srv, WRT_PERR_FRAME_TRUNCATED, held, io_srv->cfg.idle_timeout_ms,
+                                 "partial frame idle past the timeout; discarded");
+}
+
+void wrt_server_poll(wrt_server *io_srv) {
+    if (io_srv->cfg.port->read != NULL) {
+        uint8_t buf[WRT_PROTO_POLL_BYTES];
+        size_t n = io_srv->cfg.port->read(io_srv->cfg.port->ctx, buf, sizeof buf);
+        if (n > sizeof buf) n = sizeof buf;
+        wrt_server_feed(io_srv, buf, n);
+    }
+    wrt_server_tick(io_srv);
+}
+
+void wrt_server_output(wrt_server *io_srv, uint8_t stream, const uint8_t *i_bytes, size_t len) {
+    const size_t per_frame = WRT_PROTO_MAX_BODY - 1u;
+    size_t pos = 0;
+    do {
+        size_t n = len - pos < per_frame ? len - pos : per_frame;
+        uint8_t *body = io_srv->unsolicited + WRT_PROTO_HEADER_BYTES;
+        body[0] = stream;
+        wrt_copy(body + 1, i_bytes + pos, n);
+        pos += n;
+        io_srv->counters.output_frames++;
+        wrt_server_send_unsolicited(io_srv, WRT_MSG_OUTPUT, n + 1u);
+    } while (pos < len && !io_srv->link_down);
+}
+
+void wrt_server_log(wrt_server *io_srv, uint8_t level, const uint8_t *i_text, size_t len) {
+    size_t n = len < WRT_PROTO_MAX_BODY - 1u ? len : WRT_PROTO_MAX_BODY - 1u;
+    uint8_t *body = io_srv->unsolicited + WRT_PROTO_HEADER_BYTES;
+    body[0] = level;
+    wrt_copy(body + 1, i_text, n);
+    wrt_server_send_unsolicited(io_srv, WRT_MSG_LOG, n + 1u);
+}

@@ -1,0 +1,93 @@
+/*
+ * The device side of the wire protocol: collects frames from a port, answers every request, owns
+ * the upload state and calls the engine. No allocation: the caller provides the server object and
+ * the upload and profile buffers. Single-threaded: call feed/poll/tick from one loop.
+ */
+#ifndef WRT_SERVER_H
+#define WRT_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wrt_cobs.h"
+#include "wrt_engine.h"
+#include "wrt_port.h"
+#include "wrt_proto.h"
+
+typedef struct wrt_server_config {
+    const wrt_port *port;
+    const wrt_engine_ops *engine;
+    void *engine_ctx;
+    uint8_t *upload_buf;        /* module bytes land here; its size is the upload capacity */
+    uint32_t upload_capacity;
+    uint8_t *profile_buf;       /* the profile blob of UPLOAD_BEGIN */
+    uint32_t profile_capacity;
+    const char *device_id;      /* ASCII, at most WRT_PROTO_DEVICE_ID_MAX bytes are reported */
+    uint32_t ram_bytes;
+    uint32_t boot_id;           /* differs per boot (a counter in retained RAM, a random word) */
+    uint32_t idle_timeout_ms;   /* 0: WRT_PROTO_IDLE_TIMEOUT_MS */
+} wrt_server_config;
+
+typedef struct wrt_server_counters {
+    uint32_t frames_ok;
+    uint32_t frames_crc;
+    uint32_t frames_malformed;
+    uint32_t frames_too_large;
+    uint32_t frames_truncated;
+    uint32_t frames_echoed;     /* frames with the device's own flags: the link echoed them */
+    uint32_t errors_sent;
+    uint32_t replays;
+    uint32_t uploads_begun;
+    uint32_t uploads_resumed;
+    uint32_t uploads_committed;
+    uint32_t hash_mismatches;
+    uint32_t load_failures;
+    uint32_t invokes;
+    uint32_t output_frames;
+} wrt_server_counters;
+
+typedef struct wrt_server {
+    wrt_server_config cfg;
+    wrt_cobs_decoder dec;
+    uint8_t rx[WRT_PROTO_MAX_FRAME];
+    /* The last answer, kept whole so a resent request gets it again without running twice. */
+    uint8_t answer[WRT_PROTO_MAX_FRAME];
+    size_t answer_len;
+    bool answer_valid;
+    uint16_t answer_seq;
+    uint8_t answer_type;
+    uint32_t answer_request_crc;
+    uint8_t unsolicited[WRT_PROTO_MAX_FRAME];
+    uint16_t unsolicited_seq;
+    uint32_t last_rx_ms;
+    uint32_t started_ms;
+    uint8_t upload_state;       /* enum wrt_upload_state */
+    uint32_t upload_size;
+    uint32_t upload_next;
+    uint8_t upload_sha256[WRT_PROTO_SHA256_BYTES];
+    uint32_t profile_len;
+    uint32_t boot_id;
+    bool link_down;             /* a port write failed */
+    wrt_server_counters counters;
+} wrt_server;
+
+/* Returns false if the configuration is unusable (a NULL port/engine operation, no buffers). */
+bool wrt_server_init(wrt_server *o_srv, const wrt_server_config *i_cfg);
+
+/* Processes received bytes; answers every frame they complete. */
+void wrt_server_feed(wrt_server *io_srv, const uint8_t *i_bytes, size_t len);
+
+/* Pulls at most WRT_PROTO_POLL_BYTES from the port's `read`, if it has one, then ticks. */
+void wrt_server_poll(wrt_server *io_srv);
+
+/* Checks the idle timeout of a partial frame; call it regularly when no bytes arrive. */
+void wrt_server_tick(wrt_server *io_srv);
+
+/* Sends program output as OUTPUT frames (split at the frame size). */
+void wrt_server_output(wrt_server *io_srv, uint8_t stream, const uint8_t *i_bytes, size_t len);
+
+/* Sends one LOG frame (text cut at the frame size). */
+void wrt_server_log(wrt_server *io_srv, uint8_t level, const uint8_t *i_text, size_t len);
+
+#endif

@@ -1,0 +1,210 @@
+/*
+ * native-sim's protocol front end: the device side of docs/protocol.md on a POSIX host.
+ *
+ *   native-sim [--pty] [--device-id ID] [--upload-capacity BYTES] [--profile-capacity BYTES]
+ *              [--idle-timeout-ms MS] [--boot-id N]
+ *
+ * stdio (default): frames on stdin/stdout, diagnostics on stderr; exits when stdin ends.
+ * --pty: opens a pseudo-terminal and prints `char device redirected to /dev/pts/N (label serial0)`
+ * on stdout as QEMU does, so one host harness serves both. Like QEMU it drops what it sends while
+ * no host has the terminal open. Runs until killed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim_engine.h"
+#include "wrt_server.h"
+
+#define WRT_SIM_POLL_MS 10
+
+typedef struct wrt_sim_link {
+    int in_fd;
+    int out_fd;
+    int is_pty;
+    int connected; /* pty: a host has the terminal open */
+} wrt_sim_link;
+
+static uint32_t wrt_sim_now_ms(void *ctx) {
+    (void)ctx;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint32_t)((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
+}
+
+static int wrt_sim_pty_connected(int fd) {
+    struct pollfd p = {fd, POLLOUT, 0};
+    if (poll(&p, 1, 0) < 0) return 0;
+    return (p.revents & POLLHUP) == 0;
+}
+
+static bool wrt_sim_write(void *ctx, const uint8_t *bytes, size_t len) {
+    wrt_sim_link *link = (wrt_sim_link *)ctx;
+    if (link->is_pty && !wrt_sim_pty_connected(link->out_fd)) return true; /* dropped, as QEMU does */
+    size_t done = 0;
+    int stalls = 0;
+    while (done < len) {
+        ssize_t n = write(link->out_fd, bytes + done, len - done);
+        if (n > 0) {
+            done += (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && stalls < 50) {
+            /* A host that stopped reading gets 0.5 s before its output is dropped. */
+            struct pollfd p = {link->out_fd, POLLOUT, 0};
+            (void)poll(&p, 1, WRT_SIM_POLL_MS);
+            stalls++;
+            continue;
+        }
+        if (link->is_pty) return true;
+        return false;
+    }
+    return true;
+}
+
+static unsigned long wrt_sim_number(const char *flag, const char *text) {
+    char *end = NULL;
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 0);
+    if (errno != 0 || end == text || *end != '\0' || v > 0xFFFFFFFFul) {
+        fprintf(stderr, "native-sim: %s: not a number: %s\n", flag, text);
+        exit(2);
+    }
+    return v;
+}
+
+static int wrt_sim_open_pty(void) {
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) {
+        perror("native-sim: posix_openpt");
+        exit(3);
+    }
+    const char *name = ptsname(master);
+    if (name == NULL) {
+        perror("native-sim: ptsname");
+        exit(3);
+    }
+    /* Raw mode is set through the slave and outlives its close, as in QEMU's char-pty. */
+    int slave = open(name, O_RDWR | O_NOCTTY);
+    if (slave < 0) {
+        perror("native-sim: open pty slave");
+        exit(3);
+    }
+    struct termios t;
+    if (tcgetattr(slave, &t) == 0) {
+        cfmakeraw(&t);
+        (void)tcsetattr(slave, TCSANOW, &t);
+    }
+    close(slave);
+    (void)fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
+    printf("char device redirected to %s (label serial0)\n", name);
+    fflush(stdout);
+    return master;
+}
+
+int main(int argc, char **argv) {
+    static uint8_t upload[16u * 1024u * 1024u];
+    static uint8_t profile[4096];
+    static wrt_server server;
+    const char *device_id = "native-sim";
+    unsigned long upload_capacity = 256u * 1024u;
+    unsigned long profile_capacity = 512u;
+    unsigned long idle_timeout = 0;
+    unsigned long boot_id = (unsigned long)getpid();
+    int use_pty = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--pty") == 0) {
+            use_pty = 1;
+        } else if (v != NULL && strcmp(a, "--device-id") == 0) {
+            device_id = v;
+            i++;
+        } else if (v != NULL && strcmp(a, "--upload-capacity") == 0) {
+            upload_capacity = wrt_sim_number(a, v);
+            i++;
+        } else if (v != NULL && strcmp(a, "--profile-capacity") == 0) {
+            profile_capacity = wrt_sim_number(a, v);
+            i++;
+        } else if (v != NULL && strcmp(a, "--idle-timeout-ms") == 0) {
+            idle_timeout = wrt_sim_number(a, v);
+            i++;
+        } else if (v != NULL && strcmp(a, "--boot-id") == 0) {
+            boot_id = wrt_sim_number(a, v);
+            i++;
+        } else {
+            fprintf(stderr, "native-sim: unknown or incomplete option: %s\n", a);
+            return 2;
+        }
+    }
+    if (upload_capacity == 0 || upload_capacity > sizeof upload || profile_capacity > sizeof profile) {
+        fprintf(stderr, "native-sim: capacities: upload 1..%zu, profile 0..%zu\n", sizeof upload, sizeof profile);
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+
+    wrt_sim_link link = {STDIN_FILENO, STDOUT_FILENO, 0, 1};
+    if (use_pty) {
+        int master = wrt_sim_open_pty();
+        link.in_fd = master;
+        link.out_fd = master;
+        link.is_pty = 1;
+        link.connected = 0;
+    }
+    wrt_port port = {&link, NULL, wrt_sim_write, wrt_sim_now_ms, NULL};
+    void *engine_ctx = NULL;
+    const wrt_engine_ops *engine = wrt_sim_engine(&engine_ctx);
+    wrt_server_config cfg = {
+        .port = &port,
+        .engine = engine,
+        .engine_ctx = engine_ctx,
+        .upload_buf = upload,
+        .upload_capacity = (uint32_t)upload_capacity,
+        .profile_buf = profile,
+        .profile_capacity = (uint32_t)profile_capacity,
+        .device_id = device_id,
+        .ram_bytes = (uint32_t)(sizeof server + upload_capacity + profile_capacity),
+        .boot_id = (uint32_t)boot_id,
+        .idle_timeout_ms = (uint32_t)idle_timeout,
+    };
+    if (!wrt_server_init(&server, &cfg)) {
+        fprintf(stderr, "native-sim: protocol server configuration refused\n");
+        return 4;
+    }
+    uint8_t buf[4096];
+    for (;;) {
+        struct pollfd p = {link.in_fd, POLLIN, 0};
+        int ready = poll(&p, 1, WRT_SIM_POLL_MS);
+        if (ready < 0 && errno != EINTR) {
+            perror("native-sim: poll");
+            return 3;
+        }
+        if (ready > 0 && (p.revents & POLLIN) != 0) {
+            ssize_t n = read(link.in_fd, buf, sizeof buf);
+            if (n > 0) {
+                wrt_server_feed(&server, buf, (size_t)n);
+            } else if (n == 0 && !link.is_pty) {
+                return 0;
+            } else if (n < 0 && errno != EINTR && errno != EAGAIN && !link.is_pty) {
+                perror("native-sim: read");
+                return 3;
+            }
+        } else if (ready > 0 && (p.revents & (POLLHUP | POLLERR)) != 0) {
+            if (!link.is_pty) return 0;
+            /* No host has the terminal open: poll would return at once, so wait here. */
+            struct timespec pause = {0, WRT_SIM_POLL_MS * 1000000L};
+            nanosleep(&pause, NULL);
+        }
+        wrt_server_tick(&server);
+        if (server.link_down && !link.is_pty) return 0;
+    }
+}

@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../ts/core/paths.js';
+import { buildNativeSim, makeNativeSim } from '../device/sim-helpers.js';
+import vectors from './vectors.json' with { type: 'json' };
+
+const root = packageRoot();
+
+/** The shared vectors as the line format test/protocol/c/wrt_proto_unit.c reads. */
+function vectorLines(): string {
+  const lines: string[] = [];
+  for (const v of vectors.crc32) lines.push(`crc32 ${v.bytes} ${v.crc32}`);
+  for (const v of vectors.sha256) lines.push(`sha256 ${v.bytes} ${v.sha256}`);
+  for (const v of vectors.cobs) lines.push(`cobs ${v.plain} ${v.encoded}`);
+  for (const v of vectors.frames) lines.push(`frame ${v.type} ${v.flags} ${v.seq} ${v.body === '' ? '-' : v.body} ${v.wire}`);
+  for (const v of vectors.invoke) {
+    lines.push(`invoke ${v.body} ${v.fuel} ${v.name} ${v.args.length}${v.args.map((a) => ` ${a.type} ${a.bits}`).join('')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('native/protocol C unit tests', () => {
+  it('pass, including every shared vector (built with ASan and UBSan)', () => {
+    buildNativeSim();
+    const run = spawnSync(path.join(root, 'build', 'native-sim', 'wrt-proto-unit'), [], { input: vectorLines(), encoding: 'utf8' });
+    expect(run.stdout).not.toContain('FAIL');
+    expect(run.status).toBe(0);
+    const summary = /passed (\d+) failed (\d+)/.exec(run.stdout);
+    /* Checks per vector (2 per CRC, COBS and frame, 1 per SHA, 2 + args per INVOKE) plus the fixed tests. */
+    const vectorChecks =
+      vectors.crc32.length * 2 +
+      vectors.sha256.length +
+      vectors.cobs.length * 2 +
+      vectors.frames.length * 2 +
+      vectors.invoke.reduce((n, v) => n + 2 + v.args.length, 0);
+    expect(Number(summary?.[1])).toBeGreaterThanOrEqual(vectorChecks + 20);
+    expect(summary?.[2]).toBe('0');
+  });
+
+  it('fails when a vector is wrong (the runner can fail)', () => {
+    buildNativeSim();
+    const run = spawnSync(path.join(root, 'build', 'native-sim', 'wrt-proto-unit'), [], {
+      input: 'crc32 313233343536373839 cbf43927\n',
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('crc32 vector: got cbf43926 want cbf43927');
+  });
+
+  it('needs nothing from libc: the protocol objects have no undefined symbols', () => {
+    const symbols = makeNativeSim('symbols');
+    expect(symbols.trim()).toBe('');
+  });
+
+  it('builds freestanding for Cortex-M4 with nothing undefined', () => {
+    const probe = spawnSync('arm-none-eabi-gcc', ['--version']);
+    /* The toolchain is installed by the setup script; without it this check cannot run. */
+    if (probe.status !== 0) return;
+    const symbols = makeNativeSim('cortex-m');
+    expect(symbols.trim()).toBe('');
+  });
+});

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { WrtError } from '../../ts/core/errors.js';
+import { seededRandom } from '../../ts/device/fault-transport.js';
+import {
+  decodeError,
+  decodeHello,
+  decodeInvokeResult,
+  decodeLog,
+  decodeNextOffset,
+  decodeOutput,
+  decodeStats,
+  decodeUploadEnd,
+  encodeInvoke,
+  encodeUploadBegin,
+  encodeUploadChunk,
+  f32,
+  f64,
+  i32,
+  i64,
+} from '../../ts/device/messages.js';
+import { expectWrtError } from '../support/wrt-error.js';
+import vectors from './vectors.json' with { type: 'json' };
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const bytes = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h, 'hex'));
+
+describe('request encoders', () => {
+  it('INVOKE: fuel, name, typed arguments, little-endian', () => {
+    const body = encodeInvoke({
+      name: 'add',
+      fuel: 0x0102n,
+      args: [i32(-2), i64(1n), f32(1), f64(2), { type: 'funcref', index: null }, { type: 'externref', index: 5 }],
+    });
+    expect(hex(body)).toBe(
+      '0201000000000000' + // fuel
+        '03616464' + // name
+        '06' + // nargs
+        '7ffeffffff' +
+        '7e0100000000000000' +
+        '7d0000803f' +
+        '7c0000000000000040' +
+        '70ffffffff' +
+        '6f05000000',
+    );
+  });
+
+  it('INVOKE bodies match the shared vectors the C decoder checks', () => {
+    for (const v of vectors.invoke) {
+      const args = v.args.map((a) => {
+        const bits = BigInt(`0x${a.bits}`);
+        switch (a.type) {
+          case 0x7f:
+            return i32(Number(bits));
+          case 0x7e:
+            return i64(bits);
+          case 0x7d:
+            return { type: 'f32', bits: Number(bits) } as const;
+          case 0x7c:
+            return { type: 'f64', bits } as const;
+          default:
+            return { type: a.type === 0x70 ? 'funcref' : 'externref', index: bits === 0xffffffffn ? null : Number(bits) } as const;
+        }
+      });
+      expect(hex(encodeInvoke({ name: v.name, fuel: BigInt(v.fuel), args }))).toBe(v.body);
+    }
+  });
+
+  it('UPLOAD_BEGIN and UPLOAD_CHUNK layouts', () => {
+    const sha = new Uint8Array(32).fill(0xab);
+    expect(hex(encodeUploadBegin({ size: 0x10203, sha256: sha, profile: Uint8Array.of(9, 8) }))).toBe(
+      `03020100${'ab'.repeat(32)}02000908`,
+    );
+    expect(hex(encodeUploadChunk(0x400, Uint8Array.of(0, 1)))).toBe('000400000001');
+  });
+
+  it('refuses values the wire cannot carry', () => {
+    expectWrtError(() => encodeInvoke({ name: '', args: [] }), 'VALUE_INVALID', { field: 'export', limit: '1 .. 64 bytes' });
+    expectWrtError(() => encodeInvoke({ name: 'x'.repeat(65), args: [] }), 'VALUE_INVALID', { field: 'export' });
+    expectWrtError(() => encodeInvoke({ name: 'f', args: Array.from({ length: 17 }, () => i32(0)) }), 'VALUE_INVALID', {
+      field: 'args',
+    });
+    expectWrtError(() => encodeInvoke({ name: 'f', args: [{ type: 'i32', value: 2 ** 33 }] }), 'VALUE_INVALID', {
+      field: 'args[0]',
+    });
+    expectWrtError(() => encodeInvoke({ name: 'f', args: [{ type: 'funcref', index: -1 }] }), 'VALUE_INVALID', {
+      field: 'args[0]',
+    });
+    expectWrtError(() => encodeUploadBegin({ size: 0, sha256: new Uint8Array(32), profile: new Uint8Array(0) }), 'VALUE_INVALID', {
+      field: 'size',
+    });
+    expectWrtError(() => encodeUploadBegin({ size: 1, sha256: new Uint8Array(31), profile: new Uint8Array(0) }), 'VALUE_INVALID', {
+      field: 'sha256',
+    });
+    expectWrtError(() => encodeUploadChunk(0, new Uint8Array(0)), 'VALUE_INVALID', { field: 'data' });
+  });
+});
+
+describe('answer decoders', () => {
+  it('INVOKE result with a trap and with results', () => {
+    expect(decodeInvokeResult(bytes('0b000000' + '03000000' + '0a00000000000000' + '20000000' + '00'))).toEqual({
+      trap: 11,
+      trapFunction: 3,
+      fuelUsed: 10n,
+      peakStackBytes: 32,
+      results: [],
+    });
+    const ok = decodeInvokeResult(bytes('00000000' + '00000000' + '0100000000000000' + '08000000' + '02' + '7f2a000000' + '7effffffffffffffff'));
+    expect(ok.results).toEqual([i32(42), i64(-1n)]);
+  });
+
+  it('ERROR, STATS, UPLOAD_END, OUTPUT, LOG', () => {
+    expect(decodeError(bytes('0e00040464000000000000006861736a'))).toEqual({
+      code: 14,
+      name: 'HASH_MISMATCH',
+      aboutType: 4,
+      detail: 100,
+      limit: 0,
+      message: 'hasj',
+    });
+    expect(decodeStats(bytes('0201610500000000000000026263ffffffffffffffff'))).toEqual(
+      new Map([
+        ['a', 5n],
+        ['bc', 0xffff_ffff_ffff_ffffn],
+      ]),
+    );
+    expect(decodeUploadEnd(bytes(`0a000000${'11'.repeat(32)}`))).toEqual({ size: 10, sha256: new Uint8Array(32).fill(0x11) });
+    expect(decodeOutput(bytes('02414243'))).toEqual({ stream: 2, bytes: Uint8Array.of(0x41, 0x42, 0x43) });
+    expect(decodeLog(bytes('016869'))).toEqual({ level: 1, text: 'hi' });
+    expect(decodeNextOffset(bytes('00010000'), 'UPLOAD_CHUNK')).toBe(256);
+  });
+
+  it('names the field and offset of a short or long body', () => {
+    expectWrtError(() => decodeNextOffset(bytes('0001'), 'UPLOAD_CHUNK'), 'PROTOCOL_ERROR', { field: 'next_offset', offset: 0 });
+    expectWrtError(() => decodeNextOffset(bytes('0001000000'), 'UPLOAD_CHUNK'), 'PROTOCOL_ERROR', { offset: 4 });
+    expectWrtError(() => decodeInvokeResult(bytes('00000000000000000000000000000000000000000180')), 'PROTOCOL_ERROR', {
+      field: 'results[0]',
+      offset: 21,
+    });
+    const hello = new Uint8Array(32);
+    new DataView(hello.buffer).setUint16(2, 100, true);
+    expectWrtError(() => decodeHello(hello), 'PROTOCOL_ERROR', { field: 'max_frame', limit: '256 .. 4096' });
+  });
+
+  it('random bodies give a value or a WrtError, never another exception', () => {
+    const random = seededRandom(99);
+    const decoders = [decodeHello, decodeInvokeResult, decodeStats, decodeError, decodeUploadEnd, decodeOutput, decodeLog];
+    let refused = 0;
+    for (let round = 0; round < 3000; round++) {
+      const body = Uint8Array.from({ length: Math.floor(random() * 60) }, () => Math.floor(random() * 256));
+      const decode = decoders[round % decoders.length] ?? decodeHello;
+      try {
+        decode(body);
+      } catch (error) {
+        if (!(error instanceof WrtError)) throw error;
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(1000);
+  });
+});

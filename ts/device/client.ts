@@ -1,0 +1,400 @@
+/**
+ * The host side of docs/protocol.md over any Transport: one request at a time, sequence numbers,
+ * resends on timeout and at once when the device reports a broken frame, HELLO retried through a
+ * board's boot, chunked uploads that resume from the device's next offset, and OUTPUT/LOG frames
+ * delivered to listeners.
+ */
+import { createHash } from 'node:crypto';
+import { WrtError } from '../core/errors.js';
+import { DeviceError, type DeviceErrorInfo, isDeviceError, protocolError, TIMEOUT_CODE } from './device-errors.js';
+import { Deframer, type DeframerEvent, encodeWireFrame, type Frame } from './framing.js';
+import {
+  decodeError,
+  decodeHello,
+  decodeInvokeResult,
+  decodeLog,
+  decodeNextOffset,
+  decodeOutput,
+  decodeStats,
+  decodeUploadEnd,
+  EMPTY_BODY,
+  encodeInvoke,
+  encodeReset,
+  encodeUploadBegin,
+  encodeUploadChunk,
+  type HelloInfo,
+  type InvokeResult,
+  type LogLine,
+  type OutputChunk,
+  type UploadBeginRequest,
+  type UploadEndAnswer,
+  type WireValue,
+} from './messages.js';
+import {
+  DeviceErrorCode,
+  Flag,
+  FRAME_OVERHEAD,
+  MAX_FRAME_LIMIT,
+  MessageType,
+  messageTypeName,
+  MIN_FRAME,
+  ResetKind,
+} from './protocol.js';
+import type { Transport } from './transport.js';
+
+export interface ProtocolClientOptions {
+  /** Wait this long for an answer before resending (default 1000 ms). */
+  readonly requestTimeoutMs?: number;
+  /** Resends of one request before it fails (default 5). */
+  readonly maxResends?: number;
+  /** HELLO is resent this often while the device boots (default 15 ms). */
+  readonly helloIntervalMs?: number;
+  /** HELLO gives up after this long (default 2000 ms; boards may take ~1 s to answer). */
+  readonly helloTimeoutMs?: number;
+  /** Most bytes one request may put on the link (default 3072: one chunk in flight at a time). */
+  readonly maxInFlightBytes?: number;
+  /** First sequence number (default random, so a restarted host does not meet the device's replay memory). */
+  readonly initialSeq?: number;
+}
+
+export interface ClientCounters {
+  requests: number;
+  resends: number;
+  timeouts: number;
+  /** Frames that arrived broken (CRC, COBS, length). */
+  brokenFrames: number;
+  /** Answers to requests no longer waited for (duplicates after a resend). */
+  staleAnswers: number;
+  /** ERROR frames the device could not attribute (it saw a broken frame). */
+  unsolicitedErrors: number;
+  /** OUTPUT/LOG frames lost, from gaps in the device's unsolicited sequence. */
+  unsolicitedGaps: number;
+}
+
+export interface UploadOptions {
+  /** Opaque profile blob carried in UPLOAD_BEGIN (default none). */
+  readonly profile?: Uint8Array;
+  readonly onProgress?: (nextOffset: number, size: number) => void;
+}
+
+export interface UploadReport {
+  readonly size: number;
+  readonly sha256: string;
+  /** Where the device said the upload stood at BEGIN: > 0 when an interrupted upload resumed. */
+  readonly resumedFrom: number;
+  readonly chunks: number;
+  readonly bytesSent: number;
+}
+
+export interface OutputEvent extends OutputChunk {
+  readonly seq: number;
+}
+
+interface Pending {
+  readonly seq: number;
+  answer(frame: Frame): void;
+  broken(): void;
+  fail(error: WrtError): void;
+}
+
+interface ResendPolicy {
+  readonly intervalMs: number;
+  readonly maxSends: number;
+}
+
+type Listener<T> = (event: T) => void;
+
+export class ProtocolClient {
+  readonly counters: ClientCounters = {
+    requests: 0,
+    resends: 0,
+    timeouts: 0,
+    brokenFrames: 0,
+    staleAnswers: 0,
+    unsolicitedErrors: 0,
+    unsolicitedGaps: 0,
+  };
+  private readonly transport: Transport;
+  private readonly options: Required<ProtocolClientOptions>;
+  private readonly deframer = new Deframer(MAX_FRAME_LIMIT);
+  private readonly outputListeners = new Set<Listener<OutputEvent>>();
+  private readonly logListeners = new Set<Listener<LogLine>>();
+  private readonly noticeListeners = new Set<Listener<DeviceErrorInfo>>();
+  private readonly detach: () => void;
+  private seq: number;
+  private pending: Pending | undefined;
+  private chain: Promise<unknown> = Promise.resolve();
+  private lastUnsolicitedSeq: number | undefined;
+  private closedReason: string | undefined;
+  private info: HelloInfo | undefined;
+
+  constructor(transport: Transport, options: ProtocolClientOptions = {}) {
+    this.transport = transport;
+    this.options = {
+      requestTimeoutMs: options.requestTimeoutMs ?? 1000,
+      maxResends: options.maxResends ?? 5,
+      helloIntervalMs: options.helloIntervalMs ?? 15,
+      helloTimeoutMs: options.helloTimeoutMs ?? 2000,
+      maxInFlightBytes: options.maxInFlightBytes ?? 3072,
+      initialSeq: options.initialSeq ?? Math.floor(Math.random() * 0x10000),
+    };
+    this.seq = this.options.initialSeq & 0xffff;
+    this.detach = transport.onData((chunk) => this.receive(chunk));
+    void transport.closed.then((closed) => this.shutDown(`link closed: ${closed.reason}`));
+  }
+
+  /** What the last HELLO reported, if any. */
+  get device(): HelloInfo | undefined {
+    return this.info;
+  }
+
+  onOutput(listener: Listener<OutputEvent>): () => void {
+    this.outputListeners.add(listener);
+    return () => this.outputListeners.delete(listener);
+  }
+
+  onLog(listener: Listener<LogLine>): () => void {
+    this.logListeners.add(listener);
+    return () => this.logListeners.delete(listener);
+  }
+
+  /** ERROR frames the device sent on its own: it saw a broken frame. */
+  onDeviceNotice(listener: Listener<DeviceErrorInfo>): () => void {
+    this.noticeListeners.add(listener);
+    return () => this.noticeListeners.delete(listener);
+  }
+
+  /** Starts a session; resent every helloIntervalMs until the device answers or helloTimeoutMs pass. */
+  async hello(): Promise<HelloInfo> {
+    const { helloIntervalMs, helloTimeoutMs } = this.options;
+    const policy = { intervalMs: helloIntervalMs, maxSends: Math.max(1, Math.ceil(helloTimeoutMs / helloIntervalMs)) };
+    const body = await this.request(MessageType.Hello, EMPTY_BODY, policy);
+    this.info = decodeHello(body);
+    return this.info;
+  }
+
+  async beginUpload(req: UploadBeginRequest): Promise<number> {
+    return decodeNextOffset(await this.request(MessageType.UploadBegin, encodeUploadBegin(req)), 'UPLOAD_BEGIN');
+  }
+
+  async sendChunk(offset: number, data: Uint8Array): Promise<number> {
+    return decodeNextOffset(await this.request(MessageType.UploadChunk, encodeUploadChunk(offset, data)), 'UPLOAD_CHUNK');
+  }
+
+  async endUpload(): Promise<UploadEndAnswer> {
+    return decodeUploadEnd(await this.request(MessageType.UploadEnd, EMPTY_BODY));
+  }
+
+  /** Module bytes per UPLOAD_CHUNK: one frame, and one frame's wire bytes within maxInFlightBytes. */
+  chunkBytes(): number {
+    const maxFrame = this.info?.maxFrame ?? MIN_FRAME;
+    const byFrame = maxFrame - FRAME_OVERHEAD - 4;
+    /* Wire bytes = 2 delimiters + COBS(frame), COBS adding one byte per 254. */
+    const byFlight = Math.floor(((this.options.maxInFlightBytes - 3) * 254) / 255) - FRAME_OVERHEAD - 4;
+    return Math.max(1, Math.min(byFrame, byFlight));
+  }
+
+  /**
+   * Uploads a module: BEGIN (resuming a matching interrupted upload), chunks from the device's
+   * next offset, END; checks the digest the device committed.
+   */
+  async upload(module: Uint8Array, options: UploadOptions = {}): Promise<UploadReport> {
+    if (this.info === undefined) await this.hello();
+    const sha256 = new Uint8Array(createHash('sha256').update(module).digest());
+    const size = module.length;
+    let next = await this.beginUpload({ size, sha256, profile: options.profile ?? EMPTY_BODY });
+    const resumedFrom = next;
+    const chunk = this.chunkBytes();
+    let chunks = 0;
+    let bytesSent = 0;
+    /* Every round advances or re-seeks; a device that keeps answering without progress is a fault. */
+    const maxRounds = Math.ceil(size / chunk) * 4 + 16;
+    for (let round = 0; next < size; round++) {
+      if (round > maxRounds) {
+        throw protocolError(`upload makes no progress at offset ${next}`, { offset: next, limit: `${maxRounds} chunks` });
+      }
+      const data = module.subarray(next, Math.min(size, next + chunk));
+      try {
+        const answered = await this.sendChunk(next, data);
+        chunks++;
+        bytesSent += data.length;
+        if (answered > size) {
+          throw protocolError(`device reports next offset ${answered} past the module`, { offset: answered, limit: `${size}` });
+        }
+        next = answered;
+      } catch (error) {
+        if (!isDeviceError(error, DeviceErrorCode.UploadGap)) throw error;
+        next = error.device.detail;
+      }
+      options.onProgress?.(next, size);
+    }
+    const end = await this.endUpload();
+    const expected = Buffer.from(sha256).toString('hex');
+    const committed = Buffer.from(end.sha256).toString('hex');
+    if (end.size !== size || committed !== expected) {
+      throw protocolError(`device committed ${end.size} bytes with SHA-256 ${committed}, expected ${size} bytes ${expected}`, {
+        field: 'sha256',
+      });
+    }
+    return { size, sha256: expected, resumedFrom, chunks, bytesSent };
+  }
+
+  async invoke(name: string, args: readonly WireValue[] = [], options: { fuel?: bigint } = {}): Promise<InvokeResult> {
+    const body = encodeInvoke({ name, args, fuel: options.fuel });
+    return decodeInvokeResult(await this.request(MessageType.Invoke, body));
+  }
+
+  async stats(): Promise<ReadonlyMap<string, bigint>> {
+    return decodeStats(await this.request(MessageType.Stats, EMPTY_BODY));
+  }
+
+  /** Answered before the device resets; HELLO afterwards shows a new boot id. */
+  async reset(kind: ResetKind = ResetKind.Session): Promise<void> {
+    await this.request(MessageType.Reset, encodeReset(kind));
+  }
+
+  /** Stops listening to the transport (the transport stays open) and fails a waiting request. */
+  close(): void {
+    this.detach();
+    this.shutDown('client closed');
+  }
+
+  private shutDown(reason: string): void {
+    this.closedReason ??= reason;
+    this.pending?.fail(protocolError(reason, { source: this.transport.description }));
+  }
+
+  private async request(type: number, body: Uint8Array, policy?: ResendPolicy): Promise<Uint8Array> {
+    const resend = policy ?? { intervalMs: this.options.requestTimeoutMs, maxSends: this.options.maxResends + 1 };
+    const frame = await this.exchange(type, body, resend);
+    if (frame.type === MessageType.Error) throw new DeviceError(decodeError(frame.body), this.transport.description);
+    if (frame.type !== type) {
+      throw protocolError(`device answered ${messageTypeName(type)} with ${messageTypeName(frame.type)}`, {
+        source: this.transport.description,
+        field: 'type',
+      });
+    }
+    return frame.body;
+  }
+
+  /** Queues one request behind the previous ones and settles with its answer frame. */
+  private exchange(type: number, body: Uint8Array, policy: ResendPolicy): Promise<Frame> {
+    const run = (): Promise<Frame> =>
+      new Promise<Frame>((resolve, reject) => {
+        if (this.closedReason !== undefined) {
+          reject(protocolError(this.closedReason, { source: this.transport.description }));
+          return;
+        }
+        const seq = this.seq;
+        this.seq = (this.seq + 1) & 0xffff;
+        const wire = encodeWireFrame({ type, flags: 0, seq }, body, true);
+        const maxFrame = this.info?.maxFrame ?? MIN_FRAME;
+        if (body.length + FRAME_OVERHEAD > maxFrame) {
+          reject(
+            new WrtError('LIMIT_EXCEEDED', `${messageTypeName(type)} request of ${body.length + FRAME_OVERHEAD} bytes`, {
+              field: 'max_frame',
+              limit: `${maxFrame} bytes`,
+              source: this.transport.description,
+            }),
+          );
+          return;
+        }
+        this.counters.requests++;
+        let sends = 0;
+        let brokenSinceSend = false;
+        let timer: NodeJS.Timeout | undefined;
+        const settle = (): void => {
+          clearTimeout(timer);
+          if (this.pending?.seq === seq) this.pending = undefined;
+        };
+        const send = (): void => {
+          if (sends >= policy.maxSends) {
+            settle();
+            reject(
+              new WrtError(TIMEOUT_CODE, `no answer to ${messageTypeName(type)} after ${sends} sends`, {
+                source: this.transport.description,
+                field: messageTypeName(type),
+                limit: `${policy.intervalMs} ms per send`,
+              }),
+            );
+            return;
+          }
+          if (sends > 0) this.counters.resends++;
+          sends++;
+          brokenSinceSend = false;
+          clearTimeout(timer);
+          timer = setTimeout(() => {
+            this.counters.timeouts++;
+            send();
+          }, policy.intervalMs);
+          this.transport.write(wire).catch((error: unknown) => {
+            settle();
+            reject(protocolError(`cannot write to the link: ${String(error)}`, { source: this.transport.description }));
+          });
+        };
+        this.pending = {
+          seq,
+          answer: (frame) => {
+            settle();
+            resolve(frame);
+          },
+          broken: () => {
+            /* One early resend per send: a burst of broken frames must not start a storm. */
+            if (brokenSinceSend) return;
+            brokenSinceSend = true;
+            send();
+          },
+          fail: (error) => {
+            settle();
+            reject(error);
+          },
+        };
+        send();
+      });
+    const result = this.chain.then(run, run);
+    this.chain = result.catch(() => undefined);
+    return result;
+  }
+
+  private receive(chunk: Uint8Array): void {
+    for (const event of this.deframer.push(chunk)) this.handle(event);
+  }
+
+  private handle(event: DeframerEvent): void {
+    if (event.kind === 'broken') {
+      this.counters.brokenFrames++;
+      this.pending?.broken();
+      return;
+    }
+    const frame = event.frame;
+    if ((frame.flags & Flag.Response) !== 0) {
+      if (this.pending !== undefined && frame.seq === this.pending.seq) this.pending.answer(frame);
+      else this.counters.staleAnswers++;
+      return;
+    }
+    if ((frame.flags & Flag.Unsolicited) === 0) return;
+    if (this.lastUnsolicitedSeq !== undefined) {
+      const gap = (frame.seq - this.lastUnsolicitedSeq - 1) & 0xffff;
+      /* A huge "gap" is a device reset restarting its counter, not loss. */
+      if (gap > 0 && gap < 0x8000) this.counters.unsolicitedGaps += gap;
+    }
+    this.lastUnsolicitedSeq = frame.seq;
+    try {
+      if (frame.type === MessageType.Output) {
+        const output = decodeOutput(frame.body);
+        for (const listener of this.outputListeners) listener({ ...output, seq: frame.seq });
+      } else if (frame.type === MessageType.Log) {
+        const line = decodeLog(frame.body);
+        for (const listener of this.logListeners) listener(line);
+      } else if (frame.type === MessageType.Error) {
+        const notice = decodeError(frame.body);
+        this.counters.unsolicitedErrors++;
+        for (const listener of this.noticeListeners) listener(notice);
+        this.pending?.broken();
+      }
+    } catch (error) {
+      if (!(error instanceof WrtError)) throw error;
+      this.counters.brokenFrames++;
+    }
+  }
+}

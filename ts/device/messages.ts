@@ -1,0 +1,389 @@
+/**
+ * Message bodies of docs/protocol.md §3–4: encoders for requests, decoders for what the device
+ * sends. Decoders check every length and throw only WrtError naming the field and body offset.
+ */
+import { WrtError } from '../core/errors.js';
+import { type DeviceErrorInfo, protocolError } from './device-errors.js';
+import { deviceErrorName, MAX_EXPORT_NAME, MAX_VALUES, REF_NULL, SHA256_BYTES } from './protocol.js';
+
+export type WireValue =
+  | { readonly type: 'i32'; readonly value: number }
+  | { readonly type: 'i64'; readonly value: bigint }
+  /** IEEE 754 bit pattern, so NaN payloads survive. */
+  | { readonly type: 'f32'; readonly bits: number }
+  | { readonly type: 'f64'; readonly bits: bigint }
+  | { readonly type: 'funcref'; readonly index: number | null }
+  | { readonly type: 'externref'; readonly index: number | null };
+
+export type WireValueType = WireValue['type'];
+
+const TYPE_CODES: Readonly<Record<WireValueType, number>> = {
+  i32: 0x7f,
+  i64: 0x7e,
+  f32: 0x7d,
+  f64: 0x7c,
+  funcref: 0x70,
+  externref: 0x6f,
+};
+
+export const i32 = (value: number): WireValue => ({ type: 'i32', value: value | 0 });
+export const i64 = (value: bigint): WireValue => ({ type: 'i64', value: BigInt.asIntN(64, value) });
+export function f32(value: number): WireValue {
+  const view = new DataView(new ArrayBuffer(4));
+  view.setFloat32(0, value, true);
+  return { type: 'f32', bits: view.getUint32(0, true) };
+}
+export function f64(value: number): WireValue {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, value, true);
+  return { type: 'f64', bits: view.getBigUint64(0, true) };
+}
+
+/** The number a float value stands for. */
+export function floatOf(value: WireValue): number | undefined {
+  const view = new DataView(new ArrayBuffer(8));
+  if (value.type === 'f32') {
+    view.setUint32(0, value.bits, true);
+    return view.getFloat32(0, true);
+  }
+  if (value.type === 'f64') {
+    view.setBigUint64(0, value.bits, true);
+    return view.getFloat64(0, true);
+  }
+  return undefined;
+}
+
+/** Grows as it writes; values are checked by the caller-facing encoders. */
+class BodyWriter {
+  private bytes = new Uint8Array(64);
+  private view = new DataView(this.bytes.buffer);
+  private length = 0;
+
+  private room(n: number): void {
+    if (this.length + n <= this.bytes.length) return;
+    const next = new Uint8Array(Math.max(this.bytes.length * 2, this.length + n));
+    next.set(this.bytes.subarray(0, this.length));
+    this.bytes = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  u8(v: number): this {
+    this.room(1);
+    this.view.setUint8(this.length, v);
+    this.length += 1;
+    return this;
+  }
+  u16(v: number): this {
+    this.room(2);
+    this.view.setUint16(this.length, v, true);
+    this.length += 2;
+    return this;
+  }
+  u32(v: number): this {
+    this.room(4);
+    this.view.setUint32(this.length, v >>> 0, true);
+    this.length += 4;
+    return this;
+  }
+  u64(v: bigint): this {
+    this.room(8);
+    this.view.setBigUint64(this.length, BigInt.asUintN(64, v), true);
+    this.length += 8;
+    return this;
+  }
+  raw(b: Uint8Array): this {
+    this.room(b.length);
+    this.bytes.set(b, this.length);
+    this.length += b.length;
+    return this;
+  }
+  finish(): Uint8Array {
+    return this.bytes.slice(0, this.length);
+  }
+}
+
+/** Reads a device's body; any shortfall is a WrtError naming the message, field and offset. */
+class BodyReader {
+  private readonly view: DataView;
+  private pos = 0;
+
+  constructor(
+    private readonly body: Uint8Array,
+    private readonly message: string,
+  ) {
+    this.view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  }
+
+  private need(n: number, field: string): number {
+    if (n > this.body.length - this.pos) {
+      throw protocolError(`${this.message} answer is cut short`, {
+        field,
+        offset: this.pos,
+        limit: `body of ${this.body.length} bytes`,
+      });
+    }
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
+
+  get offset(): number {
+    return this.pos;
+  }
+  u8(field: string): number {
+    return this.view.getUint8(this.need(1, field));
+  }
+  u16(field: string): number {
+    return this.view.getUint16(this.need(2, field), true);
+  }
+  u32(field: string): number {
+    return this.view.getUint32(this.need(4, field), true);
+  }
+  u64(field: string): bigint {
+    return this.view.getBigUint64(this.need(8, field), true);
+  }
+  bytes(n: number, field: string): Uint8Array {
+    const at = this.need(n, field);
+    return this.body.slice(at, at + n);
+  }
+  end(): void {
+    if (this.pos !== this.body.length) {
+      throw protocolError(`${this.message} answer has ${this.body.length - this.pos} bytes too many`, {
+        offset: this.pos,
+        limit: `body of ${this.pos} bytes`,
+      });
+    }
+  }
+}
+
+function invalid(message: string, field: string, limit?: string): WrtError {
+  return new WrtError('VALUE_INVALID', message, limit !== undefined ? { field, limit } : { field });
+}
+
+function writeValue(w: BodyWriter, value: WireValue, field: string): void {
+  w.u8(TYPE_CODES[value.type]);
+  switch (value.type) {
+    case 'i32':
+      if (!Number.isInteger(value.value) || value.value < -0x8000_0000 || value.value > 0xffff_ffff) {
+        throw invalid(`${value.value} is not an i32`, field);
+      }
+      w.u32(value.value >>> 0);
+      return;
+    case 'f32':
+      if (!Number.isInteger(value.bits) || value.bits < 0 || value.bits > 0xffff_ffff) {
+        throw invalid(`${value.bits} is not a 32-bit pattern`, field);
+      }
+      w.u32(value.bits);
+      return;
+    case 'i64':
+    case 'f64':
+      w.u64(value.type === 'i64' ? value.value : value.bits);
+      return;
+    case 'funcref':
+    case 'externref':
+      if (value.index !== null && (!Number.isInteger(value.index) || value.index < 0 || value.index >= REF_NULL)) {
+        throw invalid(`${value.index} is not a reference index`, field, `0 .. ${REF_NULL - 1}`);
+      }
+      w.u32(value.index ?? REF_NULL);
+      return;
+  }
+}
+
+function readValue(r: BodyReader, field: string): WireValue {
+  const at = r.offset;
+  const code = r.u8(field);
+  switch (code) {
+    case 0x7f:
+      return { type: 'i32', value: r.u32(field) | 0 };
+    case 0x7e:
+      return { type: 'i64', value: BigInt.asIntN(64, r.u64(field)) };
+    case 0x7d:
+      return { type: 'f32', bits: r.u32(field) };
+    case 0x7c:
+      return { type: 'f64', bits: r.u64(field) };
+    case 0x70:
+    case 0x6f: {
+      const index = r.u32(field);
+      return { type: code === 0x70 ? 'funcref' : 'externref', index: index === REF_NULL ? null : index };
+    }
+    default:
+      throw protocolError(`unknown value type 0x${code.toString(16)}`, { field, offset: at });
+  }
+}
+
+// ---- requests -------------------------------------------------------------------------------
+
+export const EMPTY_BODY = new Uint8Array(0);
+
+export interface UploadBeginRequest {
+  readonly size: number;
+  readonly sha256: Uint8Array;
+  readonly profile: Uint8Array;
+}
+
+export function encodeUploadBegin(req: UploadBeginRequest): Uint8Array {
+  if (!Number.isInteger(req.size) || req.size < 1 || req.size > 0xffff_ffff) {
+    throw invalid(`module size ${req.size} cannot be uploaded`, 'size', '1 .. 4294967295 bytes');
+  }
+  if (req.sha256.length !== SHA256_BYTES) throw invalid('SHA-256 digest must be 32 bytes', 'sha256');
+  if (req.profile.length > 0xffff) throw invalid('profile blob too long', 'profile', '65535 bytes');
+  return new BodyWriter().u32(req.size).raw(req.sha256).u16(req.profile.length).raw(req.profile).finish();
+}
+
+export function encodeUploadChunk(offset: number, data: Uint8Array): Uint8Array {
+  if (data.length === 0) throw invalid('an upload chunk carries at least one byte', 'data');
+  return new BodyWriter().u32(offset).raw(data).finish();
+}
+
+export interface InvokeRequest {
+  readonly name: string;
+  readonly args: readonly WireValue[];
+  /** Instruction budget; 0 or absent: the profile's. */
+  readonly fuel?: bigint;
+}
+
+export function encodeInvoke(req: InvokeRequest): Uint8Array {
+  const name = new TextEncoder().encode(req.name);
+  if (name.length < 1 || name.length > MAX_EXPORT_NAME) {
+    throw invalid(`export name of ${name.length} bytes`, 'export', `1 .. ${MAX_EXPORT_NAME} bytes`);
+  }
+  if (req.args.length > MAX_VALUES) throw invalid(`${req.args.length} arguments`, 'args', `${MAX_VALUES}`);
+  const w = new BodyWriter().u64(req.fuel ?? 0n).u8(name.length).raw(name).u8(req.args.length);
+  req.args.forEach((arg, i) => writeValue(w, arg, `args[${i}]`));
+  return w.finish();
+}
+
+export function encodeReset(kind: number): Uint8Array {
+  return new BodyWriter().u8(kind).finish();
+}
+
+// ---- answers and device frames --------------------------------------------------------------
+
+export interface HelloInfo {
+  readonly protocolVersion: number;
+  readonly maxFrame: number;
+  readonly interpreterVersion: string;
+  readonly arenaBytes: number;
+  readonly ramBytes: number;
+  readonly uploadCapacity: number;
+  readonly profileCapacity: number;
+  readonly features: number;
+  readonly bootId: number;
+  readonly deviceId: string;
+}
+
+export function decodeHello(body: Uint8Array): HelloInfo {
+  const r = new BodyReader(body, 'HELLO');
+  const protocolVersion = r.u8('protocol_version');
+  const idLength = r.u8('device_id_len');
+  const maxFrame = r.u16('max_frame');
+  const version = r.u32('interp_version');
+  const hello: HelloInfo = {
+    protocolVersion,
+    maxFrame,
+    interpreterVersion: `${version >>> 16}.${(version >>> 8) & 0xff}.${version & 0xff}`,
+    arenaBytes: r.u32('arena_bytes'),
+    ramBytes: r.u32('ram_bytes'),
+    uploadCapacity: r.u32('upload_capacity'),
+    profileCapacity: r.u32('profile_capacity'),
+    features: r.u32('features'),
+    bootId: r.u32('boot_id'),
+    deviceId: new TextDecoder().decode(r.bytes(idLength, 'device_id')),
+  };
+  r.end();
+  if (maxFrame < 256 || maxFrame > 4096) {
+    throw protocolError(`device announces max_frame ${maxFrame}`, { field: 'max_frame', offset: 2, limit: '256 .. 4096' });
+  }
+  return hello;
+}
+
+export function decodeNextOffset(body: Uint8Array, message: string): number {
+  const r = new BodyReader(body, message);
+  const next = r.u32('next_offset');
+  r.end();
+  return next;
+}
+
+export interface UploadEndAnswer {
+  readonly size: number;
+  readonly sha256: Uint8Array;
+}
+
+export function decodeUploadEnd(body: Uint8Array): UploadEndAnswer {
+  const r = new BodyReader(body, 'UPLOAD_END');
+  const answer = { size: r.u32('size'), sha256: r.bytes(SHA256_BYTES, 'sha256') };
+  r.end();
+  return answer;
+}
+
+export interface InvokeResult {
+  /** 0: returned normally; else the interpreter's trap code (native/interp/wrt_trap.h). */
+  readonly trap: number;
+  readonly trapFunction: number;
+  readonly fuelUsed: bigint;
+  readonly peakStackBytes: number;
+  readonly results: readonly WireValue[];
+}
+
+export function decodeInvokeResult(body: Uint8Array): InvokeResult {
+  const r = new BodyReader(body, 'INVOKE');
+  const trap = r.u32('trap');
+  const trapFunction = r.u32('trap_func');
+  const fuelUsed = r.u64('fuel_used');
+  const peakStackBytes = r.u32('peak_stack');
+  const count = r.u8('nresults');
+  if (count > MAX_VALUES) throw protocolError(`${count} results`, { field: 'nresults', offset: 20, limit: `${MAX_VALUES}` });
+  const results: WireValue[] = [];
+  for (let i = 0; i < count; i++) results.push(readValue(r, `results[${i}]`));
+  r.end();
+  return { trap, trapFunction, fuelUsed, peakStackBytes, results };
+}
+
+export function decodeStats(body: Uint8Array): ReadonlyMap<string, bigint> {
+  const r = new BodyReader(body, 'STATS');
+  const count = r.u8('count');
+  const stats = new Map<string, bigint>();
+  for (let i = 0; i < count; i++) {
+    const length = r.u8(`counters[${i}].name_len`);
+    const name = new TextDecoder().decode(r.bytes(length, `counters[${i}].name`));
+    stats.set(name, r.u64(`counters[${i}].value`));
+  }
+  r.end();
+  return stats;
+}
+
+export function decodeError(body: Uint8Array): DeviceErrorInfo {
+  const r = new BodyReader(body, 'ERROR');
+  const code = r.u16('code');
+  const aboutType = r.u8('about_type');
+  const length = r.u8('message_len');
+  const detail = r.u32('detail');
+  const limit = r.u32('limit');
+  const message = new TextDecoder().decode(r.bytes(length, 'message'));
+  r.end();
+  return { code, name: deviceErrorName(code), aboutType, detail, limit, message };
+}
+
+export interface OutputChunk {
+  /** 1 stdout, 2 stderr. */
+  readonly stream: number;
+  readonly bytes: Uint8Array;
+}
+
+export function decodeOutput(body: Uint8Array): OutputChunk {
+  const r = new BodyReader(body, 'OUTPUT');
+  const stream = r.u8('stream');
+  return { stream, bytes: r.bytes(body.length - 1, 'bytes') };
+}
+
+export interface LogLine {
+  /** 0 error, 1 warning, 2 info, 3 debug. */
+  readonly level: number;
+  readonly text: string;
+}
+
+export function decodeLog(body: Uint8Array): LogLine {
+  const r = new BodyReader(body, 'LOG');
+  const level = r.u8('level');
+  return { level, text: new TextDecoder().decode(r.bytes(body.length - 1, 'text')) };
+}

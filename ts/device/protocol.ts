@@ -1,0 +1,101 @@
+/**
+ * Numbers of the wire protocol (docs/protocol.md), mirrored from native/protocol/wrt_proto.h.
+ * They are stable: never renumber, only append.
+ */
+export const PROTOCOL_VERSION = 1;
+export const HEADER_BYTES = 8;
+export const CRC_BYTES = 4;
+export const FRAME_OVERHEAD = HEADER_BYTES + CRC_BYTES;
+/** Largest max_frame any device may announce. */
+export const MAX_FRAME_LIMIT = 4096;
+/** Every device accepts frames this large; the host stays under it until HELLO says more. */
+export const MIN_FRAME = 256;
+export const SHA256_BYTES = 32;
+export const MAX_VALUES = 16;
+export const MAX_EXPORT_NAME = 64;
+export const REF_NULL = 0xffff_ffff;
+
+export const MessageType = {
+  Hello: 0x01,
+  UploadBegin: 0x02,
+  UploadChunk: 0x03,
+  UploadEnd: 0x04,
+  Invoke: 0x05,
+  Stats: 0x06,
+  Reset: 0x07,
+  Output: 0x40,
+  Log: 0x41,
+  Error: 0x7f,
+} as const;
+export type MessageType = (typeof MessageType)[keyof typeof MessageType];
+
+export const Flag = { Response: 0x01, Unsolicited: 0x02 } as const;
+
+export const Feature = {
+  Float: 1 << 0,
+  Output: 1 << 1,
+  Log: 1 << 2,
+  Fuel: 1 << 3,
+  ReferenceTypes: 1 << 4,
+  BulkMemory: 1 << 5,
+  TestDouble: 2 ** 31,
+} as const;
+
+export const ResetKind = { Session: 0, Device: 1 } as const;
+export type ResetKind = (typeof ResetKind)[keyof typeof ResetKind];
+
+export const OutputStream = { Stdout: 1, Stderr: 2 } as const;
+
+/** Error codes of ERROR frames, by number. */
+export const DEVICE_ERROR_NAMES: Readonly<Record<number, string>> = {
+  1: 'FRAME_CRC',
+  2: 'FRAME_MALFORMED',
+  3: 'FRAME_TOO_LARGE',
+  4: 'FRAME_TRUNCATED',
+  5: 'VERSION_UNSUPPORTED',
+  6: 'TYPE_UNKNOWN',
+  7: 'BODY_MALFORMED',
+  8: 'STATE',
+  9: 'UPLOAD_TOO_LARGE',
+  10: 'PROFILE_TOO_LARGE',
+  11: 'UPLOAD_RANGE',
+  12: 'UPLOAD_GAP',
+  13: 'UPLOAD_INCOMPLETE',
+  14: 'HASH_MISMATCH',
+  15: 'LOAD_FAILED',
+  16: 'NO_MODULE',
+  17: 'EXPORT_NOT_FOUND',
+  18: 'ARGS_INVALID',
+  19: 'ENGINE_FAILED',
+};
+
+export const DeviceErrorCode = {
+  FrameCrc: 1,
+  FrameMalformed: 2,
+  FrameTooLarge: 3,
+  FrameTruncated: 4,
+  VersionUnsupported: 5,
+  TypeUnknown: 6,
+  BodyMalformed: 7,
+  State: 8,
+  UploadTooLarge: 9,
+  ProfileTooLarge: 10,
+  UploadRange: 11,
+  UploadGap: 12,
+  UploadIncomplete: 13,
+  HashMismatch: 14,
+  LoadFailed: 15,
+  NoModule: 16,
+  ExportNotFound: 17,
+  ArgsInvalid: 18,
+  EngineFailed: 19,
+} as const;
+
+export function deviceErrorName(code: number): string {
+  return DEVICE_ERROR_NAMES[code] ?? `UNKNOWN_${code}`;
+}
+
+export function messageTypeName(type: number): string {
+  for (const [name, value] of Object.entries(MessageType)) if (value === type) return name;
+  return `0x${type.toString(16).padStart(2, '0')}`;
+}

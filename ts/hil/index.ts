@@ -1,0 +1,18 @@
+export { buildModule, DEFAULT_C_FLAGS, systemTools, type BuildOptions, type BuildTools, type BuiltModule } from './builder.js';
+export { compareBoards, observationsAgree } from './differential.js';
+export { ExecutorRegistry, type BoardExecutor, type ExecutableTest, type ExecutorFactory, type TestOutcome } from './executor.js';
+export { connectionOf, describeConnection, loadHardwareMap, parseHardwareMap, REFERENCE_V8, type HardwareMapOptions } from './hardware-map.js';
+export { describeExpectation, describeOutcome, judge, type Verdict } from './judge.js';
+export { defaultBuildCacheDir, defaultQuarantineFile, defaultSuitesDir, hilDir } from './paths.js';
+export { DEFAULT_TIMEOUT_MS, planBoard, skipReason, type PlannedTest, type PlanOptions } from './plan.js';
+export { EMPTY_QUARANTINE, expiredEntries, globToRegExp, loadQuarantine, parseQuarantine, quarantineFor, type QuarantineList } from './quarantine.js';
+export { defaultExecutorRegistry } from './registry.js';
+export * from './results.js';
+export { DIFFERENTIAL_V8_BOARD, NATIVE_SIM, runHil, selectBoards, type HilRunOptions } from './run.js';
+export { schedule, type BoardJob, type ScheduleOptions } from './scheduler.js';
+export { selectSpecCases, specExpander, type SpecCaseSelection } from './spec-cases.js';
+export { listSuiteNames, loadSuiteFile, loadSuites, parseSuite, SUITE_FILE, type SpecExpander, type SuiteOptions } from './suite.js';
+export * from './types.js';
+export { V8Executor, createV8Executor } from './v8-executor.js';
+export { trapMatches, trapsAgree, v8TrapTexts } from './v8-traps.js';
+export * from './values.js';
