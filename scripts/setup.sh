@@ -42,7 +42,5 @@ echo "setup: building the native addon, the TypeScript sources and the host inte
 [ -f build/Makefile ] || npx --no-install node-gyp configure --loglevel=error >/dev/null
 npx --no-install node-gyp build --loglevel=error >/dev/null
 npm run --silent build:ts
-if [ -f native/interp/Makefile ]; then
-  make -s -C native/interp
-fi
+make -s -C native/interp
 echo "setup: done"

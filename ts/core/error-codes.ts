@@ -46,6 +46,9 @@ export const ERROR_CODES = {
   PIDIN_MALFORMED: spec(ExitCode.UsageOrInput, 'a `pidin syspage=asinfo` listing cannot be read'),
   WASM_MALFORMED: spec(ExitCode.CheckFailed, 'the WebAssembly binary is malformed'),
   WASM_INVALID: spec(ExitCode.CheckFailed, 'the WebAssembly module does not validate'),
+  WASM_UNSUPPORTED: spec(ExitCode.CheckFailed, 'the module uses a feature this target does not support (SIMD on a device)'),
+  WASM_LINK_FAILED: spec(ExitCode.CheckFailed, 'an import is unknown to the host or has another type'),
+  WASM_TRAPPED: spec(ExitCode.CheckFailed, 'instantiation or the start function trapped'),
   // Budgets and bounded structures
   CAPACITY_EXCEEDED: spec(ExitCode.CheckFailed, 'a bounded collection was asked to grow past its capacity'),
   BUDGET_EXCEEDED: spec(ExitCode.CheckFailed, 'a memory budget cannot satisfy an allocation'),

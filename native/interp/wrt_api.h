@@ -1,0 +1,237 @@
+/*
+ * Public API of the wrt WebAssembly interpreter core (WebAssembly 2.0 without SIMD).
+ *
+ * Everything lives in one caller-provided arena, cut into the regions of wrt_layout; the core never
+ * calls malloc or libc. Typical use:
+ *
+ *   size_t bytes = wrt_layout_bytes(&layout);                 // how big the arena must be
+ *   wrt_runtime *rt = wrt_runtime_init(arena, bytes, &layout, &err);
+ *   wrt_module *m = wrt_module_load(rt, wasm, wasm_len, &err); // decode + validate + compile
+ *   wrt_instance *i = wrt_instantiate(rt, m, &host_registry, &err, &trap);
+ *   const wrt_func *f = wrt_find_func(i, "main", 4);
+ *   uint32_t code = wrt_invoke(rt, f, args, nargs, results, nresults, &trap);
+ *
+ * Values cross the API as raw 64-bit slots: i32/f32 in the low 32 bits (f32 as its bit pattern),
+ * i64/f64 as 64 bits, externref as an opaque host word (0 is null), funcref as a wrt_func pointer
+ * (0 is null). Parameter names carry their direction: i_ in, o_ out, io_ both.
+ *
+ * One runtime holds any number of modules and instances. An instance may import from instances of
+ * another runtime (imports are plain pointers); the exporting runtime must then outlive it.
+ * Calls never recurse in C: wasm calls push frames in the FRAMES region, so deep recursion ends in
+ * WRT_TRAP_CALL_DEPTH_EXHAUSTED at the profile's depth whatever the native stack is.
+ */
+#ifndef WRT_API_H
+#define WRT_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wrt_trap.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Interpreter version, reported as (major << 16) | (minor << 8) | patch by wrt_version(). */
+#define WRT_VERSION_MAJOR 0u
+#define WRT_VERSION_MINOR 1u
+#define WRT_VERSION_PATCH 0u
+
+/* Value type codes, as the binary format writes them. */
+#define WRT_TYPE_I32 0x7Fu
+#define WRT_TYPE_I64 0x7Eu
+#define WRT_TYPE_F32 0x7Du
+#define WRT_TYPE_F64 0x7Cu
+#define WRT_TYPE_FUNCREF 0x70u
+#define WRT_TYPE_EXTERNREF 0x6Fu
+
+/* Import/export kinds, as the binary format writes them. */
+#define WRT_EXTERN_FUNC 0u
+#define WRT_EXTERN_TABLE 1u
+#define WRT_EXTERN_MEMORY 2u
+#define WRT_EXTERN_GLOBAL 3u
+
+#define WRT_FUEL_UNLIMITED UINT64_MAX
+#define WRT_BUDGET_UNLIMITED UINT32_MAX
+
+/*
+ * Sizes of the arena regions, as a profile gives them. A region too small for a module is a clean
+ * WRT_ERR_ARENA naming the region, never an overrun.
+ */
+typedef struct wrt_layout {
+    uint32_t meta_bytes;          /* module metadata, instances, export names, data segments */
+    uint32_t code_bytes;          /* internal code of all loaded modules */
+    uint32_t control_bytes;       /* validator scratch, reused per function during a load */
+    uint32_t stack_slots;         /* value stack, 8-byte slots */
+    uint32_t call_depth;          /* most active wasm frames at once (the invoked function is 1) */
+    uint32_t memory_pages;        /* linear memory region, 64 KiB pages, shared by all memories */
+    uint32_t memory_pages_max;    /* most pages one memory may reserve; 0 = the whole region */
+    uint32_t table_elements;      /* table region, elements, shared by all tables */
+    uint32_t table_elements_max;  /* most elements one table may reserve; 0 = the whole region */
+    uint32_t global_slots;        /* global region, 8-byte slots */
+} wrt_layout;
+
+/* A failed load, link or instantiation. `message` is a static string. */
+typedef struct wrt_error {
+    uint32_t code;        /* enum wrt_error_code */
+    uint32_t region;      /* enum wrt_region, for WRT_ERR_ARENA and WRT_ERR_LIMIT */
+    uint32_t offset;      /* byte offset in the wasm binary (load errors), else 0 */
+    uint32_t index;       /* import, segment or function index the error is about, else 0 */
+    uint64_t need;        /* bytes/pages/elements asked for (WRT_ERR_ARENA, WRT_ERR_LIMIT) */
+    uint64_t capacity;    /* bytes/pages/elements the region or limit has */
+    const char *message;
+} wrt_error;
+
+/* Where and why an invocation (or the start function during instantiation) stopped. */
+typedef struct wrt_trap_info {
+    uint32_t code;         /* enum wrt_trap_code */
+    uint32_t func_index;   /* function index (in its module) running at the trap */
+    uint32_t code_offset;  /* internal code cell of the trapping instruction, in that function */
+    uint32_t depth;        /* active wasm frames at the trap */
+    uint64_t fuel_used;    /* instructions charged during this invocation */
+} wrt_trap_info;
+
+typedef struct wrt_runtime wrt_runtime;
+typedef struct wrt_module wrt_module;
+typedef struct wrt_instance wrt_instance;
+typedef struct wrt_func wrt_func;
+typedef struct wrt_host_func wrt_host_func;
+
+/* What a host function sees. Results go to `results` (room for WRT_CONFIG_MAX_HOST_RESULTS). */
+typedef struct wrt_host_call {
+    void *ctx;                   /* the wrt_host_func's ctx */
+    const wrt_host_func *func;
+    const uint64_t *args;
+    uint64_t *results;
+    uint8_t *memory;             /* the calling instance's memory, NULL if it has none */
+    uint64_t memory_bytes;
+} wrt_host_call;
+
+/* Returns WRT_OK, or a trap code (WRT_TRAP_HOST_ERROR, WRT_TRAP_EXIT, ...) to stop the invocation. */
+typedef uint32_t (*wrt_host_fn)(wrt_host_call *io_call);
+
+/*
+ * One import the firmware or native-sim provides. `signature` lists parameter then result types,
+ * split by ':' : i=i32 I=i64 f=f32 F=f64 x=externref n=funcref; "ii:i" takes two i32, returns one.
+ * `budget` is the most calls per invocation (WRT_BUDGET_UNLIMITED for none); the core reads it at
+ * each call, so the host may change it between invocations.
+ */
+struct wrt_host_func {
+    const char *module;
+    const char *name;
+    const char *signature;
+    wrt_host_fn fn;
+    void *ctx;
+    uint32_t budget;
+};
+
+/* Called before every host call; returns true to allow it, false to trap with HOST_CALL_DENIED. */
+typedef bool (*wrt_host_intercept_fn)(void *ctx, const wrt_host_func *func, const uint64_t *args,
+                                      uint32_t nargs);
+
+/*
+ * The imports a host offers. Must outlive every instance linked against it. Registries chain:
+ * an import not found here is looked up in `next` (at most WRT_CONFIG_MAX_REGISTRY_CHAIN deep),
+ * so firmware functions and the WASI layer (wrt_wasi.h) combine. A call goes through the hook of
+ * the registry that provided the function.
+ */
+typedef struct wrt_host_registry {
+    const wrt_host_func *funcs;
+    uint32_t count;
+    wrt_host_intercept_fn intercept;  /* NULL: every call allowed */
+    void *intercept_ctx;
+    const struct wrt_host_registry *next;
+} wrt_host_registry;
+
+/* Arena bytes the layout needs (regions plus alignment), or 0 if the sizes overflow size_t. */
+size_t wrt_layout_bytes(const wrt_layout *i_layout);
+
+/*
+ * Cuts the arena into regions and places the runtime at its start. The arena must stay valid and
+ * untouched by the caller for the runtime's life. Returns NULL with o_err set if it is too small.
+ */
+wrt_runtime *wrt_runtime_init(void *io_arena, size_t arena_bytes, const wrt_layout *i_layout,
+                              wrt_error *o_err);
+
+/*
+ * Drops every module, instance and registration: the arena is as wrt_runtime_init left it (the
+ * fuel setting stays). Pointers into the runtime are invalid afterwards. Refused (false) while an
+ * invocation runs.
+ */
+bool wrt_runtime_reset(wrt_runtime *io_rt);
+
+uint32_t wrt_version(void);
+
+/*
+ * Decodes, validates and compiles a binary module into the arena. The bytes are not referenced
+ * afterwards. On failure nothing stays allocated and o_err says why and at which byte offset.
+ */
+wrt_module *wrt_module_load(wrt_runtime *io_rt, const uint8_t *i_bytes, size_t len, wrt_error *o_err);
+
+/*
+ * Links imports (names registered with wrt_register first, then the host registry, which may be
+ * NULL), allocates memories, tables and globals, applies segments and runs the start function.
+ * A trap there gives WRT_ERR_TRAP with o_trap filled; effects on imported memories/tables stay,
+ * as the specification requires.
+ */
+wrt_instance *wrt_instantiate(wrt_runtime *io_rt, const wrt_module *i_module,
+                              const wrt_host_registry *i_host, wrt_error *o_err, wrt_trap_info *o_trap);
+
+/* Makes an instance's exports importable under `name` by later instantiations in this runtime. */
+bool wrt_register(wrt_runtime *io_rt, const char *i_name, size_t name_len, wrt_instance *i_instance,
+                  wrt_error *o_err);
+
+/* The module an instance was made from. */
+const wrt_module *wrt_instance_module(const wrt_instance *i_instance);
+
+/* How many exports a module has. */
+uint32_t wrt_module_export_count(const wrt_module *i_module);
+
+/*
+ * Export `index`: its kind (WRT_EXTERN_*) and its name, copied to o_name (at most `cap` bytes, not
+ * NUL-terminated). Returns the name's full length, or UINT32_MAX if there is no such export.
+ */
+uint32_t wrt_module_export(const wrt_module *i_module, uint32_t index, uint32_t *o_kind, uint8_t *o_name,
+                           uint32_t cap);
+
+/* The exported function `name`, or NULL. */
+const wrt_func *wrt_find_func(const wrt_instance *i_instance, const char *i_name, size_t name_len);
+
+uint32_t wrt_func_param_count(const wrt_func *i_func);
+uint32_t wrt_func_result_count(const wrt_func *i_func);
+/* Value type code of parameter/result `index`, or 0 if out of range. */
+uint32_t wrt_func_param_type(const wrt_func *i_func, uint32_t index);
+uint32_t wrt_func_result_type(const wrt_func *i_func, uint32_t index);
+
+/*
+ * Runs a function to completion or trap. `nargs`/`nresults` must equal the function's arity.
+ * Fuel (wrt_set_fuel) and host call budgets start afresh for every invocation.
+ * Returns WRT_OK or the trap code; o_trap (may be NULL) gets the details either way.
+ */
+uint32_t wrt_invoke(wrt_runtime *io_rt, const wrt_func *i_func, const uint64_t *i_args, uint32_t nargs,
+                    uint64_t *o_results, uint32_t nresults, wrt_trap_info *o_trap);
+
+/* Instruction budget of each later invocation; WRT_FUEL_UNLIMITED (the default) for none. */
+void wrt_set_fuel(wrt_runtime *io_rt, uint64_t fuel);
+
+/* The exported global `name`: its value type code and current value. False if there is none. */
+bool wrt_find_global(const wrt_instance *i_instance, const char *i_name, size_t name_len,
+                     uint32_t *o_type, uint64_t *o_value);
+
+/* The instance's memory (NULL if it has none) and its current size in bytes. */
+uint8_t *wrt_memory_data(const wrt_instance *i_instance, uint64_t *o_bytes);
+
+/* Bytes used and available in a region, for budget reports. */
+void wrt_region_usage(const wrt_runtime *i_rt, uint32_t region, uint64_t *o_used, uint64_t *o_capacity);
+
+/* Stable names: "meta", "code", ...; "unreachable", "out of bounds memory access", ... */
+const char *wrt_region_name(uint32_t region);
+const char *wrt_trap_message(uint32_t trap_code);
+const char *wrt_error_name(uint32_t error_code);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * Every build setting of the interpreter core, each overridable with -D. Firmware, native-sim and
+ * the host test library compile the same sources; only these switches differ.
+ */
+#ifndef WRT_CONFIG_H
+#define WRT_CONFIG_H
+
+#include <float.h>
+
+/* Threaded dispatch through GCC/clang computed goto (labels as values); a portable switch else. */
+#ifndef WRT_CONFIG_COMPUTED_GOTO
+#  if defined(__GNUC__) || defined(__clang__)
+#    define WRT_CONFIG_COMPUTED_GOTO 1
+#  else
+#    define WRT_CONFIG_COMPUTED_GOTO 0
+#  endif
+#endif
+
+/* Instruction budget per invocation (fuel). 0 drops the per-block charge from the internal code. */
+#ifndef WRT_CONFIG_FUEL
+#  define WRT_CONFIG_FUEL 1
+#endif
+
+/*
+ * sqrt through __builtin_sqrt/__builtin_sqrtf. Only where the compiler turns it into one
+ * instruction (x86-64 sqrtss/sqrtsd, AArch64 fsqrt, ARMv7-M/R with a VFP unit) and only with
+ * -fno-math-errno (wrt_interp.mk passes it; the compiler then defines __NO_MATH_ERRNO__), without
+ * which GCC calls libm's sqrt for negative inputs. Otherwise the core computes a correctly rounded
+ * square root in integer arithmetic (wrt_float.c): slower, never wrong, never libm.
+ */
+#if defined(__NO_MATH_ERRNO__)
+#  define WRT_HW_SQRT_POSSIBLE 1
+#else
+#  define WRT_HW_SQRT_POSSIBLE 0
+#endif
+#ifndef WRT_CONFIG_HW_SQRT_F32
+#  if WRT_HW_SQRT_POSSIBLE && (defined(__x86_64__) || defined(__aarch64__) || (defined(__ARM_FP) && (__ARM_FP & 4)))
+#    define WRT_CONFIG_HW_SQRT_F32 1
+#  else
+#    define WRT_CONFIG_HW_SQRT_F32 0
+#  endif
+#endif
+#ifndef WRT_CONFIG_HW_SQRT_F64
+#  if WRT_HW_SQRT_POSSIBLE && (defined(__x86_64__) || defined(__aarch64__) || (defined(__ARM_FP) && (__ARM_FP & 8)))
+#    define WRT_CONFIG_HW_SQRT_F64 1
+#  else
+#    define WRT_CONFIG_HW_SQRT_F64 0
+#  endif
+#endif
+
+/* Alignment of every arena allocation and region start, in bytes (a power of two, >= 8). */
+#ifndef WRT_CONFIG_ALIGN
+#  define WRT_CONFIG_ALIGN 16u
+#endif
+
+/* Most results a host function may return; they pass through a buffer of this size. */
+#ifndef WRT_CONFIG_MAX_HOST_RESULTS
+#  define WRT_CONFIG_MAX_HOST_RESULTS 8u
+#endif
+
+/* Most registries one lookup follows through wrt_host_registry.next. */
+#ifndef WRT_CONFIG_MAX_REGISTRY_CHAIN
+#  define WRT_CONFIG_MAX_REGISTRY_CHAIN 8u
+#endif
+
+/* Most import/export name bytes compared or stored; longer names are refused as a limit. */
+#ifndef WRT_CONFIG_MAX_NAME
+#  define WRT_CONFIG_MAX_NAME 1024u
+#endif
+
+/*
+ * WebAssembly float semantics need every float operation rounded to its own width. x87 excess
+ * precision (FLT_EVAL_METHOD 1 or 2) would break them; refuse such a build instead of misbehaving.
+ */
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD != 0 && FLT_EVAL_METHOD != -1
+#  error "wrt interpreter needs FLT_EVAL_METHOD 0 (SSE2 on x86, VFP/NEON on ARM)"
+#endif
+
+#endif

@@ -1,0 +1,719 @@
+/*
+ * The executor: one loop over internal code (wrt_iops.h), threaded through computed goto where
+ * the compiler has it (WRT_CONFIG_COMPUTED_GOTO), a switch otherwise.
+ *
+ * Stackless: a wasm call pushes a wrt_frame in the FRAMES region and continues the same loop, so
+ * the C stack stays flat whatever the wasm call depth. Frame i's locals start at fp; its operands
+ * follow. A call checks, once, that the callee's whole frame (params, locals, most operands, as
+ * the validator computed) fits in the value stack, so pushes need no check.
+ *
+ * Values are 64-bit slots; 32-bit values are kept zero-extended. Memory accesses assemble bytes
+ * little-endian (compilers fuse these into single loads), so the code is endian- and
+ * alignment-neutral.
+ */
+#include "wrt_float.h"
+#include "wrt_internal.h"
+#include "wrt_iops.h"
+
+static inline uint32_t ld16(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8);
+}
+
+static inline uint32_t ld32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+static inline uint64_t ld64(const uint8_t *p)
+{
+    return (uint64_t)ld32(p) | ((uint64_t)ld32(p + 4) << 32);
+}
+
+static inline void st16(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+static inline void st32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+static inline void st64(uint8_t *p, uint64_t v)
+{
+    st32(p, (uint32_t)v);
+    st32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* Arithmetic shift right without relying on implementation-defined signed shifts. */
+static inline uint32_t shr_s32(uint32_t x, uint32_t n)
+{
+    uint32_t s = 0u - (x >> 31);
+    return ((x ^ s) >> n) ^ s;
+}
+
+static inline uint64_t shr_s64(uint64_t x, uint32_t n)
+{
+    uint64_t s = 0u - (x >> 63);
+    return ((x ^ s) >> n) ^ s;
+}
+
+static inline uint32_t clz32(uint32_t x)
+{
+    return x == 0u ? 32u : (uint32_t)__builtin_clz(x);
+}
+
+static inline uint32_t ctz32(uint32_t x)
+{
+    return x == 0u ? 32u : (uint32_t)__builtin_ctz(x);
+}
+
+static inline uint64_t clz64(uint64_t x)
+{
+    return x == 0u ? 64u : (uint64_t)__builtin_clzll(x);
+}
+
+static inline uint64_t ctz64(uint64_t x)
+{
+    return x == 0u ? 64u : (uint64_t)__builtin_ctzll(x);
+}
+
+/* Population count in plain arithmetic: __builtin_popcount would call libgcc without POPCNT. */
+static inline uint32_t popcnt32(uint32_t x)
+{
+    x = x - ((x >> 1) & 0x55555555u);
+    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+    x = (x + (x >> 4)) & 0x0F0F0F0Fu;
+    return (x * 0x01010101u) >> 24;
+}
+
+static inline uint64_t popcnt64(uint64_t x)
+{
+    return (uint64_t)popcnt32((uint32_t)x) + popcnt32((uint32_t)(x >> 32));
+}
+
+static inline uint32_t rotl32(uint32_t x, uint32_t n)
+{
+    n &= 31u;
+    return (x << n) | (x >> ((32u - n) & 31u));
+}
+
+static inline uint32_t rotr32(uint32_t x, uint32_t n)
+{
+    n &= 31u;
+    return (x >> n) | (x << ((32u - n) & 31u));
+}
+
+static inline uint64_t rotl64(uint64_t x, uint64_t n)
+{
+    n &= 63u;
+    return (x << n) | (x >> ((64u - n) & 63u));
+}
+
+static inline uint64_t rotr64(uint64_t x, uint64_t n)
+{
+    n &= 63u;
+    return (x >> n) | (x << ((64u - n) & 63u));
+}
+
+static inline uint64_t sx32(uint32_t x)
+{
+    return (uint64_t)(int64_t)(int32_t)x;
+}
+
+#define F32(x) wrt_f32_from_bits((uint32_t)(x))
+#define F64(x) wrt_f64_from_bits(x)
+#define B32(x) ((uint64_t)wrt_f32_bits(x))
+#define B64(x) wrt_f64_bits(x)
+
+#if WRT_CONFIG_COMPUTED_GOTO
+#define OP(name) L_##name:
+#define NEXT() goto *dispatch[*pc]
+#else
+#define OP(name) case WRT_IOP_##name:
+#define NEXT() goto next
+#endif
+
+#define TRAP(code) do { trap = (code); goto trapped; } while (0)
+
+/* Operand access: a and b are the two topmost values (b on top). */
+#define I32A ((uint32_t)sp[-2])
+#define I32B ((uint32_t)sp[-1])
+#define I64A (sp[-2])
+#define I64B (sp[-1])
+
+#define BINOP(name, expr) OP(name) { sp[-2] = (expr); sp--; pc++; NEXT(); }
+#define UNOP(name, expr) OP(name) { sp[-1] = (expr); pc++; NEXT(); }
+
+/* Effective address of a load/store of `n` bytes at operand `addr_slot`, or an out-of-bounds trap. */
+#define EFFECTIVE(addr_slot, n)                                                                      \
+    uint64_t ea = (uint64_t)(uint32_t)(addr_slot) + pc[1];                                          \
+    if (ea + (n) > mem_bytes) TRAP(WRT_TRAP_MEMORY_OUT_OF_BOUNDS);                                  \
+    uint8_t *ptr = mem + ea
+
+#define LOAD(name, n, expr) OP(name) { EFFECTIVE(sp[-1], n); sp[-1] = (expr); pc += 2; NEXT(); }
+#define STORE(name, n, stmt) OP(name) { EFFECTIVE(sp[-2], n); uint64_t v = sp[-1]; stmt; sp -= 2; pc += 2; NEXT(); }
+
+/* Moves the `keep` top values down over `drop` slots below them. */
+#define SHIFT_DOWN(keep, drop)                                                                       \
+    do {                                                                                             \
+        uint32_t k_ = (keep);                                                                        \
+        uint32_t d_ = (drop);                                                                        \
+        uint64_t *src_ = sp - k_;                                                                    \
+        uint64_t *dst_ = src_ - d_;                                                                  \
+        for (uint32_t i_ = 0; i_ < k_; i_++) dst_[i_] = src_[i_];                                    \
+        sp -= d_;                                                                                    \
+    } while (0)
+
+#define JUMP(site) (pc = (site) + (int32_t)*(site))
+
+#define LOAD_MEMORY()                                                                                \
+    do {                                                                                             \
+        mem = inst->mem != NULL ? inst->mem->data : NULL;                                            \
+        mem_bytes = inst->mem != NULL ? inst->mem->bytes : 0u;                                       \
+    } while (0)
+
+uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_trap)
+{
+#if WRT_CONFIG_COMPUTED_GOTO
+#define WRT_IOP_LABEL(name) &&L_##name,
+    static const void *const dispatch[WRT_IOP_COUNT] = { WRT_IOPS(WRT_IOP_LABEL) };
+#undef WRT_IOP_LABEL
+#endif
+    wrt_frame *const frames = io_rt->frames;
+    wrt_frame *const frames_end = frames + io_rt->depth_max;
+    uint64_t *const stack_end = io_rt->stack_end;
+    wrt_frame *ft = frames;
+    uint64_t fuel = io_rt->fuel;
+    uint32_t trap = WRT_OK;
+    const uint32_t *pc = NULL;
+    uint64_t *fp = io_rt->stack;
+    uint64_t *sp = io_rt->stack + i_func->type->nparams;
+    wrt_instance *inst = NULL;
+    const wrt_funcdef *fn = NULL;
+    const wrt_funcdef *callee = NULL;
+    wrt_instance *callee_inst = NULL;
+    const wrt_func *target = i_func;
+    uint8_t *mem = NULL;
+    uint64_t mem_bytes = 0;
+
+    if (i_func->def == NULL) {
+        trap = wrt_host_invoke(io_rt, i_func, NULL, io_rt->stack);
+        goto finished;
+    }
+    goto call_func;
+
+call_func:
+    /* `target` is a function object: wasm (maybe of another instance) or host. */
+    if (target->def == NULL) {
+        uint32_t np = target->type->nparams;
+        uint32_t code = wrt_host_invoke(io_rt, target, inst, sp - np);
+        if (code != WRT_OK) TRAP(code);
+        sp = sp - np + target->type->nresults;
+        LOAD_MEMORY();
+        NEXT();
+    }
+    callee = target->def;
+    callee_inst = target->inst;
+
+do_call:
+    /* `callee` of `callee_inst`, its arguments on top of the stack; pc is the return address. */
+    {
+        if (ft == frames_end) TRAP(WRT_TRAP_CALL_DEPTH_EXHAUSTED);
+        uint64_t *nfp = sp - callee->type->nparams;
+        if ((uint64_t)(stack_end - nfp) < callee->frame_slots) TRAP(WRT_TRAP_VALUE_STACK_EXHAUSTED);
+        ft->pc = pc;
+        ft->fp = fp;
+        ft->inst = inst;
+        ft->fn = fn;
+        ft++;
+        fp = nfp;
+        for (uint32_t n = callee->nlocals; n > 0u; n--) *sp++ = 0;
+        fn = callee;
+        inst = callee_inst;
+        pc = fn->code;
+        LOAD_MEMORY();
+    }
+
+#if WRT_CONFIG_COMPUTED_GOTO
+    NEXT();
+#else
+next:
+    switch (*pc) {
+#endif
+
+    OP(UNREACHABLE) TRAP(WRT_TRAP_UNREACHABLE);
+    OP(FUEL) {
+        if (fuel < pc[1]) TRAP(WRT_TRAP_FUEL_EXHAUSTED);
+        fuel -= pc[1];
+        pc += 2;
+        NEXT();
+    }
+    OP(BR) { JUMP(pc + 1); NEXT(); }
+    OP(BR_DROP) { SHIFT_DOWN(pc[2], pc[3]); JUMP(pc + 1); NEXT(); }
+    OP(BR_IF) {
+        if ((uint32_t)*--sp != 0u) JUMP(pc + 1); else pc += 2;
+        NEXT();
+    }
+    OP(BR_IF_DROP) {
+        if ((uint32_t)*--sp != 0u) {
+            SHIFT_DOWN(pc[2], pc[3]);
+            JUMP(pc + 1);
+        } else {
+            pc += 4;
+        }
+        NEXT();
+    }
+    OP(BR_UNLESS) {
+        if ((uint32_t)*--sp == 0u) JUMP(pc + 1); else pc += 2;
+        NEXT();
+    }
+    OP(BR_TABLE) {
+        uint32_t n = pc[1];
+        uint32_t i = (uint32_t)*--sp;
+        if (i > n) i = n;
+        const uint32_t *e = pc + 2 + 3u * i;
+        SHIFT_DOWN(e[1], e[2]);
+        JUMP(e);
+        NEXT();
+    }
+    OP(RETURN) {
+        uint32_t n = pc[1];
+        uint64_t *src = sp - n;
+        for (uint32_t i = 0; i < n; i++) fp[i] = src[i];
+        sp = fp + n;
+        ft--;
+        pc = ft->pc;
+        fp = ft->fp;
+        inst = ft->inst;
+        fn = ft->fn;
+        if (ft == frames) goto finished;
+        LOAD_MEMORY();
+        NEXT();
+    }
+    OP(CALL) {
+        callee = &inst->mod->funcs[pc[1]];
+        callee_inst = inst;
+        pc += 2;
+        goto do_call;
+    }
+    OP(CALL_IMPORT) {
+        target = inst->funcs[pc[1]];
+        pc += 2;
+        goto call_func;
+    }
+    OP(CALL_INDIRECT) {
+        const wrt_table *tab = inst->tables[pc[2]];
+        uint32_t i = (uint32_t)*--sp;
+        if (i >= tab->size) TRAP(WRT_TRAP_INDIRECT_OUT_OF_RANGE);
+        target = (const wrt_func *)(uintptr_t)tab->elems[i];
+        if (target == NULL) TRAP(WRT_TRAP_INDIRECT_NULL);
+        if (!wrt_functype_equal(target->type, &inst->mod->types[pc[1]])) TRAP(WRT_TRAP_INDIRECT_TYPE_MISMATCH);
+        pc += 3;
+        goto call_func;
+    }
+    OP(DROP) { sp--; pc++; NEXT(); }
+    OP(SELECT) {
+        uint32_t c = (uint32_t)sp[-1];
+        sp -= 2;
+        if (c == 0u) sp[-1] = sp[0];
+        pc++;
+        NEXT();
+    }
+    OP(LOCAL_GET) { *sp++ = fp[pc[1]]; pc += 2; NEXT(); }
+    OP(LOCAL_SET) { fp[pc[1]] = *--sp; pc += 2; NEXT(); }
+    OP(LOCAL_TEE) { fp[pc[1]] = sp[-1]; pc += 2; NEXT(); }
+    OP(GLOBAL_GET) { *sp++ = *inst->globals[pc[1]]->value; pc += 2; NEXT(); }
+    OP(GLOBAL_SET) { *inst->globals[pc[1]]->value = *--sp; pc += 2; NEXT(); }
+    OP(TABLE_GET) {
+        const wrt_table *tab = inst->tables[pc[1]];
+        uint32_t i = (uint32_t)sp[-1];
+        if (i >= tab->size) TRAP(WRT_TRAP_TABLE_OUT_OF_BOUNDS);
+        sp[-1] = tab->elems[i];
+        pc += 2;
+        NEXT();
+    }
+    OP(TABLE_SET) {
+        wrt_table *tab = inst->tables[pc[1]];
+        uint32_t i = (uint32_t)sp[-2];
+        if (i >= tab->size) TRAP(WRT_TRAP_TABLE_OUT_OF_BOUNDS);
+        tab->elems[i] = sp[-1];
+        sp -= 2;
+        pc += 2;
+        NEXT();
+    }
+
+    LOAD(LOAD32, 4, ld32(ptr))
+    LOAD(LOAD64, 8, ld64(ptr))
+    LOAD(LOAD8_S32, 1, (uint32_t)(int32_t)(int8_t)ptr[0])
+    LOAD(LOAD8_U, 1, ptr[0])
+    LOAD(LOAD16_S32, 2, (uint32_t)(int32_t)(int16_t)ld16(ptr))
+    LOAD(LOAD16_U, 2, ld16(ptr))
+    LOAD(LOAD8_S64, 1, (uint64_t)(int64_t)(int8_t)ptr[0])
+    LOAD(LOAD16_S64, 2, (uint64_t)(int64_t)(int16_t)ld16(ptr))
+    LOAD(LOAD32_S64, 4, sx32(ld32(ptr)))
+    STORE(STORE8, 1, ptr[0] = (uint8_t)v)
+    STORE(STORE16, 2, st16(ptr, (uint32_t)v))
+    STORE(STORE32, 4, st32(ptr, (uint32_t)v))
+    STORE(STORE64, 8, st64(ptr, v))
+
+    OP(MEMORY_SIZE) { *sp++ = inst->mem->pages; pc++; NEXT(); }
+    OP(MEMORY_GROW) {
+        wrt_memory *m = inst->mem;
+        uint32_t delta = (uint32_t)sp[-1];
+        uint32_t old = m->pages;
+        if (delta <= m->max_pages - old) {
+            wrt_fill(m->data + m->bytes, 0, (size_t)delta * WRT_PAGE_BYTES);
+            m->pages = old + delta;
+            m->bytes = (uint64_t)m->pages * WRT_PAGE_BYTES;
+            sp[-1] = old;
+        } else {
+            sp[-1] = 0xFFFFFFFFu;
+        }
+        LOAD_MEMORY();
+        pc++;
+        NEXT();
+    }
+    OP(CONST32) { *sp++ = pc[1]; pc += 2; NEXT(); }
+    OP(CONST64) { *sp++ = (uint64_t)pc[1] | ((uint64_t)pc[2] << 32); pc += 3; NEXT(); }
+
+    UNOP(I32_EQZ, I32B == 0u)
+    BINOP(I32_EQ, I32A == I32B)
+    BINOP(I32_NE, I32A != I32B)
+    BINOP(I32_LT_S, (int32_t)I32A < (int32_t)I32B)
+    BINOP(I32_LT_U, I32A < I32B)
+    BINOP(I32_GT_S, (int32_t)I32A > (int32_t)I32B)
+    BINOP(I32_GT_U, I32A > I32B)
+    BINOP(I32_LE_S, (int32_t)I32A <= (int32_t)I32B)
+    BINOP(I32_LE_U, I32A <= I32B)
+    BINOP(I32_GE_S, (int32_t)I32A >= (int32_t)I32B)
+    BINOP(I32_GE_U, I32A >= I32B)
+    UNOP(I64_EQZ, I64B == 0u)
+    BINOP(I64_EQ, I64A == I64B)
+    BINOP(I64_NE, I64A != I64B)
+    BINOP(I64_LT_S, (int64_t)I64A < (int64_t)I64B)
+    BINOP(I64_LT_U, I64A < I64B)
+    BINOP(I64_GT_S, (int64_t)I64A > (int64_t)I64B)
+    BINOP(I64_GT_U, I64A > I64B)
+    BINOP(I64_LE_S, (int64_t)I64A <= (int64_t)I64B)
+    BINOP(I64_LE_U, I64A <= I64B)
+    BINOP(I64_GE_S, (int64_t)I64A >= (int64_t)I64B)
+    BINOP(I64_GE_U, I64A >= I64B)
+    BINOP(F32_EQ, F32(I64A) == F32(I64B))
+    BINOP(F32_NE, F32(I64A) != F32(I64B))
+    BINOP(F32_LT, F32(I64A) < F32(I64B))
+    BINOP(F32_GT, F32(I64A) > F32(I64B))
+    BINOP(F32_LE, F32(I64A) <= F32(I64B))
+    BINOP(F32_GE, F32(I64A) >= F32(I64B))
+    BINOP(F64_EQ, F64(I64A) == F64(I64B))
+    BINOP(F64_NE, F64(I64A) != F64(I64B))
+    BINOP(F64_LT, F64(I64A) < F64(I64B))
+    BINOP(F64_GT, F64(I64A) > F64(I64B))
+    BINOP(F64_LE, F64(I64A) <= F64(I64B))
+    BINOP(F64_GE, F64(I64A) >= F64(I64B))
+
+    UNOP(I32_CLZ, clz32(I32B))
+    UNOP(I32_CTZ, ctz32(I32B))
+    UNOP(I32_POPCNT, popcnt32(I32B))
+    BINOP(I32_ADD, (uint32_t)(I32A + I32B))
+    BINOP(I32_SUB, (uint32_t)(I32A - I32B))
+    BINOP(I32_MUL, (uint32_t)(I32A * I32B))
+    OP(I32_DIV_S) {
+        uint32_t a = I32A;
+        uint32_t b = I32B;
+        if (b == 0u) TRAP(WRT_TRAP_INT_DIVIDE_BY_ZERO);
+        if (a == 0x80000000u && b == 0xFFFFFFFFu) TRAP(WRT_TRAP_INT_OVERFLOW);
+        sp[-2] = (uint32_t)((int32_t)a / (int32_t)b);
+        sp--;
+        pc++;
+        NEXT();
+    }
+    OP(I32_DIV_U) {
+        if (I32B == 0u) TRAP(WRT_TRAP_INT_DIVIDE_BY_ZERO);
+        sp[-2] = I32A / I32B;
+        sp--;
+        pc++;
+        NEXT();
+    }
+    OP(I32_REM_S) {
+        uint32_t a = I32A;
+        uint32_t b = I32B;
+        if (b == 0u) TRAP(WRT_TRAP_INT_DIVIDE_BY_ZERO);
+        sp[-2] = b == 0xFFFFFFFFu ? 0u : (uint32_t)((int32_t)a % (int32_t)b);
+        sp--;
+        pc++;
+        NEXT();
+    }
+    OP(I32_REM_U) {
+        if (I32B == 0u) TRAP(WRT_TRAP_INT_DIVIDE_BY_ZERO);
+        sp[-2] = I32A % I32B;
+        sp--;
+        pc++;
+        NEXT();
+    }
+    BINOP(I32_AND, I32A & I32B)
+    BINOP(I32_OR, I32A | I32B)
+    BINOP(I32_XOR, I32A ^ I32B)
+    BINOP(I32_SHL, (uint32_t)(I32A << (I32B & 31u)))
+    BINOP(I32_SHR_S, shr_s32(I32A, I32B & 31u))
+    BINOP(I32_SHR_U, I32A >> (I32B & 31u))
+    BINOP(I32_ROTL, rotl32(I32A, I32B))
+    BINOP(I32_ROTR, rotr32(I32A, I32B))
+
+    UNOP(I64_CLZ, clz64(I64B))
+    UNOP(I64_CTZ, ctz64(I64B))
+    UNOP(I64_POPCNT, popcnt64(I64B))
+    BINOP(I64_ADD, I64A + I64B)
+    BINOP(I64_SUB, I64A - I64B)
+    BINOP(I64_MUL, I64A * I64B)
+    OP(I64_DIV_S) {
+        uint64_t a = I64A;
+        uint64_t b = I64B;
+        if (b == 0u) TRAP(WRT_TRAP_INT_DIVIDE_BY_ZERO);
+        if (a == 0x8000000000000000u && b == 0xFFFFFFFFFFFFFFFFu) TRAP(WRT_TRAP_INT_OVERFLOW);
+        sp[-2] = (uint64_t)((int64_t)a / (int64_t)b);
+        sp--;
+        pc++;
+        NEXT();
+    }
+    OP(I64_DIV_U) {
+        if (I64B == 0u) TRAP(WRT_TRAP_INT_DIVIDE_BY_ZERO);
+        sp[-2] = I64A / I64B;
+        sp--;
+        pc++;
+        NEXT();
+    }
+    OP(I64_REM_S) {
+        uint64_t a = I64A;
+        uint64_t b = I64B;
+        if (b == 0u) TRAP(WRT_TRAP_INT_DIVIDE_BY_ZERO);
+        sp[-2] = b == 0xFFFFFFFFFFFFFFFFu ? 0u : (uint64_t)((int64_t)a % (int64_t)b);
+        sp--;
+        pc++;
+        NEXT();
+    }
+    OP(I64_REM_U) {
+        if (I64B == 0u) TRAP(WRT_TRAP_INT_DIVIDE_BY_ZERO);
+        sp[-2] = I64A % I64B;
+        sp--;
+        pc++;
+        NEXT();
+    }
+    BINOP(I64_AND, I64A & I64B)
+    BINOP(I64_OR, I64A | I64B)
+    BINOP(I64_XOR, I64A ^ I64B)
+    BINOP(I64_SHL, I64A << (I64B & 63u))
+    BINOP(I64_SHR_S, shr_s64(I64A, (uint32_t)(I64B & 63u)))
+    BINOP(I64_SHR_U, I64A >> (I64B & 63u))
+    BINOP(I64_ROTL, rotl64(I64A, I64B))
+    BINOP(I64_ROTR, rotr64(I64A, I64B))
+
+    UNOP(F32_ABS, I64B & 0x7FFFFFFFu)
+    UNOP(F32_NEG, (I64B ^ 0x80000000u) & 0xFFFFFFFFu)
+    UNOP(F32_CEIL, wrt_f32_ceil(I32B))
+    UNOP(F32_FLOOR, wrt_f32_floor(I32B))
+    UNOP(F32_TRUNC, wrt_f32_trunc(I32B))
+    UNOP(F32_NEAREST, wrt_f32_nearest(I32B))
+    UNOP(F32_SQRT, wrt_f32_sqrt(I32B))
+    BINOP(F32_ADD, B32(F32(I64A) + F32(I64B)))
+    BINOP(F32_SUB, B32(F32(I64A) - F32(I64B)))
+    BINOP(F32_MUL, B32(F32(I64A) * F32(I64B)))
+    BINOP(F32_DIV, B32(F32(I64A) / F32(I64B)))
+    BINOP(F32_MIN, wrt_f32_min(I32A, I32B))
+    BINOP(F32_MAX, wrt_f32_max(I32A, I32B))
+    BINOP(F32_COPYSIGN, (I32A & 0x7FFFFFFFu) | (I32B & 0x80000000u))
+    UNOP(F64_ABS, I64B & 0x7FFFFFFFFFFFFFFFu)
+    UNOP(F64_NEG, I64B ^ 0x8000000000000000u)
+    UNOP(F64_CEIL, wrt_f64_ceil(I64B))
+    UNOP(F64_FLOOR, wrt_f64_floor(I64B))
+    UNOP(F64_TRUNC, wrt_f64_trunc(I64B))
+    UNOP(F64_NEAREST, wrt_f64_nearest(I64B))
+    UNOP(F64_SQRT, wrt_f64_sqrt(I64B))
+    BINOP(F64_ADD, B64(F64(I64A) + F64(I64B)))
+    BINOP(F64_SUB, B64(F64(I64A) - F64(I64B)))
+    BINOP(F64_MUL, B64(F64(I64A) * F64(I64B)))
+    BINOP(F64_DIV, B64(F64(I64A) / F64(I64B)))
+    BINOP(F64_MIN, wrt_f64_min(I64A, I64B))
+    BINOP(F64_MAX, wrt_f64_max(I64A, I64B))
+    BINOP(F64_COPYSIGN, (I64A & 0x7FFFFFFFFFFFFFFFu) | (I64B & 0x8000000000000000u))
+
+    UNOP(I32_WRAP_I64, (uint32_t)I64B)
+    OP(I32_TRUNC_F32_S) OP(I32_TRUNC_F32_U) {
+        uint32_t v = 0;
+        bool nan = false;
+        if (!wrt_trunc_f32_i32(I32B, *pc == WRT_IOP_I32_TRUNC_F32_S, &v, &nan)) {
+            TRAP(nan ? WRT_TRAP_INVALID_CONVERSION : WRT_TRAP_INT_OVERFLOW);
+        }
+        sp[-1] = v;
+        pc++;
+        NEXT();
+    }
+    OP(I32_TRUNC_F64_S) OP(I32_TRUNC_F64_U) {
+        uint32_t v = 0;
+        bool nan = false;
+        if (!wrt_trunc_f64_i32(I64B, *pc == WRT_IOP_I32_TRUNC_F64_S, &v, &nan)) {
+            TRAP(nan ? WRT_TRAP_INVALID_CONVERSION : WRT_TRAP_INT_OVERFLOW);
+        }
+        sp[-1] = v;
+        pc++;
+        NEXT();
+    }
+    UNOP(I64_EXTEND_I32_S, sx32(I32B))
+    UNOP(I64_EXTEND_I32_U, (uint64_t)I32B)
+    OP(I64_TRUNC_F32_S) OP(I64_TRUNC_F32_U) {
+        uint64_t v = 0;
+        bool nan = false;
+        if (!wrt_trunc_f32_i64(I32B, *pc == WRT_IOP_I64_TRUNC_F32_S, &v, &nan)) {
+            TRAP(nan ? WRT_TRAP_INVALID_CONVERSION : WRT_TRAP_INT_OVERFLOW);
+        }
+        sp[-1] = v;
+        pc++;
+        NEXT();
+    }
+    OP(I64_TRUNC_F64_S) OP(I64_TRUNC_F64_U) {
+        uint64_t v = 0;
+        bool nan = false;
+        if (!wrt_trunc_f64_i64(I64B, *pc == WRT_IOP_I64_TRUNC_F64_S, &v, &nan)) {
+            TRAP(nan ? WRT_TRAP_INVALID_CONVERSION : WRT_TRAP_INT_OVERFLOW);
+        }
+        sp[-1] = v;
+        pc++;
+        NEXT();
+    }
+    UNOP(F32_CONVERT_I32_S, B32((float)(int32_t)I32B))
+    UNOP(F32_CONVERT_I32_U, B32((float)I32B))
+    UNOP(F32_CONVERT_I64_S, B32((float)(int64_t)I64B))
+    UNOP(F32_CONVERT_I64_U, B32((float)I64B))
+    UNOP(F32_DEMOTE_F64, B32((float)F64(I64B)))
+    UNOP(F64_CONVERT_I32_S, B64((double)(int32_t)I32B))
+    UNOP(F64_CONVERT_I32_U, B64((double)I32B))
+    UNOP(F64_CONVERT_I64_S, B64((double)(int64_t)I64B))
+    UNOP(F64_CONVERT_I64_U, B64((double)I64B))
+    UNOP(F64_PROMOTE_F32, B64((double)F32(I64B)))
+    UNOP(I32_EXTEND8_S, (uint32_t)(int32_t)(int8_t)(uint8_t)I32B)
+    UNOP(I32_EXTEND16_S, (uint32_t)(int32_t)(int16_t)(uint16_t)I32B)
+    UNOP(I64_EXTEND8_S, (uint64_t)(int64_t)(int8_t)(uint8_t)I64B)
+    UNOP(I64_EXTEND16_S, (uint64_t)(int64_t)(int16_t)(uint16_t)I64B)
+    UNOP(I64_EXTEND32_S, sx32((uint32_t)I64B))
+    UNOP(REF_IS_NULL, I64B == 0u)
+    OP(REF_FUNC) { *sp++ = (uint64_t)(uintptr_t)inst->funcs[pc[1]]; pc += 2; NEXT(); }
+    UNOP(I32_TRUNC_SAT_F32_S, wrt_trunc_sat_f32_i32(I32B, true))
+    UNOP(I32_TRUNC_SAT_F32_U, wrt_trunc_sat_f32_i32(I32B, false))
+    UNOP(I32_TRUNC_SAT_F64_S, wrt_trunc_sat_f64_i32(I64B, true))
+    UNOP(I32_TRUNC_SAT_F64_U, wrt_trunc_sat_f64_i32(I64B, false))
+    UNOP(I64_TRUNC_SAT_F32_S, wrt_trunc_sat_f32_i64(I32B, true))
+    UNOP(I64_TRUNC_SAT_F32_U, wrt_trunc_sat_f32_i64(I32B, false))
+    UNOP(I64_TRUNC_SAT_F64_S, wrt_trunc_sat_f64_i64(I64B, true))
+    UNOP(I64_TRUNC_SAT_F64_U, wrt_trunc_sat_f64_i64(I64B, false))
+
+    OP(MEMORY_INIT) {
+        uint32_t seg = pc[1];
+        uint64_t n = (uint32_t)sp[-1];
+        uint64_t src = (uint32_t)sp[-2];
+        uint64_t dst = (uint32_t)sp[-3];
+        if (src + n > inst->data_len[seg] || dst + n > mem_bytes) TRAP(WRT_TRAP_MEMORY_OUT_OF_BOUNDS);
+        wrt_copy(mem + dst, inst->mod->datas[seg].bytes + src, (size_t)n);
+        sp -= 3;
+        pc += 2;
+        NEXT();
+    }
+    OP(DATA_DROP) { inst->data_len[pc[1]] = 0; pc += 2; NEXT(); }
+    OP(MEMORY_COPY) {
+        uint64_t n = (uint32_t)sp[-1];
+        uint64_t src = (uint32_t)sp[-2];
+        uint64_t dst = (uint32_t)sp[-3];
+        if (src + n > mem_bytes || dst + n > mem_bytes) TRAP(WRT_TRAP_MEMORY_OUT_OF_BOUNDS);
+        wrt_move(mem + dst, mem + src, (size_t)n);
+        sp -= 3;
+        pc++;
+        NEXT();
+    }
+    OP(MEMORY_FILL) {
+        uint64_t n = (uint32_t)sp[-1];
+        uint8_t val = (uint8_t)sp[-2];
+        uint64_t dst = (uint32_t)sp[-3];
+        if (dst + n > mem_bytes) TRAP(WRT_TRAP_MEMORY_OUT_OF_BOUNDS);
+        wrt_fill(mem + dst, val, (size_t)n);
+        sp -= 3;
+        pc++;
+        NEXT();
+    }
+    OP(TABLE_INIT) {
+        uint32_t seg = pc[1];
+        wrt_table *tab = inst->tables[pc[2]];
+        uint64_t n = (uint32_t)sp[-1];
+        uint64_t src = (uint32_t)sp[-2];
+        uint64_t dst = (uint32_t)sp[-3];
+        if (src + n > inst->elem_len[seg] || dst + n > tab->size) TRAP(WRT_TRAP_TABLE_OUT_OF_BOUNDS);
+        for (uint64_t i = 0; i < n; i++) tab->elems[dst + i] = inst->elem_refs[seg][src + i];
+        sp -= 3;
+        pc += 3;
+        NEXT();
+    }
+    OP(ELEM_DROP) { inst->elem_len[pc[1]] = 0; pc += 2; NEXT(); }
+    OP(TABLE_COPY) {
+        wrt_table *dt = inst->tables[pc[1]];
+        const wrt_table *st = inst->tables[pc[2]];
+        uint64_t n = (uint32_t)sp[-1];
+        uint64_t src = (uint32_t)sp[-2];
+        uint64_t dst = (uint32_t)sp[-3];
+        if (src + n > st->size || dst + n > dt->size) TRAP(WRT_TRAP_TABLE_OUT_OF_BOUNDS);
+        wrt_move(dt->elems + dst, st->elems + src, (size_t)n * 8u);
+        sp -= 3;
+        pc += 3;
+        NEXT();
+    }
+    OP(TABLE_GROW) {
+        wrt_table *tab = inst->tables[pc[1]];
+        uint32_t n = (uint32_t)sp[-1];
+        uint64_t init = sp[-2];
+        uint32_t old = tab->size;
+        sp--;
+        if (n <= tab->max - old) {
+            for (uint32_t i = 0; i < n; i++) tab->elems[old + i] = init;
+            tab->size = old + n;
+            sp[-1] = old;
+        } else {
+            sp[-1] = 0xFFFFFFFFu;
+        }
+        pc += 2;
+        NEXT();
+    }
+    OP(TABLE_SIZE) { *sp++ = inst->tables[pc[1]]->size; pc += 2; NEXT(); }
+    OP(TABLE_FILL) {
+        wrt_table *tab = inst->tables[pc[1]];
+        uint64_t n = (uint32_t)sp[-1];
+        uint64_t val = sp[-2];
+        uint64_t i0 = (uint32_t)sp[-3];
+        if (i0 + n > tab->size) TRAP(WRT_TRAP_TABLE_OUT_OF_BOUNDS);
+        for (uint64_t i = 0; i < n; i++) tab->elems[i0 + i] = val;
+        sp -= 3;
+        pc += 2;
+        NEXT();
+    }
+
+#if !WRT_CONFIG_COMPUTED_GOTO
+    default:
+        TRAP(WRT_TRAP_UNREACHABLE);
+    }
+#endif
+
+trapped:
+    if (o_trap != NULL) {
+        o_trap->func_index = fn != NULL ? fn->index : WRT_NONE;
+        o_trap->code_offset = (fn != NULL && pc != NULL) ? (uint32_t)(pc - fn->code) : 0u;
+        o_trap->depth = (uint32_t)(ft - frames);
+    }
+finished:
+    if (o_trap != NULL) {
+        o_trap->code = trap;
+        o_trap->fuel_used = io_rt->fuel - fuel;
+        if (trap == WRT_OK) o_trap->depth = 0;
+    }
+    return trap;
+}

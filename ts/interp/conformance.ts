@@ -1,0 +1,360 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WrtError } from '../core/errors.js';
+import type { AssertModuleCommand, SpecAction, SpecCommand, SpecScript, SpecValue } from '../testsuite/commands.js';
+import { convertTestsuite, readSpecScript } from '../testsuite/convert.js';
+import { type InterpNative, type InterpVariant, loadInterp } from './ffi.js';
+import { type InterpInstance, type InterpLayout, InterpRuntime, type TrapInfo } from './runtime.js';
+import { argumentSlot, describeSlot, resultMatches } from './values.js';
+import { wat2wasm } from './wat.js';
+
+/**
+ * The spec testsuite conformance harness: runs wast2json command scripts against the interpreter,
+ * one runtime (arena) per script, and counts every command as passed or failed. Text-format
+ * assert_malformed modules test a text parser this toolchain does not have: counted apart.
+ * simd_*.wast files are not run: SIMD is not supported on this target.
+ */
+
+export interface CommandFailure {
+  readonly line: number;
+  readonly type: SpecCommand['type'];
+  readonly reason: string;
+}
+
+export interface FileReport {
+  readonly name: string;
+  readonly passed: number;
+  readonly failed: number;
+  /** assert_malformed on text modules: out of scope, neither passed nor failed. */
+  readonly textMalformed: number;
+  readonly failures: readonly CommandFailure[];
+}
+
+export interface ConformanceReport {
+  readonly files: readonly FileReport[];
+  /** simd_*.wast files, not run: "not supported on this target". */
+  readonly simdFiles: readonly string[];
+  readonly passed: number;
+  readonly failed: number;
+  readonly textMalformed: number;
+}
+
+/**
+ * The layout of each runtime the harness creates: one per instantiated module (a script's modules
+ * link across runtimes through registered names), generous on purpose: the suite grows a memory
+ * to 804 pages and recurses until exhaustion. Arenas are lazily mapped: untouched pages cost nothing.
+ */
+export const CONFORMANCE_LAYOUT: InterpLayout = {
+  metaBytes: 16 << 20,
+  codeBytes: 16 << 20,
+  controlBytes: 4 << 20,
+  stackSlots: 1 << 20,
+  callDepth: 10_000,
+  memoryPages: 1024,
+  memoryPagesMax: 0,
+  tableElements: 1 << 20,
+  tableElementsMax: 1 << 16,
+  globalSlots: 1 << 16,
+};
+
+/** The spectest module: globals, table and memory in wasm; print functions from the host glue. */
+export const SPECTEST_WAT = `(module
+  (func (export "print") (import "spectest_host" "print"))
+  (func (export "print_i32") (import "spectest_host" "print_i32") (param i32))
+  (func (export "print_i64") (import "spectest_host" "print_i64") (param i64))
+  (func (export "print_f32") (import "spectest_host" "print_f32") (param f32))
+  (func (export "print_f64") (import "spectest_host" "print_f64") (param f64))
+  (func (export "print_i32_f32") (import "spectest_host" "print_i32_f32") (param i32 f32))
+  (func (export "print_f64_f64") (import "spectest_host" "print_f64_f64") (param f64 f64))
+  (global (export "global_i32") i32 (i32.const 666))
+  (global (export "global_i64") i64 (i64.const 666))
+  (global (export "global_f32") f32 (f32.const 666.6))
+  (global (export "global_f64") f64 (f64.const 666.6))
+  (table (export "table") 10 20 funcref)
+  (memory (export "memory") 1 2))
+`;
+
+let spectestBytes: Uint8Array | undefined;
+function spectestModule(): Uint8Array {
+  spectestBytes ??= wat2wasm(SPECTEST_WAT);
+  return spectestBytes;
+}
+
+/** Spec trap texts are our messages, sometimes with a suffix ("uninitialized element 2"). */
+function trapMatches(trap: TrapInfo, text: string): boolean {
+  return text.startsWith(trap.message);
+}
+
+/**
+ * Runs one script. Every instantiation gets a fresh runtime (its own arena, as a device would),
+ * with all names registered so far registered in it too; modules that must fail to load are
+ * checked in one shared runtime, which a failed load leaves as it was. Runtimes live until the
+ * script ends: a failed instantiation may have written its functions into an imported table.
+ */
+class ScriptRunner {
+  private readonly named = new Map<string, InterpInstance>();
+  private readonly registered: Array<readonly [string, InterpInstance]> = [];
+  private readonly runtimes: InterpRuntime[] = [];
+  private current: InterpInstance | undefined;
+  private passed = 0;
+  private failed = 0;
+  private textMalformed = 0;
+  private readonly failures: CommandFailure[] = [];
+
+  constructor(
+    private readonly native: InterpNative,
+    private readonly layout: InterpLayout,
+    private readonly checker: InterpRuntime,
+    private readonly dir: string,
+  ) {}
+
+  private freshRuntime(): InterpRuntime {
+    const rt = InterpRuntime.create(this.native, this.layout);
+    this.runtimes.push(rt);
+    for (const [name, instance] of this.registered) rt.register(name, instance);
+    return rt;
+  }
+
+  registerName(name: string, instance: InterpInstance): void {
+    this.registered.push([name, instance]);
+  }
+
+  dispose(): void {
+    for (const rt of this.runtimes) rt.dispose();
+  }
+
+  private pass(): void {
+    this.passed += 1;
+  }
+
+  private fail(command: SpecCommand, reason: string): void {
+    this.failed += 1;
+    this.failures.push({ line: command.line, type: command.type, reason });
+  }
+
+  private instanceFor(moduleName: string | undefined): InterpInstance | undefined {
+    return moduleName !== undefined ? this.named.get(moduleName) : this.current;
+  }
+
+  private bytes(filename: string): Uint8Array {
+    return new Uint8Array(readFileSync(join(this.dir, filename)));
+  }
+
+  /** Runs an action: results, a trap, or a reason it could not run. */
+  private perform(
+    action: SpecAction,
+  ): { kind: 'results'; results: readonly bigint[] } | { kind: 'trap'; trap: TrapInfo } | { kind: 'error'; reason: string } {
+    const instance = this.instanceFor(action.module);
+    if (instance === undefined) return { kind: 'error', reason: `no instance ${action.module ?? '(current)'}` };
+    if (action.type === 'get') {
+      const global = instance.global(action.field);
+      if (global === undefined) return { kind: 'error', reason: `no exported global ${action.field}` };
+      return { kind: 'results', results: [global.value] };
+    }
+    const func = instance.func(action.field);
+    if (func === undefined) return { kind: 'error', reason: `no exported function ${action.field}` };
+    let args: bigint[];
+    try {
+      args = action.args.map((arg) => argumentSlot(arg));
+    } catch (error) {
+      return { kind: 'error', reason: error instanceof Error ? error.message : String(error) };
+    }
+    const result = instance.invoke(func, args);
+    if (!result.ok) return { kind: 'trap', trap: result.trap };
+    return { kind: 'results', results: result.results };
+  }
+
+  private checkResults(command: SpecCommand, expected: readonly SpecValue[], results: readonly bigint[]): void {
+    if (expected.length !== results.length) {
+      this.fail(command, `expected ${expected.length} results, got ${results.length}`);
+      return;
+    }
+    for (let i = 0; i < expected.length; i += 1) {
+      const want = expected[i];
+      const got = results[i] ?? 0n;
+      if (want === undefined || !resultMatches(want, got)) {
+        const shown = want !== undefined && 'value' in want ? String(want.value) : '(any)';
+        this.fail(command, `result ${i}: expected ${want?.type}:${shown}, got ${describeSlot(want?.type ?? 'i64', got)}`);
+        return;
+      }
+    }
+    this.pass();
+  }
+
+  private assertModule(command: AssertModuleCommand): void {
+    if (command.type === 'assert_malformed' && command.module_type === 'text') {
+      this.textMalformed += 1;
+      return;
+    }
+    if (command.type === 'assert_malformed' || command.type === 'assert_invalid') {
+      const loaded = this.checker.load(this.bytes(command.filename));
+      const want = command.type === 'assert_malformed' ? 'malformed' : 'invalid';
+      if (loaded.ok) this.fail(command, `module loaded; expected ${want}: ${command.text}`);
+      else if (loaded.error.kind !== want) {
+        this.fail(command, `${loaded.error.kind} (${loaded.error.message}); expected ${want}: ${command.text}`);
+      } else this.pass();
+      return;
+    }
+    const rt = this.freshRuntime();
+    const loaded = rt.load(this.bytes(command.filename));
+    if (!loaded.ok) {
+      this.fail(command, `load failed: ${loaded.error.kind} (${loaded.error.message})`);
+      return;
+    }
+    const instance = rt.instantiate(loaded.value, 'spectest');
+    const want = command.type === 'assert_unlinkable' ? 'link' : 'trap';
+    if (instance.ok) this.fail(command, `instantiated; expected ${want} failure: ${command.text}`);
+    else if (instance.error.kind !== want) {
+      this.fail(command, `${instance.error.kind} (${instance.error.message}); expected ${want}: ${command.text}`);
+    } else this.pass();
+  }
+
+  run(commands: readonly SpecCommand[]): void {
+    for (const command of commands) {
+      switch (command.type) {
+        case 'module': {
+          const instance = this.freshRuntime().instantiateBytes(this.bytes(command.filename), 'spectest');
+          if (!instance.ok) {
+            this.current = undefined;
+            this.fail(command, `${instance.error.kind}: ${instance.error.message} (offset ${instance.error.offset})`);
+            break;
+          }
+          this.current = instance.value;
+          if (command.name !== undefined) this.named.set(command.name, instance.value);
+          this.pass();
+          break;
+        }
+        case 'register': {
+          const instance = this.instanceFor(command.name);
+          if (instance === undefined) {
+            this.fail(command, `no instance ${command.name ?? '(current)'} to register`);
+            break;
+          }
+          this.registerName(command.as, instance);
+          this.pass();
+          break;
+        }
+        case 'action':
+        case 'assert_return': {
+          const outcome = this.perform(command.action);
+          if (outcome.kind === 'error') this.fail(command, outcome.reason);
+          else if (outcome.kind === 'trap') this.fail(command, `trapped: ${outcome.trap.message}`);
+          else if (command.type === 'action') this.pass();
+          else this.checkResults(command, command.expected, outcome.results);
+          break;
+        }
+        case 'assert_trap':
+        case 'assert_exhaustion': {
+          const outcome = this.perform(command.action);
+          if (outcome.kind === 'error') this.fail(command, outcome.reason);
+          else if (outcome.kind === 'results') this.fail(command, `returned; expected trap "${command.text}"`);
+          else if (command.type === 'assert_exhaustion') {
+            const exhausted = outcome.trap.kind === 'call_depth_exhausted' || outcome.trap.kind === 'value_stack_exhausted';
+            if (exhausted) this.pass();
+            else this.fail(command, `trapped "${outcome.trap.message}"; expected exhaustion`);
+          } else if (trapMatches(outcome.trap, command.text)) this.pass();
+          else this.fail(command, `trapped "${outcome.trap.message}"; expected "${command.text}"`);
+          break;
+        }
+        default:
+          this.assertModule(command);
+      }
+    }
+  }
+
+  report(name: string): FileReport {
+    return {
+      name,
+      passed: this.passed,
+      failed: this.failed,
+      textMalformed: this.textMalformed,
+      failures: this.failures,
+    };
+  }
+}
+
+/** Runs one converted script with the spectest module registered. */
+export function runSpecScript(
+  native: InterpNative,
+  name: string,
+  script: SpecScript,
+  dir: string,
+  layout: InterpLayout = CONFORMANCE_LAYOUT,
+): FileReport {
+  const checker = InterpRuntime.create(native, layout);
+  const runner = new ScriptRunner(native, layout, checker, dir);
+  try {
+    const spectestRuntime = InterpRuntime.create(native, layout);
+    try {
+      const spectest = spectestRuntime.instantiateBytes(spectestModule(), 'spectest');
+      if (!spectest.ok) throw new WrtError('INTERNAL', `spectest module does not instantiate: ${spectest.error.message}`);
+      runner.registerName('spectest', spectest.value);
+      runner.run(script.commands);
+      return runner.report(name);
+    } finally {
+      runner.dispose();
+      spectestRuntime.dispose();
+    }
+  } finally {
+    checker.dispose();
+  }
+}
+
+export interface ConformanceOptions {
+  readonly variant?: InterpVariant;
+  /** Only these scripts (base names); all non-SIMD scripts otherwise. */
+  readonly only?: readonly string[];
+  readonly cacheDir?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export function isSimdScript(name: string): boolean {
+  return name.startsWith('simd_');
+}
+
+/** Converts the pinned testsuite (cached) and runs every non-SIMD script. */
+export function runConformance(options: ConformanceOptions = {}): ConformanceReport {
+  const native = loadInterp(options.variant ?? 'interp', options.env);
+  const scripts = convertTestsuite({
+    ...(options.only !== undefined ? { only: options.only } : {}),
+    ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+    ...(options.env !== undefined ? { env: options.env } : {}),
+  });
+  const files: FileReport[] = [];
+  const simdFiles: string[] = [];
+  for (const script of scripts) {
+    if (isSimdScript(script.name)) {
+      simdFiles.push(script.name);
+      continue;
+    }
+    files.push(runSpecScript(native, script.name, readSpecScript(script.jsonPath), script.dir));
+  }
+  return {
+    files,
+    simdFiles,
+    passed: files.reduce((n, f) => n + f.passed, 0),
+    failed: files.reduce((n, f) => n + f.failed, 0),
+    textMalformed: files.reduce((n, f) => n + f.textMalformed, 0),
+  };
+}
+
+/** Per-file counts and the total, one line each, for logs. */
+export function formatConformanceReport(report: ConformanceReport, withFailures = false): string {
+  const width = Math.max(...report.files.map((f) => f.name.length), 8);
+  const lines: string[] = [];
+  for (const file of report.files) {
+    const total = file.passed + file.failed;
+    const extra = file.textMalformed > 0 ? `  (${file.textMalformed} text assert_malformed counted apart)` : '';
+    lines.push(`${file.name.padEnd(width)}  ${String(file.passed).padStart(5)}/${String(total).padEnd(5)} passed  ${file.failed} failed${extra}`);
+    if (withFailures) {
+      for (const failure of file.failures) lines.push(`    line ${failure.line} ${failure.type}: ${failure.reason}`);
+    }
+  }
+  if (report.simdFiles.length > 0) {
+    lines.push(`${report.simdFiles.length} simd_*.wast files not run: not supported on this target`);
+  }
+  lines.push(
+    `total: ${report.passed}/${report.passed + report.failed} passed, ${report.failed} failed, ${report.textMalformed} text assert_malformed counted apart`,
+  );
+  return lines.join('\n');
+}
