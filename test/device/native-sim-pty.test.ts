@@ -1,6 +1,6 @@
 /**
  * End to end over a pseudo-terminal: native-sim-proto-test --pty announces its PTY exactly as QEMU
- * does, the host opens it as a TtyTransport. Also: the host leaves mid-upload and a new host
+ * does, the host opens it with openPtyTransport. Also: the host leaves mid-upload and a new host
  * session resumes the upload on the same device.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,8 @@ import { i32 } from '../../ts/device/messages.js';
 import { DeviceErrorCode } from '../../ts/device/protocol.js';
 import { expectWrtError, rejected } from '../support/wrt-error.js';
 import { launchPtyProcess, parsePtyAnnouncement, type PtyProcess } from '../../ts/device/native-sim.js';
-import { TtyTransport } from '../../ts/device/tty-transport.js';
+import { openPtyTransport } from '../../ts/device/pty-transport.js';
+import type { Transport } from '../../ts/device/transport.js';
 import { buildNativeSim, sha256, testModule } from './sim-helpers.js';
 
 let binary = '';
@@ -31,8 +32,8 @@ async function startPty(): Promise<PtyProcess> {
   return sim;
 }
 
-function open(path: string): TtyTransport {
-  const tty = TtyTransport.open(path);
+function open(path: string): Transport {
+  const tty = openPtyTransport(path);
   cleanup.push(() => tty.close());
   return tty;
 }
@@ -47,10 +48,10 @@ describe('PTY announcement', () => {
   });
 });
 
-describe('TtyTransport.open', () => {
+describe('openPtyTransport', () => {
   it('names the path it cannot use', () => {
-    expectWrtError(() => TtyTransport.open('/dev/pts/no-such-pty'), 'FILE_NOT_FOUND', { file: '/dev/pts/no-such-pty' });
-    const notATerminal = expectWrtError(() => TtyTransport.open(binary), 'HOST_READ_FAILED', { file: binary });
+    expectWrtError(() => openPtyTransport('/dev/pts/no-such-pty'), 'FILE_NOT_FOUND', { file: '/dev/pts/no-such-pty' });
+    const notATerminal = expectWrtError(() => openPtyTransport(binary), 'HOST_READ_FAILED', { file: binary });
     expect(notATerminal.message).toContain('is not a terminal');
   });
 });
@@ -72,7 +73,7 @@ describe('native-sim over a PTY', () => {
   it('resumes an upload after the host closed the PTY mid-way', async () => {
     const sim = await startPty();
     const module = testModule(12, 12_000);
-    const first = TtyTransport.open(sim.pty.path);
+    const first = openPtyTransport(sim.pty.path);
     const client = new ProtocolClient(first, { requestTimeoutMs: 500 });
     await client.hello();
     await client.beginUpload({ size: module.length, sha256: sha256(module), profile: new Uint8Array(0) });

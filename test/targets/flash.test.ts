@@ -10,11 +10,11 @@ describe('flashCommand', () => {
       target: 'qemu-mps2-an386',
       runner: 'qemu',
       commands: [
-        ['qemu-system-arm', '-machine', 'mps2-an386', '-nographic', '-semihosting-config', 'enable=on,target=native', '-kernel', 'build/fw.elf'],
+        ['qemu-system-arm', '-machine', 'mps2-an386', '-semihosting-config', 'enable=on,target=native', '-kernel', 'build/fw.elf'],
       ],
     });
     expect(flashCommand(loadTarget('qemu-lm3s6965evb'), { elf: 'x.elf' }).commands).toEqual([
-      ['qemu-system-arm', '-machine', 'lm3s6965evb', '-nographic', '-semihosting-config', 'enable=on,target=native', '-kernel', 'x.elf'],
+      ['qemu-system-arm', '-machine', 'lm3s6965evb', '-semihosting-config', 'enable=on,target=native', '-kernel', 'x.elf'],
     ]);
   });
 

@@ -65,6 +65,7 @@ export const ERROR_CODES = {
   // Devices (native-sim, emulated and real boards)
   DEVICE_TIMEOUT: spec(ExitCode.Environment, 'the device did not answer in time'),
   DEVICE_ERROR: spec(ExitCode.CheckFailed, 'the device answered a request with an error frame'),
+  EMULATOR_FAILED: spec(ExitCode.Environment, 'the emulator (QEMU) failed or hung while starting'),
   PROTOCOL_ERROR: spec(ExitCode.Environment, 'the link broke the wire protocol (bad frames, wrong sequence, closed link)'),
   // Defects
   INTERNAL: spec(ExitCode.Internal, 'an internal error in wrt-target'),

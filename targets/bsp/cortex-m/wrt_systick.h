@@ -1,0 +1,12 @@
+/* The millisecond tick: SysTick on the CPU clock, one interrupt per millisecond. */
+#ifndef WRT_SYSTICK_H
+#define WRT_SYSTICK_H
+
+#include <stdint.h>
+
+/* Returns 0 when the clock gives no whole reload value for 1 ms in SysTick's 24 bits. */
+int wrt_systick_init(uint32_t clock_hz);
+uint32_t wrt_systick_millis(void);
+void wrt_systick_handler(void);
+
+#endif /* WRT_SYSTICK_H */

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Prints and writes the one-line size report of a firmware image:
+#   wrt-size target=<id> app=<app> flash=<used> flash_total=<bytes> ram=<used> ram_total=<bytes>
+# flash = text + data (what the image occupies in flash); RAM = data + bss, where bss includes
+# the NOLOAD stack and .noinit sections. Totals are the linker script's FLASH and RAM regions,
+# read back from the ELF's __wrt_{flash,ram}_{start,end} symbols.
+# Usage: size-report.sh <size tool> <nm tool> <elf> <target id> <app> <output file>
+set -eu
+size_tool=$1 nm_tool=$2 elf=$3 target=$4 app=$5 output=$6
+
+"$size_tool" -B "$elf"
+set -- $("$size_tool" -B "$elf" | awk 'NR == 2 { print $1, $2, $3 }')
+text=$1 data=$2 bss=$3
+
+symbol() {
+  value=$("$nm_tool" "$elf" | awk -v name="$1" '$3 == name { print $1 }')
+  if [ -z "$value" ]; then
+    echo "size-report.sh: $elf has no symbol $1 (not linked with cortex-m.ld?)" >&2
+    exit 1
+  fi
+  printf '%d' "0x$value"
+}
+
+flash_total=$(( $(symbol __wrt_flash_end) - $(symbol __wrt_flash_start) ))
+ram_total=$(( $(symbol __wrt_ram_end) - $(symbol __wrt_ram_start) ))
+line="wrt-size target=$target app=$app flash=$((text + data)) flash_total=$flash_total ram=$((data + bss)) ram_total=$ram_total"
+echo "$line"
+echo "$line" > "$output"

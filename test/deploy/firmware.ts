@@ -1,0 +1,53 @@
+/**
+ * Test helpers: build the bring-up firmware with targets/firmware/Makefile and read its size line.
+ * The builds run through make, exactly as a user would run them.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../ts/core/paths.js';
+import { findExecutable } from '../../ts/deploy/qemu.js';
+
+export const BOARDS = [
+  { board: 'mps2-an386', target: 'qemu-mps2-an386' },
+  { board: 'lm3s6965evb', target: 'qemu-lm3s6965evb' },
+] as const;
+
+export interface SizeLine {
+  readonly target: string;
+  readonly app: string;
+  readonly flash: number;
+  readonly flashTotal: number;
+  readonly ram: number;
+  readonly ramTotal: number;
+}
+
+const SIZE_LINE = /^wrt-size target=(\S+) app=(\S+) flash=(\d+) flash_total=(\d+) ram=(\d+) ram_total=(\d+)$/m;
+
+/** The `wrt-size` line the firmware build prints, or undefined when there is none. */
+export function parseSizeLine(output: string): SizeLine | undefined {
+  const match = SIZE_LINE.exec(output);
+  if (match === null) return undefined;
+  const [, target = '', app = '', flash = '', flashTotal = '', ram = '', ramTotal = ''] = match;
+  return { target, app, flash: Number(flash), flashTotal: Number(flashTotal), ram: Number(ram), ramTotal: Number(ramTotal) };
+}
+
+export function firmwareDir(): string {
+  return join(packageRoot(), 'targets', 'firmware');
+}
+
+/**
+ * Builds one board's image; returns make's output and the ELF path. Test files run in parallel and
+ * share build/firmware, so builds take turns under flock(1) where it exists.
+ */
+export function buildFirmware(board: string, app = 'bringup'): { readonly output: string; readonly elf: string } {
+  const make = ['make', '--no-print-directory', '-C', firmwareDir(), 'image', `BOARD=${board}`, `APP=${app}`];
+  const lockDir = join(packageRoot(), 'build', 'firmware');
+  mkdirSync(lockDir, { recursive: true });
+  const [command = 'make', ...args] = findExecutable('flock') === undefined ? make : ['flock', join(lockDir, '.build.lock'), ...make];
+  const output = execFileSync(command, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return { output, elf: join(packageRoot(), 'build', 'firmware', board, `${app}.elf`) };
+}
