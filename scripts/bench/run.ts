@@ -4,10 +4,14 @@
  * machine anything in parallel would measure the other benchmark.
  */
 import { bench as probeBench } from './probe.js';
+import { bench as validateBench } from './validate.js';
 
 type Bench = (log: (line: string) => void) => Promise<void>;
 
-const BENCHES: readonly (readonly [string, Bench])[] = [['probe', probeBench]];
+const BENCHES: readonly (readonly [string, Bench])[] = [
+  ['probe', probeBench],
+  ['validate', validateBench],
+];
 
 const only = process.argv.slice(2);
 for (const [name, run] of BENCHES) {

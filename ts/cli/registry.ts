@@ -3,6 +3,7 @@ import type { ExitCode } from '../core/error-codes.js';
 import { cfiReportCommand } from './commands/cfi-report.js';
 import { hilCommand } from './commands/hil.js';
 import { probeCommand } from './commands/probe.js';
+import { validateCommand } from './commands/validate.js';
 import type { CliContext } from './context.js';
 
 /** A subcommand: it adds itself to the program and reports its exit code through `done`. */
@@ -10,4 +11,4 @@ export interface CommandModule {
   register(program: Command, ctx: CliContext, done: (code: ExitCode) => void): void;
 }
 
-export const COMMANDS: readonly CommandModule[] = [probeCommand, cfiReportCommand, hilCommand];
+export const COMMANDS: readonly CommandModule[] = [probeCommand, cfiReportCommand, validateCommand, hilCommand];

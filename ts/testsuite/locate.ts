@@ -29,6 +29,3 @@ export function locateTestsuite(env: NodeJS.ProcessEnv = process.env): string {
   }
   return dir;
 }
-
-/** The repository root; the same folder as packageRoot(). */
-export const repositoryRoot = packageRoot;

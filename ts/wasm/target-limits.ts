@@ -1,0 +1,25 @@
+/**
+ * The validation limits a target definition (targets/<id>.yaml) implies. Only what the validator can
+ * check from the module alone: the linear-memory budget, table entries, and the instruction-set
+ * features of the board. Stack budgets are left to the profile, which sizes the value stack from
+ * the analysis (worst-case stack bytes per entry point).
+ */
+import { targetLimits } from '../targets/limits.js';
+import type { TargetDefinition } from '../targets/types.js';
+import type { ValidationLimits } from './limits.js';
+
+export function limitsForTarget(def: TargetDefinition): ValidationLimits {
+  const limits = targetLimits(def);
+  const maxTableEntries = def.wasm?.maxTableEntries;
+  return {
+    target: def.id,
+    linearMemoryBytes: limits.maxLinearMemoryBytes.value ?? limits.moduleMemoryBytes.value,
+    ...(maxTableEntries !== undefined ? { maxTableElements: maxTableEntries } : {}),
+    features: {
+      // Soft float still runs f32/f64 (in software); only a target without float support rejects them.
+      float: def.features.float !== 'none',
+      simd: def.features.simd,
+      bulkMemory: def.features.bulkMemory,
+    },
+  };
+}
