@@ -43,4 +43,5 @@ echo "setup: building the native addon, the TypeScript sources and the host inte
 npx --no-install node-gyp build --loglevel=error >/dev/null
 npm run --silent build:ts
 make -s -C native/interp
+make -s -C native/sim
 echo "setup: done"

@@ -2,7 +2,10 @@
  * native-sim's protocol front end: the device side of docs/protocol.md on a POSIX host.
  *
  *   native-sim [--pty] [--device-id ID] [--upload-capacity BYTES] [--profile-capacity BYTES]
- *              [--idle-timeout-ms MS] [--boot-id N]
+ *              [--idle-timeout-ms MS] [--boot-id N] [--arena BYTES] [--arg S]... [--env K=V]...
+ *
+ * --arena: the interpreter's arena (default 16 MiB, targets/native-sim.yaml memory.arenaBytes);
+ * --arg / --env: the WASI program's argv and environment, in order (none by default).
  *
  * stdio (default): frames on stdin/stdout, diagnostics on stderr; exits when stdin ends.
  * --pty: opens a pseudo-terminal and prints `char device redirected to /dev/pts/N (label serial0)`
@@ -116,11 +119,12 @@ int main(int argc, char **argv) {
     static uint8_t profile[4096];
     static wrt_server server;
     const char *device_id = "native-sim";
-    unsigned long upload_capacity = 256u * 1024u;
+    unsigned long upload_capacity = 4u * 1024u * 1024u; /* a wasi-libc C program is 50-500 KiB */
     unsigned long profile_capacity = 512u;
     unsigned long idle_timeout = 0;
     unsigned long boot_id = (unsigned long)getpid();
     int use_pty = 0;
+    wrt_sim_options engine_opts = {0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -141,6 +145,27 @@ int main(int argc, char **argv) {
         } else if (v != NULL && strcmp(a, "--boot-id") == 0) {
             boot_id = wrt_sim_number(a, v);
             i++;
+        } else if (v != NULL && strcmp(a, "--arena") == 0) {
+            engine_opts.arena_bytes = (uint32_t)wrt_sim_number(a, v);
+            if (engine_opts.arena_bytes < 65536u) {
+                fprintf(stderr, "native-sim: --arena: at least 65536 bytes\n");
+                return 2;
+            }
+            i++;
+        } else if (v != NULL && strcmp(a, "--arg") == 0) {
+            if (engine_opts.argc >= WRT_SIM_MAX_ARGS) {
+                fprintf(stderr, "native-sim: --arg: at most %u\n", WRT_SIM_MAX_ARGS);
+                return 2;
+            }
+            engine_opts.argv[engine_opts.argc++] = v;
+            i++;
+        } else if (v != NULL && strcmp(a, "--env") == 0) {
+            if (engine_opts.envc >= WRT_SIM_MAX_ARGS || strchr(v, '=') == NULL) {
+                fprintf(stderr, "native-sim: --env: NAME=value, at most %u\n", WRT_SIM_MAX_ARGS);
+                return 2;
+            }
+            engine_opts.envp[engine_opts.envc++] = v;
+            i++;
         } else {
             fprintf(stderr, "native-sim: unknown or incomplete option: %s\n", a);
             return 2;
@@ -149,6 +174,13 @@ int main(int argc, char **argv) {
     if (upload_capacity == 0 || upload_capacity > sizeof upload || profile_capacity > sizeof profile) {
         fprintf(stderr, "native-sim: capacities: upload 1..%zu, profile 0..%zu\n", sizeof upload, sizeof profile);
         return 2;
+    }
+    void *engine_ctx = NULL;
+    const char *why = "engine refused to start";
+    const wrt_engine_ops *engine = wrt_sim_engine(&engine_opts, &engine_ctx, &why);
+    if (engine == NULL) {
+        fprintf(stderr, "native-sim: %s\n", why);
+        return 3;
     }
     signal(SIGPIPE, SIG_IGN);
 
@@ -161,8 +193,6 @@ int main(int argc, char **argv) {
         link.connected = 0;
     }
     wrt_port port = {&link, NULL, wrt_sim_write, wrt_sim_now_ms, NULL};
-    void *engine_ctx = NULL;
-    const wrt_engine_ops *engine = wrt_sim_engine(&engine_ctx);
     wrt_server_config cfg = {
         .port = &port,
         .engine = engine,

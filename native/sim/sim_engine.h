@@ -1,14 +1,29 @@
 /*
- * The engine native-sim links: exactly one translation unit defines wrt_sim_engine. The protocol
- * test binary links test_engine.c (a test double); the real native-sim links the interpreter
- * adapter once the interpreter core's API is final.
+ * The engine native-sim links: exactly one translation unit defines wrt_sim_engine. The real
+ * native-sim links interp_engine.c (the interpreter core behind wrt_engine_ops); the protocol test
+ * binary links test_engine.c (a test double that runs no WebAssembly).
  */
 #ifndef WRT_SIM_ENGINE_H
 #define WRT_SIM_ENGINE_H
 
 #include "wrt_engine.h"
 
-/* Returns the engine's operations and sets *o_ctx to the context they take. */
-const wrt_engine_ops *wrt_sim_engine(void **o_ctx);
+#define WRT_SIM_MAX_ARGS 64u
+#define WRT_SIM_DEFAULT_ARENA_BYTES (16u * 1024u * 1024u)
+
+/* What the command line gives the engine. Strings point into argv and live as long as main. */
+typedef struct wrt_sim_options {
+    uint32_t arena_bytes;                    /* 0: WRT_SIM_DEFAULT_ARENA_BYTES */
+    const char *argv[WRT_SIM_MAX_ARGS];      /* the WASI program's argv (--arg), in order */
+    uint32_t argc;
+    const char *envp[WRT_SIM_MAX_ARGS];      /* "NAME=value" (--env) */
+    uint32_t envc;
+} wrt_sim_options;
+
+/*
+ * Returns the engine's operations and sets *o_ctx to the context they take, or returns NULL with
+ * a reason in *o_why (a static string) when the engine cannot start (arena not obtainable).
+ */
+const wrt_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ctx, const char **o_why);
 
 #endif

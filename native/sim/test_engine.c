@@ -204,8 +204,10 @@ static const wrt_engine_ops wrt_test_engine_ops = {
     wrt_test_describe, wrt_test_load, wrt_test_unload, wrt_test_invoke, wrt_test_stats, wrt_test_reset,
 };
 
-const wrt_engine_ops *wrt_sim_engine(void **o_ctx) {
+const wrt_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ctx, const char **o_why) {
     static wrt_test_engine engine;
+    (void)i_opts;
+    (void)o_why;
     *o_ctx = &engine;
     return &wrt_test_engine_ops;
 }

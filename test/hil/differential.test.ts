@@ -5,14 +5,17 @@ import { packageRoot } from '../../ts/core/paths.js';
 import { compareBoards, observationsAgree } from '../../ts/hil/differential.js';
 import type { BoardExecutor, ExecutableTest, TestOutcome } from '../../ts/hil/executor.js';
 import { parseHardwareMap } from '../../ts/hil/hardware-map.js';
-import { defaultExecutorRegistry } from '../../ts/hil/registry.js';
+import { ExecutorRegistry } from '../../ts/hil/executor.js';
+import { REFERENCE_V8 } from '../../ts/hil/hardware-map.js';
 import type { BoardRun } from '../../ts/hil/results.js';
 import { runHil } from '../../ts/hil/run.js';
 import { loadSuites } from '../../ts/hil/suite.js';
-import { V8Executor } from '../../ts/hil/v8-executor.js';
+import { createV8Executor, V8Executor } from '../../ts/hil/v8-executor.js';
 import { tempDir } from './support.js';
 
 const cacheDir = tempDir('diff-cache');
+/* Only V8: with native-sim registered, differential mode would add it as a third board. */
+const v8Only = (): ExecutorRegistry => new ExecutorRegistry().register(REFERENCE_V8, () => createV8Executor());
 afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 
 /** A board that runs modules correctly (through V8) except that it gets one test wrong. */
@@ -38,7 +41,7 @@ class OffByOneBoard implements BoardExecutor {
 describe('differential mode', () => {
   it('adds the V8 reference and flags the board that returns a different result', async () => {
     const map = parseHardwareMap('boards:\n  - id: sim-1\n    target: native-sim\n    connection: fake-sim\n', 'map.yaml');
-    const registry = defaultExecutorRegistry().register('fake-sim', () => new OffByOneBoard('smoke/add-i32'));
+    const registry = v8Only().register('fake-sim', () => new OffByOneBoard('smoke/add-i32'));
     const suites = loadSuites(join(packageRoot(), 'hil', 'suites'), ['smoke']);
     const run = await runHil({ map, suites, registry, buildCacheDir: cacheDir, differential: true });
     expect(run.boards.map((b) => [b.board.id, b.board.reference])).toEqual([
@@ -87,7 +90,7 @@ describe('differential mode', () => {
   it('uses the map’s own V8 board as the reference instead of adding one', async () => {
     const map = parseHardwareMap('boards:\n  - id: mine\n    connection: reference-v8\n', 'map.yaml');
     const suites = loadSuites(join(packageRoot(), 'hil', 'suites'), ['smoke']);
-    const run = await runHil({ map, suites, registry: defaultExecutorRegistry(), buildCacheDir: cacheDir, differential: true });
+    const run = await runHil({ map, suites, registry: v8Only(), buildCacheDir: cacheDir, differential: true });
     expect(run.boards.map((b) => b.board.id)).toEqual(['mine']);
     expect(run.differential).toEqual({ reference: 'mine', compared: 0, disagreements: [] });
   });

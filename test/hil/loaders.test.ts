@@ -92,7 +92,7 @@ describe('hardware map', () => {
     const registry = defaultExecutorRegistry();
     const qemu = lab.boards[1];
     if (qemu === undefined) throw new Error('lab.yaml changed');
-    const error = expectWrtError(() => registry.create(qemu), 'CONFIG_SCHEMA', { field: '/boards/1/connection', line: 14, limit: 'available kinds: reference-v8' });
+    const error = expectWrtError(() => registry.create(qemu), 'CONFIG_SCHEMA', { field: '/boards/1/connection', line: 14, limit: 'available kinds: native-sim | reference-v8' });
     expect(error.message).toBe('/boards/1/connection: no executor for connection kind "qemu" (board mps2-qemu)');
     expect(new ExecutorRegistry().register('qemu', () => registry.create(lab.boards[4] ?? qemu)).has('qemu')).toBe(true);
   });

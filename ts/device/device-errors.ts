@@ -23,6 +23,17 @@ export interface DeviceErrorInfo {
   readonly message: string;
 }
 
+/** LOAD_FAILED's detail is the engine's error code (native/interp/wrt_trap.h, enum wrt_err). */
+const LOAD_FAILURE_CODES: Readonly<Record<number, ErrorCode>> = {
+  1: 'WASM_MALFORMED',
+  2: 'WASM_INVALID',
+  3: 'WASM_UNSUPPORTED',
+  4: 'BUDGET_EXCEEDED',
+  5: 'LIMIT_EXCEEDED',
+  6: 'WASM_LINK_FAILED',
+  7: 'WASM_TRAPPED',
+};
+
 /** The toolchain code of an ERROR frame: a specific one where it exists, DEVICE_ERROR otherwise. */
 function toolchainCodeFor(info: DeviceErrorInfo): ErrorCode {
   switch (info.code) {
@@ -30,7 +41,7 @@ function toolchainCodeFor(info: DeviceErrorInfo): ErrorCode {
     case DeviceErrorCode.ProfileTooLarge:
       return 'LIMIT_EXCEEDED';
     case DeviceErrorCode.LoadFailed:
-      return info.detail === 1 ? 'WASM_MALFORMED' : 'WASM_INVALID';
+      return LOAD_FAILURE_CODES[info.detail] ?? 'WASM_INVALID';
     case DeviceErrorCode.ExportNotFound:
     case DeviceErrorCode.ArgsInvalid:
     case DeviceErrorCode.NoModule:

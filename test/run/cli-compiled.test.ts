@@ -1,0 +1,70 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../ts/core/paths.js';
+import { compiledScript } from '../support/compiled.js';
+import { buildRealNativeSim, cFixture, nativeSimsWithArg, watFixture } from './helpers.js';
+
+const ROOT = packageRoot();
+let addWasm = '';
+let helloWasm = '';
+
+beforeAll(() => {
+  buildRealNativeSim();
+  compiledScript('ts/cli/commands/run.ts');
+  addWasm = watFixture('add');
+  helloWasm = cFixture('hello');
+});
+
+function cli(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'wrt-target.js'), 'run', ...args], { encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('wrt-target run (compiled CLI)', () => {
+  it('prints the result of an export', () => {
+    expect(cli([addWasm, '--invoke', 'add', '2', '3'])).toEqual({ status: 0, stdout: 'i32:5\n', stderr: '' });
+  });
+
+  it('passes a negative plain number after --', () => {
+    expect(cli([addWasm, '--invoke', 'add', '--', '-7', '3'])).toMatchObject({ status: 0, stdout: 'i32:-4\n' });
+  });
+
+  it('streams a WASI program byte for byte and exits with its code', () => {
+    const marker = `marker-${process.pid}-exit`;
+    const run = cli([helloWasm, marker, '42']);
+    expect(run.stdout).toBe(`hello ${marker}, 3 args\nline 0:  0.00\nline 1:  1.25\nline 2:  2.50\n`);
+    expect(run.stderr).toBe('to stderr\n');
+    expect(run.status).toBe(42);
+    expect(nativeSimsWithArg(marker)).toEqual([]);
+  });
+
+  it('exits 1 on a trap and names it', () => {
+    const run = cli([addWasm, '--invoke', 'boom']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('trap: unreachable');
+  });
+
+  it('ends native-sim when interrupted with SIGINT', async () => {
+    const forever = watFixture('forever');
+    const marker = `marker-${process.pid}-sigint`;
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'wrt-target.js'), 'run', forever, marker], { stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    let seen: number[] = [];
+    for (let i = 0; i < 100 && seen.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      seen = nativeSimsWithArg(marker);
+    }
+    expect(seen).toHaveLength(1);
+    /* Wait until the program runs (the upload is tiny), then interrupt the CLI only, not its group. */
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGINT');
+    expect(await exited).toBe('SIGINT');
+    let left = nativeSimsWithArg(marker);
+    for (let i = 0; i < 40 && left.length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      left = nativeSimsWithArg(marker);
+    }
+    expect(left).toEqual([]);
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * `wrt-target run FILE [ARGS...]`: runs a module on native-sim (the device interpreter on this
+ * host, over the same wire protocol as a board) and exits with what the program did.
+ */
+import type { Command } from 'commander';
+import type { ExitCode } from '../../core/error-codes.js';
+import { WrtError } from '../../core/errors.js';
+import type { RunDeps, RunReport } from '../../run/run-module.js';
+import type { formatValue as FormatValue } from '../../run/values.js';
+import type { CliContext } from '../context.js';
+import { processOutput, toJson } from '../output.js';
+import type { CommandModule } from '../registry.js';
+
+const EXAMPLES = `
+Arguments:
+  With --invoke, ARGS are the export's arguments: plain numbers are typed by the export's
+  signature (read from the module), or write the type: i32:5 i64:-3 f32:1.5 f64:-inf f32:nan
+  f64:bits:0x7ff8000000000001 externref:7 externref:null. Put -- before a plain negative number.
+  Without --invoke the module runs as a WASI command (_start) and ARGS are its argv[1..]; argv[0]
+  is the file name. Put -- before program arguments that start with a dash.
+
+Examples:
+  wrt-target run add.wasm --invoke add 2 3
+      prints i32:5
+  wrt-target run hello.wasm -- --name board
+      a WASI command: output streams as it comes; exits with the program's exit code
+  wrt-target run loop.wasm --invoke spin --fuel 100000
+      a budget of 100000 instructions; running out is the trap "fuel exhausted"
+  wrt-target run add.wasm --invoke add i32:2 i32:3 --json
+      {results|exitCode|trap, fuelUsed, peakStackBytes, output}
+
+Exit code: the program's (proc_exit code, 0 when _start or the export returns); 1 when it traps
+(the trap is named on stderr); 2-4 for errors of the tool itself (bad module or flag, native-sim
+missing). A program exiting with 1-4 cannot be told from these by the code alone: use --json.`;
+
+interface RawRunOptions {
+  readonly invoke?: string;
+  readonly fuel?: string;
+  readonly json?: boolean;
+}
+
+/** Where program output goes: straight to this process's stdout/stderr, or gathered. */
+interface OutputSink {
+  readonly sinks: { stdout(bytes: Uint8Array): void; stderr(bytes: Uint8Array): void };
+  /** What was gathered, for --json or for an Output that is not the process's. */
+  gathered(): { stdout: string; stderr: string };
+}
+
+function outputSink(ctx: CliContext, stream: boolean): OutputSink {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const direct = stream && ctx.output === processOutput;
+  return {
+    sinks: {
+      stdout: (bytes) => (direct ? void process.stdout.write(bytes) : void out.push(Buffer.from(bytes))),
+      stderr: (bytes) => (direct ? void process.stderr.write(bytes) : void err.push(Buffer.from(bytes))),
+    },
+    gathered: () => ({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+  };
+}
+
+function parseFuel(text: string | undefined): bigint | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[0-9]+$/.test(text) || BigInt(text) < 1n || BigInt(text) >= 1n << 64n) {
+    throw new WrtError('USAGE', `--fuel ${text}: not an instruction count`, { field: '--fuel', limit: '1 .. 2^64-1' });
+  }
+  return BigInt(text);
+}
+
+function jsonReport(
+  report: RunReport,
+  output: { stdout: string; stderr: string },
+  formatValue: typeof FormatValue,
+): Record<string, unknown> {
+  const o = report.outcome;
+  const what =
+    o.kind === 'returned'
+      ? { results: o.results.map(formatValue) }
+      : o.kind === 'exited'
+        ? { exitCode: o.exitCode }
+        : { trap: { code: o.trap, name: o.trapName, function: o.functionIndex } };
+  return { ...what, fuelUsed: report.fuelUsed, peakStackBytes: report.peakStackBytes, output, outputFramesLost: report.outputFramesLost };
+}
+
+export async function runRun(
+  file: string,
+  args: readonly string[],
+  raw: RawRunOptions,
+  ctx: CliContext,
+  deps: RunDeps = {},
+): Promise<number> {
+  const fuel = parseFuel(raw.fuel);
+  // The device client and the value codecs load only when `run` runs, not for every command.
+  const [{ runModule }, { formatValue }] = await Promise.all([import('../../run/run-module.js'), import('../../run/values.js')]);
+  const json = raw.json === true;
+  const sink = outputSink(ctx, !json);
+  const report = await runModule(
+    {
+      file,
+      args,
+      ...(raw.invoke === undefined ? {} : { invoke: raw.invoke }),
+      ...(fuel === undefined ? {} : { fuel }),
+    },
+    sink.sinks,
+    { env: ctx.env, ...deps },
+  );
+  const gathered = sink.gathered();
+  if (json) {
+    ctx.output.out(toJson(jsonReport(report, gathered, formatValue)));
+    return report.exitCode;
+  }
+  if (gathered.stdout !== '') ctx.output.out(gathered.stdout);
+  if (gathered.stderr !== '') ctx.output.err(gathered.stderr);
+  const o = report.outcome;
+  if (o.kind === 'returned' && o.results.length > 0) ctx.output.out(o.results.map(formatValue).join(' '));
+  if (o.kind === 'trapped') {
+    ctx.output.err(`wrt-target: trap: ${o.trapName} (trap code ${o.trap}) in function ${o.functionIndex}, after ${report.fuelUsed} instructions`);
+  }
+  if (report.outputFramesLost > 0) ctx.output.err(`wrt-target: ${report.outputFramesLost} output frame(s) lost on the link`);
+  return report.exitCode;
+}
+
+export const runCommand: CommandModule = {
+  register(program: Command, ctx: CliContext, done: (code: ExitCode) => void): void {
+    program
+      .command('run')
+      .description('run a WebAssembly module on native-sim (the device interpreter on this host)')
+      .argument('<file>', 'the .wasm module')
+      .argument('[args...]', 'arguments of --invoke, or the WASI program\'s arguments')
+      .option('--invoke <name>', 'call this export instead of running _start as a WASI command')
+      .option('--fuel <n>', 'instruction budget of the invocation (default: none)')
+      .option('--json', 'print {results|exitCode|trap, fuelUsed, peakStackBytes, output} as JSON')
+      .addHelpText('after', EXAMPLES)
+      .action(async (file: string, args: string[], raw: RawRunOptions) => {
+        /* The program's exit code may be any byte; the CLI passes it through unchanged. */
+        done((await runRun(file, args, raw, ctx)) as ExitCode);
+      });
+  },
+};
+
+

@@ -1,0 +1,42 @@
+/** Where the real native-sim is (build/native-sim/native-sim, built by `make -C native/sim`). */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { WrtError } from '../core/errors.js';
+import { packageRoot } from '../core/paths.js';
+
+export const NATIVE_SIM_ENV = 'WRT_NATIVE_SIM';
+
+/** The simulator binary: $WRT_NATIVE_SIM when set (e.g. the ASan build), else the package's build. */
+export function nativeSimBinary(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env[NATIVE_SIM_ENV];
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : path.join(packageRoot(), 'build', 'native-sim', 'native-sim');
+}
+
+/** The ASan+UBSan build of the same sources (tests). */
+export function nativeSimAsanBinary(): string {
+  return path.join(packageRoot(), 'build', 'native-sim', 'native-sim-asan');
+}
+
+/** TOOL_MISSING naming the build command when the binary is not there. */
+export function requireNativeSim(binary: string): string {
+  if (!fs.existsSync(binary)) {
+    throw new WrtError('TOOL_MISSING', `native-sim is not built: ${binary}`, {
+      file: binary,
+      limit: 'build it with `make -C native/sim` (scripts/setup.sh does)',
+    });
+  }
+  return binary;
+}
+
+/** native-sim's command line for one program: its WASI argv and environment. */
+export function nativeSimArgs(options: {
+  readonly argv?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  readonly arenaBytes?: number;
+}): string[] {
+  const args: string[] = [];
+  if (options.arenaBytes !== undefined) args.push('--arena', String(options.arenaBytes));
+  for (const arg of options.argv ?? []) args.push('--arg', arg);
+  for (const [name, value] of Object.entries(options.env ?? {})) args.push('--env', `${name}=${value}`);
+  return args;
+}
