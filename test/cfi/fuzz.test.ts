@@ -9,20 +9,9 @@ import { analyzeElf } from '../../ts/cfi/file-report.js';
 import { GNU_PROPERTY_X86_FEATURE_1_AND, NT_GNU_PROPERTY_TYPE_0 } from '../../ts/cfi/gnu-property.js';
 import { buildElf, note, properties, u32 } from './elf-builder.js';
 import { FREESTANDING_C, HELLO_C, run, Scratch } from './toolchain.js';
+import { mulberry32 } from '../../ts/core/prng.js';
 
 const ELF_CODES = new Set(['ELF_NOT_ELF', 'ELF_TRUNCATED', 'ELF_MALFORMED']);
-
-/** mulberry32: small, seeded, reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Outcome = 'parsed' | 'ELF_NOT_ELF' | 'ELF_TRUNCATED' | 'ELF_MALFORMED';
 
@@ -86,7 +75,7 @@ describe('damaged ELF files', () => {
   });
 
   it('random bytes, with and without the ELF magic, never escape as another exception', () => {
-    const random = prng(0x5eed);
+    const random = mulberry32(0x5eed);
     const outcomes = new Set<Outcome>();
     for (let i = 0; i < 600; i++) {
       const bytes = new Uint8Array(Math.floor(random() * 2048));
@@ -101,7 +90,7 @@ describe('damaged ELF files', () => {
   });
 
   it('thousands of targeted mutations of real files parse or fail with an ELF error', () => {
-    const random = prng(20240611);
+    const random = mulberry32(20240611);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
     const interesting = [0, 1, 3, 4, 7, 8, 0x7f, 0xff, 0xffff, 0x10000, 0x7fffffff, 0xfffffff0, 0xffffffff];
     const counts: Record<Outcome, number> = { parsed: 0, ELF_NOT_ELF: 0, ELF_TRUNCATED: 0, ELF_MALFORMED: 0 };

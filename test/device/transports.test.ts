@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { damage, FaultInjectingTransport, type FaultCounts, seededRandom } from '../../ts/device/fault-transport.js';
+import { mulberry32 } from '../../ts/core/prng.js';
+import { damage, FaultInjectingTransport, type FaultCounts } from '../../ts/device/fault-transport.js';
 import { createMemoryLink } from '../../ts/device/memory-transport.js';
 
 const zero = (): FaultCounts => ({ drop: 0, corrupt: 0, duplicate: 0, delay: 0 });
@@ -25,29 +26,29 @@ describe('fault injection', () => {
 
   it('is deterministic for a seed', () => {
     const options = { seed: 7, rate: 0.05 };
-    const first = damage(chunk, seededRandom(7), options, zero());
-    const second = damage(chunk, seededRandom(7), options, zero());
-    const other = damage(chunk, seededRandom(8), { ...options, seed: 8 }, zero());
+    const first = damage(chunk, mulberry32(7), options, zero());
+    const second = damage(chunk, mulberry32(7), options, zero());
+    const other = damage(chunk, mulberry32(8), { ...options, seed: 8 }, zero());
     expect(Buffer.from(first.bytes).equals(Buffer.from(second.bytes))).toBe(true);
     expect(Buffer.from(first.bytes).equals(Buffer.from(other.bytes))).toBe(false);
   });
 
   it('applies each kind as counted', () => {
     const drops = zero();
-    expect(damage(chunk, seededRandom(1), { seed: 1, rate: 0.1, weights: { corrupt: 0, duplicate: 0, delay: 0 } }, drops).bytes.length).toBe(
+    expect(damage(chunk, mulberry32(1), { seed: 1, rate: 0.1, weights: { corrupt: 0, duplicate: 0, delay: 0 } }, drops).bytes.length).toBe(
       4000 - drops.drop,
     );
     expect(drops.drop).toBeGreaterThan(300);
     const dups = zero();
-    expect(damage(chunk, seededRandom(1), { seed: 1, rate: 0.1, weights: { drop: 0, corrupt: 0, delay: 0 } }, dups).bytes.length).toBe(
+    expect(damage(chunk, mulberry32(1), { seed: 1, rate: 0.1, weights: { drop: 0, corrupt: 0, delay: 0 } }, dups).bytes.length).toBe(
       4000 + dups.duplicate,
     );
     const corrupt = zero();
-    const damaged = damage(chunk, seededRandom(2), { seed: 2, rate: 0.1, weights: { drop: 0, duplicate: 0, delay: 0 } }, corrupt);
+    const damaged = damage(chunk, mulberry32(2), { seed: 2, rate: 0.1, weights: { drop: 0, duplicate: 0, delay: 0 } }, corrupt);
     const changed = damaged.bytes.reduce((n, b, i) => n + (b !== chunk[i] ? 1 : 0), 0);
     expect(changed).toBe(corrupt.corrupt);
     const delays = zero();
-    const delayed = damage(chunk, seededRandom(3), { seed: 3, rate: 0.01, maxDelayMs: 9, weights: { drop: 0, corrupt: 0, duplicate: 0 } }, delays);
+    const delayed = damage(chunk, mulberry32(3), { seed: 3, rate: 0.01, maxDelayMs: 9, weights: { drop: 0, corrupt: 0, duplicate: 0 } }, delays);
     expect(Buffer.from(delayed.bytes).equals(Buffer.from(chunk))).toBe(true);
     expect(delayed.delayMs).toBeGreaterThanOrEqual(1);
     expect(delayed.delayMs).toBeLessThanOrEqual(9);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WrtError } from '../../ts/core/errors.js';
-import { seededRandom } from '../../ts/device/fault-transport.js';
+import { mulberry32 } from '../../ts/core/prng.js';
 import {
   decodeError,
   decodeHello,
@@ -142,7 +142,7 @@ describe('answer decoders', () => {
   });
 
   it('random bodies give a value or a WrtError, never another exception', () => {
-    const random = seededRandom(99);
+    const random = mulberry32(99);
     const decoders = [decodeHello, decodeInvokeResult, decodeStats, decodeError, decodeUploadEnd, decodeOutput, decodeLog];
     let refused = 0;
     for (let round = 0; round < 3000; round++) {

@@ -4,6 +4,7 @@
  * give the same faults every run. Order is kept: a delayed chunk holds back the ones behind it.
  */
 import type { Transport, TransportClosed } from './transport.js';
+import { mulberry32 } from '../core/prng.js';
 
 export type FaultKind = 'drop' | 'corrupt' | 'duplicate' | 'delay';
 
@@ -20,18 +21,6 @@ export interface FaultOptions {
 }
 
 export type FaultCounts = Record<FaultKind, number>;
-
-/** mulberry32: small, fast, good enough to spread faults. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface DamagedChunk {
   readonly bytes: Uint8Array;
@@ -95,7 +84,7 @@ export class FaultInjectingTransport implements Transport {
   constructor(inner: Transport, options: FaultOptions) {
     this.inner = inner;
     this.options = options;
-    this.random = seededRandom(options.seed);
+    this.random = mulberry32(options.seed);
     this.description = `${inner.description} (fault injection, seed ${options.seed})`;
     this.closed = inner.closed;
     this.detach = inner.onData((chunk) => this.receive(chunk));

@@ -10,7 +10,7 @@ import { WrtError } from '../../../ts/core/errors.js';
 import { parsePidinAsinfo } from '../../../ts/probe/qnx/pidin-asinfo.js';
 import { parseQnxSyspage } from '../../../ts/probe/qnx/syspage.js';
 import type { QnxSyspageInfo } from '../../../ts/probe/qnx/types.js';
-import { below, mulberry32 } from './prng.js';
+import { below, mulberry32 } from '../../../ts/core/prng.js';
 import { ARM_MAP, buildDump, OFFSETS, put16, put32, put64, X86_MAP, type BuiltDump, type CpuSpec } from './syspage-builder.js';
 
 const cpus: CpuSpec[] = [

@@ -7,6 +7,7 @@
  */
 import type { Command } from 'commander';
 import type { ExitCode } from '../../core/error-codes.js';
+import type { HilRunCliOptions } from '../../hil/cli-run.js';
 import type { CliContext } from '../context.js';
 import type { CommandModule } from '../registry.js';
 
@@ -26,19 +27,8 @@ once more; a second hang fails it. Tests matching hil/quarantine.yaml run but ca
 Exit codes: 0 all passed, 1 a test failed / timed out / errored, or boards disagreed; 2 bad input.
 Put SUITE names before options: \`--json\` takes an optional file name.`;
 
-interface RawRunOptions {
-  readonly hardwareMap?: string;
-  readonly differential?: boolean;
-  readonly junit?: string;
-  readonly json?: boolean | string;
-  readonly html?: string;
-  readonly timeout?: string;
-  readonly board?: string[];
-  readonly quarantine?: string;
-  readonly suitesDir?: string;
-  readonly tag?: string[];
-  readonly test?: string[];
-}
+/** The run options as commander parses them: everything but the suite names. */
+type RawRunOptions = Omit<HilRunCliOptions, 'suites'>;
 
 
 function collect(value: string, previous: string[] | undefined): string[] {

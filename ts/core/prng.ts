@@ -1,4 +1,7 @@
-/** mulberry32: a tiny seeded PRNG so fuzz runs are repeatable; a failing seed and run index reproduce exactly. */
+/**
+ * mulberry32: a tiny seeded generator of floats in [0, 1). Fault injection and fuzz runs use it so
+ * that a seed and a run index reproduce a failure exactly, on any machine.
+ */
 export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
@@ -10,7 +13,7 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-/** Integer in [0, bound). */
+/** An integer in [0, bound) drawn from `random`. */
 export function below(random: () => number, bound: number): number {
   return Math.floor(random() * bound);
 }
