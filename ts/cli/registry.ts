@@ -3,6 +3,7 @@ import type { ExitCode } from '../core/error-codes.js';
 import { cfiReportCommand } from './commands/cfi-report.js';
 import { hilCommand } from './commands/hil.js';
 import { probeCommand } from './commands/probe.js';
+import { profileCommand } from './commands/profile.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import type { CliContext } from './context.js';
@@ -12,4 +13,4 @@ export interface CommandModule {
   register(program: Command, ctx: CliContext, done: (code: ExitCode) => void): void;
 }
 
-export const COMMANDS: readonly CommandModule[] = [probeCommand, cfiReportCommand, validateCommand, runCommand, hilCommand];
+export const COMMANDS: readonly CommandModule[] = [probeCommand, cfiReportCommand, validateCommand, profileCommand, runCommand, hilCommand];

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { WrtError } from '../../ts/core/errors.js';
+import { crc32 } from '../../ts/device/framing.js';
+import { wat2wasm } from '../../ts/interp/wat.js';
+import { resolveLimits } from '../../ts/limits/resolve.js';
+import { FIXED_BYTES, decodeProfile, encodeProfile } from '../../ts/profile/binary.js';
+import { compileProfile } from '../../ts/profile/compile.js';
+import { embedProfile, findProfileSection, moduleSha256, stripProfileSection } from '../../ts/profile/section.js';
+import type { Profile } from '../../ts/profile/types.js';
+import { validateWasm } from '../../ts/wasm/validate.js';
+import { HEAP_BASE_MODULE } from './helpers.js';
+
+const MODULE = wat2wasm(HEAP_BASE_MODULE);
+
+function profile(): Profile {
+  const result = compileProfile({
+    analysis: validateWasm(MODULE),
+    moduleSha256: moduleSha256(MODULE),
+    limits: resolveLimits({ discovered: { maxMemory: { value: 49152, source: 'board' }, maxStack: { value: 8192, source: 'board' } } }),
+    target: {
+      id: 'qemu-lm3s6965evb',
+      host: false,
+      pointerBits: 32,
+      arch: 'armv7-m',
+      maxTableEntries: null,
+      hardwareCfi: { features: { shstk: 'no', ibt: 'no', pac: 'no', bti: 'no' }, source: 'none' },
+    },
+    asil: 'B',
+    debug: 'basic',
+    overrides: { fuel: { value: 5000, source: 'cli --fuel' }, hostCalls: { value: 7, source: 'cli --host-calls' } },
+    toolchain: '0.1.0',
+  });
+  if (!result.ok) throw new Error('profile failed');
+  return result.profile;
+}
+
+describe('binary profile', () => {
+  it('round-trips every enforced number, and the layout is as documented', () => {
+    const p = profile();
+    const { bytes } = encodeProfile(p);
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    expect(Buffer.from(bytes.subarray(0, 4)).toString('latin1')).toBe('WRTP');
+    expect(view.getUint16(4, true)).toBe(1);
+    expect(view.getUint32(8, true)).toBe(bytes.length);
+    expect(bytes.length).toBe(FIXED_BYTES + 2 + 'qemu-lm3s6965evb'.length + 2 + 5 + 2 + (2 + 3 + 2 + 3 + 4) + 4);
+    expect(view.getUint32(bytes.length - 4, true)).toBe(crc32(bytes.subarray(0, bytes.length - 4)));
+    const d = decodeProfile(bytes);
+    expect(d).toMatchObject({
+      flags: 1 | 2,
+      asil: 'B',
+      debug: 'basic',
+      memoryRule: 'truncated-to-heap-base',
+      moduleSha256: p.moduleSha256,
+      profileSha256: p.profileSha256,
+      memoryInitialPages: 1,
+      memoryMaximumPages: 1,
+      memoryBytes: 2048,
+      valueSlots: p.stack.valueSlots,
+      callDepth: 2,
+      fuel: 5000,
+      arenaBytes: p.arena.totalBytes,
+      targetId: 'qemu-lm3s6965evb',
+      toolchain: '0.1.0',
+      imports: [{ module: 'env', name: 'log', budget: 7 }],
+    });
+  });
+
+  it('rejects a flipped byte anywhere (CRC or hash) and every truncation with a WrtError naming the offset', () => {
+    const { bytes } = encodeProfile(profile());
+    for (let i = 0; i < bytes.length; i += 1) {
+      const broken = Uint8Array.from(bytes);
+      broken[i] = (broken[i] ?? 0) ^ 0x40;
+      expect(() => decodeProfile(broken), `byte ${i}`).toThrow(WrtError);
+    }
+    for (let n = 0; n < bytes.length; n += 1) {
+      let error: unknown;
+      try {
+        decodeProfile(bytes.subarray(0, n), 'p.wrtp');
+      } catch (e) {
+        error = e;
+      }
+      expect(error, `prefix ${n}`).toBeInstanceOf(WrtError);
+      expect((error as WrtError).location.file).toBe('p.wrtp');
+    }
+    const flipped = Uint8Array.from(bytes);
+    flipped[116] = 9; // call depth
+    expect(() => decodeProfile(flipped)).toThrow(/CRC-32/);
+  });
+});
+
+describe('wrt.profile custom section', () => {
+  it('embeds the profile, keeps the module valid, and hashes the module without the section', () => {
+    const p = profile();
+    const { bytes } = encodeProfile(p);
+    const combined = embedProfile(MODULE, bytes);
+    expect(combined.length).toBe(MODULE.length + 1 + 2 + 1 + 'wrt.profile'.length + bytes.length);
+    expect(validateWasm(combined).customSections.map((s) => s.name)).toContain('wrt.profile');
+    expect(Buffer.from(stripProfileSection(combined)).equals(Buffer.from(MODULE))).toBe(true);
+    expect(moduleSha256(combined)).toBe(p.moduleSha256);
+    const found = findProfileSection(combined);
+    expect(found === null ? null : decodeProfile(found).profileSha256).toBe(p.profileSha256);
+    // Embedding again replaces the section instead of adding a second one.
+    expect(embedProfile(combined, bytes).length).toBe(combined.length);
+    expect(findProfileSection(MODULE)).toBeNull();
+  });
+});

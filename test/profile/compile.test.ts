@@ -1,0 +1,212 @@
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { wat2wasm } from '../../ts/interp/wat.js';
+import { resolveLimits } from '../../ts/limits/resolve.js';
+import type { ResolvedLimits } from '../../ts/limits/types.js';
+import { encodeProfile } from '../../ts/profile/binary.js';
+import { compileProfile, type ProfileInputs } from '../../ts/profile/compile.js';
+import { profileJson } from '../../ts/profile/json.js';
+import { PROFILE_JSON_SCHEMA } from '../../ts/profile/schema.js';
+import { moduleSha256 } from '../../ts/profile/section.js';
+import type { BudgetError, Profile, TargetFacts } from '../../ts/profile/types.js';
+import { validateWasm } from '../../ts/wasm/validate.js';
+import { HEAP_BASE_MODULE, RECURSIVE_MODULE } from './helpers.js';
+
+// The board of qemu-lm3s6965evb: 48 KiB for modules, less than one 64 KiB page.
+const BOARD_LIMITS: ResolvedLimits = resolveLimits({
+  discovered: {
+    platform: { value: 'embedded', source: 'target board: kind' },
+    maxMemory: { value: 49152, source: 'target board: sram - firmware reserve' },
+    maxStack: { value: 8192, source: 'target board: memory.defaultStackBytes' },
+  },
+});
+
+const BOARD: TargetFacts = {
+  id: 'board',
+  host: false,
+  pointerBits: 32,
+  arch: 'armv7-m',
+  maxTableEntries: { value: 64, source: 'target board: wasm.maxTableEntries' },
+  hardwareCfi: { features: { shstk: 'no', ibt: 'no', pac: 'no', bti: 'no' }, source: 'target board: features.hardwareCfi none' },
+};
+
+const HOST: TargetFacts = {
+  id: 'linux-host',
+  host: true,
+  pointerBits: 64,
+  arch: 'x86_64',
+  maxTableEntries: null,
+  hardwareCfi: { features: { shstk: 'no', ibt: 'no', pac: 'no', bti: 'no' }, source: 'recorded cfi-report: shstk no' },
+};
+
+const HOST_LIMITS: ResolvedLimits = resolveLimits({
+  discovered: { maxMemory: { value: 64 * 1024 * 1024, source: 'cgroup v2 memory.max' } },
+});
+
+function inputs(text: string, change: Partial<ProfileInputs> = {}): ProfileInputs {
+  const bytes = wat2wasm(text);
+  return {
+    analysis: validateWasm(bytes),
+    moduleSha256: moduleSha256(bytes),
+    limits: BOARD_LIMITS,
+    target: BOARD,
+    asil: 'QM',
+    debug: 'none',
+    overrides: {},
+    toolchain: '0.1.0',
+    ...change,
+  };
+}
+
+function ok(input: ProfileInputs): Profile {
+  const result = compileProfile(input);
+  if (!result.ok) throw new Error(result.errors.map((e) => `${e.budget}: ${e.needs}`).join('; '));
+  return result.profile;
+}
+
+function errors(input: ProfileInputs): readonly BudgetError[] {
+  const result = compileProfile(input);
+  if (result.ok) throw new Error('profile compiled, expected budget errors');
+  return result.errors;
+}
+
+const FUEL = { fuel: { value: 10000, source: 'cli --fuel' } };
+
+describe('determinism and binding', () => {
+  it('gives byte-identical JSON and binary for the same inputs, and binds the module hash', () => {
+    const a = ok(inputs(HEAP_BASE_MODULE, { asil: 'B', overrides: FUEL }));
+    const b = ok(inputs(HEAP_BASE_MODULE, { asil: 'B', overrides: FUEL }));
+    expect(profileJson(a)).toBe(profileJson(b));
+    expect(Buffer.from(encodeProfile(a).bytes).equals(Buffer.from(encodeProfile(b).bytes))).toBe(true);
+    expect(a.profileSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(a.profileSha256).toBe(encodeProfile(a).profileSha256);
+    expect(Object.keys(JSON.parse(profileJson(a)) as object)).toEqual([
+      'schema', 'moduleSha256', 'moduleBytes', 'target', 'toolchain', 'asil', 'debug', 'memory', 'tables', 'globals', 'stack',
+      'fuel', 'imports', 'arena', 'cfi', 'components', 'derivations', 'profileSha256',
+    ]);
+    const other = ok(inputs(HEAP_BASE_MODULE.replace('i32.const 1)', 'i32.const 2)'), { asil: 'B', overrides: FUEL }));
+    expect(other.moduleSha256).not.toBe(a.moduleSha256);
+    expect(other.profileSha256).not.toBe(a.profileSha256);
+  });
+});
+
+describe('JSON schema wrt-target/profile@1', () => {
+  it('accepts the JSON the compiler writes and rejects an extra or a missing key', () => {
+    const validate = new Ajv({ allErrors: true, strict: true }).compile(PROFILE_JSON_SCHEMA);
+    const json = JSON.parse(profileJson(ok(inputs(HEAP_BASE_MODULE, { asil: 'B', overrides: FUEL })))) as Record<string, unknown>;
+    expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...json, timestamp: 1 })).toBe(false);
+    const { fuel: _fuel, ...missing } = json;
+    expect(validate(missing)).toBe(false);
+    expect(validate({ ...json, stack: { ...(json.stack as object), callDepth: 0 } })).toBe(false);
+  });
+});
+
+describe('linear memory', () => {
+  it('truncates a one-page module with __heap_base and no memory.grow to fit a 48 KiB board, and says which rule', () => {
+    const p = ok(inputs(HEAP_BASE_MODULE));
+    expect(p.memory).toEqual({ initialPages: 1, maximumPages: 1, bytes: 2048, truncated: true, rule: 'truncated-to-heap-base' });
+    expect(p.derivations.find((d) => d.budget === 'memory')?.rule).toContain('exports __heap_base and never uses memory.grow');
+    expect(p.arena.totalBytes).toBeLessThanOrEqual(p.arena.budgetBytes);
+  });
+
+  it('refuses a module without __heap_base whose page does not fit, naming the limit and why truncation is not allowed', () => {
+    const errs = errors(inputs('(module (memory 1) (func (export "f")))'));
+    // The page also overflows the arena: both budgets are reported.
+    expect(errs.map((e) => e.budget)).toEqual(['linear memory', 'arena']);
+    expect(errs[0]).toMatchObject({ budget: 'linear memory', gives: '0 pages (0 bytes)', code: 'LIMIT_EXCEEDED' });
+    expect(errs[0]?.needs).toBe('1 pages (65536 bytes); truncation not allowed: no exported __heap_base');
+    expect(errs[0]?.source).toContain('derived:');
+  });
+
+  it('keeps whole pages where they fit, unless truncation is asked for', () => {
+    const host = { limits: HOST_LIMITS, target: { ...HOST, host: false } };
+    expect(ok(inputs(HEAP_BASE_MODULE, host)).memory).toMatchObject({ bytes: 65536, truncated: false, rule: 'declared-pages' });
+    expect(ok(inputs(HEAP_BASE_MODULE, { ...host, overrides: { truncateMemory: 'always' } })).memory.bytes).toBe(2048);
+  });
+
+  it('at C a growing memory needs a declared maximum; at QM it is capped', () => {
+    const grow = '(module (memory 1) (func (export "g") (result i32) (memory.grow (i32.const 1))))';
+    const at = { limits: HOST_LIMITS, target: { ...HOST, host: false } };
+    const c = errors(inputs(grow, { ...at, asil: 'C', overrides: FUEL }));
+    expect(c.map((e) => e.budget)).toEqual(['memory maximum']);
+    expect(c[0]?.needs).toBe('memory.grow without a declared maximum');
+    const qm = ok(inputs(grow, at));
+    expect(qm.memory.maximumPages).toBe(Math.floor(HOST_LIMITS.maxLinearMemory.value / 65536));
+  });
+});
+
+describe('ASIL presets', () => {
+  it('requires a fuel bound from A', () => {
+    expect(ok(inputs(HEAP_BASE_MODULE)).fuel).toBeNull();
+    const a = errors(inputs(HEAP_BASE_MODULE, { asil: 'A' }));
+    expect(a.map((e) => e.budget)).toEqual(['fuel']);
+    expect(a[0]?.gives).toBe('ASIL A requires one (--fuel N)');
+    expect(ok(inputs(HEAP_BASE_MODULE, { asil: 'A', overrides: FUEL })).fuel).toBe(10000);
+  });
+
+  it('refuses recursion at C without an explicit depth, and sizes the stack from a given depth', () => {
+    const c = errors(inputs(RECURSIVE_MODULE, { asil: 'C', overrides: FUEL }));
+    expect(c.map((e) => e.budget)).toEqual(['call depth']);
+    expect(c[0]?.needs).toBe('unbounded (recursion: function 0 -> function 0)');
+    const given = ok(inputs(RECURSIVE_MODULE, { asil: 'C', overrides: { ...FUEL, callDepth: { value: 20, source: 'cli --call-depth' } } }));
+    // fac's frame: 1 param + 0 locals + 3 operands at most (local, local, const).
+    expect(given.stack).toMatchObject({ callDepth: 20, valueSlots: 20 * 4 });
+    const qm = ok(inputs(RECURSIVE_MODULE));
+    expect(qm.stack.callDepth).toBe(256);
+  });
+
+  it('refuses debug level full at D', () => {
+    const d = errors(inputs(HEAP_BASE_MODULE, { asil: 'D', debug: 'full', overrides: FUEL }));
+    expect(d.map((e) => e.budget)).toEqual(['debug level']);
+  });
+
+  it('at C on a host target requires the shadow stack and names it when missing', () => {
+    const hostInputs = { limits: HOST_LIMITS, target: HOST, asil: 'C' as const, overrides: FUEL };
+    const refused = errors(inputs(HEAP_BASE_MODULE, hostInputs));
+    expect(refused).toEqual([
+      {
+        code: 'CFI_REQUIREMENT_UNMET',
+        budget: 'hardware CFI shstk',
+        needs: 'shadow stack (Intel CET SHSTK) enforced for the process',
+        gives: 'missing',
+        source: 'recorded cfi-report: shstk no',
+      },
+    ]);
+    const withCet = { ...HOST, hardwareCfi: { features: { shstk: 'yes', ibt: 'no', pac: 'no', bti: 'no' }, source: 'recorded: shstk yes' } } as const;
+    expect(ok(inputs(HEAP_BASE_MODULE, { ...hostInputs, target: withCet })).cfi.hardwareRequired).toEqual(['shstk']);
+    // A board is not a host target: software CFI only.
+    expect(ok(inputs(HEAP_BASE_MODULE, { asil: 'C', overrides: FUEL })).cfi.hardwareRequired).toEqual([]);
+  });
+});
+
+describe('budget errors name the budget, the need, the target value and its source', () => {
+  it('reports every budget not met at once', () => {
+    const errs = errors(
+      inputs(HEAP_BASE_MODULE, {
+        overrides: {
+          callDepth: { value: 1, source: 'cli --call-depth' },
+          valueSlots: { value: 3, source: 'cli --value-stack' },
+          allowedImports: { value: ['env.add'], source: 'cli --allow-import' },
+        },
+      }),
+    );
+    expect(errs.map((e) => [e.budget, e.needs, e.gives, e.source])).toEqual([
+      ['call depth', '2 frames', '1 frame', 'cli --call-depth'],
+      ['value stack slots', '5 slots', '3 slots', 'cli --value-stack'],
+      ['import env.log', 'the host function env.log (i32) -> ()', 'allowed: env.add', 'cli --allow-import'],
+    ]);
+  });
+
+  it('checks the arena against the RAM left after the firmware', () => {
+    const big = `(module (memory 1) (global $hb i32 (i32.const 40000)) (export "__heap_base" (global $hb)) (func (export "f")))`;
+    const fits = ok(inputs(big));
+    expect(fits.memory.bytes).toBe(40000);
+    const tiny = resolveLimits({ discovered: { platform: { value: 'embedded', source: 'test' }, maxMemory: { value: 40960, source: 'target tiny: ram - firmware reserve' }, maxStack: { value: 4096, source: 'test' } } });
+    const errs = errors(inputs(big, { limits: tiny }));
+    expect(errs).toHaveLength(1);
+    expect(errs[0]).toMatchObject({ code: 'BUDGET_EXCEEDED', budget: 'arena', gives: '40960 bytes' });
+    expect(errs[0]?.needs).toMatch(/^\d+ bytes \(runtime 224 \+ meta \d+ .*memory 40000/);
+    expect(errs[0]?.source).toContain('target tiny: ram - firmware reserve');
+  });
+});

@@ -1,0 +1,174 @@
+/**
+ * `wrt-target profile FILE`: compiles the bounded execution profile of a module for a target under
+ * an ASIL preset: JSON for people, a binary with CRC-32 for devices, or the module with the profile
+ * embedded as a `wrt.profile` custom section. Exit 0 profiled, 1 a budget not met, 2 usage/input.
+ */
+import { writeFile } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ExitCode } from '../../core/error-codes.js';
+import { WrtError } from '../../core/errors.js';
+import { LIMIT_FLAGS } from '../../limits/limit-specs.js';
+import type { CliContext } from '../context.js';
+import type { CommandModule } from '../registry.js';
+import type { ProfileDeps } from '../../profile/gather.js';
+import type { ProfileOverrides, Sourced } from '../../profile/types.js';
+
+const EXAMPLES = `
+Examples:
+  wrt-target profile app.wasm --target nucleo-f429zi --asil C --fuel 100000
+      print the budgets; exit 1 naming every budget the module cannot meet
+  wrt-target profile app.wasm --target qemu-lm3s6965evb --asil B --fuel 5000 --explain
+      show how each number was derived and from which limit
+  wrt-target profile app.wasm --target native-sim -o app.profile.json     JSON (versioned schema)
+  wrt-target profile app.wasm --target native-sim -o app.wrtp            binary for the device
+  wrt-target profile app.wasm --target native-sim -o app.profiled.wasm   module + wrt.profile section
+
+Budget flags: --fuel N, --call-depth N, --value-stack N, --host-calls N or module.name=N
+(repeatable), --allow-import module.name|module.*, --max-resources N, --truncate-memory auto|always|never.
+ASIL and debug level resolve like every limit: --asil / WRT_ASIL_LEVEL / config, --debug-level (or --debug).`;
+
+interface RawProfileOptions {
+  readonly target?: string;
+  readonly syspage?: string;
+  readonly pidin?: string;
+  readonly debug?: string;
+  readonly out?: string;
+  readonly format?: string;
+  readonly explain?: boolean;
+  readonly json?: boolean;
+  readonly fuel?: string;
+  readonly callDepth?: string;
+  readonly valueStack?: string;
+  readonly hostCalls?: readonly string[];
+  readonly allowImport?: readonly string[];
+  readonly maxResources?: string;
+  readonly truncateMemory?: string;
+  readonly [key: string]: unknown;
+}
+
+function collect(value: string, previous: readonly string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')];
+}
+
+function count(text: string, flag: string): number {
+  if (!/^\d+$/.test(text.trim())) throw new WrtError('VALUE_INVALID', `${flag} must be a whole number, got "${text}"`, { field: flag, source: `cli ${flag}` });
+  const n = Number(text.trim());
+  if (!Number.isSafeInteger(n)) throw new WrtError('VALUE_INVALID', `${flag} ${text} is too large`, { field: flag, source: `cli ${flag}`, limit: '2^53 - 1' });
+  return n;
+}
+
+function sourced(text: string | undefined, flag: string): Sourced<number> | undefined {
+  return text === undefined ? undefined : { value: count(text, flag), source: `cli ${flag}` };
+}
+
+/** Turns the flags into overrides, each with the flag that set it. */
+export function overridesFromOptions(raw: RawProfileOptions): ProfileOverrides {
+  const byImport = new Map<string, Sourced<number>>();
+  let hostCalls: Sourced<number> | undefined;
+  for (const item of raw.hostCalls ?? []) {
+    const eq = item.lastIndexOf('=');
+    if (eq < 0) hostCalls = { value: count(item, '--host-calls'), source: 'cli --host-calls' };
+    else byImport.set(item.slice(0, eq), { value: count(item.slice(eq + 1), `--host-calls ${item.slice(0, eq)}`), source: `cli --host-calls ${item}` });
+  }
+  const mode = raw.truncateMemory;
+  if (mode !== undefined && mode !== 'auto' && mode !== 'always' && mode !== 'never') {
+    throw new WrtError('VALUE_INVALID', `--truncate-memory must be auto, always or never, got "${mode}"`, { field: '--truncate-memory' });
+  }
+  const callDepth = sourced(raw.callDepth, '--call-depth');
+  const valueSlots = sourced(raw.valueStack, '--value-stack');
+  const fuel = sourced(raw.fuel, '--fuel');
+  const maxResources = sourced(raw.maxResources, '--max-resources');
+  return {
+    ...(callDepth !== undefined ? { callDepth } : {}),
+    ...(valueSlots !== undefined ? { valueSlots } : {}),
+    ...(fuel !== undefined ? { fuel } : {}),
+    ...(hostCalls !== undefined ? { hostCalls } : {}),
+    ...(byImport.size > 0 ? { hostCallsByImport: byImport } : {}),
+    ...(raw.allowImport !== undefined ? { allowedImports: { value: raw.allowImport, source: 'cli --allow-import' } } : {}),
+    ...(maxResources !== undefined ? { maxResources } : {}),
+    ...(mode !== undefined ? { truncateMemory: mode } : {}),
+  };
+}
+
+type Format = 'json' | 'binary' | 'wasm';
+
+function formatOf(raw: RawProfileOptions): Format {
+  const given = raw.format ?? (raw.out === undefined ? 'json' : extname(raw.out) === '.wasm' ? 'wasm' : extname(raw.out) === '.json' ? 'json' : 'binary');
+  if (given !== 'json' && given !== 'binary' && given !== 'wasm') {
+    throw new WrtError('USAGE', `--format must be json, binary or wasm, got "${given}"`, { field: '--format' });
+  }
+  return given;
+}
+
+export async function runProfile(file: string, raw: RawProfileOptions, ctx: CliContext, deps: ProfileDeps = {}): Promise<ExitCode> {
+  const format = formatOf(raw);
+  if (format !== 'json' && raw.out === undefined) throw new WrtError('USAGE', `--format ${format} writes bytes: give -o FILE`, { field: '-o' });
+  if (raw.debug !== undefined && raw.debugLevel !== undefined && raw.debug !== raw.debugLevel) {
+    throw new WrtError('USAGE', '--debug and --debug-level disagree: give one', { field: '--debug' });
+  }
+  const options: Record<string, unknown> = { ...raw, ...(raw.debug !== undefined ? { debugLevel: raw.debug } : {}) };
+  const { gatherProfile } = await import('../../profile/gather.js');
+  const { embedProfile, encodeProfile, profileJson, renderBudgetErrors, renderProfile } = await import('../../profile/index.js');
+  const gathered = await gatherProfile(
+    {
+      file,
+      ...(raw.target !== undefined ? { target: raw.target } : {}),
+      ...(raw.syspage !== undefined ? { syspage: raw.syspage } : {}),
+      ...(raw.pidin !== undefined ? { pidin: raw.pidin } : {}),
+      overrides: overridesFromOptions(raw),
+      options,
+      env: ctx.env,
+      cwd: ctx.cwd,
+    },
+    deps,
+  );
+  if (!gathered.result.ok) {
+    ctx.output.err(renderBudgetErrors(file, raw.target ?? 'host', gathered.result.errors));
+    return ExitCode.CheckFailed;
+  }
+  const profile = gathered.result.profile;
+  if (raw.out !== undefined) {
+    const bytes =
+      format === 'json'
+        ? Buffer.from(profileJson(profile), 'utf8')
+        : format === 'binary'
+          ? encodeProfile(profile).bytes
+          : embedProfile(gathered.module, encodeProfile(profile).bytes, file);
+    try {
+      await writeFile(resolve(ctx.cwd, raw.out), bytes);
+    } catch (error) {
+      throw new WrtError('FILE_WRITE_FAILED', `cannot write ${raw.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file: raw.out });
+    }
+  }
+  ctx.output.out(raw.json === true ? profileJson(profile) : renderProfile(profile, raw.explain === true));
+  return ExitCode.Ok;
+}
+
+export const profileCommand: CommandModule = {
+  register(program: Command, ctx: CliContext, done: (code: ExitCode) => void): void {
+    const command = program
+      .command('profile')
+      .description('compile the bounded execution profile of a module for a target under an ASIL preset')
+      .argument('<file>', 'the .wasm module (a wrt.profile section in it is ignored and replaced)')
+      .option('--target <id>', 'a target definition from targets/ (default: this host)')
+      .option('--syspage <file>', 'a QNX box from a raw SYSPAGE dump')
+      .option('--pidin <file>', 'a QNX box from `pidin syspage=asinfo` output')
+      .option('--debug <level>', 'debug level none, basic or full (same as --debug-level)')
+      .option('-o, --out <file>', 'write the profile: .json JSON, .wasm module with the profile embedded, else binary')
+      .option('--format <format>', 'json, binary or wasm (default from the -o extension)')
+      .option('--explain', 'show how each number was derived and from which limit')
+      .option('--json', 'print the profile as JSON')
+      .option('--fuel <n>', 'executed instructions per invocation (required from ASIL A)')
+      .option('--call-depth <n>', 'most active frames (required for recursion at ASIL C and D)')
+      .option('--value-stack <n>', 'value-stack slots, at least what the module needs')
+      .option('--host-calls <n|module.name=n>', 'calls per invocation for every import, or one (repeatable)', collect)
+      .option('--allow-import <patterns>', 'host functions the module may import: module.name or module.* (repeatable)', collect)
+      .option('--max-resources <n>', 'component resource handles per instance')
+      .option('--truncate-memory <mode>', 'auto (when the pages do not fit), always or never');
+    for (const flag of LIMIT_FLAGS) command.option(flag.flags, flag.description);
+    command.addHelpText('after', EXAMPLES).action(async (file: string, raw: RawProfileOptions) => {
+      done(await runProfile(file, raw, ctx));
+    });
+  },
+};

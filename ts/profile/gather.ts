@@ -1,0 +1,139 @@
+/**
+ * The I/O edge of `profile`: reads the module, resolves the limits through probe (the same path as
+ * `wrt-target probe`, so --target, QNX dumps and the host give the same numbers), reads the
+ * target's facts and hands plain data to the pure compiler.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { WrtError } from '../core/errors.js';
+import { TOOL_VERSION } from '../core/version.js';
+import type { ResolvedLimits } from '../limits/types.js';
+import { type ProbeDeps, probe } from '../probe/gather.js';
+import type { SubjectSection } from '../probe/report.js';
+import { validateWasm } from '../wasm/validate.js';
+import { compileProfile } from './compile.js';
+import { moduleSha256, stripProfileSection } from './section.js';
+import type { FeatureState, HardwareCfiFeature, ProfileOverrides, ProfileResult, TargetFacts } from './types.js';
+
+export interface ProfileRequest {
+  readonly file: string;
+  readonly target?: string;
+  readonly syspage?: string;
+  readonly pidin?: string;
+  readonly overrides: ProfileOverrides;
+  /** Limit flags (--max-memory, ...) and --config, as probe takes them. */
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+export interface ProfileDeps extends ProbeDeps {
+  /** The host's hardware CFI (cfi-report's process level); tests pass recorded states. */
+  readonly hostCfi?: () => Promise<TargetFacts['hardwareCfi']>;
+}
+
+export interface GatheredProfile {
+  readonly module: Uint8Array;
+  readonly result: ProfileResult;
+  readonly limits: ResolvedLimits;
+}
+
+const NO_CFI: Readonly<Record<HardwareCfiFeature, FeatureState>> = { shstk: 'no', ibt: 'no', pac: 'no', bti: 'no' };
+
+function hostArch(): string {
+  return process.arch === 'x64' ? 'x86_64' : process.arch === 'arm64' ? 'aarch64' : process.arch;
+}
+
+async function liveHostCfi(): Promise<TargetFacts['hardwareCfi']> {
+  const { gatherHost } = await import('../cfi/gather.js');
+  const { assessHost } = await import('../cfi/host-levels.js');
+  const report = assessHost((await gatherHost()).inputs);
+  const features: Record<HardwareCfiFeature, FeatureState> = { shstk: 'unknown', ibt: 'unknown', pac: 'unknown', bti: 'unknown' };
+  for (const f of report.features) {
+    if (f.id !== 'shstk' && f.id !== 'ibt' && f.id !== 'pac' && f.id !== 'bti') continue;
+    const state = f.process.state;
+    features[f.id] = state === 'yes' ? 'yes' : state === 'no' ? 'no' : 'unknown';
+  }
+  return { features, source: `cfi-report of this host (${report.arch}), process level` };
+}
+
+async function targetFacts(request: ProfileRequest, subject: SubjectSection, deps: ProfileDeps): Promise<TargetFacts> {
+  const hostCfi = deps.hostCfi ?? liveHostCfi;
+  if (subject.kind === 'qnx') {
+    // SYSPAGE says nothing of CET or BTI; on QNX 8 AArch64 it flags pointer authentication per CPU.
+    const pauth = subject.cfi.pointerAuthCpus;
+    const pac: FeatureState = pauth === null ? 'unknown' : pauth > 0 && pauth === subject.numCpu ? 'yes' : 'no';
+    return {
+      id: 'qnx',
+      host: true,
+      pointerBits: 64,
+      arch: subject.arch,
+      maxTableEntries: null,
+      hardwareCfi: { features: { shstk: 'unknown', ibt: 'unknown', pac, bti: 'unknown' }, source: `QNX SYSPAGE: ${subject.cfi.note}` },
+    };
+  }
+  if (request.target === undefined) {
+    return { id: 'host', host: true, pointerBits: 64, arch: hostArch(), maxTableEntries: null, hardwareCfi: await hostCfi() };
+  }
+  const { loadTarget, targetLimits } = await import('../targets/index.js');
+  const def = loadTarget(request.target);
+  const limits = targetLimits(def);
+  const host = def.kind === 'host' || def.kind === 'host-sim';
+  const cfi = def.features.hardwareCfi;
+  const declared = `target ${def.id}: features.hardwareCfi ${cfi}`;
+  const hardwareCfi: TargetFacts['hardwareCfi'] =
+    cfi === 'host'
+      ? await hostCfi()
+      : cfi === 'cet'
+        ? { features: { ...NO_CFI, shstk: 'yes', ibt: 'yes' }, source: declared }
+        : cfi === 'bti-pac' || cfi === 'pacbti'
+          ? { features: { ...NO_CFI, pac: 'yes', bti: 'yes' }, source: declared }
+          : { features: NO_CFI, source: declared };
+  const arch = def.cpu.arch === 'host' ? hostArch() : def.cpu.arch;
+  const entries = limits.maxTableEntries;
+  return {
+    id: def.id,
+    host,
+    pointerBits: host && (arch === 'x86_64' || arch === 'aarch64') ? 64 : 32,
+    arch,
+    maxTableEntries: entries.value === null ? null : { value: entries.value, source: entries.source },
+    hardwareCfi,
+  };
+}
+
+export async function gatherProfile(request: ProfileRequest, deps: ProfileDeps = {}): Promise<GatheredProfile> {
+  const path = resolve(request.cwd, request.file);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new WrtError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_READ_FAILED', `cannot read ${request.file}: ${code ?? String(error)}`, { file: request.file });
+  }
+  const module = stripProfileSection(bytes, request.file);
+  const analysis = validateWasm(module, { file: request.file });
+  const report = await probe(
+    {
+      ...(request.target !== undefined ? { target: request.target } : {}),
+      ...(request.syspage !== undefined ? { syspage: request.syspage } : {}),
+      ...(request.pidin !== undefined ? { pidin: request.pidin } : {}),
+      options: request.options,
+      env: request.env,
+      cwd: request.cwd,
+    },
+    deps,
+  );
+  const target = await targetFacts(request, report.subject, deps);
+  const result = compileProfile({
+    analysis,
+    moduleSha256: moduleSha256(module),
+    limits: report.limits,
+    target,
+    // ASIL and debug level resolve like every limit (--asil/--debug-level, WRT_ASIL_LEVEL, config).
+    asil: report.limits.asil.value,
+    debug: report.limits.debugLevel.value,
+    overrides: request.overrides,
+    toolchain: TOOL_VERSION,
+  });
+  return { module, result, limits: report.limits };
+}

@@ -1,0 +1,35 @@
+/**
+ * What the profile sets in the device interpreter (native/interp/wrt_api.h): the arena layout,
+ * the fuel per invocation and each import's call budget. native-sim and firmware map the binary
+ * profile the same way (native/profile/wrt_profile.h: wrt_profile_layout).
+ */
+import type { InterpLayout } from '../interp/runtime.js';
+import { PAGE_BYTES } from '../wasm/types.js';
+import type { Profile } from './types.js';
+
+function region(profile: Profile, name: string): number {
+  return profile.arena.regions.find((r) => r.name === name)?.bytes ?? 0;
+}
+
+export function interpLayoutOf(profile: Profile): InterpLayout {
+  // The interpreter reserves memory in whole pages; a truncated memory still needs its pages there
+  // until the interpreter bounds a memory by bytes (docs/profile.md, "truncation").
+  const pages = Math.ceil(profile.memory.bytes / PAGE_BYTES);
+  return {
+    metaBytes: region(profile, 'meta'),
+    codeBytes: region(profile, 'code'),
+    controlBytes: region(profile, 'control'),
+    stackSlots: profile.stack.valueSlots,
+    callDepth: profile.stack.callDepth,
+    memoryPages: pages,
+    memoryPagesMax: pages,
+    tableElements: profile.tables.elements,
+    tableElementsMax: profile.tables.elementsMax,
+    globalSlots: profile.globals.slots,
+  };
+}
+
+/** wrt_set_fuel's argument: undefined = unlimited. */
+export function fuelOf(profile: Profile): bigint | undefined {
+  return profile.fuel === null ? undefined : BigInt(profile.fuel);
+}

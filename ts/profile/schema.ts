@@ -1,0 +1,54 @@
+/**
+ * JSON Schema (draft-07) of the profile's JSON form, `wrt-target/profile@1`. Every object is
+ * closed (no extra keys), so a consumer that validates against it sees exactly these fields.
+ */
+import { PROFILE_SCHEMA } from './types.js';
+
+const count = { type: 'integer', minimum: 0 } as const;
+const sha = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
+const text = { type: 'string' } as const;
+
+function closed(properties: Record<string, unknown>): Record<string, unknown> {
+  return { type: 'object', additionalProperties: false, required: Object.keys(properties), properties };
+}
+
+export const PROFILE_JSON_SCHEMA: Record<string, unknown> = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://wrt-target.dev/schema/profile-1.json',
+  title: PROFILE_SCHEMA,
+  ...closed({
+    schema: { const: PROFILE_SCHEMA },
+    moduleSha256: sha,
+    moduleBytes: count,
+    target: closed({ id: text, pointerBits: { enum: [32, 64] }, host: { type: 'boolean' } }),
+    toolchain: text,
+    asil: { enum: ['QM', 'A', 'B', 'C', 'D'] },
+    debug: { enum: ['none', 'basic', 'full'] },
+    memory: closed({
+      initialPages: count,
+      maximumPages: count,
+      bytes: count,
+      truncated: { type: 'boolean' },
+      rule: { enum: ['no-memory', 'declared-pages', 'truncated-to-heap-base'] },
+    }),
+    tables: closed({ elements: count, elementsMax: count }),
+    globals: closed({ slots: count }),
+    stack: closed({ valueSlots: count, callDepth: { type: 'integer', minimum: 1 }, controlDepth: count, locals: count }),
+    fuel: { anyOf: [count, { type: 'null' }] },
+    imports: { type: 'array', items: closed({ module: text, name: text, budget: { anyOf: [count, { type: 'null' }] } }) },
+    arena: closed({
+      regions: { type: 'array', items: closed({ name: text, offset: count, bytes: count }) },
+      totalBytes: count,
+      budgetBytes: { type: 'integer' },
+      budgetSource: text,
+    }),
+    cfi: closed({
+      software: { type: 'array', items: text },
+      hardwareRequired: { type: 'array', items: { enum: ['shstk', 'ibt', 'pac', 'bti'] } },
+      hardwareSource: text,
+    }),
+    components: closed({ maxComponents: count, maxInstances: count, maxResources: count }),
+    derivations: { type: 'array', items: closed({ budget: text, value: text, rule: text, source: text }) },
+    profileSha256: sha,
+  }),
+};

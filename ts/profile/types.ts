@@ -1,0 +1,135 @@
+/**
+ * The bounded execution profile: every budget the device interpreter enforces for one module on
+ * one target, bound to both by hashes. Plain data; the JSON form is this object, the binary form
+ * (binary.ts) carries the same numbers for a device.
+ */
+import type { AsilLevel } from '../foundation/asil.js';
+import type { ErrorCode } from '../core/error-codes.js';
+import type { DebugLevel } from '../limits/types.js';
+
+export const PROFILE_SCHEMA = 'wrt-target/profile@1';
+
+/** How the linear memory was sized. */
+export type MemoryRule = 'no-memory' | 'declared-pages' | 'truncated-to-heap-base';
+
+export interface ProfileMemory {
+  readonly initialPages: number;
+  /** The most pages the memory may ever have; memory.grow past it returns -1. */
+  readonly maximumPages: number;
+  /** Bytes the arena gives the memory: maximumPages × 64 KiB, or fewer when truncated. */
+  readonly bytes: number;
+  readonly truncated: boolean;
+  readonly rule: MemoryRule;
+}
+
+export interface ProfileImport {
+  readonly module: string;
+  readonly name: string;
+  /** Calls per invocation; null = unlimited. */
+  readonly budget: number | null;
+}
+
+export interface ArenaRegion {
+  /** The interpreter's region names (wrt_region_name): meta, code, control, stack, frames, memory, tables, globals; plus "runtime". */
+  readonly name: string;
+  readonly offset: number;
+  readonly bytes: number;
+}
+
+export type HardwareCfiFeature = 'shstk' | 'ibt' | 'pac' | 'bti';
+export type FeatureState = 'yes' | 'no' | 'unknown';
+
+export interface ProfileCfi {
+  /** Always on in the interpreter, at every level. */
+  readonly software: readonly string[];
+  /** Hardware features the chosen level requires of this target (empty: none). */
+  readonly hardwareRequired: readonly HardwareCfiFeature[];
+  readonly hardwareSource: string;
+}
+
+/** One number of the profile and how it was reached: what --explain prints. */
+export interface Derivation {
+  readonly budget: string;
+  readonly value: string;
+  readonly rule: string;
+  readonly source: string;
+}
+
+export interface Profile {
+  readonly schema: typeof PROFILE_SCHEMA;
+  /** SHA-256 (hex) of the module without any wrt.profile custom section. */
+  readonly moduleSha256: string;
+  readonly moduleBytes: number;
+  readonly target: { readonly id: string; readonly pointerBits: 32 | 64; readonly host: boolean };
+  readonly toolchain: string;
+  readonly asil: AsilLevel;
+  readonly debug: DebugLevel;
+  readonly memory: ProfileMemory;
+  readonly tables: { readonly elements: number; readonly elementsMax: number };
+  readonly globals: { readonly slots: number };
+  readonly stack: {
+    /** Value-stack region in 8-byte slots. */
+    readonly valueSlots: number;
+    /** Most active wasm frames, the invoked function counting as one. */
+    readonly callDepth: number;
+    readonly controlDepth: number;
+    readonly locals: number;
+  };
+  /** Executed-instruction budget per invocation; null = unlimited. */
+  readonly fuel: number | null;
+  readonly imports: readonly ProfileImport[];
+  readonly arena: {
+    readonly regions: readonly ArenaRegion[];
+    readonly totalBytes: number;
+    readonly budgetBytes: number;
+    readonly budgetSource: string;
+  };
+  readonly cfi: ProfileCfi;
+  readonly components: { readonly maxComponents: number; readonly maxInstances: number; readonly maxResources: number };
+  readonly derivations: readonly Derivation[];
+  /** SHA-256 (hex) of the binary encoding with this field zeroed and without the CRC. */
+  readonly profileSha256: string;
+}
+
+/** A budget the module cannot meet on this target under this level. */
+export interface BudgetError {
+  readonly code: ErrorCode;
+  readonly budget: string;
+  readonly needs: string;
+  readonly gives: string;
+  readonly source: string;
+}
+
+export type ProfileResult = { readonly ok: true; readonly profile: Profile } | { readonly ok: false; readonly errors: readonly BudgetError[] };
+
+export interface Sourced<T> {
+  readonly value: T;
+  readonly source: string;
+}
+
+/** Values given on the command line or in a config, each with where it came from. */
+export interface ProfileOverrides {
+  readonly callDepth?: Sourced<number>;
+  readonly valueSlots?: Sourced<number>;
+  readonly fuel?: Sourced<number>;
+  /** Calls per invocation for every import without its own entry. */
+  readonly hostCalls?: Sourced<number>;
+  /** "module.name" -> calls per invocation. */
+  readonly hostCallsByImport?: ReadonlyMap<string, Sourced<number>>;
+  readonly allowedImports?: Sourced<readonly string[]>;
+  readonly maxResources?: Sourced<number>;
+  /** always: truncate whenever a rule allows it; never; auto (default): only when the pages do not fit. */
+  readonly truncateMemory?: 'auto' | 'always' | 'never';
+}
+
+/** What the profile needs to know about the target besides its resolved limits. */
+export interface TargetFacts {
+  readonly id: string;
+  /** host and host-sim targets (and the probed host) run on a general-purpose CPU with an OS. */
+  readonly host: boolean;
+  readonly pointerBits: 32 | 64;
+  /** "x86_64", "aarch64", "armv7-m", ... */
+  readonly arch: string;
+  readonly maxTableEntries: Sourced<number> | null;
+  readonly hardwareCfi: { readonly features: Readonly<Record<HardwareCfiFeature, FeatureState>>; readonly source: string };
+}
