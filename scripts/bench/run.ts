@@ -3,6 +3,7 @@
  * so the ratios mean something on any machine. Benchmarks run one after the other: on a 2-core
  * machine anything in parallel would measure the other benchmark.
  */
+import { bench as interpBench } from './interp.js';
 import { bench as probeBench } from './probe.js';
 import { bench as validateBench } from './validate.js';
 
@@ -11,6 +12,7 @@ type Bench = (log: (line: string) => void) => Promise<void>;
 const BENCHES: readonly (readonly [string, Bench])[] = [
   ['probe', probeBench],
   ['validate', validateBench],
+  ['interp', interpBench],
 ];
 
 const only = process.argv.slice(2);
