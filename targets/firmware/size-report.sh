@@ -4,9 +4,12 @@
 # flash = text + data (what the image occupies in flash); RAM = data + bss, where bss includes
 # the NOLOAD stack and .noinit sections. Totals are the linker script's FLASH and RAM regions,
 # read back from the ELF's __wrt_{flash,ram}_{start,end} symbols.
-# Usage: size-report.sh <size tool> <nm tool> <elf> <target id> <app> <output file>
+# With a seventh argument `arena` it also prints
+#   wrt-size target=<id> app=<app> arena=<bytes>
+# the RAM past everything static (__wrt_free_start .. __wrt_free_end): the interpreter's arena.
+# Usage: size-report.sh <size tool> <nm tool> <elf> <target id> <app> <output file> [arena]
 set -eu
-size_tool=$1 nm_tool=$2 elf=$3 target=$4 app=$5 output=$6
+size_tool=$1 nm_tool=$2 elf=$3 target=$4 app=$5 output=$6 extra=${7:-}
 
 "$size_tool" -B "$elf"
 set -- $("$size_tool" -B "$elf" | awk 'NR == 2 { print $1, $2, $3 }')
@@ -26,3 +29,8 @@ ram_total=$(( $(symbol __wrt_ram_end) - $(symbol __wrt_ram_start) ))
 line="wrt-size target=$target app=$app flash=$((text + data)) flash_total=$flash_total ram=$((data + bss)) ram_total=$ram_total"
 echo "$line"
 echo "$line" > "$output"
+if [ "$extra" = arena ]; then
+  arena_line="wrt-size target=$target app=$app arena=$(( $(symbol __wrt_free_end) - $(symbol __wrt_free_start) ))"
+  echo "$arena_line"
+  echo "$arena_line" >> "$output"
+fi

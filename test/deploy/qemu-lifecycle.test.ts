@@ -120,7 +120,7 @@ describe('a launcher process that ends', () => {
   it('kills its QEMU when it gets SIGTERM (the exit hooks alone, no pdeathsig)', async () => {
     const { child, qemuPid } = await holdQemu('registry-only');
     expect(isRunning(qemuPid)).toBe(true);
-    const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal)));
+    const exited = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
     child.kill('SIGTERM');
     expect(await exited).toBe('SIGTERM');
     expect(await waitUntilGone(qemuPid, 3000)).toBe(true);
@@ -129,7 +129,7 @@ describe('a launcher process that ends', () => {
   it.skipIf(findExecutable('setpriv') === undefined)('takes its QEMU along when SIGKILLed (setpriv --pdeathsig)', async () => {
     const { child, qemuPid } = await holdQemu('default');
     expect(isRunning(qemuPid)).toBe(true);
-    const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal)));
+    const exited = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     expect(await waitUntilGone(qemuPid, 3000)).toBe(true);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ExitCode } from '../core/error-codes.js';
 import { cfiReportCommand } from './commands/cfi-report.js';
+import { deployCommand } from './commands/deploy.js';
 import { hilCommand } from './commands/hil.js';
 import { probeCommand } from './commands/probe.js';
 import { profileCommand } from './commands/profile.js';
@@ -13,4 +14,4 @@ export interface CommandModule {
   register(program: Command, ctx: CliContext, done: (code: ExitCode) => void): void;
 }
 
-export const COMMANDS: readonly CommandModule[] = [probeCommand, cfiReportCommand, validateCommand, profileCommand, runCommand, hilCommand];
+export const COMMANDS: readonly CommandModule[] = [probeCommand, cfiReportCommand, validateCommand, profileCommand, runCommand, deployCommand, hilCommand];

@@ -1,4 +1,4 @@
-#include "wrt_port.h"
+#include "wrt_bsp_port.h"
 
 #include "wrt_board.h"
 #include "wrt_boot_count.h"

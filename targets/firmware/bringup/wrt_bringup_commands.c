@@ -4,7 +4,7 @@
 #include "wrt_bringup_out.h"
 #include "wrt_cortex_m.h"
 #include "wrt_fmt.h"
-#include "wrt_port.h"
+#include "wrt_bsp_port.h"
 
 /* If `line` starts with the word `name`, returns what follows it (spaces skipped), else 0. */
 static const char *wrt_bringup_word(const char *line, const char *name) {

@@ -1,7 +1,7 @@
 #include "wrt_bringup.h"
 
 #include "wrt_bringup_out.h"
-#include "wrt_port.h"
+#include "wrt_bsp_port.h"
 
 int main(void) {
   char line[WRT_BRINGUP_LINE_MAX + 1u];

@@ -1,7 +1,7 @@
 #include "wrt_bringup_out.h"
 
 #include "wrt_fmt.h"
-#include "wrt_port.h"
+#include "wrt_bsp_port.h"
 
 void wrt_bringup_puts(const char *text) {
   size_t length = 0u;

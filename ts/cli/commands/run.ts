@@ -4,10 +4,9 @@
  */
 import type { Command } from 'commander';
 import type { ExitCode } from '../../core/error-codes.js';
-import { WrtError } from '../../core/errors.js';
-import type { RunDeps, RunReport } from '../../run/run-module.js';
-import type { formatValue as FormatValue } from '../../run/values.js';
+import type { RunDeps } from '../../run/run-module.js';
 import type { CliContext } from '../context.js';
+import { outcomeJson, parseFuel, printOutcome } from '../outcome.js';
 import { processOutput, toJson } from '../output.js';
 import type { CommandModule } from '../registry.js';
 
@@ -59,29 +58,6 @@ function outputSink(ctx: CliContext, stream: boolean): OutputSink {
   };
 }
 
-function parseFuel(text: string | undefined): bigint | undefined {
-  if (text === undefined) return undefined;
-  if (!/^[0-9]+$/.test(text) || BigInt(text) < 1n || BigInt(text) >= 1n << 64n) {
-    throw new WrtError('USAGE', `--fuel ${text}: not an instruction count`, { field: '--fuel', limit: '1 .. 2^64-1' });
-  }
-  return BigInt(text);
-}
-
-function jsonReport(
-  report: RunReport,
-  output: { stdout: string; stderr: string },
-  formatValue: typeof FormatValue,
-): Record<string, unknown> {
-  const o = report.outcome;
-  const what =
-    o.kind === 'returned'
-      ? { results: o.results.map(formatValue) }
-      : o.kind === 'exited'
-        ? { exitCode: o.exitCode }
-        : { trap: { code: o.trap, name: o.trapName, function: o.functionIndex } };
-  return { ...what, fuelUsed: report.fuelUsed, peakStackBytes: report.peakStackBytes, output, outputFramesLost: report.outputFramesLost };
-}
-
 export async function runRun(
   file: string,
   args: readonly string[],
@@ -106,17 +82,10 @@ export async function runRun(
   );
   const gathered = sink.gathered();
   if (json) {
-    ctx.output.out(toJson(jsonReport(report, gathered, formatValue)));
+    ctx.output.out(toJson(outcomeJson(report, gathered, formatValue)));
     return report.exitCode;
   }
-  if (gathered.stdout !== '') ctx.output.out(gathered.stdout);
-  if (gathered.stderr !== '') ctx.output.err(gathered.stderr);
-  const o = report.outcome;
-  if (o.kind === 'returned' && o.results.length > 0) ctx.output.out(o.results.map(formatValue).join(' '));
-  if (o.kind === 'trapped') {
-    ctx.output.err(`wrt-target: trap: ${o.trapName} (trap code ${o.trap}) in function ${o.functionIndex}, after ${report.fuelUsed} instructions`);
-  }
-  if (report.outputFramesLost > 0) ctx.output.err(`wrt-target: ${report.outputFramesLost} output frame(s) lost on the link`);
+  printOutcome(report, gathered, ctx.output, formatValue);
   return report.exitCode;
 }
 

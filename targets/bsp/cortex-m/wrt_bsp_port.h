@@ -7,8 +7,8 @@
  * into a ring buffer; wrt_port_read_byte never blocks. Writes block until every byte is in the
  * UART. Call nothing here from an interrupt handler except wrt_port_millis.
  */
-#ifndef WRT_PORT_H
-#define WRT_PORT_H
+#ifndef WRT_BSP_PORT_H
+#define WRT_BSP_PORT_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -62,4 +62,4 @@ uint32_t wrt_port_boot_count(void);
 
 const wrt_port_board *wrt_port_board_info(void);
 
-#endif /* WRT_PORT_H */
+#endif /* WRT_BSP_PORT_H */

@@ -1,0 +1,199 @@
+/**
+ * deploy on the emulated boards: the interpreter firmware under QEMU, the module over the UART.
+ * Real runs (make, QEMU, the wire protocol); the assertions are the program's real output, result
+ * and exit code, and that QEMU is gone afterwards.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../ts/cli/main.js';
+import { BufferedOutput } from '../../ts/cli/output.js';
+import { WrtError } from '../../ts/core/errors.js';
+import { deploy, ensureFirmware, firmwareBoardOf } from '../../ts/deploy/deploy.js';
+import { launchQemu, liveQemuPids, serialPtyPath, type QemuInstance } from '../../ts/deploy/qemu.js';
+import { ProtocolClient } from '../../ts/device/client.js';
+import { ResetKind } from '../../ts/device/protocol.js';
+import { loadTarget } from '../../ts/targets/index.js';
+import { cModule, gatherSinks, watModule } from './deploy-helpers.js';
+import { isRunning, waitUntilGone } from './processes.js';
+
+/** Runs deploy, remembering the QEMU it started. */
+async function deployed(file: string, options: Parameters<typeof deploy>[1]) {
+  const sinks = gatherSinks();
+  let qemu: QemuInstance | undefined;
+  const report = await deploy(file, options, sinks, { onQemu: (q) => (qemu = q), handleSigint: false });
+  return { report, sinks, qemu };
+}
+
+async function expectQemuGone(qemu: QemuInstance | undefined): Promise<void> {
+  expect(qemu).toBeDefined();
+  if (qemu === undefined) return;
+  expect(await waitUntilGone(qemu.pid, 3000)).toBe(true);
+  expect(liveQemuPids()).not.toContain(qemu.pid);
+}
+
+describe('deploy to qemu-mps2-an386 (Cortex-M4F)', () => {
+  it('runs an export of a tiny module and returns its result', async () => {
+    const { report, qemu } = await deployed(watModule('deploy-add'), { target: 'qemu-mps2-an386', invoke: 'add', args: ['2', '40'] });
+    if (report.kind !== 'ran') throw new Error(`expected a run, got ${report.kind}`);
+    expect(report.outcome).toEqual({ kind: 'returned', results: [{ type: 'i32', value: 42 }] });
+    expect(report.exitCode).toBe(0);
+    expect(report.device.deviceId).toBe('qemu-mps2-an386');
+    expect(report.upload.size).toBe(statSync(watModule('deploy-add')).size);
+    await expectQemuGone(qemu);
+  }, 30_000);
+
+  it('streams a C program\'s printf output and returns its exit code', async () => {
+    const file = cModule('deploy-hello');
+    const { report, sinks, qemu } = await deployed(file, { target: 'qemu-mps2-an386' });
+    if (report.kind !== 'ran') throw new Error(`expected a run, got ${report.kind}`);
+    expect(sinks.stdoutText()).toBe('hello from the board\nline 0:  0.00\nline 1:  1.25\nline 2:  2.50\n');
+    expect(sinks.stderrText()).toBe('to stderr\n');
+    expect(report.outcome).toEqual({ kind: 'exited', exitCode: 7 });
+    expect(report.exitCode).toBe(7);
+    expect(report.outputFramesLost).toBe(0);
+    expect(report.upload.size).toBe(statSync(file).size);
+    expect(report.timings.firstOutputMs).toBeGreaterThan(report.timings.uploadedMs);
+    await expectQemuGone(qemu);
+  }, 30_000);
+});
+
+describe('deploy to qemu-lm3s6965evb (Cortex-M3, 64 KiB SRAM)', () => {
+  it('runs a tiny module in the small arena', async () => {
+    const { report, qemu } = await deployed(watModule('deploy-add'), { target: 'qemu-lm3s6965evb', invoke: 'add', args: ['-5', '3'] });
+    if (report.kind !== 'ran') throw new Error(`expected a run, got ${report.kind}`);
+    expect(report.outcome).toEqual({ kind: 'returned', results: [{ type: 'i32', value: -2 }] });
+    expect(report.device.deviceId).toBe('qemu-lm3s6965evb');
+    expect(report.device.arenaBytes).toBeLessThan(65536);
+    expect(report.device.uploadCapacity).toBe(8192);
+    await expectQemuGone(qemu);
+  }, 30_000);
+
+  it('refuses a module larger than the upload capacity before sending it, naming the limit', async () => {
+    const file = cModule('deploy-hello');
+    const sinks = gatherSinks();
+    let qemu: QemuInstance | undefined;
+    const error = await deploy(file, { target: 'qemu-lm3s6965evb' }, sinks, { onQemu: (q) => (qemu = q), handleSigint: false }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(WrtError);
+    if (!(error instanceof WrtError)) return;
+    expect(error.code).toBe('LIMIT_EXCEEDED');
+    expect(error.message).toBe(
+      `the module is ${statSync(file).size} bytes; qemu-lm3s6965evb takes modules of at most 8192 bytes (upload capacity, ${error.message.match(/, (\d+)-byte arena/)?.[1]}-byte arena)`,
+    );
+    expect(error.location.limit).toBe('8192 bytes (upload capacity announced by qemu-lm3s6965evb in HELLO)');
+    expect(sinks.stdoutText()).toBe('');
+    expect(sinks.stderrText()).toBe('');
+    await expectQemuGone(qemu);
+    if (qemu !== undefined) expect(isRunning(qemu.pid)).toBe(false);
+  }, 30_000);
+
+  it('reports a module that needs linear memory the arena does not have as a load failure', async () => {
+    const sinks = gatherSinks();
+    const error = await deploy(watModule('deploy-greet'), { target: 'qemu-lm3s6965evb' }, sinks, { handleSigint: false }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(WrtError);
+    expect(sinks.stdoutText()).toBe('');
+    if (!(error instanceof WrtError)) return;
+    // The client maps the device's LOAD_FAILED for a region that does not fit to LIMIT_EXCEEDED.
+    expect(error.code).toBe('LIMIT_EXCEEDED');
+    expect(error.message).toBe('device refused UploadEnd: LOAD_FAILED (15): memory needs more pages than the profile gives');
+  }, 30_000);
+});
+
+describe('wrt-target deploy (the command, main with a BufferedOutput)', () => {
+  async function cli(args: readonly string[]): Promise<{ code: number; out: BufferedOutput }> {
+    const out = new BufferedOutput();
+    const code = await main(['node', 'wrt-target', 'deploy', ...args], { output: out });
+    return { code, out };
+  }
+
+  it('prints the result of an export and exits 0', async () => {
+    const before = liveQemuPids();
+    const { code, out } = await cli([watModule('deploy-add'), '--target', 'qemu-mps2-an386', '--invoke', 'add', '2', '3']);
+    expect(out.stderr).toEqual([]);
+    expect(out.stdout).toEqual(['i32:5']);
+    expect(code).toBe(0);
+    expect(liveQemuPids()).toEqual(before);
+  }, 30_000);
+
+  it('gives output, exit code, device and upload digest with --json', async () => {
+    const file = cModule('deploy-hello');
+    const { code, out } = await cli([file, '--target', 'qemu-mps2-an386', '--json']);
+    expect(code).toBe(7);
+    const report = JSON.parse(out.text) as Record<string, unknown>;
+    expect(report.exitCode).toBe(7);
+    expect(report.output).toEqual({ stdout: 'hello from the board\nline 0:  0.00\nline 1:  1.25\nline 2:  2.50\n', stderr: 'to stderr\n' });
+    expect(report.upload).toMatchObject({ size: statSync(file).size, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') });
+    expect(report.device).toMatchObject({ deviceId: 'qemu-mps2-an386', uploadCapacity: 1048576 });
+  }, 30_000);
+});
+
+describe('deploy --port (a device already running the firmware)', () => {
+  /**
+   * QEMU started by hand with its UART on a pty, as a person would for a board on a serial line.
+   * Not through launchQemu: its own transport would hold the same pty open and share the bytes.
+   */
+  async function qemuOnPty(elf: string): Promise<{ child: ChildProcess; pty: string }> {
+    const child = spawn('qemu-system-arm', ['-machine', 'mps2-an386', '-semihosting-config', 'enable=on,target=native', '-display', 'none', '-monitor', 'none', '-serial', 'pty', '-kernel', elf], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    const pty = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`QEMU announced no pty: ${stdout}`)), 10_000);
+      child.stdout?.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString('utf8');
+        const path = serialPtyPath(stdout, 'serial0');
+        if (path !== undefined) {
+          clearTimeout(timer);
+          resolve(path);
+        }
+      });
+    });
+    return { child, pty };
+  }
+
+  it('drives a QEMU started by hand through its pty and leaves it running', async () => {
+    const board = firmwareBoardOf('qemu-mps2-an386') ?? 'mps2-an386';
+    const { child, pty } = await qemuOnPty(ensureFirmware('qemu-mps2-an386', board));
+    try {
+      const sinks = gatherSinks();
+      const report = await deploy(watModule('deploy-greet'), { target: 'qemu-mps2-an386', port: pty }, sinks, { handleSigint: false });
+      if (report.kind !== 'ran') throw new Error(`expected a run, got ${report.kind}`);
+      expect(report.link).toBe(pty);
+      expect(sinks.stdoutText()).toBe('hi from wasm\n');
+      expect(report.outcome).toEqual({ kind: 'exited', exitCode: 3 });
+      // deploy closed its link and left the device it did not start running.
+      expect(child.pid !== undefined && isRunning(child.pid)).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 30_000);
+});
+
+describe('the interpreter firmware itself', () => {
+  it('reboots on RESET kind 1 (boot id 1 then 2) and reports its arena layout in STATS', async () => {
+    const board = firmwareBoardOf('qemu-lm3s6965evb') ?? 'lm3s6965evb';
+    const qemu = await launchQemu(loadTarget('qemu-lm3s6965evb'), { elf: ensureFirmware('qemu-lm3s6965evb', board) });
+    // Generous: on a loaded machine QEMU may be starved for seconds.
+    const client = new ProtocolClient(qemu.transport, { helloTimeoutMs: 15_000, requestTimeoutMs: 3000 });
+    try {
+      const first = await client.hello();
+      expect(first.bootId).toBe(1);
+      expect(first.ramBytes).toBe(65536);
+      const stats = await client.stats();
+      // 64 KiB of SRAM holds no 64 KiB page next to the firmware: memory-less modules only.
+      expect(stats.get('engine.memory_pages')).toBe(0n);
+      await client.reset(ResetKind.Device);
+      expect((await client.hello()).bootId).toBe(2);
+    } finally {
+      client.close();
+      await qemu.stop();
+    }
+  }, 30_000);
+});

@@ -1,0 +1,148 @@
+/**
+ * `wrt-target deploy FILE [ARGS...]`: flashes the interpreter firmware (for an emulated board:
+ * starts QEMU with it), uploads the module over the board's UART, runs it there and exits with
+ * what the program did. The implementation loads only when the command runs.
+ */
+import type { Command } from 'commander';
+import type { ExitCode } from '../../core/error-codes.js';
+import type { DeployDeps, DeployReport } from '../../deploy/deploy.js';
+import type { formatValue as FormatValue } from '../../run/values.js';
+import type { CliContext } from '../context.js';
+import { outcomeJson, parseFuel, printOutcome } from '../outcome.js';
+import { processOutput, toJson } from '../output.js';
+import type { CommandModule } from '../registry.js';
+
+const HELP = `
+What it does:
+  Emulated boards (qemu-mps2-an386, qemu-lm3s6965evb): builds the interpreter firmware when
+  make and arm-none-eabi-gcc are there (targets/firmware, APP=interp), starts QEMU with it, then
+  HELLO, upload (progress on stderr when it is a terminal), the device checks the SHA-256 before
+  it loads the module, invoke, program output streamed as it comes. QEMU is stopped and the link
+  closed on success, error and Ctrl-C.
+  --port PATH: a device already running the firmware, on a pty or serial device node.
+  --port never flashes.
+  Real boards (nucleo-f429zi, rpi-pico, ...): --dry-run prints the exact flash commands of the
+  target's default runner and runs nothing. Without it deploy names the runner and stops (it does
+  not flash real boards itself yet): flash with those commands, then deploy --port PATH.
+  Without --target: qemu-mps2-an386 when qemu-system-arm is installed, else an error saying so.
+
+Profile:
+  The profile compiler is not merged yet: deploy uploads an EMPTY profile (no budgets enforced
+  on the device beyond --fuel and the arena). The firmware refuses non-empty profiles until its
+  profile decoder lands.
+
+Arguments:
+  With --invoke, ARGS are the export's arguments (typed as for \`wrt-target run\`: 5, i64:-3,
+  f32:1.5, ...). Without --invoke the module runs as a WASI command (_start); the firmware has no
+  way to pass program arguments yet, so ARGS must then be empty.
+
+Examples:
+  wrt-target deploy add.wasm --invoke add 2 3
+      prints i32:5 (runs on qemu-mps2-an386)
+  wrt-target deploy hello.wasm --target qemu-lm3s6965evb
+      fails with LIMIT_EXCEEDED when the module is larger than the board's upload capacity
+  wrt-target deploy hello.wasm --target rpi-pico --dry-run
+      picotool load -v -x <root>/build/firmware/rpi-pico/interp.uf2
+
+Exit code: the program's (proc_exit code, 0 when _start or the export returns); 1 when it traps;
+2-4 for errors of the tool (bad module or flag, QEMU or a runner missing, a link that broke).`;
+
+interface RawDeployOptions {
+  readonly target?: string;
+  readonly port?: string;
+  readonly invoke?: string;
+  readonly fuel?: string;
+  readonly dryRun?: boolean;
+  readonly firmware?: string;
+  readonly json?: boolean;
+}
+
+/** A one-line progress bar on a terminal: `upload [########------------] 40% 31.2/78.1 KiB`. */
+export function progressLine(done: number, total: number, width = 24): string {
+  const fraction = total === 0 ? 1 : Math.min(1, done / total);
+  const filled = Math.round(fraction * width);
+  const kib = (n: number): string => (n / 1024).toFixed(1);
+  return `upload [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.round(fraction * 100)}% ${kib(done)}/${kib(total)} KiB`;
+}
+
+function progressOnTerminal(ctx: CliContext, json: boolean): DeployDeps['onProgress'] {
+  if (json || ctx.output !== processOutput || process.stderr.isTTY !== true) return undefined;
+  return (done, total) => {
+    process.stderr.write(`\r${progressLine(done, total)}${done >= total ? '\n' : ''}`);
+  };
+}
+
+function jsonReport(report: DeployReport, output: { stdout: string; stderr: string }, formatValue: typeof FormatValue): Record<string, unknown> {
+  if (report.kind === 'dry-run') {
+    return { dryRun: true, target: report.target, runner: report.flash.runner, commands: report.flash.commands, then: report.then };
+  }
+  return {
+    target: report.target,
+    link: report.link,
+    device: report.device,
+    upload: report.upload,
+    ...outcomeJson(report, output, formatValue),
+    timings: report.timings,
+  };
+}
+
+export async function runDeploy(file: string, args: readonly string[], raw: RawDeployOptions, ctx: CliContext, deps: DeployDeps = {}): Promise<number> {
+  const fuel = parseFuel(raw.fuel);
+  const [{ deploy, shellQuote }, { formatValue }] = await Promise.all([import('../../deploy/deploy.js'), import('../../run/values.js')]);
+  const json = raw.json === true;
+  const direct = !json && ctx.output === processOutput;
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const onProgress = deps.onProgress ?? progressOnTerminal(ctx, json);
+  const report = await deploy(
+    file,
+    {
+      args,
+      ...(raw.target === undefined ? {} : { target: raw.target }),
+      ...(raw.port === undefined ? {} : { port: raw.port }),
+      ...(raw.invoke === undefined ? {} : { invoke: raw.invoke }),
+      ...(fuel === undefined ? {} : { fuel }),
+      ...(raw.firmware === undefined ? {} : { firmware: raw.firmware }),
+      dryRun: raw.dryRun === true,
+    },
+    {
+      stdout: (bytes) => (direct ? void process.stdout.write(bytes) : void out.push(Buffer.from(bytes))),
+      stderr: (bytes) => (direct ? void process.stderr.write(bytes) : void err.push(Buffer.from(bytes))),
+    },
+    { env: ctx.env, ...deps, ...(onProgress === undefined ? {} : { onProgress }) },
+  );
+  const gathered = { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+  if (json) {
+    ctx.output.out(toJson(jsonReport(report, gathered, formatValue)));
+    return report.kind === 'dry-run' ? 0 : report.exitCode;
+  }
+  if (report.kind === 'dry-run') {
+    ctx.output.out(report.flash.commands.map(shellQuote).join('\n'));
+    ctx.output.err(`wrt-target: dry run (${report.flash.runner}): nothing was run; deploy would then ${report.then}`);
+    return 0;
+  }
+  printOutcome(report, gathered, ctx.output, formatValue);
+  return report.exitCode;
+}
+
+export const deployCommand: CommandModule = {
+  register(program: Command, ctx: CliContext, done: (code: ExitCode) => void): void {
+    program
+      .command('deploy')
+      .description('flash the interpreter firmware (QEMU for emulated boards), upload a module and run it on the device')
+      .argument('<file>', 'the .wasm module')
+      .argument('[args...]', 'arguments of --invoke')
+      .option('--target <id>', 'target id (default: qemu-mps2-an386 when QEMU is installed)')
+      .option('--port <path>', 'drive a device already running the firmware on this pty or serial device')
+      .option('--invoke <name>', 'call this export instead of running _start as a WASI command')
+      .option('--fuel <n>', 'instruction budget of the invocation (default: none)')
+      .option('--dry-run', 'print the flash commands and run nothing')
+      .option('--firmware <elf>', 'the firmware image to flash (default: build/firmware/<board>/interp.elf)')
+      .option('--json', 'print {target, device, upload, results|exitCode|trap, output, timings} as JSON; no progress bar')
+      .addHelpText('after', HELP)
+      .action(async (file: string, args: string[], raw: RawDeployOptions) => {
+        /* The program's exit code may be any byte; the CLI passes it through unchanged. */
+        done((await runDeploy(file, args, raw, ctx)) as ExitCode);
+      });
+  },
+};

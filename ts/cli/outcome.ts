@@ -1,0 +1,50 @@
+/**
+ * What `run` and `deploy` share once a program has run on a device: the --fuel flag, the outcome
+ * as JSON fields, and the outcome as lines for a person. Pure: values are formatted by the caller's
+ * formatValue (ts/run/values.ts), loaded lazily with the command.
+ */
+import { WrtError } from '../core/errors.js';
+import type { RunReport } from '../run/run-module.js';
+import type { formatValue as FormatValue } from '../run/values.js';
+import type { Output } from './output.js';
+
+export function parseFuel(text: string | undefined): bigint | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[0-9]+$/.test(text) || BigInt(text) < 1n || BigInt(text) >= 1n << 64n) {
+    throw new WrtError('USAGE', `--fuel ${text}: not an instruction count`, { field: '--fuel', limit: '1 .. 2^64-1' });
+  }
+  return BigInt(text);
+}
+
+/** results | exitCode | trap, then fuel, stack, output and lost frames, in that order. */
+export function outcomeJson(
+  report: RunReport,
+  output: { stdout: string; stderr: string },
+  formatValue: typeof FormatValue,
+): Record<string, unknown> {
+  const o = report.outcome;
+  const what =
+    o.kind === 'returned'
+      ? { results: o.results.map(formatValue) }
+      : o.kind === 'exited'
+        ? { exitCode: o.exitCode }
+        : { trap: { code: o.trap, name: o.trapName, function: o.functionIndex } };
+  return { ...what, fuelUsed: report.fuelUsed, peakStackBytes: report.peakStackBytes, output, outputFramesLost: report.outputFramesLost };
+}
+
+/** The program's output, then its results or its trap, as a person reads them. */
+export function printOutcome(
+  report: RunReport,
+  gathered: { stdout: string; stderr: string },
+  output: Output,
+  formatValue: typeof FormatValue,
+): void {
+  if (gathered.stdout !== '') output.out(gathered.stdout);
+  if (gathered.stderr !== '') output.err(gathered.stderr);
+  const o = report.outcome;
+  if (o.kind === 'returned' && o.results.length > 0) output.out(o.results.map(formatValue).join(' '));
+  if (o.kind === 'trapped') {
+    output.err(`wrt-target: trap: ${o.trapName} (trap code ${o.trap}) in function ${o.functionIndex}, after ${report.fuelUsed} instructions`);
+  }
+  if (report.outputFramesLost > 0) output.err(`wrt-target: ${report.outputFramesLost} output frame(s) lost on the link`);
+}
