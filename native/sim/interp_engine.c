@@ -1,9 +1,6 @@
 /*
- * native-sim's engine: the interpreter core (native/interp/wrt_api.h) behind wrt_engine_ops, with
- * the core's WASI preview1 layer on this host. fd_write to 1 and 2 becomes OUTPUT frames while an
- * invocation runs; proc_exit ends the invocation with trap WRT_TRAP_EXIT and the exit code in the
- * answer's trap_func field (docs/protocol.md, INVOKE). The arena is one anonymous mapping taken at
- * start-up; nothing else is allocated afterwards.
+ * native-sim's side of the engine (native/engine/wrt_interp_engine.c): the arena is one anonymous
+ * mapping taken at start-up, the clocks are the host's, random_get reads getrandom(2).
  */
 #define _GNU_SOURCE
 #include <stdbool.h>
@@ -15,30 +12,7 @@
 #include <time.h>
 
 #include "sim_engine.h"
-#include "wrt_api.h"
-/* Only for the value stack's bounds: the API has no high-water mark of the value stack yet. */
-#include "wrt_internal.h"
-#include "wrt_wasi.h"
-
-/* Painted over the value stack before each invocation; the highest slot changed is the peak. */
-#define WRT_SIM_STACK_PAINT 0xA5C3A5C3A5C3A5C3ull
-
-#define WRT_SIM_ERR_PROFILE WRT_ERR_UNSUPPORTED
-
-typedef struct wrt_interp_engine {
-    uint8_t *arena;
-    size_t arena_bytes;
-    wrt_layout layout;
-    wrt_runtime *rt;
-    wrt_instance *instance;
-    wrt_wasi wasi;
-    const wrt_engine_io *io; /* set only while an invocation runs */
-    uint64_t loads;
-    uint64_t load_failures;
-    uint64_t invokes;
-    uint64_t traps;
-    uint64_t exits;
-} wrt_interp_engine;
+#include "wrt_interp_engine.h"
 
 /*
  * Cuts an arena of `bytes` into regions: fixed shares for metadata, code and the value stack,
@@ -65,15 +39,6 @@ static bool wrt_sim_layout(size_t bytes, wrt_layout *o_layout) {
     return true;
 }
 
-static int32_t wrt_sim_wasi_write(void *ctx, uint32_t fd, const uint8_t *bytes, uint32_t len) {
-    wrt_interp_engine *e = (wrt_interp_engine *)ctx;
-    /* Output of a start function (during load) has no host waiting for it: it is dropped. */
-    if (e->io != NULL && e->io->output != NULL && len > 0u) {
-        e->io->output(e->io->ctx, fd == 2u ? WRT_STREAM_STDERR : WRT_STREAM_STDOUT, bytes, len);
-    }
-    return (int32_t)(len > 0x7FFFFFFFu ? 0x7FFFFFFFu : len);
-}
-
 static bool wrt_sim_wasi_clock(void *ctx, uint32_t id, uint64_t *o_ns) {
     (void)ctx;
     struct timespec ts;
@@ -93,193 +58,11 @@ static bool wrt_sim_wasi_random(void *ctx, uint8_t *o_buf, uint32_t len) {
     return true;
 }
 
-static void wrt_sim_describe(void *ctx, wrt_engine_info *o_info) {
-    const wrt_interp_engine *e = (const wrt_interp_engine *)ctx;
-    o_info->interp_version = wrt_version();
-    o_info->arena_bytes = (uint32_t)e->arena_bytes;
-    o_info->features = WRT_FEATURE_FLOAT | WRT_FEATURE_OUTPUT | WRT_FEATURE_FUEL | WRT_FEATURE_REFERENCE_TYPES |
-                       WRT_FEATURE_BULK_MEMORY;
-}
-
-static void wrt_sim_drop(wrt_interp_engine *e) {
-    e->instance = NULL;
-    (void)wrt_runtime_reset(e->rt);
-}
-
-static bool wrt_sim_load(void *ctx, const uint8_t *i_module, size_t len, const uint8_t i_sha256[WRT_PROTO_SHA256_BYTES],
-                         const uint8_t *i_profile, size_t profile_len, wrt_engine_error *o_err) {
-    wrt_interp_engine *e = (wrt_interp_engine *)ctx;
-    (void)i_sha256;
-    (void)i_profile;
-    wrt_sim_drop(e);
-    if (profile_len != 0u) {
-        /* The profile binary is not defined yet; ignoring one would run without its limits. */
-        e->load_failures++;
-        o_err->code = WRT_SIM_ERR_PROFILE;
-        o_err->offset = 0;
-        o_err->message = "profile format not supported by this build";
-        return false;
-    }
-    wrt_error err;
-    memset(&err, 0, sizeof err);
-    wrt_module *m = wrt_module_load(e->rt, i_module, len, &err);
-    wrt_trap_info trap;
-    memset(&trap, 0, sizeof trap);
-    wrt_instance *inst = m != NULL ? wrt_instantiate(e->rt, m, wrt_wasi_registry(&e->wasi), &err, &trap) : NULL;
-    if (inst == NULL) {
-        wrt_sim_drop(e);
-        e->load_failures++;
-        o_err->code = err.code;
-        o_err->offset = err.offset;
-        o_err->message = err.message != NULL ? err.message : wrt_error_name(err.code);
-        return false;
-    }
-    e->instance = inst;
-    e->loads++;
-    return true;
-}
-
-static void wrt_sim_unload(void *ctx) {
-    wrt_sim_drop((wrt_interp_engine *)ctx);
-}
-
-static bool wrt_sim_refuse(wrt_engine_error *o_err, uint32_t code, uint32_t index, const char *message) {
-    o_err->code = code;
-    o_err->offset = index;
-    o_err->message = message;
-    return false;
-}
-
-static bool wrt_sim_arg(const wrt_wire_value *i_arg, uint32_t want, uint64_t *o_slot) {
-    if (i_arg->type != want) return false;
-    switch (want) {
-    case WRT_TYPE_I32:
-    case WRT_TYPE_F32: *o_slot = i_arg->bits & 0xFFFFFFFFull; return true;
-    case WRT_TYPE_I64:
-    case WRT_TYPE_F64: *o_slot = i_arg->bits; return true;
-    /* externref N travels as slot N + 1 so that reference 0 differs from null (slot 0). */
-    case WRT_TYPE_EXTERNREF:
-        *o_slot = i_arg->bits == WRT_PROTO_REF_NULL ? 0u : (i_arg->bits & 0xFFFFFFFFull) + 1u;
-        return true;
-    /* A function index has no meaning on this side of the wire; only null can be passed. */
-    case WRT_TYPE_FUNCREF: *o_slot = 0; return i_arg->bits == WRT_PROTO_REF_NULL;
-    default: return false;
-    }
-}
-
-static void wrt_sim_result(uint32_t type, uint64_t slot, wrt_wire_value *o_value) {
-    o_value->type = (uint8_t)type;
-    switch (type) {
-    case WRT_TYPE_I32:
-    case WRT_TYPE_F32: o_value->bits = slot & 0xFFFFFFFFull; break;
-    case WRT_TYPE_EXTERNREF: o_value->bits = slot == 0u ? WRT_PROTO_REF_NULL : (slot - 1u) & 0xFFFFFFFFull; break;
-    default: o_value->bits = slot; break;
-    }
-}
-
-static uint32_t wrt_sim_stack_peak(const wrt_runtime *rt) {
-    const uint64_t *top = rt->stack_end;
-    while (top > rt->stack && top[-1] == WRT_SIM_STACK_PAINT) top--;
-    return (uint32_t)((size_t)(top - rt->stack) * sizeof(uint64_t));
-}
-
-static bool wrt_sim_invoke(void *ctx, const char *i_name, size_t name_len, const wrt_wire_value *i_args, uint32_t nargs,
-                           uint64_t fuel, const wrt_engine_io *i_io, wrt_msg_invoke_result *o_result,
-                           wrt_engine_error *o_err) {
-    wrt_interp_engine *e = (wrt_interp_engine *)ctx;
-    o_result->trap = 0;
-    o_result->trap_func = 0;
-    o_result->fuel_used = 0;
-    o_result->peak_stack_bytes = 0;
-    o_result->nresults = 0;
-    if (e->instance == NULL) return wrt_sim_refuse(o_err, WRT_PERR_ENGINE_FAILED, 0, "no instance loaded");
-    const wrt_func *f = wrt_find_func(e->instance, i_name, name_len);
-    if (f == NULL) return wrt_sim_refuse(o_err, WRT_PERR_EXPORT_NOT_FOUND, 0, "no exported function of that name");
-    uint32_t nparams = wrt_func_param_count(f);
-    uint32_t nresults = wrt_func_result_count(f);
-    if (nresults > WRT_PROTO_MAX_VALUES) {
-        return wrt_sim_refuse(o_err, WRT_PERR_ENGINE_FAILED, nresults, "the export has more results than a frame carries");
-    }
-    uint64_t args[WRT_PROTO_MAX_VALUES];
-    for (uint32_t i = 0; i < nargs && i < nparams; i++) {
-        if (!wrt_sim_arg(&i_args[i], wrt_func_param_type(f, i), &args[i])) {
-            return wrt_sim_refuse(o_err, WRT_PERR_ARGS_INVALID, i, "argument type differs from the export's parameter");
-        }
-    }
-    if (nargs != nparams) {
-        return wrt_sim_refuse(o_err, WRT_PERR_ARGS_INVALID, nargs < nparams ? nargs : nparams,
-                              "argument count differs from the export's parameters");
-    }
-    for (uint32_t i = 0; i < nresults; i++) {
-        if (wrt_func_result_type(f, i) == WRT_TYPE_FUNCREF) {
-            return wrt_sim_refuse(o_err, WRT_PERR_ENGINE_FAILED, i, "funcref results cannot cross the wire");
-        }
-    }
-    e->invokes++;
-    for (uint64_t *slot = e->rt->stack; slot < e->rt->stack_end; slot++) *slot = WRT_SIM_STACK_PAINT;
-    e->wasi.exited = false;
-    e->wasi.exit_code = 0;
-    wrt_set_fuel(e->rt, fuel == 0u ? WRT_FUEL_UNLIMITED : fuel);
-    uint64_t results[WRT_PROTO_MAX_VALUES];
-    wrt_trap_info trap;
-    memset(&trap, 0, sizeof trap);
-    e->io = i_io;
-    uint32_t code = wrt_invoke(e->rt, f, args, nargs, results, nresults, &trap);
-    e->io = NULL;
-    o_result->fuel_used = trap.fuel_used;
-    o_result->peak_stack_bytes = wrt_sim_stack_peak(e->rt);
-    if (code == WRT_TRAP_EXIT) {
-        e->exits++;
-        o_result->trap = code;
-        o_result->trap_func = e->wasi.exit_code;
-        return true;
-    }
-    if (code != WRT_OK) {
-        e->traps++;
-        o_result->trap = code;
-        o_result->trap_func = trap.func_index;
-        return true;
-    }
-    for (uint32_t i = 0; i < nresults; i++) wrt_sim_result(wrt_func_result_type(f, i), results[i], &o_result->results[i]);
-    o_result->nresults = (uint8_t)nresults;
-    return true;
-}
-
-static uint32_t wrt_sim_stats(void *ctx, wrt_engine_stat *o_stats, uint32_t cap) {
-    const wrt_interp_engine *e = (const wrt_interp_engine *)ctx;
-    /* Region names are static strings of the core; counter names must be too. */
-    static const char *const region_stat[WRT_REGION_COUNT] = {
-        "engine.meta_used",   "engine.code_used",   "engine.control_peak", "engine.stack_bytes",
-        "engine.frames_bytes", "engine.memory_used", "engine.tables_used",  "engine.globals_used",
-    };
-    wrt_engine_stat all[5u + WRT_REGION_COUNT] = {
-        {"engine.loads", e->loads},   {"engine.load_failures", e->load_failures}, {"engine.invokes", e->invokes},
-        {"engine.traps", e->traps},   {"engine.exits", e->exits},
-    };
-    for (uint32_t r = 0; r < WRT_REGION_COUNT; r++) {
-        uint64_t used = 0;
-        wrt_region_usage(e->rt, r, &used, NULL);
-        all[5u + r].name = region_stat[r];
-        all[5u + r].value = used;
-    }
-    uint32_t n = (uint32_t)(sizeof all / sizeof all[0]);
-    if (n > cap) n = cap;
-    for (uint32_t i = 0; i < n; i++) o_stats[i] = all[i];
-    return n;
-}
-
-static void wrt_sim_reset(void *ctx) {
-    wrt_sim_drop((wrt_interp_engine *)ctx);
-}
-
-static const wrt_engine_ops wrt_interp_engine_ops = {
-    wrt_sim_describe, wrt_sim_load, wrt_sim_unload, wrt_sim_invoke, wrt_sim_stats, wrt_sim_reset,
-};
-
 const wrt_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ctx, const char **o_why) {
     static wrt_interp_engine engine;
     size_t bytes = i_opts->arena_bytes != 0u ? i_opts->arena_bytes : WRT_SIM_DEFAULT_ARENA_BYTES;
-    if (!wrt_sim_layout(bytes, &engine.layout)) {
+    wrt_layout layout;
+    if (!wrt_sim_layout(bytes, &layout)) {
         *o_why = "--arena: too small for the region layout";
         return NULL;
     }
@@ -288,17 +71,9 @@ const wrt_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ctx
         *o_why = "cannot map the arena";
         return NULL;
     }
-    engine.arena = (uint8_t *)arena;
-    engine.arena_bytes = bytes;
-    wrt_error err;
-    memset(&err, 0, sizeof err);
-    engine.rt = wrt_runtime_init(engine.arena, bytes, &engine.layout, &err);
-    if (engine.rt == NULL) {
-        *o_why = "the arena does not hold the region layout";
-        return NULL;
-    }
-    const wrt_wasi_platform platform = {&engine, wrt_sim_wasi_write, wrt_sim_wasi_clock, wrt_sim_wasi_random};
-    wrt_wasi_init(&engine.wasi, &platform, i_opts->argv, i_opts->argc, i_opts->envp, i_opts->envc);
+    const wrt_interp_platform platform = {NULL, wrt_sim_wasi_clock, wrt_sim_wasi_random};
+    const wrt_engine_ops *ops = wrt_interp_engine_start(&engine, (uint8_t *)arena, bytes, &layout, &platform, i_opts->argv,
+                                                        i_opts->argc, i_opts->envp, i_opts->envc, o_why);
     *o_ctx = &engine;
-    return &wrt_interp_engine_ops;
+    return ops;
 }

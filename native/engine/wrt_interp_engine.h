@@ -1,0 +1,50 @@
+/*
+ * The interpreter core behind the protocol server's wrt_engine_ops: one adapter for native-sim and
+ * the firmware. The platform gives the arena, its region layout, the clock and (optionally) an
+ * entropy source; nothing is allocated after start.
+ */
+#ifndef WRT_INTERP_ENGINE_H
+#define WRT_INTERP_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wrt_api.h"
+#include "wrt_engine.h"
+#include "wrt_wasi.h"
+
+typedef struct wrt_interp_platform {
+    void *ctx;
+    /* Nanoseconds of clock `id` (0 realtime, 1 monotonic); false when the platform lacks it. */
+    bool (*clock_ns)(void *ctx, uint32_t id, uint64_t *o_ns);
+    /* Fills `len` bytes of entropy; NULL where there is no source (random_get answers ENOSYS). */
+    bool (*random)(void *ctx, uint8_t *o_buf, uint32_t len);
+} wrt_interp_platform;
+
+/* The engine's state; the platform keeps it (static storage) for as long as the server runs. */
+typedef struct wrt_interp_engine {
+    size_t arena_bytes;
+    wrt_layout layout;
+    wrt_interp_platform platform;
+    wrt_runtime *rt;
+    wrt_instance *instance;
+    wrt_wasi wasi;
+    const wrt_engine_io *io; /* set only while an invocation runs */
+    uint64_t loads;
+    uint64_t load_failures;
+    uint64_t invokes;
+    uint64_t traps;
+    uint64_t exits;
+} wrt_interp_engine;
+
+/*
+ * Lays the runtime out in `io_arena` with `i_layout` and returns the engine's operations (their
+ * context is `o_engine`), or NULL with a static reason in *o_why. argv/envp must outlive the engine.
+ */
+const wrt_engine_ops *wrt_interp_engine_start(wrt_interp_engine *o_engine, uint8_t *io_arena, size_t arena_bytes,
+                                              const wrt_layout *i_layout, const wrt_interp_platform *i_platform,
+                                              const char *const *i_argv, uint32_t argc, const char *const *i_envp,
+                                              uint32_t envc, const char **o_why);
+
+#endif
