@@ -10,6 +10,10 @@ void wrt_uart_cmsdk_init(uintptr_t base, uint32_t clock_hz, uint32_t baud) {
   WRT_REG32(base + WRT_CMSDK_INTSTATUS) = 0xFu;
   /* Without RX_EN the UART drops what it receives. */
   WRT_REG32(base + WRT_CMSDK_CTRL) = WRT_CMSDK_CTRL_TX_EN | WRT_CMSDK_CTRL_RX_EN | WRT_CMSDK_CTRL_RX_INT_EN;
+  /* As for the PL011: a byte held from before this init lost its interrupt to the INTSTATUS write
+   * and would block the line (the UART takes no byte while RX is full). Discard it; the read is
+   * also what makes QEMU take input from the host again. */
+  (void)WRT_REG32(base + WRT_CMSDK_DATA);
 }
 
 void wrt_uart_cmsdk_putc(uintptr_t base, uint8_t byte) {

@@ -13,6 +13,14 @@ void wrt_uart_pl011_init(uintptr_t base, uint32_t clock_hz, uint32_t baud) {
   WRT_REG32(base + WRT_PL011_LCRH) = WRT_PL011_LCRH_WLEN_8 | WRT_PL011_LCRH_FEN;
   WRT_REG32(base + WRT_PL011_IMSC) = WRT_PL011_INT_RX | WRT_PL011_INT_RT;
   WRT_REG32(base + WRT_PL011_CR) = WRT_PL011_CR_UARTEN | WRT_PL011_CR_TXE | WRT_PL011_CR_RXE;
+  /* Bytes that arrived before this init (a host retrying HELLO across a reset) are stale: the
+   * ICR write above cleared their interrupt, so nothing would ever read them. Discard them, and
+   * read the then empty FIFO once more: that read is what makes QEMU's PL011 take input from the
+   * host again after it stopped at a full FIFO. The FIFO holds at most 16 bytes. */
+  for (uint32_t stale = 0u; stale < 16u && (WRT_REG32(base + WRT_PL011_FR) & WRT_PL011_FR_RXFE) == 0u; stale++) {
+    (void)WRT_REG32(base + WRT_PL011_DR);
+  }
+  (void)WRT_REG32(base + WRT_PL011_DR);
 }
 
 void wrt_uart_pl011_putc(uintptr_t base, uint8_t byte) {
