@@ -7,6 +7,8 @@
  */
 #include "wrt_interp_engine.h"
 
+#include "wrt_engine_profile.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,6 +43,41 @@ static bool wrt_ie_wasi_random(void *ctx, uint8_t *o_buf, uint32_t len) {
     return e->platform.random(e->platform.ctx, o_buf, len);
 }
 
+/* A host function the profile does not list is denied at its call: the trap HOST_CALL_DENIED. */
+static bool wrt_ie_intercept(void *ctx, const wrt_host_func *func, const uint64_t *args, uint32_t nargs) {
+    wrt_interp_engine *e = (wrt_interp_engine *)ctx;
+    (void)args;
+    (void)nargs;
+    uint32_t index = (uint32_t)(func - e->wasi.funcs);
+    if (index < WRT_WASI_FUNC_COUNT && e->host_allowed[index]) return true;
+    e->host_denied++;
+    return false;
+}
+
+static bool wrt_ie_same_layout(const wrt_layout *a, const wrt_layout *b) {
+    return a->meta_bytes == b->meta_bytes && a->code_bytes == b->code_bytes && a->control_bytes == b->control_bytes &&
+           a->stack_slots == b->stack_slots && a->call_depth == b->call_depth && a->memory_pages == b->memory_pages &&
+           a->memory_pages_max == b->memory_pages_max && a->table_elements == b->table_elements &&
+           a->table_elements_max == b->table_elements_max && a->global_slots == b->global_slots &&
+           a->memory_bytes_limit == b->memory_bytes_limit;
+}
+
+/* Lays the runtime out again when the next module needs other regions (a profile, or none after one). */
+static bool wrt_ie_relayout(wrt_interp_engine *e, const wrt_layout *i_layout, size_t bytes) {
+    if (e->rt != NULL && bytes == e->runtime_bytes && wrt_ie_same_layout(i_layout, &e->layout)) return true;
+    wrt_error err;
+    wrt_ie_zero(&err, sizeof err);
+    e->layout = *i_layout;
+    e->runtime_bytes = bytes;
+    e->rt = wrt_runtime_init(e->arena, bytes, &e->layout, &err);
+    if (e->rt != NULL) return true;
+    /* Checked before; should the layout still not fit, the device stays usable without a profile. */
+    e->layout = e->default_layout;
+    e->runtime_bytes = e->arena_bytes;
+    e->rt = wrt_runtime_init(e->arena, e->arena_bytes, &e->layout, &err);
+    return false;
+}
+
 static void wrt_ie_describe(void *ctx, wrt_engine_info *o_info) {
     const wrt_interp_engine *e = (const wrt_interp_engine *)ctx;
     o_info->interp_version = wrt_version();
@@ -51,23 +88,34 @@ static void wrt_ie_describe(void *ctx, wrt_engine_info *o_info) {
 
 static void wrt_ie_drop(wrt_interp_engine *e) {
     e->instance = NULL;
-    (void)wrt_runtime_reset(e->rt);
+    e->profiled = false;
+    if (e->rt != NULL) (void)wrt_runtime_reset(e->rt);
 }
 
 static bool wrt_ie_load(void *ctx, const uint8_t *i_module, size_t len, const uint8_t i_sha256[WRT_PROTO_SHA256_BYTES],
                          const uint8_t *i_profile, size_t profile_len, wrt_engine_error *o_err) {
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
     (void)i_sha256;
-    (void)i_profile;
     wrt_ie_drop(e);
-    if (profile_len != 0u) {
-        /* The profile binary is not defined yet; ignoring one would run without its limits. */
+    wrt_engine_limits limits = {e->default_layout, e->arena_bytes, WRT_FUEL_UNLIMITED};
+    wrt_profile profile;
+    bool profiled = profile_len != 0u;
+    if (profiled && !wrt_engine_profile_check(i_profile, profile_len, i_module, len, e->platform.target_id,
+                                              e->arena_bytes, &profile, &limits, o_err)) {
         e->load_failures++;
-        o_err->code = WRT_ERR_UNSUPPORTED;
-        o_err->offset = 0;
-        o_err->message = "profile format not supported by this build";
+        e->profile_refusals++;
         return false;
     }
+    if (!wrt_ie_relayout(e, &limits.layout, limits.arena_bytes)) {
+        e->load_failures++;
+        e->profile_refusals++;
+        o_err->code = WRT_ENGINE_ERR_PROFILE;
+        o_err->offset = WRT_ENGINE_PROFILE_LAYOUT;
+        o_err->message = "profile: the runtime cannot be laid out in its arena";
+        return false;
+    }
+    wrt_engine_profile_budgets(profiled ? &profile : NULL, e->wasi.funcs, WRT_WASI_FUNC_COUNT, e->host_allowed);
+    e->fuel_budget = limits.fuel;
     wrt_error err;
     wrt_ie_zero(&err, sizeof err);
     wrt_module *m = wrt_module_load(e->rt, i_module, len, &err);
@@ -83,6 +131,7 @@ static bool wrt_ie_load(void *ctx, const uint8_t *i_module, size_t len, const ui
         return false;
     }
     e->instance = inst;
+    e->profiled = profiled;
     e->loads++;
     return true;
 }
@@ -167,7 +216,8 @@ static bool wrt_ie_invoke(void *ctx, const char *i_name, size_t name_len, const 
     for (uint64_t *slot = e->rt->stack; slot < e->rt->stack_end; slot++) *slot = WRT_IE_STACK_PAINT;
     e->wasi.exited = false;
     e->wasi.exit_code = 0;
-    wrt_set_fuel(e->rt, fuel == 0u ? WRT_FUEL_UNLIMITED : fuel);
+    /* The profile's budget is a ceiling: an INVOKE may ask for less fuel, never for more. */
+    wrt_set_fuel(e->rt, fuel == 0u || fuel > e->fuel_budget ? e->fuel_budget : fuel);
     uint64_t results[WRT_PROTO_MAX_VALUES];
     wrt_trap_info trap;
     wrt_ie_zero(&trap, sizeof trap);
@@ -200,15 +250,25 @@ static uint32_t wrt_ie_stats(void *ctx, wrt_engine_stat *o_stats, uint32_t cap) 
         "engine.meta_used",   "engine.code_used",   "engine.control_peak", "engine.stack_bytes",
         "engine.frames_bytes", "engine.memory_used", "engine.tables_used",  "engine.globals_used",
     };
-    wrt_engine_stat all[6u + WRT_REGION_COUNT] = {
-        {"engine.loads", e->loads}, {"engine.load_failures", e->load_failures}, {"engine.invokes", e->invokes},
-        {"engine.traps", e->traps}, {"engine.exits", e->exits},         {"engine.memory_pages", e->layout.memory_pages},
+#define WRT_IE_FIXED_STATS 11u
+    wrt_engine_stat all[WRT_IE_FIXED_STATS + WRT_REGION_COUNT] = {
+        {"engine.loads", e->loads},
+        {"engine.load_failures", e->load_failures},
+        {"engine.invokes", e->invokes},
+        {"engine.traps", e->traps},
+        {"engine.exits", e->exits},
+        {"engine.memory_pages", e->layout.memory_pages},
+        {"engine.memory_bytes_limit", e->layout.memory_bytes_limit},
+        {"engine.profiled", e->profiled ? 1u : 0u},
+        {"engine.profile_refusals", e->profile_refusals},
+        {"engine.runtime_bytes", e->runtime_bytes},
+        {"engine.host_denied", e->host_denied},
     };
     for (uint32_t r = 0; r < WRT_REGION_COUNT; r++) {
         uint64_t used = 0;
         wrt_region_usage(e->rt, r, &used, NULL);
-        all[6u + r].name = region_stat[r];
-        all[6u + r].value = used;
+        all[WRT_IE_FIXED_STATS + r].name = region_stat[r];
+        all[WRT_IE_FIXED_STATS + r].value = used;
     }
     uint32_t n = (uint32_t)(sizeof all / sizeof all[0]);
     if (n > cap) n = cap;
@@ -229,18 +289,20 @@ const wrt_engine_ops *wrt_interp_engine_start(wrt_interp_engine *o_engine, uint8
                                               const char *const *i_argv, uint32_t argc, const char *const *i_envp,
                                               uint32_t envc, const char **o_why) {
     wrt_ie_zero(o_engine, sizeof *o_engine);
+    o_engine->arena = io_arena;
     o_engine->arena_bytes = arena_bytes;
-    o_engine->layout = *i_layout;
+    o_engine->default_layout = *i_layout;
     o_engine->platform = *i_platform;
-    wrt_error err;
-    wrt_ie_zero(&err, sizeof err);
-    o_engine->rt = wrt_runtime_init(io_arena, arena_bytes, &o_engine->layout, &err);
-    if (o_engine->rt == NULL) {
+    o_engine->fuel_budget = WRT_FUEL_UNLIMITED;
+    if (!wrt_ie_relayout(o_engine, i_layout, arena_bytes) || o_engine->rt == NULL) {
         *o_why = "the arena does not hold the region layout";
         return NULL;
     }
     const wrt_wasi_platform wasi = {o_engine, wrt_ie_wasi_write, wrt_ie_wasi_clock,
                                     i_platform->random != NULL ? wrt_ie_wasi_random : NULL};
     wrt_wasi_init(&o_engine->wasi, &wasi, i_argv, argc, i_envp, envc);
+    o_engine->wasi.registry.intercept = wrt_ie_intercept;
+    o_engine->wasi.registry.intercept_ctx = o_engine;
+    wrt_engine_profile_budgets(NULL, o_engine->wasi.funcs, WRT_WASI_FUNC_COUNT, o_engine->host_allowed);
     return &wrt_ie_ops;
 }

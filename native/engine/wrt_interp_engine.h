@@ -20,12 +20,20 @@ typedef struct wrt_interp_platform {
     bool (*clock_ns)(void *ctx, uint32_t id, uint64_t *o_ns);
     /* Fills `len` bytes of entropy; NULL where there is no source (random_get answers ENOSYS). */
     bool (*random)(void *ctx, uint8_t *o_buf, uint32_t len);
+    /* The target id a profile must name (targets/<id>.yaml); NULL accepts a profile for any target. */
+    const char *target_id;
 } wrt_interp_platform;
 
 /* The engine's state; the platform keeps it (static storage) for as long as the server runs. */
 typedef struct wrt_interp_engine {
+    uint8_t *arena;
     size_t arena_bytes;
-    wrt_layout layout;
+    wrt_layout default_layout; /* the platform's, for modules uploaded without a profile */
+    wrt_layout layout;         /* the runtime's now */
+    size_t runtime_bytes;      /* arena bytes the runtime is laid out in now */
+    bool profiled;             /* the loaded module runs under a profile */
+    uint64_t fuel_budget;      /* the profile's fuel per invocation; WRT_FUEL_UNLIMITED without one */
+    bool host_allowed[WRT_WASI_FUNC_COUNT];
     wrt_interp_platform platform;
     wrt_runtime *rt;
     wrt_instance *instance;
@@ -36,10 +44,13 @@ typedef struct wrt_interp_engine {
     uint64_t invokes;
     uint64_t traps;
     uint64_t exits;
+    uint64_t profile_refusals;
+    uint64_t host_denied;
 } wrt_interp_engine;
 
 /*
- * Lays the runtime out in `io_arena` with `i_layout` and returns the engine's operations (their
+ * Lays the runtime out in `io_arena` with `i_layout` (used for modules uploaded without a profile;
+ * a profile brings its own layout, within the same arena) and returns the engine's operations (their
  * context is `o_engine`), or NULL with a static reason in *o_why. argv/envp must outlive the engine.
  */
 const wrt_engine_ops *wrt_interp_engine_start(wrt_interp_engine *o_engine, uint8_t *io_arena, size_t arena_bytes,

@@ -70,6 +70,13 @@ typedef struct wrt_layout {
     uint32_t table_elements;      /* table region, elements, shared by all tables */
     uint32_t table_elements_max;  /* most elements one table may reserve; 0 = the whole region */
     uint32_t global_slots;        /* global region, 8-byte slots */
+    /*
+     * Nonzero: the memory region is exactly this many bytes instead of memory_pages pages, and a
+     * memory whose declared pages do not fit is truncated to it (the profile's rule
+     * truncated-to-heap-base): memory.size still counts the declared pages, an access at or past
+     * the truncation traps as out of bounds, memory.grow of any page returns -1.
+     */
+    uint32_t memory_bytes_limit;
 } wrt_layout;
 
 /* A failed load, link or instantiation. `message` is a static string. */

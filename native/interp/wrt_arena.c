@@ -18,7 +18,8 @@ static void region_sizes(const wrt_layout *i_layout, uint64_t o_sizes[WRT_REGION
     o_sizes[WRT_REGION_CONTROL] = i_layout->control_bytes;
     o_sizes[WRT_REGION_STACK] = (uint64_t)i_layout->stack_slots * 8u;
     o_sizes[WRT_REGION_FRAMES] = (uint64_t)i_layout->call_depth * sizeof(wrt_frame);
-    o_sizes[WRT_REGION_MEMORY] = (uint64_t)i_layout->memory_pages * WRT_PAGE_BYTES;
+    o_sizes[WRT_REGION_MEMORY] = i_layout->memory_bytes_limit != 0u ? (uint64_t)i_layout->memory_bytes_limit
+                                                                    : (uint64_t)i_layout->memory_pages * WRT_PAGE_BYTES;
     o_sizes[WRT_REGION_TABLES] = (uint64_t)i_layout->table_elements * 8u;
     o_sizes[WRT_REGION_GLOBALS] = (uint64_t)i_layout->global_slots * 8u;
 }

@@ -370,7 +370,8 @@ next:
         if (delta <= m->max_pages - old) {
             wrt_fill(m->data + m->bytes, 0, (size_t)delta * WRT_PAGE_BYTES);
             m->pages = old + delta;
-            m->bytes = (uint64_t)m->pages * WRT_PAGE_BYTES;
+            /* Added, not recomputed: a truncated memory (delta 0 is all it may grow) keeps its bound. */
+            m->bytes += (uint64_t)delta * WRT_PAGE_BYTES;
             sp[-1] = old;
         } else {
             sp[-1] = 0xFFFFFFFFu;

@@ -130,8 +130,23 @@ static bool alloc_memory(wrt_runtime *io_rt, wrt_instance *io_inst, const wrt_li
 {
     wrt_memory *mem = (wrt_memory *)wrt_alloc(io_rt, WRT_REGION_META, sizeof(wrt_memory), o_err);
     if (mem == NULL) return false;
-    uint64_t left_pages = wrt_region_left(io_rt, WRT_REGION_MEMORY) / WRT_PAGE_BYTES;
+    uint64_t left_bytes = wrt_region_left(io_rt, WRT_REGION_MEMORY);
+    uint64_t left_pages = left_bytes / WRT_PAGE_BYTES;
     uint64_t max = reservation(i_lim->has_max ? i_lim->max : WRT_MAX_PAGES, io_rt->layout.memory_pages_max, left_pages);
+    uint64_t truncated = io_rt->layout.memory_bytes_limit;
+    if (truncated != 0u && i_lim->min > max && truncated <= left_bytes) {
+        /* The declared pages stay what memory.size reports; only `truncated` bytes exist. */
+        uint8_t *data = (uint8_t *)wrt_reserve(io_rt, WRT_REGION_MEMORY, (size_t)truncated, o_err);
+        if (data == NULL) return false;
+        wrt_fill(data, 0, (size_t)truncated);
+        mem->data = data;
+        mem->pages = i_lim->min;
+        mem->bytes = truncated;
+        mem->max_pages = i_lim->min;
+        mem->declared = *i_lim;
+        io_inst->mem = mem;
+        return true;
+    }
     if (i_lim->min > max) {
         return wrt_fail_region(o_err, WRT_ERR_LIMIT, WRT_REGION_MEMORY, i_lim->min, max,
                                "memory needs more pages than the profile gives");

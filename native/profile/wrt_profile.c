@@ -78,6 +78,10 @@ uint32_t wrt_profile_decode(const uint8_t *i_bytes, size_t len, wrt_profile *o_p
     if (at != end) return WRT_PROFILE_LENGTH_BAD;
     /* A truncated memory must be smaller than its pages, and a bounded fuel must say so. */
     if (((p->flags & WRT_PROFILE_FLAG_FUEL) != 0u) != (p->fuel != WRT_FUEL_UNLIMITED)) return WRT_PROFILE_FIELD_BAD;
+    if ((p->flags & WRT_PROFILE_FLAG_TRUNCATED) != 0u &&
+        (p->memory_bytes == 0u || p->memory_bytes >= (uint64_t)p->memory_initial_pages * 65536u)) {
+        return WRT_PROFILE_FIELD_BAD;
+    }
     if (p->call_depth == 0u) return WRT_PROFILE_FIELD_BAD;
     return WRT_PROFILE_OK;
 }
@@ -122,7 +126,8 @@ bool wrt_profile_import_at(const wrt_profile *i_profile, uint32_t index, wrt_pro
 
 void wrt_profile_layout(const wrt_profile *i_profile, wrt_layout *o_layout)
 {
-    uint64_t pages = (i_profile->memory_bytes + 65535u) / 65536u;
+    bool truncated = (i_profile->flags & WRT_PROFILE_FLAG_TRUNCATED) != 0u;
+    uint64_t pages = truncated ? 0u : (i_profile->memory_bytes + 65535u) / 65536u;
     o_layout->meta_bytes = i_profile->meta_bytes;
     o_layout->code_bytes = i_profile->code_bytes;
     o_layout->control_bytes = i_profile->control_bytes;
@@ -133,4 +138,5 @@ void wrt_profile_layout(const wrt_profile *i_profile, wrt_layout *o_layout)
     o_layout->table_elements = i_profile->table_elements;
     o_layout->table_elements_max = i_profile->table_elements_max;
     o_layout->global_slots = i_profile->global_slots;
+    o_layout->memory_bytes_limit = truncated ? (uint32_t)i_profile->memory_bytes : 0u;
 }

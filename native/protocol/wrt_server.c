@@ -292,26 +292,35 @@ static void wrt_handle_invoke(wrt_reply *io_reply) {
 typedef struct wrt_stats_writer {
     wrt_wr *wr;
     uint8_t count;
+    bool full;       /* a counter did not fit: later ones go to the next page, in order */
+    uint32_t index;  /* of the next counter, over proto.* then engine.* */
+    uint32_t first;  /* the page starts at this counter */
 } wrt_stats_writer;
 
 static void wrt_stat(wrt_stats_writer *io_sw, const char *name, uint64_t value) {
     size_t need = 1u + wrt_strnlen(name, WRT_PROTO_STAT_NAME_MAX) + 8u;
-    /* A counter that does not fit is left out; the answer stays well-formed. */
-    if (io_sw->count >= WRT_PROTO_MAX_STATS || need > io_sw->wr->cap - io_sw->wr->len) return;
+    if (io_sw->index++ < io_sw->first || io_sw->full) return;
+    if (io_sw->count >= WRT_PROTO_MAX_STATS || need > io_sw->wr->cap - io_sw->wr->len) {
+        io_sw->full = true;
+        return;
+    }
     wrt_msg_encode_stat(io_sw->wr, name, value);
     if (!io_sw->wr->bad) io_sw->count++;
 }
 
 static void wrt_handle_stats(wrt_reply *io_reply) {
     wrt_server *srv = io_reply->srv;
-    uint32_t bad = 0;
-    if (!wrt_msg_decode_empty(io_reply->req->body, io_reply->req->body_len, &bad)) {
-        wrt_reply_malformed_body(io_reply, bad);
+    /* Body: empty (the first page) or u16 the index of the first counter wanted. */
+    uint32_t first = 0;
+    if (io_reply->req->body_len == 2u) {
+        first = (uint32_t)io_reply->req->body[0] | ((uint32_t)io_reply->req->body[1] << 8);
+    } else if (io_reply->req->body_len != 0u) {
+        wrt_reply_malformed_body(io_reply, io_reply->req->body_len < 2u ? io_reply->req->body_len : 2u);
         return;
     }
     const wrt_server_counters *c = &srv->counters;
     wrt_wr_u8(&io_reply->body, 0);
-    wrt_stats_writer sw = {&io_reply->body, 0};
+    wrt_stats_writer sw = {&io_reply->body, 0, false, 0, first};
     wrt_stat(&sw, "proto.uptime_ms", (uint32_t)(srv->cfg.port->now_ms(srv->cfg.port->ctx) - srv->started_ms));
     wrt_stat(&sw, "proto.boot_id", srv->boot_id);
     wrt_stat(&sw, "proto.frames_ok", c->frames_ok);

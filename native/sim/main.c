@@ -120,7 +120,7 @@ int main(int argc, char **argv) {
     static wrt_server server;
     const char *device_id = "native-sim";
     unsigned long upload_capacity = 4u * 1024u * 1024u; /* a wasi-libc C program is 50-500 KiB */
-    unsigned long profile_capacity = 512u;
+    unsigned long profile_capacity = 768u; /* ~180 bytes + ~40 per import; UPLOAD_BEGIN carries it in one 1 KiB frame */
     unsigned long idle_timeout = 0;
     unsigned long boot_id = (unsigned long)getpid();
     int use_pty = 0;

@@ -130,7 +130,7 @@ describe('wrt-target deploy --dry-run on real boards', () => {
       target: 'nucleo-f429zi',
       runner: 'openocd',
       commands: [['openocd', '-f', 'board/st_nucleo_f4.cfg', '-c', 'program fw/interp.elf verify reset exit']],
-      then: 'open the serial port (--port), HELLO, upload deploy-add.wasm with an empty profile, verify SHA-256, invoke add(1, 2)',
+      then: 'open the serial port (--port), HELLO, upload deploy-add.wasm with its profile (its wrt.profile section, else compiled for nucleo-f429zi), verify SHA-256, invoke add(1, 2)',
     });
   });
 

@@ -74,7 +74,7 @@ describe('deploy to qemu-lm3s6965evb (Cortex-M3, 64 KiB SRAM)', () => {
     const file = cModule('deploy-hello');
     const sinks = gatherSinks();
     let qemu: QemuInstance | undefined;
-    const error = await deploy(file, { target: 'qemu-lm3s6965evb' }, sinks, { onQemu: (q) => (qemu = q), handleSigint: false }).then(
+    const error = await deploy(file, { target: 'qemu-lm3s6965evb', profile: 'none' }, sinks, { onQemu: (q) => (qemu = q), handleSigint: false }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -91,9 +91,38 @@ describe('deploy to qemu-lm3s6965evb (Cortex-M3, 64 KiB SRAM)', () => {
     if (qemu !== undefined) expect(isRunning(qemu.pid)).toBe(false);
   }, 30_000);
 
-  it('reports a module that needs linear memory the arena does not have as a load failure', async () => {
+  it('refuses a module whose page does not fit and cannot be truncated before QEMU starts, naming the budget', async () => {
+    let started = false;
+    const error = await deploy(watModule('deploy-greet'), { target: 'qemu-lm3s6965evb' }, gatherSinks(), { onQemu: () => (started = true), handleSigint: false }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(started).toBe(false);
+    expect(error).toBeInstanceOf(WrtError);
+    if (!(error instanceof WrtError)) return;
+    expect(error.code).toBe('LIMIT_EXCEEDED');
+    expect(error.location.field).toBe('linear memory');
+    expect(error.message).toContain('1 pages (65536 bytes); truncation not allowed: no exported __heap_base');
+  }, 30_000);
+
+  it('runs a one-page module truncated to 1 KiB, and an access past the truncation traps on the board', async () => {
+    const file = watModule('deploy-small-memory');
+    const { report, sinks, qemu } = await deployed(file, { target: 'qemu-lm3s6965evb' });
+    if (report.kind !== 'ran') throw new Error(`expected a run, got ${report.kind}`);
+    expect(sinks.stdoutText()).toBe('hi from 1 KiB\n');
+    expect(report.exitCode).toBe(3);
+    expect(report.profile?.decoded).toMatchObject({ targetId: 'qemu-lm3s6965evb', memoryRule: 'truncated-to-heap-base', memoryBytes: 1024 });
+    expect(report.profile?.decoded.arenaBytes).toBeLessThanOrEqual(report.device.arenaBytes);
+    await expectQemuGone(qemu);
+    const last = await deployed(file, { target: 'qemu-lm3s6965evb', invoke: 'peek', args: ['1023'] });
+    expect(last.report.kind === 'ran' ? last.report.outcome : undefined).toEqual({ kind: 'returned', results: [{ type: 'i32', value: 0 }] });
+    const past = await deployed(file, { target: 'qemu-lm3s6965evb', invoke: 'peek', args: ['1024'] });
+    expect(past.report.kind === 'ran' ? past.report.outcome : undefined).toMatchObject({ kind: 'trapped', trapName: 'out of bounds memory access' });
+  }, 60_000);
+
+  it('without a profile, the device itself refuses the page its arena does not have', async () => {
     const sinks = gatherSinks();
-    const error = await deploy(watModule('deploy-greet'), { target: 'qemu-lm3s6965evb' }, sinks, { handleSigint: false }).then(
+    const error = await deploy(watModule('deploy-greet'), { target: 'qemu-lm3s6965evb', profile: 'none' }, sinks, { handleSigint: false }).then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -53,7 +53,7 @@ describe('native-sim over stdio', () => {
       maxFrame: 1024,
       deviceId: 'sim-42',
       uploadCapacity: 65536,
-      profileCapacity: 512,
+      profileCapacity: 768,
       arenaBytes: 65536,
       bootId: 77,
     });
@@ -180,8 +180,8 @@ describe('native-sim over stdio', () => {
     const big = await deviceError(client.beginUpload({ size: 65537, sha256: new Uint8Array(32), profile: new Uint8Array(0) }));
     expect(big.device).toMatchObject({ code: DeviceErrorCode.UploadTooLarge, detail: 65537, limit: 65536 });
     expect(big.code).toBe('LIMIT_EXCEEDED');
-    const profile = await deviceError(client.beginUpload({ size: 10, sha256: new Uint8Array(32), profile: new Uint8Array(600) }));
-    expect(profile.device).toMatchObject({ code: DeviceErrorCode.ProfileTooLarge, detail: 600, limit: 512 });
+    const profile = await deviceError(client.beginUpload({ size: 10, sha256: new Uint8Array(32), profile: new Uint8Array(769) }));
+    expect(profile.device).toMatchObject({ code: DeviceErrorCode.ProfileTooLarge, detail: 769, limit: 768 });
     expect((await client.hello()).deviceId).toBe('native-sim');
   });
 

@@ -154,6 +154,7 @@ describe('the profile maps onto the interpreter', () => {
         table_elements: layout.tableElements,
         table_elements_max: layout.tableElementsMax,
         global_slots: layout.globalSlots,
+        memory_bytes_limit: layout.memoryBytesLimit ?? 0,
       }));
       const run = start(bytes, layout, undefined, text === HOST ? 'test' : 'none');
       for (const region of ['meta', 'code', 'control'] as const) {

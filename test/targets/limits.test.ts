@@ -9,12 +9,12 @@ describe('targetLimits', () => {
       target: 'qemu-lm3s6965evb',
       totalRamBytes: { value: 65536, source: `target qemu-lm3s6965evb: memory.ram[sram].bytes (${lm3s})` },
       firmwareReservedRamBytes: {
-        value: 16384,
-        source: 'target qemu-lm3s6965evb: memory.firmwareReservedRamBytes, estimated until the interpreter firmware is measured',
+        value: 22640,
+        source: "target qemu-lm3s6965evb: memory.firmwareReservedRamBytes, measured: the interpreter firmware's static RAM and stack (wrt-size ram= of its build)",
       },
       moduleMemoryBytes: {
-        value: 49152,
-        source: `target qemu-lm3s6965evb: memory.ram[sram].bytes - memory.firmwareReservedRamBytes (${lm3s}; reserve estimated until the interpreter firmware is measured)`,
+        value: 42896,
+        source: `target qemu-lm3s6965evb: memory.ram[sram].bytes - memory.firmwareReservedRamBytes (${lm3s}; reserve measured: the interpreter firmware's static RAM and stack (wrt-size ram= of its build))`,
       },
       stackBytes: { value: 8192, source: 'target qemu-lm3s6965evb: memory.defaultStackBytes' },
       cpus: { value: 1, source: `target qemu-lm3s6965evb: cpu.coreCount (${cpu})` },
@@ -48,12 +48,12 @@ describe('targetLimits', () => {
         source: `target qemu-mps2-an386: memory.ram[ssram23].bytes (${ssram}) + memory.ram[psram].bytes (${psram})`,
       },
       firmwareReservedRamBytes: {
-        value: 16384,
-        source: 'target qemu-mps2-an386: memory.firmwareReservedRamBytes, estimated until the interpreter firmware is measured',
+        value: 1063024,
+        source: "target qemu-mps2-an386: memory.firmwareReservedRamBytes, measured: the interpreter firmware's static RAM and stack (wrt-size ram= of its build)",
       },
       moduleMemoryBytes: {
-        value: 4 * 1024 * 1024 - 16384,
-        source: `target qemu-mps2-an386: memory.ram[ssram23].bytes - memory.firmwareReservedRamBytes (${ssram}; reserve estimated until the interpreter firmware is measured)`,
+        value: 4 * 1024 * 1024 - 1063024,
+        source: `target qemu-mps2-an386: memory.ram[ssram23].bytes - memory.firmwareReservedRamBytes (${ssram}; reserve measured: the interpreter firmware's static RAM and stack (wrt-size ram= of its build))`,
       },
       stackBytes: { value: 65536, source: 'target qemu-mps2-an386: memory.defaultStackBytes' },
       cpus: { value: 1, source: `target qemu-mps2-an386: cpu.coreCount (${cpu})` },

@@ -4,6 +4,7 @@
  * formatValue (ts/run/values.ts), loaded lazily with the command.
  */
 import { WrtError } from '../core/errors.js';
+import type { UploadProfile } from '../profile/upload-profile.js';
 import type { RunReport } from '../run/run-module.js';
 import type { formatValue as FormatValue } from '../run/values.js';
 import type { Output } from './output.js';
@@ -14,6 +15,24 @@ export function parseFuel(text: string | undefined): bigint | undefined {
     throw new WrtError('USAGE', `--fuel ${text}: not an instruction count`, { field: '--fuel', limit: '1 .. 2^64-1' });
   }
   return BigInt(text);
+}
+
+/** What the device ran under: the profile's origin, hash and the budgets a reader checks first. */
+export function profileSummary(profile: UploadProfile | undefined): Record<string, unknown> | null {
+  if (profile === undefined) return null;
+  const p = profile.decoded;
+  return {
+    source: profile.source,
+    sha256: p.profileSha256,
+    target: p.targetId,
+    asil: p.asil,
+    fuel: p.fuel,
+    callDepth: p.callDepth,
+    valueSlots: p.valueSlots,
+    memoryBytes: p.memoryBytes,
+    memoryRule: p.memoryRule,
+    arenaBytes: p.arenaBytes,
+  };
 }
 
 /** results | exitCode | trap, then fuel, stack, output and lost frames, in that order. */

@@ -67,6 +67,7 @@ export const ERROR_CODES = {
   DEVICE_ERROR: spec(ExitCode.CheckFailed, 'the device answered a request with an error frame'),
   EMULATOR_FAILED: spec(ExitCode.Environment, 'the emulator (QEMU) failed or hung while starting'),
   PROTOCOL_ERROR: spec(ExitCode.Environment, 'the link broke the wire protocol (bad frames, wrong sequence, closed link)'),
+  PROFILE_REFUSED: spec(ExitCode.CheckFailed, 'a profile belongs to another module or target, or the device refused it'),
   // Defects
   INTERNAL: spec(ExitCode.Internal, 'an internal error in wrt-target'),
 } as const satisfies Record<string, CodeSpec>;

@@ -7,8 +7,10 @@
  * real board's runner comes from the target definition's flashMethods, as data: `--dry-run`
  * prints those commands and runs nothing; without it deploy names the runner and stops. QEMU is stopped and the link closed on every path, SIGINT included.
  *
- * The profile compiler is not merged yet: deploy uploads an empty profile (the firmware refuses
- * non-empty ones until its profile decoder lands).
+ * The module travels with its profile (ts/profile/upload-profile.ts): --profile, else its own
+ * wrt.profile section, else one compiled for the target. It is resolved and checked against the
+ * module, the target and the device's HELLO before anything is uploaded, so a budget the board
+ * cannot meet stops the deploy before the device holds a byte of it.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -20,6 +22,7 @@ import type { HelloInfo } from '../device/messages.js';
 import { OutputStream } from '../device/protocol.js';
 import { openPtyTransport } from '../device/pty-transport.js';
 import type { Transport } from '../device/transport.js';
+import type { UploadProfile } from '../profile/upload-profile.js';
 import { exitCodeOfOutcome, outcomeOf, planInvocation, type RunOutcome, type RunSinks } from '../run/run-module.js';
 import { flashCommand, loadTarget, type FlashCommand, type FlashInputs, type TargetDefinition } from '../targets/index.js';
 import { describeQemuExit, findExecutable, launchQemu, type QemuExit, type QemuInstance } from './qemu.js';
@@ -44,6 +47,8 @@ export interface DeployOptions {
   readonly dryRun?: boolean;
   /** The firmware ELF to flash; default build/firmware/<board>/interp.elf (built when make can). */
   readonly firmware?: string;
+  /** --profile: a profile file, 'none', or absent (the module's own section, else compiled for the target). */
+  readonly profile?: string;
 }
 
 export interface DeployDeps {
@@ -57,6 +62,8 @@ export interface DeployDeps {
   readonly client?: ProtocolClientOptions;
   /** Milliseconds since some start; default performance.now. */
   readonly now?: () => number;
+  /** The working directory profile files are found from; default process.cwd(). */
+  readonly cwd?: string;
 }
 
 export interface DeployTimings {
@@ -83,6 +90,8 @@ export type DeployReport =
       readonly link: string;
       readonly device: HelloInfo;
       readonly upload: UploadReport;
+      /** The profile uploaded with the module; undefined for --profile none. */
+      readonly profile: UploadProfile | undefined;
       readonly outcome: RunOutcome;
       readonly exitCode: number;
       readonly fuelUsed: bigint;
@@ -146,6 +155,29 @@ export function checkModuleFits(size: number, device: HelloInfo, target: string,
       `the module is ${size} bytes; ${target} takes modules of at most ${device.uploadCapacity} bytes (upload capacity, ${device.arenaBytes}-byte arena)`,
       { file, field: 'module size', limit: `${device.uploadCapacity} bytes (upload capacity announced by ${device.deviceId} in HELLO)` },
     );
+  }
+}
+
+/**
+ * Refuses a profile the device cannot hold or lay out, before the upload: the arena and the profile
+ * capacity HELLO announced are the limits.
+ */
+export function checkProfileFits(profile: UploadProfile, device: HelloInfo, target: string, file: string): void {
+  const arena = profile.decoded.arenaBytes;
+  if (arena > device.arenaBytes) {
+    throw new WrtError(
+      'BUDGET_EXCEEDED',
+      `the profile's arena is ${arena} bytes; ${device.deviceId} has ${device.arenaBytes} (${target}: recompile the profile, or deploy with a smaller budget)`,
+      { file, field: 'arena', limit: `${device.arenaBytes} bytes (arena announced by ${device.deviceId} in HELLO)`, source: profile.source },
+    );
+  }
+  if (profile.bytes.length > device.profileCapacity) {
+    throw new WrtError('LIMIT_EXCEEDED', `the profile is ${profile.bytes.length} bytes; ${device.deviceId} takes profiles of at most ${device.profileCapacity}`, {
+      file,
+      field: 'profile size',
+      limit: `${device.profileCapacity} bytes (profile capacity announced in HELLO)`,
+      source: profile.source,
+    });
   }
 }
 
@@ -257,6 +289,13 @@ export function realBoardRefusal(def: TargetDefinition, elf: string, runnerOnPat
   });
 }
 
+/** What the dry run says travels with the module. */
+function profileWords(profile: string | undefined, targetId: string): string {
+  if (profile === 'none') return 'no profile';
+  if (profile !== undefined) return `the profile ${profile}`;
+  return `its profile (its wrt.profile section, else compiled for ${targetId})`;
+}
+
 /**
  * Deploys `file` and runs it. Program output goes to `sinks` as it arrives; the report carries the
  * outcome and the exit code `deploy` ends with.
@@ -278,13 +317,24 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
       kind: 'dry-run',
       target: targetId,
       flash,
-      then: `open ${options.port ?? (def.kind === 'emulated' ? 'the emulated UART' : 'the serial port (--port)')}, HELLO, upload ${path.basename(file)} with an empty profile, verify SHA-256, invoke ${what}`,
+      then: `open ${options.port ?? (def.kind === 'emulated' ? 'the emulated UART' : 'the serial port (--port)')}, HELLO, upload ${path.basename(file)} with ${profileWords(options.profile, targetId)}, verify SHA-256, invoke ${what}`,
     };
   }
 
   const bytes = readModule(file);
   const plan = planInvocation({ file, ...(options.invoke === undefined ? {} : { invoke: options.invoke }), args: options.args ?? [] }, bytes);
   assertNoProgramArgs(options, file);
+  // Before anything starts: a budget the target cannot meet, or a profile of another module, ends here.
+  const { resolveUploadProfile } = await import('../profile/upload-profile.js');
+  const profile = await resolveUploadProfile({
+    file,
+    module: bytes,
+    targetId,
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
+    overrides: options.fuel === undefined ? {} : { fuel: { value: Number(options.fuel), source: 'cli --fuel' } },
+    env,
+    cwd: deps.cwd ?? process.cwd(),
+  });
 
   let session: Session | undefined;
   let client: ProtocolClient | undefined;
@@ -341,7 +391,8 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
       const device = await activeClient.hello();
       const helloMs = now() - started;
       checkModuleFits(bytes.length, device, targetId, file);
-      const upload = await activeClient.upload(bytes, { onProgress: deps.onProgress });
+      if (profile !== undefined) checkProfileFits(profile, device, targetId, file);
+      const upload = await activeClient.upload(bytes, { onProgress: deps.onProgress, ...(profile === undefined ? {} : { profile: profile.bytes }) });
       const uploadedMs = now() - started;
       const answer = await activeClient.invoke(plan.name, plan.args, { fuel: options.fuel ?? 0n });
       const outcome = outcomeOf(answer, plan.command);
@@ -351,6 +402,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
         link: active.link,
         device,
         upload,
+        profile,
         outcome,
         exitCode: exitCodeOfOutcome(outcome),
         fuelUsed: answer.fuelUsed,
@@ -360,7 +412,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
       };
     } catch (error) {
       // A link that ended because QEMU did is explained by how QEMU ended (a fault report, usually).
-      if (active.qemu !== undefined && !(error instanceof WrtError && error.code === 'LIMIT_EXCEEDED')) {
+      if (active.qemu !== undefined && !(error instanceof WrtError && (error.code === 'LIMIT_EXCEEDED' || error.code === 'BUDGET_EXCEEDED'))) {
         const exit = qemuExit ?? (await Promise.race([active.qemu.exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 200))]));
         if (exit !== undefined && !exit.stopped) throw qemuExitError(targetId, exit, active.qemu.uartOutput(), error);
       }

@@ -42,6 +42,9 @@ import {
 } from './protocol.js';
 import type { Transport } from './transport.js';
 
+/** More pages than any device has counters for (each holds up to 32): a bound, not a limit met. */
+const MAX_STATS_PAGES = 8;
+
 export interface ProtocolClientOptions {
   /** Wait this long for an answer before resending (default 1000 ms). */
   readonly requestTimeoutMs?: number;
@@ -244,8 +247,16 @@ export class ProtocolClient {
     return decodeInvokeResult(await this.request(MessageType.Invoke, body));
   }
 
+  /** Every counter: one frame holds about 32, so the device answers in pages (docs/protocol.md, STATS). */
   async stats(): Promise<ReadonlyMap<string, bigint>> {
-    return decodeStats(await this.request(MessageType.Stats, EMPTY_BODY));
+    const all = new Map<string, bigint>();
+    for (let page = 0; page < MAX_STATS_PAGES; page++) {
+      const body = all.size === 0 ? EMPTY_BODY : Uint8Array.of(all.size & 0xff, all.size >> 8);
+      const counters = decodeStats(await this.request(MessageType.Stats, body));
+      if (counters.size === 0) break;
+      for (const [name, value] of counters) all.set(name, value);
+    }
+    return all;
   }
 
   /** Answered before the device resets; HELLO afterwards shows a new boot id. */

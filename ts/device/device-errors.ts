@@ -32,6 +32,8 @@ const LOAD_FAILURE_CODES: Readonly<Record<number, ErrorCode>> = {
   5: 'LIMIT_EXCEEDED',
   6: 'WASM_LINK_FAILED',
   7: 'WASM_TRAPPED',
+  // WRT_ENGINE_ERR_PROFILE (native/engine/wrt_engine_profile.h): the engine refused the profile.
+  64: 'PROFILE_REFUSED',
 };
 
 /** The toolchain code of an ERROR frame: a specific one where it exists, DEVICE_ERROR otherwise. */

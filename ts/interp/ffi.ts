@@ -28,6 +28,7 @@ export interface NativeLayout {
   table_elements: number;
   table_elements_max: number;
   global_slots: number;
+  memory_bytes_limit: number;
 }
 
 /** wrt_error as koffi decodes it (64-bit fields come back as number or bigint). */
@@ -125,6 +126,7 @@ function declareTypes(): void {
     table_elements: 'uint32_t',
     table_elements_max: 'uint32_t',
     global_slots: 'uint32_t',
+    memory_bytes_limit: 'uint32_t',
   });
   koffi.struct('wrt_error', {
     code: 'uint32_t',

@@ -76,6 +76,8 @@ export interface InterpLayout {
   readonly tableElements: number;
   readonly tableElementsMax: number;
   readonly globalSlots: number;
+  /** Nonzero: the memory region is this many bytes and a memory that does not fit is truncated to it. */
+  readonly memoryBytesLimit?: number;
 }
 
 export interface LoadFailure {
@@ -140,6 +142,7 @@ function toNativeLayout(layout: InterpLayout): NativeLayout {
     table_elements: layout.tableElements,
     table_elements_max: layout.tableElementsMax,
     global_slots: layout.globalSlots,
+    memory_bytes_limit: layout.memoryBytesLimit ?? 0,
   };
 }
 

@@ -44,7 +44,7 @@ export interface ProfileInputs {
 export const ARENA_ALIGN = 16;
 export const FRAME_BYTES: Readonly<Record<32 | 64, number>> = { 32: 16, 64: 32 };
 /** sizeof(wrt_runtime): two pointers/size_t, 8 region states, the layout, 3 pointers, counters, fuel, a pointer. */
-export const RUNTIME_BYTES: Readonly<Record<32 | 64, number>> = { 32: 216, 64: 368 };
+export const RUNTIME_BYTES: Readonly<Record<32 | 64, number>> = { 32: 216, 64: 376 };
 export const SLOT_BYTES = 8;
 export const TABLE_ELEMENT_BYTES = 8;
 

@@ -12,9 +12,9 @@ function region(profile: Profile, name: string): number {
 }
 
 export function interpLayoutOf(profile: Profile): InterpLayout {
-  // The interpreter reserves memory in whole pages; a truncated memory still needs its pages there
-  // until the interpreter bounds a memory by bytes (docs/profile.md, "truncation").
-  const pages = Math.ceil(profile.memory.bytes / PAGE_BYTES);
+  // A truncated memory is a byte bound (wrt_layout.memory_bytes_limit); otherwise whole pages.
+  const truncated = profile.memory.truncated;
+  const pages = truncated ? 0 : Math.ceil(profile.memory.bytes / PAGE_BYTES);
   return {
     metaBytes: region(profile, 'meta'),
     codeBytes: region(profile, 'code'),
@@ -26,6 +26,7 @@ export function interpLayoutOf(profile: Profile): InterpLayout {
     tableElements: profile.tables.elements,
     tableElementsMax: profile.tables.elementsMax,
     globalSlots: profile.globals.slots,
+    memoryBytesLimit: truncated ? profile.memory.bytes : 0,
   };
 }
 

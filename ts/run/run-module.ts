@@ -42,6 +42,8 @@ export interface RunOptions {
   /** The WASI program's whole argv (argv[0] included); default [basename(file), ...args] for a command. */
   readonly argv?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /** The binary profile uploaded with the module (ts/profile/upload-profile.ts); absent: none. */
+  readonly profile?: Uint8Array;
 }
 
 export interface RunSinks {
@@ -93,7 +95,7 @@ export function exitCodeOfOutcome(outcome: RunOutcome): number {
   }
 }
 
-function readModule(file: string): Uint8Array {
+export function readModule(file: string): Uint8Array {
   try {
     return new Uint8Array(fs.readFileSync(file));
   } catch (error) {
@@ -147,7 +149,7 @@ export async function runModule(options: RunOptions, sinks: RunSinks, deps: RunD
   });
   try {
     await client.hello();
-    await client.upload(bytes);
+    await client.upload(bytes, options.profile === undefined ? {} : { profile: options.profile });
     const answer = await client.invoke(plan.name, plan.args, { fuel: options.fuel ?? 0n });
     const outcome = outcomeOf(answer, plan.command);
     return {

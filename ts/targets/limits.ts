@@ -108,7 +108,7 @@ function reserveBasisNote(def: TargetDefinition): string {
     case 'estimate':
       return 'estimated until the interpreter firmware is measured';
     case 'measured':
-      return 'measured from the firmware map file';
+      return "measured: the interpreter firmware's static RAM and stack (wrt-size ram= of its build)";
     case 'not-applicable':
       return 'not applicable: the simulator runs in the host process';
   }

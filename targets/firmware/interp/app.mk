@@ -6,9 +6,12 @@ WRT_FW_UPLOAD_BYTES_lm3s6965evb := 8192
 
 PROTOCOL_DIR := $(ROOT)/native/protocol
 APP_SOURCES := $(addprefix $(FIRMWARE_DIR)/interp/, wrt_fw_main.c wrt_fw_engine.c wrt_fw_layout.c) \
-	$(ROOT)/native/engine/wrt_interp_engine.c \
+	$(addprefix $(ROOT)/native/engine/, wrt_interp_engine.c wrt_engine_profile.c) \
+	$(addprefix $(ROOT)/native/profile/, wrt_profile.c wrt_profile_module.c) \
 	$(addprefix $(PROTOCOL_DIR)/, wrt_cobs.c wrt_crc32.c wrt_frame.c wrt_msg.c wrt_server.c wrt_sha256.c)
-APP_INCLUDES := -I$(FIRMWARE_DIR)/interp -I$(PROTOCOL_DIR) -I$(ROOT)/native/interp -I$(ROOT)/native/engine
-APP_CFLAGS := -DWRT_FW_UPLOAD_BYTES=$(WRT_FW_UPLOAD_BYTES_$(BOARD))u
+APP_INCLUDES := -I$(FIRMWARE_DIR)/interp -I$(PROTOCOL_DIR) -I$(ROOT)/native/interp -I$(ROOT)/native/engine \
+	-I$(ROOT)/native/profile
+# The engine refuses a profile compiled for another target.
+APP_CFLAGS := -DWRT_FW_UPLOAD_BYTES=$(WRT_FW_UPLOAD_BYTES_$(BOARD))u -DWRT_FW_TARGET_ID='"$(BOARD_TARGET_ID)"'
 APP_CORE := 1
 APP_REPORT_ARENA := 1

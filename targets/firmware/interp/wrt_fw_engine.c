@@ -32,7 +32,7 @@ const wrt_engine_ops *wrt_fw_engine(uint8_t *io_arena, size_t arena_bytes, wrt_f
         return NULL;
     }
     wrt_fw_millis = millis;
-    const wrt_interp_platform platform = {NULL, wrt_fw_clock, NULL};
+    const wrt_interp_platform platform = {NULL, wrt_fw_clock, NULL, WRT_FW_TARGET_ID};
     const wrt_engine_ops *ops = wrt_interp_engine_start(&engine, io_arena, arena_bytes, &layout, &platform, argv, 1u,
                                                         NULL, 0u, o_why);
     *o_ctx = &engine;

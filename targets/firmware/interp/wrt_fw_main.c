@@ -17,8 +17,8 @@
 #ifndef WRT_FW_UPLOAD_BYTES
 #error "WRT_FW_UPLOAD_BYTES: set per board in targets/firmware/interp/app.mk"
 #endif
-/* The profile decoder is not in this build: the engine refuses non-empty profiles anyway. */
-#define WRT_FW_PROFILE_BYTES 256u
+/* A profile is ~180 bytes plus ~40 per import, and UPLOAD_BEGIN carries it in one 1 KiB frame. */
+#define WRT_FW_PROFILE_BYTES 768u
 
 #define WRT_FW_EXIT_ARENA 3u
 #define WRT_FW_EXIT_SERVER 4u

@@ -8,7 +8,7 @@ import type { ExitCode } from '../../core/error-codes.js';
 import type { DeployDeps, DeployReport } from '../../deploy/deploy.js';
 import type { formatValue as FormatValue } from '../../run/values.js';
 import type { CliContext } from '../context.js';
-import { outcomeJson, parseFuel, printOutcome } from '../outcome.js';
+import { outcomeJson, parseFuel, printOutcome, profileSummary } from '../outcome.js';
 import { processOutput, toJson } from '../output.js';
 import type { CommandModule } from '../registry.js';
 
@@ -27,9 +27,14 @@ What it does:
   Without --target: qemu-mps2-an386 when qemu-system-arm is installed, else an error saying so.
 
 Profile:
-  The profile compiler is not merged yet: deploy uploads an EMPTY profile (no budgets enforced
-  on the device beyond --fuel and the arena). The firmware refuses non-empty profiles until its
-  profile decoder lands.
+  The module travels with a bounded execution profile that the firmware enforces (memory, value
+  stack, call depth, fuel, host calls, arena): --profile FILE (binary, JSON, or a module with a
+  wrt.profile section), else the module's own wrt.profile section, else one compiled for the
+  target (ASIL from WRT_ASIL_LEVEL or the config; --fuel becomes its fuel). Budgets the board cannot
+  meet, or a profile of another module or target, stop the deploy before QEMU starts (exit 1).
+  On qemu-lm3s6965evb (42896-byte arena) a module with a memory runs only when the profile
+  truncates it (the module exports __heap_base and never grows memory).
+  --profile none uploads none: the firmware's default layout, no budgets but --fuel.
 
 Arguments:
   With --invoke, ARGS are the export's arguments (typed as for \`wrt-target run\`: 5, i64:-3,
@@ -54,6 +59,7 @@ interface RawDeployOptions {
   readonly fuel?: string;
   readonly dryRun?: boolean;
   readonly firmware?: string;
+  readonly profile?: string;
   readonly json?: boolean;
 }
 
@@ -81,6 +87,7 @@ function jsonReport(report: DeployReport, output: { stdout: string; stderr: stri
     link: report.link,
     device: report.device,
     upload: report.upload,
+    profile: profileSummary(report.profile),
     ...outcomeJson(report, output, formatValue),
     timings: report.timings,
   };
@@ -103,13 +110,14 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
       ...(raw.invoke === undefined ? {} : { invoke: raw.invoke }),
       ...(fuel === undefined ? {} : { fuel }),
       ...(raw.firmware === undefined ? {} : { firmware: raw.firmware }),
+      ...(raw.profile === undefined ? {} : { profile: raw.profile }),
       dryRun: raw.dryRun === true,
     },
     {
       stdout: (bytes) => (direct ? void process.stdout.write(bytes) : void out.push(Buffer.from(bytes))),
       stderr: (bytes) => (direct ? void process.stderr.write(bytes) : void err.push(Buffer.from(bytes))),
     },
-    { env: ctx.env, ...deps, ...(onProgress === undefined ? {} : { onProgress }) },
+    { env: ctx.env, cwd: ctx.cwd, ...deps, ...(onProgress === undefined ? {} : { onProgress }) },
   );
   const gathered = { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
   if (json) {
@@ -138,7 +146,8 @@ export const deployCommand: CommandModule = {
       .option('--fuel <n>', 'instruction budget of the invocation (default: none)')
       .option('--dry-run', 'print the flash commands and run nothing')
       .option('--firmware <elf>', 'the firmware image to flash (default: build/firmware/<board>/interp.elf)')
-      .option('--json', 'print {target, device, upload, results|exitCode|trap, output, timings} as JSON; no progress bar')
+      .option('--profile <file|none>', "the profile to upload (default: the module's wrt.profile section, else one compiled for the target)")
+      .option('--json', 'print {target, device, upload, profile, results|exitCode|trap, output, timings} as JSON; no progress bar')
       .addHelpText('after', HELP)
       .action(async (file: string, args: string[], raw: RawDeployOptions) => {
         /* The program's exit code may be any byte; the CLI passes it through unchanged. */

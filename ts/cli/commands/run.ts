@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import type { ExitCode } from '../../core/error-codes.js';
 import type { RunDeps } from '../../run/run-module.js';
 import type { CliContext } from '../context.js';
-import { outcomeJson, parseFuel, printOutcome } from '../outcome.js';
+import { outcomeJson, parseFuel, printOutcome, profileSummary } from '../outcome.js';
 import { processOutput, toJson } from '../output.js';
 import type { CommandModule } from '../registry.js';
 
@@ -26,7 +26,17 @@ Examples:
   wrt-target run loop.wasm --invoke spin --fuel 100000
       a budget of 100000 instructions; running out is the trap "fuel exhausted"
   wrt-target run add.wasm --invoke add i32:2 i32:3 --json
-      {results|exitCode|trap, fuelUsed, peakStackBytes, output}
+      {results|exitCode|trap, fuelUsed, peakStackBytes, output, profile}
+  wrt-target run app.wasm --profile app.wrtp
+      runs under a profile compiled before (wrt-target profile app.wasm --target native-sim -o app.wrtp)
+
+Profile:
+  The module runs under a bounded execution profile that native-sim enforces (memory, value stack,
+  call depth, fuel, host calls, arena): --profile FILE (binary .wrtp, JSON, or a module carrying a
+  wrt.profile section), else the module's own wrt.profile section, else one compiled here for
+  target native-sim (ASIL from --asil's environment/config: WRT_ASIL_LEVEL; --fuel becomes its fuel).
+  A profile made for another module or target is refused before anything runs (exit 1).
+  --profile none runs with native-sim's default arena and no budgets but --fuel.
 
 Exit code: the program's (proc_exit code, 0 when _start or the export returns); 1 when it traps
 (the trap is named on stderr); 2-4 for errors of the tool itself (bad module or flag, native-sim
@@ -35,6 +45,7 @@ missing). A program exiting with 1-4 cannot be told from these by the code alone
 interface RawRunOptions {
   readonly invoke?: string;
   readonly fuel?: string;
+  readonly profile?: string;
   readonly json?: boolean;
 }
 
@@ -67,22 +78,38 @@ export async function runRun(
 ): Promise<number> {
   const fuel = parseFuel(raw.fuel);
   // The device client and the value codecs load only when `run` runs, not for every command.
-  const [{ runModule }, { formatValue }] = await Promise.all([import('../../run/run-module.js'), import('../../run/values.js')]);
+  const [{ runModule, readModule }, { formatValue }, { resolveUploadProfile }] = await Promise.all([
+    import('../../run/run-module.js'),
+    import('../../run/values.js'),
+    import('../../profile/upload-profile.js'),
+  ]);
   const json = raw.json === true;
   const sink = outputSink(ctx, !json);
+  const bytes = readModule(file);
+  const profile = await resolveUploadProfile({
+    file,
+    module: bytes,
+    targetId: 'native-sim',
+    ...(raw.profile === undefined ? {} : { profile: raw.profile }),
+    overrides: fuel === undefined ? {} : { fuel: { value: Number(fuel), source: 'cli --fuel' } },
+    env: ctx.env,
+    cwd: ctx.cwd,
+  });
   const report = await runModule(
     {
       file,
+      bytes,
       args,
       ...(raw.invoke === undefined ? {} : { invoke: raw.invoke }),
       ...(fuel === undefined ? {} : { fuel }),
+      ...(profile === undefined ? {} : { profile: profile.bytes }),
     },
     sink.sinks,
     { env: ctx.env, ...deps },
   );
   const gathered = sink.gathered();
   if (json) {
-    ctx.output.out(toJson(outcomeJson(report, gathered, formatValue)));
+    ctx.output.out(toJson({ ...outcomeJson(report, gathered, formatValue), profile: profileSummary(profile) }));
     return report.exitCode;
   }
   printOutcome(report, gathered, ctx.output, formatValue);
@@ -97,8 +124,9 @@ export const runCommand: CommandModule = {
       .argument('<file>', 'the .wasm module')
       .argument('[args...]', 'arguments of --invoke, or the WASI program\'s arguments')
       .option('--invoke <name>', 'call this export instead of running _start as a WASI command')
-      .option('--fuel <n>', 'instruction budget of the invocation (default: none)')
-      .option('--json', 'print {results|exitCode|trap, fuelUsed, peakStackBytes, output} as JSON')
+      .option('--fuel <n>', "instruction budget of the invocation (default: the profile's)")
+      .option('--profile <file|none>', 'the profile to run under (default: the module\'s wrt.profile section, else one compiled for native-sim)')
+      .option('--json', 'print {results|exitCode|trap, fuelUsed, peakStackBytes, output, profile} as JSON')
       .addHelpText('after', EXAMPLES)
       .action(async (file: string, args: string[], raw: RawRunOptions) => {
         /* The program's exit code may be any byte; the CLI passes it through unchanged. */

@@ -1,0 +1,55 @@
+/*
+ * What a binary execution profile (native/profile/wrt_profile.h) sets in the engine: the arena
+ * layout, the share of the device arena the runtime may use, the fuel per invocation and each host
+ * function's call budget. Every check a device makes before it trusts a profile is here, so that
+ * native-sim and the firmware refuse the same profiles with the same reasons.
+ */
+#ifndef WRT_ENGINE_PROFILE_H
+#define WRT_ENGINE_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wrt_api.h"
+#include "wrt_engine.h"
+#include "wrt_profile.h"
+
+/*
+ * LOAD_FAILED detail for a refused profile, beside the interpreter's own load error codes (1-8):
+ * the answer's limit field then holds the reason, enum wrt_engine_profile_refusal.
+ */
+#define WRT_ENGINE_ERR_PROFILE 64u
+
+/* Why a profile was refused: the decoder's status (1-8, wrt_profile_status) or one of these. */
+enum wrt_engine_profile_refusal {
+    WRT_ENGINE_PROFILE_TARGET = 32,  /* compiled for another target id */
+    WRT_ENGINE_PROFILE_POINTER = 33, /* compiled for another pointer width */
+    WRT_ENGINE_PROFILE_ARENA = 34,   /* its arena is larger than this device's */
+    WRT_ENGINE_PROFILE_LAYOUT = 35   /* its regions do not fit its own arena size */
+};
+
+typedef struct wrt_engine_limits {
+    wrt_layout layout;
+    size_t arena_bytes;   /* bytes of the device arena the runtime is laid out in */
+    uint64_t fuel;        /* per invocation; WRT_FUEL_UNLIMITED when unbounded */
+} wrt_engine_limits;
+
+/*
+ * Decodes `i_profile` and checks its CRC-32, its own SHA-256, that it was made for `i_module`
+ * (SHA-256 without wrt.profile sections), for `i_target_id` (NULL: any target), for this pointer
+ * width, and for an arena of at most `device_arena` bytes. Fills o_profile and o_limits, or
+ * returns false with o_err (code WRT_ENGINE_ERR_PROFILE, offset the refusal, a static message).
+ */
+bool wrt_engine_profile_check(const uint8_t *i_profile, size_t profile_len, const uint8_t *i_module, size_t module_len,
+                              const char *i_target_id, size_t device_arena, wrt_profile *o_profile,
+                              wrt_engine_limits *o_limits, wrt_engine_error *o_err);
+
+/*
+ * Gives each host function the call budget the profile lists for its module and name; a function
+ * the profile does not list gets o_allowed[i] = false (its calls are to be denied). Without a
+ * profile (NULL) every function is allowed and unbounded.
+ */
+void wrt_engine_profile_budgets(const wrt_profile *i_profile, wrt_host_func *io_funcs, uint32_t count, bool *o_allowed);
+
+#endif

@@ -1,0 +1,24 @@
+/**
+ * The RAM a target definition reserves for the firmware is what the interpreter firmware really
+ * uses: the profile compiler gives modules the rest, and the device refuses a profile whose arena
+ * is larger than its own. A firmware change that moves the figure fails here, naming both numbers.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadTarget, targetLimits } from '../../ts/targets/index.js';
+import { BOARDS, buildFirmware, parseSizeLine } from './firmware.js';
+
+const ARENA_LINE = /^wrt-size target=(\S+) app=interp arena=(\d+)$/m;
+
+describe('firmware reserve of the QEMU boards', () => {
+  for (const { board, target } of BOARDS) {
+    it(`${target}: firmwareReservedRamBytes equals the interpreter firmware's RAM, and module memory its arena`, () => {
+      const { output } = buildFirmware(board, 'interp');
+      const size = parseSizeLine(output);
+      const arena = Number(ARENA_LINE.exec(output)?.[2]);
+      const def = loadTarget(target);
+      expect(def.memory.firmwareReserveBasis).toBe('measured');
+      expect({ target, reserved: def.memory.firmwareReservedRamBytes }).toEqual({ target, reserved: size?.ram });
+      expect(targetLimits(def).moduleMemoryBytes.value).toBe(arena);
+    }, 240_000);
+  }
+});

@@ -1,0 +1,280 @@
+/**
+ * native-sim enforces the profile uploaded with a module (UPLOAD_BEGIN): every budget at exactly
+ * what the module needs passes, and one below fails the way docs/profile.md promises. The profile
+ * travels as the binary the device decodes (native/profile), not as a layout handed over in-process.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isDeviceError } from '../../ts/device/device-errors.js';
+import { ProtocolClient } from '../../ts/device/client.js';
+import type { WireValue } from '../../ts/device/messages.js';
+import { spawnNativeSimStdio } from '../../ts/device/native-sim.js';
+import { wat2wasm } from '../../ts/interp/wat.js';
+import type { ResolvedLimits } from '../../ts/limits/types.js';
+import { probe } from '../../ts/probe/gather.js';
+import { encodeProfile } from '../../ts/profile/binary.js';
+import { compileProfile } from '../../ts/profile/compile.js';
+import { moduleSha256 } from '../../ts/profile/section.js';
+import type { Profile, ProfileOverrides, TargetFacts } from '../../ts/profile/types.js';
+import { type RunReport, runModule } from '../../ts/run/run-module.js';
+import { validateWasm } from '../../ts/wasm/validate.js';
+import { tempDir } from '../profile/helpers.js';
+import { buildRealNativeSim } from './helpers.js';
+
+let sim = '';
+let limits: ResolvedLimits;
+
+const NATIVE_SIM: TargetFacts = {
+  id: 'native-sim',
+  host: true,
+  pointerBits: 64,
+  arch: 'x86_64',
+  maxTableEntries: null,
+  hardwareCfi: { features: { shstk: 'no', ibt: 'no', pac: 'no', bti: 'no' }, source: 'recorded: none' },
+};
+
+beforeAll(async () => {
+  sim = buildRealNativeSim();
+  limits = (await probe({ target: 'native-sim', options: {}, env: {}, cwd: tempDir() })).limits;
+});
+
+function compile(bytes: Uint8Array, overrides: ProfileOverrides = {}, target: TargetFacts = NATIVE_SIM): Profile {
+  const result = compileProfile({
+    analysis: validateWasm(bytes),
+    moduleSha256: moduleSha256(bytes),
+    limits,
+    target,
+    asil: 'QM',
+    debug: 'none',
+    overrides,
+    toolchain: 'test',
+  });
+  if (!result.ok) throw new Error(result.errors.map((e) => `${e.budget}: ${e.needs} / ${e.gives}`).join('; '));
+  return result.profile;
+}
+
+function binary(profile: Profile): Uint8Array {
+  return encodeProfile(profile).bytes;
+}
+
+interface Ran {
+  readonly report: RunReport;
+  readonly stdout: string;
+}
+
+async function run(bytes: Uint8Array, profile: Uint8Array | undefined, invoke: string, args: readonly string[] = [], fuel?: bigint): Promise<Ran> {
+  let stdout = '';
+  const report = await runModule(
+    { file: 'module.wasm', bytes, invoke, args, ...(profile === undefined ? {} : { profile }), ...(fuel === undefined ? {} : { fuel }) },
+    { stdout: (b) => void (stdout += Buffer.from(b).toString('utf8')), stderr: () => undefined },
+    { env: { WRT_NATIVE_SIM: sim }, handleSigint: false },
+  );
+  return { report, stdout };
+}
+
+function wireText(value: WireValue): string {
+  return value.type === 'i32' || value.type === 'i64' ? String(value.value) : JSON.stringify(value);
+}
+
+function what(ran: Ran): string {
+  const o = ran.report.outcome;
+  return o.kind === 'returned' ? `returned ${o.results.map(wireText).join(',')}` : o.kind === 'trapped' ? `trap ${o.trapName}` : `exit ${o.exitCode}`;
+}
+
+async function refusal(promise: Promise<unknown>): Promise<{ code: string; detail: number; limit: number; message: string }> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isDeviceError(error)) throw new Error(`expected a device error, got ${String(error)}`);
+  return { code: error.code, detail: error.device.detail, limit: error.device.limit, message: error.device.message };
+}
+
+const CHAIN = `(module
+  (func $c (result i32) (i32.const 7))
+  (func $b (result i32) (call $c))
+  (func $a (result i32) (call $b))
+  (func (export "main") (result i32) (call $a)))`;
+
+const STACK = `(module
+  (func $g (local i32 i32 i32))
+  (func (export "main") (result i32)
+    (i32.const 1) (i32.const 2) (call $g) (drop)))`;
+
+const COUNTER = `(module
+  (func (export "count") (param $n i32) (result i32) (local $i i32)
+    (block $done
+      (loop $top
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $top)))
+    (local.get $i)))`;
+
+// Writes "hi\\n" three times through WASI fd_write: three host calls.
+const WRITER = `(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+  (memory 1)
+  (data (i32.const 0) "\\08\\00\\00\\00\\03\\00\\00\\00hi\\n")
+  (func (export "main")
+    (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 16)))
+    (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 16)))
+    (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 16)))))`;
+
+const GROW = `(module
+  (memory 1 3)
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`;
+
+const TABLE = `(module
+  (table 5 funcref)
+  (func $f (result i32) (i32.const 42))
+  (elem (i32.const 4) $f)
+  (func (export "main") (result i32) (call_indirect (result i32) (i32.const 4))))`;
+
+// A module that declares a whole page but only uses the bytes below __heap_base (1024); it never
+// grows memory (the rule's condition), so memory.grow is covered by the interpreter's own tests.
+const SMALL = `(module
+  (memory (export "memory") 1)
+  (global (export "__heap_base") i32 (i32.const 1024))
+  (data (i32.const 0) "wrt!")
+  (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "size") (result i32) (memory.size)))`;
+
+describe('native-sim runs each module under its exact profile, and one below fails as promised', () => {
+  it('call depth: 4 frames return, 3 trap "call stack exhausted"', async () => {
+    const bytes = wat2wasm(CHAIN);
+    const profile = compile(bytes);
+    expect(profile.stack.callDepth).toBe(4);
+    expect(what(await run(bytes, binary(profile), 'main'))).toBe('returned 7');
+    const short = { ...profile, stack: { ...profile.stack, callDepth: 3 } };
+    expect(what(await run(bytes, binary(short), 'main'))).toBe('trap call stack exhausted');
+  });
+
+  it('value stack: 5 slots return, 4 trap "value stack exhausted"', async () => {
+    const bytes = wat2wasm(STACK);
+    const profile = compile(bytes);
+    expect(profile.stack.valueSlots).toBe(5);
+    expect(what(await run(bytes, binary(profile), 'main'))).toBe('returned 1');
+    const short = { ...profile, stack: { ...profile.stack, valueSlots: 4 } };
+    expect(what(await run(bytes, binary(short), 'main'))).toBe('trap value stack exhausted');
+  });
+
+  it('fuel: 97 instructions count to 10, 96 trap "fuel exhausted" after 96; an INVOKE cannot raise it', async () => {
+    const bytes = wat2wasm(COUNTER);
+    const exact = await run(bytes, binary(compile(bytes, { fuel: { value: 97, source: 'test' } })), 'count', ['10']);
+    expect([what(exact), exact.report.fuelUsed]).toEqual(['returned 10', 97n]);
+    const short = binary(compile(bytes, { fuel: { value: 96, source: 'test' } }));
+    const trapped = await run(bytes, short, 'count', ['10']);
+    expect([what(trapped), trapped.report.fuelUsed]).toEqual(['trap fuel exhausted', 96n]);
+    // The profile's fuel is a ceiling: asking for more in INVOKE changes nothing; less is honoured.
+    const asked = await run(bytes, short, 'count', ['10'], 1_000_000n);
+    expect([what(asked), asked.report.fuelUsed]).toEqual(['trap fuel exhausted', 96n]);
+    const less = await run(bytes, short, 'count', ['10'], 50n);
+    expect(what(less)).toBe('trap fuel exhausted');
+    expect(less.report.fuelUsed).toBeLessThanOrEqual(50n);
+  });
+
+  it('host calls: 3 calls of fd_write print three lines, a budget of 2 traps after two', async () => {
+    const bytes = wat2wasm(WRITER);
+    const exact = compile(bytes, { hostCalls: { value: 3, source: 'test' } });
+    expect(exact.imports).toEqual([{ module: 'wasi_snapshot_preview1', name: 'fd_write', budget: 3 }]);
+    const ok = await run(bytes, binary(exact), 'main');
+    expect([what(ok), ok.stdout]).toEqual(['returned ', 'hi\nhi\nhi\n']);
+    const short = await run(bytes, binary(compile(bytes, { hostCalls: { value: 2, source: 'test' } })), 'main');
+    expect([what(short), short.stdout]).toEqual(['trap host call budget exhausted', 'hi\nhi\n']);
+  });
+
+  it('allowed imports: an import the profile does not list is denied at its first call', async () => {
+    const bytes = wat2wasm(WRITER);
+    const profile = compile(bytes);
+    const denied = await run(bytes, binary({ ...profile, imports: [] }), 'main');
+    expect([what(denied), denied.stdout]).toEqual(['trap host call denied', '']);
+  });
+
+  it('memory maximum: grow by 2 succeeds under 3 pages, returns -1 under 2', async () => {
+    const bytes = wat2wasm(GROW);
+    const profile = compile(bytes);
+    expect(profile.memory).toMatchObject({ initialPages: 1, maximumPages: 3, bytes: 3 * 65536, truncated: false });
+    expect(what(await run(bytes, binary(profile), 'grow', ['2']))).toBe('returned 1');
+    const short = { ...profile, memory: { ...profile.memory, maximumPages: 2, bytes: 2 * 65536 } };
+    expect(what(await run(bytes, binary(short), 'grow', ['2']))).toBe('returned -1');
+  });
+
+  it('tables: 5 elements instantiate, a largest table of 4 is a load error (LIMIT_EXCEEDED)', async () => {
+    const bytes = wat2wasm(TABLE);
+    const profile = compile(bytes);
+    expect(profile.tables).toEqual({ elements: 6, elementsMax: 5 });
+    expect(what(await run(bytes, binary(profile), 'main'))).toBe('returned 42');
+    const short = { ...profile, tables: { ...profile.tables, elementsMax: 4 } };
+    const error = await refusal(run(bytes, binary(short), 'main'));
+    expect([error.code, error.detail]).toEqual(['LIMIT_EXCEEDED', 5]);
+  });
+
+  it('memory truncation: a one-page module runs in 1024 bytes; the last word loads, one byte further traps', async () => {
+    const bytes = wat2wasm(SMALL);
+    const profile = compile(bytes, { truncateMemory: 'always' });
+    expect(profile.memory).toMatchObject({ initialPages: 1, bytes: 1024, truncated: true, rule: 'truncated-to-heap-base' });
+    const truncated = binary(profile);
+    expect(what(await run(bytes, truncated, 'load', ['0']))).toBe(`returned ${0x21747277}`); // "wrt!"
+    expect(what(await run(bytes, truncated, 'load', ['1020']))).toBe('returned 0');
+    expect(what(await run(bytes, truncated, 'load', ['1021']))).toBe('trap out of bounds memory access');
+    expect(what(await run(bytes, truncated, 'size'))).toBe('returned 1');
+    // Without truncation the whole page is there.
+    expect(what(await run(bytes, binary(compile(bytes, { truncateMemory: 'never' })), 'load', ['65532']))).toBe('returned 0');
+    // One 16-byte step below what the module needs: its last word is gone.
+    const short = { ...profile, memory: { ...profile.memory, bytes: 1008 } };
+    expect(what(await run(bytes, binary(short), 'load', ['1008']))).toBe('trap out of bounds memory access');
+  });
+
+  it('the runtime lives in exactly the profile\'s arena, and STATS says so', async () => {
+    const bytes = wat2wasm(SMALL);
+    const profile = compile(bytes, { truncateMemory: 'always' });
+    const transport = spawnNativeSimStdio(sim, []);
+    const client = new ProtocolClient(transport);
+    try {
+      await client.upload(bytes, { profile: binary(profile) });
+      const stats = await client.stats();
+      expect(stats.get('engine.profiled')).toBe(1n);
+      expect(stats.get('engine.runtime_bytes')).toBe(BigInt(profile.arena.totalBytes));
+      expect(stats.get('engine.memory_bytes_limit')).toBe(1024n);
+      expect(stats.get('engine.memory_used')).toBe(1024n);
+      // The next module without a profile gets the device's default layout back.
+      await client.upload(bytes);
+      const after = await client.stats();
+      expect(after.get('engine.profiled')).toBe(0n);
+      expect(after.get('engine.runtime_bytes')).toBe(16n * 1024n * 1024n);
+    } finally {
+      client.close();
+      await transport.close();
+    }
+  });
+});
+
+describe('native-sim refuses a profile that does not belong, and runs nothing', () => {
+  it('a profile of another module: PROFILE_REFUSED (module SHA-256)', async () => {
+    const other = binary(compile(wat2wasm(STACK)));
+    const error = await refusal(run(wat2wasm(CHAIN), other, 'main'));
+    expect(error).toEqual({ code: 'PROFILE_REFUSED', detail: 64, limit: 7, message: 'profile: made for another module (module SHA-256 differs)' });
+  });
+
+  it('a profile for another target: PROFILE_REFUSED (target)', async () => {
+    const bytes = wat2wasm(CHAIN);
+    const board = binary(compile(bytes, {}, { ...NATIVE_SIM, id: 'qemu-mps2-an386' }));
+    const error = await refusal(run(bytes, board, 'main'));
+    expect([error.code, error.limit, error.message]).toEqual(['PROFILE_REFUSED', 32, 'profile: compiled for another target']);
+  });
+
+  it('an arena larger than the device\'s: PROFILE_REFUSED (arena)', async () => {
+    const bytes = wat2wasm(CHAIN);
+    const profile = compile(bytes);
+    const huge = { ...profile, arena: { ...profile.arena, totalBytes: 64 * 1024 * 1024 } };
+    const error = await refusal(run(bytes, binary(huge), 'main'));
+    expect([error.code, error.limit, error.message]).toEqual(['PROFILE_REFUSED', 34, "profile: its arena is larger than this device's"]);
+  });
+
+  it('a profile whose bytes were changed after encoding: PROFILE_REFUSED (CRC-32)', async () => {
+    const bytes = wat2wasm(CHAIN);
+    const damaged = binary(compile(bytes));
+    damaged[116] = (damaged[116] ?? 0) ^ 0x01; // call depth
+    const error = await refusal(run(bytes, damaged, 'main'));
+    expect([error.code, error.limit, error.message]).toEqual(['PROFILE_REFUSED', 5, 'profile: CRC-32 mismatch']);
+  });
+});

@@ -1,0 +1,143 @@
+/**
+ * The profile a module travels with to a device (`run`, `deploy`): the one named with --profile
+ * (binary, JSON, or a module carrying a `wrt.profile` section), else the one embedded in the
+ * module itself, else one compiled here for the target. Checked on the host before a byte is sent:
+ * it must belong to this module and this target, so a mismatch is an error that names both files,
+ * not a device refusal after an upload.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { WrtError } from '../core/errors.js';
+import { type BinaryProfile, decodeProfile, encodeProfile, PROFILE_MAGIC } from './binary.js';
+import type { ProfileDeps } from './gather.js';
+import { renderBudgetErrors } from './render.js';
+import { PROFILE_JSON_SCHEMA } from './schema.js';
+import { findProfileSection, moduleSha256 } from './section.js';
+import type { Profile, ProfileOverrides } from './types.js';
+
+/** `--profile none` uploads no profile: the device's own default layout, no budgets beyond fuel. */
+export const NO_PROFILE = 'none';
+
+export interface UploadProfile {
+  readonly bytes: Uint8Array;
+  readonly decoded: BinaryProfile;
+  /** Where it came from, for reports. */
+  readonly source: string;
+}
+
+export interface UploadProfileRequest {
+  /** The module file as the user named it, and its bytes. */
+  readonly file: string;
+  readonly module: Uint8Array;
+  /** The target the device runs (native-sim, qemu-mps2-an386, ...). */
+  readonly targetId: string;
+  /** --profile: a path, NO_PROFILE, or absent (embedded, else compiled). */
+  readonly profile?: string;
+  /** Overrides for a compiled profile (--fuel becomes the profile's fuel). */
+  readonly overrides?: ProfileOverrides;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+const WASM_MAGIC = 0x6d736100; // "\0asm" read little-endian
+
+function u32le(bytes: Uint8Array): number | undefined {
+  return bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) : undefined;
+}
+
+async function profileFromJson(bytes: Uint8Array, file: string): Promise<Uint8Array> {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch (error) {
+    throw new WrtError('VALUE_INVALID', `${file}: not a binary profile, a module, or JSON (${(error as Error).message})`, { file });
+  }
+  const { default: Ajv } = await import('ajv');
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(PROFILE_JSON_SCHEMA);
+  if (!validate(value)) {
+    const first = validate.errors?.[0];
+    throw new WrtError('VALUE_INVALID', `${file}: the JSON profile does not match its schema: ${first?.instancePath || '/'} ${first?.message ?? ''}`.trim(), {
+      file,
+      field: first?.instancePath || '/',
+    });
+  }
+  return encodeProfile(value as Profile).bytes;
+}
+
+/** The binary profile a --profile file holds: the file itself, its wrt.profile section, or its JSON encoded. */
+export async function profileBytesOf(bytes: Uint8Array, file: string): Promise<Uint8Array> {
+  const magic = u32le(bytes);
+  if (magic === PROFILE_MAGIC) return bytes;
+  if (magic === WASM_MAGIC) {
+    const section = findProfileSection(bytes, file);
+    if (section === null) throw new WrtError('VALUE_INVALID', `${file}: the module carries no wrt.profile section`, { file, field: 'wrt.profile' });
+    return Uint8Array.from(section);
+  }
+  return profileFromJson(bytes, file);
+}
+
+/** A profile belongs to one module (by its SHA-256 without profile sections) and one target. */
+export function checkProfileBinding(profile: BinaryProfile, module: Uint8Array, targetId: string, moduleFile: string, profileFile: string): void {
+  const sha = moduleSha256(module, moduleFile);
+  if (profile.moduleSha256 !== sha) {
+    throw new WrtError('PROFILE_REFUSED', `the profile in ${profileFile} was compiled for another module (SHA-256 ${profile.moduleSha256.slice(0, 16)}…, ${moduleFile} is ${sha.slice(0, 16)}…)`, {
+      file: profileFile,
+      field: 'moduleSha256',
+      limit: `the module the profile names (compile a new one: wrt-target profile ${moduleFile} --target ${targetId})`,
+    });
+  }
+  if (profile.targetId !== targetId) {
+    throw new WrtError('PROFILE_REFUSED', `the profile in ${profileFile} was compiled for target ${profile.targetId}, not ${targetId}`, {
+      file: profileFile,
+      field: 'target',
+      limit: `a profile for ${targetId} (wrt-target profile ${moduleFile} --target ${targetId})`,
+    });
+  }
+}
+
+async function readProfileFile(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new WrtError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_READ_FAILED', `cannot read the profile ${path} (${code ?? String(error)})`, { file: path, field: '--profile' });
+  }
+}
+
+async function compiled(request: UploadProfileRequest, deps: ProfileDeps): Promise<UploadProfile> {
+  const { gatherProfile } = await import('./gather.js');
+  const gathered = await gatherProfile(
+    { file: request.file, target: request.targetId, overrides: request.overrides ?? {}, options: {}, env: request.env, cwd: request.cwd },
+    deps,
+  );
+  if (!gathered.result.ok) {
+    const first = gathered.result.errors[0];
+    throw new WrtError(first?.code ?? 'LIMIT_EXCEEDED', renderBudgetErrors(request.file, request.targetId, gathered.result.errors), {
+      file: request.file,
+      ...(first === undefined ? {} : { field: first.budget, limit: first.gives, source: first.source }),
+    });
+  }
+  const profile = gathered.result.profile;
+  const bytes = encodeProfile(profile).bytes;
+  return { bytes, decoded: decodeProfile(bytes), source: `compiled for ${request.targetId} (ASIL ${profile.asil}, debug ${profile.debug})` };
+}
+
+/** The profile to upload with the module, or undefined for `--profile none`. */
+export async function resolveUploadProfile(request: UploadProfileRequest, deps: ProfileDeps = {}): Promise<UploadProfile | undefined> {
+  if (request.profile === NO_PROFILE) return undefined;
+  if (request.profile !== undefined) {
+    const path = resolve(request.cwd, request.profile);
+    const bytes = await profileBytesOf(await readProfileFile(path), request.profile);
+    const decoded = decodeProfile(bytes, request.profile);
+    checkProfileBinding(decoded, request.module, request.targetId, request.file, request.profile);
+    return { bytes, decoded, source: `file ${request.profile}` };
+  }
+  const embedded = findProfileSection(request.module, request.file);
+  if (embedded !== null) {
+    const bytes = Uint8Array.from(embedded);
+    const decoded = decodeProfile(bytes, `${request.file} (wrt.profile section)`);
+    checkProfileBinding(decoded, request.module, request.targetId, request.file, `${request.file} (wrt.profile section)`);
+    return { bytes, decoded, source: `${request.file}'s wrt.profile section` };
+  }
+  return compiled(request, deps);
+}
