@@ -11,6 +11,8 @@ import { platformOf } from '../limits/value-syntax.js';
 import type { NativeFacts } from '../native/facts.js';
 import { loadAddon } from '../native/load.js';
 import { type DiscoveredLayer, linuxDiscovered, qnxDiscovered, targetDiscovered } from './discovered.js';
+import type { HelloInfo } from '../device/messages.js';
+import { deviceDiscovered, deviceSection } from './device.js';
 import { discoverLinuxLimits } from './linux/discover.js';
 import type { LinuxHostFacts } from './linux/host-facts.js';
 import { probeLinuxHost } from './linux/host-facts.js';
@@ -19,6 +21,8 @@ import { PROBE_REPORT_SCHEMA, type ProbeReport, type SubjectSection, hostSection
 
 export interface ProbeRequest {
   readonly target?: string;
+  /** A device running the interpreter firmware (or native-sim --pty): its serial port or pty. */
+  readonly device?: string;
   readonly syspage?: string;
   readonly pidin?: string;
   /** Commander's parsed options: the limit flags and --config. */
@@ -30,6 +34,8 @@ export interface ProbeRequest {
 /** Seams for tests: recorded host facts instead of this machine's. */
 export interface ProbeDeps {
   readonly hostFacts?: () => LinuxHostFacts;
+  /** Asks the device on `port` for its HELLO (tests pass a recorded answer). */
+  readonly askDevice?: (port: string) => Promise<HelloInfo>;
   readonly nativeFacts?: () => { facts: NativeFacts | null; detail: string };
 }
 
@@ -74,6 +80,29 @@ async function probeTarget(id: string, deps: ProbeDeps): Promise<Subject> {
   return { section: targetSection(def, limits), discovered: targetDiscovered(limits, platform) };
 }
 
+/** HELLO over the port, with the same link settings as `deploy --port`; the port is closed after. */
+async function liveAskDevice(port: string): Promise<HelloInfo> {
+  const [{ openPtyTransport }, { ProtocolClient }] = await Promise.all([import('../device/pty-transport.js'), import('../device/client.js')]);
+  const transport = openPtyTransport(port);
+  const client = new ProtocolClient(transport, { helloTimeoutMs: 5000 });
+  try {
+    return await client.hello();
+  } finally {
+    client.close();
+    await transport.close();
+  }
+}
+
+async function probeDevice(port: string, deps: ProbeDeps): Promise<Subject> {
+  const hello = await (deps.askDevice ?? liveAskDevice)(port);
+  const { listTargets, targetLimits } = await import('../targets/index.js');
+  const def = listTargets().find((t) => t.id === hello.deviceId);
+  const section = deviceSection(port, hello, def?.id ?? null);
+  const hostLike = def !== undefined && (def.kind === 'host-sim' || def.kind === 'host');
+  const platform: Platform = hostLike ? hostPlatform((deps.nativeFacts ?? liveNativeFacts)().facts) : 'embedded';
+  return { section, discovered: deviceDiscovered(section, def === undefined ? undefined : targetLimits(def), platform) };
+}
+
 async function probeQnx(request: ProbeRequest): Promise<Subject> {
   const info =
     request.syspage !== undefined
@@ -87,12 +116,15 @@ export async function probe(request: ProbeRequest, deps: ProbeDeps = {}): Promis
     request.target !== undefined ? '--target' : null,
     request.syspage !== undefined ? '--syspage' : null,
     request.pidin !== undefined ? '--pidin' : null,
+    request.device !== undefined ? '--device' : null,
   ].filter((flag): flag is string => flag !== null);
   if (chosen.length > 1) {
     throw new WrtError('USAGE', `${chosen.join(' and ')} name different subjects: give one`, { field: chosen.join(', ') });
   }
   const subject =
-    request.target !== undefined
+    request.device !== undefined
+      ? await probeDevice(request.device, deps)
+      : request.target !== undefined
       ? await probeTarget(request.target, deps)
       : request.syspage !== undefined || request.pidin !== undefined
         ? await probeQnx(request)

@@ -4,7 +4,7 @@ import type { RlimitPair } from '../native/facts.js';
 import { DERIVED_LABELS, LIMIT_SPECS, formatLimitValue } from '../limits/index.js';
 import type { DerivedKey, LimitKey, ResolvedValue } from '../limits/types.js';
 import { describeEvidence, type Detection } from './linux/evidence.js';
-import type { CgroupLimitSummary, HostSection, ProbeReport, QnxSection, ReportFact, TargetSection } from './report.js';
+import type { CgroupLimitSummary, DeviceSection, HostSection, ProbeReport, QnxSection, ReportFact, TargetSection } from './report.js';
 
 const LIMIT_ORDER: readonly (LimitKey | DerivedKey)[] = [
   'platform',
@@ -109,6 +109,20 @@ function qnxRows(qnx: QnxSection): string[][] {
   ];
 }
 
+function deviceRows(device: DeviceSection): string[][] {
+  const from = `HELLO on ${device.port}`;
+  return [
+    ['device', device.deviceId, device.target === null ? 'no target definition of that id' : `target definition ${device.target}`],
+    ['interpreter', `${device.interpreterVersion} (protocol ${device.protocolVersion})`, from],
+    ['arena', formatBytes(device.arenaBytes), `${from}: what a module's profile may use`],
+    ['RAM', formatBytes(device.ramBytes), `${from}: the firmware's own buffers`],
+    ['upload capacity', formatBytes(device.uploadCapacity), from],
+    ['profile capacity', formatBytes(device.profileCapacity), from],
+    ['features', device.features.join(', ') || 'none', from],
+    ['boot id', String(device.bootId), from],
+  ];
+}
+
 function limitRows(report: ProbeReport): string[][] {
   return LIMIT_ORDER.map((key) => {
     const resolved = report.limits[key] as ResolvedValue<unknown>;
@@ -123,9 +137,21 @@ function limitRows(report: ProbeReport): string[][] {
 export function renderProbeReport(report: ProbeReport): string {
   const subject = report.subject;
   const facts =
-    subject.kind === 'host' ? hostRows(subject) : subject.kind === 'target' ? targetRows(subject) : qnxRows(subject);
+    subject.kind === 'host'
+      ? hostRows(subject)
+      : subject.kind === 'target'
+        ? targetRows(subject)
+        : subject.kind === 'device'
+          ? deviceRows(subject)
+          : qnxRows(subject);
   const title =
-    subject.kind === 'host' ? 'This machine' : subject.kind === 'target' ? `Target ${subject.id}` : 'QNX system';
+    subject.kind === 'host'
+      ? 'This machine'
+      : subject.kind === 'target'
+        ? `Target ${subject.id}`
+        : subject.kind === 'device'
+          ? `Device ${subject.deviceId} on ${subject.port}`
+          : 'QNX system';
   const parts = [
     `${title}`,
     renderTable(['fact', 'value', 'source'], facts),

@@ -12,6 +12,8 @@ import type { QnxSyspageInfo } from './qnx/types.js';
 import type { TargetDefinition } from '../targets/types.js';
 import type { TargetLimits } from '../targets/limits.js';
 
+import type { DeviceSection } from './device.js';
+export type { DeviceSection } from './device.js';
 export const PROBE_REPORT_SCHEMA = 'wrt-target/probe-report@1';
 
 /** A fact as it appears in the report: its value or the reason it is unknown, and its source. */
@@ -77,7 +79,7 @@ export interface QnxSection {
   readonly warnings: readonly string[];
 }
 
-export type SubjectSection = HostSection | TargetSection | QnxSection;
+export type SubjectSection = HostSection | TargetSection | QnxSection | DeviceSection;
 
 export interface ProbeReport {
   readonly schema: typeof PROBE_REPORT_SCHEMA;

@@ -20,6 +20,8 @@ export interface ProfileRequest {
   readonly target?: string;
   readonly syspage?: string;
   readonly pidin?: string;
+  /** A device asked over its serial port: the profile is compiled for its arena and its target id. */
+  readonly device?: string;
   readonly overrides: ProfileOverrides;
   /** Limit flags (--max-memory, ...) and --config, as probe takes them. */
   readonly options: Readonly<Record<string, unknown>>;
@@ -72,11 +74,23 @@ async function targetFacts(request: ProfileRequest, subject: SubjectSection, dep
       hardwareCfi: { features: { shstk: 'unknown', ibt: 'unknown', pac, bti: 'unknown' }, source: `QNX SYSPAGE: ${subject.cfi.note}` },
     };
   }
-  if (request.target === undefined) {
+  if (subject.kind === 'device' && subject.target === null) {
+    // A device no definition describes: a microcontroller as far as anyone can tell (32-bit, no CFI).
+    return {
+      id: subject.deviceId,
+      host: false,
+      pointerBits: 32,
+      arch: 'unknown',
+      maxTableEntries: null,
+      hardwareCfi: { features: NO_CFI, source: `device ${subject.deviceId}: HELLO reports no CFI and no definition names it` },
+    };
+  }
+  const targetId = subject.kind === 'device' ? subject.target : request.target;
+  if (targetId === undefined || targetId === null) {
     return { id: 'host', host: true, pointerBits: 64, arch: hostArch(), maxTableEntries: null, hardwareCfi: await hostCfi() };
   }
   const { loadTarget, targetLimits } = await import('../targets/index.js');
-  const def = loadTarget(request.target);
+  const def = loadTarget(targetId);
   const limits = targetLimits(def);
   const host = def.kind === 'host' || def.kind === 'host-sim';
   const cfi = def.features.hardwareCfi;
@@ -117,6 +131,7 @@ export async function gatherProfile(request: ProfileRequest, deps: ProfileDeps =
       ...(request.target !== undefined ? { target: request.target } : {}),
       ...(request.syspage !== undefined ? { syspage: request.syspage } : {}),
       ...(request.pidin !== undefined ? { pidin: request.pidin } : {}),
+      ...(request.device !== undefined ? { device: request.device } : {}),
       options: request.options,
       env: request.env,
       cwd: request.cwd,

@@ -19,6 +19,9 @@ Examples:
       a bare-metal target definition from targets/
   wrt-target probe --pidin box-asinfo.txt --json
       a QNX box from \`pidin syspage=asinfo\` output, as JSON
+  wrt-target probe --device /dev/ttyACM0
+      a board running the interpreter firmware, asked over its serial port (HELLO): its arena is
+      the module memory; stack and CPUs from the target definition its device id names
   WRT_MAX_MEMORY=64MiB wrt-target probe --max-stack 256KiB
       override limits; each value shows where it came from and what it overrode
 
@@ -31,6 +34,7 @@ interface RawProbeOptions {
   readonly target?: string;
   readonly syspage?: string;
   readonly pidin?: string;
+  readonly device?: string;
   readonly [limit: string]: unknown;
 }
 
@@ -40,6 +44,7 @@ export async function runProbe(raw: RawProbeOptions, ctx: CliContext, deps: Prob
       ...(raw.target === undefined ? {} : { target: raw.target }),
       ...(raw.syspage === undefined ? {} : { syspage: raw.syspage }),
       ...(raw.pidin === undefined ? {} : { pidin: raw.pidin }),
+      ...(raw.device === undefined ? {} : { device: raw.device }),
       options: raw,
       env: ctx.env,
       cwd: ctx.cwd,
@@ -58,7 +63,8 @@ export const probeCommand: CommandModule = {
       .option('--json', 'print the report as one JSON object')
       .option('--target <id>', 'report a target definition from targets/ instead of this machine')
       .option('--syspage <file>', 'report a QNX box from a raw SYSPAGE dump')
-      .option('--pidin <file>', 'report a QNX box from `pidin syspage=asinfo` output');
+      .option('--pidin <file>', 'report a QNX box from `pidin syspage=asinfo` output')
+      .option('--device <port>', 'ask a device running the interpreter firmware (serial port or pty) with HELLO');
     for (const flag of LIMIT_FLAGS) command.option(flag.flags, flag.description);
     command.addHelpText('after', EXAMPLES).action(async (raw: RawProbeOptions) => {
       done(await runProbe(raw, ctx));

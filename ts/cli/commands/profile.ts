@@ -18,6 +18,8 @@ const EXAMPLES = `
 Examples:
   wrt-target profile app.wasm --target nucleo-f429zi --asil C --fuel 100000
       print the budgets; exit 1 naming every budget the module cannot meet
+  wrt-target profile app.wasm --device /dev/ttyACM0 -o app.wrtp
+      for the board on that port: its measured arena (HELLO) instead of the definition's estimate
   wrt-target profile app.wasm --target qemu-lm3s6965evb --asil B --fuel 5000 --explain
       show how each number was derived and from which limit
   wrt-target profile app.wasm --target native-sim -o app.profile.json     JSON (versioned schema)
@@ -32,6 +34,7 @@ interface RawProfileOptions {
   readonly target?: string;
   readonly syspage?: string;
   readonly pidin?: string;
+  readonly device?: string;
   readonly debug?: string;
   readonly out?: string;
   readonly format?: string;
@@ -116,6 +119,7 @@ export async function runProfile(file: string, raw: RawProfileOptions, ctx: CliC
       ...(raw.target !== undefined ? { target: raw.target } : {}),
       ...(raw.syspage !== undefined ? { syspage: raw.syspage } : {}),
       ...(raw.pidin !== undefined ? { pidin: raw.pidin } : {}),
+      ...(raw.device !== undefined ? { device: raw.device } : {}),
       overrides: overridesFromOptions(raw),
       options,
       env: ctx.env,
@@ -124,7 +128,7 @@ export async function runProfile(file: string, raw: RawProfileOptions, ctx: CliC
     deps,
   );
   if (!gathered.result.ok) {
-    ctx.output.err(renderBudgetErrors(file, raw.target ?? 'host', gathered.result.errors));
+    ctx.output.err(renderBudgetErrors(file, raw.target ?? (raw.device !== undefined ? `on ${raw.device}` : 'host'), gathered.result.errors));
     return ExitCode.CheckFailed;
   }
   const profile = gathered.result.profile;
@@ -154,6 +158,7 @@ export const profileCommand: CommandModule = {
       .option('--target <id>', 'a target definition from targets/ (default: this host)')
       .option('--syspage <file>', 'a QNX box from a raw SYSPAGE dump')
       .option('--pidin <file>', 'a QNX box from `pidin syspage=asinfo` output')
+      .option('--device <port>', 'a device running the interpreter firmware, asked over its serial port (HELLO): its arena, its target id')
       .option('--debug <level>', 'debug level none, basic or full (same as --debug-level)')
       .option('-o, --out <file>', 'write the profile: .json JSON, .wasm module with the profile embedded, else binary')
       .option('--format <format>', 'json, binary or wasm (default from the -o extension)')
