@@ -3,6 +3,7 @@ import { WrtError } from '../../ts/core/errors.js';
 import type { InterpNative } from '../../ts/interp/ffi.js';
 import { InterpRuntime, loadFailureToWrtError } from '../../ts/interp/runtime.js';
 import { type Loaded, SMALL_LAYOUT, instantiate, interp, returned, trapKind, wasm } from './helpers.js';
+import { COUNTER } from '../support/budget-modules.js';
 
 let native: InterpNative;
 const open: Array<{ dispose(): void }> = [];
@@ -26,18 +27,6 @@ function runtime(layout = SMALL_LAYOUT): InterpRuntime {
   open.push(rt);
   return rt;
 }
-
-// Segments and their costs (wrt_compile.c): entry [block loop] = 2; loop head
-// [local.get local.get i32.ge_u br_if] = 4; body [local.get i32.const i32.add local.set br] = 5;
-// exit [local.get] = 1. n iterations cost 2 + 9n + 4 + 1.
-const COUNTER = `(module
-  (func (export "count") (param $n i32) (result i32) (local $i i32)
-    (block $done
-      (loop $top
-        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $top)))
-    (local.get $i)))`;
 
 describe('fuel', () => {
   it('charges exactly the instructions of the segments run', () => {

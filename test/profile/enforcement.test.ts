@@ -6,33 +6,20 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { InterpNative } from '../../ts/interp/ffi.js';
 import { type InterpFunc, type InterpLayout, InterpRuntime, type InvokeResult } from '../../ts/interp/runtime.js';
 import { wat2wasm } from '../../ts/interp/wat.js';
-import type { ResolvedLimits } from '../../ts/limits/types.js';
-import { probe } from '../../ts/probe/gather.js';
-import { compileProfile } from '../../ts/profile/compile.js';
 import { fuelOf, interpLayoutOf } from '../../ts/profile/interp-layout.js';
-import { moduleSha256 } from '../../ts/profile/section.js';
-import type { Profile, ProfileOverrides, TargetFacts } from '../../ts/profile/types.js';
-import { validateWasm } from '../../ts/wasm/validate.js';
+import type { Profile, ProfileOverrides } from '../../ts/profile/types.js';
 import { interp } from '../interp/helpers.js';
-import { tempDir } from './helpers.js';
+import { CHAIN, COUNTER, GROW, STACK, TABLE } from '../support/budget-modules.js';
+import { compileForSim, nativeSimLimits } from '../support/native-sim-profile.js';
+import type { ResolvedLimits } from '../../ts/limits/types.js';
 
 let native: InterpNative;
 let limits: ResolvedLimits;
 const open: InterpRuntime[] = [];
 
-// native-sim runs this interpreter on this machine: 64-bit pointers, as the host test library.
-const HOST_SIM: TargetFacts = {
-  id: 'native-sim',
-  host: true,
-  pointerBits: 64,
-  arch: 'x86_64',
-  maxTableEntries: null,
-  hardwareCfi: { features: { shstk: 'no', ibt: 'no', pac: 'no', bti: 'no' }, source: 'recorded: none' },
-};
-
 beforeAll(async () => {
   native = interp();
-  limits = (await probe({ target: 'native-sim', options: {}, env: {}, cwd: tempDir() })).limits;
+  limits = await nativeSimLimits();
 });
 
 afterEach(() => {
@@ -41,18 +28,7 @@ afterEach(() => {
 });
 
 function compile(bytes: Uint8Array, overrides: ProfileOverrides = {}): Profile {
-  const result = compileProfile({
-    analysis: validateWasm(bytes),
-    moduleSha256: moduleSha256(bytes),
-    limits,
-    target: HOST_SIM,
-    asil: 'QM',
-    debug: 'none',
-    overrides,
-    toolchain: 'test',
-  });
-  if (!result.ok) throw new Error(result.errors.map((e) => `${e.budget}: ${e.needs} / ${e.gives}`).join('; '));
-  return result.profile;
+  return compileForSim(bytes, limits, overrides);
 }
 
 interface Run {
@@ -80,18 +56,6 @@ function trapOf(result: InvokeResult): string {
   return result.ok ? 'returned' : result.trap.kind;
 }
 
-const CHAIN = `(module
-  (func $c (result i32) (i32.const 7))
-  (func $b (result i32) (call $c))
-  (func $a (result i32) (call $b))
-  (func (export "main") (result i32) (call $a)))`;
-
-// main holds two operands when it calls g, g has three locals: 2 + 3 slots, exactly.
-const STACK = `(module
-  (func $g (local i32 i32 i32))
-  (func (export "main") (result i32)
-    (i32.const 1) (i32.const 2) (call $g) (drop)))`;
-
 const FAC = `(module
   (func $fac (export "fac") (param i64) (result i64)
     (if (result i64) (i64.eqz (local.get 0))
@@ -113,29 +77,10 @@ const HELPER = `(module
   (func $helper (type $t) (call_indirect (type $t) (i32.const 0)))
   (func (export "main") (param i32) (call $helper)))`;
 
-const COUNTER = `(module
-  (func (export "count") (param $n i32) (result i32) (local $i i32)
-    (block $done
-      (loop $top
-        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $top)))
-    (local.get $i)))`;
-
 const HOST = `(module
   (import "env" "log" (func $log (param i32)))
   (func (export "main")
     (call $log (i32.const 1)) (call $log (i32.const 2)) (call $log (i32.const 3))))`;
-
-const GROW = `(module
-  (memory 1 3)
-  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`;
-
-const TABLE = `(module
-  (table 5 funcref)
-  (func $f (result i32) (i32.const 42))
-  (elem (i32.const 4) $f)
-  (func (export "main") (result i32) (call_indirect (result i32) (i32.const 4))))`;
 
 describe('the profile maps onto the interpreter', () => {
   it('sizes the arena exactly as wrt_layout_bytes does, and the load regions are large enough', () => {

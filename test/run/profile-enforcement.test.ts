@@ -9,47 +9,24 @@ import { ProtocolClient } from '../../ts/device/client.js';
 import type { WireValue } from '../../ts/device/messages.js';
 import { spawnNativeSimStdio } from '../../ts/device/native-sim.js';
 import { wat2wasm } from '../../ts/interp/wat.js';
-import type { ResolvedLimits } from '../../ts/limits/types.js';
-import { probe } from '../../ts/probe/gather.js';
 import { encodeProfile } from '../../ts/profile/binary.js';
-import { compileProfile } from '../../ts/profile/compile.js';
-import { moduleSha256 } from '../../ts/profile/section.js';
 import type { Profile, ProfileOverrides, TargetFacts } from '../../ts/profile/types.js';
 import { type RunReport, runModule } from '../../ts/run/run-module.js';
-import { validateWasm } from '../../ts/wasm/validate.js';
-import { tempDir } from '../profile/helpers.js';
+import { CHAIN, COUNTER, GROW, STACK, TABLE } from '../support/budget-modules.js';
+import { compileForSim, NATIVE_SIM_FACTS, nativeSimLimits } from '../support/native-sim-profile.js';
+import type { ResolvedLimits } from '../../ts/limits/types.js';
 import { buildRealNativeSim } from './helpers.js';
 
 let sim = '';
 let limits: ResolvedLimits;
 
-const NATIVE_SIM: TargetFacts = {
-  id: 'native-sim',
-  host: true,
-  pointerBits: 64,
-  arch: 'x86_64',
-  maxTableEntries: null,
-  hardwareCfi: { features: { shstk: 'no', ibt: 'no', pac: 'no', bti: 'no' }, source: 'recorded: none' },
-};
-
 beforeAll(async () => {
   sim = buildRealNativeSim();
-  limits = (await probe({ target: 'native-sim', options: {}, env: {}, cwd: tempDir() })).limits;
+  limits = await nativeSimLimits();
 });
 
-function compile(bytes: Uint8Array, overrides: ProfileOverrides = {}, target: TargetFacts = NATIVE_SIM): Profile {
-  const result = compileProfile({
-    analysis: validateWasm(bytes),
-    moduleSha256: moduleSha256(bytes),
-    limits,
-    target,
-    asil: 'QM',
-    debug: 'none',
-    overrides,
-    toolchain: 'test',
-  });
-  if (!result.ok) throw new Error(result.errors.map((e) => `${e.budget}: ${e.needs} / ${e.gives}`).join('; '));
-  return result.profile;
+function compile(bytes: Uint8Array, overrides: ProfileOverrides = {}, target: TargetFacts = NATIVE_SIM_FACTS): Profile {
+  return compileForSim(bytes, limits, overrides, target);
 }
 
 function binary(profile: Profile): Uint8Array {
@@ -89,26 +66,6 @@ async function refusal(promise: Promise<unknown>): Promise<{ code: string; detai
   return { code: error.code, detail: error.device.detail, limit: error.device.limit, message: error.device.message };
 }
 
-const CHAIN = `(module
-  (func $c (result i32) (i32.const 7))
-  (func $b (result i32) (call $c))
-  (func $a (result i32) (call $b))
-  (func (export "main") (result i32) (call $a)))`;
-
-const STACK = `(module
-  (func $g (local i32 i32 i32))
-  (func (export "main") (result i32)
-    (i32.const 1) (i32.const 2) (call $g) (drop)))`;
-
-const COUNTER = `(module
-  (func (export "count") (param $n i32) (result i32) (local $i i32)
-    (block $done
-      (loop $top
-        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $top)))
-    (local.get $i)))`;
-
 // Writes "hi\\n" three times through WASI fd_write: three host calls.
 const WRITER = `(module
   (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
@@ -118,16 +75,6 @@ const WRITER = `(module
     (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 16)))
     (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 16)))
     (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 16)))))`;
-
-const GROW = `(module
-  (memory 1 3)
-  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`;
-
-const TABLE = `(module
-  (table 5 funcref)
-  (func $f (result i32) (i32.const 42))
-  (elem (i32.const 4) $f)
-  (func (export "main") (result i32) (call_indirect (result i32) (i32.const 4))))`;
 
 // A module that declares a whole page but only uses the bytes below __heap_base (1024); it never
 // grows memory (the rule's condition), so memory.grow is covered by the interpreter's own tests.
@@ -257,7 +204,7 @@ describe('native-sim refuses a profile that does not belong, and runs nothing', 
 
   it('a profile for another target: PROFILE_REFUSED (target)', async () => {
     const bytes = wat2wasm(CHAIN);
-    const board = binary(compile(bytes, {}, { ...NATIVE_SIM, id: 'qemu-mps2-an386' }));
+    const board = binary(compile(bytes, {}, { ...NATIVE_SIM_FACTS, id: 'qemu-mps2-an386' }));
     const error = await refusal(run(bytes, board, 'main'));
     expect([error.code, error.limit, error.message]).toEqual(['PROFILE_REFUSED', 32, 'profile: compiled for another target']);
   });
