@@ -3,11 +3,12 @@
  * files and reads ELF files. Everything it gathers is handed to the pure modules as plain data.
  */
 import { constants, type Stats } from 'node:fs';
-import { access, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { access, type FileHandle, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { WrtError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
 import { loadAddon } from '../native/load.js';
+import { type ByteRange, contentRanges, HEADER_BYTES, nameTableRange, tableRanges } from './elf-ranges.js';
 import { analyzeElf, type FileReport } from './file-report.js';
 import { type FactsSource, familyOf, type HostInputs, normalizeArch, type TextSource } from './host-levels.js';
 import type { ReportSources } from './report.js';
@@ -158,13 +159,54 @@ export function displayPath(path: string, cwd: string): string {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
+/** Fills `range` of `bytes` from the file; a short read means the file changed under us. */
+async function readRange(handle: FileHandle, bytes: Uint8Array, range: ByteRange): Promise<void> {
+  let done = 0;
+  while (done < range.length) {
+    const { bytesRead } = await handle.read(bytes, range.offset + done, range.length - done, range.offset + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+}
+
+/**
+ * The file's bytes as parseElf needs them: a buffer of the file's size (its untouched pages cost
+ * nothing) holding the header, the header tables and the note and attribute ranges (elf-ranges.ts),
+ * or the whole file when the plan cannot follow it.
+ */
+async function readElfBytes(handle: FileHandle): Promise<Uint8Array> {
+  const size = (await handle.stat()).size;
+  const bytes = new Uint8Array(size);
+  const whole = async (): Promise<Uint8Array> => {
+    await readRange(handle, bytes, { offset: 0, length: size });
+    return bytes;
+  };
+  if (size < HEADER_BYTES) return whole();
+  await readRange(handle, bytes, { offset: 0, length: HEADER_BYTES });
+  const tables = tableRanges(bytes.subarray(0, HEADER_BYTES), size);
+  if (tables === null) return whole();
+  for (const range of tables) await readRange(handle, bytes, range);
+  const names = nameTableRange(bytes);
+  if (names === null) return whole();
+  for (const range of names) await readRange(handle, bytes, range);
+  const content = contentRanges(bytes);
+  if (content === null) return whole();
+  for (const range of content) await readRange(handle, bytes, range);
+  return bytes;
+}
+
 /** Reads and analyzes one file. Missing files are FILE_NOT_FOUND; unreadable ones FILE_READ_FAILED. */
 export async function readFileReport(path: string, cwd: string, shownAs?: string): Promise<FileReport> {
   const full = resolve(cwd, path);
   const name = shownAs ?? path;
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
-    bytes = await readFile(full);
+    const handle = await open(full, 'r');
+    try {
+      bytes = await readElfBytes(handle);
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
@@ -172,5 +214,5 @@ export async function readFileReport(path: string, cwd: string, shownAs?: string
     }
     throw new WrtError('FILE_READ_FAILED', `cannot read the file: ${errorText(error)}`, { file: name }, { cause: error });
   }
-  return analyzeElf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), name);
+  return analyzeElf(bytes, name);
 }
