@@ -105,8 +105,9 @@ describe('wrt-target hil run', () => {
     expect([schema.code, schema.exitCode, schema.location.field, schema.location.line]).toEqual(['CONFIG_SCHEMA', 2, '/boards/0/colour', 4]);
     expect((await rejected(run({ suites: ['nope'] }))).code).toBe('USAGE');
     expect((await rejected(run({ timeout: '10s' }))).location).toMatchObject({ field: '--timeout', limit: '1..3600000' });
-    const lab = await rejected(run({ hardwareMap: join(ROOT, 'hil', 'maps', 'lab.yaml'), suites: ['smoke'] }));
-    expect([lab.code, lab.exitCode, lab.location.limit]).toEqual(['CONFIG_SCHEMA', 2, 'available kinds: native-sim | reference-v8']);
+    writeTree(work, { 'probe-map.yaml': 'boards:\n  - id: probe-1\n    target: nucleo-f429zi\n    connection: jtag-probe\n' });
+    const lab = await rejected(run({ hardwareMap: 'probe-map.yaml', suites: ['smoke'] }));
+    expect([lab.code, lab.exitCode, lab.location.limit]).toEqual(['CONFIG_SCHEMA', 2, 'available kinds: native-sim | qemu | reference-v8 | serial']);
     expect((await rejected(run({ hardwareMap: undefined }))).code).toBe('USAGE');
   });
 
@@ -135,10 +136,10 @@ describe('wrt-target hil list', () => {
     const { code, output } = await cli(['hil', 'list', '--hardware-map', join(ROOT, 'hil', 'maps', 'lab.yaml')]);
     expect(code).toBe(0);
     const text = output.text;
-    expect(text).toMatch(/nucleo-1 +nucleo-f429zi +serial \/dev\/serial\/by-id\/usb-STMicroelectronics_STM32_STLink_0671FF485557725187122328-if02 +openocd +gpio-loopback +yes +not available/);
-    expect(text).toMatch(/lm3s-qemu +qemu-lm3s6965evb +qemu +qemu +- +no +not available/);
+    expect(text).toMatch(/nucleo-1 +nucleo-f429zi +serial \/dev\/serial\/by-id\/usb-STMicroelectronics_STM32_STLink_0671FF485557725187122328-if02 +openocd +gpio-loopback +yes +yes/);
+    expect(text).toMatch(/lm3s-qemu +qemu-lm3s6965evb +qemu +qemu +- +no +yes/);
     expect(text).toMatch(/v8 +- +reference-v8 +- +- +yes +yes/);
-    expect(text).toContain('Executors available: native-sim, reference-v8');
+    expect(text).toContain('Executors available: native-sim, qemu, reference-v8, serial');
     expect(text).toMatch(/smoke +13 +Integer arithmetic/);
     expect(text).toMatch(/wasi +4 +printf/);
   });
@@ -147,7 +148,7 @@ describe('wrt-target hil list', () => {
     const { code, output } = await cli(['hil', 'list', '--hardware-map', join(ROOT, 'hil', 'maps', 'reference.yaml'), '--json']);
     expect(code).toBe(0);
     const listing = JSON.parse(output.text) as { boards: unknown[]; executors: string[]; suites: { name: string; tests?: number }[] };
-    expect(listing.executors).toEqual(['native-sim', 'reference-v8']);
+    expect(listing.executors).toEqual(['native-sim', 'qemu', 'reference-v8', 'serial']);
     expect(listing.boards).toEqual([{ id: 'v8', target: null, connection: 'reference-v8', runner: null, fixtures: [], enabled: true, executor: true }]);
     expect(listing.suites.map((s) => s.name)).toEqual(['smoke', 'spec-derived', 'wasi']);
   });

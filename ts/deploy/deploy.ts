@@ -20,7 +20,7 @@ import { packageRoot } from '../core/paths.js';
 import { ProtocolClient, type ProtocolClientOptions, type UploadReport } from '../device/client.js';
 import type { HelloInfo } from '../device/messages.js';
 import { OutputStream } from '../device/protocol.js';
-import { openPtyTransport } from '../device/pty-transport.js';
+import { openDeviceLink } from '../device/serial-link.js';
 import type { Transport } from '../device/transport.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
 import { exitCodeOfOutcome, outcomeOf, planInvocation, type RunOutcome, type RunSinks } from '../run/run-module.js';
@@ -357,8 +357,8 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
 
   try {
     if (options.port !== undefined) {
-      // The device already runs the firmware: nothing is flashed.
-      session = { transport: openPtyTransport(options.port), link: options.port, linkMs: now() - started };
+      // The device already runs the firmware: nothing is flashed. A pty as it is, a serial node at the target's UART speed.
+      session = { transport: await openDeviceLink(options.port, def.uart.baud, { description: options.port }), link: options.port, linkMs: now() - started };
     } else if (def.kind === 'emulated') {
       if (board === undefined && options.firmware === undefined) {
         throw new WrtError('USAGE', `no targets/bsp board builds firmware for ${targetId}`, { field: '--target', limit: 'name an ELF with --firmware' });

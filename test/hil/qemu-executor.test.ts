@@ -1,0 +1,344 @@
+/**
+ * The QEMU executor on both emulated boards: the interpreter firmware built with make, run under
+ * qemu-system-arm, the modules over the wire protocol. Real runs; the assertions are real outcomes
+ * (result bits, trap texts, exit codes, output), compared with native-sim's in the same run, and
+ * that every QEMU the executor started is gone afterwards.
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../ts/core/paths.js';
+import { liveQemuPids, type QemuInstance } from '../../ts/deploy/qemu.js';
+import type { TestOutcome } from '../../ts/hil/executor.js';
+import type { OutputEvent, UploadOptions, UploadReport } from '../../ts/device/client.js';
+import { DeviceError } from '../../ts/device/device-errors.js';
+import type { HelloInfo, InvokeResult, WireValue } from '../../ts/device/messages.js';
+import { firmwareEntryProblem, runTestOnDevice, type DeviceClient, type DeviceTest } from '../../ts/hil/executors/device-run.js';
+import { QemuExecutor, createQemuExecutor } from '../../ts/hil/executors/qemu.js';
+import { loadHardwareMap, parseHardwareMap } from '../../ts/hil/hardware-map.js';
+import { defaultExecutorRegistry } from '../../ts/hil/registry.js';
+import type { BoardRun, TestResult } from '../../ts/hil/results.js';
+import { runHil } from '../../ts/hil/run.js';
+import { loadSuites } from '../../ts/hil/suite.js';
+import { compiledScript } from '../support/compiled.js';
+import { waitUntilGone } from '../deploy/processes.js';
+import { tempDir, writeTree } from './support.js';
+
+const ROOT = packageRoot();
+const work = tempDir('qemu-exec');
+const cacheDir = join(work, 'cache');
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** The default registry, with QEMU executors that report each QEMU they start. */
+function recordingRegistry() {
+  const started = new Map<string, QemuInstance[]>();
+  const executors = new Map<string, QemuExecutor>();
+  const registry = defaultExecutorRegistry().register('qemu', (board) => {
+    const list: QemuInstance[] = [];
+    started.set(board.id, list);
+    const executor = createQemuExecutor(board, { onQemu: (q) => list.push(q) });
+    executors.set(board.id, executor);
+    return executor;
+  });
+  return { registry, started, executors };
+}
+
+async function expectAllGone(started: ReadonlyMap<string, readonly QemuInstance[]>): Promise<void> {
+  for (const qemu of [...started.values()].flat()) {
+    expect(await waitUntilGone(qemu.pid, 3000)).toBe(true);
+    expect(liveQemuPids()).not.toContain(qemu.pid);
+  }
+}
+
+function byTest(run: BoardRun | undefined): Map<string, TestResult> {
+  return new Map((run?.results ?? []).map((r) => [r.name, r]));
+}
+
+function boardRun(runs: readonly BoardRun[], id: string): BoardRun | undefined {
+  return runs.find((b) => b.board.id === id);
+}
+
+const returned = (type: string, bits: string): TestOutcome => ({ kind: 'returned', results: [{ type: type as 'i32', bits }], stdout: '', stderr: '' });
+/** A trap with its spec text and the device's trap code (the function index varies with the module). */
+function expectTrap(outcome: TestOutcome | undefined, trap: string, code: number): void {
+  expect(outcome).toMatchObject({ kind: 'trapped', trap: [trap], stdout: '', stderr: '' });
+  expect(outcome?.kind === 'trapped' ? outcome.detail : undefined).toMatch(new RegExp(`^trap code ${code} in function \\d+$`));
+}
+
+/** A protocol client that answers from a script, for the device-run logic without a device. */
+class ScriptedClient implements DeviceClient {
+  readonly uploads: { readonly size: number; readonly profile: Uint8Array | undefined }[] = [];
+  readonly invokes: { readonly name: string; readonly args: readonly WireValue[] }[] = [];
+  readonly #listeners = new Set<(event: OutputEvent) => void>();
+  constructor(private readonly script: { readonly uploadError?: Error; readonly answer?: InvokeResult; readonly output?: readonly OutputEvent[] }) {}
+  async upload(module: Uint8Array, options: UploadOptions = {}): Promise<UploadReport> {
+    this.uploads.push({ size: module.length, profile: options.profile });
+    if (this.script.uploadError !== undefined) throw this.script.uploadError;
+    return { size: module.length, sha256: '', resumedFrom: 0, chunks: 1, bytesSent: module.length };
+  }
+  async invoke(name: string, args: readonly WireValue[] = []): Promise<InvokeResult> {
+    this.invokes.push({ name, args });
+    for (const event of this.script.output ?? []) for (const listener of this.#listeners) listener(event);
+    return this.script.answer ?? { trap: 0, trapFunction: 0, fuelUsed: 0n, peakStackBytes: 0, results: [] };
+  }
+  onOutput(listener: (event: OutputEvent) => void): () => boolean {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}
+
+const LM3S_HELLO: HelloInfo = {
+  protocolVersion: 1,
+  maxFrame: 1024,
+  interpreterVersion: '0.1.0',
+  arenaBytes: 43512,
+  ramBytes: 65536,
+  uploadCapacity: 8192,
+  profileCapacity: 256,
+  features: 0,
+  bootId: 1,
+  deviceId: 'qemu-lm3s6965evb',
+};
+/** An empty module: no exports, so no signature check; the device's answer decides. */
+const EMPTY_MODULE = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+function deviceTest(entry: DeviceTest['entry'], extra: Partial<DeviceTest> = {}): DeviceTest {
+  return { id: 'unit/t', module: { bytes: EMPTY_MODULE, sha256: '' }, entry, timeoutMs: 1000, ...extra };
+}
+const loadFailed = (detail: number, message: string): DeviceError =>
+  new DeviceError({ code: 15, name: 'LOAD_FAILED', aboutType: 4, detail, limit: 0, message }, 'scripted');
+
+describe('runTestOnDevice (a scripted client)', () => {
+  it('uploads the test\'s profile with its module, and the empty profile when it has none', async () => {
+    const client = new ScriptedClient({});
+    const profile = new Uint8Array([0x57, 0x52, 0x54, 0x50]);
+    await runTestOnDevice(client, LM3S_HELLO, deviceTest({ kind: 'invoke', export: 'f', args: [] }, { profile }));
+    await runTestOnDevice(client, LM3S_HELLO, deviceTest({ kind: 'invoke', export: 'f', args: [] }));
+    expect(client.uploads).toEqual([{ size: 8, profile }, { size: 8, profile: undefined }]);
+  });
+
+  it('maps a program exit, its output and a trap as native-sim does', async () => {
+    const exit = new ScriptedClient({
+      answer: { trap: 16, trapFunction: 3, fuelUsed: 0n, peakStackBytes: 0, results: [] },
+      output: [{ stream: 1, bytes: text('out '), seq: 1 }, { stream: 2, bytes: text('err'), seq: 2 }, { stream: 1, bytes: text('line\n'), seq: 3 }],
+    });
+    expect(await runTestOnDevice(exit, LM3S_HELLO, deviceTest({ kind: 'command', args: ['checksum'], env: {}, stdin: '' }))).toEqual({ kind: 'exited', exitCode: 3, stdout: 'out line\n', stderr: 'err' });
+    expect(exit.invokes).toEqual([{ name: '_start', args: [] }]);
+    const trap = new ScriptedClient({ answer: { trap: 3, trapFunction: 1, fuelUsed: 0n, peakStackBytes: 0, results: [] } });
+    expect(await runTestOnDevice(trap, LM3S_HELLO, deviceTest({ kind: 'invoke', export: 'div', args: [{ type: 'i32', bits: '7' }] }))).toEqual({
+      kind: 'trapped',
+      trap: ['integer divide by zero'],
+      detail: 'trap code 3 in function 1',
+      stdout: '',
+      stderr: '',
+    });
+    expect(trap.invokes).toEqual([{ name: 'div', args: [{ type: 'i32', value: 7 }] }]);
+  });
+
+  it('reports what the board cannot hold as an error naming the limit; a bad module is rejected', async () => {
+    const big = deviceTest({ kind: 'invoke', export: 'f', args: [] }, { module: { bytes: new Uint8Array(8193), sha256: '' } });
+    const refused = new ScriptedClient({});
+    expect(await runTestOnDevice(refused, LM3S_HELLO, big)).toEqual({
+      kind: 'error',
+      message: 'does not fit on the board: the module is 8193 bytes; qemu-lm3s6965evb takes modules of at most 8192 bytes (upload capacity, 43512-byte arena)',
+    });
+    expect(refused.uploads).toEqual([]);
+    const invoke = deviceTest({ kind: 'invoke', export: 'f', args: [] });
+    expect(await runTestOnDevice(new ScriptedClient({ uploadError: loadFailed(5, 'memory needs more pages than the profile gives') }), LM3S_HELLO, invoke)).toEqual({
+      kind: 'error',
+      message: 'does not fit on the board (qemu-lm3s6965evb, 43512-byte arena): memory needs more pages than the profile gives',
+    });
+    expect(await runTestOnDevice(new ScriptedClient({ uploadError: loadFailed(6, 'unknown import wasi.x') }), LM3S_HELLO, invoke)).toEqual({ kind: 'rejected', stage: 'link', message: 'unknown import wasi.x' });
+    expect(await runTestOnDevice(new ScriptedClient({ uploadError: loadFailed(2, 'type mismatch') }), LM3S_HELLO, invoke)).toEqual({ kind: 'rejected', stage: 'compile', message: 'type mismatch' });
+  });
+
+  it('refuses program arguments, environment and stdin the firmware cannot pass, and takes argv[0] alone', () => {
+    expect(firmwareEntryProblem({ kind: 'command', args: ['sort'], env: {}, stdin: '' })).toBeUndefined();
+    expect(firmwareEntryProblem({ kind: 'invoke', export: 'f', args: [] })).toBeUndefined();
+    expect(firmwareEntryProblem({ kind: 'command', args: ['hello', 'board'], env: { K: 'v', L: 'w' }, stdin: 'x' })).toBe(
+      'the device firmware cannot pass program arguments ["board"], environment K, L, stdin to a WASI command (the protocol has no field for them; its argv is ["module"])',
+    );
+  });
+});
+
+describe('QEMU executor: the smoke suite on both boards, against native-sim', () => {
+  it('gives native-sim\'s outcomes on mps2 and lm3s, reports what lm3s cannot hold, and leaves no QEMU', async () => {
+    const { registry, started, executors } = recordingRegistry();
+    const map = loadHardwareMap(join(ROOT, 'hil', 'maps', 'qemu.yaml'));
+    const suites = loadSuites(join(ROOT, 'hil', 'suites'), ['smoke']);
+    const run = await runHil({ map, suites, registry, buildCacheDir: cacheDir, differential: true });
+
+    expect(run.boards.map((b) => b.board.id)).toEqual(['v8-reference', 'mps2-qemu', 'lm3s-qemu', 'native-sim']);
+    const sim = byTest(boardRun(run.boards, 'native-sim'));
+    const mps2 = byTest(boardRun(run.boards, 'mps2-qemu'));
+    const lm3s = byTest(boardRun(run.boards, 'lm3s-qemu'));
+    expect([...sim.values()].every((r) => r.status === 'pass')).toBe(true);
+
+    // mps2: every test passes with exactly native-sim's outcome, bit for bit.
+    expect([...mps2.values()].map((r) => [r.name, r.status])).toEqual([...sim.values()].map((r) => [r.name, 'pass']));
+    // float-nan aside: 0/0 gives the host's default NaN on native-sim (x86: 0xffc00000) and
+    // Arm's on the board (0x7fc00000); both are the arithmetic NaN the spec allows.
+    for (const [name, result] of mps2) if (name !== 'float-nan') expect([name, result.outcome]).toEqual([name, sim.get(name)?.outcome]);
+    expect(mps2.get('float-nan')?.outcome).toEqual(returned('f32', String(0x7fc00000)));
+    expect(mps2.get('add-i32')?.outcome).toEqual(returned('i32', '5'));
+    expect(mps2.get('add-i32-wraps')?.outcome).toEqual(returned('i32', '2147483648'));
+    expect(mps2.get('add-i64')?.outcome).toEqual(returned('i64', '1'));
+    expect(mps2.get('factorial-recursive')?.outcome).toEqual(returned('i64', '2432902008176640000'));
+    expect(mps2.get('memory-fill-sum')?.outcome).toEqual(returned('i32', '126516'));
+    expectTrap(mps2.get('memory-out-of-bounds')?.outcome, 'out of bounds memory access', 2);
+    expectTrap(mps2.get('trap-unreachable')?.outcome, 'unreachable', 1);
+    expectTrap(mps2.get('trap-divide-by-zero')?.outcome, 'integer divide by zero', 3);
+    expectTrap(mps2.get('trap-divide-overflow')?.outcome, 'integer overflow', 4);
+    expect(mps2.get('float-mul')?.outcome).toEqual(returned('f32', String(0xc0c00000)));
+    expect(mps2.get('float-sqrt')?.outcome).toEqual(returned('f64', '4609047870845172685'));
+
+    // lm3s: no linear memory fits in 64 KiB of SRAM, which is an error naming the arena, not a failure.
+    for (const name of ['memory-fill-sum', 'memory-out-of-bounds']) {
+      expect(lm3s.get(name)?.status).toBe('error');
+      expect(lm3s.get(name)?.message).toMatch(/^does not fit on the board \(qemu-lm3s6965evb, \d+-byte arena\): memory needs more pages than the profile gives$/);
+    }
+    // The rest (soft float included) is native-sim's outcome exactly.
+    for (const [name, result] of lm3s) {
+      if (name.startsWith('memory-') || name === 'float-nan') continue;
+      expect([name, result.status, result.outcome]).toEqual([name, 'pass', sim.get(name)?.outcome]);
+    }
+
+    expect(lm3s.get('float-nan')).toMatchObject({ status: 'pass', outcome: returned('f32', String(0x7fc00000)) });
+    // Errors are not compared; everything that ran agrees with V8.
+    expect(run.differential?.disagreements).toEqual([]);
+    expect(run.summary).toMatchObject({ error: 2, fail: 0, timeout: 0 });
+
+    // One QEMU per board for the whole suite: the two errors on lm3s were followed by protocol RESETs
+    // (the firmware rebooted twice: boot id 3), not by new QEMUs.
+    expect(started.get('mps2-qemu')).toHaveLength(1);
+    expect(started.get('lm3s-qemu')).toHaveLength(1);
+    expect(executors.get('lm3s-qemu')?.starts).toBe(1);
+    expect(executors.get('lm3s-qemu')?.device?.bootId).toBe(3);
+    await expectAllGone(started);
+  }, 120_000);
+});
+
+describe('QEMU executor: WASI commands', () => {
+  it('runs C programs on mps2 with native-sim\'s output and exit codes; lm3s and argv limits are errors', async () => {
+    const { registry, started } = recordingRegistry();
+    const map = loadHardwareMap(join(ROOT, 'hil', 'maps', 'qemu.yaml'));
+    // sort (85 KiB, ~3 s of upload) left out for time: checksum is the same kind of program.
+    const suites = loadSuites(join(ROOT, 'hil', 'suites'), ['wasi']).map((suite) => ({ ...suite, tests: suite.tests.filter((t) => t.name !== 'sort') }));
+    const run = await runHil({ map, suites, registry, buildCacheDir: cacheDir, differential: true });
+    const sim = byTest(boardRun(run.boards, 'native-sim'));
+    const mps2 = byTest(boardRun(run.boards, 'mps2-qemu'));
+    const lm3s = byTest(boardRun(run.boards, 'lm3s-qemu'));
+
+    expect(mps2.get('checksum')?.outcome).toEqual({ kind: 'exited', exitCode: 250, stdout: 'crc32("123456789") = cbf43926\ncrc32(buffer) = c39b3ffa\n', stderr: '' });
+    expect(mps2.get('stderr-exit')?.outcome).toEqual({ kind: 'exited', exitCode: 7, stdout: '', stderr: 'something went wrong\n' });
+    for (const name of ['checksum', 'stderr-exit']) {
+      expect([name, mps2.get(name)?.status, mps2.get(name)?.outcome]).toEqual([name, 'pass', sim.get(name)?.outcome]);
+    }
+    // The protocol carries no argv: a test passing program arguments is refused, not run wrong.
+    expect(mps2.get('hello')?.status).toBe('error');
+    expect(mps2.get('hello')?.message).toBe(
+      'the device firmware cannot pass program arguments ["board"] to a WASI command (the protocol has no field for them; its argv is ["module"])',
+    );
+    // lm3s takes modules of at most 8 KiB: each C program is an error naming the limit.
+    for (const name of ['checksum', 'stderr-exit']) {
+      expect(lm3s.get(name)?.status).toBe('error');
+      expect(lm3s.get(name)?.message).toMatch(/^does not fit on the board: the module is \d{5,} bytes; qemu-lm3s6965evb takes modules of at most 8192 bytes \(upload capacity, \d+-byte arena\)$/);
+    }
+    expect(run.differential?.disagreements).toEqual([]);
+    expect(started.get('mps2-qemu')).toHaveLength(1);
+    await expectAllGone(started);
+  }, 180_000);
+});
+
+const HANG_SUITE = {
+  'hang/suite.yaml': [
+    'name: hang',
+    'tests:',
+    '  - name: add-before',
+    '    module: m.wat',
+    '    invoke: { export: add, args: [{ i32: 40 }, { i32: 2 }] }',
+    '    expect: { returns: [{ i32: 42 }] }',
+    '  - name: spin',
+    '    module: m.wat',
+    '    invoke: { export: spin }',
+    '    expect: { returns: [] }',
+    '    timeoutMs: 1500',
+    '  - name: add-after',
+    '    module: m.wat',
+    '    invoke: { export: add, args: [{ i32: -5 }, { i32: 3 }] }',
+    '    expect: { returns: [{ i32: -2 }] }',
+    '',
+  ].join('\n'),
+  'hang/m.wat': '(module\n  (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)\n  (func (export "spin") (loop br 0)))\n',
+};
+
+describe('QEMU executor: a hanging test', () => {
+  it('times out twice, QEMU is restarted each time, and the next test passes', async () => {
+    const suitesDir = writeTree(join(work, 'suites'), HANG_SUITE);
+    const map = parseHardwareMap('boards:\n  - id: lm3s\n    target: qemu-lm3s6965evb\n    connection: { emulator: qemu }\n', join(work, 'map.yaml'));
+    const { registry, started } = recordingRegistry();
+    const run = await runHil({ map, suites: loadSuites(suitesDir, ['hang']), registry, buildCacheDir: cacheDir });
+    const results = byTest(boardRun(run.boards, 'lm3s'));
+    expect(results.get('add-before')?.outcome).toEqual(returned('i32', '42'));
+    expect(results.get('spin')).toMatchObject({ status: 'timeout', attempts: 2, message: 'no answer within 1500 ms, reset and retried once, hung again' });
+    expect(results.get('add-after')).toMatchObject({ status: 'pass', attempts: 1, outcome: returned('i32', String(2 ** 32 - 2)) });
+    // The first QEMU, one after each hang.
+    const pids = (started.get('lm3s') ?? []).map((q) => q.pid);
+    expect(pids).toHaveLength(3);
+    expect(new Set(pids).size).toBe(3);
+    await expectAllGone(started);
+  }, 60_000);
+});
+
+/** Pids of the processes whose parent is `pid`. */
+function childrenOf(pid: number): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === pid) found.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return found;
+}
+
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+describe('wrt-target hil run and Ctrl-C', () => {
+  it('kills QEMU and ends by SIGINT while a test runs', async () => {
+    const suitesDir = writeTree(join(work, 'sigint-suites'), HANG_SUITE);
+    writeTree(work, { 'sigint-map.yaml': 'boards:\n  - id: mps2\n    target: qemu-mps2-an386\n    connection: { emulator: qemu }\n' });
+    // The compiled CLI (npm test builds dist/ first); checks it is not older than the executor.
+    compiledScript('ts/hil/executors/qemu.ts');
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'wrt-target.js'), 'hil', 'run', 'hang', '--hardware-map', join(work, 'sigint-map.yaml'), '--suites-dir', suitesDir, '--timeout', '60000'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: work,
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    // add-before passed: QEMU is up and the spin test is running on it.
+    const deadline = Date.now() + 30_000;
+    while (!/PASS +mps2 +hang\/add-before/.test(stdout)) {
+      if (Date.now() > deadline) throw new Error(`add-before never passed: ${stdout}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const qemuPids = childrenOf(child.pid ?? -1).filter((pid) => commandOf(pid).includes('qemu-system-arm'));
+    expect(qemuPids).toHaveLength(1);
+    child.kill('SIGINT');
+    expect(await exited).toEqual({ code: null, signal: 'SIGINT' });
+    for (const pid of qemuPids) expect(await waitUntilGone(pid, 3000)).toBe(true);
+  }, 60_000);
+});

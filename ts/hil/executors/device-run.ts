@@ -1,0 +1,181 @@
+/**
+ * One HIL test on a device that runs the interpreter firmware, over the wire protocol: the part
+ * the QEMU and serial executors share. How the link is made, and how a board is reset, is theirs.
+ * The upload is here and only here, so a profile (UPLOAD_BEGIN's blob) can be passed per test.
+ */
+import type { ProtocolClient } from '../../device/client.js';
+import { isDeviceError } from '../../device/device-errors.js';
+import type { HelloInfo, WireValue } from '../../device/messages.js';
+import { DeviceErrorCode, OutputStream } from '../../device/protocol.js';
+import { WrtError } from '../../core/errors.js';
+import { checkModuleFits } from '../../deploy/deploy.js';
+import { TRAP_EXIT, trapMessage } from '../../run/traps.js';
+import type { ExecutableTest, TestOutcome } from '../executor.js';
+import { exportSignature } from '../signature.js';
+import type { Entry } from '../types.js';
+import type { ObservedValue } from '../values.js';
+import { fromWire, toWire } from './native-sim.js';
+
+/** Engine error codes of LOAD_FAILED (native/interp/wrt_trap.h enum wrt_error_code). */
+const LOAD_ERROR_BUDGET = 4;
+const LOAD_ERROR_LIMIT = 5;
+const LOAD_ERROR_LINK = 6;
+const LOAD_ERROR_TRAP = 7;
+
+/** The argv the interpreter firmware gives every WASI command (the protocol carries none yet). */
+export const FIRMWARE_ARGV: readonly string[] = ['module'];
+
+/** What a test needs of the protocol client (tests script it). */
+export type DeviceClient = Pick<ProtocolClient, 'upload' | 'invoke' | 'onOutput'>;
+
+/**
+ * A test as the device executors take it: an ExecutableTest, optionally with the profile blob
+ * UPLOAD_BEGIN carries (empty, no budget beyond the arena, when absent). Once ExecutableTest has
+ * the field, the runner fills it and nothing here changes.
+ */
+export type DeviceTest = ExecutableTest & { readonly profile?: Uint8Array };
+
+/**
+ * What a test asks of the firmware that it cannot give, or undefined. The protocol has no field
+ * for argv, the environment or stdin: the firmware runs every command as argv ["module"] with no
+ * environment and no stdin. argv[0] is the program's name, which well-behaved programs only print,
+ * so a test that sets nothing beyond it runs; one that passes arguments, variables or input would
+ * run something other than what it asks for, so it is refused rather than run wrong. Pure.
+ */
+export function firmwareEntryProblem(entry: Entry): string | undefined {
+  if (entry.kind !== 'command') return undefined;
+  const missing: string[] = [];
+  if (entry.args.length > 1) missing.push(`program arguments ${JSON.stringify(entry.args.slice(1))}`);
+  const names = Object.keys(entry.env);
+  if (names.length > 0) missing.push(`environment ${names.join(', ')}`);
+  if (entry.stdin !== '') missing.push('stdin');
+  if (missing.length === 0) return undefined;
+  return `the device firmware cannot pass ${missing.join(', ')} to a WASI command (the protocol has no field for them; its argv is ${JSON.stringify(FIRMWARE_ARGV)})`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function decodeText(chunks: readonly Uint8Array[]): string {
+  return Buffer.concat(chunks.map((c) => Buffer.from(c))).toString('utf8');
+}
+
+/**
+ * Runs a test on a device whose client has said HELLO. Resolves for everything the module did;
+ * a board that cannot hold the module (upload capacity, arena) or a test the firmware cannot
+ * express is an `error` outcome naming the limit: it says nothing about the module, so it is
+ * neither a failure nor compared in differential mode. Link failures reject; the caller knows
+ * whether the device is still there.
+ */
+export async function runTestOnDevice(client: DeviceClient, device: HelloInfo, test: DeviceTest): Promise<TestOutcome> {
+  const entry = test.entry;
+  const problem = firmwareEntryProblem(entry);
+  if (problem !== undefined) return { kind: 'error', message: problem };
+  let name = '_start';
+  let args: WireValue[] = [];
+  let resultCount = 0;
+  if (entry.kind === 'invoke') {
+    name = entry.export;
+    const signature = exportSignature(test.module.bytes, entry.export);
+    if (signature !== undefined) {
+      const argTypes = entry.args.map((a) => a.type);
+      if (argTypes.length !== signature.params.length || argTypes.some((t, i) => t !== signature.params[i])) {
+        const shown = `(${signature.params.join(', ')}) -> (${signature.results.join(', ')})`;
+        return { kind: 'rejected', stage: 'entry', message: `${entry.export} is ${shown}; called with (${argTypes.join(', ')})` };
+      }
+      resultCount = signature.results.length;
+    }
+    args = entry.args.map(toWire);
+  }
+  try {
+    checkModuleFits(test.module.bytes.length, device, device.deviceId, test.id);
+  } catch (error) {
+    if (error instanceof WrtError) return { kind: 'error', message: `does not fit on the board: ${error.message}` };
+    throw error;
+  }
+  try {
+    // The one place a module is uploaded: the profile travels with it in UPLOAD_BEGIN.
+    await client.upload(test.module.bytes, test.profile === undefined ? {} : { profile: test.profile });
+  } catch (error) {
+    if (isDeviceError(error, DeviceErrorCode.LoadFailed)) {
+      const detail = error.device.detail;
+      if (detail === LOAD_ERROR_LIMIT || detail === LOAD_ERROR_BUDGET) {
+        return { kind: 'error', message: `does not fit on the board (${device.deviceId}, ${device.arenaBytes}-byte arena): ${error.device.message}` };
+      }
+      const stage = detail === LOAD_ERROR_LINK || detail === LOAD_ERROR_TRAP ? 'link' : 'compile';
+      return { kind: 'rejected', stage, message: error.device.message };
+    }
+    if (isDeviceError(error, DeviceErrorCode.UploadTooLarge) || isDeviceError(error, DeviceErrorCode.ProfileTooLarge)) {
+      return { kind: 'error', message: `does not fit on the board: ${error.message}` };
+    }
+    throw error;
+  }
+  const stdout: Uint8Array[] = [];
+  const stderr: Uint8Array[] = [];
+  const stop = client.onOutput((chunk) => (chunk.stream === OutputStream.Stderr ? stderr : stdout).push(chunk.bytes));
+  try {
+    const answer = await client.invoke(name, args);
+    const streams = { stdout: decodeText(stdout), stderr: decodeText(stderr) };
+    if (answer.trap === TRAP_EXIT) return { kind: 'exited', exitCode: answer.trapFunction, ...streams };
+    if (answer.trap !== 0) {
+      return { kind: 'trapped', trap: [trapMessage(answer.trap)], detail: `trap code ${answer.trap} in function ${answer.trapFunction}`, ...streams };
+    }
+    if (entry.kind === 'command') return { kind: 'exited', exitCode: 0, ...streams };
+    const results = answer.results.map(fromWire);
+    if (results.length !== resultCount || results.some((r) => r === undefined)) {
+      return { kind: 'rejected', stage: 'entry', message: `${name}: only numeric results can be checked` };
+    }
+    return { kind: 'returned', results: results.filter((r): r is ObservedValue => r !== undefined), ...streams };
+  } catch (error) {
+    if (isDeviceError(error, DeviceErrorCode.ExportNotFound) || isDeviceError(error, DeviceErrorCode.ArgsInvalid)) {
+      return { kind: 'rejected', stage: 'entry', message: error.device.message };
+    }
+    throw error;
+  } finally {
+    stop();
+  }
+}
+
+export type Raced<T> = { readonly kind: 'done'; readonly value: T } | { readonly kind: 'failed'; readonly error: unknown } | { readonly kind: 'aborted' };
+
+/** Settles with the work's result, its failure, or the abort, whichever comes first. */
+export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<Raced<T>> {
+  return new Promise((resolve) => {
+    const onAbort = (): void => resolve({ kind: 'aborted' });
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve({ kind: 'done', value });
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve({ kind: 'failed', error });
+      },
+    );
+  });
+}
+
+/** Rejects with DEVICE_TIMEOUT after `ms`; for bounded waits on a client with long request timeouts. */
+export function withDeadline<T>(work: Promise<T>, ms: number, what: string, source: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new WrtError('DEVICE_TIMEOUT', `${what}: no answer`, { source, limit: `${ms} ms` })), ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(messageOf(error)));
+      },
+    );
+  });
+}
+
+export { messageOf };
