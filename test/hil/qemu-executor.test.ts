@@ -14,6 +14,7 @@ import type { TestOutcome } from '../../ts/hil/executor.js';
 import type { OutputEvent, UploadOptions, UploadReport } from '../../ts/device/client.js';
 import { DeviceError } from '../../ts/device/device-errors.js';
 import type { HelloInfo, InvokeResult, WireValue } from '../../ts/device/messages.js';
+import { decodeProfile } from '../../ts/profile/binary.js';
 import { firmwareEntryProblem, runTestOnDevice, type DeviceClient, type DeviceTest } from '../../ts/hil/executors/device-run.js';
 import { QemuExecutor, createQemuExecutor } from '../../ts/hil/executors/qemu.js';
 import { loadHardwareMap, parseHardwareMap } from '../../ts/hil/hardware-map.js';
@@ -111,12 +112,18 @@ const loadFailed = (detail: number, message: string): DeviceError =>
   new DeviceError({ code: 15, name: 'LOAD_FAILED', aboutType: 4, detail, limit: 0, message }, 'scripted');
 
 describe('runTestOnDevice (a scripted client)', () => {
-  it('uploads the test\'s profile with its module, and the empty profile when it has none', async () => {
+  it('uploads the test\'s profile with its module, else one compiled for the board, else none for an unknown board', async () => {
     const client = new ScriptedClient({});
     const profile = new Uint8Array([0x57, 0x52, 0x54, 0x50]);
     await runTestOnDevice(client, LM3S_HELLO, deviceTest({ kind: 'invoke', export: 'f', args: [] }, { profile }));
     await runTestOnDevice(client, LM3S_HELLO, deviceTest({ kind: 'invoke', export: 'f', args: [] }));
-    expect(client.uploads).toEqual([{ size: 8, profile }, { size: 8, profile: undefined }]);
+    await runTestOnDevice(client, { ...LM3S_HELLO, deviceId: 'bench-board-7' }, deviceTest({ kind: 'invoke', export: 'f', args: [] }));
+    expect(client.uploads.map((u) => u.size)).toEqual([8, 8, 8]);
+    expect(client.uploads[0]?.profile).toBe(profile);
+    // The empty module compiled for the board the device id names: what `deploy` would upload.
+    const compiled = client.uploads[1]?.profile;
+    expect(compiled === undefined ? undefined : decodeProfile(compiled)).toMatchObject({ targetId: 'qemu-lm3s6965evb', memoryRule: 'no-memory', asil: 'QM' });
+    expect(client.uploads[2]?.profile).toBeUndefined();
   });
 
   it('maps a program exit, its output and a trap as native-sim does', async () => {
@@ -194,10 +201,13 @@ describe('QEMU executor: the smoke suite on both boards, against native-sim', ()
     expect(mps2.get('float-mul')?.outcome).toEqual(returned('f32', String(0xc0c00000)));
     expect(mps2.get('float-sqrt')?.outcome).toEqual(returned('f64', '4609047870845172685'));
 
-    // lm3s: no linear memory fits in 64 KiB of SRAM, which is an error naming the arena, not a failure.
+    // lm3s: no linear memory fits in 64 KiB of SRAM and these modules cannot be truncated (no
+    // __heap_base): the profile compiler says so, an error naming the budget, not a failure.
     for (const name of ['memory-fill-sum', 'memory-out-of-bounds']) {
       expect(lm3s.get(name)?.status).toBe('error');
-      expect(lm3s.get(name)?.message).toMatch(/^does not fit on the board \(qemu-lm3s6965evb, \d+-byte arena\): memory needs more pages than the profile gives$/);
+      expect(lm3s.get(name)?.message).toMatch(
+        /^does not fit on the board: smoke\/memory-[a-z-]+: cannot be profiled for target qemu-lm3s6965evb: 2 budgets not met; linear memory: needs 1 pages \(65536 bytes\); truncation not allowed: no exported __heap_base; target gives 0 pages \(0 bytes\);.*; arena: needs \d+ bytes \(.*memory 65536\); target gives 42896 bytes;/,
+      );
     }
     // The rest (soft float included) is native-sim's outcome exactly.
     for (const [name, result] of lm3s) {

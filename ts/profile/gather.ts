@@ -16,7 +16,10 @@ import { moduleSha256, stripProfileSection } from './section.js';
 import type { FeatureState, HardwareCfiFeature, ProfileOverrides, ProfileResult, TargetFacts } from './types.js';
 
 export interface ProfileRequest {
+  /** The module file, as errors name it. */
   readonly file: string;
+  /** The module's bytes when the caller has them already (then `file` is only its name). */
+  readonly bytes?: Uint8Array;
   readonly target?: string;
   readonly syspage?: string;
   readonly pidin?: string;
@@ -115,15 +118,17 @@ async function targetFacts(request: ProfileRequest, subject: SubjectSection, dep
   };
 }
 
-export async function gatherProfile(request: ProfileRequest, deps: ProfileDeps = {}): Promise<GatheredProfile> {
-  const path = resolve(request.cwd, request.file);
-  let bytes: Uint8Array;
+async function readModuleFile(request: ProfileRequest): Promise<Uint8Array> {
   try {
-    bytes = new Uint8Array(await readFile(path));
+    return new Uint8Array(await readFile(resolve(request.cwd, request.file)));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new WrtError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_READ_FAILED', `cannot read ${request.file}: ${code ?? String(error)}`, { file: request.file });
   }
+}
+
+export async function gatherProfile(request: ProfileRequest, deps: ProfileDeps = {}): Promise<GatheredProfile> {
+  const bytes = request.bytes ?? (await readModuleFile(request));
   const module = stripProfileSection(bytes, request.file);
   const analysis = validateWasm(module, { file: request.file });
   const report = await probe(

@@ -107,7 +107,7 @@ async function readProfileFile(path: string): Promise<Uint8Array> {
 async function compiled(request: UploadProfileRequest, deps: ProfileDeps): Promise<UploadProfile> {
   const { gatherProfile } = await import('./gather.js');
   const gathered = await gatherProfile(
-    { file: request.file, target: request.targetId, overrides: request.overrides ?? {}, options: {}, env: request.env, cwd: request.cwd },
+    { file: request.file, bytes: request.module, target: request.targetId, overrides: request.overrides ?? {}, options: {}, env: request.env, cwd: request.cwd },
     deps,
   );
   if (!gathered.result.ok) {

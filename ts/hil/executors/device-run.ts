@@ -61,6 +61,39 @@ function decodeText(chunks: readonly Uint8Array[]): string {
   return Buffer.concat(chunks.map((c) => Buffer.from(c))).toString('utf8');
 }
 
+/** Budgets a board cannot meet: an answer about the board, not the module. */
+const BUDGET_CODES: ReadonlySet<string> = new Set(['LIMIT_EXCEEDED', 'BUDGET_EXCEEDED', 'CFI_REQUIREMENT_UNMET', 'PROFILE_REFUSED']);
+
+/**
+ * The test with the profile it runs under on this device, as `deploy` makes it: given with the
+ * test, else the module's own wrt.profile section, else compiled for the target the device's id
+ * names (the firmware answers HELLO with its target id). A device no definition names runs without
+ * one. A module the profile compiler refuses is `rejected` as the device would reject it; a budget
+ * the board cannot meet is an `error` naming it.
+ */
+export async function withProfile(test: DeviceTest, device: HelloInfo, env: NodeJS.ProcessEnv = process.env): Promise<DeviceTest | TestOutcome> {
+  if (test.profile !== undefined) return test;
+  const { listTargets } = await import('../../targets/index.js');
+  if (!listTargets().some((t) => t.id === device.deviceId)) return test;
+  const { resolveUploadProfile } = await import('../../profile/upload-profile.js');
+  try {
+    const profile = await resolveUploadProfile({ file: test.id, module: test.module.bytes, targetId: device.deviceId, env, cwd: process.cwd() });
+    if (profile !== undefined && profile.decoded.arenaBytes > device.arenaBytes) {
+      return { kind: 'error', message: `does not fit on the board (${device.deviceId}, ${device.arenaBytes}-byte arena): the profile's arena is ${profile.decoded.arenaBytes} bytes` };
+    }
+    return profile === undefined ? test : { ...test, profile: profile.bytes };
+  } catch (error) {
+    if (!(error instanceof WrtError)) throw error;
+    // The budget report is several lines; one line reads better in a board x test matrix.
+    const message = error.message.split('\n').map((line) => line.trim()).filter((line) => line !== '').join('; ');
+    if (BUDGET_CODES.has(error.code)) return { kind: 'error', message: `does not fit on the board: ${message}` };
+    if (error.code === 'WASM_MALFORMED' || error.code === 'WASM_INVALID' || error.code === 'WASM_UNSUPPORTED') {
+      return { kind: 'rejected', stage: 'compile', message };
+    }
+    throw error;
+  }
+}
+
 /**
  * Runs a test on a device whose client has said HELLO. Resolves for everything the module did;
  * a board that cannot hold the module (upload capacity, arena) or a test the firmware cannot
@@ -94,9 +127,11 @@ export async function runTestOnDevice(client: DeviceClient, device: HelloInfo, t
     if (error instanceof WrtError) return { kind: 'error', message: `does not fit on the board: ${error.message}` };
     throw error;
   }
+  const profiled = await withProfile(test, device);
+  if ('kind' in profiled) return profiled;
   try {
     // The one place a module is uploaded: the profile travels with it in UPLOAD_BEGIN.
-    await client.upload(test.module.bytes, test.profile === undefined ? {} : { profile: test.profile });
+    await client.upload(test.module.bytes, profiled.profile === undefined ? {} : { profile: profiled.profile });
   } catch (error) {
     if (isDeviceError(error, DeviceErrorCode.LoadFailed)) {
       const detail = error.device.detail;
