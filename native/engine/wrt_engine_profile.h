@@ -26,7 +26,8 @@ enum wrt_engine_profile_refusal {
     WRT_ENGINE_PROFILE_TARGET = 32,  /* compiled for another target id */
     WRT_ENGINE_PROFILE_POINTER = 33, /* compiled for another pointer width */
     WRT_ENGINE_PROFILE_ARENA = 34,   /* its arena is larger than this device's */
-    WRT_ENGINE_PROFILE_LAYOUT = 35   /* its regions do not fit its own arena size */
+    WRT_ENGINE_PROFILE_LAYOUT = 35,  /* its regions do not fit its own arena size */
+    WRT_ENGINE_PROFILE_SESSION = 36  /* a session already holds instances laid out without it */
 };
 
 typedef struct wrt_engine_limits {

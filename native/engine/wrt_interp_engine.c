@@ -83,23 +83,67 @@ static void wrt_ie_describe(void *ctx, wrt_engine_info *o_info) {
     o_info->interp_version = wrt_version();
     o_info->arena_bytes = (uint32_t)e->arena_bytes;
     o_info->features = WRT_FEATURE_FLOAT | WRT_FEATURE_OUTPUT | WRT_FEATURE_FUEL | WRT_FEATURE_REFERENCE_TYPES |
-                       WRT_FEATURE_BULK_MEMORY;
+                       WRT_FEATURE_BULK_MEMORY | WRT_FEATURE_SESSIONS;
 }
 
 static void wrt_ie_drop(wrt_interp_engine *e) {
     e->instance = NULL;
+    e->ninstances = 0;
+    e->nregistered = 0;
     e->profiled = false;
     if (e->rt != NULL) (void)wrt_runtime_reset(e->rt);
+}
+
+/* Loads and instantiates one more module in the runtime as it is laid out now. */
+static bool wrt_ie_add(wrt_interp_engine *e, const uint8_t *i_module, size_t len, bool profiled, wrt_engine_error *o_err) {
+    wrt_error err;
+    wrt_ie_zero(&err, sizeof err);
+    wrt_module *m = wrt_module_load(e->rt, i_module, len, &err);
+    wrt_trap_info trap;
+    wrt_ie_zero(&trap, sizeof trap);
+    wrt_instance *inst = m != NULL ? wrt_instantiate(e->rt, m, wrt_wasi_registry(&e->wasi), &err, &trap) : NULL;
+    if (inst == NULL) {
+        /* A KEEP session stays as it was; what a trapped start wrote into imports stays too (the spec's rule). */
+        if (!e->keep) wrt_ie_drop(e);
+        e->load_failures++;
+        o_err->code = err.code;
+        o_err->offset = err.offset;
+        o_err->message = err.message != NULL ? err.message : wrt_error_name(err.code);
+        return false;
+    }
+    e->instances[e->ninstances++] = inst;
+    e->instance = inst;
+    if (e->ninstances == 1u) e->profiled = profiled;
+    e->loads++;
+    return true;
 }
 
 static bool wrt_ie_load(void *ctx, const uint8_t *i_module, size_t len, const uint8_t i_sha256[WRT_PROTO_SHA256_BYTES],
                          const uint8_t *i_profile, size_t profile_len, wrt_engine_error *o_err) {
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
     (void)i_sha256;
-    wrt_ie_drop(e);
+    /* Mode ONE replaces the module; KEEP adds one to the session and a failure leaves it as it was. */
+    if (!e->keep) wrt_ie_drop(e);
+    bool adding = e->ninstances > 0u;
+    if (e->ninstances >= WRT_ENGINE_MAX_INSTANCES) {
+        e->load_failures++;
+        o_err->code = WRT_ERR_LIMIT;
+        o_err->offset = 0;
+        o_err->message = "the session holds as many instances as the engine has room for";
+        return false;
+    }
     wrt_engine_limits limits = {e->default_layout, e->arena_bytes, WRT_FUEL_UNLIMITED};
     wrt_profile profile;
     bool profiled = profile_len != 0u;
+    if (profiled && adding) {
+        e->load_failures++;
+        e->profile_refusals++;
+        o_err->code = WRT_ENGINE_ERR_PROFILE;
+        o_err->offset = WRT_ENGINE_PROFILE_SESSION;
+        o_err->message = "profile: not while the session holds instances (it lays the runtime out anew)";
+        return false;
+    }
+    if (adding) return wrt_ie_add(e, i_module, len, false, o_err);
     if (profiled && !wrt_engine_profile_check(i_profile, profile_len, i_module, len, e->platform.target_id,
                                               e->arena_bytes, &profile, &limits, o_err)) {
         e->load_failures++;
@@ -116,24 +160,7 @@ static bool wrt_ie_load(void *ctx, const uint8_t *i_module, size_t len, const ui
     }
     wrt_engine_profile_budgets(profiled ? &profile : NULL, e->wasi.funcs, WRT_WASI_FUNC_COUNT, e->host_allowed);
     e->fuel_budget = limits.fuel;
-    wrt_error err;
-    wrt_ie_zero(&err, sizeof err);
-    wrt_module *m = wrt_module_load(e->rt, i_module, len, &err);
-    wrt_trap_info trap;
-    wrt_ie_zero(&trap, sizeof trap);
-    wrt_instance *inst = m != NULL ? wrt_instantiate(e->rt, m, wrt_wasi_registry(&e->wasi), &err, &trap) : NULL;
-    if (inst == NULL) {
-        wrt_ie_drop(e);
-        e->load_failures++;
-        o_err->code = err.code;
-        o_err->offset = err.offset;
-        o_err->message = err.message != NULL ? err.message : wrt_error_name(err.code);
-        return false;
-    }
-    e->instance = inst;
-    e->profiled = profiled;
-    e->loads++;
-    return true;
+    return wrt_ie_add(e, i_module, len, profiled, o_err);
 }
 
 static void wrt_ie_unload(void *ctx) {
@@ -164,14 +191,41 @@ static bool wrt_ie_arg(const wrt_wire_value *i_arg, uint32_t want, uint64_t *o_s
     }
 }
 
+/* A funcref slot is a wrt_func pointer: on the wire, its index in the module that defines it. */
+static uint32_t wrt_ie_func_index(uint64_t slot) {
+    if (slot == 0u) return WRT_PROTO_REF_NULL;
+    const wrt_func *f = (const wrt_func *)(uintptr_t)slot;
+    if (f->def == NULL || f->inst == NULL) return WRT_PROTO_REF_HOST;
+    return (uint32_t)(f->def - f->inst->mod->funcs);
+}
+
 static void wrt_ie_result(uint32_t type, uint64_t slot, wrt_wire_value *o_value) {
     o_value->type = (uint8_t)type;
     switch (type) {
     case WRT_TYPE_I32:
     case WRT_TYPE_F32: o_value->bits = slot & 0xFFFFFFFFull; break;
     case WRT_TYPE_EXTERNREF: o_value->bits = slot == 0u ? WRT_PROTO_REF_NULL : (slot - 1u) & 0xFFFFFFFFull; break;
+    case WRT_TYPE_FUNCREF: o_value->bits = wrt_ie_func_index(slot); break;
     default: o_value->bits = slot; break;
     }
+}
+
+/* Instance `id` of the session (0: the latest), or NULL with the refusal in o_err. */
+static wrt_instance *wrt_ie_find_instance(const wrt_interp_engine *e, uint16_t id, wrt_engine_error *o_err) {
+    if (e->instance == NULL) {
+        o_err->code = WRT_PERR_NO_MODULE;
+        o_err->offset = id;
+        o_err->message = "no instance loaded";
+        return NULL;
+    }
+    if (id == 0u) return e->instance;
+    if (id > e->ninstances) {
+        o_err->code = WRT_PERR_INSTANCE_UNKNOWN;
+        o_err->offset = id;
+        o_err->message = "the session holds no instance of that id";
+        return NULL;
+    }
+    return e->instances[id - 1u];
 }
 
 static uint32_t wrt_ie_stack_peak(const wrt_runtime *rt) {
@@ -180,9 +234,9 @@ static uint32_t wrt_ie_stack_peak(const wrt_runtime *rt) {
     return (uint32_t)((size_t)(top - rt->stack) * sizeof(uint64_t));
 }
 
-static bool wrt_ie_invoke(void *ctx, const char *i_name, size_t name_len, const wrt_wire_value *i_args, uint32_t nargs,
-                           uint64_t fuel, const wrt_engine_io *i_io, wrt_msg_invoke_result *o_result,
-                           wrt_engine_error *o_err) {
+static bool wrt_ie_invoke_on(void *ctx, uint16_t instance, const char *i_name, size_t name_len,
+                             const wrt_wire_value *i_args, uint32_t nargs, uint64_t fuel, const wrt_engine_io *i_io,
+                             wrt_msg_invoke_result *o_result, wrt_engine_error *o_err) {
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
     o_result->trap = 0;
     o_result->trap_func = 0;
@@ -190,7 +244,9 @@ static bool wrt_ie_invoke(void *ctx, const char *i_name, size_t name_len, const 
     o_result->peak_stack_bytes = 0;
     o_result->nresults = 0;
     if (e->instance == NULL) return wrt_ie_refuse(o_err, WRT_PERR_ENGINE_FAILED, 0, "no instance loaded");
-    const wrt_func *f = wrt_find_func(e->instance, i_name, name_len);
+    wrt_instance *inst = wrt_ie_find_instance(e, instance, o_err);
+    if (inst == NULL) return false;
+    const wrt_func *f = wrt_find_func(inst, i_name, name_len);
     if (f == NULL) return wrt_ie_refuse(o_err, WRT_PERR_EXPORT_NOT_FOUND, 0, "no exported function of that name");
     uint32_t nparams = wrt_func_param_count(f);
     uint32_t nresults = wrt_func_result_count(f);
@@ -206,11 +262,6 @@ static bool wrt_ie_invoke(void *ctx, const char *i_name, size_t name_len, const 
     if (nargs != nparams) {
         return wrt_ie_refuse(o_err, WRT_PERR_ARGS_INVALID, nargs < nparams ? nargs : nparams,
                               "argument count differs from the export's parameters");
-    }
-    for (uint32_t i = 0; i < nresults; i++) {
-        if (wrt_func_result_type(f, i) == WRT_TYPE_FUNCREF) {
-            return wrt_ie_refuse(o_err, WRT_PERR_ENGINE_FAILED, i, "funcref results cannot cross the wire");
-        }
     }
     e->invokes++;
     for (uint64_t *slot = e->rt->stack; slot < e->rt->stack_end; slot++) *slot = WRT_IE_STACK_PAINT;
@@ -243,6 +294,53 @@ static bool wrt_ie_invoke(void *ctx, const char *i_name, size_t name_len, const 
     return true;
 }
 
+static bool wrt_ie_invoke(void *ctx, const char *i_name, size_t name_len, const wrt_wire_value *i_args, uint32_t nargs,
+                           uint64_t fuel, const wrt_engine_io *i_io, wrt_msg_invoke_result *o_result,
+                           wrt_engine_error *o_err) {
+    return wrt_ie_invoke_on(ctx, 0, i_name, name_len, i_args, nargs, fuel, i_io, o_result, o_err);
+}
+
+static void wrt_ie_session(void *ctx, uint8_t mode, wrt_engine_session *o_session) {
+    wrt_interp_engine *e = (wrt_interp_engine *)ctx;
+    if (mode != WRT_SESSION_QUERY) e->keep = mode == WRT_SESSION_KEEP;
+    o_session->mode = e->keep ? WRT_SESSION_KEEP : WRT_SESSION_ONE;
+    o_session->instances = e->ninstances;
+    o_session->max_instances = (uint16_t)WRT_ENGINE_MAX_INSTANCES;
+    o_session->latest = e->ninstances;
+    o_session->registrations = e->nregistered;
+    o_session->max_registrations = (uint16_t)WRT_ENGINE_MAX_REGISTRATIONS;
+}
+
+static bool wrt_ie_register(void *ctx, uint16_t instance, const char *i_name, size_t name_len, wrt_engine_error *o_err) {
+    wrt_interp_engine *e = (wrt_interp_engine *)ctx;
+    wrt_instance *inst = wrt_ie_find_instance(e, instance, o_err);
+    if (inst == NULL) return false;
+    if (e->nregistered >= WRT_ENGINE_MAX_REGISTRATIONS) {
+        return wrt_ie_refuse(o_err, WRT_PERR_SESSION_FULL, e->nregistered, "the session holds as many names as the engine has room for");
+    }
+    wrt_error err;
+    wrt_ie_zero(&err, sizeof err);
+    if (!wrt_register(e->rt, i_name, name_len, inst, &err)) {
+        return wrt_ie_refuse(o_err, WRT_PERR_ENGINE_FAILED, err.code, err.message != NULL ? err.message : wrt_error_name(err.code));
+    }
+    e->nregistered++;
+    return true;
+}
+
+static bool wrt_ie_global_get(void *ctx, uint16_t instance, const char *i_name, size_t name_len, wrt_wire_value *o_value,
+                              wrt_engine_error *o_err) {
+    wrt_interp_engine *e = (wrt_interp_engine *)ctx;
+    wrt_instance *inst = wrt_ie_find_instance(e, instance, o_err);
+    if (inst == NULL) return false;
+    uint32_t type = 0;
+    uint64_t value = 0;
+    if (!wrt_find_global(inst, i_name, name_len, &type, &value)) {
+        return wrt_ie_refuse(o_err, WRT_PERR_EXPORT_NOT_FOUND, 0, "no exported global of that name");
+    }
+    wrt_ie_result(type, value, o_value);
+    return true;
+}
+
 static uint32_t wrt_ie_stats(void *ctx, wrt_engine_stat *o_stats, uint32_t cap) {
     const wrt_interp_engine *e = (const wrt_interp_engine *)ctx;
     /* Region names are static strings of the core; counter names must be too. */
@@ -250,7 +348,7 @@ static uint32_t wrt_ie_stats(void *ctx, wrt_engine_stat *o_stats, uint32_t cap) 
         "engine.meta_used",   "engine.code_used",   "engine.control_peak", "engine.stack_bytes",
         "engine.frames_bytes", "engine.memory_used", "engine.tables_used",  "engine.globals_used",
     };
-#define WRT_IE_FIXED_STATS 11u
+#define WRT_IE_FIXED_STATS 13u
     wrt_engine_stat all[WRT_IE_FIXED_STATS + WRT_REGION_COUNT] = {
         {"engine.loads", e->loads},
         {"engine.load_failures", e->load_failures},
@@ -263,6 +361,8 @@ static uint32_t wrt_ie_stats(void *ctx, wrt_engine_stat *o_stats, uint32_t cap) 
         {"engine.profile_refusals", e->profile_refusals},
         {"engine.runtime_bytes", e->runtime_bytes},
         {"engine.host_denied", e->host_denied},
+        {"engine.instances", e->ninstances},
+        {"engine.registrations", e->nregistered},
     };
     for (uint32_t r = 0; r < WRT_REGION_COUNT; r++) {
         uint64_t used = 0;
@@ -277,11 +377,14 @@ static uint32_t wrt_ie_stats(void *ctx, wrt_engine_stat *o_stats, uint32_t cap) 
 }
 
 static void wrt_ie_reset(void *ctx) {
-    wrt_ie_drop((wrt_interp_engine *)ctx);
+    wrt_interp_engine *e = (wrt_interp_engine *)ctx;
+    wrt_ie_drop(e);
+    e->keep = false;
 }
 
 static const wrt_engine_ops wrt_ie_ops = {
-    wrt_ie_describe, wrt_ie_load, wrt_ie_unload, wrt_ie_invoke, wrt_ie_stats, wrt_ie_reset,
+    wrt_ie_describe, wrt_ie_load,   wrt_ie_unload,     wrt_ie_invoke,    wrt_ie_stats,
+    wrt_ie_reset,    wrt_ie_session, wrt_ie_register, wrt_ie_global_get, wrt_ie_invoke_on,
 };
 
 const wrt_engine_ops *wrt_interp_engine_start(wrt_interp_engine *o_engine, uint8_t *io_arena, size_t arena_bytes,

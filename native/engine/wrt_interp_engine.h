@@ -14,6 +14,21 @@
 #include "wrt_engine.h"
 #include "wrt_wasi.h"
 
+/*
+ * Most instances and registered names of one session (docs/protocol.md §4a): static tables in the
+ * engine object. The platform may set others on the compiler command line (native-sim: 1024, 64).
+ */
+#ifndef WRT_ENGINE_MAX_INSTANCES
+#define WRT_ENGINE_MAX_INSTANCES 8u
+#endif
+#ifndef WRT_ENGINE_MAX_REGISTRATIONS
+#define WRT_ENGINE_MAX_REGISTRATIONS 8u
+#endif
+#if WRT_ENGINE_MAX_INSTANCES < 1u || WRT_ENGINE_MAX_INSTANCES > 0xFFFFu || WRT_ENGINE_MAX_REGISTRATIONS > 0xFFFFu
+#error "WRT_ENGINE_MAX_INSTANCES must be 1 .. 65535, WRT_ENGINE_MAX_REGISTRATIONS at most 65535"
+#endif
+
+
 typedef struct wrt_interp_platform {
     void *ctx;
     /* Nanoseconds of clock `id` (0 realtime, 1 monotonic); false when the platform lacks it. */
@@ -36,7 +51,11 @@ typedef struct wrt_interp_engine {
     bool host_allowed[WRT_WASI_FUNC_COUNT];
     wrt_interp_platform platform;
     wrt_runtime *rt;
-    wrt_instance *instance;
+    wrt_instance *instance;    /* the latest instance, NULL when none */
+    wrt_instance *instances[WRT_ENGINE_MAX_INSTANCES]; /* id N is instances[N - 1] */
+    uint16_t ninstances;
+    uint16_t nregistered;
+    bool keep;                 /* session mode KEEP: a load adds an instance */
     wrt_wasi wasi;
     const wrt_engine_io *io; /* set only while an invocation runs */
     uint64_t loads;

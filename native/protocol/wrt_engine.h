@@ -40,6 +40,16 @@ typedef struct wrt_engine_stat {
     uint64_t value;
 } wrt_engine_stat;
 
+/* What SESSION reports (docs/protocol.md §4a). */
+typedef struct wrt_engine_session {
+    uint8_t mode;               /* WRT_SESSION_ONE or WRT_SESSION_KEEP */
+    uint16_t instances;
+    uint16_t max_instances;
+    uint16_t latest;            /* id of the last instance loaded, 0 when none */
+    uint16_t registrations;
+    uint16_t max_registrations;
+} wrt_engine_session;
+
 typedef struct wrt_engine_ops {
     void (*describe)(void *ctx, wrt_engine_info *o_info);
     /*
@@ -61,8 +71,25 @@ typedef struct wrt_engine_ops {
                    wrt_engine_error *o_err);
     /* Writes at most `cap` counters; returns how many. */
     uint32_t (*stats)(void *ctx, wrt_engine_stat *o_stats, uint32_t cap);
-    /* Back to the state after power-on: no module, counters kept. */
+    /* Back to the state after power-on: no module, counters kept, session mode WRT_SESSION_ONE. */
     void (*reset)(void *ctx);
+    /*
+     * The session operations (docs/protocol.md §4a). All four NULL: the engine holds one module, and
+     * the server answers as a version 1 device. Instance ids are 1-based in load order; 0 means
+     * the latest. Refusals set o_err->code to a WRT_PERR_* code (NO_MODULE, INSTANCE_UNKNOWN,
+     * SESSION_FULL, EXPORT_NOT_FOUND, ENGINE_FAILED).
+     *
+     * session: sets the mode (WRT_SESSION_QUERY only asks) and reports the session. In KEEP mode
+     * load adds an instance instead of replacing the loaded ones and a failed load changes nothing.
+     */
+    void (*session)(void *ctx, uint8_t mode, wrt_engine_session *o_session);
+    bool (*register_name)(void *ctx, uint16_t instance, const char *i_name, size_t name_len, wrt_engine_error *o_err);
+    bool (*global_get)(void *ctx, uint16_t instance, const char *i_name, size_t name_len, wrt_wire_value *o_value,
+                       wrt_engine_error *o_err);
+    /* invoke on a given instance; invoke itself runs on the latest. */
+    bool (*invoke_on)(void *ctx, uint16_t instance, const char *i_name, size_t name_len, const wrt_wire_value *i_args,
+                      uint32_t nargs, uint64_t fuel, const wrt_engine_io *i_io, wrt_msg_invoke_result *o_result,
+                      wrt_engine_error *o_err);
 } wrt_engine_ops;
 
 #endif

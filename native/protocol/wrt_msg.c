@@ -119,10 +119,7 @@ bool wrt_msg_decode_begin(const uint8_t *i_body, size_t len, wrt_msg_begin *o_ms
     o_msg->sha256 = wrt_rd_bytes(&rd, WRT_PROTO_SHA256_BYTES);
     o_msg->profile_len = wrt_rd_u16(&rd);
     o_msg->profile = wrt_rd_bytes(&rd, o_msg->profile_len);
-    if (!rd.bad && o_msg->size == 0) {
-        *o_bad_offset = 0;
-        return false;
-    }
+    /* Size 0 is an upload too: an empty module, which the engine then refuses as malformed. */
     return wrt_msg_done(&rd, o_bad_offset);
 }
 
@@ -140,12 +137,24 @@ bool wrt_msg_decode_chunk(const uint8_t *i_body, size_t len, wrt_msg_chunk *o_ms
 }
 
 bool wrt_msg_decode_invoke(const uint8_t *i_body, size_t len, wrt_msg_invoke *o_msg, uint32_t *o_bad_offset) {
+    return wrt_msg_decode_invoke_ext(i_body, len, false, o_msg, o_bad_offset);
+}
+
+bool wrt_msg_decode_invoke_ext(const uint8_t *i_body, size_t len, bool long_names, wrt_msg_invoke *o_msg,
+                               uint32_t *o_bad_offset) {
     wrt_rd rd;
     wrt_rd_init(&rd, i_body, len);
     o_msg->fuel = wrt_rd_u64(&rd);
     size_t at = rd.pos;
     o_msg->name_len = wrt_rd_u8(&rd);
-    if (!rd.bad && (o_msg->name_len == 0 || o_msg->name_len > WRT_PROTO_MAX_NAME)) {
+    if (!rd.bad && o_msg->name_len == 0 && long_names) {
+        at = rd.pos;
+        o_msg->name_len = wrt_rd_u16(&rd);
+        if (!rd.bad && o_msg->name_len > WRT_PROTO_MAX_LONG_NAME) {
+            *o_bad_offset = (uint32_t)at;
+            return false;
+        }
+    } else if (!rd.bad && (o_msg->name_len == 0 || o_msg->name_len > WRT_PROTO_MAX_NAME)) {
         *o_bad_offset = (uint32_t)at;
         return false;
     }
@@ -159,6 +168,36 @@ bool wrt_msg_decode_invoke(const uint8_t *i_body, size_t len, wrt_msg_invoke *o_
     for (uint8_t i = 0; i < o_msg->nargs && !rd.bad; i++) {
         if (!wrt_rd_value(&rd, &o_msg->args[i])) break;
     }
+    /* Optional trailing instance id (docs/protocol.md §4a): exactly two more bytes. */
+    o_msg->has_instance = !rd.bad && len - rd.pos == 2u;
+    o_msg->instance = o_msg->has_instance ? wrt_rd_u16(&rd) : 0u;
+    return wrt_msg_done(&rd, o_bad_offset);
+}
+
+bool wrt_msg_decode_session(const uint8_t *i_body, size_t len, uint8_t *o_mode, uint32_t *o_bad_offset) {
+    wrt_rd rd;
+    wrt_rd_init(&rd, i_body, len);
+    *o_mode = WRT_SESSION_QUERY;
+    if (len == 0u) return true;
+    *o_mode = wrt_rd_u8(&rd);
+    if (*o_mode > WRT_SESSION_KEEP) {
+        *o_bad_offset = 0;
+        return false;
+    }
+    return wrt_msg_done(&rd, o_bad_offset);
+}
+
+bool wrt_msg_decode_named(const uint8_t *i_body, size_t len, wrt_msg_named *o_msg, uint32_t *o_bad_offset) {
+    wrt_rd rd;
+    wrt_rd_init(&rd, i_body, len);
+    o_msg->instance = wrt_rd_u16(&rd);
+    size_t at = rd.pos;
+    o_msg->name_len = wrt_rd_u16(&rd);
+    if (!rd.bad && o_msg->name_len > WRT_PROTO_MAX_LONG_NAME) {
+        *o_bad_offset = (uint32_t)at;
+        return false;
+    }
+    o_msg->name = (const char *)wrt_rd_bytes(&rd, o_msg->name_len);
     return wrt_msg_done(&rd, o_bad_offset);
 }
 
@@ -218,6 +257,16 @@ void wrt_msg_encode_error(wrt_wr *io_wr, uint16_t code, uint8_t about_type, uint
     wrt_wr_u32(io_wr, detail);
     wrt_wr_u32(io_wr, limit);
     wrt_wr_bytes(io_wr, (const uint8_t *)message, m);
+}
+
+void wrt_msg_encode_session(wrt_wr *io_wr, const wrt_msg_session *i_msg) {
+    wrt_wr_u8(io_wr, i_msg->mode);
+    wrt_wr_u8(io_wr, 0);
+    wrt_wr_u16(io_wr, i_msg->instances);
+    wrt_wr_u16(io_wr, i_msg->max_instances);
+    wrt_wr_u16(io_wr, i_msg->latest);
+    wrt_wr_u16(io_wr, i_msg->registrations);
+    wrt_wr_u16(io_wr, i_msg->max_registrations);
 }
 
 void wrt_msg_encode_stat(wrt_wr *io_wr, const char *name, uint64_t value) {

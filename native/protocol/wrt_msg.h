@@ -70,10 +70,29 @@ typedef struct wrt_msg_chunk {
 typedef struct wrt_msg_invoke {
     uint64_t fuel;
     const char *name;
-    uint8_t name_len;
+    uint16_t name_len;
     uint8_t nargs;
     wrt_wire_value args[WRT_PROTO_MAX_VALUES];
+    bool has_instance;      /* the optional trailing instance id was sent */
+    uint16_t instance;      /* 0: the latest */
 } wrt_msg_invoke;
+
+/* REGISTER and GLOBAL_GET: an instance (0 = the latest) and a name. */
+typedef struct wrt_msg_named {
+    uint16_t instance;
+    const char *name;
+    uint16_t name_len;
+} wrt_msg_named;
+
+/* The SESSION answer (docs/protocol.md §4a). */
+typedef struct wrt_msg_session {
+    uint8_t mode;
+    uint16_t instances;
+    uint16_t max_instances;
+    uint16_t latest;
+    uint16_t registrations;
+    uint16_t max_registrations;
+} wrt_msg_session;
 
 /*
  * Request decoders: return true, or false with *o_bad_offset set to the body offset where the
@@ -83,7 +102,17 @@ bool wrt_msg_decode_empty(const uint8_t *i_body, size_t len, uint32_t *o_bad_off
 bool wrt_msg_decode_begin(const uint8_t *i_body, size_t len, wrt_msg_begin *o_msg, uint32_t *o_bad_offset);
 bool wrt_msg_decode_chunk(const uint8_t *i_body, size_t len, wrt_msg_chunk *o_msg, uint32_t *o_bad_offset);
 bool wrt_msg_decode_invoke(const uint8_t *i_body, size_t len, wrt_msg_invoke *o_msg, uint32_t *o_bad_offset);
+/*
+ * INVOKE as a device with sessions reads it (docs/protocol.md §4a): `long_names` also accepts name
+ * length 0 followed by a u16 length (0 .. WRT_PROTO_MAX_LONG_NAME), for empty and long export names.
+ */
+bool wrt_msg_decode_invoke_ext(const uint8_t *i_body, size_t len, bool long_names, wrt_msg_invoke *o_msg,
+                               uint32_t *o_bad_offset);
 bool wrt_msg_decode_reset(const uint8_t *i_body, size_t len, uint8_t *o_kind, uint32_t *o_bad_offset);
+/* SESSION: an empty body sets *o_mode to WRT_SESSION_QUERY. */
+bool wrt_msg_decode_session(const uint8_t *i_body, size_t len, uint8_t *o_mode, uint32_t *o_bad_offset);
+/* REGISTER and GLOBAL_GET share one layout. */
+bool wrt_msg_decode_named(const uint8_t *i_body, size_t len, wrt_msg_named *o_msg, uint32_t *o_bad_offset);
 
 typedef struct wrt_msg_hello {
     uint16_t max_frame;
@@ -111,6 +140,7 @@ void wrt_msg_encode_hello(wrt_wr *io_wr, const wrt_msg_hello *i_msg);
 void wrt_msg_encode_invoke_result(wrt_wr *io_wr, const wrt_msg_invoke_result *i_msg);
 void wrt_msg_encode_error(wrt_wr *io_wr, uint16_t code, uint8_t about_type, uint32_t detail, uint32_t limit,
                           const char *message);
+void wrt_msg_encode_session(wrt_wr *io_wr, const wrt_msg_session *i_msg);
 /* Appends one STATS counter (the count byte is written by the caller at body offset 0). */
 void wrt_msg_encode_stat(wrt_wr *io_wr, const char *name, uint64_t value);
 

@@ -25,6 +25,9 @@
 #define WRT_MSG_INVOKE 0x05u
 #define WRT_MSG_STATS 0x06u
 #define WRT_MSG_RESET 0x07u
+#define WRT_MSG_SESSION 0x08u
+#define WRT_MSG_REGISTER 0x09u
+#define WRT_MSG_GLOBAL_GET 0x0Au
 #define WRT_MSG_OUTPUT 0x40u
 #define WRT_MSG_LOG 0x41u
 #define WRT_MSG_ERROR 0x7Fu
@@ -40,6 +43,7 @@
 #define WRT_FEATURE_FUEL (1u << 3)
 #define WRT_FEATURE_REFERENCE_TYPES (1u << 4)
 #define WRT_FEATURE_BULK_MEMORY (1u << 5)
+#define WRT_FEATURE_SESSIONS (1u << 6)
 #define WRT_FEATURE_TEST_DOUBLE (1u << 31)
 
 /* OUTPUT streams and LOG levels. */
@@ -53,6 +57,14 @@
 /* RESET kinds. */
 #define WRT_RESET_SESSION 0u
 #define WRT_RESET_DEVICE 1u
+
+/* SESSION modes (docs/protocol.md §4a); WRT_SESSION_QUERY only asks. */
+#define WRT_SESSION_ONE 0u
+#define WRT_SESSION_KEEP 1u
+#define WRT_SESSION_QUERY 0xFFu
+
+/* A funcref of a host function: it has no index in a module (REF_NULL is null). */
+#define WRT_PROTO_REF_HOST 0xFFFFFFFEu
 
 /* Value type codes, as the WebAssembly binary format writes them. */
 #define WRT_WIRE_I32 0x7Fu
@@ -83,7 +95,9 @@ enum wrt_proto_error {
     WRT_PERR_NO_MODULE = 16,
     WRT_PERR_EXPORT_NOT_FOUND = 17,
     WRT_PERR_ARGS_INVALID = 18,
-    WRT_PERR_ENGINE_FAILED = 19
+    WRT_PERR_ENGINE_FAILED = 19,
+    WRT_PERR_INSTANCE_UNKNOWN = 20,
+    WRT_PERR_SESSION_FULL = 21
 };
 
 /* Upload states, as STATE and NO_MODULE errors report them. */

@@ -17,12 +17,20 @@
 
 /* Most arguments and most results of one INVOKE. */
 #ifndef WRT_PROTO_MAX_VALUES
-#define WRT_PROTO_MAX_VALUES 16u
+#define WRT_PROTO_MAX_VALUES 32u
 #endif
 
 /* Longest export name INVOKE may carry. */
 #ifndef WRT_PROTO_MAX_NAME
 #define WRT_PROTO_MAX_NAME 64u
+#endif
+
+/*
+ * Longest name of the session messages (docs/protocol.md §4a): REGISTER, GLOBAL_GET and INVOKE's
+ * long-name form. Names point into the receive buffer, so the bound costs no RAM; the frame bounds it too.
+ */
+#ifndef WRT_PROTO_MAX_LONG_NAME
+#define WRT_PROTO_MAX_LONG_NAME 512u
 #endif
 
 /* Most counters one STATS answer carries (protocol and engine together). */

@@ -94,8 +94,12 @@ static void wrt_reply_malformed_body(wrt_reply *io_reply, uint32_t offset) {
                     "request body does not match its message layout");
 }
 
+/* Ends any upload; in mode ONE also the loaded module (in KEEP mode the instances stay). */
 static void wrt_server_drop_upload(wrt_server *io_srv) {
-    if (io_srv->upload_state == WRT_UPLOAD_COMMITTED) io_srv->cfg.engine->unload(io_srv->cfg.engine_ctx);
+    if (io_srv->live && !io_srv->keep) {
+        io_srv->cfg.engine->unload(io_srv->cfg.engine_ctx);
+        io_srv->live = false;
+    }
     io_srv->upload_state = WRT_UPLOAD_IDLE;
     io_srv->upload_size = 0;
     io_srv->upload_next = 0;
@@ -154,6 +158,15 @@ static void wrt_handle_begin(wrt_reply *io_reply) {
     if (wrt_same_upload(srv, &msg)) {
         srv->counters.uploads_resumed++;
     } else {
+        if (srv->keep) {
+            wrt_engine_session session = {0, 0, 0, 0, 0, 0};
+            srv->cfg.engine->session(srv->cfg.engine_ctx, WRT_SESSION_QUERY, &session);
+            if (session.instances >= session.max_instances) {
+                wrt_reply_error(io_reply, WRT_PERR_SESSION_FULL, session.instances, session.max_instances,
+                                "the session holds as many instances as the device has room for");
+                return;
+            }
+        }
         wrt_server_drop_upload(srv);
         srv->upload_state = WRT_UPLOAD_RECEIVING;
         srv->upload_size = msg.size;
@@ -242,6 +255,7 @@ static void wrt_handle_end(wrt_reply *io_reply) {
         return;
     }
     srv->upload_state = WRT_UPLOAD_COMMITTED;
+    srv->live = true;
     srv->counters.uploads_committed++;
     wrt_reply_committed(io_reply);
 }
@@ -254,15 +268,40 @@ static void wrt_io_log(void *ctx, uint8_t level, const uint8_t *i_text, size_t l
     wrt_server_log((wrt_server *)ctx, level, i_text, len);
 }
 
+/* A refused invoke, REGISTER or GLOBAL_GET; codes the engine may not give become ENGINE_FAILED. */
+static void wrt_reply_engine_refusal(wrt_reply *io_reply, const wrt_engine_error *i_err, uint16_t name_len,
+                                     const char *fallback) {
+    const char *message = i_err->message != NULL ? i_err->message : fallback;
+    switch (i_err->code) {
+    case WRT_PERR_EXPORT_NOT_FOUND: wrt_reply_error(io_reply, WRT_PERR_EXPORT_NOT_FOUND, name_len, 0, message); return;
+    case WRT_PERR_ARGS_INVALID: wrt_reply_error(io_reply, WRT_PERR_ARGS_INVALID, i_err->offset, 0, message); return;
+    case WRT_PERR_INSTANCE_UNKNOWN:
+    case WRT_PERR_SESSION_FULL: {
+        wrt_engine_session session = {0, 0, 0, 0, 0, 0};
+        const wrt_engine_ops *engine = io_reply->srv->cfg.engine;
+        if (engine->session != NULL) engine->session(io_reply->srv->cfg.engine_ctx, WRT_SESSION_QUERY, &session);
+        uint32_t limit = i_err->code == WRT_PERR_INSTANCE_UNKNOWN ? session.instances : session.max_registrations;
+        wrt_reply_error(io_reply, (uint16_t)i_err->code, i_err->offset, limit, message);
+        return;
+    }
+    default: wrt_reply_error(io_reply, WRT_PERR_ENGINE_FAILED, i_err->offset, 0, message); return;
+    }
+}
+
 static void wrt_handle_invoke(wrt_reply *io_reply) {
     wrt_server *srv = io_reply->srv;
     wrt_msg_invoke msg;
     uint32_t bad = 0;
-    if (!wrt_msg_decode_invoke(io_reply->req->body, io_reply->req->body_len, &msg, &bad)) {
+    bool sessions = srv->cfg.engine->invoke_on != NULL;
+    if (!wrt_msg_decode_invoke_ext(io_reply->req->body, io_reply->req->body_len, sessions, &msg, &bad)) {
         wrt_reply_malformed_body(io_reply, bad);
         return;
     }
-    if (srv->upload_state != WRT_UPLOAD_COMMITTED) {
+    if (msg.has_instance && srv->cfg.engine->invoke_on == NULL) {
+        wrt_reply_malformed_body(io_reply, (uint32_t)io_reply->req->body_len - 2u);
+        return;
+    }
+    if (!srv->live) {
         wrt_reply_error(io_reply, WRT_PERR_NO_MODULE, srv->upload_state, 0, "no verified module is committed");
         return;
     }
@@ -275,17 +314,63 @@ static void wrt_handle_invoke(wrt_reply *io_reply) {
     result.nresults = 0;
     wrt_engine_error err = {WRT_PERR_ENGINE_FAILED, 0, NULL};
     srv->counters.invokes++;
-    bool ran = srv->cfg.engine->invoke(srv->cfg.engine_ctx, msg.name, msg.name_len, msg.args, msg.nargs, msg.fuel,
-                                       &io, &result, &err);
+    bool ran = msg.has_instance
+                   ? srv->cfg.engine->invoke_on(srv->cfg.engine_ctx, msg.instance, msg.name, msg.name_len, msg.args,
+                                                msg.nargs, msg.fuel, &io, &result, &err)
+                   : srv->cfg.engine->invoke(srv->cfg.engine_ctx, msg.name, msg.name_len, msg.args, msg.nargs, msg.fuel,
+                                             &io, &result, &err);
     if (!ran) {
-        uint16_t code = (err.code == WRT_PERR_EXPORT_NOT_FOUND || err.code == WRT_PERR_ARGS_INVALID)
-                            ? (uint16_t)err.code
-                            : (uint16_t)WRT_PERR_ENGINE_FAILED;
-        uint32_t detail = code == WRT_PERR_EXPORT_NOT_FOUND ? msg.name_len : err.offset;
-        wrt_reply_error(io_reply, code, detail, 0, err.message != NULL ? err.message : "invocation refused");
+        wrt_reply_engine_refusal(io_reply, &err, msg.name_len, "invocation refused");
         return;
     }
     wrt_msg_encode_invoke_result(&io_reply->body, &result);
+    wrt_reply_ok(io_reply);
+}
+
+static void wrt_handle_session(wrt_reply *io_reply) {
+    wrt_server *srv = io_reply->srv;
+    uint8_t mode = WRT_SESSION_QUERY;
+    uint32_t bad = 0;
+    if (!wrt_msg_decode_session(io_reply->req->body, io_reply->req->body_len, &mode, &bad)) {
+        wrt_reply_malformed_body(io_reply, bad);
+        return;
+    }
+    wrt_engine_session session = {0, 0, 0, 0, 0, 0};
+    srv->cfg.engine->session(srv->cfg.engine_ctx, mode, &session);
+    srv->keep = session.mode == WRT_SESSION_KEEP;
+    wrt_msg_session answer = {session.mode,   session.instances,     session.max_instances,
+                              session.latest, session.registrations, session.max_registrations};
+    wrt_msg_encode_session(&io_reply->body, &answer);
+    wrt_reply_ok(io_reply);
+}
+
+/* REGISTER and GLOBAL_GET: same body, same refusals. */
+static void wrt_handle_named(wrt_reply *io_reply) {
+    wrt_server *srv = io_reply->srv;
+    wrt_msg_named msg;
+    uint32_t bad = 0;
+    if (!wrt_msg_decode_named(io_reply->req->body, io_reply->req->body_len, &msg, &bad)) {
+        wrt_reply_malformed_body(io_reply, bad);
+        return;
+    }
+    if (!srv->live) {
+        wrt_reply_error(io_reply, WRT_PERR_NO_MODULE, srv->upload_state, 0, "no verified module is committed");
+        return;
+    }
+    wrt_engine_error err = {WRT_PERR_ENGINE_FAILED, 0, NULL};
+    if (io_reply->req->type == WRT_MSG_REGISTER) {
+        if (!srv->cfg.engine->register_name(srv->cfg.engine_ctx, msg.instance, msg.name, msg.name_len, &err)) {
+            wrt_reply_engine_refusal(io_reply, &err, msg.name_len, "registration refused");
+            return;
+        }
+    } else {
+        wrt_wire_value value = {0, 0};
+        if (!srv->cfg.engine->global_get(srv->cfg.engine_ctx, msg.instance, msg.name, msg.name_len, &value, &err)) {
+            wrt_reply_engine_refusal(io_reply, &err, msg.name_len, "global refused");
+            return;
+        }
+        wrt_wr_value(&io_reply->body, &value);
+    }
     wrt_reply_ok(io_reply);
 }
 
@@ -358,6 +443,8 @@ static void wrt_handle_reset(wrt_reply *io_reply) {
     wrt_reply_ok(io_reply);
     wrt_server_drop_upload(srv);
     srv->cfg.engine->reset(srv->cfg.engine_ctx);
+    srv->live = false;
+    srv->keep = false;
     srv->boot_id++;
     if (kind == WRT_RESET_DEVICE && srv->cfg.port->device_reset != NULL) {
         srv->cfg.port->device_reset(srv->cfg.port->ctx);
@@ -413,6 +500,18 @@ static void wrt_server_on_frame(wrt_server *io_srv, size_t len) {
     case WRT_MSG_INVOKE: wrt_handle_invoke(&reply); break;
     case WRT_MSG_STATS: wrt_handle_stats(&reply); break;
     case WRT_MSG_RESET: wrt_handle_reset(&reply); break;
+    case WRT_MSG_SESSION:
+        if (io_srv->cfg.engine->session != NULL) wrt_handle_session(&reply);
+        else wrt_reply_error(&reply, WRT_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
+        break;
+    case WRT_MSG_REGISTER:
+    case WRT_MSG_GLOBAL_GET: {
+        const wrt_engine_ops *e = io_srv->cfg.engine;
+        bool has = e->session != NULL && (req.type == WRT_MSG_REGISTER ? e->register_name != NULL : e->global_get != NULL);
+        if (has) wrt_handle_named(&reply);
+        else wrt_reply_error(&reply, WRT_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
+        break;
+    }
     default:
         wrt_reply_error(&reply, WRT_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
         break;
@@ -444,6 +543,8 @@ bool wrt_server_init(wrt_server *o_srv, const wrt_server_config *i_cfg) {
     o_srv->upload_next = 0;
     o_srv->profile_len = 0;
     o_srv->boot_id = i_cfg->boot_id;
+    o_srv->keep = false;
+    o_srv->live = false;
     o_srv->link_down = false;
     /* Field by field: a struct copy or `= {0}` becomes a memset call on some targets. */
     uint32_t *counter = (uint32_t *)(void *)&o_srv->counters;

@@ -68,6 +68,8 @@ typedef struct wrt_server {
     uint8_t upload_sha256[WRT_PROTO_SHA256_BYTES];
     uint32_t profile_len;
     uint32_t boot_id;
+    bool keep;                  /* session mode KEEP: UPLOAD_BEGIN keeps the loaded instances */
+    bool live;                  /* the engine holds at least one instance: INVOKE has something to run */
     bool link_down;             /* a port write failed */
     wrt_server_counters counters;
 } wrt_server;

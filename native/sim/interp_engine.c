@@ -19,16 +19,18 @@
  * small tables and globals, and every remaining whole page to linear memory. The defaults follow
  * targets/native-sim.yaml (16 MiB arena, 1 MiB stack).
  */
-static bool wrt_sim_layout(size_t bytes, wrt_layout *o_layout) {
+static bool wrt_sim_layout(size_t bytes, const wrt_sim_options *i_opts, wrt_layout *o_layout) {
     wrt_layout l;
     memset(&l, 0, sizeof l);
     l.meta_bytes = (uint32_t)(bytes / 16u);
     l.code_bytes = (uint32_t)(bytes / 8u);
     l.control_bytes = (uint32_t)(bytes / 64u);
-    l.stack_slots = (uint32_t)(bytes / 16u / 8u);
-    l.call_depth = bytes >= 4u * 1024u * 1024u ? 4096u : 256u;
-    l.table_elements = bytes >= 4u * 1024u * 1024u ? 4096u : 256u;
-    l.global_slots = bytes >= 4u * 1024u * 1024u ? 1024u : 128u;
+    l.stack_slots = i_opts->stack_slots != 0u ? i_opts->stack_slots : (uint32_t)(bytes / 16u / 8u);
+    l.call_depth = i_opts->call_depth != 0u ? i_opts->call_depth : bytes >= 4u * 1024u * 1024u ? 4096u : 256u;
+    l.table_elements = i_opts->table_elements != 0u ? i_opts->table_elements : bytes >= 4u * 1024u * 1024u ? 4096u : 256u;
+    l.table_elements_max = i_opts->table_elements_max;
+    l.memory_pages_max = i_opts->memory_pages_max;
+    l.global_slots = i_opts->global_slots != 0u ? i_opts->global_slots : bytes >= 4u * 1024u * 1024u ? 1024u : 128u;
     l.memory_pages = 0;
     size_t fixed = wrt_layout_bytes(&l);
     /* One alignment unit of slack: the mapping is page aligned, but stay within what init checks. */
@@ -62,11 +64,12 @@ const wrt_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ctx
     static wrt_interp_engine engine;
     size_t bytes = i_opts->arena_bytes != 0u ? i_opts->arena_bytes : WRT_SIM_DEFAULT_ARENA_BYTES;
     wrt_layout layout;
-    if (!wrt_sim_layout(bytes, &layout)) {
-        *o_why = "--arena: too small for the region layout";
+    if (!wrt_sim_layout(bytes, i_opts, &layout)) {
+        *o_why = "--arena: too small for the region layout (and the --stack-slots, --table-elements given)";
         return NULL;
     }
-    void *arena = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    /* NORESERVE: a large arena (the testsuite maps 3.75 GiB) is backed only where it is touched. */
+    void *arena = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (arena == MAP_FAILED) {
         *o_why = "cannot map the arena";
         return NULL;

@@ -3,8 +3,13 @@
  *
  *   native-sim [--pty] [--device-id ID] [--upload-capacity BYTES] [--profile-capacity BYTES]
  *              [--idle-timeout-ms MS] [--boot-id N] [--arena BYTES] [--arg S]... [--env K=V]...
+ *              [--stack-slots N] [--call-depth N] [--table-elements N] [--table-elements-max N]
+ *              [--global-slots N] [--memory-pages-max N]
  *
  * --arena: the interpreter's arena (default 16 MiB, targets/native-sim.yaml memory.arenaBytes);
+ * --stack-slots ... --memory-pages-max: region sizes instead of those derived from the arena; a
+ * session of several instances (docs/protocol.md §4a) shares one arena, so each memory and table
+ * must reserve less than the whole region (the spec testsuite's runs set them);
  * --arg / --env: the WASI program's argv and environment, in order (none by default).
  *
  * stdio (default): frames on stdin/stdout, diagnostics on stderr; exits when stdin ends.
@@ -16,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +120,33 @@ static int wrt_sim_open_pty(void) {
     return master;
 }
 
+/* The region overrides: true when `a` is one of them (and its value is stored). */
+static int wrt_sim_layout_option(const char *a, const char *v, wrt_sim_options *io_opts) {
+    static const struct {
+        const char *name;
+        size_t offset;
+    } options[] = {
+        {"--stack-slots", offsetof(wrt_sim_options, stack_slots)},
+        {"--call-depth", offsetof(wrt_sim_options, call_depth)},
+        {"--table-elements", offsetof(wrt_sim_options, table_elements)},
+        {"--table-elements-max", offsetof(wrt_sim_options, table_elements_max)},
+        {"--global-slots", offsetof(wrt_sim_options, global_slots)},
+        {"--memory-pages-max", offsetof(wrt_sim_options, memory_pages_max)},
+    };
+    for (size_t k = 0; k < sizeof options / sizeof options[0]; k++) {
+        if (strcmp(a, options[k].name) != 0) continue;
+        unsigned long n = wrt_sim_number(a, v);
+        if (n == 0 || n > 0xFFFFFFFFul) {
+            fprintf(stderr, "native-sim: %s: 1 .. 4294967295\n", a);
+            exit(2);
+        }
+        uint32_t value = (uint32_t)n;
+        memcpy((char *)io_opts + options[k].offset, &value, sizeof value);
+        return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     static uint8_t upload[16u * 1024u * 1024u];
     static uint8_t profile[4096];
@@ -151,6 +184,8 @@ int main(int argc, char **argv) {
                 fprintf(stderr, "native-sim: --arena: at least 65536 bytes\n");
                 return 2;
             }
+            i++;
+        } else if (v != NULL && wrt_sim_layout_option(a, v, &engine_opts)) {
             i++;
         } else if (v != NULL && strcmp(a, "--arg") == 0) {
             if (engine_opts.argc >= WRT_SIM_MAX_ARGS) {

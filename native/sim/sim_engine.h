@@ -18,6 +18,13 @@ typedef struct wrt_sim_options {
     uint32_t argc;
     const char *envp[WRT_SIM_MAX_ARGS];      /* "NAME=value" (--env) */
     uint32_t envc;
+    /* Region overrides of the layout (0: derived from the arena size, see interp_engine.c). */
+    uint32_t stack_slots;
+    uint32_t call_depth;
+    uint32_t table_elements;
+    uint32_t global_slots;
+    uint32_t table_elements_max;             /* most elements one table reserves */
+    uint32_t memory_pages_max;               /* most pages one memory reserves */
 } wrt_sim_options;
 
 /*

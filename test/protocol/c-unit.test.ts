@@ -17,6 +17,18 @@ function vectorLines(): string {
   for (const v of vectors.invoke) {
     lines.push(`invoke ${v.body} ${v.fuel} ${v.name} ${v.args.length}${v.args.map((a) => ` ${a.type} ${a.bits}`).join('')}`);
   }
+  for (const v of vectors.session) {
+    const f = v.fields;
+    lines.push(
+      `session ${v.request} ${v.mode ?? 255} ${v.answer} ${f.mode} ${f.instances} ${f.maxInstances} ${f.latest} ${f.registrations} ${f.maxRegistrations}`,
+    );
+  }
+  for (const v of vectors.named) lines.push(`named ${v.body} ${v.instance} ${v.name === '' ? '-' : Buffer.from(v.name).toString('hex')}`);
+  for (const v of vectors.invoke_on) {
+    lines.push(
+      `invoke_on ${v.body} ${v.fuel} ${v.instance} ${v.nameHex === '' ? '-' : v.nameHex} ${v.args.length}${v.args.map((a) => ` ${a.type} ${a.bits}`).join('')}`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -33,7 +45,10 @@ describe('native/protocol C unit tests', () => {
       vectors.sha256.length +
       vectors.cobs.length * 2 +
       vectors.frames.length * 2 +
-      vectors.invoke.reduce((n, v) => n + 2 + v.args.length, 0);
+      vectors.invoke.reduce((n, v) => n + 2 + v.args.length, 0) +
+      vectors.session.length * 2 +
+      vectors.named.length * 2 +
+      vectors.invoke_on.reduce((n, v) => n + 4 + v.args.length, 0);
     expect(Number(summary?.[1])).toBeGreaterThanOrEqual(vectorChecks + 20);
     expect(summary?.[2]).toBe('0');
   });

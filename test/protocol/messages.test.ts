@@ -3,14 +3,18 @@ import { WrtError } from '../../ts/core/errors.js';
 import { mulberry32 } from '../../ts/core/prng.js';
 import {
   decodeError,
+  decodeGlobalValue,
   decodeHello,
   decodeInvokeResult,
   decodeLog,
   decodeNextOffset,
   decodeOutput,
+  decodeSession,
   decodeStats,
   decodeUploadEnd,
   encodeInvoke,
+  encodeNamed,
+  encodeSession,
   encodeUploadBegin,
   encodeUploadChunk,
   f32,
@@ -76,7 +80,7 @@ describe('request encoders', () => {
   it('refuses values the wire cannot carry', () => {
     expectWrtError(() => encodeInvoke({ name: '', args: [] }), 'VALUE_INVALID', { field: 'export', limit: '1 .. 64 bytes' });
     expectWrtError(() => encodeInvoke({ name: 'x'.repeat(65), args: [] }), 'VALUE_INVALID', { field: 'export' });
-    expectWrtError(() => encodeInvoke({ name: 'f', args: Array.from({ length: 17 }, () => i32(0)) }), 'VALUE_INVALID', {
+    expectWrtError(() => encodeInvoke({ name: 'f', args: Array.from({ length: 33 }, () => i32(0)) }), 'VALUE_INVALID', {
       field: 'args',
     });
     expectWrtError(() => encodeInvoke({ name: 'f', args: [{ type: 'i32', value: 2 ** 33 }] }), 'VALUE_INVALID', {
@@ -85,9 +89,11 @@ describe('request encoders', () => {
     expectWrtError(() => encodeInvoke({ name: 'f', args: [{ type: 'funcref', index: -1 }] }), 'VALUE_INVALID', {
       field: 'args[0]',
     });
-    expectWrtError(() => encodeUploadBegin({ size: 0, sha256: new Uint8Array(32), profile: new Uint8Array(0) }), 'VALUE_INVALID', {
+    expectWrtError(() => encodeUploadBegin({ size: -1, sha256: new Uint8Array(32), profile: new Uint8Array(0) }), 'VALUE_INVALID', {
       field: 'size',
     });
+    // An empty module is an upload like any other; the device refuses it as malformed when it loads.
+    expect(encodeUploadBegin({ size: 0, sha256: new Uint8Array(32), profile: new Uint8Array(0) }).length).toBe(38);
     expectWrtError(() => encodeUploadBegin({ size: 1, sha256: new Uint8Array(31), profile: new Uint8Array(0) }), 'VALUE_INVALID', {
       field: 'sha256',
     });
@@ -143,7 +149,17 @@ describe('answer decoders', () => {
 
   it('random bodies give a value or a WrtError, never another exception', () => {
     const random = mulberry32(99);
-    const decoders = [decodeHello, decodeInvokeResult, decodeStats, decodeError, decodeUploadEnd, decodeOutput, decodeLog];
+    const decoders = [
+      decodeHello,
+      decodeInvokeResult,
+      decodeStats,
+      decodeError,
+      decodeUploadEnd,
+      decodeOutput,
+      decodeLog,
+      decodeSession,
+      decodeGlobalValue,
+    ];
     let refused = 0;
     for (let round = 0; round < 3000; round++) {
       const body = Uint8Array.from({ length: Math.floor(random() * 60) }, () => Math.floor(random() * 256));
@@ -156,5 +172,53 @@ describe('answer decoders', () => {
       }
     }
     expect(refused).toBeGreaterThan(1000);
+  });
+});
+
+describe('session messages (docs/protocol.md §4a)', () => {
+  it('SESSION requests and answers match the shared vectors the C codec checks', () => {
+    for (const v of vectors.session) {
+      expect(hex(encodeSession(v.mode ?? undefined))).toBe(v.request === '-' ? '' : v.request);
+      expect(decodeSession(bytes(v.answer))).toEqual(v.fields);
+    }
+  });
+
+  it('REGISTER / GLOBAL_GET bodies match the shared vectors: u16 instance, u16 name length, name', () => {
+    for (const v of vectors.named) expect(hex(encodeNamed(v.instance, v.name))).toBe(v.body);
+    expect(hex(encodeNamed(2, 'spectest'))).toBe('02000800' + Buffer.from('spectest').toString('hex'));
+  });
+
+  it('INVOKE with an instance: trailing u16, long-name form for empty and long names', () => {
+    for (const v of vectors.invoke_on) {
+      const args = v.args.map((a) => {
+        const bits = BigInt(`0x${a.bits}`);
+        if (a.type === 0x7f) return i32(Number(BigInt.asIntN(32, bits)));
+        if (a.type === 0x7e) return i64(bits);
+        if (a.type === 0x7c) return { type: 'f64', bits } as const;
+        return { type: 'externref', index: bits === 0xffffffffn ? null : Number(bits) } as const;
+      });
+      expect(hex(encodeInvoke({ name: v.name, fuel: BigInt(v.fuel), args, instance: v.instance }))).toBe(v.body);
+    }
+    /* Without an instance the body is version 1's, byte for byte. */
+    expect(hex(encodeInvoke({ name: 'run', args: [] }))).toBe(vectors.invoke[1]?.body);
+    expect(hex(encodeInvoke({ name: 'run', args: [], instance: 0 }))).toBe(`${vectors.invoke[1]?.body}0000`);
+  });
+
+  it('refuses what the session messages cannot carry', () => {
+    expectWrtError(() => encodeSession(2), 'VALUE_INVALID', { field: 'mode' });
+    expectWrtError(() => encodeNamed(0x10000, 'x'), 'VALUE_INVALID', { field: 'instance', limit: '0 .. 65535' });
+    expectWrtError(() => encodeNamed(-1, 'x'), 'VALUE_INVALID', { field: 'instance' });
+    expectWrtError(() => encodeNamed(1, 'x'.repeat(513)), 'VALUE_INVALID', { field: 'name', limit: '0 .. 512 bytes' });
+    expectWrtError(() => encodeInvoke({ name: 'x'.repeat(513), args: [], instance: 1 }), 'VALUE_INVALID', { field: 'export' });
+    expectWrtError(() => encodeInvoke({ name: 'f', args: [], instance: 1.5 }), 'VALUE_INVALID', { field: 'instance' });
+  });
+
+  it('decodes GLOBAL_GET values and refuses a broken SESSION answer', () => {
+    expect(decodeGlobalValue(bytes('7f9a020000'))).toEqual(i32(666));
+    expect(decodeGlobalValue(bytes('70feffffff'))).toEqual({ type: 'funcref', index: 0xfffffffe });
+    expectWrtError(() => decodeGlobalValue(bytes('7f9a02000000')), 'PROTOCOL_ERROR', { offset: 5 });
+    expectWrtError(() => decodeSession(bytes('010100000000000000000000')), 'PROTOCOL_ERROR', { field: 'reserved' });
+    expectWrtError(() => decodeSession(bytes('020000000000000000000000')), 'PROTOCOL_ERROR', { field: 'mode' });
+    expectWrtError(() => decodeSession(bytes('0100')), 'PROTOCOL_ERROR', { field: 'instances', offset: 2 });
   });
 });

@@ -9,23 +9,29 @@ import { WrtError } from '../core/errors.js';
 import { DeviceError, type DeviceErrorInfo, isDeviceError, protocolError, TIMEOUT_CODE } from './device-errors.js';
 import { Deframer, type DeframerEvent, encodeWireFrame, type Frame } from './framing.js';
 import {
+  decodeEmpty,
   decodeError,
+  decodeGlobalValue,
   decodeHello,
   decodeInvokeResult,
   decodeLog,
   decodeNextOffset,
   decodeOutput,
+  decodeSession,
   decodeStats,
   decodeUploadEnd,
   EMPTY_BODY,
   encodeInvoke,
+  encodeNamed,
   encodeReset,
+  encodeSession,
   encodeUploadBegin,
   encodeUploadChunk,
   type HelloInfo,
   type InvokeResult,
   type LogLine,
   type OutputChunk,
+  type SessionInfo,
   type UploadBeginRequest,
   type UploadEndAnswer,
   type WireValue,
@@ -39,6 +45,7 @@ import {
   messageTypeName,
   MIN_FRAME,
   ResetKind,
+  type SessionMode,
 } from './protocol.js';
 import type { Transport } from './transport.js';
 
@@ -54,7 +61,11 @@ export interface ProtocolClientOptions {
   readonly helloIntervalMs?: number;
   /** HELLO gives up after this long (default 2000 ms; boards may take ~1 s to answer). */
   readonly helloTimeoutMs?: number;
-  /** Most bytes one request may put on the link (default 3072: one chunk in flight at a time). */
+  /**
+   * Most request bytes on the link at once (default 3072). An upload keeps as many whole chunk
+   * frames in flight as fit (two at a 1024-byte max_frame), so the link does not idle while an
+   * answer travels back; some USB-serial stacks deadlock when a large write meets an echoing peer.
+   */
   readonly maxInFlightBytes?: number;
   /** First sequence number (default random, so a restarted host does not meet the device's replay memory). */
   readonly initialSeq?: number;
@@ -125,7 +136,8 @@ export class ProtocolClient {
   private readonly noticeListeners = new Set<Listener<DeviceErrorInfo>>();
   private readonly detach: () => void;
   private seq: number;
-  private pending: Pending | undefined;
+  /** Requests waiting for their answer, oldest first (more than one only while an upload pipelines chunks). */
+  private readonly pending = new Map<number, Pending>();
   private chain: Promise<unknown> = Promise.resolve();
   private lastUnsolicitedSeq: number | undefined;
   private closedReason: string | undefined;
@@ -180,8 +192,13 @@ export class ProtocolClient {
     return decodeNextOffset(await this.request(MessageType.UploadBegin, encodeUploadBegin(req)), 'UPLOAD_BEGIN');
   }
 
-  async sendChunk(offset: number, data: Uint8Array): Promise<number> {
-    return decodeNextOffset(await this.request(MessageType.UploadChunk, encodeUploadChunk(offset, data)), 'UPLOAD_CHUNK');
+  /**
+   * One UPLOAD_CHUNK. By default it waits for every request before it, as all requests do;
+   * `queued` false (the upload's pipelining) waits only for the queued requests before it, and
+   * neither it nor the requests after it wait for each other's answers.
+   */
+  async sendChunk(offset: number, data: Uint8Array, queued = true): Promise<number> {
+    return decodeNextOffset(await this.request(MessageType.UploadChunk, encodeUploadChunk(offset, data), undefined, queued), 'UPLOAD_CHUNK');
   }
 
   async endUpload(): Promise<UploadEndAnswer> {
@@ -197,6 +214,11 @@ export class ProtocolClient {
     return Math.max(1, Math.min(byFrame, byFlight));
   }
 
+  /** UPLOAD_CHUNK requests an upload keeps in flight: as many full chunk frames as maxInFlightBytes holds. */
+  chunksInFlight(): number {
+    return Math.max(1, Math.floor(this.options.maxInFlightBytes / chunkWireBytes(this.chunkBytes())));
+  }
+
   /**
    * Uploads a module: BEGIN (resuming a matching interrupted upload), chunks from the device's
    * next offset, END; checks the digest the device committed.
@@ -208,28 +230,67 @@ export class ProtocolClient {
     let next = await this.beginUpload({ size, sha256, profile: options.profile ?? EMPTY_BODY });
     const resumedFrom = next;
     const chunk = this.chunkBytes();
+    const window = this.chunksInFlight();
     let chunks = 0;
     let bytesSent = 0;
-    /* Every round advances or re-seeks; a device that keeps answering without progress is a fault. */
+    /*
+     * Chunks go out back to back, up to `window` unanswered, each from where the previous one ends.
+     * The device takes them in order, so normally every answer is the next chunk's offset. A chunk
+     * it refused (UPLOAD_GAP: an earlier one was lost) or an answer behind the plan ends the
+     * batch: the rest are awaited and sending restarts from the furthest offset the device named.
+     */
     const maxRounds = Math.ceil(size / chunk) * 4 + 16;
-    for (let round = 0; next < size; round++) {
-      if (round > maxRounds) {
-        throw protocolError(`upload makes no progress at offset ${next}`, { offset: next, limit: `${maxRounds} chunks` });
-      }
-      const data = module.subarray(next, Math.min(size, next + chunk));
-      try {
-        const answered = await this.sendChunk(next, data);
-        chunks++;
-        bytesSent += data.length;
-        if (answered > size) {
-          throw protocolError(`device reports next offset ${answered} past the module`, { offset: answered, limit: `${size}` });
+    let rounds = 0;
+    while (next < size) {
+      const inFlight: { readonly end: number; readonly answer: Promise<number | undefined> }[] = [];
+      let planned = next;
+      let behind = false;
+      let failure: unknown;
+      const settleOldest = async (): Promise<void> => {
+        const oldest = inFlight.shift();
+        if (oldest === undefined) return;
+        const answered = await oldest.answer.catch((error: unknown) => {
+          failure ??= error;
+          return undefined;
+        });
+        if (answered === undefined) {
+          behind = true;
+          return;
         }
-        next = answered;
-      } catch (error) {
-        if (!isDeviceError(error, DeviceErrorCode.UploadGap)) throw error;
-        next = error.device.detail;
+        if (answered < oldest.end) behind = true;
+        next = Math.max(next, answered);
+        options.onProgress?.(next, size);
+      };
+      while (!behind && failure === undefined && (planned < size || inFlight.length > 0)) {
+        while (planned < size && inFlight.length < window) {
+          if (++rounds > maxRounds) {
+            throw protocolError(`upload makes no progress at offset ${next}`, { offset: next, limit: `${maxRounds} chunks` });
+          }
+          const data = module.subarray(planned, Math.min(size, planned + chunk));
+          const end = planned + data.length;
+          const answer = this.sendChunk(planned, data, false).then(
+            (answered) => {
+              chunks++;
+              bytesSent += data.length;
+              if (answered > size) {
+                throw protocolError(`device reports next offset ${answered} past the module`, { offset: answered, limit: `${size}` });
+              }
+              return answered;
+            },
+            (error: unknown) => {
+              if (!isDeviceError(error, DeviceErrorCode.UploadGap)) throw error;
+              return error.device.detail;
+            },
+          );
+          /* Awaited in order below; a rejection is read there. */
+          answer.catch(() => undefined);
+          inFlight.push({ end, answer });
+          planned = end;
+        }
+        await settleOldest();
       }
-      options.onProgress?.(next, size);
+      while (inFlight.length > 0) await settleOldest();
+      if (failure !== undefined) throw failure;
     }
     const end = await this.endUpload();
     const expected = Buffer.from(sha256).toString('hex');
@@ -259,6 +320,30 @@ export class ProtocolClient {
     return all;
   }
 
+  /**
+   * SESSION (docs/protocol.md §4a, devices with feature bit 6): without a mode it only asks; with
+   * SessionMode.Keep every later upload becomes one more instance of the session.
+   */
+  async session(mode?: SessionMode): Promise<SessionInfo> {
+    return decodeSession(await this.request(MessageType.Session, encodeSession(mode)));
+  }
+
+  /** INVOKE on one instance of a session (0 = the latest). */
+  async invokeOn(instance: number, name: string, args: readonly WireValue[] = [], options: { fuel?: bigint } = {}): Promise<InvokeResult> {
+    const body = encodeInvoke({ name, args, fuel: options.fuel, instance });
+    return decodeInvokeResult(await this.request(MessageType.Invoke, body));
+  }
+
+  /** REGISTER: later uploads of the session may import the instance's exports from `name`. */
+  async register(instance: number, name: string): Promise<void> {
+    decodeEmpty(await this.request(MessageType.Register, encodeNamed(instance, name)), 'REGISTER');
+  }
+
+  /** GLOBAL_GET: the value of an exported global of an instance (0 = the latest). */
+  async globalGet(instance: number, name: string): Promise<WireValue> {
+    return decodeGlobalValue(await this.request(MessageType.GlobalGet, encodeNamed(instance, name)));
+  }
+
   /** Answered before the device resets; HELLO afterwards shows a new boot id. */
   async reset(kind: ResetKind = ResetKind.Session): Promise<void> {
     await this.request(MessageType.Reset, encodeReset(kind));
@@ -272,12 +357,12 @@ export class ProtocolClient {
 
   private shutDown(reason: string): void {
     this.closedReason ??= reason;
-    this.pending?.fail(protocolError(reason, { source: this.transport.description }));
+    for (const waiting of [...this.pending.values()]) waiting.fail(protocolError(reason, { source: this.transport.description }));
   }
 
-  private async request(type: number, body: Uint8Array, policy?: ResendPolicy): Promise<Uint8Array> {
+  private async request(type: number, body: Uint8Array, policy?: ResendPolicy, queued = true): Promise<Uint8Array> {
     const resend = policy ?? { intervalMs: this.options.requestTimeoutMs, maxSends: this.options.maxResends + 1 };
-    const frame = await this.exchange(type, body, resend);
+    const frame = await this.exchange(type, body, resend, queued);
     if (frame.type === MessageType.Error) throw new DeviceError(decodeError(frame.body), this.transport.description);
     if (frame.type !== type) {
       throw protocolError(`device answered ${messageTypeName(type)} with ${messageTypeName(frame.type)}`, {
@@ -288,8 +373,11 @@ export class ProtocolClient {
     return frame.body;
   }
 
-  /** Queues one request behind the previous ones and settles with its answer frame. */
-  private exchange(type: number, body: Uint8Array, policy: ResendPolicy): Promise<Frame> {
+  /**
+   * Sends one request and settles with its answer frame: queued behind the previous requests, or
+   * (`queued` false) once the queued ones before it are done, without holding back later ones.
+   */
+  private exchange(type: number, body: Uint8Array, policy: ResendPolicy, queued: boolean): Promise<Frame> {
     const run = (): Promise<Frame> =>
       new Promise<Frame>((resolve, reject) => {
         if (this.closedReason !== undefined) {
@@ -316,7 +404,7 @@ export class ProtocolClient {
         let timer: NodeJS.Timeout | undefined;
         const settle = (): void => {
           clearTimeout(timer);
-          if (this.pending?.seq === seq) this.pending = undefined;
+          this.pending.delete(seq);
         };
         const send = (): void => {
           if (sends >= policy.maxSends) {
@@ -343,7 +431,7 @@ export class ProtocolClient {
             reject(protocolError(`cannot write to the link: ${String(error)}`, { source: this.transport.description }));
           });
         };
-        this.pending = {
+        this.pending.set(seq, {
           seq,
           answer: (frame) => {
             settle();
@@ -359,12 +447,21 @@ export class ProtocolClient {
             settle();
             reject(error);
           },
-        };
+        });
         send();
       });
+    if (!queued) return this.chain.then(run, run);
     const result = this.chain.then(run, run);
     this.chain = result.catch(() => undefined);
     return result;
+  }
+
+  /*
+   * A broken frame cannot be attributed: the oldest waiting request is resent at once (with chunks
+   * pipelined, the damaged one is most likely the oldest; the others' answers or timeouts follow).
+   */
+  private oldestPending(): Pending | undefined {
+    return this.pending.values().next().value;
   }
 
   private receive(chunk: Uint8Array): void {
@@ -374,12 +471,13 @@ export class ProtocolClient {
   private handle(event: DeframerEvent): void {
     if (event.kind === 'broken') {
       this.counters.brokenFrames++;
-      this.pending?.broken();
+      this.oldestPending()?.broken();
       return;
     }
     const frame = event.frame;
     if ((frame.flags & Flag.Response) !== 0) {
-      if (this.pending !== undefined && frame.seq === this.pending.seq) this.pending.answer(frame);
+      const waiting = this.pending.get(frame.seq);
+      if (waiting !== undefined) waiting.answer(frame);
       else this.counters.staleAnswers++;
       return;
     }
@@ -401,11 +499,17 @@ export class ProtocolClient {
         const notice = decodeError(frame.body);
         this.counters.unsolicitedErrors++;
         for (const listener of this.noticeListeners) listener(notice);
-        this.pending?.broken();
+        this.oldestPending()?.broken();
       }
     } catch (error) {
       if (!(error instanceof WrtError)) throw error;
       this.counters.brokenFrames++;
     }
   }
+}
+
+/** Bytes one UPLOAD_CHUNK frame of `chunk` module bytes puts on the wire: COBS adds 1 per 254, plus 2 delimiters. */
+function chunkWireBytes(chunk: number): number {
+  const frame = FRAME_OVERHEAD + 4 + chunk;
+  return frame + Math.ceil(frame / 254) + 2;
 }

@@ -47,7 +47,10 @@ function toolchainCodeFor(info: DeviceErrorInfo): ErrorCode {
     case DeviceErrorCode.ExportNotFound:
     case DeviceErrorCode.ArgsInvalid:
     case DeviceErrorCode.NoModule:
+    case DeviceErrorCode.InstanceUnknown:
       return 'VALUE_INVALID';
+    case DeviceErrorCode.SessionFull:
+      return 'LIMIT_EXCEEDED';
     default:
       return 'DEVICE_ERROR';
   }

@@ -1,7 +1,8 @@
 /**
  * Wraps a Transport and damages the bytes crossing it: drops, corrupts, duplicates and delays
- * bytes, in either direction. Decisions come from a seeded generator, so a seed and a byte stream
- * give the same faults every run. Order is kept: a delayed chunk holds back the ones behind it.
+ * bytes, in either direction, and (given a way to do it) resets the device between two writes.
+ * Decisions come from a seeded generator, so a seed and a byte stream give the same faults every
+ * run. Order is kept: a delayed chunk holds back the ones behind it.
  */
 import type { Transport, TransportClosed } from './transport.js';
 import { mulberry32 } from '../core/prng.js';
@@ -18,6 +19,13 @@ export interface FaultOptions {
   readonly direction?: 'both' | 'to-device' | 'from-device';
   /** Longest delay, ms (default 20). */
   readonly maxDelayMs?: number;
+  /**
+   * Device resets the host did not ask for (a watchdog, a brown-out): before a write to the device
+   * is passed on, with probability `ratePerWrite`, `trigger` runs (it must reset the device, e.g.
+   * send a RESET frame on the inner link or reset the emulator) and the write follows once it
+   * settled. Drawn from a generator of its own, so adding resets keeps the byte faults of a seed.
+   */
+  readonly resets?: { readonly ratePerWrite: number; readonly trigger: () => Promise<void> };
 }
 
 export type FaultCounts = Record<FaultKind, number>;
@@ -71,11 +79,14 @@ export class FaultInjectingTransport implements Transport {
   readonly description: string;
   readonly closed: Promise<TransportClosed>;
   readonly counts: FaultCounts = { drop: 0, corrupt: 0, duplicate: 0, delay: 0 };
+  /** Device resets injected (FaultOptions.resets). */
+  resets = 0;
   /** Faults are injected only while this is true. */
   enabled = true;
   private readonly inner: Transport;
   private readonly options: FaultOptions;
   private readonly random: () => number;
+  private readonly resetRandom: () => number;
   private readonly listeners = new Set<(chunk: Uint8Array) => void>();
   private readonly detach: () => void;
   private toDevice: Promise<void> = Promise.resolve();
@@ -85,13 +96,14 @@ export class FaultInjectingTransport implements Transport {
     this.inner = inner;
     this.options = options;
     this.random = mulberry32(options.seed);
+    this.resetRandom = mulberry32(options.seed ^ 0x5e5e7);
     this.description = `${inner.description} (fault injection, seed ${options.seed})`;
     this.closed = inner.closed;
     this.detach = inner.onData((chunk) => this.receive(chunk));
   }
 
   get total(): number {
-    return this.counts.drop + this.counts.corrupt + this.counts.duplicate + this.counts.delay;
+    return this.counts.drop + this.counts.corrupt + this.counts.duplicate + this.counts.delay + this.resets;
   }
 
   private applies(direction: 'to-device' | 'from-device'): boolean {
@@ -100,8 +112,12 @@ export class FaultInjectingTransport implements Transport {
   }
 
   write(bytes: Uint8Array): Promise<void> {
+    const resets = this.options.resets;
+    const reset = resets !== undefined && this.applies('to-device') && this.resetRandom() < resets.ratePerWrite;
+    if (reset) this.resets++;
     const damaged = this.applies('to-device') ? damage(bytes, this.random, this.options, this.counts) : { bytes, delayMs: 0 };
     const step = this.toDevice.then(async () => {
+      if (reset && resets !== undefined) await resets.trigger();
       if (damaged.delayMs > 0) await sleep(damaged.delayMs);
       if (damaged.bytes.length > 0) await this.inner.write(damaged.bytes);
     });

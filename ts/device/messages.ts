@@ -4,7 +4,7 @@
  */
 import { WrtError } from '../core/errors.js';
 import { type DeviceErrorInfo, protocolError } from './device-errors.js';
-import { deviceErrorName, MAX_EXPORT_NAME, MAX_VALUES, REF_NULL, SHA256_BYTES } from './protocol.js';
+import { deviceErrorName, MAX_EXPORT_NAME, MAX_LONG_NAME, MAX_VALUES, REF_NULL, SHA256_BYTES } from './protocol.js';
 
 export type WireValue =
   | { readonly type: 'i32'; readonly value: number }
@@ -222,7 +222,7 @@ export interface UploadBeginRequest {
 }
 
 export function encodeUploadBegin(req: UploadBeginRequest): Uint8Array {
-  if (!Number.isInteger(req.size) || req.size < 1 || req.size > 0xffff_ffff) {
+  if (!Number.isInteger(req.size) || req.size < 0 || req.size > 0xffff_ffff) {
     throw invalid(`module size ${req.size} cannot be uploaded`, 'size', '1 .. 4294967295 bytes');
   }
   if (req.sha256.length !== SHA256_BYTES) throw invalid('SHA-256 digest must be 32 bytes', 'sha256');
@@ -240,17 +240,63 @@ export interface InvokeRequest {
   readonly args: readonly WireValue[];
   /** Instruction budget; 0 or absent: the profile's. */
   readonly fuel?: bigint;
+  /**
+   * Instance of a session (docs/protocol.md §4a), 0 = the latest. Absent: the field is not sent
+   * (a device without feature bit 6 refuses it).
+   */
+  readonly instance?: number;
 }
 
-export function encodeInvoke(req: InvokeRequest): Uint8Array {
-  const name = new TextEncoder().encode(req.name);
+function exportName(text: string, field: string): Uint8Array {
+  const name = new TextEncoder().encode(text);
   if (name.length < 1 || name.length > MAX_EXPORT_NAME) {
-    throw invalid(`export name of ${name.length} bytes`, 'export', `1 .. ${MAX_EXPORT_NAME} bytes`);
+    throw invalid(`${field} name of ${name.length} bytes`, field, `1 .. ${MAX_EXPORT_NAME} bytes`);
   }
+  return name;
+}
+
+function instanceId(instance: number): number {
+  if (!Number.isInteger(instance) || instance < 0 || instance > 0xffff) {
+    throw invalid(`${instance} is not an instance id`, 'instance', '0 .. 65535');
+  }
+  return instance;
+}
+
+function longName(text: string, field: string): Uint8Array {
+  const name = new TextEncoder().encode(text);
+  if (name.length > MAX_LONG_NAME) throw invalid(`${field} name of ${name.length} bytes`, field, `0 .. ${MAX_LONG_NAME} bytes`);
+  return name;
+}
+
+/**
+ * INVOKE. With an instance (a device with sessions) an empty name or one longer than 64 bytes
+ * takes the long-name form: length byte 0, then a u16 length (docs/protocol.md §4a).
+ */
+export function encodeInvoke(req: InvokeRequest): Uint8Array {
+  const encoded = new TextEncoder().encode(req.name);
+  const long = req.instance !== undefined && (encoded.length === 0 || encoded.length > MAX_EXPORT_NAME);
+  const name = long ? longName(req.name, 'export') : exportName(req.name, 'export');
   if (req.args.length > MAX_VALUES) throw invalid(`${req.args.length} arguments`, 'args', `${MAX_VALUES}`);
-  const w = new BodyWriter().u64(req.fuel ?? 0n).u8(name.length).raw(name).u8(req.args.length);
+  const w = new BodyWriter().u64(req.fuel ?? 0n);
+  if (long) w.u8(0).u16(name.length);
+  else w.u8(name.length);
+  w.raw(name).u8(req.args.length);
   req.args.forEach((arg, i) => writeValue(w, arg, `args[${i}]`));
+  if (req.instance !== undefined) w.u16(instanceId(req.instance));
   return w.finish();
+}
+
+/** SESSION: no mode only asks; a mode sets it (docs/protocol.md §4a). */
+export function encodeSession(mode?: number): Uint8Array {
+  if (mode === undefined) return EMPTY_BODY;
+  if (mode !== 0 && mode !== 1) throw invalid(`session mode ${mode}`, 'mode', '0 (one module) or 1 (keep)');
+  return Uint8Array.of(mode);
+}
+
+/** REGISTER and GLOBAL_GET: an instance id (0 = the latest) and a name. */
+export function encodeNamed(instance: number, name: string): Uint8Array {
+  const bytes = longName(name, 'name');
+  return new BodyWriter().u16(instanceId(instance)).u16(bytes.length).raw(bytes).finish();
 }
 
 export function encodeReset(kind: number): Uint8Array {
@@ -337,6 +383,47 @@ export function decodeInvokeResult(body: Uint8Array): InvokeResult {
   for (let i = 0; i < count; i++) results.push(readValue(r, `results[${i}]`));
   r.end();
   return { trap, trapFunction, fuelUsed, peakStackBytes, results };
+}
+
+export interface SessionInfo {
+  /** 0 one module (version 1), 1 keep every instance. */
+  readonly mode: number;
+  readonly instances: number;
+  readonly maxInstances: number;
+  /** Id of the last instance loaded, 0 when none. */
+  readonly latest: number;
+  readonly registrations: number;
+  readonly maxRegistrations: number;
+}
+
+export function decodeSession(body: Uint8Array): SessionInfo {
+  const r = new BodyReader(body, 'SESSION');
+  const mode = r.u8('mode');
+  const reserved = r.u8('reserved');
+  if (reserved !== 0) throw protocolError(`SESSION reserved byte is ${reserved}`, { field: 'reserved', offset: 1, limit: '0' });
+  const info: SessionInfo = {
+    mode,
+    instances: r.u16('instances'),
+    maxInstances: r.u16('max_instances'),
+    latest: r.u16('latest'),
+    registrations: r.u16('registrations'),
+    maxRegistrations: r.u16('max_registrations'),
+  };
+  r.end();
+  if (mode > 1) throw protocolError(`SESSION mode ${mode}`, { field: 'mode', offset: 0, limit: '0 .. 1' });
+  return info;
+}
+
+/** The GLOBAL_GET answer: one typed value. */
+export function decodeGlobalValue(body: Uint8Array): WireValue {
+  const r = new BodyReader(body, 'GLOBAL_GET');
+  const value = readValue(r, 'value');
+  r.end();
+  return value;
+}
+
+export function decodeEmpty(body: Uint8Array, message: string): void {
+  new BodyReader(body, message).end();
 }
 
 export function decodeStats(body: Uint8Array): ReadonlyMap<string, bigint> {

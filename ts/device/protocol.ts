@@ -11,8 +11,10 @@ export const MAX_FRAME_LIMIT = 4096;
 /** Every device accepts frames this large; the host stays under it until HELLO says more. */
 export const MIN_FRAME = 256;
 export const SHA256_BYTES = 32;
-export const MAX_VALUES = 16;
+export const MAX_VALUES = 32;
 export const MAX_EXPORT_NAME = 64;
+/** Longest name of REGISTER, GLOBAL_GET and INVOKE's long-name form (sessions, docs/protocol.md §4a). */
+export const MAX_LONG_NAME = 512;
 export const REF_NULL = 0xffff_ffff;
 
 export const MessageType = {
@@ -23,6 +25,9 @@ export const MessageType = {
   Invoke: 0x05,
   Stats: 0x06,
   Reset: 0x07,
+  Session: 0x08,
+  Register: 0x09,
+  GlobalGet: 0x0a,
   Output: 0x40,
   Log: 0x41,
   Error: 0x7f,
@@ -38,8 +43,17 @@ export const Feature = {
   Fuel: 1 << 3,
   ReferenceTypes: 1 << 4,
   BulkMemory: 1 << 5,
+  /** Sessions of several instances: SESSION, REGISTER, GLOBAL_GET, INVOKE's instance field (§4a). */
+  Sessions: 1 << 6,
   TestDouble: 2 ** 31,
 } as const;
+
+/** SESSION modes (docs/protocol.md §4a): one module (version 1), or keep every instance loaded. */
+export const SessionMode = { One: 0, Keep: 1 } as const;
+export type SessionMode = (typeof SessionMode)[keyof typeof SessionMode];
+
+/** The funcref a host function travels as: it has no index in a module. */
+export const REF_HOST = 0xffff_fffe;
 
 export const ResetKind = { Session: 0, Device: 1 } as const;
 export type ResetKind = (typeof ResetKind)[keyof typeof ResetKind];
@@ -67,6 +81,8 @@ export const DEVICE_ERROR_NAMES: Readonly<Record<number, string>> = {
   17: 'EXPORT_NOT_FOUND',
   18: 'ARGS_INVALID',
   19: 'ENGINE_FAILED',
+  20: 'INSTANCE_UNKNOWN',
+  21: 'SESSION_FULL',
 };
 
 export const DeviceErrorCode = {
@@ -89,6 +105,8 @@ export const DeviceErrorCode = {
   ExportNotFound: 17,
   ArgsInvalid: 18,
   EngineFailed: 19,
+  InstanceUnknown: 20,
+  SessionFull: 21,
 } as const;
 
 export function deviceErrorName(code: number): string {

@@ -1,43 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WrtError } from '../core/errors.js';
-import type { AssertModuleCommand, SpecAction, SpecCommand, SpecScript, SpecValue } from '../testsuite/commands.js';
+import type { AssertModuleCommand, SpecAction, SpecCommand, SpecScript } from '../testsuite/commands.js';
 import { convertTestsuite, readSpecScript } from '../testsuite/convert.js';
+import {
+  type ActionOutcome,
+  type ConformanceReport,
+  FileTally,
+  type FileReport,
+  actionFailure,
+  instantiationAssertionFailure,
+  isSimdScript,
+  loadAssertionFailure,
+  totalReport,
+} from '../testsuite/expectations.js';
 import { type InterpNative, type InterpVariant, loadInterp } from './ffi.js';
-import { type InterpInstance, type InterpLayout, InterpRuntime, type TrapInfo } from './runtime.js';
-import { argumentSlot, describeSlot, resultMatches } from './values.js';
+import { type InterpInstance, type InterpLayout, InterpRuntime } from './runtime.js';
+import { argumentSlot } from './values.js';
 import { wat2wasm } from './wat.js';
 
 /**
  * The spec testsuite conformance harness: runs wast2json command scripts against the interpreter,
  * one runtime (arena) per script, and counts every command as passed or failed. Text-format
  * assert_malformed modules test a text parser this toolchain does not have: counted apart.
- * simd_*.wast files are not run: SIMD is not supported on this target.
+ * simd_*.wast files are not run: SIMD is not supported on this target. What each command expects
+ * is judged in ts/testsuite/expectations.ts, shared with the protocol harness.
  */
 
-export interface CommandFailure {
-  readonly line: number;
-  readonly type: SpecCommand['type'];
-  readonly reason: string;
-}
-
-export interface FileReport {
-  readonly name: string;
-  readonly passed: number;
-  readonly failed: number;
-  /** assert_malformed on text modules: out of scope, neither passed nor failed. */
-  readonly textMalformed: number;
-  readonly failures: readonly CommandFailure[];
-}
-
-export interface ConformanceReport {
-  readonly files: readonly FileReport[];
-  /** simd_*.wast files, not run: "not supported on this target". */
-  readonly simdFiles: readonly string[];
-  readonly passed: number;
-  readonly failed: number;
-  readonly textMalformed: number;
-}
+export type { CommandFailure, ConformanceReport, FileReport } from '../testsuite/expectations.js';
+export { formatConformanceReport, isSimdScript } from '../testsuite/expectations.js';
 
 /**
  * The layout of each runtime the harness creates: one per instantiated module (a script's modules
@@ -80,11 +71,6 @@ function spectestModule(): Uint8Array {
   return spectestBytes;
 }
 
-/** Spec trap texts are our messages, sometimes with a suffix ("uninitialized element 2"). */
-function trapMatches(trap: TrapInfo, text: string): boolean {
-  return text.startsWith(trap.message);
-}
-
 /**
  * Runs one script. Every instantiation gets a fresh runtime (its own arena, as a device would),
  * with all names registered so far registered in it too; modules that must fail to load are
@@ -96,10 +82,7 @@ class ScriptRunner {
   private readonly registered: Array<readonly [string, InterpInstance]> = [];
   private readonly runtimes: InterpRuntime[] = [];
   private current: InterpInstance | undefined;
-  private passed = 0;
-  private failed = 0;
-  private textMalformed = 0;
-  private readonly failures: CommandFailure[] = [];
+  private readonly tally = new FileTally();
 
   constructor(
     private readonly native: InterpNative,
@@ -123,13 +106,12 @@ class ScriptRunner {
     for (const rt of this.runtimes) rt.dispose();
   }
 
-  private pass(): void {
-    this.passed += 1;
+  private pass(command: SpecCommand): void {
+    this.tally.judge(command, undefined);
   }
 
   private fail(command: SpecCommand, reason: string): void {
-    this.failed += 1;
-    this.failures.push({ line: command.line, type: command.type, reason });
+    this.tally.judge(command, reason);
   }
 
   private instanceFor(moduleName: string | undefined): InterpInstance | undefined {
@@ -141,9 +123,7 @@ class ScriptRunner {
   }
 
   /** Runs an action: results, a trap, or a reason it could not run. */
-  private perform(
-    action: SpecAction,
-  ): { kind: 'results'; results: readonly bigint[] } | { kind: 'trap'; trap: TrapInfo } | { kind: 'error'; reason: string } {
+  private perform(action: SpecAction): ActionOutcome {
     const instance = this.instanceFor(action.module);
     if (instance === undefined) return { kind: 'error', reason: `no instance ${action.module ?? '(current)'}` };
     if (action.type === 'get') {
@@ -164,35 +144,14 @@ class ScriptRunner {
     return { kind: 'results', results: result.results };
   }
 
-  private checkResults(command: SpecCommand, expected: readonly SpecValue[], results: readonly bigint[]): void {
-    if (expected.length !== results.length) {
-      this.fail(command, `expected ${expected.length} results, got ${results.length}`);
-      return;
-    }
-    for (let i = 0; i < expected.length; i += 1) {
-      const want = expected[i];
-      const got = results[i] ?? 0n;
-      if (want === undefined || !resultMatches(want, got)) {
-        const shown = want !== undefined && 'value' in want ? String(want.value) : '(any)';
-        this.fail(command, `result ${i}: expected ${want?.type}:${shown}, got ${describeSlot(want?.type ?? 'i64', got)}`);
-        return;
-      }
-    }
-    this.pass();
-  }
-
   private assertModule(command: AssertModuleCommand): void {
     if (command.type === 'assert_malformed' && command.module_type === 'text') {
-      this.textMalformed += 1;
+      this.tally.skipTextModule();
       return;
     }
     if (command.type === 'assert_malformed' || command.type === 'assert_invalid') {
       const loaded = this.checker.load(this.bytes(command.filename));
-      const want = command.type === 'assert_malformed' ? 'malformed' : 'invalid';
-      if (loaded.ok) this.fail(command, `module loaded; expected ${want}: ${command.text}`);
-      else if (loaded.error.kind !== want) {
-        this.fail(command, `${loaded.error.kind} (${loaded.error.message}); expected ${want}: ${command.text}`);
-      } else this.pass();
+      this.tally.judge(command, loadAssertionFailure(command, loaded.ok ? undefined : loaded.error));
       return;
     }
     const rt = this.freshRuntime();
@@ -202,11 +161,7 @@ class ScriptRunner {
       return;
     }
     const instance = rt.instantiate(loaded.value, 'spectest');
-    const want = command.type === 'assert_unlinkable' ? 'link' : 'trap';
-    if (instance.ok) this.fail(command, `instantiated; expected ${want} failure: ${command.text}`);
-    else if (instance.error.kind !== want) {
-      this.fail(command, `${instance.error.kind} (${instance.error.message}); expected ${want}: ${command.text}`);
-    } else this.pass();
+    this.tally.judge(command, instantiationAssertionFailure(command, instance.ok ? undefined : instance.error));
   }
 
   run(commands: readonly SpecCommand[]): void {
@@ -221,7 +176,7 @@ class ScriptRunner {
           }
           this.current = instance.value;
           if (command.name !== undefined) this.named.set(command.name, instance.value);
-          this.pass();
+          this.pass(command);
           break;
         }
         case 'register': {
@@ -231,31 +186,15 @@ class ScriptRunner {
             break;
           }
           this.registerName(command.as, instance);
-          this.pass();
+          this.pass(command);
           break;
         }
         case 'action':
-        case 'assert_return': {
-          const outcome = this.perform(command.action);
-          if (outcome.kind === 'error') this.fail(command, outcome.reason);
-          else if (outcome.kind === 'trap') this.fail(command, `trapped: ${outcome.trap.message}`);
-          else if (command.type === 'action') this.pass();
-          else this.checkResults(command, command.expected, outcome.results);
-          break;
-        }
+        case 'assert_return':
         case 'assert_trap':
-        case 'assert_exhaustion': {
-          const outcome = this.perform(command.action);
-          if (outcome.kind === 'error') this.fail(command, outcome.reason);
-          else if (outcome.kind === 'results') this.fail(command, `returned; expected trap "${command.text}"`);
-          else if (command.type === 'assert_exhaustion') {
-            const exhausted = outcome.trap.kind === 'call_depth_exhausted' || outcome.trap.kind === 'value_stack_exhausted';
-            if (exhausted) this.pass();
-            else this.fail(command, `trapped "${outcome.trap.message}"; expected exhaustion`);
-          } else if (trapMatches(outcome.trap, command.text)) this.pass();
-          else this.fail(command, `trapped "${outcome.trap.message}"; expected "${command.text}"`);
+        case 'assert_exhaustion':
+          this.tally.judge(command, actionFailure(command, this.perform(command.action)));
           break;
-        }
         default:
           this.assertModule(command);
       }
@@ -263,13 +202,7 @@ class ScriptRunner {
   }
 
   report(name: string): FileReport {
-    return {
-      name,
-      passed: this.passed,
-      failed: this.failed,
-      textMalformed: this.textMalformed,
-      failures: this.failures,
-    };
+    return this.tally.report(name);
   }
 }
 
@@ -308,10 +241,6 @@ export interface ConformanceOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-export function isSimdScript(name: string): boolean {
-  return name.startsWith('simd_');
-}
-
 /** Converts the pinned testsuite (cached) and runs every non-SIMD script. */
 export function runConformance(options: ConformanceOptions = {}): ConformanceReport {
   const native = loadInterp(options.variant ?? 'interp', options.env);
@@ -329,32 +258,5 @@ export function runConformance(options: ConformanceOptions = {}): ConformanceRep
     }
     files.push(runSpecScript(native, script.name, readSpecScript(script.jsonPath), script.dir));
   }
-  return {
-    files,
-    simdFiles,
-    passed: files.reduce((n, f) => n + f.passed, 0),
-    failed: files.reduce((n, f) => n + f.failed, 0),
-    textMalformed: files.reduce((n, f) => n + f.textMalformed, 0),
-  };
-}
-
-/** Per-file counts and the total, one line each, for logs. */
-export function formatConformanceReport(report: ConformanceReport, withFailures = false): string {
-  const width = Math.max(...report.files.map((f) => f.name.length), 8);
-  const lines: string[] = [];
-  for (const file of report.files) {
-    const total = file.passed + file.failed;
-    const extra = file.textMalformed > 0 ? `  (${file.textMalformed} text assert_malformed counted apart)` : '';
-    lines.push(`${file.name.padEnd(width)}  ${String(file.passed).padStart(5)}/${String(total).padEnd(5)} passed  ${file.failed} failed${extra}`);
-    if (withFailures) {
-      for (const failure of file.failures) lines.push(`    line ${failure.line} ${failure.type}: ${failure.reason}`);
-    }
-  }
-  if (report.simdFiles.length > 0) {
-    lines.push(`${report.simdFiles.length} simd_*.wast files not run: not supported on this target`);
-  }
-  lines.push(
-    `total: ${report.passed}/${report.passed + report.failed} passed, ${report.failed} failed, ${report.textMalformed} text assert_malformed counted apart`,
-  );
-  return lines.join('\n');
+  return totalReport(files, simdFiles);
 }

@@ -6,6 +6,9 @@
  *   cobs <plain hex> <encoded hex>           ("-" stands for no bytes)
  *   frame <type> <flags> <seq> <body hex> <wire hex, delimiter included>
  *   invoke <body hex> <fuel> <name> <nargs> [<type> <bits hex>]...
+ *   session <request hex> <mode, 255 = query> <answer hex> <mode> <instances> <max> <latest> <regs> <max regs>
+ *   named <body hex> <instance> <name hex>
+ *   invoke_on <body hex> <fuel> <instance> <name hex> <nargs> [<type> <bits hex>]...
  * Prints one line per failure and `passed N failed M` at the end; exits 1 on any failure.
  */
 #include <stdio.h>
@@ -118,6 +121,63 @@ static void run_vector(char *text) {
         int cuts_refused = 0;
         for (size_t cut = 0; cut < n; cut++) cuts_refused += wrt_msg_decode_invoke(scratch_a, cut, &msg, &bad) ? 0 : 1;
         CHECK(cuts_refused == (int)n, "invoke vector %s: %d of %zu cuts refused", name, cuts_refused, n);
+    } else if (strcmp(kind, "session") == 0) {
+        size_t n = from_hex(strtok(NULL, " \n"), scratch_a, sizeof scratch_a);
+        unsigned want_mode = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
+        const char *want_answer = strtok(NULL, " \n");
+        unsigned f[6];
+        for (int i = 0; i < 6; i++) f[i] = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
+        uint8_t mode = 0;
+        uint32_t bad = 0;
+        CHECK(wrt_msg_decode_session(scratch_a, n, &mode, &bad) && mode == want_mode, "session request: mode %u want %u", mode,
+              want_mode);
+        wrt_msg_session answer = {(uint8_t)f[0], (uint16_t)f[1], (uint16_t)f[2], (uint16_t)f[3], (uint16_t)f[4], (uint16_t)f[5]};
+        wrt_wr wr;
+        wrt_wr_init(&wr, scratch_b, sizeof scratch_b);
+        wrt_msg_encode_session(&wr, &answer);
+        to_hex(scratch_b, wr.len, hex_a);
+        CHECK(!wr.bad && strcmp(hex_a, want_answer) == 0, "session answer: got %s want %s", hex_a, want_answer);
+    } else if (strcmp(kind, "named") == 0) {
+        size_t n = from_hex(strtok(NULL, " \n"), scratch_a, sizeof scratch_a);
+        unsigned instance = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
+        size_t name_len = from_hex(strtok(NULL, " \n"), scratch_b, sizeof scratch_b);
+        wrt_msg_named msg;
+        uint32_t bad = 0;
+        bool ok = wrt_msg_decode_named(scratch_a, n, &msg, &bad);
+        CHECK(ok && msg.instance == instance && msg.name_len == name_len && memcmp(msg.name, scratch_b, name_len) == 0,
+              "named vector (instance %u, %zu-byte name): decode (bad offset %u)", instance, name_len, bad);
+        int cuts_refused = 0;
+        for (size_t cut = 0; cut < n; cut++) cuts_refused += wrt_msg_decode_named(scratch_a, cut, &msg, &bad) ? 0 : 1;
+        CHECK(cuts_refused == (int)n, "named vector: %d of %zu cuts refused", cuts_refused, n);
+    } else if (strcmp(kind, "invoke_on") == 0) {
+        size_t n = from_hex(strtok(NULL, " \n"), scratch_a, sizeof scratch_a);
+        unsigned long long fuel = strtoull(strtok(NULL, " \n"), NULL, 10);
+        unsigned instance = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
+        size_t name_len = from_hex(strtok(NULL, " \n"), scratch_b, sizeof scratch_b);
+        unsigned nargs = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
+        static wrt_msg_invoke msg;
+        uint32_t bad = 0;
+        bool ok = wrt_msg_decode_invoke_ext(scratch_a, n, true, &msg, &bad);
+        CHECK(ok && msg.fuel == fuel && msg.has_instance && msg.instance == instance && msg.name_len == name_len &&
+                  memcmp(msg.name, scratch_b, name_len) == 0 && msg.nargs == nargs,
+              "invoke_on vector (instance %u): decode (bad offset %u)", instance, bad);
+        for (unsigned i = 0; ok && i < nargs && i < msg.nargs; i++) {
+            unsigned type = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
+            unsigned long long bits = strtoull(strtok(NULL, " \n"), NULL, 16);
+            CHECK(msg.args[i].type == type && msg.args[i].bits == bits, "invoke_on vector: arg %u", i);
+        }
+        /* A device without sessions reads the long-name form as an empty name, refused at offset 8. */
+        bool long_form = name_len == 0 || name_len > WRT_PROTO_MAX_NAME;
+        CHECK(!long_form || (!wrt_msg_decode_invoke(scratch_a, n, &msg, &bad) && bad == 8),
+              "invoke_on vector: long-name form refused without sessions (offset %u)", bad);
+        /* Every cut is refused but the one that drops exactly the instance id: a version 1 body. */
+        int cuts_refused = 0;
+        for (size_t cut = 0; cut < n; cut++) {
+            bool cut_ok = wrt_msg_decode_invoke_ext(scratch_a, cut, true, &msg, &bad);
+            if (cut == n - 2u) CHECK(cut_ok && !msg.has_instance, "invoke_on vector: body without the instance id");
+            else cuts_refused += cut_ok ? 0 : 1;
+        }
+        CHECK(cuts_refused == (int)n - 1, "invoke_on vector: %d of %zu cuts refused", cuts_refused, n - 1u);
     } else {
         CHECK(0, "unknown vector kind %s", kind);
     }
@@ -221,7 +281,8 @@ static bool fake_invoke(void *ctx, const char *name, size_t nl, const wrt_wire_v
 static uint32_t fake_stats(void *ctx, wrt_engine_stat *o, uint32_t cap) { (void)ctx; (void)o; (void)cap; return 0; }
 static void fake_reset(void *ctx) { (void)ctx; }
 
-static const wrt_engine_ops fake_engine = {fake_describe, fake_load, fake_unload, fake_invoke, fake_stats, fake_reset};
+static const wrt_engine_ops fake_engine = {fake_describe, fake_load, fake_unload, fake_invoke, fake_stats,
+                                           fake_reset,    NULL,      NULL,        NULL,        NULL};
 static const wrt_port fake_port = {NULL, NULL, fake_write, fake_now_ms, NULL};
 static wrt_server srv;
 static uint8_t upload[1024], profile[64];
@@ -371,10 +432,10 @@ static void test_malformed_bodies(void) {
     answer a[4];
     uint8_t body[64];
     memset(body, 0, sizeof body);
-    /* BEGIN with size 0. */
+    /* BEGIN with size 0 is an upload (an empty module, refused at load as malformed), not a bad body. */
     send_request(WRT_MSG_UPLOAD_BEGIN, 100, body, 38);
     int n = take_answers(a, 4);
-    CHECK(n == 1 && a[0].error == WRT_PERR_BODY_MALFORMED && a[0].detail == 0, "begin size 0");
+    CHECK(n == 1 && a[0].error == 0, "begin size 0 accepted");
     /* BEGIN whose profile length runs past the body. */
     body[0] = 1;
     body[36] = 10;
@@ -385,8 +446,8 @@ static void test_malformed_bodies(void) {
     send_request(WRT_MSG_UPLOAD_CHUNK, 102, body, 4);
     n = take_answers(a, 4);
     CHECK(n == 1 && a[0].error == WRT_PERR_BODY_MALFORMED && a[0].detail == 4, "chunk without data");
-    /* INVOKE with 17 arguments, with an unknown value type, with an empty name. */
-    uint8_t inv[32] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 'f', 17};
+    /* INVOKE with 33 arguments, with an unknown value type, with an empty name. */
+    uint8_t inv[32] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 'f', 33};
     send_request(WRT_MSG_INVOKE, 103, inv, 11);
     inv[10] = 1;
     inv[11] = 0x55;
@@ -403,6 +464,28 @@ static void test_malformed_bodies(void) {
     send_request(WRT_MSG_RESET, 107, &kind, 1);
     n = take_answers(a, 4);
     CHECK(n == 2 && a[0].error == WRT_PERR_BODY_MALFORMED && a[1].error == WRT_PERR_BODY_MALFORMED, "hello body, reset kind");
+}
+
+/* An engine without session operations answers as a version 1 device (docs/protocol.md §4a). */
+static void test_without_sessions(void) {
+    answer a[4];
+    send_request(WRT_MSG_SESSION, 120, NULL, 0);
+    const uint8_t named[] = {0, 0, 1, 0, 'x'};
+    send_request(WRT_MSG_REGISTER, 121, named, sizeof named);
+    send_request(WRT_MSG_GLOBAL_GET, 122, named, sizeof named);
+    int n = take_answers(a, 4);
+    CHECK(n == 3 && a[0].error == WRT_PERR_TYPE_UNKNOWN && a[1].error == WRT_PERR_TYPE_UNKNOWN &&
+              a[2].error == WRT_PERR_TYPE_UNKNOWN && a[0].detail == WRT_MSG_SESSION && a[2].detail == WRT_MSG_GLOBAL_GET,
+          "session messages unknown without session operations");
+    const uint8_t with_instance[] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 'f', 0, 1, 0};
+    const uint8_t long_name[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 'f', 0};
+    send_request(WRT_MSG_INVOKE, 123, with_instance, sizeof with_instance);
+    send_request(WRT_MSG_INVOKE, 124, long_name, sizeof long_name);
+    n = take_answers(a, 4);
+    CHECK(n == 2 && a[0].error == WRT_PERR_BODY_MALFORMED && a[0].detail == 11 && a[1].error == WRT_PERR_BODY_MALFORMED &&
+              a[1].detail == 8,
+          "INVOKE instance field and long name refused without sessions (details %u %u)", n > 0 ? a[0].detail : 0,
+          n > 1 ? a[1].detail : 0);
 }
 
 /* Random noise and mutated valid requests, under ASan/UBSan: nothing crashes, HELLO still works. */
@@ -443,6 +526,7 @@ int main(void) {
     test_sha256_long();
     test_server();
     test_malformed_bodies();
+    test_without_sessions();
     test_fuzz();
     printf("passed %d failed %d\n", passed, failed);
     return failed == 0 ? 0 : 1;

@@ -32,7 +32,7 @@ Profile:
   wrt.profile section), else the module's own wrt.profile section, else one compiled for the
   target (ASIL from WRT_ASIL_LEVEL or the config; --fuel becomes its fuel). Budgets the board cannot
   meet, or a profile of another module or target, stop the deploy before QEMU starts (exit 1).
-  On qemu-lm3s6965evb (42896-byte arena) a module with a memory runs only when the profile
+  On qemu-lm3s6965evb (42856-byte arena) a module with a memory runs only when the profile
   truncates it (the module exports __heap_base and never grows memory).
   --profile none uploads none: the firmware's default layout, no budgets but --fuel.
 

@@ -1,0 +1,298 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WrtError } from '../core/errors.js';
+import { ProtocolClient } from '../device/client.js';
+import { isDeviceError } from '../device/device-errors.js';
+import { spawnNativeSimStdio } from '../device/native-sim.js';
+import { DeviceErrorCode, Feature, MAX_VALUES, SessionMode } from '../device/protocol.js';
+import { ERROR_KINDS, type ErrorKind, TRAP_KINDS } from '../interp/runtime.js';
+import { trapMessage } from '../run/traps.js';
+import type { AssertModuleCommand, SpecAction, SpecCommand, SpecScript } from './commands.js';
+import { convertTestsuite, readSpecScript } from './convert.js';
+import {
+  type ActionOutcome,
+  type ConformanceReport,
+  FileTally,
+  type FileReport,
+  type ModuleFailure,
+  actionFailure,
+  instantiationAssertionFailure,
+  isSimdScript,
+  loadAssertionFailure,
+  totalReport,
+} from './expectations.js';
+import { spectestDeviceModule } from './spectest.js';
+import { resultSlot, wireArgument } from './wire-values.js';
+
+/**
+ * The spec testsuite through the wire protocol: every non-SIMD script runs on a native-sim
+ * process (stdio) in one session of several instances (docs/protocol.md §4a). Modules are
+ * uploaded, `register` is REGISTER, actions are INVOKE / GLOBAL_GET on the instance the script
+ * names, and modules that must fail are uploads the device refuses with LOAD_FAILED and the
+ * interpreter's error code. Judgements are ts/testsuite/expectations.ts, shared with the
+ * in-process harness (ts/interp/conformance.ts).
+ */
+
+/**
+ * native-sim's regions for the suite. One arena holds every instance of a script, so each memory
+ * reserves at most 1024 pages (64 MiB, as the in-process harness's runtime: memory_grow.wast grows
+ * one to 804 pages) and each table 65,536 elements, out of a 3.75 GiB arena mapped lazily:
+ * untouched pages cost nothing. The value stack (1 MiB) is painted before each INVOKE to measure
+ * its peak, so it stays at native-sim's default size; 10,000 frames as in process.
+ */
+export const CONFORMANCE_SIM_ARGS: readonly string[] = [
+  '--arena',
+  String(0xf000_0000),
+  '--stack-slots',
+  String(1 << 17),
+  '--call-depth',
+  '10000',
+  '--table-elements',
+  String(1 << 22),
+  '--table-elements-max',
+  String(1 << 16),
+  '--global-slots',
+  String(1 << 16),
+  '--memory-pages-max',
+  '1024',
+];
+
+/** The kind of a LOAD_FAILED refusal: its detail is the interpreter's error code. */
+function moduleFailure(error: unknown): ModuleFailure | undefined {
+  if (!isDeviceError(error, DeviceErrorCode.LoadFailed)) return undefined;
+  const kind: ErrorKind = ERROR_KINDS[error.device.detail] ?? 'argument';
+  return { kind, message: error.device.message };
+}
+
+function describeError(error: unknown): string {
+  if (isDeviceError(error)) return `device ${error.device.name}: ${error.device.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs one script's commands over a client whose device is fresh (no instance, mode ONE). */
+class ProtocolScriptRunner {
+  /** Instance ids of named modules; `current` the last module instantiated (undefined after a failure). */
+  private readonly named = new Map<string, number>();
+  private current: number | undefined;
+  private readonly tally = new FileTally();
+
+  constructor(
+    private readonly client: ProtocolClient,
+    private readonly dir: string,
+  ) {}
+
+  private bytes(filename: string): Uint8Array {
+    return new Uint8Array(readFileSync(join(this.dir, filename)));
+  }
+
+  /** Uploads a module as one more instance: its id, or why the device refused it. */
+  private async instantiate(bytes: Uint8Array): Promise<{ ok: true; id: number } | { ok: false; failure: ModuleFailure | undefined; reason: string }> {
+    try {
+      await this.client.upload(bytes);
+    } catch (error) {
+      return { ok: false, failure: moduleFailure(error), reason: describeError(error) };
+    }
+    try {
+      return { ok: true, id: (await this.client.session()).latest };
+    } catch (error) {
+      return { ok: false, failure: undefined, reason: `SESSION after the upload: ${describeError(error)}` };
+    }
+  }
+
+  /** Starts the script's session: KEEP mode and the spectest module registered as "spectest". */
+  async start(): Promise<void> {
+    await this.client.session(SessionMode.Keep);
+    const spectest = await this.instantiate(spectestDeviceModule());
+    if (!spectest.ok) throw new WrtError('INTERNAL', `the spectest module does not load on the device: ${spectest.reason}`);
+    await this.client.register(spectest.id, 'spectest');
+  }
+
+  /**
+   * Why the wire cannot carry a command, or undefined. These are the protocol's own limits
+   * (docs/protocol.md §3, §4), reported as skipped with the reason rather than hidden.
+   */
+  private static unsendable(command: SpecCommand): string | undefined {
+    if ('action' in command && command.action.type === 'invoke' && command.action.args.length > MAX_VALUES) {
+      return `${command.action.args.length} arguments: INVOKE carries at most ${MAX_VALUES} values (docs/protocol.md §3)`;
+    }
+    if ('expected' in command && command.expected.length > MAX_VALUES) {
+      return `${command.expected.length} results: INVOKE answers carry at most ${MAX_VALUES} values (docs/protocol.md §3)`;
+    }
+    return undefined;
+  }
+
+  private instanceFor(moduleName: string | undefined): number | undefined {
+    return moduleName !== undefined ? this.named.get(moduleName) : this.current;
+  }
+
+  private async perform(action: SpecAction): Promise<ActionOutcome> {
+    const instance = this.instanceFor(action.module);
+    if (instance === undefined) return { kind: 'error', reason: `no instance ${action.module ?? '(current)'}` };
+    try {
+      if (action.type === 'get') {
+        return { kind: 'results', results: [resultSlot(await this.client.globalGet(instance, action.field))] };
+      }
+      const args = action.args.map((arg) => wireArgument(arg));
+      const result = await this.client.invokeOn(instance, action.field, args);
+      if (result.trap !== 0) {
+        return { kind: 'trap', trap: { kind: TRAP_KINDS[result.trap] ?? 'invoke_misuse', message: trapMessage(result.trap) } };
+      }
+      return { kind: 'results', results: result.results.map((value) => resultSlot(value)) };
+    } catch (error) {
+      if (isDeviceError(error, DeviceErrorCode.ExportNotFound)) {
+        return { kind: 'error', reason: `no exported ${action.type === 'get' ? 'global' : 'function'} ${action.field}` };
+      }
+      return { kind: 'error', reason: describeError(error) };
+    }
+  }
+
+  private async assertModule(command: AssertModuleCommand): Promise<void> {
+    if (command.type === 'assert_malformed' && command.module_type === 'text') {
+      this.tally.skipTextModule();
+      return;
+    }
+    const loaded = await this.instantiate(this.bytes(command.filename));
+    if (!loaded.ok && loaded.failure === undefined) {
+      this.tally.judge(command, loaded.reason);
+      return;
+    }
+    const failure = loaded.ok ? undefined : loaded.failure;
+    if (command.type === 'assert_malformed' || command.type === 'assert_invalid') {
+      this.tally.judge(command, loadAssertionFailure(command, failure));
+      return;
+    }
+    /* Over the wire load and instantiation are one step: a decode or validation error is a failed load. */
+    if (failure !== undefined && (failure.kind === 'malformed' || failure.kind === 'invalid')) {
+      this.tally.judge(command, `load failed: ${failure.kind} (${failure.message})`);
+      return;
+    }
+    this.tally.judge(command, instantiationAssertionFailure(command, failure));
+  }
+
+  private async command(command: SpecCommand): Promise<void> {
+    const unsendable = ProtocolScriptRunner.unsendable(command);
+    if (unsendable !== undefined) {
+      this.tally.skip(command, unsendable);
+      return;
+    }
+    switch (command.type) {
+      case 'module': {
+        const loaded = await this.instantiate(this.bytes(command.filename));
+        if (!loaded.ok) {
+          this.current = undefined;
+          this.tally.judge(command, loaded.failure !== undefined ? `${loaded.failure.kind}: ${loaded.failure.message}` : loaded.reason);
+          return;
+        }
+        this.current = loaded.id;
+        if (command.name !== undefined) this.named.set(command.name, loaded.id);
+        this.tally.judge(command, undefined);
+        return;
+      }
+      case 'register': {
+        const instance = this.instanceFor(command.name);
+        if (instance === undefined) {
+          this.tally.judge(command, `no instance ${command.name ?? '(current)'} to register`);
+          return;
+        }
+        try {
+          await this.client.register(instance, command.as);
+          this.tally.judge(command, undefined);
+        } catch (error) {
+          this.tally.judge(command, describeError(error));
+        }
+        return;
+      }
+      case 'action':
+      case 'assert_return':
+      case 'assert_trap':
+      case 'assert_exhaustion':
+        this.tally.judge(command, actionFailure(command, await this.perform(command.action)));
+        return;
+      default:
+        await this.assertModule(command);
+    }
+  }
+
+  async run(commands: readonly SpecCommand[]): Promise<void> {
+    for (const command of commands) await this.command(command);
+  }
+
+  report(name: string): FileReport {
+    return this.tally.report(name);
+  }
+}
+
+/**
+ * Runs one script on a connected client: a fresh session (RESET, then KEEP mode and spectest).
+ * The device must announce sessions (HELLO feature bit 6).
+ */
+export async function runScriptOverProtocol(client: ProtocolClient, name: string, script: SpecScript, dir: string): Promise<FileReport> {
+  const hello = client.device ?? (await client.hello());
+  if ((hello.features & Feature.Sessions) === 0) {
+    throw new WrtError('TOOL_MISSING', `device ${hello.deviceId} has no sessions of several instances (HELLO feature bit 6)`, {
+      field: 'features',
+    });
+  }
+  await client.reset();
+  const runner = new ProtocolScriptRunner(client, dir);
+  await runner.start();
+  await runner.run(script.commands);
+  return runner.report(name);
+}
+
+export interface ProtocolConformanceOptions {
+  /** native-sim or native-sim-asan. */
+  readonly binary: string;
+  /** native-sim's command line; CONFORMANCE_SIM_ARGS by default. */
+  readonly simArgs?: readonly string[];
+  /** Only these scripts (base names); all non-SIMD scripts otherwise. */
+  readonly only?: readonly string[];
+  readonly cacheDir?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Called after each script, for progress output. */
+  readonly onFile?: (report: FileReport) => void;
+  /**
+   * Wait this long for an answer before resending (default 60 s): stdio loses nothing, and an
+   * exhaustion test under ASan runs for seconds, so a resend would only be answered from the replay.
+   */
+  readonly requestTimeoutMs?: number;
+}
+
+/** Runs one script on its own native-sim process, so a crash costs that script only. */
+async function runScriptOnFreshSim(options: ProtocolConformanceOptions, name: string, script: SpecScript, dir: string): Promise<FileReport> {
+  const transport = spawnNativeSimStdio(options.binary, options.simArgs ?? CONFORMANCE_SIM_ARGS);
+  const client = new ProtocolClient(transport, { requestTimeoutMs: options.requestTimeoutMs ?? 60_000, maxResends: 1 });
+  try {
+    return await runScriptOverProtocol(client, name, script, dir);
+  } catch (error) {
+    /* The session could not even start: every command of the script counts as failed. */
+    const tally = new FileTally();
+    const reason = `session did not start: ${describeError(error)}`;
+    for (const command of script.commands) tally.judge(command, reason);
+    return tally.report(name);
+  } finally {
+    client.close();
+    await transport.close();
+  }
+}
+
+/** Converts the pinned testsuite (cached) and runs every non-SIMD script through the protocol. */
+export async function runProtocolConformance(options: ProtocolConformanceOptions): Promise<ConformanceReport> {
+  const scripts = convertTestsuite({
+    ...(options.only !== undefined ? { only: options.only } : {}),
+    ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+    ...(options.env !== undefined ? { env: options.env } : {}),
+  });
+  const files: FileReport[] = [];
+  const simdFiles: string[] = [];
+  for (const script of scripts) {
+    if (isSimdScript(script.name)) {
+      simdFiles.push(script.name);
+      continue;
+    }
+    const report = await runScriptOnFreshSim(options, script.name, readSpecScript(script.jsonPath), script.dir);
+    options.onFile?.(report);
+    files.push(report);
+  }
+  return totalReport(files, simdFiles);
+}
