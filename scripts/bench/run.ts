@@ -3,6 +3,8 @@
  * so the ratios mean something on any machine. Benchmarks run one after the other: on a 2-core
  * machine anything in parallel would measure the other benchmark.
  */
+import { bench as boardBench } from './board.js';
+import { bench as deployBench } from './deploy.js';
 import { bench as interpBench } from './interp.js';
 import { bench as probeBench } from './probe.js';
 import { bench as validateBench } from './validate.js';
@@ -13,6 +15,8 @@ const BENCHES: readonly (readonly [string, Bench])[] = [
   ['probe', probeBench],
   ['validate', validateBench],
   ['interp', interpBench],
+  ['deploy', deployBench],
+  ['board', boardBench],
 ];
 
 const only = process.argv.slice(2);

@@ -79,14 +79,13 @@ export class FaultInjectingTransport implements Transport {
   readonly description: string;
   readonly closed: Promise<TransportClosed>;
   readonly counts: FaultCounts = { drop: 0, corrupt: 0, duplicate: 0, delay: 0 };
-  /** Device resets injected (FaultOptions.resets). */
-  resets = 0;
   /** Faults are injected only while this is true. */
   enabled = true;
   private readonly inner: Transport;
   private readonly options: FaultOptions;
   private readonly random: () => number;
   private readonly resetRandom: () => number;
+  private resetCount = 0;
   private readonly listeners = new Set<(chunk: Uint8Array) => void>();
   private readonly detach: () => void;
   private toDevice: Promise<void> = Promise.resolve();
@@ -102,6 +101,11 @@ export class FaultInjectingTransport implements Transport {
     this.detach = inner.onData((chunk) => this.receive(chunk));
   }
 
+  /** Device resets injected (FaultOptions.resets). */
+  get resets(): number {
+    return this.resetCount;
+  }
+
   get total(): number {
     return this.counts.drop + this.counts.corrupt + this.counts.duplicate + this.counts.delay + this.resets;
   }
@@ -114,7 +118,7 @@ export class FaultInjectingTransport implements Transport {
   write(bytes: Uint8Array): Promise<void> {
     const resets = this.options.resets;
     const reset = resets !== undefined && this.applies('to-device') && this.resetRandom() < resets.ratePerWrite;
-    if (reset) this.resets++;
+    if (reset) this.resetCount++;
     const damaged = this.applies('to-device') ? damage(bytes, this.random, this.options, this.counts) : { bytes, delayMs: 0 };
     const step = this.toDevice.then(async () => {
       if (reset && resets !== undefined) await resets.trigger();

@@ -87,6 +87,14 @@ void wrt_port_idle(void) {
   /* Masked so a byte arriving between the check and WFI still wakes it: WFI ends on a pending
    * interrupt even while PRIMASK holds it off. */
   uint32_t primask = wrt_irq_save();
+  /* A UART may hold bytes it never flagged: QEMU's PL011 raises RX only when its FIFO goes from
+   * empty to one byte, so bytes that arrived while an init cleared the interrupt would wait
+   * forever. Fetching them here (SysTick ends every WFI within a millisecond) means the line
+   * cannot stall, whatever the host sent while the board was booting. */
+  if (!wrt_port_rx_held && wrt_board_uart_drain(&wrt_port_rx)) {
+    wrt_board_uart_rx_interrupt(0);
+    wrt_port_rx_held = 1;
+  }
   if (wrt_ring_count(&wrt_port_rx) == 0u) wrt_wfi();
   wrt_irq_restore(primask);
 }

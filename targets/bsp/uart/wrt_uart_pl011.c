@@ -16,8 +16,10 @@ void wrt_uart_pl011_init(uintptr_t base, uint32_t clock_hz, uint32_t baud) {
   /* Bytes that arrived before this init (a host retrying HELLO across a reset) are stale: the
    * ICR write above cleared their interrupt, so nothing would ever read them. Discard them, and
    * read the then empty FIFO once more: that read is what makes QEMU's PL011 take input from the
-   * host again after it stopped at a full FIFO. The FIFO holds at most 16 bytes. */
-  for (uint32_t stale = 0u; stale < 16u && (WRT_REG32(base + WRT_PL011_FR) & WRT_PL011_FR_RXFE) == 0u; stale++) {
+   * host again after it stopped at a full FIFO. The host may refill the FIFO while this runs, so
+   * the bound is far above the 16 bytes it holds; bytes left after it are fetched when the port
+   * idles (wrt_port_idle). */
+  for (uint32_t stale = 0u; stale < 4096u && (WRT_REG32(base + WRT_PL011_FR) & WRT_PL011_FR_RXFE) == 0u; stale++) {
     (void)WRT_REG32(base + WRT_PL011_DR);
   }
   (void)WRT_REG32(base + WRT_PL011_DR);
