@@ -1,6 +1,6 @@
 /*
  * Compilation of one validated function body into internal code (wrt_iops.h): branch targets
- * resolved to cell distances with the stack adjustment they need, dead code dropped, and one FUEL
+ * resolved to byte distances with the stack adjustment they need, dead code dropped, and one FUEL
  * charge per straight-line segment.
  *
  * Fuel convention: every instruction costs 1 except `end` and `else`, which only mark structure.
@@ -8,9 +8,25 @@
  * `end` of a block or if, and after br_if. Its whole cost is charged when control enters it, so a
  * trap for exhausted fuel happens exactly at the start of the first segment the budget cannot pay.
  *
+ * Where the charges sit (wrt_iops.h): every body starts with a FUEL cell the call pays; a loop's
+ * fuel cell is emitted just before its label, so a backward branch pays it from target[-1] without
+ * dispatching it; a conditional branch carries the charge of the segment it falls through to; a
+ * segment opening at a block's end is paid by the branches to it the same way, and on fallthrough
+ * by its FUEL op, by the locals-only instruction before it, or by the empty segment's cell it
+ * takes over. The charges and the points where they are paid are the same as with one FUEL op per
+ * segment, so fuel stays exact.
+ *
  * Forward branches are chained through the cells that will hold their targets and patched when
  * the block ends; the chains live in the code itself, so compiling needs no memory beyond the
  * control stack in the CONTROL region.
+ *
+ * Superinstructions come from a peephole over the last few emitted instructions, rewritten in
+ * place as each new one arrives: a binary operator absorbs the local.get/const that pushed its
+ * operands, local.set/tee the operator before it, br_if (or `if`) the i32 compare or eqz before
+ * it, loads and stores the address arithmetic and value pushes before them. Every place a label
+ * binds clears that history, so no instruction is ever fused with one a branch can land between.
+ * Which pairs are fused was chosen by counting the executed instructions of the benchmark kernels
+ * (scripts/bench/kernels/).
  */
 #include "wrt_iops.h"
 #include "wrt_opcodes.h"
@@ -42,6 +58,15 @@ typedef struct cstate {
     bool dead;
     bool fuel_pending;
     uint32_t fuel_site;
+    /* The last emitted instructions (start cell, op), newest last; emptied where a label binds. */
+    uint32_t hist_pos[4];
+    uint32_t hist_op[4];
+    uint32_t nhist;
+    /* The last emitted instruction, kept across labels (it ends at pos). */
+    uint32_t last_pos;
+    uint32_t last_op;
+    /* Branch cells whose label bound here, patched by the next instruction (see bind_label). */
+    uint32_t pending;
 } cstate;
 
 static bool code_full(cstate *c)
@@ -63,9 +88,141 @@ static bool emit(cstate *c, uint32_t cell)
     return true;
 }
 
+/*
+ * A target cell: the distance in bytes (cells times 4, so the executor adds it without scaling),
+ * plus 1 when the target is just after a FUEL cell the branch pays itself (a loop header, or a
+ * segment that starts at a block's end).
+ */
+static uint32_t target_cell(uint32_t distance, bool pays)
+{
+    return (distance << 2) | (pays ? 1u : 0u);
+}
+
+static void patch_chain(cstate *c, uint32_t head, uint32_t target, bool pays);
+
+/* Starts an instruction: its op cell, remembered for the peephole. */
+static bool emit_op(cstate *c, uint32_t iop)
+{
+    if (c->pending != WRT_NONE) {
+        /* Branches to a label that opens a segment skip its FUEL cell and pay it themselves. */
+        bool fuel = iop == WRT_IOP_FUEL;
+        patch_chain(c, c->pending, fuel ? c->pos + 2u : c->pos, fuel);
+        c->pending = WRT_NONE;
+    }
+    if (c->nhist == 4u) {
+        for (uint32_t i = 0; i < 3u; i++) {
+            c->hist_pos[i] = c->hist_pos[i + 1u];
+            c->hist_op[i] = c->hist_op[i + 1u];
+        }
+        c->nhist = 3u;
+    }
+    c->hist_pos[c->nhist] = c->pos;
+    c->hist_op[c->nhist] = iop;
+    c->nhist++;
+    c->last_pos = c->pos;
+    c->last_op = iop;
+    return emit(c, iop);
+}
+
+/* Turns the newest instruction (still in the history) into its fused variant `iop`. */
+static void retag(cstate *c, uint32_t iop)
+{
+    c->code[c->hist_pos[c->nhist - 1u]] = iop;
+    c->hist_op[c->nhist - 1u] = iop;
+    c->last_op = iop;
+}
+
+#if WRT_CONFIG_FUEL
+/* The variant of a locals-only instruction that pays the next segment itself, or WRT_NONE. */
+static uint32_t paying_variant(uint32_t iop)
+{
+    switch (iop) {
+    case WRT_IOP_LOCAL_SET: return WRT_IOP_LOCAL_SET_F;
+    case WRT_IOP_LOCAL_SET_K: return WRT_IOP_LOCAL_SET_K_F;
+    case WRT_IOP_LOCAL_MOVE: return WRT_IOP_LOCAL_MOVE_F;
+    case WRT_IOP_I32_ADD_LK_S: return WRT_IOP_I32_ADD_LK_S_F;
+    default: return WRT_NONE;
+    }
+}
+#endif
+
+/* A label binds at c->pos: nothing before it may be fused with what follows. */
+static void label_here(cstate *c)
+{
+    c->nhist = 0;
+}
+
+/* The op of the instruction `back` places before the next one, or WRT_NONE. */
+static uint32_t hist_op(const cstate *c, uint32_t back)
+{
+    return back < c->nhist ? c->hist_op[c->nhist - 1u - back] : WRT_NONE;
+}
+
+static uint32_t hist_imm(const cstate *c, uint32_t back, uint32_t i)
+{
+    return c->code[c->hist_pos[c->nhist - 1u - back] + 1u + i];
+}
+
+/* Drops the newest `count` instructions from the code (to re-emit them fused). */
+static void rewind(cstate *c, uint32_t count)
+{
+    c->nhist -= count;
+    c->pos = c->hist_pos[c->nhist];
+}
+
 static void segment_boundary(cstate *c)
 {
     c->fuel_pending = true;
+}
+
+/* Opens a segment whose FUEL cell is `site` (already emitted, holding 0). */
+static void segment_at(cstate *c, uint32_t site)
+{
+#if WRT_CONFIG_FUEL
+    c->fuel_site = site;
+    c->fuel_pending = false;
+#else
+    (void)c;
+    (void)site;
+#endif
+}
+
+/* A FUEL cell now, for the segment that starts here (function entry, loop header). */
+static bool open_segment(cstate *c)
+{
+#if WRT_CONFIG_FUEL
+    if (!emit_op(c, WRT_IOP_FUEL) || !emit(c, 0)) return false;
+    segment_at(c, c->pos - 1u);
+#else
+    (void)c;
+#endif
+    return true;
+}
+
+/*
+ * Opens a segment here (a block's end, a loop header). When the instruction just before only
+ * writes locals, it gets the fuel cell and pays the segment before its own effect (which a trap
+ * discards, so the charge stays exact), and falling through dispatches no FUEL. Either way the
+ * cell ends right before the new label, where branches pay it as their target[-1].
+ */
+static bool open_segment_after(cstate *c)
+{
+#if WRT_CONFIG_FUEL
+    uint32_t paying = c->last_op != WRT_NONE ? paying_variant(c->last_op) : WRT_NONE;
+    if (paying == WRT_NONE) return open_segment(c);
+    c->code[c->last_pos] = paying;
+    if (c->nhist > 0u && c->hist_pos[c->nhist - 1u] == c->last_pos) c->hist_op[c->nhist - 1u] = paying;
+    c->last_op = paying;
+    if (!emit(c, 0)) return false;
+    segment_at(c, c->pos - 1u);
+    if (c->pending != WRT_NONE) {
+        patch_chain(c, c->pending, c->pos, true);
+        c->pending = WRT_NONE;
+    }
+    return true;
+#else
+    return open_segment(c);
+#endif
 }
 
 /* Charges one instruction to the current segment, opening its FUEL cell if needed. */
@@ -73,9 +230,18 @@ static bool charge(cstate *c)
 {
 #if WRT_CONFIG_FUEL
     if (c->fuel_pending) {
-        if (!emit(c, WRT_IOP_FUEL) || !emit(c, 0)) return false;
-        c->fuel_site = c->pos - 1u;
-        c->fuel_pending = false;
+        if (c->fuel_site != WRT_NONE && c->fuel_site + 1u == c->pos && c->code[c->fuel_site] == 0u) {
+            /*
+             * The open segment is empty and its cell is the last one emitted (a conditional
+             * branch's `fall`, say): the new segment takes the cell over, so falling through pays
+             * it, and branches to this label pay it as their target[-1].
+             */
+            patch_chain(c, c->pending, c->pos, true);
+            c->pending = WRT_NONE;
+            c->fuel_pending = false;
+        } else if (!open_segment_after(c)) {
+            return false;
+        }
     }
     c->code[c->fuel_site]++;
 #else
@@ -119,21 +285,35 @@ static uint32_t rel(uint32_t target, uint32_t site)
     return (uint32_t)((int64_t)target - (int64_t)site);
 }
 
-static void patch_chain(cstate *c, uint32_t head, uint32_t target)
+static void patch_chain(cstate *c, uint32_t head, uint32_t target, bool pays)
 {
     /* Each site is on one chain once; the bound only guards against a broken chain. */
     for (uint32_t guard = 0; head != WRT_NONE && guard < c->pos; guard++) {
         uint32_t next = c->code[head];
-        c->code[head] = rel(target, head);
+        c->code[head] = target_cell(rel(target, head), pays);
         head = next;
     }
+}
+
+/*
+ * The branches of `chain` land here. Their cells are patched when the next instruction is
+ * emitted: only then is it known whether a segment's FUEL cell opens at this label.
+ */
+static void bind_label(cstate *c, uint32_t chain)
+{
+    label_here(c);
+    if (chain == WRT_NONE) return;
+    uint32_t tail = chain;
+    for (uint32_t guard = 0; c->code[tail] != WRT_NONE && guard < c->pos; guard++) tail = c->code[tail];
+    c->code[tail] = c->pending;
+    c->pending = chain;
 }
 
 /* The target cell of a branch to `t`: backward for loops, chained forward otherwise. */
 static bool emit_target(cstate *c, cctl *t)
 {
     uint32_t site = c->pos;
-    if (t->op == 0x03u) return emit(c, rel(t->loop_pc, site));
+    if (t->op == 0x03u) return emit(c, target_cell(rel(t->loop_pc, site), WRT_CONFIG_FUEL != 0));
     if (!emit(c, t->fixups)) return false;
     t->fixups = site;
     return true;
@@ -144,21 +324,256 @@ static void block_arity(const cctl *t, uint32_t *o_arity)
     *o_arity = t->op == 0x03u ? t->nparams : t->nresults;
 }
 
+/* The i32 compares of WRT_FUSED_CMPS in order: the op, its first operand form, its fused br_if. */
+#define CMP_ENTRY(X, name) { WRT_IOP_##name, WRT_IOP_##name##_K, WRT_IOP_BR_IF_##name },
+static const uint16_t cmp_ops[][3] = { WRT_FUSED_CMPS(CMP_ENTRY, 0) };
+#undef CMP_ENTRY
+#define NCMPS (sizeof cmp_ops / sizeof cmp_ops[0])
+/* Index of the negated compare: eq/ne, lt_s/ge_s, lt_u/ge_u, gt_s/le_s, gt_u/le_u. */
+static const uint8_t cmp_negated[NCMPS] = { 1, 0, 8, 9, 6, 7, 4, 5, 2, 3 };
+/* Immediates of each form: stack operands, _K, _L, _LK, _LL. */
+static const uint8_t form_imms[5] = { 0, 1, 1, 2, 2 };
+
+/*
+ * Starts a conditional branch on the top i32: taken when it is nonzero, or zero if `negate`. An
+ * i32.eqz or i32 compare just before is absorbed. The caller emits the target cell, then
+ * emit_fall.
+ */
+static bool begin_cond(cstate *c, bool negate)
+{
+    uint32_t h = hist_op(c, 0);
+    if (h == WRT_IOP_I32_EQZ) {
+        rewind(c, 1);
+        return emit_op(c, negate ? WRT_IOP_BR_IF : WRT_IOP_BR_UNLESS);
+    }
+    for (uint32_t i = 0; i < NCMPS && h != WRT_NONE; i++) {
+        uint32_t form;
+        if (h == cmp_ops[i][0]) {
+            form = 0;
+        } else if (h >= cmp_ops[i][1] && h < cmp_ops[i][1] + 4u) {
+            form = h - cmp_ops[i][1] + 1u;
+        } else {
+            continue;
+        }
+        uint32_t imm[2] = { 0, 0 };
+        for (uint32_t k = 0; k < form_imms[form]; k++) imm[k] = hist_imm(c, 0, k);
+        rewind(c, 1);
+        uint32_t cmp = negate ? cmp_negated[i] : i;
+        if (!emit_op(c, cmp_ops[cmp][2] + form)) return false;
+        for (uint32_t k = 0; k < form_imms[form]; k++) {
+            if (!emit(c, imm[k])) return false;
+        }
+        return true;
+    }
+    return emit_op(c, negate ? WRT_IOP_BR_UNLESS : WRT_IOP_BR_IF);
+}
+
+/* The `fall` cell of a conditional branch: the segment it falls through to starts here. */
+static bool emit_fall(cstate *c)
+{
+    if (!emit(c, 0)) return false;
+    segment_at(c, c->pos - 1u);
+    return true;
+}
+
 /* br (conditional or not) to the label `depth` blocks out. */
 static bool emit_branch(cstate *c, uint32_t depth, bool conditional)
 {
     cctl *t = ctl_at(c, depth);
     if (t->op == 0u) {
         /* The function's label: its end holds RETURN, which takes the top results itself. */
-        if (!conditional) return emit(c, WRT_IOP_RETURN) && emit(c, c->fn->type->nresults);
-        return emit(c, WRT_IOP_BR_IF) && emit_target(c, t);
+        if (!conditional) return emit_op(c, WRT_IOP_RETURN) && emit(c, c->fn->type->nresults);
+        return begin_cond(c, false) && emit_target(c, t) && emit_fall(c);
     }
     uint32_t arity = 0;
     block_arity(t, &arity);
     uint32_t drop = c->height - t->height - arity;
-    if (drop == 0u) return emit(c, conditional ? WRT_IOP_BR_IF : WRT_IOP_BR) && emit_target(c, t);
-    return emit(c, conditional ? WRT_IOP_BR_IF_DROP : WRT_IOP_BR_DROP) && emit_target(c, t) && emit(c, arity) &&
-           emit(c, drop);
+    if (drop == 0u) {
+        if (!conditional) return emit_op(c, WRT_IOP_BR) && emit_target(c, t);
+        return begin_cond(c, false) && emit_target(c, t) && emit_fall(c);
+    }
+    if (!conditional) return emit_op(c, WRT_IOP_BR_DROP) && emit_target(c, t) && emit(c, arity) && emit(c, drop);
+    return emit_op(c, WRT_IOP_BR_IF_DROP) && emit_target(c, t) && emit(c, arity) && emit(c, drop) && emit_fall(c);
+}
+
+/* The first of the four operand forms of a binary operator, or WRT_NONE. */
+static uint32_t binop_forms(uint32_t iop)
+{
+    switch (iop) {
+#define FORMS_CASE(X, name) case WRT_IOP_##name: return WRT_IOP_##name##_K;
+    WRT_FUSED_BINOPS(FORMS_CASE, 0)
+#undef FORMS_CASE
+    default: return WRT_NONE;
+    }
+}
+
+/* The i32 operators whose four forms also have _S and _T variants: { _K, _K_S, _K_T }. */
+#define SET_ENTRY(X, name) { WRT_IOP_##name##_K, WRT_IOP_##name##_K_S, WRT_IOP_##name##_K_T },
+#if WRT_CONFIG_FUSED_WIDE
+static const uint16_t set_ops[][3] = { WRT_SET_BINOPS(SET_ENTRY, 0) WRT_WIDE_SET_BINOPS(SET_ENTRY, 0) };
+#else
+static const uint16_t set_ops[][3] = { WRT_SET_BINOPS(SET_ENTRY, 0) };
+#endif
+#undef SET_ENTRY
+
+/*
+ * local.set (variant 1) or local.tee (2) of `local`: folded into the binary operator form just
+ * before it, or with a const/local.get into one move.
+ */
+static bool emit_local_store(cstate *c, uint32_t variant, uint32_t local)
+{
+    uint32_t h = hist_op(c, 0);
+    for (uint32_t i = 0; i < sizeof set_ops / sizeof set_ops[0] && h != WRT_NONE; i++) {
+        if (h >= set_ops[i][0] && h < set_ops[i][0] + 4u) {
+            retag(c, set_ops[i][variant] + (h - set_ops[i][0]));
+            return emit(c, local);
+        }
+    }
+    if (h == WRT_IOP_LOAD32) {
+        retag(c, variant == 1u ? WRT_IOP_LOAD32_S : WRT_IOP_LOAD32_T);
+        return emit(c, local);
+    }
+#if WRT_CONFIG_FUSED_WIDE
+    if (h == WRT_IOP_F64_ADD || h == WRT_IOP_F64_SUB || h == WRT_IOP_F64_MUL) {
+        uint32_t first = h == WRT_IOP_F64_ADD   ? WRT_IOP_F64_ADD_S
+                         : h == WRT_IOP_F64_SUB ? WRT_IOP_F64_SUB_S
+                                                : WRT_IOP_F64_MUL_S;
+        retag(c, first + (variant - 1u));
+        return emit(c, local);
+    }
+#endif
+    if (variant == 1u && h == WRT_IOP_CONST32) {
+        uint32_t k = hist_imm(c, 0, 0);
+        rewind(c, 1);
+        return emit_op(c, WRT_IOP_LOCAL_SET_K) && emit(c, local) && emit(c, k);
+    }
+    if (variant == 1u && h == WRT_IOP_LOCAL_GET) {
+        uint32_t from = hist_imm(c, 0, 0);
+        rewind(c, 1);
+        return emit_op(c, WRT_IOP_LOCAL_MOVE) && emit(c, local) && emit(c, from);
+    }
+    return emit_op(c, variant == 1u ? WRT_IOP_LOCAL_SET : WRT_IOP_LOCAL_TEE) && emit(c, local);
+}
+
+/* A load absorbing the local.get or i32.add form that computed its address. */
+static bool emit_load(cstate *c, uint32_t iop, uint32_t offset)
+{
+    uint32_t first;
+    switch (iop) {
+    case WRT_IOP_LOAD32: first = WRT_IOP_LOAD32_L; break;
+    case WRT_IOP_LOAD64: first = WRT_IOP_LOAD64_L; break;
+    case WRT_IOP_LOAD8_U: first = WRT_IOP_LOAD8_U_L; break;
+    default: return emit_op(c, iop) && emit(c, offset);
+    }
+    uint32_t h = hist_op(c, 0);
+    if (h == WRT_IOP_I32_ADD_K && hist_op(c, 1) == WRT_IOP_I32_SHL_LK) {
+        /* base[local << s]: an array index */
+        uint32_t a = hist_imm(c, 1, 0);
+        uint32_t shift = hist_imm(c, 1, 1);
+        uint32_t k = hist_imm(c, 0, 0);
+        rewind(c, 2);
+        return emit_op(c, first + 3u) && emit(c, a) && emit(c, shift) && emit(c, k) && emit(c, offset);
+    }
+    if (h == WRT_IOP_LOCAL_GET || h == WRT_IOP_I32_ADD_K) {
+        uint32_t x = hist_imm(c, 0, 0);
+        rewind(c, 1);
+        return emit_op(c, first + (h == WRT_IOP_LOCAL_GET ? 0u : 1u)) && emit(c, x) && emit(c, offset);
+    }
+    if (h == WRT_IOP_I32_ADD_LK) {
+        uint32_t a = hist_imm(c, 0, 0);
+        uint32_t k = hist_imm(c, 0, 1);
+        rewind(c, 1);
+        return emit_op(c, first + 2u) && emit(c, a) && emit(c, k) && emit(c, offset);
+    }
+    return emit_op(c, iop) && emit(c, offset);
+}
+
+/* A store absorbing the const or local.get that pushed its value. */
+static bool emit_store(cstate *c, uint32_t iop, uint32_t offset)
+{
+    uint32_t first;
+    uint32_t konst = WRT_IOP_CONST32;
+    switch (iop) {
+    case WRT_IOP_STORE8: first = WRT_IOP_STORE8_K; break;
+    case WRT_IOP_STORE32: first = WRT_IOP_STORE32_K; break;
+    case WRT_IOP_STORE64: first = WRT_IOP_STORE64_K; konst = WRT_IOP_CONST64; break;
+    default: return emit_op(c, iop) && emit(c, offset);
+    }
+    uint32_t h = hist_op(c, 0);
+    uint32_t h1 = hist_op(c, 1);
+    if (konst == WRT_IOP_CONST32 && (h == konst || h == WRT_IOP_LOCAL_GET) && h1 == WRT_IOP_I32_ADD_LK) {
+        uint32_t a = hist_imm(c, 1, 0);
+        uint32_t k = hist_imm(c, 1, 1);
+        uint32_t v = hist_imm(c, 0, 0);
+        rewind(c, 2);
+        return emit_op(c, first + (h == konst ? 2u : 3u)) && emit(c, a) && emit(c, k) && emit(c, v) && emit(c, offset);
+    }
+    if (konst == WRT_IOP_CONST32 && h == WRT_IOP_LOCAL_GET && h1 == WRT_IOP_LOCAL_GET) {
+        uint32_t a = hist_imm(c, 1, 0);
+        uint32_t v = hist_imm(c, 0, 0);
+        rewind(c, 2);
+        return emit_op(c, first + 4u) && emit(c, a) && emit(c, v) && emit(c, offset);
+    }
+    if (h == konst) {
+        uint32_t lo = hist_imm(c, 0, 0);
+        uint32_t hi = konst == WRT_IOP_CONST64 ? hist_imm(c, 0, 1) : 0u;
+        rewind(c, 1);
+        return emit_op(c, first) && emit(c, lo) && (konst != WRT_IOP_CONST64 || emit(c, hi)) && emit(c, offset);
+    }
+    if (h == WRT_IOP_LOCAL_GET) {
+        uint32_t v = hist_imm(c, 0, 0);
+        rewind(c, 1);
+        return emit_op(c, first + 1u) && emit(c, v) && emit(c, offset);
+    }
+    return emit_op(c, iop) && emit(c, offset);
+}
+
+/* A binary operator, absorbing the local.get/const instructions that pushed its operands. */
+static bool emit_binop(cstate *c, uint32_t iop)
+{
+    uint32_t k = binop_forms(iop);
+    uint32_t h0 = hist_op(c, 0);
+    uint32_t h1 = hist_op(c, 1);
+#if WRT_CONFIG_FUSED_WIDE
+    if (iop == WRT_IOP_F64_ADD && (h0 == WRT_IOP_F64_MUL || h0 == WRT_IOP_F64_MUL_LM)) {
+        /* a + b * c, still rounded twice */
+        retag(c, h0 == WRT_IOP_F64_MUL ? WRT_IOP_F64_MUL_ADD : WRT_IOP_F64_MUL_ADD_LM);
+        return true;
+    }
+    if (iop == WRT_IOP_F64_MUL && h0 == WRT_IOP_LOAD64_LK && h1 == WRT_IOP_LOCAL_GET) {
+        /* local * memory: a dot product's or a filter's step */
+        uint32_t a = hist_imm(c, 1, 0);
+        uint32_t b = hist_imm(c, 0, 0);
+        uint32_t k2 = hist_imm(c, 0, 1);
+        uint32_t off = hist_imm(c, 0, 2);
+        rewind(c, 2);
+        return emit_op(c, WRT_IOP_F64_MUL_LM) && emit(c, a) && emit(c, b) && emit(c, k2) && emit(c, off);
+    }
+#endif
+    if (k == WRT_NONE) return emit_op(c, iop);
+    if (h0 == WRT_IOP_CONST32 || h0 == WRT_IOP_CONST64) {
+        bool wide = h0 == WRT_IOP_CONST64;
+        uint32_t lo = hist_imm(c, 0, 0);
+        uint32_t hi = wide ? hist_imm(c, 0, 1) : 0u;
+        if (h1 == WRT_IOP_LOCAL_GET) {
+            uint32_t a = hist_imm(c, 1, 0);
+            rewind(c, 2);
+            return emit_op(c, k + 2u) && emit(c, a) && emit(c, lo) && (!wide || emit(c, hi));
+        }
+        rewind(c, 1);
+        return emit_op(c, k) && emit(c, lo) && (!wide || emit(c, hi));
+    }
+    if (h0 == WRT_IOP_LOCAL_GET) {
+        uint32_t b = hist_imm(c, 0, 0);
+        if (h1 == WRT_IOP_LOCAL_GET) {
+            uint32_t a = hist_imm(c, 1, 0);
+            rewind(c, 2);
+            return emit_op(c, k + 3u) && emit(c, a) && emit(c, b);
+        }
+        rewind(c, 1);
+        return emit_op(c, k + 1u) && emit(c, b);
+    }
+    return emit_op(c, iop);
 }
 
 static bool emit_table_entry(cstate *c, uint32_t depth)
@@ -186,11 +601,11 @@ static void block_counts(const cstate *c, const wrt_instr *i_ins, uint32_t *o_np
 static bool end_block(cstate *c, bool *o_done)
 {
     cctl *t = ctl_at(c, 0);
-    if (t->else_site != WRT_NONE) patch_chain(c, t->else_site, c->pos);
-    patch_chain(c, t->fixups, c->pos);
+    bind_label(c, t->else_site);
+    bind_label(c, t->fixups);
     if (t->op == 0u) {
         *o_done = true;
-        return emit(c, WRT_IOP_RETURN) && emit(c, c->fn->type->nresults);
+        return emit_op(c, WRT_IOP_RETURN) && emit(c, c->fn->type->nresults);
     }
     c->height = t->height + t->nresults;
     bool was_loop = t->op == 0x03u;
@@ -209,7 +624,7 @@ static bool dead_instr(cstate *c, const wrt_instr *i_ins, bool *o_done)
         cctl *t = ctl_at(c, 0);
         if (t->dead_entry) return true;
         /* The then-arm ended in a branch; the else-arm is live from the if. */
-        patch_chain(c, t->else_site, c->pos);
+        bind_label(c, t->else_site);
         t->else_site = WRT_NONE;
         t->op = 0x05u;
         c->height = t->height + t->nparams;
@@ -237,7 +652,7 @@ static bool live_instr(cstate *c, const wrt_instr *ins, bool *o_done)
     switch (ins->op) {
     case 0x00:
         c->dead = true;
-        return emit(c, WRT_IOP_UNREACHABLE);
+        return emit_op(c, WRT_IOP_UNREACHABLE);
     case 0x01:
         return true;
     case 0x02: {
@@ -248,24 +663,25 @@ static bool live_instr(cstate *c, const wrt_instr *ins, bool *o_done)
     case 0x03: {
         uint32_t np; uint32_t nr;
         block_counts(c, ins, &np, &nr);
-        segment_boundary(c);
+        /* The header's fuel cell before the label: entry pays it, back branches pay it. */
+        if (!open_segment_after(c)) return false;
+        label_here(c);
         return push_ctl(c, 0x03u, np, nr, false);
     }
     case 0x04: {
         uint32_t np; uint32_t nr;
         block_counts(c, ins, &np, &nr);
         c->height -= 1u;
-        if (!emit(c, WRT_IOP_BR_UNLESS)) return false;
+        if (!begin_cond(c, true)) return false;
         uint32_t site = c->pos;
-        if (!emit(c, WRT_NONE) || !push_ctl(c, 0x04u, np, nr, false)) return false;
+        if (!emit(c, WRT_NONE) || !emit_fall(c) || !push_ctl(c, 0x04u, np, nr, false)) return false;
         ctl_at(c, 0)->else_site = site;
-        segment_boundary(c);
         return true;
     }
     case 0x05: {
         cctl *t = ctl_at(c, 0);
-        if (!emit(c, WRT_IOP_BR) || !emit_target(c, t)) return false;
-        patch_chain(c, t->else_site, c->pos);
+        if (!emit_op(c, WRT_IOP_BR) || !emit_target(c, t)) return false;
+        bind_label(c, t->else_site);
         t->else_site = WRT_NONE;
         t->op = 0x05u;
         c->height = t->height + t->nparams;
@@ -279,12 +695,10 @@ static bool live_instr(cstate *c, const wrt_instr *ins, bool *o_done)
         return emit_branch(c, ins->a, false);
     case 0x0D:
         c->height -= 1u;
-        if (!emit_branch(c, ins->a, true)) return false;
-        segment_boundary(c);
-        return true;
+        return emit_branch(c, ins->a, true);
     case 0x0E: {
         c->height -= 1u;
-        if (!emit(c, WRT_IOP_BR_TABLE) || !emit(c, ins->a)) return false;
+        if (!emit_op(c, WRT_IOP_BR_TABLE) || !emit(c, ins->a)) return false;
         wrt_reader tr;
         wrt_rd_init(&tr, c->r.base, ins->vec, c->r.end, NULL);
         for (uint32_t i = 0; i < ins->a; i++) {
@@ -295,63 +709,64 @@ static bool live_instr(cstate *c, const wrt_instr *ins, bool *o_done)
     }
     case 0x0F:
         c->dead = true;
-        return emit(c, WRT_IOP_RETURN) && emit(c, c->fn->type->nresults);
+        return emit_op(c, WRT_IOP_RETURN) && emit(c, c->fn->type->nresults);
     case 0x10: {
         const wrt_functype *t = m->funcs[ins->a].type;
         c->height = c->height - t->nparams + t->nresults;
-        return emit(c, ins->a < m->nfunc_imports ? WRT_IOP_CALL_IMPORT : WRT_IOP_CALL) && emit(c, ins->a);
+        return emit_op(c, ins->a < m->nfunc_imports ? WRT_IOP_CALL_IMPORT : WRT_IOP_CALL) && emit(c, ins->a);
     }
     case 0x11: {
         const wrt_functype *t = &m->types[ins->a];
         c->height = c->height - 1u - t->nparams + t->nresults;
-        return emit(c, WRT_IOP_CALL_INDIRECT) && emit(c, ins->a) && emit(c, ins->b);
+        return emit_op(c, WRT_IOP_CALL_INDIRECT) && emit(c, ins->a) && emit(c, ins->b);
     }
     case 0x1A:
         c->height -= 1u;
-        return emit(c, WRT_IOP_DROP);
+        return emit_op(c, WRT_IOP_DROP);
     case 0x1B: case 0x1C:
         c->height -= 2u;
-        return emit(c, WRT_IOP_SELECT);
-    case 0x20: c->height += 1u; return emit(c, WRT_IOP_LOCAL_GET) && emit(c, ins->a);
-    case 0x21: c->height -= 1u; return emit(c, WRT_IOP_LOCAL_SET) && emit(c, ins->a);
-    case 0x22: return emit(c, WRT_IOP_LOCAL_TEE) && emit(c, ins->a);
-    case 0x23: c->height += 1u; return emit(c, WRT_IOP_GLOBAL_GET) && emit(c, ins->a);
-    case 0x24: c->height -= 1u; return emit(c, WRT_IOP_GLOBAL_SET) && emit(c, ins->a);
-    case 0x25: return emit(c, WRT_IOP_TABLE_GET) && emit(c, ins->a);
-    case 0x26: c->height -= 2u; return emit(c, WRT_IOP_TABLE_SET) && emit(c, ins->a);
-    case 0x3F: c->height += 1u; return emit(c, WRT_IOP_MEMORY_SIZE);
-    case 0x40: return emit(c, WRT_IOP_MEMORY_GROW);
+        return emit_op(c, WRT_IOP_SELECT);
+    case 0x20: c->height += 1u; return emit_op(c, WRT_IOP_LOCAL_GET) && emit(c, ins->a);
+    case 0x21: c->height -= 1u; return emit_local_store(c, 1u, ins->a);
+    case 0x22: return emit_local_store(c, 2u, ins->a);
+    case 0x23: c->height += 1u; return emit_op(c, WRT_IOP_GLOBAL_GET) && emit(c, ins->a);
+    case 0x24: c->height -= 1u; return emit_op(c, WRT_IOP_GLOBAL_SET) && emit(c, ins->a);
+    case 0x25: return emit_op(c, WRT_IOP_TABLE_GET) && emit(c, ins->a);
+    case 0x26: c->height -= 2u; return emit_op(c, WRT_IOP_TABLE_SET) && emit(c, ins->a);
+    case 0x3F: c->height += 1u; return emit_op(c, WRT_IOP_MEMORY_SIZE);
+    case 0x40: return emit_op(c, WRT_IOP_MEMORY_GROW);
     case 0x41: case 0x43:
         c->height += 1u;
-        return emit(c, WRT_IOP_CONST32) && emit(c, (uint32_t)ins->bits);
+        return emit_op(c, WRT_IOP_CONST32) && emit(c, (uint32_t)ins->bits);
     case 0x42: case 0x44:
         c->height += 1u;
-        return emit(c, WRT_IOP_CONST64) && emit(c, (uint32_t)ins->bits) && emit(c, (uint32_t)(ins->bits >> 32));
-    case 0xD0: c->height += 1u; return emit(c, WRT_IOP_CONST32) && emit(c, 0);
-    case 0xD1: return emit(c, WRT_IOP_REF_IS_NULL);
-    case 0xD2: c->height += 1u; return emit(c, WRT_IOP_REF_FUNC) && emit(c, ins->a);
-    case WRT_OP_FC + 8: c->height -= 3u; return emit(c, WRT_IOP_MEMORY_INIT) && emit(c, ins->a);
-    case WRT_OP_FC + 9: return emit(c, WRT_IOP_DATA_DROP) && emit(c, ins->a);
-    case WRT_OP_FC + 10: c->height -= 3u; return emit(c, WRT_IOP_MEMORY_COPY);
-    case WRT_OP_FC + 11: c->height -= 3u; return emit(c, WRT_IOP_MEMORY_FILL);
-    case WRT_OP_FC + 12: c->height -= 3u; return emit(c, WRT_IOP_TABLE_INIT) && emit(c, ins->a) && emit(c, ins->b);
-    case WRT_OP_FC + 13: return emit(c, WRT_IOP_ELEM_DROP) && emit(c, ins->a);
-    case WRT_OP_FC + 14: c->height -= 3u; return emit(c, WRT_IOP_TABLE_COPY) && emit(c, ins->a) && emit(c, ins->b);
-    case WRT_OP_FC + 15: c->height -= 1u; return emit(c, WRT_IOP_TABLE_GROW) && emit(c, ins->a);
-    case WRT_OP_FC + 16: c->height += 1u; return emit(c, WRT_IOP_TABLE_SIZE) && emit(c, ins->a);
-    case WRT_OP_FC + 17: c->height -= 3u; return emit(c, WRT_IOP_TABLE_FILL) && emit(c, ins->a);
+        return emit_op(c, WRT_IOP_CONST64) && emit(c, (uint32_t)ins->bits) && emit(c, (uint32_t)(ins->bits >> 32));
+    case 0xD0: c->height += 1u; return emit_op(c, WRT_IOP_CONST32) && emit(c, 0);
+    case 0xD1: return emit_op(c, WRT_IOP_REF_IS_NULL);
+    case 0xD2: c->height += 1u; return emit_op(c, WRT_IOP_REF_FUNC) && emit(c, ins->a);
+    case WRT_OP_FC + 8: c->height -= 3u; return emit_op(c, WRT_IOP_MEMORY_INIT) && emit(c, ins->a);
+    case WRT_OP_FC + 9: return emit_op(c, WRT_IOP_DATA_DROP) && emit(c, ins->a);
+    case WRT_OP_FC + 10: c->height -= 3u; return emit_op(c, WRT_IOP_MEMORY_COPY);
+    case WRT_OP_FC + 11: c->height -= 3u; return emit_op(c, WRT_IOP_MEMORY_FILL);
+    case WRT_OP_FC + 12: c->height -= 3u; return emit_op(c, WRT_IOP_TABLE_INIT) && emit(c, ins->a) && emit(c, ins->b);
+    case WRT_OP_FC + 13: return emit_op(c, WRT_IOP_ELEM_DROP) && emit(c, ins->a);
+    case WRT_OP_FC + 14: c->height -= 3u; return emit_op(c, WRT_IOP_TABLE_COPY) && emit(c, ins->a) && emit(c, ins->b);
+    case WRT_OP_FC + 15: c->height -= 1u; return emit_op(c, WRT_IOP_TABLE_GROW) && emit(c, ins->a);
+    case WRT_OP_FC + 16: c->height += 1u; return emit_op(c, WRT_IOP_TABLE_SIZE) && emit(c, ins->a);
+    case WRT_OP_FC + 17: c->height -= 3u; return emit_op(c, WRT_IOP_TABLE_FILL) && emit(c, ins->a);
     default: break;
     }
     const wrt_opinfo *info = wrt_opinfo_of(ins->op);
     switch (info->kind) {
     case WRT_OPK_SIMPLE:
         c->height = c->height - info->npop + (info->push != 0u ? 1u : 0u);
-        return info->iop == WRT_IOP_NONE || emit(c, info->iop);
+        if (info->iop == WRT_IOP_NONE) return true;
+        return info->npop == 2u ? emit_binop(c, info->iop) : emit_op(c, info->iop);
     case WRT_OPK_LOAD:
-        return emit(c, info->iop) && emit(c, ins->b);
+        return emit_load(c, info->iop, ins->b);
     case WRT_OPK_STORE:
         c->height -= 2u;
-        return emit(c, info->iop) && emit(c, ins->b);
+        return emit_store(c, info->iop, ins->b);
     default:
         return wrt_rd_fail_at(&c->r, WRT_ERR_MALFORMED, ins->at, "illegal opcode");
     }
@@ -371,7 +786,8 @@ bool wrt_compile_function(wrt_runtime *io_rt, const wrt_module *i_mod, wrt_funcd
     wrt_region_state *code = &io_rt->regions[WRT_REGION_CODE];
     size_t left = code->size - code->used;
     c.code = (uint32_t *)(void *)(code->base + code->used);
-    c.cap = left / 4u > UINT32_MAX ? UINT32_MAX : (uint32_t)(left / 4u);
+    /* At most 2^29 cells per body, so a branch's byte distance (target_cell) fits in 32 bits. */
+    c.cap = left / 4u > (1u << 29) ? (1u << 29) : (uint32_t)(left / 4u);
 
     wrt_region_state *scratch = &io_rt->regions[WRT_REGION_CONTROL];
     uintptr_t lo = ((uintptr_t)scratch->base + (sizeof(void *) - 1u)) & ~(uintptr_t)(sizeof(void *) - 1u);
@@ -379,8 +795,11 @@ bool wrt_compile_function(wrt_runtime *io_rt, const wrt_module *i_mod, wrt_funcd
     c.ctls = (cctl *)lo;
     c.capctls = hi > lo ? (uint32_t)((hi - lo) / sizeof(cctl)) : 0u;
 
-    c.fuel_pending = true;
     c.fuel_site = WRT_NONE;
+    c.pending = WRT_NONE;
+    c.last_op = WRT_NONE;
+    /* Every body starts with its FUEL cell: the call charges it (wrt_exec.c). */
+    if (!open_segment(&c)) return false;
     if (!push_ctl(&c, 0u, 0, io_fn->type->nresults, false)) return false;
     c.ctls[0].height = 0;
     bool done = false;
@@ -395,5 +814,6 @@ bool wrt_compile_function(wrt_runtime *io_rt, const wrt_module *i_mod, wrt_funcd
     void *committed = wrt_reserve(io_rt, WRT_REGION_CODE, (size_t)c.pos * 4u, o_err);
     if (committed == NULL) return false;
     io_fn->code = (const uint32_t *)committed;
+    io_fn->nparams = io_fn->type->nparams;
     return true;
 }

@@ -16,6 +16,31 @@
 #  endif
 #endif
 
+/*
+ * Superinstructions of the i64 and f64 operators (wrt_iops.h); the i32 ones are always there. On
+ * where pointers are 64-bit. On a 32-bit MCU each 64-bit handler is large (register pairs,
+ * soft-float calls) for code that is rare there, so the flash is kept instead.
+ */
+#ifndef WRT_CONFIG_FUSED_WIDE
+#  if defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ >= 8
+#    define WRT_CONFIG_FUSED_WIDE 1
+#  else
+#    define WRT_CONFIG_FUSED_WIDE 0
+#  endif
+#endif
+
+/*
+ * Smaller executor code where it costs little speed: conditional branches share one taken/fall
+ * tail instead of each inlining it. On when optimising for size (-Os: firmware).
+ */
+#ifndef WRT_CONFIG_COMPACT
+#  if defined(__OPTIMIZE_SIZE__)
+#    define WRT_CONFIG_COMPACT 1
+#  else
+#    define WRT_CONFIG_COMPACT 0
+#  endif
+#endif
+
 /* Instruction budget per invocation (fuel). 0 drops the per-block charge from the internal code. */
 #ifndef WRT_CONFIG_FUEL
 #  define WRT_CONFIG_FUEL 1

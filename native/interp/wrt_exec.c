@@ -170,7 +170,145 @@ static inline uint64_t sx32(uint32_t x)
         sp -= d_;                                                                                    \
     } while (0)
 
-#define JUMP(site) (pc = (site) + (int32_t)*(site))
+/* A target cell holds the signed distance in bytes, plus 1 if the branch pays target[-1]. */
+#define TARGET(site, v) ((const uint32_t *)(const void *)((const uint8_t *)(site) + (int32_t)((v) & ~3u)))
+#define JUMP(site) (pc = TARGET(site, *(site)))
+
+/*
+ * Fuel (wrt_iops.h): PAY charges a segment; TAKE is a taken branch, which pays the FUEL cell just
+ * before its target (a loop header, a segment opening at a block's end) when its cell says so.
+ */
+#if WRT_CONFIG_FUEL
+#define PAY(n)                                                                                       \
+    do {                                                                                             \
+        uint32_t n_ = (n);                                                                           \
+        if (fuel < n_) TRAP(WRT_TRAP_FUEL_EXHAUSTED);                                                \
+        fuel -= n_;                                                                                  \
+    } while (0)
+#define TAKE(site)                                                                                   \
+    do {                                                                                             \
+        uint32_t v_ = *(site);                                                                       \
+        pc = TARGET(site, v_);                                                                       \
+        if ((v_ & 1u) != 0u) PAY(pc[-1]);                                                            \
+    } while (0)
+#else
+#define PAY(n) ((void)0)
+#define TAKE(site) JUMP(site)
+#endif
+
+/* A conditional branch whose target cell is pc[at] and `fall` cell pc[at + 1]. */
+#if WRT_CONFIG_COMPACT
+#define BRANCH_IF(cond, at)                                                                          \
+    do {                                                                                             \
+        branch_at = (at);                                                                            \
+        if (cond) goto branch_taken;                                                                 \
+        goto branch_fall;                                                                            \
+    } while (0)
+#else
+#define BRANCH_IF(cond, at)                                                                          \
+    do {                                                                                             \
+        if (cond) {                                                                                  \
+            TAKE(pc + (at));                                                                         \
+        } else {                                                                                     \
+            PAY(pc[(at) + 1]);                                                                       \
+            pc += (at) + 2;                                                                          \
+        }                                                                                            \
+        NEXT();                                                                                      \
+    } while (0)
+#endif
+
+/* The operators with operand forms (wrt_iops.h): expressions of a and b. */
+#define I32_CMP_EXPRS(Y)                                                                             \
+    Y(I32_EQ, a == b) Y(I32_NE, a != b) Y(I32_LT_S, (int32_t)a < (int32_t)b) Y(I32_LT_U, a < b)      \
+    Y(I32_GT_S, (int32_t)a > (int32_t)b) Y(I32_GT_U, a > b) Y(I32_LE_S, (int32_t)a <= (int32_t)b)    \
+    Y(I32_LE_U, a <= b) Y(I32_GE_S, (int32_t)a >= (int32_t)b) Y(I32_GE_U, a >= b)
+#define I32_SET_EXPRS(Y)                                                                             \
+    Y(I32_ADD, a + b) Y(I32_SUB, a - b) Y(I32_MUL, a * b) Y(I32_AND, a & b) Y(I32_OR, a | b)        \
+    Y(I32_XOR, a ^ b) Y(I32_SHL, a << (b & 31u)) Y(I32_SHR_S, shr_s32(a, b & 31u))                  \
+    Y(I32_SHR_U, a >> (b & 31u))
+#define I32_EXPRS(Y) I32_SET_EXPRS(Y) Y(I32_ROTL, rotl32(a, b)) Y(I32_ROTR, rotr32(a, b)) I32_CMP_EXPRS(Y)
+#define I64_SET_EXPRS(Y)                                                                             \
+    Y(I64_ADD, a + b) Y(I64_SUB, a - b) Y(I64_MUL, a * b) Y(I64_AND, a & b) Y(I64_OR, a | b)        \
+    Y(I64_XOR, a ^ b) Y(I64_SHL, a << (b & 63u)) Y(I64_SHR_S, shr_s64(a, (uint32_t)(b & 63u)))      \
+    Y(I64_SHR_U, a >> (b & 63u)) Y(F64_ADD, B64(F64(a) + F64(b))) Y(F64_SUB, B64(F64(a) - F64(b)))  \
+    Y(F64_MUL, B64(F64(a) * F64(b)))
+#define I64_EXPRS(Y) I64_SET_EXPRS(Y) Y(F64_DIV, B64(F64(a) / F64(b)))
+
+#define K64(p) ((uint64_t)(p)[0] | ((uint64_t)(p)[1] << 32))
+
+/* The operands of the four forms (wrt_iops.h): a and b, as i32 or as 64-bit slots. */
+#define OPS32_K uint32_t a = (uint32_t)sp[-1]; uint32_t b = pc[1]
+#define OPS32_L uint32_t a = (uint32_t)sp[-1]; uint32_t b = (uint32_t)fp[pc[1]]
+#define OPS32_LK uint32_t a = (uint32_t)fp[pc[1]]; uint32_t b = pc[2]
+#define OPS32_LL uint32_t a = (uint32_t)fp[pc[1]]; uint32_t b = (uint32_t)fp[pc[2]]
+#define OPS64_K uint64_t a = sp[-1]; uint64_t b = K64(pc + 1)
+#define OPS64_L uint64_t a = sp[-1]; uint64_t b = fp[pc[1]]
+#define OPS64_LK uint64_t a = fp[pc[1]]; uint64_t b = K64(pc + 2)
+#define OPS64_LL uint64_t a = fp[pc[1]]; uint64_t b = fp[pc[2]]
+
+#define FORMS32(name, expr)                                                                          \
+    OP(name##_K) { OPS32_K; sp[-1] = (uint32_t)(expr); pc += 2; NEXT(); }                            \
+    OP(name##_L) { OPS32_L; sp[-1] = (uint32_t)(expr); pc += 2; NEXT(); }                            \
+    OP(name##_LK) { OPS32_LK; *sp++ = (uint32_t)(expr); pc += 3; NEXT(); }                           \
+    OP(name##_LL) { OPS32_LL; *sp++ = (uint32_t)(expr); pc += 3; NEXT(); }
+
+#define FORMS64(name, expr)                                                                          \
+    OP(name##_K) { OPS64_K; sp[-1] = (expr); pc += 3; NEXT(); }                                      \
+    OP(name##_L) { OPS64_L; sp[-1] = (expr); pc += 2; NEXT(); }                                      \
+    OP(name##_LK) { OPS64_LK; *sp++ = (expr); pc += 4; NEXT(); }                                     \
+    OP(name##_LL) { OPS64_LL; *sp++ = (expr); pc += 3; NEXT(); }
+
+/* The same, the result to local d (_S) or to local d and the stack (_T); d follows the operands. */
+#define SET_FORMS(name, expr)                                                                        \
+    OP(name##_K_S) { OPS32_K; fp[pc[2]] = (uint32_t)(expr); sp--; pc += 3; NEXT(); }                 \
+    OP(name##_L_S) { OPS32_L; fp[pc[2]] = (uint32_t)(expr); sp--; pc += 3; NEXT(); }                 \
+    OP(name##_LK_S) { OPS32_LK; fp[pc[3]] = (uint32_t)(expr); pc += 4; NEXT(); }                     \
+    OP(name##_LL_S) { OPS32_LL; fp[pc[3]] = (uint32_t)(expr); pc += 4; NEXT(); }                     \
+    OP(name##_K_T) { OPS32_K; sp[-1] = fp[pc[2]] = (uint32_t)(expr); pc += 3; NEXT(); }              \
+    OP(name##_L_T) { OPS32_L; sp[-1] = fp[pc[2]] = (uint32_t)(expr); pc += 3; NEXT(); }              \
+    OP(name##_LK_T) { OPS32_LK; *sp++ = fp[pc[3]] = (uint32_t)(expr); pc += 4; NEXT(); }             \
+    OP(name##_LL_T) { OPS32_LL; *sp++ = fp[pc[3]] = (uint32_t)(expr); pc += 4; NEXT(); }
+
+#define SET_FORMS64(name, expr)                                                                      \
+    OP(name##_K_S) { OPS64_K; fp[pc[3]] = (expr); sp--; pc += 4; NEXT(); }                           \
+    OP(name##_L_S) { OPS64_L; fp[pc[2]] = (expr); sp--; pc += 3; NEXT(); }                           \
+    OP(name##_LK_S) { OPS64_LK; fp[pc[4]] = (expr); pc += 5; NEXT(); }                               \
+    OP(name##_LL_S) { OPS64_LL; fp[pc[3]] = (expr); pc += 4; NEXT(); }                               \
+    OP(name##_K_T) { OPS64_K; sp[-1] = fp[pc[3]] = (expr); pc += 4; NEXT(); }                        \
+    OP(name##_L_T) { OPS64_L; sp[-1] = fp[pc[2]] = (expr); pc += 3; NEXT(); }                        \
+    OP(name##_LK_T) { OPS64_LK; *sp++ = fp[pc[4]] = (expr); pc += 5; NEXT(); }                       \
+    OP(name##_LL_T) { OPS64_LL; *sp++ = fp[pc[3]] = (expr); pc += 4; NEXT(); }
+
+/* Effective address `addr` (an i32) + offset cell `off`, or an out-of-bounds trap. */
+#define EA(addr, off, n)                                                                             \
+    uint64_t ea = (uint64_t)(uint32_t)(addr) + (off);                                                \
+    if (ea + (n) > mem_bytes) TRAP(WRT_TRAP_MEMORY_OUT_OF_BOUNDS);                                  \
+    uint8_t *ptr = mem + ea
+
+#define LOAD_FORMS(name, n, expr)                                                                    \
+    OP(name##_L) { EA(fp[pc[1]], pc[2], n); *sp++ = (expr); pc += 3; NEXT(); }                      \
+    OP(name##_K) { EA(sp[-1] + pc[1], pc[2], n); sp[-1] = (expr); pc += 3; NEXT(); }                 \
+    OP(name##_LK) { EA(fp[pc[1]] + pc[2], pc[3], n); *sp++ = (expr); pc += 4; NEXT(); }              \
+    OP(name##_X) { EA(((uint32_t)fp[pc[1]] << (pc[2] & 31u)) + pc[3], pc[4], n); *sp++ = (expr); pc += 5; NEXT(); }
+
+#define STORE_FORMS(name, n, stmt)                                                                   \
+    OP(name##_K) { EA(sp[-1], pc[2], n); uint64_t v = pc[1]; stmt; sp--; pc += 3; NEXT(); }          \
+    OP(name##_L) { EA(sp[-1], pc[2], n); uint64_t v = fp[pc[1]]; stmt; sp--; pc += 3; NEXT(); }       \
+    OP(name##_LKK) { EA(fp[pc[1]] + pc[2], pc[4], n); uint64_t v = pc[3]; stmt; pc += 5; NEXT(); }   \
+    OP(name##_LKL) { EA(fp[pc[1]] + pc[2], pc[4], n); uint64_t v = fp[pc[3]]; stmt; pc += 5; NEXT(); } \
+    OP(name##_LL) { EA(fp[pc[1]], pc[3], n); uint64_t v = fp[pc[2]]; stmt; pc += 4; NEXT(); }
+
+#define CMP_BRANCHES(name, expr)                                                                     \
+    OP(BR_IF_##name) {                                                                               \
+        uint32_t a = (uint32_t)sp[-2];                                                               \
+        uint32_t b = (uint32_t)sp[-1];                                                               \
+        sp -= 2;                                                                                     \
+        BRANCH_IF(expr, 1);                                                                          \
+    }                                                                                                \
+    OP(BR_IF_##name##_K) { OPS32_K; sp--; BRANCH_IF(expr, 2); }                                      \
+    OP(BR_IF_##name##_L) { OPS32_L; sp--; BRANCH_IF(expr, 2); }                                      \
+    OP(BR_IF_##name##_LK) { OPS32_LK; BRANCH_IF(expr, 3); }                                          \
+    OP(BR_IF_##name##_LL) { OPS32_LL; BRANCH_IF(expr, 3); }
 
 #define LOAD_MEMORY()                                                                                \
     do {                                                                                             \
@@ -196,11 +334,15 @@ uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_t
     uint64_t *sp = io_rt->stack + i_func->type->nparams;
     wrt_instance *inst = NULL;
     const wrt_funcdef *fn = NULL;
+    const wrt_funcdef *funcs = NULL;  /* inst->mod->funcs */
     const wrt_funcdef *callee = NULL;
     wrt_instance *callee_inst = NULL;
     const wrt_func *target = i_func;
     uint8_t *mem = NULL;
     uint64_t mem_bytes = 0;
+#if WRT_CONFIG_COMPACT
+    uint32_t branch_at = 0;
+#endif
 
     if (i_func->def == NULL) {
         trap = wrt_host_invoke(io_rt, i_func, NULL, io_rt->stack);
@@ -225,7 +367,7 @@ do_call:
     /* `callee` of `callee_inst`, its arguments on top of the stack; pc is the return address. */
     {
         if (ft == frames_end) TRAP(WRT_TRAP_CALL_DEPTH_EXHAUSTED);
-        uint64_t *nfp = sp - callee->type->nparams;
+        uint64_t *nfp = sp - callee->nparams;
         if ((uint64_t)(stack_end - nfp) < callee->frame_slots) TRAP(WRT_TRAP_VALUE_STACK_EXHAUSTED);
         ft->pc = pc;
         ft->fp = fp;
@@ -235,9 +377,18 @@ do_call:
         fp = nfp;
         for (uint32_t n = callee->nlocals; n > 0u; n--) *sp++ = 0;
         fn = callee;
-        inst = callee_inst;
         pc = fn->code;
-        LOAD_MEMORY();
+        if (callee_inst != inst) {
+            /* One instance, one memory and one module: a call inside it keeps all three. */
+            inst = callee_inst;
+            funcs = inst->mod->funcs;
+            LOAD_MEMORY();
+        }
+#if WRT_CONFIG_FUEL
+        /* The body's entry segment (its first FUEL cell), paid here rather than dispatched. */
+        PAY(pc[1]);
+        pc += 2;
+#endif
     }
 
 #if WRT_CONFIG_COMPUTED_GOTO
@@ -254,50 +405,52 @@ next:
         pc += 2;
         NEXT();
     }
-    OP(BR) { JUMP(pc + 1); NEXT(); }
-    OP(BR_DROP) { SHIFT_DOWN(pc[2], pc[3]); JUMP(pc + 1); NEXT(); }
-    OP(BR_IF) {
-        if ((uint32_t)*--sp != 0u) JUMP(pc + 1); else pc += 2;
-        NEXT();
-    }
+    OP(BR) { TAKE(pc + 1); NEXT(); }
+    OP(BR_DROP) { SHIFT_DOWN(pc[2], pc[3]); TAKE(pc + 1); NEXT(); }
+    OP(BR_IF) { BRANCH_IF((uint32_t)*--sp != 0u, 1); }
     OP(BR_IF_DROP) {
         if ((uint32_t)*--sp != 0u) {
             SHIFT_DOWN(pc[2], pc[3]);
-            JUMP(pc + 1);
+            TAKE(pc + 1);
         } else {
-            pc += 4;
+            PAY(pc[4]);
+            pc += 5;
         }
         NEXT();
     }
-    OP(BR_UNLESS) {
-        if ((uint32_t)*--sp == 0u) JUMP(pc + 1); else pc += 2;
-        NEXT();
-    }
+    OP(BR_UNLESS) { BRANCH_IF((uint32_t)*--sp == 0u, 1); }
     OP(BR_TABLE) {
         uint32_t n = pc[1];
         uint32_t i = (uint32_t)*--sp;
         if (i > n) i = n;
         const uint32_t *e = pc + 2 + 3u * i;
-        SHIFT_DOWN(e[1], e[2]);
-        JUMP(e);
+        if (e[2] != 0u) SHIFT_DOWN(e[1], e[2]);
+        TAKE(e);
         NEXT();
     }
     OP(RETURN) {
         uint32_t n = pc[1];
-        uint64_t *src = sp - n;
-        for (uint32_t i = 0; i < n; i++) fp[i] = src[i];
+        if (n == 1u) {
+            fp[0] = sp[-1];
+        } else {
+            uint64_t *src = sp - n;
+            for (uint32_t i = 0; i < n; i++) fp[i] = src[i];
+        }
         sp = fp + n;
         ft--;
         pc = ft->pc;
         fp = ft->fp;
-        inst = ft->inst;
         fn = ft->fn;
         if (ft == frames) goto finished;
-        LOAD_MEMORY();
+        if (ft->inst != inst) {
+            inst = ft->inst;
+            funcs = inst->mod->funcs;
+            LOAD_MEMORY();
+        }
         NEXT();
     }
     OP(CALL) {
-        callee = &inst->mod->funcs[pc[1]];
+        callee = &funcs[pc[1]];
         callee_inst = inst;
         pc += 2;
         goto do_call;
@@ -697,6 +850,67 @@ next:
         pc += 2;
         NEXT();
     }
+
+    I32_EXPRS(FORMS32)
+    I32_CMP_EXPRS(CMP_BRANCHES)
+#if WRT_CONFIG_COMPACT
+branch_taken:
+    TAKE(pc + branch_at);
+    NEXT();
+branch_fall:
+    PAY(pc[branch_at + 1u]);
+    pc += branch_at + 2u;
+    NEXT();
+#endif
+    I32_SET_EXPRS(SET_FORMS)
+#if WRT_CONFIG_FUSED_WIDE
+    I64_EXPRS(FORMS64)
+    I64_SET_EXPRS(SET_FORMS64)
+    OP(F64_ADD_S) { fp[pc[1]] = B64(F64(sp[-2]) + F64(sp[-1])); sp -= 2; pc += 2; NEXT(); }
+    OP(F64_ADD_T) { sp[-2] = fp[pc[1]] = B64(F64(sp[-2]) + F64(sp[-1])); sp--; pc += 2; NEXT(); }
+    OP(F64_SUB_S) { fp[pc[1]] = B64(F64(sp[-2]) - F64(sp[-1])); sp -= 2; pc += 2; NEXT(); }
+    OP(F64_SUB_T) { sp[-2] = fp[pc[1]] = B64(F64(sp[-2]) - F64(sp[-1])); sp--; pc += 2; NEXT(); }
+    OP(F64_MUL_S) { fp[pc[1]] = B64(F64(sp[-2]) * F64(sp[-1])); sp -= 2; pc += 2; NEXT(); }
+    OP(F64_MUL_T) { sp[-2] = fp[pc[1]] = B64(F64(sp[-2]) * F64(sp[-1])); sp--; pc += 2; NEXT(); }
+    OP(F64_MUL_LM) {
+        EA(fp[pc[2]] + pc[3], pc[4], 8);
+        *sp++ = B64(F64(fp[pc[1]]) * F64(ld64(ptr)));
+        pc += 5;
+        NEXT();
+    }
+    OP(F64_MUL_ADD_LM) {
+        EA(fp[pc[2]] + pc[3], pc[4], 8);
+        double p = F64(fp[pc[1]]) * F64(ld64(ptr));
+        double r = F64(sp[-1]) + p;
+        sp[-1] = B64(r);
+        pc += 5;
+        NEXT();
+    }
+    OP(F64_MUL_ADD) {
+        /* Two statements: no contraction into a fused multiply-add, whatever -ffp-contract says. */
+        double p = F64(sp[-2]) * F64(sp[-1]);
+        double r = F64(sp[-3]) + p;
+        sp[-3] = B64(r);
+        sp -= 2;
+        pc++;
+        NEXT();
+    }
+#endif
+    OP(LOAD32_S) { EA(sp[-1], pc[1], 4); fp[pc[2]] = ld32(ptr); sp--; pc += 3; NEXT(); }
+    OP(LOAD32_T) { EA(sp[-1], pc[1], 4); sp[-1] = fp[pc[2]] = ld32(ptr); pc += 3; NEXT(); }
+    OP(LOCAL_SET_K) { fp[pc[1]] = pc[2]; pc += 3; NEXT(); }
+    OP(LOCAL_MOVE) { fp[pc[1]] = fp[pc[2]]; pc += 3; NEXT(); }
+    OP(LOCAL_SET_F) { PAY(pc[2]); fp[pc[1]] = *--sp; pc += 3; NEXT(); }
+    OP(LOCAL_SET_K_F) { PAY(pc[3]); fp[pc[1]] = pc[2]; pc += 4; NEXT(); }
+    OP(LOCAL_MOVE_F) { PAY(pc[3]); fp[pc[1]] = fp[pc[2]]; pc += 4; NEXT(); }
+    OP(I32_ADD_LK_S_F) { PAY(pc[4]); fp[pc[3]] = (uint32_t)((uint32_t)fp[pc[1]] + pc[2]); pc += 5; NEXT(); }
+    LOAD_FORMS(LOAD32, 4, ld32(ptr))
+    LOAD_FORMS(LOAD64, 8, ld64(ptr))
+    LOAD_FORMS(LOAD8_U, 1, ptr[0])
+    STORE_FORMS(STORE8, 1, ptr[0] = (uint8_t)v)
+    STORE_FORMS(STORE32, 4, st32(ptr, (uint32_t)v))
+    OP(STORE64_K) { EA(sp[-1], pc[3], 8); st64(ptr, K64(pc + 1)); sp--; pc += 4; NEXT(); }
+    OP(STORE64_L) { EA(sp[-1], pc[2], 8); st64(ptr, fp[pc[1]]); sp--; pc += 3; NEXT(); }
 
 #if !WRT_CONFIG_COMPUTED_GOTO
     default:

@@ -110,6 +110,7 @@ typedef struct wrt_funcdef {
     uint32_t body_end;
     const uint32_t *code;   /* internal code; NULL for imports */
     uint32_t nlocals;       /* declared locals, params excluded */
+    uint32_t nparams;       /* type->nparams, read by every call without chasing type */
     uint32_t frame_slots;   /* params + locals + most operands, saturated at UINT32_MAX */
 } wrt_funcdef;
 

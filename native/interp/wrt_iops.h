@@ -1,12 +1,11 @@
 /*
  * The internal instruction set the compiler emits and the executor runs, as one X-macro list so
  * the enum, the computed-goto table and the switch cases cannot drift apart. Code is an array of
- * 32-bit cells: an op cell followed by its immediates. Branch targets are signed cell distances
- * counted from the cell that holds them.
+ * 32-bit cells: an op cell followed by its immediates.
  *
  *   FUEL n                 charge n instructions (the straight-line segment that follows)
- *   BR rel / BR_IF rel / BR_UNLESS rel
- *   BR_DROP rel keep drop / BR_IF_DROP rel keep drop   move `keep` top values down over `drop`
+ *   BR rel / BR_IF rel fall / BR_UNLESS rel fall
+ *   BR_DROP rel keep drop / BR_IF_DROP rel keep drop fall   move `keep` top values down over `drop`
  *   BR_TABLE n (rel keep drop){n+1}
  *   RETURN nresults
  *   CALL funcidx / CALL_IMPORT funcidx / CALL_INDIRECT typeidx tableidx
@@ -14,9 +13,41 @@
  *   CONST32 v / CONST64 lo hi
  *   MEMORY_INIT dataidx, DATA_DROP dataidx, TABLE_INIT elemidx tableidx, ELEM_DROP elemidx,
  *   TABLE_COPY dst src, TABLE_GROW/SIZE/FILL tableidx, REF_FUNC funcidx
+ *
+ * A `rel` cell holds the signed distance in bytes (cells times 4) from the cell itself to the
+ * target, plus 1 when the branch pays the fuel cell just before its target itself: a loop
+ * header's fuel cell sits before the loop's label (entry from above pays it, back branches pay it
+ * as target[-1]), and a segment opening at a block's end is paid the same way by the branches to
+ * that end. `fall` is the charge of the segment a conditional branch falls through to, so no FUEL
+ * op follows it. Every body starts with FUEL, paid by the call without dispatching it.
+ *
+ * Superinstructions (made by the compiler's peephole, never across a label):
+ *   <binop>_K k        top op constant          (i64/f64: k is two cells, low then high)
+ *   <binop>_L b        top op local b
+ *   <binop>_LK a k     local a op constant, pushed
+ *   <binop>_LL a b     local a op local b, pushed
+ *   <binop>_<form>_S operands d / _T operands d   result to local d (_T: and pushed)
+ *   BR_IF_<cmp>[_K|_L|_LK|_LL] operands rel fall   i32 compare and br_if in one
+ *   LOCAL_SET_K d k, LOCAL_MOVE d s                local d = constant / local s
+ *   LOCAL_SET_F, LOCAL_SET_K_F, LOCAL_MOVE_F, I32_ADD_LK_S_F: the same with a trailing fuel cell:
+ *       the charge of the segment that opens right after them (a block's end, a loop header),
+ *       paid before their own effect; that effect is on locals only, which a trap discards, so
+ *       paying early is exact
+ *   LOAD<n>_L a off, _K k off, _LK a k off     address: local a, top + k, local a + k (i32 wrap)
+ *   LOAD<n>_X a s k off                        address: (local a << s) + k, an array element
+ *   LOAD32_S off d / LOAD32_T off d            i32 load to local d (_T: and pushed)
+ *   F64_{ADD,SUB,MUL}_{S,T} d                  stack operands, result to local d (_T: and pushed)
+ *   STORE<n>_K k off / _L v off                value: constant k (64: two cells) or local v
+ *   STORE<n>_LKK a k v off / _LKL a k v off    address local a + k, value constant v / local v
+ *   STORE<n>_LL a v off                        address local a, value local v
+ *   F64_MUL_ADD                                a + b * c of the top three, rounded twice
+ *   F64_MUL_LM a b k off / F64_MUL_ADD_LM a b k off   local a * f64 at local b + k (+ top)
+ * The i64/f64 ones exist only with WRT_CONFIG_FUSED_WIDE (wrt_config.h).
  */
 #ifndef WRT_IOPS_H
 #define WRT_IOPS_H
+
+#include "wrt_config.h"
 
 #define WRT_IOPS(X)                                                                                    \
     X(UNREACHABLE) X(FUEL) X(BR) X(BR_DROP) X(BR_IF) X(BR_IF_DROP) X(BR_UNLESS) X(BR_TABLE)           \
@@ -51,7 +82,53 @@
     X(I32_TRUNC_SAT_F32_S) X(I32_TRUNC_SAT_F32_U) X(I32_TRUNC_SAT_F64_S) X(I32_TRUNC_SAT_F64_U)      \
     X(I64_TRUNC_SAT_F32_S) X(I64_TRUNC_SAT_F32_U) X(I64_TRUNC_SAT_F64_S) X(I64_TRUNC_SAT_F64_U)      \
     X(MEMORY_INIT) X(DATA_DROP) X(MEMORY_COPY) X(MEMORY_FILL) X(TABLE_INIT) X(ELEM_DROP)              \
-    X(TABLE_COPY) X(TABLE_GROW) X(TABLE_SIZE) X(TABLE_FILL)
+    X(TABLE_COPY) X(TABLE_GROW) X(TABLE_SIZE) X(TABLE_FILL)                                         \
+    WRT_FUSED_BINOPS(WRT_IOP_BINOP_FORMS, X) WRT_FUSED_CMPS(WRT_IOP_BRANCH_FORMS, X)                \
+    WRT_SET_BINOPS(WRT_IOP_SET_FORMS, X) WRT_SET_BINOPS(WRT_IOP_TEE_FORMS, X)                        \
+    X(LOAD32_S) X(LOAD32_T) X(LOCAL_SET_K) X(LOCAL_MOVE)                                              \
+    X(LOCAL_SET_F) X(LOCAL_SET_K_F) X(LOCAL_MOVE_F) X(I32_ADD_LK_S_F)                                 \
+    X(LOAD32_L) X(LOAD32_K) X(LOAD32_LK) X(LOAD32_X) X(LOAD64_L) X(LOAD64_K) X(LOAD64_LK) X(LOAD64_X) \
+    X(LOAD8_U_L) X(LOAD8_U_K) X(LOAD8_U_LK) X(LOAD8_U_X) WRT_IOPS_WIDE(X)                             \
+    X(STORE8_K) X(STORE8_L) X(STORE8_LKK) X(STORE8_LKL) X(STORE8_LL)                                 \
+    X(STORE32_K) X(STORE32_L) X(STORE32_LKK) X(STORE32_LKL) X(STORE32_LL) X(STORE64_K) X(STORE64_L)
+
+/* Binary operators that have the four operand forms, consecutive in this order. */
+#define WRT_IOP_BINOP_FORMS(X, name) X(name##_K) X(name##_L) X(name##_LK) X(name##_LL)
+/* A compare fused with br_if: stack operands, then the four forms, consecutive. */
+#define WRT_IOP_BRANCH_FORMS(X, name) X(BR_IF_##name) X(BR_IF_##name##_K) X(BR_IF_##name##_L) \
+    X(BR_IF_##name##_LK) X(BR_IF_##name##_LL)
+
+/* The four forms again, the result going to local d (_S) or to local d and the stack (_T). */
+#define WRT_IOP_SET_FORMS(X, name) X(name##_K_S) X(name##_L_S) X(name##_LK_S) X(name##_LL_S)
+#define WRT_IOP_TEE_FORMS(X, name) X(name##_K_T) X(name##_L_T) X(name##_LK_T) X(name##_LL_T)
+#define WRT_SET_BINOPS(F, X)                                                                            \
+    F(X, I32_ADD) F(X, I32_SUB) F(X, I32_MUL) F(X, I32_AND) F(X, I32_OR) F(X, I32_XOR) F(X, I32_SHL)   \
+    F(X, I32_SHR_S) F(X, I32_SHR_U)
+
+/* i32 compares: fused with br_if too; each has its negation in the list (for `if`). */
+#define WRT_FUSED_CMPS(F, X)                                                                            \
+    F(X, I32_EQ) F(X, I32_NE) F(X, I32_LT_S) F(X, I32_LT_U) F(X, I32_GT_S) F(X, I32_GT_U)              \
+    F(X, I32_LE_S) F(X, I32_LE_U) F(X, I32_GE_S) F(X, I32_GE_U)
+#define WRT_FUSED_BINOPS(F, X)                                                                          \
+    F(X, I32_ADD) F(X, I32_SUB) F(X, I32_MUL) F(X, I32_AND) F(X, I32_OR) F(X, I32_XOR) F(X, I32_SHL)   \
+    F(X, I32_SHR_S) F(X, I32_SHR_U) F(X, I32_ROTL) F(X, I32_ROTR) WRT_FUSED_CMPS(F, X)               \
+    WRT_FUSED_WIDE_BINOPS(F, X)
+
+#if WRT_CONFIG_FUSED_WIDE
+#define WRT_FUSED_WIDE_BINOPS(F, X)                                                                     \
+    F(X, I64_ADD) F(X, I64_SUB) F(X, I64_MUL) F(X, I64_AND) F(X, I64_OR) F(X, I64_XOR) F(X, I64_SHL)   \
+    F(X, I64_SHR_S) F(X, I64_SHR_U)                                                                   \
+    F(X, F64_ADD) F(X, F64_SUB) F(X, F64_MUL) F(X, F64_DIV)
+#define WRT_IOPS_WIDE(X) X(F64_MUL_ADD) X(F64_MUL_LM) X(F64_MUL_ADD_LM)                              \
+    X(F64_ADD_S) X(F64_ADD_T) X(F64_SUB_S) X(F64_SUB_T) X(F64_MUL_S) X(F64_MUL_T)                    \
+    WRT_WIDE_SET_BINOPS(WRT_IOP_SET_FORMS, X) WRT_WIDE_SET_BINOPS(WRT_IOP_TEE_FORMS, X)
+#define WRT_WIDE_SET_BINOPS(F, X)                                                                       \
+    F(X, I64_ADD) F(X, I64_SUB) F(X, I64_MUL) F(X, I64_AND) F(X, I64_OR) F(X, I64_XOR) F(X, I64_SHL)   \
+    F(X, I64_SHR_S) F(X, I64_SHR_U) F(X, F64_ADD) F(X, F64_SUB) F(X, F64_MUL)
+#else
+#define WRT_FUSED_WIDE_BINOPS(F, X)
+#define WRT_IOPS_WIDE(X)
+#endif
 
 #define WRT_IOP_ENUM(name) WRT_IOP_##name,
 enum wrt_iop { WRT_IOPS(WRT_IOP_ENUM) WRT_IOP_COUNT };
