@@ -83,7 +83,7 @@ static void wrt_ie_describe(void *ctx, wrt_engine_info *o_info) {
     o_info->interp_version = wrt_version();
     o_info->arena_bytes = (uint32_t)e->arena_bytes;
     o_info->features = WRT_FEATURE_FLOAT | WRT_FEATURE_OUTPUT | WRT_FEATURE_FUEL | WRT_FEATURE_REFERENCE_TYPES |
-                       WRT_FEATURE_BULK_MEMORY | WRT_FEATURE_SESSIONS;
+                       WRT_FEATURE_BULK_MEMORY | WRT_FEATURE_SESSIONS | WRT_FEATURE_ARGS;
 }
 
 static void wrt_ie_drop(wrt_interp_engine *e) {
@@ -376,15 +376,54 @@ static uint32_t wrt_ie_stats(void *ctx, wrt_engine_stat *o_stats, uint32_t cap) 
     return n;
 }
 
+static void wrt_ie_default_args(wrt_interp_engine *e) {
+    e->wasi.argv = e->default_argv;
+    e->wasi.argc = e->default_argc;
+    e->wasi.envp = e->default_envp;
+    e->wasi.envc = e->default_envc;
+}
+
 static void wrt_ie_reset(void *ctx) {
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
     wrt_ie_drop(e);
     e->keep = false;
+    wrt_ie_default_args(e);
+}
+
+/* Copies the strings with their NULs into the engine's own buffer: the request's bytes go away. */
+static bool wrt_ie_set_args(void *ctx, const wrt_msg_args *i_args, wrt_engine_error *o_err) {
+    wrt_interp_engine *e = (wrt_interp_engine *)ctx;
+    uint32_t count = (uint32_t)i_args->argc + i_args->envc;
+    size_t used = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        size_t len = i_args->len[i];
+        if (len + 1u > sizeof e->args_bytes - used) {
+            wrt_ie_default_args(e);
+            return wrt_ie_refuse(o_err, WRT_PERR_ARGS_INVALID, i, "program arguments and environment exceed the device's buffer");
+        }
+        bool has_eq = false;
+        for (size_t k = 0; k < len; k++) {
+            e->args_bytes[used + k] = (char)i_args->str[i][k];
+            has_eq = has_eq || i_args->str[i][k] == (uint8_t)'=';
+        }
+        if (i >= i_args->argc && !has_eq) {
+            wrt_ie_default_args(e);
+            return wrt_ie_refuse(o_err, WRT_PERR_ARGS_INVALID, i, "an environment string is not NAME=value");
+        }
+        e->args_bytes[used + len] = '\0';
+        e->args[i] = &e->args_bytes[used];
+        used += len + 1u;
+    }
+    e->wasi.argv = e->args;
+    e->wasi.argc = i_args->argc;
+    e->wasi.envp = &e->args[i_args->argc];
+    e->wasi.envc = i_args->envc;
+    return true;
 }
 
 static const wrt_engine_ops wrt_ie_ops = {
     wrt_ie_describe, wrt_ie_load,   wrt_ie_unload,     wrt_ie_invoke,    wrt_ie_stats,
-    wrt_ie_reset,    wrt_ie_session, wrt_ie_register, wrt_ie_global_get, wrt_ie_invoke_on,
+    wrt_ie_reset,    wrt_ie_session, wrt_ie_register, wrt_ie_global_get, wrt_ie_invoke_on, wrt_ie_set_args,
 };
 
 const wrt_engine_ops *wrt_interp_engine_start(wrt_interp_engine *o_engine, uint8_t *io_arena, size_t arena_bytes,
@@ -404,6 +443,10 @@ const wrt_engine_ops *wrt_interp_engine_start(wrt_interp_engine *o_engine, uint8
     const wrt_wasi_platform wasi = {o_engine, wrt_ie_wasi_write, wrt_ie_wasi_clock,
                                     i_platform->random != NULL ? wrt_ie_wasi_random : NULL};
     wrt_wasi_init(&o_engine->wasi, &wasi, i_argv, argc, i_envp, envc);
+    o_engine->default_argv = o_engine->wasi.argv;
+    o_engine->default_argc = o_engine->wasi.argc;
+    o_engine->default_envp = o_engine->wasi.envp;
+    o_engine->default_envc = o_engine->wasi.envc;
     o_engine->wasi.registry.intercept = wrt_ie_intercept;
     o_engine->wasi.registry.intercept_ctx = o_engine;
     wrt_engine_profile_budgets(NULL, o_engine->wasi.funcs, WRT_WASI_FUNC_COUNT, o_engine->host_allowed);

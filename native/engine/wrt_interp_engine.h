@@ -39,6 +39,11 @@ typedef struct wrt_interp_platform {
     const char *target_id;
 } wrt_interp_platform;
 
+/* Bytes for the strings of an ARGS request (each with its NUL); RAM every platform pays for. */
+#ifndef WRT_ENGINE_ARGS_BYTES
+#define WRT_ENGINE_ARGS_BYTES 512u
+#endif
+
 /* The engine's state; the platform keeps it (static storage) for as long as the server runs. */
 typedef struct wrt_interp_engine {
     uint8_t *arena;
@@ -57,6 +62,13 @@ typedef struct wrt_interp_engine {
     uint16_t nregistered;
     bool keep;                 /* session mode KEEP: a load adds an instance */
     wrt_wasi wasi;
+    /* The platform's argv and environment, which a RESET brings back after an ARGS request. */
+    const char *const *default_argv;
+    uint32_t default_argc;
+    const char *const *default_envp;
+    uint32_t default_envc;
+    char args_bytes[WRT_ENGINE_ARGS_BYTES];
+    const char *args[WRT_PROTO_MAX_ARGS];
     const wrt_engine_io *io; /* set only while an invocation runs */
     uint64_t loads;
     uint64_t load_failures;

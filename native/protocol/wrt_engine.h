@@ -90,6 +90,13 @@ typedef struct wrt_engine_ops {
     bool (*invoke_on)(void *ctx, uint16_t instance, const char *i_name, size_t name_len, const wrt_wire_value *i_args,
                       uint32_t nargs, uint64_t fuel, const wrt_engine_io *i_io, wrt_msg_invoke_result *o_result,
                       wrt_engine_error *o_err);
+    /*
+     * ARGS (NULL: the device has no way to take them): the WASI argv and environment of later
+     * invocations, copied; a RESET brings back the platform's. Refusals: WRT_PERR_ARGS_INVALID
+     * (offset = the string's index) when they do not fit the engine's buffer or an environment
+     * string has no '='.
+     */
+    bool (*set_args)(void *ctx, const wrt_msg_args *i_args, wrt_engine_error *o_err);
 } wrt_engine_ops;
 
 #endif

@@ -201,6 +201,30 @@ bool wrt_msg_decode_named(const uint8_t *i_body, size_t len, wrt_msg_named *o_ms
     return wrt_msg_done(&rd, o_bad_offset);
 }
 
+bool wrt_msg_decode_args(const uint8_t *i_body, size_t len, wrt_msg_args *o_msg, uint32_t *o_bad_offset) {
+    wrt_rd rd;
+    wrt_rd_init(&rd, i_body, len);
+    o_msg->argc = wrt_rd_u8(&rd);
+    o_msg->envc = wrt_rd_u8(&rd);
+    uint32_t count = (uint32_t)o_msg->argc + o_msg->envc;
+    if (!rd.bad && count > WRT_PROTO_MAX_ARGS) {
+        *o_bad_offset = 0;
+        return false;
+    }
+    for (uint32_t i = 0; i < count && !rd.bad; i++) {
+        size_t at = rd.pos;
+        o_msg->len[i] = wrt_rd_u16(&rd);
+        o_msg->str[i] = wrt_rd_bytes(&rd, o_msg->len[i]);
+        for (uint32_t k = 0; !rd.bad && k < o_msg->len[i]; k++) {
+            if (o_msg->str[i][k] == 0u) {
+                *o_bad_offset = (uint32_t)at;
+                return false;
+            }
+        }
+    }
+    return wrt_msg_done(&rd, o_bad_offset);
+}
+
 bool wrt_msg_decode_reset(const uint8_t *i_body, size_t len, uint8_t *o_kind, uint32_t *o_bad_offset) {
     wrt_rd rd;
     wrt_rd_init(&rd, i_body, len);

@@ -84,6 +84,14 @@ typedef struct wrt_msg_named {
     uint16_t name_len;
 } wrt_msg_named;
 
+/* ARGS: a WASI program's argv then its environment ("NAME=value"), pointing into the body. */
+typedef struct wrt_msg_args {
+    uint8_t argc;
+    uint8_t envc;
+    const uint8_t *str[WRT_PROTO_MAX_ARGS];
+    uint16_t len[WRT_PROTO_MAX_ARGS];
+} wrt_msg_args;
+
 /* The SESSION answer (docs/protocol.md §4a). */
 typedef struct wrt_msg_session {
     uint8_t mode;
@@ -113,6 +121,8 @@ bool wrt_msg_decode_reset(const uint8_t *i_body, size_t len, uint8_t *o_kind, ui
 bool wrt_msg_decode_session(const uint8_t *i_body, size_t len, uint8_t *o_mode, uint32_t *o_bad_offset);
 /* REGISTER and GLOBAL_GET share one layout. */
 bool wrt_msg_decode_named(const uint8_t *i_body, size_t len, wrt_msg_named *o_msg, uint32_t *o_bad_offset);
+/* u8 argc, u8 envc, then argc + envc strings of u16 length + bytes (no NUL inside). */
+bool wrt_msg_decode_args(const uint8_t *i_body, size_t len, wrt_msg_args *o_msg, uint32_t *o_bad_offset);
 
 typedef struct wrt_msg_hello {
     uint16_t max_frame;

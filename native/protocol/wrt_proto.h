@@ -28,6 +28,7 @@
 #define WRT_MSG_SESSION 0x08u
 #define WRT_MSG_REGISTER 0x09u
 #define WRT_MSG_GLOBAL_GET 0x0Au
+#define WRT_MSG_ARGS 0x0Bu
 #define WRT_MSG_OUTPUT 0x40u
 #define WRT_MSG_LOG 0x41u
 #define WRT_MSG_ERROR 0x7Fu
@@ -44,6 +45,7 @@
 #define WRT_FEATURE_REFERENCE_TYPES (1u << 4)
 #define WRT_FEATURE_BULK_MEMORY (1u << 5)
 #define WRT_FEATURE_SESSIONS (1u << 6)
+#define WRT_FEATURE_ARGS (1u << 7)
 #define WRT_FEATURE_TEST_DOUBLE (1u << 31)
 
 /* OUTPUT streams and LOG levels. */

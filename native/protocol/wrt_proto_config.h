@@ -29,6 +29,11 @@
  * Longest name of the session messages (docs/protocol.md §4a): REGISTER, GLOBAL_GET and INVOKE's
  * long-name form. Names point into the receive buffer, so the bound costs no RAM; the frame bounds it too.
  */
+/* Most strings one ARGS request carries (argv and environment together). */
+#ifndef WRT_PROTO_MAX_ARGS
+#define WRT_PROTO_MAX_ARGS 32u
+#endif
+
 #ifndef WRT_PROTO_MAX_LONG_NAME
 #define WRT_PROTO_MAX_LONG_NAME 512u
 #endif

@@ -432,6 +432,23 @@ static void wrt_handle_stats(wrt_reply *io_reply) {
     wrt_reply_ok(io_reply);
 }
 
+static void wrt_handle_args(wrt_reply *io_reply) {
+    wrt_server *srv = io_reply->srv;
+    wrt_msg_args msg;
+    uint32_t bad = 0;
+    if (!wrt_msg_decode_args(io_reply->req->body, io_reply->req->body_len, &msg, &bad)) {
+        wrt_reply_malformed_body(io_reply, bad);
+        return;
+    }
+    wrt_engine_error err = {0, 0, NULL};
+    if (!srv->cfg.engine->set_args(srv->cfg.engine_ctx, &msg, &err)) {
+        wrt_reply_error(io_reply, (uint16_t)(err.code != 0u ? err.code : WRT_PERR_ARGS_INVALID), err.offset, 0,
+                        err.message != NULL ? err.message : "arguments refused");
+        return;
+    }
+    wrt_reply_ok(io_reply);
+}
+
 static void wrt_handle_reset(wrt_reply *io_reply) {
     wrt_server *srv = io_reply->srv;
     uint8_t kind = 0;
@@ -512,6 +529,10 @@ static void wrt_server_on_frame(wrt_server *io_srv, size_t len) {
         else wrt_reply_error(&reply, WRT_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
         break;
     }
+    case WRT_MSG_ARGS:
+        if (io_srv->cfg.engine->set_args != NULL) wrt_handle_args(&reply);
+        else wrt_reply_error(&reply, WRT_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
+        break;
     default:
         wrt_reply_error(&reply, WRT_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
         break;

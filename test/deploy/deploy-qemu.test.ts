@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../ts/cli/main.js';
 import { BufferedOutput } from '../../ts/cli/output.js';
@@ -34,6 +35,15 @@ async function expectQemuGone(qemu: QemuInstance | undefined): Promise<void> {
 }
 
 describe('deploy to qemu-mps2-an386 (Cortex-M4F)', () => {
+  it('gives a WASI command its argv over ARGS: the file name, then ARGS', async () => {
+    const file = cModule('deploy-args');
+    const { report, sinks, qemu } = await deployed(file, { target: 'qemu-mps2-an386', args: ['alpha', 'beta gamma'] });
+    if (report.kind !== 'ran') throw new Error(`expected a run, got ${report.kind}`);
+    expect(sinks.stdoutText()).toBe(`argv[0]=${basename(file)}\nargv[1]=alpha\nargv[2]=beta gamma\nBOARD=(unset)\n`);
+    expect(report.exitCode).toBe(3);
+    await expectQemuGone(qemu);
+  }, 60_000);
+
   it('runs an export of a tiny module and returns its result', async () => {
     const { report, qemu } = await deployed(watModule('deploy-add'), { target: 'qemu-mps2-an386', invoke: 'add', args: ['2', '40'] });
     if (report.kind !== 'ran') throw new Error(`expected a run, got ${report.kind}`);

@@ -13,6 +13,7 @@ import { liveQemuPids, type QemuInstance } from '../../ts/deploy/qemu.js';
 import type { TestOutcome } from '../../ts/hil/executor.js';
 import type { OutputEvent, UploadOptions, UploadReport } from '../../ts/device/client.js';
 import { DeviceError } from '../../ts/device/device-errors.js';
+import { Feature } from '../../ts/device/protocol.js';
 import type { HelloInfo, InvokeResult, WireValue } from '../../ts/device/messages.js';
 import { decodeProfile } from '../../ts/profile/binary.js';
 import { firmwareEntryProblem, runTestOnDevice, type DeviceClient, type DeviceTest } from '../../ts/hil/executors/device-run.js';
@@ -71,6 +72,7 @@ function expectTrap(outcome: TestOutcome | undefined, trap: string, code: number
 class ScriptedClient implements DeviceClient {
   readonly uploads: { readonly size: number; readonly profile: Uint8Array | undefined }[] = [];
   readonly invokes: { readonly name: string; readonly args: readonly WireValue[] }[] = [];
+  readonly argsSent: { readonly argv: readonly string[]; readonly env: Readonly<Record<string, string>> }[] = [];
   readonly #listeners = new Set<(event: OutputEvent) => void>();
   constructor(private readonly script: { readonly uploadError?: Error; readonly answer?: InvokeResult; readonly output?: readonly OutputEvent[] }) {}
   async upload(module: Uint8Array, options: UploadOptions = {}): Promise<UploadReport> {
@@ -82,6 +84,9 @@ class ScriptedClient implements DeviceClient {
     this.invokes.push({ name, args });
     for (const event of this.script.output ?? []) for (const listener of this.#listeners) listener(event);
     return this.script.answer ?? { trap: 0, trapFunction: 0, fuelUsed: 0n, peakStackBytes: 0, results: [] };
+  }
+  async setArgs(argv: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<void> {
+    this.argsSent.push({ argv, env });
   }
   onOutput(listener: (event: OutputEvent) => void): () => boolean {
     this.#listeners.add(listener);
@@ -161,12 +166,23 @@ describe('runTestOnDevice (a scripted client)', () => {
     expect(await runTestOnDevice(new ScriptedClient({ uploadError: loadFailed(2, 'type mismatch') }), LM3S_HELLO, invoke)).toEqual({ kind: 'rejected', stage: 'compile', message: 'type mismatch' });
   });
 
-  it('refuses program arguments, environment and stdin the firmware cannot pass, and takes argv[0] alone', () => {
+  it('refuses what the firmware cannot pass: without ARGS, arguments, environment and stdin (argv[0] alone runs); with ARGS, stdin', () => {
     expect(firmwareEntryProblem({ kind: 'command', args: ['sort'], env: {}, stdin: '' })).toBeUndefined();
     expect(firmwareEntryProblem({ kind: 'invoke', export: 'f', args: [] })).toBeUndefined();
-    expect(firmwareEntryProblem({ kind: 'command', args: ['hello', 'board'], env: { K: 'v', L: 'w' }, stdin: 'x' })).toBe(
-      'the device firmware cannot pass program arguments ["board"], environment K, L, stdin to a WASI command (the protocol has no field for them; its argv is ["module"])',
+    const all = { kind: 'command', args: ['hello', 'board'], env: { K: 'v', L: 'w' }, stdin: 'x' } as const;
+    expect(firmwareEntryProblem(all)).toBe(
+      'the device firmware cannot pass program arguments ["board"], environment K, L, stdin to a WASI command (it has no ARGS message; its argv is ["module"])',
     );
+    expect(firmwareEntryProblem(all, Feature.Args)).toBe('the device firmware cannot pass stdin to a WASI command (the protocol has no field for it)');
+    expect(firmwareEntryProblem({ ...all, stdin: '' }, Feature.Args)).toBeUndefined();
+  });
+
+  it('sends a command\'s argv and environment over ARGS before the upload when the device takes them', async () => {
+    const client = new ScriptedClient({ answer: { trap: 16, trapFunction: 0, fuelUsed: 0n, peakStackBytes: 0, results: [] } });
+    const command = deviceTest({ kind: 'command', args: ['hello', 'board'], env: { K: 'v' }, stdin: '' });
+    expect(await runTestOnDevice(client, { ...LM3S_HELLO, features: Feature.Args }, command)).toMatchObject({ kind: 'exited', exitCode: 0 });
+    expect(client.argsSent).toEqual([{ argv: ['hello', 'board'], env: { K: 'v' } }]);
+    expect(client.uploads).toHaveLength(1);
   });
 });
 
@@ -206,7 +222,7 @@ describe('QEMU executor: the smoke suite on both boards, against native-sim', ()
     for (const name of ['memory-fill-sum', 'memory-out-of-bounds']) {
       expect(lm3s.get(name)?.status).toBe('error');
       expect(lm3s.get(name)?.message).toMatch(
-        /^does not fit on the board: smoke\/memory-[a-z-]+: cannot be profiled for target qemu-lm3s6965evb: 2 budgets not met; linear memory: needs 1 pages \(65536 bytes\); truncation not allowed: no exported __heap_base; target gives 0 pages \(0 bytes\);.*; arena: needs \d+ bytes \(.*memory 65536\); target gives 42856 bytes;/,
+        /^does not fit on the board: smoke\/memory-[a-z-]+: cannot be profiled for target qemu-lm3s6965evb: 2 budgets not met; linear memory: needs 1 pages \(65536 bytes\); truncation not allowed: no exported __heap_base; target gives 0 pages \(0 bytes\);.*; arena: needs \d+ bytes \(.*memory 65536\); target gives 42200 bytes;/,
       );
     }
     // The rest (soft float included) is native-sim's outcome exactly.
@@ -231,7 +247,7 @@ describe('QEMU executor: the smoke suite on both boards, against native-sim', ()
 });
 
 describe('QEMU executor: WASI commands', () => {
-  it('runs C programs on mps2 with native-sim\'s output and exit codes; lm3s and argv limits are errors', async () => {
+  it('runs C programs on mps2 with native-sim\'s output, arguments and exit codes; lm3s limits are errors', async () => {
     const { registry, started } = recordingRegistry();
     const map = loadHardwareMap(join(ROOT, 'hil', 'maps', 'qemu.yaml'));
     // sort (85 KiB, ~3 s of upload) left out for time: checksum is the same kind of program.
@@ -246,11 +262,8 @@ describe('QEMU executor: WASI commands', () => {
     for (const name of ['checksum', 'stderr-exit']) {
       expect([name, mps2.get(name)?.status, mps2.get(name)?.outcome]).toEqual([name, 'pass', sim.get(name)?.outcome]);
     }
-    // The protocol carries no argv: a test passing program arguments is refused, not run wrong.
-    expect(mps2.get('hello')?.status).toBe('error');
-    expect(mps2.get('hello')?.message).toBe(
-      'the device firmware cannot pass program arguments ["board"] to a WASI command (the protocol has no field for them; its argv is ["module"])',
-    );
+    // Program arguments travel over ARGS: hello gets argv ["hello", "board"] as on native-sim.
+    expect([mps2.get('hello')?.status, mps2.get('hello')?.outcome]).toEqual(['pass', sim.get('hello')?.outcome]);
     // lm3s takes modules of at most 8 KiB: each C program is an error naming the limit.
     for (const name of ['checksum', 'stderr-exit']) {
       expect(lm3s.get(name)?.status).toBe('error');

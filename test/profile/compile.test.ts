@@ -210,3 +210,37 @@ describe('budget errors name the budget, the need, the target value and its sour
     expect(errs[0]?.source).toContain('target tiny: ram - firmware reserve');
   });
 });
+
+describe('a growth cap the toolchain chooses leaves room for the other regions', () => {
+  // 256 KiB for modules: the linear-memory limit alone would give memory most of it.
+  const SMALL_BOARD: ResolvedLimits = resolveLimits({
+    discovered: {
+      platform: { value: 'embedded', source: 'target small: kind' },
+      maxMemory: { value: 262144, source: 'target small: sram - firmware reserve' },
+      maxStack: { value: 8192, source: 'target small: memory.defaultStackBytes' },
+    },
+  });
+  const GROWS = `(module (memory 1) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`;
+
+  it('caps memory.grow at the pages the arena still holds, and says so', () => {
+    // A deep value stack (128 KiB) leaves the arena room for one page, not the limit's three.
+    const result = compileProfile(inputs(GROWS, { limits: SMALL_BOARD, overrides: { valueSlots: { value: 16384, source: 'test' } } }));
+    if (!result.ok) throw new Error(result.errors.map((e) => e.budget).join(', '));
+    const p = result.profile;
+    const linearPages = Math.floor(SMALL_BOARD.maxLinearMemory.value / 65536);
+    expect(linearPages).toBe(3);
+    expect(p.memory.maximumPages).toBe(1);
+    expect(p.arena.totalBytes).toBeLessThanOrEqual(262144);
+    // One page more would not have fitted.
+    expect(p.arena.totalBytes + 65536).toBeGreaterThan(262144);
+    expect(p.derivations.some((d) => d.budget === 'memory' && d.rule.startsWith('growth capped further so that the arena fits'))).toBe(true);
+  });
+
+  it('keeps a maximum the module declares itself at C and D: the arena error stands', () => {
+    const declared = `(module (memory 1 3) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`;
+    const result = compileProfile(
+      inputs(declared, { limits: SMALL_BOARD, asil: 'C', overrides: { fuel: { value: 1000, source: 'test' }, valueSlots: { value: 16384, source: 'test' } } }),
+    );
+    expect(result.ok ? null : result.errors.map((e) => e.budget)).toEqual(['arena']);
+  });
+});

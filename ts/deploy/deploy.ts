@@ -19,7 +19,7 @@ import { WrtError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
 import { ProtocolClient, type ProtocolClientOptions, type UploadReport } from '../device/client.js';
 import type { HelloInfo } from '../device/messages.js';
-import { OutputStream } from '../device/protocol.js';
+import { Feature, OutputStream } from '../device/protocol.js';
 import { openDeviceLink } from '../device/serial-link.js';
 import type { Transport } from '../device/transport.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
@@ -258,12 +258,23 @@ interface Session {
   readonly qemu?: QemuInstance;
 }
 
-function assertNoProgramArgs(options: DeployOptions, file: string): void {
-  if (options.invoke === undefined && (options.args ?? []).length > 0) {
-    throw new WrtError('USAGE', 'the device firmware passes no program arguments to a WASI command yet (its argv is ["module"])', {
+/**
+ * A WASI command gets argv = [file name, ARGS...] over ARGS (docs/protocol.md §4b), as `run` gives
+ * it on native-sim. A device without that message keeps its own argv: fine with no ARGS, an
+ * error naming the device with some.
+ */
+async function passProgramArgs(client: ProtocolClient, device: HelloInfo, options: DeployOptions, file: string): Promise<void> {
+  if (options.invoke !== undefined) return;
+  const args = options.args ?? [];
+  if ((device.features & Feature.Args) !== 0) {
+    await client.setArgs([path.basename(file), ...args]);
+    return;
+  }
+  if (args.length > 0) {
+    throw new WrtError('USAGE', `${device.deviceId} takes no program arguments (its firmware has no ARGS message; its argv is its own)`, {
       file,
       field: 'ARGS',
-      limit: 'no ARGS without --invoke',
+      limit: 'no ARGS without --invoke on this device',
     });
   }
 }
@@ -323,7 +334,6 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
 
   const bytes = readModule(file);
   const plan = planInvocation({ file, ...(options.invoke === undefined ? {} : { invoke: options.invoke }), args: options.args ?? [] }, bytes);
-  assertNoProgramArgs(options, file);
   // Before anything starts: a budget the target cannot meet, or a profile of another module, ends here.
   const { resolveUploadProfile } = await import('../profile/upload-profile.js');
   const profile = await resolveUploadProfile({
@@ -392,6 +402,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
       const helloMs = now() - started;
       checkModuleFits(bytes.length, device, targetId, file);
       if (profile !== undefined) checkProfileFits(profile, device, targetId, file);
+      await passProgramArgs(activeClient, device, options, file);
       const upload = await activeClient.upload(bytes, { onProgress: deps.onProgress, ...(profile === undefined ? {} : { profile: profile.bytes }) });
       const uploadedMs = now() - started;
       const answer = await activeClient.invoke(plan.name, plan.args, { fuel: options.fuel ?? 0n });

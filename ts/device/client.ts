@@ -21,6 +21,7 @@ import {
   decodeStats,
   decodeUploadEnd,
   EMPTY_BODY,
+  encodeArgs,
   encodeInvoke,
   encodeNamed,
   encodeReset,
@@ -342,6 +343,14 @@ export class ProtocolClient {
   /** GLOBAL_GET: the value of an exported global of an instance (0 = the latest). */
   async globalGet(instance: number, name: string): Promise<WireValue> {
     return decodeGlobalValue(await this.request(MessageType.GlobalGet, encodeNamed(instance, name)));
+  }
+
+  /**
+   * The WASI argv and environment of the invocations that follow (ARGS, docs/protocol.md §4b),
+   * until a RESET; a device without Feature.Args answers TYPE_UNKNOWN.
+   */
+  async setArgs(argv: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<void> {
+    decodeEmpty(await this.request(MessageType.Args, encodeArgs(argv, env)), 'ARGS');
   }
 
   /** Answered before the device resets; HELLO afterwards shows a new boot id. */

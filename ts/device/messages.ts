@@ -4,7 +4,7 @@
  */
 import { WrtError } from '../core/errors.js';
 import { type DeviceErrorInfo, protocolError } from './device-errors.js';
-import { deviceErrorName, MAX_EXPORT_NAME, MAX_LONG_NAME, MAX_VALUES, REF_NULL, SHA256_BYTES } from './protocol.js';
+import { deviceErrorName, MAX_ARGS, MAX_EXPORT_NAME, MAX_LONG_NAME, MAX_VALUES, REF_NULL, SHA256_BYTES } from './protocol.js';
 
 export type WireValue =
   | { readonly type: 'i32'; readonly value: number }
@@ -297,6 +297,21 @@ export function encodeSession(mode?: number): Uint8Array {
 export function encodeNamed(instance: number, name: string): Uint8Array {
   const bytes = longName(name, 'name');
   return new BodyWriter().u16(instanceId(instance)).u16(bytes.length).raw(bytes).finish();
+}
+
+/** ARGS: argv, then the environment as NAME=value strings (docs/protocol.md §4b). */
+export function encodeArgs(argv: readonly string[], env: Readonly<Record<string, string>>): Uint8Array {
+  const envStrings = Object.entries(env).map(([name, value]) => `${name}=${value}`);
+  const all = [...argv, ...envStrings];
+  if (all.length > MAX_ARGS) throw invalid(`${argv.length} arguments and ${envStrings.length} environment variables`, 'args', `${MAX_ARGS} strings`);
+  const w = new BodyWriter().u8(argv.length).u8(envStrings.length);
+  all.forEach((text, index) => {
+    const bytes = new TextEncoder().encode(text);
+    if (bytes.includes(0)) throw invalid(`string ${index} contains a NUL byte`, `args[${index}]`);
+    if (bytes.length > 0xffff) throw invalid(`string ${index} is ${bytes.length} bytes`, `args[${index}]`, '65535 bytes');
+    w.u16(bytes.length).raw(bytes);
+  });
+  return w.finish();
 }
 
 export function encodeReset(kind: number): Uint8Array {

@@ -12,6 +12,8 @@ export const MAX_FRAME_LIMIT = 4096;
 export const MIN_FRAME = 256;
 export const SHA256_BYTES = 32;
 export const MAX_VALUES = 32;
+/** Most strings one ARGS request carries, argv and environment together (WRT_PROTO_MAX_ARGS). */
+export const MAX_ARGS = 32;
 export const MAX_EXPORT_NAME = 64;
 /** Longest name of REGISTER, GLOBAL_GET and INVOKE's long-name form (sessions, docs/protocol.md §4a). */
 export const MAX_LONG_NAME = 512;
@@ -28,6 +30,7 @@ export const MessageType = {
   Session: 0x08,
   Register: 0x09,
   GlobalGet: 0x0a,
+  Args: 0x0b,
   Output: 0x40,
   Log: 0x41,
   Error: 0x7f,
@@ -45,6 +48,8 @@ export const Feature = {
   BulkMemory: 1 << 5,
   /** Sessions of several instances: SESSION, REGISTER, GLOBAL_GET, INVOKE's instance field (§4a). */
   Sessions: 1 << 6,
+  /** ARGS: the WASI argv and environment of later invocations (§4b). */
+  Args: 1 << 7,
   TestDouble: 2 ** 31,
 } as const;
 

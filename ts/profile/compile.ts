@@ -96,7 +96,8 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
   }
 
   // ---- linear memory
-  const memory = memoryBudget(inputs, fail, derive);
+  const planned = memoryBudget(inputs, fail, derive);
+  let memory = planned.memory;
 
   // ---- tables
   let tableElements = 0;
@@ -234,17 +235,29 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
 
   // ---- arena
   const ptr = target.pointerBits;
-  const regionSizes: Array<[string, number]> = [
+  const budgetBytes = limits.maxMemory.value - limits.debugOverhead.value;
+  const budgetSource = `${limits.maxMemory.source} minus debug overhead ${limits.debugOverhead.value} bytes (${limits.debugOverhead.source})`;
+  const fixedRegions: Array<[string, number]> = [
     ['runtime', RUNTIME_BYTES[ptr]],
     ['meta', metaBytesFor(analysis)],
     ['code', codeBytesFor(analysis)],
     ['control', controlBytesFor(analysis)],
     ['stack', valueSlots * SLOT_BYTES],
     ['frames', callDepth * FRAME_BYTES[ptr]],
-    ['memory', memory.bytes],
     ['tables', tableElements * TABLE_ELEMENT_BYTES],
     ['globals', globalSlots * SLOT_BYTES],
   ];
+  // A growth cap that came from the linear-memory limit (not the module's own maximum) also
+  // leaves room for the other regions: memory.grow past it returns -1 rather than the arena overflow.
+  const fixedBytes = fixedRegions.reduce((sum, [, bytes]) => sum + alignUp(bytes, ARENA_ALIGN), ARENA_ALIGN - 1);
+  const roomPages = Math.floor((budgetBytes - fixedBytes) / PAGE_BYTES);
+  if (planned.growthCapped && memory.maximumPages > roomPages && roomPages >= memory.initialPages) {
+    memory = { ...memory, maximumPages: roomPages, bytes: roomPages * PAGE_BYTES };
+    derive('memory', `${roomPages} pages (${memory.bytes} bytes)`, `growth capped further so that the arena fits: ${budgetBytes} bytes of arena budget minus ${fixedBytes} bytes of the other regions (memory.grow past it returns -1)`, budgetSource);
+  }
+  // wrt_arena.c's order: memory between the frames and the tables.
+  const memoryAt = fixedRegions.findIndex(([name]) => name === 'tables');
+  const regionSizes: Array<[string, number]> = [...fixedRegions.slice(0, memoryAt), ['memory', memory.bytes], ...fixedRegions.slice(memoryAt)];
   const plan = new MemoryBudget(Number.MAX_SAFE_INTEGER, 'device arena');
   const regions: ArenaRegion[] = [];
   for (const [name, bytes] of regionSizes) {
@@ -254,8 +267,6 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
   }
   // wrt_layout_bytes adds alignment slack for an arena that does not start aligned.
   const totalBytes = plan.top() + (ARENA_ALIGN - 1);
-  const budgetBytes = limits.maxMemory.value - limits.debugOverhead.value;
-  const budgetSource = `${limits.maxMemory.source} minus debug overhead ${limits.debugOverhead.value} bytes (${limits.debugOverhead.source})`;
   derive('arena', `${totalBytes} bytes`, `runtime + regions in wrt_arena.c order, each rounded to ${ARENA_ALIGN} bytes, + ${ARENA_ALIGN - 1} bytes alignment slack`, 'the budgets above');
   derive('arena budget', `${budgetBytes} bytes`, 'the arena must fit the RAM left for modules after the firmware, minus the debug overhead', budgetSource);
   if (totalBytes > budgetBytes) {
@@ -291,19 +302,26 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
 type Fail = (code: ErrorCode, budget: string, needs: string, gives: string, source: string) => void;
 type Derive = (budget: string, value: string, rule: string, source: string) => void;
 
-function memoryBudget(inputs: ProfileInputs, fail: Fail, derive: Derive): ProfileMemory {
+/** The memory plan, and whether its maximum is a cap the toolchain chose (not the module's own). */
+interface MemoryPlan {
+  readonly memory: ProfileMemory;
+  readonly growthCapped: boolean;
+}
+
+function memoryBudget(inputs: ProfileInputs, fail: Fail, derive: Derive): MemoryPlan {
   const { analysis, limits, asil, overrides } = inputs;
   const level = formatAsil(asil);
   const preset = ASIL_PRESETS[asil];
   const mem = analysis.memories[0];
   if (mem === undefined) {
     derive('memory', '0 pages', 'the module has no memory', 'module memory section');
-    return { initialPages: 0, maximumPages: 0, bytes: 0, truncated: false, rule: 'no-memory' };
+    return { memory: { initialPages: 0, maximumPages: 0, bytes: 0, truncated: false, rule: 'no-memory' }, growthCapped: false };
   }
   const linear = limits.maxLinearMemory;
   const budgetPages = Math.floor(linear.value / PAGE_BYTES);
   const m = analysis.memory;
   let maximumPages = mem.initialPages;
+  let growthCapped = false;
   let rule = `initial ${mem.initialPages} pages; memory.grow is not used, so the maximum is the initial size`;
   if (m.canGrow) {
     if (mem.maximumPages !== null) {
@@ -314,12 +332,14 @@ function memoryBudget(inputs: ProfileInputs, fail: Fail, derive: Derive): Profil
           fail('LIMIT_EXCEEDED', 'memory maximum', `${mem.maximumPages} pages (${mem.maximumPages * PAGE_BYTES} bytes) declared`, `${budgetPages} pages (${linear.value} bytes)`, linear.source);
         }
         maximumPages = Math.max(budgetPages, mem.initialPages);
+        growthCapped = true;
         rule += `, capped at ${maximumPages} pages by the linear-memory limit (memory.grow past it returns -1)`;
       }
     } else if (preset.growthNeedsDeclaredMaximum) {
       fail('LIMIT_EXCEEDED', 'memory maximum', 'memory.grow without a declared maximum', `${level} needs a declared maximum within ${budgetPages} pages (${linear.value} bytes)`, `preset ${level}: ${PRESET_REASONS.growthNeedsDeclaredMaximum}`);
     } else {
       maximumPages = Math.max(budgetPages, mem.initialPages);
+      growthCapped = true;
       rule = `memory.grow without a declared maximum: capped at ${maximumPages} pages by the linear-memory limit`;
     }
   }
@@ -332,12 +352,12 @@ function memoryBudget(inputs: ProfileInputs, fail: Fail, derive: Derive): Profil
   const wantTruncate = eligible && neededBytes < fullBytes && (mode === 'always' || (mode === 'auto' && fullBytes > linear.value));
   if (wantTruncate) {
     derive('memory', `${neededBytes} bytes (${mem.initialPages} pages declared)`, `truncated to the highest static address ${m.highestStaticAddress} (max of data end, constant accesses, __heap_base ${m.heapBase ?? '-'}, __data_end ${m.dataEnd ?? '-'}) rounded to ${ARENA_ALIGN}: the module exports __heap_base and never uses memory.grow; accesses past it trap`, 'module analysis (validator)');
-    return { initialPages: mem.initialPages, maximumPages, bytes: neededBytes, truncated: true, rule: 'truncated-to-heap-base' };
+    return { memory: { initialPages: mem.initialPages, maximumPages, bytes: neededBytes, truncated: true, rule: 'truncated-to-heap-base' }, growthCapped: false };
   }
   if (mem.initialPages > budgetPages || (preset.growthNeedsDeclaredMaximum && maximumPages > budgetPages)) {
     const why = eligible ? '' : `; truncation not allowed: ${!m.canGrow ? '' : 'memory.grow is used, '}${m.heapBase === null ? 'no exported __heap_base, ' : ''}${m.dataSegmentsWithDynamicOffset > 0 ? 'data placed by an imported global, ' : ''}${mem.imported ? 'memory imported, ' : ''}`.replace(/, $/, '');
     fail('LIMIT_EXCEEDED', 'linear memory', `${mem.initialPages} pages (${mem.initialPages * PAGE_BYTES} bytes)${why}`, `${budgetPages} pages (${linear.value} bytes)`, linear.source);
   }
   derive('memory', `${maximumPages} pages (${fullBytes} bytes)`, rule, `module memory section; limit ${linear.value} bytes from ${linear.source}`);
-  return { initialPages: mem.initialPages, maximumPages, bytes: fullBytes, truncated: false, rule: 'declared-pages' };
+  return { memory: { initialPages: mem.initialPages, maximumPages, bytes: fullBytes, truncated: false, rule: 'declared-pages' }, growthCapped };
 }

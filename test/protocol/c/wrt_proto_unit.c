@@ -282,7 +282,8 @@ static uint32_t fake_stats(void *ctx, wrt_engine_stat *o, uint32_t cap) { (void)
 static void fake_reset(void *ctx) { (void)ctx; }
 
 static const wrt_engine_ops fake_engine = {fake_describe, fake_load, fake_unload, fake_invoke, fake_stats,
-                                           fake_reset,    NULL,      NULL,        NULL,        NULL};
+                                           fake_reset,    NULL,      NULL,        NULL,        NULL,
+                                           NULL};
 static const wrt_port fake_port = {NULL, NULL, fake_write, fake_now_ms, NULL};
 static wrt_server srv;
 static uint8_t upload[1024], profile[64];

@@ -32,14 +32,14 @@ Profile:
   wrt.profile section), else the module's own wrt.profile section, else one compiled for the
   target (ASIL from WRT_ASIL_LEVEL or the config; --fuel becomes its fuel). Budgets the board cannot
   meet, or a profile of another module or target, stop the deploy before QEMU starts (exit 1).
-  On qemu-lm3s6965evb (42856-byte arena) a module with a memory runs only when the profile
+  On qemu-lm3s6965evb (42200-byte arena) a module with a memory runs only when the profile
   truncates it (the module exports __heap_base and never grows memory).
   --profile none uploads none: the firmware's default layout, no budgets but --fuel.
 
 Arguments:
   With --invoke, ARGS are the export's arguments (typed as for \`wrt-target run\`: 5, i64:-3,
-  f32:1.5, ...). Without --invoke the module runs as a WASI command (_start); the firmware has no
-  way to pass program arguments yet, so ARGS must then be empty.
+  f32:1.5, ...). Without --invoke the module runs as a WASI command (_start) with argv = [file
+  name, ARGS...], sent to the firmware before the upload (at most 32 strings, 512 bytes).
 
 Examples:
   wrt-target deploy add.wasm --invoke add 2 3

@@ -6,7 +6,7 @@
 import type { ProtocolClient } from '../../device/client.js';
 import { isDeviceError } from '../../device/device-errors.js';
 import type { HelloInfo, WireValue } from '../../device/messages.js';
-import { DeviceErrorCode, OutputStream } from '../../device/protocol.js';
+import { DeviceErrorCode, OutputStream, Feature } from '../../device/protocol.js';
 import { WrtError } from '../../core/errors.js';
 import { checkModuleFits } from '../../deploy/deploy.js';
 import { TRAP_EXIT, trapMessage } from '../../run/traps.js';
@@ -22,11 +22,11 @@ const LOAD_ERROR_LIMIT = 5;
 const LOAD_ERROR_LINK = 6;
 const LOAD_ERROR_TRAP = 7;
 
-/** The argv the interpreter firmware gives every WASI command (the protocol carries none yet). */
+/** The argv the interpreter firmware gives a WASI command when nobody sent ARGS. */
 export const FIRMWARE_ARGV: readonly string[] = ['module'];
 
 /** What a test needs of the protocol client (tests script it). */
-export type DeviceClient = Pick<ProtocolClient, 'upload' | 'invoke' | 'onOutput'>;
+export type DeviceClient = Pick<ProtocolClient, 'upload' | 'invoke' | 'onOutput' | 'setArgs'>;
 
 /**
  * A test as the device executors take it: an ExecutableTest, optionally with the profile blob
@@ -36,21 +36,25 @@ export type DeviceClient = Pick<ProtocolClient, 'upload' | 'invoke' | 'onOutput'
 export type DeviceTest = ExecutableTest & { readonly profile?: Uint8Array };
 
 /**
- * What a test asks of the firmware that it cannot give, or undefined. The protocol has no field
- * for argv, the environment or stdin: the firmware runs every command as argv ["module"] with no
- * environment and no stdin. argv[0] is the program's name, which well-behaved programs only print,
- * so a test that sets nothing beyond it runs; one that passes arguments, variables or input would
- * run something other than what it asks for, so it is refused rather than run wrong. Pure.
+ * What a test asks of the firmware that it cannot give, or undefined. A device with ARGS
+ * (Feature.Args) takes a command's argv and environment; none takes stdin. Without ARGS the
+ * firmware runs every command as argv ["module"] with no environment: argv[0] is the program's
+ * name, which well-behaved programs only print, so a test that sets nothing beyond it runs; one
+ * that passes arguments, variables or input would run something other than what it asks for, so
+ * it is refused rather than run wrong. Pure.
  */
-export function firmwareEntryProblem(entry: Entry): string | undefined {
+export function firmwareEntryProblem(entry: Entry, features = 0): string | undefined {
   if (entry.kind !== 'command') return undefined;
+  const takesArgs = (features & Feature.Args) !== 0;
   const missing: string[] = [];
-  if (entry.args.length > 1) missing.push(`program arguments ${JSON.stringify(entry.args.slice(1))}`);
+  if (!takesArgs && entry.args.length > 1) missing.push(`program arguments ${JSON.stringify(entry.args.slice(1))}`);
   const names = Object.keys(entry.env);
-  if (names.length > 0) missing.push(`environment ${names.join(', ')}`);
+  if (!takesArgs && names.length > 0) missing.push(`environment ${names.join(', ')}`);
   if (entry.stdin !== '') missing.push('stdin');
   if (missing.length === 0) return undefined;
-  return `the device firmware cannot pass ${missing.join(', ')} to a WASI command (the protocol has no field for them; its argv is ${JSON.stringify(FIRMWARE_ARGV)})`;
+  return takesArgs
+    ? `the device firmware cannot pass ${missing.join(', ')} to a WASI command (the protocol has no field for it)`
+    : `the device firmware cannot pass ${missing.join(', ')} to a WASI command (it has no ARGS message; its argv is ${JSON.stringify(FIRMWARE_ARGV)})`;
 }
 
 function messageOf(error: unknown): string {
@@ -103,7 +107,7 @@ export async function withProfile(test: DeviceTest, device: HelloInfo, env: Node
  */
 export async function runTestOnDevice(client: DeviceClient, device: HelloInfo, test: DeviceTest): Promise<TestOutcome> {
   const entry = test.entry;
-  const problem = firmwareEntryProblem(entry);
+  const problem = firmwareEntryProblem(entry, device.features);
   if (problem !== undefined) return { kind: 'error', message: problem };
   let name = '_start';
   let args: WireValue[] = [];
@@ -129,6 +133,8 @@ export async function runTestOnDevice(client: DeviceClient, device: HelloInfo, t
   }
   const profiled = await withProfile(test, device);
   if ('kind' in profiled) return profiled;
+  // A command's argv and environment go first: the module is loaded, and may start, after.
+  if (entry.kind === 'command' && (device.features & Feature.Args) !== 0) await client.setArgs(entry.args, entry.env);
   try {
     // The one place a module is uploaded: the profile travels with it in UPLOAD_BEGIN.
     await client.upload(test.module.bytes, profiled.profile === undefined ? {} : { profile: profiled.profile });
