@@ -29,6 +29,7 @@ import { ProtocolClient } from '../../ts/device/client.js';
 import type { DeviceErrorInfo } from '../../ts/device/device-errors.js';
 import { DeviceErrorCode } from '../../ts/device/protocol.js';
 import { loadTarget } from '../../ts/targets/index.js';
+import { encodeUleb } from '../../ts/wasm/leb128.js';
 
 const TARGET = 'qemu-mps2-an386';
 const SIZES = [64 * 1024, 256 * 1024] as const;
@@ -45,16 +46,6 @@ const READY_WAT = `(module
     (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
 `;
 
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    const byte = v & 0x7f;
-    v >>>= 7;
-    out.push(v === 0 ? byte : byte | 0x80);
-  } while (v !== 0);
-  return out;
-}
 
 /**
  * `module` followed by one custom section of seeded random bytes, so the whole is exactly `total`
@@ -66,12 +57,12 @@ export function padWasm(module: Uint8Array, total: number, seed: number): Uint8A
   const room = total - module.length;
   for (let sizeBytes = 1; sizeBytes <= 5; sizeBytes++) {
     const content = room - 1 - sizeBytes;
-    const payload = content - uleb(name.length).length - name.length;
-    if (payload < 0 || uleb(content).length !== sizeBytes) continue;
+    const payload = content - encodeUleb(name.length).length - name.length;
+    if (payload < 0 || encodeUleb(content).length !== sizeBytes) continue;
     const random = mulberry32(seed);
     const out = new Uint8Array(total);
     out.set(module, 0);
-    out.set([0, ...uleb(content), ...uleb(name.length), ...name], module.length);
+    out.set([0, ...encodeUleb(content), ...encodeUleb(name.length), ...name], module.length);
     for (let i = total - payload; i < total; i++) out[i] = Math.floor(random() * 256);
     return out;
   }

@@ -6,6 +6,7 @@
  * the lm3s6965evb arena, which has no room for a page.
  */
 import { mulberry32 } from '../../ts/core/prng.js';
+import { encodeUleb } from '../../ts/wasm/leb128.js';
 
 export interface ChecksumModule {
   readonly bytes: Uint8Array;
@@ -13,16 +14,6 @@ export interface ChecksumModule {
   readonly expected: number;
 }
 
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    const byte = v & 0x7f;
-    v >>>= 7;
-    out.push(v === 0 ? byte : byte | 0x80);
-  } while (v !== 0);
-  return out;
-}
 
 function sleb32(value: number): number[] {
   const out: number[] = [];
@@ -37,7 +28,7 @@ function sleb32(value: number): number[] {
 }
 
 function section(id: number, content: readonly number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
+  return [id, ...encodeUleb(content.length), ...content];
 }
 
 const I32_CONST = 0x41;
@@ -81,8 +72,8 @@ export function checksumModule(seed: number, size: number): ChecksumModule {
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [0x01, 0x60, 0x00, 0x01, 0x7f]),
     ...section(3, [0x01, 0x00]),
-    ...section(7, [0x01, ...uleb(name.length), ...name, 0x00, 0x00]),
-    ...section(10, [0x01, ...uleb(body.length), ...body]),
+    ...section(7, [0x01, ...encodeUleb(name.length), ...name, 0x00, 0x00]),
+    ...section(10, [0x01, ...encodeUleb(body.length), ...body]),
   ]);
   return { bytes, expected: foldChecksum(start, constants) };
 }

@@ -18,6 +18,7 @@ import { type InterpNative, type InterpVariant, loadInterp } from './ffi.js';
 import { type InterpInstance, type InterpLayout, InterpRuntime } from './runtime.js';
 import { argumentSlot } from './values.js';
 import { wat2wasm } from './wat.js';
+import { spectestWat } from '../testsuite/spectest.js';
 
 /**
  * The spec testsuite conformance harness: runs wast2json command scripts against the interpreter,
@@ -49,21 +50,7 @@ export const CONFORMANCE_LAYOUT: InterpLayout = {
 };
 
 /** The spectest module: globals, table and memory in wasm; print functions from the host glue. */
-export const SPECTEST_WAT = `(module
-  (func (export "print") (import "spectest_host" "print"))
-  (func (export "print_i32") (import "spectest_host" "print_i32") (param i32))
-  (func (export "print_i64") (import "spectest_host" "print_i64") (param i64))
-  (func (export "print_f32") (import "spectest_host" "print_f32") (param f32))
-  (func (export "print_f64") (import "spectest_host" "print_f64") (param f64))
-  (func (export "print_i32_f32") (import "spectest_host" "print_i32_f32") (param i32 f32))
-  (func (export "print_f64_f64") (import "spectest_host" "print_f64_f64") (param f64 f64))
-  (global (export "global_i32") i32 (i32.const 666))
-  (global (export "global_i64") i64 (i64.const 666))
-  (global (export "global_f32") f32 (f32.const 666.6))
-  (global (export "global_f64") f64 (f64.const 666.6))
-  (table (export "table") 10 20 funcref)
-  (memory (export "memory") 1 2))
-`;
+export const SPECTEST_WAT = spectestWat('host');
 
 let spectestBytes: Uint8Array | undefined;
 function spectestModule(): Uint8Array {

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { WrtError } from '../core/errors.js';
+import { encodeUleb } from '../wasm/leb128.js';
 
 export const PROFILE_SECTION = 'wrt.profile';
 const HEADER = 8;
@@ -22,17 +23,6 @@ function readLeb(bytes: Uint8Array, at: number, file: string | undefined): { val
   throw new WrtError('WASM_MALFORMED', 'section size is longer than 5 bytes', { ...(file !== undefined ? { file } : {}), offset: at });
 }
 
-function leb(value: number): number[] {
-  const out: number[] = [];
-  let v = value;
-  do {
-    let b = v % 128;
-    v = Math.floor(v / 128);
-    if (v > 0) b |= 0x80;
-    out.push(b);
-  } while (v > 0);
-  return out;
-}
 
 interface SectionSpan {
   readonly start: number;
@@ -83,9 +73,9 @@ export function findProfileSection(bytes: Uint8Array, file?: string): Uint8Array
 export function embedProfile(module: Uint8Array, profile: Uint8Array, file?: string): Uint8Array {
   const stripped = stripProfileSection(module, file);
   const name = Buffer.from(PROFILE_SECTION, 'utf8');
-  const content = [...leb(name.length), ...name];
+  const content = [...encodeUleb(name.length), ...name];
   const size = content.length + profile.length;
-  return Uint8Array.from(Buffer.concat([stripped, Uint8Array.from([0, ...leb(size), ...content]), profile]));
+  return Uint8Array.from(Buffer.concat([stripped, Uint8Array.from([0, ...encodeUleb(size), ...content]), profile]));
 }
 
 /** SHA-256 (hex) of the module without its wrt.profile sections: what the profile binds to. */

@@ -5,16 +5,16 @@
  */
 import type { ProtocolClient } from '../../device/client.js';
 import { isDeviceError } from '../../device/device-errors.js';
-import type { HelloInfo, WireValue } from '../../device/messages.js';
+import type { HelloInfo } from '../../device/messages.js';
 import { DeviceErrorCode, OutputStream, Feature } from '../../device/protocol.js';
 import { WrtError } from '../../core/errors.js';
 import { checkModuleFits } from '../../deploy/deploy.js';
 import { TRAP_EXIT, trapMessage } from '../../run/traps.js';
 import type { ExecutableTest, TestOutcome } from '../executor.js';
-import { exportSignature } from '../signature.js';
 import type { Entry } from '../types.js';
 import type { ObservedValue } from '../values.js';
-import { fromWire, toWire } from './native-sim.js';
+import { planEntry } from './entry-plan.js';
+import { fromWire } from './native-sim.js';
 
 /** Engine error codes of LOAD_FAILED (native/interp/wrt_trap.h enum wrt_error_code). */
 const LOAD_ERROR_BUDGET = 4;
@@ -109,22 +109,9 @@ export async function runTestOnDevice(client: DeviceClient, device: HelloInfo, t
   const entry = test.entry;
   const problem = firmwareEntryProblem(entry, device.features);
   if (problem !== undefined) return { kind: 'error', message: problem };
-  let name = '_start';
-  let args: WireValue[] = [];
-  let resultCount = 0;
-  if (entry.kind === 'invoke') {
-    name = entry.export;
-    const signature = exportSignature(test.module.bytes, entry.export);
-    if (signature !== undefined) {
-      const argTypes = entry.args.map((a) => a.type);
-      if (argTypes.length !== signature.params.length || argTypes.some((t, i) => t !== signature.params[i])) {
-        const shown = `(${signature.params.join(', ')}) -> (${signature.results.join(', ')})`;
-        return { kind: 'rejected', stage: 'entry', message: `${entry.export} is ${shown}; called with (${argTypes.join(', ')})` };
-      }
-      resultCount = signature.results.length;
-    }
-    args = entry.args.map(toWire);
-  }
+  const plan = planEntry(test);
+  if ('kind' in plan) return plan;
+  const { name, args, resultCount } = plan;
   try {
     checkModuleFits(test.module.bytes.length, device, device.deviceId, test.id);
   } catch (error) {

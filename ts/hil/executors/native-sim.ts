@@ -16,9 +16,9 @@ import { nativeSimArgs, nativeSimBinary, requireNativeSim } from '../../run/nati
 import { LOCAL_CLIENT_OPTIONS } from '../../run/run-module.js';
 import { TRAP_EXIT, trapMessage } from '../../run/traps.js';
 import type { BoardExecutor, ExecutableTest, TestOutcome } from '../executor.js';
-import { exportSignature } from '../signature.js';
 import type { Board } from '../types.js';
 import type { ObservedValue, WasmValue } from '../values.js';
+import { planEntry } from './entry-plan.js';
 
 /** Engine error codes of LOAD_FAILED (native/interp/wrt_trap.h enum wrt_error_code). */
 const LOAD_ERROR_LINK = 6;
@@ -118,22 +118,9 @@ export class NativeSimExecutor implements BoardExecutor {
 
   async #runOn(session: Session, test: ExecutableTest, stdout: Uint8Array[], stderr: Uint8Array[]): Promise<TestOutcome> {
     const entry = test.entry;
-    let name = '_start';
-    let args: WireValue[] = [];
-    let resultCount = 0;
-    if (entry.kind === 'invoke') {
-      name = entry.export;
-      const signature = exportSignature(test.module.bytes, entry.export);
-      if (signature !== undefined) {
-        const argTypes = entry.args.map((a) => a.type);
-        if (argTypes.length !== signature.params.length || argTypes.some((t, i) => t !== signature.params[i])) {
-          const shown = `(${signature.params.join(', ')}) -> (${signature.results.join(', ')})`;
-          return { kind: 'rejected', stage: 'entry', message: `${entry.export} is ${shown}; called with (${argTypes.join(', ')})` };
-        }
-        resultCount = signature.results.length;
-      }
-      args = entry.args.map(toWire);
-    }
+    const plan = planEntry(test);
+    if ('kind' in plan) return plan;
+    const { name, args, resultCount } = plan;
     try {
       await session.client.upload(test.module.bytes);
     } catch (error) {
