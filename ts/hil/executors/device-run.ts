@@ -9,12 +9,9 @@ import type { HelloInfo } from '../../device/messages.js';
 import { DeviceErrorCode, OutputStream, Feature } from '../../device/protocol.js';
 import { WrtError } from '../../core/errors.js';
 import { checkModuleFits } from '../../deploy/deploy.js';
-import { TRAP_EXIT, trapMessage } from '../../run/traps.js';
 import type { ExecutableTest, TestOutcome } from '../executor.js';
 import type { Entry } from '../types.js';
-import type { ObservedValue } from '../values.js';
-import { planEntry } from './entry-plan.js';
-import { fromWire } from './native-sim.js';
+import { outcomeOfAnswer, planEntry } from './entry-plan.js';
 
 /** Engine error codes of LOAD_FAILED (native/interp/wrt_trap.h enum wrt_error_code). */
 const LOAD_ERROR_BUDGET = 4;
@@ -111,7 +108,6 @@ export async function runTestOnDevice(client: DeviceClient, device: HelloInfo, t
   if (problem !== undefined) return { kind: 'error', message: problem };
   const plan = planEntry(test);
   if ('kind' in plan) return plan;
-  const { name, args, resultCount } = plan;
   try {
     checkModuleFits(test.module.bytes.length, device, device.deviceId, test.id);
   } catch (error) {
@@ -143,18 +139,8 @@ export async function runTestOnDevice(client: DeviceClient, device: HelloInfo, t
   const stderr: Uint8Array[] = [];
   const stop = client.onOutput((chunk) => (chunk.stream === OutputStream.Stderr ? stderr : stdout).push(chunk.bytes));
   try {
-    const answer = await client.invoke(name, args);
-    const streams = { stdout: decodeText(stdout), stderr: decodeText(stderr) };
-    if (answer.trap === TRAP_EXIT) return { kind: 'exited', exitCode: answer.trapFunction, ...streams };
-    if (answer.trap !== 0) {
-      return { kind: 'trapped', trap: [trapMessage(answer.trap)], detail: `trap code ${answer.trap} in function ${answer.trapFunction}`, ...streams };
-    }
-    if (entry.kind === 'command') return { kind: 'exited', exitCode: 0, ...streams };
-    const results = answer.results.map(fromWire);
-    if (results.length !== resultCount || results.some((r) => r === undefined)) {
-      return { kind: 'rejected', stage: 'entry', message: `${name}: only numeric results can be checked` };
-    }
-    return { kind: 'returned', results: results.filter((r): r is ObservedValue => r !== undefined), ...streams };
+    const answer = await client.invoke(plan.name, plan.args);
+    return outcomeOfAnswer(answer, test, plan, { stdout: decodeText(stdout), stderr: decodeText(stderr) });
   } catch (error) {
     if (isDeviceError(error, DeviceErrorCode.ExportNotFound) || isDeviceError(error, DeviceErrorCode.ArgsInvalid)) {
       return { kind: 'rejected', stage: 'entry', message: error.device.message };

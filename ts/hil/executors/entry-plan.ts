@@ -1,12 +1,45 @@
 /**
  * What a device executor sends for a test's entry: the export (or `_start` for a WASI command),
  * its arguments as wire values and how many results to expect; or the rejection a call with the
- * wrong arguments gets, decided on the host from the module's own signature. Pure.
+ * wrong arguments gets, decided on the host from the module's own signature; and what the
+ * device's INVOKE answer means for the test. Pure.
  */
-import type { WireValue } from '../../device/messages.js';
+import type { InvokeResult, WireValue } from '../../device/messages.js';
+import { TRAP_EXIT, trapMessage } from '../../run/traps.js';
 import type { ExecutableTest, TestOutcome } from '../executor.js';
 import { exportSignature } from '../signature.js';
-import { toWire } from './native-sim.js';
+import type { ObservedValue, WasmValue } from '../values.js';
+
+/** A HIL value to the wire: both are bit patterns. */
+export function toWire(value: WasmValue): WireValue {
+  const bits = BigInt(value.bits);
+  switch (value.type) {
+    case 'i32':
+      return { type: 'i32', value: Number(BigInt.asIntN(32, bits)) };
+    case 'i64':
+      return { type: 'i64', value: BigInt.asIntN(64, bits) };
+    case 'f32':
+      return { type: 'f32', bits: Number(BigInt.asUintN(32, bits)) };
+    case 'f64':
+      return { type: 'f64', bits: BigInt.asUintN(64, bits) };
+  }
+}
+
+/** A wire result to what the HIL runner compares; undefined for references (not comparable). */
+export function fromWire(value: WireValue): ObservedValue | undefined {
+  switch (value.type) {
+    case 'i32':
+      return { type: 'i32', bits: BigInt.asUintN(32, BigInt(value.value)).toString() };
+    case 'i64':
+      return { type: 'i64', bits: BigInt.asUintN(64, value.value).toString() };
+    case 'f32':
+      return { type: 'f32', bits: String(value.bits >>> 0) };
+    case 'f64':
+      return { type: 'f64', bits: value.bits.toString() };
+    default:
+      return undefined;
+  }
+}
 
 export interface EntryPlan {
   readonly name: string;
@@ -25,4 +58,18 @@ export function planEntry(test: ExecutableTest): EntryPlan | Extract<TestOutcome
     return { kind: 'rejected', stage: 'entry', message: `${entry.export} is ${shown}; called with (${argTypes.join(', ')})` };
   }
   return { name: entry.export, args: entry.args.map(toWire), resultCount: signature.results.length };
+}
+
+/** The outcome of an INVOKE answer: an exit (proc_exit, or a command's return), a trap, or results. */
+export function outcomeOfAnswer(answer: InvokeResult, test: ExecutableTest, plan: EntryPlan, streams: { readonly stdout: string; readonly stderr: string }): TestOutcome {
+  if (answer.trap === TRAP_EXIT) return { kind: 'exited', exitCode: answer.trapFunction, ...streams };
+  if (answer.trap !== 0) {
+    return { kind: 'trapped', trap: [trapMessage(answer.trap)], detail: `trap code ${answer.trap} in function ${answer.trapFunction}`, ...streams };
+  }
+  if (test.entry.kind === 'command') return { kind: 'exited', exitCode: 0, ...streams };
+  const results = answer.results.map(fromWire);
+  if (results.length !== plan.resultCount || results.some((r) => r === undefined)) {
+    return { kind: 'rejected', stage: 'entry', message: `${plan.name}: only numeric results can be checked` };
+  }
+  return { kind: 'returned', results: results.filter((r): r is ObservedValue => r !== undefined), ...streams };
 }

@@ -7,18 +7,15 @@
 import type { ProtocolClientOptions } from '../../device/client.js';
 import { ProtocolClient } from '../../device/client.js';
 import { isDeviceError } from '../../device/device-errors.js';
-import type { WireValue } from '../../device/messages.js';
 import { spawnNativeSimStdio } from '../../device/native-sim.js';
 import { DeviceErrorCode, OutputStream } from '../../device/protocol.js';
 import type { Transport } from '../../device/transport.js';
 import { WrtError } from '../../core/errors.js';
 import { nativeSimArgs, nativeSimBinary, requireNativeSim } from '../../run/native-sim-binary.js';
 import { LOCAL_CLIENT_OPTIONS } from '../../run/run-module.js';
-import { TRAP_EXIT, trapMessage } from '../../run/traps.js';
 import type { BoardExecutor, ExecutableTest, TestOutcome } from '../executor.js';
 import type { Board } from '../types.js';
-import type { ObservedValue, WasmValue } from '../values.js';
-import { planEntry } from './entry-plan.js';
+import { outcomeOfAnswer, planEntry } from './entry-plan.js';
 
 /** Engine error codes of LOAD_FAILED (native/interp/wrt_trap.h enum wrt_error_code). */
 const LOAD_ERROR_LINK = 6;
@@ -36,37 +33,6 @@ export interface NativeSimExecutorOptions {
   readonly arenaBytes?: number;
   readonly openTransport?: (simArgs: readonly string[]) => Transport;
   readonly client?: ProtocolClientOptions;
-}
-
-/** A HIL value to the wire: both are bit patterns. */
-export function toWire(value: WasmValue): WireValue {
-  const bits = BigInt(value.bits);
-  switch (value.type) {
-    case 'i32':
-      return { type: 'i32', value: Number(BigInt.asIntN(32, bits)) };
-    case 'i64':
-      return { type: 'i64', value: BigInt.asIntN(64, bits) };
-    case 'f32':
-      return { type: 'f32', bits: Number(BigInt.asUintN(32, bits)) };
-    case 'f64':
-      return { type: 'f64', bits: BigInt.asUintN(64, bits) };
-  }
-}
-
-/** A wire result to what the HIL runner compares; undefined for references (not comparable). */
-export function fromWire(value: WireValue): ObservedValue | undefined {
-  switch (value.type) {
-    case 'i32':
-      return { type: 'i32', bits: BigInt.asUintN(32, BigInt(value.value)).toString() };
-    case 'i64':
-      return { type: 'i64', bits: BigInt.asUintN(64, value.value).toString() };
-    case 'f32':
-      return { type: 'f32', bits: String(value.bits >>> 0) };
-    case 'f64':
-      return { type: 'f64', bits: value.bits.toString() };
-    default:
-      return undefined;
-  }
 }
 
 function decodeText(chunks: readonly Uint8Array[]): string {
@@ -117,10 +83,8 @@ export class NativeSimExecutor implements BoardExecutor {
   }
 
   async #runOn(session: Session, test: ExecutableTest, stdout: Uint8Array[], stderr: Uint8Array[]): Promise<TestOutcome> {
-    const entry = test.entry;
     const plan = planEntry(test);
     if ('kind' in plan) return plan;
-    const { name, args, resultCount } = plan;
     try {
       await session.client.upload(test.module.bytes);
     } catch (error) {
@@ -131,18 +95,8 @@ export class NativeSimExecutor implements BoardExecutor {
       return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
     }
     try {
-      const answer = await session.client.invoke(name, args);
-      const streams = { stdout: decodeText(stdout), stderr: decodeText(stderr) };
-      if (answer.trap === TRAP_EXIT) return { kind: 'exited', exitCode: answer.trapFunction, ...streams };
-      if (answer.trap !== 0) {
-        return { kind: 'trapped', trap: [trapMessage(answer.trap)], detail: `trap code ${answer.trap} in function ${answer.trapFunction}`, ...streams };
-      }
-      if (entry.kind === 'command') return { kind: 'exited', exitCode: 0, ...streams };
-      const results = answer.results.map(fromWire);
-      if (results.length !== resultCount || results.some((r) => r === undefined)) {
-        return { kind: 'rejected', stage: 'entry', message: `${name}: only numeric results can be checked` };
-      }
-      return { kind: 'returned', results: results.filter((r): r is ObservedValue => r !== undefined), ...streams };
+      const answer = await session.client.invoke(plan.name, plan.args);
+      return outcomeOfAnswer(answer, test, plan, { stdout: decodeText(stdout), stderr: decodeText(stderr) });
     } catch (error) {
       if (isDeviceError(error, DeviceErrorCode.ExportNotFound) || isDeviceError(error, DeviceErrorCode.ArgsInvalid)) {
         return { kind: 'rejected', stage: 'entry', message: error.device.message };
