@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WrtError } from '../core/errors.js';
 import type { AssertModuleCommand, SpecAction, SpecCommand, SpecScript } from '../testsuite/commands.js';
-import { convertTestsuite, readSpecScript } from '../testsuite/convert.js';
+import { conformanceScripts, readSpecScript } from '../testsuite/convert.js';
 import {
   type ActionOutcome,
   type ConformanceReport,
@@ -10,7 +10,6 @@ import {
   type FileReport,
   actionFailure,
   instantiationAssertionFailure,
-  isSimdScript,
   loadAssertionFailure,
   totalReport,
 } from '../testsuite/expectations.js';
@@ -231,18 +230,13 @@ export interface ConformanceOptions {
 /** Converts the pinned testsuite (cached) and runs every non-SIMD script. */
 export function runConformance(options: ConformanceOptions = {}): ConformanceReport {
   const native = loadInterp(options.variant ?? 'interp', options.env);
-  const scripts = convertTestsuite({
+  const { run, simdFiles } = conformanceScripts({
     ...(options.only !== undefined ? { only: options.only } : {}),
     ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
     ...(options.env !== undefined ? { env: options.env } : {}),
   });
   const files: FileReport[] = [];
-  const simdFiles: string[] = [];
-  for (const script of scripts) {
-    if (isSimdScript(script.name)) {
-      simdFiles.push(script.name);
-      continue;
-    }
+  for (const script of run) {
     files.push(runSpecScript(native, script.name, readSpecScript(script.jsonPath), script.dir));
   }
   return totalReport(files, simdFiles);

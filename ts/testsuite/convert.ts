@@ -6,6 +6,7 @@ import { WrtError } from '../core/errors.js';
 import type { SpecScript } from './commands.js';
 import { packageRoot } from '../core/paths.js';
 import { locateTestsuite } from './locate.js';
+import { isSimdScript } from './expectations.js';
 
 export interface ConvertedScript {
   /** The .wast file's base name, e.g. "i32". */
@@ -87,4 +88,13 @@ export function readSpecScript(jsonPath: string): SpecScript {
     throw new WrtError('CONFIG_SCHEMA', 'not a wast2json command script', { file: jsonPath, field: 'commands' });
   }
   return parsed as SpecScript;
+}
+
+/** The converted scripts a conformance run executes, and the SIMD files it sets aside (no SIMD on a device). */
+export function conformanceScripts(options: ConvertOptions = {}): { readonly run: ConvertedScript[]; readonly simdFiles: string[] } {
+  const scripts = convertTestsuite(options);
+  return {
+    run: scripts.filter((script) => !isSimdScript(script.name)),
+    simdFiles: scripts.filter((script) => isSimdScript(script.name)).map((script) => script.name),
+  };
 }

@@ -8,7 +8,7 @@ import { DeviceErrorCode, Feature, MAX_VALUES, SessionMode } from '../device/pro
 import { ERROR_KINDS, type ErrorKind, TRAP_KINDS } from '../interp/runtime.js';
 import { trapMessage } from '../run/traps.js';
 import type { AssertModuleCommand, SpecAction, SpecCommand, SpecScript } from './commands.js';
-import { convertTestsuite, readSpecScript } from './convert.js';
+import { conformanceScripts, readSpecScript } from './convert.js';
 import {
   type ActionOutcome,
   type ConformanceReport,
@@ -17,7 +17,6 @@ import {
   type ModuleFailure,
   actionFailure,
   instantiationAssertionFailure,
-  isSimdScript,
   loadAssertionFailure,
   totalReport,
 } from './expectations.js';
@@ -278,18 +277,13 @@ async function runScriptOnFreshSim(options: ProtocolConformanceOptions, name: st
 
 /** Converts the pinned testsuite (cached) and runs every non-SIMD script through the protocol. */
 export async function runProtocolConformance(options: ProtocolConformanceOptions): Promise<ConformanceReport> {
-  const scripts = convertTestsuite({
+  const { run, simdFiles } = conformanceScripts({
     ...(options.only !== undefined ? { only: options.only } : {}),
     ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
     ...(options.env !== undefined ? { env: options.env } : {}),
   });
   const files: FileReport[] = [];
-  const simdFiles: string[] = [];
-  for (const script of scripts) {
-    if (isSimdScript(script.name)) {
-      simdFiles.push(script.name);
-      continue;
-    }
+  for (const script of run) {
     const report = await runScriptOnFreshSim(options, script.name, readSpecScript(script.jsonPath), script.dir);
     options.onFile?.(report);
     files.push(report);
