@@ -333,11 +333,22 @@ static const uint16_t cmp_ops[][3] = { WRT_FUSED_CMPS(CMP_ENTRY, 0) };
 static const uint8_t cmp_negated[NCMPS] = { 1, 0, 8, 9, 6, 7, 4, 5, 2, 3 };
 /* Immediates of each form: stack operands, _K, _L, _LK, _LL. */
 static const uint8_t form_imms[5] = { 0, 1, 1, 2, 2 };
+/* Each compare's first latch form (BR_IF_<cmp>_ALK_K), in the order of cmp_ops. */
+#define LATCH_ENTRY(X, name) WRT_IOP_BR_IF_##name##_ALK_K,
+static const uint16_t latch_ops[NCMPS] = { WRT_FUSED_CMPS(LATCH_ENTRY, 0) };
+#undef LATCH_ENTRY
+
+/* An i32.add whose result went to a local and the stack: the add of a loop's latch. */
+static bool is_latch_add(uint32_t iop)
+{
+    return iop == WRT_IOP_I32_ADD_LK_T || iop == WRT_IOP_I32_ADD_LL_T;
+}
 
 /*
  * Starts a conditional branch on the top i32: taken when it is nonzero, or zero if `negate`. An
- * i32.eqz or i32 compare just before is absorbed. The caller emits the target cell, then
- * emit_fall.
+ * i32.eqz or i32 compare just before is absorbed, and with it an i32.add into a local whose
+ * result the compare (or the branch itself) reads: `i += k; if (i < n) continue`. The caller
+ * emits the target cell, then emit_fall.
  */
 static bool begin_cond(cstate *c, bool negate)
 {
@@ -357,13 +368,31 @@ static bool begin_cond(cstate *c, bool negate)
         }
         uint32_t imm[2] = { 0, 0 };
         for (uint32_t k = 0; k < form_imms[form]; k++) imm[k] = hist_imm(c, 0, k);
-        rewind(c, 1);
         uint32_t cmp = negate ? cmp_negated[i] : i;
+        uint32_t add = hist_op(c, 1);
+        if ((form == 1u || form == 2u) && is_latch_add(add)) {
+            /* The compare's left operand is the add's result, which the fused op keeps in d. */
+            uint32_t a = hist_imm(c, 1, 0);
+            uint32_t b = hist_imm(c, 1, 1);
+            uint32_t d = hist_imm(c, 1, 2);
+            rewind(c, 2);
+            uint32_t op = latch_ops[cmp] + (add == WRT_IOP_I32_ADD_LL_T ? 2u : 0u) + (form - 1u);
+            return emit_op(c, op) && emit(c, a) && emit(c, b) && emit(c, d) && emit(c, imm[0]);
+        }
+        rewind(c, 1);
         if (!emit_op(c, cmp_ops[cmp][2] + form)) return false;
         for (uint32_t k = 0; k < form_imms[form]; k++) {
             if (!emit(c, imm[k])) return false;
         }
         return true;
+    }
+    if (is_latch_add(h)) {
+        uint32_t a = hist_imm(c, 0, 0);
+        uint32_t b = hist_imm(c, 0, 1);
+        uint32_t d = hist_imm(c, 0, 2);
+        rewind(c, 1);
+        uint32_t op = (negate ? WRT_IOP_BR_IF_Z_ALK : WRT_IOP_BR_IF_NZ_ALK) + (h == WRT_IOP_I32_ADD_LL_T ? 1u : 0u);
+        return emit_op(c, op) && emit(c, a) && emit(c, b) && emit(c, d);
     }
     return emit_op(c, negate ? WRT_IOP_BR_UNLESS : WRT_IOP_BR_IF);
 }
@@ -528,6 +557,40 @@ static bool emit_store(cstate *c, uint32_t iop, uint32_t offset)
     return emit_op(c, iop) && emit(c, offset);
 }
 
+#if WRT_CONFIG_FUSED_WIDE
+/* Most steps in one F64_DOT_LM: its count cell stays small, and so does one dispatch's work. */
+#define DOT_MAX_STEPS 64u
+
+/*
+ * The newest instruction, an F64_MUL_ADD_LM, joins the F64_MUL_ADD_LM or F64_DOT_LM just before it
+ * (unrolled dot products and filters): the two become one F64_DOT_LM, rewritten in place.
+ */
+static void extend_dot(cstate *c)
+{
+    uint32_t prev = hist_op(c, 1);
+    if (prev != WRT_IOP_F64_MUL_ADD_LM && prev != WRT_IOP_F64_DOT_LM) return;
+    uint32_t at = c->hist_pos[c->nhist - 2u];
+    uint32_t step = c->hist_pos[c->nhist - 1u];
+    if (prev == WRT_IOP_F64_MUL_ADD_LM) {
+        /* [op g1][op g2] -> [DOT 2 g1 g2]: g1 moves up one cell, the second op cell becomes g1's end. */
+        for (uint32_t i = 4u; i > 0u; i--) c->code[at + 1u + i] = c->code[at + i];
+        c->code[at] = WRT_IOP_F64_DOT_LM;
+        c->code[at + 1u] = 2u;
+        /* g1 now ends at `step` + 1, overwriting the second op cell; g2 already follows it. */
+    } else {
+        if (c->code[at + 1u] >= DOT_MAX_STEPS) return;
+        /* [DOT n g1..gn][op g] -> [DOT n+1 g1..gn g]: g moves down over its op cell. */
+        for (uint32_t i = 0; i < 4u; i++) c->code[step + i] = c->code[step + 1u + i];
+        c->code[at + 1u]++;
+        c->pos--;
+    }
+    c->nhist--;
+    c->hist_op[c->nhist - 1u] = WRT_IOP_F64_DOT_LM;
+    c->last_pos = at;
+    c->last_op = WRT_IOP_F64_DOT_LM;
+}
+#endif
+
 /* A binary operator, absorbing the local.get/const instructions that pushed its operands. */
 static bool emit_binop(cstate *c, uint32_t iop)
 {
@@ -538,6 +601,7 @@ static bool emit_binop(cstate *c, uint32_t iop)
     if (iop == WRT_IOP_F64_ADD && (h0 == WRT_IOP_F64_MUL || h0 == WRT_IOP_F64_MUL_LM)) {
         /* a + b * c, still rounded twice */
         retag(c, h0 == WRT_IOP_F64_MUL ? WRT_IOP_F64_MUL_ADD : WRT_IOP_F64_MUL_ADD_LM);
+        if (h0 == WRT_IOP_F64_MUL_LM) extend_dot(c);
         return true;
     }
     if (iop == WRT_IOP_F64_MUL && h0 == WRT_IOP_LOAD64_LK && h1 == WRT_IOP_LOCAL_GET) {

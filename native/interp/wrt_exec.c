@@ -4,8 +4,16 @@
  *
  * Stackless: a wasm call pushes a wrt_frame in the FRAMES region and continues the same loop, so
  * the C stack stays flat whatever the wasm call depth. Frame i's locals start at fp; its operands
- * follow. A call checks, once, that the callee's whole frame (params, locals, most operands, as
- * the validator computed) fits in the value stack, so pushes need no check.
+ * follow. A call checks, once, that the callee's whole frame (params, locals, one spill slot, most
+ * operands, as the validator computed) fits in the value stack, so pushes need no check.
+ *
+ * The top operand lives in a register (`tos`), not in memory: the operand stack is the slots
+ * [base, sp) plus tos, and a push spills the old tos to *sp++. Values passed from one instruction
+ * to the next (most of them) then never go through memory. At a function's first push the spilled
+ * value is meaningless; it lands in the frame's spill slot just below its operands, which is why
+ * a frame has one slot more than params + locals + operands. Calls, returns and branches that move
+ * values store tos first (FLUSH) and reload it after (RELOAD), so memory holds the whole stack
+ * where frames meet.
  *
  * Values are 64-bit slots; 32-bit values are kept zero-extended. Memory accesses assemble bytes
  * little-endian (compilers fuse these into single loads), so the code is endian- and
@@ -141,14 +149,27 @@ static inline uint64_t sx32(uint32_t x)
 
 #define TRAP(code) do { trap = (code); goto trapped; } while (0)
 
-/* Operand access: a and b are the two topmost values (b on top). */
-#define I32A ((uint32_t)sp[-2])
-#define I32B ((uint32_t)sp[-1])
-#define I64A (sp[-2])
-#define I64B (sp[-1])
+/* Operand access: a and b are the two topmost values (b on top, in tos). */
+#define I32A ((uint32_t)sp[-1])
+#define I32B ((uint32_t)tos)
+#define I64A (sp[-1])
+#define I64B (tos)
 
-#define BINOP(name, expr) OP(name) { sp[-2] = (expr); sp--; pc++; NEXT(); }
-#define UNOP(name, expr) OP(name) { sp[-1] = (expr); pc++; NEXT(); }
+/* The operand stack with its top in tos (see the head of this file). */
+#define PUSH(v)                                                                                      \
+    do {                                                                                             \
+        uint64_t v_ = (v);                                                                           \
+        *sp++ = tos;                                                                                 \
+        tos = v_;                                                                                    \
+    } while (0)
+#define POP() (tos = *--sp)
+#define POP2() (tos = sp[-2], sp -= 2)
+#define POP3() (tos = sp[-3], sp -= 3)
+#define FLUSH() (*sp++ = tos)
+#define RELOAD() (tos = *--sp)
+
+#define BINOP(name, expr) OP(name) { tos = (expr); sp--; pc++; NEXT(); }
+#define UNOP(name, expr) OP(name) { tos = (expr); pc++; NEXT(); }
 
 /* Effective address of a load/store of `n` bytes at operand `addr_slot`, or an out-of-bounds trap. */
 #define EFFECTIVE(addr_slot, n)                                                                      \
@@ -156,18 +177,20 @@ static inline uint64_t sx32(uint32_t x)
     if (ea + (n) > mem_bytes) TRAP(WRT_TRAP_MEMORY_OUT_OF_BOUNDS);                                  \
     uint8_t *ptr = mem + ea
 
-#define LOAD(name, n, expr) OP(name) { EFFECTIVE(sp[-1], n); sp[-1] = (expr); pc += 2; NEXT(); }
-#define STORE(name, n, stmt) OP(name) { EFFECTIVE(sp[-2], n); uint64_t v = sp[-1]; stmt; sp -= 2; pc += 2; NEXT(); }
+#define LOAD(name, n, expr) OP(name) { EFFECTIVE(tos, n); tos = (expr); pc += 2; NEXT(); }
+#define STORE(name, n, stmt) OP(name) { EFFECTIVE(sp[-1], n); uint64_t v = tos; stmt; POP2(); pc += 2; NEXT(); }
 
 /* Moves the `keep` top values down over `drop` slots below them. */
 #define SHIFT_DOWN(keep, drop)                                                                       \
     do {                                                                                             \
         uint32_t k_ = (keep);                                                                        \
         uint32_t d_ = (drop);                                                                        \
+        FLUSH();                                                                                     \
         uint64_t *src_ = sp - k_;                                                                    \
         uint64_t *dst_ = src_ - d_;                                                                  \
         for (uint32_t i_ = 0; i_ < k_; i_++) dst_[i_] = src_[i_];                                    \
         sp -= d_;                                                                                    \
+        RELOAD();                                                                                    \
     } while (0)
 
 /* A target cell holds the signed distance in bytes, plus 1 if the branch pays target[-1]. */
@@ -237,47 +260,47 @@ static inline uint64_t sx32(uint32_t x)
 #define K64(p) ((uint64_t)(p)[0] | ((uint64_t)(p)[1] << 32))
 
 /* The operands of the four forms (wrt_iops.h): a and b, as i32 or as 64-bit slots. */
-#define OPS32_K uint32_t a = (uint32_t)sp[-1]; uint32_t b = pc[1]
-#define OPS32_L uint32_t a = (uint32_t)sp[-1]; uint32_t b = (uint32_t)fp[pc[1]]
+#define OPS32_K uint32_t a = (uint32_t)tos; uint32_t b = pc[1]
+#define OPS32_L uint32_t a = (uint32_t)tos; uint32_t b = (uint32_t)fp[pc[1]]
 #define OPS32_LK uint32_t a = (uint32_t)fp[pc[1]]; uint32_t b = pc[2]
 #define OPS32_LL uint32_t a = (uint32_t)fp[pc[1]]; uint32_t b = (uint32_t)fp[pc[2]]
-#define OPS64_K uint64_t a = sp[-1]; uint64_t b = K64(pc + 1)
-#define OPS64_L uint64_t a = sp[-1]; uint64_t b = fp[pc[1]]
+#define OPS64_K uint64_t a = tos; uint64_t b = K64(pc + 1)
+#define OPS64_L uint64_t a = tos; uint64_t b = fp[pc[1]]
 #define OPS64_LK uint64_t a = fp[pc[1]]; uint64_t b = K64(pc + 2)
 #define OPS64_LL uint64_t a = fp[pc[1]]; uint64_t b = fp[pc[2]]
 
 #define FORMS32(name, expr)                                                                          \
-    OP(name##_K) { OPS32_K; sp[-1] = (uint32_t)(expr); pc += 2; NEXT(); }                            \
-    OP(name##_L) { OPS32_L; sp[-1] = (uint32_t)(expr); pc += 2; NEXT(); }                            \
-    OP(name##_LK) { OPS32_LK; *sp++ = (uint32_t)(expr); pc += 3; NEXT(); }                           \
-    OP(name##_LL) { OPS32_LL; *sp++ = (uint32_t)(expr); pc += 3; NEXT(); }
+    OP(name##_K) { OPS32_K; tos = (uint32_t)(expr); pc += 2; NEXT(); }                               \
+    OP(name##_L) { OPS32_L; tos = (uint32_t)(expr); pc += 2; NEXT(); }                               \
+    OP(name##_LK) { OPS32_LK; PUSH((uint32_t)(expr)); pc += 3; NEXT(); }                             \
+    OP(name##_LL) { OPS32_LL; PUSH((uint32_t)(expr)); pc += 3; NEXT(); }
 
 #define FORMS64(name, expr)                                                                          \
-    OP(name##_K) { OPS64_K; sp[-1] = (expr); pc += 3; NEXT(); }                                      \
-    OP(name##_L) { OPS64_L; sp[-1] = (expr); pc += 2; NEXT(); }                                      \
-    OP(name##_LK) { OPS64_LK; *sp++ = (expr); pc += 4; NEXT(); }                                     \
-    OP(name##_LL) { OPS64_LL; *sp++ = (expr); pc += 3; NEXT(); }
+    OP(name##_K) { OPS64_K; tos = (expr); pc += 3; NEXT(); }                                         \
+    OP(name##_L) { OPS64_L; tos = (expr); pc += 2; NEXT(); }                                         \
+    OP(name##_LK) { OPS64_LK; PUSH(expr); pc += 4; NEXT(); }                                         \
+    OP(name##_LL) { OPS64_LL; PUSH(expr); pc += 3; NEXT(); }
 
 /* The same, the result to local d (_S) or to local d and the stack (_T); d follows the operands. */
 #define SET_FORMS(name, expr)                                                                        \
-    OP(name##_K_S) { OPS32_K; fp[pc[2]] = (uint32_t)(expr); sp--; pc += 3; NEXT(); }                 \
-    OP(name##_L_S) { OPS32_L; fp[pc[2]] = (uint32_t)(expr); sp--; pc += 3; NEXT(); }                 \
+    OP(name##_K_S) { OPS32_K; fp[pc[2]] = (uint32_t)(expr); POP(); pc += 3; NEXT(); }                \
+    OP(name##_L_S) { OPS32_L; fp[pc[2]] = (uint32_t)(expr); POP(); pc += 3; NEXT(); }                \
     OP(name##_LK_S) { OPS32_LK; fp[pc[3]] = (uint32_t)(expr); pc += 4; NEXT(); }                     \
     OP(name##_LL_S) { OPS32_LL; fp[pc[3]] = (uint32_t)(expr); pc += 4; NEXT(); }                     \
-    OP(name##_K_T) { OPS32_K; sp[-1] = fp[pc[2]] = (uint32_t)(expr); pc += 3; NEXT(); }              \
-    OP(name##_L_T) { OPS32_L; sp[-1] = fp[pc[2]] = (uint32_t)(expr); pc += 3; NEXT(); }              \
-    OP(name##_LK_T) { OPS32_LK; *sp++ = fp[pc[3]] = (uint32_t)(expr); pc += 4; NEXT(); }             \
-    OP(name##_LL_T) { OPS32_LL; *sp++ = fp[pc[3]] = (uint32_t)(expr); pc += 4; NEXT(); }
+    OP(name##_K_T) { OPS32_K; tos = fp[pc[2]] = (uint32_t)(expr); pc += 3; NEXT(); }                 \
+    OP(name##_L_T) { OPS32_L; tos = fp[pc[2]] = (uint32_t)(expr); pc += 3; NEXT(); }                 \
+    OP(name##_LK_T) { OPS32_LK; PUSH(fp[pc[3]] = (uint32_t)(expr)); pc += 4; NEXT(); }               \
+    OP(name##_LL_T) { OPS32_LL; PUSH(fp[pc[3]] = (uint32_t)(expr)); pc += 4; NEXT(); }
 
 #define SET_FORMS64(name, expr)                                                                      \
-    OP(name##_K_S) { OPS64_K; fp[pc[3]] = (expr); sp--; pc += 4; NEXT(); }                           \
-    OP(name##_L_S) { OPS64_L; fp[pc[2]] = (expr); sp--; pc += 3; NEXT(); }                           \
+    OP(name##_K_S) { OPS64_K; fp[pc[3]] = (expr); POP(); pc += 4; NEXT(); }                          \
+    OP(name##_L_S) { OPS64_L; fp[pc[2]] = (expr); POP(); pc += 3; NEXT(); }                          \
     OP(name##_LK_S) { OPS64_LK; fp[pc[4]] = (expr); pc += 5; NEXT(); }                               \
     OP(name##_LL_S) { OPS64_LL; fp[pc[3]] = (expr); pc += 4; NEXT(); }                               \
-    OP(name##_K_T) { OPS64_K; sp[-1] = fp[pc[3]] = (expr); pc += 4; NEXT(); }                        \
-    OP(name##_L_T) { OPS64_L; sp[-1] = fp[pc[2]] = (expr); pc += 3; NEXT(); }                        \
-    OP(name##_LK_T) { OPS64_LK; *sp++ = fp[pc[4]] = (expr); pc += 5; NEXT(); }                       \
-    OP(name##_LL_T) { OPS64_LL; *sp++ = fp[pc[3]] = (expr); pc += 4; NEXT(); }
+    OP(name##_K_T) { OPS64_K; tos = fp[pc[3]] = (expr); pc += 4; NEXT(); }                           \
+    OP(name##_L_T) { OPS64_L; tos = fp[pc[2]] = (expr); pc += 3; NEXT(); }                           \
+    OP(name##_LK_T) { OPS64_LK; PUSH(fp[pc[4]] = (expr)); pc += 5; NEXT(); }                         \
+    OP(name##_LL_T) { OPS64_LL; PUSH(fp[pc[3]] = (expr)); pc += 4; NEXT(); }
 
 /* Effective address `addr` (an i32) + offset cell `off`, or an out-of-bounds trap. */
 #define EA(addr, off, n)                                                                             \
@@ -286,29 +309,38 @@ static inline uint64_t sx32(uint32_t x)
     uint8_t *ptr = mem + ea
 
 #define LOAD_FORMS(name, n, expr)                                                                    \
-    OP(name##_L) { EA(fp[pc[1]], pc[2], n); *sp++ = (expr); pc += 3; NEXT(); }                      \
-    OP(name##_K) { EA(sp[-1] + pc[1], pc[2], n); sp[-1] = (expr); pc += 3; NEXT(); }                 \
-    OP(name##_LK) { EA(fp[pc[1]] + pc[2], pc[3], n); *sp++ = (expr); pc += 4; NEXT(); }              \
-    OP(name##_X) { EA(((uint32_t)fp[pc[1]] << (pc[2] & 31u)) + pc[3], pc[4], n); *sp++ = (expr); pc += 5; NEXT(); }
+    OP(name##_L) { EA(fp[pc[1]], pc[2], n); PUSH(expr); pc += 3; NEXT(); }                          \
+    OP(name##_K) { EA(tos + pc[1], pc[2], n); tos = (expr); pc += 3; NEXT(); }                       \
+    OP(name##_LK) { EA(fp[pc[1]] + pc[2], pc[3], n); PUSH(expr); pc += 4; NEXT(); }                  \
+    OP(name##_X) { EA(((uint32_t)fp[pc[1]] << (pc[2] & 31u)) + pc[3], pc[4], n); PUSH(expr); pc += 5; NEXT(); }
 
 #define STORE_FORMS(name, n, stmt)                                                                   \
-    OP(name##_K) { EA(sp[-1], pc[2], n); uint64_t v = pc[1]; stmt; sp--; pc += 3; NEXT(); }          \
-    OP(name##_L) { EA(sp[-1], pc[2], n); uint64_t v = fp[pc[1]]; stmt; sp--; pc += 3; NEXT(); }       \
+    OP(name##_K) { EA(tos, pc[2], n); uint64_t v = pc[1]; stmt; POP(); pc += 3; NEXT(); }             \
+    OP(name##_L) { EA(tos, pc[2], n); uint64_t v = fp[pc[1]]; stmt; POP(); pc += 3; NEXT(); }          \
     OP(name##_LKK) { EA(fp[pc[1]] + pc[2], pc[4], n); uint64_t v = pc[3]; stmt; pc += 5; NEXT(); }   \
     OP(name##_LKL) { EA(fp[pc[1]] + pc[2], pc[4], n); uint64_t v = fp[pc[3]]; stmt; pc += 5; NEXT(); } \
     OP(name##_LL) { EA(fp[pc[1]], pc[3], n); uint64_t v = fp[pc[2]]; stmt; pc += 4; NEXT(); }
 
 #define CMP_BRANCHES(name, expr)                                                                     \
     OP(BR_IF_##name) {                                                                               \
-        uint32_t a = (uint32_t)sp[-2];                                                               \
-        uint32_t b = (uint32_t)sp[-1];                                                               \
-        sp -= 2;                                                                                     \
+        uint32_t a = (uint32_t)sp[-1];                                                               \
+        uint32_t b = (uint32_t)tos;                                                                  \
+        POP2();                                                                                      \
         BRANCH_IF(expr, 1);                                                                          \
     }                                                                                                \
-    OP(BR_IF_##name##_K) { OPS32_K; sp--; BRANCH_IF(expr, 2); }                                      \
-    OP(BR_IF_##name##_L) { OPS32_L; sp--; BRANCH_IF(expr, 2); }                                      \
+    OP(BR_IF_##name##_K) { OPS32_K; POP(); BRANCH_IF(expr, 2); }                                     \
+    OP(BR_IF_##name##_L) { OPS32_L; POP(); BRANCH_IF(expr, 2); }                                     \
     OP(BR_IF_##name##_LK) { OPS32_LK; BRANCH_IF(expr, 3); }                                          \
     OP(BR_IF_##name##_LL) { OPS32_LL; BRANCH_IF(expr, 3); }
+
+/* local d = local a + (constant | local b), then a compare of d with (constant | local c). */
+#define ADD_LK uint32_t a = (uint32_t)fp[pc[1]] + pc[2]; fp[pc[3]] = a
+#define ADD_LL uint32_t a = (uint32_t)fp[pc[1]] + (uint32_t)fp[pc[2]]; fp[pc[3]] = a
+#define LATCH_BRANCHES(name, expr)                                                                   \
+    OP(BR_IF_##name##_ALK_K) { ADD_LK; uint32_t b = pc[4]; BRANCH_IF(expr, 5); }                     \
+    OP(BR_IF_##name##_ALK_L) { ADD_LK; uint32_t b = (uint32_t)fp[pc[4]]; BRANCH_IF(expr, 5); }       \
+    OP(BR_IF_##name##_ALL_K) { ADD_LL; uint32_t b = pc[4]; BRANCH_IF(expr, 5); }                     \
+    OP(BR_IF_##name##_ALL_L) { ADD_LL; uint32_t b = (uint32_t)fp[pc[4]]; BRANCH_IF(expr, 5); }
 
 #define LOAD_MEMORY()                                                                                \
     do {                                                                                             \
@@ -332,6 +364,7 @@ uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_t
     const uint32_t *pc = NULL;
     uint64_t *fp = io_rt->stack;
     uint64_t *sp = io_rt->stack + i_func->type->nparams;
+    uint64_t tos = 0;
     wrt_instance *inst = NULL;
     const wrt_funcdef *fn = NULL;
     const wrt_funcdef *funcs = NULL;  /* inst->mod->funcs */
@@ -357,6 +390,7 @@ call_func:
         uint32_t code = wrt_host_invoke(io_rt, target, inst, sp - np);
         if (code != WRT_OK) TRAP(code);
         sp = sp - np + target->type->nresults;
+        RELOAD();
         LOAD_MEMORY();
         NEXT();
     }
@@ -364,7 +398,8 @@ call_func:
     callee_inst = target->inst;
 
 do_call:
-    /* `callee` of `callee_inst`, its arguments on top of the stack; pc is the return address. */
+    /* `callee` of `callee_inst`, its arguments in memory on top of the stack (flushed); pc is the
+     * return address. The callee's stack starts empty: tos holds nothing yet. */
     {
         if (ft == frames_end) TRAP(WRT_TRAP_CALL_DEPTH_EXHAUSTED);
         uint64_t *nfp = sp - callee->nparams;
@@ -407,9 +442,15 @@ next:
     }
     OP(BR) { TAKE(pc + 1); NEXT(); }
     OP(BR_DROP) { SHIFT_DOWN(pc[2], pc[3]); TAKE(pc + 1); NEXT(); }
-    OP(BR_IF) { BRANCH_IF((uint32_t)*--sp != 0u, 1); }
+    OP(BR_IF) {
+        uint32_t c = (uint32_t)tos;
+        POP();
+        BRANCH_IF(c != 0u, 1);
+    }
     OP(BR_IF_DROP) {
-        if ((uint32_t)*--sp != 0u) {
+        uint32_t c = (uint32_t)tos;
+        POP();
+        if (c != 0u) {
             SHIFT_DOWN(pc[2], pc[3]);
             TAKE(pc + 1);
         } else {
@@ -418,10 +459,15 @@ next:
         }
         NEXT();
     }
-    OP(BR_UNLESS) { BRANCH_IF((uint32_t)*--sp == 0u, 1); }
+    OP(BR_UNLESS) {
+        uint32_t c = (uint32_t)tos;
+        POP();
+        BRANCH_IF(c == 0u, 1);
+    }
     OP(BR_TABLE) {
         uint32_t n = pc[1];
-        uint32_t i = (uint32_t)*--sp;
+        uint32_t i = (uint32_t)tos;
+        POP();
         if (i > n) i = n;
         const uint32_t *e = pc + 2 + 3u * i;
         if (e[2] != 0u) SHIFT_DOWN(e[1], e[2]);
@@ -431,8 +477,9 @@ next:
     OP(RETURN) {
         uint32_t n = pc[1];
         if (n == 1u) {
-            fp[0] = sp[-1];
+            fp[0] = tos;
         } else {
+            FLUSH();
             uint64_t *src = sp - n;
             for (uint32_t i = 0; i < n; i++) fp[i] = src[i];
         }
@@ -442,6 +489,9 @@ next:
         fp = ft->fp;
         fn = ft->fn;
         if (ft == frames) goto finished;
+        /* The results are the caller's top values now; with none, the caller's top (or its spill
+         * slot, if its stack was empty) is just below. */
+        RELOAD();
         if (ft->inst != inst) {
             inst = ft->inst;
             funcs = inst->mod->funcs;
@@ -452,17 +502,20 @@ next:
     OP(CALL) {
         callee = &funcs[pc[1]];
         callee_inst = inst;
+        FLUSH();
         pc += 2;
         goto do_call;
     }
     OP(CALL_IMPORT) {
         target = inst->funcs[pc[1]];
+        FLUSH();
         pc += 2;
         goto call_func;
     }
     OP(CALL_INDIRECT) {
         const wrt_table *tab = inst->tables[pc[2]];
-        uint32_t i = (uint32_t)*--sp;
+        /* The index is tos; the arguments below it are in memory already. */
+        uint32_t i = (uint32_t)tos;
         if (i >= tab->size) TRAP(WRT_TRAP_INDIRECT_OUT_OF_RANGE);
         target = (const wrt_func *)(uintptr_t)tab->elems[i];
         if (target == NULL) TRAP(WRT_TRAP_INDIRECT_NULL);
@@ -470,33 +523,33 @@ next:
         pc += 3;
         goto call_func;
     }
-    OP(DROP) { sp--; pc++; NEXT(); }
+    OP(DROP) { POP(); pc++; NEXT(); }
     OP(SELECT) {
-        uint32_t c = (uint32_t)sp[-1];
+        uint32_t c = (uint32_t)tos;
+        tos = c != 0u ? sp[-2] : sp[-1];
         sp -= 2;
-        if (c == 0u) sp[-1] = sp[0];
         pc++;
         NEXT();
     }
-    OP(LOCAL_GET) { *sp++ = fp[pc[1]]; pc += 2; NEXT(); }
-    OP(LOCAL_SET) { fp[pc[1]] = *--sp; pc += 2; NEXT(); }
-    OP(LOCAL_TEE) { fp[pc[1]] = sp[-1]; pc += 2; NEXT(); }
-    OP(GLOBAL_GET) { *sp++ = *inst->globals[pc[1]]->value; pc += 2; NEXT(); }
-    OP(GLOBAL_SET) { *inst->globals[pc[1]]->value = *--sp; pc += 2; NEXT(); }
+    OP(LOCAL_GET) { PUSH(fp[pc[1]]); pc += 2; NEXT(); }
+    OP(LOCAL_SET) { fp[pc[1]] = tos; POP(); pc += 2; NEXT(); }
+    OP(LOCAL_TEE) { fp[pc[1]] = tos; pc += 2; NEXT(); }
+    OP(GLOBAL_GET) { PUSH(*inst->globals[pc[1]]->value); pc += 2; NEXT(); }
+    OP(GLOBAL_SET) { *inst->globals[pc[1]]->value = tos; POP(); pc += 2; NEXT(); }
     OP(TABLE_GET) {
         const wrt_table *tab = inst->tables[pc[1]];
-        uint32_t i = (uint32_t)sp[-1];
+        uint32_t i = (uint32_t)tos;
         if (i >= tab->size) TRAP(WRT_TRAP_TABLE_OUT_OF_BOUNDS);
-        sp[-1] = tab->elems[i];
+        tos = tab->elems[i];
         pc += 2;
         NEXT();
     }
     OP(TABLE_SET) {
         wrt_table *tab = inst->tables[pc[1]];
-        uint32_t i = (uint32_t)sp[-2];
+        uint32_t i = (uint32_t)sp[-1];
         if (i >= tab->size) TRAP(WRT_TRAP_TABLE_OUT_OF_BOUNDS);
-        tab->elems[i] = sp[-1];
-        sp -= 2;
+        tab->elems[i] = tos;
+        POP2();
         pc += 2;
         NEXT();
     }
@@ -515,26 +568,26 @@ next:
     STORE(STORE32, 4, st32(ptr, (uint32_t)v))
     STORE(STORE64, 8, st64(ptr, v))
 
-    OP(MEMORY_SIZE) { *sp++ = inst->mem->pages; pc++; NEXT(); }
+    OP(MEMORY_SIZE) { PUSH(inst->mem->pages); pc++; NEXT(); }
     OP(MEMORY_GROW) {
         wrt_memory *m = inst->mem;
-        uint32_t delta = (uint32_t)sp[-1];
+        uint32_t delta = (uint32_t)tos;
         uint32_t old = m->pages;
         if (delta <= m->max_pages - old) {
             wrt_fill(m->data + m->bytes, 0, (size_t)delta * WRT_PAGE_BYTES);
             m->pages = old + delta;
             /* Added, not recomputed: a truncated memory (delta 0 is all it may grow) keeps its bound. */
             m->bytes += (uint64_t)delta * WRT_PAGE_BYTES;
-            sp[-1] = old;
+            tos = old;
         } else {
-            sp[-1] = 0xFFFFFFFFu;
+            tos = 0xFFFFFFFFu;
         }
         LOAD_MEMORY();
         pc++;
         NEXT();
     }
-    OP(CONST32) { *sp++ = pc[1]; pc += 2; NEXT(); }
-    OP(CONST64) { *sp++ = (uint64_t)pc[1] | ((uint64_t)pc[2] << 32); pc += 3; NEXT(); }
+    OP(CONST32) { PUSH(pc[1]); pc += 2; NEXT(); }
+    OP(CONST64) { PUSH((uint64_t)pc[1] | ((uint64_t)pc[2] << 32)); pc += 3; NEXT(); }
 
     UNOP(I32_EQZ, I32B == 0u)
     BINOP(I32_EQ, I32A == I32B)
@@ -582,14 +635,14 @@ next:
         uint32_t b = I32B;
         if (b == 0u) TRAP(WRT_TRAP_INT_DIVIDE_BY_ZERO);
         if (a == 0x80000000u && b == 0xFFFFFFFFu) TRAP(WRT_TRAP_INT_OVERFLOW);
-        sp[-2] = (uint32_t)((int32_t)a / (int32_t)b);
+        tos = (uint32_t)((int32_t)a / (int32_t)b);
         sp--;
         pc++;
         NEXT();
     }
     OP(I32_DIV_U) {
         if (I32B == 0u) TRAP(WRT_TRAP_INT_DIVIDE_BY_ZERO);
-        sp[-2] = I32A / I32B;
+        tos = I32A / I32B;
         sp--;
         pc++;
         NEXT();
@@ -598,14 +651,14 @@ next:
         uint32_t a = I32A;
         uint32_t b = I32B;
         if (b == 0u) TRAP(WRT_TRAP_INT_DIVIDE_BY_ZERO);
-        sp[-2] = b == 0xFFFFFFFFu ? 0u : (uint32_t)((int32_t)a % (int32_t)b);
+        tos = b == 0xFFFFFFFFu ? 0u : (uint32_t)((int32_t)a % (int32_t)b);
         sp--;
         pc++;
         NEXT();
     }
     OP(I32_REM_U) {
         if (I32B == 0u) TRAP(WRT_TRAP_INT_DIVIDE_BY_ZERO);
-        sp[-2] = I32A % I32B;
+        tos = I32A % I32B;
         sp--;
         pc++;
         NEXT();
@@ -630,14 +683,14 @@ next:
         uint64_t b = I64B;
         if (b == 0u) TRAP(WRT_TRAP_INT_DIVIDE_BY_ZERO);
         if (a == 0x8000000000000000u && b == 0xFFFFFFFFFFFFFFFFu) TRAP(WRT_TRAP_INT_OVERFLOW);
-        sp[-2] = (uint64_t)((int64_t)a / (int64_t)b);
+        tos = (uint64_t)((int64_t)a / (int64_t)b);
         sp--;
         pc++;
         NEXT();
     }
     OP(I64_DIV_U) {
         if (I64B == 0u) TRAP(WRT_TRAP_INT_DIVIDE_BY_ZERO);
-        sp[-2] = I64A / I64B;
+        tos = I64A / I64B;
         sp--;
         pc++;
         NEXT();
@@ -646,14 +699,14 @@ next:
         uint64_t a = I64A;
         uint64_t b = I64B;
         if (b == 0u) TRAP(WRT_TRAP_INT_DIVIDE_BY_ZERO);
-        sp[-2] = b == 0xFFFFFFFFFFFFFFFFu ? 0u : (uint64_t)((int64_t)a % (int64_t)b);
+        tos = b == 0xFFFFFFFFFFFFFFFFu ? 0u : (uint64_t)((int64_t)a % (int64_t)b);
         sp--;
         pc++;
         NEXT();
     }
     OP(I64_REM_U) {
         if (I64B == 0u) TRAP(WRT_TRAP_INT_DIVIDE_BY_ZERO);
-        sp[-2] = I64A % I64B;
+        tos = I64A % I64B;
         sp--;
         pc++;
         NEXT();
@@ -703,7 +756,7 @@ next:
         if (!wrt_trunc_f32_i32(I32B, *pc == WRT_IOP_I32_TRUNC_F32_S, &v, &nan)) {
             TRAP(nan ? WRT_TRAP_INVALID_CONVERSION : WRT_TRAP_INT_OVERFLOW);
         }
-        sp[-1] = v;
+        tos = v;
         pc++;
         NEXT();
     }
@@ -713,7 +766,7 @@ next:
         if (!wrt_trunc_f64_i32(I64B, *pc == WRT_IOP_I32_TRUNC_F64_S, &v, &nan)) {
             TRAP(nan ? WRT_TRAP_INVALID_CONVERSION : WRT_TRAP_INT_OVERFLOW);
         }
-        sp[-1] = v;
+        tos = v;
         pc++;
         NEXT();
     }
@@ -725,7 +778,7 @@ next:
         if (!wrt_trunc_f32_i64(I32B, *pc == WRT_IOP_I64_TRUNC_F32_S, &v, &nan)) {
             TRAP(nan ? WRT_TRAP_INVALID_CONVERSION : WRT_TRAP_INT_OVERFLOW);
         }
-        sp[-1] = v;
+        tos = v;
         pc++;
         NEXT();
     }
@@ -735,7 +788,7 @@ next:
         if (!wrt_trunc_f64_i64(I64B, *pc == WRT_IOP_I64_TRUNC_F64_S, &v, &nan)) {
             TRAP(nan ? WRT_TRAP_INVALID_CONVERSION : WRT_TRAP_INT_OVERFLOW);
         }
-        sp[-1] = v;
+        tos = v;
         pc++;
         NEXT();
     }
@@ -755,7 +808,7 @@ next:
     UNOP(I64_EXTEND16_S, (uint64_t)(int64_t)(int16_t)(uint16_t)I64B)
     UNOP(I64_EXTEND32_S, sx32((uint32_t)I64B))
     UNOP(REF_IS_NULL, I64B == 0u)
-    OP(REF_FUNC) { *sp++ = (uint64_t)(uintptr_t)inst->funcs[pc[1]]; pc += 2; NEXT(); }
+    OP(REF_FUNC) { PUSH((uint64_t)(uintptr_t)inst->funcs[pc[1]]); pc += 2; NEXT(); }
     UNOP(I32_TRUNC_SAT_F32_S, wrt_trunc_sat_f32_i32(I32B, true))
     UNOP(I32_TRUNC_SAT_F32_U, wrt_trunc_sat_f32_i32(I32B, false))
     UNOP(I32_TRUNC_SAT_F64_S, wrt_trunc_sat_f64_i32(I64B, true))
@@ -767,45 +820,45 @@ next:
 
     OP(MEMORY_INIT) {
         uint32_t seg = pc[1];
-        uint64_t n = (uint32_t)sp[-1];
-        uint64_t src = (uint32_t)sp[-2];
-        uint64_t dst = (uint32_t)sp[-3];
+        uint64_t n = (uint32_t)tos;
+        uint64_t src = (uint32_t)sp[-1];
+        uint64_t dst = (uint32_t)sp[-2];
         if (src + n > inst->data_len[seg] || dst + n > mem_bytes) TRAP(WRT_TRAP_MEMORY_OUT_OF_BOUNDS);
         wrt_copy(mem + dst, inst->mod->datas[seg].bytes + src, (size_t)n);
-        sp -= 3;
+        POP3();
         pc += 2;
         NEXT();
     }
     OP(DATA_DROP) { inst->data_len[pc[1]] = 0; pc += 2; NEXT(); }
     OP(MEMORY_COPY) {
-        uint64_t n = (uint32_t)sp[-1];
-        uint64_t src = (uint32_t)sp[-2];
-        uint64_t dst = (uint32_t)sp[-3];
+        uint64_t n = (uint32_t)tos;
+        uint64_t src = (uint32_t)sp[-1];
+        uint64_t dst = (uint32_t)sp[-2];
         if (src + n > mem_bytes || dst + n > mem_bytes) TRAP(WRT_TRAP_MEMORY_OUT_OF_BOUNDS);
         wrt_move(mem + dst, mem + src, (size_t)n);
-        sp -= 3;
+        POP3();
         pc++;
         NEXT();
     }
     OP(MEMORY_FILL) {
-        uint64_t n = (uint32_t)sp[-1];
-        uint8_t val = (uint8_t)sp[-2];
-        uint64_t dst = (uint32_t)sp[-3];
+        uint64_t n = (uint32_t)tos;
+        uint8_t val = (uint8_t)sp[-1];
+        uint64_t dst = (uint32_t)sp[-2];
         if (dst + n > mem_bytes) TRAP(WRT_TRAP_MEMORY_OUT_OF_BOUNDS);
         wrt_fill(mem + dst, val, (size_t)n);
-        sp -= 3;
+        POP3();
         pc++;
         NEXT();
     }
     OP(TABLE_INIT) {
         uint32_t seg = pc[1];
         wrt_table *tab = inst->tables[pc[2]];
-        uint64_t n = (uint32_t)sp[-1];
-        uint64_t src = (uint32_t)sp[-2];
-        uint64_t dst = (uint32_t)sp[-3];
+        uint64_t n = (uint32_t)tos;
+        uint64_t src = (uint32_t)sp[-1];
+        uint64_t dst = (uint32_t)sp[-2];
         if (src + n > inst->elem_len[seg] || dst + n > tab->size) TRAP(WRT_TRAP_TABLE_OUT_OF_BOUNDS);
         for (uint64_t i = 0; i < n; i++) tab->elems[dst + i] = inst->elem_refs[seg][src + i];
-        sp -= 3;
+        POP3();
         pc += 3;
         NEXT();
     }
@@ -813,46 +866,51 @@ next:
     OP(TABLE_COPY) {
         wrt_table *dt = inst->tables[pc[1]];
         const wrt_table *st = inst->tables[pc[2]];
-        uint64_t n = (uint32_t)sp[-1];
-        uint64_t src = (uint32_t)sp[-2];
-        uint64_t dst = (uint32_t)sp[-3];
+        uint64_t n = (uint32_t)tos;
+        uint64_t src = (uint32_t)sp[-1];
+        uint64_t dst = (uint32_t)sp[-2];
         if (src + n > st->size || dst + n > dt->size) TRAP(WRT_TRAP_TABLE_OUT_OF_BOUNDS);
         wrt_move(dt->elems + dst, st->elems + src, (size_t)n * 8u);
-        sp -= 3;
+        POP3();
         pc += 3;
         NEXT();
     }
     OP(TABLE_GROW) {
         wrt_table *tab = inst->tables[pc[1]];
-        uint32_t n = (uint32_t)sp[-1];
-        uint64_t init = sp[-2];
+        uint32_t n = (uint32_t)tos;
+        uint64_t init = sp[-1];
         uint32_t old = tab->size;
         sp--;
         if (n <= tab->max - old) {
             for (uint32_t i = 0; i < n; i++) tab->elems[old + i] = init;
             tab->size = old + n;
-            sp[-1] = old;
+            tos = old;
         } else {
-            sp[-1] = 0xFFFFFFFFu;
+            tos = 0xFFFFFFFFu;
         }
         pc += 2;
         NEXT();
     }
-    OP(TABLE_SIZE) { *sp++ = inst->tables[pc[1]]->size; pc += 2; NEXT(); }
+    OP(TABLE_SIZE) { PUSH(inst->tables[pc[1]]->size); pc += 2; NEXT(); }
     OP(TABLE_FILL) {
         wrt_table *tab = inst->tables[pc[1]];
-        uint64_t n = (uint32_t)sp[-1];
-        uint64_t val = sp[-2];
-        uint64_t i0 = (uint32_t)sp[-3];
+        uint64_t n = (uint32_t)tos;
+        uint64_t val = sp[-1];
+        uint64_t i0 = (uint32_t)sp[-2];
         if (i0 + n > tab->size) TRAP(WRT_TRAP_TABLE_OUT_OF_BOUNDS);
         for (uint64_t i = 0; i < n; i++) tab->elems[i0 + i] = val;
-        sp -= 3;
+        POP3();
         pc += 2;
         NEXT();
     }
 
     I32_EXPRS(FORMS32)
     I32_CMP_EXPRS(CMP_BRANCHES)
+    I32_CMP_EXPRS(LATCH_BRANCHES)
+    OP(BR_IF_NZ_ALK) { ADD_LK; BRANCH_IF(a != 0u, 4); }
+    OP(BR_IF_NZ_ALL) { ADD_LL; BRANCH_IF(a != 0u, 4); }
+    OP(BR_IF_Z_ALK) { ADD_LK; BRANCH_IF(a == 0u, 4); }
+    OP(BR_IF_Z_ALL) { ADD_LL; BRANCH_IF(a == 0u, 4); }
 #if WRT_CONFIG_COMPACT
 branch_taken:
     TAKE(pc + branch_at);
@@ -866,41 +924,55 @@ branch_fall:
 #if WRT_CONFIG_FUSED_WIDE
     I64_EXPRS(FORMS64)
     I64_SET_EXPRS(SET_FORMS64)
-    OP(F64_ADD_S) { fp[pc[1]] = B64(F64(sp[-2]) + F64(sp[-1])); sp -= 2; pc += 2; NEXT(); }
-    OP(F64_ADD_T) { sp[-2] = fp[pc[1]] = B64(F64(sp[-2]) + F64(sp[-1])); sp--; pc += 2; NEXT(); }
-    OP(F64_SUB_S) { fp[pc[1]] = B64(F64(sp[-2]) - F64(sp[-1])); sp -= 2; pc += 2; NEXT(); }
-    OP(F64_SUB_T) { sp[-2] = fp[pc[1]] = B64(F64(sp[-2]) - F64(sp[-1])); sp--; pc += 2; NEXT(); }
-    OP(F64_MUL_S) { fp[pc[1]] = B64(F64(sp[-2]) * F64(sp[-1])); sp -= 2; pc += 2; NEXT(); }
-    OP(F64_MUL_T) { sp[-2] = fp[pc[1]] = B64(F64(sp[-2]) * F64(sp[-1])); sp--; pc += 2; NEXT(); }
+    OP(F64_ADD_S) { fp[pc[1]] = B64(F64(sp[-1]) + F64(tos)); POP2(); pc += 2; NEXT(); }
+    OP(F64_ADD_T) { tos = fp[pc[1]] = B64(F64(sp[-1]) + F64(tos)); sp--; pc += 2; NEXT(); }
+    OP(F64_SUB_S) { fp[pc[1]] = B64(F64(sp[-1]) - F64(tos)); POP2(); pc += 2; NEXT(); }
+    OP(F64_SUB_T) { tos = fp[pc[1]] = B64(F64(sp[-1]) - F64(tos)); sp--; pc += 2; NEXT(); }
+    OP(F64_MUL_S) { fp[pc[1]] = B64(F64(sp[-1]) * F64(tos)); POP2(); pc += 2; NEXT(); }
+    OP(F64_MUL_T) { tos = fp[pc[1]] = B64(F64(sp[-1]) * F64(tos)); sp--; pc += 2; NEXT(); }
     OP(F64_MUL_LM) {
         EA(fp[pc[2]] + pc[3], pc[4], 8);
-        *sp++ = B64(F64(fp[pc[1]]) * F64(ld64(ptr)));
+        PUSH(B64(F64(fp[pc[1]]) * F64(ld64(ptr))));
         pc += 5;
         NEXT();
     }
     OP(F64_MUL_ADD_LM) {
         EA(fp[pc[2]] + pc[3], pc[4], 8);
         double p = F64(fp[pc[1]]) * F64(ld64(ptr));
-        double r = F64(sp[-1]) + p;
-        sp[-1] = B64(r);
+        double r = F64(tos) + p;
+        tos = B64(r);
         pc += 5;
+        NEXT();
+    }
+    OP(F64_DOT_LM) {
+        /* The F64_MUL_ADD_LM steps in order, each rounded as its own f64.mul and f64.add. */
+        uint32_t n = pc[1];
+        const uint32_t *g = pc + 2;
+        double r = F64(tos);
+        for (uint32_t i = 0; i < n; i++, g += 4) {
+            EA(fp[g[1]] + g[2], g[3], 8);
+            double p = F64(fp[g[0]]) * F64(ld64(ptr));
+            r = r + p;
+        }
+        tos = B64(r);
+        pc = g;
         NEXT();
     }
     OP(F64_MUL_ADD) {
         /* Two statements: no contraction into a fused multiply-add, whatever -ffp-contract says. */
-        double p = F64(sp[-2]) * F64(sp[-1]);
-        double r = F64(sp[-3]) + p;
-        sp[-3] = B64(r);
+        double p = F64(sp[-1]) * F64(tos);
+        double r = F64(sp[-2]) + p;
+        tos = B64(r);
         sp -= 2;
         pc++;
         NEXT();
     }
 #endif
-    OP(LOAD32_S) { EA(sp[-1], pc[1], 4); fp[pc[2]] = ld32(ptr); sp--; pc += 3; NEXT(); }
-    OP(LOAD32_T) { EA(sp[-1], pc[1], 4); sp[-1] = fp[pc[2]] = ld32(ptr); pc += 3; NEXT(); }
+    OP(LOAD32_S) { EA(tos, pc[1], 4); fp[pc[2]] = ld32(ptr); POP(); pc += 3; NEXT(); }
+    OP(LOAD32_T) { EA(tos, pc[1], 4); tos = fp[pc[2]] = ld32(ptr); pc += 3; NEXT(); }
     OP(LOCAL_SET_K) { fp[pc[1]] = pc[2]; pc += 3; NEXT(); }
     OP(LOCAL_MOVE) { fp[pc[1]] = fp[pc[2]]; pc += 3; NEXT(); }
-    OP(LOCAL_SET_F) { PAY(pc[2]); fp[pc[1]] = *--sp; pc += 3; NEXT(); }
+    OP(LOCAL_SET_F) { PAY(pc[2]); fp[pc[1]] = tos; POP(); pc += 3; NEXT(); }
     OP(LOCAL_SET_K_F) { PAY(pc[3]); fp[pc[1]] = pc[2]; pc += 4; NEXT(); }
     OP(LOCAL_MOVE_F) { PAY(pc[3]); fp[pc[1]] = fp[pc[2]]; pc += 4; NEXT(); }
     OP(I32_ADD_LK_S_F) { PAY(pc[4]); fp[pc[3]] = (uint32_t)((uint32_t)fp[pc[1]] + pc[2]); pc += 5; NEXT(); }
@@ -909,8 +981,8 @@ branch_fall:
     LOAD_FORMS(LOAD8_U, 1, ptr[0])
     STORE_FORMS(STORE8, 1, ptr[0] = (uint8_t)v)
     STORE_FORMS(STORE32, 4, st32(ptr, (uint32_t)v))
-    OP(STORE64_K) { EA(sp[-1], pc[3], 8); st64(ptr, K64(pc + 1)); sp--; pc += 4; NEXT(); }
-    OP(STORE64_L) { EA(sp[-1], pc[2], 8); st64(ptr, fp[pc[1]]); sp--; pc += 3; NEXT(); }
+    OP(STORE64_K) { EA(tos, pc[3], 8); st64(ptr, K64(pc + 1)); POP(); pc += 4; NEXT(); }
+    OP(STORE64_L) { EA(tos, pc[2], 8); st64(ptr, fp[pc[1]]); POP(); pc += 3; NEXT(); }
 
 #if !WRT_CONFIG_COMPUTED_GOTO
     default:

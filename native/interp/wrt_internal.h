@@ -111,7 +111,7 @@ typedef struct wrt_funcdef {
     const uint32_t *code;   /* internal code; NULL for imports */
     uint32_t nlocals;       /* declared locals, params excluded */
     uint32_t nparams;       /* type->nparams, read by every call without chasing type */
-    uint32_t frame_slots;   /* params + locals + most operands, saturated at UINT32_MAX */
+    uint32_t frame_slots;   /* params + locals + 1 spill slot + most operands, saturated at UINT32_MAX */
 } wrt_funcdef;
 
 typedef struct wrt_globaldef {

@@ -28,6 +28,10 @@
  *   <binop>_LL a b     local a op local b, pushed
  *   <binop>_<form>_S operands d / _T operands d   result to local d (_T: and pushed)
  *   BR_IF_<cmp>[_K|_L|_LK|_LL] operands rel fall   i32 compare and br_if in one
+ *   BR_IF_<cmp>_ALK_K a k d c rel fall    a loop's latch in one: local d = local a + k (i32), then
+ *                                         branch on d <cmp> c; _ALK_L: on d <cmp> local c; _ALL_*:
+ *                                         d = local a + local b
+ *   BR_IF_NZ_ALK a k d rel fall / _ALL    the same add, branch when d != 0 (_Z_: when d == 0)
  *   LOCAL_SET_K d k, LOCAL_MOVE d s                local d = constant / local s
  *   LOCAL_SET_F, LOCAL_SET_K_F, LOCAL_MOVE_F, I32_ADD_LK_S_F: the same with a trailing fuel cell:
  *       the charge of the segment that opens right after them (a block's end, a loop header),
@@ -42,6 +46,8 @@
  *   STORE<n>_LL a v off                        address local a, value local v
  *   F64_MUL_ADD                                a + b * c of the top three, rounded twice
  *   F64_MUL_LM a b k off / F64_MUL_ADD_LM a b k off   local a * f64 at local b + k (+ top)
+ *   F64_DOT_LM n (a b k off){n}          n F64_MUL_ADD_LM in a row (an unrolled dot product): the
+ *                                        sum stays in a float register, each step still rounded
  * The i64/f64 ones exist only with WRT_CONFIG_FUSED_WIDE (wrt_config.h).
  */
 #ifndef WRT_IOPS_H
@@ -84,6 +90,8 @@
     X(MEMORY_INIT) X(DATA_DROP) X(MEMORY_COPY) X(MEMORY_FILL) X(TABLE_INIT) X(ELEM_DROP)              \
     X(TABLE_COPY) X(TABLE_GROW) X(TABLE_SIZE) X(TABLE_FILL)                                         \
     WRT_FUSED_BINOPS(WRT_IOP_BINOP_FORMS, X) WRT_FUSED_CMPS(WRT_IOP_BRANCH_FORMS, X)                \
+    WRT_FUSED_CMPS(WRT_IOP_LATCH_FORMS, X)                                                            \
+    X(BR_IF_NZ_ALK) X(BR_IF_NZ_ALL) X(BR_IF_Z_ALK) X(BR_IF_Z_ALL)                                     \
     WRT_SET_BINOPS(WRT_IOP_SET_FORMS, X) WRT_SET_BINOPS(WRT_IOP_TEE_FORMS, X)                        \
     X(LOAD32_S) X(LOAD32_T) X(LOCAL_SET_K) X(LOCAL_MOVE)                                              \
     X(LOCAL_SET_F) X(LOCAL_SET_K_F) X(LOCAL_MOVE_F) X(I32_ADD_LK_S_F)                                 \
@@ -97,6 +105,10 @@
 /* A compare fused with br_if: stack operands, then the four forms, consecutive. */
 #define WRT_IOP_BRANCH_FORMS(X, name) X(BR_IF_##name) X(BR_IF_##name##_K) X(BR_IF_##name##_L) \
     X(BR_IF_##name##_LK) X(BR_IF_##name##_LL)
+
+/* An i32.add to a local (local a + constant or local b) fused with a compare and br_if. */
+#define WRT_IOP_LATCH_FORMS(X, name) X(BR_IF_##name##_ALK_K) X(BR_IF_##name##_ALK_L) \
+    X(BR_IF_##name##_ALL_K) X(BR_IF_##name##_ALL_L)
 
 /* The four forms again, the result going to local d (_S) or to local d and the stack (_T). */
 #define WRT_IOP_SET_FORMS(X, name) X(name##_K_S) X(name##_L_S) X(name##_LK_S) X(name##_LL_S)
@@ -119,7 +131,7 @@
     F(X, I64_ADD) F(X, I64_SUB) F(X, I64_MUL) F(X, I64_AND) F(X, I64_OR) F(X, I64_XOR) F(X, I64_SHL)   \
     F(X, I64_SHR_S) F(X, I64_SHR_U)                                                                   \
     F(X, F64_ADD) F(X, F64_SUB) F(X, F64_MUL) F(X, F64_DIV)
-#define WRT_IOPS_WIDE(X) X(F64_MUL_ADD) X(F64_MUL_LM) X(F64_MUL_ADD_LM)                              \
+#define WRT_IOPS_WIDE(X) X(F64_MUL_ADD) X(F64_MUL_LM) X(F64_MUL_ADD_LM) X(F64_DOT_LM)               \
     X(F64_ADD_S) X(F64_ADD_T) X(F64_SUB_S) X(F64_SUB_T) X(F64_MUL_S) X(F64_MUL_T)                    \
     WRT_WIDE_SET_BINOPS(WRT_IOP_SET_FORMS, X) WRT_WIDE_SET_BINOPS(WRT_IOP_TEE_FORMS, X)
 #define WRT_WIDE_SET_BINOPS(F, X)                                                                       \

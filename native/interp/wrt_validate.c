@@ -481,7 +481,9 @@ bool wrt_validate_function(wrt_runtime *io_rt, const wrt_module *i_mod, wrt_func
     size_t used = (size_t)(v.vals + v.max_vals - scratch->base);
     if (used > scratch->peak) scratch->peak = used;
 
-    uint64_t slots = (uint64_t)v.type->nparams + total + v.max_vals;
+    /* One slot more: the spill slot below the operands, where the executor's first push of a
+     * frame stores its meaningless register top (wrt_exec.c). */
+    uint64_t slots = (uint64_t)v.type->nparams + total + 1u + v.max_vals;
     io_fn->frame_slots = slots > UINT32_MAX ? UINT32_MAX : (uint32_t)slots;
     io_fn->body_offset = code_start;
     return true;

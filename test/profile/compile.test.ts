@@ -150,8 +150,8 @@ describe('ASIL presets', () => {
     expect(c.map((e) => e.budget)).toEqual(['call depth']);
     expect(c[0]?.needs).toBe('unbounded (recursion: function 0 -> function 0)');
     const given = ok(inputs(RECURSIVE_MODULE, { asil: 'C', overrides: { ...FUEL, callDepth: { value: 20, source: 'cli --call-depth' } } }));
-    // fac's frame: 1 param + 0 locals + 3 operands at most (local, local, const).
-    expect(given.stack).toMatchObject({ callDepth: 20, valueSlots: 20 * 4 });
+    // fac's frame: 1 param + 0 locals + 1 spill slot + 3 operands at most (local, local, const).
+    expect(given.stack).toMatchObject({ callDepth: 20, valueSlots: 20 * 5 });
     const qm = ok(inputs(RECURSIVE_MODULE));
     expect(qm.stack.callDepth).toBe(256);
   });
@@ -193,7 +193,7 @@ describe('budget errors name the budget, the need, the target value and its sour
     );
     expect(errs.map((e) => [e.budget, e.needs, e.gives, e.source])).toEqual([
       ['call depth', '2 frames', '1 frame', 'cli --call-depth'],
-      ['value stack slots', '5 slots', '3 slots', 'cli --value-stack'],
+      ['value stack slots', '7 slots', '3 slots', 'cli --value-stack'],
       ['import env.log', 'the host function env.log (i32) -> ()', 'allowed: env.add', 'cli --allow-import'],
     ]);
   });

@@ -135,20 +135,23 @@ describe('each budget one below what the module needs fails as promised', () => 
   it('indirect calls count toward depth and stack: every defined function of the called type may be reached', () => {
     const bytes = wat2wasm(INDIRECT);
     const profile = compile(bytes);
-    // main: 1 param + 1 operand = 2 slots; $big: 6 locals + 1 operand = 7, counted from main's top
-    // (the bound does not subtract the table index call_indirect pops: 9, the interpreter uses 8).
-    expect(profile.stack).toMatchObject({ callDepth: 2, valueSlots: 9 });
+    // main: 1 param + 1 spill + 1 operand = 3 slots; $big: 6 locals + 1 spill + 1 operand = 8,
+    // counted from main's top (the bound does not subtract the table index call_indirect pops:
+    // 11, the interpreter uses 10).
+    expect(profile.stack).toMatchObject({ callDepth: 2, valueSlots: 11 });
     const layout = interpLayoutOf(profile);
     expect(start(bytes, layout, undefined).call('main', 0n)).toMatchObject({ ok: true, results: [1n] });
     expect(trapOf(start(bytes, { ...layout, callDepth: 1 }, undefined).call('main', 0n))).toBe('call_depth_exhausted');
-    expect(trapOf(start(bytes, { ...layout, stackSlots: 7 }, undefined).call('main', 0n))).toBe('value_stack_exhausted');
+    expect(start(bytes, { ...layout, stackSlots: 10 }, undefined).call('main', 0n)).toMatchObject({ ok: true, results: [1n] });
+    expect(trapOf(start(bytes, { ...layout, stackSlots: 9 }, undefined).call('main', 0n))).toBe('value_stack_exhausted');
   });
 
   it('a same-typed function outside every table is no false recursion: the validator\'s bound applies', () => {
     const bytes = wat2wasm(HELPER);
     const profile = compile(bytes);
-    // main (1 param) -> $helper (1 operand) -> call_indirect -> $leaf (empty): 3 frames, 8 bytes = 2 slots.
-    expect(profile.stack).toMatchObject({ callDepth: 3, valueSlots: 2 });
+    // main (1 param) -> $helper (1 operand) -> call_indirect -> $leaf (empty): 3 frames, 8 bytes =
+    // 2 slots, plus a spill slot per frame: 5.
+    expect(profile.stack).toMatchObject({ callDepth: 3, valueSlots: 5 });
     const layout = interpLayoutOf(profile);
     expect(start(bytes, layout, undefined).call('main', 0n)).toMatchObject({ ok: true });
     expect(trapOf(start(bytes, { ...layout, callDepth: 2 }, undefined).call('main', 0n))).toBe('call_depth_exhausted');
@@ -158,10 +161,10 @@ describe('each budget one below what the module needs fails as promised', () => 
   it('value stack: the exact slots return, one less traps "value stack exhausted"', () => {
     const bytes = wat2wasm(STACK);
     const profile = compile(bytes);
-    expect(profile.stack.valueSlots).toBe(5);
+    expect(profile.stack.valueSlots).toBe(7);
     const layout = interpLayoutOf(profile);
     expect(start(bytes, layout, undefined).call('main')).toMatchObject({ ok: true, results: [1n] });
-    expect(trapOf(start(bytes, { ...layout, stackSlots: 4 }, undefined).call('main'))).toBe('value_stack_exhausted');
+    expect(trapOf(start(bytes, { ...layout, stackSlots: 6 }, undefined).call('main'))).toBe('value_stack_exhausted');
   });
 
   it('fuel: the measured need passes, one less traps "fuel exhausted" at the block it cannot pay', () => {

@@ -95,12 +95,12 @@ describe('native-sim runs each module under its exact profile, and one below fai
     expect(what(await run(bytes, binary(short), 'main'))).toBe('trap call stack exhausted');
   });
 
-  it('value stack: 5 slots return, 4 trap "value stack exhausted"', async () => {
+  it('value stack: 7 slots return, 6 trap "value stack exhausted"', async () => {
     const bytes = wat2wasm(STACK);
     const profile = compile(bytes);
-    expect(profile.stack.valueSlots).toBe(5);
+    expect(profile.stack.valueSlots).toBe(7);
     expect(what(await run(bytes, binary(profile), 'main'))).toBe('returned 1');
-    const short = { ...profile, stack: { ...profile.stack, valueSlots: 4 } };
+    const short = { ...profile, stack: { ...profile.stack, valueSlots: 6 } };
     expect(what(await run(bytes, binary(short), 'main'))).toBe('trap value stack exhausted');
   });
 

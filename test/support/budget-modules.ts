@@ -11,7 +11,10 @@ export const CHAIN = `(module
   (func $a (result i32) (call $b))
   (func (export "main") (result i32) (call $a)))`;
 
-/** main holds two operands when it calls g, g has three locals: 2 + 3 value-stack slots, exactly. */
+/**
+ * main holds two operands when it calls g, g has three locals; each frame has its spill slot
+ * (docs/interpreter.md): (1 + 2) + (3 + 1) = 7 value-stack slots, exactly.
+ */
 export const STACK = `(module
   (func $g (local i32 i32 i32))
   (func (export "main") (result i32)

@@ -1,6 +1,7 @@
 /**
  * Call depth and value-stack slots each entry point needs, in the interpreter's own terms
- * (docs/interpreter.md): a frame is params + locals + most operands, in 8-byte slots; a callee's
+ * (docs/interpreter.md): a frame is params + locals + one spill slot + most operands, in 8-byte
+ * slots (the spill slot takes the executor's register-held stack top at a frame's first push); a callee's
  * frame starts at its arguments, which lie on the caller's operand stack; host functions take no
  * frame. Indirect calls may reach every defined function of the same type (a superset of what a
  * table can hold, so the bound stays safe). Pure and iterative.
@@ -28,8 +29,11 @@ function paramCount(type: string): number {
   return params.trim() === '' ? 0 : params.split(',').length;
 }
 
+/** The executor's spill slot below each frame's operands (native/interp/wrt_exec.c). */
+export const SPILL_SLOTS_PER_FRAME = 1;
+
 export function frameSlots(f: FunctionReport): number {
-  return f.locals + f.maxStackSlots;
+  return f.locals + SPILL_SLOTS_PER_FRAME + f.maxStackSlots;
 }
 
 export function callBounds(report: WasmReport): CallBounds {
@@ -125,10 +129,12 @@ export function callBounds(report: WasmReport): CallBounds {
     if (inCycle[v] === 1) {
       // Our indirect edges reach every function of the type; the validator knows which ones a
       // table can hold. When it finds no cycle, its figures bound the chain: its depth counts host
-      // functions as frames (one too many at most), and every value takes at least 4 of its bytes.
+      // functions as frames (one too many at most), every value takes at least 4 of its bytes, and
+      // each frame adds its spill slot.
       const known = report.callGraph.entries.find((e) => e.function === fn && (e.kind === 'start') === (name === 'start'));
       if (known !== undefined && known.maxCallDepth !== null && known.maxStackBytes !== null) {
-        return { name, callDepth: known.maxCallDepth, valueSlots: Math.ceil(known.maxStackBytes / 4) };
+        const valueSlots = Math.ceil(known.maxStackBytes / 4) + known.maxCallDepth * SPILL_SLOTS_PER_FRAME;
+        return { name, callDepth: known.maxCallDepth, valueSlots };
       }
       return { name, callDepth: null, valueSlots: null };
     }

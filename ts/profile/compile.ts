@@ -156,14 +156,14 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
       derive('call depth', `${callDepth}`, `the call graph is recursive: preset depth for ${level}`, `preset ${level}: ${PRESET_REASONS.defaultRecursionDepth}`);
     }
     valueSlots = Math.max(widest, callDepth * bounds.maxFrameSlots);
-    derive('value stack slots', `${valueSlots}`, `call depth ${callDepth} × largest frame ${bounds.maxFrameSlots} slots (params + locals + most operands)`, 'module code section (validator analysis)');
+    derive('value stack slots', `${valueSlots}`, `call depth ${callDepth} × largest frame ${bounds.maxFrameSlots} slots (params + locals + spill slot + most operands)`, 'module code section (validator analysis)');
   } else {
     callDepth = Math.max(deepest, 1);
     const worst = finite.find((e) => e.callDepth === deepest);
     derive('call depth', `${callDepth}`, `deepest call chain from an entry point${worst !== undefined ? ` ("${worst.name}")` : ''}, the invoked function counting as one; host functions take no frame`, 'module call graph (validator analysis)');
     valueSlots = widest;
     const w = finite.find((e) => e.valueSlots === widest);
-    derive('value stack slots', `${valueSlots}`, `most slots any chain needs${w !== undefined ? ` ("${w.name}")` : ''}: each frame is params + locals + most operands, a callee's frame starting at its arguments`, 'module code section (validator analysis)');
+    derive('value stack slots', `${valueSlots}`, `most slots any chain needs${w !== undefined ? ` ("${w.name}")` : ''}: each frame is params + locals + spill slot + most operands, a callee's frame starting at its arguments`, 'module code section (validator analysis)');
     if (overrides.callDepth !== undefined) {
       if (overrides.callDepth.value < callDepth) {
         fail('LIMIT_EXCEEDED', 'call depth', plural(callDepth, 'frame'), plural(overrides.callDepth.value, 'frame'), overrides.callDepth.source);
