@@ -405,6 +405,25 @@ static bool emit_fall(cstate *c)
     return true;
 }
 
+/*
+ * An unconditional br with no values to move. The instruction before it takes it over when it
+ * only writes locals (or is a plain i32 store): its effect, then the jump, as the two did.
+ */
+static bool emit_jump(cstate *c, cctl *t)
+{
+    uint32_t fused;
+    switch (hist_op(c, 0)) {
+    case WRT_IOP_LOCAL_MOVE: fused = WRT_IOP_LOCAL_MOVE_BR; break;
+    case WRT_IOP_LOCAL_SET_K: fused = WRT_IOP_LOCAL_SET_K_BR; break;
+    case WRT_IOP_I32_ADD_LK_S: fused = WRT_IOP_I32_ADD_LK_S_BR; break;
+    case WRT_IOP_I32_AND_LK_S: fused = WRT_IOP_I32_AND_LK_S_BR; break;
+    case WRT_IOP_STORE32: fused = WRT_IOP_STORE32_BR; break;
+    default: return emit_op(c, WRT_IOP_BR) && emit_target(c, t);
+    }
+    retag(c, fused);
+    return emit_target(c, t);
+}
+
 /* br (conditional or not) to the label `depth` blocks out. */
 static bool emit_branch(cstate *c, uint32_t depth, bool conditional)
 {
@@ -418,7 +437,7 @@ static bool emit_branch(cstate *c, uint32_t depth, bool conditional)
     block_arity(t, &arity);
     uint32_t drop = c->height - t->height - arity;
     if (drop == 0u) {
-        if (!conditional) return emit_op(c, WRT_IOP_BR) && emit_target(c, t);
+        if (!conditional) return emit_jump(c, t);
         return begin_cond(c, false) && emit_target(c, t) && emit_fall(c);
     }
     if (!conditional) return emit_op(c, WRT_IOP_BR_DROP) && emit_target(c, t) && emit(c, arity) && emit(c, drop);
@@ -462,6 +481,14 @@ static bool emit_local_store(cstate *c, uint32_t variant, uint32_t local)
         retag(c, variant == 1u ? WRT_IOP_LOAD32_S : WRT_IOP_LOAD32_T);
         return emit(c, local);
     }
+    if (variant == 1u && (h == WRT_IOP_LOAD32_LK || h == WRT_IOP_LOAD64_LK)) {
+        retag(c, h == WRT_IOP_LOAD32_LK ? WRT_IOP_LOAD32_LK_S : WRT_IOP_LOAD64_LK_S);
+        return emit(c, local);
+    }
+    if (h == WRT_IOP_LOAD32_XA) {
+        retag(c, variant == 1u ? WRT_IOP_LOAD32_XA_S : WRT_IOP_LOAD32_XA_T);
+        return emit(c, local);
+    }
 #if WRT_CONFIG_FUSED_WIDE
     if (h == WRT_IOP_F64_ADD || h == WRT_IOP_F64_SUB || h == WRT_IOP_F64_MUL) {
         uint32_t first = h == WRT_IOP_F64_ADD   ? WRT_IOP_F64_ADD_S
@@ -495,6 +522,16 @@ static bool emit_load(cstate *c, uint32_t iop, uint32_t offset)
     default: return emit_op(c, iop) && emit(c, offset);
     }
     uint32_t h = hist_op(c, 0);
+    if (iop == WRT_IOP_LOAD32 && h == WRT_IOP_I32_ADD_K_T && hist_op(c, 1) == WRT_IOP_I32_SHL_LK) {
+        /* p = &base[i] kept in a local, then *p */
+        uint32_t a = hist_imm(c, 1, 0);
+        uint32_t shift = hist_imm(c, 1, 1);
+        uint32_t k = hist_imm(c, 0, 0);
+        uint32_t d = hist_imm(c, 0, 1);
+        rewind(c, 2);
+        return emit_op(c, WRT_IOP_LOAD32_XA) && emit(c, a) && emit(c, shift) && emit(c, k) && emit(c, d) &&
+               emit(c, offset);
+    }
     if (h == WRT_IOP_I32_ADD_K && hist_op(c, 1) == WRT_IOP_I32_SHL_LK) {
         /* base[local << s]: an array index */
         uint32_t a = hist_imm(c, 1, 0);
@@ -517,6 +554,32 @@ static bool emit_load(cstate *c, uint32_t iop, uint32_t offset)
     return emit_op(c, iop) && emit(c, offset);
 }
 
+/* The store of `iop` fused with the binary operator `h` that computed its value, or WRT_NONE. */
+static uint32_t rmw_store(uint32_t iop, uint32_t h)
+{
+    if (iop == WRT_IOP_STORE32) {
+        switch (h) {
+        case WRT_IOP_I32_ADD: return WRT_IOP_I32_ADD_ST32;
+        case WRT_IOP_I32_SUB: return WRT_IOP_I32_SUB_ST32;
+        case WRT_IOP_I32_AND: return WRT_IOP_I32_AND_ST32;
+        case WRT_IOP_I32_OR: return WRT_IOP_I32_OR_ST32;
+        case WRT_IOP_I32_XOR: return WRT_IOP_I32_XOR_ST32;
+        default: return WRT_NONE;
+        }
+    }
+#if WRT_CONFIG_FUSED_WIDE
+    if (iop == WRT_IOP_STORE64) {
+        switch (h) {
+        case WRT_IOP_F64_ADD: return WRT_IOP_F64_ADD_ST64;
+        case WRT_IOP_F64_SUB: return WRT_IOP_F64_SUB_ST64;
+        case WRT_IOP_F64_MUL: return WRT_IOP_F64_MUL_ST64;
+        default: return WRT_NONE;
+        }
+    }
+#endif
+    return WRT_NONE;
+}
+
 /* A store absorbing the const or local.get that pushed its value. */
 static bool emit_store(cstate *c, uint32_t iop, uint32_t offset)
 {
@@ -530,6 +593,11 @@ static bool emit_store(cstate *c, uint32_t iop, uint32_t offset)
     }
     uint32_t h = hist_op(c, 0);
     uint32_t h1 = hist_op(c, 1);
+    uint32_t rmw = rmw_store(iop, h);
+    if (rmw != WRT_NONE) {
+        rewind(c, 1);
+        return emit_op(c, rmw) && emit(c, offset);
+    }
     if (konst == WRT_IOP_CONST32 && (h == konst || h == WRT_IOP_LOCAL_GET) && h1 == WRT_IOP_I32_ADD_LK) {
         uint32_t a = hist_imm(c, 1, 0);
         uint32_t k = hist_imm(c, 1, 1);
@@ -636,6 +704,15 @@ static bool emit_binop(cstate *c, uint32_t iop)
         }
         rewind(c, 1);
         return emit_op(c, k + 1u) && emit(c, b);
+    }
+    if (iop == WRT_IOP_I32_ADD) {
+        for (uint32_t i = 0; i < NCMPS; i++) {
+            if (h0 != cmp_ops[i][1]) continue;
+            /* n + (x <cmp> k): a count */
+            uint32_t kk = hist_imm(c, 0, 0);
+            rewind(c, 1);
+            return emit_op(c, WRT_IOP_COUNT_I32_EQ_K + i) && emit(c, kk);
+        }
     }
     return emit_op(c, iop);
 }
@@ -744,7 +821,7 @@ static bool live_instr(cstate *c, const wrt_instr *ins, bool *o_done)
     }
     case 0x05: {
         cctl *t = ctl_at(c, 0);
-        if (!emit_op(c, WRT_IOP_BR) || !emit_target(c, t)) return false;
+        if (!emit_jump(c, t)) return false;
         bind_label(c, t->else_site);
         t->else_site = WRT_NONE;
         t->op = 0x05u;
@@ -762,7 +839,19 @@ static bool live_instr(cstate *c, const wrt_instr *ins, bool *o_done)
         return emit_branch(c, ins->a, true);
     case 0x0E: {
         c->height -= 1u;
-        if (!emit_op(c, WRT_IOP_BR_TABLE) || !emit(c, ins->a)) return false;
+        if (hist_op(c, 0) == WRT_IOP_LOAD32_X) {
+            /* switch (table[i]): the load feeds the jump table directly */
+            uint32_t imm[4];
+            for (uint32_t k = 0; k < 4u; k++) imm[k] = hist_imm(c, 0, k);
+            rewind(c, 1);
+            if (!emit_op(c, WRT_IOP_BR_TABLE_X)) return false;
+            for (uint32_t k = 0; k < 4u; k++) {
+                if (!emit(c, imm[k])) return false;
+            }
+        } else if (!emit_op(c, WRT_IOP_BR_TABLE)) {
+            return false;
+        }
+        if (!emit(c, ins->a)) return false;
         wrt_reader tr;
         wrt_rd_init(&tr, c->r.base, ins->vec, c->r.end, NULL);
         for (uint32_t i = 0; i < ins->a; i++) {

@@ -342,12 +342,42 @@ static inline uint64_t sx32(uint32_t x)
     OP(BR_IF_##name##_ALL_K) { ADD_LL; uint32_t b = pc[4]; BRANCH_IF(expr, 5); }                     \
     OP(BR_IF_##name##_ALL_L) { ADD_LL; uint32_t b = (uint32_t)fp[pc[4]]; BRANCH_IF(expr, 5); }
 
+/* a <op> b of the top two (b = tos), stored at the address below them. */
+#define RMW_STORE(name, n, expr, stmt)                                                               \
+    OP(name) {                                                                                       \
+        uint64_t a = sp[-1];                                                                         \
+        uint64_t b = tos;                                                                            \
+        EA(sp[-2], pc[1], n);                                                                        \
+        uint64_t v = (expr);                                                                         \
+        stmt;                                                                                        \
+        POP3();                                                                                      \
+        pc += 2;                                                                                     \
+        NEXT();                                                                                      \
+    }
+#define COUNT_FORM(name, expr)                                                                       \
+    OP(COUNT_##name##_K) {                                                                           \
+        uint32_t a = (uint32_t)tos;                                                                  \
+        uint32_t b = pc[1];                                                                          \
+        tos = (uint32_t)((uint32_t)sp[-1] + (uint32_t)(expr));                                       \
+        sp--;                                                                                        \
+        pc += 2;                                                                                     \
+        NEXT();                                                                                      \
+    }
+/* LOAD32_XA: the element address (local a << s) + k, kept in local d, then bounds-checked. */
+#define XA_ADDRESS                                                                                   \
+    uint32_t addr = ((uint32_t)fp[pc[1]] << (pc[2] & 31u)) + pc[3];                                 \
+    fp[pc[4]] = addr;                                                                                \
+    EA(addr, pc[5], 4)
+
 #define LOAD_MEMORY()                                                                                \
     do {                                                                                             \
         mem = inst->mem != NULL ? inst->mem->data : NULL;                                            \
         mem_bytes = inst->mem != NULL ? inst->mem->bytes : 0u;                                       \
     } while (0)
 
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((aligned(WRT_CONFIG_EXEC_ALIGN)))
+#endif
 uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_trap)
 {
 #if WRT_CONFIG_COMPUTED_GOTO
@@ -376,6 +406,8 @@ uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_t
 #if WRT_CONFIG_COMPACT
     uint32_t branch_at = 0;
 #endif
+    const uint32_t *br_table = NULL;  /* br_table / BR_TABLE_X: entry count cell and index */
+    uint32_t br_index = 0;
 
     if (i_func->def == NULL) {
         trap = wrt_host_invoke(io_rt, i_func, NULL, io_rt->stack);
@@ -465,11 +497,22 @@ next:
         BRANCH_IF(c == 0u, 1);
     }
     OP(BR_TABLE) {
-        uint32_t n = pc[1];
-        uint32_t i = (uint32_t)tos;
+        br_index = (uint32_t)tos;
         POP();
-        if (i > n) i = n;
-        const uint32_t *e = pc + 2 + 3u * i;
+        br_table = pc + 1;
+        goto br_table_jump;
+    }
+    OP(BR_TABLE_X) {
+        EA(((uint32_t)fp[pc[1]] << (pc[2] & 31u)) + pc[3], pc[4], 4);
+        br_index = ld32(ptr);
+        br_table = pc + 5;
+        goto br_table_jump;
+    }
+br_table_jump:
+    /* br_table: the entry count, then (rel keep drop) per entry, the last one the default */
+    {
+        uint32_t n = br_table[0];
+        const uint32_t *e = br_table + 1 + 3u * (br_index > n ? n : br_index);
         if (e[2] != 0u) SHIFT_DOWN(e[1], e[2]);
         TAKE(e);
         NEXT();
@@ -981,6 +1024,33 @@ branch_fall:
     LOAD_FORMS(LOAD8_U, 1, ptr[0])
     STORE_FORMS(STORE8, 1, ptr[0] = (uint8_t)v)
     STORE_FORMS(STORE32, 4, st32(ptr, (uint32_t)v))
+    RMW_STORE(I32_ADD_ST32, 4, (uint32_t)a + (uint32_t)b, st32(ptr, (uint32_t)v))
+    RMW_STORE(I32_SUB_ST32, 4, (uint32_t)a - (uint32_t)b, st32(ptr, (uint32_t)v))
+    RMW_STORE(I32_AND_ST32, 4, a & b, st32(ptr, (uint32_t)v))
+    RMW_STORE(I32_OR_ST32, 4, a | b, st32(ptr, (uint32_t)v))
+    RMW_STORE(I32_XOR_ST32, 4, a ^ b, st32(ptr, (uint32_t)v))
+#if WRT_CONFIG_FUSED_WIDE
+    RMW_STORE(F64_ADD_ST64, 8, B64(F64(a) + F64(b)), st64(ptr, v))
+    RMW_STORE(F64_SUB_ST64, 8, B64(F64(a) - F64(b)), st64(ptr, v))
+    RMW_STORE(F64_MUL_ST64, 8, B64(F64(a) * F64(b)), st64(ptr, v))
+#endif
+    I32_CMP_EXPRS(COUNT_FORM)
+    OP(LOAD32_XA) { XA_ADDRESS; PUSH(ld32(ptr)); pc += 6; NEXT(); }
+    OP(LOAD32_XA_S) { XA_ADDRESS; fp[pc[6]] = ld32(ptr); pc += 7; NEXT(); }
+    OP(LOAD32_XA_T) { XA_ADDRESS; PUSH(fp[pc[6]] = ld32(ptr)); pc += 7; NEXT(); }
+    OP(LOCAL_MOVE_BR) { fp[pc[1]] = fp[pc[2]]; TAKE(pc + 3); NEXT(); }
+    OP(LOCAL_SET_K_BR) { fp[pc[1]] = pc[2]; TAKE(pc + 3); NEXT(); }
+    OP(I32_ADD_LK_S_BR) { fp[pc[3]] = (uint32_t)((uint32_t)fp[pc[1]] + pc[2]); TAKE(pc + 4); NEXT(); }
+    OP(I32_AND_LK_S_BR) { fp[pc[3]] = (uint32_t)fp[pc[1]] & pc[2]; TAKE(pc + 4); NEXT(); }
+    OP(STORE32_BR) {
+        EA(sp[-1], pc[1], 4);
+        st32(ptr, (uint32_t)tos);
+        POP2();
+        TAKE(pc + 2);
+        NEXT();
+    }
+    OP(LOAD32_LK_S) { EA(fp[pc[1]] + pc[2], pc[3], 4); fp[pc[4]] = ld32(ptr); pc += 5; NEXT(); }
+    OP(LOAD64_LK_S) { EA(fp[pc[1]] + pc[2], pc[3], 8); fp[pc[4]] = ld64(ptr); pc += 5; NEXT(); }
     OP(STORE64_K) { EA(tos, pc[3], 8); st64(ptr, K64(pc + 1)); POP(); pc += 4; NEXT(); }
     OP(STORE64_L) { EA(tos, pc[2], 8); st64(ptr, fp[pc[1]]); POP(); pc += 3; NEXT(); }
 

@@ -45,6 +45,16 @@
  *   STORE<n>_LKK a k v off / _LKL a k v off    address local a + k, value constant v / local v
  *   STORE<n>_LL a v off                        address local a, value local v
  *   F64_MUL_ADD                                a + b * c of the top three, rounded twice
+ *   <op>_ST32 off / <op>_ST64 off              a <op> b of the top two, stored at the address below
+ *                                              them (`p->x += v`): i32 add/sub/and/or/xor, f64
+ *                                              add/sub/mul
+ *   COUNT_<cmp>_K k                            second + (top <cmp> k), i32: `n += x != 0`
+ *   BR_TABLE_X a s k off n (rel keep drop){n+1}  br_table on the i32 at (local a << s) + k + off
+ *   LOCAL_MOVE_BR d s rel, LOCAL_SET_K_BR d k rel, I32_ADD_LK_S_BR / I32_AND_LK_S_BR a k d rel,
+ *   STORE32_BR off rel                         the instruction, then br (a `case` that ends in break)
+ *   LOAD32_LK_S / LOAD64_LK_S a k off d        load at local a + k to local d
+ *   LOAD32_XA a s k d off [d2]                 address (local a << s) + k, also to local d; the i32
+ *                                              there pushed (_XA), to local d2 (_XA_S), or both (_XA_T)
  *   F64_MUL_LM a b k off / F64_MUL_ADD_LM a b k off   local a * f64 at local b + k (+ top)
  *   F64_DOT_LM n (a b k off){n}          n F64_MUL_ADD_LM in a row (an unrolled dot product): the
  *                                        sum stays in a float register, each step still rounded
@@ -98,7 +108,11 @@
     X(LOAD32_L) X(LOAD32_K) X(LOAD32_LK) X(LOAD32_X) X(LOAD64_L) X(LOAD64_K) X(LOAD64_LK) X(LOAD64_X) \
     X(LOAD8_U_L) X(LOAD8_U_K) X(LOAD8_U_LK) X(LOAD8_U_X) WRT_IOPS_WIDE(X)                             \
     X(STORE8_K) X(STORE8_L) X(STORE8_LKK) X(STORE8_LKL) X(STORE8_LL)                                 \
-    X(STORE32_K) X(STORE32_L) X(STORE32_LKK) X(STORE32_LKL) X(STORE32_LL) X(STORE64_K) X(STORE64_L)
+    X(STORE32_K) X(STORE32_L) X(STORE32_LKK) X(STORE32_LKL) X(STORE32_LL) X(STORE64_K) X(STORE64_L)   \
+    X(I32_ADD_ST32) X(I32_SUB_ST32) X(I32_AND_ST32) X(I32_OR_ST32) X(I32_XOR_ST32)                   \
+    WRT_FUSED_CMPS(WRT_IOP_COUNT_FORMS, X) X(LOAD32_XA) X(LOAD32_XA_S) X(LOAD32_XA_T)                \
+    X(BR_TABLE_X) X(LOCAL_MOVE_BR) X(LOCAL_SET_K_BR) X(I32_ADD_LK_S_BR) X(I32_AND_LK_S_BR)          \
+    X(STORE32_BR) X(LOAD32_LK_S) X(LOAD64_LK_S)
 
 /* Binary operators that have the four operand forms, consecutive in this order. */
 #define WRT_IOP_BINOP_FORMS(X, name) X(name##_K) X(name##_L) X(name##_LK) X(name##_LL)
@@ -109,6 +123,9 @@
 /* An i32.add to a local (local a + constant or local b) fused with a compare and br_if. */
 #define WRT_IOP_LATCH_FORMS(X, name) X(BR_IF_##name##_ALK_K) X(BR_IF_##name##_ALK_L) \
     X(BR_IF_##name##_ALL_K) X(BR_IF_##name##_ALL_L)
+
+/* An i32 compare with a constant whose 0/1 result is added to the value below it. */
+#define WRT_IOP_COUNT_FORMS(X, name) X(COUNT_##name##_K)
 
 /* The four forms again, the result going to local d (_S) or to local d and the stack (_T). */
 #define WRT_IOP_SET_FORMS(X, name) X(name##_K_S) X(name##_L_S) X(name##_LK_S) X(name##_LL_S)
@@ -132,6 +149,7 @@
     F(X, I64_SHR_S) F(X, I64_SHR_U)                                                                   \
     F(X, F64_ADD) F(X, F64_SUB) F(X, F64_MUL) F(X, F64_DIV)
 #define WRT_IOPS_WIDE(X) X(F64_MUL_ADD) X(F64_MUL_LM) X(F64_MUL_ADD_LM) X(F64_DOT_LM)               \
+    X(F64_ADD_ST64) X(F64_SUB_ST64) X(F64_MUL_ST64)                                                 \
     X(F64_ADD_S) X(F64_ADD_T) X(F64_SUB_S) X(F64_SUB_T) X(F64_MUL_S) X(F64_MUL_T)                    \
     WRT_WIDE_SET_BINOPS(WRT_IOP_SET_FORMS, X) WRT_WIDE_SET_BINOPS(WRT_IOP_TEE_FORMS, X)
 #define WRT_WIDE_SET_BINOPS(F, X)                                                                       \
