@@ -659,6 +659,63 @@ static void extend_dot(cstate *c)
 }
 #endif
 
+/* The _K form of a division or remainder (its _LK form follows), or WRT_NONE. */
+static uint32_t divk_forms(uint32_t iop)
+{
+    switch (iop) {
+#define DIVK_CASE(X, name) case WRT_IOP_##name: return WRT_IOP_##name##_K;
+    WRT_DIVS(DIVK_CASE, 0)
+#undef DIVK_CASE
+    default: return WRT_NONE;
+    }
+}
+
+/*
+ * Division or remainder by the constant just pushed, when that constant can never trap: not 0,
+ * and not -1 for a signed one (INT_MIN / -1). Otherwise the plain operator.
+ */
+static bool emit_divk(cstate *c, uint32_t iop)
+{
+    uint32_t first = divk_forms(iop);
+    bool wide = iop == WRT_IOP_I64_DIV_S || iop == WRT_IOP_I64_DIV_U || iop == WRT_IOP_I64_REM_S ||
+                iop == WRT_IOP_I64_REM_U;
+    if (first == WRT_NONE || hist_op(c, 0) != (wide ? WRT_IOP_CONST64 : WRT_IOP_CONST32)) return emit_op(c, iop);
+    uint32_t lo = hist_imm(c, 0, 0);
+    uint32_t hi = wide ? hist_imm(c, 0, 1) : 0u;
+    bool is_signed = iop == WRT_IOP_I32_DIV_S || iop == WRT_IOP_I32_REM_S || iop == WRT_IOP_I64_DIV_S ||
+                     iop == WRT_IOP_I64_REM_S;
+    bool minus_one = lo == 0xFFFFFFFFu && (!wide || hi == 0xFFFFFFFFu);
+    if ((lo == 0u && hi == 0u) || (is_signed && minus_one)) return emit_op(c, iop);
+    if (hist_op(c, 1) == WRT_IOP_LOCAL_GET) {
+        uint32_t a = hist_imm(c, 1, 0);
+        rewind(c, 2);
+        return emit_op(c, first + 1u) && emit(c, a) && emit(c, lo) && (!wide || emit(c, hi));
+    }
+    rewind(c, 1);
+    return emit_op(c, first) && emit(c, lo) && (!wide || emit(c, hi));
+}
+
+/*
+ * i32.wrap_i64 of a value the instruction just before leaves below 2^32 anyway (a shift right by
+ * 32 or more, a remainder by a divisor below 2^32, a mask with a zero high half, a 32-bit or
+ * narrower unsigned load): slots hold i32 values zero-extended, so the wrap changes nothing.
+ */
+static bool wrap_is_identity(const cstate *c)
+{
+    switch (hist_op(c, 0)) {
+#if WRT_CONFIG_FUSED_WIDE
+    case WRT_IOP_I64_SHR_U_K: return (hist_imm(c, 0, 0) & 63u) >= 32u;
+    case WRT_IOP_I64_SHR_U_LK: return (hist_imm(c, 0, 1) & 63u) >= 32u;
+    case WRT_IOP_I64_AND_K: return hist_imm(c, 0, 1) == 0u;
+    case WRT_IOP_I64_AND_LK: return hist_imm(c, 0, 2) == 0u;
+#endif
+    case WRT_IOP_I64_REM_U_K: return hist_imm(c, 0, 1) == 0u;
+    case WRT_IOP_I64_REM_U_LK: return hist_imm(c, 0, 2) == 0u;
+    case WRT_IOP_LOAD32: case WRT_IOP_LOAD8_U: case WRT_IOP_LOAD16_U: return true;
+    default: return false;
+    }
+}
+
 /* A binary operator, absorbing the local.get/const instructions that pushed its operands. */
 static bool emit_binop(cstate *c, uint32_t iop)
 {
@@ -682,7 +739,7 @@ static bool emit_binop(cstate *c, uint32_t iop)
         return emit_op(c, WRT_IOP_F64_MUL_LM) && emit(c, a) && emit(c, b) && emit(c, k2) && emit(c, off);
     }
 #endif
-    if (k == WRT_NONE) return emit_op(c, iop);
+    if (k == WRT_NONE) return emit_divk(c, iop);
     if (h0 == WRT_IOP_CONST32 || h0 == WRT_IOP_CONST64) {
         bool wide = h0 == WRT_IOP_CONST64;
         uint32_t lo = hist_imm(c, 0, 0);
@@ -907,6 +964,10 @@ static bool live_instr(cstate *c, const wrt_instr *ins, bool *o_done)
     case WRT_OP_FC + 15: c->height -= 1u; return emit_op(c, WRT_IOP_TABLE_GROW) && emit(c, ins->a);
     case WRT_OP_FC + 16: c->height += 1u; return emit_op(c, WRT_IOP_TABLE_SIZE) && emit(c, ins->a);
     case WRT_OP_FC + 17: c->height -= 3u; return emit_op(c, WRT_IOP_TABLE_FILL) && emit(c, ins->a);
+    case 0xA7:
+        /* i32.wrap_i64: its value is still the top, so nothing to emit when it is already 32-bit */
+        if (wrap_is_identity(c)) return true;
+        break;
     default: break;
     }
     const wrt_opinfo *info = wrt_opinfo_of(ins->op);

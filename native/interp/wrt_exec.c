@@ -363,6 +363,14 @@ static inline uint64_t sx32(uint32_t x)
         pc += 2;                                                                                     \
         NEXT();                                                                                      \
     }
+/* Division by a constant the compiler checked (never 0, never -1 when signed): no trap. */
+#define DIVK32(name, expr)                                                                           \
+    OP(name##_K) { uint32_t a = (uint32_t)tos; uint32_t b = pc[1]; tos = (uint32_t)(expr); pc += 2; NEXT(); } \
+    OP(name##_LK) { uint32_t a = (uint32_t)fp[pc[1]]; uint32_t b = pc[2]; PUSH((uint32_t)(expr)); pc += 3; NEXT(); }
+#define DIVK64(name, expr)                                                                           \
+    OP(name##_K) { uint64_t a = tos; uint64_t b = K64(pc + 1); tos = (expr); pc += 3; NEXT(); }     \
+    OP(name##_LK) { uint64_t a = fp[pc[1]]; uint64_t b = K64(pc + 2); PUSH(expr); pc += 4; NEXT(); }
+
 /* LOAD32_XA: the element address (local a << s) + k, kept in local d, then bounds-checked. */
 #define XA_ADDRESS                                                                                   \
     uint32_t addr = ((uint32_t)fp[pc[1]] << (pc[2] & 31u)) + pc[3];                                 \
@@ -1035,6 +1043,14 @@ branch_fall:
     RMW_STORE(F64_MUL_ST64, 8, B64(F64(a) * F64(b)), st64(ptr, v))
 #endif
     I32_CMP_EXPRS(COUNT_FORM)
+    DIVK32(I32_DIV_S, (int32_t)a / (int32_t)b)
+    DIVK32(I32_DIV_U, a / b)
+    DIVK32(I32_REM_S, (int32_t)a % (int32_t)b)
+    DIVK32(I32_REM_U, a % b)
+    DIVK64(I64_DIV_S, (uint64_t)((int64_t)a / (int64_t)b))
+    DIVK64(I64_DIV_U, a / b)
+    DIVK64(I64_REM_S, (uint64_t)((int64_t)a % (int64_t)b))
+    DIVK64(I64_REM_U, a % b)
     OP(LOAD32_XA) { XA_ADDRESS; PUSH(ld32(ptr)); pc += 6; NEXT(); }
     OP(LOAD32_XA_S) { XA_ADDRESS; fp[pc[6]] = ld32(ptr); pc += 7; NEXT(); }
     OP(LOAD32_XA_T) { XA_ADDRESS; PUSH(fp[pc[6]] = ld32(ptr)); pc += 7; NEXT(); }

@@ -49,6 +49,8 @@
  *                                              them (`p->x += v`): i32 add/sub/and/or/xor, f64
  *                                              add/sub/mul
  *   COUNT_<cmp>_K k                            second + (top <cmp> k), i32: `n += x != 0`
+ *   <div>_K k / <div>_LK a k                   i32/i64 div_s, div_u, rem_s, rem_u by a constant that
+ *                                              cannot trap (not 0; not -1 for the signed ones)
  *   BR_TABLE_X a s k off n (rel keep drop){n+1}  br_table on the i32 at (local a << s) + k + off
  *   LOCAL_MOVE_BR d s rel, LOCAL_SET_K_BR d k rel, I32_ADD_LK_S_BR / I32_AND_LK_S_BR a k d rel,
  *   STORE32_BR off rel                         the instruction, then br (a `case` that ends in break)
@@ -112,7 +114,7 @@
     X(I32_ADD_ST32) X(I32_SUB_ST32) X(I32_AND_ST32) X(I32_OR_ST32) X(I32_XOR_ST32)                   \
     WRT_FUSED_CMPS(WRT_IOP_COUNT_FORMS, X) X(LOAD32_XA) X(LOAD32_XA_S) X(LOAD32_XA_T)                \
     X(BR_TABLE_X) X(LOCAL_MOVE_BR) X(LOCAL_SET_K_BR) X(I32_ADD_LK_S_BR) X(I32_AND_LK_S_BR)          \
-    X(STORE32_BR) X(LOAD32_LK_S) X(LOAD64_LK_S)
+    X(STORE32_BR) X(LOAD32_LK_S) X(LOAD64_LK_S) WRT_DIVS(WRT_IOP_DIVK_FORMS, X)
 
 /* Binary operators that have the four operand forms, consecutive in this order. */
 #define WRT_IOP_BINOP_FORMS(X, name) X(name##_K) X(name##_L) X(name##_LK) X(name##_LL)
@@ -123,6 +125,12 @@
 /* An i32.add to a local (local a + constant or local b) fused with a compare and br_if. */
 #define WRT_IOP_LATCH_FORMS(X, name) X(BR_IF_##name##_ALK_K) X(BR_IF_##name##_ALK_L) \
     X(BR_IF_##name##_ALL_K) X(BR_IF_##name##_ALL_L)
+
+/* Division and remainder, each with a constant divisor (_K) and a local dividend too (_LK). */
+#define WRT_DIVS(F, X)                                                                                  \
+    F(X, I32_DIV_S) F(X, I32_DIV_U) F(X, I32_REM_S) F(X, I32_REM_U)                                   \
+    F(X, I64_DIV_S) F(X, I64_DIV_U) F(X, I64_REM_S) F(X, I64_REM_U)
+#define WRT_IOP_DIVK_FORMS(X, name) X(name##_K) X(name##_LK)
 
 /* An i32 compare with a constant whose 0/1 result is added to the value below it. */
 #define WRT_IOP_COUNT_FORMS(X, name) X(COUNT_##name##_K)
