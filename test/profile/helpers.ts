@@ -1,14 +1,23 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { BufferedOutput } from '../../ts/cli/output.js';
 import type { CliContext } from '../../ts/cli/context.js';
 import { wat2wasm } from '../../ts/interp/wat.js';
 import type { ProfileDeps } from '../../ts/profile/gather.js';
 import type { FeatureState, HardwareCfiFeature } from '../../ts/profile/types.js';
 
+const created: string[] = [];
+// Registered in every test file that imports these helpers: its folders go when the file is done.
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'wrt-profile-'));
+  const dir = mkdtempSync(join(tmpdir(), 'wrt-profile-'));
+  created.push(dir);
+  return dir;
 }
 
 /** Writes the assembled module to a fresh directory; returns its path. */

@@ -6,8 +6,7 @@
  * comes back as QEMU's exit status through semihosting (SYS_EXIT_EXTENDED).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { accessSync, constants, existsSync, readFileSync, rmSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { WrtError } from '../core/errors.js';
 import type { Transport } from '../device/transport.js';
@@ -15,6 +14,7 @@ import type { TargetDefinition } from '../targets/types.js';
 import { emulatorOf, qemuArgv, serialPtyPath, type SerialEndpoint } from './qemu-args.js';
 import type { QemuExit } from './qemu-exit.js';
 import { QmpClient } from './qemu-qmp.js';
+import { qemuScratchFolder } from './qemu-scratch.js';
 import { registerQemu, unregisterQemu } from './qemu-registry.js';
 import { openPtyTransport } from '../device/pty-transport.js';
 import { connectUartSocket } from './qemu-socket.js';
@@ -106,7 +106,7 @@ export async function launchQemu(def: TargetDefinition, options: QemuLaunchOptio
     throw new WrtError('FILE_NOT_FOUND', 'the firmware image does not exist', { file: options.elf });
   }
   const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
-  const folder = mkdtempSync(join(tmpdir(), 'wrt-qemu-'));
+  const folder = qemuScratchFolder();
   const qmpSocket = join(folder, 'qmp.sock');
   const uartLog = join(folder, 'uart0.log');
   const serial: SerialEndpoint = options.serial === 'pty' ? { kind: 'pty' } : { kind: 'socket', path: join(folder, 'uart0.sock') };

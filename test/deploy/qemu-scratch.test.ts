@@ -1,0 +1,38 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { qemuScratchFolder, sweepStaleQemuFolders } from '../../ts/deploy/qemu-scratch.js';
+
+const root = mkdtempSync(join(tmpdir(), 'wrt-scratch-test-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** The id of a process that has certainly exited. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  return Number(child.stdout);
+}
+
+describe('QEMU scratch folders', () => {
+  it('sweeps the folders of launching processes that are gone, and only those', () => {
+    const dead = deadPid();
+    expect(Number.isInteger(dead) && dead > 0).toBe(true);
+    const stale = join(root, `wrt-qemu-${dead}-AbC123`);
+    const mine = join(root, `wrt-qemu-${process.pid}-XyZ789`);
+    const parent = join(root, `wrt-qemu-${process.ppid}-Qwe456`);
+    const unrelated = join(root, 'wrt-qemu-notapid');
+    for (const dir of [stale, mine, parent, unrelated]) mkdirSync(dir);
+    writeFileSync(join(stale, 'uart0.log'), 'left behind by a SIGKILLed run');
+    expect(sweepStaleQemuFolders(root)).toEqual([`wrt-qemu-${dead}-AbC123`]);
+    expect([stale, mine, parent, unrelated].map((d) => existsSync(d))).toEqual([false, true, true, true]);
+  });
+
+  it('names a new folder after this process and sweeps before making it', () => {
+    const dead = deadPid();
+    mkdirSync(join(root, `wrt-qemu-${dead}-Zzz000`));
+    const folder = qemuScratchFolder(root);
+    expect(folder.startsWith(join(root, `wrt-qemu-${process.pid}-`))).toBe(true);
+    expect(readdirSync(root).filter((n) => n.startsWith(`wrt-qemu-${dead}-`))).toEqual([]);
+  });
+});
