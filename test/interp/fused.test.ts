@@ -51,29 +51,28 @@ function divisionModule(type: 'i32' | 'i64', divisors: readonly bigint[]): strin
 describe('fused instructions compute what they replace', () => {
   const native = interp();
 
-  it('i32 division and remainder by constants, dividend in a local or on the stack', () => {
-    const divisors = [1n, 3n, 7n, 10n, 0x7fffffffn, 0x80000000n, 0xfffffff9n /* -7 */];
-    const dividends = [0n, 1n, 9n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 12345n, u32(-12345n)];
-    const m = instantiate(native, divisionModule('i32', divisors.map((k) => s32(k))));
-    for (const op of OPS) {
-      divisors.forEach((k, i) => {
-        for (const a of dividends) {
-          const want = expected(op, a, k, 32);
-          expect([op, k, a, returned(m.call(`${op}_l${i}`, a))[0]]).toEqual([op, k, a, want]);
-          expect([op, k, a, returned(m.call(`${op}_t${i}`, a, 0n))[0]]).toEqual([op, k, a, want]);
-        }
-      });
-    }
-  });
+  const DIVISION_CASES = [
+    {
+      type: 'i32',
+      bits: 32,
+      divisors: [1n, 3n, 7n, 10n, 0x7fffffffn, 0x80000000n, 0xfffffff9n /* -7 */],
+      dividends: [0n, 1n, 9n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 12345n, u32(-12345n)],
+    },
+    {
+      type: 'i64',
+      bits: 64,
+      divisors: [1n, 3n, 1000003n, 0x1_0000_0001n, 0x7fffffffffffffffn, 0x8000000000000000n, u64(-7n)],
+      dividends: [0n, 5n, 0x7fffffffffffffffn, 0x8000000000000000n, M64, 0x243f6a8885a308d3n, u64(-99991n)],
+    },
+  ] as const;
 
-  it('i64 division and remainder by constants, including divisors above 2^32', () => {
-    const divisors = [1n, 3n, 1000003n, 0x1_0000_0001n, 0x7fffffffffffffffn, 0x8000000000000000n, u64(-7n)];
-    const dividends = [0n, 5n, 0x7fffffffffffffffn, 0x8000000000000000n, M64, 0x243f6a8885a308d3n, u64(-99991n)];
-    const m = instantiate(native, divisionModule('i64', divisors.map((k) => s64(k))));
+  it.each(DIVISION_CASES)('$type division and remainder by constants, dividend in a local or on the stack', (c) => {
+    const signed = (k: bigint): bigint => (c.bits === 32 ? s32(k) : s64(k));
+    const m = instantiate(native, divisionModule(c.type, c.divisors.map(signed)));
     for (const op of OPS) {
-      divisors.forEach((k, i) => {
-        for (const a of dividends) {
-          const want = expected(op, a, k, 64);
+      c.divisors.forEach((k, i) => {
+        for (const a of c.dividends) {
+          const want = expected(op, a, k, c.bits);
           expect([op, k, a, returned(m.call(`${op}_l${i}`, a))[0]]).toEqual([op, k, a, want]);
           expect([op, k, a, returned(m.call(`${op}_t${i}`, a, 0n))[0]]).toEqual([op, k, a, want]);
         }
