@@ -175,6 +175,43 @@ export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<Rac
   });
 }
 
+/** A device link that has said HELLO. */
+export interface DeviceSession {
+  readonly client: DeviceClient;
+  readonly device: HelloInfo;
+}
+
+/** What an executor does when a test outlives its timeout, or the link fails under it. */
+export interface SessionEnds<S extends DeviceSession> {
+  /** The test was stopped at its timeout: make the device usable again; the outcome's message. */
+  aborted(session: S): string;
+  /** The link failed during the test: the outcome's message. */
+  failed(session: S, error: unknown): string | Promise<string>;
+}
+
+/**
+ * One test on a session `open` gives (opening it, if needed, is the executor's part): the
+ * outcome of the test, or an `error` outcome when the session cannot be opened, the timeout
+ * stops the test, or the link fails.
+ */
+export async function runOnSession<S extends DeviceSession>(open: () => Promise<S>, test: DeviceTest, signal: AbortSignal, ends: SessionEnds<S>): Promise<TestOutcome> {
+  let session: S;
+  try {
+    session = await open();
+  } catch (error) {
+    return { kind: 'error', message: messageOf(error) };
+  }
+  const raced = await raceAbort(runTestOnDevice(session.client, session.device, test), signal);
+  switch (raced.kind) {
+    case 'done':
+      return raced.value;
+    case 'aborted':
+      return { kind: 'error', message: ends.aborted(session) };
+    case 'failed':
+      return { kind: 'error', message: await ends.failed(session, raced.error) };
+  }
+}
+
 /** Rejects with DEVICE_TIMEOUT after `ms`; for bounded waits on a client with long request timeouts. */
 export function withDeadline<T>(work: Promise<T>, ms: number, what: string, source: string): Promise<T> {
   return new Promise((resolve, reject) => {

@@ -18,7 +18,7 @@ import { launchQemu, type QemuExit, type QemuInstance, type QemuLaunchOptions } 
 import type { TargetDefinition } from '../../targets/types.js';
 import type { BoardExecutor, TestOutcome } from '../executor.js';
 import type { Board } from '../types.js';
-import { messageOf, raceAbort, runTestOnDevice, withDeadline, type DeviceTest } from './device-run.js';
+import { messageOf, runOnSession, withDeadline, type DeviceTest } from './device-run.js';
 
 /**
  * QEMU's socket loses nothing and a dead QEMU fails the request through the link's `closed`, so
@@ -84,24 +84,15 @@ export class QemuExecutor implements BoardExecutor {
     await this.#ensure();
   }
 
-  async run(test: DeviceTest, signal: AbortSignal): Promise<TestOutcome> {
-    let session: Session;
-    try {
-      session = await this.#ensure();
-    } catch (error) {
-      return { kind: 'error', message: messageOf(error) };
-    }
-    const raced = await raceAbort(runTestOnDevice(session.client, session.device, test), signal);
-    switch (raced.kind) {
-      case 'done':
-        return raced.value;
-      case 'aborted':
+  run(test: DeviceTest, signal: AbortSignal): Promise<TestOutcome> {
+    return runOnSession(() => this.#ensure(), test, signal, {
+      aborted: () => {
         // The firmware is still running the module and reads nothing until it ends: only a new QEMU helps.
         this.#stop();
-        return { kind: 'error', message: 'stopped at the timeout (QEMU killed)' };
-      case 'failed':
-        return { kind: 'error', message: await this.#explain(session, raced.error) };
-    }
+        return 'stopped at the timeout (QEMU killed)';
+      },
+      failed: (session, error) => this.#explain(session, error),
+    });
   }
 
   async reset(): Promise<void> {

@@ -19,7 +19,7 @@ import type { Transport } from '../../device/transport.js';
 import { WrtError } from '../../core/errors.js';
 import type { BoardExecutor, TestOutcome } from '../executor.js';
 import type { Board } from '../types.js';
-import { messageOf, raceAbort, runTestOnDevice, type DeviceTest } from './device-run.js';
+import { messageOf, runOnSession, type DeviceTest } from './device-run.js';
 
 /**
  * A real line may drop a frame: requests are resent after 2 s, up to 100 000 times, and resent
@@ -74,25 +74,18 @@ export class SerialExecutor implements BoardExecutor {
     await this.#ensure();
   }
 
-  async run(test: DeviceTest, signal: AbortSignal): Promise<TestOutcome> {
-    let session: { client: ProtocolClient; device: HelloInfo };
-    try {
-      session = await this.#ensure();
-    } catch (error) {
-      return { kind: 'error', message: messageOf(error) };
-    }
-    const raced = await raceAbort(runTestOnDevice(session.client, session.device, test), signal);
-    switch (raced.kind) {
-      case 'done':
-        return raced.value;
-      case 'aborted':
+  run(test: DeviceTest, signal: AbortSignal): Promise<TestOutcome> {
+    return runOnSession(() => this.#ensure(), test, signal, {
+      aborted: () => {
         // Stop resending INVOKE; the device keeps running the module until reset() stops it.
         this.#dropClient();
-        return { kind: 'error', message: 'stopped at the timeout' };
-      case 'failed':
+        return 'stopped at the timeout';
+      },
+      failed: (_session, error) => {
         this.#dropClient();
-        return { kind: 'error', message: messageOf(raced.error) };
-    }
+        return messageOf(error);
+      },
+    });
   }
 
   async reset(): Promise<void> {
