@@ -22,6 +22,7 @@ import { runHil } from '../../ts/hil/run.js';
 import { loadSuites } from '../../ts/hil/suite.js';
 import { isRunning } from '../deploy/processes.js';
 import { tempDir, writeTree } from './support.js';
+import { HANG_SUITE } from '../support/hang-suite.js';
 
 const ROOT = packageRoot();
 const work = tempDir('serial-exec');
@@ -135,28 +136,6 @@ describe('serial executor over a pty', () => {
     expect(run.differential?.disagreements).toEqual([]);
   }, 60_000);
 });
-
-const HANG_SUITE = {
-  'hang/suite.yaml': [
-    'name: hang',
-    'tests:',
-    '  - name: add-before',
-    '    module: m.wat',
-    '    invoke: { export: add, args: [{ i32: 40 }, { i32: 2 }] }',
-    '    expect: { returns: [{ i32: 42 }] }',
-    '  - name: spin',
-    '    module: m.wat',
-    '    invoke: { export: spin }',
-    '    expect: { returns: [] }',
-    '    timeoutMs: 1500',
-    '  - name: add-after',
-    '    module: m.wat',
-    '    invoke: { export: add, args: [{ i32: -5 }, { i32: 3 }] }',
-    '    expect: { returns: [{ i32: -2 }] }',
-    '',
-  ].join('\n'),
-  'hang/m.wat': '(module\n  (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)\n  (func (export "spin") (loop br 0)))\n',
-};
 
 describe('serial executor: a hanging test', () => {
   const suitesDir = (): string => writeTree(join(work, 'suites'), HANG_SUITE);
