@@ -114,7 +114,10 @@ Napi::Value ShadowStackStatus(Napi::Env env) {
 Napi::Value GatherCpuFacts(Napi::Env env) {
   const CpuidRegs leaf0 = Cpuid(0, 0);
   const unsigned int max_leaf = leaf0.eax;
-  const CpuidRegs leaf1 = Cpuid(1, 0);
+  CpuidRegs leaf1 = Cpuid(1, 0);
+  // EBX bits 31..24 are the initial APIC id of whichever core ran CPUID: not a fact about the
+  // machine, and two calls on different cores would disagree. Reported as 0.
+  leaf1.ebx &= 0x00FFFFFFu;
   const Signature signature = DisplaySignature(leaf1.eax);
   Napi::Value leaf7 = env.Null();
   if (max_leaf >= 7) leaf7 = RegistersObject(env, Cpuid(7, 0));

@@ -35,7 +35,7 @@ export interface X86Facts {
   readonly model: number;
   readonly stepping: number;
   readonly maxLeaf: number;
-  /** Leaf 1 registers (ECX bit 31 is the hypervisor-present bit). */
+  /** Leaf 1 registers (ECX bit 31 is the hypervisor-present bit); EBX without its per-core APIC id byte. */
   readonly leaf1: CpuidRegisters;
   /** Leaf 7 subleaf 0, or null when maxLeaf < 7. */
   readonly leaf7: CpuidRegisters | null;
