@@ -13,7 +13,7 @@
 #include "wrt_api.h"
 
 #define WRT_PROFILE_MAGIC 0x50545257u /* "WRTP" little-endian */
-#define WRT_PROFILE_VERSION 1u
+#define WRT_PROFILE_VERSION 2u
 #define WRT_PROFILE_FIXED_BYTES 176u
 #define WRT_PROFILE_HASH_OFFSET 48u
 

@@ -1,9 +1,9 @@
-/* The module hash a profile binds to: SHA-256 of the module without its wrt.profile sections. */
+/* The module hash a profile binds to: SHA-256 of the module without its custom sections (header and
+ * standard sections in order), so debug info stripped before upload or a wrt.profile section
+ * carried inside the module do not change it. */
 #include "wrt_profile.h"
 
 #include "wrt_sha256.h"
-
-static const uint8_t section_name[] = { 'w', 'r', 't', '.', 'p', 'r', 'o', 'f', 'i', 'l', 'e' };
 
 /* LEB128 u32 at *io_at (at most 5 bytes, before `end`). */
 static bool rd_leb(const uint8_t *i_bytes, size_t end, size_t *io_at, uint32_t *o_value)
@@ -21,16 +21,6 @@ static bool rd_leb(const uint8_t *i_bytes, size_t end, size_t *io_at, uint32_t *
     return false;
 }
 
-static bool is_profile_section(const uint8_t *i_bytes, size_t at, size_t end)
-{
-    uint32_t n;
-    if (!rd_leb(i_bytes, end, &at, &n) || n != sizeof section_name || at + n > end) return false;
-    for (uint32_t i = 0; i < n; i++) {
-        if (i_bytes[at + i] != section_name[i]) return false;
-    }
-    return true;
-}
-
 uint32_t wrt_profile_check_module(const wrt_profile *i_profile, const uint8_t *i_module, size_t len)
 {
     if (i_module == NULL || len < 8u) return WRT_PROFILE_MODULE_BAD;
@@ -44,7 +34,7 @@ uint32_t wrt_profile_check_module(const wrt_profile *i_profile, const uint8_t *i
         uint32_t size;
         if (!rd_leb(i_module, len, &at, &size) || (uint64_t)at + size > (uint64_t)len) return WRT_PROFILE_MODULE_BAD;
         size_t end = at + size;
-        if (!(id == 0u && is_profile_section(i_module, at, end))) wrt_sha256_update(&ctx, i_module + start, end - start);
+        if (id != 0u) wrt_sha256_update(&ctx, i_module + start, end - start);
         at = end;
     }
     uint8_t digest[WRT_SHA256_DIGEST_BYTES];

@@ -178,7 +178,7 @@ export async function bench(log: (line: string) => void): Promise<void> {
       return timed(name, args(scaled), scaled);
     };
 
-    await client.upload(opLoops);
+    await client.transfer(opLoops);
     const rows: string[][] = [];
     let repeat = '';
     for (const [index, seq] of OP_SEQUENCES.entries()) {
@@ -206,7 +206,7 @@ export async function bench(log: (line: string) => void): Promise<void> {
     log(`  ${repeat}`);
 
     await client.reset();
-    await client.upload(kernels);
+    await client.transfer(kernels);
     const kernelRows: string[][] = [];
     const reference = await v8TimedKernels(kernels);
     for (const [id, kernel] of KERNELS.entries()) {

@@ -144,7 +144,7 @@ export async function bench(log: (line: string) => void): Promise<void> {
     await serial.hello();
     const upload = async (bytes: Uint8Array, by: ProtocolClient = client): Promise<{ rate: Rate; chunks: number }> => {
       const start = performance.now();
-      const report = await by.upload(bytes);
+      const report = await by.transfer(bytes);
       const done = rate(bytes.length, performance.now() - start);
       /* A second upload of the same bytes would resume at the end: drop the module first. */
       await by.reset();

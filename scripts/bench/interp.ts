@@ -243,7 +243,7 @@ export async function simKernels(binary: string, wasm: Uint8Array): Promise<SimK
   };
   try {
     await client.hello();
-    await client.upload(wasm);
+    await client.transfer(wasm);
   } catch (error) {
     await close();
     throw error;

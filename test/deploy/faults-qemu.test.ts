@@ -161,7 +161,7 @@ async function runCampaign(c: Campaign): Promise<{ tally: Tally; faulty: FaultIn
         const sha256 = new Uint8Array(createHash('sha256').update(module.bytes).digest());
         const begun = await client.beginUpload({ size: module.bytes.length, sha256, profile: EMPTY });
         const reached = await sendChunksUntil(client, module.bytes, begun, module.bytes.length >> 1);
-        const report = await client.upload(module.bytes);
+        const report = await client.transfer(module.bytes);
         /* A reset in between leaves nothing to resume: BEGIN starts over at 0. */
         if (faulty.resets === resetsBefore) {
           expect(report.resumedFrom).toBeGreaterThanOrEqual(reached);
@@ -171,7 +171,7 @@ async function runCampaign(c: Campaign): Promise<{ tally: Tally; faulty: FaultIn
       } else if (variant === 'reset-session' || variant === 'reset-device') {
         const kind = variant === 'reset-session' ? ResetKind.Session : ResetKind.Device;
         let reset: Promise<void> | undefined;
-        const upload = client.upload(module.bytes, {
+        const upload = client.transfer(module.bytes, {
           onProgress: (next, size) => {
             /* Queued now, sent before the next chunk: the device forgets the upload mid-way. */
             if (reset === undefined && next >= size / 2) reset = client.reset(kind);
@@ -196,9 +196,9 @@ async function runCampaign(c: Campaign): Promise<{ tally: Tally; faulty: FaultIn
           bootId = after;
           tally.reboots++;
         }
-        await client.upload(module.bytes);
+        await client.transfer(module.bytes);
       } else {
-        await client.upload(module.bytes);
+        await client.transfer(module.bytes);
       }
       const answer = await client.invoke('check');
       expect(answer.trap).toBe(0);

@@ -116,7 +116,7 @@ describe('upload pipelining', () => {
     expect(client.chunkBytes()).toBe(1024 - 12 - 4);
     expect(client.chunksInFlight()).toBe(2);
     const module = checksumModule(5, 20_000).bytes;
-    const report = await client.upload(module);
+    const report = await client.transfer(module);
     expect(device.maxOutstanding()).toBe(2);
     expect(device.chunkRequests()).toBe(Math.ceil(module.length / 1008));
     expect(report.chunks).toBe(Math.ceil(module.length / 1008));
@@ -129,7 +129,7 @@ describe('upload pipelining', () => {
     const client = new ProtocolClient(device.host, { maxInFlightBytes: 1500 });
     await client.hello();
     expect(client.chunksInFlight()).toBe(1);
-    await client.upload(checksumModule(6, 6000).bytes);
+    await client.transfer(checksumModule(6, 6000).bytes);
     expect(device.maxOutstanding()).toBe(1);
   });
 
@@ -138,7 +138,7 @@ describe('upload pipelining', () => {
     const client = new ProtocolClient(device.host, { requestTimeoutMs: 40, maxResends: 5 });
     await client.hello();
     const module = checksumModule(7, 5000).bytes;
-    const report = await client.upload(module);
+    const report = await client.transfer(module);
     expect(report.sha256).toBe(createHash('sha256').update(module).digest('hex'));
     expect(Buffer.from(device.received()).equals(Buffer.from(module))).toBe(true);
     expect(client.counters.resends).toBeGreaterThanOrEqual(1);

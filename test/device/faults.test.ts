@@ -66,7 +66,7 @@ describe('fault injection', () => {
           await uploadWithWrongHash(client, module);
           throw new Error('an upload with a wrong hash was committed');
         }
-        const report = await client.upload(module, { profile: attempts % 2 === 0 ? Uint8Array.of(7, 7) : undefined });
+        const report = await client.transfer(module, { profile: attempts % 2 === 0 ? Uint8Array.of(7, 7) : undefined });
         expect(report.sha256).toBe(hex(sha256(module)));
         verified++;
       } catch (error) {
@@ -104,7 +104,7 @@ describe('fault injection', () => {
     expect(client.counters.resends).toBeGreaterThan(50);
 
     /* Afterwards the device still works normally. */
-    await client.upload(testModule(1, 800));
+    await client.transfer(testModule(1, 800));
     expect((await client.invoke('add', [i32(20), i32(22)])).results).toEqual([i32(42)]);
   });
 });

@@ -65,7 +65,7 @@ describe('native-sim over a PTY', () => {
     const hello = await client.hello();
     expect(hello.deviceId).toBe('pty-sim');
     const module = testModule(11, 30_000);
-    const report = await client.upload(module);
+    const report = await client.transfer(module);
     expect(report.sha256).toBe(Buffer.from(sha256(module)).toString('hex'));
     expect((await client.invoke('add', [i32(-5), i32(12)])).results).toEqual([i32(7)]);
   });
@@ -84,7 +84,7 @@ describe('native-sim over a PTY', () => {
     await first.close();
 
     const second = new ProtocolClient(open(sim.pty.path), { requestTimeoutMs: 500 });
-    const report = await second.upload(module);
+    const report = await second.transfer(module);
     expect(report.resumedFrom).toBe(5 * chunk);
     expect(report.bytesSent).toBe(module.length - 5 * chunk);
     const stats = await second.stats();

@@ -64,7 +64,7 @@ describe('native-sim over stdio', () => {
   it('uploads, verifies and invokes; typed values round-trip bit for bit', async () => {
     const { client } = start();
     const module = testModule(1, 20_000);
-    const report = await client.upload(module, { profile: Uint8Array.from([1, 2, 3, 4]) });
+    const report = await client.transfer(module, { profile: Uint8Array.from([1, 2, 3, 4]) });
     expect(report).toMatchObject({ size: 20_000, resumedFrom: 0, bytesSent: 20_000 });
     expect(report.sha256).toBe(Buffer.from(sha256(module)).toString('hex'));
     expect(report.chunks).toBe(Math.ceil(20_000 / client.chunkBytes()));
@@ -100,7 +100,7 @@ describe('native-sim over stdio', () => {
 
   it('delivers OUTPUT (split across frames) and LOG before the answer', async () => {
     const { client } = start();
-    await client.upload(testModule(2, 100));
+    await client.transfer(testModule(2, 100));
     const output: OutputEvent[] = [];
     const logs: string[] = [];
     client.onOutput((o) => output.push(o));
@@ -120,7 +120,7 @@ describe('native-sim over stdio', () => {
 
   it('reports traps and fuel as answers, not errors', async () => {
     const { client } = start();
-    await client.upload(testModule(3, 64));
+    await client.transfer(testModule(3, 64));
     expect(await client.invoke('trap')).toMatchObject({ trap: 1, trapFunction: 3, fuelUsed: 7n, results: [] });
     expect(await client.invoke('spin', [], { fuel: 10n })).toMatchObject({ trap: 11, fuelUsed: 10n });
     expect(await client.invoke('spin')).toMatchObject({ trap: 0, fuelUsed: 1000n });
@@ -154,10 +154,10 @@ describe('native-sim over stdio', () => {
   it('a committed module is dropped by a new BEGIN and by RESET', async () => {
     const { client } = start();
     const first = await client.hello();
-    await client.upload(testModule(6, 500));
+    await client.transfer(testModule(6, 500));
     await client.beginUpload({ size: 10, sha256: sha256(new Uint8Array(10)), profile: new Uint8Array(0) });
     expect((await deviceError(client.invoke('trap'))).device.code).toBe(DeviceErrorCode.NoModule);
-    await client.upload(testModule(6, 500));
+    await client.transfer(testModule(6, 500));
     await client.reset(ResetKind.Session);
     expect((await deviceError(client.invoke('trap'))).device.code).toBe(DeviceErrorCode.NoModule);
     const after = await client.hello();
@@ -168,7 +168,7 @@ describe('native-sim over stdio', () => {
   it('a module the engine refuses is a LOAD_FAILED naming the byte', async () => {
     const { client } = start();
     const notWasm = new TextEncoder().encode('this is not wasm');
-    const error = await deviceError(client.upload(notWasm));
+    const error = await deviceError(client.transfer(notWasm));
     expect(error.device).toMatchObject({ code: DeviceErrorCode.LoadFailed, detail: 1, limit: 0 });
     expect(error.code).toBe('WASM_MALFORMED');
     expect((await deviceError(client.invoke('add', [i32(1), i32(2)]))).device.code).toBe(DeviceErrorCode.NoModule);
@@ -212,7 +212,7 @@ describe('native-sim over stdio', () => {
     for (let i = 0; i < 3; i++) next = await client.sendChunk(next, module.subarray(next, next + chunk));
     client.close(); // the host goes away mid-upload
     const again = new ProtocolClient(sim, { requestTimeoutMs: 500 });
-    const report = await again.upload(module);
+    const report = await again.transfer(module);
     expect(report.resumedFrom).toBe(3 * chunk);
     expect(report.bytesSent).toBe(module.length - 3 * chunk);
     const stats = await again.stats();
@@ -279,7 +279,7 @@ describe('native-sim over stdio', () => {
 
   it('a resent INVOKE whose answer was lost is replayed, not run again', async () => {
     const { sim, client } = start();
-    await client.upload(testModule(8, 100));
+    await client.transfer(testModule(8, 100));
     const before = (await client.stats()).get('engine.invokes');
     const invoke = encodeWireFrame({ type: 5, flags: 0, seq: 0x1111 }, Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 4, ...Buffer.from('trap'), 0]), true);
     await sim.write(invoke);

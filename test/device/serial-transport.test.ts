@@ -293,7 +293,7 @@ describe('openSerialTransport on a real tty (serialport\'s SerialPort)', () => {
     expect(hello.deviceId).toBe('serial-sim');
     expect(hello.uploadCapacity).toBe(65_536);
     const module = testModule(21, 30_000);
-    const report = await client.upload(module);
+    const report = await client.transfer(module);
     expect(report.sha256).toBe(Buffer.from(sha256(module)).toString('hex'));
     expect(report.bytesSent).toBe(30_000);
     expect((await client.invoke('add', [i32(-5), i32(12)])).results).toEqual([i32(7)]);

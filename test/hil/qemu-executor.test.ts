@@ -16,7 +16,9 @@ import { DeviceError } from '../../ts/device/device-errors.js';
 import { Feature } from '../../ts/device/protocol.js';
 import type { HelloInfo, InvokeResult, WireValue } from '../../ts/device/messages.js';
 import { decodeProfile } from '../../ts/profile/binary.js';
-import { firmwareEntryProblem, runTestOnDevice, type DeviceClient, type DeviceTest } from '../../ts/hil/executors/device-run.js';
+import { firmwareEntryProblem, runTestOnDevice, type DeviceTest } from '../../ts/hil/executors/device-run.js';
+import { DeviceSession, type SessionClient } from '../../ts/run/session.js';
+import type { Transport } from '../../ts/device/transport.js';
 import { QemuExecutor, createQemuExecutor } from '../../ts/hil/executors/qemu.js';
 import { loadHardwareMap, parseHardwareMap } from '../../ts/hil/hardware-map.js';
 import { defaultExecutorRegistry } from '../../ts/hil/registry.js';
@@ -70,13 +72,14 @@ function expectTrap(outcome: TestOutcome | undefined, trap: string, code: number
 }
 
 /** A protocol client that answers from a script, for the device-run logic without a device. */
-class ScriptedClient implements DeviceClient {
+class ScriptedClient implements SessionClient {
+  readonly counters = { requests: 0, resends: 0, timeouts: 0, brokenFrames: 0, staleAnswers: 0, unsolicitedErrors: 0, unsolicitedGaps: 0 };
   readonly uploads: { readonly size: number; readonly profile: Uint8Array | undefined }[] = [];
   readonly invokes: { readonly name: string; readonly args: readonly WireValue[] }[] = [];
   readonly argsSent: { readonly argv: readonly string[]; readonly env: Readonly<Record<string, string>> }[] = [];
   readonly #listeners = new Set<(event: OutputEvent) => void>();
   constructor(private readonly script: { readonly uploadError?: Error; readonly answer?: InvokeResult; readonly output?: readonly OutputEvent[] }) {}
-  async upload(module: Uint8Array, options: UploadOptions = {}): Promise<UploadReport> {
+  async transfer(module: Uint8Array, options: UploadOptions = {}): Promise<UploadReport> {
     this.uploads.push({ size: module.length, profile: options.profile });
     if (this.script.uploadError !== undefined) throw this.script.uploadError;
     return { size: module.length, sha256: '', resumedFrom: 0, chunks: 1, bytesSent: module.length };
@@ -93,6 +96,38 @@ class ScriptedClient implements DeviceClient {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
+  hello(): Promise<HelloInfo> {
+    return Promise.reject(new Error('not scripted'));
+  }
+  reset(): Promise<void> {
+    return Promise.reject(new Error('not scripted'));
+  }
+  close(): void {}
+  session(): never {
+    throw new Error('not scripted');
+  }
+  register(): never {
+    throw new Error('not scripted');
+  }
+  globalGet(): never {
+    throw new Error('not scripted');
+  }
+  invokeOn(): never {
+    throw new Error('not scripted');
+  }
+}
+
+/** A link that goes nowhere: the scripted client answers instead. */
+const NO_LINK = {
+  transport: { closed: new Promise<never>(() => undefined) } as unknown as Transport,
+  description: 'scripted',
+  clientOptions: {},
+  close: () => Promise.resolve(),
+};
+
+/** The HIL test on a scripted device session. */
+function onScripted(client: ScriptedClient, hello: HelloInfo, test: DeviceTest): Promise<TestOutcome> {
+  return runTestOnDevice(DeviceSession.over(client, hello, NO_LINK), test);
 }
 
 const LM3S_HELLO: HelloInfo = {
@@ -120,16 +155,18 @@ const loadFailed = (detail: number, message: string): DeviceError =>
 describe('runTestOnDevice (a scripted client)', () => {
   it('uploads the test\'s profile with its module, else one compiled for the board, else none for an unknown board', async () => {
     const client = new ScriptedClient({});
-    const profile = new Uint8Array([0x57, 0x52, 0x54, 0x50]);
-    await runTestOnDevice(client, LM3S_HELLO, deviceTest({ kind: 'invoke', export: 'f', args: [] }, { profile }));
-    await runTestOnDevice(client, LM3S_HELLO, deviceTest({ kind: 'invoke', export: 'f', args: [] }));
-    await runTestOnDevice(client, { ...LM3S_HELLO, deviceId: 'bench-board-7' }, deviceTest({ kind: 'invoke', export: 'f', args: [] }));
-    expect(client.uploads.map((u) => u.size)).toEqual([8, 8, 8]);
-    expect(client.uploads[0]?.profile).toBe(profile);
+    await onScripted(client, LM3S_HELLO, deviceTest({ kind: 'invoke', export: 'f', args: [] }));
+    await onScripted(client, { ...LM3S_HELLO, deviceId: 'bench-board-7' }, deviceTest({ kind: 'invoke', export: 'f', args: [] }));
     // The empty module compiled for the board the device id names: what `deploy` would upload.
-    const compiled = client.uploads[1]?.profile;
-    expect(compiled === undefined ? undefined : decodeProfile(compiled)).toMatchObject({ targetId: 'qemu-lm3s6965evb', memoryRule: 'no-memory', asil: 'QM' });
-    expect(client.uploads[2]?.profile).toBeUndefined();
+    const compiled = client.uploads[0]?.profile;
+    if (compiled === undefined) throw new Error('no profile was compiled for the board');
+    expect(decodeProfile(compiled)).toMatchObject({ targetId: 'qemu-lm3s6965evb', memoryRule: 'no-memory', asil: 'QM' });
+    expect(client.uploads[1]?.profile).toBeUndefined();
+    // A profile given with the test travels as it is.
+    const given = Uint8Array.from(compiled);
+    await onScripted(client, LM3S_HELLO, deviceTest({ kind: 'invoke', export: 'f', args: [] }, { profile: given }));
+    expect(client.uploads[2]?.profile).toBe(given);
+    expect(client.uploads.map((u) => u.size)).toEqual([8, 8, 8]);
   });
 
   it('maps a program exit, its output and a trap as native-sim does', async () => {
@@ -137,10 +174,10 @@ describe('runTestOnDevice (a scripted client)', () => {
       answer: { trap: 16, trapFunction: 3, fuelUsed: 0n, peakStackBytes: 0, results: [] },
       output: [{ stream: 1, bytes: text('out '), seq: 1 }, { stream: 2, bytes: text('err'), seq: 2 }, { stream: 1, bytes: text('line\n'), seq: 3 }],
     });
-    expect(await runTestOnDevice(exit, LM3S_HELLO, deviceTest({ kind: 'command', args: ['checksum'], env: {}, stdin: '' }))).toEqual({ kind: 'exited', exitCode: 3, stdout: 'out line\n', stderr: 'err' });
+    expect(await onScripted(exit, LM3S_HELLO, deviceTest({ kind: 'command', args: ['checksum'], env: {}, stdin: '' }))).toEqual({ kind: 'exited', exitCode: 3, stdout: 'out line\n', stderr: 'err' });
     expect(exit.invokes).toEqual([{ name: '_start', args: [] }]);
     const trap = new ScriptedClient({ answer: { trap: 3, trapFunction: 1, fuelUsed: 0n, peakStackBytes: 0, results: [] } });
-    expect(await runTestOnDevice(trap, LM3S_HELLO, deviceTest({ kind: 'invoke', export: 'div', args: [{ type: 'i32', bits: '7' }] }))).toEqual({
+    expect(await onScripted(trap, LM3S_HELLO, deviceTest({ kind: 'invoke', export: 'div', args: [{ type: 'i32', bits: '7' }] }))).toEqual({
       kind: 'trapped',
       trap: ['integer divide by zero'],
       detail: 'trap code 3 in function 1',
@@ -153,18 +190,18 @@ describe('runTestOnDevice (a scripted client)', () => {
   it('reports what the board cannot hold as an error naming the limit; a bad module is rejected', async () => {
     const big = deviceTest({ kind: 'invoke', export: 'f', args: [] }, { module: { bytes: new Uint8Array(8193), sha256: '' } });
     const refused = new ScriptedClient({});
-    expect(await runTestOnDevice(refused, LM3S_HELLO, big)).toEqual({
+    expect(await onScripted(refused, LM3S_HELLO, big)).toEqual({
       kind: 'error',
-      message: 'does not fit on the board: the module is 8193 bytes; qemu-lm3s6965evb takes modules of at most 8192 bytes (upload capacity, 43512-byte arena)',
+      message: 'does not fit on the board: the module is 8193 bytes as uploaded; qemu-lm3s6965evb takes modules of at most 8192 bytes (its upload buffer)',
     });
     expect(refused.uploads).toEqual([]);
     const invoke = deviceTest({ kind: 'invoke', export: 'f', args: [] });
-    expect(await runTestOnDevice(new ScriptedClient({ uploadError: loadFailed(5, 'memory needs more pages than the profile gives') }), LM3S_HELLO, invoke)).toEqual({
+    expect(await onScripted(new ScriptedClient({ uploadError: loadFailed(5, 'memory needs more pages than the profile gives') }), LM3S_HELLO, invoke)).toEqual({
       kind: 'error',
       message: 'does not fit on the board (qemu-lm3s6965evb, 43512-byte arena): memory needs more pages than the profile gives',
     });
-    expect(await runTestOnDevice(new ScriptedClient({ uploadError: loadFailed(6, 'unknown import wasi.x') }), LM3S_HELLO, invoke)).toEqual({ kind: 'rejected', stage: 'link', message: 'unknown import wasi.x' });
-    expect(await runTestOnDevice(new ScriptedClient({ uploadError: loadFailed(2, 'type mismatch') }), LM3S_HELLO, invoke)).toEqual({ kind: 'rejected', stage: 'compile', message: 'type mismatch' });
+    expect(await onScripted(new ScriptedClient({ uploadError: loadFailed(6, 'unknown import wasi.x') }), LM3S_HELLO, invoke)).toEqual({ kind: 'rejected', stage: 'link', message: 'unknown import wasi.x' });
+    expect(await onScripted(new ScriptedClient({ uploadError: loadFailed(2, 'type mismatch') }), LM3S_HELLO, invoke)).toEqual({ kind: 'rejected', stage: 'compile', message: 'type mismatch' });
   });
 
   it('refuses what the firmware cannot pass: without ARGS, arguments, environment and stdin (argv[0] alone runs); with ARGS, stdin', () => {
@@ -181,7 +218,7 @@ describe('runTestOnDevice (a scripted client)', () => {
   it('sends a command\'s argv and environment over ARGS before the upload when the device takes them', async () => {
     const client = new ScriptedClient({ answer: { trap: 16, trapFunction: 0, fuelUsed: 0n, peakStackBytes: 0, results: [] } });
     const command = deviceTest({ kind: 'command', args: ['hello', 'board'], env: { K: 'v' }, stdin: '' });
-    expect(await runTestOnDevice(client, { ...LM3S_HELLO, features: Feature.Args }, command)).toMatchObject({ kind: 'exited', exitCode: 0 });
+    expect(await onScripted(client, { ...LM3S_HELLO, features: Feature.Args }, command)).toMatchObject({ kind: 'exited', exitCode: 0 });
     expect(client.argsSent).toEqual([{ argv: ['hello', 'board'], env: { K: 'v' } }]);
     expect(client.uploads).toHaveLength(1);
   });
@@ -265,10 +302,13 @@ describe('QEMU executor: WASI commands', () => {
     }
     // Program arguments travel over ARGS: hello gets argv ["hello", "board"] as on native-sim.
     expect([mps2.get('hello')?.status, mps2.get('hello')?.outcome]).toEqual(['pass', sim.get('hello')?.outcome]);
-    // lm3s takes modules of at most 8 KiB: each C program is an error naming the limit.
+    // lm3s has an 8 KiB upload buffer and a 42 KB arena: each C program is an error naming the limit
+    // it misses (stripped of its custom sections a small one fits the buffer, not the arena).
     for (const name of ['checksum', 'stderr-exit']) {
       expect(lm3s.get(name)?.status).toBe('error');
-      expect(lm3s.get(name)?.message).toMatch(/^does not fit on the board: the module is \d{5,} bytes; qemu-lm3s6965evb takes modules of at most 8192 bytes \(upload capacity, \d+-byte arena\)$/);
+      expect(lm3s.get(name)?.message).toMatch(
+        /^does not fit on the board: (the module is \d{4,} bytes as uploaded; qemu-lm3s6965evb takes modules of at most 8192 bytes \(its upload buffer\)|.* arena: needs \d+ bytes .*target gives \d+ bytes)/,
+      );
     }
     expect(run.differential?.disagreements).toEqual([]);
     expect(started.get('mps2-qemu')).toHaveLength(1);

@@ -107,7 +107,7 @@ describe('probe and profile --device on a live device (native-sim on a pty)', ()
     const transport = openPtyTransport(sim.pty.path);
     const client = new ProtocolClient(transport, { helloTimeoutMs: 5000 });
     try {
-      await client.upload(bytes, { profile: new Uint8Array(readFileSync(out)) });
+      await client.transfer(bytes, { profile: new Uint8Array(readFileSync(out)) });
       const answer = await client.invoke('add', [
         { type: 'i32', value: 40 },
         { type: 'i32', value: 2 },

@@ -27,7 +27,7 @@ function profile(): Profile {
     },
     asil: 'B',
     debug: 'basic',
-    overrides: { fuel: { value: 5000, source: 'cli --fuel' }, hostCalls: { value: 7, source: 'cli --host-calls' } },
+    overrides: { fuel: { value: 5000n, source: 'cli --fuel' }, hostCalls: { value: 7, source: 'cli --host-calls' } },
     toolchain: '0.1.0',
   });
   if (!result.ok) throw new Error('profile failed');
@@ -40,7 +40,7 @@ describe('binary profile', () => {
     const { bytes } = encodeProfile(p);
     const view = new DataView(bytes.buffer, bytes.byteOffset);
     expect(Buffer.from(bytes.subarray(0, 4)).toString('latin1')).toBe('WRTP');
-    expect(view.getUint16(4, true)).toBe(1);
+    expect(view.getUint16(4, true)).toBe(2);
     expect(view.getUint32(8, true)).toBe(bytes.length);
     expect(bytes.length).toBe(FIXED_BYTES + 2 + 'qemu-lm3s6965evb'.length + 2 + 5 + 2 + (2 + 3 + 2 + 3 + 4) + 4);
     expect(view.getUint32(bytes.length - 4, true)).toBe(crc32(bytes.subarray(0, bytes.length - 4)));
@@ -57,7 +57,7 @@ describe('binary profile', () => {
       memoryBytes: 2048,
       valueSlots: p.stack.valueSlots,
       callDepth: 2,
-      fuel: 5000,
+      fuel: 5000n,
       arenaBytes: p.arena.totalBytes,
       targetId: 'qemu-lm3s6965evb',
       toolchain: '0.1.0',

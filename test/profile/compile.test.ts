@@ -70,7 +70,7 @@ function errors(input: ProfileInputs): readonly BudgetError[] {
   return result.errors;
 }
 
-const FUEL = { fuel: { value: 10000, source: 'cli --fuel' } };
+const FUEL = { fuel: { value: 10000n, source: 'cli --fuel' } };
 
 describe('determinism and binding', () => {
   it('gives byte-identical JSON and binary for the same inputs, and binds the module hash', () => {
@@ -142,7 +142,7 @@ describe('ASIL presets', () => {
     const a = errors(inputs(HEAP_BASE_MODULE, { asil: 'A' }));
     expect(a.map((e) => e.budget)).toEqual(['fuel']);
     expect(a[0]?.gives).toBe('ASIL A requires one (--fuel N)');
-    expect(ok(inputs(HEAP_BASE_MODULE, { asil: 'A', overrides: FUEL })).fuel).toBe(10000);
+    expect(ok(inputs(HEAP_BASE_MODULE, { asil: 'A', overrides: FUEL })).fuel).toBe(10000n);
   });
 
   it('refuses recursion at C without an explicit depth, and sizes the stack from a given depth', () => {
@@ -239,7 +239,7 @@ describe('a growth cap the toolchain chooses leaves room for the other regions',
   it('keeps a maximum the module declares itself at C and D: the arena error stands', () => {
     const declared = `(module (memory 1 3) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`;
     const result = compileProfile(
-      inputs(declared, { limits: SMALL_BOARD, asil: 'C', overrides: { fuel: { value: 1000, source: 'test' }, valueSlots: { value: 16384, source: 'test' } } }),
+      inputs(declared, { limits: SMALL_BOARD, asil: 'C', overrides: { fuel: { value: 1000n, source: 'test' }, valueSlots: { value: 16384, source: 'test' } } }),
     );
     expect(result.ok ? null : result.errors.map((e) => e.budget)).toEqual(['arena']);
   });

@@ -32,7 +32,7 @@ function compile(): Profile {
     target: { id: 'native-sim', host: true, pointerBits: 64, arch: 'x86_64', maxTableEntries: null, hardwareCfi: { features: { shstk: 'yes', ibt: 'no', pac: 'no', bti: 'no' }, source: 'recorded' } },
     asil: 'C',
     debug: 'basic',
-    overrides: { fuel: { value: 123456789012, source: 'cli --fuel' }, hostCallsByImport: new Map([['env.log', { value: 9, source: 'cli' }]]) },
+    overrides: { fuel: { value: 123456789012n, source: 'cli --fuel' }, hostCallsByImport: new Map([['env.log', { value: 9, source: 'cli' }]]) },
     toolchain: '0.1.0',
   });
   if (!result.ok) throw new Error('profile failed');

@@ -172,10 +172,10 @@ describe('each budget one below what the module needs fails as promised', () => 
     const unlimited = start(bytes, interpLayoutOf(compile(bytes)), undefined).call('count', 10n);
     if (!unlimited.ok) throw new Error('counter trapped without a fuel bound');
     expect(unlimited.fuelUsed).toBe(97n);
-    const exact = compile(bytes, { fuel: { value: 97, source: 'cli --fuel' } });
-    expect(exact.fuel).toBe(97);
+    const exact = compile(bytes, { fuel: { value: 97n, source: 'cli --fuel' } });
+    expect(exact.fuel).toBe(97n);
     expect(start(bytes, interpLayoutOf(exact), fuelOf(exact)).call('count', 10n)).toMatchObject({ ok: true, results: [10n] });
-    const short = compile(bytes, { fuel: { value: 96, source: 'cli --fuel' } });
+    const short = compile(bytes, { fuel: { value: 96n, source: 'cli --fuel' } });
     const result = start(bytes, interpLayoutOf(short), fuelOf(short)).call('count', 10n);
     expect(trapOf(result)).toBe('fuel_exhausted');
     // 2 + 9*10 + 4 = 96 paid: the exit segment (local.get, 1) is the one the budget cannot pay.

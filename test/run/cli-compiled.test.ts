@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../ts/core/paths.js';
 import { compiledScript } from '../support/compiled.js';
-import { buildRealNativeSim, cFixture, nativeSimsWithArg, watFixture } from './helpers.js';
+import { buildRealNativeSim, cFixture, MARKER_VARIABLE, nativeSimsMarked, watFixture } from './helpers.js';
 
 const ROOT = packageRoot();
 let addWasm = '';
@@ -16,8 +16,8 @@ beforeAll(() => {
   helloWasm = cFixture('hello');
 });
 
-function cli(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'wrt-target.js'), 'run', ...args], { encoding: 'utf8' });
+function cli(args: readonly string[], marker = ''): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'wrt-target.js'), 'run', ...args], { encoding: 'utf8', env: { ...process.env, [MARKER_VARIABLE]: marker } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -32,11 +32,11 @@ describe('wrt-target run (compiled CLI)', () => {
 
   it('streams a WASI program byte for byte and exits with its code', () => {
     const marker = `marker-${process.pid}-exit`;
-    const run = cli([helloWasm, marker, '42']);
+    const run = cli([helloWasm, marker, '42'], marker);
     expect(run.stdout).toBe(`hello ${marker}, 3 args\nline 0:  0.00\nline 1:  1.25\nline 2:  2.50\n`);
     expect(run.stderr).toBe('to stderr\n');
     expect(run.status).toBe(42);
-    expect(nativeSimsWithArg(marker)).toEqual([]);
+    expect(nativeSimsMarked(marker)).toEqual([]);
   });
 
   it('exits 1 on a trap and names it', () => {
@@ -48,22 +48,22 @@ describe('wrt-target run (compiled CLI)', () => {
   it('ends native-sim when interrupted with SIGINT', async () => {
     const forever = watFixture('forever');
     const marker = `marker-${process.pid}-sigint`;
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'wrt-target.js'), 'run', forever, marker], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'wrt-target.js'), 'run', forever, marker], { stdio: 'ignore', env: { ...process.env, [MARKER_VARIABLE]: marker } });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     let seen: number[] = [];
     for (let i = 0; i < 100 && seen.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      seen = nativeSimsWithArg(marker);
+      seen = nativeSimsMarked(marker);
     }
     expect(seen).toHaveLength(1);
     /* Wait until the program runs (the upload is tiny), then interrupt the CLI only, not its group. */
     await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGINT');
     expect(await exited).toBe('SIGINT');
-    let left = nativeSimsWithArg(marker);
+    let left = nativeSimsMarked(marker);
     for (let i = 0; i < 40 && left.length > 0; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      left = nativeSimsWithArg(marker);
+      left = nativeSimsMarked(marker);
     }
     expect(left).toEqual([]);
   });

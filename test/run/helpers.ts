@@ -57,15 +57,23 @@ export function nativeSimChildren(parent: number = process.pid): number[] {
   return pids;
 }
 
-/** Live native-sim processes whose command line contains `marker` (whoever their parent is). */
-export function nativeSimsWithArg(marker: string): number[] {
+/** The environment variable a test sets on a CLI it starts; native-sim inherits it. */
+export const MARKER_VARIABLE = 'WRT_TEST_MARKER';
+
+/**
+ * Live native-sim processes started by a CLI whose environment carried `marker` (whoever their
+ * parent is now: an orphan is found too). Program arguments travel in ARGS, not on native-sim's
+ * command line, so the environment is what marks them.
+ */
+export function nativeSimsMarked(marker: string): number[] {
   const pids: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^[0-9]+$/.test(entry)) continue;
     try {
       const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const environ = fs.readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
       const state = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0];
-      if (cmdline[0]?.endsWith('native-sim') === true && cmdline.includes(marker) && state !== 'Z') pids.push(Number(entry));
+      if (cmdline[0]?.endsWith('native-sim') === true && environ.includes(`${MARKER_VARIABLE}=${marker}`) && state !== 'Z') pids.push(Number(entry));
     } catch {
       continue;
     }

@@ -9,8 +9,9 @@ import { ProtocolClient } from '../../ts/device/client.js';
 import type { WireValue } from '../../ts/device/messages.js';
 import { spawnNativeSimStdio } from '../../ts/device/native-sim.js';
 import { wat2wasm } from '../../ts/interp/wat.js';
-import { encodeProfile } from '../../ts/profile/binary.js';
+import { decodeProfile, encodeProfile } from '../../ts/profile/binary.js';
 import type { Profile, ProfileOverrides, TargetFacts } from '../../ts/profile/types.js';
+import { prepareModule } from '../../ts/run/module.js';
 import { type RunReport, runModule } from '../../ts/run/run-module.js';
 import { CHAIN, COUNTER, GROW, STACK, TABLE } from '../support/budget-modules.js';
 import { compileForSim, NATIVE_SIM_FACTS, nativeSimLimits } from '../support/native-sim-profile.js';
@@ -41,7 +42,14 @@ interface Ran {
 async function run(bytes: Uint8Array, profile: Uint8Array | undefined, invoke: string, args: readonly string[] = [], fuel?: bigint): Promise<Ran> {
   let stdout = '';
   const report = await runModule(
-    { file: 'module.wasm', bytes, invoke, args, ...(profile === undefined ? {} : { profile }), ...(fuel === undefined ? {} : { fuel }) },
+    {
+      file: 'module.wasm',
+      module: prepareModule('module.wasm', bytes),
+      invoke,
+      args,
+      ...(profile === undefined ? {} : { profile: { bytes: profile, decoded: decodeProfile(profile), source: 'test' } }),
+      ...(fuel === undefined ? {} : { fuel }),
+    },
     { stdout: (b) => void (stdout += Buffer.from(b).toString('utf8')), stderr: () => undefined },
     { env: { WRT_NATIVE_SIM: sim }, handleSigint: false },
   );
@@ -64,6 +72,18 @@ async function refusal(promise: Promise<unknown>): Promise<{ code: string; detai
   );
   if (!isDeviceError(error)) throw new Error(`expected a device error, got ${String(error)}`);
   return { code: error.code, detail: error.device.detail, limit: error.device.limit, message: error.device.message };
+}
+
+/** Uploads a module with profile bytes the host would refuse, straight to native-sim: the device's own check. */
+async function deviceRefusal(bytes: Uint8Array, profile: Uint8Array): Promise<{ code: string; detail: number; limit: number; message: string }> {
+  const transport = spawnNativeSimStdio(sim, []);
+  const client = new ProtocolClient(transport);
+  try {
+    return await refusal(client.transfer(bytes, { profile }));
+  } finally {
+    client.close();
+    await transport.close();
+  }
 }
 
 // Writes "hi\\n" three times through WASI fd_write: three host calls.
@@ -106,9 +126,9 @@ describe('native-sim runs each module under its exact profile, and one below fai
 
   it('fuel: 97 instructions count to 10, 96 trap "fuel exhausted" after 96; an INVOKE cannot raise it', async () => {
     const bytes = wat2wasm(COUNTER);
-    const exact = await run(bytes, binary(compile(bytes, { fuel: { value: 97, source: 'test' } })), 'count', ['10']);
+    const exact = await run(bytes, binary(compile(bytes, { fuel: { value: 97n, source: 'test' } })), 'count', ['10']);
     expect([what(exact), exact.report.fuelUsed]).toEqual(['returned 10', 97n]);
-    const short = binary(compile(bytes, { fuel: { value: 96, source: 'test' } }));
+    const short = binary(compile(bytes, { fuel: { value: 96n, source: 'test' } }));
     const trapped = await run(bytes, short, 'count', ['10']);
     expect([what(trapped), trapped.report.fuelUsed]).toEqual(['trap fuel exhausted', 96n]);
     // The profile's fuel is a ceiling: asking for more in INVOKE changes nothing; less is honoured.
@@ -177,14 +197,14 @@ describe('native-sim runs each module under its exact profile, and one below fai
     const transport = spawnNativeSimStdio(sim, []);
     const client = new ProtocolClient(transport);
     try {
-      await client.upload(bytes, { profile: binary(profile) });
+      await client.transfer(bytes, { profile: binary(profile) });
       const stats = await client.stats();
       expect(stats.get('engine.profiled')).toBe(1n);
       expect(stats.get('engine.runtime_bytes')).toBe(BigInt(profile.arena.totalBytes));
       expect(stats.get('engine.memory_bytes_limit')).toBe(1024n);
       expect(stats.get('engine.memory_used')).toBe(1024n);
       // The next module without a profile gets the device's default layout back.
-      await client.upload(bytes);
+      await client.transfer(bytes);
       const after = await client.stats();
       expect(after.get('engine.profiled')).toBe(0n);
       expect(after.get('engine.runtime_bytes')).toBe(16n * 1024n * 1024n);
@@ -213,7 +233,9 @@ describe('native-sim refuses a profile that does not belong, and runs nothing', 
     const bytes = wat2wasm(CHAIN);
     const profile = compile(bytes);
     const huge = { ...profile, arena: { ...profile.arena, totalBytes: 64 * 1024 * 1024 } };
-    const error = await refusal(run(bytes, binary(huge), 'main'));
+    // The host refuses it against HELLO's arena before the upload; the device refuses it too.
+    await expect(run(bytes, binary(huge), 'main')).rejects.toMatchObject({ code: 'BUDGET_EXCEEDED', location: { field: 'arena' } });
+    const error = await deviceRefusal(bytes, binary(huge));
     expect([error.code, error.limit, error.message]).toEqual(['PROFILE_REFUSED', 34, "profile: its arena is larger than this device's"]);
   });
 
@@ -221,7 +243,9 @@ describe('native-sim refuses a profile that does not belong, and runs nothing', 
     const bytes = wat2wasm(CHAIN);
     const damaged = binary(compile(bytes));
     damaged[116] = (damaged[116] ?? 0) ^ 0x01; // call depth
-    const error = await refusal(run(bytes, damaged, 'main'));
+    // The host's decoder refuses it before a session starts; the device's decoder too.
+    await expect(run(bytes, damaged, 'main')).rejects.toMatchObject({ code: 'VALUE_INVALID' });
+    const error = await deviceRefusal(bytes, damaged);
     expect([error.code, error.limit, error.message]).toEqual(['PROFILE_REFUSED', 5, 'profile: CRC-32 mismatch']);
   });
 });

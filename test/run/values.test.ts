@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatValue, parseArguments } from '../../ts/run/values.js';
-import { exitCodeOfOutcome, outcomeOf } from '../../ts/run/run-module.js';
+import { exitCodeOfOutcome, outcomeOf } from '../../ts/run/session.js';
 import { expectWrtError } from '../support/wrt-error.js';
 
 describe('command-line values', () => {

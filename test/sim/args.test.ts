@@ -53,17 +53,17 @@ describe('ARGS on native-sim', () => {
   it('is a feature of the device, and gives the program its argv and environment', async () => {
     const client = start(['--arg', 'from-command-line']);
     expect(((await client.hello()).features & Feature.Args) !== 0).toBe(true);
-    await client.upload(program);
+    await client.transfer(program);
     expect(await run(client)).toEqual({ stdout: 'argv[0]=from-command-line\nBOARD=(unset)\n', exit: 1 });
     await client.setArgs(['args.wasm', 'alpha', 'beta gamma'], { BOARD: 'qemu' });
     // A fresh instance: wasi-libc reads the environment once per instance.
-    await client.upload(program);
+    await client.transfer(program);
     expect(await run(client)).toEqual({ stdout: 'argv[0]=args.wasm\nargv[1]=alpha\nargv[2]=beta gamma\nBOARD=qemu\n', exit: 3 });
   });
 
   it('refuses strings past its 512-byte buffer, naming the first that does not fit, and keeps the command line', async () => {
     const client = start(['--arg', 'cli']);
-    await client.upload(program);
+    await client.transfer(program);
     const tooMuch = await client.setArgs(Array.from({ length: 20 }, (_, i) => `${i}`.padEnd(40, 'x'))).catch((e: unknown) => e);
     expect(isDeviceError(tooMuch, DeviceErrorCode.ArgsInvalid)).toBe(true);
     expect(isDeviceError(tooMuch) ? [tooMuch.device.detail, tooMuch.device.message] : []).toEqual([12, 'program arguments and environment exceed the device\'s buffer']);
@@ -75,7 +75,7 @@ describe('ARGS on native-sim', () => {
     const client = start(['--arg', 'cli']);
     await client.setArgs(['set', 'by', 'args']);
     await client.reset(ResetKind.Session);
-    await client.upload(program);
+    await client.transfer(program);
     expect((await run(client)).stdout).toBe('argv[0]=cli\nBOARD=(unset)\n');
   });
 });

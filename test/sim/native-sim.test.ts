@@ -45,7 +45,7 @@ describe('native-sim, the real binary', () => {
 
   it('refuses a profile that is no profile with a clear error and runs nothing', async () => {
     await withClient(sim, [], async (client) => {
-      const error = await client.upload(addBytes, { profile: Uint8Array.from([1, 2, 3]) }).catch((e: unknown) => e);
+      const error = await client.transfer(addBytes, { profile: Uint8Array.from([1, 2, 3]) }).catch((e: unknown) => e);
       expect(isDeviceError(error, DeviceErrorCode.LoadFailed)).toBe(true);
       expect(isDeviceError(error) ? [error.code, error.device.detail, error.device.limit, error.device.message] : []).toEqual([
         'PROFILE_REFUSED',
@@ -63,7 +63,7 @@ describe('native-sim, the real binary', () => {
 
   it('counts loads, invokes and traps, and reports arena use per region', async () => {
     await withClient(sim, [], async (client) => {
-      await client.upload(addBytes);
+      await client.transfer(addBytes);
       const add = await client.invoke('add', [
         { type: 'i32', value: 20 },
         { type: 'i32', value: 22 },

@@ -93,10 +93,10 @@ describe('native-sim sessions of several instances', () => {
   it('links a second module to a registered one and shares its state', async () => {
     await withSim(async (client) => {
       expect((await client.session(SessionMode.Keep)).mode).toBe(1);
-      await client.upload(modules.exporter);
+      await client.transfer(modules.exporter);
       expect((await client.session()).latest).toBe(1);
       await client.register(1, 'a');
-      await client.upload(modules.importer);
+      await client.transfer(modules.importer);
       expect(await client.session()).toMatchObject({ instances: 2, latest: 2, registrations: 1 });
       expect((await client.invokeOn(2, 'bump')).results).toEqual([{ type: 'i32', value: 8 }]);
       expect((await client.invokeOn(1, 'get')).results).toEqual([{ type: 'i32', value: 8 }]);
@@ -114,17 +114,17 @@ describe('native-sim sessions of several instances', () => {
   it('refuses unknown instances and exports, and a failed load leaves the session as it was', async () => {
     await withSim(async (client) => {
       await client.session(SessionMode.Keep);
-      await client.upload(modules.exporter);
+      await client.transfer(modules.exporter);
       await client.register(0, 'a');
       const unknown = await refusal(client.invokeOn(3, 'get'));
       expect(unknown.device).toMatchObject({ code: DeviceErrorCode.InstanceUnknown, detail: 3, limit: 1 });
       expect((await refusal(client.globalGet(1, 'nope'))).device.code).toBe(DeviceErrorCode.ExportNotFound);
-      const invalid = await refusal(client.upload(INVALID));
+      const invalid = await refusal(client.transfer(INVALID));
       expect(invalid.device).toMatchObject({ code: DeviceErrorCode.LoadFailed, detail: 2 });
-      const unlinkable = await refusal(client.upload(modules.unlinkable));
+      const unlinkable = await refusal(client.transfer(modules.unlinkable));
       expect(unlinkable.device).toMatchObject({ code: DeviceErrorCode.LoadFailed, detail: 6 });
       /* A profile would lay the runtime out anew: refused while instances are held. */
-      const profiled = await refusal(client.upload(modules.exporter, { profile: Uint8Array.of(1, 2, 3) }));
+      const profiled = await refusal(client.transfer(modules.exporter, { profile: Uint8Array.of(1, 2, 3) }));
       expect(profiled.device).toMatchObject({ code: DeviceErrorCode.LoadFailed, detail: 64, limit: 36 });
       expect(await client.session()).toMatchObject({ instances: 1, latest: 1, registrations: 1 });
       await client.invokeOn(1, 'inc');
@@ -135,12 +135,12 @@ describe('native-sim sessions of several instances', () => {
   it('mode 0 drops the instances at the next UPLOAD_BEGIN; RESET ends the session', async () => {
     await withSim(async (client) => {
       await client.session(SessionMode.Keep);
-      await client.upload(modules.exporter);
+      await client.transfer(modules.exporter);
       await client.invokeOn(1, 'inc');
       await client.register(1, 'a');
-      await client.upload(modules.importer);
+      await client.transfer(modules.importer);
       expect(await client.session(SessionMode.One)).toMatchObject({ mode: 0, instances: 2 });
-      await client.upload(modules.exporter);
+      await client.transfer(modules.exporter);
       expect(await client.session()).toMatchObject({ mode: 0, instances: 1, latest: 1, registrations: 0 });
       expect((await client.invokeOn(1, 'get')).results).toEqual([{ type: 'i32', value: 7 }]);
       expect((await refusal(client.invokeOn(2, 'bump'))).device.code).toBe(DeviceErrorCode.InstanceUnknown);
@@ -154,7 +154,7 @@ describe('native-sim sessions of several instances', () => {
   it('carries the empty export name and names longer than 64 bytes', async () => {
     await withSim(async (client) => {
       await client.session(SessionMode.Keep);
-      await client.upload(modules.names);
+      await client.transfer(modules.names);
       expect((await client.invokeOn(0, '')).results).toEqual([{ type: 'i32', value: 1 }]);
       expect((await client.invokeOn(1, 'n'.repeat(300))).results).toEqual([{ type: 'i32', value: 2 }]);
       expect((await refusal(client.invokeOn(1, 'n'.repeat(299)))).device.code).toBe(DeviceErrorCode.ExportNotFound);
@@ -165,13 +165,13 @@ describe('native-sim sessions of several instances', () => {
     /* The default 16 MiB arena has 1024 global slots in all: the testsuite's regions hold 1024 instances. */
     await withSim(async (client) => {
       await client.session(SessionMode.Keep);
-      await client.upload(modules.exporter);
+      await client.transfer(modules.exporter);
       for (let i = 0; i < 64; i++) await client.register(1, `r${i}`);
       const names = await refusal(client.register(1, 'one-more'));
       expect(names.device).toMatchObject({ code: DeviceErrorCode.SessionFull, detail: 64, limit: 64 });
-      for (let i = 1; i < 1024; i++) await client.upload(modules.exporter);
+      for (let i = 1; i < 1024; i++) await client.transfer(modules.exporter);
       expect(await client.session()).toMatchObject({ instances: 1024, latest: 1024 });
-      const full = await refusal(client.upload(modules.exporter));
+      const full = await refusal(client.transfer(modules.exporter));
       expect(full.device).toMatchObject({ code: DeviceErrorCode.SessionFull, detail: 1024, limit: 1024 });
       /* Refused at UPLOAD_BEGIN: every instance still runs. */
       expect((await client.invokeOn(1024, 'get')).results).toEqual([{ type: 'i32', value: 7 }]);

@@ -68,6 +68,9 @@ export const ERROR_CODES = {
   EMULATOR_FAILED: spec(ExitCode.Environment, 'the emulator (QEMU) failed or hung while starting'),
   PROTOCOL_ERROR: spec(ExitCode.Environment, 'the link broke the wire protocol (bad frames, wrong sequence, closed link)'),
   PROFILE_REFUSED: spec(ExitCode.CheckFailed, 'a profile belongs to another module or target, or the device refused it'),
+  // The module a command runs
+  MODULE_NOT_WASM: spec(ExitCode.UsageOrInput, 'the file given as a module is not a WebAssembly binary (text, ELF, empty, ...)'),
+  EXPORT_NOT_FOUND: spec(ExitCode.UsageOrInput, 'the module has no exported function of the name asked for'),
   // Defects
   INTERNAL: spec(ExitCode.Internal, 'an internal error in wrt-target'),
 } as const satisfies Record<string, CodeSpec>;

@@ -17,15 +17,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WrtError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
-import { ProtocolClient, type ProtocolClientOptions, type UploadReport } from '../device/client.js';
-import type { HelloInfo } from '../device/messages.js';
-import { Feature, OutputStream } from '../device/protocol.js';
-import { openDeviceLink } from '../device/serial-link.js';
-import type { Transport } from '../device/transport.js';
+import type { ProtocolClientOptions } from '../device/client.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
-import { exitCodeOfOutcome, outcomeOf, planInvocation, type RunOutcome, type RunSinks } from '../run/run-module.js';
+import { moduleUploadForm, planInvocation, prepareModule } from '../run/module.js';
+import { readModuleFile } from '../run/read-module.js';
+import type { RunSinks } from '../run/run-module.js';
+import { type DeviceLink, DeviceSession, type ProgramReport, type ProgramTimings, withSession } from '../run/session.js';
 import { flashCommand, loadTarget, type FlashCommand, type FlashInputs, type TargetDefinition } from '../targets/index.js';
-import { describeQemuExit, findExecutable, launchQemu, type QemuExit, type QemuInstance } from './qemu.js';
+import { openPortLink, openQemuLink } from './links.js';
+import { findExecutable, type QemuInstance } from './qemu.js';
 
 /** The board `deploy` picks when no --target is given and QEMU is installed. */
 export const DEFAULT_DEPLOY_TARGET = 'qemu-mps2-an386';
@@ -66,14 +66,9 @@ export interface DeployDeps {
   readonly cwd?: string;
 }
 
-export interface DeployTimings {
+export interface DeployTimings extends ProgramTimings {
   /** Firmware started (QEMU up) or port opened, from the start of deploy. */
   readonly linkMs: number;
-  readonly helloMs: number;
-  readonly uploadedMs: number;
-  /** First OUTPUT byte, when the program printed anything. */
-  readonly firstOutputMs?: number;
-  readonly doneMs: number;
 }
 
 export type DeployReport =
@@ -84,21 +79,14 @@ export type DeployReport =
       /** What deploy would do after flashing, in words. */
       readonly then: string;
     }
-  | {
+  | (ProgramReport & {
       readonly kind: 'ran';
       readonly target: string;
       readonly link: string;
-      readonly device: HelloInfo;
-      readonly upload: UploadReport;
       /** The profile uploaded with the module; undefined for --profile none. */
       readonly profile: UploadProfile | undefined;
-      readonly outcome: RunOutcome;
-      readonly exitCode: number;
-      readonly fuelUsed: bigint;
-      readonly peakStackBytes: number;
-      readonly outputFramesLost: number;
       readonly timings: DeployTimings;
-    };
+    });
 
 /**
  * The target deploy works on: the one named, or the default board when QEMU is installed; a clear
@@ -145,70 +133,6 @@ export function shellQuote(argv: readonly string[]): string {
 }
 
 /**
- * Refuses a module the device cannot take, before a byte of it is sent: the upload capacity HELLO
- * announced is the limit.
- */
-export function checkModuleFits(size: number, device: HelloInfo, target: string, file: string): void {
-  if (size > device.uploadCapacity) {
-    throw new WrtError(
-      'LIMIT_EXCEEDED',
-      `the module is ${size} bytes; ${target} takes modules of at most ${device.uploadCapacity} bytes (upload capacity, ${device.arenaBytes}-byte arena)`,
-      { file, field: 'module size', limit: `${device.uploadCapacity} bytes (upload capacity announced by ${device.deviceId} in HELLO)` },
-    );
-  }
-}
-
-/**
- * Refuses a profile the device cannot hold or lay out, before the upload: the arena and the profile
- * capacity HELLO announced are the limits.
- */
-export function checkProfileFits(profile: UploadProfile, device: HelloInfo, target: string, file: string): void {
-  const arena = profile.decoded.arenaBytes;
-  if (arena > device.arenaBytes) {
-    throw new WrtError(
-      'BUDGET_EXCEEDED',
-      `the profile's arena is ${arena} bytes; ${device.deviceId} has ${device.arenaBytes} (${target}: recompile the profile, or deploy with a smaller budget)`,
-      { file, field: 'arena', limit: `${device.arenaBytes} bytes (arena announced by ${device.deviceId} in HELLO)`, source: profile.source },
-    );
-  }
-  if (profile.bytes.length > device.profileCapacity) {
-    throw new WrtError('LIMIT_EXCEEDED', `the profile is ${profile.bytes.length} bytes; ${device.deviceId} takes profiles of at most ${device.profileCapacity}`, {
-      file,
-      field: 'profile size',
-      limit: `${device.profileCapacity} bytes (profile capacity announced in HELLO)`,
-      source: profile.source,
-    });
-  }
-}
-
-/** The error that explains a link that ended because QEMU exited (a firmware fault, usually). */
-export function qemuExitError(target: string, exit: QemuExit, uart: string, cause: unknown): WrtError {
-  const meaning = describeQemuExit(exit);
-  const what =
-    meaning.kind === 'board'
-      ? `${meaning.reason} (exit ${meaning.code})`
-      : meaning.kind === 'firmware'
-        ? `the firmware exited with ${meaning.code}`
-        : meaning.kind === 'signal'
-          ? `QEMU was killed by ${meaning.signal}`
-          : `QEMU exited with ${String(meaning.code)}`;
-  const report = uart
-    .split('\n')
-    .filter((line) => line.startsWith('*** '))
-    .join('\n');
-  return new WrtError('EMULATOR_FAILED', `${target}: ${what} during deploy${report === '' ? '' : `\n${report}`}`, { field: 'firmware' }, { cause });
-}
-
-function readModule(file: string): Uint8Array {
-  try {
-    return new Uint8Array(fs.readFileSync(file));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new WrtError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_READ_FAILED', `cannot read the module (${code ?? (error as Error).message})`, { file });
-  }
-}
-
-/**
  * Brings the firmware image up to date with make when make and the cross compiler are there (a
  * no-op when nothing changed); otherwise uses the image as it is, or says how to build it.
  */
@@ -235,48 +159,6 @@ export function ensureFirmware(targetId: string, board: string, env: NodeJS.Proc
     });
   }
   return elf;
-}
-
-/** Client settings per link: QEMU's socket loses nothing and ends with QEMU; a real line may drop a frame. */
-function clientOptionsFor(link: 'qemu' | 'port', override: ProtocolClientOptions | undefined): ProtocolClientOptions {
-  const base: ProtocolClientOptions =
-    link === 'qemu'
-      ? // A program may run for hours and the device answers INVOKE only when it ends; a dead QEMU
-        // fails the request through the transport's `closed`.
-        { requestTimeoutMs: 0x7fffffff, helloTimeoutMs: 10_000 }
-      : // Resends of INVOKE while the program runs wait in the device's receive ring and are
-        // answered from its replay memory; a lost frame costs one resend.
-        { requestTimeoutMs: 2000, maxResends: 100_000, helloTimeoutMs: 5000 };
-  return { ...base, ...override };
-}
-
-interface Session {
-  readonly transport: Transport;
-  readonly link: string;
-  readonly linkMs: number;
-  /** Set for QEMU: the emulator that must be stopped. */
-  readonly qemu?: QemuInstance;
-}
-
-/**
- * A WASI command gets argv = [file name, ARGS...] over ARGS (docs/protocol.md §4b), as `run` gives
- * it on native-sim. A device without that message keeps its own argv: fine with no ARGS, an
- * error naming the device with some.
- */
-async function passProgramArgs(client: ProtocolClient, device: HelloInfo, options: DeployOptions, file: string): Promise<void> {
-  if (options.invoke !== undefined) return;
-  const args = options.args ?? [];
-  if ((device.features & Feature.Args) !== 0) {
-    await client.setArgs([path.basename(file), ...args]);
-    return;
-  }
-  if (args.length > 0) {
-    throw new WrtError('USAGE', `${device.deviceId} takes no program arguments (its firmware has no ARGS message; its argv is its own)`, {
-      file,
-      field: 'ARGS',
-      limit: 'no ARGS without --invoke on this device',
-    });
-  }
 }
 
 /**
@@ -332,112 +214,61 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     };
   }
 
-  const bytes = readModule(file);
-  const plan = planInvocation({ file, ...(options.invoke === undefined ? {} : { invoke: options.invoke }), args: options.args ?? [] }, bytes);
-  // Before anything starts: a budget the target cannot meet, or a profile of another module, ends here.
+  // Before anything starts: a bad module, a missing export, a budget the target cannot meet, or a
+  // profile of another module ends here.
+  const module = prepareModule(file, readModuleFile(file));
+  const invocation = planInvocation(module, options.invoke, options.args ?? []);
   const { resolveUploadProfile } = await import('../profile/upload-profile.js');
   const profile = await resolveUploadProfile({
     file,
-    module: bytes,
+    module: module.bytes,
+    analysis: module.report,
     targetId,
     ...(options.profile === undefined ? {} : { profile: options.profile }),
-    overrides: options.fuel === undefined ? {} : { fuel: { value: Number(options.fuel), source: 'cli --fuel' } },
+    overrides: options.fuel === undefined ? {} : { fuel: { value: options.fuel, source: 'cli --fuel' } },
     env,
     cwd: deps.cwd ?? process.cwd(),
   });
+  const uploadBytes = moduleUploadForm(module, profile?.decoded.debug ?? 'none').bytes;
 
-  let session: Session | undefined;
-  let client: ProtocolClient | undefined;
-  let qemuExit: QemuExit | undefined;
-  const cleanup = async (): Promise<void> => {
-    client?.close();
-    if (session !== undefined) {
-      await session.transport.close();
-      if (session.qemu !== undefined) await session.qemu.stop();
-    }
-  };
-  let interrupted = false;
-  // Ctrl-C: closing the link fails the waiting request, which unwinds to the `finally` below; it
-  // finishes the cleanup and then re-raises SIGINT, so the process still ends by the signal.
-  const onSigint = (): void => {
-    interrupted = true;
-    void cleanup();
-  };
-  if (deps.handleSigint !== false) process.on('SIGINT', onSigint);
-
-  try {
+  let linkMs = 0;
+  const openLink = async (): Promise<DeviceLink> => {
     if (options.port !== undefined) {
       // The device already runs the firmware: nothing is flashed. A pty as it is, a serial node at the target's UART speed.
-      session = { transport: await openDeviceLink(options.port, def.uart.baud, { description: options.port }), link: options.port, linkMs: now() - started };
-    } else if (def.kind === 'emulated') {
-      if (board === undefined && options.firmware === undefined) {
-        throw new WrtError('USAGE', `no targets/bsp board builds firmware for ${targetId}`, { field: '--target', limit: 'name an ELF with --firmware' });
-      }
-      const image = options.firmware ?? ensureFirmware(targetId, board ?? targetId, env);
-      const qemu = await launchQemu(def, { elf: image, paused: true });
-      session = { transport: qemu.transport, link: `qemu ${def.emulator?.machine ?? targetId} UART0 (${qemu.serial.path})`, linkMs: 0, qemu };
-      void qemu.exited.then((exit) => {
-        qemuExit = exit;
-      });
-      deps.onQemu?.(qemu);
-    } else if (def.kind === 'board') {
-      throw realBoardRefusal(def, elf, (command) => findExecutable(command, env.PATH) !== undefined);
-    } else {
-      throw new WrtError('USAGE', `${targetId} is a ${def.kind} target: use \`wrt-target run\` for it`, { field: '--target' });
+      return openPortLink(options.port, def.uart.baud, deps.client === undefined ? {} : { client: deps.client });
     }
+    if (def.kind === 'board') throw realBoardRefusal(def, elf, (command) => findExecutable(command, env.PATH) !== undefined);
+    if (def.kind !== 'emulated') throw new WrtError('USAGE', `${targetId} is a ${def.kind} target: use \`wrt-target run\` for it`, { field: '--target' });
+    if (board === undefined && options.firmware === undefined) {
+      throw new WrtError('USAGE', `no targets/bsp board builds firmware for ${targetId}`, { field: '--target', limit: 'name an ELF with --firmware' });
+    }
+    const image = options.firmware ?? ensureFirmware(targetId, board ?? targetId, env);
+    const link = await openQemuLink(def, image, deps.client === undefined ? {} : { client: deps.client });
+    deps.onQemu?.(link.qemu);
+    return link;
+  };
 
-    const active = session;
-    const activeClient = new ProtocolClient(active.transport, clientOptionsFor(active.qemu === undefined ? 'port' : 'qemu', deps.client));
-    client = activeClient;
-    let firstOutputMs: number | undefined;
-    const stopOutput = activeClient.onOutput((chunk) => {
-      firstOutputMs ??= now() - started;
-      if (chunk.stream === OutputStream.Stderr) sinks.stderr(chunk.bytes);
-      else sinks.stdout(chunk.bytes);
-    });
-    const linkMs = active.qemu === undefined ? active.linkMs : now() - started;
-    try {
-      if (active.qemu !== undefined) await active.qemu.resume();
-      const device = await activeClient.hello();
-      const helloMs = now() - started;
-      checkModuleFits(bytes.length, device, targetId, file);
-      if (profile !== undefined) checkProfileFits(profile, device, targetId, file);
-      await passProgramArgs(activeClient, device, options, file);
-      const upload = await activeClient.upload(bytes, { onProgress: deps.onProgress, ...(profile === undefined ? {} : { profile: profile.bytes }) });
-      const uploadedMs = now() - started;
-      const answer = await activeClient.invoke(plan.name, plan.args, { fuel: options.fuel ?? 0n });
-      const outcome = outcomeOf(answer, plan.command);
-      return {
-        kind: 'ran',
-        target: targetId,
-        link: active.link,
-        device,
-        upload,
-        profile,
-        outcome,
-        exitCode: exitCodeOfOutcome(outcome),
-        fuelUsed: answer.fuelUsed,
-        peakStackBytes: answer.peakStackBytes,
-        outputFramesLost: activeClient.counters.unsolicitedGaps,
-        timings: { linkMs, helloMs, uploadedMs, ...(firstOutputMs === undefined ? {} : { firstOutputMs }), doneMs: now() - started },
-      };
-    } catch (error) {
-      // A link that ended because QEMU did is explained by how QEMU ended (a fault report, usually).
-      if (active.qemu !== undefined && !(error instanceof WrtError && (error.code === 'LIMIT_EXCEEDED' || error.code === 'BUDGET_EXCEEDED'))) {
-        const exit = qemuExit ?? (await Promise.race([active.qemu.exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 200))]));
-        if (exit !== undefined && !exit.stopped) throw qemuExitError(targetId, exit, active.qemu.uartOutput(), error);
-      }
-      throw error;
-    } finally {
-      stopOutput();
-    }
-  } finally {
-    process.off('SIGINT', onSigint);
-    await cleanup();
-    if (interrupted) {
-      process.kill(process.pid, 'SIGINT');
-      // The signal ends the process on its next turn of the event loop; no error may win the race.
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-  }
+  return withSession(
+    async () => {
+      const link = await openLink();
+      linkMs = now() - started;
+      return DeviceSession.open(link);
+    },
+    async (session) => {
+      const ran = await session.runProgram(
+        {
+          file,
+          uploadBytes,
+          invocation,
+          ...(invocation.command ? { argv: [path.basename(file), ...(options.args ?? [])] } : {}),
+          ...(profile === undefined ? {} : { profile }),
+          ...(options.fuel === undefined ? {} : { fuel: options.fuel }),
+        },
+        sinks,
+        { now: () => now() - started, ...(deps.onProgress === undefined ? {} : { onProgress: deps.onProgress }) },
+      );
+      return { kind: 'ran', target: targetId, link: session.link.description, profile, ...ran, timings: { linkMs, ...ran.timings } };
+    },
+    { handleSigint: deps.handleSigint !== false },
+  );
 }

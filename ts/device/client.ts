@@ -224,7 +224,7 @@ export class ProtocolClient {
    * Uploads a module: BEGIN (resuming a matching interrupted upload), chunks from the device's
    * next offset, END; checks the digest the device committed.
    */
-  async upload(module: Uint8Array, options: UploadOptions = {}): Promise<UploadReport> {
+  async transfer(module: Uint8Array, options: UploadOptions = {}): Promise<UploadReport> {
     if (this.info === undefined) await this.hello();
     const sha256 = new Uint8Array(createHash('sha256').update(module).digest());
     const size = module.length;

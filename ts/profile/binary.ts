@@ -11,7 +11,7 @@ import { DEBUG_LEVELS, type DebugLevel } from '../limits/types.js';
 import type { HardwareCfiFeature, MemoryRule, Profile, ProfileImport } from './types.js';
 
 export const PROFILE_MAGIC = 0x50545257; // "WRTP" read little-endian
-export const PROFILE_VERSION = 1;
+export const PROFILE_VERSION = 2;
 export const FIXED_BYTES = 176;
 export const HASH_OFFSET = 48;
 const UNLIMITED_32 = 0xffffffff;
@@ -45,7 +45,7 @@ export interface BinaryProfile {
   readonly callDepth: number;
   readonly controlDepth: number;
   readonly locals: number;
-  readonly fuel: number | null;
+  readonly fuel: bigint | null;
   readonly metaBytes: number;
   readonly codeBytes: number;
   readonly controlBytes: number;
@@ -121,7 +121,7 @@ export function encodeProfile(profile: Profile): { readonly bytes: Uint8Array; r
   ];
   for (const [offset, value, field] of fields) view.setUint32(offset, u32(value, field), true);
   view.setBigUint64(92, BigInt(profile.memory.bytes), true);
-  view.setBigUint64(128, profile.fuel === null ? UNLIMITED_64 : BigInt(profile.fuel), true);
+  view.setBigUint64(128, profile.fuel === null ? UNLIMITED_64 : profile.fuel, true);
   view.setBigUint64(148, BigInt(profile.arena.totalBytes), true);
   view.setBigUint64(156, BigInt(Math.max(profile.arena.budgetBytes, 0)), true);
   let at = FIXED_BYTES;
@@ -225,7 +225,7 @@ export function decodeProfile(bytes: Uint8Array, file?: string): BinaryProfile {
     callDepth: r32(116),
     controlDepth: r32(120),
     locals: r32(124),
-    fuel: fuel === UNLIMITED_64 ? null : r64(128, 'fuel'),
+    fuel: fuel === UNLIMITED_64 ? null : fuel,
     metaBytes: r32(136),
     codeBytes: r32(140),
     controlBytes: r32(144),

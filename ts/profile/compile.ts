@@ -185,7 +185,7 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
   derive('locals', `${bounds.maxLocals}`, 'most params + locals of any function', 'module code section (validator analysis)');
 
   // ---- fuel
-  let fuel: number | null = null;
+  let fuel: bigint | null = null;
   if (overrides.fuel !== undefined) {
     fuel = overrides.fuel.value;
     derive('fuel', `${fuel}`, 'instructions per invocation, given explicitly', overrides.fuel.source);

@@ -10,6 +10,7 @@ import { TOOL_VERSION } from '../core/version.js';
 import type { ResolvedLimits } from '../limits/types.js';
 import { type ProbeDeps, probe } from '../probe/gather.js';
 import type { SubjectSection } from '../probe/report.js';
+import type { WasmReport } from '../wasm/report.js';
 import { validateWasm } from '../wasm/validate.js';
 import { compileProfile } from './compile.js';
 import { moduleSha256, stripProfileSection } from './section.js';
@@ -20,6 +21,8 @@ export interface ProfileRequest {
   readonly file: string;
   /** The module's bytes when the caller has them already (then `file` is only its name). */
   readonly bytes?: Uint8Array;
+  /** The validator's report of those bytes when the caller has it (a `run` validates once). */
+  readonly analysis?: WasmReport;
   readonly target?: string;
   readonly syspage?: string;
   readonly pidin?: string;
@@ -130,7 +133,7 @@ async function readModuleFile(request: ProfileRequest): Promise<Uint8Array> {
 export async function gatherProfile(request: ProfileRequest, deps: ProfileDeps = {}): Promise<GatheredProfile> {
   const bytes = request.bytes ?? (await readModuleFile(request));
   const module = stripProfileSection(bytes, request.file);
-  const analysis = validateWasm(module, { file: request.file });
+  const analysis = request.analysis ?? validateWasm(module, { file: request.file });
   const report = await probe(
     {
       ...(request.target !== undefined ? { target: request.target } : {}),

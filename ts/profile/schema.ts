@@ -34,7 +34,7 @@ export const PROFILE_JSON_SCHEMA: Record<string, unknown> = {
     tables: closed({ elements: count, elementsMax: count }),
     globals: closed({ slots: count }),
     stack: closed({ valueSlots: count, callDepth: { type: 'integer', minimum: 1 }, controlDepth: count, locals: count }),
-    fuel: { anyOf: [count, { type: 'null' }] },
+    fuel: { anyOf: [count, { type: 'string', pattern: '^[0-9]{1,20}$' }, { type: 'null' }] },
     imports: { type: 'array', items: closed({ module: text, name: text, budget: { anyOf: [count, { type: 'null' }] } }) },
     arena: closed({
       regions: { type: 'array', items: closed({ name: text, offset: count, bytes: count }) },

@@ -76,7 +76,8 @@ export interface Profile {
     readonly locals: number;
   };
   /** Executed-instruction budget per invocation; null = unlimited. */
-  readonly fuel: number | null;
+  /** Instructions per invocation; a bigint because a budget may be any u64 (2^64-1 included). */
+  readonly fuel: bigint | null;
   readonly imports: readonly ProfileImport[];
   readonly arena: {
     readonly regions: readonly ArenaRegion[];
@@ -111,7 +112,7 @@ export interface Sourced<T> {
 export interface ProfileOverrides {
   readonly callDepth?: Sourced<number>;
   readonly valueSlots?: Sourced<number>;
-  readonly fuel?: Sourced<number>;
+  readonly fuel?: Sourced<bigint>;
   /** Calls per invocation for every import without its own entry. */
   readonly hostCalls?: Sourced<number>;
   /** "module.name" -> calls per invocation. */

@@ -11,9 +11,11 @@ import { WrtError } from '../core/errors.js';
 import { type BinaryProfile, decodeProfile, encodeProfile, PROFILE_MAGIC } from './binary.js';
 import type { ProfileDeps } from './gather.js';
 import { renderBudgetErrors } from './render.js';
+import { fuelFromJson } from './json.js';
 import { PROFILE_JSON_SCHEMA } from './schema.js';
 import { findProfileSection, moduleSha256 } from './section.js';
 import type { Profile, ProfileOverrides } from './types.js';
+import type { WasmReport } from '../wasm/report.js';
 
 /** `--profile none` uploads no profile: the device's own default layout, no budgets beyond fuel. */
 export const NO_PROFILE = 'none';
@@ -29,6 +31,8 @@ export interface UploadProfileRequest {
   /** The module file as the user named it, and its bytes. */
   readonly file: string;
   readonly module: Uint8Array;
+  /** The validator's report of the module, when the caller has it. */
+  readonly analysis?: WasmReport;
   /** The target the device runs (native-sim, qemu-mps2-an386, ...). */
   readonly targetId: string;
   /** --profile: a path, NO_PROFILE, or absent (embedded, else compiled). */
@@ -61,7 +65,8 @@ async function profileFromJson(bytes: Uint8Array, file: string): Promise<Uint8Ar
       field: first?.instancePath || '/',
     });
   }
-  return encodeProfile(value as Profile).bytes;
+  const profile = value as Profile;
+  return encodeProfile({ ...profile, fuel: fuelFromJson(profile.fuel) }).bytes;
 }
 
 /** The binary profile a --profile file holds: the file itself, its wrt.profile section, or its JSON encoded. */
@@ -107,7 +112,7 @@ async function readProfileFile(path: string): Promise<Uint8Array> {
 async function compiled(request: UploadProfileRequest, deps: ProfileDeps): Promise<UploadProfile> {
   const { gatherProfile } = await import('./gather.js');
   const gathered = await gatherProfile(
-    { file: request.file, bytes: request.module, target: request.targetId, overrides: request.overrides ?? {}, options: {}, env: request.env, cwd: request.cwd },
+    { file: request.file, bytes: request.module, ...(request.analysis === undefined ? {} : { analysis: request.analysis }), target: request.targetId, overrides: request.overrides ?? {}, options: {}, env: request.env, cwd: request.cwd },
     deps,
   );
   if (!gathered.result.ok) {

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WrtError } from '../core/errors.js';
-import { ProtocolClient } from '../device/client.js';
 import { isDeviceError } from '../device/device-errors.js';
-import { spawnNativeSimStdio } from '../device/native-sim.js';
 import { DeviceErrorCode, Feature, MAX_VALUES, SessionMode } from '../device/protocol.js';
 import { ERROR_KINDS, type ErrorKind, TRAP_KINDS } from '../interp/runtime.js';
+import { nativeSimLink } from '../run/run-module.js';
+import { DeviceSession, type SessionClient } from '../run/session.js';
 import { trapMessage } from '../run/traps.js';
 import type { AssertModuleCommand, SpecAction, SpecCommand, SpecScript } from './commands.js';
 import { conformanceScripts, readSpecScript } from './convert.js';
@@ -75,10 +75,14 @@ class ProtocolScriptRunner {
   private current: number | undefined;
   private readonly tally = new FileTally();
 
+  private readonly client: SessionClient;
+
   constructor(
-    private readonly client: ProtocolClient,
+    private readonly session: DeviceSession,
     private readonly dir: string,
-  ) {}
+  ) {
+    this.client = session.client;
+  }
 
   private bytes(filename: string): Uint8Array {
     return new Uint8Array(readFileSync(join(this.dir, filename)));
@@ -87,7 +91,7 @@ class ProtocolScriptRunner {
   /** Uploads a module as one more instance: its id, or why the device refused it. */
   private async instantiate(bytes: Uint8Array): Promise<{ ok: true; id: number } | { ok: false; failure: ModuleFailure | undefined; reason: string }> {
     try {
-      await this.client.upload(bytes);
+      await this.session.upload(bytes);
     } catch (error) {
       return { ok: false, failure: moduleFailure(error), reason: describeError(error) };
     }
@@ -225,15 +229,15 @@ class ProtocolScriptRunner {
  * Runs one script on a connected client: a fresh session (RESET, then KEEP mode and spectest).
  * The device must announce sessions (HELLO feature bit 6).
  */
-export async function runScriptOverProtocol(client: ProtocolClient, name: string, script: SpecScript, dir: string): Promise<FileReport> {
-  const hello = client.device ?? (await client.hello());
+export async function runScriptOverProtocol(session: DeviceSession, name: string, script: SpecScript, dir: string): Promise<FileReport> {
+  const hello = session.device;
   if ((hello.features & Feature.Sessions) === 0) {
     throw new WrtError('TOOL_MISSING', `device ${hello.deviceId} has no sessions of several instances (HELLO feature bit 6)`, {
       field: 'features',
     });
   }
-  await client.reset();
-  const runner = new ProtocolScriptRunner(client, dir);
+  await session.client.reset();
+  const runner = new ProtocolScriptRunner(session, dir);
   await runner.start();
   await runner.run(script.commands);
   return runner.report(name);
@@ -259,10 +263,15 @@ export interface ProtocolConformanceOptions {
 
 /** Runs one script on its own native-sim process, so a crash costs that script only. */
 async function runScriptOnFreshSim(options: ProtocolConformanceOptions, name: string, script: SpecScript, dir: string): Promise<FileReport> {
-  const transport = spawnNativeSimStdio(options.binary, options.simArgs ?? CONFORMANCE_SIM_ARGS);
-  const client = new ProtocolClient(transport, { requestTimeoutMs: options.requestTimeoutMs ?? 60_000, maxResends: 1 });
+  let session: DeviceSession | undefined;
   try {
-    return await runScriptOverProtocol(client, name, script, dir);
+    const link = nativeSimLink({
+      binary: options.binary,
+      simArgs: options.simArgs ?? CONFORMANCE_SIM_ARGS,
+      client: { requestTimeoutMs: options.requestTimeoutMs ?? 60_000, maxResends: 1 },
+    });
+    session = await DeviceSession.open(link);
+    return await runScriptOverProtocol(session, name, script, dir);
   } catch (error) {
     /* The session could not even start: every command of the script counts as failed. */
     const tally = new FileTally();
@@ -270,8 +279,7 @@ async function runScriptOnFreshSim(options: ProtocolConformanceOptions, name: st
     for (const command of script.commands) tally.judge(command, reason);
     return tally.report(name);
   } finally {
-    client.close();
-    await transport.close();
+    await session?.close();
   }
 }
 

@@ -28,6 +28,7 @@ import { type Failer, Reader, UNDERFLOW } from './reader.js';
 import type {
   CustomSectionReport,
   ExportReport,
+  FuncSignature,
   ExternalKind,
   FeatureUse,
   FunctionReport,
@@ -896,6 +897,7 @@ export class ModuleParser implements Failer, CodeHooks {
       this.exportNames.add(name);
       let exportKind: ExternalKind;
       let type: string;
+      let signature: FuncSignature | null = null;
       switch (kind) {
         case 0: {
           const typeIndex = this.functionTypes[index];
@@ -903,6 +905,8 @@ export class ModuleParser implements Failer, CodeHooks {
           this.declaredRefs.add(index);
           exportKind = 'function';
           type = this.typeString(typeIndex);
+          const funcType = this.types[typeIndex];
+          if (funcType !== undefined) signature = { params: Array.from(funcType.params, valueTypeName), results: Array.from(funcType.results, valueTypeName) };
           break;
         }
         case 1: {
@@ -933,7 +937,7 @@ export class ModuleParser implements Failer, CodeHooks {
         default:
           return this.malformed(`malformed export kind 0x${kind.toString(16)} of "${name}"`, kindAt);
       }
-      this.exports.push({ name, kind: exportKind, index, type });
+      this.exports.push({ name, kind: exportKind, index, type, signature });
     }
   }
 

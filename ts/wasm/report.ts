@@ -17,11 +17,19 @@ export interface ImportReport {
   readonly offset: number;
 }
 
+/** A function's parameter and result types by name ("i32", "f64", "externref", ...). */
+export interface FuncSignature {
+  readonly params: readonly string[];
+  readonly results: readonly string[];
+}
+
 export interface ExportReport {
   readonly name: string;
   readonly kind: ExternalKind;
   readonly index: number;
   readonly type: string;
+  /** A function export's types, so a caller can type its arguments and results; null otherwise. */
+  readonly signature: FuncSignature | null;
 }
 
 export interface TableReport {

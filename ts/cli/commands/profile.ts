@@ -10,6 +10,7 @@ import { ExitCode } from '../../core/error-codes.js';
 import { WrtError } from '../../core/errors.js';
 import { LIMIT_FLAGS } from '../../limits/limit-specs.js';
 import type { CliContext } from '../context.js';
+import { parseFuel } from '../outcome.js';
 import type { CommandModule } from '../registry.js';
 import type { ProfileDeps } from '../../profile/gather.js';
 import type { ProfileOverrides, Sourced } from '../../profile/types.js';
@@ -80,7 +81,8 @@ export function overridesFromOptions(raw: RawProfileOptions): ProfileOverrides {
   }
   const callDepth = sourced(raw.callDepth, '--call-depth');
   const valueSlots = sourced(raw.valueStack, '--value-stack');
-  const fuel = sourced(raw.fuel, '--fuel');
+  const fuelCount = parseFuel(raw.fuel);
+  const fuel = fuelCount === undefined ? undefined : { value: fuelCount, source: 'cli --fuel' };
   const maxResources = sourced(raw.maxResources, '--max-resources');
   return {
     ...(callDepth !== undefined ? { callDepth } : {}),

@@ -78,31 +78,36 @@ export async function runRun(
 ): Promise<number> {
   const fuel = parseFuel(raw.fuel);
   // The device client and the value codecs load only when `run` runs, not for every command.
-  const [{ runModule, readModule }, { formatValue }, { resolveUploadProfile }] = await Promise.all([
+  const [{ runModule }, { prepareModule, planInvocation }, { readModuleFile }, { formatValue }, { resolveUploadProfile }] = await Promise.all([
     import('../../run/run-module.js'),
+    import('../../run/module.js'),
+    import('../../run/read-module.js'),
     import('../../run/values.js'),
     import('../../profile/upload-profile.js'),
   ]);
   const json = raw.json === true;
   const sink = outputSink(ctx, !json);
-  const bytes = readModule(file);
+  // Read and validated once; a missing export or a bad argument is refused before any profile work.
+  const module = prepareModule(file, readModuleFile(file));
+  planInvocation(module, raw.invoke, args);
   const profile = await resolveUploadProfile({
     file,
-    module: bytes,
+    module: module.bytes,
+    analysis: module.report,
     targetId: 'native-sim',
     ...(raw.profile === undefined ? {} : { profile: raw.profile }),
-    overrides: fuel === undefined ? {} : { fuel: { value: Number(fuel), source: 'cli --fuel' } },
+    overrides: fuel === undefined ? {} : { fuel: { value: fuel, source: 'cli --fuel' } },
     env: ctx.env,
     cwd: ctx.cwd,
   });
   const report = await runModule(
     {
       file,
-      bytes,
+      module,
       args,
       ...(raw.invoke === undefined ? {} : { invoke: raw.invoke }),
       ...(fuel === undefined ? {} : { fuel }),
-      ...(profile === undefined ? {} : { profile: profile.bytes }),
+      ...(profile === undefined ? {} : { profile }),
     },
     sink.sinks,
     { env: ctx.env, ...deps },

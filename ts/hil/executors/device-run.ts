@@ -1,14 +1,16 @@
 /**
  * One HIL test on a device that runs the interpreter firmware, over the wire protocol: the part
  * the QEMU and serial executors share. How the link is made, and how a board is reset, is theirs.
- * The upload is here and only here, so a profile (UPLOAD_BEGIN's blob) can be passed per test.
+ * The program itself runs through the device session (ts/run/session.ts) as `deploy` runs it.
  */
-import type { ProtocolClient } from '../../device/client.js';
 import { isDeviceError } from '../../device/device-errors.js';
 import type { HelloInfo } from '../../device/messages.js';
-import { DeviceErrorCode, OutputStream, Feature } from '../../device/protocol.js';
+import { DeviceErrorCode, Feature } from '../../device/protocol.js';
 import { WrtError } from '../../core/errors.js';
-import { checkModuleFits } from '../../deploy/deploy.js';
+import type { DebugLevel } from '../../limits/types.js';
+import { decodeProfile } from '../../profile/binary.js';
+import { checkModuleFits, type DeviceSession } from '../../run/session.js';
+import { uploadForm } from '../../wasm/upload-form.js';
 import type { ExecutableTest, TestOutcome } from '../executor.js';
 import type { Entry } from '../types.js';
 import { outcomeOfAnswer, planEntry } from './entry-plan.js';
@@ -21,9 +23,6 @@ const LOAD_ERROR_TRAP = 7;
 
 /** The argv the interpreter firmware gives a WASI command when nobody sent ARGS. */
 export const FIRMWARE_ARGV: readonly string[] = ['module'];
-
-/** What a test needs of the protocol client (tests script it). */
-export type DeviceClient = Pick<ProtocolClient, 'upload' | 'invoke' | 'onOutput' | 'setArgs'>;
 
 /**
  * A test as the device executors take it: an ExecutableTest, optionally with the profile blob
@@ -95,60 +94,78 @@ export async function withProfile(test: DeviceTest, device: HelloInfo, env: Node
   }
 }
 
+/** The bytes a test's module is sent as: custom sections stripped as deploy does, or as it is when malformed. */
+function uploadBytesOf(test: DeviceTest, debug: DebugLevel): Uint8Array {
+  try {
+    return uploadForm(test.module.bytes, debug, test.id).bytes;
+  } catch (error) {
+    // A module whose sections do not parse goes as it is: the device's own refusal is what the test checks.
+    if (error instanceof WrtError && error.code === 'WASM_MALFORMED') return test.module.bytes;
+    throw error;
+  }
+}
+
 /**
- * Runs a test on a device whose client has said HELLO. Resolves for everything the module did;
- * a board that cannot hold the module (upload capacity, arena) or a test the firmware cannot
- * express is an `error` outcome naming the limit: it says nothing about the module, so it is
- * neither a failure nor compared in differential mode. Link failures reject; the caller knows
- * whether the device is still there.
+ * Runs a test on a device session. Resolves for everything the module did; a board that cannot
+ * hold the module (upload capacity, arena) or a test the firmware cannot express is an `error`
+ * outcome naming the limit: it says nothing about the module, so it is neither a failure nor
+ * compared in differential mode. Link failures reject; the caller knows whether the device is
+ * still there.
  */
-export async function runTestOnDevice(client: DeviceClient, device: HelloInfo, test: DeviceTest): Promise<TestOutcome> {
+export async function runTestOnDevice(session: DeviceSession, test: DeviceTest): Promise<TestOutcome> {
   const entry = test.entry;
+  const device = session.device;
   const problem = firmwareEntryProblem(entry, device.features);
   if (problem !== undefined) return { kind: 'error', message: problem };
   const plan = planEntry(test);
   if ('kind' in plan) return plan;
   try {
-    checkModuleFits(test.module.bytes.length, device, device.deviceId, test.id);
+    // The smallest form the module can travel in must fit before a profile is compiled for it.
+    checkModuleFits(uploadBytesOf(test, 'none').length, device, test.id);
   } catch (error) {
-    if (error instanceof WrtError) return { kind: 'error', message: `does not fit on the board: ${error.message}` };
-    throw error;
+    return refusalOutcome(error, device);
   }
   const profiled = await withProfile(test, device);
   if ('kind' in profiled) return profiled;
-  // A command's argv and environment go first: the module is loaded, and may start, after.
-  if (entry.kind === 'command' && (device.features & Feature.Args) !== 0) await client.setArgs(entry.args, entry.env);
-  try {
-    // The one place a module is uploaded: the profile travels with it in UPLOAD_BEGIN.
-    await client.upload(test.module.bytes, profiled.profile === undefined ? {} : { profile: profiled.profile });
-  } catch (error) {
-    if (isDeviceError(error, DeviceErrorCode.LoadFailed)) {
-      const detail = error.device.detail;
-      if (detail === LOAD_ERROR_LIMIT || detail === LOAD_ERROR_BUDGET) {
-        return { kind: 'error', message: `does not fit on the board (${device.deviceId}, ${device.arenaBytes}-byte arena): ${error.device.message}` };
-      }
-      const stage = detail === LOAD_ERROR_LINK || detail === LOAD_ERROR_TRAP ? 'link' : 'compile';
-      return { kind: 'rejected', stage, message: error.device.message };
-    }
-    if (isDeviceError(error, DeviceErrorCode.UploadTooLarge) || isDeviceError(error, DeviceErrorCode.ProfileTooLarge)) {
-      return { kind: 'error', message: `does not fit on the board: ${error.message}` };
-    }
-    throw error;
-  }
+  const debug = profiled.profile === undefined ? 'none' : decodeProfile(profiled.profile).debug;
   const stdout: Uint8Array[] = [];
   const stderr: Uint8Array[] = [];
-  const stop = client.onOutput((chunk) => (chunk.stream === OutputStream.Stderr ? stderr : stdout).push(chunk.bytes));
   try {
-    const answer = await client.invoke(plan.name, plan.args);
-    return outcomeOfAnswer(answer, test, plan, { stdout: decodeText(stdout), stderr: decodeText(stderr) });
+    const ran = await session.runProgram(
+      {
+        file: test.id,
+        uploadBytes: uploadBytesOf(test, debug),
+        invocation: { name: plan.name, args: plan.args, command: entry.kind === 'command' },
+        ...(entry.kind === 'command' ? { argv: (device.features & Feature.Args) !== 0 ? entry.args : FIRMWARE_ARGV, env: entry.env } : {}),
+        ...(profiled.profile === undefined ? {} : { profile: { bytes: profiled.profile, decoded: decodeProfile(profiled.profile), source: 'HIL' } }),
+      },
+      { stdout: (b) => stdout.push(b), stderr: (b) => stderr.push(b) },
+    );
+    return outcomeOfAnswer(ran.answer, test, plan, { stdout: decodeText(stdout), stderr: decodeText(stderr) });
   } catch (error) {
-    if (isDeviceError(error, DeviceErrorCode.ExportNotFound) || isDeviceError(error, DeviceErrorCode.ArgsInvalid)) {
-      return { kind: 'rejected', stage: 'entry', message: error.device.message };
-    }
-    throw error;
-  } finally {
-    stop();
+    return refusalOutcome(error, device);
   }
+}
+
+/** What a refusal before or at the upload means for the test; anything else is rethrown. */
+function refusalOutcome(error: unknown, device: HelloInfo): TestOutcome {
+  if (isDeviceError(error, DeviceErrorCode.LoadFailed)) {
+    const detail = error.device.detail;
+    if (detail === LOAD_ERROR_LIMIT || detail === LOAD_ERROR_BUDGET) {
+      return { kind: 'error', message: `does not fit on the board (${device.deviceId}, ${device.arenaBytes}-byte arena): ${error.device.message}` };
+    }
+    const stage = detail === LOAD_ERROR_LINK || detail === LOAD_ERROR_TRAP ? 'link' : 'compile';
+    return { kind: 'rejected', stage, message: error.device.message };
+  }
+  if (isDeviceError(error, DeviceErrorCode.UploadTooLarge) || isDeviceError(error, DeviceErrorCode.ProfileTooLarge)) {
+    return { kind: 'error', message: `does not fit on the board: ${error.message}` };
+  }
+  if (isDeviceError(error, DeviceErrorCode.ExportNotFound) || isDeviceError(error, DeviceErrorCode.ArgsInvalid)) {
+    return { kind: 'rejected', stage: 'entry', message: error.device.message };
+  }
+  // Decided on the host against what HELLO announced: the module is fine, the board is small.
+  if (error instanceof WrtError && BUDGET_CODES.has(error.code)) return { kind: 'error', message: `does not fit on the board: ${error.message}` };
+  throw error;
 }
 
 export type Raced<T> = { readonly kind: 'done'; readonly value: T } | { readonly kind: 'failed'; readonly error: unknown } | { readonly kind: 'aborted' };
@@ -175,12 +192,6 @@ export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<Rac
   });
 }
 
-/** A device link that has said HELLO. */
-export interface DeviceSession {
-  readonly client: DeviceClient;
-  readonly device: HelloInfo;
-}
-
 /** What an executor does when a test outlives its timeout, or the link fails under it. */
 export interface SessionEnds<S extends DeviceSession> {
   /** The test was stopped at its timeout: make the device usable again; the outcome's message. */
@@ -201,7 +212,7 @@ export async function runOnSession<S extends DeviceSession>(open: () => Promise<
   } catch (error) {
     return { kind: 'error', message: messageOf(error) };
   }
-  const raced = await raceAbort(runTestOnDevice(session.client, session.device, test), signal);
+  const raced = await raceAbort(runTestOnDevice(session, test), signal);
   switch (raced.kind) {
     case 'done':
       return raced.value;

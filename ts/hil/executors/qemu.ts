@@ -9,32 +9,26 @@
  * firmware busy (it reads the UART only between requests), so at the timeout QEMU is killed and
  * reset() boots a fresh one; so does a RESET the device does not answer in time.
  */
-import { ProtocolClient, type ProtocolClientOptions } from '../../device/client.js';
+import type { ProtocolClientOptions } from '../../device/client.js';
 import type { HelloInfo } from '../../device/messages.js';
 import { ResetKind } from '../../device/protocol.js';
 import { WrtError } from '../../core/errors.js';
-import { ensureFirmware, firmwareBoardOf, qemuExitError } from '../../deploy/deploy.js';
-import { launchQemu, type QemuExit, type QemuInstance, type QemuLaunchOptions } from '../../deploy/qemu.js';
+import { ensureFirmware, firmwareBoardOf } from '../../deploy/deploy.js';
+import { openQemuLink, type QemuLink } from '../../deploy/links.js';
+import type { QemuInstance, QemuLaunchOptions } from '../../deploy/qemu.js';
+import { DeviceSession } from '../../run/session.js';
 import type { TargetDefinition } from '../../targets/types.js';
 import type { BoardExecutor, TestOutcome } from '../executor.js';
 import type { Board } from '../types.js';
 import { messageOf, runOnSession, withDeadline, type DeviceTest } from './device-run.js';
 
-/**
- * QEMU's socket loses nothing and a dead QEMU fails the request through the link's `closed`, so
- * requests need no resend timer (a test may run long; the scheduler's timeout bounds it). HELLO
- * gets 10 s: a loaded host can starve a booting QEMU.
- */
-const QEMU_CLIENT_OPTIONS: ProtocolClientOptions = { requestTimeoutMs: 0x7fffffff, helloTimeoutMs: 10_000 };
 /** How long a protocol RESET and the HELLO after it may take before QEMU is restarted instead. */
 const DEFAULT_RESET_ANSWER_MS = 5000;
-/** How long to wait for QEMU's exit status once the link broke, to explain the failure by it. */
-const EXIT_GRACE_MS = 200;
 
 export interface QemuExecutorOptions {
   /** The firmware ELF; default: targets/firmware/interp built for the target's BSP board (make, no-op when current). */
   readonly firmware?: string;
-  /** Protocol client settings, over QEMU_CLIENT_OPTIONS. */
+  /** Protocol client settings, over the QEMU link's. */
   readonly client?: ProtocolClientOptions;
   /** The launcher; ts/deploy's launchQemu by default. */
   readonly launch?: (def: TargetDefinition, options: QemuLaunchOptions) => Promise<QemuInstance>;
@@ -45,13 +39,8 @@ export interface QemuExecutorOptions {
   readonly resetAnswerMs?: number;
 }
 
-interface Session {
-  readonly qemu: QemuInstance;
-  readonly client: ProtocolClient;
-  device: HelloInfo;
-  /** QEMU's exit, once it happened. */
-  exit?: QemuExit;
-}
+/** A session on a QEMU link: the board's state between tests. */
+type Session = DeviceSession<QemuLink>;
 
 export class QemuExecutor implements BoardExecutor {
   readonly #target: TargetDefinition;
@@ -91,23 +80,22 @@ export class QemuExecutor implements BoardExecutor {
         this.#stop();
         return 'stopped at the timeout (QEMU killed)';
       },
-      failed: (session, error) => this.#explain(session, error),
+      failed: async (session, error) => messageOf(await session.explain(error)),
     });
   }
 
   async reset(): Promise<void> {
     const session = this.#session;
-    if (session !== undefined && session.exit === undefined) {
+    if (session !== undefined && session.link.exit() === undefined) {
       try {
         const before = session.device.bootId;
         const hello = await withDeadline(
-          session.client.reset(ResetKind.Device).then(() => session.client.hello()),
+          session.client.reset(ResetKind.Device).then(() => session.hello()),
           this.#options.resetAnswerMs ?? DEFAULT_RESET_ANSWER_MS,
           `RESET of ${this.#target.id}`,
-          session.qemu.serial.path,
+          session.link.qemu.serial.path,
         );
         if (hello.bootId !== before) {
-          session.device = hello;
           this.#lastHello = hello;
           return;
         }
@@ -126,36 +114,20 @@ export class QemuExecutor implements BoardExecutor {
 
   /** The running session, or a new QEMU with the firmware, past HELLO. */
   async #ensure(): Promise<Session> {
-    if (this.#session !== undefined && this.#session.exit === undefined) return this.#session;
+    if (this.#session !== undefined && this.#session.link.exit() === undefined) return this.#session;
     this.#stop();
     await this.#stopping;
-    const def = this.#target;
     const elf = this.prepareFirmware();
-    const launch = this.#options.launch ?? launchQemu;
-    const qemu = await launch(def, { elf, paused: true });
-    this.#starts += 1;
-    this.#options.onQemu?.(qemu);
-    const client = new ProtocolClient(qemu.transport, { ...QEMU_CLIENT_OPTIONS, ...this.#options.client });
-    let exit: QemuExit | undefined;
-    void qemu.exited.then((e) => {
-      exit = e;
-      if (this.#session?.qemu === qemu) this.#session.exit = e;
+    const link = await openQemuLink(this.#target, elf, {
+      ...(this.#options.client === undefined ? {} : { client: this.#options.client }),
+      ...(this.#options.launch === undefined ? {} : { launch: this.#options.launch }),
     });
-    try {
-      await qemu.resume();
-      const device = await client.hello();
-      this.#lastHello = device;
-      const session: Session = { qemu, client, device };
-      if (exit !== undefined) session.exit = exit;
-      this.#session = session;
-      return session;
-    } catch (error) {
-      client.close();
-      const ended = exit ?? (await Promise.race([qemu.exited, delay(EXIT_GRACE_MS)]));
-      await qemu.stop();
-      if (ended !== undefined && !ended.stopped) throw qemuExitError(def.id, ended, qemu.uartOutput(), error);
-      throw error;
-    }
+    this.#starts += 1;
+    this.#options.onQemu?.(link.qemu);
+    const session = await DeviceSession.open(link);
+    this.#lastHello = session.device;
+    this.#session = session;
+    return session;
   }
 
   /**
@@ -189,24 +161,9 @@ export class QemuExecutor implements BoardExecutor {
     const session = this.#session;
     this.#session = undefined;
     if (session === undefined) return;
-    session.client.close();
     const previous = this.#stopping;
-    this.#stopping = previous.then(async () => {
-      await session.qemu.transport.close();
-      await session.qemu.stop();
-    });
+    this.#stopping = previous.then(() => session.close());
   }
-
-  /** A failed request: by QEMU's exit when it ended (a firmware fault report), else the error itself. */
-  async #explain(session: Session, error: unknown): Promise<string> {
-    const exit = session.exit ?? (await Promise.race([session.qemu.exited, delay(EXIT_GRACE_MS)]));
-    if (exit !== undefined && !exit.stopped) return qemuExitError(this.#target.id, exit, session.qemu.uartOutput(), error).message;
-    return messageOf(error);
-  }
-}
-
-function delay(ms: number): Promise<undefined> {
-  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms));
 }
 
 /** The registry's factory: a board of the map with `connection: { emulator: qemu }`. */

@@ -17,16 +17,12 @@ import { ResetKind } from '../../device/protocol.js';
 import { openDeviceLink } from '../../device/serial-link.js';
 import type { Transport } from '../../device/transport.js';
 import { WrtError } from '../../core/errors.js';
+import { SERIAL_CLIENT_OPTIONS } from '../../deploy/links.js';
+import { DeviceSession } from '../../run/session.js';
 import type { BoardExecutor, TestOutcome } from '../executor.js';
 import type { Board } from '../types.js';
 import { messageOf, runOnSession, type DeviceTest } from './device-run.js';
 
-/**
- * A real line may drop a frame: requests are resent after 2 s, up to 100 000 times, and resent
- * INVOKEs of a long program wait in the device's receive ring and get the replayed answer (as
- * `deploy --port` does). The scheduler's timeout bounds a test, not these.
- */
-const SERIAL_CLIENT_OPTIONS: ProtocolClientOptions = { requestTimeoutMs: 2000, maxResends: 100_000, helloTimeoutMs: 10_000 };
 /** How long one RESET send waits for its answer; it is sent twice. */
 const DEFAULT_RESET_ANSWER_MS = 1000;
 /** HELLO after a reset: the board boots. */
@@ -58,7 +54,8 @@ interface Link {
 export class SerialExecutor implements BoardExecutor {
   readonly #options: SerialExecutorOptions;
   #link: Link | undefined;
-  #client: ProtocolClient | undefined;
+  /** The session of the current client; dropped (the port stays open) when a test is stopped. */
+  #session: DeviceSession | undefined;
   #device: HelloInfo | undefined;
 
   constructor(options: SerialExecutorOptions) {
@@ -125,19 +122,20 @@ export class SerialExecutor implements BoardExecutor {
     await link?.transport.close();
   }
 
-  async #ensure(): Promise<{ client: ProtocolClient; device: HelloInfo }> {
+  async #ensure(): Promise<DeviceSession> {
     const link = await this.#openLink();
-    if (this.#client !== undefined && this.#device !== undefined) return { client: this.#client, device: this.#device };
-    const client = new ProtocolClient(link.transport, { ...SERIAL_CLIENT_OPTIONS, ...this.#options.client });
-    try {
-      const device = await client.hello();
-      this.#client = client;
-      this.#device = device;
-      return { client, device };
-    } catch (error) {
-      client.close();
-      throw error;
-    }
+    if (this.#session !== undefined) return this.#session;
+    const port = this.#options.port;
+    // The executor does not own the board: a session's end leaves the port open for the next test.
+    const session = await DeviceSession.open({
+      transport: link.transport,
+      description: port,
+      clientOptions: { ...SERIAL_CLIENT_OPTIONS, ...this.#options.client },
+      close: () => Promise.resolve(),
+    });
+    this.#session = session;
+    this.#device = session.device;
+    return session;
   }
 
   /** The open port; reopened when it ended (a USB adapter unplugged and back). */
@@ -155,8 +153,8 @@ export class SerialExecutor implements BoardExecutor {
   }
 
   #dropClient(): void {
-    this.#client?.close();
-    this.#client = undefined;
+    void this.#session?.close();
+    this.#session = undefined;
   }
 }
 

@@ -1,0 +1,339 @@
+/**
+ * The one path from a module to a device, whatever the device is (native-sim on this host, a QEMU
+ * board, a serial line): open the link → HELLO → fit check → ARGS → upload with its profile →
+ * invoke → outcome. `run`, `deploy`, every HIL executor and the protocol conformance runner walk
+ * it; how a link is made (spawn, QEMU, serial port) is theirs, and so is what they print.
+ */
+import * as path from 'node:path';
+import { WrtError } from '../core/errors.js';
+import { ProtocolClient, type ProtocolClientOptions, type UploadReport } from '../device/client.js';
+import type { HelloInfo, InvokeResult, WireValue } from '../device/messages.js';
+import { Feature, OutputStream } from '../device/protocol.js';
+import type { Transport } from '../device/transport.js';
+import type { UploadProfile } from '../profile/upload-profile.js';
+import type { Invocation } from './module.js';
+import { TRAP_EXIT, trapMessage } from './traps.js';
+
+/** A link to a device running the interpreter's protocol server. */
+export interface DeviceLink {
+  readonly transport: Transport;
+  /** Where it goes, for messages: "native-sim", "qemu mps2-an386 UART0 (...)", "/dev/ttyACM0". */
+  readonly description: string;
+  readonly clientOptions: ProtocolClientOptions;
+  /**
+   * Called before the first request: a paused emulator is let go here, so its boot is not
+   * counted against the link's set-up.
+   */
+  start?(): Promise<void>;
+  /** A failure explained by how the link ended (an emulator's fault report), or undefined. */
+  explain?(error: unknown): Promise<Error | undefined>;
+  /** Ends the link and whatever runs behind it; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface ProgramSinks {
+  stdout(bytes: Uint8Array): void;
+  stderr(bytes: Uint8Array): void;
+}
+
+export type RunOutcome =
+  | { readonly kind: 'returned'; readonly results: readonly WireValue[] }
+  | { readonly kind: 'exited'; readonly exitCode: number }
+  | { readonly kind: 'trapped'; readonly trap: number; readonly trapName: string; readonly functionIndex: number };
+
+/** Turns an INVOKE answer into what happened; an exit carries its code in trapFunction. */
+export function outcomeOf(answer: InvokeResult, command: boolean): RunOutcome {
+  if (answer.trap === TRAP_EXIT) return { kind: 'exited', exitCode: answer.trapFunction };
+  if (answer.trap !== 0) {
+    return { kind: 'trapped', trap: answer.trap, trapName: trapMessage(answer.trap), functionIndex: answer.trapFunction };
+  }
+  return command ? { kind: 'exited', exitCode: 0 } : { kind: 'returned', results: answer.results };
+}
+
+/** What a tool exits with after a program ran: its exit code, 0 after a return, 1 after a trap. */
+export function exitCodeOfOutcome(outcome: RunOutcome): number {
+  switch (outcome.kind) {
+    case 'returned':
+      return 0;
+    case 'exited':
+      return outcome.exitCode;
+    case 'trapped':
+      return 1;
+  }
+}
+
+/**
+ * Refuses a module the device cannot take, before a byte of it is sent: the upload capacity HELLO
+ * announced is the limit.
+ */
+export function checkModuleFits(size: number, device: HelloInfo, file: string): void {
+  if (size > device.uploadCapacity) {
+    throw new WrtError(
+      'LIMIT_EXCEEDED',
+      `the module is ${size} bytes as uploaded; ${device.deviceId} takes modules of at most ${device.uploadCapacity} bytes (its upload buffer)`,
+      { file, field: 'module size', limit: `${device.uploadCapacity} bytes (upload capacity announced by ${device.deviceId} in HELLO); shrink the module (wasm-opt -Oz, -Wl,--strip-all) or pick a board with more RAM` },
+    );
+  }
+}
+
+/**
+ * Refuses a profile the device cannot hold or lay out, before the upload: the arena and the profile
+ * capacity HELLO announced are the limits.
+ */
+export function checkProfileFits(profile: UploadProfile, device: HelloInfo, file: string): void {
+  const arena = profile.decoded.arenaBytes;
+  if (arena > device.arenaBytes) {
+    throw new WrtError(
+      'BUDGET_EXCEEDED',
+      `the profile's arena is ${arena} bytes; ${device.deviceId} has ${device.arenaBytes}`,
+      { file, field: 'arena', limit: `${device.arenaBytes} bytes (arena announced by ${device.deviceId} in HELLO): recompile the profile for this device, or lower its budgets`, source: profile.source },
+    );
+  }
+  if (profile.bytes.length > device.profileCapacity) {
+    throw new WrtError('LIMIT_EXCEEDED', `the profile is ${profile.bytes.length} bytes; ${device.deviceId} takes profiles of at most ${device.profileCapacity}`, {
+      file,
+      field: 'profile size',
+      limit: `${device.profileCapacity} bytes (profile capacity announced in HELLO)`,
+      source: profile.source,
+    });
+  }
+}
+
+/** What a program run needs beyond the session: the bytes to send and what to call. */
+export interface ProgramRequest {
+  /** The module file as the user named it (messages; argv[0] of a command). */
+  readonly file: string;
+  /** The bytes the device is sent (ts/wasm/upload-form.ts). */
+  readonly uploadBytes: Uint8Array;
+  readonly invocation: Invocation;
+  /** A WASI command's whole argv (default: the file's base name alone) and environment. */
+  readonly argv?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  /** Uploaded in UPLOAD_BEGIN; undefined: the device's default layout, no budgets. */
+  readonly profile?: UploadProfile;
+  /** Instruction budget of the invocation; absent or 0: the profile's (or none). */
+  readonly fuel?: bigint;
+}
+
+export interface ProgramHooks {
+  /** Upload progress: bytes the device confirmed, of the total. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Milliseconds since some start (timings); default performance.now. */
+  readonly now?: () => number;
+}
+
+/** Milliseconds from the caller's start (ProgramHooks.now). */
+export interface ProgramTimings {
+  readonly helloMs: number;
+  readonly uploadStartMs: number;
+  readonly uploadedMs: number;
+  /** First OUTPUT byte, when the program printed anything. */
+  readonly firstOutputMs?: number;
+  readonly doneMs: number;
+}
+
+export interface ProgramReport {
+  readonly device: HelloInfo;
+  readonly upload: UploadReport;
+  readonly answer: InvokeResult;
+  readonly outcome: RunOutcome;
+  readonly exitCode: number;
+  readonly fuelUsed: bigint;
+  readonly peakStackBytes: number;
+  /** OUTPUT frames lost on the link (gaps in the device's unsolicited sequence numbers). */
+  readonly outputFramesLost: number;
+  readonly timings: ProgramTimings;
+}
+
+/** What a session asks of the protocol client (tests script it). */
+export type SessionClient = Pick<
+  ProtocolClient,
+  'hello' | 'transfer' | 'invoke' | 'onOutput' | 'setArgs' | 'reset' | 'close' | 'counters' | 'session' | 'register' | 'globalGet' | 'invokeOn'
+>;
+
+/** A link that has said HELLO. Requests go one at a time; close() ends the link. */
+export class DeviceSession<L extends DeviceLink = DeviceLink> {
+  readonly client: SessionClient;
+  readonly link: L;
+  #device: HelloInfo;
+  #closed = false;
+  #linkEnded = false;
+
+  private constructor(link: L, client: SessionClient, device: HelloInfo) {
+    this.link = link;
+    this.client = client;
+    this.#device = device;
+    void link.transport.closed.then(() => {
+      this.#linkEnded = true;
+    });
+  }
+
+  /** Opens the protocol on a link and says HELLO; the link is closed again when that fails. */
+  static async open<L extends DeviceLink>(link: L): Promise<DeviceSession<L>> {
+    const client = new ProtocolClient(link.transport, link.clientOptions);
+    try {
+      await link.start?.();
+      const device = await client.hello();
+      return new DeviceSession(link, client, device);
+    } catch (error) {
+      const explained = await link.explain?.(error);
+      client.close();
+      await link.close();
+      throw explained ?? error;
+    }
+  }
+
+  /**
+   * A session over a client that already said HELLO on a link opened elsewhere (a HIL executor
+   * that keeps its board between tests; a scripted client in tests).
+   */
+  static over<L extends DeviceLink>(client: SessionClient, device: HelloInfo, link: L): DeviceSession<L> {
+    return new DeviceSession(link, client, device);
+  }
+
+  /** What the device said in its last HELLO. */
+  get device(): HelloInfo {
+    return this.#device;
+  }
+
+  /** true once closed here or once the link ended (a device process that died, a cable pulled). */
+  get closed(): boolean {
+    return this.#closed || this.#linkEnded;
+  }
+
+  /** Says HELLO again (after a reset): the device's new answer. */
+  async hello(): Promise<HelloInfo> {
+    this.#device = await this.client.hello();
+    return this.#device;
+  }
+
+  /**
+   * A WASI command's argv and environment, over ARGS (docs/protocol.md §4b). A device without
+   * that message keeps its own argv: fine with nothing to pass, an error naming the device with some.
+   */
+  async setProgramArgs(argv: readonly string[], env: Readonly<Record<string, string>>, file: string): Promise<void> {
+    if ((this.#device.features & Feature.Args) !== 0) {
+      await this.client.setArgs(argv, env);
+      return;
+    }
+    if (argv.length > 1 || Object.keys(env).length > 0) {
+      throw new WrtError('USAGE', `${this.#device.deviceId} takes no program arguments or environment (its firmware has no ARGS message)`, {
+        file,
+        field: 'ARGS',
+        limit: 'run the command without arguments on this device, or update its firmware',
+      });
+    }
+  }
+
+  /**
+   * The one upload in the tool: the module with its profile in UPLOAD_BEGIN; the device checks
+   * the SHA-256 before its engine sees a byte.
+   */
+  upload(bytes: Uint8Array, options: { readonly profile?: Uint8Array; readonly onProgress?: (done: number, total: number) => void } = {}): Promise<UploadReport> {
+    return this.client.transfer(bytes, options);
+  }
+
+  invoke(name: string, args: readonly WireValue[], fuel: bigint = 0n): Promise<InvokeResult> {
+    return this.client.invoke(name, args, { fuel });
+  }
+
+  /** Program output as it arrives; returns the function that stops it. */
+  onOutput(sinks: ProgramSinks): () => void {
+    return this.client.onOutput((chunk) => (chunk.stream === OutputStream.Stderr ? sinks.stderr(chunk.bytes) : sinks.stdout(chunk.bytes)));
+  }
+
+  /** A failure explained by how the link ended, else the failure itself. */
+  async explain(error: unknown): Promise<unknown> {
+    return (await this.link.explain?.(error)) ?? error;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.client.close();
+    await this.link.close();
+  }
+
+  /**
+   * Runs one program: fit check, ARGS for a command, upload with the profile, invoke. Output goes
+   * to `sinks` as it arrives. Errors are thrown as they come (a caller that knows the link
+   * explains them with `explain`).
+   */
+  async runProgram(request: ProgramRequest, sinks: ProgramSinks, hooks: ProgramHooks = {}): Promise<ProgramReport> {
+    const now = hooks.now ?? (() => performance.now());
+    const device = this.#device;
+    const helloMs = now();
+    checkModuleFits(request.uploadBytes.length, device, request.file);
+    if (request.profile !== undefined) checkProfileFits(request.profile, device, request.file);
+    const { invocation } = request;
+    // A command's argv and environment go first: the module is loaded, and may start, after.
+    if (invocation.command) await this.setProgramArgs(request.argv ?? [path.basename(request.file)], request.env ?? {}, request.file);
+    let firstOutputMs: number | undefined;
+    const stop = this.onOutput({
+      stdout: (bytes) => {
+        firstOutputMs ??= now();
+        sinks.stdout(bytes);
+      },
+      stderr: (bytes) => {
+        firstOutputMs ??= now();
+        sinks.stderr(bytes);
+      },
+    });
+    try {
+      const uploadStartMs = now();
+      const upload = await this.upload(request.uploadBytes, {
+        ...(request.profile === undefined ? {} : { profile: request.profile.bytes }),
+        ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
+      });
+      const uploadedMs = now();
+      const answer = await this.invoke(invocation.name, invocation.args, request.fuel ?? 0n);
+      const outcome = outcomeOf(answer, invocation.command);
+      return {
+        device,
+        upload,
+        answer,
+        outcome,
+        exitCode: exitCodeOfOutcome(outcome),
+        fuelUsed: answer.fuelUsed,
+        peakStackBytes: answer.peakStackBytes,
+        outputFramesLost: this.client.counters.unsolicitedGaps,
+        timings: { helloMs, uploadStartMs, uploadedMs, ...(firstOutputMs === undefined ? {} : { firstOutputMs }), doneMs: now() },
+      };
+    } finally {
+      stop();
+    }
+  }
+}
+
+/**
+ * Runs `work` on a session and closes it on every path, SIGINT included: Ctrl-C closes the link,
+ * which fails the waiting request; once the link and what runs behind it are gone the signal is
+ * raised again, so the process still ends by it.
+ */
+export async function withSession<T>(open: () => Promise<DeviceSession>, work: (session: DeviceSession) => Promise<T>, options: { readonly handleSigint?: boolean } = {}): Promise<T> {
+  let session: DeviceSession | undefined;
+  let interrupted = false;
+  const onSigint = (): void => {
+    interrupted = true;
+    void session?.close();
+  };
+  if (options.handleSigint !== false) process.on('SIGINT', onSigint);
+  try {
+    session = await open();
+    if (interrupted) await session.close();
+    const active = session;
+    try {
+      return await work(active);
+    } catch (error) {
+      throw await active.explain(error);
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    await session?.close();
+    if (interrupted) {
+      process.kill(process.pid, 'SIGINT');
+      // The signal ends the process on its next turn of the event loop; no error may win the race.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
