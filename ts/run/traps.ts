@@ -1,32 +1,5 @@
 /**
- * Trap codes of an INVOKE answer (native/interp/wrt_trap.h, stable numbers) and the texts
- * wrt_trap_message gives them, which are the WebAssembly spec's trap texts where it has one.
+ * The trap codes of an INVOKE answer live in ts/device/engine-codes.ts; run-module.ts still
+ * imports them from here while the device path is being merged into one session.
  */
-const TRAP_MESSAGES: readonly string[] = [
-  'ok',
-  'unreachable',
-  'out of bounds memory access',
-  'integer divide by zero',
-  'integer overflow',
-  'invalid conversion to integer',
-  'uninitialized element',
-  'undefined element',
-  'indirect call type mismatch',
-  'value stack exhausted',
-  'call stack exhausted',
-  'fuel exhausted',
-  'host call denied',
-  'out of bounds table access',
-  'host call budget exhausted',
-  'host function failed',
-  'program exited',
-  'invocation misused',
-];
-
-/** WRT_TRAP_EXIT: WASI proc_exit ended the program; the answer's trap_func field is the exit code. */
-export const TRAP_EXIT = 16;
-export const TRAP_FUEL_EXHAUSTED = 11;
-
-export function trapMessage(code: number): string {
-  return TRAP_MESSAGES[code] ?? `unknown trap ${code}`;
-}
+export { TRAP_EXIT, trapMessage } from '../device/engine-codes.js';
