@@ -38,10 +38,11 @@ if [ ! -f node_modules/.wrt-lock-hash ] || [ "$(cat node_modules/.wrt-lock-hash)
   echo "$lock_hash" > node_modules/.wrt-lock-hash
 fi
 
-echo "setup: building the native addon, the TypeScript sources and the host interpreter"
+echo "setup: building the native addon, the TypeScript sources and dev tools, and the host interpreter"
 [ -f build/Makefile ] || npx --no-install node-gyp configure --loglevel=error >/dev/null
 npx --no-install node-gyp build --loglevel=error >/dev/null
 npm run --silent build:ts
+npm run --silent build:tools
 make -s -C native/interp
 make -s -C native/sim
 echo "setup: done"

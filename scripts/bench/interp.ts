@@ -21,9 +21,9 @@ import { renderTable } from '../../ts/cli/output.js';
 import { ProtocolClient } from '../../ts/device/client.js';
 import { i32 } from '../../ts/device/messages.js';
 import { spawnNativeSimStdio } from '../../ts/device/native-sim.js';
-import { buildInterp } from '../../ts/interp/build.js';
-import { type InterpNative, loadInterp } from '../../ts/interp/ffi.js';
-import { type InterpLayout, InterpRuntime } from '../../ts/interp/runtime.js';
+import { buildInterp } from '../../tools/interp/build.js';
+import { type InterpNative, loadInterp } from '../../tools/interp/ffi.js';
+import { type InterpLayout, InterpRuntime } from '../../tools/interp/runtime.js';
 
 /** Kernel names as exported from wasm and accepted by the native driver, with their C file. */
 export const KERNELS = [

@@ -2,16 +2,16 @@
  * Runs the pinned spec testsuite's non-SIMD scripts against the interpreter and prints per-file
  * passed/failed counts and the total. Exit status 0 when nothing failed, 1 otherwise.
  *
- *   node dist/scripts/interp/conformance.js \
+ *   node dist-tools/scripts/interp/conformance.js \
  *     [--variant interp|interp-asan|interp-portable] [--only i32,br_table] [--failures] [--json] [--no-build]
  *
  * The ASan variant needs the sanitizer runtime preloaded into node:
  *   LD_PRELOAD=$(gcc -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0 node --import ... --variant interp-asan
  */
 import { isWrtError } from '../../ts/core/errors.js';
-import { buildInterp } from '../../ts/interp/build.js';
-import { formatConformanceReport, runConformance } from '../../ts/interp/conformance.js';
-import type { InterpVariant } from '../../ts/interp/ffi.js';
+import { buildInterp } from '../../tools/interp/build.js';
+import { formatConformanceReport, runConformance } from '../../tools/interp/conformance.js';
+import type { InterpVariant } from '../../tools/interp/ffi.js';
 
 const VARIANTS: readonly InterpVariant[] = ['interp', 'interp-asan', 'interp-portable'];
 

@@ -1,12 +1,12 @@
 /**
- * Mutation fuzzing of the interpreter's untrusted-input path (ts/interp/fuzz.ts); prints the
+ * Mutation fuzzing of the interpreter's untrusted-input path (tools/interp/fuzz.ts); prints the
  * outcome counts as JSON. Exit status 0 when every mutant ended in a stable code.
  *
- *   node dist/scripts/interp/fuzz.js [--variant interp-asan] [--seed 1] [--per-seed 8] [--stride 1]
+ *   node dist-tools/scripts/interp/fuzz.js [--variant interp-asan] [--seed 1] [--per-seed 8] [--stride 1]
  */
 import { isWrtError } from '../../ts/core/errors.js';
-import type { InterpVariant } from '../../ts/interp/ffi.js';
-import { runFuzz } from '../../ts/interp/fuzz.js';
+import type { InterpVariant } from '../../tools/interp/ffi.js';
+import { runFuzz } from '../../tools/interp/fuzz.js';
 
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(name);

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WrtError } from '../../ts/core/errors.js';
-import { buildInterp } from '../../ts/interp/build.js';
-import { loadInterp } from '../../ts/interp/ffi.js';
+import { buildInterp } from '../../tools/interp/build.js';
+import { loadInterp } from '../../tools/interp/ffi.js';
 import {
   KERNELS,
   type KernelBuild,

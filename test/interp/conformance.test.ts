@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ConformanceReport, formatConformanceReport, runConformance } from '../../ts/interp/conformance.js';
+import { type ConformanceReport, formatConformanceReport, runConformance } from '../../tools/interp/conformance.js';
 import { convertTestsuite, readSpecScript } from '../../ts/testsuite/convert.js';
 import { interp } from './helpers.js';
 

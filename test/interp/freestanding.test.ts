@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findCycles, parseCallGraph, worstStack } from '../../ts/interp/callgraph.js';
+import { findCycles, parseCallGraph, worstStack } from '../../tools/interp/callgraph.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import { interp } from './helpers.js';
 

@@ -1,6 +1,6 @@
-import { buildInterp } from '../../ts/interp/build.js';
-import { wat2wasm } from '../../ts/interp/wat.js';
-import { type InterpNative, type InterpVariant, loadInterp } from '../../ts/interp/ffi.js';
+import { buildInterp } from '../../tools/interp/build.js';
+import { wat2wasm } from '../../ts/testsuite/wat.js';
+import { type InterpNative, type InterpVariant, loadInterp } from '../../tools/interp/ffi.js';
 import {
   type HostRegistryName,
   type InterpFunc,
@@ -8,7 +8,7 @@ import {
   type InterpLayout,
   InterpRuntime,
   type InvokeResult,
-} from '../../ts/interp/runtime.js';
+} from '../../tools/interp/runtime.js';
 
 /** Builds (if needed) and loads a variant of the interpreter library. */
 export function interp(variant: InterpVariant = 'interp'): InterpNative {

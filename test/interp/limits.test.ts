@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WrtError } from '../../ts/core/errors.js';
-import type { InterpNative } from '../../ts/interp/ffi.js';
-import { InterpRuntime, loadFailureToWrtError } from '../../ts/interp/runtime.js';
+import type { InterpNative } from '../../tools/interp/ffi.js';
+import { InterpRuntime, loadFailureToWrtError } from '../../tools/interp/runtime.js';
 import { type Loaded, SMALL_LAYOUT, instantiate, interp, returned, trapKind, wasm } from './helpers.js';
 import { COUNTER } from '../support/budget-modules.js';
 

@@ -2,10 +2,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildInterp } from '../../ts/interp/build.js';
-import type { ConformanceReport } from '../../ts/interp/conformance.js';
-import type { FuzzReport } from '../../ts/interp/fuzz.js';
-import { interpLibraryPath } from '../../ts/interp/ffi.js';
+import { buildInterp } from '../../tools/interp/build.js';
+import type { ConformanceReport } from '../../tools/interp/conformance.js';
+import type { FuzzReport } from '../../tools/interp/fuzz.js';
+import { interpLibraryPath } from '../../tools/interp/ffi.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import { compiledScript } from '../support/compiled.js';
 
@@ -19,7 +19,7 @@ const root = packageRoot();
 
 function runNode<T>(args: readonly string[], env: NodeJS.ProcessEnv): { status: number | null; report: T; stderr: string } {
   const [script = '', ...rest] = args;
-  const result = spawnSync(process.execPath, [compiledScript(script), ...rest], {
+  const result = spawnSync(process.execPath, [compiledScript(script, 'dist-tools'), ...rest], {
     cwd: root,
     env: { ...process.env, ...env },
     encoding: 'utf8',

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InterpNative } from '../../ts/interp/ffi.js';
-import { InterpRuntime } from '../../ts/interp/runtime.js';
+import type { InterpNative } from '../../tools/interp/ffi.js';
+import { InterpRuntime } from '../../tools/interp/runtime.js';
 import { SMALL_LAYOUT, returned, trapKind, wasm } from './helpers.js';
 import { interp } from './helpers.js';
 

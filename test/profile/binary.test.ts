@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WrtError } from '../../ts/core/errors.js';
 import { crc32 } from '../../ts/device/framing.js';
-import { wat2wasm } from '../../ts/interp/wat.js';
+import { wat2wasm } from '../../ts/testsuite/wat.js';
 import { resolveLimits } from '../../ts/limits/resolve.js';
 import { FIXED_BYTES, decodeProfile, encodeProfile } from '../../ts/profile/binary.js';
 import { compileProfile } from '../../ts/profile/compile.js';

@@ -1,6 +1,6 @@
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { wat2wasm } from '../../ts/interp/wat.js';
+import { wat2wasm } from '../../ts/testsuite/wat.js';
 import { resolveLimits } from '../../ts/limits/resolve.js';
 import type { ResolvedLimits } from '../../ts/limits/types.js';
 import { encodeProfile } from '../../ts/profile/binary.js';

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../ts/core/paths.js';
-import { wat2wasm } from '../../ts/interp/wat.js';
+import { wat2wasm } from '../../ts/testsuite/wat.js';
 import { resolveLimits } from '../../ts/limits/resolve.js';
 import { encodeProfile } from '../../ts/profile/binary.js';
 import { compileProfile } from '../../ts/profile/compile.js';

@@ -3,10 +3,10 @@
  * with one budget set one below what the module needs it fails in the promised way.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { InterpNative } from '../../ts/interp/ffi.js';
-import { type InterpFunc, type InterpLayout, InterpRuntime, type InvokeResult } from '../../ts/interp/runtime.js';
-import { wat2wasm } from '../../ts/interp/wat.js';
-import { fuelOf, interpLayoutOf } from '../../ts/profile/interp-layout.js';
+import type { InterpNative } from '../../tools/interp/ffi.js';
+import { type InterpFunc, type InterpLayout, InterpRuntime, type InvokeResult, toNativeLayout } from '../../tools/interp/runtime.js';
+import { wat2wasm } from '../../ts/testsuite/wat.js';
+import { fuelOf, interpLayoutOf } from '../../tools/interp/profile-layout.js';
 import type { Profile, ProfileOverrides } from '../../ts/profile/types.js';
 import { interp } from '../interp/helpers.js';
 import { CHAIN, COUNTER, GROW, STACK, TABLE } from '../support/budget-modules.js';
@@ -88,19 +88,7 @@ describe('the profile maps onto the interpreter', () => {
       const bytes = wat2wasm(text);
       const profile = compile(bytes);
       const layout = interpLayoutOf(profile);
-      expect(profile.arena.totalBytes).toBe(native.layoutBytes({
-        meta_bytes: layout.metaBytes,
-        code_bytes: layout.codeBytes,
-        control_bytes: layout.controlBytes,
-        stack_slots: layout.stackSlots,
-        call_depth: layout.callDepth,
-        memory_pages: layout.memoryPages,
-        memory_pages_max: layout.memoryPagesMax,
-        table_elements: layout.tableElements,
-        table_elements_max: layout.tableElementsMax,
-        global_slots: layout.globalSlots,
-        memory_bytes_limit: layout.memoryBytesLimit ?? 0,
-      }));
+      expect(profile.arena.totalBytes).toBe(native.layoutBytes(toNativeLayout(layout)));
       const run = start(bytes, layout, undefined, text === HOST ? 'test' : 'none');
       for (const region of ['meta', 'code', 'control'] as const) {
         const usage = run.rt.regionUsage(region);

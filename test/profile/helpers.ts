@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { BufferedOutput } from '../../ts/cli/output.js';
 import type { CliContext } from '../../ts/cli/context.js';
-import { wat2wasm } from '../../ts/interp/wat.js';
+import { wat2wasm } from '../../ts/testsuite/wat.js';
 import type { ProfileDeps } from '../../ts/profile/gather.js';
 import type { FeatureState, HardwareCfiFeature } from '../../ts/profile/types.js';
 

@@ -8,7 +8,7 @@ import { isDeviceError } from '../../ts/device/device-errors.js';
 import { ProtocolClient } from '../../ts/device/client.js';
 import type { WireValue } from '../../ts/device/messages.js';
 import { spawnNativeSimStdio } from '../../ts/device/native-sim.js';
-import { wat2wasm } from '../../ts/interp/wat.js';
+import { wat2wasm } from '../../ts/testsuite/wat.js';
 import { decodeProfile, encodeProfile } from '../../ts/profile/binary.js';
 import type { Profile, ProfileOverrides, TargetFacts } from '../../ts/profile/types.js';
 import { prepareModule } from '../../ts/run/module.js';

@@ -3,7 +3,7 @@ import { ProtocolClient } from '../../ts/device/client.js';
 import { type DeviceError, isDeviceError } from '../../ts/device/device-errors.js';
 import { spawnNativeSimStdio } from '../../ts/device/native-sim.js';
 import { DeviceErrorCode, Feature, SessionMode } from '../../ts/device/protocol.js';
-import { wat2wasm } from '../../ts/interp/wat.js';
+import { wat2wasm } from '../../ts/testsuite/wat.js';
 import { nativeSimAsanBinary } from '../../ts/run/native-sim-binary.js';
 import { CONFORMANCE_SIM_ARGS } from '../../ts/testsuite/protocol-conformance.js';
 import { buildRealNativeSim } from '../run/helpers.js';

@@ -5,6 +5,7 @@
  */
 import type { ErrorCode } from '../core/error-codes.js';
 import { type ErrorLocation, WrtError } from '../core/errors.js';
+import { loadErrorOf } from './engine-codes.js';
 import { DeviceErrorCode, deviceErrorName, messageTypeName } from './protocol.js';
 
 /** The device did not answer in time. */
@@ -23,19 +24,6 @@ export interface DeviceErrorInfo {
   readonly message: string;
 }
 
-/** LOAD_FAILED's detail is the engine's error code (native/interp/wrt_trap.h, enum wrt_err). */
-const LOAD_FAILURE_CODES: Readonly<Record<number, ErrorCode>> = {
-  1: 'WASM_MALFORMED',
-  2: 'WASM_INVALID',
-  3: 'WASM_UNSUPPORTED',
-  4: 'BUDGET_EXCEEDED',
-  5: 'LIMIT_EXCEEDED',
-  6: 'WASM_LINK_FAILED',
-  7: 'WASM_TRAPPED',
-  // WRT_ENGINE_ERR_PROFILE (native/engine/wrt_engine_profile.h): the engine refused the profile.
-  64: 'PROFILE_REFUSED',
-};
-
 /** The toolchain code of an ERROR frame: a specific one where it exists, DEVICE_ERROR otherwise. */
 function toolchainCodeFor(info: DeviceErrorInfo): ErrorCode {
   switch (info.code) {
@@ -43,7 +31,8 @@ function toolchainCodeFor(info: DeviceErrorInfo): ErrorCode {
     case DeviceErrorCode.ProfileTooLarge:
       return 'LIMIT_EXCEEDED';
     case DeviceErrorCode.LoadFailed:
-      return LOAD_FAILURE_CODES[info.detail] ?? 'WASM_INVALID';
+      // The detail is the engine's load error code; one from a newer device is taken as a refused module.
+      return loadErrorOf(info.detail)?.errorCode ?? 'WASM_INVALID';
     case DeviceErrorCode.ExportNotFound:
     case DeviceErrorCode.ArgsInvalid:
     case DeviceErrorCode.NoModule:

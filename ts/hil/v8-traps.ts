@@ -1,21 +1,27 @@
 /**
  * V8's trap messages (Node 20, V8 11) to the spec's trap texts, which the device interpreter
- * reports verbatim (native/interp/wrt_trap.c). Where V8 uses one message for several spec traps,
+ * reports verbatim (named here by trap: ts/device/engine-codes.ts). Where V8 uses one message for several spec traps,
  * every candidate is listed; an unknown message is kept as it is, so a disagreement shows it.
  */
+import { type TrapName, trapCode, trapMessage } from '../device/engine-codes.js';
+
+function text(trap: TrapName): string {
+  return trapMessage(trapCode(trap));
+}
+
 const V8_TRAPS: ReadonlyArray<readonly [RegExp, readonly string[]]> = [
-  [/^unreachable/, ['unreachable']],
-  [/^memory access out of bounds/, ['out of bounds memory access']],
-  [/^divide by zero/, ['integer divide by zero']],
-  [/^remainder by zero/, ['integer divide by zero']],
-  [/^divide result unrepresentable/, ['integer overflow']],
-  [/^float unrepresentable in integer range/, ['integer overflow', 'invalid conversion to integer']],
-  [/^null function or function signature mismatch/, ['uninitialized element', 'indirect call type mismatch']],
-  [/^table index is out of bounds/, ['undefined element', 'out of bounds table access']],
-  [/^invalid index into function table/, ['undefined element']],
-  [/^data segment out of bounds/, ['out of bounds memory access']],
-  [/^element segment out of bounds/, ['out of bounds table access']],
-  [/^Maximum call stack size exceeded/, ['call stack exhausted']],
+  [/^unreachable/, [text('unreachable')]],
+  [/^memory access out of bounds/, [text('memory_out_of_bounds')]],
+  [/^divide by zero/, [text('int_divide_by_zero')]],
+  [/^remainder by zero/, [text('int_divide_by_zero')]],
+  [/^divide result unrepresentable/, [text('int_overflow')]],
+  [/^float unrepresentable in integer range/, [text('int_overflow'), text('invalid_conversion')]],
+  [/^null function or function signature mismatch/, [text('indirect_null'), text('indirect_type_mismatch')]],
+  [/^table index is out of bounds/, [text('indirect_out_of_range'), text('table_out_of_bounds')]],
+  [/^invalid index into function table/, [text('indirect_out_of_range')]],
+  [/^data segment out of bounds/, [text('memory_out_of_bounds')]],
+  [/^element segment out of bounds/, [text('table_out_of_bounds')]],
+  [/^Maximum call stack size exceeded/, [text('call_depth_exhausted')]],
 ];
 
 export function v8TrapTexts(message: string): string[] {

@@ -4,7 +4,6 @@ export * from './call-bounds.js';
 export * from './compile.js';
 export * from './binary.js';
 export * from './section.js';
-export * from './interp-layout.js';
 export * from './render.js';
 export * from './json.js';
 export * from './schema.js';

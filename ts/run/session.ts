@@ -12,7 +12,7 @@ import { Feature, OutputStream } from '../device/protocol.js';
 import type { Transport } from '../device/transport.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
 import type { Invocation } from './module.js';
-import { TRAP_EXIT, trapMessage } from './traps.js';
+import { TRAP_EXIT, trapMessage } from '../device/engine-codes.js';
 
 /** A link to a device running the interpreter's protocol server. */
 export interface DeviceLink {

@@ -1,12 +1,12 @@
-import type { ErrorKind, TrapKind } from '../interp/runtime.js';
-import { describeSlot, resultMatches } from '../interp/values.js';
+import type { LoadErrorName, TrapName } from '../device/engine-codes.js';
+import { describeSlot, resultMatches } from './slots.js';
 import type { AssertModuleCommand, SpecCommand, SpecValue } from './commands.js';
 
 /**
  * What a spec command expects, judged the same way whatever ran it: the in-process harness
- * (ts/interp/conformance.ts, the C core through FFI) and the protocol harness
+ * (tools/interp/conformance.ts, the C core through FFI) and the protocol harness
  * (protocol-conformance.ts, native-sim over the wire). Pure: outcomes in, a failure reason or
- * nothing out. Results are 64-bit slots in the core's convention (ts/interp/values.ts).
+ * nothing out. Results are 64-bit slots in the core's convention (slots.ts).
  */
 
 export interface CommandFailure {
@@ -38,7 +38,7 @@ export interface ConformanceReport {
 
 /** A trap as the judgement needs it. */
 export interface TrapOutcome {
-  readonly kind: TrapKind;
+  readonly kind: TrapName;
   readonly message: string;
 }
 
@@ -90,7 +90,7 @@ export function actionFailure(command: ActionJudged, outcome: ActionOutcome): st
 
 /** Why a module did not load, link or instantiate, as the assertions compare it. */
 export interface ModuleFailure {
-  readonly kind: ErrorKind;
+  readonly kind: LoadErrorName;
   readonly message: string;
 }
 

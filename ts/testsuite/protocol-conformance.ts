@@ -2,13 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WrtError } from '../core/errors.js';
 import { isDeviceError } from '../device/device-errors.js';
+import { loadErrorName, trapMessage, trapName } from '../device/engine-codes.js';
 import { DeviceErrorCode, Feature, MAX_VALUES, SessionMode } from '../device/protocol.js';
-import { ERROR_KINDS, type ErrorKind, TRAP_KINDS } from '../interp/runtime.js';
 import { nativeSimLink } from '../run/run-module.js';
 import { DeviceSession, type SessionClient } from '../run/session.js';
-import { trapMessage } from '../run/traps.js';
 import type { AssertModuleCommand, SpecAction, SpecCommand, SpecScript } from './commands.js';
-import { conformanceScripts, readSpecScript } from './convert.js';
+import { type ConvertOptions, conformanceScripts, readSpecScript } from './convert.js';
 import {
   type ActionOutcome,
   type ConformanceReport,
@@ -29,7 +28,7 @@ import { resultSlot, wireArgument } from './wire-values.js';
  * uploaded, `register` is REGISTER, actions are INVOKE / GLOBAL_GET on the instance the script
  * names, and modules that must fail are uploads the device refuses with LOAD_FAILED and the
  * interpreter's error code. Judgements are ts/testsuite/expectations.ts, shared with the
- * in-process harness (ts/interp/conformance.ts).
+ * in-process harness (tools/interp/conformance.ts).
  */
 
 /**
@@ -59,8 +58,7 @@ export const CONFORMANCE_SIM_ARGS: readonly string[] = [
 /** The kind of a LOAD_FAILED refusal: its detail is the interpreter's error code. */
 function moduleFailure(error: unknown): ModuleFailure | undefined {
   if (!isDeviceError(error, DeviceErrorCode.LoadFailed)) return undefined;
-  const kind: ErrorKind = ERROR_KINDS[error.device.detail] ?? 'argument';
-  return { kind, message: error.device.message };
+  return { kind: loadErrorName(error.device.detail), message: error.device.message };
 }
 
 function describeError(error: unknown): string {
@@ -138,7 +136,7 @@ class ProtocolScriptRunner {
       const args = action.args.map((arg) => wireArgument(arg));
       const result = await this.client.invokeOn(instance, action.field, args);
       if (result.trap !== 0) {
-        return { kind: 'trap', trap: { kind: TRAP_KINDS[result.trap] ?? 'invoke_misuse', message: trapMessage(result.trap) } };
+        return { kind: 'trap', trap: { kind: trapName(result.trap), message: trapMessage(result.trap) } };
       }
       return { kind: 'results', results: result.results.map((value) => resultSlot(value)) };
     } catch (error) {
@@ -243,15 +241,12 @@ export async function runScriptOverProtocol(session: DeviceSession, name: string
   return runner.report(name);
 }
 
-export interface ProtocolConformanceOptions {
+/** Which scripts (`only`: base names; all non-SIMD scripts otherwise), cache and environment. */
+export interface ProtocolConformanceOptions extends ConvertOptions {
   /** native-sim or native-sim-asan. */
   readonly binary: string;
   /** native-sim's command line; CONFORMANCE_SIM_ARGS by default. */
   readonly simArgs?: readonly string[];
-  /** Only these scripts (base names); all non-SIMD scripts otherwise. */
-  readonly only?: readonly string[];
-  readonly cacheDir?: string;
-  readonly env?: NodeJS.ProcessEnv;
   /** Called after each script, for progress output. */
   readonly onFile?: (report: FileReport) => void;
   /**
@@ -285,11 +280,7 @@ async function runScriptOnFreshSim(options: ProtocolConformanceOptions, name: st
 
 /** Converts the pinned testsuite (cached) and runs every non-SIMD script through the protocol. */
 export async function runProtocolConformance(options: ProtocolConformanceOptions): Promise<ConformanceReport> {
-  const { run, simdFiles } = conformanceScripts({
-    ...(options.only !== undefined ? { only: options.only } : {}),
-    ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
-    ...(options.env !== undefined ? { env: options.env } : {}),
-  });
+  const { run, simdFiles } = conformanceScripts(options);
   const files: FileReport[] = [];
   for (const script of run) {
     const report = await runScriptOnFreshSim(options, script.name, readSpecScript(script.jsonPath), script.dir);

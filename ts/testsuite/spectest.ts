@@ -1,4 +1,4 @@
-import { wat2wasm } from '../interp/wat.js';
+import { wat2wasm } from './wat.js';
 
 /** The print functions of the testsuite's `spectest` module and their parameters. */
 const PRINTS: ReadonlyArray<readonly [string, string]> = [

@@ -1,11 +1,11 @@
 import { WrtError } from '../core/errors.js';
 import type { WireValue } from '../device/messages.js';
-import { argumentSlot } from '../interp/values.js';
+import { argumentSlot } from './slots.js';
 import type { SpecValue } from './commands.js';
 
 /**
  * Spec-script values to protocol values and protocol results to the core's 64-bit slots
- * (ts/interp/values.ts), so the protocol harness judges results with the same comparisons as the
+ * (slots.ts), so the protocol harness judges results with the same comparisons as the
  * in-process one. Slot conventions: 32-bit values in the low half, externref N is N + 1 (0 null),
  * a non-null funcref any non-zero slot.
  */

@@ -4,6 +4,7 @@
  * The program itself runs through the device session (ts/run/session.ts) as `deploy` runs it.
  */
 import { isDeviceError } from '../../device/device-errors.js';
+import { loadErrorName } from '../../device/engine-codes.js';
 import type { HelloInfo } from '../../device/messages.js';
 import { DeviceErrorCode, Feature } from '../../device/protocol.js';
 import { WrtError } from '../../core/errors.js';
@@ -15,11 +16,6 @@ import type { ExecutableTest, TestOutcome } from '../executor.js';
 import type { Entry } from '../types.js';
 import { outcomeOfAnswer, planEntry } from './entry-plan.js';
 
-/** Engine error codes of LOAD_FAILED (native/interp/wrt_trap.h enum wrt_error_code). */
-const LOAD_ERROR_BUDGET = 4;
-const LOAD_ERROR_LIMIT = 5;
-const LOAD_ERROR_LINK = 6;
-const LOAD_ERROR_TRAP = 7;
 
 /** The argv the interpreter firmware gives a WASI command when nobody sent ARGS. */
 export const FIRMWARE_ARGV: readonly string[] = ['module'];
@@ -150,11 +146,11 @@ export async function runTestOnDevice(session: DeviceSession, test: DeviceTest):
 /** What a refusal before or at the upload means for the test; anything else is rethrown. */
 function refusalOutcome(error: unknown, device: HelloInfo): TestOutcome {
   if (isDeviceError(error, DeviceErrorCode.LoadFailed)) {
-    const detail = error.device.detail;
-    if (detail === LOAD_ERROR_LIMIT || detail === LOAD_ERROR_BUDGET) {
+    const kind = loadErrorName(error.device.detail);
+    if (kind === 'limit' || kind === 'arena') {
       return { kind: 'error', message: `does not fit on the board (${device.deviceId}, ${device.arenaBytes}-byte arena): ${error.device.message}` };
     }
-    const stage = detail === LOAD_ERROR_LINK || detail === LOAD_ERROR_TRAP ? 'link' : 'compile';
+    const stage = kind === 'link' || kind === 'trap' ? 'link' : 'compile';
     return { kind: 'rejected', stage, message: error.device.message };
   }
   if (isDeviceError(error, DeviceErrorCode.UploadTooLarge) || isDeviceError(error, DeviceErrorCode.ProfileTooLarge)) {

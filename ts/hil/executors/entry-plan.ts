@@ -5,7 +5,7 @@
  * device's INVOKE answer means for the test. Pure.
  */
 import type { InvokeResult, WireValue } from '../../device/messages.js';
-import { TRAP_EXIT, trapMessage } from '../../run/traps.js';
+import { TRAP_EXIT, trapMessage } from '../../device/engine-codes.js';
 import type { ExecutableTest, TestOutcome } from '../executor.js';
 import { exportSignature } from '../signature.js';
 import type { ObservedValue, WasmValue } from '../values.js';

@@ -3,9 +3,9 @@
  * the fuel per invocation and each import's call budget. native-sim and firmware map the binary
  * profile the same way (native/profile/wrt_profile.h: wrt_profile_layout).
  */
-import type { InterpLayout } from '../interp/runtime.js';
-import { PAGE_BYTES } from '../wasm/types.js';
-import type { Profile } from './types.js';
+import type { InterpLayout } from './runtime.js';
+import { PAGE_BYTES } from '../../ts/wasm/types.js';
+import type { Profile } from '../../ts/profile/types.js';
 
 function region(profile: Profile, name: string): number {
   return profile.arena.regions.find((r) => r.name === name)?.bytes ?? 0;

@@ -1,5 +1,5 @@
 import { WrtError } from '../core/errors.js';
-import type { SpecValue } from '../testsuite/commands.js';
+import type { SpecValue } from './commands.js';
 
 /**
  * Spec-script values (wast2json's decimal bit patterns) to and from the interpreter's 64-bit slots.

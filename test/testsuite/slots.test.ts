@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WrtError } from '../../ts/core/errors.js';
-import { argumentSlot, describeSlot, resultMatches } from '../../ts/interp/values.js';
+import { argumentSlot, describeSlot, resultMatches } from '../../ts/testsuite/slots.js';
 
 describe('spec values and interpreter slots', () => {
   it('turns decimal bit patterns into slots, externref N into N+1', () => {

@@ -1,4 +1,4 @@
-import { WrtError } from '../core/errors.js';
+import { WrtError } from '../../ts/core/errors.js';
 
 /**
  * GCC's call-graph files (-fcallgraph-info=su, VCG text): which function calls which, and each

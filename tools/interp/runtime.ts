@@ -1,4 +1,5 @@
-import { WrtError } from '../core/errors.js';
+import { WrtError } from '../../ts/core/errors.js';
+import { type LoadErrorName, type TrapName, loadErrorOf, loadErrorName, trapName } from '../../ts/device/engine-codes.js';
 import type { InterpNative, NativeError, NativeLayout, NativeTrap, Pointer } from './ffi.js';
 
 /**
@@ -17,43 +18,6 @@ const TYPE_BY_CODE: ReadonlyMap<number, ValueType> = new Map([
   [0x70, 'funcref'],
   [0x6f, 'externref'],
 ]);
-
-/** enum wrt_error_code, by number (stable). */
-export const ERROR_KINDS = [
-  'none',
-  'malformed',
-  'invalid',
-  'unsupported',
-  'arena',
-  'limit',
-  'link',
-  'trap',
-  'argument',
-] as const;
-export type ErrorKind = (typeof ERROR_KINDS)[number];
-
-/** enum wrt_trap_code, by number (stable). */
-export const TRAP_KINDS = [
-  'ok',
-  'unreachable',
-  'memory_out_of_bounds',
-  'int_divide_by_zero',
-  'int_overflow',
-  'invalid_conversion',
-  'indirect_null',
-  'indirect_out_of_range',
-  'indirect_type_mismatch',
-  'value_stack_exhausted',
-  'call_depth_exhausted',
-  'fuel_exhausted',
-  'host_call_denied',
-  'table_out_of_bounds',
-  'host_budget_exhausted',
-  'host_error',
-  'exit',
-  'invoke_misuse',
-] as const;
-export type TrapKind = (typeof TRAP_KINDS)[number];
 
 /** WRT_EXTERN_*, by number (the binary format's). */
 export const EXPORT_KINDS = ['func', 'table', 'memory', 'global'] as const;
@@ -82,7 +46,7 @@ export interface InterpLayout {
 
 export interface LoadFailure {
   readonly code: number;
-  readonly kind: ErrorKind;
+  readonly kind: LoadErrorName;
   readonly message: string;
   readonly offset: number;
   readonly index: number;
@@ -96,7 +60,7 @@ export interface LoadFailure {
 
 export interface TrapInfo {
   readonly code: number;
-  readonly kind: TrapKind;
+  readonly kind: TrapName;
   readonly message: string;
   /** Function index in its module; undefined when no wasm function was running. */
   readonly funcIndex: number | undefined;
@@ -130,7 +94,8 @@ function valueType(code: number): ValueType {
   return type;
 }
 
-function toNativeLayout(layout: InterpLayout): NativeLayout {
+/** wrt_layout as the binding passes it. */
+export function toNativeLayout(layout: InterpLayout): NativeLayout {
   return {
     meta_bytes: layout.metaBytes,
     code_bytes: layout.codeBytes,
@@ -151,7 +116,7 @@ function decodeTrap(native: InterpNative, trap: NativeTrap): TrapInfo {
   const funcIndex = trap.func_index ?? NONE;
   return {
     code,
-    kind: TRAP_KINDS[code] ?? 'invoke_misuse',
+    kind: trapName(code),
     message: native.trapMessage(code),
     funcIndex: funcIndex === NONE ? undefined : funcIndex,
     codeOffset: trap.code_offset ?? 0,
@@ -162,7 +127,7 @@ function decodeTrap(native: InterpNative, trap: NativeTrap): TrapInfo {
 
 function decodeError(native: InterpNative, err: NativeError, trap?: NativeTrap): LoadFailure {
   const code = err.code ?? 0;
-  const kind = ERROR_KINDS[code] ?? 'argument';
+  const kind = loadErrorName(code);
   const base = {
     code,
     kind,
@@ -396,22 +361,5 @@ export function loadFailureToWrtError(failure: LoadFailure, file: string): WrtEr
       ? { field: `${failure.region} region`, limit: `${failure.capacity} available, ${failure.need} needed` }
       : {}),
   };
-  switch (failure.kind) {
-    case 'malformed':
-      return new WrtError('WASM_MALFORMED', failure.message, location);
-    case 'invalid':
-      return new WrtError('WASM_INVALID', failure.message, location);
-    case 'unsupported':
-      return new WrtError('WASM_UNSUPPORTED', failure.message, location);
-    case 'link':
-      return new WrtError('WASM_LINK_FAILED', failure.message, location);
-    case 'arena':
-      return new WrtError('BUDGET_EXCEEDED', failure.message, location);
-    case 'limit':
-      return new WrtError('LIMIT_EXCEEDED', failure.message, location);
-    case 'trap':
-      return new WrtError('WASM_TRAPPED', failure.message, location);
-    default:
-      return new WrtError('INTERNAL', failure.message, location);
-  }
+  return new WrtError(loadErrorOf(failure.code)?.errorCode ?? 'INTERNAL', failure.message, location);
 }

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WrtError } from '../core/errors.js';
-import { convertTestsuite, readSpecScript } from '../testsuite/convert.js';
+import { WrtError } from '../../ts/core/errors.js';
+import { convertTestsuite, readSpecScript } from '../../ts/testsuite/convert.js';
 import { type InterpNative, type InterpVariant, loadInterp } from './ffi.js';
-import { type ErrorKind, type InterpLayout, InterpRuntime, type TrapKind } from './runtime.js';
+import type { LoadErrorName, TrapName } from '../../ts/device/engine-codes.js';
+import { type InterpLayout, InterpRuntime } from './runtime.js';
 import { isSimdScript } from './conformance.js';
 
 /**
@@ -33,8 +34,8 @@ export interface FuzzReport {
   readonly loaded: number;
   readonly instantiated: number;
   readonly invocations: number;
-  readonly loadErrors: Readonly<Partial<Record<ErrorKind, number>>>;
-  readonly traps: Readonly<Partial<Record<TrapKind, number>>>;
+  readonly loadErrors: Readonly<Partial<Record<LoadErrorName, number>>>;
+  readonly traps: Readonly<Partial<Record<TrapName, number>>>;
 }
 
 /** xorshift32: a deterministic mutation stream. */
@@ -108,8 +109,8 @@ export function runFuzz(options: {
   const random = prng(options.seed ?? 1);
   const stride = options.stride ?? 1;
   const seeds = spectestSeeds().filter((_, i) => i % stride === 0);
-  const loadErrors: Partial<Record<ErrorKind, number>> = {};
-  const traps: Partial<Record<TrapKind, number>> = {};
+  const loadErrors: Partial<Record<LoadErrorName, number>> = {};
+  const traps: Partial<Record<TrapName, number>> = {};
   let mutants = 0;
   let loaded = 0;
   let instantiated = 0;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WrtError } from '../core/errors.js';
-import type { AssertModuleCommand, SpecAction, SpecCommand, SpecScript } from '../testsuite/commands.js';
-import { conformanceScripts, readSpecScript } from '../testsuite/convert.js';
+import { WrtError } from '../../ts/core/errors.js';
+import type { AssertModuleCommand, SpecAction, SpecCommand, SpecScript } from '../../ts/testsuite/commands.js';
+import { type ConvertOptions, conformanceScripts, readSpecScript } from '../../ts/testsuite/convert.js';
 import {
   type ActionOutcome,
   type ConformanceReport,
@@ -12,12 +12,12 @@ import {
   instantiationAssertionFailure,
   loadAssertionFailure,
   totalReport,
-} from '../testsuite/expectations.js';
+} from '../../ts/testsuite/expectations.js';
 import { type InterpNative, type InterpVariant, loadInterp } from './ffi.js';
 import { type InterpInstance, type InterpLayout, InterpRuntime } from './runtime.js';
-import { argumentSlot } from './values.js';
-import { wat2wasm } from './wat.js';
-import { spectestWat } from '../testsuite/spectest.js';
+import { argumentSlot } from '../../ts/testsuite/slots.js';
+import { wat2wasm } from '../../ts/testsuite/wat.js';
+import { spectestWat } from '../../ts/testsuite/spectest.js';
 
 /**
  * The spec testsuite conformance harness: runs wast2json command scripts against the interpreter,
@@ -27,8 +27,8 @@ import { spectestWat } from '../testsuite/spectest.js';
  * is judged in ts/testsuite/expectations.ts, shared with the protocol harness.
  */
 
-export type { CommandFailure, ConformanceReport, FileReport } from '../testsuite/expectations.js';
-export { formatConformanceReport, isSimdScript } from '../testsuite/expectations.js';
+export type { CommandFailure, ConformanceReport, FileReport } from '../../ts/testsuite/expectations.js';
+export { formatConformanceReport, isSimdScript } from '../../ts/testsuite/expectations.js';
 
 /**
  * The layout of each runtime the harness creates: one per instantiated module (a script's modules
@@ -219,22 +219,15 @@ export function runSpecScript(
   }
 }
 
-export interface ConformanceOptions {
+/** Which scripts (`only`: base names; all non-SIMD scripts otherwise), cache and environment. */
+export interface ConformanceOptions extends ConvertOptions {
   readonly variant?: InterpVariant;
-  /** Only these scripts (base names); all non-SIMD scripts otherwise. */
-  readonly only?: readonly string[];
-  readonly cacheDir?: string;
-  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** Converts the pinned testsuite (cached) and runs every non-SIMD script. */
 export function runConformance(options: ConformanceOptions = {}): ConformanceReport {
   const native = loadInterp(options.variant ?? 'interp', options.env);
-  const { run, simdFiles } = conformanceScripts({
-    ...(options.only !== undefined ? { only: options.only } : {}),
-    ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
-    ...(options.env !== undefined ? { env: options.env } : {}),
-  });
+  const { run, simdFiles } = conformanceScripts(options);
   const files: FileReport[] = [];
   for (const script of run) {
     files.push(runSpecScript(native, script.name, readSpecScript(script.jsonPath), script.dir));

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { WrtError } from '../core/errors.js';
-import { packageRoot } from '../core/paths.js';
+import { WrtError } from '../../ts/core/errors.js';
+import { packageRoot } from '../../ts/core/paths.js';
 import type { InterpVariant } from './ffi.js';
 
 const MAKE_TARGET: Record<InterpVariant, string> = {

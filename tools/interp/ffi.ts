@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import koffi, { type LibraryHandle } from 'koffi';
-import { WrtError } from '../core/errors.js';
-import { packageRoot } from '../core/paths.js';
+import { WrtError } from '../../ts/core/errors.js';
+import { packageRoot } from '../../ts/core/paths.js';
 
 /**
  * The koffi binding of build/<variant>/libwrt_interp.so: the C API of native/interp/wrt_api.h plus
