@@ -1,7 +1,7 @@
 /* The module hash a profile binds to: SHA-256 of the module without its wrt.profile sections. */
 #include "wrt_profile.h"
 
-#include "wrt_sha256.h"
+#include "wrtp_sha256.h"
 
 static const uint8_t section_name[] = { 'w', 'r', 't', '.', 'p', 'r', 'o', 'f', 'i', 'l', 'e' };
 
@@ -34,9 +34,9 @@ static bool is_profile_section(const uint8_t *i_bytes, size_t at, size_t end)
 uint32_t wrt_profile_check_module(const wrt_profile *i_profile, const uint8_t *i_module, size_t len)
 {
     if (i_module == NULL || len < 8u) return WRT_PROFILE_MODULE_BAD;
-    wrt_sha256_ctx ctx;
-    wrt_sha256_init(&ctx);
-    wrt_sha256_update(&ctx, i_module, 8u);
+    wrtp_sha256_ctx ctx;
+    wrtp_sha256_init(&ctx);
+    wrtp_sha256_update(&ctx, i_module, 8u);
     size_t at = 8u;
     while (at < len) {
         size_t start = at;
@@ -44,11 +44,11 @@ uint32_t wrt_profile_check_module(const wrt_profile *i_profile, const uint8_t *i
         uint32_t size;
         if (!rd_leb(i_module, len, &at, &size) || (uint64_t)at + size > (uint64_t)len) return WRT_PROFILE_MODULE_BAD;
         size_t end = at + size;
-        if (!(id == 0u && is_profile_section(i_module, at, end))) wrt_sha256_update(&ctx, i_module + start, end - start);
+        if (!(id == 0u && is_profile_section(i_module, at, end))) wrtp_sha256_update(&ctx, i_module + start, end - start);
         at = end;
     }
-    uint8_t digest[WRT_SHA256_DIGEST_BYTES];
-    wrt_sha256_final(&ctx, digest);
+    uint8_t digest[WRTP_SHA256_DIGEST_BYTES];
+    wrtp_sha256_final(&ctx, digest);
     uint8_t diff = 0;
     for (uint32_t i = 0; i < 32u; i++) diff |= (uint8_t)(digest[i] ^ i_profile->module_sha256[i]);
     return diff == 0u ? WRT_PROFILE_OK : WRT_PROFILE_HASH_BAD;

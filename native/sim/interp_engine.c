@@ -60,7 +60,7 @@ static bool wrt_sim_wasi_random(void *ctx, uint8_t *o_buf, uint32_t len) {
     return true;
 }
 
-const wrt_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ctx, const char **o_why) {
+const wrtp_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ctx, const char **o_why) {
     static wrt_interp_engine engine;
     size_t bytes = i_opts->arena_bytes != 0u ? i_opts->arena_bytes : WRT_SIM_DEFAULT_ARENA_BYTES;
     wrt_layout layout;
@@ -76,7 +76,7 @@ const wrt_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ctx
     }
     /* Profiles compiled for --target native-sim only: another target's layout assumes other pointer sizes and RAM. */
     const wrt_interp_platform platform = {NULL, wrt_sim_wasi_clock, wrt_sim_wasi_random, "native-sim"};
-    const wrt_engine_ops *ops = wrt_interp_engine_start(&engine, (uint8_t *)arena, bytes, &layout, &platform, i_opts->argv,
+    const wrtp_engine_ops *ops = wrt_interp_engine_start(&engine, (uint8_t *)arena, bytes, &layout, &platform, i_opts->argv,
                                                         i_opts->argc, i_opts->envp, i_opts->envc, o_why);
     *o_ctx = &engine;
     return ops;
