@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wrt_board_target.h"
 #include "wrt_fw_layout.h"
 #include "wrt_interp_engine.h"
 
@@ -32,7 +33,7 @@ const wrtp_engine_ops *wrt_fw_engine(uint8_t *io_arena, size_t arena_bytes, wrt_
         return NULL;
     }
     wrt_fw_millis = millis;
-    const wrt_interp_platform platform = {NULL, wrt_fw_clock, NULL, WRT_FW_TARGET_ID};
+    const wrt_interp_platform platform = {NULL, wrt_fw_clock, NULL, WRT_BOARD_TARGET_ID};
     const wrtp_engine_ops *ops = wrt_interp_engine_start(&engine, io_arena, arena_bytes, &layout, &platform, argv, 1u,
                                                         NULL, 0u, o_why);
     *o_ctx = &engine;

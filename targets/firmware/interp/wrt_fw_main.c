@@ -10,20 +10,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wrt_board_target.h"
 #include "wrt_bsp_port.h"
 #include "wrt_fw_engine.h"
 #include "wrtp_server.h"
 
-#ifndef WRT_FW_UPLOAD_BYTES
-#error "WRT_FW_UPLOAD_BYTES: set per board in targets/firmware/interp/app.mk"
-#endif
 /* A profile is ~180 bytes plus ~40 per import, and UPLOAD_BEGIN carries it in one 1 KiB frame. */
 #define WRT_FW_PROFILE_BYTES 768u
 
 #define WRT_FW_EXIT_ARENA 3u
 #define WRT_FW_EXIT_SERVER 4u
 
-static uint8_t wrt_fw_upload[WRT_FW_UPLOAD_BYTES];
+/* firmware.uploadBufferBytes of the target definition. */
+static uint8_t wrt_fw_upload[WRT_BOARD_UPLOAD_BYTES];
 static uint8_t wrt_fw_profile[WRT_FW_PROFILE_BYTES];
 static wrtp_server wrt_fw_server;
 
