@@ -12,12 +12,11 @@ import { packageRoot } from '../../ts/core/paths.js';
 import {
   checkModuleFits,
   chooseDeployTarget,
-  firmwareBoardOf,
-  firmwareImagePath,
   flashInputsFor,
   realBoardRefusal,
   shellQuote,
 } from '../../ts/deploy/deploy.js';
+import { firmwareBoardOf, firmwareImagePath } from '../../ts/deploy/firmware.js';
 import { loadTarget } from '../../ts/targets/index.js';
 import type { HelloInfo } from '../../ts/device/messages.js';
 import { thrown as caught } from '../support/wrt-error.js';
