@@ -13,7 +13,7 @@ static const char *const decoder_reason[] = {
     "profile: the module's sections are broken",
 };
 
-static bool refuse(wrt_engine_error *o_err, uint32_t why, const char *message) {
+static bool refuse(wrtp_engine_error *o_err, uint32_t why, const char *message) {
     o_err->code = WRT_ENGINE_ERR_PROFILE;
     o_err->offset = why;
     o_err->message = message;
@@ -30,7 +30,7 @@ static bool text_is(const wrt_profile_text *i_text, const char *i_str) {
 
 bool wrt_engine_profile_check(const uint8_t *i_profile, size_t profile_len, const uint8_t *i_module, size_t module_len,
                               const char *i_target_id, size_t device_arena, wrt_profile *o_profile,
-                              wrt_engine_limits *o_limits, wrt_engine_error *o_err) {
+                              wrt_engine_limits *o_limits, wrtp_engine_error *o_err) {
     uint32_t status = wrt_profile_decode(i_profile, profile_len, o_profile);
     if (status == WRT_PROFILE_OK) status = wrt_profile_verify_hash(i_profile, profile_len, o_profile);
     if (status != WRT_PROFILE_OK) return refuse(o_err, status, decoder_reason[status <= 8u ? status : 6u]);

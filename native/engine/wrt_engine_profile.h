@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "wrt_api.h"
-#include "wrt_engine.h"
+#include "wrtp_engine.h"
 #include "wrt_profile.h"
 
 /*
@@ -44,7 +44,7 @@ typedef struct wrt_engine_limits {
  */
 bool wrt_engine_profile_check(const uint8_t *i_profile, size_t profile_len, const uint8_t *i_module, size_t module_len,
                               const char *i_target_id, size_t device_arena, wrt_profile *o_profile,
-                              wrt_engine_limits *o_limits, wrt_engine_error *o_err);
+                              wrt_engine_limits *o_limits, wrtp_engine_error *o_err);
 
 /*
  * Gives each host function the call budget the profile lists for its module and name; a function

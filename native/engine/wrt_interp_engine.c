@@ -1,5 +1,5 @@
 /*
- * The interpreter core (native/interp/wrt_api.h) behind the protocol server's wrt_engine_ops, shared
+ * The interpreter core (native/interp/wrt_api.h) behind the protocol server's wrtp_engine_ops, shared
  * unchanged by native-sim and the firmware. fd_write to 1 and 2 becomes OUTPUT frames while an
  * invocation runs; proc_exit ends the invocation with trap WRT_TRAP_EXIT and the exit code in the
  * answer's trap_func field (docs/protocol.md, INVOKE). Freestanding: the arena, the clock and the
@@ -28,7 +28,7 @@ static int32_t wrt_ie_wasi_write(void *ctx, uint32_t fd, const uint8_t *bytes, u
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
     /* Output of a start function (during load) has no host waiting for it: it is dropped. */
     if (e->io != NULL && e->io->output != NULL && len > 0u) {
-        e->io->output(e->io->ctx, fd == 2u ? WRT_STREAM_STDERR : WRT_STREAM_STDOUT, bytes, len);
+        e->io->output(e->io->ctx, fd == 2u ? WRTP_STREAM_STDERR : WRTP_STREAM_STDOUT, bytes, len);
     }
     return (int32_t)(len > 0x7FFFFFFFu ? 0x7FFFFFFFu : len);
 }
@@ -78,12 +78,12 @@ static bool wrt_ie_relayout(wrt_interp_engine *e, const wrt_layout *i_layout, si
     return false;
 }
 
-static void wrt_ie_describe(void *ctx, wrt_engine_info *o_info) {
+static void wrt_ie_describe(void *ctx, wrtp_engine_info *o_info) {
     const wrt_interp_engine *e = (const wrt_interp_engine *)ctx;
     o_info->interp_version = wrt_version();
     o_info->arena_bytes = (uint32_t)e->arena_bytes;
-    o_info->features = WRT_FEATURE_FLOAT | WRT_FEATURE_OUTPUT | WRT_FEATURE_FUEL | WRT_FEATURE_REFERENCE_TYPES |
-                       WRT_FEATURE_BULK_MEMORY | WRT_FEATURE_SESSIONS | WRT_FEATURE_ARGS;
+    o_info->features = WRTP_FEATURE_FLOAT | WRTP_FEATURE_OUTPUT | WRTP_FEATURE_FUEL | WRTP_FEATURE_REFERENCE_TYPES |
+                       WRTP_FEATURE_BULK_MEMORY | WRTP_FEATURE_SESSIONS | WRTP_FEATURE_ARGS;
 }
 
 static void wrt_ie_drop(wrt_interp_engine *e) {
@@ -95,7 +95,7 @@ static void wrt_ie_drop(wrt_interp_engine *e) {
 }
 
 /* Loads and instantiates one more module in the runtime as it is laid out now. */
-static bool wrt_ie_add(wrt_interp_engine *e, const uint8_t *i_module, size_t len, bool profiled, wrt_engine_error *o_err) {
+static bool wrt_ie_add(wrt_interp_engine *e, const uint8_t *i_module, size_t len, bool profiled, wrtp_engine_error *o_err) {
     wrt_error err;
     wrt_ie_zero(&err, sizeof err);
     wrt_module *m = wrt_module_load(e->rt, i_module, len, &err);
@@ -118,8 +118,8 @@ static bool wrt_ie_add(wrt_interp_engine *e, const uint8_t *i_module, size_t len
     return true;
 }
 
-static bool wrt_ie_load(void *ctx, const uint8_t *i_module, size_t len, const uint8_t i_sha256[WRT_PROTO_SHA256_BYTES],
-                         const uint8_t *i_profile, size_t profile_len, wrt_engine_error *o_err) {
+static bool wrt_ie_load(void *ctx, const uint8_t *i_module, size_t len, const uint8_t i_sha256[WRTP_PROTO_SHA256_BYTES],
+                         const uint8_t *i_profile, size_t profile_len, wrtp_engine_error *o_err) {
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
     (void)i_sha256;
     /* Mode ONE replaces the module; KEEP adds one to the session and a failure leaves it as it was. */
@@ -167,14 +167,14 @@ static void wrt_ie_unload(void *ctx) {
     wrt_ie_drop((wrt_interp_engine *)ctx);
 }
 
-static bool wrt_ie_refuse(wrt_engine_error *o_err, uint32_t code, uint32_t index, const char *message) {
+static bool wrt_ie_refuse(wrtp_engine_error *o_err, uint32_t code, uint32_t index, const char *message) {
     o_err->code = code;
     o_err->offset = index;
     o_err->message = message;
     return false;
 }
 
-static bool wrt_ie_arg(const wrt_wire_value *i_arg, uint32_t want, uint64_t *o_slot) {
+static bool wrt_ie_arg(const wrtp_wire_value *i_arg, uint32_t want, uint64_t *o_slot) {
     if (i_arg->type != want) return false;
     switch (want) {
     case WRT_TYPE_I32:
@@ -183,44 +183,44 @@ static bool wrt_ie_arg(const wrt_wire_value *i_arg, uint32_t want, uint64_t *o_s
     case WRT_TYPE_F64: *o_slot = i_arg->bits; return true;
     /* externref N travels as slot N + 1 so that reference 0 differs from null (slot 0). */
     case WRT_TYPE_EXTERNREF:
-        *o_slot = i_arg->bits == WRT_PROTO_REF_NULL ? 0u : (i_arg->bits & 0xFFFFFFFFull) + 1u;
+        *o_slot = i_arg->bits == WRTP_PROTO_REF_NULL ? 0u : (i_arg->bits & 0xFFFFFFFFull) + 1u;
         return true;
     /* A function index has no meaning on this side of the wire; only null can be passed. */
-    case WRT_TYPE_FUNCREF: *o_slot = 0; return i_arg->bits == WRT_PROTO_REF_NULL;
+    case WRT_TYPE_FUNCREF: *o_slot = 0; return i_arg->bits == WRTP_PROTO_REF_NULL;
     default: return false;
     }
 }
 
 /* A funcref slot is a wrt_func pointer: on the wire, its index in the module that defines it. */
 static uint32_t wrt_ie_func_index(uint64_t slot) {
-    if (slot == 0u) return WRT_PROTO_REF_NULL;
+    if (slot == 0u) return WRTP_PROTO_REF_NULL;
     const wrt_func *f = (const wrt_func *)(uintptr_t)slot;
-    if (f->def == NULL || f->inst == NULL) return WRT_PROTO_REF_HOST;
+    if (f->def == NULL || f->inst == NULL) return WRTP_PROTO_REF_HOST;
     return (uint32_t)(f->def - f->inst->mod->funcs);
 }
 
-static void wrt_ie_result(uint32_t type, uint64_t slot, wrt_wire_value *o_value) {
+static void wrt_ie_result(uint32_t type, uint64_t slot, wrtp_wire_value *o_value) {
     o_value->type = (uint8_t)type;
     switch (type) {
     case WRT_TYPE_I32:
     case WRT_TYPE_F32: o_value->bits = slot & 0xFFFFFFFFull; break;
-    case WRT_TYPE_EXTERNREF: o_value->bits = slot == 0u ? WRT_PROTO_REF_NULL : (slot - 1u) & 0xFFFFFFFFull; break;
+    case WRT_TYPE_EXTERNREF: o_value->bits = slot == 0u ? WRTP_PROTO_REF_NULL : (slot - 1u) & 0xFFFFFFFFull; break;
     case WRT_TYPE_FUNCREF: o_value->bits = wrt_ie_func_index(slot); break;
     default: o_value->bits = slot; break;
     }
 }
 
 /* Instance `id` of the session (0: the latest), or NULL with the refusal in o_err. */
-static wrt_instance *wrt_ie_find_instance(const wrt_interp_engine *e, uint16_t id, wrt_engine_error *o_err) {
+static wrt_instance *wrt_ie_find_instance(const wrt_interp_engine *e, uint16_t id, wrtp_engine_error *o_err) {
     if (e->instance == NULL) {
-        o_err->code = WRT_PERR_NO_MODULE;
+        o_err->code = WRTP_PERR_NO_MODULE;
         o_err->offset = id;
         o_err->message = "no instance loaded";
         return NULL;
     }
     if (id == 0u) return e->instance;
     if (id > e->ninstances) {
-        o_err->code = WRT_PERR_INSTANCE_UNKNOWN;
+        o_err->code = WRTP_PERR_INSTANCE_UNKNOWN;
         o_err->offset = id;
         o_err->message = "the session holds no instance of that id";
         return NULL;
@@ -235,32 +235,32 @@ static uint32_t wrt_ie_stack_peak(const wrt_runtime *rt) {
 }
 
 static bool wrt_ie_invoke_on(void *ctx, uint16_t instance, const char *i_name, size_t name_len,
-                             const wrt_wire_value *i_args, uint32_t nargs, uint64_t fuel, const wrt_engine_io *i_io,
-                             wrt_msg_invoke_result *o_result, wrt_engine_error *o_err) {
+                             const wrtp_wire_value *i_args, uint32_t nargs, uint64_t fuel, const wrtp_engine_io *i_io,
+                             wrtp_msg_invoke_result *o_result, wrtp_engine_error *o_err) {
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
     o_result->trap = 0;
     o_result->trap_func = 0;
     o_result->fuel_used = 0;
     o_result->peak_stack_bytes = 0;
     o_result->nresults = 0;
-    if (e->instance == NULL) return wrt_ie_refuse(o_err, WRT_PERR_ENGINE_FAILED, 0, "no instance loaded");
+    if (e->instance == NULL) return wrt_ie_refuse(o_err, WRTP_PERR_ENGINE_FAILED, 0, "no instance loaded");
     wrt_instance *inst = wrt_ie_find_instance(e, instance, o_err);
     if (inst == NULL) return false;
     const wrt_func *f = wrt_find_func(inst, i_name, name_len);
-    if (f == NULL) return wrt_ie_refuse(o_err, WRT_PERR_EXPORT_NOT_FOUND, 0, "no exported function of that name");
+    if (f == NULL) return wrt_ie_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 0, "no exported function of that name");
     uint32_t nparams = wrt_func_param_count(f);
     uint32_t nresults = wrt_func_result_count(f);
-    if (nresults > WRT_PROTO_MAX_VALUES) {
-        return wrt_ie_refuse(o_err, WRT_PERR_ENGINE_FAILED, nresults, "the export has more results than a frame carries");
+    if (nresults > WRTP_PROTO_MAX_VALUES) {
+        return wrt_ie_refuse(o_err, WRTP_PERR_ENGINE_FAILED, nresults, "the export has more results than a frame carries");
     }
-    uint64_t args[WRT_PROTO_MAX_VALUES];
+    uint64_t args[WRTP_PROTO_MAX_VALUES];
     for (uint32_t i = 0; i < nargs && i < nparams; i++) {
         if (!wrt_ie_arg(&i_args[i], wrt_func_param_type(f, i), &args[i])) {
-            return wrt_ie_refuse(o_err, WRT_PERR_ARGS_INVALID, i, "argument type differs from the export's parameter");
+            return wrt_ie_refuse(o_err, WRTP_PERR_ARGS_INVALID, i, "argument type differs from the export's parameter");
         }
     }
     if (nargs != nparams) {
-        return wrt_ie_refuse(o_err, WRT_PERR_ARGS_INVALID, nargs < nparams ? nargs : nparams,
+        return wrt_ie_refuse(o_err, WRTP_PERR_ARGS_INVALID, nargs < nparams ? nargs : nparams,
                               "argument count differs from the export's parameters");
     }
     e->invokes++;
@@ -269,7 +269,7 @@ static bool wrt_ie_invoke_on(void *ctx, uint16_t instance, const char *i_name, s
     e->wasi.exit_code = 0;
     /* The profile's budget is a ceiling: an INVOKE may ask for less fuel, never for more. */
     wrt_set_fuel(e->rt, fuel == 0u || fuel > e->fuel_budget ? e->fuel_budget : fuel);
-    uint64_t results[WRT_PROTO_MAX_VALUES];
+    uint64_t results[WRTP_PROTO_MAX_VALUES];
     wrt_trap_info trap;
     wrt_ie_zero(&trap, sizeof trap);
     e->io = i_io;
@@ -294,16 +294,16 @@ static bool wrt_ie_invoke_on(void *ctx, uint16_t instance, const char *i_name, s
     return true;
 }
 
-static bool wrt_ie_invoke(void *ctx, const char *i_name, size_t name_len, const wrt_wire_value *i_args, uint32_t nargs,
-                           uint64_t fuel, const wrt_engine_io *i_io, wrt_msg_invoke_result *o_result,
-                           wrt_engine_error *o_err) {
+static bool wrt_ie_invoke(void *ctx, const char *i_name, size_t name_len, const wrtp_wire_value *i_args, uint32_t nargs,
+                           uint64_t fuel, const wrtp_engine_io *i_io, wrtp_msg_invoke_result *o_result,
+                           wrtp_engine_error *o_err) {
     return wrt_ie_invoke_on(ctx, 0, i_name, name_len, i_args, nargs, fuel, i_io, o_result, o_err);
 }
 
-static void wrt_ie_session(void *ctx, uint8_t mode, wrt_engine_session *o_session) {
+static void wrt_ie_session(void *ctx, uint8_t mode, wrtp_engine_session *o_session) {
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
-    if (mode != WRT_SESSION_QUERY) e->keep = mode == WRT_SESSION_KEEP;
-    o_session->mode = e->keep ? WRT_SESSION_KEEP : WRT_SESSION_ONE;
+    if (mode != WRTP_SESSION_QUERY) e->keep = mode == WRTP_SESSION_KEEP;
+    o_session->mode = e->keep ? WRTP_SESSION_KEEP : WRTP_SESSION_ONE;
     o_session->instances = e->ninstances;
     o_session->max_instances = (uint16_t)WRT_ENGINE_MAX_INSTANCES;
     o_session->latest = e->ninstances;
@@ -311,37 +311,37 @@ static void wrt_ie_session(void *ctx, uint8_t mode, wrt_engine_session *o_sessio
     o_session->max_registrations = (uint16_t)WRT_ENGINE_MAX_REGISTRATIONS;
 }
 
-static bool wrt_ie_register(void *ctx, uint16_t instance, const char *i_name, size_t name_len, wrt_engine_error *o_err) {
+static bool wrt_ie_register(void *ctx, uint16_t instance, const char *i_name, size_t name_len, wrtp_engine_error *o_err) {
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
     wrt_instance *inst = wrt_ie_find_instance(e, instance, o_err);
     if (inst == NULL) return false;
     if (e->nregistered >= WRT_ENGINE_MAX_REGISTRATIONS) {
-        return wrt_ie_refuse(o_err, WRT_PERR_SESSION_FULL, e->nregistered, "the session holds as many names as the engine has room for");
+        return wrt_ie_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nregistered, "the session holds as many names as the engine has room for");
     }
     wrt_error err;
     wrt_ie_zero(&err, sizeof err);
     if (!wrt_register(e->rt, i_name, name_len, inst, &err)) {
-        return wrt_ie_refuse(o_err, WRT_PERR_ENGINE_FAILED, err.code, err.message != NULL ? err.message : wrt_error_name(err.code));
+        return wrt_ie_refuse(o_err, WRTP_PERR_ENGINE_FAILED, err.code, err.message != NULL ? err.message : wrt_error_name(err.code));
     }
     e->nregistered++;
     return true;
 }
 
-static bool wrt_ie_global_get(void *ctx, uint16_t instance, const char *i_name, size_t name_len, wrt_wire_value *o_value,
-                              wrt_engine_error *o_err) {
+static bool wrt_ie_global_get(void *ctx, uint16_t instance, const char *i_name, size_t name_len, wrtp_wire_value *o_value,
+                              wrtp_engine_error *o_err) {
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
     wrt_instance *inst = wrt_ie_find_instance(e, instance, o_err);
     if (inst == NULL) return false;
     uint32_t type = 0;
     uint64_t value = 0;
     if (!wrt_find_global(inst, i_name, name_len, &type, &value)) {
-        return wrt_ie_refuse(o_err, WRT_PERR_EXPORT_NOT_FOUND, 0, "no exported global of that name");
+        return wrt_ie_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 0, "no exported global of that name");
     }
     wrt_ie_result(type, value, o_value);
     return true;
 }
 
-static uint32_t wrt_ie_stats(void *ctx, wrt_engine_stat *o_stats, uint32_t cap) {
+static uint32_t wrt_ie_stats(void *ctx, wrtp_engine_stat *o_stats, uint32_t cap) {
     const wrt_interp_engine *e = (const wrt_interp_engine *)ctx;
     /* Region names are static strings of the core; counter names must be too. */
     static const char *const region_stat[WRT_REGION_COUNT] = {
@@ -349,7 +349,7 @@ static uint32_t wrt_ie_stats(void *ctx, wrt_engine_stat *o_stats, uint32_t cap) 
         "engine.frames_bytes", "engine.memory_used", "engine.tables_used",  "engine.globals_used",
     };
 #define WRT_IE_FIXED_STATS 13u
-    wrt_engine_stat all[WRT_IE_FIXED_STATS + WRT_REGION_COUNT] = {
+    wrtp_engine_stat all[WRT_IE_FIXED_STATS + WRT_REGION_COUNT] = {
         {"engine.loads", e->loads},
         {"engine.load_failures", e->load_failures},
         {"engine.invokes", e->invokes},
@@ -391,7 +391,7 @@ static void wrt_ie_reset(void *ctx) {
 }
 
 /* Copies the strings with their NULs into the engine's own buffer: the request's bytes go away. */
-static bool wrt_ie_set_args(void *ctx, const wrt_msg_args *i_args, wrt_engine_error *o_err) {
+static bool wrt_ie_set_args(void *ctx, const wrtp_msg_args *i_args, wrtp_engine_error *o_err) {
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
     uint32_t count = (uint32_t)i_args->argc + i_args->envc;
     size_t used = 0;
@@ -399,7 +399,7 @@ static bool wrt_ie_set_args(void *ctx, const wrt_msg_args *i_args, wrt_engine_er
         size_t len = i_args->len[i];
         if (len + 1u > sizeof e->args_bytes - used) {
             wrt_ie_default_args(e);
-            return wrt_ie_refuse(o_err, WRT_PERR_ARGS_INVALID, i, "program arguments and environment exceed the device's buffer");
+            return wrt_ie_refuse(o_err, WRTP_PERR_ARGS_INVALID, i, "program arguments and environment exceed the device's buffer");
         }
         bool has_eq = false;
         for (size_t k = 0; k < len; k++) {
@@ -408,7 +408,7 @@ static bool wrt_ie_set_args(void *ctx, const wrt_msg_args *i_args, wrt_engine_er
         }
         if (i >= i_args->argc && !has_eq) {
             wrt_ie_default_args(e);
-            return wrt_ie_refuse(o_err, WRT_PERR_ARGS_INVALID, i, "an environment string is not NAME=value");
+            return wrt_ie_refuse(o_err, WRTP_PERR_ARGS_INVALID, i, "an environment string is not NAME=value");
         }
         e->args_bytes[used + len] = '\0';
         e->args[i] = &e->args_bytes[used];
@@ -421,12 +421,12 @@ static bool wrt_ie_set_args(void *ctx, const wrt_msg_args *i_args, wrt_engine_er
     return true;
 }
 
-static const wrt_engine_ops wrt_ie_ops = {
+static const wrtp_engine_ops wrt_ie_ops = {
     wrt_ie_describe, wrt_ie_load,   wrt_ie_unload,     wrt_ie_invoke,    wrt_ie_stats,
     wrt_ie_reset,    wrt_ie_session, wrt_ie_register, wrt_ie_global_get, wrt_ie_invoke_on, wrt_ie_set_args,
 };
 
-const wrt_engine_ops *wrt_interp_engine_start(wrt_interp_engine *o_engine, uint8_t *io_arena, size_t arena_bytes,
+const wrtp_engine_ops *wrt_interp_engine_start(wrt_interp_engine *o_engine, uint8_t *io_arena, size_t arena_bytes,
                                               const wrt_layout *i_layout, const wrt_interp_platform *i_platform,
                                               const char *const *i_argv, uint32_t argc, const char *const *i_envp,
                                               uint32_t envc, const char **o_why) {

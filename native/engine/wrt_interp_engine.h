@@ -1,5 +1,5 @@
 /*
- * The interpreter core behind the protocol server's wrt_engine_ops: one adapter for native-sim and
+ * The interpreter core behind the protocol server's wrtp_engine_ops: one adapter for native-sim and
  * the firmware. The platform gives the arena, its region layout, the clock and (optionally) an
  * entropy source; nothing is allocated after start.
  */
@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "wrt_api.h"
-#include "wrt_engine.h"
+#include "wrtp_engine.h"
 #include "wrt_wasi.h"
 
 /*
@@ -68,8 +68,8 @@ typedef struct wrt_interp_engine {
     const char *const *default_envp;
     uint32_t default_envc;
     char args_bytes[WRT_ENGINE_ARGS_BYTES];
-    const char *args[WRT_PROTO_MAX_ARGS];
-    const wrt_engine_io *io; /* set only while an invocation runs */
+    const char *args[WRTP_PROTO_MAX_ARGS];
+    const wrtp_engine_io *io; /* set only while an invocation runs */
     uint64_t loads;
     uint64_t load_failures;
     uint64_t invokes;
@@ -84,7 +84,7 @@ typedef struct wrt_interp_engine {
  * a profile brings its own layout, within the same arena) and returns the engine's operations (their
  * context is `o_engine`), or NULL with a static reason in *o_why. argv/envp must outlive the engine.
  */
-const wrt_engine_ops *wrt_interp_engine_start(wrt_interp_engine *o_engine, uint8_t *io_arena, size_t arena_bytes,
+const wrtp_engine_ops *wrt_interp_engine_start(wrt_interp_engine *o_engine, uint8_t *io_arena, size_t arena_bytes,
                                               const wrt_layout *i_layout, const wrt_interp_platform *i_platform,
                                               const char *const *i_argv, uint32_t argc, const char *const *i_envp,
                                               uint32_t envc, const char **o_why);

@@ -1,8 +1,8 @@
 /* Decoding and checking of the binary profile; the layout a profile sets. */
 #include "wrt_profile.h"
 
-#include "wrt_crc32.h"
-#include "wrt_sha256.h"
+#include "wrtp_crc32.h"
+#include "wrtp_sha256.h"
 
 static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
 
@@ -32,7 +32,7 @@ uint32_t wrt_profile_decode(const uint8_t *i_bytes, size_t len, wrt_profile *o_p
     if (rd16(i_bytes + 4) != WRT_PROFILE_VERSION) return WRT_PROFILE_VERSION_BAD;
     if ((size_t)rd32(i_bytes + 8) != len) return WRT_PROFILE_LENGTH_BAD;
     size_t end = len - 4u;
-    if (wrt_crc32_update(0u, i_bytes, end) != rd32(i_bytes + end)) return WRT_PROFILE_CRC_BAD;
+    if (wrtp_crc32_update(0u, i_bytes, end) != rd32(i_bytes + end)) return WRT_PROFILE_CRC_BAD;
     if (i_bytes[12] > 4u || i_bytes[13] > 2u || i_bytes[15] > 2u || (i_bytes[14] & 0xF0u) != 0u) return WRT_PROFILE_FIELD_BAD;
     wrt_profile *p = o_profile;
     p->flags = rd16(i_bytes + 6);
@@ -96,13 +96,13 @@ static bool same32(const uint8_t *a, const uint8_t *b)
 uint32_t wrt_profile_verify_hash(const uint8_t *i_bytes, size_t len, const wrt_profile *i_profile)
 {
     static const uint8_t zeros[32] = { 0 };
-    wrt_sha256_ctx ctx;
-    uint8_t digest[WRT_SHA256_DIGEST_BYTES];
-    wrt_sha256_init(&ctx);
-    wrt_sha256_update(&ctx, i_bytes, WRT_PROFILE_HASH_OFFSET);
-    wrt_sha256_update(&ctx, zeros, sizeof zeros);
-    wrt_sha256_update(&ctx, i_bytes + WRT_PROFILE_HASH_OFFSET + 32u, len - 4u - (WRT_PROFILE_HASH_OFFSET + 32u));
-    wrt_sha256_final(&ctx, digest);
+    wrtp_sha256_ctx ctx;
+    uint8_t digest[WRTP_SHA256_DIGEST_BYTES];
+    wrtp_sha256_init(&ctx);
+    wrtp_sha256_update(&ctx, i_bytes, WRT_PROFILE_HASH_OFFSET);
+    wrtp_sha256_update(&ctx, zeros, sizeof zeros);
+    wrtp_sha256_update(&ctx, i_bytes + WRT_PROFILE_HASH_OFFSET + 32u, len - 4u - (WRT_PROFILE_HASH_OFFSET + 32u));
+    wrtp_sha256_final(&ctx, digest);
     return same32(digest, i_profile->profile_sha256) ? WRT_PROFILE_OK : WRT_PROFILE_HASH_BAD;
 }
 

@@ -12,31 +12,24 @@
 #include <time.h>
 
 #include "sim_engine.h"
+#include "wrt_engine_layout.h"
 #include "wrt_interp_engine.h"
 
 /*
- * Cuts an arena of `bytes` into regions: fixed shares for metadata, code and the value stack,
- * small tables and globals, and every remaining whole page to linear memory. The defaults follow
- * targets/native-sim.yaml (16 MiB arena, 1 MiB stack).
+ * The engine's default layout of an arena of `bytes` (native/engine/wrt_engine_layout.c) with the
+ * sizes given on the command line in place of its shares. The default arena follows
+ * targets/native-sim.yaml (16 MiB, 1 MiB stack).
  */
 static bool wrt_sim_layout(size_t bytes, const wrt_sim_options *i_opts, wrt_layout *o_layout) {
     wrt_layout l;
-    memset(&l, 0, sizeof l);
-    l.meta_bytes = (uint32_t)(bytes / 16u);
-    l.code_bytes = (uint32_t)(bytes / 8u);
-    l.control_bytes = (uint32_t)(bytes / 64u);
-    l.stack_slots = i_opts->stack_slots != 0u ? i_opts->stack_slots : (uint32_t)(bytes / 16u / 8u);
-    l.call_depth = i_opts->call_depth != 0u ? i_opts->call_depth : bytes >= 4u * 1024u * 1024u ? 4096u : 256u;
-    l.table_elements = i_opts->table_elements != 0u ? i_opts->table_elements : bytes >= 4u * 1024u * 1024u ? 4096u : 256u;
+    wrt_engine_layout_shares(bytes, &l);
+    if (i_opts->stack_slots != 0u) l.stack_slots = i_opts->stack_slots;
+    if (i_opts->call_depth != 0u) l.call_depth = i_opts->call_depth;
+    if (i_opts->table_elements != 0u) l.table_elements = i_opts->table_elements;
+    if (i_opts->global_slots != 0u) l.global_slots = i_opts->global_slots;
     l.table_elements_max = i_opts->table_elements_max;
     l.memory_pages_max = i_opts->memory_pages_max;
-    l.global_slots = i_opts->global_slots != 0u ? i_opts->global_slots : bytes >= 4u * 1024u * 1024u ? 1024u : 128u;
-    l.memory_pages = 0;
-    size_t fixed = wrt_layout_bytes(&l);
-    /* One alignment unit of slack: the mapping is page aligned, but stay within what init checks. */
-    size_t room = fixed + 64u < bytes ? bytes - fixed - 64u : 0u;
-    l.memory_pages = (uint32_t)(room / 65536u);
-    if (fixed == 0 || wrt_layout_bytes(&l) > bytes) return false;
+    if (!wrt_engine_layout_fill_pages(bytes, &l)) return false;
     *o_layout = l;
     return true;
 }
@@ -60,7 +53,7 @@ static bool wrt_sim_wasi_random(void *ctx, uint8_t *o_buf, uint32_t len) {
     return true;
 }
 
-const wrt_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ctx, const char **o_why) {
+const wrtp_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ctx, const char **o_why) {
     static wrt_interp_engine engine;
     size_t bytes = i_opts->arena_bytes != 0u ? i_opts->arena_bytes : WRT_SIM_DEFAULT_ARENA_BYTES;
     wrt_layout layout;
@@ -76,7 +69,7 @@ const wrt_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ctx
     }
     /* Profiles compiled for --target native-sim only: another target's layout assumes other pointer sizes and RAM. */
     const wrt_interp_platform platform = {NULL, wrt_sim_wasi_clock, wrt_sim_wasi_random, "native-sim"};
-    const wrt_engine_ops *ops = wrt_interp_engine_start(&engine, (uint8_t *)arena, bytes, &layout, &platform, i_opts->argv,
+    const wrtp_engine_ops *ops = wrt_interp_engine_start(&engine, (uint8_t *)arena, bytes, &layout, &platform, i_opts->argv,
                                                         i_opts->argc, i_opts->envp, i_opts->envc, o_why);
     *o_ctx = &engine;
     return ops;

@@ -31,7 +31,7 @@
 #include <unistd.h>
 
 #include "sim_engine.h"
-#include "wrt_server.h"
+#include "wrtp_server.h"
 
 #define WRT_SIM_POLL_MS 10
 
@@ -150,7 +150,7 @@ static int wrt_sim_layout_option(const char *a, const char *v, wrt_sim_options *
 int main(int argc, char **argv) {
     static uint8_t upload[16u * 1024u * 1024u];
     static uint8_t profile[4096];
-    static wrt_server server;
+    static wrtp_server server;
     const char *device_id = "native-sim";
     unsigned long upload_capacity = 4u * 1024u * 1024u; /* a wasi-libc C program is 50-500 KiB */
     unsigned long profile_capacity = 768u; /* ~180 bytes + ~40 per import; UPLOAD_BEGIN carries it in one 1 KiB frame */
@@ -212,7 +212,7 @@ int main(int argc, char **argv) {
     }
     void *engine_ctx = NULL;
     const char *why = "engine refused to start";
-    const wrt_engine_ops *engine = wrt_sim_engine(&engine_opts, &engine_ctx, &why);
+    const wrtp_engine_ops *engine = wrt_sim_engine(&engine_opts, &engine_ctx, &why);
     if (engine == NULL) {
         fprintf(stderr, "native-sim: %s\n", why);
         return 3;
@@ -227,8 +227,8 @@ int main(int argc, char **argv) {
         link.is_pty = 1;
         link.connected = 0;
     }
-    wrt_port port = {&link, NULL, wrt_sim_write, wrt_sim_now_ms, NULL};
-    wrt_server_config cfg = {
+    wrtp_port port = {&link, NULL, wrt_sim_write, wrt_sim_now_ms, NULL};
+    wrtp_server_config cfg = {
         .port = &port,
         .engine = engine,
         .engine_ctx = engine_ctx,
@@ -241,7 +241,7 @@ int main(int argc, char **argv) {
         .boot_id = (uint32_t)boot_id,
         .idle_timeout_ms = (uint32_t)idle_timeout,
     };
-    if (!wrt_server_init(&server, &cfg)) {
+    if (!wrtp_server_init(&server, &cfg)) {
         fprintf(stderr, "native-sim: protocol server configuration refused\n");
         return 4;
     }
@@ -256,7 +256,7 @@ int main(int argc, char **argv) {
         if (ready > 0 && (p.revents & POLLIN) != 0) {
             ssize_t n = read(link.in_fd, buf, sizeof buf);
             if (n > 0) {
-                wrt_server_feed(&server, buf, (size_t)n);
+                wrtp_server_feed(&server, buf, (size_t)n);
             } else if (n == 0 && !link.is_pty) {
                 return 0;
             } else if (n < 0 && errno != EINTR && errno != EAGAIN && !link.is_pty) {
@@ -269,7 +269,7 @@ int main(int argc, char **argv) {
             struct timespec pause = {0, WRT_SIM_POLL_MS * 1000000L};
             nanosleep(&pause, NULL);
         }
-        wrt_server_tick(&server);
+        wrtp_server_tick(&server);
         if (server.link_down && !link.is_pty) return 0;
     }
 }

@@ -1,12 +1,12 @@
 /*
  * The engine native-sim links: exactly one translation unit defines wrt_sim_engine. The real
- * native-sim links interp_engine.c (the interpreter core behind wrt_engine_ops); the protocol test
+ * native-sim links interp_engine.c (the interpreter core behind wrtp_engine_ops); the protocol test
  * binary links test_engine.c (a test double that runs no WebAssembly).
  */
 #ifndef WRT_SIM_ENGINE_H
 #define WRT_SIM_ENGINE_H
 
-#include "wrt_engine.h"
+#include "wrtp_engine.h"
 
 #define WRT_SIM_MAX_ARGS 64u
 #define WRT_SIM_DEFAULT_ARENA_BYTES (16u * 1024u * 1024u)
@@ -31,6 +31,6 @@ typedef struct wrt_sim_options {
  * Returns the engine's operations and sets *o_ctx to the context they take, or returns NULL with
  * a reason in *o_why (a static string) when the engine cannot start (arena not obtainable).
  */
-const wrt_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ctx, const char **o_why);
+const wrtp_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ctx, const char **o_why);
 
 #endif

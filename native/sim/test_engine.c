@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #include "sim_engine.h"
-#include "wrt_sha256.h"
+#include "wrtp_sha256.h"
 
 #define WRT_TEST_TRAP_UNREACHABLE 1u
 #define WRT_TEST_TRAP_FUEL_EXHAUSTED 11u
@@ -36,7 +36,7 @@ typedef struct wrt_test_engine {
     uint64_t resets;
     uint64_t module_bytes;
     uint64_t profile_bytes;
-    uint8_t module_sha256[WRT_SHA256_DIGEST_BYTES];
+    uint8_t module_sha256[WRTP_SHA256_DIGEST_BYTES];
 } wrt_test_engine;
 
 static bool wrt_test_name_is(const char *name, size_t len, const char *want) {
@@ -47,21 +47,21 @@ static bool wrt_test_name_is(const char *name, size_t len, const char *want) {
     return want[i] == '\0';
 }
 
-static void wrt_test_describe(void *ctx, wrt_engine_info *o_info) {
+static void wrt_test_describe(void *ctx, wrtp_engine_info *o_info) {
     (void)ctx;
     o_info->interp_version = 0;
     o_info->arena_bytes = 65536u;
-    o_info->features = WRT_FEATURE_OUTPUT | WRT_FEATURE_LOG | WRT_FEATURE_FUEL | WRT_FEATURE_TEST_DOUBLE;
+    o_info->features = WRTP_FEATURE_OUTPUT | WRTP_FEATURE_LOG | WRTP_FEATURE_FUEL | WRTP_FEATURE_TEST_DOUBLE;
 }
 
-static bool wrt_test_load(void *ctx, const uint8_t *i_module, size_t len, const uint8_t i_sha256[WRT_PROTO_SHA256_BYTES],
-                          const uint8_t *i_profile, size_t profile_len, wrt_engine_error *o_err) {
+static bool wrt_test_load(void *ctx, const uint8_t *i_module, size_t len, const uint8_t i_sha256[WRTP_PROTO_SHA256_BYTES],
+                          const uint8_t *i_profile, size_t profile_len, wrtp_engine_error *o_err) {
     wrt_test_engine *e = (wrt_test_engine *)ctx;
     (void)i_profile;
-    uint8_t digest[WRT_SHA256_DIGEST_BYTES];
-    wrt_sha256(i_module, len, digest);
+    uint8_t digest[WRTP_SHA256_DIGEST_BYTES];
+    wrtp_sha256(i_module, len, digest);
     bool same = true;
-    for (unsigned i = 0; i < WRT_SHA256_DIGEST_BYTES; i++) same = same && digest[i] == i_sha256[i];
+    for (unsigned i = 0; i < WRTP_SHA256_DIGEST_BYTES; i++) same = same && digest[i] == i_sha256[i];
     if (!same) e->load_hash_mismatch++;
     static const uint8_t magic[4] = {0x00, 0x61, 0x73, 0x6D};
     for (unsigned i = 0; i < 4u; i++) {
@@ -77,7 +77,7 @@ static bool wrt_test_load(void *ctx, const uint8_t *i_module, size_t len, const 
     e->loads++;
     e->module_bytes = len;
     e->profile_bytes = profile_len;
-    for (unsigned i = 0; i < WRT_SHA256_DIGEST_BYTES; i++) e->module_sha256[i] = digest[i];
+    for (unsigned i = 0; i < WRTP_SHA256_DIGEST_BYTES; i++) e->module_sha256[i] = digest[i];
     return true;
 }
 
@@ -87,41 +87,41 @@ static void wrt_test_unload(void *ctx) {
     e->loaded = false;
 }
 
-static bool wrt_test_refuse(wrt_engine_error *o_err, uint32_t code, uint32_t index, const char *message) {
+static bool wrt_test_refuse(wrtp_engine_error *o_err, uint32_t code, uint32_t index, const char *message) {
     o_err->code = code;
     o_err->offset = index;
     o_err->message = message;
     return false;
 }
 
-static bool wrt_test_echo_out(const wrt_wire_value *i_args, uint32_t nargs, const wrt_engine_io *i_io,
-                              wrt_engine_error *o_err) {
+static bool wrt_test_echo_out(const wrtp_wire_value *i_args, uint32_t nargs, const wrtp_engine_io *i_io,
+                              wrtp_engine_error *o_err) {
     static const char line[] = "hello from echo_out\n";
     static uint8_t text[4000];
     const size_t line_len = sizeof line - 1u;
     uint32_t times = 1;
-    if (nargs > 1u || (nargs == 1u && i_args[0].type != WRT_WIRE_I32)) {
-        return wrt_test_refuse(o_err, WRT_PERR_ARGS_INVALID, 0, "echo_out takes one optional i32");
+    if (nargs > 1u || (nargs == 1u && i_args[0].type != WRTP_WIRE_I32)) {
+        return wrt_test_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0, "echo_out takes one optional i32");
     }
     if (nargs == 1u) times = (uint32_t)i_args[0].bits;
     if (times > sizeof text / line_len) {
-        return wrt_test_refuse(o_err, WRT_PERR_ARGS_INVALID, 0, "echo_out repeats at most 200 times");
+        return wrt_test_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0, "echo_out repeats at most 200 times");
     }
     size_t n = 0;
     for (uint32_t t = 0; t < times; t++) {
         for (size_t i = 0; i < line_len; i++) text[n++] = (uint8_t)line[i];
     }
-    i_io->output(i_io->ctx, WRT_STREAM_STDOUT, text, n);
+    i_io->output(i_io->ctx, WRTP_STREAM_STDOUT, text, n);
     static const char err_line[] = "stderr line\n";
-    i_io->output(i_io->ctx, WRT_STREAM_STDERR, (const uint8_t *)err_line, sizeof err_line - 1u);
+    i_io->output(i_io->ctx, WRTP_STREAM_STDERR, (const uint8_t *)err_line, sizeof err_line - 1u);
     static const char log_line[] = "echo_out ran";
-    i_io->log(i_io->ctx, WRT_LOG_INFO, (const uint8_t *)log_line, sizeof log_line - 1u);
+    i_io->log(i_io->ctx, WRTP_LOG_INFO, (const uint8_t *)log_line, sizeof log_line - 1u);
     return true;
 }
 
-static bool wrt_test_invoke(void *ctx, const char *i_name, size_t name_len, const wrt_wire_value *i_args,
-                            uint32_t nargs, uint64_t fuel, const wrt_engine_io *i_io, wrt_msg_invoke_result *o_result,
-                            wrt_engine_error *o_err) {
+static bool wrt_test_invoke(void *ctx, const char *i_name, size_t name_len, const wrtp_wire_value *i_args,
+                            uint32_t nargs, uint64_t fuel, const wrtp_engine_io *i_io, wrtp_msg_invoke_result *o_result,
+                            wrtp_engine_error *o_err) {
     wrt_test_engine *e = (wrt_test_engine *)ctx;
     e->invokes++;
     o_result->trap = 0;
@@ -131,11 +131,11 @@ static bool wrt_test_invoke(void *ctx, const char *i_name, size_t name_len, cons
     o_result->peak_stack_bytes = 8u * nargs;
     if (wrt_test_name_is(i_name, name_len, "add")) {
         for (uint32_t i = 0; i < nargs; i++) {
-            if (i_args[i].type != WRT_WIRE_I32) return wrt_test_refuse(o_err, WRT_PERR_ARGS_INVALID, i, "add takes i32");
+            if (i_args[i].type != WRTP_WIRE_I32) return wrt_test_refuse(o_err, WRTP_PERR_ARGS_INVALID, i, "add takes i32");
         }
-        if (nargs != 2u) return wrt_test_refuse(o_err, WRT_PERR_ARGS_INVALID, nargs, "add takes two i32");
+        if (nargs != 2u) return wrt_test_refuse(o_err, WRTP_PERR_ARGS_INVALID, nargs, "add takes two i32");
         o_result->nresults = 1;
-        o_result->results[0].type = WRT_WIRE_I32;
+        o_result->results[0].type = WRTP_WIRE_I32;
         o_result->results[0].bits = (uint32_t)((uint32_t)i_args[0].bits + (uint32_t)i_args[1].bits);
         o_result->fuel_used = 4;
         o_result->peak_stack_bytes = 24;
@@ -166,12 +166,12 @@ static bool wrt_test_invoke(void *ctx, const char *i_name, size_t name_len, cons
         }
         return true;
     }
-    return wrt_test_refuse(o_err, WRT_PERR_EXPORT_NOT_FOUND, 0, "no such export in the test engine");
+    return wrt_test_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 0, "no such export in the test engine");
 }
 
-static uint32_t wrt_test_stats(void *ctx, wrt_engine_stat *o_stats, uint32_t cap) {
+static uint32_t wrt_test_stats(void *ctx, wrtp_engine_stat *o_stats, uint32_t cap) {
     const wrt_test_engine *e = (const wrt_test_engine *)ctx;
-    const wrt_engine_stat all[] = {
+    const wrtp_engine_stat all[] = {
         {"engine.loads", e->loads},
         {"engine.load_hash_mismatch", e->load_hash_mismatch},
         {"engine.load_refused", e->load_refused},
@@ -200,13 +200,13 @@ static void wrt_test_reset(void *ctx) {
     e->resets++;
 }
 
-static const wrt_engine_ops wrt_test_engine_ops = {
+static const wrtp_engine_ops wrt_test_engine_ops = {
     wrt_test_describe, wrt_test_load, wrt_test_unload, wrt_test_invoke, wrt_test_stats, wrt_test_reset,
     /* No session operations and no ARGS: the double holds one module, as a version 1 device. */
     NULL, NULL, NULL, NULL, NULL,
 };
 
-const wrt_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ctx, const char **o_why) {
+const wrtp_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ctx, const char **o_why) {
     static wrt_test_engine engine;
     (void)i_opts;
     (void)o_why;

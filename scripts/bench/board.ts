@@ -21,7 +21,7 @@ import { join, resolve } from 'node:path';
 import { renderTable } from '../../ts/cli/output.js';
 import { WrtError } from '../../ts/core/errors.js';
 import { packageRoot } from '../../ts/core/paths.js';
-import { ensureFirmware, firmwareBoardOf } from '../../ts/deploy/deploy.js';
+import { ensureFirmware, firmwareBoardOf } from '../../ts/deploy/firmware.js';
 import { launchQemu } from '../../ts/deploy/qemu.js';
 import { ProtocolClient } from '../../ts/device/client.js';
 import { i32, type InvokeResult } from '../../ts/device/messages.js';
@@ -147,7 +147,7 @@ export async function bench(log: (line: string) => void): Promise<void> {
   const dir = join(packageRoot(), 'build', 'bench-board');
   mkdirSync(dir, { recursive: true });
   const board = firmwareBoardOf(TARGET) ?? 'mps2-an386';
-  const elf = ensureFirmware(TARGET, board);
+  const elf = await ensureFirmware(TARGET, board);
   const size = parseSizeB(tool('arm-none-eabi-size', ['-B', elf], 'binutils-arm-none-eabi'));
   const opLoops = buildOpLoops(dir);
   const kernels = buildTimedKernels(dir);

@@ -23,7 +23,8 @@ import { renderTable } from '../../ts/cli/output.js';
 import { WrtError } from '../../ts/core/errors.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import { mulberry32 } from '../../ts/core/prng.js';
-import { deploy, ensureFirmware, firmwareBoardOf } from '../../ts/deploy/deploy.js';
+import { deploy } from '../../ts/deploy/deploy.js';
+import { ensureFirmware, firmwareBoardOf } from '../../ts/deploy/firmware.js';
 import { launchQemu } from '../../ts/deploy/qemu.js';
 import { ProtocolClient } from '../../ts/device/client.js';
 import type { DeviceErrorInfo } from '../../ts/device/device-errors.js';
@@ -104,7 +105,7 @@ export async function bench(log: (line: string) => void): Promise<void> {
   const dir = join(packageRoot(), 'build', 'bench-deploy');
   mkdirSync(dir, { recursive: true });
   const board = firmwareBoardOf(TARGET) ?? 'mps2-an386';
-  const elf = ensureFirmware(TARGET, board);
+  const elf = await ensureFirmware(TARGET, board);
   const ready = readyModule(dir);
   const modules = SIZES.map((size) => ({ size, bytes: padWasm(ready, size, size) }));
   const rounds = Number(process.env.WRT_BENCH_DEPLOY_ROUNDS ?? 3);

@@ -11,13 +11,12 @@ import { progressLine } from '../../ts/cli/commands/deploy.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import {
   chooseDeployTarget,
-  firmwareBoardOf,
-  firmwareImagePath,
   flashInputsFor,
   realBoardRefusal,
   shellQuote,
 } from '../../ts/deploy/deploy.js';
 import { checkModuleFits } from '../../ts/run/session.js';
+import { firmwareBoardOf, firmwareImagePath } from '../../ts/deploy/firmware.js';
 import { loadTarget } from '../../ts/targets/index.js';
 import type { HelloInfo } from '../../ts/device/messages.js';
 import { thrown as caught } from '../support/wrt-error.js';

@@ -12,7 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../ts/cli/main.js';
 import { BufferedOutput } from '../../ts/cli/output.js';
 import { WrtError } from '../../ts/core/errors.js';
-import { deploy, ensureFirmware, firmwareBoardOf } from '../../ts/deploy/deploy.js';
+import { deploy } from '../../ts/deploy/deploy.js';
+import { ensureFirmware, firmwareBoardOf } from '../../ts/deploy/firmware.js';
 import { launchQemu, liveQemuPids, serialPtyPath, type QemuInstance } from '../../ts/deploy/qemu.js';
 import { ProtocolClient } from '../../ts/device/client.js';
 import { ResetKind } from '../../ts/device/protocol.js';
@@ -202,7 +203,7 @@ describe('deploy --port (a device already running the firmware)', () => {
 
   it('drives a QEMU started by hand through its pty and leaves it running', async () => {
     const board = firmwareBoardOf('qemu-mps2-an386') ?? 'mps2-an386';
-    const { child, pty } = await qemuOnPty(ensureFirmware('qemu-mps2-an386', board));
+    const { child, pty } = await qemuOnPty(await ensureFirmware('qemu-mps2-an386', board));
     try {
       const sinks = gatherSinks();
       const report = await deploy(watModule('deploy-greet'), { target: 'qemu-mps2-an386', port: pty }, sinks, { handleSigint: false });
@@ -221,7 +222,7 @@ describe('deploy --port (a device already running the firmware)', () => {
 describe('the interpreter firmware itself', () => {
   it('reboots on RESET kind 1 (boot id 1 then 2) and reports its arena layout in STATS', async () => {
     const board = firmwareBoardOf('qemu-lm3s6965evb') ?? 'lm3s6965evb';
-    const qemu = await launchQemu(loadTarget('qemu-lm3s6965evb'), { elf: ensureFirmware('qemu-lm3s6965evb', board) });
+    const qemu = await launchQemu(loadTarget('qemu-lm3s6965evb'), { elf: await ensureFirmware('qemu-lm3s6965evb', board) });
     // Generous: on a loaded machine QEMU may be starved for seconds.
     const client = new ProtocolClient(qemu.transport, { helloTimeoutMs: 15_000, requestTimeoutMs: 3000 });
     try {

@@ -4,14 +4,14 @@
  */
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { ensureFirmware } from '../../ts/deploy/deploy.js';
+import { ensureFirmware } from '../../ts/deploy/firmware.js';
 import { compiledScript } from '../support/compiled.js';
 import { watModule } from './deploy-helpers.js';
 import { isRunning, waitUntilGone } from './processes.js';
 
 describe('deploy and Ctrl-C', () => {
   it('stops QEMU and ends by SIGINT while the program runs', async () => {
-    ensureFirmware('qemu-mps2-an386', 'mps2-an386');
+    await ensureFirmware('qemu-mps2-an386', 'mps2-an386');
     const child = spawn(process.execPath, [compiledScript('test/deploy/fixtures/deploy-sigint.ts'), watModule('deploy-spin')], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WrtError } from '../../ts/core/errors.js';
-import { ensureFirmware, firmwareBoardOf } from '../../ts/deploy/deploy.js';
+import { ensureFirmware, firmwareBoardOf } from '../../ts/deploy/firmware.js';
 import { launchQemu, type QemuInstance } from '../../ts/deploy/qemu.js';
 import { ProtocolClient } from '../../ts/device/client.js';
 import { isDeviceError } from '../../ts/device/device-errors.js';
@@ -99,7 +99,7 @@ interface Campaign {
 async function runCampaign(c: Campaign): Promise<{ tally: Tally; faulty: FaultInjectingTransport; client: ProtocolClient }> {
   const board = firmwareBoardOf(c.target);
   if (board === undefined) throw new Error(`no targets/bsp board for ${c.target}`);
-  const emulator = await launchQemu(loadTarget(c.target), { elf: ensureFirmware(c.target, board), paused: true });
+  const emulator = await launchQemu(loadTarget(c.target), { elf: await ensureFirmware(c.target, board), paused: true });
   qemu = emulator;
   /* Resets the client did not ask for: a RESET kind 1 frame straight onto the UART, seqs apart from the client's. */
   let resetSeq = 0xf000;

@@ -19,6 +19,9 @@ describe('firmware reserve of the QEMU boards', () => {
       expect(def.memory.firmwareReserveBasis).toBe('measured');
       expect({ target, reserved: def.memory.firmwareReservedRamBytes }).toEqual({ target, reserved: size?.ram });
       expect(targetLimits(def).moduleMemoryBytes.value).toBe(arena);
+      // The linker script is generated from the definition: the ELF's regions are its flash and arena RAM.
+      const arenaRegion = def.memory.ram?.find((region) => region.arena === true);
+      expect({ flash: size?.flashTotal, ram: size?.ramTotal }).toEqual({ flash: def.memory.flash?.bytes, ram: arenaRegion?.bytes });
     }, 240_000);
   }
 });

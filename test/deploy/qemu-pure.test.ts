@@ -13,7 +13,7 @@ import { undeliveredTail } from '../../ts/deploy/qemu-uart.js';
 import { loadTarget } from '../../ts/targets/index.js';
 import type { TargetDefinition } from '../../ts/targets/types.js';
 import { thrown } from '../support/wrt-error.js';
-import { BOARDS, parseSizeLine } from './firmware.js';
+import { parseSizeLine } from './firmware.js';
 
 const root = packageRoot();
 const inputs = { elf: '/fw/bringup.elf', qmpSocket: '/tmp/x/qmp.sock', uartLog: '/tmp/x/uart0.log', serial: { kind: 'socket', path: '/tmp/x/uart0.sock' } } as const;
@@ -138,22 +138,6 @@ describe('UART tail recovery', () => {
     expect(new TextDecoder().decode(undeliveredTail(log, 7))).toBe('*** exit 243\r\n');
     expect(undeliveredTail(log, log.byteLength).byteLength).toBe(0);
     expect(undeliveredTail(log, log.byteLength + 5).byteLength).toBe(0);
-  });
-});
-
-describe('board linker scripts', () => {
-  it.each(BOARDS)('$board/memory.ld matches the flash and arena RAM of $target', ({ board, target }) => {
-    const script = readFileSync(join(root, 'targets', 'bsp', board, 'memory.ld'), 'utf8');
-    const regions = new Map(
-      [...script.matchAll(/^\s*(\w+)\s*\([rwx]+\)\s*:\s*ORIGIN\s*=\s*(0x[0-9A-Fa-f]+),\s*LENGTH\s*=\s*(0x[0-9A-Fa-f]+)/gm)].map((match) => [
-        match[1],
-        { base: Number(match[2]), bytes: Number(match[3]) },
-      ]),
-    );
-    const def = loadTarget(target);
-    const arena = def.memory.ram?.find((region) => region.arena === true);
-    expect(regions.get('FLASH')).toEqual({ base: def.memory.flash?.base, bytes: def.memory.flash?.bytes });
-    expect(regions.get('RAM')).toEqual({ base: arena?.base, bytes: arena?.bytes });
   });
 });
 

@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../ts/core/paths.js';
-import { ensureFirmware } from '../../ts/deploy/deploy.js';
+import { ensureFirmware } from '../../ts/deploy/firmware.js';
 import { serialPtyPath } from '../../ts/deploy/qemu.js';
 import { QmpClient } from '../../ts/deploy/qemu-qmp.js';
 import type { TestOutcome } from '../../ts/hil/executor.js';
@@ -43,7 +43,7 @@ afterEach(() => {
 
 /** The mps2 firmware under a QEMU of the test's own, UART0 on a pty, QMP on a socket. */
 async function boardOnPty(name: string): Promise<PtyBoard> {
-  const elf = ensureFirmware('qemu-mps2-an386', 'mps2-an386');
+  const elf = await ensureFirmware('qemu-mps2-an386', 'mps2-an386');
   const qmpSocket = join(work, `${name}.qmp`);
   const child = spawn(
     'qemu-system-arm',

@@ -239,6 +239,23 @@ describe('broken target definitions (semantic checks)', () => {
     const file = temp.write('rpi-pico', data);
     expectInvalid(() => loadTargetFile(file), '/id', 'is "rpi-pico-w" but the file is named rpi-pico.yaml');
   });
+
+  it('firmware whose upload buffer and stack exceed the firmware reserve names the field and the sum', () => {
+    expectInvalid(
+      loadBroken('qemu-lm3s6965evb', (data) => (at(data, 'firmware')['uploadBufferBytes'] = 16384)),
+      '/firmware/uploadBufferBytes',
+      'plus firmware.stackBytes is 24576',
+      'uploadBufferBytes + stackBytes <= 23336',
+    );
+  });
+
+  it('firmware on a host target is refused', () => {
+    expectInvalid(
+      loadBroken('native-sim', (data) => (data['firmware'] = { board: 'mps2-an386', app: 'interp', uploadBufferBytes: 1024, stackBytes: 1024 })),
+      '/firmware',
+      'is declared on a host-sim target',
+    );
+  });
 });
 
 describe('YAML syntax and lookup errors', () => {

@@ -62,6 +62,7 @@ export const ERROR_CODES = {
   // Files written and things built for the user
   FILE_WRITE_FAILED: spec(ExitCode.UsageOrInput, 'a report or output file could not be written where the user asked'),
   MODULE_BUILD_FAILED: spec(ExitCode.UsageOrInput, 'a .wat or .c source did not compile to WebAssembly'),
+  FIRMWARE_BUILD_FAILED: spec(ExitCode.Environment, 'the device firmware did not build (make or the cross compiler reported an error) or its build was interrupted'),
   // Devices (native-sim, emulated and real boards)
   DEVICE_TIMEOUT: spec(ExitCode.Environment, 'the device did not answer in time'),
   DEVICE_ERROR: spec(ExitCode.CheckFailed, 'the device answered a request with an error frame'),

@@ -12,11 +12,8 @@
  * module, the target and the device's HELLO before anything is uploaded, so a budget the board
  * cannot meet stops the deploy before the device holds a byte of it.
  */
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WrtError } from '../core/errors.js';
-import { packageRoot } from '../core/paths.js';
 import type { ProtocolClientOptions } from '../device/client.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
 import { moduleUploadForm, planInvocation, prepareModule } from '../run/module.js';
@@ -24,13 +21,12 @@ import { readModuleFile } from '../run/read-module.js';
 import type { RunSinks } from '../run/run-module.js';
 import { type DeviceLink, DeviceSession, type ProgramReport, type ProgramTimings, withSession } from '../run/session.js';
 import { flashCommand, loadTarget, type FlashCommand, type FlashInputs, type TargetDefinition } from '../targets/index.js';
+import { ensureFirmware, firmwareBoardOf, firmwareImagePath } from './firmware.js';
 import { openPortLink, openQemuLink } from './links.js';
 import { findExecutable, type QemuInstance } from './qemu.js';
 
 /** The board `deploy` picks when no --target is given and QEMU is installed. */
 export const DEFAULT_DEPLOY_TARGET = 'qemu-mps2-an386';
-/** The firmware app deploy flashes (targets/firmware/<app>). */
-export const FIRMWARE_APP = 'interp';
 
 export interface DeployOptions {
   /** Target id; absent: DEFAULT_DEPLOY_TARGET when QEMU is installed. */
@@ -101,26 +97,6 @@ export function chooseDeployTarget(target: string | undefined, qemuInstalled: bo
   });
 }
 
-/** The folder under targets/bsp whose board.mk builds firmware for `targetId`, if one does. */
-export function firmwareBoardOf(targetId: string, bspDir: string = path.join(packageRoot(), 'targets', 'bsp')): string | undefined {
-  let boards: string[];
-  try {
-    boards = fs.readdirSync(bspDir);
-  } catch {
-    return undefined;
-  }
-  const line = new RegExp(`^BOARD_TARGET_ID\\s*:?=\\s*${targetId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'm');
-  return boards.find((board) => {
-    const mk = path.join(bspDir, board, 'board.mk');
-    return fs.existsSync(mk) && line.test(fs.readFileSync(mk, 'utf8'));
-  });
-}
-
-/** Where the firmware image of a target is (or would be) built: build/firmware/<board or id>/interp.elf. */
-export function firmwareImagePath(targetId: string, board: string | undefined = firmwareBoardOf(targetId)): string {
-  return path.join(packageRoot(), 'build', 'firmware', board ?? targetId, `${FIRMWARE_APP}.elf`);
-}
-
 /** The flash runner's inputs for one ELF: its .hex/.bin/.uf2 siblings, and the serial port. */
 export function flashInputsFor(elf: string, port: string | undefined): FlashInputs {
   const stem = elf.endsWith('.elf') ? elf.slice(0, -'.elf'.length) : elf;
@@ -130,35 +106,6 @@ export function flashInputsFor(elf: string, port: string | undefined): FlashInpu
 /** One argv as a line a POSIX shell runs unchanged. */
 export function shellQuote(argv: readonly string[]): string {
   return argv.map((arg) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
-
-/**
- * Brings the firmware image up to date with make when make and the cross compiler are there (a
- * no-op when nothing changed); otherwise uses the image as it is, or says how to build it.
- */
-export function ensureFirmware(targetId: string, board: string, env: NodeJS.ProcessEnv = process.env): string {
-  const elf = firmwareImagePath(targetId, board);
-  const canBuild = findExecutable('make', env.PATH) !== undefined && findExecutable('arm-none-eabi-gcc', env.PATH) !== undefined;
-  if (canBuild) {
-    const lockDir = path.join(packageRoot(), 'build', 'firmware');
-    fs.mkdirSync(lockDir, { recursive: true });
-    const make = ['make', '--no-print-directory', '-C', path.join(packageRoot(), 'targets', 'firmware'), 'image', `BOARD=${board}`, `APP=${FIRMWARE_APP}`];
-    // Parallel deploys share build/firmware; builds take turns under flock(1) where it exists.
-    const [command = 'make', ...args] = findExecutable('flock', env.PATH) === undefined ? make : ['flock', path.join(lockDir, '.build.lock'), ...make];
-    try {
-      execFileSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
-    } catch (error) {
-      const stderr = (error as { stderr?: Buffer }).stderr?.toString('utf8') ?? '';
-      throw new WrtError('TOOL_MISSING', `building the ${targetId} firmware failed:\n${stderr.trim()}`, { file: elf, limit: make.join(' ') }, { cause: error });
-    }
-  }
-  if (!fs.existsSync(elf)) {
-    throw new WrtError('TOOL_MISSING', `the ${targetId} firmware is not built and make or arm-none-eabi-gcc is missing`, {
-      file: elf,
-      limit: `make -C targets/firmware image BOARD=${board} APP=${FIRMWARE_APP}`,
-    });
-  }
-  return elf;
 }
 
 /**
@@ -242,7 +189,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     if (board === undefined && options.firmware === undefined) {
       throw new WrtError('USAGE', `no targets/bsp board builds firmware for ${targetId}`, { field: '--target', limit: 'name an ELF with --firmware' });
     }
-    const image = options.firmware ?? ensureFirmware(targetId, board ?? targetId, env);
+    const image = options.firmware ?? (await ensureFirmware(targetId, board ?? targetId, env));
     const link = await openQemuLink(def, image, deps.client === undefined ? {} : { client: deps.client });
     deps.onQemu?.(link.qemu);
     return link;

@@ -1,5 +1,5 @@
 /**
- * Numbers of the wire protocol (docs/protocol.md), mirrored from native/protocol/wrt_proto.h.
+ * Numbers of the wire protocol (docs/protocol.md), mirrored from native/protocol/wrtp_proto.h.
  * They are stable: never renumber, only append.
  */
 export const PROTOCOL_VERSION = 1;
@@ -12,7 +12,7 @@ export const MAX_FRAME_LIMIT = 4096;
 export const MIN_FRAME = 256;
 export const SHA256_BYTES = 32;
 export const MAX_VALUES = 32;
-/** Most strings one ARGS request carries, argv and environment together (WRT_PROTO_MAX_ARGS). */
+/** Most strings one ARGS request carries, argv and environment together (WRTP_PROTO_MAX_ARGS). */
 export const MAX_ARGS = 32;
 export const MAX_EXPORT_NAME = 64;
 /** Longest name of REGISTER, GLOBAL_GET and INVOKE's long-name form (sessions, docs/protocol.md §4a). */

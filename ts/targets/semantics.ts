@@ -24,6 +24,22 @@ export function checkTargetSemantics(def: TargetDefinition, file: string, expect
   checkFeatures(def, fail);
   checkUart(def, fail);
   checkFlashMethods(def, fail);
+  checkFirmware(def, fail);
+}
+
+/** Firmware runs on a board's own RAM: its upload buffer and stack are part of the reserve. */
+function checkFirmware(def: TargetDefinition, fail: Fail): void {
+  const firmware = def.firmware;
+  if (firmware === undefined) return;
+  if (isHostKind(def.kind)) fail('/firmware', `is declared on ${withArticle(def.kind)} target`, 'firmware is built for emulated and board targets');
+  const inside = firmware.uploadBufferBytes + firmware.stackBytes;
+  if (inside > def.memory.firmwareReservedRamBytes) {
+    fail(
+      '/firmware/uploadBufferBytes',
+      `plus firmware.stackBytes is ${inside}, more than the memory.firmwareReservedRamBytes (${def.memory.firmwareReservedRamBytes}) they are part of`,
+      `uploadBufferBytes + stackBytes <= ${def.memory.firmwareReservedRamBytes}`,
+    );
+  }
 }
 
 type Fail = (field: string, message: string, limit?: string) => never;

@@ -112,6 +112,16 @@ export interface TargetEmulator {
   readonly datasheet?: string;
 }
 
+/** The interpreter firmware built for a target: targets/firmware/<app> on targets/bsp/<board>. */
+export interface TargetFirmware {
+  readonly board: string;
+  readonly app: string;
+  /** The upload buffer: the largest module the device takes. */
+  readonly uploadBufferBytes: number;
+  /** The firmware's native stack. */
+  readonly stackBytes: number;
+}
+
 export interface TargetFeatures {
   readonly simd: boolean;
   readonly float: FloatSupport;
@@ -137,6 +147,8 @@ export interface TargetDefinition {
   readonly flashMethods: readonly FlashMethod[];
   /** Required for the emulated kind. */
   readonly emulator?: TargetEmulator;
+  /** Present when this repository builds firmware for the target. */
+  readonly firmware?: TargetFirmware;
   readonly features: TargetFeatures;
   readonly wasm?: WasmOverrides;
   readonly notes?: string;
@@ -163,6 +175,7 @@ export const FIELD_TABLES = {
     uart: true,
     flashMethods: true,
     emulator: false,
+    firmware: false,
     features: true,
     wasm: false,
     notes: false,
@@ -202,6 +215,7 @@ export const FIELD_TABLES = {
   } satisfies KeyTable<TargetUart>,
   '/flashMethods/*': { runner: true, commands: true, notes: false } satisfies KeyTable<FlashMethod>,
   '/emulator': { binary: true, machine: true, args: true, datasheet: false } satisfies KeyTable<TargetEmulator>,
+  '/firmware': { board: true, app: true, uploadBufferBytes: true, stackBytes: true } satisfies KeyTable<TargetFirmware>,
   '/features': { simd: true, float: true, bulkMemory: true, hardwareCfi: true } satisfies KeyTable<TargetFeatures>,
   '/wasm': { maxLinearMemoryBytes: false, maxTableEntries: false } satisfies KeyTable<WasmOverrides>,
 } as const;

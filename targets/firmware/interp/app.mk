@@ -1,17 +1,14 @@
 # The interpreter firmware: protocol server + interpreter core (APP_CORE) + the engine adapter.
-# The upload buffer is static (.bss); the arena is whatever RAM the link leaves free after it.
-WRT_FW_UPLOAD_BYTES_mps2-an386 := 1048576
-# 64 KiB of SRAM: modules of a few KiB without linear memory.
-WRT_FW_UPLOAD_BYTES_lm3s6965evb := 8192
+# The upload buffer is static (.bss, firmware.uploadBufferBytes of the target definition); the arena
+# is whatever RAM the link leaves free after it.
 
 PROTOCOL_DIR := $(ROOT)/native/protocol
 APP_SOURCES := $(addprefix $(FIRMWARE_DIR)/interp/, wrt_fw_main.c wrt_fw_engine.c wrt_fw_layout.c) \
-	$(addprefix $(ROOT)/native/engine/, wrt_interp_engine.c wrt_engine_profile.c) \
+	$(addprefix $(ROOT)/native/engine/, wrt_interp_engine.c wrt_engine_profile.c wrt_engine_layout.c) \
 	$(addprefix $(ROOT)/native/profile/, wrt_profile.c wrt_profile_module.c) \
-	$(addprefix $(PROTOCOL_DIR)/, wrt_cobs.c wrt_crc32.c wrt_frame.c wrt_msg.c wrt_server.c wrt_sha256.c)
+	$(addprefix $(PROTOCOL_DIR)/, wrtp_cobs.c wrtp_crc32.c wrtp_frame.c wrtp_msg.c wrtp_server.c wrtp_sha256.c)
 APP_INCLUDES := -I$(FIRMWARE_DIR)/interp -I$(PROTOCOL_DIR) -I$(ROOT)/native/interp -I$(ROOT)/native/engine \
 	-I$(ROOT)/native/profile
-# The engine refuses a profile compiled for another target.
-APP_CFLAGS := -DWRT_FW_UPLOAD_BYTES=$(WRT_FW_UPLOAD_BYTES_$(BOARD))u -DWRT_FW_TARGET_ID='"$(BOARD_TARGET_ID)"'
+APP_CFLAGS :=
 APP_CORE := 1
 APP_REPORT_ARENA := 1

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wrt_board_target.h"
 #include "wrt_fw_layout.h"
 #include "wrt_interp_engine.h"
 
@@ -22,7 +23,7 @@ static bool wrt_fw_clock(void *ctx, uint32_t id, uint64_t *o_ns) {
     return true;
 }
 
-const wrt_engine_ops *wrt_fw_engine(uint8_t *io_arena, size_t arena_bytes, wrt_fw_millis_fn millis, void **o_ctx,
+const wrtp_engine_ops *wrt_fw_engine(uint8_t *io_arena, size_t arena_bytes, wrt_fw_millis_fn millis, void **o_ctx,
                                     const char **o_why) {
     static wrt_interp_engine engine;
     static const char *const argv[] = {"module"};
@@ -32,8 +33,8 @@ const wrt_engine_ops *wrt_fw_engine(uint8_t *io_arena, size_t arena_bytes, wrt_f
         return NULL;
     }
     wrt_fw_millis = millis;
-    const wrt_interp_platform platform = {NULL, wrt_fw_clock, NULL, WRT_FW_TARGET_ID};
-    const wrt_engine_ops *ops = wrt_interp_engine_start(&engine, io_arena, arena_bytes, &layout, &platform, argv, 1u,
+    const wrt_interp_platform platform = {NULL, wrt_fw_clock, NULL, WRT_BOARD_TARGET_ID};
+    const wrtp_engine_ops *ops = wrt_interp_engine_start(&engine, io_arena, arena_bytes, &layout, &platform, argv, 1u,
                                                         NULL, 0u, o_why);
     *o_ctx = &engine;
     return ops;

@@ -1,6 +1,6 @@
 /*
  * The firmware's engine: the interpreter core (native/interp/wrt_api.h) behind the protocol
- * server's wrt_engine_ops, over one arena the caller hands in (the board's free RAM).
+ * server's wrtp_engine_ops, over one arena the caller hands in (the board's free RAM).
  */
 #ifndef WRT_FW_ENGINE_H
 #define WRT_FW_ENGINE_H
@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "wrt_engine.h"
+#include "wrtp_engine.h"
 
 /* Clock of the WASI clocks (milliseconds since boot), so the engine needs no board header. */
 typedef uint32_t (*wrt_fw_millis_fn)(void);
@@ -17,7 +17,7 @@ typedef uint32_t (*wrt_fw_millis_fn)(void);
  * Cuts `arena` into the core's regions and returns the engine's operations with *o_ctx set, or
  * NULL with a static reason in *o_why when the arena cannot hold even the smallest layout.
  */
-const wrt_engine_ops *wrt_fw_engine(uint8_t *io_arena, size_t arena_bytes, wrt_fw_millis_fn millis, void **o_ctx,
+const wrtp_engine_ops *wrt_fw_engine(uint8_t *io_arena, size_t arena_bytes, wrt_fw_millis_fn millis, void **o_ctx,
                                     const char **o_why);
 
 #endif

@@ -10,22 +10,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wrt_board_target.h"
 #include "wrt_bsp_port.h"
 #include "wrt_fw_engine.h"
-#include "wrt_server.h"
+#include "wrtp_server.h"
 
-#ifndef WRT_FW_UPLOAD_BYTES
-#error "WRT_FW_UPLOAD_BYTES: set per board in targets/firmware/interp/app.mk"
-#endif
 /* A profile is ~180 bytes plus ~40 per import, and UPLOAD_BEGIN carries it in one 1 KiB frame. */
 #define WRT_FW_PROFILE_BYTES 768u
 
 #define WRT_FW_EXIT_ARENA 3u
 #define WRT_FW_EXIT_SERVER 4u
 
-static uint8_t wrt_fw_upload[WRT_FW_UPLOAD_BYTES];
+/* firmware.uploadBufferBytes of the target definition. */
+static uint8_t wrt_fw_upload[WRT_BOARD_UPLOAD_BYTES];
 static uint8_t wrt_fw_profile[WRT_FW_PROFILE_BYTES];
-static wrt_server wrt_fw_server;
+static wrtp_server wrt_fw_server;
 
 static bool wrt_fw_write(void *ctx, const uint8_t *i_bytes, size_t len) {
     (void)ctx;
@@ -58,12 +57,12 @@ int main(void) {
     const wrt_port_board *board = wrt_port_board_info();
     void *engine_ctx = NULL;
     const char *why = NULL;
-    const wrt_engine_ops *engine =
+    const wrtp_engine_ops *engine =
         wrt_fw_engine((uint8_t *)(uintptr_t)board->free_ram_start, board->free_ram_bytes, wrt_port_millis, &engine_ctx, &why);
     if (engine == NULL) wrt_port_exit(WRT_FW_EXIT_ARENA);
 
-    static const wrt_port port = {NULL, wrt_fw_read, wrt_fw_write, wrt_fw_now_ms, wrt_fw_device_reset};
-    const wrt_server_config config = {
+    static const wrtp_port port = {NULL, wrt_fw_read, wrt_fw_write, wrt_fw_now_ms, wrt_fw_device_reset};
+    const wrtp_server_config config = {
         .port = &port,
         .engine = engine,
         .engine_ctx = engine_ctx,
@@ -76,16 +75,16 @@ int main(void) {
         .boot_id = wrt_port_boot_count(),
         .idle_timeout_ms = 0,
     };
-    if (!wrt_server_init(&wrt_fw_server, &config)) wrt_port_exit(WRT_FW_EXIT_SERVER);
+    if (!wrtp_server_init(&wrt_fw_server, &config)) wrt_port_exit(WRT_FW_EXIT_SERVER);
 
-    uint8_t chunk[WRT_PROTO_POLL_BYTES];
+    uint8_t chunk[WRTP_PROTO_POLL_BYTES];
     for (;;) {
         size_t n = wrt_fw_read(NULL, chunk, sizeof chunk);
         if (n > 0u) {
-            wrt_server_feed(&wrt_fw_server, chunk, n);
+            wrtp_server_feed(&wrt_fw_server, chunk, n);
             continue;
         }
-        wrt_server_tick(&wrt_fw_server);
+        wrtp_server_tick(&wrt_fw_server);
         wrt_port_idle();
     }
 }

@@ -15,12 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wrt_cobs.h"
-#include "wrt_crc32.h"
-#include "wrt_frame.h"
-#include "wrt_msg.h"
-#include "wrt_server.h"
-#include "wrt_sha256.h"
+#include "wrtp_cobs.h"
+#include "wrtp_crc32.h"
+#include "wrtp_frame.h"
+#include "wrtp_msg.h"
+#include "wrtp_server.h"
+#include "wrtp_sha256.h"
 
 static int passed, failed;
 
@@ -62,30 +62,30 @@ static void run_vector(char *text) {
     if (strcmp(kind, "crc32") == 0) {
         size_t n = from_hex(strtok(NULL, " \n"), scratch_a, sizeof scratch_a);
         unsigned long want = strtoul(strtok(NULL, " \n"), NULL, 16);
-        uint32_t got = wrt_crc32_update(0, scratch_a, n);
+        uint32_t got = wrtp_crc32_update(0, scratch_a, n);
         CHECK(got == (uint32_t)want, "crc32 vector: got %08x want %08lx", got, want);
         /* Incremental use must agree with one pass. */
-        uint32_t split = wrt_crc32_update(wrt_crc32_update(0, scratch_a, n / 2), scratch_a + n / 2, n - n / 2);
+        uint32_t split = wrtp_crc32_update(wrtp_crc32_update(0, scratch_a, n / 2), scratch_a + n / 2, n - n / 2);
         CHECK(split == got, "crc32 split: got %08x want %08x", split, got);
     } else if (strcmp(kind, "sha256") == 0) {
         size_t n = from_hex(strtok(NULL, " \n"), scratch_a, sizeof scratch_a);
         const char *want = strtok(NULL, " \n");
         uint8_t d[32];
-        wrt_sha256(scratch_a, n, d);
+        wrtp_sha256(scratch_a, n, d);
         to_hex(d, 32, hex_a);
         CHECK(strcmp(hex_a, want) == 0, "sha256 vector (%zu bytes): got %s want %s", n, hex_a, want);
     } else if (strcmp(kind, "cobs") == 0) {
         size_t n = from_hex(strtok(NULL, " \n"), scratch_a, sizeof scratch_a);
         size_t m = from_hex(strtok(NULL, " \n"), scratch_b, sizeof scratch_b);
-        size_t e = wrt_cobs_encode(scratch_a, n, scratch_c, sizeof scratch_c);
+        size_t e = wrtp_cobs_encode(scratch_a, n, scratch_c, sizeof scratch_c);
         CHECK(e == m && memcmp(scratch_c, scratch_b, m) == 0, "cobs encode of %zu bytes: got %zu bytes want %zu", n, e, m);
-        wrt_cobs_decoder dec;
+        wrtp_cobs_decoder dec;
         static uint8_t buf[70000];
-        wrt_cobs_decoder_init(&dec, buf, sizeof buf);
-        enum wrt_cobs_result r = WRT_COBS_MORE;
-        for (size_t i = 0; i < m; i++) r = wrt_cobs_push(&dec, scratch_b[i]);
-        r = wrt_cobs_push(&dec, 0);
-        CHECK(r == WRT_COBS_FRAME && dec.len == n && memcmp(buf, scratch_a, n) == 0, "cobs decode: result %d len %zu want %zu",
+        wrtp_cobs_decoder_init(&dec, buf, sizeof buf);
+        enum wrtp_cobs_result r = WRTP_COBS_MORE;
+        for (size_t i = 0; i < m; i++) r = wrtp_cobs_push(&dec, scratch_b[i]);
+        r = wrtp_cobs_push(&dec, 0);
+        CHECK(r == WRTP_COBS_FRAME && dec.len == n && memcmp(buf, scratch_a, n) == 0, "cobs decode: result %d len %zu want %zu",
               (int)r, dec.len, n);
     } else if (strcmp(kind, "frame") == 0) {
         unsigned type = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 0);
@@ -93,12 +93,12 @@ static void run_vector(char *text) {
         unsigned seq = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 0);
         size_t body = from_hex(strtok(NULL, " \n"), scratch_a + 8, sizeof scratch_a - 12);
         size_t wire = from_hex(strtok(NULL, " \n"), scratch_b, sizeof scratch_b);
-        size_t n = wrt_frame_finish(scratch_a, sizeof scratch_a, (uint8_t)type, (uint8_t)flags, (uint16_t)seq, body);
-        size_t e = wrt_cobs_encode(scratch_a, n, scratch_c, sizeof scratch_c);
+        size_t n = wrtp_frame_finish(scratch_a, sizeof scratch_a, (uint8_t)type, (uint8_t)flags, (uint16_t)seq, body);
+        size_t e = wrtp_cobs_encode(scratch_a, n, scratch_c, sizeof scratch_c);
         scratch_c[e++] = 0;
         CHECK(e == wire && memcmp(scratch_c, scratch_b, wire) == 0, "frame type %u seq %u: wire differs", type, seq);
-        wrt_frame f;
-        CHECK(wrt_frame_parse(scratch_a, n, &f) == WRT_PERR_NONE && f.type == type && f.seq == seq &&
+        wrtp_frame f;
+        CHECK(wrtp_frame_parse(scratch_a, n, &f) == WRTP_PERR_NONE && f.type == type && f.seq == seq &&
                   f.body_len == body,
               "frame type %u: parse back", type);
     } else if (strcmp(kind, "invoke") == 0) {
@@ -106,9 +106,9 @@ static void run_vector(char *text) {
         unsigned long long fuel = strtoull(strtok(NULL, " \n"), NULL, 10);
         const char *name = strtok(NULL, " \n");
         unsigned nargs = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
-        wrt_msg_invoke msg;
+        wrtp_msg_invoke msg;
         uint32_t bad = 0;
-        bool ok = wrt_msg_decode_invoke(scratch_a, n, &msg, &bad);
+        bool ok = wrtp_msg_decode_invoke(scratch_a, n, &msg, &bad);
         CHECK(ok && msg.fuel == fuel && msg.name_len == strlen(name) && memcmp(msg.name, name, msg.name_len) == 0 &&
                   msg.nargs == nargs,
               "invoke vector %s: decode (bad offset %u)", name, bad);
@@ -119,7 +119,7 @@ static void run_vector(char *text) {
         }
         /* Every cut of the body is refused, never read past. */
         int cuts_refused = 0;
-        for (size_t cut = 0; cut < n; cut++) cuts_refused += wrt_msg_decode_invoke(scratch_a, cut, &msg, &bad) ? 0 : 1;
+        for (size_t cut = 0; cut < n; cut++) cuts_refused += wrtp_msg_decode_invoke(scratch_a, cut, &msg, &bad) ? 0 : 1;
         CHECK(cuts_refused == (int)n, "invoke vector %s: %d of %zu cuts refused", name, cuts_refused, n);
     } else if (strcmp(kind, "session") == 0) {
         size_t n = from_hex(strtok(NULL, " \n"), scratch_a, sizeof scratch_a);
@@ -129,25 +129,25 @@ static void run_vector(char *text) {
         for (int i = 0; i < 6; i++) f[i] = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
         uint8_t mode = 0;
         uint32_t bad = 0;
-        CHECK(wrt_msg_decode_session(scratch_a, n, &mode, &bad) && mode == want_mode, "session request: mode %u want %u", mode,
+        CHECK(wrtp_msg_decode_session(scratch_a, n, &mode, &bad) && mode == want_mode, "session request: mode %u want %u", mode,
               want_mode);
-        wrt_msg_session answer = {(uint8_t)f[0], (uint16_t)f[1], (uint16_t)f[2], (uint16_t)f[3], (uint16_t)f[4], (uint16_t)f[5]};
-        wrt_wr wr;
-        wrt_wr_init(&wr, scratch_b, sizeof scratch_b);
-        wrt_msg_encode_session(&wr, &answer);
+        wrtp_msg_session answer = {(uint8_t)f[0], (uint16_t)f[1], (uint16_t)f[2], (uint16_t)f[3], (uint16_t)f[4], (uint16_t)f[5]};
+        wrtp_wr wr;
+        wrtp_wr_init(&wr, scratch_b, sizeof scratch_b);
+        wrtp_msg_encode_session(&wr, &answer);
         to_hex(scratch_b, wr.len, hex_a);
         CHECK(!wr.bad && strcmp(hex_a, want_answer) == 0, "session answer: got %s want %s", hex_a, want_answer);
     } else if (strcmp(kind, "named") == 0) {
         size_t n = from_hex(strtok(NULL, " \n"), scratch_a, sizeof scratch_a);
         unsigned instance = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
         size_t name_len = from_hex(strtok(NULL, " \n"), scratch_b, sizeof scratch_b);
-        wrt_msg_named msg;
+        wrtp_msg_named msg;
         uint32_t bad = 0;
-        bool ok = wrt_msg_decode_named(scratch_a, n, &msg, &bad);
+        bool ok = wrtp_msg_decode_named(scratch_a, n, &msg, &bad);
         CHECK(ok && msg.instance == instance && msg.name_len == name_len && memcmp(msg.name, scratch_b, name_len) == 0,
               "named vector (instance %u, %zu-byte name): decode (bad offset %u)", instance, name_len, bad);
         int cuts_refused = 0;
-        for (size_t cut = 0; cut < n; cut++) cuts_refused += wrt_msg_decode_named(scratch_a, cut, &msg, &bad) ? 0 : 1;
+        for (size_t cut = 0; cut < n; cut++) cuts_refused += wrtp_msg_decode_named(scratch_a, cut, &msg, &bad) ? 0 : 1;
         CHECK(cuts_refused == (int)n, "named vector: %d of %zu cuts refused", cuts_refused, n);
     } else if (strcmp(kind, "invoke_on") == 0) {
         size_t n = from_hex(strtok(NULL, " \n"), scratch_a, sizeof scratch_a);
@@ -155,9 +155,9 @@ static void run_vector(char *text) {
         unsigned instance = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
         size_t name_len = from_hex(strtok(NULL, " \n"), scratch_b, sizeof scratch_b);
         unsigned nargs = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
-        static wrt_msg_invoke msg;
+        static wrtp_msg_invoke msg;
         uint32_t bad = 0;
-        bool ok = wrt_msg_decode_invoke_ext(scratch_a, n, true, &msg, &bad);
+        bool ok = wrtp_msg_decode_invoke_ext(scratch_a, n, true, &msg, &bad);
         CHECK(ok && msg.fuel == fuel && msg.has_instance && msg.instance == instance && msg.name_len == name_len &&
                   memcmp(msg.name, scratch_b, name_len) == 0 && msg.nargs == nargs,
               "invoke_on vector (instance %u): decode (bad offset %u)", instance, bad);
@@ -167,13 +167,13 @@ static void run_vector(char *text) {
             CHECK(msg.args[i].type == type && msg.args[i].bits == bits, "invoke_on vector: arg %u", i);
         }
         /* A device without sessions reads the long-name form as an empty name, refused at offset 8. */
-        bool long_form = name_len == 0 || name_len > WRT_PROTO_MAX_NAME;
-        CHECK(!long_form || (!wrt_msg_decode_invoke(scratch_a, n, &msg, &bad) && bad == 8),
+        bool long_form = name_len == 0 || name_len > WRTP_PROTO_MAX_NAME;
+        CHECK(!long_form || (!wrtp_msg_decode_invoke(scratch_a, n, &msg, &bad) && bad == 8),
               "invoke_on vector: long-name form refused without sessions (offset %u)", bad);
         /* Every cut is refused but the one that drops exactly the instance id: a version 1 body. */
         int cuts_refused = 0;
         for (size_t cut = 0; cut < n; cut++) {
-            bool cut_ok = wrt_msg_decode_invoke_ext(scratch_a, cut, true, &msg, &bad);
+            bool cut_ok = wrtp_msg_decode_invoke_ext(scratch_a, cut, true, &msg, &bad);
             if (cut == n - 2u) CHECK(cut_ok && !msg.has_instance, "invoke_on vector: body without the instance id");
             else cuts_refused += cut_ok ? 0 : 1;
         }
@@ -196,54 +196,54 @@ static void test_cobs_round_trips(void) {
         size_t n = rng() % 3000u;
         unsigned zero_rate = rng() % 4u;
         for (size_t i = 0; i < n; i++) plain[i] = (zero_rate > 0 && rng() % (zero_rate * 40u) == 0) ? 0 : (uint8_t)(rng() % 256u);
-        size_t e = wrt_cobs_encode(plain, n, enc, sizeof enc);
-        if (e == 0 || e > WRT_COBS_MAX_ENCODED(n) || memchr(enc, 0, e) != NULL) bad++;
-        wrt_cobs_decoder dec;
-        wrt_cobs_decoder_init(&dec, buf, sizeof buf);
-        for (size_t i = 0; i < e; i++) wrt_cobs_push(&dec, enc[i]);
-        if (wrt_cobs_push(&dec, 0) != WRT_COBS_FRAME || dec.len != n || memcmp(buf, plain, n) != 0) bad++;
+        size_t e = wrtp_cobs_encode(plain, n, enc, sizeof enc);
+        if (e == 0 || e > WRTP_COBS_MAX_ENCODED(n) || memchr(enc, 0, e) != NULL) bad++;
+        wrtp_cobs_decoder dec;
+        wrtp_cobs_decoder_init(&dec, buf, sizeof buf);
+        for (size_t i = 0; i < e; i++) wrtp_cobs_push(&dec, enc[i]);
+        if (wrtp_cobs_push(&dec, 0) != WRTP_COBS_FRAME || dec.len != n || memcmp(buf, plain, n) != 0) bad++;
     }
     CHECK(bad == 0, "cobs round trips: %d of 300 failed", bad);
 }
 
 static void test_cobs_resync(void) {
     static uint8_t buf[64];
-    wrt_cobs_decoder dec;
-    wrt_cobs_decoder_init(&dec, buf, sizeof buf);
+    wrtp_cobs_decoder dec;
+    wrtp_cobs_decoder_init(&dec, buf, sizeof buf);
     /* Garbage that ends inside a block, then a valid frame: the garbage is reported, the frame decodes. */
     const uint8_t garbage[] = {0x05, 0x11, 0x22, 0x00};
-    enum wrt_cobs_result r = WRT_COBS_MORE;
-    for (size_t i = 0; i < sizeof garbage; i++) r = wrt_cobs_push(&dec, garbage[i]);
-    CHECK(r == WRT_COBS_MALFORMED, "garbage cut inside a block: %d", (int)r);
+    enum wrtp_cobs_result r = WRTP_COBS_MORE;
+    for (size_t i = 0; i < sizeof garbage; i++) r = wrtp_cobs_push(&dec, garbage[i]);
+    CHECK(r == WRTP_COBS_MALFORMED, "garbage cut inside a block: %d", (int)r);
     const uint8_t frame[] = {0x03, 0x11, 0x22, 0x02, 0x33, 0x00};
-    for (size_t i = 0; i < sizeof frame; i++) r = wrt_cobs_push(&dec, frame[i]);
-    CHECK(r == WRT_COBS_FRAME && dec.len == 4 && buf[0] == 0x11 && buf[2] == 0 && buf[3] == 0x33, "frame after garbage");
+    for (size_t i = 0; i < sizeof frame; i++) r = wrtp_cobs_push(&dec, frame[i]);
+    CHECK(r == WRTP_COBS_FRAME && dec.len == 4 && buf[0] == 0x11 && buf[2] == 0 && buf[3] == 0x33, "frame after garbage");
     /* Longer than the buffer: reported once at the delimiter, then the next frame decodes. */
-    for (int i = 0; i < 500; i++) r = wrt_cobs_push(&dec, 0x7F);
-    CHECK(r == WRT_COBS_MORE, "oversize in progress");
-    r = wrt_cobs_push(&dec, 0);
-    CHECK(r == WRT_COBS_TOO_LARGE, "oversize reported: %d", (int)r);
-    for (size_t i = 0; i < sizeof frame; i++) r = wrt_cobs_push(&dec, frame[i]);
-    CHECK(r == WRT_COBS_FRAME && dec.len == 4, "frame after oversize");
-    CHECK(wrt_cobs_push(&dec, 0) == WRT_COBS_MORE, "empty frame ignored");
+    for (int i = 0; i < 500; i++) r = wrtp_cobs_push(&dec, 0x7F);
+    CHECK(r == WRTP_COBS_MORE, "oversize in progress");
+    r = wrtp_cobs_push(&dec, 0);
+    CHECK(r == WRTP_COBS_TOO_LARGE, "oversize reported: %d", (int)r);
+    for (size_t i = 0; i < sizeof frame; i++) r = wrtp_cobs_push(&dec, frame[i]);
+    CHECK(r == WRTP_COBS_FRAME && dec.len == 4, "frame after oversize");
+    CHECK(wrtp_cobs_push(&dec, 0) == WRTP_COBS_MORE, "empty frame ignored");
 }
 
 static void test_sha256_long(void) {
     /* FIPS 180-4 example: one million 'a', fed in uneven pieces. */
     static uint8_t a[1000];
     memset(a, 'a', sizeof a);
-    wrt_sha256_ctx ctx;
-    wrt_sha256_init(&ctx);
+    wrtp_sha256_ctx ctx;
+    wrtp_sha256_init(&ctx);
     size_t left = 1000000;
     size_t step = 1;
     while (left > 0) {
         size_t n = step < left ? step : left;
-        wrt_sha256_update(&ctx, a, n);
+        wrtp_sha256_update(&ctx, a, n);
         left -= n;
         step = step % 980u + 13u;
     }
     uint8_t d[32];
-    wrt_sha256_final(&ctx, d);
+    wrtp_sha256_final(&ctx, d);
     to_hex(d, 32, hex_a);
     CHECK(strcmp(hex_a, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0") == 0, "sha256 1M a: %s", hex_a);
 }
@@ -262,52 +262,52 @@ static bool fake_write(void *ctx, const uint8_t *b, size_t n) {
     return true;
 }
 static uint32_t fake_now_ms(void *ctx) { (void)ctx; return fake_now; }
-static void fake_describe(void *ctx, wrt_engine_info *o) { (void)ctx; o->interp_version = 0x000102; o->arena_bytes = 4096; o->features = 1; }
+static void fake_describe(void *ctx, wrtp_engine_info *o) { (void)ctx; o->interp_version = 0x000102; o->arena_bytes = 4096; o->features = 1; }
 static bool fake_load(void *ctx, const uint8_t *m, size_t len, const uint8_t *sha, const uint8_t *p, size_t pl,
-                      wrt_engine_error *err) {
+                      wrtp_engine_error *err) {
     (void)ctx; (void)m; (void)len; (void)sha; (void)p; (void)pl; (void)err;
     loads_called++;
     return true;
 }
 static void fake_unload(void *ctx) { (void)ctx; }
-static bool fake_invoke(void *ctx, const char *name, size_t nl, const wrt_wire_value *args, uint32_t nargs, uint64_t fuel,
-                        const wrt_engine_io *io, wrt_msg_invoke_result *r, wrt_engine_error *err) {
+static bool fake_invoke(void *ctx, const char *name, size_t nl, const wrtp_wire_value *args, uint32_t nargs, uint64_t fuel,
+                        const wrtp_engine_io *io, wrtp_msg_invoke_result *r, wrtp_engine_error *err) {
     (void)ctx; (void)name; (void)nl; (void)fuel; (void)io; (void)err;
     invokes_called++;
     r->nresults = (uint8_t)nargs;
     for (uint32_t i = 0; i < nargs; i++) r->results[i] = args[i];
     return true;
 }
-static uint32_t fake_stats(void *ctx, wrt_engine_stat *o, uint32_t cap) { (void)ctx; (void)o; (void)cap; return 0; }
+static uint32_t fake_stats(void *ctx, wrtp_engine_stat *o, uint32_t cap) { (void)ctx; (void)o; (void)cap; return 0; }
 static void fake_reset(void *ctx) { (void)ctx; }
 
-static const wrt_engine_ops fake_engine = {fake_describe, fake_load, fake_unload, fake_invoke, fake_stats,
+static const wrtp_engine_ops fake_engine = {fake_describe, fake_load, fake_unload, fake_invoke, fake_stats,
                                            fake_reset,    NULL,      NULL,        NULL,        NULL,
                                            NULL};
-static const wrt_port fake_port = {NULL, NULL, fake_write, fake_now_ms, NULL};
-static wrt_server srv;
+static const wrtp_port fake_port = {NULL, NULL, fake_write, fake_now_ms, NULL};
+static wrtp_server srv;
 static uint8_t upload[1024], profile[64];
 
 typedef struct answer {
-    wrt_frame frame;
-    uint8_t bytes[WRT_PROTO_MAX_FRAME];
+    wrtp_frame frame;
+    uint8_t bytes[WRTP_PROTO_MAX_FRAME];
     uint16_t error;
     uint32_t detail;
 } answer;
 
 /* Decodes the frames the server sent since the last call; returns how many. */
 static int take_answers(answer *out, int cap) {
-    static uint8_t buf[WRT_PROTO_MAX_FRAME];
-    wrt_cobs_decoder dec;
-    wrt_cobs_decoder_init(&dec, buf, sizeof buf);
+    static uint8_t buf[WRTP_PROTO_MAX_FRAME];
+    wrtp_cobs_decoder dec;
+    wrtp_cobs_decoder_init(&dec, buf, sizeof buf);
     int n = 0;
     for (size_t i = 0; i < sent_len && n < cap; i++) {
-        if (wrt_cobs_push(&dec, sent[i]) != WRT_COBS_FRAME) continue;
+        if (wrtp_cobs_push(&dec, sent[i]) != WRTP_COBS_FRAME) continue;
         memcpy(out[n].bytes, buf, dec.len);
-        if (wrt_frame_parse(out[n].bytes, dec.len, &out[n].frame) != WRT_PERR_NONE) continue;
+        if (wrtp_frame_parse(out[n].bytes, dec.len, &out[n].frame) != WRTP_PERR_NONE) continue;
         out[n].error = 0;
         out[n].detail = 0;
-        if (out[n].frame.type == WRT_MSG_ERROR && out[n].frame.body_len >= 8) {
+        if (out[n].frame.type == WRTP_MSG_ERROR && out[n].frame.body_len >= 8) {
             out[n].error = (uint16_t)(out[n].frame.body[0] | (out[n].frame.body[1] << 8));
             out[n].detail = (uint32_t)out[n].frame.body[4] | ((uint32_t)out[n].frame.body[5] << 8) |
                             ((uint32_t)out[n].frame.body[6] << 16) | ((uint32_t)out[n].frame.body[7] << 24);
@@ -319,52 +319,52 @@ static int take_answers(answer *out, int cap) {
 }
 
 static void send_request(uint8_t type, uint16_t seq, const uint8_t *body, size_t len) {
-    static uint8_t frame[WRT_PROTO_MAX_FRAME], wire[WRT_COBS_MAX_ENCODED(WRT_PROTO_MAX_FRAME) + 1];
+    static uint8_t frame[WRTP_PROTO_MAX_FRAME], wire[WRTP_COBS_MAX_ENCODED(WRTP_PROTO_MAX_FRAME) + 1];
     if (len > 0) memcpy(frame + 8, body, len);
-    size_t n = wrt_frame_finish(frame, sizeof frame, type, 0, seq, len);
-    size_t e = wrt_cobs_encode(frame, n, wire, sizeof wire);
+    size_t n = wrtp_frame_finish(frame, sizeof frame, type, 0, seq, len);
+    size_t e = wrtp_cobs_encode(frame, n, wire, sizeof wire);
     wire[e++] = 0;
-    wrt_server_feed(&srv, wire, e);
+    wrtp_server_feed(&srv, wire, e);
 }
 
 static void test_server(void) {
-    wrt_server_config cfg = {&fake_port, &fake_engine, NULL, upload, sizeof upload, profile, sizeof profile,
+    wrtp_server_config cfg = {&fake_port, &fake_engine, NULL, upload, sizeof upload, profile, sizeof profile,
                              "unit", 1000, 7, 0};
-    CHECK(wrt_server_init(&srv, &cfg), "server init");
+    CHECK(wrtp_server_init(&srv, &cfg), "server init");
     answer a[8];
 
-    send_request(WRT_MSG_HELLO, 1, NULL, 0);
+    send_request(WRTP_MSG_HELLO, 1, NULL, 0);
     int n = take_answers(a, 8);
-    CHECK(n == 1 && a[0].frame.type == WRT_MSG_HELLO && a[0].frame.flags == WRT_FLAG_RESPONSE && a[0].frame.seq == 1 &&
+    CHECK(n == 1 && a[0].frame.type == WRTP_MSG_HELLO && a[0].frame.flags == WRTP_FLAG_RESPONSE && a[0].frame.seq == 1 &&
               a[0].frame.body_len == 32 + 4 && memcmp(a[0].frame.body + 32, "unit", 4) == 0,
           "hello answer");
 
     /* Garbage: one unsolicited error, then HELLO still answered. */
     const uint8_t garbage[] = {0x13, 0x37, 0xFF, 0x00};
-    wrt_server_feed(&srv, garbage, sizeof garbage);
+    wrtp_server_feed(&srv, garbage, sizeof garbage);
     n = take_answers(a, 8);
-    CHECK(n == 1 && a[0].frame.type == WRT_MSG_ERROR && a[0].frame.flags == WRT_FLAG_UNSOLICITED &&
-              (a[0].error == WRT_PERR_FRAME_CRC || a[0].error == WRT_PERR_FRAME_MALFORMED),
+    CHECK(n == 1 && a[0].frame.type == WRTP_MSG_ERROR && a[0].frame.flags == WRTP_FLAG_UNSOLICITED &&
+              (a[0].error == WRTP_PERR_FRAME_CRC || a[0].error == WRTP_PERR_FRAME_MALFORMED),
           "garbage answered with an unsolicited error (n=%d error=%u)", n, n > 0 ? a[0].error : 0);
 
     /* Truncated partial frame: reported after the idle timeout. */
     const uint8_t partial[] = {0x09, 0x01, 0x01};
-    wrt_server_feed(&srv, partial, sizeof partial);
-    wrt_server_tick(&srv);
+    wrtp_server_feed(&srv, partial, sizeof partial);
+    wrtp_server_tick(&srv);
     CHECK(take_answers(a, 8) == 0, "no error before the idle timeout");
-    fake_now += WRT_PROTO_IDLE_TIMEOUT_MS + 1;
-    wrt_server_tick(&srv);
+    fake_now += WRTP_PROTO_IDLE_TIMEOUT_MS + 1;
+    wrtp_server_tick(&srv);
     n = take_answers(a, 8);
-    CHECK(n == 1 && a[0].error == WRT_PERR_FRAME_TRUNCATED, "truncated frame reported");
+    CHECK(n == 1 && a[0].error == WRTP_PERR_FRAME_TRUNCATED, "truncated frame reported");
 
     /* Oversize upload is refused; the state stays idle. */
     uint8_t begin[38 + 4];
     memset(begin, 0, sizeof begin);
     uint32_t big = 5000;
     memcpy(begin, &big, 4);
-    send_request(WRT_MSG_UPLOAD_BEGIN, 2, begin, 38);
+    send_request(WRTP_MSG_UPLOAD_BEGIN, 2, begin, 38);
     n = take_answers(a, 8);
-    CHECK(n == 1 && a[0].error == WRT_PERR_UPLOAD_TOO_LARGE && a[0].detail == 5000 && a[0].frame.seq == 2,
+    CHECK(n == 1 && a[0].error == WRTP_PERR_UPLOAD_TOO_LARGE && a[0].detail == 5000 && a[0].frame.seq == 2,
           "oversize upload refused");
 
     /* Upload with a wrong digest: END refuses, load is never called, INVOKE is refused. */
@@ -373,59 +373,59 @@ static void test_server(void) {
     uint32_t size = sizeof module;
     memcpy(begin, &size, 4);
     memset(begin + 4, 0xAB, 32);
-    send_request(WRT_MSG_UPLOAD_BEGIN, 3, begin, 38);
+    send_request(WRTP_MSG_UPLOAD_BEGIN, 3, begin, 38);
     uint8_t chunk[4 + 100];
     uint32_t zero = 0;
     memcpy(chunk, &zero, 4);
     memcpy(chunk + 4, module, 100);
-    send_request(WRT_MSG_UPLOAD_CHUNK, 4, chunk, sizeof chunk);
-    send_request(WRT_MSG_UPLOAD_END, 5, NULL, 0);
+    send_request(WRTP_MSG_UPLOAD_CHUNK, 4, chunk, sizeof chunk);
+    send_request(WRTP_MSG_UPLOAD_END, 5, NULL, 0);
     uint8_t invoke[8 + 1 + 1 + 1] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 'f', 0};
-    send_request(WRT_MSG_INVOKE, 6, invoke, sizeof invoke);
+    send_request(WRTP_MSG_INVOKE, 6, invoke, sizeof invoke);
     n = take_answers(a, 8);
-    CHECK(n == 4 && a[0].frame.type == WRT_MSG_UPLOAD_BEGIN && a[1].frame.type == WRT_MSG_UPLOAD_CHUNK &&
-              a[2].error == WRT_PERR_HASH_MISMATCH && a[3].error == WRT_PERR_NO_MODULE,
+    CHECK(n == 4 && a[0].frame.type == WRTP_MSG_UPLOAD_BEGIN && a[1].frame.type == WRTP_MSG_UPLOAD_CHUNK &&
+              a[2].error == WRTP_PERR_HASH_MISMATCH && a[3].error == WRTP_PERR_NO_MODULE,
           "wrong hash: refused and no module");
     CHECK(loads_called == 0 && invokes_called == 0, "engine untouched by a wrong hash (loads %d invokes %d)",
           loads_called, invokes_called);
 
     /* Right digest: committed once; a resent INVOKE is replayed, not run twice. */
-    wrt_sha256(module, sizeof module, begin + 4);
-    send_request(WRT_MSG_UPLOAD_BEGIN, 7, begin, 38);
+    wrtp_sha256(module, sizeof module, begin + 4);
+    send_request(WRTP_MSG_UPLOAD_BEGIN, 7, begin, 38);
     memcpy(chunk + 4, module, 50);
-    send_request(WRT_MSG_UPLOAD_CHUNK, 8, chunk, 4 + 50);
+    send_request(WRTP_MSG_UPLOAD_CHUNK, 8, chunk, 4 + 50);
     uint32_t gap = 80;
     memcpy(chunk, &gap, 4);
-    send_request(WRT_MSG_UPLOAD_CHUNK, 9, chunk, 4 + 10);
+    send_request(WRTP_MSG_UPLOAD_CHUNK, 9, chunk, 4 + 10);
     uint32_t off = 50;
     memcpy(chunk, &off, 4);
     memcpy(chunk + 4, module + 50, 50);
-    send_request(WRT_MSG_UPLOAD_CHUNK, 10, chunk, 4 + 50);
-    send_request(WRT_MSG_UPLOAD_END, 11, NULL, 0);
+    send_request(WRTP_MSG_UPLOAD_CHUNK, 10, chunk, 4 + 50);
+    send_request(WRTP_MSG_UPLOAD_END, 11, NULL, 0);
     n = take_answers(a, 8);
-    CHECK(n == 5 && a[2].error == WRT_PERR_UPLOAD_GAP && a[2].detail == 50 && a[4].frame.type == WRT_MSG_UPLOAD_END &&
+    CHECK(n == 5 && a[2].error == WRTP_PERR_UPLOAD_GAP && a[2].detail == 50 && a[4].frame.type == WRTP_MSG_UPLOAD_END &&
               memcmp(a[4].frame.body + 4, begin + 4, 32) == 0,
           "upload with a gap answered and committed");
     CHECK(loads_called == 1, "load called once: %d", loads_called);
-    send_request(WRT_MSG_INVOKE, 12, invoke, sizeof invoke);
-    send_request(WRT_MSG_INVOKE, 12, invoke, sizeof invoke);
+    send_request(WRTP_MSG_INVOKE, 12, invoke, sizeof invoke);
+    send_request(WRTP_MSG_INVOKE, 12, invoke, sizeof invoke);
     n = take_answers(a, 8);
-    CHECK(n == 2 && a[0].frame.type == WRT_MSG_INVOKE && a[1].frame.seq == 12 && invokes_called == 1 &&
+    CHECK(n == 2 && a[0].frame.type == WRTP_MSG_INVOKE && a[1].frame.seq == 12 && invokes_called == 1 &&
               srv.counters.replays == 1,
           "resent INVOKE replayed (invokes %d)", invokes_called);
 
     /* A frame carrying the device's own flags is an echo: counted, never answered. */
-    static uint8_t echo[WRT_PROTO_MAX_FRAME], echo_wire[WRT_PROTO_MAX_FRAME + 8];
-    size_t echo_len = wrt_frame_finish(echo, sizeof echo, WRT_MSG_ERROR, WRT_FLAG_UNSOLICITED, 3, 0);
-    size_t echo_wire_len = wrt_cobs_encode(echo, echo_len, echo_wire, sizeof echo_wire);
+    static uint8_t echo[WRTP_PROTO_MAX_FRAME], echo_wire[WRTP_PROTO_MAX_FRAME + 8];
+    size_t echo_len = wrtp_frame_finish(echo, sizeof echo, WRTP_MSG_ERROR, WRTP_FLAG_UNSOLICITED, 3, 0);
+    size_t echo_wire_len = wrtp_cobs_encode(echo, echo_len, echo_wire, sizeof echo_wire);
     echo_wire[echo_wire_len++] = 0;
-    wrt_server_feed(&srv, echo_wire, echo_wire_len);
+    wrtp_server_feed(&srv, echo_wire, echo_wire_len);
     CHECK(take_answers(a, 8) == 0 && srv.counters.frames_echoed == 1, "echoed frame ignored");
 
     /* Unknown type and a bad version get attributed errors. */
     send_request(0x33, 13, NULL, 0);
     n = take_answers(a, 8);
-    CHECK(n == 1 && a[0].error == WRT_PERR_TYPE_UNKNOWN && a[0].frame.seq == 13, "unknown type");
+    CHECK(n == 1 && a[0].error == WRTP_PERR_TYPE_UNKNOWN && a[0].frame.seq == 13, "unknown type");
 }
 
 /* Malformed bodies: each is answered with BODY_MALFORMED naming the offset where the layout broke. */
@@ -434,56 +434,56 @@ static void test_malformed_bodies(void) {
     uint8_t body[64];
     memset(body, 0, sizeof body);
     /* BEGIN with size 0 is an upload (an empty module, refused at load as malformed), not a bad body. */
-    send_request(WRT_MSG_UPLOAD_BEGIN, 100, body, 38);
+    send_request(WRTP_MSG_UPLOAD_BEGIN, 100, body, 38);
     int n = take_answers(a, 4);
     CHECK(n == 1 && a[0].error == 0, "begin size 0 accepted");
     /* BEGIN whose profile length runs past the body. */
     body[0] = 1;
     body[36] = 10;
-    send_request(WRT_MSG_UPLOAD_BEGIN, 101, body, 40);
+    send_request(WRTP_MSG_UPLOAD_BEGIN, 101, body, 40);
     n = take_answers(a, 4);
-    CHECK(n == 1 && a[0].error == WRT_PERR_BODY_MALFORMED && a[0].detail == 38, "begin profile past body: %u", n ? a[0].detail : 0);
+    CHECK(n == 1 && a[0].error == WRTP_PERR_BODY_MALFORMED && a[0].detail == 38, "begin profile past body: %u", n ? a[0].detail : 0);
     /* CHUNK without data. */
-    send_request(WRT_MSG_UPLOAD_CHUNK, 102, body, 4);
+    send_request(WRTP_MSG_UPLOAD_CHUNK, 102, body, 4);
     n = take_answers(a, 4);
-    CHECK(n == 1 && a[0].error == WRT_PERR_BODY_MALFORMED && a[0].detail == 4, "chunk without data");
+    CHECK(n == 1 && a[0].error == WRTP_PERR_BODY_MALFORMED && a[0].detail == 4, "chunk without data");
     /* INVOKE with 33 arguments, with an unknown value type, with an empty name. */
     uint8_t inv[32] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 'f', 33};
-    send_request(WRT_MSG_INVOKE, 103, inv, 11);
+    send_request(WRTP_MSG_INVOKE, 103, inv, 11);
     inv[10] = 1;
     inv[11] = 0x55;
-    send_request(WRT_MSG_INVOKE, 104, inv, 16);
+    send_request(WRTP_MSG_INVOKE, 104, inv, 16);
     inv[8] = 0;
-    send_request(WRT_MSG_INVOKE, 105, inv, 16);
+    send_request(WRTP_MSG_INVOKE, 105, inv, 16);
     n = take_answers(a, 4);
-    CHECK(n == 3 && a[0].detail == 10 && a[1].detail == 11 && a[2].detail == 8 && a[0].error == WRT_PERR_BODY_MALFORMED &&
-              a[1].error == WRT_PERR_BODY_MALFORMED && a[2].error == WRT_PERR_BODY_MALFORMED,
+    CHECK(n == 3 && a[0].detail == 10 && a[1].detail == 11 && a[2].detail == 8 && a[0].error == WRTP_PERR_BODY_MALFORMED &&
+              a[1].error == WRTP_PERR_BODY_MALFORMED && a[2].error == WRTP_PERR_BODY_MALFORMED,
           "invoke bodies");
     /* HELLO with a body, RESET with an unknown kind. */
-    send_request(WRT_MSG_HELLO, 106, body, 1);
+    send_request(WRTP_MSG_HELLO, 106, body, 1);
     uint8_t kind = 9;
-    send_request(WRT_MSG_RESET, 107, &kind, 1);
+    send_request(WRTP_MSG_RESET, 107, &kind, 1);
     n = take_answers(a, 4);
-    CHECK(n == 2 && a[0].error == WRT_PERR_BODY_MALFORMED && a[1].error == WRT_PERR_BODY_MALFORMED, "hello body, reset kind");
+    CHECK(n == 2 && a[0].error == WRTP_PERR_BODY_MALFORMED && a[1].error == WRTP_PERR_BODY_MALFORMED, "hello body, reset kind");
 }
 
 /* An engine without session operations answers as a version 1 device (docs/protocol.md §4a). */
 static void test_without_sessions(void) {
     answer a[4];
-    send_request(WRT_MSG_SESSION, 120, NULL, 0);
+    send_request(WRTP_MSG_SESSION, 120, NULL, 0);
     const uint8_t named[] = {0, 0, 1, 0, 'x'};
-    send_request(WRT_MSG_REGISTER, 121, named, sizeof named);
-    send_request(WRT_MSG_GLOBAL_GET, 122, named, sizeof named);
+    send_request(WRTP_MSG_REGISTER, 121, named, sizeof named);
+    send_request(WRTP_MSG_GLOBAL_GET, 122, named, sizeof named);
     int n = take_answers(a, 4);
-    CHECK(n == 3 && a[0].error == WRT_PERR_TYPE_UNKNOWN && a[1].error == WRT_PERR_TYPE_UNKNOWN &&
-              a[2].error == WRT_PERR_TYPE_UNKNOWN && a[0].detail == WRT_MSG_SESSION && a[2].detail == WRT_MSG_GLOBAL_GET,
+    CHECK(n == 3 && a[0].error == WRTP_PERR_TYPE_UNKNOWN && a[1].error == WRTP_PERR_TYPE_UNKNOWN &&
+              a[2].error == WRTP_PERR_TYPE_UNKNOWN && a[0].detail == WRTP_MSG_SESSION && a[2].detail == WRTP_MSG_GLOBAL_GET,
           "session messages unknown without session operations");
     const uint8_t with_instance[] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 'f', 0, 1, 0};
     const uint8_t long_name[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 'f', 0};
-    send_request(WRT_MSG_INVOKE, 123, with_instance, sizeof with_instance);
-    send_request(WRT_MSG_INVOKE, 124, long_name, sizeof long_name);
+    send_request(WRTP_MSG_INVOKE, 123, with_instance, sizeof with_instance);
+    send_request(WRTP_MSG_INVOKE, 124, long_name, sizeof long_name);
     n = take_answers(a, 4);
-    CHECK(n == 2 && a[0].error == WRT_PERR_BODY_MALFORMED && a[0].detail == 11 && a[1].error == WRT_PERR_BODY_MALFORMED &&
+    CHECK(n == 2 && a[0].error == WRTP_PERR_BODY_MALFORMED && a[0].detail == 11 && a[1].error == WRTP_PERR_BODY_MALFORMED &&
               a[1].detail == 8,
           "INVOKE instance field and long name refused without sessions (details %u %u)", n > 0 ? a[0].detail : 0,
           n > 1 ? a[1].detail : 0);
@@ -491,31 +491,31 @@ static void test_without_sessions(void) {
 
 /* Random noise and mutated valid requests, under ASan/UBSan: nothing crashes, HELLO still works. */
 static void test_fuzz(void) {
-    static uint8_t frame[WRT_PROTO_MAX_FRAME + 64], wire[2 * WRT_PROTO_MAX_FRAME];
+    static uint8_t frame[WRTP_PROTO_MAX_FRAME + 64], wire[2 * WRTP_PROTO_MAX_FRAME];
     int loads_before = loads_called;
     for (int round = 0; round < 4000; round++) {
         size_t body_len = rng() % 80u;
         for (size_t i = 0; i < body_len; i++) frame[8 + i] = (uint8_t)rng();
         uint8_t type = (uint8_t)(1u + rng() % 8u);
-        size_t n = wrt_frame_finish(frame, sizeof frame, type, 0, (uint16_t)rng(), body_len);
+        size_t n = wrtp_frame_finish(frame, sizeof frame, type, 0, (uint16_t)rng(), body_len);
         unsigned mutations = rng() % 3u;
         for (unsigned m = 0; m < mutations; m++) frame[rng() % n] ^= (uint8_t)(1u + rng() % 255u);
-        size_t e = wrt_cobs_encode(frame, n, wire, sizeof wire);
+        size_t e = wrtp_cobs_encode(frame, n, wire, sizeof wire);
         if (rng() % 4u == 0) e = rng() % (e + 1u); /* cut short */
         wire[e++] = 0;
-        wrt_server_feed(&srv, wire, e);
+        wrtp_server_feed(&srv, wire, e);
         sent_len = 0;
     }
     uint8_t noise[4096];
     for (size_t i = 0; i < sizeof noise; i++) noise[i] = (uint8_t)rng();
-    wrt_server_feed(&srv, noise, sizeof noise);
+    wrtp_server_feed(&srv, noise, sizeof noise);
     static const uint8_t delimiter = 0;
-    wrt_server_feed(&srv, &delimiter, 1);
+    wrtp_server_feed(&srv, &delimiter, 1);
     sent_len = 0;
     answer a[4];
-    send_request(WRT_MSG_HELLO, 200, NULL, 0);
+    send_request(WRTP_MSG_HELLO, 200, NULL, 0);
     int n = take_answers(a, 4);
-    CHECK(n == 1 && a[0].frame.type == WRT_MSG_HELLO && a[0].frame.seq == 200, "hello after fuzz");
+    CHECK(n == 1 && a[0].frame.type == WRTP_MSG_HELLO && a[0].frame.seq == 200, "hello after fuzz");
     /* Random bodies cannot carry a matching SHA-256 of their upload: nothing new was loaded. */
     CHECK(loads_called == loads_before, "no load from fuzz input (%d -> %d)", loads_before, loads_called);
 }

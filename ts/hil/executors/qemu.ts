@@ -13,7 +13,7 @@ import type { ProtocolClientOptions } from '../../device/client.js';
 import type { HelloInfo } from '../../device/messages.js';
 import { ResetKind } from '../../device/protocol.js';
 import { WrtError } from '../../core/errors.js';
-import { ensureFirmware, firmwareBoardOf } from '../../deploy/deploy.js';
+import { ensureFirmware } from '../../deploy/firmware.js';
 import { openQemuLink, type QemuLink } from '../../deploy/links.js';
 import type { QemuInstance, QemuLaunchOptions } from '../../deploy/qemu.js';
 import { DeviceSession } from '../../run/session.js';
@@ -51,8 +51,8 @@ export class QemuExecutor implements BoardExecutor {
   /** QEMUs started, for messages and tests. */
   #starts = 0;
   #lastHello: HelloInfo | undefined;
-  /** The firmware image, once found (make runs once per executor, not per restart), or why there is none. */
-  #elf: { readonly path: string } | { readonly error: unknown } | undefined;
+  /** The firmware image, once asked for (make runs once per executor, not per restart). */
+  #elf: Promise<string> | undefined;
 
   constructor(target: TargetDefinition, options: QemuExecutorOptions = {}) {
     this.#target = target;
@@ -117,7 +117,7 @@ export class QemuExecutor implements BoardExecutor {
     if (this.#session !== undefined && this.#session.link.exit() === undefined) return this.#session;
     this.#stop();
     await this.#stopping;
-    const elf = this.prepareFirmware();
+    const elf = await this.prepareFirmware();
     const link = await openQemuLink(this.#target, elf, {
       ...(this.#options.client === undefined ? {} : { client: this.#options.client }),
       ...(this.#options.launch === undefined ? {} : { launch: this.#options.launch }),
@@ -131,29 +131,22 @@ export class QemuExecutor implements BoardExecutor {
   }
 
   /**
-   * Finds the firmware image, building it with make when needed. Synchronous (make runs as a child
-   * the event loop waits for), so the registry's factory calls it before any board runs: a build
-   * during the run would stall every board's timers and make a running test look hung.
+   * Finds the firmware image, building it with make when needed. The registry's factory starts it,
+   * so the build runs while other boards already run their tests (make is a child process; the
+   * event loop and every board's timers go on) and a board opens once its image is there.
    */
-  prepareFirmware(): string {
-    if (this.#elf === undefined) {
-      try {
-        this.#elf = { path: this.#options.firmware ?? this.#firmwareImage() };
-      } catch (error) {
-        this.#elf = { error };
-      }
-    }
-    if ('error' in this.#elf) throw this.#elf.error;
-    return this.#elf.path;
+  prepareFirmware(): Promise<string> {
+    this.#elf ??= this.#options.firmware !== undefined ? Promise.resolve(this.#options.firmware) : this.#firmwareImage();
+    return this.#elf;
   }
 
-  #firmwareImage(): string {
-    const id = this.#target.id;
-    const board = firmwareBoardOf(id);
+  async #firmwareImage(): Promise<string> {
+    const def = this.#target;
+    const board = def.firmware?.board;
     if (board === undefined) {
-      throw new WrtError('USAGE', `no targets/bsp board builds firmware for ${id}`, { field: 'target', limit: 'a target with a targets/bsp board (BOARD_TARGET_ID)' });
+      throw new WrtError('USAGE', `no targets/bsp board builds firmware for ${def.id}`, { field: 'target', limit: 'a target definition with firmware: { board, app, ... }' });
     }
-    return ensureFirmware(id, board, this.#options.env);
+    return ensureFirmware(def.id, board, this.#options.env);
   }
 
   /** Ends the current QEMU (if any) in the background; #stopping settles when it is gone. */
@@ -179,10 +172,7 @@ export function createQemuExecutor(board: Board, options: QemuExecutorOptions = 
     });
   }
   const executor = new QemuExecutor(target, options);
-  try {
-    executor.prepareFirmware();
-  } catch {
-    // Kept: open() fails with it, and the board's tests are errors naming it; other boards run.
-  }
+  // Kept: open() fails with it, and the board's tests are errors naming it; other boards run.
+  executor.prepareFirmware().catch(() => undefined);
   return executor;
 }

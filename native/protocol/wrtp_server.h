@@ -3,33 +3,33 @@
  * the upload state and calls the engine. No allocation: the caller provides the server object and
  * the upload and profile buffers. Single-threaded: call feed/poll/tick from one loop.
  */
-#ifndef WRT_SERVER_H
-#define WRT_SERVER_H
+#ifndef WRTP_SERVER_H
+#define WRTP_SERVER_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "wrt_cobs.h"
-#include "wrt_engine.h"
-#include "wrt_port.h"
-#include "wrt_proto.h"
+#include "wrtp_cobs.h"
+#include "wrtp_engine.h"
+#include "wrtp_port.h"
+#include "wrtp_proto.h"
 
-typedef struct wrt_server_config {
-    const wrt_port *port;
-    const wrt_engine_ops *engine;
+typedef struct wrtp_server_config {
+    const wrtp_port *port;
+    const wrtp_engine_ops *engine;
     void *engine_ctx;
     uint8_t *upload_buf;        /* module bytes land here; its size is the upload capacity */
     uint32_t upload_capacity;
     uint8_t *profile_buf;       /* the profile blob of UPLOAD_BEGIN */
     uint32_t profile_capacity;
-    const char *device_id;      /* ASCII, at most WRT_PROTO_DEVICE_ID_MAX bytes are reported */
+    const char *device_id;      /* ASCII, at most WRTP_PROTO_DEVICE_ID_MAX bytes are reported */
     uint32_t ram_bytes;
     uint32_t boot_id;           /* differs per boot (a counter in retained RAM, a random word) */
-    uint32_t idle_timeout_ms;   /* 0: WRT_PROTO_IDLE_TIMEOUT_MS */
-} wrt_server_config;
+    uint32_t idle_timeout_ms;   /* 0: WRTP_PROTO_IDLE_TIMEOUT_MS */
+} wrtp_server_config;
 
-typedef struct wrt_server_counters {
+typedef struct wrtp_server_counters {
     uint32_t frames_ok;
     uint32_t frames_crc;
     uint32_t frames_malformed;
@@ -45,51 +45,51 @@ typedef struct wrt_server_counters {
     uint32_t load_failures;
     uint32_t invokes;
     uint32_t output_frames;
-} wrt_server_counters;
+} wrtp_server_counters;
 
-typedef struct wrt_server {
-    wrt_server_config cfg;
-    wrt_cobs_decoder dec;
-    uint8_t rx[WRT_PROTO_MAX_FRAME];
+typedef struct wrtp_server {
+    wrtp_server_config cfg;
+    wrtp_cobs_decoder dec;
+    uint8_t rx[WRTP_PROTO_MAX_FRAME];
     /* The last answer, kept whole so a resent request gets it again without running twice. */
-    uint8_t answer[WRT_PROTO_MAX_FRAME];
+    uint8_t answer[WRTP_PROTO_MAX_FRAME];
     size_t answer_len;
     bool answer_valid;
     uint16_t answer_seq;
     uint8_t answer_type;
     uint32_t answer_request_crc;
-    uint8_t unsolicited[WRT_PROTO_MAX_FRAME];
+    uint8_t unsolicited[WRTP_PROTO_MAX_FRAME];
     uint16_t unsolicited_seq;
     uint32_t last_rx_ms;
     uint32_t started_ms;
-    uint8_t upload_state;       /* enum wrt_upload_state */
+    uint8_t upload_state;       /* enum wrtp_upload_state */
     uint32_t upload_size;
     uint32_t upload_next;
-    uint8_t upload_sha256[WRT_PROTO_SHA256_BYTES];
+    uint8_t upload_sha256[WRTP_PROTO_SHA256_BYTES];
     uint32_t profile_len;
     uint32_t boot_id;
     bool keep;                  /* session mode KEEP: UPLOAD_BEGIN keeps the loaded instances */
     bool live;                  /* the engine holds at least one instance: INVOKE has something to run */
     bool link_down;             /* a port write failed */
-    wrt_server_counters counters;
-} wrt_server;
+    wrtp_server_counters counters;
+} wrtp_server;
 
 /* Returns false if the configuration is unusable (a NULL port/engine operation, no buffers). */
-bool wrt_server_init(wrt_server *o_srv, const wrt_server_config *i_cfg);
+bool wrtp_server_init(wrtp_server *o_srv, const wrtp_server_config *i_cfg);
 
 /* Processes received bytes; answers every frame they complete. */
-void wrt_server_feed(wrt_server *io_srv, const uint8_t *i_bytes, size_t len);
+void wrtp_server_feed(wrtp_server *io_srv, const uint8_t *i_bytes, size_t len);
 
-/* Pulls at most WRT_PROTO_POLL_BYTES from the port's `read`, if it has one, then ticks. */
-void wrt_server_poll(wrt_server *io_srv);
+/* Pulls at most WRTP_PROTO_POLL_BYTES from the port's `read`, if it has one, then ticks. */
+void wrtp_server_poll(wrtp_server *io_srv);
 
 /* Checks the idle timeout of a partial frame; call it regularly when no bytes arrive. */
-void wrt_server_tick(wrt_server *io_srv);
+void wrtp_server_tick(wrtp_server *io_srv);
 
 /* Sends program output as OUTPUT frames (split at the frame size). */
-void wrt_server_output(wrt_server *io_srv, uint8_t stream, const uint8_t *i_bytes, size_t len);
+void wrtp_server_output(wrtp_server *io_srv, uint8_t stream, const uint8_t *i_bytes, size_t len);
 
 /* Sends one LOG frame (text cut at the frame size). */
-void wrt_server_log(wrt_server *io_srv, uint8_t level, const uint8_t *i_text, size_t len);
+void wrtp_server_log(wrtp_server *io_srv, uint8_t level, const uint8_t *i_text, size_t len);
 
 #endif

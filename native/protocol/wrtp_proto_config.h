@@ -2,27 +2,27 @@
  * Build settings of the wire protocol. Every one can be set from the compiler command line; the
  * firmware builds and native-sim compile the same sources with their own values.
  */
-#ifndef WRT_PROTO_CONFIG_H
-#define WRT_PROTO_CONFIG_H
+#ifndef WRTP_PROTO_CONFIG_H
+#define WRTP_PROTO_CONFIG_H
 
 /* Largest decoded frame (header + body + CRC) this device accepts and sends: 256 .. 4096. */
-#ifndef WRT_PROTO_MAX_FRAME
-#define WRT_PROTO_MAX_FRAME 1024u
+#ifndef WRTP_PROTO_MAX_FRAME
+#define WRTP_PROTO_MAX_FRAME 1024u
 #endif
 
 /* A partial frame that sees no byte for this long is discarded and reported (FRAME_TRUNCATED). */
-#ifndef WRT_PROTO_IDLE_TIMEOUT_MS
-#define WRT_PROTO_IDLE_TIMEOUT_MS 250u
+#ifndef WRTP_PROTO_IDLE_TIMEOUT_MS
+#define WRTP_PROTO_IDLE_TIMEOUT_MS 250u
 #endif
 
 /* Most arguments and most results of one INVOKE. */
-#ifndef WRT_PROTO_MAX_VALUES
-#define WRT_PROTO_MAX_VALUES 32u
+#ifndef WRTP_PROTO_MAX_VALUES
+#define WRTP_PROTO_MAX_VALUES 32u
 #endif
 
 /* Longest export name INVOKE may carry. */
-#ifndef WRT_PROTO_MAX_NAME
-#define WRT_PROTO_MAX_NAME 64u
+#ifndef WRTP_PROTO_MAX_NAME
+#define WRTP_PROTO_MAX_NAME 64u
 #endif
 
 /*
@@ -30,26 +30,26 @@
  * long-name form. Names point into the receive buffer, so the bound costs no RAM; the frame bounds it too.
  */
 /* Most strings one ARGS request carries (argv and environment together). */
-#ifndef WRT_PROTO_MAX_ARGS
-#define WRT_PROTO_MAX_ARGS 32u
+#ifndef WRTP_PROTO_MAX_ARGS
+#define WRTP_PROTO_MAX_ARGS 32u
 #endif
 
-#ifndef WRT_PROTO_MAX_LONG_NAME
-#define WRT_PROTO_MAX_LONG_NAME 512u
+#ifndef WRTP_PROTO_MAX_LONG_NAME
+#define WRTP_PROTO_MAX_LONG_NAME 512u
 #endif
 
 /* Most counters one STATS answer carries (protocol and engine together). */
-#ifndef WRT_PROTO_MAX_STATS
-#define WRT_PROTO_MAX_STATS 32u
+#ifndef WRTP_PROTO_MAX_STATS
+#define WRTP_PROTO_MAX_STATS 32u
 #endif
 
-/* Most bytes wrt_server_poll reads from the port per call, so one call stays short. */
-#ifndef WRT_PROTO_POLL_BYTES
-#define WRT_PROTO_POLL_BYTES 256u
+/* Most bytes wrtp_server_poll reads from the port per call, so one call stays short. */
+#ifndef WRTP_PROTO_POLL_BYTES
+#define WRTP_PROTO_POLL_BYTES 256u
 #endif
 
-#if WRT_PROTO_MAX_FRAME < 256u || WRT_PROTO_MAX_FRAME > 4096u
-#error "WRT_PROTO_MAX_FRAME must be 256 .. 4096"
+#if WRTP_PROTO_MAX_FRAME < 256u || WRTP_PROTO_MAX_FRAME > 4096u
+#error "WRTP_PROTO_MAX_FRAME must be 256 .. 4096"
 #endif
 
 #endif

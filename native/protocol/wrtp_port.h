@@ -1,16 +1,16 @@
 /*
  * The byte link under the protocol server: native-sim's stdio or PTY, a firmware UART driver.
- * Bytes come in either pushed (wrt_server_feed, e.g. from a UART ring buffer) or pulled
- * (wrt_server_poll calls `read`).
+ * Bytes come in either pushed (wrtp_server_feed, e.g. from a UART ring buffer) or pulled
+ * (wrtp_server_poll calls `read`).
  */
-#ifndef WRT_PORT_H
-#define WRT_PORT_H
+#ifndef WRTP_PORT_H
+#define WRTP_PORT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct wrt_port {
+typedef struct wrtp_port {
     void *ctx;
     /* Copies up to `cap` received bytes into o_bytes without waiting; returns how many. May be NULL. */
     size_t (*read)(void *ctx, uint8_t *o_bytes, size_t cap);
@@ -20,6 +20,6 @@ typedef struct wrt_port {
     uint32_t (*now_ms)(void *ctx);
     /* Called after the answer to RESET kind 1 was written; a firmware may reboot here. May be NULL. */
     void (*device_reset)(void *ctx);
-} wrt_port;
+} wrtp_port;
 
 #endif

@@ -1,17 +1,17 @@
-#include "wrt_cobs.h"
+#include "wrtp_cobs.h"
 
 /* Length of the next block's data run starting at `from` (at most 254 non-zero bytes). */
-static size_t wrt_cobs_run(const uint8_t *i_bytes, size_t len, size_t from) {
+static size_t wrtp_cobs_run(const uint8_t *i_bytes, size_t len, size_t from) {
     size_t n = 0;
     while (from + n < len && n < 254u && i_bytes[from + n] != 0) n++;
     return n;
 }
 
-bool wrt_cobs_encode_to(const uint8_t *i_bytes, size_t len, wrt_cobs_sink sink, void *sink_ctx) {
+bool wrtp_cobs_encode_to(const uint8_t *i_bytes, size_t len, wrtp_cobs_sink sink, void *sink_ctx) {
     size_t pos = 0;
     /* Each pass consumes at least one input byte, or ends after the final block. */
     for (;;) {
-        size_t run = wrt_cobs_run(i_bytes, len, pos);
+        size_t run = wrtp_cobs_run(i_bytes, len, pos);
         uint8_t code = (uint8_t)(run + 1u);
         if (!sink(sink_ctx, &code, 1)) return false;
         if (run > 0 && !sink(sink_ctx, i_bytes + pos, run)) return false;
@@ -26,34 +26,34 @@ bool wrt_cobs_encode_to(const uint8_t *i_bytes, size_t len, wrt_cobs_sink sink, 
     }
 }
 
-typedef struct wrt_cobs_buffer {
+typedef struct wrtp_cobs_buffer {
     uint8_t *out;
     size_t cap;
     size_t len;
-} wrt_cobs_buffer;
+} wrtp_cobs_buffer;
 
-static bool wrt_cobs_buffer_sink(void *ctx, const uint8_t *i_bytes, size_t len) {
-    wrt_cobs_buffer *b = (wrt_cobs_buffer *)ctx;
+static bool wrtp_cobs_buffer_sink(void *ctx, const uint8_t *i_bytes, size_t len) {
+    wrtp_cobs_buffer *b = (wrtp_cobs_buffer *)ctx;
     if (len > b->cap - b->len) return false;
     for (size_t i = 0; i < len; i++) b->out[b->len + i] = i_bytes[i];
     b->len += len;
     return true;
 }
 
-size_t wrt_cobs_encode(const uint8_t *i_bytes, size_t len, uint8_t *o_out, size_t cap) {
-    if (cap < WRT_COBS_MAX_ENCODED(len)) return 0;
-    wrt_cobs_buffer b = {o_out, cap, 0};
-    if (!wrt_cobs_encode_to(i_bytes, len, wrt_cobs_buffer_sink, &b)) return 0;
+size_t wrtp_cobs_encode(const uint8_t *i_bytes, size_t len, uint8_t *o_out, size_t cap) {
+    if (cap < WRTP_COBS_MAX_ENCODED(len)) return 0;
+    wrtp_cobs_buffer b = {o_out, cap, 0};
+    if (!wrtp_cobs_encode_to(i_bytes, len, wrtp_cobs_buffer_sink, &b)) return 0;
     return b.len;
 }
 
-void wrt_cobs_decoder_init(wrt_cobs_decoder *o_dec, uint8_t *io_buf, size_t cap) {
+void wrtp_cobs_decoder_init(wrtp_cobs_decoder *o_dec, uint8_t *io_buf, size_t cap) {
     o_dec->buf = io_buf;
     o_dec->cap = cap;
-    wrt_cobs_decoder_reset(o_dec);
+    wrtp_cobs_decoder_reset(o_dec);
 }
 
-void wrt_cobs_decoder_reset(wrt_cobs_decoder *io_dec) {
+void wrtp_cobs_decoder_reset(wrtp_cobs_decoder *io_dec) {
     io_dec->len = 0;
     io_dec->seen = 0;
     io_dec->left = 0;
@@ -61,9 +61,9 @@ void wrt_cobs_decoder_reset(wrt_cobs_decoder *io_dec) {
     io_dec->oversize = false;
 }
 
-bool wrt_cobs_decoder_busy(const wrt_cobs_decoder *i_dec) { return i_dec->seen > 0; }
+bool wrtp_cobs_decoder_busy(const wrtp_cobs_decoder *i_dec) { return i_dec->seen > 0; }
 
-static void wrt_cobs_append(wrt_cobs_decoder *io_dec, uint8_t byte) {
+static void wrtp_cobs_append(wrtp_cobs_decoder *io_dec, uint8_t byte) {
     if (io_dec->len >= io_dec->cap) {
         io_dec->oversize = true;
         return;
@@ -71,29 +71,29 @@ static void wrt_cobs_append(wrt_cobs_decoder *io_dec, uint8_t byte) {
     io_dec->buf[io_dec->len++] = byte;
 }
 
-enum wrt_cobs_result wrt_cobs_push(wrt_cobs_decoder *io_dec, uint8_t byte) {
+enum wrtp_cobs_result wrtp_cobs_push(wrtp_cobs_decoder *io_dec, uint8_t byte) {
     if (byte == 0) {
-        enum wrt_cobs_result result;
-        if (io_dec->seen == 0) result = WRT_COBS_MORE;
-        else if (io_dec->oversize) result = WRT_COBS_TOO_LARGE;
-        else if (io_dec->left != 0) result = WRT_COBS_MALFORMED;
-        else result = WRT_COBS_FRAME;
+        enum wrtp_cobs_result result;
+        if (io_dec->seen == 0) result = WRTP_COBS_MORE;
+        else if (io_dec->oversize) result = WRTP_COBS_TOO_LARGE;
+        else if (io_dec->left != 0) result = WRTP_COBS_MALFORMED;
+        else result = WRTP_COBS_FRAME;
         size_t len = io_dec->len;
-        wrt_cobs_decoder_reset(io_dec);
+        wrtp_cobs_decoder_reset(io_dec);
         io_dec->len = len; /* the caller reads buf[0 .. len) before the next push */
         return result;
     }
     if (io_dec->seen == 0) io_dec->len = 0;
     /* Counting stops at the cap: a long run of noise must not overflow the counter. */
     if (io_dec->seen < io_dec->cap + 1u) io_dec->seen++;
-    if (io_dec->oversize) return WRT_COBS_MORE;
+    if (io_dec->oversize) return WRTP_COBS_MORE;
     if (io_dec->left == 0) {
-        if (io_dec->code != 0 && io_dec->code != 0xFFu) wrt_cobs_append(io_dec, 0);
+        if (io_dec->code != 0 && io_dec->code != 0xFFu) wrtp_cobs_append(io_dec, 0);
         io_dec->code = byte;
         io_dec->left = (uint8_t)(byte - 1u);
     } else {
-        wrt_cobs_append(io_dec, byte);
+        wrtp_cobs_append(io_dec, byte);
         io_dec->left--;
     }
-    return WRT_COBS_MORE;
+    return WRTP_COBS_MORE;
 }

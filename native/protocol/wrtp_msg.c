@@ -1,0 +1,305 @@
+#include "wrtp_msg.h"
+
+void wrtp_rd_init(wrtp_rd *o_rd, const uint8_t *i_bytes, size_t len) {
+    o_rd->p = i_bytes;
+    o_rd->len = len;
+    o_rd->pos = 0;
+    o_rd->bad = false;
+}
+
+const uint8_t *wrtp_rd_bytes(wrtp_rd *io_rd, size_t n) {
+    if (io_rd->bad || n > io_rd->len - io_rd->pos) {
+        io_rd->bad = true;
+        return NULL;
+    }
+    const uint8_t *at = io_rd->p + io_rd->pos;
+    io_rd->pos += n;
+    return at;
+}
+
+static uint64_t wrtp_rd_le(wrtp_rd *io_rd, size_t n) {
+    const uint8_t *at = wrtp_rd_bytes(io_rd, n);
+    uint64_t v = 0;
+    if (at == NULL) return 0;
+    for (size_t i = 0; i < n; i++) v |= (uint64_t)at[i] << (8u * i);
+    return v;
+}
+
+uint8_t wrtp_rd_u8(wrtp_rd *io_rd) { return (uint8_t)wrtp_rd_le(io_rd, 1); }
+uint16_t wrtp_rd_u16(wrtp_rd *io_rd) { return (uint16_t)wrtp_rd_le(io_rd, 2); }
+uint32_t wrtp_rd_u32(wrtp_rd *io_rd) { return (uint32_t)wrtp_rd_le(io_rd, 4); }
+uint64_t wrtp_rd_u64(wrtp_rd *io_rd) { return wrtp_rd_le(io_rd, 8); }
+
+void wrtp_wr_init(wrtp_wr *o_wr, uint8_t *o_bytes, size_t cap) {
+    o_wr->p = o_bytes;
+    o_wr->cap = cap;
+    o_wr->len = 0;
+    o_wr->bad = false;
+}
+
+void wrtp_wr_bytes(wrtp_wr *io_wr, const uint8_t *i_bytes, size_t n) {
+    if (io_wr->bad || n > io_wr->cap - io_wr->len) {
+        io_wr->bad = true;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) io_wr->p[io_wr->len + i] = i_bytes[i];
+    io_wr->len += n;
+}
+
+static void wrtp_wr_le(wrtp_wr *io_wr, uint64_t v, size_t n) {
+    uint8_t b[8];
+    for (size_t i = 0; i < n; i++) b[i] = (uint8_t)(v >> (8u * i));
+    wrtp_wr_bytes(io_wr, b, n);
+}
+
+void wrtp_wr_u8(wrtp_wr *io_wr, uint8_t v) { wrtp_wr_le(io_wr, v, 1); }
+void wrtp_wr_u16(wrtp_wr *io_wr, uint16_t v) { wrtp_wr_le(io_wr, v, 2); }
+void wrtp_wr_u32(wrtp_wr *io_wr, uint32_t v) { wrtp_wr_le(io_wr, v, 4); }
+void wrtp_wr_u64(wrtp_wr *io_wr, uint64_t v) { wrtp_wr_le(io_wr, v, 8); }
+
+size_t wrtp_wire_value_size(uint8_t type) {
+    switch (type) {
+    case WRTP_WIRE_I32:
+    case WRTP_WIRE_F32:
+    case WRTP_WIRE_FUNCREF:
+    case WRTP_WIRE_EXTERNREF:
+        return 4;
+    case WRTP_WIRE_I64:
+    case WRTP_WIRE_F64:
+        return 8;
+    default:
+        return 0;
+    }
+}
+
+bool wrtp_rd_value(wrtp_rd *io_rd, wrtp_wire_value *o_value) {
+    size_t at = io_rd->pos;
+    uint8_t type = wrtp_rd_u8(io_rd);
+    size_t size = wrtp_wire_value_size(type);
+    if (io_rd->bad || size == 0) {
+        io_rd->pos = at;
+        io_rd->bad = true;
+        return false;
+    }
+    o_value->type = type;
+    o_value->bits = size == 4u ? wrtp_rd_u32(io_rd) : wrtp_rd_u64(io_rd);
+    return !io_rd->bad;
+}
+
+void wrtp_wr_value(wrtp_wr *io_wr, const wrtp_wire_value *i_value) {
+    size_t size = wrtp_wire_value_size(i_value->type);
+    if (size == 0) {
+        io_wr->bad = true;
+        return;
+    }
+    wrtp_wr_u8(io_wr, i_value->type);
+    if (size == 4u) wrtp_wr_u32(io_wr, (uint32_t)i_value->bits);
+    else wrtp_wr_u64(io_wr, i_value->bits);
+}
+
+/* Ends a decode: the reader must have consumed the whole body without running short. */
+static bool wrtp_msg_done(const wrtp_rd *i_rd, uint32_t *o_bad_offset) {
+    if (i_rd->bad || i_rd->pos != i_rd->len) {
+        *o_bad_offset = (uint32_t)i_rd->pos;
+        return false;
+    }
+    return true;
+}
+
+bool wrtp_msg_decode_empty(const uint8_t *i_body, size_t len, uint32_t *o_bad_offset) {
+    wrtp_rd rd;
+    wrtp_rd_init(&rd, i_body, len);
+    return wrtp_msg_done(&rd, o_bad_offset);
+}
+
+bool wrtp_msg_decode_begin(const uint8_t *i_body, size_t len, wrtp_msg_begin *o_msg, uint32_t *o_bad_offset) {
+    wrtp_rd rd;
+    wrtp_rd_init(&rd, i_body, len);
+    o_msg->size = wrtp_rd_u32(&rd);
+    o_msg->sha256 = wrtp_rd_bytes(&rd, WRTP_PROTO_SHA256_BYTES);
+    o_msg->profile_len = wrtp_rd_u16(&rd);
+    o_msg->profile = wrtp_rd_bytes(&rd, o_msg->profile_len);
+    /* Size 0 is an upload too: an empty module, which the engine then refuses as malformed. */
+    return wrtp_msg_done(&rd, o_bad_offset);
+}
+
+bool wrtp_msg_decode_chunk(const uint8_t *i_body, size_t len, wrtp_msg_chunk *o_msg, uint32_t *o_bad_offset) {
+    wrtp_rd rd;
+    wrtp_rd_init(&rd, i_body, len);
+    o_msg->offset = wrtp_rd_u32(&rd);
+    if (rd.bad || rd.pos == len) {
+        *o_bad_offset = (uint32_t)rd.pos;
+        return false;
+    }
+    o_msg->len = len - rd.pos;
+    o_msg->data = wrtp_rd_bytes(&rd, o_msg->len);
+    return wrtp_msg_done(&rd, o_bad_offset);
+}
+
+bool wrtp_msg_decode_invoke(const uint8_t *i_body, size_t len, wrtp_msg_invoke *o_msg, uint32_t *o_bad_offset) {
+    return wrtp_msg_decode_invoke_ext(i_body, len, false, o_msg, o_bad_offset);
+}
+
+bool wrtp_msg_decode_invoke_ext(const uint8_t *i_body, size_t len, bool long_names, wrtp_msg_invoke *o_msg,
+                               uint32_t *o_bad_offset) {
+    wrtp_rd rd;
+    wrtp_rd_init(&rd, i_body, len);
+    o_msg->fuel = wrtp_rd_u64(&rd);
+    size_t at = rd.pos;
+    o_msg->name_len = wrtp_rd_u8(&rd);
+    if (!rd.bad && o_msg->name_len == 0 && long_names) {
+        at = rd.pos;
+        o_msg->name_len = wrtp_rd_u16(&rd);
+        if (!rd.bad && o_msg->name_len > WRTP_PROTO_MAX_LONG_NAME) {
+            *o_bad_offset = (uint32_t)at;
+            return false;
+        }
+    } else if (!rd.bad && (o_msg->name_len == 0 || o_msg->name_len > WRTP_PROTO_MAX_NAME)) {
+        *o_bad_offset = (uint32_t)at;
+        return false;
+    }
+    o_msg->name = (const char *)wrtp_rd_bytes(&rd, o_msg->name_len);
+    at = rd.pos;
+    o_msg->nargs = wrtp_rd_u8(&rd);
+    if (!rd.bad && o_msg->nargs > WRTP_PROTO_MAX_VALUES) {
+        *o_bad_offset = (uint32_t)at;
+        return false;
+    }
+    for (uint8_t i = 0; i < o_msg->nargs && !rd.bad; i++) {
+        if (!wrtp_rd_value(&rd, &o_msg->args[i])) break;
+    }
+    /* Optional trailing instance id (docs/protocol.md §4a): exactly two more bytes. */
+    o_msg->has_instance = !rd.bad && len - rd.pos == 2u;
+    o_msg->instance = o_msg->has_instance ? wrtp_rd_u16(&rd) : 0u;
+    return wrtp_msg_done(&rd, o_bad_offset);
+}
+
+bool wrtp_msg_decode_session(const uint8_t *i_body, size_t len, uint8_t *o_mode, uint32_t *o_bad_offset) {
+    wrtp_rd rd;
+    wrtp_rd_init(&rd, i_body, len);
+    *o_mode = WRTP_SESSION_QUERY;
+    if (len == 0u) return true;
+    *o_mode = wrtp_rd_u8(&rd);
+    if (*o_mode > WRTP_SESSION_KEEP) {
+        *o_bad_offset = 0;
+        return false;
+    }
+    return wrtp_msg_done(&rd, o_bad_offset);
+}
+
+bool wrtp_msg_decode_named(const uint8_t *i_body, size_t len, wrtp_msg_named *o_msg, uint32_t *o_bad_offset) {
+    wrtp_rd rd;
+    wrtp_rd_init(&rd, i_body, len);
+    o_msg->instance = wrtp_rd_u16(&rd);
+    size_t at = rd.pos;
+    o_msg->name_len = wrtp_rd_u16(&rd);
+    if (!rd.bad && o_msg->name_len > WRTP_PROTO_MAX_LONG_NAME) {
+        *o_bad_offset = (uint32_t)at;
+        return false;
+    }
+    o_msg->name = (const char *)wrtp_rd_bytes(&rd, o_msg->name_len);
+    return wrtp_msg_done(&rd, o_bad_offset);
+}
+
+bool wrtp_msg_decode_args(const uint8_t *i_body, size_t len, wrtp_msg_args *o_msg, uint32_t *o_bad_offset) {
+    wrtp_rd rd;
+    wrtp_rd_init(&rd, i_body, len);
+    o_msg->argc = wrtp_rd_u8(&rd);
+    o_msg->envc = wrtp_rd_u8(&rd);
+    uint32_t count = (uint32_t)o_msg->argc + o_msg->envc;
+    if (!rd.bad && count > WRTP_PROTO_MAX_ARGS) {
+        *o_bad_offset = 0;
+        return false;
+    }
+    for (uint32_t i = 0; i < count && !rd.bad; i++) {
+        size_t at = rd.pos;
+        o_msg->len[i] = wrtp_rd_u16(&rd);
+        o_msg->str[i] = wrtp_rd_bytes(&rd, o_msg->len[i]);
+        for (uint32_t k = 0; !rd.bad && k < o_msg->len[i]; k++) {
+            if (o_msg->str[i][k] == 0u) {
+                *o_bad_offset = (uint32_t)at;
+                return false;
+            }
+        }
+    }
+    return wrtp_msg_done(&rd, o_bad_offset);
+}
+
+bool wrtp_msg_decode_reset(const uint8_t *i_body, size_t len, uint8_t *o_kind, uint32_t *o_bad_offset) {
+    wrtp_rd rd;
+    wrtp_rd_init(&rd, i_body, len);
+    *o_kind = wrtp_rd_u8(&rd);
+    if (!rd.bad && *o_kind > WRTP_RESET_DEVICE) {
+        *o_bad_offset = 0;
+        return false;
+    }
+    return wrtp_msg_done(&rd, o_bad_offset);
+}
+
+size_t wrtp_strnlen(const char *s, size_t max) {
+    size_t n = 0;
+    if (s == NULL) return 0;
+    while (n < max && s[n] != '\0') n++;
+    return n;
+}
+
+void wrtp_msg_encode_hello(wrtp_wr *io_wr, const wrtp_msg_hello *i_msg) {
+    size_t id_len = wrtp_strnlen(i_msg->device_id, WRTP_PROTO_DEVICE_ID_MAX);
+    wrtp_wr_u8(io_wr, WRTP_PROTO_VERSION);
+    wrtp_wr_u8(io_wr, (uint8_t)id_len);
+    wrtp_wr_u16(io_wr, i_msg->max_frame);
+    wrtp_wr_u32(io_wr, i_msg->interp_version);
+    wrtp_wr_u32(io_wr, i_msg->arena_bytes);
+    wrtp_wr_u32(io_wr, i_msg->ram_bytes);
+    wrtp_wr_u32(io_wr, i_msg->upload_capacity);
+    wrtp_wr_u32(io_wr, i_msg->profile_capacity);
+    wrtp_wr_u32(io_wr, i_msg->features);
+    wrtp_wr_u32(io_wr, i_msg->boot_id);
+    wrtp_wr_bytes(io_wr, (const uint8_t *)i_msg->device_id, id_len);
+}
+
+void wrtp_msg_encode_invoke_result(wrtp_wr *io_wr, const wrtp_msg_invoke_result *i_msg) {
+    uint8_t n = i_msg->trap == 0 ? i_msg->nresults : 0;
+    if (n > WRTP_PROTO_MAX_VALUES) {
+        io_wr->bad = true;
+        return;
+    }
+    wrtp_wr_u32(io_wr, i_msg->trap);
+    wrtp_wr_u32(io_wr, i_msg->trap_func);
+    wrtp_wr_u64(io_wr, i_msg->fuel_used);
+    wrtp_wr_u32(io_wr, i_msg->peak_stack_bytes);
+    wrtp_wr_u8(io_wr, n);
+    for (uint8_t i = 0; i < n; i++) wrtp_wr_value(io_wr, &i_msg->results[i]);
+}
+
+void wrtp_msg_encode_error(wrtp_wr *io_wr, uint16_t code, uint8_t about_type, uint32_t detail, uint32_t limit,
+                          const char *message) {
+    size_t m = wrtp_strnlen(message, 200);
+    wrtp_wr_u16(io_wr, code);
+    wrtp_wr_u8(io_wr, about_type);
+    wrtp_wr_u8(io_wr, (uint8_t)m);
+    wrtp_wr_u32(io_wr, detail);
+    wrtp_wr_u32(io_wr, limit);
+    wrtp_wr_bytes(io_wr, (const uint8_t *)message, m);
+}
+
+void wrtp_msg_encode_session(wrtp_wr *io_wr, const wrtp_msg_session *i_msg) {
+    wrtp_wr_u8(io_wr, i_msg->mode);
+    wrtp_wr_u8(io_wr, 0);
+    wrtp_wr_u16(io_wr, i_msg->instances);
+    wrtp_wr_u16(io_wr, i_msg->max_instances);
+    wrtp_wr_u16(io_wr, i_msg->latest);
+    wrtp_wr_u16(io_wr, i_msg->registrations);
+    wrtp_wr_u16(io_wr, i_msg->max_registrations);
+}
+
+void wrtp_msg_encode_stat(wrtp_wr *io_wr, const char *name, uint64_t value) {
+    size_t n = wrtp_strnlen(name, WRTP_PROTO_STAT_NAME_MAX);
+    if (n == 0) {
+        io_wr->bad = true;
+        return;
+    }
+    wrtp_wr_u8(io_wr, (uint8_t)n);
+    wrtp_wr_bytes(io_wr, (const uint8_t *)name, n);
+    wrtp_wr_u64(io_wr, value);
+}

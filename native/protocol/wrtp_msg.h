@@ -1,0 +1,160 @@
+/*
+ * Message bodies (docs/protocol.md §3, §4): bounded little-endian readers and writers, request
+ * decoders that name the body offset where a request went wrong, and answer encoders.
+ */
+#ifndef WRTP_MSG_H
+#define WRTP_MSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wrtp_proto.h"
+
+/* A reader that never reads past `len`; `bad` sticks once a read would have. */
+typedef struct wrtp_rd {
+    const uint8_t *p;
+    size_t len;
+    size_t pos;
+    bool bad;
+} wrtp_rd;
+
+/* A writer that never writes past `cap`; `bad` sticks once a write would have. */
+typedef struct wrtp_wr {
+    uint8_t *p;
+    size_t cap;
+    size_t len;
+    bool bad;
+} wrtp_wr;
+
+void wrtp_rd_init(wrtp_rd *o_rd, const uint8_t *i_bytes, size_t len);
+uint8_t wrtp_rd_u8(wrtp_rd *io_rd);
+uint16_t wrtp_rd_u16(wrtp_rd *io_rd);
+uint32_t wrtp_rd_u32(wrtp_rd *io_rd);
+uint64_t wrtp_rd_u64(wrtp_rd *io_rd);
+/* Returns a pointer to the next n bytes and skips them, or NULL (and bad) if there are fewer. */
+const uint8_t *wrtp_rd_bytes(wrtp_rd *io_rd, size_t n);
+
+void wrtp_wr_init(wrtp_wr *o_wr, uint8_t *o_bytes, size_t cap);
+void wrtp_wr_u8(wrtp_wr *io_wr, uint8_t v);
+void wrtp_wr_u16(wrtp_wr *io_wr, uint16_t v);
+void wrtp_wr_u32(wrtp_wr *io_wr, uint32_t v);
+void wrtp_wr_u64(wrtp_wr *io_wr, uint64_t v);
+void wrtp_wr_bytes(wrtp_wr *io_wr, const uint8_t *i_bytes, size_t n);
+
+/* A typed value: `type` is a WRTP_WIRE_* code; `bits` holds i32/f32/refs in the low 32 bits. */
+typedef struct wrtp_wire_value {
+    uint8_t type;
+    uint64_t bits;
+} wrtp_wire_value;
+
+/* Bytes a value of this type takes after its type byte, or 0 for an unknown type. */
+size_t wrtp_wire_value_size(uint8_t type);
+/* Reads a typed value; false (with the reader's position at the bad byte) on an unknown type. */
+bool wrtp_rd_value(wrtp_rd *io_rd, wrtp_wire_value *o_value);
+void wrtp_wr_value(wrtp_wr *io_wr, const wrtp_wire_value *i_value);
+
+typedef struct wrtp_msg_begin {
+    uint32_t size;
+    const uint8_t *sha256;
+    uint16_t profile_len;
+    const uint8_t *profile;
+} wrtp_msg_begin;
+
+typedef struct wrtp_msg_chunk {
+    uint32_t offset;
+    const uint8_t *data;
+    size_t len;
+} wrtp_msg_chunk;
+
+typedef struct wrtp_msg_invoke {
+    uint64_t fuel;
+    const char *name;
+    uint16_t name_len;
+    uint8_t nargs;
+    wrtp_wire_value args[WRTP_PROTO_MAX_VALUES];
+    bool has_instance;      /* the optional trailing instance id was sent */
+    uint16_t instance;      /* 0: the latest */
+} wrtp_msg_invoke;
+
+/* REGISTER and GLOBAL_GET: an instance (0 = the latest) and a name. */
+typedef struct wrtp_msg_named {
+    uint16_t instance;
+    const char *name;
+    uint16_t name_len;
+} wrtp_msg_named;
+
+/* ARGS: a WASI program's argv then its environment ("NAME=value"), pointing into the body. */
+typedef struct wrtp_msg_args {
+    uint8_t argc;
+    uint8_t envc;
+    const uint8_t *str[WRTP_PROTO_MAX_ARGS];
+    uint16_t len[WRTP_PROTO_MAX_ARGS];
+} wrtp_msg_args;
+
+/* The SESSION answer (docs/protocol.md §4a). */
+typedef struct wrtp_msg_session {
+    uint8_t mode;
+    uint16_t instances;
+    uint16_t max_instances;
+    uint16_t latest;
+    uint16_t registrations;
+    uint16_t max_registrations;
+} wrtp_msg_session;
+
+/*
+ * Request decoders: return true, or false with *o_bad_offset set to the body offset where the
+ * layout broke (a field missing, a count over its limit, bytes left over).
+ */
+bool wrtp_msg_decode_empty(const uint8_t *i_body, size_t len, uint32_t *o_bad_offset);
+bool wrtp_msg_decode_begin(const uint8_t *i_body, size_t len, wrtp_msg_begin *o_msg, uint32_t *o_bad_offset);
+bool wrtp_msg_decode_chunk(const uint8_t *i_body, size_t len, wrtp_msg_chunk *o_msg, uint32_t *o_bad_offset);
+bool wrtp_msg_decode_invoke(const uint8_t *i_body, size_t len, wrtp_msg_invoke *o_msg, uint32_t *o_bad_offset);
+/*
+ * INVOKE as a device with sessions reads it (docs/protocol.md §4a): `long_names` also accepts name
+ * length 0 followed by a u16 length (0 .. WRTP_PROTO_MAX_LONG_NAME), for empty and long export names.
+ */
+bool wrtp_msg_decode_invoke_ext(const uint8_t *i_body, size_t len, bool long_names, wrtp_msg_invoke *o_msg,
+                               uint32_t *o_bad_offset);
+bool wrtp_msg_decode_reset(const uint8_t *i_body, size_t len, uint8_t *o_kind, uint32_t *o_bad_offset);
+/* SESSION: an empty body sets *o_mode to WRTP_SESSION_QUERY. */
+bool wrtp_msg_decode_session(const uint8_t *i_body, size_t len, uint8_t *o_mode, uint32_t *o_bad_offset);
+/* REGISTER and GLOBAL_GET share one layout. */
+bool wrtp_msg_decode_named(const uint8_t *i_body, size_t len, wrtp_msg_named *o_msg, uint32_t *o_bad_offset);
+/* u8 argc, u8 envc, then argc + envc strings of u16 length + bytes (no NUL inside). */
+bool wrtp_msg_decode_args(const uint8_t *i_body, size_t len, wrtp_msg_args *o_msg, uint32_t *o_bad_offset);
+
+typedef struct wrtp_msg_hello {
+    uint16_t max_frame;
+    uint32_t interp_version;
+    uint32_t arena_bytes;
+    uint32_t ram_bytes;
+    uint32_t upload_capacity;
+    uint32_t profile_capacity;
+    uint32_t features;
+    uint32_t boot_id;
+    const char *device_id; /* ASCII, at most WRTP_PROTO_DEVICE_ID_MAX bytes are sent */
+} wrtp_msg_hello;
+
+typedef struct wrtp_msg_invoke_result {
+    uint32_t trap;
+    uint32_t trap_func;
+    uint64_t fuel_used;
+    uint32_t peak_stack_bytes;
+    uint8_t nresults;
+    wrtp_wire_value results[WRTP_PROTO_MAX_VALUES];
+} wrtp_msg_invoke_result;
+
+/* Answer encoders: write the body; the writer's `bad` says whether it fitted. */
+void wrtp_msg_encode_hello(wrtp_wr *io_wr, const wrtp_msg_hello *i_msg);
+void wrtp_msg_encode_invoke_result(wrtp_wr *io_wr, const wrtp_msg_invoke_result *i_msg);
+void wrtp_msg_encode_error(wrtp_wr *io_wr, uint16_t code, uint8_t about_type, uint32_t detail, uint32_t limit,
+                          const char *message);
+void wrtp_msg_encode_session(wrtp_wr *io_wr, const wrtp_msg_session *i_msg);
+/* Appends one STATS counter (the count byte is written by the caller at body offset 0). */
+void wrtp_msg_encode_stat(wrtp_wr *io_wr, const char *name, uint64_t value);
+
+/* Length of a NUL-terminated string, at most `max`. */
+size_t wrtp_strnlen(const char *s, size_t max);
+
+#endif

@@ -1,0 +1,107 @@
+/**
+ * The firmware's board facts come from the target definitions: the generated header and linker
+ * script carry the definition's values, and what stays hand-written in targets/bsp (CPU flags in
+ * board.mk, the board config header) agrees with the definition or leaves the generated facts alone.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../ts/core/paths.js';
+import { boardFiles, targetOfBoard } from '../../ts/targets/board-files.js';
+import { listTargets, loadTarget, parseTargetDefinition, type TargetDefinition } from '../../ts/targets/index.js';
+import { stringify } from 'yaml';
+import { expectWrtError, shippedData } from './support.js';
+
+const bspDir = join(packageRoot(), 'targets', 'bsp');
+/** targets/bsp folders that build a board (those with a board.mk). */
+const bspBoards = readdirSync(bspDir).filter((name) => existsSync(join(bspDir, name, 'board.mk')));
+const firmwareTargets = listTargets().filter((def) => def.firmware !== undefined);
+
+function defines(header: string): Map<string, string> {
+  return new Map([...header.matchAll(/^#define (WRT_BOARD_\w+) (.+)$/gm)].map((match) => [match[1] ?? '', match[2] ?? '']));
+}
+
+function memoryRegions(script: string): Map<string, { base: number; bytes: number }> {
+  return new Map(
+    [...script.matchAll(/^\s*(\w+)\s*\([rwx]+\)\s*:\s*ORIGIN\s*=\s*(0x[0-9A-Fa-f]+),\s*LENGTH\s*=\s*(0x[0-9A-Fa-f]+)/gm)].map((match) => [
+      match[1] ?? '',
+      { base: Number(match[2]), bytes: Number(match[3]) },
+    ]),
+  );
+}
+
+function arenaOf(def: TargetDefinition): { base: number; bytes: number } {
+  const region = def.memory.ram?.find((candidate) => candidate.arena === true);
+  if (region === undefined) throw new Error(`${def.id}: no arena region`);
+  return { base: region.base, bytes: region.bytes };
+}
+
+describe('board files generated from the target definition', () => {
+  it('every targets/bsp board is the firmware board of exactly one definition, and the other way round', () => {
+    expect(bspBoards.sort()).toEqual(firmwareTargets.map((def) => def.firmware?.board).sort());
+    for (const board of bspBoards) expect(targetOfBoard(firmwareTargets, board).firmware.board).toBe(board);
+  });
+
+  it.each(firmwareTargets.map((def) => [def.id, def] as const))('%s: header and linker script carry its values', (_id, def) => {
+    const files = boardFiles(def);
+    const header = defines(files.header);
+    expect(header.get('WRT_BOARD_TARGET_ID')).toBe(`"${def.id}"`);
+    expect(Number(header.get('WRT_BOARD_UART_BASE')?.replace(/u$/, ''))).toBe(def.uart.base);
+    expect(header.get('WRT_BOARD_UART_BAUD')).toBe(`${def.uart.baud}u`);
+    expect(header.get('WRT_BOARD_CLOCK_HZ')).toBe(`${def.cpu.clockHz}u`);
+    expect(header.get('WRT_BOARD_UPLOAD_BYTES')).toBe(`${def.firmware?.uploadBufferBytes}u`);
+    const regions = memoryRegions(files.linkerScript);
+    expect(regions.get('FLASH')).toEqual({ base: def.memory.flash?.base, bytes: def.memory.flash?.bytes });
+    expect(regions.get('RAM')).toEqual(arenaOf(def));
+    expect(Number(/^WRT_STACK_BYTES = (0x[0-9a-f]+);$/m.exec(files.linkerScript)?.[1])).toBe(def.firmware?.stackBytes);
+    expect(files.makefile).toMatch(new RegExp(`^BOARD_TARGET_ID := ${def.id}$`, 'm'));
+  });
+
+  it('exits by semihosting only where the emulator enables it', () => {
+    const data = shippedData('qemu-mps2-an386');
+    expect(defines(boardFiles(loadTarget('qemu-mps2-an386')).header).get('WRT_BOARD_EXIT_SEMIHOSTING')).toBe('1');
+    const emulator = data['emulator'] as Record<string, unknown>;
+    emulator['args'] = [];
+    const withoutSemihosting = parseTargetDefinition(stringify(data), 'no-semihosting.yaml');
+    expect(defines(boardFiles(withoutSemihosting).header).get('WRT_BOARD_EXIT_SEMIHOSTING')).toBe('0');
+  });
+
+  it('names the board when no definition or two definitions build it', () => {
+    const none = expectWrtError(() => targetOfBoard(firmwareTargets, 'nucleo-f429zi'), 'TARGET_INVALID');
+    expect(none.message).toBe('no target definition names firmware.board: nucleo-f429zi');
+    const [first] = firmwareTargets;
+    if (first === undefined) throw new Error('no firmware target');
+    const twice = expectWrtError(() => targetOfBoard([first, { ...first, id: 'copy' }], first.firmware?.board ?? ''), 'TARGET_INVALID');
+    expect(twice.message).toContain(`${first.id} and copy both name firmware.board`);
+  });
+
+  it('refuses a definition without firmware', () => {
+    const error = expectWrtError(() => boardFiles(loadTarget('nucleo-f429zi')), 'TARGET_INVALID');
+    expect(error.location.field).toBe('/firmware');
+  });
+});
+
+/** -mcpu, FPU and float ABI as GCC spells them for a definition's core, FPU and float support. */
+function expectedCpuFlags(def: TargetDefinition): { mcpu: string; fpu: boolean; floatAbi: string } {
+  return { mcpu: def.cpu.core, fpu: def.cpu.fpu !== 'none', floatAbi: def.features.float === 'hard' ? 'hard' : 'soft' };
+}
+
+describe('hand-written board support agrees with the target definition', () => {
+  it.each(bspBoards)('%s/board.mk: CPU flags match the core, FPU and float ABI', (board) => {
+    const def = targetOfBoard(firmwareTargets, board);
+    const mk = readFileSync(join(bspDir, board, 'board.mk'), 'utf8');
+    const flags = /^BOARD_CPU_FLAGS\s*:=\s*(.*)$/m.exec(mk)?.[1]?.split(/\s+/) ?? [];
+    const expected = expectedCpuFlags(def);
+    expect(flags).toContain(`-mcpu=${expected.mcpu}`);
+    expect(flags.some((flag) => flag.startsWith('-mfpu='))).toBe(expected.fpu);
+    expect(flags).toContain(`-mfloat-abi=${expected.floatAbi}`);
+  });
+
+  it.each(bspBoards)('%s/wrt_board_config.h leaves the generated facts to the definition', (board) => {
+    const config = readFileSync(join(bspDir, board, 'wrt_board_config.h'), 'utf8');
+    expect(config).toContain('#include "wrt_board_target.h"');
+    const generated = [...defines(boardFiles(targetOfBoard(firmwareTargets, board)).header).keys()];
+    const handWritten = [...defines(config).keys()];
+    expect(handWritten.filter((name) => generated.includes(name))).toEqual([]);
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * The board facts the firmware is compiled and linked with, written from the target definition so
+ * that targets/<id>.yaml is their one source: a C header (target id, UART, clock, upload buffer,
+ * how the firmware exits), the linker script's MEMORY (flash, the arena RAM region) with the
+ * firmware's stack, and a make fragment. scripts/firmware/board-files.ts writes them when
+ * targets/firmware/Makefile builds a board; what stays hand-written in targets/bsp/<board> is
+ * checked against the definition by test/targets/board-files.test.ts. Pure.
+ */
+import { WrtError } from '../core/errors.js';
+import { findArenaRegion, hex } from './semantics.js';
+import type { TargetDefinition, TargetFirmware } from './types.js';
+
+export interface BoardFiles {
+  /** wrt_board_target.h, included by the board's wrt_board_config.h. */
+  readonly header: string;
+  /** memory.ld: MEMORY, WRT_STACK_BYTES, then the shared cortex-m.ld. */
+  readonly linkerScript: string;
+  /** board.mk fragment: BOARD_TARGET_ID. */
+  readonly makefile: string;
+}
+
+export const BOARD_HEADER_NAME = 'wrt_board_target.h';
+export const BOARD_LINKER_SCRIPT_NAME = 'memory.ld';
+export const BOARD_MAKEFILE_NAME = 'board.mk';
+
+/** The one definition whose firmware is built on targets/bsp/<board>. */
+export function targetOfBoard(defs: readonly TargetDefinition[], board: string): TargetDefinition & { readonly firmware: TargetFirmware } {
+  const matches = defs.filter((def): def is TargetDefinition & { readonly firmware: TargetFirmware } => def.firmware?.board === board);
+  const [only] = matches;
+  if (only === undefined || matches.length > 1) {
+    const found = matches.length === 0 ? 'no target definition names' : `${matches.map((def) => def.id).join(' and ')} both name`;
+    throw new WrtError('TARGET_INVALID', `${found} firmware.board: ${board}`, {
+      field: '/firmware/board',
+      limit: `exactly one targets/<id>.yaml with firmware: { board: ${board} }`,
+    });
+  }
+  return only;
+}
+
+/** C unsigned literal. */
+function cHex(value: number): string {
+  return `0x${value.toString(16).toUpperCase().padStart(8, '0')}u`;
+}
+
+function required<T>(value: T | undefined, def: TargetDefinition, field: string): T {
+  if (value === undefined) {
+    throw new WrtError('TARGET_INVALID', `${field} is missing, and the firmware for ${def.id} is built from it`, { field, limit: 'set it in the target definition' });
+  }
+  return value;
+}
+
+/** Semihosting is how a firmware under QEMU ends with an exit code; it needs the emulator to enable it. */
+function exitsBySemihosting(def: TargetDefinition): boolean {
+  const args = def.emulator?.args ?? [];
+  return args.some((arg, index) => arg === '-semihosting-config' && /(^|,)enable=on(,|$)/.test(args[index + 1] ?? ''));
+}
+
+export function boardFiles(def: TargetDefinition): BoardFiles {
+  const firmware = required(def.firmware, def, '/firmware');
+  const uartBase = required(def.uart.base, def, '/uart/base');
+  const baud = required(def.uart.baud, def, '/uart/baud');
+  const clockHz = required(def.cpu.clockHz, def, '/cpu/clockHz');
+  const flash = required(def.memory.flash, def, '/memory/flash');
+  const ram = required(def.memory.ram, def, '/memory/ram');
+  const arena = findArenaRegion(ram, (field, message, limit) => {
+    throw new WrtError('TARGET_INVALID', `${field} ${message}`, limit === undefined ? { field } : { field, limit });
+  }).region;
+  const origin = `Generated from targets/${def.id}.yaml by scripts/firmware/board-files.ts: edit the definition, not this file.`;
+  const header = [
+    `/* ${origin} */`,
+    '#ifndef WRT_BOARD_TARGET_H',
+    '#define WRT_BOARD_TARGET_H',
+    '',
+    `#define WRT_BOARD_TARGET_ID "${def.id}"`,
+    `#define WRT_BOARD_UART_BASE ${cHex(uartBase)}`,
+    `#define WRT_BOARD_UART_BAUD ${baud}u`,
+    `#define WRT_BOARD_CLOCK_HZ ${clockHz}u`,
+    `#define WRT_BOARD_UPLOAD_BYTES ${firmware.uploadBufferBytes}u`,
+    `#define WRT_BOARD_EXIT_SEMIHOSTING ${exitsBySemihosting(def) ? 1 : 0}`,
+    '',
+    '#endif',
+    '',
+  ].join('\n');
+  const linkerScript = [
+    `/* ${origin} */`,
+    'MEMORY',
+    '{',
+    `  FLASH (rx)  : ORIGIN = ${hex(flash.base)}, LENGTH = ${hex(flash.bytes)}`,
+    `  RAM   (rwx) : ORIGIN = ${hex(arena.base)}, LENGTH = ${hex(arena.bytes)}`,
+    '}',
+    '',
+    `WRT_STACK_BYTES = ${hex(firmware.stackBytes)};`,
+    '',
+    'INCLUDE cortex-m.ld',
+    '',
+  ].join('\n');
+  const makefile = [`# ${origin}`, `BOARD_TARGET_ID := ${def.id}`, ''].join('\n');
+  return { header, linkerScript, makefile };
+}
