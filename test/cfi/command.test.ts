@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cfiReportCommand, type CfiReportDeps, runCfiReport } from '../../ts/cli/commands/cfi-report.js';
 import type { CliContext } from '../../ts/cli/context.js';
-import { BufferedOutput } from '../../ts/cli/output.js';
+import { BufferedOutput } from '../../ts/core/output.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import type { GatheredHost } from '../../ts/cfi/gather.js';
 import { AMD_CPUINFO, AMD_FACTS, AMD_STATUS, inputs } from './host-records.js';

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../ts/cli/main.js';
-import { BufferedOutput } from '../../ts/cli/output.js';
+import { BufferedOutput } from '../../ts/core/output.js';
 import { progressLine } from '../../ts/cli/commands/deploy.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import {

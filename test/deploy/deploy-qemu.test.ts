@@ -9,7 +9,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../ts/cli/main.js';
-import { BufferedOutput } from '../../ts/cli/output.js';
+import { BufferedOutput } from '../../ts/core/output.js';
 import { WrtError } from '../../ts/core/errors.js';
 import { deploy, ensureFirmware, firmwareBoardOf } from '../../ts/deploy/deploy.js';
 import { launchQemu, liveQemuPids, serialPtyPath, type QemuInstance } from '../../ts/deploy/qemu.js';

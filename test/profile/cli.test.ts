@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../ts/core/error-codes.js';
 import { runProfile } from '../../ts/cli/commands/profile.js';
 import { main } from '../../ts/cli/main.js';
-import { BufferedOutput } from '../../ts/cli/output.js';
+import { BufferedOutput } from '../../ts/core/output.js';
 import { decodeProfile } from '../../ts/profile/binary.js';
 import { findProfileSection, moduleSha256 } from '../../ts/profile/section.js';
 import { HEAP_BASE_MODULE, RECURSIVE_MODULE, context, moduleFile, recordedCfi } from './helpers.js';

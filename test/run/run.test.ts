@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BufferedOutput } from '../../ts/cli/output.js';
+import { BufferedOutput } from '../../ts/core/output.js';
 import { main } from '../../ts/cli/main.js';
 import { isDeviceError } from '../../ts/device/device-errors.js';
 import { DeviceErrorCode } from '../../ts/device/protocol.js';

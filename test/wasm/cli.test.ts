@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateCommand } from '../../ts/cli/commands/validate.js';
-import { BufferedOutput } from '../../ts/cli/output.js';
+import { BufferedOutput } from '../../ts/core/output.js';
 import { WrtError } from '../../ts/core/errors.js';
 import { wat } from './wat.js';
 

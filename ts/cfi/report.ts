@@ -2,7 +2,7 @@
  * The cfi-report document and its three renderings (text, Markdown, JSON view). Pure: it takes the
  * host assessment and the file reports and formats them; nothing here reads files or probes.
  */
-import { renderTable } from '../cli/output.js';
+import { renderTable } from '../core/output.js';
 import { armTagName, cpuArchName, cpuArchProfileName } from './arm-attributes.js';
 import type { FileMark, FileReport, MarkState } from './file-report.js';
 import { CFI_LEVELS, type HostFeature, type HostFeatureId, type HostReport, type LevelState } from './host-levels.js';

@@ -3,7 +3,7 @@ import { ExitCode } from '../core/error-codes.js';
 import { WrtError } from '../core/errors.js';
 import { TOOL_VERSION } from '../core/version.js';
 import type { CliContext } from './context.js';
-import { type Output, processOutput, toJson } from './output.js';
+import { type Output, processOutput, toJson } from '../core/output.js';
 import { COMMANDS } from './registry.js';
 
 export interface MainOptions {

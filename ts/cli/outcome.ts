@@ -7,7 +7,7 @@ import { WrtError } from '../core/errors.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
 import type { RunReport } from '../run/run-module.js';
 import type { formatValue as FormatValue } from '../run/values.js';
-import type { Output } from './output.js';
+import type { Output } from '../core/output.js';
 
 export function parseFuel(text: string | undefined): bigint | undefined {
   if (text === undefined) return undefined;

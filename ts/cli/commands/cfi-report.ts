@@ -10,9 +10,8 @@ import { WrtError } from '../../core/errors.js';
 import type { GatheredHost } from '../../cfi/gather.js';
 import type { FileReport } from '../../cfi/file-report.js';
 import type { CfiReport } from '../../cfi/report.js';
-import type { CliContext } from '../context.js';
-import { toJson } from '../output.js';
-import type { CommandModule } from '../registry.js';
+import { toJson } from '../../core/output.js';
+import type { CliContext, CommandModule } from '../context.js';
 
 export interface CfiReportOptions {
   /** Files named on the command line, relative to ctx.cwd; empty for the defaults. */

@@ -7,10 +7,9 @@ import type { Command } from 'commander';
 import type { ExitCode } from '../../core/error-codes.js';
 import type { DeployDeps, DeployReport } from '../../deploy/deploy.js';
 import type { formatValue as FormatValue } from '../../run/values.js';
-import type { CliContext } from '../context.js';
 import { outcomeJson, parseFuel, printOutcome, profileSummary } from '../outcome.js';
-import { processOutput, toJson } from '../output.js';
-import type { CommandModule } from '../registry.js';
+import { processOutput, toJson } from '../../core/output.js';
+import type { CliContext, CommandModule } from '../context.js';
 
 const HELP = `
 What it does:

@@ -7,9 +7,8 @@ import { ExitCode } from '../../core/error-codes.js';
 import { LIMIT_FLAGS } from '../../limits/limit-specs.js';
 import { type ProbeDeps, probe } from '../../probe/gather.js';
 import { renderProbeReport } from '../../probe/render.js';
-import type { CliContext } from '../context.js';
-import { toJson } from '../output.js';
-import type { CommandModule } from '../registry.js';
+import { toJson } from '../../core/output.js';
+import type { CliContext, CommandModule } from '../context.js';
 
 const EXAMPLES = `
 Examples:

@@ -5,10 +5,9 @@
 import type { Command } from 'commander';
 import type { ExitCode } from '../../core/error-codes.js';
 import type { RunDeps } from '../../run/run-module.js';
-import type { CliContext } from '../context.js';
 import { outcomeJson, parseFuel, printOutcome, profileSummary } from '../outcome.js';
-import { processOutput, toJson } from '../output.js';
-import type { CommandModule } from '../registry.js';
+import { processOutput, toJson } from '../../core/output.js';
+import type { CliContext, CommandModule } from '../context.js';
 
 const EXAMPLES = `
 Arguments:

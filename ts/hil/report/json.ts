@@ -1,4 +1,4 @@
-import { toJson } from '../../cli/output.js';
+import { toJson } from '../../core/output.js';
 import type { RunResult } from '../results.js';
 
 export const HIL_REPORT_FORMAT = 'wrt-target-hil-report';

@@ -1,5 +1,5 @@
 /**
- * The work of `wrt-target validate FILE` (registered in ts/cli/commands/validate.ts, which loads
+ * The work of `wrt-target validate FILE` (registered in ./validate.ts, which loads
  * this module only when the command runs): stream the file through the validator, check it
  * against a target's limits, print the analysis.
  */
@@ -7,15 +7,15 @@ import { createReadStream, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ExitCode } from '../core/error-codes.js';
-import { WrtError } from '../core/errors.js';
-import { loadTarget } from '../targets/load.js';
-import { type ValidationLimits, limitsFromRecord } from './limits.js';
-import { renderSummary } from './summary.js';
-import { limitsForTarget } from './target-limits.js';
-import { validateWasmStream } from './validate.js';
-import type { CliContext } from '../cli/context.js';
-import { toJson } from '../cli/output.js';
+import { ExitCode } from '../../core/error-codes.js';
+import { WrtError } from '../../core/errors.js';
+import { loadTarget } from '../../targets/load.js';
+import { type ValidationLimits, limitsFromRecord } from '../../wasm/limits.js';
+import { renderSummary } from '../../wasm/summary.js';
+import { limitsForTarget } from '../../wasm/target-limits.js';
+import { validateWasmStream } from '../../wasm/validate.js';
+import { toJson } from '../../core/output.js';
+import type { CliContext } from '../context.js';
 
 
 export interface ValidateCommandOptions {
