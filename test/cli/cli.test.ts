@@ -58,7 +58,7 @@ describe('wrt-target command line', () => {
   it('exits 2 for a config file with an unknown key, naming the field', async () => {
     const { code, out } = await run(['probe', '--config', 'test/fixtures/cli/unknown-key.yaml']);
     expect(code).toBe(2);
-    expect(out.stderr.join('\n')).toMatch(/error\[CONFIG_SCHEMA\]: test\/fixtures\/cli\/unknown-key\.yaml: .*limits\.maxMemroy/);
+    expect(out.stderr.join('\n')).toMatch(/error\[CONFIG_SCHEMA\]: test\/fixtures\/cli\/unknown-key\.yaml: line \d+: \/limits\/maxMemroy: \/limits\/maxMemroy is not a known field; did you mean maxMemory\?/);
   });
 });
 

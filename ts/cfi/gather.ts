@@ -7,6 +7,7 @@ import { access, type FileHandle, open, readdir, readFile, realpath, stat } from
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { WrtError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
+import { checkUserFile, userFileError } from '../core/user-file.js';
 import { loadAddon } from '../native/load.js';
 import { type ByteRange, contentRanges, HEADER_BYTES, nameTableRange, tableRanges } from './elf-ranges.js';
 import { analyzeElf, type FileReport } from './file-report.js';
@@ -195,10 +196,13 @@ async function readElfBytes(handle: FileHandle): Promise<Uint8Array> {
   return bytes;
 }
 
-/** Reads and analyzes one file. Missing files are FILE_NOT_FOUND; unreadable ones FILE_READ_FAILED. */
+/** Reads and analyzes one file; a missing, unreadable or irregular file is refused as core/user-file words it. */
 export async function readFileReport(path: string, cwd: string, shownAs?: string): Promise<FileReport> {
   const full = resolve(cwd, path);
   const name = shownAs ?? path;
+  // The ranges an ELF report needs are read, never the whole file, so any size is fine.
+  const spec = { what: 'file', maxBytes: Number.MAX_SAFE_INTEGER, shown: name };
+  checkUserFile(full, spec);
   let bytes: Uint8Array;
   try {
     const handle = await open(full, 'r');
@@ -208,11 +212,8 @@ export async function readFileReport(path: string, cwd: string, shownAs?: string
       await handle.close();
     }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new WrtError('FILE_NOT_FOUND', 'no such file', { file: name }, { cause: error });
-    }
-    throw new WrtError('FILE_READ_FAILED', `cannot read the file: ${errorText(error)}`, { file: name }, { cause: error });
+    if (error instanceof WrtError) throw error;
+    throw userFileError(error, full, spec);
   }
   return analyzeElf(bytes, name);
 }

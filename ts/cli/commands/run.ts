@@ -3,7 +3,9 @@
  * host, over the same wire protocol as a board) and exits with what the program did.
  */
 import type { Command } from 'commander';
+import { resolve } from 'node:path';
 import type { ExitCode } from '../../core/error-codes.js';
+import { MAX_MODULE_FILE_BYTES, readUserFile } from '../../core/user-file.js';
 import type { RunDeps } from '../../run/run-module.js';
 import { outcomeJson, parseFuel, printOutcome, profileSummary } from '../outcome.js';
 import { processOutput, toJson } from '../../core/output.js';
@@ -77,14 +79,14 @@ export async function runRun(
 ): Promise<number> {
   const fuel = parseFuel(raw.fuel);
   // The device client and the value codecs load only when `run` runs, not for every command.
-  const [{ runModule, readModule }, { formatValue }, { resolveUploadProfile }] = await Promise.all([
+  const [{ runModule }, { formatValue }, { resolveUploadProfile }] = await Promise.all([
     import('../../run/run-module.js'),
     import('../../run/values.js'),
     import('../../profile/upload-profile.js'),
   ]);
   const json = raw.json === true;
   const sink = outputSink(ctx, !json);
-  const bytes = readModule(file);
+  const bytes = readUserFile(resolve(ctx.cwd, file), { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: file });
   const profile = await resolveUploadProfile({
     file,
     module: bytes,

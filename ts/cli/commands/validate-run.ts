@@ -3,14 +3,14 @@
  * this module only when the command runs): stream the file through the validator, check it
  * against a target's limits, print the analysis.
  */
-import { createReadStream, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ExitCode } from '../../core/error-codes.js';
 import { WrtError } from '../../core/errors.js';
+import { checkUserFile, MAX_MODULE_FILE_BYTES, MAX_TEXT_FILE_BYTES, type UserFileSpec, userFileError } from '../../core/user-file.js';
+import { fieldLocation, readYamlFile } from '../../core/yaml-schema.js';
 import { loadTarget } from '../../targets/load.js';
-import { type ValidationLimits, limitsFromRecord } from '../../wasm/limits.js';
+import { type ValidationLimits, limitsFromRecord, misspeltLimitKey, NUMERIC_LIMITS } from '../../wasm/limits.js';
 import { renderSummary } from '../../wasm/summary.js';
 import { limitsForTarget } from '../../wasm/target-limits.js';
 import { validateWasmStream } from '../../wasm/validate.js';
@@ -27,39 +27,31 @@ export interface ValidateCommandOptions {
 
 const CHUNK_BYTES = 64 * 1024;
 
-/** The file's chunks; a read error becomes FILE_READ_FAILED naming the file. */
-async function* fileChunks(path: string, shown: string): AsyncGenerator<Uint8Array> {
+/** The module's chunks; a read error midway names the file in core/user-file's wording. */
+async function* fileChunks(path: string, spec: UserFileSpec): AsyncGenerator<Uint8Array> {
   try {
     for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
       yield chunk as Uint8Array;
     }
   } catch (error) {
-    throw new WrtError('FILE_READ_FAILED', `cannot read: ${error instanceof Error ? error.message : String(error)}`, { file: shown }, { cause: error });
+    throw userFileError(error, path, spec);
   }
 }
 
 async function readLimitsFile(path: string, shown: string): Promise<ValidationLimits> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = error instanceof Error && 'code' in error ? String(error.code) : '';
-    throw new WrtError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_READ_FAILED', code === 'ENOENT' ? 'no such file' : `cannot read: ${code}`, {
-      file: shown,
-      field: '--limits',
-    });
-  }
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (error) {
-    throw new WrtError('CONFIG_PARSE', `not valid JSON or YAML: ${error instanceof Error ? error.message : String(error)}`, { file: shown, field: '--limits' });
-  }
+  const source = readYamlFile(path, { what: 'limits file', maxBytes: MAX_TEXT_FILE_BYTES, shown, field: '--limits' });
+  const data = source.data;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new WrtError('CONFIG_SCHEMA', 'a limits file holds one object of limits', { file: shown, field: '--limits' });
   }
   // A `wrt-target probe --json` report holds its limits under `limits`.
-  const record = 'limits' in data && typeof data.limits === 'object' && data.limits !== null ? (data.limits as Record<string, unknown>) : (data as Record<string, unknown>);
+  const nested = 'limits' in data && typeof data.limits === 'object' && data.limits !== null;
+  const record = nested ? (data.limits as Record<string, unknown>) : (data as Record<string, unknown>);
+  const misspelt = misspeltLimitKey(record);
+  if (misspelt !== undefined) {
+    const pointer = `${nested ? '/limits' : ''}/${misspelt.key}`;
+    throw new WrtError('CONFIG_SCHEMA', `${pointer} is not a limit; did you mean ${misspelt.suggestion}?`, fieldLocation(source, pointer, `limits: ${NUMERIC_LIMITS.join(', ')}`));
+  }
   return limitsFromRecord(record, shown);
 }
 
@@ -86,15 +78,10 @@ export async function resolveValidateLimits(options: ValidateCommandOptions, cwd
 
 export async function runValidate(file: string, options: ValidateCommandOptions, ctx: CliContext): Promise<ExitCode> {
   const path = isAbsolute(file) ? file : resolve(ctx.cwd, file);
-  let isFile: boolean;
-  try {
-    isFile = statSync(path).isFile();
-  } catch {
-    throw new WrtError('FILE_NOT_FOUND', 'no such file', { file });
-  }
-  if (!isFile) throw new WrtError('FILE_READ_FAILED', 'not a regular file', { file });
+  const spec: UserFileSpec = { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: file };
+  checkUserFile(path, spec);
   const limits = await resolveValidateLimits(options, ctx.cwd);
-  const report = await validateWasmStream(fileChunks(path, file), { file, ...(limits !== undefined ? { limits } : {}) });
+  const report = await validateWasmStream(fileChunks(path, spec), { file, ...(limits !== undefined ? { limits } : {}) });
   ctx.output.out(options.json === true ? toJson(report) : renderSummary(report));
   return ExitCode.Ok;
 }
