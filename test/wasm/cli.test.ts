@@ -94,6 +94,16 @@ describe('wrt-target validate', () => {
     expect(((await run(module, '--limits', tight)).error as WrtError).message).toMatch(/^memory 0 starts with 2 pages/);
   });
 
+  it('refuses a misspelt limit in a limits file, naming the limit it is close to', async () => {
+    const typo = (await run(SQL_WASM, '--limits', file('typo.yaml', 'maxImports: 5\nmaxFuntions: 10\n'))).error as WrtError;
+    expect([typo.code, typo.message]).toEqual(['CONFIG_SCHEMA', '/maxFuntions is not a limit; did you mean maxFunctions?']);
+    expect(typo.location).toMatchObject({ file: expect.stringMatching(/typo\.yaml$/), field: '/maxFuntions', line: 2 });
+    const nested = (await run(SQL_WASM, '--limits', file('report.yaml', 'limits:\n  maxTabels: 1\n'))).error as WrtError;
+    expect([nested.message, nested.location.line]).toEqual(['/limits/maxTabels is not a limit; did you mean maxTables?', 2]);
+    // Keys far from every limit are what a probe report carries besides limits: ignored.
+    expect((await run(SQL_WASM, '--limits', file('other.yaml', 'subject: host\nmaxTypes: 100000\n'))).code).toBe(0);
+  });
+
   it('reports usage and input errors with exit code 2', async () => {
     const missing = (await run(join(dir, 'nope.wasm'))).error as WrtError;
     expect([missing.code, missing.exitCode]).toEqual(['FILE_NOT_FOUND', 2]);

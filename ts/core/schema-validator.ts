@@ -41,7 +41,7 @@ export function schemaSha256(schema: object): string {
 }
 
 const require = createRequire(import.meta.url);
-const loaded = new Map<string, ValidateFunction>();
+const loaded = new WeakMap<SchemaSpec, ValidateFunction>();
 
 interface GeneratedValidator extends ValidateFunction {
   readonly schemaSha256?: string;
@@ -49,7 +49,7 @@ interface GeneratedValidator extends ValidateFunction {
 
 /** The validator of a schema: the generated one when it is current, else compiled now. */
 export function validatorFor(spec: SchemaSpec): ValidateFunction {
-  const cached = loaded.get(spec.name);
+  const cached = loaded.get(spec);
   if (cached !== undefined) return cached;
   const schema = spec.schema();
   const file = join(generatedDir(), `${spec.name}.cjs`);
@@ -59,7 +59,7 @@ export function validatorFor(spec: SchemaSpec): ValidateFunction {
     if (generated.schemaSha256 === schemaSha256(schema)) validate = generated;
   }
   validate ??= compileSchema(spec.name, schema);
-  loaded.set(spec.name, validate);
+  loaded.set(spec, validate);
   return validate;
 }
 

@@ -10,6 +10,18 @@ export const HIL_SCHEMA_NAMES: readonly HilSchemaName[] = ['hardware-map', 'suit
 
 /** The schema of a HIL file (hil/schema/<name>.schema.json), for core/yaml-schema's checkSchema. */
 export function hilSchema(name: HilSchemaName): SchemaSpec {
+  let spec = specs.get(name);
+  if (spec === undefined) {
+    spec = schemaSpec(name);
+    specs.set(name, spec);
+  }
+  return spec;
+}
+
+// One spec object per schema: validators are kept per spec.
+const specs = new Map<HilSchemaName, SchemaSpec>();
+
+function schemaSpec(name: HilSchemaName): SchemaSpec {
   return {
     name: `hil-${name}`,
     schema: () => {
