@@ -5,8 +5,7 @@
 import type { Command } from 'commander';
 import { ExitCode } from '../../core/error-codes.js';
 import { LIMIT_FLAGS } from '../../limits/limit-specs.js';
-import { type ProbeDeps, probe } from '../../probe/gather.js';
-import { renderProbeReport } from '../../probe/render.js';
+import type { ProbeDeps } from '../../probe/gather.js';
 import { toJson } from '../../core/output.js';
 import type { CliContext, CommandModule } from '../context.js';
 
@@ -38,6 +37,8 @@ interface RawProbeOptions {
 }
 
 export async function runProbe(raw: RawProbeOptions, ctx: CliContext, deps: ProbeDeps = {}): Promise<ExitCode> {
+  // The probes and the renderer load only when this command runs, not for every other command.
+  const [{ probe }, { renderProbeReport }] = await Promise.all([import('../../probe/gather.js'), import('../../probe/render.js')]);
   const report = await probe(
     {
       ...(raw.target === undefined ? {} : { target: raw.target }),
