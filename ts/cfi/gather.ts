@@ -9,8 +9,8 @@ import { WrtError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
 import { checkUserFile, userFileError } from '../core/user-file.js';
 import { loadAddon } from '../native/load.js';
-import { type ByteRange, contentRanges, HEADER_BYTES, nameTableRange, tableRanges } from './elf-ranges.js';
-import { analyzeElf, type FileReport } from './file-report.js';
+import type { ByteRange } from './elf-ranges.js';
+import type { FileReport } from './file-report.js';
 import { type FactsSource, familyOf, type HostInputs, normalizeArch, type TextSource } from './host-levels.js';
 import type { ReportSources } from './report.js';
 
@@ -182,6 +182,8 @@ async function readElfBytes(handle: FileHandle): Promise<Uint8Array> {
     await readRange(handle, bytes, { offset: 0, length: size });
     return bytes;
   };
+  // The ELF readers load with the first file, not when only the host's levels are gathered.
+  const { contentRanges, HEADER_BYTES, nameTableRange, tableRanges } = await import('./elf-ranges.js');
   if (size < HEADER_BYTES) return whole();
   await readRange(handle, bytes, { offset: 0, length: HEADER_BYTES });
   const tables = tableRanges(bytes.subarray(0, HEADER_BYTES), size);
@@ -215,5 +217,6 @@ export async function readFileReport(path: string, cwd: string, shownAs?: string
     if (error instanceof WrtError) throw error;
     throw userFileError(error, full, spec);
   }
+  const { analyzeElf } = await import('./file-report.js');
   return analyzeElf(bytes, name);
 }

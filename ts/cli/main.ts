@@ -4,7 +4,7 @@ import { WrtError } from '../core/errors.js';
 import { TOOL_VERSION } from '../core/version.js';
 import type { CliContext } from './context.js';
 import { type Output, processOutput, toJson } from '../core/output.js';
-import { COMMANDS } from './registry.js';
+import { commandsFor } from './registry.js';
 
 export interface MainOptions {
   readonly output?: Output;
@@ -44,7 +44,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       writeErr: (text) => output.err(text.replace(/\n$/, '')),
     });
 
-  for (const command of COMMANDS) {
+  for (const command of await commandsFor(argv.slice(2))) {
     command.register(program, ctx, (code) => {
       exitCode = code;
     });

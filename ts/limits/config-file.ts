@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { SchemaSpec } from '../core/schema-validator.js';
 import { MAX_TEXT_FILE_BYTES } from '../core/user-file.js';
-import { checkSchema, parseYaml, pointerOf, readYamlFile, type YamlSource } from '../core/yaml-schema.js';
+import type { YamlSource } from '../core/yaml-schema.js';
 import { CONFIG_SCHEMA } from './config-schema.js';
 import type { LineOf, WrtTargetConfig } from './layers.js';
 import { CONFIG_ENV, CONFIG_FLAG, DEFAULT_CONFIG_FILE } from './limit-specs.js';
@@ -55,6 +55,8 @@ export interface LoadedConfig {
 /** Reads and validates the config file. */
 export async function loadConfigFile(location: ConfigFileLocation): Promise<LoadedConfig> {
   const spec = { what: 'config file', maxBytes: MAX_TEXT_FILE_BYTES, shown: location.file, source: location.source };
+  // The loader and its validator load only when there is a config file to read.
+  const { readYamlFile } = await import('../core/yaml-schema.js');
   return configFrom(readYamlFile(location.path, spec));
 }
 
@@ -68,10 +70,12 @@ export const CONFIG_SCHEMA_SPEC: SchemaSpec = { name: 'limits-config', schema: (
  *   for unknown keys and wrong types.
  */
 export async function parseConfigText(text: string, file: string): Promise<LoadedConfig> {
+  const { parseYaml } = await import('../core/yaml-schema.js');
   return configFrom(parseYaml(text, file));
 }
 
-function configFrom(source: YamlSource): LoadedConfig {
+async function configFrom(source: YamlSource): Promise<LoadedConfig> {
+  const { checkSchema, pointerOf } = await import('../core/yaml-schema.js');
   // An empty file is an empty config.
   const config = checkSchema<WrtTargetConfig>(CONFIG_SCHEMA_SPEC, { ...source, data: source.data ?? {} });
   return { file: source.file, config, lineOf: (path) => source.lineOf(pointerOf(path)) };

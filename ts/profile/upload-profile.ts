@@ -9,7 +9,6 @@ import { resolve } from 'node:path';
 import { WrtError } from '../core/errors.js';
 import type { SchemaSpec } from '../core/schema-validator.js';
 import { MAX_MODULE_FILE_BYTES, readUserFile } from '../core/user-file.js';
-import { checkSchema, sourceWithoutLines } from '../core/yaml-schema.js';
 import { type BinaryProfile, decodeProfile, encodeProfile, PROFILE_MAGIC } from './binary.js';
 import type { ProfileDeps } from './gather.js';
 import { renderBudgetErrors } from './render.js';
@@ -57,6 +56,7 @@ async function profileFromJson(bytes: Uint8Array, file: string): Promise<Uint8Ar
   } catch (error) {
     throw new WrtError('VALUE_INVALID', `${file}: not a binary profile, a module, or JSON (${(error as Error).message})`, { file });
   }
+  const { checkSchema, sourceWithoutLines } = await import('../core/yaml-schema.js');
   return encodeProfile(checkSchema<Profile>(PROFILE_SCHEMA_SPEC, sourceWithoutLines(value, file), 'VALUE_INVALID')).bytes;
 }
 

@@ -8,11 +8,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { ExitCode } from '../../core/error-codes.js';
 import { WrtError } from '../../core/errors.js';
 import { checkUserFile, MAX_MODULE_FILE_BYTES, MAX_TEXT_FILE_BYTES, type UserFileSpec, userFileError } from '../../core/user-file.js';
-import { fieldLocation, readYamlFile } from '../../core/yaml-schema.js';
-import { loadTarget } from '../../targets/load.js';
 import { type ValidationLimits, limitsFromRecord, misspeltLimitKey, NUMERIC_LIMITS } from '../../wasm/limits.js';
 import { renderSummary } from '../../wasm/summary.js';
-import { limitsForTarget } from '../../wasm/target-limits.js';
 import { validateWasmStream } from '../../wasm/validate.js';
 import { toJson } from '../../core/output.js';
 import type { CliContext } from '../context.js';
@@ -39,6 +36,7 @@ async function* fileChunks(path: string, spec: UserFileSpec): AsyncGenerator<Uin
 }
 
 async function readLimitsFile(path: string, shown: string): Promise<ValidationLimits> {
+  const { fieldLocation, readYamlFile } = await import('../../core/yaml-schema.js');
   const source = readYamlFile(path, { what: 'limits file', maxBytes: MAX_TEXT_FILE_BYTES, shown, field: '--limits' });
   const data = source.data;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
@@ -58,7 +56,11 @@ async function readLimitsFile(path: string, shown: string): Promise<ValidationLi
 /** Target limits, then a limits file over them, then --allow-import patterns added. */
 export async function resolveValidateLimits(options: ValidateCommandOptions, cwd: string): Promise<ValidationLimits | undefined> {
   let limits: ValidationLimits | undefined;
-  if (options.target !== undefined) limits = limitsForTarget(loadTarget(options.target));
+  if (options.target !== undefined) {
+    // Targets load only when one is named.
+    const [{ loadTarget }, { limitsForTarget }] = await Promise.all([import('../../targets/load.js'), import('../../wasm/target-limits.js')]);
+    limits = limitsForTarget(loadTarget(options.target));
+  }
   if (options.limits !== undefined) {
     const fromFile = await readLimitsFile(isAbsolute(options.limits) ? options.limits : resolve(cwd, options.limits), options.limits);
     limits = {
