@@ -126,6 +126,8 @@ describe('wrt-target deploy --dry-run on real boards', () => {
     const { code, out } = await cli([watModule('deploy-add'), '--target', 'nucleo-f429zi', '--dry-run', '--firmware', 'fw/interp.elf', '--json', '--invoke', 'add', '1', '2']);
     expect(code).toBe(0);
     expect(JSON.parse(out.text)).toEqual({
+      schema: 'wrt-target/deploy',
+      schemaVersion: 1,
       dryRun: true,
       target: 'nucleo-f429zi',
       runner: 'openocd',

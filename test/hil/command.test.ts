@@ -148,6 +148,7 @@ describe('wrt-target hil list', () => {
     const { code, output } = await cli(['hil', 'list', '--hardware-map', join(ROOT, 'hil', 'maps', 'reference.yaml'), '--json']);
     expect(code).toBe(0);
     const listing = JSON.parse(output.text) as { boards: unknown[]; executors: string[]; suites: { name: string; tests?: number }[] };
+    expect(Object.entries(listing).slice(0, 2)).toEqual([['schema', 'wrt-target/hil-list'], ['schemaVersion', 1]]);
     expect(listing.executors).toEqual(['native-sim', 'qemu', 'reference-v8', 'serial']);
     expect(listing.boards).toEqual([{ id: 'v8', target: null, connection: 'reference-v8', runner: null, fixtures: [], enabled: true, executor: true }]);
     expect(listing.suites.map((s) => s.name)).toEqual(['smoke', 'spec-derived', 'wasi']);

@@ -57,6 +57,7 @@ describe('wrt-target validate', () => {
   it('prints the analysis as JSON with --json', async () => {
     const result = await run(SQL_WASM, '--json');
     const report = JSON.parse(result.out) as { bytes: number; counts: { functions: number }; callGraph: { cycles: unknown[] }; target: unknown };
+    expect(Object.entries(report).slice(0, 2)).toEqual([['schema', 'wrt-target/validate'], ['schemaVersion', 1]]);
     expect(report.bytes).toBe(688197);
     expect(report.counts.functions).toBe(2008);
     expect(report.callGraph.cycles).toHaveLength(24);

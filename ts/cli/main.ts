@@ -3,7 +3,7 @@ import { ExitCode } from '../core/error-codes.js';
 import { WrtError } from '../core/errors.js';
 import { TOOL_VERSION } from '../core/version.js';
 import type { CliContext } from './context.js';
-import { type Output, processOutput, toJson } from '../core/output.js';
+import { jsonDocument, type JsonDocumentKind, type Output, processOutput } from '../core/output.js';
 import { commandsFor } from './registry.js';
 
 export interface MainOptions {
@@ -11,6 +11,9 @@ export interface MainOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
 }
+
+/** What a command given --json prints on stdout when it fails. */
+export const ERROR_DOCUMENT: JsonDocumentKind = { name: 'error', version: 1 };
 
 const EXIT_CODE_HELP = `
 Exit codes:
@@ -69,7 +72,7 @@ function reportError(error: unknown, output: Output, json: boolean): number {
       ? error
       : new WrtError('INTERNAL', `unexpected ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, {}, { cause: error });
   if (json) {
-    output.out(toJson({ error: wrt.toJSON() }));
+    output.out(jsonDocument(ERROR_DOCUMENT, { error: wrt.toJSON() }));
   }
   output.err(`wrt-target: error[${wrt.code}]: ${wrt.describe()}`);
   if (wrt.code === 'INTERNAL' && error instanceof Error && error.stack !== undefined) {

@@ -14,7 +14,7 @@ import { loadAddon } from '../native/load.js';
 import { type DiscoveredLayer, linuxDiscovered, qnxDiscovered, targetDiscovered } from './discovered.js';
 import type { HelloInfo } from '../device/messages.js';
 import type { LinuxHostFacts } from './linux/host-facts.js';
-import { PROBE_REPORT_SCHEMA, type ProbeReport, type SubjectSection, hostSection, qnxSection, targetSection } from './report.js';
+import { type ProbeReport, type SubjectSection, hostSection, qnxSection, targetSection } from './report.js';
 
 export interface ProbeRequest {
   readonly target?: string;
@@ -136,7 +136,6 @@ export async function probe(request: ProbeRequest, deps: ProbeDeps = {}): Promis
   });
   const limits = resolveLimits(inputs);
   return {
-    schema: PROBE_REPORT_SCHEMA,
     toolVersion: TOOL_VERSION,
     subject: subject.section,
     limits,

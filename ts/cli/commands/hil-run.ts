@@ -22,8 +22,11 @@ import { runHil } from '../../hil/run.js';
 import { specExpander } from '../../hil/spec-cases.js';
 import { listSuiteNames, loadSuiteFile, loadSuites, SUITE_FILE } from '../../hil/suite.js';
 import type { HardwareMap, Suite, SuiteTest } from '../../hil/types.js';
-import { renderTable, toJson } from '../../core/output.js';
+import { jsonDocument, type JsonDocumentKind, renderTable } from '../../core/output.js';
 import type { CliContext } from '../context.js';
+
+/** `hil list --json`: the boards and suites. */
+export const HIL_LIST_DOCUMENT: JsonDocumentKind = { name: 'hil-list', version: 1 };
 
 export interface HilRunCliOptions {
   readonly suites: readonly string[];
@@ -149,7 +152,7 @@ export function runHilList(options: { readonly hardwareMap?: string; readonly su
     executor: registry.has(board.connection.kind),
   }));
   if (options.json === true) {
-    ctx.output.out(toJson({ hardwareMap: map?.file ?? null, executors: registry.kinds(), boards, suites }));
+    ctx.output.out(jsonDocument(HIL_LIST_DOCUMENT, { hardwareMap: map?.file ?? null, executors: registry.kinds(), boards, suites }));
     return ExitCode.Ok;
   }
   const lines: string[] = [];

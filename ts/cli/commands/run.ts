@@ -7,8 +7,8 @@ import { resolve } from 'node:path';
 import type { ExitCode } from '../../core/error-codes.js';
 import { MAX_MODULE_FILE_BYTES, readUserFile } from '../../core/user-file.js';
 import type { RunDeps } from '../../run/run-module.js';
-import { outcomeJson, parseFuel, printOutcome, profileSummary } from '../outcome.js';
-import { processOutput, toJson } from '../../core/output.js';
+import { outcomeJson, parseFuel, printOutcome, profileSummary, RUN_DOCUMENT } from '../outcome.js';
+import { jsonDocument, processOutput } from '../../core/output.js';
 import type { CliContext, CommandModule } from '../context.js';
 
 const EXAMPLES = `
@@ -110,7 +110,7 @@ export async function runRun(
   );
   const gathered = sink.gathered();
   if (json) {
-    ctx.output.out(toJson({ ...outcomeJson(report, gathered, formatValue), profile: profileSummary(profile) }));
+    ctx.output.out(jsonDocument(RUN_DOCUMENT, { ...outcomeJson(report, gathered, formatValue), profile: profileSummary(profile) }));
     return report.exitCode;
   }
   printOutcome(report, gathered, ctx.output, formatValue);

@@ -11,7 +11,7 @@ import { checkUserFile, MAX_MODULE_FILE_BYTES, MAX_TEXT_FILE_BYTES, type UserFil
 import { type ValidationLimits, limitsFromRecord, misspeltLimitKey, NUMERIC_LIMITS } from '../../wasm/limits.js';
 import { renderSummary } from '../../wasm/summary.js';
 import { validateWasmStream } from '../../wasm/validate.js';
-import { toJson } from '../../core/output.js';
+import { jsonDocument, type JsonDocumentKind } from '../../core/output.js';
 import type { CliContext } from '../context.js';
 
 
@@ -23,6 +23,9 @@ export interface ValidateCommandOptions {
 }
 
 const CHUNK_BYTES = 64 * 1024;
+
+/** `validate --json`: the module's analysis. */
+export const VALIDATE_DOCUMENT: JsonDocumentKind = { name: 'validate', version: 1 };
 
 /** The module's chunks; a read error midway names the file in core/user-file's wording. */
 async function* fileChunks(path: string, spec: UserFileSpec): AsyncGenerator<Uint8Array> {
@@ -84,6 +87,6 @@ export async function runValidate(file: string, options: ValidateCommandOptions,
   checkUserFile(path, spec);
   const limits = await resolveValidateLimits(options, ctx.cwd);
   const report = await validateWasmStream(fileChunks(path, spec), { file, ...(limits !== undefined ? { limits } : {}) });
-  ctx.output.out(options.json === true ? toJson(report) : renderSummary(report));
+  ctx.output.out(options.json === true ? jsonDocument(VALIDATE_DOCUMENT, { ...report }) : renderSummary(report));
   return ExitCode.Ok;
 }
