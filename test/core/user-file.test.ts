@@ -3,24 +3,14 @@ import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { WrtError } from '../../ts/core/errors.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import { checkUserFile, readUserFile, readUserText } from '../../ts/core/user-file.js';
+import { thrown } from '../support/wrt-error.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'wrt-user-file-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const spec = { what: 'config file', maxBytes: 64, shown: 'my.yaml', field: '--config' };
-
-function refusal(action: () => unknown): WrtError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof WrtError) return error;
-    throw error;
-  }
-  throw new Error('expected a WrtError');
-}
 
 describe('readUserFile', () => {
   it('reads a regular file within the maximum', () => {
@@ -31,20 +21,20 @@ describe('readUserFile', () => {
   });
 
   it('refuses a missing file with FILE_NOT_FOUND naming it as the user wrote it', () => {
-    const error = refusal(() => readUserFile(join(scratch, 'nope.yaml'), spec));
+    const error = thrown(() => readUserFile(join(scratch, 'nope.yaml'), spec));
     expect(error.code).toBe('FILE_NOT_FOUND');
     expect(error.describe()).toBe('my.yaml: --config: the config file does not exist: check the path');
   });
 
   it('refuses a directory', () => {
-    const error = refusal(() => readUserFile(scratch, spec));
+    const error = thrown(() => readUserFile(scratch, spec));
     expect(error.code).toBe('FILE_READ_FAILED');
     expect(error.message).toBe('the config file is a directory, not a regular file: name a file');
-    expect(refusal(() => checkUserFile(scratch, spec)).message).toBe(error.message);
+    expect(thrown(() => checkUserFile(scratch, spec)).message).toBe(error.message);
   });
 
   it('refuses /dev/zero instead of reading it forever', () => {
-    const error = refusal(() => readUserFile('/dev/zero', { ...spec, shown: '/dev/zero' }));
+    const error = thrown(() => readUserFile('/dev/zero', { ...spec, shown: '/dev/zero' }));
     expect(error.code).toBe('FILE_READ_FAILED');
     expect(error.describe()).toBe('/dev/zero: --config: the config file is a character device, not a regular file: name a file');
   });
@@ -52,7 +42,7 @@ describe('readUserFile', () => {
   it('refuses a FIFO without waiting for a writer', () => {
     const fifo = join(scratch, 'pipe');
     execFileSync('mkfifo', [fifo]);
-    const error = refusal(() => readUserFile(fifo, spec));
+    const error = thrown(() => readUserFile(fifo, spec));
     expect(error.code).toBe('FILE_READ_FAILED');
     expect(error.message).toBe('the config file is a FIFO (named pipe), not a regular file: name a file');
   });
@@ -60,11 +50,11 @@ describe('readUserFile', () => {
   it('refuses a file over the maximum before reading it', () => {
     const file = join(scratch, 'big.yaml');
     writeFileSync(file, 'x'.repeat(65));
-    const error = refusal(() => readUserFile(file, spec));
+    const error = thrown(() => readUserFile(file, spec));
     expect(error.code).toBe('FILE_TOO_LARGE');
     expect(error.location).toEqual({ file: 'my.yaml', field: '--config', limit: 'at most 64 B' });
     expect(error.message).toBe('the config file is 65 B, larger than a config file may be: check that this is the right file');
-    expect(refusal(() => checkUserFile(file, spec)).code).toBe('FILE_TOO_LARGE');
+    expect(thrown(() => checkUserFile(file, spec)).code).toBe('FILE_TOO_LARGE');
   });
 
   it('refuses an unreadable file naming the errno and what to do', () => {
@@ -84,7 +74,7 @@ describe('readUserFile', () => {
   it('refuses a path that cannot be opened for another reason, naming the errno', () => {
     const loop = join(scratch, 'loop');
     symlinkSync(loop, loop);
-    const error = refusal(() => readUserFile(loop, spec));
+    const error = thrown(() => readUserFile(loop, spec));
     expect(error.code).toBe('FILE_READ_FAILED');
     expect(error.message).toBe('the config file cannot be read (ELOOP): check the path and that the file is readable');
   });
