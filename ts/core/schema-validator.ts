@@ -7,7 +7,7 @@
  * checks with an old schema.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Ajv, Options, ValidateFunction } from 'ajv';
@@ -20,6 +20,24 @@ export interface SchemaSpec {
   readonly name: string;
   /** The schema itself; called once per process, and only when its hash is needed. */
   readonly schema: () => object;
+}
+
+/** A schema the package keeps as a JSON file; `file` is called when the schema is first needed. */
+export function schemaFile(name: string, file: () => string): SchemaSpec {
+  return {
+    name,
+    schema: () => {
+      const path = file();
+      let schema: unknown;
+      try {
+        schema = JSON.parse(readFileSync(path, 'utf8'));
+      } catch (error: unknown) {
+        throw new WrtError('INTERNAL', `the ${name} schema cannot be read: ${String(error)}; the package is incomplete`, { file: path }, { cause: error });
+      }
+      if (typeof schema !== 'object' || schema === null) throw new WrtError('INTERNAL', `the ${name} schema is not a JSON object`, { file: path });
+      return schema;
+    },
+  };
 }
 
 /**
