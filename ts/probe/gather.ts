@@ -69,7 +69,7 @@ async function probeHost(deps: ProbeDeps): Promise<Subject> {
 
 async function probeTarget(id: string, deps: ProbeDeps): Promise<Subject> {
   // YAML and the schema checker load only when a target is asked for: plain `probe` starts faster.
-  const { loadTarget, targetLimits } = await import('../targets/index.js');
+  const [{ loadTarget }, { targetLimits }] = await Promise.all([import('../targets/load.js'), import('../targets/limits.js')]);
   const def = loadTarget(id);
   const limits = targetLimits(def);
   // A host-sim target runs on this machine: its platform is the host's, its memory the arena.
@@ -93,7 +93,11 @@ async function liveAskDevice(port: string): Promise<HelloInfo> {
 
 async function probeDevice(port: string, deps: ProbeDeps): Promise<Subject> {
   const hello = await (deps.askDevice ?? liveAskDevice)(port);
-  const [{ listTargets, targetLimits }, { deviceDiscovered, deviceSection }] = await Promise.all([import('../targets/index.js'), import('./device.js')]);
+  const [{ listTargets }, { targetLimits }, { deviceDiscovered, deviceSection }] = await Promise.all([
+    import('../targets/load.js'),
+    import('../targets/limits.js'),
+    import('./device.js'),
+  ]);
   const def = listTargets().find((t) => t.id === hello.deviceId);
   const section = deviceSection(port, hello, def?.id ?? null);
   const hostLike = def !== undefined && (def.kind === 'host-sim' || def.kind === 'host');

@@ -91,7 +91,7 @@ async function targetFacts(request: ProfileRequest, subject: SubjectSection, dep
   if (targetId === undefined || targetId === null) {
     return { id: 'host', host: true, pointerBits: 64, arch: hostArch(), maxTableEntries: null, hardwareCfi: await hostCfi() };
   }
-  const { loadTarget, targetLimits } = await import('../targets/index.js');
+  const [{ loadTarget }, { targetLimits }] = await Promise.all([import('../targets/load.js'), import('../targets/limits.js')]);
   const def = loadTarget(targetId);
   const limits = targetLimits(def);
   const host = def.kind === 'host' || def.kind === 'host-sim';

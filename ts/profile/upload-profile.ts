@@ -11,7 +11,6 @@ import type { SchemaSpec } from '../core/schema-validator.js';
 import { MAX_MODULE_FILE_BYTES, readUserFile } from '../core/user-file.js';
 import { type BinaryProfile, decodeProfile, encodeProfile, PROFILE_MAGIC } from './binary.js';
 import type { ProfileDeps } from './gather.js';
-import { renderBudgetErrors } from './render.js';
 import { PROFILE_JSON_SCHEMA } from './schema.js';
 import { findProfileSection, moduleSha256 } from './section.js';
 import type { Profile, ProfileOverrides } from './types.js';
@@ -100,6 +99,7 @@ async function compiled(request: UploadProfileRequest, deps: ProfileDeps): Promi
   );
   if (!gathered.result.ok) {
     const first = gathered.result.errors[0];
+    const { renderBudgetErrors } = await import('./render.js');
     throw new WrtError(first?.code ?? 'LIMIT_EXCEEDED', renderBudgetErrors(request.file, request.targetId, gathered.result.errors), {
       file: request.file,
       ...(first === undefined ? {} : { field: first.budget, limit: first.gives, source: first.source }),
