@@ -18,7 +18,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { renderTable } from '../../ts/cli/output.js';
+import { renderTable } from '../../ts/core/output.js';
 import { WrtError } from '../../ts/core/errors.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import { ensureFirmware, firmwareBoardOf } from '../../ts/deploy/firmware.js';

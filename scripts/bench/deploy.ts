@@ -19,7 +19,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderTable } from '../../ts/cli/output.js';
+import { renderTable } from '../../ts/core/output.js';
 import { WrtError } from '../../ts/core/errors.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import { mulberry32 } from '../../ts/core/prng.js';

@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } 
 import { join, resolve } from 'node:path';
 import { WrtError } from '../../ts/core/errors.js';
 import { packageRoot } from '../../ts/core/paths.js';
-import { renderTable } from '../../ts/cli/output.js';
+import { renderTable } from '../../ts/core/output.js';
 import { ProtocolClient } from '../../ts/device/client.js';
 import { i32 } from '../../ts/device/messages.js';
 import { spawnNativeSimStdio } from '../../ts/device/native-sim.js';

@@ -7,11 +7,13 @@ import { bench as boardBench } from './board.js';
 import { bench as deployBench } from './deploy.js';
 import { bench as interpBench } from './interp.js';
 import { bench as probeBench } from './probe.js';
+import { bench as startupBench } from './startup.js';
 import { bench as validateBench } from './validate.js';
 
 type Bench = (log: (line: string) => void) => Promise<void>;
 
 const BENCHES: readonly (readonly [string, Bench])[] = [
+  ['startup', startupBench],
   ['probe', probeBench],
   ['validate', validateBench],
   ['interp', interpBench],

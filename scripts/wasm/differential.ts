@@ -20,7 +20,7 @@ import { WrtError } from '../../ts/core/errors.js';
 import { convertTestsuite, readSpecScript } from '../../ts/testsuite/convert.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import { WasmError } from '../../ts/wasm/errors.js';
-import { toJson } from '../../ts/cli/output.js';
+import { toJson } from '../../ts/core/output.js';
 import { v8Validate } from './v8.js';
 import { validateWasm, validateWasmStream } from '../../ts/wasm/validate.js';
 

@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cfiReportCommand, type CfiReportDeps, runCfiReport } from '../../ts/cli/commands/cfi-report.js';
 import type { CliContext } from '../../ts/cli/context.js';
-import { BufferedOutput } from '../../ts/cli/output.js';
+import { BufferedOutput } from '../../ts/core/output.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import type { GatheredHost } from '../../ts/cfi/gather.js';
 import { AMD_CPUINFO, AMD_FACTS, AMD_STATUS, inputs } from './host-records.js';
@@ -57,13 +57,13 @@ describe('cfi-report', () => {
     expect(await runCfiReport({ files: ['cet', 'm85.o'], json: true }, ctx, recorded)).toBe(0);
     expect(output.stdout).toHaveLength(1);
     const doc = JSON.parse(output.text) as {
-      command: string;
+      schema: string;
       host: { features: { id: string; hardware: { state: string } }[] };
       files: { file: string; marks: { feature: string; state: string }[]; gnuProperties: { notes: { properties: { type: string; data: string }[] }[] }; armAttributes: { cfi: Record<string, number | null> } | null }[];
       verdicts: { host: { asil: { asil: string; outcome: string }[] } };
       rules: Record<string, { missing: Record<string, string> }>;
     };
-    expect(doc.command).toBe('cfi-report');
+    expect(doc.schema).toBe('wrt-target/cfi-report');
     expect(doc.host.features.find((f) => f.id === 'shstk')?.hardware.state).toBe('yes');
     expect(doc.files.map((f) => [f.file, f.marks.map((m) => `${m.feature}:${m.state}`)])).toEqual([
       ['cet', ['shstk:present', 'ibt:present']],
@@ -137,7 +137,9 @@ describe('cfi-report', () => {
       const codes: number[] = [];
       await program(ctx, codes).parseAsync(['cfi-report', '--json', 'cet'], { from: 'user' });
       expect(codes).toEqual([0]);
-      expect((JSON.parse(output.text) as { files: { file: string }[] }).files.map((f) => f.file)).toEqual(['cet']);
+      const parsed = JSON.parse(output.text) as { files: { file: string }[] };
+      expect(Object.entries(parsed).slice(0, 2)).toEqual([['schema', 'wrt-target/cfi-report'], ['schemaVersion', 1]]);
+      expect(parsed.files.map((f) => f.file)).toEqual(['cet']);
     });
 
     it('passes the ELF error through to the caller', async () => {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../ts/cli/main.js';
-import { BufferedOutput } from '../../ts/cli/output.js';
+import { BufferedOutput } from '../../ts/core/output.js';
 import { packageRoot } from '../../ts/core/paths.js';
 
 async function run(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: BufferedOutput }> {
@@ -45,6 +45,7 @@ describe('wrt-target command line', () => {
     const { code, out } = await run(['probe', '--target', 'no-such-board', '--json']);
     expect(code).toBe(2);
     const printed = JSON.parse(out.stdout.join('\n')) as { error: { code: string; exitCode: number; location: { field: string } } };
+    expect(Object.entries(printed).slice(0, 2)).toEqual([['schema', 'wrt-target/error'], ['schemaVersion', 1]]);
     expect(printed.error).toMatchObject({ code: 'TARGET_UNKNOWN', exitCode: 2, location: { field: '--target' } });
     expect(out.stderr.join('\n')).toMatch(/^wrt-target: error\[TARGET_UNKNOWN\]: --target: no target "no-such-board"; known targets: .*qemu-mps2-an386/);
   });
@@ -58,7 +59,7 @@ describe('wrt-target command line', () => {
   it('exits 2 for a config file with an unknown key, naming the field', async () => {
     const { code, out } = await run(['probe', '--config', 'test/fixtures/cli/unknown-key.yaml']);
     expect(code).toBe(2);
-    expect(out.stderr.join('\n')).toMatch(/error\[CONFIG_SCHEMA\]: test\/fixtures\/cli\/unknown-key\.yaml: .*limits\.maxMemroy/);
+    expect(out.stderr.join('\n')).toMatch(/error\[CONFIG_SCHEMA\]: test\/fixtures\/cli\/unknown-key\.yaml: line \d+: \/limits\/maxMemroy: \/limits\/maxMemroy is not a known field; did you mean maxMemory\?/);
   });
 });
 
@@ -76,6 +77,7 @@ describe('acceptance on this machine (compiled CLI)', () => {
 
   it('probe --json exits 0 and shows MemTotal as /proc/meminfo has it', () => {
     expect(probeRun.status).toBe(0);
+    expect(Object.entries(report).slice(0, 2)).toEqual([['schema', 'wrt-target/probe'], ['schemaVersion', 1]]);
     const memTotalKb = /^MemTotal:\s+(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1];
     expect(report.subject.memory.memTotalBytes.value).toBe(Number(memTotalKb) * 1024);
   });
@@ -106,6 +108,7 @@ describe('acceptance on this machine (compiled CLI)', () => {
     const cfi = cli(['cfi-report', '/usr/bin/node', '--json']);
     expect(cfi.status).toBe(0);
     const parsed = JSON.parse(cfi.stdout) as { files: { file: string; marks: { feature: string; state: string }[] }[] };
+    expect(Object.entries(parsed).slice(0, 2)).toEqual([['schema', 'wrt-target/cfi-report'], ['schemaVersion', 1]]);
     const node = parsed.files.find((f) => f.file === '/usr/bin/node');
     expect(node?.marks.map((m) => [m.feature, m.state])).toEqual([
       ['shstk', 'absent'],

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../ts/cli/main.js';
-import { BufferedOutput } from '../../ts/cli/output.js';
+import { BufferedOutput } from '../../ts/core/output.js';
 import { progressLine } from '../../ts/cli/commands/deploy.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import {
@@ -125,6 +125,8 @@ describe('wrt-target deploy --dry-run on real boards', () => {
     const { code, out } = await cli([watModule('deploy-add'), '--target', 'nucleo-f429zi', '--dry-run', '--firmware', 'fw/interp.elf', '--json', '--invoke', 'add', '1', '2']);
     expect(code).toBe(0);
     expect(JSON.parse(out.text)).toEqual({
+      schema: 'wrt-target/deploy',
+      schemaVersion: 1,
       dryRun: true,
       target: 'nucleo-f429zi',
       runner: 'openocd',

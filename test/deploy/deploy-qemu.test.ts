@@ -10,7 +10,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../ts/cli/main.js';
-import { BufferedOutput } from '../../ts/cli/output.js';
+import { BufferedOutput } from '../../ts/core/output.js';
 import { WrtError } from '../../ts/core/errors.js';
 import { deploy } from '../../ts/deploy/deploy.js';
 import { ensureFirmware, firmwareBoardOf } from '../../ts/deploy/firmware.js';

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BufferedOutput } from '../../ts/cli/output.js';
+import { BufferedOutput } from '../../ts/core/output.js';
 import { main } from '../../ts/cli/main.js';
 import { ProtocolClient } from '../../ts/device/client.js';
 import type { HelloInfo } from '../../ts/device/messages.js';

@@ -81,7 +81,7 @@ describe('determinism and binding', () => {
     expect(a.profileSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(a.profileSha256).toBe(encodeProfile(a).profileSha256);
     expect(Object.keys(JSON.parse(profileJson(a)) as object)).toEqual([
-      'schema', 'moduleSha256', 'moduleBytes', 'target', 'toolchain', 'asil', 'debug', 'memory', 'tables', 'globals', 'stack',
+      'schema', 'schemaVersion', 'moduleSha256', 'moduleBytes', 'target', 'toolchain', 'asil', 'debug', 'memory', 'tables', 'globals', 'stack',
       'fuel', 'imports', 'arena', 'cfi', 'components', 'derivations', 'profileSha256',
     ]);
     const other = ok(inputs(HEAP_BASE_MODULE.replace('i32.const 1)', 'i32.const 2)'), { asil: 'B', overrides: FUEL }));
@@ -90,7 +90,7 @@ describe('determinism and binding', () => {
   });
 });
 
-describe('JSON schema wrt-target/profile@1', () => {
+describe('JSON schema of wrt-target/profile', () => {
   it('accepts the JSON the compiler writes and rejects an extra or a missing key', () => {
     const validate = new Ajv({ allErrors: true, strict: true }).compile(PROFILE_JSON_SCHEMA);
     const json = JSON.parse(profileJson(ok(inputs(HEAP_BASE_MODULE, { asil: 'B', overrides: FUEL })))) as Record<string, unknown>;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { BufferedOutput } from '../../ts/cli/output.js';
+import { BufferedOutput } from '../../ts/core/output.js';
 import type { CliContext } from '../../ts/cli/context.js';
 import { wat2wasm } from '../../ts/testsuite/wat.js';
 import type { ProfileDeps } from '../../ts/profile/gather.js';

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BufferedOutput } from '../../ts/cli/output.js';
+import { BufferedOutput } from '../../ts/core/output.js';
 import { main } from '../../ts/cli/main.js';
 import { isDeviceError } from '../../ts/device/device-errors.js';
 import { DeviceErrorCode } from '../../ts/device/protocol.js';
@@ -55,6 +55,7 @@ describe('wrt-target run on native-sim (main with a BufferedOutput)', () => {
     const { code, out } = await cli([addWasm, '--invoke', 'spin', '--fuel', '1000', '--json']);
     expect(code).toBe(1);
     const report = JSON.parse(out.text) as { trap: { name: string; code: number }; fuelUsed: number };
+    expect(Object.entries(report).slice(0, 2)).toEqual([['schema', 'wrt-target/run'], ['schemaVersion', 1]]);
     expect(report.trap).toEqual({ code: 11, name: 'fuel exhausted', function: 2 });
     expect(report.fuelUsed).toBeLessThanOrEqual(1000);
     expect(report.fuelUsed).toBeGreaterThan(990);

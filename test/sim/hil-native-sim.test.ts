@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../ts/cli/main.js';
-import { BufferedOutput } from '../../ts/cli/output.js';
+import { BufferedOutput } from '../../ts/core/output.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import type { ExecutableTest } from '../../ts/hil/executor.js';
 import { NativeSimExecutor } from '../../ts/hil/executors/native-sim.js';

@@ -281,6 +281,11 @@ describe('YAML syntax and lookup errors', () => {
     expect(error.location.field).toBe('--target');
   });
 
+  it('a misspelt id is TARGET_UNKNOWN suggesting the target it is close to', () => {
+    const error = expectWrtError(() => loadTarget('nucleo-f492zi'), 'TARGET_UNKNOWN');
+    expect(error.message).toBe(`no target "nucleo-f492zi"; did you mean nucleo-f429zi?; known targets: ${listTargetIds().join(', ')}`);
+  });
+
   it('an id that tries to leave the folder is TARGET_UNKNOWN, not a file read', () => {
     expectWrtError(() => loadTarget('../targets/rpi-pico'), 'TARGET_UNKNOWN');
   });

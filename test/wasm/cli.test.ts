@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateCommand } from '../../ts/cli/commands/validate.js';
-import { BufferedOutput } from '../../ts/cli/output.js';
+import { BufferedOutput } from '../../ts/core/output.js';
 import { WrtError } from '../../ts/core/errors.js';
 import { wat } from './wat.js';
 
@@ -57,6 +57,7 @@ describe('wrt-target validate', () => {
   it('prints the analysis as JSON with --json', async () => {
     const result = await run(SQL_WASM, '--json');
     const report = JSON.parse(result.out) as { bytes: number; counts: { functions: number }; callGraph: { cycles: unknown[] }; target: unknown };
+    expect(Object.entries(report).slice(0, 2)).toEqual([['schema', 'wrt-target/validate'], ['schemaVersion', 1]]);
     expect(report.bytes).toBe(688197);
     expect(report.counts.functions).toBe(2008);
     expect(report.callGraph.cycles).toHaveLength(24);
@@ -92,6 +93,16 @@ describe('wrt-target validate', () => {
     expect([denied.code, denied.message]).toEqual(['LIMIT_EXCEEDED', 'import sys.exit (function () -> ()) is not a host function the target provides']);
     const tight = file('tight.yaml', 'limits:\n  maxLinearMemory: { value: 65536, source: probe }\n');
     expect(((await run(module, '--limits', tight)).error as WrtError).message).toMatch(/^memory 0 starts with 2 pages/);
+  });
+
+  it('refuses a misspelt limit in a limits file, naming the limit it is close to', async () => {
+    const typo = (await run(SQL_WASM, '--limits', file('typo.yaml', 'maxImports: 5\nmaxFuntions: 10\n'))).error as WrtError;
+    expect([typo.code, typo.message]).toEqual(['CONFIG_SCHEMA', '/maxFuntions is not a limit; did you mean maxFunctions?']);
+    expect(typo.location).toMatchObject({ file: expect.stringMatching(/typo\.yaml$/), field: '/maxFuntions', line: 2 });
+    const nested = (await run(SQL_WASM, '--limits', file('report.yaml', 'limits:\n  maxTabels: 1\n'))).error as WrtError;
+    expect([nested.message, nested.location.line]).toEqual(['/limits/maxTabels is not a limit; did you mean maxTables?', 2]);
+    // Keys far from every limit are what a probe report carries besides limits: ignored.
+    expect((await run(SQL_WASM, '--limits', file('other.yaml', 'subject: host\nmaxTypes: 100000\n'))).code).toBe(0);
   });
 
   it('reports usage and input errors with exit code 2', async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../scripts/wasm/differential.js';
-import { toJson } from '../../ts/cli/output.js';
+import { toJson } from '../../ts/core/output.js';
 import { WrtError } from '../../ts/core/errors.js';
 import { convertTestsuite, readSpecScript } from '../../ts/testsuite/convert.js';
 import { WasmError } from '../../ts/wasm/errors.js';

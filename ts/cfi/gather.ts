@@ -7,9 +7,10 @@ import { access, type FileHandle, open, readdir, readFile, realpath, stat } from
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { WrtError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
+import { checkUserFile, userFileError } from '../core/user-file.js';
 import { loadAddon } from '../native/load.js';
-import { type ByteRange, contentRanges, HEADER_BYTES, nameTableRange, tableRanges } from './elf-ranges.js';
-import { analyzeElf, type FileReport } from './file-report.js';
+import type { ByteRange } from './elf-ranges.js';
+import type { FileReport } from './file-report.js';
 import { type FactsSource, familyOf, type HostInputs, normalizeArch, type TextSource } from './host-levels.js';
 import type { ReportSources } from './report.js';
 
@@ -181,6 +182,8 @@ async function readElfBytes(handle: FileHandle): Promise<Uint8Array> {
     await readRange(handle, bytes, { offset: 0, length: size });
     return bytes;
   };
+  // The ELF readers load with the first file, not when only the host's levels are gathered.
+  const { contentRanges, HEADER_BYTES, nameTableRange, tableRanges } = await import('./elf-ranges.js');
   if (size < HEADER_BYTES) return whole();
   await readRange(handle, bytes, { offset: 0, length: HEADER_BYTES });
   const tables = tableRanges(bytes.subarray(0, HEADER_BYTES), size);
@@ -195,10 +198,13 @@ async function readElfBytes(handle: FileHandle): Promise<Uint8Array> {
   return bytes;
 }
 
-/** Reads and analyzes one file. Missing files are FILE_NOT_FOUND; unreadable ones FILE_READ_FAILED. */
+/** Reads and analyzes one file; a missing, unreadable or irregular file is refused as core/user-file words it. */
 export async function readFileReport(path: string, cwd: string, shownAs?: string): Promise<FileReport> {
   const full = resolve(cwd, path);
   const name = shownAs ?? path;
+  // The ranges an ELF report needs are read, never the whole file, so any size is fine.
+  const spec = { what: 'file', maxBytes: Number.MAX_SAFE_INTEGER, shown: name };
+  checkUserFile(full, spec);
   let bytes: Uint8Array;
   try {
     const handle = await open(full, 'r');
@@ -208,11 +214,9 @@ export async function readFileReport(path: string, cwd: string, shownAs?: string
       await handle.close();
     }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new WrtError('FILE_NOT_FOUND', 'no such file', { file: name }, { cause: error });
-    }
-    throw new WrtError('FILE_READ_FAILED', `cannot read the file: ${errorText(error)}`, { file: name }, { cause: error });
+    if (error instanceof WrtError) throw error;
+    throw userFileError(error, full, spec);
   }
+  const { analyzeElf } = await import('./file-report.js');
   return analyzeElf(bytes, name);
 }

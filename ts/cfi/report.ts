@@ -2,7 +2,7 @@
  * The cfi-report document and its three renderings (text, Markdown, JSON view). Pure: it takes the
  * host assessment and the file reports and formats them; nothing here reads files or probes.
  */
-import { renderTable } from '../cli/output.js';
+import { type JsonDocumentKind, renderTable } from '../core/output.js';
 import { armTagName, cpuArchName, cpuArchProfileName } from './arm-attributes.js';
 import type { FileMark, FileReport, MarkState } from './file-report.js';
 import { CFI_LEVELS, type HostFeature, type HostFeatureId, type HostReport, type LevelState } from './host-levels.js';
@@ -218,10 +218,11 @@ function hexWord(value: number): string {
 }
 
 /** The report as plain data for `--json`: property data as hex, attribute values decoded. */
-export function reportJson(report: CfiReport): unknown {
+/** `cfi-report --json`. */
+export const CFI_REPORT_DOCUMENT: JsonDocumentKind = { name: 'cfi-report', version: 1 };
+
+export function reportJson(report: CfiReport): Record<string, unknown> {
   return {
-    tool: 'wrt-target',
-    command: 'cfi-report',
     host: report.host,
     sources: report.sources,
     files: report.files.map((f) => ({

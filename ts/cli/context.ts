@@ -1,4 +1,6 @@
-import type { Output } from './output.js';
+import type { Command } from 'commander';
+import type { ExitCode } from '../core/error-codes.js';
+import type { Output } from '../core/output.js';
 
 /** What every command receives besides its own options. */
 export interface CliContext {
@@ -14,4 +16,9 @@ export interface CliContext {
 /** Options every command accepts. */
 export interface GlobalOptions {
   readonly json?: boolean;
+}
+
+/** A subcommand: it adds itself to the program and reports its exit code through `done`. */
+export interface CommandModule {
+  register(program: Command, ctx: CliContext, done: (code: ExitCode) => void): void;
 }

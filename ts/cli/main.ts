@@ -3,14 +3,17 @@ import { ExitCode } from '../core/error-codes.js';
 import { WrtError } from '../core/errors.js';
 import { TOOL_VERSION } from '../core/version.js';
 import type { CliContext } from './context.js';
-import { type Output, processOutput, toJson } from './output.js';
-import { COMMANDS } from './registry.js';
+import { jsonDocument, type JsonDocumentKind, type Output, processOutput } from '../core/output.js';
+import { commandsFor } from './registry.js';
 
 export interface MainOptions {
   readonly output?: Output;
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
 }
+
+/** What a command given --json prints on stdout when it fails. */
+export const ERROR_DOCUMENT: JsonDocumentKind = { name: 'error', version: 1 };
 
 const EXIT_CODE_HELP = `
 Exit codes:
@@ -44,7 +47,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       writeErr: (text) => output.err(text.replace(/\n$/, '')),
     });
 
-  for (const command of COMMANDS) {
+  for (const command of await commandsFor(argv.slice(2))) {
     command.register(program, ctx, (code) => {
       exitCode = code;
     });
@@ -69,7 +72,7 @@ function reportError(error: unknown, output: Output, json: boolean): number {
       ? error
       : new WrtError('INTERNAL', `unexpected ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, {}, { cause: error });
   if (json) {
-    output.out(toJson({ error: wrt.toJSON() }));
+    output.out(jsonDocument(ERROR_DOCUMENT, { error: wrt.toJSON() }));
   }
   output.err(`wrt-target: error[${wrt.code}]: ${wrt.describe()}`);
   if (wrt.code === 'INTERNAL' && error instanceof Error && error.stack !== undefined) {

@@ -7,7 +7,10 @@ import { WrtError } from '../core/errors.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
 import type { RunReport } from '../run/run-module.js';
 import type { formatValue as FormatValue } from '../run/values.js';
-import type { Output } from './output.js';
+import type { JsonDocumentKind, Output } from '../core/output.js';
+
+export const RUN_DOCUMENT: JsonDocumentKind = { name: 'run', version: 1 };
+export const DEPLOY_DOCUMENT: JsonDocumentKind = { name: 'deploy', version: 1 };
 
 export function parseFuel(text: string | undefined): bigint | undefined {
   if (text === undefined) return undefined;

@@ -1,17 +1,28 @@
-import type { Command } from 'commander';
-import type { ExitCode } from '../core/error-codes.js';
-import { cfiReportCommand } from './commands/cfi-report.js';
-import { deployCommand } from './commands/deploy.js';
-import { hilCommand } from './commands/hil.js';
-import { probeCommand } from './commands/probe.js';
-import { profileCommand } from './commands/profile.js';
-import { runCommand } from './commands/run.js';
-import { validateCommand } from './commands/validate.js';
-import type { CliContext } from './context.js';
+import type { CommandModule } from './context.js';
 
-/** A subcommand: it adds itself to the program and reports its exit code through `done`. */
-export interface CommandModule {
-  register(program: Command, ctx: CliContext, done: (code: ExitCode) => void): void;
+/** A subcommand by name, its module loaded on demand. */
+export interface CommandEntry {
+  readonly name: string;
+  load(): Promise<CommandModule>;
 }
 
-export const COMMANDS: readonly CommandModule[] = [probeCommand, cfiReportCommand, validateCommand, profileCommand, runCommand, deployCommand, hilCommand];
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'probe', load: async () => (await import('./commands/probe.js')).probeCommand },
+  { name: 'cfi-report', load: async () => (await import('./commands/cfi-report.js')).cfiReportCommand },
+  { name: 'validate', load: async () => (await import('./commands/validate.js')).validateCommand },
+  { name: 'profile', load: async () => (await import('./commands/profile.js')).profileCommand },
+  { name: 'run', load: async () => (await import('./commands/run.js')).runCommand },
+  { name: 'deploy', load: async () => (await import('./commands/deploy.js')).deployCommand },
+  { name: 'hil', load: async () => (await import('./commands/hil.js')).hilCommand },
+];
+
+/**
+ * The commands to register for this command line: only the one it names, or every one when it
+ * names none (top-level help, --version, a misspelt command, which commander answers from the
+ * full list). Each module costs its load time, and a process runs one command.
+ */
+export async function commandsFor(args: readonly string[]): Promise<CommandModule[]> {
+  const named = args.find((arg) => !arg.startsWith('-'));
+  const entry = COMMANDS.find((command) => command.name === named);
+  return Promise.all((entry === undefined ? COMMANDS : [entry]).map((command) => command.load()));
+}

@@ -30,7 +30,7 @@ export const ERROR_CODES = {
   // Command line and generic input
   USAGE: spec(ExitCode.UsageOrInput, 'the command line is not valid'),
   FILE_NOT_FOUND: spec(ExitCode.UsageOrInput, 'a file named on the command line or in a config does not exist'),
-  FILE_READ_FAILED: spec(ExitCode.UsageOrInput, 'a file exists but could not be read'),
+  FILE_READ_FAILED: spec(ExitCode.UsageOrInput, 'a file exists but could not be read (or is a directory, device or FIFO)'),
   VALUE_INVALID: spec(ExitCode.UsageOrInput, 'a value (flag, environment variable, config field) is malformed'),
   // Config files and data files under targets/ and hil/
   CONFIG_PARSE: spec(ExitCode.UsageOrInput, 'a config file is not valid YAML or JSON'),
@@ -74,6 +74,8 @@ export const ERROR_CODES = {
   EXPORT_NOT_FOUND: spec(ExitCode.UsageOrInput, 'the module has no exported function of the name asked for'),
   // Defects
   INTERNAL: spec(ExitCode.Internal, 'an internal error in wrt-target'),
+  // Input files, added later
+  FILE_TOO_LARGE: spec(ExitCode.UsageOrInput, 'a file is larger than the most the tool reads for what it is'),
 } as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

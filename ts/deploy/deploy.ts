@@ -16,8 +16,7 @@ import * as path from 'node:path';
 import { WrtError } from '../core/errors.js';
 import type { ProtocolClientOptions } from '../device/client.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
-import { moduleUploadForm, planInvocation, prepareModule } from '../run/module.js';
-import { readModuleFile } from '../run/read-module.js';
+import { loadModule, moduleUploadForm, planInvocation } from '../run/module.js';
 import type { RunSinks } from '../run/run-module.js';
 import { type DeviceLink, DeviceSession, type ProgramReport, type ProgramTimings, withSession } from '../run/session.js';
 import { flashCommand, loadTarget, type FlashCommand, type FlashInputs, type TargetDefinition } from '../targets/index.js';
@@ -163,7 +162,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
 
   // Before anything starts: a bad module, a missing export, a budget the target cannot meet, or a
   // profile of another module ends here.
-  const module = prepareModule(file, readModuleFile(file));
+  const module = loadModule(file, deps.cwd);
   const invocation = planInvocation(module, options.invoke, options.args ?? []);
   const { resolveUploadProfile } = await import('../profile/upload-profile.js');
   const profile = await resolveUploadProfile({

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { WrtError } from '../core/errors.js';
+import { MAX_MODULE_FILE_BYTES, readUserFile } from '../core/user-file.js';
 import type { ModuleSource } from './types.js';
 
 /** Bumped when the way modules are built changes, so old cache entries are not reused. */
@@ -111,9 +112,11 @@ export function buildModule(source: ModuleSource, options: BuildOptions): BuiltM
 
 function readSource(path: string, options: BuildOptions): Uint8Array {
   try {
-    return new Uint8Array(readFileSync(path));
+    return readUserFile(path, { what: 'module source', maxBytes: MAX_MODULE_FILE_BYTES });
   } catch (error: unknown) {
-    throw new WrtError('FILE_NOT_FOUND', `cannot read module ${path}: ${String(error)}`, options.origin ?? { file: path }, { cause: error });
+    // Named by a suite: the suite's file, field and line say where to fix it.
+    if (error instanceof WrtError && options.origin !== undefined) throw new WrtError(error.code, `${path}: ${error.message}`, options.origin, { cause: error });
+    throw error;
   }
 }
 

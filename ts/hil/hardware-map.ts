@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { WrtError } from '../core/errors.js';
 import { loadTarget, type TargetDirOptions } from '../targets/index.js';
 import type { TargetDefinition, TargetKind } from '../targets/types.js';
-import { checkAgainstSchema } from './schema.js';
+import { MAX_TEXT_FILE_BYTES } from '../core/user-file.js';
+import { checkSchema, fieldLocation, parseYaml, readYamlFile, type YamlSource } from '../core/yaml-schema.js';
+import { hilSchema } from './schema.js';
 import type { Board, Connection, HardwareMap, RawBoard, RawConnection, RawHardwareMap } from './types.js';
-import { fieldLocation, parseYamlSource, type YamlSource } from './yaml.js';
 
 /** The executor kind that runs modules in this process's V8; it needs no target definition. */
 export const REFERENCE_V8 = 'reference-v8';
@@ -33,8 +33,12 @@ export function describeConnection(connection: Connection): string {
 
 /** Pure apart from target lookups: YAML text of a hardware map to checked boards. */
 export function parseHardwareMap(text: string, file: string, options: HardwareMapOptions = {}): HardwareMap {
-  const source = parseYamlSource(text, file);
-  const raw = checkAgainstSchema<RawHardwareMap>('hardware-map', source);
+  return hardwareMapFrom(parseYaml(text, file), options);
+}
+
+function hardwareMapFrom(source: YamlSource, options: HardwareMapOptions): HardwareMap {
+  const file = source.file;
+  const raw = checkSchema<RawHardwareMap>(hilSchema('hardware-map'), source);
   const seen = new Map<string, number>();
   const boards = raw.boards.map((entry, index) => {
     const field = `/boards/${index}`;
@@ -49,7 +53,7 @@ export function parseHardwareMap(text: string, file: string, options: HardwareMa
 }
 
 export function loadHardwareMap(path: string, options: HardwareMapOptions = {}): HardwareMap {
-  return parseHardwareMap(readText(path), path, options);
+  return hardwareMapFrom(readYamlFile(path, { what: 'hardware map', maxBytes: MAX_TEXT_FILE_BYTES, field: '--hardware-map' }), options);
 }
 
 function resolveBoard(entry: RawBoard, field: string, source: YamlSource, options: HardwareMapOptions): Board {
@@ -107,13 +111,3 @@ function resolveTarget(entry: RawBoard, connection: Connection, field: string, s
   return target;
 }
 
-/** Text of a user-named file; a missing file is FILE_NOT_FOUND naming it. */
-export function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error: unknown) {
-    const code = error instanceof Error && 'code' in error ? String(error.code) : '';
-    if (code === 'ENOENT') throw new WrtError('FILE_NOT_FOUND', 'no such file', { file: path }, { cause: error });
-    throw new WrtError('FILE_READ_FAILED', `cannot read: ${code || String(error)}`, { file: path }, { cause: error });
-  }
-}

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { WrtError } from '../core/errors.js';
-import { readText } from './hardware-map.js';
-import { checkAgainstSchema } from './schema.js';
+import { MAX_TEXT_FILE_BYTES } from '../core/user-file.js';
+import { checkSchema, fieldLocation, parseYaml, readYamlFile, type YamlSource } from '../core/yaml-schema.js';
+import { hilSchema } from './schema.js';
 import type { QuarantineEntry } from './types.js';
-import { fieldLocation, parseYamlSource } from './yaml.js';
 
 export interface QuarantineList {
   readonly file?: string;
@@ -14,8 +14,12 @@ export const EMPTY_QUARANTINE: QuarantineList = { entries: [] };
 
 /** YAML text of a quarantine list, checked: dates must be real calendar days. */
 export function parseQuarantine(text: string, file: string): QuarantineList {
-  const source = parseYamlSource(text, file);
-  const raw = checkAgainstSchema<{ quarantine: QuarantineEntry[] }>('quarantine', source);
+  return quarantineFrom(parseYaml(text, file));
+}
+
+function quarantineFrom(source: YamlSource): QuarantineList {
+  const file = source.file;
+  const raw = checkSchema<{ quarantine: QuarantineEntry[] }>(hilSchema('quarantine'), source);
   raw.quarantine.forEach((entry, index) => {
     if (!isCalendarDay(entry.until)) {
       throw new WrtError('CONFIG_SCHEMA', `/quarantine/${index}/until "${entry.until}" is not a calendar day`, fieldLocation(source, `/quarantine/${index}/until`, 'YYYY-MM-DD'));
@@ -27,7 +31,7 @@ export function parseQuarantine(text: string, file: string): QuarantineList {
 /** The list at `path`; a default path that does not exist means no quarantine, a named one is an error. */
 export function loadQuarantine(path: string, required: boolean): QuarantineList {
   if (!required && !existsSync(path)) return EMPTY_QUARANTINE;
-  return parseQuarantine(readText(path), path);
+  return quarantineFrom(readYamlFile(path, { what: 'quarantine list', maxBytes: MAX_TEXT_FILE_BYTES }));
 }
 
 function isCalendarDay(text: string): boolean {

@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { WrtError } from '../core/errors.js';
-import { readText } from './hardware-map.js';
-import { checkAgainstSchema } from './schema.js';
+import { MAX_TEXT_FILE_BYTES } from '../core/user-file.js';
+import { checkSchema, fieldLocation, parseYaml, readYamlFile, type YamlSource } from '../core/yaml-schema.js';
+import { hilSchema } from './schema.js';
 import type { Entry, Expectation, ModuleSource, RawSpecSource, RawSuite, RawTest, RawValue, Suite, SuiteTest } from './types.js';
 import { parseSuiteValue, type ExpectedValue, type WasmValue } from './values.js';
-import { fieldLocation, parseYamlSource, type YamlSource } from './yaml.js';
 
 export const SUITE_FILE = 'suite.yaml';
 
@@ -22,8 +22,12 @@ export interface SuiteOptions {
  * to its folder and must exist. Pure apart from those existence checks.
  */
 export function parseSuite(text: string, file: string, options: SuiteOptions = {}): Suite {
-  const source = parseYamlSource(text, file);
-  const raw = checkAgainstSchema<RawSuite>('suite', source);
+  return suiteFrom(parseYaml(text, file), options);
+}
+
+function suiteFrom(source: YamlSource, options: SuiteOptions): Suite {
+  const file = source.file;
+  const raw = checkSchema<RawSuite>(hilSchema('suite'), source);
   const folder = basename(dirname(file));
   if (basename(file) === SUITE_FILE && raw.name !== folder) {
     throw new WrtError('CONFIG_SCHEMA', `/name "${raw.name}" differs from the suite folder "${folder}"`, fieldLocation(source, '/name', 'name equals the folder name'));
@@ -50,7 +54,7 @@ export function parseSuite(text: string, file: string, options: SuiteOptions = {
 }
 
 export function loadSuiteFile(path: string, options: SuiteOptions = {}): Suite {
-  return parseSuite(readText(path), path, options);
+  return suiteFrom(readYamlFile(path, { what: 'HIL suite', maxBytes: MAX_TEXT_FILE_BYTES }), options);
 }
 
 /** Names of the suites in a folder (sub-folders holding suite.yaml), sorted. */

@@ -1,6 +1,7 @@
 /**
  * The I/O edge of `probe`: reads the subject (this host, a target definition, a QNX dump),
- * then resolves the limits through every layer. Everything it calls below is pure.
+ * then resolves the limits through every layer. Everything it calls below is pure. Each kind of
+ * subject's code loads only when that subject is probed (a `run` probes a target, never the host).
  */
 import { resolve } from 'node:path';
 import { WrtError } from '../core/errors.js';
@@ -12,12 +13,8 @@ import type { NativeFacts } from '../native/facts.js';
 import { loadAddon } from '../native/load.js';
 import { type DiscoveredLayer, linuxDiscovered, qnxDiscovered, targetDiscovered } from './discovered.js';
 import type { HelloInfo } from '../device/messages.js';
-import { deviceDiscovered, deviceSection } from './device.js';
-import { discoverLinuxLimits } from './linux/discover.js';
 import type { LinuxHostFacts } from './linux/host-facts.js';
-import { probeLinuxHost } from './linux/host-facts.js';
-import { qnxLimitsFromSyspage, readPidinFile, readQnxDump } from './qnx/index.js';
-import { PROBE_REPORT_SCHEMA, type ProbeReport, type SubjectSection, hostSection, qnxSection, targetSection } from './report.js';
+import { type ProbeReport, type SubjectSection, hostSection, qnxSection, targetSection } from './report.js';
 
 export interface ProbeRequest {
   readonly target?: string;
@@ -54,7 +51,8 @@ interface Subject {
   readonly discovered: DiscoveredLayer;
 }
 
-function probeHost(deps: ProbeDeps): Subject {
+async function probeHost(deps: ProbeDeps): Promise<Subject> {
+  const [{ probeLinuxHost }, { discoverLinuxLimits }] = await Promise.all([import('./linux/host-facts.js'), import('./linux/discover.js')]);
   const native = (deps.nativeFacts ?? liveNativeFacts)();
   const platform = hostPlatform(native.facts);
   if (platform !== 'linux' && deps.hostFacts === undefined) {
@@ -71,7 +69,7 @@ function probeHost(deps: ProbeDeps): Subject {
 
 async function probeTarget(id: string, deps: ProbeDeps): Promise<Subject> {
   // YAML and the schema checker load only when a target is asked for: plain `probe` starts faster.
-  const { loadTarget, targetLimits } = await import('../targets/index.js');
+  const [{ loadTarget }, { targetLimits }] = await Promise.all([import('../targets/load.js'), import('../targets/limits.js')]);
   const def = loadTarget(id);
   const limits = targetLimits(def);
   // A host-sim target runs on this machine: its platform is the host's, its memory the arena.
@@ -95,7 +93,11 @@ async function liveAskDevice(port: string): Promise<HelloInfo> {
 
 async function probeDevice(port: string, deps: ProbeDeps): Promise<Subject> {
   const hello = await (deps.askDevice ?? liveAskDevice)(port);
-  const { listTargets, targetLimits } = await import('../targets/index.js');
+  const [{ listTargets }, { targetLimits }, { deviceDiscovered, deviceSection }] = await Promise.all([
+    import('../targets/load.js'),
+    import('../targets/limits.js'),
+    import('./device.js'),
+  ]);
   const def = listTargets().find((t) => t.id === hello.deviceId);
   const section = deviceSection(port, hello, def?.id ?? null);
   const hostLike = def !== undefined && (def.kind === 'host-sim' || def.kind === 'host');
@@ -104,6 +106,7 @@ async function probeDevice(port: string, deps: ProbeDeps): Promise<Subject> {
 }
 
 async function probeQnx(request: ProbeRequest): Promise<Subject> {
+  const { qnxLimitsFromSyspage, readPidinFile, readQnxDump } = await import('./qnx/index.js');
   const info =
     request.syspage !== undefined
       ? await readQnxDump(resolve(request.cwd, request.syspage))
@@ -128,7 +131,7 @@ export async function probe(request: ProbeRequest, deps: ProbeDeps = {}): Promis
       ? await probeTarget(request.target, deps)
       : request.syspage !== undefined || request.pidin !== undefined
         ? await probeQnx(request)
-        : probeHost(deps);
+        : await probeHost(deps);
   const inputs = await gatherLimitInputs({
     options: request.options,
     env: request.env,
@@ -137,7 +140,6 @@ export async function probe(request: ProbeRequest, deps: ProbeDeps = {}): Promis
   });
   const limits = resolveLimits(inputs);
   return {
-    schema: PROBE_REPORT_SCHEMA,
     toolVersion: TOOL_VERSION,
     subject: subject.section,
     limits,

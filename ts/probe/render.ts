@@ -1,5 +1,5 @@
 /** The probe report as text for a person: sections of aligned columns, every value with its source. */
-import { formatBytes, renderTable } from '../cli/output.js';
+import { formatBytes, renderTable } from '../core/output.js';
 import type { RlimitPair } from '../native/facts.js';
 import { DERIVED_LABELS, LIMIT_SPECS, formatLimitValue } from '../limits/index.js';
 import type { DerivedKey, LimitKey, ResolvedValue } from '../limits/types.js';

@@ -2,6 +2,7 @@
  * The probe report: what a machine or target can give a module, as plain data. Built from facts
  * that were already gathered, so it is pure and tested on recorded inputs.
  */
+import type { JsonDocumentKind } from '../core/output.js';
 import type { NativeFacts, RlimitPair, SyscallResult } from '../native/facts.js';
 import type { ResolvedLimits } from '../limits/types.js';
 import type { LinuxHostFacts } from './linux/host-facts.js';
@@ -14,7 +15,8 @@ import type { TargetLimits } from '../targets/limits.js';
 
 import type { DeviceSection } from './device.js';
 export type { DeviceSection } from './device.js';
-export const PROBE_REPORT_SCHEMA = 'wrt-target/probe-report@1';
+/** `probe --json`: the report as data. */
+export const PROBE_DOCUMENT: JsonDocumentKind = { name: 'probe', version: 1 };
 
 /** A fact as it appears in the report: its value or the reason it is unknown, and its source. */
 export type ReportFact<T> =
@@ -82,7 +84,6 @@ export interface QnxSection {
 export type SubjectSection = HostSection | TargetSection | QnxSection | DeviceSection;
 
 export interface ProbeReport {
-  readonly schema: typeof PROBE_REPORT_SCHEMA;
   readonly toolVersion: string;
   readonly subject: SubjectSection;
   /** Every limit with its value, its source and what it overrode. */

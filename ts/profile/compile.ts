@@ -19,7 +19,6 @@ import {
   type BudgetError,
   type Derivation,
   type HardwareCfiFeature,
-  PROFILE_SCHEMA,
   type Profile,
   type ProfileImport,
   type ProfileMemory,
@@ -277,7 +276,6 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
   if (errors.length > 0) return { ok: false, errors };
 
   const draft: Profile = {
-    schema: PROFILE_SCHEMA,
     moduleSha256: inputs.moduleSha256,
     moduleBytes: analysis.bytes,
     target: { id: target.id, pointerBits: ptr, host: target.host },

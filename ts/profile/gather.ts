@@ -3,9 +3,8 @@
  * `wrt-target probe`, so --target, QNX dumps and the host give the same numbers), reads the
  * target's facts and hands plain data to the pure compiler.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { WrtError } from '../core/errors.js';
+import { MAX_MODULE_FILE_BYTES, readUserFile } from '../core/user-file.js';
 import { TOOL_VERSION } from '../core/version.js';
 import type { ResolvedLimits } from '../limits/types.js';
 import { type ProbeDeps, probe } from '../probe/gather.js';
@@ -95,7 +94,7 @@ async function targetFacts(request: ProfileRequest, subject: SubjectSection, dep
   if (targetId === undefined || targetId === null) {
     return { id: 'host', host: true, pointerBits: 64, arch: hostArch(), maxTableEntries: null, hardwareCfi: await hostCfi() };
   }
-  const { loadTarget, targetLimits } = await import('../targets/index.js');
+  const [{ loadTarget }, { targetLimits }] = await Promise.all([import('../targets/load.js'), import('../targets/limits.js')]);
   const def = loadTarget(targetId);
   const limits = targetLimits(def);
   const host = def.kind === 'host' || def.kind === 'host-sim';
@@ -121,17 +120,9 @@ async function targetFacts(request: ProfileRequest, subject: SubjectSection, dep
   };
 }
 
-async function readModuleFile(request: ProfileRequest): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(resolve(request.cwd, request.file)));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new WrtError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_READ_FAILED', `cannot read ${request.file}: ${code ?? String(error)}`, { file: request.file });
-  }
-}
 
 export async function gatherProfile(request: ProfileRequest, deps: ProfileDeps = {}): Promise<GatheredProfile> {
-  const bytes = request.bytes ?? (await readModuleFile(request));
+  const bytes = request.bytes ?? readUserFile(resolve(request.cwd, request.file), { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: request.file });
   const module = stripProfileSection(bytes, request.file);
   const analysis = request.analysis ?? validateWasm(module, { file: request.file });
   const report = await probe(

@@ -1,5 +1,5 @@
 /** Text for people: the profile summary, --explain, and budget errors. Pure. */
-import { renderTable } from '../cli/output.js';
+import { renderTable } from '../core/output.js';
 import { formatAsil } from '../foundation/asil.js';
 import type { BudgetError, Profile } from './types.js';
 

@@ -1,8 +1,8 @@
 /**
- * JSON Schema (draft-07) of the profile's JSON form, `wrt-target/profile@1`. Every object is
+ * JSON Schema (draft-07) of the profile's JSON form (`wrt-target/profile`, schemaVersion 1). Every object is
  * closed (no extra keys), so a consumer that validates against it sees exactly these fields.
  */
-import { PROFILE_SCHEMA } from './types.js';
+import { PROFILE_DOCUMENT } from './types.js';
 
 const count = { type: 'integer', minimum: 0 } as const;
 const sha = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
@@ -15,9 +15,10 @@ function closed(properties: Record<string, unknown>): Record<string, unknown> {
 export const PROFILE_JSON_SCHEMA: Record<string, unknown> = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://wrt-target.dev/schema/profile-1.json',
-  title: PROFILE_SCHEMA,
+  title: `wrt-target/${PROFILE_DOCUMENT.name}`,
   ...closed({
-    schema: { const: PROFILE_SCHEMA },
+    schema: { const: `wrt-target/${PROFILE_DOCUMENT.name}` },
+    schemaVersion: { const: PROFILE_DOCUMENT.version },
     moduleSha256: sha,
     moduleBytes: count,
     target: closed({ id: text, pointerBits: { enum: [32, 64] }, host: { type: 'boolean' } }),

@@ -5,9 +5,11 @@
  */
 import type { AsilLevel } from '../foundation/asil.js';
 import type { ErrorCode } from '../core/error-codes.js';
+import type { JsonDocumentKind } from '../core/output.js';
 import type { DebugLevel } from '../limits/types.js';
 
-export const PROFILE_SCHEMA = 'wrt-target/profile@1';
+/** The profile's JSON form (`profile --json`, `-o x.json`, read back by --profile). */
+export const PROFILE_DOCUMENT: JsonDocumentKind = { name: 'profile', version: 1 };
 
 /** How the linear memory was sized. */
 export type MemoryRule = 'no-memory' | 'declared-pages' | 'truncated-to-heap-base';
@@ -56,7 +58,6 @@ export interface Derivation {
 }
 
 export interface Profile {
-  readonly schema: typeof PROFILE_SCHEMA;
   /** SHA-256 (hex) of the module without any wrt.profile custom section. */
   readonly moduleSha256: string;
   readonly moduleBytes: number;

@@ -5,12 +5,12 @@
  * it must belong to this module and this target, so a mismatch is an error that names both files,
  * not a device refusal after an upload.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { WrtError } from '../core/errors.js';
+import type { SchemaSpec } from '../core/schema-validator.js';
+import { MAX_MODULE_FILE_BYTES, readUserFile } from '../core/user-file.js';
 import { type BinaryProfile, decodeProfile, encodeProfile, PROFILE_MAGIC } from './binary.js';
 import type { ProfileDeps } from './gather.js';
-import { renderBudgetErrors } from './render.js';
 import { fuelFromJson } from './json.js';
 import { PROFILE_JSON_SCHEMA } from './schema.js';
 import { findProfileSection, moduleSha256 } from './section.js';
@@ -43,6 +43,9 @@ export interface UploadProfileRequest {
   readonly cwd: string;
 }
 
+/** The schema of a JSON profile, for core/yaml-schema's checkSchema. */
+export const PROFILE_SCHEMA_SPEC: SchemaSpec = { name: 'profile', schema: () => PROFILE_JSON_SCHEMA };
+
 const WASM_MAGIC = 0x6d736100; // "\0asm" read little-endian
 
 function u32le(bytes: Uint8Array): number | undefined {
@@ -56,16 +59,8 @@ async function profileFromJson(bytes: Uint8Array, file: string): Promise<Uint8Ar
   } catch (error) {
     throw new WrtError('VALUE_INVALID', `${file}: not a binary profile, a module, or JSON (${(error as Error).message})`, { file });
   }
-  const { default: Ajv } = await import('ajv');
-  const validate = new Ajv({ allErrors: true, strict: false }).compile(PROFILE_JSON_SCHEMA);
-  if (!validate(value)) {
-    const first = validate.errors?.[0];
-    throw new WrtError('VALUE_INVALID', `${file}: the JSON profile does not match its schema: ${first?.instancePath || '/'} ${first?.message ?? ''}`.trim(), {
-      file,
-      field: first?.instancePath || '/',
-    });
-  }
-  const profile = value as Profile;
+  const { checkSchema, sourceWithoutLines } = await import('../core/yaml-schema.js');
+  const profile = checkSchema<Profile>(PROFILE_SCHEMA_SPEC, sourceWithoutLines(value, file), 'VALUE_INVALID');
   return encodeProfile({ ...profile, fuel: fuelFromJson(profile.fuel) }).bytes;
 }
 
@@ -100,14 +95,6 @@ export function checkProfileBinding(profile: BinaryProfile, module: Uint8Array, 
   }
 }
 
-async function readProfileFile(path: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new WrtError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_READ_FAILED', `cannot read the profile ${path} (${code ?? String(error)})`, { file: path, field: '--profile' });
-  }
-}
 
 async function compiled(request: UploadProfileRequest, deps: ProfileDeps): Promise<UploadProfile> {
   const { gatherProfile } = await import('./gather.js');
@@ -117,6 +104,7 @@ async function compiled(request: UploadProfileRequest, deps: ProfileDeps): Promi
   );
   if (!gathered.result.ok) {
     const first = gathered.result.errors[0];
+    const { renderBudgetErrors } = await import('./render.js');
     throw new WrtError(first?.code ?? 'LIMIT_EXCEEDED', renderBudgetErrors(request.file, request.targetId, gathered.result.errors), {
       file: request.file,
       ...(first === undefined ? {} : { field: first.budget, limit: first.gives, source: first.source }),
@@ -132,7 +120,7 @@ export async function resolveUploadProfile(request: UploadProfileRequest, deps: 
   if (request.profile === NO_PROFILE) return undefined;
   if (request.profile !== undefined) {
     const path = resolve(request.cwd, request.profile);
-    const bytes = await profileBytesOf(await readProfileFile(path), request.profile);
+    const bytes = await profileBytesOf(readUserFile(path, { what: 'profile', maxBytes: MAX_MODULE_FILE_BYTES, shown: request.profile, field: '--profile' }), request.profile);
     const decoded = decodeProfile(bytes, request.profile);
     checkProfileBinding(decoded, request.module, request.targetId, request.file, request.profile);
     return { bytes, decoded, source: `file ${request.profile}` };

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import { WrtError } from '../core/errors.js';
+import { MAX_MODULE_FILE_BYTES, readUserFile } from '../core/user-file.js';
 import type { WireValue } from '../device/messages.js';
 import type { DebugLevel } from '../limits/types.js';
 import type { ExportReport, WasmReport } from '../wasm/report.js';
@@ -74,6 +75,11 @@ export function prepareModule(file: string, bytes: Uint8Array): PreparedModule {
   const reason = notWasmReason(bytes, file);
   if (reason !== undefined) throw new WrtError('MODULE_NOT_WASM', reason, { file });
   return { file, bytes, report: validateWasm(bytes, { file }) };
+}
+
+/** Reads (a regular file, at most MAX_MODULE_FILE_BYTES, size checked first) and prepares a module. */
+export function loadModule(file: string, cwd: string = process.cwd()): PreparedModule {
+  return prepareModule(file, readUserFile(path.resolve(cwd, file), { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: file }));
 }
 
 /** The bytes the device is sent under a profile of this debug level (none without a profile). */

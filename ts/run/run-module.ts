@@ -8,10 +8,9 @@ import type { ProtocolClientOptions } from '../device/client.js';
 import { spawnNativeSimStdio } from '../device/native-sim.js';
 import type { Transport } from '../device/transport.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
-import { moduleUploadForm, planInvocation, prepareModule, type PreparedModule } from './module.js';
+import { loadModule, moduleUploadForm, planInvocation, type PreparedModule } from './module.js';
 import { nativeSimArgs, nativeSimBinary, requireNativeSim } from './native-sim-binary.js';
 import { DeviceSession, type DeviceLink, type ProgramReport, type ProgramSinks, withSession } from './session.js';
-import { readModuleFile } from './read-module.js';
 
 /**
  * A program may run for hours, and the device answers INVOKE only when it ends; a pipe to a child
@@ -63,7 +62,7 @@ export function nativeSimLink(deps: RunDeps & { readonly arenaBytes?: number; re
 }
 
 export async function runModule(options: RunOptions, sinks: RunSinks, deps: RunDeps = {}): Promise<RunReport> {
-  const module = options.module ?? prepareModule(options.file, readModuleFile(options.file));
+  const module = options.module ?? loadModule(options.file);
   const invocation = planInvocation(module, options.invoke, options.args ?? []);
   const upload = moduleUploadForm(module, options.profile?.decoded.debug ?? 'none');
   return withSession(

@@ -8,13 +8,11 @@ export {
   loadTargetFile,
   parseTargetDefinition,
   summarizeTarget,
-  targetSchemaCheck,
+  TARGET_SCHEMA,
   targetsDir,
   type TargetDirOptions,
   type TargetSummary,
 } from './load.js';
-export { parseTargetYaml } from './parse.js';
-export { compileTargetSchema, describeSchemaError, type TargetSchemaCheck } from './schema.js';
 export { CORE_SPECS, checkTargetSemantics, isHostKind } from './semantics.js';
 export { flashCommand, type FlashCommand, type FlashInputs } from './flash.js';
 export { INPUT_PLACEHOLDERS, EMULATOR_PLACEHOLDERS, SPLICE_PLACEHOLDER, type FlashInputName } from './template.js';

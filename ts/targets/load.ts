@@ -1,19 +1,25 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { didYouMean } from '../core/did-you-mean.js';
 import { WrtError } from '../core/errors.js';
-import { parseTargetYaml } from './parse.js';
-import { compileTargetSchema, type TargetSchemaCheck } from './schema.js';
+import { MAX_TEXT_FILE_BYTES, readUserText } from '../core/user-file.js';
+import { checkSchema, parseYaml } from '../core/yaml-schema.js';
+import { TARGET_SCHEMA_PATH, targetSchema } from './schema.js';
 import { checkTargetSemantics } from './semantics.js';
+import { snapshotDefinition } from './snapshot.js';
 import type { TargetDefinition, TargetKind } from './types.js';
 
-/** Where the schema sits inside the targets folder. */
-export const TARGET_SCHEMA_PATH = join('schema', 'target.schema.json');
+export { TARGET_SCHEMA_PATH } from './schema.js';
 export const TARGET_FILE_EXTENSION = '.yaml';
 const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 
 let cachedDir: string | undefined;
-const compiledSchemas = new Map<string, TargetSchemaCheck>();
+/** Each shipped definition is read and checked once per process. */
+const loaded = new Map<string, TargetDefinition>();
+
+/** The schema of every target definition: the package's, whatever folder the definition is in. */
+export const TARGET_SCHEMA = targetSchema(() => targetsDir());
 
 /**
  * The package's targets/ folder. Sources run from ts/targets and compiled code from
@@ -42,42 +48,30 @@ export function findTargetsDirFrom(start: string): string | undefined {
   }
 }
 
-/** The compiled schema of a targets folder, compiled on first use and kept. */
-export function targetSchemaCheck(dir: string = targetsDir()): TargetSchemaCheck {
-  const schemaFile = resolve(dir, TARGET_SCHEMA_PATH);
-  const cached = compiledSchemas.get(schemaFile);
-  if (cached !== undefined) return cached;
-  const text = readText(schemaFile);
-  let schema: unknown;
-  try {
-    schema = JSON.parse(text);
-  } catch (error: unknown) {
-    throw new WrtError('CONFIG_PARSE', `the target schema is not valid JSON: ${String(error)}`, { file: schemaFile });
-  }
-  if (typeof schema !== 'object' || schema === null) {
-    throw new WrtError('CONFIG_SCHEMA', 'the target schema is not a JSON object', { file: schemaFile });
-  }
-  const check = compileTargetSchema(schema);
-  compiledSchemas.set(schemaFile, check);
-  return check;
-}
-
 /**
- * Pure apart from the schema: YAML text to a checked definition. `file` names the source in
- * errors; `expectedId` (the file name) is compared with the id inside.
+ * YAML text to a checked definition (schema, then what a schema cannot express). `file` names
+ * the source in errors; `expectedId` (the file name) is compared with the id inside.
  */
-export function parseTargetDefinition(text: string, file: string, expectedId?: string, check: TargetSchemaCheck = targetSchemaCheck()): TargetDefinition {
-  const data = parseTargetYaml(text, file);
-  const def = check(data, file);
+export function parseTargetDefinition(text: string, file: string, expectedId?: string): TargetDefinition {
+  const def = checkSchema<TargetDefinition>(TARGET_SCHEMA, parseYaml(text, file), 'TARGET_INVALID');
   checkTargetSemantics(def, file, expectedId);
   return def;
 }
 
-/** Reads, parses and checks one definition file; its id must equal its file name. */
+/**
+ * Reads and checks one definition file; its id must equal its file name. A shipped definition
+ * that is unchanged since the build comes from the build's snapshot (snapshot.ts).
+ */
 export function loadTargetFile(path: string): TargetDefinition {
-  const text = readText(path);
+  // The package's own files do not change while a command runs; a user's may, between two loads.
+  const shipped = resolve(dirname(path)) === targetsDir();
+  const known = shipped ? loaded.get(path) : undefined;
+  if (known !== undefined) return known;
+  const text = readUserText(path, { what: 'target definition', maxBytes: MAX_TEXT_FILE_BYTES });
   const expectedId = basename(path, extname(path));
-  return parseTargetDefinition(text, path, expectedId);
+  const def = (shipped ? snapshotDefinition(TARGET_SCHEMA, expectedId, text) : undefined) ?? parseTargetDefinition(text, path, expectedId);
+  if (shipped) loaded.set(path, def);
+  return def;
 }
 
 export interface TargetDirOptions {
@@ -106,7 +100,7 @@ export function loadTarget(id: string, options: TargetDirOptions = {}): TargetDe
   const known = listTargetIds({ dir });
   // The pattern also keeps ids like "../x" from naming files outside the folder.
   if (!ID_PATTERN.test(id) || !known.includes(id)) {
-    throw new WrtError('TARGET_UNKNOWN', `no target "${id}"; known targets: ${known.join(', ')}`, {
+    throw new WrtError('TARGET_UNKNOWN', `no target "${id}"${didYouMean(id, known)}; known targets: ${known.join(', ')}`, {
       field: '--target',
       limit: `one of ${known.join(' | ')}`,
     });
@@ -129,14 +123,4 @@ export function listTargets(options: TargetDirOptions = {}): TargetDefinition[] 
 
 export function summarizeTarget(def: TargetDefinition): TargetSummary {
   return { id: def.id, name: def.name, vendor: def.vendor, kind: def.kind };
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error: unknown) {
-    const code = error instanceof Error && 'code' in error ? String(error.code) : '';
-    if (code === 'ENOENT') throw new WrtError('FILE_NOT_FOUND', 'no such file', { file: path }, { cause: error });
-    throw new WrtError('FILE_READ_FAILED', `cannot read: ${code || String(error)}`, { file: path }, { cause: error });
-  }
 }

@@ -3,6 +3,7 @@
  * the bytes that decide it have arrived (a count when its section's count is read, memory pages at
  * the memory section, a feature at its first use) and stops with LIMIT_EXCEEDED.
  */
+import { closestName } from '../core/did-you-mean.js';
 import { WrtError } from '../core/errors.js';
 
 export interface FeatureLimits {
@@ -149,6 +150,21 @@ export function limitsFromRecord(record: Readonly<Record<string, unknown>>, sour
     }
   }
   return limits;
+}
+
+/**
+ * A key of a limits record that is not a limit but is a typo of one ("maxFuntions"), with the
+ * limit it is close to. Keys far from every limit are left alone: a probe report carries others.
+ */
+export function misspeltLimitKey(record: Readonly<Record<string, unknown>>): { key: string; suggestion: string } | undefined {
+  const names: string[] = [...NUMERIC_LIMITS, 'target', 'features', 'allowedImports'];
+  const known = new Set([...names.map(normalizeKey), ...NUMERIC_BY_KEY.keys()]);
+  for (const key of Object.keys(record)) {
+    if (known.has(normalizeKey(key))) continue;
+    const suggestion = closestName(key, names);
+    if (suggestion !== undefined) return { key, suggestion };
+  }
+  return undefined;
 }
 
 /** Whether "module.name" is allowed by a list of "module.name" / "module.*" patterns. */

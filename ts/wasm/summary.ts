@@ -1,7 +1,7 @@
 /**
  * The readable summary `wrt-target validate` prints for a valid module. Pure: report in, text out.
  */
-import { formatBytes, renderTable } from '../cli/output.js';
+import { formatBytes, renderTable } from '../core/output.js';
 import type { FunctionReport, WasmReport } from './report.js';
 import { PAGE_BYTES } from './types.js';
 

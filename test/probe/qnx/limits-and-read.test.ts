@@ -74,16 +74,16 @@ describe('readQnxDump / readPidinFile', () => {
     const missing = join(scratch, 'nope.syspage');
     const error = await rejection(readQnxDump(missing));
     expect(error.code).toBe('FILE_NOT_FOUND');
-    expect(error.location).toEqual({ file: missing });
-    expect(error.message).toContain(missing);
+    expect(error.location).toEqual({ file: missing, field: '--syspage' });
+    expect(error.describe()).toBe(`${missing}: --syspage: the SYSPAGE dump does not exist: check the path`);
     expect((await rejection(readPidinFile(missing))).code).toBe('FILE_NOT_FOUND');
   });
 
   it('FILE_READ_FAILED names the path (a directory)', async () => {
     const error = await rejection(readPidinFile(scratch));
     expect(error.code).toBe('FILE_READ_FAILED');
-    expect(error.location).toEqual({ file: scratch });
-    expect(error.message).toContain(scratch);
+    expect(error.location).toEqual({ file: scratch, field: '--pidin' });
+    expect(error.describe()).toBe(`${scratch}: --pidin: the pidin listing is a directory, not a regular file: name a file`);
   });
 
   it('parse errors carry the file path', async () => {

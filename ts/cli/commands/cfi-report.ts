@@ -10,9 +10,8 @@ import { WrtError } from '../../core/errors.js';
 import type { GatheredHost } from '../../cfi/gather.js';
 import type { FileReport } from '../../cfi/file-report.js';
 import type { CfiReport } from '../../cfi/report.js';
-import type { CliContext } from '../context.js';
-import { toJson } from '../output.js';
-import type { CommandModule } from '../registry.js';
+import { jsonDocument } from '../../core/output.js';
+import type { CliContext, CommandModule } from '../context.js';
 
 export interface CfiReportOptions {
   /** Files named on the command line, relative to ctx.cwd; empty for the defaults. */
@@ -50,8 +49,8 @@ export async function runCfiReport(options: CfiReportOptions, ctx: CliContext, d
     throw new WrtError('USAGE', '--json and --md cannot be combined: choose one output format', { field: '--json/--md' });
   }
   const report = await produceCfiReport(options, ctx, deps);
-  const { renderMarkdown, renderText, reportJson } = await import('../../cfi/report.js');
-  if (options.json === true) ctx.output.out(toJson(reportJson(report)));
+  const { CFI_REPORT_DOCUMENT, renderMarkdown, renderText, reportJson } = await import('../../cfi/report.js');
+  if (options.json === true) ctx.output.out(jsonDocument(CFI_REPORT_DOCUMENT, reportJson(report)));
   else if (options.md === true) ctx.output.out(renderMarkdown(report));
   else ctx.output.out(renderText(report));
   return ExitCode.Ok;

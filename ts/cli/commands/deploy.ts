@@ -7,10 +7,9 @@ import type { Command } from 'commander';
 import type { ExitCode } from '../../core/error-codes.js';
 import type { DeployDeps, DeployReport } from '../../deploy/deploy.js';
 import type { formatValue as FormatValue } from '../../run/values.js';
-import type { CliContext } from '../context.js';
-import { outcomeJson, parseFuel, printOutcome, profileSummary } from '../outcome.js';
-import { processOutput, toJson } from '../output.js';
-import type { CommandModule } from '../registry.js';
+import { DEPLOY_DOCUMENT, outcomeJson, parseFuel, printOutcome, profileSummary } from '../outcome.js';
+import { jsonDocument, processOutput } from '../../core/output.js';
+import type { CliContext, CommandModule } from '../context.js';
 
 const HELP = `
 What it does:
@@ -121,7 +120,7 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
   );
   const gathered = { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
   if (json) {
-    ctx.output.out(toJson(jsonReport(report, gathered, formatValue)));
+    ctx.output.out(jsonDocument(DEPLOY_DOCUMENT, jsonReport(report, gathered, formatValue)));
     return report.kind === 'dry-run' ? 0 : report.exitCode;
   }
   if (report.kind === 'dry-run') {

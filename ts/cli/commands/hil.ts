@@ -3,13 +3,12 @@
  * runs of the suites under hil/suites on every board of a hardware map (boards in parallel), with
  * console progress and JUnit, JSON and HTML reports. Exit 1 when any test failed, timed out or
  * errored outside the quarantine list, or boards disagreed in differential mode; 2 for bad input.
- * The runner (ts/hil/cli-run.ts) loads only when a hil command runs.
+ * The runner (./hil-run.ts) loads only when a hil command runs.
  */
 import type { Command } from 'commander';
 import type { ExitCode } from '../../core/error-codes.js';
-import type { HilRunCliOptions } from '../../hil/cli-run.js';
-import type { CliContext } from '../context.js';
-import type { CommandModule } from '../registry.js';
+import type { HilRunCliOptions } from './hil-run.js';
+import type { CliContext, CommandModule } from '../context.js';
 
 const EXAMPLES = `
 Examples:
@@ -55,7 +54,7 @@ export const hilCommand: CommandModule = {
       .option('--suites-dir <dir>', 'folder of suites (default hil/suites)')
       .addHelpText('after', EXAMPLES)
       .action(async (suites: string[], raw: RawRunOptions) => {
-        const { runHilRun } = await import('../../hil/cli-run.js');
+        const { runHilRun } = await import('./hil-run.js');
         const { code } = await runHilRun({ suites, ...raw }, ctx);
         done(code);
       });
@@ -66,7 +65,7 @@ export const hilCommand: CommandModule = {
       .option('--suites-dir <dir>', 'folder of suites (default hil/suites)')
       .option('--json', 'print the listing as JSON')
       .action(async (raw: { hardwareMap?: string; suitesDir?: string; json?: boolean }) => {
-        const { runHilList } = await import('../../hil/cli-run.js');
+        const { runHilList } = await import('./hil-run.js');
         done(runHilList(raw, ctx));
       });
   },

@@ -5,11 +5,9 @@
 import type { Command } from 'commander';
 import { ExitCode } from '../../core/error-codes.js';
 import { LIMIT_FLAGS } from '../../limits/limit-specs.js';
-import { type ProbeDeps, probe } from '../../probe/gather.js';
-import { renderProbeReport } from '../../probe/render.js';
-import type { CliContext } from '../context.js';
-import { toJson } from '../output.js';
-import type { CommandModule } from '../registry.js';
+import type { ProbeDeps } from '../../probe/gather.js';
+import { jsonDocument } from '../../core/output.js';
+import type { CliContext, CommandModule } from '../context.js';
 
 const EXAMPLES = `
 Examples:
@@ -39,6 +37,12 @@ interface RawProbeOptions {
 }
 
 export async function runProbe(raw: RawProbeOptions, ctx: CliContext, deps: ProbeDeps = {}): Promise<ExitCode> {
+  // The probes and the renderer load only when this command runs, not for every other command.
+  const [{ probe }, { renderProbeReport }, { PROBE_DOCUMENT }] = await Promise.all([
+    import('../../probe/gather.js'),
+    import('../../probe/render.js'),
+    import('../../probe/report.js'),
+  ]);
   const report = await probe(
     {
       ...(raw.target === undefined ? {} : { target: raw.target }),
@@ -51,7 +55,7 @@ export async function runProbe(raw: RawProbeOptions, ctx: CliContext, deps: Prob
     },
     deps,
   );
-  ctx.output.out(raw.json === true ? toJson(report) : renderProbeReport(report));
+  ctx.output.out(raw.json === true ? jsonDocument(PROBE_DOCUMENT, { ...report }) : renderProbeReport(report));
   return ExitCode.Ok;
 }
 

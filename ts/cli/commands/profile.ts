@@ -9,9 +9,8 @@ import type { Command } from 'commander';
 import { ExitCode } from '../../core/error-codes.js';
 import { WrtError } from '../../core/errors.js';
 import { LIMIT_FLAGS } from '../../limits/limit-specs.js';
-import type { CliContext } from '../context.js';
+import type { CliContext, CommandModule } from '../context.js';
 import { parseFuel } from '../outcome.js';
-import type { CommandModule } from '../registry.js';
 import type { ProfileDeps } from '../../profile/gather.js';
 import type { ProfileOverrides, Sourced } from '../../profile/types.js';
 

@@ -5,10 +5,9 @@
 import type { Command } from 'commander';
 import type { ExitCode } from '../../core/error-codes.js';
 import type { RunDeps } from '../../run/run-module.js';
-import type { CliContext } from '../context.js';
-import { outcomeJson, parseFuel, printOutcome, profileSummary } from '../outcome.js';
-import { processOutput, toJson } from '../output.js';
-import type { CommandModule } from '../registry.js';
+import { outcomeJson, parseFuel, printOutcome, profileSummary, RUN_DOCUMENT } from '../outcome.js';
+import { jsonDocument, processOutput } from '../../core/output.js';
+import type { CliContext, CommandModule } from '../context.js';
 
 const EXAMPLES = `
 Arguments:
@@ -78,17 +77,16 @@ export async function runRun(
 ): Promise<number> {
   const fuel = parseFuel(raw.fuel);
   // The device client and the value codecs load only when `run` runs, not for every command.
-  const [{ runModule }, { prepareModule, planInvocation }, { readModuleFile }, { formatValue }, { resolveUploadProfile }] = await Promise.all([
+  const [{ runModule }, { loadModule, planInvocation }, { formatValue }, { resolveUploadProfile }] = await Promise.all([
     import('../../run/run-module.js'),
     import('../../run/module.js'),
-    import('../../run/read-module.js'),
     import('../../run/values.js'),
     import('../../profile/upload-profile.js'),
   ]);
   const json = raw.json === true;
   const sink = outputSink(ctx, !json);
   // Read and validated once; a missing export or a bad argument is refused before any profile work.
-  const module = prepareModule(file, readModuleFile(file));
+  const module = loadModule(file, ctx.cwd);
   planInvocation(module, raw.invoke, args);
   const profile = await resolveUploadProfile({
     file,
@@ -114,7 +112,7 @@ export async function runRun(
   );
   const gathered = sink.gathered();
   if (json) {
-    ctx.output.out(toJson({ ...outcomeJson(report, gathered, formatValue), profile: profileSummary(profile) }));
+    ctx.output.out(jsonDocument(RUN_DOCUMENT, { ...outcomeJson(report, gathered, formatValue), profile: profileSummary(profile) }));
     return report.exitCode;
   }
   printOutcome(report, gathered, ctx.output, formatValue);

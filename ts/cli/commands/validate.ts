@@ -6,9 +6,8 @@
  */
 import type { Command } from 'commander';
 import type { ExitCode } from '../../core/error-codes.js';
-import type { ValidateCommandOptions } from '../../wasm/validate-command.js';
-import type { CliContext } from '../context.js';
-import type { CommandModule } from '../registry.js';
+import type { ValidateCommandOptions } from './validate-run.js';
+import type { CliContext, CommandModule } from '../context.js';
 
 const EXAMPLES = `
 Examples:
@@ -38,7 +37,7 @@ export const validateCommand: CommandModule = {
       .option('--allow-import <patterns>', 'host functions the module may import: module.name or module.* (repeatable, comma-separated)', collect)
       .addHelpText('after', EXAMPLES)
       .action(async (file: string, options: ValidateCommandOptions) => {
-        const { runValidate } = await import('../../wasm/validate-command.js');
+        const { runValidate } = await import('./validate-run.js');
         done(await runValidate(file, options, ctx));
       });
   },

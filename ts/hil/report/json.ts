@@ -1,10 +1,10 @@
-import { toJson } from '../../cli/output.js';
+import { jsonDocument, type JsonDocumentKind } from '../../core/output.js';
 import type { RunResult } from '../results.js';
 
-export const HIL_REPORT_FORMAT = 'wrt-target-hil-report';
-export const HIL_REPORT_VERSION = 1;
+/** `hil run --json`: the whole run. */
+export const HIL_REPORT_DOCUMENT: JsonDocumentKind = { name: 'hil-report', version: 1 };
 
-/** The whole run as data; `format` and `version` let consumers check what they read. Pure. */
+/** The whole run as data. Pure. */
 export function renderJsonReport(run: RunResult): string {
-  return `${toJson({ format: HIL_REPORT_FORMAT, version: HIL_REPORT_VERSION, ...run })}\n`;
+  return `${jsonDocument(HIL_REPORT_DOCUMENT, { ...run })}\n`;
 }

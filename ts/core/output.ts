@@ -89,3 +89,18 @@ export function formatBytes(bytes: bigint | number): string {
   const rounded = scaled >= 100 ? scaled.toFixed(0) : scaled.toFixed(1);
   return `${rounded} ${UNITS[unit]} (${n} B)`;
 }
+
+/** What a `--json` document is: a name under `wrt-target/` and the version of its shape. */
+export interface JsonDocumentKind {
+  readonly name: string;
+  /** Raised when a field is removed or changes meaning; adding a field keeps the version. */
+  readonly version: number;
+}
+
+/**
+ * Every `--json` document, as toJson writes it, with `"schema": "wrt-target/<name>"` and
+ * `"schemaVersion"` as its first keys, so a script can check what it reads before reading it.
+ */
+export function jsonDocument(kind: JsonDocumentKind, body: Readonly<Record<string, unknown>> & { readonly schema?: never; readonly schemaVersion?: never }): string {
+  return toJson({ schema: `wrt-target/${kind.name}`, schemaVersion: kind.version, ...body });
+}

@@ -6,24 +6,27 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { ExitCode } from '../core/error-codes.js';
-import { WrtError } from '../core/errors.js';
-import type { ExecutorRegistry } from './executor.js';
-import { describeConnection, loadHardwareMap } from './hardware-map.js';
-import { defaultBuildCacheDir, defaultQuarantineFile, defaultSuitesDir } from './paths.js';
-import { globToRegExp, loadQuarantine } from './quarantine.js';
-import { defaultExecutorRegistry } from './registry.js';
-import { formatProgressLine, formatSummary } from './report/console.js';
-import { renderHtmlReport } from './report/html.js';
-import { renderJsonReport } from './report/json.js';
-import { renderJunit } from './report/junit.js';
-import type { RunResult } from './results.js';
-import { runHil } from './run.js';
-import { specExpander } from './spec-cases.js';
-import { listSuiteNames, loadSuiteFile, loadSuites, SUITE_FILE } from './suite.js';
-import type { HardwareMap, Suite, SuiteTest } from './types.js';
-import type { CliContext } from '../cli/context.js';
-import { renderTable, toJson } from '../cli/output.js';
+import { ExitCode } from '../../core/error-codes.js';
+import { WrtError } from '../../core/errors.js';
+import type { ExecutorRegistry } from '../../hil/executor.js';
+import { describeConnection, loadHardwareMap } from '../../hil/hardware-map.js';
+import { defaultBuildCacheDir, defaultQuarantineFile, defaultSuitesDir } from '../../hil/paths.js';
+import { globToRegExp, loadQuarantine } from '../../hil/quarantine.js';
+import { defaultExecutorRegistry } from '../../hil/registry.js';
+import { formatProgressLine, formatSummary } from '../../hil/report/console.js';
+import { renderHtmlReport } from '../../hil/report/html.js';
+import { renderJsonReport } from '../../hil/report/json.js';
+import { renderJunit } from '../../hil/report/junit.js';
+import type { RunResult } from '../../hil/results.js';
+import { runHil } from '../../hil/run.js';
+import { specExpander } from '../../hil/spec-cases.js';
+import { listSuiteNames, loadSuiteFile, loadSuites, SUITE_FILE } from '../../hil/suite.js';
+import type { HardwareMap, Suite, SuiteTest } from '../../hil/types.js';
+import { jsonDocument, type JsonDocumentKind, renderTable } from '../../core/output.js';
+import type { CliContext } from '../context.js';
+
+/** `hil list --json`: the boards and suites. */
+export const HIL_LIST_DOCUMENT: JsonDocumentKind = { name: 'hil-list', version: 1 };
 
 export interface HilRunCliOptions {
   readonly suites: readonly string[];
@@ -149,7 +152,7 @@ export function runHilList(options: { readonly hardwareMap?: string; readonly su
     executor: registry.has(board.connection.kind),
   }));
   if (options.json === true) {
-    ctx.output.out(toJson({ hardwareMap: map?.file ?? null, executors: registry.kinds(), boards, suites }));
+    ctx.output.out(jsonDocument(HIL_LIST_DOCUMENT, { hardwareMap: map?.file ?? null, executors: registry.kinds(), boards, suites }));
     return ExitCode.Ok;
   }
   const lines: string[] = [];
