@@ -94,6 +94,49 @@ static void wrt_ie_drop(wrt_interp_engine *e) {
     if (e->rt != NULL) (void)wrt_runtime_reset(e->rt);
 }
 
+/* Appends `text` to a bounded buffer at `at`; the buffer stays NUL-terminated. */
+static size_t wrt_ie_put(char *io_buf, size_t cap, size_t at, const char *i_text) {
+    while (*i_text != '\0' && at + 1u < cap) io_buf[at++] = *i_text++;
+    io_buf[at] = '\0';
+    return at;
+}
+
+/* Appends `value` in decimal. */
+static size_t wrt_ie_put_u64(char *io_buf, size_t cap, size_t at, uint64_t value) {
+    char digits[20];
+    uint32_t n = 0;
+    do {
+        digits[n++] = (char)('0' + (int)(value % 10u));
+        value /= 10u;
+    } while (value != 0u && n < sizeof digits);
+    char text[21];
+    for (uint32_t i = 0; i < n; i++) text[i] = digits[n - 1u - i];
+    text[n] = '\0';
+    return wrt_ie_put(io_buf, cap, at, text);
+}
+
+/*
+ * The message a host is sent for a load error. A region that ran out is named with what was
+ * asked and what it had (bytes, pages or elements as the core counts them), and whose limit it
+ * was: a profile's, or the device's default layout, which a profile can change.
+ */
+static const char *wrt_ie_error_text(wrt_interp_engine *e, const wrt_error *i_err, bool profiled) {
+    const char *message = i_err->message != NULL ? i_err->message : wrt_error_name(i_err->code);
+    if (i_err->code != WRT_ERR_ARENA && i_err->code != WRT_ERR_LIMIT) return message;
+    char *buf = e->error_text;
+    size_t cap = sizeof e->error_text;
+    size_t at = wrt_ie_put(buf, cap, 0, message);
+    at = wrt_ie_put(buf, cap, at, " (region ");
+    at = wrt_ie_put(buf, cap, at, wrt_region_name(i_err->region));
+    at = wrt_ie_put(buf, cap, at, ": needs ");
+    at = wrt_ie_put_u64(buf, cap, at, i_err->need);
+    at = wrt_ie_put(buf, cap, at, ", has ");
+    at = wrt_ie_put_u64(buf, cap, at, i_err->capacity);
+    at = wrt_ie_put(buf, cap, at, profiled ? "; the profile's layout)" : "; the device's default layout, without a profile)");
+    (void)at;
+    return buf;
+}
+
 /* Loads and instantiates one more module in the runtime as it is laid out now. */
 static bool wrt_ie_add(wrt_interp_engine *e, const uint8_t *i_module, size_t len, bool profiled, wrtp_engine_error *o_err) {
     wrt_error err;
@@ -107,8 +150,9 @@ static bool wrt_ie_add(wrt_interp_engine *e, const uint8_t *i_module, size_t len
         if (!e->keep) wrt_ie_drop(e);
         e->load_failures++;
         o_err->code = err.code;
-        o_err->offset = err.offset;
-        o_err->message = err.message != NULL ? err.message : wrt_error_name(err.code);
+        /* A link error is about an import, not a byte: its index lets the host name it. */
+        o_err->offset = err.code == WRT_ERR_LINK ? err.index : err.offset;
+        o_err->message = wrt_ie_error_text(e, &err, profiled);
         return false;
     }
     e->instances[e->ninstances++] = inst;

@@ -39,6 +39,11 @@ typedef struct wrt_interp_platform {
     const char *target_id;
 } wrt_interp_platform;
 
+/* Bytes for a load error's message with the region and sizes it names. */
+#ifndef WRT_ENGINE_ERROR_TEXT_BYTES
+#define WRT_ENGINE_ERROR_TEXT_BYTES 160u
+#endif
+
 /* Bytes for the strings of an ARGS request (each with its NUL); RAM every platform pays for. */
 #ifndef WRT_ENGINE_ARGS_BYTES
 #define WRT_ENGINE_ARGS_BYTES 512u
@@ -70,6 +75,8 @@ typedef struct wrt_interp_engine {
     char args_bytes[WRT_ENGINE_ARGS_BYTES];
     const char *args[WRTP_PROTO_MAX_ARGS];
     const wrtp_engine_io *io; /* set only while an invocation runs */
+    /* The last load error's message with its numbers (region, need, capacity), sent in LOAD_FAILED. */
+    char error_text[WRT_ENGINE_ERROR_TEXT_BYTES];
     uint64_t loads;
     uint64_t load_failures;
     uint64_t invokes;

@@ -149,7 +149,7 @@ static bool alloc_memory(wrt_runtime *io_rt, wrt_instance *io_inst, const wrt_li
     }
     if (i_lim->min > max) {
         return wrt_fail_region(o_err, WRT_ERR_LIMIT, WRT_REGION_MEMORY, i_lim->min, max,
-                               "memory needs more pages than the profile gives");
+                               "memory needs more pages than the runtime's limit");
     }
     size_t bytes = (size_t)max * WRT_PAGE_BYTES;
     uint8_t *data = (uint8_t *)wrt_reserve(io_rt, WRT_REGION_MEMORY, bytes, o_err);
@@ -173,7 +173,7 @@ static wrt_table *alloc_table(wrt_runtime *io_rt, const wrt_tabletype *i_type, w
     uint64_t max = reservation(lim->has_max ? lim->max : UINT32_MAX, io_rt->layout.table_elements_max, left);
     if (lim->min > max) {
         wrt_fail_region(o_err, WRT_ERR_LIMIT, WRT_REGION_TABLES, lim->min, max,
-                        "table needs more elements than the profile gives");
+                        "table needs more elements than the runtime's limit");
         return NULL;
     }
     uint64_t *elems = (uint64_t *)wrt_reserve(io_rt, WRT_REGION_TABLES, (size_t)max * 8u, o_err);

@@ -144,7 +144,11 @@ describe('deploy to qemu-lm3s6965evb (Cortex-M3, 64 KiB SRAM)', () => {
     if (!(error instanceof WrtError)) return;
     // The client maps the device's LOAD_FAILED for a region that does not fit to LIMIT_EXCEEDED.
     expect(error.code).toBe('LIMIT_EXCEEDED');
-    expect(error.message).toBe('device refused UploadEnd: LOAD_FAILED (15): memory needs more pages than the profile gives');
+    // It names the region, what the module asks, what the layout has, and whose layout it is.
+    expect(error.message).toBe(
+      "device refused UploadEnd: LOAD_FAILED (15): memory needs more pages than the runtime's limit (region memory: needs 1, has 0; the device's default layout, without a profile)",
+    );
+    expect(error.location.offset).toBeUndefined();
   }, 30_000);
 });
 

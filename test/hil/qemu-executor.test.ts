@@ -196,9 +196,9 @@ describe('runTestOnDevice (a scripted client)', () => {
     });
     expect(refused.uploads).toEqual([]);
     const invoke = deviceTest({ kind: 'invoke', export: 'f', args: [] });
-    expect(await onScripted(new ScriptedClient({ uploadError: loadFailed(5, 'memory needs more pages than the profile gives') }), LM3S_HELLO, invoke)).toEqual({
+    expect(await onScripted(new ScriptedClient({ uploadError: loadFailed(5, 'memory needs more pages than the runtime\'s limit') }), LM3S_HELLO, invoke)).toEqual({
       kind: 'error',
-      message: 'does not fit on the board (qemu-lm3s6965evb, 43512-byte arena): memory needs more pages than the profile gives',
+      message: 'does not fit on the board (qemu-lm3s6965evb, 43512-byte arena): memory needs more pages than the runtime\'s limit',
     });
     expect(await onScripted(new ScriptedClient({ uploadError: loadFailed(6, 'unknown import wasi.x') }), LM3S_HELLO, invoke)).toEqual({ kind: 'rejected', stage: 'link', message: 'unknown import wasi.x' });
     expect(await onScripted(new ScriptedClient({ uploadError: loadFailed(2, 'type mismatch') }), LM3S_HELLO, invoke)).toEqual({ kind: 'rejected', stage: 'compile', message: 'type mismatch' });

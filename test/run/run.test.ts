@@ -1,6 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BufferedOutput } from '../../ts/core/output.js';
+import { packageRoot } from '../../ts/core/paths.js';
 import { main } from '../../ts/cli/main.js';
 import { isDeviceError } from '../../ts/device/device-errors.js';
 import { DeviceErrorCode } from '../../ts/device/protocol.js';
@@ -56,7 +59,7 @@ describe('wrt-target run on native-sim (main with a BufferedOutput)', () => {
     expect(code).toBe(1);
     const report = JSON.parse(out.text) as { trap: { name: string; code: number }; fuelUsed: number };
     expect(Object.entries(report).slice(0, 2)).toEqual([['schema', 'wrt-target/run'], ['schemaVersion', 1]]);
-    expect(report.trap).toEqual({ code: 11, name: 'fuel exhausted', function: 2 });
+    expect(report.trap).toEqual({ code: 11, name: 'fuel exhausted', function: 2, functionName: null });
     expect(report.fuelUsed).toBeLessThanOrEqual(1000);
     expect(report.fuelUsed).toBeGreaterThan(990);
   });
@@ -76,6 +79,60 @@ describe('wrt-target run on native-sim (main with a BufferedOutput)', () => {
     expect(report['output']).toEqual({ stdout: 'hello nobody, 1 args\nline 0:  0.00\nline 1:  1.25\nline 2:  2.50\n', stderr: 'to stderr\n' });
     expect(report['fuelUsed']).toBeGreaterThan(1000);
     expect(report['peakStackBytes']).toBeGreaterThan(0);
+  });
+
+  it('names a missing export and lists what the module exports', async () => {
+    const { code, out } = await cli([addWasm, '--invoke', 'ad', '1', '2']);
+    expect(code).toBe(2);
+    expect(out.stderr.join('\n')).toBe(
+      `wrt-target: error[EXPORT_NOT_FOUND]: ${addWasm}: --invoke: the module has no exported function "ad"; its exported functions: add (i32, i32) -> i32, boom () -> (), spin () -> ()`,
+    );
+  });
+
+  it('says what a file is when it is not a WebAssembly module, before native-sim starts', async () => {
+    const dir = path.dirname(addWasm);
+    const cases: ReadonlyArray<readonly [string, Uint8Array, string]> = [
+      ['empty.wasm', new Uint8Array(0), 'empty.wasm is empty: a WebAssembly module starts with the bytes 00 61 73 6d'],
+      ['text.wat', new TextEncoder().encode(';; a comment\n(module)'), 'text.wat is WebAssembly text (.wat), not a binary module: convert it with `wat2wasm'],
+      ['prog.elf', Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), 'prog.elf is an ELF file (a native program or firmware image), not WebAssembly'],
+      ['comp.wasm', Uint8Array.from([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0]), 'comp.wasm is a WebAssembly component (binary layer 1, version 0xd), not a core module'],
+      ['prof.wrtp', new TextEncoder().encode('WRTP....'), 'prof.wrtp is a wrt-target binary profile, not a module: pass it with --profile'],
+      ['noise.bin', Uint8Array.from([1, 2, 3, 4, 5]), 'noise.bin is not a WebAssembly module: it starts with 01 02 03 04, a module with 00 61 73 6d'],
+    ];
+    for (const [name, bytes, says] of cases) {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, bytes);
+      const { code, out } = await cli([file, '--invoke', 'f']);
+      expect([name, code]).toEqual([name, 2]);
+      expect(out.stderr.join('\n')).toContain(`error[MODULE_NOT_WASM]: ${file}: ${says}`);
+    }
+  });
+
+  it('names an import the device does not offer, at its byte offset, with the closest offered one', async () => {
+    const gpio = watFixture('gpio');
+    const { code, out } = await cli([gpio, '--invoke', 'blink']);
+    expect(code).toBe(1);
+    const text = out.stderr.join('\n');
+    expect(text).toMatch(new RegExp(`^wrt-target: error\\[WASM_LINK_FAILED\\]: ${gpio.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: byte \\d+ \\(0x[0-9a-f]+\\): import 0: the module imports env\\.gpio_write \\(function \\(i32\\) -> \\(\\)\\), which native-sim does not offer \\(limit: native-sim offers wasi_snapshot_preview1 args_get, `));
+    expect(text).not.toContain('byte 0 ');
+  });
+
+  it('names the trapping function from the name section, counting imports in the index', async () => {
+    const nested = path.join(path.dirname(addWasm), 'nested-trap.wasm');
+    execFileSync('wat2wasm', ['--debug-names', path.join(packageRoot(), 'test', 'run', 'fixtures', 'nested-trap.wat'), '-o', nested]);
+    const { code, out } = await cli([nested, '--invoke', 'main']);
+    expect(code).toBe(1);
+    expect(out.stderr.join('\n')).toBe('wrt-target: trap: unreachable (trap code 1) in function 1 (check_bounds), after 4 instructions');
+  });
+
+  it('says which region ran out, by how much, and whose layout it was, without a profile', async () => {
+    const big = path.join(path.dirname(addWasm), 'big-memory.wasm');
+    fs.writeFileSync(`${big}.wat`, '(module (memory 200) (func (export "f")))');
+    execFileSync('wat2wasm', [`${big}.wat`, '-o', big]);
+    const { code, out } = await cli([big, '--invoke', 'f', '--profile', 'none']);
+    expect(code).toBe(1);
+    expect(out.stderr.join('\n')).toMatch(/memory needs more pages than the runtime's limit \(region memory: needs 200, has \d+; the device's default layout, without a profile\)$/);
+    expect(out.stderr.join('\n')).not.toContain('than the profile gives');
   });
 
   it('says the module is no WASI command when it has no _start', async () => {
@@ -137,5 +194,32 @@ describe('runModule lifecycle', () => {
     expect(report.outcome).toEqual({ kind: 'returned', results: [{ type: 'i32', value: 42 }] });
     expect(during).toHaveLength(1);
     expect(nativeSimChildren()).toEqual([]);
+  });
+});
+
+describe('--fuel at the top of its range', () => {
+  async function withFuel(fuel: string): Promise<{ code: number; out: BufferedOutput }> {
+    const out = new BufferedOutput();
+    const code = await main(['node', 'wrt-target', 'run', addWasm, '--invoke', 'add', '--fuel', fuel, '--json', '2', '3'], {
+      output: out,
+      env: { ...process.env, WRT_NATIVE_SIM: sim },
+    });
+    return { code, out };
+  }
+
+  it('runs with 2^64-2, the largest finite budget, carried exactly (it once became 0 and trapped at once)', async () => {
+    const { code, out } = await withFuel('18446744073709551614');
+    const report = JSON.parse(out.text) as { results: string[]; profile: { fuel: number | string | null } };
+    expect(code).toBe(0);
+    expect(report.results).toEqual(['i32:5']);
+    expect(report.profile.fuel).toBe('18446744073709551614');
+  });
+
+  it('refuses 2^64-1 (the device\'s "no bound") and anything larger as a usage error, naming the range', async () => {
+    for (const fuel of ['18446744073709551615', '18446744073709551616']) {
+      const { code, out } = await withFuel(fuel);
+      expect(code).toBe(2);
+      expect(out.stderr.join('\n')).toContain(`--fuel ${fuel}: larger than any finite budget`);
+    }
   });
 });

@@ -12,12 +12,23 @@ import type { JsonDocumentKind, Output } from '../core/output.js';
 export const RUN_DOCUMENT: JsonDocumentKind = { name: 'run', version: 1 };
 export const DEPLOY_DOCUMENT: JsonDocumentKind = { name: 'deploy', version: 1 };
 
+/** The largest finite budget: the device reads a budget of all ones (2^64-1) as "no bound". */
+export const MAX_FUEL = (1n << 64n) - 2n;
+
+/** --fuel, parsed once as a bigint for every command (a double cannot hold every u64). */
 export function parseFuel(text: string | undefined): bigint | undefined {
   if (text === undefined) return undefined;
-  if (!/^[0-9]+$/.test(text) || BigInt(text) < 1n || BigInt(text) >= 1n << 64n) {
-    throw new WrtError('USAGE', `--fuel ${text}: not an instruction count`, { field: '--fuel', limit: '1 .. 2^64-1' });
+  if (!/^[0-9]+$/.test(text) || BigInt(text) < 1n) {
+    throw new WrtError('USAGE', `--fuel ${text}: not an instruction count`, { field: '--fuel', limit: `1 .. ${MAX_FUEL}` });
   }
-  return BigInt(text);
+  const fuel = BigInt(text);
+  if (fuel > MAX_FUEL) {
+    throw new WrtError('USAGE', `--fuel ${text}: larger than any finite budget (2^64-1 is how the device says "no bound")`, {
+      field: '--fuel',
+      limit: `at most ${MAX_FUEL}; leave --fuel out for no bound where the profile allows one`,
+    });
+  }
+  return fuel;
 }
 
 /** What the device ran under: the profile's origin, hash and the budgets a reader checks first. */
@@ -50,7 +61,7 @@ export function outcomeJson(
       ? { results: o.results.map(formatValue) }
       : o.kind === 'exited'
         ? { exitCode: o.exitCode }
-        : { trap: { code: o.trap, name: o.trapName, function: o.functionIndex } };
+        : { trap: { code: o.trap, name: o.trapName, function: o.functionIndex, functionName: o.functionName ?? null } };
   return { ...what, fuelUsed: report.fuelUsed, peakStackBytes: report.peakStackBytes, output, outputFramesLost: report.outputFramesLost };
 }
 
@@ -66,7 +77,8 @@ export function printOutcome(
   const o = report.outcome;
   if (o.kind === 'returned' && o.results.length > 0) output.out(o.results.map(formatValue).join(' '));
   if (o.kind === 'trapped') {
-    output.err(`wrt-target: trap: ${o.trapName} (trap code ${o.trap}) in function ${o.functionIndex}, after ${report.fuelUsed} instructions`);
+    const where = o.functionName === undefined ? `function ${o.functionIndex}` : `function ${o.functionIndex} (${o.functionName})`;
+    output.err(`wrt-target: trap: ${o.trapName} (trap code ${o.trap}) in ${where}, after ${report.fuelUsed} instructions`);
   }
   if (report.outputFramesLost > 0) output.err(`wrt-target: ${report.outputFramesLost} output frame(s) lost on the link`);
 }

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { WrtError } from '../core/errors.js';
 import type { ProtocolClientOptions } from '../device/client.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
-import { loadModule, moduleUploadForm, planInvocation } from '../run/module.js';
+import { explainLoadFailure, functionName, loadModule, moduleUploadForm, planInvocation } from '../run/module.js';
 import type { RunSinks } from '../run/run-module.js';
 import { type DeviceLink, DeviceSession, type ProgramReport, type ProgramTimings, withSession } from '../run/session.js';
 import { flashCommand, loadTarget, type FlashCommand, type FlashInputs, type TargetDefinition } from '../targets/index.js';
@@ -201,18 +201,23 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
       return DeviceSession.open(link);
     },
     async (session) => {
-      const ran = await session.runProgram(
+      const ran = await session
+        .runProgram(
         {
           file,
           uploadBytes,
           invocation,
+          functionName: (index) => functionName(module, index),
           ...(invocation.command ? { argv: [path.basename(file), ...(options.args ?? [])] } : {}),
           ...(profile === undefined ? {} : { profile }),
           ...(options.fuel === undefined ? {} : { fuel: options.fuel }),
         },
         sinks,
-        { now: () => now() - started, ...(deps.onProgress === undefined ? {} : { onProgress: deps.onProgress }) },
-      );
+          { now: () => now() - started, ...(deps.onProgress === undefined ? {} : { onProgress: deps.onProgress }) },
+        )
+        .catch((error: unknown) => {
+          throw explainLoadFailure(error, module, session.device.deviceId);
+        });
       return { kind: 'ran', target: targetId, link: session.link.description, profile, ...ran, timings: { linkMs, ...ran.timings } };
     },
     { handleSigint: deps.handleSigint !== false },

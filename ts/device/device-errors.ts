@@ -50,14 +50,18 @@ export class DeviceError extends WrtError {
   readonly device: DeviceErrorInfo;
 
   constructor(info: DeviceErrorInfo, transport: string) {
+    // LOAD_FAILED's limit field is a byte offset only for decode and validation errors; for a link
+    // error it is the import's index, elsewhere 0 (docs/protocol.md).
+    const load = info.code === DeviceErrorCode.LoadFailed ? loadErrorOf(info.detail) : undefined;
+    const atByte = load !== undefined && (load.name === 'malformed' || load.name === 'invalid' || load.name === 'unsupported');
     super(
       toolchainCodeFor(info),
       `device refused ${messageTypeName(info.aboutType)}: ${info.name} (${info.code}): ${info.message}`,
       {
         source: transport,
         field: `device error ${info.name}`,
-        offset: info.code === DeviceErrorCode.LoadFailed ? info.limit : undefined,
-        limit: info.limit !== 0 ? String(info.limit) : undefined,
+        offset: atByte ? info.limit : undefined,
+        limit: load === undefined && info.limit !== 0 ? String(info.limit) : undefined,
       },
     );
     this.device = info;

@@ -5,7 +5,12 @@
  * analysis the profile compiler needs.
  */
 import * as path from 'node:path';
+import { closestName } from '../core/did-you-mean.js';
 import { WrtError } from '../core/errors.js';
+import { isDeviceError } from '../device/device-errors.js';
+import { loadErrorName } from '../device/engine-codes.js';
+import { DEVICE_HOST_FUNCTIONS, qualifiedName } from '../device/host-functions.js';
+import { DeviceErrorCode } from '../device/protocol.js';
 import { MAX_MODULE_FILE_BYTES, readUserFile } from '../core/user-file.js';
 import type { WireValue } from '../device/messages.js';
 import type { DebugLevel } from '../limits/types.js';
@@ -115,6 +120,33 @@ export function planInvocation(module: PreparedModule, invoke: string | undefine
   }
   if (invoke === undefined) return { name, args: [], command: true };
   return { name, args: parseArguments(args, found.signature?.params), command: false };
+}
+
+/**
+ * A device's refusal to link the module, in the module's own terms: the import it could not
+ * satisfy (module.field, its type, its byte offset), what the device offers, and the closest
+ * offered name. Other errors are returned as they are.
+ */
+export function explainLoadFailure(error: unknown, module: PreparedModule, deviceId: string): unknown {
+  if (!isDeviceError(error, DeviceErrorCode.LoadFailed) || loadErrorName(error.device.detail) !== 'link') return error;
+  const imported = module.report.imports[error.device.limit];
+  if (imported === undefined) return error;
+  const wanted = `${imported.module}.${imported.name}`;
+  const offered = DEVICE_HOST_FUNCTIONS.map(qualifiedName);
+  const known = offered.includes(wanted);
+  const closest = known ? undefined : closestName(wanted, offered);
+  const why = known ? `which ${deviceId} offers with another type` : `which ${deviceId} does not offer`;
+  return new WrtError(
+    'WASM_LINK_FAILED',
+    `the module imports ${wanted} (${imported.kind} ${imported.type}), ${why}${closest === undefined ? '' : `; did you mean ${closest}?`}`,
+    {
+      file: module.file,
+      offset: imported.offset,
+      field: `import ${error.device.limit}`,
+      limit: `${deviceId} offers ${DEVICE_HOST_FUNCTIONS[0]?.module ?? ''} ${DEVICE_HOST_FUNCTIONS.map((f) => f.name).join(', ')}`,
+    },
+    { cause: error },
+  );
 }
 
 /** A function's name from the module's name section, when it has one. */

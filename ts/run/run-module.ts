@@ -8,7 +8,7 @@ import type { ProtocolClientOptions } from '../device/client.js';
 import { spawnNativeSimStdio } from '../device/native-sim.js';
 import type { Transport } from '../device/transport.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
-import { loadModule, moduleUploadForm, planInvocation, type PreparedModule } from './module.js';
+import { explainLoadFailure, functionName, loadModule, moduleUploadForm, planInvocation, type PreparedModule } from './module.js';
 import { nativeSimArgs, nativeSimBinary, requireNativeSim } from './native-sim-binary.js';
 import { DeviceSession, type DeviceLink, type ProgramReport, type ProgramSinks, withSession } from './session.js';
 
@@ -68,18 +68,23 @@ export async function runModule(options: RunOptions, sinks: RunSinks, deps: RunD
   return withSession(
     () => DeviceSession.open(nativeSimLink(deps)),
     (session) =>
-      session.runProgram(
+      session
+        .runProgram(
         {
           file: options.file,
           uploadBytes: upload.bytes,
           invocation,
+          functionName: (index) => functionName(module, index),
           ...(invocation.command ? { argv: [path.basename(options.file), ...(options.args ?? [])] } : {}),
           ...(options.env === undefined ? {} : { env: options.env }),
           ...(options.profile === undefined ? {} : { profile: options.profile }),
           ...(options.fuel === undefined ? {} : { fuel: options.fuel }),
         },
         sinks,
-      ),
+      )
+        .catch((error: unknown) => {
+          throw explainLoadFailure(error, module, session.device.deviceId);
+        }),
     { handleSigint: deps.handleSigint !== false },
   );
 }

@@ -39,13 +39,21 @@ export interface ProgramSinks {
 export type RunOutcome =
   | { readonly kind: 'returned'; readonly results: readonly WireValue[] }
   | { readonly kind: 'exited'; readonly exitCode: number }
-  | { readonly kind: 'trapped'; readonly trap: number; readonly trapName: string; readonly functionIndex: number };
+  | {
+      readonly kind: 'trapped';
+      readonly trap: number;
+      readonly trapName: string;
+      readonly functionIndex: number;
+      /** From the module's name section (kept on the host even when stripped for upload). */
+      readonly functionName?: string;
+    };
 
 /** Turns an INVOKE answer into what happened; an exit carries its code in trapFunction. */
-export function outcomeOf(answer: InvokeResult, command: boolean): RunOutcome {
+export function outcomeOf(answer: InvokeResult, command: boolean, functionName: (index: number) => string | undefined = () => undefined): RunOutcome {
   if (answer.trap === TRAP_EXIT) return { kind: 'exited', exitCode: answer.trapFunction };
   if (answer.trap !== 0) {
-    return { kind: 'trapped', trap: answer.trap, trapName: trapMessage(answer.trap), functionIndex: answer.trapFunction };
+    const name = functionName(answer.trapFunction);
+    return { kind: 'trapped', trap: answer.trap, trapName: trapMessage(answer.trap), functionIndex: answer.trapFunction, ...(name === undefined ? {} : { functionName: name }) };
   }
   return command ? { kind: 'exited', exitCode: 0 } : { kind: 'returned', results: answer.results };
 }
@@ -113,6 +121,8 @@ export interface ProgramRequest {
   readonly profile?: UploadProfile;
   /** Instruction budget of the invocation; absent or 0: the profile's (or none). */
   readonly fuel?: bigint;
+  /** Names a trap's function (the module's name section, kept on the host). */
+  readonly functionName?: (index: number) => string | undefined;
 }
 
 export interface ProgramHooks {
@@ -143,6 +153,18 @@ export interface ProgramReport {
   /** OUTPUT frames lost on the link (gaps in the device's unsolicited sequence numbers). */
   readonly outputFramesLost: number;
   readonly timings: ProgramTimings;
+}
+
+/** A HELLO nobody answered: whatever is on the link is not a wrt-target device (or is not running). */
+function notAWrtDevice(error: unknown, link: DeviceLink): unknown {
+  if (!(error instanceof WrtError) || error.code !== 'DEVICE_TIMEOUT') return error;
+  const waited = link.clientOptions.helloTimeoutMs ?? 2000;
+  return new WrtError(
+    'DEVICE_TIMEOUT',
+    `${link.description} did not answer HELLO within ${(waited / 1000).toFixed(1)} s: no wrt-target device is running there`,
+    { field: 'HELLO', limit: 'check the port and its baud rate, and that the board runs the wrt-target interpreter firmware (wrt-target deploy --target ID flashes it)' },
+    { cause: error },
+  );
 }
 
 /** What a session asks of the protocol client (tests script it). */
@@ -179,7 +201,7 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
       const explained = await link.explain?.(error);
       client.close();
       await link.close();
-      throw explained ?? error;
+      throw explained ?? notAWrtDevice(error, link);
     }
   }
 
@@ -287,7 +309,7 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
       });
       const uploadedMs = now();
       const answer = await this.invoke(invocation.name, invocation.args, request.fuel ?? 0n);
-      const outcome = outcomeOf(answer, invocation.command);
+      const outcome = outcomeOf(answer, invocation.command, request.functionName);
       return {
         device,
         upload,
