@@ -255,6 +255,12 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
     return this.client.transfer(bytes, options);
   }
 
+  /** In a KEEP session (docs/protocol.md §4a): one more module, uploaded; its instance id. */
+  async instantiate(bytes: Uint8Array): Promise<number> {
+    await this.upload(bytes);
+    return (await this.client.session()).latest;
+  }
+
   invoke(name: string, args: readonly WireValue[], fuel: bigint = 0n): Promise<InvokeResult> {
     return this.client.invoke(name, args, { fuel });
   }

@@ -89,14 +89,9 @@ class ProtocolScriptRunner {
   /** Uploads a module as one more instance: its id, or why the device refused it. */
   private async instantiate(bytes: Uint8Array): Promise<{ ok: true; id: number } | { ok: false; failure: ModuleFailure | undefined; reason: string }> {
     try {
-      await this.session.upload(bytes);
+      return { ok: true, id: await this.session.instantiate(bytes) };
     } catch (error) {
       return { ok: false, failure: moduleFailure(error), reason: describeError(error) };
-    }
-    try {
-      return { ok: true, id: (await this.client.session()).latest };
-    } catch (error) {
-      return { ok: false, failure: undefined, reason: `SESSION after the upload: ${describeError(error)}` };
     }
   }
 
