@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEVICE_ARENA_PURPOSES, MemoryBudget, alignUp, planDeviceArena } from '../../ts/foundation/memory-budget.js';
+import { MemoryBudget, alignUp } from '../../ts/foundation/memory-budget.js';
 import { thrown } from '../support/wrt-error.js';
 
 describe('MemoryBudget', () => {
@@ -100,39 +100,5 @@ describe('MemoryBudget', () => {
     expect(alignUp(1, 16)).toBe(16);
     expect(alignUp(16, 16)).toBe(16);
     expect(alignUp(17, 8)).toBe(24);
-  });
-});
-
-describe('device arena', () => {
-  const sizes = {
-    'module metadata': 1000,
-    code: 4001,
-    globals: 24,
-    tables: 64,
-    frames: 2048,
-    'value stack': 4096,
-    memory: 65536,
-  };
-
-  it('is laid out in a fixed order with linear memory last', () => {
-    const arena = planDeviceArena(128 * 1024, sizes);
-    expect(arena.layout().map((e) => e.purpose)).toEqual([...DEVICE_ARENA_PURPOSES]);
-    expect(arena.layout().map((e) => [e.purpose, e.offset, e.size])).toEqual([
-      ['module metadata', 0, 1000],
-      ['code', 1000, 4001],
-      ['globals', 5008, 24],
-      ['tables', 5032, 64],
-      ['frames', 5096, 2048],
-      ['value stack', 7152, 4096],
-      ['memory', 11248, 65536],
-    ]);
-    expect(arena.used()).toBe(1000 + 4001 + 24 + 64 + 2048 + 4096 + 65536);
-    expect(arena.available()).toBe(131072 - 76784);
-  });
-
-  it('names the first region that does not fit', () => {
-    const error = thrown(() => planDeviceArena(64 * 1024, sizes));
-    expect(error.code).toBe('BUDGET_EXCEEDED');
-    expect(error.location).toEqual({ field: 'memory', limit: '54288 bytes available of 65536' });
   });
 });

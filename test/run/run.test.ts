@@ -223,3 +223,42 @@ describe('--fuel at the top of its range', () => {
     }
   });
 });
+
+describe('run --asil: the level a run asks for, raised only', () => {
+  async function run(args: readonly string[]): Promise<{ code: number; out: BufferedOutput }> {
+    const out = new BufferedOutput();
+    const code = await main(['node', 'wrt-target', 'run', addWasm, '--invoke', 'add', ...args, '2', '3'], {
+      output: out,
+      env: { ...process.env, WRT_NATIVE_SIM: sim, WRT_ASIL_LEVEL: '' },
+    });
+    return { code, out };
+  }
+
+  it('compiles the run\'s profile at the level asked for, with its preset\'s demands', async () => {
+    const noFuel = await run(['--asil', 'B']);
+    expect(noFuel.code).toBe(1);
+    expect(noFuel.out.stderr.join('\n')).toContain('ASIL B requires one (--fuel N)');
+    const ok = await run(['--asil', 'B', '--fuel', '1000', '--json']);
+    expect(ok.code).toBe(0);
+    expect((JSON.parse(ok.out.text) as { profile: { asil: string } }).profile.asil).toBe('B');
+  });
+
+  it('refuses a given profile below the level (may only raise) or above it (made for another level), and --profile none above QM', async () => {
+    const profileFile = path.join(path.dirname(addWasm), 'add-at-b.wrtp');
+    const out = new BufferedOutput();
+    const made = await main(['node', 'wrt-target', 'profile', addWasm, '--target', 'native-sim', '--asil', 'B', '--fuel', '1000', '-o', profileFile, '--format', 'binary'], {
+      output: out,
+      env: { ...process.env, WRT_ASIL_LEVEL: '' },
+    });
+    expect(made).toBe(0);
+    const lowered = await run(['--asil', 'A', '--profile', profileFile]);
+    expect([lowered.code, lowered.out.stderr.join('\n')]).toEqual([2, expect.stringContaining('error[SAFETY_LEVEL_LOWERED]')]);
+    const above = await run(['--asil', 'C', '--profile', profileFile]);
+    expect(above.code).toBe(1);
+    expect(above.out.stderr.join('\n')).toContain(`was compiled at ASIL B; the run asks for ASIL C (cli --asil) (limit: a profile compiled at ASIL C: wrt-target profile`);
+    const same = await run(['--asil', 'b', '--profile', profileFile]);
+    expect([same.code, same.out.stdout]).toEqual([0, ['i32:5']]);
+    const none = await run(['--asil', 'C', '--profile', 'none']);
+    expect([none.code, none.out.stderr.join('\n')]).toEqual([2, expect.stringContaining('--profile none runs without budgets, which ASIL C (cli --asil) does not allow')]);
+  });
+});

@@ -4,6 +4,7 @@
  * formatValue (ts/run/values.ts), loaded lazily with the command.
  */
 import { WrtError } from '../core/errors.js';
+import { type AsilLevel, parseAsil } from '../foundation/asil.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
 import type { RunReport } from '../run/run-module.js';
 import type { formatValue as FormatValue } from '../run/values.js';
@@ -29,6 +30,11 @@ export function parseFuel(text: string | undefined): bigint | undefined {
     });
   }
   return fuel;
+}
+
+/** `--asil LEVEL` of run and deploy: the level the run asks for, with its source. */
+export function asilFlag(text: string | undefined): { readonly level: AsilLevel; readonly source: string } | undefined {
+  return text === undefined ? undefined : { level: parseAsil(text, 'cli --asil', '--asil'), source: 'cli --asil' };
 }
 
 /** What the device ran under: the profile's origin, hash and the budgets a reader checks first. */

@@ -15,6 +15,7 @@
 import * as path from 'node:path';
 import { WrtError } from '../core/errors.js';
 import type { ProtocolClientOptions } from '../device/client.js';
+import type { AsilLevel } from '../foundation/asil.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
 import { explainLoadFailure, functionName, loadModule, moduleUploadForm, planInvocation } from '../run/module.js';
 import type { RunSinks } from '../run/run-module.js';
@@ -44,6 +45,8 @@ export interface DeployOptions {
   readonly firmware?: string;
   /** --profile: a profile file, 'none', or absent (the module's own section, else compiled for the target). */
   readonly profile?: string;
+  /** The safety level the deploy asks for (--asil), with its source. */
+  readonly asil?: { readonly level: AsilLevel; readonly source: string };
 }
 
 export interface DeployDeps {
@@ -171,6 +174,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     analysis: module.report,
     targetId,
     ...(options.profile === undefined ? {} : { profile: options.profile }),
+    ...(options.asil === undefined ? {} : { asil: options.asil }),
     overrides: options.fuel === undefined ? {} : { fuel: { value: options.fuel, source: 'cli --fuel' } },
     env,
     cwd: deps.cwd ?? process.cwd(),

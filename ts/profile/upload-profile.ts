@@ -7,6 +7,8 @@
  */
 import { resolve } from 'node:path';
 import { WrtError } from '../core/errors.js';
+import { type AsilLevel, formatAsil } from '../foundation/asil.js';
+import { SafetyContext } from '../foundation/safety-context.js';
 import type { SchemaSpec } from '../core/schema-validator.js';
 import { MAX_MODULE_FILE_BYTES, readUserFile } from '../core/user-file.js';
 import { type BinaryProfile, decodeProfile, encodeProfile, PROFILE_MAGIC } from './binary.js';
@@ -37,6 +39,12 @@ export interface UploadProfileRequest {
   readonly targetId: string;
   /** --profile: a path, NO_PROFILE, or absent (embedded, else compiled). */
   readonly profile?: string;
+  /**
+   * The safety level the run asks for (`run`/`deploy --asil`): a profile compiled here is compiled
+   * at it; a given or embedded profile must be at exactly that level (not below: a run may only
+   * raise a level; not above: its budgets were derived for another level).
+   */
+  readonly asil?: { readonly level: AsilLevel; readonly source: string };
   /** Overrides for a compiled profile (--fuel becomes the profile's fuel). */
   readonly overrides?: ProfileOverrides;
   readonly env: NodeJS.ProcessEnv;
@@ -99,7 +107,17 @@ export function checkProfileBinding(profile: BinaryProfile, module: Uint8Array, 
 async function compiled(request: UploadProfileRequest, deps: ProfileDeps): Promise<UploadProfile> {
   const { gatherProfile } = await import('./gather.js');
   const gathered = await gatherProfile(
-    { file: request.file, bytes: request.module, ...(request.analysis === undefined ? {} : { analysis: request.analysis }), target: request.targetId, overrides: request.overrides ?? {}, options: {}, env: request.env, cwd: request.cwd },
+    {
+      file: request.file,
+      bytes: request.module,
+      ...(request.analysis === undefined ? {} : { analysis: request.analysis }),
+      target: request.targetId,
+      overrides: request.overrides ?? {},
+      // --asil resolves like every limit (cli above env and config), so the profile names its source.
+      options: request.asil === undefined ? {} : { asil: request.asil.level },
+      env: request.env,
+      cwd: request.cwd,
+    },
     deps,
   );
   if (!gathered.result.ok) {
@@ -115,22 +133,48 @@ async function compiled(request: UploadProfileRequest, deps: ProfileDeps): Promi
   return { bytes, decoded: decodeProfile(bytes), source: `compiled for ${request.targetId} (ASIL ${profile.asil}, debug ${profile.debug})` };
 }
 
+/**
+ * A profile made before the run, checked against the level the run asks for: below it, the
+ * SafetyContext refuses (a run may only raise the level); above it, the profile's budgets belong to
+ * another level, so it is refused as well, naming how to compile one for this level.
+ */
+function checkRequestedLevel(profile: UploadProfile, request: UploadProfileRequest): UploadProfile {
+  if (request.asil === undefined) return profile;
+  const context = new SafetyContext(profile.decoded.asil).raise(request.asil.level, request.asil.source);
+  if (context.effectiveLevel !== profile.decoded.asil) {
+    throw new WrtError('PROFILE_REFUSED', `${profile.source} was compiled at ${formatAsil(profile.decoded.asil)}; the run asks for ${formatAsil(request.asil.level)} (${request.asil.source})`, {
+      file: request.file,
+      field: 'asil',
+      limit: `a profile compiled at ${formatAsil(request.asil.level)}: wrt-target profile ${request.file} --target ${request.targetId} --asil ${request.asil.level}`,
+    });
+  }
+  return profile;
+}
+
 /** The profile to upload with the module, or undefined for `--profile none`. */
 export async function resolveUploadProfile(request: UploadProfileRequest, deps: ProfileDeps = {}): Promise<UploadProfile | undefined> {
-  if (request.profile === NO_PROFILE) return undefined;
+  if (request.profile === NO_PROFILE) {
+    if (request.asil !== undefined && request.asil.level !== 'QM') {
+      throw new WrtError('USAGE', `--profile none runs without budgets, which ${formatAsil(request.asil.level)} (${request.asil.source}) does not allow`, {
+        field: '--profile',
+        limit: 'a profile (given, embedded or compiled for the target) at or above the level asked for',
+      });
+    }
+    return undefined;
+  }
   if (request.profile !== undefined) {
     const path = resolve(request.cwd, request.profile);
     const bytes = await profileBytesOf(readUserFile(path, { what: 'profile', maxBytes: MAX_MODULE_FILE_BYTES, shown: request.profile, field: '--profile' }), request.profile);
     const decoded = decodeProfile(bytes, request.profile);
     checkProfileBinding(decoded, request.module, request.targetId, request.file, request.profile);
-    return { bytes, decoded, source: `file ${request.profile}` };
+    return checkRequestedLevel({ bytes, decoded, source: `file ${request.profile}` }, request);
   }
   const embedded = findProfileSection(request.module, request.file);
   if (embedded !== null) {
     const bytes = Uint8Array.from(embedded);
     const decoded = decodeProfile(bytes, `${request.file} (wrt.profile section)`);
     checkProfileBinding(decoded, request.module, request.targetId, request.file, `${request.file} (wrt.profile section)`);
-    return { bytes, decoded, source: `${request.file}'s wrt.profile section` };
+    return checkRequestedLevel({ bytes, decoded, source: `${request.file}'s wrt.profile section` }, request);
   }
   return compiled(request, deps);
 }

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { ExitCode } from '../../core/error-codes.js';
 import type { DeployDeps, DeployReport } from '../../deploy/deploy.js';
 import type { formatValue as FormatValue } from '../../run/values.js';
-import { DEPLOY_DOCUMENT, outcomeJson, parseFuel, printOutcome, profileSummary } from '../outcome.js';
+import { DEPLOY_DOCUMENT, asilFlag, outcomeJson, parseFuel, printOutcome, profileSummary } from '../outcome.js';
 import { jsonDocument, processOutput } from '../../core/output.js';
 import type { CliContext, CommandModule } from '../context.js';
 
@@ -59,6 +59,7 @@ interface RawDeployOptions {
   readonly dryRun?: boolean;
   readonly firmware?: string;
   readonly profile?: string;
+  readonly asil?: string;
   readonly json?: boolean;
 }
 
@@ -94,6 +95,7 @@ function jsonReport(report: DeployReport, output: { stdout: string; stderr: stri
 
 export async function runDeploy(file: string, args: readonly string[], raw: RawDeployOptions, ctx: CliContext, deps: DeployDeps = {}): Promise<number> {
   const fuel = parseFuel(raw.fuel);
+  const asil = asilFlag(raw.asil);
   const [{ deploy, shellQuote }, { formatValue }] = await Promise.all([import('../../deploy/deploy.js'), import('../../run/values.js')]);
   const json = raw.json === true;
   const direct = !json && ctx.output === processOutput;
@@ -110,6 +112,7 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
       ...(fuel === undefined ? {} : { fuel }),
       ...(raw.firmware === undefined ? {} : { firmware: raw.firmware }),
       ...(raw.profile === undefined ? {} : { profile: raw.profile }),
+      ...(asil === undefined ? {} : { asil }),
       dryRun: raw.dryRun === true,
     },
     {
@@ -145,6 +148,7 @@ export const deployCommand: CommandModule = {
       .option('--fuel <n>', 'instruction budget of the invocation (default: none)')
       .option('--dry-run', 'print the flash commands and run nothing')
       .option('--firmware <elf>', 'the firmware image to flash (default: build/firmware/<board>/interp.elf)')
+      .option('--asil <level>', 'the safety level the deploy asks for (QM, A-D): a compiled profile is made at it, a given one must be at it')
       .option('--profile <file|none>', "the profile to upload (default: the module's wrt.profile section, else one compiled for the target)")
       .option('--json', 'print {target, device, upload, profile, results|exitCode|trap, output, timings} as JSON; no progress bar')
       .addHelpText('after', HELP)

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import type { ExitCode } from '../../core/error-codes.js';
 import type { RunDeps } from '../../run/run-module.js';
-import { outcomeJson, parseFuel, printOutcome, profileSummary, RUN_DOCUMENT } from '../outcome.js';
+import { asilFlag, outcomeJson, parseFuel, printOutcome, profileSummary, RUN_DOCUMENT } from '../outcome.js';
 import { jsonDocument, processOutput } from '../../core/output.js';
 import type { CliContext, CommandModule } from '../context.js';
 
@@ -45,6 +45,7 @@ interface RawRunOptions {
   readonly invoke?: string;
   readonly fuel?: string;
   readonly profile?: string;
+  readonly asil?: string;
   readonly json?: boolean;
 }
 
@@ -76,6 +77,7 @@ export async function runRun(
   deps: RunDeps = {},
 ): Promise<number> {
   const fuel = parseFuel(raw.fuel);
+  const asil = asilFlag(raw.asil);
   // The device client and the value codecs load only when `run` runs, not for every command.
   const [{ runModule }, { loadModule, planInvocation }, { formatValue }, { resolveUploadProfile }] = await Promise.all([
     import('../../run/run-module.js'),
@@ -94,6 +96,7 @@ export async function runRun(
     analysis: module.report,
     targetId: 'native-sim',
     ...(raw.profile === undefined ? {} : { profile: raw.profile }),
+    ...(asil === undefined ? {} : { asil }),
     overrides: fuel === undefined ? {} : { fuel: { value: fuel, source: 'cli --fuel' } },
     env: ctx.env,
     cwd: ctx.cwd,
@@ -128,6 +131,7 @@ export const runCommand: CommandModule = {
       .argument('[args...]', 'arguments of --invoke, or the WASI program\'s arguments')
       .option('--invoke <name>', 'call this export instead of running _start as a WASI command')
       .option('--fuel <n>', "instruction budget of the invocation (default: the profile's)")
+      .option('--asil <level>', 'the safety level the run asks for (QM, A-D): a compiled profile is made at it, a given one must be at it')
       .option('--profile <file|none>', 'the profile to run under (default: the module\'s wrt.profile section, else one compiled for native-sim)')
       .option('--json', 'print {results|exitCode|trap, fuelUsed, peakStackBytes, output, profile} as JSON')
       .addHelpText('after', EXAMPLES)
