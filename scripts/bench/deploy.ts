@@ -3,8 +3,9 @@
  * QEMU's Unix socket, the link `deploy` uses): module bytes per second of upload (UPLOAD_BEGIN sent
  * to UPLOAD_END's verified digest back, SHA-256 and engine load on the device included) as a share
  * of the raw throughput of the same link to the same running firmware, measured in the same run.
- * Goal: >= 90 %. Then the time from `deploy()` to the program's first output byte, QEMU start-up
- * included, for a tiny module and for the padded 64 KiB and 256 KiB ones.
+ * Goal: >= 90 %. Then `deploy()` end to end, QEMU start-up included, for a tiny WASI command and
+ * for the wasi-libc hello built with debug info (~113 KB, ~24 KB once deploy strips its custom
+ * sections; goal < 2 s), beside the raw link rate.
  *
  * The raw transfer does no protocol work: it streams the same number of bytes (in writes of one
  * chunk frame's size, as the upload writes), none of them a frame delimiter, followed by one
@@ -115,6 +116,8 @@ export async function bench(log: (line: string) => void): Promise<void> {
   /* For comparison, the same upload with one chunk in flight (what the client did before pipelining). */
   const serial = new ProtocolClient(qemu.transport, { requestTimeoutMs: 10_000, maxInFlightBytes: 1100 });
   const rows: string[][] = [];
+  /* The best raw link rate measured (KiB/s): the baseline the end-to-end deploy is printed beside. */
+  let linkKibPerS = 0;
   try {
     await qemu.resume();
     const hello = await client.hello();
@@ -176,6 +179,7 @@ export async function bench(log: (line: string) => void): Promise<void> {
       }
       const r = best(raws);
       const u = best(uploads);
+      linkKibPerS = Math.max(linkKibPerS, r.kibPerS);
       rows.push([
         `${size / 1024} KiB`,
         `${r.kibPerS.toFixed(1)} KiB/s (${(r.ms / 1000).toFixed(2)} s)`,
@@ -195,24 +199,37 @@ export async function bench(log: (line: string) => void): Promise<void> {
   }
 
   const firstOutput: string[][] = [];
-  for (const [label, bytes] of [['tiny', ready] as const, ...modules.map((m) => [`${m.size / 1024} KiB`, m.bytes] as const)]) {
-    const file = join(dir, `ready-${bytes.length}.wasm`);
-    writeFileSync(file, bytes);
+  for (const [label, file] of [['tiny WASI command', join(dir, 'ready.wasm')] as const, ['wasi hello (clang -O2 -g)', helloWithDebugInfo(dir)] as const]) {
+    if (label.startsWith('tiny')) writeFileSync(file, ready);
+    const size = readFileSync(file).length;
+    const startedAt = performance.now();
     let stdout = '';
     const report = await deploy(file, { target: TARGET, firmware: elf }, { stdout: (b) => (stdout += Buffer.from(b).toString('utf8')), stderr: () => undefined }, { handleSigint: false });
     const first = report.kind === 'ran' ? report.timings.firstOutputMs : undefined;
-    if (report.kind !== 'ran' || stdout !== FIRST_OUTPUT || first === undefined) {
-      throw new WrtError('INTERNAL', `deploy of the ${label} module did not print ${JSON.stringify(FIRST_OUTPUT)} (got ${JSON.stringify(stdout)})`);
+    if (report.kind !== 'ran' || stdout === '' || first === undefined || report.exitCode !== 0) {
+      throw new WrtError('INTERNAL', `deploy of the ${label} did not run to its output (got ${JSON.stringify(stdout)})`);
     }
     const t = report.timings;
+    const sent = report.upload.size;
     firstOutput.push([
-      `${label} (${bytes.length} B)`,
+      `${label}: ${(size / 1024).toFixed(1)} KiB, ${(sent / 1024).toFixed(1)} KiB sent`,
       `${(t.linkMs / 1000).toFixed(2)} s`,
       `${((t.helloMs - t.linkMs) / 1000).toFixed(2)} s`,
-      `${((t.uploadedMs - t.helloMs) / 1000).toFixed(2)} s`,
+      `${((t.uploadedMs - t.uploadStartMs) / 1000).toFixed(2)} s (${(sent / 1024 / ((t.uploadedMs - t.uploadStartMs) / 1000)).toFixed(1)} KiB/s)`,
       `${(first / 1000).toFixed(2)} s`,
+      `${((performance.now() - startedAt) / 1000).toFixed(2)} s`,
     ]);
   }
-  log(`time from deploy() to first output on ${TARGET} (one run each, QEMU start included)`);
-  for (const line of renderTable(['module', 'QEMU up', 'HELLO', 'upload', 'first output'], firstOutput).split('\n')) log(`  ${line}`);
+  log(`deploy() end to end on ${TARGET} (one run each, QEMU start included; goal for the hello: < 2 s); raw link: ${linkKibPerS.toFixed(1)} KiB/s`);
+  for (const line of renderTable(['module', 'QEMU up', 'HELLO', 'upload', 'first output', 'done'], firstOutput).split('\n')) log(`  ${line}`);
+}
+
+/**
+ * hil/suites/wasi/hello.c as a user builds it with debug info: ~113 KB, most of it DWARF, which
+ * deploy strips before upload (docs/deploy.md).
+ */
+function helloWithDebugInfo(dir: string): string {
+  const out = join(dir, 'hello-g.wasm');
+  execFileSync('clang', ['--target=wasm32-wasi', '-O2', '-g', '-o', out, join(packageRoot(), 'hil', 'suites', 'wasi', 'hello.c')]);
+  return out;
 }
