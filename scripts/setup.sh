@@ -38,6 +38,15 @@ if [ ! -f node_modules/.wrt-lock-hash ] || [ "$(cat node_modules/.wrt-lock-hash)
   echo "$lock_hash" > node_modules/.wrt-lock-hash
 fi
 
+# Test oracles (jco) in their own folder: their dependencies bring their own tsc (TypeScript 6)
+# and binaryen's wasm-opt, which would shadow the project's in npm scripts.
+oracle_hash=$(sha256sum tools/oracles/package-lock.json | cut -d' ' -f1)
+if [ ! -f tools/oracles/node_modules/.wrt-lock-hash ] || [ "$(cat tools/oracles/node_modules/.wrt-lock-hash)" != "$oracle_hash" ]; then
+  echo "setup: npm ci (tools/oracles: jco)"
+  npm ci --prefix tools/oracles --no-fund --no-audit --loglevel=error
+  echo "$oracle_hash" > tools/oracles/node_modules/.wrt-lock-hash
+fi
+
 echo "setup: building the native addon, the TypeScript sources and dev tools, and the host interpreter"
 [ -f build/Makefile ] || npx --no-install node-gyp configure --loglevel=error >/dev/null
 npx --no-install node-gyp build --loglevel=error >/dev/null
