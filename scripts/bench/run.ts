@@ -9,6 +9,8 @@ import { bench as interpBench } from './interp.js';
 import { bench as probeBench } from './probe.js';
 import { bench as startupBench } from './startup.js';
 import { bench as validateBench } from './validate.js';
+import { WrtError } from '../../ts/core/errors.js';
+import { runScript, scriptProgram } from '../../ts/core/script-cli.js';
 
 type Bench = (log: (line: string) => void) => Promise<void>;
 
@@ -21,9 +23,16 @@ const BENCHES: readonly (readonly [string, Bench])[] = [
   ['board', boardBench],
 ];
 
-const only = process.argv.slice(2);
-for (const [name, run] of BENCHES) {
-  if (only.length > 0 && !only.includes(name)) continue;
-  console.log(`\n== ${name}`);
-  await run((line) => console.log(line));
-}
+const program = scriptProgram('bench', 'every benchmark beside its baseline, one after the other').argument('[names...]', `only these: ${BENCHES.map(([name]) => name).join(', ')}`);
+
+await runScript(program, async (p) => {
+  const only = p.args;
+  const unknown = only.filter((name) => !BENCHES.some(([known]) => known === name));
+  if (unknown.length > 0) throw new WrtError('USAGE', `no benchmark named ${unknown.join(', ')}`, { field: 'names', limit: BENCHES.map(([name]) => name).join(', ') });
+  for (const [name, run] of BENCHES) {
+    if (only.length > 0 && !only.includes(name)) continue;
+    console.log(`\n== ${name}`);
+    await run((line) => console.log(line));
+  }
+  return 0;
+});

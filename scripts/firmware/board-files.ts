@@ -10,21 +10,21 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isWrtError } from '../../ts/core/errors.js';
 import { BOARD_HEADER_NAME, BOARD_LINKER_SCRIPT_NAME, BOARD_MAKEFILE_NAME, boardFiles, targetOfBoard } from '../../ts/targets/board-files.js';
 import { listTargets, targetsDir } from '../../ts/targets/index.js';
+import { runScript, scriptProgram } from '../../ts/core/script-cli.js';
 
 function writeIfChanged(file: string, text: string): void {
   if (existsSync(file) && readFileSync(file, 'utf8') === text) return;
   writeFileSync(file, text);
 }
 
-function main(argv: readonly string[]): number {
-  const [board, outDir] = argv;
-  if (board === undefined || outDir === undefined || argv.length !== 2) {
-    process.stderr.write('usage: node dist/scripts/firmware/board-files.js BOARD OUT_DIR\n');
-    return 2;
-  }
+const program = scriptProgram('board-files', 'the C header, linker script and make fragment of a board, from its target definition')
+  .argument('<board>', 'the targets/bsp board (a target names it in firmware.board)')
+  .argument('<out-dir>', 'where to write them');
+
+await runScript(program, (p) => {
+  const [board = '', outDir = ''] = p.args;
   const def = targetOfBoard(listTargets(), board);
   const files = boardFiles(def);
   mkdirSync(outDir, { recursive: true });
@@ -33,12 +33,4 @@ function main(argv: readonly string[]): number {
   // Names the definition, so make regenerates when that file changes.
   writeFileSync(join(outDir, BOARD_MAKEFILE_NAME), `${files.makefile}BOARD_DEFINITION := ${join(targetsDir(), `${def.id}.yaml`)}\n`);
   return 0;
-}
-
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  if (!isWrtError(error)) throw error;
-  process.stderr.write(`board-files: ${error.describe()}\n`);
-  process.exitCode = error.exitCode;
-}
+});

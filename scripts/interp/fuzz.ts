@@ -4,32 +4,24 @@
  *
  *   node dist-tools/scripts/interp/fuzz.js [--variant interp-asan] [--seed 1] [--per-seed 8] [--stride 1]
  */
-import { isWrtError } from '../../ts/core/errors.js';
+import { WrtError } from '../../ts/core/errors.js';
+import { integerOption, runScript, scriptProgram } from '../../ts/core/script-cli.js';
 import type { InterpVariant } from '../../tools/interp/ffi.js';
 import { runFuzz } from '../../tools/interp/fuzz.js';
 
-function option(name: string, fallback: string): string {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? (process.argv[at + 1] ?? fallback) : fallback;
-}
-
 const variants: readonly InterpVariant[] = ['interp', 'interp-asan', 'interp-portable'];
-const variant = variants.find((v) => v === option('--variant', 'interp'));
-if (variant === undefined) {
-  process.stderr.write(`unknown variant; one of ${variants.join(', ')}\n`);
-  process.exitCode = 2;
-} else {
-  try {
-    const report = runFuzz({
-      variant,
-      seed: Number(option('--seed', '1')),
-      perSeed: Number(option('--per-seed', '8')),
-      stride: Number(option('--stride', '1')),
-    });
-    process.stdout.write(`${JSON.stringify(report)}\n`);
-  } catch (error) {
-    if (!isWrtError(error)) throw error;
-    process.stderr.write(`${error.describe()}\n`);
-    process.exitCode = error.exitCode;
-  }
-}
+
+const program = scriptProgram('fuzz:interp', 'mutation fuzzing of the interpreter\'s untrusted-input path')
+  .option('--variant <name>', `interpreter build: ${variants.join(', ')}`, 'interp')
+  .option('--seed <n>', 'first seed', integerOption(0), 1)
+  .option('--per-seed <n>', 'mutants per seed', integerOption(1), 8)
+  .option('--stride <n>', 'take every n-th spec module', integerOption(1), 1);
+
+await runScript(program, (p) => {
+  const o = p.opts<{ variant: string; seed: number; perSeed: number; stride: number }>();
+  const variant = variants.find((v) => v === o.variant);
+  if (variant === undefined) throw new WrtError('USAGE', `unknown variant ${o.variant}`, { field: '--variant', limit: variants.join(', ') });
+  const report = runFuzz({ variant, seed: o.seed, perSeed: o.perSeed, stride: o.stride });
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+  return 0;
+});

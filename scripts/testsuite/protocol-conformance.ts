@@ -12,65 +12,29 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { packageRoot } from '../../ts/core/paths.js';
-import { isWrtError } from '../../ts/core/errors.js';
 import { nativeSimAsanBinary, nativeSimBinary, requireNativeSim } from '../../ts/run/native-sim-binary.js';
 import { formatConformanceReport } from '../../ts/testsuite/expectations.js';
 import { runProtocolConformance } from '../../ts/testsuite/protocol-conformance.js';
+import { listOption, runScript, scriptProgram } from '../../ts/core/script-cli.js';
 
-interface Args {
-  binary: string;
-  only: string[] | undefined;
-  failures: boolean;
-  json: boolean;
-  build: boolean;
-}
+const program = scriptProgram('protocol-conformance', 'the spec testsuite through the wire protocol on native-sim')
+  .option('--asan', 'run build/native-sim/native-sim-asan (ASan + UBSan)')
+  .option('--binary <path>', 'the native-sim binary to run')
+  .option('--only <names>', 'only these scripts (comma-separated base names)', listOption)
+  .option('--failures', 'list every failed command')
+  .option('--json', 'print the report as JSON')
+  .option('--no-build', 'do not run make -C native/sim first');
 
-function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { binary: nativeSimBinary({}), only: undefined, failures: false, json: false, build: true };
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    const value = (): string => {
-      const next = argv[i + 1];
-      if (next === undefined) throw new Error(`${arg} needs a value`);
-      i += 1;
-      return next;
-    };
-    if (arg === '--asan') args.binary = nativeSimAsanBinary();
-    else if (arg === '--binary') args.binary = path.resolve(value());
-    else if (arg === '--only') args.only = value().split(',').filter((name) => name !== '');
-    else if (arg === '--failures') args.failures = true;
-    else if (arg === '--json') args.json = true;
-    else if (arg === '--no-build') args.build = false;
-    else throw new Error(`unknown argument ${arg}`);
-  }
-  return args;
-}
-
-async function main(): Promise<number> {
-  let args: Args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    return 2;
-  }
-  try {
-    if (args.build) execFileSync('make', ['-s', '-C', path.join(packageRoot(), 'native', 'sim')], { stdio: ['ignore', 'ignore', 'inherit'] });
-    const report = await runProtocolConformance({
-      binary: requireNativeSim(args.binary),
-      ...(args.only !== undefined ? { only: args.only } : {}),
-      onFile: args.json ? undefined : (file) => process.stderr.write(`${file.name}: ${file.passed} passed, ${file.failed} failed\n`),
-    });
-    if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-    else process.stdout.write(`${formatConformanceReport(report, args.failures)}\n`);
-    return report.failed === 0 ? 0 : 1;
-  } catch (error) {
-    if (isWrtError(error)) {
-      process.stderr.write(`${error.describe()}\n`);
-      return error.exitCode;
-    }
-    throw error;
-  }
-}
-
-process.exitCode = await main();
+await runScript(program, async (p) => {
+  const o = p.opts<{ asan?: boolean; binary?: string; only?: string[]; failures?: boolean; json?: boolean; build: boolean }>();
+  const binary = o.binary !== undefined ? path.resolve(o.binary) : o.asan === true ? nativeSimAsanBinary() : nativeSimBinary({});
+  if (o.build) execFileSync('make', ['-s', '-C', path.join(packageRoot(), 'native', 'sim')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const report = await runProtocolConformance({
+    binary: requireNativeSim(binary),
+    ...(o.only !== undefined ? { only: o.only } : {}),
+    onFile: o.json === true ? undefined : (file) => process.stderr.write(`${file.name}: ${file.passed} passed, ${file.failed} failed\n`),
+  });
+  if (o.json === true) process.stdout.write(`${JSON.stringify(report)}\n`);
+  else process.stdout.write(`${formatConformanceReport(report, o.failures === true)}\n`);
+  return report.failed === 0 ? 0 : 1;
+});

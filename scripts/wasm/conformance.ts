@@ -13,6 +13,7 @@ import { WrtError } from '../../ts/core/errors.js';
 import type { SpecCommand } from '../../ts/testsuite/commands.js';
 import { type ConvertOptions, convertTestsuite, readSpecScript } from '../../ts/testsuite/convert.js';
 import { validateWasm } from '../../ts/wasm/validate.js';
+import { runScript, scriptProgram } from '../../ts/core/script-cli.js';
 
 export type Expectation = 'valid' | 'invalid' | 'malformed';
 
@@ -159,13 +160,14 @@ export function formatConformance(result: ConformanceResult, verbose = false): s
   return lines;
 }
 
-function main(argv: readonly string[]): number {
-  const only = argv.filter((a) => !a.startsWith('-'));
-  const result = runConformance(only.length > 0 ? { only } : {});
-  for (const line of formatConformance(result, argv.includes('--verbose'))) process.stdout.write(`${line}\n`);
-  return result.totals.failed === 0 ? 0 : 1;
-}
-
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = main(process.argv.slice(2));
+  const program = scriptProgram('conformance:wasm', 'the validator on the spec testsuite\'s module commands')
+    .argument('[scripts...]', 'only these scripts (base names)')
+    .option('--verbose', 'list every module');
+  await runScript(program, (p) => {
+    const only = p.args;
+    const result = runConformance(only.length > 0 ? { only } : {});
+    for (const line of formatConformance(result, p.opts<{ verbose?: boolean }>().verbose === true)) process.stdout.write(`${line}\n`);
+    return result.totals.failed === 0 ? 0 : 1;
+  });
 }

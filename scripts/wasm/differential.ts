@@ -23,6 +23,8 @@ import { WasmError } from '../../ts/wasm/errors.js';
 import { toJson } from '../../ts/core/output.js';
 import { v8Validate } from './v8.js';
 import { validateWasm, validateWasmStream } from '../../ts/wasm/validate.js';
+import type { Command } from 'commander';
+import { integerOption, runScript, scriptProgram } from '../../ts/core/script-cli.js';
 
 /** Features beyond 2.0 that Node 20's V8 enables by default. */
 const V8_EXTRA_PROPOSALS = new Set(['threads', 'exception-handling', 'tail-call']);
@@ -320,16 +322,10 @@ export function formatDifferential(result: DifferentialResult, seed: number): st
   return lines;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  const flag = (name: string, fallback: number): number => {
-    const at = argv.indexOf(name);
-    const value = at >= 0 ? Number(argv[at + 1]) : fallback;
-    if (!Number.isSafeInteger(value) || value < 0) throw new WrtError('USAGE', `${name} needs a non-negative integer`, { field: name });
-    return value;
-  };
-  const seed = flag('--seed', 1);
-  const cases = flag('--cases', 100_000);
-  const ttf = flag('--ttf', Math.min(2000, Math.ceil(cases / 25)));
+async function main(program: Command): Promise<number> {
+  const o = program.opts<{ seed: number; cases: number; ttf?: number }>();
+  const { seed, cases } = o;
+  const ttf = o.ttf ?? Math.min(2000, Math.ceil(cases / 25));
   const started = Date.now();
   const result = await runDifferential({
     seed,
@@ -343,13 +339,9 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof WrtError ? error.describe() : String(error)}\n`);
-      process.exitCode = error instanceof WrtError ? error.exitCode : 4;
-    },
-  );
+  const program = scriptProgram('differential:wasm', 'the validator against V8 on generated and mutated modules')
+    .option('--seed <n>', 'seed of the generator', integerOption(0), 1)
+    .option('--cases <n>', 'how many cases', integerOption(0), 100_000)
+    .option('--ttf <n>', 'how many of them are wasm-opt -ttf modules (default cases / 25, at most 2000)', integerOption(0));
+  await runScript(program, main);
 }
