@@ -1,5 +1,8 @@
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { isWritableCheckout } from '../core/cache-dir.js';
 import { packageRoot } from '../core/paths.js';
+import { prebuiltAddonPath } from '../core/prebuilds.js';
 import type { NativeFacts } from './facts.js';
 
 /** The addon's export surface: one synchronous call, cheap enough for every `probe`. */
@@ -14,8 +17,21 @@ export type AddonLoad =
 let cached: AddonLoad | undefined;
 
 /**
+ * What a failed load means for the user: the file that was looked for, what the facts it gives
+ * fall back to, and how to get it (a checkout builds it; an install ships it or rebuilds it).
+ */
+export function addonMissingNote(reason: string, root: string = packageRoot(), checkout: boolean = isWritableCheckout(root)): string {
+  const expected = checkout ? join(root, 'build', 'Release', 'wrt_probe.node') : prebuiltAddonPath(undefined, root);
+  const remedy = checkout
+    ? 'run `npm run build:addon`'
+    : 'reinstall wrt-target, or run `npm rebuild wrt-target` where make and g++ are installed (Debian packages make g++)';
+  return `native addon not loadable (${expected}: ${reason}); CPUID, auxv and getrlimit facts are unknown, the rest comes from /proc and /sys; ${remedy}`;
+}
+
+/**
  * Loads the addon once. node-gyp-build prefers a local build (build/Release) and falls back to
- * prebuilds/; a missing addon is not fatal: callers report the facts it would give as unknown.
+ * prebuilds/; a missing or unloadable addon (wrong ABI or architecture) is not fatal: callers report
+ * the facts it would give as unknown, with addonMissingNote.
  */
 export function loadAddon(): AddonLoad {
   if (cached !== undefined) return cached;
@@ -26,13 +42,13 @@ export function loadAddon(): AddonLoad {
     const path = load.resolve(root);
     const addon = require(path) as NativeAddon;
     if (typeof addon.gatherFacts !== 'function') {
-      cached = { loaded: false, reason: `addon at ${path} has no gatherFacts export` };
+      cached = { loaded: false, reason: addonMissingNote(`${path} has no gatherFacts export`, root) };
     } else {
       cached = { loaded: true, addon, path };
     }
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
-    cached = { loaded: false, reason: `native addon not loadable (run \`npm run build:addon\`): ${reason}` };
+    cached = { loaded: false, reason: addonMissingNote(reason, root) };
   }
   return cached;
 }
