@@ -22,6 +22,7 @@ import { isWrtError } from '../../ts/core/errors.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import { prebuildTuple, prebuiltAddonPath, prebuiltFirmwarePath, prebuiltNativeSimPath } from '../../ts/core/prebuilds.js';
 import { ensureFirmware, firmwareImagePath } from '../../ts/deploy/firmware.js';
+import { findExecutable } from '../../ts/deploy/qemu.js';
 import { listTargets } from '../../ts/targets/index.js';
 import { wat2wasm } from '../../ts/testsuite/wat.js';
 
@@ -64,10 +65,15 @@ function crossAddon(buildDir: string): string {
   return join(dir, 'wrt_probe.node');
 }
 
-/** native/sim's Makefile builds the simulator alone into BUILD/native-sim/native-sim. */
+/**
+ * native/sim's Makefile builds the simulator alone into BUILD/native-sim/native-sim, under the
+ * lock the tests' builds of native/sim take (build/native-sim.lock) where flock(1) exists.
+ */
 function nativeSim(buildDir: string, cc: string | undefined): string {
   const binary = join(buildDir, 'native-sim', 'native-sim');
-  run('make', ['-s', '-C', join(root, 'native', 'sim'), `BUILD=${buildDir}`, ...(cc === undefined ? [] : [`CC=${cc}`]), binary]);
+  const make = ['make', '-s', '-C', join(root, 'native', 'sim'), `BUILD=${buildDir}`, ...(cc === undefined ? [] : [`CC=${cc}`]), binary];
+  const [command = 'make', ...args] = findExecutable('flock') === undefined ? make : ['flock', join(root, 'build', 'native-sim.lock'), ...make];
+  run(command, args);
   return binary;
 }
 
