@@ -10,8 +10,8 @@
  * configure needs no node-gyp cross setup). Every copied binary's ELF machine is checked, so a
  * wrong-architecture file cannot be shipped. Incremental: a second run rebuilds nothing.
  *
- *   node dist/scripts/prebuild/prebuild.js
- * Exit status 0, or 1 with the failed step on stderr.
+ *   node dist/scripts/prebuild/prebuild.js      (npm run prebuilds; npm pack runs it as prepack)
+ * Progress on stderr; exit status 0, or 1 with the failed step on stderr.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,7 +30,8 @@ const root = packageRoot();
 const MACHINES: Readonly<Record<string, number>> = { x64: EM_X86_64, arm64: EM_AARCH64 };
 
 function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
-  const result = spawnSync(command, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Everything goes to stderr: `npm pack --json` runs this as prepack, and its stdout is the JSON.
+  const result = spawnSync(command, args, { cwd: root, env, stdio: ['ignore', process.stderr, 'inherit'] });
   if (result.error !== undefined) throw new Error(`${command}: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${String(result.status ?? result.signal)}`);
 }
@@ -45,7 +46,7 @@ function ship(from: string, to: string, arch: string): void {
   mkdirSync(dirname(to), { recursive: true });
   copyFileSync(from, to);
   chmodSync(to, 0o755);
-  process.stdout.write(`prebuild: ${to.slice(root.length + 1)}\n`);
+  process.stderr.write(`prebuild: ${to.slice(root.length + 1)}\n`);
 }
 
 function hostAddon(): string {
@@ -87,7 +88,7 @@ async function firmware(): Promise<void> {
     const to = prebuiltFirmwarePath(board, def.firmware?.app ?? 'interp');
     mkdirSync(dirname(to), { recursive: true });
     copyFileSync(image, to);
-    process.stdout.write(`prebuild: ${to.slice(root.length + 1)}\n`);
+    process.stderr.write(`prebuild: ${to.slice(root.length + 1)}\n`);
   }
 }
 
@@ -96,7 +97,7 @@ function examples(): void {
   for (const name of readdirSync(dir).filter((file) => file.endsWith('.wat'))) {
     const to = join(dir, name.replace(/\.wat$/, '.wasm'));
     writeFileSync(to, wat2wasm(readFileSync(join(dir, name), 'utf8')));
-    process.stdout.write(`prebuild: examples/${name.replace(/\.wat$/, '.wasm')}\n`);
+    process.stderr.write(`prebuild: examples/${name.replace(/\.wat$/, '.wasm')}\n`);
   }
 }
 

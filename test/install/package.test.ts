@@ -1,12 +1,13 @@
 /**
  * SLOW (20 s when the prebuilds are current, about 90 s after a source change, on two cores): the
- * package as a user gets it. First `npm run prebuilds` (once for the file), whose linux-arm64
- * binaries are checked under qemu-aarch64 (Debian package qemu-user). Then `npm pack`, `npm install -g` of the tarball into a temporary prefix with a PATH
- * that has no compiler or make (so the install script must take the prebuilt addon). Then, as
- * the user nobody, with the install folder read-only, HOME and XDG_CACHE_HOME in a folder of
- * nobody's, from another working directory and with no compiler on PATH: probe, cfi-report,
- * validate, profile, run and deploy to qemu-mps2-an386 of the shipped example. Nothing may be
- * written outside the cache directory, and the install folder not at all.
+ * package as a user gets it. First `npm run prebuilds` (npm pack runs it again as prepack, then a
+ * no-op), whose linux-arm64 binaries are checked under qemu-aarch64 (Debian package qemu-user).
+ * Then `npm pack`, and `npm install -g` of the tarball into a temporary prefix with a PATH that has
+ * no compiler or make (so the install script must take the prebuilt addon). Then, as the user
+ * nobody, with the install folder read-only, HOME and XDG_CACHE_HOME in a folder of nobody's, from
+ * another working directory and with no compiler on PATH: probe, cfi-report, validate, profile,
+ * run and deploy to qemu-mps2-an386 of the shipped example. Nothing may be written outside the
+ * cache directory, and the install folder not at all.
  *
  * Needs root (to become nobody, and to make folders nobody owns), setpriv and qemu-system-arm.
  * npm installs offline from its cache; only when the cache lacks a dependency's metadata does it
