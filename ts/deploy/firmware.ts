@@ -3,11 +3,11 @@
  * definition's `firmware:`), where its image is, and bringing that image up to date with make.
  * deploy and the HIL QEMU executor flash what ensureFirmware returns.
  *
- * Which image: a local build (in a checkout's build/firmware, else in the user's cache, see
- * core/cache-dir.ts) when make and the cross compiler are there to keep it current, or when one
- * exists; else the image the package ships (prebuilds/firmware, core/prebuilds.ts); else a build
- * when the tools are there. An installed package with no local build uses the shipped image
- * rather than compiling one equal to it.
+ * Which image: in a checkout, build/firmware, kept current by make when make and the cross
+ * compiler are there. In an install, a local build in the user's cache (core/cache-dir.ts) is
+ * kept current the same way, or used as it is without the tools. Without a local build an install
+ * uses the image the package ships (prebuilds/firmware, core/prebuilds.ts) rather than compiling
+ * one equal to it; without either, a build when the tools are there, else TOOL_MISSING.
  *
  * The build runs as a child process group of its own while the event loop goes on: its progress
  * goes to stderr (one updating line on a terminal, plain lines otherwise, nothing when the image
