@@ -74,11 +74,12 @@ function userPath(): string {
   return bin;
 }
 
-function npmInstall(tarball: string, prefix: string, path: string): { readonly mode: string; readonly ms: number } {
+function npmInstall(tarball: string, id: string, prefix: string, path: string): { readonly mode: string; readonly ms: number; readonly output: string } {
   const npm = findExecutable('npm');
   if (npm === undefined) throw new Error('npm is not on PATH');
-  // npm 11 runs a dependency's install script only when allowed: allow ours, to prove it needs no compiler.
-  const args = ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--allow-scripts=wrt-target,@serialport/bindings-cpp', tarball];
+  // npm 11 runs install scripts only when allowed (a tarball's package by name@version): allow
+  // ours, and show it, to prove it needs no compiler.
+  const args = ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--foreground-scripts', `--allow-scripts=${id},@serialport/bindings-cpp`, tarball];
   const env = { ...process.env, PATH: path };
   const started = performance.now();
   let result = spawnSync(process.execPath, [npm, ...args, '--offline'], { env, encoding: 'utf8' });
@@ -88,7 +89,7 @@ function npmInstall(tarball: string, prefix: string, path: string): { readonly m
     mode = 'prefer-offline';
   }
   check(result, `npm ${args.join(' ')}`);
-  return { mode, ms: performance.now() - started };
+  return { mode, ms: performance.now() - started, output: `${result.stdout}${result.stderr}` };
 }
 
 describe('an installed package, as a user without compilers', () => {
@@ -101,7 +102,7 @@ describe('an installed package, as a user without compilers', () => {
       chmodSync(work, 0o755);
 
       const packed = check(spawnSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }), 'npm pack');
-      const [pack] = JSON.parse(packed.stdout) as { filename: string; size: number; files: { path: string }[] }[];
+      const [pack] = JSON.parse(packed.stdout) as { id: string; filename: string; size: number; files: { path: string }[] }[];
       if (pack === undefined) throw new Error(`npm pack printed no package: ${packed.stdout}`);
       const tarball = join(work, pack.filename);
       expect(statSync(tarball).size).toBe(pack.size);
@@ -122,7 +123,8 @@ describe('an installed package, as a user without compilers', () => {
       const bin = userPath();
       for (const tool of COMPILERS) expect(findExecutable(tool, bin)).toBeUndefined();
       const prefix = join(work, 'prefix');
-      const install = npmInstall(tarball, prefix, bin);
+      const install = npmInstall(tarball, pack.id, prefix, bin);
+      expect(install.output).toContain(`> ${pack.id} install\n> node-gyp-build`);
       const installed = join(prefix, 'lib', 'node_modules', 'wrt-target');
       expect(existsSync(join(installed, 'build'))).toBe(false);
       spawnSync('chmod', ['-R', 'a-w', installed]);
