@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# For a git checkout (development); an installed package needs none of this (README, Install).
 # Sets up a fresh Debian machine for wrt-target, and is safe to run again: it installs only what is
 # missing (Debian packages, npm packages), then builds the native addon, the TypeScript sources and
 # the host build of the device interpreter.
@@ -11,11 +12,15 @@ cd "$(dirname "$0")/.."
 #   wabt                          wast2json for the spec testsuite, wat2wasm for test modules
 #   binaryen                      wasm-opt -ttf for the validator's differential tests
 #   clang, lld, wasi-libc, libclang-rt-14-dev-wasm32   C programs compiled to wasm32-wasi; PACBTI objects
-#   g++-aarch64-linux-gnu         proves the addon's AArch64 path compiles (-fsyntax-only)
+#   g++-aarch64-linux-gnu         proves the addon's AArch64 path compiles; cross-builds the linux-arm64
+#                                 prebuilds (addon, native-sim) that `npm run prebuilds` packs
+#   qemu-user                     qemu-aarch64: runs those arm64 prebuilds in the tests (test/install)
+#   cmake                         the addon's second build path (`npm run build:addon:cmake`, cmake-js)
+#                                 and the cross build of the arm64 addon
 #   chromium                      checks that the HIL HTML report renders (headless screenshot)
 APT_PACKAGES=(
   qemu-system-arm gcc-arm-none-eabi libnewlib-arm-none-eabi wabt binaryen
-  clang lld wasi-libc libclang-rt-14-dev-wasm32 g++-aarch64-linux-gnu chromium
+  clang lld wasi-libc libclang-rt-14-dev-wasm32 g++-aarch64-linux-gnu qemu-user cmake chromium
 )
 
 missing=()

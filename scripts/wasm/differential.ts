@@ -14,11 +14,11 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WrtError } from '../../ts/core/errors.js';
 import { convertTestsuite, readSpecScript } from '../../ts/testsuite/convert.js';
-import { packageRoot } from '../../ts/core/paths.js';
+import { stateDir } from '../../ts/core/cache-dir.js';
 import { WasmError } from '../../ts/wasm/errors.js';
 import { toJson } from '../../ts/core/output.js';
 import { v8Validate } from './v8.js';
@@ -251,7 +251,7 @@ async function streamOutcome(bytes: Uint8Array, random: Random): Promise<Outcome
 }
 
 export async function runDifferential(options: DifferentialOptions): Promise<DifferentialResult> {
-  const cacheDir = options.cacheDir ?? resolve(packageRoot(), '.cache', 'wasm-differential');
+  const cacheDir = options.cacheDir ?? stateDir('wasm-differential');
   const random = new Random(options.seed);
   const generated = ttfModules(options.seed, options.ttfModules, cacheDir);
   const seeds = generated.filter((bytes) => v8Validate(bytes));

@@ -5,9 +5,9 @@
  * fake `make` from a PATH of the test's own, so they are quick and always behave the same.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../ts/core/paths.js';
 import { FirmwareBuildProgress, ensureFirmware, firmwareBoardOf, firmwareImagePath } from '../../ts/deploy/firmware.js';
@@ -75,6 +75,45 @@ describe('ensureFirmware', () => {
     expect(seen.text()).toBe(
       `building firmware for qemu-mps2-an386 (targets/firmware, BOARD=${UNBUILT_BOARD}) ...\n  1 file compiled, failed\n`,
     );
+  });
+});
+
+describe('ensureFirmware in an install (the user cache)', () => {
+  /** A fake make that records its arguments and leaves an image where BUILD and BOARD say. */
+  const recordingMake = (log: string): string =>
+    `echo "$@" > ${log}\nfor a; do case $a in BUILD=*) b=\${a#BUILD=};; BOARD=*) o=\${a#BOARD=};; esac; done\n/bin/mkdir -p "$b/$o" && : > "$b/$o/interp.elf"`;
+
+  it('builds into <cache>/build/firmware when there is neither a local nor a shipped image', async () => {
+    const cache = mkdtempSync(join(scratch, 'cache-'));
+    const log = join(cache, 'make.args');
+    const path = tools('recording', { make: recordingMake(log), 'arm-none-eabi-gcc': 'exit 0' });
+    const image = await ensureFirmware('qemu-mps2-an386', UNBUILT_BOARD, { PATH: path, WRT_CACHE_DIR: cache }, recorder(false).report);
+    expect(image).toBe(join(cache, 'build', 'firmware', UNBUILT_BOARD, 'interp.elf'));
+    expect(readFileSync(log, 'utf8')).toContain(`image BOARD=${UNBUILT_BOARD} APP=interp BUILD=${join(cache, 'build', 'firmware')}`);
+  });
+
+  it('keeps a local build current when the tools are there, and uses it as it is when they are not', async () => {
+    const cache = mkdtempSync(join(scratch, 'cache-'));
+    const local = join(cache, 'build', 'firmware', UNBUILT_BOARD, 'interp.elf');
+    mkdirSync(dirname(local), { recursive: true });
+    writeFileSync(local, 'built before');
+    const log = join(cache, 'make.args');
+    const withTools = tools('recording', { make: recordingMake(log), 'arm-none-eabi-gcc': 'exit 0' });
+    expect(await ensureFirmware('qemu-mps2-an386', UNBUILT_BOARD, { PATH: withTools, WRT_CACHE_DIR: cache }, recorder(false).report)).toBe(local);
+    expect(readFileSync(log, 'utf8')).toContain(`BUILD=${join(cache, 'build', 'firmware')}`);
+    rmSync(log);
+    expect(await ensureFirmware('qemu-mps2-an386', UNBUILT_BOARD, { PATH: tools('none', {}), WRT_CACHE_DIR: cache })).toBe(local);
+    expect(existsSync(log)).toBe(false);
+  });
+
+  it('names the image it looked for in the package when nothing can build one', async () => {
+    const cache = mkdtempSync(join(scratch, 'cache-'));
+    const error = await rejected(ensureFirmware('qemu-mps2-an386', UNBUILT_BOARD, { PATH: tools('none', {}), WRT_CACHE_DIR: cache }));
+    expect(error.code).toBe('TOOL_MISSING');
+    expect(error.message).toBe(
+      `the qemu-mps2-an386 firmware is not built and the package ships no prebuilds/firmware/${UNBUILT_BOARD}/interp.elf; building it needs make and arm-none-eabi-gcc, not on PATH`,
+    );
+    expect(error.location.file).toBe(join(cache, 'build', 'firmware', UNBUILT_BOARD, 'interp.elf'));
   });
 });
 

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { qemuScratchFolder, sweepStaleQemuFolders } from '../../ts/deploy/qemu-scratch.js';
+import { qemuScratchFolder, sweepStaleQemuFolders, userScratchRoot } from '../../ts/deploy/qemu-scratch.js';
+import { thrown } from '../support/wrt-error.js';
 
 const root = mkdtempSync(join(tmpdir(), 'wrt-scratch-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -34,5 +35,21 @@ describe('QEMU scratch folders', () => {
     const folder = qemuScratchFolder(root);
     expect(folder.startsWith(join(root, `wrt-qemu-${process.pid}-`))).toBe(true);
     expect(readdirSync(root).filter((n) => n.startsWith(`wrt-qemu-${dead}-`))).toEqual([]);
+  });
+
+  it("keeps each user's folders in a 0700 folder of that user's own, and refuses one another user owns", (ctx) => {
+    const uid = process.getuid?.() ?? 0;
+    const base = mkdtempSync(join(root, 'base-'));
+    const own = userScratchRoot(base);
+    expect(own).toBe(join(base, `wrt-target-${uid}`));
+    expect(statSync(own).mode & 0o777).toBe(0o700);
+    expect(qemuScratchFolder(own).startsWith(join(own, `wrt-qemu-${process.pid}-`))).toBe(true);
+    ctx.skip(uid !== 0, 'needs root to plant a folder owned by another user');
+    const planted = mkdtempSync(join(root, 'planted-'));
+    mkdirSync(join(planted, `wrt-target-${uid}`));
+    chownSync(join(planted, `wrt-target-${uid}`), 65534, 65534);
+    const error = thrown(() => userScratchRoot(planted));
+    expect(error.code).toBe('CACHE_DIR_UNWRITABLE');
+    expect(error.message).toBe(`${join(planted, `wrt-target-${uid}`)} is not a folder of user ${uid}: QEMU's sockets cannot go there`);
   });
 });

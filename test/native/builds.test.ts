@@ -1,5 +1,5 @@
 /**
- * The addon's other builds: plain CMake (CMakeLists.txt), the AArch64 cross compile
+ * The addon's other builds: cmake-js (`npm run build:addon:cmake`) and plain CMake (CMakeLists.txt), the AArch64 cross compile
  * (scripts/check-addon-cross.sh) and the QNX system-page path, which cannot be compiled for QNX
  * here and is instead built for Linux against a stand-in <sys/syspage.h> and fed hand-built pages.
  */
@@ -70,6 +70,21 @@ describe('wrt_probe builds', () => {
     expect(bindingGypSources()).toEqual(addonSources());
     expect(cmakeSources()).toEqual(addonSources());
   });
+
+  it(
+    '`npm run build:addon:cmake` (cmake-js) builds an addon with the same exports and facts as node-gyp',
+    (ctx) => {
+      ctx.skip(!hasCommand('cmake'), 'cmake not on PATH (Debian package cmake): the cmake-js build not checked');
+      const gyp = loadAddon();
+      if (!gyp.loaded) throw new Error(gyp.reason);
+      // cmake-js is a pinned devDependency; exit 127 here means node_modules predates it (npm ci).
+      run('npm', ['run', '--silent', 'build:addon:cmake']);
+      const cmakeJs = require(join(repoRoot, 'build-cmake', 'Release', 'wrt_probe.node')) as Record<string, unknown> & { gatherFacts(): NativeFacts };
+      expect(Object.keys(cmakeJs).sort()).toEqual(Object.keys(gyp.addon).sort());
+      expect(cmakeJs.gatherFacts()).toStrictEqual(gyp.addon.gatherFacts());
+    },
+    BUILD_TIMEOUT_MS,
+  );
 
   it(
     'builds with plain cmake into a temp dir, and that addon reports the same facts as node-gyp',

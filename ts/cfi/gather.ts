@@ -9,6 +9,7 @@ import { WrtError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
 import { checkUserFile, userFileError } from '../core/user-file.js';
 import { loadAddon } from '../native/load.js';
+import { nativeSimBinary } from '../run/native-sim-binary.js';
 import type { ByteRange } from './elf-ranges.js';
 import type { FileReport } from './file-report.js';
 import { type FactsSource, familyOf, type HostInputs, normalizeArch, type TextSource } from './host-levels.js';
@@ -129,13 +130,15 @@ async function listExecutables(dir: string): Promise<string[]> {
 }
 
 /**
- * The files examined when none are named: the running node, the addon, every other *.node under
- * build/ and the ELF executables in build/native-sim/. Hard links and symlinks are listed once.
+ * The files examined when none are named: the running node, the addon, the native-sim `run` uses
+ * (an install's prebuilt one), every other *.node under build/ and the ELF executables in
+ * build/native-sim/. Hard links and symlinks are listed once.
  */
 export async function defaultFiles(root: string = packageRoot()): Promise<string[]> {
   const candidates: string[] = [process.execPath];
   const load = loadAddon();
   if (load.loaded) candidates.push(load.path);
+  candidates.push(nativeSimBinary());
   candidates.push(join(root, 'build', 'Release', 'wrt_probe.node'));
   await listNodeFiles(join(root, 'build'), 6, candidates);
   candidates.push(...(await listExecutables(join(root, 'build', 'native-sim'))));

@@ -76,6 +76,8 @@ export const ERROR_CODES = {
   INTERNAL: spec(ExitCode.Internal, 'an internal error in wrt-target'),
   // Input files, added later
   FILE_TOO_LARGE: spec(ExitCode.UsageOrInput, 'a file is larger than the most the tool reads for what it is'),
+  // The per-user cache, added later
+  CACHE_DIR_UNWRITABLE: spec(ExitCode.Environment, 'the per-user cache directory (firmware builds, module cache) cannot be created or written'),
 } as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -3,6 +3,12 @@
  * definition's `firmware:`), where its image is, and bringing that image up to date with make.
  * deploy and the HIL QEMU executor flash what ensureFirmware returns.
  *
+ * Which image: in a checkout, build/firmware, kept current by make when make and the cross
+ * compiler are there. In an install, a local build in the user's cache (core/cache-dir.ts) is
+ * kept current the same way, or used as it is without the tools. Without a local build an install
+ * uses the image the package ships (prebuilds/firmware, core/prebuilds.ts) rather than compiling
+ * one equal to it; without either, a build when the tools are there, else TOOL_MISSING.
+ *
  * The build runs as a child process group of its own while the event loop goes on: its progress
  * goes to stderr (one updating line on a terminal, plain lines otherwise, nothing when the image
  * is current), and a SIGINT that reaches this process is passed on to the build. The process then
@@ -12,8 +18,10 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ensureStateDir, stateDir, stateLocation } from '../core/cache-dir.js';
 import { WrtError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
+import { prebuiltFirmwarePath } from '../core/prebuilds.js';
 import { loadTarget } from '../targets/index.js';
 import { findExecutable } from './qemu.js';
 
@@ -34,10 +42,20 @@ export function firmwareBoardOf(targetId: string): string | undefined {
   return loadTarget(targetId).firmware?.board;
 }
 
-/** Where the firmware image of a target is (or would be) built: build/firmware/<board or id>/<app>.elf. */
-export function firmwareImagePath(targetId: string, board: string | undefined = firmwareBoardOf(targetId)): string {
-  const app = loadTarget(targetId).firmware?.app ?? FIRMWARE_APP;
-  return path.join(packageRoot(), 'build', 'firmware', board ?? targetId, `${app}.elf`);
+function firmwareAppOf(targetId: string): string {
+  return loadTarget(targetId).firmware?.app ?? FIRMWARE_APP;
+}
+
+/**
+ * Where the firmware image of a target is (or would be) built locally: <firmware state>/<board or
+ * id>/<app>.elf, the firmware state being build/firmware in a checkout, else the user's cache.
+ */
+export function firmwareImagePath(
+  targetId: string,
+  board: string | undefined = firmwareBoardOf(targetId),
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  return path.join(stateDir('build', env), 'firmware', board ?? targetId, `${firmwareAppOf(targetId)}.elf`);
 }
 
 /** What a firmware build tells the user; the default writes to stderr. */
@@ -167,9 +185,9 @@ async function endByInterrupt(targetId: string): Promise<never> {
 }
 
 /**
- * Brings the firmware image up to date with make when make and the cross compiler are there (a
- * no-op when nothing changed); otherwise uses the image as it is, or says which Debian packages
- * build it. A build the compiler fails is FIRMWARE_BUILD_FAILED with make's last lines.
+ * The image to flash (see the module comment for the order). A local build is brought up to date
+ * with make, a no-op when nothing changed. No image and no tools is TOOL_MISSING naming the Debian
+ * packages; a build the compiler fails is FIRMWARE_BUILD_FAILED with make's last lines.
  */
 export async function ensureFirmware(
   targetId: string,
@@ -177,23 +195,37 @@ export async function ensureFirmware(
   env: NodeJS.ProcessEnv = process.env,
   report: FirmwareBuildReport = stderrReport(),
 ): Promise<string> {
-  const elf = firmwareImagePath(targetId, board);
+  const elf = firmwareImagePath(targetId, board, env);
   const app = path.basename(elf, '.elf');
-  const firmwareDir = path.join(packageRoot(), 'targets', 'firmware');
-  const make = ['make', '--no-print-directory', '-C', firmwareDir, 'image', `BOARD=${board}`, `APP=${app}`];
   const missing = BUILD_TOOLS.filter((tool) => findExecutable(tool.command, env.PATH) === undefined);
-  if (missing.length > 0) {
-    if (fs.existsSync(elf)) return elf;
-    throw new WrtError(
-      'TOOL_MISSING',
-      `the ${targetId} firmware is not built, and building it needs ${missing.map((tool) => tool.command).join(' and ')}, not on PATH`,
-      { file: elf, limit: `install the Debian package${missing.length === 1 ? '' : 's'} ${missing.map((tool) => tool.debianPackage).join(' ')} (apt-get install ${missing.map((tool) => tool.debianPackage).join(' ')})` },
-    );
-  }
-  const lockDir = path.join(packageRoot(), 'build', 'firmware');
-  fs.mkdirSync(lockDir, { recursive: true });
-  // Parallel deploys share build/firmware; builds take turns under flock(1) where it exists.
-  const argv = findExecutable('flock', env.PATH) === undefined ? make : ['flock', path.join(lockDir, '.build.lock'), ...make];
+  const localBuild = fs.existsSync(elf);
+  if (missing.length === 0 && (localBuild || stateLocation(env).mode === 'checkout')) return buildFirmware(targetId, board, app, elf, env, report);
+  if (localBuild) return elf;
+  const shipped = prebuiltFirmwarePath(board, app);
+  if (fs.existsSync(shipped)) return shipped;
+  if (missing.length === 0) return buildFirmware(targetId, board, app, elf, env, report);
+  throw new WrtError(
+    'TOOL_MISSING',
+    `the ${targetId} firmware is not built and the package ships no ${path.relative(packageRoot(), shipped)}; building it needs ${missing.map((tool) => tool.command).join(' and ')}, not on PATH`,
+    { file: elf, limit: `install the Debian package${missing.length === 1 ? '' : 's'} ${missing.map((tool) => tool.debianPackage).join(' ')} (apt-get install ${missing.map((tool) => tool.debianPackage).join(' ')})` },
+  );
+}
+
+/** make into the firmware state folder (build/firmware or the user cache), under a lock. */
+async function buildFirmware(
+  targetId: string,
+  board: string,
+  app: string,
+  elf: string,
+  env: NodeJS.ProcessEnv,
+  report: FirmwareBuildReport,
+): Promise<string> {
+  const firmwareDir = path.join(packageRoot(), 'targets', 'firmware');
+  const buildDir = path.join(ensureStateDir('build', env), 'firmware');
+  fs.mkdirSync(buildDir, { recursive: true });
+  const make = ['make', '--no-print-directory', '-C', firmwareDir, 'image', `BOARD=${board}`, `APP=${app}`, `BUILD=${buildDir}`];
+  // Parallel deploys share the firmware folder; builds take turns under flock(1) where it exists.
+  const argv = findExecutable('flock', env.PATH) === undefined ? make : ['flock', path.join(buildDir, '.build.lock'), ...make];
   const progress = new FirmwareBuildProgress(
     `building firmware for ${targetId} (${path.relative(packageRoot(), firmwareDir)}, BOARD=${board}) ...`,
     report,

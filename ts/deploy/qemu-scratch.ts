@@ -2,11 +2,13 @@
  * QEMU's scratch folders (QMP and UART sockets, the UART log): one per launch, named after the
  * launching process, removed when that QEMU exits. A process killed outright (SIGKILL, which QEMU
  * follows through its parent-death signal) cannot remove its own, so every launch first sweeps
- * the folders of processes that no longer exist.
+ * the folders of processes that no longer exist. They live in a folder of this user's own in the
+ * temp dir (wrt-target-<uid>, mode 0700), so no user sweeps, or is refused, another user's.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WrtError } from '../core/errors.js';
 
 const PREFIX = 'wrt-qemu-';
 const OWNED = /^wrt-qemu-(\d+)-[A-Za-z0-9]{6}$/;
@@ -21,8 +23,24 @@ function processExists(pid: number): boolean {
   }
 }
 
+/** This user's folder for scratch folders under `base`; one another user owns (planted or not) is refused. */
+export function userScratchRoot(base: string = tmpdir()): string {
+  const uid = process.getuid?.() ?? 0;
+  const dir = join(base, `wrt-target-${uid}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stat = lstatSync(dir);
+  if (!stat.isDirectory() || stat.uid !== uid) {
+    throw new WrtError('CACHE_DIR_UNWRITABLE', `${dir} is not a folder of user ${uid}: QEMU's sockets cannot go there`, {
+      file: dir,
+      limit: 'remove it, or set TMPDIR to a folder of your own',
+    });
+  }
+  if ((stat.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  return dir;
+}
+
 /** Removes the scratch folders under `root` whose launching process is gone; returns their names. */
-export function sweepStaleQemuFolders(root: string = tmpdir()): string[] {
+export function sweepStaleQemuFolders(root: string = userScratchRoot()): string[] {
   const removed: string[] = [];
   let names: string[];
   try {
@@ -40,7 +58,7 @@ export function sweepStaleQemuFolders(root: string = tmpdir()): string[] {
 }
 
 /** A fresh scratch folder for one QEMU launch, after sweeping those of dead processes. */
-export function qemuScratchFolder(root: string = tmpdir()): string {
+export function qemuScratchFolder(root: string = userScratchRoot()): string {
   sweepStaleQemuFolders(root);
   return mkdtempSync(join(root, `${PREFIX}${process.pid}-`));
 }

@@ -1,5 +1,8 @@
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { isWritableCheckout } from '../core/cache-dir.js';
 import { packageRoot } from '../core/paths.js';
+import { prebuiltAddonPath } from '../core/prebuilds.js';
 import type { NativeFacts } from './facts.js';
 
 /** The addon's export surface: one synchronous call, cheap enough for every `probe`. */
@@ -14,25 +17,52 @@ export type AddonLoad =
 let cached: AddonLoad | undefined;
 
 /**
+ * What a failed load means for the user: the problem (which names the file), what the facts the
+ * addon gives fall back to, and how to get it (a checkout builds it; an install ships it or rebuilds it).
+ */
+export function addonMissingNote(problem: string, checkout: boolean = isWritableCheckout(packageRoot())): string {
+  const remedy = checkout
+    ? 'run `npm run build:addon`'
+    : 'reinstall wrt-target, or run `npm rebuild wrt-target` where make and g++ are installed (Debian packages make g++)';
+  return `native addon not loadable (${problem}); CPUID, auxv and getrlimit facts are unknown, the rest comes from /proc and /sys; ${remedy}`;
+}
+
+/** The file a checkout builds, or the one an install ships for this platform. */
+export function expectedAddonPath(root: string = packageRoot(), checkout: boolean = isWritableCheckout(root)): string {
+  return checkout ? join(root, 'build', 'Release', 'wrt_probe.node') : prebuiltAddonPath(undefined, root);
+}
+
+function firstLine(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+}
+
+/**
  * Loads the addon once. node-gyp-build prefers a local build (build/Release) and falls back to
- * prebuilds/; a missing addon is not fatal: callers report the facts it would give as unknown.
+ * prebuilds/; a missing or unloadable addon (not a shared object, another architecture or ABI) is
+ * not fatal: callers report the facts it would give as unknown, with addonMissingNote.
  */
 export function loadAddon(): AddonLoad {
   if (cached !== undefined) return cached;
   const require = createRequire(import.meta.url);
   const root = packageRoot();
+  let path: string;
   try {
-    const load = require('node-gyp-build') as { (dir: string): unknown; resolve(dir: string): string };
-    const path = load.resolve(root);
-    const addon = require(path) as NativeAddon;
-    if (typeof addon.gatherFacts !== 'function') {
-      cached = { loaded: false, reason: `addon at ${path} has no gatherFacts export` };
-    } else {
-      cached = { loaded: true, addon, path };
-    }
+    const load = require('node-gyp-build') as { resolve(dir: string): string };
+    path = load.resolve(root);
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
-    cached = { loaded: false, reason: `native addon not loadable (run \`npm run build:addon\`): ${reason}` };
+    cached = { loaded: false, reason: addonMissingNote(`${expectedAddonPath(root)} is missing: ${firstLine(error)}`) };
+    return cached;
+  }
+  try {
+    const addon = require(path) as NativeAddon;
+    cached =
+      typeof addon.gatherFacts === 'function'
+        ? { loaded: true, addon, path }
+        : { loaded: false, reason: addonMissingNote(`${path} has no gatherFacts export`) };
+  } catch (error) {
+    // dlopen's message starts with the file's path.
+    const reason = firstLine(error);
+    cached = { loaded: false, reason: addonMissingNote(reason.startsWith(path) ? reason : `${path}: ${reason}`) };
   }
   return cached;
 }

@@ -1,31 +1,54 @@
-/** Where the real native-sim is (build/native-sim/native-sim, built by `make -C native/sim`). */
+/**
+ * Where the real native-sim is: $WRT_NATIVE_SIM, else a local build (build/native-sim/native-sim
+ * in a checkout, <cache>/build/native-sim/native-sim in an install), else the one the package ships
+ * for this platform (prebuilds/<platform>-<arch>/native-sim).
+ */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { stateDir } from '../core/cache-dir.js';
 import { WrtError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
+import { prebuildTuple, prebuiltNativeSimPath } from '../core/prebuilds.js';
 
 export const NATIVE_SIM_ENV = 'WRT_NATIVE_SIM';
 
-/** The simulator binary: $WRT_NATIVE_SIM when set (e.g. the ASan build), else the package's build. */
-export function nativeSimBinary(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env[NATIVE_SIM_ENV];
-  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : path.join(packageRoot(), 'build', 'native-sim', 'native-sim');
+/** The local build's path: what `make -C native/sim BUILD=<build state>` writes. */
+function localNativeSim(env: NodeJS.ProcessEnv): string {
+  return path.join(stateDir('build', env), 'native-sim', 'native-sim');
 }
 
-/** The ASan+UBSan build of the same sources (tests). */
+/** The simulator binary: $WRT_NATIVE_SIM when set (e.g. the ASan build), else a local build, else the shipped one. */
+export function nativeSimBinary(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env[NATIVE_SIM_ENV];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  const local = localNativeSim(env);
+  if (fs.existsSync(local)) return local;
+  const shipped = prebuiltNativeSimPath();
+  return fs.existsSync(shipped) ? shipped : local;
+}
+
+/** The ASan+UBSan build of the same sources (tests, in a checkout). */
 export function nativeSimAsanBinary(): string {
   return path.join(packageRoot(), 'build', 'native-sim', 'native-sim-asan');
 }
 
-/** TOOL_MISSING naming the build command when the binary is not there. */
-export function requireNativeSim(binary: string): string {
-  if (!fs.existsSync(binary)) {
-    throw new WrtError('TOOL_MISSING', `native-sim is not built: ${binary}`, {
+/** TOOL_MISSING naming the build command (and its Debian packages) when the binary is not there. */
+export function requireNativeSim(binary: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (fs.existsSync(binary)) return binary;
+  const fromEnv = env[NATIVE_SIM_ENV];
+  if (fromEnv !== undefined && fromEnv !== '') {
+    throw new WrtError('TOOL_MISSING', `$${NATIVE_SIM_ENV} names ${binary}, which does not exist`, {
       file: binary,
-      limit: 'build it with `make -C native/sim` (scripts/setup.sh does)',
+      field: NATIVE_SIM_ENV,
+      limit: `unset ${NATIVE_SIM_ENV} to use the package's native-sim`,
     });
   }
-  return binary;
+  const local = localNativeSim(env);
+  const buildDir = path.dirname(path.dirname(local));
+  throw new WrtError('TOOL_MISSING', `native-sim is not built here and the package ships none for ${prebuildTuple()}`, {
+    file: local,
+    limit: `build it with \`make -C ${path.join(packageRoot(), 'native', 'sim')} BUILD=${buildDir} ${local}\` (Debian packages make gcc)`,
+  });
 }
 
 /** native-sim's command line for one program: its WASI argv and environment. */

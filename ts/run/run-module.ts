@@ -52,7 +52,7 @@ export type RunReport = ProgramReport;
 /** A link to a fresh native-sim: the process ends when the link closes. */
 export function nativeSimLink(deps: RunDeps & { readonly arenaBytes?: number; readonly binary?: string; readonly simArgs?: readonly string[] } = {}): DeviceLink {
   const simArgs = deps.simArgs ?? nativeSimArgs(deps.arenaBytes === undefined ? {} : { arenaBytes: deps.arenaBytes });
-  const transport = deps.openTransport?.(simArgs) ?? spawnNativeSimStdio(requireNativeSim(deps.binary ?? nativeSimBinary(deps.env)), simArgs);
+  const transport = deps.openTransport?.(simArgs) ?? spawnNativeSimStdio(requireNativeSim(deps.binary ?? nativeSimBinary(deps.env), deps.env), simArgs);
   return {
     transport,
     description: 'native-sim',

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
+import { ensureStateDir } from '../core/cache-dir.js';
 import { WrtError } from '../core/errors.js';
 import type { SpecScript } from './commands.js';
-import { packageRoot } from '../core/paths.js';
 import { locateTestsuite } from './locate.js';
 import { isSimdScript } from './expectations.js';
 
@@ -21,7 +21,7 @@ export interface ConvertOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Only these base names (e.g. ["i32", "br_table"]); all top-level .wast files otherwise. */
   readonly only?: readonly string[];
-  /** Defaults to <repo>/.cache/wasm-testsuite. */
+  /** Defaults to .cache/wasm-testsuite in a checkout, else the user's cache (core/cache-dir.ts). */
   readonly cacheDir?: string;
 }
 
@@ -41,7 +41,7 @@ function wast2jsonVersion(): string {
  */
 export function convertTestsuite(options: ConvertOptions = {}): ConvertedScript[] {
   const suite = locateTestsuite(options.env);
-  const cacheRoot = options.cacheDir ?? resolve(packageRoot(), '.cache', 'wasm-testsuite');
+  const cacheRoot = options.cacheDir ?? ensureStateDir('wasm-testsuite', options.env);
   const version = wast2jsonVersion();
   const names = readdirSync(suite)
     .filter((file) => file.endsWith('.wast'))

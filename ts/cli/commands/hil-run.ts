@@ -105,7 +105,7 @@ export async function runHilRun(options: HilRunCliOptions, ctx: CliContext, deps
     suites,
     registry,
     quarantine,
-    buildCacheDir: deps.buildCacheDir ?? defaultBuildCacheDir(),
+    buildCacheDir: deps.buildCacheDir ?? defaultBuildCacheDir(ctx.env),
     differential: options.differential === true,
     ...(defaultTimeoutMs === undefined ? {} : { defaultTimeoutMs }),
     ...(options.board === undefined ? {} : { boards: options.board }),
