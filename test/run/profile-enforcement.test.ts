@@ -139,6 +139,15 @@ describe('native-sim runs each module under its exact profile, and one below fai
     expect(less.report.fuelUsed).toBeLessThanOrEqual(50n);
   });
 
+  it('fuel bounds the start function: one that never returns is the load trap "fuel exhausted"; a bounded one runs', async () => {
+    const endless = wat2wasm('(module (func $s (loop $l (br $l))) (start $s) (func (export "main") (result i32) (i32.const 7)))');
+    const bounded = binary(compile(endless, { fuel: { value: 1000n, source: 'test' } }));
+    expect(await refusal(run(endless, bounded, 'main'))).toMatchObject({ code: 'WASM_TRAPPED', message: 'fuel exhausted' });
+    const finite = wat2wasm('(module (global $g (mut i32) (i32.const 0)) (func $s (global.set $g (i32.const 7))) (start $s) (func (export "main") (result i32) (global.get $g)))');
+    const ran = await run(finite, binary(compile(finite, { fuel: { value: 1000n, source: 'test' } })), 'main');
+    expect(what(ran)).toBe('returned 7');
+  });
+
   it('host calls: 3 calls of fd_write print three lines, a budget of 2 traps after two', async () => {
     const bytes = wat2wasm(WRITER);
     const exact = compile(bytes, { hostCalls: { value: 3, source: 'test' } });

@@ -187,7 +187,7 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
   let fuel: bigint | null = null;
   if (overrides.fuel !== undefined) {
     fuel = overrides.fuel.value;
-    derive('fuel', `${fuel}`, 'instructions per invocation, given explicitly', overrides.fuel.source);
+    derive('fuel', `${fuel}`, 'instructions per invocation, the start function at instantiation included, given explicitly', overrides.fuel.source);
   } else if (preset.fuelRequired) {
     fail('LIMIT_EXCEEDED', 'fuel', 'a bound on executed instructions per invocation', `${level} requires one (--fuel N)`, `preset ${level}: ${PRESET_REASONS.fuelRequired}`);
   } else {
