@@ -28,15 +28,10 @@ export function requireNativeSim(binary: string): string {
   return binary;
 }
 
-/** native-sim's command line for one program: its WASI argv and environment. */
-export function nativeSimArgs(options: {
-  readonly argv?: readonly string[];
-  readonly env?: Readonly<Record<string, string>>;
-  readonly arenaBytes?: number;
-}): string[] {
-  const args: string[] = [];
-  if (options.arenaBytes !== undefined) args.push('--arena', String(options.arenaBytes));
-  for (const arg of options.argv ?? []) args.push('--arg', arg);
-  for (const [name, value] of Object.entries(options.env ?? {})) args.push('--env', `${name}=${value}`);
-  return args;
+/**
+ * native-sim's command line for one session. A program's argv and environment are not on it: they
+ * travel in the ARGS message, as on a board.
+ */
+export function nativeSimArgs(options: { readonly arenaBytes?: number }): string[] {
+  return options.arenaBytes === undefined ? [] : ['--arena', String(options.arenaBytes)];
 }
