@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WrtError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
+import { NATIVE_SIM_UPLOAD_BYTES } from '../targets/upload-capacity.js';
 
 export const NATIVE_SIM_ENV = 'WRT_NATIVE_SIM';
 
@@ -29,9 +30,11 @@ export function requireNativeSim(binary: string): string {
 }
 
 /**
- * native-sim's command line for one session. A program's argv and environment are not on it: they
- * travel in the ARGS message, as on a board.
+ * native-sim's command line for one session: the upload capacity the host checks modules against
+ * before reading them (ts/targets/upload-capacity.ts), and the arena. A program's argv and
+ * environment are not on it: they travel in the ARGS message, as on a board.
  */
 export function nativeSimArgs(options: { readonly arenaBytes?: number }): string[] {
-  return options.arenaBytes === undefined ? [] : ['--arena', String(options.arenaBytes)];
+  const args = ['--upload-capacity', String(NATIVE_SIM_UPLOAD_BYTES)];
+  return options.arenaBytes === undefined ? args : [...args, '--arena', String(options.arenaBytes)];
 }
