@@ -2,7 +2,7 @@
  * The profile compiler's record sizes (ts/profile/compile.ts) are the C core's: each is compiled
  * into an object file as a symbol whose size is the C expression, for the host (64-bit) and for
  * Cortex-M (32-bit), and read back with nm. A struct that grows a field turns this red before a
- * profile undersizes an arena.
+ * profile undersizes an arena; a locals limit changed on one side only turns it red too.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../ts/core/paths.js';
 import { ARENA_ALIGN, FRAME_BYTES, RUNTIME_BYTES, SLOT_BYTES, TABLE_ELEMENT_BYTES } from '../../ts/profile/compile.js';
+import { JS_API_LIMITS } from '../../ts/wasm/module-parser.js';
 
 const SOURCE = `#include "wrt_internal.h"
 #define WRT_SIZE(name, expr) const unsigned char wrt_size_##name[expr] = {0};
@@ -19,6 +20,7 @@ WRT_SIZE(stack_slot, sizeof(*((wrt_runtime *)0)->stack))
 WRT_SIZE(table_element, sizeof(*((wrt_table *)0)->elems))
 WRT_SIZE(global_slot, sizeof(*((wrt_global *)0)->value))
 WRT_SIZE(align, WRT_CONFIG_ALIGN)
+WRT_SIZE(max_locals, WRT_CONFIG_MAX_LOCALS)
 `;
 
 interface Toolchain {
@@ -47,7 +49,7 @@ function sizesOf(tools: Toolchain, name: string): Record<string, number> {
   return sizes;
 }
 
-describe('profile record sizes match the C core', () => {
+describe('profile record sizes and the locals limit match the C core', () => {
   for (const [bits, tools] of [[64, HOST], [32, CORTEX_M]] as const) {
     it(`${bits}-bit (${tools.cc})`, () => {
       expect(sizesOf(tools, String(bits))).toEqual({
@@ -57,6 +59,7 @@ describe('profile record sizes match the C core', () => {
         table_element: TABLE_ELEMENT_BYTES,
         global_slot: SLOT_BYTES,
         align: ARENA_ALIGN,
+        max_locals: JS_API_LIMITS.locals,
       });
     });
   }
