@@ -148,6 +148,18 @@ describe('native-sim runs each module under its exact profile, and one below fai
     expect(what(ran)).toBe('returned 7');
   });
 
+  it('a table that grows without a maximum gets the preset room (QM 1024 elements): table.grow succeeds up to it, -1 past it', async () => {
+    const bytes = wat2wasm(`(module (table $t 1 funcref)
+      (func (export "grow") (param i32) (result i32) (table.grow $t (ref.null func) (local.get 0)))
+      (func (export "size") (result i32) (table.size $t)))`);
+    const profile = compile(bytes);
+    expect(profile.tables).toEqual({ elements: 1026, elementsMax: 1025 });
+    const bin = binary(profile);
+    expect(what(await run(bytes, bin, 'grow', ['10']))).toBe('returned 1');
+    expect(what(await run(bytes, bin, 'grow', ['1024']))).toBe('returned 1');
+    expect(what(await run(bytes, bin, 'grow', ['1025']))).toBe('returned -1');
+  });
+
   it('host calls: 3 calls of fd_write print three lines, a budget of 2 traps after two', async () => {
     const bytes = wat2wasm(WRITER);
     const exact = compile(bytes, { hostCalls: { value: 3, source: 'test' } });
