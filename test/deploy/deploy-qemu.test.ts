@@ -85,11 +85,27 @@ describe('deploy to qemu-lm3s6965evb (Cortex-M3, 64 KiB SRAM)', () => {
     await expectQemuGone(qemu);
   }, 30_000);
 
-  it('refuses a module larger than the upload capacity before sending it, naming the limit', async () => {
+  it('refuses a module larger than the target\'s upload buffer before reading it whole or starting QEMU', async () => {
+    const file = cModule('deploy-hello');
+    let started = false;
+    const error = await deploy(file, { target: 'qemu-lm3s6965evb', profile: 'none' }, gatherSinks(), { onQemu: () => (started = true), handleSigint: false }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(started).toBe(false);
+    expect(error).toBeInstanceOf(WrtError);
+    if (!(error instanceof WrtError)) return;
+    expect(error.code).toBe('LIMIT_EXCEEDED');
+    expect(error.message).toContain('qemu-lm3s6965evb takes modules of at most 8.0 KiB (8192 B) (its upload buffer), so it was not read');
+    expect(error.location.limit).toMatch(/^8192 bytes \(targets\/qemu-lm3s6965evb.yaml firmware.uploadBufferBytes\)/);
+  }, 30_000);
+
+  it('refuses a module larger than the upload capacity HELLO announced before sending it (a --firmware image), naming the limit', async () => {
     const file = cModule('deploy-hello');
     const sinks = gatherSinks();
     let qemu: QemuInstance | undefined;
-    const error = await deploy(file, { target: 'qemu-lm3s6965evb', profile: 'none' }, sinks, { onQemu: (q) => (qemu = q), handleSigint: false }).then(
+    const firmware = await ensureFirmware('qemu-lm3s6965evb', firmwareBoardOf('qemu-lm3s6965evb') ?? 'qemu-lm3s6965evb');
+    const error = await deploy(file, { target: 'qemu-lm3s6965evb', profile: 'none', firmware }, sinks, { onQemu: (q) => (qemu = q), handleSigint: false }).then(
       () => undefined,
       (e: unknown) => e,
     );
