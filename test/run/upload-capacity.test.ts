@@ -9,53 +9,31 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../ts/cli/main.js';
 import { BufferedOutput } from '../../ts/core/output.js';
 import { NATIVE_SIM_UPLOAD_BYTES } from '../../ts/targets/upload-capacity.js';
-import { strippedSizeFromHeaders } from '../../ts/wasm/sections.js';
+import { encodeUleb } from '../../ts/wasm/leb128.js';
+import { encodeCustomSection, strippedSizeFromHeaders } from '../../ts/wasm/sections.js';
 import { uploadForm } from '../../ts/wasm/upload-form.js';
 import { tempDir } from '../profile/helpers.js';
 import { buildRealNativeSim } from './helpers.js';
 
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    const b = n & 0x7f;
-    n = Math.floor(n / 128);
-    out.push(n > 0 ? b | 0x80 : b);
-  } while (n > 0);
-  return out;
-}
-
 function section(id: number, payload: Uint8Array | readonly number[]): Uint8Array {
   const body = payload instanceof Uint8Array ? payload : Uint8Array.from(payload);
-  return Uint8Array.from([id, ...leb(body.length), ...body]);
+  return Uint8Array.from([id, ...encodeUleb(body.length), ...body]);
 }
 
 function custom(name: string, bytes: number): Uint8Array {
-  const payload = new Uint8Array(1 + name.length + bytes);
-  payload[0] = name.length;
-  payload.set(Buffer.from(name), 1);
-  return section(0, payload);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return encodeCustomSection(name, new Uint8Array(bytes));
 }
 
 /** `main` returning 7, with `dataBytes` of zeros in an active data segment and the extra sections. */
 function module(dataBytes: number, extra: readonly Uint8Array[] = []): Uint8Array {
   const pages = Math.max(1, Math.ceil(dataBytes / 65536));
-  const data = new Uint8Array([1, 0, 0x41, 0, 0x0b, ...leb(dataBytes)].length + dataBytes);
-  data.set([1, 0, 0x41, 0, 0x0b, ...leb(dataBytes)]);
-  return concat([
+  const data = new Uint8Array([1, 0, 0x41, 0, 0x0b, ...encodeUleb(dataBytes)].length + dataBytes);
+  data.set([1, 0, 0x41, 0, 0x0b, ...encodeUleb(dataBytes)]);
+  return Buffer.concat([
     Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
     section(1, [1, 0x60, 0, 1, 0x7f]),
     section(3, [1, 0]),
-    section(5, [1, 0, ...leb(pages)]),
+    section(5, [1, 0, ...encodeUleb(pages)]),
     section(7, [1, 4, ...Buffer.from('main'), 0, 0]),
     section(10, [1, 4, 0, 0x41, 7, 0x0b]),
     section(11, data),

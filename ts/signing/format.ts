@@ -7,6 +7,7 @@
  * 0x01 ‖ public key (33 bytes) and 0x81 ‖ seed ‖ public key (65 bytes). Pure: bytes in, bytes out.
  */
 import { WrtError } from '../core/errors.js';
+import { encodeUleb } from '../wasm/leb128.js';
 import { Reader } from '../wasm/reader.js';
 
 export const SIGNATURE_SECTION = 'signature';
@@ -42,30 +43,12 @@ export interface SignatureData {
   readonly sets: readonly SignedHashes[];
 }
 
-function leb(n: number): number[] {
-  const out: number[] = [];
-  let v = n;
-  do {
-    const b = v & 0x7f;
-    v = Math.floor(v / 128);
-    out.push(v > 0 ? b | 0x80 : b);
-  } while (v > 0);
-  return out;
-}
-
 function concat(parts: readonly (Uint8Array | readonly number[])[]): Uint8Array {
-  const arrays = parts.map((p) => (p instanceof Uint8Array ? p : Uint8Array.from(p)));
-  const out = new Uint8Array(arrays.reduce((n, a) => n + a.length, 0));
-  let at = 0;
-  for (const a of arrays) {
-    out.set(a, at);
-    at += a.length;
-  }
-  return out;
+  return Uint8Array.from(Buffer.concat(parts.map((p) => (p instanceof Uint8Array ? p : Uint8Array.from(p)))));
 }
 
 function slice(bytes: Uint8Array): Uint8Array {
-  return concat([leb(bytes.length), bytes]);
+  return concat([encodeUleb(bytes.length), bytes]);
 }
 
 /** The bytes an Ed25519 signature covers for these hashes. */
@@ -77,20 +60,14 @@ export function encodeSignatureData(data: SignatureData): Uint8Array {
   const sets = data.sets.map((set) =>
     slice(
       concat([
-        leb(set.hashes.length),
+        encodeUleb(set.hashes.length),
         ...set.hashes,
-        leb(set.signatures.length),
+        encodeUleb(set.signatures.length),
         ...set.signatures.map((s) => slice(concat([slice(s.keyId), [s.algorithm], slice(s.signature)]))),
       ]),
     ),
   );
-  return concat([[SPEC_VERSION, CONTENT_TYPE_MODULE, data.hashFunction], leb(data.sets.length), ...sets]);
-}
-
-/** A whole custom section (id 0, size, name, payload). */
-export function customSection(name: string, payload: Uint8Array): Uint8Array {
-  const body = concat([leb(name.length), Buffer.from(name, 'utf8'), payload]);
-  return concat([[0], leb(body.length), body]);
+  return concat([[SPEC_VERSION, CONTENT_TYPE_MODULE, data.hashFunction], encodeUleb(data.sets.length), ...sets]);
 }
 
 /**

@@ -6,10 +6,9 @@
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { WrtError } from '../core/errors.js';
-import { moduleSections, WASM_HEADER_BYTES } from '../wasm/sections.js';
+import { encodeCustomSection, moduleSections, WASM_HEADER_BYTES } from '../wasm/sections.js';
 import {
   ALGORITHM_ED25519,
-  customSection,
   decodeSignatureData,
   ED25519_SIGNATURE_BYTES,
   encodeSignatureData,
@@ -70,7 +69,7 @@ export function signModule(module: Uint8Array, pair: Ed25519KeyPair, file: strin
     hashFunction: HASH_SHA256,
     sets: [{ hashes: [hash], signatures: [{ keyId: new Uint8Array(0), algorithm: ALGORITHM_ED25519, signature }] }],
   });
-  return Buffer.concat([module.subarray(0, WASM_HEADER_BYTES), customSection(SIGNATURE_SECTION, data), body]);
+  return Buffer.concat([module.subarray(0, WASM_HEADER_BYTES), encodeCustomSection(SIGNATURE_SECTION, data), body]);
 }
 
 export interface Verified {

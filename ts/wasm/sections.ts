@@ -4,6 +4,7 @@
  * profile binding, the `wrt.profile` section and the upload form are all built on this walk.
  */
 import { WrtError } from '../core/errors.js';
+import { encodeUleb } from './leb128.js';
 import { Reader } from './reader.js';
 
 export const WASM_HEADER_BYTES = 8;
@@ -138,4 +139,11 @@ export function strippedSizeFromHeaders(size: number, readAt: ReadAt): number | 
     throw error;
   }
   return total;
+}
+
+/** A whole custom section: id 0, size, name, payload. */
+export function encodeCustomSection(name: string, payload: Uint8Array): Uint8Array {
+  const label = Buffer.from(name, 'utf8');
+  const head = [...encodeUleb(label.length), ...label];
+  return Uint8Array.from(Buffer.concat([Uint8Array.from([0, ...encodeUleb(head.length + payload.length), ...head]), payload]));
 }
