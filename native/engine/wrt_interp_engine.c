@@ -144,6 +144,9 @@ static bool wrt_ie_add(wrt_interp_engine *e, const uint8_t *i_module, size_t len
     wrt_module *m = wrt_module_load(e->rt, i_module, len, &err);
     wrt_trap_info trap;
     wrt_ie_zero(&trap, sizeof trap);
+    /* The start function is an invocation too: the profile's fuel bounds it, so a start that never
+     * returns is the trap "fuel exhausted" at load instead of a device that never answers. */
+    wrt_set_fuel(e->rt, e->fuel_budget);
     wrt_instance *inst = m != NULL ? wrt_instantiate(e->rt, m, wrt_wasi_registry(&e->wasi), &err, &trap) : NULL;
     if (inst == NULL) {
         /* A KEEP session stays as it was; what a trapped start wrote into imports stays too (the spec's rule). */

@@ -99,6 +99,15 @@
 #  define WRT_CONFIG_MAX_REGISTRY_CHAIN 8u
 #endif
 
+/*
+ * Most parameters and locals of one function: the WebAssembly JS API's implementation limit, which
+ * the host validator applies too (JS_API_LIMITS.locals in ts/wasm/module-parser.ts; the two are
+ * compared by test/profile/record-sizes.test.ts), so a module `validate` refuses never runs here.
+ */
+#ifndef WRT_CONFIG_MAX_LOCALS
+#  define WRT_CONFIG_MAX_LOCALS 50000u
+#endif
+
 /* Most import/export name bytes compared or stored; longer names are refused as a limit. */
 #ifndef WRT_CONFIG_MAX_NAME
 #  define WRT_CONFIG_MAX_NAME 1024u

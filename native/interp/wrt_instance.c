@@ -278,10 +278,17 @@ wrt_instance *wrt_instantiate(wrt_runtime *io_rt, const wrt_module *i_module, co
         ok = (inst->tables[i] = alloc_table(io_rt, &m->tables[i], o_err)) != NULL;
     }
     if (ok && m->nmems > m->nmem_imports) ok = alloc_memory(io_rt, inst, &m->mems[m->nmem_imports], o_err);
+    /* One reservation for all defined globals: the globals region holds 8-byte slots (wrt_layout
+     * global_slots), and one reservation per global would round each to WRT_CONFIG_ALIGN. */
+    uint32_t ndefglobals = m->nglobals - m->nglobal_imports;
+    uint64_t *slots = NULL;
+    if (ok && ndefglobals > 0u) {
+        ok = (slots = (uint64_t *)wrt_alloc_array(io_rt, WRT_REGION_GLOBALS, ndefglobals, sizeof(uint64_t), o_err)) != NULL;
+    }
     for (uint32_t i = m->nglobal_imports; ok && i < m->nglobals; i++) {
         wrt_global *g = (wrt_global *)wrt_alloc(io_rt, WRT_REGION_META, sizeof(wrt_global), o_err);
-        uint64_t *slot = g != NULL ? (uint64_t *)wrt_alloc(io_rt, WRT_REGION_GLOBALS, 8u, o_err) : NULL;
-        ok = slot != NULL;
+        uint64_t *slot = &slots[i - m->nglobal_imports];
+        ok = g != NULL;
         if (ok) {
             g->value = slot;
             g->type = m->globals[i].type;

@@ -455,6 +455,9 @@ bool wrt_validate_function(wrt_runtime *io_rt, const wrt_module *i_mod, wrt_func
         v.group_end[i] = (uint32_t)total;
         v.group_type[i] = t;
     }
+    if ((uint64_t)v.type->nparams + total > WRT_CONFIG_MAX_LOCALS) {
+        return wrt_rd_fail_at(&v.r, WRT_ERR_LIMIT, v.at, "too many locals: more parameters and locals than WRT_CONFIG_MAX_LOCALS");
+    }
     v.nlocals = total;
     io_fn->nlocals = (uint32_t)total;
     uint32_t code_start = wrt_rd_offset(&v.r);

@@ -2,20 +2,24 @@
  * native-sim's protocol front end: the device side of docs/protocol.md on a POSIX host.
  *
  *   native-sim [--pty] [--device-id ID] [--upload-capacity BYTES] [--profile-capacity BYTES]
- *              [--idle-timeout-ms MS] [--boot-id N] [--arena BYTES] [--arg S]... [--env K=V]...
+ *              [--idle-timeout-ms MS] [--boot-id N] [--arena BYTES]
  *              [--stack-slots N] [--call-depth N] [--table-elements N] [--table-elements-max N]
  *              [--global-slots N] [--memory-pages-max N]
  *
  * --arena: the interpreter's arena (default 16 MiB, targets/native-sim.yaml memory.arenaBytes);
  * --stack-slots ... --memory-pages-max: region sizes instead of those derived from the arena; a
  * session of several instances (docs/protocol.md §4a) shares one arena, so each memory and table
- * must reserve less than the whole region (the spec testsuite's runs set them);
- * --arg / --env: the WASI program's argv and environment, in order (none by default).
+ * must reserve less than the whole region (the spec testsuite's runs set them). A WASI program's
+ * argv and environment come in the ARGS message (docs/protocol.md), as on a board.
  *
  * stdio (default): frames on stdin/stdout, diagnostics on stderr; exits when stdin ends.
  * --pty: opens a pseudo-terminal and prints `char device redirected to /dev/pts/N (label serial0)`
  * on stdout as QEMU does, so one host harness serves both. Like QEMU it drops what it sends while
  * no host has the terminal open. Runs until killed.
+ *
+ * Either way native-sim lives no longer than the process that started it: a host killed by SIGKILL
+ * closes no pipe while a module runs inside a request, so the kernel is asked to kill native-sim
+ * with its parent (Linux), and the loop leaves when the parent changed (every POSIX host).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,6 +33,10 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "sim_engine.h"
 #include "wrtp_server.h"
@@ -147,6 +155,18 @@ static int wrt_sim_layout_option(const char *a, const char *v, wrt_sim_options *
     return 0;
 }
 
+/* The parent when native-sim started; a different getppid() means it died and we were reparented. */
+static pid_t wrt_sim_parent;
+
+static void wrt_sim_watch_parent(void) {
+    wrt_sim_parent = getppid();
+#ifdef __linux__
+    (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+    /* A parent that died before prctl took effect sends no signal: it shows as a new parent. */
+    if (getppid() != wrt_sim_parent) _exit(0);
+}
+
 int main(int argc, char **argv) {
     static uint8_t upload[16u * 1024u * 1024u];
     static uint8_t profile[4096];
@@ -158,6 +178,7 @@ int main(int argc, char **argv) {
     unsigned long boot_id = (unsigned long)getpid();
     int use_pty = 0;
     wrt_sim_options engine_opts = {0};
+    wrt_sim_watch_parent();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -186,20 +207,6 @@ int main(int argc, char **argv) {
             }
             i++;
         } else if (v != NULL && wrt_sim_layout_option(a, v, &engine_opts)) {
-            i++;
-        } else if (v != NULL && strcmp(a, "--arg") == 0) {
-            if (engine_opts.argc >= WRT_SIM_MAX_ARGS) {
-                fprintf(stderr, "native-sim: --arg: at most %u\n", WRT_SIM_MAX_ARGS);
-                return 2;
-            }
-            engine_opts.argv[engine_opts.argc++] = v;
-            i++;
-        } else if (v != NULL && strcmp(a, "--env") == 0) {
-            if (engine_opts.envc >= WRT_SIM_MAX_ARGS || strchr(v, '=') == NULL) {
-                fprintf(stderr, "native-sim: --env: NAME=value, at most %u\n", WRT_SIM_MAX_ARGS);
-                return 2;
-            }
-            engine_opts.envp[engine_opts.envc++] = v;
             i++;
         } else {
             fprintf(stderr, "native-sim: unknown or incomplete option: %s\n", a);
@@ -271,5 +278,6 @@ int main(int argc, char **argv) {
         }
         wrtp_server_tick(&server);
         if (server.link_down && !link.is_pty) return 0;
+        if (getppid() != wrt_sim_parent) return 0;
     }
 }

@@ -8,16 +8,11 @@
 
 #include "wrtp_engine.h"
 
-#define WRT_SIM_MAX_ARGS 64u
 #define WRT_SIM_DEFAULT_ARENA_BYTES (16u * 1024u * 1024u)
 
-/* What the command line gives the engine. Strings point into argv and live as long as main. */
+/* What the command line gives the engine. */
 typedef struct wrt_sim_options {
     uint32_t arena_bytes;                    /* 0: WRT_SIM_DEFAULT_ARENA_BYTES */
-    const char *argv[WRT_SIM_MAX_ARGS];      /* the WASI program's argv (--arg), in order */
-    uint32_t argc;
-    const char *envp[WRT_SIM_MAX_ARGS];      /* "NAME=value" (--env) */
-    uint32_t envc;
     /* Region overrides of the layout (0: derived from the arena size, see interp_engine.c). */
     uint32_t stack_slots;
     uint32_t call_depth;

@@ -36,6 +36,18 @@ async function expectQemuGone(qemu: QemuInstance | undefined): Promise<void> {
   expect(liveQemuPids()).not.toContain(qemu.pid);
 }
 
+
+/** deploy's refusal of a module, asserting QEMU never started. */
+async function refusedBeforeQemu(file: string, options: Parameters<typeof deploy>[1]): Promise<WrtError> {
+  let started = false;
+  const error = await deploy(file, options, gatherSinks(), { onQemu: () => (started = true), handleSigint: false }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(started).toBe(false);
+  if (!(error instanceof WrtError)) throw new Error(`expected a WrtError, got ${String(error)}`);
+  return error;
+}
 describe('deploy to qemu-mps2-an386 (Cortex-M4F)', () => {
   it('gives a WASI command its argv over ARGS: the file name, then ARGS', async () => {
     const file = cModule('deploy-args');
@@ -85,11 +97,19 @@ describe('deploy to qemu-lm3s6965evb (Cortex-M3, 64 KiB SRAM)', () => {
     await expectQemuGone(qemu);
   }, 30_000);
 
-  it('refuses a module larger than the upload capacity before sending it, naming the limit', async () => {
+  it('refuses a module larger than the target\'s upload buffer before reading it whole or starting QEMU', async () => {
+    const error = await refusedBeforeQemu(cModule('deploy-hello'), { target: 'qemu-lm3s6965evb', profile: 'none' });
+    expect(error.code).toBe('LIMIT_EXCEEDED');
+    expect(error.message).toContain('qemu-lm3s6965evb takes modules of at most 8.0 KiB (8192 B) (its upload buffer), so it was not read');
+    expect(error.location.limit).toMatch(/^8192 bytes \(targets\/qemu-lm3s6965evb.yaml firmware.uploadBufferBytes\)/);
+  }, 30_000);
+
+  it('refuses a module larger than the upload capacity HELLO announced before sending it (a --firmware image), naming the limit', async () => {
     const file = cModule('deploy-hello');
     const sinks = gatherSinks();
     let qemu: QemuInstance | undefined;
-    const error = await deploy(file, { target: 'qemu-lm3s6965evb', profile: 'none' }, sinks, { onQemu: (q) => (qemu = q), handleSigint: false }).then(
+    const firmware = await ensureFirmware('qemu-lm3s6965evb', firmwareBoardOf('qemu-lm3s6965evb') ?? 'qemu-lm3s6965evb');
+    const error = await deploy(file, { target: 'qemu-lm3s6965evb', profile: 'none', firmware }, sinks, { onQemu: (q) => (qemu = q), handleSigint: false }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -105,14 +125,7 @@ describe('deploy to qemu-lm3s6965evb (Cortex-M3, 64 KiB SRAM)', () => {
   }, 30_000);
 
   it('refuses a module whose page does not fit and cannot be truncated before QEMU starts, naming the budget', async () => {
-    let started = false;
-    const error = await deploy(watModule('deploy-greet'), { target: 'qemu-lm3s6965evb' }, gatherSinks(), { onQemu: () => (started = true), handleSigint: false }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(started).toBe(false);
-    expect(error).toBeInstanceOf(WrtError);
-    if (!(error instanceof WrtError)) return;
+    const error = await refusedBeforeQemu(watModule('deploy-greet'), { target: 'qemu-lm3s6965evb' });
     expect(error.code).toBe('LIMIT_EXCEEDED');
     expect(error.location.field).toBe('linear memory');
     expect(error.message).toContain('1 pages (65536 bytes); truncation not allowed: no exported __heap_base');

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../ts/core/paths.js';
@@ -115,7 +115,8 @@ describe('hardware map', () => {
 describe('suites', () => {
   const dir = tempDir('suites');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  writeTree(dir, { 's/add.wat': '(module)', 's/main.c': 'int main(void){return 0;}' });
+  writeTree(dir, { 's/add.wat': '(module)', 's/main.c': 'int main(void){return 0;}', 'outside.wat': '(module)' });
+  symlinkSync(join(dir, 'outside.wat'), join(dir, 's', 'link.wat'));
   const file = join(dir, 's', 'suite.yaml');
   const suite = (text: string) => () => parseSuite(text, file);
 
@@ -189,6 +190,15 @@ describe('suites', () => {
       'CONFIG_SCHEMA',
       { field: '/tests/1/name', line: 7, limit: 'test names are unique in a suite' },
     );
+    for (const outside of ['../outside.wat', join(dir, 'outside.wat'), 'link.wat']) {
+      const error = expectWrtError(suite(`name: s\ntests:\n  - name: t\n    module: ${outside}\n    invoke: { export: f }\n    expect: { trap: unreachable }\n`), 'CONFIG_SCHEMA', {
+        file,
+        field: '/tests/0/module',
+        line: 4,
+        limit: 'a path inside the suite folder',
+      });
+      expect(error.message).toBe(`/tests/0/module: ${outside} is outside the suite folder ${join(dir, 's')}: a suite runs only the modules it carries; copy the module into the folder`);
+    }
     expectWrtError(suite('name: s\ntests:\n  - name: t\n    module: main.c\n    command: {}\n    expect: { returns: [] }\n'), 'CONFIG_SCHEMA', {
       field: '/tests/0/expect/returns',
       line: 6,

@@ -212,4 +212,20 @@ describe('each budget one below what the module needs fails as promised', () => 
     const small = attempt({ ...layout, tableElements: 5 });
     expect(small.ok ? null : small.error).toMatchObject({ kind: 'arena', region: 'tables', need: 48n, capacity: 40n });
   });
+
+  it('globals: every count of globals instantiates under its exact profile; one slot less is an arena error', () => {
+    for (const count of [1, 2, 3, 17]) {
+      const globals = Array.from({ length: count }, (_, i) => `(global $g${i} (mut i64) (i64.const ${i + 1}))`).join(' ');
+      const sum = Array.from({ length: count }, (_, i) => `(global.get $g${i})`).reduce((acc, g) => `(i64.add ${acc} ${g})`);
+      const bytes = wat2wasm(`(module ${globals} (func (export "main") (result i64) ${sum}))`);
+      const profile = compile(bytes);
+      expect(profile.globals.slots).toBe(count + (count % 2));
+      const layout = interpLayoutOf(profile);
+      expect(start(bytes, layout, undefined).call('main')).toMatchObject({ ok: true, results: [BigInt((count * (count + 1)) / 2)] });
+      const rt = InterpRuntime.create(native, { ...layout, globalSlots: profile.globals.slots - 2 });
+      open.push(rt);
+      const short = rt.instantiateBytes(bytes);
+      expect(short.ok ? null : short.error).toMatchObject({ kind: 'arena', region: 'globals' });
+    }
+  });
 });

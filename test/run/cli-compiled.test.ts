@@ -45,26 +45,31 @@ describe('wrt-target run (compiled CLI)', () => {
     expect(run.stderr).toContain('trap: unreachable');
   });
 
-  it('ends native-sim when interrupted with SIGINT', async () => {
-    const forever = watFixture('forever');
-    const marker = `marker-${process.pid}-sigint`;
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'wrt-target.js'), 'run', forever, marker], { stdio: 'ignore', env: { ...process.env, [MARKER_VARIABLE]: marker } });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    let seen: number[] = [];
-    for (let i = 0; i < 100 && seen.length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      seen = nativeSimsMarked(marker);
-    }
-    expect(seen).toHaveLength(1);
-    /* Wait until the program runs (the upload is tiny), then interrupt the CLI only, not its group. */
-    await new Promise((r) => setTimeout(r, 300));
-    child.kill('SIGINT');
-    expect(await exited).toBe('SIGINT');
-    let left = nativeSimsMarked(marker);
-    for (let i = 0; i < 40 && left.length > 0; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      left = nativeSimsMarked(marker);
-    }
-    expect(left).toEqual([]);
-  });
+  // SIGINT is handled (the session ends); SIGTERM and SIGKILL end the CLI at once while the module
+  // runs inside INVOKE, where native-sim reads no pipe: it must notice its parent's death itself.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
+    it(`leaves no native-sim behind when the CLI gets ${signal} during an endless program`, async () => {
+      const forever = watFixture('forever');
+      const marker = `marker-${process.pid}-${signal}`;
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'wrt-target.js'), 'run', forever, marker], { stdio: 'ignore', env: { ...process.env, [MARKER_VARIABLE]: marker } });
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+      let seen: number[] = [];
+      for (let i = 0; i < 100 && seen.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        seen = nativeSimsMarked(marker);
+      }
+      expect(seen).toHaveLength(1);
+      /* Wait until the program runs (the upload is tiny), then signal the CLI only, not its group. */
+      await new Promise((r) => setTimeout(r, 300));
+      child.kill(signal);
+      expect(await exited).toBe(signal);
+      let left = nativeSimsMarked(marker);
+      for (let i = 0; i < 40 && left.length > 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        left = nativeSimsMarked(marker);
+      }
+      for (const pid of left) process.kill(pid, 'SIGKILL');
+      expect(left).toEqual([]);
+    });
+  }
 });

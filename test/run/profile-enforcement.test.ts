@@ -139,6 +139,27 @@ describe('native-sim runs each module under its exact profile, and one below fai
     expect(less.report.fuelUsed).toBeLessThanOrEqual(50n);
   });
 
+  it('fuel bounds the start function: one that never returns is the load trap "fuel exhausted"; a bounded one runs', async () => {
+    const endless = wat2wasm('(module (func $s (loop $l (br $l))) (start $s) (func (export "main") (result i32) (i32.const 7)))');
+    const bounded = binary(compile(endless, { fuel: { value: 1000n, source: 'test' } }));
+    expect(await refusal(run(endless, bounded, 'main'))).toMatchObject({ code: 'WASM_TRAPPED', message: 'fuel exhausted' });
+    const finite = wat2wasm('(module (global $g (mut i32) (i32.const 0)) (func $s (global.set $g (i32.const 7))) (start $s) (func (export "main") (result i32) (global.get $g)))');
+    const ran = await run(finite, binary(compile(finite, { fuel: { value: 1000n, source: 'test' } })), 'main');
+    expect(what(ran)).toBe('returned 7');
+  });
+
+  it('a table that grows without a maximum gets the preset room (QM 1024 elements): table.grow succeeds up to it, -1 past it', async () => {
+    const bytes = wat2wasm(`(module (table $t 1 funcref)
+      (func (export "grow") (param i32) (result i32) (table.grow $t (ref.null func) (local.get 0)))
+      (func (export "size") (result i32) (table.size $t)))`);
+    const profile = compile(bytes);
+    expect(profile.tables).toEqual({ elements: 1026, elementsMax: 1025 });
+    const bin = binary(profile);
+    expect(what(await run(bytes, bin, 'grow', ['10']))).toBe('returned 1');
+    expect(what(await run(bytes, bin, 'grow', ['1024']))).toBe('returned 1');
+    expect(what(await run(bytes, bin, 'grow', ['1025']))).toBe('returned -1');
+  });
+
   it('host calls: 3 calls of fd_write print three lines, a budget of 2 traps after two', async () => {
     const bytes = wat2wasm(WRITER);
     const exact = compile(bytes, { hostCalls: { value: 3, source: 'test' } });

@@ -33,8 +33,8 @@ afterEach(async () => {
   }
 });
 
-function start(args: readonly string[] = []): ProtocolClient {
-  const transport = spawnNativeSimStdio(sim, args);
+function start(): ProtocolClient {
+  const transport = spawnNativeSimStdio(sim, []);
   const client = new ProtocolClient(transport);
   open.push({ client, transport });
   return client;
@@ -51,31 +51,33 @@ async function run(client: ProtocolClient): Promise<{ stdout: string; exit: numb
 
 describe('ARGS on native-sim', () => {
   it('is a feature of the device, and gives the program its argv and environment', async () => {
-    const client = start(['--arg', 'from-command-line']);
+    const client = start();
     expect(((await client.hello()).features & Feature.Args) !== 0).toBe(true);
+    // Before any ARGS the program has no arguments and no environment.
     await client.transfer(program);
-    expect(await run(client)).toEqual({ stdout: 'argv[0]=from-command-line\nBOARD=(unset)\n', exit: 1 });
+    expect(await run(client)).toEqual({ stdout: 'BOARD=(unset)\n', exit: 0 });
     await client.setArgs(['args.wasm', 'alpha', 'beta gamma'], { BOARD: 'qemu' });
     // A fresh instance: wasi-libc reads the environment once per instance.
     await client.transfer(program);
     expect(await run(client)).toEqual({ stdout: 'argv[0]=args.wasm\nargv[1]=alpha\nargv[2]=beta gamma\nBOARD=qemu\n', exit: 3 });
   });
 
-  it('refuses strings past its 512-byte buffer, naming the first that does not fit, and keeps the command line', async () => {
-    const client = start(['--arg', 'cli']);
+  it('refuses strings past its 512-byte buffer, naming the first that does not fit, and falls back to the platform\'s own', async () => {
+    const client = start();
+    await client.setArgs(['kept']);
     await client.transfer(program);
     const tooMuch = await client.setArgs(Array.from({ length: 20 }, (_, i) => `${i}`.padEnd(40, 'x'))).catch((e: unknown) => e);
     expect(isDeviceError(tooMuch, DeviceErrorCode.ArgsInvalid)).toBe(true);
     expect(isDeviceError(tooMuch) ? [tooMuch.device.detail, tooMuch.device.message] : []).toEqual([12, 'program arguments and environment exceed the device\'s buffer']);
-    // A refused ARGS leaves the platform's argv in place.
-    expect((await run(client)).stdout).toBe('argv[0]=cli\nBOARD=(unset)\n');
+    // A refused ARGS has overwritten the engine's buffer: the platform's own (native-sim: none) apply.
+    expect((await run(client)).stdout).toBe('BOARD=(unset)\n');
   });
 
   it('forgets the arguments at a RESET', async () => {
-    const client = start(['--arg', 'cli']);
+    const client = start();
     await client.setArgs(['set', 'by', 'args']);
     await client.reset(ResetKind.Session);
     await client.transfer(program);
-    expect((await run(client)).stdout).toBe('argv[0]=cli\nBOARD=(unset)\n');
+    expect((await run(client)).stdout).toBe('BOARD=(unset)\n');
   });
 });

@@ -14,6 +14,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'run', load: async () => (await import('./commands/run.js')).runCommand },
   { name: 'deploy', load: async () => (await import('./commands/deploy.js')).deployCommand },
   { name: 'hil', load: async () => (await import('./commands/hil.js')).hilCommand },
+  { name: 'keygen', load: async () => (await import('./commands/signing.js')).keygenCommand },
+  { name: 'sign', load: async () => (await import('./commands/signing.js')).signCommand },
+  { name: 'verify', load: async () => (await import('./commands/signing.js')).verifyCommand },
 ];
 
 /**

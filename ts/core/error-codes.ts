@@ -78,6 +78,10 @@ export const ERROR_CODES = {
   FILE_TOO_LARGE: spec(ExitCode.UsageOrInput, 'a file is larger than the most the tool reads for what it is'),
   // The per-user cache, added later
   CACHE_DIR_UNWRITABLE: spec(ExitCode.Environment, 'the per-user cache directory (firmware builds, module cache) cannot be created or written'),
+  // Signed modules
+  SIGNATURE_MISSING: spec(ExitCode.CheckFailed, 'the module carries no signature section'),
+  SIGNATURE_INVALID: spec(ExitCode.CheckFailed, 'the module\'s signature does not verify with the key (tampered, other key, malformed)'),
+  KEY_INVALID: spec(ExitCode.UsageOrInput, 'a key file is not an Ed25519 key in the module-signatures format'),
 } as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -24,6 +24,11 @@ export interface UserFileSpec {
   readonly field?: string;
   /** Where the name came from ("env WRT_CONFIG"). */
   readonly source?: string;
+  /**
+   * A check of the open file before it is read whole, given its size and positioned reads (a
+   * module over a device's upload capacity is refused from its section headers); throws to refuse.
+   */
+  readonly inspect?: (size: number, readAt: (offset: number, length: number) => Uint8Array) => void;
 }
 
 function location(path: string, spec: UserFileSpec, limit?: string): { file: string; field?: string; source?: string; limit?: string } {
@@ -95,6 +100,16 @@ export function readUserFile(path: string, spec: UserFileSpec): Uint8Array {
   }
   try {
     const size = checkStats(fstatSync(fd), path, spec);
+    spec.inspect?.(size, (offset, length) => {
+      const part = new Uint8Array(length);
+      let got = 0;
+      while (got < length) {
+        const n = readSync(fd, part, got, length - got, offset + got);
+        if (n === 0) break;
+        got += n;
+      }
+      return part.subarray(0, got);
+    });
     // One byte more than the size: a file that grew since fstat is caught, not truncated silently.
     const bytes = new Uint8Array(size + 1);
     let filled = 0;

@@ -14,10 +14,12 @@
  */
 import * as path from 'node:path';
 import { WrtError } from '../core/errors.js';
+import { checkUserFile, MAX_MODULE_FILE_BYTES } from '../core/user-file.js';
 import type { ProtocolClientOptions } from '../device/client.js';
 import type { AsilLevel } from '../foundation/asil.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
 import { explainLoadFailure, functionName, loadModule, moduleUploadForm, planInvocation } from '../run/module.js';
+import { uploadCapacityOf } from '../targets/upload-capacity.js';
 import type { RunSinks } from '../run/run-module.js';
 import { type DeviceLink, DeviceSession, type ProgramReport, type ProgramTimings, withSession } from '../run/session.js';
 import { flashCommand, loadTarget, type FlashCommand, type FlashInputs, type TargetDefinition } from '../targets/index.js';
@@ -153,6 +155,8 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
   const elf = options.firmware ?? firmwareImagePath(targetId, board);
 
   if (options.dryRun === true) {
+    // Nothing is read, but a path that is no module file is refused as a real deploy would refuse it.
+    checkUserFile(path.resolve(deps.cwd ?? process.cwd(), file), { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: file });
     const flash = flashCommand(def, flashInputsFor(elf, options.port));
     const what = options.invoke === undefined ? '_start (WASI command)' : `${options.invoke}(${(options.args ?? []).join(', ')})`;
     return {
@@ -165,7 +169,8 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
 
   // Before anything starts: a bad module, a missing export, a budget the target cannot meet, or a
   // profile of another module ends here.
-  const module = loadModule(file, deps.cwd);
+  // The firmware built from the target YAML has its upload buffer; a --firmware image may differ (HELLO tells).
+  const module = loadModule(file, deps.cwd, options.firmware === undefined ? uploadCapacityOf(def) : undefined);
   const invocation = planInvocation(module, options.invoke, options.args ?? []);
   const { resolveUploadProfile } = await import('../profile/upload-profile.js');
   const profile = await resolveUploadProfile({

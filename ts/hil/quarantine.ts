@@ -31,7 +31,7 @@ function quarantineFrom(source: YamlSource): QuarantineList {
 /** The list at `path`; a default path that does not exist means no quarantine, a named one is an error. */
 export function loadQuarantine(path: string, required: boolean): QuarantineList {
   if (!required && !existsSync(path)) return EMPTY_QUARANTINE;
-  return quarantineFrom(readYamlFile(path, { what: 'quarantine list', maxBytes: MAX_TEXT_FILE_BYTES }));
+  return quarantineFrom(readYamlFile(path, { what: 'quarantine list', maxBytes: MAX_TEXT_FILE_BYTES, ...(required ? { field: '--quarantine' } : {}) }));
 }
 
 function isCalendarDay(text: string): boolean {

@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { WrtError } from '../core/errors.js';
 import { MAX_TEXT_FILE_BYTES } from '../core/user-file.js';
 import { checkSchema, fieldLocation, parseYaml, readYamlFile, type YamlSource } from '../core/yaml-schema.js';
@@ -106,10 +106,24 @@ function resolveTest(suite: RawSuite, test: RawTest, field: string, source: Yaml
   };
 }
 
+/** Whether `path` is inside `folder` once symbolic links are followed (a suite carries its modules). */
+function insideFolder(folder: string, path: string): boolean {
+  const rel = relative(realpathSync(folder), realpathSync(path));
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
 function resolveModule(test: RawTest, field: string, source: YamlSource): ModuleSource {
-  const path = resolve(dirname(source.file), test.module);
+  const folder = dirname(source.file);
+  const path = resolve(folder, test.module);
   if (!existsSync(path)) {
     throw new WrtError('FILE_NOT_FOUND', `${field}/module: no file ${test.module} beside the suite`, fieldLocation(source, `${field}/module`));
+  }
+  if (!insideFolder(folder, path)) {
+    throw new WrtError(
+      'CONFIG_SCHEMA',
+      `${field}/module: ${test.module} is outside the suite folder ${folder}: a suite runs only the modules it carries; copy the module into the folder`,
+      fieldLocation(source, `${field}/module`, 'a path inside the suite folder'),
+    );
   }
   const kind = extname(path).slice(1) as ModuleSource['kind'];
   return { path, kind, flags: test.build?.flags ?? [] };

@@ -9,6 +9,7 @@ import { MemoryBudget } from '../foundation/memory-budget.js';
 import type { ResolvedLimits } from '../limits/types.js';
 import type { DebugLevel } from '../limits/types.js';
 import { importAllowed } from '../wasm/limits.js';
+import { JS_API_LIMITS } from '../wasm/module-parser.js';
 import type { WasmReport } from '../wasm/report.js';
 import { PAGE_BYTES } from '../wasm/types.js';
 import { encodeProfile } from './binary.js';
@@ -112,9 +113,12 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
         rule = `table ${t.index}: declared maximum ${t.maximum} (table.grow is used)`;
       } else if (preset.growthNeedsDeclaredMaximum) {
         fail('LIMIT_EXCEEDED', `table ${t.index} maximum`, 'table.grow without a declared maximum', `${level} needs a declared maximum within ${cap === null ? 'the arena' : `${cap.value} elements`}`, `preset ${level}: ${PRESET_REASONS.growthNeedsDeclaredMaximum}`);
+      } else if (cap !== null) {
+        reserve = cap.value;
+        rule = `table ${t.index}: grows without a maximum; capped at ${reserve} elements (target cap)`;
       } else {
-        reserve = cap?.value ?? t.initial;
-        rule = `table ${t.index}: grows without a maximum; capped at ${reserve} elements (${cap === null ? 'no target cap: initial size' : 'target cap'})`;
+        reserve = Math.min(t.initial + preset.defaultTableGrowth, JS_API_LIMITS.tableSize);
+        rule = `table ${t.index}: grows without a maximum; initial ${t.initial} + ${preset.defaultTableGrowth} elements of room (preset ${level}: ${PRESET_REASONS.defaultTableGrowth})`;
       }
     }
     if (cap !== null && reserve > cap.value) {
@@ -187,7 +191,7 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
   let fuel: bigint | null = null;
   if (overrides.fuel !== undefined) {
     fuel = overrides.fuel.value;
-    derive('fuel', `${fuel}`, 'instructions per invocation, given explicitly', overrides.fuel.source);
+    derive('fuel', `${fuel}`, 'instructions per invocation, the start function at instantiation included, given explicitly', overrides.fuel.source);
   } else if (preset.fuelRequired) {
     fail('LIMIT_EXCEEDED', 'fuel', 'a bound on executed instructions per invocation', `${level} requires one (--fuel N)`, `preset ${level}: ${PRESET_REASONS.fuelRequired}`);
   } else {

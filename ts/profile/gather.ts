@@ -4,7 +4,7 @@
  * target's facts and hands plain data to the pure compiler.
  */
 import { resolve } from 'node:path';
-import { MAX_MODULE_FILE_BYTES, readUserFile } from '../core/user-file.js';
+import { MAX_MODULE_FILE_BYTES, readUserFile, type UserFileSpec } from '../core/user-file.js';
 import { TOOL_VERSION } from '../core/version.js';
 import type { ResolvedLimits } from '../limits/types.js';
 import { type ProbeDeps, probe } from '../probe/gather.js';
@@ -121,8 +121,18 @@ async function targetFacts(request: ProfileRequest, subject: SubjectSection, dep
 }
 
 
+/** The module file, refused unread when it cannot fit the named target's upload buffer. */
+async function readModuleFor(request: ProfileRequest): Promise<Uint8Array> {
+  let inspect: UserFileSpec['inspect'];
+  if (request.target !== undefined) {
+    const [{ loadTarget }, { uploadCapacityCheck, uploadCapacityOf }] = await Promise.all([import('../targets/load.js'), import('../targets/upload-capacity.js')]);
+    inspect = uploadCapacityCheck(request.file, uploadCapacityOf(loadTarget(request.target)));
+  }
+  return readUserFile(resolve(request.cwd, request.file), { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: request.file, ...(inspect === undefined ? {} : { inspect }) });
+}
+
 export async function gatherProfile(request: ProfileRequest, deps: ProfileDeps = {}): Promise<GatheredProfile> {
-  const bytes = request.bytes ?? readUserFile(resolve(request.cwd, request.file), { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: request.file });
+  const bytes = request.bytes ?? (await readModuleFor(request));
   const module = stripProfileSection(bytes, request.file);
   const analysis = request.analysis ?? validateWasm(module, { file: request.file });
   const report = await probe(

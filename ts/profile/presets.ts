@@ -15,6 +15,8 @@ export interface AsilPreset {
   readonly defaultRecursionDepth: number;
   /** A memory or table that grows must declare a maximum within the budget (else it is capped). */
   readonly growthNeedsDeclaredMaximum: boolean;
+  /** Elements beyond its initial size a table gets when it grows without a maximum (levels that allow it). */
+  readonly defaultTableGrowth: number;
   /** Calls per invocation of each import when no --host-calls is set; null = unlimited. */
   readonly defaultHostCalls: number | null;
   /** Debug levels the preset refuses. */
@@ -29,6 +31,7 @@ export const ASIL_PRESETS: Readonly<Record<AsilLevel, AsilPreset>> = {
     recursionNeedsExplicitDepth: false,
     defaultRecursionDepth: 256,
     growthNeedsDeclaredMaximum: false,
+    defaultTableGrowth: 1024,
     defaultHostCalls: null,
     refusedDebugLevels: [],
     hostHardwareCfi: false,
@@ -38,6 +41,7 @@ export const ASIL_PRESETS: Readonly<Record<AsilLevel, AsilPreset>> = {
     recursionNeedsExplicitDepth: false,
     defaultRecursionDepth: 128,
     growthNeedsDeclaredMaximum: false,
+    defaultTableGrowth: 256,
     defaultHostCalls: 1024,
     refusedDebugLevels: [],
     hostHardwareCfi: false,
@@ -47,6 +51,7 @@ export const ASIL_PRESETS: Readonly<Record<AsilLevel, AsilPreset>> = {
     recursionNeedsExplicitDepth: false,
     defaultRecursionDepth: 64,
     growthNeedsDeclaredMaximum: false,
+    defaultTableGrowth: 64,
     defaultHostCalls: 1024,
     refusedDebugLevels: [],
     hostHardwareCfi: false,
@@ -56,6 +61,7 @@ export const ASIL_PRESETS: Readonly<Record<AsilLevel, AsilPreset>> = {
     recursionNeedsExplicitDepth: true,
     defaultRecursionDepth: 0,
     growthNeedsDeclaredMaximum: true,
+    defaultTableGrowth: 0,
     defaultHostCalls: 256,
     refusedDebugLevels: ['full'],
     hostHardwareCfi: true,
@@ -65,6 +71,7 @@ export const ASIL_PRESETS: Readonly<Record<AsilLevel, AsilPreset>> = {
     recursionNeedsExplicitDepth: true,
     defaultRecursionDepth: 0,
     growthNeedsDeclaredMaximum: true,
+    defaultTableGrowth: 0,
     defaultHostCalls: 256,
     refusedDebugLevels: ['full'],
     hostHardwareCfi: true,
@@ -79,6 +86,8 @@ export const PRESET_REASONS: Readonly<Record<keyof AsilPreset, string>> = {
   defaultRecursionDepth: 'below C: recursion runs to a preset depth (QM 256, A 128, B 64) and then traps "call stack exhausted"',
   growthNeedsDeclaredMaximum:
     'at C and D: memory.grow/table.grow need a declared maximum that fits, so the reservation is the module\'s own statement; below C the profile caps it',
+  defaultTableGrowth:
+    'below C: a table that uses table.grow without a declared maximum gets room for a preset number of elements beyond its initial size (QM 1024, A 256, B 64; a target cap wins), so table.grow succeeds until then and returns -1 after',
   defaultHostCalls: 'from A: every import gets a per-invocation call budget (A/B 1024, C/D 256) unless --host-calls sets one',
   refusedDebugLevels: 'at C and D: debug level full (breakpoints that patch code, memory writes) is refused; basic and none are allowed',
   hostHardwareCfi:

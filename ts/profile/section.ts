@@ -6,8 +6,7 @@
  * way over the bytes it received (native/profile/wrt_profile_module.c).
  */
 import { createHash } from 'node:crypto';
-import { encodeUleb } from '../wasm/leb128.js';
-import { customSectionPayload, keepSections } from '../wasm/sections.js';
+import { customSectionPayload, encodeCustomSection, keepSections } from '../wasm/sections.js';
 
 export const PROFILE_SECTION = 'wrt.profile';
 
@@ -23,11 +22,7 @@ export function findProfileSection(bytes: Uint8Array, file?: string): Uint8Array
 
 /** The module (any old profile section removed) with the profile appended as the last section. */
 export function embedProfile(module: Uint8Array, profile: Uint8Array, file?: string): Uint8Array {
-  const stripped = stripProfileSection(module, file);
-  const name = Buffer.from(PROFILE_SECTION, 'utf8');
-  const content = [...encodeUleb(name.length), ...name];
-  const size = content.length + profile.length;
-  return Uint8Array.from(Buffer.concat([stripped, Uint8Array.from([0, ...encodeUleb(size), ...content]), profile]));
+  return Uint8Array.from(Buffer.concat([stripProfileSection(module, file), encodeCustomSection(PROFILE_SECTION, profile)]));
 }
 
 /** SHA-256 (hex) of the module without its custom sections: what a profile binds to. */

@@ -14,6 +14,7 @@ import { DeviceErrorCode } from '../device/protocol.js';
 import { MAX_MODULE_FILE_BYTES, readUserFile } from '../core/user-file.js';
 import type { WireValue } from '../device/messages.js';
 import type { DebugLevel } from '../limits/types.js';
+import { type UploadCapacity, uploadCapacityCheck } from '../targets/upload-capacity.js';
 import type { ExportReport, WasmReport } from '../wasm/report.js';
 import { uploadForm, type UploadForm } from '../wasm/upload-form.js';
 import { validateWasm } from '../wasm/validate.js';
@@ -82,9 +83,13 @@ export function prepareModule(file: string, bytes: Uint8Array): PreparedModule {
   return { file, bytes, report: validateWasm(bytes, { file }) };
 }
 
-/** Reads (a regular file, at most MAX_MODULE_FILE_BYTES, size checked first) and prepares a module. */
-export function loadModule(file: string, cwd: string = process.cwd()): PreparedModule {
-  return prepareModule(file, readUserFile(path.resolve(cwd, file), { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: file }));
+/**
+ * Reads (a regular file, at most MAX_MODULE_FILE_BYTES, size checked first, and refused unread when
+ * it cannot fit the device's upload capacity) and prepares a module.
+ */
+export function loadModule(file: string, cwd: string = process.cwd(), capacity?: UploadCapacity): PreparedModule {
+  const inspect = uploadCapacityCheck(file, capacity);
+  return prepareModule(file, readUserFile(path.resolve(cwd, file), { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: file, ...(inspect === undefined ? {} : { inspect }) }));
 }
 
 /** The bytes the device is sent under a profile of this debug level (none without a profile). */

@@ -9,6 +9,7 @@ import { stateDir } from '../core/cache-dir.js';
 import { WrtError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
 import { prebuildTuple, prebuiltNativeSimPath } from '../core/prebuilds.js';
+import { NATIVE_SIM_UPLOAD_BYTES } from '../targets/upload-capacity.js';
 
 export const NATIVE_SIM_ENV = 'WRT_NATIVE_SIM';
 
@@ -51,15 +52,12 @@ export function requireNativeSim(binary: string, env: NodeJS.ProcessEnv = proces
   });
 }
 
-/** native-sim's command line for one program: its WASI argv and environment. */
-export function nativeSimArgs(options: {
-  readonly argv?: readonly string[];
-  readonly env?: Readonly<Record<string, string>>;
-  readonly arenaBytes?: number;
-}): string[] {
-  const args: string[] = [];
-  if (options.arenaBytes !== undefined) args.push('--arena', String(options.arenaBytes));
-  for (const arg of options.argv ?? []) args.push('--arg', arg);
-  for (const [name, value] of Object.entries(options.env ?? {})) args.push('--env', `${name}=${value}`);
-  return args;
+/**
+ * native-sim's command line for one session: the upload capacity the host checks modules against
+ * before reading them (ts/targets/upload-capacity.ts), and the arena. A program's argv and
+ * environment are not on it: they travel in the ARGS message, as on a board.
+ */
+export function nativeSimArgs(options: { readonly arenaBytes?: number }): string[] {
+  const args = ['--upload-capacity', String(NATIVE_SIM_UPLOAD_BYTES)];
+  return options.arenaBytes === undefined ? args : [...args, '--arena', String(options.arenaBytes)];
 }

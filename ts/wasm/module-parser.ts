@@ -93,8 +93,11 @@ const SECTION_NAMES: Readonly<Record<number, string>> = {
 /** Position of each section id in the required order (custom sections may appear anywhere). */
 const SECTION_ORDER: Readonly<Record<number, number>> = { 1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13 };
 
-/** The JS API's implementation limits (https://webassembly.github.io/spec/js-api/#limits). */
-const JS_API = {
+/**
+ * The JS API's implementation limits (https://webassembly.github.io/spec/js-api/#limits). The device
+ * interpreter refuses the same number of locals (WRT_CONFIG_MAX_LOCALS in native/interp/wrt_config.h).
+ */
+export const JS_API_LIMITS = {
   types: 1_000_000,
   functions: 1_000_000,
   imports: 100_000,
@@ -483,7 +486,7 @@ export class ModuleParser implements Failer, CodeHooks {
       const start = q.position;
       const end = start + size;
       this.sectionEnd = end;
-      if (this.jsApi) this.embedder(end, JS_API.moduleBytes, headerOffset, 'module size');
+      if (this.jsApi) this.embedder(end, JS_API_LIMITS.moduleBytes, headerOffset, 'module size');
       if (id === 13) this.malformed('malformed section id 13 (tag section): the exception-handling proposal is not part of WebAssembly 2.0', headerOffset, 'exception-handling');
       const name = SECTION_NAMES[id];
       if (name === undefined) this.malformed(`malformed section id ${id}`, headerOffset);
@@ -570,7 +573,7 @@ export class ModuleParser implements Failer, CodeHooks {
     const at = r.offset;
     const count = r.u32();
     this.limit('maxTypes', count, at, 'the type section declares types');
-    this.embedder(count, JS_API.types, at, 'types');
+    this.embedder(count, JS_API_LIMITS.types, at, 'types');
     for (let i = 0; i < count; i += 1) {
       const entry = r.offset;
       const form = r.u8();
@@ -580,8 +583,8 @@ export class ModuleParser implements Failer, CodeHooks {
       }
       const params = this.valueTypes(r, `type ${i}`);
       const results = this.valueTypes(r, `type ${i}`);
-      this.embedder(params.length, JS_API.params, entry, `parameters of type ${i}`);
-      this.embedder(results.length, JS_API.results, entry, `results of type ${i}`);
+      this.embedder(params.length, JS_API_LIMITS.params, entry, `parameters of type ${i}`);
+      this.embedder(results.length, JS_API_LIMITS.results, entry, `results of type ${i}`);
       const type = makeFuncType(params, results);
       let features = results.length > 1 ? FEATURE_MULTI_VALUE : 0;
       for (const t of params) features |= VALUE_FEATURE[t] ?? 0;
@@ -634,7 +637,7 @@ export class ModuleParser implements Failer, CodeHooks {
     if (elementType === EXTERNREF) this.gate(FEATURE_REFERENCE_TYPES, at, () => `${what} of externref`);
     const { initial, maximum } = this.limits32(r, what, false);
     if (maximum !== null && initial > maximum) this.invalid(`size minimum must not be greater than maximum: ${what} has ${initial} > ${maximum}`, at);
-    this.embedder(initial, JS_API.tableSize, at, `initial size of ${what}`);
+    this.embedder(initial, JS_API_LIMITS.tableSize, at, `initial size of ${what}`);
     this.limit('maxTableElements', initial, at, `initial size of ${what}`);
     return { elementType, initial, maximum, imported: false, exported: false, grows: false };
   }
@@ -644,7 +647,7 @@ export class ModuleParser implements Failer, CodeHooks {
     this.tables.push(table);
     this.tableTypes.push(table.elementType);
     this.limit('maxTables', this.tables.length, at, 'tables');
-    this.embedder(this.tables.length, JS_API.tables, at, 'tables');
+    this.embedder(this.tables.length, JS_API_LIMITS.tables, at, 'tables');
   }
 
   private memoryType(r: Reader, what: string): MemoryState {
@@ -687,20 +690,20 @@ export class ModuleParser implements Failer, CodeHooks {
     this.globalMutable.push(mutable);
     this.globalI32.push(i32);
     this.limit('maxGlobals', this.globalTypes.length, at, 'globals');
-    this.embedder(this.globalTypes.length, JS_API.globals, at, 'globals');
+    this.embedder(this.globalTypes.length, JS_API_LIMITS.globals, at, 'globals');
   }
 
   private addFunction(typeIndex: number, at: number): void {
     this.functionTypes.push(typeIndex);
     this.limit('maxFunctions', this.functionTypes.length, at, 'functions (imported and defined)');
-    this.embedder(this.functionTypes.length, JS_API.functions, at, 'functions');
+    this.embedder(this.functionTypes.length, JS_API_LIMITS.functions, at, 'functions');
   }
 
   private importSection(r: Reader): void {
     const at = r.offset;
     const count = r.u32();
     this.limit('maxImports', count, at, 'the import section declares imports');
-    this.embedder(count, JS_API.imports, at, 'imports');
+    this.embedder(count, JS_API_LIMITS.imports, at, 'imports');
     for (let i = 0; i < count; i += 1) {
       const entry = r.offset;
       const module = r.name();
@@ -886,7 +889,7 @@ export class ModuleParser implements Failer, CodeHooks {
     const at = r.offset;
     const count = r.u32();
     this.limit('maxExports', count, at, 'the export section declares exports');
-    this.embedder(count, JS_API.exports, at, 'exports');
+    this.embedder(count, JS_API_LIMITS.exports, at, 'exports');
     for (let i = 0; i < count; i += 1) {
       const entry = r.offset;
       const name = r.name();
@@ -957,7 +960,7 @@ export class ModuleParser implements Failer, CodeHooks {
     const at = r.offset;
     const count = r.u32();
     this.limit('maxElementSegments', count, at, 'the element section declares segments');
-    this.embedder(count, JS_API.elementSegments, at, 'element segments');
+    this.embedder(count, JS_API_LIMITS.elementSegments, at, 'element segments');
     for (let i = 0; i < count; i += 1) {
       const entry = r.offset;
       const what = `element segment ${i}`;
@@ -1008,7 +1011,7 @@ export class ModuleParser implements Failer, CodeHooks {
     const count = r.u32();
     this.gate(FEATURE_BULK_MEMORY, at, () => 'data count section');
     this.limit('maxDataSegments', count, at, 'the data count section declares data segments');
-    this.embedder(count, JS_API.dataSegments, at, 'data segments');
+    this.embedder(count, JS_API_LIMITS.dataSegments, at, 'data segments');
     this.dataCount = count;
   }
 
@@ -1063,7 +1066,7 @@ export class ModuleParser implements Failer, CodeHooks {
       }
       if (checks) {
         this.limit('maxFunctionBodyBytes', size, offset, 'function body bytes');
-        this.embedder(size, JS_API.bodyBytes, offset, 'function body bytes');
+        this.embedder(size, JS_API_LIMITS.bodyBytes, offset, 'function body bytes');
       }
       if (!q.eof && q.available < size) yield* this.want(size);
       r.bind(q.buf, q.start, q.start + Math.min(size, q.available), q.base, true);
@@ -1071,7 +1074,7 @@ export class ModuleParser implements Failer, CodeHooks {
       const facts = validator.validate(r, functionIndex, offset, size, this.typeString(this.functionTypes[functionIndex] ?? 0));
       q.start = r.pos;
       if (checks) {
-        this.embedder(facts.locals, JS_API.locals, offset, 'locals');
+        this.embedder(facts.locals, JS_API_LIMITS.locals, offset, 'locals');
         this.limit('maxLocals', facts.locals, offset, 'parameters and locals');
         this.limit('maxOperandStackSlots', facts.maxStackSlots, offset, 'operand stack height (values)');
         this.limit('maxFrameBytes', facts.frameBytes, offset, 'frame bytes (locals and operand stack)');
@@ -1092,7 +1095,7 @@ export class ModuleParser implements Failer, CodeHooks {
       this.malformed(`data count and data section have inconsistent lengths: data count ${this.dataCount}, data section ${count}`, countAt);
     }
     this.limit('maxDataSegments', count, countAt, 'the data section declares data segments');
-    this.embedder(count, JS_API.dataSegments, countAt, 'data segments');
+    this.embedder(count, JS_API_LIMITS.dataSegments, countAt, 'data segments');
     this.dataSeen = true;
     this.dataSegments = count;
     for (let i = 0; i < count; i += 1) {

@@ -4,6 +4,7 @@
  * profile binding, the `wrt.profile` section and the upload form are all built on this walk.
  */
 import { WrtError } from '../core/errors.js';
+import { encodeUleb } from './leb128.js';
 import { Reader } from './reader.js';
 
 export const WASM_HEADER_BYTES = 8;
@@ -89,4 +90,60 @@ export function customSectionPayload(bytes: Uint8Array, name: string, file?: str
     .filter((s) => s.customName === name)
     .pop();
   return found === undefined ? null : bytes.subarray(found.payloadStart, found.end);
+}
+
+/** Reads `length` bytes at `offset` of a file that is not read whole (fewer at its end). */
+export type ReadAt = (offset: number, length: number) => Uint8Array;
+
+/** Bytes read per look at the file: a run of small sections costs one read, not one per section. */
+const HEADER_WINDOW_BYTES = 64 * 1024;
+/** A section header: the id byte and a u32 LEB128 size. */
+const SECTION_HEADER_MAX_BYTES = 6;
+
+/**
+ * The size of a module's smallest upload form (every custom section stripped, as at debug level
+ * none: ts/wasm/upload-form.ts), from the section headers alone: a file too large for a device is
+ * refused before it is read whole. undefined when the file does not walk as a module; the
+ * validator names what is wrong once it is read.
+ */
+export function strippedSizeFromHeaders(size: number, readAt: ReadAt): number | undefined {
+  if (size < WASM_HEADER_BYTES || !hasWasmMagic(readAt(0, WASM_HEADER_BYTES))) return undefined;
+  const notSections = new Error('not sections');
+  const r = new Reader({
+    fail(): never {
+      throw notSections;
+    },
+  });
+  let window: Uint8Array = new Uint8Array(0);
+  let windowStart = 0;
+  let pos = WASM_HEADER_BYTES;
+  let total = WASM_HEADER_BYTES;
+  try {
+    while (pos < size) {
+      const windowEnd = windowStart + window.length;
+      if (pos < windowStart || (pos + SECTION_HEADER_MAX_BYTES > windowEnd && windowEnd < size)) {
+        window = readAt(pos, Math.min(HEADER_WINDOW_BYTES, size - pos));
+        windowStart = pos;
+      }
+      // The window holds the whole header or reaches the end of the file: a short header is malformed.
+      r.bind(window, pos - windowStart, window.length, windowStart, true);
+      const id = r.u8();
+      const length = r.u32();
+      const end = r.offset + length;
+      if (end > size) return undefined;
+      if (id !== 0) total += end - pos;
+      pos = end;
+    }
+  } catch (error) {
+    if (error === notSections) return undefined;
+    throw error;
+  }
+  return total;
+}
+
+/** A whole custom section: id 0, size, name, payload. */
+export function encodeCustomSection(name: string, payload: Uint8Array): Uint8Array {
+  const label = Buffer.from(name, 'utf8');
+  const head = [...encodeUleb(label.length), ...label];
+  return Uint8Array.from(Buffer.concat([Uint8Array.from([0, ...encodeUleb(head.length + payload.length), ...head]), payload]));
 }

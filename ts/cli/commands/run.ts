@@ -79,16 +79,17 @@ export async function runRun(
   const fuel = parseFuel(raw.fuel);
   const asil = asilFlag(raw.asil);
   // The device client and the value codecs load only when `run` runs, not for every command.
-  const [{ runModule }, { loadModule, planInvocation }, { formatValue }, { resolveUploadProfile }] = await Promise.all([
+  const [{ runModule }, { loadModule, planInvocation }, { formatValue }, { resolveUploadProfile }, { NATIVE_SIM_UPLOAD_CAPACITY }] = await Promise.all([
     import('../../run/run-module.js'),
     import('../../run/module.js'),
     import('../../run/values.js'),
     import('../../profile/upload-profile.js'),
+    import('../../targets/upload-capacity.js'),
   ]);
   const json = raw.json === true;
   const sink = outputSink(ctx, !json);
   // Read and validated once; a missing export or a bad argument is refused before any profile work.
-  const module = loadModule(file, ctx.cwd);
+  const module = loadModule(file, ctx.cwd, NATIVE_SIM_UPLOAD_CAPACITY);
   planInvocation(module, raw.invoke, args);
   const profile = await resolveUploadProfile({
     file,
