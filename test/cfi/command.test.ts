@@ -163,7 +163,7 @@ describe('cfi-report', () => {
       expect(help).toContain('--json');
       expect(help).toContain('--md');
       expect(help).toContain('Examples:');
-      expect(help).toContain('wrt-target cfi-report --md firmware.elf > cfi.md');
+      expect(help).toContain('wrt-target cfi-report --md > cfi.md');
     });
   });
 });

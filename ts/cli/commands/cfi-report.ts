@@ -59,16 +59,19 @@ export async function runCfiReport(options: CfiReportOptions, ctx: CliContext, d
 const EXAMPLES = `
 Examples:
   wrt-target cfi-report
-      this host's CET / BTI / PAC levels, the running node, the addon and the project's binaries
-  wrt-target cfi-report build/app.elf /usr/lib/libfoo.so
+      this host's CET / BTI / PAC levels, the running node, the addon and
+      the project's binaries
+  wrt-target cfi-report build/Release/wrt_probe.node /usr/bin/node
       the same host levels, and the marks of the named ELF files
-  wrt-target cfi-report --md firmware.elf > cfi.md
-      a Markdown report for a safety-case appendix
-  wrt-target cfi-report --json | jq '.verdicts.host.asil[] | select(.asil == "D")'
-      the ASIL D verdict as data
+  wrt-target cfi-report --verbose
+      also why each level is what it is, and every file's marks in detail
+  wrt-target cfi-report --md > cfi.md
+      a Markdown report (all the detail) for a safety-case appendix
+  wrt-target cfi-report --json | jq '.verdicts.host.asil[3]'
+      the ASIL C verdict as data
 
-A missing feature is reported, not an error: the exit code is 0 when the report was produced,
-2 when a file is missing or not a valid ELF file.`;
+A missing feature is reported, not an error: exit 0 when the report was
+produced, 2 when a file is missing or not a valid ELF file. More: docs/cfi.md.`;
 
 interface RawOptions {
   readonly json?: boolean;

@@ -16,19 +16,20 @@ import type { ProfileOverrides, Sourced } from '../../profile/types.js';
 
 const EXAMPLES = `
 Examples:
-  wrt-target profile app.wasm --target nucleo-f429zi --asil C --fuel 100000
+  wrt-target profile examples/add.wasm --target nucleo-f429zi --asil C \\
+        --fuel 100000
       print the budgets; exit 1 naming every budget the module cannot meet
-  wrt-target profile app.wasm --device /dev/ttyACM0 -o app.wrtp
-      for the board on that port: its measured arena (HELLO) instead of the definition's estimate
-  wrt-target profile app.wasm --target qemu-lm3s6965evb --asil B --fuel 5000 --explain
+  wrt-target profile examples/hello.wasm --device /dev/ttyACM0 -o hello.wrtp
+      for the board on that port: its measured arena (HELLO)
+  wrt-target profile examples/add.wasm --target qemu-lm3s6965evb --asil B \\
+        --fuel 5000 --explain
       show how each number was derived and from which limit
-  wrt-target profile app.wasm --target native-sim -o app.profile.json     JSON (versioned schema)
-  wrt-target profile app.wasm --target native-sim -o app.wrtp            binary for the device
-  wrt-target profile app.wasm --target native-sim -o app.profiled.wasm   module + wrt.profile section
+  wrt-target profile examples/add.wasm --target native-sim -o add.json
+      JSON (versioned schema); -o add.wrtp: the binary for the device;
+      -o add.profiled.wasm: the module with a wrt.profile section
 
-Budget flags: --fuel N, --call-depth N, --value-stack N, --host-calls N or module.name=N
-(repeatable), --allow-import module.name|module.*, --max-resources N, --truncate-memory auto|always|never.
-ASIL and debug level resolve like every limit: --asil / WRT_ASIL_LEVEL / config, --debug-level (or --debug).`;
+ASIL and debug level resolve like every limit: --asil / WRT_ASIL_LEVEL /
+config, --debug-level (or --debug). More: docs/profile.md.`;
 
 interface RawProfileOptions {
   readonly target?: string;

@@ -11,14 +11,18 @@ import type { CliContext, CommandModule } from '../context.js';
 
 const EXAMPLES = `
 Examples:
-  wrt-target validate app.wasm
-      validate and print sizes, memory use, features, frames, call graph, imports, exports
-  wrt-target validate app.wasm --target nucleo-f429zi
-      also check the target's linear-memory budget, table size and FPU/SIMD/bulk-memory support
-  wrt-target validate app.wasm --limits limits.json --allow-import 'env.*' --json
-      explicit limits (maxTypes, maxFunctions, linearMemoryBytes, maxStackBytes, …), as JSON
+  wrt-target validate examples/hello.wasm
+      sizes, memory use, features, frames, call graph, imports, exports
+  wrt-target validate examples/hello.wasm --target nucleo-f429zi
+      also the target's memory budget, table size, FPU/SIMD/bulk memory
+  wrt-target validate examples/hello.wasm --limits examples/limits.yaml
+      explicit limits (maxFunctions, linearMemoryBytes, maxStackBytes, ...);
+      exit 1: memory.grow may take its memory past linearMemoryBytes
+  wrt-target validate examples/add.wasm --allow-import 'env.*' --json
+      the analysis as JSON
 
-Exit codes: 0 valid and within limits, 1 invalid or over a limit, 2 usage or unreadable file.`;
+Exit codes: 0 valid and within limits, 1 invalid or over a limit, 2 usage or
+unreadable file. Limits and the report: docs/validator.md.`;
 
 
 function collect(value: string, previous: readonly string[] | undefined): string[] {
