@@ -55,9 +55,15 @@ describe('examples/', () => {
     expect(hello.stdout).toBe('hello, board\n');
   });
 
-  it('validate with examples/limits.yaml refuses hello.wasm for its unbounded memory.grow', async () => {
+  it('validate with examples/limits.yaml refuses hello.wasm for its 2 pages of memory', async () => {
     const result = await run(['validate', 'examples/hello.wasm', '--limits', 'examples/limits.yaml']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('more than the 262144 bytes the target allows (linearMemoryBytes)');
+    expect(result.stderr).toMatch(/memory 0 starts with 2 pages \(131072 bytes\), more than the 65536 bytes .*\(linearMemoryBytes\)/);
+  });
+
+  it('hello.wasm is within the limits of the targets the help examples name', async () => {
+    for (const target of ['nucleo-f429zi', 'qemu-mps2-an386']) {
+      expect((await run(['validate', 'examples/hello.wasm', '--target', target])).code).toBe(0);
+    }
   });
 });

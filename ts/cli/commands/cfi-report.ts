@@ -18,6 +18,7 @@ export interface CfiReportOptions {
   readonly files: readonly string[];
   readonly json?: boolean;
   readonly md?: boolean;
+  readonly verbose?: boolean;
 }
 
 /** Seams for tests: recorded host inputs instead of this machine's, a fixed default file list. */
@@ -52,7 +53,7 @@ export async function runCfiReport(options: CfiReportOptions, ctx: CliContext, d
   const { CFI_REPORT_DOCUMENT, renderMarkdown, renderText, reportJson } = await import('../../cfi/report.js');
   if (options.json === true) ctx.output.out(jsonDocument(CFI_REPORT_DOCUMENT, reportJson(report)));
   else if (options.md === true) ctx.output.out(renderMarkdown(report));
-  else ctx.output.out(renderText(report));
+  else ctx.output.out(renderText(report, { verbose: options.verbose === true }));
   return ExitCode.Ok;
 }
 
@@ -76,6 +77,7 @@ produced, 2 when a file is missing or not a valid ELF file. More: docs/cfi.md.`;
 interface RawOptions {
   readonly json?: boolean;
   readonly md?: boolean;
+  readonly verbose?: boolean;
 }
 
 export const cfiReportCommand: CommandModule = {
@@ -86,9 +88,10 @@ export const cfiReportCommand: CommandModule = {
       .argument('[files...]', 'ELF files to examine (default: node, the native addon, the project binaries)')
       .option('--json', 'print the report as one JSON object')
       .option('--md', 'print the report as Markdown')
+      .option('--verbose', 'also the evidence behind each level, mark and verdict')
       .addHelpText('after', EXAMPLES)
       .action(async (files: string[], raw: RawOptions) => {
-        done(await runCfiReport({ files, json: raw.json, md: raw.md }, ctx));
+        done(await runCfiReport({ files, json: raw.json, md: raw.md, verbose: raw.verbose }, ctx));
       });
   },
 };

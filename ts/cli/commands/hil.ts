@@ -68,7 +68,8 @@ export const hilCommand: CommandModule = {
       .option('--hardware-map <file>', 'the boards to list')
       .option('--suites-dir <dir>', 'folder of suites (default hil/suites)')
       .option('--json', 'print the listing as JSON')
-      .action(async (raw: { hardwareMap?: string; suitesDir?: string; json?: boolean }) => {
+      .option('--verbose', 'connections and descriptions in full, however wide')
+      .action(async (raw: { hardwareMap?: string; suitesDir?: string; json?: boolean; verbose?: boolean }) => {
         const { runHilList } = await import('./hil-run.js');
         done(runHilList(raw, ctx));
       });

@@ -35,6 +35,7 @@ interface RawProbeOptions {
   readonly syspage?: string;
   readonly pidin?: string;
   readonly device?: string;
+  readonly verbose?: boolean;
   readonly [limit: string]: unknown;
 }
 
@@ -57,7 +58,7 @@ export async function runProbe(raw: RawProbeOptions, ctx: CliContext, deps: Prob
     },
     deps,
   );
-  ctx.output.out(raw.json === true ? jsonDocument(PROBE_DOCUMENT, { ...report }) : renderProbeReport(report));
+  ctx.output.out(raw.json === true ? jsonDocument(PROBE_DOCUMENT, { ...report }) : renderProbeReport(report, { verbose: raw.verbose === true }));
   return ExitCode.Ok;
 }
 
@@ -67,6 +68,7 @@ export const probeCommand: CommandModule = {
       .command('probe')
       .description('report what this machine, a target or a QNX box can give a WebAssembly module, each limit with its source')
       .option('--json', 'print the report as one JSON object')
+      .option('--verbose', 'print every source in full (tables may then pass 80 columns)')
       .option('--target <id>', 'report a target definition from targets/ instead of this machine')
       .option('--syspage <file>', 'report a QNX box from a raw SYSPAGE dump')
       .option('--pidin <file>', 'report a QNX box from `pidin syspage=asinfo` output')

@@ -40,6 +40,7 @@ interface RawProfileOptions {
   readonly out?: string;
   readonly format?: string;
   readonly explain?: boolean;
+  readonly verbose?: boolean;
   readonly json?: boolean;
   readonly fuel?: string;
   readonly callDepth?: string;
@@ -147,7 +148,7 @@ export async function runProfile(file: string, raw: RawProfileOptions, ctx: CliC
       throw new WrtError('FILE_WRITE_FAILED', `cannot write ${raw.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file: raw.out });
     }
   }
-  ctx.output.out(raw.json === true ? profileJson(profile) : renderProfile(profile, raw.explain === true));
+  ctx.output.out(raw.json === true ? profileJson(profile) : renderProfile(profile, { explain: raw.explain === true, verbose: raw.verbose === true }));
   return ExitCode.Ok;
 }
 
@@ -165,6 +166,7 @@ export const profileCommand: CommandModule = {
       .option('-o, --out <file>', 'write the profile: .json JSON, .wasm module with the profile embedded, else binary')
       .option('--format <format>', 'json, binary or wasm (default from the -o extension)')
       .option('--explain', 'show how each number was derived and from which limit')
+      .option('--verbose', 'print the module and profile SHA-256 in full')
       .option('--json', 'print the profile as JSON')
       .option('--fuel <n>', 'executed instructions per invocation (required from ASIL A)')
       .option('--call-depth <n>', 'most active frames (required for recursion at ASIL C and D)')

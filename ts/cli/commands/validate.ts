@@ -17,7 +17,7 @@ Examples:
       also the target's memory budget, table size, FPU/SIMD/bulk memory
   wrt-target validate examples/hello.wasm --limits examples/limits.yaml
       explicit limits (maxFunctions, linearMemoryBytes, maxStackBytes, ...);
-      exit 1: memory.grow may take its memory past linearMemoryBytes
+      exit 1: its memory starts at 2 pages, more than linearMemoryBytes
   wrt-target validate examples/add.wasm --allow-import 'env.*' --json
       the analysis as JSON
 
@@ -36,6 +36,7 @@ export const validateCommand: CommandModule = {
       .description('validate a WebAssembly 2.0 module while it streams in, check it against a target and report what it needs')
       .argument('<file>', 'the .wasm module')
       .option('--json', 'print the analysis as one JSON object')
+      .option('--verbose', 'import and export names and types in full, however wide')
       .option('--target <id>', 'check the limits of a target definition from targets/')
       .option('--limits <file>', 'check limits from a JSON/YAML file (or a `probe --json` report)')
       .option('--allow-import <patterns>', 'host functions the module may import: module.name or module.* (repeatable, comma-separated)', collect)
