@@ -1,8 +1,7 @@
 /*
  * A WASI command for the --help examples: `wrt-target run examples/hello.wasm -- --name board`
- * prints "hello, board". `npm run examples` builds examples/hello.wasm from it with
- * clang --target=wasm32-wasi -O2 -Wl,--strip-debug -Wl,--max-memory=131072 (wasi-libc, no DWARF,
- * memory bounded at 2 pages: 24 KB).
+ * prints "hello, board". `npm run examples` builds examples/hello.wasm from it (examples/Makefile:
+ * wasi-libc, no DWARF, memory bounded at its 2 pages: 24 KB).
  */
 #include <stdio.h>
 #include <string.h>
