@@ -35,9 +35,17 @@ describe('cfi-report', () => {
   });
   afterAll(() => scratch.dispose());
 
-  it('text: host table, file table and verdict lines', async () => {
+  it('text: 80 columns by default, file sources and verdict reasons with --verbose', async () => {
+    const brief = context(scratch.dir);
+    expect(await runCfiReport({ files: ['cet', 'plain', 'm85.o'] }, brief.ctx, recorded)).toBe(0);
+    const briefLines = brief.output.text.split('\n');
+    expect(briefLines.filter((l) => l.length > 80)).toEqual([]);
+    expect(briefLines.find((l) => l.startsWith('  cet '))).toMatch(/x86-64 ELF64 LE\s+PIE executable\s+SHSTK yes, IBT yes$/);
+    expect(briefLines).toContain('  ASIL C   refused: shadow stack (refuse), indirect branch tracking (warn)');
+    expect(brief.output.text).not.toContain('PT_GNU_PROPERTY');
+
     const { ctx, output } = context(scratch.dir);
-    const code = await runCfiReport({ files: ['cet', 'plain', 'm85.o'] }, ctx, recorded);
+    const code = await runCfiReport({ files: ['cet', 'plain', 'm85.o'], verbose: true }, ctx, recorded);
     expect(code).toBe(0);
     const lines = output.text.split('\n');
     expect(lines[0]).toBe('CFI report for host x86_64: AuthenticAMD, AMD EPYC (family 25 model 1 stepping 1)');
@@ -163,7 +171,7 @@ describe('cfi-report', () => {
       expect(help).toContain('--json');
       expect(help).toContain('--md');
       expect(help).toContain('Examples:');
-      expect(help).toContain('wrt-target cfi-report --md firmware.elf > cfi.md');
+      expect(help).toContain('wrt-target cfi-report --md > cfi.md');
     });
   });
 });

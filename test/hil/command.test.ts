@@ -72,7 +72,7 @@ describe('wrt-target hil run', () => {
     const progress = output.stdout.filter((line) => /^(PASS|FAIL|TIME|ERR |SKIP) /.test(line));
     expect(progress).toHaveLength(13);
     expect(progress[0]).toMatch(/^PASS  v8  smoke\/add-i32  \d+\.\d ms$/);
-    expect(output.stdout.at(-1)).toMatch(/^13 results on 1 board in .*: 13 passed, 0 failed, 0 timed out, 0 errors, 0 skipped\nHIL run passed$/);
+    expect(output.stdout.at(-1)).toMatch(/^13 results on 1 board in .*:\n  13 passed, 0 failed, 0 timed out, 0 errors, 0 skipped\nHIL run passed$/);
     const xml = readFileSync(join(work, 'out', 'hil.xml'), 'utf8');
     expect(checkXml(xml).problems).toEqual([]);
     expect(xml).toContain('<testsuite name="v8" tests="13" failures="0" errors="0" skipped="0"');
@@ -132,8 +132,15 @@ describe('wrt-target hil run', () => {
 });
 
 describe('wrt-target hil list', () => {
-  it('lists boards with whether an executor exists, and the suites', async () => {
-    const { code, output } = await cli(['hil', 'list', '--hardware-map', join(ROOT, 'hil', 'maps', 'lab.yaml')]);
+  it('lists boards and suites within 80 columns, runner and fixtures with --verbose', async () => {
+    const brief = await cli(['hil', 'list', '--hardware-map', join(ROOT, 'hil', 'maps', 'lab.yaml')]);
+    expect(brief.code).toBe(0);
+    expect(brief.output.text.split('\n').filter((line) => line.length > 80)).toEqual([]);
+    expect(brief.output.text).toMatch(/nucleo-1 +nucleo-f429zi +serial \/dev\/serial\/by-id\/\S*… +yes +yes\n/);
+    expect(brief.output.text).toMatch(/lm3s-qemu +qemu-lm3s6965evb +qemu +no +yes\n/);
+    expect(brief.output.text).toContain('(… marks text cut to fit 80 columns: --verbose prints it in full)');
+
+    const { code, output } = await cli(['hil', 'list', '--verbose', '--hardware-map', join(ROOT, 'hil', 'maps', 'lab.yaml')]);
     expect(code).toBe(0);
     const text = output.text;
     expect(text).toMatch(/nucleo-1 +nucleo-f429zi +serial \/dev\/serial\/by-id\/usb-STMicroelectronics_STM32_STLink_0671FF485557725187122328-if02 +openocd +gpio-loopback +yes +yes/);

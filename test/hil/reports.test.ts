@@ -98,12 +98,15 @@ describe('reports', () => {
     expect(timeout === undefined ? '' : formatProgressLine(timeout)).toBe('TIME  nucleo-1  smoke/spin [2 attempts]  2.00 s  no answer within 1000 ms, reset and retried once, hung again');
     expect(skip === undefined ? '' : formatProgressLine(skip)).toBe('SKIP  nucleo-1  smoke/gpio  needs fixture gpio-loopback');
     expect(formatSummary(fixedRun()).split('\n')).toEqual([
-      '8 results on 2 boards in 2.61 s: 3 passed, 2 failed, 1 timed out, 1 errors, 1 skipped; 1 failures quarantined; 1 passed only on retry',
+      '8 results on 2 boards in 2.61 s:',
+      '  3 passed, 2 failed, 1 timed out, 1 errors, 1 skipped; 1 failures quarantined;',
+      '      1 passed only on retry',
       'differential: 2 tests compared against v8-reference, 1 disagreements',
       '  DIFF  smoke/add: nucleo-1 disagree with v8-reference',
       '        v8-reference: returned (i32:5)',
       '        nucleo-1: returned (i32:6)',
-      'warning: quarantine entry "smoke/old" expired on 2026-11-01 (fixed in firmware 0.3); its failures count again',
+      'warning: quarantine entry "smoke/old" expired on 2026-11-01 (fixed in firmware',
+      '    0.3); its failures count again',
       'HIL run FAILED',
     ]);
   });

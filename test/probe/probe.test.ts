@@ -88,8 +88,13 @@ describe('probe of a recorded cgroup v2 container', () => {
     expect(report.limits.asil.value).toBe('C');
     expect(report.limits.asil.source).toMatch(/^config .*limits\.yaml: limits\.asil$/);
     expect(report.configFile).toBe(config);
-    const text = renderProbeReport(report);
+    const text = renderProbeReport(report, { verbose: true });
     expect(text).toMatch(/total memory\s+64 MiB\s+cli --max-memory \(overrides env WRT_MAX_MEMORY: 128 MiB; config/);
+    // Within 80 columns the overridden values are cut, and the table says so.
+    const brief = renderProbeReport(report);
+    expect(brief.split('\n').filter((line) => line.length > 80)).toEqual([]);
+    expect(brief).toMatch(/total memory\s+64 MiB\s+cli --max-memory \(overrides env WRT_MAX_MEMO\S*…\n/);
+    expect(brief).toContain('(… marks text cut to fit 80 columns: --verbose prints it in full)');
   });
 
   it('names the variable when an environment value is malformed', async () => {

@@ -42,7 +42,18 @@ describe('wrt-target profile', () => {
     expect(text).toContain('from: cli --fuel');
     expect(text).toContain('from: cli --asil');
     expect(text).toMatch(/debug level = basic\n\s+rule: .*\n\s+from: cli --debug-level/);
-    expect(text).toContain('target qemu-lm3s6965evb: memory.ram[sram].bytes - memory.firmwareReservedRamBytes');
+    // Wrapped within 80 columns, every word kept.
+    expect(text.split('\n').filter((line) => line.length > 80)).toEqual([]);
+    expect(text.replace(/\n\s+/g, ' ')).toContain('target qemu-lm3s6965evb: memory.ram[sram].bytes - memory.firmwareReservedRamBytes');
+    expect(text).toMatch(/^profile for module sha256 [0-9a-f]{16}… on target qemu-lm3s6965evb/);
+  });
+
+  it('--verbose prints both SHA-256 in full', async () => {
+    const m = moduleFile(HEAP_BASE_MODULE);
+    const { ctx, output } = context(m.dir);
+    expect(await runProfile(m.file, { target: 'qemu-lm3s6965evb', asil: 'A', fuel: '5000', verbose: true }, ctx)).toBe(ExitCode.Ok);
+    expect(output.text).toMatch(/^profile for module sha256 [0-9a-f]{64} on target/);
+    expect(output.text).toMatch(/\n {2}profile sha256 {2}[0-9a-f]{64}$/m);
   });
 
   it('exits 1 naming each budget not met and where its limit came from', async () => {

@@ -47,8 +47,11 @@ describe('wrt-target validate', () => {
     expect(result.error).toBeUndefined();
     expect(result.code).toBe(0);
     const lines = result.out.split('\n');
-    expect(lines[0]).toBe(`${SQL_WASM}: valid WebAssembly 2.0 module, 672 KiB (688197 B)`);
-    expect(result.out).toContain('73 types, 2008 functions (40 imported), 1 table, 1 memory, 1 global, 56 exports, 1 element segment, 397 data segments');
+    expect(lines.filter((line) => line.length > 80)).toEqual([]);
+    // Texts wrap within 80 columns and keep every word.
+    const unwrapped = result.out.replace(/\n {4,}(?=\S)/g, ' ');
+    expect(unwrapped.split('\n')[0]).toBe(`${SQL_WASM}: valid WebAssembly 2.0 module, 672 KiB (688197 B)`);
+    expect(unwrapped).toContain('73 types, 2008 functions (40 imported), 1 table, 1 memory, 1 global, 56 exports, 1 element segment, 397 data segments');
     expect(result.out).toMatch(/call graph\s+recursive: 24 cycles \(largest 1414 functions\)/);
     expect(result.out).toContain('imports (40)');
     expect(result.out).toMatch(/\n {4}a\.y\s+function\s+\(i32, i32, i32, i32, i64, i32, i32\) -> i32\n/);

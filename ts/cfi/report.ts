@@ -2,7 +2,7 @@
  * The cfi-report document and its three renderings (text, Markdown, JSON view). Pure: it takes the
  * host assessment and the file reports and formats them; nothing here reads files or probes.
  */
-import { type JsonDocumentKind, renderTable } from '../core/output.js';
+import { CUT_NOTE, fitTable, type JsonDocumentKind, renderTable, TEXT_WIDTH, wrapText } from '../core/output.js';
 import { armTagName, cpuArchName, cpuArchProfileName } from './arm-attributes.js';
 import type { FileMark, FileReport, MarkState } from './file-report.js';
 import { CFI_LEVELS, type HostFeature, type HostFeatureId, type HostReport, type LevelState } from './host-levels.js';
@@ -64,7 +64,9 @@ function archCell(file: FileReport): string {
 function verdictLines(verdict: Verdict, indent: string, withReasons: boolean): string[] {
   const lines: string[] = [];
   for (const outcome of verdict.asil) {
-    lines.push(`${indent}ASIL ${outcome.asil.padEnd(2)}  ${outcome.outcome}`);
+    // Without the reasons, the features behind the outcome and what each costs at this level.
+    const why = withReasons || outcome.reasons.length === 0 ? '' : `: ${outcome.reasons.map((r) => `${CFI_RULES[r.feature].name} (${r.consequence})`).join(', ')}`;
+    lines.push(`${indent}ASIL ${outcome.asil.padEnd(2)}  ${outcome.outcome}${why}`);
     if (!withReasons) continue;
     for (const reason of outcome.reasons) {
       lines.push(`${indent}      - ${CFI_RULES[reason.feature].name} [${reason.where.join(', ')}]: ${reason.text}`);
@@ -77,8 +79,17 @@ function oneLineVerdict(verdict: Verdict): string {
   return verdict.asil.map((o) => `${o.asil} ${o.outcome}`).join('; ');
 }
 
-/** The report for a person at a terminal. */
-export function renderText(report: CfiReport): string {
+export interface CfiTextOptions {
+  /** Why each level is what it is, every file's marks and every verdict's reasons; no width limit. */
+  readonly verbose?: boolean;
+}
+
+/**
+ * The report for a person at a terminal: levels, files and verdicts within TEXT_WIDTH columns;
+ * the evidence behind them with `verbose` (and always in --md and --json).
+ */
+export function renderText(report: CfiReport, options: CfiTextOptions = {}): string {
+  const verbose = options.verbose === true;
   const { host } = report;
   const out: string[] = [];
   out.push(`CFI report for host ${host.arch}: ${host.cpu}`);
@@ -101,10 +112,12 @@ export function renderText(report: CfiReport): string {
     );
     const others = host.features.filter((f) => f.family !== host.family);
     if (others.length > 0) out.push(`  ${others.map((f) => FEATURE_SHORT[f.id]).join(', ')}: not applicable (${others[0]?.hardware.detail ?? ''})`);
-    out.push('');
-    for (const f of features) {
-      out.push(`  ${f.label}`);
-      for (const level of CFI_LEVELS) out.push(`    ${level.padEnd(8)}  ${LEVEL_WORD[f[level].state]}: ${f[level].detail}`);
+    if (verbose) {
+      out.push('');
+      for (const f of features) {
+        out.push(`  ${f.label}`);
+        for (const level of CFI_LEVELS) out.push(`    ${level.padEnd(8)}  ${LEVEL_WORD[f[level].state]}: ${f[level].detail}`);
+      }
     }
   }
   out.push('');
@@ -112,25 +125,36 @@ export function renderText(report: CfiReport): string {
   if (report.files.length === 0) {
     out.push('  (none)');
   } else {
-    out.push(
-      indentBlock(
-        renderTable(
-          ['file', 'architecture', 'type', 'marks', 'source'],
-          report.files.map((f) => [f.file, archCell(f), f.typeName, marksCell(f.marks), sourceCell(f)]),
+    if (verbose) {
+      out.push(
+        indentBlock(
+          renderTable(
+            ['file', 'architecture', 'type', 'marks', 'source'],
+            report.files.map((f) => [f.file, archCell(f), f.typeName, marksCell(f.marks), sourceCell(f)]),
+          ),
+          '  ',
         ),
-        '  ',
-      ),
-    );
-    out.push('');
-    for (const f of report.files) {
-      out.push(`  ${f.file}`);
-      if (f.marks.length === 0) out.push(`    no CFI marks are defined for ${f.machineName}`);
-      for (const m of f.marks) out.push(`    ${FEATURE_SHORT[m.feature].padEnd(5)}  ${MARK_WORD[m.state]}: ${m.detail}`);
+      );
+      out.push('');
+      for (const f of report.files) {
+        out.push(`  ${f.file}`);
+        if (f.marks.length === 0) out.push(`    no CFI marks are defined for ${f.machineName}`);
+        for (const m of f.marks) out.push(`    ${FEATURE_SHORT[m.feature].padEnd(5)}  ${MARK_WORD[m.state]}: ${m.detail}`);
+      }
+    } else {
+      // Where a mark was read from is evidence for --verbose; a path keeps its file name.
+      const files = fitTable(
+        ['file', 'architecture', 'type', 'marks'],
+        report.files.map((f) => [f.file, archCell(f), f.typeName, marksCell(f.marks)]),
+        { width: TEXT_WIDTH - 2, shrink: [[0, 24], [1, 10]], keepEnd: [0] },
+      );
+      out.push(indentBlock(files.text, '  '));
+      if (files.cut) out.push(`  ${CUT_NOTE}`);
     }
   }
   out.push('');
   out.push(`Verdict for ${report.verdicts.host.scope} (host levels and the files that run on it)`);
-  out.push(...verdictLines(report.verdicts.host, '  ', true));
+  out.push(...verdictLines(report.verdicts.host, '  ', verbose));
   const foreign = report.verdicts.files.filter((v) => !v.onHost);
   if (foreign.length > 0) {
     out.push('');
@@ -138,10 +162,12 @@ export function renderText(report: CfiReport): string {
     for (const v of foreign) {
       out.push(`  ${v.scope}: ${oneLineVerdict(v)}`);
       const worst = v.asil[v.asil.length - 1];
-      for (const reason of worst?.reasons ?? []) out.push(`      - at ASIL ${worst?.asil ?? 'D'}: ${CFI_RULES[reason.feature].name}: ${reason.text}`);
+      for (const reason of verbose ? (worst?.reasons ?? []) : []) out.push(`      - at ASIL ${worst?.asil ?? 'D'}: ${CFI_RULES[reason.feature].name}: ${reason.text}`);
     }
   }
-  return out.join('\n');
+  if (!verbose) out.push('', 'The evidence behind each level, mark and verdict: --verbose, --md or --json.');
+  // Prose wraps rather than being cut: every word of it is part of the finding.
+  return verbose ? out.join('\n') : wrapText(out.join('\n'), TEXT_WIDTH, 4);
 }
 
 function indentBlock(text: string, indent: string): string {

@@ -12,6 +12,9 @@ export interface MainOptions {
   readonly cwd?: string;
 }
 
+/** Columns every --help fits in, the hand-written examples included. */
+export const HELP_WIDTH = 80;
+
 /** What a command given --json prints on stdout when it fails. */
 export const ERROR_DOCUMENT: JsonDocumentKind = { name: 'error', version: 1 };
 
@@ -41,6 +44,9 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     .version(TOOL_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_CODE_HELP)
+    // A fixed width, not the terminal's: help reads the same everywhere and fits an 80-column
+    // terminal. Subcommands created after this inherit it (commander copies help settings).
+    .configureHelp({ helpWidth: HELP_WIDTH })
     .exitOverride()
     .configureOutput({
       writeOut: (text) => output.out(text.replace(/\n$/, '')),

@@ -46,8 +46,47 @@ export function toJson(value: unknown): string {
   );
 }
 
+/** Columns a command's text output fits by default; --verbose and --json carry what is cut. */
+export const TEXT_WIDTH = 80;
+
+/** Said under output that had cells cut to fit TEXT_WIDTH. */
+export const CUT_NOTE = `(… marks text cut to fit ${TEXT_WIDTH} columns: --verbose prints it in full)`;
+
+const COLUMN_GAP = 2;
+/** Where the default cut stops, so what a column held stays recognisable. */
+const MIN_CUT_WIDTH = 10;
+
+/** How a table fits a width. */
+export interface FitOptions {
+  /** The widest a line may be. */
+  readonly width: number;
+  /**
+   * Columns that may be cut, as [column, narrowest], each cut as far as needed (not below its
+   * narrowest) before the next; a column may appear again with a lower floor. Default: the last
+   * column, down to 10.
+   */
+  readonly shrink?: readonly (readonly [column: number, narrowest: number])[];
+  /** Columns cut at their start rather than their end: a path keeps its file name. */
+  readonly keepEnd?: readonly number[];
+}
+
+/** A rendered table, and whether any cell had to be cut. */
+export interface FittedTable {
+  readonly text: string;
+  readonly cut: boolean;
+}
+
 /** Left-aligned columns separated by two spaces; the last column is not padded. */
 export function renderTable(header: readonly string[] | null, rows: readonly (readonly string[])[]): string {
+  return layoutTable(header, rows).text;
+}
+
+/** renderTable within a width: cells of the columns in `shrink` that do not fit end in `…`. */
+export function fitTable(header: readonly string[] | null, rows: readonly (readonly string[])[], options: FitOptions): FittedTable {
+  return layoutTable(header, rows, options);
+}
+
+function layoutTable(header: readonly string[] | null, rows: readonly (readonly string[])[], fit?: FitOptions): FittedTable {
   const all = header === null ? rows : [header, ...rows];
   const widths: number[] = [];
   for (const row of all) {
@@ -55,17 +94,91 @@ export function renderTable(header: readonly string[] | null, rows: readonly (re
       widths[i] = Math.max(widths[i] ?? 0, visibleLength(cell));
     });
   }
+  if (fit !== undefined) {
+    for (const [column, narrowest] of fit.shrink ?? [[widths.length - 1, MIN_CUT_WIDTH]]) {
+      const excess = widths.reduce((sum, w) => sum + w, 0) + COLUMN_GAP * (widths.length - 1) - fit.width;
+      if (excess <= 0) break;
+      const current = widths[column] ?? 0;
+      widths[column] = Math.max(Math.min(current, narrowest), current - excess);
+    }
+  }
+  const keepEnd = new Set(fit?.keepEnd ?? []);
+  let cut = false;
+  const fitted = (cell: string, i: number): string => {
+    const width = widths[i] ?? 0;
+    if (visibleLength(cell) <= width) return cell;
+    cut = true;
+    const plain = cell.replace(ANSI, '');
+    return keepEnd.has(i) ? `…${plain.slice(plain.length - width + 1)}` : `${plain.slice(0, width - 1)}…`;
+  };
   const line = (row: readonly string[]): string =>
     row
-      .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - visibleLength(cell))))
-      .join('  ')
+      .map((raw, i) => {
+        const cell = fitted(raw, i);
+        return i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - visibleLength(cell));
+      })
+      .join(' '.repeat(COLUMN_GAP))
       .trimEnd();
   const lines = all.map(line);
   if (header !== null) {
-    const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+    const rule = widths.map((w) => '-'.repeat(w)).join(' '.repeat(COLUMN_GAP));
     lines.splice(1, 0, rule);
   }
-  return lines.join('\n');
+  return { text: lines.join('\n'), cut };
+}
+
+/**
+ * Labelled lines: the labels in one column after `indent` spaces, each text wrapped within what
+ * is left of `width`, under its own column. A `\n` in a text starts another line of that label.
+ */
+export function renderLabelled(rows: readonly (readonly [label: string, text: string])[], indent = 2, width: number = TEXT_WIDTH): string {
+  const pad = ' '.repeat(indent);
+  const labelWidth = indent + Math.max(0, ...rows.map(([label]) => visibleLength(label)));
+  const textWidth = width - labelWidth - COLUMN_GAP;
+  return renderTable(
+    null,
+    rows.flatMap(([label, text]) =>
+      text
+        .split('\n')
+        .flatMap((line) => wrapText(line, textWidth, 2).split('\n'))
+        .map((line, i) => [i === 0 ? `${pad}${label}` : pad, line]),
+    ),
+  );
+}
+
+/**
+ * Prose that fits `width`: each line longer than that breaks at spaces, continuation lines
+ * indented to where its text started plus `hang`. A word longer than a line (a long name or
+ * path) is split across lines.
+ */
+export function wrapText(text: string, width: number = TEXT_WIDTH, hang = 2): string {
+  return text
+    .split('\n')
+    .flatMap((line) => {
+      if (visibleLength(line) <= width) return [line];
+      const lead = /^ */.exec(line)?.[0] ?? '';
+      const indent = ' '.repeat(lead.length + hang);
+      const out: string[] = [];
+      let current = lead;
+      let empty = true;
+      const room = Math.max(1, width - indent.length);
+      const words = line
+        .slice(lead.length)
+        .split(' ')
+        .flatMap((word) => (visibleLength(word) <= room ? [word] : (word.match(new RegExp(`.{1,${room}}`, 'g')) ?? [word])));
+      for (const word of words) {
+        if (!empty && visibleLength(current) + 1 + visibleLength(word) > width) {
+          out.push(current);
+          current = indent + word;
+        } else {
+          current = empty ? current + word : `${current} ${word}`;
+        }
+        empty = false;
+      }
+      out.push(current);
+      return out;
+    })
+    .join('\n');
 }
 
 // Colour codes must not count towards column widths.

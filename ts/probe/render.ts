@@ -1,5 +1,5 @@
 /** The probe report as text for a person: sections of aligned columns, every value with its source. */
-import { formatBytes, renderTable } from '../core/output.js';
+import { CUT_NOTE, fitTable, formatBytes, renderTable, TEXT_WIDTH, wrapText } from '../core/output.js';
 import type { RlimitPair } from '../native/facts.js';
 import { DERIVED_LABELS, LIMIT_SPECS, formatLimitValue } from '../limits/index.js';
 import type { DerivedKey, LimitKey, ResolvedValue } from '../limits/types.js';
@@ -83,7 +83,8 @@ function targetRows(target: TargetSection): string[][] {
   const l = target.limits;
   const maybeBytes = (v: number | null): string => (v === null ? 'not declared' : formatBytes(v));
   return [
-    ['target', `${target.id} (${target.name})`, `${target.targetKind}, ${target.core}`],
+    // The title names the id.
+    ['target', target.name, `${target.targetKind}, ${target.core}`],
     ['RAM', maybeBytes(l.totalRamBytes.value), l.totalRamBytes.source],
     ['firmware reserve', formatBytes(l.firmwareReservedRamBytes.value), l.firmwareReservedRamBytes.source],
     ['module memory', formatBytes(l.moduleMemoryBytes.value), l.moduleMemoryBytes.source],
@@ -134,7 +135,21 @@ function limitRows(report: ProbeReport): string[][] {
   });
 }
 
-export function renderProbeReport(report: ProbeReport): string {
+export interface ProbeRenderOptions {
+  /** Every source in full, however wide the table gets; otherwise the tables fit TEXT_WIDTH. */
+  readonly verbose?: boolean;
+}
+
+/**
+ * A source without the `target ID: ` its title already names: within 80 columns the field and
+ * the document it cites are what is worth the room.
+ */
+function withoutSubject(row: readonly string[], subjectPrefix: string | null): string[] {
+  const [label = '', value = '', source = ''] = row;
+  return [label, value, subjectPrefix === null ? source : source.split(subjectPrefix).join('')];
+}
+
+export function renderProbeReport(report: ProbeReport, options: ProbeRenderOptions = {}): string {
   const subject = report.subject;
   const facts =
     subject.kind === 'host'
@@ -152,14 +167,33 @@ export function renderProbeReport(report: ProbeReport): string {
         : subject.kind === 'device'
           ? `Device ${subject.deviceId} on ${subject.port}`
           : 'QNX system';
+  const verbose = options.verbose === true;
+  const subjectPrefix = !verbose && subject.kind === 'target' ? `target ${subject.id}: ` : null;
+  let cut = false;
+  const table = (header: readonly string[], rows: readonly (readonly string[])[]): string => {
+    if (verbose) return renderTable(header, rows);
+    // The source gives way first, then the value (a value is what a reader came for).
+    const fitted = fitTable(header, rows.map((row) => withoutSubject(row, subjectPrefix)), {
+      width: TEXT_WIDTH,
+      shrink: [
+        [2, 20],
+        [1, 30],
+        [2, 10],
+      ],
+    });
+    cut ||= fitted.cut;
+    return fitted.text;
+  };
   const parts = [
     `${title}`,
-    renderTable(['fact', 'value', 'source'], facts),
+    table(['fact', 'value', 'source'], facts),
     '',
     `Limits for a WebAssembly module (cli > env > config${report.configFile === null ? '' : ` ${report.configFile}`} > discovered > default)`,
-    renderTable(['limit', 'value', 'source'], limitRows(report)),
+    table(['limit', 'value', 'source'], limitRows(report)),
   ];
+  if (cut) parts.push(CUT_NOTE);
   if (report.gaps.length > 0) parts.push('', 'Unknown:', ...report.gaps.map((g) => `  - ${g}`));
   if (report.warnings.length > 0) parts.push('', 'Warnings:', ...report.warnings.map((w) => `  - ${w}`));
-  return parts.join('\n');
+  const text = parts.join('\n');
+  return verbose ? text : wrapText(text, TEXT_WIDTH, 4);
 }

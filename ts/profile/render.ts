@@ -1,11 +1,25 @@
 /** Text for people: the profile summary, --explain, and budget errors. Pure. */
-import { renderTable } from '../core/output.js';
+import { renderLabelled, TEXT_WIDTH, wrapText } from '../core/output.js';
 import { formatAsil } from '../foundation/asil.js';
 import type { BudgetError, Profile } from './types.js';
 
-export function renderProfile(profile: Profile, explain: boolean): string {
+export interface ProfileTextOptions {
+  /** How each number was derived and from which limit. */
+  readonly explain?: boolean;
+  /** Hashes in full; otherwise their first 16 hex digits (--json and the files carry them all). */
+  readonly verbose?: boolean;
+}
+
+const SHORT_HASH_DIGITS = 16;
+
+/** Lines fit TEXT_WIDTH: texts wrap under their column, hashes are shortened unless verbose. */
+export function renderProfile(profile: Profile, options: ProfileTextOptions = {}): string {
+  const verbose = options.verbose === true;
+  const hash = (hex: string): string => (verbose ? hex : `${hex.slice(0, SHORT_HASH_DIGITS)}…`);
+  // Continuations start under the text they continue ("rule: ", "from: ").
+  const fit = (text: string, hang: number): string => (verbose ? text : wrapText(text, TEXT_WIDTH, hang));
   const lines: string[] = [];
-  lines.push(`profile for module sha256 ${profile.moduleSha256} on target ${profile.target.id}, ${formatAsil(profile.asil)}, debug ${profile.debug}`);
+  lines.push(fit(`profile for module sha256 ${hash(profile.moduleSha256)} on target ${profile.target.id}, ${formatAsil(profile.asil)}, debug ${profile.debug}`, 4));
   const m = profile.memory;
   const rows: string[][] = [
     ['memory', m.rule === 'no-memory' ? 'none' : `${m.initialPages} initial / ${m.maximumPages} maximum pages, ${m.bytes} bytes${m.truncated ? ' (truncated: accesses past it trap)' : ''}`],
@@ -20,14 +34,14 @@ export function renderProfile(profile: Profile, explain: boolean): string {
     ['arena', `${profile.arena.totalBytes} of ${profile.arena.budgetBytes} bytes: ${profile.arena.regions.map((r) => `${r.name} ${r.bytes}`).join(', ')}`],
     ['CFI', `software always on; hardware ${profile.cfi.hardwareRequired.length === 0 ? 'none required' : `required: ${profile.cfi.hardwareRequired.join(', ')}`}`],
     ['components', `${profile.components.maxComponents} components, ${profile.components.maxInstances} instances, ${profile.components.maxResources} resources`],
-    ['profile sha256', profile.profileSha256],
+    ['profile sha256', hash(profile.profileSha256)],
   ];
-  lines.push(renderTable(null, rows.map(([a, b]) => [`  ${a ?? ''}`, b ?? ''])));
-  if (explain) {
+  lines.push(renderLabelled(rows.map(([a, b]) => [a ?? '', b ?? '']), 2, verbose ? Number.POSITIVE_INFINITY : TEXT_WIDTH));
+  if (options.explain === true) {
     lines.push('', 'how each number was derived:');
     for (const d of profile.derivations) lines.push(`  ${d.budget} = ${d.value}`, `      rule: ${d.rule}`, `      from: ${d.source}`);
   }
-  return lines.join('\n');
+  return fit(lines.join('\n'), 6);
 }
 
 export function renderBudgetErrors(file: string, target: string, errors: readonly BudgetError[]): string {

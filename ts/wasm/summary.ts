@@ -1,7 +1,7 @@
 /**
  * The readable summary `wrt-target validate` prints for a valid module. Pure: report in, text out.
  */
-import { formatBytes, renderTable } from '../core/output.js';
+import { CUT_NOTE, fitTable, formatBytes, renderLabelled, renderTable, TEXT_WIDTH, wrapText } from '../core/output.js';
 import type { FunctionReport, WasmReport } from './report.js';
 import { PAGE_BYTES } from './types.js';
 
@@ -10,6 +10,8 @@ export interface SummaryOptions {
   readonly maxExports?: number;
   /** How many of the largest frames to list. */
   readonly topFrames?: number;
+  /** Import and export tables in full however wide; otherwise names and types are cut to fit. */
+  readonly verbose?: boolean;
 }
 
 function hex(n: number): string {
@@ -35,7 +37,7 @@ export function renderSummary(report: WasmReport, options: SummaryOptions = {}):
   const lines: string[] = [];
   const c = report.counts;
   const name = report.file ?? 'module';
-  lines.push(`${name}: valid WebAssembly 2.0 module, ${formatBytes(report.bytes)}${report.moduleName !== null ? `, named $${report.moduleName}` : ''}`);
+  lines.push(wrapText(`${name}: valid WebAssembly 2.0 module, ${formatBytes(report.bytes)}${report.moduleName !== null ? `, named $${report.moduleName}` : ''}`, TEXT_WIDTH, 4));
   if (report.target !== null) lines.push(`  target ${report.target}: within its limits`);
 
   const rows: string[][] = [];
@@ -141,23 +143,33 @@ export function renderSummary(report: WasmReport, options: SummaryOptions = {}):
       (unbounded > 0 ? `, ${unbounded} reach recursion (no static bound)` : ''),
   ]);
   if (g.openTables.length > 0) rows.push(['', `tables ${g.openTables.join(', ')} are imported or exported: the host may store its own functions there`]);
-  lines.push(
-    renderTable(
-      null,
-      rows.flatMap(([label, text]) => (text ?? '').split('\n').map((line, i) => [i === 0 ? `  ${label ?? ''}` : '  ', line])),
-    ),
-  );
+  lines.push(renderLabelled(rows.map(([label, text]) => [label ?? '', text ?? ''])));
 
+  let cut = false;
+  // A long name loses its middle-to-end before a signature does; --verbose and --json keep both.
+  const table = (rows: readonly (readonly string[])[], typeColumn: number): string => {
+    if (options.verbose === true) return renderTable(null, rows);
+    const fitted = fitTable(null, rows, {
+      width: TEXT_WIDTH - 4,
+      shrink: [
+        [0, 24],
+        [typeColumn, 16],
+      ],
+    });
+    cut ||= fitted.cut;
+    return fitted.text;
+  };
   if (report.imports.length > 0) {
     lines.push(`  imports (${report.imports.length})`);
-    lines.push(indent(renderTable(null, report.imports.map((i) => [`${i.module}.${i.name}`, i.kind, i.type])), 4));
+    lines.push(indent(table(report.imports.map((i) => [`${i.module}.${i.name}`, i.kind, i.type]), 2), 4));
   }
   if (report.exports.length > 0) {
     const max = options.maxExports ?? 30;
     lines.push(`  exports (${report.exports.length})`);
-    lines.push(indent(renderTable(null, report.exports.slice(0, max).map((e) => [e.name, e.kind, `${e.index}`, e.type])), 4));
+    lines.push(indent(table(report.exports.slice(0, max).map((e) => [e.name, e.kind, `${e.index}`, e.type]), 3), 4));
     if (report.exports.length > max) lines.push(`    … ${report.exports.length - max} more (--json lists all)`);
   }
+  if (cut) lines.push(`  ${CUT_NOTE}`);
   return lines.join('\n');
 }
 

@@ -18,6 +18,7 @@ export interface CfiReportOptions {
   readonly files: readonly string[];
   readonly json?: boolean;
   readonly md?: boolean;
+  readonly verbose?: boolean;
 }
 
 /** Seams for tests: recorded host inputs instead of this machine's, a fixed default file list. */
@@ -52,27 +53,31 @@ export async function runCfiReport(options: CfiReportOptions, ctx: CliContext, d
   const { CFI_REPORT_DOCUMENT, renderMarkdown, renderText, reportJson } = await import('../../cfi/report.js');
   if (options.json === true) ctx.output.out(jsonDocument(CFI_REPORT_DOCUMENT, reportJson(report)));
   else if (options.md === true) ctx.output.out(renderMarkdown(report));
-  else ctx.output.out(renderText(report));
+  else ctx.output.out(renderText(report, { verbose: options.verbose === true }));
   return ExitCode.Ok;
 }
 
 const EXAMPLES = `
 Examples:
   wrt-target cfi-report
-      this host's CET / BTI / PAC levels, the running node, the addon and the project's binaries
-  wrt-target cfi-report build/app.elf /usr/lib/libfoo.so
+      this host's CET / BTI / PAC levels, the running node, the addon and
+      the project's binaries
+  wrt-target cfi-report build/Release/wrt_probe.node /usr/bin/node
       the same host levels, and the marks of the named ELF files
-  wrt-target cfi-report --md firmware.elf > cfi.md
-      a Markdown report for a safety-case appendix
-  wrt-target cfi-report --json | jq '.verdicts.host.asil[] | select(.asil == "D")'
-      the ASIL D verdict as data
+  wrt-target cfi-report --verbose
+      also why each level is what it is, and every file's marks in detail
+  wrt-target cfi-report --md > cfi.md
+      a Markdown report (all the detail) for a safety-case appendix
+  wrt-target cfi-report --json | jq '.verdicts.host.asil[3]'
+      the ASIL C verdict as data
 
-A missing feature is reported, not an error: the exit code is 0 when the report was produced,
-2 when a file is missing or not a valid ELF file.`;
+A missing feature is reported, not an error: exit 0 when the report was
+produced, 2 when a file is missing or not a valid ELF file. More: docs/cfi.md.`;
 
 interface RawOptions {
   readonly json?: boolean;
   readonly md?: boolean;
+  readonly verbose?: boolean;
 }
 
 export const cfiReportCommand: CommandModule = {
@@ -83,9 +88,10 @@ export const cfiReportCommand: CommandModule = {
       .argument('[files...]', 'ELF files to examine (default: node, the native addon, the project binaries)')
       .option('--json', 'print the report as one JSON object')
       .option('--md', 'print the report as Markdown')
+      .option('--verbose', 'also the evidence behind each level, mark and verdict')
       .addHelpText('after', EXAMPLES)
       .action(async (files: string[], raw: RawOptions) => {
-        done(await runCfiReport({ files, json: raw.json, md: raw.md }, ctx));
+        done(await runCfiReport({ files, json: raw.json, md: raw.md, verbose: raw.verbose }, ctx));
       });
   },
 };

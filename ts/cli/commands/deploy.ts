@@ -13,43 +13,35 @@ import type { CliContext, CommandModule } from '../context.js';
 
 const HELP = `
 What it does:
-  Emulated boards (qemu-mps2-an386, qemu-lm3s6965evb): builds the interpreter firmware when
-  make and arm-none-eabi-gcc are there (targets/firmware, APP=interp), starts QEMU with it, then
-  HELLO, upload (progress on stderr when it is a terminal), the device checks the SHA-256 before
-  it loads the module, invoke, program output streamed as it comes. QEMU is stopped and the link
-  closed on success, error and Ctrl-C.
-  --port PATH: a device already running the firmware, on a pty or serial device node.
-  --port never flashes.
-  Real boards (nucleo-f429zi, rpi-pico, ...): --dry-run prints the exact flash commands of the
-  target's default runner and runs nothing. Without it deploy names the runner and stops (it does
-  not flash real boards itself yet): flash with those commands, then deploy --port PATH.
-  Without --target: qemu-mps2-an386 when qemu-system-arm is installed, else an error saying so.
+  Emulated boards (qemu-mps2-an386, qemu-lm3s6965evb): builds the interpreter
+  firmware, starts QEMU, uploads the module (the device checks its SHA-256),
+  runs it and streams its output. QEMU stops on success, error and Ctrl-C.
+  --port PATH: a device already running the firmware (never flashes).
+  Real boards (nucleo-f429zi, rpi-pico, ...): --dry-run prints the target's
+  flash commands; flash with them, then deploy --port PATH.
+  Without --target: qemu-mps2-an386 when qemu-system-arm is installed.
 
-Profile:
-  The module travels with a bounded execution profile that the firmware enforces (memory, value
-  stack, call depth, fuel, host calls, arena): --profile FILE (binary, JSON, or a module with a
-  wrt.profile section), else the module's own wrt.profile section, else one compiled for the
-  target (ASIL from WRT_ASIL_LEVEL or the config; --fuel becomes its fuel). Budgets the board cannot
-  meet, or a profile of another module or target, stop the deploy before QEMU starts (exit 1).
-  On qemu-lm3s6965evb (42200-byte arena) a module with a memory runs only when the profile
-  truncates it (the module exports __heap_base and never grows memory).
-  --profile none uploads none: the firmware's default layout, no budgets but --fuel.
+Profile: --profile FILE, else the module's wrt.profile section, else one
+compiled for the target (--fuel becomes its fuel); --profile none: the
+firmware's default layout. Budgets the board cannot meet stop the deploy
+before QEMU starts (exit 1).
 
-Arguments:
-  With --invoke, ARGS are the export's arguments (typed as for \`wrt-target run\`: 5, i64:-3,
-  f32:1.5, ...). Without --invoke the module runs as a WASI command (_start) with argv = [file
-  name, ARGS...], sent to the firmware before the upload (at most 32 strings, 512 bytes).
+Arguments: with --invoke, the export's arguments (as for \`wrt-target run\`);
+without, the WASI program's argv[1..] (at most 32 strings, 512 bytes).
 
 Examples:
-  wrt-target deploy add.wasm --invoke add 2 3
+  wrt-target deploy examples/add.wasm --invoke add 2 3
       prints i32:5 (runs on qemu-mps2-an386)
-  wrt-target deploy hello.wasm --target qemu-lm3s6965evb
-      fails with LIMIT_EXCEEDED when the module is larger than the board's upload capacity
-  wrt-target deploy hello.wasm --target rpi-pico --dry-run
+  wrt-target deploy examples/hello.wasm -- --name board
+      prints "hello, board" from the emulated board
+  wrt-target deploy examples/hello.wasm --target qemu-lm3s6965evb
+      exit 1: its memory and code do not fit the board's 42200-byte arena
+  wrt-target deploy examples/hello.wasm --target rpi-pico --dry-run
       picotool load -v -x <root>/build/firmware/rpi-pico/interp.uf2
 
-Exit code: the program's (proc_exit code, 0 when _start or the export returns); 1 when it traps;
-2-4 for errors of the tool (bad module or flag, QEMU or a runner missing, a link that broke).`;
+Exit code: the program's (proc_exit code, 0 when it returns); 1 when it traps;
+2-4 for errors of the tool (bad module or flag, QEMU missing, a broken link).
+More: docs/deploy.md, docs/profile.md ("On the device").`;
 
 interface RawDeployOptions {
   readonly target?: string;

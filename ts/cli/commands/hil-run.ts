@@ -22,7 +22,7 @@ import { runHil } from '../../hil/run.js';
 import { specExpander } from '../../hil/spec-cases.js';
 import { listSuiteNames, loadSuiteFile, loadSuites, SUITE_FILE } from '../../hil/suite.js';
 import type { HardwareMap, Suite, SuiteTest } from '../../hil/types.js';
-import { jsonDocument, type JsonDocumentKind, renderTable } from '../../core/output.js';
+import { CUT_NOTE, type FitOptions, fitTable, jsonDocument, type JsonDocumentKind, renderTable, TEXT_WIDTH, wrapText } from '../../core/output.js';
 import type { CliContext } from '../context.js';
 
 /** `hil list --json`: the boards and suites. */
@@ -127,7 +127,7 @@ interface SuiteListing {
   readonly problem?: string;
 }
 
-export function runHilList(options: { readonly hardwareMap?: string; readonly suitesDir?: string; readonly json?: boolean }, ctx: CliContext, deps: HilDeps = {}): ExitCode {
+export function runHilList(options: { readonly hardwareMap?: string; readonly suitesDir?: string; readonly json?: boolean; readonly verbose?: boolean }, ctx: CliContext, deps: HilDeps = {}): ExitCode {
   const registry = deps.registry ?? defaultExecutorRegistry();
   const map: HardwareMap | undefined = options.hardwareMap === undefined ? undefined : loadHardwareMap(path(ctx, options.hardwareMap));
   const suitesDir = options.suitesDir === undefined ? defaultSuitesDir() : path(ctx, options.suitesDir);
@@ -155,19 +155,26 @@ export function runHilList(options: { readonly hardwareMap?: string; readonly su
     ctx.output.out(jsonDocument(HIL_LIST_DOCUMENT, { hardwareMap: map?.file ?? null, executors: registry.kinds(), boards, suites }));
     return ExitCode.Ok;
   }
+  let cut = false;
+  const table = (header: readonly string[], rows: readonly (readonly string[])[], shrink: NonNullable<FitOptions['shrink']>): string => {
+    if (options.verbose === true) return renderTable(header, rows);
+    const fitted = fitTable(header, rows, { width: TEXT_WIDTH, shrink });
+    cut ||= fitted.cut;
+    return fitted.text;
+  };
   const lines: string[] = [];
   if (map !== undefined) {
-    lines.push(`Boards in ${map.file}:`);
-    lines.push(
-      renderTable(
-        ['id', 'target', 'connection', 'runner', 'fixtures', 'enabled', 'executor'],
-        boards.map((b) => [b.id, b.target ?? '-', b.connection, b.runner ?? '-', b.fixtures.join(',') || '-', b.enabled ? 'yes' : 'no', b.executor ? 'yes' : 'not available']),
-      ),
-    );
+    lines.push(wrapText(`Boards in ${map.file}:`));
+    const header = ['id', 'target', 'connection', 'runner', 'fixtures', 'enabled', 'executor'];
+    const rows = boards.map((b) => [b.id, b.target ?? '-', b.connection, b.runner ?? '-', b.fixtures.join(',') || '-', b.enabled ? 'yes' : 'no', b.executor ? 'yes' : 'not available']);
+    // Within 80 columns: which board, where, and whether it runs; runner and fixtures with --verbose.
+    const brief = (row: readonly string[]): string[] => [0, 1, 2, 5, 6].map((i) => row[i] ?? '');
+    lines.push(options.verbose === true ? renderTable(header, rows) : table(brief(header), rows.map(brief), [[2, 16]]));
     lines.push(`Executors available: ${registry.kinds().join(', ')}`, '');
   }
-  lines.push(`Suites in ${suitesDir}:`);
-  lines.push(renderTable(['suite', 'tests', 'description'], suites.map((s) => [s.name, s.tests === undefined ? '-' : String(s.tests), s.problem ?? s.description ?? ''])));
+  lines.push(wrapText(`Suites in ${suitesDir}:`));
+  lines.push(table(['suite', 'tests', 'description'], suites.map((s) => [s.name, s.tests === undefined ? '-' : String(s.tests), s.problem ?? s.description ?? '']), [[2, 10]]));
+  if (cut) lines.push(CUT_NOTE);
   ctx.output.out(lines.join('\n'));
   return ExitCode.Ok;
 }

@@ -14,17 +14,21 @@ const EXAMPLES = `
 Examples:
   wrt-target hil run --hardware-map hil/maps/reference.yaml
       every suite on the V8 reference board
-  wrt-target hil run smoke wasi --hardware-map lab.yaml --junit out/hil.xml --html out/hil.html
-      two suites on every enabled board of lab.yaml, with JUnit and HTML reports
-  wrt-target hil run --hardware-map lab.yaml --differential --json out/hil.json
-      also run each test on the V8 reference (and native-sim) and flag any disagreement
-  wrt-target hil list --hardware-map lab.yaml
+  wrt-target hil run smoke wasi --hardware-map hil/maps/qemu.yaml \\
+        --junit out/hil.xml --html out/hil.html
+      two suites on every enabled board of the map, with JUnit and HTML
+  wrt-target hil run --hardware-map hil/maps/qemu.yaml --differential \\
+        --json out/hil.json
+      also run each test on the V8 reference and flag any disagreement
+  wrt-target hil list --hardware-map hil/maps/lab.yaml
       the boards (and whether this build can drive them) and the suites
 
-A test that does not answer within its timeout is a hang: the board is reset and the test runs
-once more; a second hang fails it. Tests matching hil/quarantine.yaml run but cannot fail the run.
-Exit codes: 0 all passed, 1 a test failed / timed out / errored, or boards disagreed; 2 bad input.
-Put SUITE names before options: \`--json\` takes an optional file name.`;
+A test that does not answer within its timeout is a hang: the board is reset
+and the test runs once more; a second hang fails it. Tests matching
+hil/quarantine.yaml run but cannot fail the run. Exit codes: 0 all passed,
+1 a test failed / timed out / errored, or boards disagreed; 2 bad input.
+Put SUITE names before options: \`--json\` takes an optional file name.
+More: docs/hil.md.`;
 
 /** The run options as commander parses them: everything but the suite names. */
 type RawRunOptions = Omit<HilRunCliOptions, 'suites'>;
@@ -64,7 +68,8 @@ export const hilCommand: CommandModule = {
       .option('--hardware-map <file>', 'the boards to list')
       .option('--suites-dir <dir>', 'folder of suites (default hil/suites)')
       .option('--json', 'print the listing as JSON')
-      .action(async (raw: { hardwareMap?: string; suitesDir?: string; json?: boolean }) => {
+      .option('--verbose', 'connections and descriptions in full, however wide')
+      .action(async (raw: { hardwareMap?: string; suitesDir?: string; json?: boolean; verbose?: boolean }) => {
         const { runHilList } = await import('./hil-run.js');
         done(runHilList(raw, ctx));
       });

@@ -12,20 +12,22 @@ import type { CliContext, CommandModule } from '../context.js';
 const EXAMPLES = `
 Examples:
   wrt-target probe
-      this machine: /proc/meminfo, cgroup v1/v2, rlimits, CPUs, container and VM
+      this machine: /proc/meminfo, cgroup v1/v2, rlimits, CPUs, container, VM
   wrt-target probe --target qemu-lm3s6965evb
       a bare-metal target definition from targets/
-  wrt-target probe --pidin box-asinfo.txt --json
-      a QNX box from \`pidin syspage=asinfo\` output, as JSON
+  wrt-target probe --pidin test/fixtures/qnx/pidin-asinfo-qnx7-x86_64.txt
+      a QNX box from \`pidin syspage=asinfo\` output (--json for data)
   wrt-target probe --device /dev/ttyACM0
-      a board running the interpreter firmware, asked over its serial port (HELLO): its arena is
-      the module memory; stack and CPUs from the target definition its device id names
+      a board running the interpreter firmware, asked over its serial port
   WRT_MAX_MEMORY=64MiB wrt-target probe --max-stack 256KiB
-      override limits; each value shows where it came from and what it overrode
+      override limits; each value shows where it came from
+  wrt-target probe --verbose
+      every source in full (the table cuts long ones to fit 80 columns)
 
-Precedence of every limit: command line > environment (WRT_*) > config file (--config,
-$WRT_CONFIG or ./wrt-target.yaml) > discovered > default. Sizes take KiB/MiB/GiB (K/M/G are
-binary too; kB/MB/GB are decimal).`;
+Precedence of every limit: command line > environment (WRT_*) > config file
+(--config, $WRT_CONFIG or ./wrt-target.yaml) > discovered > default.
+Sizes take KiB/MiB/GiB (K/M/G are binary too; kB/MB/GB are decimal).
+More: docs/limits.md, docs/probe-linux.md, docs/qnx.md, docs/targets.md.`;
 
 interface RawProbeOptions {
   readonly json?: boolean;
@@ -33,6 +35,7 @@ interface RawProbeOptions {
   readonly syspage?: string;
   readonly pidin?: string;
   readonly device?: string;
+  readonly verbose?: boolean;
   readonly [limit: string]: unknown;
 }
 
@@ -55,7 +58,7 @@ export async function runProbe(raw: RawProbeOptions, ctx: CliContext, deps: Prob
     },
     deps,
   );
-  ctx.output.out(raw.json === true ? jsonDocument(PROBE_DOCUMENT, { ...report }) : renderProbeReport(report));
+  ctx.output.out(raw.json === true ? jsonDocument(PROBE_DOCUMENT, { ...report }) : renderProbeReport(report, { verbose: raw.verbose === true }));
   return ExitCode.Ok;
 }
 
@@ -65,6 +68,7 @@ export const probeCommand: CommandModule = {
       .command('probe')
       .description('report what this machine, a target or a QNX box can give a WebAssembly module, each limit with its source')
       .option('--json', 'print the report as one JSON object')
+      .option('--verbose', 'print every source in full (tables may then pass 80 columns)')
       .option('--target <id>', 'report a target definition from targets/ instead of this machine')
       .option('--syspage <file>', 'report a QNX box from a raw SYSPAGE dump')
       .option('--pidin <file>', 'report a QNX box from `pidin syspage=asinfo` output')

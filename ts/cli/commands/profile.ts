@@ -16,19 +16,20 @@ import type { ProfileOverrides, Sourced } from '../../profile/types.js';
 
 const EXAMPLES = `
 Examples:
-  wrt-target profile app.wasm --target nucleo-f429zi --asil C --fuel 100000
+  wrt-target profile examples/add.wasm --target nucleo-f429zi --asil C \\
+        --fuel 100000
       print the budgets; exit 1 naming every budget the module cannot meet
-  wrt-target profile app.wasm --device /dev/ttyACM0 -o app.wrtp
-      for the board on that port: its measured arena (HELLO) instead of the definition's estimate
-  wrt-target profile app.wasm --target qemu-lm3s6965evb --asil B --fuel 5000 --explain
+  wrt-target profile examples/hello.wasm --device /dev/ttyACM0 -o hello.wrtp
+      for the board on that port: its measured arena (HELLO)
+  wrt-target profile examples/add.wasm --target qemu-lm3s6965evb --asil B \\
+        --fuel 5000 --explain
       show how each number was derived and from which limit
-  wrt-target profile app.wasm --target native-sim -o app.profile.json     JSON (versioned schema)
-  wrt-target profile app.wasm --target native-sim -o app.wrtp            binary for the device
-  wrt-target profile app.wasm --target native-sim -o app.profiled.wasm   module + wrt.profile section
+  wrt-target profile examples/add.wasm --target native-sim -o add.json
+      JSON (versioned schema); -o add.wrtp: the binary for the device;
+      -o add.profiled.wasm: the module with a wrt.profile section
 
-Budget flags: --fuel N, --call-depth N, --value-stack N, --host-calls N or module.name=N
-(repeatable), --allow-import module.name|module.*, --max-resources N, --truncate-memory auto|always|never.
-ASIL and debug level resolve like every limit: --asil / WRT_ASIL_LEVEL / config, --debug-level (or --debug).`;
+ASIL and debug level resolve like every limit: --asil / WRT_ASIL_LEVEL /
+config, --debug-level (or --debug). More: docs/profile.md.`;
 
 interface RawProfileOptions {
   readonly target?: string;
@@ -39,6 +40,7 @@ interface RawProfileOptions {
   readonly out?: string;
   readonly format?: string;
   readonly explain?: boolean;
+  readonly verbose?: boolean;
   readonly json?: boolean;
   readonly fuel?: string;
   readonly callDepth?: string;
@@ -146,7 +148,7 @@ export async function runProfile(file: string, raw: RawProfileOptions, ctx: CliC
       throw new WrtError('FILE_WRITE_FAILED', `cannot write ${raw.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file: raw.out });
     }
   }
-  ctx.output.out(raw.json === true ? profileJson(profile) : renderProfile(profile, raw.explain === true));
+  ctx.output.out(raw.json === true ? profileJson(profile) : renderProfile(profile, { explain: raw.explain === true, verbose: raw.verbose === true }));
   return ExitCode.Ok;
 }
 
@@ -164,6 +166,7 @@ export const profileCommand: CommandModule = {
       .option('-o, --out <file>', 'write the profile: .json JSON, .wasm module with the profile embedded, else binary')
       .option('--format <format>', 'json, binary or wasm (default from the -o extension)')
       .option('--explain', 'show how each number was derived and from which limit')
+      .option('--verbose', 'print the module and profile SHA-256 in full')
       .option('--json', 'print the profile as JSON')
       .option('--fuel <n>', 'executed instructions per invocation (required from ASIL A)')
       .option('--call-depth <n>', 'most active frames (required for recursion at ASIL C and D)')

@@ -11,35 +11,34 @@ import type { CliContext, CommandModule } from '../context.js';
 
 const EXAMPLES = `
 Arguments:
-  With --invoke, ARGS are the export's arguments: plain numbers are typed by the export's
-  signature (read from the module), or write the type: i32:5 i64:-3 f32:1.5 f64:-inf f32:nan
-  f64:bits:0x7ff8000000000001 externref:7 externref:null. Put -- before a plain negative number.
-  Without --invoke the module runs as a WASI command (_start) and ARGS are its argv[1..]; argv[0]
-  is the file name. Put -- before program arguments that start with a dash.
+  With --invoke, ARGS are the export's arguments: plain numbers are typed by
+  its signature, or write the type: i32:5 i64:-3 f32:1.5 f64:-inf
+  externref:null. Put -- before a plain negative number.
+  Without --invoke the module runs as a WASI command (_start); ARGS are its
+  argv[1..], argv[0] is the file name. Put -- before arguments with a dash.
 
 Examples:
-  wrt-target run add.wasm --invoke add 2 3
+  wrt-target run examples/add.wasm --invoke add 2 3
       prints i32:5
-  wrt-target run hello.wasm -- --name board
-      a WASI command: output streams as it comes; exits with the program's exit code
-  wrt-target run loop.wasm --invoke spin --fuel 100000
-      a budget of 100000 instructions; running out is the trap "fuel exhausted"
-  wrt-target run add.wasm --invoke add i32:2 i32:3 --json
+  wrt-target run examples/hello.wasm -- --name board
+      a WASI command: prints "hello, board"; exits with the program's code
+  wrt-target run examples/add.wasm --invoke spin --fuel 100000
+      100000 instructions, then the trap "fuel exhausted" (exit 1)
+  wrt-target run examples/add.wasm --invoke boom
+      the trap "unreachable" in function 1 (boom) (exit 1)
+  wrt-target run examples/add.wasm --invoke add i32:2 i32:3 --json
       {results|exitCode|trap, fuelUsed, peakStackBytes, output, profile}
-  wrt-target run app.wasm --profile app.wrtp
-      runs under a profile compiled before (wrt-target profile app.wasm --target native-sim -o app.wrtp)
+  wrt-target run examples/add.wasm --profile add.wrtp --invoke add 2 3
+      under a profile made by \`wrt-target profile examples/add.wasm
+      --target native-sim -o add.wrtp\`
 
-Profile:
-  The module runs under a bounded execution profile that native-sim enforces (memory, value stack,
-  call depth, fuel, host calls, arena): --profile FILE (binary .wrtp, JSON, or a module carrying a
-  wrt.profile section), else the module's own wrt.profile section, else one compiled here for
-  target native-sim (ASIL from --asil's environment/config: WRT_ASIL_LEVEL; --fuel becomes its fuel).
-  A profile made for another module or target is refused before anything runs (exit 1).
-  --profile none runs with native-sim's default arena and no budgets but --fuel.
+Profile: --profile FILE, else the module's wrt.profile section, else one
+compiled for native-sim (--fuel becomes its fuel); --profile none: no budgets
+but --fuel. A profile of another module or target is refused (exit 1).
 
-Exit code: the program's (proc_exit code, 0 when _start or the export returns); 1 when it traps
-(the trap is named on stderr); 2-4 for errors of the tool itself (bad module or flag, native-sim
-missing). A program exiting with 1-4 cannot be told from these by the code alone: use --json.`;
+Exit code: the program's (proc_exit code, 0 when it returns); 1 when it traps;
+2-4 for errors of the tool. A program exiting 1-4 is told apart by --json.
+More: docs/native-sim.md ("wrt-target run"), docs/profile.md.`;
 
 interface RawRunOptions {
   readonly invoke?: string;

@@ -20,6 +20,7 @@ export interface ValidateCommandOptions {
   readonly target?: string;
   readonly limits?: string;
   readonly allowImport?: readonly string[];
+  readonly verbose?: boolean;
 }
 
 const CHUNK_BYTES = 64 * 1024;
@@ -87,6 +88,6 @@ export async function runValidate(file: string, options: ValidateCommandOptions,
   checkUserFile(path, spec);
   const limits = await resolveValidateLimits(options, ctx.cwd);
   const report = await validateWasmStream(fileChunks(path, spec), { file, ...(limits !== undefined ? { limits } : {}) });
-  ctx.output.out(options.json === true ? jsonDocument(VALIDATE_DOCUMENT, { ...report }) : renderSummary(report));
+  ctx.output.out(options.json === true ? jsonDocument(VALIDATE_DOCUMENT, { ...report }) : renderSummary(report, { verbose: options.verbose === true }));
   return ExitCode.Ok;
 }

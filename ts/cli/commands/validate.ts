@@ -11,14 +11,18 @@ import type { CliContext, CommandModule } from '../context.js';
 
 const EXAMPLES = `
 Examples:
-  wrt-target validate app.wasm
-      validate and print sizes, memory use, features, frames, call graph, imports, exports
-  wrt-target validate app.wasm --target nucleo-f429zi
-      also check the target's linear-memory budget, table size and FPU/SIMD/bulk-memory support
-  wrt-target validate app.wasm --limits limits.json --allow-import 'env.*' --json
-      explicit limits (maxTypes, maxFunctions, linearMemoryBytes, maxStackBytes, …), as JSON
+  wrt-target validate examples/hello.wasm
+      sizes, memory use, features, frames, call graph, imports, exports
+  wrt-target validate examples/hello.wasm --target nucleo-f429zi
+      also the target's memory budget, table size, FPU/SIMD/bulk memory
+  wrt-target validate examples/hello.wasm --limits examples/limits.yaml
+      explicit limits (maxFunctions, linearMemoryBytes, maxStackBytes, ...);
+      exit 1: its memory starts at 2 pages, more than linearMemoryBytes
+  wrt-target validate examples/add.wasm --allow-import 'env.*' --json
+      the analysis as JSON
 
-Exit codes: 0 valid and within limits, 1 invalid or over a limit, 2 usage or unreadable file.`;
+Exit codes: 0 valid and within limits, 1 invalid or over a limit, 2 usage or
+unreadable file. Limits and the report: docs/validator.md.`;
 
 
 function collect(value: string, previous: readonly string[] | undefined): string[] {
@@ -32,6 +36,7 @@ export const validateCommand: CommandModule = {
       .description('validate a WebAssembly 2.0 module while it streams in, check it against a target and report what it needs')
       .argument('<file>', 'the .wasm module')
       .option('--json', 'print the analysis as one JSON object')
+      .option('--verbose', 'import and export names and types in full, however wide')
       .option('--target <id>', 'check the limits of a target definition from targets/')
       .option('--limits <file>', 'check limits from a JSON/YAML file (or a `probe --json` report)')
       .option('--allow-import <patterns>', 'host functions the module may import: module.name or module.* (repeatable, comma-separated)', collect)

@@ -1,4 +1,5 @@
 import pc from 'picocolors';
+import { TEXT_WIDTH, wrapText } from '../../core/output.js';
 import type { RunResult, TestResult, TestStatus } from '../results.js';
 
 const LABEL: Record<TestStatus, string> = { pass: 'PASS', fail: 'FAIL', timeout: 'TIME', error: 'ERR ', skip: 'SKIP' };
@@ -24,13 +25,14 @@ export function formatProgressLine(result: TestResult, color = false): string {
   return `${label}  ${result.board}  ${result.test}${quarantined}${retried}${time}${reason}`;
 }
 
-/** The closing lines: counts, disagreements, expired quarantine entries, verdict. */
+/** The closing lines, wrapped to TEXT_WIDTH: counts, disagreements, expired quarantine entries, verdict. */
 export function formatSummary(run: RunResult, color = false): string {
   const s = run.summary;
   const boards = run.boards.length;
+  // The counts on a line of their own, so neither line passes 80 columns in a usual run.
   const lines = [
-    `${s.total} results on ${boards} board${boards === 1 ? '' : 's'} in ${formatDuration(run.durationMs)}: ` +
-      `${s.pass} passed, ${s.fail} failed, ${s.timeout} timed out, ${s.error} errors, ${s.skip} skipped` +
+    `${s.total} results on ${boards} board${boards === 1 ? '' : 's'} in ${formatDuration(run.durationMs)}:`,
+    `  ${s.pass} passed, ${s.fail} failed, ${s.timeout} timed out, ${s.error} errors, ${s.skip} skipped` +
       (s.quarantined > 0 ? `; ${s.quarantined} failures quarantined` : '') +
       (s.flaky > 0 ? `; ${s.flaky} passed only on retry` : ''),
   ];
@@ -48,5 +50,5 @@ export function formatSummary(run: RunResult, color = false): string {
   if (s.total === s.skip) lines.push('warning: no test ran (every test was skipped on every board)');
   const verdict = run.failed ? 'HIL run FAILED' : 'HIL run passed';
   lines.push(color ? (run.failed ? pc.red(verdict) : pc.green(verdict)) : verdict);
-  return lines.join('\n');
+  return wrapText(lines.join('\n'), TEXT_WIDTH, 4);
 }
