@@ -32,7 +32,10 @@ describe('QEMU scratch folders', () => {
     const dead = deadPid();
     mkdirSync(join(root, `wrt-qemu-${dead}-Zzz000`));
     const folder = qemuScratchFolder(root);
-    expect(folder.startsWith(join(root, `wrt-qemu-${process.pid}-`))).toBe(true);
+    expect(folder.path.startsWith(join(root, `wrt-qemu-${process.pid}-`))).toBe(true);
+    expect(existsSync(folder.path)).toBe(true);
+    folder.remove();
+    expect(existsSync(folder.path)).toBe(false);
     expect(readdirSync(root).filter((n) => n.startsWith(`wrt-qemu-${dead}-`))).toEqual([]);
   });
 });

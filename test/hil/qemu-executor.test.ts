@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../ts/core/paths.js';
@@ -358,8 +359,27 @@ function commandOf(pid: number): string {
   }
 }
 
+/** Pids of the processes whose command line contains `text`. */
+function processesNaming(text: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        return readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** QEMU scratch folders (ts/deploy/qemu-scratch.ts) made by process `pid`. */
+function scratchFoldersOf(pid: number): string[] {
+  return readdirSync(tmpdir()).filter((name) => name.startsWith(`wrt-qemu-${pid}-`));
+}
+
 describe('wrt-target hil run and Ctrl-C', () => {
-  it('kills QEMU and ends by SIGINT while a test runs', async () => {
+  it('kills QEMU, removes its scratch folder and ends by SIGINT while a test runs', async () => {
     const suitesDir = writeTree(join(work, 'sigint-suites'), HANG_SUITE);
     writeTree(work, { 'sigint-map.yaml': 'boards:\n  - id: mps2\n    target: qemu-mps2-an386\n    connection: { emulator: qemu }\n' });
     // The compiled CLI (npm test builds dist/ first); checks it is not older than the executor.
@@ -377,10 +397,15 @@ describe('wrt-target hil run and Ctrl-C', () => {
       if (Date.now() > deadline) throw new Error(`add-before never passed: ${stdout}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const qemuPids = childrenOf(child.pid ?? -1).filter((pid) => commandOf(pid).includes('qemu-system-arm'));
+    const cliPid = child.pid ?? -1;
+    const qemuPids = childrenOf(cliPid).filter((pid) => commandOf(pid).includes('qemu-system-arm'));
     expect(qemuPids).toHaveLength(1);
+    expect(scratchFoldersOf(cliPid)).toHaveLength(1);
     child.kill('SIGINT');
     expect(await exited).toEqual({ code: null, signal: 'SIGINT' });
     for (const pid of qemuPids) expect(await waitUntilGone(pid, 3000)).toBe(true);
+    // No QEMU of that CLI is left anywhere (its command line names the CLI's scratch folder).
+    expect(processesNaming(`wrt-qemu-${cliPid}-`)).toEqual([]);
+    expect(scratchFoldersOf(cliPid)).toEqual([]);
   }, 60_000);
 });

@@ -1,12 +1,14 @@
 /**
  * QEMU's scratch folders (QMP and UART sockets, the UART log): one per launch, named after the
- * launching process, removed when that QEMU exits. A process killed outright (SIGKILL, which QEMU
- * follows through its parent-death signal) cannot remove its own, so every launch first sweeps
- * the folders of processes that no longer exist.
+ * launching process, removed when that QEMU exits and, should the process end first (Ctrl-C,
+ * SIGTERM, process.exit), as it ends (ts/core/process-end.ts). A process killed outright (SIGKILL,
+ * which QEMU follows through its parent-death signal) cannot remove its own, so every launch first
+ * sweeps the folders of processes that no longer exist.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scratchFolder, type ScratchFolder } from '../core/process-end.js';
 
 const PREFIX = 'wrt-qemu-';
 const OWNED = /^wrt-qemu-(\d+)-[A-Za-z0-9]{6}$/;
@@ -40,7 +42,7 @@ export function sweepStaleQemuFolders(root: string = tmpdir()): string[] {
 }
 
 /** A fresh scratch folder for one QEMU launch, after sweeping those of dead processes. */
-export function qemuScratchFolder(root: string = tmpdir()): string {
+export function qemuScratchFolder(root: string = tmpdir()): ScratchFolder {
   sweepStaleQemuFolders(root);
-  return mkdtempSync(join(root, `${PREFIX}${process.pid}-`));
+  return scratchFolder(root, `${PREFIX}${process.pid}-`);
 }
