@@ -19,8 +19,8 @@ const COUNTER = `(module
 const OTHER = `(module (func (export "bump") (result i32) (i32.const 41)))`;
 
 let sim = '';
-let counter = new Uint8Array();
-let other = new Uint8Array();
+let counter: Uint8Array = new Uint8Array();
+let other: Uint8Array = new Uint8Array();
 
 beforeAll(() => {
   sim = buildRealNativeSim();
