@@ -15,7 +15,17 @@ export type EndStage = 'processes' | 'files';
 const STAGES: readonly EndStage[] = ['processes', 'files'];
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const tasks: Record<EndStage, Set<() => void>> = { processes: new Set(), files: new Set() };
+const ownListeners = new Map<NodeJS.Signals, () => void>();
 let hooksInstalled = false;
+
+/**
+ * Listeners of `signal` besides this module's: code that must end the process by a signal it
+ * caught (a firmware build it interrupted) raises it again only when nobody else will.
+ */
+export function otherSignalListeners(signal: NodeJS.Signals): number {
+  const own = ownListeners.get(signal);
+  return process.listeners(signal).filter((listener) => listener !== own).length;
+}
 
 /** Runs `task` when the process ends, unless the returned function was called first. */
 export function atProcessEnd(stage: EndStage, task: () => void): () => void {
@@ -45,11 +55,13 @@ function installHooks(): void {
     const onSignal = (): void => {
       runTasks();
       // Alone, a listener would keep the process alive; re-raise so the default action still ends it.
-      if (process.listenerCount(signal) === 1) {
+      if (otherSignalListeners(signal) === 0) {
         process.removeListener(signal, onSignal);
+        ownListeners.delete(signal);
         process.kill(process.pid, signal);
       }
     };
+    ownListeners.set(signal, onSignal);
     process.on(signal, onSignal);
   }
 }
