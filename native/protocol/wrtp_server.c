@@ -130,9 +130,9 @@ static void wrtp_handle_hello(wrtp_reply *io_reply) {
     wrtp_reply_ok(io_reply);
 }
 
+/* Size, digest and profile of a BEGIN equal those of the upload the server holds (pending or committed). */
 static bool wrtp_same_upload(const wrtp_server *i_srv, const wrtp_msg_begin *i_msg) {
-    return i_srv->upload_state == WRTP_UPLOAD_RECEIVING && i_srv->upload_size == i_msg->size &&
-           wrtp_equal(i_srv->upload_sha256, i_msg->sha256, WRTP_PROTO_SHA256_BYTES) &&
+    return i_srv->upload_size == i_msg->size && wrtp_equal(i_srv->upload_sha256, i_msg->sha256, WRTP_PROTO_SHA256_BYTES) &&
            i_srv->profile_len == i_msg->profile_len &&
            wrtp_equal(i_srv->cfg.profile_buf, i_msg->profile, i_msg->profile_len);
 }
@@ -155,7 +155,8 @@ static void wrtp_handle_begin(wrtp_reply *io_reply) {
                         "profile is larger than the profile buffer");
         return;
     }
-    if (wrtp_same_upload(srv, &msg)) {
+    bool same = wrtp_same_upload(srv, &msg);
+    if (same && srv->upload_state == WRTP_UPLOAD_RECEIVING) {
         srv->counters.uploads_resumed++;
     } else {
         if (srv->keep) {
@@ -167,14 +168,22 @@ static void wrtp_handle_begin(wrtp_reply *io_reply) {
                 return;
             }
         }
+        /*
+         * The committed module's bytes are still whole in the upload buffer: only UPLOAD_CHUNK writes
+         * there, and every path that leaves COMMITTED (another BEGIN, a failed END, RESET) goes
+         * through IDLE first. So the same module again needs no bytes: the upload is pending with
+         * all of them, and END verifies the digest once more and loads a fresh instance.
+         */
+        bool reuse = same && srv->upload_state == WRTP_UPLOAD_COMMITTED;
         wrtp_server_drop_upload(srv);
         srv->upload_state = WRTP_UPLOAD_RECEIVING;
         srv->upload_size = msg.size;
-        srv->upload_next = 0;
+        srv->upload_next = reuse ? msg.size : 0u;
         wrtp_copy(srv->upload_sha256, msg.sha256, WRTP_PROTO_SHA256_BYTES);
         wrtp_copy(srv->cfg.profile_buf, msg.profile, msg.profile_len);
         srv->profile_len = msg.profile_len;
-        srv->counters.uploads_begun++;
+        if (reuse) srv->counters.uploads_reused++;
+        else srv->counters.uploads_begun++;
     }
     wrtp_wr_u32(&io_reply->body, srv->upload_next);
     wrtp_reply_ok(io_reply);
@@ -418,6 +427,7 @@ static void wrtp_handle_stats(wrtp_reply *io_reply) {
     wrtp_stat(&sw, "proto.replays", c->replays);
     wrtp_stat(&sw, "proto.uploads_begun", c->uploads_begun);
     wrtp_stat(&sw, "proto.uploads_resumed", c->uploads_resumed);
+    wrtp_stat(&sw, "proto.uploads_reused", c->uploads_reused);
     wrtp_stat(&sw, "proto.uploads_committed", c->uploads_committed);
     wrtp_stat(&sw, "proto.hash_mismatches", c->hash_mismatches);
     wrtp_stat(&sw, "proto.load_failures", c->load_failures);

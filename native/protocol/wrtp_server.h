@@ -40,6 +40,7 @@ typedef struct wrtp_server_counters {
     uint32_t replays;
     uint32_t uploads_begun;
     uint32_t uploads_resumed;
+    uint32_t uploads_reused;    /* BEGIN of the committed module again: no bytes sent, END loads it afresh */
     uint32_t uploads_committed;
     uint32_t hash_mismatches;
     uint32_t load_failures;

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../ts/cli/main.js';
 import { BufferedOutput } from '../../ts/core/output.js';
-import { progressLine } from '../../ts/cli/commands/deploy.js';
+import { formatSeconds, progressLine, uploadDoneLine } from '../../ts/cli/commands/deploy.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import {
   chooseDeployTarget,
@@ -100,10 +100,25 @@ describe('deploy decisions', () => {
     );
   });
 
-  it('draws the progress bar', () => {
+  it('draws the progress bar, with rate and ETA once the rate is known', () => {
     expect(progressLine(0, 80 * 1024)).toBe('upload [------------------------] 0% 0.0/80.0 KiB');
-    expect(progressLine(40 * 1024, 80 * 1024)).toBe('upload [############------------] 50% 40.0/80.0 KiB');
-    expect(progressLine(80 * 1024, 80 * 1024)).toBe('upload [########################] 100% 80.0/80.0 KiB');
+    expect(progressLine(40 * 1024, 80 * 1024, 20 * 1024)).toBe('upload [############------------] 50% 40.0/80.0 KiB  20.0 KiB/s  ETA 2.00 s');
+    expect(progressLine(80 * 1024, 80 * 1024, 20 * 1024)).toBe('upload [########################] 100% 80.0/80.0 KiB');
+    expect(progressLine(1000, 113_000, 35 * 1024)).toBe('upload [------------------------] 1% 1.0/110.4 KiB  35.0 KiB/s  ETA 3.13 s');
+    // A tiny module is counted in bytes, not as 0.0/0.1 KiB.
+    expect(progressLine(30, 57)).toBe('upload [#############-----------] 53% 30/57 B');
+    expect(progressLine(2 << 20, 3 << 20, 35 * 1024, 10)).toBe('upload [#######---] 67% 2.0/3.0 MiB  35.0 KiB/s  ETA 29 s');
+  });
+
+  it('ends the upload with one line like esptool\'s', () => {
+    expect(uploadDoneLine({ size: 24_627, resumedFrom: 0, bytesSent: 24_627 }, 690)).toBe('uploaded 24.0 KiB in 0.69 s (34.9 KiB/s), SHA-256 verified on the device');
+    expect(uploadDoneLine({ size: 57, resumedFrom: 0, bytesSent: 57 }, 12.5)).toBe('uploaded 57 B in 0.01 s (4.5 KiB/s), SHA-256 verified on the device');
+    expect(uploadDoneLine({ size: 57, resumedFrom: 0, bytesSent: 57 }, 3)).toBe('uploaded 57 B in 3.0 ms (18.6 KiB/s), SHA-256 verified on the device');
+    expect(uploadDoneLine({ size: 40_960, resumedFrom: 10_240, bytesSent: 30_720 }, 1000)).toBe(
+      'uploaded 30.0 KiB (resumed at 10.0 KiB of 40.0 KiB) in 1.00 s (30.0 KiB/s), SHA-256 verified on the device',
+    );
+    expect(uploadDoneLine({ size: 40_960, resumedFrom: 40_960, bytesSent: 0 }, 4)).toBe('uploaded nothing: the device held the module (40.0 KiB) already; SHA-256 verified on the device');
+    expect(formatSeconds(25_400)).toBe('25 s');
   });
 });
 

@@ -172,10 +172,14 @@ describe('wrt-target deploy (the command, main with a BufferedOutput)', () => {
     return { code, out };
   }
 
-  it('prints the result of an export and exits 0', async () => {
+  it('prints the result of an export and exits 0, after one line about the upload', async () => {
     const before = liveQemuPids();
-    const { code, out } = await cli([watModule('deploy-add'), '--target', 'qemu-mps2-an386', '--invoke', 'add', '2', '3']);
-    expect(out.stderr).toEqual([]);
+    const file = watModule('deploy-add');
+    const { code, out } = await cli([file, '--target', 'qemu-mps2-an386', '--invoke', 'add', '2', '3']);
+    // Not a terminal: no progress bar, only the line the upload ends with; a tiny module in bytes.
+    const size = uploadForm(readFileSync(file), 'none').bytes.length;
+    expect(size).toBeLessThan(1024);
+    expect(out.stderr).toEqual([expect.stringMatching(new RegExp(`^uploaded ${size} B in \\d+\\.\\d+ m?s \\(\\d+(\\.\\d)? (B|KiB)/s\\), SHA-256 verified on the device$`))]);
     expect(out.stdout).toEqual(['i32:5']);
     expect(code).toBe(0);
     expect(liveQemuPids()).toEqual(before);
@@ -186,6 +190,8 @@ describe('wrt-target deploy (the command, main with a BufferedOutput)', () => {
     const { code, out } = await cli([file, '--target', 'qemu-mps2-an386', '--json']);
     expect(code).toBe(7);
     const report = JSON.parse(out.text) as Record<string, unknown>;
+    // With --json nothing is printed about the upload: the document has it.
+    expect(out.stderr).toEqual([]);
     expect(report.exitCode).toBe(7);
     expect(report.output).toEqual({ stdout: 'hello from the board\nline 0:  0.00\nline 1:  1.25\nline 2:  2.50\n', stderr: 'to stderr\n' });
     const sent = uploadForm(readFileSync(file), 'none').bytes;

@@ -186,4 +186,33 @@ describe('Ctrl-C during the firmware build', () => {
     expect(stderr).not.toContain('missing');
     expect(await waitUntilGone(makePid, 3000)).toBe(true);
   }, 40_000);
+
+  it('ends hil run by SIGINT too when a V8 board already made a scratch folder (the process-end hook listens)', async () => {
+    compiledScript('ts/core/process-end.ts');
+    const pidFile = join(scratch, 'hil-make.pid');
+    const path = tools('hil-slow', { make: `echo $$ > ${pidFile}\nexec /bin/sleep 60`, 'arm-none-eabi-gcc': 'exit 0' });
+    const args = ['hil', 'run', 'smoke', '--hardware-map', join(packageRoot(), 'hil', 'maps', 'qemu.yaml'), '--board', 'mps2-qemu', '--differential'];
+    const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'wrt-target.js'), ...args], {
+      env: { ...process.env, PATH: `${path}:${process.env['PATH'] ?? ''}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => void (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => void (output += chunk.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    try {
+      // The V8 board has run a test (its scratch folder exists) while the firmware build hangs.
+      const deadline = Date.now() + 30_000;
+      while (!(existsSync(pidFile) && / v8-reference /.test(output))) {
+        if (Date.now() > deadline) throw new Error(`the build never started with V8 running: ${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const makePid = Number(readFileSync(pidFile, 'utf8'));
+      child.kill('SIGINT');
+      expect(await exited).toEqual({ code: null, signal: 'SIGINT' });
+      expect(await waitUntilGone(makePid, 3000)).toBe(true);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  }, 60_000);
 });

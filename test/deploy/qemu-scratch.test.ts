@@ -33,7 +33,10 @@ describe('QEMU scratch folders', () => {
     const dead = deadPid();
     mkdirSync(join(root, `wrt-qemu-${dead}-Zzz000`));
     const folder = qemuScratchFolder(root);
-    expect(folder.startsWith(join(root, `wrt-qemu-${process.pid}-`))).toBe(true);
+    expect(folder.path.startsWith(join(root, `wrt-qemu-${process.pid}-`))).toBe(true);
+    expect(existsSync(folder.path)).toBe(true);
+    folder.remove();
+    expect(existsSync(folder.path)).toBe(false);
     expect(readdirSync(root).filter((n) => n.startsWith(`wrt-qemu-${dead}-`))).toEqual([]);
   });
 
@@ -43,7 +46,9 @@ describe('QEMU scratch folders', () => {
     const own = userScratchRoot(base);
     expect(own).toBe(join(base, `wrt-target-${uid}`));
     expect(statSync(own).mode & 0o777).toBe(0o700);
-    expect(qemuScratchFolder(own).startsWith(join(own, `wrt-qemu-${process.pid}-`))).toBe(true);
+    const folder = qemuScratchFolder(own);
+    expect(folder.path.startsWith(join(own, `wrt-qemu-${process.pid}-`))).toBe(true);
+    folder.remove();
     ctx.skip(uid !== 0, 'needs root to plant a folder owned by another user');
     const planted = mkdtempSync(join(root, 'planted-'));
     mkdirSync(join(planted, `wrt-target-${uid}`));

@@ -2,11 +2,12 @@
  * ProtocolClient against scripted devices on an in-memory link: a board that stays silent through
  * its boot, a device that never answers, a link that closes, answers that break the protocol.
  */
+import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProtocolClient } from '../../ts/device/client.js';
 import { Deframer, encodeWireFrame, type Frame } from '../../ts/device/framing.js';
 import { createMemoryLink } from '../../ts/device/memory-transport.js';
-import { Flag, MessageType } from '../../ts/device/protocol.js';
+import { DeviceErrorCode, Flag, MessageType } from '../../ts/device/protocol.js';
 import type { Transport } from '../../ts/device/transport.js';
 import { rejected } from '../support/wrt-error.js';
 
@@ -140,5 +141,53 @@ describe('ProtocolClient', () => {
     expect(error.code).toBe('LIMIT_EXCEEDED');
     expect(error.location).toMatchObject({ field: 'max_frame', limit: '256 bytes' });
     expect(requests).toHaveLength(0);
+  });
+  it('sends the whole module when bytes the device kept fail its digest check', async () => {
+    const module = Uint8Array.from({ length: 1200 }, (_, i) => (i * 7) & 0xff);
+    const sha = createHash('sha256').update(module).digest();
+    let begins = 0;
+    const u32 = (n: number): Uint8Array => Uint8Array.of(n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, n >>> 24);
+    const { host, requests } = fakeDevice((req) => {
+      switch (req.type) {
+        case MessageType.Hello:
+          return respond(req, helloBody());
+        case MessageType.UploadBegin:
+          // First the device still holds the module (next = size), then it starts over.
+          return respond(req, u32(++begins === 1 ? module.length : 0));
+        case MessageType.UploadChunk: {
+          const offset = new DataView(req.body.buffer, req.body.byteOffset).getUint32(0, true);
+          return respond(req, u32(offset + req.body.length - 4));
+        }
+        case MessageType.UploadEnd: {
+          if (begins === 1) {
+            const text = new TextEncoder().encode('SHA-256 differs');
+            const error = Uint8Array.from([DeviceErrorCode.HashMismatch, 0, MessageType.UploadEnd, text.length, ...u32(module.length), ...u32(0), ...text]);
+            return respond(req, error, MessageType.Error);
+          }
+          return respond(req, Uint8Array.from([...u32(module.length), ...sha]));
+        }
+        default:
+          return undefined;
+      }
+    });
+    const client = new ProtocolClient(host);
+    const report = await client.transfer(module);
+    expect(report).toMatchObject({ size: module.length, resumedFrom: 0, bytesSent: module.length });
+    expect(requests.filter((r) => r.type === MessageType.UploadBegin)).toHaveLength(2);
+    expect(requests.filter((r) => r.type === MessageType.UploadEnd)).toHaveLength(2);
+  });
+
+  it('does not send again after a digest mismatch of bytes it sent', async () => {
+    const { host, requests } = fakeDevice((req) => {
+      if (req.type === MessageType.Hello) return respond(req, helloBody());
+      if (req.type === MessageType.UploadBegin) return respond(req, Uint8Array.of(0, 0, 0, 0));
+      if (req.type === MessageType.UploadChunk) return respond(req, Uint8Array.of(10, 0, 0, 0));
+      const text = new TextEncoder().encode('x');
+      return respond(req, Uint8Array.from([DeviceErrorCode.HashMismatch, 0, MessageType.UploadEnd, 1, 10, 0, 0, 0, 0, 0, 0, 0, ...text]), MessageType.Error);
+    });
+    const client = new ProtocolClient(host);
+    const error = await rejected(client.transfer(new Uint8Array(10)));
+    expect(error.message).toContain('x');
+    expect(requests.filter((r) => r.type === MessageType.UploadBegin)).toHaveLength(1);
   });
 });

@@ -69,9 +69,11 @@ describe('wrt-target hil run', () => {
   it('runs a suite on the reference map and writes all three reports', async () => {
     const { code, output } = await run({ suites: ['smoke'], junit: 'out/hil.xml', json: 'out/hil.json', html: 'out/hil.html' });
     expect(code).toBe(0);
-    const progress = output.stdout.filter((line) => /^(PASS|FAIL|TIME|ERR |SKIP) /.test(line));
+    const progress = output.stdout.filter((line) => /^\[[ \d]+\/13\] (PASS|FAIL|TIME|ERR |SKIP) /.test(line));
     expect(progress).toHaveLength(13);
-    expect(progress[0]).toMatch(/^PASS  v8  smoke\/add-i32  \d+\.\d ms$/);
+    // Each result says how far the run is.
+    expect(progress[0]).toMatch(/^\[ 1\/13\] PASS  v8  smoke\/add-i32  \d+\.\d ms$/);
+    expect(progress.map((line) => line.slice(0, 7))).toEqual(Array.from({ length: 13 }, (_, i) => `[${String(i + 1).padStart(2)}/13]`));
     expect(output.stdout.at(-1)).toMatch(/^13 results on 1 board in .*:\n  13 passed, 0 failed, 0 timed out, 0 errors, 0 skipped\nHIL run passed$/);
     const xml = readFileSync(join(work, 'out', 'hil.xml'), 'utf8');
     expect(checkXml(xml).problems).toEqual([]);
@@ -83,11 +85,11 @@ describe('wrt-target hil run', () => {
   it('exits 1 on a failure, and 0 when the quarantine list covers it', async () => {
     const failing = await run({ suites: ['mixed'], suitesDir: 'suites' });
     expect(failing.code).toBe(1);
-    expect(failing.output.stdout.filter((l) => l.startsWith('FAIL'))).toEqual([expect.stringMatching(/^FAIL  v8  mixed\/wrong  \d+\.\d ms  expected return \(i32:4\), returned \(i32:3\)$/)]);
+    expect(failing.output.stdout.filter((l) => l.includes('] FAIL'))).toEqual([expect.stringMatching(/^\[[12]\/2\] FAIL  v8  mixed\/wrong  \d+\.\d ms  expected return \(i32:4\), returned \(i32:3\)$/)]);
     expect(failing.output.stdout.at(-1)).toMatch(/HIL run FAILED$/);
     const excused = await run({ suites: ['mixed'], suitesDir: 'suites', quarantine: 'quarantine.yaml' });
     expect(excused.code).toBe(0);
-    expect(excused.output.stdout.find((l) => l.startsWith('FAIL'))).toMatch(/^FAIL  v8  mixed\/wrong \(quarantined\)/);
+    expect(excused.output.stdout.find((l) => l.includes('] FAIL'))).toMatch(/^\[[12]\/2\] FAIL  v8  mixed\/wrong \(quarantined\)/);
   });
 
   it('prints the JSON report alone on stdout with --json, progress on stderr', async () => {
@@ -97,7 +99,7 @@ describe('wrt-target hil run', () => {
     const report = JSON.parse(output.stdout[0] ?? '') as { summary: { pass: number; fail: number }; failed: boolean };
     expect(report.summary).toMatchObject({ pass: 1, fail: 1 });
     expect(report.failed).toBe(true);
-    expect(output.stderr.filter((l) => l.startsWith('PASS') || l.startsWith('FAIL'))).toHaveLength(2);
+    expect(output.stderr.filter((l) => /^\[\d\/2\] (PASS|FAIL) /.test(l))).toHaveLength(2);
   });
 
   it('exits 2 for a bad map, an unknown suite, a bad timeout, or a connection nobody can drive', async () => {

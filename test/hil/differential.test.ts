@@ -75,6 +75,19 @@ describe('differential mode', () => {
     ]);
   });
 
+  it('does not compare a test a board could not hold', () => {
+    const result = (board: string, outcome: TestOutcome): BoardRun => ({
+      board: { id: board, connection: 'x', reference: board === 'ref' },
+      durationMs: 1,
+      results: [{ board, test: 's/t', suite: 's', name: 't', status: outcome.kind === 'skipped' ? 'skip' : 'pass', durationMs: 1, attempts: 1, outcome }],
+    });
+    const report = compareBoards(
+      [result('ref', { kind: 'returned', results: [], stdout: '', stderr: '' }), result('small', { kind: 'skipped', reason: 'does not fit on the board' })],
+      'ref',
+    );
+    expect(report).toEqual({ reference: 'ref', compared: 0, disagreements: [] });
+  });
+
   it('lets NaNs whose payload V8 cannot see, and traps V8 cannot tell apart, agree', () => {
     const nan = (bits: string, nanOnly?: boolean): TestOutcome => ({ kind: 'returned', results: [{ type: 'f32', bits, ...(nanOnly === undefined ? {} : { nanOnly }) }], stdout: '', stderr: '' });
     const agree = (a: TestOutcome, b: TestOutcome): boolean => observationsAgree({ kind: 'outcome', outcome: a }, { kind: 'outcome', outcome: b });

@@ -1,6 +1,6 @@
 import { summarize, type BoardRun, type RunResult } from '../../ts/hil/results.js';
 
-/** A small run with every status, a quarantined failure, a retry and a disagreement, for report tests. */
+/** A small run with every status, a quarantined failure, a retry, a test the board cannot hold and a disagreement, for report tests. */
 export function fixedRun(): RunResult {
   const boards: BoardRun[] = [
     {
@@ -42,6 +42,17 @@ export function fixedRun(): RunResult {
         { board: 'nucleo-1', test: 'smoke/gpio', suite: 'smoke', name: 'gpio', status: 'skip', message: 'needs fixture gpio-loopback', durationMs: 0, attempts: 0 },
         { board: 'nucleo-1', test: 'smoke/flaky', suite: 'smoke', name: 'flaky', status: 'pass', message: 'passed on the retry after a hang', durationMs: 480, attempts: 2, outcome: { kind: 'returned', results: [], stdout: '', stderr: '' } },
         { board: 'nucleo-1', test: 'smoke/uart', suite: 'smoke', name: 'uart', status: 'error', message: 'executor failed: framing error', durationMs: 20, attempts: 1 },
+        {
+          board: 'nucleo-1',
+          test: 'wasi/big',
+          suite: 'wasi',
+          name: 'big',
+          status: 'skip',
+          message: 'does not fit on the board: the module is 9000 bytes as uploaded; nucleo-f429zi takes modules of at most 8192 bytes (its upload buffer)',
+          durationMs: 0.5,
+          attempts: 1,
+          outcome: { kind: 'skipped', reason: 'does not fit on the board: the module is 9000 bytes as uploaded; nucleo-f429zi takes modules of at most 8192 bytes (its upload buffer)' },
+        },
       ],
     },
   ];

@@ -6,14 +6,18 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../ts/core/paths.js';
-import { liveQemuPids, type QemuInstance } from '../../ts/deploy/qemu.js';
+import { launchQemu, liveQemuPids, type QemuInstance } from '../../ts/deploy/qemu.js';
+import { Deframer } from '../../ts/device/framing.js';
+import { loadTarget } from '../../ts/targets/index.js';
+import { wat2wasm } from '../../ts/testsuite/wat.js';
 import type { TestOutcome } from '../../ts/hil/executor.js';
 import type { OutputEvent, UploadOptions, UploadReport } from '../../ts/device/client.js';
 import { DeviceError } from '../../ts/device/device-errors.js';
-import { Feature } from '../../ts/device/protocol.js';
+import { Feature, MessageType } from '../../ts/device/protocol.js';
 import type { HelloInfo, InvokeResult, WireValue } from '../../ts/device/messages.js';
 import { decodeProfile } from '../../ts/profile/binary.js';
 import { firmwareEntryProblem, runTestOnDevice, type DeviceTest } from '../../ts/hil/executors/device-run.js';
@@ -187,18 +191,18 @@ describe('runTestOnDevice (a scripted client)', () => {
     expect(trap.invokes).toEqual([{ name: 'div', args: [{ type: 'i32', value: 7 }] }]);
   });
 
-  it('reports what the board cannot hold as an error naming the limit; a bad module is rejected', async () => {
+  it('skips what the board cannot hold, naming the limit; a bad module is rejected', async () => {
     const big = deviceTest({ kind: 'invoke', export: 'f', args: [] }, { module: { bytes: new Uint8Array(8193), sha256: '' } });
     const refused = new ScriptedClient({});
     expect(await onScripted(refused, LM3S_HELLO, big)).toEqual({
-      kind: 'error',
-      message: 'does not fit on the board: the module is 8193 bytes as uploaded; qemu-lm3s6965evb takes modules of at most 8192 bytes (its upload buffer)',
+      kind: 'skipped',
+      reason: 'does not fit on the board: the module is 8193 bytes as uploaded; qemu-lm3s6965evb takes modules of at most 8192 bytes (its upload buffer)',
     });
     expect(refused.uploads).toEqual([]);
     const invoke = deviceTest({ kind: 'invoke', export: 'f', args: [] });
     expect(await onScripted(new ScriptedClient({ uploadError: loadFailed(5, 'memory needs more pages than the runtime\'s limit') }), LM3S_HELLO, invoke)).toEqual({
-      kind: 'error',
-      message: 'does not fit on the board (qemu-lm3s6965evb, 43512-byte arena): memory needs more pages than the runtime\'s limit',
+      kind: 'skipped',
+      reason: 'does not fit on the board (qemu-lm3s6965evb, 43512-byte arena): memory needs more pages than the runtime\'s limit',
     });
     expect(await onScripted(new ScriptedClient({ uploadError: loadFailed(6, 'unknown import wasi.x') }), LM3S_HELLO, invoke)).toEqual({ kind: 'rejected', stage: 'link', message: 'unknown import wasi.x' });
     expect(await onScripted(new ScriptedClient({ uploadError: loadFailed(2, 'type mismatch') }), LM3S_HELLO, invoke)).toEqual({ kind: 'rejected', stage: 'compile', message: 'type mismatch' });
@@ -225,7 +229,7 @@ describe('runTestOnDevice (a scripted client)', () => {
 });
 
 describe('QEMU executor: the smoke suite on both boards, against native-sim', () => {
-  it('gives native-sim\'s outcomes on mps2 and lm3s, reports what lm3s cannot hold, and leaves no QEMU', async () => {
+  it('gives native-sim\'s outcomes on mps2 and lm3s, skips what lm3s cannot hold, and leaves no QEMU', async () => {
     const { registry, started, executors } = recordingRegistry();
     const map = loadHardwareMap(join(ROOT, 'hil', 'maps', 'qemu.yaml'));
     const suites = loadSuites(join(ROOT, 'hil', 'suites'), ['smoke']);
@@ -256,9 +260,9 @@ describe('QEMU executor: the smoke suite on both boards, against native-sim', ()
     expect(mps2.get('float-sqrt')?.outcome).toEqual(returned('f64', '4609047870845172685'));
 
     // lm3s: no linear memory fits in 64 KiB of SRAM and these modules cannot be truncated (no
-    // __heap_base): the profile compiler says so, an error naming the budget, not a failure.
+    // __heap_base): the profile compiler says so; the test is skipped naming the budget, not failed.
     for (const name of ['memory-fill-sum', 'memory-out-of-bounds']) {
-      expect(lm3s.get(name)?.status).toBe('error');
+      expect(lm3s.get(name)?.status).toBe('skip');
       expect(lm3s.get(name)?.message).toMatch(
         /^does not fit on the board: smoke\/memory-[a-z-]+: cannot be profiled for target qemu-lm3s6965evb: 2 budgets not met; linear memory: needs 1 pages \(65536 bytes\); truncation not allowed: no exported __heap_base; target gives 0 pages \(0 bytes\);.*; arena: needs \d+ bytes \(.*memory 65536\); target gives 42200 bytes;/,
       );
@@ -270,22 +274,23 @@ describe('QEMU executor: the smoke suite on both boards, against native-sim', ()
     }
 
     expect(lm3s.get('float-nan')).toMatchObject({ status: 'pass', outcome: returned('f32', String(0x7fc00000)) });
-    // Errors are not compared; everything that ran agrees with V8.
+    // Skips are not compared; everything that ran agrees with V8, and the run passes.
     expect(run.differential?.disagreements).toEqual([]);
-    expect(run.summary).toMatchObject({ error: 2, fail: 0, timeout: 0 });
+    expect(run.summary).toMatchObject({ skip: 2, error: 0, fail: 0, timeout: 0 });
+    expect(run.failed).toBe(false);
 
-    // One QEMU per board for the whole suite: the two errors on lm3s were followed by protocol RESETs
-    // (the firmware rebooted twice: boot id 3), not by new QEMUs.
+    // One QEMU per board for the whole suite, and no reset: a skip leaves the board as it was
+    // (the firmware never rebooted: boot id 1).
     expect(started.get('mps2-qemu')).toHaveLength(1);
     expect(started.get('lm3s-qemu')).toHaveLength(1);
     expect(executors.get('lm3s-qemu')?.starts).toBe(1);
-    expect(executors.get('lm3s-qemu')?.device?.bootId).toBe(3);
+    expect(executors.get('lm3s-qemu')?.device?.bootId).toBe(1);
     await expectAllGone(started);
   }, 120_000);
 });
 
 describe('QEMU executor: WASI commands', () => {
-  it('runs C programs on mps2 with native-sim\'s output, arguments and exit codes; lm3s limits are errors', async () => {
+  it('runs C programs on mps2 with native-sim\'s output, arguments and exit codes; lm3s limits are skips', async () => {
     const { registry, started } = recordingRegistry();
     const map = loadHardwareMap(join(ROOT, 'hil', 'maps', 'qemu.yaml'));
     // sort (85 KiB, ~3 s of upload) left out for time: checksum is the same kind of program.
@@ -302,10 +307,10 @@ describe('QEMU executor: WASI commands', () => {
     }
     // Program arguments travel over ARGS: hello gets argv ["hello", "board"] as on native-sim.
     expect([mps2.get('hello')?.status, mps2.get('hello')?.outcome]).toEqual(['pass', sim.get('hello')?.outcome]);
-    // lm3s has an 8 KiB upload buffer and a 42 KB arena: each C program is an error naming the limit
+    // lm3s has an 8 KiB upload buffer and a 42 KB arena: each C program is skipped naming the limit
     // it misses (stripped of its custom sections a small one fits the buffer, not the arena).
     for (const name of ['checksum', 'stderr-exit']) {
-      expect(lm3s.get(name)?.status).toBe('error');
+      expect(lm3s.get(name)?.status).toBe('skip');
       expect(lm3s.get(name)?.message).toMatch(
         /^does not fit on the board: (the module is \d{4,} bytes as uploaded; qemu-lm3s6965evb takes modules of at most 8192 bytes \(its upload buffer\)|.* arena: needs \d+ bytes .*target gives \d+ bytes)/,
       );
@@ -314,6 +319,61 @@ describe('QEMU executor: WASI commands', () => {
     expect(started.get('mps2-qemu')).toHaveLength(1);
     await expectAllGone(started);
   }, 180_000);
+});
+
+describe('QEMU executor: the same module in several tests', () => {
+  it('sends the module once while the board holds it, and every test starts from a fresh instance', async () => {
+    // `bump` adds one to a global that starts at 0: a test that reused the instance would see 2.
+    const counter = wat2wasm(`(module
+      (global $n (export "counter") (mut i32) (i32.const 0))
+      (func (export "bump") (result i32)
+        (global.set $n (i32.add (global.get $n) (i32.const 1)))
+        (global.get $n)))`);
+    const other = wat2wasm('(module (func (export "bump") (result i32) (i32.const 41)))');
+    const test = (name: string, bytes: Uint8Array): DeviceTest => ({
+      id: `reuse/${name}`,
+      module: { bytes, sha256: '' },
+      entry: { kind: 'invoke', export: 'bump', args: [] },
+      timeoutMs: 30_000,
+    });
+    // Every UPLOAD_CHUNK frame the host writes to the board's UART.
+    let chunks = 0;
+    const deframer = new Deframer();
+    const started: QemuInstance[] = [];
+    const executor = new QemuExecutor(loadTarget('qemu-mps2-an386'), {
+      launch: async (def, options) => {
+        const qemu = await launchQemu(def, options);
+        started.push(qemu);
+        const write = qemu.transport.write.bind(qemu.transport);
+        qemu.transport.write = (bytes) => {
+          for (const event of deframer.push(bytes)) if (event.kind === 'frame' && event.frame.type === MessageType.UploadChunk) chunks += 1;
+          return write(bytes);
+        };
+        return qemu;
+      },
+    });
+    const runs: { readonly outcome: TestOutcome; readonly chunks: number }[] = [];
+    try {
+      await executor.open();
+      for (const t of [test('first', counter), test('second', counter), test('other', other), test('again', counter)]) {
+        const before = chunks;
+        const outcome = await executor.run(t, new AbortController().signal);
+        runs.push({ outcome, chunks: chunks - before });
+      }
+    } finally {
+      await executor.close();
+    }
+    expect(runs.map((r) => r.outcome)).toEqual([returned('i32', '1'), returned('i32', '1'), returned('i32', '41'), returned('i32', '1')]);
+    const [first, second, third, fourth] = runs.map((r) => r.chunks);
+    expect(first).toBeGreaterThan(0);
+    // The second test of the same module: no chunk travels, the board loads what it kept.
+    expect(second).toBe(0);
+    // Another module replaces it; the counter module then travels whole again.
+    expect(third).toBeGreaterThan(0);
+    expect(fourth).toBe(first);
+    expect(started).toHaveLength(1);
+    await expectAllGone(new Map([['mps2', started]]));
+  }, 60_000);
 });
 
 describe('QEMU executor: a hanging test', () => {
@@ -358,8 +418,27 @@ function commandOf(pid: number): string {
   }
 }
 
+/** Pids of the processes whose command line contains `text`. */
+function processesNaming(text: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        return readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** QEMU scratch folders (ts/deploy/qemu-scratch.ts) made by process `pid`. */
+function scratchFoldersOf(pid: number): string[] {
+  return readdirSync(tmpdir()).filter((name) => name.startsWith(`wrt-qemu-${pid}-`));
+}
+
 describe('wrt-target hil run and Ctrl-C', () => {
-  it('kills QEMU and ends by SIGINT while a test runs', async () => {
+  it('kills QEMU, removes its scratch folder and ends by SIGINT while a test runs', async () => {
     const suitesDir = writeTree(join(work, 'sigint-suites'), HANG_SUITE);
     writeTree(work, { 'sigint-map.yaml': 'boards:\n  - id: mps2\n    target: qemu-mps2-an386\n    connection: { emulator: qemu }\n' });
     // The compiled CLI (npm test builds dist/ first); checks it is not older than the executor.
@@ -377,10 +456,15 @@ describe('wrt-target hil run and Ctrl-C', () => {
       if (Date.now() > deadline) throw new Error(`add-before never passed: ${stdout}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const qemuPids = childrenOf(child.pid ?? -1).filter((pid) => commandOf(pid).includes('qemu-system-arm'));
+    const cliPid = child.pid ?? -1;
+    const qemuPids = childrenOf(cliPid).filter((pid) => commandOf(pid).includes('qemu-system-arm'));
     expect(qemuPids).toHaveLength(1);
+    expect(scratchFoldersOf(cliPid)).toHaveLength(1);
     child.kill('SIGINT');
     expect(await exited).toEqual({ code: null, signal: 'SIGINT' });
     for (const pid of qemuPids) expect(await waitUntilGone(pid, 3000)).toBe(true);
+    // No QEMU of that CLI is left anywhere (its command line names the CLI's scratch folder).
+    expect(processesNaming(`wrt-qemu-${cliPid}-`)).toEqual([]);
+    expect(scratchFoldersOf(cliPid)).toEqual([]);
   }, 60_000);
 });

@@ -17,7 +17,7 @@ const out = tempDir('reports');
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const EXPECTED_JUNIT = `<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="wrt-target hil" tests="9" failures="3" errors="1" skipped="2" time="2.612" timestamp="2026-11-24T12:00:00.000Z">
+<testsuites name="wrt-target hil" tests="10" failures="3" errors="1" skipped="3" time="2.612" timestamp="2026-11-24T12:00:00.000Z">
   <testsuite name="v8-reference" tests="2" failures="0" errors="0" skipped="0" time="0.013" timestamp="2026-11-24T12:00:00.000Z">
     <properties>
       <property name="connection" value="reference-v8"/>
@@ -26,7 +26,7 @@ const EXPECTED_JUNIT = `<?xml version="1.0" encoding="UTF-8"?>
     <testcase classname="v8-reference.smoke" name="add" time="0.001"/>
     <testcase classname="v8-reference.wasi" name="hello" time="0.011"/>
   </testsuite>
-  <testsuite name="nucleo-1" tests="6" failures="2" errors="1" skipped="2" time="2.600" timestamp="2026-11-24T12:00:00.000Z">
+  <testsuite name="nucleo-1" tests="7" failures="2" errors="1" skipped="3" time="2.600" timestamp="2026-11-24T12:00:00.000Z">
     <properties>
       <property name="connection" value="serial /dev/serial/by-id/usb-ST_0671-if02"/>
       <property name="target" value="nucleo-f429zi"/>
@@ -46,6 +46,9 @@ const EXPECTED_JUNIT = `<?xml version="1.0" encoding="UTF-8"?>
     <testcase classname="nucleo-1.smoke" name="flaky" time="0.480"/>
     <testcase classname="nucleo-1.smoke" name="uart" time="0.020">
       <error message="executor failed: framing error" type="error"></error>
+    </testcase>
+    <testcase classname="nucleo-1.wasi" name="big" time="0.001">
+      <skipped message="does not fit on the board: the module is 9000 bytes as uploaded; nucleo-f429zi takes modules of at most 8192 bytes (its upload buffer)"/>
     </testcase>
   </testsuite>
   <testsuite name="differential" tests="1" failures="1" errors="0" skipped="0" time="0.000" timestamp="2026-11-24T12:00:00.000Z">
@@ -85,21 +88,30 @@ describe('reports', () => {
   it('writes the JSON report as data that reads back', () => {
     const parsed = JSON.parse(renderJsonReport(fixedRun())) as Record<string, unknown>;
     expect(Object.entries(parsed).slice(0, 2)).toEqual([['schema', 'wrt-target/hil-report'], ['schemaVersion', 1]]);
-    expect(parsed['summary']).toEqual({ total: 8, pass: 3, fail: 2, timeout: 1, error: 1, skip: 1, quarantined: 1, flaky: 1, disagreements: 1 });
+    expect(parsed['summary']).toEqual({ total: 9, pass: 3, fail: 2, timeout: 1, error: 1, skip: 2, quarantined: 1, flaky: 1, disagreements: 1 });
     expect(parsed['failed']).toBe(true);
-    expect((parsed['boards'] as { results: { outcome?: unknown }[] }[])[1]?.results[0]?.outcome).toEqual({ kind: 'returned', results: [{ type: 'i32', bits: '6' }], stdout: '', stderr: '' });
+    const nucleo = (parsed['boards'] as { results: { status: string; message?: string; outcome?: unknown }[] }[])[1]?.results;
+    expect(nucleo?.[0]?.outcome).toEqual({ kind: 'returned', results: [{ type: 'i32', bits: '6' }], stdout: '', stderr: '' });
+    // What the board could not hold: skipped, with the reason as message and outcome.
+    expect(nucleo?.[6]).toMatchObject({ status: 'skip', message: expect.stringMatching(/^does not fit on the board: the module is 9000 bytes/), outcome: { kind: 'skipped' } });
   });
 
   it('prints one progress line per result and a summary', () => {
-    const [pass, fail, quarantined, timeout, skip] = [fixedRun().boards[0]?.results[0], ...(fixedRun().boards[1]?.results ?? [])];
+    const nucleo = fixedRun().boards[1]?.results ?? [];
+    const [pass, fail, quarantined, timeout, skip] = [fixedRun().boards[0]?.results[0], ...nucleo];
     expect(pass === undefined ? '' : formatProgressLine(pass)).toBe('PASS  v8-reference  smoke/add  1.3 ms');
     expect(fail === undefined ? '' : formatProgressLine(fail)).toBe('FAIL  nucleo-1  smoke/add  40.0 ms  expected return (i32:5), returned (i32:6)');
     expect(quarantined === undefined ? '' : formatProgressLine(quarantined)).toMatch(/^FAIL  nucleo-1  wasi\/hello \(quarantined\)  60\.0 ms  stdout differs/);
     expect(timeout === undefined ? '' : formatProgressLine(timeout)).toBe('TIME  nucleo-1  smoke/spin [2 attempts]  2.00 s  no answer within 1000 ms, reset and retried once, hung again');
     expect(skip === undefined ? '' : formatProgressLine(skip)).toBe('SKIP  nucleo-1  smoke/gpio  needs fixture gpio-loopback');
+    const big = nucleo[6];
+    expect(big === undefined ? '' : formatProgressLine(big, false, { done: 9, total: 12 })).toBe(
+      '[ 9/12] SKIP  nucleo-1  wasi/big  does not fit on the board: the module is 9000 bytes as uploaded; nucleo-f429zi takes modules of at most 8192 bytes (its upload buffer)',
+    );
+    expect(pass === undefined ? '' : formatProgressLine(pass, false, { done: 12, total: 12 })).toBe('[12/12] PASS  v8-reference  smoke/add  1.3 ms');
     expect(formatSummary(fixedRun()).split('\n')).toEqual([
-      '8 results on 2 boards in 2.61 s:',
-      '  3 passed, 2 failed, 1 timed out, 1 errors, 1 skipped; 1 failures quarantined;',
+      '9 results on 2 boards in 2.61 s:',
+      '  3 passed, 2 failed, 1 timed out, 1 errors, 2 skipped; 1 failures quarantined;',
       '      1 passed only on retry',
       'differential: 2 tests compared against v8-reference, 1 disagreements',
       '  DIFF  smoke/add: nucleo-1 disagree with v8-reference',
@@ -115,9 +127,14 @@ describe('reports', () => {
     const run = fixedRun();
     const html = renderHtmlReport(run);
     const matrix = buildMatrix(run);
-    expect(matrix.tests).toEqual(['smoke/add', 'wasi/hello', 'smoke/spin', 'smoke/gpio', 'smoke/flaky', 'smoke/uart']);
+    expect(matrix.tests).toEqual(['smoke/add', 'wasi/hello', 'smoke/spin', 'smoke/gpio', 'smoke/flaky', 'smoke/uart', 'wasi/big']);
     const cells = [...html.matchAll(/<rect class="cell status-(\w+)[^"]*" data-board="([^"]+)" data-test="([^"]+)"/g)].map((m) => `${m[2]} ${m[3]} ${m[1]}`);
-    expect(cells).toHaveLength(12);
+    expect(cells).toHaveLength(14);
+    expect(cells).toContain('nucleo-1 wasi/big skip');
+    // Skips are listed with their reasons, apart from the failures.
+    expect(html).toMatch(/<h2>Skipped<\/h2>[^]*<td>nucleo-1<\/td><td>wasi\/big<\/td><td class="message">does not fit on the board: the module is 9000 bytes/);
+    expect(html).toContain('<td>nucleo-1</td><td>smoke/gpio</td><td class="message">needs fixture gpio-loopback</td>');
+    expect(html.slice(html.indexOf('<h2>Failures'), html.indexOf('<h2>Skipped'))).not.toContain('wasi/big');
     expect(cells).toContain('nucleo-1 smoke/add fail');
     expect(cells).toContain('nucleo-1 smoke/spin timeout');
     expect(cells).toContain('v8-reference smoke/spin absent');

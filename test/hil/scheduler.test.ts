@@ -92,6 +92,18 @@ describe('scheduler with a fake board', () => {
     expect(fake.log).toEqual(['open', 'run s/boom', 'reset', 'run s/next', 'close']);
   });
 
+  it('skips a test the board cannot hold, with its reason, without a reset and without failing the run', async () => {
+    const reason = 'does not fit on the board: the module is 9000 bytes as uploaded; lm3s takes modules of at most 8192 bytes (its upload buffer)';
+    const fake = new FakeExecutor('a', { 's/big': [{ kind: 'skipped', reason }], 's/next': [FIVE] });
+    const [run] = await schedule([job('a', fake, [suiteTest('s', 'big'), suiteTest('s', 'next')])]);
+    expect(run?.results[0]).toMatchObject({ status: 'skip', message: reason, attempts: 1, outcome: { kind: 'skipped', reason } });
+    expect(run?.results[1]?.status).toBe('pass');
+    expect(fake.log).toEqual(['open', 'run s/big', 'run s/next', 'close']);
+    const { summary, failed } = summarize(run === undefined ? [] : [run], 0);
+    expect(summary).toMatchObject({ total: 2, pass: 1, skip: 1, error: 0 });
+    expect(failed).toBe(false);
+  });
+
   it('marks every test of a board that does not open as error, and of one whose reset fails', async () => {
     const closed = new FakeExecutor('a', {});
     closed.openError = 'no such device /dev/serial/by-id/usb-x';

@@ -189,18 +189,30 @@ function visibleLength(text: string): number {
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'] as const;
 
+/** The binary unit a size reads best in: 57 -> B, 80000 -> KiB, 3 << 20 -> MiB. */
+export function binaryUnitOf(bytes: number): { readonly name: string; readonly size: number } {
+  let unit = 0;
+  let size = 1;
+  while (bytes >= size * 1024 && unit < UNITS.length - 1) {
+    size *= 1024;
+    unit += 1;
+  }
+  return { name: UNITS[unit] ?? 'B', size };
+}
+
+/** 57 -> "57 B", 80000 -> "78.1 KiB", 120000 -> "117 KiB": the rounded figure alone. */
+export function formatBytesRounded(bytes: number): string {
+  const unit = binaryUnitOf(bytes);
+  if (unit.size === 1) return `${Math.round(bytes)} B`;
+  const scaled = bytes / unit.size;
+  return `${scaled >= 100 ? scaled.toFixed(0) : scaled.toFixed(1)} ${unit.name}`;
+}
+
 /** 25276063744 -> "23.5 GiB (25276063744 B)"; exact bytes are kept beside the rounded figure. */
 export function formatBytes(bytes: bigint | number): string {
   const n = typeof bytes === 'bigint' ? bytes : BigInt(Math.trunc(bytes));
   if (n < 1024n) return `${n} B`;
-  let unit = 0;
-  let scaled = Number(n);
-  while (scaled >= 1024 && unit < UNITS.length - 1) {
-    scaled /= 1024;
-    unit += 1;
-  }
-  const rounded = scaled >= 100 ? scaled.toFixed(0) : scaled.toFixed(1);
-  return `${rounded} ${UNITS[unit]} (${n} B)`;
+  return `${formatBytesRounded(Number(n))} (${n} B)`;
 }
 
 /** What a `--json` document is: a name under `wrt-target/` and the version of its shape. */

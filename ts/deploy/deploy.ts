@@ -21,7 +21,7 @@ import type { UploadProfile } from '../profile/upload-profile.js';
 import { explainLoadFailure, functionName, loadModule, moduleUploadForm, planInvocation } from '../run/module.js';
 import { uploadCapacityOf } from '../targets/upload-capacity.js';
 import type { RunSinks } from '../run/run-module.js';
-import { type DeviceLink, DeviceSession, type ProgramReport, type ProgramTimings, withSession } from '../run/session.js';
+import { type DeviceLink, DeviceSession, type ProgramHooks, type ProgramReport, type ProgramTimings, withSession } from '../run/session.js';
 import { flashCommand, loadTarget, type FlashCommand, type FlashInputs, type TargetDefinition } from '../targets/index.js';
 import { ensureFirmware, firmwareBoardOf, firmwareImagePath } from './firmware.js';
 import { openPortLink, openQemuLink } from './links.js';
@@ -54,7 +54,9 @@ export interface DeployOptions {
 export interface DeployDeps {
   readonly env?: NodeJS.ProcessEnv;
   /** Upload progress (bytes the device confirmed, module size). */
-  readonly onProgress?: (done: number, total: number) => void;
+  readonly onProgress?: ProgramHooks['onProgress'];
+  /** The upload is verified and loaded (before the program runs): its report and times. */
+  readonly onUploaded?: ProgramHooks['onUploaded'];
   /** Installs a SIGINT handler for the deploy (default true). */
   readonly handleSigint?: boolean;
   /** Told the QEMU pid as soon as it runs (tests check it is gone afterwards). */
@@ -222,7 +224,11 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
           ...(options.fuel === undefined ? {} : { fuel: options.fuel }),
         },
         sinks,
-          { now: () => now() - started, ...(deps.onProgress === undefined ? {} : { onProgress: deps.onProgress }) },
+          {
+            now: () => now() - started,
+            ...(deps.onProgress === undefined ? {} : { onProgress: deps.onProgress }),
+            ...(deps.onUploaded === undefined ? {} : { onUploaded: deps.onUploaded }),
+          },
         )
         .catch((error: unknown) => {
           throw explainLoadFailure(error, module, session.device.deviceId);

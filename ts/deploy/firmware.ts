@@ -20,6 +20,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureStateDir, stateDir, stateLocation } from '../core/cache-dir.js';
 import { WrtError } from '../core/errors.js';
+import { otherSignalListeners } from '../core/process-end.js';
 import { packageRoot } from '../core/paths.js';
 import { prebuiltFirmwarePath } from '../core/prebuilds.js';
 import { loadTarget } from '../targets/index.js';
@@ -176,7 +177,7 @@ function runBuild(argv: readonly string[], env: NodeJS.ProcessEnv, onLine: (line
 
 /** The process ends by the SIGINT that stopped the build: by the caller's handler, or here. */
 async function endByInterrupt(targetId: string): Promise<never> {
-  if (process.listenerCount('SIGINT') === 0) {
+  if (otherSignalListeners('SIGINT') === 0) {
     process.kill(process.pid, 'SIGINT');
     // The default action ends the process on its next turn of the event loop.
     await new Promise((resolve) => setTimeout(resolve, 1000));

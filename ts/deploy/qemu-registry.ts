@@ -1,17 +1,21 @@
 /**
  * Every QEMU this process started and has not seen exit. QEMU outlives a parent that dies without
  * killing it, so the registry kills them all when this process exits or is told to stop (SIGINT,
- * SIGTERM, SIGHUP). A SIGKILLed parent runs no code: for that case the launcher starts QEMU under
- * `setpriv --pdeathsig SIGKILL` where setpriv exists (Linux), so the kernel kills QEMU.
+ * SIGTERM, SIGHUP; ts/core/process-end.ts), before their scratch folders are removed. A SIGKILLed
+ * parent runs no code: for that case the launcher starts QEMU under `setpriv --pdeathsig SIGKILL`
+ * where setpriv exists (Linux), so the kernel kills QEMU.
  */
 import type { ChildProcess } from 'node:child_process';
+import { atProcessEnd } from '../core/process-end.js';
 
 const live = new Set<ChildProcess>();
 let hooksInstalled = false;
-const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export function registerQemu(child: ChildProcess): void {
-  installHooks();
+  if (!hooksInstalled) {
+    hooksInstalled = true;
+    atProcessEnd('processes', killAllQemu);
+  }
   live.add(child);
   child.once('exit', () => live.delete(child));
 }
@@ -35,21 +39,4 @@ export function killAllQemu(): void {
     }
   }
   live.clear();
-}
-
-function installHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  process.on('exit', killAllQemu);
-  for (const signal of FORWARDED_SIGNALS) {
-    const onSignal = (): void => {
-      killAllQemu();
-      // Alone, a listener would keep the process alive; re-raise so the default action still ends it.
-      if (process.listenerCount(signal) === 1) {
-        process.removeListener(signal, onSignal);
-        process.kill(process.pid, signal);
-      }
-    };
-    process.on(signal, onSignal);
-  }
 }

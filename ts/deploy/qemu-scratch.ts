@@ -1,14 +1,16 @@
 /**
  * QEMU's scratch folders (QMP and UART sockets, the UART log): one per launch, named after the
- * launching process, removed when that QEMU exits. A process killed outright (SIGKILL, which QEMU
- * follows through its parent-death signal) cannot remove its own, so every launch first sweeps
- * the folders of processes that no longer exist. They live in a folder of this user's own in the
- * temp dir (wrt-target-<uid>, mode 0700), so no user sweeps, or is refused, another user's.
+ * launching process, removed when that QEMU exits and, should the process end first (Ctrl-C,
+ * SIGTERM, process.exit), as it ends (ts/core/process-end.ts). A process killed outright (SIGKILL,
+ * which QEMU follows through its parent-death signal) cannot remove its own, so every launch first
+ * sweeps the folders of processes that no longer exist. They live in a folder of this user's own in
+ * the temp dir (wrt-target-<uid>, mode 0700), so no user sweeps, or is refused, another user's.
  */
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WrtError } from '../core/errors.js';
+import { scratchFolder, type ScratchFolder } from '../core/process-end.js';
 
 const PREFIX = 'wrt-qemu-';
 const OWNED = /^wrt-qemu-(\d+)-[A-Za-z0-9]{6}$/;
@@ -58,7 +60,7 @@ export function sweepStaleQemuFolders(root: string = userScratchRoot()): string[
 }
 
 /** A fresh scratch folder for one QEMU launch, after sweeping those of dead processes. */
-export function qemuScratchFolder(root: string = userScratchRoot()): string {
+export function qemuScratchFolder(root: string = userScratchRoot()): ScratchFolder {
   sweepStaleQemuFolders(root);
-  return mkdtempSync(join(root, `${PREFIX}${process.pid}-`));
+  return scratchFolder(root, `${PREFIX}${process.pid}-`);
 }

@@ -6,7 +6,7 @@
  * comes back as QEMU's exit status through semihosting (SYS_EXIT_EXTENDED).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { WrtError } from '../core/errors.js';
 import type { Transport } from '../device/transport.js';
@@ -106,7 +106,8 @@ export async function launchQemu(def: TargetDefinition, options: QemuLaunchOptio
     throw new WrtError('FILE_NOT_FOUND', 'the firmware image does not exist', { file: options.elf });
   }
   const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
-  const folder = qemuScratchFolder();
+  const scratch = qemuScratchFolder();
+  const folder = scratch.path;
   const qmpSocket = join(folder, 'qmp.sock');
   const uartLog = join(folder, 'uart0.log');
   const serial: SerialEndpoint = options.serial === 'pty' ? { kind: 'pty' } : { kind: 'socket', path: join(folder, 'uart0.sock') };
@@ -151,7 +152,7 @@ export async function launchQemu(def: TargetDefinition, options: QemuLaunchOptio
     const exited = watched.exited.then(async (exit) => {
       client.close();
       await link.finish(readLog(uartLog), `QEMU exited (${exit.signal ?? `code ${String(exit.code)}`})`);
-      rmSync(folder, { recursive: true, force: true });
+      scratch.remove();
       return exit;
     });
     stop = async (): Promise<QemuExit> => {
@@ -183,7 +184,7 @@ export async function launchQemu(def: TargetDefinition, options: QemuLaunchOptio
     await transport?.close();
     await watched.exited;
     unregisterQemu(child);
-    rmSync(folder, { recursive: true, force: true });
+    scratch.remove();
     throw error;
   }
 }

@@ -95,7 +95,10 @@ export interface UploadOptions {
 export interface UploadReport {
   readonly size: number;
   readonly sha256: string;
-  /** Where the device said the upload stood at BEGIN: > 0 when an interrupted upload resumed. */
+  /**
+   * Where the device said the upload stood at BEGIN: > 0 when an interrupted upload resumed, the
+   * module's size when the device still held it committed and no byte had to travel.
+   */
   readonly resumedFrom: number;
   readonly chunks: number;
   readonly bytesSent: number;
@@ -221,17 +224,43 @@ export class ProtocolClient {
   }
 
   /**
-   * Uploads a module: BEGIN (resuming a matching interrupted upload), chunks from the device's
-   * next offset, END; checks the digest the device committed.
+   * Uploads a module: BEGIN (resuming a matching interrupted upload, or reusing the committed
+   * module's bytes when they are the same module with the same profile), chunks from the device's
+   * next offset, END; checks the digest the device committed. Reused bytes that no longer hash
+   * right at END (the device dropped them) are sent again whole, once.
    */
   async transfer(module: Uint8Array, options: UploadOptions = {}): Promise<UploadReport> {
     if (this.info === undefined) await this.hello();
     const sha256 = new Uint8Array(createHash('sha256').update(module).digest());
     const size = module.length;
-    let next = await this.beginUpload({ size, sha256, profile: options.profile ?? EMPTY_BODY });
-    const resumedFrom = next;
+    const begin = { size, sha256, profile: options.profile ?? EMPTY_BODY };
+    let resumedFrom = await this.beginUpload(begin);
+    let sent = await this.sendChunks(module, resumedFrom, options);
+    let end: UploadEndAnswer;
+    try {
+      end = await this.endUpload();
+    } catch (error) {
+      if (sent.bytesSent > 0 || resumedFrom !== size || !isDeviceError(error, DeviceErrorCode.HashMismatch)) throw error;
+      resumedFrom = await this.beginUpload(begin);
+      sent = await this.sendChunks(module, resumedFrom, options);
+      end = await this.endUpload();
+    }
+    const expected = Buffer.from(sha256).toString('hex');
+    const committed = Buffer.from(end.sha256).toString('hex');
+    if (end.size !== size || committed !== expected) {
+      throw protocolError(`device committed ${end.size} bytes with SHA-256 ${committed}, expected ${size} bytes ${expected}`, {
+        field: 'sha256',
+      });
+    }
+    return { size, sha256: expected, resumedFrom, ...sent };
+  }
+
+  /** UPLOAD_CHUNKs of `module` from the device's `next` offset to its end. */
+  private async sendChunks(module: Uint8Array, from: number, options: UploadOptions): Promise<{ readonly chunks: number; readonly bytesSent: number }> {
+    const size = module.length;
     const chunk = this.chunkBytes();
     const window = this.chunksInFlight();
+    let next = from;
     let chunks = 0;
     let bytesSent = 0;
     /*
@@ -293,15 +322,7 @@ export class ProtocolClient {
       while (inFlight.length > 0) await settleOldest();
       if (failure !== undefined) throw failure;
     }
-    const end = await this.endUpload();
-    const expected = Buffer.from(sha256).toString('hex');
-    const committed = Buffer.from(end.sha256).toString('hex');
-    if (end.size !== size || committed !== expected) {
-      throw protocolError(`device committed ${end.size} bytes with SHA-256 ${committed}, expected ${size} bytes ${expected}`, {
-        field: 'sha256',
-      });
-    }
-    return { size, sha256: expected, resumedFrom, chunks, bytesSent };
+    return { chunks, bytesSent };
   }
 
   async invoke(name: string, args: readonly WireValue[] = [], options: { fuel?: bigint } = {}): Promise<InvokeResult> {

@@ -4,12 +4,12 @@ import type { BoardRun, DifferentialReport, Disagreement, TestResult } from './r
 import { trapsAgree } from './v8-traps.js';
 import { valuesAgree } from './values.js';
 
-/** What a board observed, reduced to what two runtimes must agree on. Executor errors and skips say nothing. */
+/** What a board observed, reduced to what two runtimes must agree on. Executor errors and skips (planned or by the board) say nothing. */
 type Observation = { readonly kind: 'outcome'; readonly outcome: TestOutcome } | { readonly kind: 'timeout' };
 
 function observationOf(result: TestResult): Observation | undefined {
   if (result.status === 'timeout') return { kind: 'timeout' };
-  if (result.outcome === undefined || result.outcome.kind === 'error') return undefined;
+  if (result.outcome === undefined || result.outcome.kind === 'error' || result.outcome.kind === 'skipped') return undefined;
   return { kind: 'outcome', outcome: result.outcome };
 }
 
@@ -18,7 +18,7 @@ export function observationsAgree(a: Observation, b: Observation): boolean {
   if (a.kind === 'timeout' || b.kind === 'timeout') return a.kind === b.kind;
   const x = a.outcome;
   const y = b.outcome;
-  if (x.kind === 'error' || y.kind === 'error') return true;
+  if (x.kind === 'error' || y.kind === 'error' || x.kind === 'skipped' || y.kind === 'skipped') return true;
   if (x.kind === 'rejected' || y.kind === 'rejected') return x.kind === y.kind;
   if (x.stdout !== y.stdout || x.stderr !== y.stderr) return false;
   switch (x.kind) {

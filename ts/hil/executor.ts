@@ -28,6 +28,12 @@ export type TestOutcome =
   | (Streams & { readonly kind: 'trapped'; readonly trap: readonly string[]; readonly detail?: string })
   /** The runtime refused the module (decode, validation, link, a missing export). */
   | { readonly kind: 'rejected'; readonly stage: 'compile' | 'link' | 'entry'; readonly message: string }
+  /**
+   * The board cannot hold the test (upload buffer, arena, a budget its profile cannot meet) or its
+   * firmware cannot pass what the test sets; decided before the module ran, so it says nothing
+   * about the module: reported as skipped with the reason (twister's "filtered"), never compared.
+   */
+  | { readonly kind: 'skipped'; readonly reason: string }
   /** The executor itself failed (transport, device, worker): not an answer about the module. */
   | { readonly kind: 'error'; readonly message: string };
 

@@ -3,11 +3,12 @@ import type { Expectation } from './types.js';
 import { trapMatches } from './v8-traps.js';
 import { formatValue, valueMatches } from './values.js';
 
-export type Verdict = { readonly status: 'pass' } | { readonly status: 'fail' | 'error'; readonly message: string };
+export type Verdict = { readonly status: 'pass' } | { readonly status: 'fail' | 'error' | 'skip'; readonly message: string };
 
 /** Compares what a board did with what the suite expects. Pure. */
 export function judge(expect: Expectation, outcome: TestOutcome): Verdict {
   if (outcome.kind === 'error') return { status: 'error', message: outcome.message };
+  if (outcome.kind === 'skipped') return { status: 'skip', message: outcome.reason };
   if (outcome.kind === 'rejected') return { status: 'fail', message: `module rejected (${outcome.stage}): ${outcome.message}` };
   const wanted = describeExpectation(expect);
   switch (expect.kind) {
@@ -63,6 +64,8 @@ export function describeOutcome(outcome: TestOutcome): string {
       return `trapped "${outcome.trap.join('" or "')}"`;
     case 'rejected':
       return `rejected (${outcome.stage}): ${outcome.message}`;
+    case 'skipped':
+      return `skipped: ${outcome.reason}`;
     case 'error':
       return `executor error: ${outcome.message}`;
   }

@@ -16,12 +16,18 @@ export interface TestResult {
   readonly message?: string;
   /** Wall time of all attempts, resets excluded. */
   readonly durationMs: number;
-  /** 0 when skipped; 2 after a hang and a retry. */
+  /** 0 when skipped at planning (1 when the board found it cannot hold the test); 2 after a hang and a retry. */
   readonly attempts: number;
   /** The last attempt's outcome (absent when skipped or hung). */
   readonly outcome?: TestOutcome;
   /** Set when an active quarantine entry covers this test on this board: a failure does not fail the run. */
   readonly quarantine?: QuarantineEntry;
+}
+
+/** How far a run is: results known, of all the run will have (every board's tests). */
+export interface RunPosition {
+  readonly done: number;
+  readonly total: number;
 }
 
 export interface BoardSummary {

@@ -6,7 +6,7 @@ import type { BoardExecutor, ExecutorRegistry } from './executor.js';
 import { describeConnection, REFERENCE_V8 } from './hardware-map.js';
 import { planBoard, DEFAULT_TIMEOUT_MS } from './plan.js';
 import { EMPTY_QUARANTINE, expiredEntries, utcDay, type QuarantineList } from './quarantine.js';
-import { summarize, type BoardSummary, type RunResult, type TestResult } from './results.js';
+import { summarize, type BoardSummary, type RunPosition, type RunResult, type TestResult } from './results.js';
 import { schedule, type BoardJob } from './scheduler.js';
 import type { Board, HardwareMap, Suite } from './types.js';
 
@@ -22,7 +22,8 @@ export interface HilRunOptions {
   readonly defaultTimeoutMs?: number;
   /** Only these board ids (all enabled boards when absent). */
   readonly boards?: readonly string[];
-  readonly onResult?: (result: TestResult) => void;
+  /** Each result as it is known, with how many are known of how many the run will have. */
+  readonly onResult?: (result: TestResult, position: RunPosition) => void;
   readonly tools?: BuildTools;
   readonly clock?: () => Date;
 }
@@ -100,7 +101,10 @@ export async function runHil(options: HilRunOptions): Promise<RunResult> {
     tests: planBoard(board, tests, modules, planOptions),
   }));
   const started = performance.now();
-  const runs = await schedule(jobs, options.onResult === undefined ? {} : { onResult: options.onResult });
+  const total = jobs.reduce((sum, job) => sum + job.tests.length, 0);
+  let done = 0;
+  const onResult = options.onResult;
+  const runs = await schedule(jobs, onResult === undefined ? {} : { onResult: (result) => onResult(result, { done: (done += 1), total }) });
   const referenceId = [...references][0];
   const differential = options.differential === true && referenceId !== undefined ? compareBoards(runs, referenceId) : undefined;
   const { summary, failed } = summarize(runs, differential?.disagreements.length ?? 0);

@@ -21,8 +21,9 @@ type Attempt = { readonly kind: 'done'; readonly outcome: TestOutcome } | { read
 /**
  * Runs every board at once, one worker per board, and the tests of a board in order. A test that
  * outlives its timeout is a hang: the board is reset and the test runs once more; a second hang
- * is a failure ('timeout'). An executor error resets the board before the next test; when open()
- * or a reset fails, the board's remaining tests are errors naming why.
+ * is a failure ('timeout'). An executor error resets the board before the next test; a test the
+ * board cannot hold is skipped with the executor's reason and needs no reset. When open() or a
+ * reset fails, the board's remaining tests are errors naming why.
  */
 export async function schedule(jobs: readonly BoardJob[], options: ScheduleOptions = {}): Promise<BoardRun[]> {
   return Promise.all(jobs.map((job) => runBoard(job, options)));

@@ -1,7 +1,8 @@
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { scratchFolder, type ScratchFolder } from '../core/process-end.js';
 import type { BoardExecutor, ExecutableTest, TestOutcome } from './executor.js';
 import { exportSignature } from './signature.js';
 import { v8TrapTexts } from './v8-traps.js';
@@ -24,18 +25,18 @@ type WorkerReply =
  */
 export class V8Executor implements BoardExecutor {
   #worker: Worker | undefined;
-  #dir: string | undefined;
+  #dir: ScratchFolder | undefined;
   #counter = 0;
 
   async open(): Promise<void> {
-    this.#dir = mkdtempSync(join(tmpdir(), 'wrt-hil-v8-'));
+    this.#dir = scratchFolder(tmpdir(), 'wrt-hil-v8-');
   }
 
   async run(test: ExecutableTest, signal: AbortSignal): Promise<TestOutcome> {
     const prepared = prepare(test);
     if ('kind' in prepared) return prepared;
     if (this.#dir === undefined) return { kind: 'error', message: 'the V8 executor was not opened' };
-    const dir = join(this.#dir, String((this.#counter += 1)));
+    const dir = join(this.#dir.path, String((this.#counter += 1)));
     mkdirSync(dir);
     const worker = this.#ensureWorker();
     const id = this.#counter;
@@ -75,7 +76,7 @@ export class V8Executor implements BoardExecutor {
 
   async close(): Promise<void> {
     await this.#terminate();
-    if (this.#dir !== undefined) rmSync(this.#dir, { recursive: true, force: true });
+    this.#dir?.remove();
     this.#dir = undefined;
   }
 

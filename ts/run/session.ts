@@ -128,6 +128,8 @@ export interface ProgramRequest {
 export interface ProgramHooks {
   /** Upload progress: bytes the device confirmed, of the total. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** The device verified the SHA-256 and loaded the module; called before the program is invoked. */
+  readonly onUploaded?: (upload: UploadReport, timings: Pick<ProgramTimings, 'uploadStartMs' | 'uploadedMs'>) => void;
   /** Milliseconds since some start (timings); default performance.now. */
   readonly now?: () => number;
 }
@@ -314,6 +316,7 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
         ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
       });
       const uploadedMs = now();
+      hooks.onUploaded?.(upload, { uploadStartMs, uploadedMs });
       const answer = await this.invoke(invocation.name, invocation.args, request.fuel ?? 0n);
       const outcome = outcomeOf(answer, invocation.command, request.functionName);
       return {

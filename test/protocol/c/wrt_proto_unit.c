@@ -414,6 +414,64 @@ static void test_server(void) {
               srv.counters.replays == 1,
           "resent INVOKE replayed (invokes %d)", invokes_called);
 
+    /* The committed module again: BEGIN answers its size, no chunk travels, END loads it afresh. */
+    uint8_t end_answer_sha[32];
+    send_request(WRTP_MSG_UPLOAD_BEGIN, 20, begin, 38);
+    send_request(WRTP_MSG_INVOKE, 21, invoke, sizeof invoke);
+    send_request(WRTP_MSG_UPLOAD_END, 22, NULL, 0);
+    n = take_answers(a, 8);
+    uint32_t next = n > 0 && a[0].frame.body_len == 4 ? (uint32_t)a[0].frame.body[0] | ((uint32_t)a[0].frame.body[1] << 8) : 0;
+    if (n > 2) memcpy(end_answer_sha, a[2].frame.body + 4, 32);
+    CHECK(n == 3 && a[0].frame.type == WRTP_MSG_UPLOAD_BEGIN && next == 100 && a[1].error == WRTP_PERR_NO_MODULE &&
+              a[2].frame.type == WRTP_MSG_UPLOAD_END && memcmp(end_answer_sha, begin + 4, 32) == 0,
+          "committed module reused: next %u, no module between BEGIN and END", next);
+    CHECK(loads_called == 2 && srv.counters.uploads_reused == 1 && srv.counters.uploads_committed == 2,
+          "reused module loaded again (loads %d reused %u)", loads_called, srv.counters.uploads_reused);
+
+    /* Another profile is another upload: it starts at 0. */
+    uint8_t begin_profiled[40];
+    memcpy(begin_profiled, begin, 38);
+    begin_profiled[36] = 2;
+    begin_profiled[38] = 0x5A;
+    begin_profiled[39] = 0xA5;
+    send_request(WRTP_MSG_UPLOAD_BEGIN, 23, begin_profiled, sizeof begin_profiled);
+    n = take_answers(a, 8);
+    CHECK(n == 1 && a[0].frame.type == WRTP_MSG_UPLOAD_BEGIN && a[0].frame.body[0] == 0, "other profile starts at 0");
+    /* ... and then the old profile is gone too: the same module without it starts at 0 again. */
+    send_request(WRTP_MSG_UPLOAD_BEGIN, 24, begin, 38);
+    n = take_answers(a, 8);
+    CHECK(n == 1 && a[0].frame.type == WRTP_MSG_UPLOAD_BEGIN && a[0].frame.body[0] == 0, "dropped upload not reused");
+    memcpy(chunk, &zero, 4);
+    memcpy(chunk + 4, module, 100);
+    send_request(WRTP_MSG_UPLOAD_CHUNK, 25, chunk, sizeof chunk);
+    send_request(WRTP_MSG_UPLOAD_END, 26, NULL, 0);
+    n = take_answers(a, 8);
+    CHECK(n == 2 && a[1].frame.type == WRTP_MSG_UPLOAD_END && loads_called == 3, "full upload committed (loads %d)", loads_called);
+
+    /* Bytes changed behind the server's back: END's digest check refuses them; the next BEGIN starts at 0. */
+    upload[17] ^= 0x40;
+    send_request(WRTP_MSG_UPLOAD_BEGIN, 27, begin, 38);
+    send_request(WRTP_MSG_UPLOAD_END, 28, NULL, 0);
+    send_request(WRTP_MSG_UPLOAD_BEGIN, 29, begin, 38);
+    n = take_answers(a, 8);
+    CHECK(n == 3 && a[0].frame.body[0] == 100 && a[1].error == WRTP_PERR_HASH_MISMATCH && a[2].frame.type == WRTP_MSG_UPLOAD_BEGIN &&
+              a[2].frame.body[0] == 0 && loads_called == 3,
+          "overwritten buffer refused at END, then a full upload (loads %d)", loads_called);
+    send_request(WRTP_MSG_UPLOAD_CHUNK, 30, chunk, sizeof chunk);
+    send_request(WRTP_MSG_UPLOAD_END, 31, NULL, 0);
+    /* RESET ends the committed upload: the same module is uploaded whole again. */
+    const uint8_t session_reset = WRTP_RESET_SESSION;
+    send_request(WRTP_MSG_RESET, 32, &session_reset, 1);
+    send_request(WRTP_MSG_UPLOAD_BEGIN, 33, begin, 38);
+    n = take_answers(a, 8);
+    CHECK(n == 4 && a[1].frame.type == WRTP_MSG_UPLOAD_END && a[2].frame.type == WRTP_MSG_RESET &&
+              a[3].frame.type == WRTP_MSG_UPLOAD_BEGIN && a[3].frame.body[0] == 0,
+          "after RESET the module is uploaded again");
+    send_request(WRTP_MSG_UPLOAD_CHUNK, 34, chunk, sizeof chunk);
+    send_request(WRTP_MSG_UPLOAD_END, 35, NULL, 0);
+    n = take_answers(a, 8);
+    CHECK(n == 2 && a[1].frame.type == WRTP_MSG_UPLOAD_END && loads_called == 5, "committed after RESET (loads %d)", loads_called);
+
     /* A frame carrying the device's own flags is an echo: counted, never answered. */
     static uint8_t echo[WRTP_PROTO_MAX_FRAME], echo_wire[WRTP_PROTO_MAX_FRAME + 8];
     size_t echo_len = wrtp_frame_finish(echo, sizeof echo, WRTP_MSG_ERROR, WRTP_FLAG_UNSOLICITED, 3, 0);

@@ -8,14 +8,17 @@ import type { ExitCode } from '../../core/error-codes.js';
 import type { DeployDeps, DeployReport } from '../../deploy/deploy.js';
 import type { formatValue as FormatValue } from '../../run/values.js';
 import { DEPLOY_DOCUMENT, asilFlag, outcomeJson, parseFuel, printOutcome, profileSummary } from '../outcome.js';
-import { jsonDocument, processOutput } from '../../core/output.js';
+import { binaryUnitOf, formatBytesRounded, jsonDocument, processOutput } from '../../core/output.js';
+import type { UploadReport } from '../../device/client.js';
 import type { CliContext, CommandModule } from '../context.js';
 
 const HELP = `
 What it does:
   Emulated boards (qemu-mps2-an386, qemu-lm3s6965evb): builds the interpreter
   firmware, starts QEMU, uploads the module (the device checks its SHA-256),
-  runs it and streams its output. QEMU stops on success, error and Ctrl-C.
+  runs it and streams its output; a progress bar with rate and ETA on a
+  terminal, then: uploaded N KiB in T s (X KiB/s), SHA-256 verified on the
+  device. QEMU stops on success, error and Ctrl-C.
   --port PATH: a device already running the firmware (never flashes).
   Real boards (nucleo-f429zi, rpi-pico, ...): --dry-run prints the target's
   flash commands; flash with them, then deploy --port PATH.
@@ -55,18 +58,69 @@ interface RawDeployOptions {
   readonly json?: boolean;
 }
 
-/** A one-line progress bar on a terminal: `upload [########------------] 40% 31.2/78.1 KiB`. */
-export function progressLine(done: number, total: number, width = 24): string {
-  const fraction = total === 0 ? 1 : Math.min(1, done / total);
-  const filled = Math.round(fraction * width);
-  const kib = (n: number): string => (n / 1024).toFixed(1);
-  return `upload [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.round(fraction * 100)}% ${kib(done)}/${kib(total)} KiB`;
+/** Seconds as the upload lines give them: `0.69 s`, `12 s`; below 10 ms in ms. */
+export function formatSeconds(ms: number): string {
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  return ms < 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms / 1000)} s`;
 }
 
-function progressOnTerminal(ctx: CliContext, json: boolean): DeployDeps['onProgress'] {
-  if (json || ctx.output !== processOutput || process.stderr.isTTY !== true) return undefined;
-  return (done, total) => {
-    process.stderr.write(`\r${progressLine(done, total)}${done >= total ? '\n' : ''}`);
+/** A transfer rate: `34.9 KiB/s`, `800 B/s`. */
+function formatRate(bytesPerSecond: number): string {
+  return `${formatBytesRounded(bytesPerSecond)}/s`;
+}
+
+/**
+ * A one-line progress bar on a terminal, with the rate and the time left once a rate is known:
+ * `upload [#########---------------] 40% 31.2/78.1 KiB  34.9 KiB/s  ETA 1.34 s`. Both sizes are in
+ * the total's unit, so a tiny module reads `57/57 B`, never `0.0/0.1 KiB`. Pure.
+ */
+export function progressLine(done: number, total: number, bytesPerSecond?: number, width = 24): string {
+  const fraction = total === 0 ? 1 : Math.min(1, done / total);
+  const filled = Math.round(fraction * width);
+  const unit = binaryUnitOf(total);
+  const inUnit = (n: number): string => (unit.size === 1 ? String(n) : (n / unit.size).toFixed(1));
+  const bar = `upload [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.round(fraction * 100)}% ${inUnit(done)}/${inUnit(total)} ${unit.name}`;
+  if (bytesPerSecond === undefined || !(bytesPerSecond > 0) || done >= total) return bar;
+  return `${bar}  ${formatRate(bytesPerSecond)}  ETA ${formatSeconds(((total - done) / bytesPerSecond) * 1000)}`;
+}
+
+/**
+ * The line an upload ends with, like esptool's: `uploaded 24.1 KiB in 0.69 s (34.9 KiB/s), SHA-256
+ * verified on the device`, saying so when part or all of the module was on the device already. Pure.
+ */
+export function uploadDoneLine(upload: Pick<UploadReport, 'size' | 'resumedFrom' | 'bytesSent'>, ms: number): string {
+  const verified = 'SHA-256 verified on the device';
+  if (upload.bytesSent === 0 && upload.size > 0) {
+    return `uploaded nothing: the device held the module (${formatBytesRounded(upload.size)}) already; ${verified}`;
+  }
+  const resumed = upload.resumedFrom > 0 ? ` (resumed at ${formatBytesRounded(upload.resumedFrom)} of ${formatBytesRounded(upload.size)})` : '';
+  const rate = ms > 0 ? ` (${formatRate((upload.bytesSent * 1000) / ms)})` : '';
+  return `uploaded ${formatBytesRounded(upload.bytesSent)}${resumed} in ${formatSeconds(ms)}${rate}, ${verified}`;
+}
+
+/**
+ * What deploy shows of its upload: on a terminal a progress bar with rate and ETA, then the final
+ * line in its place; elsewhere only the final line (stderr); with --json nothing.
+ */
+function uploadDisplay(ctx: CliContext, json: boolean, now: () => number = () => performance.now()): Pick<DeployDeps, 'onProgress' | 'onUploaded'> {
+  if (json) return {};
+  const terminal = ctx.output === processOutput && process.stderr.isTTY === true;
+  /* The rate counts from the first confirmed chunk: before it, the time is the link's, not the upload's. */
+  let first: { readonly at: number; readonly done: number } | undefined;
+  let drawn = false;
+  const onProgress = (done: number, total: number): void => {
+    const at = now();
+    first ??= { at, done };
+    const rate = at > first.at ? ((done - first.done) * 1000) / (at - first.at) : undefined;
+    process.stderr.write(`\r${progressLine(done, total, rate)}\u001b[K`);
+    drawn = true;
+  };
+  return {
+    ...(terminal ? { onProgress } : {}),
+    onUploaded: (upload, timings) => {
+      if (drawn) process.stderr.write('\r\u001b[K');
+      ctx.output.err(uploadDoneLine(upload, timings.uploadedMs - timings.uploadStartMs));
+    },
   };
 }
 
@@ -93,7 +147,7 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
   const direct = !json && ctx.output === processOutput;
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  const onProgress = deps.onProgress ?? progressOnTerminal(ctx, json);
+  const display = uploadDisplay(ctx, json);
   const report = await deploy(
     file,
     {
@@ -111,7 +165,7 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
       stdout: (bytes) => (direct ? void process.stdout.write(bytes) : void out.push(Buffer.from(bytes))),
       stderr: (bytes) => (direct ? void process.stderr.write(bytes) : void err.push(Buffer.from(bytes))),
     },
-    { env: ctx.env, cwd: ctx.cwd, ...deps, ...(onProgress === undefined ? {} : { onProgress }) },
+    { env: ctx.env, cwd: ctx.cwd, ...display, ...deps },
   );
   const gathered = { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
   if (json) {

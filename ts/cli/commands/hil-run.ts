@@ -110,7 +110,7 @@ export async function runHilRun(options: HilRunCliOptions, ctx: CliContext, deps
     ...(defaultTimeoutMs === undefined ? {} : { defaultTimeoutMs }),
     ...(options.board === undefined ? {} : { boards: options.board }),
     ...(deps.clock === undefined ? {} : { clock: deps.clock }),
-    onResult: (result) => progress(formatProgressLine(result, ctx.color)),
+    onResult: (result, position) => progress(formatProgressLine(result, ctx.color, position)),
   });
   progress(formatSummary(run, ctx.color));
   if (options.junit !== undefined) writeReport(ctx, '--junit', options.junit, renderJunit(run));

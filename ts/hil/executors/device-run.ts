@@ -28,7 +28,7 @@ export const FIRMWARE_ARGV: readonly string[] = ['module'];
 export type DeviceTest = ExecutableTest & { readonly profile?: Uint8Array };
 
 /**
- * What a test asks of the firmware that it cannot give, or undefined. A device with ARGS
+ * What a test asks of the firmware that it cannot give, or undefined (the test is then skipped). A device with ARGS
  * (Feature.Args) takes a command's argv and environment; none takes stdin. Without ARGS the
  * firmware runs every command as argv ["module"] with no environment: argv[0] is the program's
  * name, which well-behaved programs only print, so a test that sets nothing beyond it runs; one
@@ -65,7 +65,7 @@ const BUDGET_CODES: ReadonlySet<string> = new Set(['LIMIT_EXCEEDED', 'BUDGET_EXC
  * test, else the module's own wrt.profile section, else compiled for the target the device's id
  * names (the firmware answers HELLO with its target id). A device no definition names runs without
  * one. A module the profile compiler refuses is `rejected` as the device would reject it; a budget
- * the board cannot meet is an `error` naming it.
+ * the board cannot meet makes the test `skipped`, naming it.
  */
 export async function withProfile(test: DeviceTest, device: HelloInfo, env: NodeJS.ProcessEnv = process.env): Promise<DeviceTest | TestOutcome> {
   if (test.profile !== undefined) return test;
@@ -75,14 +75,14 @@ export async function withProfile(test: DeviceTest, device: HelloInfo, env: Node
   try {
     const profile = await resolveUploadProfile({ file: test.id, module: test.module.bytes, targetId: device.deviceId, env, cwd: process.cwd() });
     if (profile !== undefined && profile.decoded.arenaBytes > device.arenaBytes) {
-      return { kind: 'error', message: `does not fit on the board (${device.deviceId}, ${device.arenaBytes}-byte arena): the profile's arena is ${profile.decoded.arenaBytes} bytes` };
+      return { kind: 'skipped', reason: `does not fit on the board (${device.deviceId}, ${device.arenaBytes}-byte arena): the profile's arena is ${profile.decoded.arenaBytes} bytes` };
     }
     return profile === undefined ? test : { ...test, profile: profile.bytes };
   } catch (error) {
     if (!(error instanceof WrtError)) throw error;
     // The budget report is several lines; one line reads better in a board x test matrix.
     const message = error.message.split('\n').map((line) => line.trim()).filter((line) => line !== '').join('; ');
-    if (BUDGET_CODES.has(error.code)) return { kind: 'error', message: `does not fit on the board: ${message}` };
+    if (BUDGET_CODES.has(error.code)) return { kind: 'skipped', reason: `does not fit on the board: ${message}` };
     if (error.code === 'WASM_MALFORMED' || error.code === 'WASM_INVALID' || error.code === 'WASM_UNSUPPORTED') {
       return { kind: 'rejected', stage: 'compile', message };
     }
@@ -103,16 +103,17 @@ function uploadBytesOf(test: DeviceTest, debug: DebugLevel): Uint8Array {
 
 /**
  * Runs a test on a device session. Resolves for everything the module did; a board that cannot
- * hold the module (upload capacity, arena) or a test the firmware cannot express is an `error`
- * outcome naming the limit: it says nothing about the module, so it is neither a failure nor
- * compared in differential mode. Link failures reject; the caller knows whether the device is
- * still there.
+ * hold the module (upload capacity, arena, a budget) or a test the firmware cannot express is
+ * `skipped` with the limit as the reason: it says nothing about the module, so it is neither a
+ * failure nor compared in differential mode. Link failures reject; the caller knows whether the
+ * device is still there. The same module with the same profile as the test before it is not sent
+ * again: the device still holds its bytes (docs/protocol.md, "The committed module again").
  */
 export async function runTestOnDevice(session: DeviceSession, test: DeviceTest): Promise<TestOutcome> {
   const entry = test.entry;
   const device = session.device;
   const problem = firmwareEntryProblem(entry, device.features);
-  if (problem !== undefined) return { kind: 'error', message: problem };
+  if (problem !== undefined) return { kind: 'skipped', reason: problem };
   const plan = planEntry(test);
   if ('kind' in plan) return plan;
   try {
@@ -148,19 +149,19 @@ function refusalOutcome(error: unknown, device: HelloInfo): TestOutcome {
   if (isDeviceError(error, DeviceErrorCode.LoadFailed)) {
     const kind = loadErrorName(error.device.detail);
     if (kind === 'limit' || kind === 'arena') {
-      return { kind: 'error', message: `does not fit on the board (${device.deviceId}, ${device.arenaBytes}-byte arena): ${error.device.message}` };
+      return { kind: 'skipped', reason: `does not fit on the board (${device.deviceId}, ${device.arenaBytes}-byte arena): ${error.device.message}` };
     }
     const stage = kind === 'link' || kind === 'trap' ? 'link' : 'compile';
     return { kind: 'rejected', stage, message: error.device.message };
   }
   if (isDeviceError(error, DeviceErrorCode.UploadTooLarge) || isDeviceError(error, DeviceErrorCode.ProfileTooLarge)) {
-    return { kind: 'error', message: `does not fit on the board: ${error.message}` };
+    return { kind: 'skipped', reason: `does not fit on the board: ${error.message}` };
   }
   if (isDeviceError(error, DeviceErrorCode.ExportNotFound) || isDeviceError(error, DeviceErrorCode.ArgsInvalid)) {
     return { kind: 'rejected', stage: 'entry', message: error.device.message };
   }
   // Decided on the host against what HELLO announced: the module is fine, the board is small.
-  if (error instanceof WrtError && BUDGET_CODES.has(error.code)) return { kind: 'error', message: `does not fit on the board: ${error.message}` };
+  if (error instanceof WrtError && BUDGET_CODES.has(error.code)) return { kind: 'skipped', reason: `does not fit on the board: ${error.message}` };
   throw error;
 }
 

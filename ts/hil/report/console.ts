@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import { TEXT_WIDTH, wrapText } from '../../core/output.js';
-import type { RunResult, TestResult, TestStatus } from '../results.js';
+import type { RunPosition, RunResult, TestResult, TestStatus } from '../results.js';
 
 const LABEL: Record<TestStatus, string> = { pass: 'PASS', fail: 'FAIL', timeout: 'TIME', error: 'ERR ', skip: 'SKIP' };
 
@@ -14,15 +14,17 @@ export function formatDuration(ms: number): string {
 
 /**
  * One line per result, complete on its own because boards run in parallel and their lines
- * interleave: `PASS  v8  smoke/add-i32  0.4 ms`, failures with their reason after the time.
+ * interleave: `[ 3/68] PASS  v8  smoke/add-i32  0.4 ms`, failures and skips with their reason
+ * after the time. The `[N/M]` prefix (given a position) says how far the run is.
  */
-export function formatProgressLine(result: TestResult, color = false): string {
+export function formatProgressLine(result: TestResult, color = false, position?: RunPosition): string {
   const label = color ? PAINT[result.status](LABEL[result.status]) : LABEL[result.status];
   const quarantined = result.quarantine !== undefined && result.status !== 'pass' && result.status !== 'skip' ? ' (quarantined)' : '';
   const retried = result.attempts > 1 ? ` [${result.attempts} attempts]` : '';
   const time = result.status === 'skip' ? '' : `  ${formatDuration(result.durationMs)}`;
   const reason = result.message !== undefined && result.status !== 'pass' ? `  ${result.message}` : '';
-  return `${label}  ${result.board}  ${result.test}${quarantined}${retried}${time}${reason}`;
+  const counter = position === undefined ? '' : `[${String(position.done).padStart(String(position.total).length)}/${position.total}] `;
+  return `${counter}${label}  ${result.board}  ${result.test}${quarantined}${retried}${time}${reason}`;
 }
 
 /** The closing lines, wrapped to TEXT_WIDTH: counts, disagreements, expired quarantine entries, verdict. */

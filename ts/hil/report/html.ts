@@ -53,7 +53,8 @@ function cellTitle(result: TestResult | undefined, board: string, test: string):
   if (result.attempts > 1) parts.push(`${result.attempts} attempts`);
   if (result.quarantine !== undefined) parts.push(`quarantined until ${result.quarantine.until}: ${result.quarantine.reason}`);
   if (result.message !== undefined) parts.push(result.message);
-  if (result.outcome !== undefined) parts.push(describeOutcome(result.outcome));
+  // A skip's outcome only repeats its reason.
+  if (result.outcome !== undefined && result.outcome.kind !== 'skipped') parts.push(describeOutcome(result.outcome));
   return parts.join('\n');
 }
 
@@ -160,6 +161,10 @@ export function renderHtmlReport(run: RunResult, title = 'wrt-target HIL run'): 
   const problemRows = problems
     .map((r) => `<tr><td>${escapeHtml(r.board)}</td><td>${escapeHtml(r.test)}</td><td>${r.status}${r.quarantine !== undefined ? ' (quarantined)' : ''}</td><td class="message">${escapeHtml(r.message ?? '')}</td></tr>`)
     .join('\n');
+  const skipped = run.boards.flatMap((b) => b.results).filter((r) => r.status === 'skip');
+  const skippedRows = skipped
+    .map((r) => `<tr><td>${escapeHtml(r.board)}</td><td>${escapeHtml(r.test)}</td><td class="message">${escapeHtml(r.message ?? '')}</td></tr>`)
+    .join('\n');
   const d = run.differential;
   const differential =
     d === undefined
@@ -188,6 +193,7 @@ ${d.disagreements.length === 0 ? '' : `<table><tr><th>test</th><th>boards</th></
 <div class="counts">${legend}<span>quarantined failures ${s.quarantined}</span><span>passed on retry ${s.flaky}</span><span>disagreements ${s.disagreements}</span></div>
 ${problems.length === 0 ? '' : `<h2>Failures</h2>\n<table><tr><th>board</th><th>test</th><th>status</th><th>reason</th></tr>\n${problemRows}\n</table>`}
 ${differential}
+${skipped.length === 0 ? '' : `<h2>Skipped</h2>\n<p class="muted">What a board cannot run or hold; says nothing about the module.</p>\n<table><tr><th>board</th><th>test</th><th>reason</th></tr>\n${skippedRows}\n</table>`}
 <h2>Results by board and test</h2>
 <p class="muted">Hatched: a quarantined failure. Black outline: disagrees with the reference. Pale grey: not run on that board. Hover a square for details.</p>
 ${renderMatrixSvg(run)}
