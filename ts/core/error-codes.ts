@@ -76,6 +76,11 @@ export const ERROR_CODES = {
   INTERNAL: spec(ExitCode.Internal, 'an internal error in wrt-target'),
   // Input files, added later
   FILE_TOO_LARGE: spec(ExitCode.UsageOrInput, 'a file is larger than the most the tool reads for what it is'),
+  // WIT (the Component Model's interface language)
+  WIT_SYNTAX: spec(ExitCode.CheckFailed, 'a WIT file does not follow the WIT grammar (bad character, token or identifier)'),
+  WIT_UNDEFINED: spec(ExitCode.CheckFailed, 'a WIT name, interface, world or package is used but not defined'),
+  WIT_CYCLE: spec(ExitCode.CheckFailed, 'WIT types, interfaces, worlds or packages depend on themselves'),
+  WIT_INVALID: spec(ExitCode.CheckFailed, 'a WIT package is well formed but breaks a rule (duplicate name, bad handle, bad feature gate)'),
 } as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,877 @@
+/**
+ * Joins packages into one Resolve (wit-parser's resolve/mod.rs): packages added in dependency
+ * order, references to other packages connected, `@unstable` items filtered by the active
+ * features, `@since` gates checked against the package version, world `include`s applied and
+ * worlds elaborated with the interfaces their imports and exports need. Every graph walk keeps an
+ * explicit stack.
+ */
+import { cycleError, invalidError, WitError } from './errors.js';
+import {
+  type Docs, type Func, type Interface, NO_DOCS, type Package, type PackageName, packageNameString, sameOwner, sameStability,
+  type Stability, type Type, type TypeDef, type TypeDefKind, type TypeOwner, UNKNOWN_STABILITY, type UnresolvedPackage,
+  type World, type WorldEntry, type WorldItem, type WorldItems, type WorldKey, worldKeyString, type IncludeName,
+} from './model.js';
+import { compareVersions } from './semver.js';
+import { NO_SPAN, type Span } from './source-map.js';
+
+export class Resolve {
+  readonly worlds: World[] = [];
+  readonly interfaces: Interface[] = [];
+  readonly types: TypeDef[] = [];
+  readonly packages: Package[] = [];
+  readonly packageNames = new Map<string, number>();
+
+  constructor(readonly features: ReadonlySet<string> = new Set()) {}
+
+  includeStability(stability: Stability, pkg: number, span: Span): boolean {
+    if (stability.kind === 'unknown') return true;
+    if (stability.kind === 'unstable') return this.features.has(stability.feature);
+    const p = this.packages[pkg];
+    if (p === undefined) return true;
+    const version = p.name.version;
+    if (version === null) {
+      throw invalidError(span, `package [${packageNameString(p.name)}] contains a feature gate with a version specifier, so it must have a version`);
+    }
+    if (compareVersions(stability.since, version) > 0) {
+      throw invalidError(span, `feature gate cannot reference unreleased version ${stability.since} of package [${packageNameString(p.name)}] (current version ${version})`);
+    }
+    return true;
+  }
+
+  /** The interfaces an interface's types come from (duplicates possible, as in wit-parser). */
+  interfaceDirectDeps(id: number): number[] {
+    const deps: number[] = [];
+    for (const ty of this.interfaces[id]?.types.values() ?? []) {
+      const dep = this.typeInterfaceDep(ty);
+      if (dep !== null) deps.push(dep);
+    }
+    return deps;
+  }
+
+  typeInterfaceDep(id: number): number | null {
+    const ty = this.types[id];
+    if (ty === undefined || ty.kind.tag !== 'type' || typeof ty.kind.ty !== 'number') return null;
+    const other = this.types[ty.kind.ty];
+    if (other === undefined || sameOwner(ty.owner, other.owner)) return null;
+    return other.owner !== null && 'interface' in other.owner ? other.owner.interface : null;
+  }
+
+  worldItemStability(item: WorldItem): Stability {
+    if (item.tag === 'interface') return item.stability;
+    if (item.tag === 'function') return item.func.stability;
+    return this.types[item.id]?.stability ?? UNKNOWN_STABILITY;
+  }
+
+  nameWorldKey(key: WorldKey): string {
+    if ('name' in key) return key.name;
+    const iface = this.interfaces[key.interface];
+    if (iface === undefined || iface.name === null) return '<anonymous>';
+    const pkg = iface.package === null ? undefined : this.packages[iface.package];
+    if (pkg === undefined) return iface.name;
+    return `${pkg.name.namespace}:${pkg.name.name}/${iface.name}${pkg.name.version === null ? '' : `@${pkg.name.version}`}`;
+  }
+
+  // ---- world elaboration --------------------------------------------------------------------
+
+  elaborateWorld(worldId: number, span: Span): void {
+    const world = this.worlds[worldId];
+    if (world === undefined) return;
+    const sortKey = (item: WorldItem): number => {
+      if (item.tag === 'interface') return 0;
+      if (item.tag === 'type') {
+        const ty = this.types[item.id];
+        if (ty !== undefined && ty.kind.tag === 'type' && typeof ty.kind.ty === 'number' && !sameOwner(this.types[ty.kind.ty]?.owner ?? null, ty.owner)) return 1;
+        return 2;
+      }
+      return item.func.kind.tag === 'freestanding' || item.func.kind.tag === 'async-freestanding' ? 3 : 4;
+    };
+    const newImports: WorldItems = new Map();
+    const sorted = stableSort([...world.imports.values()], (e) => sortKey(e.item));
+    for (const entry of sorted) {
+      const item = entry.item;
+      if (item.tag === 'interface') {
+        this.elaborateImport(newImports, entry.key, item.id, item.stability, item.docs, item.externalId);
+      } else if (item.tag === 'function') {
+        newImports.set(worldKeyString(entry.key), entry);
+      } else {
+        const dep = this.typeInterfaceDep(item.id);
+        if (dep !== null) this.elaborateImport(newImports, { interface: dep }, dep, this.types[item.id]?.stability ?? UNKNOWN_STABILITY, NO_DOCS, null);
+        newImports.set(worldKeyString(entry.key), entry);
+      }
+    }
+    const newExports: WorldItems = new Map();
+    const exportInterfaces: WorldItems = new Map();
+    for (const [k, entry] of world.exports) {
+      if (entry.item.tag === 'interface') exportInterfaces.set(k, entry);
+      else newExports.set(k, entry);
+    }
+    const required = new Set<number>();
+    for (const entry of exportInterfaces.values()) {
+      if (!this.addWorldExport(entry, newImports, newExports, exportInterfaces, required)) {
+        throw invalidError(span, `interface \`${this.nameWorldKey(entry.key)}\` transitively depends on an interface in incompatible ways`);
+      }
+    }
+    world.imports = new Map(stableSort([...newImports.entries()], ([, e]) => sortKey(e.item)));
+    world.exports = newExports;
+  }
+
+  private elaborateImport(imports: WorldItems, key: WorldKey, id: number, stability: Stability, docs: Docs, externalId: string | null): void {
+    if (imports.has(worldKeyString(key))) return;
+    interface Frame {
+      readonly key: WorldKey;
+      readonly id: number;
+      readonly docs: Docs;
+      readonly externalId: string | null;
+      readonly deps: number[];
+      i: number;
+    }
+    const stack: Frame[] = [{ key, id, docs, externalId, deps: this.interfaceDirectDeps(id), i: 0 }];
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1];
+      if (frame === undefined) break;
+      const dep = frame.deps[frame.i];
+      if (dep !== undefined) {
+        frame.i += 1;
+        if (!imports.has(worldKeyString({ interface: dep }))) {
+          stack.push({ key: { interface: dep }, id: dep, docs: NO_DOCS, externalId: null, deps: this.interfaceDirectDeps(dep), i: 0 });
+        }
+        continue;
+      }
+      stack.pop();
+      imports.set(worldKeyString(frame.key), {
+        key: frame.key,
+        item: { tag: 'interface', id: frame.id, stability, docs: frame.docs, span: NO_SPAN, externalId: frame.externalId },
+      });
+    }
+  }
+
+  /** wit-parser's add_world_export: false when an export would need an interface both ways. */
+  private addWorldExport(root: WorldEntry, imports: WorldItems, exports: WorldItems, exportInterfaces: WorldItems, required: Set<number>): boolean {
+    interface Frame {
+      readonly entry: WorldEntry;
+      readonly id: number;
+      readonly addExport: boolean;
+      readonly deps: number[];
+      i: number;
+    }
+    const stack: Frame[] = [];
+    const enter = (entry: WorldEntry, addExport: boolean): boolean | null => {
+      if (exports.has(worldKeyString(entry.key))) return addExport;
+      if (entry.item.tag !== 'interface') return true;
+      const id = entry.item.id;
+      if (!addExport && required.has(id)) return true;
+      stack.push({ entry, id, addExport, deps: this.interfaceDirectDeps(id), i: 0 });
+      return null;
+    };
+    let last = enter(root, true);
+    if (last !== null) return last;
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1];
+      if (frame === undefined) break;
+      if (last === false) {
+        stack.pop();
+        continue;
+      }
+      const dep = frame.deps[frame.i];
+      if (dep !== undefined) {
+        frame.i += 1;
+        const parent = frame.entry.item;
+        const key: WorldKey = { interface: dep };
+        const item: WorldItem = {
+          tag: 'interface',
+          id: dep,
+          stability: parent.tag === 'interface' ? parent.stability : UNKNOWN_STABILITY,
+          docs: NO_DOCS,
+          span: NO_SPAN,
+          externalId: parent.tag === 'interface' ? parent.externalId : null,
+        };
+        last = enter({ key, item }, frame.addExport && exportInterfaces.has(worldKeyString(key)));
+        continue;
+      }
+      stack.pop();
+      const k = worldKeyString(frame.entry.key);
+      if (frame.addExport) {
+        if (required.has(frame.id)) {
+          last = false;
+        } else {
+          exports.set(k, frame.entry);
+          last = true;
+        }
+      } else {
+        required.add(frame.id);
+        if (!imports.has(k)) imports.set(k, frame.entry);
+        last = true;
+      }
+    }
+    return last ?? true;
+  }
+}
+
+function stableSort<T>(items: T[], key: (item: T) => number): T[] {
+  return items.map((item, i) => ({ item, i, k: key(item) })).sort((a, b) => a.k - b.k || a.i - b.i).map((x) => x.item);
+}
+
+// ---- adding packages ----------------------------------------------------------------------------
+
+/** Adds packages (a main group and its dependencies) in dependency order; returns the main id. */
+export function pushPackages(resolve: Resolve, main: UnresolvedPackage, all: readonly UnresolvedPackage[]): number {
+  const byName = new Map<string, UnresolvedPackage>();
+  for (const pkg of all) {
+    const key = packageNameString(pkg.name);
+    if (byName.has(key)) throw invalidError(pkg.packageNameSpan, `package \`${key}\` is defined in two different locations`);
+    byName.set(key, pkg);
+  }
+  // wit-parser visits packages in name order (a BTreeMap), dependencies first.
+  const names = [...byName.values()].sort((a, b) => comparePackageNames(a.name, b.name));
+  const order: UnresolvedPackage[] = [];
+  const done = new Set<string>();
+  for (const start of names) {
+    if (done.has(packageNameString(start.name))) continue;
+    const visiting = new Set<string>();
+    const stack: { pkg: UnresolvedPackage; deps: { key: string; span: Span }[]; i: number }[] = [];
+    const push = (pkg: UnresolvedPackage): void => {
+      const deps = [...pkg.foreignDeps.keys()].map((key, i) => ({ key, span: pkg.foreignDepSpans[i] ?? NO_SPAN }));
+      stack.push({ pkg, deps, i: 0 });
+    };
+    push(start);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1];
+      if (frame === undefined) break;
+      const dep = frame.deps[frame.i];
+      if (dep !== undefined) {
+        if (visiting.has(dep.key)) throw cycleErrorForPackage(dep.span, dep.key);
+        const target = byName.get(dep.key);
+        if (target !== undefined && !done.has(dep.key)) {
+          visiting.add(dep.key);
+          push(target);
+          continue;
+        }
+        frame.i += 1;
+        continue;
+      }
+      stack.pop();
+      const key = packageNameString(frame.pkg.name);
+      if (!done.has(key)) {
+        done.add(key);
+        order.push(frame.pkg);
+      }
+      const parent = stack[stack.length - 1];
+      if (parent !== undefined) {
+        const finished = parent.deps[parent.i];
+        if (finished !== undefined) visiting.delete(finished.key);
+        parent.i += 1;
+      }
+    }
+  }
+  let mainId = -1;
+  for (const pkg of order) {
+    const id = new Remap().append(resolve, pkg);
+    if (pkg === main) mainId = id;
+  }
+  return mainId;
+}
+
+function cycleErrorForPackage(span: Span, key: string): WitError {
+  const error = cycleError(span, 'package', key);
+  return new WitError('WIT_CYCLE', `package \`${key}\` creates a dependency cycle`, error.span);
+}
+
+export function comparePackageNames(a: PackageName, b: PackageName): number {
+  if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  if (a.version === b.version) return 0;
+  if (a.version === null) return -1;
+  if (b.version === null) return 1;
+  return compareVersions(a.version, b.version);
+}
+
+function copyKind(kind: TypeDefKind): TypeDefKind {
+  switch (kind.tag) {
+    case 'record':
+      return { tag: 'record', fields: kind.fields.map((f) => ({ ...f })) };
+    case 'tuple':
+      return { tag: 'tuple', types: [...kind.types] };
+    case 'variant':
+      return { tag: 'variant', cases: kind.cases.map((c) => ({ ...c })) };
+    default:
+      return { ...kind };
+  }
+}
+
+function copyFunc(func: Func): Func {
+  return { ...func, kind: { ...func.kind }, params: func.params.map((p) => ({ ...p })) };
+}
+
+/** A place in a type or function that holds a type id, for walks that rewrite ids. */
+interface TypeSlot {
+  get(): Type | null;
+  set(id: number): void;
+  /** `type a = b`: b is rewritten only when it is owned like a (wit-parser's Cloner rule). */
+  readonly alias: boolean;
+}
+
+function slotsOf(kind: TypeDefKind): TypeSlot[] {
+  const slot = (get: () => Type | null, set: (id: number) => void, alias = false): TypeSlot => ({ get, set, alias });
+  switch (kind.tag) {
+    case 'type':
+      return [slot(() => kind.ty, (id) => void (kind.ty = id), true)];
+    case 'handle':
+      return [slot(() => kind.id, (id) => void (kind.id = id))];
+    case 'option':
+    case 'list':
+    case 'fixed-length-list':
+      return [slot(() => kind.ty, (id) => void (kind.ty = id))];
+    case 'future':
+    case 'stream':
+      return [slot(() => kind.ty, (id) => void (kind.ty = id))];
+    case 'map':
+      return [slot(() => kind.key, (id) => void (kind.key = id)), slot(() => kind.value, (id) => void (kind.value = id))];
+    case 'tuple':
+      return kind.types.map((_, i) => slot(() => kind.types[i] ?? null, (id) => void (kind.types[i] = id)));
+    case 'record':
+      return kind.fields.map((f) => slot(() => f.ty, (id) => void (f.ty = id)));
+    case 'variant':
+      return kind.cases.map((c) => slot(() => c.ty, (id) => void (c.ty = id)));
+    case 'result':
+      return [slot(() => kind.ok, (id) => void (kind.ok = id)), slot(() => kind.err, (id) => void (kind.err = id))];
+    default:
+      return [];
+  }
+}
+
+/** Copies world-owned types (and anonymous interfaces) into another world, for `include`. */
+class Cloner {
+  constructor(
+    private readonly resolve: Resolve,
+    private readonly types: Map<number, number>,
+    private readonly prevOwner: TypeOwner,
+    private readonly newOwner: TypeOwner,
+    private readonly newPackage: number | null,
+  ) {}
+
+  worldItem(key: WorldKey, item: WorldItem): WorldItem {
+    if (!('name' in key)) return item;
+    if (item.tag === 'type') return { ...item, id: this.typeId(item.id) };
+    if (item.tag === 'function') return { tag: 'function', func: this.func(copyFunc(item.func)) };
+    if (this.resolve.interfaces[item.id]?.name !== null) return item;
+    return { ...item, id: this.interface(item.id) };
+  }
+
+  typeId(root: number): number {
+    const known = this.types.get(root);
+    if (known !== undefined) return known;
+    interface Frame {
+      readonly orig: number;
+      readonly def: TypeDef;
+      readonly slots: TypeSlot[];
+      i: number;
+      waiting: TypeSlot | null;
+    }
+    const frame = (orig: number): Frame => {
+      const source = this.resolve.types[orig];
+      if (source === undefined) throw invalidError(NO_SPAN, `internal: type ${orig} does not exist`);
+      const def: TypeDef = { ...source, kind: copyKind(source.kind), owner: source.owner === null ? null : this.newOwner };
+      return { orig, def, slots: slotsOf(def.kind), i: 0, waiting: null };
+    };
+    const stack: Frame[] = [frame(root)];
+    let result = root;
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top === undefined) break;
+      const slot = top.slots[top.i];
+      if (slot !== undefined) {
+        top.i += 1;
+        const target = slot.get();
+        if (typeof target !== 'number') continue;
+        const mapped = this.types.get(target);
+        if (mapped !== undefined) {
+          slot.set(mapped);
+          continue;
+        }
+        if (slot.alias && !sameOwner(this.resolve.types[target]?.owner ?? null, this.prevOwner)) continue;
+        top.waiting = slot;
+        stack.push(frame(target));
+        continue;
+      }
+      stack.pop();
+      this.resolve.types.push(top.def);
+      const id = this.resolve.types.length - 1;
+      this.types.set(top.orig, id);
+      const parent = stack[stack.length - 1];
+      if (parent === undefined) result = id;
+      else parent.waiting?.set(id);
+    }
+    return result;
+  }
+
+  func(func: Func): Func {
+    const kind = func.kind;
+    const newKind = 'resource' in kind ? { ...kind, resource: this.typeId(kind.resource) } : kind;
+    return {
+      ...func,
+      kind: newKind,
+      params: func.params.map((p) => ({ ...p, ty: typeof p.ty === 'number' ? this.typeId(p.ty) : p.ty })),
+      result: typeof func.result === 'number' ? this.typeId(func.result) : func.result,
+    };
+  }
+
+  interface(old: number): number {
+    const source = this.resolve.interfaces[old];
+    if (source === undefined) return old;
+    const next = this.resolve.interfaces.length;
+    const inner = new Cloner(this.resolve, this.types, { interface: old }, { interface: next }, null);
+    const types = new Map([...source.types].map(([name, id]) => [name, inner.typeId(id)]));
+    const functions = new Map([...source.functions].map(([name, f]) => [name, inner.func(copyFunc(f))]));
+    let pkg = this.newPackage;
+    if (pkg === null && this.newOwner !== null) {
+      pkg = 'interface' in this.newOwner ? (this.resolve.interfaces[this.newOwner.interface]?.package ?? null) : (this.resolve.worlds[this.newOwner.world]?.package ?? null);
+    }
+    this.resolve.interfaces.push({ ...source, types, functions, package: pkg, cloneOf: old });
+    return next;
+  }
+}
+
+function rename(original: string, include: IncludeName): string | null {
+  if (original === include.name) return include.as;
+  const close = original.indexOf(']');
+  if (close < 0) return null;
+  const kind = original.slice(0, close);
+  const rest = original.slice(close + 1);
+  const dot = rest.indexOf('.');
+  if (dot >= 0 && rest.slice(0, dot) === include.name) return `${kind}]${include.as}.${rest.slice(dot + 1)}`;
+  if (rest === include.name) return `${kind}]${include.as}`;
+  return null;
+}
+
+/** Moves one UnresolvedPackage into a Resolve, mapping its ids to the Resolve's. */
+class Remap {
+  private readonly types: (number | null)[] = [];
+  private readonly interfaces: (number | null)[] = [];
+  private readonly worlds: (number | null)[] = [];
+  private readonly ownHandles = new Map<number, number>();
+  private readonly hasBorrow = new Map<number, boolean>();
+
+  private map(list: readonly (number | null)[], id: number, desc: string, span: Span): number {
+    const mapped = list[id];
+    if (mapped === undefined) throw invalidError(span, `internal: a ${desc} was used before it was added`);
+    if (mapped === null) throw invalidError(span, `found a reference to a ${desc} which is excluded due to its feature not being activated`);
+    return mapped;
+  }
+
+  mapType(id: number, span: Span): number {
+    return this.map(this.types, id, 'type', span);
+  }
+
+  mapInterface(id: number, span: Span): number {
+    return this.map(this.interfaces, id, 'interface', span);
+  }
+
+  mapWorld(id: number, span: Span): number {
+    return this.map(this.worlds, id, 'world', span);
+  }
+
+  append(resolve: Resolve, unresolved: UnresolvedPackage): number {
+    resolve.packages.push({ name: unresolved.name, docs: unresolved.docs, interfaces: new Map(), worlds: new Map() });
+    const pkgId = resolve.packages.length - 1;
+    resolve.packageNames.set(packageNameString(unresolved.name), pkgId);
+    this.processForeignDeps(resolve, pkgId, unresolved);
+    const foreignTypes = this.types.length;
+    const foreignInterfaces = this.interfaces.length;
+    const foreignWorlds = this.worlds.length;
+
+    for (let id = foreignTypes; id < unresolved.types.length; id++) {
+      const source = unresolved.types[id];
+      if (source === undefined) continue;
+      if (!resolve.includeStability(source.stability, pkgId, source.span)) {
+        this.types.push(null);
+        continue;
+      }
+      const ty: TypeDef = { ...source, kind: copyKind(source.kind) };
+      this.updateTypeDef(resolve, ty, source.span);
+      resolve.types.push(ty);
+      let newId = resolve.types.length - 1;
+      if (ty.name === null && ty.owner === null && ty.kind.tag === 'handle' && ty.kind.handle === 'own') {
+        const existing = this.ownHandles.get(ty.kind.id);
+        if (existing === undefined) this.ownHandles.set(ty.kind.id, newId);
+        else newId = existing;
+      }
+      this.types.push(newId);
+    }
+
+    for (let id = foreignInterfaces; id < unresolved.interfaces.length; id++) {
+      const source = unresolved.interfaces[id];
+      if (source === undefined) continue;
+      if (!resolve.includeStability(source.stability, pkgId, source.span)) {
+        this.interfaces.push(null);
+        continue;
+      }
+      const iface: Interface = { ...source, types: new Map(source.types), functions: new Map([...source.functions].map(([k, f]) => [k, copyFunc(f)])), package: pkgId };
+      this.updateInterface(resolve, iface);
+      resolve.interfaces.push(iface);
+      this.interfaces.push(resolve.interfaces.length - 1);
+    }
+
+    for (let id = foreignTypes; id < this.types.length; id++) {
+      const mapped = this.types[id];
+      if (mapped === null || mapped === undefined) continue;
+      const ty = resolve.types[mapped];
+      if (ty === undefined || ty.owner === null || !('interface' in ty.owner)) continue;
+      try {
+        ty.owner = { interface: this.mapInterface(ty.owner.interface, ty.span) };
+      } catch (error) {
+        if (error instanceof WitError) throw invalidError(ty.span, `${error.message}; this type is not gated by a feature but its interface is`);
+        throw error;
+      }
+    }
+
+    for (let id = foreignWorlds; id < unresolved.worlds.length; id++) {
+      const source = unresolved.worlds[id];
+      if (source === undefined) continue;
+      if (!resolve.includeStability(source.stability, pkgId, source.span)) {
+        this.worlds.push(null);
+        continue;
+      }
+      const world: World = { ...source, imports: new Map(source.imports), exports: new Map(source.exports), includes: [...source.includes] };
+      this.updateWorld(world, resolve, pkgId);
+      resolve.worlds.push(world);
+      this.worlds.push(resolve.worlds.length - 1);
+    }
+
+    for (let id = foreignTypes; id < this.types.length; id++) {
+      const mapped = this.types[id];
+      if (mapped === null || mapped === undefined) continue;
+      const ty = resolve.types[mapped];
+      if (ty === undefined || ty.owner === null || !('world' in ty.owner)) continue;
+      try {
+        ty.owner = { world: this.mapWorld(ty.owner.world, ty.span) };
+      } catch (error) {
+        if (error instanceof WitError) throw invalidError(ty.span, `${error.message}; this type is not gated by a feature but its world is`);
+        throw error;
+      }
+    }
+
+    for (let id = foreignWorlds; id < this.worlds.length; id++) {
+      const mapped = this.worlds[id];
+      if (mapped === null || mapped === undefined) continue;
+      this.processWorldIncludes(mapped, resolve, pkgId);
+      resolve.elaborateWorld(mapped, resolve.worlds[mapped]?.span ?? NO_SPAN);
+    }
+
+    const pkg = resolve.packages[pkgId];
+    for (let id = foreignInterfaces; id < this.interfaces.length; id++) {
+      const mapped = this.interfaces[id];
+      if (mapped === null || mapped === undefined) continue;
+      const iface = resolve.interfaces[mapped];
+      if (iface === undefined) continue;
+      iface.package = pkgId;
+      if (iface.name !== null) pkg?.interfaces.set(iface.name, mapped);
+    }
+    for (let id = foreignWorlds; id < this.worlds.length; id++) {
+      const mapped = this.worlds[id];
+      if (mapped === null || mapped === undefined) continue;
+      const world = resolve.worlds[mapped];
+      if (world === undefined) continue;
+      world.package = pkgId;
+      pkg?.worlds.set(world.name, mapped);
+    }
+    return pkgId;
+  }
+
+  private processForeignDeps(resolve: Resolve, pkgId: number, unresolved: UnresolvedPackage): void {
+    const interfaceTo = new Map<number, { pkg: PackageName; name: string; span: Span; stabilities: Stability[] }>();
+    const worldTo = new Map<number, { pkg: PackageName; name: string; span: Span; stabilities: Stability[] }>();
+    let i = 0;
+    for (const dep of unresolved.foreignDeps.values()) {
+      const span = unresolved.foreignDepSpans[i] ?? NO_SPAN;
+      i += 1;
+      for (const [name, entry] of dep.items) {
+        const target = { pkg: dep.name, name, span, stabilities: entry.stabilities };
+        if ('interface' in entry.item) interfaceTo.set(entry.item.interface, target);
+        else worldTo.set(entry.item.world, target);
+      }
+    }
+    const packageOf = (name: PackageName, span: Span): Package => {
+      const key = packageNameString(name);
+      const id = resolve.packageNames.get(key);
+      const pkg = id === undefined ? undefined : resolve.packages[id];
+      if (pkg === undefined) {
+        const known = [...resolve.packageNames.keys()];
+        throw new WitError('WIT_UNDEFINED', known.length === 0 ? `package '${key}' not found` : `package '${key}' not found. known packages:${known.map((k) => `\n    ${k}`).join('')}`, span);
+      }
+      return pkg;
+    };
+    for (let id = 0; id < unresolved.interfaces.length; id++) {
+      const target = interfaceTo.get(id);
+      if (target === undefined) break;
+      const pkg = packageOf(target.pkg, target.span);
+      const span = unresolved.interfaces[id]?.span ?? NO_SPAN;
+      if (!target.stabilities.some((s) => resolve.includeStability(s, pkgId, span))) {
+        this.interfaces.push(null);
+        continue;
+      }
+      const found = pkg.interfaces.get(target.name);
+      if (found === undefined) throw new WitError('WIT_UNDEFINED', `interface '${target.name}' not found in package '${packageNameString(pkg.name)}'`, span);
+      this.interfaces.push(found);
+    }
+    for (let id = 0; id < unresolved.worlds.length; id++) {
+      const target = worldTo.get(id);
+      if (target === undefined) break;
+      const pkg = packageOf(target.pkg, target.span);
+      const span = unresolved.worlds[id]?.span ?? NO_SPAN;
+      if (!target.stabilities.some((s) => resolve.includeStability(s, pkgId, span))) {
+        this.worlds.push(null);
+        continue;
+      }
+      const found = pkg.worlds.get(target.name);
+      if (found === undefined) throw new WitError('WIT_UNDEFINED', `world '${target.name}' not found in package '${packageNameString(pkg.name)}'`, span);
+      this.worlds.push(found);
+    }
+    for (let id = 0; id < unresolved.types.length; id++) {
+      const ty = unresolved.types[id];
+      if (ty === undefined || ty.kind.tag !== 'unknown') break;
+      if (!resolve.includeStability(ty.stability, pkgId, ty.span)) {
+        this.types.push(null);
+        continue;
+      }
+      const owner = ty.owner !== null && 'interface' in ty.owner ? ty.owner.interface : -1;
+      const iface = this.mapInterface(owner, NO_SPAN);
+      const name = ty.name ?? '';
+      const found = resolve.interfaces[iface]?.types.get(name);
+      if (found === undefined) throw invalidError(unresolved.unknownTypeSpans[id] ?? ty.span, `type \`${name}\` not defined in interface`);
+      this.types.push(found);
+    }
+    for (const required of unresolved.requiredResourceTypes) {
+      const mapped = this.types[required.id];
+      if (mapped === null || mapped === undefined) continue;
+      let cur = mapped;
+      for (let steps = 0; steps <= resolve.types.length; steps++) {
+        const kind = resolve.types[cur]?.kind;
+        if (kind?.tag === 'type' && typeof kind.ty === 'number') {
+          cur = kind.ty;
+          continue;
+        }
+        if (kind?.tag === 'resource') break;
+        throw invalidError(required.span, 'type used in a handle must be a resource');
+      }
+    }
+  }
+
+  private updateTypeDef(resolve: Resolve, ty: TypeDef, span: Span): void {
+    const kind = ty.kind;
+    switch (kind.tag) {
+      case 'handle':
+        kind.id = this.mapType(kind.id, span);
+        return;
+      case 'type':
+        if (typeof kind.ty === 'number') kind.ty = this.mapType(kind.ty, span);
+        return;
+      case 'record':
+        for (const field of kind.fields) field.ty = this.updateTy(resolve, field.ty, field.span);
+        return;
+      default:
+        for (const slot of slotsOf(kind)) {
+          const value = slot.get();
+          if (typeof value === 'number') slot.set(this.updateTy(resolve, value, span) as number);
+        }
+    }
+  }
+
+  private updateTy(resolve: Resolve, ty: Type, span: Span): Type {
+    if (typeof ty !== 'number') return ty;
+    const id = this.mapType(ty, span);
+    let cur = id;
+    for (let steps = 0; steps <= resolve.types.length; steps++) {
+      const kind = resolve.types[cur]?.kind;
+      if (kind?.tag === 'type' && typeof kind.ty === 'number') {
+        cur = kind.ty;
+        continue;
+      }
+      if (kind?.tag !== 'resource') return id;
+      break;
+    }
+    const existing = this.ownHandles.get(id);
+    if (existing !== undefined) return existing;
+    resolve.types.push({ name: null, owner: null, kind: { tag: 'handle', handle: 'own', id }, docs: NO_DOCS, stability: UNKNOWN_STABILITY, span: NO_SPAN, externalId: null });
+    const handle = resolve.types.length - 1;
+    this.ownHandles.set(id, handle);
+    return handle;
+  }
+
+  private updateInterface(resolve: Resolve, iface: Interface): void {
+    const pkg = iface.package ?? -1;
+    const types = new Map<string, number>();
+    for (const [name, id] of iface.types) {
+      if (this.types[id] === null) continue;
+      types.set(name, this.mapType(id, iface.span));
+    }
+    iface.types = types;
+    const functions = new Map<string, Func>();
+    for (const [name, func] of iface.functions) {
+      if (!resolve.includeStability(func.stability, pkg, func.span)) continue;
+      this.updateFunction(resolve, func, func.span);
+      functions.set(name, func);
+    }
+    iface.functions = functions;
+  }
+
+  private updateFunction(resolve: Resolve, func: Func, span: Span): void {
+    if ('resource' in func.kind) func.kind.resource = this.mapType(func.kind.resource, span);
+    for (const param of func.params) param.ty = this.updateTy(resolve, param.ty, span);
+    if (func.result !== null) func.result = this.updateTy(resolve, func.result, span);
+    if (func.result !== null && this.typeHasBorrow(resolve, func.result)) {
+      throw invalidError(span, `function \`${func.name}\` returns a type which contains a \`borrow<T>\` which is not supported`);
+    }
+  }
+
+  private typeHasBorrow(resolve: Resolve, root: Type): boolean {
+    if (typeof root !== 'number') return false;
+    const stack: { id: number; children: number[]; i: number; found: boolean }[] = [];
+    const childrenOf = (id: number): number[] => {
+      const def = resolve.types[id];
+      if (def === undefined) return [];
+      const ids: number[] = [];
+      if (def.kind.tag === 'type' && typeof def.kind.ty === 'number') ids.push(def.kind.ty);
+      else if (def.kind.tag !== 'handle') for (const slot of slotsOf(def.kind)) {
+        const v = slot.get();
+        if (typeof v === 'number') ids.push(v);
+      }
+      return ids;
+    };
+    const own = (id: number): boolean | null => {
+      const kind = resolve.types[id]?.kind;
+      if (kind?.tag === 'handle') return kind.handle === 'borrow';
+      return this.hasBorrow.get(id) ?? null;
+    };
+    const known = own(root);
+    if (known !== null) return known;
+    stack.push({ id: root, children: childrenOf(root), i: 0, found: false });
+    let last = false;
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top === undefined) break;
+      const child = top.found ? undefined : top.children[top.i];
+      if (child !== undefined) {
+        top.i += 1;
+        const value = own(child);
+        if (value === true) top.found = true;
+        if (value === null) stack.push({ id: child, children: childrenOf(child), i: 0, found: false });
+        continue;
+      }
+      stack.pop();
+      this.hasBorrow.set(top.id, top.found);
+      last = top.found;
+      const parent = stack[stack.length - 1];
+      if (parent !== undefined && top.found) parent.found = true;
+    }
+    return last;
+  }
+
+  private updateWorld(world: World, resolve: Resolve, pkgId: number): void {
+    const entries: [WorldEntry, boolean][] = [
+      ...[...world.imports.values()].map((e): [WorldEntry, boolean] => [e, true]),
+      ...[...world.exports.values()].map((e): [WorldEntry, boolean] => [e, false]),
+    ];
+    world.imports = new Map();
+    world.exports = new Map();
+    for (const [entry, isImport] of entries) {
+      let item = entry.item;
+      const span = item.tag === 'function' ? item.func.span : item.span;
+      if (item.tag === 'type') item = { ...item, id: this.mapType(item.id, span) };
+      if (!resolve.includeStability(resolve.worldItemStability(item), pkgId, span)) continue;
+      const key: WorldKey = 'interface' in entry.key ? { interface: this.mapInterface(entry.key.interface, span) } : entry.key;
+      if (item.tag === 'interface') {
+        item = { ...item, id: this.mapInterface(item.id, span) };
+      } else if (item.tag === 'function') {
+        const func = copyFunc(item.func);
+        this.updateFunction(resolve, func, span);
+        item = { tag: 'function', func };
+      }
+      (isImport ? world.imports : world.exports).set(worldKeyString(key), { key, item });
+    }
+  }
+
+  private processWorldIncludes(id: number, resolve: Resolve, pkgId: number): void {
+    const world = resolve.worlds[id];
+    if (world === undefined) return;
+    const includes = world.includes;
+    world.includes = [];
+    for (const include of includes) {
+      if (!resolve.includeStability(include.stability, pkgId, include.span)) continue;
+      this.resolveInclude(id, include.id, include.names, include.span, pkgId, resolve);
+    }
+    for (const [items, what] of [[world.imports, 'import'], [world.exports, 'export']] as const) {
+      const seen = new Map<string, string>();
+      for (const { key } of items.values()) {
+        if (!('name' in key)) continue;
+        const lower = key.name.toLowerCase();
+        const existing = seen.get(lower);
+        if (existing !== undefined && existing !== key.name) {
+          throw invalidError(NO_SPAN, `${what} \`${key.name}\` in world \`${world.name}\` conflicts with ${what} \`${existing}\` (kebab-case identifiers are case-insensitive)`);
+        }
+        seen.set(lower, key.name);
+      }
+    }
+  }
+
+  private resolveInclude(id: number, includeOrig: number, names: readonly IncludeName[], span: Span, pkgId: number, resolve: Resolve): void {
+    const world = resolve.worlds[id];
+    const includeId = this.mapWorld(includeOrig, span);
+    const included = resolve.worlds[includeId];
+    if (world === undefined || included === undefined) return;
+    const external = world.package !== included.package;
+    let unused = [...names];
+    for (const { key } of [...included.imports.values(), ...included.exports.values()]) {
+      if ('name' in key) unused = unused.filter((n) => rename(key.name, n) === null);
+    }
+    const first = unused[0];
+    if (first !== undefined) throw invalidError(span, `no import or export kebab-name \`${first.name}\`. Note that an ID does not support renaming`);
+    const cloner = new Cloner(resolve, new Map(), { world: includeId }, { world: id }, pkgId);
+    const copy = (entries: readonly WorldEntry[], into: WorldItems, what: string): void => {
+      for (const entry of entries) {
+        if ('name' in entry.key) {
+          let n = entry.key.name;
+          for (const include of names) {
+            const renamed = rename(n, include);
+            if (renamed !== null) {
+              n = renamed;
+              break;
+            }
+          }
+          const key: WorldKey = { name: n };
+          let item = cloner.worldItem(key, entry.item);
+          if (item.tag === 'function') item = { tag: 'function', func: { ...item.func, name: n } };
+          else if (item.tag === 'type') {
+            const ty = resolve.types[item.id];
+            if (ty !== undefined) ty.name = n;
+          }
+          const k = worldKeyString(key);
+          if (into.has(k)) throw invalidError(span, `${what} of \`${n}\` shadows previously ${what}ed items`);
+          into.set(k, { key, item });
+          continue;
+        }
+        const k = worldKeyString(entry.key);
+        let existing = into.get(k);
+        if (existing === undefined) {
+          // wit-parser inserts the item, then merges it with itself: an external `@since` is dropped.
+          existing = { key: entry.key, item: entry.item };
+          into.set(k, existing);
+        }
+        if (entry.item.tag !== 'interface' || existing.item.tag !== 'interface') continue;
+        const from = entry.item.stability;
+        if (external && from.kind === 'stable') {
+          existing.item = { ...existing.item, stability: UNKNOWN_STABILITY };
+          continue;
+        }
+        const into2 = existing.item.stability;
+        if (sameStability(from, into2) || from.kind === 'unknown') continue;
+        if (into2.kind === 'unknown') {
+          existing.item = { ...existing.item, stability: from };
+          continue;
+        }
+        throw invalidError(entry.item.span, `mismatch in stability from '${JSON.stringify(from)}' to '${JSON.stringify(into2)}'`);
+      }
+    };
+    copy([...included.imports.values()], world.imports, 'import');
+    copy([...included.exports.values()], world.exports, 'export');
+  }
+}
