@@ -14,6 +14,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'run', load: async () => (await import('./commands/run.js')).runCommand },
   { name: 'deploy', load: async () => (await import('./commands/deploy.js')).deployCommand },
   { name: 'hil', load: async () => (await import('./commands/hil.js')).hilCommand },
+  { name: 'wit', load: async () => (await import('./commands/wit.js')).witCommand },
 ];
 
 /**

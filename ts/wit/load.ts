@@ -4,7 +4,7 @@
  * line and column.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { basename, extname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { checkUserFile, readUserFile } from '../core/user-file.js';
 import { WrtError } from '../core/errors.js';
 import { limitError, WitError } from './errors.js';
@@ -85,15 +85,27 @@ export function resolveWit(main: WitSourceGroup, deps: readonly WitSourceGroup[]
 
 const DECODER = new TextDecoder('utf-8', { fatal: true });
 
-function readWitFile(path: string, limits: WitLimits): WitSourceFile {
-  const size = checkUserFile(path, { what: 'WIT file', maxBytes: Number.MAX_SAFE_INTEGER });
+/** A path to read (`real`) and the same path as the user should see it (`shown`). */
+interface NamedPath {
+  readonly real: string;
+  readonly shown: string;
+}
+
+function child(dir: NamedPath, name: string): NamedPath {
+  return { real: join(dir.real, name), shown: join(dir.shown, name) };
+}
+
+function readWitFile(at: NamedPath, limits: WitLimits): WitSourceFile {
+  const path = at.shown;
+  const spec = { what: 'WIT file', shown: path };
+  const size = checkUserFile(at.real, { ...spec, maxBytes: Number.MAX_SAFE_INTEGER });
   if (size > limits.maxFileBytes) {
     throw new WrtError('LIMIT_EXCEEDED', `the WIT file is ${size} bytes`, {
       file: path,
       limit: `maxFileBytes ${limits.maxFileBytes}; raise it with --max-file-bytes or pick a larger --preset`,
     });
   }
-  const bytes = readUserFile(path, { what: 'WIT file', maxBytes: limits.maxFileBytes });
+  const bytes = readUserFile(at.real, { ...spec, maxBytes: limits.maxFileBytes });
   try {
     return { path, text: DECODER.decode(bytes) };
   } catch {
@@ -109,17 +121,17 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function readDirGroup(dir: string, limits: WitLimits): WitSourceGroup {
+function readDirGroup(dir: NamedPath, limits: WitLimits): WitSourceGroup {
   let names: string[];
   try {
-    names = readdirSync(dir);
+    names = readdirSync(dir.real);
   } catch (error) {
-    throw new WrtError('FILE_READ_FAILED', `the WIT package directory cannot be read: ${error instanceof Error ? error.message : String(error)}`, { file: dir });
+    throw new WrtError('FILE_READ_FAILED', `the WIT package directory cannot be read: ${error instanceof Error ? error.message : String(error)}`, { file: dir.shown });
   }
   const files = names
     .filter((name) => name.endsWith('.wit'))
-    .map((name) => join(dir, name))
-    .filter((path) => !isDirectory(path))
+    .map((name) => child(dir, name))
+    .filter((path) => !isDirectory(path.real))
     .map((path) => readWitFile(path, limits));
   return { files };
 }
@@ -129,22 +141,23 @@ function readDirGroup(dir: string, limits: WitLimits): WitSourceGroup {
  * directory is a package of its `*.wit` files and, under `deps/`, one package per file or
  * directory, in name order.
  */
-export function readWitPath(path: string, limits: WitLimits): { main: WitSourceGroup; deps: WitSourceGroup[] } {
-  if (!isDirectory(path)) return { main: { files: [readWitFile(path, limits)] }, deps: [] };
-  const main = readDirGroup(path, limits);
-  const depsDir = join(path, 'deps');
+export function readWitPath(path: string, limits: WitLimits, cwd = process.cwd()): { main: WitSourceGroup; deps: WitSourceGroup[] } {
+  const top: NamedPath = { real: isAbsolute(path) ? path : resolvePath(cwd, path), shown: path };
+  if (!isDirectory(top.real)) return { main: { files: [readWitFile(top, limits)] }, deps: [] };
+  const main = readDirGroup(top, limits);
+  const depsDir = child(top, 'deps');
   const deps: WitSourceGroup[] = [];
-  if (isDirectory(depsDir)) {
-    for (const name of readdirSync(depsDir).sort()) {
-      const entry = join(depsDir, name);
-      if (isDirectory(entry)) {
+  if (isDirectory(depsDir.real)) {
+    for (const name of readdirSync(depsDir.real).sort()) {
+      const entry = child(depsDir, name);
+      if (isDirectory(entry.real)) {
         deps.push(readDirGroup(entry, limits));
         continue;
       }
       const ext = extname(name);
       if (ext === '.wit') deps.push({ files: [readWitFile(entry, limits)] });
       else if (ext === '.wasm' || ext === '.wat') {
-        throw new WrtError('WIT_INVALID', `${basename(entry)}: WIT packages encoded as WebAssembly are not supported; give the package as .wit text`, { file: entry });
+        throw new WrtError('WIT_INVALID', `${basename(name)}: WIT packages encoded as WebAssembly are not supported; give the package as .wit text`, { file: entry.shown });
       }
     }
   }
@@ -152,7 +165,7 @@ export function readWitPath(path: string, limits: WitLimits): { main: WitSourceG
 }
 
 /** Reads and resolves a path. */
-export function loadWitPath(path: string, limits: WitLimits, features: ReadonlySet<string>): WitLoad {
-  const { main, deps } = readWitPath(path, limits);
+export function loadWitPath(path: string, limits: WitLimits, features: ReadonlySet<string>, cwd = process.cwd()): WitLoad {
+  const { main, deps } = readWitPath(path, limits, cwd);
   return resolveWit(main, deps, limits, features);
 }

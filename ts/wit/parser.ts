@@ -196,7 +196,7 @@ class Parser {
           const span = this.expect('package');
           if (attributes.length > 0) throw syntaxError(span, 'cannot place attributes on nested packages');
           if (frames.length - 1 >= this.limits.maxNestingDepth) {
-            throw limitError(span, 'package nesting too deep', `maxNestingDepth ${this.limits.maxNestingDepth}`);
+            throw limitError(span, 'package nesting too deep', `maxNestingDepth ${this.limits.maxNestingDepth}; raise it with --max-nesting-depth or pick a larger --preset`);
           }
           const packageId = this.packageName(docs);
           this.expect('{');
@@ -610,7 +610,7 @@ class Parser {
     const token = this.next();
     if (stack.length >= this.limits.maxNestingDepth) {
       const span = token === null ? this.eofSpan() : token.span;
-      throw limitError(span, 'type nesting too deep', `maxNestingDepth ${this.limits.maxNestingDepth}`);
+      throw limitError(span, 'type nesting too deep', `maxNestingDepth ${this.limits.maxNestingDepth}; raise it with --max-nesting-depth or pick a larger --preset`);
     }
     if (token === null) throw this.errExpected('a type', null);
     const span = token.span;
