@@ -250,7 +250,8 @@ class Printer {
       case 'stream':
         return k.ty === null ? k.tag : `${k.tag}<${t(k.ty)}>`;
       case 'handle':
-        return `${k.handle}<${t(k.id)}>`;
+        // An owned handle is written as its resource's name; only `borrow` needs spelling out.
+        return k.handle === 'own' && def.name === null ? t(k.id) : `${k.handle}<${t(k.id)}>`;
       default:
         return `<${k.tag}>`;
     }
