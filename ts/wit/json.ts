@@ -25,18 +25,17 @@ function owner(value: TypeOwner): Json {
   return 'world' in value ? { world: value.world } : { interface: value.interface };
 }
 
+/** A field, case or flag: its name, what else it has, and its docs when it has any. */
+function member(value: { readonly name: string; readonly docs: Docs }, rest: Record<string, Json>): Json {
+  const out: Record<string, Json> = { name: value.name, ...rest };
+  docs(out, value.docs);
+  return out;
+}
+
 function kind(value: TypeDefKind): Json {
   switch (value.tag) {
     case 'record':
-      return {
-        record: {
-          fields: value.fields.map((f) => {
-            const field: Record<string, Json> = { name: f.name, type: type(f.ty) };
-            docs(field, f.docs);
-            return field;
-          }),
-        },
-      };
+      return { record: { fields: value.fields.map((f) => member(f, { type: type(f.ty) })) } };
     case 'resource':
       return 'resource';
     case 'unknown':
@@ -44,37 +43,13 @@ function kind(value: TypeDefKind): Json {
     case 'handle':
       return { handle: { [value.handle]: value.id } };
     case 'flags':
-      return {
-        flags: {
-          flags: value.flags.map((f) => {
-            const flag: Record<string, Json> = { name: f.name };
-            docs(flag, f.docs);
-            return flag;
-          }),
-        },
-      };
+      return { flags: { flags: value.flags.map((f) => member(f, {})) } };
     case 'tuple':
       return { tuple: { types: value.types.map(type) } };
     case 'variant':
-      return {
-        variant: {
-          cases: value.cases.map((c) => {
-            const item: Record<string, Json> = { name: c.name, type: type(c.ty) };
-            docs(item, c.docs);
-            return item;
-          }),
-        },
-      };
+      return { variant: { cases: value.cases.map((c) => member(c, { type: type(c.ty) })) } };
     case 'enum':
-      return {
-        enum: {
-          cases: value.cases.map((c) => {
-            const item: Record<string, Json> = { name: c.name };
-            docs(item, c.docs);
-            return item;
-          }),
-        },
-      };
+      return { enum: { cases: value.cases.map((c) => member(c, {})) } };
     case 'option':
     case 'list':
     case 'future':

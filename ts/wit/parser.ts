@@ -329,15 +329,19 @@ class Parser {
   private world(docs: Docs, attributes: Attribute[]): WorldAst {
     this.expect('world');
     const name = this.id();
+    return { docs, attributes, name, items: this.block((itemDocs, attrs) => this.worldItem(itemDocs, attrs)) };
+  }
+
+  /** `{ item* }`, each item after its docs and attributes. */
+  private block<T>(item: (docs: Docs, attributes: Attribute[]) => T): T[] {
     this.expect('{');
-    const items: WorldItemAst[] = [];
+    const items: T[] = [];
     for (;;) {
-      const itemDocs = this.docs();
+      const docs = this.docs();
       if (this.eat('}')) break;
-      const attrs = this.attributes();
-      items.push(this.worldItem(itemDocs, attrs));
+      items.push(item(docs, this.attributes()));
     }
-    return { docs, attributes, name, items };
+    return items;
   }
 
   private worldItem(docs: Docs, attributes: Attribute[]): WorldItemAst {
@@ -421,12 +425,7 @@ class Parser {
   }
 
   private interfaceItems(): InterfaceItem[] {
-    this.expect('{');
-    const items: InterfaceItem[] = [];
-    for (;;) {
-      const docs = this.docs();
-      if (this.eat('}')) break;
-      const attributes = this.attributes();
+    return this.block((docs, attributes): InterfaceItem => {
       const token = this.peek();
       switch (token?.kind) {
         case 'type':
@@ -435,20 +434,16 @@ class Parser {
         case 'variant':
         case 'resource':
         case 'record':
-          items.push({ kind: 'typedef', value: this.typeDef(token.kind, docs, attributes) });
-          break;
+          return { kind: 'typedef', value: this.typeDef(token.kind, docs, attributes) };
         case 'id':
         case 'explicit-id':
-          items.push({ kind: 'func', value: this.namedFunc(docs, attributes) });
-          break;
+          return { kind: 'func', value: this.namedFunc(docs, attributes) };
         case 'use':
-          items.push({ kind: 'use', value: this.use(attributes) });
-          break;
+          return { kind: 'use', value: this.use(attributes) };
         default:
           throw this.errExpected('`type`, `resource` or `func`', token);
       }
-    }
-    return items;
+    });
   }
 
   private use(attributes: Attribute[]): UseAst {

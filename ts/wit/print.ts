@@ -45,24 +45,21 @@ class Printer {
     this.line(0, `package ${id(n.namespace)}:${id(n.name)}${n.version === null ? '' : `@${n.version}`};`);
     for (const [name, ifaceId] of pkg.interfaces) {
       const iface = this.resolve.interfaces[ifaceId];
-      if (iface === undefined) continue;
-      this.line(0, '');
-      this.docs(0, iface.docs);
-      this.gates(0, iface.stability);
-      this.line(0, `interface ${id(name)} {`);
-      this.interfaceBody(1, iface, ifaceId);
-      this.line(0, '}');
+      if (iface !== undefined) this.item('interface', name, iface, () => this.interfaceBody(1, iface, ifaceId));
     }
     for (const [name, worldId] of pkg.worlds) {
       const world = this.resolve.worlds[worldId];
-      if (world === undefined) continue;
-      this.line(0, '');
-      this.docs(0, world.docs);
-      this.gates(0, world.stability);
-      this.line(0, `world ${id(name)} {`);
-      this.worldBody(1, world, worldId);
-      this.line(0, '}');
+      if (world !== undefined) this.item('world', name, world, () => this.worldBody(1, world, worldId));
     }
+  }
+
+  private item(keyword: string, name: string, item: { readonly docs: Docs; readonly stability: Stability }, body: () => void): void {
+    this.line(0, '');
+    this.docs(0, item.docs);
+    this.gates(0, item.stability);
+    this.line(0, `${keyword} ${id(name)} {`);
+    body();
+    this.line(0, '}');
   }
 
   /** `ns:pkg/iface@ver`, or just `iface` inside its own package. */

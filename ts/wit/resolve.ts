@@ -498,57 +498,18 @@ class Remap {
       this.types.push(newId);
     }
 
-    for (let id = foreignInterfaces; id < unresolved.interfaces.length; id++) {
-      const source = unresolved.interfaces[id];
-      if (source === undefined) continue;
-      if (!resolve.includeStability(source.stability, pkgId, source.span)) {
-        this.interfaces.push(null);
-        continue;
-      }
+    this.addItems(resolve, pkgId, unresolved.interfaces, foreignInterfaces, this.interfaces, resolve.interfaces, (source) => {
       const iface: Interface = { ...source, types: new Map(source.types), functions: new Map([...source.functions].map(([k, f]) => [k, copyFunc(f)])), package: pkgId };
       this.updateInterface(resolve, iface);
-      resolve.interfaces.push(iface);
-      this.interfaces.push(resolve.interfaces.length - 1);
-    }
-
-    for (let id = foreignTypes; id < this.types.length; id++) {
-      const mapped = this.types[id];
-      if (mapped === null || mapped === undefined) continue;
-      const ty = resolve.types[mapped];
-      if (ty === undefined || ty.owner === null || !('interface' in ty.owner)) continue;
-      try {
-        ty.owner = { interface: this.mapInterface(ty.owner.interface, ty.span) };
-      } catch (error) {
-        if (error instanceof WitError) throw invalidError(ty.span, `${error.message}; this type is not gated by a feature but its interface is`);
-        throw error;
-      }
-    }
-
-    for (let id = foreignWorlds; id < unresolved.worlds.length; id++) {
-      const source = unresolved.worlds[id];
-      if (source === undefined) continue;
-      if (!resolve.includeStability(source.stability, pkgId, source.span)) {
-        this.worlds.push(null);
-        continue;
-      }
+      return iface;
+    });
+    this.remapOwners(resolve, foreignTypes, 'interface');
+    this.addItems(resolve, pkgId, unresolved.worlds, foreignWorlds, this.worlds, resolve.worlds, (source) => {
       const world: World = { ...source, imports: new Map(source.imports), exports: new Map(source.exports), includes: [...source.includes] };
       this.updateWorld(world, resolve, pkgId);
-      resolve.worlds.push(world);
-      this.worlds.push(resolve.worlds.length - 1);
-    }
-
-    for (let id = foreignTypes; id < this.types.length; id++) {
-      const mapped = this.types[id];
-      if (mapped === null || mapped === undefined) continue;
-      const ty = resolve.types[mapped];
-      if (ty === undefined || ty.owner === null || !('world' in ty.owner)) continue;
-      try {
-        ty.owner = { world: this.mapWorld(ty.owner.world, ty.span) };
-      } catch (error) {
-        if (error instanceof WitError) throw invalidError(ty.span, `${error.message}; this type is not gated by a feature but its world is`);
-        throw error;
-      }
-    }
+      return world;
+    });
+    this.remapOwners(resolve, foreignTypes, 'world');
 
     for (let id = foreignWorlds; id < this.worlds.length; id++) {
       const mapped = this.worlds[id];
@@ -577,6 +538,44 @@ class Remap {
     return pkgId;
   }
 
+  /** Moves the package's own interfaces or worlds into the Resolve, leaving gated-off ones out. */
+  private addItems<T extends { readonly stability: Stability; readonly span: Span }>(
+    resolve: Resolve,
+    pkgId: number,
+    sources: readonly T[],
+    from: number,
+    ids: (number | null)[],
+    arena: T[],
+    prepare: (source: T) => T,
+  ): void {
+    for (let id = from; id < sources.length; id++) {
+      const source = sources[id];
+      if (source === undefined) continue;
+      if (!resolve.includeStability(source.stability, pkgId, source.span)) {
+        ids.push(null);
+        continue;
+      }
+      arena.push(prepare(source));
+      ids.push(arena.length - 1);
+    }
+  }
+
+  /** Points the package's types at their owners' new ids; an owner gated off is an error. */
+  private remapOwners(resolve: Resolve, from: number, which: 'interface' | 'world'): void {
+    for (let id = from; id < this.types.length; id++) {
+      const mapped = this.types[id];
+      const ty = mapped === null || mapped === undefined ? undefined : resolve.types[mapped];
+      const owner = ty?.owner;
+      if (ty === undefined || owner === null || owner === undefined || !(which in owner)) continue;
+      try {
+        ty.owner = 'interface' in owner ? { interface: this.mapInterface(owner.interface, ty.span) } : { world: this.mapWorld(owner.world, ty.span) };
+      } catch (error) {
+        if (error instanceof WitError) throw invalidError(ty.span, `${error.message}; this type is not gated by a feature but its ${which} is`);
+        throw error;
+      }
+    }
+  }
+
   private processForeignDeps(resolve: Resolve, pkgId: number, unresolved: UnresolvedPackage): void {
     const interfaceTo = new Map<number, { pkg: PackageName; name: string; span: Span; stabilities: Stability[] }>();
     const worldTo = new Map<number, { pkg: PackageName; name: string; span: Span; stabilities: Stability[] }>();
@@ -600,32 +599,24 @@ class Remap {
       }
       return pkg;
     };
-    for (let id = 0; id < unresolved.interfaces.length; id++) {
-      const target = interfaceTo.get(id);
-      if (target === undefined) break;
-      const pkg = packageOf(target.pkg, target.span);
-      const span = unresolved.interfaces[id]?.span ?? NO_SPAN;
-      if (!target.stabilities.some((s) => resolve.includeStability(s, pkgId, span))) {
-        this.interfaces.push(null);
-        continue;
+    // Foreign interfaces and worlds come first in their arenas: connect each to its package's.
+    const connect = (what: 'interface' | 'world', targets: typeof interfaceTo, sources: readonly { readonly span: Span }[], ids: (number | null)[]): void => {
+      for (let id = 0; id < sources.length; id++) {
+        const target = targets.get(id);
+        if (target === undefined) break;
+        const pkg = packageOf(target.pkg, target.span);
+        const span = sources[id]?.span ?? NO_SPAN;
+        if (!target.stabilities.some((s) => resolve.includeStability(s, pkgId, span))) {
+          ids.push(null);
+          continue;
+        }
+        const found = (what === 'interface' ? pkg.interfaces : pkg.worlds).get(target.name);
+        if (found === undefined) throw new WitError('WIT_UNDEFINED', `${what} '${target.name}' not found in package '${packageNameString(pkg.name)}'`, span);
+        ids.push(found);
       }
-      const found = pkg.interfaces.get(target.name);
-      if (found === undefined) throw new WitError('WIT_UNDEFINED', `interface '${target.name}' not found in package '${packageNameString(pkg.name)}'`, span);
-      this.interfaces.push(found);
-    }
-    for (let id = 0; id < unresolved.worlds.length; id++) {
-      const target = worldTo.get(id);
-      if (target === undefined) break;
-      const pkg = packageOf(target.pkg, target.span);
-      const span = unresolved.worlds[id]?.span ?? NO_SPAN;
-      if (!target.stabilities.some((s) => resolve.includeStability(s, pkgId, span))) {
-        this.worlds.push(null);
-        continue;
-      }
-      const found = pkg.worlds.get(target.name);
-      if (found === undefined) throw new WitError('WIT_UNDEFINED', `world '${target.name}' not found in package '${packageNameString(pkg.name)}'`, span);
-      this.worlds.push(found);
-    }
+    };
+    connect('interface', interfaceTo, unresolved.interfaces, this.interfaces);
+    connect('world', worldTo, unresolved.worlds, this.worlds);
     for (let id = 0; id < unresolved.types.length; id++) {
       const ty = unresolved.types[id];
       if (ty === undefined || ty.kind.tag !== 'unknown') break;
