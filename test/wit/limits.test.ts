@@ -103,3 +103,33 @@ describe('WIT limits', () => {
     expect(() => resolveWitLimits({ cli: {}, env: { WRT_WIT_MAX_NESTING_DEPTH: 'deep' } })).toThrow(/not a whole number/);
   });
 });
+
+describe('WIT checking time', () => {
+  const roomy: WitLimits = { ...WIT_PRESETS.large, maxFileBytes: 16 * MIB, maxFunctionsPerInterface: 1 << 20, maxTypesPerInterface: 1 << 20 };
+
+  it('stays linear where a naive check is quadratic: 80,000 parameters, 80,000 `with` names', () => {
+    const params = `package a:b;\ninterface i {\n  f: func(${Array.from({ length: 80_000 }, (_, i) => `p${i}: u8`).join(', ')});\n}\n`;
+    let started = performance.now();
+    expect(check(params, roomy)).toBeNull();
+    expect(performance.now() - started).toBeLessThan(10_000);
+    const names = Array.from({ length: 80_000 }, (_, i) => `fn${i}`);
+    const include = `package a:b;\nworld base {\n${names.map((n) => `  import ${n}: func();`).join('\n')}\n}\nworld top {\n  include base with { ${names.map((n) => `${n} as g${n}`).join(', ')} }\n}\n`;
+    started = performance.now();
+    expect(check(include, { ...roomy, maxTypesPerInterface: 1 << 20 })).toBeNull();
+    expect(performance.now() - started).toBeLessThan(10_000);
+  }, 30_000);
+
+  it('never fails other than with a WrtError, whatever the bytes', () => {
+    let state = 7;
+    const next = (n: number): number => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state % n;
+    };
+    const pieces = ['package a:b;', 'interface', 'world', '{', '}', '<', '>', 'list', 'use', '.', ':', ';', 'x', '%', '@since(', '"\\u{', '/*', '\u202e', '\0', 'é', ' ', '\n'];
+    for (let i = 0; i < 2000; i++) {
+      const text = Array.from({ length: next(60) }, () => (next(4) === 0 ? String.fromCharCode(next(0x3000)) : (pieces[next(pieces.length)] ?? ''))).join('');
+      const error = check(text, WIT_PRESETS.medium);
+      expect(error === null || error.code !== 'INTERNAL').toBe(true);
+    }
+  });
+});

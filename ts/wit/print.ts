@@ -172,7 +172,7 @@ class Printer {
         this.line(depth, '}');
         return;
       case 'resource': {
-        const methods = [...funcs.values()].filter((f) => 'resource' in f.kind && f.kind.resource === typeId);
+        const methods = this.byResource(funcs).get(typeId) ?? [];
         if (methods.length === 0) {
           this.line(depth, `resource ${id(name)};`);
           return;
@@ -199,6 +199,24 @@ class Printer {
       default:
         this.line(depth, `type ${id(name)} = ${this.typeDefExpr(def)};`);
     }
+  }
+
+  private readonly grouped = new WeakMap<ReadonlyMap<string, Func>, Map<number, Func[]>>();
+
+  /** An interface's or world's resource functions by resource, grouped once. */
+  private byResource(funcs: ReadonlyMap<string, Func>): Map<number, Func[]> {
+    let groups = this.grouped.get(funcs);
+    if (groups === undefined) {
+      groups = new Map();
+      for (const f of funcs.values()) {
+        if (!('resource' in f.kind)) continue;
+        const list = groups.get(f.kind.resource) ?? [];
+        list.push(f);
+        groups.set(f.kind.resource, list);
+      }
+      this.grouped.set(funcs, groups);
+    }
+    return groups;
   }
 
   private params(func: Func, skipSelf: boolean): string {

@@ -431,6 +431,15 @@ class Cloner {
   }
 }
 
+/** The include names `rename` could match for a key: itself, and the resource of `[kind]res.f`. */
+function renameTargets(original: string): string[] {
+  const close = original.indexOf(']');
+  if (close < 0) return [original];
+  const rest = original.slice(close + 1);
+  const dot = rest.indexOf('.');
+  return [original, dot >= 0 ? rest.slice(0, dot) : rest];
+}
+
 function rename(original: string, include: IncludeName): string | null {
   if (original === include.name) return include.as;
   const close = original.indexOf(']');
@@ -450,6 +459,7 @@ class Remap {
   private readonly worlds: (number | null)[] = [];
   private readonly ownHandles = new Map<number, number>();
   private readonly hasBorrow = new Map<number, boolean>();
+  private readonly resourceCache = new Map<number, boolean>();
 
   private map(list: readonly (number | null)[], id: number, desc: string, span: Span): number {
     const mapped = list[id];
@@ -670,22 +680,34 @@ class Remap {
   private updateTy(resolve: Resolve, ty: Type, span: Span): Type {
     if (typeof ty !== 'number') return ty;
     const id = this.mapType(ty, span);
-    let cur = id;
-    for (let steps = 0; steps <= resolve.types.length; steps++) {
-      const kind = resolve.types[cur]?.kind;
-      if (kind?.tag === 'type' && typeof kind.ty === 'number') {
-        cur = kind.ty;
-        continue;
-      }
-      if (kind?.tag !== 'resource') return id;
-      break;
-    }
+    if (!this.isResource(resolve, id)) return id;
     const existing = this.ownHandles.get(id);
     if (existing !== undefined) return existing;
     resolve.types.push({ name: null, owner: null, kind: { tag: 'handle', handle: 'own', id }, docs: NO_DOCS, stability: UNKNOWN_STABILITY, span: NO_SPAN, externalId: null });
     const handle = resolve.types.length - 1;
     this.ownHandles.set(id, handle);
     return handle;
+  }
+
+  /** Whether a type is a resource or an alias chain ending in one; chains are walked once. */
+  private isResource(resolve: Resolve, id: number): boolean {
+    const chain: number[] = [];
+    let cur = id;
+    let answer: boolean | undefined;
+    for (;;) {
+      answer = this.resourceCache.get(cur);
+      if (answer !== undefined) break;
+      const kind = resolve.types[cur]?.kind;
+      chain.push(cur);
+      if (kind?.tag === 'type' && typeof kind.ty === 'number' && chain.length <= resolve.types.length) {
+        cur = kind.ty;
+        continue;
+      }
+      answer = kind?.tag === 'resource';
+      break;
+    }
+    for (const visited of chain) this.resourceCache.set(visited, answer);
+    return answer;
   }
 
   private updateInterface(resolve: Resolve, iface: Interface): void {
@@ -810,19 +832,27 @@ class Remap {
     const included = resolve.worlds[includeId];
     if (world === undefined || included === undefined) return;
     const external = world.package !== included.package;
-    let unused = [...names];
+    // `with { a as b }` names: looked up by the names a key could match, so the work is linear.
+    const byName = new Map<string, number[]>();
+    names.forEach((n, i) => {
+      const list = byName.get(n.name);
+      if (list === undefined) byName.set(n.name, [i]);
+      else list.push(i);
+    });
+    const candidates = (key: string): number[] => [...new Set(renameTargets(key).flatMap((t) => byName.get(t) ?? []))].sort((a, b) => a - b);
+    const used = new Set<number>();
     for (const { key } of [...included.imports.values(), ...included.exports.values()]) {
-      if ('name' in key) unused = unused.filter((n) => rename(key.name, n) === null);
+      if ('name' in key) for (const i of candidates(key.name)) if (rename(key.name, names[i] ?? { name: '', as: '' }) !== null) used.add(i);
     }
-    const first = unused[0];
+    const first = names.find((_, i) => !used.has(i));
     if (first !== undefined) throw invalidError(span, `no import or export kebab-name \`${first.name}\`. Note that an ID does not support renaming`);
     const cloner = new Cloner(resolve, new Map(), { world: includeId }, { world: id }, pkgId);
     const copy = (entries: readonly WorldEntry[], into: WorldItems, what: string): void => {
       for (const entry of entries) {
         if ('name' in entry.key) {
           let n = entry.key.name;
-          for (const include of names) {
-            const renamed = rename(n, include);
+          for (const i of candidates(n)) {
+            const renamed = rename(n, names[i] ?? { name: '', as: '' });
             if (renamed !== null) {
               n = renamed;
               break;

@@ -85,8 +85,9 @@ export function convertDocs(docs: AstDocs): Docs {
     const body = comment.startsWith('/**') ? comment.slice(3, comment.endsWith('*/') ? -2 : undefined) : comment.replace(/^\/+/, '');
     return body.replace(/\s+$/u, '');
   });
-  const widths = lines.filter((l) => l !== '').map((l) => /^[\t\n\f\r ]*/.exec(l)?.[0].length ?? 0);
-  const min = widths.length === 0 ? 0 : Math.min(...widths);
+  let min = Infinity;
+  for (const l of lines) if (l !== '') min = Math.min(min, /^[\t\n\f\r ]*/.exec(l)?.[0].length ?? 0);
+  if (min === Infinity) min = 0;
   if (min > 0) {
     const pattern = ' '.repeat(min);
     lines = lines.map((l) => (l.startsWith(pattern) ? l.slice(min) : l));
@@ -608,8 +609,10 @@ export class PackageResolver {
       const handle: TypeDefKind = { tag: 'handle', handle: 'borrow', id: kind.resource };
       params.push({ name: 'self', ty: this.anonTypeDef(handle, this.findStability(handle, UNKNOWN_STABILITY), func.span), span: func.span });
     }
+    const seen = new Set(params.map((p) => p.name));
     for (const p of func.params) {
-      if (params.some((q) => q.name === p.name.name)) throw syntaxError(p.name.span, `param \`${p.name.name}\` is defined more than once`);
+      if (seen.has(p.name.name)) throw syntaxError(p.name.span, `param \`${p.name.name}\` is defined more than once`);
+      seen.add(p.name.name);
       params.push({ name: p.name.name, ty: this.resolveType(p.ty, UNKNOWN_STABILITY), span: p.name.span });
     }
     let result: Type | null = null;
