@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../core/error-codes.js';
 import { WrtError } from '../core/errors.js';
-import { NO_SPAN, type SourceMap, type SourcePlace, type Span } from './source-map.js';
+import type { SourceMap, SourcePlace, Span } from './source-map.js';
 
 /** The codes a WIT check ends with; LIMIT_EXCEEDED when a bound of the chosen preset is hit. */
 export type WitErrorCode = Extract<ErrorCode, 'WIT_SYNTAX' | 'WIT_UNDEFINED' | 'WIT_CYCLE' | 'WIT_INVALID' | 'LIMIT_EXCEEDED'>;
@@ -12,6 +12,7 @@ export type WitErrorCode = Extract<ErrorCode, 'WIT_SYNTAX' | 'WIT_UNDEFINED' | '
 export class WitError extends WrtError {
   readonly span: Span;
   readonly place: SourcePlace | undefined;
+  private readonly witCode: WitErrorCode;
 
   constructor(code: WitErrorCode, message: string, span: Span, place?: SourcePlace, limit?: string) {
     super(
@@ -25,11 +26,12 @@ export class WitError extends WrtError {
     );
     this.span = span;
     this.place = place;
+    this.witCode = code;
   }
 
   locate(sources: SourceMap): WitError {
     if (this.place !== undefined) return this;
-    return new WitError(this.code as WitErrorCode, this.message, this.span, sources.place(this.span), this.location.limit);
+    return new WitError(this.witCode, this.message, this.span, sources.place(this.span), this.location.limit);
   }
 }
 
@@ -80,4 +82,3 @@ export function renderWitError(error: WrtError): string {
   return lines.join('\n');
 }
 
-export { NO_SPAN };

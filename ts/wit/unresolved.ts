@@ -6,8 +6,8 @@
  */
 import {
   type AstItem, type Attribute, type Docs as AstDocs, type ExternKind, type FuncAst, type Id, type IncludeAst, type InterfaceItem,
-  type PackageFile, type PackageNameAst, type ResourceFunc, type TypeAst, typeChildren, type UseAst, type UsePath, type WorldAst,
-  type NamedFunc,
+  type PackageFile, type PackageNameAst, type ResourceFunc, type TypeAst, typeChildren, type TypeDefAst, type UseAst, type UsePath,
+  type WorldAst, type NamedFunc,
 } from './ast.js';
 import { invalidError, limitError, syntaxError, undefinedError } from './errors.js';
 import {
@@ -27,6 +27,8 @@ export interface PackageLimits {
 }
 
 type TypeOrItem = { readonly type: number } | { readonly item: 'function' };
+/** What defines names in an interface or world body, before its functions. */
+type TypeItem = { readonly kind: 'use'; readonly value: UseAst } | { readonly kind: 'typedef'; readonly value: TypeDefAst };
 interface Named {
   readonly what: TypeOrItem;
   readonly span: Span;
@@ -394,7 +396,7 @@ export class PackageResolver {
     if (world === undefined) return;
     world.docs = convertDocs(ast.docs);
     world.stability = stabilityOf(ast.attributes);
-    const typeItems: ({ kind: 'use'; value: UseAst } | { kind: 'typedef'; value: import('./ast.js').TypeDefAst })[] = [];
+    const typeItems: TypeItem[] = [];
     for (const item of ast.items) if (item.kind === 'use' || item.kind === 'typedef') typeItems.push(item);
     this.resolveTypes({ world: worldId }, typeItems);
     for (const item of ast.items) if (item.kind === 'include') this.resolveInclude(worldId, item.value);
@@ -484,7 +486,7 @@ export class PackageResolver {
     if (iface === undefined) return;
     iface.docs = convertDocs(docs);
     iface.stability = stabilityOf(attributes);
-    const typeItems: ({ kind: 'use'; value: UseAst } | { kind: 'typedef'; value: import('./ast.js').TypeDefAst })[] = [];
+    const typeItems: TypeItem[] = [];
     for (const item of items) if (item.kind === 'use' || item.kind === 'typedef') typeItems.push(item);
     this.resolveTypes({ interface: id }, typeItems);
     for (const [name, named] of this.typeLookup) if ('type' in named.what) iface.types.set(name, named.what.type);
@@ -511,10 +513,10 @@ export class PackageResolver {
     this.typeLookup = new Map();
   }
 
-  private resolveTypes(owner: TypeOwner, items: readonly ({ kind: 'use'; value: UseAst } | { kind: 'typedef'; value: import('./ast.js').TypeDefAst })[]): void {
+  private resolveTypes(owner: TypeOwner, items: readonly TypeItem[]): void {
     for (const item of items) if (item.kind === 'use') this.resolveUse(owner, item.value);
     const deps = new Map<string, Id[]>();
-    const defs = new Map<string, import('./ast.js').TypeDefAst | null>();
+    const defs = new Map<string, TypeDefAst | null>();
     for (const item of items) {
       if (item.kind === 'typedef') {
         const def = item.value;
@@ -635,20 +637,17 @@ export class PackageResolver {
 
   // ---- types --------------------------------------------------------------------------------
 
+  /** A type where it is used: a primitive, a named type, or an interned anonymous one. */
   private resolveType(ast: TypeAst, stability: Stability): Type {
-    return this.resolveTree(ast, stability, true) as Type;
-  }
-
-  private resolveTypeDef(ast: TypeAst, stability: Stability): TypeDefKind {
-    return this.resolveTree(ast, stability, false) as TypeDefKind;
+    const kind = this.resolveTypeDef(ast, stability);
+    return this.anonTypeDef(kind, this.findStability(kind, stability), ast.span);
   }
 
   /**
-   * Resolves a type and everything nested in it, inner types first (so anonymous types are
-   * created in wit-parser's order), with an explicit stack. The root becomes a TypeDefKind, or,
-   * with `anonymousRoot`, an interned Type like its inner types.
+   * Resolves a type definition and everything nested in it, inner types first (so anonymous
+   * types are created in wit-parser's order), with an explicit stack instead of recursion.
    */
-  private resolveTree(root: TypeAst, stability: Stability, anonymousRoot: boolean): TypeDefKind | Type {
+  private resolveTypeDef(root: TypeAst, stability: Stability): TypeDefKind {
     const done = new Map<TypeAst, Type>();
     const stack: { node: TypeAst; expanded: boolean }[] = [{ node: root, expanded: false }];
     for (;;) {
@@ -666,16 +665,13 @@ export class PackageResolver {
         continue;
       }
       stack.pop();
-      const kind = this.kindOf(node, (child) => done.get(child) ?? 'bool', stability);
-      if (node === root && !anonymousRoot) return kind;
-      const ty = this.anonTypeDef(kind, this.findStability(kind, stability), node.span);
-      if (node === root) return ty;
-      done.set(node, ty);
+      const kind = this.kindOf(node, (child) => done.get(child) ?? 'bool');
+      if (node === root) return kind;
+      done.set(node, this.anonTypeDef(kind, this.findStability(kind, stability), node.span));
     }
   }
 
-  private kindOf(ast: TypeAst, resolved: (child: TypeAst) => Type, stability: Stability): TypeDefKind {
-    void stability;
+  private kindOf(ast: TypeAst, resolved: (child: TypeAst) => Type): TypeDefKind {
     switch (ast.kind) {
       case 'primitive':
         return { tag: 'type', ty: ast.name };
