@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { WrtError } from '../../ts/core/errors.js';
+import type { WrtError } from '../../ts/core/errors.js';
 import { renderWitError, WitError } from '../../ts/wit/errors.js';
 import { WIT_PRESETS } from '../../ts/wit/limits.js';
 import { resolveWit } from '../../ts/wit/load.js';
+import { thrown } from '../support/wrt-error.js';
 
 function failure(files: Record<string, string>): WrtError {
-  const [first, ...rest] = Object.entries(files).map(([path, text]) => ({ path, text }));
-  try {
-    resolveWit({ files: first === undefined ? [] : [first, ...rest] }, [], WIT_PRESETS.medium, new Set());
-  } catch (error) {
-    if (error instanceof WrtError) return error;
-    throw error;
-  }
-  throw new Error('expected a WIT error');
+  const list = Object.entries(files).map(([path, text]) => ({ path, text }));
+  return thrown(() => resolveWit({ files: list }, [], WIT_PRESETS.medium, new Set()));
 }
 
 describe('WIT error format', () => {
