@@ -19,9 +19,18 @@ function pick<T>(random: Random, items: readonly T[]): T {
 
 class Names {
   private n = 0;
+  private readonly keywords = new Set<string>();
   constructor(private readonly random: Random) {}
   fresh(): string {
     this.n += 1;
+    // Now and then a keyword, which WIT allows written `%keyword`.
+    if (this.random() < 0.03) {
+      const keyword = pick(this.random, ['type', 'record', 'list', 'world', 'use']);
+      if (!this.keywords.has(keyword)) {
+        this.keywords.add(keyword);
+        return `%${keyword}`;
+      }
+    }
     return `${pick(this.random, WORDS)}-n${this.n}`;
   }
 }
@@ -36,7 +45,7 @@ function typeExpr(random: Random, scope: Scope, depth: number): string {
   const leaf = (): string => (scope.types.length > 0 && random() < 0.4 ? pick(random, scope.types) : pick(random, PRIMS));
   if (depth <= 0 || random() < 0.35) return leaf();
   const inner = (): string => typeExpr(random, scope, depth - 1);
-  switch (below(random, 9)) {
+  switch (below(random, 11)) {
     case 0:
       return `list<${inner()}>`;
     case 1:
@@ -55,6 +64,10 @@ function typeExpr(random: Random, scope: Scope, depth: number): string {
       return random() < 0.5 ? 'future' : `future<${inner()}>`;
     case 7:
       return random() < 0.5 ? 'stream' : `stream<${inner()}>`;
+    case 8:
+      return `map<${pick(random, ['string', 'u32', 'char', 'bool'])}, ${inner()}>`;
+    case 9:
+      return 'error-context';
     default:
       return `list<${inner()}, ${1 + below(random, 8)}>`;
   }
@@ -77,7 +90,7 @@ function docs(random: Random, indent: string): string {
 function gate(random: Random, versioned: boolean, indent: string, rate = 0.08): string {
   const r = random();
   if (r < rate) return `${indent}@unstable(feature = ${pick(random, ['fancy', 'active', 'x'])})\n`;
-  if (r < rate + 0.06 && versioned) return `${indent}@since(version = 0.1.${below(random, 3)})\n`;
+  if (r < rate + 0.06 && versioned) return `${indent}@since(version = 0.1.${below(random, 3)})\n${random() < 0.3 ? `${indent}@deprecated(version = 0.1.${below(random, 3)})\n` : ''}`;
   return '';
 }
 
@@ -102,7 +115,7 @@ function typeDefs(random: Random, names: Names, scope: Scope, versioned: boolean
       case 4: {
         scope.resources.push(name);
         const members: string[] = [];
-        if (random() < 0.5) members.push(`constructor(${params(random, names, scope)});`);
+        if (random() < 0.5) members.push(`constructor(${params(random, names, scope)})${random() < 0.2 ? ` -> result<${name}${random() < 0.5 ? ', string' : ''}>` : ''};`);
         for (let m = below(random, 3); m > 0; m--) members.push(`${names.fresh()}: ${random() < 0.3 ? 'static ' : ''}${func(random, names, scope)};`);
         out += members.length === 0 && random() < 0.5 ? `${indent}resource ${name};\n` : `${indent}resource ${name} {\n${members.map((m) => `${indent}  ${m}\n`).join('')}${indent}}\n`;
         break;
@@ -121,6 +134,7 @@ export function generateWit(random: Random): string {
   const versioned = random() < 0.5;
   let out = `package ${pick(random, ['wasi', 'test', 'my-ns'])}:${pick(random, ['demo', 'pkg', 'thing'])}${versioned ? '@0.1.2' : ''};\n\n`;
   const interfaces: { name: string; exported: string[] }[] = [];
+  if (random() < 0.05) out += `use ${pick(random, ['wasi:io/streams', 'a:b/c'])};\n`;
   for (let i = 1 + below(random, 3); i > 0; i--) {
     const name = names.fresh();
     const scope: Scope = { types: [], resources: [] };
@@ -143,7 +157,14 @@ export function generateWit(random: Random): string {
     const name = names.fresh();
     const scope: Scope = { types: [], resources: [] };
     let body = '';
-    if (worldNames.length > 0 && random() < 0.7) body += `  include ${pick(random, worldNames)};\n`;
+    if (worldNames.length > 0 && random() < 0.7) body += `  include ${pick(random, worldNames)}${random() < 0.3 ? ` with { ${names.fresh()} as ${names.fresh()} }` : ';'}\n`;
+    const withTypes = interfaces.filter((iface) => iface.exported.length > 0);
+    if (withTypes.length > 0 && random() < 0.3) {
+      const from = pick(random, withTypes);
+      const used = pick(random, from.exported);
+      body += `  use ${from.name}.{${used}};\n`;
+      scope.types.push(used);
+    }
     const imported = new Set<string>();
     for (const iface of interfaces) {
       const r = random();
