@@ -12,7 +12,8 @@ import { lex } from './lexer.js';
 import type { PackageFile } from './ast.js';
 import type { UnresolvedPackage } from './model.js';
 import { parseFile, type ParseLimits } from './parser.js';
-import { pushPackages, Resolve } from './resolve.js';
+import { pushPackages } from './remap.js';
+import { Resolve } from './resolve.js';
 import { SourceMap } from './source-map.js';
 import { type PackageLimits, resolvePackageFiles } from './unresolved.js';
 
