@@ -180,23 +180,19 @@ class Remap {
       resolve.elaborateWorld(mapped, resolve.worlds[mapped]?.span ?? NO_SPAN);
     }
 
+    // Parent links last, once everything has its final id.
     const pkg = resolve.packages[pkgId];
-    for (let id = foreignInterfaces; id < this.interfaces.length; id++) {
-      const mapped = this.interfaces[id];
-      if (mapped === null || mapped === undefined) continue;
-      const iface = resolve.interfaces[mapped];
-      if (iface === undefined) continue;
-      iface.package = pkgId;
-      if (iface.name !== null) pkg?.interfaces.set(iface.name, mapped);
-    }
-    for (let id = foreignWorlds; id < this.worlds.length; id++) {
-      const mapped = this.worlds[id];
-      if (mapped === null || mapped === undefined) continue;
-      const world = resolve.worlds[mapped];
-      if (world === undefined) continue;
-      world.package = pkgId;
-      pkg?.worlds.set(world.name, mapped);
-    }
+    const own = <T extends { package: number | null; name: string | null }>(ids: readonly (number | null)[], from: number, arena: readonly T[], names: Map<string, number> | undefined): void => {
+      for (let id = from; id < ids.length; id++) {
+        const mapped = ids[id];
+        const item = mapped === null || mapped === undefined ? undefined : arena[mapped];
+        if (item === undefined || mapped === null || mapped === undefined) continue;
+        item.package = pkgId;
+        if (item.name !== null) names?.set(item.name, mapped);
+      }
+    };
+    own(this.interfaces, foreignInterfaces, resolve.interfaces, pkg?.interfaces);
+    own(this.worlds, foreignWorlds, resolve.worlds, pkg?.worlds);
     return pkgId;
   }
 
