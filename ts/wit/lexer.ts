@@ -68,17 +68,27 @@ const CONTROL = /\p{Cc}/u;
 const BIDI = new Set([0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]);
 const DISCOURAGED = new Set([0x149, 0x673, 0xf77, 0xf79, 0x17a3, 0x17a4, 0x17b4, 0x17b5]);
 
+function isAsciiLetter(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+}
+
 function isKeylikeStart(ch: string): boolean {
-  return ch === '_' || ch === '-' || XID_START.test(ch);
+  const code = ch.charCodeAt(0);
+  if (code < 0x80) return isAsciiLetter(code) || ch === '_' || ch === '-';
+  return XID_START.test(ch);
 }
 
 function isKeylikeContinue(ch: string): boolean {
-  return ch === '-' || XID_CONTINUE.test(ch);
+  const code = ch.charCodeAt(0);
+  // ASCII first: the regular expression is only for the rest of Unicode.
+  if (code < 0x80) return isAsciiLetter(code) || (code >= 0x30 && code <= 0x39) || ch === '_' || ch === '-';
+  return XID_CONTINUE.test(ch);
 }
 
 function codePointAt(text: string, i: number): string {
-  const code = text.codePointAt(i) ?? 0;
-  return String.fromCodePoint(code);
+  const unit = text.charCodeAt(i);
+  if (unit < 0xd800 || unit > 0xdbff) return text[i] ?? '';
+  return String.fromCodePoint(text.codePointAt(i) ?? 0);
 }
 
 function escapeUnicode(ch: string): string {
