@@ -93,7 +93,7 @@ describe('config file contents', () => {
     expect(error.location).toEqual({ file: './wrt-target.yaml', field: '/limits/maxMemry', line: 3, limit: 'known fields: platform, maxMemory, maxStack, maxLinearMemory, maxComponents, maxInstances, debugLevel, asil, cpus' });
     expect(error.message).toBe('/limits/maxMemry is not a known field; did you mean maxMemory?');
     const top = await rejected(parseConfigText('limit:\n  cpus: 1\n', 'x.yaml'));
-    expect(top.location).toEqual({ file: 'x.yaml', field: '/limit', line: 1, limit: 'known fields: $schema, limits' });
+    expect(top.location).toEqual({ file: 'x.yaml', field: '/limit', line: 1, limit: 'known fields: $schema, limits, wit' });
     expect(top.message).toBe('/limit is not a known field; did you mean limits?');
     const far = await rejected(parseConfigText('limits:\n  colour: red\n', 'x.yaml'));
     expect(far.message).toBe('/limits/colour is not a known field');

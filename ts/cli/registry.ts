@@ -17,6 +17,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'keygen', load: async () => (await import('./commands/signing.js')).keygenCommand },
   { name: 'sign', load: async () => (await import('./commands/signing.js')).signCommand },
   { name: 'verify', load: async () => (await import('./commands/signing.js')).verifyCommand },
+  { name: 'wit', load: async () => (await import('./commands/wit.js')).witCommand },
 ];
 
 /**

@@ -82,6 +82,11 @@ export const ERROR_CODES = {
   SIGNATURE_MISSING: spec(ExitCode.CheckFailed, 'the module carries no signature section'),
   SIGNATURE_INVALID: spec(ExitCode.CheckFailed, 'the module\'s signature does not verify with the key (tampered, other key, malformed)'),
   KEY_INVALID: spec(ExitCode.UsageOrInput, 'a key file is not an Ed25519 key in the module-signatures format'),
+  // WIT (the Component Model's interface language)
+  WIT_SYNTAX: spec(ExitCode.CheckFailed, 'a WIT file does not follow the WIT grammar (bad character, token or identifier)'),
+  WIT_UNDEFINED: spec(ExitCode.CheckFailed, 'a WIT name, interface, world or package is used but not defined'),
+  WIT_CYCLE: spec(ExitCode.CheckFailed, 'WIT types, interfaces, worlds or packages depend on themselves'),
+  WIT_INVALID: spec(ExitCode.CheckFailed, 'a WIT package is well formed but breaks a rule (duplicate name, bad handle, bad feature gate)'),
 } as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

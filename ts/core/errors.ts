@@ -10,6 +10,8 @@ export interface ErrorLocation {
   /** Byte offset inside the file (binary formats) or line number (text formats, with `line`). */
   readonly offset?: number;
   readonly line?: number;
+  /** Column on that line (1-based, in UTF-8 bytes), for text formats that point at a token. */
+  readonly column?: number;
   /** Name of the field, flag or environment variable. */
   readonly field?: string;
   /** The limit that was exceeded, in words ("capacity 64", "e_shnum * e_shentsize <= file size"). */
@@ -54,7 +56,7 @@ export class WrtError extends Error {
 export function describeLocation(location: ErrorLocation, message: string): string {
   const parts: string[] = [];
   if (location.file !== undefined) parts.push(location.file);
-  if (location.line !== undefined) parts.push(`line ${location.line}`);
+  if (location.line !== undefined) parts.push(location.column === undefined ? `line ${location.line}` : `line ${location.line} column ${location.column}`);
   if (location.offset !== undefined) parts.push(`byte ${location.offset} (0x${location.offset.toString(16)})`);
   if (location.field !== undefined) parts.push(location.field);
   if (location.source !== undefined && location.file === undefined) parts.push(`from ${location.source}`);

@@ -1,4 +1,5 @@
 import { LIMIT_KEYS, LIMIT_SPECS, type LimitKind } from './limit-specs.js';
+import { WIT_LIMIT_KEYS, WIT_LIMIT_SPECS, WIT_PRESET_NAMES } from './wit-specs.js';
 
 /**
  * JSON Schema (draft-07) of wrt-target.yaml. It checks shape and types only; the values are read
@@ -23,6 +24,17 @@ function limitProperties(): Record<string, { type: string | readonly string[]; d
   return properties;
 }
 
+function witProperties(): Record<string, { type: string | readonly string[]; description: string; enum?: readonly string[] }> {
+  const properties: Record<string, { type: string | readonly string[]; description: string; enum?: readonly string[] }> = {
+    preset: { type: 'string', enum: WIT_PRESET_NAMES, description: 'the preset every WIT limit starts from: small, medium, large' },
+  };
+  for (const key of WIT_LIMIT_KEYS) {
+    const spec = WIT_LIMIT_SPECS[key];
+    properties[key] = { type: spec.kind === 'bytes' ? ['integer', 'string'] : 'integer', description: spec.description };
+  }
+  return properties;
+}
+
 export const CONFIG_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://wrt-target.dev/schemas/wrt-target-config.json',
@@ -36,6 +48,12 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       description: 'limits for this machine or target; flags and WRT_* variables override them',
       properties: limitProperties(),
+    },
+    wit: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'bounds of the WIT checker (wrt-target wit); flags and WRT_WIT_* variables override them',
+      properties: witProperties(),
     },
   },
 } as const;

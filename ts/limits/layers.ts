@@ -57,6 +57,8 @@ export function parseEnvLayer(env: Readonly<Record<string, string | undefined>>)
 export interface WrtTargetConfig {
   readonly $schema?: string;
   readonly limits?: { readonly [K in LimitKey]?: unknown };
+  /** WIT limits and preset (ts/wit/limits.ts reads them). */
+  readonly wit?: Readonly<Record<string, unknown>>;
 }
 
 /** Line of a config path ("limits", "maxMemory") in the file, when known. */

@@ -139,11 +139,19 @@ function numeric(value: unknown): number {
 }
 
 function choose<K extends LimitKey>(key: K, candidates: readonly Candidate<LimitValues[K]>[]): ResolvedValue<LimitValues[K]> {
-  for (const c of candidates) {
+  return chooseCandidate(key, candidates, (c) => {
     if (c.layer !== 'derived') checkLimitValue(key, c.value, { source: c.source, field: key });
-  }
+  });
+}
+
+/**
+ * The highest-precedence candidate, with the ones it overrode. Every candidate is checked first,
+ * so a bad value in a lower layer is still reported. Shared by every limit table (ts/wit too).
+ */
+export function chooseCandidate<T>(field: string, candidates: readonly Candidate<T>[], check: (candidate: Candidate<T>) => void): ResolvedValue<T> {
+  for (const c of candidates) check(c);
   const [first, ...rest] = candidates;
-  if (first === undefined) throw new WrtError('INTERNAL', `no candidate for ${key}: the default layer is missing`, { field: key });
+  if (first === undefined) throw new WrtError('INTERNAL', `no candidate for ${field}: the default layer is missing`, { field });
   return { ...first, overrides: rest };
 }
 
@@ -183,9 +191,14 @@ export function formatLimitValue(key: LimitKey | DerivedKey, value: unknown): st
 
 /** "64 MiB from cli --max-memory (overrides discovered: cgroup v2 memory.max 512 MiB, default 1 GiB)". */
 export function describeResolved(key: LimitKey | DerivedKey, resolved: ResolvedValue<unknown>): string {
-  const main = `${formatLimitValue(key, resolved.value)} from ${resolved.source}`;
+  return describeCandidates(resolved, (value) => formatLimitValue(key, value));
+}
+
+/** "VALUE from SOURCE (overrides SOURCE VALUE, …)" with the caller's value format. */
+export function describeCandidates<T>(resolved: ResolvedValue<T>, format: (value: T) => string): string {
+  const main = `${format(resolved.value)} from ${resolved.source}`;
   if (resolved.overrides.length === 0) return main;
-  const others = resolved.overrides.map((c) => `${c.source} ${formatLimitValue(key, c.value)}`).join(', ');
+  const others = resolved.overrides.map((c) => `${c.source} ${format(c.value)}`).join(', ');
   return `${main} (overrides ${others})`;
 }
 
