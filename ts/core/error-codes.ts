@@ -76,6 +76,10 @@ export const ERROR_CODES = {
   INTERNAL: spec(ExitCode.Internal, 'an internal error in wrt-target'),
   // Input files, added later
   FILE_TOO_LARGE: spec(ExitCode.UsageOrInput, 'a file is larger than the most the tool reads for what it is'),
+  // Components (the Component Model's binary format)
+  COMPONENT_MALFORMED: spec(ExitCode.CheckFailed, 'the component binary is malformed'),
+  COMPONENT_INVALID: spec(ExitCode.CheckFailed, 'the component does not validate'),
+  COMPONENT_UNSUPPORTED: spec(ExitCode.CheckFailed, 'the component uses a gated Component Model feature (async, error-context, fixed-size lists, maps, ...)'),
 } as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
