@@ -287,6 +287,7 @@ export class ComponentValidator {
     if (r.pos >= s.end) return this.finishComponent(s);
     const at = r.pos;
     const id = r.u8();
+    this.section = SECTION_NAMES[id] ?? `section ${id}`;
     const size = r.u32();
     if (size > s.end - r.pos) this.malformed('unexpected end-of-file: section size past the end', at);
     s.sectionEnd = r.pos + size;
@@ -404,6 +405,13 @@ export class ComponentValidator {
       throw error;
     }
     const imports = report.imports.map((imp) => ({ module: imp.module, name: imp.name, ext: { kind: coreKind(imp.kind), type: imp.type } }));
+    // Components name a core import by its two-level name alone: a repeated pair is ambiguous.
+    const pairs = new Set<string>();
+    for (const imp of report.imports) {
+      const key = `${imp.module}\u0000${imp.name}`;
+      if (pairs.has(key)) this.invalid(`duplicate import name \`${imp.module}:${imp.name}\``, start + imp.offset);
+      pairs.add(key);
+    }
     const exports = new Map(report.exports.map((exp) => [exp.name, { kind: coreKind(exp.kind), type: exp.type } as CoreExtern]));
     const id = this.arena.add({ k: 'module', imports, exports });
     const index = this.facts.modules.length;
@@ -1284,9 +1292,7 @@ export class ComponentValidator {
         const index = r.u32();
         const allowed = inType ? sort === 'core-type' || sort === 'type' : sort === 'core-type' || sort === 'type' || sort === 'core-module' || sort === 'component';
         if (!allowed) {
-          if (sort === 'func' || sort === 'instance' || sort === 'value' || sort.startsWith('core-')) {
-            this.invalid(`outer aliases may only refer to types, core types, modules and components, not ${sort}`, at);
-          }
+          this.invalid(`outer aliases ${inType ? 'in types may only refer to types or instances' : `may only refer to types, core types, modules and components, not ${sort}`}`, at);
         }
         const target = this.outerScope(count, at, false);
         switch (sort) {
