@@ -23,7 +23,8 @@ export type ParsedName =
   | { readonly kind: 'label'; readonly label: string }
   | { readonly kind: 'constructor'; readonly resource: string }
   | { readonly kind: 'method' | 'static'; readonly resource: string; readonly member: string }
-  | { readonly kind: 'interface'; readonly version: string | null };
+  | { readonly kind: 'interface'; readonly version: string | null }
+  | { readonly kind: 'dependency' };
 
 /** Why `label` is not a label ("" when it is). */
 export function labelProblem(text: string): string {
@@ -31,9 +32,105 @@ export function labelProblem(text: string): string {
   return isLabel(text) ? '' : `\`${text}\` is not in kebab case`;
 }
 
+/** `integrity=<sha256-... sha512-...>`: Subresource Integrity metadata; the text after the name. */
+function parseIntegrity(text: string): { rest: string } | string {
+  if (!text.startsWith('integrity=<')) return `expected \`integrity=<\` at \`${text}\``;
+  const close = text.indexOf('>');
+  if (close < 0) return 'failed to find `>`';
+  const body = text.slice('integrity=<'.length, close);
+  const hashes = body.split(' ').filter((h) => h !== '');
+  if (hashes.length === 0) return 'integrity hash cannot be empty';
+  for (const hash of hashes) {
+    const dash = hash.indexOf('-');
+    const algorithm = dash < 0 ? hash : hash.slice(0, dash);
+    if (algorithm !== 'sha256' && algorithm !== 'sha384' && algorithm !== 'sha512') return `unrecognized hash algorithm: \`${algorithm}\``;
+    // Subresource Integrity lets options follow a `?`; they do not change the digest.
+    const digest = hash.slice(dash + 1).split('?')[0] as string;
+    if (dash < 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(digest)) return `\`${digest}\` is not valid base64`;
+  }
+  return { rest: text.slice(close + 1) };
+}
+
+function parsePackagePath(path: string): string {
+  const slash = path.indexOf('/');
+  const head = slash < 0 ? path : path.slice(0, slash);
+  const parts = head.split(':');
+  if (parts.length < 2) return `expected \`:\` in \`${path}\``;
+  for (const part of parts) if (!WORDS.test(part)) return `\`${part}\` is not in kebab case`;
+  if (slash >= 0) for (const projection of path.slice(slash + 1).split('/')) if (!isLabel(projection)) return `\`${projection}\` is not in kebab case`;
+  return '';
+}
+
+/** The `>=x <y` of `@{...}`; '' when valid. */
+function versionRangeProblem(range: string): string {
+  if (range === '*') return '';
+  if (!range.startsWith('{')) return `expected \`{\` at \`${range}\``;
+  if (!range.endsWith('}')) return `expected \`}\` at \`${range}\``;
+  const body = range.slice(1, -1);
+  if (body.startsWith('>=')) {
+    const space = body.indexOf(' ');
+    const lower = space < 0 ? body.slice(2) : body.slice(2, space);
+    if (!isSemver(lower)) return `\`${lower}\` is not a valid semver`;
+    if (space < 0) return '';
+    const upper = body.slice(space + 1);
+    if (!upper.startsWith('<') || !isSemver(upper.slice(1))) return `\`${upper}\` is not a valid semver`;
+    return '';
+  }
+  if (body.startsWith('<')) return isSemver(body.slice(1)) ? '' : `\`${body.slice(1)}\` is not a valid semver`;
+  return 'expected `>=` or `<` at start of version range';
+}
+
+/** wasm-tools' dependency and URL names (`unlocked-dep=<...>`, `locked-dep=<...>`, `url=<...>`, `integrity=<...>`): imports only. */
+function parseDependencyName(text: string): ParsedName | string | null {
+  const tail = (rest: string): ParsedName | string => {
+    if (rest === '') return { kind: 'dependency' };
+    if (!rest.startsWith(',')) return `trailing characters found: \`${rest}\``;
+    const integrity = parseIntegrity(rest.slice(1));
+    if (typeof integrity === 'string') return integrity;
+    return integrity.rest === '' ? { kind: 'dependency' } : `trailing characters found: \`${integrity.rest}\``;
+  };
+  for (const prefix of ['unlocked-dep=', 'locked-dep=', 'url=']) {
+    if (!text.startsWith(prefix)) continue;
+    const body = text.slice(prefix.length);
+    if (!body.startsWith('<')) return `expected \`<\` at \`${body}\``;
+    const close = prefix === 'unlocked-dep=' ? body.lastIndexOf('>') : body.indexOf('>');
+    if (prefix === 'url=') {
+      if (close < 0) return 'failed to find `>`';
+      const url = body.slice(1, close);
+      if (url.includes('<')) return 'url cannot contain `<`';
+      return tail(body.slice(close + 1));
+    }
+    const inner = close < 0 ? body.slice(1) : body.slice(1, close);
+    const at = inner.indexOf('@');
+    const problem = parsePackagePath(at < 0 ? inner : inner.slice(0, at));
+    if (problem !== '') return problem.startsWith('expected') ? '`` is not in kebab case' : problem;
+    if (at >= 0) {
+      const version = inner.slice(at + 1);
+      if (prefix === 'unlocked-dep=') {
+        const rangeProblem = versionRangeProblem(version === '' ? '>' : version);
+        if (rangeProblem !== '') return rangeProblem;
+      } else if (!isSemver(version)) return `\`${version}\` is not a valid semver`;
+    }
+    if (close < 0) return 'expected `>` at ``';
+    const rest = body.slice(close + 1);
+    if (prefix === 'unlocked-dep=' && rest !== '') return `trailing characters found: \`${rest}\``;
+    return tail(rest);
+  }
+  if (text.startsWith('integrity=')) {
+    const integrity = parseIntegrity(text);
+    if (typeof integrity === 'string') return integrity;
+    return integrity.rest === '' ? { kind: 'dependency' } : `trailing characters found: \`${integrity.rest}\``;
+  }
+  return null;
+}
+
 /** Parses an extern name; a string is the reason it is not one. */
-export function parseExternName(text: string, nested: boolean): ParsedName | string {
+export function parseExternName(text: string, nested: boolean, isImport = false): ParsedName | string {
   if (text === '') return 'name cannot be empty';
+  if (isImport) {
+    const dependency = parseDependencyName(text);
+    if (dependency !== null) return dependency;
+  }
   if (text.startsWith('[')) {
     const close = text.indexOf(']');
     const annotation = text.slice(0, close + 1);
@@ -89,5 +186,7 @@ export function uniquenessKey(text: string, parsed: ParsedName): string {
         : `${parsed.resource.toLowerCase()}.${parsed.member.toLowerCase()}`;
     case 'interface':
       return text.toLowerCase();
+    case 'dependency':
+      return text;
   }
 }

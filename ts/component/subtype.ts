@@ -17,8 +17,14 @@ const SORT_WORD: Record<string, string> = {
   instance: 'instance',
 };
 
-function sameResource(map: ResourceMap, actual: number, expected: number): boolean {
-  return actual === expected || map.get(expected) === actual || map.get(actual) === expected;
+function sameResource(arena: TypeArena, map: ResourceMap, actual: number, expected: number): boolean {
+  const a = arena.canonicalResource(actual);
+  const e = arena.canonicalResource(expected);
+  if (a === e) return true;
+  const boundE = map.get(expected) ?? map.get(e);
+  if (boundE !== undefined && arena.canonicalResource(boundE) === a) return true;
+  const boundA = map.get(actual) ?? map.get(a);
+  return boundA !== undefined && arena.canonicalResource(boundA) === e;
 }
 
 function limitsWithin(actual: string, expected: string): boolean {
@@ -52,14 +58,16 @@ export class Subtyper {
       if (e.sort === 'type') {
         if (en.k === 'resource') {
           if (an.k !== 'resource') return `${what}expected resource, found defined type`;
-          if (en.abstract && !map.has(e.id)) {
+          if (en.abstract && !map.has(e.id) && this.arena.canonicalResource(e.id) === e.id) {
             map.set(e.id, a.id);
             continue;
           }
-          if (!sameResource(map, a.id, e.id)) return `${what}resource types are not the same`;
+          if (!sameResource(this.arena, map, a.id, e.id)) return `${what}resource types are not the same`;
           continue;
         }
         if (an.k === 'resource') return `${what}expected defined type, found resource`;
+        // The supplied type stands for the import from now on (Binary.md: instantiate).
+        if (!map.has(e.id)) map.set(e.id, a.id);
         if (an.k === 'instance' || an.k === 'component' || an.k === 'module') {
           queue.push({ a: { sort: an.k === 'module' ? 'core-module' : an.k, id: a.id }, e: { sort: en.k === 'module' ? 'core-module' : (en.k as 'instance'), id: e.id }, what });
           continue;
@@ -150,7 +158,7 @@ export class Subtyper {
         return both(an.names, (en as typeof an).names, (x, y) => x === y);
       case 'own':
       case 'borrow':
-        return sameResource(map, an.r, (en as typeof an).r);
+        return sameResource(this.arena, map, an.r, (en as typeof an).r);
       case 'func': {
         const f = en as typeof an;
         if ((an.result === null) !== (f.result === null)) return false;
@@ -184,10 +192,15 @@ export class Subtyper {
     const subx = (e: Extern): Extern => (e.sort === 'core-module' ? e : { sort: e.sort, id: e.sort === 'value' ? subv(e.id) : (out.get(e.id) ?? e.id) });
     for (const id of [...reach].sort((x, y) => x - y)) {
       const node = this.arena.node(id);
+      const supplied = node.k === 'resource' ? undefined : map.get(id);
+      if (supplied !== undefined) {
+        out.set(id, supplied);
+        continue;
+      }
       let next: number;
       switch (node.k) {
         case 'resource':
-          next = map.get(id) ?? id;
+          next = map.get(id) ?? map.get(this.arena.canonicalResource(id)) ?? id;
           break;
         case 'own':
         case 'borrow':

@@ -63,7 +63,12 @@ export interface TypeFacts {
   readonly flat: readonly number[];
   /** Holds a string or list: lifting or lowering it needs memory (and realloc one way). */
   readonly memory: boolean;
+  /** 1 + the weight of every type it refers to: bounds the work any later check does on it. */
+  readonly weight: number;
 }
+
+/** Heaviest type accepted (wasm-tools' limit on a type's effective size). */
+export const MAX_TYPE_WEIGHT = 1_000_000;
 
 /** More flat values than the canonical ABI passes directly (16 params; any more spill to memory). */
 export const MAX_FLAT = 16;
@@ -101,6 +106,37 @@ export class TypeArena {
   readonly nodes: TypeNode[] = [];
   readonly facts: TypeFacts[] = [];
   private readonly interned = new Map<string, number>();
+  /** The first type made heavier than MAX_TYPE_WEIGHT, for the validator to refuse. */
+  overweight: number | null = null;
+  /** An exported or imported resource gets a new type index that is the same resource. */
+  private readonly resourceAliases = new Map<number, number>();
+
+  /** The resource a resource id stands for (itself unless it is an export's or import's alias). */
+  canonicalResource(id: number): number {
+    return this.resourceAliases.get(id) ?? id;
+  }
+
+  /**
+   * A new identity for a type that an import or export names: the same type for every check
+   * but equality of ids, so that uses of the unnamed original can be told from uses of the name.
+   */
+  rename(id: number): number {
+    const node = this.node(id);
+    if (node.k === 'resource') {
+      const alias = this.addFresh(node);
+      this.resourceAliases.set(alias, this.canonicalResource(id));
+      return alias;
+    }
+    if (!this.isValueType(id)) return id;
+    return this.addFresh(node);
+  }
+
+  private addFresh(node: TypeNode): number {
+    const id = this.nodes.length;
+    this.nodes.push(node);
+    this.facts.push(this.computeFacts(node, id));
+    return id;
+  }
 
   node(id: number): TypeNode {
     return this.nodes[id] as TypeNode;
@@ -115,7 +151,7 @@ export class TypeArena {
     if (t < 0) {
       const size = PRIM_SIZE[-t] ?? 4;
       const flat = -t === 0x73 ? [0x7f, 0x7f] : -t === 0x78 || -t === 0x77 ? [0x7e] : -t === 0x76 ? [0x7d] : -t === 0x75 ? [0x7c] : [0x7f];
-      return { borrows: false, resources: [], nominal: [], size, align: -t === 0x73 ? 4 : size, flat, memory: -t === 0x73 };
+      return { borrows: false, resources: [], nominal: [], size, align: -t === 0x73 ? 4 : size, flat, memory: -t === 0x73, weight: 1 };
     }
     return this.facts[t] as TypeFacts;
   }
@@ -134,7 +170,9 @@ export class TypeArena {
     }
     const id = this.nodes.length;
     this.nodes.push(node);
-    this.facts.push(this.computeFacts(node, id));
+    const facts = this.computeFacts(node, id);
+    this.facts.push(facts);
+    if (facts.weight > MAX_TYPE_WEIGHT && this.overweight === null) this.overweight = id;
     if (key !== null) this.interned.set(key, id);
     return id;
   }
@@ -142,6 +180,10 @@ export class TypeArena {
   private keyOf(node: TypeNode): string | null {
     switch (node.k) {
       case 'resource':
+      case 'record':
+      case 'variant':
+      case 'enum':
+      case 'flags':
       case 'instance':
       case 'component':
       case 'module':
@@ -158,9 +200,11 @@ export class TypeArena {
     let borrows = false;
     let memory = false;
     let flat: number[] = [];
+    let weight = 1;
     const take = (t: ValType | null): void => {
       if (t === null) return;
       const f = this.valFacts(t);
+      weight += f.weight;
       borrows ||= f.borrows;
       memory ||= f.memory;
       union(resources, f.resources);
@@ -170,7 +214,10 @@ export class TypeArena {
       if (e.sort === 'value') take(e.id);
       else if (e.sort !== 'core-module') {
         const f = this.facts[e.id];
-        if (f !== undefined) union(resources, f.resources);
+        if (f !== undefined) {
+          union(resources, f.resources);
+          weight += f.weight;
+        }
         if (e.sort === 'type' && this.nodes[e.id]?.k === 'resource') resources.add(e.id);
       }
     };
@@ -267,7 +314,7 @@ export class TypeArena {
       flat = [...prim.flat];
       memory = prim.memory;
     }
-    return { borrows, resources: [...resources], nominal: [...nominal], size, align, flat: flat.slice(0, MAX_FLAT + 1), memory };
+    return { borrows, resources: [...resources], nominal: [...nominal], size, align, flat: flat.slice(0, MAX_FLAT + 1), memory, weight };
   }
 
   describe(t: ValType): string {

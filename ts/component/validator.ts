@@ -15,7 +15,7 @@ import { validateWasm } from '../wasm/validate.js';
 import { ComponentError, type ComponentErrorCode } from './errors.js';
 import { labelProblem, parseExternName, uniquenessKey, type ParsedName } from './names.js';
 import { type ResourceMap, Subtyper } from './subtype.js';
-import { type CoreExtern, type CoreKind, type Extern, MAX_FLAT, type Sort, TypeArena, type ValType } from './types.js';
+import { type CoreExtern, type CoreKind, type Extern, MAX_FLAT, MAX_TYPE_WEIGHT, type Sort, TypeArena, type ValType } from './types.js';
 
 export const COMPONENT_VERSION = 0x0d;
 export const COMPONENT_LAYER = 1;
@@ -47,10 +47,13 @@ interface Scope {
   readonly exports: Map<string, Extern>;
   readonly importKeys: Map<string, string>;
   readonly exportKeys: Map<string, string>;
-  /** Resources named by a plain-label import or export of this scope: [method] names refer to them. */
-  readonly resourceNames: Map<string, number>;
-  /** Types with a name here (imported, exported, aliased from an instance): the ones exports may use. */
-  readonly named: Set<number>;
+  /** Resources named by a plain-label import (export) of this scope: [method] names refer to them. */
+  readonly importResources: Map<string, number>;
+  readonly exportResources: Map<string, number>;
+  /** Types named by an import (or a type of an imported instance): the ones imports may use. */
+  readonly namedImports: Set<number>;
+  /** Types named by an export: exports may use these and the imported ones. */
+  readonly namedExports: Set<number>;
   /** Resources this component defines with a `resource` type. */
   readonly localResources: Set<number>;
   readonly startId: number;
@@ -170,6 +173,8 @@ export class ComponentValidator {
   private readonly stack: Scope[] = [];
   private readonly facts: ComponentFacts;
   private section = 'component header';
+  /** Abstract resources an instance type declares (see freshInstance). */
+  private readonly instanceAbstracts = new Map<number, number[]>();
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -224,6 +229,7 @@ export class ComponentValidator {
       } else {
         this.typeStep(scope);
       }
+      if (this.arena.overweight !== null) this.invalid(`effective type size exceeds the limit of ${MAX_TYPE_WEIGHT}`);
     }
     return { ...this.facts, type: result };
   }
@@ -247,8 +253,10 @@ export class ComponentValidator {
       exports: new Map(),
       importKeys: new Map(),
       exportKeys: new Map(),
-      resourceNames: new Map(),
-      named: new Set(),
+      importResources: new Map(),
+      exportResources: new Map(),
+      namedImports: new Set(),
+      namedExports: new Set(),
       localResources: new Set(),
       startId: this.arena.nodes.length,
       end,
@@ -376,13 +384,41 @@ export class ComponentValidator {
 
   /** The component type of a finished component or component-type scope. */
   private closeType(s: Scope): number {
+    const canonical = (id: number): number => this.arena.canonicalResource(id);
     const imported = new Set<number>();
-    for (const e of s.imports.values()) for (const id of this.externResources(e)) imported.add(id);
+    for (const e of s.imports.values()) for (const id of this.externResources(e)) imported.add(canonical(id));
     const defined = new Set<number>();
     for (const e of s.exports.values()) {
-      for (const id of this.externResources(e)) if (id >= s.startId && !imported.has(id)) defined.add(id);
+      for (const id of this.externResources(e)) if (canonical(id) >= s.startId && !imported.has(canonical(id))) defined.add(canonical(id));
     }
     return this.arena.add({ k: 'component', imports: new Map(s.imports), exports: new Map(s.exports), defined: [...defined] });
+  }
+
+  /** An instance type; the abstract resources it declares are new for each import or export of it. */
+  private closeInstanceType(s: Scope): number {
+    const id = this.arena.add({ k: 'instance', exports: new Map(s.exports) });
+    const own = new Set<number>();
+    for (const e of s.exports.values()) {
+      for (const r of this.externResources(e)) {
+        const c = this.arena.canonicalResource(r);
+        const node = this.arena.node(c);
+        if (c >= s.startId && node.k === 'resource' && node.abstract) own.add(c);
+      }
+    }
+    if (own.size > 0) this.instanceAbstracts.set(id, [...own]);
+    return id;
+  }
+
+  /** `ext` with fresh resources for those its instance type declares (each imported instance has its own). */
+  private freshInstance(s: Scope, ext: Extern): Extern {
+    if (ext.sort !== 'instance') return ext;
+    const abstracts = this.instanceAbstracts.get(ext.id);
+    if (abstracts === undefined) return ext;
+    const map: ResourceMap = new Map();
+    for (const r of abstracts) map.set(r, this.arena.add({ k: 'resource', rep: null, dtor: null, abstract: true, scope: s.def }));
+    const fresh = this.sub.substitute(ext, map);
+    this.instanceAbstracts.set(fresh.id, abstracts.map((r) => map.get(r) as number));
+    return fresh;
   }
 
   private externResources(e: Extern): readonly number[] {
@@ -584,6 +620,7 @@ export class ComponentValidator {
         case 0x00: {
           const module = r.name();
           const name = r.name();
+          if (imports.some((imp) => imp.module === module && imp.name === name)) this.invalid(`duplicate import name \`${module}:${name}\``, at);
           imports.push({ module, name, ext: this.coreExternType(types) });
           break;
         }
@@ -879,7 +916,7 @@ export class ComponentValidator {
   private typeStep(s: Scope): void {
     const r = this.r;
     if (s.itemsLeft === 0) {
-      const id = s.kind === 'component-type' ? this.closeType(s) : this.arena.add({ k: 'instance', exports: new Map(s.exports) });
+      const id = s.kind === 'component-type' ? this.closeType(s) : this.closeInstanceType(s);
       this.stack.pop();
       const p = this.parent();
       if (p.kind === 'component' && p.sectionId === 7) p.spaces.type.push(id);
@@ -942,20 +979,26 @@ export class ComponentValidator {
   }
 
   private checkName(s: Scope, name: string, at: number, which: 'import' | 'export', ext: Extern): ParsedName {
-    const parsed = parseExternName(name, false);
+    return which === 'import'
+      ? this.checkNameIn(s.importKeys, s.importResources, name, at, which, ext)
+      : this.checkNameIn(s.exportKeys, s.exportResources, name, at, which, ext);
+  }
+
+  /** Name rules of one list of imports or exports: syntax, strong uniqueness, annotations. */
+  private checkNameIn(keys: Map<string, string>, resources: Map<string, number>, name: string, at: number, which: 'import' | 'export', ext: Extern): ParsedName {
+    const parsed = parseExternName(name, false, which === 'import');
     if (typeof parsed === 'string') {
       if (parsed.startsWith('nested interface names')) this.gated('nested interface names (🪺)', at);
       this.invalid(`${which} name \`${name}\` is not a valid extern name: ${parsed}`, at);
     }
-    const keys = which === 'import' ? s.importKeys : s.exportKeys;
     const key = uniquenessKey(name, parsed);
     const previous = keys.get(key);
     if (previous !== undefined) this.invalid(`${which} name \`${name}\` conflicts with previous name \`${previous}\``, at);
     keys.set(key, name);
     if (parsed.kind === 'constructor' || parsed.kind === 'method' || parsed.kind === 'static') {
       if (ext.sort !== 'func') this.invalid(`name \`${name}\` is not valid with a ${SORT_NAMES[ext.sort]}: only functions may be annotated`, at);
-      const resource = s.resourceNames.get(parsed.resource);
-      if (resource === undefined) this.invalid(`${parsed.kind === 'static' ? 'static ' : ''}resource name \`${parsed.resource}\` is not known in this context`, at);
+      const resource = resources.get(parsed.resource);
+      if (resource === undefined) this.invalid(`${parsed.kind === 'static' ? 'static ' : ''}resource name \`${parsed.resource}\` is not known in this context: resource used in function does not have a name in this context`, at);
       const func = this.arena.node(ext.id);
       if (func.k !== 'func') this.invalid('not a function type', at);
       if (parsed.kind === 'constructor') {
@@ -974,7 +1017,7 @@ export class ComponentValidator {
         if (node === null || node.k !== 'borrow' || node.r !== resource) this.invalid(`function should take a first argument of \`(borrow $T)\`: function does not match expected resource name \`${parsed.resource}\``, at);
       }
     }
-    if (parsed.kind === 'label' && ext.sort === 'type' && this.arena.node(ext.id).k === 'resource') s.resourceNames.set(parsed.label, ext.id);
+    if (parsed.kind === 'label' && ext.sort === 'type' && this.arena.node(ext.id).k === 'resource') resources.set(parsed.label, ext.id);
     return parsed;
   }
 
@@ -1023,18 +1066,30 @@ export class ComponentValidator {
 
   private importDecl(s: Scope, which: 'import' | 'export'): void {
     const { name, at } = this.nameAttributes();
-    const ext = this.externType(s);
+    const before = this.arena.nodes.length;
+    const declared = this.externType(s);
+    // A `(sub resource)` bound is already a new type; an `(eq i)` bound names a new identity.
+    const ext = declared.id >= before ? declared : this.freshInstance(s, this.renamed(s, declared));
     this.checkName(s, name, at, which, ext);
-    if (s.kind === 'component') this.checkNamed(s, ext, at, which);
+    if (s.kind !== 'instance-type') this.checkNamed(s, ext, at, which);
     (which === 'import' ? s.imports : s.exports).set(name, ext);
-    this.addExtern(s, ext, null);
+    this.addExtern(s, ext, null, which);
     if (s.kind === 'component' && which === 'import') {
       s.tree.children.push({ kind: 'section', label: `import "${name}" (${SORT_NAMES[ext.sort]})`, offset: at, children: [] });
     }
   }
 
+  /** An imported or exported type gets a new identity, which is the one with a name. */
+  private renamed(s: Scope, ext: Extern): Extern {
+    if (ext.sort !== 'type') return ext;
+    const id = this.arena.rename(ext.id);
+    if (s.localResources.has(ext.id)) s.localResources.add(id);
+    return { sort: 'type', id };
+  }
+
   /** Adds to the index space of its sort; names the types it brings. */
-  private addExtern(s: Scope, ext: Extern, def: number | null): void {
+  private addExtern(s: Scope, ext: Extern, def: number | null, namedBy: 'import' | 'export' | null): void {
+    const named = namedBy === 'import' ? s.namedImports : namedBy === 'export' ? s.namedExports : null;
     switch (ext.sort) {
       case 'core-module':
         s.spaces.coreModule.push(ext.id);
@@ -1048,7 +1103,7 @@ export class ComponentValidator {
         break;
       case 'type':
         s.spaces.type.push(ext.id);
-        s.named.add(ext.id);
+        named?.add(ext.id);
         break;
       case 'component':
         s.spaces.component.push(ext.id);
@@ -1056,24 +1111,34 @@ export class ComponentValidator {
         break;
       case 'instance': {
         s.spaces.instance.push(ext.id);
-        this.nameInstanceTypes(s, ext.id);
+        if (named !== null) this.nameInstanceTypes(named, ext.id);
         break;
       }
     }
   }
 
-  private nameInstanceTypes(s: Scope, id: number): void {
-    const node = this.arena.node(id);
-    if (node.k !== 'instance') return;
-    for (const e of node.exports.values()) if (e.sort === 'type') s.named.add(e.id);
+  /** The types an imported or exported instance exports have names, and so do its instances' (a bag of exports counts). */
+  private nameInstanceTypes(named: Set<number>, id: number): void {
+    const pending = [id];
+    for (let guard = 0; pending.length > 0 && guard < 1_000_000; guard += 1) {
+      const node = this.arena.node(pending.pop() as number);
+      if (node.k !== 'instance') continue;
+      for (const e of node.exports.values()) {
+        if (e.sort === 'type') named.add(e.id);
+        else if (e.sort === 'instance') pending.push(e.id);
+      }
+    }
   }
 
   /** In a concrete component, an import or export may only use types that have a name. */
   private checkNamed(s: Scope, ext: Extern, at: number, which: 'import' | 'export'): void {
-    const unnamed = (ids: readonly number[], local: ReadonlySet<number>): boolean => ids.some((id) => !s.named.has(id) && !local.has(id));
+    const unnamed = (ids: readonly number[], local: ReadonlySet<number>): boolean =>
+      ids.some((id) => !s.namedImports.has(id) && (which === 'import' || !s.namedExports.has(id)) && !local.has(id));
     const empty = new Set<number>();
     let bad = false;
-    switch (ext.sort) {
+    const kind = this.arena.node(ext.id).k;
+    const shape = ext.sort === 'type' && (kind === 'func' || kind === 'instance') ? kind : ext.sort;
+    switch (shape) {
       case 'type':
         if (this.arena.isValueType(ext.id)) bad = unnamed(this.arena.valFacts(ext.id).nominal, empty);
         break;
@@ -1083,14 +1148,22 @@ export class ComponentValidator {
         break;
       }
       case 'instance': {
-        const node = this.arena.node(ext.id);
-        if (node.k !== 'instance') break;
+        // Types an instance exports (and its instances export, in order) name what follows them.
         const local = new Set<number>();
-        for (const e of node.exports.values()) {
-          if (e.sort === 'type') {
-            if (this.arena.isValueType(e.id) && unnamed(this.arena.valFacts(e.id).nominal, local)) bad = true;
-            local.add(e.id);
-          } else if (e.sort === 'func' && unnamed(this.arena.facts[e.id]?.nominal ?? [], local)) bad = true;
+        const pending = [ext.id];
+        for (let guard = 0; pending.length > 0 && guard < 1_000_000; guard += 1) {
+          const node = this.arena.node(pending.shift() as number);
+          if (node.k !== 'instance') continue;
+          for (const e of node.exports.values()) {
+            if (e.sort === 'type') {
+              if (this.arena.isValueType(e.id) && unnamed(this.arena.valFacts(e.id).nominal, local)) bad = true;
+              local.add(e.id);
+            } else if (e.sort === 'func' && unnamed(this.arena.facts[e.id]?.nominal ?? [], local)) bad = true;
+            else if (e.sort === 'instance') {
+              this.nameInstanceTypes(local, e.id);
+              pending.push(e.id);
+            }
+          }
         }
         break;
       }
@@ -1106,18 +1179,22 @@ export class ComponentValidator {
     const { sort, index } = this.sortIdx();
     let ext = this.externOf(s, sort, index, at);
     const has = r.u8();
+    let ascribedFresh = false;
     if (has === 0x01) {
+      const before = this.arena.nodes.length;
       const ascribed = this.externType(s);
+      ascribedFresh = ascribed.id >= before;
       const map: ResourceMap = new Map();
       const mismatch = this.sub.externMismatch(ext, ascribed, map);
       if (mismatch !== null) this.invalid(`ascribed type of export is not compatible with item's type: ${mismatch}`, at);
-      if (!(ascribed.sort === 'type' && this.arena.node(ascribed.id).k === 'resource')) ext = ascribed;
+      ext = ascribed;
     } else if (has !== 0x00) this.malformed(`invalid leading byte (${hex(has)}) for optional component export type`, at);
-    this.checkName(s, name, at, 'export', ext);
     this.checkNamed(s, ext, at, 'export');
     this.checkExportResources(s, ext, at);
+    if (!ascribedFresh) ext = this.renamed(s, ext);
+    this.checkName(s, name, at, 'export', ext);
     s.exports.set(name, ext);
-    this.addExtern(s, ext, ext.sort === 'component' ? (s.componentDefs[index] ?? null) : ext.sort === 'core-module' ? (s.moduleDefs[index] ?? null) : null);
+    this.addExtern(s, ext, ext.sort === 'component' ? (s.componentDefs[index] ?? null) : ext.sort === 'core-module' ? (s.moduleDefs[index] ?? null) : null, 'export');
     s.tree.children.push({ kind: 'section', label: `export "${name}" (${SORT_NAMES[ext.sort]})`, offset: at, children: [] });
   }
 
@@ -1212,22 +1289,18 @@ export class ComponentValidator {
       this.facts.componentInstances.push({ component: def, scope: s.def, offset: at });
       s.tree.children.push({ kind: 'instance', label: `instance ${s.spaces.instance.length} of component ${def ?? `(index ${componentIndex})`}`, offset: at, children: [] });
       s.spaces.instance.push(id);
-      this.nameInstanceTypes(s, id);
       return;
     }
     if (tag === 0x01) {
       const count = r.u32();
       const exports = new Map<string, Extern>();
       const keys = new Map<string, string>();
+      const resources = new Map<string, number>();
       for (let i = 0; i < count; i += 1) {
         const { name, at: nameAt } = this.nameAttributes();
         const { sort, index } = this.sortIdx();
-        const ext = this.externOf(s, sort, index, nameAt);
-        const parsed = parseExternName(name, false);
-        if (typeof parsed === 'string') this.invalid(`export name \`${name}\` is not a valid extern name: ${parsed}`, nameAt);
-        const key = uniquenessKey(name, parsed);
-        if (keys.has(key)) this.invalid(`export name \`${name}\` conflicts with previous name \`${keys.get(key) ?? ''}\``, nameAt);
-        keys.set(key, name);
+        const ext = this.renamed(s, this.externOf(s, sort, index, nameAt));
+        this.checkNameIn(keys, resources, name, nameAt, 'export', ext);
         exports.set(name, ext);
       }
       s.tree.children.push({ kind: 'instance', label: `instance ${s.spaces.instance.length} from exports`, offset: at, children: [] });
@@ -1256,7 +1329,7 @@ export class ComponentValidator {
         const ext = node.k === 'instance' ? node.exports.get(name) : undefined;
         if (ext === undefined) this.invalid(`instance ${instanceIndex} has no export named \`${name}\``, at);
         if (ext.sort !== sort) this.invalid(`export \`${name}\` for instance ${instanceIndex} is not a ${sort.startsWith('core-') ? sort.slice(5) : sort}`, at);
-        this.addExtern(s, ext, null);
+        this.addExtern(s, ext, null, null);
         return;
       }
       case 0x01: {
@@ -1305,7 +1378,6 @@ export class ComponentValidator {
               this.invalid('outer alias of a type that transitively refers to resources not defined in the current component', at);
             }
             s.spaces.type.push(id);
-            s.named.add(id);
             return;
           }
           case 'core-module':
@@ -1417,7 +1489,7 @@ export class ComponentValidator {
         const typeIndex = r.u32();
         const id = this.index(s.spaces.type, typeIndex, 'type', at);
         if (this.arena.node(id).k !== 'resource') this.invalid(`type index ${typeIndex} is not a resource type`, at);
-        if (tag !== 0x03 && !s.localResources.has(id)) this.invalid('not a local resource: only resources defined in this component can be created or read', at);
+        if (tag !== 0x03 && !s.localResources.has(this.arena.canonicalResource(id))) this.invalid('not a local resource: only resources defined in this component can be created or read', at);
         s.spaces.coreFunc.push(tag === 0x02 ? coreSig([I32], [I32]) : tag === 0x03 ? coreSig([I32], []) : coreSig([I32], [I32]));
         const kind = tag === 0x02 ? 'resource.new' : tag === 0x03 ? 'resource.drop' : 'resource.rep';
         this.facts.canons.push({ kind, stringEncoding: 'utf8', memory: false, realloc: false, postReturn: false, offset: at });
