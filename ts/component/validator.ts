@@ -626,7 +626,8 @@ export class ComponentValidator {
         }
         case 0x01: {
           const t = r.u8();
-          if (t === 0x50) this.invalid('module types may not be nested in module types', at);
+          // Inside a module type, 0x50 can only be a non-final GC subtype (module types do not nest).
+          if (t === 0x50) this.gated('GC core types (rec, sub, struct, array)', at);
           if (t !== 0x60) {
             if (t === 0x00 || t === 0x4e || t === 0x4f || t === 0x5e || t === 0x5f) this.gated('GC core types', at);
             this.malformed(`invalid leading byte (${hex(t)}) for core type`, at);
