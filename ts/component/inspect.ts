@@ -5,6 +5,7 @@
  */
 import { renderTable } from '../core/output.js';
 import { type Extern, PRIM_NAMES, type TypeArena, type ValType } from './types.js';
+import type { ComponentBudget } from './budget.js';
 import type { ComponentFacts, TreeNode } from './validator.js';
 
 export interface CoreInstanceNeeds {
@@ -224,4 +225,21 @@ export function componentWit(facts: ComponentFacts, worldName = 'root'): string 
   lines.splice(3, 0, ...types);
   lines.push('}');
   return lines.join('\n');
+}
+
+/** `profile` of a component: what each contributor needs and the total against the budget. */
+export function renderComponentBudget(file: string, target: string, budget: ComponentBudget): string {
+  const rows = budget.contributors.map((c) => [short(c.name, 40), String(c.bytes), String(c.times), String(c.totalBytes)]);
+  return [
+    `component budget of ${file} on target ${target}: ${budget.totalBytes} of ${budget.budgetBytes} bytes`,
+    '',
+    renderTable(['needs', 'bytes', 'times', 'total'], rows),
+    '',
+    renderTable(null, [
+      ['components', String(budget.components)],
+      ['instances', String(budget.instances)],
+      ['resource types', String(budget.resourceTypes)],
+      ['handles per instance', String(budget.handlesPerInstance)],
+    ]),
+  ].join('\n');
 }
