@@ -4,7 +4,8 @@
  * and globals per core instance, resources, canonical options, imports to satisfy).
  */
 import { renderTable } from '../core/output.js';
-import { type Extern, PRIM_NAMES, type TypeArena, type ValType } from './types.js';
+import { parseExternName } from './names.js';
+import { PRIM_NAMES, type TypeArena, type ValType } from './types.js';
 import type { ComponentBudget } from './budget.js';
 import type { ComponentFacts, TreeNode } from './validator.js';
 
@@ -127,7 +128,37 @@ export function renderRequirements(req: ComponentRequirements): string {
 
 // ---- WIT ------------------------------------------------------------------------------------
 
-/** Value types in WIT syntax; named types print their export name. */
+interface WitItem {
+  readonly name: string;
+  readonly sort: string;
+  readonly id: number;
+}
+
+/** Names of the types a WIT reader sees: every type a world or interface item exports or imports. */
+function witNames(arena: TypeArena, items: readonly WitItem[]): Map<number, string> {
+  const names = new Map<number, string>();
+  const name = (id: number, text: string): void => {
+    if (!names.has(id)) names.set(id, text);
+    const origin = arena.node(id).k === 'resource' ? arena.canonicalResource(id) : id;
+    if (!names.has(origin)) names.set(origin, text);
+  };
+  const pending = [...items];
+  for (let guard = 0; pending.length > 0 && guard < 100_000; guard += 1) {
+    const item = pending.shift() as WitItem;
+    if (item.sort === 'type') name(item.id, item.name);
+    else if (item.sort === 'instance') {
+      const node = arena.node(item.id);
+      if (node.k === 'instance') for (const [n, e] of node.exports) pending.push({ name: n, sort: e.sort, id: e.id });
+    }
+  }
+  return names;
+}
+
+function resourceName(arena: TypeArena, r: number, names: ReadonlyMap<number, string>): string {
+  return names.get(r) ?? names.get(arena.canonicalResource(r)) ?? 'resource';
+}
+
+/** Value types in WIT syntax; named types print their name. */
 function witType(arena: TypeArena, t: ValType | null, names: ReadonlyMap<number, string>): string {
   if (t === null) return '_';
   if (t < 0) return PRIM_NAMES[-t] ?? 'unknown';
@@ -146,84 +177,133 @@ function witType(arena: TypeArena, t: ValType | null, names: ReadonlyMap<number,
       if (node.err === null) return `result<${witType(arena, node.ok, names)}>`;
       return `result<${witType(arena, node.ok, names)}, ${witType(arena, node.err, names)}>`;
     case 'own':
-      return names.get(node.r) ?? 'resource';
+      return resourceName(arena, node.r, names);
     case 'borrow':
-      return `borrow<${names.get(node.r) ?? 'resource'}>`;
+      return `borrow<${resourceName(arena, node.r, names)}>`;
     case 'prim':
       return PRIM_NAMES[node.p] ?? 'unknown';
-    default:
-      return node.k;
-  }
-}
-
-function witFunc(arena: TypeArena, name: string, id: number, names: ReadonlyMap<number, string>, indent: string): string {
-  const node = arena.node(id);
-  if (node.k !== 'func') return `${indent}${name}: func();`;
-  const params = node.params.map(([n, t]) => `${n}: ${witType(arena, t, names)}`).join(', ');
-  const result = node.result === null ? '' : ` -> ${witType(arena, node.result, names)}`;
-  return `${indent}${name}: func(${params})${result};`;
-}
-
-function witTypeDef(arena: TypeArena, name: string, id: number, names: ReadonlyMap<number, string>, indent: string): string {
-  const node = arena.node(id);
-  switch (node.k) {
-    case 'resource':
-      return `${indent}resource ${name};`;
-    case 'record':
-      return `${indent}record ${name} {\n${node.fields.map(([n, t]) => `${indent}  ${n}: ${witType(arena, t, names)},`).join('\n')}\n${indent}}`;
-    case 'variant':
-      return `${indent}variant ${name} {\n${node.cases.map(([n, t]) => `${indent}  ${n}${t === null ? '' : `(${witType(arena, t, names)})`},`).join('\n')}\n${indent}}`;
-    case 'enum':
-      return `${indent}enum ${name} {\n${node.names.map((n) => `${indent}  ${n},`).join('\n')}\n${indent}}`;
-    case 'flags':
-      return `${indent}flags ${name} {\n${node.names.map((n) => `${indent}  ${n},`).join('\n')}\n${indent}}`;
     default: {
-      const unnamed = new Map(names);
-      unnamed.delete(id);
-      return `${indent}type ${name} = ${witType(arena, id, unnamed)};`;
+      const origin = arena.origin(t);
+      return origin !== null ? witType(arena, origin, names) : node.k;
     }
   }
 }
 
-/** The items of an instance (interface) or world side in WIT. */
-function witItems(arena: TypeArena, items: ReadonlyMap<string, Extern> | readonly { name: string; sort: string; id: number }[], indent: string): string[] {
-  const list = Array.isArray(items) ? (items as { name: string; sort: string; id: number }[]) : [...(items as ReadonlyMap<string, Extern>)].map(([name, e]) => ({ name, sort: e.sort, id: e.id }));
-  const names = new Map<number, string>();
-  const lines: string[] = [];
-  for (const item of list) {
-    if (item.sort === 'type') {
-      lines.push(witTypeDef(arena, item.name, item.id, names, indent));
-      names.set(item.id, item.name);
-    } else if (item.sort === 'func') {
-      lines.push(witFunc(arena, item.name, item.id, names, indent));
+function witSignature(arena: TypeArena, id: number, names: ReadonlyMap<number, string>, dropSelf: boolean): string {
+  const node = arena.node(id);
+  if (node.k !== 'func') return '()';
+  const params = (dropSelf ? node.params.slice(1) : node.params).map(([n, t]) => `${n}: ${witType(arena, t, names)}`).join(', ');
+  return `(${params})${node.result === null ? '' : ` -> ${witType(arena, node.result, names)}`}`;
+}
+
+/** A constructor returns `own r` (printed without a result) or `result<own r, e>`. */
+function witConstructor(arena: TypeArena, id: number, names: ReadonlyMap<number, string>): string {
+  const node = arena.node(id);
+  if (node.k !== 'func') return 'constructor();';
+  const params = node.params.map(([n, t]) => `${n}: ${witType(arena, t, names)}`).join(', ');
+  const result = node.result === null || node.result < 0 ? null : arena.node(node.result);
+  return `constructor(${params})${result !== null && result.k === 'result' ? ` -> ${witType(arena, node.result, names)}` : ''};`;
+}
+
+/** Type definitions and functions of one scope (world side or interface), resources with their functions. */
+function witBlocks(arena: TypeArena, items: readonly WitItem[], names: ReadonlyMap<number, string>, indent: string): { types: string[]; funcs: string[] } {
+  const members = new Map<string, string[]>();
+  const funcs: string[] = [];
+  for (const item of items) {
+    if (item.sort !== 'func') continue;
+    const parsed = parseExternName(item.name, true);
+    if (typeof parsed !== 'string' && (parsed.kind === 'constructor' || parsed.kind === 'method' || parsed.kind === 'static')) {
+      const list = members.get(parsed.resource) ?? [];
+      if (parsed.kind === 'constructor') list.push(witConstructor(arena, item.id, names));
+      else list.push(`${parsed.member}: ${parsed.kind === 'static' ? 'static ' : ''}func${witSignature(arena, item.id, names, parsed.kind === 'method')};`);
+      members.set(parsed.resource, list);
+    } else {
+      funcs.push(`${item.name}: func${witSignature(arena, item.id, names, false)};`);
     }
   }
-  return lines;
+  const types: string[] = [];
+  const inner = `${indent}  `;
+  for (const item of items) {
+    if (item.sort !== 'type') continue;
+    const node = arena.node(item.id);
+    const origin = arena.origin(item.id);
+    const originName = origin === null ? undefined : names.get(origin);
+    if (originName !== undefined && originName !== item.name) {
+      types.push(`${indent}type ${item.name} = ${originName};`);
+      continue;
+    }
+    const others = new Map(names);
+    others.delete(item.id);
+    if (origin !== null) others.delete(origin);
+    const body = (lines: readonly string[]): string => `{\n${lines.map((l) => `${inner}${l}`).join('\n')}\n${indent}}`;
+    switch (node.k) {
+      case 'resource': {
+        const list = members.get(item.name);
+        types.push(list === undefined ? `${indent}resource ${item.name};` : `${indent}resource ${item.name} ${body(list)}`);
+        break;
+      }
+      case 'record':
+        types.push(`${indent}record ${item.name} ${body(node.fields.map(([n, t]) => `${n}: ${witType(arena, t, others)},`))}`);
+        break;
+      case 'variant':
+        types.push(`${indent}variant ${item.name} ${body(node.cases.map(([n, t]) => `${n}${t === null ? '' : `(${witType(arena, t, others)})`},`))}`);
+        break;
+      case 'enum':
+        types.push(`${indent}enum ${item.name} ${body(node.names.map((n) => `${n},`))}`);
+        break;
+      case 'flags':
+        types.push(`${indent}flags ${item.name} ${body(node.names.map((n) => `${n},`))}`);
+        break;
+      default:
+        types.push(`${indent}type ${item.name} = ${witType(arena, item.id, others)};`);
+    }
+  }
+  return { types, funcs: funcs.map((f) => `${indent}${f}`) };
+}
+
+function instanceItems(arena: TypeArena, id: number): WitItem[] {
+  const node = arena.node(id);
+  return node.k === 'instance' ? [...node.exports].map(([name, e]) => ({ name, sort: e.sort, id: e.id })) : [];
 }
 
 /**
- * The component's world in WIT: interfaces for instance imports and exports, functions and types
- * of the world itself. A small printer of this module's own (the WIT package's printer is not
- * shared with it): it prints names as the component spells them.
+ * The component's world in WIT, laid out as wit-parser prints it (jco's componentWit): interface
+ * imports, the world's types and function imports, then the exports; interfaces inline for plain
+ * names, by name only for interface names. This package's own small
+ * printer: the WIT package's normalized printer is not shared with the component decoder.
  */
 export function componentWit(facts: ComponentFacts, worldName = 'root'): string {
   const arena = facts.arena;
-  const lines: string[] = ['package root:component;', '', `world ${worldName} {`];
-  for (const [side, items] of [['import', facts.imports], ['export', facts.exports]] as const) {
+  const all: WitItem[] = [...facts.imports, ...facts.exports];
+  const names = witNames(arena, all);
+  const worldTypes = witBlocks(arena, facts.imports.filter((i) => i.sort === 'type' || i.sort === 'func'), names, '  ');
+  const side = (word: 'import' | 'export', items: readonly WitItem[]): string[] => {
+    const lines: string[] = [];
     for (const item of items) {
       if (item.sort === 'instance') {
-        const node = arena.node(item.id);
-        const body = node.k === 'instance' ? witItems(arena, node.exports, '    ') : [];
-        if (item.name.includes(':')) lines.push(`  ${side} ${item.name};`);
-        else lines.push(`  ${side} ${item.name}: interface {`, ...body, '  }');
-      } else if (item.sort === 'func') {
-        lines.push(witFunc(arena, item.name, item.id, new Map(), `  ${side} `));
+        const blocks = witBlocks(arena, instanceItems(arena, item.id), names, '    ');
+        const body = [...blocks.types, ...blocks.funcs];
+        const interfaceName = /^([^/@]+)\/([^@]+)(@.*)?$/.exec(item.name);
+        // An interface name refers to its package's interface, which jco's componentWit does not print.
+        if (interfaceName !== null) lines.push(`  ${word} ${item.name};`);
+        else if (body.length === 0) lines.push(`  ${word} ${item.name}: interface {\n  }`);
+        else lines.push(`  ${word} ${item.name}: interface {\n${body.join('\n\n')}\n  }`);
+      } else if (item.sort === 'func' && word === 'export') {
+        const parsed = parseExternName(item.name, true);
+        if (typeof parsed !== 'string' && (parsed.kind === 'constructor' || parsed.kind === 'method' || parsed.kind === 'static')) continue;
+        lines.push(`  export ${item.name}: func${witSignature(arena, item.id, names, false)};`);
       }
     }
-  }
-  const types = witItems(arena, facts.imports.filter((i) => i.sort === 'type'), '  ');
-  lines.splice(3, 0, ...types);
-  lines.push('}');
+    return lines;
+  };
+  const funcImports = worldTypes.funcs.map((f) => `  import ${f.trim()}`);
+  const exports = side('export', facts.exports);
+  // wit-parser prints the interface imports, then the type definitions (blank lines between), the
+  // function imports right after them, and the exports after a blank line.
+  const typesAndFuncs = [worldTypes.types.join('\n\n'), funcImports.join('\n')].filter((b) => b !== '').join('\n');
+  const head = [side('import', facts.imports).join('\n'), typesAndFuncs].filter((b) => b !== '').join('\n\n');
+  const body = [head, exports.join('\n')].filter((b) => b !== '').join('\n\n');
+  const lines = ['package root:component;', '', `world ${worldName} {`, ...(body === '' ? [] : [body]), '}'];
   return lines.join('\n');
 }
 

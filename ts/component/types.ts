@@ -125,10 +125,21 @@ export class TypeArena {
     if (node.k === 'resource') {
       const alias = this.addFresh(node);
       this.resourceAliases.set(alias, this.canonicalResource(id));
+      this.renamedFrom.set(alias, id);
       return alias;
     }
     if (!this.isValueType(id)) return id;
-    return this.addFresh(node);
+    const copy = this.addFresh(node);
+    this.renamedFrom.set(copy, id);
+    return copy;
+  }
+
+  /** The type a renamed type is a new identity of (printers write `type x = y`). */
+  readonly renamedFrom = new Map<number, number>();
+
+  /** What a renamed type stands for: the resource or value type it was made from. */
+  origin(id: number): number | null {
+    return this.renamedFrom.get(id) ?? null;
   }
 
   private addFresh(node: TypeNode): number {

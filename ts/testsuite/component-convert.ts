@@ -39,8 +39,10 @@ export interface ConvertedComponentScript {
   readonly commands: readonly ConvertedCommand[];
 }
 
-interface JcoTools {
+export interface JcoTools {
   parse(text: string): Promise<Uint8Array>;
+  /** The WIT of a component, as wit-parser prints it. */
+  componentWit(bytes: Uint8Array): Promise<string>;
 }
 
 const requireHere = createRequire(import.meta.url);
@@ -56,13 +58,13 @@ let generation = 0;
  * A fresh jco wasm-tools instance. A panic inside jco poisons the instance it happened in, so the
  * converter loads a new one (a new module URL) after any parse that threw.
  */
-async function loadJco(): Promise<JcoTools> {
+export async function loadJco(): Promise<JcoTools> {
   const entry = requireHere.resolve('@bytecodealliance/jco-transpile/wasm-tools');
   generation += 1;
   const vendor = `${pathToFileURL(resolve(entry, '..', '..', 'vendor', 'wasm-tools.js')).href}?generation=${generation}`;
-  const loaded = (await import(vendor)) as { $init: Promise<void>; tools: { parse(text: string): Uint8Array } };
+  const loaded = (await import(vendor)) as { $init: Promise<void>; tools: { parse(text: string): Uint8Array; componentWit(bytes: Uint8Array): string } };
   await loaded.$init;
-  return { parse: async (text) => loaded.tools.parse(text) };
+  return { parse: async (text) => loaded.tools.parse(text), componentWit: async (bytes) => loaded.tools.componentWit(bytes) };
 }
 
 function suiteFiles(root: string, sub: string): string[] {
