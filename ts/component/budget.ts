@@ -5,11 +5,8 @@
  * records), checked against the target's arena budget and the component limits (maxComponents,
  * maxInstances, maxResources). Pure: the caller gathers limits and target facts.
  */
-import type { AsilLevel } from '../foundation/asil.js';
-import type { DebugLevel } from '../limits/types.js';
-import type { ResolvedLimits } from '../limits/types.js';
-import { compileProfile } from '../profile/compile.js';
-import type { BudgetError, ProfileOverrides, TargetFacts } from '../profile/types.js';
+import { compileProfile, type ProfileInputs } from '../profile/compile.js';
+import type { BudgetError } from '../profile/types.js';
 import type { ComponentFacts } from './validator.js';
 
 /** One handle-table entry: representation (u32), resource type index (u16), own/borrow flag and lend count (u16), scope (u32), spare (u32). */
@@ -41,15 +38,8 @@ export interface ComponentBudget {
   readonly errors: readonly BudgetError[];
 }
 
-export interface ComponentBudgetInputs {
-  readonly facts: ComponentFacts;
-  readonly limits: ResolvedLimits;
-  readonly target: TargetFacts;
-  readonly asil: AsilLevel;
-  readonly debug: DebugLevel;
-  readonly overrides: ProfileOverrides;
-  readonly toolchain: string;
-}
+/** What the core profile compiler takes, with the component's facts in place of one module's analysis. */
+export type ComponentBudgetInputs = Omit<ProfileInputs, 'analysis' | 'moduleSha256'> & { readonly facts: ComponentFacts };
 
 export function compileComponentBudget(inputs: ComponentBudgetInputs): ComponentBudget {
   const { facts, limits, target } = inputs;

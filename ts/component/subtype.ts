@@ -3,19 +3,10 @@
  * imports) and substitution of resource types. Both run over a work queue instead of recursing:
  * instance and component types nest as deep as the input does.
  */
-import { type Extern, type TypeArena, type TypeNode, type ValType } from './types.js';
+import { type Extern, SORT_NAMES, type TypeArena, type TypeNode, type ValType } from './types.js';
 
 /** Resources bound while checking: an abstract resource of the expected side to the actual one. */
 export type ResourceMap = Map<number, number>;
-
-const SORT_WORD: Record<string, string> = {
-  'core-module': 'module',
-  func: 'func',
-  value: 'value',
-  type: 'type',
-  component: 'component',
-  instance: 'instance',
-};
 
 function sameResource(arena: TypeArena, map: ResourceMap, actual: number, expected: number): boolean {
   const a = arena.canonicalResource(actual);
@@ -27,7 +18,8 @@ function sameResource(arena: TypeArena, map: ResourceMap, actual: number, expect
   return boundA !== undefined && arena.canonicalResource(boundA) === e;
 }
 
-function limitsWithin(actual: string, expected: string): boolean {
+/** Table or memory limits `[min, max]` of `actual` within those of `expected` (core extern subtyping). */
+export function limitsWithin(actual: string, expected: string): boolean {
   const parse = (text: string): { head: string; min: number; max: number | null } | null => {
     const m = /^(.*)\[(\d+)(?:, (\d+))?\]$/.exec(text);
     return m === null ? null : { head: m[1] as string, min: Number(m[2]), max: m[3] === undefined ? null : Number(m[3]) };
@@ -47,7 +39,7 @@ export class Subtyper {
     const queue: { a: Extern; e: Extern; what: string }[] = [{ a: actual, e: expected, what: '' }];
     for (let i = 0; i < queue.length; i += 1) {
       const { a, e, what } = queue[i] as { a: Extern; e: Extern; what: string };
-      if (a.sort !== e.sort) return `${what}expected ${SORT_WORD[e.sort]}, found ${SORT_WORD[a.sort]}`;
+      if (a.sort !== e.sort) return `${what}expected ${SORT_NAMES[e.sort]}, found ${SORT_NAMES[a.sort]}`;
       if (a.sort === 'value') {
         if (!this.valEqual(a.id, e.id, map)) return `${what}type mismatch`;
         continue;

@@ -8,6 +8,16 @@
 
 export type Sort = 'core-module' | 'func' | 'value' | 'type' | 'component' | 'instance';
 
+/** A sort as the explainer's text format writes it. */
+export const SORT_NAMES: Readonly<Record<Sort, string>> = {
+  'core-module': 'module',
+  func: 'func',
+  value: 'value',
+  type: 'type',
+  component: 'component',
+  instance: 'instance',
+};
+
 /** A value type: >= 0 an arena id, < 0 the negated primitive type byte (0x7f bool ... 0x73 string). */
 export type ValType = number;
 

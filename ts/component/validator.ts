@@ -14,8 +14,8 @@ import { funcTypeToString, valueTypeName } from '../wasm/types.js';
 import { validateWasm } from '../wasm/validate.js';
 import { ComponentError, type ComponentErrorCode } from './errors.js';
 import { labelProblem, parseExternName, uniquenessKey, type ParsedName } from './names.js';
-import { type ResourceMap, Subtyper } from './subtype.js';
-import { type CoreExtern, type CoreKind, type Extern, MAX_FLAT, MAX_TYPE_WEIGHT, type Sort, TypeArena, type ValType } from './types.js';
+import { limitsWithin, type ResourceMap, Subtyper } from './subtype.js';
+import { type CoreExtern, type CoreKind, type Extern, MAX_FLAT, MAX_TYPE_WEIGHT, type Sort, SORT_NAMES, TypeArena, type ValType } from './types.js';
 
 export const COMPONENT_VERSION = 0x0d;
 export const COMPONENT_LAYER = 1;
@@ -126,15 +126,6 @@ export interface ComponentFacts {
 export interface ComponentValidateOptions {
   readonly file?: string;
 }
-
-const SORT_NAMES: Record<Sort, string> = {
-  'core-module': 'module',
-  func: 'func',
-  value: 'value',
-  type: 'type',
-  component: 'component',
-  instance: 'instance',
-};
 
 type AnySort = Sort | `core-${CoreKind}` | 'core-type' | 'core-instance';
 
@@ -757,37 +748,30 @@ export class ComponentValidator {
     }
   }
 
+  /** A label of a record, variant, flags, enum or parameter list: kebab case, strongly unique in `seen`. */
+  private label(seen: Map<string, string>, what: string): string {
+    const at = this.r.pos;
+    const name = this.r.name();
+    const problem = labelProblem(name);
+    if (problem !== '') this.invalid(`${what} name ${problem === 'name cannot be empty' ? 'cannot be empty' : `\`${name}\` is not in kebab case`}`, at);
+    const key = name.toLowerCase();
+    const previous = seen.get(key);
+    if (previous !== undefined) this.invalid(`${what} name \`${name}\` conflicts with previous ${what} name \`${previous}\``, at);
+    seen.set(key, name);
+    return name;
+  }
+
   private labels(count: number, what: string): string[] {
     const seen = new Map<string, string>();
     const names: string[] = [];
-    for (let i = 0; i < count; i += 1) {
-      const at = this.r.pos;
-      const name = this.r.name();
-      const problem = labelProblem(name);
-      if (problem !== '') this.invalid(`${what} name ${problem === 'name cannot be empty' ? 'cannot be empty' : `\`${name}\` is not in kebab case`}`, at);
-      const key = name.toLowerCase();
-      const previous = seen.get(key);
-      if (previous !== undefined) this.invalid(`${what} name \`${name}\` conflicts with previous ${what} name \`${previous}\``, at);
-      seen.set(key, name);
-      names.push(name);
-    }
+    for (let i = 0; i < count; i += 1) names.push(this.label(seen, what));
     return names;
   }
 
   private labelled(s: Scope, count: number, what: string): (readonly [string, ValType])[] {
     const seen = new Map<string, string>();
     const out: (readonly [string, ValType])[] = [];
-    for (let i = 0; i < count; i += 1) {
-      const at = this.r.pos;
-      const name = this.r.name();
-      const problem = labelProblem(name);
-      if (problem !== '') this.invalid(`${what} name ${problem === 'name cannot be empty' ? 'cannot be empty' : `\`${name}\` is not in kebab case`}`, at);
-      const key = name.toLowerCase();
-      const previous = seen.get(key);
-      if (previous !== undefined) this.invalid(`${what} name \`${name}\` conflicts with previous ${what} name \`${previous}\``, at);
-      seen.set(key, name);
-      out.push([name, this.valType(s)]);
-    }
+    for (let i = 0; i < count; i += 1) out.push([this.label(seen, what), this.valType(s)]);
     return out;
   }
 
@@ -830,13 +814,7 @@ export class ComponentValidator {
         const seen = new Map<string, string>();
         const cases: (readonly [string, ValType | null])[] = [];
         for (let i = 0; i < count; i += 1) {
-          const nameAt = r.pos;
-          const name = r.name();
-          const problem = labelProblem(name);
-          if (problem !== '') this.invalid(`variant case name ${problem === 'name cannot be empty' ? 'cannot be empty' : `\`${name}\` is not in kebab case`}`, nameAt);
-          const previous = seen.get(name.toLowerCase());
-          if (previous !== undefined) this.invalid(`variant case name \`${name}\` conflicts with previous case name \`${previous}\``, nameAt);
-          seen.set(name.toLowerCase(), name);
+          const name = this.label(seen, 'variant case');
           const t = this.optionalValType(s);
           const zeroAt = r.pos;
           const zero = r.u8();
@@ -1583,15 +1561,7 @@ function coreKind(kind: 'function' | 'table' | 'memory' | 'global'): CoreKind {
 
 function coreSubtype(actual: CoreExtern, expected: CoreExtern): boolean {
   if (actual.type === expected.type) return true;
-  if (actual.kind !== 'table' && actual.kind !== 'memory') return false;
-  const parse = (text: string): { head: string; min: number; max: number | null } | null => {
-    const m = /^(.*)\[(\d+)(?:, (\d+))?\]$/.exec(text);
-    return m === null ? null : { head: m[1] as string, min: Number(m[2]), max: m[3] === undefined ? null : Number(m[3]) };
-  };
-  const a = parse(actual.type);
-  const e = parse(expected.type);
-  if (a === null || e === null || a.head !== e.head || a.min < e.min) return false;
-  return e.max === null || (a.max !== null && a.max <= e.max);
+  return (actual.kind === 'table' || actual.kind === 'memory') && limitsWithin(actual.type, expected.type);
 }
 
 /** Computes, for each core module and component definition, how often one instantiation of the file instantiates it. */
