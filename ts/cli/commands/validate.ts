@@ -17,6 +17,8 @@ Examples:
       also check the target's linear-memory budget, table size and FPU/SIMD/bulk-memory support
   wrt-target validate app.wasm --limits limits.json --allow-import 'env.*' --json
       explicit limits (maxTypes, maxFunctions, linearMemoryBytes, maxStackBytes, …), as JSON
+  wrt-target validate app.component.wasm
+      a component: every core module inside, types, aliases, instantiations, names
 
 Exit codes: 0 valid and within limits, 1 invalid or over a limit, 2 usage or unreadable file.`;
 
@@ -30,7 +32,7 @@ export const validateCommand: CommandModule = {
     program
       .command('validate')
       .description('validate a WebAssembly 2.0 module while it streams in, check it against a target and report what it needs')
-      .argument('<file>', 'the .wasm module')
+      .argument('<file>', 'the .wasm module (a component, told apart by its layer byte, is validated as a component)')
       .option('--json', 'print the analysis as one JSON object')
       .option('--target <id>', 'check the limits of a target definition from targets/')
       .option('--limits <file>', 'check limits from a JSON/YAML file (or a `probe --json` report)')
