@@ -89,6 +89,19 @@ describe('component validator', () => {
     expect(error.message).toContain('nesting deeper than 1000 scopes');
   });
 
+  it('bounds the work of adversarial types: reach lists and repeated instantiation end in typed refusals', async () => {
+    let chain = '(component (type $r0 (resource (rep i32))) (type $c0 (record (field "a" (own $r0))))';
+    for (let i = 1; i <= 1_000; i += 1) chain += `(type $r${i} (resource (rep i32))) (type $c${i} (record (field "a" $c${i - 1}) (field "b" (own $r${i}))))`;
+    const reach = refusal(await parse(`${chain})`));
+    expect([reach.code, reach.message]).toEqual(['COMPONENT_UNSUPPORTED', 'a type refers to more than 1000 resources or named types: more than this toolchain bounds its checks for']);
+    let repeated = '(component (type $r (resource (rep i32))) (component $c (import "r" (type $x (sub resource)))';
+    for (let i = 0; i < 600; i += 1) repeated += `(type $t${i} (record (field "b" (own $x)))) (export "t${i}" (type $t${i}))`;
+    repeated += ')';
+    for (let i = 0; i < 2_000; i += 1) repeated += '(instance (instantiate $c (with "r" (type $r))))';
+    const steps = refusal(await parse(`${repeated})`));
+    expect([steps.code, steps.message]).toEqual(['COMPONENT_UNSUPPORTED', 'type checks would take more than 1000000 steps: more than this toolchain bounds its checks for']);
+  }, 30_000);
+
   it('prints the world as WIT', async () => {
     const facts = validateComponent(
       await parse(`(component

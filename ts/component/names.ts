@@ -51,11 +51,12 @@ function parseIntegrity(text: string): { rest: string } | string {
   return { rest: text.slice(close + 1) };
 }
 
-function parsePackagePath(path: string): string {
+function parsePackagePath(path: string, nested: boolean): string {
   const slash = path.indexOf('/');
   const head = slash < 0 ? path : path.slice(0, slash);
   const parts = head.split(':');
   if (parts.length < 2) return `expected \`:\` in \`${path}\``;
+  if (!nested && (parts.length > 2 || path.slice(slash + 1).includes('/'))) return `nested interface names are not enabled: \`${path}\``;
   for (const part of parts) if (!WORDS.test(part)) return `\`${part}\` is not in kebab case`;
   if (slash >= 0) for (const projection of path.slice(slash + 1).split('/')) if (!isLabel(projection)) return `\`${projection}\` is not in kebab case`;
   return '';
@@ -81,7 +82,7 @@ function versionRangeProblem(range: string): string {
 }
 
 /** wasm-tools' dependency and URL names (`unlocked-dep=<...>`, `locked-dep=<...>`, `url=<...>`, `integrity=<...>`): imports only. */
-function parseDependencyName(text: string): ParsedName | string | null {
+function parseDependencyName(text: string, nested: boolean): ParsedName | string | null {
   const tail = (rest: string): ParsedName | string => {
     if (rest === '') return { kind: 'dependency' };
     if (!rest.startsWith(',')) return `trailing characters found: \`${rest}\``;
@@ -102,7 +103,7 @@ function parseDependencyName(text: string): ParsedName | string | null {
     }
     const inner = close < 0 ? body.slice(1) : body.slice(1, close);
     const at = inner.indexOf('@');
-    const problem = parsePackagePath(at < 0 ? inner : inner.slice(0, at));
+    const problem = parsePackagePath(at < 0 ? inner : inner.slice(0, at), nested);
     if (problem !== '') return problem.startsWith('expected') ? '`` is not in kebab case' : problem;
     if (at >= 0) {
       const version = inner.slice(at + 1);
@@ -128,7 +129,7 @@ function parseDependencyName(text: string): ParsedName | string | null {
 export function parseExternName(text: string, nested: boolean, isImport = false): ParsedName | string {
   if (text === '') return 'name cannot be empty';
   if (isImport) {
-    const dependency = parseDependencyName(text);
+    const dependency = parseDependencyName(text, nested);
     if (dependency !== null) return dependency;
   }
   if (text.startsWith('[')) {

@@ -31,14 +31,30 @@ export function limitsWithin(actual: string, expected: string): boolean {
   return e.max === null || (a.max !== null && a.max <= e.max);
 }
 
+/** Most comparison and substitution steps one component may take: bounds adversarial repetition. */
+export const MAX_CHECK_STEPS = 1_000_000;
+
 export class Subtyper {
+  /** Steps left; below zero the validator refuses the component (checked after each item). */
+  stepsLeft = MAX_CHECK_STEPS;
+
   constructor(private readonly arena: TypeArena) {}
+
+  get exhausted(): boolean {
+    return this.stepsLeft < 0;
+  }
 
   /** Why `actual` is not a subtype of `expected` (null when it is), binding resources into `map`. */
   externMismatch(actual: Extern, expected: Extern, map: ResourceMap): string | null {
     const queue: { a: Extern; e: Extern; what: string }[] = [{ a: actual, e: expected, what: '' }];
+    const seen = new Set<string>();
     for (let i = 0; i < queue.length; i += 1) {
       const { a, e, what } = queue[i] as { a: Extern; e: Extern; what: string };
+      this.stepsLeft -= 1;
+      if (this.stepsLeft < 0) return null;
+      const key = `${a.sort}:${a.id}:${e.id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       if (a.sort !== e.sort) return `${what}expected ${SORT_NAMES[e.sort]}, found ${SORT_NAMES[a.sort]}`;
       if (a.sort === 'value') {
         if (!this.valEqual(a.id, e.id, map)) return `${what}type mismatch`;
@@ -113,9 +129,16 @@ export class Subtyper {
   /** Structural equality of value and function types with bound resources. */
   valEqual(actual: ValType, expected: ValType, map: ResourceMap): boolean {
     const pairs: [ValType | null, ValType | null][] = [[actual, expected]];
+    // Types are DAGs: a pair compared once is equal or the whole answer is already false.
+    const seen = new Set<string>();
     for (let i = 0; i < pairs.length; i += 1) {
       const [a, e] = pairs[i] as [ValType | null, ValType | null];
       if (a === e) continue;
+      this.stepsLeft -= 1;
+      if (this.stepsLeft < 0) return true;
+      const key = `${a}:${e}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       if (a === null || e === null || a < 0 || e < 0) return false;
       const an = this.arena.node(a);
       const en = this.arena.node(e);
@@ -175,6 +198,7 @@ export class Subtyper {
     for (let guard = 0; stack.length > 0 && guard < 10_000_000; guard += 1) {
       const id = stack.pop() as number;
       if (id < 0 || reach.has(id)) continue;
+      this.stepsLeft -= 1;
       reach.add(id);
       stack.push(...this.children(this.arena.node(id)));
     }
@@ -189,6 +213,12 @@ export class Subtyper {
         out.set(id, supplied);
         continue;
       }
+      if (node.k !== 'resource' && this.children(node).every((child) => (out.get(child) ?? child) === child)) {
+        // Nothing below it changes: the type stays itself.
+        out.set(id, id);
+        continue;
+      }
+      this.stepsLeft -= 1;
       let next: number;
       switch (node.k) {
         case 'resource':

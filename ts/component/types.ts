@@ -79,6 +79,10 @@ export interface TypeFacts {
 
 /** Heaviest type accepted (wasm-tools' limit on a type's effective size). */
 export const MAX_TYPE_WEIGHT = 1_000_000;
+/** Most resources (and, apart, named types) one type may reach: keeps each type's facts small. */
+export const MAX_REACH = 1_000;
+/** Most entries all types' reach lists may hold together: keeps a whole component's facts linear. */
+export const MAX_FACT_ENTRIES = 4_000_000;
 
 /** More flat values than the canonical ABI passes directly (16 params; any more spill to memory). */
 export const MAX_FLAT = 16;
@@ -118,6 +122,9 @@ export class TypeArena {
   private readonly interned = new Map<string, number>();
   /** The first type made heavier than MAX_TYPE_WEIGHT, for the validator to refuse. */
   overweight: number | null = null;
+  /** Set when a type reaches more than MAX_REACH resources or named types, or all together more than MAX_FACT_ENTRIES. */
+  overreach: string | null = null;
+  private factEntries = 0;
   /** An exported or imported resource gets a new type index that is the same resource. */
   private readonly resourceAliases = new Map<number, number>();
 
@@ -335,7 +342,13 @@ export class TypeArena {
       flat = [...prim.flat];
       memory = prim.memory;
     }
-    return { borrows, resources: [...resources], nominal: [...nominal], size, align, flat: flat.slice(0, MAX_FLAT + 1), memory, weight };
+    // Reach lists are copied into every type that refers to this one: past the caps the validator
+    // refuses the component (checked after each step), and the lists stay cut meanwhile.
+    if (resources.size > MAX_REACH || nominal.size > MAX_REACH) this.overreach ??= `a type refers to more than ${MAX_REACH} resources or named types`;
+    this.factEntries += Math.min(resources.size, MAX_REACH) + Math.min(nominal.size, MAX_REACH);
+    if (this.factEntries > MAX_FACT_ENTRIES) this.overreach ??= `the types refer to more than ${MAX_FACT_ENTRIES} resources and named types in all`;
+    const cut = (set: Set<number>): number[] => [...set].slice(0, MAX_REACH);
+    return { borrows, resources: cut(resources), nominal: cut(nominal), size, align, flat: flat.slice(0, MAX_FLAT + 1), memory, weight };
   }
 
   describe(t: ValType): string {

@@ -14,7 +14,7 @@ import { funcTypeToString, valueTypeName } from '../wasm/types.js';
 import { validateWasm } from '../wasm/validate.js';
 import { ComponentError, type ComponentErrorCode } from './errors.js';
 import { labelProblem, parseExternName, uniquenessKey, type ParsedName } from './names.js';
-import { limitsWithin, type ResourceMap, Subtyper } from './subtype.js';
+import { limitsWithin, MAX_CHECK_STEPS, type ResourceMap, Subtyper } from './subtype.js';
 import { type CoreExtern, type CoreKind, type Extern, MAX_FLAT, MAX_TYPE_WEIGHT, type Sort, SORT_NAMES, TypeArena, type ValType } from './types.js';
 
 export const COMPONENT_VERSION = 0x0d;
@@ -221,6 +221,8 @@ export class ComponentValidator {
         this.typeStep(scope);
       }
       if (this.arena.overweight !== null) this.invalid(`effective type size exceeds the limit of ${MAX_TYPE_WEIGHT}`);
+      if (this.arena.overreach !== null) this.fail('COMPONENT_UNSUPPORTED', `${this.arena.overreach}: more than this toolchain bounds its checks for`);
+      if (this.sub.exhausted) this.fail('COMPONENT_UNSUPPORTED', `type checks would take more than ${MAX_CHECK_STEPS} steps: more than this toolchain bounds its checks for`);
     }
     return { ...this.facts, type: result };
   }
