@@ -73,7 +73,7 @@ interface Scope {
 }
 
 export interface TreeNode {
-  readonly kind: 'component' | 'core module' | 'core instance' | 'instance' | 'section';
+  readonly kind: 'component' | 'core module' | 'core instance' | 'instance' | 'section' | 'item';
   readonly label: string;
   readonly offset: number;
   readonly children: TreeNode[];
@@ -328,6 +328,7 @@ export class ComponentValidator {
       case 11:
         s.itemsLeft = r.u32();
         if (s.itemsLeft > size) this.malformed('unexpected end-of-file: more items than bytes', at);
+        s.tree.children.push({ kind: 'section', label: `${this.section}: ${s.itemsLeft} item${s.itemsLeft === 1 ? '' : 's'}`, offset: at, children: [] });
         return null;
       default:
         return this.malformed(`malformed section id: ${id}`, at);
@@ -505,7 +506,7 @@ export class ComponentValidator {
       this.malformed(`invalid leading byte (${hex(tag)}) for core instance`, at);
     }
     const label = moduleDef === null ? 'from exports' : `of core module ${moduleDef}`;
-    s.tree.children.push({ kind: 'core instance', label: `core instance ${s.spaces.coreInstance.length} ${label}`, offset: at, children: [] });
+    this.sectionTree(s).children.push({ kind: 'core instance', label: `core instance ${s.spaces.coreInstance.length} ${label}`, offset: at, children: [] });
     s.spaces.coreInstance.push(this.arena.add({ k: 'core-instance', exports }));
   }
 
@@ -554,6 +555,12 @@ export class ComponentValidator {
       default:
         return this.invalid(`core instance exports may only be functions, tables, memories and globals, not ${sort.slice(5)}`);
     }
+  }
+
+  /** The tree node of the section being read: its items hang below it. */
+  private sectionTree(s: Scope): TreeNode {
+    const last = s.tree.children[s.tree.children.length - 1];
+    return last !== undefined && last.kind === 'section' ? last : s.tree;
   }
 
   private index<T>(space: readonly T[], index: number, what: string, at?: number): T {
@@ -1056,7 +1063,7 @@ export class ComponentValidator {
     (which === 'import' ? s.imports : s.exports).set(name, ext);
     this.addExtern(s, ext, null, which);
     if (s.kind === 'component' && which === 'import') {
-      s.tree.children.push({ kind: 'section', label: `import "${name}" (${SORT_NAMES[ext.sort]})`, offset: at, children: [] });
+      this.sectionTree(s).children.push({ kind: 'item', label: `import "${name}" (${SORT_NAMES[ext.sort]})`, offset: at, children: [] });
     }
   }
 
@@ -1176,7 +1183,7 @@ export class ComponentValidator {
     this.checkName(s, name, at, 'export', ext);
     s.exports.set(name, ext);
     this.addExtern(s, ext, ext.sort === 'component' ? (s.componentDefs[index] ?? null) : ext.sort === 'core-module' ? (s.moduleDefs[index] ?? null) : null, 'export');
-    s.tree.children.push({ kind: 'section', label: `export "${name}" (${SORT_NAMES[ext.sort]})`, offset: at, children: [] });
+    this.sectionTree(s).children.push({ kind: 'item', label: `export "${name}" (${SORT_NAMES[ext.sort]})`, offset: at, children: [] });
   }
 
   /** Exports may not carry a borrow in a value, nor resources the component cannot name. */
@@ -1268,7 +1275,7 @@ export class ComponentValidator {
       for (const [name, ext] of component.exports) exports.set(name, this.sub.substitute(ext, map));
       const id = this.arena.add({ k: 'instance', exports });
       this.facts.componentInstances.push({ component: def, scope: s.def, offset: at });
-      s.tree.children.push({ kind: 'instance', label: `instance ${s.spaces.instance.length} of component ${def ?? `(index ${componentIndex})`}`, offset: at, children: [] });
+      this.sectionTree(s).children.push({ kind: 'instance', label: `instance ${s.spaces.instance.length} of component ${def ?? `(index ${componentIndex})`}`, offset: at, children: [] });
       s.spaces.instance.push(id);
       return;
     }
@@ -1284,7 +1291,7 @@ export class ComponentValidator {
         this.checkNameIn(keys, resources, name, nameAt, 'export', ext);
         exports.set(name, ext);
       }
-      s.tree.children.push({ kind: 'instance', label: `instance ${s.spaces.instance.length} from exports`, offset: at, children: [] });
+      this.sectionTree(s).children.push({ kind: 'instance', label: `instance ${s.spaces.instance.length} from exports`, offset: at, children: [] });
       s.spaces.instance.push(this.arena.add({ k: 'instance', exports }));
       return;
     }
