@@ -25,6 +25,8 @@ Examples:
   wrt-target profile app.wasm --target native-sim -o app.profile.json     JSON (versioned schema)
   wrt-target profile app.wasm --target native-sim -o app.wrtp            binary for the device
   wrt-target profile app.wasm --target native-sim -o app.profiled.wasm   module + wrt.profile section
+  wrt-target profile app.component.wasm --target nucleo-f429zi --asil B --fuel 5000
+      a component: every core instance's arena (with multiplicity) + handle tables, value buffer
 
 Budget flags: --fuel N, --call-depth N, --value-stack N, --host-calls N or module.name=N
 (repeatable), --allow-import module.name|module.*, --max-resources N, --truncate-memory auto|always|never.
@@ -187,7 +189,7 @@ export const profileCommand: CommandModule = {
     const command = program
       .command('profile')
       .description('compile the bounded execution profile of a module for a target under an ASIL preset')
-      .argument('<file>', 'the .wasm module (a wrt.profile section in it is ignored and replaced)')
+      .argument('<file>', 'the .wasm module (a wrt.profile section in it is ignored and replaced), or a component: its summed budget')
       .option('--target <id>', 'a target definition from targets/ (default: this host)')
       .option('--syspage <file>', 'a QNX box from a raw SYSPAGE dump')
       .option('--pidin <file>', 'a QNX box from `pidin syspage=asinfo` output')
