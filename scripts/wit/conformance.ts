@@ -16,6 +16,7 @@ import { WitError } from '../../ts/wit/errors.js';
 import { resolveToJson } from '../../ts/wit/json.js';
 import { loadWitPath } from '../../ts/wit/load.js';
 import { WIT_PRESETS } from '../../ts/wit/limits.js';
+import { runScript, scriptProgram } from '../../ts/core/script-cli.js';
 
 export const UI_ENV = 'WRT_WIT_PARSER_UI';
 const UI_SUBDIR = join('crates', 'wit-parser', 'tests', 'ui');
@@ -183,7 +184,10 @@ export function renderConformance(summary: ConformanceSummary): string {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const summary = runWitConformance(uiDirectory(process.env, process.cwd()), process.argv.slice(2));
-  process.stdout.write(`${renderConformance(summary)}\n`);
-  process.exitCode = summary.failed === 0 ? 0 : 1;
+  const program = scriptProgram('conformance:wit', "wit-parser's UI tests through the WIT checker").argument('[cases...]', 'only these cases');
+  await runScript(program, (p) => {
+    const summary = runWitConformance(uiDirectory(process.env, process.cwd()), p.args);
+    process.stdout.write(`${renderConformance(summary)}\n`);
+    return summary.failed === 0 ? 0 : 1;
+  });
 }

@@ -9,13 +9,14 @@
  * Long run: npm run differential:wit -- --seed 1 --cases 100000
  */
 import { pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { WrtError } from '../../ts/core/errors.js';
 import { mulberry32 } from '../../ts/core/prng.js';
 import { WIT_PRESETS } from '../../ts/wit/limits.js';
 import { resolveWit, type WitLimits } from '../../ts/wit/load.js';
+import { freshWasmTools, type WasmTools } from '../../tools/oracles/jco.js';
 import { generateWit, mutateWit } from './generate.js';
+import type { Command } from 'commander';
+import { integerOption, runScript, scriptProgram } from '../../ts/core/script-cli.js';
 
 /** wit-parser bounds only type and package nesting (100 each); the rest are raised out of reach. */
 export const DIFFERENTIAL_LIMITS: WitLimits = {
@@ -31,10 +32,6 @@ export const DIFFERENTIAL_LIMITS: WitLimits = {
 
 type Verdict = { readonly accepted: boolean; readonly message: string };
 
-interface WasmTools {
-  readonly $init: Promise<void>;
-  readonly tools: { componentEmbed(opts: { dummy: boolean; witSource: string }): Uint8Array };
-}
 
 /** World selection happens after resolution: refusing for it still means the WIT resolved. */
 const WORLD_SELECTION = /contains no worlds|multiple worlds|must be explicitly chosen/;
@@ -46,12 +43,9 @@ export class JcoOracle {
 
   private async tools(): Promise<WasmTools> {
     if (this.instance !== null) return this.instance;
-    // The module jco's componentEmbed wraps; a query string makes a fresh wasm instance.
-    const require = createRequire(import.meta.url);
-    const api = require.resolve('@bytecodealliance/jco-transpile/wasm-tools');
-    const url = `${pathToFileURL(join(dirname(api), '..', 'vendor', 'wasm-tools.js')).href}?instance=${this.loads++}`;
-    const loaded = (await import(url)) as WasmTools;
-    await loaded.$init;
+    // The module jco's componentEmbed wraps; each load is a fresh wasm instance.
+    this.loads += 1;
+    const loaded = await freshWasmTools();
     this.instance = loaded;
     return loaded;
   }
@@ -134,15 +128,8 @@ export async function runWitDifferential(seed: number, cases: number, oracle = n
   return { cases, generated, mutated: cases - generated, bothAccepted, bothRejected, crashes, jcoPanics: panics, disagreements };
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  const flag = (name: string, fallback: number): number => {
-    const at = argv.indexOf(name);
-    const value = at >= 0 ? Number(argv[at + 1]) : fallback;
-    if (!Number.isSafeInteger(value) || value < 0) throw new WrtError('USAGE', `${name} ${argv[at + 1] ?? ''}: not a whole number`, { field: name });
-    return value;
-  };
-  const seed = flag('--seed', 1);
-  const cases = flag('--cases', 10_000);
+async function main(program: Command): Promise<number> {
+  const { seed, cases } = program.opts<{ seed: number; cases: number }>();
   const started = performance.now();
   const result = await runWitDifferential(seed, cases);
   for (const d of result.disagreements.slice(0, 20)) {
@@ -158,13 +145,8 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 2;
-    },
-  );
+  const program = scriptProgram('differential:wit', 'the WIT checker against jco on seeded generated and mutated WIT')
+    .option('--seed <n>', 'seed of the generator', integerOption(0), 1)
+    .option('--cases <n>', 'how many cases', integerOption(0), 10_000);
+  await runScript(program, main);
 }

@@ -1,14 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageRoot } from '../../ts/core/paths.js';
+import { jcoBuiltinWitDir } from '../../tools/oracles/jco.js';
 import { WrtError } from '../../ts/core/errors.js';
 import { packageNameString } from '../../ts/wit/model.js';
 import { WIT_PRESETS } from '../../ts/wit/limits.js';
 import { resolveWit, type WitSourceGroup } from '../../ts/wit/load.js';
 
 /** The WASI packages jco bundles, one directory per package, one version per directory. */
-const BUILTIN = join(packageRoot(), 'node_modules', '@bytecodealliance', 'jco', 'lib', 'wit', 'builtin');
+const BUILTIN = jcoBuiltinWitDir();
 
 function groups(version: string): { name: string; group: WitSourceGroup }[] {
   return readdirSync(join(BUILTIN, version))

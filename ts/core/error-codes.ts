@@ -87,6 +87,10 @@ export const ERROR_CODES = {
   WIT_UNDEFINED: spec(ExitCode.CheckFailed, 'a WIT name, interface, world or package is used but not defined'),
   WIT_CYCLE: spec(ExitCode.CheckFailed, 'WIT types, interfaces, worlds or packages depend on themselves'),
   WIT_INVALID: spec(ExitCode.CheckFailed, 'a WIT package is well formed but breaks a rule (duplicate name, bad handle, bad feature gate)'),
+  // Components (the Component Model's binary format)
+  COMPONENT_MALFORMED: spec(ExitCode.CheckFailed, 'the component binary is malformed'),
+  COMPONENT_INVALID: spec(ExitCode.CheckFailed, 'the component does not validate'),
+  COMPONENT_UNSUPPORTED: spec(ExitCode.CheckFailed, 'the component uses a gated Component Model feature (async, error-context, fixed-size lists, maps, ...)'),
 } as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -131,10 +131,8 @@ async function readModuleFor(request: ProfileRequest): Promise<Uint8Array> {
   return readUserFile(resolve(request.cwd, request.file), { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: request.file, ...(inspect === undefined ? {} : { inspect }) });
 }
 
-export async function gatherProfile(request: ProfileRequest, deps: ProfileDeps = {}): Promise<GatheredProfile> {
-  const bytes = request.bytes ?? (await readModuleFor(request));
-  const module = stripProfileSection(bytes, request.file);
-  const analysis = request.analysis ?? validateWasm(module, { file: request.file });
+/** The limits (through probe) and facts of the target a profile is compiled for. */
+export async function profileContext(request: ProfileRequest, deps: ProfileDeps = {}): Promise<{ readonly limits: ResolvedLimits; readonly target: TargetFacts }> {
   const report = await probe(
     {
       ...(request.target !== undefined ? { target: request.target } : {}),
@@ -147,17 +145,24 @@ export async function gatherProfile(request: ProfileRequest, deps: ProfileDeps =
     },
     deps,
   );
-  const target = await targetFacts(request, report.subject, deps);
+  return { limits: report.limits, target: await targetFacts(request, report.subject, deps) };
+}
+
+export async function gatherProfile(request: ProfileRequest, deps: ProfileDeps = {}): Promise<GatheredProfile> {
+  const bytes = request.bytes ?? (await readModuleFor(request));
+  const module = stripProfileSection(bytes, request.file);
+  const analysis = request.analysis ?? validateWasm(module, { file: request.file });
+  const { limits, target } = await profileContext(request, deps);
   const result = compileProfile({
     analysis,
     moduleSha256: moduleSha256(module),
-    limits: report.limits,
+    limits,
     target,
     // ASIL and debug level resolve like every limit (--asil/--debug-level, WRT_ASIL_LEVEL, config).
-    asil: report.limits.asil.value,
-    debug: report.limits.debugLevel.value,
+    asil: limits.asil.value,
+    debug: limits.debugLevel.value,
     overrides: request.overrides,
     toolchain: TOOL_VERSION,
   });
-  return { module, result, limits: report.limits };
+  return { module, result, limits };
 }

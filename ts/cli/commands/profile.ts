@@ -11,7 +11,7 @@ import { WrtError } from '../../core/errors.js';
 import { LIMIT_FLAGS } from '../../limits/limit-specs.js';
 import type { CliContext, CommandModule } from '../context.js';
 import { parseFuel } from '../outcome.js';
-import type { ProfileDeps } from '../../profile/gather.js';
+import type { ProfileDeps, ProfileRequest } from '../../profile/gather.js';
 import type { ProfileOverrides, Sourced } from '../../profile/types.js';
 
 const EXAMPLES = `
@@ -27,6 +27,8 @@ Examples:
   wrt-target profile examples/add.wasm --target native-sim -o add.json
       JSON (versioned schema); -o add.wrtp: the binary for the device;
       -o add.profiled.wasm: the module with a wrt.profile section
+  A component binary is profiled as the sum of its core instances (with
+  multiplicity) plus handle tables and a value buffer (docs/component.md).
 
 ASIL and debug level resolve like every limit: --asil / WRT_ASIL_LEVEL /
 config, --debug-level (or --debug). More: docs/profile.md.`;
@@ -107,7 +109,52 @@ function formatOf(raw: RawProfileOptions): Format {
   return given;
 }
 
+/** The request both profile paths give probe: the subject flags, the limit flags, the overrides. */
+function profileRequest(file: string, raw: RawProfileOptions, ctx: CliContext, options: Record<string, unknown>): ProfileRequest {
+  return {
+    file,
+    ...(raw.target !== undefined ? { target: raw.target } : {}),
+    ...(raw.syspage !== undefined ? { syspage: raw.syspage } : {}),
+    ...(raw.pidin !== undefined ? { pidin: raw.pidin } : {}),
+    ...(raw.device !== undefined ? { device: raw.device } : {}),
+    overrides: overridesFromOptions(raw),
+    options,
+    env: ctx.env,
+    cwd: ctx.cwd,
+  };
+}
+
+/** `profile` of a component: the summed budget of its core instances and the component runtime. */
+async function runComponentProfile(file: string, raw: RawProfileOptions, ctx: CliContext, deps: ProfileDeps): Promise<ExitCode> {
+  if (raw.out !== undefined) {
+    throw new WrtError('USAGE', `${file} is a component: its budget is printed (or --json); -o writes device profiles of core modules only`, { field: '-o' });
+  }
+  const [{ loadComponent }, { compileComponentBudget }, { renderComponentBudget }, { profileContext }, { renderBudgetErrors }, { TOOL_VERSION }, { jsonDocument }] = await Promise.all([
+    import('../../component/load.js'),
+    import('../../component/budget.js'),
+    import('../../component/inspect.js'),
+    import('../../profile/gather.js'),
+    import('../../profile/render.js'),
+    import('../../core/version.js'),
+    import('../../core/output.js'),
+  ]);
+  const facts = loadComponent(file, ctx.cwd);
+  const options: Record<string, unknown> = { ...raw, ...(raw.debug !== undefined ? { debugLevel: raw.debug } : {}) };
+  const request = profileRequest(file, raw, ctx, options);
+  const { limits, target } = await profileContext(request, deps);
+  const budget = compileComponentBudget({ facts, limits, target, asil: limits.asil.value, debug: limits.debugLevel.value, overrides: request.overrides, toolchain: TOOL_VERSION });
+  if (budget.errors.length > 0) {
+    ctx.output.err(renderBudgetErrors(file, raw.target ?? (raw.device !== undefined ? `on ${raw.device}` : 'host'), budget.errors));
+    return ExitCode.CheckFailed;
+  }
+  ctx.output.out(raw.json === true ? jsonDocument({ name: 'component-profile', version: 1 }, { file, target: target.id, ...budget }) : renderComponentBudget(file, target.id, budget));
+  return ExitCode.Ok;
+}
+
 export async function runProfile(file: string, raw: RawProfileOptions, ctx: CliContext, deps: ProfileDeps = {}): Promise<ExitCode> {
+  const { fileIsComponent } = await import('../../component/load.js');
+  const { MAX_MODULE_FILE_BYTES } = await import('../../core/user-file.js');
+  if (fileIsComponent(resolve(ctx.cwd, file), { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: file })) return runComponentProfile(file, raw, ctx, deps);
   const format = formatOf(raw);
   if (format !== 'json' && raw.out === undefined) throw new WrtError('USAGE', `--format ${format} writes bytes: give -o FILE`, { field: '-o' });
   if (raw.debug !== undefined && raw.debugLevel !== undefined && raw.debug !== raw.debugLevel) {
@@ -116,20 +163,7 @@ export async function runProfile(file: string, raw: RawProfileOptions, ctx: CliC
   const options: Record<string, unknown> = { ...raw, ...(raw.debug !== undefined ? { debugLevel: raw.debug } : {}) };
   const { gatherProfile } = await import('../../profile/gather.js');
   const { embedProfile, encodeProfile, profileJson, renderBudgetErrors, renderProfile } = await import('../../profile/index.js');
-  const gathered = await gatherProfile(
-    {
-      file,
-      ...(raw.target !== undefined ? { target: raw.target } : {}),
-      ...(raw.syspage !== undefined ? { syspage: raw.syspage } : {}),
-      ...(raw.pidin !== undefined ? { pidin: raw.pidin } : {}),
-      ...(raw.device !== undefined ? { device: raw.device } : {}),
-      overrides: overridesFromOptions(raw),
-      options,
-      env: ctx.env,
-      cwd: ctx.cwd,
-    },
-    deps,
-  );
+  const gathered = await gatherProfile(profileRequest(file, raw, ctx, options), deps);
   if (!gathered.result.ok) {
     ctx.output.err(renderBudgetErrors(file, raw.target ?? (raw.device !== undefined ? `on ${raw.device}` : 'host'), gathered.result.errors));
     return ExitCode.CheckFailed;
@@ -157,7 +191,7 @@ export const profileCommand: CommandModule = {
     const command = program
       .command('profile')
       .description('compile the bounded execution profile of a module for a target under an ASIL preset')
-      .argument('<file>', 'the .wasm module (a wrt.profile section in it is ignored and replaced)')
+      .argument('<file>', 'the .wasm module (a wrt.profile section in it is ignored and replaced), or a component: its summed budget')
       .option('--target <id>', 'a target definition from targets/ (default: this host)')
       .option('--syspage <file>', 'a QNX box from a raw SYSPAGE dump')
       .option('--pidin <file>', 'a QNX box from `pidin syspage=asinfo` output')

@@ -86,8 +86,25 @@ export async function runValidate(file: string, options: ValidateCommandOptions,
   const path = isAbsolute(file) ? file : resolve(ctx.cwd, file);
   const spec: UserFileSpec = { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: file };
   checkUserFile(path, spec);
+  const { fileIsComponent } = await import('../../component/load.js');
+  if (fileIsComponent(path, spec)) return validateComponentFile(file, options, ctx);
   const limits = await resolveValidateLimits(options, ctx.cwd);
   const report = await validateWasmStream(fileChunks(path, spec), { file, ...(limits !== undefined ? { limits } : {}) });
   ctx.output.out(options.json === true ? jsonDocument(VALIDATE_DOCUMENT, { ...report }) : renderSummary(report, { verbose: options.verbose === true }));
+  return ExitCode.Ok;
+}
+
+/** `validate` of a component (told apart by its layer byte): the whole component and its core modules. */
+async function validateComponentFile(file: string, options: ValidateCommandOptions, ctx: CliContext): Promise<ExitCode> {
+  const [{ loadComponent }, { componentRequirements, renderRequirements }] = await Promise.all([
+    import('../../component/load.js'),
+    import('../../component/inspect.js'),
+  ]);
+  const requirements = componentRequirements(loadComponent(file, ctx.cwd));
+  ctx.output.out(
+    options.json === true
+      ? jsonDocument(VALIDATE_DOCUMENT, { kind: 'component', file, ...requirements })
+      : `${file}: valid component (${requirements.bytes} B, ${requirements.modules.length} core modules)\n\n${renderRequirements(requirements)}`,
+  );
   return ExitCode.Ok;
 }

@@ -20,6 +20,8 @@ Examples:
       exit 1: its memory starts at 2 pages, more than linearMemoryBytes
   wrt-target validate examples/add.wasm --allow-import 'env.*' --json
       the analysis as JSON
+  A component binary (layer 1) is validated as one: every core module inside,
+  types, aliases, instantiations, names (docs/component.md).
 
 Exit codes: 0 valid and within limits, 1 invalid or over a limit, 2 usage or
 unreadable file. Limits and the report: docs/validator.md.`;
@@ -34,7 +36,7 @@ export const validateCommand: CommandModule = {
     program
       .command('validate')
       .description('validate a WebAssembly 2.0 module while it streams in, check it against a target and report what it needs')
-      .argument('<file>', 'the .wasm module')
+      .argument('<file>', 'the .wasm module (a component, told apart by its layer byte, is validated as a component)')
       .option('--json', 'print the analysis as one JSON object')
       .option('--verbose', 'import and export names and types in full, however wide')
       .option('--target <id>', 'check the limits of a target definition from targets/')
