@@ -123,6 +123,8 @@ static size_t wrt_ie_put_u64(char *io_buf, size_t cap, size_t at, uint64_t value
 static const char *wrt_ie_error_text(wrt_interp_engine *e, const wrt_error *i_err, bool profiled) {
     const char *message = i_err->message != NULL ? i_err->message : wrt_error_name(i_err->code);
     if (i_err->code != WRT_ERR_ARENA && i_err->code != WRT_ERR_LIMIT) return message;
+    /* A limit with no region behind it (locals, nesting) has nothing more to say. */
+    if (i_err->need == 0u && i_err->capacity == 0u) return message;
     char *buf = e->error_text;
     size_t cap = sizeof e->error_text;
     size_t at = wrt_ie_put(buf, cap, 0, message);

@@ -1,8 +1,8 @@
 /**
  * Builds what the package ships so an install needs no compiler (`npm run prebuilds`, in a
  * checkout): the addon and native-sim for this host and, on x86-64, for linux-arm64 with Debian's
- * aarch64-linux-gnu cross compilers; the interpreter firmware of every QEMU board; and
- * examples/*.wasm from examples/*.wat. Layout: ts/core/prebuilds.ts.
+ * aarch64-linux-gnu cross compilers; and the interpreter firmware of every QEMU board (the
+ * examples/*.wasm are committed, built by `npm run examples`). Layout: ts/core/prebuilds.ts.
  *
  * The host's files are the checkout's own builds (node-gyp into build/Release, native/sim's
  * Makefile into build/native-sim, the firmware into build/firmware), brought up to date and copied;
@@ -14,7 +14,7 @@
  * Progress on stderr; exit status 0, or 1 with the failed step on stderr.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { EM_AARCH64, EM_X86_64, machineName, parseElf } from '../../ts/cfi/elf.js';
@@ -24,7 +24,6 @@ import { prebuildTuple, prebuiltAddonPath, prebuiltFirmwarePath, prebuiltNativeS
 import { ensureFirmware, firmwareImagePath } from '../../ts/deploy/firmware.js';
 import { findExecutable } from '../../ts/deploy/qemu.js';
 import { listTargets } from '../../ts/targets/index.js';
-import { wat2wasm } from '../../ts/testsuite/wat.js';
 
 const root = packageRoot();
 const MACHINES: Readonly<Record<string, number>> = { x64: EM_X86_64, arm64: EM_AARCH64 };
@@ -92,15 +91,6 @@ async function firmware(): Promise<void> {
   }
 }
 
-function examples(): void {
-  const dir = join(root, 'examples');
-  for (const name of readdirSync(dir).filter((file) => file.endsWith('.wat'))) {
-    const to = join(dir, name.replace(/\.wat$/, '.wasm'));
-    writeFileSync(to, wat2wasm(readFileSync(join(dir, name), 'utf8')));
-    process.stderr.write(`prebuild: examples/${name.replace(/\.wat$/, '.wasm')}\n`);
-  }
-}
-
 async function main(): Promise<number> {
   const hostTuple = prebuildTuple();
   ship(hostAddon(), prebuiltAddonPath(hostTuple), process.arch);
@@ -112,7 +102,6 @@ async function main(): Promise<number> {
     ship(nativeSim(armBuild, 'aarch64-linux-gnu-gcc'), prebuiltNativeSimPath(armTuple), 'arm64');
   }
   await firmware();
-  examples();
   return 0;
 }
 

@@ -46,7 +46,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     .addHelpText('after', EXIT_CODE_HELP)
     // A fixed width, not the terminal's: help reads the same everywhere and fits an 80-column
     // terminal. Subcommands created after this inherit it (commander copies help settings).
-    .configureHelp({ helpWidth: HELP_WIDTH })
+    .configureHelp({ helpWidth: HELP_WIDTH, minWidthToWrap: 24 })
     .exitOverride()
     .configureOutput({
       writeOut: (text) => output.out(text.replace(/\n$/, '')),
@@ -58,7 +58,15 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       exitCode = code;
     });
   }
-  for (const sub of program.commands) sub.exitOverride();
+  // Commands built apart and added (addCommand) do not inherit the program's settings: give them
+  // the same help width and error handling, subcommands included.
+  const pending = [...program.commands];
+  for (let guard = 0; pending.length > 0 && guard < 1000; guard += 1) {
+    const sub = pending.pop();
+    if (sub === undefined) break;
+    sub.exitOverride().configureHelp({ helpWidth: HELP_WIDTH, minWidthToWrap: 24 });
+    pending.push(...sub.commands);
+  }
 
   try {
     await program.parseAsync([...argv], { from: 'node' });

@@ -1,11 +1,13 @@
 /** Reading a component file named on the command line, and telling a component from a core module. */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { MAX_MODULE_FILE_BYTES, readUserFile, type UserFileSpec, userFileError } from '../core/user-file.js';
+import { checkUserFile, MAX_MODULE_FILE_BYTES, readUserFile, type UserFileSpec, userFileError } from '../core/user-file.js';
 import { type ComponentFacts, isComponentBinary, validateComponent } from './validator.js';
 
 /** True when the file's preamble (bytes 4..7) says component: version 0x0d, layer 1. */
 export function fileIsComponent(path: string, spec: UserFileSpec): boolean {
+  // A directory, a device or a FIFO is refused as the one reader refuses it, before a byte is read.
+  checkUserFile(path, spec);
   let fd: number;
   try {
     fd = openSync(path, 'r');

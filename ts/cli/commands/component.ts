@@ -15,14 +15,15 @@ export interface ComponentInspectOptions {
 
 const EXAMPLES = `
 Examples:
-  wrt-target component inspect app.component.wasm
+  wrt-target component inspect examples/add.component.wasm
       tree, requirements table and imports to satisfy
-  wrt-target component inspect app.component.wasm --wit
+  wrt-target component inspect examples/add.component.wasm --wit
       the component's world as WIT
-  wrt-target component inspect app.component.wasm --json
+  wrt-target component inspect examples/add.component.wasm --json
       everything, with full SHA-256 sums and per-instance figures
 
-Exit codes: 0 valid, 1 invalid or malformed component, 2 usage or unreadable file.`;
+Exit codes: 0 valid, 1 invalid or malformed component, 2 usage or unreadable
+file. More: docs/component.md.`;
 
 async function runInspect(file: string, options: ComponentInspectOptions, ctx: CliContext): Promise<ExitCode> {
   const [{ loadComponent }, inspect, { jsonDocument }] = await Promise.all([

@@ -74,7 +74,7 @@ export const keygenCommand: CommandModule = {
       .command('keygen')
       .description('make an Ed25519 key pair for module signatures: KEY (secret) and KEY.pub')
       .requiredOption('--out <key>', 'the key pair file; the public key goes to KEY.pub')
-      .addHelpText('after', '\nExample:\n  wrt-target keygen --out release.key\n      writes release.key (mode 600) and release.key.pub; an existing file is never replaced')
+      .addHelpText('after', '\nExample:\n  wrt-target keygen --out release.key\n      writes release.key (mode 600) and release.key.pub; never replaces a file')
       .action(async (options: { out: string }) => done(await runKeygen(options.out, ctx)));
   },
 };
@@ -87,7 +87,7 @@ export const signCommand: CommandModule = {
       .argument('<file>', 'the .wasm module')
       .requiredOption('--key <key>', 'the key pair keygen wrote')
       .requiredOption('--out <signed>', 'the signed module to write')
-      .addHelpText('after', '\nExample:\n  wrt-target sign app.wasm --key release.key --out app.signed.wasm')
+      .addHelpText('after', '\nExample:\n  wrt-target sign examples/add.wasm --key examples/example.key --out a.wasm\n      a published demonstration key: sign nothing of yours with it')
       .action(async (file: string, options: { key: string; out: string }) => done(await runSign(file, options, ctx)));
   },
 };
@@ -100,7 +100,7 @@ export const verifyCommand: CommandModule = {
       .argument('<file>', 'the signed .wasm module')
       .requiredOption('--key <key.pub>', 'the public key (KEY.pub of keygen, or a wasmsign2 public key)')
       .option('--json', 'print the result as JSON')
-      .addHelpText('after', '\nExample:\n  wrt-target verify app.signed.wasm --key release.key.pub\n\nExit codes: 0 verified, 1 not signed, signed with another key or changed after signing, 2 unreadable file or key.')
+      .addHelpText('after', '\nExample:\n  wrt-target verify examples/add.signed.wasm --key examples/example.key.pub\n\nExit codes: 0 verified; 1 not signed, signed with another key, or changed after\nsigning; 2 unreadable file or key. More: docs/signing.md.')
       .action(async (file: string, options: { key: string; json?: boolean }) => done(await runVerify(file, options, ctx)));
   },
 };

@@ -10,18 +10,19 @@ import type { WitCommandOptions } from './wit-run.js';
 
 const EXAMPLES = `
 Examples:
-  wrt-target wit check wit/
+  wrt-target wit check examples/wit/
       a package directory (its *.wit files) with its deps/ packages
-  wrt-target wit check app.wit wasi-cli/ --preset small --features active
-      several paths under the seed's small bounds, @unstable(feature = active) items kept
-  wrt-target wit check wit/ --json
-      the resolved packages in wit-parser's Resolve shape, and each limit with its source
-  wrt-target wit print wit/
+  wrt-target wit check examples/wit/blink.wit --preset small --features active
+      under the seed's small bounds, @unstable(feature = active) items kept
+  wrt-target wit check examples/wit/ --json
+      the resolved packages in wit-parser's Resolve shape, each limit's source
+  wrt-target wit print examples/wit/
       the main package as normalized WIT
 
-Limits: the preset (default medium) gives every limit; config file (wit: in wrt-target.yaml),
-WRT_WIT_* variables and flags override single limits, highest last.
-Exit codes: 0 every path resolved, 1 a WIT error or a limit hit, 2 usage or unreadable path.`;
+Limits: the preset (default medium) gives every limit; the config file (wit:
+in wrt-target.yaml), WRT_WIT_* variables and flags override single limits.
+Exit codes: 0 every path resolved, 1 a WIT error or a limit hit, 2 usage or
+unreadable path. More: docs/wit.md.`;
 
 function addShared(command: Command): Command {
   command
