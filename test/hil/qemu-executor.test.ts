@@ -6,11 +6,11 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../ts/core/paths.js';
 import { launchQemu, liveQemuPids, type QemuInstance } from '../../ts/deploy/qemu.js';
+import { userScratchRoot } from '../../ts/deploy/qemu-scratch.js';
 import { Deframer } from '../../ts/device/framing.js';
 import { loadTarget } from '../../ts/targets/index.js';
 import { wat2wasm } from '../../ts/testsuite/wat.js';
@@ -433,8 +433,9 @@ function processesNaming(text: string): number[] {
 }
 
 /** QEMU scratch folders (ts/deploy/qemu-scratch.ts) made by process `pid`. */
+/** The scratch folders a process made, in this user's folder of the temp dir. */
 function scratchFoldersOf(pid: number): string[] {
-  return readdirSync(tmpdir()).filter((name) => name.startsWith(`wrt-qemu-${pid}-`));
+  return readdirSync(userScratchRoot()).filter((name) => name.startsWith(`wrt-qemu-${pid}-`));
 }
 
 describe('wrt-target hil run and Ctrl-C', () => {
