@@ -2,7 +2,8 @@ import { parseComponentText as parse } from '../../tools/oracles/jco.js';
 import { describe, expect, it } from 'vitest';
 import { ComponentError } from '../../ts/component/errors.js';
 import { componentRequirements, componentWit } from '../../ts/component/inspect.js';
-import { isComponentBinary, validateComponent } from '../../ts/component/validator.js';
+import { isComponentBinary } from '../../ts/component/detect.js';
+import { validateComponent } from '../../ts/component/validator.js';
 import { mutate, runMutation } from '../../scripts/component/mutate.js';
 import { mulberry32 } from '../../ts/core/prng.js';
 

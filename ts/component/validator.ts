@@ -16,9 +16,9 @@ import { ComponentError, type ComponentErrorCode } from './errors.js';
 import { labelProblem, parseExternName, uniquenessKey, type ParsedName } from './names.js';
 import { limitsWithin, MAX_CHECK_STEPS, type ResourceMap, Subtyper } from './subtype.js';
 import { type CoreExtern, type CoreKind, type Extern, MAX_FLAT, MAX_TYPE_WEIGHT, type Sort, SORT_NAMES, TypeArena, type ValType } from './types.js';
+import { COMPONENT_LAYER } from './detect.js';
 
 export const COMPONENT_VERSION = 0x0d;
-export const COMPONENT_LAYER = 1;
 
 /** Most scopes open at once and most loop steps: inputs beyond them are refused, not crashed on. */
 const MAX_DEPTH = 1000;
@@ -1613,7 +1613,3 @@ export function validateComponent(bytes: Uint8Array, options: ComponentValidateO
   }
 }
 
-/** Bytes 4..7 say component (version 0x0d, layer 1) rather than core module. */
-export function isComponentBinary(bytes: Uint8Array): boolean {
-  return bytes.length >= 8 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d && bytes[6] === COMPONENT_LAYER && bytes[7] === 0;
-}

@@ -152,7 +152,7 @@ async function runComponentProfile(file: string, raw: RawProfileOptions, ctx: Cl
 }
 
 export async function runProfile(file: string, raw: RawProfileOptions, ctx: CliContext, deps: ProfileDeps = {}): Promise<ExitCode> {
-  const { fileIsComponent } = await import('../../component/load.js');
+  const { fileIsComponent } = await import('../../component/detect.js');
   const { MAX_MODULE_FILE_BYTES } = await import('../../core/user-file.js');
   if (fileIsComponent(resolve(ctx.cwd, file), { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: file })) return runComponentProfile(file, raw, ctx, deps);
   const format = formatOf(raw);

@@ -86,7 +86,7 @@ export async function runValidate(file: string, options: ValidateCommandOptions,
   const path = isAbsolute(file) ? file : resolve(ctx.cwd, file);
   const spec: UserFileSpec = { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: file };
   checkUserFile(path, spec);
-  const { fileIsComponent } = await import('../../component/load.js');
+  const { fileIsComponent } = await import('../../component/detect.js');
   if (fileIsComponent(path, spec)) return validateComponentFile(file, options, ctx);
   const limits = await resolveValidateLimits(options, ctx.cwd);
   const report = await validateWasmStream(fileChunks(path, spec), { file, ...(limits !== undefined ? { limits } : {}) });
