@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AssertReturnCommand, AssertTrapCommand, SpecScript, SpecValue } from '../testsuite/commands.js';
 import { convertTestsuite, readSpecScript } from '../testsuite/convert.js';
-import { importCount } from './signature.js';
+import { WrtError } from '../core/errors.js';
+import { validateWasm } from '../wasm/validate.js';
 import type { SpecExpander } from './suite.js';
 import type { Entry, Expectation, RawSpecSource, SuiteTest } from './types.js';
 import { isNanBits, NUM_TYPES, type ExpectedValue, type NumType, type WasmValue } from './values.js';
@@ -140,8 +141,13 @@ function isCanonicalNan(value: WasmValue): boolean {
 }
 
 function importsOf(path: string): boolean {
-  // A module this reader cannot parse counts as importing: it would not instantiate anyway.
-  return (importCount(new Uint8Array(readFileSync(path))) ?? 1) > 0;
+  try {
+    return validateWasm(new Uint8Array(readFileSync(path))).counts.imports > 0;
+  } catch (error) {
+    // A module the validator refuses counts as importing: it would not instantiate anyway.
+    if (error instanceof WrtError) return true;
+    throw error;
+  }
 }
 
 /** The expander the CLI uses: converts the named .wast with wast2json (cached) and selects cases. */

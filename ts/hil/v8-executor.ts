@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { scratchFolder, type ScratchFolder } from '../core/process-end.js';
 import type { BoardExecutor, ExecutableTest, TestOutcome } from './executor.js';
-import { exportSignature } from './signature.js';
+import { exportSignature } from '../wasm/signatures.js';
 import { v8TrapTexts } from './v8-traps.js';
 import { V8_WORKER_SOURCE } from './v8-worker-source.js';
 import { fromJsValue, NUM_TYPES, toJsValue, type NumType } from './values.js';

@@ -7,7 +7,7 @@
 import type { InvokeResult, WireValue } from '../../device/messages.js';
 import { TRAP_EXIT, trapMessage } from '../../device/engine-codes.js';
 import type { ExecutableTest, TestOutcome } from '../executor.js';
-import { exportSignature } from '../signature.js';
+import { exportSignature } from '../../wasm/signatures.js';
 import type { ObservedValue, WasmValue } from '../values.js';
 
 /** A HIL value to the wire: both are bit patterns. */
