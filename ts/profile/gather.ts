@@ -3,8 +3,6 @@
  * `wrt-target probe`, so --target, QNX dumps and the host give the same numbers), reads the
  * target's facts and hands plain data to the pure compiler.
  */
-import { resolve } from 'node:path';
-import { MAX_MODULE_FILE_BYTES, readUserFile, type UserFileSpec } from '../core/user-file.js';
 import { TOOL_VERSION } from '../core/version.js';
 import type { ResolvedLimits } from '../limits/types.js';
 import { type ProbeDeps, probe } from '../probe/gather.js';
@@ -123,12 +121,10 @@ async function targetFacts(request: ProfileRequest, subject: SubjectSection, dep
 
 /** The module file, refused unread when it cannot fit the named target's upload buffer. */
 async function readModuleFor(request: ProfileRequest): Promise<Uint8Array> {
-  let inspect: UserFileSpec['inspect'];
-  if (request.target !== undefined) {
-    const [{ loadTarget }, { uploadCapacityCheck, uploadCapacityOf }] = await Promise.all([import('../targets/load.js'), import('../targets/upload-capacity.js')]);
-    inspect = uploadCapacityCheck(request.file, uploadCapacityOf(loadTarget(request.target)));
-  }
-  return readUserFile(resolve(request.cwd, request.file), { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: request.file, ...(inspect === undefined ? {} : { inspect }) });
+  const { readModuleFile, uploadCapacityOf } = await import('../targets/upload-capacity.js');
+  if (request.target === undefined) return readModuleFile(request.file, request.cwd, undefined);
+  const { loadTarget } = await import('../targets/load.js');
+  return readModuleFile(request.file, request.cwd, uploadCapacityOf(loadTarget(request.target)));
 }
 
 /** The limits (through probe) and facts of the target a profile is compiled for. */

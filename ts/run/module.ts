@@ -11,10 +11,9 @@ import { isDeviceError } from '../device/device-errors.js';
 import { loadErrorName } from '../device/engine-codes.js';
 import { DEVICE_HOST_FUNCTIONS, qualifiedName } from '../device/host-functions.js';
 import { DeviceErrorCode } from '../device/protocol.js';
-import { MAX_MODULE_FILE_BYTES, readUserFile } from '../core/user-file.js';
 import type { WireValue } from '../device/messages.js';
 import type { DebugLevel } from '../limits/types.js';
-import { type UploadCapacity, uploadCapacityCheck } from '../targets/upload-capacity.js';
+import { readModuleFile, type UploadCapacity } from '../targets/upload-capacity.js';
 import type { ExportReport, WasmReport } from '../wasm/report.js';
 import { uploadForm, type UploadForm } from '../wasm/upload-form.js';
 import { validateWasm } from '../wasm/validate.js';
@@ -88,8 +87,7 @@ export function prepareModule(file: string, bytes: Uint8Array): PreparedModule {
  * it cannot fit the device's upload capacity) and prepares a module.
  */
 export function loadModule(file: string, cwd: string = process.cwd(), capacity?: UploadCapacity): PreparedModule {
-  const inspect = uploadCapacityCheck(file, capacity);
-  return prepareModule(file, readUserFile(path.resolve(cwd, file), { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: file, ...(inspect === undefined ? {} : { inspect }) }));
+  return prepareModule(file, readModuleFile(file, cwd, capacity));
 }
 
 /** The bytes the device is sent under a profile of this debug level (none without a profile). */

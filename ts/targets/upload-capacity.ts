@@ -6,7 +6,8 @@
  */
 import { WrtError } from '../core/errors.js';
 import { formatBytes } from '../core/output.js';
-import type { UserFileSpec } from '../core/user-file.js';
+import { resolve } from 'node:path';
+import { MAX_MODULE_FILE_BYTES, readUserFile, type UserFileSpec } from '../core/user-file.js';
 import { strippedSizeFromHeaders } from '../wasm/sections.js';
 import type { TargetDefinition } from './types.js';
 
@@ -56,4 +57,13 @@ export function uploadCapacityCheck(file: string, capacity: UploadCapacity | und
       limit: `${capacity.bytes} bytes (${capacity.source}); shrink the module (wasm-opt -Oz, -Wl,--strip-all) or pick a target with more RAM`,
     });
   };
+}
+
+/**
+ * A module file as `run`, `deploy` and `profile` read it: a regular file, at most
+ * MAX_MODULE_FILE_BYTES, refused unread when it cannot fit `capacity` (when one is known).
+ */
+export function readModuleFile(file: string, cwd: string, capacity: UploadCapacity | undefined): Uint8Array {
+  const inspect = uploadCapacityCheck(file, capacity);
+  return readUserFile(resolve(cwd, file), { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: file, ...(inspect === undefined ? {} : { inspect }) });
 }
