@@ -18,9 +18,9 @@ import { checkUserFile, MAX_MODULE_FILE_BYTES } from '../core/user-file.js';
 import type { ProtocolClientOptions } from '../device/client.js';
 import type { AsilLevel } from '../foundation/asil.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
-import { explainLoadFailure, functionName, loadModule, moduleUploadForm, planInvocation } from '../run/module.js';
+import { loadModule, planInvocation } from '../run/module.js';
 import { uploadCapacityOf } from '../targets/upload-capacity.js';
-import type { RunSinks } from '../run/run-module.js';
+import { runModuleOn, type RunSinks } from '../run/run-module.js';
 import { type DeviceLink, DeviceSession, type ProgramHooks, type ProgramReport, type ProgramTimings, withSession } from '../run/session.js';
 import { flashCommand, loadTarget, type FlashCommand, type FlashInputs, type TargetDefinition } from '../targets/index.js';
 import { ensureFirmware, firmwareBoardOf, firmwareImagePath } from './firmware.js';
@@ -186,7 +186,6 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     env,
     cwd: deps.cwd ?? process.cwd(),
   });
-  const uploadBytes = moduleUploadForm(module, profile?.decoded.debug ?? 'none').bytes;
 
   let linkMs = 0;
   const openLink = async (): Promise<DeviceLink> => {
@@ -212,27 +211,22 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
       return DeviceSession.open(link);
     },
     async (session) => {
-      const ran = await session
-        .runProgram(
+      const ran = await runModuleOn(
+        session,
         {
-          file,
-          uploadBytes,
+          module,
           invocation,
-          functionName: (index) => functionName(module, index),
-          ...(invocation.command ? { argv: [path.basename(file), ...(options.args ?? [])] } : {}),
+          ...(options.args === undefined ? {} : { args: options.args }),
           ...(profile === undefined ? {} : { profile }),
           ...(options.fuel === undefined ? {} : { fuel: options.fuel }),
         },
         sinks,
-          {
-            now: () => now() - started,
-            ...(deps.onProgress === undefined ? {} : { onProgress: deps.onProgress }),
-            ...(deps.onUploaded === undefined ? {} : { onUploaded: deps.onUploaded }),
-          },
-        )
-        .catch((error: unknown) => {
-          throw explainLoadFailure(error, module, session.device.deviceId);
-        });
+        {
+          now: () => now() - started,
+          ...(deps.onProgress === undefined ? {} : { onProgress: deps.onProgress }),
+          ...(deps.onUploaded === undefined ? {} : { onUploaded: deps.onUploaded }),
+        },
+      );
       return { kind: 'ran', target: targetId, link: session.link.description, profile, ...ran, timings: { linkMs, ...ran.timings } };
     },
     { handleSigint: deps.handleSigint !== false },

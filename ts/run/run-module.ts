@@ -8,9 +8,9 @@ import type { ProtocolClientOptions } from '../device/client.js';
 import { spawnNativeSimStdio } from '../device/native-sim.js';
 import type { Transport } from '../device/transport.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
-import { explainLoadFailure, functionName, loadModule, moduleUploadForm, planInvocation, type PreparedModule } from './module.js';
+import { explainLoadFailure, functionName, type Invocation, loadModule, moduleUploadForm, planInvocation, type PreparedModule } from './module.js';
 import { nativeSimArgs, nativeSimBinary, requireNativeSim } from './native-sim-binary.js';
-import { DeviceSession, type DeviceLink, type ProgramReport, type ProgramSinks, withSession } from './session.js';
+import { DeviceSession, type DeviceLink, type ProgramHooks, type ProgramReport, type ProgramSinks, withSession } from './session.js';
 
 /**
  * A program may run for hours, and the device answers INVOKE only when it ends; a pipe to a child
@@ -61,30 +61,62 @@ export function nativeSimLink(deps: RunDeps & { readonly arenaBytes?: number; re
   };
 }
 
+/** What `run` and `deploy` put on a device: a module read on the host, what to call, and how. */
+export interface ModuleRun {
+  readonly module: PreparedModule;
+  readonly invocation: Invocation;
+  /** A command's argv[1..] (argv[0] is the file's base name). */
+  readonly args?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  readonly profile?: UploadProfile;
+  readonly fuel?: bigint;
+}
+
+/**
+ * Runs a module the host read on a session, in the module's own terms: the upload form its
+ * profile's debug level asks for, a trap named from its name section, a link failure named by
+ * its import.
+ */
+export async function runModuleOn(session: DeviceSession, run: ModuleRun, sinks: RunSinks, hooks: ProgramHooks = {}): Promise<ProgramReport> {
+  const { module, invocation } = run;
+  try {
+    return await session.runProgram(
+      {
+        file: module.file,
+        uploadBytes: moduleUploadForm(module, run.profile?.decoded.debug ?? 'none').bytes,
+        invocation,
+        functionName: (index) => functionName(module, index),
+        ...(invocation.command ? { argv: [path.basename(module.file), ...(run.args ?? [])] } : {}),
+        ...(run.env === undefined ? {} : { env: run.env }),
+        ...(run.profile === undefined ? {} : { profile: run.profile }),
+        ...(run.fuel === undefined ? {} : { fuel: run.fuel }),
+      },
+      sinks,
+      hooks,
+    );
+  } catch (error) {
+    throw explainLoadFailure(error, module, session.device.deviceId);
+  }
+}
+
 export async function runModule(options: RunOptions, sinks: RunSinks, deps: RunDeps = {}): Promise<RunReport> {
   const module = options.module ?? loadModule(options.file);
   const invocation = planInvocation(module, options.invoke, options.args ?? []);
-  const upload = moduleUploadForm(module, options.profile?.decoded.debug ?? 'none');
   return withSession(
     () => DeviceSession.open(nativeSimLink(deps)),
     (session) =>
-      session
-        .runProgram(
+      runModuleOn(
+        session,
         {
-          file: options.file,
-          uploadBytes: upload.bytes,
+          module,
           invocation,
-          functionName: (index) => functionName(module, index),
-          ...(invocation.command ? { argv: [path.basename(options.file), ...(options.args ?? [])] } : {}),
+          ...(options.args === undefined ? {} : { args: options.args }),
           ...(options.env === undefined ? {} : { env: options.env }),
           ...(options.profile === undefined ? {} : { profile: options.profile }),
           ...(options.fuel === undefined ? {} : { fuel: options.fuel }),
         },
         sinks,
-      )
-        .catch((error: unknown) => {
-          throw explainLoadFailure(error, module, session.device.deviceId);
-        }),
+      ),
     { handleSigint: deps.handleSigint !== false },
   );
 }

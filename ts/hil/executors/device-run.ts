@@ -124,7 +124,9 @@ export async function runTestOnDevice(session: DeviceSession, test: DeviceTest):
   }
   const profiled = await withProfile(test, device);
   if ('kind' in profiled) return profiled;
-  const debug = profiled.profile === undefined ? 'none' : decodeProfile(profiled.profile).debug;
+  // Decoded once: its debug level picks the upload form, and the session checks it against HELLO.
+  const profile = profiled.profile === undefined ? undefined : { bytes: profiled.profile, decoded: decodeProfile(profiled.profile), source: 'HIL' };
+  const debug = profile?.decoded.debug ?? 'none';
   const stdout: Uint8Array[] = [];
   const stderr: Uint8Array[] = [];
   try {
@@ -134,7 +136,7 @@ export async function runTestOnDevice(session: DeviceSession, test: DeviceTest):
         uploadBytes: uploadBytesOf(test, debug),
         invocation: { name: plan.name, args: plan.args, command: entry.kind === 'command' },
         ...(entry.kind === 'command' ? { argv: (device.features & Feature.Args) !== 0 ? entry.args : FIRMWARE_ARGV, env: entry.env } : {}),
-        ...(profiled.profile === undefined ? {} : { profile: { bytes: profiled.profile, decoded: decodeProfile(profiled.profile), source: 'HIL' } }),
+        ...(profile === undefined ? {} : { profile }),
       },
       { stdout: (b) => stdout.push(b), stderr: (b) => stderr.push(b) },
     );
