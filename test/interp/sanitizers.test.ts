@@ -13,8 +13,8 @@ import { compiledScript } from '../support/compiled.js';
  * The conformance suite under other builds of the same sources, each in a child node process
  * through the script entry: ASan+UBSan (the sanitizer runtime preloaded into node, any report
  * aborting the process), the portable build (switch dispatch, software square roots) that
- * small microcontrollers get, and the small executor's build (-Os, no superinstructions: the
- * firmware's EXECUTOR=small).
+ * small microcontrollers get, and the small executor's build (no superinstructions: the firmware's
+ * EXECUTOR=small).
  */
 const root = packageRoot();
 

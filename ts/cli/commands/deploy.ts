@@ -21,7 +21,7 @@ What it does:
   device. QEMU stops on success, error and Ctrl-C.
   --port PATH: a device already running the firmware (never flashes).
   --executor small: the firmware with the small executor (interp-small.elf,
-  about 33 KB less flash, slower); fast is the default.
+  about 32 KB less flash, slower); fast is the default.
   Real boards (nucleo-f429zi, rpi-pico, ...): --dry-run prints the target's
   flash commands; flash with them, then deploy --port PATH.
   Without --target: qemu-mps2-an386 when qemu-system-arm is installed.
@@ -203,7 +203,7 @@ export const deployCommand: CommandModule = {
       .option('--fuel <n>', 'instruction budget of the invocation (default: none)')
       .option('--dry-run', 'print the flash commands and run nothing')
       .option('--firmware <elf>', 'the firmware image to flash (default: build/firmware/<board>/interp.elf)')
-      .option('--executor <small|fast>', 'the interpreter executor of the firmware deploy builds: fast (default) or small (about 33 KB less flash, slower; docs/firmware.md)')
+      .option('--executor <small|fast>', 'the interpreter executor of the firmware deploy builds: fast (default) or small (about 32 KB less flash, slower; docs/firmware.md)')
       .option('--asil <level>', 'the safety level the deploy asks for (QM, A-D): a compiled profile is made at it, a given one must be at it')
       .option('--profile <file|none>', "the profile to upload (default: the module's wrt.profile section, else one compiled for the target)")
       .option('--json', 'print {target, device, upload, profile, results|exitCode|trap, output, timings} as JSON; no progress bar')
