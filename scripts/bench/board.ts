@@ -144,7 +144,7 @@ export async function v8TimedKernels(wasm: Uint8Array): Promise<(kernel: number,
 }
 
 /** Runs of an export that returns the guest instructions it took (the module reads the clock itself). */
-export function timedRuns(client: ProtocolClient, targetInstructions: number): {
+function timedRuns(client: ProtocolClient, targetInstructions: number): {
   timed: (name: string, args: readonly number[], n: number) => Promise<Timed>;
   calibrated: (name: string, args: (n: number) => number[], start: number) => Promise<Timed>;
 } {
