@@ -136,6 +136,7 @@ static void retag(cstate *c, uint32_t iop)
 /* The variant of a locals-only instruction that pays the next segment itself, or WRT_NONE. */
 static uint32_t paying_variant(uint32_t iop)
 {
+#if WRT_CONFIG_FUSED
     switch (iop) {
     case WRT_IOP_LOCAL_SET: return WRT_IOP_LOCAL_SET_F;
     case WRT_IOP_LOCAL_SET_K: return WRT_IOP_LOCAL_SET_K_F;
@@ -143,6 +144,11 @@ static uint32_t paying_variant(uint32_t iop)
     case WRT_IOP_I32_ADD_LK_S: return WRT_IOP_I32_ADD_LK_S_F;
     default: return WRT_NONE;
     }
+#else
+    /* The paying variants are superinstructions too. */
+    (void)iop;
+    return WRT_NONE;
+#endif
 }
 #endif
 
@@ -153,9 +159,24 @@ static void label_here(cstate *c)
 }
 
 /* The op of the instruction `back` places before the next one, or WRT_NONE. */
-static uint32_t hist_op(const cstate *c, uint32_t back)
+static uint32_t hist_any(const cstate *c, uint32_t back)
 {
     return back < c->nhist ? c->hist_op[c->nhist - 1u - back] : WRT_NONE;
+}
+
+/*
+ * The same, for fusing: every superinstruction comes from an instruction this returns, so without
+ * WRT_CONFIG_FUSED (the small executor, which has no handlers for them) it returns none.
+ */
+static uint32_t hist_op(const cstate *c, uint32_t back)
+{
+#if WRT_CONFIG_FUSED
+    return hist_any(c, back);
+#else
+    (void)c;
+    (void)back;
+    return WRT_NONE;
+#endif
 }
 
 static uint32_t hist_imm(const cstate *c, uint32_t back, uint32_t i)
@@ -702,7 +723,7 @@ static bool emit_divk(cstate *c, uint32_t iop)
  */
 static bool wrap_is_identity(const cstate *c)
 {
-    switch (hist_op(c, 0)) {
+    switch (hist_any(c, 0)) {
 #if WRT_CONFIG_FUSED_WIDE
     case WRT_IOP_I64_SHR_U_K: return (hist_imm(c, 0, 0) & 63u) >= 32u;
     case WRT_IOP_I64_SHR_U_LK: return (hist_imm(c, 0, 1) & 63u) >= 32u;

@@ -17,16 +17,30 @@
 #endif
 
 /*
- * Superinstructions of the i64 and f64 operators (wrt_iops.h); the i32 ones are always there. On
- * where pointers are 64-bit. On a 32-bit MCU each 64-bit handler is large (register pairs,
- * soft-float calls) for code that is rare there, so the flash is kept instead.
+ * Superinstructions (wrt_iops.h): the compiler's peephole fuses instruction sequences into one
+ * internal op, and the executor has a handler for each. 0 is the small executor (the firmware's
+ * EXECUTOR=small, docs/firmware.md): the peephole fuses nothing and those handlers, their dispatch
+ * entries included, are not compiled; the op numbers stay the same. The one switch governs both
+ * sides, so the compiler never emits an op the executor lacks.
+ */
+#ifndef WRT_CONFIG_FUSED
+#  define WRT_CONFIG_FUSED 1
+#endif
+
+/*
+ * Superinstructions of the i64 and f64 operators (wrt_iops.h); the i32 ones are always there
+ * (with WRT_CONFIG_FUSED). On where pointers are 64-bit. On a 32-bit MCU each 64-bit handler is
+ * large (register pairs, soft-float calls) for code that is rare there, so the flash is kept instead.
  */
 #ifndef WRT_CONFIG_FUSED_WIDE
-#  if defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ >= 8
+#  if WRT_CONFIG_FUSED && defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ >= 8
 #    define WRT_CONFIG_FUSED_WIDE 1
 #  else
 #    define WRT_CONFIG_FUSED_WIDE 0
 #  endif
+#endif
+#if WRT_CONFIG_FUSED_WIDE && !WRT_CONFIG_FUSED
+#  error "WRT_CONFIG_FUSED_WIDE needs WRT_CONFIG_FUSED"
 #endif
 
 /*

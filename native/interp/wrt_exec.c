@@ -390,7 +390,7 @@ uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_t
 {
 #if WRT_CONFIG_COMPUTED_GOTO
 #define WRT_IOP_LABEL(name) &&L_##name,
-    static const void *const dispatch[WRT_IOP_COUNT] = { WRT_IOPS(WRT_IOP_LABEL) };
+    static const void *const dispatch[WRT_IOP_EXECUTED_COUNT] = { WRT_IOPS_EXECUTED(WRT_IOP_LABEL) };
 #undef WRT_IOP_LABEL
 #endif
     wrt_frame *const frames = io_rt->frames;
@@ -510,12 +510,14 @@ next:
         br_table = pc + 1;
         goto br_table_jump;
     }
+#if WRT_CONFIG_FUSED
     OP(BR_TABLE_X) {
         EA(((uint32_t)fp[pc[1]] << (pc[2] & 31u)) + pc[3], pc[4], 4);
         br_index = ld32(ptr);
         br_table = pc + 5;
         goto br_table_jump;
     }
+#endif
 br_table_jump:
     /* br_table: the entry count, then (rel keep drop) per entry, the last one the default */
     {
@@ -955,6 +957,8 @@ br_table_jump:
         NEXT();
     }
 
+    /* The superinstructions (wrt_iops.h), not in the small executor (WRT_CONFIG_FUSED). */
+#if WRT_CONFIG_FUSED
     I32_EXPRS(FORMS32)
     I32_CMP_EXPRS(CMP_BRANCHES)
     I32_CMP_EXPRS(LATCH_BRANCHES)
@@ -962,6 +966,7 @@ br_table_jump:
     OP(BR_IF_NZ_ALL) { ADD_LL; BRANCH_IF(a != 0u, 4); }
     OP(BR_IF_Z_ALK) { ADD_LK; BRANCH_IF(a == 0u, 4); }
     OP(BR_IF_Z_ALL) { ADD_LL; BRANCH_IF(a == 0u, 4); }
+#endif
 #if WRT_CONFIG_COMPACT
 branch_taken:
     TAKE(pc + branch_at);
@@ -971,6 +976,7 @@ branch_fall:
     pc += branch_at + 2u;
     NEXT();
 #endif
+#if WRT_CONFIG_FUSED
     I32_SET_EXPRS(SET_FORMS)
 #if WRT_CONFIG_FUSED_WIDE
     I64_EXPRS(FORMS64)
@@ -1069,6 +1075,7 @@ branch_fall:
     OP(LOAD64_LK_S) { EA(fp[pc[1]] + pc[2], pc[3], 8); fp[pc[4]] = ld64(ptr); pc += 5; NEXT(); }
     OP(STORE64_K) { EA(tos, pc[3], 8); st64(ptr, K64(pc + 1)); POP(); pc += 4; NEXT(); }
     OP(STORE64_L) { EA(tos, pc[2], 8); st64(ptr, fp[pc[1]]); POP(); pc += 3; NEXT(); }
+#endif
 
 #if !WRT_CONFIG_COMPUTED_GOTO
     default:

@@ -60,14 +60,16 @@
  *   F64_MUL_LM a b k off / F64_MUL_ADD_LM a b k off   local a * f64 at local b + k (+ top)
  *   F64_DOT_LM n (a b k off){n}          n F64_MUL_ADD_LM in a row (an unrolled dot product): the
  *                                        sum stays in a float register, each step still rounded
- * The i64/f64 ones exist only with WRT_CONFIG_FUSED_WIDE (wrt_config.h).
+ * The i64/f64 ones exist only with WRT_CONFIG_FUSED_WIDE, and none is compiled, emitted or executed
+ * without WRT_CONFIG_FUSED (wrt_config.h: the small executor).
  */
 #ifndef WRT_IOPS_H
 #define WRT_IOPS_H
 
 #include "wrt_config.h"
 
-#define WRT_IOPS(X)                                                                                    \
+/* The plain ops: one per wasm instruction (or a structural one), in every build. */
+#define WRT_IOPS_PLAIN(X)                                                                              \
     X(UNREACHABLE) X(FUEL) X(BR) X(BR_DROP) X(BR_IF) X(BR_IF_DROP) X(BR_UNLESS) X(BR_TABLE)           \
     X(RETURN) X(CALL) X(CALL_IMPORT) X(CALL_INDIRECT) X(DROP) X(SELECT)                               \
     X(LOCAL_GET) X(LOCAL_SET) X(LOCAL_TEE) X(GLOBAL_GET) X(GLOBAL_SET) X(TABLE_GET) X(TABLE_SET)      \
@@ -100,7 +102,10 @@
     X(I32_TRUNC_SAT_F32_S) X(I32_TRUNC_SAT_F32_U) X(I32_TRUNC_SAT_F64_S) X(I32_TRUNC_SAT_F64_U)      \
     X(I64_TRUNC_SAT_F32_S) X(I64_TRUNC_SAT_F32_U) X(I64_TRUNC_SAT_F64_S) X(I64_TRUNC_SAT_F64_U)      \
     X(MEMORY_INIT) X(DATA_DROP) X(MEMORY_COPY) X(MEMORY_FILL) X(TABLE_INIT) X(ELEM_DROP)              \
-    X(TABLE_COPY) X(TABLE_GROW) X(TABLE_SIZE) X(TABLE_FILL)                                         \
+    X(TABLE_COPY) X(TABLE_GROW) X(TABLE_SIZE) X(TABLE_FILL)
+
+/* The superinstructions, numbered after the plain ops; executed only with WRT_CONFIG_FUSED. */
+#define WRT_IOPS_FUSED(X)                                                                              \
     WRT_FUSED_BINOPS(WRT_IOP_BINOP_FORMS, X) WRT_FUSED_CMPS(WRT_IOP_BRANCH_FORMS, X)                \
     WRT_FUSED_CMPS(WRT_IOP_LATCH_FORMS, X)                                                            \
     X(BR_IF_NZ_ALK) X(BR_IF_NZ_ALL) X(BR_IF_Z_ALK) X(BR_IF_Z_ALL)                                     \
@@ -168,9 +173,22 @@
 #define WRT_IOPS_WIDE(X)
 #endif
 
+#define WRT_IOPS(X) WRT_IOPS_PLAIN(X) WRT_IOPS_FUSED(X)
+
 #define WRT_IOP_ENUM(name) WRT_IOP_##name,
 enum wrt_iop { WRT_IOPS(WRT_IOP_ENUM) WRT_IOP_COUNT };
 #undef WRT_IOP_ENUM
+#define WRT_IOP_COUNT_ONE(name) +1
+/* How many ops the executor dispatches: the plain ones, and the fused ones with WRT_CONFIG_FUSED. */
+enum { WRT_IOP_PLAIN_COUNT = 0 WRT_IOPS_PLAIN(WRT_IOP_COUNT_ONE) };
+#undef WRT_IOP_COUNT_ONE
+#if WRT_CONFIG_FUSED
+#define WRT_IOPS_EXECUTED(X) WRT_IOPS(X)
+#define WRT_IOP_EXECUTED_COUNT WRT_IOP_COUNT
+#else
+#define WRT_IOPS_EXECUTED(X) WRT_IOPS_PLAIN(X)
+#define WRT_IOP_EXECUTED_COUNT WRT_IOP_PLAIN_COUNT
+#endif
 
 /* Wasm opcodes that compile to no internal code (reinterpretations, nop). */
 #define WRT_IOP_NONE 0xFFFFu

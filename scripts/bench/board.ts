@@ -24,7 +24,7 @@ import { packageRoot } from '../../ts/core/paths.js';
 import { ensureFirmware, firmwareBoardOf } from '../../ts/deploy/firmware.js';
 import { launchQemu } from '../../ts/deploy/qemu.js';
 import { ProtocolClient } from '../../ts/device/client.js';
-import { i32, type InvokeResult } from '../../ts/device/messages.js';
+import { i32, type HelloInfo, type InvokeResult } from '../../ts/device/messages.js';
 import { loadTarget } from '../../ts/targets/index.js';
 import { KERNELS, kernelsDir } from './interp.js';
 
@@ -71,7 +71,7 @@ ${OP_SEQUENCES.map((s, i) => loop(exportName(i), s.unit)).join('\n')}
 `;
 }
 
-function tool(command: string, args: readonly string[], pkg: string): string {
+export function tool(command: string, args: readonly string[], pkg: string): string {
   const result = spawnSync(command, args, { encoding: 'utf8' });
   if (result.error !== undefined) throw new WrtError('TOOL_MISSING', `cannot run ${command} (Debian package ${pkg}): ${result.error.message}`, { field: command });
   if (result.status !== 0) {
@@ -91,7 +91,7 @@ function buildOpLoops(dir: string): Uint8Array {
 /* The interp bench's wasm flags, so the kernels are the same code. */
 const KERNEL_FLAGS = ['--target=wasm32', '-mbulk-memory', '-nostdlib', '-O2', '-std=c11', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off', '-fno-math-errno'];
 
-function buildTimedKernels(dir: string): Uint8Array {
+export function buildTimedKernels(dir: string): Uint8Array {
   const sources = [...KERNELS.map((k) => join(kernelsDir(), k.file)), resolve(packageRoot(), 'scripts', 'bench', 'board', 'timed.c')];
   const objects = sources.map((source, i) => {
     const object = join(dir, `k${i}.o`);
@@ -133,7 +133,7 @@ declare const WebAssembly: {
 };
 
 /** The same kernel module on V8 (clock stubbed): the checksum every kernel must give at n. */
-async function v8TimedKernels(wasm: Uint8Array): Promise<(kernel: number, n: number) => number> {
+export async function v8TimedKernels(wasm: Uint8Array): Promise<(kernel: number, n: number) => number> {
   const { instance } = await WebAssembly.instantiate(wasm, { wasi_snapshot_preview1: { clock_time_get: () => 0 } });
   const { timed, checksum } = instance.exports;
   if (typeof timed !== 'function' || typeof checksum !== 'function') throw new WrtError('INTERNAL', 'the timed kernel module lacks timed/checksum');
@@ -141,6 +141,78 @@ async function v8TimedKernels(wasm: Uint8Array): Promise<(kernel: number, n: num
     (timed as (k: number, n: number) => bigint)(kernel, n);
     return (checksum as () => number)() >>> 0;
   };
+}
+
+/** Runs of an export that returns the guest instructions it took (the module reads the clock itself). */
+function timedRuns(client: ProtocolClient, targetInstructions: number): {
+  timed: (name: string, args: readonly number[], n: number) => Promise<Timed>;
+  calibrated: (name: string, args: (n: number) => number[], start: number) => Promise<Timed>;
+} {
+  const timed = async (name: string, args: readonly number[], n: number): Promise<Timed> => {
+    const answer = await client.invoke(name, args.map((a) => i32(a)));
+    return { n, instructions: nsOf(answer, name), fuel: Number(answer.fuelUsed) };
+  };
+  /* Grows n until a run is long enough to scale from, then runs about targetInstructions. */
+  const calibrated = async (name: string, args: (n: number) => number[], start: number): Promise<Timed> => {
+    let n = start;
+    for (let i = 0; i < 12; i++) {
+      const probe = await timed(name, args(n), n);
+      if (probe.instructions >= 20e6) break;
+      n *= probe.instructions === 0 ? 16 : Math.min(16, Math.ceil(20e6 / probe.instructions) + 1);
+    }
+    const probe = await timed(name, args(n), n);
+    const scaled = Math.max(1, Math.round((n * targetInstructions) / Math.max(1, probe.instructions)));
+    return timed(name, args(scaled), scaled);
+  };
+  return { timed, calibrated };
+}
+
+/** One kernel of the timed-kernel module at n and 2n: the differences cancel the fixed cost of a call. */
+export interface KernelPerOp {
+  readonly name: string;
+  readonly n: number;
+  /** Guest instructions of the run at 2n minus those at n. */
+  readonly instructions: number;
+  /** Wasm instructions charged at 2n minus those at n. */
+  readonly fuel: number;
+  /** The kernel's checksum at 2n, equal to V8's. */
+  readonly checksum: number;
+}
+
+/**
+ * Kernel `id` (KERNELS) on a device holding the timed-kernel module at n and 2n, n given or
+ * calibrated to about `n.target` guest instructions; its checksum at 2n must be V8's (`reference`).
+ */
+export async function kernelPerOp(
+  client: ProtocolClient,
+  id: number,
+  reference: (kernel: number, n: number) => number,
+  n: number | { readonly target: number },
+): Promise<KernelPerOp> {
+  const { timed, calibrated } = timedRuns(client, typeof n === 'number' ? 0 : n.target);
+  const name = KERNELS[id]?.name ?? `kernel ${id}`;
+  const single = typeof n === 'number' ? await timed('timed', [id, n], n) : await calibrated('timed', (m) => [id, m], 1);
+  const double = await timed('timed', [id, single.n * 2], single.n * 2);
+  const [sum] = (await client.invoke('checksum')).results;
+  const expected = reference(id, double.n);
+  if (sum?.type !== 'i32' || sum.value >>> 0 !== expected) {
+    throw new WrtError('INTERNAL', `${name}(${double.n}) on the board gave ${JSON.stringify(sum)}, V8 gives ${expected}`);
+  }
+  return { name, n: single.n, instructions: double.instructions - single.instructions, fuel: double.fuel - single.fuel, checksum: expected };
+}
+
+/** `elf` on `target` under QEMU -icount, past HELLO; QEMU stops when `use` ends. */
+export async function onIcountBoard<T>(target: string, elf: string, use: (client: ProtocolClient, hello: HelloInfo) => Promise<T>): Promise<T> {
+  const qemu = await launchQemu(loadTarget(target), { elf, icount: true, paused: true });
+  /* A loop may run for many host seconds under icount on a loaded machine. */
+  const client = new ProtocolClient(qemu.transport, { helloTimeoutMs: 15_000, requestTimeoutMs: 600_000, maxResends: 0 });
+  try {
+    await qemu.resume();
+    return await use(client, await client.hello());
+  } finally {
+    client.close();
+    await qemu.stop();
+  }
 }
 
 export async function bench(log: (line: string) => void): Promise<void> {
@@ -152,31 +224,11 @@ export async function bench(log: (line: string) => void): Promise<void> {
   const opLoops = buildOpLoops(dir);
   const kernels = buildTimedKernels(dir);
 
-  const qemu = await launchQemu(loadTarget(TARGET), { elf, icount: true, paused: true });
-  /* A loop may run for many host seconds under icount on a loaded machine. */
-  const client = new ProtocolClient(qemu.transport, { helloTimeoutMs: 15_000, requestTimeoutMs: 600_000, maxResends: 0 });
-  try {
-    await qemu.resume();
-    const hello = await client.hello();
+  await onIcountBoard(TARGET, elf, async (client, hello) => {
     log(`board: ${TARGET} under QEMU -icount shift=0,align=off,sleep=off (1 guest instruction = 1 ns of guest time)`);
     log(`  firmware ${elf.replace(`${packageRoot()}/`, '')}: text ${size.text} B, data ${size.data} B, bss ${size.bss} B (flash ${size.text + size.data} B, static RAM ${size.data + size.bss} B); arena ${hello.arenaBytes} B`);
 
-    const timed = async (name: string, args: readonly number[], n: number): Promise<Timed> => {
-      const answer = await client.invoke(name, args.map((a) => i32(a)));
-      return { n, instructions: nsOf(answer, name), fuel: Number(answer.fuelUsed) };
-    };
-    /* Grows n until a run is long enough to scale from, then runs about TARGET_INSTRUCTIONS. */
-    const calibrated = async (name: string, args: (n: number) => number[], start: number): Promise<Timed> => {
-      let n = start;
-      for (let i = 0; i < 12; i++) {
-        const probe = await timed(name, args(n), n);
-        if (probe.instructions >= 20e6) break;
-        n *= probe.instructions === 0 ? 16 : Math.min(16, Math.ceil(20e6 / probe.instructions) + 1);
-      }
-      const probe = await timed(name, args(n), n);
-      const scaled = Math.max(1, Math.round((n * TARGET_INSTRUCTIONS) / Math.max(1, probe.instructions)));
-      return timed(name, args(scaled), scaled);
-    };
+    const { timed, calibrated } = timedRuns(client, TARGET_INSTRUCTIONS);
 
     await client.transfer(opLoops);
     const rows: string[][] = [];
@@ -209,29 +261,18 @@ export async function bench(log: (line: string) => void): Promise<void> {
     await client.transfer(kernels);
     const kernelRows: string[][] = [];
     const reference = await v8TimedKernels(kernels);
-    for (const [id, kernel] of KERNELS.entries()) {
-      const single = await calibrated('timed', (n) => [id, n], 1);
-      const double = await timed('timed', [id, single.n * 2], single.n * 2);
-      const dInstr = double.instructions - single.instructions;
-      const dFuel = double.fuel - single.fuel;
-      const [sum] = (await client.invoke('checksum')).results;
-      const expected = reference(id, double.n);
-      if (sum?.type !== 'i32' || sum.value >>> 0 !== expected) {
-        throw new WrtError('INTERNAL', `${kernel.name}(${double.n}) on the board gave ${JSON.stringify(sum)}, V8 gives ${expected}`);
-      }
+    for (const id of KERNELS.keys()) {
+      const k = await kernelPerOp(client, id, reference, { target: TARGET_INSTRUCTIONS });
       kernelRows.push([
-        kernel.name,
-        String(single.n),
-        (dFuel / single.n).toFixed(0),
-        (dInstr / single.n).toFixed(0),
-        dFuel > 0 ? (dInstr / dFuel).toFixed(1) : 'no fuel count',
-        `${expected.toString(16).padStart(8, '0')} = V8`,
+        k.name,
+        String(k.n),
+        (k.fuel / k.n).toFixed(0),
+        (k.instructions / k.n).toFixed(0),
+        k.fuel > 0 ? (k.instructions / k.fuel).toFixed(1) : 'no fuel count',
+        `${k.checksum.toString(16).padStart(8, '0')} = V8`,
       ]);
     }
     log('kernels (scripts/bench/kernels, per unit of n from runs at n and 2n)');
     for (const line of renderTable(['kernel', 'n', 'wasm ops / n', 'guest instr / n', 'instr / wasm op', 'checksum (2n)'], kernelRows).split('\n')) log(`  ${line}`);
-  } finally {
-    client.close();
-    await qemu.stop();
-  }
+  });
 }

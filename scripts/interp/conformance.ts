@@ -3,7 +3,7 @@
  * passed/failed counts and the total. Exit status 0 when nothing failed, 1 otherwise.
  *
  *   node dist-tools/scripts/interp/conformance.js \
- *     [--variant interp|interp-asan|interp-portable] [--only i32,br_table] [--failures] [--json] [--no-build]
+ *     [--variant interp|interp-asan|interp-portable|interp-small] [--only i32,br_table] [--failures] [--json] [--no-build]
  *
  * The ASan variant needs the sanitizer runtime preloaded into node:
  *   LD_PRELOAD=$(gcc -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0 node --import ... --variant interp-asan
@@ -14,7 +14,7 @@ import { buildInterp } from '../../tools/interp/build.js';
 import { formatConformanceReport, runConformance } from '../../tools/interp/conformance.js';
 import type { InterpVariant } from '../../tools/interp/ffi.js';
 
-const VARIANTS: readonly InterpVariant[] = ['interp', 'interp-asan', 'interp-portable'];
+const VARIANTS: readonly InterpVariant[] = ['interp', 'interp-asan', 'interp-portable', 'interp-small'];
 
 const program = scriptProgram('conformance:interp', 'the spec testsuite on the interpreter in process (koffi)')
   .option('--variant <name>', `interpreter build: ${VARIANTS.join(', ')}`, 'interp')

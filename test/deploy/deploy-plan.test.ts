@@ -136,6 +136,19 @@ describe('wrt-target deploy --dry-run on real boards', () => {
     expect(out.stdout).toEqual([`picotool load -v -x ${path.join(packageRoot(), 'build', 'firmware', 'rpi-pico', 'interp.uf2')}`]);
   });
 
+  it('flashes the small executor\'s image with --executor small, and refuses an unknown executor or one beside --firmware', async () => {
+    const small = await cli([watModule('deploy-add'), '--target', 'rpi-pico', '--dry-run', '--executor', 'small']);
+    expect(small.code).toBe(0);
+    expect(small.out.stdout).toEqual([`picotool load -v -x ${path.join(packageRoot(), 'build', 'firmware', 'rpi-pico', 'interp-small.uf2')}`]);
+    const unknown = await cli([watModule('deploy-add'), '--target', 'rpi-pico', '--dry-run', '--executor', 'tiny']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.out.stderr.join('\n')).toContain('--executor "tiny" is no executor');
+    expect(unknown.out.stderr.join('\n')).toContain('fast or small');
+    const both = await cli([watModule('deploy-add'), '--target', 'rpi-pico', '--dry-run', '--executor', 'small', '--firmware', 'fw/interp.elf']);
+    expect(both.code).toBe(2);
+    expect(both.out.stderr.join('\n')).toContain('--executor chooses the firmware deploy builds; with --firmware the image is given');
+  });
+
   it('gives the commands as argv lists with --json', async () => {
     const { code, out } = await cli([watModule('deploy-add'), '--target', 'nucleo-f429zi', '--dry-run', '--firmware', 'fw/interp.elf', '--json', '--invoke', 'add', '1', '2']);
     expect(code).toBe(0);

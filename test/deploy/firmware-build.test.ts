@@ -89,7 +89,7 @@ describe('ensureFirmware in an install (the user cache)', () => {
     const path = tools('recording', { make: recordingMake(log), 'arm-none-eabi-gcc': 'exit 0' });
     const image = await ensureFirmware('qemu-mps2-an386', UNBUILT_BOARD, { PATH: path, WRT_CACHE_DIR: cache }, recorder(false).report);
     expect(image).toBe(join(cache, 'build', 'firmware', UNBUILT_BOARD, 'interp.elf'));
-    expect(readFileSync(log, 'utf8')).toContain(`image BOARD=${UNBUILT_BOARD} APP=interp BUILD=${join(cache, 'build', 'firmware')}`);
+    expect(readFileSync(log, 'utf8')).toContain(`image BOARD=${UNBUILT_BOARD} APP=interp EXECUTOR=fast BUILD=${join(cache, 'build', 'firmware')}`);
   });
 
   it('keeps a local build current when the tools are there, and uses it as it is when they are not', async () => {

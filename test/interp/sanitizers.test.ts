@@ -12,8 +12,9 @@ import { compiledScript } from '../support/compiled.js';
 /**
  * The conformance suite under other builds of the same sources, each in a child node process
  * through the script entry: ASan+UBSan (the sanitizer runtime preloaded into node, any report
- * aborting the process), and the portable build (switch dispatch, software square roots) that
- * small microcontrollers get.
+ * aborting the process), the portable build (switch dispatch, software square roots) that
+ * small microcontrollers get, and the small executor's build (no superinstructions: the firmware's
+ * EXECUTOR=small).
  */
 const root = packageRoot();
 
@@ -44,10 +45,12 @@ function asanEnv(): NodeJS.ProcessEnv {
   };
 }
 
-describe('sanitizer and portable builds', () => {
+describe('sanitizer, portable and small builds', () => {
   beforeAll(() => {
     buildInterp('interp-asan');
     buildInterp('interp-portable');
+    buildInterp('interp-small');
+    buildInterp('interp');
   }, 600_000);
 
   it('passes the conformance suite under ASan and UBSan', () => {
@@ -83,6 +86,22 @@ describe('sanitizer and portable builds', () => {
   it('passes the conformance suite with switch dispatch and software square roots', () => {
     expect(existsSync(resolve(root, 'build', 'interp-portable', 'libwrt_interp.so'))).toBe(true);
     const run = runScript('interp-portable', {});
+    expect(run.status).toBe(0);
+    expect(run.report.failed).toBe(0);
+    expect(run.report.passed).toBe(27_356);
+  }, 600_000);
+
+  it('passes the conformance suite with the small executor (no superinstructions)', () => {
+    // The build really lacks the superinstructions: its executor is a fraction of the default's.
+    const execBytes = (variant: string): number => {
+      const line = execFileSync('nm', ['-S', resolve(root, 'build', variant, 'libwrt_interp.so')], { encoding: 'utf8' })
+        .split('\n')
+        .find((l) => / T wrt_exec$/.test(l));
+      return Number.parseInt(line?.split(' ')[1] ?? '0', 16);
+    };
+    expect(execBytes('interp-small')).toBeGreaterThan(0);
+    expect(execBytes('interp-small') * 2).toBeLessThan(execBytes('interp'));
+    const run = runScript('interp-small', {});
     expect(run.status).toBe(0);
     expect(run.report.failed).toBe(0);
     expect(run.report.passed).toBe(27_356);

@@ -9,6 +9,7 @@ const MAKE_TARGET: Record<InterpVariant, string> = {
   interp: 'all',
   'interp-asan': 'asan',
   'interp-portable': 'portable',
+  'interp-small': 'small',
 };
 
 const LOCK_STALE_MS = 10 * 60 * 1000;

@@ -12,7 +12,7 @@ import { packageRoot } from '../../ts/core/paths.js';
 export type Pointer = bigint;
 
 /** Library builds: the default, ASan+UBSan, and switch-dispatch + software-sqrt ("portable"). */
-export type InterpVariant = 'interp' | 'interp-asan' | 'interp-portable';
+export type InterpVariant = 'interp' | 'interp-asan' | 'interp-portable' | 'interp-small';
 
 export const INTERP_LIBRARY_ENV = 'WRT_INTERP_LIBRARY';
 

@@ -23,7 +23,7 @@ import { uploadCapacityOf } from '../targets/upload-capacity.js';
 import { runModuleOn, type RunSinks } from '../run/run-module.js';
 import { type DeviceLink, DeviceSession, type ProgramHooks, type ProgramReport, type ProgramTimings, withSession } from '../run/session.js';
 import { flashCommand, loadTarget, type FlashCommand, type FlashInputs, type TargetDefinition } from '../targets/index.js';
-import { ensureFirmware, firmwareBoardOf, firmwareImagePath } from './firmware.js';
+import { ensureFirmware, firmwareBoardOf, firmwareImagePath, type FirmwareExecutor } from './firmware.js';
 import { openPortLink, openQemuLink } from './links.js';
 import { findExecutable, type QemuInstance } from './qemu.js';
 
@@ -45,6 +45,8 @@ export interface DeployOptions {
   readonly dryRun?: boolean;
   /** The firmware ELF to flash; default build/firmware/<board>/interp.elf (built when make can). */
   readonly firmware?: string;
+  /** The executor of the firmware deploy builds (default fast); not with `firmware` or `port`. */
+  readonly executor?: FirmwareExecutor;
   /** --profile: a profile file, 'none', or absent (the module's own section, else compiled for the target). */
   readonly profile?: string;
   /** The safety level the deploy asks for (--asil), with its source. */
@@ -154,7 +156,15 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
   const targetId = chooseDeployTarget(options.target, options.port !== undefined || qemuInstalled);
   const def = loadTarget(targetId);
   const board = firmwareBoardOf(targetId);
-  const elf = options.firmware ?? firmwareImagePath(targetId, board);
+  if (options.executor !== undefined && (options.firmware !== undefined || options.port !== undefined)) {
+    // The executor picks the image deploy builds; a given image or a running device has its own.
+    throw new WrtError('USAGE', `--executor chooses the firmware deploy builds; with ${options.firmware !== undefined ? '--firmware the image is given' : '--port nothing is flashed'}`, {
+      field: '--executor',
+      limit: options.firmware !== undefined ? 'drop --executor or --firmware' : 'drop --executor or --port',
+    });
+  }
+  const executor = options.executor ?? 'fast';
+  const elf = options.firmware ?? firmwareImagePath(targetId, board, env, executor);
 
   if (options.dryRun === true) {
     // Nothing is read, but a path that is no module file is refused as a real deploy would refuse it.
@@ -198,7 +208,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     if (board === undefined && options.firmware === undefined) {
       throw new WrtError('USAGE', `no targets/bsp board builds firmware for ${targetId}`, { field: '--target', limit: 'name an ELF with --firmware' });
     }
-    const image = options.firmware ?? (await ensureFirmware(targetId, board ?? targetId, env));
+    const image = options.firmware ?? (await ensureFirmware(targetId, board ?? targetId, env, undefined, executor));
     const link = await openQemuLink(def, image, deps.client === undefined ? {} : { client: deps.client });
     deps.onQemu?.(link.qemu);
     return link;

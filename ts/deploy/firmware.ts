@@ -29,6 +29,23 @@ import { findExecutable } from './qemu.js';
 /** The firmware app of a target whose definition names none (targets/firmware/<app>). */
 export const FIRMWARE_APP = 'interp';
 
+/**
+ * The interpreter's executor in the image (the Makefile's EXECUTOR, docs/firmware.md): `fast`
+ * (with superinstructions, the default) or `small` (without: about 32 KB less flash, 1.7x the
+ * instructions per wasm op).
+ */
+export const FIRMWARE_EXECUTORS = ['fast', 'small'] as const;
+export type FirmwareExecutor = (typeof FIRMWARE_EXECUTORS)[number];
+
+/** A user's executor choice (`--executor`), checked. */
+export function parseFirmwareExecutor(value: string, field: string): FirmwareExecutor {
+  const executor = FIRMWARE_EXECUTORS.find((known) => known === value);
+  if (executor === undefined) {
+    throw new WrtError('USAGE', `${field} ${JSON.stringify(value)} is no executor`, { field, limit: FIRMWARE_EXECUTORS.join(' or ') });
+  }
+  return executor;
+}
+
 /** Debian packages of the tools a firmware build needs. */
 const BUILD_TOOLS = [
   { command: 'make', debianPackage: 'make' },
@@ -47,16 +64,22 @@ function firmwareAppOf(targetId: string): string {
   return loadTarget(targetId).firmware?.app ?? FIRMWARE_APP;
 }
 
+/** The image's name: the app, with `-small` for the small executor (as the Makefile names it). */
+function firmwareImageName(app: string, executor: FirmwareExecutor): string {
+  return executor === 'small' ? `${app}-small` : app;
+}
+
 /**
  * Where the firmware image of a target is (or would be) built locally: <firmware state>/<board or
- * id>/<app>.elf, the firmware state being build/firmware in a checkout, else the user's cache.
+ * id>/<image>.elf, the firmware state being build/firmware in a checkout, else the user's cache.
  */
 export function firmwareImagePath(
   targetId: string,
   board: string | undefined = firmwareBoardOf(targetId),
   env: NodeJS.ProcessEnv = process.env,
+  executor: FirmwareExecutor = 'fast',
 ): string {
-  return path.join(stateDir('build', env), 'firmware', board ?? targetId, `${firmwareAppOf(targetId)}.elf`);
+  return path.join(stateDir('build', env), 'firmware', board ?? targetId, `${firmwareImageName(firmwareAppOf(targetId), executor)}.elf`);
 }
 
 /** What a firmware build tells the user; the default writes to stderr. */
@@ -195,16 +218,17 @@ export async function ensureFirmware(
   board: string,
   env: NodeJS.ProcessEnv = process.env,
   report: FirmwareBuildReport = stderrReport(),
+  executor: FirmwareExecutor = 'fast',
 ): Promise<string> {
-  const elf = firmwareImagePath(targetId, board, env);
-  const app = path.basename(elf, '.elf');
+  const elf = firmwareImagePath(targetId, board, env, executor);
+  const build = { app: firmwareAppOf(targetId), executor };
   const missing = BUILD_TOOLS.filter((tool) => findExecutable(tool.command, env.PATH) === undefined);
   const localBuild = fs.existsSync(elf);
-  if (missing.length === 0 && (localBuild || stateLocation(env).mode === 'checkout')) return buildFirmware(targetId, board, app, elf, env, report);
+  if (missing.length === 0 && (localBuild || stateLocation(env).mode === 'checkout')) return buildFirmware(targetId, board, build, elf, env, report);
   if (localBuild) return elf;
-  const shipped = prebuiltFirmwarePath(board, app);
+  const shipped = prebuiltFirmwarePath(board, path.basename(elf, '.elf'));
   if (fs.existsSync(shipped)) return shipped;
-  if (missing.length === 0) return buildFirmware(targetId, board, app, elf, env, report);
+  if (missing.length === 0) return buildFirmware(targetId, board, build, elf, env, report);
   throw new WrtError(
     'TOOL_MISSING',
     `the ${targetId} firmware is not built and the package ships no ${path.relative(packageRoot(), shipped)}; building it needs ${missing.map((tool) => tool.command).join(' and ')}, not on PATH`,
@@ -216,7 +240,7 @@ export async function ensureFirmware(
 async function buildFirmware(
   targetId: string,
   board: string,
-  app: string,
+  build: { readonly app: string; readonly executor: FirmwareExecutor },
   elf: string,
   env: NodeJS.ProcessEnv,
   report: FirmwareBuildReport,
@@ -224,11 +248,11 @@ async function buildFirmware(
   const firmwareDir = path.join(packageRoot(), 'targets', 'firmware');
   const buildDir = path.join(ensureStateDir('build', env), 'firmware');
   fs.mkdirSync(buildDir, { recursive: true });
-  const make = ['make', '--no-print-directory', '-C', firmwareDir, 'image', `BOARD=${board}`, `APP=${app}`, `BUILD=${buildDir}`];
+  const make = ['make', '--no-print-directory', '-C', firmwareDir, 'image', `BOARD=${board}`, `APP=${build.app}`, `EXECUTOR=${build.executor}`, `BUILD=${buildDir}`];
   // Parallel deploys share the firmware folder; builds take turns under flock(1) where it exists.
   const argv = findExecutable('flock', env.PATH) === undefined ? make : ['flock', path.join(buildDir, '.build.lock'), ...make];
   const progress = new FirmwareBuildProgress(
-    `building firmware for ${targetId} (${path.relative(packageRoot(), firmwareDir)}, BOARD=${board}) ...`,
+    `building firmware for ${targetId} (${path.relative(packageRoot(), firmwareDir)}, BOARD=${board}${build.executor === 'fast' ? '' : `, EXECUTOR=${build.executor}`}) ...`,
     report,
   );
   const tail: string[] = [];

@@ -20,6 +20,8 @@ What it does:
   terminal, then: uploaded N KiB in T s (X KiB/s), SHA-256 verified on the
   device. QEMU stops on success, error and Ctrl-C.
   --port PATH: a device already running the firmware (never flashes).
+  --executor small: the firmware with the small executor (interp-small.elf,
+  about 32 KB less flash, slower); fast is the default.
   Real boards (nucleo-f429zi, rpi-pico, ...): --dry-run prints the target's
   flash commands; flash with them, then deploy --port PATH.
   Without --target: qemu-mps2-an386 when qemu-system-arm is installed.
@@ -53,6 +55,7 @@ interface RawDeployOptions {
   readonly fuel?: string;
   readonly dryRun?: boolean;
   readonly firmware?: string;
+  readonly executor?: string;
   readonly profile?: string;
   readonly asil?: string;
   readonly json?: boolean;
@@ -142,7 +145,12 @@ function jsonReport(report: DeployReport, output: { stdout: string; stderr: stri
 export async function runDeploy(file: string, args: readonly string[], raw: RawDeployOptions, ctx: CliContext, deps: DeployDeps = {}): Promise<number> {
   const fuel = parseFuel(raw.fuel);
   const asil = asilFlag(raw.asil);
-  const [{ deploy, shellQuote }, { formatValue }] = await Promise.all([import('../../deploy/deploy.js'), import('../../run/values.js')]);
+  const [{ deploy, shellQuote }, { formatValue }, { parseFirmwareExecutor }] = await Promise.all([
+    import('../../deploy/deploy.js'),
+    import('../../run/values.js'),
+    import('../../deploy/firmware.js'),
+  ]);
+  const executor = raw.executor === undefined ? undefined : parseFirmwareExecutor(raw.executor, '--executor');
   const json = raw.json === true;
   const direct = !json && ctx.output === processOutput;
   const out: Buffer[] = [];
@@ -157,6 +165,7 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
       ...(raw.invoke === undefined ? {} : { invoke: raw.invoke }),
       ...(fuel === undefined ? {} : { fuel }),
       ...(raw.firmware === undefined ? {} : { firmware: raw.firmware }),
+      ...(executor === undefined ? {} : { executor }),
       ...(raw.profile === undefined ? {} : { profile: raw.profile }),
       ...(asil === undefined ? {} : { asil }),
       dryRun: raw.dryRun === true,
@@ -194,6 +203,7 @@ export const deployCommand: CommandModule = {
       .option('--fuel <n>', 'instruction budget of the invocation (default: none)')
       .option('--dry-run', 'print the flash commands and run nothing')
       .option('--firmware <elf>', 'the firmware image to flash (default: build/firmware/<board>/interp.elf)')
+      .option('--executor <small|fast>', 'the interpreter executor of the firmware deploy builds: fast (default) or small (about 32 KB less flash, slower; docs/firmware.md)')
       .option('--asil <level>', 'the safety level the deploy asks for (QM, A-D): a compiled profile is made at it, a given one must be at it')
       .option('--profile <file|none>', "the profile to upload (default: the module's wrt.profile section, else one compiled for the target)")
       .option('--json', 'print {target, device, upload, profile, results|exitCode|trap, output, timings} as JSON; no progress bar')
