@@ -8,7 +8,7 @@ import { sourceMappedStack } from '../../ts/core/stack-map.js';
 const ROOT = packageRoot();
 
 /** Line 1 of the bundle is line 1 of ts/x.ts; line 2, column 1 is line 3, column 3. */
-const RECORDED = new SourceMap({ version: 3, file: 'run.js', sources: ['../../ts/x.ts'], sourceRoot: '', names: [], mappings: 'AAAA;AAEE' });
+const RECORDED = new SourceMap({ version: 3, file: 'run.js', sources: ['../../ts/x.ts'], sourcesContent: [], sourceRoot: '', names: [], mappings: 'AAAA;AAEE' });
 
 function lineOf(file: string, text: string): number {
   const index = readFileSync(file, 'utf8').split('\n').findIndex((line) => line.includes(text));
