@@ -41,7 +41,7 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Median wall time and mean CPU time of `node ...args`, after one warm-up run. */
+/** Median wall time and mean CPU time of `node ...args`, after one warm-up run (which also leaves the CLI's code cache, ts/cli/launch.ts). */
 function measure(args: readonly string[], cwd: string, ticksPerSecond: number): Sample {
   const wall: number[] = [];
   let cpuMs = 0;

@@ -20,9 +20,9 @@ export const CACHE_DIR_ENV = 'WRT_CACHE_DIR';
  * The kinds of state the tool writes, each in a folder of its own: `build` holds what make builds
  * (firmware/, native-sim/, the BUILD folder of native/sim's Makefile), `hil` the HIL module cache,
  * `wasm-testsuite` the spec testsuite converted by wast2json, `wasm-differential` the modules of
- * `npm run differential:wasm`.
+ * `npm run differential:wasm`, `code-cache` V8's compiled code of the CLI's bundles (ts/cli/launch.ts).
  */
-export type StateKind = 'build' | 'hil' | 'wasm-testsuite' | 'wasm-differential';
+export type StateKind = 'build' | 'hil' | 'wasm-testsuite' | 'wasm-differential' | 'code-cache';
 
 /** Each kind's folder inside a checkout (relative to the package root); in the user cache it is <cache>/<kind>. */
 const CHECKOUT_FOLDERS: Readonly<Record<StateKind, readonly string[]>> = {
@@ -30,6 +30,7 @@ const CHECKOUT_FOLDERS: Readonly<Record<StateKind, readonly string[]>> = {
   hil: ['.cache', 'hil'],
   'wasm-testsuite': ['.cache', 'wasm-testsuite'],
   'wasm-differential': ['.cache', 'wasm-differential'],
+  'code-cache': ['.cache', 'code-cache'],
 };
 
 export interface StateLocation {
