@@ -81,10 +81,12 @@ static void wrt_stm32f4_read_back(const wrt_stm32f4_clock_plan *plan, wrt_stm32f
   out->pclk2_hz = out->hclk_hz / wrt_stm32f4_ppre_divider((cfgr & WRT_STM32F4_RCC_CFGR_PPRE2_MASK) >> WRT_STM32F4_RCC_CFGR_PPRE2_SHIFT);
 }
 
-/* Back to the state the chip started in: HSI as system clock, PLL, over-drive and HSE off. */
+/* Back to the state the chip started in: HSI as system clock with no prescaler, PLL, over-drive
+ * and HSE off. */
 static void wrt_stm32f4_give_up(const wrt_stm32f4_clock_plan *plan, uint32_t *polls) {
   wrt_stm32f4_clear(WRT_STM32F4_RCC_CFGR, WRT_STM32F4_RCC_CFGR_SW_MASK);
   (void)wrt_stm32f4_wait(WRT_STM32F4_RCC_CFGR, WRT_STM32F4_RCC_CFGR_SWS_MASK, 0u, polls);
+  wrt_stm32f4_clear(WRT_STM32F4_RCC_CFGR, WRT_STM32F4_RCC_CFGR_HPRE_MASK | WRT_STM32F4_RCC_CFGR_PPRE1_MASK | WRT_STM32F4_RCC_CFGR_PPRE2_MASK);
   if (plan->over_drive) wrt_stm32f4_clear(WRT_STM32F4_PWR_CR, WRT_STM32F4_PWR_CR_ODEN | WRT_STM32F4_PWR_CR_ODSWEN);
   wrt_stm32f4_clear(WRT_STM32F4_RCC_CR, WRT_STM32F4_RCC_CR_PLLON);
   wrt_stm32f4_clear(WRT_STM32F4_RCC_CR, WRT_STM32F4_RCC_CR_HSEON);
