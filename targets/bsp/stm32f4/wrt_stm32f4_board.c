@@ -82,14 +82,24 @@ void wrt_board_uart_init(uint32_t clock_hz) {
   }
 }
 
-void wrt_board_uart_putc(uint8_t byte) { wrt_stm32f4_usart_putc(WRT_BOARD_UART_BASE, byte); }
+void wrt_board_uart_putc(uint8_t byte) {
+  while ((wrt_stm32f4_read(WRT_BOARD_UART_BASE + WRT_STM32F4_USART_SR) & WRT_STM32F4_USART_SR_TXE) == 0u) {
+  }
+  wrt_stm32f4_write(WRT_BOARD_UART_BASE + WRT_STM32F4_USART_DR, byte);
+}
 
-void wrt_board_uart_flush(void) { wrt_stm32f4_usart_flush(WRT_BOARD_UART_BASE); }
+/* TC: the last byte has left the shift register, not only the data register. */
+void wrt_board_uart_flush(void) {
+  while ((wrt_stm32f4_read(WRT_BOARD_UART_BASE + WRT_STM32F4_USART_SR) & WRT_STM32F4_USART_SR_TC) == 0u) {
+  }
+}
 
 int wrt_board_uart_drain(wrt_ring *ring) { return wrt_stm32f4_usart_drain(WRT_BOARD_UART_BASE, ring); }
 
 void wrt_board_uart_rx_interrupt(int enabled) {
-  wrt_stm32f4_usart_rx_interrupt(WRT_BOARD_UART_BASE, enabled);
+  uint32_t cr1 = wrt_stm32f4_read(WRT_BOARD_UART_BASE + WRT_STM32F4_USART_CR1);
+  wrt_stm32f4_write(WRT_BOARD_UART_BASE + WRT_STM32F4_USART_CR1,
+                    enabled ? (cr1 | WRT_STM32F4_USART_CR1_RXNEIE) : (cr1 & ~WRT_STM32F4_USART_CR1_RXNEIE));
   /* QEMU's USART keeps its interrupt line raised while a byte waits, whatever RXNEIE says; masked
    * in the NVIC too, a full ring cannot turn into an interrupt storm there. */
   if (enabled) {

@@ -24,30 +24,15 @@ void wrt_stm32f4_usart_init(uint32_t base, uint32_t pclk_hz, uint32_t baud) {
   (void)wrt_stm32f4_read(base + WRT_STM32F4_USART_DR);
 }
 
-void wrt_stm32f4_usart_putc(uint32_t base, uint8_t byte) {
-  while ((wrt_stm32f4_read(base + WRT_STM32F4_USART_SR) & WRT_STM32F4_USART_SR_TXE) == 0u) {
-  }
-  wrt_stm32f4_write(base + WRT_STM32F4_USART_DR, byte);
-}
-
-void wrt_stm32f4_usart_flush(uint32_t base) {
-  while ((wrt_stm32f4_read(base + WRT_STM32F4_USART_SR) & WRT_STM32F4_USART_SR_TC) == 0u) {
-  }
-}
-
 int wrt_stm32f4_usart_drain(uint32_t base, wrt_ring *ring) {
   /* The USART holds one byte: RXNE clears when DR is read, ORE (set only while RXNE is) by
    * reading SR then DR. Ends when the USART is empty or the ring full. */
   for (;;) {
     uint32_t status = wrt_stm32f4_read(base + WRT_STM32F4_USART_SR);
-    if ((status & WRT_STM32F4_USART_SR_ORE) != 0u) ring->dropped = ring->dropped + 1u;
     if ((status & WRT_STM32F4_USART_SR_RXNE) == 0u) return 0;
     if (wrt_ring_full(ring)) return 1;
+    /* Counted once: the DR read below clears it. */
+    if ((status & WRT_STM32F4_USART_SR_ORE) != 0u) ring->dropped = ring->dropped + 1u;
     (void)wrt_ring_put(ring, (uint8_t)(wrt_stm32f4_read(base + WRT_STM32F4_USART_DR) & 0xFFu));
   }
-}
-
-void wrt_stm32f4_usart_rx_interrupt(uint32_t base, int enabled) {
-  uint32_t cr1 = wrt_stm32f4_read(base + WRT_STM32F4_USART_CR1);
-  wrt_stm32f4_write(base + WRT_STM32F4_USART_CR1, enabled ? (cr1 | WRT_STM32F4_USART_CR1_RXNEIE) : (cr1 & ~WRT_STM32F4_USART_CR1_RXNEIE));
 }

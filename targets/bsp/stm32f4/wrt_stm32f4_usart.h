@@ -10,10 +10,11 @@
  * rounded (RM0090 30.3.4), so BRR = pclk / baud rounded. */
 uint32_t wrt_stm32f4_usart_brr(uint32_t pclk_hz, uint32_t baud);
 
+/* 8N1 at `baud` from a kernel clock of `pclk_hz`, receiver and its interrupt on; a byte held
+ * from before is discarded. */
 void wrt_stm32f4_usart_init(uint32_t base, uint32_t pclk_hz, uint32_t baud);
-void wrt_stm32f4_usart_putc(uint32_t base, uint8_t byte);
-void wrt_stm32f4_usart_flush(uint32_t base);
+
+/* wrt_board_uart_drain for a USART (wrt_board.h): 1 when a byte stays in it (the ring is full). */
 int wrt_stm32f4_usart_drain(uint32_t base, wrt_ring *ring);
-void wrt_stm32f4_usart_rx_interrupt(uint32_t base, int enabled);
 
 #endif /* WRT_STM32F4_USART_H */
