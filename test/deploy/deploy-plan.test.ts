@@ -95,13 +95,12 @@ describe('deploy decisions', () => {
   it("takes a real board's port from --port, else from its one serial entry in a hardware map", () => {
     const nucleo = loadTarget('nucleo-f429zi');
     const root = packageRoot();
-    expect(boardLineOf(nucleo, '/dev/ttyACM0', undefined, root)).toEqual({ port: '/dev/ttyACM0', baud: 115200, source: '--port' });
+    expect(boardLineOf(nucleo, '/dev/ttyACM0', undefined, root)).toEqual({ port: '/dev/ttyACM0', baud: 115200 });
     expect(boardLineOf(nucleo, undefined, undefined, root)).toBeUndefined();
     expect(boardLineOf(nucleo, undefined, 'hil/maps/lab.yaml', root)).toEqual({
       port: '/dev/serial/by-id/usb-STMicroelectronics_STM32_STLink_0671FF485557725187122328-if02',
       baud: 115200,
       runner: 'openocd',
-      source: `nucleo-1 in ${path.join(root, 'hil', 'maps', 'lab.yaml')}`,
     });
     const none = caught(() => boardLineOf(nucleo, undefined, 'hil/maps/qemu.yaml', root));
     expect(none.code).toBe('USAGE');

@@ -135,8 +135,6 @@ export interface BoardLine {
   readonly port: string;
   readonly baud: number | undefined;
   readonly runner?: FlashRunner;
-  /** Where the port came from, for messages. */
-  readonly source: string;
 }
 
 /**
@@ -145,7 +143,7 @@ export interface BoardLine {
  */
 export function boardLineOf(def: TargetDefinition, port: string | undefined, hardwareMap: string | undefined, cwd: string): BoardLine | undefined {
   const map = hardwareMap === undefined ? undefined : loadHardwareMap(path.resolve(cwd, hardwareMap));
-  if (port !== undefined) return { port, baud: def.uart.baud, source: '--port' };
+  if (port !== undefined) return { port, baud: def.uart.baud };
   if (map === undefined) return undefined;
   const entries = map.boards.filter((board) => board.enabled && board.target?.id === def.id && 'port' in board.connection);
   const [only] = entries;
@@ -153,12 +151,9 @@ export function boardLineOf(def: TargetDefinition, port: string | undefined, har
     const found = entries.length === 0 ? `no enabled serial board of target ${def.id}` : `${entries.length} serial boards of target ${def.id} (${entries.map((board) => board.id).join(', ')})`;
     throw new WrtError('USAGE', `the hardware map ${hardwareMap ?? ''} has ${found}`, { file: map.file, field: '--hardware-map', limit: 'exactly one, or name the port with --port PATH' });
   }
-  return {
-    port: only.connection.port,
-    baud: only.baud ?? def.uart.baud,
-    ...(only.runner === undefined ? {} : { runner: only.runner as FlashRunner }),
-    source: `${only.id} in ${map.file}`,
-  };
+  // The map loader accepted the runner as one of the target's flash methods.
+  const runner = def.flashMethods.find((method) => method.runner === only.runner)?.runner;
+  return { port: only.connection.port, baud: only.baud ?? def.uart.baud, ...(runner === undefined ? {} : { runner }) };
 }
 
 /** A real board without board support, refused with that reason. */
