@@ -1,8 +1,9 @@
 /**
  * Builds what the package ships so an install needs no compiler (`npm run prebuilds`, in a
  * checkout): the addon and native-sim for this host and, on x86-64, for linux-arm64 with Debian's
- * aarch64-linux-gnu cross compilers; and the interpreter firmware of every target with board support (the
- * examples/*.wasm are committed, built by `npm run examples`). Layout: ts/core/prebuilds.ts.
+ * aarch64-linux-gnu cross compilers; and the interpreter firmware of every target with board
+ * support (the examples/*.wasm are committed, built by `npm run examples`). Layout:
+ * ts/core/prebuilds.ts.
  *
  * The host's files are the checkout's own builds (node-gyp into build/Release, native/sim's
  * Makefile into build/native-sim, the firmware into build/firmware), brought up to date and copied;
