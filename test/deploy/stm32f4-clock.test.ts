@@ -5,8 +5,8 @@
  * (test/deploy/fixtures/stm32f4_host_check.c), once per board with that board's own config header
  * and generated target header: the exact register writes of a good start, a bounded give-up at
  * every ready bit that never comes, the clocks read back, and no rule of the manual broken on any
- * path. The USART's divisor and receive path, and the board headers' pins, interrupt and clock
- * enable against the target definitions, are checked too.
+ * path. The pins' register values, the USART's divisor and receive path, and the board headers'
+ * pins, interrupt and clock enable against the target definitions, are checked too.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,7 +40,7 @@ function run(board: string, f42x: number): Map<string, string> {
     '-std=c11', '-Wall', '-Wextra', '-Werror', '-fno-tree-loop-distribute-patterns', '-DWRT_STM32F4_FAKE_MMIO', `-DWRT_CHECK_F42X=${f42x}`,
     `-I${join(bsp, 'stm32f4')}`, `-I${join(bsp, 'cortex-m')}`, `-I${join(bsp, board)}`, `-I${gen}`,
     join(packageRoot(), 'test', 'deploy', 'fixtures', 'stm32f4_host_check.c'),
-    join(bsp, 'stm32f4', 'wrt_stm32f4_clock.c'), join(bsp, 'stm32f4', 'wrt_stm32f4_usart.c'), join(bsp, 'cortex-m', 'wrt_ring.c'),
+    ...['wrt_stm32f4_clock.c', 'wrt_stm32f4_gpio.c', 'wrt_stm32f4_usart.c'].map((file) => join(bsp, 'stm32f4', file)), join(bsp, 'cortex-m', 'wrt_ring.c'),
     '-o', program,
   ]);
   const output = execFileSync(program, { encoding: 'utf8' });
@@ -141,6 +141,34 @@ describe.skipIf(compiler === undefined)('STM32F4 clock start-up against RM0090 (
   it('the register model catches a sequence that breaks the manual', () => {
     expect(Number(of('nucleo-f429zi').get('broken.violations'))).toBeGreaterThan(0);
     expect(of('nucleo-f429zi').get('broken.why')).toBe('[HCLK above 168 MHz without over-drive;too few flash wait states for HCLK;APB1 above its maximum;APB2 above its maximum;]');
+  });
+});
+
+describe.skipIf(compiler === undefined)('STM32F4 USART pins (host build, RM0090 8.4)', () => {
+  it('nucleo-f429zi: PD8 and PD9 to AF7, high speed, a pull-up on RX; the mode written last', () => {
+    expect(writes('nucleo-f429zi', 'pins')).toEqual([
+      'GPIOD_AFRH:00000007', // AFRH8 = 7
+      'GPIOD_OSPEEDR:00020000', // OSPEEDR8 = high
+      'GPIOD_PUPDR:00000000',
+      'GPIOD_MODER:00020000', // MODER8 = alternate function
+      'GPIOD_AFRH:00000077', // AFRH9 = 7
+      'GPIOD_OSPEEDR:000a0000',
+      'GPIOD_PUPDR:00040000', // PUPDR9 = pull-up
+      'GPIOD_MODER:000a0000',
+    ]);
+  });
+
+  it('qemu-netduinoplus2: PA9 and PA10 to AF7, leaving the debug pins PA13-PA15 as they were', () => {
+    expect(writes('netduinoplus2', 'pins')).toEqual([
+      'GPIOA_AFRH:00000070',
+      'GPIOA_OSPEEDR:0c080000',
+      'GPIOA_PUPDR:64000000',
+      'GPIOA_MODER:a8080000',
+      'GPIOA_AFRH:00000770',
+      'GPIOA_OSPEEDR:0c280000',
+      'GPIOA_PUPDR:64100000',
+      'GPIOA_MODER:a8280000',
+    ]);
   });
 });
 

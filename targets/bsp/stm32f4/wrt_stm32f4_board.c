@@ -8,6 +8,7 @@
 #include "wrt_console.h"
 #include "wrt_cortex_m.h"
 #include "wrt_stm32f4_clock.h"
+#include "wrt_stm32f4_gpio.h"
 #include "wrt_stm32f4_mmio.h"
 #include "wrt_stm32f4_regs.h"
 #include "wrt_stm32f4_usart.h"
@@ -44,30 +45,19 @@ uint32_t wrt_board_clock_init(void) {
   return wrt_stm32f4_board_clocks.hclk_hz;
 }
 
-/* One pin to its alternate function, push-pull, high speed (RM0090 8.3.7 and 8.4). */
-static void wrt_stm32f4_board_pin_af(uint32_t port, uint32_t pin, uint32_t function, uint32_t pull) {
-  uint32_t base = WRT_STM32F4_GPIO_BASE(port);
-  uint32_t afr = base + (pin < 8u ? WRT_STM32F4_GPIO_AFRL : WRT_STM32F4_GPIO_AFRH);
-  uint32_t shift4 = 4u * (pin % 8u);
-  uint32_t shift2 = 2u * pin;
-  wrt_stm32f4_write(afr, (wrt_stm32f4_read(afr) & ~(0xFu << shift4)) | (function << shift4));
-  wrt_stm32f4_write(base + WRT_STM32F4_GPIO_OSPEEDR,
-                    (wrt_stm32f4_read(base + WRT_STM32F4_GPIO_OSPEEDR) & ~(3u << shift2)) | (WRT_STM32F4_GPIO_SPEED_HIGH << shift2));
-  wrt_stm32f4_write(base + WRT_STM32F4_GPIO_PUPDR, (wrt_stm32f4_read(base + WRT_STM32F4_GPIO_PUPDR) & ~(3u << shift2)) | (pull << shift2));
-  /* The mode last, so the pin never drives the line with another function selected. */
-  wrt_stm32f4_write(base + WRT_STM32F4_GPIO_MODER,
-                    (wrt_stm32f4_read(base + WRT_STM32F4_GPIO_MODER) & ~(3u << shift2)) | (WRT_STM32F4_GPIO_MODE_AF << shift2));
-}
-
 void wrt_board_uart_init(uint32_t clock_hz) {
   (void)clock_hz;
+  uint32_t apb_enable = WRT_BOARD_UART_BASE >= WRT_STM32F4_APB2_BASE ? WRT_STM32F4_RCC_APB2ENR : WRT_STM32F4_RCC_APB1ENR;
   wrt_stm32f4_set(WRT_STM32F4_RCC_AHB1ENR, (1u << WRT_STM32F4_UART_TX_PORT) | (1u << WRT_STM32F4_UART_RX_PORT));
-  wrt_stm32f4_set(WRT_BOARD_UART_BASE >= WRT_STM32F4_APB2_BASE ? WRT_STM32F4_RCC_APB2ENR : WRT_STM32F4_RCC_APB1ENR, WRT_STM32F4_UART_ENABLE_BIT);
-  /* RM0090 6.3.10: a read after enabling a clock gives it the two cycles it needs. */
+  wrt_stm32f4_set(apb_enable, WRT_STM32F4_UART_ENABLE_BIT);
+  /* A read of each enable register after the write gives the clocks the cycles they need before
+   * the first access to the peripheral (the delay after an RCC clock enable that the STM32F4 errata
+   * sheets ask for, met the way ST's HAL meets it). */
   (void)wrt_stm32f4_read(WRT_STM32F4_RCC_AHB1ENR);
-  wrt_stm32f4_board_pin_af(WRT_STM32F4_UART_TX_PORT, WRT_STM32F4_UART_TX_PIN, WRT_STM32F4_UART_AF, 0u);
+  (void)wrt_stm32f4_read(apb_enable);
+  wrt_stm32f4_gpio_af(WRT_STM32F4_UART_TX_PORT, WRT_STM32F4_UART_TX_PIN, WRT_STM32F4_UART_AF, 0u);
   /* A pull-up keeps an unconnected RX idle instead of reading noise as bytes. */
-  wrt_stm32f4_board_pin_af(WRT_STM32F4_UART_RX_PORT, WRT_STM32F4_UART_RX_PIN, WRT_STM32F4_UART_AF, WRT_STM32F4_GPIO_PULL_UP);
+  wrt_stm32f4_gpio_af(WRT_STM32F4_UART_RX_PORT, WRT_STM32F4_UART_RX_PIN, WRT_STM32F4_UART_AF, WRT_STM32F4_GPIO_PULL_UP);
   uint32_t pclk = WRT_BOARD_UART_BASE >= WRT_STM32F4_APB2_BASE ? wrt_stm32f4_board_clocks.pclk2_hz : wrt_stm32f4_board_clocks.pclk1_hz;
   wrt_stm32f4_usart_init(WRT_BOARD_UART_BASE, pclk, WRT_BOARD_UART_BAUD);
   if (wrt_stm32f4_board_clocks.status != WRT_STM32F4_CLOCK_OK && wrt_stm32f4_board_clocks.status != WRT_STM32F4_CLOCK_NO_RCC) {
