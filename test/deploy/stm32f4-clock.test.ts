@@ -133,6 +133,13 @@ describe.skipIf(compiler === undefined)('STM32F4 clock start-up against RM0090 (
     },
   );
 
+  it('a board that did not reach its clock prints one line saying why and at what clock it runs', () => {
+    const r = of('nucleo-f429zi');
+    expect(r.get('hse_never.line')).toBe('[\\r\\n***_wrt_clock:_HSE_not_ready_(status_1);_running_at_16000000_Hz\\r\\n]');
+    expect(r.get('odsw_never.line')).toBe('[\\r\\n***_wrt_clock:_over-drive_switch_not_ready_(status_4);_running_at_16000000_Hz\\r\\n]');
+    expect([r.get('ok.line'), r.get('no_rcc.line')]).toEqual(['[]', '[]']);
+  });
+
   it.each(BOARDS)('$board: an RCC that reads as zero (QEMU) is told apart, and the plan\'s clocks are taken', ({ board, target }) => {
     expect(of(board).get('no_rcc.status')).toBe('7');
     expect(clocks(board, 'no_rcc')[1]).toBe(loadTarget(target).cpu.clockHz);

@@ -60,16 +60,8 @@ void wrt_board_uart_init(uint32_t clock_hz) {
   wrt_stm32f4_gpio_af(WRT_STM32F4_UART_RX_PORT, WRT_STM32F4_UART_RX_PIN, WRT_STM32F4_UART_AF, WRT_STM32F4_GPIO_PULL_UP);
   uint32_t pclk = WRT_BOARD_UART_BASE >= WRT_STM32F4_APB2_BASE ? wrt_stm32f4_board_clocks.pclk2_hz : wrt_stm32f4_board_clocks.pclk1_hz;
   wrt_stm32f4_usart_init(WRT_BOARD_UART_BASE, pclk, WRT_BOARD_UART_BAUD);
-  if (wrt_stm32f4_board_clocks.status != WRT_STM32F4_CLOCK_OK && wrt_stm32f4_board_clocks.status != WRT_STM32F4_CLOCK_NO_RCC) {
-    /* A real board that did not reach its clock says so once, before the protocol starts. */
-    wrt_console_puts("\r\n*** wrt clock: ");
-    wrt_console_puts(wrt_stm32f4_clock_status_name(wrt_stm32f4_board_clocks.status));
-    wrt_console_puts(" (status ");
-    wrt_console_u32(wrt_stm32f4_board_clocks.status);
-    wrt_console_puts("); running at ");
-    wrt_console_u32(wrt_stm32f4_board_clocks.hclk_hz);
-    wrt_console_puts(" Hz\r\n");
-  }
+  /* A real board that did not reach its clock says so once, before the protocol starts. */
+  wrt_stm32f4_clock_report(&wrt_stm32f4_board_clocks, wrt_console_puts, wrt_console_u32);
 }
 
 void wrt_board_uart_putc(uint8_t byte) {

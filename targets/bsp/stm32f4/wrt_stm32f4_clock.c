@@ -188,3 +188,14 @@ const char *wrt_stm32f4_clock_status_name(uint32_t status) {
     default: return "unknown";
   }
 }
+
+void wrt_stm32f4_clock_report(const wrt_stm32f4_clocks *clocks, void (*puts)(const char *text), void (*put_u32)(uint32_t value)) {
+  if (clocks->status == WRT_STM32F4_CLOCK_OK || clocks->status == WRT_STM32F4_CLOCK_NO_RCC) return;
+  puts("\r\n*** wrt clock: ");
+  puts(wrt_stm32f4_clock_status_name(clocks->status));
+  puts(" (status ");
+  put_u32(clocks->status);
+  puts("); running at ");
+  put_u32(clocks->hclk_hz);
+  puts(" Hz\r\n");
+}

@@ -58,4 +58,8 @@ wrt_stm32f4_clocks wrt_stm32f4_clock_start(const wrt_stm32f4_clock_plan *plan);
 /* A short name of a status, for the boot report. */
 const char *wrt_stm32f4_clock_status_name(uint32_t status);
 
+/* The boot line of a clock that did not come up, through the given text output; nothing when it
+ * did, or when no clock controller answers (an emulator). */
+void wrt_stm32f4_clock_report(const wrt_stm32f4_clocks *clocks, void (*puts)(const char *text), void (*put_u32)(uint32_t value));
+
 #endif /* WRT_STM32F4_CLOCK_H */
