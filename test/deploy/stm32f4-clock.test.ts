@@ -145,6 +145,21 @@ describe.skipIf(compiler === undefined)('STM32F4 clock start-up against RM0090 (
     expect(clocks(board, 'no_rcc')[1]).toBe(loadTarget(target).cpu.clockHz);
   });
 
+  it.each(BOARDS)('$board: handed over with the PLL running, goes back to HSI first, then starts as from reset', ({ board }) => {
+    const r = of(board);
+    expect([r.get('again.status'), r.get('again.why')]).toEqual(['0', '[]']);
+    expect(clocks(board, 'again')).toEqual(clocks(board, 'ok'));
+    // HSION, SW = HSI, PLL off, HSE off, and HSEBYP only once HSERDY has cleared; then the sequence
+    // of a reset (the register values written back carry the read-only ready bits as read).
+    const handBack: Readonly<Record<string, readonly string[]>> = {
+      'nucleo-f429zi': ['RCC_CR:03070083', 'RCC_CFGR:00009408', 'RCC_CR:02070083', 'RCC_CR:00060083', 'RCC_CR:00000083'],
+      netduinoplus2: ['RCC_CR:03030083', 'RCC_CFGR:00009408', 'RCC_CR:02030083', 'RCC_CR:00020083', 'RCC_CR:00000083'],
+    };
+    expect(writes(board, 'again').slice(0, 5)).toEqual(handBack[board]);
+    // From there the writes of a start from reset, but for VOS and over-drive bits already set.
+    expect(writes(board, 'again').slice(5).filter((w) => !w.startsWith('PWR_CR'))).toEqual(writes(board, 'ok').filter((w) => !w.startsWith('PWR_CR')));
+  });
+
   it('the register model catches a sequence that breaks the manual', () => {
     expect(Number(of('nucleo-f429zi').get('broken.violations'))).toBeGreaterThan(0);
     expect(of('nucleo-f429zi').get('broken.why')).toBe('[HCLK above 168 MHz without over-drive;too few flash wait states for HCLK;APB1 above its maximum;APB2 above its maximum;]');

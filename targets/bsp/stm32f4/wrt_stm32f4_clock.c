@@ -81,6 +81,13 @@ static void wrt_stm32f4_read_back(const wrt_stm32f4_clock_plan *plan, wrt_stm32f
   out->pclk2_hz = out->hclk_hz / wrt_stm32f4_ppre_divider((cfgr & WRT_STM32F4_RCC_CFGR_PPRE2_MASK) >> WRT_STM32F4_RCC_CFGR_PPRE2_SHIFT);
 }
 
+/* HSE off, and its bypass once it is (RM0090 6.3.1: HSEBYP only with the oscillator disabled). */
+static void wrt_stm32f4_hse_off(uint32_t *polls) {
+  wrt_stm32f4_clear(WRT_STM32F4_RCC_CR, WRT_STM32F4_RCC_CR_HSEON);
+  (void)wrt_stm32f4_wait(WRT_STM32F4_RCC_CR, WRT_STM32F4_RCC_CR_HSERDY, 0u, polls);
+  wrt_stm32f4_clear(WRT_STM32F4_RCC_CR, WRT_STM32F4_RCC_CR_HSEBYP);
+}
+
 /* Back to the state the chip started in: HSI as system clock with no prescaler, PLL, over-drive
  * and HSE off. */
 static void wrt_stm32f4_give_up(const wrt_stm32f4_clock_plan *plan, uint32_t *polls) {
@@ -89,9 +96,21 @@ static void wrt_stm32f4_give_up(const wrt_stm32f4_clock_plan *plan, uint32_t *po
   wrt_stm32f4_clear(WRT_STM32F4_RCC_CFGR, WRT_STM32F4_RCC_CFGR_HPRE_MASK | WRT_STM32F4_RCC_CFGR_PPRE1_MASK | WRT_STM32F4_RCC_CFGR_PPRE2_MASK);
   if (plan->over_drive) wrt_stm32f4_clear(WRT_STM32F4_PWR_CR, WRT_STM32F4_PWR_CR_ODEN | WRT_STM32F4_PWR_CR_ODSWEN);
   wrt_stm32f4_clear(WRT_STM32F4_RCC_CR, WRT_STM32F4_RCC_CR_PLLON);
-  wrt_stm32f4_clear(WRT_STM32F4_RCC_CR, WRT_STM32F4_RCC_CR_HSEON);
-  /* HSEBYP can be written only with HSE off (RM0090 6.3.1). */
-  wrt_stm32f4_clear(WRT_STM32F4_RCC_CR, WRT_STM32F4_RCC_CR_HSEBYP);
+  wrt_stm32f4_hse_off(polls);
+}
+
+/* The sequence starts from the reset state. A boot loader (or a debugger's core-only reset) may
+ * hand over with the PLL as system clock, where PLLCFGR, HSEBYP and VOS must not change: back to
+ * HSI first, PLL and HSE off. A no-op after a reset. */
+static int wrt_stm32f4_back_to_hsi(uint32_t *polls) {
+  if ((wrt_stm32f4_read(WRT_STM32F4_RCC_CFGR) & WRT_STM32F4_RCC_CFGR_SWS_MASK) == 0u) return 1;
+  wrt_stm32f4_set(WRT_STM32F4_RCC_CR, WRT_STM32F4_RCC_CR_HSION);
+  if (!wrt_stm32f4_wait(WRT_STM32F4_RCC_CR, WRT_STM32F4_RCC_CR_HSIRDY, WRT_STM32F4_RCC_CR_HSIRDY, polls)) return 0;
+  wrt_stm32f4_clear(WRT_STM32F4_RCC_CFGR, WRT_STM32F4_RCC_CFGR_SW_MASK);
+  if (!wrt_stm32f4_wait(WRT_STM32F4_RCC_CFGR, WRT_STM32F4_RCC_CFGR_SWS_MASK, 0u, polls)) return 0;
+  wrt_stm32f4_clear(WRT_STM32F4_RCC_CR, WRT_STM32F4_RCC_CR_PLLON);
+  wrt_stm32f4_hse_off(polls);
+  return 1;
 }
 
 static uint32_t wrt_stm32f4_sequence(const wrt_stm32f4_clock_plan *plan, uint32_t *polls) {
@@ -99,6 +118,8 @@ static uint32_t wrt_stm32f4_sequence(const wrt_stm32f4_clock_plan *plan, uint32_
   uint32_t hpre = plan->ahb_divider == 1u ? 0u : wrt_stm32f4_hpre_field(plan->ahb_divider);
   uint32_t ppre1 = plan->apb1_divider == 1u ? 0u : wrt_stm32f4_ppre_field(plan->apb1_divider);
   uint32_t ppre2 = plan->apb2_divider == 1u ? 0u : wrt_stm32f4_ppre_field(plan->apb2_divider);
+
+  if (!wrt_stm32f4_back_to_hsi(polls)) return WRT_STM32F4_CLOCK_HSI_TIMEOUT;
 
   /* Scale 1 while the PLL is off: VOS can change only then (RM0090 5.4.1). */
   wrt_stm32f4_set(WRT_STM32F4_RCC_APB1ENR, WRT_STM32F4_RCC_APB1ENR_PWREN);
@@ -185,6 +206,7 @@ const char *wrt_stm32f4_clock_status_name(uint32_t status) {
     case WRT_STM32F4_CLOCK_SWITCH_TIMEOUT: return "PLL not taken as system clock";
     case WRT_STM32F4_CLOCK_NO_RCC: return "no clock controller (emulator)";
     case WRT_STM32F4_CLOCK_PLAN_INVALID: return "PLL settings out of range";
+    case WRT_STM32F4_CLOCK_HSI_TIMEOUT: return "HSI not taken back as system clock";
     default: return "unknown";
   }
 }

@@ -40,6 +40,8 @@ typedef enum wrt_stm32f4_clock_status {
   WRT_STM32F4_CLOCK_NO_RCC = 7,
   /* The plan's PLL settings are outside RM0090's ranges: nothing was written. */
   WRT_STM32F4_CLOCK_PLAN_INVALID = 8,
+  /* Handed over on another clock (a boot loader's PLL), the chip did not go back to HSI. */
+  WRT_STM32F4_CLOCK_HSI_TIMEOUT = 9,
 } wrt_stm32f4_clock_status;
 
 typedef struct wrt_stm32f4_clocks {
