@@ -18,9 +18,12 @@ cd "$(dirname "$0")/.."
 #   cmake                         the addon's second build path (`npm run build:addon:cmake`, cmake-js)
 #                                 and the cross build of the arm64 addon
 #   chromium                      checks that the HIL HTML report renders (headless screenshot)
+#   openocd                       flashes real boards (`deploy --target nucleo-f429zi`); its failure
+#                                 without a probe is what the deploy tests check
 APT_PACKAGES=(
   qemu-system-arm gcc-arm-none-eabi libnewlib-arm-none-eabi wabt binaryen
   clang lld wasi-libc libclang-rt-14-dev-wasm32 g++-aarch64-linux-gnu qemu-user cmake chromium
+  openocd
 )
 
 missing=()

@@ -1,8 +1,9 @@
 /**
  * Builds what the package ships so an install needs no compiler (`npm run prebuilds`, in a
  * checkout): the addon and native-sim for this host and, on x86-64, for linux-arm64 with Debian's
- * aarch64-linux-gnu cross compilers; and the interpreter firmware of every QEMU board (the
- * examples/*.wasm are committed, built by `npm run examples`). Layout: ts/core/prebuilds.ts.
+ * aarch64-linux-gnu cross compilers; and the interpreter firmware of every target with board
+ * support (the examples/*.wasm are committed, built by `npm run examples`). Layout:
+ * ts/core/prebuilds.ts.
  *
  * The host's files are the checkout's own builds (node-gyp into build/Release, native/sim's
  * Makefile into build/native-sim, the firmware into build/firmware), brought up to date and copied;
@@ -78,7 +79,8 @@ function nativeSim(buildDir: string, cc: string | undefined): string {
 }
 
 async function firmware(): Promise<void> {
-  for (const def of listTargets().filter((t) => t.kind === 'emulated' && t.firmware !== undefined)) {
+  // Every target with board support: the QEMU boards, and real boards (deploy flashes the shipped image).
+  for (const def of listTargets().filter((t) => t.firmware !== undefined)) {
     const board = def.firmware?.board ?? def.id;
     const image = await ensureFirmware(def.id, board);
     if (image !== firmwareImagePath(def.id, board)) {

@@ -3,18 +3,14 @@
  * the module-size check, shell quoting, and `--dry-run`'s exact flash commands for real boards
  * (which cannot be flashed here: the commands are the tested product).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../ts/cli/main.js';
 import { BufferedOutput } from '../../ts/core/output.js';
 import { formatSeconds, progressLine, uploadDoneLine } from '../../ts/cli/commands/deploy.js';
 import { packageRoot } from '../../ts/core/paths.js';
-import {
-  chooseDeployTarget,
-  flashInputsFor,
-  realBoardRefusal,
-  shellQuote,
-} from '../../ts/deploy/deploy.js';
+import { boardLineOf, boardUnsupported, chooseDeployTarget, flashInputsFor, shellQuote } from '../../ts/deploy/deploy.js';
 import { checkModuleFits } from '../../ts/run/session.js';
 import { firmwareBoardOf, firmwareImagePath } from '../../ts/deploy/firmware.js';
 import { loadTarget } from '../../ts/targets/index.js';
@@ -88,16 +84,27 @@ describe('deploy decisions', () => {
     });
   });
 
-  it('stops at a real board, naming its runner, whether or not the runner is installed', () => {
-    const pico = loadTarget('rpi-pico');
-    const missing = realBoardRefusal(pico, 'fw/interp.elf', () => false);
-    expect(missing.code).toBe('TOOL_MISSING');
-    expect(missing.message).toBe('rpi-pico is a real board: deploy flashes it with picotool, which is not on PATH');
-    const present = realBoardRefusal(loadTarget('nucleo-f429zi'), 'fw/interp.elf', (command) => command === 'openocd');
-    expect(present.code).toBe('USAGE');
-    expect(present.message).toBe(
-      'nucleo-f429zi is a real board: flash it with openocd (the commands --dry-run prints), then run deploy --port PATH on its serial port',
-    );
+  it('refuses a real board without board support, naming the boards that have it', () => {
+    const error = boardUnsupported(loadTarget('rpi-pico'));
+    expect(error.code).toBe('BOARD_UNSUPPORTED');
+    expect(error.message).toBe('rpi-pico is a real board with no board support here: no targets/bsp folder builds its firmware (its definition has no firmware: section)');
+    expect(error.location.limit).toMatch(/^a target with board support: .*\bnucleo-f429zi\b.*; or --firmware IMAGE, an image built elsewhere$/);
+    expect(error.location.limit).not.toMatch(/rpi-pico|nrf52840-dk|stm32f746g-disco/);
+  });
+
+  it("takes a real board's port from --port, else from its one serial entry in a hardware map", () => {
+    const nucleo = loadTarget('nucleo-f429zi');
+    const root = packageRoot();
+    expect(boardLineOf(nucleo, '/dev/ttyACM0', undefined, root)).toEqual({ port: '/dev/ttyACM0', baud: 115200 });
+    expect(boardLineOf(nucleo, undefined, undefined, root)).toBeUndefined();
+    expect(boardLineOf(nucleo, undefined, 'hil/maps/lab.yaml', root)).toEqual({
+      port: '/dev/serial/by-id/usb-STMicroelectronics_STM32_STLink_0671FF485557725187122328-if02',
+      baud: 115200,
+      runner: 'openocd',
+    });
+    const none = caught(() => boardLineOf(nucleo, undefined, 'hil/maps/qemu.yaml', root));
+    expect(none.code).toBe('USAGE');
+    expect(none.message).toBe('the hardware map hil/maps/qemu.yaml has no enabled serial board of target nucleo-f429zi');
   });
 
   it('draws the progress bar, with rate and ETA once the rate is known', () => {
@@ -123,49 +130,81 @@ describe('deploy decisions', () => {
 });
 
 describe('wrt-target deploy --dry-run on real boards', () => {
-  it('prints the exact openocd command for nucleo-f429zi and runs nothing', async () => {
+  const nucleoElf = path.join(packageRoot(), 'build', 'firmware', 'nucleo-f429zi', 'interp.elf');
+
+  it('builds the nucleo-f429zi image, then prints the exact openocd command for it and runs nothing', async () => {
+    const { code, out } = await cli([watModule('deploy-add'), '--target', 'nucleo-f429zi', '--dry-run']);
+    expect(code).toBe(0);
+    expect(fs.existsSync(nucleoElf)).toBe(true);
+    expect(out.stdout).toEqual([`openocd -f board/st_nucleo_f4.cfg -c 'program ${nucleoElf} verify reset exit'`]);
+    expect(out.stderr.join('\n')).toMatch(
+      /^wrt-target: dry run \(openocd\): nothing was run; deploy would then open the serial port \(--port or --hardware-map\), HELLO, upload deploy-add\.wasm/,
+    );
+  }, 240_000);
+
+  it('prints no command for an image that does not exist', async () => {
     const { code, out } = await cli([watModule('deploy-add'), '--target', 'nucleo-f429zi', '--dry-run', '--firmware', 'fw/interp.elf']);
-    expect(code).toBe(0);
-    expect(out.stdout).toEqual(["openocd -f board/st_nucleo_f4.cfg -c 'program fw/interp.elf verify reset exit'"]);
-    expect(out.stderr.join('\n')).toMatch(/^wrt-target: dry run \(openocd\): nothing was run; deploy would then open the serial port \(--port\), HELLO, upload deploy-add\.wasm/);
+    expect(code).toBe(2);
+    expect(out.stdout).toEqual([]);
+    expect(out.stderr.join('\n')).toContain('error[FILE_NOT_FOUND]: ');
+    expect(out.stderr.join('\n')).toContain('the firmware image fw/interp.elf does not exist');
   });
 
-  it('prints the exact picotool command for rpi-pico with the default image path', async () => {
-    const { code, out } = await cli([watModule('deploy-add'), '--target', 'rpi-pico', '--dry-run']);
-    expect(code).toBe(0);
-    expect(out.stdout).toEqual([`picotool load -v -x ${path.join(packageRoot(), 'build', 'firmware', 'rpi-pico', 'interp.uf2')}`]);
+  it('refuses a board without board support, with that reason, in a dry run and a real one', async () => {
+    for (const target of ['rpi-pico', 'nrf52840-dk', 'stm32f746g-disco']) {
+      for (const extra of [['--dry-run'], ['--port', '/dev/ttyACM0']]) {
+        const { code, out } = await cli([watModule('deploy-add'), '--target', target, ...extra]);
+        expect({ target, code, stdout: out.stdout }).toEqual({ target, code: 2, stdout: [] });
+        expect(out.stderr.join('\n')).toContain(`error[BOARD_UNSUPPORTED]: --target: ${target} is a real board with no board support here`);
+      }
+    }
   });
 
-  it('flashes the small executor\'s image with --executor small, and refuses an unknown executor or one beside --firmware', async () => {
-    const small = await cli([watModule('deploy-add'), '--target', 'rpi-pico', '--dry-run', '--executor', 'small']);
+  it("flashes the small executor's image with --executor small, and refuses an unknown executor or one beside --firmware or --no-flash", async () => {
+    const small = await cli([watModule('deploy-add'), '--target', 'nucleo-f429zi', '--dry-run', '--executor', 'small']);
     expect(small.code).toBe(0);
-    expect(small.out.stdout).toEqual([`picotool load -v -x ${path.join(packageRoot(), 'build', 'firmware', 'rpi-pico', 'interp-small.uf2')}`]);
-    const unknown = await cli([watModule('deploy-add'), '--target', 'rpi-pico', '--dry-run', '--executor', 'tiny']);
+    const smallElf = path.join(packageRoot(), 'build', 'firmware', 'nucleo-f429zi', 'interp-small.elf');
+    expect(fs.existsSync(smallElf)).toBe(true);
+    expect(small.out.stdout).toEqual([`openocd -f board/st_nucleo_f4.cfg -c 'program ${smallElf} verify reset exit'`]);
+    const unknown = await cli([watModule('deploy-add'), '--target', 'nucleo-f429zi', '--dry-run', '--executor', 'tiny']);
     expect(unknown.code).toBe(2);
     expect(unknown.out.stderr.join('\n')).toContain('--executor "tiny" is no executor');
     expect(unknown.out.stderr.join('\n')).toContain('fast or small');
-    const both = await cli([watModule('deploy-add'), '--target', 'rpi-pico', '--dry-run', '--executor', 'small', '--firmware', 'fw/interp.elf']);
+    const both = await cli([watModule('deploy-add'), '--target', 'nucleo-f429zi', '--dry-run', '--executor', 'small', '--firmware', 'fw/interp.elf']);
     expect(both.code).toBe(2);
     expect(both.out.stderr.join('\n')).toContain('--executor chooses the firmware deploy builds; with --firmware the image is given');
-  });
+    const running = await cli([watModule('deploy-add'), '--target', 'nucleo-f429zi', '--port', '/dev/ttyACM0', '--no-flash', '--executor', 'small']);
+    expect(running.code).toBe(2);
+    expect(running.out.stderr.join('\n')).toContain('--executor chooses the firmware deploy builds; with --no-flash nothing is flashed');
+  }, 240_000);
 
-  it('gives the commands as argv lists with --json', async () => {
-    const { code, out } = await cli([watModule('deploy-add'), '--target', 'nucleo-f429zi', '--dry-run', '--firmware', 'fw/interp.elf', '--json', '--invoke', 'add', '1', '2']);
-    expect(code).toBe(0);
-    expect(JSON.parse(out.text)).toEqual({
-      schema: 'wrt-target/deploy',
-      schemaVersion: 1,
-      dryRun: true,
-      target: 'nucleo-f429zi',
-      runner: 'openocd',
-      commands: [['openocd', '-f', 'board/st_nucleo_f4.cfg', '-c', 'program fw/interp.elf verify reset exit']],
-      then: 'open the serial port (--port), HELLO, upload deploy-add.wasm with its profile (its wrt.profile section, else compiled for nucleo-f429zi), verify SHA-256, invoke add(1, 2)',
-    });
-  });
+  it("gives the commands of the hardware map's runner as argv lists with --json", async () => {
+    const dir = fs.mkdtempSync(path.join(packageRoot(), 'build', 'test-deploy-map-'));
+    try {
+      const map = path.join(dir, 'map.yaml');
+      fs.writeFileSync(map, 'boards:\n  - id: nucleo\n    target: nucleo-f429zi\n    connection: { serial: /dev/serial/by-id/stlink-if02 }\n    runner: probe-rs\n');
+      const { code, out } = await cli([watModule('deploy-add'), '--target', 'nucleo-f429zi', '--hardware-map', map, '--dry-run', '--json', '--invoke', 'add', '1', '2']);
+      expect(code).toBe(0);
+      expect(JSON.parse(out.text)).toEqual({
+        schema: 'wrt-target/deploy',
+        schemaVersion: 1,
+        dryRun: true,
+        target: 'nucleo-f429zi',
+        runner: 'probe-rs',
+        commands: [
+          ['probe-rs', 'download', '--chip', 'STM32F429ZITx', nucleoElf],
+          ['probe-rs', 'reset', '--chip', 'STM32F429ZITx'],
+        ],
+        then: 'open /dev/serial/by-id/stlink-if02, HELLO, upload deploy-add.wasm with its profile (its wrt.profile section, else compiled for nucleo-f429zi), verify SHA-256, invoke add(1, 2)',
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
 
-  it('refuses to deploy to a real board without --dry-run, naming the runner', async () => {
-    const { code, out } = await cli([watModule('deploy-add'), '--target', 'rpi-pico', '--invoke', 'add', '1', '2'], { ...process.env, PATH: '/nonexistent' });
-    expect(code).toBe(3);
-    expect(out.stderr.join('\n')).toContain('rpi-pico is a real board: deploy flashes it with picotool, which is not on PATH');
+  it('asks for the serial port of a real board before building or flashing anything', async () => {
+    const { code, out } = await cli([watModule('deploy-add'), '--target', 'nucleo-f429zi', '--invoke', 'add', '1', '2'], { ...process.env, PATH: '/nonexistent' });
+    expect(code).toBe(2);
+    expect(out.stderr.join('\n')).toContain('nucleo-f429zi is a real board: name its serial port with --port PATH (/dev/serial/by-id/...) or --hardware-map FILE');
   });
 });

@@ -45,7 +45,8 @@ describe('firmware from target data', () => {
     expect(def.firmware).toMatchObject({ board: 'lm3s6965evb', app: 'interp' });
     expect(firmwareBoardOf('qemu-lm3s6965evb')).toBe(def.firmware?.board);
     expect(firmwareImagePath('qemu-lm3s6965evb')).toBe(join(packageRoot(), 'build', 'firmware', 'lm3s6965evb', 'interp.elf'));
-    expect(firmwareBoardOf('nucleo-f429zi')).toBeUndefined();
+    expect(firmwareBoardOf('nucleo-f429zi')).toBe('nucleo-f429zi');
+    expect(firmwareBoardOf('rpi-pico')).toBeUndefined();
   });
 });
 

@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadTarget, targetLimits } from '../../ts/targets/index.js';
-import { BOARDS, buildFirmware, parseSizeLine } from './firmware.js';
+import { BOARDS, REAL_BOARDS, buildFirmware, parseSizeLine } from './firmware.js';
 
 const ARENA_LINE = /^wrt-size target=(\S+) app=interp arena=(\d+)$/m;
 
-describe('firmware reserve of the QEMU boards', () => {
-  for (const { board, target } of BOARDS) {
+describe('firmware reserve of the boards that build firmware', () => {
+  for (const { board, target } of [...BOARDS, ...REAL_BOARDS]) {
     it(`${target}: firmwareReservedRamBytes equals the interpreter firmware's RAM, and module memory its arena`, () => {
       const { output } = buildFirmware(board, 'interp');
       const size = parseSizeLine(output);

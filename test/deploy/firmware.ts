@@ -11,7 +11,11 @@ import { findExecutable } from '../../ts/deploy/qemu.js';
 export const BOARDS = [
   { board: 'mps2-an386', target: 'qemu-mps2-an386' },
   { board: 'lm3s6965evb', target: 'qemu-lm3s6965evb' },
+  { board: 'netduinoplus2', target: 'qemu-netduinoplus2' },
 ] as const;
+
+/** Real boards whose firmware builds here (and runs only on the board). */
+export const REAL_BOARDS = [{ board: 'nucleo-f429zi', target: 'nucleo-f429zi' }] as const;
 
 export interface SizeLine {
   readonly target: string;

@@ -67,8 +67,8 @@ describe('board files generated from the target definition', () => {
   });
 
   it('names the board when no definition or two definitions build it', () => {
-    const none = expectWrtError(() => targetOfBoard(firmwareTargets, 'nucleo-f429zi'), 'TARGET_INVALID');
-    expect(none.message).toBe('no target definition names firmware.board: nucleo-f429zi');
+    const none = expectWrtError(() => targetOfBoard(firmwareTargets, 'rpi-pico'), 'TARGET_INVALID');
+    expect(none.message).toBe('no target definition names firmware.board: rpi-pico');
     const [first] = firmwareTargets;
     if (first === undefined) throw new Error('no firmware target');
     const twice = expectWrtError(() => targetOfBoard([first, { ...first, id: 'copy' }], first.firmware?.board ?? ''), 'TARGET_INVALID');
@@ -76,7 +76,7 @@ describe('board files generated from the target definition', () => {
   });
 
   it('refuses a definition without firmware', () => {
-    const error = expectWrtError(() => boardFiles(loadTarget('nucleo-f429zi')), 'TARGET_INVALID');
+    const error = expectWrtError(() => boardFiles(loadTarget('rpi-pico')), 'TARGET_INVALID');
     expect(error.location.field).toBe('/firmware');
   });
 });

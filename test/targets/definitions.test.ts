@@ -10,6 +10,7 @@ const SHIPPED = [
   'nucleo-f429zi',
   'qemu-lm3s6965evb',
   'qemu-mps2-an386',
+  'qemu-netduinoplus2',
   'rpi-pico',
   'stm32f746g-disco',
 ];
@@ -30,7 +31,7 @@ describe('shipped target definitions', () => {
   it('include at least three real boards and both QEMU machines', () => {
     const kinds = listTargets().map((def) => [def.id, def.kind] as const);
     expect(kinds.filter(([, kind]) => kind === 'board').length).toBeGreaterThanOrEqual(3);
-    expect(kinds.filter(([, kind]) => kind === 'emulated').map(([id]) => id)).toEqual(['qemu-lm3s6965evb', 'qemu-mps2-an386']);
+    expect(kinds.filter(([, kind]) => kind === 'emulated').map(([id]) => id)).toEqual(['qemu-lm3s6965evb', 'qemu-mps2-an386', 'qemu-netduinoplus2']);
   });
 
   it('describe the MPS2 AN386 as QEMU 7.2 maps it', () => {
@@ -80,9 +81,10 @@ describe('shipped target definitions', () => {
     expect(basis).toEqual({
       'native-sim': 'not-applicable',
       'nrf52840-dk': 'estimate',
-      'nucleo-f429zi': 'estimate',
+      'nucleo-f429zi': 'measured',
       'qemu-lm3s6965evb': 'measured',
       'qemu-mps2-an386': 'measured',
+      'qemu-netduinoplus2': 'measured',
       'rpi-pico': 'estimate',
       'stm32f746g-disco': 'estimate',
     });

@@ -277,7 +277,7 @@ describe('YAML syntax and lookup errors', () => {
   it('an unknown id is TARGET_UNKNOWN listing every known id', () => {
     const error = expectWrtError(() => loadTarget('stm32-bluepill'), 'TARGET_UNKNOWN');
     expect(error.message).toBe(`no target "stm32-bluepill"; known targets: ${listTargetIds().join(', ')}`);
-    expect(error.message).toContain('qemu-mps2-an386, rpi-pico');
+    expect(error.message).toContain('qemu-mps2-an386, qemu-netduinoplus2, rpi-pico');
     expect(error.location.field).toBe('--target');
   });
 

@@ -91,6 +91,10 @@ export const ERROR_CODES = {
   COMPONENT_MALFORMED: spec(ExitCode.CheckFailed, 'the component binary is malformed'),
   COMPONENT_INVALID: spec(ExitCode.CheckFailed, 'the component does not validate'),
   COMPONENT_UNSUPPORTED: spec(ExitCode.CheckFailed, 'the component uses a gated Component Model feature (async, error-context, fixed-size lists, maps, ...)'),
+  // Real boards: flashing the firmware
+  BOARD_UNSUPPORTED: spec(ExitCode.UsageOrInput, 'the target is a real board no targets/bsp board support builds firmware for'),
+  PROBE_NOT_FOUND: spec(ExitCode.Environment, 'the flash tool found no debug probe (board not connected, or no permission on its USB device)'),
+  FLASH_FAILED: spec(ExitCode.Environment, 'the flash tool ran and failed to program the board'),
 } as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -3,15 +3,20 @@
  * firmware (targets/firmware/interp) is "flashed" by starting QEMU with it; the module then travels
  * over the board's UART with the wire protocol (docs/protocol.md): HELLO, upload (the device checks
  * the SHA-256 before its engine sees a byte), INVOKE, OUTPUT frames streamed as they arrive. A
- * device already running the firmware (`--port`) is driven the same way, with nothing flashed. A
- * real board's runner comes from the target definition's flashMethods, as data: `--dry-run`
- * prints those commands and runs nothing; without it deploy names the runner and stops. QEMU is stopped and the link closed on every path, SIGINT included.
+ * device already running the firmware (`--port` on an emulated target) is driven the same way,
+ * with nothing flashed. A real board with board support (targets/bsp, the definition's
+ * `firmware:`) gets its firmware built, flashed by the runner of its flashMethods that is installed
+ * (ts/deploy/flash-board.ts), and its serial port (`--port`, else the hardware map's entry for the
+ * target) opened at its baud rate; `--no-flash` skips the flash. A real board without board
+ * support is refused (BOARD_UNSUPPORTED). `--dry-run` builds the image and prints the flash
+ * commands, running nothing else. QEMU is stopped and the link closed on every path, SIGINT included.
  *
  * The module travels with its profile (ts/profile/upload-profile.ts): --profile, else its own
  * wrt.profile section, else one compiled for the target. It is resolved and checked against the
  * module, the target and the device's HELLO before anything is uploaded, so a budget the board
  * cannot meet stops the deploy before the device holds a byte of it.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WrtError } from '../core/errors.js';
 import { checkUserFile, MAX_MODULE_FILE_BYTES } from '../core/user-file.js';
@@ -22,8 +27,10 @@ import { loadModule, planInvocation } from '../run/module.js';
 import { uploadCapacityOf } from '../targets/upload-capacity.js';
 import { runModuleOn, type RunSinks } from '../run/run-module.js';
 import { type DeviceLink, DeviceSession, type ProgramHooks, type ProgramReport, type ProgramTimings, withSession } from '../run/session.js';
-import { flashCommand, loadTarget, type FlashCommand, type FlashInputs, type TargetDefinition } from '../targets/index.js';
-import { ensureFirmware, firmwareBoardOf, firmwareImagePath, type FirmwareExecutor } from './firmware.js';
+import { flashCommand, listTargets, loadTarget, type FlashCommand, type FlashInputs, type FlashRunner, type TargetDefinition } from '../targets/index.js';
+import { loadHardwareMap } from '../hil/hardware-map.js';
+import { ensureFirmware, firmwareBoardOf, type FirmwareExecutor } from './firmware.js';
+import { boardFlashCommand, chooseFlashRunner, runFlash } from './flash-board.js';
 import { openPortLink, openQemuLink } from './links.js';
 import { findExecutable, type QemuInstance } from './qemu.js';
 
@@ -33,8 +40,15 @@ export const DEFAULT_DEPLOY_TARGET = 'qemu-mps2-an386';
 export interface DeployOptions {
   /** Target id; absent: DEFAULT_DEPLOY_TARGET when QEMU is installed. */
   readonly target?: string;
-  /** A device already running the firmware, on a pty or serial device node. */
+  /**
+   * The serial port: for an emulated target a device already running the firmware (nothing is
+   * flashed); for a real board the port opened after flashing it.
+   */
   readonly port?: string;
+  /** A hardware map whose serial entry for the target gives the port, baud and runner (no --port). */
+  readonly hardwareMap?: string;
+  /** false: a real board runs the firmware already; open its port without flashing. */
+  readonly flash?: boolean;
   /** Export to call; absent: `_start` as a WASI command. */
   readonly invoke?: string;
   /** Arguments of `invoke` as typed on the command line (ts/run/values.ts). */
@@ -61,6 +75,8 @@ export interface DeployDeps {
   readonly onUploaded?: ProgramHooks['onUploaded'];
   /** Installs a SIGINT handler for the deploy (default true). */
   readonly handleSigint?: boolean;
+  /** Told the flash commands before a real board is flashed. */
+  readonly onFlash?: (flash: FlashCommand) => void;
   /** Told the QEMU pid as soon as it runs (tests check it is gone afterwards). */
   readonly onQemu?: (qemu: QemuInstance) => void;
   readonly client?: ProtocolClientOptions;
@@ -116,25 +132,64 @@ export function shellQuote(argv: readonly string[]): string {
   return argv.map((arg) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
+/** A real board's serial line: the port, its speed, and the runner a hardware map names. */
+export interface BoardLine {
+  readonly port: string;
+  readonly baud: number | undefined;
+  readonly runner?: FlashRunner;
+}
+
 /**
- * Why deploy stops at a real board without --port: it names the runner and what is missing. It
- * does not run flash runners itself yet (no targets/bsp board builds firmware for a real board),
- * and it never reports as flashed what was not.
+ * The serial line of a real board: --port, else the one enabled serial entry of the hardware map
+ * for the target (its by-id path, its baud or else the target's). Undefined when neither names one.
  */
-export function realBoardRefusal(def: TargetDefinition, elf: string, runnerOnPath: (command: string) => boolean): WrtError {
-  const flash = flashCommand(def, flashInputsFor(elf, undefined));
-  const runner = flash.commands[0]?.[0] ?? flash.runner;
-  const named = runner === flash.runner ? runner : `${flash.runner} (${runner})`;
-  if (!runnerOnPath(runner)) {
-    return new WrtError('TOOL_MISSING', `${def.id} is a real board: deploy flashes it with ${named}, which is not on PATH`, {
-      field: '--target',
-      limit: `install ${runner} and connect the board; --dry-run shows the commands`,
-    });
+export function boardLineOf(def: TargetDefinition, port: string | undefined, hardwareMap: string | undefined, cwd: string): BoardLine | undefined {
+  const map = hardwareMap === undefined ? undefined : loadHardwareMap(path.resolve(cwd, hardwareMap));
+  if (port !== undefined) return { port, baud: def.uart.baud };
+  if (map === undefined) return undefined;
+  const entries = map.boards.filter((board) => board.enabled && board.target?.id === def.id && 'port' in board.connection);
+  const [only] = entries;
+  if (only === undefined || entries.length > 1 || !('port' in only.connection)) {
+    const found = entries.length === 0 ? `no enabled serial board of target ${def.id}` : `${entries.length} serial boards of target ${def.id} (${entries.map((board) => board.id).join(', ')})`;
+    throw new WrtError('USAGE', `the hardware map ${hardwareMap ?? ''} has ${found}`, { file: map.file, field: '--hardware-map', limit: 'exactly one, or name the port with --port PATH' });
   }
-  return new WrtError('USAGE', `${def.id} is a real board: flash it with ${named} (the commands --dry-run prints), then run deploy --port PATH on its serial port`, {
-    field: '--port',
-    limit: 'a real board connected to this machine',
+  // The map loader accepted the runner as one of the target's flash methods.
+  const runner = def.flashMethods.find((method) => method.runner === only.runner)?.runner;
+  return { port: only.connection.port, baud: only.baud ?? def.uart.baud, ...(runner === undefined ? {} : { runner }) };
+}
+
+/** A real board without board support, refused with that reason. */
+export function boardUnsupported(def: TargetDefinition): WrtError {
+  return new WrtError('BOARD_UNSUPPORTED', `${def.id} is a real board with no board support here: no targets/bsp folder builds its firmware (its definition has no firmware: section)`, {
+    field: '--target',
+    limit: `a target with board support: ${listTargets()
+      .filter((other) => other.firmware !== undefined)
+      .map((other) => other.id)
+      .join(', ')}; or --firmware IMAGE, an image built elsewhere`,
   });
+}
+
+/** The firmware image a deploy or dry run flashes: --firmware as it is (it must exist), else built. */
+async function firmwareImage(
+  def: TargetDefinition,
+  board: string | undefined,
+  firmware: string | undefined,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  executor: FirmwareExecutor,
+): Promise<string> {
+  if (firmware !== undefined) {
+    const image = path.resolve(cwd, firmware);
+    if (!fs.existsSync(image)) {
+      throw new WrtError('FILE_NOT_FOUND', `the firmware image ${firmware} does not exist`, { file: image, field: '--firmware', limit: 'an ELF built for the target' });
+    }
+    return image;
+  }
+  if (board === undefined) {
+    if (def.kind === 'board') throw boardUnsupported(def);
+    throw new WrtError('USAGE', `no targets/bsp board builds firmware for ${def.id}`, { field: '--target', limit: 'name an ELF with --firmware' });
+  }
+  return ensureFirmware(def.id, board, env, undefined, executor);
 }
 
 /** What the dry run says travels with the module. */
@@ -153,36 +208,54 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
   const now = deps.now ?? (() => performance.now());
   const started = now();
   const qemuInstalled = findExecutable('qemu-system-arm', env.PATH) !== undefined;
+  const cwd = deps.cwd ?? process.cwd();
   const targetId = chooseDeployTarget(options.target, options.port !== undefined || qemuInstalled);
   const def = loadTarget(targetId);
   const board = firmwareBoardOf(targetId);
-  if (options.executor !== undefined && (options.firmware !== undefined || options.port !== undefined)) {
-    // The executor picks the image deploy builds; a given image or a running device has its own.
-    throw new WrtError('USAGE', `--executor chooses the firmware deploy builds; with ${options.firmware !== undefined ? '--firmware the image is given' : '--port nothing is flashed'}`, {
+  // The executor picks the image deploy builds; a given image or a device left as it is has its own.
+  const nothingFlashed = options.flash === false || (options.port !== undefined && def.kind !== 'board');
+  if (options.executor !== undefined && (options.firmware !== undefined || nothingFlashed)) {
+    const given = options.firmware !== undefined;
+    const flag = given ? '--firmware' : options.flash === false ? '--no-flash' : '--port';
+    throw new WrtError('USAGE', `--executor chooses the firmware deploy builds; with ${given ? '--firmware the image is given' : `${flag} nothing is flashed`}`, {
       field: '--executor',
-      limit: options.firmware !== undefined ? 'drop --executor or --firmware' : 'drop --executor or --port',
+      limit: `drop --executor or ${flag}`,
     });
   }
   const executor = options.executor ?? 'fast';
-  const elf = options.firmware ?? firmwareImagePath(targetId, board, env, executor);
+  const onPath = (command: string): boolean => findExecutable(command, env.PATH) !== undefined;
+  const realBoard = def.kind === 'board';
+  // A board without board support is refused before anything else is looked at.
+  if (realBoard && board === undefined && options.firmware === undefined && (options.flash !== false || options.dryRun === true)) throw boardUnsupported(def);
+  const line = realBoard ? boardLineOf(def, options.port, options.hardwareMap, cwd) : undefined;
 
   if (options.dryRun === true) {
     // Nothing is read, but a path that is no module file is refused as a real deploy would refuse it.
-    checkUserFile(path.resolve(deps.cwd ?? process.cwd(), file), { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: file });
-    const flash = flashCommand(def, flashInputsFor(elf, options.port));
+    checkUserFile(path.resolve(cwd, file), { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: file });
+    // Only commands for an image that exists: built first, as a real deploy would.
+    const image = await firmwareImage(def, board, options.firmware, env, cwd, executor);
+    const inputs = flashInputsFor(image, line?.port ?? options.port);
+    const flash = realBoard ? boardFlashCommand(def, inputs, line?.runner, onPath) : flashCommand(def, inputs);
     const what = options.invoke === undefined ? '_start (WASI command)' : `${options.invoke}(${(options.args ?? []).join(', ')})`;
+    const port = line?.port ?? options.port ?? (def.kind === 'emulated' ? 'the emulated UART' : 'the serial port (--port or --hardware-map)');
     return {
       kind: 'dry-run',
       target: targetId,
       flash,
-      then: `open ${options.port ?? (def.kind === 'emulated' ? 'the emulated UART' : 'the serial port (--port)')}, HELLO, upload ${path.basename(file)} with ${profileWords(options.profile, targetId)}, verify SHA-256, invoke ${what}`,
+      then: `open ${port}, HELLO, upload ${path.basename(file)} with ${profileWords(options.profile, targetId)}, verify SHA-256, invoke ${what}`,
     };
+  }
+  if (realBoard && line === undefined) {
+    throw new WrtError('USAGE', `${targetId} is a real board: name its serial port with --port PATH (/dev/serial/by-id/...) or --hardware-map FILE`, {
+      field: '--port',
+      limit: 'the port of the board\'s USB serial line (ls -l /dev/serial/by-id/)',
+    });
   }
 
   // Before anything starts: a bad module, a missing export, a budget the target cannot meet, or a
   // profile of another module ends here.
   // The firmware built from the target YAML has its upload buffer; a --firmware image may differ (HELLO tells).
-  const module = loadModule(file, deps.cwd, options.firmware === undefined ? uploadCapacityOf(def) : undefined);
+  const module = loadModule(file, cwd, options.firmware === undefined ? uploadCapacityOf(def) : undefined);
   const invocation = planInvocation(module, options.invoke, options.args ?? []);
   const { resolveUploadProfile } = await import('../profile/upload-profile.js');
   const profile = await resolveUploadProfile({
@@ -194,22 +267,29 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     ...(options.asil === undefined ? {} : { asil: options.asil }),
     overrides: options.fuel === undefined ? {} : { fuel: { value: options.fuel, source: 'cli --fuel' } },
     env,
-    cwd: deps.cwd ?? process.cwd(),
+    cwd,
   });
 
   let linkMs = 0;
   const openLink = async (): Promise<DeviceLink> => {
+    const client = deps.client === undefined ? {} : { client: deps.client };
+    if (line !== undefined) {
+      if (options.flash !== false) {
+        const image = await firmwareImage(def, board, options.firmware, env, cwd, executor);
+        const flash = flashCommand(def, flashInputsFor(image, line.port), chooseFlashRunner(def, line.runner, onPath));
+        deps.onFlash?.(flash);
+        await runFlash(def, flash, env);
+      }
+      // A serial node at the board's UART speed (serialport), a pty as it is.
+      return openPortLink(line.port, line.baud, client);
+    }
     if (options.port !== undefined) {
       // The device already runs the firmware: nothing is flashed. A pty as it is, a serial node at the target's UART speed.
-      return openPortLink(options.port, def.uart.baud, deps.client === undefined ? {} : { client: deps.client });
+      return openPortLink(options.port, def.uart.baud, client);
     }
-    if (def.kind === 'board') throw realBoardRefusal(def, elf, (command) => findExecutable(command, env.PATH) !== undefined);
     if (def.kind !== 'emulated') throw new WrtError('USAGE', `${targetId} is a ${def.kind} target: use \`wrt-target run\` for it`, { field: '--target' });
-    if (board === undefined && options.firmware === undefined) {
-      throw new WrtError('USAGE', `no targets/bsp board builds firmware for ${targetId}`, { field: '--target', limit: 'name an ELF with --firmware' });
-    }
-    const image = options.firmware ?? (await ensureFirmware(targetId, board ?? targetId, env, undefined, executor));
-    const link = await openQemuLink(def, image, deps.client === undefined ? {} : { client: deps.client });
+    const image = await firmwareImage(def, board, options.firmware, env, cwd, executor);
+    const link = await openQemuLink(def, image, client);
     deps.onQemu?.(link.qemu);
     return link;
   };

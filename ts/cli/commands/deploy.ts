@@ -10,20 +10,26 @@ import type { formatValue as FormatValue } from '../../run/values.js';
 import { DEPLOY_DOCUMENT, asilFlag, outcomeJson, parseFuel, printOutcome, profileSummary } from '../outcome.js';
 import { binaryUnitOf, formatBytesRounded, jsonDocument, processOutput } from '../../core/output.js';
 import type { UploadReport } from '../../device/client.js';
+import type { FlashCommand } from '../../targets/flash.js';
 import type { CliContext, CommandModule } from '../context.js';
 
 const HELP = `
 What it does:
-  Emulated boards (qemu-mps2-an386, qemu-lm3s6965evb): builds the interpreter
-  firmware, starts QEMU, uploads the module (the device checks its SHA-256),
-  runs it and streams its output; a progress bar with rate and ETA on a
-  terminal, then: uploaded N KiB in T s (X KiB/s), SHA-256 verified on the
-  device. QEMU stops on success, error and Ctrl-C.
-  --port PATH: a device already running the firmware (never flashes).
+  Emulated boards (qemu-mps2-an386, qemu-lm3s6965evb, qemu-netduinoplus2):
+  builds the interpreter firmware, starts QEMU, uploads the module (the
+  device checks its SHA-256), runs it and streams its output; a progress bar
+  with rate and ETA on a terminal, then: uploaded N KiB in T s (X KiB/s),
+  SHA-256 verified on the device. QEMU stops on success, error and Ctrl-C.
+  --port PATH there: a device already running the firmware (never flashes).
   --executor small: the firmware with the small executor (interp-small.elf,
   about 32 KB less flash, slower); fast is the default.
-  Real boards (nucleo-f429zi, rpi-pico, ...): --dry-run prints the target's
-  flash commands; flash with them, then deploy --port PATH.
+  Real boards (nucleo-f429zi): builds the firmware, flashes it with openocd
+  (or probe-rs), opens the serial port (--port PATH, or the board's entry in
+  --hardware-map FILE) at the target's baud rate, then uploads and runs.
+  No probe attached: exit 3, saying what to connect. --no-flash: the board
+  runs the firmware already. Boards without board support (rpi-pico,
+  nrf52840-dk, stm32f746g-disco) are refused. --dry-run builds the image and
+  prints the flash commands only.
   Without --target: qemu-mps2-an386 when qemu-system-arm is installed.
 
 Profile: --profile FILE, else the module's wrt.profile section, else one
@@ -41,8 +47,11 @@ Examples:
       prints "hello, board" from the emulated board
   wrt-target deploy examples/hello.wasm --target qemu-lm3s6965evb
       exit 1: its memory and code do not fit the board's 42032-byte arena
-  wrt-target deploy examples/hello.wasm --target rpi-pico --dry-run
-      picotool load -v -x <root>/build/firmware/rpi-pico/interp.uf2
+  wrt-target deploy examples/add.wasm --invoke add 2 3 --target nucleo-f429zi \\
+      --port /dev/serial/by-id/usb-STMicroelectronics_STM32_STLink_...-if02
+      flashes with openocd, then prints i32:5 from the board
+  wrt-target deploy examples/add.wasm --target nucleo-f429zi --dry-run
+      openocd -f board/st_nucleo_f4.cfg -c 'program <root>/build/...elf ...'
 
 Exit code: the program's (proc_exit code, 0 when it returns); 1 when it traps;
 2-4 for errors of the tool (bad module or flag, QEMU missing, a broken link).
@@ -51,6 +60,8 @@ More: docs/deploy.md, docs/profile.md ("On the device").`;
 interface RawDeployOptions {
   readonly target?: string;
   readonly port?: string;
+  readonly hardwareMap?: string;
+  readonly flash?: boolean;
   readonly invoke?: string;
   readonly fuel?: string;
   readonly dryRun?: boolean;
@@ -162,6 +173,8 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
       args,
       ...(raw.target === undefined ? {} : { target: raw.target }),
       ...(raw.port === undefined ? {} : { port: raw.port }),
+      ...(raw.hardwareMap === undefined ? {} : { hardwareMap: raw.hardwareMap }),
+      ...(raw.flash === false ? { flash: false } : {}),
       ...(raw.invoke === undefined ? {} : { invoke: raw.invoke }),
       ...(fuel === undefined ? {} : { fuel }),
       ...(raw.firmware === undefined ? {} : { firmware: raw.firmware }),
@@ -174,7 +187,13 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
       stdout: (bytes) => (direct ? void process.stdout.write(bytes) : void out.push(Buffer.from(bytes))),
       stderr: (bytes) => (direct ? void process.stderr.write(bytes) : void err.push(Buffer.from(bytes))),
     },
-    { env: ctx.env, cwd: ctx.cwd, ...display, ...deps },
+    {
+      env: ctx.env,
+      cwd: ctx.cwd,
+      ...display,
+      ...(json ? {} : { onFlash: (flash: FlashCommand) => ctx.output.err(`flashing ${flash.target} with ${flash.runner}: ${flash.commands.map(shellQuote).join('; ')}`) }),
+      ...deps,
+    },
   );
   const gathered = { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
   if (json) {
@@ -198,10 +217,12 @@ export const deployCommand: CommandModule = {
       .argument('<file>', 'the .wasm module')
       .argument('[args...]', 'arguments of --invoke')
       .option('--target <id>', 'target id (default: qemu-mps2-an386 when QEMU is installed)')
-      .option('--port <path>', 'drive a device already running the firmware on this pty or serial device')
+      .option('--port <path>', 'the serial port: of a real board, opened after flashing; of an emulated target, a device already running the firmware')
+      .option('--hardware-map <file>', "a real board's serial port, baud and runner from its entry in this hardware map")
+      .option('--no-flash', 'a real board runs the firmware already: open its port without flashing')
       .option('--invoke <name>', 'call this export instead of running _start as a WASI command')
       .option('--fuel <n>', 'instruction budget of the invocation (default: none)')
-      .option('--dry-run', 'print the flash commands and run nothing')
+      .option('--dry-run', 'build the firmware image, print its flash commands and run nothing else')
       .option('--firmware <elf>', 'the firmware image to flash (default: build/firmware/<board>/interp.elf)')
       .option('--executor <small|fast>', 'the interpreter executor of the firmware deploy builds: fast (default) or small (about 32 KB less flash, slower; docs/firmware.md)')
       .option('--asil <level>', 'the safety level the deploy asks for (QM, A-D): a compiled profile is made at it, a given one must be at it')
