@@ -23,6 +23,7 @@ import { uploadCapacityOf } from '../targets/upload-capacity.js';
 import { runModuleOn, type RunSinks } from '../run/run-module.js';
 import { type DeviceLink, DeviceSession, type ProgramHooks, type ProgramReport, type ProgramTimings, withSession } from '../run/session.js';
 import { flashCommand, loadTarget, type FlashCommand, type FlashInputs, type TargetDefinition } from '../targets/index.js';
+import { type FirmwareCfi, readFirmwareCfi } from '../cfi/firmware-cfi.js';
 import { ensureFirmware, firmwareBoardOf, firmwareImagePath } from './firmware.js';
 import { openPortLink, openQemuLink } from './links.js';
 import { findExecutable, type QemuInstance } from './qemu.js';
@@ -87,6 +88,8 @@ export type DeployReport =
       readonly link: string;
       /** The profile uploaded with the module; undefined for --profile none. */
       readonly profile: UploadProfile | undefined;
+      /** The hardware CFI the flashed firmware carries, read from its ELF; null when deploy flashed none (--port). */
+      readonly firmwareCfi: FirmwareCfi | null;
       readonly timings: DeployTimings;
     });
 
@@ -135,6 +138,30 @@ export function realBoardRefusal(def: TargetDefinition, elf: string, runnerOnPat
   });
 }
 
+/** The firmware QEMU runs: --firmware, else the target's image brought up to date (or the shipped one). */
+async function emulatedImage(targetId: string, board: string | undefined, given: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
+  if (given !== undefined) return given;
+  if (board === undefined) throw new WrtError('USAGE', `no targets/bsp board builds firmware for ${targetId}`, { field: '--target', limit: 'name an ELF with --firmware' });
+  return ensureFirmware(targetId, board, env);
+}
+
+/**
+ * A profile that requires hardware CFI (compiled at C or D for a PACBTI target, or given) runs only
+ * on firmware that carries it: the marks are read from the image about to be flashed.
+ */
+export function checkFirmwareCfi(profile: UploadProfile, firmware: FirmwareCfi, targetId: string): void {
+  for (const feature of profile.decoded.hardwareCfi) {
+    if (feature !== 'pac' && feature !== 'bti') continue;
+    const mark = firmware[feature];
+    if (mark.state === 'present') continue;
+    throw new WrtError('CFI_REQUIREMENT_UNMET', `the profile (${profile.source}) requires ${feature === 'pac' ? 'PAC (signed return addresses)' : 'BTI (branch target identification)'} in the firmware of ${targetId}, and ${firmware.file} has it ${mark.state}: ${mark.detail}`, {
+      file: firmware.file,
+      field: feature === 'pac' ? 'Tag_PACRET_use' : 'Tag_BTI_use',
+      limit: `firmware built with -mbranch-protection=pac-ret+bti (make -C targets/firmware image BOARD=${firmwareBoardOf(targetId) ?? targetId} APP=interp), or a profile below ASIL C`,
+    });
+  }
+}
+
 /** What the dry run says travels with the module. */
 function profileWords(profile: string | undefined, targetId: string): string {
   if (profile === 'none') return 'no profile';
@@ -169,23 +196,30 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     };
   }
 
-  // Before anything starts: a bad module, a missing export, a budget the target cannot meet, or a
-  // profile of another module ends here.
+  // Before anything starts: a bad module, a missing export, a budget the target cannot meet, a
+  // profile of another module, or firmware without the hardware CFI the profile needs ends here.
   // The firmware built from the target YAML has its upload buffer; a --firmware image may differ (HELLO tells).
   const module = loadModule(file, deps.cwd, options.firmware === undefined ? uploadCapacityOf(def) : undefined);
   const invocation = planInvocation(module, options.invoke, options.args ?? []);
+  const cwd = deps.cwd ?? process.cwd();
+  // The image QEMU will run, brought up to date first so the profile is compiled against the marks
+  // it really carries (a --port device runs whatever was flashed: its image is not known here).
+  const image = options.port === undefined && def.kind === 'emulated' ? await emulatedImage(targetId, board, options.firmware, env) : options.firmware;
+  const firmwareCfi = image === undefined ? null : await readFirmwareCfi(image, cwd, path.relative(cwd, image).startsWith('..') ? image : path.relative(cwd, image));
   const { resolveUploadProfile } = await import('../profile/upload-profile.js');
   const profile = await resolveUploadProfile({
     file,
     module: module.bytes,
     analysis: module.report,
     targetId,
+    ...(image === undefined ? {} : { firmware: image }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.asil === undefined ? {} : { asil: options.asil }),
     overrides: options.fuel === undefined ? {} : { fuel: { value: options.fuel, source: 'cli --fuel' } },
     env,
-    cwd: deps.cwd ?? process.cwd(),
+    cwd,
   });
+  if (profile !== undefined && firmwareCfi !== null) checkFirmwareCfi(profile, firmwareCfi, targetId);
 
   let linkMs = 0;
   const openLink = async (): Promise<DeviceLink> => {
@@ -195,10 +229,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     }
     if (def.kind === 'board') throw realBoardRefusal(def, elf, (command) => findExecutable(command, env.PATH) !== undefined);
     if (def.kind !== 'emulated') throw new WrtError('USAGE', `${targetId} is a ${def.kind} target: use \`wrt-target run\` for it`, { field: '--target' });
-    if (board === undefined && options.firmware === undefined) {
-      throw new WrtError('USAGE', `no targets/bsp board builds firmware for ${targetId}`, { field: '--target', limit: 'name an ELF with --firmware' });
-    }
-    const image = options.firmware ?? (await ensureFirmware(targetId, board ?? targetId, env));
+    if (image === undefined) throw new WrtError('INTERNAL', `no firmware image for the emulated target ${targetId}`, { field: '--target' });
     const link = await openQemuLink(def, image, deps.client === undefined ? {} : { client: deps.client });
     deps.onQemu?.(link.qemu);
     return link;
@@ -227,7 +258,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
           ...(deps.onUploaded === undefined ? {} : { onUploaded: deps.onUploaded }),
         },
       );
-      return { kind: 'ran', target: targetId, link: session.link.description, profile, ...ran, timings: { linkMs, ...ran.timings } };
+      return { kind: 'ran', target: targetId, link: session.link.description, profile, firmwareCfi, ...ran, timings: { linkMs, ...ran.timings } };
     },
     { handleSigint: deps.handleSigint !== false },
   );

@@ -134,6 +134,7 @@ function jsonReport(report: DeployReport, output: { stdout: string; stderr: stri
     device: report.device,
     upload: report.upload,
     profile: profileSummary(report.profile),
+    firmwareCfi: report.firmwareCfi,
     ...outcomeJson(report, output, formatValue),
     timings: report.timings,
   };
@@ -177,6 +178,11 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
     ctx.output.err(`wrt-target: dry run (${report.flash.runner}): nothing was run; deploy would then ${report.then}`);
     return 0;
   }
+  const cfi = report.firmwareCfi;
+  // Said where the architecture has PACBTI (present or absent), not for every Armv7-M image.
+  if (cfi !== null && [cfi.pac.state, cfi.bti.state].some((state) => state === 'present' || state === 'absent')) {
+    ctx.output.err(`firmware ${cfi.file}: PAC ${cfi.pac.state}, BTI ${cfi.bti.state} (cfi-report ${cfi.file} shows the evidence)`);
+  }
   printOutcome(report, gathered, ctx.output, formatValue);
   return report.exitCode;
 }
@@ -196,7 +202,7 @@ export const deployCommand: CommandModule = {
       .option('--firmware <elf>', 'the firmware image to flash (default: build/firmware/<board>/interp.elf)')
       .option('--asil <level>', 'the safety level the deploy asks for (QM, A-D): a compiled profile is made at it, a given one must be at it')
       .option('--profile <file|none>', "the profile to upload (default: the module's wrt.profile section, else one compiled for the target)")
-      .option('--json', 'print {target, device, upload, profile, results|exitCode|trap, output, timings} as JSON; no progress bar')
+      .option('--json', 'print {target, device, upload, profile, firmwareCfi, results|exitCode|trap, output, timings} as JSON; no progress bar')
       .addHelpText('after', HELP)
       .action(async (file: string, args: string[], raw: RawDeployOptions) => {
         /* The program's exit code may be any byte; the CLI passes it through unchanged. */
