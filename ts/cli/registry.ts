@@ -14,6 +14,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'run', load: async () => (await import('./commands/run.js')).runCommand },
   { name: 'deploy', load: async () => (await import('./commands/deploy.js')).deployCommand },
   { name: 'component', load: async () => (await import('./commands/component.js')).componentCommand },
+  { name: 'boards', load: async () => (await import('./commands/boards.js')).boardsCommand },
   { name: 'hil', load: async () => (await import('./commands/hil.js')).hilCommand },
   { name: 'keygen', load: async () => (await import('./commands/signing.js')).keygenCommand },
   { name: 'sign', load: async () => (await import('./commands/signing.js')).signCommand },
