@@ -28,6 +28,8 @@ export interface ProfileRequest {
   readonly pidin?: string;
   /** A device asked over its serial port: the profile is compiled for its arena and its target id. */
   readonly device?: string;
+  /** Its line speed (--baud); default: the one every target's UART names. */
+  readonly baud?: number;
   /** The firmware image the target runs (deploy passes the one it flashes); default: its local build or the shipped one. */
   readonly firmware?: string;
   readonly overrides: ProfileOverrides;
@@ -161,6 +163,7 @@ export async function profileContext(request: ProfileRequest, deps: ProfileDeps 
       ...(request.syspage !== undefined ? { syspage: request.syspage } : {}),
       ...(request.pidin !== undefined ? { pidin: request.pidin } : {}),
       ...(request.device !== undefined ? { device: request.device } : {}),
+      ...(request.baud !== undefined ? { baud: request.baud } : {}),
       options: request.options,
       env: request.env,
       cwd: request.cwd,

@@ -17,7 +17,8 @@ see (no sysfs, no permission, no udev) is said.
 
 Example:
   wrt-target boards --generate-hardware-map lab.yaml
-      writes a hardware map for: wrt-target hil run smoke --hardware-map lab.yaml
+      writes a hardware map of the attached boards, for
+      wrt-target hil run smoke --hardware-map lab.yaml
 
 Exit codes: 0 listed (also when nothing is attached); 2 the map file cannot be
 written; 3 --generate-hardware-map with no board to put in it. More:
