@@ -1,6 +1,6 @@
 /**
- * The interpreter firmware on the emulated board, counted in guest instructions: QEMU runs
- * qemu-mps2-an386 with `-icount shift=0,align=off,sleep=off`, so the guest's clock advances 1 ns
+ * The interpreter firmware on each emulated board, counted in guest instructions: QEMU runs
+ * every emulated target with firmware (qemu-mps2-an386 first) with `-icount shift=0,align=off,sleep=off`, so the guest's clock advances 1 ns
  * per executed guest instruction, whatever the host's load. The module reads that clock through
  * WASI clock_time_get (the firmware gives milliseconds since boot, i.e. steps of 1,000,000
  * instructions) before and after its own loop, inside one INVOKE; the host's requests and the
@@ -25,10 +25,11 @@ import { ensureFirmware, firmwareBoardOf } from '../../ts/deploy/firmware.js';
 import { launchQemu } from '../../ts/deploy/qemu.js';
 import { ProtocolClient } from '../../ts/device/client.js';
 import { i32, type InvokeResult } from '../../ts/device/messages.js';
-import { loadTarget } from '../../ts/targets/index.js';
+import { listTargets, loadTarget } from '../../ts/targets/index.js';
 import { KERNELS, kernelsDir } from './interp.js';
 
-const TARGET = 'qemu-mps2-an386';
+/** The board the baselines were measured on; the others follow it. */
+const FIRST_TARGET = 'qemu-mps2-an386';
 const UNROLL = 16;
 /* 2e8 guest instructions: the clock's 1e6-instruction step is 0.5 % of a measurement. */
 const TARGET_INSTRUCTIONS = Number(process.env.WRT_BENCH_BOARD_INSTRUCTIONS ?? 2e8);
@@ -143,22 +144,34 @@ async function v8TimedKernels(wasm: Uint8Array): Promise<(kernel: number, n: num
   };
 }
 
+/** Every emulated target with interpreter firmware, FIRST_TARGET first. */
+function benchTargets(): string[] {
+  const ids = listTargets()
+    .filter((def) => def.kind === 'emulated' && def.firmware !== undefined)
+    .map((def) => def.id);
+  return [FIRST_TARGET, ...ids.filter((id) => id !== FIRST_TARGET)];
+}
+
 export async function bench(log: (line: string) => void): Promise<void> {
   const dir = join(packageRoot(), 'build', 'bench-board');
   mkdirSync(dir, { recursive: true });
-  const board = firmwareBoardOf(TARGET) ?? 'mps2-an386';
-  const elf = await ensureFirmware(TARGET, board);
+  for (const target of benchTargets()) await benchBoard(target, dir, log);
+}
+
+async function benchBoard(target: string, dir: string, log: (line: string) => void): Promise<void> {
+  const board = firmwareBoardOf(target) ?? target;
+  const elf = await ensureFirmware(target, board);
   const size = parseSizeB(tool('arm-none-eabi-size', ['-B', elf], 'binutils-arm-none-eabi'));
   const opLoops = buildOpLoops(dir);
   const kernels = buildTimedKernels(dir);
 
-  const qemu = await launchQemu(loadTarget(TARGET), { elf, icount: true, paused: true });
+  const qemu = await launchQemu(loadTarget(target), { elf, icount: true, paused: true });
   /* A loop may run for many host seconds under icount on a loaded machine. */
   const client = new ProtocolClient(qemu.transport, { helloTimeoutMs: 15_000, requestTimeoutMs: 600_000, maxResends: 0 });
   try {
     await qemu.resume();
     const hello = await client.hello();
-    log(`board: ${TARGET} under QEMU -icount shift=0,align=off,sleep=off (1 guest instruction = 1 ns of guest time)`);
+    log(`board: ${target} under QEMU -icount shift=0,align=off,sleep=off (1 guest instruction = 1 ns of guest time)`);
     log(`  firmware ${elf.replace(`${packageRoot()}/`, '')}: text ${size.text} B, data ${size.data} B, bss ${size.bss} B (flash ${size.text + size.data} B, static RAM ${size.data + size.bss} B); arena ${hello.arenaBytes} B`);
 
     const timed = async (name: string, args: readonly number[], n: number): Promise<Timed> => {

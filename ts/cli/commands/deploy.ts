@@ -16,8 +16,8 @@ const HELP = `
 What it does:
   Emulated boards (qemu-mps2-an386 and the other qemu-* targets): builds the
   interpreter firmware, starts QEMU, uploads the module (the device checks its
-  SHA-256), runs it and streams its output; a progress bar with rate and ETA on a
-  terminal, then: uploaded N KiB in T s (X KiB/s), SHA-256 verified on the
+  SHA-256), runs it and streams its output; a progress bar with rate and ETA
+  on a terminal, then: uploaded N KiB in T s (X KiB/s), SHA-256 verified on the
   device. QEMU stops on success, error and Ctrl-C.
   --port PATH: a device already running the firmware (never flashes).
   Real boards (nucleo-f429zi, rpi-pico, ...): --dry-run prints the target's
