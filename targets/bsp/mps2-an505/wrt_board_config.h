@@ -1,11 +1,12 @@
 /*
  * Arm MPS2 with the AN505 (Cortex-M33, IoT Kit) FPGA image, as QEMU 7.2 models it
- * (hw/arm/mps2-tz.c): CMSDK APB UART0 with its receive interrupt on IRQ 32 (measured: an505_ppcs lists UART0 as 32, 33, 42;
- * with the receive interrupt enabled on IRQ 33 instead, no interrupt comes and an upload crawls
- * at the port's polling rate, 1 KiB/s instead of 15-20 KiB/s), 32 IoT Kit interrupts plus
- * 92 expansion interrupts. The UART base and speed, the fixed 20 MHz clock (sysclk_frq, which also
- * clocks the APB), the upload buffer and the exit by semihosting come from
- * targets/qemu-mps2-an505.yaml (the generated wrt_board_target.h).
+ * (hw/arm/mps2-tz.c): 32 IoT Kit interrupts plus 92 expansion interrupts; CMSDK APB UART0 with its
+ * receive interrupt on IRQ 32. That IRQ is measured: the source's table lists UART0's lines as
+ * 32, 33, 42 under a "tx, rx, combined" comment, but with the receive interrupt enabled on IRQ 33
+ * none comes and an upload crawls at the port's polling rate (1 KiB/s instead of 15-20 KiB/s).
+ * The UART base and speed, the fixed 20 MHz clock (sysclk_frq, which also clocks the APB), the
+ * upload buffer and the exit by semihosting come from targets/qemu-mps2-an505.yaml (the generated
+ * wrt_board_target.h).
  */
 #ifndef WRT_BOARD_CONFIG_H
 #define WRT_BOARD_CONFIG_H

@@ -1,11 +1,12 @@
 /*
  * Arm MPS3 with the AN547 (Cortex-M55, SSE-300) FPGA image, as QEMU 7.2 models it
- * (hw/arm/mps2-tz.c): CMSDK APB UART0 with its receive interrupt on IRQ 33 (measured: an547_ppcs lists UART0 as 33, 34, 43;
- * with the receive interrupt enabled on IRQ 34 instead, no interrupt comes and an upload crawls
- * at the port's polling rate, 1 KiB/s instead of 15-20 KiB/s), 32 SSE-300 interrupts plus
- * 96 expansion interrupts, the UART clocked by the 25 MHz APB clock (apb_periph_frq) while the core
- * runs at 32 MHz. The UART base and speed, the core clock, the upload buffer and the exit by
- * semihosting come from targets/qemu-mps3-an547.yaml (the generated wrt_board_target.h).
+ * (hw/arm/mps2-tz.c): 32 SSE-300 interrupts plus 96 expansion interrupts; CMSDK APB UART0 with
+ * its receive interrupt on IRQ 33, clocked by the 25 MHz APB clock (apb_periph_frq) while the core
+ * runs at 32 MHz. The IRQ is measured: the source's table lists UART0's lines as 33, 34, 43 under
+ * a "tx, rx, combined" comment, but with the receive interrupt enabled on IRQ 34 none comes and an
+ * upload crawls at the port's polling rate (1 KiB/s instead of 15-20 KiB/s). The UART base and
+ * speed, the core clock, the upload buffer and the exit by semihosting come from
+ * targets/qemu-mps3-an547.yaml (the generated wrt_board_target.h).
  */
 #ifndef WRT_BOARD_CONFIG_H
 #define WRT_BOARD_CONFIG_H
