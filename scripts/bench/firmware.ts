@@ -17,8 +17,8 @@ import { packageRoot } from '../../ts/core/paths.js';
 import { FIRMWARE_EXECUTORS, ensureFirmware, firmwareBoardOf, type FirmwareExecutor } from '../../ts/deploy/firmware.js';
 import { buildTimedKernels, kernelPerOp, onIcountBoard, parseSizeB, tool, v8TimedKernels, type KernelPerOp } from './board.js';
 import { KERNELS } from './interp.js';
+import { listTargets } from '../../ts/targets/index.js';
 
-const SIZE_TARGETS = ['qemu-mps2-an386', 'qemu-lm3s6965evb'] as const;
 const SPEED_TARGET = 'qemu-mps2-an386';
 /* 1e8 guest instructions per run at n: the guest clock's 1e6-instruction step is 1 % of it. */
 const TARGET_INSTRUCTIONS = Number(process.env.WRT_BENCH_FIRMWARE_INSTRUCTIONS ?? 1e8);
@@ -49,7 +49,9 @@ function perOp(k: KernelPerOp): number {
 
 export async function bench(log: (line: string) => void): Promise<void> {
   const sizes: ImageSize[] = [];
-  for (const target of SIZE_TARGETS) {
+  // Every target with interpreter firmware, emulated or real: the image is the same code either way.
+  const sizeTargets = listTargets().filter((def) => def.firmware !== undefined).map((def) => def.id);
+  for (const target of sizeTargets) {
     for (const executor of FIRMWARE_EXECUTORS) sizes.push(await imageSize(target, executor));
   }
   const baseline = (target: string): ImageSize => {

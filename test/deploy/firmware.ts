@@ -11,6 +11,8 @@ import { findExecutable } from '../../ts/deploy/qemu.js';
 export const BOARDS = [
   { board: 'mps2-an386', target: 'qemu-mps2-an386' },
   { board: 'lm3s6965evb', target: 'qemu-lm3s6965evb' },
+  { board: 'mps2-an505', target: 'qemu-mps2-an505' },
+  { board: 'mps3-an547', target: 'qemu-mps3-an547' },
   { board: 'netduinoplus2', target: 'qemu-netduinoplus2' },
 ] as const;
 

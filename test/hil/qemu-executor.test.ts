@@ -228,14 +228,14 @@ describe('runTestOnDevice (a scripted client)', () => {
   });
 });
 
-describe('QEMU executor: the smoke suite on both boards, against native-sim', () => {
-  it('gives native-sim\'s outcomes on mps2 and lm3s, skips what lm3s cannot hold, and leaves no QEMU', async () => {
+describe('QEMU executor: the smoke suite on every QEMU board, against native-sim', () => {
+  it('gives native-sim\'s outcomes on mps2, an505, an547 and lm3s, skips what lm3s cannot hold, and leaves no QEMU', async () => {
     const { registry, started, executors } = recordingRegistry();
     const map = loadHardwareMap(join(ROOT, 'hil', 'maps', 'qemu.yaml'));
     const suites = loadSuites(join(ROOT, 'hil', 'suites'), ['smoke']);
     const run = await runHil({ map, suites, registry, buildCacheDir: cacheDir, differential: true });
 
-    expect(run.boards.map((b) => b.board.id)).toEqual(['v8-reference', 'mps2-qemu', 'lm3s-qemu', 'native-sim']);
+    expect(run.boards.map((b) => b.board.id)).toEqual(['v8-reference', 'mps2-qemu', 'lm3s-qemu', 'an505-qemu', 'an547-qemu', 'native-sim']);
     const sim = byTest(boardRun(run.boards, 'native-sim'));
     const mps2 = byTest(boardRun(run.boards, 'mps2-qemu'));
     const lm3s = byTest(boardRun(run.boards, 'lm3s-qemu'));
@@ -258,6 +258,14 @@ describe('QEMU executor: the smoke suite on both boards, against native-sim', ()
     expectTrap(mps2.get('trap-divide-overflow')?.outcome, 'integer overflow', 4);
     expect(mps2.get('float-mul')?.outcome).toEqual(returned('f32', String(0xc0c00000)));
     expect(mps2.get('float-sqrt')?.outcome).toEqual(returned('f64', '4609047870845172685'));
+
+    // The Armv8-M boards (Cortex-M33, and the Cortex-M55 firmware with PAC and BTI) give mps2's
+    // outcomes exactly, Arm's default NaN included.
+    for (const board of ['an505-qemu', 'an547-qemu']) {
+      const outcomes = byTest(boardRun(run.boards, board));
+      expect([board, [...outcomes].map(([name, r]) => [name, r.status, r.outcome])]).toEqual([board, [...mps2].map(([name, r]) => [name, 'pass', r.outcome])]);
+      expect(started.get(board)).toHaveLength(1);
+    }
 
     // lm3s: no linear memory fits in 64 KiB of SRAM and these modules cannot be truncated (no
     // __heap_base): the profile compiler says so; the test is skipped naming the budget, not failed.

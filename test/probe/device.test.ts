@@ -12,11 +12,12 @@ import type { HelloInfo } from '../../ts/device/messages.js';
 import { launchPtyProcess, type PtyProcess } from '../../ts/device/native-sim.js';
 import { openPtyTransport } from '../../ts/device/pty-transport.js';
 import { decodeProfile } from '../../ts/profile/binary.js';
-import { probe } from '../../ts/probe/gather.js';
+import { deviceBaud, probe } from '../../ts/probe/gather.js';
+import { parseBaud, serialLinkKind } from '../../ts/device/serial-link.js';
 import { featureNames } from '../../ts/probe/device.js';
 import { buildRealNativeSim } from '../run/helpers.js';
 import { moduleFile, tempDir } from '../profile/helpers.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 
 const LM3S_HELLO: HelloInfo = {
   protocolVersion: 1,
@@ -62,6 +63,21 @@ describe('probe --device with a recorded HELLO', () => {
     });
   });
 
+  it('opens the line at --baud, else at the one speed every target UART names; --baud alone is refused', async () => {
+    const speeds: number[] = [];
+    const askDevice = async (_port: string, baud: number) => {
+      speeds.push(baud);
+      return LM3S_HELLO;
+    };
+    await probe({ device: '/dev/ttyACM0', options: {}, env: {}, cwd: tempDir() }, { askDevice });
+    await probe({ device: '/dev/ttyACM0', baud: 921600, options: {}, env: {}, cwd: tempDir() }, { askDevice });
+    expect(speeds).toEqual([115200, 921600]);
+    expect(deviceBaud('/dev/ttyACM0', undefined, [115200, undefined, 115200])).toBe(115200);
+    expect(() => deviceBaud('/dev/ttyACM0', undefined, [115200, 9600])).toThrow("--device /dev/ttyACM0: the target definitions' UARTs run at 9600, 115200 baud, so the line's speed is not known");
+    await expect(probe({ baud: 9600, options: {}, env: {}, cwd: tempDir() })).rejects.toMatchObject({ code: 'USAGE', location: { field: '--baud' } });
+    expect(() => parseBaud('fast')).toThrow('--baud "fast" is not a serial speed');
+  });
+
   it('names the feature bits', () => {
     expect(featureNames(LM3S_HELLO.features)).toEqual(['float', 'output', 'fuel', 'reference-types', 'bulk-memory']);
     expect(featureNames(2 ** 31)).toEqual(['test-double']);
@@ -94,6 +110,17 @@ describe('probe and profile --device on a live device (native-sim on a pty)', ()
     expect(report.subject).toMatchObject({ kind: 'device', deviceId: 'native-sim', target: 'native-sim', arenaBytes: 2 * 1024 * 1024 });
     expect(report.limits.maxMemory.value).toBe(2 * 1024 * 1024);
     expect(report.limits.maxMemory.source).toContain(`device native-sim on ${sim.pty.path}: HELLO arena_bytes`);
+  });
+
+  it('probe --device on a node that is not /dev/pts/N opens it through serialport at --baud', async () => {
+    // A link to the pty is what a /dev/serial/by-id name is to a tty: serialport opens it and sets its speed.
+    const dir = tempDir();
+    const link = join(dir, 'ttyBOARD0');
+    symlinkSync(sim.pty.path, link);
+    expect(serialLinkKind(link)).toBe('serialport');
+    const { code, out } = await cli(['probe', '--device', link, '--baud', '230400', '--json'], dir);
+    expect(code).toBe(0);
+    expect((JSON.parse(out.text) as { subject: Record<string, unknown> }).subject).toMatchObject({ kind: 'device', deviceId: 'native-sim', port: link });
   });
 
   it('profile --device compiles for the device, and the device loads and runs the module under it', async () => {

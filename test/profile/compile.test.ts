@@ -10,6 +10,9 @@ import { PROFILE_JSON_SCHEMA } from '../../ts/profile/schema.js';
 import { moduleSha256 } from '../../ts/profile/section.js';
 import type { BudgetError, Profile, TargetFacts } from '../../ts/profile/types.js';
 import { validateWasm } from '../../ts/wasm/validate.js';
+import { type FirmwareCfi, firmwareCfiFacts } from '../../ts/cfi/firmware-cfi.js';
+import type { MarkState } from '../../ts/cfi/file-report.js';
+import { loadTarget } from '../../ts/targets/index.js';
 import { HEAP_BASE_MODULE, RECURSIVE_MODULE } from './helpers.js';
 
 // The board of qemu-lm3s6965evb: 48 KiB for modules, less than one 64 KiB page.
@@ -177,6 +180,38 @@ describe('ASIL presets', () => {
     expect(ok(inputs(HEAP_BASE_MODULE, { ...hostInputs, target: withCet })).cfi.hardwareRequired).toEqual(['shstk']);
     // A board is not a host target: software CFI only.
     expect(ok(inputs(HEAP_BASE_MODULE, { asil: 'C', overrides: FUEL })).cfi.hardwareRequired).toEqual([]);
+  });
+
+  it('at C on a PACBTI board requires the marks of its firmware, read from the image', () => {
+    const an547 = loadTarget('qemu-mps3-an547');
+    const mark = (state: MarkState) => ({ state, detail: `recorded ${state}` });
+    const facts = (firmware: FirmwareCfi | null): TargetFacts => ({
+      ...BOARD,
+      id: an547.id,
+      arch: 'armv8.1-m.main',
+      hardwareCfi: firmwareCfiFacts(an547, firmware, 'no image'),
+    });
+    const marked = facts({ file: 'interp.elf', pac: mark('present'), bti: mark('present') });
+    expect(marked.hardwareCfi.source).toBe('target qemu-mps3-an547: features.hardwareCfi pacbti; firmware interp.elf: PAC present, BTI present (cortex-m55 has no PACBTI and runs them as NOPs)');
+    expect(ok(inputs(HEAP_BASE_MODULE, { asil: 'C', overrides: FUEL, target: marked })).cfi.hardwareRequired).toEqual(['pac', 'bti']);
+    // Below C the marks are not required.
+    const plain = facts({ file: 'interp.elf', pac: mark('absent'), bti: mark('present') });
+    expect(ok(inputs(HEAP_BASE_MODULE, { asil: 'B', overrides: FUEL, target: plain })).cfi.hardwareRequired).toEqual([]);
+    expect(errors(inputs(HEAP_BASE_MODULE, { asil: 'C', overrides: FUEL, target: plain }))).toEqual([
+      {
+        code: 'CFI_REQUIREMENT_UNMET',
+        budget: 'hardware CFI pac',
+        needs: 'return addresses signed (PAC) in the firmware of qemu-mps3-an547',
+        gives: 'the firmware has no such marks',
+        source: plain.hardwareCfi.source,
+      },
+    ]);
+    expect(errors(inputs(HEAP_BASE_MODULE, { asil: 'D', overrides: FUEL, target: facts(null) })).map((e) => [e.budget, e.gives])).toEqual([
+      ['hardware CFI pac', 'not established (unknown)'],
+      ['hardware CFI bti', 'not established (unknown)'],
+    ]);
+    // A board not built for hardware CFI needs none.
+    expect(firmwareCfiFacts(loadTarget('qemu-mps2-an505'), null, 'no image').required).toEqual([]);
   });
 });
 

@@ -10,6 +10,8 @@ const SHIPPED = [
   'nucleo-f429zi',
   'qemu-lm3s6965evb',
   'qemu-mps2-an386',
+  'qemu-mps2-an505',
+  'qemu-mps3-an547',
   'qemu-netduinoplus2',
   'rpi-pico',
   'stm32f746g-disco',
@@ -28,10 +30,10 @@ describe('shipped target definitions', () => {
     expect(files.map((name) => name.replace(/\.yaml$/, '')).sort()).toEqual([...ids].sort());
   });
 
-  it('include at least three real boards and both QEMU machines', () => {
+  it('include at least three real boards and the QEMU machines', () => {
     const kinds = listTargets().map((def) => [def.id, def.kind] as const);
     expect(kinds.filter(([, kind]) => kind === 'board').length).toBeGreaterThanOrEqual(3);
-    expect(kinds.filter(([, kind]) => kind === 'emulated').map(([id]) => id)).toEqual(['qemu-lm3s6965evb', 'qemu-mps2-an386', 'qemu-netduinoplus2']);
+    expect(kinds.filter(([, kind]) => kind === 'emulated').map(([id]) => id)).toEqual(['qemu-lm3s6965evb', 'qemu-mps2-an386', 'qemu-mps2-an505', 'qemu-mps3-an547', 'qemu-netduinoplus2']);
   });
 
   it('describe the MPS2 AN386 as QEMU 7.2 maps it', () => {
@@ -44,6 +46,22 @@ describe('shipped target definitions', () => {
     ]);
     expect(def.uart).toMatchObject({ kind: 'cmsdk-apb', base: 0x4000_4000, baud: 115200 });
     expect(def.emulator).toMatchObject({ binary: 'qemu-system-arm', machine: 'mps2-an386' });
+  });
+
+  it('describe the MPS2 AN505 and MPS3 AN547 at the Secure aliases QEMU 7.2 maps', () => {
+    const an505 = loadTarget('qemu-mps2-an505');
+    expect(an505.cpu).toMatchObject({ arch: 'armv8-m.main', core: 'cortex-m33', fpu: 'sp', pacbti: false, clockHz: 20_000_000 });
+    expect(an505.memory.flash).toMatchObject({ base: 0x1000_0000, bytes: 4 * 1024 * 1024 });
+    expect(an505.memory.ram?.find((region) => region.arena === true)).toMatchObject({ base: 0x3800_0000, bytes: 4 * 1024 * 1024 });
+    expect(an505.uart).toMatchObject({ kind: 'cmsdk-apb', base: 0x5020_0000, baud: 115200 });
+    expect(an505.features.hardwareCfi).toBe('none');
+    const an547 = loadTarget('qemu-mps3-an547');
+    expect(an547.cpu).toMatchObject({ arch: 'armv8.1-m.main', core: 'cortex-m55', fpu: 'dp', pacbti: false, clockHz: 32_000_000 });
+    expect(an547.memory.flash).toMatchObject({ base: 0x1000_0000, bytes: 512 * 1024 });
+    expect(an547.memory.ram?.find((region) => region.arena === true)).toMatchObject({ base: 0x3100_0000, bytes: 4 * 1024 * 1024 });
+    expect(an547.uart).toMatchObject({ kind: 'cmsdk-apb', base: 0x5930_3000 });
+    expect(an547.firmware).toMatchObject({ board: 'mps3-an547', compiler: 'clang' });
+    expect(an547.features.hardwareCfi).toBe('pacbti');
   });
 
   it('describe the LM3S6965 as its data sheet does', () => {
@@ -84,6 +102,8 @@ describe('shipped target definitions', () => {
       'nucleo-f429zi': 'measured',
       'qemu-lm3s6965evb': 'measured',
       'qemu-mps2-an386': 'measured',
+      'qemu-mps2-an505': 'measured',
+      'qemu-mps3-an547': 'measured',
       'qemu-netduinoplus2': 'measured',
       'rpi-pico': 'estimate',
       'stm32f746g-disco': 'estimate',

@@ -143,11 +143,12 @@ describe('broken target definitions (semantic checks)', () => {
     expectInvalid(loadBroken('nrf52840-dk', (data) => (at(data, 'cpu')['pacbti'] = true)), '/cpu/pacbti', 'does not implement PACBTI');
   });
 
-  it('hardware CFI pacbti without cpu.pacbti names /features/hardwareCfi', () => {
+  it('hardware CFI pacbti outside Armv8.1-M names /features/hardwareCfi', () => {
     expectInvalid(
       loadBroken('nrf52840-dk', (data) => (at(data, 'features')['hardwareCfi'] = 'pacbti')),
       '/features/hardwareCfi',
-      'is pacbti, but cpu.pacbti is false',
+      'is pacbti, but cpu.arch is armv7e-m',
+      'pacbti needs cpu.arch armv8.1-m.main (PACBTI is an Armv8.1-M extension)',
     );
   });
 
@@ -277,7 +278,7 @@ describe('YAML syntax and lookup errors', () => {
   it('an unknown id is TARGET_UNKNOWN listing every known id', () => {
     const error = expectWrtError(() => loadTarget('stm32-bluepill'), 'TARGET_UNKNOWN');
     expect(error.message).toBe(`no target "stm32-bluepill"; known targets: ${listTargetIds().join(', ')}`);
-    expect(error.message).toContain('qemu-mps2-an386, qemu-netduinoplus2, rpi-pico');
+    expect(error.message).toContain('qemu-mps2-an386, qemu-mps2-an505, qemu-mps3-an547, qemu-netduinoplus2, rpi-pico');
     expect(error.location.field).toBe('--target');
   });
 

@@ -1,13 +1,16 @@
 /**
  * Which byte ranges of an ELF file cfi-report needs: the file header, the program and section
  * header tables, the section-name table, and the note segments, note sections and ARM attribute
- * sections its marks live in (by type or by name, as the analyzers look for them). Reading only those (a few KiB) instead of the whole file is what
+ * sections its marks live in (by type or by name, as the analyzers look for them), and for an Arm
+ * (32-bit) file its executable sections, where arm-pacbti-scan.ts counts PACBTI instructions. Reading only those (a few KiB) instead of the whole file is what
  * keeps `cfi-report` of a 100 MB binary fast. Pure: each step takes the bytes read so far.
  *
  * The plan is only a read plan, never a parser: anything unusual (extended counts, tables or
  * ranges out of the file, ranges larger than MAX_RANGE_BYTES) returns null and the caller reads
  * the whole file, so parseElf sees every malformation exactly as before.
  */
+
+import { isScannedSection } from './arm-pacbti-scan.js';
 
 export interface ByteRange {
   readonly offset: number;
@@ -25,6 +28,7 @@ const SHT_ARM_ATTRIBUTES = 0x70000003;
 
 interface Header {
   readonly is64: boolean;
+  readonly machine: number;
   readonly little: boolean;
   readonly phoff: number;
   readonly phentsize: number;
@@ -57,9 +61,10 @@ function header(head: Uint8Array, fileSize: number): Header | null {
   if ((cls !== 1 && cls !== 2) || (data !== 1 && data !== 2)) return null;
   const is64 = cls === 2;
   const r = reader(head, data === 1);
+  const machine = r.u16(18);
   const h: Header = is64
-    ? { is64, little: data === 1, phoff: r.u64(32), shoff: r.u64(40), phentsize: r.u16(54), phnum: r.u16(56), shentsize: r.u16(58), shnum: r.u16(60), shstrndx: r.u16(62) }
-    : { is64, little: data === 1, phoff: r.u32(28), shoff: r.u32(32), phentsize: r.u16(42), phnum: r.u16(44), shentsize: r.u16(46), shnum: r.u16(48), shstrndx: r.u16(50) };
+    ? { is64, machine, little: data === 1, phoff: r.u64(32), shoff: r.u64(40), phentsize: r.u16(54), phnum: r.u16(56), shentsize: r.u16(58), shnum: r.u16(60), shstrndx: r.u16(62) }
+    : { is64, machine, little: data === 1, phoff: r.u32(28), shoff: r.u32(32), phentsize: r.u16(42), phnum: r.u16(44), shentsize: r.u16(46), shnum: r.u16(48), shstrndx: r.u16(50) };
   // 0xffff counts and 0 section counts with a table live in section 0: the whole file is simpler.
   if (h.phnum === 0xffff || h.shstrndx === 0xffff || (h.shoff !== 0 && h.shnum === 0)) return null;
   if (!within({ offset: h.phoff, length: h.phnum * h.phentsize }, fileSize)) return null;
@@ -124,7 +129,9 @@ export function contentRanges(bytes: Uint8Array): ByteRange[] | null {
     const at = h.shoff + i * h.shentsize;
     const type = r.u32(at + 4);
     const name = nameAt(bytes, namesReadable, r.u32(at));
-    if (type !== SHT_NOTE && type !== SHT_ARM_ATTRIBUTES && name !== '.ARM.attributes' && !name.startsWith('.note')) continue;
+    const flags = h.is64 ? BigInt(r.u64(at + 8)) : BigInt(r.u32(at + 8));
+    const scanned = i !== 0 && isScannedSection(h.machine, type, flags);
+    if (!scanned && type !== SHT_NOTE && type !== SHT_ARM_ATTRIBUTES && name !== '.ARM.attributes' && !name.startsWith('.note')) continue;
     ranges.push(sectionRange(r, h, i));
   }
   return plausible(ranges, bytes.length);

@@ -4,6 +4,7 @@
  * the file's bytes.
  */
 import { type ArmAttributes, CPU_ARCH_V8_1M_MAIN, cpuArchName, extensionName, readArmAttributes } from './arm-attributes.js';
+import { countPacbtiInstructions, type PacbtiInstructionCount } from './arm-pacbti-scan.js';
 import { EM_386, EM_AARCH64, EM_ARM, EM_X86_64, type ElfClass, type ElfFile, type Endianness, elfTypeName, machineName, parseElf } from './elf.js';
 import { type GnuPropertyReport, readGnuProperties } from './gnu-property.js';
 import type { HostFeatureId } from './host-levels.js';
@@ -34,6 +35,8 @@ export interface FileReport {
   readonly family: FileFamily | null;
   readonly gnuProperties: GnuPropertyReport;
   readonly armAttributes: ArmAttributes | null;
+  /** PACBTI instructions in the executable sections of an Arm (32-bit) file; null for other machines. */
+  readonly armInstructions: PacbtiInstructionCount | null;
   readonly marks: readonly FileMark[];
 }
 
@@ -68,27 +71,42 @@ function gnuMarks(properties: GnuPropertyReport): FileMark[] {
   return [mark('bti', 'BTI', marks.bti), mark('pac', 'PAC', marks.pac), mark('gcs', 'GCS', marks.gcs)];
 }
 
-function armMark(
-  attributes: ArmAttributes | null,
-  feature: 'bti' | 'pac',
-): FileMark {
+/** What the code holds for one feature: "219 pacbti + 3 pac, 222 aut" (signing and checking) or "224 bti + pacbti". */
+function instructionText(count: PacbtiInstructionCount, feature: 'bti' | 'pac'): string {
+  const where = `in ${count.scannedBytes} bytes of executable sections`;
+  if (feature === 'bti') return `${count.bti + count.pacbti} landing pads (${count.bti} bti, ${count.pacbti} pacbti) ${where}`;
+  return `${count.pacbti + count.pac} signing (${count.pacbti} pacbti, ${count.pac} pac) and ${count.aut} aut ${where}`;
+}
+
+function instructionsFound(count: PacbtiInstructionCount, feature: 'bti' | 'pac'): boolean {
+  return feature === 'bti' ? count.bti + count.pacbti > 0 : count.pacbti + count.pac > 0 && count.aut > 0;
+}
+
+function armMark(attributes: ArmAttributes | null, count: PacbtiInstructionCount | null, feature: 'bti' | 'pac'): FileMark {
   const useTag = feature === 'bti' ? 'Tag_BTI_use' : 'Tag_PACRET_use';
   const extTag = feature === 'bti' ? 'Tag_BTI_extension' : 'Tag_PAC_extension';
-  if (attributes === null) return { feature, label: useTag, state: 'unknown', detail: 'the file has no .ARM.attributes section' };
+  const code = count === null ? '' : `; code: ${instructionText(count, feature)}`;
+  const use = attributes === null ? null : feature === 'bti' ? attributes.cfi.btiUse : attributes.cfi.pacretUse;
+  // Without the attribute the instructions are the evidence: the code either has them or not.
+  if (use === null && count !== null && instructionsFound(count, feature)) {
+    const label = feature === 'bti' ? 'BTI instructions' : 'PAC/AUT instructions';
+    const why = attributes === null ? 'the file has no .ARM.attributes section' : `no ${useTag}`;
+    return { feature, label, state: 'present', detail: `${why}${code}` };
+  }
+  if (attributes === null) return { feature, label: useTag, state: 'unknown', detail: `the file has no .ARM.attributes section${code}` };
   const cfi = attributes.cfi;
-  const use = feature === 'bti' ? cfi.btiUse : cfi.pacretUse;
   const ext = feature === 'bti' ? cfi.btiExtension : cfi.pacExtension;
   const arch = cfi.cpuArch === null ? 'no Tag_CPU_arch' : `Tag_CPU_arch ${cpuArchName(cfi.cpuArch)}`;
   const extText = ext === null ? `no ${extTag}` : `${extTag} = ${ext} (${extensionName(ext)})`;
   if (use === 1) {
     const what = feature === 'bti' ? 'compiled with branch target enforcement' : 'compiled with return address signing and authentication';
-    return { feature, label: useTag, state: 'present', detail: `${useTag} = 1 (${what}); ${extText}; ${arch}` };
+    return { feature, label: useTag, state: 'present', detail: `${useTag} = 1 (${what}); ${extText}; ${arch}${code}` };
   }
   const useText = use === null ? `no ${useTag}` : `${useTag} = ${use}`;
   if ((ext !== null && ext > 0) || cfi.cpuArch === CPU_ARCH_V8_1M_MAIN) {
-    return { feature, label: useTag, state: 'absent', detail: `${useText}; ${extText}; ${arch}: the architecture has PACBTI, the build does not use it` };
+    return { feature, label: useTag, state: 'absent', detail: `${useText}; ${extText}; ${arch}: the architecture has PACBTI, the build does not use it${code}` };
   }
-  if (cfi.cpuArch === null) return { feature, label: useTag, state: 'unknown', detail: `${useText}; ${extText}; ${arch}` };
+  if (cfi.cpuArch === null) return { feature, label: useTag, state: 'unknown', detail: `${useText}; ${extText}; ${arch}${code}` };
   return { feature, label: useTag, state: 'unavailable', detail: `${useText}; ${arch} has no PACBTI extension` };
 }
 
@@ -107,7 +125,8 @@ export function analyzeElf(bytes: Uint8Array, file: string): FileReport {
   const family = familyOfMachine(elf.header.machine);
   const gnuProperties = readGnuProperties(elf);
   const armAttributes = readArmAttributes(elf);
-  const marks = family === 'arm32' ? [armMark(armAttributes, 'bti'), armMark(armAttributes, 'pac')] : gnuMarks(gnuProperties);
+  const armInstructions = countPacbtiInstructions(elf);
+  const marks = family === 'arm32' ? [armMark(armAttributes, armInstructions, 'bti'), armMark(armAttributes, armInstructions, 'pac')] : gnuMarks(gnuProperties);
   return {
     file,
     elfClass: elf.header.elfClass,
@@ -119,6 +138,7 @@ export function analyzeElf(bytes: Uint8Array, file: string): FileReport {
     family,
     gnuProperties,
     armAttributes,
+    armInstructions,
     marks,
   };
 }

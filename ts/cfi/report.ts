@@ -284,6 +284,7 @@ export function reportJson(report: CfiReport): Record<string, unknown> {
                 })),
               })),
             },
+      armInstructions: f.armInstructions,
     })),
     verdicts: report.verdicts,
     rules: CFI_RULES,

@@ -34,6 +34,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry('run', 'run', 'runCommand'),
   entry('deploy', 'deploy', 'deployCommand'),
   entry('component', 'component', 'componentCommand'),
+  entry('boards', 'boards', 'boardsCommand'),
   entry('hil', 'hil', 'hilCommand'),
   entry('keygen', 'signing', 'keygenCommand'),
   entry('sign', 'signing', 'signCommand'),

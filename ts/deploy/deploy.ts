@@ -31,6 +31,7 @@ import { flashCommand, listTargets, loadTarget, type FlashCommand, type FlashInp
 import { loadHardwareMap } from '../hil/hardware-map.js';
 import { ensureFirmware, firmwareBoardOf, type FirmwareExecutor } from './firmware.js';
 import { boardFlashCommand, chooseFlashRunner, runFlash } from './flash-board.js';
+import { type FirmwareCfi, readFirmwareCfi } from '../cfi/firmware-cfi.js';
 import { openPortLink, openQemuLink } from './links.js';
 import { findExecutable, type QemuInstance } from './qemu.js';
 
@@ -105,6 +106,8 @@ export type DeployReport =
       readonly link: string;
       /** The profile uploaded with the module; undefined for --profile none. */
       readonly profile: UploadProfile | undefined;
+      /** The hardware CFI the flashed firmware carries, read from its ELF; null when deploy flashed none (--port). */
+      readonly firmwareCfi: FirmwareCfi | null;
       readonly timings: DeployTimings;
     });
 
@@ -192,6 +195,23 @@ async function firmwareImage(
   return ensureFirmware(def.id, board, env, undefined, executor);
 }
 
+/**
+ * A profile that requires hardware CFI (compiled at C or D for a PACBTI target, or given) runs only
+ * on firmware that carries it: the marks are read from the image about to be flashed.
+ */
+export function checkFirmwareCfi(profile: UploadProfile, firmware: FirmwareCfi, targetId: string): void {
+  for (const feature of profile.decoded.hardwareCfi) {
+    if (feature !== 'pac' && feature !== 'bti') continue;
+    const mark = firmware[feature];
+    if (mark.state === 'present') continue;
+    throw new WrtError('CFI_REQUIREMENT_UNMET', `the profile (${profile.source}) requires ${feature === 'pac' ? 'PAC (signed return addresses)' : 'BTI (branch target identification)'} in the firmware of ${targetId}, and ${firmware.file} has it ${mark.state}: ${mark.detail}`, {
+      file: firmware.file,
+      field: feature === 'pac' ? 'Tag_PACRET_use' : 'Tag_BTI_use',
+      limit: `firmware built with -mbranch-protection=pac-ret+bti (make -C targets/firmware image BOARD=${firmwareBoardOf(targetId) ?? targetId} APP=interp), or a profile below ASIL C`,
+    });
+  }
+}
+
 /** What the dry run says travels with the module. */
 function profileWords(profile: string | undefined, targetId: string): string {
   if (profile === 'none') return 'no profile';
@@ -252,30 +272,38 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     });
   }
 
-  // Before anything starts: a bad module, a missing export, a budget the target cannot meet, or a
-  // profile of another module ends here.
+  // Before anything starts: a bad module, a missing export, a budget the target cannot meet, a
+  // profile of another module, or firmware without the hardware CFI the profile needs ends here.
   // The firmware built from the target YAML has its upload buffer; a --firmware image may differ (HELLO tells).
   const module = loadModule(file, cwd, options.firmware === undefined ? uploadCapacityOf(def) : undefined);
   const invocation = planInvocation(module, options.invoke, options.args ?? []);
+  const cwd = deps.cwd ?? process.cwd();
+  // The image QEMU will run, brought up to date first so the profile is compiled against the marks
+  // it really carries (a --port device runs whatever was flashed: its image is not known here).
+  // The image about to be flashed (or the one given) is built first: its CFI marks decide the profile.
+  const flashes = options.firmware !== undefined || (def.kind === 'emulated' && options.port === undefined) || (line !== undefined && options.flash !== false);
+  const image = flashes ? await firmwareImage(def, board, options.firmware, env, cwd, executor) : undefined;
+  const firmwareCfi = image === undefined ? null : await readFirmwareCfi(image, cwd, path.relative(cwd, image).startsWith('..') ? image : path.relative(cwd, image));
   const { resolveUploadProfile } = await import('../profile/upload-profile.js');
   const profile = await resolveUploadProfile({
     file,
     module: module.bytes,
     analysis: module.report,
     targetId,
+    ...(image === undefined ? {} : { firmware: image }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.asil === undefined ? {} : { asil: options.asil }),
     overrides: options.fuel === undefined ? {} : { fuel: { value: options.fuel, source: 'cli --fuel' } },
     env,
     cwd,
   });
+  if (profile !== undefined && firmwareCfi !== null) checkFirmwareCfi(profile, firmwareCfi, targetId);
 
   let linkMs = 0;
   const openLink = async (): Promise<DeviceLink> => {
     const client = deps.client === undefined ? {} : { client: deps.client };
     if (line !== undefined) {
-      if (options.flash !== false) {
-        const image = await firmwareImage(def, board, options.firmware, env, cwd, executor);
+      if (options.flash !== false && image !== undefined) {
         const flash = flashCommand(def, flashInputsFor(image, line.port), chooseFlashRunner(def, line.runner, onPath));
         deps.onFlash?.(flash);
         await runFlash(def, flash, env);
@@ -288,7 +316,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
       return openPortLink(options.port, def.uart.baud, client);
     }
     if (def.kind !== 'emulated') throw new WrtError('USAGE', `${targetId} is a ${def.kind} target: use \`wrt-target run\` for it`, { field: '--target' });
-    const image = await firmwareImage(def, board, options.firmware, env, cwd, executor);
+    if (image === undefined) throw new WrtError('INTERNAL', `no firmware image for the emulated target ${targetId}`, { field: '--target' });
     const link = await openQemuLink(def, image, client);
     deps.onQemu?.(link.qemu);
     return link;
@@ -317,7 +345,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
           ...(deps.onUploaded === undefined ? {} : { onUploaded: deps.onUploaded }),
         },
       );
-      return { kind: 'ran', target: targetId, link: session.link.description, profile, ...ran, timings: { linkMs, ...ran.timings } };
+      return { kind: 'ran', target: targetId, link: session.link.description, profile, firmwareCfi, ...ran, timings: { linkMs, ...ran.timings } };
     },
     { handleSigint: deps.handleSigint !== false },
   );

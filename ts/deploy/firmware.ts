@@ -46,11 +46,21 @@ export function parseFirmwareExecutor(value: string, field: string): FirmwareExe
   return executor;
 }
 
-/** Debian packages of the tools a firmware build needs. */
-const BUILD_TOOLS = [
+interface BuildTool {
+  readonly command: string;
+  readonly debianPackage: string;
+}
+
+/** Debian packages of the tools every firmware build needs (gcc links every image). */
+const BUILD_TOOLS: readonly BuildTool[] = [
   { command: 'make', debianPackage: 'make' },
   { command: 'arm-none-eabi-gcc', debianPackage: 'gcc-arm-none-eabi' },
-] as const;
+];
+
+/** The tools a target's firmware build needs: clang besides when its definition names it. */
+function buildToolsOf(targetId: string): readonly BuildTool[] {
+  return loadTarget(targetId).firmware?.compiler === 'clang' ? [...BUILD_TOOLS, { command: 'clang', debianPackage: 'clang' }] : BUILD_TOOLS;
+}
 
 /** Lines of make's output kept to explain a failed build. */
 const FAILURE_TAIL_LINES = 40;
@@ -222,7 +232,7 @@ export async function ensureFirmware(
 ): Promise<string> {
   const elf = firmwareImagePath(targetId, board, env, executor);
   const build = { app: firmwareAppOf(targetId), executor };
-  const missing = BUILD_TOOLS.filter((tool) => findExecutable(tool.command, env.PATH) === undefined);
+  const missing = buildToolsOf(targetId).filter((tool) => findExecutable(tool.command, env.PATH) === undefined);
   const localBuild = fs.existsSync(elf);
   if (missing.length === 0 && (localBuild || stateLocation(env).mode === 'checkout')) return buildFirmware(targetId, board, build, elf, env, report);
   if (localBuild) return elf;
@@ -269,7 +279,7 @@ async function buildFirmware(
     progress.finish('failed');
     throw new WrtError('TOOL_MISSING', `cannot start ${argv[0] ?? 'make'} to build the ${targetId} firmware: ${end.spawnError.code ?? end.spawnError.message}`, {
       file: elf,
-      limit: 'install the Debian packages make gcc-arm-none-eabi',
+      limit: `install the Debian packages ${buildToolsOf(targetId).map((tool) => tool.debianPackage).join(' ')}`,
     }, { cause: end.spawnError });
   }
   if (end.code !== 0) {

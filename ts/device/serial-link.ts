@@ -5,12 +5,26 @@
  * only while someone has it open), so it stays on the plain tty transport. Any other node is a
  * real serial line: serialport sets its speed, 8N1, no flow control.
  */
+import { WrtError } from '../core/errors.js';
 import { openPtyTransport } from './pty-transport.js';
 import { openSerialTransport, type SerialPortClass } from './serial-transport.js';
 import type { Transport } from './transport.js';
 
 /** The speed when neither the map nor the target names one: what the firmware's BSPs use. */
 export const DEFAULT_SERIAL_BAUD = 115200;
+
+/** The speeds a serial line may be set to (what the HIL hardware map allows too). */
+export const MIN_SERIAL_BAUD = 1200;
+export const MAX_SERIAL_BAUD = 12_000_000;
+
+/** A --baud value, or VALUE_INVALID naming the flag and the range. */
+export function parseBaud(text: string, field = '--baud'): number {
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < MIN_SERIAL_BAUD || value > MAX_SERIAL_BAUD) {
+    throw new WrtError('VALUE_INVALID', `${field} "${text}" is not a serial speed`, { field, limit: `an integer from ${MIN_SERIAL_BAUD} to ${MAX_SERIAL_BAUD} (baud)` });
+  }
+  return value;
+}
 
 export type SerialLinkKind = 'pty' | 'serialport';
 

@@ -20,6 +20,8 @@ export interface ProbeRequest {
   readonly target?: string;
   /** A device running the interpreter firmware (or native-sim --pty): its serial port or pty. */
   readonly device?: string;
+  /** The speed of the device's serial line (--baud); default: the one every target's UART names. */
+  readonly baud?: number;
   readonly syspage?: string;
   readonly pidin?: string;
   /** Commander's parsed options: the limit flags and --config. */
@@ -31,8 +33,8 @@ export interface ProbeRequest {
 /** Seams for tests: recorded host facts instead of this machine's. */
 export interface ProbeDeps {
   readonly hostFacts?: () => LinuxHostFacts;
-  /** Asks the device on `port` for its HELLO (tests pass a recorded answer). */
-  readonly askDevice?: (port: string) => Promise<HelloInfo>;
+  /** Asks the device on `port` (a serial line at `baud`) for its HELLO (tests pass a recorded answer). */
+  readonly askDevice?: (port: string, baud: number) => Promise<HelloInfo>;
   readonly nativeFacts?: () => { facts: NativeFacts | null; detail: string };
 }
 
@@ -78,10 +80,13 @@ async function probeTarget(id: string, deps: ProbeDeps): Promise<Subject> {
   return { section: targetSection(def, limits), discovered: targetDiscovered(limits, platform) };
 }
 
-/** HELLO over the port, with the same link settings as `deploy --port`; the port is closed after. */
-async function liveAskDevice(port: string): Promise<HelloInfo> {
-  const [{ openPtyTransport }, { ProtocolClient }] = await Promise.all([import('../device/pty-transport.js'), import('../device/client.js')]);
-  const transport = openPtyTransport(port);
+/**
+ * HELLO over the port, opened as `deploy --port` opens it: a pty as it is, any other node through
+ * serialport at `baud`, 8N1. The port is closed after.
+ */
+async function liveAskDevice(port: string, baud: number): Promise<HelloInfo> {
+  const [{ openDeviceLink }, { ProtocolClient }] = await Promise.all([import('../device/serial-link.js'), import('../device/client.js')]);
+  const transport = await openDeviceLink(port, baud, { description: `serial ${port}` });
   const client = new ProtocolClient(transport, { helloTimeoutMs: 5000 });
   try {
     return await client.hello();
@@ -91,13 +96,29 @@ async function liveAskDevice(port: string): Promise<HelloInfo> {
   }
 }
 
-async function probeDevice(port: string, deps: ProbeDeps): Promise<Subject> {
-  const hello = await (deps.askDevice ?? liveAskDevice)(port);
+/**
+ * The line speed to open a device at before it has said which target it is: --baud, else the one
+ * speed every target definition's UART names (115200 on all of them today); when they disagree the
+ * user must say.
+ */
+export function deviceBaud(port: string, given: number | undefined, uartBauds: readonly (number | undefined)[]): number {
+  if (given !== undefined) return given;
+  const speeds = [...new Set(uartBauds.filter((baud): baud is number => baud !== undefined))].sort((a, b) => a - b);
+  const [only] = speeds;
+  if (only !== undefined && speeds.length === 1) return only;
+  throw new WrtError('USAGE', `--device ${port}: the target definitions' UARTs run at ${speeds.join(', ') || 'no set speed'} baud, so the line's speed is not known`, {
+    field: '--baud',
+    limit: 'name the speed of the device\'s serial line: --baud N',
+  });
+}
+
+async function probeDevice(port: string, baud: number | undefined, deps: ProbeDeps): Promise<Subject> {
   const [{ listTargets }, { targetLimits }, { deviceDiscovered, deviceSection }] = await Promise.all([
     import('../targets/load.js'),
     import('../targets/limits.js'),
     import('./device.js'),
   ]);
+  const hello = await (deps.askDevice ?? liveAskDevice)(port, deviceBaud(port, baud, listTargets().map((t) => t.uart.baud)));
   const def = listTargets().find((t) => t.id === hello.deviceId);
   const section = deviceSection(port, hello, def?.id ?? null);
   const hostLike = def !== undefined && (def.kind === 'host-sim' || def.kind === 'host');
@@ -124,9 +145,12 @@ export async function probe(request: ProbeRequest, deps: ProbeDeps = {}): Promis
   if (chosen.length > 1) {
     throw new WrtError('USAGE', `${chosen.join(' and ')} name different subjects: give one`, { field: chosen.join(', ') });
   }
+  if (request.baud !== undefined && request.device === undefined) {
+    throw new WrtError('USAGE', '--baud sets the speed of a device\'s serial line: it needs --device', { field: '--baud', limit: '--device PORT --baud N' });
+  }
   const subject =
     request.device !== undefined
-      ? await probeDevice(request.device, deps)
+      ? await probeDevice(request.device, request.baud, deps)
       : request.target !== undefined
       ? await probeTarget(request.target, deps)
       : request.syspage !== undefined || request.pidin !== undefined

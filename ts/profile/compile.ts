@@ -228,7 +228,24 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
       }
     }
   }
-  derive('hardware CFI', hardwareRequired.length === 0 ? 'none required' : hardwareRequired.join(', '), preset.hostHardwareCfi ? (target.host ? PRESET_REASONS.hostHardwareCfi : 'not a host target: software CFI only') : `${level}: software CFI only`, target.hardwareCfi.source);
+  // A microcontroller target built for hardware CFI (PACBTI firmware) must carry it at C and D:
+  // firmware without the marks is refused, whatever the target's YAML claims.
+  const firmwareRequired = preset.hostHardwareCfi && !target.host ? (target.hardwareCfi.required ?? []) : [];
+  for (const feature of firmwareRequired) {
+    hardwareRequired.push(feature);
+    const state = target.hardwareCfi.features[feature];
+    if (state !== 'yes') {
+      fail('CFI_REQUIREMENT_UNMET', `hardware CFI ${feature}`, `${feature === 'pac' ? 'return addresses signed (PAC)' : 'branch target identification (BTI)'} in the firmware of ${target.id}`, state === 'no' ? 'the firmware has no such marks' : 'not established (unknown)', target.hardwareCfi.source);
+    }
+  }
+  const cfiReason = !preset.hostHardwareCfi
+    ? `${level}: software CFI only`
+    : target.host
+      ? PRESET_REASONS.hostHardwareCfi
+      : firmwareRequired.length > 0
+        ? `${level}: the target is built for hardware CFI, so its firmware must carry it`
+        : 'not a host target: software CFI only';
+  derive('hardware CFI', hardwareRequired.length === 0 ? 'none required' : hardwareRequired.join(', '), cfiReason, target.hardwareCfi.source);
 
   // ---- components
   const maxResources = overrides.maxResources?.value ?? 256;

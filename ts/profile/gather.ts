@@ -3,10 +3,13 @@
  * `wrt-target probe`, so --target, QNX dumps and the host give the same numbers), reads the
  * target's facts and hands plain data to the pure compiler.
  */
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
 import { TOOL_VERSION } from '../core/version.js';
 import type { ResolvedLimits } from '../limits/types.js';
 import { type ProbeDeps, probe } from '../probe/gather.js';
 import type { SubjectSection } from '../probe/report.js';
+import type { TargetDefinition } from '../targets/types.js';
 import type { WasmReport } from '../wasm/report.js';
 import { validateWasm } from '../wasm/validate.js';
 import { compileProfile } from './compile.js';
@@ -25,6 +28,10 @@ export interface ProfileRequest {
   readonly pidin?: string;
   /** A device asked over its serial port: the profile is compiled for its arena and its target id. */
   readonly device?: string;
+  /** Its line speed (--baud); default: the one every target's UART names. */
+  readonly baud?: number;
+  /** The firmware image the target runs (deploy passes the one it flashes); default: its local build or the shipped one. */
+  readonly firmware?: string;
   readonly overrides: ProfileOverrides;
   /** Limit flags (--max-memory, ...) and --config, as probe takes them. */
   readonly options: Readonly<Record<string, unknown>>;
@@ -60,6 +67,25 @@ async function liveHostCfi(): Promise<TargetFacts['hardwareCfi']> {
     features[f.id] = state === 'yes' ? 'yes' : state === 'no' ? 'no' : 'unknown';
   }
   return { features, source: `cfi-report of this host (${report.arch}), process level` };
+}
+
+/**
+ * A PACBTI target's CFI as its firmware image carries it: the image deploy flashes, else the local
+ * build, else the one the package ships; none of them is "unknown", which C and D refuse.
+ */
+async function firmwareHardwareCfi(def: TargetDefinition, request: ProfileRequest): Promise<TargetFacts['hardwareCfi']> {
+  const [{ firmwareCfiFacts, readFirmwareCfi }, { firmwareImagePath }, { prebuiltFirmwarePath }] = await Promise.all([
+    import('../cfi/firmware-cfi.js'),
+    import('../deploy/firmware.js'),
+    import('../core/prebuilds.js'),
+  ]);
+  const local = firmwareImagePath(def.id, def.firmware?.board, request.env);
+  const shipped = def.firmware === undefined ? undefined : prebuiltFirmwarePath(def.firmware.board, def.firmware.app);
+  const image = request.firmware ?? [local, shipped].find((file) => file !== undefined && existsSync(file));
+  const missing = `no firmware image to read its marks from (build it: make -C targets/firmware image BOARD=${def.firmware?.board ?? def.id} APP=${def.firmware?.app ?? 'interp'}; deploy builds it too)`;
+  if (image === undefined) return firmwareCfiFacts(def, null, missing);
+  const shown = relative(request.cwd, image);
+  return firmwareCfiFacts(def, await readFirmwareCfi(image, request.cwd, shown.startsWith('..') ? image : shown), missing);
 }
 
 async function targetFacts(request: ProfileRequest, subject: SubjectSection, deps: ProfileDeps): Promise<TargetFacts> {
@@ -101,11 +127,13 @@ async function targetFacts(request: ProfileRequest, subject: SubjectSection, dep
   const hardwareCfi: TargetFacts['hardwareCfi'] =
     cfi === 'host'
       ? await hostCfi()
-      : cfi === 'cet'
-        ? { features: { ...NO_CFI, shstk: 'yes', ibt: 'yes' }, source: declared }
-        : cfi === 'bti-pac' || cfi === 'pacbti'
-          ? { features: { ...NO_CFI, pac: 'yes', bti: 'yes' }, source: declared }
-          : { features: NO_CFI, source: declared };
+      : cfi === 'pacbti'
+        ? await firmwareHardwareCfi(def, request)
+        : cfi === 'cet'
+          ? { features: { ...NO_CFI, shstk: 'yes', ibt: 'yes' }, source: declared }
+          : cfi === 'bti-pac'
+            ? { features: { ...NO_CFI, pac: 'yes', bti: 'yes' }, source: declared }
+            : { features: NO_CFI, source: declared };
   const arch = def.cpu.arch === 'host' ? hostArch() : def.cpu.arch;
   const entries = limits.maxTableEntries;
   return {
@@ -135,6 +163,7 @@ export async function profileContext(request: ProfileRequest, deps: ProfileDeps 
       ...(request.syspage !== undefined ? { syspage: request.syspage } : {}),
       ...(request.pidin !== undefined ? { pidin: request.pidin } : {}),
       ...(request.device !== undefined ? { device: request.device } : {}),
+      ...(request.baud !== undefined ? { baud: request.baud } : {}),
       options: request.options,
       env: request.env,
       cwd: request.cwd,

@@ -133,5 +133,10 @@ export interface TargetFacts {
   /** "x86_64", "aarch64", "armv7-m", ... */
   readonly arch: string;
   readonly maxTableEntries: Sourced<number> | null;
-  readonly hardwareCfi: { readonly features: Readonly<Record<HardwareCfiFeature, FeatureState>>; readonly source: string };
+  readonly hardwareCfi: {
+    readonly features: Readonly<Record<HardwareCfiFeature, FeatureState>>;
+    readonly source: string;
+    /** Features a microcontroller target's firmware must carry at C and D (PAC and BTI on a pacbti target). */
+    readonly required?: readonly HardwareCfiFeature[];
+  };
 }

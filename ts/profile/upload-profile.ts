@@ -37,6 +37,8 @@ export interface UploadProfileRequest {
   readonly analysis?: WasmReport;
   /** The target the device runs (native-sim, qemu-mps2-an386, ...). */
   readonly targetId: string;
+  /** The firmware image the device runs, when the caller flashes it (deploy): its CFI marks are read. */
+  readonly firmware?: string;
   /** --profile: a path, NO_PROFILE, or absent (embedded, else compiled). */
   readonly profile?: string;
   /**
@@ -112,6 +114,7 @@ async function compiled(request: UploadProfileRequest, deps: ProfileDeps): Promi
       bytes: request.module,
       ...(request.analysis === undefined ? {} : { analysis: request.analysis }),
       target: request.targetId,
+      ...(request.firmware === undefined ? {} : { firmware: request.firmware }),
       overrides: request.overrides ?? {},
       // --asil resolves like every limit (cli above env and config), so the profile names its source.
       options: request.asil === undefined ? {} : { asil: request.asil.level },

@@ -15,13 +15,16 @@ export interface BoardFiles {
   readonly header: string;
   /** memory.ld: MEMORY, WRT_STACK_BYTES, then the shared cortex-m.ld. */
   readonly linkerScript: string;
-  /** board.mk fragment: BOARD_TARGET_ID. */
+  /** board.mk fragment: BOARD_TARGET_ID, and CC when the definition names clang. */
   readonly makefile: string;
 }
 
 export const BOARD_HEADER_NAME = 'wrt_board_target.h';
 export const BOARD_LINKER_SCRIPT_NAME = 'memory.ld';
 export const BOARD_MAKEFILE_NAME = 'board.mk';
+
+/** How a firmware with `compiler: clang` is compiled: clang's bare-metal Arm target (Debian clang). */
+export const CLANG_FIRMWARE_CC = 'clang --target=arm-none-eabi';
 
 /** The one definition whose firmware is built on targets/bsp/<board>. */
 export function targetOfBoard(defs: readonly TargetDefinition[], board: string): TargetDefinition & { readonly firmware: TargetFirmware } {
@@ -94,6 +97,8 @@ export function boardFiles(def: TargetDefinition): BoardFiles {
     'INCLUDE cortex-m.ld',
     '',
   ].join('\n');
-  const makefile = [`# ${origin}`, `BOARD_TARGET_ID := ${def.id}`, ''].join('\n');
+  // The compile driver; the link stays arm-none-eabi-gcc's (its libgcc and ld), see the Makefile.
+  const compiler = firmware.compiler === 'clang' ? [`CC := ${CLANG_FIRMWARE_CC}`] : [];
+  const makefile = [`# ${origin}`, `BOARD_TARGET_ID := ${def.id}`, ...compiler, ''].join('\n');
   return { header, linkerScript, makefile };
 }

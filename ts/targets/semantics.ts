@@ -220,7 +220,11 @@ function checkFeatures(def: TargetDefinition, fail: Fail): void {
   }
   switch (features.hardwareCfi) {
     case 'pacbti':
-      if (!cpu.pacbti) fail('/features/hardwareCfi', 'is pacbti, but cpu.pacbti is false', 'pacbti needs cpu.pacbti: true');
+      // The firmware's PAC and BTI instructions are in the Armv8.1-M hint space: a core without
+      // the extension (cpu.pacbti false, a Cortex-M55) runs them as NOPs, one with it enforces them.
+      if (cpu.arch !== 'armv8.1-m.main') {
+        fail('/features/hardwareCfi', `is pacbti, but cpu.arch is ${cpu.arch}`, 'pacbti needs cpu.arch armv8.1-m.main (PACBTI is an Armv8.1-M extension)');
+      }
       break;
     case 'cet':
       if (cpu.arch !== 'x86_64') fail('/features/hardwareCfi', `is cet, but cpu.arch is ${cpu.arch}`, 'cet needs cpu.arch x86_64');

@@ -37,6 +37,7 @@ export const UART_KINDS = ['cmsdk-apb', 'pl011', 'stm32-usart', 'nrf-uarte', 'rp
 export const FLASH_RUNNERS = ['qemu', 'openocd', 'probe-rs', 'pyocd', 'nrfjprog', 'picotool', 'uf2-copy', 'none'] as const;
 export const FLOAT_SUPPORT = ['hard', 'soft', 'none'] as const;
 export const HARDWARE_CFI = ['none', 'pacbti', 'cet', 'bti-pac', 'host'] as const;
+export const FIRMWARE_COMPILERS = ['gcc', 'clang'] as const;
 export const FIRMWARE_RESERVE_BASES = ['estimate', 'measured', 'not-applicable'] as const;
 
 export type TargetKind = (typeof TARGET_KINDS)[number];
@@ -112,10 +113,14 @@ export interface TargetEmulator {
   readonly datasheet?: string;
 }
 
+export type FirmwareCompiler = (typeof FIRMWARE_COMPILERS)[number];
+
 /** The interpreter firmware built for a target: targets/firmware/<app> on targets/bsp/<board>. */
 export interface TargetFirmware {
   readonly board: string;
   readonly app: string;
+  /** Who compiles it (default gcc): clang where gcc lacks a flag the board needs (PACBTI). */
+  readonly compiler?: FirmwareCompiler;
   /** The upload buffer: the largest module the device takes. */
   readonly uploadBufferBytes: number;
   /** The firmware's native stack. */
@@ -215,7 +220,7 @@ export const FIELD_TABLES = {
   } satisfies KeyTable<TargetUart>,
   '/flashMethods/*': { runner: true, commands: true, notes: false } satisfies KeyTable<FlashMethod>,
   '/emulator': { binary: true, machine: true, args: true, datasheet: false } satisfies KeyTable<TargetEmulator>,
-  '/firmware': { board: true, app: true, uploadBufferBytes: true, stackBytes: true } satisfies KeyTable<TargetFirmware>,
+  '/firmware': { board: true, app: true, compiler: false, uploadBufferBytes: true, stackBytes: true } satisfies KeyTable<TargetFirmware>,
   '/features': { simd: true, float: true, bulkMemory: true, hardwareCfi: true } satisfies KeyTable<TargetFeatures>,
   '/wasm': { maxLinearMemoryBytes: false, maxTableEntries: false } satisfies KeyTable<WasmOverrides>,
 } as const;
@@ -231,4 +236,5 @@ export const ENUM_TABLES = {
   '/flashMethods/*/runner': FLASH_RUNNERS,
   '/features/float': FLOAT_SUPPORT,
   '/features/hardwareCfi': HARDWARE_CFI,
+  '/firmware/compiler': FIRMWARE_COMPILERS,
 } as const;

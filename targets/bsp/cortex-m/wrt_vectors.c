@@ -12,6 +12,7 @@ __attribute__((section(".isr_vector"), used)) const wrt_vector wrt_vector_table[
     [4] = {.handler = wrt_fault_handler},  /* MemManage */
     [5] = {.handler = wrt_fault_handler},  /* BusFault */
     [6] = {.handler = wrt_fault_handler},  /* UsageFault */
+    [7] = {.handler = wrt_fault_handler},  /* SecureFault (Armv8-M Security Extension; reserved before) */
     [11] = {.handler = wrt_unused_exception}, /* SVCall */
     [12] = {.handler = wrt_unused_exception}, /* DebugMonitor */
     [14] = {.handler = wrt_unused_exception}, /* PendSV */

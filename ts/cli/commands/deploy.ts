@@ -15,11 +15,11 @@ import type { CliContext, CommandModule } from '../context.js';
 
 const HELP = `
 What it does:
-  Emulated boards (qemu-mps2-an386, qemu-lm3s6965evb, qemu-netduinoplus2):
-  builds the interpreter firmware, starts QEMU, uploads the module (the
-  device checks its SHA-256), runs it and streams its output; a progress bar
-  with rate and ETA on a terminal, then: uploaded N KiB in T s (X KiB/s),
-  SHA-256 verified on the device. QEMU stops on success, error and Ctrl-C.
+  Emulated boards (qemu-mps2-an386 and the other qemu-* targets): builds the
+  interpreter firmware, starts QEMU, uploads the module (the device checks its
+  SHA-256), runs it and streams its output; a progress bar with rate and ETA
+  on a terminal, then: uploaded N KiB in T s (X KiB/s), SHA-256 verified on the
+  device. QEMU stops on success, error and Ctrl-C.
   --port PATH there: a device already running the firmware (never flashes).
   --executor small: the firmware with the small executor (interp-small.elf,
   about 32 KB less flash, slower); fast is the default.
@@ -148,6 +148,7 @@ function jsonReport(report: DeployReport, output: { stdout: string; stderr: stri
     device: report.device,
     upload: report.upload,
     profile: profileSummary(report.profile),
+    firmwareCfi: report.firmwareCfi,
     ...outcomeJson(report, output, formatValue),
     timings: report.timings,
   };
@@ -205,6 +206,11 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
     ctx.output.err(`wrt-target: dry run (${report.flash.runner}): nothing was run; deploy would then ${report.then}`);
     return 0;
   }
+  const cfi = report.firmwareCfi;
+  // Said where the architecture has PACBTI (present or absent), not for every Armv7-M image.
+  if (cfi !== null && [cfi.pac.state, cfi.bti.state].some((state) => state === 'present' || state === 'absent')) {
+    ctx.output.err(`firmware ${cfi.file}: PAC ${cfi.pac.state}, BTI ${cfi.bti.state} (cfi-report ${cfi.file} shows the evidence)`);
+  }
   printOutcome(report, gathered, ctx.output, formatValue);
   return report.exitCode;
 }
@@ -227,7 +233,7 @@ export const deployCommand: CommandModule = {
       .option('--executor <small|fast>', 'the interpreter executor of the firmware deploy builds: fast (default) or small (about 32 KB less flash, slower; docs/firmware.md)')
       .option('--asil <level>', 'the safety level the deploy asks for (QM, A-D): a compiled profile is made at it, a given one must be at it')
       .option('--profile <file|none>', "the profile to upload (default: the module's wrt.profile section, else one compiled for the target)")
-      .option('--json', 'print {target, device, upload, profile, results|exitCode|trap, output, timings} as JSON; no progress bar')
+      .option('--json', 'print {target, device, upload, profile, firmwareCfi, results|exitCode|trap, output, timings} as JSON; no progress bar')
       .addHelpText('after', HELP)
       .action(async (file: string, args: string[], raw: RawDeployOptions) => {
         /* The program's exit code may be any byte; the CLI passes it through unchanged. */

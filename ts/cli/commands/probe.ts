@@ -7,6 +7,7 @@ import { ExitCode } from '../../core/error-codes.js';
 import { LIMIT_FLAGS } from '../../limits/limit-specs.js';
 import type { ProbeDeps } from '../../probe/gather.js';
 import { jsonDocument } from '../../core/output.js';
+import { parseBaud } from '../../device/serial-link.js';
 import type { CliContext, CommandModule } from '../context.js';
 
 const EXAMPLES = `
@@ -35,6 +36,7 @@ interface RawProbeOptions {
   readonly syspage?: string;
   readonly pidin?: string;
   readonly device?: string;
+  readonly baud?: string;
   readonly verbose?: boolean;
   readonly [limit: string]: unknown;
 }
@@ -52,6 +54,7 @@ export async function runProbe(raw: RawProbeOptions, ctx: CliContext, deps: Prob
       ...(raw.syspage === undefined ? {} : { syspage: raw.syspage }),
       ...(raw.pidin === undefined ? {} : { pidin: raw.pidin }),
       ...(raw.device === undefined ? {} : { device: raw.device }),
+      ...(raw.baud === undefined ? {} : { baud: parseBaud(raw.baud) }),
       options: raw,
       env: ctx.env,
       cwd: ctx.cwd,
@@ -72,7 +75,8 @@ export const probeCommand: CommandModule = {
       .option('--target <id>', 'report a target definition from targets/ instead of this machine')
       .option('--syspage <file>', 'report a QNX box from a raw SYSPAGE dump')
       .option('--pidin <file>', 'report a QNX box from `pidin syspage=asinfo` output')
-      .option('--device <port>', 'ask a device running the interpreter firmware (serial port or pty) with HELLO');
+      .option('--device <port>', 'ask a device running the interpreter firmware (serial port or pty) with HELLO')
+      .option('--baud <n>', 'with --device: the serial line speed (default: the one every target UART uses, 115200)');
     for (const flag of LIMIT_FLAGS) command.option(flag.flags, flag.description);
     command.addHelpText('after', EXAMPLES).action(async (raw: RawProbeOptions) => {
       done(await runProbe(raw, ctx));

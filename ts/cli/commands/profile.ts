@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../../core/error-codes.js';
 import { WrtError } from '../../core/errors.js';
 import { LIMIT_FLAGS } from '../../limits/limit-specs.js';
+import { parseBaud } from '../../device/serial-link.js';
 import type { CliContext, CommandModule } from '../context.js';
 import { parseFuel } from '../outcome.js';
 import type { ProfileDeps, ProfileRequest } from '../../profile/gather.js';
@@ -38,6 +39,7 @@ interface RawProfileOptions {
   readonly syspage?: string;
   readonly pidin?: string;
   readonly device?: string;
+  readonly baud?: string;
   readonly debug?: string;
   readonly out?: string;
   readonly format?: string;
@@ -117,6 +119,7 @@ function profileRequest(file: string, raw: RawProfileOptions, ctx: CliContext, o
     ...(raw.syspage !== undefined ? { syspage: raw.syspage } : {}),
     ...(raw.pidin !== undefined ? { pidin: raw.pidin } : {}),
     ...(raw.device !== undefined ? { device: raw.device } : {}),
+    ...(raw.baud !== undefined ? { baud: parseBaud(raw.baud) } : {}),
     overrides: overridesFromOptions(raw),
     options,
     env: ctx.env,
@@ -196,6 +199,7 @@ export const profileCommand: CommandModule = {
       .option('--syspage <file>', 'a QNX box from a raw SYSPAGE dump')
       .option('--pidin <file>', 'a QNX box from `pidin syspage=asinfo` output')
       .option('--device <port>', 'a device running the interpreter firmware, asked over its serial port (HELLO): its arena, its target id')
+      .option('--baud <n>', 'with --device: the serial line speed (default: the one every target UART uses, 115200)')
       .option('--debug <level>', 'debug level none, basic or full (same as --debug-level)')
       .option('-o, --out <file>', 'write the profile: .json JSON, .wasm module with the profile embedded, else binary')
       .option('--format <format>', 'json, binary or wasm (default from the -o extension)')
