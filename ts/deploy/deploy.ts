@@ -277,10 +277,9 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
   // The firmware built from the target YAML has its upload buffer; a --firmware image may differ (HELLO tells).
   const module = loadModule(file, cwd, options.firmware === undefined ? uploadCapacityOf(def) : undefined);
   const invocation = planInvocation(module, options.invoke, options.args ?? []);
-  const cwd = deps.cwd ?? process.cwd();
-  // The image QEMU will run, brought up to date first so the profile is compiled against the marks
-  // it really carries (a --port device runs whatever was flashed: its image is not known here).
-  // The image about to be flashed (or the one given) is built first: its CFI marks decide the profile.
+  // The image about to be flashed (or the one given) is brought up to date first, so the profile is
+  // compiled against the CFI marks it really carries (a device left as it is runs whatever was
+  // flashed: its image is not known here).
   const flashes = options.firmware !== undefined || (def.kind === 'emulated' && options.port === undefined) || (line !== undefined && options.flash !== false);
   const image = flashes ? await firmwareImage(def, board, options.firmware, env, cwd, executor) : undefined;
   const firmwareCfi = image === undefined ? null : await readFirmwareCfi(image, cwd, path.relative(cwd, image).startsWith('..') ? image : path.relative(cwd, image));
