@@ -26,6 +26,16 @@ static int read_leb(const uint8_t *b, uint32_t len, uint32_t *pos, uint32_t *o) 
     return WRT_CABI_ERR_TYPE;
 }
 
+/* Field by field, here and for frames: a struct zeroing can become a memset call, and the core
+ * calls no libc. */
+static void type_init(wrt_cabi_type *t, uint8_t kind, uint32_t end) {
+    t->kind = kind;
+    t->align = 1;
+    t->flat_count = t->disc_size = 0;
+    t->size = t->count = t->aux = t->flat_sig = 0;
+    t->end = end;
+}
+
 static void set_scalar(wrt_cabi_type *t, uint8_t kind, uint32_t size, uint32_t core) {
     t->kind = kind;
     t->size = size;
@@ -128,8 +138,7 @@ int wrt_cabi_parse_type(const uint8_t *bytes, uint32_t len, wrt_cabi_type *nodes
         code = bytes[pos++];
         idx = n++;
         t = &nodes[idx];
-        *t = (wrt_cabi_type){0};
-        t->end = idx + 1u;
+        type_init(t, WRT_CABI_NONE, idx + 1u);
         switch (code) {
         case WRT_CABI_LIST:
             t->kind = WRT_CABI_LIST; t->size = 8; t->align = 4; t->flat_count = 2;
@@ -164,7 +173,6 @@ int wrt_cabi_parse_type(const uint8_t *bytes, uint32_t len, wrt_cabi_type *nodes
         case WRT_CABI_NONE:
             if (depth == 0u || nodes[st[depth - 1u].node].kind != WRT_CABI_VARIANT)
                 return WRT_CABI_ERR_TYPE;
-            t->kind = WRT_CABI_NONE; t->align = 1;
             break;
         default:
             rc = set_primitive(t, code);
@@ -179,8 +187,7 @@ int wrt_cabi_parse_type(const uint8_t *bytes, uint32_t len, wrt_cabi_type *nodes
             if (code != WRT_CABI_OPTION) continue;
             /* option<T> is variant { none, some(T) }: the none case has no bytes of its own. */
             if (n >= cap) return WRT_CABI_ERR_TYPE;
-            nodes[n] = (wrt_cabi_type){0};
-            nodes[n].kind = WRT_CABI_NONE; nodes[n].align = 1; nodes[n].end = n + 1u;
+            type_init(&nodes[n], WRT_CABI_NONE, n + 1u);
             n++;
         }
         while (depth > 0u) {
@@ -563,6 +570,12 @@ static int word_io(walk *w, uint32_t size, uint64_t *io) {
     }
 }
 
+static void frame_init(frame *f, uint8_t kind) {
+    f->kind = kind;
+    f->mem = f->header_in_mem = 0;
+    f->child = f->left = f->ptr = f->esize = f->header = f->begin = f->count = f->flat_end = 0;
+}
+
 static int push(walk *w, const frame *f) {
     if (w->depth >= WRT_CABI_MAX_DEPTH) return WRT_CABI_ERR_CAPACITY;
     w->st[w->depth++] = *f;
@@ -625,7 +638,7 @@ static int visit_scalar(walk *w, const wrt_cabi_type *t, wrt_cabi_val *slot, uin
 static int visit_variant(walk *w, const wrt_cabi_type *t, uint32_t node, wrt_cabi_val *slot,
                          uint64_t index) {
     uint32_t start = w->fi, c = node + 1u, k, base = w->ptr;
-    frame f = {0};
+    frame f;
     int rc;
     if (w->lower) {
         if (index >= t->count) return WRT_CABI_ERR_VALUE;
@@ -642,7 +655,7 @@ static int visit_variant(walk *w, const wrt_cabi_type *t, uint32_t node, wrt_cab
         return WRT_CABI_OK;
     }
     if (!w->mem) {
-        f.kind = F_VARIANT;
+        frame_init(&f, F_VARIANT);
         f.flat_end = start + t->flat_count;
         rc = push(w, &f);
         if (rc != WRT_CABI_OK) return rc;
@@ -653,14 +666,12 @@ static int visit_variant(walk *w, const wrt_cabi_type *t, uint32_t node, wrt_cab
     return WRT_CABI_OK;
 }
 
-static int visit_list(walk *w, const wrt_cabi_type *t, uint32_t node, wrt_cabi_val *slot,
-                      uint32_t count) {
+static int visit_list(walk *w, uint32_t node, wrt_cabi_val *slot, uint32_t count) {
     const wrt_cabi_type *e = &w->nodes[node + 1u];
     uint64_t begin = 0, len = count, bytes;
-    frame f = {0};
+    frame f;
     int rc;
-    (void)t;
-    f.kind = F_LIST;
+    frame_init(&f, F_LIST);
     f.child = node + 1u;
     f.esize = e->size;
     f.header = w->ptr;
@@ -697,12 +708,18 @@ static int visit_list(walk *w, const wrt_cabi_type *t, uint32_t node, wrt_cabi_v
 static int visit(walk *w) {
     const wrt_cabi_type *t = &w->nodes[w->node];
     wrt_cabi_val *slot = 0;
-    wrt_cabi_val in = {0};
-    frame f = {0};
+    wrt_cabi_val in;
+    frame f;
     int rc;
     if (w->vi >= w->nvals) return w->lower ? WRT_CABI_ERR_VALUE : WRT_CABI_ERR_CAPACITY;
-    if (w->lower) in = w->in[w->vi];
-    else { slot = &w->out[w->vi]; *slot = (wrt_cabi_val){0}; }
+    if (w->lower) {
+        in = w->in[w->vi];
+    } else {
+        slot = &w->out[w->vi];
+        slot->u = 0;
+        slot->n = slot->aux = 0;
+        in = *slot;
+    }
     w->vi++;
     switch (t->kind) {
     case WRT_CABI_STRING:
@@ -721,9 +738,9 @@ static int visit(walk *w) {
             return rc != WRT_CABI_OK ? rc : lift_string(w->cx, (uint32_t)a, (uint32_t)b, slot);
         }
     case WRT_CABI_LIST:
-        return visit_list(w, t, w->node, slot, in.n);
+        return visit_list(w, w->node, slot, in.n);
     case WRT_CABI_RECORD:
-        f.kind = F_RECORD;
+        frame_init(&f, F_RECORD);
         f.mem = w->mem;
         f.child = w->node + 1u;
         f.left = t->count;
@@ -788,8 +805,13 @@ static int run(walk *w, uint32_t mem, uint32_t ptr) {
     return w->lower ? WRT_CABI_ERR_VALUE : WRT_CABI_ERR_CAPACITY;
 }
 
+/* Field by field: zeroing the frame array would cost a memset call on freestanding targets. */
 static void walk_init(walk *w, wrt_cabi_cx *cx, const wrt_cabi_type *nodes, int lower) {
-    *w = (walk){0};
+    w->in = 0;
+    w->out = 0;
+    w->flat = 0;
+    w->nvals = w->vi = w->nflat = w->fi = w->depth = w->node = w->ptr = 0;
+    w->mem = w->direct = 0;
     w->cx = cx;
     w->nodes = nodes;
     w->lower = lower;

@@ -127,6 +127,7 @@ def kinds_of(g, out):
     for p in g.parts:
         if p is not None:
             kinds_of(p, out)
+    return out
 
 
 # ---- values: the model's value and the C value tokens ---------------------------------------
@@ -495,8 +496,8 @@ def main():
         for p in c['params']:
             kinds_of(p, kinds)
         model = run_model(c, rng)
-        single = len(c['params']) == 1 and c['params'][0].kind in ('string', 'list') and \
-            (c['params'][0].kind == 'string' or c['params'][0].parts[0].kind not in ('string', 'list'))
+        single = len(c['params']) == 1 and (c['params'][0].kind == 'string' or (
+            c['params'][0].kind == 'list' and not kinds_of(c['params'][0].parts[0], set()) & {'string', 'list'}))
         if single and model['phase'] == 'K' and not model['muts'] and model['log'] and \
                 c['max_flat'] == 16 and c['fault_call'] == 999 and max(e[3] for e in model['log']) > 0 \
                 and rng.random() < 0.3:
