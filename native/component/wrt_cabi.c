@@ -582,53 +582,53 @@ static int push(walk *w, const frame *f) {
     return WRT_CABI_OK;
 }
 
-static int visit_scalar(walk *w, const wrt_cabi_type *t, wrt_cabi_val *slot, uint64_t v) {
-    uint32_t width = w->mem ? t->size : (t->flat_sig == CORE_I64 || t->flat_sig == CORE_F64 ? 8u : 4u);
-    uint64_t mask = t->count >= 32u ? 0xffffffffu : ((1ull << t->count) - 1u);
+/* What lowering and lifting do alike to a scalar: bool as 0/1, canonical NaNs, char validity,
+ * the flags' label bits, a handle through the callback of the direction. */
+static int scalar_common(walk *w, const wrt_cabi_type *t, uint64_t *io) {
+    int (*handle)(void *, uint8_t, uint32_t, uint32_t, uint32_t *);
+    uint64_t v = *io;
     uint32_t h;
     int rc;
+    switch (t->kind) {
+    case WRT_CABI_BOOL: v = v != 0u; break;
+    case WRT_CABI_F32: if (is_nan32(v)) v = 0x7fc00000u; break;
+    case WRT_CABI_F64: if (is_nan64(v)) v = 0x7ff8000000000000ull; break;
+    case WRT_CABI_CHAR:
+        if (v >= 0x110000u || (v >= 0xd800u && v <= 0xdfffu))
+            return w->lower ? WRT_CABI_ERR_VALUE : WRT_CABI_TRAP_BAD_CHAR;
+        break;
+    case WRT_CABI_FLAGS: v &= t->count >= 32u ? 0xffffffffu : ((1ull << t->count) - 1u); break;
+    case WRT_CABI_OWN: case WRT_CABI_BORROW:
+        handle = w->lower ? w->cx->host.lower_handle : w->cx->host.lift_handle;
+        if (handle == 0) return WRT_CABI_TRAP_HANDLE;
+        rc = handle(w->cx->host.ctx, t->kind, t->aux, (uint32_t)v, &h);
+        if (rc != WRT_CABI_OK) return rc;
+        v = h;
+        break;
+    default: break;
+    }
+    *io = v;
+    return WRT_CABI_OK;
+}
+
+/* word_io leaves a lifted value zero-extended to its width: integers are narrowed and
+ * sign-extended here (lift_flat_signed/unsigned; load_int). */
+static int visit_scalar(walk *w, const wrt_cabi_type *t, wrt_cabi_val *slot, uint64_t v) {
+    uint32_t width = w->mem ? t->size : (t->flat_sig == CORE_I64 || t->flat_sig == CORE_F64 ? 8u : 4u);
+    int rc;
     if (w->lower) {
-        switch (t->kind) {
-        case WRT_CABI_BOOL: v = v != 0u; break;
-        case WRT_CABI_F32: if (is_nan32(v)) v = 0x7fc00000u; break;
-        case WRT_CABI_F64: if (is_nan64(v)) v = 0x7ff8000000000000ull; break;
-        case WRT_CABI_CHAR:
-            if (v >= 0x110000u || (v >= 0xd800u && v <= 0xdfffu)) return WRT_CABI_ERR_VALUE;
-            break;
-        case WRT_CABI_FLAGS: v &= mask; break;
-        case WRT_CABI_OWN: case WRT_CABI_BORROW:
-            if (w->cx->host.lower_handle == 0) return WRT_CABI_TRAP_HANDLE;
-            rc = w->cx->host.lower_handle(w->cx->host.ctx, t->kind, t->aux, (uint32_t)v, &h);
-            if (rc != WRT_CABI_OK) return rc;
-            v = h;
-            break;
-        default: break;
-        }
-        return word_io(w, width, &v);
+        rc = scalar_common(w, t, &v);
+        return rc != WRT_CABI_OK ? rc : word_io(w, width, &v);
     }
     rc = word_io(w, width, &v);
+    if (rc == WRT_CABI_OK) rc = scalar_common(w, t, &v);
     if (rc != WRT_CABI_OK) return rc;
     switch (t->kind) {
-    case WRT_CABI_BOOL: v = (uint32_t)v != 0u; break;
     case WRT_CABI_S8: v = (uint64_t)(int64_t)(int8_t)(uint8_t)v; break;
     case WRT_CABI_U8: v &= 0xffu; break;
     case WRT_CABI_S16: v = (uint64_t)(int64_t)(int16_t)(uint16_t)v; break;
     case WRT_CABI_U16: v &= 0xffffu; break;
     case WRT_CABI_S32: v = (uint64_t)(int64_t)(int32_t)(uint32_t)v; break;
-    case WRT_CABI_U32: v &= 0xffffffffu; break;
-    case WRT_CABI_F32: v &= 0xffffffffu; if (is_nan32(v)) v = 0x7fc00000u; break;
-    case WRT_CABI_F64: if (is_nan64(v)) v = 0x7ff8000000000000ull; break;
-    case WRT_CABI_CHAR:
-        v &= 0xffffffffu;
-        if (v >= 0x110000u || (v >= 0xd800u && v <= 0xdfffu)) return WRT_CABI_TRAP_BAD_CHAR;
-        break;
-    case WRT_CABI_FLAGS: v &= mask; break;
-    case WRT_CABI_OWN: case WRT_CABI_BORROW:
-        if (w->cx->host.lift_handle == 0) return WRT_CABI_TRAP_HANDLE;
-        rc = w->cx->host.lift_handle(w->cx->host.ctx, t->kind, t->aux, (uint32_t)v, &h);
-        if (rc != WRT_CABI_OK) return rc;
-        v = h;
-        break;
     default: break;
     }
     slot->u = v;
@@ -805,46 +805,38 @@ static int run(walk *w, uint32_t mem, uint32_t ptr) {
     return w->lower ? WRT_CABI_ERR_VALUE : WRT_CABI_ERR_CAPACITY;
 }
 
-/* Field by field: zeroing the frame array would cost a memset call on freestanding targets. */
-static void walk_init(walk *w, wrt_cabi_cx *cx, const wrt_cabi_type *nodes, int lower) {
-    w->in = 0;
-    w->out = 0;
-    w->flat = 0;
-    w->nvals = w->vi = w->nflat = w->fi = w->depth = w->node = w->ptr = 0;
-    w->mem = w->direct = 0;
-    w->cx = cx;
-    w->nodes = nodes;
-    w->lower = lower;
+/* One walk over a value of type nodes[0], in memory at `ptr` or over flat values. The walk is
+ * set up field by field: zeroing its frame array would cost a memset call. */
+static int walk_one(wrt_cabi_cx *cx, const wrt_cabi_type *nodes, int lower, const wrt_cabi_val *in,
+                    wrt_cabi_val *out, uint32_t nvals, uint64_t *flat, uint32_t nflat, uint32_t mem,
+                    uint32_t ptr, uint32_t *o_nvals) {
+    walk w;
+    int rc = mem ? check_range(cx, ptr, nodes[0].size, nodes[0].align) : WRT_CABI_OK;
+    if (rc != WRT_CABI_OK) return rc;
+    w.cx = cx; w.nodes = nodes; w.lower = lower;
+    w.in = in; w.out = out; w.nvals = nvals;
+    w.flat = flat; w.nflat = nflat;
+    w.vi = w.fi = w.depth = w.node = 0;
+    w.direct = 0;
+    rc = run(&w, mem, ptr);
+    if (o_nvals != 0) *o_nvals = w.vi;
+    return rc;
 }
 
 int wrt_cabi_store(wrt_cabi_cx *cx, const wrt_cabi_type *nodes, const wrt_cabi_val *vals,
                    uint32_t nvals, uint32_t ptr) {
-    walk w;
-    int rc = check_range(cx, ptr, nodes[0].size, nodes[0].align);
-    if (rc != WRT_CABI_OK) return rc;
-    walk_init(&w, cx, nodes, 1);
-    w.in = vals;
-    w.nvals = nvals;
-    return run(&w, 1, ptr);
+    return walk_one(cx, nodes, 1, vals, 0, nvals, 0, 0, 1, ptr, 0);
 }
 
 int wrt_cabi_load(wrt_cabi_cx *cx, const wrt_cabi_type *nodes, uint32_t ptr,
                   wrt_cabi_val *o_vals, uint32_t cap, uint32_t *o_nvals) {
-    walk w;
-    int rc = check_range(cx, ptr, nodes[0].size, nodes[0].align);
-    if (rc != WRT_CABI_OK) return rc;
-    walk_init(&w, cx, nodes, 0);
-    w.out = o_vals;
-    w.nvals = cap;
-    rc = run(&w, 1, ptr);
-    *o_nvals = w.vi;
-    return rc;
+    *o_nvals = 0;
+    return walk_one(cx, nodes, 0, 0, o_vals, cap, 0, 0, 1, ptr, o_nvals);
 }
 
 int wrt_cabi_lower_values(wrt_cabi_cx *cx, const wrt_cabi_type *nodes, const wrt_cabi_val *vals,
                           uint32_t nvals, uint32_t max_flat, uint64_t *o_flat, uint32_t *o_nflat) {
     const wrt_cabi_type *root = &nodes[0];
-    walk w;
     uint32_t i;
     int rc;
     *o_nflat = 0;
@@ -858,22 +850,15 @@ int wrt_cabi_lower_values(wrt_cabi_cx *cx, const wrt_cabi_type *nodes, const wrt
         return wrt_cabi_store(cx, nodes, vals, nvals, p);
     }
     for (i = 0; i < root->flat_count; i++) o_flat[i] = 0;
-    walk_init(&w, cx, nodes, 1);
-    w.in = vals;
-    w.nvals = nvals;
-    w.flat = o_flat;
-    w.nflat = root->flat_count;
     *o_nflat = root->flat_count;
-    return run(&w, 0, 0);
+    return walk_one(cx, nodes, 1, vals, 0, nvals, o_flat, root->flat_count, 0, 0, 0);
 }
 
 int wrt_cabi_lift_values(wrt_cabi_cx *cx, const wrt_cabi_type *nodes, const uint64_t *flat,
                          uint32_t nflat, uint32_t max_flat, wrt_cabi_val *o_vals, uint32_t cap,
                          uint32_t *o_nvals) {
     const wrt_cabi_type *root = &nodes[0];
-    walk w;
-    int rc;
-    uint64_t copy[WRT_CABI_MAX_FLAT_PARAMS];
+    uint64_t copy[WRT_CABI_MAX_FLAT_PARAMS]; /* the walk's flat array is writable */
     uint32_t i;
     *o_nvals = 0;
     if (max_flat == 0u || max_flat > WRT_CABI_MAX_FLAT_PARAMS) return WRT_CABI_ERR_VALUE;
@@ -883,12 +868,5 @@ int wrt_cabi_lift_values(wrt_cabi_cx *cx, const wrt_cabi_type *nodes, const uint
     }
     if (nflat < root->flat_count) return WRT_CABI_ERR_VALUE;
     for (i = 0; i < root->flat_count; i++) copy[i] = flat[i];
-    walk_init(&w, cx, nodes, 0);
-    w.out = o_vals;
-    w.nvals = cap;
-    w.flat = copy;
-    w.nflat = root->flat_count;
-    rc = run(&w, 0, 0);
-    *o_nvals = w.vi;
-    return rc;
+    return walk_one(cx, nodes, 0, 0, o_vals, cap, copy, root->flat_count, 0, 0, o_nvals);
 }
