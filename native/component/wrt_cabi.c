@@ -125,6 +125,12 @@ static void finish(wrt_cabi_type *nodes, uint32_t i, uint32_t end) {
     }
 }
 
+/* A malformed type: `*o_used` tells the caller the offset of the byte that failed. */
+static int type_error(uint32_t *o_used, uint32_t pos) {
+    *o_used = pos;
+    return WRT_CABI_ERR_TYPE;
+}
+
 int wrt_cabi_parse_type(const uint8_t *bytes, uint32_t len, wrt_cabi_type *nodes,
                         uint32_t cap, uint32_t *o_count, uint32_t *o_used) {
     struct { uint32_t node, left; } st[WRT_CABI_MAX_DEPTH];
@@ -134,7 +140,7 @@ int wrt_cabi_parse_type(const uint8_t *bytes, uint32_t len, wrt_cabi_type *nodes
         uint32_t idx, count = 0;
         uint8_t code;
         int composite = 0, rc = WRT_CABI_OK;
-        if (pos >= len || n >= cap) return WRT_CABI_ERR_TYPE;
+        if (pos >= len || n >= cap) return type_error(o_used, pos);
         code = bytes[pos++];
         idx = n++;
         t = &nodes[idx];
@@ -146,7 +152,7 @@ int wrt_cabi_parse_type(const uint8_t *bytes, uint32_t len, wrt_cabi_type *nodes
             break;
         case WRT_CABI_RECORD: case WRT_CABI_TUPLE: case WRT_CABI_VARIANT:
             rc = read_leb(bytes, len, &pos, &count);
-            if (rc != WRT_CABI_OK || count == 0u || count > cap) return WRT_CABI_ERR_TYPE;
+            if (rc != WRT_CABI_OK || count == 0u || count > cap) return type_error(o_used, pos);
             t->kind = code == WRT_CABI_VARIANT ? WRT_CABI_VARIANT : WRT_CABI_RECORD;
             t->count = count; composite = 1;
             break;
@@ -155,9 +161,9 @@ int wrt_cabi_parse_type(const uint8_t *bytes, uint32_t len, wrt_cabi_type *nodes
             break;
         case WRT_CABI_ENUM: case WRT_CABI_FLAGS:
             rc = read_leb(bytes, len, &pos, &count);
-            if (rc != WRT_CABI_OK || count == 0u) return WRT_CABI_ERR_TYPE;
+            if (rc != WRT_CABI_OK || count == 0u) return type_error(o_used, pos);
             if (code == WRT_CABI_FLAGS) {
-                if (count > 32u) return WRT_CABI_ERR_TYPE;
+                if (count > 32u) return type_error(o_used, pos);
                 set_scalar(t, code, count <= 8u ? 1u : count <= 16u ? 2u : 4u, CORE_I32);
             } else {
                 set_scalar(t, code, disc_size(count), CORE_I32);
@@ -167,26 +173,26 @@ int wrt_cabi_parse_type(const uint8_t *bytes, uint32_t len, wrt_cabi_type *nodes
             break;
         case WRT_CABI_OWN: case WRT_CABI_BORROW:
             rc = read_leb(bytes, len, &pos, &t->aux);
-            if (rc != WRT_CABI_OK) return rc;
+            if (rc != WRT_CABI_OK) return type_error(o_used, pos);
             set_scalar(t, code, 4, CORE_I32);
             break;
         case WRT_CABI_NONE:
             if (depth == 0u || nodes[st[depth - 1u].node].kind != WRT_CABI_VARIANT)
-                return WRT_CABI_ERR_TYPE;
+                return type_error(o_used, pos);
             break;
         default:
             rc = set_primitive(t, code);
-            if (rc != WRT_CABI_OK) return rc;
+            if (rc != WRT_CABI_OK) return type_error(o_used, pos);
             break;
         }
         if (composite) {
-            if (depth >= WRT_CABI_MAX_DEPTH) return WRT_CABI_ERR_TYPE;
+            if (depth >= WRT_CABI_MAX_DEPTH) return type_error(o_used, pos);
             st[depth].node = idx;
             st[depth].left = t->count;
             depth++;
             if (code != WRT_CABI_OPTION) continue;
             /* option<T> is variant { none, some(T) }: the none case has no bytes of its own. */
-            if (n >= cap) return WRT_CABI_ERR_TYPE;
+            if (n >= cap) return type_error(o_used, pos);
             type_init(&nodes[n], WRT_CABI_NONE, n + 1u);
             n++;
         }
@@ -202,7 +208,7 @@ int wrt_cabi_parse_type(const uint8_t *bytes, uint32_t len, wrt_cabi_type *nodes
             return WRT_CABI_OK;
         }
     }
-    return WRT_CABI_ERR_TYPE;
+    return type_error(o_used, pos);
 }
 
 /* ---- memory access ---------------------------------------------------------------------- */

@@ -115,7 +115,8 @@ typedef struct wrt_cabi_cx {
     wrt_cabi_host host;
 } wrt_cabi_cx;
 
-/* Decodes `len` bytes of one type into nodes[0..*o_count); `*o_used` is the bytes read. */
+/* Decodes one type from `bytes` into nodes[0..*o_count); `*o_used` is the bytes read, or on
+ * WRT_CABI_ERR_TYPE the offset of the byte that failed. */
 int wrt_cabi_parse_type(const uint8_t *bytes, uint32_t len, wrt_cabi_type *nodes,
                         uint32_t cap, uint32_t *o_count, uint32_t *o_used);
 
