@@ -57,22 +57,3 @@ bool wrt_engine_profile_check(const uint8_t *i_profile, size_t profile_len, cons
     return true;
 }
 
-static bool cstr_is(const char *i_str, const wrt_profile_text *i_text) {
-    return i_str != NULL && text_is(i_text, i_str);
-}
-
-void wrt_engine_profile_budgets(const wrt_profile *i_profile, wrt_host_func *io_funcs, uint32_t count, bool *o_allowed) {
-    for (uint32_t f = 0; f < count; f++) {
-        io_funcs[f].budget = WRT_BUDGET_UNLIMITED;
-        o_allowed[f] = i_profile == NULL;
-        if (i_profile == NULL) continue;
-        wrt_profile_import imp;
-        for (uint32_t i = 0; wrt_profile_import_at(i_profile, i, &imp); i++) {
-            if (cstr_is(io_funcs[f].module, &imp.module) && cstr_is(io_funcs[f].name, &imp.name)) {
-                io_funcs[f].budget = imp.budget;
-                o_allowed[f] = true;
-                break;
-            }
-        }
-    }
-}

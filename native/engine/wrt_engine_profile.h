@@ -46,11 +46,4 @@ bool wrt_engine_profile_check(const uint8_t *i_profile, size_t profile_len, cons
                               const char *i_target_id, size_t device_arena, wrt_profile *o_profile,
                               wrt_engine_limits *o_limits, wrtp_engine_error *o_err);
 
-/*
- * Gives each host function the call budget the profile lists for its module and name; a function
- * the profile does not list gets o_allowed[i] = false (its calls are to be denied). Without a
- * profile (NULL) every function is allowed and unbounded.
- */
-void wrt_engine_profile_budgets(const wrt_profile *i_profile, wrt_host_func *io_funcs, uint32_t count, bool *o_allowed);
-
 #endif

@@ -77,7 +77,7 @@ function expectTrap(outcome: TestOutcome | undefined, trap: string, code: number
 
 /** A protocol client that answers from a script, for the device-run logic without a device. */
 class ScriptedClient implements SessionClient {
-  readonly counters = { requests: 0, resends: 0, timeouts: 0, brokenFrames: 0, staleAnswers: 0, unsolicitedErrors: 0, unsolicitedGaps: 0 };
+  readonly counters = { requests: 0, resends: 0, timeouts: 0, brokenFrames: 0, staleAnswers: 0, unsolicitedErrors: 0, unsolicitedGaps: 0, hostCalls: 0, hostResultsResent: 0 };
   readonly uploads: { readonly size: number; readonly profile: Uint8Array | undefined }[] = [];
   readonly invokes: { readonly name: string; readonly args: readonly WireValue[] }[] = [];
   readonly argsSent: { readonly argv: readonly string[]; readonly env: Readonly<Record<string, string>> }[] = [];
@@ -118,6 +118,16 @@ class ScriptedClient implements SessionClient {
   }
   invokeOn(): never {
     throw new Error('not scripted');
+  }
+  declareHostImports(): never {
+    throw new Error('not scripted');
+  }
+  serveHostCalls(): void {}
+  onHostTrace(): () => boolean {
+    return () => true;
+  }
+  onLog(): () => boolean {
+    return () => true;
   }
 }
 

@@ -21,6 +21,8 @@ import type { UploadProfile } from '../profile/upload-profile.js';
 import { loadModule, planInvocation } from '../run/module.js';
 import { uploadCapacityOf } from '../targets/upload-capacity.js';
 import { runModuleOn, type RunSinks } from '../run/run-module.js';
+import type { HostModule } from '../run/host-calls.js';
+import type { ImportPolicy, Sourced } from '../profile/types.js';
 import { type DeviceLink, DeviceSession, type ProgramHooks, type ProgramReport, type ProgramTimings, withSession } from '../run/session.js';
 import { flashCommand, loadTarget, type FlashCommand, type FlashInputs, type TargetDefinition } from '../targets/index.js';
 import { ensureFirmware, firmwareBoardOf, firmwareImagePath } from './firmware.js';
@@ -49,6 +51,12 @@ export interface DeployOptions {
   readonly profile?: string;
   /** The safety level the deploy asks for (--asil), with its source. */
   readonly asil?: { readonly level: AsilLevel; readonly source: string };
+  /** Host functions served over the wire (`--host FILE.mjs`). */
+  readonly host?: HostModule;
+  /** `--trace-host-calls`: the device traces every host call. */
+  readonly traceHostCalls?: boolean;
+  /** `--host-policy`: import policies of a profile compiled here. */
+  readonly hostPolicies?: ReadonlyMap<string, Sourced<ImportPolicy>>;
 }
 
 export interface DeployDeps {
@@ -182,7 +190,10 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     targetId,
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.asil === undefined ? {} : { asil: options.asil }),
-    overrides: options.fuel === undefined ? {} : { fuel: { value: options.fuel, source: 'cli --fuel' } },
+    overrides: {
+      ...(options.fuel === undefined ? {} : { fuel: { value: options.fuel, source: 'cli --fuel' } }),
+      ...(options.hostPolicies === undefined ? {} : { hostPolicyByImport: options.hostPolicies }),
+    },
     env,
     cwd: deps.cwd ?? process.cwd(),
   });
@@ -219,6 +230,8 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
           ...(options.args === undefined ? {} : { args: options.args }),
           ...(profile === undefined ? {} : { profile }),
           ...(options.fuel === undefined ? {} : { fuel: options.fuel }),
+          ...(options.host === undefined ? {} : { host: options.host }),
+          ...(options.traceHostCalls === true ? { traceHostCalls: true } : {}),
         },
         sinks,
         {

@@ -210,7 +210,9 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
     }
     const own = overrides.hostCallsByImport?.get(key) ?? overrides.hostCalls;
     const budget = own?.value ?? preset.defaultHostCalls;
-    imports.push({ module: i.module, name: i.name, budget });
+    const policy = overrides.hostPolicyByImport?.get(key);
+    imports.push({ module: i.module, name: i.name, budget, policy: policy?.value ?? 'allow' });
+    if (policy !== undefined) derive(`host policy ${key}`, policy.value, 'the device allows, refuses (trap naming the import) or traces each call', policy.source);
     derive(`host calls ${key}`, budget === null ? 'unlimited' : `${budget}`, own !== undefined ? 'calls per invocation, given explicitly' : `preset ${level} default`, own?.source ?? `preset ${level}: ${PRESET_REASONS.defaultHostCalls}`);
   }
 
