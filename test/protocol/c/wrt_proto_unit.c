@@ -9,6 +9,11 @@
  *   session <request hex> <mode, 255 = query> <answer hex> <mode> <instances> <max> <latest> <regs> <max regs>
  *   named <body hex> <instance> <name hex>
  *   invoke_on <body hex> <fuel> <instance> <name hex> <nargs> [<type> <bits hex>]...
+ *   host_imports <body hex> <flags> <count> [<module hex> <field hex> <param types hex> <result types hex>]...
+ *   host_call <body hex> <boot id> <call id> <import> <nargs> [<type> <bits hex>]...
+ *   host_result <body hex> <boot id> <call id> <status> <nresults> [<type> <bits hex>]...
+ *   host_trace <body hex> <trap> <module hex> <field hex> <nargs> [<type> <bits hex>]... <nresults> [...]...
+ *   log_record <body hex> <level> <context hex> <message hex>
  * Prints one line per failure and `passed N failed M` at the end; exits 1 on any failure.
  */
 #include <stdio.h>
@@ -178,6 +183,98 @@ static void run_vector(char *text) {
             else cuts_refused += cut_ok ? 0 : 1;
         }
         CHECK(cuts_refused == (int)n - 1, "invoke_on vector: %d of %zu cuts refused", cuts_refused, n - 1u);
+    } else if (strcmp(kind, "host_imports") == 0) {
+        size_t n = from_hex(strtok(NULL, " \n"), scratch_a, sizeof scratch_a);
+        unsigned flags = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
+        unsigned count = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
+        static wrtp_msg_host_imports msg;
+        uint32_t bad = 0;
+        bool ok = wrtp_msg_decode_host_imports(scratch_a, n, &msg, &bad);
+        CHECK(ok && msg.flags == flags && msg.count == count, "host_imports vector: decode (bad offset %u)", bad);
+        for (unsigned i = 0; ok && i < count && i < msg.count; i++) {
+            const wrtp_host_import *imp = &msg.imports[i];
+            size_t ml = from_hex(strtok(NULL, " \n"), scratch_b, sizeof scratch_b);
+            CHECK(imp->module_len == ml && memcmp(imp->module, scratch_b, ml) == 0, "host_imports vector: import %u module", i);
+            size_t fl = from_hex(strtok(NULL, " \n"), scratch_b, sizeof scratch_b);
+            CHECK(imp->field_len == fl && memcmp(imp->field, scratch_b, fl) == 0, "host_imports vector: import %u field", i);
+            size_t pl = from_hex(strtok(NULL, " \n"), scratch_b, sizeof scratch_b);
+            CHECK(imp->nparams == pl && memcmp(imp->params, scratch_b, pl) == 0, "host_imports vector: import %u params", i);
+            size_t rl = from_hex(strtok(NULL, " \n"), scratch_b, sizeof scratch_b);
+            CHECK(imp->nresults == rl && memcmp(imp->results, scratch_b, rl) == 0, "host_imports vector: import %u results", i);
+        }
+        int cuts_refused = 0;
+        for (size_t cut = 0; cut < n; cut++) cuts_refused += wrtp_msg_decode_host_imports(scratch_a, cut, &msg, &bad) ? 0 : 1;
+        CHECK(cuts_refused == (int)n, "host_imports vector: %d of %zu cuts refused", cuts_refused, n);
+    } else if (strcmp(kind, "host_call") == 0 || strcmp(kind, "host_result") == 0) {
+        bool is_call = strcmp(kind, "host_call") == 0;
+        const char *want = strtok(NULL, " \n");
+        size_t n = from_hex(want, scratch_a, sizeof scratch_a);
+        uint32_t boot = (uint32_t)strtoul(strtok(NULL, " \n"), NULL, 10);
+        uint32_t call_id = (uint32_t)strtoul(strtok(NULL, " \n"), NULL, 10);
+        uint8_t third = (uint8_t)strtoul(strtok(NULL, " \n"), NULL, 10);
+        unsigned count = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
+        wrtp_wire_value values[WRTP_PROTO_MAX_VALUES];
+        for (unsigned i = 0; i < count && i < WRTP_PROTO_MAX_VALUES; i++) {
+            values[i].type = (uint8_t)strtoul(strtok(NULL, " \n"), NULL, 10);
+            values[i].bits = strtoull(strtok(NULL, " \n"), NULL, 16);
+        }
+        if (is_call) {
+            const wrtp_msg_host_call call = {boot, call_id, third, (uint8_t)count, values};
+            wrtp_wr wr;
+            wrtp_wr_init(&wr, scratch_b, sizeof scratch_b);
+            wrtp_msg_encode_host_call(&wr, &call);
+            to_hex(scratch_b, wr.len, hex_a);
+            CHECK(!wr.bad && strcmp(hex_a, want) == 0, "host_call vector: got %s want %s", hex_a, want);
+        } else {
+            static wrtp_msg_host_result msg;
+            uint32_t bad = 0;
+            bool ok = wrtp_msg_decode_host_result(scratch_a, n, &msg, &bad);
+            CHECK(ok && msg.boot_id == boot && msg.call_id == call_id && msg.status == third && msg.nresults == count,
+                  "host_result vector: decode (bad offset %u)", bad);
+            for (unsigned i = 0; ok && i < count && i < msg.nresults; i++) {
+                CHECK(msg.results[i].type == values[i].type && msg.results[i].bits == values[i].bits, "host_result vector: result %u", i);
+            }
+            int cuts_refused = 0;
+            for (size_t cut = 0; cut < n; cut++) cuts_refused += wrtp_msg_decode_host_result(scratch_a, cut, &msg, &bad) ? 0 : 1;
+            CHECK(cuts_refused == (int)n, "host_result vector: %d of %zu cuts refused", cuts_refused, n);
+        }
+    } else if (strcmp(kind, "host_trace") == 0) {
+        const char *want = strtok(NULL, " \n");
+        uint32_t trap = (uint32_t)strtoul(strtok(NULL, " \n"), NULL, 10);
+        static uint8_t module[256], field[256];
+        size_t ml = from_hex(strtok(NULL, " \n"), module, sizeof module);
+        size_t fl = from_hex(strtok(NULL, " \n"), field, sizeof field);
+        wrtp_wire_value values[2][WRTP_PROTO_MAX_VALUES];
+        unsigned counts[2];
+        for (int list = 0; list < 2; list++) {
+            counts[list] = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
+            for (unsigned i = 0; i < counts[list] && i < WRTP_PROTO_MAX_VALUES; i++) {
+                values[list][i].type = (uint8_t)strtoul(strtok(NULL, " \n"), NULL, 10);
+                values[list][i].bits = strtoull(strtok(NULL, " \n"), NULL, 16);
+            }
+        }
+        const wrtp_msg_host_trace trace = {trap, module, (uint8_t)ml, field, (uint8_t)fl, (uint8_t)counts[0], values[0],
+                                           (uint8_t)counts[1], values[1]};
+        wrtp_wr wr;
+        wrtp_wr_init(&wr, scratch_b, sizeof scratch_b);
+        wrtp_msg_encode_host_trace(&wr, &trace);
+        to_hex(scratch_b, wr.len, hex_a);
+        CHECK(!wr.bad && strcmp(hex_a, want) == 0, "host_trace vector: got %s want %s", hex_a, want);
+    } else if (strcmp(kind, "log_record") == 0) {
+        const char *want = strtok(NULL, " \n");
+        uint8_t level = (uint8_t)strtoul(strtok(NULL, " \n"), NULL, 10);
+        static uint8_t context[256], message[1024];
+        size_t cl = from_hex(strtok(NULL, " \n"), context, sizeof context);
+        size_t ml = from_hex(strtok(NULL, " \n"), message, sizeof message);
+        wrtp_wr wr;
+        wrtp_wr_init(&wr, scratch_b, sizeof scratch_b);
+        wrtp_msg_encode_log_record(&wr, level, context, cl, message, ml);
+        to_hex(scratch_b, wr.len, hex_a);
+        CHECK(!wr.bad && strcmp(hex_a, want) == 0, "log_record vector: got %s want %s", hex_a, want);
+        /* A writer too small for the message cuts it, never the record's head. */
+        wrtp_wr_init(&wr, scratch_b, 2u + cl);
+        wrtp_msg_encode_log_record(&wr, level, context, cl, message, ml);
+        CHECK(!wr.bad && wr.len == 2u + cl, "log_record vector: cut to %zu bytes", wr.len);
     } else {
         CHECK(0, "unknown vector kind %s", kind);
     }
