@@ -281,6 +281,7 @@ static void run_vector(char *text) {
 }
 
 static uint32_t rng_state = 12345u;
+static void test_host_call(void);
 static uint32_t rng(void) {
     rng_state = rng_state * 1664525u + 1013904223u;
     return rng_state >> 8;
@@ -684,6 +685,97 @@ int main(void) {
     test_malformed_bodies();
     test_without_sessions();
     test_fuzz();
+    test_host_call();
     printf("passed %d failed %d\n", passed, failed);
     return failed == 0 ? 0 : 1;
+}
+
+/* What the device reads while it waits for a HOST_RESULT; every read moves the clock 100 ms on. */
+static uint8_t inbox[4096];
+static size_t inbox_len, inbox_pos;
+
+static size_t inbox_read(void *ctx, uint8_t *o_bytes, size_t cap) {
+    (void)ctx;
+    fake_now += 100u;
+    size_t n = inbox_len - inbox_pos < cap ? inbox_len - inbox_pos : cap;
+    memcpy(o_bytes, inbox + inbox_pos, n);
+    inbox_pos += n;
+    return n;
+}
+
+/* Appends one frame without flags (as the host sends) to the inbox. */
+static void inbox_frame(uint8_t type, uint16_t seq, const uint8_t *body, size_t len) {
+    static uint8_t frame[WRTP_PROTO_MAX_FRAME];
+    if (len > 0) memcpy(frame + 8, body, len);
+    size_t n = wrtp_frame_finish(frame, sizeof frame, type, 0, seq, len);
+    inbox[inbox_len++] = 0;
+    inbox_len += wrtp_cobs_encode(frame, n, inbox + inbox_len, sizeof inbox - inbox_len);
+    inbox[inbox_len++] = 0;
+}
+
+static size_t host_result_body(uint8_t *o_body, uint32_t boot, uint32_t call, uint32_t value) {
+    wrtp_wr wr;
+    wrtp_wr_init(&wr, o_body, 64);
+    wrtp_wr_u32(&wr, boot);
+    wrtp_wr_u32(&wr, call);
+    wrtp_wr_u8(&wr, WRTP_HOST_RESULT_OK);
+    wrtp_wr_u8(&wr, 1);
+    const wrtp_wire_value v = {WRTP_WIRE_I32, value};
+    wrtp_wr_value(&wr, &v);
+    return wr.len;
+}
+
+/*
+ * HOST_CALL / HOST_RESULT on the device (docs/protocol.md §4c): a stale answer (another call, another
+ * boot) and a request that arrives during the call are dropped; the matching answer completes the
+ * call; with no answer the call is sent again every WRTP_PROTO_HOST_CALL_RESEND_MS and fails at
+ * the timeout; a HOST_RESULT between requests is dropped unanswered and keeps the stored answer.
+ */
+static void test_host_call(void) {
+    static const wrtp_port port = {NULL, inbox_read, fake_write, fake_now_ms, NULL};
+    wrtp_server_config cfg = {&port, &fake_engine, NULL, upload, sizeof upload, profile, sizeof profile, "unit", 1000, 7, 0};
+    CHECK(wrtp_server_init(&srv, &cfg), "host call: server init");
+    static answer a[80];
+    uint8_t body[64];
+    inbox_len = inbox_pos = 0;
+    inbox_frame(WRTP_MSG_HOST_RESULT, 1, body, host_result_body(body, 7, 99, 1));  /* another call */
+    inbox_frame(WRTP_MSG_HOST_RESULT, 2, body, host_result_body(body, 6, 1, 2));   /* another boot */
+    inbox_frame(WRTP_MSG_STATS, 3, NULL, 0);                                        /* a request: waits */
+    inbox_frame(WRTP_MSG_HOST_RESULT, 4, body, host_result_body(body, 7, 1, 42));  /* the answer */
+    const wrtp_wire_value arg = {WRTP_WIRE_I32, 5};
+    wrtp_wire_value results[WRTP_PROTO_MAX_VALUES];
+    uint8_t nresults = 0;
+    uint8_t status = wrtp_server_host_call(&srv, 3, &arg, 1, results, &nresults);
+    CHECK(status == WRTP_HOST_RESULT_OK && nresults == 1 && results[0].type == WRTP_WIRE_I32 && results[0].bits == 42,
+          "host call: answered (status %u, %u results)", status, nresults);
+    CHECK(srv.counters.host_results_stale == 2 && srv.counters.frames_during_call == 1 && srv.counters.host_calls == 1,
+          "host call: stale %u, during call %u, calls %u", srv.counters.host_results_stale, srv.counters.frames_during_call,
+          srv.counters.host_calls);
+    int n = take_answers(a, 80);
+    static const uint8_t call_body[] = {7, 0, 0, 0, 1, 0, 0, 0, 3, 1, WRTP_WIRE_I32, 5, 0, 0, 0};
+    CHECK(n == 1 && a[0].frame.type == WRTP_MSG_HOST_CALL && a[0].frame.flags == WRTP_FLAG_UNSOLICITED &&
+              a[0].frame.body_len == sizeof call_body && memcmp(a[0].frame.body, call_body, sizeof call_body) == 0,
+          "host call: one HOST_CALL of boot 7, call 1, import 3, i32 5 (%d frames)", n);
+
+    /* Nobody answers: resent every 500 ms, failed at 30 s. */
+    inbox_len = inbox_pos = 0;
+    status = wrtp_server_host_call(&srv, 0, NULL, 0, results, &nresults);
+    n = take_answers(a, 80);
+    int calls = 0;
+    for (int i = 0; i < n; i++) calls += a[i].frame.type == WRTP_MSG_HOST_CALL && a[i].frame.body[4] == 2 ? 1 : 0;
+    CHECK(status == WRTP_HOST_RESULT_FAILED && srv.counters.host_call_timeouts == 1, "host call: fails at the timeout");
+    CHECK(calls == n && n == 1 + (int)(WRTP_PROTO_HOST_CALL_TIMEOUT_MS / WRTP_PROTO_HOST_CALL_RESEND_MS) - 1 &&
+              srv.counters.host_call_resends == (uint32_t)(n - 1),
+          "host call: %d HOST_CALLs of call 2 (%u resends)", n, srv.counters.host_call_resends);
+
+    /* A late HOST_RESULT between requests: dropped unanswered, the last answer still replayed. */
+    send_request(WRTP_MSG_STATS, 40, NULL, 0);
+    CHECK(take_answers(a, 80) == 1, "host call: STATS answered");
+    inbox_len = inbox_pos = 0;
+    inbox_frame(WRTP_MSG_HOST_RESULT, 41, body, host_result_body(body, 7, 2, 9));
+    wrtp_server_feed(&srv, inbox, inbox_len);
+    CHECK(take_answers(a, 80) == 0 && srv.counters.host_results_stale == 3, "host call: late result dropped unanswered");
+    uint32_t replays = srv.counters.replays;
+    send_request(WRTP_MSG_STATS, 40, NULL, 0);
+    CHECK(take_answers(a, 80) == 1 && srv.counters.replays == replays + 1, "host call: stored answer kept for a resend");
 }
