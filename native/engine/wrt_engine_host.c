@@ -1,21 +1,11 @@
 #include "wrt_engine_host.h"
 
+#include "wrt_engine_profile.h"
+
 /* For a funcref's index and an instance's imports: the API has neither. */
 #include "wrt_internal.h"
 
 #define WRT_EH_MAX_CHAIN 8u
-
-static uint8_t wrt_eh_type_of(char c) {
-    switch (c) {
-    case 'i': return WRT_TYPE_I32;
-    case 'I': return WRT_TYPE_I64;
-    case 'f': return WRT_TYPE_F32;
-    case 'F': return WRT_TYPE_F64;
-    case 'x': return WRT_TYPE_EXTERNREF;
-    case 'n': return WRT_TYPE_FUNCREF;
-    default: return 0;
-    }
-}
 
 static char wrt_eh_letter_of(uint8_t type) {
     switch (type) {
@@ -39,7 +29,7 @@ static void wrt_eh_types(const char *i_sig, uint8_t *o_params, uint32_t *o_np, u
             results = true;
             continue;
         }
-        uint8_t t = wrt_eh_type_of(i_sig[i]);
+        uint8_t t = wrt_host_letter_type(i_sig[i]);
         if (!results && *o_np < cap) o_params[(*o_np)++] = t;
         else if (results && *o_nr < cap) o_results[(*o_nr)++] = t;
     }
@@ -138,14 +128,6 @@ bool wrt_engine_host_declare(wrt_engine_host *io_host, const wrtp_msg_host_impor
     return true;
 }
 
-static bool wrt_eh_text_is(const wrt_profile_text *i_text, const char *i_str) {
-    uint32_t i = 0;
-    for (; i < i_text->len; i++) {
-        if (i_str[i] == '\0' || (uint8_t)i_str[i] != i_text->bytes[i]) return false;
-    }
-    return i_str[i] == '\0';
-}
-
 static uint32_t wrt_eh_call(wrt_host_call *io_call);
 
 static void wrt_eh_add(wrt_engine_host *io_host, const char *i_module, const char *i_name, const char *i_sig,
@@ -185,7 +167,8 @@ void wrt_engine_host_link(wrt_engine_host *io_host, const wrt_host_registry *i_n
         if (i_profile == NULL) continue;
         wrt_profile_import imp;
         for (uint32_t i = 0; wrt_profile_import_at(i_profile, i, &imp); i++) {
-            if (wrt_eh_text_is(&imp.module, io_host->funcs[f].module) && wrt_eh_text_is(&imp.name, io_host->funcs[f].name)) {
+            if (wrt_engine_text_is(imp.module.bytes, imp.module.len, io_host->funcs[f].module) &&
+                wrt_engine_text_is(imp.name.bytes, imp.name.len, io_host->funcs[f].name)) {
                 io_host->budget[f] = imp.budget;
                 io_host->policy[f] = imp.policy;
                 break;
@@ -208,22 +191,14 @@ void wrt_engine_host_end(wrt_engine_host *io_host) {
     io_host->io = NULL;
 }
 
-static bool wrt_eh_same(const uint8_t *i_bytes, uint32_t len, const char *i_str) {
-    uint32_t i = 0;
-    for (; i < len; i++) {
-        if (i_str[i] == '\0' || (uint8_t)i_str[i] != i_bytes[i]) return false;
-    }
-    return i_str[i] == '\0';
-}
-
 uint32_t wrt_engine_host_stopped_import(const wrt_engine_host *i_host, const wrt_instance *i_instance) {
     const wrt_host_func *f = i_host->stopped;
     if (f == NULL || i_instance == NULL) return UINT32_MAX;
     const wrt_module *m = i_instance->mod;
     for (uint32_t i = 0; i < m->nimports; i++) {
         const wrt_import *imp = &m->imports[i];
-        if (imp->kind == WRT_EXTERN_FUNC && wrt_eh_same(imp->module, imp->module_len, f->module) &&
-            wrt_eh_same(imp->name, imp->name_len, f->name)) {
+        if (imp->kind == WRT_EXTERN_FUNC && wrt_engine_text_is(imp->module, imp->module_len, f->module) &&
+            wrt_engine_text_is(imp->name, imp->name_len, f->name)) {
             return imp->index;
         }
     }

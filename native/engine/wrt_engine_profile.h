@@ -46,4 +46,7 @@ bool wrt_engine_profile_check(const uint8_t *i_profile, size_t profile_len, cons
                               const char *i_target_id, size_t device_arena, wrt_profile *o_profile,
                               wrt_engine_limits *o_limits, wrtp_engine_error *o_err);
 
+/* Whether `len` bytes (a profile text, a module's import name) equal the NUL-terminated `i_str`. */
+bool wrt_engine_text_is(const uint8_t *i_bytes, uint32_t len, const char *i_str);
+
 #endif

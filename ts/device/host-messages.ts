@@ -3,8 +3,7 @@
  * serves, HOST_CALL is the device calling one, HOST_RESULT the host's answer, HOST_TRACE one host
  * call as the device saw it end. Encoders for what the host sends, decoders for the device's frames.
  */
-import { protocolError } from './device-errors.js';
-import { BodyReader, BodyWriter, invalid, readValue, TYPE_CODES, type WireValue, type WireValueType, writeValue } from './messages.js';
+import { BodyReader, BodyWriter, invalid, readValues, TYPE_CODES, type WireValue, type WireValueType, writeValue } from './messages.js';
 import { HOST_TRACE_ALL, MAX_HOST_IMPORTS, MAX_HOST_NAME, MAX_VALUES } from './protocol.js';
 
 /** One import the host serves: its name and WebAssembly function type. */
@@ -41,15 +40,6 @@ export function encodeHostImports(imports: readonly HostImportDeclaration[], tra
   return w.finish();
 }
 
-function readValues(r: BodyReader, field: string): WireValue[] {
-  const at = r.offset;
-  const count = r.u8(`${field}_count`);
-  if (count > MAX_VALUES) throw protocolError(`${count} ${field}`, { field, offset: at, limit: `${MAX_VALUES}` });
-  const values: WireValue[] = [];
-  for (let i = 0; i < count; i++) values.push(readValue(r, `${field}[${i}]`));
-  return values;
-}
-
 /** HOST_CALL: the device calls declared import `importIndex`. */
 export interface HostCall {
   readonly bootId: number;
@@ -60,7 +50,7 @@ export interface HostCall {
 
 export function decodeHostCall(body: Uint8Array): HostCall {
   const r = new BodyReader(body, 'HOST_CALL');
-  const call = { bootId: r.u32('boot_id'), callId: r.u32('call_id'), importIndex: r.u8('import'), args: readValues(r, 'args') };
+  const call = { bootId: r.u32('boot_id'), callId: r.u32('call_id'), importIndex: r.u8('import'), args: readValues(r, 'args', 'nargs') };
   r.end();
   return call;
 }
@@ -91,7 +81,7 @@ export function decodeHostTrace(body: Uint8Array): HostTrace {
   const trap = r.u32('trap');
   const module = new TextDecoder().decode(r.bytes(r.u8('module_len'), 'module'));
   const name = new TextDecoder().decode(r.bytes(r.u8('field_len'), 'field'));
-  const trace = { trap, module, name, args: readValues(r, 'args'), results: readValues(r, 'results') };
+  const trace = { trap, module, name, args: readValues(r, 'args', 'nargs'), results: readValues(r, 'results', 'nresults') };
   r.end();
   return trace;
 }

@@ -211,6 +211,16 @@ export function readValue(r: BodyReader, field: string): WireValue {
   }
 }
 
+/** A count byte (at most MAX_VALUES) and that many typed values; `list` names them in errors. */
+export function readValues(r: BodyReader, list: string, countField: string): WireValue[] {
+  const at = r.offset;
+  const count = r.u8(countField);
+  if (count > MAX_VALUES) throw protocolError(`${count} ${list}`, { field: countField, offset: at, limit: `${MAX_VALUES}` });
+  const values: WireValue[] = [];
+  for (let i = 0; i < count; i++) values.push(readValue(r, `${list}[${i}]`));
+  return values;
+}
+
 // ---- requests -------------------------------------------------------------------------------
 
 export const EMPTY_BODY = new Uint8Array(0);
@@ -392,10 +402,7 @@ export function decodeInvokeResult(body: Uint8Array): InvokeResult {
   const trapFunction = r.u32('trap_func');
   const fuelUsed = r.u64('fuel_used');
   const peakStackBytes = r.u32('peak_stack');
-  const count = r.u8('nresults');
-  if (count > MAX_VALUES) throw protocolError(`${count} results`, { field: 'nresults', offset: 20, limit: `${MAX_VALUES}` });
-  const results: WireValue[] = [];
-  for (let i = 0; i < count; i++) results.push(readValue(r, `results[${i}]`));
+  const results = readValues(r, 'results', 'nresults');
   r.end();
   return { trap, trapFunction, fuelUsed, peakStackBytes, results };
 }

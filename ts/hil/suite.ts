@@ -82,7 +82,7 @@ export function loadSuites(suitesDir: string, names: readonly string[], options:
 
 function resolveTest(suite: RawSuite, test: RawTest, field: string, source: YamlSource): SuiteTest {
   const module = resolveModule(test, field, source);
-  const host = test.host === undefined ? undefined : suiteFile(test.host, `${field}/host`, source);
+  const host = test.host === undefined ? undefined : suiteFile(test.host, `${field}/host`, source, 'host module');
   const entry = resolveEntry(test, field, source);
   const expect = resolveExpectation(test, field, source);
   if (entry.kind === 'command' && expect.kind === 'returns') {
@@ -114,8 +114,8 @@ function insideFolder(folder: string, path: string): boolean {
   return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
-/** A file the suite carries (a module, a host module): inside the suite folder. */
-function suiteFile(name: string, field: string, source: YamlSource): string {
+/** A file the suite carries (`what`: a module, a host module): inside the suite folder. */
+function suiteFile(name: string, field: string, source: YamlSource, what: string): string {
   const folder = dirname(source.file);
   const path = resolve(folder, name);
   if (!existsSync(path)) {
@@ -124,7 +124,7 @@ function suiteFile(name: string, field: string, source: YamlSource): string {
   if (!insideFolder(folder, path)) {
     throw new WrtError(
       'CONFIG_SCHEMA',
-      `${field}: ${name} is outside the suite folder ${folder}: a suite runs only the files it carries; copy the file into the folder`,
+      `${field}: ${name} is outside the suite folder ${folder}: a suite runs only the ${what}s it carries; copy the ${what} into the folder`,
       fieldLocation(source, field, 'a path inside the suite folder'),
     );
   }
@@ -132,7 +132,7 @@ function suiteFile(name: string, field: string, source: YamlSource): string {
 }
 
 function resolveModule(test: RawTest, field: string, source: YamlSource): ModuleSource {
-  const path = suiteFile(test.module, `${field}/module`, source);
+  const path = suiteFile(test.module, `${field}/module`, source, 'module');
   const kind = extname(path).slice(1) as ModuleSource['kind'];
   return { path, kind, flags: test.build?.flags ?? [] };
 }

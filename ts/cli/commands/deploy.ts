@@ -45,6 +45,8 @@ Examples:
 
 Exit code: the program's (proc_exit code, 0 when it returns); 1 when it traps;
 2-4 for errors of the tool (bad module or flag, QEMU missing, a broken link).
+Host calls: --host FILE.mjs serves imports from JavaScript over the UART,
+--trace-host-calls prints each host call (docs/host-calls.md).
 More: docs/deploy.md, docs/profile.md ("On the device").`;
 
 interface RawDeployOptions extends RawHostOptions {

@@ -39,7 +39,11 @@ but --fuel. A profile of another module or target is refused (exit 1).
 
 Exit code: the program's (proc_exit code, 0 when it returns); 1 when it traps;
 2-4 for errors of the tool. A program exiting 1-4 is told apart by --json.
-More: docs/native-sim.md ("wrt-target run"), docs/profile.md.`;
+Host calls: --host FILE.mjs serves imports from JavaScript (export default
+{ 'env.read_sensor': ([ch]) => 21 }); --trace-host-calls prints each host
+call; wrt:logging records print with their level. All on stderr.
+More: docs/native-sim.md ("wrt-target run"), docs/profile.md,
+docs/host-calls.md.`;
 
 interface RawRunOptions extends RawHostOptions {
   readonly invoke?: string;

@@ -158,7 +158,7 @@ export async function runTestOnDevice(session: DeviceSession, test: DeviceTest):
     return outcomeOfAnswer(ran.answer, test, plan, {
       stdout: decodeText(stdout),
       stderr: decodeText(stderr),
-      ...(trace || hostCalls.length > 0 ? { hostCalls } : {}),
+      ...(hostCalls.length > 0 ? { hostCalls } : {}),
       ...(logs.length > 0 ? { logs } : {}),
     });
   } catch (error) {
