@@ -1,7 +1,7 @@
 /*
  * What a binary execution profile (native/profile/wrt_profile.h) sets in the engine: the arena
- * layout, the share of the device arena the runtime may use, the fuel per invocation and each host
- * function's call budget. Every check a device makes before it trusts a profile is here, so that
+ * layout, the share of the device arena the runtime may use and the fuel per invocation (each
+ * import's budget and policy are wrt_engine_host.c's). Every check a device makes before it trusts a profile is here, so that
  * native-sim and the firmware refuse the same profiles with the same reasons.
  */
 #ifndef WRT_ENGINE_PROFILE_H

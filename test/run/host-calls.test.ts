@@ -151,5 +151,8 @@ describe('interception: the profile policy per import, enforced on the device', 
     const { code, out } = await cli('run', [wasm, '--invoke', 'sample', '5', '--host-policy', 'env.read_sensor=block']);
     expect(code).toBe(2);
     expect(out.stderr.join('\n')).toContain('--host-policy takes module.name=allow|deny|log, got "env.read_sensor=block"');
+    const misspelt = await cli('run', [wasm, '--invoke', 'sample', '5', '--host', host, '--host-policy', 'env.read_sensr=deny']);
+    expect(misspelt.code).toBe(2);
+    expect(misspelt.out.stderr.join('\n')).toContain('cli --host-policy env.read_sensr=deny: the module imports no function env.read_sensr; did you mean env.read_sensor?');
   });
 });
