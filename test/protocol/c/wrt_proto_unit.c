@@ -59,6 +59,16 @@ static void to_hex(const uint8_t *b, size_t n, char *out) {
 }
 
 static uint8_t scratch_a[70000], scratch_b[70000], scratch_c[70000];
+
+/* The next tokens `<count> [<type> <bits hex>]...` of a vector line; returns the count. */
+static unsigned read_values(wrtp_wire_value *o_values) {
+    unsigned count = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
+    for (unsigned i = 0; i < count && i < WRTP_PROTO_MAX_VALUES; i++) {
+        o_values[i].type = (uint8_t)strtoul(strtok(NULL, " \n"), NULL, 10);
+        o_values[i].bits = strtoull(strtok(NULL, " \n"), NULL, 16);
+    }
+    return count;
+}
 static char hex_a[140001], line[300000];
 
 static void run_vector(char *text) {
@@ -212,12 +222,8 @@ static void run_vector(char *text) {
         uint32_t boot = (uint32_t)strtoul(strtok(NULL, " \n"), NULL, 10);
         uint32_t call_id = (uint32_t)strtoul(strtok(NULL, " \n"), NULL, 10);
         uint8_t third = (uint8_t)strtoul(strtok(NULL, " \n"), NULL, 10);
-        unsigned count = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
         wrtp_wire_value values[WRTP_PROTO_MAX_VALUES];
-        for (unsigned i = 0; i < count && i < WRTP_PROTO_MAX_VALUES; i++) {
-            values[i].type = (uint8_t)strtoul(strtok(NULL, " \n"), NULL, 10);
-            values[i].bits = strtoull(strtok(NULL, " \n"), NULL, 16);
-        }
+        unsigned count = read_values(values);
         if (is_call) {
             const wrtp_msg_host_call call = {boot, call_id, third, (uint8_t)count, values};
             wrtp_wr wr;
@@ -246,13 +252,8 @@ static void run_vector(char *text) {
         size_t fl = from_hex(strtok(NULL, " \n"), field, sizeof field);
         wrtp_wire_value values[2][WRTP_PROTO_MAX_VALUES];
         unsigned counts[2];
-        for (int list = 0; list < 2; list++) {
-            counts[list] = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
-            for (unsigned i = 0; i < counts[list] && i < WRTP_PROTO_MAX_VALUES; i++) {
-                values[list][i].type = (uint8_t)strtoul(strtok(NULL, " \n"), NULL, 10);
-                values[list][i].bits = strtoull(strtok(NULL, " \n"), NULL, 16);
-            }
-        }
+        counts[0] = read_values(values[0]);
+        counts[1] = read_values(values[1]);
         const wrtp_msg_host_trace trace = {trap, module, (uint8_t)ml, field, (uint8_t)fl, (uint8_t)counts[0], values[0],
                                            (uint8_t)counts[1], values[1]};
         wrtp_wr wr;
