@@ -139,6 +139,10 @@ describe('interception: the profile policy per import, enforced on the device', 
     const json = JSON.parse(out.stdout.join('\n')) as { trap: Record<string, unknown> };
     expect(json.trap).toEqual({ code: 14, name: 'host call budget exhausted', function: 0, functionName: null, import: 'env.read_sensor' });
     expect(code).toBe(1);
+    // A policy on the command line cannot change a profile made elsewhere: refused, not dropped.
+    const given = await cli('run', [wasm, '--invoke', 'sample', '5', '--host', host, '--profile', profile, '--host-policy', 'env.read_sensor=deny']);
+    expect(given.code).toBe(2);
+    expect(given.out.stderr.join('\n')).toContain(`cli --host-policy env.read_sensor=deny: file ${profile} gives env.read_sensor the policy allow; a profile made elsewhere is not changed here`);
   });
 
   it('a log record of a level wasi:logging does not have fails the call', async () => {
@@ -154,5 +158,8 @@ describe('interception: the profile policy per import, enforced on the device', 
     const misspelt = await cli('run', [wasm, '--invoke', 'sample', '5', '--host', host, '--host-policy', 'env.read_sensr=deny']);
     expect(misspelt.code).toBe(2);
     expect(misspelt.out.stderr.join('\n')).toContain('cli --host-policy env.read_sensr=deny: the module imports no function env.read_sensr; did you mean env.read_sensor?');
+    const unprofiled = await cli('run', [wasm, '--invoke', 'sample', '5', '--host', host, '--profile', 'none', '--host-policy', 'env.read_sensor=deny']);
+    expect(unprofiled.code).toBe(2);
+    expect(unprofiled.out.stderr.join('\n')).toContain('cli --host-policy env.read_sensor=deny: the run uploads no profile, so nothing enforces it');
   });
 });

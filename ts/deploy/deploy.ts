@@ -198,6 +198,8 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     cwd: deps.cwd ?? process.cwd(),
   });
 
+  if (options.hostPolicies !== undefined) (await import('../profile/host-policy.js')).checkPoliciesCarried(options.hostPolicies, profile, file);
+
   let linkMs = 0;
   const openLink = async (): Promise<DeviceLink> => {
     if (options.port !== undefined) {

@@ -111,6 +111,7 @@ export async function runRun(
     env: ctx.env,
     cwd: ctx.cwd,
   });
+  if (hostOptions.hostPolicies !== undefined) (await import('../../profile/host-policy.js')).checkPoliciesCarried(hostOptions.hostPolicies, profile, file);
   const report = await runModule(
     {
       file,
