@@ -759,8 +759,9 @@ uint8_t wrtp_server_host_call(wrtp_server *io_srv, uint8_t import, const wrtp_wi
     uint32_t started = port->now_ms(port->ctx);
     uint32_t sent = started;
     uint8_t buf[64];
-    /* Bounded by the clock: every pass reads what arrived or moves time on toward the timeout. */
-    for (;;) {
+    /* Bounded by the clock: every pass reads what arrived, and the wait ends at the timeout. */
+    uint32_t now = started;
+    while ((uint32_t)(now - started) < WRTP_PROTO_HOST_CALL_TIMEOUT_MS && !io_srv->link_down) {
         size_t n = port->read(port->ctx, buf, sizeof buf);
         if (n > sizeof buf) n = sizeof buf;
         for (size_t i = 0; i < n; i++) {
@@ -774,12 +775,8 @@ uint8_t wrtp_server_host_call(wrtp_server *io_srv, uint8_t import, const wrtp_wi
             *o_nresults = result.nresults;
             return WRTP_HOST_RESULT_OK;
         }
-        uint32_t now = port->now_ms(port->ctx);
-        if ((uint32_t)(now - started) >= WRTP_PROTO_HOST_CALL_TIMEOUT_MS || io_srv->link_down) {
-            io_srv->counters.host_call_timeouts++;
-            return WRTP_HOST_RESULT_FAILED;
-        }
-        if ((uint32_t)(now - sent) >= WRTP_PROTO_HOST_CALL_RESEND_MS) {
+        now = port->now_ms(port->ctx);
+        if ((uint32_t)(now - sent) >= WRTP_PROTO_HOST_CALL_RESEND_MS && (uint32_t)(now - started) < WRTP_PROTO_HOST_CALL_TIMEOUT_MS) {
             /* The call or its answer was lost: the host answers a call it already ran from memory. */
             io_srv->counters.host_call_resends++;
             wrtp_cobs_decoder_reset(&dec);
@@ -787,4 +784,6 @@ uint8_t wrtp_server_host_call(wrtp_server *io_srv, uint8_t import, const wrtp_wi
             sent = now;
         }
     }
+    io_srv->counters.host_call_timeouts++;
+    return WRTP_HOST_RESULT_FAILED;
 }
