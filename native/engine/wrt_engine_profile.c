@@ -20,10 +20,10 @@ static bool refuse(wrtp_engine_error *o_err, uint32_t why, const char *message) 
     return false;
 }
 
-static bool text_is(const wrt_profile_text *i_text, const char *i_str) {
+bool wrt_engine_text_is(const uint8_t *i_bytes, uint32_t len, const char *i_str) {
     uint32_t i = 0;
-    for (; i < i_text->len; i++) {
-        if (i_str[i] == '\0' || (uint8_t)i_str[i] != i_text->bytes[i]) return false;
+    for (; i < len; i++) {
+        if (i_str[i] == '\0' || (uint8_t)i_str[i] != i_bytes[i]) return false;
     }
     return i_str[i] == '\0';
 }
@@ -37,7 +37,7 @@ bool wrt_engine_profile_check(const uint8_t *i_profile, size_t profile_len, cons
     if (wrt_profile_check_module(o_profile, i_module, module_len) != WRT_PROFILE_OK) {
         return refuse(o_err, WRT_PROFILE_HASH_BAD, "profile: made for another module (module SHA-256 differs)");
     }
-    if (i_target_id != NULL && !text_is(&o_profile->target_id, i_target_id)) {
+    if (i_target_id != NULL && !wrt_engine_text_is(o_profile->target_id.bytes, o_profile->target_id.len, i_target_id)) {
         return refuse(o_err, WRT_ENGINE_PROFILE_TARGET, "profile: compiled for another target");
     }
     bool ptr64 = (o_profile->flags & WRT_PROFILE_FLAG_PTR64) != 0u;
@@ -57,22 +57,3 @@ bool wrt_engine_profile_check(const uint8_t *i_profile, size_t profile_len, cons
     return true;
 }
 
-static bool cstr_is(const char *i_str, const wrt_profile_text *i_text) {
-    return i_str != NULL && text_is(i_text, i_str);
-}
-
-void wrt_engine_profile_budgets(const wrt_profile *i_profile, wrt_host_func *io_funcs, uint32_t count, bool *o_allowed) {
-    for (uint32_t f = 0; f < count; f++) {
-        io_funcs[f].budget = WRT_BUDGET_UNLIMITED;
-        o_allowed[f] = i_profile == NULL;
-        if (i_profile == NULL) continue;
-        wrt_profile_import imp;
-        for (uint32_t i = 0; wrt_profile_import_at(i_profile, i, &imp); i++) {
-            if (cstr_is(io_funcs[f].module, &imp.module) && cstr_is(io_funcs[f].name, &imp.name)) {
-                io_funcs[f].budget = imp.budget;
-                o_allowed[f] = true;
-                break;
-            }
-        }
-    }
-}

@@ -1,7 +1,7 @@
 /*
  * What a binary execution profile (native/profile/wrt_profile.h) sets in the engine: the arena
- * layout, the share of the device arena the runtime may use, the fuel per invocation and each host
- * function's call budget. Every check a device makes before it trusts a profile is here, so that
+ * layout, the share of the device arena the runtime may use and the fuel per invocation (each
+ * import's budget and policy are wrt_engine_host.c's). Every check a device makes before it trusts a profile is here, so that
  * native-sim and the firmware refuse the same profiles with the same reasons.
  */
 #ifndef WRT_ENGINE_PROFILE_H
@@ -46,11 +46,7 @@ bool wrt_engine_profile_check(const uint8_t *i_profile, size_t profile_len, cons
                               const char *i_target_id, size_t device_arena, wrt_profile *o_profile,
                               wrt_engine_limits *o_limits, wrtp_engine_error *o_err);
 
-/*
- * Gives each host function the call budget the profile lists for its module and name; a function
- * the profile does not list gets o_allowed[i] = false (its calls are to be denied). Without a
- * profile (NULL) every function is allowed and unbounded.
- */
-void wrt_engine_profile_budgets(const wrt_profile *i_profile, wrt_host_func *io_funcs, uint32_t count, bool *o_allowed);
+/* Whether `len` bytes (a profile text, a module's import name) equal the NUL-terminated `i_str`. */
+bool wrt_engine_text_is(const uint8_t *i_bytes, uint32_t len, const char *i_str);
 
 #endif

@@ -43,17 +43,6 @@ static bool wrt_ie_wasi_random(void *ctx, uint8_t *o_buf, uint32_t len) {
     return e->platform.random(e->platform.ctx, o_buf, len);
 }
 
-/* A host function the profile does not list is denied at its call: the trap HOST_CALL_DENIED. */
-static bool wrt_ie_intercept(void *ctx, const wrt_host_func *func, const uint64_t *args, uint32_t nargs) {
-    wrt_interp_engine *e = (wrt_interp_engine *)ctx;
-    (void)args;
-    (void)nargs;
-    uint32_t index = (uint32_t)(func - e->wasi.funcs);
-    if (index < WRT_WASI_FUNC_COUNT && e->host_allowed[index]) return true;
-    e->host_denied++;
-    return false;
-}
-
 static bool wrt_ie_same_layout(const wrt_layout *a, const wrt_layout *b) {
     return a->meta_bytes == b->meta_bytes && a->code_bytes == b->code_bytes && a->control_bytes == b->control_bytes &&
            a->stack_slots == b->stack_slots && a->call_depth == b->call_depth && a->memory_pages == b->memory_pages &&
@@ -82,8 +71,9 @@ static void wrt_ie_describe(void *ctx, wrtp_engine_info *o_info) {
     const wrt_interp_engine *e = (const wrt_interp_engine *)ctx;
     o_info->interp_version = wrt_version();
     o_info->arena_bytes = (uint32_t)e->arena_bytes;
-    o_info->features = WRTP_FEATURE_FLOAT | WRTP_FEATURE_OUTPUT | WRTP_FEATURE_FUEL | WRTP_FEATURE_REFERENCE_TYPES |
-                       WRTP_FEATURE_BULK_MEMORY | WRTP_FEATURE_SESSIONS | WRTP_FEATURE_ARGS;
+    o_info->features = WRTP_FEATURE_FLOAT | WRTP_FEATURE_OUTPUT | WRTP_FEATURE_LOG | WRTP_FEATURE_FUEL |
+                       WRTP_FEATURE_REFERENCE_TYPES | WRTP_FEATURE_BULK_MEMORY | WRTP_FEATURE_SESSIONS | WRTP_FEATURE_ARGS |
+                       WRTP_FEATURE_HOST_CALLS;
 }
 
 static void wrt_ie_drop(wrt_interp_engine *e) {
@@ -149,7 +139,9 @@ static bool wrt_ie_add(wrt_interp_engine *e, const uint8_t *i_module, size_t len
     /* The start function is an invocation too: the profile's fuel bounds it, so a start that never
      * returns is the trap "fuel exhausted" at load instead of a device that never answers. */
     wrt_set_fuel(e->rt, e->fuel_budget);
-    wrt_instance *inst = m != NULL ? wrt_instantiate(e->rt, m, wrt_wasi_registry(&e->wasi), &err, &trap) : NULL;
+    wrt_engine_host_begin(&e->host, NULL);
+    wrt_instance *inst = m != NULL ? wrt_instantiate(e->rt, m, wrt_engine_host_registry(&e->host), &err, &trap) : NULL;
+    wrt_engine_host_end(&e->host);
     if (inst == NULL) {
         /* A KEEP session stays as it was; what a trapped start wrote into imports stays too (the spec's rule). */
         if (!e->keep) wrt_ie_drop(e);
@@ -207,7 +199,7 @@ static bool wrt_ie_load(void *ctx, const uint8_t *i_module, size_t len, const ui
         o_err->message = "profile: the runtime cannot be laid out in its arena";
         return false;
     }
-    wrt_engine_profile_budgets(profiled ? &profile : NULL, e->wasi.funcs, WRT_WASI_FUNC_COUNT, e->host_allowed);
+    wrt_engine_host_link(&e->host, wrt_wasi_registry(&e->wasi), profiled ? &profile : NULL);
     e->fuel_budget = limits.fuel;
     return wrt_ie_add(e, i_module, len, profiled, o_err);
 }
@@ -221,42 +213,6 @@ static bool wrt_ie_refuse(wrtp_engine_error *o_err, uint32_t code, uint32_t inde
     o_err->offset = index;
     o_err->message = message;
     return false;
-}
-
-static bool wrt_ie_arg(const wrtp_wire_value *i_arg, uint32_t want, uint64_t *o_slot) {
-    if (i_arg->type != want) return false;
-    switch (want) {
-    case WRT_TYPE_I32:
-    case WRT_TYPE_F32: *o_slot = i_arg->bits & 0xFFFFFFFFull; return true;
-    case WRT_TYPE_I64:
-    case WRT_TYPE_F64: *o_slot = i_arg->bits; return true;
-    /* externref N travels as slot N + 1 so that reference 0 differs from null (slot 0). */
-    case WRT_TYPE_EXTERNREF:
-        *o_slot = i_arg->bits == WRTP_PROTO_REF_NULL ? 0u : (i_arg->bits & 0xFFFFFFFFull) + 1u;
-        return true;
-    /* A function index has no meaning on this side of the wire; only null can be passed. */
-    case WRT_TYPE_FUNCREF: *o_slot = 0; return i_arg->bits == WRTP_PROTO_REF_NULL;
-    default: return false;
-    }
-}
-
-/* A funcref slot is a wrt_func pointer: on the wire, its index in the module that defines it. */
-static uint32_t wrt_ie_func_index(uint64_t slot) {
-    if (slot == 0u) return WRTP_PROTO_REF_NULL;
-    const wrt_func *f = (const wrt_func *)(uintptr_t)slot;
-    if (f->def == NULL || f->inst == NULL) return WRTP_PROTO_REF_HOST;
-    return (uint32_t)(f->def - f->inst->mod->funcs);
-}
-
-static void wrt_ie_result(uint32_t type, uint64_t slot, wrtp_wire_value *o_value) {
-    o_value->type = (uint8_t)type;
-    switch (type) {
-    case WRT_TYPE_I32:
-    case WRT_TYPE_F32: o_value->bits = slot & 0xFFFFFFFFull; break;
-    case WRT_TYPE_EXTERNREF: o_value->bits = slot == 0u ? WRTP_PROTO_REF_NULL : (slot - 1u) & 0xFFFFFFFFull; break;
-    case WRT_TYPE_FUNCREF: o_value->bits = wrt_ie_func_index(slot); break;
-    default: o_value->bits = slot; break;
-    }
 }
 
 /* Instance `id` of the session (0: the latest), or NULL with the refusal in o_err. */
@@ -304,7 +260,7 @@ static bool wrt_ie_invoke_on(void *ctx, uint16_t instance, const char *i_name, s
     }
     uint64_t args[WRTP_PROTO_MAX_VALUES];
     for (uint32_t i = 0; i < nargs && i < nparams; i++) {
-        if (!wrt_ie_arg(&i_args[i], wrt_func_param_type(f, i), &args[i])) {
+        if (!wrt_engine_wire_to_slot(&i_args[i], wrt_func_param_type(f, i), &args[i])) {
             return wrt_ie_refuse(o_err, WRTP_PERR_ARGS_INVALID, i, "argument type differs from the export's parameter");
         }
     }
@@ -322,7 +278,9 @@ static bool wrt_ie_invoke_on(void *ctx, uint16_t instance, const char *i_name, s
     wrt_trap_info trap;
     wrt_ie_zero(&trap, sizeof trap);
     e->io = i_io;
+    wrt_engine_host_begin(&e->host, i_io);
     uint32_t code = wrt_invoke(e->rt, f, args, nargs, results, nresults, &trap);
+    wrt_engine_host_end(&e->host);
     e->io = NULL;
     o_result->fuel_used = trap.fuel_used;
     o_result->peak_stack_bytes = wrt_ie_stack_peak(e->rt);
@@ -336,9 +294,14 @@ static bool wrt_ie_invoke_on(void *ctx, uint16_t instance, const char *i_name, s
         e->traps++;
         o_result->trap = code;
         o_result->trap_func = trap.func_index;
+        /* A refused host call names its import: the answer carries the import's function index. */
+        uint32_t import = code == WRT_TRAP_HOST_CALL_DENIED || code == WRT_TRAP_HOST_BUDGET_EXHAUSTED
+                              ? wrt_engine_host_stopped_import(&e->host, inst)
+                              : UINT32_MAX;
+        if (import != UINT32_MAX) o_result->trap_func = import;
         return true;
     }
-    for (uint32_t i = 0; i < nresults; i++) wrt_ie_result(wrt_func_result_type(f, i), results[i], &o_result->results[i]);
+    for (uint32_t i = 0; i < nresults; i++) wrt_engine_slot_to_wire(wrt_func_result_type(f, i), results[i], &o_result->results[i]);
     o_result->nresults = (uint8_t)nresults;
     return true;
 }
@@ -386,7 +349,7 @@ static bool wrt_ie_global_get(void *ctx, uint16_t instance, const char *i_name, 
     if (!wrt_find_global(inst, i_name, name_len, &type, &value)) {
         return wrt_ie_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 0, "no exported global of that name");
     }
-    wrt_ie_result(type, value, o_value);
+    wrt_engine_slot_to_wire(type, value, o_value);
     return true;
 }
 
@@ -397,7 +360,7 @@ static uint32_t wrt_ie_stats(void *ctx, wrtp_engine_stat *o_stats, uint32_t cap)
         "engine.meta_used",   "engine.code_used",   "engine.control_peak", "engine.stack_bytes",
         "engine.frames_bytes", "engine.memory_used", "engine.tables_used",  "engine.globals_used",
     };
-#define WRT_IE_FIXED_STATS 13u
+#define WRT_IE_FIXED_STATS 16u
     wrtp_engine_stat all[WRT_IE_FIXED_STATS + WRT_REGION_COUNT] = {
         {"engine.loads", e->loads},
         {"engine.load_failures", e->load_failures},
@@ -409,7 +372,10 @@ static uint32_t wrt_ie_stats(void *ctx, wrtp_engine_stat *o_stats, uint32_t cap)
         {"engine.profiled", e->profiled ? 1u : 0u},
         {"engine.profile_refusals", e->profile_refusals},
         {"engine.runtime_bytes", e->runtime_bytes},
-        {"engine.host_denied", e->host_denied},
+        {"engine.host_calls", e->host.calls},
+        {"engine.host_denied", e->host.denied},
+        {"engine.host_over_budget", e->host.over_budget},
+        {"engine.logs", e->host.logs},
         {"engine.instances", e->ninstances},
         {"engine.registrations", e->nregistered},
     };
@@ -437,6 +403,11 @@ static void wrt_ie_reset(void *ctx) {
     wrt_ie_drop(e);
     e->keep = false;
     wrt_ie_default_args(e);
+    wrt_engine_host_forget(&e->host);
+}
+
+static bool wrt_ie_host_imports(void *ctx, const wrtp_msg_host_imports *i_msg, wrtp_engine_error *o_err) {
+    return wrt_engine_host_declare(&((wrt_interp_engine *)ctx)->host, i_msg, o_err);
 }
 
 /* Copies the strings with their NULs into the engine's own buffer: the request's bytes go away. */
@@ -473,6 +444,7 @@ static bool wrt_ie_set_args(void *ctx, const wrtp_msg_args *i_args, wrtp_engine_
 static const wrtp_engine_ops wrt_ie_ops = {
     wrt_ie_describe, wrt_ie_load,   wrt_ie_unload,     wrt_ie_invoke,    wrt_ie_stats,
     wrt_ie_reset,    wrt_ie_session, wrt_ie_register, wrt_ie_global_get, wrt_ie_invoke_on, wrt_ie_set_args,
+    wrt_ie_host_imports,
 };
 
 const wrtp_engine_ops *wrt_interp_engine_start(wrt_interp_engine *o_engine, uint8_t *io_arena, size_t arena_bytes,
@@ -496,8 +468,7 @@ const wrtp_engine_ops *wrt_interp_engine_start(wrt_interp_engine *o_engine, uint
     o_engine->default_argc = o_engine->wasi.argc;
     o_engine->default_envp = o_engine->wasi.envp;
     o_engine->default_envc = o_engine->wasi.envc;
-    o_engine->wasi.registry.intercept = wrt_ie_intercept;
-    o_engine->wasi.registry.intercept_ctx = o_engine;
-    wrt_engine_profile_budgets(NULL, o_engine->wasi.funcs, WRT_WASI_FUNC_COUNT, o_engine->host_allowed);
+    wrt_engine_host_init(&o_engine->host);
+    wrt_engine_host_link(&o_engine->host, wrt_wasi_registry(&o_engine->wasi), NULL);
     return &wrt_ie_ops;
 }

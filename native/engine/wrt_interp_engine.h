@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "wrt_api.h"
+#include "wrt_engine_host.h"
 #include "wrtp_engine.h"
 #include "wrt_wasi.h"
 
@@ -58,7 +59,6 @@ typedef struct wrt_interp_engine {
     size_t runtime_bytes;      /* arena bytes the runtime is laid out in now */
     bool profiled;             /* the loaded module runs under a profile */
     uint64_t fuel_budget;      /* the profile's fuel per invocation; WRT_FUEL_UNLIMITED without one */
-    bool host_allowed[WRT_WASI_FUNC_COUNT];
     wrt_interp_platform platform;
     wrt_runtime *rt;
     wrt_instance *instance;    /* the latest instance, NULL when none */
@@ -67,6 +67,7 @@ typedef struct wrt_interp_engine {
     uint16_t nregistered;
     bool keep;                 /* session mode KEEP: a load adds an instance */
     wrt_wasi wasi;
+    wrt_engine_host host;      /* every host function a module links to, under the profile's policies */
     /* The platform's argv and environment, which a RESET brings back after an ARGS request. */
     const char *const *default_argv;
     uint32_t default_argc;
@@ -83,7 +84,6 @@ typedef struct wrt_interp_engine {
     uint64_t traps;
     uint64_t exits;
     uint64_t profile_refusals;
-    uint64_t host_denied;
 } wrt_interp_engine;
 
 /*

@@ -25,7 +25,7 @@ const wrt_host_func *wrt_host_find(const wrt_host_registry *i_reg, const uint8_t
     return NULL;
 }
 
-static uint8_t type_of_letter(char c)
+uint8_t wrt_host_letter_type(char c)
 {
     switch (c) {
     case 'i': return WRT_TYPE_I32;
@@ -52,7 +52,7 @@ bool wrt_host_signature_matches(const char *i_signature, const wrt_functype *i_t
             in_results = true;
             continue;
         }
-        uint8_t t = type_of_letter(c);
+        uint8_t t = wrt_host_letter_type(c);
         if (t == 0u) return false;
         if (!in_results) {
             if (np >= i_type->nparams || i_type->types[np] != t) return false;

@@ -276,6 +276,8 @@ const wrt_host_func *wrt_host_find(const wrt_host_registry *i_reg, const uint8_t
                                    const wrt_host_registry **o_from);
 /* Whether a host signature string denotes exactly this function type. */
 bool wrt_host_signature_matches(const char *i_signature, const wrt_functype *i_type);
+/* The value type a signature letter stands for (wrt_host_func.signature), 0 for none. */
+uint8_t wrt_host_letter_type(char c);
 /* Checks budget and intercept hook, calls the host function, and leaves results on the stack. */
 uint32_t wrt_host_invoke(wrt_runtime *io_rt, const wrt_func *i_func, wrt_instance *i_caller,
                          uint64_t *io_args);

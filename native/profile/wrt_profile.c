@@ -72,8 +72,9 @@ uint32_t wrt_profile_decode(const uint8_t *i_bytes, size_t len, wrt_profile *o_p
     for (uint32_t i = 0; i < p->import_count; i++) {
         wrt_profile_text skip;
         if (!rd_text(i_bytes, end, &at, &skip) || !rd_text(i_bytes, end, &at, &skip)) return WRT_PROFILE_SHORT;
-        if (at + 4u > end) return WRT_PROFILE_SHORT;
-        at += 4u;
+        if (at + 5u > end) return WRT_PROFILE_SHORT;
+        if (i_bytes[at + 4u] > WRT_PROFILE_POLICY_LOG) return WRT_PROFILE_FIELD_BAD;
+        at += 5u;
     }
     if (at != end) return WRT_PROFILE_LENGTH_BAD;
     /* A truncated memory must be smaller than its pages, and a bounded fuel must say so. */
@@ -119,7 +120,8 @@ bool wrt_profile_import_at(const wrt_profile *i_profile, uint32_t index, wrt_pro
         o_import->name.bytes = at + 2;
         at += 2u + o_import->name.len;
         o_import->budget = rd32(at);
-        at += 4u;
+        o_import->policy = at[4];
+        at += 5u;
     }
     return true;
 }

@@ -13,7 +13,7 @@
 #include "wrt_api.h"
 
 #define WRT_PROFILE_MAGIC 0x50545257u /* "WRTP" little-endian */
-#define WRT_PROFILE_VERSION 2u
+#define WRT_PROFILE_VERSION 3u
 #define WRT_PROFILE_FIXED_BYTES 176u
 #define WRT_PROFILE_HASH_OFFSET 48u
 
@@ -77,14 +77,20 @@ typedef struct wrt_profile {
     wrt_profile_text target_id;
     wrt_profile_text toolchain;
     uint32_t import_count;
-    const uint8_t *imports; /* first import record: u16 len, module, u16 len, name, u32 budget */
+    const uint8_t *imports; /* first import record: u16 len, module, u16 len, name, u32 budget, u8 policy */
 } wrt_profile;
 
-/* One import of the profile: the host function and its calls per invocation. */
+/* Import policies (docs/host-calls.md): run the call, refuse it (trap HOST_CALL_DENIED), or run and trace it. */
+#define WRT_PROFILE_POLICY_ALLOW 0u
+#define WRT_PROFILE_POLICY_DENY 1u
+#define WRT_PROFILE_POLICY_LOG 2u
+
+/* One import of the profile: the host function, its calls per invocation and its policy. */
 typedef struct wrt_profile_import {
     wrt_profile_text module;
     wrt_profile_text name;
     uint32_t budget; /* WRT_BUDGET_UNLIMITED when unbounded */
+    uint8_t policy;  /* WRT_PROFILE_POLICY_* */
 } wrt_profile_import;
 
 /* Checks magic, version, length, CRC-32 and every field's bounds; fills o_profile. */

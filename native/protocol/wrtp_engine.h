@@ -27,11 +27,26 @@ typedef struct wrtp_engine_error {
     const char *message;
 } wrtp_engine_error;
 
-/* How a program's output reaches the host while it runs (OUTPUT and LOG frames). */
+/*
+ * How a running program reaches the host: OUTPUT and LOG frames, and (docs/protocol.md §4c) calls
+ * of the imports the host serves, their trace and wrt:logging records. The server fills all.
+ */
 typedef struct wrtp_engine_io {
     void *ctx;
     void (*output)(void *ctx, uint8_t stream, const uint8_t *i_bytes, size_t len);
     void (*log)(void *ctx, uint8_t level, const uint8_t *i_text, size_t len);
+    /*
+     * Calls import `import` of the HOST_IMPORTS list on the host and waits for its HOST_RESULT
+     * (resending the HOST_CALL, dropping stale answers). Returns WRTP_HOST_RESULT_OK with the
+     * results, or WRTP_HOST_RESULT_FAILED: the host function failed, or no answer came in time.
+     */
+    uint8_t (*host_call)(void *ctx, uint8_t import, const wrtp_wire_value *i_args, uint8_t nargs,
+                         wrtp_wire_value *o_results, uint8_t *o_nresults);
+    /* One host call as it ended (HOST_TRACE). */
+    void (*trace)(void *ctx, const wrtp_msg_host_trace *i_trace);
+    /* One wrt:logging record (a LOG frame with WRTP_LOG_RECORD). */
+    void (*log_record)(void *ctx, uint8_t level, const uint8_t *i_context, size_t context_len, const uint8_t *i_message,
+                       size_t message_len);
 } wrtp_engine_io;
 
 /* One counter for STATS; names are `engine.<name>`, at most WRTP_PROTO_STAT_NAME_MAX bytes. */
@@ -97,6 +112,13 @@ typedef struct wrtp_engine_ops {
      * string has no '='.
      */
     bool (*set_args)(void *ctx, const wrtp_msg_args *i_args, wrtp_engine_error *o_err);
+    /*
+     * HOST_IMPORTS (NULL: the device serves no host imports): the imports later loads may link to
+     * the host, copied, replacing the previous list, and whether every host call is traced; a RESET
+     * clears them. Refusals: WRTP_PERR_ARGS_INVALID (offset = the import's index) when the list
+     * does not fit the engine's tables.
+     */
+    bool (*host_imports)(void *ctx, const wrtp_msg_host_imports *i_msg, wrtp_engine_error *o_err);
 } wrtp_engine_ops;
 
 #endif

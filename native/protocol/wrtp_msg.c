@@ -225,6 +225,84 @@ bool wrtp_msg_decode_args(const uint8_t *i_body, size_t len, wrtp_msg_args *o_ms
     return wrtp_msg_done(&rd, o_bad_offset);
 }
 
+/* A u8-prefixed name of 1 .. WRTP_PROTO_MAX_HOST_NAME bytes. */
+static const uint8_t *wrtp_rd_host_name(wrtp_rd *io_rd, uint8_t *o_len) {
+    size_t at = io_rd->pos;
+    *o_len = wrtp_rd_u8(io_rd);
+    if (!io_rd->bad && (*o_len == 0u || *o_len > WRTP_PROTO_MAX_HOST_NAME)) {
+        io_rd->pos = at;
+        io_rd->bad = true;
+        return NULL;
+    }
+    return wrtp_rd_bytes(io_rd, *o_len);
+}
+
+/* A u8-prefixed list of at most WRTP_PROTO_MAX_VALUES value type codes. */
+static const uint8_t *wrtp_rd_types(wrtp_rd *io_rd, uint8_t *o_count) {
+    size_t at = io_rd->pos;
+    *o_count = wrtp_rd_u8(io_rd);
+    if (!io_rd->bad && *o_count > WRTP_PROTO_MAX_VALUES) {
+        io_rd->pos = at;
+        io_rd->bad = true;
+        return NULL;
+    }
+    const uint8_t *types = wrtp_rd_bytes(io_rd, *o_count);
+    for (uint8_t i = 0; types != NULL && i < *o_count; i++) {
+        if (wrtp_wire_value_size(types[i]) == 0u) {
+            io_rd->pos = at + 1u + i;
+            io_rd->bad = true;
+            return NULL;
+        }
+    }
+    return types;
+}
+
+bool wrtp_msg_decode_host_imports(const uint8_t *i_body, size_t len, wrtp_msg_host_imports *o_msg, uint32_t *o_bad_offset) {
+    wrtp_rd rd;
+    wrtp_rd_init(&rd, i_body, len);
+    o_msg->flags = wrtp_rd_u8(&rd);
+    if (!rd.bad && (o_msg->flags & (uint8_t)~WRTP_HOST_TRACE_ALL) != 0u) {
+        *o_bad_offset = 0;
+        return false;
+    }
+    o_msg->count = wrtp_rd_u8(&rd);
+    if (!rd.bad && o_msg->count > WRTP_PROTO_MAX_HOST_IMPORTS) {
+        *o_bad_offset = 1;
+        return false;
+    }
+    for (uint8_t i = 0; i < o_msg->count && !rd.bad; i++) {
+        wrtp_host_import *imp = &o_msg->imports[i];
+        imp->module = wrtp_rd_host_name(&rd, &imp->module_len);
+        imp->field = wrtp_rd_host_name(&rd, &imp->field_len);
+        imp->params = wrtp_rd_types(&rd, &imp->nparams);
+        imp->results = wrtp_rd_types(&rd, &imp->nresults);
+    }
+    return wrtp_msg_done(&rd, o_bad_offset);
+}
+
+bool wrtp_msg_decode_host_result(const uint8_t *i_body, size_t len, wrtp_msg_host_result *o_msg, uint32_t *o_bad_offset) {
+    wrtp_rd rd;
+    wrtp_rd_init(&rd, i_body, len);
+    o_msg->boot_id = wrtp_rd_u32(&rd);
+    o_msg->call_id = wrtp_rd_u32(&rd);
+    o_msg->status = wrtp_rd_u8(&rd);
+    if (!rd.bad && o_msg->status > WRTP_HOST_RESULT_FAILED) {
+        *o_bad_offset = 8;
+        return false;
+    }
+    size_t at = rd.pos;
+    o_msg->nresults = wrtp_rd_u8(&rd);
+    if (!rd.bad && (o_msg->nresults > WRTP_PROTO_MAX_VALUES ||
+                    (o_msg->status == WRTP_HOST_RESULT_FAILED && o_msg->nresults != 0u))) {
+        *o_bad_offset = (uint32_t)at;
+        return false;
+    }
+    for (uint8_t i = 0; i < o_msg->nresults && !rd.bad; i++) {
+        if (!wrtp_rd_value(&rd, &o_msg->results[i])) break;
+    }
+    return wrtp_msg_done(&rd, o_bad_offset);
+}
+
 bool wrtp_msg_decode_reset(const uint8_t *i_body, size_t len, uint8_t *o_kind, uint32_t *o_bad_offset) {
     wrtp_rd rd;
     wrtp_rd_init(&rd, i_body, len);
@@ -302,4 +380,43 @@ void wrtp_msg_encode_stat(wrtp_wr *io_wr, const char *name, uint64_t value) {
     wrtp_wr_u8(io_wr, (uint8_t)n);
     wrtp_wr_bytes(io_wr, (const uint8_t *)name, n);
     wrtp_wr_u64(io_wr, value);
+}
+
+static void wrtp_wr_values(wrtp_wr *io_wr, uint8_t n, const wrtp_wire_value *i_values) {
+    wrtp_wr_u8(io_wr, n);
+    for (uint8_t i = 0; i < n; i++) wrtp_wr_value(io_wr, &i_values[i]);
+}
+
+void wrtp_msg_encode_host_call(wrtp_wr *io_wr, const wrtp_msg_host_call *i_msg) {
+    wrtp_wr_u32(io_wr, i_msg->boot_id);
+    wrtp_wr_u32(io_wr, i_msg->call_id);
+    wrtp_wr_u8(io_wr, i_msg->import);
+    wrtp_wr_values(io_wr, i_msg->nargs, i_msg->args);
+}
+
+void wrtp_msg_encode_host_trace(wrtp_wr *io_wr, const wrtp_msg_host_trace *i_msg) {
+    wrtp_wr_u32(io_wr, i_msg->trap);
+    wrtp_wr_u8(io_wr, i_msg->module_len);
+    wrtp_wr_bytes(io_wr, i_msg->module, i_msg->module_len);
+    wrtp_wr_u8(io_wr, i_msg->field_len);
+    wrtp_wr_bytes(io_wr, i_msg->field, i_msg->field_len);
+    wrtp_wr_values(io_wr, i_msg->nargs, i_msg->args);
+    wrtp_wr_values(io_wr, i_msg->nresults, i_msg->results);
+}
+
+void wrtp_msg_encode_log_record(wrtp_wr *io_wr, uint8_t level, const uint8_t *i_context, size_t context_len,
+                               const uint8_t *i_message, size_t message_len) {
+    size_t room = io_wr->cap - io_wr->len;
+    if (room < 2u) {
+        io_wr->bad = true;
+        return;
+    }
+    room -= 2u;
+    size_t ctx = context_len < 255u ? context_len : 255u;
+    if (ctx > room) ctx = room;
+    size_t msg = message_len < room - ctx ? message_len : room - ctx;
+    wrtp_wr_u8(io_wr, (uint8_t)(WRTP_LOG_RECORD | level));
+    wrtp_wr_u8(io_wr, (uint8_t)ctx);
+    wrtp_wr_bytes(io_wr, i_context, ctx);
+    wrtp_wr_bytes(io_wr, i_message, msg);
 }

@@ -102,6 +102,56 @@ typedef struct wrtp_msg_session {
     uint16_t max_registrations;
 } wrtp_msg_session;
 
+/* One import of HOST_IMPORTS (docs/protocol.md §4c); names and types point into the body. */
+typedef struct wrtp_host_import {
+    const uint8_t *module;
+    uint8_t module_len;
+    const uint8_t *field;
+    uint8_t field_len;
+    uint8_t nparams;
+    const uint8_t *params;   /* WRTP_WIRE_* codes */
+    uint8_t nresults;
+    const uint8_t *results;
+} wrtp_host_import;
+
+/* HOST_IMPORTS: the imports the host serves, and whether every host call is traced. */
+typedef struct wrtp_msg_host_imports {
+    uint8_t flags;           /* WRTP_HOST_TRACE_ALL */
+    uint8_t count;
+    wrtp_host_import imports[WRTP_PROTO_MAX_HOST_IMPORTS];
+} wrtp_msg_host_imports;
+
+/* HOST_CALL, the device's call of a declared import (`import` indexes the HOST_IMPORTS list). */
+typedef struct wrtp_msg_host_call {
+    uint32_t boot_id;
+    uint32_t call_id;
+    uint8_t import;
+    uint8_t nargs;
+    const wrtp_wire_value *args;
+} wrtp_msg_host_call;
+
+/* HOST_RESULT, the host's answer to one HOST_CALL. */
+typedef struct wrtp_msg_host_result {
+    uint32_t boot_id;
+    uint32_t call_id;
+    uint8_t status;          /* WRTP_HOST_RESULT_OK or WRTP_HOST_RESULT_FAILED (then no results) */
+    uint8_t nresults;
+    wrtp_wire_value results[WRTP_PROTO_MAX_VALUES];
+} wrtp_msg_host_result;
+
+/* HOST_TRACE: one host call as it ended (trap 0: returned with results). */
+typedef struct wrtp_msg_host_trace {
+    uint32_t trap;
+    const uint8_t *module;
+    uint8_t module_len;
+    const uint8_t *field;
+    uint8_t field_len;
+    uint8_t nargs;
+    const wrtp_wire_value *args;
+    uint8_t nresults;
+    const wrtp_wire_value *results;
+} wrtp_msg_host_trace;
+
 /*
  * Request decoders: return true, or false with *o_bad_offset set to the body offset where the
  * layout broke (a field missing, a count over its limit, bytes left over).
@@ -123,6 +173,11 @@ bool wrtp_msg_decode_session(const uint8_t *i_body, size_t len, uint8_t *o_mode,
 bool wrtp_msg_decode_named(const uint8_t *i_body, size_t len, wrtp_msg_named *o_msg, uint32_t *o_bad_offset);
 /* u8 argc, u8 envc, then argc + envc strings of u16 length + bytes (no NUL inside). */
 bool wrtp_msg_decode_args(const uint8_t *i_body, size_t len, wrtp_msg_args *o_msg, uint32_t *o_bad_offset);
+
+/* u8 flags, u8 count, then per import: u8 + module, u8 + field, u8 + param types, u8 + result types. */
+bool wrtp_msg_decode_host_imports(const uint8_t *i_body, size_t len, wrtp_msg_host_imports *o_msg, uint32_t *o_bad_offset);
+/* u32 boot id, u32 call id, u8 status, u8 count, typed values (none after a failure). */
+bool wrtp_msg_decode_host_result(const uint8_t *i_body, size_t len, wrtp_msg_host_result *o_msg, uint32_t *o_bad_offset);
 
 typedef struct wrtp_msg_hello {
     uint16_t max_frame;
@@ -153,6 +208,15 @@ void wrtp_msg_encode_error(wrtp_wr *io_wr, uint16_t code, uint8_t about_type, ui
 void wrtp_msg_encode_session(wrtp_wr *io_wr, const wrtp_msg_session *i_msg);
 /* Appends one STATS counter (the count byte is written by the caller at body offset 0). */
 void wrtp_msg_encode_stat(wrtp_wr *io_wr, const char *name, uint64_t value);
+
+void wrtp_msg_encode_host_call(wrtp_wr *io_wr, const wrtp_msg_host_call *i_msg);
+void wrtp_msg_encode_host_trace(wrtp_wr *io_wr, const wrtp_msg_host_trace *i_msg);
+/*
+ * A wrt:logging record as a LOG body: level byte WRTP_LOG_RECORD | level, u8 context length,
+ * context, message. Context and message are cut so that the body fits the writer.
+ */
+void wrtp_msg_encode_log_record(wrtp_wr *io_wr, uint8_t level, const uint8_t *i_context, size_t context_len,
+                               const uint8_t *i_message, size_t message_len);
 
 /* Length of a NUL-terminated string, at most `max`. */
 size_t wrtp_strnlen(const char *s, size_t max);

@@ -29,8 +29,12 @@
 #define WRTP_MSG_REGISTER 0x09u
 #define WRTP_MSG_GLOBAL_GET 0x0Au
 #define WRTP_MSG_ARGS 0x0Bu
+#define WRTP_MSG_HOST_IMPORTS 0x0Cu
+#define WRTP_MSG_HOST_RESULT 0x0Du
 #define WRTP_MSG_OUTPUT 0x40u
 #define WRTP_MSG_LOG 0x41u
+#define WRTP_MSG_HOST_CALL 0x42u
+#define WRTP_MSG_HOST_TRACE 0x43u
 #define WRTP_MSG_ERROR 0x7Fu
 
 /* Header flags. */
@@ -46,6 +50,8 @@
 #define WRTP_FEATURE_BULK_MEMORY (1u << 5)
 #define WRTP_FEATURE_SESSIONS (1u << 6)
 #define WRTP_FEATURE_ARGS (1u << 7)
+/* HOST_IMPORTS, HOST_CALL/HOST_RESULT, HOST_TRACE and LOG records of wrt:logging (docs/protocol.md §4c). */
+#define WRTP_FEATURE_HOST_CALLS (1u << 8)
 #define WRTP_FEATURE_TEST_DOUBLE (1u << 31)
 
 /* OUTPUT streams and LOG levels. */
@@ -55,6 +61,17 @@
 #define WRTP_LOG_WARN 1u
 #define WRTP_LOG_INFO 2u
 #define WRTP_LOG_DEBUG 3u
+/*
+ * A LOG whose level byte has this bit is a wrt:logging record: the low bits hold the wasi:logging
+ * level (0 trace .. 5 critical) and a u8-prefixed context string precedes the message.
+ */
+#define WRTP_LOG_RECORD 0x80u
+#define WRTP_LOG_RECORD_LEVELS 6u
+
+/* HOST_IMPORTS flags; HOST_RESULT status; HOST_TRACE outcome is the trap code (0 returned). */
+#define WRTP_HOST_TRACE_ALL 0x01u
+#define WRTP_HOST_RESULT_OK 0u
+#define WRTP_HOST_RESULT_FAILED 1u
 
 /* RESET kinds. */
 #define WRTP_RESET_SESSION 0u

@@ -48,6 +48,24 @@
 #define WRTP_PROTO_POLL_BYTES 256u
 #endif
 
+/*
+ * Host imports (docs/protocol.md §4c): most imports one HOST_IMPORTS declares, the longest module
+ * or field name, how long the device waits for a HOST_RESULT before it sends the HOST_CALL again,
+ * and how long in all before the call fails (trap "host function failed").
+ */
+#ifndef WRTP_PROTO_MAX_HOST_IMPORTS
+#define WRTP_PROTO_MAX_HOST_IMPORTS 16u
+#endif
+#ifndef WRTP_PROTO_MAX_HOST_NAME
+#define WRTP_PROTO_MAX_HOST_NAME 64u
+#endif
+#ifndef WRTP_PROTO_HOST_CALL_RESEND_MS
+#define WRTP_PROTO_HOST_CALL_RESEND_MS 500u
+#endif
+#ifndef WRTP_PROTO_HOST_CALL_TIMEOUT_MS
+#define WRTP_PROTO_HOST_CALL_TIMEOUT_MS 30000u
+#endif
+
 #if WRTP_PROTO_MAX_FRAME < 256u || WRTP_PROTO_MAX_FRAME > 4096u
 #error "WRTP_PROTO_MAX_FRAME must be 256 .. 4096"
 #endif

@@ -277,6 +277,29 @@ static void wrtp_io_log(void *ctx, uint8_t level, const uint8_t *i_text, size_t 
     wrtp_server_log((wrtp_server *)ctx, level, i_text, len);
 }
 
+static uint8_t wrtp_io_host_call(void *ctx, uint8_t import, const wrtp_wire_value *i_args, uint8_t nargs,
+                                 wrtp_wire_value *o_results, uint8_t *o_nresults) {
+    return wrtp_server_host_call((wrtp_server *)ctx, import, i_args, nargs, o_results, o_nresults);
+}
+
+static void wrtp_io_trace(void *ctx, const wrtp_msg_host_trace *i_trace) {
+    wrtp_server *srv = (wrtp_server *)ctx;
+    wrtp_wr wr;
+    wrtp_wr_init(&wr, srv->unsolicited + WRTP_PROTO_HEADER_BYTES, WRTP_PROTO_MAX_BODY);
+    wrtp_msg_encode_host_trace(&wr, i_trace);
+    /* A trace of 32 i64 arguments and 32 results still fits a 1024-byte frame; a smaller frame drops it. */
+    if (!wr.bad) wrtp_server_send_unsolicited(srv, WRTP_MSG_HOST_TRACE, wr.len);
+}
+
+static void wrtp_io_log_record(void *ctx, uint8_t level, const uint8_t *i_context, size_t context_len,
+                               const uint8_t *i_message, size_t message_len) {
+    wrtp_server *srv = (wrtp_server *)ctx;
+    wrtp_wr wr;
+    wrtp_wr_init(&wr, srv->unsolicited + WRTP_PROTO_HEADER_BYTES, WRTP_PROTO_MAX_BODY);
+    wrtp_msg_encode_log_record(&wr, level, i_context, context_len, i_message, message_len);
+    if (!wr.bad) wrtp_server_send_unsolicited(srv, WRTP_MSG_LOG, wr.len);
+}
+
 /* A refused invoke, REGISTER or GLOBAL_GET; codes the engine may not give become ENGINE_FAILED. */
 static void wrtp_reply_engine_refusal(wrtp_reply *io_reply, const wrtp_engine_error *i_err, uint16_t name_len,
                                      const char *fallback) {
@@ -314,7 +337,7 @@ static void wrtp_handle_invoke(wrtp_reply *io_reply) {
         wrtp_reply_error(io_reply, WRTP_PERR_NO_MODULE, srv->upload_state, 0, "no verified module is committed");
         return;
     }
-    wrtp_engine_io io = {srv, wrtp_io_output, wrtp_io_log};
+    wrtp_engine_io io = {srv, wrtp_io_output, wrtp_io_log, wrtp_io_host_call, wrtp_io_trace, wrtp_io_log_record};
     wrtp_msg_invoke_result result;
     result.trap = 0;
     result.trap_func = 0;
@@ -433,6 +456,11 @@ static void wrtp_handle_stats(wrtp_reply *io_reply) {
     wrtp_stat(&sw, "proto.load_failures", c->load_failures);
     wrtp_stat(&sw, "proto.invokes", c->invokes);
     wrtp_stat(&sw, "proto.output_frames", c->output_frames);
+    wrtp_stat(&sw, "proto.host_calls", c->host_calls);
+    wrtp_stat(&sw, "proto.host_call_resends", c->host_call_resends);
+    wrtp_stat(&sw, "proto.host_call_timeouts", c->host_call_timeouts);
+    wrtp_stat(&sw, "proto.host_results_stale", c->host_results_stale);
+    wrtp_stat(&sw, "proto.frames_during_call", c->frames_during_call);
     wrtp_stat(&sw, "proto.upload_state", srv->upload_state);
     wrtp_stat(&sw, "proto.upload_next", srv->upload_next);
     wrtp_engine_stat engine[WRTP_PROTO_MAX_STATS];
@@ -454,6 +482,23 @@ static void wrtp_handle_args(wrtp_reply *io_reply) {
     if (!srv->cfg.engine->set_args(srv->cfg.engine_ctx, &msg, &err)) {
         wrtp_reply_error(io_reply, (uint16_t)(err.code != 0u ? err.code : WRTP_PERR_ARGS_INVALID), err.offset, 0,
                         err.message != NULL ? err.message : "arguments refused");
+        return;
+    }
+    wrtp_reply_ok(io_reply);
+}
+
+static void wrtp_handle_host_imports(wrtp_reply *io_reply) {
+    wrtp_server *srv = io_reply->srv;
+    wrtp_msg_host_imports msg;
+    uint32_t bad = 0;
+    if (!wrtp_msg_decode_host_imports(io_reply->req->body, io_reply->req->body_len, &msg, &bad)) {
+        wrtp_reply_malformed_body(io_reply, bad);
+        return;
+    }
+    wrtp_engine_error err = {0, 0, NULL};
+    if (!srv->cfg.engine->host_imports(srv->cfg.engine_ctx, &msg, &err)) {
+        wrtp_reply_error(io_reply, WRTP_PERR_ARGS_INVALID, err.offset, 0,
+                        err.message != NULL ? err.message : "host imports refused");
         return;
     }
     wrtp_reply_ok(io_reply);
@@ -512,6 +557,13 @@ static void wrtp_server_on_frame(wrtp_server *io_srv, size_t len) {
         return;
     }
     io_srv->counters.frames_ok++;
+    if (req.type == WRTP_MSG_HOST_RESULT) {
+        /* No call waits for it (one that waits reads its answer in wrtp_server_host_call): an answer
+         * to a call of an earlier boot, or a resend that arrived after the call ended. Not a request:
+         * it is dropped unanswered, and the stored answer of the last request stays. */
+        io_srv->counters.host_results_stale++;
+        return;
+    }
     if (req.type != WRTP_MSG_HELLO && io_srv->answer_valid && req.seq == io_srv->answer_seq &&
         req.type == io_srv->answer_type && req.crc == io_srv->answer_request_crc) {
         io_srv->counters.replays++;
@@ -539,6 +591,10 @@ static void wrtp_server_on_frame(wrtp_server *io_srv, size_t len) {
         else wrtp_reply_error(&reply, WRTP_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
         break;
     }
+    case WRTP_MSG_HOST_IMPORTS:
+        if (io_srv->cfg.engine->host_imports != NULL && io_srv->cfg.port->read != NULL) wrtp_handle_host_imports(&reply);
+        else wrtp_reply_error(&reply, WRTP_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
+        break;
     case WRTP_MSG_ARGS:
         if (io_srv->cfg.engine->set_args != NULL) wrtp_handle_args(&reply);
         else wrtp_reply_error(&reply, WRTP_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
@@ -577,6 +633,7 @@ bool wrtp_server_init(wrtp_server *o_srv, const wrtp_server_config *i_cfg) {
     o_srv->keep = false;
     o_srv->live = false;
     o_srv->link_down = false;
+    o_srv->host_call_id = 0;
     /* Field by field: a struct copy or `= {0}` becomes a memset call on some targets. */
     uint32_t *counter = (uint32_t *)(void *)&o_srv->counters;
     for (size_t i = 0; i < sizeof o_srv->counters / sizeof(uint32_t); i++) counter[i] = 0;
@@ -649,4 +706,84 @@ void wrtp_server_log(wrtp_server *io_srv, uint8_t level, const uint8_t *i_text, 
     body[0] = level;
     wrtp_copy(body + 1, i_text, n);
     wrtp_server_send_unsolicited(io_srv, WRTP_MSG_LOG, n + 1u);
+}
+
+static void wrtp_server_send_host_call(wrtp_server *io_srv, const wrtp_msg_host_call *i_call) {
+    wrtp_wr wr;
+    wrtp_wr_init(&wr, io_srv->unsolicited + WRTP_PROTO_HEADER_BYTES, WRTP_PROTO_MAX_BODY);
+    wrtp_msg_encode_host_call(&wr, i_call);
+    if (!wr.bad) wrtp_server_send_unsolicited(io_srv, WRTP_MSG_HOST_CALL, wr.len);
+}
+
+/* The HOST_RESULT of the call waiting, from one decoded frame; false for anything else. */
+static bool wrtp_server_take_result(wrtp_server *io_srv, size_t len, wrtp_msg_host_result *o_result) {
+    wrtp_frame frame;
+    uint32_t err = wrtp_frame_parse(io_srv->answer, len, &frame);
+    if (err != WRTP_PERR_NONE || !frame.crc_ok) {
+        io_srv->counters.frames_crc++;
+        return false;
+    }
+    /* The device's own frames echoed by the link carry its flags; other requests must wait. */
+    if (frame.flags != 0u) {
+        io_srv->counters.frames_echoed++;
+        return false;
+    }
+    if (frame.type != WRTP_MSG_HOST_RESULT) {
+        io_srv->counters.frames_during_call++;
+        return false;
+    }
+    uint32_t bad = 0;
+    if (!wrtp_msg_decode_host_result(frame.body, frame.body_len, o_result, &bad) ||
+        o_result->boot_id != io_srv->boot_id || o_result->call_id != io_srv->host_call_id) {
+        io_srv->counters.host_results_stale++;
+        return false;
+    }
+    return true;
+}
+
+uint8_t wrtp_server_host_call(wrtp_server *io_srv, uint8_t import, const wrtp_wire_value *i_args, uint8_t nargs,
+                              wrtp_wire_value *o_results, uint8_t *o_nresults) {
+    const wrtp_port *port = io_srv->cfg.port;
+    *o_nresults = 0;
+    if (port->read == NULL || io_srv->link_down) return WRTP_HOST_RESULT_FAILED;
+    io_srv->host_call_id++;
+    const wrtp_msg_host_call call = {io_srv->boot_id, io_srv->host_call_id, import, nargs, i_args};
+    /*
+     * The answer buffer is free while an INVOKE runs (its answer is written after the engine
+     * returns), so it receives the HOST_RESULT; the request decoder keeps its state for the bytes
+     * that follow the INVOKE.
+     */
+    wrtp_cobs_decoder dec;
+    wrtp_cobs_decoder_init(&dec, io_srv->answer, sizeof io_srv->answer);
+    wrtp_server_send_host_call(io_srv, &call);
+    uint32_t started = port->now_ms(port->ctx);
+    uint32_t sent = started;
+    uint8_t buf[64];
+    /* Bounded by the clock: every pass reads what arrived, and the wait ends at the timeout. */
+    uint32_t now = started;
+    while ((uint32_t)(now - started) < WRTP_PROTO_HOST_CALL_TIMEOUT_MS && !io_srv->link_down) {
+        size_t n = port->read(port->ctx, buf, sizeof buf);
+        if (n > sizeof buf) n = sizeof buf;
+        for (size_t i = 0; i < n; i++) {
+            enum wrtp_cobs_result r = wrtp_cobs_push(&dec, buf[i]);
+            if (r != WRTP_COBS_FRAME) continue;
+            wrtp_msg_host_result result;
+            if (!wrtp_server_take_result(io_srv, dec.len, &result)) continue;
+            io_srv->counters.host_calls++;
+            if (result.status != WRTP_HOST_RESULT_OK) return WRTP_HOST_RESULT_FAILED;
+            for (uint8_t k = 0; k < result.nresults; k++) o_results[k] = result.results[k];
+            *o_nresults = result.nresults;
+            return WRTP_HOST_RESULT_OK;
+        }
+        now = port->now_ms(port->ctx);
+        if ((uint32_t)(now - sent) >= WRTP_PROTO_HOST_CALL_RESEND_MS && (uint32_t)(now - started) < WRTP_PROTO_HOST_CALL_TIMEOUT_MS) {
+            /* The call or its answer was lost: the host answers a call it already ran from memory. */
+            io_srv->counters.host_call_resends++;
+            wrtp_cobs_decoder_reset(&dec);
+            wrtp_server_send_host_call(io_srv, &call);
+            sent = now;
+        }
+    }
+    io_srv->counters.host_call_timeouts++;
+    return WRTP_HOST_RESULT_FAILED;
 }

@@ -46,6 +46,11 @@ typedef struct wrtp_server_counters {
     uint32_t load_failures;
     uint32_t invokes;
     uint32_t output_frames;
+    uint32_t host_calls;        /* HOST_CALLs answered by the host */
+    uint32_t host_call_resends;
+    uint32_t host_call_timeouts;
+    uint32_t host_results_stale; /* HOST_RESULTs of no call waiting: another boot, another call, or late */
+    uint32_t frames_during_call; /* requests that arrived while a call waited for the host: dropped */
 } wrtp_server_counters;
 
 typedef struct wrtp_server {
@@ -72,6 +77,7 @@ typedef struct wrtp_server {
     bool keep;                  /* session mode KEEP: UPLOAD_BEGIN keeps the loaded instances */
     bool live;                  /* the engine holds at least one instance: INVOKE has something to run */
     bool link_down;             /* a port write failed */
+    uint32_t host_call_id;      /* of the last HOST_CALL; with boot_id it tells a stale HOST_RESULT */
     wrtp_server_counters counters;
 } wrtp_server;
 
@@ -92,5 +98,14 @@ void wrtp_server_output(wrtp_server *io_srv, uint8_t stream, const uint8_t *i_by
 
 /* Sends one LOG frame (text cut at the frame size). */
 void wrtp_server_log(wrtp_server *io_srv, uint8_t level, const uint8_t *i_text, size_t len);
+
+/*
+ * Calls a declared host import (docs/protocol.md §4c) while an INVOKE runs: sends HOST_CALL, then
+ * reads the port until the matching HOST_RESULT arrives, resending the call every
+ * WRTP_PROTO_HOST_CALL_RESEND_MS; gives up after WRTP_PROTO_HOST_CALL_TIMEOUT_MS. Needs the port's
+ * `read`. Returns WRTP_HOST_RESULT_OK with the results or WRTP_HOST_RESULT_FAILED.
+ */
+uint8_t wrtp_server_host_call(wrtp_server *io_srv, uint8_t import, const wrtp_wire_value *i_args, uint8_t nargs,
+                              wrtp_wire_value *o_results, uint8_t *o_nresults);
 
 #endif

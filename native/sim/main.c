@@ -88,6 +88,18 @@ static bool wrt_sim_write(void *ctx, const uint8_t *bytes, size_t len) {
     return true;
 }
 
+/*
+ * The port's `read`, pulled while a program waits for the host to answer a host call (HOST_CALL):
+ * waits at most one poll interval, so the wait loop neither spins nor misses its resend times.
+ */
+static size_t wrt_sim_read(void *ctx, uint8_t *o_bytes, size_t cap) {
+    wrt_sim_link *link = (wrt_sim_link *)ctx;
+    struct pollfd p = {link->in_fd, POLLIN, 0};
+    if (poll(&p, 1, WRT_SIM_POLL_MS) <= 0 || (p.revents & POLLIN) == 0) return 0;
+    ssize_t n = read(link->in_fd, o_bytes, cap);
+    return n > 0 ? (size_t)n : 0u;
+}
+
 static unsigned long wrt_sim_number(const char *flag, const char *text) {
     char *end = NULL;
     errno = 0;
@@ -234,7 +246,7 @@ int main(int argc, char **argv) {
         link.is_pty = 1;
         link.connected = 0;
     }
-    wrtp_port port = {&link, NULL, wrt_sim_write, wrt_sim_now_ms, NULL};
+    wrtp_port port = {&link, wrt_sim_read, wrt_sim_write, wrt_sim_now_ms, NULL};
     wrtp_server_config cfg = {
         .port = &port,
         .engine = engine,

@@ -160,6 +160,6 @@ describe('wrt-target hil list', () => {
     expect(Object.entries(listing).slice(0, 2)).toEqual([['schema', 'wrt-target/hil-list'], ['schemaVersion', 1]]);
     expect(listing.executors).toEqual(['native-sim', 'qemu', 'reference-v8', 'serial']);
     expect(listing.boards).toEqual([{ id: 'v8', target: null, connection: 'reference-v8', runner: null, fixtures: [], enabled: true, executor: true }]);
-    expect(listing.suites.map((s) => s.name)).toEqual(['smoke', 'spec-derived', 'wasi']);
+    expect(listing.suites.map((s) => s.name)).toEqual(['host', 'smoke', 'spec-derived', 'wasi']);
   });
 });

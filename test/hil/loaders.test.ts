@@ -143,7 +143,7 @@ describe('suites', () => {
   });
 
   it('names an unknown suite and lists the known ones', () => {
-    expectWrtError(() => loadSuites(join(HIL, 'suites'), ['smok']), 'USAGE', { field: 'SUITE', limit: 'one of smoke | spec-derived | wasi' });
+    expectWrtError(() => loadSuites(join(HIL, 'suites'), ['smok']), 'USAGE', { field: 'SUITE', limit: 'one of host | smoke | spec-derived | wasi' });
   });
 
   it('reports schema problems with field and line', () => {

@@ -77,7 +77,7 @@ function expectTrap(outcome: TestOutcome | undefined, trap: string, code: number
 
 /** A protocol client that answers from a script, for the device-run logic without a device. */
 class ScriptedClient implements SessionClient {
-  readonly counters = { requests: 0, resends: 0, timeouts: 0, brokenFrames: 0, staleAnswers: 0, unsolicitedErrors: 0, unsolicitedGaps: 0 };
+  readonly counters = { requests: 0, resends: 0, timeouts: 0, brokenFrames: 0, staleAnswers: 0, unsolicitedErrors: 0, unsolicitedGaps: 0, hostCalls: 0, hostResultsResent: 0 };
   readonly uploads: { readonly size: number; readonly profile: Uint8Array | undefined }[] = [];
   readonly invokes: { readonly name: string; readonly args: readonly WireValue[] }[] = [];
   readonly argsSent: { readonly argv: readonly string[]; readonly env: Readonly<Record<string, string>> }[] = [];
@@ -118,6 +118,16 @@ class ScriptedClient implements SessionClient {
   }
   invokeOn(): never {
     throw new Error('not scripted');
+  }
+  declareHostImports(): never {
+    throw new Error('not scripted');
+  }
+  serveHostCalls(): void {}
+  onHostTrace(): () => boolean {
+    return () => true;
+  }
+  onLog(): () => boolean {
+    return () => true;
   }
 }
 
@@ -308,8 +318,12 @@ describe('QEMU executor: WASI commands', () => {
     const mps2 = byTest(boardRun(run.boards, 'mps2-qemu'));
     const lm3s = byTest(boardRun(run.boards, 'lm3s-qemu'));
 
-    expect(mps2.get('checksum')?.outcome).toEqual({ kind: 'exited', exitCode: 250, stdout: 'crc32("123456789") = cbf43926\ncrc32(buffer) = c39b3ffa\n', stderr: '' });
-    expect(mps2.get('stderr-exit')?.outcome).toEqual({ kind: 'exited', exitCode: 7, stdout: '', stderr: 'something went wrong\n' });
+    const outcome = mps2.get('checksum')?.outcome;
+    const { hostCalls, ...checksum } = outcome !== undefined && 'stdout' in outcome ? outcome : { hostCalls: undefined };
+    expect(checksum).toEqual({ kind: 'exited', exitCode: 250, stdout: 'crc32("123456789") = cbf43926\ncrc32(buffer) = c39b3ffa\n', stderr: '' });
+    // The board traces every host call; the same calls as on native-sim (compared below), ending in proc_exit.
+    expect(hostCalls?.at(-1)).toBe('wasi_snapshot_preview1.proc_exit(250) = trap 16 (program exited)');
+    expect(mps2.get('stderr-exit')?.outcome).toMatchObject({ kind: 'exited', exitCode: 7, stdout: '', stderr: 'something went wrong\n' });
     for (const name of ['checksum', 'stderr-exit']) {
       expect([name, mps2.get(name)?.status, mps2.get(name)?.outcome]).toEqual([name, 'pass', sim.get(name)?.outcome]);
     }

@@ -145,6 +145,23 @@ describe('reports', () => {
     expect(html).not.toMatch(/<script|src=|href=|@import|url\((?!#)/);
   });
 
+  it('shows a failing test\'s host calls and log lines in the HTML and keeps them in the JSON', () => {
+    const run = fixedRun();
+    const hostCalls = ['env.read_sensor(1) = 101', 'env.gpio_write(7) = trap 12 (host call denied)'];
+    const logs = ['[warn] sensor: <over range>'];
+    const boards = run.boards.map((b) => ({
+      ...b,
+      results: b.results.map((r) => (r.board === 'nucleo-1' && r.test === 'smoke/add' ? { ...r, outcome: { kind: 'returned' as const, results: [], stdout: '', stderr: '', hostCalls, logs } } : r)),
+    }));
+    const html = renderHtmlReport({ ...run, boards });
+    const failures = html.slice(html.indexOf('<h2>Failures'), html.indexOf('<h2>Skipped'));
+    expect(failures).toContain('<details><summary>host calls (2)</summary><pre>env.read_sensor(1) = 101\nenv.gpio_write(7) = trap 12 (host call denied)</pre></details>');
+    expect(failures).toContain('<details><summary>log (1)</summary><pre>[warn] sensor: &lt;over range&gt;</pre></details>');
+    expect(renderHtmlReport(run)).not.toContain('<summary>host calls');
+    const json = JSON.parse(renderJsonReport({ ...run, boards })) as { boards: { results: { outcome?: { hostCalls?: string[]; logs?: string[] } }[] }[] };
+    expect(json.boards[1]?.results[0]?.outcome).toMatchObject({ hostCalls, logs });
+  });
+
   it('renders in headless Chromium (Debian package chromium)', (context) => {
     const chromium = ['chromium', 'chromium-browser', 'google-chrome'].find((name) => spawnSync('which', [name]).status === 0);
     if (chromium === undefined) {

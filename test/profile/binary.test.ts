@@ -27,7 +27,11 @@ function profile(): Profile {
     },
     asil: 'B',
     debug: 'basic',
-    overrides: { fuel: { value: 5000n, source: 'cli --fuel' }, hostCalls: { value: 7, source: 'cli --host-calls' } },
+    overrides: {
+      fuel: { value: 5000n, source: 'cli --fuel' },
+      hostCalls: { value: 7, source: 'cli --host-calls' },
+      hostPolicyByImport: new Map([['env.log', { value: 'log', source: 'cli --host-policy' }]]),
+    },
     toolchain: '0.1.0',
   });
   if (!result.ok) throw new Error('profile failed');
@@ -40,9 +44,9 @@ describe('binary profile', () => {
     const { bytes } = encodeProfile(p);
     const view = new DataView(bytes.buffer, bytes.byteOffset);
     expect(Buffer.from(bytes.subarray(0, 4)).toString('latin1')).toBe('WRTP');
-    expect(view.getUint16(4, true)).toBe(2);
+    expect(view.getUint16(4, true)).toBe(3);
     expect(view.getUint32(8, true)).toBe(bytes.length);
-    expect(bytes.length).toBe(FIXED_BYTES + 2 + 'qemu-lm3s6965evb'.length + 2 + 5 + 2 + (2 + 3 + 2 + 3 + 4) + 4);
+    expect(bytes.length).toBe(FIXED_BYTES + 2 + 'qemu-lm3s6965evb'.length + 2 + 5 + 2 + (2 + 3 + 2 + 3 + 4 + 1) + 4);
     expect(view.getUint32(bytes.length - 4, true)).toBe(crc32(bytes.subarray(0, bytes.length - 4)));
     const d = decodeProfile(bytes);
     expect(d).toMatchObject({
@@ -61,7 +65,7 @@ describe('binary profile', () => {
       arenaBytes: p.arena.totalBytes,
       targetId: 'qemu-lm3s6965evb',
       toolchain: '0.1.0',
-      imports: [{ module: 'env', name: 'log', budget: 7 }],
+      imports: [{ module: 'env', name: 'log', budget: 7, policy: 'log' }],
     });
   });
 

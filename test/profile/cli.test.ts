@@ -72,13 +72,13 @@ describe('wrt-target profile', () => {
   it('parses its flags through the real command line (main), --asil and --debug included', async () => {
     const m = moduleFile(HEAP_BASE_MODULE);
     const out = new BufferedOutput();
-    const argv = ['node', 'wrt-target', 'profile', m.file, '--target', 'qemu-lm3s6965evb', '--asil', 'C', '--debug', 'basic', '--fuel', '5000', '--host-calls', 'env.log=4', '--json'];
+    const argv = ['node', 'wrt-target', 'profile', m.file, '--target', 'qemu-lm3s6965evb', '--asil', 'C', '--debug', 'basic', '--fuel', '5000', '--host-calls', 'env.log=4', '--host-policy', 'env.log=deny', '--json'];
     expect(await main(argv, { output: out, env: {}, cwd: m.dir })).toBe(0);
     const json = JSON.parse(out.stdout.join('\n')) as { asil: string; debug: string; fuel: number; imports: unknown[] };
     expect([json.asil, json.debug, json.fuel]).toEqual(['C', 'basic', 5000]);
-    expect(json.imports).toEqual([{ module: 'env', name: 'log', budget: 4 }]);
+    expect(json.imports).toEqual([{ module: 'env', name: 'log', budget: 4, policy: 'deny' }]);
     const failed = new BufferedOutput();
-    expect(await main(argv.slice(0, -5), { output: failed, env: {}, cwd: m.dir })).toBe(1);
+    expect(await main(argv.slice(0, -7), { output: failed, env: {}, cwd: m.dir })).toBe(1);
     expect(failed.stderr.join('\n')).toContain('fuel: needs a bound on executed instructions per invocation');
   });
 

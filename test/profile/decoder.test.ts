@@ -32,7 +32,7 @@ function compile(): Profile {
     target: { id: 'native-sim', host: true, pointerBits: 64, arch: 'x86_64', maxTableEntries: null, hardwareCfi: { features: { shstk: 'yes', ibt: 'no', pac: 'no', bti: 'no' }, source: 'recorded' } },
     asil: 'C',
     debug: 'basic',
-    overrides: { fuel: { value: 123456789012n, source: 'cli --fuel' }, hostCallsByImport: new Map([['env.log', { value: 9, source: 'cli' }]]) },
+    overrides: { fuel: { value: 123456789012n, source: 'cli --fuel' }, hostCallsByImport: new Map([['env.log', { value: 9, source: 'cli' }]]), hostPolicyByImport: new Map([['env.log', { value: 'log', source: 'cli' }]]) },
     toolchain: '0.1.0',
   });
   if (!result.ok) throw new Error('profile failed');
@@ -73,7 +73,7 @@ describe('C decoder of the binary profile', () => {
     expect(get('call_depth')).toBe(`${p.stack.callDepth}`);
     expect(get('fuel')).toBe('123456789012');
     expect(get('target_id')).toBe('native-sim');
-    expect(fields.get('import')).toEqual(['env.log:9']);
+    expect(fields.get('import')).toEqual(['env.log:9:2']);
     expect(get('layout_bytes')).toBe(`${p.arena.totalBytes}`);
     expect(get('module_check')).toBe('0');
   });

@@ -173,7 +173,7 @@ describe('each budget one below what the module needs fails as promised', () => 
   it('host calls: the budget of each import is enforced per invocation', () => {
     const bytes = wat2wasm(HOST);
     const exact = compile(bytes, { hostCallsByImport: new Map([['env.log', { value: 3, source: 'cli --host-calls env.log=3' }]]) });
-    expect(exact.imports).toEqual([{ module: 'env', name: 'log', budget: 3 }]);
+    expect(exact.imports).toEqual([{ module: 'env', name: 'log', budget: 3, policy: 'allow' }]);
     const apply = (profile: Profile): void => {
       for (const i of profile.imports) native.testSetBudget(i.name, i.budget ?? 0xffffffff);
     };

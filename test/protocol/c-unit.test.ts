@@ -29,6 +29,16 @@ function vectorLines(): string {
       `invoke_on ${v.body} ${v.fuel} ${v.instance} ${v.nameHex === '' ? '-' : v.nameHex} ${v.args.length}${v.args.map((a) => ` ${a.type} ${a.bits}`).join('')}`,
     );
   }
+  const values = (list: readonly { readonly type: number; readonly bits: string }[]): string => `${list.length}${list.map((a) => ` ${a.type} ${a.bits}`).join('')}`;
+  const hex = (text: string): string => (text === '' ? '-' : Buffer.from(text).toString('hex'));
+  const typesHex = (list: readonly number[]): string => (list.length === 0 ? '-' : Buffer.from(list).toString('hex'));
+  for (const v of vectors.host_imports) {
+    lines.push(`host_imports ${v.body} ${v.flags} ${v.imports.length}${v.imports.map((i) => ` ${hex(i.module)} ${hex(i.name)} ${typesHex(i.params)} ${typesHex(i.results)}`).join('')}`);
+  }
+  for (const v of vectors.host_call) lines.push(`host_call ${v.body} ${v.bootId} ${v.callId} ${v.import} ${values(v.args)}`);
+  for (const v of vectors.host_result) lines.push(`host_result ${v.body} ${v.bootId} ${v.callId} ${v.status} ${values(v.results)}`);
+  for (const v of vectors.host_trace) lines.push(`host_trace ${v.body} ${v.trap} ${hex(v.module)} ${hex(v.name)} ${values(v.args)} ${values(v.results)}`);
+  for (const v of vectors.log_record) lines.push(`log_record ${v.body} ${v.level} ${hex(v.context)} ${hex(v.message)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -48,7 +58,12 @@ describe('native/protocol C unit tests', () => {
       vectors.invoke.reduce((n, v) => n + 2 + v.args.length, 0) +
       vectors.session.length * 2 +
       vectors.named.length * 2 +
-      vectors.invoke_on.reduce((n, v) => n + 4 + v.args.length, 0);
+      vectors.invoke_on.reduce((n, v) => n + 4 + v.args.length, 0) +
+      vectors.host_imports.reduce((n, v) => n + 2 + v.imports.length * 4, 0) +
+      vectors.host_call.length +
+      vectors.host_result.reduce((n, v) => n + 2 + v.results.length, 0) +
+      vectors.host_trace.length +
+      vectors.log_record.length * 2;
     expect(Number(summary?.[1])).toBeGreaterThanOrEqual(vectorChecks + 20);
     expect(summary?.[2]).toBe('0');
   });

@@ -163,7 +163,7 @@ describe('native-sim runs each module under its exact profile, and one below fai
   it('host calls: 3 calls of fd_write print three lines, a budget of 2 traps after two', async () => {
     const bytes = wat2wasm(WRITER);
     const exact = compile(bytes, { hostCalls: { value: 3, source: 'test' } });
-    expect(exact.imports).toEqual([{ module: 'wasi_snapshot_preview1', name: 'fd_write', budget: 3 }]);
+    expect(exact.imports).toEqual([{ module: 'wasi_snapshot_preview1', name: 'fd_write', budget: 3, policy: 'allow' }]);
     const ok = await run(bytes, binary(exact), 'main');
     expect([what(ok), ok.stdout]).toEqual(['returned ', 'hi\nhi\nhi\n']);
     const short = await run(bytes, binary(compile(bytes, { hostCalls: { value: 2, source: 'test' } })), 'main');

@@ -59,7 +59,7 @@ describe('wrt-target run on native-sim (main with a BufferedOutput)', () => {
     expect(code).toBe(1);
     const report = JSON.parse(out.text) as { trap: { name: string; code: number }; fuelUsed: number };
     expect(Object.entries(report).slice(0, 2)).toEqual([['schema', 'wrt-target/run'], ['schemaVersion', 1]]);
-    expect(report.trap).toEqual({ code: 11, name: 'fuel exhausted', function: 2, functionName: null });
+    expect(report.trap).toEqual({ code: 11, name: 'fuel exhausted', function: 2, functionName: null, import: null });
     expect(report.fuelUsed).toBeLessThanOrEqual(1000);
     expect(report.fuelUsed).toBeGreaterThan(990);
   });
@@ -113,7 +113,7 @@ describe('wrt-target run on native-sim (main with a BufferedOutput)', () => {
     const { code, out } = await cli([gpio, '--invoke', 'blink']);
     expect(code).toBe(1);
     const text = out.stderr.join('\n');
-    expect(text).toMatch(new RegExp(`^wrt-target: error\\[WASM_LINK_FAILED\\]: ${gpio.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: byte \\d+ \\(0x[0-9a-f]+\\): import 0: the module imports env\\.gpio_write \\(function \\(i32\\) -> \\(\\)\\), which native-sim does not offer \\(limit: native-sim offers wasi_snapshot_preview1 args_get, `));
+    expect(text).toMatch(new RegExp(`^wrt-target: error\\[WASM_LINK_FAILED\\]: ${gpio.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: byte \\d+ \\(0x[0-9a-f]+\\): import 0: the module imports env\\.gpio_write \\(function \\(i32\\) -> \\(\\)\\), which native-sim does not offer \\(a host function in JavaScript can serve it: --host FILE\\.mjs, docs/host-calls\\.md\\) \\(limit: native-sim offers wasi_snapshot_preview1 args_get, `));
     expect(text).not.toContain('byte 0 ');
   });
 

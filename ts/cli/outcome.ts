@@ -67,7 +67,7 @@ export function outcomeJson(
       ? { results: o.results.map(formatValue) }
       : o.kind === 'exited'
         ? { exitCode: o.exitCode }
-        : { trap: { code: o.trap, name: o.trapName, function: o.functionIndex, functionName: o.functionName ?? null } };
+        : { trap: { code: o.trap, name: o.trapName, function: o.functionIndex, functionName: o.functionName ?? null, import: o.importName ?? null } };
   return { ...what, fuelUsed: report.fuelUsed, peakStackBytes: report.peakStackBytes, output, outputFramesLost: report.outputFramesLost };
 }
 
@@ -83,7 +83,12 @@ export function printOutcome(
   const o = report.outcome;
   if (o.kind === 'returned' && o.results.length > 0) output.out(o.results.map(formatValue).join(' '));
   if (o.kind === 'trapped') {
-    const where = o.functionName === undefined ? `function ${o.functionIndex}` : `function ${o.functionIndex} (${o.functionName})`;
+    const where =
+      o.importName !== undefined
+        ? `a call of the import ${o.importName} (function ${o.functionIndex})`
+        : o.functionName === undefined
+          ? `function ${o.functionIndex}`
+          : `function ${o.functionIndex} (${o.functionName})`;
     output.err(`wrt-target: trap: ${o.trapName} (trap code ${o.trap}) in ${where}, after ${report.fuelUsed} instructions`);
   }
   if (report.outputFramesLost > 0) output.err(`wrt-target: ${report.outputFramesLost} output frame(s) lost on the link`);

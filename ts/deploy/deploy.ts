@@ -26,6 +26,8 @@ import type { UploadProfile } from '../profile/upload-profile.js';
 import { loadModule, planInvocation } from '../run/module.js';
 import { uploadCapacityOf } from '../targets/upload-capacity.js';
 import { runModuleOn, type RunSinks } from '../run/run-module.js';
+import type { HostModule } from '../run/host-calls.js';
+import type { ImportPolicy, Sourced } from '../profile/types.js';
 import { type DeviceLink, DeviceSession, type ProgramHooks, type ProgramReport, type ProgramTimings, withSession } from '../run/session.js';
 import { flashCommand, listTargets, loadTarget, type FlashCommand, type FlashInputs, type FlashRunner, type TargetDefinition } from '../targets/index.js';
 import { loadHardwareMap } from '../hil/hardware-map.js';
@@ -66,6 +68,12 @@ export interface DeployOptions {
   readonly profile?: string;
   /** The safety level the deploy asks for (--asil), with its source. */
   readonly asil?: { readonly level: AsilLevel; readonly source: string };
+  /** Host functions served over the wire (`--host FILE.mjs`). */
+  readonly host?: HostModule;
+  /** `--trace-host-calls`: the device traces every host call. */
+  readonly traceHostCalls?: boolean;
+  /** `--host-policy`: import policies of a profile compiled here. */
+  readonly hostPolicies?: ReadonlyMap<string, Sourced<ImportPolicy>>;
 }
 
 export interface DeployDeps {
@@ -292,11 +300,16 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     ...(image === undefined ? {} : { firmware: image }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.asil === undefined ? {} : { asil: options.asil }),
-    overrides: options.fuel === undefined ? {} : { fuel: { value: options.fuel, source: 'cli --fuel' } },
+    overrides: {
+      ...(options.fuel === undefined ? {} : { fuel: { value: options.fuel, source: 'cli --fuel' } }),
+      ...(options.hostPolicies === undefined ? {} : { hostPolicyByImport: options.hostPolicies }),
+    },
     env,
     cwd,
   });
   if (profile !== undefined && firmwareCfi !== null) checkFirmwareCfi(profile, firmwareCfi, targetId);
+
+  if (options.hostPolicies !== undefined) (await import('../profile/host-policy.js')).checkPoliciesCarried(options.hostPolicies, profile, file);
 
   let linkMs = 0;
   const openLink = async (): Promise<DeviceLink> => {
@@ -336,6 +349,8 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
           ...(options.args === undefined ? {} : { args: options.args }),
           ...(profile === undefined ? {} : { profile }),
           ...(options.fuel === undefined ? {} : { fuel: options.fuel }),
+          ...(options.host === undefined ? {} : { host: options.host }),
+          ...(options.traceHostCalls === true ? { traceHostCalls: true } : {}),
         },
         sinks,
         {

@@ -49,6 +49,7 @@ import {
   type SessionMode,
 } from './protocol.js';
 import type { Transport } from './transport.js';
+import { decodeHostCall, decodeHostTrace, encodeHostImports, encodeHostResult, type HostCall, type HostImportDeclaration, type HostResult, type HostTrace } from './host-messages.js';
 
 /** More pages than any device has counters for (each holds up to 32): a bound, not a limit met. */
 const MAX_STATS_PAGES = 8;
@@ -84,7 +85,13 @@ export interface ClientCounters {
   unsolicitedErrors: number;
   /** OUTPUT/LOG frames lost, from gaps in the device's unsolicited sequence. */
   unsolicitedGaps: number;
+  /** HOST_CALLs served, and resent HOST_CALLs answered from memory (the first answer was lost). */
+  hostCalls: number;
+  hostResultsResent: number;
 }
+
+/** Serves the device's calls of declared imports; never rejects (a failure is `{ ok: false }`). */
+export type HostCallHandler = (call: HostCall) => Promise<HostResult>;
 
 export interface UploadOptions {
   /** Opaque profile blob carried in UPLOAD_BEGIN (default none). */
@@ -110,6 +117,8 @@ export interface OutputEvent extends OutputChunk {
 
 interface Pending {
   readonly seq: number;
+  /** The device shows it is working on the request (a host call): the timeout starts again, no resend. */
+  alive(): void;
   answer(frame: Frame): void;
   broken(): void;
   fail(error: WrtError): void;
@@ -131,6 +140,8 @@ export class ProtocolClient {
     staleAnswers: 0,
     unsolicitedErrors: 0,
     unsolicitedGaps: 0,
+    hostCalls: 0,
+    hostResultsResent: 0,
   };
   private readonly transport: Transport;
   private readonly options: Required<ProtocolClientOptions>;
@@ -138,6 +149,11 @@ export class ProtocolClient {
   private readonly outputListeners = new Set<Listener<OutputEvent>>();
   private readonly logListeners = new Set<Listener<LogLine>>();
   private readonly noticeListeners = new Set<Listener<DeviceErrorInfo>>();
+  private readonly traceListeners = new Set<Listener<HostTrace>>();
+  private hostHandler: HostCallHandler | undefined;
+  /** The call being served, and the last one answered with its HOST_RESULT body, by "boot:call". */
+  private hostCallRunning: string | undefined;
+  private hostCallAnswered: { readonly key: string; readonly body: Uint8Array } | undefined;
   private readonly detach: () => void;
   private seq: number;
   /** Requests waiting for their answer, oldest first (more than one only while an upload pipelines chunks). */
@@ -175,6 +191,28 @@ export class ProtocolClient {
   onLog(listener: Listener<LogLine>): () => void {
     this.logListeners.add(listener);
     return () => this.logListeners.delete(listener);
+  }
+
+  /** HOST_TRACE frames: host calls as the device saw them end (docs/protocol.md §4c). */
+  onHostTrace(listener: Listener<HostTrace>): () => void {
+    this.traceListeners.add(listener);
+    return () => this.traceListeners.delete(listener);
+  }
+
+  /**
+   * Serves HOST_CALLs with `handler` (undefined: stops). A resent call already answered gets the
+   * same HOST_RESULT again without running the handler twice; one still running is ignored.
+   */
+  serveHostCalls(handler: HostCallHandler | undefined): void {
+    this.hostHandler = handler;
+  }
+
+  /**
+   * HOST_IMPORTS (devices with Feature.HostCalls): the imports later uploads may link to the host,
+   * and whether the device traces every host call. Holds until a RESET.
+   */
+  async declareHostImports(imports: readonly HostImportDeclaration[], traceAll: boolean): Promise<void> {
+    decodeEmpty(await this.request(MessageType.HostImports, encodeHostImports(imports, traceAll)), 'HOST_IMPORTS');
   }
 
   /** ERROR frames the device sent on its own: it saw a broken frame. */
@@ -385,6 +423,45 @@ export class ProtocolClient {
     this.shutDown('client closed');
   }
 
+  /*
+   * A HOST_CALL arrives while the INVOKE that made it waits: the call shows the device is alive, so
+   * the INVOKE's timeout starts again. HOST_RESULT is not a request: it has no answer of its own
+   * (the device's next frame is), so it is written straight to the link, with the next sequence number.
+   */
+  private hostCall(call: HostCall): void {
+    for (const waiting of this.pending.values()) waiting.alive();
+    const key = `${call.bootId}:${call.callId}`;
+    if (this.hostCallAnswered?.key === key) {
+      this.counters.hostResultsResent++;
+      this.sendHostResult(this.hostCallAnswered.body);
+      return;
+    }
+    const handler = this.hostHandler;
+    if (this.hostCallRunning === key || handler === undefined) return;
+    this.hostCallRunning = key;
+    void handler(call)
+      .catch((): HostResult => ({ ok: false }))
+      .then((result) => {
+        let body: Uint8Array;
+        try {
+          body = encodeHostResult(call.bootId, call.callId, result);
+        } catch {
+          body = encodeHostResult(call.bootId, call.callId, { ok: false });
+        }
+        this.hostCallRunning = undefined;
+        this.hostCallAnswered = { key, body };
+        this.counters.hostCalls++;
+        this.sendHostResult(body);
+      });
+  }
+
+  private sendHostResult(body: Uint8Array): void {
+    if (this.closedReason !== undefined) return;
+    const seq = this.seq;
+    this.seq = (this.seq + 1) & 0xffff;
+    this.transport.write(encodeWireFrame({ type: MessageType.HostResult, flags: 0, seq }, body, true)).catch(() => undefined);
+  }
+
   private shutDown(reason: string): void {
     this.closedReason ??= reason;
     for (const waiting of [...this.pending.values()]) waiting.fail(protocolError(reason, { source: this.transport.description }));
@@ -463,6 +540,14 @@ export class ProtocolClient {
         };
         this.pending.set(seq, {
           seq,
+          alive: () => {
+            sends = 1;
+            clearTimeout(timer);
+            timer = setTimeout(() => {
+              this.counters.timeouts++;
+              send();
+            }, policy.intervalMs);
+          },
           answer: (frame) => {
             settle();
             resolve(frame);
@@ -525,6 +610,11 @@ export class ProtocolClient {
       } else if (frame.type === MessageType.Log) {
         const line = decodeLog(frame.body);
         for (const listener of this.logListeners) listener(line);
+      } else if (frame.type === MessageType.HostCall) {
+        this.hostCall(decodeHostCall(frame.body));
+      } else if (frame.type === MessageType.HostTrace) {
+        const trace = decodeHostTrace(frame.body);
+        for (const listener of this.traceListeners) listener(trace);
       } else if (frame.type === MessageType.Error) {
         const notice = decodeError(frame.body);
         this.counters.unsolicitedErrors++;

@@ -27,6 +27,12 @@ export const DEVICE_HOST_FUNCTIONS: readonly HostFunction[] = [
   { module: WASI, name: 'sched_yield', signature: ':i' },
 ];
 
+/**
+ * What the engine adapter adds on every device (native/engine/wrt_engine_host.h): the logging
+ * import, shaped after wasi:logging's `log` (level, context, message). A test checks it against the C.
+ */
+export const ENGINE_HOST_FUNCTIONS: readonly HostFunction[] = [{ module: 'wrt:logging', name: 'log', signature: 'iiiii:' }];
+
 export function qualifiedName(f: { readonly module: string; readonly name: string }): string {
   return `${f.module}.${f.name}`;
 }

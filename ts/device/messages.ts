@@ -4,7 +4,7 @@
  */
 import { WrtError } from '../core/errors.js';
 import { type DeviceErrorInfo, protocolError } from './device-errors.js';
-import { deviceErrorName, MAX_ARGS, MAX_EXPORT_NAME, MAX_LONG_NAME, MAX_VALUES, REF_NULL, SHA256_BYTES } from './protocol.js';
+import { deviceErrorName, LOG_RECORD, MAX_ARGS, MAX_EXPORT_NAME, MAX_LONG_NAME, MAX_VALUES, REF_NULL, SHA256_BYTES } from './protocol.js';
 
 export type WireValue =
   | { readonly type: 'i32'; readonly value: number }
@@ -17,7 +17,7 @@ export type WireValue =
 
 export type WireValueType = WireValue['type'];
 
-const TYPE_CODES: Readonly<Record<WireValueType, number>> = {
+export const TYPE_CODES: Readonly<Record<WireValueType, number>> = {
   i32: 0x7f,
   i64: 0x7e,
   f32: 0x7d,
@@ -54,7 +54,7 @@ export function floatOf(value: WireValue): number | undefined {
 }
 
 /** Grows as it writes; values are checked by the caller-facing encoders. */
-class BodyWriter {
+export class BodyWriter {
   private bytes = new Uint8Array(64);
   private view = new DataView(this.bytes.buffer);
   private length = 0;
@@ -103,7 +103,7 @@ class BodyWriter {
 }
 
 /** Reads a device's body; any shortfall is a WrtError naming the message, field and offset. */
-class BodyReader {
+export class BodyReader {
   private readonly view: DataView;
   private pos = 0;
 
@@ -156,11 +156,11 @@ class BodyReader {
   }
 }
 
-function invalid(message: string, field: string, limit?: string): WrtError {
+export function invalid(message: string, field: string, limit?: string): WrtError {
   return new WrtError('VALUE_INVALID', message, limit !== undefined ? { field, limit } : { field });
 }
 
-function writeValue(w: BodyWriter, value: WireValue, field: string): void {
+export function writeValue(w: BodyWriter, value: WireValue, field: string): void {
   w.u8(TYPE_CODES[value.type]);
   switch (value.type) {
     case 'i32':
@@ -189,7 +189,7 @@ function writeValue(w: BodyWriter, value: WireValue, field: string): void {
   }
 }
 
-function readValue(r: BodyReader, field: string): WireValue {
+export function readValue(r: BodyReader, field: string): WireValue {
   const at = r.offset;
   const code = r.u8(field);
   switch (code) {
@@ -209,6 +209,16 @@ function readValue(r: BodyReader, field: string): WireValue {
     default:
       throw protocolError(`unknown value type 0x${code.toString(16)}`, { field, offset: at });
   }
+}
+
+/** A count byte (at most MAX_VALUES) and that many typed values; `list` names them in errors. */
+export function readValues(r: BodyReader, list: string, countField: string): WireValue[] {
+  const at = r.offset;
+  const count = r.u8(countField);
+  if (count > MAX_VALUES) throw protocolError(`${count} ${list}`, { field: countField, offset: at, limit: `${MAX_VALUES}` });
+  const values: WireValue[] = [];
+  for (let i = 0; i < count; i++) values.push(readValue(r, `${list}[${i}]`));
+  return values;
 }
 
 // ---- requests -------------------------------------------------------------------------------
@@ -392,10 +402,7 @@ export function decodeInvokeResult(body: Uint8Array): InvokeResult {
   const trapFunction = r.u32('trap_func');
   const fuelUsed = r.u64('fuel_used');
   const peakStackBytes = r.u32('peak_stack');
-  const count = r.u8('nresults');
-  if (count > MAX_VALUES) throw protocolError(`${count} results`, { field: 'nresults', offset: 20, limit: `${MAX_VALUES}` });
-  const results: WireValue[] = [];
-  for (let i = 0; i < count; i++) results.push(readValue(r, `results[${i}]`));
+  const results = readValues(r, 'results', 'nresults');
   r.end();
   return { trap, trapFunction, fuelUsed, peakStackBytes, results };
 }
@@ -478,14 +485,27 @@ export function decodeOutput(body: Uint8Array): OutputChunk {
   return { stream, bytes: r.bytes(body.length - 1, 'bytes') };
 }
 
+/** Levels of the device's own LOG lines, by number. */
+export const LOG_LEVELS = ['error', 'warning', 'info', 'debug'] as const;
+/** Levels of wrt:logging records, wasi:logging's enum in its order. */
+export const LOG_RECORD_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'critical'] as const;
+
 export interface LogLine {
-  /** 0 error, 1 warning, 2 info, 3 debug. */
+  /** The level byte's number: 0 error, 1 warning, 2 info, 3 debug; of a record, wasi:logging's 0 trace .. 5 critical. */
   readonly level: number;
   readonly text: string;
+  /** A wrt:logging record (docs/protocol.md §4c): its level's name and its context string. */
+  readonly record?: { readonly levelName: (typeof LOG_RECORD_LEVELS)[number]; readonly context: string };
 }
 
 export function decodeLog(body: Uint8Array): LogLine {
   const r = new BodyReader(body, 'LOG');
-  const level = r.u8('level');
-  return { level, text: new TextDecoder().decode(r.bytes(body.length - 1, 'text')) };
+  const byte = r.u8('level');
+  if ((byte & LOG_RECORD) === 0) return { level: byte, text: new TextDecoder().decode(r.bytes(body.length - 1, 'text')) };
+  const level = byte & ~LOG_RECORD;
+  const levelName = LOG_RECORD_LEVELS[level];
+  if (levelName === undefined) throw protocolError(`LOG record level ${level}`, { field: 'level', offset: 0, limit: `0 .. ${LOG_RECORD_LEVELS.length - 1}` });
+  const context = new TextDecoder().decode(r.bytes(r.u8('context_len'), 'context'));
+  const text = new TextDecoder().decode(r.bytes(body.length - r.offset, 'message'));
+  return { level, text, record: { levelName, context } };
 }

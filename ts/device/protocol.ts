@@ -18,6 +18,13 @@ export const MAX_EXPORT_NAME = 64;
 /** Longest name of REGISTER, GLOBAL_GET and INVOKE's long-name form (sessions, docs/protocol.md §4a). */
 export const MAX_LONG_NAME = 512;
 export const REF_NULL = 0xffff_ffff;
+/** Most imports one HOST_IMPORTS declares, and the longest module or field name (WRTP_PROTO_MAX_HOST_*). */
+export const MAX_HOST_IMPORTS = 16;
+export const MAX_HOST_NAME = 64;
+/** HOST_IMPORTS flag: the device traces every host call (HOST_TRACE). */
+export const HOST_TRACE_ALL = 0x01;
+/** A LOG level byte with this bit is a wrt:logging record: wasi:logging level, context, message. */
+export const LOG_RECORD = 0x80;
 
 export const MessageType = {
   Hello: 0x01,
@@ -31,8 +38,12 @@ export const MessageType = {
   Register: 0x09,
   GlobalGet: 0x0a,
   Args: 0x0b,
+  HostImports: 0x0c,
+  HostResult: 0x0d,
   Output: 0x40,
   Log: 0x41,
+  HostCall: 0x42,
+  HostTrace: 0x43,
   Error: 0x7f,
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
@@ -50,6 +61,8 @@ export const Feature = {
   Sessions: 1 << 6,
   /** ARGS: the WASI argv and environment of later invocations (§4b). */
   Args: 1 << 7,
+  /** HOST_IMPORTS, HOST_CALL/HOST_RESULT, HOST_TRACE and wrt:logging LOG records (§4c). */
+  HostCalls: 1 << 8,
   TestDouble: 2 ** 31,
 } as const;
 

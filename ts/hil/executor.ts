@@ -9,11 +9,17 @@ export interface ExecutableTest {
   readonly entry: Entry;
   /** The budget the scheduler enforces; an executor may pass it on (e.g. to a device watchdog). */
   readonly timeoutMs: number;
+  /** Absolute path of a JavaScript module serving the module's imports over the wire (device executors). */
+  readonly host?: string;
 }
 
 interface Streams {
   readonly stdout: string;
   readonly stderr: string;
+  /** Device executors: every host call as strace prints it (HOST_TRACE), in order. */
+  readonly hostCalls?: readonly string[];
+  /** Device executors: LOG lines, the program's wrt:logging records among them (`[warn] ctx: message`). */
+  readonly logs?: readonly string[];
 }
 
 /**

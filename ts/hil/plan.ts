@@ -47,7 +47,7 @@ export function planBoard(
     if (skip !== undefined) return { ...base, skip };
     const module = modules.get(test.id);
     if (module === undefined) return { ...base, skip: 'module was not built' };
-    return { ...base, executable: { id: test.id, module, entry: test.entry, timeoutMs } };
+    return { ...base, executable: { id: test.id, module, entry: test.entry, timeoutMs, ...(test.host === undefined ? {} : { host: test.host }) } };
   });
 }
 
@@ -55,6 +55,9 @@ export function planBoard(
 export function skipReason(board: Board, test: SuiteTest): string | undefined {
   const missing = test.fixtures.filter((fixture) => !board.fixtures.includes(fixture));
   if (missing.length > 0) return `needs fixture ${missing.join(', ')}`;
+  if (test.host !== undefined && board.connection.kind === REFERENCE_V8) {
+    return 'serves imports from a host module over the wire protocol: device boards only';
+  }
   return unmetRequirement(board, test.requires);
 }
 

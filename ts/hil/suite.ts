@@ -82,6 +82,7 @@ export function loadSuites(suitesDir: string, names: readonly string[], options:
 
 function resolveTest(suite: RawSuite, test: RawTest, field: string, source: YamlSource): SuiteTest {
   const module = resolveModule(test, field, source);
+  const host = test.host === undefined ? undefined : suiteFile(test.host, `${field}/host`, source, 'host module');
   const entry = resolveEntry(test, field, source);
   const expect = resolveExpectation(test, field, source);
   if (entry.kind === 'command' && expect.kind === 'returns') {
@@ -96,6 +97,7 @@ function resolveTest(suite: RawSuite, test: RawTest, field: string, source: Yaml
     name: test.name,
     ...(test.description === undefined ? {} : { description: test.description }),
     module,
+    ...(host === undefined ? {} : { host }),
     entry,
     expect,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
@@ -112,19 +114,25 @@ function insideFolder(folder: string, path: string): boolean {
   return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
-function resolveModule(test: RawTest, field: string, source: YamlSource): ModuleSource {
+/** A file the suite carries (`what`: a module, a host module): inside the suite folder. */
+function suiteFile(name: string, field: string, source: YamlSource, what: string): string {
   const folder = dirname(source.file);
-  const path = resolve(folder, test.module);
+  const path = resolve(folder, name);
   if (!existsSync(path)) {
-    throw new WrtError('FILE_NOT_FOUND', `${field}/module: no file ${test.module} beside the suite`, fieldLocation(source, `${field}/module`));
+    throw new WrtError('FILE_NOT_FOUND', `${field}: no file ${name} beside the suite`, fieldLocation(source, field));
   }
   if (!insideFolder(folder, path)) {
     throw new WrtError(
       'CONFIG_SCHEMA',
-      `${field}/module: ${test.module} is outside the suite folder ${folder}: a suite runs only the modules it carries; copy the module into the folder`,
-      fieldLocation(source, `${field}/module`, 'a path inside the suite folder'),
+      `${field}: ${name} is outside the suite folder ${folder}: a suite runs only the ${what}s it carries; copy the ${what} into the folder`,
+      fieldLocation(source, field, 'a path inside the suite folder'),
     );
   }
+  return path;
+}
+
+function resolveModule(test: RawTest, field: string, source: YamlSource): ModuleSource {
+  const path = suiteFile(test.module, `${field}/module`, source, 'module');
   const kind = extname(path).slice(1) as ModuleSource['kind'];
   return { path, kind, flags: test.build?.flags ?? [] };
 }

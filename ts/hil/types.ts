@@ -58,6 +58,8 @@ export interface RawTest {
   readonly name: string;
   readonly description?: string;
   readonly module: string;
+  /** A JavaScript module serving the module's imports over the wire (docs/host-calls.md). */
+  readonly host?: string;
   readonly build?: { readonly flags?: readonly string[] };
   readonly invoke?: { readonly export: string; readonly args?: readonly RawValue[] };
   readonly command?: { readonly args?: readonly string[]; readonly env?: Readonly<Record<string, string>>; readonly stdin?: string };
@@ -120,6 +122,8 @@ export interface SuiteTest {
   readonly name: string;
   readonly description?: string;
   readonly module: ModuleSource;
+  /** Absolute path of the host functions' JavaScript module, when the test has one. */
+  readonly host?: string;
   readonly entry: Entry;
   readonly expect: Expectation;
   /** Undefined: the run's default applies. */

@@ -8,10 +8,10 @@ import { WrtError } from '../core/errors.js';
 import { crc32 } from '../device/framing.js';
 import { ASIL_LEVELS, type AsilLevel } from '../foundation/asil.js';
 import { DEBUG_LEVELS, type DebugLevel } from '../limits/types.js';
-import type { HardwareCfiFeature, MemoryRule, Profile, ProfileImport } from './types.js';
+import { type HardwareCfiFeature, IMPORT_POLICIES, type MemoryRule, type Profile, type ProfileImport } from './types.js';
 
 export const PROFILE_MAGIC = 0x50545257; // "WRTP" read little-endian
-export const PROFILE_VERSION = 2;
+export const PROFILE_VERSION = 3;
 export const FIXED_BYTES = 176;
 export const HASH_OFFSET = 48;
 const UNLIMITED_32 = 0xffffffff;
@@ -85,9 +85,9 @@ function text(value: string, field: string): Uint8Array {
 export function encodeProfile(profile: Profile): { readonly bytes: Uint8Array; readonly profileSha256: string } {
   const target = text(profile.target.id, 'target id');
   const tool = text(profile.toolchain, 'toolchain');
-  const imports = profile.imports.map((i) => ({ module: text(i.module, 'import module'), name: text(i.name, 'import name'), budget: i.budget }));
+  const imports = profile.imports.map((i) => ({ module: text(i.module, 'import module'), name: text(i.name, 'import name'), budget: i.budget, policy: IMPORT_POLICIES.indexOf(i.policy) }));
   if (imports.length > 0xffff) throw new WrtError('LIMIT_EXCEEDED', 'more than 65535 imports', { field: 'imports' });
-  const length = FIXED_BYTES + 2 + target.length + 2 + tool.length + 2 + imports.reduce((n, i) => n + 8 + i.module.length + i.name.length, 0) + 4;
+  const length = FIXED_BYTES + 2 + target.length + 2 + tool.length + 2 + imports.reduce((n, i) => n + 9 + i.module.length + i.name.length, 0) + 4;
   const out = new Uint8Array(length);
   const view = new DataView(out.buffer);
   const flags =
@@ -138,7 +138,8 @@ export function encodeProfile(profile: Profile): { readonly bytes: Uint8Array; r
     putText(i.module);
     putText(i.name);
     view.setUint32(at, i.budget === null ? UNLIMITED_32 : u32(i.budget, 'host call budget'), true);
-    at += 4;
+    out[at + 4] = i.policy;
+    at += 5;
   }
   const digest = createHash('sha256').update(out.subarray(0, length - 4)).digest();
   out.set(digest, HASH_OFFSET);
@@ -199,10 +200,12 @@ export function decodeProfile(bytes: Uint8Array, file?: string): BinaryProfile {
   for (let i = 0; i < count; i += 1) {
     const module = getText(`import ${i} module`);
     const name = getText(`import ${i} name`);
-    if (at + 4 > end) throw bad(`import ${i} budget runs past the end`, at, file, 'imports');
+    if (at + 5 > end) throw bad(`import ${i} budget and policy run past the end`, at, file, 'imports');
     const budget = view.getUint32(at, true);
-    at += 4;
-    imports.push({ module, name, budget: budget === UNLIMITED_32 ? null : budget });
+    const policy = IMPORT_POLICIES[bytes[at + 4] ?? 255];
+    if (policy === undefined) throw bad(`import ${i} policy byte ${bytes[at + 4]} is not 0-2 (allow, deny, log)`, at + 4, file, 'imports');
+    at += 5;
+    imports.push({ module, name, budget: budget === UNLIMITED_32 ? null : budget, policy });
   }
   if (at !== end) throw bad(`${end - at} bytes after the imports before the CRC`, at, file, 'length');
   const fuel = view.getBigUint64(128, true);

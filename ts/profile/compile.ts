@@ -4,6 +4,8 @@
  * cannot meet. Pure: no I/O, no clock; the same inputs give the same profile.
  */
 import type { ErrorCode } from '../core/error-codes.js';
+import { closestName } from '../core/did-you-mean.js';
+import { WrtError } from '../core/errors.js';
 import { type AsilLevel, formatAsil } from '../foundation/asil.js';
 import { MemoryBudget } from '../foundation/memory-budget.js';
 import type { ResolvedLimits } from '../limits/types.js';
@@ -201,6 +203,15 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
   // ---- imports
   const imports: ProfileImport[] = [];
   const allowed = overrides.allowedImports;
+  const imported = analysis.imports.filter((i) => i.kind === 'function').map((i) => `${i.module}.${i.name}`);
+  for (const [key, policy] of overrides.hostPolicyByImport ?? []) {
+    if (imported.includes(key)) continue;
+    const close = closestName(key, imported);
+    throw new WrtError('USAGE', `${policy.source}: the module imports no function ${key}${close === undefined ? '' : `; did you mean ${close}?`}`, {
+      field: '--host-policy',
+      limit: imported.length === 0 ? 'the module imports no function' : `one of ${imported.join(', ')}`,
+    });
+  }
   for (const i of analysis.imports) {
     if (i.kind !== 'function') continue;
     const key = `${i.module}.${i.name}`;
@@ -210,7 +221,9 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
     }
     const own = overrides.hostCallsByImport?.get(key) ?? overrides.hostCalls;
     const budget = own?.value ?? preset.defaultHostCalls;
-    imports.push({ module: i.module, name: i.name, budget });
+    const policy = overrides.hostPolicyByImport?.get(key);
+    imports.push({ module: i.module, name: i.name, budget, policy: policy?.value ?? 'allow' });
+    if (policy !== undefined) derive(`host policy ${key}`, policy.value, 'the device allows, refuses (trap naming the import) or traces each call', policy.source);
     derive(`host calls ${key}`, budget === null ? 'unlimited' : `${budget}`, own !== undefined ? 'calls per invocation, given explicitly' : `preset ${level} default`, own?.source ?? `preset ${level}: ${PRESET_REASONS.defaultHostCalls}`);
   }
 

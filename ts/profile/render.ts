@@ -30,7 +30,7 @@ export function renderProfile(profile: Profile, options: ProfileTextOptions = {}
     ['control depth', `${profile.stack.controlDepth}`],
     ['locals', `${profile.stack.locals}`],
     ['fuel', profile.fuel === null ? 'unlimited' : `${profile.fuel} instructions per invocation`],
-    ['imports', profile.imports.length === 0 ? 'none' : profile.imports.map((i) => `${i.module}.${i.name} (${i.budget === null ? 'unlimited' : `${i.budget} calls`})`).join(', ')],
+    ['imports', profile.imports.length === 0 ? 'none' : profile.imports.map((i) => `${i.module}.${i.name} (${i.budget === null ? 'unlimited' : `${i.budget} calls`}${i.policy === 'allow' ? '' : `, ${i.policy}`})`).join(', ')],
     ['arena', `${profile.arena.totalBytes} of ${profile.arena.budgetBytes} bytes: ${profile.arena.regions.map((r) => `${r.name} ${r.bytes}`).join(', ')}`],
     ['CFI', `software always on; hardware ${profile.cfi.hardwareRequired.length === 0 ? 'none required' : `required: ${profile.cfi.hardwareRequired.join(', ')}`}`],
     ['components', `${profile.components.maxComponents} components, ${profile.components.maxInstances} instances, ${profile.components.maxResources} resources`],

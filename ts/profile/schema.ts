@@ -36,7 +36,16 @@ export const PROFILE_JSON_SCHEMA: Record<string, unknown> = {
     globals: closed({ slots: count }),
     stack: closed({ valueSlots: count, callDepth: { type: 'integer', minimum: 1 }, controlDepth: count, locals: count }),
     fuel: { anyOf: [count, { type: 'string', pattern: '^[0-9]{1,20}$' }, { type: 'null' }] },
-    imports: { type: 'array', items: closed({ module: text, name: text, budget: { anyOf: [count, { type: 'null' }] } }) },
+    // policy came after schemaVersion 1's first profiles: a JSON profile without it allows every call.
+    imports: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['module', 'name', 'budget'],
+        properties: { module: text, name: text, budget: { anyOf: [count, { type: 'null' }] }, policy: { enum: ['allow', 'deny', 'log'] } },
+      },
+    },
     arena: closed({
       regions: { type: 'array', items: closed({ name: text, offset: count, bytes: count }) },
       totalBytes: count,

@@ -24,11 +24,16 @@ export interface ProfileMemory {
   readonly rule: MemoryRule;
 }
 
+/** What the device does with a call of an import (docs/host-calls.md): run it, refuse it (a trap naming the import), or run and trace it. */
+export type ImportPolicy = 'allow' | 'deny' | 'log';
+export const IMPORT_POLICIES: readonly ImportPolicy[] = ['allow', 'deny', 'log'];
+
 export interface ProfileImport {
   readonly module: string;
   readonly name: string;
   /** Calls per invocation; null = unlimited. */
   readonly budget: number | null;
+  readonly policy: ImportPolicy;
 }
 
 export interface ArenaRegion {
@@ -118,6 +123,8 @@ export interface ProfileOverrides {
   readonly hostCalls?: Sourced<number>;
   /** "module.name" -> calls per invocation. */
   readonly hostCallsByImport?: ReadonlyMap<string, Sourced<number>>;
+  /** "module.name" -> policy; every other import is allowed. */
+  readonly hostPolicyByImport?: ReadonlyMap<string, Sourced<ImportPolicy>>;
   readonly allowedImports?: Sourced<readonly string[]>;
   readonly maxResources?: Sourced<number>;
   /** always: truncate whenever a rule allows it; never; auto (default): only when the pages do not fit. */

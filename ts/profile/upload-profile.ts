@@ -16,7 +16,7 @@ import type { ProfileDeps } from './gather.js';
 import { fuelFromJson } from './json.js';
 import { PROFILE_JSON_SCHEMA } from './schema.js';
 import { findProfileSection, moduleSha256 } from './section.js';
-import type { Profile, ProfileOverrides } from './types.js';
+import type { Profile, ProfileImport, ProfileOverrides } from './types.js';
 import type { WasmReport } from '../wasm/report.js';
 
 /** `--profile none` uploads no profile: the device's own default layout, no budgets beyond fuel. */
@@ -71,7 +71,9 @@ async function profileFromJson(bytes: Uint8Array, file: string): Promise<Uint8Ar
   }
   const { checkSchema, sourceWithoutLines } = await import('../core/yaml-schema.js');
   const profile = checkSchema<Profile>(PROFILE_SCHEMA_SPEC, sourceWithoutLines(value, file), 'VALUE_INVALID');
-  return encodeProfile({ ...profile, fuel: fuelFromJson(profile.fuel) }).bytes;
+  // A JSON profile written before import policies has none: every call allowed, as then.
+  const imports = profile.imports.map((i) => ({ ...i, policy: (i as Partial<ProfileImport>).policy ?? 'allow' }));
+  return encodeProfile({ ...profile, imports, fuel: fuelFromJson(profile.fuel) }).bytes;
 }
 
 /** The binary profile a --profile file holds: the file itself, its wrt.profile section, or its JSON encoded. */

@@ -9,7 +9,7 @@ import { closestName } from '../core/did-you-mean.js';
 import { WrtError } from '../core/errors.js';
 import { isDeviceError } from '../device/device-errors.js';
 import { loadErrorName } from '../device/engine-codes.js';
-import { DEVICE_HOST_FUNCTIONS, qualifiedName } from '../device/host-functions.js';
+import { DEVICE_HOST_FUNCTIONS, ENGINE_HOST_FUNCTIONS, qualifiedName } from '../device/host-functions.js';
 import { DeviceErrorCode } from '../device/protocol.js';
 import type { WireValue } from '../device/messages.js';
 import type { DebugLevel } from '../limits/types.js';
@@ -135,10 +135,12 @@ export function explainLoadFailure(error: unknown, module: PreparedModule, devic
   const imported = module.report.imports[error.device.limit];
   if (imported === undefined) return error;
   const wanted = `${imported.module}.${imported.name}`;
-  const offered = DEVICE_HOST_FUNCTIONS.map(qualifiedName);
+  const offered = [...DEVICE_HOST_FUNCTIONS, ...ENGINE_HOST_FUNCTIONS].map(qualifiedName);
   const known = offered.includes(wanted);
   const closest = known ? undefined : closestName(wanted, offered);
-  const why = known ? `which ${deviceId} offers with another type` : `which ${deviceId} does not offer`;
+  const why = known
+    ? `which ${deviceId} offers with another type`
+    : `which ${deviceId} does not offer (a host function in JavaScript can serve it: --host FILE.mjs, docs/host-calls.md)`;
   return new WrtError(
     'WASM_LINK_FAILED',
     `the module imports ${wanted} (${imported.kind} ${imported.type}), ${why}${closest === undefined ? '' : `; did you mean ${closest}?`}`,
@@ -146,7 +148,7 @@ export function explainLoadFailure(error: unknown, module: PreparedModule, devic
       file: module.file,
       offset: imported.offset,
       field: `import ${error.device.limit}`,
-      limit: `${deviceId} offers ${DEVICE_HOST_FUNCTIONS[0]?.module ?? ''} ${DEVICE_HOST_FUNCTIONS.map((f) => f.name).join(', ')}`,
+      limit: `${deviceId} offers ${DEVICE_HOST_FUNCTIONS[0]?.module ?? ''} ${DEVICE_HOST_FUNCTIONS.map((f) => f.name).join(', ')}; ${ENGINE_HOST_FUNCTIONS.map(qualifiedName).join(', ')}`,
     },
     { cause: error },
   );
@@ -155,4 +157,10 @@ export function explainLoadFailure(error: unknown, module: PreparedModule, devic
 /** A function's name from the module's name section, when it has one. */
 export function functionName(module: PreparedModule, index: number): string | undefined {
   return module.report.functions.find((f) => f.index === index)?.name ?? undefined;
+}
+
+/** An imported function's `module.field` by its function index (imports come first in that space). */
+export function importName(module: PreparedModule, index: number): string | undefined {
+  const found = module.report.imports.find((i) => i.kind === 'function' && i.index === index);
+  return found === undefined ? undefined : `${found.module}.${found.name}`;
 }

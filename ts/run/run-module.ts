@@ -8,7 +8,8 @@ import type { ProtocolClientOptions } from '../device/client.js';
 import { spawnNativeSimStdio } from '../device/native-sim.js';
 import type { Transport } from '../device/transport.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
-import { explainLoadFailure, functionName, type Invocation, loadModule, moduleUploadForm, planInvocation, type PreparedModule } from './module.js';
+import { bindHostImports, type HostModule } from './host-calls.js';
+import { explainLoadFailure, functionName, importName, type Invocation, loadModule, moduleUploadForm, planInvocation, type PreparedModule } from './module.js';
 import { nativeSimArgs, nativeSimBinary, requireNativeSim } from './native-sim-binary.js';
 import { DeviceSession, type DeviceLink, type ProgramHooks, type ProgramReport, type ProgramSinks, withSession } from './session.js';
 
@@ -34,6 +35,10 @@ export interface RunOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Uploaded with the module (ts/profile/upload-profile.ts); absent: none. */
   readonly profile?: UploadProfile;
+  /** Host functions served over the wire (`--host FILE.mjs`). */
+  readonly host?: HostModule;
+  /** `--trace-host-calls`: the device traces every host call. */
+  readonly traceHostCalls?: boolean;
 }
 
 export type RunSinks = ProgramSinks;
@@ -70,6 +75,8 @@ export interface ModuleRun {
   readonly env?: Readonly<Record<string, string>>;
   readonly profile?: UploadProfile;
   readonly fuel?: bigint;
+  readonly host?: HostModule;
+  readonly traceHostCalls?: boolean;
 }
 
 /**
@@ -79,6 +86,7 @@ export interface ModuleRun {
  */
 export async function runModuleOn(session: DeviceSession, run: ModuleRun, sinks: RunSinks, hooks: ProgramHooks = {}): Promise<ProgramReport> {
   const { module, invocation } = run;
+  const host = run.host === undefined ? undefined : bindHostImports(run.host, module, (message) => sinks.hostError?.(message));
   try {
     return await session.runProgram(
       {
@@ -86,6 +94,9 @@ export async function runModuleOn(session: DeviceSession, run: ModuleRun, sinks:
         uploadBytes: moduleUploadForm(module, run.profile?.decoded.debug ?? 'none').bytes,
         invocation,
         functionName: (index) => functionName(module, index),
+        importName: (index) => importName(module, index),
+        ...(host === undefined ? {} : { host }),
+        ...(run.traceHostCalls === true ? { traceHostCalls: true } : {}),
         ...(invocation.command ? { argv: [path.basename(module.file), ...(run.args ?? [])] } : {}),
         ...(run.env === undefined ? {} : { env: run.env }),
         ...(run.profile === undefined ? {} : { profile: run.profile }),
@@ -114,6 +125,8 @@ export async function runModule(options: RunOptions, sinks: RunSinks, deps: RunD
           ...(options.env === undefined ? {} : { env: options.env }),
           ...(options.profile === undefined ? {} : { profile: options.profile }),
           ...(options.fuel === undefined ? {} : { fuel: options.fuel }),
+          ...(options.host === undefined ? {} : { host: options.host }),
+          ...(options.traceHostCalls === true ? { traceHostCalls: true } : {}),
         },
         sinks,
       ),

@@ -7,12 +7,14 @@
 import * as path from 'node:path';
 import { WrtError } from '../core/errors.js';
 import { ProtocolClient, type ProtocolClientOptions, type UploadReport } from '../device/client.js';
-import type { HelloInfo, InvokeResult, WireValue } from '../device/messages.js';
+import type { HostTrace } from '../device/host-messages.js';
+import type { HelloInfo, InvokeResult, LogLine, WireValue } from '../device/messages.js';
 import { Feature, OutputStream } from '../device/protocol.js';
 import type { Transport } from '../device/transport.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
 import type { Invocation } from './module.js';
-import { TRAP_EXIT, trapMessage } from '../device/engine-codes.js';
+import { TRAP_EXIT, trapCode, trapMessage } from '../device/engine-codes.js';
+import type { HostBinding } from './host-calls.js';
 
 /** A link to a device running the interpreter's protocol server. */
 export interface DeviceLink {
@@ -34,7 +36,16 @@ export interface DeviceLink {
 export interface ProgramSinks {
   stdout(bytes: Uint8Array): void;
   stderr(bytes: Uint8Array): void;
+  /** A host call as the device saw it end (HOST_TRACE: traced on request, or by an import's `log` policy). */
+  hostTrace?(trace: HostTrace): void;
+  /** A LOG frame: the device's own lines and the program's wrt:logging records. */
+  log?(line: LogLine): void;
+  /** Why a host function served here failed its call. */
+  hostError?(message: string): void;
 }
+
+/** Traps that stop at a host call the profile refuses; the answer then names the import by its function index. */
+const REFUSED_HOST_CALL_TRAPS: readonly number[] = [trapCode('host_call_denied'), trapCode('host_budget_exhausted')];
 
 export type RunOutcome =
   | { readonly kind: 'returned'; readonly results: readonly WireValue[] }
@@ -46,14 +57,32 @@ export type RunOutcome =
       readonly functionIndex: number;
       /** From the module's name section (kept on the host even when stripped for upload). */
       readonly functionName?: string;
+      /** The import whose call the profile refused (`module.field`); functionIndex is its function index then. */
+      readonly importName?: string;
     };
 
-/** Turns an INVOKE answer into what happened; an exit carries its code in trapFunction. */
-export function outcomeOf(answer: InvokeResult, command: boolean, functionName: (index: number) => string | undefined = () => undefined): RunOutcome {
+/**
+ * Turns an INVOKE answer into what happened; an exit carries its code in trapFunction, a refused
+ * host call the import's function index.
+ */
+export function outcomeOf(
+  answer: InvokeResult,
+  command: boolean,
+  functionName: (index: number) => string | undefined = () => undefined,
+  importName: (index: number) => string | undefined = () => undefined,
+): RunOutcome {
   if (answer.trap === TRAP_EXIT) return { kind: 'exited', exitCode: answer.trapFunction };
   if (answer.trap !== 0) {
-    const name = functionName(answer.trapFunction);
-    return { kind: 'trapped', trap: answer.trap, trapName: trapMessage(answer.trap), functionIndex: answer.trapFunction, ...(name === undefined ? {} : { functionName: name }) };
+    const imported = REFUSED_HOST_CALL_TRAPS.includes(answer.trap) ? importName(answer.trapFunction) : undefined;
+    const name = imported === undefined ? functionName(answer.trapFunction) : undefined;
+    return {
+      kind: 'trapped',
+      trap: answer.trap,
+      trapName: trapMessage(answer.trap),
+      functionIndex: answer.trapFunction,
+      ...(name === undefined ? {} : { functionName: name }),
+      ...(imported === undefined ? {} : { importName: imported }),
+    };
   }
   return command ? { kind: 'exited', exitCode: 0 } : { kind: 'returned', results: answer.results };
 }
@@ -123,6 +152,12 @@ export interface ProgramRequest {
   readonly fuel?: bigint;
   /** Names a trap's function (the module's name section, kept on the host). */
   readonly functionName?: (index: number) => string | undefined;
+  /** Names an imported function by its index (`module.field`), for a refused host call's trap. */
+  readonly importName?: (index: number) => string | undefined;
+  /** Imports served here over the wire (ts/run/host-calls.ts). */
+  readonly host?: HostBinding;
+  /** The device traces every host call (HOST_TRACE frames to sinks.hostTrace). */
+  readonly traceHostCalls?: boolean;
 }
 
 export interface ProgramHooks {
@@ -172,7 +207,22 @@ function notAWrtDevice(error: unknown, link: DeviceLink): unknown {
 /** What a session asks of the protocol client (tests script it). */
 export type SessionClient = Pick<
   ProtocolClient,
-  'hello' | 'transfer' | 'invoke' | 'onOutput' | 'setArgs' | 'reset' | 'close' | 'counters' | 'session' | 'register' | 'globalGet' | 'invokeOn'
+  | 'hello'
+  | 'transfer'
+  | 'invoke'
+  | 'onOutput'
+  | 'setArgs'
+  | 'reset'
+  | 'close'
+  | 'counters'
+  | 'session'
+  | 'register'
+  | 'globalGet'
+  | 'invokeOn'
+  | 'declareHostImports'
+  | 'serveHostCalls'
+  | 'onHostTrace'
+  | 'onLog'
 >;
 
 /** A link that has said HELLO. Requests go one at a time; close() ends the link. */
@@ -182,6 +232,8 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
   #device: HelloInfo;
   #closed = false;
   #linkEnded = false;
+  /** The device holds host imports or tracing this session declared: a later program must clear them. */
+  #hostDeclared = false;
 
   private constructor(link: L, client: SessionClient, device: HelloInfo) {
     this.link = link;
@@ -250,6 +302,27 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
   }
 
   /**
+   * HOST_IMPORTS before an upload (docs/protocol.md §4c): the imports served here and whether
+   * every host call is traced. Sent only when there is something to declare or to clear; a device
+   * without Feature.HostCalls is refused naming it when there is.
+   */
+  async declareHost(host: HostBinding | undefined, trace: boolean, file: string): Promise<void> {
+    const declarations = host?.declarations ?? [];
+    const wanted = declarations.length > 0 || trace;
+    if (!wanted && !this.#hostDeclared) return;
+    if ((this.#device.features & Feature.HostCalls) === 0) {
+      if (!wanted) return;
+      throw new WrtError('USAGE', `${this.#device.deviceId} serves no host imports and traces no host calls (its firmware has no HOST_IMPORTS message)`, {
+        file,
+        field: declarations.length > 0 ? '--host' : '--trace-host-calls',
+        limit: 'run without them on this device, or update its firmware',
+      });
+    }
+    await this.client.declareHostImports(declarations, trace);
+    this.#hostDeclared = wanted;
+  }
+
+  /**
    * The one upload in the tool: the module with its profile in UPLOAD_BEGIN; the device checks
    * the SHA-256 before its engine sees a byte.
    */
@@ -298,8 +371,12 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
     const { invocation } = request;
     // A command's argv and environment go first: the module is loaded, and may start, after.
     if (invocation.command) await this.setProgramArgs(request.argv ?? [path.basename(request.file)], request.env ?? {}, request.file);
+    await this.declareHost(request.host, request.traceHostCalls === true, request.file);
     let firstOutputMs: number | undefined;
-    const stop = this.onOutput({
+    const stopTrace = this.client.onHostTrace((trace) => sinks.hostTrace?.(trace));
+    const stopLog = this.client.onLog((line) => sinks.log?.(line));
+    this.client.serveHostCalls(request.host?.handler);
+    const stopOutput = this.onOutput({
       stdout: (bytes) => {
         firstOutputMs ??= now();
         sinks.stdout(bytes);
@@ -318,7 +395,7 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
       const uploadedMs = now();
       hooks.onUploaded?.(upload, { uploadStartMs, uploadedMs });
       const answer = await this.invoke(invocation.name, invocation.args, request.fuel ?? 0n);
-      const outcome = outcomeOf(answer, invocation.command, request.functionName);
+      const outcome = outcomeOf(answer, invocation.command, request.functionName, request.importName);
       return {
         device,
         upload,
@@ -331,7 +408,10 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
         timings: { helloMs, uploadStartMs, uploadedMs, ...(firstOutputMs === undefined ? {} : { firstOutputMs }), doneMs: now() },
       };
     } finally {
-      stop();
+      stopOutput();
+      stopTrace();
+      stopLog();
+      this.client.serveHostCalls(undefined);
     }
   }
 }

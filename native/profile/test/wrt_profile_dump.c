@@ -65,7 +65,7 @@ int main(int argc, char **argv)
     for (uint32_t i = 0; i < p.import_count; i++) {
         wrt_profile_import imp;
         if (!wrt_profile_import_at(&p, i, &imp)) return 1;
-        printf("import=%.*s.%.*s:%u\n", (int)imp.module.len, (const char *)imp.module.bytes, (int)imp.name.len, (const char *)imp.name.bytes, (unsigned)imp.budget);
+        printf("import=%.*s.%.*s:%u:%u\n", (int)imp.module.len, (const char *)imp.module.bytes, (int)imp.name.len, (const char *)imp.name.bytes, (unsigned)imp.budget, (unsigned)imp.policy);
     }
     wrt_layout layout;
     wrt_profile_layout(&p, &layout);

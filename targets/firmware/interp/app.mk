@@ -4,7 +4,7 @@
 
 PROTOCOL_DIR := $(ROOT)/native/protocol
 APP_SOURCES := $(addprefix $(FIRMWARE_DIR)/interp/, wrt_fw_main.c wrt_fw_engine.c wrt_fw_layout.c) \
-	$(addprefix $(ROOT)/native/engine/, wrt_interp_engine.c wrt_engine_profile.c wrt_engine_layout.c) \
+	$(addprefix $(ROOT)/native/engine/, wrt_interp_engine.c wrt_engine_host.c wrt_engine_profile.c wrt_engine_layout.c) \
 	$(addprefix $(ROOT)/native/profile/, wrt_profile.c wrt_profile_module.c) \
 	$(addprefix $(PROTOCOL_DIR)/, wrtp_cobs.c wrtp_crc32.c wrtp_frame.c wrtp_msg.c wrtp_server.c wrtp_sha256.c)
 APP_INCLUDES := -I$(FIRMWARE_DIR)/interp -I$(PROTOCOL_DIR) -I$(ROOT)/native/interp -I$(ROOT)/native/engine \

@@ -9,6 +9,11 @@
  *   session <request hex> <mode, 255 = query> <answer hex> <mode> <instances> <max> <latest> <regs> <max regs>
  *   named <body hex> <instance> <name hex>
  *   invoke_on <body hex> <fuel> <instance> <name hex> <nargs> [<type> <bits hex>]...
+ *   host_imports <body hex> <flags> <count> [<module hex> <field hex> <param types hex> <result types hex>]...
+ *   host_call <body hex> <boot id> <call id> <import> <nargs> [<type> <bits hex>]...
+ *   host_result <body hex> <boot id> <call id> <status> <nresults> [<type> <bits hex>]...
+ *   host_trace <body hex> <trap> <module hex> <field hex> <nargs> [<type> <bits hex>]... <nresults> [...]...
+ *   log_record <body hex> <level> <context hex> <message hex>
  * Prints one line per failure and `passed N failed M` at the end; exits 1 on any failure.
  */
 #include <stdio.h>
@@ -54,6 +59,16 @@ static void to_hex(const uint8_t *b, size_t n, char *out) {
 }
 
 static uint8_t scratch_a[70000], scratch_b[70000], scratch_c[70000];
+
+/* The next tokens `<count> [<type> <bits hex>]...` of a vector line; returns the count. */
+static unsigned read_values(wrtp_wire_value *o_values) {
+    unsigned count = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
+    for (unsigned i = 0; i < count && i < WRTP_PROTO_MAX_VALUES; i++) {
+        o_values[i].type = (uint8_t)strtoul(strtok(NULL, " \n"), NULL, 10);
+        o_values[i].bits = strtoull(strtok(NULL, " \n"), NULL, 16);
+    }
+    return count;
+}
 static char hex_a[140001], line[300000];
 
 static void run_vector(char *text) {
@@ -178,12 +193,96 @@ static void run_vector(char *text) {
             else cuts_refused += cut_ok ? 0 : 1;
         }
         CHECK(cuts_refused == (int)n - 1, "invoke_on vector: %d of %zu cuts refused", cuts_refused, n - 1u);
+    } else if (strcmp(kind, "host_imports") == 0) {
+        size_t n = from_hex(strtok(NULL, " \n"), scratch_a, sizeof scratch_a);
+        unsigned flags = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
+        unsigned count = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
+        static wrtp_msg_host_imports msg;
+        uint32_t bad = 0;
+        bool ok = wrtp_msg_decode_host_imports(scratch_a, n, &msg, &bad);
+        CHECK(ok && msg.flags == flags && msg.count == count, "host_imports vector: decode (bad offset %u)", bad);
+        for (unsigned i = 0; ok && i < count && i < msg.count; i++) {
+            const wrtp_host_import *imp = &msg.imports[i];
+            size_t ml = from_hex(strtok(NULL, " \n"), scratch_b, sizeof scratch_b);
+            CHECK(imp->module_len == ml && memcmp(imp->module, scratch_b, ml) == 0, "host_imports vector: import %u module", i);
+            size_t fl = from_hex(strtok(NULL, " \n"), scratch_b, sizeof scratch_b);
+            CHECK(imp->field_len == fl && memcmp(imp->field, scratch_b, fl) == 0, "host_imports vector: import %u field", i);
+            size_t pl = from_hex(strtok(NULL, " \n"), scratch_b, sizeof scratch_b);
+            CHECK(imp->nparams == pl && memcmp(imp->params, scratch_b, pl) == 0, "host_imports vector: import %u params", i);
+            size_t rl = from_hex(strtok(NULL, " \n"), scratch_b, sizeof scratch_b);
+            CHECK(imp->nresults == rl && memcmp(imp->results, scratch_b, rl) == 0, "host_imports vector: import %u results", i);
+        }
+        int cuts_refused = 0;
+        for (size_t cut = 0; cut < n; cut++) cuts_refused += wrtp_msg_decode_host_imports(scratch_a, cut, &msg, &bad) ? 0 : 1;
+        CHECK(cuts_refused == (int)n, "host_imports vector: %d of %zu cuts refused", cuts_refused, n);
+    } else if (strcmp(kind, "host_call") == 0 || strcmp(kind, "host_result") == 0) {
+        bool is_call = strcmp(kind, "host_call") == 0;
+        const char *want = strtok(NULL, " \n");
+        size_t n = from_hex(want, scratch_a, sizeof scratch_a);
+        uint32_t boot = (uint32_t)strtoul(strtok(NULL, " \n"), NULL, 10);
+        uint32_t call_id = (uint32_t)strtoul(strtok(NULL, " \n"), NULL, 10);
+        uint8_t third = (uint8_t)strtoul(strtok(NULL, " \n"), NULL, 10);
+        wrtp_wire_value values[WRTP_PROTO_MAX_VALUES];
+        unsigned count = read_values(values);
+        if (is_call) {
+            const wrtp_msg_host_call call = {boot, call_id, third, (uint8_t)count, values};
+            wrtp_wr wr;
+            wrtp_wr_init(&wr, scratch_b, sizeof scratch_b);
+            wrtp_msg_encode_host_call(&wr, &call);
+            to_hex(scratch_b, wr.len, hex_a);
+            CHECK(!wr.bad && strcmp(hex_a, want) == 0, "host_call vector: got %s want %s", hex_a, want);
+        } else {
+            static wrtp_msg_host_result msg;
+            uint32_t bad = 0;
+            bool ok = wrtp_msg_decode_host_result(scratch_a, n, &msg, &bad);
+            CHECK(ok && msg.boot_id == boot && msg.call_id == call_id && msg.status == third && msg.nresults == count,
+                  "host_result vector: decode (bad offset %u)", bad);
+            for (unsigned i = 0; ok && i < count && i < msg.nresults; i++) {
+                CHECK(msg.results[i].type == values[i].type && msg.results[i].bits == values[i].bits, "host_result vector: result %u", i);
+            }
+            int cuts_refused = 0;
+            for (size_t cut = 0; cut < n; cut++) cuts_refused += wrtp_msg_decode_host_result(scratch_a, cut, &msg, &bad) ? 0 : 1;
+            CHECK(cuts_refused == (int)n, "host_result vector: %d of %zu cuts refused", cuts_refused, n);
+        }
+    } else if (strcmp(kind, "host_trace") == 0) {
+        const char *want = strtok(NULL, " \n");
+        uint32_t trap = (uint32_t)strtoul(strtok(NULL, " \n"), NULL, 10);
+        static uint8_t module[256], field[256];
+        size_t ml = from_hex(strtok(NULL, " \n"), module, sizeof module);
+        size_t fl = from_hex(strtok(NULL, " \n"), field, sizeof field);
+        wrtp_wire_value values[2][WRTP_PROTO_MAX_VALUES];
+        unsigned counts[2];
+        counts[0] = read_values(values[0]);
+        counts[1] = read_values(values[1]);
+        const wrtp_msg_host_trace trace = {trap, module, (uint8_t)ml, field, (uint8_t)fl, (uint8_t)counts[0], values[0],
+                                           (uint8_t)counts[1], values[1]};
+        wrtp_wr wr;
+        wrtp_wr_init(&wr, scratch_b, sizeof scratch_b);
+        wrtp_msg_encode_host_trace(&wr, &trace);
+        to_hex(scratch_b, wr.len, hex_a);
+        CHECK(!wr.bad && strcmp(hex_a, want) == 0, "host_trace vector: got %s want %s", hex_a, want);
+    } else if (strcmp(kind, "log_record") == 0) {
+        const char *want = strtok(NULL, " \n");
+        uint8_t level = (uint8_t)strtoul(strtok(NULL, " \n"), NULL, 10);
+        static uint8_t context[256], message[1024];
+        size_t cl = from_hex(strtok(NULL, " \n"), context, sizeof context);
+        size_t ml = from_hex(strtok(NULL, " \n"), message, sizeof message);
+        wrtp_wr wr;
+        wrtp_wr_init(&wr, scratch_b, sizeof scratch_b);
+        wrtp_msg_encode_log_record(&wr, level, context, cl, message, ml);
+        to_hex(scratch_b, wr.len, hex_a);
+        CHECK(!wr.bad && strcmp(hex_a, want) == 0, "log_record vector: got %s want %s", hex_a, want);
+        /* A writer too small for the message cuts it, never the record's head. */
+        wrtp_wr_init(&wr, scratch_b, 2u + cl);
+        wrtp_msg_encode_log_record(&wr, level, context, cl, message, ml);
+        CHECK(!wr.bad && wr.len == 2u + cl, "log_record vector: cut to %zu bytes", wr.len);
     } else {
         CHECK(0, "unknown vector kind %s", kind);
     }
 }
 
 static uint32_t rng_state = 12345u;
+static void test_host_call(void);
 static uint32_t rng(void) {
     rng_state = rng_state * 1664525u + 1013904223u;
     return rng_state >> 8;
@@ -283,7 +382,7 @@ static void fake_reset(void *ctx) { (void)ctx; }
 
 static const wrtp_engine_ops fake_engine = {fake_describe, fake_load, fake_unload, fake_invoke, fake_stats,
                                            fake_reset,    NULL,      NULL,        NULL,        NULL,
-                                           NULL};
+                                           NULL,          NULL};
 static const wrtp_port fake_port = {NULL, NULL, fake_write, fake_now_ms, NULL};
 static wrtp_server srv;
 static uint8_t upload[1024], profile[64];
@@ -587,6 +686,97 @@ int main(void) {
     test_malformed_bodies();
     test_without_sessions();
     test_fuzz();
+    test_host_call();
     printf("passed %d failed %d\n", passed, failed);
     return failed == 0 ? 0 : 1;
+}
+
+/* What the device reads while it waits for a HOST_RESULT; every read moves the clock 100 ms on. */
+static uint8_t inbox[4096];
+static size_t inbox_len, inbox_pos;
+
+static size_t inbox_read(void *ctx, uint8_t *o_bytes, size_t cap) {
+    (void)ctx;
+    fake_now += 100u;
+    size_t n = inbox_len - inbox_pos < cap ? inbox_len - inbox_pos : cap;
+    memcpy(o_bytes, inbox + inbox_pos, n);
+    inbox_pos += n;
+    return n;
+}
+
+/* Appends one frame without flags (as the host sends) to the inbox. */
+static void inbox_frame(uint8_t type, uint16_t seq, const uint8_t *body, size_t len) {
+    static uint8_t frame[WRTP_PROTO_MAX_FRAME];
+    if (len > 0) memcpy(frame + 8, body, len);
+    size_t n = wrtp_frame_finish(frame, sizeof frame, type, 0, seq, len);
+    inbox[inbox_len++] = 0;
+    inbox_len += wrtp_cobs_encode(frame, n, inbox + inbox_len, sizeof inbox - inbox_len);
+    inbox[inbox_len++] = 0;
+}
+
+static size_t host_result_body(uint8_t *o_body, uint32_t boot, uint32_t call, uint32_t value) {
+    wrtp_wr wr;
+    wrtp_wr_init(&wr, o_body, 64);
+    wrtp_wr_u32(&wr, boot);
+    wrtp_wr_u32(&wr, call);
+    wrtp_wr_u8(&wr, WRTP_HOST_RESULT_OK);
+    wrtp_wr_u8(&wr, 1);
+    const wrtp_wire_value v = {WRTP_WIRE_I32, value};
+    wrtp_wr_value(&wr, &v);
+    return wr.len;
+}
+
+/*
+ * HOST_CALL / HOST_RESULT on the device (docs/protocol.md §4c): a stale answer (another call, another
+ * boot) and a request that arrives during the call are dropped; the matching answer completes the
+ * call; with no answer the call is sent again every WRTP_PROTO_HOST_CALL_RESEND_MS and fails at
+ * the timeout; a HOST_RESULT between requests is dropped unanswered and keeps the stored answer.
+ */
+static void test_host_call(void) {
+    static const wrtp_port port = {NULL, inbox_read, fake_write, fake_now_ms, NULL};
+    wrtp_server_config cfg = {&port, &fake_engine, NULL, upload, sizeof upload, profile, sizeof profile, "unit", 1000, 7, 0};
+    CHECK(wrtp_server_init(&srv, &cfg), "host call: server init");
+    static answer a[80];
+    uint8_t body[64];
+    inbox_len = inbox_pos = 0;
+    inbox_frame(WRTP_MSG_HOST_RESULT, 1, body, host_result_body(body, 7, 99, 1));  /* another call */
+    inbox_frame(WRTP_MSG_HOST_RESULT, 2, body, host_result_body(body, 6, 1, 2));   /* another boot */
+    inbox_frame(WRTP_MSG_STATS, 3, NULL, 0);                                        /* a request: waits */
+    inbox_frame(WRTP_MSG_HOST_RESULT, 4, body, host_result_body(body, 7, 1, 42));  /* the answer */
+    const wrtp_wire_value arg = {WRTP_WIRE_I32, 5};
+    wrtp_wire_value results[WRTP_PROTO_MAX_VALUES];
+    uint8_t nresults = 0;
+    uint8_t status = wrtp_server_host_call(&srv, 3, &arg, 1, results, &nresults);
+    CHECK(status == WRTP_HOST_RESULT_OK && nresults == 1 && results[0].type == WRTP_WIRE_I32 && results[0].bits == 42,
+          "host call: answered (status %u, %u results)", status, nresults);
+    CHECK(srv.counters.host_results_stale == 2 && srv.counters.frames_during_call == 1 && srv.counters.host_calls == 1,
+          "host call: stale %u, during call %u, calls %u", srv.counters.host_results_stale, srv.counters.frames_during_call,
+          srv.counters.host_calls);
+    int n = take_answers(a, 80);
+    static const uint8_t call_body[] = {7, 0, 0, 0, 1, 0, 0, 0, 3, 1, WRTP_WIRE_I32, 5, 0, 0, 0};
+    CHECK(n == 1 && a[0].frame.type == WRTP_MSG_HOST_CALL && a[0].frame.flags == WRTP_FLAG_UNSOLICITED &&
+              a[0].frame.body_len == sizeof call_body && memcmp(a[0].frame.body, call_body, sizeof call_body) == 0,
+          "host call: one HOST_CALL of boot 7, call 1, import 3, i32 5 (%d frames)", n);
+
+    /* Nobody answers: resent every 500 ms, failed at 30 s. */
+    inbox_len = inbox_pos = 0;
+    status = wrtp_server_host_call(&srv, 0, NULL, 0, results, &nresults);
+    n = take_answers(a, 80);
+    int calls = 0;
+    for (int i = 0; i < n; i++) calls += a[i].frame.type == WRTP_MSG_HOST_CALL && a[i].frame.body[4] == 2 ? 1 : 0;
+    CHECK(status == WRTP_HOST_RESULT_FAILED && srv.counters.host_call_timeouts == 1, "host call: fails at the timeout");
+    CHECK(calls == n && n == 1 + (int)(WRTP_PROTO_HOST_CALL_TIMEOUT_MS / WRTP_PROTO_HOST_CALL_RESEND_MS) - 1 &&
+              srv.counters.host_call_resends == (uint32_t)(n - 1),
+          "host call: %d HOST_CALLs of call 2 (%u resends)", n, srv.counters.host_call_resends);
+
+    /* A late HOST_RESULT between requests: dropped unanswered, the last answer still replayed. */
+    send_request(WRTP_MSG_STATS, 40, NULL, 0);
+    CHECK(take_answers(a, 80) == 1, "host call: STATS answered");
+    inbox_len = inbox_pos = 0;
+    inbox_frame(WRTP_MSG_HOST_RESULT, 41, body, host_result_body(body, 7, 2, 9));
+    wrtp_server_feed(&srv, inbox, inbox_len);
+    CHECK(take_answers(a, 80) == 0 && srv.counters.host_results_stale == 3, "host call: late result dropped unanswered");
+    uint32_t replays = srv.counters.replays;
+    send_request(WRTP_MSG_STATS, 40, NULL, 0);
+    CHECK(take_answers(a, 80) == 1 && srv.counters.replays == replays + 1, "host call: stored answer kept for a resend");
 }

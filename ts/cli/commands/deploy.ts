@@ -12,6 +12,7 @@ import { binaryUnitOf, formatBytesRounded, jsonDocument, processOutput } from '.
 import type { UploadReport } from '../../device/client.js';
 import type { FlashCommand } from '../../targets/flash.js';
 import type { CliContext, CommandModule } from '../context.js';
+import { addHostOptions, hostRecorder, type RawHostOptions, readHostOptions } from '../host-flags.js';
 
 const HELP = `
 What it does:
@@ -55,9 +56,11 @@ Examples:
 
 Exit code: the program's (proc_exit code, 0 when it returns); 1 when it traps;
 2-4 for errors of the tool (bad module or flag, QEMU missing, a broken link).
+Host calls: --host FILE.mjs serves imports from JavaScript over the UART,
+--trace-host-calls prints each host call (docs/host-calls.md).
 More: docs/deploy.md, docs/profile.md ("On the device").`;
 
-interface RawDeployOptions {
+interface RawDeployOptions extends RawHostOptions {
   readonly target?: string;
   readonly port?: string;
   readonly hardwareMap?: string;
@@ -168,6 +171,8 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const display = uploadDisplay(ctx, json);
+  const hostOptions = await readHostOptions(raw, ctx.cwd);
+  const recorder = await hostRecorder(ctx.output, !json);
   const report = await deploy(
     file,
     {
@@ -183,10 +188,12 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
       ...(raw.profile === undefined ? {} : { profile: raw.profile }),
       ...(asil === undefined ? {} : { asil }),
       dryRun: raw.dryRun === true,
+      ...hostOptions,
     },
     {
       stdout: (bytes) => (direct ? void process.stdout.write(bytes) : void out.push(Buffer.from(bytes))),
       stderr: (bytes) => (direct ? void process.stderr.write(bytes) : void err.push(Buffer.from(bytes))),
+      ...recorder.sinks,
     },
     {
       env: ctx.env,
@@ -198,7 +205,7 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
   );
   const gathered = { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
   if (json) {
-    ctx.output.out(jsonDocument(DEPLOY_DOCUMENT, jsonReport(report, gathered, formatValue)));
+    ctx.output.out(jsonDocument(DEPLOY_DOCUMENT, { ...jsonReport(report, gathered, formatValue), ...(report.kind === 'dry-run' ? {} : recorder.json(formatValue)) }));
     return report.kind === 'dry-run' ? 0 : report.exitCode;
   }
   if (report.kind === 'dry-run') {
@@ -217,7 +224,7 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
 
 export const deployCommand: CommandModule = {
   register(program: Command, ctx: CliContext, done: (code: ExitCode) => void): void {
-    program
+    const command = program
       .command('deploy')
       .description('flash the interpreter firmware (QEMU for emulated boards), upload a module and run it on the device')
       .argument('<file>', 'the .wasm module')
@@ -233,7 +240,8 @@ export const deployCommand: CommandModule = {
       .option('--executor <small|fast>', 'the interpreter executor of the firmware deploy builds: fast (default) or small (about 32 KB less flash, slower; docs/firmware.md)')
       .option('--asil <level>', 'the safety level the deploy asks for (QM, A-D): a compiled profile is made at it, a given one must be at it')
       .option('--profile <file|none>', "the profile to upload (default: the module's wrt.profile section, else one compiled for the target)")
-      .option('--json', 'print {target, device, upload, profile, firmwareCfi, results|exitCode|trap, output, timings} as JSON; no progress bar')
+      .option('--json', 'print {target, device, upload, profile, firmwareCfi, results|exitCode|trap, output, timings, hostCalls, logs} as JSON; no progress bar');
+    addHostOptions(command)
       .addHelpText('after', HELP)
       .action(async (file: string, args: string[], raw: RawDeployOptions) => {
         /* The program's exit code may be any byte; the CLI passes it through unchanged. */

@@ -13,6 +13,7 @@ import { parseBaud } from '../../device/serial-link.js';
 import type { CliContext, CommandModule } from '../context.js';
 import { parseFuel } from '../outcome.js';
 import type { ProfileDeps, ProfileRequest } from '../../profile/gather.js';
+import { parseHostPolicies } from '../../profile/host-policy.js';
 import type { ProfileOverrides, Sourced } from '../../profile/types.js';
 
 const EXAMPLES = `
@@ -51,6 +52,7 @@ interface RawProfileOptions {
   readonly valueStack?: string;
   readonly hostCalls?: readonly string[];
   readonly allowImport?: readonly string[];
+  readonly hostPolicy?: readonly string[];
   readonly maxResources?: string;
   readonly truncateMemory?: string;
   readonly [key: string]: unknown;
@@ -95,6 +97,7 @@ export function overridesFromOptions(raw: RawProfileOptions): ProfileOverrides {
     ...(fuel !== undefined ? { fuel } : {}),
     ...(hostCalls !== undefined ? { hostCalls } : {}),
     ...(byImport.size > 0 ? { hostCallsByImport: byImport } : {}),
+    ...(raw.hostPolicy !== undefined ? { hostPolicyByImport: parseHostPolicies(raw.hostPolicy) } : {}),
     ...(raw.allowImport !== undefined ? { allowedImports: { value: raw.allowImport, source: 'cli --allow-import' } } : {}),
     ...(maxResources !== undefined ? { maxResources } : {}),
     ...(mode !== undefined ? { truncateMemory: mode } : {}),
@@ -210,6 +213,7 @@ export const profileCommand: CommandModule = {
       .option('--call-depth <n>', 'most active frames (required for recursion at ASIL C and D)')
       .option('--value-stack <n>', 'value-stack slots, at least what the module needs')
       .option('--host-calls <n|module.name=n>', 'calls per invocation for every import, or one (repeatable)', collect)
+      .option('--host-policy <module.name=allow|deny|log>', 'what the device does with calls of an import: run, refuse (a trap naming it) or trace them (repeatable)', collect)
       .option('--allow-import <patterns>', 'host functions the module may import: module.name or module.* (repeatable)', collect)
       .option('--max-resources <n>', 'component resource handles per instance')
       .option('--truncate-memory <mode>', 'auto (when the pages do not fit), always or never');

@@ -8,6 +8,7 @@ import type { RunDeps } from '../../run/run-module.js';
 import { asilFlag, outcomeJson, parseFuel, printOutcome, profileSummary, RUN_DOCUMENT } from '../outcome.js';
 import { jsonDocument, processOutput } from '../../core/output.js';
 import type { CliContext, CommandModule } from '../context.js';
+import { addHostOptions, hostRecorder, type RawHostOptions, readHostOptions } from '../host-flags.js';
 
 const EXAMPLES = `
 Arguments:
@@ -38,9 +39,13 @@ but --fuel. A profile of another module or target is refused (exit 1).
 
 Exit code: the program's (proc_exit code, 0 when it returns); 1 when it traps;
 2-4 for errors of the tool. A program exiting 1-4 is told apart by --json.
-More: docs/native-sim.md ("wrt-target run"), docs/profile.md.`;
+Host calls: --host FILE.mjs serves imports from JavaScript (export default
+{ 'env.read_sensor': ([ch]) => 21 }); --trace-host-calls prints each host
+call; wrt:logging records print with their level. All on stderr.
+More: docs/native-sim.md ("wrt-target run"), docs/profile.md,
+docs/host-calls.md.`;
 
-interface RawRunOptions {
+interface RawRunOptions extends RawHostOptions {
   readonly invoke?: string;
   readonly fuel?: string;
   readonly profile?: string;
@@ -87,6 +92,8 @@ export async function runRun(
   ]);
   const json = raw.json === true;
   const sink = outputSink(ctx, !json);
+  const hostOptions = await readHostOptions(raw, ctx.cwd);
+  const recorder = await hostRecorder(ctx.output, !json);
   // Read and validated once; a missing export or a bad argument is refused before any profile work.
   const module = loadModule(file, ctx.cwd, NATIVE_SIM_UPLOAD_CAPACITY);
   planInvocation(module, raw.invoke, args);
@@ -97,10 +104,14 @@ export async function runRun(
     targetId: 'native-sim',
     ...(raw.profile === undefined ? {} : { profile: raw.profile }),
     ...(asil === undefined ? {} : { asil }),
-    overrides: fuel === undefined ? {} : { fuel: { value: fuel, source: 'cli --fuel' } },
+    overrides: {
+      ...(fuel === undefined ? {} : { fuel: { value: fuel, source: 'cli --fuel' } }),
+      ...(hostOptions.hostPolicies === undefined ? {} : { hostPolicyByImport: hostOptions.hostPolicies }),
+    },
     env: ctx.env,
     cwd: ctx.cwd,
   });
+  if (hostOptions.hostPolicies !== undefined) (await import('../../profile/host-policy.js')).checkPoliciesCarried(hostOptions.hostPolicies, profile, file);
   const report = await runModule(
     {
       file,
@@ -109,13 +120,15 @@ export async function runRun(
       ...(raw.invoke === undefined ? {} : { invoke: raw.invoke }),
       ...(fuel === undefined ? {} : { fuel }),
       ...(profile === undefined ? {} : { profile }),
+      ...(hostOptions.host === undefined ? {} : { host: hostOptions.host }),
+      traceHostCalls: hostOptions.traceHostCalls,
     },
-    sink.sinks,
+    { ...sink.sinks, ...recorder.sinks },
     { env: ctx.env, ...deps },
   );
   const gathered = sink.gathered();
   if (json) {
-    ctx.output.out(jsonDocument(RUN_DOCUMENT, { ...outcomeJson(report, gathered, formatValue), profile: profileSummary(profile) }));
+    ctx.output.out(jsonDocument(RUN_DOCUMENT, { ...outcomeJson(report, gathered, formatValue), ...recorder.json(formatValue), profile: profileSummary(profile) }));
     return report.exitCode;
   }
   printOutcome(report, gathered, ctx.output, formatValue);
@@ -124,7 +137,7 @@ export async function runRun(
 
 export const runCommand: CommandModule = {
   register(program: Command, ctx: CliContext, done: (code: ExitCode) => void): void {
-    program
+    const command = program
       .command('run')
       .description('run a WebAssembly module on native-sim (the device interpreter on this host)')
       .argument('<file>', 'the .wasm module')
@@ -133,7 +146,8 @@ export const runCommand: CommandModule = {
       .option('--fuel <n>', "instruction budget of the invocation (default: the profile's)")
       .option('--asil <level>', 'the safety level the run asks for (QM, A-D): a compiled profile is made at it, a given one must be at it')
       .option('--profile <file|none>', 'the profile to run under (default: the module\'s wrt.profile section, else one compiled for native-sim)')
-      .option('--json', 'print {results|exitCode|trap, fuelUsed, peakStackBytes, output, profile} as JSON')
+      .option('--json', 'print {results|exitCode|trap, fuelUsed, peakStackBytes, output, hostCalls, logs, profile} as JSON');
+    addHostOptions(command)
       .addHelpText('after', EXAMPLES)
       .action(async (file: string, args: string[], raw: RawRunOptions) => {
         /* The program's exit code may be any byte; the CLI passes it through unchanged. */

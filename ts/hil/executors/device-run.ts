@@ -15,6 +15,8 @@ import { uploadForm } from '../../wasm/upload-form.js';
 import type { ExecutableTest, TestOutcome } from '../executor.js';
 import type { Entry } from '../types.js';
 import { outcomeOfAnswer, planEntry } from './entry-plan.js';
+import { bindHostImports, formatHostTrace, formatLogLine, type HostBinding, loadHostModule } from '../../run/host-calls.js';
+import { prepareModule } from '../../run/module.js';
 
 
 /** The argv the interpreter firmware gives a WASI command when nobody sent ARGS. */
@@ -129,7 +131,12 @@ export async function runTestOnDevice(session: DeviceSession, test: DeviceTest):
   const debug = profile?.decoded.debug ?? 'none';
   const stdout: Uint8Array[] = [];
   const stderr: Uint8Array[] = [];
+  // Every host call is traced where the firmware can: a failing test's report shows them.
+  const trace = (device.features & Feature.HostCalls) !== 0;
+  const hostCalls: string[] = [];
+  const logs: string[] = [];
   try {
+    const host = test.host === undefined ? undefined : await hostBinding(test, test.host, (message) => logs.push(`[host] ${message}`));
     const ran = await session.runProgram(
       {
         file: test.id,
@@ -137,12 +144,36 @@ export async function runTestOnDevice(session: DeviceSession, test: DeviceTest):
         invocation: { name: plan.name, args: plan.args, command: entry.kind === 'command' },
         ...(entry.kind === 'command' ? { argv: (device.features & Feature.Args) !== 0 ? entry.args : FIRMWARE_ARGV, env: entry.env } : {}),
         ...(profile === undefined ? {} : { profile }),
+        ...(host === undefined ? {} : { host }),
+        traceHostCalls: trace,
       },
-      { stdout: (b) => stdout.push(b), stderr: (b) => stderr.push(b) },
+      {
+        stdout: (b) => stdout.push(b),
+        stderr: (b) => stderr.push(b),
+        hostTrace: (t) => hostCalls.push(formatHostTrace(t)),
+        log: (line) => logs.push(formatLogLine(line)),
+        hostError: (message) => logs.push(`[host] ${message}`),
+      },
     );
-    return outcomeOfAnswer(ran.answer, test, plan, { stdout: decodeText(stdout), stderr: decodeText(stderr) });
+    return outcomeOfAnswer(ran.answer, test, plan, {
+      stdout: decodeText(stdout),
+      stderr: decodeText(stderr),
+      ...(hostCalls.length > 0 ? { hostCalls } : {}),
+      ...(logs.length > 0 ? { logs } : {}),
+    });
   } catch (error) {
     return refusalOutcome(error, device);
+  }
+}
+
+/** The test's host functions bound to its module's imports (a module that does not validate has none to bind). */
+async function hostBinding(test: DeviceTest, file: string, onError: (message: string) => void): Promise<HostBinding | undefined> {
+  const host = await loadHostModule(file, process.cwd(), 'host');
+  try {
+    return bindHostImports(host, prepareModule(test.id, test.module.bytes), onError);
+  } catch (error) {
+    if (error instanceof WrtError && (error.code === 'WASM_MALFORMED' || error.code === 'WASM_INVALID' || error.code === 'MODULE_NOT_WASM')) return undefined;
+    throw error;
   }
 }
 

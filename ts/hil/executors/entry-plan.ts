@@ -61,7 +61,12 @@ export function planEntry(test: ExecutableTest): EntryPlan | Extract<TestOutcome
 }
 
 /** The outcome of an INVOKE answer: an exit (proc_exit, or a command's return), a trap, or results. */
-export function outcomeOfAnswer(answer: InvokeResult, test: ExecutableTest, plan: EntryPlan, streams: { readonly stdout: string; readonly stderr: string }): TestOutcome {
+export function outcomeOfAnswer(
+  answer: InvokeResult,
+  test: ExecutableTest,
+  plan: EntryPlan,
+  streams: { readonly stdout: string; readonly stderr: string; readonly hostCalls?: readonly string[]; readonly logs?: readonly string[] },
+): TestOutcome {
   if (answer.trap === TRAP_EXIT) return { kind: 'exited', exitCode: answer.trapFunction, ...streams };
   if (answer.trap !== 0) {
     return { kind: 'trapped', trap: [trapMessage(answer.trap)], detail: `trap code ${answer.trap} in function ${answer.trapFunction}`, ...streams };

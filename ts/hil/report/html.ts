@@ -152,6 +152,15 @@ td.message { font-family: "DejaVu Sans Mono", monospace; white-space: pre-wrap; 
  * A self-contained report page: inline CSS and SVG only, no scripts, fonts or images from
  * anywhere, so it can be archived as a CI artifact and opened offline. Pure.
  */
+/** A failing test's host calls and log lines, as the device reported them (docs/host-calls.md). */
+function hostRecord(result: TestResult): string {
+  const o = result.outcome;
+  if (o === undefined || !('stdout' in o)) return '';
+  const part = (title: string, lines: readonly string[] | undefined): string =>
+    lines === undefined || lines.length === 0 ? '' : `<details><summary>${title} (${lines.length})</summary><pre>${escapeHtml(lines.join('\n'))}</pre></details>`;
+  return part('host calls', o.hostCalls) + part('log', o.logs);
+}
+
 export function renderHtmlReport(run: RunResult, title = 'wrt-target HIL run'): string {
   const s = run.summary;
   const legend = (['pass', 'fail', 'timeout', 'error', 'skip'] as const)
@@ -159,7 +168,7 @@ export function renderHtmlReport(run: RunResult, title = 'wrt-target HIL run'): 
     .join('');
   const problems = run.boards.flatMap((b) => b.results).filter((r) => r.status !== 'pass' && r.status !== 'skip');
   const problemRows = problems
-    .map((r) => `<tr><td>${escapeHtml(r.board)}</td><td>${escapeHtml(r.test)}</td><td>${r.status}${r.quarantine !== undefined ? ' (quarantined)' : ''}</td><td class="message">${escapeHtml(r.message ?? '')}</td></tr>`)
+    .map((r) => `<tr><td>${escapeHtml(r.board)}</td><td>${escapeHtml(r.test)}</td><td>${r.status}${r.quarantine !== undefined ? ' (quarantined)' : ''}</td><td class="message">${escapeHtml(r.message ?? '')}${hostRecord(r)}</td></tr>`)
     .join('\n');
   const skipped = run.boards.flatMap((b) => b.results).filter((r) => r.status === 'skip');
   const skippedRows = skipped
