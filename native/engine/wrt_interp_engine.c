@@ -208,6 +208,7 @@ static bool wrt_ie_load(void *ctx, const uint8_t *i_module, size_t len, const ui
         return false;
     }
     wrt_engine_profile_budgets(profiled ? &profile : NULL, e->wasi.funcs, WRT_WASI_FUNC_COUNT, e->host_allowed);
+    wrt_engine_natives_profile(&e->natives, profiled ? &profile : NULL);
     e->fuel_budget = limits.fuel;
     return wrt_ie_add(e, i_module, len, profiled, o_err);
 }
@@ -409,7 +410,7 @@ static uint32_t wrt_ie_stats(void *ctx, wrtp_engine_stat *o_stats, uint32_t cap)
         {"engine.profiled", e->profiled ? 1u : 0u},
         {"engine.profile_refusals", e->profile_refusals},
         {"engine.runtime_bytes", e->runtime_bytes},
-        {"engine.host_denied", e->host_denied},
+        {"engine.host_denied", e->host_denied + e->natives.denied},
         {"engine.instances", e->ninstances},
         {"engine.registrations", e->nregistered},
     };
@@ -499,5 +500,6 @@ const wrtp_engine_ops *wrt_interp_engine_start(wrt_interp_engine *o_engine, uint
     o_engine->wasi.registry.intercept = wrt_ie_intercept;
     o_engine->wasi.registry.intercept_ctx = o_engine;
     wrt_engine_profile_budgets(NULL, o_engine->wasi.funcs, WRT_WASI_FUNC_COUNT, o_engine->host_allowed);
+    if (!wrt_engine_natives_start(&o_engine->natives, &o_engine->wasi.registry, o_why)) return NULL;
     return &wrt_ie_ops;
 }
