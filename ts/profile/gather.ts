@@ -7,6 +7,7 @@ import { TOOL_VERSION } from '../core/version.js';
 import type { ResolvedLimits } from '../limits/types.js';
 import { type ProbeDeps, probe } from '../probe/gather.js';
 import type { SubjectSection } from '../probe/report.js';
+import type { NativesFile } from '../targets/host-functions.js';
 import type { WasmReport } from '../wasm/report.js';
 import { validateWasm } from '../wasm/validate.js';
 import { compileProfile } from './compile.js';
@@ -26,6 +27,8 @@ export interface ProfileRequest {
   /** A device asked over its serial port: the profile is compiled for its arena and its target id. */
   readonly device?: string;
   readonly overrides: ProfileOverrides;
+  /** A `--natives FILE.c` built into the target's firmware or native-sim: its natives are offered too. */
+  readonly natives?: NativesFile;
   /** Limit flags (--max-memory, ...) and --config, as probe takes them. */
   readonly options: Readonly<Record<string, unknown>>;
   readonly env: NodeJS.ProcessEnv;
@@ -148,6 +151,11 @@ export async function gatherProfile(request: ProfileRequest, deps: ProfileDeps =
   const bytes = request.bytes ?? (await readModuleFor(request));
   const module = stripProfileSection(bytes, request.file);
   const analysis = request.analysis ?? validateWasm(module, { file: request.file });
+  if (request.target !== undefined) {
+    // A profile is for a module the target can link: every import must be one it offers.
+    const [{ loadTarget }, { checkImportsOffered }] = await Promise.all([import('../targets/load.js'), import('../targets/host-functions.js')]);
+    checkImportsOffered(analysis.imports, loadTarget(request.target), request.file, request.natives);
+  }
   const { limits, target } = await profileContext(request, deps);
   const result = compileProfile({
     analysis,

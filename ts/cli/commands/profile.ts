@@ -13,6 +13,7 @@ import type { CliContext, CommandModule } from '../context.js';
 import { parseFuel } from '../outcome.js';
 import type { ProfileDeps, ProfileRequest } from '../../profile/gather.js';
 import type { ProfileOverrides, Sourced } from '../../profile/types.js';
+import { type NativesFile, readNativesFile } from '../../targets/host-functions.js';
 
 const EXAMPLES = `
 Examples:
@@ -49,6 +50,7 @@ interface RawProfileOptions {
   readonly valueStack?: string;
   readonly hostCalls?: readonly string[];
   readonly allowImport?: readonly string[];
+  readonly natives?: string;
   readonly maxResources?: string;
   readonly truncateMemory?: string;
   readonly [key: string]: unknown;
@@ -109,6 +111,14 @@ function formatOf(raw: RawProfileOptions): Format {
   return given;
 }
 
+/** --natives FILE.c: natives the target's firmware is built with, offered beside its own. */
+function nativesOf(raw: RawProfileOptions, ctx: CliContext): NativesFile {
+  if (raw.natives === undefined || raw.target === undefined) {
+    throw new WrtError('USAGE', '--natives adds host functions to a target: name the target with --target', { field: '--natives' });
+  }
+  return readNativesFile(raw.natives, ctx.cwd);
+}
+
 /** The request both profile paths give probe: the subject flags, the limit flags, the overrides. */
 function profileRequest(file: string, raw: RawProfileOptions, ctx: CliContext, options: Record<string, unknown>): ProfileRequest {
   return {
@@ -117,6 +127,7 @@ function profileRequest(file: string, raw: RawProfileOptions, ctx: CliContext, o
     ...(raw.syspage !== undefined ? { syspage: raw.syspage } : {}),
     ...(raw.pidin !== undefined ? { pidin: raw.pidin } : {}),
     ...(raw.device !== undefined ? { device: raw.device } : {}),
+    ...(raw.natives !== undefined ? { natives: nativesOf(raw, ctx) } : {}),
     overrides: overridesFromOptions(raw),
     options,
     env: ctx.env,
@@ -207,6 +218,7 @@ export const profileCommand: CommandModule = {
       .option('--value-stack <n>', 'value-stack slots, at least what the module needs')
       .option('--host-calls <n|module.name=n>', 'calls per invocation for every import, or one (repeatable)', collect)
       .option('--allow-import <patterns>', 'host functions the module may import: module.name or module.* (repeatable)', collect)
+      .option('--natives <file.c>', 'with --target: the target offers the natives of this C file too (deploy --natives)')
       .option('--max-resources <n>', 'component resource handles per instance')
       .option('--truncate-memory <mode>', 'auto (when the pages do not fit), always or never');
     for (const flag of LIMIT_FLAGS) command.option(flag.flags, flag.description);
