@@ -23,6 +23,7 @@ import { uploadCapacityOf } from '../targets/upload-capacity.js';
 import { runModuleOn, type RunSinks } from '../run/run-module.js';
 import { type DeviceLink, DeviceSession, type ProgramHooks, type ProgramReport, type ProgramTimings, withSession } from '../run/session.js';
 import { flashCommand, loadTarget, type FlashCommand, type FlashInputs, type TargetDefinition } from '../targets/index.js';
+import { checkImportsOffered, readNativesFile } from '../targets/host-functions.js';
 import { ensureFirmware, firmwareBoardOf, firmwareImagePath } from './firmware.js';
 import { openPortLink, openQemuLink } from './links.js';
 import { findExecutable, type QemuInstance } from './qemu.js';
@@ -49,6 +50,8 @@ export interface DeployOptions {
   readonly profile?: string;
   /** The safety level the deploy asks for (--asil), with its source. */
   readonly asil?: { readonly level: AsilLevel; readonly source: string };
+  /** --natives: a C file of natives (docs/host-functions.md) built into the firmware. */
+  readonly natives?: string;
 }
 
 export interface DeployDeps {
@@ -154,7 +157,11 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
   const targetId = chooseDeployTarget(options.target, options.port !== undefined || qemuInstalled);
   const def = loadTarget(targetId);
   const board = firmwareBoardOf(targetId);
-  const elf = options.firmware ?? firmwareImagePath(targetId, board);
+  if (options.natives !== undefined && options.firmware !== undefined) {
+    throw new WrtError('USAGE', '--natives builds a firmware image, --firmware names one: give one of them', { field: '--natives' });
+  }
+  const natives = options.natives === undefined ? undefined : readNativesFile(options.natives, deps.cwd ?? process.cwd());
+  const elf = options.firmware ?? firmwareImagePath(targetId, board, env, natives);
 
   if (options.dryRun === true) {
     // Nothing is read, but a path that is no module file is refused as a real deploy would refuse it.
@@ -174,6 +181,8 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
   // The firmware built from the target YAML has its upload buffer; a --firmware image may differ (HELLO tells).
   const module = loadModule(file, deps.cwd, options.firmware === undefined ? uploadCapacityOf(def) : undefined);
   const invocation = planInvocation(module, options.invoke, options.args ?? []);
+  // The firmware built here offers what the target lists (and the natives): validate --target's check.
+  if (options.firmware === undefined) checkImportsOffered(module.report.imports, def, file, natives);
   const { resolveUploadProfile } = await import('../profile/upload-profile.js');
   const profile = await resolveUploadProfile({
     file,
@@ -182,6 +191,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     targetId,
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.asil === undefined ? {} : { asil: options.asil }),
+    ...(natives === undefined ? {} : { natives }),
     overrides: options.fuel === undefined ? {} : { fuel: { value: options.fuel, source: 'cli --fuel' } },
     env,
     cwd: deps.cwd ?? process.cwd(),
@@ -198,7 +208,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     if (board === undefined && options.firmware === undefined) {
       throw new WrtError('USAGE', `no targets/bsp board builds firmware for ${targetId}`, { field: '--target', limit: 'name an ELF with --firmware' });
     }
-    const image = options.firmware ?? (await ensureFirmware(targetId, board ?? targetId, env));
+    const image = options.firmware ?? (await ensureFirmware(targetId, board ?? targetId, env, undefined, natives));
     const link = await openQemuLink(def, image, deps.client === undefined ? {} : { client: deps.client });
     deps.onQemu?.(link.qemu);
     return link;
@@ -219,6 +229,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
           ...(options.args === undefined ? {} : { args: options.args }),
           ...(profile === undefined ? {} : { profile }),
           ...(options.fuel === undefined ? {} : { fuel: options.fuel }),
+          ...(natives === undefined ? {} : { natives }),
         },
         sinks,
         {

@@ -55,6 +55,7 @@ interface RawDeployOptions {
   readonly firmware?: string;
   readonly profile?: string;
   readonly asil?: string;
+  readonly natives?: string;
   readonly json?: boolean;
 }
 
@@ -159,6 +160,7 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
       ...(raw.firmware === undefined ? {} : { firmware: raw.firmware }),
       ...(raw.profile === undefined ? {} : { profile: raw.profile }),
       ...(asil === undefined ? {} : { asil }),
+      ...(raw.natives === undefined ? {} : { natives: raw.natives }),
       dryRun: raw.dryRun === true,
     },
     {
@@ -194,6 +196,7 @@ export const deployCommand: CommandModule = {
       .option('--fuel <n>', 'instruction budget of the invocation (default: none)')
       .option('--dry-run', 'print the flash commands and run nothing')
       .option('--firmware <elf>', 'the firmware image to flash (default: build/firmware/<board>/interp.elf)')
+      .option('--natives <file.c>', 'build the natives of this C file into the firmware (docs/host-functions.md)')
       .option('--asil <level>', 'the safety level the deploy asks for (QM, A-D): a compiled profile is made at it, a given one must be at it')
       .option('--profile <file|none>', "the profile to upload (default: the module's wrt.profile section, else one compiled for the target)")
       .option('--json', 'print {target, device, upload, profile, results|exitCode|trap, output, timings} as JSON; no progress bar')
