@@ -52,6 +52,8 @@ export interface DeployOptions {
   readonly asil?: { readonly level: AsilLevel; readonly source: string };
   /** --natives: a C file of natives (docs/host-functions.md) built into the firmware. */
   readonly natives?: string;
+  /** --qmp: QEMU's QMP monitor also on this Unix socket, to watch the board from outside. */
+  readonly qmp?: string;
 }
 
 export interface DeployDeps {
@@ -209,7 +211,10 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
       throw new WrtError('USAGE', `no targets/bsp board builds firmware for ${targetId}`, { field: '--target', limit: 'name an ELF with --firmware' });
     }
     const image = options.firmware ?? (await ensureFirmware(targetId, board ?? targetId, env, undefined, natives));
-    const link = await openQemuLink(def, image, deps.client === undefined ? {} : { client: deps.client });
+    const link = await openQemuLink(def, image, {
+      ...(deps.client === undefined ? {} : { client: deps.client }),
+      ...(options.qmp === undefined ? {} : { userQmpSocket: path.resolve(deps.cwd ?? process.cwd(), options.qmp) }),
+    });
     deps.onQemu?.(link.qemu);
     return link;
   };

@@ -56,6 +56,7 @@ interface RawDeployOptions {
   readonly profile?: string;
   readonly asil?: string;
   readonly natives?: string;
+  readonly qmp?: string;
   readonly json?: boolean;
 }
 
@@ -161,6 +162,7 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
       ...(raw.profile === undefined ? {} : { profile: raw.profile }),
       ...(asil === undefined ? {} : { asil }),
       ...(raw.natives === undefined ? {} : { natives: raw.natives }),
+      ...(raw.qmp === undefined ? {} : { qmp: raw.qmp }),
       dryRun: raw.dryRun === true,
     },
     {
@@ -197,6 +199,7 @@ export const deployCommand: CommandModule = {
       .option('--dry-run', 'print the flash commands and run nothing')
       .option('--firmware <elf>', 'the firmware image to flash (default: build/firmware/<board>/interp.elf)')
       .option('--natives <file.c>', 'build the natives of this C file into the firmware (docs/host-functions.md)')
+      .option('--qmp <socket>', "also serve QEMU's QMP monitor on this Unix socket, to watch the board from outside")
       .option('--asil <level>', 'the safety level the deploy asks for (QM, A-D): a compiled profile is made at it, a given one must be at it')
       .option('--profile <file|none>', "the profile to upload (default: the module's wrt.profile section, else one compiled for the target)")
       .option('--json', 'print {target, device, upload, profile, results|exitCode|trap, output, timings} as JSON; no progress bar')
