@@ -24,7 +24,7 @@ const LM3S_GPIOF_DATA = 0x400253fc;
 
 function blinkModule(): string {
   const out = join(dir, 'blink.wasm');
-  execFileSync('clang', ['--target=wasm32', '-nostdlib', '-O2', '-Wl,--no-entry', '-o', out, join(packageRoot(), 'test', 'deploy', 'fixtures', 'blink.c')]);
+  execFileSync('clang', ['--target=wasm32', '-nostdlib', '-O2', '-Wl,--no-entry', '-o', out, join(packageRoot(), 'examples', 'blink.c')]);
   return out;
 }
 

@@ -15,7 +15,7 @@ import { watFixture } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wrt-run-natives-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const natives = join(packageRoot(), 'test', 'run', 'fixtures', 'scale-natives.c');
+const natives = join(packageRoot(), 'examples', 'natives.c');
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const output = new BufferedOutput();

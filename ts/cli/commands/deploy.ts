@@ -38,7 +38,13 @@ Examples:
   wrt-target deploy examples/hello.wasm -- --name board
       prints "hello, board" from the emulated board
   wrt-target deploy examples/hello.wasm --target qemu-lm3s6965evb
-      exit 1: its memory and code do not fit the board's 42032-byte arena
+      exit 1: its memory and code do not fit the board's 41616-byte arena
+  wrt-target deploy examples/scale.wasm --natives examples/natives.c \\
+      --invoke scale 5
+      prints i32:16: app.scale, a native in C built into the firmware
+  wrt-target deploy examples/blink.wasm --invoke blink 10 100000 \\
+      --qmp /tmp/board.qmp
+      blinks LED0 through the board natives; QMP on that socket shows it
   wrt-target deploy examples/hello.wasm --target rpi-pico --dry-run
       picotool load -v -x <root>/build/firmware/rpi-pico/interp.uf2
 

@@ -28,6 +28,9 @@ Examples:
       100000 instructions, then the trap "fuel exhausted" (exit 1)
   wrt-target run examples/add.wasm --invoke boom
       the trap "unreachable" in function 1 (boom) (exit 1)
+  wrt-target run examples/scale.wasm --natives examples/natives.c \\
+      --invoke scale 5
+      prints i32:16 from a native-sim built with the C native app.scale
   wrt-target run examples/add.wasm --invoke add i32:2 i32:3 --json
       {results|exitCode|trap, fuelUsed, peakStackBytes, output, profile}
   wrt-target run examples/add.wasm --profile add.wrtp --invoke add 2 3
