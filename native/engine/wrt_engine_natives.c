@@ -46,9 +46,12 @@ static bool wrt_en_intercept(void *ctx, const wrt_host_func *func, const uint64_
     (void)args;
     (void)nargs;
     uint32_t board = n->board.count;
-    uint32_t index = func >= n->board.funcs && func < n->board.funcs + board
-                         ? (uint32_t)(func - n->board.funcs)
-                         : board + (uint32_t)(func - n->app.funcs);
+    /* Compared as addresses: relational operators on pointers into different arrays are undefined. */
+    uintptr_t at = (uintptr_t)func;
+    uintptr_t board_at = (uintptr_t)n->board.funcs;
+    uint32_t index = at >= board_at && at < board_at + (uintptr_t)board * sizeof(wrt_native)
+                         ? (uint32_t)((at - board_at) / sizeof(wrt_native))
+                         : board + (uint32_t)((at - (uintptr_t)n->app.funcs) / sizeof(wrt_native));
     if (index < board + n->app.count && n->allowed[index]) return true;
     n->denied++;
     return false;
