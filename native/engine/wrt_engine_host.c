@@ -142,6 +142,8 @@ static void wrt_eh_add(wrt_engine_host *io_host, const char *i_module, const cha
     f->ctx = io_host;
     /* The proxy counts its own budget, so that a trap over budget names its import. */
     f->budget = WRT_BUDGET_UNLIMITED;
+    /* A native's fuel per call is charged by the core before the proxy runs, as for the native itself. */
+    f->fuel_cost = i_native != NULL ? i_native->fuel_cost : 0u;
     io_host->native[i] = i_native;
     io_host->declared[i] = declared;
 }

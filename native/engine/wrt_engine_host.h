@@ -17,9 +17,12 @@
 #include "wrt_profile.h"
 #include "wrtp_engine.h"
 
-/* Most functions of the device's own registries (WASI and natives) that get a proxy. */
+/*
+ * Most functions of the device's own registries (WASI, the board's and the application's natives)
+ * that get a proxy: WASI's 13 and up to 35 natives (wrt_engine_natives.h refuses more at start).
+ */
 #ifndef WRT_ENGINE_HOST_NATIVE_MAX
-#define WRT_ENGINE_HOST_NATIVE_MAX 32u
+#define WRT_ENGINE_HOST_NATIVE_MAX 48u
 #endif
 /* Bytes for the names and signatures of the declared host imports, each NUL-terminated. */
 #ifndef WRT_ENGINE_HOST_NAME_BYTES

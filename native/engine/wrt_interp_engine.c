@@ -469,6 +469,7 @@ const wrtp_engine_ops *wrt_interp_engine_start(wrt_interp_engine *o_engine, uint
     o_engine->default_envp = o_engine->wasi.envp;
     o_engine->default_envc = o_engine->wasi.envc;
     wrt_engine_host_init(&o_engine->host);
+    if (!wrt_engine_natives_start(&o_engine->natives, &o_engine->wasi.registry, o_why)) return NULL;
     wrt_engine_host_link(&o_engine->host, wrt_wasi_registry(&o_engine->wasi), NULL);
     return &wrt_ie_ops;
 }

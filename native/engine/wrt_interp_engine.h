@@ -14,6 +14,7 @@
 #include "wrt_engine_host.h"
 #include "wrtp_engine.h"
 #include "wrt_wasi.h"
+#include "wrt_engine_natives.h"
 
 /*
  * Most instances and registered names of one session (docs/protocol.md §4a): static tables in the
@@ -68,6 +69,7 @@ typedef struct wrt_interp_engine {
     bool keep;                 /* session mode KEEP: a load adds an instance */
     wrt_wasi wasi;
     wrt_engine_host host;      /* every host function a module links to, under the profile's policies */
+    wrt_engine_natives natives; /* the board's and the application's, chained after wasi */
     /* The platform's argv and environment, which a RESET brings back after an ARGS request. */
     const char *const *default_argv;
     uint32_t default_argc;

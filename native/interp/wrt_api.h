@@ -122,7 +122,9 @@ typedef uint32_t (*wrt_host_fn)(wrt_host_call *io_call);
  * One import the firmware or native-sim provides. `signature` lists parameter then result types,
  * split by ':' : i=i32 I=i64 f=f32 F=f64 x=externref n=funcref; "ii:i" takes two i32, returns one.
  * `budget` is the most calls per invocation (WRT_BUDGET_UNLIMITED for none); the core reads it at
- * each call, so the host may change it between invocations.
+ * each call, so the host may change it between invocations. `fuel_cost` is charged against the
+ * invocation's fuel before each call, so that a host function's own work counts in the budget
+ * (a call without the fuel left traps FUEL_EXHAUSTED and does not run).
  */
 struct wrt_host_func {
     const char *module;
@@ -131,6 +133,7 @@ struct wrt_host_func {
     wrt_host_fn fn;
     void *ctx;
     uint32_t budget;
+    uint32_t fuel_cost;
 };
 
 /* Called before every host call; returns true to allow it, false to trap with HOST_CALL_DENIED. */

@@ -418,6 +418,7 @@ uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_t
     uint32_t br_index = 0;
 
     if (i_func->def == NULL) {
+        PAY(i_func->host->func->fuel_cost);
         trap = wrt_host_invoke(io_rt, i_func, NULL, io_rt->stack);
         goto finished;
     }
@@ -426,6 +427,7 @@ uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_t
 call_func:
     /* `target` is a function object: wasm (maybe of another instance) or host. */
     if (target->def == NULL) {
+        PAY(target->host->func->fuel_cost);
         uint32_t np = target->type->nparams;
         uint32_t code = wrt_host_invoke(io_rt, target, inst, sp - np);
         if (code != WRT_OK) TRAP(code);

@@ -38,6 +38,24 @@ uint8_t wrt_host_letter_type(char c)
     }
 }
 
+bool wrt_host_signature_valid(const char *i_signature)
+{
+    if (i_signature == NULL) return false;
+    size_t len = wrt_strlen(i_signature, 64u + 2u * WRT_CONFIG_MAX_HOST_RESULTS);
+    uint32_t colons = 0;
+    uint32_t nr = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (i_signature[i] == ':') {
+            colons++;
+        } else if (type_of_letter(i_signature[i]) == 0u) {
+            return false;
+        } else if (colons > 0u) {
+            nr++;
+        }
+    }
+    return i_signature[len] == '\0' && colons == 1u && nr <= WRT_CONFIG_MAX_HOST_RESULTS;
+}
+
 bool wrt_host_signature_matches(const char *i_signature, const wrt_functype *i_type)
 {
     if (i_signature == NULL) return false;

@@ -274,6 +274,8 @@ uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_t
 const wrt_host_func *wrt_host_find(const wrt_host_registry *i_reg, const uint8_t *i_module,
                                    uint32_t module_len, const uint8_t *i_name, uint32_t name_len,
                                    const wrt_host_registry **o_from);
+/* Whether a host signature string is well formed: type letters, one ':', results within the limit. */
+bool wrt_host_signature_valid(const char *i_signature);
 /* Whether a host signature string denotes exactly this function type. */
 bool wrt_host_signature_matches(const char *i_signature, const wrt_functype *i_type);
 /* The value type a signature letter stands for (wrt_host_func.signature), 0 for none. */

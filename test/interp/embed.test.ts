@@ -33,7 +33,7 @@ int main(int argc, char **argv) {
                           .stack_slots = 1024, .call_depth = 64, .memory_pages = 1,
                           .table_elements = 64, .global_slots = 32 };
     printf("arena fits: %s\n", wrt_layout_bytes(&layout) <= sizeof arena ? "yes" : "no");
-    static const wrt_host_func funcs[] = { { "env", "log", "i:", host_log, NULL, 2 } };
+    static const wrt_host_func funcs[] = { { "env", "log", "i:", host_log, NULL, 2, 0 } };
     static const wrt_host_registry registry = { funcs, 1, NULL, NULL, NULL };
     wrt_error err;
     wrt_trap_info trap;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packageRoot } from '../../ts/core/paths.js';
 import { describe, expect, it } from 'vitest';
@@ -10,11 +10,17 @@ import { decodeProfile } from '../../ts/profile/binary.js';
 import { findProfileSection, moduleSha256 } from '../../ts/profile/section.js';
 import { HEAP_BASE_MODULE, RECURSIVE_MODULE, context, moduleFile, recordedCfi } from './helpers.js';
 
+/** HEAP_BASE_MODULE imports env.log, which no target offers: a natives file adds it (profile --natives). */
+function withLogNative(dir: string): string {
+  writeFileSync(join(dir, 'log.c'), 'WRT_NATIVE_APP_TABLE(WRT_NATIVE("env", "log", "i:", 1u, log))\n');
+  return 'log.c';
+}
+
 describe('wrt-target profile', () => {
   it('writes JSON, binary and embedded forms that agree, byte-identical across runs', async () => {
     const m = moduleFile(HEAP_BASE_MODULE);
     const { ctx } = context(m.dir);
-    const base = { target: 'qemu-lm3s6965evb', asil: 'B', fuel: '5000' };
+    const base = { target: 'qemu-lm3s6965evb', asil: 'B', fuel: '5000', natives: withLogNative(m.dir) };
     expect(await runProfile(m.file, { ...base, out: 'p.json' }, ctx)).toBe(ExitCode.Ok);
     expect(await runProfile(m.file, { ...base, out: 'p.wrtp' }, ctx)).toBe(ExitCode.Ok);
     expect(await runProfile(m.file, { ...base, out: 'again.wrtp' }, ctx)).toBe(ExitCode.Ok);
@@ -36,7 +42,7 @@ describe('wrt-target profile', () => {
   it('--explain names the rule and the limit of each number', async () => {
     const m = moduleFile(HEAP_BASE_MODULE);
     const { ctx, output } = context(m.dir);
-    expect(await runProfile(m.file, { target: 'qemu-lm3s6965evb', asil: 'A', fuel: '5000', debug: 'basic', explain: true }, ctx)).toBe(ExitCode.Ok);
+    expect(await runProfile(m.file, { target: 'qemu-lm3s6965evb', asil: 'A', fuel: '5000', debug: 'basic', explain: true, natives: withLogNative(m.dir) }, ctx)).toBe(ExitCode.Ok);
     const text = output.text;
     expect(text).toContain('memory = 2048 bytes (1 pages declared)');
     expect(text).toContain('from: cli --fuel');
@@ -51,7 +57,7 @@ describe('wrt-target profile', () => {
   it('--verbose prints both SHA-256 in full', async () => {
     const m = moduleFile(HEAP_BASE_MODULE);
     const { ctx, output } = context(m.dir);
-    expect(await runProfile(m.file, { target: 'qemu-lm3s6965evb', asil: 'A', fuel: '5000', verbose: true }, ctx)).toBe(ExitCode.Ok);
+    expect(await runProfile(m.file, { target: 'qemu-lm3s6965evb', asil: 'A', fuel: '5000', verbose: true, natives: withLogNative(m.dir) }, ctx)).toBe(ExitCode.Ok);
     expect(output.text).toMatch(/^profile for module sha256 [0-9a-f]{64} on target/);
     expect(output.text).toMatch(/\n {2}profile sha256 {2}[0-9a-f]{64}$/m);
   });
@@ -72,7 +78,7 @@ describe('wrt-target profile', () => {
   it('parses its flags through the real command line (main), --asil and --debug included', async () => {
     const m = moduleFile(HEAP_BASE_MODULE);
     const out = new BufferedOutput();
-    const argv = ['node', 'wrt-target', 'profile', m.file, '--target', 'qemu-lm3s6965evb', '--asil', 'C', '--debug', 'basic', '--fuel', '5000', '--host-calls', 'env.log=4', '--host-policy', 'env.log=deny', '--json'];
+    const argv = ['node', 'wrt-target', 'profile', m.file, '--natives', withLogNative(m.dir), '--target', 'qemu-lm3s6965evb', '--asil', 'C', '--debug', 'basic', '--fuel', '5000', '--host-calls', 'env.log=4', '--host-policy', 'env.log=deny', '--json'];
     expect(await main(argv, { output: out, env: {}, cwd: m.dir })).toBe(0);
     const json = JSON.parse(out.stdout.join('\n')) as { asil: string; debug: string; fuel: number; imports: unknown[] };
     expect([json.asil, json.debug, json.fuel]).toEqual(['C', 'basic', 5000]);
@@ -94,6 +100,16 @@ describe('wrt-target profile', () => {
     const refusal = output.stderr.join('\n');
     expect(refusal).toContain('hardware CFI pac: needs pointer authentication (PAC) enforced for the process; target gives not established (unknown)');
     expect(refusal).toContain('limit from: QNX SYSPAGE:');
+  });
+
+  it('refuses a module importing what the target does not offer, and takes it with --natives', async () => {
+    const m = moduleFile(HEAP_BASE_MODULE);
+    const { ctx } = context(m.dir);
+    await expect(runProfile(m.file, { target: 'qemu-lm3s6965evb', asil: 'A', fuel: '5000' }, ctx)).rejects.toMatchObject({
+      code: 'WASM_LINK_FAILED',
+      message: expect.stringContaining('env.log (i32) -> (): not offered') as unknown,
+    });
+    expect(await runProfile(m.file, { target: 'qemu-lm3s6965evb', asil: 'A', fuel: '5000', natives: withLogNative(m.dir) }, ctx)).toBe(ExitCode.Ok);
   });
 
   it('refuses a format that needs a file without -o', async () => {

@@ -110,11 +110,18 @@ describe('wrt-target run on native-sim (main with a BufferedOutput)', () => {
 
   it('names an import the device does not offer, at its byte offset, with the closest offered one', async () => {
     const gpio = watFixture('gpio');
+    const shown = gpio.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // Refused on the host, from native-sim's hostFunctions, before anything starts.
     const { code, out } = await cli([gpio, '--invoke', 'blink']);
     expect(code).toBe(1);
     const text = out.stderr.join('\n');
-    expect(text).toMatch(new RegExp(`^wrt-target: error\\[WASM_LINK_FAILED\\]: ${gpio.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: byte \\d+ \\(0x[0-9a-f]+\\): import 0: the module imports env\\.gpio_write \\(function \\(i32\\) -> \\(\\)\\), which native-sim does not offer \\(a host function in JavaScript can serve it: --host FILE\\.mjs, docs/host-calls\\.md\\) \\(limit: native-sim offers wasi_snapshot_preview1 args_get, `));
+    expect(text).toMatch(new RegExp(`^wrt-target: error\\[WASM_LINK_FAILED\\]: ${shown}: byte \\d+ \\(0x[0-9a-f]+\\): import 0: 2 imports native-sim does not offer:\\n  import 0 at byte \\d+: env\\.gpio_write \\(i32\\) -> \\(\\): not offered; closest: `));
+    expect(text).toContain('wasi_snapshot_preview1.fd_writ (i32, i32, i32, i32) -> i32: not offered; closest: wasi_snapshot_preview1.fd_write (i32, i32, i32, i32) -> i32');
     expect(text).not.toContain('byte 0 ');
+    // Without a profile the device is the one to refuse; the error says the same in the module's terms.
+    const device = await cli([gpio, '--invoke', 'blink', '--profile', 'none']);
+    expect(device.code).toBe(1);
+    expect(device.out.stderr.join('\n')).toMatch(new RegExp(`^wrt-target: error\\[WASM_LINK_FAILED\\]: ${shown}: byte \\d+ \\(0x[0-9a-f]+\\): import 0: the module imports env\\.gpio_write \\(function \\(i32\\) -> \\(\\)\\), which native-sim refused to link: not offered; closest: `));
   });
 
   it('names the trapping function from the name section, counting imports in the index', async () => {

@@ -48,6 +48,7 @@ export const ERROR_CODES = {
   WASM_INVALID: spec(ExitCode.CheckFailed, 'the WebAssembly module does not validate'),
   WASM_UNSUPPORTED: spec(ExitCode.CheckFailed, 'the module uses a feature this target does not support (SIMD on a device)'),
   WASM_LINK_FAILED: spec(ExitCode.CheckFailed, 'an import is unknown to the host or has another type'),
+  NATIVES_INVALID: spec(ExitCode.UsageOrInput, 'a --natives C file has no readable table of natives, or one the device cannot take'),
   WASM_TRAPPED: spec(ExitCode.CheckFailed, 'instantiation or the start function trapped'),
   // Budgets and bounded structures
   CAPACITY_EXCEEDED: spec(ExitCode.CheckFailed, 'a bounded collection was asked to grow past its capacity'),

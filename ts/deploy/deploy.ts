@@ -31,9 +31,10 @@ import type { ImportPolicy, Sourced } from '../profile/types.js';
 import { type DeviceLink, DeviceSession, type ProgramHooks, type ProgramReport, type ProgramTimings, withSession } from '../run/session.js';
 import { flashCommand, listTargets, loadTarget, type FlashCommand, type FlashInputs, type FlashRunner, type TargetDefinition } from '../targets/index.js';
 import { loadHardwareMap } from '../hil/hardware-map.js';
-import { ensureFirmware, firmwareBoardOf, type FirmwareExecutor } from './firmware.js';
+import { ensureFirmware, firmwareBoardOf, type FirmwareVariant } from './firmware.js';
 import { boardFlashCommand, chooseFlashRunner, runFlash } from './flash-board.js';
 import { type FirmwareCfi, readFirmwareCfi } from '../cfi/firmware-cfi.js';
+import { checkImportsOffered, readNativesFile } from '../targets/host-functions.js';
 import { openPortLink, openQemuLink } from './links.js';
 import { findExecutable, type QemuInstance } from './qemu.js';
 
@@ -74,6 +75,10 @@ export interface DeployOptions {
   readonly traceHostCalls?: boolean;
   /** `--host-policy`: import policies of a profile compiled here. */
   readonly hostPolicies?: ReadonlyMap<string, Sourced<ImportPolicy>>;
+  /** --natives: a C file of natives (docs/host-functions.md) built into the firmware. */
+  readonly natives?: string;
+  /** --qmp: QEMU's QMP monitor also on this Unix socket, to watch the board from outside. */
+  readonly qmp?: string;
 }
 
 export interface DeployDeps {
@@ -187,7 +192,7 @@ async function firmwareImage(
   firmware: string | undefined,
   env: NodeJS.ProcessEnv,
   cwd: string,
-  executor: FirmwareExecutor,
+  variant: FirmwareVariant,
 ): Promise<string> {
   if (firmware !== undefined) {
     const image = path.resolve(cwd, firmware);
@@ -200,7 +205,7 @@ async function firmwareImage(
     if (def.kind === 'board') throw boardUnsupported(def);
     throw new WrtError('USAGE', `no targets/bsp board builds firmware for ${def.id}`, { field: '--target', limit: 'name an ELF with --firmware' });
   }
-  return ensureFirmware(def.id, board, env, undefined, executor);
+  return ensureFirmware(def.id, board, env, undefined, variant);
 }
 
 /**
@@ -250,7 +255,15 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
       limit: `drop --executor or ${flag}`,
     });
   }
-  const executor = options.executor ?? 'fast';
+  if (options.natives !== undefined && (options.firmware !== undefined || nothingFlashed)) {
+    const flag = options.firmware !== undefined ? '--firmware' : options.flash === false ? '--no-flash' : '--port';
+    throw new WrtError('USAGE', `--natives builds a firmware image; with ${flag} ${options.firmware !== undefined ? 'the image is given' : 'nothing is flashed'}: give one of them`, {
+      field: '--natives',
+      limit: `drop --natives or ${flag}`,
+    });
+  }
+  const natives = options.natives === undefined ? undefined : readNativesFile(options.natives, cwd);
+  const variant: FirmwareVariant = { executor: options.executor ?? 'fast', ...(natives === undefined ? {} : { natives }) };
   const onPath = (command: string): boolean => findExecutable(command, env.PATH) !== undefined;
   const realBoard = def.kind === 'board';
   // A board without board support is refused before anything else is looked at.
@@ -261,7 +274,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     // Nothing is read, but a path that is no module file is refused as a real deploy would refuse it.
     checkUserFile(path.resolve(cwd, file), { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: file });
     // Only commands for an image that exists: built first, as a real deploy would.
-    const image = await firmwareImage(def, board, options.firmware, env, cwd, executor);
+    const image = await firmwareImage(def, board, options.firmware, env, cwd, variant);
     const inputs = flashInputsFor(image, line?.port ?? options.port);
     const flash = realBoard ? boardFlashCommand(def, inputs, line?.runner, onPath) : flashCommand(def, inputs);
     const what = options.invoke === undefined ? '_start (WASI command)' : `${options.invoke}(${(options.args ?? []).join(', ')})`;
@@ -285,11 +298,13 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
   // The firmware built from the target YAML has its upload buffer; a --firmware image may differ (HELLO tells).
   const module = loadModule(file, cwd, options.firmware === undefined ? uploadCapacityOf(def) : undefined);
   const invocation = planInvocation(module, options.invoke, options.args ?? []);
+  // The firmware built here offers what the target lists (and the natives): validate --target's check.
+  if (options.firmware === undefined) checkImportsOffered(module.report.imports, def, file, natives);
   // The image about to be flashed (or the one given) is brought up to date first, so the profile is
   // compiled against the CFI marks it really carries (a device left as it is runs whatever was
   // flashed: its image is not known here).
   const flashes = options.firmware !== undefined || (def.kind === 'emulated' && options.port === undefined) || (line !== undefined && options.flash !== false);
-  const image = flashes ? await firmwareImage(def, board, options.firmware, env, cwd, executor) : undefined;
+  const image = flashes ? await firmwareImage(def, board, options.firmware, env, cwd, variant) : undefined;
   const firmwareCfi = image === undefined ? null : await readFirmwareCfi(image, cwd, path.relative(cwd, image).startsWith('..') ? image : path.relative(cwd, image));
   const { resolveUploadProfile } = await import('../profile/upload-profile.js');
   const profile = await resolveUploadProfile({
@@ -300,6 +315,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     ...(image === undefined ? {} : { firmware: image }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.asil === undefined ? {} : { asil: options.asil }),
+    ...(natives === undefined ? {} : { natives }),
     overrides: {
       ...(options.fuel === undefined ? {} : { fuel: { value: options.fuel, source: 'cli --fuel' } }),
       ...(options.hostPolicies === undefined ? {} : { hostPolicyByImport: options.hostPolicies }),
@@ -329,7 +345,10 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     }
     if (def.kind !== 'emulated') throw new WrtError('USAGE', `${targetId} is a ${def.kind} target: use \`wrt-target run\` for it`, { field: '--target' });
     if (image === undefined) throw new WrtError('INTERNAL', `no firmware image for the emulated target ${targetId}`, { field: '--target' });
-    const link = await openQemuLink(def, image, client);
+    const link = await openQemuLink(def, image, {
+      ...client,
+      ...(options.qmp === undefined ? {} : { userQmpSocket: path.resolve(cwd, options.qmp) }),
+    });
     deps.onQemu?.(link.qemu);
     return link;
   };
@@ -351,6 +370,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
           ...(options.fuel === undefined ? {} : { fuel: options.fuel }),
           ...(options.host === undefined ? {} : { host: options.host }),
           ...(options.traceHostCalls === true ? { traceHostCalls: true } : {}),
+          ...(natives === undefined ? {} : { natives }),
         },
         sinks,
         {

@@ -23,6 +23,7 @@ import { WrtError } from '../core/errors.js';
 import { otherSignalListeners } from '../core/process-end.js';
 import { packageRoot } from '../core/paths.js';
 import { prebuiltFirmwarePath } from '../core/prebuilds.js';
+import type { NativesFile } from '../targets/host-functions.js';
 import { loadTarget } from '../targets/index.js';
 import { findExecutable } from './qemu.js';
 
@@ -44,6 +45,12 @@ export function parseFirmwareExecutor(value: string, field: string): FirmwareExe
     throw new WrtError('USAGE', `${field} ${JSON.stringify(value)} is no executor`, { field, limit: FIRMWARE_EXECUTORS.join(' or ') });
   }
   return executor;
+}
+
+/** Which image of a target: its executor, and the user's natives built into it. */
+export interface FirmwareVariant {
+  readonly executor?: FirmwareExecutor;
+  readonly natives?: NativesFile;
 }
 
 interface BuildTool {
@@ -81,15 +88,24 @@ function firmwareImageName(app: string, executor: FirmwareExecutor): string {
 
 /**
  * Where the firmware image of a target is (or would be) built locally: <firmware state>/<board or
- * id>/<image>.elf, the firmware state being build/firmware in a checkout, else the user's cache.
+ * id>/<app>.elf, the firmware state being build/firmware in a checkout, else the user's cache.
  */
 export function firmwareImagePath(
   targetId: string,
   board: string | undefined = firmwareBoardOf(targetId),
   env: NodeJS.ProcessEnv = process.env,
-  executor: FirmwareExecutor = 'fast',
+  variant: FirmwareVariant = {},
 ): string {
-  return path.join(stateDir('build', env), 'firmware', board ?? targetId, `${firmwareImageName(firmwareAppOf(targetId), executor)}.elf`);
+  const image = firmwareImageName(firmwareAppOf(targetId), variant.executor ?? 'fast');
+  return path.join(firmwareBuildDir(stateDir('build', env), variant.natives), board ?? targetId, `${image}.elf`);
+}
+
+/**
+ * The folder make builds into: `firmware`, or for a `--natives FILE.c` a folder of its own keyed by
+ * the file's SHA-256, so that images with and without natives (or with other natives) never mix.
+ */
+function firmwareBuildDir(state: string, natives: NativesFile | undefined): string {
+  return natives === undefined ? path.join(state, 'firmware') : path.join(state, 'firmware-natives', natives.sha256.slice(0, 16));
 }
 
 /** What a firmware build tells the user; the default writes to stderr. */
@@ -99,7 +115,7 @@ export interface FirmwareBuildReport {
   readonly write: (text: string) => void;
 }
 
-function stderrReport(): FirmwareBuildReport {
+export function stderrReport(): FirmwareBuildReport {
   return { interactive: process.stderr.isTTY === true, write: (text) => void process.stderr.write(text) };
 }
 
@@ -120,9 +136,15 @@ export class FirmwareBuildProgress {
   #compiled = 0;
   #started = false;
 
-  constructor(announce: string, report: FirmwareBuildReport) {
+  readonly #work: RegExp;
+  readonly #compile: RegExp;
+
+  /** `lines`: which of make's lines are work, and which compile a file (default: the firmware Makefile's). */
+  constructor(announce: string, report: FirmwareBuildReport, lines: { readonly work: RegExp; readonly compile: RegExp } = { work: WORK_LINE, compile: COMPILE_LINE }) {
     this.#announce = announce;
     this.#report = report;
+    this.#work = lines.work;
+    this.#compile = lines.compile;
   }
 
   /** Files compiled so far. */
@@ -131,12 +153,12 @@ export class FirmwareBuildProgress {
   }
 
   line(text: string): void {
-    if (!WORK_LINE.test(text)) return;
+    if (!this.#work.test(text)) return;
     if (!this.#started) {
       this.#started = true;
       this.#report.write(this.#report.interactive ? this.#announce : `${this.#announce}\n`);
     }
-    if (!COMPILE_LINE.test(text)) return;
+    if (!this.#compile.test(text)) return;
     this.#compiled += 1;
     const count = `${this.#compiled} file${this.#compiled === 1 ? '' : 's'} compiled`;
     if (this.#report.interactive) this.#report.write(`\r\x1b[K${this.#announce} ${count}`);
@@ -209,13 +231,13 @@ function runBuild(argv: readonly string[], env: NodeJS.ProcessEnv, onLine: (line
 }
 
 /** The process ends by the SIGINT that stopped the build: by the caller's handler, or here. */
-async function endByInterrupt(targetId: string): Promise<never> {
+async function endByInterrupt(what: string): Promise<never> {
   if (otherSignalListeners('SIGINT') === 0) {
     process.kill(process.pid, 'SIGINT');
     // The default action ends the process on its next turn of the event loop.
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
-  throw new WrtError('FIRMWARE_BUILD_FAILED', `the ${targetId} firmware build was interrupted (SIGINT)`, { field: 'firmware' });
+  throw new WrtError('FIRMWARE_BUILD_FAILED', `the build of ${what} was interrupted (SIGINT)`, { field: 'firmware' });
 }
 
 /**
@@ -228,71 +250,110 @@ export async function ensureFirmware(
   board: string,
   env: NodeJS.ProcessEnv = process.env,
   report: FirmwareBuildReport = stderrReport(),
-  executor: FirmwareExecutor = 'fast',
+  variant: FirmwareVariant = {},
 ): Promise<string> {
-  const elf = firmwareImagePath(targetId, board, env, executor);
-  const build = { app: firmwareAppOf(targetId), executor };
+  const natives = variant.natives;
+  const elf = firmwareImagePath(targetId, board, env, variant);
+  const build = { app: firmwareAppOf(targetId), executor: variant.executor ?? 'fast', ...(natives === undefined ? {} : { natives }) };
   const missing = buildToolsOf(targetId).filter((tool) => findExecutable(tool.command, env.PATH) === undefined);
+  const needs = `building it needs ${missing.map((tool) => tool.command).join(' and ')}, not on PATH`;
+  const install = { file: elf, limit: `install the Debian package${missing.length === 1 ? '' : 's'} ${missing.map((tool) => tool.debianPackage).join(' ')} (apt-get install ${missing.map((tool) => tool.debianPackage).join(' ')})` };
+  // An image with a user's natives exists only as a local build: nothing shipped has them.
+  if (natives !== undefined) {
+    if (missing.length === 0) return buildFirmware(targetId, board, build, elf, env, report);
+    throw new WrtError('TOOL_MISSING', `the ${targetId} firmware with the natives of ${natives.file} must be built; ${needs}`, install);
+  }
   const localBuild = fs.existsSync(elf);
   if (missing.length === 0 && (localBuild || stateLocation(env).mode === 'checkout')) return buildFirmware(targetId, board, build, elf, env, report);
   if (localBuild) return elf;
   const shipped = prebuiltFirmwarePath(board, path.basename(elf, '.elf'));
   if (fs.existsSync(shipped)) return shipped;
   if (missing.length === 0) return buildFirmware(targetId, board, build, elf, env, report);
-  throw new WrtError(
-    'TOOL_MISSING',
-    `the ${targetId} firmware is not built and the package ships no ${path.relative(packageRoot(), shipped)}; building it needs ${missing.map((tool) => tool.command).join(' and ')}, not on PATH`,
-    { file: elf, limit: `install the Debian package${missing.length === 1 ? '' : 's'} ${missing.map((tool) => tool.debianPackage).join(' ')} (apt-get install ${missing.map((tool) => tool.debianPackage).join(' ')})` },
-  );
+  throw new WrtError('TOOL_MISSING', `the ${targetId} firmware is not built and the package ships no ${path.relative(packageRoot(), shipped)}; ${needs}`, install);
 }
 
 /** make into the firmware state folder (build/firmware or the user cache), under a lock. */
 async function buildFirmware(
   targetId: string,
   board: string,
-  build: { readonly app: string; readonly executor: FirmwareExecutor },
+  build: { readonly app: string; readonly executor: FirmwareExecutor; readonly natives?: NativesFile },
   elf: string,
   env: NodeJS.ProcessEnv,
   report: FirmwareBuildReport,
 ): Promise<string> {
   const firmwareDir = path.join(packageRoot(), 'targets', 'firmware');
-  const buildDir = path.join(ensureStateDir('build', env), 'firmware');
-  fs.mkdirSync(buildDir, { recursive: true });
-  const make = ['make', '--no-print-directory', '-C', firmwareDir, 'image', `BOARD=${board}`, `APP=${build.app}`, `EXECUTOR=${build.executor}`, `BUILD=${buildDir}`];
-  // Parallel deploys share the firmware folder; builds take turns under flock(1) where it exists.
-  const argv = findExecutable('flock', env.PATH) === undefined ? make : ['flock', path.join(buildDir, '.build.lock'), ...make];
-  const progress = new FirmwareBuildProgress(
-    `building firmware for ${targetId} (${path.relative(packageRoot(), firmwareDir)}, BOARD=${board}${build.executor === 'fast' ? '' : `, EXECUTOR=${build.executor}`}) ...`,
+  const natives = build.natives;
+  const buildDir = firmwareBuildDir(ensureStateDir('build', env), natives);
+  const details = `${build.executor === 'fast' ? '' : `, EXECUTOR=${build.executor}`}${natives === undefined ? '' : `, natives ${natives.file}`}`;
+  return makeBuild({
+    what: `the ${targetId} firmware`,
+    announce: `building firmware for ${targetId} (${path.relative(packageRoot(), firmwareDir)}, BOARD=${board}${details}) ...`,
+    make: [
+      'make', '--no-print-directory', '-C', firmwareDir, 'image', `BOARD=${board}`, `APP=${build.app}`, `EXECUTOR=${build.executor}`, `BUILD=${buildDir}`,
+      ...(natives === undefined ? [] : [`NATIVES=${natives.path}`]),
+    ],
+    buildDir,
+    output: elf,
+    debianPackages: buildToolsOf(targetId).map((tool) => tool.debianPackage).join(' '),
+    env,
     report,
-  );
+  });
+}
+
+/** One make run that builds a file the tool needs (a firmware image, a native-sim variant). */
+export interface MakeBuild {
+  /** "the qemu-mps2-an386 firmware", for messages. */
+  readonly what: string;
+  readonly announce: string;
+  readonly make: readonly string[];
+  /** Made first; holds the lock parallel builds take turns under. */
+  readonly buildDir: string;
+  /** The file the build must leave. */
+  readonly output: string;
+  readonly debianPackages: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly report: FirmwareBuildReport;
+  /** A make whose lines are whole compiler commands: the line that compiles a file. */
+  readonly compileLine?: RegExp;
+}
+
+/**
+ * Runs make under a lock (see the module comment for progress and SIGINT); returns `output`.
+ * TOOL_MISSING when make cannot start; FIRMWARE_BUILD_FAILED with make's last lines otherwise.
+ */
+export async function makeBuild(build: MakeBuild): Promise<string> {
+  fs.mkdirSync(build.buildDir, { recursive: true });
+  // Parallel builds share the folder; they take turns under flock(1) where it exists.
+  const argv = findExecutable('flock', build.env.PATH) === undefined ? build.make : ['flock', path.join(build.buildDir, '.build.lock'), ...build.make];
+  const progress = new FirmwareBuildProgress(build.announce, build.report, build.compileLine === undefined ? undefined : { work: build.compileLine, compile: build.compileLine });
   const tail: string[] = [];
-  const end = await runBuild(argv, env, (line) => {
+  const end = await runBuild(argv, build.env, (line) => {
     progress.line(line);
     tail.push(line);
     if (tail.length > FAILURE_TAIL_LINES) tail.shift();
   });
   if (end.interrupted) {
     progress.finish('interrupted');
-    return endByInterrupt(targetId);
+    return endByInterrupt(build.what);
   }
   if (end.spawnError !== undefined) {
     progress.finish('failed');
-    throw new WrtError('TOOL_MISSING', `cannot start ${argv[0] ?? 'make'} to build the ${targetId} firmware: ${end.spawnError.code ?? end.spawnError.message}`, {
-      file: elf,
-      limit: `install the Debian packages ${buildToolsOf(targetId).map((tool) => tool.debianPackage).join(' ')}`,
+    throw new WrtError('TOOL_MISSING', `cannot start ${argv[0] ?? 'make'} to build ${build.what}: ${end.spawnError.code ?? end.spawnError.message}`, {
+      file: build.output,
+      limit: `install the Debian packages ${build.debianPackages}`,
     }, { cause: end.spawnError });
   }
   if (end.code !== 0) {
     progress.finish('failed');
     const how = end.signal === null ? `exit status ${String(end.code)}` : `signal ${end.signal}`;
-    throw new WrtError('FIRMWARE_BUILD_FAILED', `building the ${targetId} firmware failed (${how}):\n${tail.join('\n').trim()}`, {
-      file: elf,
-      limit: make.join(' '),
+    throw new WrtError('FIRMWARE_BUILD_FAILED', `building ${build.what} failed (${how}):\n${tail.join('\n').trim()}`, {
+      file: build.output,
+      limit: build.make.join(' '),
     });
   }
   progress.finish('done');
-  if (!fs.existsSync(elf)) {
-    throw new WrtError('FIRMWARE_BUILD_FAILED', `make built the ${targetId} firmware but left no ${path.basename(elf)}`, { file: elf, limit: make.join(' ') });
+  if (!fs.existsSync(build.output)) {
+    throw new WrtError('FIRMWARE_BUILD_FAILED', `make built ${build.what} but left no ${path.basename(build.output)}`, { file: build.output, limit: build.make.join(' ') });
   }
-  return elf;
+  return build.output;
 }

@@ -65,9 +65,14 @@ export interface QemuLink extends DeviceLink {
 export async function openQemuLink(
   def: TargetDefinition,
   elf: string,
-  options: { readonly client?: ProtocolClientOptions; readonly launch?: (def: TargetDefinition, options: QemuLaunchOptions) => Promise<QemuInstance> } = {},
+  options: {
+    readonly client?: ProtocolClientOptions;
+    readonly launch?: (def: TargetDefinition, options: QemuLaunchOptions) => Promise<QemuInstance>;
+    /** Opt-in: QEMU's QMP monitor on this Unix socket too, for the user (deploy --qmp). */
+    readonly userQmpSocket?: string;
+  } = {},
 ): Promise<QemuLink> {
-  const qemu = await (options.launch ?? launchQemu)(def, { elf, paused: true });
+  const qemu = await (options.launch ?? launchQemu)(def, { elf, paused: true, ...(options.userQmpSocket === undefined ? {} : { userQmpSocket: options.userQmpSocket }) });
   let exit: QemuExit | undefined;
   void qemu.exited.then((e) => {
     exit = e;

@@ -21,6 +21,11 @@ export interface QemuArgvInputs {
   readonly qmpSocket: string;
   /** Guest time counts guest instructions (-icount shift=0,align=off,sleep=off), for benchmarks. */
   readonly icount?: boolean;
+  /**
+   * A second QMP socket for the user (deploy --qmp): QEMU's monitor beside the launcher's own, to
+   * watch the board's peripherals from outside while a module runs (docs/host-functions.md).
+   */
+  readonly userQmpSocket?: string;
   /** Appended last, for debugging (e.g. -d guest_errors). */
   readonly extraArgs?: readonly string[];
 }
@@ -80,6 +85,7 @@ export function qemuArgv(def: TargetDefinition, inputs: QemuArgvInputs): string[
     '-S',
     '-qmp',
     `unix:${inputs.qmpSocket},server=on,wait=off`,
+    ...(inputs.userQmpSocket === undefined ? [] : ['-qmp', `unix:${inputs.userQmpSocket},server=on,wait=off`]),
     ...(inputs.icount === true ? ['-icount', 'shift=0,align=off,sleep=off'] : []),
     '-kernel',
     inputs.elf,

@@ -31,6 +31,8 @@ export interface QemuLaunchOptions {
   readonly icount?: boolean;
   /** Extra QEMU arguments, appended last. */
   readonly extraArgs?: readonly string[];
+  /** A QMP socket of the user's, besides the launcher's (deploy --qmp); QEMU creates it. */
+  readonly userQmpSocket?: string;
   /**
    * How the host reaches UART0: 'socket' (default), a Unix socket QEMU listens on; or 'pty', a
    * pseudo-terminal a person can also open (screen, minicom). See qemu-socket.ts for why programs
@@ -111,7 +113,7 @@ export async function launchQemu(def: TargetDefinition, options: QemuLaunchOptio
   const qmpSocket = join(folder, 'qmp.sock');
   const uartLog = join(folder, 'uart0.log');
   const serial: SerialEndpoint = options.serial === 'pty' ? { kind: 'pty' } : { kind: 'socket', path: join(folder, 'uart0.sock') };
-  const qemuArgs = qemuArgv(def, { elf: options.elf, qmpSocket, uartLog, serial, icount: options.icount, extraArgs: options.extraArgs }).slice(1);
+  const qemuArgs = qemuArgv(def, { elf: options.elf, qmpSocket, uartLog, serial, icount: options.icount, userQmpSocket: options.userQmpSocket, extraArgs: options.extraArgs }).slice(1);
   const setpriv = options.killWithParent === false ? undefined : findExecutable('setpriv');
   const argv = setpriv === undefined ? [binary, ...qemuArgs] : [setpriv, '--pdeathsig', 'SIGKILL', '--', binary, ...qemuArgs];
   const [command, ...args] = argv;

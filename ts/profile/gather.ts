@@ -10,6 +10,7 @@ import type { ResolvedLimits } from '../limits/types.js';
 import { type ProbeDeps, probe } from '../probe/gather.js';
 import type { SubjectSection } from '../probe/report.js';
 import type { TargetDefinition } from '../targets/types.js';
+import type { NativesFile } from '../targets/host-functions.js';
 import type { WasmReport } from '../wasm/report.js';
 import { validateWasm } from '../wasm/validate.js';
 import { compileProfile } from './compile.js';
@@ -33,6 +34,8 @@ export interface ProfileRequest {
   /** The firmware image the target runs (deploy passes the one it flashes); default: its local build or the shipped one. */
   readonly firmware?: string;
   readonly overrides: ProfileOverrides;
+  /** A `--natives FILE.c` built into the target's firmware or native-sim: its natives are offered too. */
+  readonly natives?: NativesFile;
   /** Limit flags (--max-memory, ...) and --config, as probe takes them. */
   readonly options: Readonly<Record<string, unknown>>;
   readonly env: NodeJS.ProcessEnv;
@@ -177,6 +180,11 @@ export async function gatherProfile(request: ProfileRequest, deps: ProfileDeps =
   const bytes = request.bytes ?? (await readModuleFor(request));
   const module = stripProfileSection(bytes, request.file);
   const analysis = request.analysis ?? validateWasm(module, { file: request.file });
+  if (request.target !== undefined) {
+    // A profile is for a module the target can link: every import must be one it offers.
+    const [{ loadTarget }, { checkImportsOffered }] = await Promise.all([import('../targets/load.js'), import('../targets/host-functions.js')]);
+    checkImportsOffered(analysis.imports, loadTarget(request.target), request.file, request.natives);
+  }
   const { limits, target } = await profileContext(request, deps);
   const result = compileProfile({
     analysis,

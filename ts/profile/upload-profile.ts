@@ -5,6 +5,7 @@
  * it must belong to this module and this target, so a mismatch is an error that names both files,
  * not a device refusal after an upload.
  */
+import type { NativesFile } from '../targets/host-functions.js';
 import { resolve } from 'node:path';
 import { WrtError } from '../core/errors.js';
 import { type AsilLevel, formatAsil } from '../foundation/asil.js';
@@ -49,6 +50,8 @@ export interface UploadProfileRequest {
   readonly asil?: { readonly level: AsilLevel; readonly source: string };
   /** Overrides for a compiled profile (--fuel becomes the profile's fuel). */
   readonly overrides?: ProfileOverrides;
+  /** `--natives FILE.c` built into the device: a compiled profile accepts its imports too. */
+  readonly natives?: NativesFile;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
 }
@@ -117,6 +120,7 @@ async function compiled(request: UploadProfileRequest, deps: ProfileDeps): Promi
       ...(request.analysis === undefined ? {} : { analysis: request.analysis }),
       target: request.targetId,
       ...(request.firmware === undefined ? {} : { firmware: request.firmware }),
+      ...(request.natives === undefined ? {} : { natives: request.natives }),
       overrides: request.overrides ?? {},
       // --asil resolves like every limit (cli above env and config), so the profile names its source.
       options: request.asil === undefined ? {} : { asil: request.asil.level },

@@ -5,11 +5,11 @@
  * analysis the profile compiler needs.
  */
 import * as path from 'node:path';
-import { closestName } from '../core/did-you-mean.js';
 import { WrtError } from '../core/errors.js';
 import { isDeviceError } from '../device/device-errors.js';
 import { loadErrorName } from '../device/engine-codes.js';
-import { DEVICE_HOST_FUNCTIONS, ENGINE_HOST_FUNCTIONS, qualifiedName } from '../device/host-functions.js';
+import { type HostFunction, type NativesFile, qualifiedName, unofferedImports, unofferedReason, withNatives } from '../targets/host-functions.js';
+import { listTargetIds, loadTarget } from '../targets/load.js';
 import { DeviceErrorCode } from '../device/protocol.js';
 import type { WireValue } from '../device/messages.js';
 import type { DebugLevel } from '../limits/types.js';
@@ -126,29 +126,39 @@ export function planInvocation(module: PreparedModule, invoke: string | undefine
 }
 
 /**
- * A device's refusal to link the module, in the module's own terms: the import it could not
- * satisfy (module.field, its type, its byte offset), what the device offers, and the closest
- * offered name. Other errors are returned as they are.
+ * What a device offers, from the target definition its id names (and a --natives file built into
+ * it); undefined for a device no definition describes.
  */
-export function explainLoadFailure(error: unknown, module: PreparedModule, deviceId: string): unknown {
+export function offeredByDevice(deviceId: string, natives?: NativesFile): readonly HostFunction[] | undefined {
+  if (!listTargetIds().includes(deviceId)) return undefined;
+  const listed = loadTarget(deviceId).hostFunctions;
+  return listed === undefined ? undefined : withNatives(listed, natives, deviceId);
+}
+
+/**
+ * A device's refusal to link the module, in the module's own terms: the import it could not
+ * satisfy (module.field, its type, its byte offset), and what the device offers instead (the
+ * function of that name with its type, or the closest offered one). Other errors are returned as
+ * they are.
+ */
+export function explainLoadFailure(error: unknown, module: PreparedModule, deviceId: string, natives?: NativesFile): unknown {
   if (!isDeviceError(error, DeviceErrorCode.LoadFailed) || loadErrorName(error.device.detail) !== 'link') return error;
   const imported = module.report.imports[error.device.limit];
   if (imported === undefined) return error;
-  const wanted = `${imported.module}.${imported.name}`;
-  const offered = [...DEVICE_HOST_FUNCTIONS, ...ENGINE_HOST_FUNCTIONS].map(qualifiedName);
-  const known = offered.includes(wanted);
-  const closest = known ? undefined : closestName(wanted, offered);
-  const why = known
-    ? `which ${deviceId} offers with another type`
-    : `which ${deviceId} does not offer (a host function in JavaScript can serve it: --host FILE.mjs, docs/host-calls.md)`;
+  const offered = offeredByDevice(deviceId, natives) ?? [];
+  const missing = unofferedImports([imported], offered)[0];
+  const why =
+    missing === undefined
+      ? `${deviceId} lists it with this type`
+      : `${unofferedReason(missing, offered)}${missing.offeredAs === undefined ? ' (a host function in JavaScript can serve it: --host FILE.mjs, docs/host-calls.md)' : ''}`;
   return new WrtError(
     'WASM_LINK_FAILED',
-    `the module imports ${wanted} (${imported.kind} ${imported.type}), ${why}${closest === undefined ? '' : `; did you mean ${closest}?`}`,
+    `the module imports ${qualifiedName(imported)} (${imported.kind} ${imported.type}), which ${deviceId} refused to link: ${why}`,
     {
       file: module.file,
       offset: imported.offset,
       field: `import ${error.device.limit}`,
-      limit: `${deviceId} offers ${DEVICE_HOST_FUNCTIONS[0]?.module ?? ''} ${DEVICE_HOST_FUNCTIONS.map((f) => f.name).join(', ')}; ${ENGINE_HOST_FUNCTIONS.map(qualifiedName).join(', ')}`,
+      limit: `the host functions of ${deviceId} (hostFunctions of its target definition, docs/host-functions.md)`,
     },
     { cause: error },
   );

@@ -5,10 +5,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { stateDir } from '../core/cache-dir.js';
+import { ensureStateDir, stateDir } from '../core/cache-dir.js';
 import { WrtError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
 import { prebuildTuple, prebuiltNativeSimPath } from '../core/prebuilds.js';
+import { makeBuild, stderrReport } from '../deploy/firmware.js';
+import type { NativesFile } from '../targets/host-functions.js';
 import { NATIVE_SIM_UPLOAD_BYTES } from '../targets/upload-capacity.js';
 
 export const NATIVE_SIM_ENV = 'WRT_NATIVE_SIM';
@@ -60,4 +62,26 @@ export function requireNativeSim(binary: string, env: NodeJS.ProcessEnv = proces
 export function nativeSimArgs(options: { readonly arenaBytes?: number }): string[] {
   const args = ['--upload-capacity', String(NATIVE_SIM_UPLOAD_BYTES)];
   return options.arenaBytes === undefined ? args : [...args, '--arena', String(options.arenaBytes)];
+}
+
+/**
+ * native-sim with a user's natives (`run --natives FILE.c`): a variant built by make from the
+ * package's sources and the file, into <build state>/native-sim-natives/<the file's SHA-256>, so
+ * that each natives file has its own binary and an edited file builds a new one.
+ */
+export async function nativeSimWithNatives(natives: NativesFile, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const buildDir = path.join(ensureStateDir('build', env), 'native-sim-natives', natives.sha256.slice(0, 16));
+  const binary = path.join(buildDir, 'native-sim', 'native-sim');
+  const simDir = path.join(packageRoot(), 'native', 'sim');
+  return makeBuild({
+    what: `native-sim with the natives of ${natives.file}`,
+    announce: `building native-sim with the natives of ${natives.file} ...`,
+    make: ['make', '--no-print-directory', '-C', simDir, `BUILD=${buildDir}`, `NATIVES=${natives.path}`, binary],
+    buildDir,
+    output: binary,
+    debianPackages: 'make gcc',
+    env,
+    report: stderrReport(),
+    compileLine: /^\S*(cc|gcc|clang)\s.*\s-c\s/,
+  });
 }

@@ -8,6 +8,7 @@ import type { ProtocolClientOptions } from '../device/client.js';
 import { spawnNativeSimStdio } from '../device/native-sim.js';
 import type { Transport } from '../device/transport.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
+import type { NativesFile } from '../targets/host-functions.js';
 import { bindHostImports, type HostModule } from './host-calls.js';
 import { explainLoadFailure, functionName, importName, type Invocation, loadModule, moduleUploadForm, planInvocation, type PreparedModule } from './module.js';
 import { nativeSimArgs, nativeSimBinary, requireNativeSim } from './native-sim-binary.js';
@@ -39,6 +40,8 @@ export interface RunOptions {
   readonly host?: HostModule;
   /** `--trace-host-calls`: the device traces every host call. */
   readonly traceHostCalls?: boolean;
+  /** The natives the native-sim binary (RunDeps.binary) was built with. */
+  readonly natives?: NativesFile;
 }
 
 export type RunSinks = ProgramSinks;
@@ -50,12 +53,14 @@ export interface RunDeps {
   readonly client?: ProtocolClientOptions;
   /** Installs a SIGINT handler for the run (default true). */
   readonly handleSigint?: boolean;
+  /** The native-sim binary (a --natives variant); default nativeSimBinary(env). */
+  readonly binary?: string;
 }
 
 export type RunReport = ProgramReport;
 
 /** A link to a fresh native-sim: the process ends when the link closes. */
-export function nativeSimLink(deps: RunDeps & { readonly arenaBytes?: number; readonly binary?: string; readonly simArgs?: readonly string[] } = {}): DeviceLink {
+export function nativeSimLink(deps: RunDeps & { readonly arenaBytes?: number; readonly simArgs?: readonly string[] } = {}): DeviceLink {
   const simArgs = deps.simArgs ?? nativeSimArgs(deps.arenaBytes === undefined ? {} : { arenaBytes: deps.arenaBytes });
   const transport = deps.openTransport?.(simArgs) ?? spawnNativeSimStdio(requireNativeSim(deps.binary ?? nativeSimBinary(deps.env), deps.env), simArgs);
   return {
@@ -77,6 +82,8 @@ export interface ModuleRun {
   readonly fuel?: bigint;
   readonly host?: HostModule;
   readonly traceHostCalls?: boolean;
+  /** The natives file the device was built with, to explain a link failure. */
+  readonly natives?: NativesFile;
 }
 
 /**
@@ -106,7 +113,7 @@ export async function runModuleOn(session: DeviceSession, run: ModuleRun, sinks:
       hooks,
     );
   } catch (error) {
-    throw explainLoadFailure(error, module, session.device.deviceId);
+    throw explainLoadFailure(error, module, session.device.deviceId, run.natives);
   }
 }
 
@@ -127,6 +134,7 @@ export async function runModule(options: RunOptions, sinks: RunSinks, deps: RunD
           ...(options.fuel === undefined ? {} : { fuel: options.fuel }),
           ...(options.host === undefined ? {} : { host: options.host }),
           ...(options.traceHostCalls === true ? { traceHostCalls: true } : {}),
+          ...(options.natives === undefined ? {} : { natives: options.natives }),
         },
         sinks,
       ),

@@ -134,6 +134,13 @@ export interface TargetFeatures {
   readonly hardwareCfi: HardwareCfi;
 }
 
+/** One import the target's interpreter offers; signature letters as native/interp/wrt_api.h writes them. */
+export interface HostFunction {
+  readonly module: string;
+  readonly name: string;
+  readonly signature: string;
+}
+
 export interface WasmOverrides {
   readonly maxLinearMemoryBytes?: number;
   readonly maxTableEntries?: number;
@@ -155,6 +162,8 @@ export interface TargetDefinition {
   /** Present when this repository builds firmware for the target. */
   readonly firmware?: TargetFirmware;
   readonly features: TargetFeatures;
+  /** What a module may import on this target (absent: not known, imports are not checked). */
+  readonly hostFunctions?: readonly HostFunction[];
   readonly wasm?: WasmOverrides;
   readonly notes?: string;
 }
@@ -182,6 +191,7 @@ export const FIELD_TABLES = {
     emulator: false,
     firmware: false,
     features: true,
+    hostFunctions: false,
     wasm: false,
     notes: false,
   } satisfies KeyTable<TargetDefinition>,
@@ -222,6 +232,7 @@ export const FIELD_TABLES = {
   '/emulator': { binary: true, machine: true, args: true, datasheet: false } satisfies KeyTable<TargetEmulator>,
   '/firmware': { board: true, app: true, compiler: false, uploadBufferBytes: true, stackBytes: true } satisfies KeyTable<TargetFirmware>,
   '/features': { simd: true, float: true, bulkMemory: true, hardwareCfi: true } satisfies KeyTable<TargetFeatures>,
+  '/hostFunctions/*': { module: true, name: true, signature: true } satisfies KeyTable<HostFunction>,
   '/wasm': { maxLinearMemoryBytes: false, maxTableEntries: false } satisfies KeyTable<WasmOverrides>,
 } as const;
 

@@ -35,6 +35,12 @@ export interface ValidationLimits {
   readonly maxDataBytes?: number;
   /** Linear-memory budget: initial pages, the reachable maximum when memory.grow is used, data placement. */
   readonly linearMemoryBytes?: number;
+  /**
+   * true: the runtime stops memory.grow at linearMemoryBytes (a grow past it returns -1, as the
+   * device interpreter's does), so a reachable maximum above the budget is no error: only the
+   * initial pages and the data must fit. Target limits set it; a limits file keeps the strict check.
+   */
+  readonly growCapped?: boolean;
   readonly maxFunctionBodyBytes?: number;
   /** Parameters plus declared locals of one function. */
   readonly maxLocals?: number;
@@ -56,7 +62,7 @@ export interface ValidationLimits {
   readonly allowedImports?: readonly string[];
 }
 
-export type NumericLimitName = Exclude<keyof ValidationLimits, 'target' | 'features' | 'allowedImports'>;
+export type NumericLimitName = Exclude<keyof ValidationLimits, 'target' | 'features' | 'allowedImports' | 'growCapped'>;
 
 export const NUMERIC_LIMITS: readonly NumericLimitName[] = [
   'maxTypes',

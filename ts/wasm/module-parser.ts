@@ -311,7 +311,7 @@ export class ModuleParser implements Failer, CodeHooks {
     if (this.firstGrow === null) this.firstGrow = { offset, function: this.functionIndex ?? 0 };
     const memory = this.memories[0];
     const budget = this.limits.linearMemoryBytes;
-    if (memory === undefined || budget === undefined) return;
+    if (memory === undefined || budget === undefined || this.limits.growCapped === true) return;
     const maximum = (memory.maximum ?? MAX_PAGES) * PAGE_BYTES;
     if (maximum > budget) {
       const declared = memory.maximum === null ? 'no declared maximum (65536 pages)' : `maximum ${memory.maximum} pages`;

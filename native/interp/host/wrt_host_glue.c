@@ -83,13 +83,13 @@ static uint32_t spectest_print(wrt_host_call *io_call)
 }
 
 static const wrt_host_func spectest_funcs[] = {
-    { "spectest_host", "print", ":", spectest_print, NULL, WRT_BUDGET_UNLIMITED },
-    { "spectest_host", "print_i32", "i:", spectest_print, NULL, WRT_BUDGET_UNLIMITED },
-    { "spectest_host", "print_i64", "I:", spectest_print, NULL, WRT_BUDGET_UNLIMITED },
-    { "spectest_host", "print_f32", "f:", spectest_print, NULL, WRT_BUDGET_UNLIMITED },
-    { "spectest_host", "print_f64", "F:", spectest_print, NULL, WRT_BUDGET_UNLIMITED },
-    { "spectest_host", "print_i32_f32", "if:", spectest_print, NULL, WRT_BUDGET_UNLIMITED },
-    { "spectest_host", "print_f64_f64", "FF:", spectest_print, NULL, WRT_BUDGET_UNLIMITED },
+    { "spectest_host", "print", ":", spectest_print, NULL, WRT_BUDGET_UNLIMITED, 0 },
+    { "spectest_host", "print_i32", "i:", spectest_print, NULL, WRT_BUDGET_UNLIMITED, 0 },
+    { "spectest_host", "print_i64", "I:", spectest_print, NULL, WRT_BUDGET_UNLIMITED, 0 },
+    { "spectest_host", "print_f32", "f:", spectest_print, NULL, WRT_BUDGET_UNLIMITED, 0 },
+    { "spectest_host", "print_f64", "F:", spectest_print, NULL, WRT_BUDGET_UNLIMITED, 0 },
+    { "spectest_host", "print_i32_f32", "if:", spectest_print, NULL, WRT_BUDGET_UNLIMITED, 0 },
+    { "spectest_host", "print_f64_f64", "FF:", spectest_print, NULL, WRT_BUDGET_UNLIMITED, 0 },
 };
 
 static const wrt_host_registry spectest_registry = {
@@ -160,12 +160,12 @@ static uint32_t test_pair(wrt_host_call *io_call)
 }
 
 static wrt_host_func test_funcs[TEST_FUNC_COUNT] = {
-    { "env", "add", "ii:i", test_add, NULL, WRT_BUDGET_UNLIMITED },
-    { "env", "log", "i:", test_log, NULL, WRT_BUDGET_UNLIMITED },
-    { "env", "fail", ":", test_fail, NULL, WRT_BUDGET_UNLIMITED },
-    { "env", "exit", "i:", test_exit, NULL, WRT_BUDGET_UNLIMITED },
-    { "env", "mem_sum", "ii:i", test_mem_sum, NULL, WRT_BUDGET_UNLIMITED },
-    { "env", "pair", "I:II", test_pair, NULL, WRT_BUDGET_UNLIMITED },
+    { "env", "add", "ii:i", test_add, NULL, WRT_BUDGET_UNLIMITED, 0 },
+    { "env", "log", "i:", test_log, NULL, WRT_BUDGET_UNLIMITED, 0 },
+    { "env", "fail", ":", test_fail, NULL, WRT_BUDGET_UNLIMITED, 0 },
+    { "env", "exit", "i:", test_exit, NULL, WRT_BUDGET_UNLIMITED, 0 },
+    { "env", "mem_sum", "ii:i", test_mem_sum, NULL, WRT_BUDGET_UNLIMITED, 0 },
+    { "env", "pair", "I:II", test_pair, NULL, WRT_BUDGET_UNLIMITED, 0 },
 };
 
 static bool test_intercept(void *ctx, const wrt_host_func *func, const uint64_t *args, uint32_t nargs)

@@ -47,7 +47,13 @@ Examples:
   wrt-target deploy examples/hello.wasm -- --name board
       prints "hello, board" from the emulated board
   wrt-target deploy examples/hello.wasm --target qemu-lm3s6965evb
-      exit 1: its memory and code do not fit the board's 42032-byte arena
+      exit 1: its memory and code do not fit the board's 41616-byte arena
+  wrt-target deploy examples/scale.wasm --natives examples/natives.c \\
+      --invoke scale 5
+      prints i32:16: app.scale, a native in C built into the firmware
+  wrt-target deploy examples/blink.wasm --invoke blink 10 100000 \\
+      --qmp /tmp/board.qmp
+      blinks LED0 through the board natives; QMP on that socket shows it
   wrt-target deploy examples/add.wasm --invoke add 2 3 --target nucleo-f429zi \\
       --port /dev/serial/by-id/usb-STMicroelectronics_STM32_STLink_...-if02
       flashes with openocd, then prints i32:5 from the board
@@ -72,6 +78,8 @@ interface RawDeployOptions extends RawHostOptions {
   readonly executor?: string;
   readonly profile?: string;
   readonly asil?: string;
+  readonly natives?: string;
+  readonly qmp?: string;
   readonly json?: boolean;
 }
 
@@ -187,6 +195,8 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
       ...(executor === undefined ? {} : { executor }),
       ...(raw.profile === undefined ? {} : { profile: raw.profile }),
       ...(asil === undefined ? {} : { asil }),
+      ...(raw.natives === undefined ? {} : { natives: raw.natives }),
+      ...(raw.qmp === undefined ? {} : { qmp: raw.qmp }),
       dryRun: raw.dryRun === true,
       ...hostOptions,
     },
@@ -238,6 +248,8 @@ export const deployCommand: CommandModule = {
       .option('--dry-run', 'build the firmware image, print its flash commands and run nothing else')
       .option('--firmware <elf>', 'the firmware image to flash (default: build/firmware/<board>/interp.elf)')
       .option('--executor <small|fast>', 'the interpreter executor of the firmware deploy builds: fast (default) or small (about 32 KB less flash, slower; docs/firmware.md)')
+      .option('--natives <file.c>', 'build the natives of this C file into the firmware (docs/host-functions.md)')
+      .option('--qmp <socket>', "also serve QEMU's QMP monitor on this Unix socket, to watch the board from outside")
       .option('--asil <level>', 'the safety level the deploy asks for (QM, A-D): a compiled profile is made at it, a given one must be at it')
       .option('--profile <file|none>', "the profile to upload (default: the module's wrt.profile section, else one compiled for the target)")
       .option('--json', 'print {target, device, upload, profile, firmwareCfi, results|exitCode|trap, output, timings, hostCalls, logs} as JSON; no progress bar');

@@ -15,6 +15,7 @@ import { parseFuel } from '../outcome.js';
 import type { ProfileDeps, ProfileRequest } from '../../profile/gather.js';
 import { parseHostPolicies } from '../../profile/host-policy.js';
 import type { ProfileOverrides, Sourced } from '../../profile/types.js';
+import { type NativesFile, readNativesFile } from '../../targets/host-functions.js';
 
 const EXAMPLES = `
 Examples:
@@ -53,6 +54,7 @@ interface RawProfileOptions {
   readonly hostCalls?: readonly string[];
   readonly allowImport?: readonly string[];
   readonly hostPolicy?: readonly string[];
+  readonly natives?: string;
   readonly maxResources?: string;
   readonly truncateMemory?: string;
   readonly [key: string]: unknown;
@@ -114,6 +116,14 @@ function formatOf(raw: RawProfileOptions): Format {
   return given;
 }
 
+/** --natives FILE.c: natives the target's firmware is built with, offered beside its own. */
+function nativesOf(raw: RawProfileOptions, ctx: CliContext): NativesFile {
+  if (raw.natives === undefined || raw.target === undefined) {
+    throw new WrtError('USAGE', '--natives adds host functions to a target: name the target with --target', { field: '--natives' });
+  }
+  return readNativesFile(raw.natives, ctx.cwd);
+}
+
 /** The request both profile paths give probe: the subject flags, the limit flags, the overrides. */
 function profileRequest(file: string, raw: RawProfileOptions, ctx: CliContext, options: Record<string, unknown>): ProfileRequest {
   return {
@@ -123,6 +133,7 @@ function profileRequest(file: string, raw: RawProfileOptions, ctx: CliContext, o
     ...(raw.pidin !== undefined ? { pidin: raw.pidin } : {}),
     ...(raw.device !== undefined ? { device: raw.device } : {}),
     ...(raw.baud !== undefined ? { baud: parseBaud(raw.baud) } : {}),
+    ...(raw.natives !== undefined ? { natives: nativesOf(raw, ctx) } : {}),
     overrides: overridesFromOptions(raw),
     options,
     env: ctx.env,
@@ -215,6 +226,7 @@ export const profileCommand: CommandModule = {
       .option('--host-calls <n|module.name=n>', 'calls per invocation for every import, or one (repeatable)', collect)
       .option('--host-policy <module.name=allow|deny|log>', 'what the device does with calls of an import: run, refuse (a trap naming it) or trace them (repeatable)', collect)
       .option('--allow-import <patterns>', 'host functions the module may import: module.name or module.* (repeatable)', collect)
+      .option('--natives <file.c>', 'with --target: the target offers the natives of this C file too (deploy --natives)')
       .option('--max-resources <n>', 'component resource handles per instance')
       .option('--truncate-memory <mode>', 'auto (when the pages do not fit), always or never');
     for (const flag of LIMIT_FLAGS) command.option(flag.flags, flag.description);

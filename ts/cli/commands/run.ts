@@ -5,6 +5,8 @@
 import type { Command } from 'commander';
 import type { ExitCode } from '../../core/error-codes.js';
 import type { RunDeps } from '../../run/run-module.js';
+import type { PreparedModule } from '../../run/module.js';
+import type { NativesFile } from '../../targets/host-functions.js';
 import { asilFlag, outcomeJson, parseFuel, printOutcome, profileSummary, RUN_DOCUMENT } from '../outcome.js';
 import { jsonDocument, processOutput } from '../../core/output.js';
 import type { CliContext, CommandModule } from '../context.js';
@@ -27,6 +29,9 @@ Examples:
       100000 instructions, then the trap "fuel exhausted" (exit 1)
   wrt-target run examples/add.wasm --invoke boom
       the trap "unreachable" in function 1 (boom) (exit 1)
+  wrt-target run examples/scale.wasm --natives examples/natives.c \\
+      --invoke scale 5
+      prints i32:16 from a native-sim built with the C native app.scale
   wrt-target run examples/add.wasm --invoke add i32:2 i32:3 --json
       {results|exitCode|trap, fuelUsed, peakStackBytes, output, profile}
   wrt-target run examples/add.wasm --profile add.wrtp --invoke add 2 3
@@ -50,6 +55,7 @@ interface RawRunOptions extends RawHostOptions {
   readonly fuel?: string;
   readonly profile?: string;
   readonly asil?: string;
+  readonly natives?: string;
   readonly json?: boolean;
 }
 
@@ -71,6 +77,21 @@ function outputSink(ctx: CliContext, stream: boolean): OutputSink {
     },
     gathered: () => ({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
   };
+}
+
+/**
+ * `run --natives FILE.c`: the file read and checked against the module's imports (as validate
+ * --target native-sim --natives would), then native-sim built with it.
+ */
+async function nativesFor(natives: string, module: PreparedModule, ctx: CliContext): Promise<{ readonly file: NativesFile; readonly binary: string }> {
+  const [{ checkImportsOffered, readNativesFile }, { loadTarget }, { nativeSimWithNatives }] = await Promise.all([
+    import('../../targets/host-functions.js'),
+    import('../../targets/load.js'),
+    import('../../run/native-sim-binary.js'),
+  ]);
+  const file = readNativesFile(natives, ctx.cwd);
+  checkImportsOffered(module.report.imports, loadTarget('native-sim'), module.file, file);
+  return { file, binary: await nativeSimWithNatives(file, ctx.env) };
 }
 
 export async function runRun(
@@ -97,6 +118,7 @@ export async function runRun(
   // Read and validated once; a missing export or a bad argument is refused before any profile work.
   const module = loadModule(file, ctx.cwd, NATIVE_SIM_UPLOAD_CAPACITY);
   planInvocation(module, raw.invoke, args);
+  const natives = raw.natives === undefined ? undefined : await nativesFor(raw.natives, module, ctx);
   const profile = await resolveUploadProfile({
     file,
     module: module.bytes,
@@ -104,6 +126,7 @@ export async function runRun(
     targetId: 'native-sim',
     ...(raw.profile === undefined ? {} : { profile: raw.profile }),
     ...(asil === undefined ? {} : { asil }),
+    ...(natives === undefined ? {} : { natives: natives.file }),
     overrides: {
       ...(fuel === undefined ? {} : { fuel: { value: fuel, source: 'cli --fuel' } }),
       ...(hostOptions.hostPolicies === undefined ? {} : { hostPolicyByImport: hostOptions.hostPolicies }),
@@ -122,9 +145,10 @@ export async function runRun(
       ...(profile === undefined ? {} : { profile }),
       ...(hostOptions.host === undefined ? {} : { host: hostOptions.host }),
       traceHostCalls: hostOptions.traceHostCalls,
+      ...(natives === undefined ? {} : { natives: natives.file }),
     },
     { ...sink.sinks, ...recorder.sinks },
-    { env: ctx.env, ...deps },
+    { env: ctx.env, ...(natives === undefined ? {} : { binary: natives.binary }), ...deps },
   );
   const gathered = sink.gathered();
   if (json) {
@@ -146,6 +170,7 @@ export const runCommand: CommandModule = {
       .option('--fuel <n>', "instruction budget of the invocation (default: the profile's)")
       .option('--asil <level>', 'the safety level the run asks for (QM, A-D): a compiled profile is made at it, a given one must be at it')
       .option('--profile <file|none>', 'the profile to run under (default: the module\'s wrt.profile section, else one compiled for native-sim)')
+      .option('--natives <file.c>', 'run on a native-sim built with the natives of this C file (docs/host-functions.md)')
       .option('--json', 'print {results|exitCode|trap, fuelUsed, peakStackBytes, output, hostCalls, logs, profile} as JSON');
     addHostOptions(command)
       .addHelpText('after', EXAMPLES)

@@ -20,6 +20,7 @@ export interface ValidateCommandOptions {
   readonly target?: string;
   readonly limits?: string;
   readonly allowImport?: readonly string[];
+  readonly natives?: string;
   readonly verbose?: boolean;
 }
 
@@ -88,8 +89,15 @@ export async function runValidate(file: string, options: ValidateCommandOptions,
   checkUserFile(path, spec);
   const { fileIsComponent } = await import('../../component/detect.js');
   if (fileIsComponent(path, spec)) return validateComponentFile(file, options, ctx);
+  if (options.natives !== undefined && options.target === undefined) {
+    throw new WrtError('USAGE', '--natives adds host functions to a target: name the target with --target', { field: '--natives' });
+  }
   const limits = await resolveValidateLimits(options, ctx.cwd);
   const report = await validateWasmStream(fileChunks(path, spec), { file, ...(limits !== undefined ? { limits } : {}) });
+  if (options.target !== undefined) {
+    const [{ loadTarget }, { checkImportsOffered, readNativesFile }] = await Promise.all([import('../../targets/load.js'), import('../../targets/host-functions.js')]);
+    checkImportsOffered(report.imports, loadTarget(options.target), file, options.natives === undefined ? undefined : readNativesFile(options.natives, ctx.cwd));
+  }
   ctx.output.out(options.json === true ? jsonDocument(VALIDATE_DOCUMENT, { ...report }) : renderSummary(report, { verbose: options.verbose === true }));
   return ExitCode.Ok;
 }

@@ -41,6 +41,7 @@ export const validateCommand: CommandModule = {
       .option('--verbose', 'import and export names and types in full, however wide')
       .option('--target <id>', 'check the limits of a target definition from targets/')
       .option('--limits <file>', 'check limits from a JSON/YAML file (or a `probe --json` report)')
+      .option('--natives <file.c>', 'with --target: the target offers the natives of this C file too (as deploy --natives builds them in)')
       .option('--allow-import <patterns>', 'host functions the module may import: module.name or module.* (repeatable, comma-separated)', collect)
       .addHelpText('after', EXAMPLES)
       .action(async (file: string, options: ValidateCommandOptions) => {

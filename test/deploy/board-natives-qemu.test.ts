@@ -1,0 +1,91 @@
+/**
+ * Board natives on the emulated boards, watched from outside: a C program built with clang for
+ * wasm32 (no libc) blinks an LED through wrt:board/gpio and wrt:board/clock, deployed with
+ * `deploy --qmp SOCKET`; the test reads the LED register through QEMU's monitor (QMP
+ * human-monitor-command `xp`) while the module runs, not through anything the module reports.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../ts/core/paths.js';
+import { deploy } from '../../ts/deploy/deploy.js';
+import { QmpClient } from '../../ts/deploy/qemu-qmp.js';
+import { gatherSinks, watModule } from './deploy-helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wrt-board-natives-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The FPGA I/O LED register of mps2-an386 (bits 0 and 1: the user LEDs). */
+const MPS2_LED0 = 0x40028000;
+/** GPIO port F's data register of lm3s6965evb, all pins (bit 0: the status LED). */
+const LM3S_GPIOF_DATA = 0x400253fc;
+
+function blinkModule(): string {
+  const out = join(dir, 'blink.wasm');
+  execFileSync('clang', ['--target=wasm32', '-nostdlib', '-O2', '-Wl,--no-entry', '-o', out, join(packageRoot(), 'examples', 'blink.c')]);
+  return out;
+}
+
+/** One 32-bit word of guest physical memory, as QEMU's `xp /1wx` prints it. */
+async function readWord(qmp: QmpClient, address: number): Promise<number> {
+  const text = await qmp.execute('human-monitor-command', { 'command-line': `xp /1wx 0x${address.toString(16)}` });
+  const match = /:\s*0x([0-9a-f]+)/i.exec(String(text));
+  if (match === null) throw new Error(`unexpected xp output: ${String(text)}`);
+  return Number.parseInt(match[1] ?? '', 16);
+}
+
+/**
+ * Deploys `file` with a user QMP socket and samples `address` through it until the deploy ends;
+ * returns the deploy's report, every value seen, and the value after the run.
+ */
+async function watched(target: string, file: string, invoke: string, args: readonly string[], address: number) {
+  const socket = join(dir, `${target}.qmp`);
+  const sinks = gatherSinks();
+  let running = true;
+  const run = deploy(file, { target, invoke, args, qmp: socket }, sinks, { handleSigint: false }).finally(() => {
+    running = false;
+  });
+  const qmp = await QmpClient.connect(socket, 20_000);
+  const seen: number[] = [];
+  try {
+    await qmp.execute('qmp_capabilities');
+    while (running) {
+      seen.push(await readWord(qmp, address));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  } catch {
+    // QEMU stops when the deploy ends, which cuts the sampling off; the samples taken are checked.
+  } finally {
+    qmp.close();
+  }
+  return { report: await run, seen };
+}
+
+describe('board natives under QEMU, checked through QMP', () => {
+  it('qemu-mps2-an386: a clang-built blink drives FPGA I/O LED0 on and off and leaves it lit', async () => {
+    const { report, seen } = await watched('qemu-mps2-an386', blinkModule(), 'blink', ['8', '60000'], MPS2_LED0);
+    if (report.kind !== 'ran') throw new Error(`expected a run, got ${report.kind}`);
+    // PB0 reads 0 under QEMU (no press is modelled), so the program blinks pin 0 and returns it.
+    expect(report.outcome).toEqual({ kind: 'returned', results: [{ type: 'i32', value: 0 }] });
+    const states = new Set(seen.map((word) => word & 0x3));
+    expect(states).toContain(0);
+    expect(states).toContain(1);
+    expect(states).not.toContain(2);
+    // Each change of the register is an LED edge; 8 blinks give up to 16, sampled every few ms.
+    const edges = seen.slice(1).filter((word, i) => (word & 1) !== ((seen[i] ?? 0) & 1)).length;
+    expect(edges).toBeGreaterThanOrEqual(6);
+    // The last samples, taken while blink holds the LED lit before it returns, show LED0 on.
+    expect((seen.at(-1) ?? 0) & 0x3).toBe(1);
+  }, 120_000);
+
+  it('qemu-lm3s6965evb: gpio.write(0, 1) sets PF0 in GPIO port F, gpio.read reads it back, other pins are refused', async () => {
+    const file = watModule('board-gpio');
+    const { report, seen } = await watched('qemu-lm3s6965evb', file, 'led', ['1'], LM3S_GPIOF_DATA);
+    if (report.kind !== 'ran') throw new Error(`expected a run, got ${report.kind}`);
+    // read(0) after write(0, 1) is 1; write(1, 1) (the select button, an input) and read(9) are -1.
+    expect(report.outcome).toEqual({ kind: 'returned', results: [{ type: 'i32', value: 1 }, { type: 'i32', value: -1 }, { type: 'i32', value: -1 }] });
+    expect((seen.at(-1) ?? 0) & 1).toBe(1);
+  }, 120_000);
+});
