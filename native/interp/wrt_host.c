@@ -47,7 +47,7 @@ bool wrt_host_signature_valid(const char *i_signature)
     for (size_t i = 0; i < len; i++) {
         if (i_signature[i] == ':') {
             colons++;
-        } else if (type_of_letter(i_signature[i]) == 0u) {
+        } else if (wrt_host_letter_type(i_signature[i]) == 0u) {
             return false;
         } else if (colons > 0u) {
             nr++;

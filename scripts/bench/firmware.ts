@@ -34,7 +34,7 @@ interface ImageSize {
 async function imageSize(target: string, executor: FirmwareExecutor): Promise<ImageSize> {
   const board = firmwareBoardOf(target);
   if (board === undefined) throw new WrtError('INTERNAL', `${target} names no firmware board`, { field: 'firmware.board' });
-  const elf = await ensureFirmware(target, board, process.env, undefined, executor);
+  const elf = await ensureFirmware(target, board, process.env, undefined, { executor });
   const size = parseSizeB(tool('arm-none-eabi-size', ['-B', elf], 'binutils-arm-none-eabi'));
   return { target, executor, elf, flash: size.text + size.data, ram: size.data + size.bss };
 }

@@ -20,7 +20,7 @@ import { cModule, gatherSinks } from './deploy-helpers.js';
 const SILENT = { interactive: false, write: (): void => undefined };
 
 function image(target: string, executor: FirmwareExecutor): Promise<string> {
-  return ensureFirmware(target, firmwareBoardOf(target) ?? target, process.env, SILENT, executor);
+  return ensureFirmware(target, firmwareBoardOf(target) ?? target, process.env, SILENT, { executor });
 }
 
 function flashOf(elf: string): number {

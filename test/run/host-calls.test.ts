@@ -89,7 +89,9 @@ describe('run --host: imports served by JavaScript over the wire', () => {
   it('without --host the import still fails at load, naming it and how to serve it', async () => {
     const { code, out } = await cli('run', [wasm, '--invoke', 'sample', '5']);
     expect(code).toBe(1);
-    expect(out.stderr.join('\n')).toMatch(/error\[WASM_LINK_FAILED\].*the module imports env\.read_sensor \(function \(i32\) -> i32\), which native-sim does not offer \(a host function in JavaScript can serve it: --host FILE\.mjs/);
+    const text = out.stderr.join('\n');
+    expect(text).toMatch(/error\[WASM_LINK_FAILED\].*an import native-sim does not offer:\n  import 0 at byte \d+: env\.read_sensor \(i32\) -> i32: not offered/);
+    expect(text).toContain('a host function in JavaScript (run/deploy --host FILE.mjs, docs/host-calls.md) can add one');
   });
 
   it('a host function that throws or returns the wrong type fails the call: trap 15, and says why', async () => {
@@ -134,7 +136,7 @@ describe('interception: the profile policy per import, enforced on the device', 
 
   it('a call past the import budget traps with its own code, naming the import', async () => {
     const profile = join(dir, 'sensor.wrtp');
-    expect((await cli('profile', [wasm, '--target', 'native-sim', '--host-calls', 'env.read_sensor=1', '-o', profile])).code).toBe(0);
+    expect((await cli('profile', [wasm, '--target', 'native-sim', '--host', host, '--host-calls', 'env.read_sensor=1', '-o', profile])).code).toBe(0);
     const { code, out } = await cli('run', [wasm, '--invoke', 'sample', '5', '--host', host, '--profile', profile, '--json']);
     const json = JSON.parse(out.stdout.join('\n')) as { trap: Record<string, unknown> };
     expect(json.trap).toEqual({ code: 14, name: 'host call budget exhausted', function: 0, functionName: null, import: 'env.read_sensor' });

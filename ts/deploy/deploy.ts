@@ -31,7 +31,7 @@ import type { ImportPolicy, Sourced } from '../profile/types.js';
 import { type DeviceLink, DeviceSession, type ProgramHooks, type ProgramReport, type ProgramTimings, withSession } from '../run/session.js';
 import { flashCommand, listTargets, loadTarget, type FlashCommand, type FlashInputs, type FlashRunner, type TargetDefinition } from '../targets/index.js';
 import { loadHardwareMap } from '../hil/hardware-map.js';
-import { ensureFirmware, firmwareBoardOf, type FirmwareVariant } from './firmware.js';
+import { ensureFirmware, firmwareBoardOf, type FirmwareExecutor, type FirmwareVariant } from './firmware.js';
 import { boardFlashCommand, chooseFlashRunner, runFlash } from './flash-board.js';
 import { type FirmwareCfi, readFirmwareCfi } from '../cfi/firmware-cfi.js';
 import { checkImportsOffered, readNativesFile } from '../targets/host-functions.js';
@@ -299,7 +299,8 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
   const module = loadModule(file, cwd, options.firmware === undefined ? uploadCapacityOf(def) : undefined);
   const invocation = planInvocation(module, options.invoke, options.args ?? []);
   // The firmware built here offers what the target lists (and the natives): validate --target's check.
-  if (options.firmware === undefined) checkImportsOffered(module.report.imports, def, file, natives);
+  const hostServed = options.host === undefined ? [] : [...options.host.functions.keys()];
+  if (options.firmware === undefined) checkImportsOffered(module.report.imports, def, file, natives, hostServed);
   // The image about to be flashed (or the one given) is brought up to date first, so the profile is
   // compiled against the CFI marks it really carries (a device left as it is runs whatever was
   // flashed: its image is not known here).
@@ -316,6 +317,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.asil === undefined ? {} : { asil: options.asil }),
     ...(natives === undefined ? {} : { natives }),
+    ...(hostServed.length === 0 ? {} : { hostServed }),
     overrides: {
       ...(options.fuel === undefined ? {} : { fuel: { value: options.fuel, source: 'cli --fuel' } }),
       ...(options.hostPolicies === undefined ? {} : { hostPolicyByImport: options.hostPolicies }),

@@ -36,6 +36,8 @@ export interface ProfileRequest {
   readonly overrides: ProfileOverrides;
   /** A `--natives FILE.c` built into the target's firmware or native-sim: its natives are offered too. */
   readonly natives?: NativesFile;
+  /** Imports the host serves over the wire (`--host FILE.mjs`), as module.field: the target need not offer them. */
+  readonly hostServed?: readonly string[];
   /** Limit flags (--max-memory, ...) and --config, as probe takes them. */
   readonly options: Readonly<Record<string, unknown>>;
   readonly env: NodeJS.ProcessEnv;
@@ -183,7 +185,7 @@ export async function gatherProfile(request: ProfileRequest, deps: ProfileDeps =
   if (request.target !== undefined) {
     // A profile is for a module the target can link: every import must be one it offers.
     const [{ loadTarget }, { checkImportsOffered }] = await Promise.all([import('../targets/load.js'), import('../targets/host-functions.js')]);
-    checkImportsOffered(analysis.imports, loadTarget(request.target), request.file, request.natives);
+    checkImportsOffered(analysis.imports, loadTarget(request.target), request.file, request.natives, request.hostServed);
   }
   const { limits, target } = await profileContext(request, deps);
   const result = compileProfile({

@@ -52,6 +52,8 @@ export interface UploadProfileRequest {
   readonly overrides?: ProfileOverrides;
   /** `--natives FILE.c` built into the device: a compiled profile accepts its imports too. */
   readonly natives?: NativesFile;
+  /** Imports the host serves over the wire (`--host FILE.mjs`), as module.field. */
+  readonly hostServed?: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
 }
@@ -121,6 +123,7 @@ async function compiled(request: UploadProfileRequest, deps: ProfileDeps): Promi
       target: request.targetId,
       ...(request.firmware === undefined ? {} : { firmware: request.firmware }),
       ...(request.natives === undefined ? {} : { natives: request.natives }),
+      ...(request.hostServed === undefined ? {} : { hostServed: request.hostServed }),
       overrides: request.overrides ?? {},
       // --asil resolves like every limit (cli above env and config), so the profile names its source.
       options: request.asil === undefined ? {} : { asil: request.asil.level },

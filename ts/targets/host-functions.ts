@@ -178,10 +178,12 @@ export function checkImportsOffered(
   def: TargetDefinition,
   file: string,
   natives?: NativesFile,
+  hostServed: readonly string[] = [],
 ): void {
   if (def.hostFunctions === undefined) return;
   const offered = withNatives(def.hostFunctions, natives, def.id);
-  const missing = unofferedImports(imports, offered);
+  const served = new Set(hostServed);
+  const missing = unofferedImports(imports, offered).filter((u) => !served.has(qualifiedName(u.import)));
   const first = missing[0];
   if (first === undefined) return;
   const lines = missing.map((u) => `  import ${u.import.index} at byte ${u.import.offset}: ${qualifiedName(u.import)} ${u.import.type}: ${unofferedReason(u, offered)}`);
@@ -192,7 +194,7 @@ export function checkImportsOffered(
       file,
       offset: first.import.offset,
       field: `import ${first.import.index}`,
-      limit: `hostFunctions of target ${def.id}${natives === undefined ? '' : ` and the natives of ${natives.file}`} (docs/host-functions.md)`,
+      limit: `hostFunctions of target ${def.id}${natives === undefined ? '' : ` and the natives of ${natives.file}`} (docs/host-functions.md); a native in C (--natives FILE.c) or a host function in JavaScript (run/deploy --host FILE.mjs, docs/host-calls.md) can add one`,
     },
   );
 }

@@ -55,6 +55,7 @@ interface RawProfileOptions {
   readonly allowImport?: readonly string[];
   readonly hostPolicy?: readonly string[];
   readonly natives?: string;
+  readonly host?: string;
   readonly maxResources?: string;
   readonly truncateMemory?: string;
   readonly [key: string]: unknown;
@@ -124,8 +125,15 @@ function nativesOf(raw: RawProfileOptions, ctx: CliContext): NativesFile {
   return readNativesFile(raw.natives, ctx.cwd);
 }
 
+/** --host FILE.mjs: the imports a JavaScript host module serves over the wire (run/deploy --host), as module.field. */
+async function hostServedOf(raw: RawProfileOptions, ctx: CliContext): Promise<readonly string[]> {
+  if (raw.host === undefined) return [];
+  const { loadHostModule } = await import('../../run/host-calls.js');
+  return [...(await loadHostModule(raw.host, ctx.cwd)).functions.keys()];
+}
+
 /** The request both profile paths give probe: the subject flags, the limit flags, the overrides. */
-function profileRequest(file: string, raw: RawProfileOptions, ctx: CliContext, options: Record<string, unknown>): ProfileRequest {
+function profileRequest(file: string, raw: RawProfileOptions, ctx: CliContext, options: Record<string, unknown>, hostServed: readonly string[]): ProfileRequest {
   return {
     file,
     ...(raw.target !== undefined ? { target: raw.target } : {}),
@@ -134,6 +142,7 @@ function profileRequest(file: string, raw: RawProfileOptions, ctx: CliContext, o
     ...(raw.device !== undefined ? { device: raw.device } : {}),
     ...(raw.baud !== undefined ? { baud: parseBaud(raw.baud) } : {}),
     ...(raw.natives !== undefined ? { natives: nativesOf(raw, ctx) } : {}),
+    ...(hostServed.length > 0 ? { hostServed } : {}),
     overrides: overridesFromOptions(raw),
     options,
     env: ctx.env,
@@ -157,7 +166,7 @@ async function runComponentProfile(file: string, raw: RawProfileOptions, ctx: Cl
   ]);
   const facts = loadComponent(file, ctx.cwd);
   const options: Record<string, unknown> = { ...raw, ...(raw.debug !== undefined ? { debugLevel: raw.debug } : {}) };
-  const request = profileRequest(file, raw, ctx, options);
+  const request = profileRequest(file, raw, ctx, options, await hostServedOf(raw, ctx));
   const { limits, target } = await profileContext(request, deps);
   const budget = compileComponentBudget({ facts, limits, target, asil: limits.asil.value, debug: limits.debugLevel.value, overrides: request.overrides, toolchain: TOOL_VERSION });
   if (budget.errors.length > 0) {
@@ -180,7 +189,7 @@ export async function runProfile(file: string, raw: RawProfileOptions, ctx: CliC
   const options: Record<string, unknown> = { ...raw, ...(raw.debug !== undefined ? { debugLevel: raw.debug } : {}) };
   const { gatherProfile } = await import('../../profile/gather.js');
   const { embedProfile, encodeProfile, profileJson, renderBudgetErrors, renderProfile } = await import('../../profile/index.js');
-  const gathered = await gatherProfile(profileRequest(file, raw, ctx, options), deps);
+  const gathered = await gatherProfile(profileRequest(file, raw, ctx, options, await hostServedOf(raw, ctx)), deps);
   if (!gathered.result.ok) {
     ctx.output.err(renderBudgetErrors(file, raw.target ?? (raw.device !== undefined ? `on ${raw.device}` : 'host'), gathered.result.errors));
     return ExitCode.CheckFailed;
@@ -227,6 +236,7 @@ export const profileCommand: CommandModule = {
       .option('--host-policy <module.name=allow|deny|log>', 'what the device does with calls of an import: run, refuse (a trap naming it) or trace them (repeatable)', collect)
       .option('--allow-import <patterns>', 'host functions the module may import: module.name or module.* (repeatable)', collect)
       .option('--natives <file.c>', 'with --target: the target offers the natives of this C file too (deploy --natives)')
+      .option('--host <file.mjs>', 'the imports this JavaScript host module serves over the wire (run/deploy --host) need no target to offer them')
       .option('--max-resources <n>', 'component resource handles per instance')
       .option('--truncate-memory <mode>', 'auto (when the pages do not fit), always or never');
     for (const flag of LIMIT_FLAGS) command.option(flag.flags, flag.description);

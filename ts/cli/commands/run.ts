@@ -83,14 +83,19 @@ function outputSink(ctx: CliContext, stream: boolean): OutputSink {
  * `run --natives FILE.c`: the file read and checked against the module's imports (as validate
  * --target native-sim --natives would), then native-sim built with it.
  */
-async function nativesFor(natives: string, module: PreparedModule, ctx: CliContext): Promise<{ readonly file: NativesFile; readonly binary: string }> {
+async function nativesFor(
+  natives: string,
+  module: PreparedModule,
+  hostServed: readonly string[],
+  ctx: CliContext,
+): Promise<{ readonly file: NativesFile; readonly binary: string }> {
   const [{ checkImportsOffered, readNativesFile }, { loadTarget }, { nativeSimWithNatives }] = await Promise.all([
     import('../../targets/host-functions.js'),
     import('../../targets/load.js'),
     import('../../run/native-sim-binary.js'),
   ]);
   const file = readNativesFile(natives, ctx.cwd);
-  checkImportsOffered(module.report.imports, loadTarget('native-sim'), module.file, file);
+  checkImportsOffered(module.report.imports, loadTarget('native-sim'), module.file, file, hostServed);
   return { file, binary: await nativeSimWithNatives(file, ctx.env) };
 }
 
@@ -118,7 +123,8 @@ export async function runRun(
   // Read and validated once; a missing export or a bad argument is refused before any profile work.
   const module = loadModule(file, ctx.cwd, NATIVE_SIM_UPLOAD_CAPACITY);
   planInvocation(module, raw.invoke, args);
-  const natives = raw.natives === undefined ? undefined : await nativesFor(raw.natives, module, ctx);
+  const hostServed = hostOptions.host === undefined ? [] : [...hostOptions.host.functions.keys()];
+  const natives = raw.natives === undefined ? undefined : await nativesFor(raw.natives, module, hostServed, ctx);
   const profile = await resolveUploadProfile({
     file,
     module: module.bytes,
@@ -127,6 +133,7 @@ export async function runRun(
     ...(raw.profile === undefined ? {} : { profile: raw.profile }),
     ...(asil === undefined ? {} : { asil }),
     ...(natives === undefined ? {} : { natives: natives.file }),
+    ...(hostServed.length === 0 ? {} : { hostServed }),
     overrides: {
       ...(fuel === undefined ? {} : { fuel: { value: fuel, source: 'cli --fuel' } }),
       ...(hostOptions.hostPolicies === undefined ? {} : { hostPolicyByImport: hostOptions.hostPolicies }),

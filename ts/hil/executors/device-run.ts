@@ -75,7 +75,9 @@ export async function withProfile(test: DeviceTest, device: HelloInfo, env: Node
   if (!listTargets().some((t) => t.id === device.deviceId)) return test;
   const { resolveUploadProfile } = await import('../../profile/upload-profile.js');
   try {
-    const profile = await resolveUploadProfile({ file: test.id, module: test.module.bytes, targetId: device.deviceId, env, cwd: process.cwd() });
+    // Imports the test's host module serves need not be offered by the target.
+    const hostServed = test.host === undefined ? [] : [...(await loadHostModule(test.host, process.cwd(), 'host')).functions.keys()];
+    const profile = await resolveUploadProfile({ file: test.id, module: test.module.bytes, targetId: device.deviceId, env, cwd: process.cwd(), hostServed });
     if (profile !== undefined && profile.decoded.arenaBytes > device.arenaBytes) {
       return { kind: 'skipped', reason: `does not fit on the board (${device.deviceId}, ${device.arenaBytes}-byte arena): the profile's arena is ${profile.decoded.arenaBytes} bytes` };
     }
