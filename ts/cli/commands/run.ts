@@ -27,7 +27,9 @@ Examples:
   wrt-target run examples/add.wasm --invoke boom
       the trap "unreachable" in function 1 (boom) (exit 1)
   wrt-target run examples/add.wasm --invoke add i32:2 i32:3 --json
-      {results|exitCode|trap, fuelUsed, peakStackBytes, output, profile}
+      {results|exitCode|trap, fuelUsed, peakStackBytes, output, profile, cfi}
+      (cfi: native-sim's IBT/SHSTK ELF marks and its kernel CFI state, each
+      fact with its source)
   wrt-target run examples/add.wasm --profile add.wrtp --invoke add 2 3
       under a profile made by \`wrt-target profile examples/add.wasm
       --target native-sim -o add.wrtp\`
@@ -115,7 +117,7 @@ export async function runRun(
   );
   const gathered = sink.gathered();
   if (json) {
-    ctx.output.out(jsonDocument(RUN_DOCUMENT, { ...outcomeJson(report, gathered, formatValue), profile: profileSummary(profile) }));
+    ctx.output.out(jsonDocument(RUN_DOCUMENT, { ...outcomeJson(report, gathered, formatValue), profile: profileSummary(profile), cfi: report.cfi }));
     return report.exitCode;
   }
   printOutcome(report, gathered, ctx.output, formatValue);
@@ -133,7 +135,7 @@ export const runCommand: CommandModule = {
       .option('--fuel <n>', "instruction budget of the invocation (default: the profile's)")
       .option('--asil <level>', 'the safety level the run asks for (QM, A-D): a compiled profile is made at it, a given one must be at it')
       .option('--profile <file|none>', 'the profile to run under (default: the module\'s wrt.profile section, else one compiled for native-sim)')
-      .option('--json', 'print {results|exitCode|trap, fuelUsed, peakStackBytes, output, profile} as JSON')
+      .option('--json', 'print {results|exitCode|trap, fuelUsed, peakStackBytes, output, profile, cfi} as JSON')
       .addHelpText('after', EXAMPLES)
       .action(async (file: string, args: string[], raw: RawRunOptions) => {
         /* The program's exit code may be any byte; the CLI passes it through unchanged. */
