@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { NativeFacts } from '../../../ts/native/facts.js';
 import type { AddonLoad } from '../../../ts/native/load.js';
+import { BufferedOutput } from '../../../ts/core/output.js';
+import { runProbe } from '../../../ts/cli/commands/probe.js';
 import { type ProbeDeps, probe } from '../../../ts/probe/gather.js';
 import { renderProbeReport } from '../../../ts/probe/render.js';
 import { rejected } from '../../support/wrt-error.js';
@@ -77,6 +79,20 @@ describe.each(layouts)('probe on a $name host through a stand-in addon', ({ spec
     const liveOrigin = 'live system page (addon loaded from /stand-in/wrt_probe.node)';
     expect(limitsWithout(live.limits, liveOrigin)).toBe(limitsWithout(dump.limits, dumpFile));
     expect(renderProbeReport(live)).toContain('SYSPAGE of live system page');
+  });
+
+  it('prints, as `probe --verbose`, what `probe --syspage` prints for the same bytes, but for the origin', async () => {
+    const printed = async (raw: { syspage?: string }, facts: NativeFacts): Promise<string> => {
+      const out = new BufferedOutput();
+      await runProbe({ ...raw, verbose: true }, { output: out, env: {}, cwd: scratch, color: false }, standInAddon(facts));
+      return out.text;
+    };
+    const live = await printed({}, qnxFacts(page, arch));
+    const dump = await printed({ syspage: dumpFile }, qnxFacts(null, arch));
+    // The table's rule is as wide as its longest source, which holds the origin.
+    const same = (text: string, origin: string): string => text.replaceAll(origin, 'PAGE').replace(/-{3,}/g, '---');
+    expect(live).toContain('live system page (addon loaded from /stand-in/wrt_probe.node)');
+    expect(same(live, 'live system page (addon loaded from /stand-in/wrt_probe.node)')).toBe(same(dump, dumpFile));
   });
 });
 
