@@ -6,7 +6,7 @@
 import { WrtError } from '../core/errors.js';
 import { type AsilLevel, parseAsil } from '../foundation/asil.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
-import type { RunReport } from '../run/run-module.js';
+import type { ProgramReport } from '../run/session.js';
 import type { formatValue as FormatValue } from '../run/values.js';
 import type { JsonDocumentKind, Output } from '../core/output.js';
 
@@ -57,7 +57,7 @@ export function profileSummary(profile: UploadProfile | undefined): Record<strin
 
 /** results | exitCode | trap, then fuel, stack, output and lost frames, in that order. */
 export function outcomeJson(
-  report: RunReport,
+  report: ProgramReport,
   output: { stdout: string; stderr: string },
   formatValue: typeof FormatValue,
 ): Record<string, unknown> {
@@ -73,7 +73,7 @@ export function outcomeJson(
 
 /** The program's output, then its results or its trap, as a person reads them. */
 export function printOutcome(
-  report: RunReport,
+  report: ProgramReport,
   gathered: { stdout: string; stderr: string },
   output: Output,
   formatValue: typeof FormatValue,

@@ -47,6 +47,11 @@ export class ChildProcessTransport implements Transport {
     return new ChildProcessTransport(child, options.description ?? `${command} (stdio)`);
   }
 
+  /** The child's process id while it runs (for reading its /proc state); undefined if it never started. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** The last 8 KiB the process wrote to stderr. */
   get stderr(): string {
     return this.stderrTail;

@@ -6,7 +6,7 @@ import { prebuiltAddonPath } from '../core/prebuilds.js';
 import type { NativeFacts } from './facts.js';
 
 /** The addon's export surface: one synchronous call, cheap enough for every `probe`. */
-interface NativeAddon {
+export interface NativeAddon {
   gatherFacts(): NativeFacts;
 }
 

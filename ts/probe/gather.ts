@@ -10,7 +10,7 @@ import { gatherLimitInputs, resolveLimits } from '../limits/index.js';
 import type { Platform } from '../limits/types.js';
 import { platformOf } from '../limits/value-syntax.js';
 import type { NativeFacts } from '../native/facts.js';
-import { loadAddon } from '../native/load.js';
+import { type AddonLoad, loadAddon } from '../native/load.js';
 import { type DiscoveredLayer, linuxDiscovered, qnxDiscovered, targetDiscovered } from './discovered.js';
 import type { HelloInfo } from '../device/messages.js';
 import type { LinuxHostFacts } from './linux/host-facts.js';
@@ -36,12 +36,17 @@ export interface ProbeDeps {
   /** Asks the device on `port` (a serial line at `baud`) for its HELLO (tests pass a recorded answer). */
   readonly askDevice?: (port: string, baud: number) => Promise<HelloInfo>;
   readonly nativeFacts?: () => { facts: NativeFacts | null; detail: string };
+  /** Loads the addon whose gatherFacts the live paths call (tests pass a stand-in with recorded answers). */
+  readonly loadAddon?: () => AddonLoad;
 }
 
-function liveNativeFacts(): { facts: NativeFacts | null; detail: string } {
-  const load = loadAddon();
+function addonFacts(load: AddonLoad): { facts: NativeFacts | null; detail: string } {
   if (!load.loaded) return { facts: null, detail: load.reason };
   return { facts: load.addon.gatherFacts(), detail: `loaded from ${load.path}` };
+}
+
+function nativeFactsOf(deps: ProbeDeps): { facts: NativeFacts | null; detail: string } {
+  return deps.nativeFacts !== undefined ? deps.nativeFacts() : addonFacts((deps.loadAddon ?? loadAddon)());
 }
 
 function hostPlatform(native: NativeFacts | null): Platform {
@@ -53,12 +58,36 @@ interface Subject {
   readonly discovered: DiscoveredLayer;
 }
 
+/** Where the live copy is named in sources and errors: `SYSPAGE num_cpu of live system page (…)`. */
+function liveSyspageOrigin(detail: string): string {
+  return `live system page (addon ${detail})`;
+}
+
+/**
+ * A QNX host: the addon's copy of `_syspage_ptr` goes through the decoder `--syspage` dumps use,
+ * so the same bytes give the same limits whichever way they arrive.
+ */
+async function probeQnxHost(native: { facts: NativeFacts | null; detail: string }): Promise<Subject> {
+  const bytes = native.facts?.qnxSyspage ?? null;
+  if (bytes === null) {
+    throw new WrtError(
+      'HOST_READ_FAILED',
+      `the addon on this QNX host gave no system page (${native.detail}); save one with a copy of _syspage_ptr and use --syspage FILE, or --pidin FILE with the output of pidin syspage=asinfo`,
+      { field: 'qnxSyspage' },
+    );
+  }
+  const { parseQnxSyspage, qnxLimitsFromSyspage } = await import('./qnx/index.js');
+  const info = parseQnxSyspage(bytes, { source: liveSyspageOrigin(native.detail) });
+  return { section: qnxSection(info), discovered: qnxDiscovered(qnxLimitsFromSyspage(info)) };
+}
+
 async function probeHost(deps: ProbeDeps): Promise<Subject> {
-  const [{ probeLinuxHost }, { discoverLinuxLimits }] = await Promise.all([import('./linux/host-facts.js'), import('./linux/discover.js')]);
-  const native = (deps.nativeFacts ?? liveNativeFacts)();
+  const native = nativeFactsOf(deps);
   const platform = hostPlatform(native.facts);
+  if (platform === 'qnx' && deps.hostFacts === undefined) return probeQnxHost(native);
+  const [{ probeLinuxHost }, { discoverLinuxLimits }] = await Promise.all([import('./linux/host-facts.js'), import('./linux/discover.js')]);
   if (platform !== 'linux' && deps.hostFacts === undefined) {
-    throw new WrtError('HOST_READ_FAILED', `probing a ${platform} host is not supported; use --target, --syspage or --pidin`, {
+    throw new WrtError('HOST_READ_FAILED', `probing a ${platform} host is not supported (only Linux and QNX hosts are read); use --target, --syspage or --pidin`, {
       field: 'host',
     });
   }
@@ -76,7 +105,7 @@ async function probeTarget(id: string, deps: ProbeDeps): Promise<Subject> {
   const limits = targetLimits(def);
   // A host-sim target runs on this machine: its platform is the host's, its memory the arena.
   const platform: Platform =
-    def.kind === 'host-sim' || def.kind === 'host' ? hostPlatform((deps.nativeFacts ?? liveNativeFacts)().facts) : 'embedded';
+    def.kind === 'host-sim' || def.kind === 'host' ? hostPlatform(nativeFactsOf(deps).facts) : 'embedded';
   return { section: targetSection(def, limits), discovered: targetDiscovered(limits, platform) };
 }
 
@@ -122,7 +151,7 @@ async function probeDevice(port: string, baud: number | undefined, deps: ProbeDe
   const def = listTargets().find((t) => t.id === hello.deviceId);
   const section = deviceSection(port, hello, def?.id ?? null);
   const hostLike = def !== undefined && (def.kind === 'host-sim' || def.kind === 'host');
-  const platform: Platform = hostLike ? hostPlatform((deps.nativeFacts ?? liveNativeFacts)().facts) : 'embedded';
+  const platform: Platform = hostLike ? hostPlatform(nativeFactsOf(deps).facts) : 'embedded';
   return { section, discovered: deviceDiscovered(section, def === undefined ? undefined : targetLimits(def), platform) };
 }
 

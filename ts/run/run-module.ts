@@ -6,12 +6,15 @@
 import * as path from 'node:path';
 import type { ProtocolClientOptions } from '../device/client.js';
 import { spawnNativeSimStdio } from '../device/native-sim.js';
+import { ChildProcessTransport } from '../device/stdio-transport.js';
+import type { TextSource } from '../cfi/host-levels.js';
 import type { Transport } from '../device/transport.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
 import type { NativesFile } from '../targets/host-functions.js';
 import { bindHostImports, type HostModule } from './host-calls.js';
 import { explainLoadFailure, functionName, importName, type Invocation, loadModule, moduleUploadForm, planInvocation, type PreparedModule } from './module.js';
 import { nativeSimArgs, nativeSimBinary, requireNativeSim } from './native-sim-binary.js';
+import { runCfi, type RunCfi, type SimElf } from './sim-cfi.js';
 import { DeviceSession, type DeviceLink, type ProgramHooks, type ProgramReport, type ProgramSinks, withSession } from './session.js';
 
 /**
@@ -55,15 +58,34 @@ export interface RunDeps {
   readonly handleSigint?: boolean;
   /** The native-sim binary (a --natives variant); default nativeSimBinary(env). */
   readonly binary?: string;
+  /** Reads /proc/PID/status of the running native-sim (tests pass a recorded one). */
+  readonly readProcessStatus?: (pid: number) => Promise<TextSource>;
 }
 
-export type RunReport = ProgramReport;
+/** What the program did, and the CFI state of the native-sim it ran in. */
+export type RunReport = ProgramReport & { readonly cfi: RunCfi };
+
+export interface NativeSimLink extends DeviceLink {
+  /** The binary started; null when `openTransport` opened the link. */
+  readonly binary: string | null;
+  /** native-sim's process id; null when the link is not a child process of this one. */
+  readonly pid: number | null;
+}
 
 /** A link to a fresh native-sim: the process ends when the link closes. */
-export function nativeSimLink(deps: RunDeps & { readonly arenaBytes?: number; readonly simArgs?: readonly string[] } = {}): DeviceLink {
+export function nativeSimLink(deps: RunDeps & { readonly arenaBytes?: number; readonly simArgs?: readonly string[] } = {}): NativeSimLink {
   const simArgs = deps.simArgs ?? nativeSimArgs(deps.arenaBytes === undefined ? {} : { arenaBytes: deps.arenaBytes });
-  const transport = deps.openTransport?.(simArgs) ?? spawnNativeSimStdio(requireNativeSim(deps.binary ?? nativeSimBinary(deps.env), deps.env), simArgs);
+  let binary: string | null = null;
+  let transport: Transport;
+  if (deps.openTransport !== undefined) {
+    transport = deps.openTransport(simArgs);
+  } else {
+    binary = requireNativeSim(deps.binary ?? nativeSimBinary(deps.env), deps.env);
+    transport = spawnNativeSimStdio(binary, simArgs);
+  }
   return {
+    binary,
+    pid: transport instanceof ChildProcessTransport ? (transport.pid ?? null) : null,
     transport,
     description: 'native-sim',
     clientOptions: deps.client ?? LOCAL_CLIENT_OPTIONS,
@@ -117,13 +139,35 @@ export async function runModuleOn(session: DeviceSession, run: ModuleRun, sinks:
   }
 }
 
+/**
+ * Reads the CFI facts of the native-sim a run uses, while it runs: its ELF marks through
+ * cfi-report's reader and its /proc status. Nothing here fails the run; an unread fact is unknown
+ * with the reason.
+ */
+async function gatherRunCfi(link: NativeSimLink, deps: RunDeps): Promise<RunCfi> {
+  const { readFileReport, readTextSource } = await import('../cfi/gather.js');
+  const binary = link.binary;
+  const elf: SimElf =
+    binary === null
+      ? { unread: 'the link was opened by the caller, so which native-sim binary runs is not known' }
+      : await readFileReport(binary, process.cwd()).then(
+          (report) => ({ report }),
+          (error: unknown) => ({ unread: `${binary}: ${error instanceof Error ? error.message : String(error)}` }),
+        );
+  const readStatus = deps.readProcessStatus ?? ((pid: number) => readTextSource(`/proc/${pid}/status`));
+  const status = link.pid === null ? null : await readStatus(link.pid);
+  return runCfi(binary, link.pid, elf, status);
+}
+
 export async function runModule(options: RunOptions, sinks: RunSinks, deps: RunDeps = {}): Promise<RunReport> {
   const module = options.module ?? loadModule(options.file);
   const invocation = planInvocation(module, options.invoke, options.args ?? []);
   return withSession(
     () => DeviceSession.open(nativeSimLink(deps)),
-    (session) =>
-      runModuleOn(
+    async (session) => {
+      // Read after HELLO, when native-sim's C runtime has set up whatever CFI it enables.
+      const cfi = await gatherRunCfi(session.link, deps);
+      const report = await runModuleOn(
         session,
         {
           module,
@@ -137,7 +181,9 @@ export async function runModule(options: RunOptions, sinks: RunSinks, deps: RunD
           ...(options.natives === undefined ? {} : { natives: options.natives }),
         },
         sinks,
-      ),
+      );
+      return { ...report, cfi };
+    },
     { handleSigint: deps.handleSigint !== false },
   );
 }

@@ -421,8 +421,8 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
  * which fails the waiting request; once the link and what runs behind it are gone the signal is
  * raised again, so the process still ends by it.
  */
-export async function withSession<T>(open: () => Promise<DeviceSession>, work: (session: DeviceSession) => Promise<T>, options: { readonly handleSigint?: boolean } = {}): Promise<T> {
-  let session: DeviceSession | undefined;
+export async function withSession<T, L extends DeviceLink = DeviceLink>(open: () => Promise<DeviceSession<L>>, work: (session: DeviceSession<L>) => Promise<T>, options: { readonly handleSigint?: boolean } = {}): Promise<T> {
+  let session: DeviceSession<L> | undefined;
   let interrupted = false;
   const onSigint = (): void => {
     interrupted = true;

@@ -33,7 +33,9 @@ Examples:
       --invoke scale 5
       prints i32:16 from a native-sim built with the C native app.scale
   wrt-target run examples/add.wasm --invoke add i32:2 i32:3 --json
-      {results|exitCode|trap, fuelUsed, peakStackBytes, output, profile}
+      {results|exitCode|trap, fuelUsed, peakStackBytes, output, profile, cfi}
+      (cfi: native-sim's IBT/SHSTK ELF marks and its kernel CFI state, each
+      fact with its source)
   wrt-target run examples/add.wasm --profile add.wrtp --invoke add 2 3
       under a profile made by \`wrt-target profile examples/add.wasm
       --target native-sim -o add.wrtp\`
@@ -159,7 +161,7 @@ export async function runRun(
   );
   const gathered = sink.gathered();
   if (json) {
-    ctx.output.out(jsonDocument(RUN_DOCUMENT, { ...outcomeJson(report, gathered, formatValue), ...recorder.json(formatValue), profile: profileSummary(profile) }));
+    ctx.output.out(jsonDocument(RUN_DOCUMENT, { ...outcomeJson(report, gathered, formatValue), ...recorder.json(formatValue), profile: profileSummary(profile), cfi: report.cfi }));
     return report.exitCode;
   }
   printOutcome(report, gathered, ctx.output, formatValue);
@@ -178,7 +180,7 @@ export const runCommand: CommandModule = {
       .option('--asil <level>', 'the safety level the run asks for (QM, A-D): a compiled profile is made at it, a given one must be at it')
       .option('--profile <file|none>', 'the profile to run under (default: the module\'s wrt.profile section, else one compiled for native-sim)')
       .option('--natives <file.c>', 'run on a native-sim built with the natives of this C file (docs/host-functions.md)')
-      .option('--json', 'print {results|exitCode|trap, fuelUsed, peakStackBytes, output, hostCalls, logs, profile} as JSON');
+      .option('--json', 'print {results|exitCode|trap, fuelUsed, peakStackBytes, output, hostCalls, logs, profile, cfi} as JSON');
     addHostOptions(command)
       .addHelpText('after', EXAMPLES)
       .action(async (file: string, args: string[], raw: RawRunOptions) => {
