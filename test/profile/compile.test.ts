@@ -5,6 +5,7 @@ import { resolveLimits } from '../../ts/limits/resolve.js';
 import type { ResolvedLimits } from '../../ts/limits/types.js';
 import { encodeProfile } from '../../ts/profile/binary.js';
 import { compileProfile, type ProfileInputs } from '../../ts/profile/compile.js';
+import { measureLoadRegions } from '../../ts/profile/load-regions.js';
 import { profileJson } from '../../ts/profile/json.js';
 import { PROFILE_JSON_SCHEMA } from '../../ts/profile/schema.js';
 import { moduleSha256 } from '../../ts/profile/section.js';
@@ -48,6 +49,7 @@ function inputs(text: string, change: Partial<ProfileInputs> = {}): ProfileInput
   return {
     analysis: validateWasm(bytes),
     moduleSha256: moduleSha256(bytes),
+    loadRegions: measureLoadRegions(bytes, 'test module', (change.target ?? BOARD).pointerBits),
     limits: BOARD_LIMITS,
     target: BOARD,
     asil: 'QM',

@@ -149,7 +149,9 @@ export async function gatherProfile(request: ProfileRequest, deps: ProfileDeps =
   const module = stripProfileSection(bytes, request.file);
   const analysis = request.analysis ?? validateWasm(module, { file: request.file });
   const { limits, target } = await profileContext(request, deps);
+  const { measureLoadRegions } = await import('./load-regions.js');
   const result = compileProfile({
+    loadRegions: measureLoadRegions(module, request.file, target.pointerBits, request.env),
     analysis,
     moduleSha256: moduleSha256(module),
     limits,
