@@ -300,14 +300,18 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
   const totalBytes = plan.top() + (ARENA_ALIGN - 1);
   derive('arena', `${totalBytes} bytes`, `runtime + regions in wrt_arena.c order, each rounded to ${ARENA_ALIGN} bytes, + ${ARENA_ALIGN - 1} bytes alignment slack`, 'the budgets above');
   derive('arena budget', `${budgetBytes} bytes`, 'the arena must fit the RAM left for modules after the firmware, minus the debug overhead', budgetSource);
+  // The memory's room with the other regions at their least (a preset depth down to the deepest chain).
+  const leastDepth = depthFromPreset ? Math.max(deepest, 1) : callDepth;
+  const leastSlots = depthFromPreset ? Math.max(widest, leastDepth * bounds.maxFrameSlots, overrides.valueSlots?.value ?? 0) : valueSlots;
+  const advice = (): string => stackSizeAdvice(analysis, memory, budgetBytes - arenaBytes(regionsOf(leastSlots, leastDepth, { ...memory, bytes: 0 })));
   if (totalBytes > budgetBytes) {
     const parts = regions.filter((r) => r.bytes > 0).map((r) => `${r.name} ${r.bytes}`).join(' + ');
-    // The memory's room with the other regions at their least (a preset depth down to the deepest chain).
-    const leastDepth = depthFromPreset ? Math.max(deepest, 1) : callDepth;
-    const leastSlots = depthFromPreset ? Math.max(widest, leastDepth * bounds.maxFrameSlots, overrides.valueSlots?.value ?? 0) : valueSlots;
-    const advice = stackSizeAdvice(analysis, memory, budgetBytes - arenaBytes(regionsOf(leastSlots, leastDepth, { ...memory, bytes: 0 })));
-    fail('BUDGET_EXCEEDED', 'arena', `${totalBytes} bytes (${parts})${advice}`, `${budgetBytes} bytes`, budgetSource);
+    fail('BUDGET_EXCEEDED', 'arena', `${totalBytes} bytes (${parts})${advice()}`, `${budgetBytes} bytes`, budgetSource);
   }
+  // Declared pages above the linear-memory limit and not truncatable for want of __heap_base: the same advice.
+  const linear = errors.findIndex((e) => e.budget === 'linear memory');
+  const linearError = errors[linear];
+  if (linearError !== undefined && totalBytes <= budgetBytes) errors[linear] = { ...linearError, needs: `${linearError.needs}${advice()}` };
 
   if (errors.length > 0) return { ok: false, errors };
 
