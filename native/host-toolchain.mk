@@ -4,6 +4,9 @@ ifeq ($(origin CC),default)
 CC := cc
 endif
 
+# The binutils of that compiler (a cross gcc names its own objcopy): native/sim's narrow measure object.
+OBJCOPY ?= $(shell $(CC) -print-prog-name=objcopy)
+
 # Control-flow protection for every host object, so cfi-report finds the marks. glibc's
 # crti.o/crtn.o carry no CET property, which would drop the marks from a linked file; every object
 # of ours is built with -fcf-protection, so the link asserts them (as binding.gyp does).

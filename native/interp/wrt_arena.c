@@ -156,7 +156,8 @@ void wrt_region_usage(const wrt_runtime *i_rt, uint32_t region, uint64_t *o_used
     uint64_t cap = 0;
     if (i_rt != NULL && region < WRT_REGION_COUNT) {
         const wrt_region_state *st = &i_rt->regions[region];
-        used = region == WRT_REGION_CONTROL ? st->peak : st->used;
+        /* Scratch and code: what the region must hold, counting a compiling body's widest moment. */
+        used = region == WRT_REGION_CONTROL || region == WRT_REGION_CODE ? st->peak : st->used;
         cap = st->size;
     }
     if (o_used != NULL) *o_used = used;

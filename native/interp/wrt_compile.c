@@ -51,6 +51,8 @@ typedef struct cstate {
     uint32_t *code;
     uint32_t pos;
     uint32_t cap;
+    /* Most cells written at once: fusing rewinds pos, so a body needs more room while it compiles. */
+    uint32_t peak;
     cctl *ctls;
     uint32_t nctls;
     uint32_t capctls;
@@ -85,6 +87,7 @@ static bool emit(cstate *c, uint32_t cell)
 {
     if (c->pos >= c->cap) return code_full(c);
     c->code[c->pos++] = cell;
+    if (c->pos > c->peak) c->peak = c->pos;
     return true;
 }
 
@@ -1046,6 +1049,9 @@ bool wrt_compile_function(wrt_runtime *io_rt, const wrt_module *i_mod, wrt_funcd
     }
     size_t used = (size_t)c.nctls * sizeof(cctl);
     if (used > scratch->peak) scratch->peak = used;
+    /* The code region must hold this body's widest moment, not only what it keeps. */
+    size_t widest = code->used + (size_t)c.peak * 4u;
+    if (widest > code->peak) code->peak = widest;
     void *committed = wrt_reserve(io_rt, WRT_REGION_CODE, (size_t)c.pos * 4u, o_err);
     if (committed == NULL) return false;
     io_fn->code = (const uint32_t *)committed;

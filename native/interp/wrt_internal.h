@@ -37,7 +37,8 @@ typedef struct wrt_region_state {
     uint8_t *base;
     size_t size;
     size_t used;
-    size_t peak;  /* high-water mark, for the scratch region that is reused per function */
+    size_t peak;  /* high-water mark: the control scratch reused per function, and the code region,
+                   * where a body being compiled takes more cells than it keeps (fusing rewinds) */
 } wrt_region_state;
 
 void *wrt_alloc(wrt_runtime *io_rt, uint32_t region, size_t bytes, wrt_error *o_err);

@@ -5,12 +5,17 @@
  *              [--idle-timeout-ms MS] [--boot-id N] [--arena BYTES]
  *              [--stack-slots N] [--call-depth N] [--table-elements N] [--table-elements-max N]
  *              [--global-slots N] [--memory-pages-max N]
+ *   native-sim --measure [--narrow] < MODULE
  *
  * --arena: the interpreter's arena (default 16 MiB, targets/native-sim.yaml memory.arenaBytes);
  * --stack-slots ... --memory-pages-max: region sizes instead of those derived from the arena; a
  * session of several instances (docs/protocol.md §4a) shares one arena, so each memory and table
  * must reserve less than the whole region (the spec testsuite's runs set them). A WASI program's
  * argv and environment come in the ARGS message (docs/protocol.md), as on a board.
+ *
+ * --measure: reads a module on stdin and prints the bytes it takes in the load-time regions
+ * (`meta=N code=N control=N`, sim_measure.c), the figures a profile sizes those regions with;
+ * --narrow compiles as a 32-bit device does (its code figure is a board's).
  *
  * stdio (default): frames on stdin/stdout, diagnostics on stderr; exits when stdin ends.
  * --pty: opens a pseudo-terminal and prints `char device redirected to /dev/pts/N (label serial0)`
@@ -39,6 +44,7 @@
 #endif
 
 #include "sim_engine.h"
+#include "sim_measure.h"
 #include "wrtp_server.h"
 
 #define WRT_SIM_POLL_MS 10
@@ -170,6 +176,24 @@ static int wrt_sim_layout_option(const char *a, const char *v, wrt_sim_options *
 /* The parent when native-sim started; a different getppid() means it died and we were reparented. */
 static pid_t wrt_sim_parent;
 
+/* Reads stdin to its end into the buffer; -1 when it holds more than `cap` bytes. */
+static long wrt_sim_read_all(uint8_t *o_buf, size_t cap) {
+    size_t len = 0;
+    for (;;) {
+        if (len == cap) {
+            uint8_t extra;
+            return read(STDIN_FILENO, &extra, 1) > 0 ? -1 : (long)len;
+        }
+        ssize_t n = read(STDIN_FILENO, o_buf + len, cap - len);
+        if (n == 0) return (long)len;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        len += (size_t)n;
+    }
+}
+
 static void wrt_sim_watch_parent(void) {
     wrt_sim_parent = getppid();
 #ifdef __linux__
@@ -194,7 +218,15 @@ int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--pty") == 0) {
+        if (strcmp(a, "--measure") == 0) {
+            int narrow = v != NULL && strcmp(v, "--narrow") == 0;
+            long len = wrt_sim_read_all(upload, sizeof upload);
+            if (len < 0) {
+                fprintf(stderr, "native-sim: --measure: stdin unreadable or larger than %zu bytes\n", sizeof upload);
+                return 2;
+            }
+            return narrow ? wrt_sim_measure_narrow(upload, (size_t)len) : wrt_sim_measure(upload, (size_t)len);
+        } else if (strcmp(a, "--pty") == 0) {
             use_pty = 1;
         } else if (v != NULL && strcmp(a, "--device-id") == 0) {
             device_id = v;

@@ -8,6 +8,7 @@ import { bench as deployBench } from './deploy.js';
 import { bench as firmwareBench } from './firmware.js';
 import { bench as interpBench } from './interp.js';
 import { bench as probeBench } from './probe.js';
+import { bench as ramBench } from './ram.js';
 import { bench as startupBench } from './startup.js';
 import { bench as validateBench } from './validate.js';
 import { WrtError } from '../../ts/core/errors.js';
@@ -20,6 +21,7 @@ const BENCHES: readonly (readonly [string, Bench])[] = [
   ['probe', probeBench],
   ['validate', validateBench],
   ['interp', interpBench],
+  ['ram', ramBench],
   ['deploy', deployBench],
   ['board', boardBench],
   ['firmware', firmwareBench],

@@ -5,6 +5,7 @@ import { wat2wasm } from '../../ts/testsuite/wat.js';
 import { resolveLimits } from '../../ts/limits/resolve.js';
 import { FIXED_BYTES, decodeProfile, encodeProfile } from '../../ts/profile/binary.js';
 import { compileProfile } from '../../ts/profile/compile.js';
+import { measureLoadRegions } from '../../ts/profile/load-regions.js';
 import { embedProfile, findProfileSection, moduleSha256, stripProfileSection } from '../../ts/profile/section.js';
 import type { Profile } from '../../ts/profile/types.js';
 import { validateWasm } from '../../ts/wasm/validate.js';
@@ -16,6 +17,7 @@ function profile(): Profile {
   const result = compileProfile({
     analysis: validateWasm(MODULE),
     moduleSha256: moduleSha256(MODULE),
+    loadRegions: measureLoadRegions(MODULE, 'test module', 32),
     limits: resolveLimits({ discovered: { maxMemory: { value: 49152, source: 'board' }, maxStack: { value: 8192, source: 'board' } } }),
     target: {
       id: 'qemu-lm3s6965evb',

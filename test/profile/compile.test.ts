@@ -5,6 +5,7 @@ import { resolveLimits } from '../../ts/limits/resolve.js';
 import type { ResolvedLimits } from '../../ts/limits/types.js';
 import { encodeProfile } from '../../ts/profile/binary.js';
 import { compileProfile, type ProfileInputs } from '../../ts/profile/compile.js';
+import { measureLoadRegions } from '../../ts/profile/load-regions.js';
 import { profileJson } from '../../ts/profile/json.js';
 import { PROFILE_JSON_SCHEMA } from '../../ts/profile/schema.js';
 import { moduleSha256 } from '../../ts/profile/section.js';
@@ -51,6 +52,7 @@ function inputs(text: string, change: Partial<ProfileInputs> = {}): ProfileInput
   return {
     analysis: validateWasm(bytes),
     moduleSha256: moduleSha256(bytes),
+    loadRegions: measureLoadRegions(bytes, 'test module', (change.target ?? BOARD).pointerBits),
     limits: BOARD_LIMITS,
     target: BOARD,
     asil: 'QM',
@@ -277,5 +279,58 @@ describe('a growth cap the toolchain chooses leaves room for the other regions',
       inputs(declared, { limits: SMALL_BOARD, asil: 'C', overrides: { fuel: { value: 1000n, source: 'test' }, valueSlots: { value: 16384, source: 'test' } } }),
     );
     expect(result.ok ? null : result.errors.map((e) => e.budget)).toEqual(['arena']);
+  });
+});
+
+describe('target-sized defaults on a small board', () => {
+  /** A module laid out as wasm-ld lays one out: 16 bytes of data at 1024, then the stack, __heap_base at its top. */
+  function linked(stack: number): string {
+    const top = 1024 + 16 + stack;
+    return `(module
+      (memory (export "memory") ${Math.ceil(top / 65536)})
+      (global $sp (mut i32) (i32.const ${top}))
+      (global (export "__heap_base") i32 (i32.const ${top}))
+      (data (i32.const 1024) "0123456789abcdef")
+      (func (export "_start") (global.set $sp (i32.sub (global.get $sp) (i32.const 16)))))`;
+  }
+
+  it('a module linked with the 64 KiB default stack: the error gives a stack size that fits, and it does', () => {
+    const failed = errors(inputs(linked(65536)));
+    expect(failed.map((e) => e.budget)).toEqual(['arena']);
+    const advice = /link with -Wl,-z,stack-size=(\d+)/.exec(failed[0]?.needs ?? '');
+    expect(advice).not.toBeNull();
+    const size = Number(advice?.[1]);
+    expect(failed[0]?.needs).toContain('the stack wasm-ld placed in its memory must shrink by');
+    const fits = ok(inputs(linked(size)));
+    expect(fits.memory).toMatchObject({ truncated: true, rule: 'truncated-to-heap-base', bytes: 1024 + 16 + size });
+    expect(fits.arena.totalBytes).toBeLessThanOrEqual(BOARD_LIMITS.maxMemory.value);
+    // 1 KiB more stack than advised no longer fits.
+    expect(errors(inputs(linked(size + 1024))).map((e) => e.budget)).toEqual(['arena']);
+  });
+
+  it('a recursion depth from the preset comes down to what the arena holds, and says so', () => {
+    const roomy = ok(inputs(RECURSIVE_MODULE, { limits: HOST_LIMITS, target: BOARD }));
+    expect(roomy.stack.callDepth).toBe(256);
+    const small = resolveLimits({ discovered: { platform: { value: 'embedded', source: 'test' }, maxMemory: { value: roomy.arena.totalBytes - 4096, source: 'test board' }, maxStack: { value: 1024, source: 'test board' } } });
+    const fitted = ok(inputs(RECURSIVE_MODULE, { limits: small, target: BOARD }));
+    expect(fitted.stack.callDepth).toBeLessThan(256);
+    expect(fitted.arena.totalBytes).toBeLessThanOrEqual(roomy.arena.totalBytes - 4096);
+    expect(fitted.stack.valueSlots).toBe(fitted.stack.callDepth * (roomy.stack.valueSlots / 256));
+    expect(fitted.derivations.find((d) => d.budget === 'call depth' && d.rule.startsWith('the preset depth 256 does not fit this target'))?.value).toBe(String(fitted.stack.callDepth));
+    // A depth given explicitly is the user's statement: never lowered, the arena error stands.
+    expect(errors(inputs(RECURSIVE_MODULE, { limits: small, target: BOARD, overrides: { callDepth: { value: 256, source: 'cli --call-depth' } } })).map((e) => e.budget)).toEqual(['arena']);
+  });
+});
+
+describe('a wasm-ld module without __heap_base on a board below one page', () => {
+  it('names both flags: the stack size and the export that allows truncation', () => {
+    const module = `(module
+      (memory (export "memory") 2)
+      (global $sp (mut i32) (i32.const ${1040 + 65536}))
+      (data (i32.const 1024) "0123456789abcdef")
+      (func (export "_start") (global.set $sp (i32.sub (global.get $sp) (i32.const 16)))))`;
+    const failed = errors(inputs(module));
+    const arena = failed.find((e) => e.budget === 'arena');
+    expect(arena?.needs).toMatch(/link with -Wl,-z,stack-size=\d+ -Wl,--export=__heap_base/);
   });
 });

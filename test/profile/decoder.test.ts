@@ -11,6 +11,7 @@ import { wat2wasm } from '../../ts/testsuite/wat.js';
 import { resolveLimits } from '../../ts/limits/resolve.js';
 import { encodeProfile } from '../../ts/profile/binary.js';
 import { compileProfile } from '../../ts/profile/compile.js';
+import { measureLoadRegions } from '../../ts/profile/load-regions.js';
 import { embedProfile, moduleSha256 } from '../../ts/profile/section.js';
 import type { Profile } from '../../ts/profile/types.js';
 import { validateWasm } from '../../ts/wasm/validate.js';
@@ -27,6 +28,7 @@ function compile(): Profile {
   const result = compileProfile({
     analysis: validateWasm(MODULE),
     moduleSha256: moduleSha256(MODULE),
+    loadRegions: measureLoadRegions(MODULE, 'test module', 64),
     limits: resolveLimits({ discovered: { maxMemory: { value: 16 * 1024 * 1024, source: 'test' } } }),
     // 64-bit like the host the driver runs on, so wrt_layout_bytes must equal the profile's arena.
     target: { id: 'native-sim', host: true, pointerBits: 64, arch: 'x86_64', maxTableEntries: null, hardwareCfi: { features: { shstk: 'yes', ibt: 'no', pac: 'no', bti: 'no' }, source: 'recorded' } },

@@ -11,6 +11,7 @@ import type { InterpNative } from '../../tools/interp/ffi.js';
 import { InterpRuntime } from '../../tools/interp/runtime.js';
 import { resolveLimits } from '../../ts/limits/resolve.js';
 import { compileProfile, type ProfileInputs } from '../../ts/profile/compile.js';
+import { measureLoadRegions } from '../../ts/profile/load-regions.js';
 import { interpLayoutOf } from '../../tools/interp/profile-layout.js';
 import { moduleSha256 } from '../../ts/profile/section.js';
 import { validateWasm } from '../../ts/wasm/validate.js';
@@ -47,6 +48,7 @@ function inputs(change: Partial<ProfileInputs>): ProfileInputs {
   return {
     analysis: validateWasm(program),
     moduleSha256: moduleSha256(program),
+    loadRegions: measureLoadRegions(program, 'test program', (change.target?.pointerBits ?? 64)),
     limits: resolveLimits({ discovered: { maxMemory: { value: 8 * 1024 * 1024, source: 'test board: 8 MiB' } } }),
     target: { id: 'native-sim', host: true, pointerBits: 64, arch: 'x86_64', maxTableEntries: null, hardwareCfi: { features: { shstk: 'yes', ibt: 'no', pac: 'no', bti: 'no' }, source: 'recorded' } },
     asil: 'QM',

@@ -5,6 +5,7 @@
 import type { ResolvedLimits } from '../../ts/limits/types.js';
 import { probe } from '../../ts/probe/gather.js';
 import { compileProfile } from '../../ts/profile/compile.js';
+import { measureLoadRegions } from '../../ts/profile/load-regions.js';
 import { moduleSha256 } from '../../ts/profile/section.js';
 import type { Profile, ProfileOverrides, TargetFacts } from '../../ts/profile/types.js';
 import { validateWasm } from '../../ts/wasm/validate.js';
@@ -29,6 +30,7 @@ export function compileForSim(bytes: Uint8Array, limits: ResolvedLimits, overrid
   const result = compileProfile({
     analysis: validateWasm(bytes),
     moduleSha256: moduleSha256(bytes),
+    loadRegions: measureLoadRegions(bytes, 'test module', target.pointerBits),
     limits,
     target,
     asil: 'QM',

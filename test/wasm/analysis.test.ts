@@ -79,6 +79,7 @@ describe('module analysis', () => {
       firstGrow: null,
       heapBase: 4096,
       dataEnd: 2048,
+      stackPointer: null,
       dataSegmentsEnd: 1028,
       dataSegmentsWithDynamicOffset: 0,
       constantAccessEnd: 104,

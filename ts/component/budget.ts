@@ -7,6 +7,7 @@
  */
 import { compileProfile, type ProfileInputs } from '../profile/compile.js';
 import type { BudgetError } from '../profile/types.js';
+import type { LoadRegions } from '../profile/load-regions.js';
 import type { ComponentFacts } from './validator.js';
 
 /** One handle-table entry: representation (u32), resource type index (u16), own/borrow flag and lend count (u16), scope (u32), spare (u32). */
@@ -39,7 +40,11 @@ export interface ComponentBudget {
 }
 
 /** What the core profile compiler takes, with the component's facts in place of one module's analysis. */
-export type ComponentBudgetInputs = Omit<ProfileInputs, 'analysis' | 'moduleSha256'> & { readonly facts: ComponentFacts };
+export type ComponentBudgetInputs = Omit<ProfileInputs, 'analysis' | 'moduleSha256' | 'loadRegions'> & {
+  readonly facts: ComponentFacts;
+  /** The load-time regions of one core module (measureLoadRegions at the edge). */
+  readonly measure: (module: Uint8Array, label: string) => LoadRegions;
+};
 
 export function compileComponentBudget(inputs: ComponentBudgetInputs): ComponentBudget {
   const { facts, limits, target } = inputs;
@@ -55,6 +60,7 @@ export function compileComponentBudget(inputs: ComponentBudgetInputs): Component
     const result = compileProfile({
       analysis: module.report,
       moduleSha256: module.sha256,
+      loadRegions: inputs.measure(module.code, `core module ${module.index}`),
       limits: unbounded,
       target,
       asil: inputs.asil,

@@ -85,6 +85,8 @@ export interface CoreModuleFacts {
   readonly bytes: number;
   readonly sha256: string;
   readonly report: WasmReport;
+  /** Its bytes (a view into the component), for what the device's interpreter measures of it. */
+  readonly code: Uint8Array;
   /** The component definition it is defined in. */
   readonly component: number;
   /** Times it is instantiated in a whole instantiation of the top-level component. */
@@ -451,6 +453,7 @@ export class ComponentValidator {
       bytes: end - start,
       sha256: createHash('sha256').update(this.bytes.subarray(start, end)).digest('hex'),
       report,
+      code: this.bytes.subarray(start, end),
       component: s.def,
       instantiations: 0,
     });

@@ -16,6 +16,7 @@ import type { WasmReport } from '../wasm/report.js';
 import { PAGE_BYTES } from '../wasm/types.js';
 import { encodeProfile } from './binary.js';
 import { callBounds } from './call-bounds.js';
+import type { LoadRegions } from './load-regions.js';
 import { ASIL_PRESETS, PRESET_REASONS, SOFTWARE_CFI, returnEdgeFeature } from './presets.js';
 import {
   type ArenaRegion,
@@ -40,6 +41,8 @@ export interface ProfileInputs {
   readonly debug: DebugLevel;
   readonly overrides: ProfileOverrides;
   readonly toolchain: string;
+  /** Meta, code and control as the device's interpreter core takes them (ts/profile/load-regions.ts). */
+  readonly loadRegions: LoadRegions;
 }
 
 /** The interpreter's arena alignment (WRT_CONFIG_ALIGN) and record sizes, per pointer width. */
@@ -51,20 +54,10 @@ export const SLOT_BYTES = 8;
 export const TABLE_ELEMENT_BYTES = 8;
 
 /**
- * Upper bounds for the regions the interpreter fills at load (meta, code, control), checked
- * against the interpreter's measured use in test/profile/enforcement.test.ts.
+ * An upper bound of the control region (validator and compiler scratch of the largest function):
+ * the core reports only part of its use (operands, not control frames), so this stays an analysis
+ * bound, checked against the interpreter in test/profile/enforcement.test.ts.
  */
-export function metaBytesFor(report: WasmReport): number {
-  const c = report.counts;
-  const items = c.types + c.imports + c.functions + c.tables + c.memories + c.globals + c.exports + c.elementSegments + c.dataSegments;
-  const names = report.imports.reduce((n, i) => n + i.module.length + i.name.length, 0) + report.exports.reduce((n, e) => n + e.name.length, 0);
-  return alignUp(1024 + 128 * items + 2 * names + report.memory.dataBytes + 16 * report.functions.reduce((n, f) => n + f.locals, 0), ARENA_ALIGN);
-}
-
-export function codeBytesFor(report: WasmReport): number {
-  return alignUp(report.functions.reduce((n, f) => n + 16 * f.bodyBytes + 64, 0), ARENA_ALIGN);
-}
-
 export function controlBytesFor(report: WasmReport): number {
   const worst = report.functions.reduce((m, f) => Math.max(m, 8 * (f.locals + f.maxStackSlots) + 64 * (f.maxControlDepth + 2)), 0);
   return alignUp(512 + worst, ARENA_ALIGN);
@@ -148,6 +141,7 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
   const deepest = finite.reduce((m, e) => Math.max(m, e.callDepth ?? 0), 0);
   const widest = finite.reduce((m, e) => Math.max(m, e.valueSlots ?? 0), 0);
   const reachesRecursion = bounds.entries.some((e) => e.callDepth === null);
+  let depthFromPreset = false;
   if (reachesRecursion) {
     const given = overrides.callDepth;
     if (given !== undefined) {
@@ -158,6 +152,7 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
       fail('LIMIT_EXCEEDED', 'call depth', `unbounded (recursion: ${cycle})`, `${level} allows recursion only with an explicit depth (--call-depth N)`, `preset ${level}: ${PRESET_REASONS.recursionNeedsExplicitDepth}`);
     } else {
       callDepth = Math.max(preset.defaultRecursionDepth, deepest);
+      depthFromPreset = true;
       derive('call depth', `${callDepth}`, `the call graph is recursive: preset depth for ${level}`, `preset ${level}: ${PRESET_REASONS.defaultRecursionDepth}`);
     }
     valueSlots = Math.max(widest, callDepth * bounds.maxFrameSlots);
@@ -270,30 +265,63 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
   const ptr = target.pointerBits;
   const budgetBytes = limits.maxMemory.value - limits.debugOverhead.value;
   const budgetSource = `${limits.maxMemory.source} minus debug overhead ${limits.debugOverhead.value} bytes (${limits.debugOverhead.source})`;
-  const fixedRegions: Array<[string, number]> = [
+  const load = inputs.loadRegions;
+  const codeWasmBytes = analysis.functions.reduce((n, f) => n + f.bodyBytes, 0);
+  const controlBytes = Math.max(controlBytesFor(analysis), alignUp(load.control, ARENA_ALIGN));
+  if (load.codeBits !== ptr) {
+    fail('INTERNAL', 'code', `code measured in the form of a ${load.codeBits}-bit device`, `a ${ptr}-bit target compiles another form`, load.source);
+  }
+  derive('meta', `${load.meta} bytes`, load.pointerBits === ptr ? 'module and instance records as the interpreter core reserved them, measured at this target\'s pointer width: exact' : `module and instance records as the interpreter core reserved them at ${load.pointerBits}-bit pointers: an upper bound for this ${ptr}-bit target, whose records are smaller`, load.source);
+  derive('code', `${load.code} bytes`, `compiled code as the interpreter core emits it for a ${ptr}-bit device (32-bit cells, the same superinstructions): the device reserves exactly this, its widest moment while compiling included; ${codeWasmBytes === 0 ? '0' : (load.code / codeWasmBytes).toFixed(2)} bytes per wasm code byte`, load.source);
+  derive('control', `${controlBytes} bytes`, 'validator and compiler scratch of the largest function (operands, local groups, control frames): an analysis bound, the core reports only part of it', 'module code section (validator analysis)');
+  const regionsOf = (slots: number, depth: number, mem: ProfileMemory): Array<[string, number]> => [
     ['runtime', RUNTIME_BYTES[ptr]],
-    ['meta', metaBytesFor(analysis)],
-    ['code', codeBytesFor(analysis)],
-    ['control', controlBytesFor(analysis)],
-    ['stack', valueSlots * SLOT_BYTES],
-    ['frames', callDepth * FRAME_BYTES[ptr]],
+    ['meta', load.meta],
+    ['code', load.code],
+    ['control', controlBytes],
+    ['stack', slots * SLOT_BYTES],
+    ['frames', depth * FRAME_BYTES[ptr]],
+    // wrt_arena.c's order: memory between the frames and the tables.
+    ['memory', mem.bytes],
     ['tables', tableElements * TABLE_ELEMENT_BYTES],
     ['globals', globalSlots * SLOT_BYTES],
   ];
+  // wrt_layout_bytes: every region rounded to the alignment, + slack for an arena that does not start aligned.
+  const arenaBytes = (regions: Array<[string, number]>): number => regions.reduce((sum, [, bytes]) => sum + alignUp(bytes, ARENA_ALIGN), ARENA_ALIGN - 1);
+  // The least memory the module loads with: a growth cap chosen here may still come down to the initial pages.
+  const leastMemory = (mem: ProfileMemory): ProfileMemory => (planned.growthCapped ? { ...mem, maximumPages: mem.initialPages, bytes: mem.initialPages * PAGE_BYTES } : mem);
+
+  // A target too small for the declared pages: truncation to __heap_base, where the module allows it.
+  if (planned.truncated !== null && arenaBytes(regionsOf(valueSlots, callDepth, leastMemory(memory))) > budgetBytes) {
+    memory = planned.truncated;
+    derive('memory', `${memory.bytes} bytes (${memory.initialPages} pages declared)`, `truncated to the highest static address ${analysis.memory.highestStaticAddress} rounded to ${ARENA_ALIGN}, because the declared pages do not fit the arena: the module exports __heap_base and never uses memory.grow; accesses past it trap`, budgetSource);
+  }
+  // A recursion depth from the preset is a default, not the module's statement: on a small target
+  // it comes down to what the arena holds beside the other regions (never below the deepest chain).
+  if (depthFromPreset && arenaBytes(regionsOf(valueSlots, callDepth, leastMemory(memory))) > budgetBytes) {
+    const others = arenaBytes(regionsOf(0, 0, leastMemory(memory)));
+    const perFrame = bounds.maxFrameSlots * SLOT_BYTES + FRAME_BYTES[ptr];
+    let depth = Math.min(callDepth, Math.max(0, Math.floor((budgetBytes - others - 2 * ARENA_ALIGN) / perFrame)));
+    while (depth > 0 && arenaBytes(regionsOf(Math.max(widest, depth * bounds.maxFrameSlots), depth, leastMemory(memory))) > budgetBytes) depth--;
+    if (depth >= Math.max(deepest, 1)) {
+      const preset = callDepth;
+      callDepth = depth;
+      valueSlots = Math.max(widest, depth * bounds.maxFrameSlots, overrides.valueSlots?.value ?? 0);
+      derive('call depth', `${callDepth}`, `the preset depth ${preset} does not fit this target: the most frames of ${bounds.maxFrameSlots} slots (+ ${FRAME_BYTES[ptr]} bytes of frame record) the arena holds beside the other regions (--call-depth sets another)`, budgetSource);
+      derive('value stack slots', `${valueSlots}`, `call depth ${callDepth} × largest frame ${bounds.maxFrameSlots} slots, sized to the target's arena`, budgetSource);
+    }
+  }
   // A growth cap that came from the linear-memory limit (not the module's own maximum) also
   // leaves room for the other regions: memory.grow past it returns -1 rather than the arena overflow.
-  const fixedBytes = fixedRegions.reduce((sum, [, bytes]) => sum + alignUp(bytes, ARENA_ALIGN), ARENA_ALIGN - 1);
+  const fixedBytes = arenaBytes(regionsOf(valueSlots, callDepth, { ...memory, bytes: 0 }));
   const roomPages = Math.floor((budgetBytes - fixedBytes) / PAGE_BYTES);
-  if (planned.growthCapped && memory.maximumPages > roomPages && roomPages >= memory.initialPages) {
+  if (planned.growthCapped && !memory.truncated && memory.maximumPages > roomPages && roomPages >= memory.initialPages) {
     memory = { ...memory, maximumPages: roomPages, bytes: roomPages * PAGE_BYTES };
     derive('memory', `${roomPages} pages (${memory.bytes} bytes)`, `growth capped further so that the arena fits: ${budgetBytes} bytes of arena budget minus ${fixedBytes} bytes of the other regions (memory.grow past it returns -1)`, budgetSource);
   }
-  // wrt_arena.c's order: memory between the frames and the tables.
-  const memoryAt = fixedRegions.findIndex(([name]) => name === 'tables');
-  const regionSizes: Array<[string, number]> = [...fixedRegions.slice(0, memoryAt), ['memory', memory.bytes], ...fixedRegions.slice(memoryAt)];
   const plan = new MemoryBudget(Number.MAX_SAFE_INTEGER, 'device arena');
   const regions: ArenaRegion[] = [];
-  for (const [name, bytes] of regionSizes) {
+  for (const [name, bytes] of regionsOf(valueSlots, callDepth, memory)) {
     // wrt_arena.c rounds every region up to the alignment; the budget lays them out the same way.
     const a = plan.allocate(name, alignUp(bytes, ARENA_ALIGN), ARENA_ALIGN);
     regions.push({ name, offset: a.offset, bytes: a.size });
@@ -302,10 +330,18 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
   const totalBytes = plan.top() + (ARENA_ALIGN - 1);
   derive('arena', `${totalBytes} bytes`, `runtime + regions in wrt_arena.c order, each rounded to ${ARENA_ALIGN} bytes, + ${ARENA_ALIGN - 1} bytes alignment slack`, 'the budgets above');
   derive('arena budget', `${budgetBytes} bytes`, 'the arena must fit the RAM left for modules after the firmware, minus the debug overhead', budgetSource);
+  // The memory's room with the other regions at their least (a preset depth down to the deepest chain).
+  const leastDepth = depthFromPreset ? Math.max(deepest, 1) : callDepth;
+  const leastSlots = depthFromPreset ? Math.max(widest, leastDepth * bounds.maxFrameSlots, overrides.valueSlots?.value ?? 0) : valueSlots;
+  const advice = (): string => stackSizeAdvice(analysis, memory, budgetBytes - arenaBytes(regionsOf(leastSlots, leastDepth, { ...memory, bytes: 0 })));
   if (totalBytes > budgetBytes) {
     const parts = regions.filter((r) => r.bytes > 0).map((r) => `${r.name} ${r.bytes}`).join(' + ');
-    fail('BUDGET_EXCEEDED', 'arena', `${totalBytes} bytes (${parts})`, `${budgetBytes} bytes`, budgetSource);
+    fail('BUDGET_EXCEEDED', 'arena', `${totalBytes} bytes (${parts})${advice()}`, `${budgetBytes} bytes`, budgetSource);
   }
+  // Declared pages above the linear-memory limit and not truncatable for want of __heap_base: the same advice.
+  const linear = errors.findIndex((e) => e.budget === 'linear memory');
+  const linearError = errors[linear];
+  if (linearError !== undefined && totalBytes <= budgetBytes) errors[linear] = { ...linearError, needs: `${linearError.needs}${advice()}` };
 
   if (errors.length > 0) return { ok: false, errors };
 
@@ -338,6 +374,8 @@ type Derive = (budget: string, value: string, rule: string, source: string) => v
 interface MemoryPlan {
   readonly memory: ProfileMemory;
   readonly growthCapped: boolean;
+  /** The memory truncated to __heap_base, when the module allows it and `auto` has not chosen it yet. */
+  readonly truncated: ProfileMemory | null;
 }
 
 function memoryBudget(inputs: ProfileInputs, fail: Fail, derive: Derive): MemoryPlan {
@@ -347,7 +385,7 @@ function memoryBudget(inputs: ProfileInputs, fail: Fail, derive: Derive): Memory
   const mem = analysis.memories[0];
   if (mem === undefined) {
     derive('memory', '0 pages', 'the module has no memory', 'module memory section');
-    return { memory: { initialPages: 0, maximumPages: 0, bytes: 0, truncated: false, rule: 'no-memory' }, growthCapped: false };
+    return { memory: { initialPages: 0, maximumPages: 0, bytes: 0, truncated: false, rule: 'no-memory' }, growthCapped: false, truncated: null };
   }
   const linear = limits.maxLinearMemory;
   const budgetPages = Math.floor(linear.value / PAGE_BYTES);
@@ -382,14 +420,51 @@ function memoryBudget(inputs: ProfileInputs, fail: Fail, derive: Derive): Memory
   const neededBytes = alignUp(m.highestStaticAddress, ARENA_ALIGN);
   const mode = overrides.truncateMemory ?? 'auto';
   const wantTruncate = eligible && neededBytes < fullBytes && (mode === 'always' || (mode === 'auto' && fullBytes > linear.value));
+  const truncated: ProfileMemory = { initialPages: mem.initialPages, maximumPages, bytes: neededBytes, truncated: true, rule: 'truncated-to-heap-base' };
   if (wantTruncate) {
     derive('memory', `${neededBytes} bytes (${mem.initialPages} pages declared)`, `truncated to the highest static address ${m.highestStaticAddress} (max of data end, constant accesses, __heap_base ${m.heapBase ?? '-'}, __data_end ${m.dataEnd ?? '-'}) rounded to ${ARENA_ALIGN}: the module exports __heap_base and never uses memory.grow; accesses past it trap`, 'module analysis (validator)');
-    return { memory: { initialPages: mem.initialPages, maximumPages, bytes: neededBytes, truncated: true, rule: 'truncated-to-heap-base' }, growthCapped: false };
+    return { memory: truncated, growthCapped: false, truncated: null };
   }
   if (mem.initialPages > budgetPages || (preset.growthNeedsDeclaredMaximum && maximumPages > budgetPages)) {
     const why = eligible ? '' : `; truncation not allowed: ${!m.canGrow ? '' : 'memory.grow is used, '}${m.heapBase === null ? 'no exported __heap_base, ' : ''}${m.dataSegmentsWithDynamicOffset > 0 ? 'data placed by an imported global, ' : ''}${mem.imported ? 'memory imported, ' : ''}`.replace(/, $/, '');
     fail('LIMIT_EXCEEDED', 'linear memory', `${mem.initialPages} pages (${mem.initialPages * PAGE_BYTES} bytes)${why}`, `${budgetPages} pages (${linear.value} bytes)`, linear.source);
   }
   derive('memory', `${maximumPages} pages (${fullBytes} bytes)`, rule, `module memory section; limit ${linear.value} bytes from ${linear.source}`);
-  return { memory: { initialPages: mem.initialPages, maximumPages, bytes: fullBytes, truncated: false, rule: 'declared-pages' }, growthCapped };
+  // `auto` also truncates when the declared pages do not fit the arena beside the other regions (compileProfile decides).
+  const alternative = eligible && neededBytes < fullBytes && mode === 'auto' ? truncated : null;
+  return { memory: { initialPages: mem.initialPages, maximumPages, bytes: fullBytes, truncated: false, rule: 'declared-pages' }, growthCapped, truncated: alternative };
+}
+
+/** wasm-ld's stack when no -z stack-size is given. */
+const WASM_LD_DEFAULT_STACK = 65536;
+
+/**
+ * For an arena that does not fit: the stack size to link with when the module's memory is what
+ * overflows and wasm-ld placed a stack there (global 0, __stack_pointer). Shrinking the stack by
+ * E bytes lowers every address above it by E, so the memory needs E fewer bytes (truncated) or
+ * whole pages (declared); `room` is what the arena has left for the memory. E is exact (from
+ * __stack_pointer); the stack size is not, as the end of the data below it is known only up to
+ * its last constant access, so the advice assumes wasm-ld's default when the stack is at least
+ * that large and rounds down to 1 KiB.
+ */
+function stackSizeAdvice(analysis: WasmReport, memory: ProfileMemory, room: number): string {
+  const m = analysis.memory;
+  const top = m.stackPointer;
+  if (top === null || memory.bytes === 0 || room <= 0) return '';
+  const dataEnd = alignUp(Math.max(m.dataSegmentsEnd, m.constantAccessEnd, m.dataEnd ?? 0), ARENA_ALIGN);
+  // Data first (wasm-ld's default): the stack is from the end of the data to __stack_pointer; stack first: below it.
+  const upTo = top > dataEnd ? top - dataEnd : top;
+  const stackBytes = upTo >= WASM_LD_DEFAULT_STACK ? WASM_LD_DEFAULT_STACK : upTo;
+  const mem = analysis.memories[0];
+  const truncatable = !m.canGrow && m.dataSegmentsWithDynamicOffset === 0 && mem !== undefined && !mem.imported;
+  const pages = Math.floor(room / PAGE_BYTES);
+  if (!memory.truncated && !truncatable && pages === 0) return '';
+  const used = alignUp(Math.max(m.highestStaticAddress, top), ARENA_ALIGN);
+  const byBytes = memory.truncated || (truncatable && pages === 0);
+  const excess = byBytes ? used - room : used - pages * PAGE_BYTES;
+  const stackSize = Math.floor((stackBytes - excess) / 1024) * 1024;
+  if (excess <= 0 || stackSize <= 0) return '';
+  const exportHeapBase = byBytes && !memory.truncated && m.heapBase === null ? ' -Wl,--export=__heap_base' : '';
+  const fits = byBytes ? `${room} bytes of memory (truncated to __heap_base)` : `${pages} page${pages === 1 ? '' : 's'} of memory`;
+  return `; the stack wasm-ld placed in its memory must shrink by ${excess} bytes for the arena's ${fits}: link with -Wl,-z,stack-size=${stackSize}${exportHeapBase}${upTo >= WASM_LD_DEFAULT_STACK ? '' : ` (its stack is about ${upTo} bytes)`}`;
 }

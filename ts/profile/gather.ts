@@ -188,7 +188,9 @@ export async function gatherProfile(request: ProfileRequest, deps: ProfileDeps =
     checkImportsOffered(analysis.imports, loadTarget(request.target), request.file, request.natives, request.hostServed);
   }
   const { limits, target } = await profileContext(request, deps);
+  const { measureLoadRegions } = await import('./load-regions.js');
   const result = compileProfile({
+    loadRegions: measureLoadRegions(module, request.file, target.pointerBits, request.env),
     analysis,
     moduleSha256: moduleSha256(module),
     limits,

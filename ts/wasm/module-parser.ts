@@ -1258,6 +1258,8 @@ export class ModuleParser implements Failer, CodeHooks {
     const heapBase = exportedGlobal('__heap_base');
     const dataEnd = exportedGlobal('__data_end');
     const constantAccessEnd = this.codeValidator?.accessEnd ?? 0;
+    // wasm-ld defines __stack_pointer first, a mutable i32 set to the top of the stack it placed.
+    const stackPointer = this.importedGlobals === 0 && this.globalMutable[0] === true ? (this.globalI32[0] ?? null) : null;
     const tables: TableReport[] = this.tables.map((t, index) => ({
       index,
       elementType: t.elementType === EXTERNREF ? 'externref' : 'funcref',
@@ -1302,6 +1304,7 @@ export class ModuleParser implements Failer, CodeHooks {
         firstGrow: this.firstGrow,
         heapBase,
         dataEnd,
+        stackPointer,
         dataSegmentsEnd: this.dataSegmentsEnd,
         dataSegmentsWithDynamicOffset: this.dynamicDataSegments,
         constantAccessEnd,

@@ -123,6 +123,11 @@ export interface MemoryAnalysis {
   /** Values of the exported globals __heap_base and __data_end when they are i32 constants. */
   readonly heapBase: number | null;
   readonly dataEnd: number | null;
+  /**
+   * Initial value of global 0 when it is a defined mutable i32 constant: wasm-ld's __stack_pointer,
+   * the top of the stack the linker placed in linear memory (`-Wl,-z,stack-size=N`, 64 KiB by default).
+   */
+  readonly stackPointer: number | null;
   /** End of the highest active data segment with a constant offset. */
   readonly dataSegmentsEnd: number;
   /** Active data segments placed by an imported global: their address is not known statically. */

@@ -168,7 +168,9 @@ async function runComponentProfile(file: string, raw: RawProfileOptions, ctx: Cl
   const options: Record<string, unknown> = { ...raw, ...(raw.debug !== undefined ? { debugLevel: raw.debug } : {}) };
   const request = profileRequest(file, raw, ctx, options, await hostServedOf(raw, ctx));
   const { limits, target } = await profileContext(request, deps);
-  const budget = compileComponentBudget({ facts, limits, target, asil: limits.asil.value, debug: limits.debugLevel.value, overrides: request.overrides, toolchain: TOOL_VERSION });
+  const { measureLoadRegions } = await import('../../profile/load-regions.js');
+  const measure = (module: Uint8Array, label: string) => measureLoadRegions(module, `${file} (${label})`, target.pointerBits, ctx.env);
+  const budget = compileComponentBudget({ facts, limits, target, asil: limits.asil.value, debug: limits.debugLevel.value, overrides: request.overrides, toolchain: TOOL_VERSION, measure });
   if (budget.errors.length > 0) {
     ctx.output.err(renderBudgetErrors(file, raw.target ?? (raw.device !== undefined ? `on ${raw.device}` : 'host'), budget.errors));
     return ExitCode.CheckFailed;

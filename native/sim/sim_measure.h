@@ -1,0 +1,21 @@
+/*
+ * native-sim --measure: the load-time region use of one module, for profiles. sim_measure.c
+ * defines it for native-sim; the protocol test double (test_engine.c) refuses it.
+ */
+#ifndef WRT_SIM_MEASURE_H
+#define WRT_SIM_MEASURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Loads and instantiates the module (nothing of it runs) and prints `meta=N code=N control=N` on
+ * stdout. Returns the exit code: 0 measured, 1 the core refused the module (the reason on
+ * stderr, with its byte offset), 2 too large, 3 no memory for the measuring arena.
+ */
+int wrt_sim_measure(const uint8_t *i_module, size_t len);
+
+/* The same with the code form of a 32-bit device (sim_measure.c built with WRT_CONFIG_FUSED_WIDE 0). */
+int wrt_sim_measure_narrow(const uint8_t *i_module, size_t len);
+
+#endif
