@@ -5,7 +5,7 @@
  *              [--idle-timeout-ms MS] [--boot-id N] [--arena BYTES]
  *              [--stack-slots N] [--call-depth N] [--table-elements N] [--table-elements-max N]
  *              [--global-slots N] [--memory-pages-max N]
- *   native-sim --measure [--narrow] < MODULE
+ *   native-sim --measure [--narrow|--unfused] < MODULE
  *
  * --arena: the interpreter's arena (default 16 MiB, targets/native-sim.yaml memory.arenaBytes);
  * --stack-slots ... --memory-pages-max: region sizes instead of those derived from the arena; a
@@ -15,7 +15,8 @@
  *
  * --measure: reads a module on stdin and prints the bytes it takes in the load-time regions
  * (`meta=N code=N control=N`, sim_measure.c), the figures a profile sizes those regions with;
- * --narrow compiles as a 32-bit device does (its code figure is a board's).
+ * --narrow compiles as a 32-bit device does (its code figure is a board's); --unfused as the small
+ * executor does (no superinstructions).
  *
  * stdio (default): frames on stdin/stdout, diagnostics on stderr; exits when stdin ends.
  * --pty: opens a pseudo-terminal and prints `char device redirected to /dev/pts/N (label serial0)`
@@ -220,11 +221,13 @@ int main(int argc, char **argv) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--measure") == 0) {
             int narrow = v != NULL && strcmp(v, "--narrow") == 0;
+            int unfused = v != NULL && strcmp(v, "--unfused") == 0;
             long len = wrt_sim_read_all(upload, sizeof upload);
             if (len < 0) {
                 fprintf(stderr, "native-sim: --measure: stdin unreadable or larger than %zu bytes\n", sizeof upload);
                 return 2;
             }
+            if (unfused) return wrt_sim_measure_unfused(upload, (size_t)len);
             return narrow ? wrt_sim_measure_narrow(upload, (size_t)len) : wrt_sim_measure(upload, (size_t)len);
         } else if (strcmp(a, "--pty") == 0) {
             use_pty = 1;

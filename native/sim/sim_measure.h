@@ -17,5 +17,7 @@ int wrt_sim_measure(const uint8_t *i_module, size_t len);
 
 /* The same with the code form of a 32-bit device (sim_measure.c built with WRT_CONFIG_FUSED_WIDE 0). */
 int wrt_sim_measure_narrow(const uint8_t *i_module, size_t len);
+/* The same, compiled without superinstructions: the small executor's code form. */
+int wrt_sim_measure_unfused(const uint8_t *i_module, size_t len);
 
 #endif

@@ -225,3 +225,7 @@ int wrt_sim_measure(const uint8_t *i_module, size_t len) {
 int wrt_sim_measure_narrow(const uint8_t *i_module, size_t len) {
     return wrt_sim_measure(i_module, len);
 }
+
+int wrt_sim_measure_unfused(const uint8_t *i_module, size_t len) {
+    return wrt_sim_measure(i_module, len);
+}

@@ -318,6 +318,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     ...(options.asil === undefined ? {} : { asil: options.asil }),
     ...(natives === undefined ? {} : { natives }),
     ...(hostServed.length === 0 ? {} : { hostServed }),
+    ...(options.executor === undefined ? {} : { executor: options.executor }),
     overrides: {
       ...(options.fuel === undefined ? {} : { fuel: { value: options.fuel, source: 'cli --fuel' } }),
       ...(options.hostPolicies === undefined ? {} : { hostPolicyByImport: options.hostPolicies }),

@@ -38,6 +38,8 @@ export interface ProfileRequest {
   readonly natives?: NativesFile;
   /** Imports the host serves over the wire (`--host FILE.mjs`), as module.field: the target need not offer them. */
   readonly hostServed?: readonly string[];
+  /** The firmware's executor (deploy --executor): `small` compiles to more code cells. */
+  readonly executor?: 'fast' | 'small';
   /** Limit flags (--max-memory, ...) and --config, as probe takes them. */
   readonly options: Readonly<Record<string, unknown>>;
   readonly env: NodeJS.ProcessEnv;
@@ -190,7 +192,7 @@ export async function gatherProfile(request: ProfileRequest, deps: ProfileDeps =
   const { limits, target } = await profileContext(request, deps);
   const { measureLoadRegions } = await import('./load-regions.js');
   const result = compileProfile({
-    loadRegions: measureLoadRegions(module, request.file, target.pointerBits, request.env),
+    loadRegions: measureLoadRegions(module, request.file, target.pointerBits, request.env, request.executor),
     analysis,
     moduleSha256: moduleSha256(module),
     limits,

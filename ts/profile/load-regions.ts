@@ -24,22 +24,32 @@ export interface LoadRegions {
   readonly pointerBits: 32 | 64;
   /** The code form measured: that of a 32-bit device (narrow) or of a 64-bit one. */
   readonly codeBits: 32 | 64;
+  /** The executor whose code form was measured: `small` compiles without superinstructions. */
+  readonly executor: 'fast' | 'small';
   /** Where the figures came from, for derivations. */
   readonly source: string;
 }
 
 const OUTPUT = /^meta=(\d+) code=(\d+) control=(\d+)$/;
 
-function parseMeasureLine(line: string, binary: string): Omit<LoadRegions, 'pointerBits' | 'codeBits' | 'source'> {
+function parseMeasureLine(line: string, binary: string): Omit<LoadRegions, 'pointerBits' | 'codeBits' | 'executor' | 'source'> {
   const m = OUTPUT.exec(line.trim());
   if (m === null) throw new WrtError('INTERNAL', `${binary} --measure printed ${JSON.stringify(line.trim().slice(0, 120))}, not meta=N code=N control=N`, { file: binary });
   return { meta: Number(m[1]), code: Number(m[2]), control: Number(m[3]) };
 }
 
 /** Measures `module` (the bytes a profile binds) with native-sim, in the code form of a target of `codeBits` pointers. */
-export function measureLoadRegions(module: Uint8Array, file: string, codeBits: 32 | 64, env: NodeJS.ProcessEnv = process.env): LoadRegions {
+export function measureLoadRegions(
+  module: Uint8Array,
+  file: string,
+  codeBits: 32 | 64,
+  env: NodeJS.ProcessEnv = process.env,
+  executor: 'fast' | 'small' = 'fast',
+): LoadRegions {
   const binary = requireNativeSim(nativeSimBinary(env), env);
-  const run = spawnSync(binary, codeBits === 32 ? ['--measure', '--narrow'] : ['--measure'], { input: module, encoding: 'utf8', maxBuffer: 1 << 16 });
+  // The small executor has no superinstructions at all, so its form is the same on 32 and 64 bits.
+  const form = executor === 'small' ? ['--unfused'] : codeBits === 32 ? ['--narrow'] : [];
+  const run = spawnSync(binary, ['--measure', ...form], { input: module, encoding: 'utf8', maxBuffer: 1 << 16 });
   if (run.error !== undefined) {
     throw new WrtError('TOOL_MISSING', `cannot run ${binary} --measure: ${run.error.message}`, { file: binary, limit: 'a native-sim built for this machine (make -C native/sim)' });
   }
@@ -51,6 +61,6 @@ export function measureLoadRegions(module: Uint8Array, file: string, codeBits: 3
     throw new WrtError('INTERNAL', `${binary} --measure ended with ${run.status ?? run.signal}: ${why}`, { file: binary });
   }
   const figures = parseMeasureLine(run.stdout, binary);
-  const form = codeBits === 32 ? ' --narrow: the code form of a 32-bit device' : '';
-  return { ...figures, pointerBits: 64, codeBits, source: `measured by the device's interpreter core (native-sim --measure${form})` };
+  const said = executor === 'small' ? ' --unfused: the small executor\'s code form' : codeBits === 32 ? ' --narrow: the code form of a 32-bit device' : '';
+  return { ...figures, pointerBits: 64, codeBits, executor, source: `measured by the device's interpreter core (native-sim --measure${said})` };
 }

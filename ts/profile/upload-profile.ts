@@ -54,6 +54,8 @@ export interface UploadProfileRequest {
   readonly natives?: NativesFile;
   /** Imports the host serves over the wire (`--host FILE.mjs`), as module.field. */
   readonly hostServed?: readonly string[];
+  /** The firmware's executor (deploy --executor). */
+  readonly executor?: 'fast' | 'small';
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
 }
@@ -124,6 +126,7 @@ async function compiled(request: UploadProfileRequest, deps: ProfileDeps): Promi
       ...(request.firmware === undefined ? {} : { firmware: request.firmware }),
       ...(request.natives === undefined ? {} : { natives: request.natives }),
       ...(request.hostServed === undefined ? {} : { hostServed: request.hostServed }),
+      ...(request.executor === undefined ? {} : { executor: request.executor }),
       overrides: request.overrides ?? {},
       // --asil resolves like every limit (cli above env and config), so the profile names its source.
       options: request.asil === undefined ? {} : { asil: request.asil.level },
