@@ -192,11 +192,22 @@ static bool wrt_ie_load(void *ctx, const uint8_t *i_module, size_t len, const ui
         o_err->message = "profile: not while the session holds instances (it lays the runtime out anew)";
         return false;
     }
-    if (adding) return wrt_ie_add(e, i_module, len, false, o_err);
+    if (adding) {
+        if (!wrt_engine_signature_check(e->platform.signing_key, NULL, i_module, len, o_err)) {
+            e->load_failures++;
+            return false;
+        }
+        return wrt_ie_add(e, i_module, len, false, o_err);
+    }
     if (profiled && !wrt_engine_profile_check(i_profile, profile_len, i_module, len, e->platform.target_id,
                                               e->arena_bytes, &profile, &limits, o_err)) {
         e->load_failures++;
         e->profile_refusals++;
+        return false;
+    }
+    /* Before the core decodes a byte of the module: what is not signed is not read. */
+    if (!wrt_engine_signature_check(e->platform.signing_key, profiled ? &profile : NULL, i_module, len, o_err)) {
+        e->load_failures++;
         return false;
     }
     if (!wrt_ie_relayout(e, &limits.layout, limits.arena_bytes)) {

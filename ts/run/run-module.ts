@@ -34,6 +34,11 @@ export interface RunOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Uploaded with the module (ts/profile/upload-profile.ts); absent: none. */
   readonly profile?: UploadProfile;
+  /**
+   * The Ed25519 public key (hex) native-sim is started with, so it requires modules signed by it
+   * (--signing-key); absent: the key the profile requires, if any.
+   */
+  readonly signingKey?: string;
 }
 
 export type RunSinks = ProgramSinks;
@@ -50,8 +55,12 @@ export interface RunDeps {
 export type RunReport = ProgramReport;
 
 /** A link to a fresh native-sim: the process ends when the link closes. */
-export function nativeSimLink(deps: RunDeps & { readonly arenaBytes?: number; readonly binary?: string; readonly simArgs?: readonly string[] } = {}): DeviceLink {
-  const simArgs = deps.simArgs ?? nativeSimArgs(deps.arenaBytes === undefined ? {} : { arenaBytes: deps.arenaBytes });
+export function nativeSimLink(
+  deps: RunDeps & { readonly arenaBytes?: number; readonly signingKey?: string; readonly binary?: string; readonly simArgs?: readonly string[] } = {},
+): DeviceLink {
+  const simArgs =
+    deps.simArgs ??
+    nativeSimArgs({ ...(deps.arenaBytes === undefined ? {} : { arenaBytes: deps.arenaBytes }), ...(deps.signingKey === undefined ? {} : { signingKey: deps.signingKey }) });
   const transport = deps.openTransport?.(simArgs) ?? spawnNativeSimStdio(requireNativeSim(deps.binary ?? nativeSimBinary(deps.env), deps.env), simArgs);
   return {
     transport,
@@ -102,8 +111,9 @@ export async function runModuleOn(session: DeviceSession, run: ModuleRun, sinks:
 export async function runModule(options: RunOptions, sinks: RunSinks, deps: RunDeps = {}): Promise<RunReport> {
   const module = options.module ?? loadModule(options.file);
   const invocation = planInvocation(module, options.invoke, options.args ?? []);
+  const signingKey = options.signingKey ?? options.profile?.decoded.signingKey ?? undefined;
   return withSession(
-    () => DeviceSession.open(nativeSimLink(deps)),
+    () => DeviceSession.open(nativeSimLink({ ...deps, ...(signingKey === undefined ? {} : { signingKey }) })),
     (session) =>
       runModuleOn(
         session,

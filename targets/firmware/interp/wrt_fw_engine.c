@@ -2,6 +2,8 @@
  * The firmware's side of the engine (native/engine/wrt_interp_engine.c): the arena is the RAM the
  * link leaves free, the WASI clocks count from boot (the board has no calendar), and random_get
  * answers ENOSYS: there is no entropy source here, and made-up randomness would be worse than none.
+ * The signing key, when the build was given one (WRT_SIGNING_KEY=KEY.pub), is in flash: every
+ * module must then be signed by it (docs/signing.md).
  */
 #include "wrt_fw_engine.h"
 
@@ -12,6 +14,14 @@
 #include "wrt_board_target.h"
 #include "wrt_fw_layout.h"
 #include "wrt_interp_engine.h"
+#include "wrt_signing_key.h"
+
+#if WRT_SIGNING_KEY_PRESENT
+static const uint8_t wrt_fw_signing_key[32] = WRT_SIGNING_KEY_INIT;
+#define WRT_FW_SIGNING_KEY wrt_fw_signing_key
+#else
+#define WRT_FW_SIGNING_KEY NULL
+#endif
 
 /* A function pointer cannot travel through the platform's void *ctx in portable C. */
 static wrt_fw_millis_fn wrt_fw_millis;
@@ -33,7 +43,7 @@ const wrtp_engine_ops *wrt_fw_engine(uint8_t *io_arena, size_t arena_bytes, wrt_
         return NULL;
     }
     wrt_fw_millis = millis;
-    const wrt_interp_platform platform = {NULL, wrt_fw_clock, NULL, WRT_BOARD_TARGET_ID};
+    const wrt_interp_platform platform = {NULL, wrt_fw_clock, NULL, WRT_BOARD_TARGET_ID, WRT_FW_SIGNING_KEY};
     const wrtp_engine_ops *ops = wrt_interp_engine_start(&engine, io_arena, arena_bytes, &layout, &platform, argv, 1u,
                                                         NULL, 0u, o_why);
     *o_ctx = &engine;

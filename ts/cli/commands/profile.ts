@@ -13,6 +13,7 @@ import type { CliContext, CommandModule } from '../context.js';
 import { parseFuel } from '../outcome.js';
 import type { ProfileDeps, ProfileRequest } from '../../profile/gather.js';
 import type { ProfileOverrides, Sourced } from '../../profile/types.js';
+import { profileSignatureOf, readSigningKey } from '../../signing/signing-key.js';
 
 const EXAMPLES = `
 Examples:
@@ -51,6 +52,7 @@ interface RawProfileOptions {
   readonly allowImport?: readonly string[];
   readonly maxResources?: string;
   readonly truncateMemory?: string;
+  readonly signingKey?: string;
   readonly [key: string]: unknown;
 }
 
@@ -70,7 +72,7 @@ function sourced(text: string | undefined, flag: string): Sourced<number> | unde
 }
 
 /** Turns the flags into overrides, each with the flag that set it. */
-export function overridesFromOptions(raw: RawProfileOptions): ProfileOverrides {
+export function overridesFromOptions(raw: RawProfileOptions, cwd: string): ProfileOverrides {
   const byImport = new Map<string, Sourced<number>>();
   let hostCalls: Sourced<number> | undefined;
   for (const item of raw.hostCalls ?? []) {
@@ -87,6 +89,7 @@ export function overridesFromOptions(raw: RawProfileOptions): ProfileOverrides {
   const fuelCount = parseFuel(raw.fuel);
   const fuel = fuelCount === undefined ? undefined : { value: fuelCount, source: 'cli --fuel' };
   const maxResources = sourced(raw.maxResources, '--max-resources');
+  const signingKey = raw.signingKey === undefined ? undefined : profileSignatureOf(readSigningKey(raw.signingKey, cwd));
   return {
     ...(callDepth !== undefined ? { callDepth } : {}),
     ...(valueSlots !== undefined ? { valueSlots } : {}),
@@ -96,6 +99,7 @@ export function overridesFromOptions(raw: RawProfileOptions): ProfileOverrides {
     ...(raw.allowImport !== undefined ? { allowedImports: { value: raw.allowImport, source: 'cli --allow-import' } } : {}),
     ...(maxResources !== undefined ? { maxResources } : {}),
     ...(mode !== undefined ? { truncateMemory: mode } : {}),
+    ...(signingKey !== undefined ? { signingKey } : {}),
   };
 }
 
@@ -117,7 +121,7 @@ function profileRequest(file: string, raw: RawProfileOptions, ctx: CliContext, o
     ...(raw.syspage !== undefined ? { syspage: raw.syspage } : {}),
     ...(raw.pidin !== undefined ? { pidin: raw.pidin } : {}),
     ...(raw.device !== undefined ? { device: raw.device } : {}),
-    overrides: overridesFromOptions(raw),
+    overrides: overridesFromOptions(raw, ctx.cwd),
     options,
     env: ctx.env,
     cwd: ctx.cwd,
@@ -208,7 +212,8 @@ export const profileCommand: CommandModule = {
       .option('--host-calls <n|module.name=n>', 'calls per invocation for every import, or one (repeatable)', collect)
       .option('--allow-import <patterns>', 'host functions the module may import: module.name or module.* (repeatable)', collect)
       .option('--max-resources <n>', 'component resource handles per instance')
-      .option('--truncate-memory <mode>', 'auto (when the pages do not fit), always or never');
+      .option('--truncate-memory <mode>', 'auto (when the pages do not fit), always or never')
+      .option('--signing-key <key.pub>', 'require a module signed by this key (keygen\'s KEY.pub; required from ASIL C)');
     for (const flag of LIMIT_FLAGS) command.option(flag.flags, flag.description);
     command.addHelpText('after', EXAMPLES).action(async (file: string, raw: RawProfileOptions) => {
       done(await runProfile(file, raw, ctx));

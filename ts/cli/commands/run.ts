@@ -45,6 +45,7 @@ interface RawRunOptions {
   readonly fuel?: string;
   readonly profile?: string;
   readonly asil?: string;
+  readonly signingKey?: string;
   readonly json?: boolean;
 }
 
@@ -78,13 +79,15 @@ export async function runRun(
   const fuel = parseFuel(raw.fuel);
   const asil = asilFlag(raw.asil);
   // The device client and the value codecs load only when `run` runs, not for every command.
-  const [{ runModule }, { loadModule, planInvocation }, { formatValue }, { resolveUploadProfile }, { NATIVE_SIM_UPLOAD_CAPACITY }] = await Promise.all([
+  const [{ runModule }, { loadModule, planInvocation }, { formatValue }, { resolveUploadProfile }, { NATIVE_SIM_UPLOAD_CAPACITY }, { profileSignatureOf, readSigningKey }] = await Promise.all([
     import('../../run/run-module.js'),
     import('../../run/module.js'),
     import('../../run/values.js'),
     import('../../profile/upload-profile.js'),
     import('../../targets/upload-capacity.js'),
+    import('../../signing/signing-key.js'),
   ]);
+  const signingKey = raw.signingKey === undefined ? undefined : readSigningKey(raw.signingKey, ctx.cwd);
   const json = raw.json === true;
   const sink = outputSink(ctx, !json);
   // Read and validated once; a missing export or a bad argument is refused before any profile work.
@@ -97,7 +100,10 @@ export async function runRun(
     targetId: 'native-sim',
     ...(raw.profile === undefined ? {} : { profile: raw.profile }),
     ...(asil === undefined ? {} : { asil }),
-    overrides: fuel === undefined ? {} : { fuel: { value: fuel, source: 'cli --fuel' } },
+    overrides: {
+      ...(fuel === undefined ? {} : { fuel: { value: fuel, source: 'cli --fuel' } }),
+      ...(signingKey === undefined ? {} : { signingKey: profileSignatureOf(signingKey) }),
+    },
     env: ctx.env,
     cwd: ctx.cwd,
   });
@@ -109,6 +115,7 @@ export async function runRun(
       ...(raw.invoke === undefined ? {} : { invoke: raw.invoke }),
       ...(fuel === undefined ? {} : { fuel }),
       ...(profile === undefined ? {} : { profile }),
+      ...(signingKey === undefined ? {} : { signingKey: Buffer.from(signingKey.publicKey).toString('hex') }),
     },
     sink.sinks,
     { env: ctx.env, ...deps },
@@ -133,6 +140,7 @@ export const runCommand: CommandModule = {
       .option('--fuel <n>', "instruction budget of the invocation (default: the profile's)")
       .option('--asil <level>', 'the safety level the run asks for (QM, A-D): a compiled profile is made at it, a given one must be at it')
       .option('--profile <file|none>', 'the profile to run under (default: the module\'s wrt.profile section, else one compiled for native-sim)')
+      .option('--signing-key <key.pub>', 'require the module signed by this key: in the profile, and native-sim holds it (required from ASIL C)')
       .option('--json', 'print {results|exitCode|trap, fuelUsed, peakStackBytes, output, profile} as JSON')
       .addHelpText('after', EXAMPLES)
       .action(async (file: string, args: string[], raw: RawRunOptions) => {
