@@ -83,7 +83,7 @@ static void wrt_ie_describe(void *ctx, wrtp_engine_info *o_info) {
     o_info->interp_version = wrt_version();
     o_info->arena_bytes = (uint32_t)e->arena_bytes;
     o_info->features = WRTP_FEATURE_FLOAT | WRTP_FEATURE_OUTPUT | WRTP_FEATURE_FUEL | WRTP_FEATURE_REFERENCE_TYPES |
-                       WRTP_FEATURE_BULK_MEMORY | WRTP_FEATURE_SESSIONS | WRTP_FEATURE_ARGS;
+                       WRTP_FEATURE_BULK_MEMORY | WRTP_FEATURE_SESSIONS | WRTP_FEATURE_ARGS | WRTP_FEATURE_START_FUEL;
 }
 
 static void wrt_ie_drop(wrt_interp_engine *e) {
@@ -140,15 +140,17 @@ static const char *wrt_ie_error_text(wrt_interp_engine *e, const wrt_error *i_er
 }
 
 /* Loads and instantiates one more module in the runtime as it is laid out now. */
-static bool wrt_ie_add(wrt_interp_engine *e, const uint8_t *i_module, size_t len, bool profiled, wrtp_engine_error *o_err) {
+static bool wrt_ie_add(wrt_interp_engine *e, const uint8_t *i_module, size_t len, bool profiled, uint64_t start_fuel,
+                       wrtp_engine_error *o_err) {
     wrt_error err;
     wrt_ie_zero(&err, sizeof err);
     wrt_module *m = wrt_module_load(e->rt, i_module, len, &err);
     wrt_trap_info trap;
     wrt_ie_zero(&trap, sizeof trap);
-    /* The start function is an invocation too: the profile's fuel bounds it, so a start that never
-     * returns is the trap "fuel exhausted" at load instead of a device that never answers. */
-    wrt_set_fuel(e->rt, e->fuel_budget);
+    /* The start function is an invocation too: the fuel UPLOAD_BEGIN gave, under the profile's as a
+     * ceiling, bounds it, so a start that never returns is the trap "fuel exhausted" at load
+     * instead of a device that never answers. */
+    wrt_set_fuel(e->rt, start_fuel == 0u || start_fuel > e->fuel_budget ? e->fuel_budget : start_fuel);
     wrt_instance *inst = m != NULL ? wrt_instantiate(e->rt, m, wrt_wasi_registry(&e->wasi), &err, &trap) : NULL;
     if (inst == NULL) {
         /* A KEEP session stays as it was; what a trapped start wrote into imports stays too (the spec's rule). */
@@ -168,7 +170,7 @@ static bool wrt_ie_add(wrt_interp_engine *e, const uint8_t *i_module, size_t len
 }
 
 static bool wrt_ie_load(void *ctx, const uint8_t *i_module, size_t len, const uint8_t i_sha256[WRTP_PROTO_SHA256_BYTES],
-                         const uint8_t *i_profile, size_t profile_len, wrtp_engine_error *o_err) {
+                         const uint8_t *i_profile, size_t profile_len, uint64_t start_fuel, wrtp_engine_error *o_err) {
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
     (void)i_sha256;
     /* Mode ONE replaces the module; KEEP adds one to the session and a failure leaves it as it was. */
@@ -197,7 +199,7 @@ static bool wrt_ie_load(void *ctx, const uint8_t *i_module, size_t len, const ui
             e->load_failures++;
             return false;
         }
-        return wrt_ie_add(e, i_module, len, false, o_err);
+        return wrt_ie_add(e, i_module, len, false, start_fuel, o_err);
     }
     if (profiled && !wrt_engine_profile_check(i_profile, profile_len, i_module, len, e->platform.target_id,
                                               e->arena_bytes, &profile, &limits, o_err)) {
@@ -220,7 +222,7 @@ static bool wrt_ie_load(void *ctx, const uint8_t *i_module, size_t len, const ui
     }
     wrt_engine_profile_budgets(profiled ? &profile : NULL, e->wasi.funcs, WRT_WASI_FUNC_COUNT, e->host_allowed);
     e->fuel_budget = limits.fuel;
-    return wrt_ie_add(e, i_module, len, profiled, o_err);
+    return wrt_ie_add(e, i_module, len, profiled, start_fuel, o_err);
 }
 
 static void wrt_ie_unload(void *ctx) {

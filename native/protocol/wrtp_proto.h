@@ -46,6 +46,8 @@
 #define WRTP_FEATURE_BULK_MEMORY (1u << 5)
 #define WRTP_FEATURE_SESSIONS (1u << 6)
 #define WRTP_FEATURE_ARGS (1u << 7)
+/* UPLOAD_BEGIN may end with a u64 fuel budget for the module's start function (docs/protocol.md). */
+#define WRTP_FEATURE_START_FUEL (1u << 8)
 #define WRTP_FEATURE_TEST_DOUBLE (1u << 31)
 
 /* OUTPUT streams and LOG levels. */

@@ -50,6 +50,8 @@ export const Feature = {
   Sessions: 1 << 6,
   /** ARGS: the WASI argv and environment of later invocations (§4b). */
   Args: 1 << 7,
+  /** UPLOAD_BEGIN may carry the start function's fuel (a trailing u64, §4). */
+  StartFuel: 1 << 8,
   TestDouble: 2 ** 31,
 } as const;
 
