@@ -20,6 +20,7 @@ import type { AsilLevel } from '../foundation/asil.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
 import { loadModule, planInvocation } from '../run/module.js';
 import { uploadCapacityOf } from '../targets/upload-capacity.js';
+import { profileSignatureOf, type SigningKey } from '../signing/signing-key.js';
 import { runModuleOn, type RunSinks } from '../run/run-module.js';
 import { type DeviceLink, DeviceSession, type ProgramHooks, type ProgramReport, type ProgramTimings, withSession } from '../run/session.js';
 import { flashCommand, loadTarget, type FlashCommand, type FlashInputs, type TargetDefinition } from '../targets/index.js';
@@ -49,6 +50,11 @@ export interface DeployOptions {
   readonly profile?: string;
   /** The safety level the deploy asks for (--asil), with its source. */
   readonly asil?: { readonly level: AsilLevel; readonly source: string };
+  /**
+   * --signing-key: the profile requires modules signed by it, and the firmware is built holding it
+   * (docs/signing.md). Absent: the key a given profile requires, if any, is built in.
+   */
+  readonly signingKey?: SigningKey;
 }
 
 export interface DeployDeps {
@@ -154,7 +160,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
   const targetId = chooseDeployTarget(options.target, options.port !== undefined || qemuInstalled);
   const def = loadTarget(targetId);
   const board = firmwareBoardOf(targetId);
-  const elf = options.firmware ?? firmwareImagePath(targetId, board);
+  const elf = options.firmware ?? firmwareImagePath(targetId, board, env, options.signingKey?.publicKey);
 
   if (options.dryRun === true) {
     // Nothing is read, but a path that is no module file is refused as a real deploy would refuse it.
@@ -182,10 +188,15 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     targetId,
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.asil === undefined ? {} : { asil: options.asil }),
-    overrides: options.fuel === undefined ? {} : { fuel: { value: options.fuel, source: 'cli --fuel' } },
+    overrides: {
+      ...(options.fuel === undefined ? {} : { fuel: { value: options.fuel, source: 'cli --fuel' } }),
+      ...(options.signingKey === undefined ? {} : { signingKey: profileSignatureOf(options.signingKey) }),
+    },
     env,
     cwd: deps.cwd ?? process.cwd(),
   });
+  const requiredKey = profile?.decoded.signingKey ?? null;
+  const firmwareKey = options.signingKey?.publicKey ?? (requiredKey === null ? undefined : Uint8Array.from(Buffer.from(requiredKey, 'hex')));
 
   let linkMs = 0;
   const openLink = async (): Promise<DeviceLink> => {
@@ -198,7 +209,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     if (board === undefined && options.firmware === undefined) {
       throw new WrtError('USAGE', `no targets/bsp board builds firmware for ${targetId}`, { field: '--target', limit: 'name an ELF with --firmware' });
     }
-    const image = options.firmware ?? (await ensureFirmware(targetId, board ?? targetId, env));
+    const image = options.firmware ?? (await ensureFirmware(targetId, board ?? targetId, env, undefined, firmwareKey));
     const link = await openQemuLink(def, image, deps.client === undefined ? {} : { client: deps.client });
     deps.onQemu?.(link.qemu);
     return link;

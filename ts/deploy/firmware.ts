@@ -9,6 +9,10 @@
  * uses the image the package ships (prebuilds/firmware, core/prebuilds.ts) rather than compiling
  * one equal to it; without either, a build when the tools are there, else TOOL_MISSING.
  *
+ * Firmware that holds a signing key (docs/signing.md) is always a local build, one folder per key
+ * (firmware-key-<first 16 hex digits of the key's SHA-256>) beside the keyless one, made with
+ * WRT_SIGNING_KEY: the package ships only keyless images.
+ *
  * The build runs as a child process group of its own while the event loop goes on: its progress
  * goes to stderr (one updating line on a terminal, plain lines otherwise, nothing when the image
  * is current), and a SIGINT that reaches this process is passed on to the build. The process then
@@ -16,6 +20,7 @@
  * after its cleanup), else re-raised here once make is gone.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureStateDir, stateDir, stateLocation } from '../core/cache-dir.js';
@@ -47,16 +52,24 @@ function firmwareAppOf(targetId: string): string {
   return loadTarget(targetId).firmware?.app ?? FIRMWARE_APP;
 }
 
+/** The firmware state folder: keyless, or the one of firmware that holds this Ed25519 public key. */
+function firmwareBuildDir(env: NodeJS.ProcessEnv, signingKey: Uint8Array | undefined): string {
+  const name = signingKey === undefined ? 'firmware' : `firmware-key-${createHash('sha256').update(signingKey).digest('hex').slice(0, 16)}`;
+  return path.join(stateDir('build', env), name);
+}
+
 /**
  * Where the firmware image of a target is (or would be) built locally: <firmware state>/<board or
- * id>/<app>.elf, the firmware state being build/firmware in a checkout, else the user's cache.
+ * id>/<app>.elf, the firmware state being build/firmware in a checkout, else the user's cache
+ * (build/firmware-key-… for firmware that holds a signing key).
  */
 export function firmwareImagePath(
   targetId: string,
   board: string | undefined = firmwareBoardOf(targetId),
   env: NodeJS.ProcessEnv = process.env,
+  signingKey?: Uint8Array,
 ): string {
-  return path.join(stateDir('build', env), 'firmware', board ?? targetId, `${firmwareAppOf(targetId)}.elf`);
+  return path.join(firmwareBuildDir(env, signingKey), board ?? targetId, `${firmwareAppOf(targetId)}.elf`);
 }
 
 /** What a firmware build tells the user; the default writes to stderr. */
@@ -188,17 +201,26 @@ async function endByInterrupt(targetId: string): Promise<never> {
 /**
  * The image to flash (see the module comment for the order). A local build is brought up to date
  * with make, a no-op when nothing changed. No image and no tools is TOOL_MISSING naming the Debian
- * packages; a build the compiler fails is FIRMWARE_BUILD_FAILED with make's last lines.
+ * packages; a build the compiler fails is FIRMWARE_BUILD_FAILED with make's last lines. With
+ * `signingKey` (an Ed25519 public key) the image holds that key and is always built here.
  */
 export async function ensureFirmware(
   targetId: string,
   board: string,
   env: NodeJS.ProcessEnv = process.env,
   report: FirmwareBuildReport = stderrReport(),
+  signingKey?: Uint8Array,
 ): Promise<string> {
-  const elf = firmwareImagePath(targetId, board, env);
+  const elf = firmwareImagePath(targetId, board, env, signingKey);
   const app = path.basename(elf, '.elf');
   const missing = BUILD_TOOLS.filter((tool) => findExecutable(tool.command, env.PATH) === undefined);
+  if (signingKey !== undefined) {
+    if (missing.length === 0) return buildFirmware(targetId, board, app, elf, env, report, signingKey);
+    throw new WrtError('TOOL_MISSING', `firmware that holds a signing key is built here, and building it needs ${missing.map((tool) => tool.command).join(' and ')}, not on PATH`, {
+      file: elf,
+      limit: `install the Debian package${missing.length === 1 ? '' : 's'} ${missing.map((tool) => tool.debianPackage).join(' ')}`,
+    });
+  }
   const localBuild = fs.existsSync(elf);
   if (missing.length === 0 && (localBuild || stateLocation(env).mode === 'checkout')) return buildFirmware(targetId, board, app, elf, env, report);
   if (localBuild) return elf;
@@ -220,15 +242,23 @@ async function buildFirmware(
   elf: string,
   env: NodeJS.ProcessEnv,
   report: FirmwareBuildReport,
+  signingKey?: Uint8Array,
 ): Promise<string> {
   const firmwareDir = path.join(packageRoot(), 'targets', 'firmware');
-  const buildDir = path.join(ensureStateDir('build', env), 'firmware');
+  ensureStateDir('build', env);
+  const buildDir = firmwareBuildDir(env, signingKey);
   fs.mkdirSync(buildDir, { recursive: true });
   const make = ['make', '--no-print-directory', '-C', firmwareDir, 'image', `BOARD=${board}`, `APP=${app}`, `BUILD=${buildDir}`];
+  if (signingKey !== undefined) {
+    // The key file keygen writes (0x01 then the key), which the firmware Makefile turns into a header.
+    const keyFile = path.join(buildDir, 'signing-key.pub');
+    fs.writeFileSync(keyFile, Buffer.concat([Buffer.of(1), signingKey]));
+    make.push(`WRT_SIGNING_KEY=${keyFile}`);
+  }
   // Parallel deploys share the firmware folder; builds take turns under flock(1) where it exists.
   const argv = findExecutable('flock', env.PATH) === undefined ? make : ['flock', path.join(buildDir, '.build.lock'), ...make];
   const progress = new FirmwareBuildProgress(
-    `building firmware for ${targetId} (${path.relative(packageRoot(), firmwareDir)}, BOARD=${board}) ...`,
+    `building firmware for ${targetId} (${path.relative(packageRoot(), firmwareDir)}, BOARD=${board}${signingKey === undefined ? '' : ', with a signing key'}) ...`,
     report,
   );
   const tail: string[] = [];

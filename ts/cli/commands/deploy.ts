@@ -29,6 +29,10 @@ compiled for the target (--fuel becomes its fuel); --profile none: the
 firmware's default layout. Budgets the board cannot meet stop the deploy
 before QEMU starts (exit 1).
 
+Signed modules: --signing-key KEY.pub (required from --asil C) builds the
+firmware holding the key, which then loads only modules signed by it
+(wrt-target sign); an unsigned or changed module is refused before upload.
+
 Arguments: with --invoke, the export's arguments (as for \`wrt-target run\`);
 without, the WASI program's argv[1..] (at most 32 strings, 512 bytes).
 
@@ -55,6 +59,7 @@ interface RawDeployOptions {
   readonly firmware?: string;
   readonly profile?: string;
   readonly asil?: string;
+  readonly signingKey?: string;
   readonly json?: boolean;
 }
 
@@ -142,7 +147,12 @@ function jsonReport(report: DeployReport, output: { stdout: string; stderr: stri
 export async function runDeploy(file: string, args: readonly string[], raw: RawDeployOptions, ctx: CliContext, deps: DeployDeps = {}): Promise<number> {
   const fuel = parseFuel(raw.fuel);
   const asil = asilFlag(raw.asil);
-  const [{ deploy, shellQuote }, { formatValue }] = await Promise.all([import('../../deploy/deploy.js'), import('../../run/values.js')]);
+  const [{ deploy, shellQuote }, { formatValue }, { readSigningKey }] = await Promise.all([
+    import('../../deploy/deploy.js'),
+    import('../../run/values.js'),
+    import('../../signing/signing-key.js'),
+  ]);
+  const signingKey = raw.signingKey === undefined ? undefined : readSigningKey(raw.signingKey, ctx.cwd);
   const json = raw.json === true;
   const direct = !json && ctx.output === processOutput;
   const out: Buffer[] = [];
@@ -159,6 +169,7 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
       ...(raw.firmware === undefined ? {} : { firmware: raw.firmware }),
       ...(raw.profile === undefined ? {} : { profile: raw.profile }),
       ...(asil === undefined ? {} : { asil }),
+      ...(signingKey === undefined ? {} : { signingKey }),
       dryRun: raw.dryRun === true,
     },
     {
@@ -196,6 +207,7 @@ export const deployCommand: CommandModule = {
       .option('--firmware <elf>', 'the firmware image to flash (default: build/firmware/<board>/interp.elf)')
       .option('--asil <level>', 'the safety level the deploy asks for (QM, A-D): a compiled profile is made at it, a given one must be at it')
       .option('--profile <file|none>', "the profile to upload (default: the module's wrt.profile section, else one compiled for the target)")
+      .option('--signing-key <key.pub>', 'require the module signed by this key: in the profile, and the firmware is built holding it (required from ASIL C)')
       .option('--json', 'print {target, device, upload, profile, results|exitCode|trap, output, timings} as JSON; no progress bar')
       .addHelpText('after', HELP)
       .action(async (file: string, args: string[], raw: RawDeployOptions) => {
