@@ -169,6 +169,23 @@ static bool wrt_ie_add(wrt_interp_engine *e, const uint8_t *i_module, size_t len
     return true;
 }
 
+/*
+ * The signature check of an upload, timed with the platform's monotonic clock (STATS
+ * engine.signature_checks and engine.signature_ns: what verification costs on this device).
+ */
+static bool wrt_ie_check_signature(wrt_interp_engine *e, const wrt_profile *i_profile, const uint8_t *i_module, size_t len,
+                                   wrtp_engine_error *o_err) {
+    if (e->platform.signing_key == NULL && (i_profile == NULL || i_profile->signing_key == NULL)) return true;
+    uint64_t start = 0;
+    uint64_t end = 0;
+    bool timed = e->platform.clock_ns != NULL && e->platform.clock_ns(e->platform.ctx, 1u, &start);
+    bool ok = wrt_engine_signature_check(e->platform.signing_key, i_profile, i_module, len, o_err);
+    if (timed && e->platform.clock_ns(e->platform.ctx, 1u, &end) && end >= start) e->signature_ns += end - start;
+    e->signature_checks++;
+    if (!ok) e->load_failures++;
+    return ok;
+}
+
 static bool wrt_ie_load(void *ctx, const uint8_t *i_module, size_t len, const uint8_t i_sha256[WRTP_PROTO_SHA256_BYTES],
                          const uint8_t *i_profile, size_t profile_len, uint64_t start_fuel, wrtp_engine_error *o_err) {
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
@@ -195,10 +212,7 @@ static bool wrt_ie_load(void *ctx, const uint8_t *i_module, size_t len, const ui
         return false;
     }
     if (adding) {
-        if (!wrt_engine_signature_check(e->platform.signing_key, NULL, i_module, len, o_err)) {
-            e->load_failures++;
-            return false;
-        }
+        if (!wrt_ie_check_signature(e, NULL, i_module, len, o_err)) return false;
         return wrt_ie_add(e, i_module, len, false, start_fuel, o_err);
     }
     if (profiled && !wrt_engine_profile_check(i_profile, profile_len, i_module, len, e->platform.target_id,
@@ -208,10 +222,7 @@ static bool wrt_ie_load(void *ctx, const uint8_t *i_module, size_t len, const ui
         return false;
     }
     /* Before the core decodes a byte of the module: what is not signed is not read. */
-    if (!wrt_engine_signature_check(e->platform.signing_key, profiled ? &profile : NULL, i_module, len, o_err)) {
-        e->load_failures++;
-        return false;
-    }
+    if (!wrt_ie_check_signature(e, profiled ? &profile : NULL, i_module, len, o_err)) return false;
     if (!wrt_ie_relayout(e, &limits.layout, limits.arena_bytes)) {
         e->load_failures++;
         e->profile_refusals++;
@@ -410,7 +421,7 @@ static uint32_t wrt_ie_stats(void *ctx, wrtp_engine_stat *o_stats, uint32_t cap)
         "engine.meta_used",   "engine.code_used",   "engine.control_peak", "engine.stack_bytes",
         "engine.frames_bytes", "engine.memory_used", "engine.tables_used",  "engine.globals_used",
     };
-#define WRT_IE_FIXED_STATS 13u
+#define WRT_IE_FIXED_STATS 15u
     wrtp_engine_stat all[WRT_IE_FIXED_STATS + WRT_REGION_COUNT] = {
         {"engine.loads", e->loads},
         {"engine.load_failures", e->load_failures},
@@ -425,6 +436,8 @@ static uint32_t wrt_ie_stats(void *ctx, wrtp_engine_stat *o_stats, uint32_t cap)
         {"engine.host_denied", e->host_denied},
         {"engine.instances", e->ninstances},
         {"engine.registrations", e->nregistered},
+        {"engine.signature_checks", e->signature_checks},
+        {"engine.signature_ns", e->signature_ns},
     };
     for (uint32_t r = 0; r < WRT_REGION_COUNT; r++) {
         uint64_t used = 0;

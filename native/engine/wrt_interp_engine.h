@@ -88,6 +88,8 @@ typedef struct wrt_interp_engine {
     uint64_t traps;
     uint64_t exits;
     uint64_t profile_refusals;
+    uint64_t signature_checks;     /* module signatures verified or refused (a key or a profile asked) */
+    uint64_t signature_ns;         /* the platform's monotonic nanoseconds they took, summed */
     uint64_t host_denied;
 } wrt_interp_engine;
 

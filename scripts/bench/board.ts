@@ -71,7 +71,7 @@ ${OP_SEQUENCES.map((s, i) => loop(exportName(i), s.unit)).join('\n')}
 `;
 }
 
-function tool(command: string, args: readonly string[], pkg: string): string {
+export function tool(command: string, args: readonly string[], pkg: string): string {
   const result = spawnSync(command, args, { encoding: 'utf8' });
   if (result.error !== undefined) throw new WrtError('TOOL_MISSING', `cannot run ${command} (Debian package ${pkg}): ${result.error.message}`, { field: command });
   if (result.status !== 0) {

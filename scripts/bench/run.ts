@@ -7,6 +7,7 @@ import { bench as boardBench } from './board.js';
 import { bench as deployBench } from './deploy.js';
 import { bench as interpBench } from './interp.js';
 import { bench as probeBench } from './probe.js';
+import { bench as signatureBench } from './signature.js';
 import { bench as startupBench } from './startup.js';
 import { bench as validateBench } from './validate.js';
 import { WrtError } from '../../ts/core/errors.js';
@@ -21,6 +22,7 @@ const BENCHES: readonly (readonly [string, Bench])[] = [
   ['interp', interpBench],
   ['deploy', deployBench],
   ['board', boardBench],
+  ['signature', signatureBench],
 ];
 
 const program = scriptProgram('bench', 'every benchmark beside its baseline, one after the other').argument('[names...]', `only these: ${BENCHES.map(([name]) => name).join(', ')}`);

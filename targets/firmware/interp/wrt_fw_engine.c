@@ -24,16 +24,16 @@ static const uint8_t wrt_fw_signing_key[32] = WRT_SIGNING_KEY_INIT;
 #endif
 
 /* A function pointer cannot travel through the platform's void *ctx in portable C. */
-static wrt_fw_millis_fn wrt_fw_millis;
+static wrt_fw_nanos_fn wrt_fw_nanos;
 
 static bool wrt_fw_clock(void *ctx, uint32_t id, uint64_t *o_ns) {
     (void)ctx;
     (void)id;
-    *o_ns = (uint64_t)wrt_fw_millis() * 1000000ull;
+    *o_ns = wrt_fw_nanos();
     return true;
 }
 
-const wrtp_engine_ops *wrt_fw_engine(uint8_t *io_arena, size_t arena_bytes, wrt_fw_millis_fn millis, void **o_ctx,
+const wrtp_engine_ops *wrt_fw_engine(uint8_t *io_arena, size_t arena_bytes, wrt_fw_nanos_fn nanos, void **o_ctx,
                                     const char **o_why) {
     static wrt_interp_engine engine;
     static const char *const argv[] = {"module"};
@@ -42,7 +42,7 @@ const wrtp_engine_ops *wrt_fw_engine(uint8_t *io_arena, size_t arena_bytes, wrt_
         *o_why = "arena too small for the smallest region layout";
         return NULL;
     }
-    wrt_fw_millis = millis;
+    wrt_fw_nanos = nanos;
     const wrt_interp_platform platform = {NULL, wrt_fw_clock, NULL, WRT_BOARD_TARGET_ID, WRT_FW_SIGNING_KEY};
     const wrtp_engine_ops *ops = wrt_interp_engine_start(&engine, io_arena, arena_bytes, &layout, &platform, argv, 1u,
                                                         NULL, 0u, o_why);

@@ -42,7 +42,7 @@ Examples:
   wrt-target deploy examples/hello.wasm -- --name board
       prints "hello, board" from the emulated board
   wrt-target deploy examples/hello.wasm --target qemu-lm3s6965evb
-      exit 1: its memory and code do not fit the board's 42032-byte arena
+      exit 1: its memory and code do not fit the board's 42000-byte arena
   wrt-target deploy examples/hello.wasm --target rpi-pico --dry-run
       picotool load -v -x <root>/build/firmware/rpi-pico/interp.uf2
 
