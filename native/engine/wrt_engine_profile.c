@@ -15,11 +15,16 @@ static const char *const decoder_reason[] = {
     "profile: the module's sections are broken",
 };
 
-static bool refuse(wrtp_engine_error *o_err, uint32_t why, const char *message) {
-    o_err->code = WRT_ENGINE_ERR_PROFILE;
+/* A refused load: `code` WRT_ENGINE_ERR_PROFILE or _SIGNATURE, `why` the reason the host reads. */
+static bool refuse_as(wrtp_engine_error *o_err, uint32_t code, uint32_t why, const char *message) {
+    o_err->code = code;
     o_err->offset = why;
     o_err->message = message;
     return false;
+}
+
+static bool refuse(wrtp_engine_error *o_err, uint32_t why, const char *message) {
+    return refuse_as(o_err, WRT_ENGINE_ERR_PROFILE, why, message);
 }
 
 static bool text_is(const wrt_profile_text *i_text, const char *i_str) {
@@ -69,10 +74,7 @@ static const char *const signature_reason[] = {
 };
 
 static bool refuse_signature(wrtp_engine_error *o_err, uint32_t why, const char *message) {
-    o_err->code = WRT_ENGINE_ERR_SIGNATURE;
-    o_err->offset = why;
-    o_err->message = message;
-    return false;
+    return refuse_as(o_err, WRT_ENGINE_ERR_SIGNATURE, why, message);
 }
 
 bool wrt_engine_signature_check(const uint8_t *i_device_key, const wrt_profile *i_profile, const uint8_t *i_module,
