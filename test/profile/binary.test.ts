@@ -9,7 +9,7 @@ import { measureLoadRegions } from '../../ts/profile/load-regions.js';
 import { embedProfile, findProfileSection, moduleSha256, stripProfileSection } from '../../ts/profile/section.js';
 import type { Profile } from '../../ts/profile/types.js';
 import { validateWasm } from '../../ts/wasm/validate.js';
-import { HEAP_BASE_MODULE } from './helpers.js';
+import { HEAP_BASE_MODULE, SIGNING_PUBLIC_KEY } from './helpers.js';
 
 const MODULE = wat2wasm(HEAP_BASE_MODULE);
 
@@ -68,7 +68,16 @@ describe('binary profile', () => {
       targetId: 'qemu-lm3s6965evb',
       toolchain: '0.1.0',
       imports: [{ module: 'env', name: 'log', budget: 7, policy: 'log' }],
+      signingKey: null,
     });
+  });
+
+  it('carries the signing key a profile requires after the imports, flagged, and round-trips it', () => {
+    const plain = encodeProfile(profile()).bytes;
+    const signed = encodeProfile({ ...profile(), signature: { keyName: 'release', publicKey: SIGNING_PUBLIC_KEY } }).bytes;
+    expect(signed.length).toBe(plain.length + 32);
+    expect(Buffer.from(signed.subarray(signed.length - 36, signed.length - 4)).toString('hex')).toBe(SIGNING_PUBLIC_KEY);
+    expect(decodeProfile(signed)).toMatchObject({ flags: 1 | 2 | 16, signingKey: SIGNING_PUBLIC_KEY });
   });
 
   it('rejects a flipped byte anywhere (CRC or hash) and every truncation with a WrtError naming the offset', () => {
