@@ -88,8 +88,11 @@ uint32_t wrt_sig_verify_module(const uint8_t *i_module, size_t len, const uint8_
     uint8_t digest[WRTP_SHA256_DIGEST_BYTES];
     wrtp_sha256(i_module + r.end, len - r.end, digest);
 
-    uint8_t message[WRT_SIG_PREFIX_BYTES + WRT_SIG_MAX_HASHES * WRT_SIG_HASH_BYTES] = {
-        'w', 'a', 's', 'm', 's', 'i', 'g', 1u, 1u, 1u};
+    /* Filled byte by byte: clang makes an initializer of this array a call of __aeabi_memcpy4,
+     * which no Cortex-M image links (targets/bsp/cortex-m/wrt_libc.c has memcpy only). */
+    static const uint8_t prefix[WRT_SIG_PREFIX_BYTES] = {'w', 'a', 's', 'm', 's', 'i', 'g', 1u, 1u, 1u};
+    uint8_t message[WRT_SIG_PREFIX_BYTES + WRT_SIG_MAX_HASHES * WRT_SIG_HASH_BYTES];
+    for (uint32_t i = 0; i < WRT_SIG_PREFIX_BYTES; i++) message[i] = prefix[i];
     size_t header = r.at;
     if (wrt_sig_u8(&r) != 1u) return wrt_sig_refuse(WRT_SIG_MALFORMED, header, o_offset);     /* spec_version */
     if (wrt_sig_u8(&r) != 1u) return wrt_sig_refuse(WRT_SIG_MALFORMED, header + 1u, o_offset); /* module */

@@ -23,8 +23,10 @@ APP_INCLUDES := -I$(FIRMWARE_DIR)/interp -I$(PROTOCOL_DIR) -I$(ROOT)/native/inte
 # NATIVES=FILE.c and a BUILD folder keyed by the file's hash; without it the table is empty.
 APP_NATIVES := $(if $(NATIVES),$(abspath $(NATIVES)),$(ROOT)/native/natives/wrt_native_none.c)
 APP_CFLAGS :=
-# libsodium's sources with the flags wrt_sig.mk gives them (its unused static helpers, CONFIGURED).
-$(BUILD)/$(BOARD)/obj/$(APP)/third_party/%.o: APP_CFLAGS += -Wno-unused-function -DCONFIGURED=1
+# libsodium's sources with the flags wrt_sig.mk gives them (its unused static helpers, CONFIGURED),
+# and on a board compiled by clang the C library headers they include (BOARD_LIBC_INCLUDES).
+$(BUILD)/$(BOARD)/obj/$(APP)/third_party/%.o: APP_CFLAGS += -Wno-unused-function -DCONFIGURED=1 $(BOARD_LIBC_INCLUDES)
+$(BUILD)/$(BOARD)/obj/$(APP)/native/sig/%.o: APP_CFLAGS += $(BOARD_LIBC_INCLUDES)
 
 SIGNING_KEY_HEADER := $(BUILD)/$(BOARD)/gen/wrt_signing_key.h
 $(BUILD)/$(BOARD)/obj/$(APP)/targets/firmware/interp/wrt_fw_engine.o: $(SIGNING_KEY_HEADER)
