@@ -55,7 +55,7 @@ export async function bench(log: (line: string) => void): Promise<void> {
   const files = ['examples/add.wasm', 'examples/hello.wasm'];
   const modules = files.map((file) => signModule(readFileSync(join(packageRoot(), file)), pair, file));
   const def = loadTarget(TARGET);
-  const elf = await ensureFirmware(TARGET, firmwareBoardOf(TARGET) ?? 'mps2-an386', process.env, undefined, pair.publicKey);
+  const elf = await ensureFirmware(TARGET, firmwareBoardOf(TARGET) ?? 'mps2-an386', process.env, undefined, { signingKey: pair.publicKey });
   const size = parseSizeB(tool('arm-none-eabi-size', ['-B', elf], 'binutils-arm-none-eabi'));
   const counts = await instructionsPerCheck(elf, modules);
   const clockHz = def.cpu.clockHz ?? 25_000_000;
