@@ -46,7 +46,7 @@ describe('binary profile', () => {
     const { bytes } = encodeProfile(p);
     const view = new DataView(bytes.buffer, bytes.byteOffset);
     expect(Buffer.from(bytes.subarray(0, 4)).toString('latin1')).toBe('WRTP');
-    expect(view.getUint16(4, true)).toBe(3);
+    expect(view.getUint16(4, true)).toBe(4);
     expect(view.getUint32(8, true)).toBe(bytes.length);
     expect(bytes.length).toBe(FIXED_BYTES + 2 + 'qemu-lm3s6965evb'.length + 2 + 5 + 2 + (2 + 3 + 2 + 3 + 4 + 1) + 4);
     expect(view.getUint32(bytes.length - 4, true)).toBe(crc32(bytes.subarray(0, bytes.length - 4)));

@@ -209,11 +209,11 @@ describe('ASIL presets', () => {
     });
     const marked = facts({ file: 'interp.elf', pac: mark('present'), bti: mark('present') });
     expect(marked.hardwareCfi.source).toBe('target qemu-mps3-an547: features.hardwareCfi pacbti; firmware interp.elf: PAC present, BTI present (cortex-m55 has no PACBTI and runs them as NOPs)');
-    expect(ok(inputs(HEAP_BASE_MODULE, { asil: 'C', overrides: FUEL, target: marked })).cfi.hardwareRequired).toEqual(['pac', 'bti']);
+    expect(ok(inputs(HEAP_BASE_MODULE, { asil: 'C', overrides: SIGNED, target: marked })).cfi.hardwareRequired).toEqual(['pac', 'bti']);
     // Below C the marks are not required.
     const plain = facts({ file: 'interp.elf', pac: mark('absent'), bti: mark('present') });
     expect(ok(inputs(HEAP_BASE_MODULE, { asil: 'B', overrides: FUEL, target: plain })).cfi.hardwareRequired).toEqual([]);
-    expect(errors(inputs(HEAP_BASE_MODULE, { asil: 'C', overrides: FUEL, target: plain }))).toEqual([
+    expect(errors(inputs(HEAP_BASE_MODULE, { asil: 'C', overrides: SIGNED, target: plain }))).toEqual([
       {
         code: 'CFI_REQUIREMENT_UNMET',
         budget: 'hardware CFI pac',
@@ -222,7 +222,7 @@ describe('ASIL presets', () => {
         source: plain.hardwareCfi.source,
       },
     ]);
-    expect(errors(inputs(HEAP_BASE_MODULE, { asil: 'D', overrides: FUEL, target: facts(null) })).map((e) => [e.budget, e.gives])).toEqual([
+    expect(errors(inputs(HEAP_BASE_MODULE, { asil: 'D', overrides: SIGNED, target: facts(null) })).map((e) => [e.budget, e.gives])).toEqual([
       ['hardware CFI pac', 'not established (unknown)'],
       ['hardware CFI bti', 'not established (unknown)'],
     ]);
