@@ -243,9 +243,9 @@ describe('broken target definitions (semantic checks)', () => {
 
   it('firmware whose upload buffer and stack exceed the firmware reserve names the field and the sum', () => {
     expectInvalid(
-      loadBroken('qemu-lm3s6965evb', (data) => (at(data, 'firmware')['uploadBufferBytes'] = 16384)),
+      loadBroken('qemu-lm3s6965evb', (data) => (at(data, 'firmware')['uploadBufferBytes'] = 24576)),
       '/firmware/uploadBufferBytes',
-      'plus firmware.stackBytes is 24576',
+      'plus firmware.stackBytes is 32768',
       'uploadBufferBytes + stackBytes <= 27640',
     );
   });
