@@ -95,8 +95,8 @@ function firmwareImageName(app: string, executor: FirmwareExecutor): string {
 
 /**
  * Where the firmware image of a target is (or would be) built locally: <firmware state>/<board or
- * id>/<app>.elf, the firmware state being build/firmware in a checkout, else the user's cache
- * (build/firmware-key-… for firmware that holds a signing key).
+ * id>/<image>.elf, the firmware state being build/firmware in a checkout, else the user's cache,
+ * and a folder of its own for natives or a signing key (firmwareBuildDir).
  */
 export function firmwareImagePath(
   targetId: string,
