@@ -38,6 +38,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Debian source packages: the firmware's Ed25519 verification is vendored from Debian's libsodium
+# (third_party/libsodium); scripts/vendor-libsodium.sh checks the copy against `apt-get source
+# libsodium`, which needs a deb-src entry. Added once, beside the machine's own entries.
+SRC_LIST=/etc/apt/sources.list.d/wrt-target-src.sources
+if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ && ! grep -qs '^deb-src ' /etc/apt/sources.list; then
+  echo "setup: adding a deb-src entry ($SRC_LIST) for apt-get source libsodium"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+    "$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")" | $SUDO tee "$SRC_LIST" >/dev/null
+  $SUDO apt-get update -qq
+fi
+
 # npm packages: `npm ci` only when the lock file changed since the last install.
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f node_modules/.wrt-lock-hash ] || [ "$(cat node_modules/.wrt-lock-hash)" != "$lock_hash" ]; then
@@ -62,4 +75,5 @@ npm run --silent build:ts
 npm run --silent build:tools
 make -s -C native/interp
 make -s -C native/sim
+make -s -C native/sig
 echo "setup: done"

@@ -1,6 +1,8 @@
 /* The checks a device makes before it trusts a profile, and what the profile then sets. */
 #include "wrt_engine_profile.h"
 
+#include "wrt_sig.h"
+
 static const char *const decoder_reason[] = {
     "profile accepted",
     "profile: shorter than its fixed part or a field runs past the end",
@@ -13,11 +15,16 @@ static const char *const decoder_reason[] = {
     "profile: the module's sections are broken",
 };
 
-static bool refuse(wrtp_engine_error *o_err, uint32_t why, const char *message) {
-    o_err->code = WRT_ENGINE_ERR_PROFILE;
+/* A refused load: `code` WRT_ENGINE_ERR_PROFILE or _SIGNATURE, `why` the reason the host reads. */
+static bool refuse_as(wrtp_engine_error *o_err, uint32_t code, uint32_t why, const char *message) {
+    o_err->code = code;
     o_err->offset = why;
     o_err->message = message;
     return false;
+}
+
+static bool refuse(wrtp_engine_error *o_err, uint32_t why, const char *message) {
+    return refuse_as(o_err, WRT_ENGINE_ERR_PROFILE, why, message);
 }
 
 bool wrt_engine_text_is(const uint8_t *i_bytes, uint32_t len, const char *i_str) {
@@ -57,3 +64,38 @@ bool wrt_engine_profile_check(const uint8_t *i_profile, size_t profile_len, cons
     return true;
 }
 
+static const char *const signature_reason[] = {
+    "signature verified",
+    "signature: the module is not signed (no signature section first in it); sign it with `wrt-target sign`",
+    "signature: the signature section is malformed",
+    "signature: no signature in the module verifies with this device's key (another key, or the section was altered)",
+    "signature: the module changed after it was signed (the SHA-256 of the bytes after the signature section is not one the key signed)",
+    "signature: a signed hash set holds more hashes than this device verifies",
+};
+
+static bool refuse_signature(wrtp_engine_error *o_err, uint32_t why, const char *message) {
+    return refuse_as(o_err, WRT_ENGINE_ERR_SIGNATURE, why, message);
+}
+
+bool wrt_engine_signature_check(const uint8_t *i_device_key, const wrt_profile *i_profile, const uint8_t *i_module,
+                                size_t module_len, wrtp_engine_error *o_err) {
+    const uint8_t *wanted = i_profile != NULL ? i_profile->signing_key : NULL;
+    if (wanted != NULL && i_device_key == NULL) {
+        return refuse_signature(o_err, WRT_ENGINE_SIGNATURE_NO_KEY,
+                                "signature: the profile requires a signed module, and this device holds no key to verify it "
+                                "(build its firmware with WRT_SIGNING_KEY=KEY.pub)");
+    }
+    if (wanted != NULL) {
+        uint8_t diff = 0;
+        for (uint32_t i = 0; i < WRT_SIG_KEY_BYTES; i++) diff |= (uint8_t)(wanted[i] ^ i_device_key[i]);
+        if (diff != 0u) {
+            return refuse_signature(o_err, WRT_ENGINE_SIGNATURE_OTHER_KEY,
+                                    "signature: the profile requires a signature by another key than the one this device holds");
+        }
+    }
+    if (i_device_key == NULL) return true;
+    uint32_t at = 0;
+    uint32_t status = wrt_sig_verify_module(i_module, module_len, i_device_key, &at);
+    if (status == WRT_SIG_OK) return true;
+    return refuse_signature(o_err, status, signature_reason[status <= WRT_SIG_TOO_MANY ? status : WRT_SIG_MALFORMED]);
+}

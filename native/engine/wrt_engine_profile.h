@@ -30,6 +30,17 @@ enum wrt_engine_profile_refusal {
     WRT_ENGINE_PROFILE_SESSION = 36  /* a session already holds instances laid out without it */
 };
 
+/*
+ * LOAD_FAILED detail for a module refused for its signature (docs/signing.md): the answer's limit
+ * field holds the reason, a wrt_sig_status (1-5, native/sig/wrt_sig.h) or one of these.
+ */
+#define WRT_ENGINE_ERR_SIGNATURE 65u
+
+enum wrt_engine_signature_refusal {
+    WRT_ENGINE_SIGNATURE_NO_KEY = 16,   /* the profile requires a signature; the device has no key */
+    WRT_ENGINE_SIGNATURE_OTHER_KEY = 17 /* the profile names another key than the device's */
+};
+
 typedef struct wrt_engine_limits {
     wrt_layout layout;
     size_t arena_bytes;   /* bytes of the device arena the runtime is laid out in */
@@ -42,6 +53,15 @@ typedef struct wrt_engine_limits {
  * width, and for an arena of at most `device_arena` bytes. Fills o_profile and o_limits, or
  * returns false with o_err (code WRT_ENGINE_ERR_PROFILE, offset the refusal, a static message).
  */
+/*
+ * The signature check before a module is committed: with a device key, the module must carry a
+ * signature by it (wrt_sig_verify_module); a profile that requires a signature (`i_profile` may be
+ * NULL) needs the device to hold a key, and the same one it names. False with o_err (code
+ * WRT_ENGINE_ERR_SIGNATURE, offset the reason, a static message).
+ */
+bool wrt_engine_signature_check(const uint8_t *i_device_key, const wrt_profile *i_profile, const uint8_t *i_module,
+                                size_t module_len, wrtp_engine_error *o_err);
+
 bool wrt_engine_profile_check(const uint8_t *i_profile, size_t profile_len, const uint8_t *i_module, size_t module_len,
                               const char *i_target_id, size_t device_arena, wrt_profile *o_profile,
                               wrt_engine_limits *o_limits, wrtp_engine_error *o_err);

@@ -73,7 +73,7 @@ static void wrt_ie_describe(void *ctx, wrtp_engine_info *o_info) {
     o_info->arena_bytes = (uint32_t)e->arena_bytes;
     o_info->features = WRTP_FEATURE_FLOAT | WRTP_FEATURE_OUTPUT | WRTP_FEATURE_LOG | WRTP_FEATURE_FUEL |
                        WRTP_FEATURE_REFERENCE_TYPES | WRTP_FEATURE_BULK_MEMORY | WRTP_FEATURE_SESSIONS | WRTP_FEATURE_ARGS |
-                       WRTP_FEATURE_HOST_CALLS;
+                       WRTP_FEATURE_HOST_CALLS | WRTP_FEATURE_START_FUEL;
 }
 
 static void wrt_ie_drop(wrt_interp_engine *e) {
@@ -130,15 +130,17 @@ static const char *wrt_ie_error_text(wrt_interp_engine *e, const wrt_error *i_er
 }
 
 /* Loads and instantiates one more module in the runtime as it is laid out now. */
-static bool wrt_ie_add(wrt_interp_engine *e, const uint8_t *i_module, size_t len, bool profiled, wrtp_engine_error *o_err) {
+static bool wrt_ie_add(wrt_interp_engine *e, const uint8_t *i_module, size_t len, bool profiled, uint64_t start_fuel,
+                       wrtp_engine_error *o_err) {
     wrt_error err;
     wrt_ie_zero(&err, sizeof err);
     wrt_module *m = wrt_module_load(e->rt, i_module, len, &err);
     wrt_trap_info trap;
     wrt_ie_zero(&trap, sizeof trap);
-    /* The start function is an invocation too: the profile's fuel bounds it, so a start that never
-     * returns is the trap "fuel exhausted" at load instead of a device that never answers. */
-    wrt_set_fuel(e->rt, e->fuel_budget);
+    /* The start function is an invocation too: the fuel UPLOAD_BEGIN gave, under the profile's as a
+     * ceiling, bounds it, so a start that never returns is the trap "fuel exhausted" at load
+     * instead of a device that never answers. */
+    wrt_set_fuel(e->rt, start_fuel == 0u || start_fuel > e->fuel_budget ? e->fuel_budget : start_fuel);
     wrt_engine_host_begin(&e->host, NULL);
     wrt_instance *inst = m != NULL ? wrt_instantiate(e->rt, m, wrt_engine_host_registry(&e->host), &err, &trap) : NULL;
     wrt_engine_host_end(&e->host);
@@ -159,8 +161,25 @@ static bool wrt_ie_add(wrt_interp_engine *e, const uint8_t *i_module, size_t len
     return true;
 }
 
+/*
+ * The signature check of an upload, timed with the platform's monotonic clock (STATS
+ * engine.signature_checks and engine.signature_ns: what verification costs on this device).
+ */
+static bool wrt_ie_check_signature(wrt_interp_engine *e, const wrt_profile *i_profile, const uint8_t *i_module, size_t len,
+                                   wrtp_engine_error *o_err) {
+    if (e->platform.signing_key == NULL && (i_profile == NULL || i_profile->signing_key == NULL)) return true;
+    uint64_t start = 0;
+    uint64_t end = 0;
+    bool timed = e->platform.clock_ns != NULL && e->platform.clock_ns(e->platform.ctx, 1u, &start);
+    bool ok = wrt_engine_signature_check(e->platform.signing_key, i_profile, i_module, len, o_err);
+    if (timed && e->platform.clock_ns(e->platform.ctx, 1u, &end) && end >= start) e->signature_ns += end - start;
+    e->signature_checks++;
+    if (!ok) e->load_failures++;
+    return ok;
+}
+
 static bool wrt_ie_load(void *ctx, const uint8_t *i_module, size_t len, const uint8_t i_sha256[WRTP_PROTO_SHA256_BYTES],
-                         const uint8_t *i_profile, size_t profile_len, wrtp_engine_error *o_err) {
+                         const uint8_t *i_profile, size_t profile_len, uint64_t start_fuel, wrtp_engine_error *o_err) {
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
     (void)i_sha256;
     /* Mode ONE replaces the module; KEEP adds one to the session and a failure leaves it as it was. */
@@ -184,13 +203,18 @@ static bool wrt_ie_load(void *ctx, const uint8_t *i_module, size_t len, const ui
         o_err->message = "profile: not while the session holds instances (it lays the runtime out anew)";
         return false;
     }
-    if (adding) return wrt_ie_add(e, i_module, len, false, o_err);
+    if (adding) {
+        if (!wrt_ie_check_signature(e, NULL, i_module, len, o_err)) return false;
+        return wrt_ie_add(e, i_module, len, false, start_fuel, o_err);
+    }
     if (profiled && !wrt_engine_profile_check(i_profile, profile_len, i_module, len, e->platform.target_id,
                                               e->arena_bytes, &profile, &limits, o_err)) {
         e->load_failures++;
         e->profile_refusals++;
         return false;
     }
+    /* Before the core decodes a byte of the module: what is not signed is not read. */
+    if (!wrt_ie_check_signature(e, profiled ? &profile : NULL, i_module, len, o_err)) return false;
     if (!wrt_ie_relayout(e, &limits.layout, limits.arena_bytes)) {
         e->load_failures++;
         e->profile_refusals++;
@@ -201,7 +225,7 @@ static bool wrt_ie_load(void *ctx, const uint8_t *i_module, size_t len, const ui
     }
     wrt_engine_host_link(&e->host, wrt_wasi_registry(&e->wasi), profiled ? &profile : NULL);
     e->fuel_budget = limits.fuel;
-    return wrt_ie_add(e, i_module, len, profiled, o_err);
+    return wrt_ie_add(e, i_module, len, profiled, start_fuel, o_err);
 }
 
 static void wrt_ie_unload(void *ctx) {
@@ -360,7 +384,7 @@ static uint32_t wrt_ie_stats(void *ctx, wrtp_engine_stat *o_stats, uint32_t cap)
         "engine.meta_used",   "engine.code_used",   "engine.control_peak", "engine.stack_bytes",
         "engine.frames_bytes", "engine.memory_used", "engine.tables_used",  "engine.globals_used",
     };
-#define WRT_IE_FIXED_STATS 16u
+#define WRT_IE_FIXED_STATS 18u
     wrtp_engine_stat all[WRT_IE_FIXED_STATS + WRT_REGION_COUNT] = {
         {"engine.loads", e->loads},
         {"engine.load_failures", e->load_failures},
@@ -378,6 +402,8 @@ static uint32_t wrt_ie_stats(void *ctx, wrtp_engine_stat *o_stats, uint32_t cap)
         {"engine.logs", e->host.logs},
         {"engine.instances", e->ninstances},
         {"engine.registrations", e->nregistered},
+        {"engine.signature_checks", e->signature_checks},
+        {"engine.signature_ns", e->signature_ns},
     };
     for (uint32_t r = 0; r < WRT_REGION_COUNT; r++) {
         uint64_t used = 0;

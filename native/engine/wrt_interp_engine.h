@@ -39,6 +39,11 @@ typedef struct wrt_interp_platform {
     bool (*random)(void *ctx, uint8_t *o_buf, uint32_t len);
     /* The target id a profile must name (targets/<id>.yaml); NULL accepts a profile for any target. */
     const char *target_id;
+    /*
+     * The Ed25519 public key (32 bytes) every module must be signed by (docs/signing.md), provisioned
+     * when the platform was built or started; NULL: none, and only a profile may ask for a signature.
+     */
+    const uint8_t *signing_key;
 } wrt_interp_platform;
 
 /* Bytes for a load error's message with the region and sizes it names. */
@@ -86,6 +91,8 @@ typedef struct wrt_interp_engine {
     uint64_t traps;
     uint64_t exits;
     uint64_t profile_refusals;
+    uint64_t signature_checks;     /* module signatures verified or refused (a key or a profile asked) */
+    uint64_t signature_ns;         /* the platform's monotonic nanoseconds they took, summed */
 } wrt_interp_engine;
 
 /*

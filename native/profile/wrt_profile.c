@@ -76,6 +76,12 @@ uint32_t wrt_profile_decode(const uint8_t *i_bytes, size_t len, wrt_profile *o_p
         if (i_bytes[at + 4u] > WRT_PROFILE_POLICY_LOG) return WRT_PROFILE_FIELD_BAD;
         at += 5u;
     }
+    p->signing_key = NULL;
+    if ((p->flags & WRT_PROFILE_FLAG_SIGNED) != 0u) {
+        if (at + WRT_PROFILE_SIGNING_KEY_BYTES > end) return WRT_PROFILE_SHORT;
+        p->signing_key = i_bytes + at;
+        at += WRT_PROFILE_SIGNING_KEY_BYTES;
+    }
     if (at != end) return WRT_PROFILE_LENGTH_BAD;
     /* A truncated memory must be smaller than its pages, and a bounded fuel must say so. */
     if (((p->flags & WRT_PROFILE_FLAG_FUEL) != 0u) != (p->fuel != WRT_FUEL_UNLIMITED)) return WRT_PROFILE_FIELD_BAD;

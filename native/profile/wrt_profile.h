@@ -13,7 +13,7 @@
 #include "wrt_api.h"
 
 #define WRT_PROFILE_MAGIC 0x50545257u /* "WRTP" little-endian */
-#define WRT_PROFILE_VERSION 3u
+#define WRT_PROFILE_VERSION 4u
 #define WRT_PROFILE_FIXED_BYTES 176u
 #define WRT_PROFILE_HASH_OFFSET 48u
 
@@ -21,6 +21,9 @@
 #define WRT_PROFILE_FLAG_FUEL 2u
 #define WRT_PROFILE_FLAG_HOST 4u
 #define WRT_PROFILE_FLAG_PTR64 8u
+/* The module must be signed by the key whose 32 bytes follow the imports (docs/signing.md). */
+#define WRT_PROFILE_FLAG_SIGNED 16u
+#define WRT_PROFILE_SIGNING_KEY_BYTES 32u
 
 #define WRT_PROFILE_CFI_SHSTK 1u
 #define WRT_PROFILE_CFI_IBT 2u
@@ -78,6 +81,7 @@ typedef struct wrt_profile {
     wrt_profile_text toolchain;
     uint32_t import_count;
     const uint8_t *imports; /* first import record: u16 len, module, u16 len, name, u32 budget, u8 policy */
+    const uint8_t *signing_key; /* Ed25519 public key the module must be signed by; NULL: none required */
 } wrt_profile;
 
 /* Import policies (docs/host-calls.md): run the call, refuse it (trap HOST_CALL_DENIED), or run and trace it. */

@@ -70,9 +70,11 @@ typedef struct wrtp_engine_ops {
     /*
      * Loads a module whose SHA-256 the server has verified against `sha256`, replacing any loaded
      * one. The bytes stay valid only during the call. Returns false with o_err on failure.
+     * `start_fuel` bounds the start function as INVOKE's fuel bounds an export: 0 means the
+     * profile's budget, and the profile's budget is a ceiling.
      */
     bool (*load)(void *ctx, const uint8_t *i_module, size_t len, const uint8_t i_sha256[WRTP_PROTO_SHA256_BYTES],
-                 const uint8_t *i_profile, size_t profile_len, wrtp_engine_error *o_err);
+                 const uint8_t *i_profile, size_t profile_len, uint64_t start_fuel, wrtp_engine_error *o_err);
     /* Drops the loaded module (an upload began). */
     void (*unload)(void *ctx);
     /*

@@ -119,6 +119,8 @@ bool wrtp_msg_decode_begin(const uint8_t *i_body, size_t len, wrtp_msg_begin *o_
     o_msg->sha256 = wrtp_rd_bytes(&rd, WRTP_PROTO_SHA256_BYTES);
     o_msg->profile_len = wrtp_rd_u16(&rd);
     o_msg->profile = wrtp_rd_bytes(&rd, o_msg->profile_len);
+    /* A host that read WRTP_FEATURE_START_FUEL in HELLO may append the start function's fuel. */
+    o_msg->start_fuel = !rd.bad && rd.pos < len ? wrtp_rd_u64(&rd) : 0u;
     /* Size 0 is an upload too: an empty module, which the engine then refuses as malformed. */
     return wrtp_msg_done(&rd, o_bad_offset);
 }

@@ -59,6 +59,7 @@ typedef struct wrtp_msg_begin {
     const uint8_t *sha256;
     uint16_t profile_len;
     const uint8_t *profile;
+    uint64_t start_fuel; /* optional trailing u64; 0 when absent: the profile's budget */
 } wrtp_msg_begin;
 
 typedef struct wrtp_msg_chunk {

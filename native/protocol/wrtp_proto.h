@@ -52,6 +52,8 @@
 #define WRTP_FEATURE_ARGS (1u << 7)
 /* HOST_IMPORTS, HOST_CALL/HOST_RESULT, HOST_TRACE and LOG records of wrt:logging (docs/protocol.md §4c). */
 #define WRTP_FEATURE_HOST_CALLS (1u << 8)
+/* UPLOAD_BEGIN may end with a u64 fuel budget for the module's start function (docs/protocol.md). */
+#define WRTP_FEATURE_START_FUEL (1u << 9)
 #define WRTP_FEATURE_TEST_DOUBLE (1u << 31)
 
 /* OUTPUT streams and LOG levels. */

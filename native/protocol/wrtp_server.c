@@ -185,6 +185,8 @@ static void wrtp_handle_begin(wrtp_reply *io_reply) {
         if (reuse) srv->counters.uploads_reused++;
         else srv->counters.uploads_begun++;
     }
+    /* Not part of what makes two uploads the same: the latest BEGIN's budget is the one END uses. */
+    srv->start_fuel = msg.start_fuel;
     wrtp_wr_u32(&io_reply->body, srv->upload_next);
     wrtp_reply_ok(io_reply);
 }
@@ -256,7 +258,7 @@ static void wrtp_handle_end(wrtp_reply *io_reply) {
     }
     wrtp_engine_error err = {0, 0, NULL};
     if (!srv->cfg.engine->load(srv->cfg.engine_ctx, srv->cfg.upload_buf, srv->upload_size, srv->upload_sha256,
-                               srv->cfg.profile_buf, srv->profile_len, &err)) {
+                               srv->cfg.profile_buf, srv->profile_len, srv->start_fuel, &err)) {
         srv->counters.load_failures++;
         wrtp_server_drop_upload(srv);
         wrtp_reply_error(io_reply, WRTP_PERR_LOAD_FAILED, err.code, err.offset,
@@ -629,6 +631,7 @@ bool wrtp_server_init(wrtp_server *o_srv, const wrtp_server_config *i_cfg) {
     o_srv->upload_size = 0;
     o_srv->upload_next = 0;
     o_srv->profile_len = 0;
+    o_srv->start_fuel = 0;
     o_srv->boot_id = i_cfg->boot_id;
     o_srv->keep = false;
     o_srv->live = false;

@@ -73,6 +73,7 @@ typedef struct wrtp_server {
     uint32_t upload_next;
     uint8_t upload_sha256[WRTP_PROTO_SHA256_BYTES];
     uint32_t profile_len;
+    uint64_t start_fuel; /* the last UPLOAD_BEGIN's fuel for the start function (0: the profile's) */
     uint32_t boot_id;
     bool keep;                  /* session mode KEEP: UPLOAD_BEGIN keeps the loaded instances */
     bool live;                  /* the engine holds at least one instance: INVOKE has something to run */

@@ -4,7 +4,7 @@
  *   native-sim [--pty] [--device-id ID] [--upload-capacity BYTES] [--profile-capacity BYTES]
  *              [--idle-timeout-ms MS] [--boot-id N] [--arena BYTES]
  *              [--stack-slots N] [--call-depth N] [--table-elements N] [--table-elements-max N]
- *              [--global-slots N] [--memory-pages-max N]
+ *              [--global-slots N] [--memory-pages-max N] [--signing-key HEX]
  *   native-sim --measure [--narrow|--unfused] < MODULE
  *
  * --arena: the interpreter's arena (default 16 MiB, targets/native-sim.yaml memory.arenaBytes);
@@ -17,6 +17,11 @@
  * (`meta=N code=N control=N`, sim_measure.c), the figures a profile sizes those regions with;
  * --narrow compiles as a 32-bit device does (its code figure is a board's); --unfused as the small
  * executor does (no superinstructions).
+ *
+ * --signing-key: an Ed25519 public key (64 hex digits): every module must then be signed by it, as
+ * on a board whose firmware was built with WRT_SIGNING_KEY (docs/signing.md). A board gets its key
+ * when its firmware is built; native-sim, shipped built, when it starts: the host that starts it
+ * is the one that provisions it (`run --signing-key KEY.pub`, or the key a profile requires).
  *
  * stdio (default): frames on stdin/stdout, diagnostics on stderr; exits when stdin ends.
  * --pty: opens a pseudo-terminal and prints `char device redirected to /dev/pts/N (label serial0)`
@@ -174,6 +179,20 @@ static int wrt_sim_layout_option(const char *a, const char *v, wrt_sim_options *
     return 0;
 }
 
+/* Parses 64 hex digits into o_key; exits 2 naming what is wrong. */
+static void wrt_sim_parse_key(const char *hex, uint8_t o_key[32]) {
+    size_t n = strlen(hex);
+    for (size_t i = 0; i < n && n == 64u; i++) {
+        char c = hex[i];
+        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (v < 0) break;
+        o_key[i / 2u] = (uint8_t)(i % 2u == 0u ? v << 4 : o_key[i / 2u] | v);
+        if (i + 1u == n) return;
+    }
+    fprintf(stderr, "native-sim: --signing-key: an Ed25519 public key as 64 hex digits\n");
+    exit(2);
+}
+
 /* The parent when native-sim started; a different getppid() means it died and we were reparented. */
 static pid_t wrt_sim_parent;
 
@@ -208,6 +227,7 @@ int main(int argc, char **argv) {
     static uint8_t upload[16u * 1024u * 1024u];
     static uint8_t profile[4096];
     static wrtp_server server;
+    static uint8_t signing_key[32];
     const char *device_id = "native-sim";
     unsigned long upload_capacity = 4u * 1024u * 1024u; /* a wasi-libc C program is 50-500 KiB */
     unsigned long profile_capacity = 768u; /* ~180 bytes + ~40 per import; UPLOAD_BEGIN carries it in one 1 KiB frame */
@@ -252,6 +272,10 @@ int main(int argc, char **argv) {
                 fprintf(stderr, "native-sim: --arena: at least 65536 bytes\n");
                 return 2;
             }
+            i++;
+        } else if (v != NULL && strcmp(a, "--signing-key") == 0) {
+            wrt_sim_parse_key(v, signing_key);
+            engine_opts.signing_key = signing_key;
             i++;
         } else if (v != NULL && wrt_sim_layout_option(a, v, &engine_opts)) {
             i++;

@@ -20,6 +20,7 @@ typedef struct wrt_sim_options {
     uint32_t global_slots;
     uint32_t table_elements_max;             /* most elements one table reserves */
     uint32_t memory_pages_max;               /* most pages one memory reserves */
+    const uint8_t *signing_key;              /* --signing-key: 32 bytes, static; NULL: none */
 } wrt_sim_options;
 
 /*

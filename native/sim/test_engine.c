@@ -56,9 +56,10 @@ static void wrt_test_describe(void *ctx, wrtp_engine_info *o_info) {
 }
 
 static bool wrt_test_load(void *ctx, const uint8_t *i_module, size_t len, const uint8_t i_sha256[WRTP_PROTO_SHA256_BYTES],
-                          const uint8_t *i_profile, size_t profile_len, wrtp_engine_error *o_err) {
+                          const uint8_t *i_profile, size_t profile_len, uint64_t start_fuel, wrtp_engine_error *o_err) {
     wrt_test_engine *e = (wrt_test_engine *)ctx;
     (void)i_profile;
+    (void)start_fuel;
     uint8_t digest[WRTP_SHA256_DIGEST_BYTES];
     wrtp_sha256(i_module, len, digest);
     bool same = true;

@@ -9,6 +9,7 @@ import { bench as firmwareBench } from './firmware.js';
 import { bench as interpBench } from './interp.js';
 import { bench as probeBench } from './probe.js';
 import { bench as ramBench } from './ram.js';
+import { bench as signatureBench } from './signature.js';
 import { bench as startupBench } from './startup.js';
 import { bench as validateBench } from './validate.js';
 import { WrtError } from '../../ts/core/errors.js';
@@ -25,6 +26,7 @@ const BENCHES: readonly (readonly [string, Bench])[] = [
   ['deploy', deployBench],
   ['board', boardBench],
   ['firmware', firmwareBench],
+  ['signature', signatureBench],
 ];
 
 const program = scriptProgram('bench', 'every benchmark beside its baseline, one after the other').argument('[names...]', `only these: ${BENCHES.map(([name]) => name).join(', ')}`);

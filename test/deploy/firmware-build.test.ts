@@ -5,6 +5,7 @@
  * fake `make` from a PATH of the test's own, so they are quick and always behave the same.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -45,6 +46,16 @@ describe('firmware from target data', () => {
     expect(def.firmware).toMatchObject({ board: 'lm3s6965evb', app: 'interp' });
     expect(firmwareBoardOf('qemu-lm3s6965evb')).toBe(def.firmware?.board);
     expect(firmwareImagePath('qemu-lm3s6965evb')).toBe(join(packageRoot(), 'build', 'firmware', 'lm3s6965evb', 'interp.elf'));
+    // Executor, natives and signing key are one variant: the key and the natives pick the folder, the executor the image.
+    const key = new Uint8Array(32).fill(7);
+    const keyHex = createHash('sha256').update(key).digest('hex').slice(0, 16);
+    const natives = { file: 'natives.c', path: '/tmp/natives.c', sha256: 'ab'.repeat(32), functions: [] };
+    expect(firmwareImagePath('qemu-lm3s6965evb', undefined, process.env, { executor: 'small', signingKey: key })).toBe(
+      join(packageRoot(), 'build', `firmware-key-${keyHex}`, 'lm3s6965evb', 'interp-small.elf'),
+    );
+    expect(firmwareImagePath('qemu-lm3s6965evb', undefined, process.env, { natives, signingKey: key })).toBe(
+      join(packageRoot(), 'build', `firmware-key-${keyHex}-natives`, 'abababababababab', 'lm3s6965evb', 'interp.elf'),
+    );
     expect(firmwareBoardOf('nucleo-f429zi')).toBe('nucleo-f429zi');
     expect(firmwareBoardOf('rpi-pico')).toBeUndefined();
   });

@@ -71,7 +71,7 @@ describe.skipIf(!tools)(`${TARGET}: the hold-out check`, () => {
   it('refuses the kernel whose engine code does not fit the arena, by budget, before QEMU starts', async () => {
     const { code, out } = await cli(['deploy', kernelModule('float'), '--target', TARGET, '--invoke', 'wrt_bench_float', String(N['float'])]);
     expect(code).toBe(1);
-    expect(out.stderr.join('\n')).toMatch(/error\[BUDGET_EXCEEDED\].*arena: needs \d+ bytes .* target gives 99352 bytes/s);
+    expect(out.stderr.join('\n')).toMatch(/error\[BUDGET_EXCEEDED\].*arena: needs \d+ bytes .* target gives 95216 bytes/s);
   }, 60_000);
 
   it('passes the smoke HIL suite (hil/maps/qemu-stm32f4.yaml)', async () => {

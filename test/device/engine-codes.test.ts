@@ -10,6 +10,8 @@ import { packageRoot } from '../../ts/core/paths.js';
 import {
   LOAD_ERRORS,
   PROFILE_REFUSED_LOAD_ERROR,
+  SIGNATURE_REFUSALS,
+  SIGNATURE_REFUSED_LOAD_ERROR,
   TRAPS,
   TRAP_EXIT,
   loadErrorName,
@@ -83,6 +85,18 @@ describe('engine codes (ts/device/engine-codes.ts) against native/interp', () =>
     expect(LOAD_ERRORS.some((e) => e.code === code)).toBe(false);
   });
 
+  it('has the signature refusal code and its reasons (native/sig/wrt_sig.h, native/engine/wrt_engine_profile.h)', () => {
+    const engine = source('native/engine/wrt_engine_profile.h');
+    const code = cDefine(engine, 'WRT_ENGINE_ERR_SIGNATURE');
+    expect(SIGNATURE_REFUSED_LOAD_ERROR.code).toBe(code);
+    expect([...LOAD_ERRORS.map((e) => e.code), PROFILE_REFUSED_LOAD_ERROR.code]).not.toContain(code);
+    const reasons = [
+      ...cEnum(source('native/sig/wrt_sig.h'), 'wrt_sig_status').filter(([, n]) => n !== 0).map(([name, n]) => [n, shortName(name, /^WRT_SIG_/)] as const),
+      ...cEnum(engine, 'wrt_engine_signature_refusal').map(([name, n]) => [n, shortName(name, /^WRT_ENGINE_SIGNATURE_/)] as const),
+    ];
+    expect(SIGNATURE_REFUSALS.map((r) => [r.code, r.name])).toEqual(reasons);
+  });
+
   it('looks codes up, and says what an unknown one is', () => {
     expect(TRAP_EXIT).toBe(16);
     expect(trapName(11)).toBe('fuel_exhausted');
@@ -101,6 +115,9 @@ describe('engine codes (ts/device/engine-codes.ts) against native/interp', () =>
     expect(refused(1)).toBe('WASM_MALFORMED');
     expect(refused(6)).toBe('WASM_LINK_FAILED');
     expect(refused(64)).toBe('PROFILE_REFUSED');
+    const signature = (limit: number): string =>
+      new DeviceError({ code: DeviceErrorCode.LoadFailed, name: 'LOAD_FAILED', aboutType: 0, detail: 65, limit, message: 'm' }, 'test').code;
+    expect([signature(1), signature(4), signature(17), signature(99)]).toEqual(['SIGNATURE_MISSING', 'SIGNATURE_INVALID', 'SIGNATURE_INVALID', 'SIGNATURE_INVALID']);
     expect(refused(8)).toBe('INTERNAL');
     expect(refused(40)).toBe('WASM_INVALID');
   });

@@ -282,7 +282,7 @@ describe('QEMU executor: the smoke suite on every QEMU board, against native-sim
     for (const name of ['memory-fill-sum', 'memory-out-of-bounds']) {
       expect(lm3s.get(name)?.status).toBe('skip');
       expect(lm3s.get(name)?.message).toMatch(
-        /^does not fit on the board: smoke\/memory-[a-z-]+: cannot be profiled for target qemu-lm3s6965evb: 2 budgets not met; linear memory: needs 1 pages \(65536 bytes\); truncation not allowed: no exported __heap_base; target gives 0 pages \(0 bytes\);.*; arena: needs \d+ bytes \(.*memory 65536\); target gives 41616 bytes;/,
+        /^does not fit on the board: smoke\/memory-[a-z-]+: cannot be profiled for target qemu-lm3s6965evb: 2 budgets not met; linear memory: needs 1 pages \(65536 bytes\); truncation not allowed: no exported __heap_base; target gives 0 pages \(0 bytes\);.*; arena: needs \d+ bytes \(.*memory 65536\); target gives 37896 bytes;/,
       );
     }
     // The rest (soft float included) is native-sim's outcome exactly.
@@ -329,7 +329,7 @@ describe('QEMU executor: WASI commands', () => {
     }
     // Program arguments travel over ARGS: hello gets argv ["hello", "board"] as on native-sim.
     expect([mps2.get('hello')?.status, mps2.get('hello')?.outcome]).toEqual(['pass', sim.get('hello')?.outcome]);
-    // lm3s has an 8 KiB upload buffer and a 42 KB arena: each C program is skipped naming the limit
+    // lm3s has an 8 KiB upload buffer and a 37 KB arena: each C program is skipped naming the limit
     // it misses (stripped of its custom sections a small one fits the buffer, not the arena).
     for (const name of ['checksum', 'stderr-exit']) {
       expect(lm3s.get(name)?.status).toBe('skip');

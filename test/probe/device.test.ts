@@ -23,8 +23,8 @@ const LM3S_HELLO: HelloInfo = {
   protocolVersion: 1,
   maxFrame: 1024,
   interpreterVersion: '0.1.0',
-  arenaBytes: 42032,
-  ramBytes: 23504,
+  arenaBytes: 37896,
+  ramBytes: 27640,
   uploadCapacity: 8192,
   profileCapacity: 768,
   features: 0b111011,
@@ -35,9 +35,9 @@ const LM3S_HELLO: HelloInfo = {
 describe('probe --device with a recorded HELLO', () => {
   it('takes the arena as module memory and stack and CPUs from the definition the device id names', async () => {
     const report = await probe({ device: '/dev/ttyACM0', options: {}, env: {}, cwd: tempDir() }, { askDevice: async () => LM3S_HELLO });
-    expect(report.subject).toMatchObject({ kind: 'device', deviceId: 'qemu-lm3s6965evb', target: 'qemu-lm3s6965evb', arenaBytes: 42032, port: '/dev/ttyACM0' });
+    expect(report.subject).toMatchObject({ kind: 'device', deviceId: 'qemu-lm3s6965evb', target: 'qemu-lm3s6965evb', arenaBytes: 37896, port: '/dev/ttyACM0' });
     expect(report.limits.maxMemory).toMatchObject({
-      value: 42032,
+      value: 37896,
       source: "discovered: device qemu-lm3s6965evb on /dev/ttyACM0: HELLO arena_bytes (the interpreter's arena, measured on the device)",
     });
     expect(report.limits.maxStack.value).toBe(8192);

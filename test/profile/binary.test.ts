@@ -9,7 +9,7 @@ import { measureLoadRegions } from '../../ts/profile/load-regions.js';
 import { embedProfile, findProfileSection, moduleSha256, stripProfileSection } from '../../ts/profile/section.js';
 import type { Profile } from '../../ts/profile/types.js';
 import { validateWasm } from '../../ts/wasm/validate.js';
-import { HEAP_BASE_MODULE } from './helpers.js';
+import { HEAP_BASE_MODULE, SIGNING_PUBLIC_KEY } from './helpers.js';
 
 const MODULE = wat2wasm(HEAP_BASE_MODULE);
 
@@ -46,7 +46,7 @@ describe('binary profile', () => {
     const { bytes } = encodeProfile(p);
     const view = new DataView(bytes.buffer, bytes.byteOffset);
     expect(Buffer.from(bytes.subarray(0, 4)).toString('latin1')).toBe('WRTP');
-    expect(view.getUint16(4, true)).toBe(3);
+    expect(view.getUint16(4, true)).toBe(4);
     expect(view.getUint32(8, true)).toBe(bytes.length);
     expect(bytes.length).toBe(FIXED_BYTES + 2 + 'qemu-lm3s6965evb'.length + 2 + 5 + 2 + (2 + 3 + 2 + 3 + 4 + 1) + 4);
     expect(view.getUint32(bytes.length - 4, true)).toBe(crc32(bytes.subarray(0, bytes.length - 4)));
@@ -68,7 +68,16 @@ describe('binary profile', () => {
       targetId: 'qemu-lm3s6965evb',
       toolchain: '0.1.0',
       imports: [{ module: 'env', name: 'log', budget: 7, policy: 'log' }],
+      signingKey: null,
     });
+  });
+
+  it('carries the signing key a profile requires after the imports, flagged, and round-trips it', () => {
+    const plain = encodeProfile(profile()).bytes;
+    const signed = encodeProfile({ ...profile(), signature: { keyName: 'release', publicKey: SIGNING_PUBLIC_KEY } }).bytes;
+    expect(signed.length).toBe(plain.length + 32);
+    expect(Buffer.from(signed.subarray(signed.length - 36, signed.length - 4)).toString('hex')).toBe(SIGNING_PUBLIC_KEY);
+    expect(decodeProfile(signed)).toMatchObject({ flags: 1 | 2 | 16, signingKey: SIGNING_PUBLIC_KEY });
   });
 
   it('rejects a flipped byte anywhere (CRC or hash) and every truncation with a WrtError naming the offset', () => {

@@ -8,7 +8,7 @@ import { main } from '../../ts/cli/main.js';
 import { BufferedOutput } from '../../ts/core/output.js';
 import { decodeProfile } from '../../ts/profile/binary.js';
 import { findProfileSection, moduleSha256 } from '../../ts/profile/section.js';
-import { HEAP_BASE_MODULE, RECURSIVE_MODULE, context, moduleFile, recordedCfi } from './helpers.js';
+import { HEAP_BASE_MODULE, RECURSIVE_MODULE, context, moduleFile, recordedCfi, publicKeyFile, SIGNING_PUBLIC_KEY } from './helpers.js';
 
 /** HEAP_BASE_MODULE imports env.log, which no target offers: a natives file adds it (profile --natives). */
 function withLogNative(dir: string): string {
@@ -66,22 +66,26 @@ describe('wrt-target profile', () => {
     const m = moduleFile(RECURSIVE_MODULE);
     const { ctx, output } = context(m.dir);
     const code = await runProfile(m.file, { target: 'native-sim', asil: 'C' }, ctx, recordedCfi({ shstk: 'no' }));
+    const key = publicKeyFile(m.dir);
     expect(code).toBe(ExitCode.CheckFailed);
     const text = output.stderr.join('\n');
     expect(text).toContain('call depth: needs unbounded (recursion: function 0 -> function 0)');
     expect(text).toContain('fuel: needs a bound on executed instructions per invocation; target gives ASIL C requires one (--fuel N)');
     expect(text).toContain('limit from: recorded cfi-report (test) [CFI_REQUIREMENT_UNMET]');
-    const ok = await runProfile(m.file, { target: 'native-sim', asil: 'C', fuel: '1000', callDepth: '32' }, ctx, recordedCfi({ shstk: 'yes', pac: 'yes' }));
+    expect(text).toContain('signature: needs a module signed by a named key: sign it (wrt-target sign) and name the key with --signing-key KEY.pub; target gives no key named');
+    const ok = await runProfile(m.file, { target: 'native-sim', asil: 'C', fuel: '1000', callDepth: '32', signingKey: key }, ctx, recordedCfi({ shstk: 'yes', pac: 'yes' }));
     expect(ok).toBe(ExitCode.Ok);
   });
 
   it('parses its flags through the real command line (main), --asil and --debug included', async () => {
     const m = moduleFile(HEAP_BASE_MODULE);
     const out = new BufferedOutput();
-    const argv = ['node', 'wrt-target', 'profile', m.file, '--natives', withLogNative(m.dir), '--target', 'qemu-lm3s6965evb', '--asil', 'C', '--debug', 'basic', '--fuel', '5000', '--host-calls', 'env.log=4', '--host-policy', 'env.log=deny', '--json'];
+    publicKeyFile(m.dir);
+    const argv = ['node', 'wrt-target', 'profile', m.file, '--natives', withLogNative(m.dir), '--target', 'qemu-lm3s6965evb', '--asil', 'C', '--signing-key', 'release.pub', '--debug', 'basic', '--fuel', '5000', '--host-calls', 'env.log=4', '--host-policy', 'env.log=deny', '--json'];
     expect(await main(argv, { output: out, env: {}, cwd: m.dir })).toBe(0);
-    const json = JSON.parse(out.stdout.join('\n')) as { asil: string; debug: string; fuel: number; imports: unknown[] };
+    const json = JSON.parse(out.stdout.join('\n')) as { asil: string; debug: string; fuel: number; imports: unknown[]; signature: unknown };
     expect([json.asil, json.debug, json.fuel]).toEqual(['C', 'basic', 5000]);
+    expect(json.signature).toEqual({ keyName: 'release', publicKey: SIGNING_PUBLIC_KEY });
     expect(json.imports).toEqual([{ module: 'env', name: 'log', budget: 4, policy: 'deny' }]);
     const failed = new BufferedOutput();
     expect(await main(argv.slice(0, -7), { output: failed, env: {}, cwd: m.dir })).toBe(1);

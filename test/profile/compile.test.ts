@@ -76,6 +76,10 @@ function errors(input: ProfileInputs): readonly BudgetError[] {
 }
 
 const FUEL = { fuel: { value: 10000n, source: 'cli --fuel' } };
+// RFC 8032 test 1's public key, named as `--signing-key release.pub` names it.
+const KEY = { keyName: 'release', publicKey: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a' };
+/** What C and D require besides fuel: a named signing key. */
+const SIGNED = { ...FUEL, signingKey: { value: KEY, source: 'cli --signing-key release.pub' } };
 
 describe('determinism and binding', () => {
   it('gives byte-identical JSON and binary for the same inputs, and binds the module hash', () => {
@@ -87,7 +91,7 @@ describe('determinism and binding', () => {
     expect(a.profileSha256).toBe(encodeProfile(a).profileSha256);
     expect(Object.keys(JSON.parse(profileJson(a)) as object)).toEqual([
       'schema', 'schemaVersion', 'moduleSha256', 'moduleBytes', 'target', 'toolchain', 'asil', 'debug', 'memory', 'tables', 'globals', 'stack',
-      'fuel', 'imports', 'arena', 'cfi', 'components', 'derivations', 'profileSha256',
+      'fuel', 'imports', 'arena', 'cfi', 'signature', 'components', 'derivations', 'profileSha256',
     ]);
     const other = ok(inputs(HEAP_BASE_MODULE.replace('i32.const 1)', 'i32.const 2)'), { asil: 'B', overrides: FUEL }));
     expect(other.moduleSha256).not.toBe(a.moduleSha256);
@@ -133,7 +137,7 @@ describe('linear memory', () => {
   it('at C a growing memory needs a declared maximum; at QM it is capped', () => {
     const grow = '(module (memory 1) (func (export "g") (result i32) (memory.grow (i32.const 1))))';
     const at = { limits: HOST_LIMITS, target: { ...HOST, host: false } };
-    const c = errors(inputs(grow, { ...at, asil: 'C', overrides: FUEL }));
+    const c = errors(inputs(grow, { ...at, asil: 'C', overrides: SIGNED }));
     expect(c.map((e) => e.budget)).toEqual(['memory maximum']);
     expect(c[0]?.needs).toBe('memory.grow without a declared maximum');
     const qm = ok(inputs(grow, at));
@@ -151,23 +155,33 @@ describe('ASIL presets', () => {
   });
 
   it('refuses recursion at C without an explicit depth, and sizes the stack from a given depth', () => {
-    const c = errors(inputs(RECURSIVE_MODULE, { asil: 'C', overrides: FUEL }));
+    const c = errors(inputs(RECURSIVE_MODULE, { asil: 'C', overrides: SIGNED }));
     expect(c.map((e) => e.budget)).toEqual(['call depth']);
     expect(c[0]?.needs).toBe('unbounded (recursion: function 0 -> function 0)');
-    const given = ok(inputs(RECURSIVE_MODULE, { asil: 'C', overrides: { ...FUEL, callDepth: { value: 20, source: 'cli --call-depth' } } }));
+    const given = ok(inputs(RECURSIVE_MODULE, { asil: 'C', overrides: { ...SIGNED, callDepth: { value: 20, source: 'cli --call-depth' } } }));
     // fac's frame: 1 param + 0 locals + 1 spill slot + 3 operands at most (local, local, const).
     expect(given.stack).toMatchObject({ callDepth: 20, valueSlots: 20 * 5 });
     const qm = ok(inputs(RECURSIVE_MODULE));
     expect(qm.stack.callDepth).toBe(256);
   });
 
+  it('requires a module signed by a named key from C, and records the key when one is named below C', () => {
+    const c = errors(inputs(HEAP_BASE_MODULE, { asil: 'C', overrides: FUEL }));
+    expect(c.map((e) => [e.code, e.budget, e.gives])).toEqual([['SIGNING_KEY_REQUIRED', 'signature', 'no key named']]);
+    expect(ok(inputs(HEAP_BASE_MODULE, { asil: 'C', overrides: SIGNED })).signature).toEqual(KEY);
+    expect(ok(inputs(HEAP_BASE_MODULE, { asil: 'B', overrides: FUEL })).signature).toBeNull();
+    const named = ok(inputs(HEAP_BASE_MODULE, { asil: 'B', overrides: SIGNED }));
+    expect(named.signature).toEqual(KEY);
+    expect(named.derivations.find((d) => d.budget === 'signature')).toMatchObject({ value: 'by key release (d75a980182b10ab7…)', source: 'cli --signing-key release.pub' });
+  });
+
   it('refuses debug level full at D', () => {
-    const d = errors(inputs(HEAP_BASE_MODULE, { asil: 'D', debug: 'full', overrides: FUEL }));
+    const d = errors(inputs(HEAP_BASE_MODULE, { asil: 'D', debug: 'full', overrides: SIGNED }));
     expect(d.map((e) => e.budget)).toEqual(['debug level']);
   });
 
   it('at C on a host target requires the shadow stack and names it when missing', () => {
-    const hostInputs = { limits: HOST_LIMITS, target: HOST, asil: 'C' as const, overrides: FUEL };
+    const hostInputs = { limits: HOST_LIMITS, target: HOST, asil: 'C' as const, overrides: SIGNED };
     const refused = errors(inputs(HEAP_BASE_MODULE, hostInputs));
     expect(refused).toEqual([
       {
@@ -181,7 +195,7 @@ describe('ASIL presets', () => {
     const withCet = { ...HOST, hardwareCfi: { features: { shstk: 'yes', ibt: 'no', pac: 'no', bti: 'no' }, source: 'recorded: shstk yes' } } as const;
     expect(ok(inputs(HEAP_BASE_MODULE, { ...hostInputs, target: withCet })).cfi.hardwareRequired).toEqual(['shstk']);
     // A board is not a host target: software CFI only.
-    expect(ok(inputs(HEAP_BASE_MODULE, { asil: 'C', overrides: FUEL })).cfi.hardwareRequired).toEqual([]);
+    expect(ok(inputs(HEAP_BASE_MODULE, { asil: 'C', overrides: SIGNED })).cfi.hardwareRequired).toEqual([]);
   });
 
   it('at C on a PACBTI board requires the marks of its firmware, read from the image', () => {
@@ -195,11 +209,11 @@ describe('ASIL presets', () => {
     });
     const marked = facts({ file: 'interp.elf', pac: mark('present'), bti: mark('present') });
     expect(marked.hardwareCfi.source).toBe('target qemu-mps3-an547: features.hardwareCfi pacbti; firmware interp.elf: PAC present, BTI present (cortex-m55 has no PACBTI and runs them as NOPs)');
-    expect(ok(inputs(HEAP_BASE_MODULE, { asil: 'C', overrides: FUEL, target: marked })).cfi.hardwareRequired).toEqual(['pac', 'bti']);
+    expect(ok(inputs(HEAP_BASE_MODULE, { asil: 'C', overrides: SIGNED, target: marked })).cfi.hardwareRequired).toEqual(['pac', 'bti']);
     // Below C the marks are not required.
     const plain = facts({ file: 'interp.elf', pac: mark('absent'), bti: mark('present') });
     expect(ok(inputs(HEAP_BASE_MODULE, { asil: 'B', overrides: FUEL, target: plain })).cfi.hardwareRequired).toEqual([]);
-    expect(errors(inputs(HEAP_BASE_MODULE, { asil: 'C', overrides: FUEL, target: plain }))).toEqual([
+    expect(errors(inputs(HEAP_BASE_MODULE, { asil: 'C', overrides: SIGNED, target: plain }))).toEqual([
       {
         code: 'CFI_REQUIREMENT_UNMET',
         budget: 'hardware CFI pac',
@@ -208,7 +222,7 @@ describe('ASIL presets', () => {
         source: plain.hardwareCfi.source,
       },
     ]);
-    expect(errors(inputs(HEAP_BASE_MODULE, { asil: 'D', overrides: FUEL, target: facts(null) })).map((e) => [e.budget, e.gives])).toEqual([
+    expect(errors(inputs(HEAP_BASE_MODULE, { asil: 'D', overrides: SIGNED, target: facts(null) })).map((e) => [e.budget, e.gives])).toEqual([
       ['hardware CFI pac', 'not established (unknown)'],
       ['hardware CFI bti', 'not established (unknown)'],
     ]);
@@ -276,7 +290,7 @@ describe('a growth cap the toolchain chooses leaves room for the other regions',
   it('keeps a maximum the module declares itself at C and D: the arena error stands', () => {
     const declared = `(module (memory 1 3) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`;
     const result = compileProfile(
-      inputs(declared, { limits: SMALL_BOARD, asil: 'C', overrides: { fuel: { value: 1000n, source: 'test' }, valueSlots: { value: 16384, source: 'test' } } }),
+      inputs(declared, { limits: SMALL_BOARD, asil: 'C', overrides: { ...SIGNED, fuel: { value: 1000n, source: 'test' }, valueSlots: { value: 16384, source: 'test' } } }),
     );
     expect(result.ok ? null : result.errors.map((e) => e.budget)).toEqual(['arena']);
   });

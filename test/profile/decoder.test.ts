@@ -15,7 +15,7 @@ import { measureLoadRegions } from '../../ts/profile/load-regions.js';
 import { embedProfile, moduleSha256 } from '../../ts/profile/section.js';
 import type { Profile } from '../../ts/profile/types.js';
 import { validateWasm } from '../../ts/wasm/validate.js';
-import { HEAP_BASE_MODULE, tempDir } from './helpers.js';
+import { HEAP_BASE_MODULE, SIGNING_PUBLIC_KEY, tempDir } from './helpers.js';
 
 const DUMP = resolve(packageRoot(), 'build', 'profile', 'wrt_profile_dump');
 const MODULE = wat2wasm(HEAP_BASE_MODULE);
@@ -34,7 +34,12 @@ function compile(): Profile {
     target: { id: 'native-sim', host: true, pointerBits: 64, arch: 'x86_64', maxTableEntries: null, hardwareCfi: { features: { shstk: 'yes', ibt: 'no', pac: 'no', bti: 'no' }, source: 'recorded' } },
     asil: 'C',
     debug: 'basic',
-    overrides: { fuel: { value: 123456789012n, source: 'cli --fuel' }, hostCallsByImport: new Map([['env.log', { value: 9, source: 'cli' }]]), hostPolicyByImport: new Map([['env.log', { value: 'log', source: 'cli' }]]) },
+    overrides: {
+      fuel: { value: 123456789012n, source: 'cli --fuel' },
+      hostCallsByImport: new Map([['env.log', { value: 9, source: 'cli' }]]),
+      hostPolicyByImport: new Map([['env.log', { value: 'log', source: 'cli' }]]),
+      signingKey: { value: { keyName: 'release', publicKey: SIGNING_PUBLIC_KEY }, source: 'cli --signing-key' },
+    },
     toolchain: '0.1.0',
   });
   if (!result.ok) throw new Error('profile failed');
@@ -76,6 +81,7 @@ describe('C decoder of the binary profile', () => {
     expect(get('fuel')).toBe('123456789012');
     expect(get('target_id')).toBe('native-sim');
     expect(fields.get('import')).toEqual(['env.log:9:2']);
+    expect(get('signing_key')).toBe(SIGNING_PUBLIC_KEY);
     expect(get('layout_bytes')).toBe(`${p.arena.totalBytes}`);
     expect(get('module_check')).toBe('0');
   });

@@ -29,6 +29,16 @@ export function moduleFile(text: string, name = 'module.wasm'): { dir: string; f
   return { dir, file, bytes };
 }
 
+/** RFC 8032 test 1's public key. */
+export const SIGNING_PUBLIC_KEY = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
+
+/** Writes that key as `keygen` writes KEY.pub (0x01 then 32 bytes), named release.pub; returns its path. */
+export function publicKeyFile(dir: string): string {
+  const file = join(dir, 'release.pub');
+  writeFileSync(file, Buffer.concat([Buffer.from([1]), Buffer.from(SIGNING_PUBLIC_KEY, 'hex')]));
+  return file;
+}
+
 export function context(cwd: string): { ctx: CliContext; output: BufferedOutput } {
   const output = new BufferedOutput();
   return { ctx: { output, env: {}, cwd, color: false }, output };

@@ -74,6 +74,8 @@ describe('request encoders', () => {
     expect(hex(encodeUploadBegin({ size: 0x10203, sha256: sha, profile: Uint8Array.of(9, 8) }))).toBe(
       `03020100${'ab'.repeat(32)}02000908`,
     );
+    // With the start function's fuel (Feature.StartFuel): a trailing u64.
+    expect(hex(encodeUploadBegin({ size: 1, sha256: sha, profile: new Uint8Array(0), startFuel: 0x0102n }))).toBe(`01000000${'ab'.repeat(32)}0000${'0201000000000000'}`);
     expect(hex(encodeUploadChunk(0x400, Uint8Array.of(0, 1)))).toBe('000400000001');
   });
 

@@ -142,7 +142,10 @@ describe('native-sim runs each module under its exact profile, and one below fai
   it('fuel bounds the start function: one that never returns is the load trap "fuel exhausted"; a bounded one runs', async () => {
     const endless = wat2wasm('(module (func $s (loop $l (br $l))) (start $s) (func (export "main") (result i32) (i32.const 7)))');
     const bounded = binary(compile(endless, { fuel: { value: 1000n, source: 'test' } }));
-    expect(await refusal(run(endless, bounded, 'main'))).toMatchObject({ code: 'WASM_TRAPPED', message: 'fuel exhausted' });
+    // Explained in the module's terms (ts/run/module.ts), the device's refusal as its cause.
+    const trapped = await run(endless, bounded, 'main').catch((e: unknown) => e);
+    expect(trapped).toMatchObject({ code: 'WASM_TRAPPED', message: 'the module trapped while the device loaded it, in its start function (function 0): fuel exhausted' });
+    expect(await refusal(Promise.reject((trapped as Error).cause))).toMatchObject({ code: 'WASM_TRAPPED', message: 'fuel exhausted' });
     const finite = wat2wasm('(module (global $g (mut i32) (i32.const 0)) (func $s (global.set $g (i32.const 7))) (start $s) (func (export "main") (result i32) (global.get $g)))');
     const ran = await run(finite, binary(compile(finite, { fuel: { value: 1000n, source: 'test' } })), 'main');
     expect(what(ran)).toBe('returned 7');

@@ -83,6 +83,7 @@ export const ERROR_CODES = {
   SIGNATURE_MISSING: spec(ExitCode.CheckFailed, 'the module carries no signature section'),
   SIGNATURE_INVALID: spec(ExitCode.CheckFailed, 'the module\'s signature does not verify with the key (tampered, other key, malformed)'),
   KEY_INVALID: spec(ExitCode.UsageOrInput, 'a key file is not an Ed25519 key in the module-signatures format'),
+  SIGNING_KEY_REQUIRED: spec(ExitCode.CheckFailed, 'the chosen level requires a module signed by a named key, and no --signing-key names one'),
   // WIT (the Component Model's interface language)
   WIT_SYNTAX: spec(ExitCode.CheckFailed, 'a WIT file does not follow the WIT grammar (bad character, token or identifier)'),
   WIT_UNDEFINED: spec(ExitCode.CheckFailed, 'a WIT name, interface, world or package is used but not defined'),

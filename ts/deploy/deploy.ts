@@ -25,6 +25,7 @@ import type { AsilLevel } from '../foundation/asil.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
 import { loadModule, planInvocation } from '../run/module.js';
 import { uploadCapacityOf } from '../targets/upload-capacity.js';
+import { profileSignatureOf, type SigningKey } from '../signing/signing-key.js';
 import { runModuleOn, type RunSinks } from '../run/run-module.js';
 import type { HostModule } from '../run/host-calls.js';
 import type { ImportPolicy, Sourced } from '../profile/types.js';
@@ -79,6 +80,11 @@ export interface DeployOptions {
   readonly natives?: string;
   /** --qmp: QEMU's QMP monitor also on this Unix socket, to watch the board from outside. */
   readonly qmp?: string;
+  /**
+   * --signing-key: the profile requires modules signed by it, and the firmware is built holding it
+   * (docs/signing.md). Absent: the key a given profile requires, if any, is built in.
+   */
+  readonly signingKey?: SigningKey;
 }
 
 export interface DeployDeps {
@@ -263,7 +269,11 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     });
   }
   const natives = options.natives === undefined ? undefined : readNativesFile(options.natives, cwd);
-  const variant: FirmwareVariant = { executor: options.executor ?? 'fast', ...(natives === undefined ? {} : { natives }) };
+  const variant: FirmwareVariant = {
+    executor: options.executor ?? 'fast',
+    ...(natives === undefined ? {} : { natives }),
+    ...(options.signingKey === undefined ? {} : { signingKey: options.signingKey.publicKey }),
+  };
   const onPath = (command: string): boolean => findExecutable(command, env.PATH) !== undefined;
   const realBoard = def.kind === 'board';
   // A board without board support is refused before anything else is looked at.
@@ -305,15 +315,15 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
   // compiled against the CFI marks it really carries (a device left as it is runs whatever was
   // flashed: its image is not known here).
   const flashes = options.firmware !== undefined || (def.kind === 'emulated' && options.port === undefined) || (line !== undefined && options.flash !== false);
-  const image = flashes ? await firmwareImage(def, board, options.firmware, env, cwd, variant) : undefined;
-  const firmwareCfi = image === undefined ? null : await readFirmwareCfi(image, cwd, path.relative(cwd, image).startsWith('..') ? image : path.relative(cwd, image));
+  const plainImage = flashes ? await firmwareImage(def, board, options.firmware, env, cwd, variant) : undefined;
+  const firmwareCfi = plainImage === undefined ? null : await readFirmwareCfi(plainImage, cwd, path.relative(cwd, plainImage).startsWith('..') ? plainImage : path.relative(cwd, plainImage));
   const { resolveUploadProfile } = await import('../profile/upload-profile.js');
   const profile = await resolveUploadProfile({
     file,
     module: module.bytes,
     analysis: module.report,
     targetId,
-    ...(image === undefined ? {} : { firmware: image }),
+    ...(plainImage === undefined ? {} : { firmware: plainImage }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.asil === undefined ? {} : { asil: options.asil }),
     ...(natives === undefined ? {} : { natives }),
@@ -322,6 +332,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     overrides: {
       ...(options.fuel === undefined ? {} : { fuel: { value: options.fuel, source: 'cli --fuel' } }),
       ...(options.hostPolicies === undefined ? {} : { hostPolicyByImport: options.hostPolicies }),
+      ...(options.signingKey === undefined ? {} : { signingKey: profileSignatureOf(options.signingKey) }),
     },
     env,
     cwd,
@@ -329,6 +340,13 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
   if (profile !== undefined && firmwareCfi !== null) checkFirmwareCfi(profile, firmwareCfi, targetId);
 
   if (options.hostPolicies !== undefined) (await import('../profile/host-policy.js')).checkPoliciesCarried(options.hostPolicies, profile, file);
+
+  // Without --signing-key, the key a given profile requires is built into the firmware deploy
+  // builds. The key does not change the CFI marks read above: only the image is another.
+  const requiredKey = profile?.decoded.signingKey ?? null;
+  const image = options.signingKey === undefined && requiredKey !== null && options.firmware === undefined && plainImage !== undefined
+    ? await firmwareImage(def, board, undefined, env, cwd, { ...variant, signingKey: Uint8Array.from(Buffer.from(requiredKey, 'hex')) })
+    : plainImage;
 
   let linkMs = 0;
   const openLink = async (): Promise<DeviceLink> => {

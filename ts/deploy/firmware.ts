@@ -9,6 +9,10 @@
  * uses the image the package ships (prebuilds/firmware, core/prebuilds.ts) rather than compiling
  * one equal to it; without either, a build when the tools are there, else TOOL_MISSING.
  *
+ * Firmware that holds a signing key (docs/signing.md) or a user's natives is always a local build,
+ * in a folder of its own (firmwareBuildDir) beside the plain one, made with WRT_SIGNING_KEY or
+ * NATIVES: the package ships only plain images.
+ *
  * The build runs as a child process group of its own while the event loop goes on: its progress
  * goes to stderr (one updating line on a terminal, plain lines otherwise, nothing when the image
  * is current), and a SIGINT that reaches this process is passed on to the build. The process then
@@ -16,6 +20,7 @@
  * after its cleanup), else re-raised here once make is gone.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureStateDir, stateDir, stateLocation } from '../core/cache-dir.js';
@@ -47,10 +52,12 @@ export function parseFirmwareExecutor(value: string, field: string): FirmwareExe
   return executor;
 }
 
-/** Which image of a target: its executor, and the user's natives built into it. */
+/** Which image of a target: its executor, the user's natives and the Ed25519 public key built into it. */
 export interface FirmwareVariant {
   readonly executor?: FirmwareExecutor;
   readonly natives?: NativesFile;
+  /** The key every module must be signed by (WRT_SIGNING_KEY, docs/signing.md); none: unsigned modules run. */
+  readonly signingKey?: Uint8Array;
 }
 
 interface BuildTool {
@@ -88,7 +95,8 @@ function firmwareImageName(app: string, executor: FirmwareExecutor): string {
 
 /**
  * Where the firmware image of a target is (or would be) built locally: <firmware state>/<board or
- * id>/<app>.elf, the firmware state being build/firmware in a checkout, else the user's cache.
+ * id>/<image>.elf, the firmware state being build/firmware in a checkout, else the user's cache,
+ * and a folder of its own for natives or a signing key (firmwareBuildDir).
  */
 export function firmwareImagePath(
   targetId: string,
@@ -97,15 +105,19 @@ export function firmwareImagePath(
   variant: FirmwareVariant = {},
 ): string {
   const image = firmwareImageName(firmwareAppOf(targetId), variant.executor ?? 'fast');
-  return path.join(firmwareBuildDir(stateDir('build', env), variant.natives), board ?? targetId, `${image}.elf`);
+  return path.join(firmwareBuildDir(stateDir('build', env), variant), board ?? targetId, `${image}.elf`);
 }
 
 /**
- * The folder make builds into: `firmware`, or for a `--natives FILE.c` a folder of its own keyed by
- * the file's SHA-256, so that images with and without natives (or with other natives) never mix.
+ * The folder make builds into: `firmware`; `firmware-key-<hex>` for firmware holding a signing key
+ * (the first 16 hex digits of the key's SHA-256); and for a `--natives FILE.c` a folder of its own
+ * under `<that>-natives`, keyed by the file's SHA-256, so that images with and without natives or a
+ * key (or with other ones) never mix. The executor only names the image inside the folder.
  */
-function firmwareBuildDir(state: string, natives: NativesFile | undefined): string {
-  return natives === undefined ? path.join(state, 'firmware') : path.join(state, 'firmware-natives', natives.sha256.slice(0, 16));
+function firmwareBuildDir(state: string, variant: FirmwareVariant): string {
+  const { natives, signingKey } = variant;
+  const keyed = signingKey === undefined ? 'firmware' : `firmware-key-${createHash('sha256').update(signingKey).digest('hex').slice(0, 16)}`;
+  return natives === undefined ? path.join(state, keyed) : path.join(state, `${keyed}-natives`, natives.sha256.slice(0, 16));
 }
 
 /** What a firmware build tells the user; the default writes to stderr. */
@@ -243,7 +255,8 @@ async function endByInterrupt(what: string): Promise<never> {
 /**
  * The image to flash (see the module comment for the order). A local build is brought up to date
  * with make, a no-op when nothing changed. No image and no tools is TOOL_MISSING naming the Debian
- * packages; a build the compiler fails is FIRMWARE_BUILD_FAILED with make's last lines.
+ * packages; a build the compiler fails is FIRMWARE_BUILD_FAILED with make's last lines. With
+ * `signingKey` (an Ed25519 public key) the image holds that key and is always built here.
  */
 export async function ensureFirmware(
   targetId: string,
@@ -252,16 +265,17 @@ export async function ensureFirmware(
   report: FirmwareBuildReport = stderrReport(),
   variant: FirmwareVariant = {},
 ): Promise<string> {
-  const natives = variant.natives;
+  const { natives, signingKey } = variant;
   const elf = firmwareImagePath(targetId, board, env, variant);
-  const build = { app: firmwareAppOf(targetId), executor: variant.executor ?? 'fast', ...(natives === undefined ? {} : { natives }) };
+  const build = { app: firmwareAppOf(targetId), executor: variant.executor ?? 'fast', ...(natives === undefined ? {} : { natives }), ...(signingKey === undefined ? {} : { signingKey }) };
   const missing = buildToolsOf(targetId).filter((tool) => findExecutable(tool.command, env.PATH) === undefined);
   const needs = `building it needs ${missing.map((tool) => tool.command).join(' and ')}, not on PATH`;
   const install = { file: elf, limit: `install the Debian package${missing.length === 1 ? '' : 's'} ${missing.map((tool) => tool.debianPackage).join(' ')} (apt-get install ${missing.map((tool) => tool.debianPackage).join(' ')})` };
-  // An image with a user's natives exists only as a local build: nothing shipped has them.
-  if (natives !== undefined) {
+  // An image with a user's natives or a signing key exists only as a local build: the package ships neither.
+  if (natives !== undefined || signingKey !== undefined) {
     if (missing.length === 0) return buildFirmware(targetId, board, build, elf, env, report);
-    throw new WrtError('TOOL_MISSING', `the ${targetId} firmware with the natives of ${natives.file} must be built; ${needs}`, install);
+    const holding = [natives === undefined ? '' : `the natives of ${natives.file}`, signingKey === undefined ? '' : 'a signing key'].filter((part) => part !== '').join(' and ');
+    throw new WrtError('TOOL_MISSING', `the ${targetId} firmware with ${holding} must be built; ${needs}`, install);
   }
   const localBuild = fs.existsSync(elf);
   if (missing.length === 0 && (localBuild || stateLocation(env).mode === 'checkout')) return buildFirmware(targetId, board, build, elf, env, report);
@@ -276,22 +290,31 @@ export async function ensureFirmware(
 async function buildFirmware(
   targetId: string,
   board: string,
-  build: { readonly app: string; readonly executor: FirmwareExecutor; readonly natives?: NativesFile },
+  build: { readonly app: string; readonly executor: FirmwareExecutor; readonly natives?: NativesFile; readonly signingKey?: Uint8Array },
   elf: string,
   env: NodeJS.ProcessEnv,
   report: FirmwareBuildReport,
 ): Promise<string> {
   const firmwareDir = path.join(packageRoot(), 'targets', 'firmware');
   const natives = build.natives;
-  const buildDir = firmwareBuildDir(ensureStateDir('build', env), natives);
-  const details = `${build.executor === 'fast' ? '' : `, EXECUTOR=${build.executor}`}${natives === undefined ? '' : `, natives ${natives.file}`}`;
+  const signingKey = build.signingKey;
+  const buildDir = firmwareBuildDir(ensureStateDir('build', env), build);
+  const make = [
+    'make', '--no-print-directory', '-C', firmwareDir, 'image', `BOARD=${board}`, `APP=${build.app}`, `EXECUTOR=${build.executor}`, `BUILD=${buildDir}`,
+    ...(natives === undefined ? [] : [`NATIVES=${natives.path}`]),
+  ];
+  if (signingKey !== undefined) {
+    // The key file keygen writes (0x01 then the key), which the firmware Makefile turns into a header.
+    fs.mkdirSync(buildDir, { recursive: true });
+    const keyFile = path.join(buildDir, 'signing-key.pub');
+    fs.writeFileSync(keyFile, Buffer.concat([Buffer.of(1), signingKey]));
+    make.push(`WRT_SIGNING_KEY=${keyFile}`);
+  }
+  const details = `${build.executor === 'fast' ? '' : `, EXECUTOR=${build.executor}`}${natives === undefined ? '' : `, natives ${natives.file}`}${signingKey === undefined ? '' : ', with a signing key'}`;
   return makeBuild({
     what: `the ${targetId} firmware`,
     announce: `building firmware for ${targetId} (${path.relative(packageRoot(), firmwareDir)}, BOARD=${board}${details}) ...`,
-    make: [
-      'make', '--no-print-directory', '-C', firmwareDir, 'image', `BOARD=${board}`, `APP=${build.app}`, `EXECUTOR=${build.executor}`, `BUILD=${buildDir}`,
-      ...(natives === undefined ? [] : [`NATIVES=${natives.path}`]),
-    ],
+    make,
     buildDir,
     output: elf,
     debianPackages: buildToolsOf(targetId).map((tool) => tool.debianPackage).join(' '),

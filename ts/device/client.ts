@@ -40,6 +40,7 @@ import {
 import {
   DeviceErrorCode,
   Flag,
+  Feature,
   FRAME_OVERHEAD,
   MAX_FRAME_LIMIT,
   MessageType,
@@ -71,6 +72,12 @@ export interface ProtocolClientOptions {
   readonly maxInFlightBytes?: number;
   /** First sequence number (default random, so a restarted host does not meet the device's replay memory). */
   readonly initialSeq?: number;
+  /**
+   * UPLOAD_END (the device decodes, compiles and instantiates the module, running its start
+   * function) fails after this long without an answer (default 60 s): a start function with no
+   * fuel bound that never returns ends in an error naming --fuel, not a host that waits forever.
+   */
+  readonly loadTimeoutMs?: number;
 }
 
 export interface ClientCounters {
@@ -96,6 +103,11 @@ export type HostCallHandler = (call: HostCall) => Promise<HostResult>;
 export interface UploadOptions {
   /** Opaque profile blob carried in UPLOAD_BEGIN (default none). */
   readonly profile?: Uint8Array;
+  /**
+   * Fuel for the module's start function, sent to a device that announces Feature.StartFuel;
+   * absent or 0: the profile's budget (a profile's budget is a ceiling either way).
+   */
+  readonly startFuel?: bigint;
   readonly onProgress?: (nextOffset: number, size: number) => void;
 }
 
@@ -172,6 +184,7 @@ export class ProtocolClient {
       helloTimeoutMs: options.helloTimeoutMs ?? 2000,
       maxInFlightBytes: options.maxInFlightBytes ?? 3072,
       initialSeq: options.initialSeq ?? Math.floor(Math.random() * 0x10000),
+      loadTimeoutMs: options.loadTimeoutMs ?? 60_000,
     };
     this.seq = this.options.initialSeq & 0xffff;
     this.detach = transport.onData((chunk) => this.receive(chunk));
@@ -243,8 +256,21 @@ export class ProtocolClient {
     return decodeNextOffset(await this.request(MessageType.UploadChunk, encodeUploadChunk(offset, data), undefined, queued), 'UPLOAD_CHUNK');
   }
 
+  /** UPLOAD_END, waited for at most loadTimeoutMs (resent within it as any request is). */
   async endUpload(): Promise<UploadEndAnswer> {
-    return decodeUploadEnd(await this.request(MessageType.UploadEnd, EMPTY_BODY));
+    const { requestTimeoutMs, loadTimeoutMs } = this.options;
+    const intervalMs = Math.min(requestTimeoutMs, loadTimeoutMs);
+    try {
+      return decodeUploadEnd(await this.request(MessageType.UploadEnd, EMPTY_BODY, { intervalMs, maxSends: Math.max(1, Math.ceil(loadTimeoutMs / intervalMs)) }));
+    } catch (error) {
+      if (!(error instanceof WrtError) || error.code !== TIMEOUT_CODE) throw error;
+      throw new WrtError(
+        TIMEOUT_CODE,
+        `the device did not finish loading the module within ${loadTimeoutMs / 1000} s (UPLOAD_END): its start function may not return; bound it with --fuel N (or a profile's fuel)`,
+        { source: this.transport.description, field: 'UPLOAD_END', limit: `${loadTimeoutMs} ms to decode, compile and start a module` },
+        { cause: error },
+      );
+    }
   }
 
   /** Module bytes per UPLOAD_CHUNK: one frame, and one frame's wire bytes within maxInFlightBytes. */
@@ -271,7 +297,8 @@ export class ProtocolClient {
     if (this.info === undefined) await this.hello();
     const sha256 = new Uint8Array(createHash('sha256').update(module).digest());
     const size = module.length;
-    const begin = { size, sha256, profile: options.profile ?? EMPTY_BODY };
+    const startFuel = options.startFuel !== undefined && options.startFuel > 0n && ((this.info?.features ?? 0) & Feature.StartFuel) !== 0 ? options.startFuel : undefined;
+    const begin = { size, sha256, profile: options.profile ?? EMPTY_BODY, ...(startFuel === undefined ? {} : { startFuel }) };
     let resumedFrom = await this.beginUpload(begin);
     let sent = await this.sendChunks(module, resumedFrom, options);
     let end: UploadEndAnswer;

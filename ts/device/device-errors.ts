@@ -5,7 +5,7 @@
  */
 import type { ErrorCode } from '../core/error-codes.js';
 import { type ErrorLocation, WrtError } from '../core/errors.js';
-import { loadErrorOf } from './engine-codes.js';
+import { loadErrorOf, SIGNATURE_REFUSED_LOAD_ERROR, signatureRefusalOf } from './engine-codes.js';
 import { DeviceErrorCode, deviceErrorName, messageTypeName } from './protocol.js';
 
 /** The device did not answer in time. */
@@ -32,6 +32,7 @@ function toolchainCodeFor(info: DeviceErrorInfo): ErrorCode {
       return 'LIMIT_EXCEEDED';
     case DeviceErrorCode.LoadFailed:
       // The detail is the engine's load error code; one from a newer device is taken as a refused module.
+      if (info.detail === SIGNATURE_REFUSED_LOAD_ERROR.code) return signatureRefusalOf(info.limit)?.errorCode ?? SIGNATURE_REFUSED_LOAD_ERROR.errorCode;
       return loadErrorOf(info.detail)?.errorCode ?? 'WASM_INVALID';
     case DeviceErrorCode.ExportNotFound:
     case DeviceErrorCode.ArgsInvalid:
@@ -61,7 +62,7 @@ export class DeviceError extends WrtError {
         source: transport,
         field: `device error ${info.name}`,
         offset: atByte ? info.limit : undefined,
-        limit: load === undefined && info.limit !== 0 ? String(info.limit) : undefined,
+        limit: load === undefined && info.limit !== 0 ? String(info.limit) : load === SIGNATURE_REFUSED_LOAD_ERROR ? `a module signed by the key the device holds (reason ${signatureRefusalOf(info.limit)?.name ?? info.limit})` : undefined,
       },
     );
     this.device = info;

@@ -1,8 +1,8 @@
 /**
  * The device interpreter's stable numbered codes, once for the whole toolchain: why an invocation
  * stopped (an INVOKE answer's trap field) and why a module did not load (LOAD_FAILED's detail).
- * The numbers and names are native/interp/wrt_trap.h's enums, the messages wrt_trap.c's, and the
- * profile refusal native/engine/wrt_engine_profile.h's; test/device/engine-codes.test.ts reads
+ * The numbers and names are native/interp/wrt_trap.h's enums, the messages wrt_trap.c's, the
+ * profile and signature refusals native/engine/wrt_engine_profile.h's and native/sig/wrt_sig.h's; test/device/engine-codes.test.ts reads
  * those files and fails when either side changes alone.
  */
 import type { ErrorCode } from '../core/error-codes.js';
@@ -58,8 +58,36 @@ export const LOAD_ERRORS = [
  */
 export const PROFILE_REFUSED_LOAD_ERROR = { code: 64, name: 'profile', errorCode: 'PROFILE_REFUSED' } as const;
 
-export type LoadErrorName = (typeof LOAD_ERRORS)[number]['name'] | typeof PROFILE_REFUSED_LOAD_ERROR.name;
-export type LoadError = (typeof LOAD_ERRORS)[number] | typeof PROFILE_REFUSED_LOAD_ERROR;
+/**
+ * WRT_ENGINE_ERR_SIGNATURE: the engine adapter refused the module for its signature before the
+ * core saw it (docs/signing.md); LOAD_FAILED's limit field is then one of SIGNATURE_REFUSALS.
+ */
+export const SIGNATURE_REFUSED_LOAD_ERROR = { code: 65, name: 'signature', errorCode: 'SIGNATURE_INVALID' } as const;
+
+/**
+ * Why a signature was refused: enum wrt_sig_status of native/sig/wrt_sig.h (1-5), then enum
+ * wrt_engine_signature_refusal of native/engine/wrt_engine_profile.h. `name` is the enumerator
+ * without its prefix, lower case.
+ */
+export const SIGNATURE_REFUSALS = [
+  { code: 1, name: 'missing', errorCode: 'SIGNATURE_MISSING' },
+  { code: 2, name: 'malformed', errorCode: 'SIGNATURE_INVALID' },
+  { code: 3, name: 'not_by_key', errorCode: 'SIGNATURE_INVALID' },
+  { code: 4, name: 'changed', errorCode: 'SIGNATURE_INVALID' },
+  { code: 5, name: 'too_many', errorCode: 'SIGNATURE_INVALID' },
+  { code: 16, name: 'no_key', errorCode: 'SIGNATURE_INVALID' },
+  { code: 17, name: 'other_key', errorCode: 'SIGNATURE_INVALID' },
+] as const satisfies ReadonlyArray<{ readonly code: number; readonly name: string; readonly errorCode: ErrorCode }>;
+
+export type SignatureRefusal = (typeof SIGNATURE_REFUSALS)[number];
+
+/** The signature refusal of a LOAD_FAILED limit field, or undefined for a reason this toolchain does not know. */
+export function signatureRefusalOf(reason: number): SignatureRefusal | undefined {
+  return SIGNATURE_REFUSALS.find((r) => r.code === reason);
+}
+
+export type LoadErrorName = (typeof LOAD_ERRORS)[number]['name'] | typeof PROFILE_REFUSED_LOAD_ERROR.name | typeof SIGNATURE_REFUSED_LOAD_ERROR.name;
+export type LoadError = (typeof LOAD_ERRORS)[number] | typeof PROFILE_REFUSED_LOAD_ERROR | typeof SIGNATURE_REFUSED_LOAD_ERROR;
 
 /** The trap of a code, or undefined for a code this toolchain does not know (a newer device). */
 export function trapOf(code: number): Trap | undefined {
@@ -85,7 +113,9 @@ export const TRAP_EXIT = trapCode('exit');
 
 /** The load error of a code, or undefined for a code this toolchain does not know. */
 export function loadErrorOf(code: number): LoadError | undefined {
-  return code === PROFILE_REFUSED_LOAD_ERROR.code ? PROFILE_REFUSED_LOAD_ERROR : LOAD_ERRORS[code];
+  if (code === PROFILE_REFUSED_LOAD_ERROR.code) return PROFILE_REFUSED_LOAD_ERROR;
+  if (code === SIGNATURE_REFUSED_LOAD_ERROR.code) return SIGNATURE_REFUSED_LOAD_ERROR;
+  return LOAD_ERRORS[code];
 }
 
 /** A load error's name; an unknown code counts as the core's misuse (argument). */

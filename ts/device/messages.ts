@@ -229,6 +229,8 @@ export interface UploadBeginRequest {
   readonly size: number;
   readonly sha256: Uint8Array;
   readonly profile: Uint8Array;
+  /** Fuel for the module's start function (only to a device with Feature.StartFuel); absent: the profile's. */
+  readonly startFuel?: bigint;
 }
 
 export function encodeUploadBegin(req: UploadBeginRequest): Uint8Array {
@@ -237,7 +239,8 @@ export function encodeUploadBegin(req: UploadBeginRequest): Uint8Array {
   }
   if (req.sha256.length !== SHA256_BYTES) throw invalid('SHA-256 digest must be 32 bytes', 'sha256');
   if (req.profile.length > 0xffff) throw invalid('profile blob too long', 'profile', '65535 bytes');
-  return new BodyWriter().u32(req.size).raw(req.sha256).u16(req.profile.length).raw(req.profile).finish();
+  const body = new BodyWriter().u32(req.size).raw(req.sha256).u16(req.profile.length).raw(req.profile);
+  return (req.startFuel === undefined ? body : body.u64(req.startFuel)).finish();
 }
 
 export function encodeUploadChunk(offset: number, data: Uint8Array): Uint8Array {

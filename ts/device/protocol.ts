@@ -63,6 +63,8 @@ export const Feature = {
   Args: 1 << 7,
   /** HOST_IMPORTS, HOST_CALL/HOST_RESULT, HOST_TRACE and wrt:logging LOG records (§4c). */
   HostCalls: 1 << 8,
+  /** UPLOAD_BEGIN may carry the start function's fuel (a trailing u64, §4). */
+  StartFuel: 1 << 9,
   TestDouble: 2 ** 31,
 } as const;
 

@@ -1,6 +1,7 @@
 /**
  * The compact binary profile a device reads (docs/profile.md has the table): little-endian,
- * "WRTP", version, total length, fixed fields, target id, toolchain, imports, CRC-32 last.
+ * "WRTP", version, total length, fixed fields, target id, toolchain, imports, the signing key when
+ * FLAG_SIGNED is set, CRC-32 last.
  * The profile hash is SHA-256 over the encoding with the hash field zeroed and without the CRC.
  */
 import { createHash } from 'node:crypto';
@@ -11,7 +12,7 @@ import { DEBUG_LEVELS, type DebugLevel } from '../limits/types.js';
 import { type HardwareCfiFeature, IMPORT_POLICIES, type MemoryRule, type Profile, type ProfileImport } from './types.js';
 
 export const PROFILE_MAGIC = 0x50545257; // "WRTP" read little-endian
-export const PROFILE_VERSION = 3;
+export const PROFILE_VERSION = 4;
 export const FIXED_BYTES = 176;
 export const HASH_OFFSET = 48;
 const UNLIMITED_32 = 0xffffffff;
@@ -21,6 +22,9 @@ export const FLAG_TRUNCATED = 1;
 export const FLAG_FUEL = 2;
 export const FLAG_HOST = 4;
 export const FLAG_PTR64 = 8;
+/** The module must be signed: the key's 32 bytes follow the imports. */
+export const FLAG_SIGNED = 16;
+const SIGNING_KEY_BYTES = 32;
 
 const CFI_BITS: Readonly<Record<HardwareCfiFeature, number>> = { shstk: 1, ibt: 2, pac: 4, bti: 8 };
 const MEMORY_RULES: readonly MemoryRule[] = ['no-memory', 'declared-pages', 'truncated-to-heap-base'];
@@ -57,6 +61,8 @@ export interface BinaryProfile {
   readonly targetId: string;
   readonly toolchain: string;
   readonly imports: readonly ProfileImport[];
+  /** The Ed25519 public key (hex) the module must be signed by; null: none required. */
+  readonly signingKey: string | null;
 }
 
 function regionBytes(profile: Profile, name: string): number {
@@ -83,15 +89,18 @@ function text(value: string, field: string): Uint8Array {
 
 /** Encodes; also returns the profile hash the encoding defines. */
 export function encodeProfile(profile: Profile): { readonly bytes: Uint8Array; readonly profileSha256: string } {
+  // A JSON profile written before signatures existed has no `signature`: it requires none.
+  const signingKey = profile.signature === null || profile.signature === undefined ? null : hexBytes(profile.signature.publicKey, 'signature.publicKey');
   const target = text(profile.target.id, 'target id');
   const tool = text(profile.toolchain, 'toolchain');
   const imports = profile.imports.map((i) => ({ module: text(i.module, 'import module'), name: text(i.name, 'import name'), budget: i.budget, policy: IMPORT_POLICIES.indexOf(i.policy) }));
   if (imports.length > 0xffff) throw new WrtError('LIMIT_EXCEEDED', 'more than 65535 imports', { field: 'imports' });
-  const length = FIXED_BYTES + 2 + target.length + 2 + tool.length + 2 + imports.reduce((n, i) => n + 9 + i.module.length + i.name.length, 0) + 4;
+  const length = FIXED_BYTES + 2 + target.length + 2 + tool.length + 2 + imports.reduce((n, i) => n + 9 + i.module.length + i.name.length, 0) + (signingKey === null ? 0 : SIGNING_KEY_BYTES) + 4;
   const out = new Uint8Array(length);
   const view = new DataView(out.buffer);
   const flags =
-    (profile.memory.truncated ? FLAG_TRUNCATED : 0) | (profile.fuel !== null ? FLAG_FUEL : 0) | (profile.target.host ? FLAG_HOST : 0) | (profile.target.pointerBits === 64 ? FLAG_PTR64 : 0);
+    (profile.memory.truncated ? FLAG_TRUNCATED : 0) | (profile.fuel !== null ? FLAG_FUEL : 0) | (profile.target.host ? FLAG_HOST : 0) | (profile.target.pointerBits === 64 ? FLAG_PTR64 : 0) |
+    (signingKey === null ? 0 : FLAG_SIGNED);
   view.setUint32(0, PROFILE_MAGIC, true);
   view.setUint16(4, PROFILE_VERSION, true);
   view.setUint16(6, flags, true);
@@ -141,6 +150,7 @@ export function encodeProfile(profile: Profile): { readonly bytes: Uint8Array; r
     out[at + 4] = i.policy;
     at += 5;
   }
+  if (signingKey !== null) out.set(signingKey, at);
   const digest = createHash('sha256').update(out.subarray(0, length - 4)).digest();
   out.set(digest, HASH_OFFSET);
   view.setUint32(length - 4, crc32(out.subarray(0, length - 4)), true);
@@ -207,6 +217,12 @@ export function decodeProfile(bytes: Uint8Array, file?: string): BinaryProfile {
     at += 5;
     imports.push({ module, name, budget: budget === UNLIMITED_32 ? null : budget, policy });
   }
+  let signingKey: string | null = null;
+  if ((view.getUint16(6, true) & FLAG_SIGNED) !== 0) {
+    if (at + SIGNING_KEY_BYTES > end) throw bad('signing key runs past the end', at, file, 'signing key');
+    signingKey = Buffer.from(bytes.subarray(at, at + SIGNING_KEY_BYTES)).toString('hex');
+    at += SIGNING_KEY_BYTES;
+  }
   if (at !== end) throw bad(`${end - at} bytes after the imports before the CRC`, at, file, 'length');
   const fuel = view.getBigUint64(128, true);
   return {
@@ -240,5 +256,6 @@ export function decodeProfile(bytes: Uint8Array, file?: string): BinaryProfile {
     targetId,
     toolchain,
     imports,
+    signingKey,
   };
 }

@@ -255,6 +255,18 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
         : 'not a host target: software CFI only';
   derive('hardware CFI', hardwareRequired.length === 0 ? 'none required' : hardwareRequired.join(', '), cfiReason, target.hardwareCfi.source);
 
+  // ---- signature
+  const signature = overrides.signingKey?.value ?? null;
+  if (preset.signatureRequired && signature === null) {
+    fail('SIGNING_KEY_REQUIRED', 'signature', 'a module signed by a named key: sign it (wrt-target sign) and name the key with --signing-key KEY.pub', 'no key named', `preset ${level}: ${PRESET_REASONS.signatureRequired}`);
+  }
+  derive(
+    'signature',
+    signature === null ? 'not required' : `by key ${signature.keyName} (${signature.publicKey.slice(0, 16)}…)`,
+    signature === null ? `${level}: not required without a named key` : 'the host checks it before upload, the device before it loads the module',
+    overrides.signingKey?.source ?? `preset ${level}: ${PRESET_REASONS.signatureRequired}`,
+  );
+
   // ---- components
   const maxResources = overrides.maxResources?.value ?? 256;
   derive('max components', `${limits.maxComponents.value}`, 'resolved limit', limits.maxComponents.source);
@@ -360,6 +372,7 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
     imports,
     arena: { regions, totalBytes, budgetBytes, budgetSource },
     cfi: { software: [...SOFTWARE_CFI], hardwareRequired, hardwareSource: target.hardwareCfi.source },
+    signature,
     components: { maxComponents: limits.maxComponents.value, maxInstances: limits.maxInstances.value, maxResources },
     derivations,
     profileSha256: '0'.repeat(64),

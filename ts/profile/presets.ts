@@ -23,6 +23,8 @@ export interface AsilPreset {
   readonly refusedDebugLevels: readonly DebugLevel[];
   /** A host target must offer hardware CFI for the return edge. */
   readonly hostHardwareCfi: boolean;
+  /** The module must be signed by a named key (--signing-key), checked on the host and the device. */
+  readonly signatureRequired: boolean;
 }
 
 export const ASIL_PRESETS: Readonly<Record<AsilLevel, AsilPreset>> = {
@@ -35,6 +37,7 @@ export const ASIL_PRESETS: Readonly<Record<AsilLevel, AsilPreset>> = {
     defaultHostCalls: null,
     refusedDebugLevels: [],
     hostHardwareCfi: false,
+    signatureRequired: false,
   },
   A: {
     fuelRequired: true,
@@ -45,6 +48,7 @@ export const ASIL_PRESETS: Readonly<Record<AsilLevel, AsilPreset>> = {
     defaultHostCalls: 1024,
     refusedDebugLevels: [],
     hostHardwareCfi: false,
+    signatureRequired: false,
   },
   B: {
     fuelRequired: true,
@@ -55,6 +59,7 @@ export const ASIL_PRESETS: Readonly<Record<AsilLevel, AsilPreset>> = {
     defaultHostCalls: 1024,
     refusedDebugLevels: [],
     hostHardwareCfi: false,
+    signatureRequired: false,
   },
   C: {
     fuelRequired: true,
@@ -65,6 +70,7 @@ export const ASIL_PRESETS: Readonly<Record<AsilLevel, AsilPreset>> = {
     defaultHostCalls: 256,
     refusedDebugLevels: ['full'],
     hostHardwareCfi: true,
+    signatureRequired: true,
   },
   D: {
     fuelRequired: true,
@@ -75,6 +81,7 @@ export const ASIL_PRESETS: Readonly<Record<AsilLevel, AsilPreset>> = {
     defaultHostCalls: 256,
     refusedDebugLevels: ['full'],
     hostHardwareCfi: true,
+    signatureRequired: true,
   },
 };
 
@@ -92,6 +99,8 @@ export const PRESET_REASONS: Readonly<Record<keyof AsilPreset, string>> = {
   refusedDebugLevels: 'at C and D: debug level full (breakpoints that patch code, memory writes) is refused; basic and none are allowed',
   hostHardwareCfi:
     'at C and D on a host target: the return edge must be protected in hardware (x86-64 shadow stack, AArch64 pointer authentication), else refused naming the feature',
+  signatureRequired:
+    'at C and D: the module must be signed by a named key (--signing-key KEY.pub), verified by the host before upload and by the device before it loads a byte; below C only when a key is named',
 };
 
 /** The hardware feature that protects the return edge on a host architecture. */

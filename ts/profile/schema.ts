@@ -8,8 +8,8 @@ const count = { type: 'integer', minimum: 0 } as const;
 const sha = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
 const text = { type: 'string' } as const;
 
-function closed(properties: Record<string, unknown>): Record<string, unknown> {
-  return { type: 'object', additionalProperties: false, required: Object.keys(properties), properties };
+function closed(properties: Record<string, unknown>, optional: Record<string, unknown> = {}): Record<string, unknown> {
+  return { type: 'object', additionalProperties: false, required: Object.keys(properties), properties: { ...properties, ...optional } };
 }
 
 export const PROFILE_JSON_SCHEMA: Record<string, unknown> = {
@@ -60,5 +60,8 @@ export const PROFILE_JSON_SCHEMA: Record<string, unknown> = {
     components: closed({ maxComponents: count, maxInstances: count, maxResources: count }),
     derivations: { type: 'array', items: closed({ budget: text, value: text, rule: text, source: text }) },
     profileSha256: sha,
+  }, {
+    // Optional: a profile written before signatures existed requires none.
+    signature: { anyOf: [closed({ keyName: text, publicKey: sha }), { type: 'null' }] },
   }),
 };

@@ -62,6 +62,14 @@ export interface Derivation {
   readonly source: string;
 }
 
+/** The signature a profile requires (docs/signing.md): by one named Ed25519 key. */
+export interface ProfileSignature {
+  /** The key's name (its file name without `.pub`), for people; the device compares the key itself. */
+  readonly keyName: string;
+  /** The Ed25519 public key, 64 hex digits. */
+  readonly publicKey: string;
+}
+
 export interface Profile {
   /** SHA-256 (hex) of the module without any wrt.profile custom section. */
   readonly moduleSha256: string;
@@ -92,6 +100,8 @@ export interface Profile {
     readonly budgetSource: string;
   };
   readonly cfi: ProfileCfi;
+  /** The signature the module must carry; null: none required. */
+  readonly signature: ProfileSignature | null;
   readonly components: { readonly maxComponents: number; readonly maxInstances: number; readonly maxResources: number };
   readonly derivations: readonly Derivation[];
   /** SHA-256 (hex) of the binary encoding with this field zeroed and without the CRC. */
@@ -127,6 +137,8 @@ export interface ProfileOverrides {
   readonly hostPolicyByImport?: ReadonlyMap<string, Sourced<ImportPolicy>>;
   readonly allowedImports?: Sourced<readonly string[]>;
   readonly maxResources?: Sourced<number>;
+  /** The key modules must be signed by (--signing-key); required from ASIL C up. */
+  readonly signingKey?: Sourced<ProfileSignature>;
   /** always: truncate whenever a rule allows it; never; auto (default): only when the pages do not fit. */
   readonly truncateMemory?: 'auto' | 'always' | 'never';
 }

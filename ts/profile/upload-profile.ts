@@ -3,7 +3,8 @@
  * (binary, JSON, or a module carrying a `wrt.profile` section), else the one embedded in the
  * module itself, else one compiled here for the target. Checked on the host before a byte is sent:
  * it must belong to this module and this target, so a mismatch is an error that names both files,
- * not a device refusal after an upload.
+ * not a device refusal after an upload. A profile that requires a signature has it verified here
+ * too, with the key it names (SIGNATURE_MISSING / SIGNATURE_INVALID before a byte is sent).
  */
 import type { NativesFile } from '../targets/host-functions.js';
 import { resolve } from 'node:path';
@@ -19,6 +20,7 @@ import { PROFILE_JSON_SCHEMA } from './schema.js';
 import { findProfileSection, moduleSha256 } from './section.js';
 import type { Profile, ProfileImport, ProfileOverrides } from './types.js';
 import type { WasmReport } from '../wasm/report.js';
+import { verifyModule } from '../signing/sign.js';
 
 /** `--profile none` uploads no profile: the device's own default layout, no budgets beyond fuel. */
 export const NO_PROFILE = 'none';
@@ -166,8 +168,26 @@ function checkRequestedLevel(profile: UploadProfile, request: UploadProfileReque
   return profile;
 }
 
+/**
+ * The module carries the signature its profile requires, checked as the device will check it;
+ * the key is named by its file when the run was given one (--signing-key), else by its first digits.
+ */
+function checkRequiredSignature(profile: UploadProfile, request: UploadProfileRequest): UploadProfile {
+  const key = profile.decoded.signingKey;
+  if (key === null) return profile;
+  const named = request.overrides?.signingKey;
+  const keyName = named !== undefined && named.value.publicKey === key ? named.value.keyName : `${key.slice(0, 16)}… (the key ${profile.source} requires)`;
+  verifyModule(request.module, Uint8Array.from(Buffer.from(key, 'hex')), request.file, keyName);
+  return profile;
+}
+
 /** The profile to upload with the module, or undefined for `--profile none`. */
 export async function resolveUploadProfile(request: UploadProfileRequest, deps: ProfileDeps = {}): Promise<UploadProfile | undefined> {
+  const profile = await chooseUploadProfile(request, deps);
+  return profile === undefined ? undefined : checkRequiredSignature(profile, request);
+}
+
+async function chooseUploadProfile(request: UploadProfileRequest, deps: ProfileDeps): Promise<UploadProfile | undefined> {
   if (request.profile === NO_PROFILE) {
     if (request.asil !== undefined && request.asil.level !== 'QM') {
       throw new WrtError('USAGE', `--profile none runs without budgets, which ${formatAsil(request.asil.level)} (${request.asil.source}) does not allow`, {

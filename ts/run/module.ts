@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { WrtError } from '../core/errors.js';
-import { isDeviceError } from '../device/device-errors.js';
+import { type DeviceError, isDeviceError } from '../device/device-errors.js';
 import { loadErrorName } from '../device/engine-codes.js';
 import { type HostFunction, type NativesFile, qualifiedName, unofferedImports, unofferedReason, withNatives } from '../targets/host-functions.js';
 import { listTargetIds, loadTarget } from '../targets/load.js';
@@ -125,6 +125,20 @@ export function planInvocation(module: PreparedModule, invoke: string | undefine
   return { name, args: parseArguments(args, found.signature?.params), command: false };
 }
 
+/** A trap while the device loaded the module: its start function, named, and what bounds it. */
+function explainStartTrap(error: DeviceError, module: PreparedModule): WrtError {
+  const start = module.report.start;
+  const name = start === null ? undefined : functionName(module, start);
+  const which = start === null ? 'its start function' : `its start function (function ${start}${name === undefined ? '' : `, ${name}`})`;
+  const fuel = error.device.message === 'fuel exhausted';
+  return new WrtError(
+    'WASM_TRAPPED',
+    `the module trapped while the device loaded it, in ${which}: ${error.device.message}`,
+    { file: module.file, field: 'start function', ...(fuel ? { limit: 'the fuel --fuel or the profile gives, which bounds the start function as it bounds an invocation' } : {}) },
+    { cause: error },
+  );
+}
+
 /**
  * What a device offers, from the target definition its id names (and a --natives file built into
  * it); undefined for a device no definition describes.
@@ -136,13 +150,15 @@ export function offeredByDevice(deviceId: string, natives?: NativesFile): readon
 }
 
 /**
- * A device's refusal to link the module, in the module's own terms: the import it could not
- * satisfy (module.field, its type, its byte offset), and what the device offers instead (the
- * function of that name with its type, or the closest offered one). Other errors are returned as
- * they are.
+ * A device's refusal to load the module, in the module's own terms: for a link error the import
+ * it could not satisfy (module.field, its type, its byte offset), and what the device offers
+ * instead (the function of that name with its type, or the closest offered one); for a trap, the
+ * start function. Other errors are returned as they are.
  */
 export function explainLoadFailure(error: unknown, module: PreparedModule, deviceId: string, natives?: NativesFile): unknown {
-  if (!isDeviceError(error, DeviceErrorCode.LoadFailed) || loadErrorName(error.device.detail) !== 'link') return error;
+  if (!isDeviceError(error, DeviceErrorCode.LoadFailed)) return error;
+  if (loadErrorName(error.device.detail) === 'trap') return explainStartTrap(error, module);
+  if (loadErrorName(error.device.detail) !== 'link') return error;
   const imported = module.report.imports[error.device.limit];
   if (imported === undefined) return error;
   const offered = offeredByDevice(deviceId, natives) ?? [];

@@ -56,12 +56,17 @@ export function requireNativeSim(binary: string, env: NodeJS.ProcessEnv = proces
 
 /**
  * native-sim's command line for one session: the upload capacity the host checks modules against
- * before reading them (ts/targets/upload-capacity.ts), and the arena. A program's argv and
- * environment are not on it: they travel in the ARGS message, as on a board.
+ * before reading them (ts/targets/upload-capacity.ts), the arena, and the Ed25519 public key (hex)
+ * it then requires every module to be signed by, as a board built with that key does. A program's
+ * argv and environment are not on it: they travel in the ARGS message, as on a board.
  */
-export function nativeSimArgs(options: { readonly arenaBytes?: number }): string[] {
-  const args = ['--upload-capacity', String(NATIVE_SIM_UPLOAD_BYTES)];
-  return options.arenaBytes === undefined ? args : [...args, '--arena', String(options.arenaBytes)];
+export function nativeSimArgs(options: { readonly arenaBytes?: number; readonly signingKey?: string }): string[] {
+  return [
+    '--upload-capacity',
+    String(NATIVE_SIM_UPLOAD_BYTES),
+    ...(options.arenaBytes === undefined ? [] : ['--arena', String(options.arenaBytes)]),
+    ...(options.signingKey === undefined ? [] : ['--signing-key', options.signingKey]),
+  ];
 }
 
 /**

@@ -45,6 +45,11 @@ export interface RunOptions {
   readonly traceHostCalls?: boolean;
   /** The natives the native-sim binary (RunDeps.binary) was built with. */
   readonly natives?: NativesFile;
+  /**
+   * The Ed25519 public key (hex) native-sim is started with, so it requires modules signed by it
+   * (--signing-key); absent: the key the profile requires, if any.
+   */
+  readonly signingKey?: string;
 }
 
 export type RunSinks = ProgramSinks;
@@ -73,8 +78,12 @@ export interface NativeSimLink extends DeviceLink {
 }
 
 /** A link to a fresh native-sim: the process ends when the link closes. */
-export function nativeSimLink(deps: RunDeps & { readonly arenaBytes?: number; readonly simArgs?: readonly string[] } = {}): NativeSimLink {
-  const simArgs = deps.simArgs ?? nativeSimArgs(deps.arenaBytes === undefined ? {} : { arenaBytes: deps.arenaBytes });
+export function nativeSimLink(
+  deps: RunDeps & { readonly arenaBytes?: number; readonly signingKey?: string; readonly simArgs?: readonly string[] } = {},
+): NativeSimLink {
+  const simArgs =
+    deps.simArgs ??
+    nativeSimArgs({ ...(deps.arenaBytes === undefined ? {} : { arenaBytes: deps.arenaBytes }), ...(deps.signingKey === undefined ? {} : { signingKey: deps.signingKey }) });
   let binary: string | null = null;
   let transport: Transport;
   if (deps.openTransport !== undefined) {
@@ -162,8 +171,9 @@ async function gatherRunCfi(link: NativeSimLink, deps: RunDeps): Promise<RunCfi>
 export async function runModule(options: RunOptions, sinks: RunSinks, deps: RunDeps = {}): Promise<RunReport> {
   const module = options.module ?? loadModule(options.file);
   const invocation = planInvocation(module, options.invoke, options.args ?? []);
+  const signingKey = options.signingKey ?? options.profile?.decoded.signingKey ?? undefined;
   return withSession(
-    () => DeviceSession.open(nativeSimLink(deps)),
+    () => DeviceSession.open(nativeSimLink({ ...deps, ...(signingKey === undefined ? {} : { signingKey }) })),
     async (session) => {
       // Read after HELLO, when native-sim's C runtime has set up whatever CFI it enables.
       const cfi = await gatherRunCfi(session.link, deps);

@@ -326,7 +326,10 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
    * The one upload in the tool: the module with its profile in UPLOAD_BEGIN; the device checks
    * the SHA-256 before its engine sees a byte.
    */
-  upload(bytes: Uint8Array, options: { readonly profile?: Uint8Array; readonly onProgress?: (done: number, total: number) => void } = {}): Promise<UploadReport> {
+  upload(
+    bytes: Uint8Array,
+    options: { readonly profile?: Uint8Array; readonly startFuel?: bigint; readonly onProgress?: (done: number, total: number) => void } = {},
+  ): Promise<UploadReport> {
     return this.client.transfer(bytes, options);
   }
 
@@ -390,6 +393,8 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
       const uploadStartMs = now();
       const upload = await this.upload(request.uploadBytes, {
         ...(request.profile === undefined ? {} : { profile: request.profile.bytes }),
+        // --fuel bounds the start function too, with or without a profile.
+        ...(request.fuel === undefined ? {} : { startFuel: request.fuel }),
         ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
       });
       const uploadedMs = now();

@@ -9,9 +9,14 @@
  * The profile binds to the module's SHA-256 without any custom section (docs/profile.md), so the
  * same profile holds for the stripped and the whole module, and the device checks it on exactly
  * the bytes it received.
+ *
+ * A signed module (a `signature` section first, docs/signing.md) travels whole: its signature
+ * covers every byte after that section, custom sections included, and a device that holds a key
+ * verifies exactly those bytes. To upload less, strip before signing.
  */
 import type { DebugLevel } from '../limits/types.js';
-import { keepSections, type SectionSpan } from './sections.js';
+import { SIGNATURE_SECTION } from '../signing/format.js';
+import { keepSections, moduleSections, type SectionSpan } from './sections.js';
 
 export interface UploadForm {
   readonly bytes: Uint8Array;
@@ -27,6 +32,7 @@ function keptAt(level: DebugLevel, name: string): boolean {
 
 /** The bytes a device is sent for `module` under a profile of this debug level. */
 export function uploadForm(module: Uint8Array, debug: DebugLevel, file?: string): UploadForm {
+  if (moduleSections(module, file)[0]?.customName === SIGNATURE_SECTION) return { bytes: module, stripped: [] };
   const stripped: Array<{ name: string; bytes: number }> = [];
   const keep = (span: SectionSpan): boolean => {
     if (span.customName === null || keptAt(debug, span.customName)) return true;

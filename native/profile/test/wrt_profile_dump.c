@@ -67,6 +67,7 @@ int main(int argc, char **argv)
         if (!wrt_profile_import_at(&p, i, &imp)) return 1;
         printf("import=%.*s.%.*s:%u:%u\n", (int)imp.module.len, (const char *)imp.module.bytes, (int)imp.name.len, (const char *)imp.name.bytes, (unsigned)imp.budget, (unsigned)imp.policy);
     }
+    if (p.signing_key != NULL) hex("signing_key", p.signing_key);
     wrt_layout layout;
     wrt_profile_layout(&p, &layout);
     printf("layout_bytes=%llu\n", (unsigned long long)wrt_layout_bytes(&layout));

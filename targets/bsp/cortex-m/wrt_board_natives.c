@@ -31,14 +31,14 @@ static uint32_t wrt_bn_gpio_read(wrt_native_call *io_call) {
 }
 
 static uint32_t wrt_bn_micros(wrt_native_call *io_call) {
-    wrt_native_return_i64(io_call, wrt_systick_micros());
+    wrt_native_return_i64(io_call, wrt_systick_nanos() / 1000u);
     return WRT_OK;
 }
 
 /* Spins on the clock: a sleep until the next millisecond tick would overshoot short delays. */
 static uint32_t wrt_bn_delay_us(wrt_native_call *io_call) {
-    uint64_t until = wrt_systick_micros() + wrt_native_i32(io_call, 0);
-    while (wrt_systick_micros() < until) {
+    uint64_t until = wrt_systick_nanos() / 1000u + wrt_native_i32(io_call, 0);
+    while (wrt_systick_nanos() / 1000u < until) {
     }
     return WRT_OK;
 }

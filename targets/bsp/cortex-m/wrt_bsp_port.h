@@ -40,6 +40,8 @@ void wrt_port_write(const uint8_t *bytes, size_t count);
 /* Milliseconds since boot from the SysTick interrupt; wraps after 2^32 ms (49.7 days). Compare
  * with subtraction: (uint32_t)(now - start) >= timeout. */
 uint32_t wrt_port_millis(void);
+/* Nanoseconds since boot, as fine as SysTick counts (one CPU clock cycle). */
+uint64_t wrt_port_nanos(void);
 
 /* Sleeps until the next interrupt: a received byte or the next millisecond tick. */
 void wrt_port_idle(void);

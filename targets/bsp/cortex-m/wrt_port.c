@@ -83,6 +83,8 @@ void wrt_port_write(const uint8_t *bytes, size_t count) {
 
 uint32_t wrt_port_millis(void) { return wrt_systick_millis(); }
 
+uint64_t wrt_port_nanos(void) { return wrt_systick_nanos(); }
+
 void wrt_port_idle(void) {
   /* Masked so a byte arriving between the check and WFI still wakes it: WFI ends on a pending
    * interrupt even while PRIMASK holds it off. */

@@ -5,7 +5,7 @@
 /* Milliseconds since the tick started, as two words: the handler carries into the high one. */
 static volatile uint32_t wrt_millis_count;
 static volatile uint32_t wrt_millis_high;
-/* CPU cycles per millisecond (the reload value plus one), to turn the down-counter into microseconds. */
+/* CPU cycles per millisecond (the reload value plus one), to turn the down-counter into nanoseconds. */
 static uint32_t wrt_systick_cycles_per_ms;
 
 int wrt_systick_init(uint32_t clock_hz) {
@@ -22,11 +22,13 @@ int wrt_systick_init(uint32_t clock_hz) {
 uint32_t wrt_systick_millis(void) { return wrt_millis_count; }
 
 /*
- * The millisecond count and the cycles into the current millisecond, read again when a tick came
- * in between (the handler runs at most once per millisecond, so three reads always agree twice).
+ * Nanoseconds since the tick started: the millisecond count plus how far SysTick has counted into
+ * the next millisecond (one count per CPU cycle). Read again when a tick came in between (the
+ * handler runs at most once per millisecond, so three reads always agree twice). The board
+ * natives' microsecond clock and the engine's monotonic clock both read it.
  */
-uint64_t wrt_systick_micros(void) {
-  uint64_t us = 0;
+uint64_t wrt_systick_nanos(void) {
+  uint64_t ns = 0;
   for (uint32_t attempt = 0; attempt < 3u; attempt++) {
     uint32_t high = wrt_millis_high;
     uint32_t low = wrt_millis_count;
@@ -34,10 +36,10 @@ uint64_t wrt_systick_micros(void) {
     if (low != wrt_millis_count || high != wrt_millis_high) continue;
     uint32_t into = wrt_systick_cycles_per_ms - 1u - (left > wrt_systick_cycles_per_ms - 1u ? 0u : left);
     uint64_t ms = ((uint64_t)high << 32) | low;
-    us = ms * 1000u + (uint64_t)into * 1000u / (wrt_systick_cycles_per_ms != 0u ? wrt_systick_cycles_per_ms : 1u);
+    ns = ms * 1000000u + (uint64_t)into * 1000000u / (wrt_systick_cycles_per_ms != 0u ? wrt_systick_cycles_per_ms : 1u);
     break;
   }
-  return us;
+  return ns;
 }
 
 void wrt_systick_handler(void) {

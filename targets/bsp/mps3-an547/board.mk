@@ -13,3 +13,7 @@ BOARD_LINK_FLAGS := -mcpu=cortex-m55 -mthumb -mfloat-abi=hard -Wl,-z,noexecstack
 BOARD_SOURCES := $(BSP_DIR)/armv8m/wrt_board_mps_tz.c $(BSP_DIR)/uart/wrt_uart_cmsdk.c
 # A gcc-only flag clang refuses; clang's loop idiom pass leaves functions named memcpy/memset alone.
 CORTEX_M_CFLAGS := $(filter-out -fno-tree-loop-distribute-patterns,$(CORTEX_M_CFLAGS))
+# clang ships no C library headers for arm-none-eabi: libsodium's sources (the module-signature
+# check, targets/firmware/interp/app.mk) include string.h and stdlib.h, which gcc's newlib has.
+# Searched after clang's own headers, so only what clang lacks comes from newlib.
+BOARD_LIBC_INCLUDES := -idirafter $(abspath $(dir $(shell arm-none-eabi-gcc -print-file-name=libc.a))../include)

@@ -58,7 +58,7 @@ int main(void) {
     void *engine_ctx = NULL;
     const char *why = NULL;
     const wrtp_engine_ops *engine =
-        wrt_fw_engine((uint8_t *)(uintptr_t)board->free_ram_start, board->free_ram_bytes, wrt_port_millis, &engine_ctx, &why);
+        wrt_fw_engine((uint8_t *)(uintptr_t)board->free_ram_start, board->free_ram_bytes, wrt_port_nanos, &engine_ctx, &why);
     if (engine == NULL) wrt_port_exit(WRT_FW_EXIT_ARENA);
 
     static const wrtp_port port = {NULL, wrt_fw_read, wrt_fw_write, wrt_fw_now_ms, wrt_fw_device_reset};

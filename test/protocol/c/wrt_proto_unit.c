@@ -363,8 +363,8 @@ static bool fake_write(void *ctx, const uint8_t *b, size_t n) {
 static uint32_t fake_now_ms(void *ctx) { (void)ctx; return fake_now; }
 static void fake_describe(void *ctx, wrtp_engine_info *o) { (void)ctx; o->interp_version = 0x000102; o->arena_bytes = 4096; o->features = 1; }
 static bool fake_load(void *ctx, const uint8_t *m, size_t len, const uint8_t *sha, const uint8_t *p, size_t pl,
-                      wrtp_engine_error *err) {
-    (void)ctx; (void)m; (void)len; (void)sha; (void)p; (void)pl; (void)err;
+                      uint64_t start_fuel, wrtp_engine_error *err) {
+    (void)ctx; (void)m; (void)len; (void)sha; (void)p; (void)pl; (void)start_fuel; (void)err;
     loads_called++;
     return true;
 }

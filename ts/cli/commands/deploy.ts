@@ -38,6 +38,10 @@ compiled for the target (--fuel becomes its fuel); --profile none: the
 firmware's default layout. Budgets the board cannot meet stop the deploy
 before QEMU starts (exit 1).
 
+Signed modules: --signing-key KEY.pub (required from --asil C) builds the
+firmware holding the key, which then loads only modules signed by it
+(wrt-target sign); an unsigned or changed module is refused before upload.
+
 Arguments: with --invoke, the export's arguments (as for \`wrt-target run\`);
 without, the WASI program's argv[1..] (at most 32 strings, 512 bytes).
 
@@ -47,7 +51,7 @@ Examples:
   wrt-target deploy examples/hello.wasm -- --name board
       prints "hello, board" from the emulated board
   wrt-target deploy examples/hello.wasm --target qemu-lm3s6965evb
-      exit 1: its memory and code do not fit the board's 41616-byte arena
+      exit 1: its memory and code do not fit the board's 37896-byte arena
   wrt-target deploy examples/scale.wasm --natives examples/natives.c \\
       --invoke scale 5
       prints i32:16: app.scale, a native in C built into the firmware
@@ -80,6 +84,7 @@ interface RawDeployOptions extends RawHostOptions {
   readonly asil?: string;
   readonly natives?: string;
   readonly qmp?: string;
+  readonly signingKey?: string;
   readonly json?: boolean;
 }
 
@@ -168,12 +173,14 @@ function jsonReport(report: DeployReport, output: { stdout: string; stderr: stri
 export async function runDeploy(file: string, args: readonly string[], raw: RawDeployOptions, ctx: CliContext, deps: DeployDeps = {}): Promise<number> {
   const fuel = parseFuel(raw.fuel);
   const asil = asilFlag(raw.asil);
-  const [{ deploy, shellQuote }, { formatValue }, { parseFirmwareExecutor }] = await Promise.all([
+  const [{ deploy, shellQuote }, { formatValue }, { parseFirmwareExecutor }, { readSigningKey }] = await Promise.all([
     import('../../deploy/deploy.js'),
     import('../../run/values.js'),
     import('../../deploy/firmware.js'),
+    import('../../signing/signing-key.js'),
   ]);
   const executor = raw.executor === undefined ? undefined : parseFirmwareExecutor(raw.executor, '--executor');
+  const signingKey = raw.signingKey === undefined ? undefined : readSigningKey(raw.signingKey, ctx.cwd);
   const json = raw.json === true;
   const direct = !json && ctx.output === processOutput;
   const out: Buffer[] = [];
@@ -197,6 +204,7 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
       ...(asil === undefined ? {} : { asil }),
       ...(raw.natives === undefined ? {} : { natives: raw.natives }),
       ...(raw.qmp === undefined ? {} : { qmp: raw.qmp }),
+      ...(signingKey === undefined ? {} : { signingKey }),
       dryRun: raw.dryRun === true,
       ...hostOptions,
     },
@@ -252,6 +260,7 @@ export const deployCommand: CommandModule = {
       .option('--qmp <socket>', "also serve QEMU's QMP monitor on this Unix socket, to watch the board from outside")
       .option('--asil <level>', 'the safety level the deploy asks for (QM, A-D): a compiled profile is made at it, a given one must be at it')
       .option('--profile <file|none>', "the profile to upload (default: the module's wrt.profile section, else one compiled for the target)")
+      .option('--signing-key <key.pub>', 'require the module signed by this key: in the profile, and the firmware is built holding it (required from ASIL C)')
       .option('--json', 'print {target, device, upload, profile, firmwareCfi, results|exitCode|trap, output, timings, hostCalls, logs} as JSON; no progress bar');
     addHostOptions(command)
       .addHelpText('after', HELP)

@@ -16,6 +16,7 @@ import type { ProfileDeps, ProfileRequest } from '../../profile/gather.js';
 import { parseHostPolicies } from '../../profile/host-policy.js';
 import type { ProfileOverrides, Sourced } from '../../profile/types.js';
 import { type NativesFile, readNativesFile } from '../../targets/host-functions.js';
+import { profileSignatureOf, readSigningKey } from '../../signing/signing-key.js';
 
 const EXAMPLES = `
 Examples:
@@ -58,6 +59,7 @@ interface RawProfileOptions {
   readonly host?: string;
   readonly maxResources?: string;
   readonly truncateMemory?: string;
+  readonly signingKey?: string;
   readonly [key: string]: unknown;
 }
 
@@ -77,7 +79,7 @@ function sourced(text: string | undefined, flag: string): Sourced<number> | unde
 }
 
 /** Turns the flags into overrides, each with the flag that set it. */
-export function overridesFromOptions(raw: RawProfileOptions): ProfileOverrides {
+export function overridesFromOptions(raw: RawProfileOptions, cwd: string): ProfileOverrides {
   const byImport = new Map<string, Sourced<number>>();
   let hostCalls: Sourced<number> | undefined;
   for (const item of raw.hostCalls ?? []) {
@@ -94,6 +96,7 @@ export function overridesFromOptions(raw: RawProfileOptions): ProfileOverrides {
   const fuelCount = parseFuel(raw.fuel);
   const fuel = fuelCount === undefined ? undefined : { value: fuelCount, source: 'cli --fuel' };
   const maxResources = sourced(raw.maxResources, '--max-resources');
+  const signingKey = raw.signingKey === undefined ? undefined : profileSignatureOf(readSigningKey(raw.signingKey, cwd));
   return {
     ...(callDepth !== undefined ? { callDepth } : {}),
     ...(valueSlots !== undefined ? { valueSlots } : {}),
@@ -104,6 +107,7 @@ export function overridesFromOptions(raw: RawProfileOptions): ProfileOverrides {
     ...(raw.allowImport !== undefined ? { allowedImports: { value: raw.allowImport, source: 'cli --allow-import' } } : {}),
     ...(maxResources !== undefined ? { maxResources } : {}),
     ...(mode !== undefined ? { truncateMemory: mode } : {}),
+    ...(signingKey !== undefined ? { signingKey } : {}),
   };
 }
 
@@ -143,7 +147,7 @@ function profileRequest(file: string, raw: RawProfileOptions, ctx: CliContext, o
     ...(raw.baud !== undefined ? { baud: parseBaud(raw.baud) } : {}),
     ...(raw.natives !== undefined ? { natives: nativesOf(raw, ctx) } : {}),
     ...(hostServed.length > 0 ? { hostServed } : {}),
-    overrides: overridesFromOptions(raw),
+    overrides: overridesFromOptions(raw, ctx.cwd),
     options,
     env: ctx.env,
     cwd: ctx.cwd,
@@ -240,7 +244,8 @@ export const profileCommand: CommandModule = {
       .option('--natives <file.c>', 'with --target: the target offers the natives of this C file too (deploy --natives)')
       .option('--host <file.mjs>', 'the imports this JavaScript host module serves over the wire (run/deploy --host) need no target to offer them')
       .option('--max-resources <n>', 'component resource handles per instance')
-      .option('--truncate-memory <mode>', 'auto (when the pages do not fit), always or never');
+      .option('--truncate-memory <mode>', 'auto (when the pages do not fit), always or never')
+      .option('--signing-key <key.pub>', 'require a module signed by this key (keygen\'s KEY.pub; required from ASIL C)');
     for (const flag of LIMIT_FLAGS) command.option(flag.flags, flag.description);
     command.addHelpText('after', EXAMPLES).action(async (file: string, raw: RawProfileOptions) => {
       done(await runProfile(file, raw, ctx));

@@ -58,6 +58,7 @@ interface RawRunOptions extends RawHostOptions {
   readonly profile?: string;
   readonly asil?: string;
   readonly natives?: string;
+  readonly signingKey?: string;
   readonly json?: boolean;
 }
 
@@ -111,13 +112,15 @@ export async function runRun(
   const fuel = parseFuel(raw.fuel);
   const asil = asilFlag(raw.asil);
   // The device client and the value codecs load only when `run` runs, not for every command.
-  const [{ runModule }, { loadModule, planInvocation }, { formatValue }, { resolveUploadProfile }, { NATIVE_SIM_UPLOAD_CAPACITY }] = await Promise.all([
+  const [{ runModule }, { loadModule, planInvocation }, { formatValue }, { resolveUploadProfile }, { NATIVE_SIM_UPLOAD_CAPACITY }, { profileSignatureOf, readSigningKey }] = await Promise.all([
     import('../../run/run-module.js'),
     import('../../run/module.js'),
     import('../../run/values.js'),
     import('../../profile/upload-profile.js'),
     import('../../targets/upload-capacity.js'),
+    import('../../signing/signing-key.js'),
   ]);
+  const signingKey = raw.signingKey === undefined ? undefined : readSigningKey(raw.signingKey, ctx.cwd);
   const json = raw.json === true;
   const sink = outputSink(ctx, !json);
   const hostOptions = await readHostOptions(raw, ctx.cwd);
@@ -139,6 +142,7 @@ export async function runRun(
     overrides: {
       ...(fuel === undefined ? {} : { fuel: { value: fuel, source: 'cli --fuel' } }),
       ...(hostOptions.hostPolicies === undefined ? {} : { hostPolicyByImport: hostOptions.hostPolicies }),
+      ...(signingKey === undefined ? {} : { signingKey: profileSignatureOf(signingKey) }),
     },
     env: ctx.env,
     cwd: ctx.cwd,
@@ -155,6 +159,7 @@ export async function runRun(
       ...(hostOptions.host === undefined ? {} : { host: hostOptions.host }),
       traceHostCalls: hostOptions.traceHostCalls,
       ...(natives === undefined ? {} : { natives: natives.file }),
+      ...(signingKey === undefined ? {} : { signingKey: Buffer.from(signingKey.publicKey).toString('hex') }),
     },
     { ...sink.sinks, ...recorder.sinks },
     { env: ctx.env, ...(natives === undefined ? {} : { binary: natives.binary }), ...deps },
@@ -180,6 +185,7 @@ export const runCommand: CommandModule = {
       .option('--asil <level>', 'the safety level the run asks for (QM, A-D): a compiled profile is made at it, a given one must be at it')
       .option('--profile <file|none>', 'the profile to run under (default: the module\'s wrt.profile section, else one compiled for native-sim)')
       .option('--natives <file.c>', 'run on a native-sim built with the natives of this C file (docs/host-functions.md)')
+      .option('--signing-key <key.pub>', 'require the module signed by this key: in the profile, and native-sim holds it (required from ASIL C)')
       .option('--json', 'print {results|exitCode|trap, fuelUsed, peakStackBytes, output, hostCalls, logs, profile, cfi} as JSON');
     addHostOptions(command)
       .addHelpText('after', EXAMPLES)

@@ -60,8 +60,8 @@ export async function runSign(file: string, options: { key: string; out: string 
 }
 
 export async function runVerify(file: string, options: { key: string; json?: boolean }, ctx: CliContext): Promise<ExitCode> {
-  const [{ verifyModule }, { decodePublicKey }] = await Promise.all([import('../../signing/sign.js'), import('../../signing/format.js')]);
-  const publicKey = decodePublicKey(readKey(ctx, options.key), options.key);
+  const [{ verifyModule }, { readSigningKey }] = await Promise.all([import('../../signing/sign.js'), import('../../signing/signing-key.js')]);
+  const { publicKey } = readSigningKey(options.key, ctx.cwd, '--key');
   const verified = verifyModule(await readModule(ctx, file), publicKey, file, options.key);
   if (options.json === true) ctx.output.out(jsonDocument(VERIFY_DOCUMENT, { file, key: options.key, verified: true, sha256: verified.sha256 }));
   else ctx.output.out(`${file}: signature verified with ${options.key} (SHA-256 of the signed sections ${verified.sha256})`);
