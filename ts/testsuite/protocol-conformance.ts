@@ -4,8 +4,11 @@ import { WrtError } from '../core/errors.js';
 import { isDeviceError } from '../device/device-errors.js';
 import { loadErrorName, trapMessage, trapName } from '../device/engine-codes.js';
 import { DeviceErrorCode, Feature, MAX_VALUES, SessionMode } from '../device/protocol.js';
+import { ensureFirmware, firmwareBoardOf } from '../deploy/firmware.js';
+import { openQemuLink } from '../deploy/links.js';
 import { nativeSimLink } from '../run/run-module.js';
-import { DeviceSession, type SessionClient } from '../run/session.js';
+import { loadTarget } from '../targets/index.js';
+import { type DeviceLink, DeviceSession, type SessionClient } from '../run/session.js';
 import type { AssertModuleCommand, SpecAction, SpecCommand, SpecScript } from './commands.js';
 import { type ConvertOptions, conformanceScripts, readSpecScript } from './convert.js';
 import {
@@ -238,8 +241,13 @@ export async function runScriptOverProtocol(session: DeviceSession, name: string
 
 /** Which scripts (`only`: base names; all non-SIMD scripts otherwise), cache and environment. */
 export interface ProtocolConformanceOptions extends ConvertOptions {
-  /** native-sim or native-sim-asan. */
+  /** native-sim or native-sim-asan; ignored when `openLink` is given. */
   readonly binary: string;
+  /**
+   * A fresh device per script other than native-sim: a QEMU board with the firmware
+   * (scripts/testsuite/protocol-conformance.ts --target). Its link closes after the script.
+   */
+  readonly openLink?: () => Promise<DeviceLink>;
   /** native-sim's command line; CONFORMANCE_SIM_ARGS by default. */
   readonly simArgs?: readonly string[];
   /** Called after each script, for progress output. */
@@ -251,15 +259,18 @@ export interface ProtocolConformanceOptions extends ConvertOptions {
   readonly requestTimeoutMs?: number;
 }
 
-/** Runs one script on its own native-sim process, so a crash costs that script only. */
-async function runScriptOnFreshSim(options: ProtocolConformanceOptions, name: string, script: SpecScript, dir: string): Promise<FileReport> {
+/** Runs one script on its own device (a native-sim process, a QEMU), so a crash costs that script only. */
+async function runScriptOnFreshDevice(options: ProtocolConformanceOptions, name: string, script: SpecScript, dir: string): Promise<FileReport> {
   let session: DeviceSession | undefined;
   try {
-    const link = nativeSimLink({
-      binary: options.binary,
-      simArgs: options.simArgs ?? CONFORMANCE_SIM_ARGS,
-      client: { requestTimeoutMs: options.requestTimeoutMs ?? 60_000, maxResends: 1 },
-    });
+    const link =
+      options.openLink !== undefined
+        ? await options.openLink()
+        : nativeSimLink({
+            binary: options.binary,
+            simArgs: options.simArgs ?? CONFORMANCE_SIM_ARGS,
+            client: { requestTimeoutMs: options.requestTimeoutMs ?? 60_000, maxResends: 1 },
+          });
     session = await DeviceSession.open(link);
     return await runScriptOverProtocol(session, name, script, dir);
   } catch (error) {
@@ -273,12 +284,29 @@ async function runScriptOnFreshSim(options: ProtocolConformanceOptions, name: st
   }
 }
 
+/**
+ * The opener of `--target`: an emulated board (QEMU) with the firmware deploy builds for it (built
+ * once, cached), as `deploy` opens it; one QEMU per script.
+ */
+export async function emulatedBoardOpener(targetId: string, env: NodeJS.ProcessEnv = process.env): Promise<() => Promise<DeviceLink>> {
+  const def = loadTarget(targetId);
+  const board = firmwareBoardOf(targetId);
+  if (def.kind !== 'emulated' || board === undefined) {
+    throw new WrtError('USAGE', `${targetId} is not an emulated board with firmware in targets/bsp`, {
+      field: '--target',
+      limit: 'native-sim, or a QEMU target (qemu-mps2-an386, qemu-lm3s6965evb)',
+    });
+  }
+  const elf = await ensureFirmware(targetId, board, env);
+  return () => openQemuLink(def, elf);
+}
+
 /** Converts the pinned testsuite (cached) and runs every non-SIMD script through the protocol. */
 export async function runProtocolConformance(options: ProtocolConformanceOptions): Promise<ConformanceReport> {
   const { run, simdFiles } = conformanceScripts(options);
   const files: FileReport[] = [];
   for (const script of run) {
-    const report = await runScriptOnFreshSim(options, script.name, readSpecScript(script.jsonPath), script.dir);
+    const report = await runScriptOnFreshDevice(options, script.name, readSpecScript(script.jsonPath), script.dir);
     options.onFile?.(report);
     files.push(report);
   }
