@@ -77,12 +77,28 @@ class ProtocolScriptRunner {
   private readonly tally = new FileTally();
 
   private readonly client: SessionClient;
+  /** Instances loaded since the session (re)started, and whether the script can still name one. */
+  private loadedSinceStart = 0;
+  private referenced = false;
 
   constructor(
     private readonly session: DeviceSession,
     private readonly dir: string,
+    private readonly recycle: boolean,
   ) {
     this.client = session.client;
+  }
+
+  /**
+   * With `recycle` (a board: 8 instances and a few MiB of arena), a module command starts a fresh
+   * session first while no earlier instance can be named again (none registered or named): the
+   * script could only reach the current one, which this command replaces, so dropping them changes
+   * no outcome and frees their instance slots, pages and table elements.
+   */
+  private async beforeInstantiate(): Promise<void> {
+    if (!this.recycle || this.referenced || this.loadedSinceStart === 0) return;
+    await this.client.reset();
+    await this.start();
   }
 
   private bytes(filename: string): Uint8Array {
@@ -92,7 +108,9 @@ class ProtocolScriptRunner {
   /** Uploads a module as one more instance: its id, or why the device refused it. */
   private async instantiate(bytes: Uint8Array): Promise<{ ok: true; id: number } | { ok: false; failure: ModuleFailure | undefined; reason: string }> {
     try {
-      return { ok: true, id: await this.session.instantiate(bytes) };
+      const id = await this.session.instantiate(bytes);
+      this.loadedSinceStart += 1;
+      return { ok: true, id };
     } catch (error) {
       return { ok: false, failure: moduleFailure(error), reason: describeError(error) };
     }
@@ -104,6 +122,7 @@ class ProtocolScriptRunner {
     const spectest = await this.instantiate(spectestDeviceModule());
     if (!spectest.ok) throw new WrtError('INTERNAL', `the spectest module does not load on the device: ${spectest.reason}`);
     await this.client.register(spectest.id, 'spectest');
+    this.loadedSinceStart = 0;
   }
 
   /**
@@ -150,6 +169,7 @@ class ProtocolScriptRunner {
       this.tally.skipTextModule();
       return;
     }
+    await this.beforeInstantiate();
     const loaded = await this.instantiate(this.bytes(command.filename));
     if (!loaded.ok && loaded.failure === undefined) {
       this.tally.judge(command, loaded.reason);
@@ -176,6 +196,7 @@ class ProtocolScriptRunner {
     }
     switch (command.type) {
       case 'module': {
+        await this.beforeInstantiate();
         const loaded = await this.instantiate(this.bytes(command.filename));
         if (!loaded.ok) {
           this.current = undefined;
@@ -183,7 +204,10 @@ class ProtocolScriptRunner {
           return;
         }
         this.current = loaded.id;
-        if (command.name !== undefined) this.named.set(command.name, loaded.id);
+        if (command.name !== undefined) {
+          this.named.set(command.name, loaded.id);
+          this.referenced = true;
+        }
         this.tally.judge(command, undefined);
         return;
       }
@@ -195,6 +219,7 @@ class ProtocolScriptRunner {
         }
         try {
           await this.client.register(instance, command.as);
+          this.referenced = true;
           this.tally.judge(command, undefined);
         } catch (error) {
           this.tally.judge(command, describeError(error));
@@ -225,7 +250,7 @@ class ProtocolScriptRunner {
  * Runs one script on a connected client: a fresh session (RESET, then KEEP mode and spectest).
  * The device must announce sessions (HELLO feature bit 6).
  */
-export async function runScriptOverProtocol(session: DeviceSession, name: string, script: SpecScript, dir: string): Promise<FileReport> {
+export async function runScriptOverProtocol(session: DeviceSession, name: string, script: SpecScript, dir: string, recycle = false): Promise<FileReport> {
   const hello = session.device;
   if ((hello.features & Feature.Sessions) === 0) {
     throw new WrtError('TOOL_MISSING', `device ${hello.deviceId} has no sessions of several instances (HELLO feature bit 6)`, {
@@ -233,7 +258,7 @@ export async function runScriptOverProtocol(session: DeviceSession, name: string
     });
   }
   await session.client.reset();
-  const runner = new ProtocolScriptRunner(session, dir);
+  const runner = new ProtocolScriptRunner(session, dir, recycle);
   await runner.start();
   await runner.run(script.commands);
   return runner.report(name);
@@ -245,7 +270,8 @@ export interface ProtocolConformanceOptions extends ConvertOptions {
   readonly binary: string;
   /**
    * A fresh device per script other than native-sim: a QEMU board with the firmware
-   * (scripts/testsuite/protocol-conformance.ts --target). Its link closes after the script.
+   * (scripts/testsuite/protocol-conformance.ts --target). Its link closes after the script; instances
+   * no command can name again are dropped between modules (ProtocolScriptRunner.beforeInstantiate).
    */
   readonly openLink?: () => Promise<DeviceLink>;
   /** native-sim's command line; CONFORMANCE_SIM_ARGS by default. */
@@ -272,7 +298,7 @@ async function runScriptOnFreshDevice(options: ProtocolConformanceOptions, name:
             client: { requestTimeoutMs: options.requestTimeoutMs ?? 60_000, maxResends: 1 },
           });
     session = await DeviceSession.open(link);
-    return await runScriptOverProtocol(session, name, script, dir);
+    return await runScriptOverProtocol(session, name, script, dir, options.openLink !== undefined);
   } catch (error) {
     /* The session could not even start: every command of the script counts as failed. */
     const tally = new FileTally();
