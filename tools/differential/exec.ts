@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { stateDir } from '../../ts/core/cache-dir.js';
 import { trapName } from '../../ts/device/engine-codes.js';
 import type { WireValue } from '../../ts/device/messages.js';
@@ -361,6 +365,8 @@ export interface ExecDifferentialReport {
   readonly modules: number;
   /** Modules every engine instantiated and whose exports were all compared. */
   readonly compared: number;
+  /** Of those, modules where V8 differed only until their NaNs were turned into 0 (compareModule). */
+  readonly nanPayload: number;
   readonly calls: number;
   /** Modules set aside, by why: V8 refused it, an engine could not instantiate it, an engine exhausted a resource. */
   readonly skipped: Readonly<Record<string, number>>;
@@ -384,11 +390,13 @@ export async function runExecDifferential(options: ExecDifferentialOptions): Pro
   const skipped: Record<string, number> = {};
   const disagreements: ExecDisagreement[] = [];
   let compared = 0;
+  let nanPayload = 0;
   let calls = 0;
   const report = (): ExecDifferentialReport => ({
     seed: options.seed,
     modules: modules.length,
     compared,
+    nanPayload,
     calls,
     skipped: { ...skipped },
     disagreements: [...disagreements],
@@ -397,9 +405,10 @@ export async function runExecDifferential(options: ExecDifferentialOptions): Pro
   try {
     for (const [index, bytes] of modules.entries()) {
       const outcome = await compareModule(index, bytes, engines, options.seed, disagreements);
-      if (outcome.kind === 'compared') {
+      if (outcome.kind === 'compared' || outcome.kind === 'nan payload') {
         compared += 1;
         calls += outcome.calls;
+        if (outcome.kind === 'nan payload') nanPayload += 1;
       } else {
         skipped[outcome.why] = (skipped[outcome.why] ?? 0) + 1;
       }
@@ -411,7 +420,46 @@ export async function runExecDifferential(options: ExecDifferentialOptions): Pro
   return report();
 }
 
+/** The module with every NaN a float operation makes turned into 0 (binaryen's --denan). */
+function denan(bytes: Uint8Array): Uint8Array {
+  const dir = mkdtempSync(join(tmpdir(), 'wrt-denan-'));
+  try {
+    writeFileSync(join(dir, 'in.wasm'), bytes);
+    execFileSync('wasm-opt', [join(dir, 'in.wasm'), '--denan', '-o', join(dir, 'out.wasm'), ...FEATURES], { stdio: 'ignore' });
+    return readFileSync(join(dir, 'out.wasm'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+type ModuleOutcome = { kind: 'compared'; calls: number } | { kind: 'nan payload'; calls: number } | { kind: 'skipped'; why: string };
+
+/**
+ * Compares one module. A NaN's payload is free in the specification (any arithmetic NaN), and
+ * reinterpret, a store then a load, or copysign make it an integer V8 and the interpreter may
+ * differ in. So a module where only V8 disagrees runs again with its NaNs turned into 0: if the
+ * engines then agree, the payload was the whole difference and the module counts apart.
+ */
 async function compareModule(
+  index: number,
+  bytes: Uint8Array,
+  engines: readonly Engine[],
+  seed: number,
+  disagreements: ExecDisagreement[],
+): Promise<ModuleOutcome> {
+  const found: ExecDisagreement[] = [];
+  const first = await compareCalls(index, bytes, engines, seed, found);
+  if (first.kind === 'skipped' || found.length === 0) return first;
+  if (found.every((d) => d.engines.startsWith('V8'))) {
+    const recheck: ExecDisagreement[] = [];
+    const second = await compareCalls(index, denan(bytes), engines, seed, recheck);
+    if (second.kind === 'compared' && recheck.length === 0) return { kind: 'nan payload', calls: first.calls };
+  }
+  disagreements.push(...found);
+  return first;
+}
+
+async function compareCalls(
   index: number,
   bytes: Uint8Array,
   engines: readonly Engine[],
