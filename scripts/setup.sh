@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 #   wabt                          wast2json for the spec testsuite, wat2wasm for test modules
 #   binaryen                      wasm-opt -ttf for the validator's differential tests
 #   clang, lld, wasi-libc, libclang-rt-14-dev-wasm32   C programs compiled to wasm32-wasi; PACBTI objects
+#   libclang-rt-14-dev            clang's libFuzzer and sanitizer runtimes: the fuzz targets (docs/fuzzing.md)
 #   g++-aarch64-linux-gnu         proves the addon's AArch64 path compiles; cross-builds the linux-arm64
 #                                 prebuilds (addon, native-sim) that `npm run prebuilds` packs
 #   qemu-user                     qemu-aarch64: runs those arm64 prebuilds in the tests (test/install)
@@ -22,7 +23,7 @@ cd "$(dirname "$0")/.."
 #                                 without a probe is what the deploy tests check
 APT_PACKAGES=(
   qemu-system-arm gcc-arm-none-eabi libnewlib-arm-none-eabi wabt binaryen
-  clang lld wasi-libc libclang-rt-14-dev-wasm32 g++-aarch64-linux-gnu qemu-user cmake chromium
+  clang lld wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev g++-aarch64-linux-gnu qemu-user cmake chromium
   openocd
 )
 

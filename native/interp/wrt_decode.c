@@ -239,7 +239,9 @@ static void sec_type(decoder *d)
         }
         m->types[i].nparams = np;
         m->types[i].nresults = nr;
-        m->types[i].types = types;
+        /* Never NULL, even for () -> (): readers take `types + nparams`, and NULL + 0 is undefined in C. */
+        static const uint8_t no_types[1];
+        m->types[i].types = np + nr > 0u ? types : no_types;
     }
 }
 

@@ -113,21 +113,24 @@ function wasmOptVersion(): string {
  * wasm-opt -ttf modules for a seed, generated once into the cache (one wasm-opt run each, ~30 ms)
  * and reused while the seed and the wasm-opt version stay the same.
  */
-export function ttfModules(seed: number, count: number, cacheDir: string): Uint8Array[] {
+export function ttfModules(seed: number, count: number, cacheDir: string, features?: readonly string[]): Uint8Array[] {
   const version = wasmOptVersion();
-  const key = createHash('sha256').update(version).update(String(seed)).digest('hex').slice(0, 16);
+  // The default feature sets keep their cache key; other ones are part of it.
+  const hash = createHash('sha256').update(version).update(String(seed));
+  if (features !== undefined) hash.update(features.join(' '));
+  const key = hash.digest('hex').slice(0, 16);
   const dir = join(cacheDir, `ttf-${key}`);
   mkdirSync(dir, { recursive: true });
   const random = new Random(seed);
   const modules: Uint8Array[] = [];
   for (let i = 0; i < count; i += 1) {
     const input = random.bytes(256 + random.below(6000));
-    const withReferenceTypes = i % 4 === 3;
+    const withReferenceTypes = features === undefined && i % 4 === 3;
     const out = join(dir, `${i}${withReferenceTypes ? '-ref' : ''}.wasm`);
     if (!existsSync(out)) {
       const inputPath = join(dir, `${i}.input`);
       writeFileSync(inputPath, input);
-      const flags = withReferenceTypes ? [...FEATURES_2_0, '--enable-reference-types'] : FEATURES_2_0;
+      const flags = features ?? (withReferenceTypes ? [...FEATURES_2_0, '--enable-reference-types'] : FEATURES_2_0);
       execFileSync('wasm-opt', [inputPath, '-ttf', '-o', out, ...flags], { stdio: 'ignore' });
       rmSync(inputPath);
     }

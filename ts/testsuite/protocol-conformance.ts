@@ -4,8 +4,11 @@ import { WrtError } from '../core/errors.js';
 import { isDeviceError } from '../device/device-errors.js';
 import { loadErrorName, trapMessage, trapName } from '../device/engine-codes.js';
 import { DeviceErrorCode, Feature, MAX_VALUES, SessionMode } from '../device/protocol.js';
+import { ensureFirmware, firmwareBoardOf } from '../deploy/firmware.js';
+import { openQemuLink } from '../deploy/links.js';
 import { nativeSimLink } from '../run/run-module.js';
-import { DeviceSession, type SessionClient } from '../run/session.js';
+import { loadTarget } from '../targets/index.js';
+import { type DeviceLink, DeviceSession, type SessionClient } from '../run/session.js';
 import type { AssertModuleCommand, SpecAction, SpecCommand, SpecScript } from './commands.js';
 import { type ConvertOptions, conformanceScripts, readSpecScript } from './convert.js';
 import {
@@ -74,12 +77,28 @@ class ProtocolScriptRunner {
   private readonly tally = new FileTally();
 
   private readonly client: SessionClient;
+  /** Instances loaded since the session (re)started, and whether the script can still name one. */
+  private loadedSinceStart = 0;
+  private referenced = false;
 
   constructor(
     private readonly session: DeviceSession,
     private readonly dir: string,
+    private readonly recycle: boolean,
   ) {
     this.client = session.client;
+  }
+
+  /**
+   * With `recycle` (a board: 8 instances and a few MiB of arena), a module command starts a fresh
+   * session first while no earlier instance can be named again (none registered or named): the
+   * script could only reach the current one, which this command replaces, so dropping them changes
+   * no outcome and frees their instance slots, pages and table elements.
+   */
+  private async beforeInstantiate(): Promise<void> {
+    if (!this.recycle || this.referenced || this.loadedSinceStart === 0) return;
+    await this.client.reset();
+    await this.start();
   }
 
   private bytes(filename: string): Uint8Array {
@@ -89,7 +108,9 @@ class ProtocolScriptRunner {
   /** Uploads a module as one more instance: its id, or why the device refused it. */
   private async instantiate(bytes: Uint8Array): Promise<{ ok: true; id: number } | { ok: false; failure: ModuleFailure | undefined; reason: string }> {
     try {
-      return { ok: true, id: await this.session.instantiate(bytes) };
+      const id = await this.session.instantiate(bytes);
+      this.loadedSinceStart += 1;
+      return { ok: true, id };
     } catch (error) {
       return { ok: false, failure: moduleFailure(error), reason: describeError(error) };
     }
@@ -101,6 +122,7 @@ class ProtocolScriptRunner {
     const spectest = await this.instantiate(spectestDeviceModule());
     if (!spectest.ok) throw new WrtError('INTERNAL', `the spectest module does not load on the device: ${spectest.reason}`);
     await this.client.register(spectest.id, 'spectest');
+    this.loadedSinceStart = 0;
   }
 
   /**
@@ -147,6 +169,7 @@ class ProtocolScriptRunner {
       this.tally.skipTextModule();
       return;
     }
+    await this.beforeInstantiate();
     const loaded = await this.instantiate(this.bytes(command.filename));
     if (!loaded.ok && loaded.failure === undefined) {
       this.tally.judge(command, loaded.reason);
@@ -173,6 +196,7 @@ class ProtocolScriptRunner {
     }
     switch (command.type) {
       case 'module': {
+        await this.beforeInstantiate();
         const loaded = await this.instantiate(this.bytes(command.filename));
         if (!loaded.ok) {
           this.current = undefined;
@@ -180,7 +204,10 @@ class ProtocolScriptRunner {
           return;
         }
         this.current = loaded.id;
-        if (command.name !== undefined) this.named.set(command.name, loaded.id);
+        if (command.name !== undefined) {
+          this.named.set(command.name, loaded.id);
+          this.referenced = true;
+        }
         this.tally.judge(command, undefined);
         return;
       }
@@ -192,6 +219,7 @@ class ProtocolScriptRunner {
         }
         try {
           await this.client.register(instance, command.as);
+          this.referenced = true;
           this.tally.judge(command, undefined);
         } catch (error) {
           this.tally.judge(command, describeError(error));
@@ -222,7 +250,7 @@ class ProtocolScriptRunner {
  * Runs one script on a connected client: a fresh session (RESET, then KEEP mode and spectest).
  * The device must announce sessions (HELLO feature bit 6).
  */
-export async function runScriptOverProtocol(session: DeviceSession, name: string, script: SpecScript, dir: string): Promise<FileReport> {
+export async function runScriptOverProtocol(session: DeviceSession, name: string, script: SpecScript, dir: string, recycle = false): Promise<FileReport> {
   const hello = session.device;
   if ((hello.features & Feature.Sessions) === 0) {
     throw new WrtError('TOOL_MISSING', `device ${hello.deviceId} has no sessions of several instances (HELLO feature bit 6)`, {
@@ -230,7 +258,7 @@ export async function runScriptOverProtocol(session: DeviceSession, name: string
     });
   }
   await session.client.reset();
-  const runner = new ProtocolScriptRunner(session, dir);
+  const runner = new ProtocolScriptRunner(session, dir, recycle);
   await runner.start();
   await runner.run(script.commands);
   return runner.report(name);
@@ -238,8 +266,14 @@ export async function runScriptOverProtocol(session: DeviceSession, name: string
 
 /** Which scripts (`only`: base names; all non-SIMD scripts otherwise), cache and environment. */
 export interface ProtocolConformanceOptions extends ConvertOptions {
-  /** native-sim or native-sim-asan. */
+  /** native-sim or native-sim-asan; ignored when `openLink` is given. */
   readonly binary: string;
+  /**
+   * A fresh device per script other than native-sim: a QEMU board with the firmware
+   * (scripts/testsuite/protocol-conformance.ts --target). Its link closes after the script; instances
+   * no command can name again are dropped between modules (ProtocolScriptRunner.beforeInstantiate).
+   */
+  readonly openLink?: () => Promise<DeviceLink>;
   /** native-sim's command line; CONFORMANCE_SIM_ARGS by default. */
   readonly simArgs?: readonly string[];
   /** Called after each script, for progress output. */
@@ -251,17 +285,20 @@ export interface ProtocolConformanceOptions extends ConvertOptions {
   readonly requestTimeoutMs?: number;
 }
 
-/** Runs one script on its own native-sim process, so a crash costs that script only. */
-async function runScriptOnFreshSim(options: ProtocolConformanceOptions, name: string, script: SpecScript, dir: string): Promise<FileReport> {
+/** Runs one script on its own device (a native-sim process, a QEMU), so a crash costs that script only. */
+async function runScriptOnFreshDevice(options: ProtocolConformanceOptions, name: string, script: SpecScript, dir: string): Promise<FileReport> {
   let session: DeviceSession | undefined;
   try {
-    const link = nativeSimLink({
-      binary: options.binary,
-      simArgs: options.simArgs ?? CONFORMANCE_SIM_ARGS,
-      client: { requestTimeoutMs: options.requestTimeoutMs ?? 60_000, maxResends: 1 },
-    });
+    const link =
+      options.openLink !== undefined
+        ? await options.openLink()
+        : nativeSimLink({
+            binary: options.binary,
+            simArgs: options.simArgs ?? CONFORMANCE_SIM_ARGS,
+            client: { requestTimeoutMs: options.requestTimeoutMs ?? 60_000, maxResends: 1 },
+          });
     session = await DeviceSession.open(link);
-    return await runScriptOverProtocol(session, name, script, dir);
+    return await runScriptOverProtocol(session, name, script, dir, options.openLink !== undefined);
   } catch (error) {
     /* The session could not even start: every command of the script counts as failed. */
     const tally = new FileTally();
@@ -273,12 +310,29 @@ async function runScriptOnFreshSim(options: ProtocolConformanceOptions, name: st
   }
 }
 
+/**
+ * The opener of `--target`: an emulated board (QEMU) with the firmware deploy builds for it (built
+ * once, cached), as `deploy` opens it; one QEMU per script.
+ */
+export async function emulatedBoardOpener(targetId: string, env: NodeJS.ProcessEnv = process.env): Promise<() => Promise<DeviceLink>> {
+  const def = loadTarget(targetId);
+  const board = firmwareBoardOf(targetId);
+  if (def.kind !== 'emulated' || board === undefined) {
+    throw new WrtError('USAGE', `${targetId} is not an emulated board with firmware in targets/bsp`, {
+      field: '--target',
+      limit: 'native-sim, or a QEMU target (qemu-mps2-an386, qemu-lm3s6965evb)',
+    });
+  }
+  const elf = await ensureFirmware(targetId, board, env);
+  return () => openQemuLink(def, elf);
+}
+
 /** Converts the pinned testsuite (cached) and runs every non-SIMD script through the protocol. */
 export async function runProtocolConformance(options: ProtocolConformanceOptions): Promise<ConformanceReport> {
   const { run, simdFiles } = conformanceScripts(options);
   const files: FileReport[] = [];
   for (const script of run) {
-    const report = await runScriptOnFreshSim(options, script.name, readSpecScript(script.jsonPath), script.dir);
+    const report = await runScriptOnFreshDevice(options, script.name, readSpecScript(script.jsonPath), script.dir);
     options.onFile?.(report);
     files.push(report);
   }
