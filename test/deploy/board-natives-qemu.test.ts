@@ -153,8 +153,10 @@ describe('board natives under QEMU, checked through QMP', () => {
       await waitFor(qmp, LM3S_GPIOF_DATA, (word) => led(word) === 1, 'LED on for the second press');
       await selectKey(qmp, false);
     } catch (error: unknown) {
-      // A failed step leaves the program polling: stop QEMU so the deploy ends now.
+      // A failed step leaves the program polling: stop QEMU so the deploy ends now (it then fails,
+      // which the step's error already explains).
       await qmp.execute('quit').catch(() => undefined);
+      await run.catch(() => undefined);
       throw error;
     } finally {
       qmp.close();
