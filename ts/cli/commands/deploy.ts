@@ -58,6 +58,9 @@ Examples:
   wrt-target deploy examples/blink.wasm --invoke blink 10 100000 \\
       --qmp /tmp/board.qmp
       blinks LED0 through the board natives; QMP on that socket shows it
+  wrt-target deploy examples/switch-led.wasm --target qemu-lm3s6965evb \\
+      --invoke follow 1 2 120000 500 --qmp /tmp/board.qmp
+      the LED follows the select button (QMP key ctrl) until 2 presses
   wrt-target deploy examples/add.wasm --invoke add 2 3 --target nucleo-f429zi \\
       --port /dev/serial/by-id/usb-STMicroelectronics_STM32_STLink_...-if02
       flashes with openocd, then prints i32:5 from the board
