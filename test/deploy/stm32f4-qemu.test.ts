@@ -22,7 +22,8 @@ const WASM_FLAGS = ['--target=wasm32', '-mbulk-memory', '-nostdlib', '-O2', '-st
  * The kernels whose code, value stack and one 64 KiB page fit the board's 99 KiB arena; float.c
  * (40 KiB of engine code) and memory.c (103 KiB of data) do not, and deploy refuses them by budget.
  */
-const KERNELS = ['integer', 'calls', 'dispatch', 'sort'] as const;
+// float fits since profiles size code exactly (it did not under the 16-bytes-per-code-byte rule).
+const KERNELS = ['integer', 'calls', 'dispatch', 'sort', 'float'] as const;
 /* Sizes that run in about a second under QEMU on a loaded host (sort is quadratic in n). */
 const N: Readonly<Record<string, number>> = { integer: 1000, calls: 1000, dispatch: 1000, sort: 40, float: 1000 };
 
@@ -67,12 +68,6 @@ describe.skipIf(!tools)(`${TARGET}: the hold-out check`, () => {
     // The device answers an i32; the native driver prints it unsigned.
     expect(Number(line.slice('i32:'.length)) >>> 0).toBe(expected);
   }, 240_000);
-
-  it('refuses the kernel whose engine code does not fit the arena, by budget, before QEMU starts', async () => {
-    const { code, out } = await cli(['deploy', kernelModule('float'), '--target', TARGET, '--invoke', 'wrt_bench_float', String(N['float'])]);
-    expect(code).toBe(1);
-    expect(out.stderr.join('\n')).toMatch(/error\[BUDGET_EXCEEDED\].*arena: needs \d+ bytes .* target gives 95216 bytes/s);
-  }, 60_000);
 
   it('passes the smoke HIL suite (hil/maps/qemu-stm32f4.yaml)', async () => {
     const { code, out } = await cli(['hil', 'run', 'smoke', '--hardware-map', join(packageRoot(), 'hil', 'maps', 'qemu-stm32f4.yaml')]);

@@ -40,6 +40,8 @@ export interface ProfileRequest {
   readonly hostServed?: readonly string[];
   /** The firmware's executor (deploy --executor): `small` compiles to more code cells. */
   readonly executor?: 'fast' | 'small';
+  /** The native-sim that measures (a --natives build has the same core); default the tool's own. */
+  readonly simBinary?: string;
   /** Limit flags (--max-memory, ...) and --config, as probe takes them. */
   readonly options: Readonly<Record<string, unknown>>;
   readonly env: NodeJS.ProcessEnv;
@@ -192,7 +194,7 @@ export async function gatherProfile(request: ProfileRequest, deps: ProfileDeps =
   const { limits, target } = await profileContext(request, deps);
   const { measureLoadRegions } = await import('./load-regions.js');
   const result = compileProfile({
-    loadRegions: measureLoadRegions(module, request.file, target.pointerBits, request.env, request.executor),
+    loadRegions: measureLoadRegions(module, request.file, target.pointerBits, request.env, request.executor, request.simBinary),
     analysis,
     moduleSha256: moduleSha256(module),
     limits,

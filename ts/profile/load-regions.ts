@@ -45,8 +45,9 @@ export function measureLoadRegions(
   codeBits: 32 | 64,
   env: NodeJS.ProcessEnv = process.env,
   executor: 'fast' | 'small' = 'fast',
+  simBinary?: string,
 ): LoadRegions {
-  const binary = requireNativeSim(nativeSimBinary(env), env);
+  const binary = requireNativeSim(simBinary ?? nativeSimBinary(env), env);
   // The small executor has no superinstructions at all, so its form is the same on 32 and 64 bits.
   const form = executor === 'small' ? ['--unfused'] : codeBits === 32 ? ['--narrow'] : [];
   const run = spawnSync(binary, ['--measure', ...form], { input: module, encoding: 'utf8', maxBuffer: 1 << 16 });

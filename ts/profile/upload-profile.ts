@@ -58,6 +58,8 @@ export interface UploadProfileRequest {
   readonly hostServed?: readonly string[];
   /** The firmware's executor (deploy --executor). */
   readonly executor?: 'fast' | 'small';
+  /** The native-sim that measures the module (run --natives: its own build). */
+  readonly simBinary?: string;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
 }
@@ -129,6 +131,7 @@ async function compiled(request: UploadProfileRequest, deps: ProfileDeps): Promi
       ...(request.natives === undefined ? {} : { natives: request.natives }),
       ...(request.hostServed === undefined ? {} : { hostServed: request.hostServed }),
       ...(request.executor === undefined ? {} : { executor: request.executor }),
+      ...(request.simBinary === undefined ? {} : { simBinary: request.simBinary }),
       overrides: request.overrides ?? {},
       // --asil resolves like every limit (cli above env and config), so the profile names its source.
       options: request.asil === undefined ? {} : { asil: request.asil.level },

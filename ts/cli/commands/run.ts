@@ -139,6 +139,7 @@ export async function runRun(
     ...(asil === undefined ? {} : { asil }),
     ...(natives === undefined ? {} : { natives: natives.file }),
     ...(hostServed.length === 0 ? {} : { hostServed }),
+    ...(natives === undefined ? {} : { simBinary: natives.binary }),
     overrides: {
       ...(fuel === undefined ? {} : { fuel: { value: fuel, source: 'cli --fuel' } }),
       ...(hostOptions.hostPolicies === undefined ? {} : { hostPolicyByImport: hostOptions.hostPolicies }),
