@@ -4,6 +4,7 @@
  * natively; the firmware's CFI marks are read from its ELF and recorded, and ASIL C refuses an
  * image without them.
  */
+import { readSigningKey } from '../../ts/signing/signing-key.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,7 +59,9 @@ describe('deploy to the Armv8-M QEMU boards', () => {
 
   it('at ASIL C the PACBTI board refuses firmware without the marks, compiled or given profile, before QEMU starts', async () => {
     const unmarked = await ensureFirmware('qemu-mps2-an505', 'mps2-an505');
-    const add = path.join(packageRoot(), 'examples', 'add.wasm');
+    // ASIL C requires a signed module too (docs/signing.md): the demonstration key's signed add.
+    const add = path.join(packageRoot(), 'examples', 'add.signed.wasm');
+    const keyFile = path.join(packageRoot(), 'examples', 'example.key.pub');
     let started = false;
     const refused = async (options: Parameters<typeof deploy>[1]): Promise<WrtError> => {
       const error = await deploy(add, options, gatherSinks(), { handleSigint: false, onQemu: () => (started = true) }).then(
@@ -68,7 +71,8 @@ describe('deploy to the Armv8-M QEMU boards', () => {
       if (!(error instanceof WrtError)) throw new Error(`expected a WrtError, got ${String(error)}`);
       return error;
     };
-    const base = { target: 'qemu-mps3-an547', invoke: 'add', args: ['2', '3'], fuel: 1000n, asil: { level: 'C' as const, source: 'cli --asil' } };
+    const signingKey = readSigningKey(keyFile, packageRoot());
+    const base = { target: 'qemu-mps3-an547', invoke: 'add', args: ['2', '3'], fuel: 1000n, asil: { level: 'C' as const, source: 'cli --asil' }, signingKey };
     const compiled = await refused({ ...base, firmware: unmarked });
     expect(compiled.code).toBe('CFI_REQUIREMENT_UNMET');
     expect(compiled.message).toContain('hardware CFI pac: needs return addresses signed (PAC) in the firmware of qemu-mps3-an547; target gives the firmware has no such marks');
@@ -78,7 +82,7 @@ describe('deploy to the Armv8-M QEMU boards', () => {
     const { main } = await import('../../ts/cli/main.js');
     const { BufferedOutput } = await import('../../ts/core/output.js');
     const out = new BufferedOutput();
-    expect(await main(['node', 'wrt-target', 'profile', add, '--target', 'qemu-mps3-an547', '--asil', 'C', '--fuel', '1000', '-o', profile], { output: out })).toBe(0);
+    expect(await main(['node', 'wrt-target', 'profile', add, '--target', 'qemu-mps3-an547', '--asil', 'C', '--fuel', '1000', '--signing-key', keyFile, '-o', profile], { output: out })).toBe(0);
     const given = await refused({ ...base, profile, firmware: unmarked });
     expect(given.code).toBe('CFI_REQUIREMENT_UNMET');
     expect(given.message).toMatch(/^the profile \(.*\) requires PAC \(signed return addresses\) in the firmware of qemu-mps3-an547, and .*mps2-an505\/interp\.elf has it unavailable: /);
