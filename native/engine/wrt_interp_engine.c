@@ -73,7 +73,11 @@ static void wrt_ie_describe(void *ctx, wrtp_engine_info *o_info) {
     o_info->arena_bytes = (uint32_t)e->arena_bytes;
     o_info->features = WRTP_FEATURE_FLOAT | WRTP_FEATURE_OUTPUT | WRTP_FEATURE_LOG | WRTP_FEATURE_FUEL |
                        WRTP_FEATURE_REFERENCE_TYPES | WRTP_FEATURE_BULK_MEMORY | WRTP_FEATURE_SESSIONS | WRTP_FEATURE_ARGS |
-                       WRTP_FEATURE_HOST_CALLS | WRTP_FEATURE_START_FUEL;
+                       WRTP_FEATURE_HOST_CALLS | WRTP_FEATURE_START_FUEL | WRTP_FEATURE_BACKTRACE;
+    /* Backtrace cells are in the core's code form: the host locates them with a core of that form. */
+    uint32_t form = wrt_code_form();
+    if ((form & WRT_CODE_UNFUSED) != 0u) o_info->features |= WRTP_FEATURE_CODE_UNFUSED;
+    if ((form & WRT_CODE_NARROW) != 0u) o_info->features |= WRTP_FEATURE_CODE_NARROW;
 }
 
 static void wrt_ie_drop(wrt_interp_engine *e) {
@@ -272,6 +276,8 @@ static bool wrt_ie_invoke_on(void *ctx, uint16_t instance, const char *i_name, s
     o_result->fuel_used = 0;
     o_result->peak_stack_bytes = 0;
     o_result->nresults = 0;
+    o_result->nframes = 0;
+    o_result->depth = 0;
     if (e->instance == NULL) return wrt_ie_refuse(o_err, WRTP_PERR_ENGINE_FAILED, 0, "no instance loaded");
     wrt_instance *inst = wrt_ie_find_instance(e, instance, o_err);
     if (inst == NULL) return false;
@@ -323,6 +329,13 @@ static bool wrt_ie_invoke_on(void *ctx, uint16_t instance, const char *i_name, s
                               ? wrt_engine_host_stopped_import(&e->host, inst)
                               : UINT32_MAX;
         if (import != UINT32_MAX) o_result->trap_func = import;
+        uint32_t frames = trap.nframes < WRTP_PROTO_MAX_TRAP_FRAMES ? trap.nframes : WRTP_PROTO_MAX_TRAP_FRAMES;
+        for (uint32_t i = 0; i < frames; i++) {
+            o_result->frames[i].func = trap.frames[i].func_index;
+            o_result->frames[i].cell = trap.frames[i].cell;
+        }
+        o_result->nframes = (uint8_t)frames;
+        o_result->depth = trap.depth;
         return true;
     }
     for (uint32_t i = 0; i < nresults; i++) wrt_engine_slot_to_wire(wrt_func_result_type(f, i), results[i], &o_result->results[i]);

@@ -90,6 +90,20 @@ typedef struct wrt_error {
     const char *message;
 } wrt_error;
 
+/* Wasm frames a trap records, innermost first: enough to show where a program went wrong. */
+#ifndef WRT_TRAP_FRAMES_MAX
+#  define WRT_TRAP_FRAMES_MAX 8u
+#endif
+
+/*
+ * A place in compiled code: a function (index in its module) and one of its internal code cells.
+ * wrt_locate_sites turns cells into byte offsets of the wasm binary.
+ */
+typedef struct wrt_code_site {
+    uint32_t func_index;
+    uint32_t cell;
+} wrt_code_site;
+
 /* Where and why an invocation (or the start function during instantiation) stopped. */
 typedef struct wrt_trap_info {
     uint32_t code;         /* enum wrt_trap_code */
@@ -97,6 +111,12 @@ typedef struct wrt_trap_info {
     uint32_t code_offset;  /* internal code cell of the trapping instruction, in that function */
     uint32_t depth;        /* active wasm frames at the trap */
     uint64_t fuel_used;    /* instructions charged during this invocation */
+    /*
+     * The backtrace: frames[0] is the trapping instruction, each next one the call its caller is
+     * waiting in, at most WRT_TRAP_FRAMES_MAX of the `depth` frames (the outermost are dropped).
+     */
+    uint32_t nframes;
+    wrt_code_site frames[WRT_TRAP_FRAMES_MAX];
 } wrt_trap_info;
 
 typedef struct wrt_runtime wrt_runtime;
@@ -231,6 +251,21 @@ bool wrt_find_global(const wrt_instance *i_instance, const char *i_name, size_t 
 
 /* The instance's memory (NULL if it has none) and its current size in bytes. */
 uint8_t *wrt_memory_data(const wrt_instance *i_instance, uint64_t *o_bytes);
+
+/*
+ * Byte offsets in the wasm binary of code sites (a trap's frames): loads the module into io_rt
+ * (which it resets before and after, so give it a runtime of its own) and compiles it as
+ * wrt_module_load does, noting which instruction each site's cell belongs to. o_offsets[i] is the
+ * offset of that instruction's opcode, or UINT32_MAX when the site is not in the module. Cells
+ * match only code compiled by a core of the same configuration (WRT_CONFIG_FUSED, _FUSED_WIDE).
+ */
+/* Which superinstructions this core's code uses (wrt_code_form): a locating core must match it. */
+#define WRT_CODE_UNFUSED 1u  /* none: WRT_CONFIG_FUSED 0, the small executor */
+#define WRT_CODE_NARROW 2u   /* no 64-bit ones: WRT_CONFIG_FUSED_WIDE 0, as on a 32-bit device */
+uint32_t wrt_code_form(void);
+
+bool wrt_locate_sites(wrt_runtime *io_rt, const uint8_t *i_bytes, size_t len, const wrt_code_site *i_sites,
+                      uint32_t nsites, uint32_t *o_offsets, wrt_error *o_err);
 
 /* Bytes used and available in a region, for budget reports. */
 void wrt_region_usage(const wrt_runtime *i_rt, uint32_t region, uint64_t *o_used, uint64_t *o_capacity);

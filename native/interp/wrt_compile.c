@@ -69,6 +69,15 @@ typedef struct cstate {
     uint32_t last_op;
     /* Branch cells whose label bound here, patched by the next instruction (see bind_label). */
     uint32_t pending;
+    /*
+     * wrt_locate_sites: the instruction compiling now (its byte offset) and the one the located
+     * cell belongs to so far: the newest op cell at or below that cell still in the code.
+     */
+    bool locating;
+    uint32_t locate_cell;
+    uint32_t cur_at;
+    uint32_t cand_pos;
+    uint32_t cand_at;
 } cstate;
 
 static bool code_full(cstate *c)
@@ -124,6 +133,10 @@ static bool emit_op(cstate *c, uint32_t iop)
     c->nhist++;
     c->last_pos = c->pos;
     c->last_op = iop;
+    if (c->locating && c->pos <= c->locate_cell && (c->cand_pos == WRT_NONE || c->pos >= c->cand_pos)) {
+        c->cand_pos = c->pos;
+        c->cand_at = c->cur_at;
+    }
     return emit(c, iop);
 }
 
@@ -192,6 +205,8 @@ static void rewind(cstate *c, uint32_t count)
 {
     c->nhist -= count;
     c->pos = c->hist_pos[c->nhist];
+    /* The instruction re-emitting here claims the cells again (emit_op). */
+    if (c->locating && c->cand_pos != WRT_NONE && c->cand_pos >= c->pos) c->cand_pos = WRT_NONE;
 }
 
 static void segment_boundary(cstate *c)
@@ -1036,6 +1051,12 @@ bool wrt_compile_function(wrt_runtime *io_rt, const wrt_module *i_mod, wrt_funcd
     c.fuel_site = WRT_NONE;
     c.pending = WRT_NONE;
     c.last_op = WRT_NONE;
+    c.cand_pos = WRT_NONE;
+    if (io_rt->locate_site != NULL && io_rt->locate_site->func_index == io_fn->index) {
+        c.locating = true;
+        c.locate_cell = io_rt->locate_site->cell;
+        c.cur_at = io_fn->body_offset;
+    }
     /* Every body starts with its FUEL cell: the call charges it (wrt_exec.c). */
     if (!open_segment(&c)) return false;
     if (!push_ctl(&c, 0u, 0, io_fn->type->nresults, false)) return false;
@@ -1044,6 +1065,7 @@ bool wrt_compile_function(wrt_runtime *io_rt, const wrt_module *i_mod, wrt_funcd
     while (!done && !c.r.failed) {
         wrt_instr ins;
         if (!wrt_rd_instr(&c.r, &ins)) return false;
+        c.cur_at = ins.at;
         bool ok = c.dead ? dead_instr(&c, &ins, &done) : live_instr(&c, &ins, &done);
         if (!ok) return false;
     }
@@ -1052,6 +1074,7 @@ bool wrt_compile_function(wrt_runtime *io_rt, const wrt_module *i_mod, wrt_funcd
     /* The code region must hold this body's widest moment, not only what it keeps. */
     size_t widest = code->used + (size_t)c.peak * 4u;
     if (widest > code->peak) code->peak = widest;
+    if (c.locating && c.cand_pos != WRT_NONE && c.locate_cell < c.pos) io_rt->locate_offset = c.cand_at;
     void *committed = wrt_reserve(io_rt, WRT_REGION_CODE, (size_t)c.pos * 4u, o_err);
     if (committed == NULL) return false;
     io_fn->code = (const uint32_t *)committed;

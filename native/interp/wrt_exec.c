@@ -148,6 +148,8 @@ static inline uint64_t sx32(uint32_t x)
 #endif
 
 #define TRAP(code) do { trap = (code); goto trapped; } while (0)
+/* A trap while calling, with pc already the caller's return address (the backtrace steps back). */
+#define TRAP_IN_CALL(code) do { trap = (code); in_call = true; goto trapped; } while (0)
 
 /* Operand access: a and b are the two topmost values (b on top, in tos). */
 #define I32A ((uint32_t)sp[-1])
@@ -416,7 +418,9 @@ uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_t
 #endif
     const uint32_t *br_table = NULL;  /* br_table / BR_TABLE_X: entry count cell and index */
     uint32_t br_index = 0;
+    bool in_call = false;
 
+    if (o_trap != NULL) o_trap->nframes = 0;
     if (i_func->def == NULL) {
         PAY(i_func->host->func->fuel_cost);
         trap = wrt_host_invoke(io_rt, i_func, NULL, io_rt->stack);
@@ -427,10 +431,12 @@ uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_t
 call_func:
     /* `target` is a function object: wasm (maybe of another instance) or host. */
     if (target->def == NULL) {
+        in_call = true;
         PAY(target->host->func->fuel_cost);
         uint32_t np = target->type->nparams;
         uint32_t code = wrt_host_invoke(io_rt, target, inst, sp - np);
         if (code != WRT_OK) TRAP(code);
+        in_call = false;
         sp = sp - np + target->type->nresults;
         RELOAD();
         LOAD_MEMORY();
@@ -443,9 +449,9 @@ do_call:
     /* `callee` of `callee_inst`, its arguments in memory on top of the stack (flushed); pc is the
      * return address. The callee's stack starts empty: tos holds nothing yet. */
     {
-        if (ft == frames_end) TRAP(WRT_TRAP_CALL_DEPTH_EXHAUSTED);
+        if (ft == frames_end) TRAP_IN_CALL(WRT_TRAP_CALL_DEPTH_EXHAUSTED);
         uint64_t *nfp = sp - callee->nparams;
-        if ((uint64_t)(stack_end - nfp) < callee->frame_slots) TRAP(WRT_TRAP_VALUE_STACK_EXHAUSTED);
+        if ((uint64_t)(stack_end - nfp) < callee->frame_slots) TRAP_IN_CALL(WRT_TRAP_VALUE_STACK_EXHAUSTED);
         ft->pc = pc;
         ft->fp = fp;
         ft->inst = inst;
@@ -1090,6 +1096,21 @@ trapped:
         o_trap->func_index = fn != NULL ? fn->index : WRT_NONE;
         o_trap->code_offset = (fn != NULL && pc != NULL) ? (uint32_t)(pc - fn->code) : 0u;
         o_trap->depth = (uint32_t)(ft - frames);
+        /* The trap site, then each caller at its call: a return address minus one cell is inside
+         * the call instruction. frames[0] is the host's entry (no function). */
+        uint32_t n = 0;
+        if (fn != NULL && pc != NULL) {
+            o_trap->frames[n].func_index = fn->index;
+            o_trap->frames[n].cell = o_trap->code_offset - (in_call && o_trap->code_offset > 0u ? 1u : 0u);
+            n++;
+        }
+        for (const wrt_frame *f = ft - 1; f > frames && n < WRT_TRAP_FRAMES_MAX; f--) {
+            if (f->fn == NULL || f->pc == NULL) continue;
+            o_trap->frames[n].func_index = f->fn->index;
+            o_trap->frames[n].cell = (uint32_t)(f->pc - f->fn->code) - 1u;
+            n++;
+        }
+        o_trap->nframes = n;
     }
 finished:
     if (o_trap != NULL) {

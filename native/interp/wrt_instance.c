@@ -168,9 +168,14 @@ static wrt_table *alloc_table(wrt_runtime *io_rt, const wrt_tabletype *i_type, w
 {
     wrt_table *t = (wrt_table *)wrt_alloc(io_rt, WRT_REGION_META, sizeof(wrt_table), o_err);
     if (t == NULL) return NULL;
-    uint64_t left = wrt_region_left(io_rt, WRT_REGION_TABLES) / 8u;
+    size_t room = wrt_region_left(io_rt, WRT_REGION_TABLES);
+    uint64_t left = room / 8u;
     const wrt_limits *lim = &i_type->limits;
     uint64_t max = reservation(lim->has_max ? lim->max : UINT32_MAX, io_rt->layout.table_elements_max, left);
+    /* wrt_reserve rounds up to WRT_CONFIG_ALIGN: room to grow into is taken in whole alignment
+     * units, or the rounding of a table taking the rest of the region would not fit. */
+    uint64_t whole = (room & ~(size_t)(WRT_CONFIG_ALIGN - 1u)) / 8u;
+    if (max > whole && max > lim->min) max = whole > lim->min ? whole : lim->min;
     if (lim->min > max) {
         wrt_fail_region(o_err, WRT_ERR_LIMIT, WRT_REGION_TABLES, lim->min, max,
                         "table needs more elements than the runtime's limit");
@@ -226,7 +231,8 @@ static bool initialize(wrt_runtime *io_rt, wrt_instance *io_inst, wrt_error *o_e
         uint32_t code = wrt_invoke(io_rt, io_inst->funcs[m->start], NULL, 0, NULL, 0, &info);
         if (code != WRT_OK) {
             fail_trap(o_err, NULL, code, m->start);
-            if (o_trap != NULL) *o_trap = info;
+            /* wrt_copy, not an assignment: a struct this size would become a memcpy call. */
+            if (o_trap != NULL) wrt_copy(o_trap, &info, sizeof info);
             return false;
         }
     }

@@ -253,6 +253,9 @@ struct wrt_runtime {
     uint64_t fuel;          /* budget per invocation */
     bool busy;              /* an invocation is running: no re-entry from host functions */
     wrt_registered *registered;
+    /* wrt_locate_sites only: the site the compiler looks for, and the offset it found. */
+    const wrt_code_site *locate_site;
+    uint32_t locate_offset;
 };
 
 /* ---- load pipeline ----------------------------------------------------------------------- */

@@ -350,6 +350,14 @@ void wrtp_msg_encode_invoke_result(wrtp_wr *io_wr, const wrtp_msg_invoke_result 
     wrtp_wr_u32(io_wr, i_msg->peak_stack_bytes);
     wrtp_wr_u8(io_wr, n);
     for (uint8_t i = 0; i < n; i++) wrtp_wr_value(io_wr, &i_msg->results[i]);
+    if (i_msg->trap == 0) return;
+    uint8_t frames = i_msg->nframes < WRTP_PROTO_MAX_TRAP_FRAMES ? i_msg->nframes : (uint8_t)WRTP_PROTO_MAX_TRAP_FRAMES;
+    wrtp_wr_u32(io_wr, i_msg->depth);
+    wrtp_wr_u8(io_wr, frames);
+    for (uint8_t i = 0; i < frames; i++) {
+        wrtp_wr_u32(io_wr, i_msg->frames[i].func);
+        wrtp_wr_u32(io_wr, i_msg->frames[i].cell);
+    }
 }
 
 void wrtp_msg_encode_error(wrtp_wr *io_wr, uint16_t code, uint8_t about_type, uint32_t detail, uint32_t limit,

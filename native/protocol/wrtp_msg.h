@@ -192,6 +192,11 @@ typedef struct wrtp_msg_hello {
     const char *device_id; /* ASCII, at most WRTP_PROTO_DEVICE_ID_MAX bytes are sent */
 } wrtp_msg_hello;
 
+typedef struct wrtp_trap_frame {
+    uint32_t func;  /* function index in the module */
+    uint32_t cell;  /* internal code cell: the host turns it into a wasm byte offset */
+} wrtp_trap_frame;
+
 typedef struct wrtp_msg_invoke_result {
     uint32_t trap;
     uint32_t trap_func;
@@ -199,6 +204,11 @@ typedef struct wrtp_msg_invoke_result {
     uint32_t peak_stack_bytes;
     uint8_t nresults;
     wrtp_wire_value results[WRTP_PROTO_MAX_VALUES];
+    /* A trap's backtrace, innermost first, of `depth` active frames; sent after the results when
+     * trap != 0 (WASI exit: none). */
+    uint32_t depth;
+    uint8_t nframes;
+    wrtp_trap_frame frames[WRTP_PROTO_MAX_TRAP_FRAMES];
 } wrtp_msg_invoke_result;
 
 /* Answer encoders: write the body; the writer's `bad` says whether it fitted. */

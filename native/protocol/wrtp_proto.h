@@ -54,6 +54,11 @@
 #define WRTP_FEATURE_HOST_CALLS (1u << 8)
 /* UPLOAD_BEGIN may end with a u64 fuel budget for the module's start function (docs/protocol.md). */
 #define WRTP_FEATURE_START_FUEL (1u << 9)
+/* A trapped INVOKE answer ends with the wasm backtrace: count, then function and code cell each. */
+#define WRTP_FEATURE_BACKTRACE (1u << 10)
+/* The code form of those cells: no superinstructions (the small executor), or no 64-bit ones. */
+#define WRTP_FEATURE_CODE_UNFUSED (1u << 11)
+#define WRTP_FEATURE_CODE_NARROW (1u << 12)
 #define WRTP_FEATURE_TEST_DOUBLE (1u << 31)
 
 /* OUTPUT streams and LOG levels. */

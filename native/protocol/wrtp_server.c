@@ -346,6 +346,8 @@ static void wrtp_handle_invoke(wrtp_reply *io_reply) {
     result.fuel_used = 0;
     result.peak_stack_bytes = 0;
     result.nresults = 0;
+    result.nframes = 0;
+    result.depth = 0;
     wrtp_engine_error err = {WRTP_PERR_ENGINE_FAILED, 0, NULL};
     srv->counters.invokes++;
     bool ran = msg.has_instance

@@ -6,6 +6,7 @@
  *              [--stack-slots N] [--call-depth N] [--table-elements N] [--table-elements-max N]
  *              [--global-slots N] [--memory-pages-max N] [--signing-key HEX]
  *   native-sim --measure [--narrow|--unfused] < MODULE
+ *   native-sim --locate [--narrow|--unfused] FUNC:CELL... < MODULE
  *
  * --arena: the interpreter's arena (default 16 MiB, targets/native-sim.yaml memory.arenaBytes);
  * --stack-slots ... --memory-pages-max: region sizes instead of those derived from the arena; a
@@ -17,6 +18,9 @@
  * (`meta=N code=N control=N`, sim_measure.c), the figures a profile sizes those regions with;
  * --narrow compiles as a 32-bit device does (its code figure is a board's); --unfused as the small
  * executor does (no superinstructions).
+ *
+ * --locate: the wasm byte offsets of a trap's code sites (function index and code cell, as INVOKE
+ * answers carry them), one `FUNC:CELL=OFFSET` line each (sim_measure.c); the form flags as above.
  *
  * --signing-key: an Ed25519 public key (64 hex digits): every module must then be signed by it, as
  * on a board whose firmware was built with WRT_SIGNING_KEY (docs/signing.md). A board gets its key
@@ -249,6 +253,33 @@ int main(int argc, char **argv) {
             }
             if (unfused) return wrt_sim_measure_unfused(upload, (size_t)len);
             return narrow ? wrt_sim_measure_narrow(upload, (size_t)len) : wrt_sim_measure(upload, (size_t)len);
+        } else if (strcmp(a, "--locate") == 0) {
+            int narrow = v != NULL && strcmp(v, "--narrow") == 0;
+            int unfused = v != NULL && strcmp(v, "--unfused") == 0;
+            wrt_code_site sites[WRT_SIM_LOCATE_MAX_SITES];
+            uint32_t nsites = 0;
+            for (int k = i + 1 + (narrow || unfused ? 1 : 0); k < argc; k++) {
+                unsigned long func = 0;
+                unsigned long cell = 0;
+                char tail = 0;
+                if (nsites == WRT_SIM_LOCATE_MAX_SITES || sscanf(argv[k], "%lu:%lu%c", &func, &cell, &tail) != 2 ||
+                    func > 0xFFFFFFFEul || cell > 0xFFFFFFFEul) {
+                    fprintf(stderr, "native-sim: --locate: \"%s\" is not FUNC:CELL (at most %u sites)\n", argv[k],
+                            (unsigned)WRT_SIM_LOCATE_MAX_SITES);
+                    return 2;
+                }
+                sites[nsites].func_index = (uint32_t)func;
+                sites[nsites].cell = (uint32_t)cell;
+                nsites++;
+            }
+            long len = wrt_sim_read_all(upload, sizeof upload);
+            if (len < 0) {
+                fprintf(stderr, "native-sim: --locate: stdin unreadable or larger than %zu bytes\n", sizeof upload);
+                return 2;
+            }
+            if (unfused) return wrt_sim_locate_unfused(upload, (size_t)len, sites, nsites);
+            if (narrow) return wrt_sim_locate_narrow(upload, (size_t)len, sites, nsites);
+            return wrt_sim_locate(upload, (size_t)len, sites, nsites);
         } else if (strcmp(a, "--pty") == 0) {
             use_pty = 1;
         } else if (v != NULL && strcmp(a, "--device-id") == 0) {

@@ -127,7 +127,12 @@ static wrt_runtime *wrt_sim_measure_runtime(size_t len, uint32_t pages, uint32_t
 static int wrt_sim_measure_refused(const wrt_error *i_err)
 {
     const char *message = i_err->message != NULL ? i_err->message : wrt_error_name(i_err->code);
-    fprintf(stderr, "native-sim: measure: %s (byte offset %u)\n", message, (unsigned)i_err->offset);
+    if (i_err->code == WRT_ERR_ARENA) {
+        fprintf(stderr, "native-sim: measure: %s: region %s needs %llu bytes of its %llu\n", message, wrt_region_name(i_err->region),
+                (unsigned long long)i_err->need, (unsigned long long)i_err->capacity);
+    } else {
+        fprintf(stderr, "native-sim: measure: %s (byte offset %u)\n", message, (unsigned)i_err->offset);
+    }
     return 1;
 }
 
@@ -193,5 +198,39 @@ int WRT_SIM_MEASURE_NAME(const uint8_t *i_module, size_t len)
     munmap(map, bytes);
     printf("meta=%llu code=%llu control=%llu\n", (unsigned long long)meta, (unsigned long long)code,
            (unsigned long long)control);
+    return 0;
+}
+
+#ifndef WRT_SIM_LOCATE_NAME
+#define WRT_SIM_LOCATE_NAME wrt_sim_locate
+#endif
+
+int WRT_SIM_LOCATE_NAME(const uint8_t *i_module, size_t len, const wrt_code_site *i_sites, uint32_t nsites)
+{
+    if (len > (size_t)8u * 1024u * 1024u) {
+        fprintf(stderr, "native-sim: locate: module larger than 8 MiB\n");
+        return 2;
+    }
+    void *map = NULL;
+    size_t bytes = 0;
+    wrt_runtime *rt = wrt_sim_measure_runtime(len, 0u, 0u, 0u, &map, &bytes);
+    if (rt == NULL) {
+        fprintf(stderr, "native-sim: locate: cannot map the arena\n");
+        return 3;
+    }
+    uint32_t offsets[WRT_SIM_LOCATE_MAX_SITES];
+    wrt_error err;
+    memset(&err, 0, sizeof err);
+    if (nsites > WRT_SIM_LOCATE_MAX_SITES) nsites = WRT_SIM_LOCATE_MAX_SITES;
+    bool ok = wrt_locate_sites(rt, i_module, len, i_sites, nsites, offsets, &err);
+    munmap(map, bytes);
+    if (!ok) return wrt_sim_measure_refused(&err);
+    for (uint32_t i = 0; i < nsites; i++) {
+        if (offsets[i] == WRT_NONE) {
+            printf("%u:%u=none\n", (unsigned)i_sites[i].func_index, (unsigned)i_sites[i].cell);
+        } else {
+            printf("%u:%u=%u\n", (unsigned)i_sites[i].func_index, (unsigned)i_sites[i].cell, (unsigned)offsets[i]);
+        }
+    }
     return 0;
 }

@@ -129,6 +129,8 @@ static bool wrt_test_invoke(void *ctx, const char *i_name, size_t name_len, cons
     o_result->trap = 0;
     o_result->trap_func = 0;
     o_result->nresults = 0;
+    o_result->nframes = 0;
+    o_result->depth = 0;
     o_result->fuel_used = 1;
     o_result->peak_stack_bytes = 8u * nargs;
     if (wrt_test_name_is(i_name, name_len, "add")) {
@@ -229,4 +231,21 @@ int wrt_sim_measure_narrow(const uint8_t *i_module, size_t len) {
 
 int wrt_sim_measure_unfused(const uint8_t *i_module, size_t len) {
     return wrt_sim_measure(i_module, len);
+}
+
+/* Nor does it compile code, so it has no code sites to locate. */
+int wrt_sim_locate(const uint8_t *i_module, size_t len, const wrt_code_site *i_sites, uint32_t nsites) {
+    (void)i_module;
+    (void)len;
+    (void)i_sites;
+    (void)nsites;
+    return 3;
+}
+
+int wrt_sim_locate_narrow(const uint8_t *i_module, size_t len, const wrt_code_site *i_sites, uint32_t nsites) {
+    return wrt_sim_locate(i_module, len, i_sites, nsites);
+}
+
+int wrt_sim_locate_unfused(const uint8_t *i_module, size_t len, const wrt_code_site *i_sites, uint32_t nsites) {
+    return wrt_sim_locate(i_module, len, i_sites, nsites);
 }

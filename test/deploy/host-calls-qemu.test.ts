@@ -56,6 +56,9 @@ describe('host calls on qemu-mps2-an386', () => {
     const { code, out } = await cli(['deploy', wasm, '--target', 'qemu-mps2-an386', '--invoke', 'sample', '3', '--host', host, '--host-policy', 'wrt:logging.log=deny']);
     expect(out.stderr.filter((line) => !line.startsWith('uploaded '))).toEqual([
       'wrt-target: trap: host call denied (trap code 12) in a call of the import wrt:logging.log (function 1), after 15 instructions',
+      // The call of the import, as wasm-objdump -d numbers it (the function is named by its export).
+      'wasm backtrace:',
+      '   0: 0x6b - sample',
     ]);
     expect(code).toBe(1);
   }, 120_000);

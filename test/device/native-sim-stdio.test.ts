@@ -71,7 +71,7 @@ describe('native-sim over stdio', () => {
     expect(client.chunkBytes()).toBe(1024 - 12 - 4);
 
     const add = await client.invoke('add', [i32(40), i32(2)]);
-    expect(add).toEqual({ trap: 0, trapFunction: 0, fuelUsed: 4n, peakStackBytes: 24, results: [{ type: 'i32', value: 42 }] });
+    expect(add).toEqual({ trap: 0, trapFunction: 0, fuelUsed: 4n, peakStackBytes: 24, results: [{ type: 'i32', value: 42 }], frames: [], depth: 0 });
     const wrap = await client.invoke('add', [i32(0x7fffffff), i32(1)]);
     expect(wrap.results).toEqual([{ type: 'i32', value: -0x80000000 }]);
 

@@ -91,7 +91,7 @@ class ScriptedClient implements SessionClient {
   async invoke(name: string, args: readonly WireValue[] = []): Promise<InvokeResult> {
     this.invokes.push({ name, args });
     for (const event of this.script.output ?? []) for (const listener of this.#listeners) listener(event);
-    return this.script.answer ?? { trap: 0, trapFunction: 0, fuelUsed: 0n, peakStackBytes: 0, results: [] };
+    return this.script.answer ?? { trap: 0, trapFunction: 0, fuelUsed: 0n, peakStackBytes: 0, results: [], frames: [], depth: 0 };
   }
   async setArgs(argv: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<void> {
     this.argsSent.push({ argv, env });
@@ -185,12 +185,12 @@ describe('runTestOnDevice (a scripted client)', () => {
 
   it('maps a program exit, its output and a trap as native-sim does', async () => {
     const exit = new ScriptedClient({
-      answer: { trap: 16, trapFunction: 3, fuelUsed: 0n, peakStackBytes: 0, results: [] },
+      answer: { trap: 16, trapFunction: 3, fuelUsed: 0n, peakStackBytes: 0, results: [], frames: [], depth: 0 },
       output: [{ stream: 1, bytes: text('out '), seq: 1 }, { stream: 2, bytes: text('err'), seq: 2 }, { stream: 1, bytes: text('line\n'), seq: 3 }],
     });
     expect(await onScripted(exit, LM3S_HELLO, deviceTest({ kind: 'command', args: ['checksum'], env: {}, stdin: '' }))).toEqual({ kind: 'exited', exitCode: 3, stdout: 'out line\n', stderr: 'err' });
     expect(exit.invokes).toEqual([{ name: '_start', args: [] }]);
-    const trap = new ScriptedClient({ answer: { trap: 3, trapFunction: 1, fuelUsed: 0n, peakStackBytes: 0, results: [] } });
+    const trap = new ScriptedClient({ answer: { trap: 3, trapFunction: 1, fuelUsed: 0n, peakStackBytes: 0, results: [], frames: [], depth: 0 } });
     expect(await onScripted(trap, LM3S_HELLO, deviceTest({ kind: 'invoke', export: 'div', args: [{ type: 'i32', bits: '7' }] }))).toEqual({
       kind: 'trapped',
       trap: ['integer divide by zero'],
@@ -230,7 +230,7 @@ describe('runTestOnDevice (a scripted client)', () => {
   });
 
   it('sends a command\'s argv and environment over ARGS before the upload when the device takes them', async () => {
-    const client = new ScriptedClient({ answer: { trap: 16, trapFunction: 0, fuelUsed: 0n, peakStackBytes: 0, results: [] } });
+    const client = new ScriptedClient({ answer: { trap: 16, trapFunction: 0, fuelUsed: 0n, peakStackBytes: 0, results: [], frames: [], depth: 0 } });
     const command = deviceTest({ kind: 'command', args: ['hello', 'board'], env: { K: 'v' }, stdin: '' });
     expect(await onScripted(client, { ...LM3S_HELLO, features: Feature.Args }, command)).toMatchObject({ kind: 'exited', exitCode: 0 });
     expect(client.argsSent).toEqual([{ argv: ['hello', 'board'], env: { K: 'v' } }]);

@@ -105,13 +105,21 @@ describe('request encoders', () => {
 
 describe('answer decoders', () => {
   it('INVOKE result with a trap and with results', () => {
+    // A device without the backtrace feature ends after the results.
     expect(decodeInvokeResult(bytes('0b000000' + '03000000' + '0a00000000000000' + '20000000' + '00'))).toEqual({
       trap: 11,
       trapFunction: 3,
       fuelUsed: 10n,
       peakStackBytes: 32,
       results: [],
+      frames: [],
+      depth: 0,
     });
+    // One with it: depth 9, two frames kept (function 3 cell 6, function 1 cell 0x105).
+    const traced = decodeInvokeResult(bytes('0b000000' + '03000000' + '0a00000000000000' + '20000000' + '00' + '09000000' + '02' + '03000000' + '06000000' + '01000000' + '05010000'));
+    expect(traced.frames).toEqual([{ func: 3, cell: 6 }, { func: 1, cell: 0x105 }]);
+    expect(traced.depth).toBe(9);
+    expect(() => decodeInvokeResult(bytes('0b000000' + '03000000' + '0a00000000000000' + '20000000' + '00' + '09000000' + '02' + '03000000'))).toThrow(expect.objectContaining({ message: 'INVOKE answer is cut short', location: expect.objectContaining({ field: 'frames[0].cell', offset: 30 }) }));
     const ok = decodeInvokeResult(bytes('00000000' + '00000000' + '0100000000000000' + '08000000' + '02' + '7f2a000000' + '7effffffffffffffff'));
     expect(ok.results).toEqual([i32(42), i64(-1n)]);
   });

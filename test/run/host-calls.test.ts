@@ -124,6 +124,9 @@ describe('interception: the profile policy per import, enforced on the device', 
     expect(code).toBe(1);
     expect(out.stderr).toEqual([
       'wrt-target: trap: host call denied (trap code 12) in a call of the import env.read_sensor (function 0), after 27 instructions',
+      // The first call of env.read_sensor (wasm-objdump -d: 0000a0 call 0 <env.read_sensor>).
+      'wasm backtrace:',
+      '   0: 0xa0 - sample',
     ]);
     expect(served).toBe(0);
   });
@@ -139,7 +142,16 @@ describe('interception: the profile policy per import, enforced on the device', 
     expect((await cli('profile', [wasm, '--target', 'native-sim', '--host', host, '--host-calls', 'env.read_sensor=1', '-o', profile])).code).toBe(0);
     const { code, out } = await cli('run', [wasm, '--invoke', 'sample', '5', '--host', host, '--profile', profile, '--json']);
     const json = JSON.parse(out.stdout.join('\n')) as { trap: Record<string, unknown> };
-    expect(json.trap).toEqual({ code: 14, name: 'host call budget exhausted', function: 0, functionName: null, import: 'env.read_sensor' });
+    // The second call of env.read_sensor is the one past the budget (wasm-objdump -d: 0000d5 call 0).
+    expect(json.trap).toEqual({
+      code: 14,
+      name: 'host call budget exhausted',
+      function: 0,
+      functionName: null,
+      import: 'env.read_sensor',
+      backtrace: [{ function: 3, functionName: 'sample', offset: 0xd5, cell: expect.any(Number) }],
+      depth: 1,
+    });
     expect(code).toBe(1);
     // A policy on the command line cannot change a profile made elsewhere: refused, not dropped.
     const given = await cli('run', [wasm, '--invoke', 'sample', '5', '--host', host, '--profile', profile, '--host-policy', 'env.read_sensor=deny']);

@@ -59,7 +59,16 @@ describe('wrt-target run on native-sim (main with a BufferedOutput)', () => {
     expect(code).toBe(1);
     const report = JSON.parse(out.text) as { trap: { name: string; code: number }; fuelUsed: number };
     expect(Object.entries(report).slice(0, 2)).toEqual([['schema', 'wrt-target/run'], ['schemaVersion', 1]]);
-    expect(report.trap).toEqual({ code: 11, name: 'fuel exhausted', function: 2, functionName: null, import: null });
+    // The loop's branch pays the fuel that runs out: wasm-objdump -d shows `br 0` at 0x44.
+    expect(report.trap).toEqual({
+      code: 11,
+      name: 'fuel exhausted',
+      function: 2,
+      functionName: null,
+      import: null,
+      backtrace: [{ function: 2, functionName: 'spin', offset: 0x44, cell: expect.any(Number) }],
+      depth: 1,
+    });
     expect(report.fuelUsed).toBeLessThanOrEqual(1000);
     expect(report.fuelUsed).toBeGreaterThan(990);
   });
@@ -129,7 +138,13 @@ describe('wrt-target run on native-sim (main with a BufferedOutput)', () => {
     execFileSync('wat2wasm', ['--debug-names', path.join(packageRoot(), 'test', 'run', 'fixtures', 'nested-trap.wat'), '-o', nested]);
     const { code, out } = await cli([nested, '--invoke', 'main']);
     expect(code).toBe(1);
-    expect(out.stderr.join('\n')).toBe('wrt-target: trap: unreachable (trap code 1) in function 1 (check_bounds), after 4 instructions');
+    // The offsets are those of wasm-objdump -d: the unreachable at 0x51, main's call at 0x55.
+    expect(out.stderr).toEqual([
+      'wrt-target: trap: unreachable (trap code 1) in function 1 (check_bounds), after 4 instructions',
+      'wasm backtrace:',
+      '   0: 0x51 - check_bounds',
+      '   1: 0x55 - main',
+    ]);
   });
 
   it('says which region ran out, by how much, and whose layout it was, without a profile', async () => {

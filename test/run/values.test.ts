@@ -45,7 +45,7 @@ describe('command-line values', () => {
 });
 
 describe('INVOKE answers to outcomes', () => {
-  const answer = { trapFunction: 0, fuelUsed: 9n, peakStackBytes: 16, results: [] };
+  const answer = { trapFunction: 0, fuelUsed: 9n, peakStackBytes: 16, results: [], frames: [], depth: 0 };
   it('reads trap 16 as an exit with the code in the function field', () => {
     const exited = outcomeOf({ ...answer, trap: 16, trapFunction: 3 }, true);
     expect(exited).toEqual({ kind: 'exited', exitCode: 3 });
@@ -54,7 +54,7 @@ describe('INVOKE answers to outcomes', () => {
   it('reads a returning _start as exit 0 and a trap as exit 1', () => {
     expect(outcomeOf({ ...answer, trap: 0 }, true)).toEqual({ kind: 'exited', exitCode: 0 });
     const trapped = outcomeOf({ ...answer, trap: 3, trapFunction: 7 }, false);
-    expect(trapped).toEqual({ kind: 'trapped', trap: 3, trapName: 'integer divide by zero', functionIndex: 7 });
+    expect(trapped).toEqual({ kind: 'trapped', trap: 3, trapName: 'integer divide by zero', functionIndex: 7, backtrace: { frames: [], depth: 0 } });
     expect(exitCodeOfOutcome(trapped)).toBe(1);
   });
 });

@@ -137,12 +137,16 @@ function declareTypes(): void {
     capacity: 'uint64_t',
     message: 'const char *',
   });
+  koffi.struct('wrt_code_site', { func_index: 'uint32_t', cell: 'uint32_t' });
   koffi.struct('wrt_trap_info', {
     code: 'uint32_t',
     func_index: 'uint32_t',
     code_offset: 'uint32_t',
     depth: 'uint32_t',
     fuel_used: 'uint64_t',
+    // The backtrace (WRT_TRAP_FRAMES_MAX frames): declared so koffi's buffer is the C struct's size.
+    nframes: 'uint32_t',
+    frames: koffi.array('wrt_code_site', 8),
   });
   typesDeclared = true;
 }

@@ -3,6 +3,7 @@
  * as JSON fields, and the outcome as lines for a person. Pure: values are formatted by the caller's
  * formatValue (ts/run/values.ts), loaded lazily with the command.
  */
+import { formatBacktrace } from '../run/backtrace.js';
 import { WrtError } from '../core/errors.js';
 import { type AsilLevel, parseAsil } from '../foundation/asil.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
@@ -67,7 +68,18 @@ export function outcomeJson(
       ? { results: o.results.map(formatValue) }
       : o.kind === 'exited'
         ? { exitCode: o.exitCode }
-        : { trap: { code: o.trap, name: o.trapName, function: o.functionIndex, functionName: o.functionName ?? null, import: o.importName ?? null } };
+        : {
+            trap: {
+              code: o.trap,
+              name: o.trapName,
+              function: o.functionIndex,
+              functionName: o.functionName ?? null,
+              import: o.importName ?? null,
+              backtrace: o.backtrace.frames.map((f) => ({ function: f.functionIndex, functionName: f.functionName ?? null, offset: f.offset ?? null, cell: f.cell })),
+              depth: o.backtrace.depth,
+              ...(o.backtrace.unlocated === undefined ? {} : { unlocated: o.backtrace.unlocated }),
+            },
+          };
   return { ...what, fuelUsed: report.fuelUsed, peakStackBytes: report.peakStackBytes, output, outputFramesLost: report.outputFramesLost };
 }
 
@@ -90,6 +102,7 @@ export function printOutcome(
           ? `function ${o.functionIndex}`
           : `function ${o.functionIndex} (${o.functionName})`;
     output.err(`wrt-target: trap: ${o.trapName} (trap code ${o.trap}) in ${where}, after ${report.fuelUsed} instructions`);
+    for (const line of formatBacktrace(o.backtrace)) output.err(line);
   }
   if (report.outputFramesLost > 0) output.err(`wrt-target: ${report.outputFramesLost} output frame(s) lost on the link`);
 }

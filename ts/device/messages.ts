@@ -390,6 +390,12 @@ export function decodeUploadEnd(body: Uint8Array): UploadEndAnswer {
   return answer;
 }
 
+/** One frame of a trap's backtrace: a function (index in its module) and a cell of its compiled code. */
+export interface TrapFrame {
+  readonly func: number;
+  readonly cell: number;
+}
+
 export interface InvokeResult {
   /** 0: returned normally; else the interpreter's trap code (native/interp/wrt_trap.h). */
   readonly trap: number;
@@ -397,6 +403,10 @@ export interface InvokeResult {
   readonly fuelUsed: bigint;
   readonly peakStackBytes: number;
   readonly results: readonly WireValue[];
+  /** A trap's backtrace, innermost first (devices with Feature.Backtrace; else empty). */
+  readonly frames: readonly TrapFrame[];
+  /** Wasm frames active at the trap: more than `frames` when the device kept only the innermost. */
+  readonly depth: number;
 }
 
 export function decodeInvokeResult(body: Uint8Array): InvokeResult {
@@ -406,8 +416,16 @@ export function decodeInvokeResult(body: Uint8Array): InvokeResult {
   const fuelUsed = r.u64('fuel_used');
   const peakStackBytes = r.u32('peak_stack');
   const results = readValues(r, 'results', 'nresults');
+  const frames: TrapFrame[] = [];
+  let depth = 0;
+  // A device without the backtrace feature ends the answer here (docs/protocol.md, INVOKE).
+  if (trap !== 0 && r.offset < body.length) {
+    depth = r.u32('depth');
+    const n = r.u8('nframes');
+    for (let i = 0; i < n; i++) frames.push({ func: r.u32(`frames[${i}].func`), cell: r.u32(`frames[${i}].cell`) });
+  }
   r.end();
-  return { trap, trapFunction, fuelUsed, peakStackBytes, results };
+  return { trap, trapFunction, fuelUsed, peakStackBytes, results, frames, depth };
 }
 
 export interface SessionInfo {

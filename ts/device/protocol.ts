@@ -65,6 +65,12 @@ export const Feature = {
   HostCalls: 1 << 8,
   /** UPLOAD_BEGIN may carry the start function's fuel (a trailing u64, §4). */
   StartFuel: 1 << 9,
+  /** A trapped INVOKE answer ends with the wasm backtrace (depth, frames of function and code cell). */
+  Backtrace: 1 << 10,
+  /** The core compiles no superinstructions (the small executor): the code form of its code cells. */
+  CodeUnfused: 1 << 11,
+  /** The core compiles no 64-bit superinstructions (a 32-bit device). */
+  CodeNarrow: 1 << 12,
   TestDouble: 2 ** 31,
 } as const;
 

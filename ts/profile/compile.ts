@@ -48,8 +48,8 @@ export interface ProfileInputs {
 /** The interpreter's arena alignment (WRT_CONFIG_ALIGN) and record sizes, per pointer width. */
 export const ARENA_ALIGN = 16;
 export const FRAME_BYTES: Readonly<Record<32 | 64, number>> = { 32: 16, 64: 32 };
-/** sizeof(wrt_runtime): two pointers/size_t, 8 region states, the layout, 3 pointers, counters, fuel, a pointer. */
-export const RUNTIME_BYTES: Readonly<Record<32 | 64, number>> = { 32: 216, 64: 376 };
+/** sizeof(wrt_runtime): two pointers/size_t, 8 region states, the layout, 3 pointers, counters, fuel, a pointer, the locate request (a pointer, an offset). */
+export const RUNTIME_BYTES: Readonly<Record<32 | 64, number>> = { 32: 224, 64: 392 };
 export const SLOT_BYTES = 8;
 export const TABLE_ELEMENT_BYTES = 8;
 

@@ -185,6 +185,11 @@ export function functionName(module: PreparedModule, index: number): string | un
   return module.report.functions.find((f) => f.index === index)?.name ?? undefined;
 }
 
+/** A frame's name as wasm-objdump shows it: the name section's, else the function's export name. */
+export function frameName(module: PreparedModule, index: number): string | undefined {
+  return functionName(module, index) ?? module.report.exports.find((e) => e.kind === 'function' && e.index === index)?.name;
+}
+
 /** An imported function's `module.field` by its function index (imports come first in that space). */
 export function importName(module: PreparedModule, index: number): string | undefined {
   const found = module.report.imports.find((i) => i.kind === 'function' && i.index === index);

@@ -12,7 +12,8 @@ import type { Transport } from '../device/transport.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
 import type { NativesFile } from '../targets/host-functions.js';
 import { bindHostImports, type HostModule } from './host-calls.js';
-import { explainLoadFailure, functionName, importName, type Invocation, loadModule, moduleUploadForm, planInvocation, type PreparedModule } from './module.js';
+import { codeFormOf, locateFrames } from './backtrace.js';
+import { explainLoadFailure, frameName, functionName, importName, type Invocation, loadModule, moduleUploadForm, planInvocation, type PreparedModule } from './module.js';
 import { nativeSimArgs, nativeSimBinary, requireNativeSim } from './native-sim-binary.js';
 import { runCfi, type RunCfi, type SimElf } from './sim-cfi.js';
 import { DeviceSession, type DeviceLink, type ProgramHooks, type ProgramReport, type ProgramSinks, withSession } from './session.js';
@@ -115,6 +116,8 @@ export interface ModuleRun {
   readonly traceHostCalls?: boolean;
   /** The natives file the device was built with, to explain a link failure. */
   readonly natives?: NativesFile;
+  /** Where native-sim is found to locate a trap's frames (WRT_NATIVE_SIM); default process.env. */
+  readonly toolEnv?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -133,6 +136,8 @@ export async function runModuleOn(session: DeviceSession, run: ModuleRun, sinks:
         invocation,
         functionName: (index) => functionName(module, index),
         importName: (index) => importName(module, index),
+        frameName: (index) => frameName(module, index),
+        locate: (frames) => locateFrames(module.bytes, frames, codeFormOf(session.device.features), run.toolEnv ?? process.env),
         ...(host === undefined ? {} : { host }),
         ...(run.traceHostCalls === true ? { traceHostCalls: true } : {}),
         ...(invocation.command ? { argv: [path.basename(module.file), ...(run.args ?? [])] } : {}),

@@ -8,13 +8,17 @@ import * as path from 'node:path';
 import { WrtError } from '../core/errors.js';
 import { ProtocolClient, type ProtocolClientOptions, type UploadReport } from '../device/client.js';
 import type { HostTrace } from '../device/host-messages.js';
-import type { HelloInfo, InvokeResult, LogLine, WireValue } from '../device/messages.js';
+import type { HelloInfo, InvokeResult, LogLine, TrapFrame, WireValue } from '../device/messages.js';
 import { Feature, OutputStream } from '../device/protocol.js';
 import type { Transport } from '../device/transport.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
 import type { Invocation } from './module.js';
 import { TRAP_EXIT, trapCode, trapMessage } from '../device/engine-codes.js';
 import type { HostBinding } from './host-calls.js';
+import { type Backtrace, backtraceOf } from './backtrace.js';
+
+/** Byte offsets of a trap's frames in the module file, or why there are none (ts/run/backtrace.ts). */
+export type FrameLocator = (frames: readonly TrapFrame[]) => { readonly offsets: (number | undefined)[] } | { readonly unlocated: string };
 
 /** A link to a device running the interpreter's protocol server. */
 export interface DeviceLink {
@@ -59,6 +63,8 @@ export type RunOutcome =
       readonly functionName?: string;
       /** The import whose call the profile refused (`module.field`); functionIndex is its function index then. */
       readonly importName?: string;
+      /** The wasm frames at the trap, innermost first (empty from a device that sends none). */
+      readonly backtrace: Backtrace;
     };
 
 /**
@@ -70,6 +76,8 @@ export function outcomeOf(
   command: boolean,
   functionName: (index: number) => string | undefined = () => undefined,
   importName: (index: number) => string | undefined = () => undefined,
+  locate: FrameLocator = () => ({ unlocated: 'no module file to locate the frames in' }),
+  frameName: (index: number) => string | undefined = functionName,
 ): RunOutcome {
   if (answer.trap === TRAP_EXIT) return { kind: 'exited', exitCode: answer.trapFunction };
   if (answer.trap !== 0) {
@@ -82,6 +90,7 @@ export function outcomeOf(
       functionIndex: answer.trapFunction,
       ...(name === undefined ? {} : { functionName: name }),
       ...(imported === undefined ? {} : { importName: imported }),
+      backtrace: backtraceOf(answer.frames, answer.depth, frameName, answer.frames.length === 0 ? { offsets: [] } : locate(answer.frames)),
     };
   }
   return command ? { kind: 'exited', exitCode: 0 } : { kind: 'returned', results: answer.results };
@@ -154,6 +163,10 @@ export interface ProgramRequest {
   readonly functionName?: (index: number) => string | undefined;
   /** Names an imported function by its index (`module.field`), for a refused host call's trap. */
   readonly importName?: (index: number) => string | undefined;
+  /** Finds a trap's frames in the module file. */
+  readonly locate?: FrameLocator;
+  /** Names a backtrace's frames (default functionName). */
+  readonly frameName?: (index: number) => string | undefined;
   /** Imports served here over the wire (ts/run/host-calls.ts). */
   readonly host?: HostBinding;
   /** The device traces every host call (HOST_TRACE frames to sinks.hostTrace). */
@@ -400,7 +413,7 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
       const uploadedMs = now();
       hooks.onUploaded?.(upload, { uploadStartMs, uploadedMs });
       const answer = await this.invoke(invocation.name, invocation.args, request.fuel ?? 0n);
-      const outcome = outcomeOf(answer, invocation.command, request.functionName, request.importName);
+      const outcome = outcomeOf(answer, invocation.command, request.functionName, request.importName, request.locate, request.frameName ?? request.functionName);
       return {
         device,
         upload,
