@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatValue, parseArguments } from '../../ts/run/values.js';
-import { exitCodeOfOutcome, outcomeOf } from '../../ts/run/session.js';
+import { argsNotCarried, exitCodeOfOutcome, outcomeOf } from '../../ts/run/session.js';
+import { Feature } from '../../ts/device/protocol.js';
 import { expectWrtError } from '../support/wrt-error.js';
 
 describe('command-line values', () => {
@@ -56,5 +57,13 @@ describe('INVOKE answers to outcomes', () => {
     const trapped = outcomeOf({ ...answer, trap: 3, trapFunction: 7 }, false);
     expect(trapped).toEqual({ kind: 'trapped', trap: 3, trapName: 'integer divide by zero', functionIndex: 7, backtrace: { frames: [], depth: 0 } });
     expect(exitCodeOfOutcome(trapped)).toBe(1);
+  });
+});
+
+describe('what a device without ARGS cannot carry (one rule for run, deploy and HIL)', () => {
+  it('everything goes over ARGS when the device has it; without it only argv[0] and no environment', () => {
+    expect(argsNotCarried(Feature.Args, ['sort', '-r'], { LANG: 'C' })).toEqual([]);
+    expect(argsNotCarried(0, ['sort'], {})).toEqual([]);
+    expect(argsNotCarried(0, ['sort', '-r', 'x'], { LANG: 'C', TZ: 'UTC' })).toEqual(['program arguments ["-r","x"]', 'environment LANG, TZ']);
   });
 });

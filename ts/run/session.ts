@@ -96,6 +96,20 @@ export function outcomeOf(
   return command ? { kind: 'exited', exitCode: 0 } : { kind: 'returned', results: answer.results };
 }
 
+/**
+ * What a device cannot give a WASI command of what it asks for, over ARGS (docs/protocol.md §4b):
+ * nothing when it has the message; without it, argv beyond argv[0] (the program's name, which the
+ * firmware gives as it likes) and any environment. The one rule for `run`, `deploy` and HIL. Pure.
+ */
+export function argsNotCarried(features: number, argv: readonly string[], env: Readonly<Record<string, string>>): string[] {
+  if ((features & Feature.Args) !== 0) return [];
+  const missing: string[] = [];
+  if (argv.length > 1) missing.push(`program arguments ${JSON.stringify(argv.slice(1))}`);
+  const names = Object.keys(env);
+  if (names.length > 0) missing.push(`environment ${names.join(', ')}`);
+  return missing;
+}
+
 /** What a tool exits with after a program ran: its exit code, 0 after a return, 1 after a trap. */
 export function exitCodeOfOutcome(outcome: RunOutcome): number {
   switch (outcome.kind) {
@@ -305,8 +319,9 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
       await this.client.setArgs(argv, env);
       return;
     }
-    if (argv.length > 1 || Object.keys(env).length > 0) {
-      throw new WrtError('USAGE', `${this.#device.deviceId} takes no program arguments or environment (its firmware has no ARGS message)`, {
+    const missing = argsNotCarried(this.#device.features, argv, env);
+    if (missing.length > 0) {
+      throw new WrtError('USAGE', `${this.#device.deviceId} cannot pass ${missing.join(', ')} to a program (its firmware has no ARGS message)`, {
         file,
         field: 'ARGS',
         limit: 'run the command without arguments on this device, or update its firmware',

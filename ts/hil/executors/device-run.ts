@@ -10,7 +10,7 @@ import { DeviceErrorCode, Feature } from '../../device/protocol.js';
 import { WrtError } from '../../core/errors.js';
 import type { DebugLevel } from '../../limits/types.js';
 import { decodeProfile } from '../../profile/binary.js';
-import { checkModuleFits, type DeviceSession } from '../../run/session.js';
+import { argsNotCarried, checkModuleFits, type DeviceSession } from '../../run/session.js';
 import { uploadForm } from '../../wasm/upload-form.js';
 import type { ExecutableTest, TestOutcome } from '../executor.js';
 import type { Entry } from '../types.js';
@@ -40,10 +40,7 @@ export type DeviceTest = ExecutableTest & { readonly profile?: Uint8Array };
 export function firmwareEntryProblem(entry: Entry, features = 0): string | undefined {
   if (entry.kind !== 'command') return undefined;
   const takesArgs = (features & Feature.Args) !== 0;
-  const missing: string[] = [];
-  if (!takesArgs && entry.args.length > 1) missing.push(`program arguments ${JSON.stringify(entry.args.slice(1))}`);
-  const names = Object.keys(entry.env);
-  if (!takesArgs && names.length > 0) missing.push(`environment ${names.join(', ')}`);
+  const missing = argsNotCarried(features, entry.args, entry.env);
   if (entry.stdin !== '') missing.push('stdin');
   if (missing.length === 0) return undefined;
   return takesArgs
@@ -144,7 +141,8 @@ export async function runTestOnDevice(session: DeviceSession, test: DeviceTest):
         file: test.id,
         uploadBytes: uploadBytesOf(test, debug),
         invocation: { name: plan.name, args: plan.args, command: entry.kind === 'command' },
-        ...(entry.kind === 'command' ? { argv: (device.features & Feature.Args) !== 0 ? entry.args : FIRMWARE_ARGV, env: entry.env } : {}),
+        // firmwareEntryProblem let through only what the device carries (argsNotCarried).
+        ...(entry.kind === 'command' ? { argv: entry.args, env: entry.env } : {}),
         ...(profile === undefined ? {} : { profile }),
         ...(host === undefined ? {} : { host }),
         traceHostCalls: trace,
