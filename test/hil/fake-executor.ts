@@ -1,5 +1,5 @@
 import type { BoardExecutor, ExecutableTest, TestOutcome } from '../../ts/hil/executor.js';
-import type { ObservedValue } from '../../ts/hil/values.js';
+import type { ObservedValue } from '../../ts/wasm/values.js';
 
 /** What the fake does for one run of a test: answer, hang until aborted, or throw. */
 export type FakeStep = TestOutcome | 'hang' | { readonly throws: string };

@@ -2,7 +2,7 @@ import type { TestOutcome } from './executor.js';
 import { describeOutcome } from './judge.js';
 import type { BoardRun, DifferentialReport, Disagreement, TestResult } from './results.js';
 import { trapsAgree } from './v8-traps.js';
-import { valuesAgree } from './values.js';
+import { valuesAgree } from '../wasm/values.js';
 
 /** What a board observed, reduced to what two runtimes must agree on. Executor errors and skips (planned or by the board) say nothing. */
 type Observation = { readonly kind: 'outcome'; readonly outcome: TestOutcome } | { readonly kind: 'timeout' };

@@ -1,6 +1,6 @@
 import { WrtError } from '../core/errors.js';
 import type { Board, Entry } from './types.js';
-import type { ObservedValue } from './values.js';
+import type { ObservedValue } from '../wasm/values.js';
 
 /** A test as an executor receives it: module bytes and what to run; expectations stay with the runner. */
 export interface ExecutableTest {

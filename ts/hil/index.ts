@@ -15,4 +15,4 @@ export { listSuiteNames, loadSuiteFile, loadSuites, parseSuite, SUITE_FILE, type
 export * from './types.js';
 export { V8Executor, createV8Executor } from './v8-executor.js';
 export { trapMatches, trapsAgree, v8TrapTexts } from './v8-traps.js';
-export * from './values.js';
+export * from '../wasm/values.js';

@@ -1,7 +1,7 @@
 import type { TestOutcome } from './executor.js';
 import type { Expectation } from './types.js';
 import { trapMatches } from './v8-traps.js';
-import { formatValue, valueMatches } from './values.js';
+import { formatValue, valueMatches } from '../wasm/values.js';
 
 export type Verdict = { readonly status: 'pass' } | { readonly status: 'fail' | 'error' | 'skip'; readonly message: string };
 

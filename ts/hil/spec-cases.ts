@@ -6,7 +6,7 @@ import { WrtError } from '../core/errors.js';
 import { validateWasm } from '../wasm/validate.js';
 import type { SpecExpander } from './suite.js';
 import type { Entry, Expectation, RawSpecSource, SuiteTest } from './types.js';
-import { isNanBits, NUM_TYPES, type ExpectedValue, type NumType, type WasmValue } from './values.js';
+import { isNanBits, NUM_TYPES, type ExpectedValue, type NumType, type WasmValue } from '../wasm/values.js';
 
 /** Why a spec command did not become a case; counted so a selection that yields nothing can say why. */
 export type SpecSkipReason = 'not-invoke' | 'named-module' | 'module-has-imports' | 'state-changed' | 'non-numeric' | 'nan-argument' | 'not-selected';

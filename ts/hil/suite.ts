@@ -5,7 +5,7 @@ import { MAX_TEXT_FILE_BYTES } from '../core/user-file.js';
 import { checkSchema, fieldLocation, parseYaml, readYamlFile, type YamlSource } from '../core/yaml-schema.js';
 import { hilSchema } from './schema.js';
 import type { Entry, Expectation, ModuleSource, RawSpecSource, RawSuite, RawTest, RawValue, Suite, SuiteTest } from './types.js';
-import { parseSuiteValue, type ExpectedValue, type WasmValue } from './values.js';
+import { parseSuiteValue, type ExpectedValue, type WasmValue } from '../wasm/values.js';
 
 export const SUITE_FILE = 'suite.yaml';
 

@@ -1,5 +1,5 @@
 import type { TargetDefinition } from '../targets/types.js';
-import type { ExpectedValue, WasmValue } from './values.js';
+import type { ExpectedValue, WasmValue } from '../wasm/values.js';
 
 /** hil/schema/hardware-map.schema.json, as data. */
 export interface RawHardwareMap {

@@ -7,7 +7,7 @@ import type { BoardExecutor, ExecutableTest, TestOutcome } from './executor.js';
 import { exportSignature } from '../wasm/signatures.js';
 import { v8TrapTexts } from './v8-traps.js';
 import { V8_WORKER_SOURCE } from './v8-worker-source.js';
-import { fromJsValue, NUM_TYPES, toJsValue, type NumType } from './values.js';
+import { fromJsValue, NUM_TYPES, toJsValue, type NumType } from '../wasm/values.js';
 
 /** What the worker sends back (see v8-worker-source.ts). */
 type WorkerReply =

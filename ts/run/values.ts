@@ -9,7 +9,7 @@
  * decimal numbers, inf, -inf, nan, or bits:0x... for an exact pattern (NaN payloads included).
  */
 import { WrtError } from '../core/errors.js';
-import { f32, f64, floatOf, type WireValue, type WireValueType } from '../device/messages.js';
+import { f32, f64, type WireValue, type WireValueType } from '../device/messages.js';
 
 const TYPES: readonly WireValueType[] = ['i32', 'i64', 'f32', 'f64', 'funcref', 'externref'];
 
@@ -102,21 +102,5 @@ export function parseArguments(texts: readonly string[], params: readonly string
   });
 }
 
-/** `i32:5`, `f64:1.5`, `f32:nan:0x7fc00000` (a NaN shows its bits), `externref:null`. */
-export function formatValue(value: WireValue): string {
-  switch (value.type) {
-    case 'i32':
-    case 'i64':
-      return `${value.type}:${value.value}`;
-    case 'f32':
-    case 'f64': {
-      const number = floatOf(value) ?? Number.NaN;
-      if (Number.isNaN(number)) return `${value.type}:nan:0x${value.bits.toString(16)}`;
-      if (!Number.isFinite(number)) return `${value.type}:${number > 0 ? 'inf' : '-inf'}`;
-      return `${value.type}:${Object.is(number, -0) ? '-0' : String(number)}`;
-    }
-    case 'funcref':
-    case 'externref':
-      return `${value.type}:${value.index ?? 'null'}`;
-  }
-}
+/** The one text form of a value (ts/wasm/values.ts), re-exported where `run` and `deploy` load it. */
+export { formatWireValue as formatValue } from '../wasm/values.js';

@@ -8,38 +8,7 @@ import type { InvokeResult, WireValue } from '../../device/messages.js';
 import { TRAP_EXIT, trapMessage } from '../../device/engine-codes.js';
 import type { ExecutableTest, TestOutcome } from '../executor.js';
 import { exportSignature } from '../../wasm/signatures.js';
-import type { ObservedValue, WasmValue } from '../values.js';
-
-/** A HIL value to the wire: both are bit patterns. */
-export function toWire(value: WasmValue): WireValue {
-  const bits = BigInt(value.bits);
-  switch (value.type) {
-    case 'i32':
-      return { type: 'i32', value: Number(BigInt.asIntN(32, bits)) };
-    case 'i64':
-      return { type: 'i64', value: BigInt.asIntN(64, bits) };
-    case 'f32':
-      return { type: 'f32', bits: Number(BigInt.asUintN(32, bits)) };
-    case 'f64':
-      return { type: 'f64', bits: BigInt.asUintN(64, bits) };
-  }
-}
-
-/** A wire result to what the HIL runner compares; undefined for references (not comparable). */
-export function fromWire(value: WireValue): ObservedValue | undefined {
-  switch (value.type) {
-    case 'i32':
-      return { type: 'i32', bits: BigInt.asUintN(32, BigInt(value.value)).toString() };
-    case 'i64':
-      return { type: 'i64', bits: BigInt.asUintN(64, value.value).toString() };
-    case 'f32':
-      return { type: 'f32', bits: String(value.bits >>> 0) };
-    case 'f64':
-      return { type: 'f64', bits: value.bits.toString() };
-    default:
-      return undefined;
-  }
-}
+import { fromWire, type ObservedValue, toWire } from '../../wasm/values.js';
 
 export interface EntryPlan {
   readonly name: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatValue, fromJsValue, parseSuiteValue, toJsValue, valueMatches, valuesAgree } from '../../ts/hil/values.js';
+import { formatValue, formatWireValue, fromJsValue, fromWire, parseSuiteValue, toJsValue, toWire, valueMatches, valuesAgree } from '../../ts/wasm/values.js';
 import { expectWrtError } from '../support/wrt-error.js';
 
 const parse = (raw: unknown, nan = true) => parseSuiteValue(raw, 'suite.yaml', '/v', nan);
@@ -45,7 +45,27 @@ describe('typed values', () => {
     expect(fromJsValue('f64', -0)).toEqual({ type: 'f64', bits: '9223372036854775808' });
     expect(fromJsValue('f32', Number.NaN)).toEqual({ type: 'f32', bits: String(0x7fc00000), nanOnly: true });
     expect(formatValue({ type: 'i64', bits: '18446744073709551615' })).toBe('i64:-1');
-    expect(formatValue({ type: 'f32', bits: String(0x7fa00001) })).toBe('f32:nan(0x7fa00001)');
+    expect(formatValue({ type: 'f32', bits: String(0x7fa00001) })).toBe('f32:nan:0x7fa00001');
     expect(formatValue({ type: 'f64', bits: String(0x3ff8000000000000n) })).toBe('f64:1.5');
+  });
+
+  it('has one text form for run, deploy and HIL, and crosses the wire without losing bits', () => {
+    const model = [
+      { type: 'i32', bits: '4294967295' },
+      { type: 'i64', bits: '9223372036854775808' },
+      { type: 'f32', bits: String(0xff800000) },
+      { type: 'f64', bits: '9223372036854775808' },
+      { type: 'f64', bits: String(0x7ff8000000000001n) },
+    ] as const;
+    expect(model.map(formatValue)).toEqual(['i32:-1', 'i64:-9223372036854775808', 'f32:-inf', 'f64:-0', 'f64:nan:0x7ff8000000000001']);
+    for (const value of model) {
+      const wire = toWire(value);
+      expect(fromWire(wire)).toEqual(value);
+      expect(formatWireValue(wire)).toBe(formatValue(value));
+    }
+    expect(formatWireValue({ type: 'externref', index: 7 })).toBe('externref:7');
+    expect(formatWireValue({ type: 'funcref', index: null })).toBe('funcref:null');
+    expect(fromWire({ type: 'externref', index: null })).toBeUndefined();
+    expect(formatValue({ type: 'f32', nan: 'canonical' })).toBe('f32:nan:canonical');
   });
 });

@@ -1,7 +1,8 @@
 import { WrtError } from '../core/errors.js';
+import type { WireValue } from '../device/messages.js';
 
 /**
- * WebAssembly values as bit patterns, the way wast2json writes them: an unsigned decimal string
+ * The one wasm value model: numbers as bit patterns, the way wast2json writes them: an unsigned decimal string
  * of the value's bits. Every executor reports results this way, so comparing two boards never
  * depends on how a JavaScript number rounds.
  */
@@ -178,7 +179,42 @@ function canonicalNan(type: NumType): bigint {
   return type === 'f32' ? 0x7fc00000n : 0x7ff8000000000000n;
 }
 
-/** `i32:4294967295` reads badly; show signed integers and float values, keep the bits for NaNs. */
+/** A model value on the wire (device/messages.ts): both are bit patterns. */
+export function toWire(value: WasmValue): WireValue {
+  const bits = BigInt(value.bits);
+  switch (value.type) {
+    case 'i32':
+      return { type: 'i32', value: Number(BigInt.asIntN(32, bits)) };
+    case 'i64':
+      return { type: 'i64', value: BigInt.asIntN(64, bits) };
+    case 'f32':
+      return { type: 'f32', bits: Number(BigInt.asUintN(32, bits)) };
+    case 'f64':
+      return { type: 'f64', bits: BigInt.asUintN(64, bits) };
+  }
+}
+
+/** A wire value in the model; undefined for references, which the model does not compare. */
+export function fromWire(value: WireValue): ObservedValue | undefined {
+  switch (value.type) {
+    case 'i32':
+      return { type: 'i32', bits: BigInt.asUintN(32, BigInt(value.value)).toString() };
+    case 'i64':
+      return { type: 'i64', bits: BigInt.asUintN(64, value.value).toString() };
+    case 'f32':
+      return { type: 'f32', bits: String(value.bits >>> 0) };
+    case 'f64':
+      return { type: 'f64', bits: value.bits.toString() };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The one text form of a value, for `run`, `deploy` and HIL reports alike: `i32:-1`, `f64:1.5`,
+ * `f32:inf`, `f64:-0`, `f32:nan:0x7fc00001` (a NaN shows its bits), `f64:nan:canonical` (an expected
+ * NaN class), `externref:7`, `funcref:null`.
+ */
 export function formatValue(value: ExpectedValue | ObservedValue): string {
   if ('nan' in value) return `${value.type}:nan:${value.nan}`;
   const bits = BigInt(value.bits);
@@ -188,8 +224,17 @@ export function formatValue(value: ExpectedValue | ObservedValue): string {
     case 'i64':
       return `i64:${BigInt.asIntN(64, bits)}`;
     default: {
-      if (isNanBits(value.type, bits)) return `${value.type}:nan(0x${bits.toString(16)})`;
-      return `${value.type}:${String(toJsValue(value))}`;
+      if (isNanBits(value.type, bits)) return `${value.type}:nan:0x${bits.toString(16)}`;
+      const number = Number(toJsValue(value));
+      if (!Number.isFinite(number)) return `${value.type}:${number > 0 ? 'inf' : '-inf'}`;
+      return `${value.type}:${Object.is(number, -0) ? '-0' : String(number)}`;
     }
   }
+}
+
+/** formatValue of a wire value (references included). */
+export function formatWireValue(value: WireValue): string {
+  const model = fromWire(value);
+  if (model !== undefined) return formatValue(model);
+  return value.type === 'funcref' || value.type === 'externref' ? `${value.type}:${value.index ?? 'null'}` : value.type;
 }
