@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { renderTable } from '../../ts/core/output.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import { gatherProfile } from '../../ts/profile/gather.js';
+import { WrtError } from '../../ts/core/errors.js';
 import type { Profile } from '../../ts/profile/types.js';
 import { loadTarget } from '../../ts/targets/index.js';
 import { validateWasm } from '../../ts/wasm/validate.js';
@@ -49,7 +50,14 @@ function build(program: Program, dir: string, stack: number | null): string {
 }
 
 async function profileFor(file: string): Promise<{ readonly profile: Profile | null; readonly error: string }> {
-  const gathered = await gatherProfile({ file, target: TARGET, overrides: {}, options: {}, env: {}, cwd: packageRoot() });
+  let gathered: Awaited<ReturnType<typeof gatherProfile>>;
+  try {
+    gathered = await gatherProfile({ file, target: TARGET, overrides: {}, options: {}, env: {}, cwd: packageRoot() });
+  } catch (error) {
+    // A refusal before budgets (a module over the board's upload buffer) is a row of the table too.
+    if (error instanceof WrtError) return { profile: null, error: `${error.code}: ${error.message.replace(`${file}: `, '')}` };
+    throw error;
+  }
   if (gathered.result.ok) return { profile: gathered.result.profile, error: '' };
   return { profile: null, error: gathered.result.errors.map((e) => `${e.budget}: ${e.needs}`).join('; ') };
 }
