@@ -124,14 +124,30 @@ static wrt_runtime *wrt_sim_measure_runtime(size_t len, uint32_t pages, uint32_t
     return wrt_runtime_init(map, bytes, &l, NULL);
 }
 
-static int wrt_sim_measure_refused(const wrt_error *i_err)
+/* The runtime a module is first loaded into, or NULL with the exit code: 2 too large, 3 no mapping. */
+static wrt_runtime *wrt_sim_load_runtime(const char *i_what, size_t len, void **o_map, size_t *o_bytes, int *o_exit)
+{
+    if (len > (size_t)8u * 1024u * 1024u) {
+        fprintf(stderr, "native-sim: %s: module larger than 8 MiB\n", i_what);
+        *o_exit = 2;
+        return NULL;
+    }
+    wrt_runtime *rt = wrt_sim_measure_runtime(len, 0u, 0u, 0u, o_map, o_bytes);
+    if (rt == NULL) {
+        fprintf(stderr, "native-sim: %s: cannot map the arena\n", i_what);
+        *o_exit = 3;
+    }
+    return rt;
+}
+
+static int wrt_sim_measure_refused(const char *i_what, const wrt_error *i_err)
 {
     const char *message = i_err->message != NULL ? i_err->message : wrt_error_name(i_err->code);
     if (i_err->code == WRT_ERR_ARENA) {
-        fprintf(stderr, "native-sim: measure: %s: region %s needs %llu bytes of its %llu\n", message, wrt_region_name(i_err->region),
+        fprintf(stderr, "native-sim: %s: %s: region %s needs %llu bytes of its %llu\n", i_what, message, wrt_region_name(i_err->region),
                 (unsigned long long)i_err->need, (unsigned long long)i_err->capacity);
     } else {
-        fprintf(stderr, "native-sim: measure: %s (byte offset %u)\n", message, (unsigned)i_err->offset);
+        fprintf(stderr, "native-sim: %s: %s (byte offset %u)\n", i_what, message, (unsigned)i_err->offset);
     }
     return 1;
 }
@@ -142,22 +158,16 @@ static int wrt_sim_measure_refused(const wrt_error *i_err)
 
 int WRT_SIM_MEASURE_NAME(const uint8_t *i_module, size_t len)
 {
-    if (len > (size_t)8u * 1024u * 1024u) {
-        fprintf(stderr, "native-sim: measure: module larger than 8 MiB\n");
-        return 2;
-    }
     /* First load: the load-time regions, and the memory, tables and globals the instance needs. */
     void *map = NULL;
     size_t bytes = 0;
-    wrt_runtime *rt = wrt_sim_measure_runtime(len, 0u, 0u, 0u, &map, &bytes);
-    if (rt == NULL) {
-        fprintf(stderr, "native-sim: measure: cannot map the measuring arena\n");
-        return 3;
-    }
+    int exit_code = 0;
+    wrt_runtime *rt = wrt_sim_load_runtime("measure", len, &map, &bytes, &exit_code);
+    if (rt == NULL) return exit_code;
     wrt_error err;
     memset(&err, 0, sizeof err);
     wrt_module *m = wrt_module_load(rt, i_module, len, &err);
-    if (m == NULL) return wrt_sim_measure_refused(&err);
+    if (m == NULL) return wrt_sim_measure_refused("measure", &err);
     uint64_t code = 0;
     uint64_t control = 0;
     wrt_region_usage(rt, WRT_REGION_CODE, &code, NULL);
@@ -187,12 +197,12 @@ int WRT_SIM_MEASURE_NAME(const uint8_t *i_module, size_t len)
         return 3;
     }
     m = wrt_module_load(rt, i_module, len, &err);
-    if (m == NULL) return wrt_sim_measure_refused(&err);
+    if (m == NULL) return wrt_sim_measure_refused("measure", &err);
     wrt_set_fuel(rt, 0u);
     wrt_trap_info trap;
     wrt_instance *inst = wrt_instantiate(rt, m, &stubs, &err, &trap);
     /* A start function or a data segment that traps keeps what instantiation reserved. */
-    if (inst == NULL && err.code != WRT_ERR_TRAP) return wrt_sim_measure_refused(&err);
+    if (inst == NULL && err.code != WRT_ERR_TRAP) return wrt_sim_measure_refused("measure", &err);
     uint64_t meta = 0;
     wrt_region_usage(rt, WRT_REGION_META, &meta, NULL);
     munmap(map, bytes);
@@ -207,24 +217,18 @@ int WRT_SIM_MEASURE_NAME(const uint8_t *i_module, size_t len)
 
 int WRT_SIM_LOCATE_NAME(const uint8_t *i_module, size_t len, const wrt_code_site *i_sites, uint32_t nsites)
 {
-    if (len > (size_t)8u * 1024u * 1024u) {
-        fprintf(stderr, "native-sim: locate: module larger than 8 MiB\n");
-        return 2;
-    }
     void *map = NULL;
     size_t bytes = 0;
-    wrt_runtime *rt = wrt_sim_measure_runtime(len, 0u, 0u, 0u, &map, &bytes);
-    if (rt == NULL) {
-        fprintf(stderr, "native-sim: locate: cannot map the arena\n");
-        return 3;
-    }
+    int exit_code = 0;
+    wrt_runtime *rt = wrt_sim_load_runtime("locate", len, &map, &bytes, &exit_code);
+    if (rt == NULL) return exit_code;
     uint32_t offsets[WRT_SIM_LOCATE_MAX_SITES];
     wrt_error err;
     memset(&err, 0, sizeof err);
     if (nsites > WRT_SIM_LOCATE_MAX_SITES) nsites = WRT_SIM_LOCATE_MAX_SITES;
     bool ok = wrt_locate_sites(rt, i_module, len, i_sites, nsites, offsets, &err);
     munmap(map, bytes);
-    if (!ok) return wrt_sim_measure_refused(&err);
+    if (!ok) return wrt_sim_measure_refused("locate", &err);
     for (uint32_t i = 0; i < nsites; i++) {
         if (offsets[i] == WRT_NONE) {
             printf("%u:%u=none\n", (unsigned)i_sites[i].func_index, (unsigned)i_sites[i].cell);
