@@ -148,8 +148,14 @@ static inline uint64_t sx32(uint32_t x)
 #endif
 
 #define TRAP(code) do { trap = (code); goto trapped; } while (0)
-/* A trap while calling, with pc already the caller's return address (the backtrace steps back). */
-#define TRAP_IN_CALL(code) do { trap = (code); in_call = true; goto trapped; } while (0)
+/*
+ * A trap while calling: pc is already the caller's return address, so `trapped` steps it back into
+ * the call instruction, where the trap's code offset and backtrace should point. Marked in the trap
+ * code itself: a flag variable, or stepping back at each site, costs the fast executor 2-4 KiB of
+ * flash (every handler copy of the call path carries it).
+ */
+#define WRT_TRAP_IN_CALL_MARK 0x80000000u
+#define TRAP_IN_CALL(code) do { trap = (code) | WRT_TRAP_IN_CALL_MARK; goto trapped; } while (0)
 
 /* Operand access: a and b are the two topmost values (b on top, in tos). */
 #define I32A ((uint32_t)sp[-1])
@@ -385,6 +391,32 @@ static inline uint64_t sx32(uint32_t x)
         mem_bytes = inst->mem != NULL ? inst->mem->bytes : 0u;                                       \
     } while (0)
 
+/*
+ * A trap's backtrace (wrt_trap_info.frames): the trap site, then each caller at its call, where a
+ * return address minus one cell is inside the call instruction. frames[0] is the host's entry (no
+ * function). Out of line: the executor's registers are not the place for it.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline, cold))
+#endif
+static void record_backtrace(wrt_trap_info *o_trap, const wrt_funcdef *i_fn, const uint32_t *i_pc, const wrt_frame *i_frames,
+                             const wrt_frame *i_top)
+{
+    uint32_t n = 0;
+    if (i_fn != NULL && i_pc != NULL) {
+        o_trap->frames[n].func_index = i_fn->index;
+        o_trap->frames[n].cell = (uint32_t)(i_pc - i_fn->code);
+        n++;
+    }
+    for (const wrt_frame *f = i_top - 1; f > i_frames && n < WRT_TRAP_FRAMES_MAX; f--) {
+        if (f->fn == NULL || f->pc == NULL) continue;
+        o_trap->frames[n].func_index = f->fn->index;
+        o_trap->frames[n].cell = (uint32_t)(f->pc - f->fn->code) - 1u;
+        n++;
+    }
+    o_trap->nframes = n;
+}
+
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((aligned(WRT_CONFIG_EXEC_ALIGN)))
 #endif
@@ -418,9 +450,7 @@ uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_t
 #endif
     const uint32_t *br_table = NULL;  /* br_table / BR_TABLE_X: entry count cell and index */
     uint32_t br_index = 0;
-    bool in_call = false;
 
-    if (o_trap != NULL) o_trap->nframes = 0;
     if (i_func->def == NULL) {
         PAY(i_func->host->func->fuel_cost);
         trap = wrt_host_invoke(io_rt, i_func, NULL, io_rt->stack);
@@ -431,12 +461,10 @@ uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_t
 call_func:
     /* `target` is a function object: wasm (maybe of another instance) or host. */
     if (target->def == NULL) {
-        in_call = true;
         PAY(target->host->func->fuel_cost);
         uint32_t np = target->type->nparams;
         uint32_t code = wrt_host_invoke(io_rt, target, inst, sp - np);
-        if (code != WRT_OK) TRAP(code);
-        in_call = false;
+        if (code != WRT_OK) TRAP_IN_CALL(code);
         sp = sp - np + target->type->nresults;
         RELOAD();
         LOAD_MEMORY();
@@ -1092,25 +1120,15 @@ branch_fall:
 #endif
 
 trapped:
+    if ((trap & WRT_TRAP_IN_CALL_MARK) != 0u) {
+        trap &= ~WRT_TRAP_IN_CALL_MARK;
+        if (pc != NULL) pc--;
+    }
     if (o_trap != NULL) {
         o_trap->func_index = fn != NULL ? fn->index : WRT_NONE;
         o_trap->code_offset = (fn != NULL && pc != NULL) ? (uint32_t)(pc - fn->code) : 0u;
         o_trap->depth = (uint32_t)(ft - frames);
-        /* The trap site, then each caller at its call: a return address minus one cell is inside
-         * the call instruction. frames[0] is the host's entry (no function). */
-        uint32_t n = 0;
-        if (fn != NULL && pc != NULL) {
-            o_trap->frames[n].func_index = fn->index;
-            o_trap->frames[n].cell = o_trap->code_offset - (in_call && o_trap->code_offset > 0u ? 1u : 0u);
-            n++;
-        }
-        for (const wrt_frame *f = ft - 1; f > frames && n < WRT_TRAP_FRAMES_MAX; f--) {
-            if (f->fn == NULL || f->pc == NULL) continue;
-            o_trap->frames[n].func_index = f->fn->index;
-            o_trap->frames[n].cell = (uint32_t)(f->pc - f->fn->code) - 1u;
-            n++;
-        }
-        o_trap->nframes = n;
+        record_backtrace(o_trap, fn, pc, frames, ft);
     }
 finished:
     if (o_trap != NULL) {
