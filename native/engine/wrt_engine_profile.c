@@ -77,8 +77,8 @@ static bool refuse_signature(wrtp_engine_error *o_err, uint32_t why, const char 
     return refuse_as(o_err, WRT_ENGINE_ERR_SIGNATURE, why, message);
 }
 
-bool wrt_engine_signature_check(const uint8_t *i_device_key, const wrt_profile *i_profile, const uint8_t *i_module,
-                                size_t module_len, wrtp_engine_error *o_err) {
+bool wrt_engine_signature_check(const uint8_t *i_device_key, wrt_engine_verify_fn i_verify, const wrt_profile *i_profile,
+                                const uint8_t *i_module, size_t module_len, wrtp_engine_error *o_err) {
     const uint8_t *wanted = i_profile != NULL ? i_profile->signing_key : NULL;
     if (wanted != NULL && i_device_key == NULL) {
         return refuse_signature(o_err, WRT_ENGINE_SIGNATURE_NO_KEY,
@@ -94,8 +94,11 @@ bool wrt_engine_signature_check(const uint8_t *i_device_key, const wrt_profile *
         }
     }
     if (i_device_key == NULL) return true;
+    if (i_verify == NULL) {
+        return refuse_signature(o_err, WRT_ENGINE_SIGNATURE_NO_KEY, "signature: this device holds a key but no signature check");
+    }
     uint32_t at = 0;
-    uint32_t status = wrt_sig_verify_module(i_module, module_len, i_device_key, &at);
+    uint32_t status = i_verify(i_module, module_len, i_device_key, &at);
     if (status == WRT_SIG_OK) return true;
     return refuse_signature(o_err, status, signature_reason[status <= WRT_SIG_TOO_MANY ? status : WRT_SIG_MALFORMED]);
 }

@@ -59,8 +59,11 @@ typedef struct wrt_engine_limits {
  * NULL) needs the device to hold a key, and the same one it names. False with o_err (code
  * WRT_ENGINE_ERR_SIGNATURE, offset the reason, a static message).
  */
-bool wrt_engine_signature_check(const uint8_t *i_device_key, const wrt_profile *i_profile, const uint8_t *i_module,
-                                size_t module_len, wrtp_engine_error *o_err);
+/* wrt_sig_verify_module's shape: a wrt_sig_status, o_offset the byte the refusal is about. */
+typedef uint32_t (*wrt_engine_verify_fn)(const uint8_t *i_module, size_t len, const uint8_t *i_key, uint32_t *o_offset);
+
+bool wrt_engine_signature_check(const uint8_t *i_device_key, wrt_engine_verify_fn i_verify, const wrt_profile *i_profile,
+                                const uint8_t *i_module, size_t module_len, wrtp_engine_error *o_err);
 
 bool wrt_engine_profile_check(const uint8_t *i_profile, size_t profile_len, const uint8_t *i_module, size_t module_len,
                               const char *i_target_id, size_t device_arena, wrt_profile *o_profile,

@@ -175,7 +175,7 @@ static bool wrt_ie_check_signature(wrt_interp_engine *e, const wrt_profile *i_pr
     uint64_t start = 0;
     uint64_t end = 0;
     bool timed = e->platform.clock_ns != NULL && e->platform.clock_ns(e->platform.ctx, 1u, &start);
-    bool ok = wrt_engine_signature_check(e->platform.signing_key, i_profile, i_module, len, o_err);
+    bool ok = wrt_engine_signature_check(e->platform.signing_key, e->platform.verify_module, i_profile, i_module, len, o_err);
     if (timed && e->platform.clock_ns(e->platform.ctx, 1u, &end) && end >= start) e->signature_ns += end - start;
     e->signature_checks++;
     if (!ok) e->load_failures++;

@@ -15,6 +15,7 @@
 #include "wrtp_engine.h"
 #include "wrt_wasi.h"
 #include "wrt_engine_natives.h"
+#include "wrt_engine_profile.h"
 
 /*
  * Most instances and registered names of one session (docs/protocol.md §4a): static tables in the
@@ -44,6 +45,11 @@ typedef struct wrt_interp_platform {
      * when the platform was built or started; NULL: none, and only a profile may ask for a signature.
      */
     const uint8_t *signing_key;
+    /*
+     * The signature check with that key (wrt_sig_verify_module, native/sig), given with it: a
+     * firmware built without a key leaves it NULL, and its image then links no Ed25519 code.
+     */
+    wrt_engine_verify_fn verify_module;
 } wrt_interp_platform;
 
 /* Bytes for a load error's message with the region and sizes it names. */

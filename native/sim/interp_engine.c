@@ -14,6 +14,7 @@
 #include "sim_engine.h"
 #include "wrt_engine_layout.h"
 #include "wrt_interp_engine.h"
+#include "wrt_sig.h"
 
 /*
  * The engine's default layout of an arena of `bytes` (native/engine/wrt_engine_layout.c) with the
@@ -68,7 +69,8 @@ const wrtp_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ct
         return NULL;
     }
     /* Profiles compiled for --target native-sim only: another target's layout assumes other pointer sizes and RAM. */
-    const wrt_interp_platform platform = {NULL, wrt_sim_wasi_clock, wrt_sim_wasi_random, "native-sim", i_opts->signing_key};
+    const wrt_interp_platform platform = {NULL, wrt_sim_wasi_clock, wrt_sim_wasi_random, "native-sim", i_opts->signing_key,
+                                          wrt_sig_verify_module};
     const wrtp_engine_ops *ops = wrt_interp_engine_start(&engine, (uint8_t *)arena, bytes, &layout, &platform, NULL, 0u, NULL,
                                                         0u, o_why);
     *o_ctx = &engine;

@@ -60,7 +60,11 @@ export async function bench(log: (line: string) => void): Promise<void> {
   const counts = await instructionsPerCheck(elf, modules);
   const clockHz = def.cpu.clockHz ?? 25_000_000;
   log(`signature: ${TARGET} under QEMU -icount (1 guest instruction = 1 ns), mean of ${UPLOADS} checks per module (STATS engine.signature_ns)`);
-  log(`  firmware with a key: text ${size.text} B, data ${size.data} B (flash ${size.text + size.data} B)`);
+  // The baseline: the same firmware built without a key links no Ed25519 code at all.
+  const plain = parseSizeB(tool('arm-none-eabi-size', ['-B', await ensureFirmware(TARGET, firmwareBoardOf(TARGET) ?? 'mps2-an386', process.env, undefined, {})], 'binutils-arm-none-eabi'));
+  const withKey = size.text + size.data;
+  const without = plain.text + plain.data;
+  log(`  firmware with a key: text ${size.text} B, data ${size.data} B (flash ${withKey} B); without one (baseline): flash ${without} B; the check costs ${withKey - without} B`);
   const rows = files.map((file, i) => {
     const instructions = counts[i] ?? 0;
     return [file, `${modules[i]?.length ?? 0}`, instructions.toFixed(0), `${((instructions / clockHz) * 1000).toFixed(1)} ms`];

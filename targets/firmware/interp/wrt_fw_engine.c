@@ -17,10 +17,14 @@
 #include "wrt_signing_key.h"
 
 #if WRT_SIGNING_KEY_PRESENT
+#include "wrt_sig.h"
 static const uint8_t wrt_fw_signing_key[32] = WRT_SIGNING_KEY_INIT;
 #define WRT_FW_SIGNING_KEY wrt_fw_signing_key
+#define WRT_FW_VERIFY wrt_sig_verify_module
 #else
+/* No key, no check: the linker leaves libsodium's Ed25519 code (about 23 KB) out of the image. */
 #define WRT_FW_SIGNING_KEY NULL
+#define WRT_FW_VERIFY NULL
 #endif
 
 /* A function pointer cannot travel through the platform's void *ctx in portable C. */
@@ -43,7 +47,8 @@ const wrtp_engine_ops *wrt_fw_engine(uint8_t *io_arena, size_t arena_bytes, wrt_
         return NULL;
     }
     wrt_fw_nanos = nanos;
-    const wrt_interp_platform platform = {NULL, wrt_fw_clock, NULL, WRT_BOARD_TARGET_ID, WRT_FW_SIGNING_KEY};
+    const wrt_interp_platform platform = {NULL, wrt_fw_clock, NULL, WRT_BOARD_TARGET_ID, WRT_FW_SIGNING_KEY,
+                                          WRT_FW_VERIFY};
     const wrtp_engine_ops *ops = wrt_interp_engine_start(&engine, io_arena, arena_bytes, &layout, &platform, argv, 1u,
                                                         NULL, 0u, o_why);
     *o_ctx = &engine;
