@@ -392,6 +392,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
           ...(options.host === undefined ? {} : { host: options.host }),
           ...(options.traceHostCalls === true ? { traceHostCalls: true } : {}),
           ...(natives === undefined ? {} : { natives }),
+          toolEnv: env,
         },
         sinks,
         {

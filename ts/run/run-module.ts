@@ -194,6 +194,7 @@ export async function runModule(options: RunOptions, sinks: RunSinks, deps: RunD
           ...(options.host === undefined ? {} : { host: options.host }),
           ...(options.traceHostCalls === true ? { traceHostCalls: true } : {}),
           ...(options.natives === undefined ? {} : { natives: options.natives }),
+          ...(deps.env === undefined ? {} : { toolEnv: deps.env }),
         },
         sinks,
       );
