@@ -252,6 +252,11 @@ bool wrt_find_global(const wrt_instance *i_instance, const char *i_name, size_t 
 /* The instance's memory (NULL if it has none) and its current size in bytes. */
 uint8_t *wrt_memory_data(const wrt_instance *i_instance, uint64_t *o_bytes);
 
+/* Which superinstructions this core's code uses (wrt_code_form): a locating core must match it. */
+#define WRT_CODE_UNFUSED 1u  /* none: WRT_CONFIG_FUSED 0, the small executor */
+#define WRT_CODE_NARROW 2u   /* no 64-bit ones: WRT_CONFIG_FUSED_WIDE 0, as on a 32-bit device */
+uint32_t wrt_code_form(void);
+
 /*
  * Byte offsets in the wasm binary of code sites (a trap's frames): loads the module into io_rt
  * (which it resets before and after, so give it a runtime of its own) and compiles it as
@@ -259,11 +264,6 @@ uint8_t *wrt_memory_data(const wrt_instance *i_instance, uint64_t *o_bytes);
  * offset of that instruction's opcode, or UINT32_MAX when the site is not in the module. Cells
  * match only code compiled by a core of the same configuration (WRT_CONFIG_FUSED, _FUSED_WIDE).
  */
-/* Which superinstructions this core's code uses (wrt_code_form): a locating core must match it. */
-#define WRT_CODE_UNFUSED 1u  /* none: WRT_CONFIG_FUSED 0, the small executor */
-#define WRT_CODE_NARROW 2u   /* no 64-bit ones: WRT_CONFIG_FUSED_WIDE 0, as on a 32-bit device */
-uint32_t wrt_code_form(void);
-
 bool wrt_locate_sites(wrt_runtime *io_rt, const uint8_t *i_bytes, size_t len, const wrt_code_site *i_sites,
                       uint32_t nsites, uint32_t *o_offsets, wrt_error *o_err);
 

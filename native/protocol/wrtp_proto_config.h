@@ -18,10 +18,11 @@
 /* Most arguments and most results of one INVOKE. */
 #ifndef WRTP_PROTO_MAX_VALUES
 #define WRTP_PROTO_MAX_VALUES 32u
+#endif
+
 /* Frames of a trap's backtrace an INVOKE answer carries (the core records WRT_TRAP_FRAMES_MAX). */
 #ifndef WRTP_PROTO_MAX_TRAP_FRAMES
 #define WRTP_PROTO_MAX_TRAP_FRAMES 8u
-#endif
 #endif
 
 /* Longest export name INVOKE may carry. */

@@ -106,9 +106,9 @@ describe('backtraces from native-sim', () => {
     expect(formatBacktrace(outcome.backtrace).at(-1)).toBe(`  ... ${outcome.backtrace.depth - 8} outer frame(s) not kept by the device`);
   }, 60_000);
 
-  it('locates the same sites in each code form only with a core of that form', () => {
+  it('locates a cell with native-sim, and says why when the core refuses the module', () => {
     const bytes = fs.readFileSync(wasm);
-    // load_at's i32.load: cell 2 is where a fused load starts in every form (after the entry FUEL cells).
+    // Cell 2 is load_at's first instruction, just after the entry FUEL cells.
     const all = locateFrames(bytes, [{ func: 0, cell: 2 }], 'all');
     expect(all).toEqual({ offsets: [expect.any(Number)] });
     const broken = locateFrames(Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0]), [{ func: 0, cell: 2 }], 'all');

@@ -11,7 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { WrtError } from '../core/errors.js';
-import { nativeSimBinary, requireNativeSim } from '../run/native-sim-binary.js';
+import { codeFormFlags, codeFormFor, nativeSimBinary, requireNativeSim } from '../run/native-sim-binary.js';
 
 export interface LoadRegions {
   /** Bytes of the meta region after load and instantiation (module and instance records). */
@@ -48,9 +48,8 @@ export function measureLoadRegions(
   simBinary?: string,
 ): LoadRegions {
   const binary = requireNativeSim(simBinary ?? nativeSimBinary(env), env);
-  // The small executor has no superinstructions at all, so its form is the same on 32 and 64 bits.
-  const form = executor === 'small' ? ['--unfused'] : codeBits === 32 ? ['--narrow'] : [];
-  const run = spawnSync(binary, ['--measure', ...form], { input: module, encoding: 'utf8', maxBuffer: 1 << 16 });
+  const form = codeFormFor(codeBits, executor);
+  const run = spawnSync(binary, ['--measure', ...codeFormFlags(form)], { input: module, encoding: 'utf8', maxBuffer: 1 << 16 });
   if (run.error !== undefined) {
     throw new WrtError('TOOL_MISSING', `cannot run ${binary} --measure: ${run.error.message}`, { file: binary, limit: 'a native-sim built for this machine (make -C native/sim)' });
   }
@@ -62,6 +61,6 @@ export function measureLoadRegions(
     throw new WrtError('INTERNAL', `${binary} --measure ended with ${run.status ?? run.signal}: ${why}`, { file: binary });
   }
   const figures = parseMeasureLine(run.stdout, binary);
-  const said = executor === 'small' ? ' --unfused: the small executor\'s code form' : codeBits === 32 ? ' --narrow: the code form of a 32-bit device' : '';
+  const said = form === 'none' ? ' --unfused: the small executor\'s code form' : form === 'narrow' ? ' --narrow: the code form of a 32-bit device' : '';
   return { ...figures, pointerBits: 64, codeBits, executor, source: `measured by the device's interpreter core (native-sim --measure${said})` };
 }

@@ -12,13 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import type { TrapFrame } from '../device/messages.js';
 import { Feature } from '../device/protocol.js';
-import { nativeSimBinary, requireNativeSim } from './native-sim-binary.js';
-
-/**
- * The superinstructions the device's core compiles: all (a 64-bit build), narrow (a 32-bit
- * device: no 64-bit ones) or none (the small executor).
- */
-export type CodeForm = 'all' | 'narrow' | 'none';
+import { type CodeForm, codeFormFlags, nativeSimBinary, requireNativeSim } from './native-sim-binary.js';
 
 /** The code form a device announced in its HELLO features. */
 export function codeFormOf(features: number): CodeForm {
@@ -35,17 +29,15 @@ export interface BacktraceFrame {
   readonly offset?: number;
 }
 
+/** Byte offsets of a trap's frames in the module file (one per frame, undefined where unknown), or why there are none. */
+export type Located = { readonly offsets: (number | undefined)[] } | { readonly unlocated: string };
+
 export interface Backtrace {
   readonly frames: readonly BacktraceFrame[];
   /** Wasm frames active at the trap; more than frames.length when the device kept only the innermost. */
   readonly depth: number;
   /** Why offsets are missing, when they are. */
   readonly unlocated?: string;
-}
-
-/** The native-sim flags of a code form (as native-sim --measure takes them). */
-export function codeFormFlags(form: CodeForm): string[] {
-  return form === 'none' ? ['--unfused'] : form === 'narrow' ? ['--narrow'] : [];
 }
 
 const LINE = /^(\d+):(\d+)=(\d+|none)$/;
@@ -71,7 +63,7 @@ export function locateFrames(
   form: CodeForm,
   env: NodeJS.ProcessEnv = process.env,
   simBinary?: string,
-): { readonly offsets: (number | undefined)[] } | { readonly unlocated: string } {
+): Located {
   if (frames.length === 0) return { offsets: [] };
   let binary: string;
   try {
@@ -91,7 +83,7 @@ export function backtraceOf(
   frames: readonly TrapFrame[],
   depth: number,
   functionName: (index: number) => string | undefined,
-  located: { readonly offsets: (number | undefined)[] } | { readonly unlocated: string },
+  located: Located,
 ): Backtrace {
   const offsets = 'offsets' in located ? located.offsets : [];
   return {

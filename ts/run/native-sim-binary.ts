@@ -15,6 +15,24 @@ import { NATIVE_SIM_UPLOAD_BYTES } from '../targets/upload-capacity.js';
 
 export const NATIVE_SIM_ENV = 'WRT_NATIVE_SIM';
 
+/**
+ * The superinstructions a core compiles, which fix its code cells: all (a 64-bit build), narrow (a
+ * 32-bit device: no 64-bit ones) or none (the small executor). native-sim measures a module's code
+ * (--measure) and locates a trap's cells (--locate) in each.
+ */
+export type CodeForm = 'all' | 'narrow' | 'none';
+
+/** The form a core of `pointerBits` with `executor` compiles. */
+export function codeFormFor(pointerBits: 32 | 64, executor: 'fast' | 'small'): CodeForm {
+  // The small executor has no superinstructions at all: the same form on 32 and 64 bits.
+  return executor === 'small' ? 'none' : pointerBits === 32 ? 'narrow' : 'all';
+}
+
+/** native-sim's flag for a code form. */
+export function codeFormFlags(form: CodeForm): string[] {
+  return form === 'none' ? ['--unfused'] : form === 'narrow' ? ['--narrow'] : [];
+}
+
 /** The local build's path: what `make -C native/sim BUILD=<build state>` writes. */
 function localNativeSim(env: NodeJS.ProcessEnv): string {
   return path.join(stateDir('build', env), 'native-sim', 'native-sim');

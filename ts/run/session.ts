@@ -15,10 +15,10 @@ import type { UploadProfile } from '../profile/upload-profile.js';
 import type { Invocation } from './module.js';
 import { TRAP_EXIT, trapCode, trapMessage } from '../device/engine-codes.js';
 import type { HostBinding } from './host-calls.js';
-import { type Backtrace, backtraceOf } from './backtrace.js';
+import { type Backtrace, backtraceOf, type Located } from './backtrace.js';
 
-/** Byte offsets of a trap's frames in the module file, or why there are none (ts/run/backtrace.ts). */
-export type FrameLocator = (frames: readonly TrapFrame[]) => { readonly offsets: (number | undefined)[] } | { readonly unlocated: string };
+/** Finds a trap's frames in the module file (ts/run/backtrace.ts). */
+export type FrameLocator = (frames: readonly TrapFrame[]) => Located;
 
 /** A link to a device running the interpreter's protocol server. */
 export interface DeviceLink {
@@ -428,7 +428,7 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
       const uploadedMs = now();
       hooks.onUploaded?.(upload, { uploadStartMs, uploadedMs });
       const answer = await this.invoke(invocation.name, invocation.args, request.fuel ?? 0n);
-      const outcome = outcomeOf(answer, invocation.command, request.functionName, request.importName, request.locate, request.frameName ?? request.functionName);
+      const outcome = outcomeOf(answer, invocation.command, request.functionName, request.importName, request.locate, request.frameName);
       return {
         device,
         upload,

@@ -2,8 +2,8 @@ import { WrtError } from '../core/errors.js';
 import type { WireValue } from '../device/messages.js';
 
 /**
- * The one wasm value model: numbers as bit patterns, the way wast2json writes them: an unsigned decimal string
- * of the value's bits. Every executor reports results this way, so comparing two boards never
+ * The one wasm value model: numbers as bit patterns, the way wast2json writes them (an unsigned
+ * decimal string of the value's bits). Every executor reports results this way, so comparing two boards never
  * depends on how a JavaScript number rounds.
  */
 export type NumType = 'i32' | 'i64' | 'f32' | 'f64';
@@ -194,8 +194,11 @@ export function toWire(value: WasmValue): WireValue {
   }
 }
 
-/** A wire value in the model; undefined for references, which the model does not compare. */
-export function fromWire(value: WireValue): ObservedValue | undefined {
+/** A wire value that is a number, not a reference. */
+type NumericWireValue = Exclude<WireValue, { readonly type: 'funcref' | 'externref' }>;
+
+/** A numeric wire value in the model. */
+function numberFromWire(value: NumericWireValue): ObservedValue {
   switch (value.type) {
     case 'i32':
       return { type: 'i32', bits: BigInt.asUintN(32, BigInt(value.value)).toString() };
@@ -205,9 +208,12 @@ export function fromWire(value: WireValue): ObservedValue | undefined {
       return { type: 'f32', bits: String(value.bits >>> 0) };
     case 'f64':
       return { type: 'f64', bits: value.bits.toString() };
-    default:
-      return undefined;
   }
+}
+
+/** A wire value in the model; undefined for references, which the model does not compare. */
+export function fromWire(value: WireValue): ObservedValue | undefined {
+  return value.type === 'funcref' || value.type === 'externref' ? undefined : numberFromWire(value);
 }
 
 /**
@@ -232,9 +238,7 @@ export function formatValue(value: ExpectedValue | ObservedValue): string {
   }
 }
 
-/** formatValue of a wire value (references included). */
+/** formatValue of a wire value, and of references, which the model does not hold. */
 export function formatWireValue(value: WireValue): string {
-  const model = fromWire(value);
-  if (model !== undefined) return formatValue(model);
-  return value.type === 'funcref' || value.type === 'externref' ? `${value.type}:${value.index ?? 'null'}` : value.type;
+  return value.type === 'funcref' || value.type === 'externref' ? `${value.type}:${value.index ?? 'null'}` : formatValue(numberFromWire(value));
 }
