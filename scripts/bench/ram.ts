@@ -5,7 +5,7 @@
  * baseline, computed here from the same module: the code reserve profiles used before they asked
  * the interpreter core, 16 bytes per code byte + 64 per function. Beside it the exact figure (the
  * board's code form, native-sim --measure --narrow), RAM per code byte, and the whole arena
- * against the board's RAM minus the firmware reserve of its target definition.
+ * against the arena budget of its target definition (targetLimits: the board keeps its firmware in CCM).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { packageRoot } from '../../ts/core/paths.js';
 import { gatherProfile } from '../../ts/profile/gather.js';
 import { WrtError } from '../../ts/core/errors.js';
 import type { Profile } from '../../ts/profile/types.js';
-import { loadTarget } from '../../ts/targets/index.js';
+import { loadTarget, targetLimits } from '../../ts/targets/index.js';
 import { validateWasm } from '../../ts/wasm/validate.js';
 
 const TARGET = 'nucleo-f429zi';
@@ -72,12 +72,11 @@ function kib(bytes: number): string {
 
 export async function bench(log: (line: string) => void): Promise<void> {
   const board = loadTarget(TARGET);
-  const ram = (board.memory.ram ?? []).find((r) => r.arena === true)?.bytes ?? 0;
-  const reserve = board.memory.firmwareReservedRamBytes;
+  const budget = targetLimits(board).moduleMemoryBytes;
   const dir = join(packageRoot(), 'build', 'bench-ram');
   mkdirSync(dir, { recursive: true });
   const { list, skipped } = programs();
-  log(`board: ${TARGET}, ${ram} B of RAM for the arena minus the firmware reserve ${reserve} B (${board.memory.firmwareReserveBasis ?? 'stated'}) = ${ram - reserve} B`);
+  log(`board: ${TARGET}, arena budget ${budget.value} B (${budget.source})`);
   log(`programs built with clang --target=wasm32-wasi -O2 -Wl,-z,stack-size=${STACK_BYTES}; baseline: 16 B per code byte + 64 per function`);
   const rows: string[][] = [];
   const defaults: string[] = [];
@@ -109,7 +108,7 @@ export async function bench(log: (line: string) => void): Promise<void> {
     const advice = /-Wl,-z,stack-size=\d+/.exec(plain.error)?.[0];
     defaults.push(`  ${program.name}: ${plain.profile !== null ? `fits (${plain.profile.arena.totalBytes} B)` : advice !== undefined ? `does not fit; the profile says: link with ${advice}` : `does not fit: ${plain.error}`}`);
   }
-  const header = ['program', 'wasm code B', 'code, 16x rule', 'code, exact', 'B / code byte', `arena B (budget ${ram - reserve})`, 'arena with 16x code', 'depth / memory B'];
+  const header = ['program', 'wasm code B', 'code, 16x rule', 'code, exact', 'B / code byte', `arena B (budget ${budget.value})`, 'arena with 16x code', 'depth / memory B'];
   for (const line of renderTable(header, rows).split('\n')) log(`  ${line}`);
   const measured = rows.filter((r) => r[3] !== '-').length;
   if (measured > 0) log(`  RAM per wasm code byte, geomean: ${Math.exp(ratioLog / measured).toFixed(2)} (16x rule: >= 16; goal <= 2)`);

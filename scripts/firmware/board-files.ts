@@ -1,7 +1,7 @@
 /**
  * Writes the board facts of one firmware board from its target definition (ts/targets/board-files.ts):
  *
- *   node dist/scripts/firmware/board-files.js BOARD OUT_DIR
+ *   node dist/scripts/firmware/board-files.js [--firmware-ram-in-arena] BOARD OUT_DIR
  *
  * targets/firmware/Makefile runs it before it compiles a board (OUT_DIR build/firmware/<board>/gen).
  * The make fragment is always written (make re-reads it); the header and the linker script only
@@ -21,12 +21,13 @@ function writeIfChanged(file: string, text: string): void {
 
 const program = scriptProgram('board-files', 'the C header, linker script and make fragment of a board, from its target definition')
   .argument('<board>', 'the targets/bsp board (a target names it in firmware.board)')
-  .argument('<out-dir>', 'where to write them');
+  .argument('<out-dir>', 'where to write them')
+  .option('--firmware-ram-in-arena', "link the firmware's own RAM into the arena region, for an emulator without the region the definition gives it");
 
 await runScript(program, (p) => {
   const [board = '', outDir = ''] = p.args;
   const def = targetOfBoard(listTargets(), board);
-  const files = boardFiles(def);
+  const files = boardFiles(def, { firmwareRamInArena: p.opts<{ firmwareRamInArena?: boolean }>().firmwareRamInArena === true });
   mkdirSync(outDir, { recursive: true });
   writeIfChanged(join(outDir, BOARD_HEADER_NAME), files.header);
   writeIfChanged(join(outDir, BOARD_LINKER_SCRIPT_NAME), files.linkerScript);

@@ -19,9 +19,11 @@ describe('firmware reserve of the boards that build firmware', () => {
       expect(def.memory.firmwareReserveBasis).toBe('measured');
       expect({ target, reserved: def.memory.firmwareReservedRamBytes }).toEqual({ target, reserved: size?.ram });
       expect(targetLimits(def).moduleMemoryBytes.value).toBe(arena);
-      // The linker script is generated from the definition: the ELF's regions are its flash and arena RAM.
-      const arenaRegion = def.memory.ram?.find((region) => region.arena === true);
-      expect({ flash: size?.flashTotal, ram: size?.ramTotal }).toEqual({ flash: def.memory.flash?.bytes, ram: arenaRegion?.bytes });
+      // The linker script is generated from the definition: the ELF's regions are its flash and the
+      // RAM the firmware links into (its own region when one is marked, else the arena's).
+      const ram = def.memory.ram ?? [];
+      const firmwareRegion = ram.find((region) => region.firmware === true) ?? ram.find((region) => region.arena === true);
+      expect({ flash: size?.flashTotal, ram: size?.ramTotal }).toEqual({ flash: def.memory.flash?.bytes, ram: firmwareRegion?.bytes });
     }, 240_000);
   }
 });

@@ -1,9 +1,11 @@
 /**
  * Flashing a real board: which runner deploy picks, what a failed tool means (on openocd 0.12's and
  * probe-rs's recorded output), the real openocd failing with no probe attached, and the whole path
- * (build, flash, serial port, upload, run) with a stand-in openocd on PATH that records its argv
- * and "flashes" by starting QEMU's STM32F405 with the nucleo-f429zi image itself, its USART3 on a
- * pty that a by-id style symlink points to.
+ * (flash, serial port, upload, run) with a stand-in openocd on PATH that records its argv and
+ * "flashes" by starting QEMU's STM32F405 with a nucleo-f429zi image, its USART3 on a pty that a
+ * by-id style symlink points to. The board's own image keeps its firmware RAM in CCM, which QEMU's
+ * STM32F405 does not map, so the emulated one is the same firmware linked with that RAM in SRAM
+ * (make FIRMWARE_RAM=arena), given to deploy with --firmware.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -21,6 +23,7 @@ import { watModule } from './deploy-helpers.js';
 
 const nucleo = loadTarget('nucleo-f429zi');
 const nucleoElf = path.join(packageRoot(), 'build', 'firmware', 'nucleo-f429zi', 'interp.elf');
+const emulatedNucleoElf = path.join(packageRoot(), 'build', 'firmware', 'nucleo-f429zi-ram-in-arena', 'interp.elf');
 
 async function cli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: BufferedOutput }> {
   const out = new BufferedOutput();
@@ -139,6 +142,7 @@ describe.skipIf(findExecutable('qemu-system-arm') === undefined)('deploy --targe
   let env: NodeJS.ProcessEnv = {};
 
   beforeAll(() => {
+    execFileSync('make', ['-s', '-C', path.join(packageRoot(), 'targets', 'firmware'), 'image', 'BOARD=nucleo-f429zi', 'APP=interp', 'FIRMWARE_RAM=arena'], { stdio: 'pipe' });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wrt-fake-openocd-'));
     fs.writeFileSync(path.join(dir, 'openocd'), FAKE_OPENOCD, { mode: 0o755 });
     env = { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}`, FAKE_OPENOCD_LOG: path.join(dir, 'argv'), FAKE_PORT: path.join(dir, 'port') };
@@ -156,10 +160,13 @@ describe.skipIf(findExecutable('qemu-system-arm') === undefined)('deploy --targe
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('builds, flashes with the exact openocd argv, opens the port, uploads and runs', async () => {
-    const { code, out } = await cli([watModule('deploy-add'), '--target', 'nucleo-f429zi', '--port', path.join(dir, 'port'), '--invoke', 'add', '2', '40'], env);
+  it('flashes with the exact openocd argv, opens the port, uploads and runs', async () => {
+    const { code, out } = await cli(
+      [watModule('deploy-add'), '--target', 'nucleo-f429zi', '--firmware', emulatedNucleoElf, '--port', path.join(dir, 'port'), '--invoke', 'add', '2', '40'],
+      env,
+    );
     expect({ code, stdout: out.stdout }).toEqual({ code: 0, stdout: ['i32:42'] });
-    expect(fs.readFileSync(path.join(dir, 'argv'), 'utf8').split('\n')).toEqual(['-f', 'board/st_nucleo_f4.cfg', '-c', `program ${nucleoElf} verify reset exit`, '']);
+    expect(fs.readFileSync(path.join(dir, 'argv'), 'utf8').split('\n')).toEqual(['-f', 'board/st_nucleo_f4.cfg', '-c', `program ${emulatedNucleoElf} verify reset exit`, '']);
     expect(out.stderr.join('\n')).toContain('SHA-256 verified on the device');
   }, 240_000);
 
@@ -171,7 +178,10 @@ describe.skipIf(findExecutable('qemu-system-arm') === undefined)('deploy --targe
   }, 60_000);
 
   it('a flash tool that fails otherwise is FLASH_FAILED (exit 3) with its output', async () => {
-    const { code, out } = await cli([watModule('deploy-add'), '--target', 'nucleo-f429zi', '--port', path.join(dir, 'port'), '--invoke', 'add', '1', '2'], { ...env, FAKE_OPENOCD_FAIL: '1' });
+    const { code, out } = await cli(
+      [watModule('deploy-add'), '--target', 'nucleo-f429zi', '--firmware', emulatedNucleoElf, '--port', path.join(dir, 'port'), '--invoke', 'add', '1', '2'],
+      { ...env, FAKE_OPENOCD_FAIL: '1' },
+    );
     expect(code).toBe(3);
     expect(out.stderr.join('\n')).toContain('error[FLASH_FAILED]: --target: openocd could not program nucleo-f429zi (exit status 1)');
     expect(out.stderr.join('\n')).toContain('** Verify Failed **');

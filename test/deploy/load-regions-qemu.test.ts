@@ -17,7 +17,7 @@ import { ProtocolClient } from '../../ts/device/client.js';
 import { encodeProfile } from '../../ts/profile/binary.js';
 import { gatherProfile } from '../../ts/profile/gather.js';
 import type { Profile } from '../../ts/profile/types.js';
-import { loadTarget } from '../../ts/targets/index.js';
+import { loadTarget, targetLimits } from '../../ts/targets/index.js';
 import { uploadForm } from '../../ts/wasm/upload-form.js';
 import { tempDir } from '../profile/helpers.js';
 
@@ -30,7 +30,7 @@ let nucleoArena = 0;
 
 beforeAll(async () => {
   const nucleo = loadTarget('nucleo-f429zi');
-  nucleoArena = ((nucleo.memory.ram ?? []).find((r) => r.arena === true)?.bytes ?? 0) - nucleo.memory.firmwareReservedRamBytes;
+  nucleoArena = targetLimits(nucleo).moduleMemoryBytes.value;
   const dir = tempDir();
   const file = join(dir, 'hello.wasm');
   execFileSync('clang', ['--target=wasm32-wasi', '-O2', '-Wl,-z,stack-size=16384', '-o', file, join(packageRoot(), 'hil', 'suites', 'wasi', 'hello.c')]);

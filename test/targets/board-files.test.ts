@@ -36,6 +36,17 @@ function arenaOf(def: TargetDefinition): { base: number; bytes: number } {
   return { base: region.base, bytes: region.bytes };
 }
 
+/** The region the firmware links its own RAM into: the one marked firmware, else the arena's. */
+function firmwareRamOf(def: TargetDefinition): { base: number; bytes: number } {
+  const region = def.memory.ram?.find((candidate) => candidate.firmware === true);
+  return region === undefined ? arenaOf(def) : { base: region.base, bytes: region.bytes };
+}
+
+function symbol(script: string, name: string): number | undefined {
+  const match = new RegExp(`^${name} = (0x[0-9A-Fa-f]+);$`, 'm').exec(script);
+  return match === null ? undefined : Number(match[1]);
+}
+
 describe('board files generated from the target definition', () => {
   it('every targets/bsp board is the firmware board of exactly one definition, and the other way round', () => {
     expect(bspBoards.sort()).toEqual(firmwareTargets.map((def) => def.firmware?.board).sort());
@@ -52,7 +63,13 @@ describe('board files generated from the target definition', () => {
     expect(header.get('WRT_BOARD_UPLOAD_BYTES')).toBe(`${def.firmware?.uploadBufferBytes}u`);
     const regions = memoryRegions(files.linkerScript);
     expect(regions.get('FLASH')).toEqual({ base: def.memory.flash?.base, bytes: def.memory.flash?.bytes });
-    expect(regions.get('RAM')).toEqual(arenaOf(def));
+    expect(regions.get('RAM')).toEqual(firmwareRamOf(def));
+    // A separate arena is the arena region whole; a shared one is what the firmware leaves of RAM.
+    const arena = arenaOf(def);
+    const separate = def.memory.ram?.some((region) => region.firmware === true) === true;
+    expect({ start: symbol(files.linkerScript, 'WRT_ARENA_START'), end: symbol(files.linkerScript, 'WRT_ARENA_END') }).toEqual(
+      separate ? { start: arena.base, end: arena.base + arena.bytes } : { start: undefined, end: undefined },
+    );
     expect(Number(/^WRT_STACK_BYTES = (0x[0-9a-f]+);$/m.exec(files.linkerScript)?.[1])).toBe(def.firmware?.stackBytes);
     expect(files.makefile).toMatch(new RegExp(`^BOARD_TARGET_ID := ${def.id}$`, 'm'));
   });

@@ -170,6 +170,34 @@ describe('broken target definitions (semantic checks)', () => {
     );
   });
 
+  it('a firmware region that is also the arena region, or two of them, are named', () => {
+    expectInvalid(
+      loadBroken('nucleo-f429zi', (data) => {
+        at(data, 'memory', 'ram', 0)['firmware'] = true;
+        delete at(data, 'memory', 'ram', 1)['firmware'];
+      }),
+      '/memory/ram/0/firmware',
+      'is true on the arena region',
+    );
+    expectInvalid(
+      loadBroken('nucleo-f429zi', (data) => {
+        const ram = at(data, 'memory')['ram'] as Record<string, unknown>[];
+        ram.push({ name: 'bkpsram', base: 0x40024000, bytes: 4096, firmware: true });
+      }),
+      '/memory/ram/2/firmware',
+      'is true, but /memory/ram/1/firmware is too',
+    );
+  });
+
+  it('a firmware reserve larger than its own region names the reserve', () => {
+    expectInvalid(
+      loadBroken('nucleo-f429zi', (data) => (at(data, 'memory')['firmwareReservedRamBytes'] = 70_000)),
+      '/memory/firmwareReservedRamBytes',
+      'more than memory.ram[ccm] (65536 bytes), the region marked firmware: true',
+      '<= 65536',
+    );
+  });
+
   it('no arena region, or two, are named', () => {
     expectInvalid(
       loadBroken('nucleo-f429zi', (data) => delete at(data, 'memory', 'ram', 0)['arena']),

@@ -3,7 +3,7 @@ import { ExitCode } from '../core/error-codes.js';
 import { WrtError } from '../core/errors.js';
 import { TOOL_VERSION } from '../core/version.js';
 import type { CliContext, CommandModule } from './context.js';
-import { jsonDocument, type JsonDocumentKind, type Output, processOutput } from '../core/output.js';
+import { ignoreClosedReaders, jsonDocument, type JsonDocumentKind, type Output, processOutput } from '../core/output.js';
 
 export interface MainOptions {
   readonly output?: Output;
@@ -32,6 +32,7 @@ Exit codes:
  */
 export async function runProgram(argv: readonly string[], commands: readonly CommandModule[], options: MainOptions = {}): Promise<number> {
   const output = options.output ?? processOutput;
+  if (output === processOutput) ignoreClosedReaders();
   const env = options.env ?? process.env;
   const ctx: CliContext = {
     output,

@@ -12,6 +12,25 @@ export const processOutput: Output = {
   err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
 };
 
+let closedReadersIgnored = false;
+
+/**
+ * A reader that goes away (`wrt-target ... | head`) ends what the process prints, not the command:
+ * without a listener, the EPIPE of the next write is an uncaught exception that kills the process
+ * in the middle of a deploy, leaving QEMU and scratch folders behind. The command finishes and
+ * cleans up as it would have; what it prints after that goes nowhere. Once per process.
+ */
+export function ignoreClosedReaders(): void {
+  if (closedReadersIgnored) return;
+  closedReadersIgnored = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+      throw error;
+    });
+  }
+}
+
 /** Collects output in memory; used by tests and by commands that compose others. */
 export class BufferedOutput implements Output {
   readonly stdout: string[] = [];

@@ -1,13 +1,13 @@
 /**
  * The board facts the firmware is compiled and linked with, written from the target definition so
  * that targets/<id>.yaml is their one source: a C header (target id, UART, clock, upload buffer,
- * how the firmware exits), the linker script's MEMORY (flash, the arena RAM region) with the
- * firmware's stack, and a make fragment. scripts/firmware/board-files.ts writes them when
+ * how the firmware exits), the linker script's MEMORY (flash, the firmware's RAM region) with the
+ * firmware's stack and, when the arena has a region of its own, its bounds, and a make fragment. scripts/firmware/board-files.ts writes them when
  * targets/firmware/Makefile builds a board; what stays hand-written in targets/bsp/<board> is
  * checked against the definition by test/targets/board-files.test.ts. Pure.
  */
 import { WrtError } from '../core/errors.js';
-import { findArenaRegion, hex } from './semantics.js';
+import { arenaBudget, hex } from './semantics.js';
 import type { TargetDefinition, TargetFirmware } from './types.js';
 
 export interface BoardFiles {
@@ -58,16 +58,37 @@ function exitsBySemihosting(def: TargetDefinition): boolean {
   return args.some((arg, index) => arg === '-semihosting-config' && /(^|,)enable=on(,|$)/.test(args[index + 1] ?? ''));
 }
 
-export function boardFiles(def: TargetDefinition): BoardFiles {
+export interface BoardFilesOptions {
+  /**
+   * Link the firmware's own RAM into the arena region even where the definition gives it a region
+   * of its own: for an emulator that lacks that region (QEMU's STM32F405 has no CCM).
+   */
+  readonly firmwareRamInArena?: boolean;
+}
+
+export function boardFiles(def: TargetDefinition, options: BoardFilesOptions = {}): BoardFiles {
   const firmware = required(def.firmware, def, '/firmware');
   const uartBase = required(def.uart.base, def, '/uart/base');
   const baud = required(def.uart.baud, def, '/uart/baud');
   const clockHz = required(def.cpu.clockHz, def, '/cpu/clockHz');
   const flash = required(def.memory.flash, def, '/memory/flash');
   const ram = required(def.memory.ram, def, '/memory/ram');
-  const arena = findArenaRegion(ram, (field, message, limit) => {
+  const budget = arenaBudget(ram, def.memory.firmwareReservedRamBytes, (field, message, limit) => {
     throw new WrtError('TARGET_INVALID', `${field} ${message}`, limit === undefined ? { field } : { field, limit });
-  }).region;
+  });
+  const arena = budget.arena;
+  const firmwareRam = options.firmwareRamInArena === true ? arena : budget.firmware;
+  // RAM is where the firmware links its stack, data and upload buffer; the arena is the rest of
+  // RAM, or the whole arena region when the firmware has a region of its own (cortex-m.ld).
+  const separateArena =
+    firmwareRam === arena
+      ? []
+      : [
+          `/* The arena: all of memory.ram[${arena.region.name}]; the firmware's own RAM is memory.ram[${firmwareRam.region.name}]. */`,
+          `WRT_ARENA_START = ${hex(arena.region.base)};`,
+          `WRT_ARENA_END = ${hex(arena.region.base + arena.region.bytes)};`,
+          '',
+        ];
   const origin = `Generated from targets/${def.id}.yaml by scripts/firmware/board-files.ts: edit the definition, not this file.`;
   const header = [
     `/* ${origin} */`,
@@ -89,11 +110,12 @@ export function boardFiles(def: TargetDefinition): BoardFiles {
     'MEMORY',
     '{',
     `  FLASH (rx)  : ORIGIN = ${hex(flash.base)}, LENGTH = ${hex(flash.bytes)}`,
-    `  RAM   (rwx) : ORIGIN = ${hex(arena.base)}, LENGTH = ${hex(arena.bytes)}`,
+    `  RAM   (rwx) : ORIGIN = ${hex(firmwareRam.region.base)}, LENGTH = ${hex(firmwareRam.region.bytes)}`,
     '}',
     '',
     `WRT_STACK_BYTES = ${hex(firmware.stackBytes)};`,
     '',
+    ...separateArena,
     'INCLUDE cortex-m.ld',
     '',
   ].join('\n');

@@ -1,5 +1,5 @@
 import { WrtError } from '../core/errors.js';
-import { findArenaRegion, hex, isHostKind } from './semantics.js';
+import { arenaBudget, hex, isHostKind } from './semantics.js';
 import type { FlashRunner, FpuKind, TargetDefinition } from './types.js';
 
 /** One discovered value and where it came from, in words a reviewer can check against the file. */
@@ -52,16 +52,22 @@ export function targetLimits(def: TargetDefinition): TargetLimits {
       value: ram.reduce((sum, region) => sum + region.bytes, 0),
       source: `target ${def.id}: ${ram.map((region) => `memory.ram[${region.name}].bytes (${region.datasheet ?? def.datasheet})`).join(' + ')}`,
     };
-    const { region } = findArenaRegion(ram, (field, message) => {
+    const { arena, firmware, available } = arenaBudget(ram, memory.firmwareReservedRamBytes, (field, message) => {
       throw new WrtError('TARGET_INVALID', `${field} ${message}`, { field });
     });
+    const region = arena.region;
     moduleMemoryBytes =
       memory.arenaBytes !== undefined
         ? { value: memory.arenaBytes, source: at('memory.arenaBytes') }
-        : {
-            value: region.bytes - memory.firmwareReservedRamBytes,
-            source: `target ${def.id}: memory.ram[${region.name}].bytes - memory.firmwareReservedRamBytes (${region.datasheet ?? def.datasheet}; reserve ${reserveNote})`,
-          };
+        : firmware === arena
+          ? {
+              value: available,
+              source: `target ${def.id}: memory.ram[${region.name}].bytes - memory.firmwareReservedRamBytes (${region.datasheet ?? def.datasheet}; reserve ${reserveNote})`,
+            }
+          : {
+              value: available,
+              source: `target ${def.id}: memory.ram[${region.name}].bytes (${region.datasheet ?? def.datasheet}); the firmware's own RAM is in memory.ram[${firmware.region.name}]`,
+            };
   }
 
   const uart = def.uart;

@@ -169,23 +169,57 @@ function checkMemory(def: TargetDefinition, fail: Fail): void {
       }
     }
   }
-  const arenaRegion = findArenaRegion(ram, fail);
-  if (memory.firmwareReservedRamBytes >= arenaRegion.region.bytes) {
+  const { arena, firmware, available } = arenaBudget(ram, memory.firmwareReservedRamBytes, fail);
+  if (firmware !== arena && memory.firmwareReservedRamBytes > firmware.region.bytes) {
     fail(
       '/memory/firmwareReservedRamBytes',
-      `is ${memory.firmwareReservedRamBytes}, leaving nothing of memory.ram[${arenaRegion.region.name}] (${arenaRegion.region.bytes} bytes)`,
-      `< ${arenaRegion.region.bytes}`,
+      `is ${memory.firmwareReservedRamBytes}, more than memory.ram[${firmware.region.name}] (${firmware.region.bytes} bytes), the region marked firmware: true`,
+      `<= ${firmware.region.bytes}`,
     );
   }
-  const available = arenaRegion.region.bytes - memory.firmwareReservedRamBytes;
   if (memory.arenaBytes !== undefined && memory.arenaBytes > available) {
-    fail(
-      '/memory/arenaBytes',
-      `is ${memory.arenaBytes}, more than memory.ram[${arenaRegion.region.name}].bytes - memory.firmwareReservedRamBytes`,
-      `<= ${arenaRegion.region.bytes} - ${memory.firmwareReservedRamBytes} = ${available}`,
-    );
+    const rule = firmware === arena ? `memory.ram[${arena.region.name}].bytes - memory.firmwareReservedRamBytes` : `memory.ram[${arena.region.name}].bytes`;
+    const sum = firmware === arena ? `${arena.region.bytes} - ${memory.firmwareReservedRamBytes} = ${available}` : `${available}`;
+    fail('/memory/arenaBytes', `is ${memory.arenaBytes}, more than ${rule}`, `<= ${sum}`);
   }
   checkModuleMemory(def, memory.arenaBytes ?? available, fail);
+}
+
+interface IndexedRegion {
+  readonly region: RamRegion;
+  readonly index: number;
+}
+
+/**
+ * Where the arena and the firmware's own RAM live, and the arena's room: the arena region whole
+ * when another region is marked `firmware: true` (the firmware links its stack, data and upload
+ * buffer there), else the arena region less the firmware reserve. One rule for the checks, the
+ * limits and the profile's budget.
+ */
+export function arenaBudget(
+  ram: readonly RamRegion[],
+  firmwareReservedRamBytes: number,
+  fail: Fail,
+): { readonly arena: IndexedRegion; readonly firmware: IndexedRegion; readonly available: number } {
+  const arena = findArenaRegion(ram, fail);
+  const marked = ram.flatMap((region, index) => (region.firmware === true ? [{ region, index }] : []));
+  const [first, second] = marked;
+  if (second !== undefined && first !== undefined) {
+    fail(`/memory/ram/${second.index}/firmware`, `is true, but /memory/ram/${first.index}/firmware is too`, 'at most one RAM region holds the firmware');
+  }
+  if (first !== undefined && first.index === arena.index) {
+    fail(`/memory/ram/${first.index}/firmware`, 'is true on the arena region', 'firmware: true marks a region other than the arena\'s; leave it out to share the arena region');
+  }
+  const firmware = first ?? arena;
+  if (firmware === arena && firmwareReservedRamBytes >= arena.region.bytes) {
+    fail(
+      '/memory/firmwareReservedRamBytes',
+      `is ${firmwareReservedRamBytes}, leaving nothing of memory.ram[${arena.region.name}] (${arena.region.bytes} bytes)`,
+      `< ${arena.region.bytes}`,
+    );
+  }
+  const available = firmware === arena ? arena.region.bytes - firmwareReservedRamBytes : arena.region.bytes;
+  return { arena, firmware, available };
 }
 
 /** The region that holds the arena, with its index; exactly one region must be marked. */

@@ -74,6 +74,8 @@ export interface RamRegion {
   readonly bytes: number;
   /** Exactly one region of a board sets this: module memory comes from it. */
   readonly arena?: boolean;
+  /** At most one region, never the arena's: the firmware's own RAM lives there instead of in the arena region. */
+  readonly firmware?: boolean;
   readonly datasheet?: string;
 }
 
@@ -84,7 +86,7 @@ export interface TargetMemory {
   readonly ram?: readonly RamRegion[];
   /** Required for host kinds; on boards it defaults to arena region bytes minus the reserve. */
   readonly arenaBytes?: number;
-  /** RAM in the arena region the interpreter firmware itself uses. */
+  /** RAM the interpreter firmware itself uses: in the region marked `firmware`, else in the arena region. */
   readonly firmwareReservedRamBytes: number;
   readonly firmwareReserveBasis: FirmwareReserveBasis;
   readonly defaultStackBytes: number;
@@ -219,6 +221,7 @@ export const FIELD_TABLES = {
     base: true,
     bytes: true,
     arena: false,
+    firmware: false,
     datasheet: false,
   } satisfies KeyTable<RamRegion>,
   '/uart': {

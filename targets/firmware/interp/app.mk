@@ -25,11 +25,11 @@ APP_NATIVES := $(if $(NATIVES),$(abspath $(NATIVES)),$(ROOT)/native/natives/wrt_
 APP_CFLAGS :=
 # libsodium's sources with the flags wrt_sig.mk gives them (its unused static helpers, CONFIGURED),
 # and on a board compiled by clang the C library headers they include (BOARD_LIBC_INCLUDES).
-$(BUILD)/$(BOARD)/obj/$(APP)/third_party/%.o: APP_CFLAGS += -Wno-unused-function -DCONFIGURED=1 $(BOARD_LIBC_INCLUDES)
-$(BUILD)/$(BOARD)/obj/$(APP)/native/sig/%.o: APP_CFLAGS += $(BOARD_LIBC_INCLUDES)
+$(OUT)/obj/$(APP)/third_party/%.o: APP_CFLAGS += -Wno-unused-function -DCONFIGURED=1 $(BOARD_LIBC_INCLUDES)
+$(OUT)/obj/$(APP)/native/sig/%.o: APP_CFLAGS += $(BOARD_LIBC_INCLUDES)
 
-SIGNING_KEY_HEADER := $(BUILD)/$(BOARD)/gen/wrt_signing_key.h
-$(BUILD)/$(BOARD)/obj/$(APP)/targets/firmware/interp/wrt_fw_engine.o: $(SIGNING_KEY_HEADER)
+SIGNING_KEY_HEADER := $(OUT)/gen/wrt_signing_key.h
+$(OUT)/obj/$(APP)/targets/firmware/interp/wrt_fw_engine.o: $(SIGNING_KEY_HEADER)
 $(SIGNING_KEY_HEADER): FORCE
 	$(Q)sh $(FIRMWARE_DIR)/interp/signing-key.sh "$(WRT_SIGNING_KEY)" $@
 .PHONY: FORCE
