@@ -114,6 +114,22 @@ function wasmOptVersion(): string {
  * and reused while the seed and the wasm-opt version stay the same.
  */
 export function ttfModules(seed: number, count: number, cacheDir: string, features?: readonly string[]): Uint8Array[] {
+  return Array.from(ttfModuleStream(seed, 0, count, cacheDir, features), (module) => module.bytes);
+}
+
+/**
+ * Modules `first` .. `first + count - 1` of a seed's sequence, one at a time (a long run holds one
+ * module, not all of them): module i is the same whatever `first` is, as the inputs of the ones
+ * before it are still drawn from the seed's generator (drawing costs nothing; wasm-opt runs only for
+ * the modules asked for), so a run can resume where a stopped one ended.
+ */
+export function* ttfModuleStream(
+  seed: number,
+  first: number,
+  count: number,
+  cacheDir: string,
+  features?: readonly string[],
+): Generator<{ readonly index: number; readonly bytes: Uint8Array }> {
   const version = wasmOptVersion();
   // The default feature sets keep their cache key; other ones are part of it.
   const hash = createHash('sha256').update(version).update(String(seed));
@@ -122,9 +138,9 @@ export function ttfModules(seed: number, count: number, cacheDir: string, featur
   const dir = join(cacheDir, `ttf-${key}`);
   mkdirSync(dir, { recursive: true });
   const random = new Random(seed);
-  const modules: Uint8Array[] = [];
-  for (let i = 0; i < count; i += 1) {
+  for (let i = 0; i < first + count; i += 1) {
     const input = random.bytes(256 + random.below(6000));
+    if (i < first) continue;
     const withReferenceTypes = features === undefined && i % 4 === 3;
     const out = join(dir, `${i}${withReferenceTypes ? '-ref' : ''}.wasm`);
     if (!existsSync(out)) {
@@ -134,9 +150,8 @@ export function ttfModules(seed: number, count: number, cacheDir: string, featur
       execFileSync('wasm-opt', [inputPath, '-ttf', '-o', out, ...flags], { stdio: 'ignore' });
       rmSync(inputPath);
     }
-    modules.push(readFileSync(out));
+    yield { index: i, bytes: readFileSync(out) };
   }
-  return modules;
 }
 
 /** Valid modules of the converted spec testsuite (module commands). */

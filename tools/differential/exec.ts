@@ -11,7 +11,7 @@ import { DeviceSession } from '../../ts/run/session.js';
 import { CONFORMANCE_SIM_ARGS } from '../../ts/testsuite/protocol-conformance.js';
 import { resultSlot } from '../../ts/testsuite/wire-values.js';
 import { wat2wasm } from '../../ts/testsuite/wat.js';
-import { Random, ttfModules } from '../../scripts/wasm/differential.js';
+import { Random, ttfModuleStream } from '../../scripts/wasm/differential.js';
 import { loadInterp } from '../interp/ffi.js';
 import { FUZZ_LAYOUT } from '../interp/fuzz.js';
 import { InterpRuntime, type InterpInstance, type ValueType } from '../interp/runtime.js';
@@ -362,6 +362,8 @@ export interface ExecDisagreement {
 
 export interface ExecDifferentialReport {
   readonly seed: number;
+  /** Index of the first module in the seed's sequence. */
+  readonly first: number;
   readonly modules: number;
   /** Modules every engine instantiated and whose exports were all compared. */
   readonly compared: number;
@@ -376,6 +378,8 @@ export interface ExecDifferentialReport {
 
 export interface ExecDifferentialOptions {
   readonly seed: number;
+  /** Start at this module of the seed's sequence (default 0): a stopped run resumes where it ended. */
+  readonly first?: number;
   readonly modules: number;
   /** native-sim binary. */
   readonly binary: string;
@@ -385,16 +389,19 @@ export interface ExecDifferentialOptions {
 /** Runs the differential; resolves with the counts and every disagreement. */
 export async function runExecDifferential(options: ExecDifferentialOptions): Promise<ExecDifferentialReport> {
   const started = Date.now();
-  const modules = ttfModules(options.seed, options.modules, stateDir('wasm-differential'), FEATURES);
+  const first = options.first ?? 0;
+  const modules = ttfModuleStream(options.seed, first, options.modules, stateDir('wasm-differential'), FEATURES);
   const engines: Engine[] = [new V8Engine(), new InProcessEngine(), await NativeSimEngine.open(options.binary)];
   const skipped: Record<string, number> = {};
   const disagreements: ExecDisagreement[] = [];
   let compared = 0;
   let nanPayload = 0;
   let calls = 0;
+  let done = 0;
   const report = (): ExecDifferentialReport => ({
     seed: options.seed,
-    modules: modules.length,
+    first,
+    modules: done,
     compared,
     nanPayload,
     calls,
@@ -403,7 +410,8 @@ export async function runExecDifferential(options: ExecDifferentialOptions): Pro
     seconds: Math.round((Date.now() - started) / 1000),
   });
   try {
-    for (const [index, bytes] of modules.entries()) {
+    for (const { index, bytes } of modules) {
+      done += 1;
       const outcome = await compareModule(index, bytes, engines, options.seed, disagreements);
       if (outcome.kind === 'compared' || outcome.kind === 'nan payload') {
         compared += 1;
