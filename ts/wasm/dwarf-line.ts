@@ -235,7 +235,8 @@ interface EntryFormat {
 /** A DWARF 5 directory or file entry's value: a path, a number, or nothing this reader keeps. */
 type FormValue = string | number | null;
 
-function readForm(s: SectionReader, form: number, strings: Strings): FormValue {
+/** One value of `form`; a constant only when `number` asks for it (a timestamp may be wider than 32 bits). */
+function readForm(s: SectionReader, form: number, strings: Strings, number: boolean): FormValue {
   const { r } = s;
   const at = r.offset;
   switch (form) {
@@ -246,7 +247,9 @@ function readForm(s: SectionReader, form: number, strings: Strings): FormValue {
     case DW_FORM_strp:
       return stringAt(strings, '.debug_str', s.fixed(4), s, at);
     case DW_FORM_udata:
-      return r.u32();
+      if (number) return r.u32();
+      s.skipLeb();
+      return null;
     case DW_FORM_sdata:
       s.skipLeb();
       return null;
@@ -302,7 +305,7 @@ function readEntries(s: SectionReader, formats: readonly EntryFormat[], strings:
     let dir = 0;
     for (const f of formats) {
       const formAt = s.r.offset;
-      const value = readForm(s, f.form, strings);
+      const value = readForm(s, f.form, strings, f.content === DW_LNCT_directory_index);
       if (f.content === DW_LNCT_path) {
         if (typeof value !== 'string') s.malformed(`DW_LNCT_path of ${what} entry ${i} has a form that is not a string (0x${f.form.toString(16)})`, formAt);
         pathName = value;
