@@ -133,6 +133,17 @@ describe.skipIf(!HAVE_CLANG)('source lines of a trap (skipped: clang with wasm-l
       return { rows, paths };
     }
 
+    it('a wasi-libc program (dozens of units, dropped functions at the tombstone address): the same rows', () => {
+      const file = path.join(OUT, 'hello-debug.wasm');
+      execFileSync('clang', ['--target=wasm32-wasi', '-g', '-O0', '-o', file, path.join(FIXTURES, 'hello.c')]);
+      const debug = moduleDebugLines(fs.readFileSync(file), file);
+      if (debug === null) throw new Error(`${file} has no .debug_line`);
+      const units = decodeDebugLine(debug);
+      expect(units.length).toBeGreaterThan(10);
+      const expected = oracle(file).rows;
+      expect(units.flatMap((u) => u.rows)).toEqual(expected);
+    }, 60_000);
+
     it.each([4, 5])('DWARF %i: the same rows and file paths', (version) => {
       const file = version === 4 ? dwarf4 : dwarf5;
       const debug = moduleDebugLines(fs.readFileSync(file), file);

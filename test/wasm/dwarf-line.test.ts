@@ -178,6 +178,14 @@ describe('.debug_line, DWARF 4', () => {
     ]);
   });
 
+  it('gives no rows for a sequence wasm-ld moved to the tombstone address (a dropped function)', () => {
+    const program = [...op.setAddress(0xffffffff), ...op.copy, ...op.advancePc(4), ...op.endSequence, ...op.setAddress(8), ...op.copy, ...op.advancePc(1), ...op.endSequence];
+    const bytes = Uint8Array.from(unit(4, v4Tables([], [['x.c', 0]]), program));
+    expect(decodeDebugLine({ line: { bytes } })[0]?.rows).toEqual([row(8, 1, 1, 0), row(9, 1, 1, 0, true, true)]);
+    const wide = Uint8Array.from(unit(4, v4Tables([], [['x.c', 0]]), [0, 9, 2, ...Array(8).fill(0xff), ...op.copy, ...op.endSequence]));
+    expect(decodeDebugLine({ line: { bytes: wide } })[0]?.rows).toEqual([]);
+  });
+
   it('reads DWARF 2 and 3 headers (no maximum_operations_per_instruction)', () => {
     for (const version of [2, 3]) {
       const bytes = Uint8Array.from(unit(version, v4Tables([], [['x.c', 0]]), [...op.setAddress(4), ...op.copy, ...op.advancePc(2), ...op.endSequence]));

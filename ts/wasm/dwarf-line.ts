@@ -438,8 +438,11 @@ function runProgram(s: SectionReader, header: Header, unitStart: number, unitEnd
       st.opIndex = ops % header.maxOpsPerInst;
     }
   };
+  // wasm-ld moves the code of a function it dropped to the tombstone address (all ones): such a
+  // sequence describes no code of the module and gives no rows, as llvm-dwarfdump reads it.
+  let tombstoned = false;
   const row = (endSequence: boolean): void => {
-    emit({ address: st.address, file: st.file, line: st.line, column: st.column, isStmt: st.isStmt, endSequence });
+    if (!tombstoned) emit({ address: st.address, file: st.file, line: st.line, column: st.column, isStmt: st.isStmt, endSequence });
     open = !endSequence;
   };
   while (r.pos < unitEnd) {
@@ -463,10 +466,13 @@ function runProgram(s: SectionReader, header: Header, unitStart: number, unitEnd
       if (sub === DW_LNE_end_sequence) {
         row(true);
         st = initialState(header);
+        tombstoned = false;
       } else if (sub === DW_LNE_set_address) {
         const size = end - r.pos;
         if (size !== 4 && size !== 8) s.malformed(`DW_LNE_set_address with a ${size}-byte address (4 or 8 in WebAssembly)`, r.offset);
-        st.address = s.fixed(size);
+        tombstoned = r.buf.subarray(r.pos, end).every((b) => b === 0xff);
+        if (tombstoned) r.pos = end;
+        else st.address = s.fixed(size);
         st.opIndex = 0;
       } else if (sub === DW_LNE_define_file && header.version <= 4) {
         const entry = readFileEntry(s);
