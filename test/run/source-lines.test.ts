@@ -10,7 +10,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../ts/core/paths.js';
+import { deploy } from '../../ts/deploy/deploy.js';
+import { formatBacktrace } from '../../ts/run/backtrace.js';
 import { decodeDebugLine, type LineRow, moduleDebugLines } from '../../ts/wasm/dwarf-line.js';
+import { gatherSinks } from '../deploy/deploy-helpers.js';
 import { compiledScript } from '../support/compiled.js';
 import { buildRealNativeSim } from './helpers.js';
 
@@ -22,6 +25,7 @@ const OUT = path.join(ROOT, 'build', 'test-run');
 const works = (tool: string): boolean => spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;
 const HAVE_CLANG = works('clang') && works('wasm-ld');
 const DWARFDUMP = ['llvm-dwarfdump', 'llvm-dwarfdump-14'].find(works);
+const HAVE_BOARD = works('qemu-system-arm') && works('arm-none-eabi-gcc');
 
 /** The fixture's line holding `marker` (1-based) and the column (1-based) of `callee` on it. */
 function marked(marker: string, callee: string): { line: number; column: number } {
@@ -112,6 +116,14 @@ describe.skipIf(!HAVE_CLANG)('source lines of a trap (skipped: clang with wasm-l
     expect(block.slice(0, 4)).toEqual(['wasm backtrace:', '   0: 0x… - inner', '   1: 0x… - middle', '   2: 0x… - run']);
     expect(run.stderr).toContain(`(source lines unknown: DWARF_UNSUPPORTED: ${damaged}: byte ${at + 4} (0x${(at + 4).toString(16)}): .debug_line byte 4 (0x4): line table version 9`);
   });
+
+  it.skipIf(!HAVE_BOARD)('deploy on qemu-mps2-an386 gives the same lines (skipped without qemu-system-arm and arm-none-eabi-gcc)', async () => {
+    const report = await deploy(dwarf4, { target: 'qemu-mps2-an386', invoke: 'run', args: ['5'] }, gatherSinks(), { handleSigint: false });
+    if (report.kind !== 'ran' || report.outcome.kind !== 'trapped') throw new Error(`expected a trap, got ${report.kind}`);
+    const frames = report.outcome.backtrace.frames.map((f) => ({ name: f.functionName, file: f.file, line: f.line, column: f.column }));
+    expect(frames).toEqual(expectedFrames(SOURCE));
+    expect(formatBacktrace(report.outcome.backtrace).filter((l) => l.includes(' at '))).toEqual(expectedFrames(SOURCE).map((f) => `        at ${f.file}:${f.line}:${f.column}`));
+  }, 300_000);
 
   describe.skipIf(DWARFDUMP === undefined)('against llvm-dwarfdump --debug-line (skipped: no llvm-dwarfdump)', () => {
     /** The rows and file paths llvm-dwarfdump prints for a one-unit table. */
