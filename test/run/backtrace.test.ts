@@ -82,6 +82,31 @@ describe('backtrace pieces', () => {
     ]);
     expect(formatBacktrace(backtraceOf([], 0, () => undefined, { offsets: [] }))).toEqual([]);
   });
+
+  it('prints a frame\'s source line under it, within 80 columns, a long path losing its start', () => {
+    const long = `/${'deep/'.repeat(20)}src/trap.c`;
+    const trace = {
+      frames: [
+        { functionIndex: 1, functionName: 'inner', cell: 9, offset: 0x12b, file: 'trap.c', line: 7, column: 14 },
+        { functionIndex: 0, functionName: 'middle', cell: 4, offset: 0x7c, file: long, line: 12 },
+        { functionIndex: 2, cell: 3, offset: 0x172 },
+      ],
+      depth: 3,
+      unsourced: 'DWARF_MALFORMED: somewhere',
+    };
+    const lines = formatBacktrace(trace);
+    expect(lines).toEqual([
+      'wasm backtrace:',
+      '   0: 0x12b - inner',
+      '        at trap.c:7:14',
+      '   1: 0x7c - middle',
+      `        at …${long.slice(long.length - (80 - 11 - 3 - 1))}:12`,
+      '   2: 0x172 - <wasm function 2>',
+      '  (source lines unknown: DWARF_MALFORMED: somewhere)',
+    ]);
+    expect(lines[4]).toHaveLength(80);
+    expect(lines[4]).toMatch(/\/src\/trap\.c:12$/);
+  });
 });
 
 describe('backtraces from native-sim', () => {

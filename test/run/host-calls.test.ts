@@ -149,7 +149,7 @@ describe('interception: the profile policy per import, enforced on the device', 
       function: 0,
       functionName: null,
       import: 'env.read_sensor',
-      backtrace: [{ function: 3, functionName: 'sample', offset: 0xd5, cell: expect.any(Number) }],
+      backtrace: [{ function: 3, functionName: 'sample', offset: 0xd5, cell: expect.any(Number), file: null, line: null, column: null }],
       depth: 1,
     });
     expect(code).toBe(1);

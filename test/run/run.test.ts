@@ -66,7 +66,7 @@ describe('wrt-target run on native-sim (main with a BufferedOutput)', () => {
       function: 2,
       functionName: null,
       import: null,
-      backtrace: [{ function: 2, functionName: 'spin', offset: 0x44, cell: expect.any(Number) }],
+      backtrace: [{ function: 2, functionName: 'spin', offset: 0x44, cell: expect.any(Number), file: null, line: null, column: null }],
       depth: 1,
     });
     expect(report.fuelUsed).toBeLessThanOrEqual(1000);

@@ -75,9 +75,19 @@ export function outcomeJson(
               function: o.functionIndex,
               functionName: o.functionName ?? null,
               import: o.importName ?? null,
-              backtrace: o.backtrace.frames.map((f) => ({ function: f.functionIndex, functionName: f.functionName ?? null, offset: f.offset ?? null, cell: f.cell })),
+              // file/line/column came after version 1 was published: added fields keep the version (core/output.ts).
+              backtrace: o.backtrace.frames.map((f) => ({
+                function: f.functionIndex,
+                functionName: f.functionName ?? null,
+                offset: f.offset ?? null,
+                cell: f.cell,
+                file: f.file ?? null,
+                line: f.line ?? null,
+                column: f.column ?? null,
+              })),
               depth: o.backtrace.depth,
               ...(o.backtrace.unlocated === undefined ? {} : { unlocated: o.backtrace.unlocated }),
+              ...(o.backtrace.unsourced === undefined ? {} : { unsourced: o.backtrace.unsourced }),
             },
           };
   return { ...what, fuelUsed: report.fuelUsed, peakStackBytes: report.peakStackBytes, output, outputFramesLost: report.outputFramesLost };

@@ -97,6 +97,9 @@ export const ERROR_CODES = {
   BOARD_UNSUPPORTED: spec(ExitCode.UsageOrInput, 'the target is a real board no targets/bsp board support builds firmware for'),
   PROBE_NOT_FOUND: spec(ExitCode.Environment, 'the flash tool found no debug probe (board not connected, or no permission on its USB device)'),
   FLASH_FAILED: spec(ExitCode.Environment, 'the flash tool ran and failed to program the board'),
+  // DWARF debug sections a module carries for the host (source lines of a trap's backtrace)
+  DWARF_MALFORMED: spec(ExitCode.CheckFailed, 'a DWARF section of the module (.debug_line, .debug_str, .debug_line_str) is truncated or holds an impossible value'),
+  DWARF_UNSUPPORTED: spec(ExitCode.CheckFailed, 'a DWARF section uses a version or form this reader does not read (64-bit DWARF, DW_FORM_strx, a version outside 2-5)'),
 } as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

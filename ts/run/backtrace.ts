@@ -11,6 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import type { TrapFrame } from '../device/messages.js';
+import { TEXT_WIDTH } from '../core/output.js';
 import { Feature } from '../device/protocol.js';
 import { type CodeForm, codeFormFlags, nativeSimBinary, requireNativeSim } from './native-sim-binary.js';
 
@@ -27,6 +28,11 @@ export interface BacktraceFrame {
   readonly cell: number;
   /** Byte offset in the module file of the instruction, when located. */
   readonly offset?: number;
+  /** The instruction's source file, line and column from the module's DWARF .debug_line (ts/run/source-lines.ts). */
+  readonly file?: string;
+  readonly line?: number;
+  /** Absent when the line table gives no column. */
+  readonly column?: number;
 }
 
 /** Byte offsets of a trap's frames in the module file (one per frame, undefined where unknown), or why there are none. */
@@ -38,6 +44,8 @@ export interface Backtrace {
   readonly depth: number;
   /** Why offsets are missing, when they are. */
   readonly unlocated?: string;
+  /** Why source lines are missing although the module has .debug_line (it is malformed or of a kind not read). */
+  readonly unsourced?: string;
 }
 
 const LINE = /^(\d+):(\d+)=(\d+|none)$/;
@@ -97,7 +105,24 @@ export function backtraceOf(
   };
 }
 
-/** wasmtime's layout: `  0: 0x36 - inner`; unlocated frames give the function and cell. */
+/** Where a frame's source line starts: under the frame's offset, two columns in (docs/session.md). */
+const SOURCE_INDENT = '        at ';
+
+/**
+ * `at FILE:LINE[:COLUMN]` within `width` columns: a path too long loses its start (`…`), never its
+ * file name or line; --json carries it whole.
+ */
+export function formatSourceLine(file: string, line: number, column: number | undefined, width: number = TEXT_WIDTH): string {
+  const tail = column === undefined ? `:${line}` : `:${line}:${column}`;
+  const room = width - SOURCE_INDENT.length - tail.length;
+  const shown = file.length <= room ? file : `…${file.slice(file.length - Math.max(1, room - 1))}`;
+  return `${SOURCE_INDENT}${shown}${tail}`;
+}
+
+/**
+ * wasmtime's layout: `   0: 0x36 - inner`, then, when the module's DWARF gives one, the source
+ * line under it (`        at trap.c:5:14`); unlocated frames give the function and cell.
+ */
 export function formatBacktrace(trace: Backtrace): string[] {
   if (trace.frames.length === 0) return [];
   const lines = ['wasm backtrace:'];
@@ -105,9 +130,11 @@ export function formatBacktrace(trace: Backtrace): string[] {
     const name = f.functionName ?? `<wasm function ${f.functionIndex}>`;
     const where = f.offset === undefined ? `code cell ${f.cell}` : `0x${f.offset.toString(16)}`;
     lines.push(`  ${String(i).padStart(2)}: ${where} - ${name}`);
+    if (f.file !== undefined && f.line !== undefined) lines.push(formatSourceLine(f.file, f.line, f.column));
   });
   const more = trace.depth - trace.frames.length;
   if (more > 0) lines.push(`  ... ${more} outer frame(s) not kept by the device`);
   if (trace.unlocated !== undefined) lines.push(`  (offsets unknown: ${trace.unlocated})`);
+  if (trace.unsourced !== undefined) lines.push(`  (source lines unknown: ${trace.unsourced})`);
   return lines;
 }

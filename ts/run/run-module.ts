@@ -129,7 +129,7 @@ export async function runModuleOn(session: DeviceSession, run: ModuleRun, sinks:
   const { module, invocation } = run;
   const host = run.host === undefined ? undefined : bindHostImports(run.host, module, (message) => sinks.hostError?.(message));
   try {
-    return await session.runProgram(
+    const report = await session.runProgram(
       {
         file: module.file,
         uploadBytes: moduleUploadForm(module, run.profile?.decoded.debug ?? 'none').bytes,
@@ -148,9 +148,21 @@ export async function runModuleOn(session: DeviceSession, run: ModuleRun, sinks:
       sinks,
       hooks,
     );
+    return await withSourceLinesOf(report, module);
   } catch (error) {
     throw explainLoadFailure(error, module, session.device.deviceId, run.natives);
   }
+}
+
+/**
+ * The report with each located frame's source line from the module's DWARF, when it traps. The
+ * line reader loads here, on a trap with located frames only: run's start-up never pays for it.
+ */
+async function withSourceLinesOf(report: ProgramReport, module: PreparedModule): Promise<ProgramReport> {
+  const o = report.outcome;
+  if (o.kind !== 'trapped' || !o.backtrace.frames.some((f) => f.offset !== undefined)) return report;
+  const { withSourceLines } = await import('./source-lines.js');
+  return { ...report, outcome: { ...o, backtrace: withSourceLines(o.backtrace, module.bytes, module.file) } };
 }
 
 /**
