@@ -4,6 +4,7 @@
  * machine anything in parallel would measure the other benchmark.
  */
 import { bench as boardBench } from './board.js';
+import { bench as coremarkBench } from './coremark.js';
 import { bench as deployBench } from './deploy.js';
 import { bench as firmwareBench } from './firmware.js';
 import { bench as interpBench } from './interp.js';
@@ -22,6 +23,7 @@ const BENCHES: readonly (readonly [string, Bench])[] = [
   ['probe', probeBench],
   ['validate', validateBench],
   ['interp', interpBench],
+  ['coremark', coremarkBench],
   ['ram', ramBench],
   ['deploy', deployBench],
   ['board', boardBench],
