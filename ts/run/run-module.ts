@@ -14,6 +14,7 @@ import type { NativesFile } from '../targets/host-functions.js';
 import { bindHostImports, type HostModule } from './host-calls.js';
 import { codeFormOf, locateFrames } from './backtrace.js';
 import { explainLoadFailure, frameName, functionName, importName, type Invocation, loadModule, moduleUploadForm, planInvocation, type PreparedModule } from './module.js';
+import type { ResolvedMemoryAdapter } from '../targets/memory-adapter.js';
 import { nativeSimArgs, nativeSimBinary, requireNativeSim } from './native-sim-binary.js';
 import { runCfi, type RunCfi, type SimElf } from './sim-cfi.js';
 import { DeviceSession, type DeviceLink, type ProgramHooks, type ProgramReport, type ProgramSinks, withSession } from './session.js';
@@ -66,6 +67,8 @@ export interface RunDeps {
   readonly binary?: string;
   /** Reads /proc/PID/status of the running native-sim (tests pass a recorded one). */
   readonly readProcessStatus?: (pid: number) => Promise<TextSource>;
+  /** How native-sim takes its arena: the native-sim target's memory.adapter (absent: its defaults). */
+  readonly memoryAdapter?: ResolvedMemoryAdapter;
 }
 
 /** What the program did, and the CFI state of the native-sim it ran in. */
@@ -84,7 +87,11 @@ export function nativeSimLink(
 ): NativeSimLink {
   const simArgs =
     deps.simArgs ??
-    nativeSimArgs({ ...(deps.arenaBytes === undefined ? {} : { arenaBytes: deps.arenaBytes }), ...(deps.signingKey === undefined ? {} : { signingKey: deps.signingKey }) });
+    nativeSimArgs({
+      ...(deps.arenaBytes === undefined ? {} : { arenaBytes: deps.arenaBytes }),
+      ...(deps.signingKey === undefined ? {} : { signingKey: deps.signingKey }),
+      ...(deps.memoryAdapter === undefined ? {} : { memoryAdapter: deps.memoryAdapter }),
+    });
   let binary: string | null = null;
   let transport: Transport;
   if (deps.openTransport !== undefined) {
