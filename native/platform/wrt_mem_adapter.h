@@ -11,10 +11,11 @@
  *   linker-arena      wrt_mem_linker.c  bare metal: the RAM the linker left free (cortex-m.ld's
  *                                       __wrt_free_start .. __wrt_free_end), bump allocation
  *
- * Decision: the implementation is selected at build time (one source file is linked), not through
- * a table of function pointers. A firmware image carries one adapter only, so a table would cost
- * flash and an indirect call for nothing, and the compiler could not drop the functions the
- * firmware never calls (docs/foundation.md gives the measured cost).
+ * Decision: the implementation is selected at build time (one source file is linked; linker-arena's
+ * functions are inline, see below), not through a table of function pointers. A firmware image
+ * carries one adapter only, so a table would cost flash and an indirect call for nothing, and the
+ * compiler could neither drop the functions the firmware never calls nor fold the constant
+ * arguments it passes (docs/foundation.md gives the measured cost).
  *
  * No function here allocates from a heap; every loop is bounded.
  */
@@ -51,8 +52,17 @@ typedef struct wrt_mem_region {
     uint32_t flags;      /* the flags the region was granted */
 } wrt_mem_region;
 
+#if defined(WRT_MEM_LINKER_ARENA)
 /*
- * A region of at least `bytes`, writable, zero-filled. `pool` names the QNX typed memory object
+ * linker-arena is defined inline (wrt_mem_linker.h): a firmware calls it once, with constant
+ * arguments, so the compiler folds the checks it cannot fail and the adapter costs a few dozen
+ * bytes of flash. The build that links wrt_mem_linker.c defines WRT_MEM_LINKER_ARENA.
+ */
+#include "wrt_mem_linker.h"
+#else
+/*
+ * A region of at least `bytes`, writable; zero-filled from the hosted adapters (a linker arena
+ * holds whatever the RAM held: the engine lays its regions out itself). `pool` names the QNX typed memory object
  * (qnx-typed-memory: required); the other adapters take NULL and refuse a name
  * (WRT_MEM_UNSUPPORTED). On failure *o_region is all zero and errno (hosted adapters) is that of
  * the call that failed.
@@ -70,6 +80,8 @@ uint64_t wrt_mem_total(const char *pool);
 
 /* Bytes a WRT_MEM_LOCK allocation may lock (RLIMIT_MEMLOCK's soft limit; bare metal: the arena). */
 uint64_t wrt_mem_lockable(void);
+
+#endif
 
 /* "linux-mmap", "qnx-typed-memory" or "linker-arena": the target data's memory.adapter.kind. */
 extern const char wrt_mem_adapter_kind[];

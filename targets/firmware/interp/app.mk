@@ -26,7 +26,8 @@ APP_INCLUDES := -I$(FIRMWARE_DIR)/interp -I$(ROOT)/native/platform -I$(PROTOCOL_
 # The application's natives (native/natives/wrt_native.h): `deploy --natives FILE.c` passes
 # NATIVES=FILE.c and a BUILD folder keyed by the file's hash; without it the table is empty.
 APP_NATIVES := $(if $(NATIVES),$(abspath $(NATIVES)),$(ROOT)/native/natives/wrt_native_none.c)
-APP_CFLAGS :=
+# Everything that includes wrt_mem_adapter.h gets linker-arena's inline functions.
+APP_CFLAGS := -DWRT_MEM_LINKER_ARENA
 # libsodium's sources with the flags wrt_sig.mk gives them (its unused static helpers, CONFIGURED),
 # and on a board compiled by clang the C library headers they include (BOARD_LIBC_INCLUDES).
 $(BUILD)/$(BOARD)/obj/$(APP)/third_party/%.o: APP_CFLAGS += -Wno-unused-function -DCONFIGURED=1 $(BOARD_LIBC_INCLUDES)

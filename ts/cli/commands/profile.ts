@@ -218,7 +218,7 @@ export async function runProfile(file: string, raw: RawProfileOptions, ctx: CliC
   }
   const text = () => {
     const summary = renderProfile(profile, { explain: raw.explain === true, verbose: raw.verbose === true });
-    return memoryAdapter === undefined ? summary : `${summary}\n${renderProfileMemoryAdapter(memoryAdapter)}`;
+    return memoryAdapter === undefined ? summary : `${summary}\n${renderProfileMemoryAdapter(memoryAdapter, raw.verbose === true)}`;
   };
   ctx.output.out(raw.json === true ? profileJson(profile, memoryAdapter) : text());
   return ExitCode.Ok;
