@@ -97,6 +97,8 @@ export const ERROR_CODES = {
   BOARD_UNSUPPORTED: spec(ExitCode.UsageOrInput, 'the target is a real board no targets/bsp board support builds firmware for'),
   PROBE_NOT_FOUND: spec(ExitCode.Environment, 'the flash tool found no debug probe (board not connected, or no permission on its USB device)'),
   FLASH_FAILED: spec(ExitCode.Environment, 'the flash tool ran and failed to program the board'),
+  // Memory adapters (native/platform)
+  MEMORY_ADAPTER_FAILED: spec(ExitCode.Environment, 'native-sim could not take its arena as the target\'s memory.adapter asks (mlock over RLIMIT_MEMLOCK, no huge pages, no typed memory)'),
 } as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -4,6 +4,7 @@
  * with the session on every path, SIGINT included.
  */
 import * as path from 'node:path';
+import { WrtError } from '../core/errors.js';
 import type { ProtocolClientOptions } from '../device/client.js';
 import { spawnNativeSimStdio } from '../device/native-sim.js';
 import { ChildProcessTransport } from '../device/stdio-transport.js';
@@ -107,7 +108,29 @@ export function nativeSimLink(
     description: 'native-sim',
     clientOptions: deps.client ?? LOCAL_CLIENT_OPTIONS,
     close: () => transport.close(),
+    explain: (error) => memoryAdapterFailure(transport, error),
   };
+}
+
+/** native-sim's lines when its memory adapter refused the arena (native/sim/interp_engine.c). */
+const ADAPTER_REFUSAL = /^native-sim: (--mem-|the \S+ memory adapter |cannot map the \d+-byte arena).*$/m;
+
+/**
+ * A native-sim that ended before HELLO because its memory adapter refused the arena: its own line
+ * (the limit it met and what to do) instead of the broken link it left behind. Undefined otherwise.
+ */
+async function memoryAdapterFailure(transport: Transport, error: unknown): Promise<Error | undefined> {
+  if (!(transport instanceof ChildProcessTransport)) return undefined;
+  // Only a broken or silent link can mean native-sim never started; other failures pass at once.
+  if (!(error instanceof WrtError) || (error.code !== 'PROTOCOL_ERROR' && error.code !== 'DEVICE_TIMEOUT')) return undefined;
+  // The link broke because the process ended; give its stderr a moment to arrive.
+  const ended = await Promise.race([transport.closed.then(() => true), new Promise<false>((done) => setTimeout(() => done(false), 1000).unref())]);
+  const line = ended ? ADAPTER_REFUSAL.exec(transport.stderr)?.[0] : undefined;
+  if (line === undefined) return undefined;
+  return new WrtError('MEMORY_ADAPTER_FAILED', line.replace(/^native-sim: /, 'native-sim could not take its arena: '), {
+    field: 'memory.adapter',
+    limit: 'targets/native-sim.yaml memory.adapter (docs/native-sim.md, "The arena")',
+  }, { cause: error });
 }
 
 /** What `run` and `deploy` put on a device: a module read on the host, what to call, and how. */
