@@ -8,8 +8,8 @@
  *                                       populated; optional mlock, MAP_POPULATE, MAP_HUGETLB
  *   qnx-typed-memory  wrt_mem_qnx.c     QNX: posix_typed_mem_open(name, O_RDWR,
  *                                       POSIX_TYPED_MEM_ALLOCATE_CONTIG) + mmap, same guard pages
- *   linker-arena      wrt_mem_linker.c  bare metal: the RAM the linker left free (cortex-m.ld's
- *                                       __wrt_free_start .. __wrt_free_end), bump allocation
+ *   linker-arena      wrt_mem_linker.h  bare metal: the RAM the linker left free (cortex-m.ld's
+ *                     (inline)          __wrt_free_start .. __wrt_free_end), bump allocation
  *
  * Decision: the implementation is selected at build time (one source file is linked; linker-arena's
  * functions are inline, see below), not through a table of function pointers. A firmware image
@@ -61,11 +61,11 @@ typedef struct wrt_mem_region {
 #include "wrt_mem_linker.h"
 #else
 /*
- * A region of at least `bytes`, writable; zero-filled from the hosted adapters (a linker arena
- * holds whatever the RAM held: the engine lays its regions out itself). `pool` names the QNX typed memory object
- * (qnx-typed-memory: required); the other adapters take NULL and refuse a name
- * (WRT_MEM_UNSUPPORTED). On failure *o_region is all zero and errno (hosted adapters) is that of
- * the call that failed.
+ * A region of at least `bytes`, writable. linux-mmap's is zero-filled; qnx-typed-memory's is as
+ * QNX maps it; a linker arena holds whatever the RAM held (the engine lays its regions out
+ * itself). `pool` names the QNX typed memory object (qnx-typed-memory: required); the other
+ * adapters take NULL and refuse a name (WRT_MEM_UNSUPPORTED). On failure *o_region is all zero
+ * and errno (hosted adapters) is that of the call that failed.
  */
 wrt_mem_status wrt_mem_allocate(size_t bytes, uint32_t flags, const char *pool, wrt_mem_region *o_region);
 
@@ -86,7 +86,7 @@ uint64_t wrt_mem_lockable(void);
 /* "linux-mmap", "qnx-typed-memory" or "linker-arena": the target data's memory.adapter.kind. */
 extern const char wrt_mem_adapter_kind[];
 
-/* A status as a short phrase, for diagnostics ("over the lock limit"). */
+/* A status as a short phrase, for diagnostics ("cannot lock that much"); wrt_mem_status.c. */
 const char *wrt_mem_status_text(wrt_mem_status status);
 
 #endif /* WRT_MEM_ADAPTER_H */
