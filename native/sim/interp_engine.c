@@ -1,19 +1,22 @@
 /*
- * native-sim's side of the engine (native/engine/wrt_interp_engine.c): the arena is one anonymous
- * mapping taken at start-up, the clocks are the host's, random_get reads getrandom(2).
+ * native-sim's side of the engine (native/engine/wrt_interp_engine.c): the arena is taken once at
+ * start-up through the memory adapter (native/platform/wrt_mem_adapter.h; linux-mmap on Linux:
+ * guard pages either side, NORESERVE unless --mem-lock or --mem-populate), the clocks are the
+ * host's, random_get reads getrandom(2).
  */
 #define _GNU_SOURCE
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/random.h>
 #include <time.h>
 
 #include "sim_engine.h"
 #include "wrt_engine_layout.h"
 #include "wrt_interp_engine.h"
+#include "wrt_mem_adapter.h"
 #include "wrt_sig.h"
 
 /*
@@ -54,6 +57,45 @@ static bool wrt_sim_wasi_random(void *ctx, uint8_t *o_buf, uint32_t len) {
     return true;
 }
 
+/*
+ * Why the adapter refused the arena, as one line naming the option, the limit and what to do. The
+ * figures are the adapter's own (RLIMIT_MEMLOCK through wrt_mem_lockable).
+ */
+static const char *wrt_sim_mem_failure(wrt_mem_status status, size_t bytes, const wrt_sim_options *i_opts) {
+    static char why[512];
+    unsigned long long lockable = (unsigned long long)wrt_mem_lockable();
+    switch (status) {
+    case WRT_MEM_LOCK_LIMIT:
+        if (lockable == (unsigned long long)WRT_MEM_UNLIMITED) {
+            snprintf(why, sizeof why, "--mem-lock: mlock of the %zu-byte arena refused (RLIMIT_MEMLOCK is unlimited): %s", bytes,
+                     "the system has not that much memory to lock");
+        } else {
+            snprintf(why, sizeof why,
+                     "--mem-lock: cannot lock the %zu-byte arena: RLIMIT_MEMLOCK allows %llu bytes; raise it (`ulimit -l %llu` (KiB) "
+                     "in the shell that starts wrt-target, as root or within the hard limit; memlock in "
+                     "/etc/security/limits.conf), or lower the arena, or set memory.adapter.lock: false",
+                     bytes, lockable, ((unsigned long long)bytes + 65535u) / 65536u * 64u);
+        }
+        return why;
+    case WRT_MEM_NO_HUGEPAGES:
+        snprintf(why, sizeof why,
+                 "--mem-hugepages: the kernel has no free huge pages for the %zu-byte arena (see HugePages_Free and "
+                 "Hugepagesize in /proc/meminfo); reserve some with `sysctl vm.nr_hugepages=N` or set memory.adapter.hugepages: false",
+                 bytes);
+        return why;
+    case WRT_MEM_UNSUPPORTED:
+        snprintf(why, sizeof why, "the %s memory adapter has no %s", wrt_mem_adapter_kind,
+                 i_opts->mem_pool != NULL ? "typed memory (--mem-typed-memory is for qnx-typed-memory)" : "such option (--mem-hugepages is Linux's)");
+        return why;
+    case WRT_MEM_NO_POOL:
+        snprintf(why, sizeof why, "--mem-typed-memory: no typed memory object named %s", i_opts->mem_pool != NULL ? i_opts->mem_pool : "(none)");
+        return why;
+    default:
+        snprintf(why, sizeof why, "cannot map the %zu-byte arena (%s adapter: %s)", bytes, wrt_mem_adapter_kind, wrt_mem_status_text(status));
+        return why;
+    }
+}
+
 const wrtp_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ctx, const char **o_why) {
     static wrt_interp_engine engine;
     size_t bytes = i_opts->arena_bytes != 0u ? i_opts->arena_bytes : WRT_SIM_DEFAULT_ARENA_BYTES;
@@ -62,12 +104,13 @@ const wrtp_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ct
         *o_why = "--arena: too small for the region layout (and the --stack-slots, --table-elements given)";
         return NULL;
     }
-    /* NORESERVE: a large arena (the testsuite maps 3.75 GiB) is backed only where it is touched. */
-    void *arena = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (arena == MAP_FAILED) {
-        *o_why = "cannot map the arena";
+    static wrt_mem_region region;
+    wrt_mem_status status = wrt_mem_allocate(bytes, i_opts->mem_flags, i_opts->mem_pool, &region);
+    if (status != WRT_MEM_OK) {
+        *o_why = wrt_sim_mem_failure(status, bytes, i_opts);
         return NULL;
     }
+    void *arena = region.base;
     /* Profiles compiled for --target native-sim only: another target's layout assumes other pointer sizes and RAM. */
     const wrt_interp_platform platform = {NULL, wrt_sim_wasi_clock, wrt_sim_wasi_random, "native-sim", i_opts->signing_key,
                                           wrt_sig_verify_module};

@@ -5,6 +5,7 @@
  *              [--idle-timeout-ms MS] [--boot-id N] [--arena BYTES]
  *              [--stack-slots N] [--call-depth N] [--table-elements N] [--table-elements-max N]
  *              [--global-slots N] [--memory-pages-max N] [--signing-key HEX]
+ *              [--mem-lock] [--mem-populate] [--mem-hugepages] [--mem-typed-memory NAME]
  *   native-sim --measure [--narrow|--unfused] < MODULE
  *   native-sim --locate [--narrow|--unfused] FUNC:CELL... < MODULE
  *
@@ -21,6 +22,12 @@
  *
  * --locate: the wasm byte offsets of a trap's code sites (function index and code cell, as INVOKE
  * answers carry them), one `FUNC:CELL=OFFSET` line each (sim_measure.c); the form flags as above.
+ *
+ * --mem-lock, --mem-populate, --mem-hugepages, --mem-typed-memory: how the memory adapter
+ * (native/platform/wrt_mem_adapter.h) takes the arena: mlocked, faulted in up front, in huge pages,
+ * from a QNX typed memory object. The host passes them from the target definition's
+ * memory.adapter (docs/native-sim.md); a refusal ends native-sim with exit 3 and the reason (the
+ * limit it met and what to do).
  *
  * --signing-key: an Ed25519 public key (64 hex digits): every module must then be signed by it, as
  * on a board whose firmware was built with WRT_SIGNING_KEY (docs/signing.md). A board gets its key
@@ -55,6 +62,7 @@
 
 #include "sim_engine.h"
 #include "sim_measure.h"
+#include "wrt_mem_adapter.h"
 #include "wrtp_server.h"
 
 #define WRT_SIM_POLL_MS 10
@@ -303,6 +311,15 @@ int main(int argc, char **argv) {
                 fprintf(stderr, "native-sim: --arena: at least 65536 bytes\n");
                 return 2;
             }
+            i++;
+        } else if (strcmp(a, "--mem-lock") == 0) {
+            engine_opts.mem_flags |= WRT_MEM_LOCK;
+        } else if (strcmp(a, "--mem-populate") == 0) {
+            engine_opts.mem_flags |= WRT_MEM_POPULATE;
+        } else if (strcmp(a, "--mem-hugepages") == 0) {
+            engine_opts.mem_flags |= WRT_MEM_HUGEPAGES;
+        } else if (v != NULL && strcmp(a, "--mem-typed-memory") == 0) {
+            engine_opts.mem_pool = v;
             i++;
         } else if (v != NULL && strcmp(a, "--signing-key") == 0) {
             wrt_sim_parse_key(v, signing_key);

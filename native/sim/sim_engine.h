@@ -21,11 +21,13 @@ typedef struct wrt_sim_options {
     uint32_t table_elements_max;             /* most elements one table reserves */
     uint32_t memory_pages_max;               /* most pages one memory reserves */
     const uint8_t *signing_key;              /* --signing-key: 32 bytes, static; NULL: none */
+    uint32_t mem_flags;                      /* --mem-lock, --mem-populate, --mem-hugepages: WRT_MEM_* */
+    const char *mem_pool;                    /* --mem-typed-memory NAME (qnx-typed-memory); NULL: none */
 } wrt_sim_options;
 
 /*
  * Returns the engine's operations and sets *o_ctx to the context they take, or returns NULL with
- * a reason in *o_why (a static string) when the engine cannot start (arena not obtainable).
+ * a reason in *o_why (static storage) when the engine cannot start (arena not obtainable).
  */
 const wrtp_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ctx, const char **o_why);
 

@@ -100,6 +100,8 @@ export const ERROR_CODES = {
   // DWARF debug sections a module carries for the host (source lines of a trap's backtrace)
   DWARF_MALFORMED: spec(ExitCode.CheckFailed, 'a DWARF section of the module (.debug_line, .debug_str, .debug_line_str) is truncated or holds an impossible value'),
   DWARF_UNSUPPORTED: spec(ExitCode.CheckFailed, 'a DWARF section uses a version or form this reader does not read (64-bit DWARF, DW_FORM_strx, a version outside 2-5)'),
+  // Memory adapters (native/platform)
+  MEMORY_ADAPTER_FAILED: spec(ExitCode.Environment, 'native-sim could not take its arena as the target\'s memory.adapter asks (mlock over RLIMIT_MEMLOCK, no huge pages, no typed memory)'),
 } as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

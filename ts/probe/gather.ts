@@ -14,7 +14,9 @@ import { type AddonLoad, loadAddon } from '../native/load.js';
 import { type DiscoveredLayer, linuxDiscovered, qnxDiscovered, targetDiscovered } from './discovered.js';
 import type { HelloInfo } from '../device/messages.js';
 import type { LinuxHostFacts } from './linux/host-facts.js';
-import { type ProbeReport, type SubjectSection, hostSection, qnxSection, targetSection } from './report.js';
+import { type ProbeReport, type SubjectSection, hostSection, memoryAdapterSection, qnxSection, targetSection } from './report.js';
+import type { Fact } from './linux/fact.js';
+import type { RlimitPair } from '../native/facts.js';
 
 export interface ProbeRequest {
   readonly target?: string;
@@ -98,15 +100,29 @@ async function probeHost(deps: ProbeDeps): Promise<Subject> {
   };
 }
 
+/** RLIMIT_MEMLOCK of this process (/proc/self/limits), or of the recorded host facts a test gives. */
+async function hostLockLimit(deps: ProbeDeps): Promise<Fact<RlimitPair>> {
+  if (deps.hostFacts !== undefined) return deps.hostFacts().processLimits.lockedMemory;
+  const [{ readLockedMemoryLimit }, { rootedHostFiles }] = await Promise.all([import('./linux/host-facts.js'), import('./linux/host-files.js')]);
+  return readLockedMemoryLimit(rootedHostFiles());
+}
+
 async function probeTarget(id: string, deps: ProbeDeps): Promise<Subject> {
   // YAML and the schema checker load only when a target is asked for: plain `probe` starts faster.
-  const [{ loadTarget }, { targetLimits }] = await Promise.all([import('../targets/load.js'), import('../targets/limits.js')]);
+  const [{ loadTarget }, { targetLimits }, { memoryAdapterOf }] = await Promise.all([
+    import('../targets/load.js'),
+    import('../targets/limits.js'),
+    import('../targets/memory-adapter.js'),
+  ]);
   const def = loadTarget(id);
   const limits = targetLimits(def);
   // A host-sim target runs on this machine: its platform is the host's, its memory the arena.
-  const platform: Platform =
-    def.kind === 'host-sim' || def.kind === 'host' ? hostPlatform(nativeFactsOf(deps).facts) : 'embedded';
-  return { section: targetSection(def, limits), discovered: targetDiscovered(limits, platform) };
+  const onHost = def.kind === 'host-sim' || def.kind === 'host';
+  const platform: Platform = onHost ? hostPlatform(nativeFactsOf(deps).facts) : 'embedded';
+  // What its adapter may lock is this host's RLIMIT_MEMLOCK; a board's RAM never pages.
+  const lockLimit = onHost ? await hostLockLimit(deps) : undefined;
+  const adapter = memoryAdapterSection(memoryAdapterOf(def), limits.moduleMemoryBytes.value, lockLimit);
+  return { section: targetSection(def, limits, adapter), discovered: targetDiscovered(limits, platform) };
 }
 
 /**

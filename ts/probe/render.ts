@@ -4,7 +4,7 @@ import type { RlimitPair } from '../native/facts.js';
 import { DERIVED_LABELS, LIMIT_SPECS, formatLimitValue } from '../limits/index.js';
 import type { DerivedKey, LimitKey, ResolvedValue } from '../limits/types.js';
 import { describeEvidence, type Detection } from './linux/evidence.js';
-import type { CgroupLimitSummary, DeviceSection, HostSection, ProbeReport, QnxSection, ReportFact, TargetSection } from './report.js';
+import type { CgroupLimitSummary, DeviceSection, HostSection, MemoryAdapterSection, ProbeReport, QnxSection, ReportFact, TargetSection } from './report.js';
 
 const LIMIT_ORDER: readonly (LimitKey | DerivedKey)[] = [
   'platform',
@@ -69,7 +69,23 @@ function hostRows(host: HostSection): string[][] {
     ['RLIMIT_NOFILE', ...factText(host.rlimits.openFiles, countLimitText)],
     ['container', detectionText(host.container), evidenceText(host.container)],
     ['virtual machine', detectionText(host.vm), evidenceText(host.vm)],
+    ...memoryAdapterRows(host.memoryAdapter),
   ];
+}
+
+/** The adapter's rows: kind and options, what it may lock, what a run keeps resident. */
+function memoryAdapterRows(adapter: MemoryAdapterSection): string[][] {
+  const o = adapter.options;
+  const options =
+    o === null
+      ? ''
+      : [o.lock ? 'lock' : null, o.populate ? 'populate' : null, o.hugepages ? 'hugepages' : null, o.typedMemoryName === null ? null : `typed memory ${o.typedMemoryName}`]
+          .filter((word): word is string => word !== null)
+          .join(', ') || 'no options';
+  const rows = [['memory adapter', options === '' ? adapter.kind : `${adapter.kind} (${options})`, adapter.source]];
+  if (adapter.lockLimit !== null) rows.push(['can lock (RLIMIT_MEMLOCK)', ...factText(adapter.lockLimit, rlimitText)]);
+  if (adapter.locks !== null) rows.push(['locks', adapter.locks, adapter.source]);
+  return rows;
 }
 
 function evidenceText(detection: Detection): string {
@@ -96,6 +112,7 @@ function targetRows(target: TargetSection): string[][] {
     ['PACBTI', l.pacbti.value ? 'yes' : 'no', l.pacbti.source],
     ['UART', l.uart.value, l.uart.source],
     ['flash method', l.flashMethod.value, l.flashMethod.source],
+    ...memoryAdapterRows(target.memoryAdapter),
   ];
 }
 
@@ -106,6 +123,7 @@ function qnxRows(qnx: QnxSection): string[][] {
     ['CPUs', String(qnx.numCpu), from],
     ['usable memory', formatBytes(qnx.usableMemoryBytes), `${from}: sum of ${qnx.sysramEntries} sysram entries`],
     ['CFI flags', 'none in the system page', qnx.cfi.note],
+    ...memoryAdapterRows(qnx.memoryAdapter),
     ...qnx.asinfo.map((entry) => [`  ${entry.path}`, `0x${entry.start.toString(16)}-0x${entry.end.toString(16)}`, `asinfo offset 0x${entry.offset.toString(16)}`]),
   ];
 }

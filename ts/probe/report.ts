@@ -10,8 +10,9 @@ import type { Detection } from './linux/evidence.js';
 import type { Fact } from './linux/fact.js';
 import type { EffectiveLimit } from './linux/cgroup-limits.js';
 import type { QnxSyspageInfo } from './qnx/types.js';
-import type { TargetDefinition } from '../targets/types.js';
+import type { MemoryAdapterKind, TargetDefinition } from '../targets/types.js';
 import type { TargetLimits } from '../targets/limits.js';
+import { describeLocking, type ResolvedMemoryAdapter } from '../targets/memory-adapter.js';
 
 import type { DeviceSection } from './device.js';
 export type { DeviceSection } from './device.js';
@@ -29,6 +30,21 @@ export interface CgroupLimitSummary {
   readonly value: bigint | number | null;
   readonly version: 1 | 2 | null;
   readonly source: string;
+}
+
+/**
+ * The memory adapter the subject's interpreter takes its arena through (native/platform/
+ * wrt_mem_adapter.h): its kind and options, and what it can lock.
+ */
+export interface MemoryAdapterSection {
+  readonly kind: MemoryAdapterKind;
+  /** The options of a target's memory.adapter; null for a machine probed as itself. */
+  readonly options: { readonly lock: boolean; readonly populate: boolean; readonly hugepages: boolean; readonly typedMemoryName: string | null } | null;
+  readonly source: string;
+  /** RLIMIT_MEMLOCK where the adapter runs on a host (null on boards, where nothing pages). */
+  readonly lockLimit: ReportFact<RlimitPair> | null;
+  /** What a run keeps resident, in words (null for a machine probed as itself: no run is planned). */
+  readonly locks: string | null;
 }
 
 export interface HostSection {
@@ -56,6 +72,7 @@ export interface HostSection {
   };
   readonly container: Detection;
   readonly vm: Detection;
+  readonly memoryAdapter: MemoryAdapterSection;
 }
 
 export interface TargetSection {
@@ -65,6 +82,7 @@ export interface TargetSection {
   readonly targetKind: TargetDefinition['kind'];
   readonly core: string;
   readonly limits: TargetLimits;
+  readonly memoryAdapter: MemoryAdapterSection;
 }
 
 export interface QnxSection {
@@ -79,6 +97,7 @@ export interface QnxSection {
   readonly asinfo: QnxSyspageInfo['asinfo'];
   readonly cfi: QnxSyspageInfo['cfi'];
   readonly warnings: readonly string[];
+  readonly memoryAdapter: MemoryAdapterSection;
 }
 
 export type SubjectSection = HostSection | TargetSection | QnxSection | DeviceSection;
@@ -156,11 +175,36 @@ export function hostSection(facts: LinuxHostFacts, native: NativeFacts | null, a
     },
     container: facts.container,
     vm: facts.vm,
+    memoryAdapter: {
+      kind: 'linux-mmap',
+      options: null,
+      source: 'the adapter native-sim takes its arena through on Linux (native/platform/wrt_mem_linux.c)',
+      lockLimit: fromFact(facts.processLimits.lockedMemory),
+      locks: null,
+    },
   };
 }
 
-export function targetSection(def: TargetDefinition, limits: TargetLimits): TargetSection {
-  return { kind: 'target', id: def.id, name: def.name, targetKind: def.kind, core: def.cpu.core, limits };
+/**
+ * A target's adapter. `lockLimit`: RLIMIT_MEMLOCK of this host, for a target that runs here
+ * (host kinds); undefined for boards.
+ */
+export function memoryAdapterSection(
+  adapter: ResolvedMemoryAdapter,
+  arenaBytes: number | null,
+  lockLimit: Fact<RlimitPair> | undefined,
+): MemoryAdapterSection {
+  return {
+    kind: adapter.kind,
+    options: { lock: adapter.lock, populate: adapter.populate, hugepages: adapter.hugepages, typedMemoryName: adapter.typedMemoryName },
+    source: adapter.source,
+    lockLimit: lockLimit === undefined ? null : fromFact(lockLimit),
+    locks: describeLocking(adapter, arenaBytes),
+  };
+}
+
+export function targetSection(def: TargetDefinition, limits: TargetLimits, memoryAdapter: MemoryAdapterSection): TargetSection {
+  return { kind: 'target', id: def.id, name: def.name, targetKind: def.kind, core: def.cpu.core, limits, memoryAdapter };
 }
 
 export function qnxSection(info: QnxSyspageInfo): QnxSection {
@@ -176,5 +220,13 @@ export function qnxSection(info: QnxSyspageInfo): QnxSection {
     asinfo: info.asinfo,
     cfi: info.cfi,
     warnings: info.warnings,
+    // A QNX system's interpreter takes typed memory by name; the asinfo entries above are the names.
+    memoryAdapter: {
+      kind: 'qnx-typed-memory',
+      options: null,
+      source: 'the adapter for QNX (native/platform/wrt_mem_qnx.c); typed memory names are the asinfo paths',
+      lockLimit: { value: null, unknown: 'a system page holds no process limits', source: 'RLIMIT_MEMLOCK' },
+      locks: null,
+    },
   };
 }

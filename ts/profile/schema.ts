@@ -63,5 +63,16 @@ export const PROFILE_JSON_SCHEMA: Record<string, unknown> = {
   }, {
     // Optional: a profile written before signatures existed requires none.
     signature: { anyOf: [closed({ keyName: text, publicKey: sha }), { type: 'null' }] },
+    // Optional, a report only: how the target takes its arena (profile --target). Not in the
+    // binary profile, so a device never sees it and a decoded binary profile has none.
+    memoryAdapter: closed({
+      kind: { enum: ['linux-mmap', 'qnx-typed-memory', 'linker-arena'] },
+      lock: { type: 'boolean' },
+      populate: { type: 'boolean' },
+      hugepages: { type: 'boolean' },
+      typedMemoryName: { anyOf: [text, { type: 'null' }] },
+      locks: text,
+      source: text,
+    }),
   }),
 };

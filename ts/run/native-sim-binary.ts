@@ -11,6 +11,7 @@ import { packageRoot } from '../core/paths.js';
 import { prebuildTuple, prebuiltNativeSimPath } from '../core/prebuilds.js';
 import { makeBuild, stderrReport } from '../deploy/firmware.js';
 import type { NativesFile } from '../targets/host-functions.js';
+import { nativeSimMemoryArgs, type ResolvedMemoryAdapter } from '../targets/memory-adapter.js';
 import { NATIVE_SIM_UPLOAD_BYTES } from '../targets/upload-capacity.js';
 
 export const NATIVE_SIM_ENV = 'WRT_NATIVE_SIM';
@@ -74,15 +75,21 @@ export function requireNativeSim(binary: string, env: NodeJS.ProcessEnv = proces
 
 /**
  * native-sim's command line for one session: the upload capacity the host checks modules against
- * before reading them (ts/targets/upload-capacity.ts), the arena, and the Ed25519 public key (hex)
- * it then requires every module to be signed by, as a board built with that key does. A program's
- * argv and environment are not on it: they travel in the ARGS message, as on a board.
+ * before reading them (ts/targets/upload-capacity.ts), the arena, how the memory adapter takes it
+ * (memory.adapter of the native-sim target: --mem-lock and the like), and the Ed25519 public key
+ * (hex) it then requires every module to be signed by, as a board built with that key does. A
+ * program's argv and environment are not on it: they travel in the ARGS message, as on a board.
  */
-export function nativeSimArgs(options: { readonly arenaBytes?: number; readonly signingKey?: string }): string[] {
+export function nativeSimArgs(options: {
+  readonly arenaBytes?: number;
+  readonly signingKey?: string;
+  readonly memoryAdapter?: ResolvedMemoryAdapter;
+}): string[] {
   return [
     '--upload-capacity',
     String(NATIVE_SIM_UPLOAD_BYTES),
     ...(options.arenaBytes === undefined ? [] : ['--arena', String(options.arenaBytes)]),
+    ...(options.memoryAdapter === undefined ? [] : nativeSimMemoryArgs(options.memoryAdapter)),
     ...(options.signingKey === undefined ? [] : ['--signing-key', options.signingKey]),
   ];
 }

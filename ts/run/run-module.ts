@@ -4,6 +4,7 @@
  * with the session on every path, SIGINT included.
  */
 import * as path from 'node:path';
+import { WrtError } from '../core/errors.js';
 import type { ProtocolClientOptions } from '../device/client.js';
 import { spawnNativeSimStdio } from '../device/native-sim.js';
 import { ChildProcessTransport } from '../device/stdio-transport.js';
@@ -14,6 +15,7 @@ import type { NativesFile } from '../targets/host-functions.js';
 import { bindHostImports, type HostModule } from './host-calls.js';
 import { codeFormOf, locateFrames } from './backtrace.js';
 import { explainLoadFailure, frameName, functionName, importName, type Invocation, loadModule, moduleUploadForm, planInvocation, type PreparedModule } from './module.js';
+import type { ResolvedMemoryAdapter } from '../targets/memory-adapter.js';
 import { nativeSimArgs, nativeSimBinary, requireNativeSim } from './native-sim-binary.js';
 import { runCfi, type RunCfi, type SimElf } from './sim-cfi.js';
 import { DeviceSession, type DeviceLink, type ProgramHooks, type ProgramReport, type ProgramSinks, withSession } from './session.js';
@@ -66,6 +68,8 @@ export interface RunDeps {
   readonly binary?: string;
   /** Reads /proc/PID/status of the running native-sim (tests pass a recorded one). */
   readonly readProcessStatus?: (pid: number) => Promise<TextSource>;
+  /** How native-sim takes its arena: the native-sim target's memory.adapter (absent: its defaults). */
+  readonly memoryAdapter?: ResolvedMemoryAdapter;
 }
 
 /** What the program did, and the CFI state of the native-sim it ran in. */
@@ -84,7 +88,11 @@ export function nativeSimLink(
 ): NativeSimLink {
   const simArgs =
     deps.simArgs ??
-    nativeSimArgs({ ...(deps.arenaBytes === undefined ? {} : { arenaBytes: deps.arenaBytes }), ...(deps.signingKey === undefined ? {} : { signingKey: deps.signingKey }) });
+    nativeSimArgs({
+      ...(deps.arenaBytes === undefined ? {} : { arenaBytes: deps.arenaBytes }),
+      ...(deps.signingKey === undefined ? {} : { signingKey: deps.signingKey }),
+      ...(deps.memoryAdapter === undefined ? {} : { memoryAdapter: deps.memoryAdapter }),
+    });
   let binary: string | null = null;
   let transport: Transport;
   if (deps.openTransport !== undefined) {
@@ -100,7 +108,29 @@ export function nativeSimLink(
     description: 'native-sim',
     clientOptions: deps.client ?? LOCAL_CLIENT_OPTIONS,
     close: () => transport.close(),
+    explain: (error) => memoryAdapterFailure(transport, error),
   };
+}
+
+/** native-sim's lines when its memory adapter refused the arena (native/sim/interp_engine.c). */
+const ADAPTER_REFUSAL = /^native-sim: (--mem-|the \S+ memory adapter |cannot map the \d+-byte arena).*$/m;
+
+/**
+ * A native-sim that ended before HELLO because its memory adapter refused the arena: its own line
+ * (the limit it met and what to do) instead of the broken link it left behind. Undefined otherwise.
+ */
+async function memoryAdapterFailure(transport: Transport, error: unknown): Promise<Error | undefined> {
+  if (!(transport instanceof ChildProcessTransport)) return undefined;
+  // Only a broken or silent link can mean native-sim never started; other failures pass at once.
+  if (!(error instanceof WrtError) || (error.code !== 'PROTOCOL_ERROR' && error.code !== 'DEVICE_TIMEOUT')) return undefined;
+  // The link broke because the process ended; give its stderr a moment to arrive.
+  const ended = await Promise.race([transport.closed.then(() => true), new Promise<false>((done) => setTimeout(() => done(false), 1000).unref())]);
+  const line = ended ? ADAPTER_REFUSAL.exec(transport.stderr)?.[0] : undefined;
+  if (line === undefined) return undefined;
+  return new WrtError('MEMORY_ADAPTER_FAILED', line.replace(/^native-sim: /, 'native-sim could not take its arena: '), {
+    field: 'memory.adapter',
+    limit: 'targets/native-sim.yaml memory.adapter (docs/native-sim.md, "The arena")',
+  }, { cause: error });
 }
 
 /** What `run` and `deploy` put on a device: a module read on the host, what to call, and how. */

@@ -7,6 +7,7 @@
  * checked against the definition by test/targets/board-files.test.ts. Pure.
  */
 import { WrtError } from '../core/errors.js';
+import { memoryAdapterOf } from './memory-adapter.js';
 import { arenaBudget, hex } from './semantics.js';
 import type { TargetDefinition, TargetFirmware } from './types.js';
 
@@ -15,7 +16,7 @@ export interface BoardFiles {
   readonly header: string;
   /** memory.ld: MEMORY, WRT_STACK_BYTES, then the shared cortex-m.ld. */
   readonly linkerScript: string;
-  /** board.mk fragment: BOARD_TARGET_ID, and CC when the definition names clang. */
+  /** board.mk fragment: BOARD_TARGET_ID, BOARD_MEM_ADAPTER, and CC when the definition names clang. */
   readonly makefile: string;
 }
 
@@ -121,6 +122,7 @@ export function boardFiles(def: TargetDefinition, options: BoardFilesOptions = {
   ].join('\n');
   // The compile driver; the link stays arm-none-eabi-gcc's (its libgcc and ld), see the Makefile.
   const compiler = firmware.compiler === 'clang' ? [`CC := ${CLANG_FIRMWARE_CC}`] : [];
-  const makefile = [`# ${origin}`, `BOARD_TARGET_ID := ${def.id}`, ...compiler, ''].join('\n');
+  // The memory adapter the app must link (targets/firmware/Makefile compares it with the app's).
+  const makefile = [`# ${origin}`, `BOARD_TARGET_ID := ${def.id}`, `BOARD_MEM_ADAPTER := ${memoryAdapterOf(def).kind}`, ...compiler, ''].join('\n');
   return { header, linkerScript, makefile };
 }

@@ -17,4 +17,5 @@ export { CORE_SPECS, checkTargetSemantics, isHostKind } from './semantics.js';
 export { flashCommand, type FlashCommand, type FlashInputs } from './flash.js';
 export { INPUT_PLACEHOLDERS, EMULATOR_PLACEHOLDERS, SPLICE_PLACEHOLDER, type FlashInputName } from './template.js';
 export { targetLimits, type TargetLimit, type TargetLimits } from './limits.js';
+export { defaultAdapterKind, describeLocking, memoryAdapterOf, nativeSimMemoryArgs, type ResolvedMemoryAdapter } from './memory-adapter.js';
 export * from './types.js';

@@ -25,6 +25,27 @@ export function checkTargetSemantics(def: TargetDefinition, file: string, expect
   checkUart(def, fail);
   checkFlashMethods(def, fail);
   checkFirmware(def, fail);
+  checkMemoryAdapter(def, fail);
+}
+
+/** The adapter must be one the target's kind has, and its options the adapter's. */
+function checkMemoryAdapter(def: TargetDefinition, fail: Fail): void {
+  const adapter = def.memory.adapter;
+  if (adapter === undefined) return;
+  const host = isHostKind(def.kind);
+  if (host === (adapter.kind === 'linker-arena')) {
+    fail(
+      '/memory/adapter/kind',
+      `is ${adapter.kind} on ${withArticle(def.kind)} target`,
+      host ? 'linux-mmap or qnx-typed-memory for host kinds (native-sim)' : 'linker-arena for emulated and board kinds (the firmware)',
+    );
+  }
+  if (adapter.hugepages === true && adapter.kind !== 'linux-mmap') {
+    fail('/memory/adapter/hugepages', `is set for ${adapter.kind}`, 'huge pages are linux-mmap\'s (MAP_HUGETLB)');
+  }
+  if (adapter.typedMemoryName !== undefined && adapter.kind !== 'qnx-typed-memory') {
+    fail('/memory/adapter/typedMemoryName', `is set for ${adapter.kind}`, 'a typed memory object is qnx-typed-memory\'s');
+  }
 }
 
 /** Firmware runs on a board's own RAM: its upload buffer and stack are part of the reserve. */

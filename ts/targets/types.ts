@@ -39,6 +39,8 @@ export const FLOAT_SUPPORT = ['hard', 'soft', 'none'] as const;
 export const HARDWARE_CFI = ['none', 'pacbti', 'cet', 'bti-pac', 'host'] as const;
 export const FIRMWARE_COMPILERS = ['gcc', 'clang'] as const;
 export const FIRMWARE_RESERVE_BASES = ['estimate', 'measured', 'not-applicable'] as const;
+/** Where the arena comes from: native/platform/wrt_mem_<kind>.c (docs/targets.md). */
+export const MEMORY_ADAPTER_KINDS = ['linux-mmap', 'qnx-typed-memory', 'linker-arena'] as const;
 
 export type TargetKind = (typeof TARGET_KINDS)[number];
 export type CpuArch = (typeof CPU_ARCHES)[number];
@@ -49,6 +51,7 @@ export type FlashRunner = (typeof FLASH_RUNNERS)[number];
 export type FloatSupport = (typeof FLOAT_SUPPORT)[number];
 export type HardwareCfi = (typeof HARDWARE_CFI)[number];
 export type FirmwareReserveBasis = (typeof FIRMWARE_RESERVE_BASES)[number];
+export type MemoryAdapterKind = (typeof MEMORY_ADAPTER_KINDS)[number];
 
 export interface TargetCpu {
   readonly arch: CpuArch;
@@ -90,6 +93,18 @@ export interface TargetMemory {
   readonly firmwareReservedRamBytes: number;
   readonly firmwareReserveBasis: FirmwareReserveBasis;
   readonly defaultStackBytes: number;
+  /** Absent: the default of the target's kind (ts/targets/memory-adapter.ts). */
+  readonly adapter?: MemoryAdapterSpec;
+}
+
+/** memory.adapter as written; memoryAdapterOf resolves it with the defaults. */
+export interface MemoryAdapterSpec {
+  readonly kind: MemoryAdapterKind;
+  readonly lock?: boolean;
+  readonly populate?: boolean;
+  readonly hugepages?: boolean;
+  /** Required for qnx-typed-memory. */
+  readonly typedMemoryName?: string;
 }
 
 export interface TargetUart {
@@ -214,7 +229,9 @@ export const FIELD_TABLES = {
     firmwareReservedRamBytes: true,
     firmwareReserveBasis: true,
     defaultStackBytes: true,
+    adapter: false,
   } satisfies KeyTable<TargetMemory>,
+  '/memory/adapter': { kind: true, lock: false, populate: false, hugepages: false, typedMemoryName: false } satisfies KeyTable<MemoryAdapterSpec>,
   '/memory/flash': { base: true, bytes: true, datasheet: false } satisfies KeyTable<FlashRegion>,
   '/memory/ram/*': {
     name: true,
@@ -246,6 +263,7 @@ export const ENUM_TABLES = {
   '/cpu/core': CPU_CORES,
   '/cpu/fpu': FPU_KINDS,
   '/memory/firmwareReserveBasis': FIRMWARE_RESERVE_BASES,
+  '/memory/adapter/kind': MEMORY_ADAPTER_KINDS,
   '/uart/kind': UART_KINDS,
   '/flashMethods/*/runner': FLASH_RUNNERS,
   '/features/float': FLOAT_SUPPORT,

@@ -10,19 +10,24 @@ include $(ROOT)/native/sig/wrt_sig.mk
 WRT_SIGNING_KEY ?=
 
 PROTOCOL_DIR := $(ROOT)/native/protocol
+# The memory adapter the arena is taken through (native/platform/wrt_mem_adapter.h); the Makefile
+# checks that the target definition names the same (memory.adapter.kind).
+APP_MEM_ADAPTER := linker-arena
 APP_SOURCES := $(addprefix $(FIRMWARE_DIR)/interp/, wrt_fw_main.c wrt_fw_engine.c wrt_fw_layout.c) \
+	$(ROOT)/native/platform/wrt_mem_linker.c \
 	$(addprefix $(ROOT)/native/engine/, wrt_interp_engine.c wrt_engine_host.c wrt_engine_profile.c wrt_engine_layout.c wrt_engine_natives.c) \
 	$(BSP_DIR)/cortex-m/wrt_board_natives.c \
 	$(firstword $(wildcard $(BSP_DIR)/$(BOARD)/wrt_board_gpio.c) $(BSP_DIR)/cortex-m/wrt_board_gpio_none.c) \
 	$(addprefix $(ROOT)/native/profile/, wrt_profile.c wrt_profile_module.c) \
 	$(addprefix $(PROTOCOL_DIR)/, wrtp_cobs.c wrtp_crc32.c wrtp_frame.c wrtp_msg.c wrtp_server.c wrtp_sha256.c) \
 	$(WRT_SIG_SOURCES) $(WRT_SODIUM_SOURCES)
-APP_INCLUDES := -I$(FIRMWARE_DIR)/interp -I$(PROTOCOL_DIR) -I$(ROOT)/native/interp -I$(ROOT)/native/engine \
+APP_INCLUDES := -I$(FIRMWARE_DIR)/interp -I$(ROOT)/native/platform -I$(PROTOCOL_DIR) -I$(ROOT)/native/interp -I$(ROOT)/native/engine \
 	-I$(ROOT)/native/profile -I$(ROOT)/native/natives -I$(WRT_SIG_DIR) $(WRT_SODIUM_INCLUDES)
 # The application's natives (native/natives/wrt_native.h): `deploy --natives FILE.c` passes
 # NATIVES=FILE.c and a BUILD folder keyed by the file's hash; without it the table is empty.
 APP_NATIVES := $(if $(NATIVES),$(abspath $(NATIVES)),$(ROOT)/native/natives/wrt_native_none.c)
-APP_CFLAGS :=
+# Everything that includes wrt_mem_adapter.h gets linker-arena's inline functions.
+APP_CFLAGS := -DWRT_MEM_LINKER_ARENA
 # libsodium's sources with the flags wrt_sig.mk gives them (its unused static helpers, CONFIGURED),
 # and on a board compiled by clang the C library headers they include (BOARD_LIBC_INCLUDES).
 $(OUT)/obj/$(APP)/third_party/%.o: APP_CFLAGS += -Wno-unused-function -DCONFIGURED=1 $(BOARD_LIBC_INCLUDES)

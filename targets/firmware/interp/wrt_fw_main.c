@@ -3,8 +3,8 @@
  * protocol server answers it with the interpreter core running modules in the board's free RAM
  * (everything the linker left after stack, .data and .bss, the upload buffer included).
  *
- * Exit codes of its own (before it can speak the protocol): 3 the arena holds no region layout,
- * 4 the protocol server refused its configuration.
+ * Exit codes of its own (before it can speak the protocol): 3 no arena, or one that holds no region
+ * layout, 4 the protocol server refused its configuration.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,6 +13,7 @@
 #include "wrt_board_target.h"
 #include "wrt_bsp_port.h"
 #include "wrt_fw_engine.h"
+#include "wrt_mem_adapter.h"
 #include "wrtp_server.h"
 
 /* A profile is ~180 bytes plus ~40 per import, and UPLOAD_BEGIN carries it in one 1 KiB frame. */
@@ -57,8 +58,10 @@ int main(void) {
     const wrt_port_board *board = wrt_port_board_info();
     void *engine_ctx = NULL;
     const char *why = NULL;
-    const wrtp_engine_ops *engine =
-        wrt_fw_engine((uint8_t *)(uintptr_t)board->free_ram_start, board->free_ram_bytes, wrt_port_nanos, &engine_ctx, &why);
+    /* The arena: all the RAM the link left free, through the linker-arena memory adapter. */
+    wrt_mem_region arena;
+    if (wrt_mem_allocate((size_t)wrt_mem_available(NULL), 0u, NULL, &arena) != WRT_MEM_OK) wrt_port_exit(WRT_FW_EXIT_ARENA);
+    const wrtp_engine_ops *engine = wrt_fw_engine(arena.base, arena.bytes, wrt_port_nanos, &engine_ctx, &why);
     if (engine == NULL) wrt_port_exit(WRT_FW_EXIT_ARENA);
 
     static const wrtp_port port = {NULL, wrt_fw_read, wrt_fw_write, wrt_fw_now_ms, wrt_fw_device_reset};

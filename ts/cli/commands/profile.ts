@@ -13,6 +13,7 @@ import { parseBaud } from '../../device/serial-link.js';
 import type { CliContext, CommandModule } from '../context.js';
 import { parseFuel } from '../outcome.js';
 import type { ProfileDeps, ProfileRequest } from '../../profile/gather.js';
+import type { ProfileMemoryAdapter } from '../../profile/json.js';
 import { parseHostPolicies } from '../../profile/host-policy.js';
 import type { ProfileOverrides, Sourced } from '../../profile/types.js';
 import { type NativesFile, readNativesFile } from '../../targets/host-functions.js';
@@ -194,17 +195,18 @@ export async function runProfile(file: string, raw: RawProfileOptions, ctx: CliC
   }
   const options: Record<string, unknown> = { ...raw, ...(raw.debug !== undefined ? { debugLevel: raw.debug } : {}) };
   const { gatherProfile } = await import('../../profile/gather.js');
-  const { embedProfile, encodeProfile, profileJson, renderBudgetErrors, renderProfile } = await import('../../profile/index.js');
+  const { embedProfile, encodeProfile, profileJson, renderBudgetErrors, renderProfile, renderProfileMemoryAdapter } = await import('../../profile/index.js');
   const gathered = await gatherProfile(profileRequest(file, raw, ctx, options, await hostServedOf(raw, ctx)), deps);
   if (!gathered.result.ok) {
     ctx.output.err(renderBudgetErrors(file, raw.target ?? (raw.device !== undefined ? `on ${raw.device}` : 'host'), gathered.result.errors));
     return ExitCode.CheckFailed;
   }
   const profile = gathered.result.profile;
+  const memoryAdapter = raw.target === undefined ? undefined : await profileMemoryAdapter(raw.target, profile.arena.budgetBytes);
   if (raw.out !== undefined) {
     const bytes =
       format === 'json'
-        ? Buffer.from(profileJson(profile), 'utf8')
+        ? Buffer.from(profileJson(profile, memoryAdapter), 'utf8')
         : format === 'binary'
           ? encodeProfile(profile).bytes
           : embedProfile(gathered.module, encodeProfile(profile).bytes, file);
@@ -214,8 +216,27 @@ export async function runProfile(file: string, raw: RawProfileOptions, ctx: CliC
       throw new WrtError('FILE_WRITE_FAILED', `cannot write ${raw.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file: raw.out });
     }
   }
-  ctx.output.out(raw.json === true ? profileJson(profile) : renderProfile(profile, { explain: raw.explain === true, verbose: raw.verbose === true }));
+  const text = () => {
+    const summary = renderProfile(profile, { explain: raw.explain === true, verbose: raw.verbose === true });
+    return memoryAdapter === undefined ? summary : `${summary}\n${renderProfileMemoryAdapter(memoryAdapter, raw.verbose === true)}`;
+  };
+  ctx.output.out(raw.json === true ? profileJson(profile, memoryAdapter) : text());
   return ExitCode.Ok;
+}
+
+/** How --target takes its arena (memory.adapter of its definition) and what a run of the profile keeps resident. */
+async function profileMemoryAdapter(targetId: string, arenaBytes: number): Promise<ProfileMemoryAdapter> {
+  const [{ loadTarget }, { describeLocking, memoryAdapterOf }] = await Promise.all([import('../../targets/load.js'), import('../../targets/memory-adapter.js')]);
+  const adapter = memoryAdapterOf(loadTarget(targetId));
+  return {
+    kind: adapter.kind,
+    lock: adapter.lock,
+    populate: adapter.populate,
+    hugepages: adapter.hugepages,
+    typedMemoryName: adapter.typedMemoryName,
+    locks: describeLocking(adapter, arenaBytes),
+    source: adapter.source,
+  };
 }
 
 export const profileCommand: CommandModule = {

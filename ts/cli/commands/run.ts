@@ -112,14 +112,27 @@ export async function runRun(
   const fuel = parseFuel(raw.fuel);
   const asil = asilFlag(raw.asil);
   // The device client and the value codecs load only when `run` runs, not for every command.
-  const [{ runModule }, { loadModule, planInvocation }, { formatValue }, { resolveUploadProfile }, { NATIVE_SIM_UPLOAD_CAPACITY }, { profileSignatureOf, readSigningKey }] = await Promise.all([
+  const [
+    { runModule },
+    { loadModule, planInvocation },
+    { formatValue },
+    { resolveUploadProfile },
+    { NATIVE_SIM_UPLOAD_CAPACITY },
+    { profileSignatureOf, readSigningKey },
+    { loadTarget },
+    { memoryAdapterOf },
+  ] = await Promise.all([
     import('../../run/run-module.js'),
     import('../../run/module.js'),
     import('../../run/values.js'),
     import('../../profile/upload-profile.js'),
     import('../../targets/upload-capacity.js'),
     import('../../signing/signing-key.js'),
+    import('../../targets/load.js'),
+    import('../../targets/memory-adapter.js'),
   ]);
+  // native-sim takes its arena as its target definition's memory.adapter says (--mem-lock, ...).
+  const memoryAdapter = memoryAdapterOf(loadTarget('native-sim'));
   const signingKey = raw.signingKey === undefined ? undefined : readSigningKey(raw.signingKey, ctx.cwd);
   const json = raw.json === true;
   const sink = outputSink(ctx, !json);
@@ -163,7 +176,7 @@ export async function runRun(
       ...(signingKey === undefined ? {} : { signingKey: Buffer.from(signingKey.publicKey).toString('hex') }),
     },
     { ...sink.sinks, ...recorder.sinks },
-    { env: ctx.env, ...(natives === undefined ? {} : { binary: natives.binary }), ...deps },
+    { env: ctx.env, memoryAdapter, ...(natives === undefined ? {} : { binary: natives.binary }), ...deps },
   );
   const gathered = sink.gathered();
   if (json) {

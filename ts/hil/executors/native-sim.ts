@@ -6,6 +6,7 @@
 import type { ProtocolClientOptions } from '../../device/client.js';
 import type { Transport } from '../../device/transport.js';
 import { nativeSimLink } from '../../run/run-module.js';
+import { memoryAdapterOf, type ResolvedMemoryAdapter } from '../../targets/memory-adapter.js';
 import { DeviceSession } from '../../run/session.js';
 import type { BoardExecutor, TestOutcome } from '../executor.js';
 import type { Board } from '../types.js';
@@ -14,6 +15,8 @@ import { messageOf, runOnSession, type DeviceTest } from './device-run.js';
 export interface NativeSimExecutorOptions {
   readonly binary?: string;
   readonly arenaBytes?: number;
+  /** How native-sim takes its arena (the board's target's memory.adapter). */
+  readonly memoryAdapter?: ResolvedMemoryAdapter;
   readonly openTransport?: (simArgs: readonly string[]) => Transport;
   readonly client?: ProtocolClientOptions;
 }
@@ -60,6 +63,7 @@ export class NativeSimExecutor implements BoardExecutor {
     const link = nativeSimLink({
       ...(o.binary === undefined ? {} : { binary: o.binary }),
       ...(o.arenaBytes === undefined ? {} : { arenaBytes: o.arenaBytes }),
+      ...(o.memoryAdapter === undefined ? {} : { memoryAdapter: o.memoryAdapter }),
       ...(o.openTransport === undefined ? {} : { openTransport: o.openTransport }),
       ...(o.client === undefined ? {} : { client: o.client }),
     });
@@ -75,6 +79,10 @@ export class NativeSimExecutor implements BoardExecutor {
 }
 
 export function createNativeSimExecutor(board: Board): BoardExecutor {
-  const arenaBytes = board.target?.memory.arenaBytes;
-  return new NativeSimExecutor(arenaBytes === undefined ? {} : { arenaBytes });
+  const target = board.target;
+  const arenaBytes = target?.memory.arenaBytes;
+  return new NativeSimExecutor({
+    ...(arenaBytes === undefined ? {} : { arenaBytes }),
+    ...(target === undefined ? {} : { memoryAdapter: memoryAdapterOf(target) }),
+  });
 }

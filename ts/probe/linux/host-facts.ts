@@ -64,6 +64,8 @@ export interface ProcessLimitsFacts {
   /** "Max stack size" and "Max address space" rows of /proc/self/limits (bytes; null = unlimited). */
   readonly stack: Fact<RlimitPair>;
   readonly addressSpace: Fact<RlimitPair>;
+  /** "Max locked memory" (RLIMIT_MEMLOCK): what the linux-mmap adapter may mlock without CAP_IPC_LOCK. */
+  readonly lockedMemory: Fact<RlimitPair>;
 }
 
 /** Everything the Linux probe reads from files, each value with the file it came from. */
@@ -119,7 +121,12 @@ function readProcessLimits(files: HostFiles): ProcessLimitsFacts {
   const read = files.read(PROC_LIMITS_PATH);
   const row = (name: string): Fact<RlimitPair> =>
     parsed(`${PROC_LIMITS_PATH} ${name}`, read, (text) => procLimitRow(parseProcLimits(text), name));
-  return { stack: row('Max stack size'), addressSpace: row('Max address space') };
+  return { stack: row('Max stack size'), addressSpace: row('Max address space'), lockedMemory: row('Max locked memory') };
+}
+
+/** RLIMIT_MEMLOCK of this process alone, for a target that runs on this host (`probe --target native-sim`). */
+export function readLockedMemoryLimit(files: HostFiles): Fact<RlimitPair> {
+  return readProcessLimits(files).lockedMemory;
 }
 
 function decimalInteger(text: string, file: string, field: string): number {
