@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BufferedOutput } from '../../ts/core/output.js';
@@ -8,6 +9,7 @@ import { main } from '../../ts/cli/main.js';
 import { isDeviceError } from '../../ts/device/device-errors.js';
 import { DeviceErrorCode } from '../../ts/device/protocol.js';
 import { runModule } from '../../ts/run/run-module.js';
+import { loadTarget } from '../../ts/targets/index.js';
 import { spawnNativeSimStdio } from '../../ts/device/native-sim.js';
 import { buildRealNativeSim, cFixture, nativeSimChildren, watFixture } from './helpers.js';
 import { TamperingTransport } from './tampering-transport.js';
@@ -216,6 +218,43 @@ describe('runModule lifecycle', () => {
     expect(report.outcome).toEqual({ kind: 'returned', results: [{ type: 'i32', value: 42 }] });
     expect(during).toHaveLength(1);
     expect(nativeSimChildren()).toEqual([]);
+  });
+});
+
+describe("native-sim's arena comes from its target definition", () => {
+  it('runs native-sim with --arena of memory.arenaBytes, and the run fits in it', async () => {
+    let seen: readonly string[] = [];
+    const report = await runModule(
+      { file: addWasm, invoke: 'add', args: ['1', '2'] },
+      { stdout: () => undefined, stderr: () => undefined },
+      {
+        handleSigint: false,
+        arenaBytes: 262_144,
+        openTransport: (args) => {
+          seen = args;
+          return spawnNativeSimStdio(sim, args);
+        },
+      },
+    );
+    expect(report.outcome).toEqual({ kind: 'returned', results: [{ type: 'i32', value: 3 }] });
+    expect(seen.slice(seen.indexOf('--arena'), seen.indexOf('--arena') + 2)).toEqual(['--arena', '262144']);
+  });
+
+  it('`run` passes targets/native-sim.yaml memory.arenaBytes to the native-sim it starts', async () => {
+    // A native-sim that records its command lines, then is the real one.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wrt-sim-argv-'));
+    const log = path.join(dir, 'argv');
+    const wrapper = path.join(dir, 'native-sim');
+    fs.writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> "${log}"\nexec "${sim}" "$@"\n`, { mode: 0o755 });
+    try {
+      const out = new BufferedOutput();
+      const code = await main(['node', 'wrt-target', 'run', addWasm, '--invoke', 'add', '2', '3'], { output: out, env: { ...process.env, WRT_NATIVE_SIM: wrapper } });
+      expect({ code, stdout: out.stdout }).toEqual({ code: 0, stdout: ['i32:5'] });
+      const session = fs.readFileSync(log, 'utf8').split('\n').find((line) => line.includes('--upload-capacity'));
+      expect(session).toContain(`--arena ${loadTarget('native-sim').memory.arenaBytes}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -70,6 +70,8 @@ export interface RunDeps {
   readonly readProcessStatus?: (pid: number) => Promise<TextSource>;
   /** How native-sim takes its arena: the native-sim target's memory.adapter (absent: its defaults). */
   readonly memoryAdapter?: ResolvedMemoryAdapter;
+  /** native-sim's arena: the native-sim target's memory.arenaBytes (absent: native-sim's built-in default). */
+  readonly arenaBytes?: number;
 }
 
 /** What the program did, and the CFI state of the native-sim it ran in. */
@@ -84,7 +86,7 @@ export interface NativeSimLink extends DeviceLink {
 
 /** A link to a fresh native-sim: the process ends when the link closes. */
 export function nativeSimLink(
-  deps: RunDeps & { readonly arenaBytes?: number; readonly signingKey?: string; readonly simArgs?: readonly string[] } = {},
+  deps: RunDeps & { readonly signingKey?: string; readonly simArgs?: readonly string[] } = {},
 ): NativeSimLink {
   const simArgs =
     deps.simArgs ??
@@ -219,8 +221,11 @@ export async function runModule(options: RunOptions, sinks: RunSinks, deps: RunD
   const module = options.module ?? loadModule(options.file);
   const invocation = planInvocation(module, options.invoke, options.args ?? []);
   const signingKey = options.signingKey ?? options.profile?.decoded.signingKey ?? undefined;
+  // The target's arena, or the profile's when a raised memory limit compiled a larger one.
+  const profileArena = options.profile?.decoded.arenaBytes;
+  const arenaBytes = deps.arenaBytes === undefined || profileArena === undefined ? deps.arenaBytes : Math.max(deps.arenaBytes, profileArena);
   return withSession(
-    () => DeviceSession.open(nativeSimLink({ ...deps, ...(signingKey === undefined ? {} : { signingKey }) })),
+    () => DeviceSession.open(nativeSimLink({ ...deps, ...(arenaBytes === undefined ? {} : { arenaBytes }), ...(signingKey === undefined ? {} : { signingKey }) })),
     async (session) => {
       // Read after HELLO, when native-sim's C runtime has set up whatever CFI it enables.
       const cfi = await gatherRunCfi(session.link, deps);

@@ -131,8 +131,10 @@ export async function runRun(
     import('../../targets/load.js'),
     import('../../targets/memory-adapter.js'),
   ]);
-  // native-sim takes its arena as its target definition's memory.adapter says (--mem-lock, ...).
-  const memoryAdapter = memoryAdapterOf(loadTarget('native-sim'));
+  // native-sim's arena is its target definition's: memory.arenaBytes, taken as memory.adapter says (--mem-lock, ...).
+  const simTarget = loadTarget('native-sim');
+  const memoryAdapter = memoryAdapterOf(simTarget);
+  const arenaBytes = simTarget.memory.arenaBytes;
   const signingKey = raw.signingKey === undefined ? undefined : readSigningKey(raw.signingKey, ctx.cwd);
   const json = raw.json === true;
   const sink = outputSink(ctx, !json);
@@ -176,7 +178,7 @@ export async function runRun(
       ...(signingKey === undefined ? {} : { signingKey: Buffer.from(signingKey.publicKey).toString('hex') }),
     },
     { ...sink.sinks, ...recorder.sinks },
-    { env: ctx.env, memoryAdapter, ...(natives === undefined ? {} : { binary: natives.binary }), ...deps },
+    { env: ctx.env, memoryAdapter, ...(arenaBytes === undefined ? {} : { arenaBytes }), ...(natives === undefined ? {} : { binary: natives.binary }), ...deps },
   );
   const gathered = sink.gathered();
   if (json) {
