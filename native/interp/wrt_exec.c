@@ -450,6 +450,10 @@ uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_t
 #endif
     const uint32_t *br_table = NULL;  /* br_table / BR_TABLE_X: entry count cell and index */
     uint32_t br_index = 0;
+    /* NULL unless the layout has a trace or breakpoints: then every wasm entry calls the hook. */
+    wrt_debug *const dbg = io_rt->debug;
+
+    if (dbg != NULL) wrt_debug_begin(dbg, i_func);
 
     if (i_func->def == NULL) {
         PAY(i_func->host->func->fuel_cost);
@@ -495,6 +499,8 @@ do_call:
             funcs = inst->mod->funcs;
             LOAD_MEMORY();
         }
+        /* Debugging (trace ring, breakpoints): one predictable branch when off, the work out of line. */
+        if (WRT_UNLIKELY(dbg != NULL)) wrt_debug_enter(dbg, fn, inst, fp, frames, ft);
 #if WRT_CONFIG_FUEL
         /* The body's entry segment (its first FUEL cell), paid here rather than dispatched. */
         PAY(pc[1]);
