@@ -66,10 +66,13 @@ void wrt_debug_begin(wrt_debug *io_dbg, const wrt_func *i_func)
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((noinline, cold))
 #endif
-void wrt_debug_enter(wrt_debug *io_dbg, const wrt_funcdef *i_fn, const wrt_instance *i_inst, const uint64_t *i_fp,
-                     const wrt_frame *i_frames, const wrt_frame *i_top)
+void wrt_debug_enter(wrt_runtime *io_rt, const wrt_funcdef *i_fn, const uint64_t *i_fp, const wrt_frame *i_top)
 {
-    bool own = i_inst->mod == io_dbg->module;
+    wrt_debug *io_dbg = io_rt->debug;
+    const wrt_frame *i_frames = io_rt->frames;
+    /* A function of the invoked module's: its record lies in that module's function array. */
+    const wrt_module *m = io_dbg->module;
+    bool own = m != NULL && i_fn >= m->funcs && i_fn < m->funcs + m->nfuncs;
     uint32_t depth = (uint32_t)(i_top - i_frames);
     if (io_dbg->capacity != 0u) {
         wrt_trace_entry *e = &io_dbg->ring[io_dbg->next];

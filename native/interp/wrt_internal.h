@@ -299,10 +299,11 @@ bool wrt_compile_function(wrt_runtime *io_rt, const wrt_module *i_mod, wrt_funcd
 /* Runs `func` with its arguments already at rt->stack[0..nparams); results land at rt->stack[0..). */
 /*
  * The executor's hook at a wasm function's entry, while rt->debug is set (wrt_debug.c): appends to
- * the trace ring and reports a breakpoint. `fp` holds the arguments; frames up to `top` are the callers.
+ * the trace ring and reports a breakpoint. `fp` holds the arguments; the frames below `top` are the
+ * callers. Four arguments, all in registers on every target: the call is small in each copy of
+ * the executor's call path.
  */
-void wrt_debug_enter(wrt_debug *io_dbg, const wrt_funcdef *i_fn, const wrt_instance *i_inst, const uint64_t *i_fp,
-                     const wrt_frame *i_frames, const wrt_frame *i_top);
+void wrt_debug_enter(wrt_runtime *io_rt, const wrt_funcdef *i_fn, const uint64_t *i_fp, const wrt_frame *i_top);
 /* Starts the trace of an invocation of `i_func` (the module its indices name). */
 void wrt_debug_begin(wrt_debug *io_dbg, const wrt_func *i_func);
 uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_trap);
