@@ -48,7 +48,8 @@ static bool wrt_ie_same_layout(const wrt_layout *a, const wrt_layout *b) {
            a->stack_slots == b->stack_slots && a->call_depth == b->call_depth && a->memory_pages == b->memory_pages &&
            a->memory_pages_max == b->memory_pages_max && a->table_elements == b->table_elements &&
            a->table_elements_max == b->table_elements_max && a->global_slots == b->global_slots &&
-           a->memory_bytes_limit == b->memory_bytes_limit;
+           a->memory_bytes_limit == b->memory_bytes_limit && a->trace_entries == b->trace_entries &&
+           a->breakpoints == b->breakpoints;
 }
 
 /* Lays the runtime out again when the next module needs other regions (a profile, or none after one). */
@@ -73,7 +74,7 @@ static void wrt_ie_describe(void *ctx, wrtp_engine_info *o_info) {
     o_info->arena_bytes = (uint32_t)e->arena_bytes;
     o_info->features = WRTP_FEATURE_FLOAT | WRTP_FEATURE_OUTPUT | WRTP_FEATURE_LOG | WRTP_FEATURE_FUEL |
                        WRTP_FEATURE_REFERENCE_TYPES | WRTP_FEATURE_BULK_MEMORY | WRTP_FEATURE_SESSIONS | WRTP_FEATURE_ARGS |
-                       WRTP_FEATURE_HOST_CALLS | WRTP_FEATURE_START_FUEL | WRTP_FEATURE_BACKTRACE;
+                       WRTP_FEATURE_HOST_CALLS | WRTP_FEATURE_START_FUEL | WRTP_FEATURE_BACKTRACE | WRTP_FEATURE_DEBUG;
     /* Backtrace cells are in the core's code form: the host locates them with a core of that form. */
     uint32_t form = wrt_code_form();
     if ((form & WRT_CODE_UNFUSED) != 0u) o_info->features |= WRTP_FEATURE_CODE_UNFUSED;
@@ -267,6 +268,57 @@ static uint32_t wrt_ie_stack_peak(const wrt_runtime *rt) {
     return (uint32_t)((size_t)(top - rt->stack) * sizeof(uint64_t));
 }
 
+/* A breakpoint hit inside wrt_invoke: its arguments as wire values, its frames, sent as BREAK. */
+static void wrt_ie_on_break(void *ctx, const wrt_break_hit *i_hit) {
+    const wrt_interp_engine *e = (const wrt_interp_engine *)ctx;
+    if (e->io == NULL || e->io->debug_break == NULL) return;
+    /* A BREAK carries the values an INVOKE could: a function with more parameters shows the first ones. */
+    wrtp_wire_value args[WRTP_PROTO_MAX_VALUES];
+    uint32_t nargs = i_hit->nargs < WRTP_PROTO_MAX_VALUES ? i_hit->nargs : WRTP_PROTO_MAX_VALUES;
+    for (uint32_t i = 0; i < nargs; i++) wrt_engine_slot_to_wire(i_hit->arg_types[i], i_hit->args[i], &args[i]);
+    wrtp_trap_frame frames[WRTP_PROTO_MAX_TRAP_FRAMES];
+    uint32_t nframes = i_hit->nframes < WRTP_PROTO_MAX_TRAP_FRAMES ? i_hit->nframes : WRTP_PROTO_MAX_TRAP_FRAMES;
+    for (uint32_t i = 0; i < nframes; i++) {
+        frames[i].func = i_hit->frames[i].func_index;
+        frames[i].cell = i_hit->frames[i].cell;
+    }
+    const wrtp_msg_break msg = {i_hit->hit, i_hit->func_index, i_hit->depth, (uint8_t)nargs, args, (uint8_t)nframes, frames};
+    e->io->debug_break(e->io->ctx, &msg);
+}
+
+/* Kept trace entry `index` for the TRACE frames (the runtime is the source). */
+static void wrt_ie_trace_entry(const void *src, uint32_t index, uint32_t *o_func, uint32_t *o_depth) {
+    wrt_trace_entry entry = {0, 0};
+    (void)wrt_debug_trace_entry((const wrt_runtime *)src, index, &entry);
+    *o_func = entry.func_index;
+    *o_depth = entry.depth;
+}
+
+static bool wrt_ie_set_breakpoints(void *ctx, const wrtp_msg_breakpoints *i_msg, wrtp_engine_error *o_err) {
+    wrt_interp_engine *e = (wrt_interp_engine *)ctx;
+    if (e->instance == NULL) return wrt_ie_refuse(o_err, WRTP_PERR_NO_MODULE, 0, "no instance loaded");
+    uint32_t budget = e->layout.breakpoints;
+    if (i_msg->count > budget) {
+        return wrt_ie_refuse(o_err, WRTP_PERR_DEBUG_BUDGET, budget,
+                             budget == 0u ? "the profile's debug level gives no breakpoints (budget 0)"
+                                          : "more breakpoints than the profile's debug budget");
+    }
+    /* Breakpoints name functions of the latest instance's module with a body (imports have no entry). */
+    const wrt_module *m = e->instance->mod;
+    for (uint8_t i = 0; i < i_msg->count; i++) {
+        uint32_t f = i_msg->funcs[i];
+        if (f < m->nfunc_imports || f >= m->nfuncs) {
+            return wrt_ie_refuse(o_err, WRTP_PERR_ARGS_INVALID, i, "a breakpoint names no function defined in the module");
+        }
+    }
+    wrt_error err;
+    wrt_ie_zero(&err, sizeof err);
+    if (!wrt_debug_set_breakpoints(e->rt, i_msg->funcs, i_msg->count, &err)) {
+        return wrt_ie_refuse(o_err, WRTP_PERR_DEBUG_BUDGET, budget, "more breakpoints than the profile's debug budget");
+    }
+    return true;
+}
+
 static bool wrt_ie_invoke_on(void *ctx, uint16_t instance, const char *i_name, size_t name_len,
                              const wrtp_wire_value *i_args, uint32_t nargs, uint64_t fuel, const wrtp_engine_io *i_io,
                              wrtp_msg_invoke_result *o_result, wrtp_engine_error *o_err) {
@@ -308,9 +360,16 @@ static bool wrt_ie_invoke_on(void *ctx, uint16_t instance, const char *i_name, s
     wrt_trap_info trap;
     wrt_ie_zero(&trap, sizeof trap);
     e->io = i_io;
+    wrt_debug_on_break(e->rt, wrt_ie_on_break, e);
     wrt_engine_host_begin(&e->host, i_io);
     uint32_t code = wrt_invoke(e->rt, f, args, nargs, results, nresults, &trap);
     wrt_engine_host_end(&e->host);
+    /* After a trap, under a profile with a trace: the last function entries, before the answer. */
+    if (code != WRT_OK && code != WRT_TRAP_EXIT && e->layout.trace_entries != 0u && i_io->debug_trace != NULL) {
+        uint64_t total = 0;
+        uint32_t kept = wrt_debug_trace(e->rt, &total);
+        i_io->debug_trace(i_io->ctx, total - kept, kept, wrt_ie_trace_entry, e->rt);
+    }
     e->io = NULL;
     o_result->fuel_used = trap.fuel_used;
     o_result->peak_stack_bytes = wrt_ie_stack_peak(e->rt);
@@ -396,6 +455,7 @@ static uint32_t wrt_ie_stats(void *ctx, wrtp_engine_stat *o_stats, uint32_t cap)
     static const char *const region_stat[WRT_REGION_COUNT] = {
         "engine.meta_used",   "engine.code_used",   "engine.control_peak", "engine.stack_bytes",
         "engine.frames_bytes", "engine.memory_used", "engine.tables_used",  "engine.globals_used",
+        "engine.trace_bytes",
     };
 #define WRT_IE_FIXED_STATS 18u
     wrtp_engine_stat all[WRT_IE_FIXED_STATS + WRT_REGION_COUNT] = {
@@ -483,7 +543,7 @@ static bool wrt_ie_set_args(void *ctx, const wrtp_msg_args *i_args, wrtp_engine_
 static const wrtp_engine_ops wrt_ie_ops = {
     wrt_ie_describe, wrt_ie_load,   wrt_ie_unload,     wrt_ie_invoke,    wrt_ie_stats,
     wrt_ie_reset,    wrt_ie_session, wrt_ie_register, wrt_ie_global_get, wrt_ie_invoke_on, wrt_ie_set_args,
-    wrt_ie_host_imports,
+    wrt_ie_host_imports, wrt_ie_set_breakpoints,
 };
 
 const wrtp_engine_ops *wrt_interp_engine_start(wrt_interp_engine *o_engine, uint8_t *io_arena, size_t arena_bytes,

@@ -77,6 +77,14 @@ typedef struct wrt_layout {
      * the truncation traps as out of bounds, memory.grow of any page returns -1.
      */
     uint32_t memory_bytes_limit;
+    /*
+     * Debugging (the profile's debug budget, docs/limits.md): the last `trace_entries` function
+     * entries of an invocation are kept in a ring, and at most `breakpoints` functions may be
+     * breakpoints (wrt_debug_set_breakpoints). Both 0: no debugging, and the executor's entry hook
+     * stays off. They size the TRACE region: WRT_TRACE_ENTRY_BYTES each, then WRT_BREAKPOINT_BYTES each.
+     */
+    uint32_t trace_entries;
+    uint32_t breakpoints;
 } wrt_layout;
 
 /* A failed load, link or instantiation. `message` is a static string. */
@@ -266,6 +274,55 @@ uint32_t wrt_code_form(void);
  */
 bool wrt_locate_sites(wrt_runtime *io_rt, const uint8_t *i_bytes, size_t len, const wrt_code_site *i_sites,
                       uint32_t nsites, uint32_t *o_offsets, wrt_error *o_err);
+
+/* ---- debugging (docs/interpreter.md, "Debugging") ------------------------------------------ */
+
+/* One function entry of the trace ring: which function, at which depth (the invoked function is 1). */
+typedef struct wrt_trace_entry {
+    uint32_t func_index;  /* in its module; WRT_TRACE_OTHER_MODULE set: a function of another module */
+    uint32_t depth;
+} wrt_trace_entry;
+
+#define WRT_TRACE_OTHER_MODULE 0x80000000u
+/* Bytes one trace entry and one breakpoint take in the TRACE region (the profile counts the same). */
+#define WRT_TRACE_ENTRY_BYTES 8u
+#define WRT_BREAKPOINT_BYTES 4u
+
+/* A breakpoint hit, at the entry of the function: its arguments and the frames that called it. */
+typedef struct wrt_break_hit {
+    uint32_t func_index;      /* in the invoked function's module */
+    uint32_t depth;           /* active wasm frames, this one included */
+    uint32_t hit;             /* 1 for the first hit of the invocation, counting every breakpoint */
+    uint32_t nargs;
+    const uint8_t *arg_types; /* WRT_TYPE_* of each argument */
+    const uint64_t *args;     /* the argument slots, as wrt_invoke takes them */
+    /* frames[0] is the function at its entry (cell 0), then each caller at its call, innermost first. */
+    uint32_t nframes;
+    wrt_code_site frames[WRT_TRAP_FRAMES_MAX];
+} wrt_break_hit;
+
+/* Called at a breakpoint; execution continues when it returns. It must not call into the runtime. */
+typedef void (*wrt_break_fn)(void *ctx, const wrt_break_hit *i_hit);
+
+/*
+ * The breakpoint set of later invocations: function indices of the module whose function is
+ * invoked (imports never stop: they have no wasm entry). `count` above the layout's `breakpoints`
+ * is WRT_ERR_LIMIT (region TRACE, need = count, capacity = the budget) and changes nothing.
+ * count 0 clears the set. wrt_runtime_reset clears it too.
+ */
+bool wrt_debug_set_breakpoints(wrt_runtime *io_rt, const uint32_t *i_funcs, uint32_t count, wrt_error *o_err);
+
+/* Where breakpoint hits go (NULL: nowhere; the set still counts hits). */
+void wrt_debug_on_break(wrt_runtime *io_rt, wrt_break_fn fn, void *ctx);
+
+/*
+ * The trace of the last invocation (or start function): entries appended in all, and the kept
+ * ones, oldest first (at most the layout's trace_entries; the older ones were overwritten).
+ * o_total (may be NULL) gets the count appended; returns the count kept.
+ */
+uint32_t wrt_debug_trace(const wrt_runtime *i_rt, uint64_t *o_total);
+/* Kept entry `index` (0 = the oldest kept); false past the end. */
+bool wrt_debug_trace_entry(const wrt_runtime *i_rt, uint32_t index, wrt_trace_entry *o_entry);
 
 /* Bytes used and available in a region, for budget reports. */
 void wrt_region_usage(const wrt_runtime *i_rt, uint32_t region, uint64_t *o_used, uint64_t *o_capacity);

@@ -22,6 +22,9 @@ static void region_sizes(const wrt_layout *i_layout, uint64_t o_sizes[WRT_REGION
                                                                     : (uint64_t)i_layout->memory_pages * WRT_PAGE_BYTES;
     o_sizes[WRT_REGION_TABLES] = (uint64_t)i_layout->table_elements * 8u;
     o_sizes[WRT_REGION_GLOBALS] = (uint64_t)i_layout->global_slots * 8u;
+    /* The trace ring, then the breakpoint set: the profile counts the same bytes (debug limits). */
+    o_sizes[WRT_REGION_TRACE] = (uint64_t)i_layout->trace_entries * WRT_TRACE_ENTRY_BYTES +
+                                (uint64_t)i_layout->breakpoints * WRT_BREAKPOINT_BYTES;
 }
 
 /* Bytes up to the end of each region, counted from an aligned arena start. */
@@ -93,9 +96,20 @@ wrt_runtime *wrt_runtime_init(void *io_arena, size_t arena_bytes, const wrt_layo
     rt->serial = 0;
     rt->busy = false;
     rt->registered = NULL;
-    /* Stack and frames are whole-region allocations made once. */
+    /* Stack, frames and the trace are whole-region allocations made once. */
     rt->regions[WRT_REGION_STACK].used = rt->regions[WRT_REGION_STACK].size;
     rt->regions[WRT_REGION_FRAMES].used = rt->regions[WRT_REGION_FRAMES].size;
+    rt->regions[WRT_REGION_TRACE].used = rt->regions[WRT_REGION_TRACE].size;
+    rt->debug = NULL;
+    if (i_layout->trace_entries != 0u || i_layout->breakpoints != 0u) {
+        wrt_debug *d = &rt->debug_state;
+        uint8_t *trace = rt->regions[WRT_REGION_TRACE].base;
+        d->ring = (wrt_trace_entry *)(void *)trace;
+        d->capacity = i_layout->trace_entries;
+        d->breaks = (uint32_t *)(void *)(trace + (size_t)i_layout->trace_entries * WRT_TRACE_ENTRY_BYTES);
+        d->max_breaks = i_layout->breakpoints;
+        rt->debug = d;
+    }
     return rt;
 }
 

@@ -450,6 +450,8 @@ uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_t
 #endif
     const uint32_t *br_table = NULL;  /* br_table / BR_TABLE_X: entry count cell and index */
     uint32_t br_index = 0;
+    /* rt->debug is NULL unless the layout has a trace or breakpoints: then every wasm entry calls the hook. */
+    if (io_rt->debug != NULL) wrt_debug_begin(io_rt->debug, i_func);
 
     if (i_func->def == NULL) {
         PAY(i_func->host->func->fuel_cost);
@@ -495,6 +497,11 @@ do_call:
             funcs = inst->mod->funcs;
             LOAD_MEMORY();
         }
+        /* Debugging (trace ring, breakpoints): one predictable branch when off, the work out of line. */
+        if (WRT_UNLIKELY(io_rt->debug != NULL)) goto debug_enter;
+    }
+debug_entered:
+    {
 #if WRT_CONFIG_FUEL
         /* The body's entry segment (its first FUEL cell), paid here rather than dispatched. */
         PAY(pc[1]);
@@ -1118,6 +1125,11 @@ branch_fall:
         TRAP(WRT_TRAP_UNREACHABLE);
     }
 #endif
+
+debug_enter:
+    /* Away from the handlers, so the call's clobbers stay on this cold path. */
+    wrt_debug_enter(io_rt, fn, fp, ft);
+    goto debug_entered;
 
 trapped:
     if ((trap & WRT_TRAP_IN_CALL_MARK) != 0u) {

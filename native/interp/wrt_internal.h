@@ -31,6 +31,13 @@
 #define WRT_SEG_PASSIVE 1u
 #define WRT_SEG_DECLARATIVE 2u
 
+/* A branch the compiler lays out as the unlikely one (the debug hook of the executor). */
+#if defined(__GNUC__) || defined(__clang__)
+#  define WRT_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#  define WRT_UNLIKELY(x) (x)
+#endif
+
 /* ---- arena -------------------------------------------------------------------------------- */
 
 typedef struct wrt_region_state {
@@ -240,6 +247,24 @@ typedef struct wrt_registered {
     wrt_instance *inst;
 } wrt_registered;
 
+/*
+ * Debugging state (wrt_debug.c). The ring and the breakpoint set are the TRACE region; the
+ * executor's entry hook runs only while rt->debug points here (the layout asks for either).
+ */
+typedef struct wrt_debug {
+    wrt_trace_entry *ring;       /* `capacity` entries */
+    uint32_t capacity;
+    uint32_t next;               /* slot of the next entry */
+    uint64_t total;              /* entries appended since the invocation began */
+    uint32_t *breaks;            /* `max_breaks` slots, `nbreaks` in use */
+    uint32_t nbreaks;
+    uint32_t max_breaks;
+    uint32_t hits;               /* breakpoint hits of this invocation */
+    const wrt_module *module;    /* of the invoked function: what indices and breakpoints name */
+    wrt_break_fn on_break;
+    void *break_ctx;
+} wrt_debug;
+
 struct wrt_runtime {
     void *arena;            /* as given to wrt_runtime_init, for wrt_runtime_reset */
     size_t arena_bytes;
@@ -256,6 +281,8 @@ struct wrt_runtime {
     /* wrt_locate_sites only: the site the compiler looks for, and the offset it found. */
     const wrt_code_site *locate_site;
     uint32_t locate_offset;
+    wrt_debug *debug;       /* &debug_state when the layout has a trace or breakpoints, else NULL */
+    wrt_debug debug_state;
 };
 
 /* ---- load pipeline ----------------------------------------------------------------------- */
@@ -270,6 +297,15 @@ bool wrt_compile_function(wrt_runtime *io_rt, const wrt_module *i_mod, wrt_funcd
 /* ---- execution ---------------------------------------------------------------------------- */
 
 /* Runs `func` with its arguments already at rt->stack[0..nparams); results land at rt->stack[0..). */
+/*
+ * The executor's hook at a wasm function's entry, while rt->debug is set (wrt_debug.c): appends to
+ * the trace ring and reports a breakpoint. `fp` holds the arguments; the frames below `top` are the
+ * callers. Four arguments, all in registers on every target: the call is small in each copy of
+ * the executor's call path.
+ */
+void wrt_debug_enter(wrt_runtime *io_rt, const wrt_funcdef *i_fn, const uint64_t *i_fp, const wrt_frame *i_top);
+/* Starts the trace of an invocation of `i_func` (the module its indices name). */
+void wrt_debug_begin(wrt_debug *io_dbg, const wrt_func *i_func);
 uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_trap);
 
 /* ---- host functions (wrt_host.c) ----------------------------------------------------------- */

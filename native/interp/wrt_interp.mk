@@ -4,7 +4,7 @@
 WRT_INTERP_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 
 WRT_INTERP_SOURCES := $(addprefix $(WRT_INTERP_DIR)/, \
-	wrt_arena.c wrt_bytes.c wrt_compile.c wrt_decode.c wrt_exec.c wrt_float.c wrt_host.c \
+	wrt_arena.c wrt_bytes.c wrt_compile.c wrt_debug.c wrt_decode.c wrt_exec.c wrt_float.c wrt_host.c \
 	wrt_instance.c wrt_locate.c wrt_opcodes.c wrt_read.c wrt_trap.c wrt_validate.c wrt_wasi.c)
 
 WRT_INTERP_HEADERS := $(wildcard $(WRT_INTERP_DIR)/*.h)

@@ -30,7 +30,7 @@ static const char *const error_names[WRT_ERROR_CODE_COUNT] = {
 };
 
 static const char *const region_names[WRT_REGION_COUNT] = {
-    "meta", "code", "control", "stack", "frames", "memory", "tables", "globals",
+    "meta", "code", "control", "stack", "frames", "memory", "tables", "globals", "trace",
 };
 
 const char *wrt_trap_message(uint32_t trap_code)

@@ -52,8 +52,9 @@ enum wrt_region {
     WRT_REGION_FRAMES = 4,   /* call frames: one per active wasm call */
     WRT_REGION_MEMORY = 5,   /* linear memories */
     WRT_REGION_TABLES = 6,   /* table elements */
-    WRT_REGION_GLOBALS = 7   /* global values */
+    WRT_REGION_GLOBALS = 7,  /* global values */
+    WRT_REGION_TRACE = 8     /* debugging: the trace ring of function entries, then the breakpoint set */
 };
-#define WRT_REGION_COUNT 8u
+#define WRT_REGION_COUNT 9u
 
 #endif

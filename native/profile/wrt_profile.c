@@ -62,6 +62,8 @@ uint32_t wrt_profile_decode(const uint8_t *i_bytes, size_t len, wrt_profile *o_p
     p->max_components = rd32(i_bytes + 164);
     p->max_instances = rd32(i_bytes + 168);
     p->max_resources = rd32(i_bytes + 172);
+    p->trace_entries = rd32(i_bytes + 176);
+    p->breakpoints = rd32(i_bytes + 180);
     size_t at = WRT_PROFILE_FIXED_BYTES;
     if (!rd_text(i_bytes, end, &at, &p->target_id)) return WRT_PROFILE_SHORT;
     if (!rd_text(i_bytes, end, &at, &p->toolchain)) return WRT_PROFILE_SHORT;
@@ -90,6 +92,8 @@ uint32_t wrt_profile_decode(const uint8_t *i_bytes, size_t len, wrt_profile *o_p
         return WRT_PROFILE_FIELD_BAD;
     }
     if (p->call_depth == 0u) return WRT_PROFILE_FIELD_BAD;
+    /* No debug budget without a debug level: the level is what allows the hook at all. */
+    if (p->debug == 0u && (p->trace_entries != 0u || p->breakpoints != 0u)) return WRT_PROFILE_FIELD_BAD;
     return WRT_PROFILE_OK;
 }
 
@@ -147,4 +151,6 @@ void wrt_profile_layout(const wrt_profile *i_profile, wrt_layout *o_layout)
     o_layout->table_elements_max = i_profile->table_elements_max;
     o_layout->global_slots = i_profile->global_slots;
     o_layout->memory_bytes_limit = truncated ? (uint32_t)i_profile->memory_bytes : 0u;
+    o_layout->trace_entries = i_profile->trace_entries;
+    o_layout->breakpoints = i_profile->breakpoints;
 }

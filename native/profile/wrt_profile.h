@@ -13,8 +13,8 @@
 #include "wrt_api.h"
 
 #define WRT_PROFILE_MAGIC 0x50545257u /* "WRTP" little-endian */
-#define WRT_PROFILE_VERSION 4u
-#define WRT_PROFILE_FIXED_BYTES 176u
+#define WRT_PROFILE_VERSION 5u
+#define WRT_PROFILE_FIXED_BYTES 184u
 #define WRT_PROFILE_HASH_OFFSET 48u
 
 #define WRT_PROFILE_FLAG_TRUNCATED 1u
@@ -77,6 +77,8 @@ typedef struct wrt_profile {
     uint32_t max_components;
     uint32_t max_instances;
     uint32_t max_resources;
+    uint32_t trace_entries; /* function entries the trace ring keeps (debug budget; 0 at debug none) */
+    uint32_t breakpoints;   /* most breakpoints at once (debug budget; 0 at debug none) */
     wrt_profile_text target_id;
     wrt_profile_text toolchain;
     uint32_t import_count;

@@ -47,6 +47,14 @@ typedef struct wrtp_engine_io {
     /* One wrt:logging record (a LOG frame with WRTP_LOG_RECORD). */
     void (*log_record)(void *ctx, uint8_t level, const uint8_t *i_context, size_t context_len, const uint8_t *i_message,
                        size_t message_len);
+    /* A breakpoint hit (BREAK, docs/protocol.md §4d); the program continues when it returns. */
+    void (*debug_break)(void *ctx, const wrtp_msg_break *i_msg);
+    /*
+     * The trace after a trap (TRACE frames, §4d): `kept` entries, oldest first, read one at a time
+     * through `entry` (index 0 .. kept - 1), and how many older ones the ring overwrote.
+     */
+    void (*debug_trace)(void *ctx, uint64_t overwritten, uint32_t kept,
+                        void (*entry)(const void *src, uint32_t index, uint32_t *o_func, uint32_t *o_depth), const void *src);
 } wrtp_engine_io;
 
 /* One counter for STATS; names are `engine.<name>`, at most WRTP_PROTO_STAT_NAME_MAX bytes. */
@@ -121,6 +129,14 @@ typedef struct wrtp_engine_ops {
      * does not fit the engine's tables.
      */
     bool (*host_imports)(void *ctx, const wrtp_msg_host_imports *i_msg, wrtp_engine_error *o_err);
+    /*
+     * BREAKPOINTS (NULL: the device has no debugging): the breakpoint set of the invocations that
+     * follow on the loaded module, replacing the previous one; a load or a RESET clears it.
+     * Refusals: WRTP_PERR_NO_MODULE; WRTP_PERR_DEBUG_BUDGET with offset = the budget (the profile's
+     * breakpoints) when the set is larger; WRTP_PERR_ARGS_INVALID (offset = position) for an index
+     * that is not a function defined in the module.
+     */
+    bool (*set_breakpoints)(void *ctx, const wrtp_msg_breakpoints *i_msg, wrtp_engine_error *o_err);
 } wrtp_engine_ops;
 
 #endif

@@ -305,6 +305,18 @@ bool wrtp_msg_decode_host_result(const uint8_t *i_body, size_t len, wrtp_msg_hos
     return wrtp_msg_done(&rd, o_bad_offset);
 }
 
+bool wrtp_msg_decode_breakpoints(const uint8_t *i_body, size_t len, wrtp_msg_breakpoints *o_msg, uint32_t *o_bad_offset) {
+    wrtp_rd rd;
+    wrtp_rd_init(&rd, i_body, len);
+    o_msg->count = wrtp_rd_u8(&rd);
+    if (!rd.bad && o_msg->count > WRTP_PROTO_MAX_BREAKPOINTS) {
+        *o_bad_offset = 0;
+        return false;
+    }
+    for (uint8_t i = 0; i < o_msg->count && !rd.bad; i++) o_msg->funcs[i] = wrtp_rd_u32(&rd);
+    return wrtp_msg_done(&rd, o_bad_offset);
+}
+
 bool wrtp_msg_decode_reset(const uint8_t *i_body, size_t len, uint8_t *o_kind, uint32_t *o_bad_offset) {
     wrtp_rd rd;
     wrtp_rd_init(&rd, i_body, len);
@@ -429,4 +441,16 @@ void wrtp_msg_encode_log_record(wrtp_wr *io_wr, uint8_t level, const uint8_t *i_
     wrtp_wr_u8(io_wr, (uint8_t)ctx);
     wrtp_wr_bytes(io_wr, i_context, ctx);
     wrtp_wr_bytes(io_wr, i_message, msg);
+}
+
+void wrtp_msg_encode_break(wrtp_wr *io_wr, const wrtp_msg_break *i_msg) {
+    wrtp_wr_u32(io_wr, i_msg->hit);
+    wrtp_wr_u32(io_wr, i_msg->func);
+    wrtp_wr_u32(io_wr, i_msg->depth);
+    wrtp_wr_values(io_wr, i_msg->nargs, i_msg->args);
+    wrtp_wr_u8(io_wr, i_msg->nframes);
+    for (uint8_t i = 0; i < i_msg->nframes; i++) {
+        wrtp_wr_u32(io_wr, i_msg->frames[i].func);
+        wrtp_wr_u32(io_wr, i_msg->frames[i].cell);
+    }
 }

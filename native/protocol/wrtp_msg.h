@@ -153,6 +153,12 @@ typedef struct wrtp_msg_host_trace {
     const wrtp_wire_value *results;
 } wrtp_msg_host_trace;
 
+/* BREAKPOINTS (docs/protocol.md §4d): u8 count, then count u32 function indices. */
+typedef struct wrtp_msg_breakpoints {
+    uint8_t count;
+    uint32_t funcs[WRTP_PROTO_MAX_BREAKPOINTS];
+} wrtp_msg_breakpoints;
+
 /*
  * Request decoders: return true, or false with *o_bad_offset set to the body offset where the
  * layout broke (a field missing, a count over its limit, bytes left over).
@@ -210,6 +216,24 @@ typedef struct wrtp_msg_invoke_result {
     uint8_t nframes;
     wrtp_trap_frame frames[WRTP_PROTO_MAX_TRAP_FRAMES];
 } wrtp_msg_invoke_result;
+
+/* BREAK: a breakpoint hit at a function's entry, with its arguments and the frames that called it. */
+typedef struct wrtp_msg_break {
+    uint32_t hit;   /* 1 for the invocation's first hit */
+    uint32_t func;  /* function index in the module */
+    uint32_t depth; /* active wasm frames, this one included */
+    uint8_t nargs;
+    const wrtp_wire_value *args;
+    uint8_t nframes;
+    const wrtp_trap_frame *frames; /* innermost first: the function at cell 0, then each caller */
+} wrtp_msg_break;
+
+/* TRACE's fixed part: u64 overwritten, u32 kept, u32 first, u16 n; then n entries of u32 func, u32 depth. */
+#define WRTP_MSG_TRACE_HEAD_BYTES 22u
+#define WRTP_MSG_TRACE_ENTRY_BYTES 8u
+
+bool wrtp_msg_decode_breakpoints(const uint8_t *i_body, size_t len, wrtp_msg_breakpoints *o_msg, uint32_t *o_bad_offset);
+void wrtp_msg_encode_break(wrtp_wr *io_wr, const wrtp_msg_break *i_msg);
 
 /* Answer encoders: write the body; the writer's `bad` says whether it fitted. */
 void wrtp_msg_encode_hello(wrtp_wr *io_wr, const wrtp_msg_hello *i_msg);

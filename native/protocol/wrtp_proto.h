@@ -31,10 +31,13 @@
 #define WRTP_MSG_ARGS 0x0Bu
 #define WRTP_MSG_HOST_IMPORTS 0x0Cu
 #define WRTP_MSG_HOST_RESULT 0x0Du
+#define WRTP_MSG_BREAKPOINTS 0x0Eu
 #define WRTP_MSG_OUTPUT 0x40u
 #define WRTP_MSG_LOG 0x41u
 #define WRTP_MSG_HOST_CALL 0x42u
 #define WRTP_MSG_HOST_TRACE 0x43u
+#define WRTP_MSG_BREAK 0x44u
+#define WRTP_MSG_TRACE 0x45u
 #define WRTP_MSG_ERROR 0x7Fu
 
 /* Header flags. */
@@ -59,6 +62,8 @@
 /* The code form of those cells: no superinstructions (the small executor), or no 64-bit ones. */
 #define WRTP_FEATURE_CODE_UNFUSED (1u << 11)
 #define WRTP_FEATURE_CODE_NARROW (1u << 12)
+/* Debugging within the profile's budget (docs/protocol.md §4d): BREAKPOINTS, BREAK and TRACE. */
+#define WRTP_FEATURE_DEBUG (1u << 13)
 #define WRTP_FEATURE_TEST_DOUBLE (1u << 31)
 
 /* OUTPUT streams and LOG levels. */
@@ -123,7 +128,8 @@ enum wrtp_proto_error {
     WRTP_PERR_ARGS_INVALID = 18,
     WRTP_PERR_ENGINE_FAILED = 19,
     WRTP_PERR_INSTANCE_UNKNOWN = 20,
-    WRTP_PERR_SESSION_FULL = 21
+    WRTP_PERR_SESSION_FULL = 21,
+    WRTP_PERR_DEBUG_BUDGET = 22  /* more breakpoints than the profile's budget: detail asked, limit budget */
 };
 
 /* Upload states, as STATE and NO_MODULE errors report them. */

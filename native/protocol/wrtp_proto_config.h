@@ -71,6 +71,11 @@
 #define WRTP_PROTO_HOST_CALL_TIMEOUT_MS 30000u
 #endif
 
+/* Most breakpoints one BREAKPOINTS request carries (the profile's budget is the real bound: 8 or 64). */
+#ifndef WRTP_PROTO_MAX_BREAKPOINTS
+#define WRTP_PROTO_MAX_BREAKPOINTS 64u
+#endif
+
 #if WRTP_PROTO_MAX_FRAME < 256u || WRTP_PROTO_MAX_FRAME > 4096u
 #error "WRTP_PROTO_MAX_FRAME must be 256 .. 4096"
 #endif

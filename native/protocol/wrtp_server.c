@@ -302,6 +302,44 @@ static void wrtp_io_log_record(void *ctx, uint8_t level, const uint8_t *i_contex
     if (!wr.bad) wrtp_server_send_unsolicited(srv, WRTP_MSG_LOG, wr.len);
 }
 
+static void wrtp_io_debug_break(void *ctx, const wrtp_msg_break *i_msg) {
+    wrtp_server *srv = (wrtp_server *)ctx;
+    wrtp_wr wr;
+    wrtp_wr_init(&wr, srv->unsolicited + WRTP_PROTO_HEADER_BYTES, WRTP_PROTO_MAX_BODY);
+    wrtp_msg_encode_break(&wr, i_msg);
+    /* 32 i64 arguments and 8 frames take 371 bytes: a 256-byte frame drops such a hit, which the seq gap shows. */
+    if (!wr.bad) wrtp_server_send_unsolicited(srv, WRTP_MSG_BREAK, wr.len);
+}
+
+/* The trace in as few TRACE frames as the frame size allows, oldest entries first. */
+static void wrtp_io_debug_trace(void *ctx, uint64_t overwritten, uint32_t kept,
+                                void (*entry)(const void *src, uint32_t index, uint32_t *o_func, uint32_t *o_depth),
+                                const void *src) {
+    wrtp_server *srv = (wrtp_server *)ctx;
+    const uint32_t per_frame = (uint32_t)((WRTP_PROTO_MAX_BODY - WRTP_MSG_TRACE_HEAD_BYTES) / WRTP_MSG_TRACE_ENTRY_BYTES);
+    uint32_t first = 0;
+    /* One frame at least, so an empty trace still says how many entries were overwritten. */
+    do {
+        uint32_t n = kept - first < per_frame ? kept - first : per_frame;
+        wrtp_wr wr;
+        wrtp_wr_init(&wr, srv->unsolicited + WRTP_PROTO_HEADER_BYTES, WRTP_PROTO_MAX_BODY);
+        wrtp_wr_u64(&wr, overwritten);
+        wrtp_wr_u32(&wr, kept);
+        wrtp_wr_u32(&wr, first);
+        wrtp_wr_u16(&wr, (uint16_t)n);
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t func = 0;
+            uint32_t depth = 0;
+            entry(src, first + i, &func, &depth);
+            wrtp_wr_u32(&wr, func);
+            wrtp_wr_u32(&wr, depth);
+        }
+        if (wr.bad) return;
+        wrtp_server_send_unsolicited(srv, WRTP_MSG_TRACE, wr.len);
+        first += n;
+    } while (first < kept && !srv->link_down);
+}
+
 /* A refused invoke, REGISTER or GLOBAL_GET; codes the engine may not give become ENGINE_FAILED. */
 static void wrtp_reply_engine_refusal(wrtp_reply *io_reply, const wrtp_engine_error *i_err, uint16_t name_len,
                                      const char *fallback) {
@@ -339,7 +377,8 @@ static void wrtp_handle_invoke(wrtp_reply *io_reply) {
         wrtp_reply_error(io_reply, WRTP_PERR_NO_MODULE, srv->upload_state, 0, "no verified module is committed");
         return;
     }
-    wrtp_engine_io io = {srv, wrtp_io_output, wrtp_io_log, wrtp_io_host_call, wrtp_io_trace, wrtp_io_log_record};
+    wrtp_engine_io io = {srv, wrtp_io_output, wrtp_io_log, wrtp_io_host_call, wrtp_io_trace, wrtp_io_log_record,
+                         wrtp_io_debug_break, wrtp_io_debug_trace};
     wrtp_msg_invoke_result result;
     result.trap = 0;
     result.trap_func = 0;
@@ -508,6 +547,33 @@ static void wrtp_handle_host_imports(wrtp_reply *io_reply) {
     wrtp_reply_ok(io_reply);
 }
 
+static void wrtp_handle_breakpoints(wrtp_reply *io_reply) {
+    wrtp_server *srv = io_reply->srv;
+    wrtp_msg_breakpoints msg;
+    uint32_t bad = 0;
+    if (!wrtp_msg_decode_breakpoints(io_reply->req->body, io_reply->req->body_len, &msg, &bad)) {
+        wrtp_reply_malformed_body(io_reply, bad);
+        return;
+    }
+    if (!srv->live) {
+        wrtp_reply_error(io_reply, WRTP_PERR_NO_MODULE, srv->upload_state, 0, "no verified module is committed");
+        return;
+    }
+    wrtp_engine_error err = {0, 0, NULL};
+    if (!srv->cfg.engine->set_breakpoints(srv->cfg.engine_ctx, &msg, &err)) {
+        const char *message = err.message != NULL ? err.message : "breakpoints refused";
+        if (err.code == WRTP_PERR_DEBUG_BUDGET) {
+            wrtp_reply_error(io_reply, WRTP_PERR_DEBUG_BUDGET, msg.count, err.offset, message);
+        } else if (err.code == WRTP_PERR_ARGS_INVALID || err.code == WRTP_PERR_NO_MODULE) {
+            wrtp_reply_error(io_reply, (uint16_t)err.code, err.offset, 0, message);
+        } else {
+            wrtp_reply_error(io_reply, WRTP_PERR_ENGINE_FAILED, err.offset, 0, message);
+        }
+        return;
+    }
+    wrtp_reply_ok(io_reply);
+}
+
 static void wrtp_handle_reset(wrtp_reply *io_reply) {
     wrtp_server *srv = io_reply->srv;
     uint8_t kind = 0;
@@ -597,6 +663,10 @@ static void wrtp_server_on_frame(wrtp_server *io_srv, size_t len) {
     }
     case WRTP_MSG_HOST_IMPORTS:
         if (io_srv->cfg.engine->host_imports != NULL && io_srv->cfg.port->read != NULL) wrtp_handle_host_imports(&reply);
+        else wrtp_reply_error(&reply, WRTP_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
+        break;
+    case WRTP_MSG_BREAKPOINTS:
+        if (io_srv->cfg.engine->set_breakpoints != NULL) wrtp_handle_breakpoints(&reply);
         else wrtp_reply_error(&reply, WRTP_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
         break;
     case WRTP_MSG_ARGS:

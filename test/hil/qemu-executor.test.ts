@@ -129,6 +129,13 @@ class ScriptedClient implements SessionClient {
   onLog(): () => boolean {
     return () => true;
   }
+  onBreak(): () => boolean {
+    return () => true;
+  }
+  onDebugTrace(): () => boolean {
+    return () => true;
+  }
+  async setBreakpoints(): Promise<void> {}
 }
 
 /** A link that goes nowhere: the scripted client answers instead. */

@@ -84,7 +84,7 @@ describe('embedding the core in a C program', () => {
     ).split('\n');
     const sources = sourceLine.trim().split(/\s+/);
     const flags = flagLine.trim().split(/\s+/);
-    expect(sources.length).toBe(14);
+    expect(sources.length).toBe(15);
     expect(flags).toContain('-ffreestanding');
     writeFileSync(join(dir, 'main.c'), PROGRAM);
     writeFileSync(join(dir, 'module.wasm'), wasm(MODULE));

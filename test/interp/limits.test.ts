@@ -137,6 +137,8 @@ describe('arena', () => {
       table_elements_max: 0,
       global_slots: 64,
       memory_bytes_limit: 0,
+      trace_entries: 0,
+      breakpoints: 0,
     });
     const result = InterpRuntime.tryCreateSized(native, SMALL_LAYOUT, 100_000);
     expect(result.ok).toBe(false);

@@ -19,10 +19,10 @@ describe('debug limits', () => {
   });
 
   it('fits breakpoints first, then the trace buffer, into the overhead', () => {
-    // 64 KiB MCU: basic 1310 bytes = 8 breakpoints (128 B) + 73 trace entries (1168 B).
-    expect(debugLimitsFor('basic', 65536)).toEqual({ level: 'basic', overheadBytes: 1310, breakpoints: 8, traceBufferEntries: 73 });
-    // full 6553 bytes = 64 breakpoints (1024 B) + 345 entries (5520 B).
-    expect(debugLimitsFor('full', 65536)).toEqual({ level: 'full', overheadBytes: 6553, breakpoints: 64, traceBufferEntries: 345 });
+    // 64 KiB MCU: basic 1310 bytes = 8 breakpoints (4 B each, 32 B) + 159 trace entries (8 B each, 1272 B).
+    expect(debugLimitsFor('basic', 65536)).toEqual({ level: 'basic', overheadBytes: 1310, breakpoints: 8, traceBufferEntries: 159 });
+    // full 6553 bytes = 64 breakpoints (256 B) + 787 entries (6296 B).
+    expect(debugLimitsFor('full', 65536)).toEqual({ level: 'full', overheadBytes: 6553, breakpoints: 64, traceBufferEntries: 787 });
     // On a host the level's bounds apply.
     expect(debugLimitsFor('full', 2 ** 30)).toEqual({ level: 'full', overheadBytes: 107374182, breakpoints: 64, traceBufferEntries: 65536 });
     expect(debugLimitsFor('basic', 2 ** 30).traceBufferEntries).toBe(1024);

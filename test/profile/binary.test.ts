@@ -46,7 +46,9 @@ describe('binary profile', () => {
     const { bytes } = encodeProfile(p);
     const view = new DataView(bytes.buffer, bytes.byteOffset);
     expect(Buffer.from(bytes.subarray(0, 4)).toString('latin1')).toBe('WRTP');
-    expect(view.getUint16(4, true)).toBe(4);
+    expect(view.getUint16(4, true)).toBe(5);
+    // The debug budget of basic on 48 KiB: 983 bytes of overhead = 8 breakpoints + 118 entries.
+    expect([view.getUint32(176, true), view.getUint32(180, true)]).toEqual([118, 8]);
     expect(view.getUint32(8, true)).toBe(bytes.length);
     expect(bytes.length).toBe(FIXED_BYTES + 2 + 'qemu-lm3s6965evb'.length + 2 + 5 + 2 + (2 + 3 + 2 + 3 + 4 + 1) + 4);
     expect(view.getUint32(bytes.length - 4, true)).toBe(crc32(bytes.subarray(0, bytes.length - 4)));
@@ -69,7 +71,20 @@ describe('binary profile', () => {
       toolchain: '0.1.0',
       imports: [{ module: 'env', name: 'log', budget: 7, policy: 'log' }],
       signingKey: null,
+      traceEntries: 118,
+      breakpoints: 8,
     });
+    expect(p.debugBudget).toEqual({ traceEntries: 118, breakpoints: 8 });
+    // The arena holds the trace region: 118 × 8 + 8 × 4 = 976 bytes, last in wrt_arena.c's order.
+    expect(p.arena.regions.at(-1)).toMatchObject({ name: 'trace', bytes: 976 });
+  });
+
+  it('refuses a debug budget under debug level none, and reads a version 4 profile as not supported', () => {
+    const none = encodeProfile({ ...profile(), debug: 'none' }).bytes;
+    expect(() => decodeProfile(none)).toThrow(/debug level none with 118 trace entries and 8 breakpoints/);
+    const v4 = Uint8Array.from(encodeProfile(profile()).bytes);
+    new DataView(v4.buffer).setUint16(4, 4, true);
+    expect(() => decodeProfile(v4)).toThrow(/version 4, this tool reads version 5/);
   });
 
   it('carries the signing key a profile requires after the imports, flagged, and round-trips it', () => {

@@ -90,7 +90,7 @@ describe('determinism and binding', () => {
     expect(a.profileSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(a.profileSha256).toBe(encodeProfile(a).profileSha256);
     expect(Object.keys(JSON.parse(profileJson(a)) as object)).toEqual([
-      'schema', 'schemaVersion', 'moduleSha256', 'moduleBytes', 'target', 'toolchain', 'asil', 'debug', 'memory', 'tables', 'globals', 'stack',
+      'schema', 'schemaVersion', 'moduleSha256', 'moduleBytes', 'target', 'toolchain', 'asil', 'debug', 'debugBudget', 'memory', 'tables', 'globals', 'stack',
       'fuel', 'imports', 'arena', 'cfi', 'signature', 'components', 'derivations', 'profileSha256',
     ]);
     const other = ok(inputs(HEAP_BASE_MODULE.replace('i32.const 1)', 'i32.const 2)'), { asil: 'B', overrides: FUEL }));
@@ -257,7 +257,7 @@ describe('budget errors name the budget, the need, the target value and its sour
     const errs = errors(inputs(big, { limits: tiny }));
     expect(errs).toHaveLength(1);
     expect(errs[0]).toMatchObject({ code: 'BUDGET_EXCEEDED', budget: 'arena', gives: '40960 bytes' });
-    expect(errs[0]?.needs).toMatch(/^\d+ bytes \(runtime 224 \+ meta \d+ .*memory 40000/);
+    expect(errs[0]?.needs).toMatch(/^\d+ bytes \(runtime 320 \+ meta \d+ .*memory 40000/);
     expect(errs[0]?.source).toContain('target tiny: ram - firmware reserve');
   });
 });

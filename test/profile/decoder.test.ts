@@ -82,6 +82,8 @@ describe('C decoder of the binary profile', () => {
     expect(get('target_id')).toBe('native-sim');
     expect(fields.get('import')).toEqual(['env.log:9:2']);
     expect(get('signing_key')).toBe(SIGNING_PUBLIC_KEY);
+    // basic on 16 MiB: the level's bounds, 1024 entries and 8 breakpoints, in the arena's trace region.
+    expect([get('trace_entries'), get('breakpoints')]).toEqual(['1024', '8']);
     expect(get('layout_bytes')).toBe(`${p.arena.totalBytes}`);
     expect(get('module_check')).toBe('0');
   });

@@ -97,6 +97,19 @@ describe('the profile maps onto the interpreter', () => {
       }
     }
   });
+
+  it('with a debug level, the trace region is in the arena byte for byte as the core lays it out', () => {
+    const bytes = wat2wasm(CHAIN);
+    for (const [debug, entries, breakpoints] of [['basic', 1024, 8], ['full', 65536, 64]] as const) {
+      const profile = compileForSim(bytes, limits, {}, undefined, debug);
+      expect(profile.debugBudget).toEqual({ traceEntries: entries, breakpoints });
+      const layout = interpLayoutOf(profile);
+      expect(profile.arena.totalBytes).toBe(native.layoutBytes(toNativeLayout(layout)));
+      expect(profile.arena.regions.find((r) => r.name === 'trace')?.bytes).toBe(entries * 8 + breakpoints * 4);
+      const usage = start(bytes, layout, undefined).rt.regionUsage('trace');
+      expect(usage.capacity).toBe(BigInt(entries * 8 + breakpoints * 4));
+    }
+  });
 });
 
 describe('each budget one below what the module needs fails as promised', () => {

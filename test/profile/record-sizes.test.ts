@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../ts/core/paths.js';
 import { ARENA_ALIGN, FRAME_BYTES, RUNTIME_BYTES, SLOT_BYTES, TABLE_ELEMENT_BYTES } from '../../ts/profile/compile.js';
 import { JS_API_LIMITS } from '../../ts/wasm/module-parser.js';
+import { BREAKPOINT_BYTES, TRACE_ENTRY_BYTES } from '../../ts/limits/debug-limits.js';
 
 const SOURCE = `#include "wrt_internal.h"
 #define WRT_SIZE(name, expr) const unsigned char wrt_size_##name[expr] = {0};
@@ -21,6 +22,10 @@ WRT_SIZE(table_element, sizeof(*((wrt_table *)0)->elems))
 WRT_SIZE(global_slot, sizeof(*((wrt_global *)0)->value))
 WRT_SIZE(align, WRT_CONFIG_ALIGN)
 WRT_SIZE(max_locals, WRT_CONFIG_MAX_LOCALS)
+WRT_SIZE(trace_entry, sizeof(wrt_trace_entry))
+WRT_SIZE(trace_entry_bytes, WRT_TRACE_ENTRY_BYTES)
+WRT_SIZE(breakpoint, sizeof(*((wrt_debug *)0)->breaks))
+WRT_SIZE(breakpoint_bytes, WRT_BREAKPOINT_BYTES)
 `;
 
 interface Toolchain {
@@ -60,6 +65,10 @@ describe('profile record sizes and the locals limit match the C core', () => {
         global_slot: SLOT_BYTES,
         align: ARENA_ALIGN,
         max_locals: JS_API_LIMITS.locals,
+        trace_entry: TRACE_ENTRY_BYTES,
+        trace_entry_bytes: TRACE_ENTRY_BYTES,
+        breakpoint: BREAKPOINT_BYTES,
+        breakpoint_bytes: BREAKPOINT_BYTES,
       });
     });
   }

@@ -38,6 +38,8 @@ function vectorLines(): string {
   for (const v of vectors.host_call) lines.push(`host_call ${v.body} ${v.bootId} ${v.callId} ${v.import} ${values(v.args)}`);
   for (const v of vectors.host_result) lines.push(`host_result ${v.body} ${v.bootId} ${v.callId} ${v.status} ${values(v.results)}`);
   for (const v of vectors.host_trace) lines.push(`host_trace ${v.body} ${v.trap} ${hex(v.module)} ${hex(v.name)} ${values(v.args)} ${values(v.results)}`);
+  for (const v of vectors.breakpoints) lines.push(`breakpoints ${v.body} ${v.funcs.length}${v.funcs.map((f) => ` ${f}`).join('')}`);
+  for (const v of vectors.break) lines.push(`break ${v.body} ${v.hit} ${v.func} ${v.depth} ${values(v.args)} ${v.frames.length}${v.frames.map((f) => ` ${f.func} ${f.cell}`).join('')}`);
   for (const v of vectors.log_record) lines.push(`log_record ${v.body} ${v.level} ${hex(v.context)} ${hex(v.message)}`);
   return `${lines.join('\n')}\n`;
 }

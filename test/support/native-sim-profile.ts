@@ -2,7 +2,7 @@
  * Profiles compiled for native-sim straight from the pure compiler, for the tests that run a module
  * under one: limits as `probe --target native-sim` resolves them, QM, no hardware CFI asked for.
  */
-import type { ResolvedLimits } from '../../ts/limits/types.js';
+import type { DebugLevel, ResolvedLimits } from '../../ts/limits/types.js';
 import { probe } from '../../ts/probe/gather.js';
 import { compileProfile } from '../../ts/profile/compile.js';
 import { measureLoadRegions } from '../../ts/profile/load-regions.js';
@@ -26,7 +26,7 @@ export async function nativeSimLimits(): Promise<ResolvedLimits> {
 }
 
 /** The profile, or an Error listing every budget the module cannot meet. */
-export function compileForSim(bytes: Uint8Array, limits: ResolvedLimits, overrides: ProfileOverrides = {}, target: TargetFacts = NATIVE_SIM_FACTS): Profile {
+export function compileForSim(bytes: Uint8Array, limits: ResolvedLimits, overrides: ProfileOverrides = {}, target: TargetFacts = NATIVE_SIM_FACTS, debug: DebugLevel = 'none'): Profile {
   const result = compileProfile({
     analysis: validateWasm(bytes),
     moduleSha256: moduleSha256(bytes),
@@ -34,7 +34,7 @@ export function compileForSim(bytes: Uint8Array, limits: ResolvedLimits, overrid
     limits,
     target,
     asil: 'QM',
-    debug: 'none',
+    debug,
     overrides,
     toolchain: 'test',
   });

@@ -29,6 +29,8 @@ export interface NativeLayout {
   table_elements_max: number;
   global_slots: number;
   memory_bytes_limit: number;
+  trace_entries: number;
+  breakpoints: number;
 }
 
 /** wrt_error as koffi decodes it (64-bit fields come back as number or bigint). */
@@ -127,6 +129,8 @@ function declareTypes(): void {
     table_elements_max: 'uint32_t',
     global_slots: 'uint32_t',
     memory_bytes_limit: 'uint32_t',
+    trace_entries: 'uint32_t',
+    breakpoints: 'uint32_t',
   });
   koffi.struct('wrt_error', {
     code: 'uint32_t',

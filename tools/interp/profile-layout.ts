@@ -27,6 +27,8 @@ export function interpLayoutOf(profile: Profile): InterpLayout {
     tableElementsMax: profile.tables.elementsMax,
     globalSlots: profile.globals.slots,
     memoryBytesLimit: truncated ? profile.memory.bytes : 0,
+    traceEntries: profile.debugBudget?.traceEntries ?? 0,
+    breakpoints: profile.debugBudget?.breakpoints ?? 0,
   };
 }
 

@@ -24,7 +24,7 @@ export const EXPORT_KINDS = ['func', 'table', 'memory', 'global'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 /** enum wrt_region, by number (stable). */
-export const REGIONS = ['meta', 'code', 'control', 'stack', 'frames', 'memory', 'tables', 'globals'] as const;
+export const REGIONS = ['meta', 'code', 'control', 'stack', 'frames', 'memory', 'tables', 'globals', 'trace'] as const;
 export type RegionName = (typeof REGIONS)[number];
 
 /** Sizes of the arena regions (wrt_layout), in the units the C API uses. */
@@ -42,6 +42,9 @@ export interface InterpLayout {
   readonly globalSlots: number;
   /** Nonzero: the memory region is this many bytes and a memory that does not fit is truncated to it. */
   readonly memoryBytesLimit?: number;
+  /** Debugging: trace ring entries and breakpoints (the TRACE region); absent: none. */
+  readonly traceEntries?: number;
+  readonly breakpoints?: number;
 }
 
 export interface LoadFailure {
@@ -108,6 +111,8 @@ export function toNativeLayout(layout: InterpLayout): NativeLayout {
     table_elements_max: layout.tableElementsMax,
     global_slots: layout.globalSlots,
     memory_bytes_limit: layout.memoryBytesLimit ?? 0,
+    trace_entries: layout.traceEntries ?? 0,
+    breakpoints: layout.breakpoints ?? 0,
   };
 }
 

@@ -23,7 +23,8 @@ import { checkUserFile, MAX_MODULE_FILE_BYTES } from '../core/user-file.js';
 import type { ProtocolClientOptions } from '../device/client.js';
 import type { AsilLevel } from '../foundation/asil.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
-import { loadModule, planInvocation } from '../run/module.js';
+import { loadModule, planInvocation, type PreparedModule } from '../run/module.js';
+import type { DebugLevel } from '../limits/types.js';
 import { uploadCapacityOf } from '../targets/upload-capacity.js';
 import { profileSignatureOf, type SigningKey } from '../signing/signing-key.js';
 import { runModuleOn, type RunSinks } from '../run/run-module.js';
@@ -70,6 +71,10 @@ export interface DeployOptions {
   readonly profile?: string;
   /** The safety level the deploy asks for (--asil), with its source. */
   readonly asil?: { readonly level: AsilLevel; readonly source: string };
+  /** The debug level a profile compiled here is at (--debug); a given one must be at it. */
+  readonly debug?: DebugLevel;
+  /** --break: functions to stop at (names or indices), within the profile's breakpoints. */
+  readonly breaks?: readonly string[];
   /** Host functions served over the wire (`--host FILE.mjs`). */
   readonly host?: HostModule;
   /** `--trace-host-calls`: the device traces every host call. */
@@ -125,6 +130,8 @@ export type DeployReport =
       readonly link: string;
       /** The profile uploaded with the module; undefined for --profile none. */
       readonly profile: UploadProfile | undefined;
+      /** The module as read on the host: names breakpoint hits and trace entries. */
+      readonly module: PreparedModule;
       /** The hardware CFI the flashed firmware carries, read from its ELF; null when deploy flashed none (--port). */
       readonly firmwareCfi: FirmwareCfi | null;
       readonly timings: DeployTimings;
@@ -308,6 +315,8 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
   // The firmware built from the target YAML has its upload buffer; a --firmware image may differ (HELLO tells).
   const module = loadModule(file, cwd, options.firmware === undefined ? uploadCapacityOf(def) : undefined);
   const invocation = planInvocation(module, options.invoke, options.args ?? []);
+  const { checkBreakpointBudget, resolveBreakpoints } = await import('../run/debug.js');
+  const breakpoints = resolveBreakpoints(module, options.breaks ?? []);
   // The firmware built here offers what the target lists (and the natives): validate --target's check.
   const hostServed = options.host === undefined ? [] : [...options.host.functions.keys()];
   if (options.firmware === undefined) checkImportsOffered(module.report.imports, def, file, natives, hostServed);
@@ -326,6 +335,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     ...(plainImage === undefined ? {} : { firmware: plainImage }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.asil === undefined ? {} : { asil: options.asil }),
+    ...(options.debug === undefined ? {} : { debug: options.debug }),
     ...(natives === undefined ? {} : { natives }),
     ...(hostServed.length === 0 ? {} : { hostServed }),
     ...(options.executor === undefined ? {} : { executor: options.executor }),
@@ -340,6 +350,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
   if (profile !== undefined && firmwareCfi !== null) checkFirmwareCfi(profile, firmwareCfi, targetId);
 
   if (options.hostPolicies !== undefined) (await import('../profile/host-policy.js')).checkPoliciesCarried(options.hostPolicies, profile, file);
+  checkBreakpointBudget(breakpoints.length, profile, file);
 
   // Without --signing-key, the key a given profile requires is built into the firmware deploy
   // builds. The key does not change the CFI marks read above: only the image is another.
@@ -391,6 +402,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
           ...(options.fuel === undefined ? {} : { fuel: options.fuel }),
           ...(options.host === undefined ? {} : { host: options.host }),
           ...(options.traceHostCalls === true ? { traceHostCalls: true } : {}),
+          ...(breakpoints.length === 0 ? {} : { breakpoints }),
           ...(natives === undefined ? {} : { natives }),
           toolEnv: env,
         },
@@ -401,7 +413,7 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
           ...(deps.onUploaded === undefined ? {} : { onUploaded: deps.onUploaded }),
         },
       );
-      return { kind: 'ran', target: targetId, link: session.link.description, profile, firmwareCfi, ...ran, timings: { linkMs, ...ran.timings } };
+      return { kind: 'ran', target: targetId, link: session.link.description, profile, module, firmwareCfi, ...ran, timings: { linkMs, ...ran.timings } };
     },
     { handleSigint: deps.handleSigint !== false },
   );

@@ -50,6 +50,7 @@ import {
   type SessionMode,
 } from './protocol.js';
 import type { Transport } from './transport.js';
+import { type BreakHit, decodeBreak, decodeTrace, encodeBreakpoints, type TraceChunk } from './debug-messages.js';
 import { decodeHostCall, decodeHostTrace, encodeHostImports, encodeHostResult, type HostCall, type HostImportDeclaration, type HostResult, type HostTrace } from './host-messages.js';
 
 /** More pages than any device has counters for (each holds up to 32): a bound, not a limit met. */
@@ -162,6 +163,8 @@ export class ProtocolClient {
   private readonly logListeners = new Set<Listener<LogLine>>();
   private readonly noticeListeners = new Set<Listener<DeviceErrorInfo>>();
   private readonly traceListeners = new Set<Listener<HostTrace>>();
+  private readonly breakListeners = new Set<Listener<BreakHit>>();
+  private readonly debugTraceListeners = new Set<Listener<TraceChunk>>();
   private hostHandler: HostCallHandler | undefined;
   /** The call being served, and the last one answered with its HOST_RESULT body, by "boot:call". */
   private hostCallRunning: string | undefined;
@@ -210,6 +213,27 @@ export class ProtocolClient {
   onHostTrace(listener: Listener<HostTrace>): () => void {
     this.traceListeners.add(listener);
     return () => this.traceListeners.delete(listener);
+  }
+
+  /** BREAK frames: breakpoint hits (docs/protocol.md §4d). */
+  onBreak(listener: Listener<BreakHit>): () => void {
+    this.breakListeners.add(listener);
+    return () => this.breakListeners.delete(listener);
+  }
+
+  /** TRACE frames: the last function entries after a trap, in chunks (§4d). */
+  onDebugTrace(listener: Listener<TraceChunk>): () => void {
+    this.debugTraceListeners.add(listener);
+    return () => this.debugTraceListeners.delete(listener);
+  }
+
+  /**
+   * BREAKPOINTS (devices with Feature.Debug): the breakpoint set of the invocations that follow
+   * on the loaded module; a load or a RESET clears it. More than the profile's budget is a
+   * DEBUG_BUDGET error naming it.
+   */
+  async setBreakpoints(funcs: readonly number[]): Promise<void> {
+    decodeEmpty(await this.request(MessageType.Breakpoints, encodeBreakpoints(funcs)), 'BREAKPOINTS');
   }
 
   /**
@@ -642,6 +666,12 @@ export class ProtocolClient {
       } else if (frame.type === MessageType.HostTrace) {
         const trace = decodeHostTrace(frame.body);
         for (const listener of this.traceListeners) listener(trace);
+      } else if (frame.type === MessageType.Break) {
+        const hit = decodeBreak(frame.body);
+        for (const listener of this.breakListeners) listener(hit);
+      } else if (frame.type === MessageType.Trace) {
+        const chunk = decodeTrace(frame.body);
+        for (const listener of this.debugTraceListeners) listener(chunk);
       } else if (frame.type === MessageType.Error) {
         const notice = decodeError(frame.body);
         this.counters.unsolicitedErrors++;

@@ -40,6 +40,7 @@ function toolchainCodeFor(info: DeviceErrorInfo): ErrorCode {
     case DeviceErrorCode.InstanceUnknown:
       return 'VALUE_INVALID';
     case DeviceErrorCode.SessionFull:
+    case DeviceErrorCode.DebugBudget:
       return 'LIMIT_EXCEEDED';
     default:
       return 'DEVICE_ERROR';

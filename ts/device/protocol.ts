@@ -23,6 +23,10 @@ export const MAX_HOST_IMPORTS = 16;
 export const MAX_HOST_NAME = 64;
 /** HOST_IMPORTS flag: the device traces every host call (HOST_TRACE). */
 export const HOST_TRACE_ALL = 0x01;
+/** Most breakpoints one BREAKPOINTS request carries (WRTP_PROTO_MAX_BREAKPOINTS); the profile's budget is the real bound. */
+export const MAX_BREAKPOINTS = 64;
+/** A TRACE entry of a function of another module than the invoked one (WRT_TRACE_OTHER_MODULE). */
+export const TRACE_OTHER_MODULE = 0x8000_0000;
 /** A LOG level byte with this bit is a wrt:logging record: wasi:logging level, context, message. */
 export const LOG_RECORD = 0x80;
 
@@ -40,10 +44,13 @@ export const MessageType = {
   Args: 0x0b,
   HostImports: 0x0c,
   HostResult: 0x0d,
+  Breakpoints: 0x0e,
   Output: 0x40,
   Log: 0x41,
   HostCall: 0x42,
   HostTrace: 0x43,
+  Break: 0x44,
+  Trace: 0x45,
   Error: 0x7f,
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
@@ -71,6 +78,8 @@ export const Feature = {
   CodeUnfused: 1 << 11,
   /** The core compiles no 64-bit superinstructions (a 32-bit device). */
   CodeNarrow: 1 << 12,
+  /** Debugging within the profile's budget: BREAKPOINTS, BREAK and TRACE (§4d). */
+  Debug: 1 << 13,
   TestDouble: 2 ** 31,
 } as const;
 
@@ -109,6 +118,7 @@ export const DEVICE_ERROR_NAMES: Readonly<Record<number, string>> = {
   19: 'ENGINE_FAILED',
   20: 'INSTANCE_UNKNOWN',
   21: 'SESSION_FULL',
+  22: 'DEBUG_BUDGET',
 };
 
 export const DeviceErrorCode = {
@@ -133,6 +143,7 @@ export const DeviceErrorCode = {
   EngineFailed: 19,
   InstanceUnknown: 20,
   SessionFull: 21,
+  DebugBudget: 22,
 } as const;
 
 export function deviceErrorName(code: number): string {

@@ -1,8 +1,12 @@
 import type { DebugLevel } from './types.js';
 
-/** Bytes one breakpoint record and one trace-buffer entry take in the device runtime. */
-export const BREAKPOINT_BYTES = 16;
-export const TRACE_ENTRY_BYTES = 16;
+/**
+ * Bytes one breakpoint and one trace-buffer entry take in the device runtime's TRACE region: a
+ * function index (u32), and a function index and call depth (two u32) — WRT_BREAKPOINT_BYTES and
+ * WRT_TRACE_ENTRY_BYTES of native/interp/wrt_api.h (test/profile/record-sizes.test.ts checks both).
+ */
+export const BREAKPOINT_BYTES = 4;
+export const TRACE_ENTRY_BYTES = 8;
 
 export interface DebugLevelSpec {
   /** Overhead = floor(total / divisor); null = no overhead. */

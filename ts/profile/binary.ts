@@ -12,8 +12,8 @@ import { DEBUG_LEVELS, type DebugLevel } from '../limits/types.js';
 import { type HardwareCfiFeature, IMPORT_POLICIES, type MemoryRule, type Profile, type ProfileImport } from './types.js';
 
 export const PROFILE_MAGIC = 0x50545257; // "WRTP" read little-endian
-export const PROFILE_VERSION = 4;
-export const FIXED_BYTES = 176;
+export const PROFILE_VERSION = 5;
+export const FIXED_BYTES = 184;
 export const HASH_OFFSET = 48;
 const UNLIMITED_32 = 0xffffffff;
 const UNLIMITED_64 = 0xffffffffffffffffn;
@@ -58,6 +58,9 @@ export interface BinaryProfile {
   readonly maxComponents: number;
   readonly maxInstances: number;
   readonly maxResources: number;
+  /** Function entries the device's trace ring keeps, and breakpoints at once (0 at debug none). */
+  readonly traceEntries: number;
+  readonly breakpoints: number;
   readonly targetId: string;
   readonly toolchain: string;
   readonly imports: readonly ProfileImport[];
@@ -127,6 +130,9 @@ export function encodeProfile(profile: Profile): { readonly bytes: Uint8Array; r
     [164, profile.components.maxComponents, 'max components'],
     [168, profile.components.maxInstances, 'max instances'],
     [172, profile.components.maxResources, 'max resources'],
+    // A JSON profile written before the debug budget has none.
+    [176, profile.debugBudget?.traceEntries ?? 0, 'trace entries'],
+    [180, profile.debugBudget?.breakpoints ?? 0, 'breakpoints'],
   ];
   for (const [offset, value, field] of fields) view.setUint32(offset, u32(value, field), true);
   view.setBigUint64(92, BigInt(profile.memory.bytes), true);
@@ -225,6 +231,9 @@ export function decodeProfile(bytes: Uint8Array, file?: string): BinaryProfile {
   }
   if (at !== end) throw bad(`${end - at} bytes after the imports before the CRC`, at, file, 'length');
   const fuel = view.getBigUint64(128, true);
+  if (debug === 'none' && (r32(176) !== 0 || r32(180) !== 0)) {
+    throw bad(`debug level none with ${r32(176)} trace entries and ${r32(180)} breakpoints (none gives neither)`, 176, file, 'trace entries');
+  }
   return {
     flags: view.getUint16(6, true),
     asil,
@@ -253,6 +262,8 @@ export function decodeProfile(bytes: Uint8Array, file?: string): BinaryProfile {
     maxComponents: r32(164),
     maxInstances: r32(168),
     maxResources: r32(172),
+    traceEntries: r32(176),
+    breakpoints: r32(180),
     targetId,
     toolchain,
     imports,

@@ -10,6 +10,7 @@ import { type AsilLevel, formatAsil } from '../foundation/asil.js';
 import { MemoryBudget } from '../foundation/memory-budget.js';
 import type { ResolvedLimits } from '../limits/types.js';
 import type { DebugLevel } from '../limits/types.js';
+import { BREAKPOINT_BYTES, debugLimitsFor, TRACE_ENTRY_BYTES } from '../limits/debug-limits.js';
 import { importAllowed } from '../wasm/limits.js';
 import { JS_API_LIMITS } from '../wasm/module-parser.js';
 import type { WasmReport } from '../wasm/report.js';
@@ -48,8 +49,11 @@ export interface ProfileInputs {
 /** The interpreter's arena alignment (WRT_CONFIG_ALIGN) and record sizes, per pointer width. */
 export const ARENA_ALIGN = 16;
 export const FRAME_BYTES: Readonly<Record<32 | 64, number>> = { 32: 16, 64: 32 };
-/** sizeof(wrt_runtime): two pointers/size_t, 8 region states, the layout, 3 pointers, counters, fuel, a pointer, the locate request (a pointer, an offset). */
-export const RUNTIME_BYTES: Readonly<Record<32 | 64, number>> = { 32: 224, 64: 392 };
+/**
+ * sizeof(wrt_runtime): two pointers/size_t, 9 region states, the layout, 3 pointers, counters,
+ * fuel, a pointer, the locate request (a pointer, an offset), the debug pointer and its state.
+ */
+export const RUNTIME_BYTES: Readonly<Record<32 | 64, number>> = { 32: 312, 64: 512 };
 export const SLOT_BYTES = 8;
 export const TABLE_ELEMENT_BYTES = 8;
 
@@ -273,10 +277,21 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
   derive('max instances', `${limits.maxInstances.value}`, 'resolved limit', limits.maxInstances.source);
   derive('max resources', `${maxResources}`, overrides.maxResources !== undefined ? 'given explicitly' : 'default resource handles per instance', overrides.maxResources?.source ?? 'default');
 
+  // ---- debugging: the trace ring and breakpoint set the debug level gives on this target
+  const debugLimits = debugLimitsFor(debug, limits.maxMemory.value);
+  const debugBudget = { traceEntries: debugLimits.traceBufferEntries, breakpoints: debugLimits.breakpoints };
+  const traceBytes = debugBudget.traceEntries * TRACE_ENTRY_BYTES + debugBudget.breakpoints * BREAKPOINT_BYTES;
+  if (debug !== 'none') {
+    derive('trace entries', `${debugBudget.traceEntries}`, `the last function entries a trap reports: debug overhead ${debugLimits.overheadBytes} bytes after the breakpoints, ${TRACE_ENTRY_BYTES} bytes each, at most the level's bound`, limits.debugLevel.source);
+    derive('breakpoints', `${debugBudget.breakpoints}`, `at most the level's count, ${BREAKPOINT_BYTES} bytes each out of the debug overhead`, limits.debugLevel.source);
+  }
+
   // ---- arena
   const ptr = target.pointerBits;
-  const budgetBytes = limits.maxMemory.value - limits.debugOverhead.value;
-  const budgetSource = `${limits.maxMemory.source} minus debug overhead ${limits.debugOverhead.value} bytes (${limits.debugOverhead.source})`;
+  // The trace region lives in the arena, in the RAM the debug overhead set aside for it.
+  const traceRegion = alignUp(traceBytes, ARENA_ALIGN);
+  const budgetBytes = limits.maxMemory.value - limits.debugOverhead.value + Math.min(traceRegion, limits.debugOverhead.value);
+  const budgetSource = `${limits.maxMemory.source} minus debug overhead ${limits.debugOverhead.value} bytes (${limits.debugOverhead.source})${traceRegion === 0 ? '' : `, plus the trace region's ${Math.min(traceRegion, limits.debugOverhead.value)} bytes taken from that overhead`}`;
   const load = inputs.loadRegions;
   const codeWasmBytes = analysis.functions.reduce((n, f) => n + f.bodyBytes, 0);
   const controlBytes = Math.max(controlBytesFor(analysis), alignUp(load.control, ARENA_ALIGN));
@@ -297,6 +312,7 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
     ['memory', mem.bytes],
     ['tables', tableElements * TABLE_ELEMENT_BYTES],
     ['globals', globalSlots * SLOT_BYTES],
+    ['trace', traceBytes],
   ];
   // wrt_layout_bytes: every region rounded to the alignment, + slack for an arena that does not start aligned.
   const arenaBytes = (regions: Array<[string, number]>): number => regions.reduce((sum, [, bytes]) => sum + alignUp(bytes, ARENA_ALIGN), ARENA_ALIGN - 1);
@@ -364,6 +380,7 @@ export function compileProfile(inputs: ProfileInputs): ProfileResult {
     toolchain: inputs.toolchain,
     asil,
     debug,
+    debugBudget,
     memory,
     tables: { elements: tableElements, elementsMax: tableElementsMax },
     globals: { slots: globalSlots },

@@ -61,6 +61,8 @@ export const PROFILE_JSON_SCHEMA: Record<string, unknown> = {
     derivations: { type: 'array', items: closed({ budget: text, value: text, rule: text, source: text }) },
     profileSha256: sha,
   }, {
+    // Optional: a profile written before the debug budget has no trace ring and no breakpoints.
+    debugBudget: closed({ traceEntries: count, breakpoints: count }),
     // Optional: a profile written before signatures existed requires none.
     signature: { anyOf: [closed({ keyName: text, publicKey: sha }), { type: 'null' }] },
     // Optional, a report only: how the target takes its arena (profile --target). Not in the

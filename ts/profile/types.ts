@@ -24,6 +24,12 @@ export interface ProfileMemory {
   readonly rule: MemoryRule;
 }
 
+/** The trace ring and the breakpoint set the device lays out in its arena's `trace` region. */
+export interface ProfileDebugBudget {
+  readonly traceEntries: number;
+  readonly breakpoints: number;
+}
+
 /** What the device does with a call of an import (docs/host-calls.md): run it, refuse it (a trap naming the import), or run and trace it. */
 export type ImportPolicy = 'allow' | 'deny' | 'log';
 export const IMPORT_POLICIES: readonly ImportPolicy[] = ['allow', 'deny', 'log'];
@@ -37,7 +43,7 @@ export interface ProfileImport {
 }
 
 export interface ArenaRegion {
-  /** The interpreter's region names (wrt_region_name): meta, code, control, stack, frames, memory, tables, globals; plus "runtime". */
+  /** The interpreter's region names (wrt_region_name): meta, code, control, stack, frames, memory, tables, globals, trace; plus "runtime". */
   readonly name: string;
   readonly offset: number;
   readonly bytes: number;
@@ -78,6 +84,12 @@ export interface Profile {
   readonly toolchain: string;
   readonly asil: AsilLevel;
   readonly debug: DebugLevel;
+  /**
+   * What the debug level gives on this target (docs/limits.md): function entries the trace ring
+   * keeps and breakpoints at once; both 0 at `none`. Absent in a JSON profile written before
+   * them: none of either.
+   */
+  readonly debugBudget: ProfileDebugBudget;
   readonly memory: ProfileMemory;
   readonly tables: { readonly elements: number; readonly elementsMax: number };
   readonly globals: { readonly slots: number };

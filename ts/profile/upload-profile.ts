@@ -20,6 +20,7 @@ import { PROFILE_JSON_SCHEMA } from './schema.js';
 import { findProfileSection, moduleSha256 } from './section.js';
 import type { Profile, ProfileImport, ProfileOverrides } from './types.js';
 import type { WasmReport } from '../wasm/report.js';
+import type { DebugLevel } from '../limits/types.js';
 import { verifyModule } from '../signing/sign.js';
 
 /** `--profile none` uploads no profile: the device's own default layout, no budgets beyond fuel. */
@@ -50,6 +51,11 @@ export interface UploadProfileRequest {
    * raise a level; not above: its budgets were derived for another level).
    */
   readonly asil?: { readonly level: AsilLevel; readonly source: string };
+  /**
+   * The debug level the run asks for (`run`/`deploy --debug`): a profile compiled here is compiled
+   * at it (its trace ring and breakpoints); a given or embedded profile must be at exactly it.
+   */
+  readonly debug?: DebugLevel;
   /** Overrides for a compiled profile (--fuel becomes the profile's fuel). */
   readonly overrides?: ProfileOverrides;
   /** `--natives FILE.c` built into the device: a compiled profile accepts its imports too. */
@@ -134,7 +140,7 @@ async function compiled(request: UploadProfileRequest, deps: ProfileDeps): Promi
       ...(request.simBinary === undefined ? {} : { simBinary: request.simBinary }),
       overrides: request.overrides ?? {},
       // --asil resolves like every limit (cli above env and config), so the profile names its source.
-      options: request.asil === undefined ? {} : { asil: request.asil.level },
+      options: { ...(request.asil === undefined ? {} : { asil: request.asil.level }), ...(request.debug === undefined ? {} : { debugLevel: request.debug }) },
       env: request.env,
       cwd: request.cwd,
     },
@@ -159,6 +165,13 @@ async function compiled(request: UploadProfileRequest, deps: ProfileDeps): Promi
  * another level, so it is refused as well, naming how to compile one for this level.
  */
 function checkRequestedLevel(profile: UploadProfile, request: UploadProfileRequest): UploadProfile {
+  if (request.debug !== undefined && request.debug !== profile.decoded.debug) {
+    throw new WrtError('PROFILE_REFUSED', `${profile.source} was compiled at debug level ${profile.decoded.debug}; the run asks for ${request.debug} (--debug)`, {
+      file: request.file,
+      field: 'debug',
+      limit: `a profile compiled at debug level ${request.debug}: wrt-target profile ${request.file} --target ${request.targetId} --debug ${request.debug}`,
+    });
+  }
   if (request.asil === undefined) return profile;
   const context = new SafetyContext(profile.decoded.asil).raise(request.asil.level, request.asil.source);
   if (context.effectiveLevel !== profile.decoded.asil) {

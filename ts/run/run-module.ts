@@ -46,6 +46,8 @@ export interface RunOptions {
   readonly host?: HostModule;
   /** `--trace-host-calls`: the device traces every host call. */
   readonly traceHostCalls?: boolean;
+  /** `--break`: function indices to stop at (ts/run/debug.ts resolved and budget-checked them). */
+  readonly breakpoints?: readonly number[];
   /** The natives the native-sim binary (RunDeps.binary) was built with. */
   readonly natives?: NativesFile;
   /**
@@ -146,6 +148,8 @@ export interface ModuleRun {
   readonly fuel?: bigint;
   readonly host?: HostModule;
   readonly traceHostCalls?: boolean;
+  /** Function indices the device stops at (BREAKPOINTS, within the profile's budget). */
+  readonly breakpoints?: readonly number[];
   /** The natives file the device was built with, to explain a link failure. */
   readonly natives?: NativesFile;
   /** Where native-sim is found to locate a trap's frames (WRT_NATIVE_SIM); default process.env. */
@@ -172,6 +176,7 @@ export async function runModuleOn(session: DeviceSession, run: ModuleRun, sinks:
         locate: (frames) => locateFrames(module.bytes, frames, codeFormOf(session.device.features), run.toolEnv ?? process.env),
         ...(host === undefined ? {} : { host }),
         ...(run.traceHostCalls === true ? { traceHostCalls: true } : {}),
+        ...(run.breakpoints === undefined || run.breakpoints.length === 0 ? {} : { breakpoints: run.breakpoints }),
         ...(invocation.command ? { argv: [path.basename(module.file), ...(run.args ?? [])] } : {}),
         ...(run.env === undefined ? {} : { env: run.env }),
         ...(run.profile === undefined ? {} : { profile: run.profile }),
@@ -240,6 +245,7 @@ export async function runModule(options: RunOptions, sinks: RunSinks, deps: RunD
           ...(options.fuel === undefined ? {} : { fuel: options.fuel }),
           ...(options.host === undefined ? {} : { host: options.host }),
           ...(options.traceHostCalls === true ? { traceHostCalls: true } : {}),
+          ...(options.breakpoints === undefined ? {} : { breakpoints: options.breakpoints }),
           ...(options.natives === undefined ? {} : { natives: options.natives }),
           ...(deps.env === undefined ? {} : { toolEnv: deps.env }),
         },

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { WrtError } from '../core/errors.js';
 import { ProtocolClient, type ProtocolClientOptions, type UploadReport } from '../device/client.js';
 import type { HostTrace } from '../device/host-messages.js';
+import { type BreakHit, type DebugTrace, TraceAssembler } from '../device/debug-messages.js';
 import type { HelloInfo, InvokeResult, LogLine, TrapFrame, WireValue } from '../device/messages.js';
 import { Feature, OutputStream } from '../device/protocol.js';
 import type { Transport } from '../device/transport.js';
@@ -46,6 +47,8 @@ export interface ProgramSinks {
   log?(line: LogLine): void;
   /** Why a host function served here failed its call. */
   hostError?(message: string): void;
+  /** A breakpoint hit (BREAK, docs/protocol.md §4d), as it arrives; the program has continued. */
+  breakHit?(hit: BreakHit): void;
 }
 
 /** Traps that stop at a host call the profile refuses; the answer then names the import by its function index. */
@@ -185,6 +188,11 @@ export interface ProgramRequest {
   readonly host?: HostBinding;
   /** The device traces every host call (HOST_TRACE frames to sinks.hostTrace). */
   readonly traceHostCalls?: boolean;
+  /**
+   * Functions (indices in the module) the device stops at, within the profile's breakpoint
+   * budget (BREAKPOINTS before the INVOKE, §4d); empty or absent: none.
+   */
+  readonly breakpoints?: readonly number[];
 }
 
 export interface ProgramHooks {
@@ -216,6 +224,10 @@ export interface ProgramReport {
   readonly peakStackBytes: number;
   /** OUTPUT frames lost on the link (gaps in the device's unsolicited sequence numbers). */
   readonly outputFramesLost: number;
+  /** Breakpoint hits, in order (none without breakpoints). */
+  readonly breaks: readonly BreakHit[];
+  /** The last function entries before a trap, from a profile with a trace (TRACE frames); else undefined. */
+  readonly trace?: DebugTrace;
   readonly timings: ProgramTimings;
 }
 
@@ -250,6 +262,9 @@ export type SessionClient = Pick<
   | 'serveHostCalls'
   | 'onHostTrace'
   | 'onLog'
+  | 'onBreak'
+  | 'onDebugTrace'
+  | 'setBreakpoints'
 >;
 
 /** A link that has said HELLO. Requests go one at a time; close() ends the link. */
@@ -404,6 +419,21 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
     if (invocation.command) await this.setProgramArgs(request.argv ?? [path.basename(request.file)], request.env ?? {}, request.file);
     await this.declareHost(request.host, request.traceHostCalls === true, request.file);
     let firstOutputMs: number | undefined;
+    const breakpoints = request.breakpoints ?? [];
+    if (breakpoints.length > 0 && (device.features & Feature.Debug) === 0) {
+      throw new WrtError('USAGE', `${device.deviceId} has no debugging (its firmware has no BREAKPOINTS message)`, {
+        file: request.file,
+        field: '--break',
+        limit: 'run without --break on this device, or update its firmware',
+      });
+    }
+    const breaks: BreakHit[] = [];
+    const trace = new TraceAssembler();
+    const stopBreak = this.client.onBreak((hit) => {
+      breaks.push(hit);
+      sinks.breakHit?.(hit);
+    });
+    const stopDebugTrace = this.client.onDebugTrace((chunk) => trace.add(chunk));
     const stopTrace = this.client.onHostTrace((trace) => sinks.hostTrace?.(trace));
     const stopLog = this.client.onLog((line) => sinks.log?.(line));
     this.client.serveHostCalls(request.host?.handler);
@@ -427,7 +457,10 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
       });
       const uploadedMs = now();
       hooks.onUploaded?.(upload, { uploadStartMs, uploadedMs });
+      // The load cleared any breakpoints: the set is the module's, sent before its invocation.
+      if (breakpoints.length > 0) await this.client.setBreakpoints(breakpoints);
       const answer = await this.invoke(invocation.name, invocation.args, request.fuel ?? 0n);
+      const debugTrace = trace.result();
       const outcome = outcomeOf(answer, invocation.command, request.functionName, request.importName, request.locate, request.frameName);
       return {
         device,
@@ -438,12 +471,16 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
         fuelUsed: answer.fuelUsed,
         peakStackBytes: answer.peakStackBytes,
         outputFramesLost: this.client.counters.unsolicitedGaps,
+        breaks,
+        ...(debugTrace === undefined ? {} : { trace: debugTrace }),
         timings: { helloMs, uploadStartMs, uploadedMs, ...(firstOutputMs === undefined ? {} : { firstOutputMs }), doneMs: now() },
       };
     } finally {
       stopOutput();
       stopTrace();
       stopLog();
+      stopBreak();
+      stopDebugTrace();
       this.client.serveHostCalls(undefined);
     }
   }

@@ -61,6 +61,7 @@ int main(int argc, char **argv)
     printf("value_slots=%u\ncall_depth=%u\ncontrol_depth=%u\nlocals=%u\n", p.value_slots, p.call_depth, p.control_depth, p.locals);
     printf("fuel=%llu\narena_bytes=%llu\narena_budget=%llu\n", (unsigned long long)p.fuel, (unsigned long long)p.arena_bytes, (unsigned long long)p.arena_budget);
     printf("max_components=%u\nmax_instances=%u\nmax_resources=%u\n", p.max_components, p.max_instances, p.max_resources);
+    printf("trace_entries=%u\nbreakpoints=%u\n", p.trace_entries, p.breakpoints);
     printf("target_id=%.*s\ntoolchain=%.*s\n", (int)p.target_id.len, (const char *)p.target_id.bytes, (int)p.toolchain.len, (const char *)p.toolchain.bytes);
     for (uint32_t i = 0; i < p.import_count; i++) {
         wrt_profile_import imp;

@@ -261,6 +261,41 @@ static void run_vector(char *text) {
         wrtp_msg_encode_host_trace(&wr, &trace);
         to_hex(scratch_b, wr.len, hex_a);
         CHECK(!wr.bad && strcmp(hex_a, want) == 0, "host_trace vector: got %s want %s", hex_a, want);
+    } else if (strcmp(kind, "breakpoints") == 0) {
+        /* breakpoints <body hex> <count> [<func>]... */
+        size_t n = from_hex(strtok(NULL, " \n"), scratch_a, sizeof scratch_a);
+        unsigned count = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
+        static wrtp_msg_breakpoints msg;
+        uint32_t bad = 0;
+        bool ok = wrtp_msg_decode_breakpoints(scratch_a, n, &msg, &bad);
+        CHECK(ok && msg.count == count, "breakpoints vector: decode (bad offset %u)", bad);
+        for (unsigned i = 0; ok && i < count; i++) {
+            uint32_t f = (uint32_t)strtoul(strtok(NULL, " \n"), NULL, 10);
+            CHECK(msg.funcs[i] == f, "breakpoints vector: func %u is %u, want %u", i, msg.funcs[i], f);
+        }
+        int cuts_refused = 0;
+        for (size_t cut = 0; cut < n; cut++) cuts_refused += wrtp_msg_decode_breakpoints(scratch_a, cut, &msg, &bad) ? 0 : 1;
+        CHECK(cuts_refused == (int)n, "breakpoints vector: %d of %zu cuts refused", cuts_refused, n);
+    } else if (strcmp(kind, "break") == 0) {
+        /* break <body hex> <hit> <func> <depth> <nargs> [<type> <bits>]... <nframes> [<func> <cell>]... */
+        const char *want = strtok(NULL, " \n");
+        uint32_t hit = (uint32_t)strtoul(strtok(NULL, " \n"), NULL, 10);
+        uint32_t func = (uint32_t)strtoul(strtok(NULL, " \n"), NULL, 10);
+        uint32_t depth = (uint32_t)strtoul(strtok(NULL, " \n"), NULL, 10);
+        wrtp_wire_value values[WRTP_PROTO_MAX_VALUES];
+        unsigned count = read_values(values);
+        unsigned nframes = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
+        wrtp_trap_frame frames[WRTP_PROTO_MAX_TRAP_FRAMES];
+        for (unsigned i = 0; i < nframes && i < WRTP_PROTO_MAX_TRAP_FRAMES; i++) {
+            frames[i].func = (uint32_t)strtoul(strtok(NULL, " \n"), NULL, 10);
+            frames[i].cell = (uint32_t)strtoul(strtok(NULL, " \n"), NULL, 10);
+        }
+        const wrtp_msg_break msg = {hit, func, depth, (uint8_t)count, values, (uint8_t)nframes, frames};
+        wrtp_wr wr;
+        wrtp_wr_init(&wr, scratch_b, sizeof scratch_b);
+        wrtp_msg_encode_break(&wr, &msg);
+        to_hex(scratch_b, wr.len, hex_a);
+        CHECK(!wr.bad && strcmp(hex_a, want) == 0, "break vector: got %s want %s", hex_a, want);
     } else if (strcmp(kind, "log_record") == 0) {
         const char *want = strtok(NULL, " \n");
         uint8_t level = (uint8_t)strtoul(strtok(NULL, " \n"), NULL, 10);
@@ -382,7 +417,7 @@ static void fake_reset(void *ctx) { (void)ctx; }
 
 static const wrtp_engine_ops fake_engine = {fake_describe, fake_load, fake_unload, fake_invoke, fake_stats,
                                            fake_reset,    NULL,      NULL,        NULL,        NULL,
-                                           NULL,          NULL};
+                                           NULL,          NULL,      NULL};
 static const wrtp_port fake_port = {NULL, NULL, fake_write, fake_now_ms, NULL};
 static wrtp_server srv;
 static uint8_t upload[1024], profile[64];
@@ -635,6 +670,12 @@ static void test_without_sessions(void) {
     CHECK(n == 3 && a[0].error == WRTP_PERR_TYPE_UNKNOWN && a[1].error == WRTP_PERR_TYPE_UNKNOWN &&
               a[2].error == WRTP_PERR_TYPE_UNKNOWN && a[0].detail == WRTP_MSG_SESSION && a[2].detail == WRTP_MSG_GLOBAL_GET,
           "session messages unknown without session operations");
+    /* An engine without set_breakpoints has no debugging: BREAKPOINTS is a type it does not know. */
+    const uint8_t one_break[] = {1, 0, 0, 0, 0};
+    send_request(WRTP_MSG_BREAKPOINTS, 125, one_break, sizeof one_break);
+    n = take_answers(a, 4);
+    CHECK(n == 1 && a[0].error == WRTP_PERR_TYPE_UNKNOWN && a[0].detail == WRTP_MSG_BREAKPOINTS,
+          "BREAKPOINTS unknown without set_breakpoints");
     const uint8_t with_instance[] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 'f', 0, 1, 0};
     const uint8_t long_name[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 'f', 0};
     send_request(WRTP_MSG_INVOKE, 123, with_instance, sizeof with_instance);

@@ -11,8 +11,11 @@ import { DEPLOY_DOCUMENT, asilFlag, outcomeJson, parseFuel, printOutcome, profil
 import { binaryUnitOf, formatBytesRounded, jsonDocument, processOutput } from '../../core/output.js';
 import type { UploadReport } from '../../device/client.js';
 import type { FlashCommand } from '../../targets/flash.js';
+import type { BreakHit } from '../../device/debug-messages.js';
+import type { PreparedModule } from '../../run/module.js';
 import type { CliContext, CommandModule } from '../context.js';
 import { addHostOptions, hostRecorder, type RawHostOptions, readHostOptions } from '../host-flags.js';
+import { addDebugOptions, debugFlag, debugJson, printTrace, type RawDebugOptions } from '../debug-flags.js';
 
 const HELP = `
 What it does:
@@ -51,7 +54,7 @@ Examples:
   wrt-target deploy examples/hello.wasm -- --name board
       prints "hello, board" from the emulated board
   wrt-target deploy examples/hello.wasm --target qemu-lm3s6965evb
-      exit 1: its memory and code do not fit the board's 37896-byte arena
+      exit 1: its memory and code do not fit the board's 37880-byte arena
   wrt-target deploy examples/scale.wasm --natives examples/natives.c \\
       --invoke scale 5
       prints i32:16: app.scale, a native in C built into the firmware
@@ -73,7 +76,7 @@ Host calls: --host FILE.mjs serves imports from JavaScript over the UART,
 --trace-host-calls prints each host call (docs/host-calls.md).
 More: docs/deploy.md, docs/profile.md ("On the device").`;
 
-interface RawDeployOptions extends RawHostOptions {
+interface RawDeployOptions extends RawHostOptions, RawDebugOptions {
   readonly target?: string;
   readonly port?: string;
   readonly hardwareMap?: string;
@@ -157,7 +160,7 @@ function uploadDisplay(ctx: CliContext, json: boolean, now: () => number = () =>
   };
 }
 
-function jsonReport(report: DeployReport, output: { stdout: string; stderr: string }, formatValue: typeof FormatValue): Record<string, unknown> {
+async function jsonReport(report: DeployReport, output: { stdout: string; stderr: string }, formatValue: typeof FormatValue): Promise<Record<string, unknown>> {
   if (report.kind === 'dry-run') {
     return { dryRun: true, target: report.target, runner: report.flash.runner, commands: report.flash.commands, then: report.then };
   }
@@ -169,13 +172,27 @@ function jsonReport(report: DeployReport, output: { stdout: string; stderr: stri
     profile: profileSummary(report.profile),
     firmwareCfi: report.firmwareCfi,
     ...outcomeJson(report, output, formatValue),
+    ...(await debugJson(report, report.module, formatValue)),
     timings: report.timings,
+  };
+}
+
+/** Prints a breakpoint hit as it arrives, named from the module file (read once, at the first hit). */
+async function breakPrinter(file: string, ctx: CliContext, formatValue: typeof FormatValue): Promise<{ breakHit(hit: BreakHit): void }> {
+  const [{ loadModule }, { formatBreak }] = await Promise.all([import('../../run/module.js'), import('../../run/debug.js')]);
+  let module: PreparedModule | undefined;
+  return {
+    breakHit: (hit) => {
+      module ??= loadModule(file, ctx.cwd);
+      for (const line of formatBreak(hit, module, formatValue)) ctx.output.err(line);
+    },
   };
 }
 
 export async function runDeploy(file: string, args: readonly string[], raw: RawDeployOptions, ctx: CliContext, deps: DeployDeps = {}): Promise<number> {
   const fuel = parseFuel(raw.fuel);
   const asil = asilFlag(raw.asil);
+  const debug = debugFlag(raw);
   const [{ deploy, shellQuote }, { formatValue }, { parseFirmwareExecutor }, { readSigningKey }] = await Promise.all([
     import('../../deploy/deploy.js'),
     import('../../run/values.js'),
@@ -205,6 +222,8 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
       ...(executor === undefined ? {} : { executor }),
       ...(raw.profile === undefined ? {} : { profile: raw.profile }),
       ...(asil === undefined ? {} : { asil }),
+      ...(debug === undefined ? {} : { debug }),
+      ...(raw.break === undefined ? {} : { breaks: raw.break }),
       ...(raw.natives === undefined ? {} : { natives: raw.natives }),
       ...(raw.qmp === undefined ? {} : { qmp: raw.qmp }),
       ...(signingKey === undefined ? {} : { signingKey }),
@@ -215,6 +234,8 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
       stdout: (bytes) => (direct ? void process.stdout.write(bytes) : void out.push(Buffer.from(bytes))),
       stderr: (bytes) => (direct ? void process.stderr.write(bytes) : void err.push(Buffer.from(bytes))),
       ...recorder.sinks,
+      // Breakpoint hits print as they arrive, named from the module deploy reads (ts/run/debug.ts).
+      ...(json ? {} : await breakPrinter(file, ctx, formatValue)),
     },
     {
       env: ctx.env,
@@ -226,7 +247,7 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
   );
   const gathered = { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
   if (json) {
-    ctx.output.out(jsonDocument(DEPLOY_DOCUMENT, { ...jsonReport(report, gathered, formatValue), ...(report.kind === 'dry-run' ? {} : recorder.json(formatValue)) }));
+    ctx.output.out(jsonDocument(DEPLOY_DOCUMENT, { ...(await jsonReport(report, gathered, formatValue)), ...(report.kind === 'dry-run' ? {} : recorder.json(formatValue)) }));
     return report.kind === 'dry-run' ? 0 : report.exitCode;
   }
   if (report.kind === 'dry-run') {
@@ -240,6 +261,7 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
     ctx.output.err(`firmware ${cfi.file}: PAC ${cfi.pac.state}, BTI ${cfi.bti.state} (cfi-report ${cfi.file} shows the evidence)`);
   }
   printOutcome(report, gathered, ctx.output, formatValue);
+  await printTrace(report, report.module, ctx.output);
   return report.exitCode;
 }
 
@@ -265,7 +287,7 @@ export const deployCommand: CommandModule = {
       .option('--profile <file|none>', "the profile to upload (default: the module's wrt.profile section, else one compiled for the target)")
       .option('--signing-key <key.pub>', 'require the module signed by this key: in the profile, and the firmware is built holding it (required from ASIL C)')
       .option('--json', 'print {target, device, upload, profile, firmwareCfi, results|exitCode|trap, output, timings, hostCalls, logs} as JSON; no progress bar');
-    addHostOptions(command)
+    addDebugOptions(addHostOptions(command))
       .addHelpText('after', HELP)
       .action(async (file: string, args: string[], raw: RawDeployOptions) => {
         /* The program's exit code may be any byte; the CLI passes it through unchanged. */

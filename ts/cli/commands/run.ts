@@ -11,6 +11,7 @@ import { asilFlag, outcomeJson, parseFuel, printOutcome, profileSummary, RUN_DOC
 import { jsonDocument, processOutput } from '../../core/output.js';
 import type { CliContext, CommandModule } from '../context.js';
 import { addHostOptions, hostRecorder, type RawHostOptions, readHostOptions } from '../host-flags.js';
+import { addDebugOptions, breakSink, debugFlag, debugJson, printTrace, type RawDebugOptions } from '../debug-flags.js';
 
 const EXAMPLES = `
 Arguments:
@@ -36,6 +37,10 @@ Examples:
       {results|exitCode|trap, fuelUsed, peakStackBytes, output, profile, cfi}
       (cfi: native-sim's IBT/SHSTK ELF marks and its kernel CFI state, each
       fact with its source)
+  wrt-target run examples/fib.wasm --invoke fib 3 --debug basic --break fib
+      prints "break #1 at fib(i32:3)" and the stack on stderr at each entry of
+      fib, then i32:2; after a trap --debug basic|full prints the last
+      function entries (docs/limits.md, "Debugging on the device")
   wrt-target run examples/add.wasm --profile add.wrtp --invoke add 2 3
       under a profile made by \`wrt-target profile examples/add.wasm
       --target native-sim -o add.wrtp\`
@@ -52,7 +57,7 @@ call; wrt:logging records print with their level. All on stderr.
 More: docs/native-sim.md ("wrt-target run"), docs/profile.md,
 docs/host-calls.md.`;
 
-interface RawRunOptions extends RawHostOptions {
+interface RawRunOptions extends RawHostOptions, RawDebugOptions {
   readonly invoke?: string;
   readonly fuel?: string;
   readonly profile?: string;
@@ -111,6 +116,7 @@ export async function runRun(
 ): Promise<number> {
   const fuel = parseFuel(raw.fuel);
   const asil = asilFlag(raw.asil);
+  const debug = debugFlag(raw);
   // The device client and the value codecs load only when `run` runs, not for every command.
   const [
     { runModule },
@@ -143,6 +149,8 @@ export async function runRun(
   // Read and validated once; a missing export or a bad argument is refused before any profile work.
   const module = loadModule(file, ctx.cwd, NATIVE_SIM_UPLOAD_CAPACITY);
   planInvocation(module, raw.invoke, args);
+  const { checkBreakpointBudget, resolveBreakpoints } = await import('../../run/debug.js');
+  const breakpoints = resolveBreakpoints(module, raw.break ?? []);
   const hostServed = hostOptions.host === undefined ? [] : [...hostOptions.host.functions.keys()];
   const natives = raw.natives === undefined ? undefined : await nativesFor(raw.natives, module, hostServed, ctx);
   const profile = await resolveUploadProfile({
@@ -152,6 +160,7 @@ export async function runRun(
     targetId: 'native-sim',
     ...(raw.profile === undefined ? {} : { profile: raw.profile }),
     ...(asil === undefined ? {} : { asil }),
+    ...(debug === undefined ? {} : { debug }),
     ...(natives === undefined ? {} : { natives: natives.file }),
     ...(hostServed.length === 0 ? {} : { hostServed }),
     ...(natives === undefined ? {} : { simBinary: natives.binary }),
@@ -164,6 +173,7 @@ export async function runRun(
     cwd: ctx.cwd,
   });
   if (hostOptions.hostPolicies !== undefined) (await import('../../profile/host-policy.js')).checkPoliciesCarried(hostOptions.hostPolicies, profile, file);
+  checkBreakpointBudget(breakpoints.length, profile, file);
   const report = await runModule(
     {
       file,
@@ -174,18 +184,20 @@ export async function runRun(
       ...(profile === undefined ? {} : { profile }),
       ...(hostOptions.host === undefined ? {} : { host: hostOptions.host }),
       traceHostCalls: hostOptions.traceHostCalls,
+      ...(breakpoints.length === 0 ? {} : { breakpoints }),
       ...(natives === undefined ? {} : { natives: natives.file }),
       ...(signingKey === undefined ? {} : { signingKey: Buffer.from(signingKey.publicKey).toString('hex') }),
     },
-    { ...sink.sinks, ...recorder.sinks },
+    { ...sink.sinks, ...recorder.sinks, ...(await breakSink(ctx.output, module, formatValue, !json)) },
     { env: ctx.env, memoryAdapter, ...(arenaBytes === undefined ? {} : { arenaBytes }), ...(natives === undefined ? {} : { binary: natives.binary }), ...deps },
   );
   const gathered = sink.gathered();
   if (json) {
-    ctx.output.out(jsonDocument(RUN_DOCUMENT, { ...outcomeJson(report, gathered, formatValue), ...recorder.json(formatValue), profile: profileSummary(profile), cfi: report.cfi }));
+    ctx.output.out(jsonDocument(RUN_DOCUMENT, { ...outcomeJson(report, gathered, formatValue), ...recorder.json(formatValue), ...(await debugJson(report, module, formatValue)), profile: profileSummary(profile), cfi: report.cfi }));
     return report.exitCode;
   }
   printOutcome(report, gathered, ctx.output, formatValue);
+  await printTrace(report, module, ctx.output);
   return report.exitCode;
 }
 
@@ -203,7 +215,7 @@ export const runCommand: CommandModule = {
       .option('--natives <file.c>', 'run on a native-sim built with the natives of this C file (docs/host-functions.md)')
       .option('--signing-key <key.pub>', 'require the module signed by this key: in the profile, and native-sim holds it (required from ASIL C)')
       .option('--json', 'print {results|exitCode|trap, fuelUsed, peakStackBytes, output, hostCalls, logs, profile, cfi} as JSON');
-    addHostOptions(command)
+    addDebugOptions(addHostOptions(command))
       .addHelpText('after', EXAMPLES)
       .action(async (file: string, args: string[], raw: RawRunOptions) => {
         /* The program's exit code may be any byte; the CLI passes it through unchanged. */
