@@ -1,8 +1,9 @@
 /*
  * Debugging within the profile's debug budget (docs/interpreter.md, "Debugging"): a ring of the
  * last function entries and a breakpoint set, both in the TRACE region the layout sizes. The
- * executor calls wrt_debug_enter at every wasm function entry only while rt->debug is set, so a
- * runtime laid out without them pays one predictable branch per call and nothing else.
+ * executor calls wrt_debug_enter at every wasm call only while rt->debug is set: it then compares
+ * each call's frame top with the first frame instead of the depth budget, so the comparison every
+ * call makes anyway sends it to the hook, and a runtime laid out without them pays nothing.
  */
 #include "wrt_internal.h"
 
@@ -62,18 +63,23 @@ void wrt_debug_begin(wrt_debug *io_dbg, const wrt_func *i_func)
     io_dbg->module = i_func->inst != NULL ? i_func->inst->mod : NULL;
 }
 
-/* Out of line and cold: the executor keeps its registers for the instructions. */
+/*
+ * A call about to enter `i_fn` with its arguments at `i_args`, from `i_caller` at return address
+ * `i_pc`, with `i_top` the frame it will be saved in. Out of line and cold: the executor keeps its
+ * registers for the instructions.
+ */
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((noinline, cold))
 #endif
-void wrt_debug_enter(wrt_runtime *io_rt, const wrt_funcdef *i_fn, const uint64_t *i_fp, const wrt_frame *i_top)
+void wrt_debug_enter(wrt_runtime *io_rt, const wrt_funcdef *i_fn, const uint64_t *i_args, const wrt_funcdef *i_caller, const uint32_t *i_pc,
+                     const wrt_frame *i_top)
 {
     wrt_debug *io_dbg = io_rt->debug;
     const wrt_frame *i_frames = io_rt->frames;
     /* A function of the invoked module's: its record lies in that module's function array. */
     const wrt_module *m = io_dbg->module;
     bool own = m != NULL && i_fn >= m->funcs && i_fn < m->funcs + m->nfuncs;
-    uint32_t depth = (uint32_t)(i_top - i_frames);
+    uint32_t depth = (uint32_t)(i_top - i_frames) + 1u;
     if (io_dbg->capacity != 0u) {
         wrt_trace_entry *e = &io_dbg->ring[io_dbg->next];
         e->func_index = own ? i_fn->index : (i_fn->index | WRT_TRACE_OTHER_MODULE);
@@ -94,12 +100,18 @@ void wrt_debug_enter(wrt_runtime *io_rt, const wrt_funcdef *i_fn, const uint64_t
     h.hit = io_dbg->hits;
     h.nargs = i_fn->nparams;
     h.arg_types = i_fn->type->types;
-    h.args = i_fp;
-    /* record_backtrace's walk: this function at its entry, then each caller inside its call. */
+    h.args = i_args;
+    /* record_backtrace's walk: this function at its entry, its caller inside the call (still in
+     * the executor's registers), then each saved caller inside its call. */
     uint32_t n = 0;
     h.frames[n].func_index = i_fn->index;
     h.frames[n].cell = 0;
     n++;
+    if (i_caller != NULL && i_pc != NULL) {
+        h.frames[n].func_index = i_caller->index;
+        h.frames[n].cell = (uint32_t)(i_pc - i_caller->code) - 1u;
+        n++;
+    }
     for (const wrt_frame *f = i_top - 1; f > i_frames && n < WRT_TRAP_FRAMES_MAX; f--) {
         if (f->fn == NULL || f->pc == NULL) continue;
         h.frames[n].func_index = f->fn->index;

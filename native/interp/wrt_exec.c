@@ -428,7 +428,13 @@ uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_t
 #undef WRT_IOP_LABEL
 #endif
     wrt_frame *const frames = io_rt->frames;
-    wrt_frame *const frames_end = frames + io_rt->depth_max;
+    /*
+     * Every call compares the frame top with this limit: the call depth budget, or, while the
+     * device debugs (rt->debug set: a trace ring or breakpoints), the first frame, so every call
+     * takes the comparison's slow path (call_checked), which tells the depth trap from the hook.
+     * Debugging thus costs the hot path nothing when it is off: no load, no extra branch.
+     */
+    wrt_frame *const call_limit = io_rt->debug != NULL ? frames : frames + io_rt->depth_max;
     uint64_t *const stack_end = io_rt->stack_end;
     wrt_frame *ft = frames;
     uint64_t fuel = io_rt->fuel;
@@ -478,8 +484,9 @@ call_func:
 do_call:
     /* `callee` of `callee_inst`, its arguments in memory on top of the stack (flushed); pc is the
      * return address. The callee's stack starts empty: tos holds nothing yet. */
+    if (WRT_UNLIKELY(ft >= call_limit)) goto call_checked;
+call_push:
     {
-        if (ft == frames_end) TRAP_IN_CALL(WRT_TRAP_CALL_DEPTH_EXHAUSTED);
         uint64_t *nfp = sp - callee->nparams;
         if ((uint64_t)(stack_end - nfp) < callee->frame_slots) TRAP_IN_CALL(WRT_TRAP_VALUE_STACK_EXHAUSTED);
         ft->pc = pc;
@@ -497,11 +504,6 @@ do_call:
             funcs = inst->mod->funcs;
             LOAD_MEMORY();
         }
-        /* Debugging (trace ring, breakpoints): one predictable branch when off, the work out of line. */
-        if (WRT_UNLIKELY(io_rt->debug != NULL)) goto debug_enter;
-    }
-debug_entered:
-    {
 #if WRT_CONFIG_FUEL
         /* The body's entry segment (its first FUEL cell), paid here rather than dispatched. */
         PAY(pc[1]);
@@ -1126,10 +1128,12 @@ branch_fall:
     }
 #endif
 
-debug_enter:
-    /* Away from the handlers, so the call's clobbers stay on this cold path. */
-    wrt_debug_enter(io_rt, fn, fp, ft);
-    goto debug_entered;
+call_checked:
+    /* Away from the handlers, so the hook's clobbers stay on this cold path. The hook sees the call
+     * before its frame is pushed (a call the value stack then refuses is still in the trace). */
+    if (ft >= frames + io_rt->depth_max) TRAP_IN_CALL(WRT_TRAP_CALL_DEPTH_EXHAUSTED);
+    wrt_debug_enter(io_rt, callee, sp - callee->nparams, fn, pc, ft);
+    goto call_push;
 
 trapped:
     if ((trap & WRT_TRAP_IN_CALL_MARK) != 0u) {

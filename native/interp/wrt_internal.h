@@ -303,7 +303,8 @@ bool wrt_compile_function(wrt_runtime *io_rt, const wrt_module *i_mod, wrt_funcd
  * callers. Four arguments, all in registers on every target: the call is small in each copy of
  * the executor's call path.
  */
-void wrt_debug_enter(wrt_runtime *io_rt, const wrt_funcdef *i_fn, const uint64_t *i_fp, const wrt_frame *i_top);
+void wrt_debug_enter(wrt_runtime *io_rt, const wrt_funcdef *i_fn, const uint64_t *i_args, const wrt_funcdef *i_caller, const uint32_t *i_pc,
+                     const wrt_frame *i_top);
 /* Starts the trace of an invocation of `i_func` (the module its indices name). */
 void wrt_debug_begin(wrt_debug *io_dbg, const wrt_func *i_func);
 uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_trap);
