@@ -31,6 +31,8 @@
 #define WRTP_MSG_ARGS 0x0Bu
 #define WRTP_MSG_HOST_IMPORTS 0x0Cu
 #define WRTP_MSG_HOST_RESULT 0x0Du
+/* 0x0E is taken by another request (docs/protocol.md). */
+#define WRTP_MSG_COMPONENT_INVOKE 0x0Fu
 #define WRTP_MSG_OUTPUT 0x40u
 #define WRTP_MSG_LOG 0x41u
 #define WRTP_MSG_HOST_CALL 0x42u
@@ -59,6 +61,8 @@
 /* The code form of those cells: no superinstructions (the small executor), or no 64-bit ones. */
 #define WRTP_FEATURE_CODE_UNFUSED (1u << 11)
 #define WRTP_FEATURE_CODE_NARROW (1u << 12)
+/* COMPONENT_INVOKE: a component's exported function through the canonical ABI (docs/protocol.md §4d). */
+#define WRTP_FEATURE_COMPONENT (1u << 14)
 #define WRTP_FEATURE_TEST_DOUBLE (1u << 31)
 
 /* OUTPUT streams and LOG levels. */

@@ -40,6 +40,8 @@ export const MessageType = {
   Args: 0x0b,
   HostImports: 0x0c,
   HostResult: 0x0d,
+  /** A component function through the canonical ABI (§4d, Feature.Component). 0x0e is another request's. */
+  ComponentInvoke: 0x0f,
   Output: 0x40,
   Log: 0x41,
   HostCall: 0x42,
@@ -71,6 +73,8 @@ export const Feature = {
   CodeUnfused: 1 << 11,
   /** The core compiles no 64-bit superinstructions (a 32-bit device). */
   CodeNarrow: 1 << 12,
+  /** COMPONENT_INVOKE: the canonical ABI runs on the device (§4d). Bit 13 is another feature's. */
+  Component: 1 << 14,
   TestDouble: 2 ** 31,
 } as const;
 
