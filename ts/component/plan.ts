@@ -142,6 +142,12 @@ function externType(c: Cursor, importing: string | null): void {
 }
 
 export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: string): ComponentPlan {
+  // What a component needs from outside comes first: it is the likeliest reason it cannot run here.
+  const imported = facts.imports.find((i) => i.sort !== 'type');
+  if (imported !== undefined) {
+    const what = imported.sort === 'func' ? 'a function' : imported.sort === 'core-module' ? 'a core module' : `a ${imported.sort}`;
+    throw unsupported(`the component imports ${JSON.stringify(imported.name)} (${what}): components with imports are not run yet`, file);
+  }
   if (facts.modules.length !== 1) throw unsupported(`the component holds ${facts.modules.length} core modules; run takes one`, file);
   if (facts.components.length > 1) throw unsupported('the component nests components', file, facts.components[1]?.offset ?? 0);
   if (facts.coreInstances.length !== 1) throw unsupported(`the component makes ${facts.coreInstances.length} core instances; run takes one (one module instantiated once)`, file, facts.coreInstances[1]?.offset ?? 0);
