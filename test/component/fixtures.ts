@@ -137,3 +137,21 @@ export const WITH_IMPORT = `(component
   (core instance $li (export "log" (func $l)))
   (core instance $i (instantiate $m (with "env" (instance $li))))
   (func (export "f") (result u32) (canon lift (core func $i "f"))))`;
+
+/**
+ * The functions of SAMPLE whose types are structural (jco's transpiler takes no top-level type
+ * exports): the same core module, for the value oracle.
+ */
+export const ORACLE = `(component
+  ${CORE}
+  (func (export "add") (param "a" s32) (param "b" s32) (result s32) (canon lift (core func $i "add")))
+  (func (export "greet") (param "name" string) (result string)
+    (canon lift (core func $i "greet") ${MEM} ${REALLOC} (post-return (core func $i "post-ok"))))
+  (func (export "sum") (param "xs" (list u32)) (result u64) (canon lift (core func $i "sum") ${MEM} ${REALLOC}))
+  (func (export "bytes") (param "xs" (list string)) (result u32) (canon lift (core func $i "bytes") ${MEM} ${REALLOC}))
+  (func (export "maybe") (param "x" (option u8)) (result (result u8 (error string))) (canon lift (core func $i "maybe") ${MEM}))
+  (func (export "swap") (param "t" (tuple s64 bool)) (result (tuple bool s64)) (canon lift (core func $i "swap") ${MEM}))
+  (func (export "half") (param "x" f64) (result f64) (canon lift (core func $i "half")))
+  (func (export "echo16") (param "s" string) (result string) (canon lift (core func $i "echo") ${MEM} ${REALLOC} string-encoding=utf16))
+  (func (export "units16") (param "s" string) (result u32) (canon lift (core func $i "units") ${MEM} ${REALLOC} string-encoding=utf16))
+)`;

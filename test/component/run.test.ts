@@ -2,11 +2,12 @@
  * `wrt-target run COMPONENT --invoke 'f(args)'` on native-sim: the canonical ABI in the device's C
  * core (native/component) on a user's path, and COMPONENT_INVOKE on the wire (docs/protocol.md §4d).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseComponentText } from '../../tools/oracles/jco.js';
+import { jcoPackageDir, parseComponentText } from '../../tools/oracles/jco.js';
 import { main } from '../../ts/cli/main.js';
 import { BufferedOutput } from '../../ts/core/output.js';
 import { ProtocolClient } from '../../ts/device/client.js';
@@ -17,13 +18,16 @@ import { compilePlan, type PlanFunction } from '../../ts/component/plan.js';
 import { validateComponent } from '../../ts/component/validator.js';
 import { nativeSimArgs } from '../../ts/run/native-sim-binary.js';
 import { buildRealNativeSim } from '../run/helpers.js';
-import { SAMPLE, WITH_IMPORT } from './fixtures.js';
+import type { CType } from '../../ts/component/ctype.js';
+import type { CValue } from '../../ts/component/value-encoding.js';
+import { formatWave } from '../../ts/component/wave.js';
+import { ORACLE, SAMPLE, WITH_IMPORT } from './fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wrt-component-run-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let sim = '';
 let sample = '';
-let sampleBytes = new Uint8Array();
+let sampleBytes: Uint8Array = new Uint8Array();
 
 beforeAll(async () => {
   sim = buildRealNativeSim();
@@ -182,4 +186,86 @@ describe('COMPONENT_INVOKE on the wire (native-sim directly)', () => {
     expect(await refusal({ ...base('add'), paramsType: new Uint8Array() })).toEqual([DeviceErrorCode.ExportNotFound, 16]);
     expect(await refusal({ ...base('add'), realloc: 'add', args: Uint8Array.of(1, 1) })).toEqual([DeviceErrorCode.ExportNotFound, 17]);
   });
+});
+
+/** A value jco's transpiled component returned, as WAVE (the same printer, from the JS value). */
+function jsToValue(t: CType, js: unknown): CValue {
+  switch (t.k) {
+    case 'bool':
+      return { k: 'bool', v: js === true };
+    case 'f32':
+    case 'f64':
+      return { k: 'float', v: js as number };
+    case 'char':
+      return { k: 'char', v: (js as string).codePointAt(0) as number };
+    case 'string':
+      return { k: 'string', v: js as string };
+    case 'list':
+      return { k: 'list', items: [...(js as Iterable<unknown>)].map((x) => jsToValue(t.t, x)) };
+    case 'tuple':
+      return { k: 'tuple', items: t.ts.map((x, i) => jsToValue(x, (js as unknown[])[i])) };
+    case 'option':
+      return js === undefined || js === null ? { k: 'case', index: 0, payload: null } : { k: 'case', index: 1, payload: jsToValue(t.t, js) };
+    case 'record':
+    case 'variant':
+    case 'enum':
+    case 'flags':
+    case 'result':
+      throw new Error(`the oracle does not convert ${t.k}`);
+    default:
+      return { k: 'int', v: BigInt(js as number | bigint) };
+  }
+}
+
+describe('value oracle: the same component transpiled by jco 1.35.0 and run in Node', () => {
+  it('gives the same results as the device for a handful of calls', async () => {
+    const bytes = await parseComponentText(ORACLE);
+    const file = join(dir, 'oracle.wasm');
+    writeFileSync(file, bytes);
+    const { transpileBytes } = (await import(pathToFileURL(join(jcoPackageDir(), '..', 'jco-transpile', 'dist', 'index.js')).href)) as {
+      transpileBytes: (b: Uint8Array, o: object) => Promise<{ files: Record<string, Uint8Array> }>;
+    };
+    const out = await transpileBytes(bytes, { name: 'oracle', nodejsCompat: true });
+    const jsDir = join(dir, 'jco');
+    for (const [name, data] of Object.entries(out.files)) {
+      mkdirSync(dirname(join(jsDir, name)), { recursive: true });
+      writeFileSync(join(jsDir, name), data);
+    }
+    const js = (await import(pathToFileURL(join(jsDir, 'oracle.js')).href)) as Record<string, (...args: unknown[]) => unknown>;
+    const plan = compilePlan(validateComponent(bytes), bytes);
+    const call = (name: string, ...args: unknown[]): string => {
+      const fn = plan.functions.find((f) => f.name === name) as PlanFunction;
+      const result = fn.result as CType;
+      if (result.k === 'result') {
+        try {
+          const ok = (js[name] as (...a: unknown[]) => unknown)(...args);
+          return `ok(${formatWave(result.ok as CType, jsToValue(result.ok as CType, ok))})`;
+        } catch (error) {
+          const payload = (error as { payload?: unknown }).payload ?? error;
+          return `err(${formatWave(result.err as CType, jsToValue(result.err as CType, payload))})`;
+        }
+      }
+      return formatWave(result, jsToValue(result, (js[name] as (...a: unknown[]) => unknown)(...args)));
+    };
+    const cases: [string, string][] = [
+      ['add(2, 40)', call('add', 2, 40)],
+      ['add(2147483647, 1)', call('add', 2147483647, 1)],
+      ['greet("wasm")', call('greet', 'wasm')],
+      ['greet("ünïcødé 😀")', call('greet', 'ünïcødé 😀')],
+      ['sum([1, 2, 4294967295])', call('sum', new Uint32Array([1, 2, 4294967295]))],
+      ['bytes(["a", "bc", "déf"])', call('bytes', ['a', 'bc', 'déf'])],
+      ['maybe(some(41))', call('maybe', 41)],
+      ['maybe(none)', call('maybe', undefined)],
+      ['swap((-9223372036854775808, false))', call('swap', [-9223372036854775808n, false])],
+      ['half(0.1)', call('half', 0.1)],
+      ['echo16("héllo😀")', call('echo16', 'héllo😀')],
+      ['units16("héllo😀")', call('units16', 'héllo😀')],
+    ];
+    for (const [text, expected] of cases) {
+      const r = await run(file, '--invoke', text);
+      expect([text, r.code, r.out.at(-1)]).toEqual([text, 0, expected]);
+    }
+    // The oracle is not vacuous: it computed the values the device must print.
+    expect(cases.map(([, v]) => v).slice(0, 3)).toEqual(['42', '-2147483648', '"hello, wasm"']);
+  }, 120_000);
 });
