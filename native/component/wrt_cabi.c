@@ -177,12 +177,13 @@ int wrt_cabi_parse_type(const uint8_t *bytes, uint32_t len, wrt_cabi_type *nodes
             set_scalar(t, code, 4, CORE_I32);
             break;
         case WRT_CABI_NONE:
+            /* The offset names the byte that failed, which was just read. */
             if (depth == 0u || nodes[st[depth - 1u].node].kind != WRT_CABI_VARIANT)
-                return type_error(o_used, pos);
+                return type_error(o_used, pos - 1u);
             break;
         default:
             rc = set_primitive(t, code);
-            if (rc != WRT_CABI_OK) return type_error(o_used, pos);
+            if (rc != WRT_CABI_OK) return type_error(o_used, pos - 1u);
             break;
         }
         if (composite) {

@@ -8,6 +8,7 @@
 #include "wrt_interp_engine.h"
 
 #include "wrt_engine_profile.h"
+#include "wrt_engine_component.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -16,8 +17,6 @@
 /* Only for the value stack's bounds: the API has no high-water mark of the value stack yet. */
 #include "wrt_internal.h"
 
-/* Painted over the value stack before each invocation; the highest slot changed is the peak. */
-#define WRT_IE_STACK_PAINT 0xA5C3A5C3A5C3A5C3ull
 
 static void wrt_ie_zero(void *o_bytes, size_t len) {
     uint8_t *p = (uint8_t *)o_bytes;
@@ -74,7 +73,8 @@ static void wrt_ie_describe(void *ctx, wrtp_engine_info *o_info) {
     o_info->arena_bytes = (uint32_t)e->arena_bytes;
     o_info->features = WRTP_FEATURE_FLOAT | WRTP_FEATURE_OUTPUT | WRTP_FEATURE_LOG | WRTP_FEATURE_FUEL |
                        WRTP_FEATURE_REFERENCE_TYPES | WRTP_FEATURE_BULK_MEMORY | WRTP_FEATURE_SESSIONS | WRTP_FEATURE_ARGS |
-                       WRTP_FEATURE_HOST_CALLS | WRTP_FEATURE_START_FUEL | WRTP_FEATURE_BACKTRACE | WRTP_FEATURE_DEBUG;
+                       WRTP_FEATURE_HOST_CALLS | WRTP_FEATURE_START_FUEL | WRTP_FEATURE_BACKTRACE | WRTP_FEATURE_DEBUG |
+                       WRTP_FEATURE_COMPONENT;
     /* Backtrace cells are in the core's code form: the host locates them with a core of that form. */
     uint32_t form = wrt_code_form();
     if ((form & WRT_CODE_UNFUSED) != 0u) o_info->features |= WRTP_FEATURE_CODE_UNFUSED;
@@ -264,7 +264,7 @@ static wrt_instance *wrt_ie_find_instance(const wrt_interp_engine *e, uint16_t i
 
 static uint32_t wrt_ie_stack_peak(const wrt_runtime *rt) {
     const uint64_t *top = rt->stack_end;
-    while (top > rt->stack && top[-1] == WRT_IE_STACK_PAINT) top--;
+    while (top > rt->stack && top[-1] == WRT_ENGINE_STACK_PAINT) top--;
     return (uint32_t)((size_t)(top - rt->stack) * sizeof(uint64_t));
 }
 
@@ -351,7 +351,7 @@ static bool wrt_ie_invoke_on(void *ctx, uint16_t instance, const char *i_name, s
                               "argument count differs from the export's parameters");
     }
     e->invokes++;
-    for (uint64_t *slot = e->rt->stack; slot < e->rt->stack_end; slot++) *slot = WRT_IE_STACK_PAINT;
+    for (uint64_t *slot = e->rt->stack; slot < e->rt->stack_end; slot++) *slot = WRT_ENGINE_STACK_PAINT;
     e->wasi.exited = false;
     e->wasi.exit_code = 0;
     /* The profile's budget is a ceiling: an INVOKE may ask for less fuel, never for more. */
@@ -543,7 +543,7 @@ static bool wrt_ie_set_args(void *ctx, const wrtp_msg_args *i_args, wrtp_engine_
 static const wrtp_engine_ops wrt_ie_ops = {
     wrt_ie_describe, wrt_ie_load,   wrt_ie_unload,     wrt_ie_invoke,    wrt_ie_stats,
     wrt_ie_reset,    wrt_ie_session, wrt_ie_register, wrt_ie_global_get, wrt_ie_invoke_on, wrt_ie_set_args,
-    wrt_ie_host_imports, wrt_ie_set_breakpoints,
+    wrt_ie_host_imports, wrt_ie_set_breakpoints, wrt_engine_component_invoke,
 };
 
 const wrtp_engine_ops *wrt_interp_engine_start(wrt_interp_engine *o_engine, uint8_t *io_arena, size_t arena_bytes,

@@ -16,6 +16,7 @@
 #include "wrt_wasi.h"
 #include "wrt_engine_natives.h"
 #include "wrt_engine_profile.h"
+#include "wrt_component.h"
 
 /*
  * Most instances and registered names of one session (docs/protocol.md §4a): static tables in the
@@ -62,6 +63,9 @@ typedef struct wrt_interp_platform {
 #define WRT_ENGINE_ARGS_BYTES 512u
 #endif
 
+/* Painted over the value stack before each invocation; the highest slot changed is the peak. */
+#define WRT_ENGINE_STACK_PAINT 0xA5C3A5C3A5C3A5C3ull
+
 /* The engine's state; the platform keeps it (static storage) for as long as the server runs. */
 typedef struct wrt_interp_engine {
     uint8_t *arena;
@@ -99,6 +103,8 @@ typedef struct wrt_interp_engine {
     uint64_t profile_refusals;
     uint64_t signature_checks;     /* module signatures verified or refused (a key or a profile asked) */
     uint64_t signature_ns;         /* the platform's monotonic nanoseconds they took, summed */
+    /* COMPONENT_INVOKE's type nodes, value slots and result bytes (native/component/wrt_component.h). */
+    wrt_comp_scratch component;
 } wrt_interp_engine;
 
 /*

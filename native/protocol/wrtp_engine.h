@@ -137,6 +137,17 @@ typedef struct wrtp_engine_ops {
      * that is not a function defined in the module.
      */
     bool (*set_breakpoints)(void *ctx, const wrtp_msg_breakpoints *i_msg, wrtp_engine_error *o_err);
+    /*
+     * COMPONENT_INVOKE (NULL: the device runs no components, and the server answers TYPE_UNKNOWN):
+     * a component function lifted from a core export of an instance (docs/protocol.md §4e).
+     * Returns true when it ran (o_result->trap 0, or where it trapped); false with o_err->code
+     * WRTP_PERR_EXPORT_NOT_FOUND (offset: 0 the export, 1 realloc, 2 post-return; 16 + those: it
+     * exists with another type than the canonical ABI calls it with), WRTP_PERR_ARGS_INVALID (offset: the byte of the
+     * types or arguments that failed), WRTP_PERR_NO_MODULE, WRTP_PERR_INSTANCE_UNKNOWN or
+     * WRTP_PERR_ENGINE_FAILED. o_result->values stays valid until the next engine call.
+     */
+    bool (*component_invoke)(void *ctx, const wrtp_msg_component_invoke *i_msg, const wrtp_engine_io *i_io,
+                             wrtp_msg_component_result *o_result, wrtp_engine_error *o_err);
 } wrtp_engine_ops;
 
 #endif

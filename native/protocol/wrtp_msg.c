@@ -176,6 +176,59 @@ bool wrtp_msg_decode_invoke_ext(const uint8_t *i_body, size_t len, bool long_nam
     return wrtp_msg_done(&rd, o_bad_offset);
 }
 
+bool wrtp_msg_decode_component_invoke(const uint8_t *i_body, size_t len, wrtp_msg_component_invoke *o_msg,
+                                      uint32_t *o_bad_offset) {
+    wrtp_rd rd;
+    wrtp_rd_init(&rd, i_body, len);
+    o_msg->fuel = wrtp_rd_u64(&rd);
+    o_msg->instance = wrtp_rd_u16(&rd);
+    size_t at = rd.pos;
+    o_msg->encoding = wrtp_rd_u8(&rd);
+    if (!rd.bad && o_msg->encoding > 2u) {
+        *o_bad_offset = (uint32_t)at;
+        return false;
+    }
+    at = rd.pos;
+    o_msg->name_len = wrtp_rd_u8(&rd);
+    if (!rd.bad && (o_msg->name_len == 0u || o_msg->name_len > WRTP_PROTO_MAX_NAME)) {
+        *o_bad_offset = (uint32_t)at;
+        return false;
+    }
+    o_msg->name = (const char *)wrtp_rd_bytes(&rd, o_msg->name_len);
+    at = rd.pos;
+    o_msg->realloc_len = wrtp_rd_u8(&rd);
+    if (!rd.bad && o_msg->realloc_len > WRTP_PROTO_MAX_NAME) {
+        *o_bad_offset = (uint32_t)at;
+        return false;
+    }
+    o_msg->realloc = (const char *)wrtp_rd_bytes(&rd, o_msg->realloc_len);
+    at = rd.pos;
+    o_msg->post_return_len = wrtp_rd_u8(&rd);
+    if (!rd.bad && o_msg->post_return_len > WRTP_PROTO_MAX_NAME) {
+        *o_bad_offset = (uint32_t)at;
+        return false;
+    }
+    o_msg->post_return = (const char *)wrtp_rd_bytes(&rd, o_msg->post_return_len);
+    o_msg->params_len = wrtp_rd_u16(&rd);
+    o_msg->params = wrtp_rd_bytes(&rd, o_msg->params_len);
+    o_msg->result_len = wrtp_rd_u16(&rd);
+    o_msg->result = wrtp_rd_bytes(&rd, o_msg->result_len);
+    o_msg->args_len = wrtp_rd_u16(&rd);
+    o_msg->args = wrtp_rd_bytes(&rd, o_msg->args_len);
+    return wrtp_msg_done(&rd, o_bad_offset);
+}
+
+void wrtp_msg_encode_component_result(wrtp_wr *io_wr, const wrtp_msg_component_result *i_msg) {
+    uint16_t n = i_msg->trap == 0u ? i_msg->values_len : 0u;
+    wrtp_wr_u32(io_wr, i_msg->trap);
+    wrtp_wr_u32(io_wr, i_msg->trap_func);
+    wrtp_wr_u64(io_wr, i_msg->fuel_used);
+    wrtp_wr_u32(io_wr, i_msg->peak_stack_bytes);
+    wrtp_wr_u8(io_wr, i_msg->phase);
+    wrtp_wr_u16(io_wr, n);
+    wrtp_wr_bytes(io_wr, i_msg->values, n);
+}
+
 bool wrtp_msg_decode_session(const uint8_t *i_body, size_t len, uint8_t *o_mode, uint32_t *o_bad_offset) {
     wrtp_rd rd;
     wrtp_rd_init(&rd, i_body, len);

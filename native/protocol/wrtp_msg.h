@@ -78,6 +78,39 @@ typedef struct wrtp_msg_invoke {
     uint16_t instance;      /* 0: the latest */
 } wrtp_msg_invoke;
 
+/*
+ * COMPONENT_INVOKE (docs/protocol.md §4e): a component function lifted from a core export. Names,
+ * type encodings and argument bytes point into the body.
+ */
+typedef struct wrtp_msg_component_invoke {
+    uint64_t fuel;
+    uint16_t instance;        /* 0: the latest */
+    uint8_t encoding;         /* string encoding of the canonical options: 0 utf8, 1 utf16, 2 latin1+utf16 */
+    const char *name;         /* the core export lifted */
+    uint8_t name_len;
+    const char *realloc;      /* its realloc core export; length 0: none */
+    uint8_t realloc_len;
+    const char *post_return;  /* its post-return core export; length 0: none */
+    uint8_t post_return_len;
+    const uint8_t *params;    /* type encoding of the parameter tuple; length 0: no parameters */
+    uint16_t params_len;
+    const uint8_t *result;    /* type encoding of a tuple of the result; length 0: no result */
+    uint16_t result_len;
+    const uint8_t *args;      /* the arguments in the component model's value encoding */
+    uint16_t args_len;
+} wrtp_msg_component_invoke;
+
+/* The COMPONENT_INVOKE answer; `values` (the result's value encoding) points into the engine. */
+typedef struct wrtp_msg_component_result {
+    uint32_t trap;            /* 0 returned; a core trap code; 64 + a canonical ABI trap */
+    uint32_t trap_func;       /* function index running at a core trap, else 0 */
+    uint64_t fuel_used;       /* every core call of the invocation together */
+    uint32_t peak_stack_bytes;
+    uint8_t phase;            /* where a trap happened: 1 lower, 2 realloc, 3 call, 4 lift, 5 post-return */
+    const uint8_t *values;
+    uint16_t values_len;
+} wrtp_msg_component_result;
+
 /* REGISTER and GLOBAL_GET: an instance (0 = the latest) and a name. */
 typedef struct wrtp_msg_named {
     uint16_t instance;
@@ -178,6 +211,10 @@ bool wrtp_msg_decode_reset(const uint8_t *i_body, size_t len, uint8_t *o_kind, u
 bool wrtp_msg_decode_session(const uint8_t *i_body, size_t len, uint8_t *o_mode, uint32_t *o_bad_offset);
 /* REGISTER and GLOBAL_GET share one layout. */
 bool wrtp_msg_decode_named(const uint8_t *i_body, size_t len, wrtp_msg_named *o_msg, uint32_t *o_bad_offset);
+/* COMPONENT_INVOKE: u64 fuel, u16 instance, u8 encoding, three u8-prefixed names, two
+ * u16-prefixed type encodings, u16-prefixed argument bytes, nothing after. */
+bool wrtp_msg_decode_component_invoke(const uint8_t *i_body, size_t len, wrtp_msg_component_invoke *o_msg,
+                                      uint32_t *o_bad_offset);
 /* u8 argc, u8 envc, then argc + envc strings of u16 length + bytes (no NUL inside). */
 bool wrtp_msg_decode_args(const uint8_t *i_body, size_t len, wrtp_msg_args *o_msg, uint32_t *o_bad_offset);
 
@@ -238,6 +275,7 @@ void wrtp_msg_encode_break(wrtp_wr *io_wr, const wrtp_msg_break *i_msg);
 /* Answer encoders: write the body; the writer's `bad` says whether it fitted. */
 void wrtp_msg_encode_hello(wrtp_wr *io_wr, const wrtp_msg_hello *i_msg);
 void wrtp_msg_encode_invoke_result(wrtp_wr *io_wr, const wrtp_msg_invoke_result *i_msg);
+void wrtp_msg_encode_component_result(wrtp_wr *io_wr, const wrtp_msg_component_result *i_msg);
 void wrtp_msg_encode_error(wrtp_wr *io_wr, uint16_t code, uint8_t about_type, uint32_t detail, uint32_t limit,
                           const char *message);
 void wrtp_msg_encode_session(wrtp_wr *io_wr, const wrtp_msg_session *i_msg);

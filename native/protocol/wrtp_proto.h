@@ -32,6 +32,7 @@
 #define WRTP_MSG_HOST_IMPORTS 0x0Cu
 #define WRTP_MSG_HOST_RESULT 0x0Du
 #define WRTP_MSG_BREAKPOINTS 0x0Eu
+#define WRTP_MSG_COMPONENT_INVOKE 0x0Fu
 #define WRTP_MSG_OUTPUT 0x40u
 #define WRTP_MSG_LOG 0x41u
 #define WRTP_MSG_HOST_CALL 0x42u
@@ -64,6 +65,8 @@
 #define WRTP_FEATURE_CODE_NARROW (1u << 12)
 /* Debugging within the profile's budget (docs/protocol.md §4d): BREAKPOINTS, BREAK and TRACE. */
 #define WRTP_FEATURE_DEBUG (1u << 13)
+/* COMPONENT_INVOKE: a component's exported function through the canonical ABI (docs/protocol.md §4e). */
+#define WRTP_FEATURE_COMPONENT (1u << 14)
 #define WRTP_FEATURE_TEST_DOUBLE (1u << 31)
 
 /* OUTPUT streams and LOG levels. */

@@ -402,6 +402,44 @@ static void wrtp_handle_invoke(wrtp_reply *io_reply) {
     wrtp_reply_ok(io_reply);
 }
 
+static void wrtp_handle_component_invoke(wrtp_reply *io_reply) {
+    wrtp_server *srv = io_reply->srv;
+    wrtp_msg_component_invoke msg;
+    uint32_t bad = 0;
+    if (!wrtp_msg_decode_component_invoke(io_reply->req->body, io_reply->req->body_len, &msg, &bad)) {
+        wrtp_reply_malformed_body(io_reply, bad);
+        return;
+    }
+    if (!srv->live) {
+        wrtp_reply_error(io_reply, WRTP_PERR_NO_MODULE, srv->upload_state, 0, "no verified module is committed");
+        return;
+    }
+    wrtp_engine_io io = {srv, wrtp_io_output, wrtp_io_log, wrtp_io_host_call, wrtp_io_trace, wrtp_io_log_record,
+                         wrtp_io_debug_break, wrtp_io_debug_trace};
+    /* Field by field: an aggregate initializer becomes a memset call on some targets. */
+    wrtp_msg_component_result result;
+    result.trap = 0;
+    result.trap_func = 0;
+    result.fuel_used = 0;
+    result.peak_stack_bytes = 0;
+    result.phase = 0;
+    result.values = NULL;
+    result.values_len = 0;
+    wrtp_engine_error err = {WRTP_PERR_ENGINE_FAILED, 0, NULL};
+    srv->counters.invokes++;
+    if (!srv->cfg.engine->component_invoke(srv->cfg.engine_ctx, &msg, &io, &result, &err)) {
+        const char *message = err.message != NULL ? err.message : "component invocation refused";
+        uint16_t code = err.code == WRTP_PERR_EXPORT_NOT_FOUND || err.code == WRTP_PERR_ARGS_INVALID ||
+                                err.code == WRTP_PERR_NO_MODULE || err.code == WRTP_PERR_INSTANCE_UNKNOWN
+                            ? (uint16_t)err.code
+                            : (uint16_t)WRTP_PERR_ENGINE_FAILED;
+        wrtp_reply_error(io_reply, code, err.offset, 0, message);
+        return;
+    }
+    wrtp_msg_encode_component_result(&io_reply->body, &result);
+    wrtp_reply_ok(io_reply);
+}
+
 static void wrtp_handle_session(wrtp_reply *io_reply) {
     wrtp_server *srv = io_reply->srv;
     uint8_t mode = WRTP_SESSION_QUERY;
@@ -667,6 +705,10 @@ static void wrtp_server_on_frame(wrtp_server *io_srv, size_t len) {
         break;
     case WRTP_MSG_BREAKPOINTS:
         if (io_srv->cfg.engine->set_breakpoints != NULL) wrtp_handle_breakpoints(&reply);
+        else wrtp_reply_error(&reply, WRTP_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
+        break;
+    case WRTP_MSG_COMPONENT_INVOKE:
+        if (io_srv->cfg.engine->component_invoke != NULL) wrtp_handle_component_invoke(&reply);
         else wrtp_reply_error(&reply, WRTP_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
         break;
     case WRTP_MSG_ARGS:

@@ -116,6 +116,9 @@ class ScriptedClient implements SessionClient {
   globalGet(): never {
     throw new Error('not scripted');
   }
+  componentInvoke(): never {
+    throw new Error('not scripted');
+  }
   invokeOn(): never {
     throw new Error('not scripted');
   }

@@ -106,7 +106,6 @@ describe('wrt-target run on native-sim (main with a BufferedOutput)', () => {
       ['empty.wasm', new Uint8Array(0), 'empty.wasm is empty: a WebAssembly module starts with the bytes 00 61 73 6d'],
       ['text.wat', new TextEncoder().encode(';; a comment\n(module)'), 'text.wat is WebAssembly text (.wat), not a binary module: convert it with `wat2wasm'],
       ['prog.elf', Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), 'prog.elf is an ELF file (a native program or firmware image), not WebAssembly'],
-      ['comp.wasm', Uint8Array.from([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0]), 'comp.wasm is a WebAssembly component (binary layer 1, version 0xd), not a core module'],
       ['prof.wrtp', new TextEncoder().encode('WRTP....'), 'prof.wrtp is a wrt-target binary profile, not a module: pass it with --profile'],
       ['noise.bin', Uint8Array.from([1, 2, 3, 4, 5]), 'noise.bin is not a WebAssembly module: it starts with 01 02 03 04, a module with 00 61 73 6d'],
     ];
@@ -117,6 +116,13 @@ describe('wrt-target run on native-sim (main with a BufferedOutput)', () => {
       expect([name, code]).toEqual([name, 2]);
       expect(out.stderr.join('\n')).toContain(`error[MODULE_NOT_WASM]: ${file}: ${says}`);
     }
+    // A component is run as one now (docs/component.md, "Running components"): an empty one has no
+    // core module to run.
+    const comp = path.join(dir, 'comp.wasm');
+    fs.writeFileSync(comp, Uint8Array.from([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0]));
+    const { code, out } = await cli([comp, '--invoke', 'f()']);
+    expect([code, out.stderr.join('\n')]).toEqual([1, expect.stringContaining('error[COMPONENT_UNSUPPORTED]') as unknown as string]);
+    expect(out.stderr.join('\n')).toContain('the component holds 0 core modules; run takes one');
   });
 
   it('names an import the device does not offer, at its byte offset, with the closest offered one', async () => {

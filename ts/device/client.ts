@@ -4,6 +4,7 @@
  * board's boot, chunked uploads that resume from the device's next offset, and OUTPUT/LOG frames
  * delivered to listeners.
  */
+import { type ComponentInvokeRequest, type ComponentInvokeResult, decodeComponentInvokeResult, encodeComponentInvoke } from './component-messages.js';
 import { createHash } from 'node:crypto';
 import { WrtError } from '../core/errors.js';
 import { DeviceError, type DeviceErrorInfo, isDeviceError, protocolError, TIMEOUT_CODE } from './device-errors.js';
@@ -417,6 +418,11 @@ export class ProtocolClient {
   async invoke(name: string, args: readonly WireValue[] = [], options: { fuel?: bigint } = {}): Promise<InvokeResult> {
     const body = encodeInvoke({ name, args, fuel: options.fuel });
     return decodeInvokeResult(await this.request(MessageType.Invoke, body));
+  }
+
+  /** COMPONENT_INVOKE (docs/protocol.md §4e, devices with Feature.Component). */
+  async componentInvoke(req: ComponentInvokeRequest): Promise<ComponentInvokeResult> {
+    return decodeComponentInvokeResult(await this.request(MessageType.ComponentInvoke, encodeComponentInvoke(req)));
   }
 
   /** Every counter: one frame holds about 32, so the device answers in pages (docs/protocol.md, STATS). */

@@ -45,6 +45,8 @@ export const MessageType = {
   HostImports: 0x0c,
   HostResult: 0x0d,
   Breakpoints: 0x0e,
+  /** A component function through the canonical ABI (§4e, Feature.Component). */
+  ComponentInvoke: 0x0f,
   Output: 0x40,
   Log: 0x41,
   HostCall: 0x42,
@@ -80,6 +82,8 @@ export const Feature = {
   CodeNarrow: 1 << 12,
   /** Debugging within the profile's budget: BREAKPOINTS, BREAK and TRACE (§4d). */
   Debug: 1 << 13,
+  /** COMPONENT_INVOKE: the canonical ABI runs on the device (§4e). */
+  Component: 1 << 14,
   TestDouble: 2 ** 31,
 } as const;
 

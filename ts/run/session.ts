@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { WrtError } from '../core/errors.js';
 import { ProtocolClient, type ProtocolClientOptions, type UploadReport } from '../device/client.js';
+import type { ComponentInvokeRequest, ComponentInvokeResult } from '../device/component-messages.js';
 import type { HostTrace } from '../device/host-messages.js';
 import { type BreakHit, type DebugTrace, TraceAssembler } from '../device/debug-messages.js';
 import type { HelloInfo, InvokeResult, LogLine, TrapFrame, WireValue } from '../device/messages.js';
@@ -258,6 +259,7 @@ export type SessionClient = Pick<
   | 'register'
   | 'globalGet'
   | 'invokeOn'
+  | 'componentInvoke'
   | 'declareHostImports'
   | 'serveHostCalls'
   | 'onHostTrace'
@@ -483,6 +485,57 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
       stopDebugTrace();
       this.client.serveHostCalls(undefined);
     }
+  }
+}
+
+/** One component function call on a device: the core module with its profile, and the call. */
+export interface ComponentCallRequest {
+  /** The component file as the user named it (messages). */
+  readonly file: string;
+  /** The component's core module, uploaded as any module is. */
+  readonly coreModule: Uint8Array;
+  readonly call: ComponentInvokeRequest;
+  readonly profile?: UploadProfile;
+  /** Instruction budget of the module's start function and of the whole call; absent: the profile's. */
+  readonly fuel?: bigint;
+}
+
+export interface ComponentCallReport {
+  readonly device: HelloInfo;
+  readonly upload: UploadReport;
+  readonly answer: ComponentInvokeResult;
+  readonly outputFramesLost: number;
+}
+
+/**
+ * Runs one component function on the session (docs/component.md, "Running components"): the core
+ * module goes up through the one upload path, then COMPONENT_INVOKE runs the canonical ABI on the
+ * device. A device without Feature.Component is refused naming it, before the upload.
+ */
+export async function runComponentCall(session: DeviceSession, request: ComponentCallRequest, sinks: ProgramSinks): Promise<ComponentCallReport> {
+  const device = session.device;
+  if ((device.features & Feature.Component) === 0) {
+    throw new WrtError('USAGE', `${device.deviceId} runs no components (its firmware has no COMPONENT_INVOKE message)`, {
+      file: request.file,
+      field: 'COMPONENT_INVOKE',
+      limit: 'update the firmware (wrt-target deploy builds it from this version)',
+    });
+  }
+  checkModuleFits(request.coreModule.length, device, request.file);
+  if (request.profile !== undefined) checkProfileFits(request.profile, device, request.file);
+  await session.declareHost(undefined, false, request.file);
+  const stopOutput = session.onOutput(sinks);
+  const stopLog = session.client.onLog((line) => sinks.log?.(line));
+  try {
+    const upload = await session.upload(request.coreModule, {
+      ...(request.profile === undefined ? {} : { profile: request.profile.bytes }),
+      ...(request.fuel === undefined ? {} : { startFuel: request.fuel }),
+    });
+    const answer = await session.client.componentInvoke({ ...request.call, ...(request.fuel === undefined ? {} : { fuel: request.fuel }) });
+    return { device, upload, answer, outputFramesLost: session.client.counters.unsolicitedGaps };
+  } finally {
+    stopOutput();
+    stopLog();
   }
 }
 

@@ -15,13 +15,14 @@ PROTOCOL_DIR := $(ROOT)/native/protocol
 APP_MEM_ADAPTER := linker-arena
 APP_SOURCES := $(addprefix $(FIRMWARE_DIR)/interp/, wrt_fw_main.c wrt_fw_engine.c wrt_fw_layout.c) \
 	$(ROOT)/native/platform/wrt_mem_linker.c \
-	$(addprefix $(ROOT)/native/engine/, wrt_interp_engine.c wrt_engine_host.c wrt_engine_profile.c wrt_engine_layout.c wrt_engine_natives.c) \
+	$(addprefix $(ROOT)/native/engine/, wrt_interp_engine.c wrt_engine_host.c wrt_engine_profile.c wrt_engine_layout.c wrt_engine_natives.c wrt_engine_component.c) \
+	$(addprefix $(ROOT)/native/component/, wrt_cabi.c wrt_cval.c wrt_component.c) \
 	$(BSP_DIR)/cortex-m/wrt_board_natives.c \
 	$(firstword $(wildcard $(BSP_DIR)/$(BOARD)/wrt_board_gpio.c) $(BSP_DIR)/cortex-m/wrt_board_gpio_none.c) \
 	$(addprefix $(ROOT)/native/profile/, wrt_profile.c wrt_profile_module.c) \
 	$(addprefix $(PROTOCOL_DIR)/, wrtp_cobs.c wrtp_crc32.c wrtp_frame.c wrtp_msg.c wrtp_server.c wrtp_sha256.c) \
 	$(WRT_SIG_SOURCES) $(WRT_SODIUM_SOURCES)
-APP_INCLUDES := -I$(FIRMWARE_DIR)/interp -I$(ROOT)/native/platform -I$(PROTOCOL_DIR) -I$(ROOT)/native/interp -I$(ROOT)/native/engine \
+APP_INCLUDES := -I$(FIRMWARE_DIR)/interp -I$(ROOT)/native/platform -I$(PROTOCOL_DIR) -I$(ROOT)/native/interp -I$(ROOT)/native/engine -I$(ROOT)/native/component \
 	-I$(ROOT)/native/profile -I$(ROOT)/native/natives -I$(WRT_SIG_DIR) $(WRT_SODIUM_INCLUDES)
 # The application's natives (native/natives/wrt_native.h): `deploy --natives FILE.c` passes
 # NATIVES=FILE.c and a BUILD folder keyed by the file's hash; without it the table is empty.

@@ -2,7 +2,9 @@
  * `wrt-target run FILE [ARGS...]`: runs a module on native-sim (the device interpreter on this
  * host, over the same wire protocol as a board) and exits with what the program did.
  */
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { WrtError } from '../../core/errors.js';
 import type { ExitCode } from '../../core/error-codes.js';
 import type { RunDeps } from '../../run/run-module.js';
 import type { PreparedModule } from '../../run/module.js';
@@ -15,6 +17,8 @@ import { addDebugOptions, breakSink, debugFlag, debugJson, printTrace, type RawD
 
 const EXAMPLES = `
 Arguments:
+  A component (docs/component.md): --invoke 'name(arg, ...)' with WAVE
+  values, e.g. --invoke 'greet("wasm")'; the result prints as one WAVE value.
   With --invoke, ARGS are the export's arguments: plain numbers are typed by
   its signature, or write the type: i32:5 i64:-3 f32:1.5 f64:-inf
   externref:null. Put -- before a plain negative number.
@@ -107,6 +111,56 @@ async function nativesFor(
   return { file, binary: await nativeSimWithNatives(file, ctx.env) };
 }
 
+/**
+ * `run COMPONENT --invoke 'f(args)'`: a component's function on native-sim through the canonical
+ * ABI in the device core (docs/component.md, "Running components"); the result is printed as one
+ * WAVE value on the last line.
+ */
+async function runComponentRun(file: string, args: readonly string[], raw: RawRunOptions, ctx: CliContext, deps: RunDeps): Promise<number> {
+  const [{ loadComponentPlan, planComponentCall, runComponentOn, printComponentOutcome, componentOutcomeJson }, { resolveUploadProfile }, { nativeSimLink }, { DeviceSession, withSession }] =
+    await Promise.all([import('../../run/run-component.js'), import('../../profile/upload-profile.js'), import('../../run/run-module.js'), import('../../run/session.js')]);
+  for (const [flag, given] of [
+    ['--natives', raw.natives !== undefined],
+    ['--host', raw.host !== undefined],
+    ['--trace-host-calls', raw.traceHostCalls === true],
+    ['--signing-key', raw.signingKey !== undefined],
+  ] as const) {
+    if (given) throw new WrtError('USAGE', `${flag} is for core modules; ${file} is a component (its imports and signing are not run yet)`, { file, field: flag });
+  }
+  const fuel = parseFuel(raw.fuel);
+  const asil = asilFlag(raw.asil);
+  const component = loadComponentPlan(file, ctx.cwd);
+  const call = planComponentCall(component, raw.invoke, args);
+  const profile = await resolveUploadProfile({
+    file,
+    module: component.plan.coreModule,
+    analysis: component.plan.coreReport,
+    targetId: 'native-sim',
+    ...(raw.profile === undefined ? {} : { profile: raw.profile }),
+    ...(asil === undefined ? {} : { asil }),
+    overrides: fuel === undefined ? {} : { fuel: { value: fuel, source: 'cli --fuel' } },
+    env: ctx.env,
+    cwd: ctx.cwd,
+  });
+  const json = raw.json === true;
+  const sink = outputSink(ctx, !json);
+  const report = await withSession(
+    () => DeviceSession.open(nativeSimLink({ env: ctx.env, ...deps })),
+    (session) =>
+      runComponentOn(session, { component, call, ...(profile === undefined ? {} : { profile }), ...(fuel === undefined ? {} : { fuel }) }, sink.sinks),
+    { handleSigint: deps.handleSigint !== false },
+  );
+  const gathered = sink.gathered();
+  if (json) {
+    ctx.output.out(jsonDocument(RUN_DOCUMENT, { ...componentOutcomeJson(report, gathered), function: call.fn.name, profile: profileSummary(profile) }));
+    return report.exitCode;
+  }
+  if (gathered.stdout !== '') ctx.output.out(gathered.stdout);
+  if (gathered.stderr !== '') ctx.output.err(gathered.stderr);
+  printComponentOutcome(report, call.fn, (line) => ctx.output.out(line), (line) => ctx.output.err(line));
+  return report.exitCode;
+}
+
 export async function runRun(
   file: string,
   args: readonly string[],
@@ -114,6 +168,9 @@ export async function runRun(
   ctx: CliContext,
   deps: RunDeps = {},
 ): Promise<number> {
+  const { fileIsComponent } = await import('../../component/detect.js');
+  const { MAX_MODULE_FILE_BYTES } = await import('../../core/user-file.js');
+  if (fileIsComponent(resolve(ctx.cwd, file), { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: file })) return runComponentRun(file, args, raw, ctx, deps);
   const fuel = parseFuel(raw.fuel);
   const asil = asilFlag(raw.asil);
   const debug = debugFlag(raw);

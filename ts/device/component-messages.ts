@@ -1,0 +1,92 @@
+/**
+ * COMPONENT_INVOKE (docs/protocol.md §4e): a component's exported function, lifted from a core
+ * export, run through the canonical ABI on the device. Arguments and the result travel in the
+ * component model's value encoding (ts/component/value-encoding.ts); the types in wrt_cabi's type
+ * encoding (docs/component.md).
+ */
+import { BodyReader, BodyWriter, invalid } from './messages.js';
+import { MAX_EXPORT_NAME } from './protocol.js';
+
+export type StringEncoding = 'utf8' | 'utf16' | 'latin1+utf16';
+
+export const STRING_ENCODING_CODES: Readonly<Record<StringEncoding, number>> = { utf8: 0, utf16: 1, 'latin1+utf16': 2 };
+
+export interface ComponentInvokeRequest {
+  /** Instruction budget of the whole call (realloc, the export, post-return); 0: the profile's. */
+  readonly fuel?: bigint;
+  /** Instance of the session; 0 = the latest. */
+  readonly instance?: number;
+  readonly encoding: StringEncoding;
+  /** The core export the function lifts. */
+  readonly coreExport: string;
+  readonly realloc?: string;
+  readonly postReturn?: string;
+  /** Type encoding of the parameters as one tuple; empty: none. */
+  readonly paramsType: Uint8Array;
+  /** Type encoding of a tuple of the one result; empty: none. */
+  readonly resultType: Uint8Array;
+  /** The arguments in the value encoding of the parameter tuple. */
+  readonly args: Uint8Array;
+}
+
+/** Where a component call trapped (the answer's phase byte). */
+export const COMPONENT_PHASES = ['', 'lowering the arguments', 'cabi_realloc', 'the core function', 'lifting the result', 'post-return'] as const;
+
+export interface ComponentInvokeResult {
+  /** 0: returned; 1..17 a core trap; 64 + n a canonical ABI trap (docs/protocol.md §4e). */
+  readonly trap: number;
+  readonly trapFunction: number;
+  readonly fuelUsed: bigint;
+  readonly peakStackBytes: number;
+  readonly phase: number;
+  /** The result's value encoding (empty after a trap or for a function without result). */
+  readonly values: Uint8Array;
+}
+
+const MAX_U16 = 0xffff;
+
+function name(text: string | undefined, field: string, required: boolean): Uint8Array {
+  const bytes = new TextEncoder().encode(text ?? '');
+  if ((required && bytes.length === 0) || bytes.length > MAX_EXPORT_NAME) {
+    throw invalid(`${field} name of ${bytes.length} bytes`, field, `${required ? 1 : 0} .. ${MAX_EXPORT_NAME} bytes`);
+  }
+  return bytes;
+}
+
+function sized(bytes: Uint8Array, field: string): Uint8Array {
+  if (bytes.length > MAX_U16) throw invalid(`${field} of ${bytes.length} bytes`, field, `at most ${MAX_U16} bytes`);
+  return bytes;
+}
+
+export function encodeComponentInvoke(req: ComponentInvokeRequest): Uint8Array {
+  const w = new BodyWriter().u64(req.fuel ?? 0n).u16(req.instance ?? 0).u8(STRING_ENCODING_CODES[req.encoding]);
+  for (const [text, field, required] of [
+    [req.coreExport, 'core export', true],
+    [req.realloc, 'realloc', false],
+    [req.postReturn, 'post-return', false],
+  ] as const) {
+    const bytes = name(text, field, required);
+    w.u8(bytes.length).raw(bytes);
+  }
+  for (const [bytes, field] of [
+    [req.paramsType, 'parameter types'],
+    [req.resultType, 'result type'],
+    [req.args, 'arguments'],
+  ] as const) {
+    w.u16(sized(bytes, field).length).raw(bytes);
+  }
+  return w.finish();
+}
+
+export function decodeComponentInvokeResult(body: Uint8Array): ComponentInvokeResult {
+  const r = new BodyReader(body, 'COMPONENT_INVOKE');
+  const trap = r.u32('trap');
+  const trapFunction = r.u32('trap_func');
+  const fuelUsed = r.u64('fuel_used');
+  const peakStackBytes = r.u32('peak_stack');
+  const phase = r.u8('phase');
+  const n = r.u16('values_len');
+  const values = r.bytes(n, 'values');
+  r.end();
+  return { trap, trapFunction, fuelUsed, peakStackBytes, phase, values: Uint8Array.from(values) };
+}

@@ -1,0 +1,175 @@
+/**
+ * `run COMPONENT --invoke 'f(args)'` and `deploy COMPONENT --invoke ...`: a component's exported
+ * function called on a device through the canonical ABI in the device's C core
+ * (docs/component.md, "Running components"). The host compiles the plan (ts/component/plan.ts),
+ * checks the WAVE arguments against the function's type, uploads the core module through the one
+ * session path and sends COMPONENT_INVOKE; the device lowers, calls, lifts and answers the result
+ * in the value encoding, which is printed here as one WAVE value.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { WrtError } from '../core/errors.js';
+import { COMPONENT_PHASES, type ComponentInvokeResult } from '../device/component-messages.js';
+import { trapMessage } from '../device/engine-codes.js';
+import { type ComponentPlan, compilePlan, type PlanFunction, signatureOf } from '../component/plan.js';
+import { SUPPORTED } from '../component/ctype.js';
+import { validateComponent } from '../component/validator.js';
+import { encodeValues, decodeValue, type CValue } from '../component/value-encoding.js';
+import { formatWave, parseWaveCall, waveToValue } from '../component/wave.js';
+import { MAX_MODULE_FILE_BYTES, readUserFile } from '../core/user-file.js';
+import type { ComponentCallReport, ComponentCallRequest, DeviceSession, ProgramSinks } from './session.js';
+import { runComponentCall } from './session.js';
+import type { UploadProfile } from '../profile/upload-profile.js';
+
+/** A component read, validated and compiled into its plan. */
+export interface PreparedComponent {
+  readonly file: string;
+  readonly bytes: Uint8Array;
+  readonly plan: ComponentPlan;
+}
+
+/** One call: the function and its arguments, checked against its type. */
+export interface PreparedCall {
+  readonly fn: PlanFunction;
+  readonly args: readonly CValue[];
+  readonly argBytes: Uint8Array;
+}
+
+export function loadComponentPlan(file: string, cwd: string): PreparedComponent {
+  const path = isAbsolute(file) ? file : resolve(cwd, file);
+  const bytes = readUserFile(path, { what: 'component', maxBytes: MAX_MODULE_FILE_BYTES, shown: file });
+  const facts = validateComponent(bytes, { file });
+  return { file, bytes, plan: compilePlan(facts, bytes, file) };
+}
+
+/** The exported functions, one `name: func(...) -> T` a line, and the ones not run with why. */
+export function exportListing(plan: ComponentPlan): string {
+  const lines = plan.functions.map((f) => `  ${signatureOf(f)}`);
+  for (const r of plan.refused) lines.push(`  ${r.name}: not run here (${r.reason})`);
+  return lines.length === 0 ? '  (none)' : lines.join('\n');
+}
+
+/**
+ * The call `--invoke` names, its arguments parsed as WAVE and checked against the parameters.
+ * Without --invoke: a USAGE error listing the functions (a wasi:cli/run command is not run yet).
+ */
+export function planComponentCall(component: PreparedComponent, invoke: string | undefined, extraArgs: readonly string[]): PreparedCall {
+  const { plan, file } = component;
+  if (invoke === undefined) {
+    throw new WrtError(
+      'USAGE',
+      `${file} is a component: name the function to call with --invoke 'name(arg, ...)' (WAVE values, as wasmtime's --invoke). Running a component as a wasi:cli/run command is not supported yet. Its exported functions:\n${exportListing(plan)}`,
+      { file, field: '--invoke' },
+    );
+  }
+  if (extraArgs.length > 0) {
+    throw new WrtError('USAGE', `a component's arguments go inside --invoke 'name(${extraArgs.join(', ')})', not after it`, { file, field: 'args' });
+  }
+  const call = parseWaveCall(invoke);
+  const fn = plan.functions.find((f) => f.name === call.name);
+  if (fn === undefined) {
+    const refused = plan.refused.find((r) => r.name === call.name);
+    if (refused !== undefined) throw new WrtError('COMPONENT_UNSUPPORTED', refused.reason, { file, field: '--invoke', limit: SUPPORTED });
+    throw new WrtError('USAGE', `${file} exports no function ${JSON.stringify(call.name)}. Its exported functions:\n${exportListing(plan)}`, { file, field: '--invoke' });
+  }
+  if (call.args.length !== fn.params.length) {
+    throw new WrtError('USAGE', `${fn.name} takes ${fn.params.length} argument(s), --invoke gives ${call.args.length}: ${signatureOf(fn)}`, {
+      file,
+      field: '--invoke',
+      limit: signatureOf(fn),
+    });
+  }
+  const args = fn.params.map(([name, t], i) => waveToValue(t, call.args[i] as never, `parameter ${name}`, invoke));
+  return { fn, args, argBytes: encodeValues(fn.params.map(([, t]) => t), args) };
+}
+
+/** What a component call did. */
+export type ComponentOutcome =
+  | { readonly kind: 'returned'; readonly value: CValue | null; readonly wave: string | null }
+  | { readonly kind: 'trapped'; readonly trap: number; readonly trapName: string; readonly phase: string; readonly functionIndex: number };
+
+/** Canonical ABI traps (64 + wrt_cabi_status, native/component/wrt_component.h). */
+const COMPONENT_TRAPS: Readonly<Record<number, string>> = {
+  65: 'invalid char (not a Unicode scalar value)',
+  66: 'invalid variant discriminant',
+  67: 'pointer out of bounds of the memory',
+  68: 'misaligned pointer',
+  69: 'string not valid in its encoding',
+  70: "string or list longer than the device's limit",
+  71: "argument string or list over the device's limit (refused before cabi_realloc)",
+  72: 'invalid resource handle',
+  73: 'cabi_realloc failed',
+  74: "result larger than the device's component value buffers",
+};
+
+export function componentTrapName(code: number): string {
+  return COMPONENT_TRAPS[code] ?? trapMessage(code);
+}
+
+export function componentOutcome(fn: PlanFunction, answer: ComponentInvokeResult): ComponentOutcome {
+  if (answer.trap !== 0) {
+    return { kind: 'trapped', trap: answer.trap, trapName: componentTrapName(answer.trap), phase: COMPONENT_PHASES[answer.phase] ?? `phase ${answer.phase}`, functionIndex: answer.trapFunction };
+  }
+  if (fn.result === null) {
+    if (answer.values.length !== 0) throw new WrtError('HOST_READ_FAILED', `${fn.name} has no result, the device answered ${answer.values.length} value bytes`, { field: 'COMPONENT_INVOKE' });
+    return { kind: 'returned', value: null, wave: null };
+  }
+  const value = decodeValue(fn.result, answer.values);
+  return { kind: 'returned', value, wave: formatWave(fn.result, value) };
+}
+
+export interface ComponentRun {
+  readonly component: PreparedComponent;
+  readonly call: PreparedCall;
+  readonly profile?: UploadProfile;
+  readonly fuel?: bigint;
+}
+
+export interface ComponentRunReport extends ComponentCallReport {
+  readonly outcome: ComponentOutcome;
+  readonly exitCode: number;
+}
+
+/** The call on a session: upload the core module, COMPONENT_INVOKE, decode the result. */
+export async function runComponentOn(session: DeviceSession, run: ComponentRun, sinks: ProgramSinks): Promise<ComponentRunReport> {
+  const { fn, argBytes } = run.call;
+  const request: ComponentCallRequest = {
+    file: run.component.file,
+    coreModule: run.component.plan.coreModule,
+    call: {
+      encoding: fn.encoding,
+      coreExport: fn.coreExport,
+      ...(fn.realloc === null ? {} : { realloc: fn.realloc }),
+      ...(fn.postReturn === null ? {} : { postReturn: fn.postReturn }),
+      paramsType: fn.paramsType,
+      resultType: fn.resultType,
+      args: argBytes,
+    },
+    ...(run.profile === undefined ? {} : { profile: run.profile }),
+    ...(run.fuel === undefined ? {} : { fuel: run.fuel }),
+  };
+  const report = await runComponentCall(session, request, sinks);
+  const outcome = componentOutcome(fn, report.answer);
+  return { ...report, outcome, exitCode: outcome.kind === 'returned' ? 0 : 1 };
+}
+
+/** The lines `run` and `deploy` print: the result (one WAVE value, last on stdout) or the trap. */
+export function printComponentOutcome(report: ComponentRunReport, fn: PlanFunction, out: (line: string) => void, err: (line: string) => void): void {
+  const o = report.outcome;
+  if (o.kind === 'returned') {
+    if (o.wave !== null) out(o.wave);
+    return;
+  }
+  const where = o.trap < 64 ? ` in function ${o.functionIndex}` : '';
+  err(`wrt-target: trap: ${o.trapName} (trap code ${o.trap}) in ${o.phase} of ${fn.name}${where}, after ${report.answer.fuelUsed} instructions`);
+}
+
+export function componentOutcomeJson(report: ComponentRunReport, gathered: { stdout: string; stderr: string }): Record<string, unknown> {
+  const o = report.outcome;
+  return {
+    ...(o.kind === 'returned' ? { result: o.wave } : { trap: { code: o.trap, name: o.trapName, phase: o.phase, functionIndex: o.functionIndex } }),
+    exitCode: report.exitCode,
+    fuelUsed: report.answer.fuelUsed.toString(),
+    peakStackBytes: report.answer.peakStackBytes,
+    output: gathered,
+  };
+}
