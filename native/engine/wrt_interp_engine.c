@@ -73,8 +73,8 @@ static void wrt_ie_describe(void *ctx, wrtp_engine_info *o_info) {
     o_info->arena_bytes = (uint32_t)e->arena_bytes;
     o_info->features = WRTP_FEATURE_FLOAT | WRTP_FEATURE_OUTPUT | WRTP_FEATURE_LOG | WRTP_FEATURE_FUEL |
                        WRTP_FEATURE_REFERENCE_TYPES | WRTP_FEATURE_BULK_MEMORY | WRTP_FEATURE_SESSIONS | WRTP_FEATURE_ARGS |
-                       WRTP_FEATURE_HOST_CALLS | WRTP_FEATURE_START_FUEL | WRTP_FEATURE_BACKTRACE | WRTP_FEATURE_DEBUG |
-                       WRTP_FEATURE_COMPONENT;
+                       WRTP_FEATURE_HOST_CALLS | WRTP_FEATURE_START_FUEL | WRTP_FEATURE_BACKTRACE |
+                       (WRT_CONFIG_DEBUG ? WRTP_FEATURE_DEBUG : 0u) | (WRT_CONFIG_COMPONENTS ? WRTP_FEATURE_COMPONENT : 0u);
     /* Backtrace cells are in the core's code form: the host locates them with a core of that form. */
     uint32_t form = wrt_code_form();
     if ((form & WRT_CODE_UNFUSED) != 0u) o_info->features |= WRTP_FEATURE_CODE_UNFUSED;
@@ -268,6 +268,7 @@ static uint32_t wrt_ie_stack_peak(const wrt_runtime *rt) {
     return (uint32_t)((size_t)(top - rt->stack) * sizeof(uint64_t));
 }
 
+#if WRT_CONFIG_DEBUG
 /* A breakpoint hit inside wrt_invoke: its arguments as wire values, its frames, sent as BREAK. */
 static void wrt_ie_on_break(void *ctx, const wrt_break_hit *i_hit) {
     const wrt_interp_engine *e = (const wrt_interp_engine *)ctx;
@@ -318,6 +319,7 @@ static bool wrt_ie_set_breakpoints(void *ctx, const wrtp_msg_breakpoints *i_msg,
     }
     return true;
 }
+#endif /* WRT_CONFIG_DEBUG */
 
 static bool wrt_ie_invoke_on(void *ctx, uint16_t instance, const char *i_name, size_t name_len,
                              const wrtp_wire_value *i_args, uint32_t nargs, uint64_t fuel, const wrtp_engine_io *i_io,
@@ -360,16 +362,20 @@ static bool wrt_ie_invoke_on(void *ctx, uint16_t instance, const char *i_name, s
     wrt_trap_info trap;
     wrt_ie_zero(&trap, sizeof trap);
     e->io = i_io;
+#if WRT_CONFIG_DEBUG
     wrt_debug_on_break(e->rt, wrt_ie_on_break, e);
+#endif
     wrt_engine_host_begin(&e->host, i_io);
     uint32_t code = wrt_invoke(e->rt, f, args, nargs, results, nresults, &trap);
     wrt_engine_host_end(&e->host);
+#if WRT_CONFIG_DEBUG
     /* After a trap, under a profile with a trace: the last function entries, before the answer. */
     if (code != WRT_OK && code != WRT_TRAP_EXIT && e->layout.trace_entries != 0u && i_io->debug_trace != NULL) {
         uint64_t total = 0;
         uint32_t kept = wrt_debug_trace(e->rt, &total);
         i_io->debug_trace(i_io->ctx, total - kept, kept, wrt_ie_trace_entry, e->rt);
     }
+#endif
     e->io = NULL;
     o_result->fuel_used = trap.fuel_used;
     o_result->peak_stack_bytes = wrt_ie_stack_peak(e->rt);
@@ -543,7 +549,17 @@ static bool wrt_ie_set_args(void *ctx, const wrtp_msg_args *i_args, wrtp_engine_
 static const wrtp_engine_ops wrt_ie_ops = {
     wrt_ie_describe, wrt_ie_load,   wrt_ie_unload,     wrt_ie_invoke,    wrt_ie_stats,
     wrt_ie_reset,    wrt_ie_session, wrt_ie_register, wrt_ie_global_get, wrt_ie_invoke_on, wrt_ie_set_args,
-    wrt_ie_host_imports, wrt_ie_set_breakpoints, wrt_engine_component_invoke,
+    wrt_ie_host_imports,
+#if WRT_CONFIG_DEBUG
+    wrt_ie_set_breakpoints,
+#else
+    NULL,
+#endif
+#if WRT_CONFIG_COMPONENTS
+    wrt_engine_component_invoke,
+#else
+    NULL,
+#endif
 };
 
 const wrtp_engine_ops *wrt_interp_engine_start(wrt_interp_engine *o_engine, uint8_t *io_arena, size_t arena_bytes,

@@ -18,6 +18,12 @@
 #include "wrt_engine_profile.h"
 #include "wrt_component.h"
 
+/* The component runtime (COMPONENT_INVOKE, native/component): 0 leaves it out of an image, as the
+ * small firmware (targets/firmware EXECUTOR=small) does to stay within 64 KiB of flash. */
+#ifndef WRT_CONFIG_COMPONENTS
+#define WRT_CONFIG_COMPONENTS 1
+#endif
+
 /*
  * Most instances and registered names of one session (docs/protocol.md §4a): static tables in the
  * engine object. The platform may set others on the compiler command line (native-sim: 1024, 64).
@@ -103,8 +109,10 @@ typedef struct wrt_interp_engine {
     uint64_t profile_refusals;
     uint64_t signature_checks;     /* module signatures verified or refused (a key or a profile asked) */
     uint64_t signature_ns;         /* the platform's monotonic nanoseconds they took, summed */
+#if WRT_CONFIG_COMPONENTS
     /* COMPONENT_INVOKE's type nodes, value slots and result bytes (native/component/wrt_component.h). */
     wrt_comp_scratch component;
+#endif
 } wrt_interp_engine;
 
 /*

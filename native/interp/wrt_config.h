@@ -28,6 +28,15 @@
 #endif
 
 /*
+ * Debugging on the device (wrt_debug.c: the trace ring and breakpoints of the profile's debug
+ * budget). 0 leaves the hook out of the executor and the engine answers no BREAKPOINTS: the small
+ * firmware image (targets/firmware EXECUTOR=small) is built so, to stay within 64 KiB of flash.
+ */
+#ifndef WRT_CONFIG_DEBUG
+#  define WRT_CONFIG_DEBUG 1
+#endif
+
+/*
  * Superinstructions of the i64 and f64 operators (wrt_iops.h); the i32 ones are always there
  * (with WRT_CONFIG_FUSED). On where pointers are 64-bit. On a 32-bit MCU each 64-bit handler is
  * large (register pairs, soft-float calls) for code that is rare there, so the flash is kept instead.

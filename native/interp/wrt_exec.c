@@ -434,7 +434,7 @@ uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_t
      * takes the comparison's slow path (call_checked), which tells the depth trap from the hook.
      * Debugging thus costs the hot path nothing when it is off: no load, no extra branch.
      */
-    wrt_frame *const call_limit = io_rt->debug != NULL ? frames : frames + io_rt->depth_max;
+    wrt_frame *const call_limit = WRT_CONFIG_DEBUG && io_rt->debug != NULL ? frames : frames + io_rt->depth_max;
     uint64_t *const stack_end = io_rt->stack_end;
     wrt_frame *ft = frames;
     uint64_t fuel = io_rt->fuel;
@@ -457,7 +457,9 @@ uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_t
     const uint32_t *br_table = NULL;  /* br_table / BR_TABLE_X: entry count cell and index */
     uint32_t br_index = 0;
     /* rt->debug is NULL unless the layout has a trace or breakpoints: then every wasm entry calls the hook. */
+#if WRT_CONFIG_DEBUG
     if (io_rt->debug != NULL) wrt_debug_begin(io_rt->debug, i_func);
+#endif
 
     if (i_func->def == NULL) {
         PAY(i_func->host->func->fuel_cost);
@@ -1132,7 +1134,9 @@ call_checked:
     /* Away from the handlers, so the hook's clobbers stay on this cold path. The hook sees the call
      * before its frame is pushed (a call the value stack then refuses is still in the trace). */
     if (ft >= frames + io_rt->depth_max) TRAP_IN_CALL(WRT_TRAP_CALL_DEPTH_EXHAUSTED);
+#if WRT_CONFIG_DEBUG
     wrt_debug_enter(io_rt, callee, sp - callee->nparams, fn, pc, ft);
+#endif
     goto call_push;
 
 trapped:

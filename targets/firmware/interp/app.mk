@@ -15,8 +15,8 @@ PROTOCOL_DIR := $(ROOT)/native/protocol
 APP_MEM_ADAPTER := linker-arena
 APP_SOURCES := $(addprefix $(FIRMWARE_DIR)/interp/, wrt_fw_main.c wrt_fw_engine.c wrt_fw_layout.c) \
 	$(ROOT)/native/platform/wrt_mem_linker.c \
-	$(addprefix $(ROOT)/native/engine/, wrt_interp_engine.c wrt_engine_host.c wrt_engine_profile.c wrt_engine_layout.c wrt_engine_natives.c wrt_engine_component.c) \
-	$(addprefix $(ROOT)/native/component/, wrt_cabi.c wrt_cval.c wrt_component.c) \
+	$(addprefix $(ROOT)/native/engine/, wrt_interp_engine.c wrt_engine_host.c wrt_engine_profile.c wrt_engine_layout.c wrt_engine_natives.c) \
+	$(if $(filter 1,$(IMAGE_COMPONENTS)),$(ROOT)/native/engine/wrt_engine_component.c $(addprefix $(ROOT)/native/component/, wrt_cabi.c wrt_cval.c wrt_component.c)) \
 	$(BSP_DIR)/cortex-m/wrt_board_natives.c \
 	$(firstword $(wildcard $(BSP_DIR)/$(BOARD)/wrt_board_gpio.c) $(BSP_DIR)/cortex-m/wrt_board_gpio_none.c) \
 	$(addprefix $(ROOT)/native/profile/, wrt_profile.c wrt_profile_module.c) \
@@ -31,11 +31,11 @@ APP_NATIVES := $(if $(NATIVES),$(abspath $(NATIVES)),$(ROOT)/native/natives/wrt_
 APP_CFLAGS := -DWRT_MEM_LINKER_ARENA
 # libsodium's sources with the flags wrt_sig.mk gives them (its unused static helpers, CONFIGURED),
 # and on a board compiled by clang the C library headers they include (BOARD_LIBC_INCLUDES).
-$(OUT)/obj/$(APP)/third_party/%.o: APP_CFLAGS += -Wno-unused-function -DCONFIGURED=1 $(BOARD_LIBC_INCLUDES)
-$(OUT)/obj/$(APP)/native/sig/%.o: APP_CFLAGS += $(BOARD_LIBC_INCLUDES)
+$(OBJ_DIR)/third_party/%.o: APP_CFLAGS += -Wno-unused-function -DCONFIGURED=1 $(BOARD_LIBC_INCLUDES)
+$(OBJ_DIR)/native/sig/%.o: APP_CFLAGS += $(BOARD_LIBC_INCLUDES)
 
 SIGNING_KEY_HEADER := $(OUT)/gen/wrt_signing_key.h
-$(OUT)/obj/$(APP)/targets/firmware/interp/wrt_fw_engine.o: $(SIGNING_KEY_HEADER)
+$(OBJ_DIR)/targets/firmware/interp/wrt_fw_engine.o: $(SIGNING_KEY_HEADER)
 $(SIGNING_KEY_HEADER): FORCE
 	$(Q)sh $(FIRMWARE_DIR)/interp/signing-key.sh "$(WRT_SIGNING_KEY)" $@
 .PHONY: FORCE

@@ -54,7 +54,7 @@ Examples:
   wrt-target deploy examples/hello.wasm -- --name board
       prints "hello, board" from the emulated board
   wrt-target deploy examples/hello.wasm --target qemu-lm3s6965evb
-      exit 1: its memory and code do not fit the board's 37880-byte arena
+      exit 1: its memory and code do not fit the board's 33528-byte arena
   wrt-target deploy examples/scale.wasm --natives examples/natives.c \\
       --invoke scale 5
       prints i32:16: app.scale, a native in C built into the firmware
