@@ -13,6 +13,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "wrt_mem_adapter.h"
+
 #ifndef MAP_NORESERVE
 #define MAP_NORESERVE 0 /* QNX: anonymous PROT_NONE memory is never backed anyway */
 #endif
@@ -52,6 +54,37 @@ static inline int wrt_mem_guard_reserve(size_t bytes, size_t align, wrt_mem_guar
     o_g->start = (uint8_t *)start;
     o_g->usable = usable;
     return 1;
+}
+
+/*
+ * The region mapped over the reservation: locked when asked (a refused mlock gives the reservation
+ * back), then handed out. WRT_MEM_LOCK_LIMIT when mlock is over RLIMIT_MEMLOCK or not permitted.
+ */
+static inline wrt_mem_status wrt_mem_guard_commit(const wrt_mem_guarded *i_g, uint32_t flags, wrt_mem_region *o_region) {
+    if ((flags & WRT_MEM_LOCK) != 0u && mlock(i_g->start, i_g->usable) != 0) {
+        int err = errno;
+        munmap(i_g->reservation, i_g->reservation_bytes);
+        errno = err;
+        return err == ENOMEM || err == EPERM || err == EAGAIN ? WRT_MEM_LOCK_LIMIT : WRT_MEM_NO_MEMORY;
+    }
+    o_region->base = i_g->start;
+    o_region->bytes = i_g->usable;
+    o_region->mapping = i_g->reservation;
+    o_region->mapping_bytes = i_g->reservation_bytes;
+    o_region->flags = flags;
+    return WRT_MEM_OK;
+}
+
+/* Gives a guarded region back (munmap also ends an mlock) and zeroes it. */
+static inline wrt_mem_status wrt_mem_guard_release(wrt_mem_region *io_region) {
+    if (io_region->mapping == NULL) return WRT_MEM_BAD_REQUEST;
+    if (munmap(io_region->mapping, io_region->mapping_bytes) != 0) return WRT_MEM_BAD_REQUEST;
+    io_region->base = NULL;
+    io_region->bytes = 0;
+    io_region->mapping = NULL;
+    io_region->mapping_bytes = 0;
+    io_region->flags = 0;
+    return WRT_MEM_OK;
 }
 
 #endif /* WRT_MEM_GUARD_H */

@@ -74,26 +74,12 @@ wrt_mem_status wrt_mem_allocate(size_t bytes, uint32_t flags, const char *pool, 
         errno = err;
         return WRT_MEM_NO_MEMORY;
     }
-    if ((flags & WRT_MEM_LOCK) != 0u && mlock(g.start, g.usable) != 0) {
-        err = errno;
-        munmap(g.reservation, g.reservation_bytes);
-        errno = err;
-        return err == ENOMEM || err == EPERM || err == EAGAIN ? WRT_MEM_LOCK_LIMIT : WRT_MEM_NO_MEMORY;
-    }
-    o_region->base = g.start;
-    o_region->bytes = g.usable;
-    o_region->mapping = g.reservation;
-    o_region->mapping_bytes = g.reservation_bytes;
-    o_region->flags = flags;
-    return WRT_MEM_OK;
+    return wrt_mem_guard_commit(&g, flags, o_region);
 }
 
 wrt_mem_status wrt_mem_release(wrt_mem_region *io_region) {
-    if (io_region->mapping == NULL) return WRT_MEM_BAD_REQUEST;
     /* Unmapping the last mapping of allocated typed memory returns it to the pool. */
-    if (munmap(io_region->mapping, io_region->mapping_bytes) != 0) return WRT_MEM_BAD_REQUEST;
-    memset(io_region, 0, sizeof *io_region);
-    return WRT_MEM_OK;
+    return wrt_mem_guard_release(io_region);
 }
 
 uint64_t wrt_mem_available(const char *pool) { return wrt_mem_pool_length(pool, POSIX_TYPED_MEM_ALLOCATE_CONTIG); }

@@ -360,6 +360,20 @@ static void wrtp_reply_engine_refusal(wrtp_reply *io_reply, const wrtp_engine_er
     }
 }
 
+/* A call needs a committed module; false once the refusal is answered. */
+static bool wrtp_require_live(wrtp_reply *io_reply) {
+    if (io_reply->srv->live) return true;
+    wrtp_reply_error(io_reply, WRTP_PERR_NO_MODULE, io_reply->srv->upload_state, 0, "no verified module is committed");
+    return false;
+}
+
+/* What an invocation may send while it runs: output, logs, host calls, traces, breakpoint hits. */
+static wrtp_engine_io wrtp_call_io(wrtp_server *srv) {
+    wrtp_engine_io io = {srv, wrtp_io_output, wrtp_io_log, wrtp_io_host_call, wrtp_io_trace, wrtp_io_log_record,
+                         wrtp_io_debug_break, wrtp_io_debug_trace};
+    return io;
+}
+
 static void wrtp_handle_invoke(wrtp_reply *io_reply) {
     wrtp_server *srv = io_reply->srv;
     wrtp_msg_invoke msg;
@@ -373,12 +387,8 @@ static void wrtp_handle_invoke(wrtp_reply *io_reply) {
         wrtp_reply_malformed_body(io_reply, (uint32_t)io_reply->req->body_len - 2u);
         return;
     }
-    if (!srv->live) {
-        wrtp_reply_error(io_reply, WRTP_PERR_NO_MODULE, srv->upload_state, 0, "no verified module is committed");
-        return;
-    }
-    wrtp_engine_io io = {srv, wrtp_io_output, wrtp_io_log, wrtp_io_host_call, wrtp_io_trace, wrtp_io_log_record,
-                         wrtp_io_debug_break, wrtp_io_debug_trace};
+    if (!wrtp_require_live(io_reply)) return;
+    wrtp_engine_io io = wrtp_call_io(srv);
     wrtp_msg_invoke_result result;
     result.trap = 0;
     result.trap_func = 0;
@@ -410,12 +420,8 @@ static void wrtp_handle_component_invoke(wrtp_reply *io_reply) {
         wrtp_reply_malformed_body(io_reply, bad);
         return;
     }
-    if (!srv->live) {
-        wrtp_reply_error(io_reply, WRTP_PERR_NO_MODULE, srv->upload_state, 0, "no verified module is committed");
-        return;
-    }
-    wrtp_engine_io io = {srv, wrtp_io_output, wrtp_io_log, wrtp_io_host_call, wrtp_io_trace, wrtp_io_log_record,
-                         wrtp_io_debug_break, wrtp_io_debug_trace};
+    if (!wrtp_require_live(io_reply)) return;
+    wrtp_engine_io io = wrtp_call_io(srv);
     /* Field by field: an aggregate initializer becomes a memset call on some targets. */
     wrtp_msg_component_result result;
     result.trap = 0;
@@ -466,10 +472,7 @@ static void wrtp_handle_named(wrtp_reply *io_reply) {
         wrtp_reply_malformed_body(io_reply, bad);
         return;
     }
-    if (!srv->live) {
-        wrtp_reply_error(io_reply, WRTP_PERR_NO_MODULE, srv->upload_state, 0, "no verified module is committed");
-        return;
-    }
+    if (!wrtp_require_live(io_reply)) return;
     wrtp_engine_error err = {WRTP_PERR_ENGINE_FAILED, 0, NULL};
     if (io_reply->req->type == WRTP_MSG_REGISTER) {
         if (!srv->cfg.engine->register_name(srv->cfg.engine_ctx, msg.instance, msg.name, msg.name_len, &err)) {
@@ -593,10 +596,7 @@ static void wrtp_handle_breakpoints(wrtp_reply *io_reply) {
         wrtp_reply_malformed_body(io_reply, bad);
         return;
     }
-    if (!srv->live) {
-        wrtp_reply_error(io_reply, WRTP_PERR_NO_MODULE, srv->upload_state, 0, "no verified module is committed");
-        return;
-    }
+    if (!wrtp_require_live(io_reply)) return;
     wrtp_engine_error err = {0, 0, NULL};
     if (!srv->cfg.engine->set_breakpoints(srv->cfg.engine_ctx, &msg, &err)) {
         const char *message = err.message != NULL ? err.message : "breakpoints refused";
