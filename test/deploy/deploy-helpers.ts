@@ -7,6 +7,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { packageRoot } from '../../ts/core/paths.js';
 import type { RunSinks } from '../../ts/run/run-module.js';
+import { expect } from 'vitest';
+import { WrtError } from '../../ts/core/errors.js';
+import { deploy } from '../../ts/deploy/deploy.js';
+import { liveQemuPids, type QemuInstance } from '../../ts/deploy/qemu.js';
+import { waitUntilGone } from './processes.js';
 
 const FIXTURES = path.join(packageRoot(), 'test', 'deploy', 'fixtures');
 
@@ -50,4 +55,24 @@ export function gatherSinks(): GatheredSinks {
     stdoutText: () => Buffer.concat(out).toString('utf8'),
     stderrText: () => Buffer.concat(err).toString('utf8'),
   };
+}
+
+/** QEMU of a deploy was started and is gone (the pid no longer runs, nor is among QEMU's). */
+export async function expectQemuGone(qemu: QemuInstance | undefined): Promise<void> {
+  expect(qemu).toBeDefined();
+  if (qemu === undefined) return;
+  expect(await waitUntilGone(qemu.pid, 3000)).toBe(true);
+  expect(liveQemuPids()).not.toContain(qemu.pid);
+}
+
+/** deploy's refusal of a module, asserting QEMU never started. */
+export async function refusedBeforeQemu(file: string, options: Parameters<typeof deploy>[1]): Promise<WrtError> {
+  let started = false;
+  const error = await deploy(file, options, gatherSinks(), { onQemu: () => (started = true), handleSigint: false }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(started).toBe(false);
+  if (!(error instanceof WrtError)) throw new Error(`expected a WrtError, got ${String(error)}`);
+  return error;
 }

@@ -18,8 +18,8 @@ import { launchQemu, liveQemuPids, serialPtyPath, type QemuInstance } from '../.
 import { ProtocolClient } from '../../ts/device/client.js';
 import { ResetKind } from '../../ts/device/protocol.js';
 import { loadTarget } from '../../ts/targets/index.js';
-import { cModule, gatherSinks, watModule } from './deploy-helpers.js';
-import { isRunning, waitUntilGone } from './processes.js';
+import { cModule, expectQemuGone, gatherSinks, refusedBeforeQemu, watModule } from './deploy-helpers.js';
+import { isRunning } from './processes.js';
 
 /** Runs deploy, remembering the QEMU it started. */
 async function deployed(file: string, options: Parameters<typeof deploy>[1]) {
@@ -29,25 +29,6 @@ async function deployed(file: string, options: Parameters<typeof deploy>[1]) {
   return { report, sinks, qemu };
 }
 
-async function expectQemuGone(qemu: QemuInstance | undefined): Promise<void> {
-  expect(qemu).toBeDefined();
-  if (qemu === undefined) return;
-  expect(await waitUntilGone(qemu.pid, 3000)).toBe(true);
-  expect(liveQemuPids()).not.toContain(qemu.pid);
-}
-
-
-/** deploy's refusal of a module, asserting QEMU never started. */
-async function refusedBeforeQemu(file: string, options: Parameters<typeof deploy>[1]): Promise<WrtError> {
-  let started = false;
-  const error = await deploy(file, options, gatherSinks(), { onQemu: () => (started = true), handleSigint: false }).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(started).toBe(false);
-  if (!(error instanceof WrtError)) throw new Error(`expected a WrtError, got ${String(error)}`);
-  return error;
-}
 describe('deploy to qemu-mps2-an386 (Cortex-M4F)', () => {
   it('gives a WASI command its argv over ARGS: the file name, then ARGS', async () => {
     const file = cModule('deploy-args');

@@ -11,6 +11,10 @@
  * support is refused (BOARD_UNSUPPORTED). `--dry-run` builds the image and prints the flash
  * commands, running nothing else. QEMU is stopped and the link closed on every path, SIGINT included.
  *
+ * A component (docs/component.md, "Running components") goes the same way: its core module is
+ * uploaded, then COMPONENT_INVOKE calls the function --invoke names; firmware without the component
+ * runtime (the small executor's image) is refused at HELLO, before the upload.
+ *
  * The module travels with its profile (ts/profile/upload-profile.ts): --profile, else its own
  * wrt.profile section, else one compiled for the target. It is resolved and checked against the
  * module, the target and the device's HELLO before anything is uploaded, so a budget the board
@@ -23,7 +27,9 @@ import { checkUserFile, MAX_MODULE_FILE_BYTES } from '../core/user-file.js';
 import type { ProtocolClientOptions } from '../device/client.js';
 import type { AsilLevel } from '../foundation/asil.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
-import { loadModule, planInvocation, type PreparedModule } from '../run/module.js';
+import { fileIsComponent } from '../component/detect.js';
+import { loadModule, planInvocation, type Invocation, type PreparedModule } from '../run/module.js';
+import type { ComponentRunReport, PreparedCall, PreparedComponent } from '../run/run-component.js';
 import type { DebugLevel } from '../limits/types.js';
 import { uploadCapacityOf } from '../targets/upload-capacity.js';
 import { profileSignatureOf, type SigningKey } from '../signing/signing-key.js';
@@ -116,6 +122,17 @@ export interface DeployTimings extends ProgramTimings {
   readonly linkMs: number;
 }
 
+/** Where a deploy ran, and what travelled with the module. */
+export interface DeployedOn {
+  readonly target: string;
+  readonly link: string;
+  /** The profile uploaded with the module; undefined for --profile none. */
+  readonly profile: UploadProfile | undefined;
+  /** The hardware CFI the flashed firmware carries, read from its ELF; null when deploy flashed none (--port). */
+  readonly firmwareCfi: FirmwareCfi | null;
+  readonly timings: DeployTimings;
+}
+
 export type DeployReport =
   | {
       readonly kind: 'dry-run';
@@ -124,18 +141,41 @@ export type DeployReport =
       /** What deploy would do after flashing, in words. */
       readonly then: string;
     }
-  | (ProgramReport & {
-      readonly kind: 'ran';
-      readonly target: string;
-      readonly link: string;
-      /** The profile uploaded with the module; undefined for --profile none. */
-      readonly profile: UploadProfile | undefined;
-      /** The module as read on the host: names breakpoint hits and trace entries. */
-      readonly module: PreparedModule;
-      /** The hardware CFI the flashed firmware carries, read from its ELF; null when deploy flashed none (--port). */
-      readonly firmwareCfi: FirmwareCfi | null;
-      readonly timings: DeployTimings;
-    });
+  | (ProgramReport &
+      DeployedOn & {
+        readonly kind: 'ran';
+        /** The module as read on the host: names breakpoint hits and trace entries. */
+        readonly module: PreparedModule;
+      })
+  | (ComponentRunReport &
+      DeployedOn & {
+        readonly kind: 'component';
+        /** The function called and its checked arguments. */
+        readonly call: PreparedCall;
+      });
+
+/** What a deploy uploads and runs: a core module's invocation, or a component's call. */
+type Payload =
+  | { readonly kind: 'module'; readonly module: PreparedModule; readonly invocation: Invocation; readonly breakpoints: readonly number[] }
+  | { readonly kind: 'component'; readonly component: PreparedComponent; readonly call: PreparedCall };
+
+/**
+ * A component's call, checked before anything starts (docs/component.md, "Running components"):
+ * the flags that serve a core module are refused, the WAVE arguments checked against the function.
+ */
+async function componentPayload(file: string, options: DeployOptions, cwd: string): Promise<Payload> {
+  const { loadComponentPlan, planComponentCall, refuseCoreModuleFlags } = await import('../run/run-component.js');
+  refuseCoreModuleFlags(file, [
+    ['--natives', options.natives !== undefined],
+    ['--host', options.host !== undefined],
+    ['--trace-host-calls', options.traceHostCalls === true],
+    ['--host-policy', options.hostPolicies !== undefined],
+    ['--signing-key', options.signingKey !== undefined],
+    ['--break', (options.breaks ?? []).length > 0],
+  ]);
+  const component = loadComponentPlan(file, cwd);
+  return { kind: 'component', component, call: planComponentCall(component, options.invoke, options.args ?? []) };
+}
 
 /**
  * The target deploy works on: the one named, or the default board when QEMU is installed; a clear
@@ -294,7 +334,8 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
     const image = await firmwareImage(def, board, options.firmware, env, cwd, variant);
     const inputs = flashInputsFor(image, line?.port ?? options.port);
     const flash = realBoard ? boardFlashCommand(def, inputs, line?.runner, onPath) : flashCommand(def, inputs);
-    const what = options.invoke === undefined ? '_start (WASI command)' : `${options.invoke}(${(options.args ?? []).join(', ')})`;
+    // A component's --invoke carries its arguments: 'greet("wasm")'.
+    const what = options.invoke === undefined ? '_start (WASI command)' : options.invoke.includes('(') ? options.invoke : `${options.invoke}(${(options.args ?? []).join(', ')})`;
     const port = line?.port ?? options.port ?? (def.kind === 'emulated' ? 'the emulated UART' : 'the serial port (--port or --hardware-map)');
     return {
       kind: 'dry-run',
@@ -313,13 +354,21 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
   // Before anything starts: a bad module, a missing export, a budget the target cannot meet, a
   // profile of another module, or firmware without the hardware CFI the profile needs ends here.
   // The firmware built from the target YAML has its upload buffer; a --firmware image may differ (HELLO tells).
-  const module = loadModule(file, cwd, options.firmware === undefined ? uploadCapacityOf(def) : undefined);
-  const invocation = planInvocation(module, options.invoke, options.args ?? []);
   const { checkBreakpointBudget, resolveBreakpoints } = await import('../run/debug.js');
-  const breakpoints = resolveBreakpoints(module, options.breaks ?? []);
+  let payload: Payload;
+  if (fileIsComponent(path.resolve(cwd, file), { what: 'module', maxBytes: MAX_MODULE_FILE_BYTES, shown: file })) {
+    payload = await componentPayload(file, options, cwd);
+  } else {
+    const module = loadModule(file, cwd, options.firmware === undefined ? uploadCapacityOf(def) : undefined);
+    const invocation = planInvocation(module, options.invoke, options.args ?? []);
+    payload = { kind: 'module', module, invocation, breakpoints: resolveBreakpoints(module, options.breaks ?? []) };
+  }
+  // What travels: the module, or the component's core module (its size is checked against HELLO).
+  const uploaded = payload.kind === 'module' ? payload.module : { bytes: payload.component.plan.coreModule, report: payload.component.plan.coreReport };
+  const breakpoints = payload.kind === 'module' ? payload.breakpoints : [];
   // The firmware built here offers what the target lists (and the natives): validate --target's check.
   const hostServed = options.host === undefined ? [] : [...options.host.functions.keys()];
-  if (options.firmware === undefined) checkImportsOffered(module.report.imports, def, file, natives, hostServed);
+  if (options.firmware === undefined) checkImportsOffered(uploaded.report.imports, def, file, natives, hostServed);
   // The image about to be flashed (or the one given) is brought up to date first, so the profile is
   // compiled against the CFI marks it really carries (a device left as it is runs whatever was
   // flashed: its image is not known here).
@@ -329,8 +378,8 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
   const { resolveUploadProfile } = await import('../profile/upload-profile.js');
   const profile = await resolveUploadProfile({
     file,
-    module: module.bytes,
-    analysis: module.report,
+    module: uploaded.bytes,
+    analysis: uploaded.report,
     targetId,
     ...(plainImage === undefined ? {} : { firmware: plainImage }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
@@ -391,7 +440,20 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
       linkMs = now() - started;
       return DeviceSession.open(link);
     },
-    async (session) => {
+    async (session): Promise<DeployReport> => {
+      const hooks = {
+        now: () => now() - started,
+        ...(deps.onProgress === undefined ? {} : { onProgress: deps.onProgress }),
+        ...(deps.onUploaded === undefined ? {} : { onUploaded: deps.onUploaded }),
+      };
+      const on = { target: targetId, link: session.link.description, profile, firmwareCfi };
+      if (payload.kind === 'component') {
+        const { runComponentOn } = await import('../run/run-component.js');
+        const { component, call } = payload;
+        const ran = await runComponentOn(session, { component, call, ...(profile === undefined ? {} : { profile }), ...(options.fuel === undefined ? {} : { fuel: options.fuel }) }, sinks, hooks);
+        return { kind: 'component', ...on, call, ...ran, timings: { linkMs, ...ran.timings } };
+      }
+      const { module, invocation } = payload;
       const ran = await runModuleOn(
         session,
         {
@@ -407,13 +469,9 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
           toolEnv: env,
         },
         sinks,
-        {
-          now: () => now() - started,
-          ...(deps.onProgress === undefined ? {} : { onProgress: deps.onProgress }),
-          ...(deps.onUploaded === undefined ? {} : { onUploaded: deps.onUploaded }),
-        },
+        hooks,
       );
-      return { kind: 'ran', target: targetId, link: session.link.description, profile, module, firmwareCfi, ...ran, timings: { linkMs, ...ran.timings } };
+      return { kind: 'ran', ...on, module, ...ran, timings: { linkMs, ...ran.timings } };
     },
     { handleSigint: deps.handleSigint !== false },
   );

@@ -58,7 +58,7 @@ export function notWasmReason(bytes: Uint8Array, file: string): string | undefin
     const version = bytes.length >= 8 ? new DataView(bytes.buffer, bytes.byteOffset + 4, 4).getUint32(0, true) : -1;
     if (version === 1 || version === -1) return undefined;
     if ((version & 0xffff0000) === 0x00010000) {
-      return `${name} is a WebAssembly component (binary layer 1, version 0x${(version & 0xffff).toString(16)}), not a core module: deploy takes core modules (run calls a component's functions: --invoke 'name(args)')`;
+      return `${name} is a WebAssembly component (binary layer 1, version 0x${(version & 0xffff).toString(16)}), not a core module: this command takes core modules (run and deploy call a component's functions: --invoke 'name(args)')`;
     }
     return undefined;
   }

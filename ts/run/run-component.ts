@@ -16,7 +16,7 @@ import { validateComponent } from '../component/validator.js';
 import { encodeValues, decodeValue, type CValue } from '../component/value-encoding.js';
 import { formatWave, parseWaveCall, waveToValue } from '../component/wave.js';
 import { MAX_MODULE_FILE_BYTES, readUserFile } from '../core/user-file.js';
-import type { ComponentCallReport, ComponentCallRequest, DeviceSession, ProgramSinks } from './session.js';
+import type { ComponentCallReport, ComponentCallRequest, DeviceSession, ProgramHooks, ProgramSinks } from './session.js';
 import { runComponentCall } from './session.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
 
@@ -82,6 +82,16 @@ export function planComponentCall(component: PreparedComponent, invoke: string |
   return { fn, args, argBytes: encodeValues(fn.params.map(([, t]) => t), args) };
 }
 
+/**
+ * Flags that serve a core module and that a component call refuses, each `[flag, given]`: its
+ * imports (host calls, natives), signing and breakpoints are not run for components yet.
+ */
+export function refuseCoreModuleFlags(file: string, flags: readonly (readonly [string, boolean])[]): void {
+  for (const [flag, given] of flags) {
+    if (given) throw new WrtError('USAGE', `${flag} is for core modules; ${file} is a component (its imports, signing and breakpoints are not run yet)`, { file, field: flag });
+  }
+}
+
 /** What a component call did. */
 export type ComponentOutcome =
   | { readonly kind: 'returned'; readonly value: CValue | null; readonly wave: string | null }
@@ -130,7 +140,7 @@ export interface ComponentRunReport extends ComponentCallReport {
 }
 
 /** The call on a session: upload the core module, COMPONENT_INVOKE, decode the result. */
-export async function runComponentOn(session: DeviceSession, run: ComponentRun, sinks: ProgramSinks): Promise<ComponentRunReport> {
+export async function runComponentOn(session: DeviceSession, run: ComponentRun, sinks: ProgramSinks, hooks: ProgramHooks = {}): Promise<ComponentRunReport> {
   const { fn, argBytes } = run.call;
   const request: ComponentCallRequest = {
     file: run.component.file,
@@ -147,13 +157,24 @@ export async function runComponentOn(session: DeviceSession, run: ComponentRun, 
     ...(run.profile === undefined ? {} : { profile: run.profile }),
     ...(run.fuel === undefined ? {} : { fuel: run.fuel }),
   };
-  const report = await runComponentCall(session, request, sinks);
+  const report = await runComponentCall(session, request, sinks, hooks);
   const outcome = componentOutcome(fn, report.answer);
   return { ...report, outcome, exitCode: outcome.kind === 'returned' ? 0 : 1 };
 }
 
-/** The lines `run` and `deploy` print: the result (one WAVE value, last on stdout) or the trap. */
-export function printComponentOutcome(report: ComponentRunReport, fn: PlanFunction, out: (line: string) => void, err: (line: string) => void): void {
+/**
+ * What `run` and `deploy` print of a call: the program's gathered output, then the result (one
+ * WAVE value, last on stdout) or the trap (stderr).
+ */
+export function printComponentOutcome(
+  report: ComponentRunReport,
+  fn: PlanFunction,
+  gathered: { stdout: string; stderr: string },
+  out: (line: string) => void,
+  err: (line: string) => void,
+): void {
+  if (gathered.stdout !== '') out(gathered.stdout);
+  if (gathered.stderr !== '') err(gathered.stderr);
   const o = report.outcome;
   if (o.kind === 'returned') {
     if (o.wave !== null) out(o.wave);
@@ -163,7 +184,8 @@ export function printComponentOutcome(report: ComponentRunReport, fn: PlanFuncti
   err(`wrt-target: trap: ${o.trapName} (trap code ${o.trap}) in ${o.phase} of ${fn.name}${where}, after ${report.answer.fuelUsed} instructions`);
 }
 
-export function componentOutcomeJson(report: ComponentRunReport, gathered: { stdout: string; stderr: string }): Record<string, unknown> {
+/** The fields `run --json` and `deploy --json` give a call: {result | trap, exitCode, fuelUsed, peakStackBytes, output, function}. */
+export function componentOutcomeJson(report: ComponentRunReport, fn: PlanFunction, gathered: { stdout: string; stderr: string }): Record<string, unknown> {
   const o = report.outcome;
   return {
     ...(o.kind === 'returned' ? { result: o.wave } : { trap: { code: o.trap, name: o.trapName, phase: o.phase, functionIndex: o.functionIndex } }),
@@ -171,5 +193,6 @@ export function componentOutcomeJson(report: ComponentRunReport, gathered: { std
     fuelUsed: report.answer.fuelUsed.toString(),
     peakStackBytes: report.answer.peakStackBytes,
     output: gathered,
+    function: fn.name,
   };
 }

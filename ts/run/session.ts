@@ -505,6 +505,8 @@ export interface ComponentCallReport {
   readonly upload: UploadReport;
   readonly answer: ComponentInvokeResult;
   readonly outputFramesLost: number;
+  /** As a core module's (ProgramHooks.now), without firstOutputMs. */
+  readonly timings: ProgramTimings;
 }
 
 /**
@@ -512,13 +514,16 @@ export interface ComponentCallReport {
  * module goes up through the one upload path, then COMPONENT_INVOKE runs the canonical ABI on the
  * device. A device without Feature.Component is refused naming it, before the upload.
  */
-export async function runComponentCall(session: DeviceSession, request: ComponentCallRequest, sinks: ProgramSinks): Promise<ComponentCallReport> {
+export async function runComponentCall(session: DeviceSession, request: ComponentCallRequest, sinks: ProgramSinks, hooks: ProgramHooks = {}): Promise<ComponentCallReport> {
+  const now = hooks.now ?? (() => performance.now());
+  const helloMs = now();
   const device = session.device;
   if ((device.features & Feature.Component) === 0) {
-    throw new WrtError('USAGE', `${device.deviceId} runs no components (its firmware has no COMPONENT_INVOKE message)`, {
+    // The small-executor image leaves the component runtime out (docs/firmware.md); an old firmware predates it.
+    throw new WrtError('USAGE', `${device.deviceId} runs no components: its firmware lacks the component runtime (HELLO feature bit 14, Feature.Component: no COMPONENT_INVOKE message)`, {
       file: request.file,
       field: 'COMPONENT_INVOKE',
-      limit: 'update the firmware (wrt-target deploy builds it from this version)',
+      limit: 'firmware with the component runtime: use the fast executor (deploy\'s default: drop --executor small), built from this version',
     });
   }
   checkModuleFits(request.coreModule.length, device, request.file);
@@ -527,12 +532,17 @@ export async function runComponentCall(session: DeviceSession, request: Componen
   const stopOutput = session.onOutput(sinks);
   const stopLog = session.client.onLog((line) => sinks.log?.(line));
   try {
+    const uploadStartMs = now();
     const upload = await session.upload(request.coreModule, {
       ...(request.profile === undefined ? {} : { profile: request.profile.bytes }),
       ...(request.fuel === undefined ? {} : { startFuel: request.fuel }),
+      ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
     });
+    const uploadedMs = now();
+    hooks.onUploaded?.(upload, { uploadStartMs, uploadedMs });
     const answer = await session.client.componentInvoke({ ...request.call, ...(request.fuel === undefined ? {} : { fuel: request.fuel }) });
-    return { device, upload, answer, outputFramesLost: session.client.counters.unsolicitedGaps };
+    const timings = { helloMs, uploadStartMs, uploadedMs, doneMs: now() };
+    return { device, upload, answer, outputFramesLost: session.client.counters.unsolicitedGaps, timings };
   } finally {
     stopOutput();
     stopLog();

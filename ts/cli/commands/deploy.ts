@@ -47,6 +47,10 @@ firmware holding the key, which then loads only modules signed by it
 
 Arguments: with --invoke, the export's arguments (as for \`wrt-target run\`);
 without, the WASI program's argv[1..] (at most 32 strings, 512 bytes).
+A component (docs/component.md): --invoke 'name(arg, ...)' with WAVE values,
+e.g. --invoke 'greet("wasm")', as for \`wrt-target run\`; the result prints as
+one WAVE value. It needs the fast executor's firmware (the small one has no
+component runtime: refused at HELLO, before the upload).
 
 Examples:
   wrt-target deploy examples/add.wasm --invoke add 2 3
@@ -164,13 +168,13 @@ async function jsonReport(report: DeployReport, output: { stdout: string; stderr
   if (report.kind === 'dry-run') {
     return { dryRun: true, target: report.target, runner: report.flash.runner, commands: report.flash.commands, then: report.then };
   }
+  const on = { target: report.target, link: report.link, device: report.device, upload: report.upload, profile: profileSummary(report.profile), firmwareCfi: report.firmwareCfi };
+  if (report.kind === 'component') {
+    const { componentOutcomeJson } = await import('../../run/run-component.js');
+    return { ...on, ...componentOutcomeJson(report, report.call.fn, output), timings: report.timings };
+  }
   return {
-    target: report.target,
-    link: report.link,
-    device: report.device,
-    upload: report.upload,
-    profile: profileSummary(report.profile),
-    firmwareCfi: report.firmwareCfi,
+    ...on,
     ...outcomeJson(report, output, formatValue),
     ...(await debugJson(report, report.module, formatValue)),
     timings: report.timings,
@@ -260,6 +264,11 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
   if (cfi !== null && [cfi.pac.state, cfi.bti.state].some((state) => state === 'present' || state === 'absent')) {
     ctx.output.err(`firmware ${cfi.file}: PAC ${cfi.pac.state}, BTI ${cfi.bti.state} (cfi-report ${cfi.file} shows the evidence)`);
   }
+  if (report.kind === 'component') {
+    const { printComponentOutcome } = await import('../../run/run-component.js');
+    printComponentOutcome(report, report.call.fn, gathered, (line) => ctx.output.out(line), (line) => ctx.output.err(line));
+    return report.exitCode;
+  }
   printOutcome(report, gathered, ctx.output, formatValue);
   await printTrace(report, report.module, ctx.output);
   return report.exitCode;
@@ -270,13 +279,13 @@ export const deployCommand: CommandModule = {
     const command = program
       .command('deploy')
       .description('flash the interpreter firmware (QEMU for emulated boards), upload a module and run it on the device')
-      .argument('<file>', 'the .wasm module')
+      .argument('<file>', 'the .wasm module or component')
       .argument('[args...]', 'arguments of --invoke')
       .option('--target <id>', 'target id (default: qemu-mps2-an386 when QEMU is installed)')
       .option('--port <path>', 'the serial port: of a real board, opened after flashing; of an emulated target, a device already running the firmware')
       .option('--hardware-map <file>', "a real board's serial port, baud and runner from its entry in this hardware map")
       .option('--no-flash', 'a real board runs the firmware already: open its port without flashing')
-      .option('--invoke <name>', 'call this export instead of running _start as a WASI command')
+      .option('--invoke <name>', "call this export instead of running _start as a WASI command; of a component: 'name(WAVE args)'")
       .option('--fuel <n>', 'instruction budget of the invocation (default: none)')
       .option('--dry-run', 'build the firmware image, print its flash commands and run nothing else')
       .option('--firmware <elf>', 'the firmware image to flash (default: build/firmware/<board>/interp.elf)')

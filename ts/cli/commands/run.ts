@@ -4,7 +4,6 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { WrtError } from '../../core/errors.js';
 import type { ExitCode } from '../../core/error-codes.js';
 import type { RunDeps } from '../../run/run-module.js';
 import type { PreparedModule } from '../../run/module.js';
@@ -117,16 +116,14 @@ async function nativesFor(
  * WAVE value on the last line.
  */
 async function runComponentRun(file: string, args: readonly string[], raw: RawRunOptions, ctx: CliContext, deps: RunDeps): Promise<number> {
-  const [{ loadComponentPlan, planComponentCall, runComponentOn, printComponentOutcome, componentOutcomeJson }, { resolveUploadProfile }, { nativeSimLink }, { DeviceSession, withSession }] =
+  const [{ loadComponentPlan, planComponentCall, refuseCoreModuleFlags, runComponentOn, printComponentOutcome, componentOutcomeJson }, { resolveUploadProfile }, { nativeSimLink }, { DeviceSession, withSession }] =
     await Promise.all([import('../../run/run-component.js'), import('../../profile/upload-profile.js'), import('../../run/run-module.js'), import('../../run/session.js')]);
-  for (const [flag, given] of [
+  refuseCoreModuleFlags(file, [
     ['--natives', raw.natives !== undefined],
     ['--host', raw.host !== undefined],
     ['--trace-host-calls', raw.traceHostCalls === true],
     ['--signing-key', raw.signingKey !== undefined],
-  ] as const) {
-    if (given) throw new WrtError('USAGE', `${flag} is for core modules; ${file} is a component (its imports and signing are not run yet)`, { file, field: flag });
-  }
+  ]);
   const fuel = parseFuel(raw.fuel);
   const asil = asilFlag(raw.asil);
   const component = loadComponentPlan(file, ctx.cwd);
@@ -152,12 +149,10 @@ async function runComponentRun(file: string, args: readonly string[], raw: RawRu
   );
   const gathered = sink.gathered();
   if (json) {
-    ctx.output.out(jsonDocument(RUN_DOCUMENT, { ...componentOutcomeJson(report, gathered), function: call.fn.name, profile: profileSummary(profile) }));
+    ctx.output.out(jsonDocument(RUN_DOCUMENT, { ...componentOutcomeJson(report, call.fn, gathered), profile: profileSummary(profile) }));
     return report.exitCode;
   }
-  if (gathered.stdout !== '') ctx.output.out(gathered.stdout);
-  if (gathered.stderr !== '') ctx.output.err(gathered.stderr);
-  printComponentOutcome(report, call.fn, (line) => ctx.output.out(line), (line) => ctx.output.err(line));
+  printComponentOutcome(report, call.fn, gathered, (line) => ctx.output.out(line), (line) => ctx.output.err(line));
   return report.exitCode;
 }
 
