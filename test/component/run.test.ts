@@ -114,6 +114,11 @@ describe('run COMPONENT --invoke on native-sim', () => {
     expect(await call('get-poin()')).toEqual([2, expect.stringContaining('exports no function "get-poin"') as unknown as string]);
   });
 
+  it('refuses the core-module flags it would otherwise ignore (--break, --host-policy), as deploy does', async () => {
+    expect(await call('add(1, 2)', '--debug', 'basic', '--break', 'add')).toEqual([2, expect.stringContaining('--break is for core modules') as unknown as string]);
+    expect(await call('add(1, 2)', '--host-policy', 'env.f=deny')).toEqual([2, expect.stringContaining('--host-policy is for core modules') as unknown as string]);
+  });
+
   it('lists the exported functions with their signatures without --invoke', async () => {
     const r = await run(sample);
     expect(r.code).toBe(2);

@@ -122,7 +122,9 @@ async function runComponentRun(file: string, args: readonly string[], raw: RawRu
     ['--natives', raw.natives !== undefined],
     ['--host', raw.host !== undefined],
     ['--trace-host-calls', raw.traceHostCalls === true],
+    ['--host-policy', raw.hostPolicy !== undefined],
     ['--signing-key', raw.signingKey !== undefined],
+    ['--break', (raw.break ?? []).length > 0],
   ]);
   const fuel = parseFuel(raw.fuel);
   const asil = asilFlag(raw.asil);
