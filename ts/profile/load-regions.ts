@@ -8,8 +8,17 @@
  * superinstructions, WRT_CONFIG_FUSED_WIDE): `--narrow` measures with the core built as on a 32-bit
  * device, so the code figure of a board's profile is the board's, cell for cell. One process per
  * profile, a few milliseconds: no second copy of the interpreter in the addon.
+ *
+ * The figures are a function of the module's bytes, the native-sim binary and the code form, so
+ * they are kept in the per-user cache (`load-regions`) under a name made of all three (the binary
+ * by path, size, mtime and inode, as the code cache names a bundle): `run` of the same module
+ * again spawns nothing here. A cache that cannot be read or written only costs the measurement.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureStateDir, stateDir } from '../core/cache-dir.js';
 import { WrtError } from '../core/errors.js';
 import { codeFormFlags, codeFormFor, nativeSimBinary, requireNativeSim } from '../run/native-sim-binary.js';
 
@@ -49,6 +58,17 @@ export function measureLoadRegions(
 ): LoadRegions {
   const binary = requireNativeSim(simBinary ?? nativeSimBinary(env), env);
   const form = codeFormFor(codeBits, executor);
+  const said = form === 'none' ? ' --unfused: the small executor\'s code form' : form === 'narrow' ? ' --narrow: the code form of a 32-bit device' : '';
+  const result = (figures: ReturnType<typeof parseMeasureLine>): LoadRegions => ({
+    ...figures,
+    pointerBits: 64,
+    codeBits,
+    executor,
+    source: `measured by the device's interpreter core (native-sim --measure${said})`,
+  });
+  const cacheName = measureCacheName(module, binary, form);
+  const cached = cacheName === undefined ? undefined : readMeasureCache(cacheName, binary, env);
+  if (cached !== undefined) return result(cached);
   const run = spawnSync(binary, ['--measure', ...codeFormFlags(form)], { input: module, encoding: 'utf8', maxBuffer: 1 << 16 });
   if (run.error !== undefined) {
     throw new WrtError('TOOL_MISSING', `cannot run ${binary} --measure: ${run.error.message}`, { file: binary, limit: 'a native-sim built for this machine (make -C native/sim)' });
@@ -61,6 +81,37 @@ export function measureLoadRegions(
     throw new WrtError('INTERNAL', `${binary} --measure ended with ${run.status ?? run.signal}: ${why}`, { file: binary });
   }
   const figures = parseMeasureLine(run.stdout, binary);
-  const said = form === 'none' ? ' --unfused: the small executor\'s code form' : form === 'narrow' ? ' --narrow: the code form of a 32-bit device' : '';
-  return { ...figures, pointerBits: 64, codeBits, executor, source: `measured by the device's interpreter core (native-sim --measure${said})` };
+  if (cacheName !== undefined) writeMeasureCache(cacheName, run.stdout.trim(), env);
+  return result(figures);
+}
+
+/** The cache file's name: what the figures depend on, hashed; undefined when the binary cannot be read. */
+function measureCacheName(module: Uint8Array, binary: string, form: string): string | undefined {
+  try {
+    const stat = statSync(binary);
+    const hash = createHash('sha256').update(module).update(`\0${binary}\0${stat.size}\0${stat.mtimeMs}\0${stat.ino}\0${form}`);
+    return `${hash.digest('hex')}.txt`;
+  } catch {
+    return undefined;
+  }
+}
+
+function readMeasureCache(name: string, binary: string, env: NodeJS.ProcessEnv): ReturnType<typeof parseMeasureLine> | undefined {
+  try {
+    return parseMeasureLine(readFileSync(join(stateDir('load-regions', env), name), 'utf8'), binary);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Atomically, as runs may overlap; a read-only or full cache is not an error. */
+function writeMeasureCache(name: string, line: string, env: NodeJS.ProcessEnv): void {
+  try {
+    const dir = ensureStateDir('load-regions', env);
+    const temporary = join(dir, `${name}.${process.pid}.tmp`);
+    writeFileSync(temporary, `${line}\n`);
+    renameSync(temporary, join(dir, name));
+  } catch {
+    // The next run measures again.
+  }
 }

@@ -9,7 +9,6 @@ import { ensureStateDir, stateDir } from '../core/cache-dir.js';
 import { WrtError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
 import { prebuildTuple, prebuiltNativeSimPath } from '../core/prebuilds.js';
-import { makeBuild, stderrReport } from '../deploy/firmware.js';
 import type { NativesFile } from '../targets/host-functions.js';
 import { nativeSimMemoryArgs, type ResolvedMemoryAdapter } from '../targets/memory-adapter.js';
 import { NATIVE_SIM_UPLOAD_BYTES } from '../targets/upload-capacity.js';
@@ -103,6 +102,8 @@ export async function nativeSimWithNatives(natives: NativesFile, env: NodeJS.Pro
   const buildDir = path.join(ensureStateDir('build', env), 'native-sim-natives', natives.sha256.slice(0, 16));
   const binary = path.join(buildDir, 'native-sim', 'native-sim');
   const simDir = path.join(packageRoot(), 'native', 'sim');
+  // Loaded here only: the firmware builder (crypto, QEMU lookup, target loading) is no part of a plain run's start.
+  const { makeBuild, stderrReport } = await import('../deploy/firmware.js');
   return makeBuild({
     what: `native-sim with the natives of ${natives.file}`,
     announce: `building native-sim with the natives of ${natives.file} ...`,
