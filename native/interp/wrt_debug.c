@@ -101,8 +101,8 @@ void wrt_debug_enter(wrt_runtime *io_rt, const wrt_funcdef *i_fn, const uint64_t
     h.nargs = i_fn->nparams;
     h.arg_types = i_fn->type->types;
     h.args = i_args;
-    /* record_backtrace's walk: this function at its entry, its caller inside the call (still in
-     * the executor's registers), then each saved caller inside its call. */
+    /* A backtrace's walk: this function at its entry, its caller inside the call (still in
+     * the executor's registers), then each saved caller (wrt_caller_sites). */
     uint32_t n = 0;
     h.frames[n].func_index = i_fn->index;
     h.frames[n].cell = 0;
@@ -112,12 +112,6 @@ void wrt_debug_enter(wrt_runtime *io_rt, const wrt_funcdef *i_fn, const uint64_t
         h.frames[n].cell = (uint32_t)(i_pc - i_caller->code) - 1u;
         n++;
     }
-    for (const wrt_frame *f = i_top - 1; f > i_frames && n < WRT_TRAP_FRAMES_MAX; f--) {
-        if (f->fn == NULL || f->pc == NULL) continue;
-        h.frames[n].func_index = f->fn->index;
-        h.frames[n].cell = (uint32_t)(f->pc - f->fn->code) - 1u;
-        n++;
-    }
-    h.nframes = n;
+    h.nframes = wrt_caller_sites(i_frames, i_top, h.frames, n);
     io_dbg->on_break(io_dbg->break_ctx, &h);
 }

@@ -408,13 +408,18 @@ static void record_backtrace(wrt_trap_info *o_trap, const wrt_funcdef *i_fn, con
         o_trap->frames[n].cell = (uint32_t)(i_pc - i_fn->code);
         n++;
     }
+    o_trap->nframes = wrt_caller_sites(i_frames, i_top, o_trap->frames, n);
+}
+
+uint32_t wrt_caller_sites(const wrt_frame *i_frames, const wrt_frame *i_top, wrt_code_site *o_sites, uint32_t n)
+{
     for (const wrt_frame *f = i_top - 1; f > i_frames && n < WRT_TRAP_FRAMES_MAX; f--) {
         if (f->fn == NULL || f->pc == NULL) continue;
-        o_trap->frames[n].func_index = f->fn->index;
-        o_trap->frames[n].cell = (uint32_t)(f->pc - f->fn->code) - 1u;
+        o_sites[n].func_index = f->fn->index;
+        o_sites[n].cell = (uint32_t)(f->pc - f->fn->code) - 1u;
         n++;
     }
-    o_trap->nframes = n;
+    return n;
 }
 
 #if defined(__GNUC__) || defined(__clang__)

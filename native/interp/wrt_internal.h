@@ -305,6 +305,12 @@ bool wrt_compile_function(wrt_runtime *io_rt, const wrt_module *i_mod, wrt_funcd
  */
 void wrt_debug_enter(wrt_runtime *io_rt, const wrt_funcdef *i_fn, const uint64_t *i_args, const wrt_funcdef *i_caller, const uint32_t *i_pc,
                      const wrt_frame *i_top);
+/*
+ * Appends, from o_sites[n], each caller saved below `i_top` at the call it waits in (a return
+ * address minus one cell), innermost first, up to WRT_TRAP_FRAMES_MAX; returns the new count. The
+ * walk of a trap's backtrace and of a breakpoint's stack (wrt_exec.c).
+ */
+uint32_t wrt_caller_sites(const wrt_frame *i_frames, const wrt_frame *i_top, wrt_code_site *o_sites, uint32_t n);
 /* Starts the trace of an invocation of `i_func` (the module its indices name). */
 void wrt_debug_begin(wrt_debug *io_dbg, const wrt_func *i_func);
 uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_trap);

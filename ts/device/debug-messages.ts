@@ -3,7 +3,7 @@
  * set of the invocations that follow, BREAK is a breakpoint hit (function, arguments, the frames
  * that called it), TRACE carries the last function entries after a trap, chunked to the frame size.
  */
-import { BodyReader, BodyWriter, invalid, readValues, type TrapFrame, type WireValue } from './messages.js';
+import { BodyReader, BodyWriter, invalid, readFrames, readValues, type TrapFrame, type WireValue } from './messages.js';
 import { MAX_BREAKPOINTS } from './protocol.js';
 
 /** BREAKPOINTS: u8 count, then count u32 function indices (count 0 clears the set). */
@@ -32,9 +32,7 @@ export function decodeBreak(body: Uint8Array): BreakHit {
   const func = r.u32('func');
   const depth = r.u32('depth');
   const args = readValues(r, 'args', 'nargs');
-  const n = r.u8('nframes');
-  const frames: TrapFrame[] = [];
-  for (let i = 0; i < n; i += 1) frames.push({ func: r.u32(`frames[${i}].func`), cell: r.u32(`frames[${i}].cell`) });
+  const frames = readFrames(r);
   r.end();
   return { hit, func, depth, args, frames };
 }

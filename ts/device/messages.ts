@@ -221,6 +221,14 @@ export function readValues(r: BodyReader, list: string, countField: string): Wir
   return values;
 }
 
+/** A count byte and that many wasm frames (function index, code cell): a backtrace, or a breakpoint's stack. */
+export function readFrames(r: BodyReader): TrapFrame[] {
+  const n = r.u8('nframes');
+  const frames: TrapFrame[] = [];
+  for (let i = 0; i < n; i++) frames.push({ func: r.u32(`frames[${i}].func`), cell: r.u32(`frames[${i}].cell`) });
+  return frames;
+}
+
 // ---- requests -------------------------------------------------------------------------------
 
 export const EMPTY_BODY = new Uint8Array(0);
@@ -416,13 +424,12 @@ export function decodeInvokeResult(body: Uint8Array): InvokeResult {
   const fuelUsed = r.u64('fuel_used');
   const peakStackBytes = r.u32('peak_stack');
   const results = readValues(r, 'results', 'nresults');
-  const frames: TrapFrame[] = [];
+  let frames: TrapFrame[] = [];
   let depth = 0;
   // A device without the backtrace feature ends the answer here (docs/protocol.md, INVOKE).
   if (trap !== 0 && r.offset < body.length) {
     depth = r.u32('depth');
-    const n = r.u8('nframes');
-    for (let i = 0; i < n; i++) frames.push({ func: r.u32(`frames[${i}].func`), cell: r.u32(`frames[${i}].cell`) });
+    frames = readFrames(r);
   }
   r.end();
   return { trap, trapFunction, fuelUsed, peakStackBytes, results, frames, depth };
