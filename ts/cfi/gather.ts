@@ -5,6 +5,8 @@
 import { constants, type Stats } from 'node:fs';
 import { access, type FileHandle, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { derivedName, fileIdentity, readDerived, writeDerived } from '../core/derived-cache.js';
 import { WrtError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
 import { checkUserFile, userFileError } from '../core/user-file.js';
@@ -199,6 +201,29 @@ async function readElfBytes(handle: FileHandle): Promise<Uint8Array> {
   if (content === null) return whole();
   for (const range of content) await readRange(handle, bytes, range);
   return bytes;
+}
+
+/**
+ * readFileReport of a file that stays put between runs (the native-sim binary `run` reports on),
+ * through the per-user cache (`elf-reports`): keyed by the file's identity and by this code's own,
+ * so neither a rebuilt binary nor a new wrt-target reuses an old report.
+ */
+export async function readFileReportCached(path: string, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<FileReport> {
+  const full = resolve(cwd, path);
+  const file = fileIdentity(full);
+  const code = fileIdentity(fileURLToPath(import.meta.url));
+  const name = file === undefined || code === undefined ? undefined : derivedName([file, code, path], 'json');
+  const cached = name === undefined ? undefined : readDerived('elf-reports', name, env);
+  if (cached !== undefined) {
+    try {
+      return JSON.parse(cached) as FileReport;
+    } catch {
+      // A torn or foreign entry: analyze again and replace it.
+    }
+  }
+  const report = await readFileReport(path, cwd);
+  if (name !== undefined) writeDerived('elf-reports', name, JSON.stringify(report), env);
+  return report;
 }
 
 /** Reads and analyzes one file; a missing, unreadable or irregular file is refused as core/user-file words it. */

@@ -22,7 +22,7 @@ export const CACHE_DIR_ENV = 'WRT_CACHE_DIR';
  * `wasm-testsuite` the spec testsuite converted by wast2json, `wasm-differential` the modules of
  * `npm run differential:wasm`, `code-cache` V8's compiled code of the CLI's bundles (ts/cli/launch.ts).
  */
-export type StateKind = 'build' | 'hil' | 'wasm-testsuite' | 'wasm-differential' | 'code-cache' | 'load-regions';
+export type StateKind = 'build' | 'hil' | 'wasm-testsuite' | 'wasm-differential' | 'code-cache' | 'load-regions' | 'elf-reports';
 
 /** Each kind's folder inside a checkout (relative to the package root); in the user cache it is <cache>/<kind>. */
 const CHECKOUT_FOLDERS: Readonly<Record<StateKind, readonly string[]>> = {
@@ -32,6 +32,7 @@ const CHECKOUT_FOLDERS: Readonly<Record<StateKind, readonly string[]>> = {
   'wasm-differential': ['.cache', 'wasm-differential'],
   'code-cache': ['.cache', 'code-cache'],
   'load-regions': ['.cache', 'load-regions'],
+  'elf-reports': ['.cache', 'elf-reports'],
 };
 
 export interface StateLocation {

@@ -15,10 +15,7 @@
  * again spawns nothing here. A cache that cannot be read or written only costs the measurement.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ensureStateDir, stateDir } from '../core/cache-dir.js';
+import { derivedName, fileIdentity, readDerived, writeDerived } from '../core/derived-cache.js';
 import { WrtError } from '../core/errors.js';
 import { codeFormFlags, codeFormFor, nativeSimBinary, requireNativeSim } from '../run/native-sim-binary.js';
 
@@ -66,9 +63,10 @@ export function measureLoadRegions(
     executor,
     source: `measured by the device's interpreter core (native-sim --measure${said})`,
   });
-  const cacheName = measureCacheName(module, binary, form);
-  const cached = cacheName === undefined ? undefined : readMeasureCache(cacheName, binary, env);
-  if (cached !== undefined) return result(cached);
+  const identity = fileIdentity(binary);
+  const cacheName = identity === undefined ? undefined : derivedName([module, identity, form], 'txt');
+  const cached = cacheName === undefined ? undefined : readDerived('load-regions', cacheName, env);
+  if (cached !== undefined && OUTPUT.test(cached.trim())) return result(parseMeasureLine(cached, binary));
   const run = spawnSync(binary, ['--measure', ...codeFormFlags(form)], { input: module, encoding: 'utf8', maxBuffer: 1 << 16 });
   if (run.error !== undefined) {
     throw new WrtError('TOOL_MISSING', `cannot run ${binary} --measure: ${run.error.message}`, { file: binary, limit: 'a native-sim built for this machine (make -C native/sim)' });
@@ -81,37 +79,6 @@ export function measureLoadRegions(
     throw new WrtError('INTERNAL', `${binary} --measure ended with ${run.status ?? run.signal}: ${why}`, { file: binary });
   }
   const figures = parseMeasureLine(run.stdout, binary);
-  if (cacheName !== undefined) writeMeasureCache(cacheName, run.stdout.trim(), env);
+  if (cacheName !== undefined) writeDerived('load-regions', cacheName, `${run.stdout.trim()}\n`, env);
   return result(figures);
-}
-
-/** The cache file's name: what the figures depend on, hashed; undefined when the binary cannot be read. */
-function measureCacheName(module: Uint8Array, binary: string, form: string): string | undefined {
-  try {
-    const stat = statSync(binary);
-    const hash = createHash('sha256').update(module).update(`\0${binary}\0${stat.size}\0${stat.mtimeMs}\0${stat.ino}\0${form}`);
-    return `${hash.digest('hex')}.txt`;
-  } catch {
-    return undefined;
-  }
-}
-
-function readMeasureCache(name: string, binary: string, env: NodeJS.ProcessEnv): ReturnType<typeof parseMeasureLine> | undefined {
-  try {
-    return parseMeasureLine(readFileSync(join(stateDir('load-regions', env), name), 'utf8'), binary);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Atomically, as runs may overlap; a read-only or full cache is not an error. */
-function writeMeasureCache(name: string, line: string, env: NodeJS.ProcessEnv): void {
-  try {
-    const dir = ensureStateDir('load-regions', env);
-    const temporary = join(dir, `${name}.${process.pid}.tmp`);
-    writeFileSync(temporary, `${line}\n`);
-    renameSync(temporary, join(dir, name));
-  } catch {
-    // The next run measures again.
-  }
 }

@@ -208,12 +208,12 @@ async function withSourceLinesOf(report: ProgramReport, module: PreparedModule):
  * with the reason.
  */
 async function gatherRunCfi(link: NativeSimLink, deps: RunDeps): Promise<RunCfi> {
-  const { readFileReport, readTextSource } = await import('../cfi/gather.js');
+  const { readFileReportCached, readTextSource } = await import('../cfi/gather.js');
   const binary = link.binary;
   const elf: SimElf =
     binary === null
       ? { unread: 'the link was opened by the caller, so which native-sim binary runs is not known' }
-      : await readFileReport(binary, process.cwd()).then(
+      : await readFileReportCached(binary, process.cwd()).then(
           (report) => ({ report }),
           (error: unknown) => ({ unread: `${binary}: ${error instanceof Error ? error.message : String(error)}` }),
         );
