@@ -4,12 +4,14 @@
  *
  * - flash (text + data) and static RAM (data + bss: stack, upload buffer and all) per board and
  *   executor, from `arm-none-eabi-size -B` of the image;
+ * - the component runtime's share of each fast image (docs/component.md, "Footprint"): the kept
+ *   sections of native/component/ and the engine's component glue, from the image's ld map;
  * - guest instructions per wasm op on qemu-mps2-an386 under QEMU -icount (board.ts): each kernel of
  *   scripts/bench/kernels at n and 2n, the difference in guest instructions over the difference in
  *   wasm instructions charged (fuel), so boot, upload and a call's fixed cost drop out. Both
  *   executors run the same n (calibrated on the fast one) and must give V8's checksum.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { renderTable } from '../../ts/core/output.js';
 import { WrtError } from '../../ts/core/errors.js';
@@ -17,6 +19,7 @@ import { packageRoot } from '../../ts/core/paths.js';
 import { FIRMWARE_EXECUTORS, ensureFirmware, firmwareBoardOf, type FirmwareExecutor } from '../../ts/deploy/firmware.js';
 import { buildTimedKernels, kernelPerOp, onIcountBoard, parseSizeB, tool, v8TimedKernels, type KernelPerOp } from './board.js';
 import { KERNELS } from './interp.js';
+import { mapFootprint } from './map-footprint.js';
 import { listTargets } from '../../ts/targets/index.js';
 
 const SPEED_TARGET = 'qemu-mps2-an386';
@@ -37,6 +40,14 @@ async function imageSize(target: string, executor: FirmwareExecutor): Promise<Im
   const elf = await ensureFirmware(target, board, process.env, undefined, { executor });
   const size = parseSizeB(tool('arm-none-eabi-size', ['-B', elf], 'binutils-arm-none-eabi'));
   return { target, executor, elf, flash: size.text + size.data, ram: size.data + size.bss };
+}
+
+/** Flash the component runtime, canonical ABI and handle tables may take on a Cortex-M4 (issue #17). */
+const COMPONENT_FLASH_GOAL = 14 * 1024;
+
+/** The objects of the component runtime: native/component/ and the engine's glue to it. */
+function isComponentObject(object: string): boolean {
+  return object.includes('/native/component/') || /\/wrt_engine_component\.o$/.test(object);
 }
 
 function kib(bytes: number): string {
@@ -70,6 +81,16 @@ export async function bench(log: (line: string) => void): Promise<void> {
     relative(packageRoot(), s.elf),
   ]);
   for (const line of renderTable(['target', 'executor', 'flash', 'vs fast', 'RAM', 'vs fast', 'image'], sizeRows).split('\n')) log(`  ${line}`);
+
+  log(`component runtime in the fast images (kept sections of native/component/*.o and wrt_engine_component.o in the ld map; goal: flash <= ${kib(COMPONENT_FLASH_GOAL)})`);
+  const footprintRows = sizes
+    .filter((s) => s.executor === 'fast')
+    .map((s) => {
+      const f = mapFootprint(readFileSync(s.elf.replace(/\.elf$/, '.map'), 'utf8'), isComponentObject);
+      const flash = f.code + f.data;
+      return [s.target, `${flash} B (${kib(flash)})`, `${(flash / s.flash * 100).toFixed(1)} %`, `${f.data + f.bss} B`, flash <= COMPONENT_FLASH_GOAL ? 'within goal' : 'over goal', String(f.objects.length)];
+    });
+  for (const line of renderTable(['target', 'flash', 'of image', 'static RAM', 'flash goal', 'objects'], footprintRows).split('\n')) log(`  ${line}`);
 
   const dir = join(packageRoot(), 'build', 'bench-firmware');
   mkdirSync(dir, { recursive: true });
