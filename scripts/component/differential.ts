@@ -32,6 +32,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.log(`encodings ${JSON.stringify(report.encodings)}`);
     console.log(`values agreed (device = jco = model) ${report.valuesAgreed}; traps agreed (device = model) ${report.trapsAgreed} ${JSON.stringify(report.traps)}`);
     console.log(`jco on device traps: threw ${report.jcoOnTrap.threw}, returned a value ${report.jcoOnTrap.returned}; jco threw where both returned ${report.jcoThrewOnValue}`);
+    const sh = report.shapes;
+    console.log(`parameters flat ${sh.flatParams}, spilled to memory ${sh.spilledParams}; result flat ${sh.flatResult}, through a pointer ${sh.resultPointer}`);
     const missing = Object.entries(report.kinds).filter(([, n]) => n === 0).map(([k]) => k);
     console.log(`type kinds (calls using each): ${Object.entries(report.kinds).map(([k, n]) => `${k} ${n}`).join(', ')}${missing.length > 0 ? `; never: ${missing.join(', ')}` : ''}`);
     if (report.refused.length > 0) console.log(`refused by the plan: ${report.refused.length}\n  ${report.refused.slice(0, 10).join('\n  ')}`);

@@ -212,7 +212,8 @@ export function generateWorld(seed: number, index: number): Omit<GenWorld, 'c'> 
   const n = 1 + r.below(4);
   for (let i = 0; i < n; i++) {
     const budget = { nodes: 36 };
-    const np = r.below(5);
+    // Now and then more than 16 flat parameters: the caller spills them to memory.
+    const np = r.chance(0.12) ? 9 + r.below(6) : r.below(5);
     const params: (readonly [string, CType])[] = [];
     for (let p = 0; p < np && budget.nodes > 2; p++) params.push([`a${p}`, genType(r, 0, budget, defs)]);
     budget.nodes = Math.max(budget.nodes, 8);
@@ -761,6 +762,10 @@ static uint64_t bits_of_f64(double f) { union { uint64_t u; double f; } x; x.f =
 /* NaN payloads are free in the canonical ABI outside its deterministic profile: hash one NaN. */
 static uint32_t canon32(uint32_t b) { return ((b & 0x7f800000u) == 0x7f800000u && (b & 0x7fffffu) != 0u) ? 0x7fc00000u : b; }
 static uint64_t canon64(uint64_t b) { return ((b & 0x7ff0000000000000ull) == 0x7ff0000000000000ull && (b & 0xfffffffffffffull) != 0u) ? 0x7ff8000000000000ull : b; }
+
+/* clang may call these for copies and clears of locals (-nostdlib has no libc); volatile keeps it from calling them here. */
+void *memcpy(void *d, const void *s, unsigned long n) { for (unsigned long i = 0; i < n; i++) ((volatile uint8_t *)d)[i] = ((const volatile uint8_t *)s)[i]; return d; }
+void *memset(void *d, int c, unsigned long n) { for (unsigned long i = 0; i < n; i++) ((volatile uint8_t *)d)[i] = (uint8_t)c; return d; }
 
 extern uint8_t __heap_base;
 static uint32_t heap;

@@ -70,10 +70,12 @@ export interface DiffReport {
   readonly encodings: Readonly<Record<string, number>>;
   /** Device traps by code. */
   readonly traps: Readonly<Record<string, number>>;
-  /** jco threw where device and model returned the same value (jco is not a trap oracle). */
+  /** jco threw where the device returned a value (jco is not a trap oracle: the model decides). */
   readonly jcoThrewOnValue: number;
   /** On device traps: what jco did (threw, or returned a value: it checks less). */
   readonly jcoOnTrap: { readonly threw: number; readonly returned: number };
+  /** How the calls passed values: parameters flat or spilled to memory (over 16), the result flat or through a pointer. */
+  readonly shapes: { readonly flatParams: number; readonly spilledParams: number; readonly flatResult: number; readonly resultPointer: number };
   /** Functions the plan refused (none expected: every generated signature is in the supported set). */
   readonly refused: readonly string[];
   readonly ms: number;
@@ -464,6 +466,7 @@ export async function runComponentDifferential(opts: DiffOptions): Promise<DiffR
   let trapsAgreed = 0;
   let jcoThrewOnValue = 0;
   const jcoOnTrap = { threw: 0, returned: 0 };
+  const shapes = { flatParams: 0, spilledParams: 0, flatResult: 0, resultPointer: 0 };
   let done = 0;
   let world = 0;
   try {
@@ -530,7 +533,9 @@ export async function runComponentDifferential(opts: DiffOptions): Promise<DiffR
         if (opts.corruptDevice?.has(index) === true && device.kind === 'value') device = { kind: 'value', wave: `${device.wave} ` };
         const jcoOut = jcoCall(jsFns[call.f.name] as JsFn, call.f, call.prepared.args);
         if (jcoOut.kind === 'trap') jsFns = await jco.instantiate();
-        const { paramCores, resultCores } = flatCoresOf(fn.paramsType, fn.resultType);
+        const { paramCores, resultCores, spilled, pointer } = flatCoresOf(fn.paramsType, fn.resultType);
+        shapes[spilled ? 'spilledParams' : 'flatParams'] += 1;
+        shapes[pointer ? 'resultPointer' : 'flatResult'] += 1;
         const modelOut = await modelCall(model, runner, call.prepared, paramCores, resultCores);
         if (modelOut.kind === 'trap') runner = newRunner();
 
@@ -553,7 +558,7 @@ export async function runComponentDifferential(opts: DiffOptions): Promise<DiffR
           ok = false;
         }
         if (jcoOut.kind === 'trap') {
-          if (ok) jcoThrewOnValue += 1;
+          jcoThrewOnValue += 1;
           log(`jco threw where the device and the model returned: call ${index} ${call.text}: ${jcoOut.what}`);
         } else if (jcoOut.wave !== (device as { wave: string }).wave) {
           diff('jco', jcoOut);
@@ -568,14 +573,14 @@ export async function runComponentDifferential(opts: DiffOptions): Promise<DiffR
   } finally {
     model.close();
   }
-  return { seed: opts.seed, calls: done, worlds: world, valuesAgreed, trapsAgreed, differences, kinds, encodings, traps, jcoThrewOnValue, jcoOnTrap, refused, ms: Math.round(performance.now() - started) };
+  return { seed: opts.seed, calls: done, worlds: world, valuesAgreed, trapsAgreed, differences, kinds, encodings, traps, jcoThrewOnValue, jcoOnTrap, shapes, refused, ms: Math.round(performance.now() - started) };
 }
 
 /** The flat core types of a call (definitions.py flatten_types; spilled past 16 parameters / 1 result). */
-function flatCoresOf(paramsType: Uint8Array, resultType: Uint8Array): { paramCores: Core[]; resultCores: Core[] } {
+function flatCoresOf(paramsType: Uint8Array, resultType: Uint8Array): { paramCores: Core[]; resultCores: Core[]; spilled: boolean; pointer: boolean } {
   const p = flattenEncoded(paramsType);
   const r = flattenEncoded(resultType);
-  return { paramCores: p.length > 16 ? ['i32'] : p, resultCores: r.length > 1 ? ['i32'] : r };
+  return { paramCores: p.length > 16 ? ['i32'] : p, resultCores: r.length > 1 ? ['i32'] : r, spilled: p.length > 16, pointer: r.length > 1 };
 }
 
 /** Flattening of a type in the device's type encoding (a tuple), without building the tree. */
