@@ -25,7 +25,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       callsPerWorld: o.perComponent,
       workDir: o.work,
       log: (line) => {
-        if (o.verbose === true || line.startsWith('difference') || line.startsWith('jco threw')) console.log(line);
+        if (o.verbose === true || line.startsWith('difference') || line.startsWith('jco ')) console.log(line);
       },
     });
     console.log(`seed ${report.seed}: ${report.calls} calls on ${report.worlds} components in ${(report.ms / 1000).toFixed(1)} s`);

@@ -36,17 +36,20 @@ describe('component differential: native-sim vs jco 1.35.0 and definitions.py', 
   }, 240_000);
 
   it('reports a difference when jco runs another transform, and when a device result is changed', async () => {
-    const wrong = await runComponentDifferential({ seed: 3, calls: 100, callsPerWorld: 50, workDir: join(dir, 'wrong'), env, wrongJcoTransform: true });
+    const wrong = await runComponentDifferential({ seed: 4, calls: 100, callsPerWorld: 50, workDir: join(dir, 'wrong'), env, wrongJcoTransform: true });
     expect(wrong.differences.length).toBeGreaterThan(50);
     expect(new Set(wrong.differences.map((d) => d.against))).toEqual(new Set(['jco']));
 
     const all = new Set(Array.from({ length: 100 }, (_, i) => i));
-    const corrupt = await runComponentDifferential({ seed: 3, calls: 100, callsPerWorld: 50, workDir: join(dir, 'corrupt'), env, corruptDevice: all });
-    const returned = 100 - corrupt.trapsAgreed;
+    const corrupt = await runComponentDifferential({ seed: 4, calls: 100, callsPerWorld: 50, workDir: join(dir, 'corrupt'), env, corruptDevice: all });
+    const trapped = Object.values(corrupt.traps).reduce((a, b) => a + b, 0);
+    const returned = 100 - trapped;
     expect(returned).toBeGreaterThan(50);
-    // Each changed result differs from the model and from jco (unless jco threw: flags with extra bits).
-    expect(corrupt.differences.filter((d) => d.against === 'model')).toHaveLength(returned);
+    expect(trapped).toBeGreaterThan(0);
+    // Each changed answer differs from the model (a value's text, a trap's kind), and each changed
+    // value from jco's (unless jco threw: it refuses flags with bits past the last label).
+    expect(corrupt.differences.filter((d) => d.against === 'model')).toHaveLength(100);
     expect(corrupt.differences.filter((d) => d.against === 'jco')).toHaveLength(returned - corrupt.jcoThrewOnValue);
-    expect(corrupt.valuesAgreed).toBe(0);
+    expect(corrupt.valuesAgreed + corrupt.trapsAgreed).toBe(0);
   }, 240_000);
 });

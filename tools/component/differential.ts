@@ -43,7 +43,7 @@ export interface DiffOptions {
   readonly log?: (line: string) => void;
   /** Self-test: jco's component computes another transform than the device's (difference expected). */
   readonly wrongJcoTransform?: boolean;
-  /** Self-test: change the device's result text of these call numbers. */
+  /** Self-test: change the device's answer to these calls (a value's text, a trap's code). */
   readonly corruptDevice?: ReadonlySet<number>;
 }
 
@@ -139,13 +139,17 @@ interface JcoComponent {
   instantiate(): Promise<Record<string, JsFn>>;
 }
 
+let imports = 0;
+
 async function jcoComponent(bytes: Uint8Array, dir: string, name: string): Promise<JcoComponent> {
   const out = await (await transpiler())(bytes, { name, instantiation: 'async', nodejsCompat: true });
   for (const [file, data] of Object.entries(out.files)) {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     writeFileSync(join(dir, file), data);
   }
-  const mod = (await import(pathToFileURL(join(dir, `${name}.js`)).href)) as {
+  // A fresh URL each time: Node caches modules by URL, and a later run may write the same path.
+  imports += 1;
+  const mod = (await import(`${pathToFileURL(join(dir, `${name}.js`)).href}?run=${imports}`)) as {
     instantiate(getCoreModule: (path: string) => V8Module, imports: object): Promise<Record<string, JsFn>>;
   };
   return { instantiate: () => mod.instantiate((path) => new WebAssembly.Module(readFileSync(join(dir, path))), {}) };
@@ -529,8 +533,12 @@ export async function runComponentDifferential(opts: DiffOptions): Promise<DiffR
         for (const k of ks) kinds[k] = (kinds[k] ?? 0) + 1;
         encodings[w.encoding] = (encodings[w.encoding] ?? 0) + 1;
 
-        let device = deviceText(batch.outcomes[c] as ComponentOutcome);
-        if (opts.corruptDevice?.has(index) === true && device.kind === 'value') device = { kind: 'value', wave: `${device.wave} ` };
+        let o = batch.outcomes[c] as ComponentOutcome;
+        if (opts.corruptDevice?.has(index) === true) {
+          // The self-test's changed answer: another text, or the next trap code.
+          o = o.kind === 'returned' ? { ...o, wave: `${o.wave ?? ''} ` } : { ...o, trap: o.trap === 74 ? 65 : o.trap + 1 };
+        }
+        const device = deviceText(o);
         const jcoOut = jcoCall(jsFns[call.f.name] as JsFn, call.f, call.prepared.args);
         if (jcoOut.kind === 'trap') jsFns = await jco.instantiate();
         const { paramCores, resultCores, spilled, pointer } = flatCoresOf(fn.paramsType, fn.resultType);
@@ -543,11 +551,13 @@ export async function runComponentDifferential(opts: DiffOptions): Promise<DiffR
           differences.push({ call: index, world, text: call.text, against, device: show(device), oracle: show(oracle) });
           log(`difference: call ${index} (world ${world}, ${w.encoding}) ${call.text}\n  device: ${show(device)}\n  ${against}: ${show(oracle)}`);
         };
-        const o = batch.outcomes[c] as ComponentOutcome;
         if (o.kind === 'trapped') {
           traps[String(o.trap)] = (traps[String(o.trap)] ?? 0) + 1;
           if (jcoOut.kind === 'trap') jcoOnTrap.threw += 1;
-          else jcoOnTrap.returned += 1;
+          else {
+            jcoOnTrap.returned += 1;
+            log(`jco returned where the device trapped (code ${o.trap}): call ${index} ${call.text}: ${jcoOut.wave}`);
+          }
           if (modelOut.kind === 'trap' && modelOut.what === `model trap ${o.trap - 64}`) trapsAgreed += 1;
           else diff('model', modelOut);
           continue;
