@@ -23,6 +23,7 @@ import { pathToFileURL } from 'node:url';
 import type { CType } from '../../ts/component/ctype.js';
 import type { CValue } from '../../ts/component/value-encoding.js';
 import { formatWave } from '../../ts/component/wave.js';
+import { WrtError } from '../../ts/core/errors.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import { resolveUploadProfile } from '../../ts/profile/upload-profile.js';
 import { loadComponentPlan, planComponentCall, runComponentCallsOn, type ComponentOutcome, type PreparedCall, type PreparedComponent } from '../../ts/run/run-component.js';
@@ -60,7 +61,7 @@ export interface DiffReport {
   readonly seed: number;
   readonly calls: number;
   readonly worlds: number;
-  /** Calls whose device value matched jco's and the model's. */
+  /** Calls whose device value matched the model's and jco's (or jco threw: counted in jcoThrewOnValue). */
   readonly valuesAgreed: number;
   /** Calls that trapped on the device with the model's trap. */
   readonly trapsAgreed: number;
@@ -99,25 +100,28 @@ declare const WebAssembly: {
 function compileCore(c: string, file: string, defines: readonly string[] = []): Uint8Array {
   writeFileSync(file, c);
   const out = file.replace(/\.c$/, '.core.wasm');
-  execFileSync(
-    'clang',
-    [
-      '--target=wasm32',
-      '-nostdlib',
-      '-O2',
-      '-Wall',
-      '-Werror',
-      '-Wno-unused-function',
-      ...defines.map((d) => `-D${d}`),
-      '-Wl,--no-entry',
-      '-Wl,--initial-memory=131072',
-      '-Wl,-z,stack-size=16384',
-      '-o',
-      out,
-      file,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const args = [
+    '--target=wasm32',
+    '-nostdlib',
+    '-O2',
+    '-Wall',
+    '-Werror',
+    '-Wno-unused-function',
+    ...defines.map((d) => `-D${d}`),
+    '-Wl,--no-entry',
+    '-Wl,--initial-memory=131072',
+    '-Wl,-z,stack-size=16384',
+    '-o',
+    out,
+    file,
+  ];
+  try {
+    execFileSync('clang', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    const e = error as { code?: string; stderr?: Buffer };
+    if (e.code === 'ENOENT') throw new WrtError('TOOL_MISSING', 'clang is not installed: the differential compiles its guests with clang --target=wasm32', { file, limit: 'install clang and lld (wasm-ld), e.g. apt-get install clang lld' });
+    throw new WrtError('MODULE_BUILD_FAILED', `the generated guest did not compile: ${(e.stderr?.toString() ?? String(error)).trim().slice(0, 2000)}`, { file, limit: 'clang with the wasm32 target (clang --print-targets) and wasm-ld' });
+  }
   return readFileSync(out);
 }
 
@@ -445,7 +449,7 @@ async function modelCall(model: Model, runner: CoreRunner, call: PreparedCall, p
 // ---- the run ------------------------------------------------------------------------------------
 
 function deviceText(o: ComponentOutcome): Outcome {
-  return o.kind === 'returned' ? { kind: 'value', wave: o.wave ?? '' } : { kind: 'trap', what: `device trap ${o.trap}` };
+  return o.kind === 'returned' ? { kind: 'value', wave: o.wave ?? '' } : { kind: 'trap', what: `device trap ${o.trap} in ${o.phase}` };
 }
 
 function show(o: Outcome): string {
@@ -558,7 +562,8 @@ export async function runComponentDifferential(opts: DiffOptions): Promise<DiffR
             jcoOnTrap.returned += 1;
             log(`jco returned where the device trapped (code ${o.trap}): call ${index} ${call.text}: ${jcoOut.wave}`);
           }
-          if (modelOut.kind === 'trap' && modelOut.what === `model trap ${o.trap - 64}`) trapsAgreed += 1;
+          // The model lifts: the trap must be its kind, and the device's in lifting the result.
+          if (modelOut.kind === 'trap' && modelOut.what === `model trap ${o.trap - 64}` && o.phase === 'lifting the result') trapsAgreed += 1;
           else diff('model', modelOut);
           continue;
         }
