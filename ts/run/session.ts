@@ -509,7 +509,7 @@ export interface ComponentCallReport {
   readonly timings: ProgramTimings;
 }
 
-/** Several calls of one component on one session: the core module once, then each call. */
+/** Calls of one component on one session: the core module once, then each call. */
 export interface ComponentCallsRequest extends Omit<ComponentCallRequest, 'call'> {
   readonly calls: readonly ComponentInvokeRequest[];
 }
@@ -522,24 +522,14 @@ export interface ComponentCallsReport extends Omit<ComponentCallReport, 'answer'
 }
 
 /**
- * Runs one component function on the session (docs/component.md, "Running components"): the core
- * module goes up through the one upload path, then COMPONENT_INVOKE runs the canonical ABI on the
- * device. A device without Feature.Component is refused naming it, before the upload.
- */
-export async function runComponentCall(session: DeviceSession, request: ComponentCallRequest, sinks: ProgramSinks, hooks: ProgramHooks = {}): Promise<ComponentCallReport> {
-  const { call, ...rest } = request;
-  const report = await runComponentCalls(session, { ...rest, calls: [call] }, sinks, hooks);
-  const { answers, uploads: _uploads, ...common } = report;
-  return { ...common, answer: answers[0] as ComponentInvokeResult };
-}
-
-/**
- * `runComponentCall` for a batch (the component differential, tools/component/differential.ts):
- * the core module goes up once and each call is one COMPONENT_INVOKE on the same instance, as a
- * component instance serves call after call. After a trap the instance may not be entered again
- * (the Component Model's rule), so the module is uploaded again before the next call: the same
- * bytes, which the device takes from its upload buffer (docs/protocol.md, "The committed module
- * again") into a fresh instance.
+ * Runs component functions on the session (docs/component.md, "Running components"): the core
+ * module goes up once through the one upload path, then each call is one COMPONENT_INVOKE on the
+ * same instance, as a component instance serves call after call (`run` and `deploy` make one
+ * call; the component differential, tools/component/differential.ts, many). A device without
+ * Feature.Component is refused naming it, before the upload. After a trap the instance may not be
+ * entered again (the Component Model's rule), so the module is uploaded again before the next
+ * call: the same bytes, which the device takes from its upload buffer (docs/protocol.md, "The
+ * committed module again") into a fresh instance.
  */
 export async function runComponentCalls(session: DeviceSession, request: ComponentCallsRequest, sinks: ProgramSinks, hooks: ProgramHooks = {}): Promise<ComponentCallsReport> {
   const now = hooks.now ?? (() => performance.now());
