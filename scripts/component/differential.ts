@@ -15,20 +15,22 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     .option('--seed <n>', 'seed', integerOption(0, 0xffffffff), 1)
     .option('--calls <n>', 'how many calls', integerOption(1), 1000)
     .option('--per-component <n>', 'calls a component', integerOption(1), 50)
+    .option('--first-component <n>', 'start at this component (a difference names its component)', integerOption(0), 0)
     .option('--work <dir>', 'where the components go', join(packageRoot(), '.cache', 'component-differential'))
     .option('--verbose', 'a line a component');
   await runScript(program, async (p) => {
-    const o = p.opts<{ seed: number; calls: number; perComponent: number; work: string; verbose?: boolean }>();
+    const o = p.opts<{ seed: number; calls: number; perComponent: number; firstComponent: number; work: string; verbose?: boolean }>();
     const report = await runComponentDifferential({
       seed: o.seed,
       calls: o.calls,
       callsPerWorld: o.perComponent,
+      firstWorld: o.firstComponent,
       workDir: o.work,
       log: (line) => {
         if (o.verbose === true || line.startsWith('difference') || line.startsWith('jco ')) console.log(line);
       },
     });
-    console.log(`seed ${report.seed}: ${report.calls} calls on ${report.worlds} components in ${(report.ms / 1000).toFixed(1)} s`);
+    console.log(`seed ${report.seed}: ${report.calls} calls on ${report.worlds} components (${o.firstComponent}..${o.firstComponent + report.worlds - 1}) in ${(report.ms / 1000).toFixed(1)} s`);
     console.log(`encodings ${JSON.stringify(report.encodings)}`);
     console.log(`values agreed (device = model = jco, or jco threw) ${report.valuesAgreed}; traps agreed (device = model, in lifting the result) ${report.trapsAgreed} ${JSON.stringify(report.traps)}`);
     console.log(`jco on device traps: threw ${report.jcoOnTrap.threw}, returned a value ${report.jcoOnTrap.returned}; jco threw where both returned ${report.jcoThrewOnValue}`);

@@ -37,6 +37,8 @@ export interface DiffOptions {
   readonly calls: number;
   /** Calls a component (default 50). */
   readonly callsPerWorld?: number;
+  /** The first world (component) to run (default 0): a world's calls depend on the seed and its index only. */
+  readonly firstWorld?: number;
   /** Where components, C and jco's output go (emptied first). */
   readonly workDir: string;
   /** Environment for native-sim (WRT_NATIVE_SIM) and the model (WRT_COMPONENT_MODEL). */
@@ -174,6 +176,21 @@ const TYPED: Readonly<Record<string, (n: unknown[]) => unknown>> = {
   f64: (x) => Float64Array.from(x as number[]),
 };
 
+/**
+ * Whether jco gives an option as `undefined | T` (js-component-bindgen's `as_nullable`): an
+ * option<T> is nullable when T is not, so option<option<u8>> is {tag: 'none'} / {tag: 'some',
+ * val: undefined | number}, and option<option<option<f64>>> is plain again outside.
+ */
+function nullable(t: CType): boolean {
+  let depth = 0;
+  let u: CType = t;
+  while (u.k === 'option') {
+    depth += 1;
+    u = u.t;
+  }
+  return depth % 2 === 1;
+}
+
 /** A value as jco's bindings take it (jco's documented JS mapping of WIT types). */
 export function valueToJs(t: CType, v: CValue): unknown {
   switch (t.k) {
@@ -209,8 +226,7 @@ export function valueToJs(t: CType, v: CValue): unknown {
     }
     case 'option': {
       const c = v as { index: number; payload: CValue | null };
-      // jco: none is undefined; an option directly inside an option is {tag: 'some' | 'none'}.
-      if (t.t.k === 'option') return c.index === 0 ? { tag: 'none' } : { tag: 'some', val: valueToJs(t.t, c.payload as CValue) };
+      if (!nullable(t)) return c.index === 0 ? { tag: 'none' } : { tag: 'some', val: valueToJs(t.t, c.payload as CValue) };
       return c.index === 0 ? undefined : valueToJs(t.t, c.payload as CValue);
     }
     case 'result': {
@@ -258,7 +274,7 @@ export function jsToValue(t: CType, js: unknown): CValue {
       return { k: 'case', index, payload: p === null ? null : jsToValue(p, o.val) };
     }
     case 'option':
-      if (t.t.k === 'option') {
+      if (!nullable(t)) {
         const o = js as { tag: string; val?: unknown };
         return o.tag === 'none' ? { k: 'case', index: 0, payload: null } : { k: 'case', index: 1, payload: jsToValue(t.t, o.val) };
       }
@@ -476,7 +492,7 @@ export async function runComponentDifferential(opts: DiffOptions): Promise<DiffR
   const jcoOnTrap = { threw: 0, returned: 0 };
   const shapes = { flatParams: 0, spilledParams: 0, flatResult: 0, resultPointer: 0 };
   let done = 0;
-  let world = 0;
+  let world = opts.firstWorld ?? 0;
   try {
     while (done < opts.calls) {
       const w = generateWorld(opts.seed, world);
@@ -588,7 +604,7 @@ export async function runComponentDifferential(opts: DiffOptions): Promise<DiffR
   } finally {
     model.close();
   }
-  return { seed: opts.seed, calls: done, worlds: world, valuesAgreed, trapsAgreed, differences, kinds, encodings, traps, jcoThrewOnValue, jcoOnTrap, shapes, refused, ms: Math.round(performance.now() - started) };
+  return { seed: opts.seed, calls: done, worlds: world - (opts.firstWorld ?? 0), valuesAgreed, trapsAgreed, differences, kinds, encodings, traps, jcoThrewOnValue, jcoOnTrap, shapes, refused, ms: Math.round(performance.now() - started) };
 }
 
 /** The flat core types of a call (definitions.py flatten_types; spilled past 16 parameters / 1 result). */
