@@ -1,10 +1,10 @@
 /**
  * Seeded component worlds for the component differential (docs/component.md, "Differential
- * against jco"): random exported function signatures over the value types `run` calls with, the
- * world's WIT, and a C implementation of every function that does the canonical ABI by hand for
- * that signature (lift its flat parameters into memory, hash every argument value, build a result
- * from the hash, lower it flat or through a return area, post-return frees), compiled to a core
- * module with clang --target=wasm32 -nostdlib.
+ * against jco and definitions.py"): random exported function signatures over the value types
+ * `run` calls with, the world's WIT, and a C implementation of every function that does the
+ * canonical ABI by hand for that signature (lift its flat parameters into memory, hash every
+ * argument value, build a result from the hash, lower it flat or through a return area,
+ * post-return frees), compiled to a core module with clang --target=wasm32 -nostdlib.
  *
  * The transform: the guest hashes the arguments it was given (code points for strings, whatever
  * their encoding, so the hash does not depend on how a host chose to encode them; NaNs canonical),
@@ -19,7 +19,7 @@ import type { CType } from '../../ts/component/ctype.js';
 import type { CValue } from '../../ts/component/value-encoding.js';
 
 export type Encoding = 'utf8' | 'utf16' | 'latin1+utf16';
-export const ENCODINGS: readonly Encoding[] = ['utf8', 'utf16', 'latin1+utf16'];
+const ENCODINGS: readonly Encoding[] = ['utf8', 'utf16', 'latin1+utf16'];
 
 /** The kinds a run must see (the type kinds `run` supports). */
 export const TYPE_KINDS = ['bool', 's8', 'u8', 's16', 'u16', 's32', 'u32', 's64', 'u64', 'f32', 'f64', 'char', 'string', 'list', 'record', 'tuple', 'variant', 'enum', 'option', 'result', 'flags'] as const;
@@ -58,13 +58,6 @@ export interface GenFunction {
   readonly result: CType;
 }
 
-export interface GenWorld {
-  readonly encoding: Encoding;
-  readonly functions: readonly GenFunction[];
-  readonly wit: string;
-  readonly c: string;
-}
-
 // ---- types ---------------------------------------------------------------------------------
 
 const PRIMS = ['bool', 's8', 'u8', 's16', 'u16', 's32', 'u32', 's64', 'u64', 'f32', 'f64', 'char', 'string'] as const;
@@ -72,26 +65,6 @@ const PRIMS = ['bool', 's8', 'u8', 's16', 'u16', 's32', 'u32', 's64', 'u64', 'f3
 interface Defs {
   readonly names: Map<CType, string>;
   readonly lines: string[];
-}
-
-/** Type nodes as the device counts them (option/result/tuple are one node each; cases inside). */
-export function typeNodes(t: CType | null): number {
-  if (t === null) return 0;
-  switch (t.k) {
-    case 'list':
-    case 'option':
-      return 1 + typeNodes(t.t);
-    case 'record':
-      return 1 + t.fields.reduce((n, [, f]) => n + typeNodes(f), 0);
-    case 'tuple':
-      return 1 + t.ts.reduce((n, f) => n + typeNodes(f), 0);
-    case 'variant':
-      return 1 + t.cases.reduce((n, [, f]) => n + Math.max(1, typeNodes(f)), 0);
-    case 'result':
-      return 1 + Math.max(1, typeNodes(t.ok)) + Math.max(1, typeNodes(t.err));
-    default:
-      return 1;
-  }
 }
 
 function genType(r: Rng, depth: number, budget: { nodes: number }, defs: Defs): CType {
@@ -204,7 +177,7 @@ export function kindsOf(t: CType | null, out: Set<string>): void {
  * World `index` of `seed`: 1-4 functions of 0-4 parameters, at most 40 type nodes a function
  * (the device takes 64, parameters and result together).
  */
-export function generateWorld(seed: number, index: number): Omit<GenWorld, 'c'> & { readonly defs: Defs } {
+export function generateWorld(seed: number, index: number): { readonly encoding: Encoding; readonly functions: readonly GenFunction[]; readonly wit: string } {
   const r = new Rng(seed, index);
   const encoding = ENCODINGS[index % 3] as Encoding;
   const defs: Defs = { names: new Map(), lines: [] };
@@ -222,7 +195,7 @@ export function generateWorld(seed: number, index: number): Omit<GenWorld, 'c'> 
   }
   const sigs = functions.map((f) => `  export ${f.name}: func(${f.params.map(([p, t]) => `${p}: ${witRef(t, defs)}`).join(', ')}) -> ${witRef(f.result, defs)};`);
   const wit = `package wrt:diff;\n\nworld w${index} {\n${defs.lines.join('\n')}\n${sigs.join('\n')}\n}\n`;
-  return { encoding, functions, wit, defs };
+  return { encoding, functions, wit };
 }
 
 // ---- canonical ABI layout (definitions.py: elem_size, alignment, flatten_type) ------------------
@@ -267,7 +240,7 @@ function fieldsOf(t: CType): readonly CType[] | null {
   return null;
 }
 
-export function alignment(t: CType): number {
+function alignment(t: CType): number {
   switch (t.k) {
     case 'bool':
     case 's8':
@@ -292,7 +265,7 @@ export function alignment(t: CType): number {
   }
 }
 
-export function sizeOf(t: CType): number {
+function sizeOf(t: CType): number {
   switch (t.k) {
     case 'bool':
     case 's8':
@@ -348,7 +321,7 @@ function join(a: Core, b: Core): Core {
   return 'i64';
 }
 
-export function flatten(t: CType): Core[] {
+function flatten(t: CType): Core[] {
   switch (t.k) {
     case 's64':
     case 'u64':
@@ -915,12 +888,6 @@ static void build_string(uint32_t addr) {
 /** The C of the functions for one string encoding. */
 export function worldC(functions: readonly GenFunction[], encoding: Encoding): string {
   return `${prelude(encoding)}\n${functions.map((f, i) => functionC(f, i)).join('\n\n')}\n`;
-}
-
-/** The world with its C. */
-export function generateWorldWithC(seed: number, index: number): GenWorld {
-  const g = generateWorld(seed, index);
-  return { encoding: g.encoding, functions: g.functions, wit: g.wit, c: worldC(g.functions, g.encoding) };
 }
 
 // ---- argument values -------------------------------------------------------------------------
