@@ -16,8 +16,8 @@ import { validateComponent } from '../component/validator.js';
 import { encodeValues, decodeValue, type CValue } from '../component/value-encoding.js';
 import { formatWave, parseWaveCall, waveToValue } from '../component/wave.js';
 import { MAX_MODULE_FILE_BYTES, readUserFile } from '../core/user-file.js';
-import type { ComponentCallReport, ComponentCallRequest, DeviceSession, ProgramHooks, ProgramSinks } from './session.js';
-import { runComponentCall } from './session.js';
+import type { ComponentCallReport, ComponentCallsReport, ComponentCallsRequest, DeviceSession, ProgramHooks, ProgramSinks } from './session.js';
+import { runComponentCalls } from './session.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
 
 /** A component read, validated and compiled into its plan. */
@@ -139,27 +139,60 @@ export interface ComponentRunReport extends ComponentCallReport {
   readonly exitCode: number;
 }
 
+/** Several calls of one component (the component differential): one upload, one instance. */
+export interface ComponentBatch {
+  readonly component: PreparedComponent;
+  readonly calls: readonly PreparedCall[];
+  readonly profile?: UploadProfile;
+  readonly fuel?: bigint;
+}
+
+export interface ComponentBatchReport extends ComponentCallsReport {
+  /** One outcome a call, in order. */
+  readonly outcomes: readonly ComponentOutcome[];
+}
+
+/** The COMPONENT_INVOKE request of a prepared call. */
+function invokeRequest(call: PreparedCall): ComponentCallsRequest['calls'][number] {
+  const { fn, argBytes } = call;
+  return {
+    encoding: fn.encoding,
+    coreExport: fn.coreExport,
+    ...(fn.realloc === null ? {} : { realloc: fn.realloc }),
+    ...(fn.postReturn === null ? {} : { postReturn: fn.postReturn }),
+    paramsType: fn.paramsType,
+    resultType: fn.resultType,
+    args: argBytes,
+  };
+}
+
+/**
+ * The calls on a session: upload the core module, one COMPONENT_INVOKE a call (a fresh instance
+ * after a trap), each result decoded. `run` and `deploy` make a batch of one.
+ */
+export async function runComponentCallsOn(session: DeviceSession, batch: ComponentBatch, sinks: ProgramSinks, hooks: ProgramHooks = {}): Promise<ComponentBatchReport> {
+  const report = await runComponentCalls(
+    session,
+    {
+      file: batch.component.file,
+      coreModule: batch.component.plan.coreModule,
+      calls: batch.calls.map(invokeRequest),
+      ...(batch.profile === undefined ? {} : { profile: batch.profile }),
+      ...(batch.fuel === undefined ? {} : { fuel: batch.fuel }),
+    },
+    sinks,
+    hooks,
+  );
+  const outcomes = report.answers.map((answer, i) => componentOutcome((batch.calls[i] as PreparedCall).fn, answer));
+  return { ...report, outcomes };
+}
+
 /** The call on a session: upload the core module, COMPONENT_INVOKE, decode the result. */
 export async function runComponentOn(session: DeviceSession, run: ComponentRun, sinks: ProgramSinks, hooks: ProgramHooks = {}): Promise<ComponentRunReport> {
-  const { fn, argBytes } = run.call;
-  const request: ComponentCallRequest = {
-    file: run.component.file,
-    coreModule: run.component.plan.coreModule,
-    call: {
-      encoding: fn.encoding,
-      coreExport: fn.coreExport,
-      ...(fn.realloc === null ? {} : { realloc: fn.realloc }),
-      ...(fn.postReturn === null ? {} : { postReturn: fn.postReturn }),
-      paramsType: fn.paramsType,
-      resultType: fn.resultType,
-      args: argBytes,
-    },
-    ...(run.profile === undefined ? {} : { profile: run.profile }),
-    ...(run.fuel === undefined ? {} : { fuel: run.fuel }),
-  };
-  const report = await runComponentCall(session, request, sinks, hooks);
-  const outcome = componentOutcome(fn, report.answer);
-  return { ...report, outcome, exitCode: outcome.kind === 'returned' ? 0 : 1 };
+  const { call, ...rest } = run;
+  const { answers, outcomes, uploads: _uploads, ...common } = await runComponentCallsOn(session, { ...rest, calls: [call] }, sinks, hooks);
+  const outcome = outcomes[0] as ComponentOutcome;
+  return { ...common, answer: answers[0] as ComponentCallReport['answer'], outcome, exitCode: outcome.kind === 'returned' ? 0 : 1 };
 }
 
 /**

@@ -509,12 +509,29 @@ export interface ComponentCallReport {
   readonly timings: ProgramTimings;
 }
 
+/** Calls of one component on one session: the core module once, then each call. */
+export interface ComponentCallsRequest extends Omit<ComponentCallRequest, 'call'> {
+  readonly calls: readonly ComponentInvokeRequest[];
+}
+
+export interface ComponentCallsReport extends Omit<ComponentCallReport, 'answer'> {
+  /** One answer a call, in order. */
+  readonly answers: readonly ComponentInvokeResult[];
+  /** Uploads made: 1, plus one after each trap that more calls follow. */
+  readonly uploads: number;
+}
+
 /**
- * Runs one component function on the session (docs/component.md, "Running components"): the core
- * module goes up through the one upload path, then COMPONENT_INVOKE runs the canonical ABI on the
- * device. A device without Feature.Component is refused naming it, before the upload.
+ * Runs component functions on the session (docs/component.md, "Running components"): the core
+ * module goes up once through the one upload path, then each call is one COMPONENT_INVOKE on the
+ * same instance, as a component instance serves call after call (`run` and `deploy` make one
+ * call; the component differential, tools/component/differential.ts, many). A device without
+ * Feature.Component is refused naming it, before the upload. After a trap the instance may not be
+ * entered again (the Component Model's rule), so the module is uploaded again before the next
+ * call: the same bytes, which the device takes from its upload buffer (docs/protocol.md, "The
+ * committed module again") into a fresh instance.
  */
-export async function runComponentCall(session: DeviceSession, request: ComponentCallRequest, sinks: ProgramSinks, hooks: ProgramHooks = {}): Promise<ComponentCallReport> {
+export async function runComponentCalls(session: DeviceSession, request: ComponentCallsRequest, sinks: ProgramSinks, hooks: ProgramHooks = {}): Promise<ComponentCallsReport> {
   const now = hooks.now ?? (() => performance.now());
   const helloMs = now();
   const device = session.device;
@@ -531,18 +548,27 @@ export async function runComponentCall(session: DeviceSession, request: Componen
   await session.declareHost(undefined, false, request.file);
   const stopOutput = session.onOutput(sinks);
   const stopLog = session.client.onLog((line) => sinks.log?.(line));
+  const uploadOptions = {
+    ...(request.profile === undefined ? {} : { profile: request.profile.bytes }),
+    ...(request.fuel === undefined ? {} : { startFuel: request.fuel }),
+  };
   try {
     const uploadStartMs = now();
-    const upload = await session.upload(request.coreModule, {
-      ...(request.profile === undefined ? {} : { profile: request.profile.bytes }),
-      ...(request.fuel === undefined ? {} : { startFuel: request.fuel }),
-      ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
-    });
+    const upload = await session.upload(request.coreModule, { ...uploadOptions, ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }) });
     const uploadedMs = now();
     hooks.onUploaded?.(upload, { uploadStartMs, uploadedMs });
-    const answer = await session.client.componentInvoke({ ...request.call, ...(request.fuel === undefined ? {} : { fuel: request.fuel }) });
+    const answers: ComponentInvokeResult[] = [];
+    let uploads = 1;
+    for (const [i, call] of request.calls.entries()) {
+      const answer = await session.client.componentInvoke({ ...call, ...(request.fuel === undefined ? {} : { fuel: request.fuel }) });
+      answers.push(answer);
+      if (answer.trap !== 0 && i + 1 < request.calls.length) {
+        await session.upload(request.coreModule, uploadOptions);
+        uploads += 1;
+      }
+    }
     const timings = { helloMs, uploadStartMs, uploadedMs, doneMs: now() };
-    return { device, upload, answer, outputFramesLost: session.client.counters.unsolicitedGaps, timings };
+    return { device, upload, answers, uploads, outputFramesLost: session.client.counters.unsolicitedGaps, timings };
   } finally {
     stopOutput();
     stopLog();
