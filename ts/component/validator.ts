@@ -106,6 +106,8 @@ export interface CanonFacts {
   readonly realloc: boolean;
   readonly postReturn: boolean;
   readonly offset: number;
+  /** lift: its function type; lower: the lowered function's type (the run plan's input); else -1. */
+  readonly type: number;
 }
 
 export interface ComponentFacts {
@@ -1449,7 +1451,7 @@ export class ComponentValidator {
         if ((flat.paramMemory || flat.params.length > MAX_FLAT) && !opts.realloc) this.invalid('canonical option `realloc` is required', at);
         if (opts.postReturn !== null && opts.postReturn !== coreSig(results, [])) this.invalid('canonical option `post-return` uses a core function with an incorrect signature', at);
         s.spaces.func.push(funcId);
-        this.facts.canons.push({ kind: 'lift', stringEncoding: opts.encoding, memory: opts.memory, realloc: opts.realloc, postReturn: opts.postReturn !== null, offset: at });
+        this.facts.canons.push({ kind: 'lift', stringEncoding: opts.encoding, memory: opts.memory, realloc: opts.realloc, postReturn: opts.postReturn !== null, offset: at, type: funcId });
         return;
       }
       case 0x01: {
@@ -1471,7 +1473,7 @@ export class ComponentValidator {
         if (needsMemory && !opts.memory) this.invalid('canonical option `memory` is required', at);
         if (flat.resultMemory && !opts.realloc) this.invalid('canonical option `realloc` is required', at);
         s.spaces.coreFunc.push(coreSig(params, results));
-        this.facts.canons.push({ kind: 'lower', stringEncoding: opts.encoding, memory: opts.memory, realloc: opts.realloc, postReturn: false, offset: at });
+        this.facts.canons.push({ kind: 'lower', stringEncoding: opts.encoding, memory: opts.memory, realloc: opts.realloc, postReturn: false, offset: at, type: funcId });
         return;
       }
       case 0x02:
@@ -1483,7 +1485,7 @@ export class ComponentValidator {
         if (tag !== 0x03 && !s.localResources.has(this.arena.canonicalResource(id))) this.invalid('not a local resource: only resources defined in this component can be created or read', at);
         s.spaces.coreFunc.push(tag === 0x02 ? coreSig([I32], [I32]) : tag === 0x03 ? coreSig([I32], []) : coreSig([I32], [I32]));
         const kind = tag === 0x02 ? 'resource.new' : tag === 0x03 ? 'resource.drop' : 'resource.rep';
-        this.facts.canons.push({ kind, stringEncoding: 'utf8', memory: false, realloc: false, postReturn: false, offset: at });
+        this.facts.canons.push({ kind, stringEncoding: 'utf8', memory: false, realloc: false, postReturn: false, offset: at, type: -1 });
         return;
       }
       case 0x07:

@@ -41,6 +41,23 @@ export function loadComponentPlan(file: string, cwd: string): PreparedComponent 
   return { file, bytes, plan: compilePlan(facts, bytes, file) };
 }
 
+/**
+ * native-sim's region caps for a component of several core instances: by default one memory (or
+ * table) takes the whole region, which leaves none for the next instance. Each memory gets at most
+ * max(16, the largest initial size) pages and each table max(1024, the largest initial size)
+ * elements; empty for a single instance (its layout stays the device's default).
+ */
+export function componentRegionArgs(plan: ComponentPlan): string[] {
+  if (plan.instances.length <= 1) return [];
+  let pages = 16;
+  let elements = 1024;
+  for (const inst of plan.instances) {
+    for (const m of inst.report.memories) pages = Math.max(pages, m.initialPages);
+    for (const t of inst.report.tables) elements = Math.max(elements, t.initial);
+  }
+  return ['--memory-pages-max', String(pages), '--table-elements-max', String(elements)];
+}
+
 /** The exported functions, one `name: func(...) -> T` a line, and the ones not run with why. */
 export function exportListing(plan: ComponentPlan): string {
   const lines = plan.functions.map((f) => `  ${signatureOf(f)}`);
@@ -144,7 +161,8 @@ export async function runComponentOn(session: DeviceSession, run: ComponentRun, 
   const { fn, argBytes } = run.call;
   const request: ComponentCallRequest = {
     file: run.component.file,
-    coreModule: run.component.plan.coreModule,
+    instances: run.component.plan.instances,
+    instance: fn.instance,
     call: {
       encoding: fn.encoding,
       coreExport: fn.coreExport,

@@ -11,7 +11,8 @@ import type { ComponentInvokeRequest, ComponentInvokeResult } from '../device/co
 import type { HostTrace } from '../device/host-messages.js';
 import { type BreakHit, type DebugTrace, TraceAssembler } from '../device/debug-messages.js';
 import type { HelloInfo, InvokeResult, LogLine, TrapFrame, WireValue } from '../device/messages.js';
-import { Feature, OutputStream } from '../device/protocol.js';
+import { Feature, OutputStream, ResetKind, SessionMode } from '../device/protocol.js';
+import { instanceName } from '../component/relink.js';
 import type { Transport } from '../device/transport.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
 import type { Invocation } from './module.js';
@@ -488,16 +489,24 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
   }
 }
 
-/** One component function call on a device: the core module with its profile, and the call. */
+/** One component function call on a device: the component's core instances with the profile, and the call. */
 export interface ComponentCallRequest {
   /** The component file as the user named it (messages). */
   readonly file: string;
-  /** The component's core module, uploaded as any module is. */
-  readonly coreModule: Uint8Array;
+  /** The core instances to create, in plan order (ts/component/plan.ts). */
+  readonly instances: readonly ComponentCoreUpload[];
+  /** The plan's core instance the function lifts from. */
+  readonly instance: number;
   readonly call: ComponentInvokeRequest;
   readonly profile?: UploadProfile;
-  /** Instruction budget of the module's start function and of the whole call; absent: the profile's. */
+  /** Instruction budget of each start function and of the whole call; absent: the profile's. */
   readonly fuel?: bigint;
+}
+
+/** A core instance as uploaded: the module with its imports renamed to `#k`/export (ts/component/relink.ts). */
+export interface ComponentCoreUpload {
+  readonly upload: Uint8Array;
+  readonly imports: readonly unknown[];
 }
 
 export interface ComponentCallReport {
@@ -509,38 +518,95 @@ export interface ComponentCallReport {
   readonly timings: ProgramTimings;
 }
 
+function requireComponentRuntime(session: DeviceSession, file: string): void {
+  if ((session.device.features & Feature.Component) === 0) {
+    // The small-executor image leaves the component runtime out (docs/firmware.md); an old firmware predates it.
+    throw new WrtError('USAGE', `${session.device.deviceId} runs no components: its firmware lacks the component runtime (HELLO feature bit 14, Feature.Component: no COMPONENT_INVOKE message)`, {
+      file,
+      field: 'COMPONENT_INVOKE',
+      limit: 'firmware with the component runtime: use the fast executor (deploy\'s default: drop --executor small), built from this version',
+    });
+  }
+}
+
+/** A component instantiated on a device: the session instance id of each plan core instance. */
+export interface ComponentInstantiation {
+  readonly ids: readonly number[];
+  /** The last upload's report. */
+  readonly upload: UploadReport;
+}
+
+/**
+ * Creates a component's core instances on the session, in plan order, through the one upload
+ * path (docs/component.md, "Several core instances"). One instance without imports is one upload
+ * in mode 0, as a core module; more go into a KEEP session (docs/protocol.md §4a), each uploaded
+ * with its imports renamed to the instances they are bound to and registered as `#k` for the
+ * ones after it. The session is reset first, so nothing of an earlier component stays.
+ */
+export async function instantiateComponent(
+  session: DeviceSession,
+  request: Pick<ComponentCallRequest, 'file' | 'instances' | 'profile' | 'fuel'>,
+  hooks: ProgramHooks = {},
+): Promise<ComponentInstantiation> {
+  const device = session.device;
+  requireComponentRuntime(session, request.file);
+  for (const inst of request.instances) checkModuleFits(inst.upload.length, device, request.file);
+  if (request.profile !== undefined) checkProfileFits(request.profile, device, request.file);
+  await session.declareHost(undefined, false, request.file);
+  const options = (first: boolean) => ({
+    ...(request.profile === undefined || !first ? {} : { profile: request.profile.bytes }),
+    ...(request.fuel === undefined ? {} : { startFuel: request.fuel }),
+    ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
+  });
+  const single = request.instances.length === 1 && request.instances[0]?.imports.length === 0;
+  if (single) {
+    // A KEEP session left by an earlier component would add to its instances: back to one module.
+    if ((device.features & Feature.Sessions) !== 0) await session.client.session(SessionMode.One);
+    const upload = await session.upload((request.instances[0] as ComponentCoreUpload).upload, options(true));
+    return { ids: [0], upload };
+  }
+  if ((device.features & Feature.Sessions) === 0) {
+    throw new WrtError('USAGE', `${device.deviceId} holds one instance at a time (no SESSION message): the component makes ${request.instances.length} core instances`, {
+      file: request.file,
+      field: 'SESSION',
+      limit: 'a device with sessions of several instances (HELLO feature bit 6)',
+    });
+  }
+  await session.client.reset(ResetKind.Session);
+  await session.client.session(SessionMode.Keep);
+  const ids: number[] = [];
+  let upload: UploadReport | undefined;
+  for (const [k, inst] of request.instances.entries()) {
+    upload = await session.upload(inst.upload, options(k === 0));
+    const id = (await session.client.session()).latest;
+    ids.push(id);
+    if (k < request.instances.length - 1) await session.client.register(id, instanceName(k));
+  }
+  return { ids, upload: upload as UploadReport };
+}
+
 /**
  * Runs one component function on the session (docs/component.md, "Running components"): the core
- * module goes up through the one upload path, then COMPONENT_INVOKE runs the canonical ABI on the
+ * instances go up through the one upload path, then COMPONENT_INVOKE runs the canonical ABI on the
  * device. A device without Feature.Component is refused naming it, before the upload.
  */
 export async function runComponentCall(session: DeviceSession, request: ComponentCallRequest, sinks: ProgramSinks, hooks: ProgramHooks = {}): Promise<ComponentCallReport> {
   const now = hooks.now ?? (() => performance.now());
   const helloMs = now();
   const device = session.device;
-  if ((device.features & Feature.Component) === 0) {
-    // The small-executor image leaves the component runtime out (docs/firmware.md); an old firmware predates it.
-    throw new WrtError('USAGE', `${device.deviceId} runs no components: its firmware lacks the component runtime (HELLO feature bit 14, Feature.Component: no COMPONENT_INVOKE message)`, {
-      file: request.file,
-      field: 'COMPONENT_INVOKE',
-      limit: 'firmware with the component runtime: use the fast executor (deploy\'s default: drop --executor small), built from this version',
-    });
-  }
-  checkModuleFits(request.coreModule.length, device, request.file);
-  if (request.profile !== undefined) checkProfileFits(request.profile, device, request.file);
-  await session.declareHost(undefined, false, request.file);
+  requireComponentRuntime(session, request.file);
   const stopOutput = session.onOutput(sinks);
   const stopLog = session.client.onLog((line) => sinks.log?.(line));
   try {
     const uploadStartMs = now();
-    const upload = await session.upload(request.coreModule, {
-      ...(request.profile === undefined ? {} : { profile: request.profile.bytes }),
-      ...(request.fuel === undefined ? {} : { startFuel: request.fuel }),
-      ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
-    });
+    const { ids, upload } = await instantiateComponent(session, request, hooks);
     const uploadedMs = now();
     hooks.onUploaded?.(upload, { uploadStartMs, uploadedMs });
-    const answer = await session.client.componentInvoke({ ...request.call, ...(request.fuel === undefined ? {} : { fuel: request.fuel }) });
+    const answer = await session.client.componentInvoke({
+      ...request.call,
+      instance: ids[request.instance] ?? 0,
+      ...(request.fuel === undefined ? {} : { fuel: request.fuel }),
+    });
     const timings = { helloMs, uploadStartMs, uploadedMs, doneMs: now() };
     return { device, upload, answer, outputFramesLost: session.client.counters.unsolicitedGaps, timings };
   } finally {
