@@ -118,7 +118,11 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
     e->invokes++;
     for (uint64_t *slot = e->rt->stack; slot < e->rt->stack_end; slot++) *slot = WRT_ENGINE_STACK_PAINT;
     wrt_comp_outcome outcome;
+    e->adapter_trap = 0;
+    e->adapter_depth = 0;
     int rc = wrt_comp_invoke(&req, &ops, &e->component, &outcome);
+    /* An adapter's canonical ABI trap reached the core as HOST_ERROR: its own code instead. */
+    if (rc == WRT_COMP_OK && outcome.trap == WRT_TRAP_HOST_ERROR && e->adapter_trap != 0u) outcome.trap = e->adapter_trap;
     switch (rc) {
     case WRT_COMP_OK: break;
     case WRT_COMP_ERR_TYPE:
@@ -142,4 +146,291 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
     o_result->values_len = (uint16_t)outcome.result_len;
     if (outcome.trap != 0u) e->traps++;
     return true;
+}
+
+/* ---- COMPONENT_ADAPTER: canon lower of a function another core instance lifts --------------- */
+/*
+ * An adapter is a host function the caller's core instance imports (`#a` / its index). Called,
+ * it lifts the caller's flat arguments with the caller's options, lowers them into the callee
+ * with the callee's (its cabi_realloc run as a nested invocation, wrt_invoke_nested), calls the
+ * callee nested, lifts its results, lowers them into the caller (through the caller's
+ * cabi_realloc, or at the caller's return pointer), then runs the callee's post-return: the
+ * fused adapter of definitions.py's canon_lower over canon_lift, in C, by the same wrt_cabi code
+ * as COMPONENT_INVOKE. Strings go straight from one memory to the other: a lifted string's
+ * offset is into the source memory, which the lowering side reads as its string pool.
+ */
+
+#define WRT_EC_I32 0x7Fu
+#define WRT_EC_PHASE_CALL 3u
+
+typedef struct wrt_ec_side {
+    wrt_interp_engine *e;
+    wrt_instance *mem_of;      /* the instance whose memory this side's options name */
+    wrt_instance *pool_of;     /* the other side's memory: where lifted strings are read */
+    const wrt_func *realloc;
+    wrt_cabi_cx *cx;
+    uint32_t core_trap;        /* a core trap its cabi_realloc stopped with */
+} wrt_ec_side;
+
+static void wrt_ec_refresh(wrt_ec_side *s) {
+    uint64_t bytes = 0;
+    s->cx->mem = s->mem_of != NULL ? wrt_memory_data(s->mem_of, &bytes) : NULL;
+    s->cx->mem_len = s->cx->mem != NULL ? (bytes > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)bytes) : 0u;
+    bytes = 0;
+    s->cx->pool = s->pool_of != NULL ? wrt_memory_data(s->pool_of, &bytes) : NULL;
+    s->cx->pool_len = s->cx->pool != NULL ? (bytes > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)bytes) : 0u;
+}
+
+static int wrt_ec_side_realloc(void *ctx, uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size,
+                               uint32_t *o_ptr) {
+    wrt_ec_side *s = (wrt_ec_side *)ctx;
+    if (s->realloc == NULL) return WRT_CABI_TRAP_REALLOC;
+    uint64_t args[4] = {old_ptr, old_size, align, new_size};
+    uint64_t result = 0;
+    wrt_trap_info trap;
+    uint32_t code = wrt_invoke_nested(s->e->rt, s->realloc, args, 4, &result, 1, &trap);
+    wrt_ec_refresh(s);
+    if (code != WRT_OK) {
+        s->core_trap = code;
+        return WRT_CABI_TRAP_REALLOC;
+    }
+    *o_ptr = (uint32_t)result;
+    return WRT_CABI_OK;
+}
+
+/* A canonical ABI trap of an adapter: kept in the engine, HOST_ERROR to the core (which only carries its own codes). */
+static uint32_t wrt_ec_cabi_trap(wrt_interp_engine *e, const wrt_ec_side *s, int rc) {
+    if (rc == WRT_CABI_TRAP_REALLOC && s->core_trap != 0u) return s->core_trap;
+    if (e->adapter_trap == 0u) {
+        e->adapter_trap = WRT_COMP_TRAP_BASE + (uint32_t)(rc < 32 ? rc : 10);
+        e->adapter_phase = WRT_EC_PHASE_CALL;
+    }
+    return WRT_TRAP_HOST_ERROR;
+}
+
+/* Lifted string offsets are into the source memory: the lowering side reads them as its pool. */
+static void wrt_ec_to_pool(wrt_cabi_val *vals, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++) vals[i].aux &= ~WRT_CABI_IN_MEMORY;
+}
+
+#define WRT_EC_TRAP_MAY_ENTER (WRT_COMP_TRAP_BASE + 11u)
+
+static uint32_t wrt_ec_adapter_run(wrt_ec_adapter *a, wrt_ec_scratch *sc, const uint64_t *i_args, uint64_t *o_results) {
+    wrt_interp_engine *e = a->e;
+    uint32_t np = 0, nr = 0, used = 0;
+    if (a->params_len > 0u &&
+        wrt_cabi_parse_type(a->params, a->params_len, sc->nodes, WRT_ENGINE_ADAPTER_NODES, &np, &used) != WRT_CABI_OK) {
+        return WRT_TRAP_HOST_ERROR;
+    }
+    if (a->result_len > 0u &&
+        wrt_cabi_parse_type(a->result, a->result_len, sc->nodes + np, WRT_ENGINE_ADAPTER_NODES - np, &nr, &used) != WRT_CABI_OK) {
+        return WRT_TRAP_HOST_ERROR;
+    }
+    const wrt_cabi_type *pt = np > 0u ? sc->nodes : NULL;
+    const wrt_cabi_type *rt = nr > 0u ? sc->nodes + np : NULL;
+    uint32_t pflat = pt == NULL ? 0u : (pt->flat_count > WRT_CABI_MAX_FLAT_PARAMS ? 1u : pt->flat_count);
+    bool retptr = rt != NULL && rt->flat_count > WRT_CABI_MAX_FLAT_RESULTS;
+    wrt_cabi_cx cx_caller, cx_callee;
+    uint8_t *raw = (uint8_t *)&cx_caller;
+    for (size_t i = 0; i < sizeof cx_caller; i++) raw[i] = 0;
+    raw = (uint8_t *)&cx_callee;
+    for (size_t i = 0; i < sizeof cx_callee; i++) raw[i] = 0;
+    wrt_ec_side caller = {e, a->caller_memory, a->callee_memory, a->caller_realloc, &cx_caller, 0u};
+    wrt_ec_side callee = {e, a->callee_memory, a->caller_memory, a->callee_realloc, &cx_callee, 0u};
+    cx_caller.encoding = a->caller_encoding;
+    cx_callee.encoding = a->callee_encoding;
+    cx_caller.max_string_bytes = cx_caller.max_list_bytes = WRT_CABI_SPEC_MAX_BYTES;
+    cx_callee.max_string_bytes = cx_callee.max_list_bytes = WRT_CABI_SPEC_MAX_BYTES;
+    cx_caller.host.ctx = &caller;
+    cx_caller.host.realloc = wrt_ec_side_realloc;
+    cx_callee.host.ctx = &callee;
+    cx_callee.host.realloc = wrt_ec_side_realloc;
+    /* 1. The caller's arguments, lifted with its options; 2. lowered into the callee. */
+    uint32_t nargs = 0;
+    uint64_t flat[WRT_CABI_MAX_FLAT_PARAMS];
+    uint32_t nflat = 0;
+    if (pt != NULL) {
+        wrt_ec_refresh(&caller);
+        int rc = wrt_cabi_lift_values(&cx_caller, pt, i_args, pflat, WRT_CABI_MAX_FLAT_PARAMS, sc->args, WRT_ENGINE_ADAPTER_VALUES, &nargs);
+        if (rc != WRT_CABI_OK) return wrt_ec_cabi_trap(e, &caller, rc);
+        wrt_ec_to_pool(sc->args, nargs);
+        wrt_ec_refresh(&callee);
+        rc = wrt_cabi_lower_values(&cx_callee, pt, sc->args, nargs, WRT_CABI_MAX_FLAT_PARAMS, flat, &nflat);
+        if (rc != WRT_CABI_OK) return wrt_ec_cabi_trap(e, &callee, rc);
+    }
+    /* 3. The callee, nested above this call. */
+    uint64_t res[1] = {0};
+    uint32_t nres = wrt_func_result_count(a->callee);
+    if (nflat != wrt_func_param_count(a->callee) || nres > 1u) return WRT_TRAP_HOST_ERROR;
+    wrt_trap_info trap;
+    uint32_t code = wrt_invoke_nested(e->rt, a->callee, flat, nflat, res, nres, &trap);
+    if (code != WRT_OK) return code;
+    /* 4. Its results, lifted with its options; 5. lowered into the caller (at its return pointer past one flat value). */
+    if (rt != NULL) {
+        uint32_t nvals = 0;
+        wrt_ec_refresh(&callee);
+        int rc = wrt_cabi_lift_values(&cx_callee, rt, res, nres, WRT_CABI_MAX_FLAT_RESULTS, sc->results, WRT_ENGINE_ADAPTER_VALUES, &nvals);
+        if (rc != WRT_CABI_OK) return wrt_ec_cabi_trap(e, &callee, rc);
+        wrt_ec_to_pool(sc->results, nvals);
+        wrt_ec_refresh(&caller);
+        if (retptr) {
+            rc = wrt_cabi_store(&cx_caller, rt, sc->results, nvals, (uint32_t)i_args[pflat]);
+        } else {
+            uint32_t nout = 0;
+            uint64_t out[WRT_CABI_MAX_FLAT_RESULTS] = {0};
+            rc = wrt_cabi_lower_values(&cx_caller, rt, sc->results, nvals, WRT_CABI_MAX_FLAT_RESULTS, out, &nout);
+            if (nout > 0u) o_results[0] = out[0];
+        }
+        if (rc != WRT_CABI_OK) return wrt_ec_cabi_trap(e, &caller, rc);
+    }
+    /* 6. The callee's post-return, with its flat results. */
+    if (a->callee_post_return != NULL) {
+        code = wrt_invoke_nested(e->rt, a->callee_post_return, res, nres, NULL, 0, &trap);
+        if (code != WRT_OK) return code;
+    }
+    return WRT_OK;
+}
+
+static uint32_t wrt_ec_adapter_call(wrt_host_call *io_call) {
+    wrt_ec_adapter *a = (wrt_ec_adapter *)io_call->ctx;
+    wrt_interp_engine *e = a->e;
+    if (e->adapter_depth >= WRT_ENGINE_ADAPTER_DEPTH) return WRT_TRAP_REENTRY_EXHAUSTED;
+    /* may_enter: a component instance already inside a call is not entered again. */
+    for (uint32_t i = 0; i < e->adapter_depth; i++) {
+        if (e->entered[i] == a->callee_owner) {
+            if (e->adapter_trap == 0u) {
+                e->adapter_trap = WRT_EC_TRAP_MAY_ENTER;
+                e->adapter_phase = WRT_EC_PHASE_CALL;
+            }
+            return WRT_TRAP_HOST_ERROR;
+        }
+    }
+    uint32_t level = e->adapter_depth;
+    e->entered[level] = a->callee_owner;
+    e->adapter_depth++;
+    uint32_t code = wrt_ec_adapter_run(a, &e->adapter_scratch[level], io_call->args, io_call->results);
+    e->adapter_depth--;
+    return code;
+}
+
+/* The flat core signature of a lowered function, in wrt_host_func letters; false over the limits. */
+static bool wrt_ec_signature_of(wrt_ec_adapter *a, wrt_cabi_type *nodes) {
+    static const char letters[4] = {'i', 'I', 'f', 'F'};
+    uint32_t np = 0, nr = 0, used = 0;
+    if (a->params_len > 0u && wrt_cabi_parse_type(a->params, a->params_len, nodes, WRT_ENGINE_ADAPTER_NODES, &np, &used) != WRT_CABI_OK) return false;
+    if (a->result_len > 0u &&
+        wrt_cabi_parse_type(a->result, a->result_len, nodes + np, WRT_ENGINE_ADAPTER_NODES - np, &nr, &used) != WRT_CABI_OK) {
+        return false;
+    }
+    uint32_t at = 0;
+    if (np > 0u) {
+        if (nodes[0].flat_count > WRT_CABI_MAX_FLAT_PARAMS) a->signature[at++] = 'i';
+        else {
+            for (uint32_t i = 0; i < nodes[0].flat_count; i++) a->signature[at++] = letters[(nodes[0].flat_sig >> (2u * i)) & 3u];
+        }
+    }
+    bool retptr = nr > 0u && nodes[np].flat_count > WRT_CABI_MAX_FLAT_RESULTS;
+    if (retptr) a->signature[at++] = 'i';
+    a->signature[at++] = ':';
+    if (nr > 0u && !retptr && nodes[np].flat_count == 1u) a->signature[at++] = letters[nodes[np].flat_sig & 3u];
+    a->signature[at] = '\0';
+    return true;
+}
+
+static wrt_instance *wrt_ec_instance(wrt_interp_engine *e, uint16_t id) {
+    if (id == 0u) return e->instance;
+    return id <= e->ninstances ? e->instances[id - 1u] : NULL;
+}
+
+static bool wrt_ec_has_signature(const wrt_func *f, uint32_t np, uint32_t nr) {
+    if (wrt_func_param_count(f) != np || wrt_func_result_count(f) != nr) return false;
+    for (uint32_t i = 0; i < np; i++) if (wrt_func_param_type(f, i) != WRT_EC_I32) return false;
+    for (uint32_t i = 0; i < nr; i++) if (wrt_func_result_type(f, i) != WRT_EC_I32) return false;
+    return true;
+}
+
+bool wrt_engine_component_adapter(void *ctx, const wrtp_msg_component_adapter *i_msg, uint16_t *o_index, wrtp_engine_error *o_err) {
+    wrt_interp_engine *e = (wrt_interp_engine *)ctx;
+    const wrtp_msg_component_invoke *m = &i_msg->callee;
+    if (e->instance == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_NO_MODULE, 0, "no instance loaded");
+    if (e->nadapters >= WRT_ENGINE_MAX_ADAPTERS) {
+        return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nadapters, "the session holds as many adapters as the engine has room for (WRT_ENGINE_MAX_ADAPTERS)");
+    }
+    if (m->params_len > WRT_ENGINE_ADAPTER_TYPE_BYTES || m->result_len > WRT_ENGINE_ADAPTER_TYPE_BYTES) {
+        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0, "a type encoding is longer than WRT_ENGINE_ADAPTER_TYPE_BYTES");
+    }
+    wrt_instance *callee = m->instance <= e->ninstances ? wrt_ec_instance(e, m->instance) : NULL;
+    if (callee == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, m->instance, "the session holds no instance of that id");
+    if (i_msg->callee_memory > e->ninstances || i_msg->caller_memory > e->ninstances || i_msg->caller_realloc_instance > e->ninstances) {
+        return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, 0, "a memory or realloc names an instance the session does not hold");
+    }
+    wrt_ec_adapter *a = &e->adapters[e->nadapters];
+    a->e = e;
+    a->callee = wrt_find_func(callee, m->name, m->name_len);
+    a->callee_realloc = m->realloc_len != 0u ? wrt_find_func(callee, m->realloc, m->realloc_len) : NULL;
+    a->callee_post_return = m->post_return_len != 0u ? wrt_find_func(callee, m->post_return, m->post_return_len) : NULL;
+    a->callee_memory = i_msg->callee_memory != 0u ? wrt_ec_instance(e, i_msg->callee_memory) : NULL;
+    a->caller_memory = i_msg->caller_memory != 0u ? wrt_ec_instance(e, i_msg->caller_memory) : NULL;
+    a->caller_realloc = NULL;
+    if (i_msg->caller_realloc_instance != 0u) {
+        a->caller_realloc = wrt_find_func(wrt_ec_instance(e, i_msg->caller_realloc_instance), i_msg->caller_realloc, i_msg->caller_realloc_len);
+        if (a->caller_realloc == NULL || !wrt_ec_has_signature(a->caller_realloc, 4, 1)) {
+            return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 3, "the caller's realloc is no (i32 i32 i32 i32) -> i32 export of its instance");
+        }
+    }
+    if (a->callee == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 0, "the core instance exports no function of the lifted name");
+    if (m->realloc_len != 0u && (a->callee_realloc == NULL || !wrt_ec_has_signature(a->callee_realloc, 4, 1))) {
+        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 1, "the core instance exports no (i32 i32 i32 i32) -> i32 realloc of that name");
+    }
+    if (m->post_return_len != 0u && a->callee_post_return == NULL) {
+        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 2, "the core instance exports no post-return function of that name");
+    }
+    a->callee_encoding = m->encoding;
+    a->caller_encoding = i_msg->caller_encoding;
+    a->caller_owner = i_msg->caller_owner;
+    a->callee_owner = i_msg->callee_owner;
+    a->params_len = m->params_len;
+    a->result_len = m->result_len;
+    for (uint32_t i = 0; i < m->params_len; i++) a->params[i] = m->params[i];
+    for (uint32_t i = 0; i < m->result_len; i++) a->result[i] = m->result[i];
+    if (!wrt_ec_signature_of(a, e->adapter_scratch[0].nodes)) {
+        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0, "a type encoding is malformed or needs more nodes than WRT_ENGINE_ADAPTER_NODES");
+    }
+    uint32_t index = e->nadapters;
+    uint32_t at = 0;
+    char digits[5];
+    uint32_t nd = 0;
+    do {
+        digits[nd++] = (char)('0' + (int)(index % 10u));
+        index /= 10u;
+    } while (index != 0u && nd < sizeof digits);
+    while (nd > 0u) a->name[at++] = digits[--nd];
+    a->name[at] = '\0';
+    wrt_host_func *f = &e->adapter_funcs[e->nadapters];
+    f->module = "#a";
+    f->name = a->name;
+    f->signature = a->signature;
+    f->fn = wrt_ec_adapter_call;
+    f->ctx = a;
+    f->budget = WRT_BUDGET_UNLIMITED;
+    f->fuel_cost = 0;
+    *o_index = e->nadapters;
+    e->nadapters++;
+    return true;
+}
+
+const wrt_host_registry *wrt_engine_component_registry(wrt_interp_engine *io_e) {
+    if (io_e->nadapters == 0u) return wrt_engine_host_registry(&io_e->host);
+    io_e->adapter_registry.funcs = io_e->adapter_funcs;
+    io_e->adapter_registry.count = io_e->nadapters;
+    io_e->adapter_registry.intercept = NULL;
+    io_e->adapter_registry.intercept_ctx = NULL;
+    io_e->adapter_registry.next = wrt_engine_host_registry(&io_e->host);
+    return &io_e->adapter_registry;
+}
+
+void wrt_engine_component_drop(wrt_interp_engine *io_e) {
+    io_e->nadapters = 0;
+    io_e->adapter_depth = 0;
+    io_e->adapter_trap = 0;
 }

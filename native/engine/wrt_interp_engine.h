@@ -72,6 +72,53 @@ typedef struct wrt_interp_platform {
 /* Painted over the value stack before each invocation; the highest slot changed is the peak. */
 #define WRT_ENGINE_STACK_PAINT 0xA5C3A5C3A5C3A5C3ull
 
+/* COMPONENT_ADAPTER (docs/protocol.md §4f): adapters per session, their nesting, type bytes each. */
+#ifndef WRT_ENGINE_MAX_ADAPTERS
+#define WRT_ENGINE_MAX_ADAPTERS 16u
+#endif
+#ifndef WRT_ENGINE_ADAPTER_DEPTH
+#define WRT_ENGINE_ADAPTER_DEPTH 4u
+#endif
+#ifndef WRT_ENGINE_ADAPTER_TYPE_BYTES
+#define WRT_ENGINE_ADAPTER_TYPE_BYTES 96u
+#endif
+#ifndef WRT_ENGINE_ADAPTER_NODES
+#define WRT_ENGINE_ADAPTER_NODES 48u
+#endif
+#ifndef WRT_ENGINE_ADAPTER_VALUES
+#define WRT_ENGINE_ADAPTER_VALUES 96u
+#endif
+
+struct wrt_interp_engine;
+
+/* One `canon lower` of a lifted function of another core instance (wrt_engine_component.c). */
+typedef struct wrt_ec_adapter {
+    struct wrt_interp_engine *e;
+    const wrt_func *callee;
+    const wrt_func *callee_realloc;
+    const wrt_func *callee_post_return;
+    wrt_instance *callee_memory;  /* whose memory the callee's options name; NULL: none */
+    wrt_instance *caller_memory;
+    const wrt_func *caller_realloc;
+    uint8_t callee_encoding;
+    uint8_t caller_encoding;
+    uint16_t caller_owner;
+    uint16_t callee_owner;
+    uint16_t params_len;
+    uint16_t result_len;
+    uint8_t params[WRT_ENGINE_ADAPTER_TYPE_BYTES];
+    uint8_t result[WRT_ENGINE_ADAPTER_TYPE_BYTES];
+    char name[6];                 /* the index in decimal: the import's field name */
+    char signature[2u * WRT_CABI_MAX_FLAT_PARAMS + 4u];
+} wrt_ec_adapter;
+
+/* One adapter call's type nodes and the values it lifts on each side. */
+typedef struct wrt_ec_scratch {
+    wrt_cabi_type nodes[WRT_ENGINE_ADAPTER_NODES];
+    wrt_cabi_val args[WRT_ENGINE_ADAPTER_VALUES];
+    wrt_cabi_val results[WRT_ENGINE_ADAPTER_VALUES];
+} wrt_ec_scratch;
+
 /* The engine's state; the platform keeps it (static storage) for as long as the server runs. */
 typedef struct wrt_interp_engine {
     uint8_t *arena;
@@ -112,6 +159,16 @@ typedef struct wrt_interp_engine {
 #if WRT_CONFIG_COMPONENTS
     /* COMPONENT_INVOKE's type nodes, value slots and result bytes (native/component/wrt_component.h). */
     wrt_comp_scratch component;
+    /* COMPONENT_ADAPTER's adapters, the registry later uploads link them from, and a scratch per nesting level. */
+    wrt_ec_adapter adapters[WRT_ENGINE_MAX_ADAPTERS];
+    wrt_host_func adapter_funcs[WRT_ENGINE_MAX_ADAPTERS];
+    wrt_host_registry adapter_registry;
+    uint16_t nadapters;
+    uint16_t adapter_depth;    /* adapters running now (nested) */
+    uint32_t adapter_trap;     /* a canonical ABI trap an adapter stopped with (64 + n), behind HOST_ERROR */
+    uint8_t adapter_phase;
+    uint16_t entered[WRT_ENGINE_ADAPTER_DEPTH + 1u]; /* component instances inside a call now (may_enter) */
+    wrt_ec_scratch adapter_scratch[WRT_ENGINE_ADAPTER_DEPTH];
 #endif
 } wrt_interp_engine;
 

@@ -176,10 +176,9 @@ bool wrtp_msg_decode_invoke_ext(const uint8_t *i_body, size_t len, bool long_nam
     return wrtp_msg_done(&rd, o_bad_offset);
 }
 
-bool wrtp_msg_decode_component_invoke(const uint8_t *i_body, size_t len, wrtp_msg_component_invoke *o_msg,
-                                      uint32_t *o_bad_offset) {
-    wrtp_rd rd;
-    wrtp_rd_init(&rd, i_body, len);
+/* The part COMPONENT_INVOKE and COMPONENT_ADAPTER share; false with *o_bad_offset at a bad field. */
+static bool wrtp_msg_read_component_call(wrtp_rd *io_rd, wrtp_msg_component_invoke *o_msg, uint32_t *o_bad_offset) {
+    wrtp_rd rd = *io_rd;
     o_msg->fuel = wrtp_rd_u64(&rd);
     o_msg->instance = wrtp_rd_u16(&rd);
     size_t at = rd.pos;
@@ -215,6 +214,41 @@ bool wrtp_msg_decode_component_invoke(const uint8_t *i_body, size_t len, wrtp_ms
     o_msg->result = wrtp_rd_bytes(&rd, o_msg->result_len);
     o_msg->args_len = wrtp_rd_u16(&rd);
     o_msg->args = wrtp_rd_bytes(&rd, o_msg->args_len);
+    *io_rd = rd;
+    return true;
+}
+
+bool wrtp_msg_decode_component_invoke(const uint8_t *i_body, size_t len, wrtp_msg_component_invoke *o_msg,
+                                      uint32_t *o_bad_offset) {
+    wrtp_rd rd;
+    wrtp_rd_init(&rd, i_body, len);
+    if (!wrtp_msg_read_component_call(&rd, o_msg, o_bad_offset)) return false;
+    return wrtp_msg_done(&rd, o_bad_offset);
+}
+
+bool wrtp_msg_decode_component_adapter(const uint8_t *i_body, size_t len, wrtp_msg_component_adapter *o_msg,
+                                       uint32_t *o_bad_offset) {
+    wrtp_rd rd;
+    wrtp_rd_init(&rd, i_body, len);
+    if (!wrtp_msg_read_component_call(&rd, &o_msg->callee, o_bad_offset)) return false;
+    o_msg->callee_memory = wrtp_rd_u16(&rd);
+    o_msg->caller_memory = wrtp_rd_u16(&rd);
+    o_msg->caller_realloc_instance = wrtp_rd_u16(&rd);
+    size_t at = rd.pos;
+    o_msg->caller_realloc_len = wrtp_rd_u8(&rd);
+    if (!rd.bad && o_msg->caller_realloc_len > WRTP_PROTO_MAX_NAME) {
+        *o_bad_offset = (uint32_t)at;
+        return false;
+    }
+    o_msg->caller_realloc = (const char *)wrtp_rd_bytes(&rd, o_msg->caller_realloc_len);
+    at = rd.pos;
+    o_msg->caller_encoding = wrtp_rd_u8(&rd);
+    if (!rd.bad && o_msg->caller_encoding > 2u) {
+        *o_bad_offset = (uint32_t)at;
+        return false;
+    }
+    o_msg->caller_owner = wrtp_rd_u16(&rd);
+    o_msg->callee_owner = wrtp_rd_u16(&rd);
     return wrtp_msg_done(&rd, o_bad_offset);
 }
 

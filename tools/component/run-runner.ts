@@ -212,7 +212,7 @@ export async function runComponentExecScript(session: DeviceSession, script: Con
     try {
       const bytes = new Uint8Array(readFileSync(join(script.dir, wasm)));
       const plan = compilePlan(validateComponent(bytes), bytes, wasm);
-      const { ids } = await instantiateComponent(session, { file: wasm, instances: plan.instances });
+      const { ids } = await instantiateComponent(session, { file: wasm, instances: plan.instances, adapters: plan.adapters, steps: plan.steps });
       return { plan, ids };
     } catch (error) {
       return { error: error instanceof Error ? error.message : String(error) };

@@ -31,7 +31,11 @@ export interface CoreRef {
 interface Unbound {
   readonly unbound: string;
 }
-type CoreItem = CoreRef | Unbound;
+/** A `canon lower` of a lifted function that needs adapter code: the plan's adapter `adapter`. */
+export interface AdapterRef {
+  readonly adapter: number;
+}
+type CoreItem = CoreRef | AdapterRef | Unbound;
 
 export interface LiftedFunction {
   readonly core: CoreRef;
@@ -80,8 +84,26 @@ interface Scope {
 export interface PlanImport {
   readonly module: string;
   readonly field: string;
-  readonly to: CoreRef;
+  readonly to: CoreRef | AdapterRef;
 }
+
+/**
+ * A fused adapter (docs/protocol.md §4f): the callee's lift and the caller's lower options.
+ * Memories are named by the plan instance whose own memory they are.
+ */
+export interface PlanAdapter {
+  readonly lift: LiftedFunction;
+  readonly calleeMemory: number | null;
+  readonly callerMemory: number | null;
+  readonly callerRealloc: CoreRef | null;
+  readonly callerEncoding: StringEncoding;
+  readonly callerOwner: number;
+  /** The lowered function's type (the validator's arena id). */
+  readonly type: number;
+}
+
+/** What the device does, in order: create core instance k, or define adapter k. */
+export type PlanStep = { readonly instance: number } | { readonly adapter: number };
 
 export interface PlanInstance {
   /** Index into the plan's modules. */
@@ -92,13 +114,16 @@ export interface PlanInstance {
 export interface FlatComponent {
   readonly modules: readonly CoreModuleFacts[];
   readonly instances: readonly PlanInstance[];
+  readonly adapters: readonly PlanAdapter[];
+  readonly steps: readonly PlanStep[];
   /** Exported functions by their plan name (`f`, `ns:pkg/iface#f`). */
   readonly functions: readonly { readonly name: string; readonly fn: FuncV }[];
 }
 
 const ENCODINGS: readonly StringEncoding[] = ['utf8', 'utf16', 'latin1+utf16'];
 
-const isRef = (x: CoreItem): x is CoreRef => !('unbound' in x);
+const isRef = (x: CoreItem): x is CoreRef => 'instance' in x;
+const isBound = (x: CoreItem): x is CoreRef | AdapterRef => !('unbound' in x);
 
 class Cursor {
   pos: number;
@@ -168,7 +193,9 @@ const IDENTITY: ReadonlySet<string> = new Set(['u32', 's32', 'u64', 's64']);
 
 class Flattener {
   readonly instances: PlanInstance[] = [];
-  steps = 0;
+  readonly adapters: PlanAdapter[] = [];
+  readonly steps: PlanStep[] = [];
+  work = 0;
   owners = 0;
   readonly modulesByStart = new Map<number, number>();
   readonly canonTypes = new Map<number, number>();
@@ -183,8 +210,8 @@ class Flattener {
   }
 
   step(c: Cursor): void {
-    this.steps += 1;
-    if (this.steps > MAX_STEPS) throw unsupported(`the component needs more than ${MAX_STEPS} evaluation steps to flatten`, this.file, c.pos);
+    this.work += 1;
+    if (this.work > MAX_STEPS) throw unsupported(`the component needs more than ${MAX_STEPS} evaluation steps to flatten`, this.file, c.pos);
   }
 
   coreItemOf(s: Scope, sort: number, idx: number): CoreItem {
@@ -278,22 +305,27 @@ class Flattener {
     const imports: PlanImport[] = [];
     for (const imp of module.report.imports) {
       const item = this.coreExport(args.get(imp.module), imp.name);
-      if (!isRef(item)) return { unbound: `core import ${imp.module}.${imp.name}: ${item.unbound}` };
+      if (!isBound(item)) return { unbound: `core import ${imp.module}.${imp.name}: ${item.unbound}` };
+      if (!isRef(item) && imp.kind !== 'function') return { unbound: `core import ${imp.module}.${imp.name}: a lowered function where a ${imp.kind} is imported` };
       imports.push({ module: imp.module, field: imp.name, to: item });
     }
     void s;
     void at;
     this.instances.push({ module: moduleIndex, imports });
+    this.steps.push({ instance: this.instances.length - 1 });
     return { id: this.instances.length - 1 };
   }
 
-  /** canon lower of a lifted function: bound straight to the callee's core export when no adapter code is needed. */
-  lower(s: Scope, fn: FuncV | undefined, type: number): CoreItem {
+  memoryOwner(mem: CoreRef): number | null {
+    return memoryOwner(this.facts.modules, this.instances, mem);
+  }
+
+  /** canon lower of a lifted function: bound straight to the callee's core export when no adapter code is needed, else an adapter. */
+  lower(s: Scope, fn: FuncV | undefined, type: number, opts: { memory: CoreItem | null; realloc: CoreItem | null; encoding: StringEncoding }): CoreItem {
     if (fn === undefined) return { unbound: 'an unknown function' };
     if ('unbound' in fn) return { unbound: `canon lower of ${fn.unbound}` };
     const lift = fn.lift;
     if (lift.owner === s.owner) return { unbound: 'canon lower of a function lifted by the same component instance (may_enter traps)' };
-    if (lift.postReturn !== null) return { unbound: 'canon lower of a function with post-return needs a fused adapter (not run yet)' };
     const node = this.facts.arena.node(type);
     if (node.k !== 'func') return { unbound: 'canon lower of a non-function' };
     let types: CType[];
@@ -305,8 +337,29 @@ class Flattener {
       return { unbound: error instanceof Error ? error.message : String(error) };
     }
     const plain = types.every((t) => IDENTITY.has(t.k));
-    if (!plain) return { unbound: 'canon lower of a function whose types need a fused adapter (strings, lists, narrow integers, floats, records...: not run yet)' };
-    return lift.core;
+    if (plain && lift.postReturn === null) return lift.core;
+    // A fused adapter: the callee's options must name its own instance's functions and memories.
+    const k = lift.core.instance;
+    if ((lift.realloc !== null && lift.realloc.instance !== k) || (lift.postReturn !== null && lift.postReturn.instance !== k)) {
+      return { unbound: "canon lower of a function whose realloc or post-return is in another core instance than it (not run yet)" };
+    }
+    const calleeMemory = lift.memory === null ? null : this.memoryOwner(lift.memory);
+    if (lift.memory !== null && calleeMemory === null) return { unbound: 'canon lower of a function whose memory the plan cannot place' };
+    if (opts.memory !== null && !isRef(opts.memory)) return { unbound: 'canon lower with a memory that is not a core export' };
+    if (opts.realloc !== null && !isRef(opts.realloc)) return { unbound: 'canon lower with a realloc that is not a core export' };
+    const callerMemory = opts.memory === null ? null : this.memoryOwner(opts.memory as CoreRef);
+    if (opts.memory !== null && callerMemory === null) return { unbound: 'canon lower with a memory the plan cannot place' };
+    this.adapters.push({
+      lift,
+      calleeMemory,
+      callerMemory,
+      callerRealloc: opts.realloc as CoreRef | null,
+      callerEncoding: opts.encoding,
+      callerOwner: s.owner,
+      type,
+    });
+    this.steps.push({ adapter: this.adapters.length - 1 });
+    return { adapter: this.adapters.length - 1 };
   }
 
   /** Evaluates one component body with its imports given: its exports. */
@@ -486,7 +539,8 @@ class Flattener {
                 const refs = [core, memory, realloc, postReturn].filter((x): x is CoreItem => x !== null);
                 const missing = refs.find((x) => !isRef(x));
                 if (bad !== null) s.func.push({ unbound: bad });
-                else if (missing !== undefined && !isRef(missing)) s.func.push({ unbound: missing.unbound });
+                else if (missing !== undefined && 'unbound' in missing) s.func.push({ unbound: missing.unbound });
+                else if (missing !== undefined) s.func.push({ unbound: 'canon lift of a lowered function (not run yet)' });
                 else {
                   s.func.push({
                     lift: {
@@ -502,7 +556,7 @@ class Flattener {
                 }
               } else {
                 const type = this.canonTypes.get(at) ?? -1;
-                s.coreFunc.push(bad !== null ? { unbound: bad } : this.lower(s, s.func[idx], type));
+                s.coreFunc.push(bad !== null ? { unbound: bad } : this.lower(s, s.func[idx], type, { memory, realloc, encoding }));
               }
             } else if (kind >= 0x02 && kind <= 0x04) {
               c.u32();
@@ -555,6 +609,36 @@ class Flattener {
   }
 }
 
+/** The plan instance whose own memory `mem` is: exports of imported memories followed to their definer. */
+export function memoryOwner(modules: readonly CoreModuleFacts[], instances: readonly PlanInstance[], mem: CoreRef): number | null {
+  let ref = mem;
+  // Bounded: each step goes to an instance created earlier.
+  for (let steps = 0; steps <= instances.length; steps++) {
+    const inst = instances[ref.instance];
+    const module = inst === undefined ? undefined : modules[inst.module];
+    if (inst === undefined || module === undefined) return null;
+    const exp = module.report.exports.find((e) => e.name === ref.name && e.kind === 'memory');
+    if (exp === undefined || exp.index !== 0) return null;
+    const importIndex = module.report.imports.findIndex((i) => i.kind === 'memory');
+    if (importIndex < 0) return ref.instance;
+    const to = inst.imports[importIndex]?.to;
+    if (to === undefined || !('instance' in to)) return null;
+    ref = to;
+  }
+  return null;
+}
+
+/** The plan instance whose own memory is instance k's memory 0 (k's, or the one it imports); null without one. */
+export function instanceMemoryOwner(modules: readonly CoreModuleFacts[], instances: readonly PlanInstance[], k: number): number | null {
+  const inst = instances[k];
+  const module = inst === undefined ? undefined : modules[inst.module];
+  if (inst === undefined || module === undefined) return null;
+  const importIndex = module.report.imports.findIndex((i) => i.kind === 'memory');
+  if (importIndex < 0) return module.report.memories.length > 0 ? k : null;
+  const to = inst.imports[importIndex]?.to;
+  return to === undefined || !('instance' in to) ? null : memoryOwner(modules, instances, to);
+}
+
 /** Evaluates the top-level component: its core instances in order and its exported functions. */
 export function flattenComponent(facts: ComponentFacts, bytes: Uint8Array, file?: string): FlatComponent {
   const f = new Flattener(facts, bytes, file);
@@ -566,7 +650,7 @@ export function flattenComponent(facts: ComponentFacts, bytes: Uint8Array, file?
       for (const [member, m] of v.v) if (m.s === 'func') functions.push({ name: `${name}#${member}`, fn: m.v });
     }
   }
-  return { modules: facts.modules, instances: f.instances, functions };
+  return { modules: facts.modules, instances: f.instances, adapters: f.adapters, steps: f.steps, functions };
 }
 
 export type { FuncV, CoreItem };

@@ -11,7 +11,7 @@
  * export when its types need no adapter code (u32, s32, u64, s64), else refused.
  */
 import { type CType, ctypeOf, encodeTupleType, unsupported, witOf } from './ctype.js';
-import { type CoreRef, flattenComponent, type PlanImport } from './flatten.js';
+import { type CoreRef, flattenComponent, instanceMemoryOwner, memoryOwner, type PlanImport, type PlanStep } from './flatten.js';
 import { instanceName, renameImports } from './relink.js';
 import type { ComponentFacts } from './validator.js';
 import type { WasmReport } from '../wasm/report.js';
@@ -38,6 +38,9 @@ export interface PlanFunction {
 export interface ComponentPlan {
   /** The core instances to create, in order (one upload each). */
   readonly instances: readonly PlanCoreInstance[];
+  /** The fused adapters to define (COMPONENT_ADAPTER), and the order of both. */
+  readonly adapters: readonly PlanAdapterCall[];
+  readonly steps: readonly PlanStep[];
   /** The first core instance's module as the component holds it (the profile's input). */
   readonly coreModule: Uint8Array;
   readonly coreSha256: string;
@@ -46,6 +49,26 @@ export interface ComponentPlan {
   /** Every exported function; `refused` the ones this slice cannot run, with the reason. */
   readonly functions: readonly PlanFunction[];
   readonly refused: readonly { readonly name: string; readonly reason: string }[];
+}
+
+/** The import module name of adapters: field `k` is the session's adapter k (docs/protocol.md §4f). */
+export const ADAPTER_MODULE = '#a';
+
+/** A fused adapter as COMPONENT_ADAPTER sends it (plan instance indices; the session maps them to ids). */
+export interface PlanAdapterCall {
+  readonly calleeInstance: number;
+  readonly coreExport: string;
+  readonly realloc: string | null;
+  readonly postReturn: string | null;
+  readonly encoding: StringEncoding;
+  readonly paramsType: Uint8Array;
+  readonly resultType: Uint8Array;
+  readonly calleeMemory: number | null;
+  readonly callerMemory: number | null;
+  readonly callerRealloc: CoreRef | null;
+  readonly callerEncoding: StringEncoding;
+  readonly callerOwner: number;
+  readonly calleeOwner: number;
 }
 
 /** One core instance the device creates, in plan order. */
@@ -72,7 +95,10 @@ export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: str
   const instances: PlanCoreInstance[] = flat.instances.map((inst) => {
     const m = flat.modules[inst.module] as (typeof flat.modules)[number];
     return {
-      upload: renameImports(m.code, inst.imports.map((i) => [instanceName(i.to.instance), i.to.name] as const)),
+      upload: renameImports(
+        m.code,
+        inst.imports.map((i) => ('instance' in i.to ? ([instanceName(i.to.instance), i.to.name] as const) : ([ADAPTER_MODULE, String(i.to.adapter)] as const))),
+      ),
       module: m.code,
       sha256: m.sha256,
       report: m.report,
@@ -97,7 +123,7 @@ export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: str
         if (ref.instance !== k) throw unsupported(`${name}: its ${what} is in another core instance than the function it lifts (not run yet)`, file);
         return ref.name;
       };
-      if (lift.memory !== null && !memoryIsInstances(instances, k, lift.memory)) {
+      if (lift.memory !== null && memoryOwner(flat.modules, flat.instances, lift.memory) !== instanceMemoryOwner(flat.modules, flat.instances, k)) {
         throw unsupported(`${name}: its memory is not the memory of the core instance it lifts from (not run yet)`, file);
       }
       functions.push({
@@ -117,23 +143,32 @@ export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: str
       refused.push({ name, reason: error.message });
     }
   }
-  const first = instances[0] as PlanCoreInstance;
-  return { instances, coreModule: first.module, coreSha256: first.sha256, coreReport: first.report, functions, refused };
-}
-
-/** Whether `mem` is instance k's memory 0: its own export of it, or the import it is bound to. */
-function memoryIsInstances(instances: readonly PlanCoreInstance[], k: number, mem: CoreRef): boolean {
-  const inst = instances[k];
-  if (inst === undefined) return false;
-  const memImport = inst.report.imports.findIndex((i) => i.kind === 'memory');
-  if (memImport >= 0) {
-    const to = inst.imports[memImport]?.to;
-    if (to === undefined) return false;
-    if (to.instance === mem.instance && to.name === mem.name) return true;
-    // The memory may be re-exported by k itself.
+  const adapters: PlanAdapterCall[] = [];
+  for (const a of flat.adapters) {
+    const node = facts.arena.node(a.type);
+    const lifted = facts.arena.node(a.lift.type);
+    if (node.k !== 'func' || lifted.k !== 'func') throw unsupported('an adapter of a non-function', file);
+    const count = { count: 2 };
+    const params = lifted.params.map(([n, t]) => ctypeOf(facts.arena, t, `adapter parameter ${n}`, file, count));
+    const result = lifted.result === null ? null : ctypeOf(facts.arena, lifted.result, 'adapter result', file, count);
+    adapters.push({
+      calleeInstance: a.lift.core.instance,
+      coreExport: a.lift.core.name,
+      realloc: a.lift.realloc?.name ?? null,
+      postReturn: a.lift.postReturn?.name ?? null,
+      encoding: a.lift.encoding,
+      paramsType: encodeTupleType(params),
+      resultType: encodeTupleType(result === null ? [] : [result]),
+      calleeMemory: a.calleeMemory,
+      callerMemory: a.callerMemory,
+      callerRealloc: a.callerRealloc,
+      callerEncoding: a.callerEncoding,
+      callerOwner: a.callerOwner,
+      calleeOwner: a.lift.owner,
+    });
   }
-  if (mem.instance !== k) return false;
-  return inst.report.exports.some((e) => e.name === mem.name && e.kind === 'memory' && e.index === 0);
+  const first = instances[0] as PlanCoreInstance;
+  return { instances, adapters, steps: flat.steps, coreModule: first.module, coreSha256: first.sha256, coreReport: first.report, functions, refused };
 }
 
 /** `name: func(a: s32, b: string) -> T`, as WIT writes a function (types spelled out). */

@@ -90,3 +90,45 @@ export function decodeComponentInvokeResult(body: Uint8Array): ComponentInvokeRe
   r.end();
   return { trap, trapFunction, fuelUsed, peakStackBytes, phase, values: Uint8Array.from(values) };
 }
+
+/** COMPONENT_ADAPTER (docs/protocol.md §4f): a canon lower of a function another instance lifts. */
+export interface ComponentAdapterRequest {
+  /** The callee: COMPONENT_INVOKE's fields (instance = its session id), without arguments. */
+  readonly callee: Omit<ComponentInvokeRequest, 'args' | 'fuel'>;
+  /** Session ids of the instances whose memory each side's options name; 0: none. */
+  readonly calleeMemory: number;
+  readonly callerMemory: number;
+  /** The caller's realloc: its instance id (0: none) and export name. */
+  readonly callerRealloc: { readonly instance: number; readonly name: string } | null;
+  readonly callerEncoding: StringEncoding;
+  /** Component instances (may_enter): the callee's is not entered while it is inside a call. */
+  readonly callerOwner: number;
+  readonly calleeOwner: number;
+}
+
+export function encodeComponentAdapter(req: ComponentAdapterRequest): Uint8Array {
+  const callee = encodeComponentInvoke({ ...req.callee, args: new Uint8Array() });
+  const realloc = name(req.callerRealloc?.name, 'caller realloc', false);
+  const tail = new BodyWriter()
+    .u16(req.calleeMemory)
+    .u16(req.callerMemory)
+    .u16(req.callerRealloc?.instance ?? 0)
+    .u8(realloc.length)
+    .raw(realloc)
+    .u8(STRING_ENCODING_CODES[req.callerEncoding])
+    .u16(req.callerOwner & 0xffff)
+    .u16(req.calleeOwner & 0xffff)
+    .finish();
+  const out = new Uint8Array(callee.length + tail.length);
+  out.set(callee, 0);
+  out.set(tail, callee.length);
+  return out;
+}
+
+/** The answer: the adapter's index, which uploads import as `#a` / the index in decimal. */
+export function decodeComponentAdapterResult(body: Uint8Array): number {
+  const r = new BodyReader(body, 'COMPONENT_ADAPTER');
+  const index = r.u16('index');
+  r.end();
+  return index;
+}

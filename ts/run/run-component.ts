@@ -162,6 +162,8 @@ export async function runComponentOn(session: DeviceSession, run: ComponentRun, 
   const request: ComponentCallRequest = {
     file: run.component.file,
     instances: run.component.plan.instances,
+    adapters: run.component.plan.adapters,
+    steps: run.component.plan.steps,
     instance: fn.instance,
     call: {
       encoding: fn.encoding,

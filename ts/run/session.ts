@@ -13,6 +13,8 @@ import { type BreakHit, type DebugTrace, TraceAssembler } from '../device/debug-
 import type { HelloInfo, InvokeResult, LogLine, TrapFrame, WireValue } from '../device/messages.js';
 import { Feature, OutputStream, ResetKind, SessionMode } from '../device/protocol.js';
 import { instanceName } from '../component/relink.js';
+import type { PlanAdapterCall } from '../component/plan.js';
+import type { PlanImport, PlanStep } from '../component/flatten.js';
 import type { Transport } from '../device/transport.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
 import type { Invocation } from './module.js';
@@ -261,6 +263,7 @@ export type SessionClient = Pick<
   | 'globalGet'
   | 'invokeOn'
   | 'componentInvoke'
+  | 'componentAdapter'
   | 'declareHostImports'
   | 'serveHostCalls'
   | 'onHostTrace'
@@ -495,6 +498,9 @@ export interface ComponentCallRequest {
   readonly file: string;
   /** The core instances to create, in plan order (ts/component/plan.ts). */
   readonly instances: readonly ComponentCoreUpload[];
+  /** Fused adapters (COMPONENT_ADAPTER, §4f) and the order of instances and adapters; absent: instances in order. */
+  readonly adapters?: readonly PlanAdapterCall[];
+  readonly steps?: readonly PlanStep[];
   /** The plan's core instance the function lifts from. */
   readonly instance: number;
   readonly call: ComponentInvokeRequest;
@@ -506,7 +512,7 @@ export interface ComponentCallRequest {
 /** A core instance as uploaded: the module with its imports renamed to `#k`/export (ts/component/relink.ts). */
 export interface ComponentCoreUpload {
   readonly upload: Uint8Array;
-  readonly imports: readonly unknown[];
+  readonly imports: readonly PlanImport[];
 }
 
 export interface ComponentCallReport {
@@ -545,7 +551,7 @@ export interface ComponentInstantiation {
  */
 export async function instantiateComponent(
   session: DeviceSession,
-  request: Pick<ComponentCallRequest, 'file' | 'instances' | 'profile' | 'fuel'>,
+  request: Pick<ComponentCallRequest, 'file' | 'instances' | 'adapters' | 'steps' | 'profile' | 'fuel'>,
   hooks: ProgramHooks = {},
 ): Promise<ComponentInstantiation> {
   const device = session.device;
@@ -558,7 +564,8 @@ export async function instantiateComponent(
     ...(request.fuel === undefined ? {} : { startFuel: request.fuel }),
     ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
   });
-  const single = request.instances.length === 1 && request.instances[0]?.imports.length === 0;
+  const adapters = request.adapters ?? [];
+  const single = request.instances.length === 1 && request.instances[0]?.imports.length === 0 && adapters.length === 0;
   if (single) {
     // A KEEP session left by an earlier component would add to its instances: back to one module.
     if ((device.features & Feature.Sessions) !== 0) await session.client.session(SessionMode.One);
@@ -572,15 +579,51 @@ export async function instantiateComponent(
       limit: 'a device with sessions of several instances (HELLO feature bit 6)',
     });
   }
+  if (adapters.length > 0 && (device.features & Feature.ComponentLink) === 0) {
+    throw new WrtError('USAGE', `${device.deviceId} runs no fused adapters (no COMPONENT_ADAPTER message): the component lowers a function another of its instances lifts`, {
+      file: request.file,
+      field: 'COMPONENT_ADAPTER',
+      limit: 'a device with HELLO feature bit 15 (Feature.ComponentLink), built from this version',
+    });
+  }
   await session.client.reset(ResetKind.Session);
   await session.client.session(SessionMode.Keep);
   const ids: number[] = [];
   let upload: UploadReport | undefined;
-  for (const [k, inst] of request.instances.entries()) {
+  const steps = request.steps ?? request.instances.map((_, k) => ({ instance: k }));
+  const idOf = (k: number | null): number => (k === null ? 0 : (ids[k] ?? 0));
+  // Only instances a later import names are registered (registrations are few on a board).
+  const named = new Set<number>();
+  for (const inst of request.instances) for (const i of inst.imports) if ('instance' in i.to) named.add(i.to.instance);
+  for (const step of steps) {
+    if ('adapter' in step) {
+      const a = adapters[step.adapter] as PlanAdapterCall;
+      const index = await session.client.componentAdapter({
+        callee: {
+          instance: idOf(a.calleeInstance),
+          encoding: a.encoding,
+          coreExport: a.coreExport,
+          ...(a.realloc === null ? {} : { realloc: a.realloc }),
+          ...(a.postReturn === null ? {} : { postReturn: a.postReturn }),
+          paramsType: a.paramsType,
+          resultType: a.resultType,
+        },
+        calleeMemory: idOf(a.calleeMemory),
+        callerMemory: idOf(a.callerMemory),
+        callerRealloc: a.callerRealloc === null ? null : { instance: idOf(a.callerRealloc.instance), name: a.callerRealloc.name },
+        callerEncoding: a.callerEncoding,
+        callerOwner: a.callerOwner,
+        calleeOwner: a.calleeOwner,
+      });
+      if (index !== step.adapter) throw new WrtError('HOST_READ_FAILED', `the device numbered adapter ${step.adapter} as ${index}`, { file: request.file, field: 'COMPONENT_ADAPTER' });
+      continue;
+    }
+    const k = step.instance;
+    const inst = request.instances[k] as ComponentCoreUpload;
     upload = await session.upload(inst.upload, options(k === 0));
     const id = (await session.client.session()).latest;
     ids.push(id);
-    if (k < request.instances.length - 1) await session.client.register(id, instanceName(k));
+    if (named.has(k)) await session.client.register(id, instanceName(k));
   }
   return { ids, upload: upload as UploadReport };
 }
