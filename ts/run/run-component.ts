@@ -126,6 +126,7 @@ const COMPONENT_TRAPS: Readonly<Record<number, string>> = {
   72: 'invalid resource handle',
   73: 'cabi_realloc failed',
   74: "result larger than the device's component value buffers",
+  75: 'cannot enter component instance (may_enter: it is inside a call already)',
 };
 
 export function componentTrapName(code: number): string {
