@@ -163,8 +163,13 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
 #define WRT_EC_I32 0x7Fu
 #define WRT_EC_PHASE_CALL 3u
 
+typedef struct wrt_ec_moves wrt_ec_moves;
+
 typedef struct wrt_ec_side {
     wrt_interp_engine *e;
+    uint16_t owner;            /* the component instance whose handle table this side uses */
+    uint32_t level;            /* the adapter level (borrow scope) */
+    wrt_ec_moves *moves;
     wrt_instance *mem_of;      /* the instance whose memory this side's options name */
     wrt_instance *pool_of;     /* the other side's memory: where lifted strings are read */
     const wrt_func *realloc;
@@ -214,6 +219,109 @@ static void wrt_ec_to_pool(wrt_cabi_val *vals, uint32_t n) {
 }
 
 #define WRT_EC_TRAP_MAY_ENTER (WRT_COMP_TRAP_BASE + 11u)
+#define WRT_EC_ANY_RT 0xFFFFu
+#define WRT_EC_IN_USE 1u
+#define WRT_EC_OWN 2u
+
+/* ---- handle tables (definitions.py's Table: index 0 reserved, freed indices reused LIFO) ---- */
+
+static wrt_ec_table *wrt_ec_table_of(wrt_interp_engine *e, uint16_t owner, bool create) {
+    wrt_ec_table *free_slot = NULL;
+    for (uint32_t i = 0; i < WRT_ENGINE_MAX_HANDLE_TABLES; i++) {
+        if (e->tables[i].owner == owner) return &e->tables[i];
+        if (e->tables[i].owner == 0u && free_slot == NULL) free_slot = &e->tables[i];
+    }
+    if (!create || free_slot == NULL) return NULL;
+    free_slot->owner = owner;
+    free_slot->len = 1;
+    free_slot->nfree = 0;
+    return free_slot;
+}
+
+static wrt_ec_handle *wrt_ec_table_get(wrt_ec_table *t, uint32_t index) {
+    if (t == NULL || index == 0u || index >= t->len || (t->h[index].flags & WRT_EC_IN_USE) == 0u) return NULL;
+    return &t->h[index];
+}
+
+static bool wrt_ec_table_add(wrt_ec_table *t, uint32_t rep, uint16_t rt, uint8_t flags, uint8_t scope, uint32_t *o_index) {
+    uint32_t i;
+    if (t == NULL) return false;
+    if (t->nfree > 0u) i = t->free[--t->nfree];
+    else if (t->len < WRT_ENGINE_MAX_HANDLES) i = t->len++;
+    else return false;
+    t->h[i].rep = rep;
+    t->h[i].rt = rt;
+    t->h[i].flags = (uint8_t)(flags | WRT_EC_IN_USE);
+    t->h[i].scope = scope;
+    t->h[i].lends = 0;
+    *o_index = i;
+    return true;
+}
+
+static void wrt_ec_table_remove(wrt_ec_table *t, uint32_t index) {
+    t->h[index].flags = 0;
+    t->free[t->nfree++] = (uint16_t)index;
+}
+
+/* A handle trap of a built-in or adapter: 72, behind HOST_ERROR. */
+static uint32_t wrt_ec_handle_trap(wrt_interp_engine *e) {
+    if (e->adapter_trap == 0u) {
+        e->adapter_trap = WRT_COMP_TRAP_BASE + WRT_CABI_TRAP_HANDLE;
+        e->adapter_phase = WRT_EC_PHASE_CALL;
+    }
+    return WRT_TRAP_HOST_ERROR;
+}
+
+/* Handles one adapter call moves: the types of those lifted, in order, for the lowering side, and
+ * the own handles lent to the callee, given back when it returns. */
+typedef struct wrt_ec_moves {
+    uint16_t rts[WRT_ENGINE_ADAPTER_HANDLES];
+    uint32_t nrts, next;
+    uint16_t lent_owner[WRT_ENGINE_ADAPTER_HANDLES];
+    uint32_t lent_index[WRT_ENGINE_ADAPTER_HANDLES];
+    uint32_t nlent;
+} wrt_ec_moves;
+
+
+/* lift_own / lift_borrow from this side's table. */
+static int wrt_ec_lift_handle(void *ctx, uint8_t kind, uint32_t rt, uint32_t index, uint32_t *o_rep) {
+    (void)rt;
+    wrt_ec_side *s = (wrt_ec_side *)ctx;
+    wrt_ec_table *t = wrt_ec_table_of(s->e, s->owner, false);
+    wrt_ec_handle *h = wrt_ec_table_get(t, index);
+    wrt_ec_moves *m = s->moves;
+    if (h == NULL || m->nrts >= WRT_ENGINE_ADAPTER_HANDLES) return WRT_CABI_TRAP_HANDLE;
+    *o_rep = h->rep;
+    m->rts[m->nrts++] = h->rt;
+    if (kind == WRT_CABI_OWN) {
+        if ((h->flags & WRT_EC_OWN) == 0u || h->lends != 0u) return WRT_CABI_TRAP_HANDLE;
+        wrt_ec_table_remove(t, index);
+        return WRT_CABI_OK;
+    }
+    if (m->nlent >= WRT_ENGINE_ADAPTER_HANDLES) return WRT_CABI_TRAP_HANDLE;
+    h->lends++;
+    m->lent_owner[m->nlent] = s->owner;
+    m->lent_index[m->nlent++] = index;
+    return WRT_CABI_OK;
+}
+
+/* lower_own / lower_borrow into this side's table; a borrow into the type's own instance is its rep. */
+static int wrt_ec_lower_handle(void *ctx, uint8_t kind, uint32_t rt, uint32_t rep, uint32_t *o_index) {
+    (void)rt;
+    wrt_ec_side *s = (wrt_ec_side *)ctx;
+    wrt_ec_moves *m = s->moves;
+    if (m->next >= m->nrts) return WRT_CABI_TRAP_HANDLE;
+    uint16_t type = m->rts[m->next++];
+    wrt_ec_table *t = wrt_ec_table_of(s->e, s->owner, true);
+    if (kind == WRT_CABI_OWN) return wrt_ec_table_add(t, rep, type, WRT_EC_OWN, 0, o_index) ? WRT_CABI_OK : WRT_CABI_TRAP_HANDLE;
+    if (type < s->e->nresources && s->e->resources[type].impl == s->owner) {
+        *o_index = rep;
+        return WRT_CABI_OK;
+    }
+    if (!wrt_ec_table_add(t, rep, type, 0, (uint8_t)(s->level + 1u), o_index)) return WRT_CABI_TRAP_HANDLE;
+    s->e->borrows[s->level]++;
+    return WRT_CABI_OK;
+}
 
 static uint32_t wrt_ec_adapter_run(wrt_ec_adapter *a, wrt_ec_scratch *sc, const uint64_t *i_args, uint64_t *o_results) {
     wrt_interp_engine *e = a->e;
@@ -235,8 +343,12 @@ static uint32_t wrt_ec_adapter_run(wrt_ec_adapter *a, wrt_ec_scratch *sc, const 
     for (size_t i = 0; i < sizeof cx_caller; i++) raw[i] = 0;
     raw = (uint8_t *)&cx_callee;
     for (size_t i = 0; i < sizeof cx_callee; i++) raw[i] = 0;
-    wrt_ec_side caller = {e, a->caller_memory, a->callee_memory, a->caller_realloc, &cx_caller, 0u};
-    wrt_ec_side callee = {e, a->callee_memory, a->caller_memory, a->callee_realloc, &cx_callee, 0u};
+    wrt_ec_moves moves;
+    moves.nrts = moves.next = moves.nlent = 0;
+    uint32_t level = e->adapter_depth - 1u;
+    e->borrows[level] = 0;
+    wrt_ec_side caller = {e, a->caller_owner, level, &moves, a->caller_memory, a->callee_memory, a->caller_realloc, &cx_caller, 0u};
+    wrt_ec_side callee = {e, a->callee_owner, level, &moves, a->callee_memory, a->caller_memory, a->callee_realloc, &cx_callee, 0u};
     cx_caller.encoding = a->caller_encoding;
     cx_callee.encoding = a->callee_encoding;
     cx_caller.max_string_bytes = cx_caller.max_list_bytes = WRT_CABI_SPEC_MAX_BYTES;
@@ -245,6 +357,8 @@ static uint32_t wrt_ec_adapter_run(wrt_ec_adapter *a, wrt_ec_scratch *sc, const 
     cx_caller.host.realloc = wrt_ec_side_realloc;
     cx_callee.host.ctx = &callee;
     cx_callee.host.realloc = wrt_ec_side_realloc;
+    cx_caller.host.lift_handle = cx_callee.host.lift_handle = wrt_ec_lift_handle;
+    cx_caller.host.lower_handle = cx_callee.host.lower_handle = wrt_ec_lower_handle;
     /* 1. The caller's arguments, lifted with its options; 2. lowered into the callee. */
     uint32_t nargs = 0;
     uint64_t flat[WRT_CABI_MAX_FLAT_PARAMS];
@@ -283,6 +397,12 @@ static uint32_t wrt_ec_adapter_run(wrt_ec_adapter *a, wrt_ec_scratch *sc, const 
         }
         if (rc != WRT_CABI_OK) return wrt_ec_cabi_trap(e, &caller, rc);
     }
+    /* The callee returned: the handles lent to it come back; borrows it was given must be dropped. */
+    for (uint32_t i = 0; i < moves.nlent; i++) {
+        wrt_ec_handle *h = wrt_ec_table_get(wrt_ec_table_of(e, moves.lent_owner[i], false), moves.lent_index[i]);
+        if (h != NULL && h->lends > 0u) h->lends--;
+    }
+    if (e->borrows[level] != 0u) return wrt_ec_handle_trap(e);
     /* 6. The callee's post-return, with its flat results. */
     if (a->callee_post_return != NULL) {
         code = wrt_invoke_nested(e->rt, a->callee_post_return, res, nres, NULL, 0, &trap);
@@ -291,9 +411,41 @@ static uint32_t wrt_ec_adapter_run(wrt_ec_adapter *a, wrt_ec_scratch *sc, const 
     return WRT_OK;
 }
 
+/* canon resource.new / resource.drop / resource.rep on the built-in's component instance's table. */
+static uint32_t wrt_ec_builtin_call(wrt_ec_adapter *a, wrt_host_call *io_call) {
+    wrt_interp_engine *e = a->e;
+    uint32_t arg = (uint32_t)io_call->args[0];
+    if (a->kind == 1u) {
+        uint32_t index = 0;
+        if (!wrt_ec_table_add(wrt_ec_table_of(e, a->owner, true), arg, a->rt, WRT_EC_OWN, 0, &index)) return wrt_ec_handle_trap(e);
+        io_call->results[0] = index;
+        return WRT_OK;
+    }
+    wrt_ec_table *t = wrt_ec_table_of(e, a->owner, false);
+    wrt_ec_handle *h = wrt_ec_table_get(t, arg);
+    if (h == NULL || (a->rt != WRT_EC_ANY_RT && h->rt != a->rt)) return wrt_ec_handle_trap(e);
+    if (a->kind == 3u) {
+        io_call->results[0] = h->rep;
+        return WRT_OK;
+    }
+    if ((h->flags & WRT_EC_OWN) != 0u && h->lends != 0u) return wrt_ec_handle_trap(e);
+    wrt_ec_handle dropped = *h;
+    wrt_ec_table_remove(t, arg);
+    if ((dropped.flags & WRT_EC_OWN) == 0u) {
+        if (dropped.scope > 0u && e->borrows[dropped.scope - 1u] > 0u) e->borrows[dropped.scope - 1u]--;
+        return WRT_OK;
+    }
+    const wrt_func *dtor = dropped.rt < e->nresources ? e->resources[dropped.rt].dtor : NULL;
+    if (dtor == NULL) return WRT_OK;
+    uint64_t rep = dropped.rep;
+    wrt_trap_info trap;
+    return wrt_invoke_nested(e->rt, dtor, &rep, 1, NULL, 0, &trap);
+}
+
 static uint32_t wrt_ec_adapter_call(wrt_host_call *io_call) {
     wrt_ec_adapter *a = (wrt_ec_adapter *)io_call->ctx;
     wrt_interp_engine *e = a->e;
+    if (a->kind != 0u) return wrt_ec_builtin_call(a, io_call);
     if (e->adapter_depth >= WRT_ENGINE_ADAPTER_DEPTH) return WRT_TRAP_REENTRY_EXHAUSTED;
     /* may_enter: a component instance already inside a call is not entered again. */
     for (uint32_t i = 0; i < e->adapter_depth; i++) {
@@ -349,6 +501,8 @@ static bool wrt_ec_has_signature(const wrt_func *f, uint32_t np, uint32_t nr) {
     return true;
 }
 
+static uint16_t wrt_ec_register(wrt_interp_engine *e, wrt_ec_adapter *a);
+
 bool wrt_engine_component_adapter(void *ctx, const wrtp_msg_component_adapter *i_msg, uint16_t *o_index, wrtp_engine_error *o_err) {
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
     const wrtp_msg_component_invoke *m = &i_msg->callee;
@@ -366,6 +520,9 @@ bool wrt_engine_component_adapter(void *ctx, const wrtp_msg_component_adapter *i
     }
     wrt_ec_adapter *a = &e->adapters[e->nadapters];
     a->e = e;
+    a->kind = 0;
+    a->rt = 0;
+    a->owner = 0;
     a->callee = wrt_find_func(callee, m->name, m->name_len);
     a->callee_realloc = m->realloc_len != 0u ? wrt_find_func(callee, m->realloc, m->realloc_len) : NULL;
     a->callee_post_return = m->post_return_len != 0u ? wrt_find_func(callee, m->post_return, m->post_return_len) : NULL;
@@ -396,6 +553,12 @@ bool wrt_engine_component_adapter(void *ctx, const wrtp_msg_component_adapter *i
     if (!wrt_ec_signature_of(a, e->adapter_scratch[0].nodes)) {
         return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0, "a type encoding is malformed or needs more nodes than WRT_ENGINE_ADAPTER_NODES");
     }
+    *o_index = wrt_ec_register(e, a);
+    return true;
+}
+
+/* Names adapter slot nadapters `#a` / its index and makes it the next host function. */
+static uint16_t wrt_ec_register(wrt_interp_engine *e, wrt_ec_adapter *a) {
     uint32_t index = e->nadapters;
     uint32_t at = 0;
     char digits[5];
@@ -414,8 +577,42 @@ bool wrt_engine_component_adapter(void *ctx, const wrtp_msg_component_adapter *i
     f->ctx = a;
     f->budget = WRT_BUDGET_UNLIMITED;
     f->fuel_cost = 0;
-    *o_index = e->nadapters;
-    e->nadapters++;
+    return (uint16_t)e->nadapters++;
+}
+
+bool wrt_engine_component_resource(void *ctx, const wrtp_msg_component_resource *i_msg, uint16_t *o_index, wrtp_engine_error *o_err) {
+    wrt_interp_engine *e = (wrt_interp_engine *)ctx;
+    if (i_msg->op == 0u) {
+        if (e->nresources >= WRT_ENGINE_MAX_RESOURCE_TYPES) {
+            return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nresources, "the session holds as many resource types as the engine has room for (WRT_ENGINE_MAX_RESOURCE_TYPES)");
+        }
+        const wrt_func *dtor = NULL;
+        if (i_msg->dtor_instance != 0u) {
+            wrt_instance *inst = i_msg->dtor_instance <= e->ninstances ? wrt_ec_instance(e, i_msg->dtor_instance) : NULL;
+            if (inst == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, i_msg->dtor_instance, "the session holds no instance of that id");
+            dtor = wrt_find_func(inst, i_msg->dtor, i_msg->dtor_len);
+            if (dtor == NULL || wrt_func_param_count(dtor) != 1u || wrt_func_result_count(dtor) != 0u || wrt_func_param_type(dtor, 0) != WRT_EC_I32) {
+                return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 0, "the instance exports no (i32) -> () destructor of that name");
+            }
+        }
+        e->resources[e->nresources].dtor = dtor;
+        e->resources[e->nresources].impl = i_msg->owner;
+        *o_index = e->nresources++;
+        return true;
+    }
+    if (e->nadapters >= WRT_ENGINE_MAX_ADAPTERS) {
+        return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nadapters, "the session holds as many adapters as the engine has room for (WRT_ENGINE_MAX_ADAPTERS)");
+    }
+    wrt_ec_adapter *a = &e->adapters[e->nadapters];
+    a->e = e;
+    a->kind = i_msg->op;
+    a->rt = i_msg->rt;
+    a->owner = i_msg->owner;
+    a->signature[0] = 'i';
+    a->signature[1] = ':';
+    a->signature[2] = i_msg->op == 2u ? '\0' : 'i';
+    a->signature[3] = '\0';
+    *o_index = wrt_ec_register(e, a);
     return true;
 }
 
@@ -430,6 +627,8 @@ const wrt_host_registry *wrt_engine_component_registry(wrt_interp_engine *io_e) 
 }
 
 void wrt_engine_component_drop(wrt_interp_engine *io_e) {
+    io_e->nresources = 0;
+    for (uint32_t i = 0; i < WRT_ENGINE_MAX_HANDLE_TABLES; i++) io_e->tables[i].owner = 0;
     io_e->nadapters = 0;
     io_e->adapter_depth = 0;
     io_e->adapter_trap = 0;

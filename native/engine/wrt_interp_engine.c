@@ -567,7 +567,9 @@ static const wrtp_engine_ops wrt_ie_ops = {
 #if WRT_CONFIG_COMPONENTS
     wrt_engine_component_invoke,
     wrt_engine_component_adapter,
+    wrt_engine_component_resource,
 #else
+    NULL,
     NULL,
     NULL,
 #endif

@@ -88,12 +88,49 @@ typedef struct wrt_interp_platform {
 #ifndef WRT_ENGINE_ADAPTER_VALUES
 #define WRT_ENGINE_ADAPTER_VALUES 96u
 #endif
+/* Resources: types per session, component instances with a handle table, handles per table. */
+#ifndef WRT_ENGINE_MAX_RESOURCE_TYPES
+#define WRT_ENGINE_MAX_RESOURCE_TYPES 32u
+#endif
+#ifndef WRT_ENGINE_MAX_HANDLE_TABLES
+#define WRT_ENGINE_MAX_HANDLE_TABLES 16u
+#endif
+#ifndef WRT_ENGINE_MAX_HANDLES
+#define WRT_ENGINE_MAX_HANDLES 32u
+#endif
+/* Handles moved by one adapter call (own and borrow, arguments and results). */
+#define WRT_ENGINE_ADAPTER_HANDLES 16u
+
+typedef struct wrt_ec_resource {
+    const wrt_func *dtor;    /* NULL: none */
+    uint16_t impl;           /* the component instance that defines it */
+} wrt_ec_resource;
+
+/* One handle (definitions.py's ResourceHandle): index = position in its table, 0 never used. */
+typedef struct wrt_ec_handle {
+    uint32_t rep;
+    uint16_t rt;
+    uint8_t flags;           /* bit 0 in use, bit 1 own */
+    uint8_t scope;           /* a borrow: the adapter level whose call it was lent for (+1); 0 none */
+    uint32_t lends;          /* an own handle: borrows of it in calls now running */
+} wrt_ec_handle;
+
+typedef struct wrt_ec_table {
+    uint16_t owner;          /* the component instance; 0: free */
+    uint16_t len;            /* indices 0 .. len-1 allocated so far (0 reserved) */
+    uint16_t nfree;
+    uint16_t free[WRT_ENGINE_MAX_HANDLES];
+    wrt_ec_handle h[WRT_ENGINE_MAX_HANDLES];
+} wrt_ec_table;
 
 struct wrt_interp_engine;
 
 /* One `canon lower` of a lifted function of another core instance (wrt_engine_component.c). */
 typedef struct wrt_ec_adapter {
     struct wrt_interp_engine *e;
+    uint8_t kind;                 /* 0 a fused adapter; 1 resource.new, 2 resource.drop, 3 resource.rep */
+    uint16_t rt;                  /* built-ins: the resource type (0xFFFF: not checked) */
+    uint16_t owner;               /* built-ins: whose handle table */
     const wrt_func *callee;
     const wrt_func *callee_realloc;
     const wrt_func *callee_post_return;
@@ -169,6 +206,10 @@ typedef struct wrt_interp_engine {
     uint8_t adapter_phase;
     uint16_t entered[WRT_ENGINE_ADAPTER_DEPTH + 1u]; /* component instances inside a call now (may_enter) */
     wrt_ec_scratch adapter_scratch[WRT_ENGINE_ADAPTER_DEPTH];
+    wrt_ec_resource resources[WRT_ENGINE_MAX_RESOURCE_TYPES];
+    uint16_t nresources;
+    wrt_ec_table tables[WRT_ENGINE_MAX_HANDLE_TABLES];
+    uint32_t borrows[WRT_ENGINE_ADAPTER_DEPTH + 1u]; /* borrow handles lent per adapter level, not dropped yet */
 #endif
 } wrt_interp_engine;
 

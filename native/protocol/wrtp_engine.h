@@ -157,6 +157,11 @@ typedef struct wrtp_engine_ops {
      * A RESET or a session's end drops every adapter.
      */
     bool (*component_adapter)(void *ctx, const wrtp_msg_component_adapter *i_msg, uint16_t *o_index, wrtp_engine_error *o_err);
+    /*
+     * COMPONENT_RESOURCE (NULL: TYPE_UNKNOWN, set with component_adapter): a resource type (*o_index its
+     * index) or a resource built-in (*o_index its adapter index). Refusals as component_adapter's.
+     */
+    bool (*component_resource)(void *ctx, const wrtp_msg_component_resource *i_msg, uint16_t *o_index, wrtp_engine_error *o_err);
 } wrtp_engine_ops;
 
 #endif

@@ -252,6 +252,37 @@ bool wrtp_msg_decode_component_adapter(const uint8_t *i_body, size_t len, wrtp_m
     return wrtp_msg_done(&rd, o_bad_offset);
 }
 
+bool wrtp_msg_decode_component_resource(const uint8_t *i_body, size_t len, wrtp_msg_component_resource *o_msg,
+                                        uint32_t *o_bad_offset) {
+    wrtp_rd rd;
+    wrtp_rd_init(&rd, i_body, len);
+    o_msg->op = wrtp_rd_u8(&rd);
+    if (!rd.bad && o_msg->op > 3u) {
+        *o_bad_offset = 0;
+        return false;
+    }
+    o_msg->rt = 0;
+    o_msg->owner = 0;
+    o_msg->dtor_instance = 0;
+    o_msg->dtor = NULL;
+    o_msg->dtor_len = 0;
+    if (o_msg->op == 0u) {
+        o_msg->owner = wrtp_rd_u16(&rd);
+        o_msg->dtor_instance = wrtp_rd_u16(&rd);
+        size_t at = rd.pos;
+        o_msg->dtor_len = wrtp_rd_u8(&rd);
+        if (!rd.bad && o_msg->dtor_len > WRTP_PROTO_MAX_NAME) {
+            *o_bad_offset = (uint32_t)at;
+            return false;
+        }
+        o_msg->dtor = (const char *)wrtp_rd_bytes(&rd, o_msg->dtor_len);
+    } else {
+        o_msg->rt = wrtp_rd_u16(&rd);
+        o_msg->owner = wrtp_rd_u16(&rd);
+    }
+    return wrtp_msg_done(&rd, o_bad_offset);
+}
+
 void wrtp_msg_encode_component_result(wrtp_wr *io_wr, const wrtp_msg_component_result *i_msg) {
     uint16_t n = i_msg->trap == 0u ? i_msg->values_len : 0u;
     wrtp_wr_u32(io_wr, i_msg->trap);

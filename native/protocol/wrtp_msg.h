@@ -117,6 +117,20 @@ typedef struct wrtp_msg_component_adapter {
     uint16_t callee_owner;
 } wrtp_msg_component_adapter;
 
+/*
+ * COMPONENT_RESOURCE (docs/protocol.md §4f): op 0 defines a resource type (its implementing
+ * component instance and destructor); ops 1..3 a resource.new/drop/rep built-in on a component
+ * instance's handle table, as a host function of the adapter index space.
+ */
+typedef struct wrtp_msg_component_resource {
+    uint8_t op;              /* 0 type, 1 resource.new, 2 resource.drop, 3 resource.rep */
+    uint16_t rt;             /* ops 1..3: the resource type; 0xFFFF: not checked */
+    uint16_t owner;          /* op 0: the implementing component instance; ops 1..3: whose handle table */
+    uint16_t dtor_instance;  /* op 0: 0 none */
+    const char *dtor;
+    uint8_t dtor_len;
+} wrtp_msg_component_resource;
+
 /* The COMPONENT_INVOKE answer; `values` (the result's value encoding) points into the engine. */
 typedef struct wrtp_msg_component_result {
     uint32_t trap;            /* 0 returned; a core trap code; 64 + a canonical ABI trap */
@@ -297,6 +311,9 @@ void wrtp_msg_encode_invoke_result(wrtp_wr *io_wr, const wrtp_msg_invoke_result 
  * owner, u16 callee owner. */
 bool wrtp_msg_decode_component_adapter(const uint8_t *i_body, size_t len, wrtp_msg_component_adapter *o_msg,
                                        uint32_t *o_bad_offset);
+/* COMPONENT_RESOURCE: u8 op; op 0: u16 owner, u16 destructor instance, u8-prefixed name; ops 1..3: u16 rt, u16 owner. */
+bool wrtp_msg_decode_component_resource(const uint8_t *i_body, size_t len, wrtp_msg_component_resource *o_msg,
+                                        uint32_t *o_bad_offset);
 void wrtp_msg_encode_component_result(wrtp_wr *io_wr, const wrtp_msg_component_result *i_msg);
 void wrtp_msg_encode_error(wrtp_wr *io_wr, uint16_t code, uint8_t about_type, uint32_t detail, uint32_t limit,
                           const char *message);

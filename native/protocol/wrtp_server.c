@@ -436,6 +436,30 @@ static void wrtp_handle_component_adapter(wrtp_reply *io_reply) {
     wrtp_reply_ok(io_reply);
 }
 
+static void wrtp_handle_component_resource(wrtp_reply *io_reply) {
+    wrtp_server *srv = io_reply->srv;
+    wrtp_msg_component_resource msg;
+    uint32_t bad = 0;
+    if (!wrtp_msg_decode_component_resource(io_reply->req->body, io_reply->req->body_len, &msg, &bad)) {
+        wrtp_reply_malformed_body(io_reply, bad);
+        return;
+    }
+    /* A resource type or built-in may come before the session's first instance. */
+    uint16_t index = 0;
+    wrtp_engine_error err = {WRTP_PERR_ENGINE_FAILED, 0, NULL};
+    if (!srv->cfg.engine->component_resource(srv->cfg.engine_ctx, &msg, &index, &err)) {
+        const char *message = err.message != NULL ? err.message : "resource refused";
+        uint16_t code = err.code == WRTP_PERR_EXPORT_NOT_FOUND || err.code == WRTP_PERR_NO_MODULE ||
+                                err.code == WRTP_PERR_INSTANCE_UNKNOWN || err.code == WRTP_PERR_SESSION_FULL
+                            ? (uint16_t)err.code
+                            : (uint16_t)WRTP_PERR_ENGINE_FAILED;
+        wrtp_reply_error(io_reply, code, err.offset, 0, message);
+        return;
+    }
+    wrtp_wr_u16(&io_reply->body, index);
+    wrtp_reply_ok(io_reply);
+}
+
 static void wrtp_handle_component_invoke(wrtp_reply *io_reply) {
     wrtp_server *srv = io_reply->srv;
     wrtp_msg_component_invoke msg;
@@ -733,6 +757,10 @@ static void wrtp_server_on_frame(wrtp_server *io_srv, size_t len) {
         break;
     case WRTP_MSG_COMPONENT_INVOKE:
         if (io_srv->cfg.engine->component_invoke != NULL) wrtp_handle_component_invoke(&reply);
+        else wrtp_reply_error(&reply, WRTP_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
+        break;
+    case WRTP_MSG_COMPONENT_RESOURCE:
+        if (io_srv->cfg.engine->component_resource != NULL) wrtp_handle_component_resource(&reply);
         else wrtp_reply_error(&reply, WRTP_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
         break;
     case WRTP_MSG_COMPONENT_ADAPTER:

@@ -122,6 +122,9 @@ class ScriptedClient implements SessionClient {
   componentAdapter(): never {
     throw new Error('not scripted');
   }
+  componentResource(): never {
+    throw new Error('not scripted');
+  }
   invokeOn(): never {
     throw new Error('not scripted');
   }

@@ -183,6 +183,7 @@ function trapCodesFor(message: string): readonly number[] | undefined {
   if (m.includes('unaligned') || m.includes('not aligned')) return [68];
   if (m.includes('out-of-bounds') || m.includes('out of bounds') || m.includes('beyond end of memory')) return [67, 73];
   if (m.includes('utf-8')) return [69];
+  if (m.startsWith('unknown handle index') || m.includes('used with the wrong type') || m.includes('while borrowed') || m.includes('borrow handles still remain')) return [72];
   return undefined;
 }
 
@@ -212,7 +213,7 @@ export async function runComponentExecScript(session: DeviceSession, script: Con
     try {
       const bytes = new Uint8Array(readFileSync(join(script.dir, wasm)));
       const plan = compilePlan(validateComponent(bytes), bytes, wasm);
-      const { ids } = await instantiateComponent(session, { file: wasm, instances: plan.instances, adapters: plan.adapters, steps: plan.steps });
+      const { ids } = await instantiateComponent(session, { file: wasm, instances: plan.instances, adapters: plan.adapters, resources: plan.resources, steps: plan.steps });
       return { plan, ids };
     } catch (error) {
       return { error: error instanceof Error ? error.message : String(error) };

@@ -79,6 +79,8 @@ interface Scope {
   readonly component: (ComponentDef | null)[];
   /** Exports of this instantiation, by name. */
   readonly exports: Map<string, Val>;
+  /** Resource types defined in this instantiation: definition offset -> the plan's resource type. */
+  readonly rts: Map<number, number>;
 }
 
 export interface PlanImport {
@@ -87,11 +89,25 @@ export interface PlanImport {
   readonly to: CoreRef | AdapterRef;
 }
 
+/** A resource type of one instantiation: its destructor and the component instance that defines it. */
+export interface PlanResource {
+  readonly dtor: CoreRef | null;
+  readonly owner: number;
+}
+
+/** canon resource.new/drop/rep of resource type `rt` (null: an imported type, not checked) on `owner`'s handle table. */
+export interface PlanBuiltin {
+  readonly kind: 'resource.new' | 'resource.drop' | 'resource.rep';
+  readonly rt: number | null;
+  readonly owner: number;
+}
+
 /**
  * A fused adapter (docs/protocol.md §4f): the callee's lift and the caller's lower options.
  * Memories are named by the plan instance whose own memory they are.
  */
-export interface PlanAdapter {
+export interface PlanLower {
+  readonly kind: 'lower';
   readonly lift: LiftedFunction;
   readonly calleeMemory: number | null;
   readonly callerMemory: number | null;
@@ -102,8 +118,10 @@ export interface PlanAdapter {
   readonly type: number;
 }
 
-/** What the device does, in order: create core instance k, or define adapter k. */
-export type PlanStep = { readonly instance: number } | { readonly adapter: number };
+export type PlanAdapter = PlanLower | PlanBuiltin;
+
+/** What the device does, in order: create core instance k, define adapter k, or define resource type k. */
+export type PlanStep = { readonly instance: number } | { readonly adapter: number } | { readonly resource: number };
 
 export interface PlanInstance {
   /** Index into the plan's modules. */
@@ -115,6 +133,7 @@ export interface FlatComponent {
   readonly modules: readonly CoreModuleFacts[];
   readonly instances: readonly PlanInstance[];
   readonly adapters: readonly PlanAdapter[];
+  readonly resources: readonly PlanResource[];
   readonly steps: readonly PlanStep[];
   /** Exported functions by their plan name (`f`, `ns:pkg/iface#f`). */
   readonly functions: readonly { readonly name: string; readonly fn: FuncV }[];
@@ -199,6 +218,8 @@ class Flattener {
   owners = 0;
   readonly modulesByStart = new Map<number, number>();
   readonly canonTypes = new Map<number, number>();
+  readonly canonResources = new Map<number, number>();
+  readonly resources: PlanResource[] = [];
 
   constructor(
     readonly facts: ComponentFacts,
@@ -206,7 +227,10 @@ class Flattener {
     readonly file: string | undefined,
   ) {
     facts.modules.forEach((m, i) => this.modulesByStart.set(m.code.byteOffset - bytes.byteOffset, i));
-    for (const c of facts.canons) if (c.kind === 'lift' || c.kind === 'lower') this.canonTypes.set(c.offset, c.type);
+    for (const c of facts.canons) {
+      if (c.kind === 'lift' || c.kind === 'lower') this.canonTypes.set(c.offset, c.type);
+      else if (c.resource !== undefined && c.resource >= 0) this.canonResources.set(c.offset, c.resource);
+    }
   }
 
   step(c: Cursor): void {
@@ -281,8 +305,8 @@ class Flattener {
         c.u32();
         return CORE_MODULE;
       case 0x03: {
-        c.u8();
-        c.u32();
+        // typebound: 0x00 eq i, or 0x01 (sub resource) with nothing after.
+        if (c.u8() === 0x00) c.u32();
         return TYPE;
       }
       case 0x02:
@@ -331,8 +355,8 @@ class Flattener {
     let types: CType[];
     try {
       const count = { count: 0 };
-      types = node.params.map(([n, t]) => ctypeOf(this.facts.arena, t, `parameter ${n}`, this.file, count));
-      if (node.result !== null) types.push(ctypeOf(this.facts.arena, node.result, 'result', this.file, count));
+      types = node.params.map(([n, t]) => ctypeOf(this.facts.arena, t, `parameter ${n}`, this.file, count, true));
+      if (node.result !== null) types.push(ctypeOf(this.facts.arena, node.result, 'result', this.file, count, true));
     } catch (error) {
       return { unbound: error instanceof Error ? error.message : String(error) };
     }
@@ -350,6 +374,7 @@ class Flattener {
     const callerMemory = opts.memory === null ? null : this.memoryOwner(opts.memory as CoreRef);
     if (opts.memory !== null && callerMemory === null) return { unbound: 'canon lower with a memory the plan cannot place' };
     this.adapters.push({
+      kind: 'lower',
       lift,
       calleeMemory,
       callerMemory,
@@ -379,6 +404,7 @@ class Flattener {
       instance: [],
       component: [],
       exports: new Map(),
+      rts: new Map(),
     };
     const b = this.bytes;
     let pos = def.start + 8;
@@ -395,8 +421,18 @@ class Flattener {
       switch (id) {
         case 0:
         case 3:
+          break;
         case 7:
-          // Core and component types: the validator's arena has them; values need no index here.
+          // Types: the validator's arena has them. Resource types defined here get a new identity
+          // per instantiation, with the destructor resolved in this scope.
+          for (const r of this.facts.resources) {
+            if (r.offset < start || r.offset >= end) continue;
+            const dtor = r.dtorIndex === null ? null : (s.coreFunc[r.dtorIndex] ?? { unbound: 'unknown destructor' });
+            if (dtor !== null && !isRef(dtor)) throw unsupported(`a resource destructor that is not a core export: ${'unbound' in dtor ? dtor.unbound : 'a lowered function'}`, this.file, r.offset);
+            this.resources.push({ dtor, owner: s.owner });
+            this.steps.push({ resource: this.resources.length - 1 });
+            s.rts.set(r.offset, this.resources.length - 1);
+          }
           break;
         case 1: {
           const m = this.modulesByStart.get(start);
@@ -560,7 +596,15 @@ class Flattener {
               }
             } else if (kind >= 0x02 && kind <= 0x04) {
               c.u32();
-              s.coreFunc.push({ unbound: 'canon resource built-ins (resources are not run yet)' });
+              const def = this.canonResources.get(at);
+              // resource.drop may name an imported resource type: the handle's own type is then not checked.
+              const rt = def === undefined ? undefined : s.rts.get(def);
+              if (rt === undefined && kind !== 0x03) s.coreFunc.push({ unbound: 'canon resource.new/rep of a resource type the plan cannot place' });
+              else {
+                this.adapters.push({ kind: kind === 0x02 ? 'resource.new' : kind === 0x03 ? 'resource.drop' : 'resource.rep', rt: rt ?? null, owner: s.owner });
+                this.steps.push({ adapter: this.adapters.length - 1 });
+                s.coreFunc.push({ adapter: this.adapters.length - 1 });
+              }
             } else c.fail(`canon ${kind}`);
           }
           break;
@@ -650,7 +694,7 @@ export function flattenComponent(facts: ComponentFacts, bytes: Uint8Array, file?
       for (const [member, m] of v.v) if (m.s === 'func') functions.push({ name: `${name}#${member}`, fn: m.v });
     }
   }
-  return { modules: facts.modules, instances: f.instances, adapters: f.adapters, steps: f.steps, functions };
+  return { modules: facts.modules, instances: f.instances, adapters: f.adapters, resources: f.resources, steps: f.steps, functions };
 }
 
 export type { FuncV, CoreItem };

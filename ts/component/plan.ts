@@ -11,7 +11,7 @@
  * export when its types need no adapter code (u32, s32, u64, s64), else refused.
  */
 import { type CType, ctypeOf, encodeTupleType, unsupported, witOf } from './ctype.js';
-import { type CoreRef, flattenComponent, instanceMemoryOwner, memoryOwner, type PlanImport, type PlanStep } from './flatten.js';
+import { type CoreRef, flattenComponent, instanceMemoryOwner, memoryOwner, type PlanBuiltin, type PlanImport, type PlanResource, type PlanStep } from './flatten.js';
 import { instanceName, renameImports } from './relink.js';
 import type { ComponentFacts } from './validator.js';
 import type { WasmReport } from '../wasm/report.js';
@@ -40,6 +40,8 @@ export interface ComponentPlan {
   readonly instances: readonly PlanCoreInstance[];
   /** The fused adapters to define (COMPONENT_ADAPTER), and the order of both. */
   readonly adapters: readonly PlanAdapterCall[];
+  /** Resource types (COMPONENT_RESOURCE, §4f): each instantiation's own. */
+  readonly resources: readonly PlanResource[];
   readonly steps: readonly PlanStep[];
   /** The first core instance's module as the component holds it (the profile's input). */
   readonly coreModule: Uint8Array;
@@ -55,7 +57,10 @@ export interface ComponentPlan {
 export const ADAPTER_MODULE = '#a';
 
 /** A fused adapter as COMPONENT_ADAPTER sends it (plan instance indices; the session maps them to ids). */
-export interface PlanAdapterCall {
+export type PlanAdapterCall = PlanLowerCall | PlanBuiltin;
+
+export interface PlanLowerCall {
+  readonly kind: 'lower';
   readonly calleeInstance: number;
   readonly coreExport: string;
   readonly realloc: string | null;
@@ -89,7 +94,6 @@ export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: str
     const what = imported.sort === 'func' ? 'a function' : imported.sort === 'core-module' ? 'a core module' : `a ${imported.sort}`;
     throw unsupported(`the component imports ${JSON.stringify(imported.name)} (${what}): components with imports are not run yet`, file);
   }
-  if (facts.resources.length > 0) throw unsupported('the component defines resource types: resources are not run yet', file, facts.resources[0]?.offset ?? 0);
   const flat = flattenComponent(facts, bytes, file);
   if (flat.instances.length === 0) throw unsupported('the component creates no core instance', file);
   const instances: PlanCoreInstance[] = flat.instances.map((inst) => {
@@ -145,13 +149,18 @@ export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: str
   }
   const adapters: PlanAdapterCall[] = [];
   for (const a of flat.adapters) {
+    if (a.kind !== 'lower') {
+      adapters.push(a);
+      continue;
+    }
     const node = facts.arena.node(a.type);
     const lifted = facts.arena.node(a.lift.type);
     if (node.k !== 'func' || lifted.k !== 'func') throw unsupported('an adapter of a non-function', file);
     const count = { count: 2 };
-    const params = lifted.params.map(([n, t]) => ctypeOf(facts.arena, t, `adapter parameter ${n}`, file, count));
-    const result = lifted.result === null ? null : ctypeOf(facts.arena, lifted.result, 'adapter result', file, count);
+    const params = lifted.params.map(([n, t]) => ctypeOf(facts.arena, t, `adapter parameter ${n}`, file, count, true));
+    const result = lifted.result === null ? null : ctypeOf(facts.arena, lifted.result, 'adapter result', file, count, true);
     adapters.push({
+      kind: 'lower',
       calleeInstance: a.lift.core.instance,
       coreExport: a.lift.core.name,
       realloc: a.lift.realloc?.name ?? null,
@@ -168,7 +177,7 @@ export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: str
     });
   }
   const first = instances[0] as PlanCoreInstance;
-  return { instances, adapters, steps: flat.steps, coreModule: first.module, coreSha256: first.sha256, coreReport: first.report, functions, refused };
+  return { instances, adapters, resources: flat.resources, steps: flat.steps, coreModule: first.module, coreSha256: first.sha256, coreReport: first.report, functions, refused };
 }
 
 /** `name: func(a: s32, b: string) -> T`, as WIT writes a function (types spelled out). */

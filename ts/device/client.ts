@@ -6,6 +6,9 @@
  */
 import {
   type ComponentAdapterRequest,
+  type ComponentResourceRequest,
+  decodeComponentResourceResult,
+  encodeComponentResource,
   type ComponentInvokeRequest,
   type ComponentInvokeResult,
   decodeComponentAdapterResult,
@@ -429,6 +432,11 @@ export class ProtocolClient {
   }
 
   /** COMPONENT_INVOKE (docs/protocol.md §4e, devices with Feature.Component). */
+  /** COMPONENT_RESOURCE (§4f): the resource type's index, or the built-in's adapter index. */
+  async componentResource(req: ComponentResourceRequest): Promise<number> {
+    return decodeComponentResourceResult(await this.request(MessageType.ComponentResource, encodeComponentResource(req)));
+  }
+
   /** COMPONENT_ADAPTER (§4f): the new adapter's index. */
   async componentAdapter(req: ComponentAdapterRequest): Promise<number> {
     return decodeComponentAdapterResult(await this.request(MessageType.ComponentAdapter, encodeComponentAdapter(req)));

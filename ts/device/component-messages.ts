@@ -132,3 +132,28 @@ export function decodeComponentAdapterResult(body: Uint8Array): number {
   r.end();
   return index;
 }
+
+/** COMPONENT_RESOURCE (docs/protocol.md §4f): a resource type, or a resource built-in as a host function. */
+export type ComponentResourceRequest =
+  | { readonly op: 'type'; readonly implOwner: number; readonly dtor: { readonly instance: number; readonly name: string } | null }
+  | { readonly op: 'resource.new' | 'resource.drop' | 'resource.rep'; readonly rt: number | null; readonly owner: number };
+
+/** A resource built-in naming no type: resource.drop of an imported type (the handle's own type is then not checked). */
+export const ANY_RESOURCE = 0xffff;
+
+export function encodeComponentResource(req: ComponentResourceRequest): Uint8Array {
+  if (req.op === 'type') {
+    const dtor = name(req.dtor?.name, 'destructor', false);
+    return new BodyWriter().u8(0).u16(req.implOwner & 0xffff).u16(req.dtor?.instance ?? 0).u8(dtor.length).raw(dtor).finish();
+  }
+  const op = req.op === 'resource.new' ? 1 : req.op === 'resource.drop' ? 2 : 3;
+  return new BodyWriter().u8(op).u16(req.rt ?? ANY_RESOURCE).u16(req.owner & 0xffff).finish();
+}
+
+/** The answer: the resource type's index, or the built-in's adapter index (`#a` / index). */
+export function decodeComponentResourceResult(body: Uint8Array): number {
+  const r = new BodyReader(body, 'COMPONENT_RESOURCE');
+  const index = r.u16('index');
+  r.end();
+  return index;
+}

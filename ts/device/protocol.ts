@@ -49,6 +49,8 @@ export const MessageType = {
   ComponentInvoke: 0x0f,
   /** A canon lower of another instance's lifted function, as a host function uploads import (§4f, Feature.ComponentLink). */
   ComponentAdapter: 0x10,
+  /** A resource type or a resource built-in (resource.new/drop/rep) on a component instance's handle table (§4f). */
+  ComponentResource: 0x11,
   Output: 0x40,
   Log: 0x41,
   HostCall: 0x42,

@@ -164,6 +164,7 @@ export async function runComponentOn(session: DeviceSession, run: ComponentRun, 
     file: run.component.file,
     instances: run.component.plan.instances,
     adapters: run.component.plan.adapters,
+    resources: run.component.plan.resources,
     steps: run.component.plan.steps,
     instance: fn.instance,
     call: {

@@ -14,7 +14,7 @@ import type { HelloInfo, InvokeResult, LogLine, TrapFrame, WireValue } from '../
 import { Feature, OutputStream, ResetKind, SessionMode } from '../device/protocol.js';
 import { instanceName } from '../component/relink.js';
 import type { PlanAdapterCall } from '../component/plan.js';
-import type { PlanImport, PlanStep } from '../component/flatten.js';
+import type { PlanImport, PlanResource, PlanStep } from '../component/flatten.js';
 import type { Transport } from '../device/transport.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
 import type { Invocation } from './module.js';
@@ -264,6 +264,7 @@ export type SessionClient = Pick<
   | 'invokeOn'
   | 'componentInvoke'
   | 'componentAdapter'
+  | 'componentResource'
   | 'declareHostImports'
   | 'serveHostCalls'
   | 'onHostTrace'
@@ -498,8 +499,9 @@ export interface ComponentCallRequest {
   readonly file: string;
   /** The core instances to create, in plan order (ts/component/plan.ts). */
   readonly instances: readonly ComponentCoreUpload[];
-  /** Fused adapters (COMPONENT_ADAPTER, §4f) and the order of instances and adapters; absent: instances in order. */
+  /** Fused adapters and resource built-ins (COMPONENT_ADAPTER, COMPONENT_RESOURCE, §4f), resource types, and the order of all; absent: instances in order. */
   readonly adapters?: readonly PlanAdapterCall[];
+  readonly resources?: readonly PlanResource[];
   readonly steps?: readonly PlanStep[];
   /** The plan's core instance the function lifts from. */
   readonly instance: number;
@@ -551,7 +553,7 @@ export interface ComponentInstantiation {
  */
 export async function instantiateComponent(
   session: DeviceSession,
-  request: Pick<ComponentCallRequest, 'file' | 'instances' | 'adapters' | 'steps' | 'profile' | 'fuel'>,
+  request: Pick<ComponentCallRequest, 'file' | 'instances' | 'adapters' | 'resources' | 'steps' | 'profile' | 'fuel'>,
   hooks: ProgramHooks = {},
 ): Promise<ComponentInstantiation> {
   const device = session.device;
@@ -565,7 +567,8 @@ export async function instantiateComponent(
     ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
   });
   const adapters = request.adapters ?? [];
-  const single = request.instances.length === 1 && request.instances[0]?.imports.length === 0 && adapters.length === 0;
+  const resources = request.resources ?? [];
+  const single = request.instances.length === 1 && request.instances[0]?.imports.length === 0 && adapters.length === 0 && resources.length === 0;
   if (single) {
     // A KEEP session left by an earlier component would add to its instances: back to one module.
     if ((device.features & Feature.Sessions) !== 0) await session.client.session(SessionMode.One);
@@ -596,8 +599,19 @@ export async function instantiateComponent(
   const named = new Set<number>();
   for (const inst of request.instances) for (const i of inst.imports) if ('instance' in i.to) named.add(i.to.instance);
   for (const step of steps) {
+    if ('resource' in step) {
+      const r = resources[step.resource] as PlanResource;
+      const index = await session.client.componentResource({ op: 'type', implOwner: r.owner, dtor: r.dtor === null ? null : { instance: idOf(r.dtor.instance), name: r.dtor.name } });
+      if (index !== step.resource) throw new WrtError('HOST_READ_FAILED', `the device numbered resource type ${step.resource} as ${index}`, { file: request.file, field: 'COMPONENT_RESOURCE' });
+      continue;
+    }
     if ('adapter' in step) {
       const a = adapters[step.adapter] as PlanAdapterCall;
+      if (a.kind !== 'lower') {
+        const index = await session.client.componentResource({ op: a.kind, rt: a.rt, owner: a.owner });
+        if (index !== step.adapter) throw new WrtError('HOST_READ_FAILED', `the device numbered adapter ${step.adapter} as ${index}`, { file: request.file, field: 'COMPONENT_RESOURCE' });
+        continue;
+      }
       const index = await session.client.componentAdapter({
         callee: {
           instance: idOf(a.calleeInstance),
