@@ -72,31 +72,35 @@ typedef struct wrt_interp_platform {
 /* Painted over the value stack before each invocation; the highest slot changed is the peak. */
 #define WRT_ENGINE_STACK_PAINT 0xA5C3A5C3A5C3A5C3ull
 
-/* COMPONENT_ADAPTER (docs/protocol.md §4f): adapters per session, their nesting, type bytes each. */
+/*
+ * COMPONENT_ADAPTER and COMPONENT_RESOURCE (docs/protocol.md §4f): adapters and built-ins per
+ * session, adapters inside one another, the type bytes, nodes and value slots of one adapter call;
+ * resource types per session, component instances with a handle table, handles per table. The
+ * defaults are a board's (about 6 KiB of RAM on a 32-bit target); native-sim's Makefile raises them.
+ */
 #ifndef WRT_ENGINE_MAX_ADAPTERS
-#define WRT_ENGINE_MAX_ADAPTERS 16u
+#define WRT_ENGINE_MAX_ADAPTERS 8u
 #endif
 #ifndef WRT_ENGINE_ADAPTER_DEPTH
-#define WRT_ENGINE_ADAPTER_DEPTH 4u
+#define WRT_ENGINE_ADAPTER_DEPTH 2u
 #endif
 #ifndef WRT_ENGINE_ADAPTER_TYPE_BYTES
-#define WRT_ENGINE_ADAPTER_TYPE_BYTES 96u
+#define WRT_ENGINE_ADAPTER_TYPE_BYTES 64u
 #endif
 #ifndef WRT_ENGINE_ADAPTER_NODES
-#define WRT_ENGINE_ADAPTER_NODES 48u
+#define WRT_ENGINE_ADAPTER_NODES 32u
 #endif
 #ifndef WRT_ENGINE_ADAPTER_VALUES
-#define WRT_ENGINE_ADAPTER_VALUES 96u
+#define WRT_ENGINE_ADAPTER_VALUES 48u
 #endif
-/* Resources: types per session, component instances with a handle table, handles per table. */
 #ifndef WRT_ENGINE_MAX_RESOURCE_TYPES
-#define WRT_ENGINE_MAX_RESOURCE_TYPES 32u
+#define WRT_ENGINE_MAX_RESOURCE_TYPES 8u
 #endif
 #ifndef WRT_ENGINE_MAX_HANDLE_TABLES
-#define WRT_ENGINE_MAX_HANDLE_TABLES 16u
+#define WRT_ENGINE_MAX_HANDLE_TABLES 4u
 #endif
 #ifndef WRT_ENGINE_MAX_HANDLES
-#define WRT_ENGINE_MAX_HANDLES 32u
+#define WRT_ENGINE_MAX_HANDLES 16u
 #endif
 /* Handles moved by one adapter call (own and borrow, arguments and results). */
 #define WRT_ENGINE_ADAPTER_HANDLES 16u

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseComponentText } from '../../tools/oracles/jco.js';
 import { main } from '../../ts/cli/main.js';
 import { BufferedOutput } from '../../ts/core/output.js';
-import { encodeComponentAdapter } from '../../ts/device/component-messages.js';
+import { encodeComponentAdapter, encodeComponentResource } from '../../ts/device/component-messages.js';
 import { compilePlan } from '../../ts/component/plan.js';
 import { renameImports } from '../../ts/component/relink.js';
 import { validateComponent } from '../../ts/component/validator.js';
@@ -180,6 +180,12 @@ describe('components of several core instances on native-sim', () => {
     const deep = await run(await write('chain6.wasm', chain(6)), '--invoke', 'f(1)');
     expect(deep.code).toBe(1);
     expect(deep.err).toMatch(/nested invocations exhausted \(trap code 18\)/);
+  });
+
+  it('encodes COMPONENT_RESOURCE as documented', () => {
+    expect(Buffer.from(encodeComponentResource({ op: 'type', implOwner: 3, dtor: { instance: 1, name: 'd' } })).toString('hex')).toBe('00' + '0300' + '0100' + '0164');
+    expect(Buffer.from(encodeComponentResource({ op: 'resource.drop', rt: 0, owner: 3 })).toString('hex')).toBe('02' + '0000' + '0300');
+    expect(Buffer.from(encodeComponentResource({ op: 'resource.drop', rt: null, owner: 3 })).toString('hex')).toBe('02' + 'ffff' + '0300');
   });
 
   it('encodes COMPONENT_ADAPTER as documented', () => {
