@@ -190,7 +190,11 @@ static int wrt_ec_side_realloc(void *ctx, uint32_t old_ptr, uint32_t old_size, u
                                uint32_t *o_ptr) {
     wrt_ec_side *s = (wrt_ec_side *)ctx;
     if (s->realloc == NULL) return WRT_CABI_TRAP_REALLOC;
-    uint64_t args[4] = {old_ptr, old_size, align, new_size};
+    uint64_t args[4];
+    args[0] = old_ptr;
+    args[1] = old_size;
+    args[2] = align;
+    args[3] = new_size;
     uint64_t result = 0;
     wrt_trap_info trap;
     uint32_t code = wrt_invoke_nested(s->e->rt, s->realloc, args, 4, &result, 1, &trap);
@@ -347,8 +351,20 @@ static uint32_t wrt_ec_adapter_run(wrt_ec_adapter *a, wrt_ec_scratch *sc, const 
     moves.nrts = moves.next = moves.nlent = 0;
     uint32_t level = e->adapter_depth - 1u;
     e->borrows[level] = 0;
-    wrt_ec_side caller = {e, a->caller_owner, level, &moves, a->caller_memory, a->callee_memory, a->caller_realloc, &cx_caller, 0u};
-    wrt_ec_side callee = {e, a->callee_owner, level, &moves, a->callee_memory, a->caller_memory, a->callee_realloc, &cx_callee, 0u};
+    /* Field by field: an aggregate initializer becomes a memcpy call on some targets. */
+    wrt_ec_side caller, callee;
+    caller.e = callee.e = e;
+    caller.owner = a->caller_owner;
+    callee.owner = a->callee_owner;
+    caller.level = callee.level = level;
+    caller.moves = callee.moves = &moves;
+    caller.mem_of = callee.pool_of = a->caller_memory;
+    callee.mem_of = caller.pool_of = a->callee_memory;
+    caller.realloc = a->caller_realloc;
+    callee.realloc = a->callee_realloc;
+    caller.cx = &cx_caller;
+    callee.cx = &cx_callee;
+    caller.core_trap = callee.core_trap = 0u;
     cx_caller.encoding = a->caller_encoding;
     cx_callee.encoding = a->callee_encoding;
     cx_caller.max_string_bytes = cx_caller.max_list_bytes = WRT_CABI_SPEC_MAX_BYTES;
@@ -429,15 +445,17 @@ static uint32_t wrt_ec_builtin_call(wrt_ec_adapter *a, wrt_host_call *io_call) {
         return WRT_OK;
     }
     if ((h->flags & WRT_EC_OWN) != 0u && h->lends != 0u) return wrt_ec_handle_trap(e);
-    wrt_ec_handle dropped = *h;
+    /* Field by field: a struct copy becomes a memcpy call on some targets. */
+    uint8_t flags = h->flags, scope = h->scope;
+    uint16_t type = h->rt;
+    uint64_t rep = h->rep;
     wrt_ec_table_remove(t, arg);
-    if ((dropped.flags & WRT_EC_OWN) == 0u) {
-        if (dropped.scope > 0u && e->borrows[dropped.scope - 1u] > 0u) e->borrows[dropped.scope - 1u]--;
+    if ((flags & WRT_EC_OWN) == 0u) {
+        if (scope > 0u && e->borrows[scope - 1u] > 0u) e->borrows[scope - 1u]--;
         return WRT_OK;
     }
-    const wrt_func *dtor = dropped.rt < e->nresources ? e->resources[dropped.rt].dtor : NULL;
+    const wrt_func *dtor = type < e->nresources ? e->resources[type].dtor : NULL;
     if (dtor == NULL) return WRT_OK;
-    uint64_t rep = dropped.rep;
     wrt_trap_info trap;
     return wrt_invoke_nested(e->rt, dtor, &rep, 1, NULL, 0, &trap);
 }

@@ -178,43 +178,43 @@ bool wrtp_msg_decode_invoke_ext(const uint8_t *i_body, size_t len, bool long_nam
 
 /* The part COMPONENT_INVOKE and COMPONENT_ADAPTER share; false with *o_bad_offset at a bad field. */
 static bool wrtp_msg_read_component_call(wrtp_rd *io_rd, wrtp_msg_component_invoke *o_msg, uint32_t *o_bad_offset) {
-    wrtp_rd rd = *io_rd;
-    o_msg->fuel = wrtp_rd_u64(&rd);
-    o_msg->instance = wrtp_rd_u16(&rd);
-    size_t at = rd.pos;
-    o_msg->encoding = wrtp_rd_u8(&rd);
-    if (!rd.bad && o_msg->encoding > 2u) {
+    /* Through the pointer: a struct copy becomes a memcpy call on some targets. */
+    wrtp_rd *rd = io_rd;
+    o_msg->fuel = wrtp_rd_u64(rd);
+    o_msg->instance = wrtp_rd_u16(rd);
+    size_t at = rd->pos;
+    o_msg->encoding = wrtp_rd_u8(rd);
+    if (!rd->bad && o_msg->encoding > 2u) {
         *o_bad_offset = (uint32_t)at;
         return false;
     }
-    at = rd.pos;
-    o_msg->name_len = wrtp_rd_u8(&rd);
-    if (!rd.bad && (o_msg->name_len == 0u || o_msg->name_len > WRTP_PROTO_MAX_NAME)) {
+    at = rd->pos;
+    o_msg->name_len = wrtp_rd_u8(rd);
+    if (!rd->bad && (o_msg->name_len == 0u || o_msg->name_len > WRTP_PROTO_MAX_NAME)) {
         *o_bad_offset = (uint32_t)at;
         return false;
     }
-    o_msg->name = (const char *)wrtp_rd_bytes(&rd, o_msg->name_len);
-    at = rd.pos;
-    o_msg->realloc_len = wrtp_rd_u8(&rd);
-    if (!rd.bad && o_msg->realloc_len > WRTP_PROTO_MAX_NAME) {
+    o_msg->name = (const char *)wrtp_rd_bytes(rd, o_msg->name_len);
+    at = rd->pos;
+    o_msg->realloc_len = wrtp_rd_u8(rd);
+    if (!rd->bad && o_msg->realloc_len > WRTP_PROTO_MAX_NAME) {
         *o_bad_offset = (uint32_t)at;
         return false;
     }
-    o_msg->realloc = (const char *)wrtp_rd_bytes(&rd, o_msg->realloc_len);
-    at = rd.pos;
-    o_msg->post_return_len = wrtp_rd_u8(&rd);
-    if (!rd.bad && o_msg->post_return_len > WRTP_PROTO_MAX_NAME) {
+    o_msg->realloc = (const char *)wrtp_rd_bytes(rd, o_msg->realloc_len);
+    at = rd->pos;
+    o_msg->post_return_len = wrtp_rd_u8(rd);
+    if (!rd->bad && o_msg->post_return_len > WRTP_PROTO_MAX_NAME) {
         *o_bad_offset = (uint32_t)at;
         return false;
     }
-    o_msg->post_return = (const char *)wrtp_rd_bytes(&rd, o_msg->post_return_len);
-    o_msg->params_len = wrtp_rd_u16(&rd);
-    o_msg->params = wrtp_rd_bytes(&rd, o_msg->params_len);
-    o_msg->result_len = wrtp_rd_u16(&rd);
-    o_msg->result = wrtp_rd_bytes(&rd, o_msg->result_len);
-    o_msg->args_len = wrtp_rd_u16(&rd);
-    o_msg->args = wrtp_rd_bytes(&rd, o_msg->args_len);
-    *io_rd = rd;
+    o_msg->post_return = (const char *)wrtp_rd_bytes(rd, o_msg->post_return_len);
+    o_msg->params_len = wrtp_rd_u16(rd);
+    o_msg->params = wrtp_rd_bytes(rd, o_msg->params_len);
+    o_msg->result_len = wrtp_rd_u16(rd);
+    o_msg->result = wrtp_rd_bytes(rd, o_msg->result_len);
+    o_msg->args_len = wrtp_rd_u16(rd);
+    o_msg->args = wrtp_rd_bytes(rd, o_msg->args_len);
     return true;
 }
 

@@ -43,7 +43,7 @@ export interface ComponentPlan {
   /** Resource types (COMPONENT_RESOURCE, §4f): each instantiation's own. */
   readonly resources: readonly PlanResource[];
   readonly steps: readonly PlanStep[];
-  /** The first core instance's module as the component holds it (the profile's input). */
+  /** The first core instance's module as uploaded (its imports renamed: relink.ts), the profile's input; the same bytes as the component holds for a module without imports. */
   readonly coreModule: Uint8Array;
   readonly coreSha256: string;
   /** What the core validator found in it (the profile compiler's input). */
@@ -177,7 +177,7 @@ export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: str
     });
   }
   const first = instances[0] as PlanCoreInstance;
-  return { instances, adapters, resources: flat.resources, steps: flat.steps, coreModule: first.module, coreSha256: first.sha256, coreReport: first.report, functions, refused };
+  return { instances, adapters, resources: flat.resources, steps: flat.steps, coreModule: first.upload, coreSha256: first.sha256, coreReport: first.report, functions, refused };
 }
 
 /** `name: func(a: s32, b: string) -> T`, as WIT writes a function (types spelled out). */
