@@ -103,6 +103,57 @@ const ADAPTED = `(component
   (func (export "freed") (alias export $c "freed"))
 )`;
 
+/** A resource defined by one component and dropped by another through an own handle: the destructor logs the rep. */
+const RESOURCE = `(component
+  (component $Def
+    (core module $M
+      (global $sum (mut i32) (i32.const 0))
+      (func (export "dtor") (param i32) (global.set $sum (i32.add (global.get $sum) (local.get 0))))
+      (func (export "sum") (result i32) (global.get $sum)))
+    (core instance $m (instantiate $M))
+    (type $R (resource (rep i32) (dtor (core func $m "dtor"))))
+    (export $Re "r" (type $R))
+    (core func $new (canon resource.new $R))
+    (core func $rep (canon resource.rep $R))
+    (core module $Maker
+      (import "canon" "new" (func $new (param i32) (result i32)))
+      (import "canon" "rep" (func $rep (param i32) (result i32)))
+      (func (export "make") (param i32) (result i32) (call $new (local.get 0)))
+      (func (export "twice") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2))))
+    (core instance $maker (instantiate $Maker (with "canon" (instance (export "new" (func $new)) (export "rep" (func $rep))))))
+    (func (export "make") (param "rep" u32) (result (own $Re)) (canon lift (core func $maker "make")))
+    (func (export "twice") (param "h" (borrow $Re)) (result u32) (canon lift (core func $maker "twice")))
+    (func (export "sum") (result u32) (canon lift (core func $m "sum"))))
+  (component $User
+    (import "def" (instance $def
+      (export "r" (type $R (sub resource)))
+      (export "make" (func (param "rep" u32) (result (own $R))))
+      (export "twice" (func (param "h" (borrow $R)) (result u32)))))
+    (alias export $def "r" (type $R))
+    (core func $make (canon lower (func $def "make")))
+    (core func $twice (canon lower (func $def "twice")))
+    (core func $drop (canon resource.drop $R))
+    (core module $M
+      (import "e" "make" (func $make (param i32) (result i32)))
+      (import "e" "twice" (func $twice (param i32) (result i32)))
+      (import "e" "drop" (func $drop (param i32)))
+      (func (export "run") (param i32) (result i32) (local $h i32) (local $t i32)
+        (local.set $h (call $make (local.get 0)))
+        (local.set $t (call $twice (local.get $h)))
+        (call $drop (local.get $h))
+        (local.get $t))
+      (func (export "bad") (result i32) (call $twice (i32.const 7))))
+    (core instance $m (instantiate $M (with "e" (instance
+      (export "make" (func $make)) (export "twice" (func $twice)) (export "drop" (func $drop))))))
+    (func (export "run") (param "rep" u32) (result u32) (canon lift (core func $m "run")))
+    (func (export "bad") (result u32) (canon lift (core func $m "bad"))))
+  (instance $def (instantiate $Def))
+  (instance $user (instantiate $User (with "def" (instance $def))))
+  (func (export "run") (alias export $user "run"))
+  (func (export "bad") (alias export $user "bad"))
+  (func (export "sum") (alias export $def "sum"))
+)`;
+
 /**
  * A chain of `n` components, each lowering the previous one's `f: func(x: u8) -> u8` (a narrow
  * integer: an adapter, not a direct binding) and adding 1.
@@ -180,6 +231,27 @@ describe('components of several core instances on native-sim', () => {
     const deep = await run(await write('chain6.wasm', chain(6)), '--invoke', 'f(1)');
     expect(deep.code).toBe(1);
     expect(deep.err).toMatch(/nested invocations exhausted \(trap code 18\)/);
+  });
+
+  it('moves own and borrow handles between component instances and traps on an unknown handle', async () => {
+    const file = await write('resource.wasm', RESOURCE);
+    // A borrow lent to the implementing instance arrives as the rep: twice(21) = 42.
+    expect((await run(file, '--invoke', 'run(21)')).out.at(-1)).toBe('42');
+    const bad = await run(file, '--invoke', 'bad()');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/invalid resource handle \(trap code 72\)/);
+  });
+
+  it('counts nested invocations in the call\'s fuel and stops them when it runs out', async () => {
+    const file = await write('chain3.wasm', chain(3));
+    const one = JSON.parse((await run(await write('chain1.wasm', chain(1)), '--invoke', 'f(1)', '--json')).out.join('\n')) as { fuelUsed: string };
+    const all = JSON.parse((await run(file, '--invoke', 'f(1)', '--json')).out.join('\n')) as { fuelUsed: string; result: string };
+    expect(all.result).toBe('4');
+    // Three levels of guest code, two of them nested inside adapters, all in one budget.
+    expect(Number(all.fuelUsed)).toBeGreaterThanOrEqual(3 * Number(one.fuelUsed));
+    const r = await run(file, '--invoke', 'f(1)', '--fuel', String(Number(all.fuelUsed) - 1));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/fuel exhausted \(trap code 11\)/);
   });
 
   it('encodes COMPONENT_RESOURCE as documented', () => {
