@@ -210,6 +210,14 @@ describe('components of several core instances on native-sim', () => {
     expect((await run(file, '--invoke', 'bump-a()')).out.at(-1)).toBe('1');
   });
 
+  it('bounds the flattening work: an exponential instantiation tree is refused, not run', async () => {
+    // Level k instantiates level k-1 twice: 2^20 instantiations of the innermost component.
+    const levels = ['(component $L0 (core module $M) (core instance (instantiate $M)))'];
+    for (let k = 1; k <= 20; k++) levels.push(`(component $L${k} ${levels[k - 1]} (instance (instantiate $L${k - 1})) (instance (instantiate $L${k - 1})))`);
+    const bytes = await parseComponentText(`(component ${levels[20]} (instance (instantiate $L20)))`);
+    expect(() => compilePlan(validateComponent(bytes), bytes)).toThrow(/more than 200000 evaluation steps/);
+  });
+
   it('renames only the import section of a core module', () => {
     // (module (import "a" "b" (func)) (func)): one type, one import, one function.
     const module = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 2, 7, 1, 1, 0x61, 1, 0x62, 0, 0, 3, 2, 1, 0, 10, 4, 1, 2, 0, 0x0b]);

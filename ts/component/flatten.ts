@@ -4,7 +4,10 @@
  * bound to one (earlier instance, export name), and each exported function as the core export it
  * lifts in one of those instances. Nested components instantiated with arguments, inline export
  * bags, aliases (export, core export, outer) and component instances are evaluated here, on the
- * host, so the device only ever sees core modules and bindings.
+ * host, so the device only ever sees core modules and bindings. A `canon lower` of a lifted
+ * function becomes a fused adapter (or a direct binding when its types need no adapter code),
+ * each resource type definition a new resource type per instantiation, and `canon resource.*` a
+ * built-in on the handle table of its component instance: steps the device runs in order.
  *
  * Evaluation walks each component body once per instantiation. Nested instantiation is a bounded
  * recursion (MAX_NESTING levels, MAX_STEPS sections and items in all): a component body is a
@@ -198,7 +201,6 @@ const CORE_FUNC = 0x100;
 const CORE_TABLE = 0x101;
 const CORE_MEMORY = 0x102;
 const CORE_GLOBAL = 0x103;
-const CORE_TYPE = 0x110;
 const CORE_MODULE = 0x111;
 const CORE_INSTANCE = 0x112;
 const FUNC = 0x01;
@@ -323,7 +325,7 @@ class Flattener {
     return kind;
   }
 
-  instantiateCore(s: Scope, moduleIndex: number, args: ReadonlyMap<string, CoreInstanceV>, at: number): CoreInstanceV {
+  instantiateCore(moduleIndex: number, args: ReadonlyMap<string, CoreInstanceV>): CoreInstanceV {
     const module = this.facts.modules[moduleIndex];
     if (module === undefined) return { unbound: 'an unknown core module' };
     const imports: PlanImport[] = [];
@@ -333,8 +335,6 @@ class Flattener {
       if (!isRef(item) && imp.kind !== 'function') return { unbound: `core import ${imp.module}.${imp.name}: a lowered function where a ${imp.kind} is imported` };
       imports.push({ module: imp.module, field: imp.name, to: item });
     }
-    void s;
-    void at;
     this.instances.push({ module: moduleIndex, imports });
     this.steps.push({ instance: this.instances.length - 1 });
     return { id: this.instances.length - 1 };
@@ -443,7 +443,6 @@ class Flattener {
           const n = c.count();
           for (let i = 0; i < n; i++) {
             this.step(c);
-            const at = c.pos;
             const tag = c.u8();
             if (tag === 0x00) {
               const m = c.u32();
@@ -456,7 +455,7 @@ class Flattener {
                 with_.set(name, s.coreInstance[idx] ?? { unbound: 'unknown core instance' });
               }
               const mod = s.coreModule[m];
-              s.coreInstance.push(mod === undefined || mod < 0 ? { unbound: 'an unknown core module' } : this.instantiateCore(s, mod, with_, at));
+              s.coreInstance.push(mod === undefined || mod < 0 ? { unbound: 'an unknown core module' } : this.instantiateCore(mod, with_));
             } else {
               const k = c.count();
               const bag = new Map<string, CoreItem>();
@@ -649,7 +648,6 @@ class Flattener {
     else if (sort === CORE_TABLE) s.coreTable.push(item);
     else if (sort === CORE_MEMORY) s.coreMemory.push(item);
     else if (sort === CORE_GLOBAL) s.coreGlobal.push(item);
-    else if (sort === CORE_TYPE) return;
   }
 }
 
