@@ -420,7 +420,7 @@ uint32_t wrt_invoke_nested(wrt_runtime *io_rt, const wrt_func *i_func, const uin
     wrt_trap_info *info = o_trap != NULL ? o_trap : &local;
     wrt_fill(info, 0, sizeof *info);
     info->func_index = WRT_NONE;
-    if (io_rt == NULL || i_func == NULL || !io_rt->busy || io_rt->debug != NULL || io_rt->nest_sp == NULL ||
+    if (!WRT_CONFIG_NESTED || io_rt == NULL || i_func == NULL || !io_rt->busy || io_rt->debug != NULL || io_rt->nest_sp == NULL ||
         io_rt->nest_ft == NULL || nargs != i_func->type->nparams || nresults != i_func->type->nresults ||
         (nargs > 0u && i_args == NULL) || (nresults > 0u && o_results == NULL)) {
         info->code = WRT_TRAP_INVOKE_MISUSE;

@@ -226,6 +226,7 @@ bool wrtp_msg_decode_component_invoke(const uint8_t *i_body, size_t len, wrtp_ms
     return wrtp_msg_done(&rd, o_bad_offset);
 }
 
+#if WRTP_PROTO_COMPONENT_LINK
 bool wrtp_msg_decode_component_adapter(const uint8_t *i_body, size_t len, wrtp_msg_component_adapter *o_msg,
                                        uint32_t *o_bad_offset) {
     wrtp_rd rd;
@@ -282,6 +283,7 @@ bool wrtp_msg_decode_component_resource(const uint8_t *i_body, size_t len, wrtp_
     }
     return wrtp_msg_done(&rd, o_bad_offset);
 }
+#endif
 
 void wrtp_msg_encode_component_result(wrtp_wr *io_wr, const wrtp_msg_component_result *i_msg) {
     uint16_t n = i_msg->trap == 0u ? i_msg->values_len : 0u;

@@ -412,6 +412,7 @@ static void wrtp_handle_invoke(wrtp_reply *io_reply) {
     wrtp_reply_ok(io_reply);
 }
 
+#if WRTP_PROTO_COMPONENT_LINK
 static void wrtp_handle_component_adapter(wrtp_reply *io_reply) {
     wrtp_server *srv = io_reply->srv;
     wrtp_msg_component_adapter msg;
@@ -459,6 +460,8 @@ static void wrtp_handle_component_resource(wrtp_reply *io_reply) {
     wrtp_wr_u16(&io_reply->body, index);
     wrtp_reply_ok(io_reply);
 }
+
+#endif
 
 static void wrtp_handle_component_invoke(wrtp_reply *io_reply) {
     wrtp_server *srv = io_reply->srv;
@@ -759,6 +762,7 @@ static void wrtp_server_on_frame(wrtp_server *io_srv, size_t len) {
         if (io_srv->cfg.engine->component_invoke != NULL) wrtp_handle_component_invoke(&reply);
         else wrtp_reply_error(&reply, WRTP_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
         break;
+#if WRTP_PROTO_COMPONENT_LINK
     case WRTP_MSG_COMPONENT_RESOURCE:
         if (io_srv->cfg.engine->component_resource != NULL) wrtp_handle_component_resource(&reply);
         else wrtp_reply_error(&reply, WRTP_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
@@ -767,6 +771,7 @@ static void wrtp_server_on_frame(wrtp_server *io_srv, size_t len) {
         if (io_srv->cfg.engine->component_adapter != NULL) wrtp_handle_component_adapter(&reply);
         else wrtp_reply_error(&reply, WRTP_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
         break;
+#endif
     case WRTP_MSG_ARGS:
         if (io_srv->cfg.engine->set_args != NULL) wrtp_handle_args(&reply);
         else wrtp_reply_error(&reply, WRTP_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
