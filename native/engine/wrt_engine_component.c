@@ -118,7 +118,11 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
     e->invokes++;
     for (uint64_t *slot = e->rt->stack; slot < e->rt->stack_end; slot++) *slot = WRT_ENGINE_STACK_PAINT;
     wrt_comp_outcome outcome;
+    e->adapter_trap = 0;
+    e->adapter_depth = 0;
     int rc = wrt_comp_invoke(&req, &ops, &e->component, &outcome);
+    /* An adapter's canonical ABI trap reached the core as HOST_ERROR: its own code instead. */
+    if (rc == WRT_COMP_OK && outcome.trap == WRT_TRAP_HOST_ERROR && e->adapter_trap != 0u) outcome.trap = e->adapter_trap;
     switch (rc) {
     case WRT_COMP_OK: break;
     case WRT_COMP_ERR_TYPE:
@@ -142,4 +146,508 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
     o_result->values_len = (uint16_t)outcome.result_len;
     if (outcome.trap != 0u) e->traps++;
     return true;
+}
+
+/* ---- COMPONENT_ADAPTER: canon lower of a function another core instance lifts --------------- */
+/*
+ * An adapter is a host function the caller's core instance imports (`#a` / its index). Called,
+ * it lifts the caller's flat arguments with the caller's options, lowers them into the callee
+ * with the callee's (its cabi_realloc run as a nested invocation, wrt_invoke_nested), calls the
+ * callee nested, lifts its results, lowers them into the caller (through the caller's
+ * cabi_realloc, or at the caller's return pointer), then runs the callee's post-return: the
+ * fused adapter of definitions.py's canon_lower over canon_lift, in C, by the same wrt_cabi code
+ * as COMPONENT_INVOKE. Strings go straight from one memory to the other: a lifted string's
+ * offset is into the source memory, which the lowering side reads as its string pool.
+ */
+
+#define WRT_EC_I32 0x7Fu
+#define WRT_EC_PHASE_CALL 3u
+
+typedef struct wrt_ec_moves wrt_ec_moves;
+
+typedef struct wrt_ec_side {
+    wrt_interp_engine *e;
+    uint16_t owner;            /* the component instance whose handle table this side uses */
+    uint32_t level;            /* the adapter level (borrow scope) */
+    wrt_ec_moves *moves;
+    wrt_instance *mem_of;      /* the instance whose memory this side's options name */
+    wrt_instance *pool_of;     /* the other side's memory: where lifted strings are read */
+    const wrt_func *realloc;
+    wrt_cabi_cx *cx;
+    uint32_t core_trap;        /* a core trap its cabi_realloc stopped with */
+} wrt_ec_side;
+
+static void wrt_ec_refresh(wrt_ec_side *s) {
+    uint64_t bytes = 0;
+    s->cx->mem = s->mem_of != NULL ? wrt_memory_data(s->mem_of, &bytes) : NULL;
+    s->cx->mem_len = s->cx->mem != NULL ? (bytes > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)bytes) : 0u;
+    bytes = 0;
+    s->cx->pool = s->pool_of != NULL ? wrt_memory_data(s->pool_of, &bytes) : NULL;
+    s->cx->pool_len = s->cx->pool != NULL ? (bytes > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)bytes) : 0u;
+}
+
+static int wrt_ec_side_realloc(void *ctx, uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size,
+                               uint32_t *o_ptr) {
+    wrt_ec_side *s = (wrt_ec_side *)ctx;
+    if (s->realloc == NULL) return WRT_CABI_TRAP_REALLOC;
+    uint64_t args[4];
+    args[0] = old_ptr;
+    args[1] = old_size;
+    args[2] = align;
+    args[3] = new_size;
+    uint64_t result = 0;
+    wrt_trap_info trap;
+    uint32_t code = wrt_invoke_nested(s->e->rt, s->realloc, args, 4, &result, 1, &trap);
+    wrt_ec_refresh(s);
+    if (code != WRT_OK) {
+        s->core_trap = code;
+        return WRT_CABI_TRAP_REALLOC;
+    }
+    *o_ptr = (uint32_t)result;
+    return WRT_CABI_OK;
+}
+
+/* A canonical ABI trap of an adapter: kept in the engine, HOST_ERROR to the core (which only carries its own codes). */
+static uint32_t wrt_ec_cabi_trap(wrt_interp_engine *e, const wrt_ec_side *s, int rc) {
+    if (rc == WRT_CABI_TRAP_REALLOC && s->core_trap != 0u) return s->core_trap;
+    if (e->adapter_trap == 0u) {
+        e->adapter_trap = WRT_COMP_TRAP_BASE + (uint32_t)(rc < 32 ? rc : 10);
+        e->adapter_phase = WRT_EC_PHASE_CALL;
+    }
+    return WRT_TRAP_HOST_ERROR;
+}
+
+/* Lifted string offsets are into the source memory: the lowering side reads them as its pool. */
+static void wrt_ec_to_pool(wrt_cabi_val *vals, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++) vals[i].aux &= ~WRT_CABI_IN_MEMORY;
+}
+
+#define WRT_EC_TRAP_MAY_ENTER (WRT_COMP_TRAP_BASE + 11u)
+#define WRT_EC_ANY_RT 0xFFFFu
+#define WRT_EC_IN_USE 1u
+#define WRT_EC_OWN 2u
+
+/* ---- handle tables (definitions.py's Table: index 0 reserved, freed indices reused LIFO) ---- */
+
+static wrt_ec_table *wrt_ec_table_of(wrt_interp_engine *e, uint16_t owner, bool create) {
+    wrt_ec_table *free_slot = NULL;
+    for (uint32_t i = 0; i < WRT_ENGINE_MAX_HANDLE_TABLES; i++) {
+        if (e->tables[i].owner == owner) return &e->tables[i];
+        if (e->tables[i].owner == 0u && free_slot == NULL) free_slot = &e->tables[i];
+    }
+    if (!create || free_slot == NULL) return NULL;
+    free_slot->owner = owner;
+    free_slot->len = 1;
+    free_slot->nfree = 0;
+    return free_slot;
+}
+
+static wrt_ec_handle *wrt_ec_table_get(wrt_ec_table *t, uint32_t index) {
+    if (t == NULL || index == 0u || index >= t->len || (t->h[index].flags & WRT_EC_IN_USE) == 0u) return NULL;
+    return &t->h[index];
+}
+
+static bool wrt_ec_table_add(wrt_ec_table *t, uint32_t rep, uint16_t rt, uint8_t flags, uint8_t scope, uint32_t *o_index) {
+    uint32_t i;
+    if (t == NULL) return false;
+    if (t->nfree > 0u) i = t->free[--t->nfree];
+    else if (t->len < WRT_ENGINE_MAX_HANDLES) i = t->len++;
+    else return false;
+    t->h[i].rep = rep;
+    t->h[i].rt = rt;
+    t->h[i].flags = (uint8_t)(flags | WRT_EC_IN_USE);
+    t->h[i].scope = scope;
+    t->h[i].lends = 0;
+    *o_index = i;
+    return true;
+}
+
+static void wrt_ec_table_remove(wrt_ec_table *t, uint32_t index) {
+    t->h[index].flags = 0;
+    t->free[t->nfree++] = (uint16_t)index;
+}
+
+/* A handle trap of a built-in or adapter: 72, behind HOST_ERROR. */
+static uint32_t wrt_ec_handle_trap(wrt_interp_engine *e) {
+    if (e->adapter_trap == 0u) {
+        e->adapter_trap = WRT_COMP_TRAP_BASE + WRT_CABI_TRAP_HANDLE;
+        e->adapter_phase = WRT_EC_PHASE_CALL;
+    }
+    return WRT_TRAP_HOST_ERROR;
+}
+
+/* Handles one adapter call moves: the types of those lifted, in order, for the lowering side, and
+ * the own handles lent to the callee, given back when it returns. */
+typedef struct wrt_ec_moves {
+    uint16_t rts[WRT_ENGINE_ADAPTER_HANDLES];
+    uint32_t nrts, next;
+    uint16_t lent_owner[WRT_ENGINE_ADAPTER_HANDLES];
+    uint32_t lent_index[WRT_ENGINE_ADAPTER_HANDLES];
+    uint32_t nlent;
+} wrt_ec_moves;
+
+
+/* lift_own / lift_borrow from this side's table. */
+static int wrt_ec_lift_handle(void *ctx, uint8_t kind, uint32_t rt, uint32_t index, uint32_t *o_rep) {
+    (void)rt;
+    wrt_ec_side *s = (wrt_ec_side *)ctx;
+    wrt_ec_table *t = wrt_ec_table_of(s->e, s->owner, false);
+    wrt_ec_handle *h = wrt_ec_table_get(t, index);
+    wrt_ec_moves *m = s->moves;
+    if (h == NULL || m->nrts >= WRT_ENGINE_ADAPTER_HANDLES) return WRT_CABI_TRAP_HANDLE;
+    *o_rep = h->rep;
+    m->rts[m->nrts++] = h->rt;
+    if (kind == WRT_CABI_OWN) {
+        if ((h->flags & WRT_EC_OWN) == 0u || h->lends != 0u) return WRT_CABI_TRAP_HANDLE;
+        wrt_ec_table_remove(t, index);
+        return WRT_CABI_OK;
+    }
+    if (m->nlent >= WRT_ENGINE_ADAPTER_HANDLES) return WRT_CABI_TRAP_HANDLE;
+    h->lends++;
+    m->lent_owner[m->nlent] = s->owner;
+    m->lent_index[m->nlent++] = index;
+    return WRT_CABI_OK;
+}
+
+/* lower_own / lower_borrow into this side's table; a borrow into the type's own instance is its rep. */
+static int wrt_ec_lower_handle(void *ctx, uint8_t kind, uint32_t rt, uint32_t rep, uint32_t *o_index) {
+    (void)rt;
+    wrt_ec_side *s = (wrt_ec_side *)ctx;
+    wrt_ec_moves *m = s->moves;
+    if (m->next >= m->nrts) return WRT_CABI_TRAP_HANDLE;
+    uint16_t type = m->rts[m->next++];
+    wrt_ec_table *t = wrt_ec_table_of(s->e, s->owner, true);
+    if (kind == WRT_CABI_OWN) return wrt_ec_table_add(t, rep, type, WRT_EC_OWN, 0, o_index) ? WRT_CABI_OK : WRT_CABI_TRAP_HANDLE;
+    if (type < s->e->nresources && s->e->resources[type].impl == s->owner) {
+        *o_index = rep;
+        return WRT_CABI_OK;
+    }
+    if (!wrt_ec_table_add(t, rep, type, 0, (uint8_t)(s->level + 1u), o_index)) return WRT_CABI_TRAP_HANDLE;
+    s->e->borrows[s->level]++;
+    return WRT_CABI_OK;
+}
+
+static uint32_t wrt_ec_adapter_run(wrt_ec_adapter *a, wrt_ec_scratch *sc, const uint64_t *i_args, uint64_t *o_results) {
+    wrt_interp_engine *e = a->e;
+    uint32_t np = 0, nr = 0, used = 0;
+    if (a->params_len > 0u &&
+        wrt_cabi_parse_type(a->params, a->params_len, sc->nodes, WRT_ENGINE_ADAPTER_NODES, &np, &used) != WRT_CABI_OK) {
+        return WRT_TRAP_HOST_ERROR;
+    }
+    if (a->result_len > 0u &&
+        wrt_cabi_parse_type(a->result, a->result_len, sc->nodes + np, WRT_ENGINE_ADAPTER_NODES - np, &nr, &used) != WRT_CABI_OK) {
+        return WRT_TRAP_HOST_ERROR;
+    }
+    const wrt_cabi_type *pt = np > 0u ? sc->nodes : NULL;
+    const wrt_cabi_type *rt = nr > 0u ? sc->nodes + np : NULL;
+    uint32_t pflat = pt == NULL ? 0u : (pt->flat_count > WRT_CABI_MAX_FLAT_PARAMS ? 1u : pt->flat_count);
+    bool retptr = rt != NULL && rt->flat_count > WRT_CABI_MAX_FLAT_RESULTS;
+    wrt_cabi_cx cx_caller, cx_callee;
+    uint8_t *raw = (uint8_t *)&cx_caller;
+    for (size_t i = 0; i < sizeof cx_caller; i++) raw[i] = 0;
+    raw = (uint8_t *)&cx_callee;
+    for (size_t i = 0; i < sizeof cx_callee; i++) raw[i] = 0;
+    wrt_ec_moves moves;
+    moves.nrts = moves.next = moves.nlent = 0;
+    uint32_t level = e->adapter_depth - 1u;
+    e->borrows[level] = 0;
+    /* Field by field: an aggregate initializer becomes a memcpy call on some targets. */
+    wrt_ec_side caller, callee;
+    caller.e = callee.e = e;
+    caller.owner = a->caller_owner;
+    callee.owner = a->callee_owner;
+    caller.level = callee.level = level;
+    caller.moves = callee.moves = &moves;
+    caller.mem_of = callee.pool_of = a->caller_memory;
+    callee.mem_of = caller.pool_of = a->callee_memory;
+    caller.realloc = a->caller_realloc;
+    callee.realloc = a->callee_realloc;
+    caller.cx = &cx_caller;
+    callee.cx = &cx_callee;
+    caller.core_trap = callee.core_trap = 0u;
+    cx_caller.encoding = a->caller_encoding;
+    cx_callee.encoding = a->callee_encoding;
+    cx_caller.max_string_bytes = cx_caller.max_list_bytes = WRT_CABI_SPEC_MAX_BYTES;
+    cx_callee.max_string_bytes = cx_callee.max_list_bytes = WRT_CABI_SPEC_MAX_BYTES;
+    cx_caller.host.ctx = &caller;
+    cx_caller.host.realloc = wrt_ec_side_realloc;
+    cx_callee.host.ctx = &callee;
+    cx_callee.host.realloc = wrt_ec_side_realloc;
+    cx_caller.host.lift_handle = cx_callee.host.lift_handle = wrt_ec_lift_handle;
+    cx_caller.host.lower_handle = cx_callee.host.lower_handle = wrt_ec_lower_handle;
+    /* 1. The caller's arguments, lifted with its options; 2. lowered into the callee. */
+    uint32_t nargs = 0;
+    uint64_t flat[WRT_CABI_MAX_FLAT_PARAMS];
+    uint32_t nflat = 0;
+    if (pt != NULL) {
+        wrt_ec_refresh(&caller);
+        int rc = wrt_cabi_lift_values(&cx_caller, pt, i_args, pflat, WRT_CABI_MAX_FLAT_PARAMS, sc->args, WRT_ENGINE_ADAPTER_VALUES, &nargs);
+        if (rc != WRT_CABI_OK) return wrt_ec_cabi_trap(e, &caller, rc);
+        wrt_ec_to_pool(sc->args, nargs);
+        wrt_ec_refresh(&callee);
+        rc = wrt_cabi_lower_values(&cx_callee, pt, sc->args, nargs, WRT_CABI_MAX_FLAT_PARAMS, flat, &nflat);
+        if (rc != WRT_CABI_OK) return wrt_ec_cabi_trap(e, &callee, rc);
+    }
+    /* 3. The callee, nested above this call. */
+    uint64_t res[1] = {0};
+    uint32_t nres = wrt_func_result_count(a->callee);
+    if (nflat != wrt_func_param_count(a->callee) || nres > 1u) return WRT_TRAP_HOST_ERROR;
+    wrt_trap_info trap;
+    uint32_t code = wrt_invoke_nested(e->rt, a->callee, flat, nflat, res, nres, &trap);
+    if (code != WRT_OK) return code;
+    /* 4. Its results, lifted with its options; 5. lowered into the caller (at its return pointer past one flat value). */
+    if (rt != NULL) {
+        uint32_t nvals = 0;
+        wrt_ec_refresh(&callee);
+        int rc = wrt_cabi_lift_values(&cx_callee, rt, res, nres, WRT_CABI_MAX_FLAT_RESULTS, sc->results, WRT_ENGINE_ADAPTER_VALUES, &nvals);
+        if (rc != WRT_CABI_OK) return wrt_ec_cabi_trap(e, &callee, rc);
+        wrt_ec_to_pool(sc->results, nvals);
+        wrt_ec_refresh(&caller);
+        if (retptr) {
+            rc = wrt_cabi_store(&cx_caller, rt, sc->results, nvals, (uint32_t)i_args[pflat]);
+        } else {
+            uint32_t nout = 0;
+            uint64_t out[WRT_CABI_MAX_FLAT_RESULTS] = {0};
+            rc = wrt_cabi_lower_values(&cx_caller, rt, sc->results, nvals, WRT_CABI_MAX_FLAT_RESULTS, out, &nout);
+            if (nout > 0u) o_results[0] = out[0];
+        }
+        if (rc != WRT_CABI_OK) return wrt_ec_cabi_trap(e, &caller, rc);
+    }
+    /* The callee returned: the handles lent to it come back; borrows it was given must be dropped. */
+    for (uint32_t i = 0; i < moves.nlent; i++) {
+        wrt_ec_handle *h = wrt_ec_table_get(wrt_ec_table_of(e, moves.lent_owner[i], false), moves.lent_index[i]);
+        if (h != NULL && h->lends > 0u) h->lends--;
+    }
+    if (e->borrows[level] != 0u) return wrt_ec_handle_trap(e);
+    /* 6. The callee's post-return, with its flat results. */
+    if (a->callee_post_return != NULL) {
+        code = wrt_invoke_nested(e->rt, a->callee_post_return, res, nres, NULL, 0, &trap);
+        if (code != WRT_OK) return code;
+    }
+    return WRT_OK;
+}
+
+/* canon resource.new / resource.drop / resource.rep on the built-in's component instance's table. */
+static uint32_t wrt_ec_builtin_call(wrt_ec_adapter *a, wrt_host_call *io_call) {
+    wrt_interp_engine *e = a->e;
+    uint32_t arg = (uint32_t)io_call->args[0];
+    if (a->kind == 1u) {
+        uint32_t index = 0;
+        if (!wrt_ec_table_add(wrt_ec_table_of(e, a->owner, true), arg, a->rt, WRT_EC_OWN, 0, &index)) return wrt_ec_handle_trap(e);
+        io_call->results[0] = index;
+        return WRT_OK;
+    }
+    wrt_ec_table *t = wrt_ec_table_of(e, a->owner, false);
+    wrt_ec_handle *h = wrt_ec_table_get(t, arg);
+    if (h == NULL || (a->rt != WRT_EC_ANY_RT && h->rt != a->rt)) return wrt_ec_handle_trap(e);
+    if (a->kind == 3u) {
+        io_call->results[0] = h->rep;
+        return WRT_OK;
+    }
+    if ((h->flags & WRT_EC_OWN) != 0u && h->lends != 0u) return wrt_ec_handle_trap(e);
+    /* Field by field: a struct copy becomes a memcpy call on some targets. */
+    uint8_t flags = h->flags, scope = h->scope;
+    uint16_t type = h->rt;
+    uint64_t rep = h->rep;
+    wrt_ec_table_remove(t, arg);
+    if ((flags & WRT_EC_OWN) == 0u) {
+        if (scope > 0u && e->borrows[scope - 1u] > 0u) e->borrows[scope - 1u]--;
+        return WRT_OK;
+    }
+    const wrt_func *dtor = type < e->nresources ? e->resources[type].dtor : NULL;
+    if (dtor == NULL) return WRT_OK;
+    wrt_trap_info trap;
+    return wrt_invoke_nested(e->rt, dtor, &rep, 1, NULL, 0, &trap);
+}
+
+static uint32_t wrt_ec_adapter_call(wrt_host_call *io_call) {
+    wrt_ec_adapter *a = (wrt_ec_adapter *)io_call->ctx;
+    wrt_interp_engine *e = a->e;
+    if (a->kind != 0u) return wrt_ec_builtin_call(a, io_call);
+    if (e->adapter_depth >= WRT_ENGINE_ADAPTER_DEPTH) return WRT_TRAP_REENTRY_EXHAUSTED;
+    /* may_enter: a component instance already inside a call is not entered again. */
+    for (uint32_t i = 0; i < e->adapter_depth; i++) {
+        if (e->entered[i] == a->callee_owner) {
+            if (e->adapter_trap == 0u) {
+                e->adapter_trap = WRT_EC_TRAP_MAY_ENTER;
+                e->adapter_phase = WRT_EC_PHASE_CALL;
+            }
+            return WRT_TRAP_HOST_ERROR;
+        }
+    }
+    uint32_t level = e->adapter_depth;
+    e->entered[level] = a->callee_owner;
+    e->adapter_depth++;
+    uint32_t code = wrt_ec_adapter_run(a, &e->adapter_scratch[level], io_call->args, io_call->results);
+    e->adapter_depth--;
+    return code;
+}
+
+/* The flat core signature of a lowered function, in wrt_host_func letters; false over the limits. */
+static bool wrt_ec_signature_of(wrt_ec_adapter *a, wrt_cabi_type *nodes) {
+    static const char letters[4] = {'i', 'I', 'f', 'F'};
+    uint32_t np = 0, nr = 0, used = 0;
+    if (a->params_len > 0u && wrt_cabi_parse_type(a->params, a->params_len, nodes, WRT_ENGINE_ADAPTER_NODES, &np, &used) != WRT_CABI_OK) return false;
+    if (a->result_len > 0u &&
+        wrt_cabi_parse_type(a->result, a->result_len, nodes + np, WRT_ENGINE_ADAPTER_NODES - np, &nr, &used) != WRT_CABI_OK) {
+        return false;
+    }
+    uint32_t at = 0;
+    if (np > 0u) {
+        if (nodes[0].flat_count > WRT_CABI_MAX_FLAT_PARAMS) a->signature[at++] = 'i';
+        else {
+            for (uint32_t i = 0; i < nodes[0].flat_count; i++) a->signature[at++] = letters[(nodes[0].flat_sig >> (2u * i)) & 3u];
+        }
+    }
+    bool retptr = nr > 0u && nodes[np].flat_count > WRT_CABI_MAX_FLAT_RESULTS;
+    if (retptr) a->signature[at++] = 'i';
+    a->signature[at++] = ':';
+    if (nr > 0u && !retptr && nodes[np].flat_count == 1u) a->signature[at++] = letters[nodes[np].flat_sig & 3u];
+    a->signature[at] = '\0';
+    return true;
+}
+
+static wrt_instance *wrt_ec_instance(wrt_interp_engine *e, uint16_t id) {
+    if (id == 0u) return e->instance;
+    return id <= e->ninstances ? e->instances[id - 1u] : NULL;
+}
+
+static bool wrt_ec_has_signature(const wrt_func *f, uint32_t np, uint32_t nr) {
+    if (wrt_func_param_count(f) != np || wrt_func_result_count(f) != nr) return false;
+    for (uint32_t i = 0; i < np; i++) if (wrt_func_param_type(f, i) != WRT_EC_I32) return false;
+    for (uint32_t i = 0; i < nr; i++) if (wrt_func_result_type(f, i) != WRT_EC_I32) return false;
+    return true;
+}
+
+static uint16_t wrt_ec_register(wrt_interp_engine *e, wrt_ec_adapter *a);
+
+bool wrt_engine_component_adapter(void *ctx, const wrtp_msg_component_adapter *i_msg, uint16_t *o_index, wrtp_engine_error *o_err) {
+    wrt_interp_engine *e = (wrt_interp_engine *)ctx;
+    const wrtp_msg_component_invoke *m = &i_msg->callee;
+    if (e->instance == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_NO_MODULE, 0, "no instance loaded");
+    if (e->nadapters >= WRT_ENGINE_MAX_ADAPTERS) {
+        return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nadapters, "the session holds as many adapters as the engine has room for (WRT_ENGINE_MAX_ADAPTERS)");
+    }
+    if (m->params_len > WRT_ENGINE_ADAPTER_TYPE_BYTES || m->result_len > WRT_ENGINE_ADAPTER_TYPE_BYTES) {
+        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0, "a type encoding is longer than WRT_ENGINE_ADAPTER_TYPE_BYTES");
+    }
+    wrt_instance *callee = m->instance <= e->ninstances ? wrt_ec_instance(e, m->instance) : NULL;
+    if (callee == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, m->instance, "the session holds no instance of that id");
+    if (i_msg->callee_memory > e->ninstances || i_msg->caller_memory > e->ninstances || i_msg->caller_realloc_instance > e->ninstances) {
+        return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, 0, "a memory or realloc names an instance the session does not hold");
+    }
+    wrt_ec_adapter *a = &e->adapters[e->nadapters];
+    a->e = e;
+    a->kind = 0;
+    a->rt = 0;
+    a->owner = 0;
+    a->callee = wrt_find_func(callee, m->name, m->name_len);
+    a->callee_realloc = m->realloc_len != 0u ? wrt_find_func(callee, m->realloc, m->realloc_len) : NULL;
+    a->callee_post_return = m->post_return_len != 0u ? wrt_find_func(callee, m->post_return, m->post_return_len) : NULL;
+    a->callee_memory = i_msg->callee_memory != 0u ? wrt_ec_instance(e, i_msg->callee_memory) : NULL;
+    a->caller_memory = i_msg->caller_memory != 0u ? wrt_ec_instance(e, i_msg->caller_memory) : NULL;
+    a->caller_realloc = NULL;
+    if (i_msg->caller_realloc_instance != 0u) {
+        a->caller_realloc = wrt_find_func(wrt_ec_instance(e, i_msg->caller_realloc_instance), i_msg->caller_realloc, i_msg->caller_realloc_len);
+        if (a->caller_realloc == NULL || !wrt_ec_has_signature(a->caller_realloc, 4, 1)) {
+            return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 3, "the caller's realloc is no (i32 i32 i32 i32) -> i32 export of its instance");
+        }
+    }
+    if (a->callee == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 0, "the core instance exports no function of the lifted name");
+    if (m->realloc_len != 0u && (a->callee_realloc == NULL || !wrt_ec_has_signature(a->callee_realloc, 4, 1))) {
+        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 1, "the core instance exports no (i32 i32 i32 i32) -> i32 realloc of that name");
+    }
+    if (m->post_return_len != 0u && a->callee_post_return == NULL) {
+        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 2, "the core instance exports no post-return function of that name");
+    }
+    a->callee_encoding = m->encoding;
+    a->caller_encoding = i_msg->caller_encoding;
+    a->caller_owner = i_msg->caller_owner;
+    a->callee_owner = i_msg->callee_owner;
+    a->params_len = m->params_len;
+    a->result_len = m->result_len;
+    for (uint32_t i = 0; i < m->params_len; i++) a->params[i] = m->params[i];
+    for (uint32_t i = 0; i < m->result_len; i++) a->result[i] = m->result[i];
+    if (!wrt_ec_signature_of(a, e->adapter_scratch[0].nodes)) {
+        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0, "a type encoding is malformed or needs more nodes than WRT_ENGINE_ADAPTER_NODES");
+    }
+    *o_index = wrt_ec_register(e, a);
+    return true;
+}
+
+/* Names adapter slot nadapters `#a` / its index and makes it the next host function. */
+static uint16_t wrt_ec_register(wrt_interp_engine *e, wrt_ec_adapter *a) {
+    uint32_t index = e->nadapters;
+    uint32_t at = 0;
+    char digits[5];
+    uint32_t nd = 0;
+    do {
+        digits[nd++] = (char)('0' + (int)(index % 10u));
+        index /= 10u;
+    } while (index != 0u && nd < sizeof digits);
+    while (nd > 0u) a->name[at++] = digits[--nd];
+    a->name[at] = '\0';
+    wrt_host_func *f = &e->adapter_funcs[e->nadapters];
+    f->module = "#a";
+    f->name = a->name;
+    f->signature = a->signature;
+    f->fn = wrt_ec_adapter_call;
+    f->ctx = a;
+    f->budget = WRT_BUDGET_UNLIMITED;
+    f->fuel_cost = 0;
+    return (uint16_t)e->nadapters++;
+}
+
+bool wrt_engine_component_resource(void *ctx, const wrtp_msg_component_resource *i_msg, uint16_t *o_index, wrtp_engine_error *o_err) {
+    wrt_interp_engine *e = (wrt_interp_engine *)ctx;
+    if (i_msg->op == 0u) {
+        if (e->nresources >= WRT_ENGINE_MAX_RESOURCE_TYPES) {
+            return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nresources, "the session holds as many resource types as the engine has room for (WRT_ENGINE_MAX_RESOURCE_TYPES)");
+        }
+        const wrt_func *dtor = NULL;
+        if (i_msg->dtor_instance != 0u) {
+            wrt_instance *inst = i_msg->dtor_instance <= e->ninstances ? wrt_ec_instance(e, i_msg->dtor_instance) : NULL;
+            if (inst == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, i_msg->dtor_instance, "the session holds no instance of that id");
+            dtor = wrt_find_func(inst, i_msg->dtor, i_msg->dtor_len);
+            if (dtor == NULL || wrt_func_param_count(dtor) != 1u || wrt_func_result_count(dtor) != 0u || wrt_func_param_type(dtor, 0) != WRT_EC_I32) {
+                return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 0, "the instance exports no (i32) -> () destructor of that name");
+            }
+        }
+        e->resources[e->nresources].dtor = dtor;
+        e->resources[e->nresources].impl = i_msg->owner;
+        *o_index = e->nresources++;
+        return true;
+    }
+    if (e->nadapters >= WRT_ENGINE_MAX_ADAPTERS) {
+        return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nadapters, "the session holds as many adapters as the engine has room for (WRT_ENGINE_MAX_ADAPTERS)");
+    }
+    wrt_ec_adapter *a = &e->adapters[e->nadapters];
+    a->e = e;
+    a->kind = i_msg->op;
+    a->rt = i_msg->rt;
+    a->owner = i_msg->owner;
+    a->signature[0] = 'i';
+    a->signature[1] = ':';
+    a->signature[2] = i_msg->op == 2u ? '\0' : 'i';
+    a->signature[3] = '\0';
+    *o_index = wrt_ec_register(e, a);
+    return true;
+}
+
+const wrt_host_registry *wrt_engine_component_registry(wrt_interp_engine *io_e) {
+    if (io_e->nadapters == 0u) return wrt_engine_host_registry(&io_e->host);
+    io_e->adapter_registry.funcs = io_e->adapter_funcs;
+    io_e->adapter_registry.count = io_e->nadapters;
+    io_e->adapter_registry.intercept = NULL;
+    io_e->adapter_registry.intercept_ctx = NULL;
+    io_e->adapter_registry.next = wrt_engine_host_registry(&io_e->host);
+    return &io_e->adapter_registry;
+}
+
+void wrt_engine_component_drop(wrt_interp_engine *io_e) {
+    io_e->nresources = 0;
+    for (uint32_t i = 0; i < WRT_ENGINE_MAX_HANDLE_TABLES; i++) io_e->tables[i].owner = 0;
+    io_e->nadapters = 0;
+    io_e->adapter_depth = 0;
+    io_e->adapter_trap = 0;
 }

@@ -72,6 +72,94 @@ typedef struct wrt_interp_platform {
 /* Painted over the value stack before each invocation; the highest slot changed is the peak. */
 #define WRT_ENGINE_STACK_PAINT 0xA5C3A5C3A5C3A5C3ull
 
+/*
+ * COMPONENT_ADAPTER and COMPONENT_RESOURCE (docs/protocol.md §4f): adapters and built-ins per
+ * session, adapters inside one another, the type bytes, nodes and value slots of one adapter call;
+ * resource types per session, component instances with a handle table, handles per table. The
+ * defaults are a board's (about 6 KiB of RAM on a 32-bit target); native-sim's Makefile raises them.
+ */
+#ifndef WRT_ENGINE_MAX_ADAPTERS
+#define WRT_ENGINE_MAX_ADAPTERS 8u
+#endif
+#ifndef WRT_ENGINE_ADAPTER_DEPTH
+#define WRT_ENGINE_ADAPTER_DEPTH 2u
+#endif
+#ifndef WRT_ENGINE_ADAPTER_TYPE_BYTES
+#define WRT_ENGINE_ADAPTER_TYPE_BYTES 64u
+#endif
+#ifndef WRT_ENGINE_ADAPTER_NODES
+#define WRT_ENGINE_ADAPTER_NODES 32u
+#endif
+#ifndef WRT_ENGINE_ADAPTER_VALUES
+#define WRT_ENGINE_ADAPTER_VALUES 48u
+#endif
+#ifndef WRT_ENGINE_MAX_RESOURCE_TYPES
+#define WRT_ENGINE_MAX_RESOURCE_TYPES 8u
+#endif
+#ifndef WRT_ENGINE_MAX_HANDLE_TABLES
+#define WRT_ENGINE_MAX_HANDLE_TABLES 4u
+#endif
+#ifndef WRT_ENGINE_MAX_HANDLES
+#define WRT_ENGINE_MAX_HANDLES 16u
+#endif
+/* Handles moved by one adapter call (own and borrow, arguments and results). */
+#define WRT_ENGINE_ADAPTER_HANDLES 16u
+
+typedef struct wrt_ec_resource {
+    const wrt_func *dtor;    /* NULL: none */
+    uint16_t impl;           /* the component instance that defines it */
+} wrt_ec_resource;
+
+/* One handle (definitions.py's ResourceHandle): index = position in its table, 0 never used. */
+typedef struct wrt_ec_handle {
+    uint32_t rep;
+    uint16_t rt;
+    uint8_t flags;           /* bit 0 in use, bit 1 own */
+    uint8_t scope;           /* a borrow: the adapter level whose call it was lent for (+1); 0 none */
+    uint32_t lends;          /* an own handle: borrows of it in calls now running */
+} wrt_ec_handle;
+
+typedef struct wrt_ec_table {
+    uint16_t owner;          /* the component instance; 0: free */
+    uint16_t len;            /* indices 0 .. len-1 allocated so far (0 reserved) */
+    uint16_t nfree;
+    uint16_t free[WRT_ENGINE_MAX_HANDLES];
+    wrt_ec_handle h[WRT_ENGINE_MAX_HANDLES];
+} wrt_ec_table;
+
+struct wrt_interp_engine;
+
+/* One `canon lower` of a lifted function of another core instance (wrt_engine_component.c). */
+typedef struct wrt_ec_adapter {
+    struct wrt_interp_engine *e;
+    uint8_t kind;                 /* 0 a fused adapter; 1 resource.new, 2 resource.drop, 3 resource.rep */
+    uint16_t rt;                  /* built-ins: the resource type (0xFFFF: not checked) */
+    uint16_t owner;               /* built-ins: whose handle table */
+    const wrt_func *callee;
+    const wrt_func *callee_realloc;
+    const wrt_func *callee_post_return;
+    wrt_instance *callee_memory;  /* whose memory the callee's options name; NULL: none */
+    wrt_instance *caller_memory;
+    const wrt_func *caller_realloc;
+    uint8_t callee_encoding;
+    uint8_t caller_encoding;
+    uint16_t caller_owner;
+    uint16_t callee_owner;
+    uint16_t params_len;
+    uint16_t result_len;
+    uint8_t params[WRT_ENGINE_ADAPTER_TYPE_BYTES];
+    uint8_t result[WRT_ENGINE_ADAPTER_TYPE_BYTES];
+    char name[6];                 /* the index in decimal: the import's field name */
+    char signature[2u * WRT_CABI_MAX_FLAT_PARAMS + 4u];
+} wrt_ec_adapter;
+
+/* One adapter call's type nodes and the values it lifts on each side. */
+typedef struct wrt_ec_scratch {
+    wrt_cabi_type nodes[WRT_ENGINE_ADAPTER_NODES];
+    wrt_cabi_val args[WRT_ENGINE_ADAPTER_VALUES];
+    wrt_cabi_val results[WRT_ENGINE_ADAPTER_VALUES];
+} wrt_ec_scratch;
+
 /* The engine's state; the platform keeps it (static storage) for as long as the server runs. */
 typedef struct wrt_interp_engine {
     uint8_t *arena;
@@ -112,6 +200,20 @@ typedef struct wrt_interp_engine {
 #if WRT_CONFIG_COMPONENTS
     /* COMPONENT_INVOKE's type nodes, value slots and result bytes (native/component/wrt_component.h). */
     wrt_comp_scratch component;
+    /* COMPONENT_ADAPTER's adapters, the registry later uploads link them from, and a scratch per nesting level. */
+    wrt_ec_adapter adapters[WRT_ENGINE_MAX_ADAPTERS];
+    wrt_host_func adapter_funcs[WRT_ENGINE_MAX_ADAPTERS];
+    wrt_host_registry adapter_registry;
+    uint16_t nadapters;
+    uint16_t adapter_depth;    /* adapters running now (nested) */
+    uint32_t adapter_trap;     /* a canonical ABI trap an adapter stopped with (64 + n), behind HOST_ERROR */
+    uint8_t adapter_phase;
+    uint16_t entered[WRT_ENGINE_ADAPTER_DEPTH + 1u]; /* component instances inside a call now (may_enter) */
+    wrt_ec_scratch adapter_scratch[WRT_ENGINE_ADAPTER_DEPTH];
+    wrt_ec_resource resources[WRT_ENGINE_MAX_RESOURCE_TYPES];
+    uint16_t nresources;
+    wrt_ec_table tables[WRT_ENGINE_MAX_HANDLE_TABLES];
+    uint32_t borrows[WRT_ENGINE_ADAPTER_DEPTH + 1u]; /* borrow handles lent per adapter level, not dropped yet */
 #endif
 } wrt_interp_engine;
 

@@ -243,6 +243,16 @@ uint32_t wrt_func_param_type(const wrt_func *i_func, uint32_t index);
 uint32_t wrt_func_result_type(const wrt_func *i_func, uint32_t index);
 
 /*
+ * From inside a host function only (an invocation is running): runs `i_func` (of any instance)
+ * to completion above the current stack and frame top, under the fuel the outer invocation has
+ * left, which it spends. At most WRT_CONFIG_MAX_NESTED are open at once: one more returns
+ * WRT_TRAP_REENTRY_EXHAUSTED. The outer call depth bounds the nested frames too. Arity and
+ * results as wrt_invoke; not while the runtime debugs (a trace or breakpoints): MISUSE.
+ */
+uint32_t wrt_invoke_nested(wrt_runtime *io_rt, const wrt_func *i_func, const uint64_t *i_args, uint32_t nargs,
+                           uint64_t *o_results, uint32_t nresults, wrt_trap_info *o_trap);
+
+/*
  * Runs a function to completion or trap. `nargs`/`nresults` must equal the function's arity.
  * Fuel (wrt_set_fuel) and host call budgets start afresh for every invocation.
  * Returns WRT_OK or the trap code; o_trap (may be NULL) gets the details either way.

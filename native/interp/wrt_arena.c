@@ -95,6 +95,10 @@ wrt_runtime *wrt_runtime_init(void *io_arena, size_t arena_bytes, const wrt_layo
     rt->fuel = WRT_FUEL_UNLIMITED;
     rt->serial = 0;
     rt->busy = false;
+    rt->nest_sp = NULL;
+    rt->nest_ft = NULL;
+    rt->nest_fuel = 0;
+    rt->nest_depth = 0;
     rt->registered = NULL;
     /* Stack, frames and the trace are whole-region allocations made once. */
     rt->regions[WRT_REGION_STACK].used = rt->regions[WRT_REGION_STACK].size;

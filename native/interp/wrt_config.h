@@ -117,6 +117,28 @@
 #  define WRT_CONFIG_MAX_HOST_RESULTS 8u
 #endif
 
+/*
+ * Most nested invocations open at once (wrt_invoke_nested): a host function that runs guest code
+ * (the canonical ABI's cabi_realloc, another instance's lifted export, post-return) above the
+ * current stack and frame top. One more traps WRT_TRAP_REENTRY_EXHAUSTED. A compile-time constant
+ * until the profile's component block carries it.
+ */
+#ifndef WRT_CONFIG_MAX_NESTED
+#  define WRT_CONFIG_MAX_NESTED 8u
+#endif
+/*
+ * Whether the executor keeps what a nested invocation needs at each host call (three stores and a
+ * load). Off in an image without the component runtime (the small executor's, within 64 KiB of
+ * flash), where wrt_invoke_nested then answers MISUSE.
+ */
+#ifndef WRT_CONFIG_NESTED
+#  if defined(WRT_CONFIG_COMPONENTS) && !WRT_CONFIG_COMPONENTS
+#    define WRT_CONFIG_NESTED 0
+#  else
+#    define WRT_CONFIG_NESTED 1
+#  endif
+#endif
+
 /* Most registries one lookup follows through wrt_host_registry.next. */
 #ifndef WRT_CONFIG_MAX_REGISTRY_CHAIN
 #  define WRT_CONFIG_MAX_REGISTRY_CHAIN 8u

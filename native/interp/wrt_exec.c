@@ -468,7 +468,14 @@ uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_t
 
     if (i_func->def == NULL) {
         PAY(i_func->host->func->fuel_cost);
+#if WRT_CONFIG_NESTED
+        io_rt->nest_ft = ft;
+        io_rt->nest_fuel = fuel;
+#endif
         trap = wrt_host_invoke(io_rt, i_func, NULL, io_rt->stack);
+#if WRT_CONFIG_NESTED
+        fuel = io_rt->nest_fuel;
+#endif
         goto finished;
     }
     goto call_func;
@@ -478,7 +485,16 @@ call_func:
     if (target->def == NULL) {
         PAY(target->host->func->fuel_cost);
         uint32_t np = target->type->nparams;
+        /* A nested invocation from the host function (wrt_invoke_nested) starts at this frame
+         * and spends this fuel; what it leaves comes back. */
+#if WRT_CONFIG_NESTED
+        io_rt->nest_ft = ft;
+        io_rt->nest_fuel = fuel;
+#endif
         uint32_t code = wrt_host_invoke(io_rt, target, inst, sp - np);
+#if WRT_CONFIG_NESTED
+        fuel = io_rt->nest_fuel;
+#endif
         if (code != WRT_OK) TRAP_IN_CALL(code);
         sp = sp - np + target->type->nresults;
         RELOAD();

@@ -100,6 +100,10 @@ uint32_t wrt_host_invoke(wrt_runtime *io_rt, const wrt_func *i_func, wrt_instanc
         return WRT_TRAP_HOST_CALL_DENIED;
     }
     b->used++;
+    /* A nested invocation from this host function starts above its arguments and results. */
+#if WRT_CONFIG_NESTED
+    io_rt->nest_sp = io_args + (np > nr ? np : nr);
+#endif
     uint64_t results[WRT_CONFIG_MAX_HOST_RESULTS];
     for (uint32_t i = 0; i < WRT_CONFIG_MAX_HOST_RESULTS; i++) results[i] = 0;
     wrt_host_call call;

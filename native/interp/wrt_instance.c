@@ -413,6 +413,64 @@ uint32_t wrt_func_result_type(const wrt_func *i_func, uint32_t index)
     return i_func->type->types[i_func->type->nparams + index];
 }
 
+uint32_t wrt_invoke_nested(wrt_runtime *io_rt, const wrt_func *i_func, const uint64_t *i_args, uint32_t nargs,
+                           uint64_t *o_results, uint32_t nresults, wrt_trap_info *o_trap)
+{
+    wrt_trap_info local;
+    wrt_trap_info *info = o_trap != NULL ? o_trap : &local;
+    wrt_fill(info, 0, sizeof *info);
+    info->func_index = WRT_NONE;
+    if (!WRT_CONFIG_NESTED || io_rt == NULL || i_func == NULL || !io_rt->busy || io_rt->debug != NULL || io_rt->nest_sp == NULL ||
+        io_rt->nest_ft == NULL || nargs != i_func->type->nparams || nresults != i_func->type->nresults ||
+        (nargs > 0u && i_args == NULL) || (nresults > 0u && o_results == NULL)) {
+        info->code = WRT_TRAP_INVOKE_MISUSE;
+        return info->code;
+    }
+    if (io_rt->nest_depth >= WRT_CONFIG_MAX_NESTED) {
+        info->code = WRT_TRAP_REENTRY_EXHAUSTED;
+        return info->code;
+    }
+    /* The nested invocation's base: above the host call's arguments and results, at the first free frame. */
+    uint64_t *base = io_rt->nest_sp;
+    wrt_frame *frames = io_rt->nest_ft;
+    uint32_t used_frames = (uint32_t)(frames - io_rt->frames);
+    if (used_frames >= io_rt->depth_max) {
+        info->code = WRT_TRAP_CALL_DEPTH_EXHAUSTED;
+        return info->code;
+    }
+    uint64_t slots = (uint64_t)(io_rt->stack_end - base);
+    if (base > io_rt->stack_end || nargs > slots || nresults > slots) {
+        info->code = WRT_TRAP_VALUE_STACK_EXHAUSTED;
+        return info->code;
+    }
+    uint64_t *saved_stack = io_rt->stack;
+    wrt_frame *saved_frames = io_rt->frames;
+    uint32_t saved_depth = io_rt->depth_max;
+    uint64_t saved_fuel = io_rt->fuel;
+    uint64_t *saved_sp = io_rt->nest_sp;
+    wrt_frame *saved_ft = io_rt->nest_ft;
+    for (uint32_t i = 0; i < nargs; i++) base[i] = i_args[i];
+    io_rt->stack = base;
+    io_rt->frames = frames;
+    io_rt->depth_max = saved_depth - used_frames;
+    io_rt->fuel = io_rt->nest_fuel;
+    io_rt->nest_depth++;
+    uint32_t code = wrt_exec(io_rt, i_func, info);
+    io_rt->nest_depth--;
+    uint64_t left = io_rt->fuel - info->fuel_used;
+    io_rt->stack = saved_stack;
+    io_rt->frames = saved_frames;
+    io_rt->depth_max = saved_depth;
+    io_rt->fuel = saved_fuel;
+    io_rt->nest_sp = saved_sp;
+    io_rt->nest_ft = saved_ft;
+    io_rt->nest_fuel = left;
+    if (code == WRT_OK) {
+        for (uint32_t i = 0; i < nresults; i++) o_results[i] = base[i];
+    }
+    return code;
+}
+
 uint32_t wrt_invoke(wrt_runtime *io_rt, const wrt_func *i_func, const uint64_t *i_args, uint32_t nargs,
                     uint64_t *o_results, uint32_t nresults, wrt_trap_info *o_trap)
 {

@@ -276,7 +276,16 @@ struct wrt_runtime {
     uint32_t depth_max;
     uint32_t serial;        /* bumped per invocation: host budgets restart */
     uint64_t fuel;          /* budget per invocation */
-    bool busy;              /* an invocation is running: no re-entry from host functions */
+    bool busy;              /* an invocation is running: only wrt_invoke_nested may enter */
+    /*
+     * Where a nested invocation starts (wrt_invoke_nested): the executor stores the first free
+     * frame and the fuel left before each host call, the host call the first stack slot above its
+     * arguments and results. Host calls only: the plain interpreter's paths never touch them.
+     */
+    uint64_t *nest_sp;
+    wrt_frame *nest_ft;
+    uint64_t nest_fuel;
+    uint32_t nest_depth;    /* nested invocations open */
     wrt_registered *registered;
     /* wrt_locate_sites only: the site the compiler looks for, and the offset it found. */
     const wrt_code_site *locate_site;

@@ -23,6 +23,7 @@ static const char *const trap_messages[WRT_TRAP_CODE_COUNT] = {
     "host function failed",
     "program exited",
     "invocation misused",
+    "nested invocations exhausted",
 };
 
 static const char *const error_names[WRT_ERROR_CODE_COUNT] = {

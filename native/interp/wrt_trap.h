@@ -25,9 +25,10 @@ enum wrt_trap_code {
     WRT_TRAP_HOST_BUDGET_EXHAUSTED = 14,  /* a host function's call budget for this invocation ran out */
     WRT_TRAP_HOST_ERROR = 15,             /* a host function reported a failure */
     WRT_TRAP_EXIT = 16,                   /* a host function ended the program (WASI proc_exit) */
-    WRT_TRAP_INVOKE_MISUSE = 17           /* wrt_invoke itself was misused: arity, re-entry, null */
+    WRT_TRAP_INVOKE_MISUSE = 17,          /* wrt_invoke itself was misused: arity, re-entry, null */
+    WRT_TRAP_REENTRY_EXHAUSTED = 18       /* a nested invocation past WRT_CONFIG_MAX_NESTED */
 };
-#define WRT_TRAP_CODE_COUNT 18u
+#define WRT_TRAP_CODE_COUNT 19u
 
 /* Why wrt_runtime_init, wrt_module_load, wrt_instantiate or wrt_register failed. */
 enum wrt_error_code {

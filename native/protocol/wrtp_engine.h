@@ -148,6 +148,20 @@ typedef struct wrtp_engine_ops {
      */
     bool (*component_invoke)(void *ctx, const wrtp_msg_component_invoke *i_msg, const wrtp_engine_io *i_io,
                              wrtp_msg_component_result *o_result, wrtp_engine_error *o_err);
+    /*
+     * COMPONENT_ADAPTER (NULL: TYPE_UNKNOWN): defines the next adapter, a host function that later
+     * uploads link to as `#a` / its index in decimal (docs/protocol.md §4f); *o_index is that index.
+     * Refusals: WRTP_PERR_NO_MODULE, WRTP_PERR_INSTANCE_UNKNOWN (offset: the field's instance id),
+     * WRTP_PERR_EXPORT_NOT_FOUND (offset: 0 the function, 1 realloc, 2 post-return, 3 the caller's
+     * realloc), WRTP_PERR_ARGS_INVALID (a type encoding), WRTP_PERR_SESSION_FULL (no adapter left).
+     * A RESET or a session's end drops every adapter.
+     */
+    bool (*component_adapter)(void *ctx, const wrtp_msg_component_adapter *i_msg, uint16_t *o_index, wrtp_engine_error *o_err);
+    /*
+     * COMPONENT_RESOURCE (NULL: TYPE_UNKNOWN, set with component_adapter): a resource type (*o_index its
+     * index) or a resource built-in (*o_index its adapter index). Refusals as component_adapter's.
+     */
+    bool (*component_resource)(void *ctx, const wrtp_msg_component_resource *i_msg, uint16_t *o_index, wrtp_engine_error *o_err);
 } wrtp_engine_ops;
 
 #endif

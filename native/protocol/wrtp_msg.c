@@ -176,47 +176,114 @@ bool wrtp_msg_decode_invoke_ext(const uint8_t *i_body, size_t len, bool long_nam
     return wrtp_msg_done(&rd, o_bad_offset);
 }
 
+/* The part COMPONENT_INVOKE and COMPONENT_ADAPTER share; false with *o_bad_offset at a bad field. */
+static bool wrtp_msg_read_component_call(wrtp_rd *io_rd, wrtp_msg_component_invoke *o_msg, uint32_t *o_bad_offset) {
+    /* Through the pointer: a struct copy becomes a memcpy call on some targets. */
+    wrtp_rd *rd = io_rd;
+    o_msg->fuel = wrtp_rd_u64(rd);
+    o_msg->instance = wrtp_rd_u16(rd);
+    size_t at = rd->pos;
+    o_msg->encoding = wrtp_rd_u8(rd);
+    if (!rd->bad && o_msg->encoding > 2u) {
+        *o_bad_offset = (uint32_t)at;
+        return false;
+    }
+    at = rd->pos;
+    o_msg->name_len = wrtp_rd_u8(rd);
+    if (!rd->bad && (o_msg->name_len == 0u || o_msg->name_len > WRTP_PROTO_MAX_NAME)) {
+        *o_bad_offset = (uint32_t)at;
+        return false;
+    }
+    o_msg->name = (const char *)wrtp_rd_bytes(rd, o_msg->name_len);
+    at = rd->pos;
+    o_msg->realloc_len = wrtp_rd_u8(rd);
+    if (!rd->bad && o_msg->realloc_len > WRTP_PROTO_MAX_NAME) {
+        *o_bad_offset = (uint32_t)at;
+        return false;
+    }
+    o_msg->realloc = (const char *)wrtp_rd_bytes(rd, o_msg->realloc_len);
+    at = rd->pos;
+    o_msg->post_return_len = wrtp_rd_u8(rd);
+    if (!rd->bad && o_msg->post_return_len > WRTP_PROTO_MAX_NAME) {
+        *o_bad_offset = (uint32_t)at;
+        return false;
+    }
+    o_msg->post_return = (const char *)wrtp_rd_bytes(rd, o_msg->post_return_len);
+    o_msg->params_len = wrtp_rd_u16(rd);
+    o_msg->params = wrtp_rd_bytes(rd, o_msg->params_len);
+    o_msg->result_len = wrtp_rd_u16(rd);
+    o_msg->result = wrtp_rd_bytes(rd, o_msg->result_len);
+    o_msg->args_len = wrtp_rd_u16(rd);
+    o_msg->args = wrtp_rd_bytes(rd, o_msg->args_len);
+    return true;
+}
+
 bool wrtp_msg_decode_component_invoke(const uint8_t *i_body, size_t len, wrtp_msg_component_invoke *o_msg,
                                       uint32_t *o_bad_offset) {
     wrtp_rd rd;
     wrtp_rd_init(&rd, i_body, len);
-    o_msg->fuel = wrtp_rd_u64(&rd);
-    o_msg->instance = wrtp_rd_u16(&rd);
-    size_t at = rd.pos;
-    o_msg->encoding = wrtp_rd_u8(&rd);
-    if (!rd.bad && o_msg->encoding > 2u) {
-        *o_bad_offset = (uint32_t)at;
-        return false;
-    }
-    at = rd.pos;
-    o_msg->name_len = wrtp_rd_u8(&rd);
-    if (!rd.bad && (o_msg->name_len == 0u || o_msg->name_len > WRTP_PROTO_MAX_NAME)) {
-        *o_bad_offset = (uint32_t)at;
-        return false;
-    }
-    o_msg->name = (const char *)wrtp_rd_bytes(&rd, o_msg->name_len);
-    at = rd.pos;
-    o_msg->realloc_len = wrtp_rd_u8(&rd);
-    if (!rd.bad && o_msg->realloc_len > WRTP_PROTO_MAX_NAME) {
-        *o_bad_offset = (uint32_t)at;
-        return false;
-    }
-    o_msg->realloc = (const char *)wrtp_rd_bytes(&rd, o_msg->realloc_len);
-    at = rd.pos;
-    o_msg->post_return_len = wrtp_rd_u8(&rd);
-    if (!rd.bad && o_msg->post_return_len > WRTP_PROTO_MAX_NAME) {
-        *o_bad_offset = (uint32_t)at;
-        return false;
-    }
-    o_msg->post_return = (const char *)wrtp_rd_bytes(&rd, o_msg->post_return_len);
-    o_msg->params_len = wrtp_rd_u16(&rd);
-    o_msg->params = wrtp_rd_bytes(&rd, o_msg->params_len);
-    o_msg->result_len = wrtp_rd_u16(&rd);
-    o_msg->result = wrtp_rd_bytes(&rd, o_msg->result_len);
-    o_msg->args_len = wrtp_rd_u16(&rd);
-    o_msg->args = wrtp_rd_bytes(&rd, o_msg->args_len);
+    if (!wrtp_msg_read_component_call(&rd, o_msg, o_bad_offset)) return false;
     return wrtp_msg_done(&rd, o_bad_offset);
 }
+
+#if WRTP_PROTO_COMPONENT_LINK
+bool wrtp_msg_decode_component_adapter(const uint8_t *i_body, size_t len, wrtp_msg_component_adapter *o_msg,
+                                       uint32_t *o_bad_offset) {
+    wrtp_rd rd;
+    wrtp_rd_init(&rd, i_body, len);
+    if (!wrtp_msg_read_component_call(&rd, &o_msg->callee, o_bad_offset)) return false;
+    o_msg->callee_memory = wrtp_rd_u16(&rd);
+    o_msg->caller_memory = wrtp_rd_u16(&rd);
+    o_msg->caller_realloc_instance = wrtp_rd_u16(&rd);
+    size_t at = rd.pos;
+    o_msg->caller_realloc_len = wrtp_rd_u8(&rd);
+    if (!rd.bad && o_msg->caller_realloc_len > WRTP_PROTO_MAX_NAME) {
+        *o_bad_offset = (uint32_t)at;
+        return false;
+    }
+    o_msg->caller_realloc = (const char *)wrtp_rd_bytes(&rd, o_msg->caller_realloc_len);
+    at = rd.pos;
+    o_msg->caller_encoding = wrtp_rd_u8(&rd);
+    if (!rd.bad && o_msg->caller_encoding > 2u) {
+        *o_bad_offset = (uint32_t)at;
+        return false;
+    }
+    o_msg->caller_owner = wrtp_rd_u16(&rd);
+    o_msg->callee_owner = wrtp_rd_u16(&rd);
+    return wrtp_msg_done(&rd, o_bad_offset);
+}
+
+bool wrtp_msg_decode_component_resource(const uint8_t *i_body, size_t len, wrtp_msg_component_resource *o_msg,
+                                        uint32_t *o_bad_offset) {
+    wrtp_rd rd;
+    wrtp_rd_init(&rd, i_body, len);
+    o_msg->op = wrtp_rd_u8(&rd);
+    if (!rd.bad && o_msg->op > 3u) {
+        *o_bad_offset = 0;
+        return false;
+    }
+    o_msg->rt = 0;
+    o_msg->owner = 0;
+    o_msg->dtor_instance = 0;
+    o_msg->dtor = NULL;
+    o_msg->dtor_len = 0;
+    if (o_msg->op == 0u) {
+        o_msg->owner = wrtp_rd_u16(&rd);
+        o_msg->dtor_instance = wrtp_rd_u16(&rd);
+        size_t at = rd.pos;
+        o_msg->dtor_len = wrtp_rd_u8(&rd);
+        if (!rd.bad && o_msg->dtor_len > WRTP_PROTO_MAX_NAME) {
+            *o_bad_offset = (uint32_t)at;
+            return false;
+        }
+        o_msg->dtor = (const char *)wrtp_rd_bytes(&rd, o_msg->dtor_len);
+    } else {
+        o_msg->rt = wrtp_rd_u16(&rd);
+        o_msg->owner = wrtp_rd_u16(&rd);
+    }
+    return wrtp_msg_done(&rd, o_bad_offset);
+}
+#endif
 
 void wrtp_msg_encode_component_result(wrtp_wr *io_wr, const wrtp_msg_component_result *i_msg) {
     uint16_t n = i_msg->trap == 0u ? i_msg->values_len : 0u;

@@ -100,6 +100,37 @@ typedef struct wrtp_msg_component_invoke {
     uint16_t args_len;
 } wrtp_msg_component_invoke;
 
+/*
+ * COMPONENT_ADAPTER (docs/protocol.md §4f): a `canon lower` of a function another core instance
+ * lifts, as a host function later uploads import as `#a` / its index in decimal. The callee's part
+ * has COMPONENT_INVOKE's layout (its `args` empty); the caller's canonical options follow.
+ */
+typedef struct wrtp_msg_component_adapter {
+    wrtp_msg_component_invoke callee; /* fuel, args unused */
+    uint16_t callee_memory;   /* instance whose memory the callee's options name; 0: none */
+    uint16_t caller_memory;   /* instance whose memory the caller's options name; 0: none */
+    uint16_t caller_realloc_instance; /* 0: no realloc */
+    const char *caller_realloc;
+    uint8_t caller_realloc_len;
+    uint8_t caller_encoding;
+    uint16_t caller_owner;    /* component instances, for may_enter: the callee's is refused while entered */
+    uint16_t callee_owner;
+} wrtp_msg_component_adapter;
+
+/*
+ * COMPONENT_RESOURCE (docs/protocol.md §4f): op 0 defines a resource type (its implementing
+ * component instance and destructor); ops 1..3 a resource.new/drop/rep built-in on a component
+ * instance's handle table, as a host function of the adapter index space.
+ */
+typedef struct wrtp_msg_component_resource {
+    uint8_t op;              /* 0 type, 1 resource.new, 2 resource.drop, 3 resource.rep */
+    uint16_t rt;             /* ops 1..3: the resource type; 0xFFFF: not checked */
+    uint16_t owner;          /* op 0: the implementing component instance; ops 1..3: whose handle table */
+    uint16_t dtor_instance;  /* op 0: 0 none */
+    const char *dtor;
+    uint8_t dtor_len;
+} wrtp_msg_component_resource;
+
 /* The COMPONENT_INVOKE answer; `values` (the result's value encoding) points into the engine. */
 typedef struct wrtp_msg_component_result {
     uint32_t trap;            /* 0 returned; a core trap code; 64 + a canonical ABI trap */
@@ -275,6 +306,14 @@ void wrtp_msg_encode_break(wrtp_wr *io_wr, const wrtp_msg_break *i_msg);
 /* Answer encoders: write the body; the writer's `bad` says whether it fitted. */
 void wrtp_msg_encode_hello(wrtp_wr *io_wr, const wrtp_msg_hello *i_msg);
 void wrtp_msg_encode_invoke_result(wrtp_wr *io_wr, const wrtp_msg_invoke_result *i_msg);
+/* COMPONENT_ADAPTER: COMPONENT_INVOKE's body (args empty), then u16 callee memory, u16 caller
+ * memory, u16 caller realloc instance, u8-prefixed realloc name, u8 caller encoding, u16 caller
+ * owner, u16 callee owner. */
+bool wrtp_msg_decode_component_adapter(const uint8_t *i_body, size_t len, wrtp_msg_component_adapter *o_msg,
+                                       uint32_t *o_bad_offset);
+/* COMPONENT_RESOURCE: u8 op; op 0: u16 owner, u16 destructor instance, u8-prefixed name; ops 1..3: u16 rt, u16 owner. */
+bool wrtp_msg_decode_component_resource(const uint8_t *i_body, size_t len, wrtp_msg_component_resource *o_msg,
+                                        uint32_t *o_bad_offset);
 void wrtp_msg_encode_component_result(wrtp_wr *io_wr, const wrtp_msg_component_result *i_msg);
 void wrtp_msg_encode_error(wrtp_wr *io_wr, uint16_t code, uint8_t about_type, uint32_t detail, uint32_t limit,
                           const char *message);

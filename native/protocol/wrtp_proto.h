@@ -33,6 +33,8 @@
 #define WRTP_MSG_HOST_RESULT 0x0Du
 #define WRTP_MSG_BREAKPOINTS 0x0Eu
 #define WRTP_MSG_COMPONENT_INVOKE 0x0Fu
+#define WRTP_MSG_COMPONENT_ADAPTER 0x10u
+#define WRTP_MSG_COMPONENT_RESOURCE 0x11u
 #define WRTP_MSG_OUTPUT 0x40u
 #define WRTP_MSG_LOG 0x41u
 #define WRTP_MSG_HOST_CALL 0x42u
@@ -67,6 +69,8 @@
 #define WRTP_FEATURE_DEBUG (1u << 13)
 /* COMPONENT_INVOKE: a component's exported function through the canonical ABI (docs/protocol.md §4e). */
 #define WRTP_FEATURE_COMPONENT (1u << 14)
+/* COMPONENT_ADAPTER: a canon lower of another instance's lifted function, run by nested invocation (§4f). */
+#define WRTP_FEATURE_COMPONENT_LINK (1u << 15)
 #define WRTP_FEATURE_TEST_DOUBLE (1u << 31)
 
 /* OUTPUT streams and LOG levels. */

@@ -31,6 +31,19 @@
 #endif
 
 /*
+ * COMPONENT_ADAPTER and COMPONENT_RESOURCE (docs/protocol.md §4f): left out of an image without the
+ * component runtime (WRT_CONFIG_COMPONENTS=0, the small executor's, within 64 KiB of flash); such a
+ * server answers them TYPE_UNKNOWN, as it does when the engine has no operation for them.
+ */
+#ifndef WRTP_PROTO_COMPONENT_LINK
+#if defined(WRT_CONFIG_COMPONENTS) && !WRT_CONFIG_COMPONENTS
+#define WRTP_PROTO_COMPONENT_LINK 0
+#else
+#define WRTP_PROTO_COMPONENT_LINK 1
+#endif
+#endif
+
+/*
  * Longest name of the session messages (docs/protocol.md §4a): REGISTER, GLOBAL_GET and INVOKE's
  * long-name form. Names point into the receive buffer, so the bound costs no RAM; the frame bounds it too.
  */

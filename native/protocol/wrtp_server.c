@@ -412,6 +412,57 @@ static void wrtp_handle_invoke(wrtp_reply *io_reply) {
     wrtp_reply_ok(io_reply);
 }
 
+#if WRTP_PROTO_COMPONENT_LINK
+static void wrtp_handle_component_adapter(wrtp_reply *io_reply) {
+    wrtp_server *srv = io_reply->srv;
+    wrtp_msg_component_adapter msg;
+    uint32_t bad = 0;
+    if (!wrtp_msg_decode_component_adapter(io_reply->req->body, io_reply->req->body_len, &msg, &bad)) {
+        wrtp_reply_malformed_body(io_reply, bad);
+        return;
+    }
+    if (!wrtp_require_live(io_reply)) return;
+    uint16_t index = 0;
+    wrtp_engine_error err = {WRTP_PERR_ENGINE_FAILED, 0, NULL};
+    if (!srv->cfg.engine->component_adapter(srv->cfg.engine_ctx, &msg, &index, &err)) {
+        const char *message = err.message != NULL ? err.message : "adapter refused";
+        uint16_t code = err.code == WRTP_PERR_EXPORT_NOT_FOUND || err.code == WRTP_PERR_ARGS_INVALID || err.code == WRTP_PERR_NO_MODULE ||
+                                err.code == WRTP_PERR_INSTANCE_UNKNOWN || err.code == WRTP_PERR_SESSION_FULL
+                            ? (uint16_t)err.code
+                            : (uint16_t)WRTP_PERR_ENGINE_FAILED;
+        wrtp_reply_error(io_reply, code, err.offset, 0, message);
+        return;
+    }
+    wrtp_wr_u16(&io_reply->body, index);
+    wrtp_reply_ok(io_reply);
+}
+
+static void wrtp_handle_component_resource(wrtp_reply *io_reply) {
+    wrtp_server *srv = io_reply->srv;
+    wrtp_msg_component_resource msg;
+    uint32_t bad = 0;
+    if (!wrtp_msg_decode_component_resource(io_reply->req->body, io_reply->req->body_len, &msg, &bad)) {
+        wrtp_reply_malformed_body(io_reply, bad);
+        return;
+    }
+    /* A resource type or built-in may come before the session's first instance. */
+    uint16_t index = 0;
+    wrtp_engine_error err = {WRTP_PERR_ENGINE_FAILED, 0, NULL};
+    if (!srv->cfg.engine->component_resource(srv->cfg.engine_ctx, &msg, &index, &err)) {
+        const char *message = err.message != NULL ? err.message : "resource refused";
+        uint16_t code = err.code == WRTP_PERR_EXPORT_NOT_FOUND || err.code == WRTP_PERR_NO_MODULE ||
+                                err.code == WRTP_PERR_INSTANCE_UNKNOWN || err.code == WRTP_PERR_SESSION_FULL
+                            ? (uint16_t)err.code
+                            : (uint16_t)WRTP_PERR_ENGINE_FAILED;
+        wrtp_reply_error(io_reply, code, err.offset, 0, message);
+        return;
+    }
+    wrtp_wr_u16(&io_reply->body, index);
+    wrtp_reply_ok(io_reply);
+}
+
+#endif
+
 static void wrtp_handle_component_invoke(wrtp_reply *io_reply) {
     wrtp_server *srv = io_reply->srv;
     wrtp_msg_component_invoke msg;
@@ -711,6 +762,16 @@ static void wrtp_server_on_frame(wrtp_server *io_srv, size_t len) {
         if (io_srv->cfg.engine->component_invoke != NULL) wrtp_handle_component_invoke(&reply);
         else wrtp_reply_error(&reply, WRTP_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
         break;
+#if WRTP_PROTO_COMPONENT_LINK
+    case WRTP_MSG_COMPONENT_RESOURCE:
+        if (io_srv->cfg.engine->component_resource != NULL) wrtp_handle_component_resource(&reply);
+        else wrtp_reply_error(&reply, WRTP_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
+        break;
+    case WRTP_MSG_COMPONENT_ADAPTER:
+        if (io_srv->cfg.engine->component_adapter != NULL) wrtp_handle_component_adapter(&reply);
+        else wrtp_reply_error(&reply, WRTP_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");
+        break;
+#endif
     case WRTP_MSG_ARGS:
         if (io_srv->cfg.engine->set_args != NULL) wrtp_handle_args(&reply);
         else wrtp_reply_error(&reply, WRTP_PERR_TYPE_UNKNOWN, req.type, 0, "unknown request type");

@@ -208,7 +208,7 @@ static const wrtp_engine_ops wrt_test_engine_ops = {
     wrt_test_describe, wrt_test_load, wrt_test_unload, wrt_test_invoke, wrt_test_stats, wrt_test_reset,
     /* No session operations, no ARGS, no host imports, no debugging, no components: the double holds
      * one module, as a version 1 device. */
-    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 };
 
 const wrtp_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ctx, const char **o_why) {

@@ -134,7 +134,7 @@ describe('run COMPONENT --invoke on native-sim', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain('error[COMPONENT_UNSUPPORTED]');
     expect(r.err).toContain('the component imports "log" (a function): components with imports are not run yet');
-    expect(r.err).toContain('one core module instance, without imports or resources');
+    expect(r.err).toContain('without top-level imports');
   });
 });
 

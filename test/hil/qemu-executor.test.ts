@@ -119,6 +119,12 @@ class ScriptedClient implements SessionClient {
   componentInvoke(): never {
     throw new Error('not scripted');
   }
+  componentAdapter(): never {
+    throw new Error('not scripted');
+  }
+  componentResource(): never {
+    throw new Error('not scripted');
+  }
   invokeOn(): never {
     throw new Error('not scripted');
   }

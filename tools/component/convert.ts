@@ -15,7 +15,11 @@ import { freshWasmTools, jcoVersion } from '../oracles/jco.js';
 export const COMPONENT_MODEL_ENV = 'WRT_COMPONENT_MODEL';
 export const WASM_TOOLS_COMPONENT_ENV = 'WRT_WASM_TOOLS_COMPONENT_TESTS';
 
-export type ComponentSuite = 'cm-validation' | 'cm-binary' | 'wasm-tools';
+export type ComponentSuite = 'cm-validation' | 'cm-binary' | 'wasm-tools' | 'cm-values' | 'cm-linking' | 'cm-resources';
+
+/** The validation conformance's suites (the run conformance takes values, linking and resources). */
+export const VALIDATION_SUITES: readonly ComponentSuite[] = ['cm-validation', 'cm-binary', 'wasm-tools'];
+export const RUN_SUITES: readonly ComponentSuite[] = ['cm-values', 'cm-linking', 'cm-resources'];
 
 export interface ConvertedCommand {
   readonly line: number;
@@ -79,6 +83,8 @@ export interface ComponentConvertOptions {
   readonly cacheDir?: string;
   /** Only files whose relative name contains one of these. */
   readonly only?: readonly string[];
+  /** The suites to convert; VALIDATION_SUITES when absent. */
+  readonly suites?: readonly ComponentSuite[];
 }
 
 export function componentSuiteRoots(env: NodeJS.ProcessEnv = process.env): Record<ComponentSuite, { root: string; sub: string }> {
@@ -106,6 +112,9 @@ export function componentSuiteRoots(env: NodeJS.ProcessEnv = process.env): Recor
     'cm-validation': { root: join(cm, 'test'), sub: 'validation' },
     'cm-binary': { root: join(cm, 'test'), sub: 'binary' },
     'wasm-tools': { root: join(tools, 'tests', 'cli'), sub: 'component-model' },
+    'cm-values': { root: join(cm, 'test'), sub: 'values' },
+    'cm-linking': { root: join(cm, 'test'), sub: 'linking' },
+    'cm-resources': { root: join(cm, 'test'), sub: 'resources' },
   };
 }
 
@@ -116,7 +125,7 @@ export async function convertComponentSuites(options: ComponentConvertOptions = 
   const version = jcoVersion();
   let jco: JcoTools | null = null;
   const scripts: ConvertedComponentScript[] = [];
-  for (const suite of Object.keys(roots) as ComponentSuite[]) {
+  for (const suite of options.suites ?? VALIDATION_SUITES) {
     const { root, sub } = roots[suite];
     for (const wastPath of suiteFiles(root, sub)) {
       const name = relative(root, wastPath);

@@ -20,7 +20,9 @@ export type CType =
   | { readonly k: 'enum'; readonly names: readonly string[] }
   | { readonly k: 'option'; readonly t: CType }
   | { readonly k: 'result'; readonly ok: CType | null; readonly err: CType | null }
-  | { readonly k: 'flags'; readonly names: readonly string[] };
+  | { readonly k: 'flags'; readonly names: readonly string[] }
+  /** A resource handle: only inside fused adapters (the device moves it between handle tables). */
+  | { readonly k: 'own' | 'borrow' };
 
 /** Nesting the device's canonical ABI walks (WRT_CABI_MAX_DEPTH). */
 export const MAX_TYPE_DEPTH = 32;
@@ -37,10 +39,10 @@ export function unsupported(message: string, file: string | undefined, offset = 
 }
 
 export const SUPPORTED =
-  'run and deploy call exported functions of a component made of one core module instance, without imports or resources, whose types are bool, integers, floats, char, string, list, record, tuple, variant, enum, option, result and flags';
+  'run and deploy call exported functions of a component (any core modules and instances, nested components, fused adapters, resources) without top-level imports, whose types are bool, integers, floats, char, string, list, record, tuple, variant, enum, option, result and flags';
 
 /** The arena type `t` as a tree; `nodes` counts the nodes made (with the other trees of the call). */
-export function ctypeOf(arena: TypeArena, t: ValType, where: string, file: string | undefined, nodes: { count: number }): CType {
+export function ctypeOf(arena: TypeArena, t: ValType, where: string, file: string | undefined, nodes: { count: number }, handles = false): CType {
   const build = (v: ValType, depth: number): CType => {
     nodes.count += 1;
     if (nodes.count > MAX_TYPE_NODES) throw unsupported(`${where}: the types of one call need more than ${MAX_TYPE_NODES} type nodes (the device's WRT_COMPONENT_MAX_NODES)`, file);
@@ -70,6 +72,7 @@ export function ctypeOf(arena: TypeArena, t: ValType, where: string, file: strin
         return { k: 'result', ok: node.ok === null ? null : build(node.ok, depth + 1), err: node.err === null ? null : build(node.err, depth + 1) };
       case 'own':
       case 'borrow':
+        if (handles) return { k: node.k };
         throw unsupported(`${where}: resource handles (${node.k}) are not run yet`, file);
       default:
         throw unsupported(`${where}: a ${node.k} is not a value type this slice runs`, file);
@@ -133,6 +136,11 @@ export function encodeTupleType(ts: readonly CType[]): Uint8Array {
       case 'flags':
         out.push(0x17);
         leb(out, t.names.length);
+        return;
+      case 'own':
+      case 'borrow':
+        // The resource type index is 0: adapters move handles by the table entry's own type.
+        out.push(t.k === 'own' ? 0x18 : 0x19, 0);
         return;
       default:
         out.push(PRIM_CODES[t.k]);

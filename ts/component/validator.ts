@@ -106,6 +106,10 @@ export interface CanonFacts {
   readonly realloc: boolean;
   readonly postReturn: boolean;
   readonly offset: number;
+  /** lift: its function type; lower: the lowered function's type (the run plan's input); else -1. */
+  readonly type: number;
+  /** resource.new/drop/rep: the offset of the resource type's definition (a local resource); else absent. */
+  readonly resource?: number;
 }
 
 export interface ComponentFacts {
@@ -115,7 +119,7 @@ export interface ComponentFacts {
   /** Component definitions: 0 is the file itself. parent -1 for the root. */
   readonly components: { parent: number; offset: number; instantiations: number }[];
   readonly componentInstances: { component: number | null; scope: number; offset: number }[];
-  readonly resources: { offset: number; rep: string; destructor: boolean }[];
+  readonly resources: { offset: number; rep: string; destructor: boolean; dtorIndex: number | null }[];
   readonly canons: CanonFacts[];
   readonly imports: { name: string; sort: Sort; id: number }[];
   readonly exports: { name: string; sort: Sort; id: number }[];
@@ -164,6 +168,8 @@ export class ComponentValidator {
   private readonly sub = new Subtyper(this.arena);
   private readonly r: Reader;
   private readonly stack: Scope[] = [];
+  /** Canonical resource id -> the offset of its definition (resource built-ins name it for the run plan). */
+  private readonly resourceOffsets = new Map<number, number>();
   private readonly facts: ComponentFacts;
   private section = 'component header';
   /** Abstract resources an instance type declares (see freshInstance). */
@@ -752,7 +758,8 @@ export class ComponentValidator {
         } else if (has !== 0x00) this.malformed(`invalid leading byte (${hex(has)}) for optional destructor`, at);
         const id = this.arena.add({ k: 'resource', rep: 'i32', dtor, abstract: false, scope: s.def });
         s.localResources.add(id);
-        this.facts.resources.push({ offset: at, rep: 'i32', destructor: dtor !== null });
+        this.facts.resources.push({ offset: at, rep: 'i32', destructor: dtor !== null, dtorIndex: dtor });
+        this.resourceOffsets.set(this.arena.canonicalResource(id), at);
         return id;
       }
       default:
@@ -1449,7 +1456,7 @@ export class ComponentValidator {
         if ((flat.paramMemory || flat.params.length > MAX_FLAT) && !opts.realloc) this.invalid('canonical option `realloc` is required', at);
         if (opts.postReturn !== null && opts.postReturn !== coreSig(results, [])) this.invalid('canonical option `post-return` uses a core function with an incorrect signature', at);
         s.spaces.func.push(funcId);
-        this.facts.canons.push({ kind: 'lift', stringEncoding: opts.encoding, memory: opts.memory, realloc: opts.realloc, postReturn: opts.postReturn !== null, offset: at });
+        this.facts.canons.push({ kind: 'lift', stringEncoding: opts.encoding, memory: opts.memory, realloc: opts.realloc, postReturn: opts.postReturn !== null, offset: at, type: funcId });
         return;
       }
       case 0x01: {
@@ -1471,7 +1478,7 @@ export class ComponentValidator {
         if (needsMemory && !opts.memory) this.invalid('canonical option `memory` is required', at);
         if (flat.resultMemory && !opts.realloc) this.invalid('canonical option `realloc` is required', at);
         s.spaces.coreFunc.push(coreSig(params, results));
-        this.facts.canons.push({ kind: 'lower', stringEncoding: opts.encoding, memory: opts.memory, realloc: opts.realloc, postReturn: false, offset: at });
+        this.facts.canons.push({ kind: 'lower', stringEncoding: opts.encoding, memory: opts.memory, realloc: opts.realloc, postReturn: false, offset: at, type: funcId });
         return;
       }
       case 0x02:
@@ -1483,7 +1490,8 @@ export class ComponentValidator {
         if (tag !== 0x03 && !s.localResources.has(this.arena.canonicalResource(id))) this.invalid('not a local resource: only resources defined in this component can be created or read', at);
         s.spaces.coreFunc.push(tag === 0x02 ? coreSig([I32], [I32]) : tag === 0x03 ? coreSig([I32], []) : coreSig([I32], [I32]));
         const kind = tag === 0x02 ? 'resource.new' : tag === 0x03 ? 'resource.drop' : 'resource.rep';
-        this.facts.canons.push({ kind, stringEncoding: 'utf8', memory: false, realloc: false, postReturn: false, offset: at });
+        const resource = this.resourceOffsets.get(this.arena.canonicalResource(id)) ?? -1;
+        this.facts.canons.push({ kind, stringEncoding: 'utf8', memory: false, realloc: false, postReturn: false, offset: at, type: -1, resource });
         return;
       }
       case 0x07:

@@ -18,14 +18,14 @@ export interface ComponentCommand {
   readonly message: string;
 }
 
-interface Form {
+export interface Form {
   readonly start: number;
   readonly end: number;
   readonly line: number;
 }
 
 /** The top-level parenthesised forms of `text` (comments and strings skipped). */
-function topLevelForms(text: string, from: number, to: number): Form[] {
+export function topLevelForms(text: string, from: number, to: number): Form[] {
   const forms: Form[] = [];
   let depth = 0;
   let start = -1;
@@ -85,7 +85,7 @@ function topLevelForms(text: string, from: number, to: number): Form[] {
   return forms;
 }
 
-function head(text: string, form: Form): string {
+export function head(text: string, form: Form): string {
   const match = /^\(\s*([A-Za-z_]+)/.exec(text.slice(form.start, Math.min(form.end, form.start + 64)));
   return match === null ? '' : (match[1] as string);
 }

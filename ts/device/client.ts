@@ -4,7 +4,18 @@
  * board's boot, chunked uploads that resume from the device's next offset, and OUTPUT/LOG frames
  * delivered to listeners.
  */
-import { type ComponentInvokeRequest, type ComponentInvokeResult, decodeComponentInvokeResult, encodeComponentInvoke } from './component-messages.js';
+import {
+  type ComponentAdapterRequest,
+  type ComponentResourceRequest,
+  decodeComponentResourceResult,
+  encodeComponentResource,
+  type ComponentInvokeRequest,
+  type ComponentInvokeResult,
+  decodeComponentAdapterResult,
+  decodeComponentInvokeResult,
+  encodeComponentAdapter,
+  encodeComponentInvoke,
+} from './component-messages.js';
 import { createHash } from 'node:crypto';
 import { WrtError } from '../core/errors.js';
 import { DeviceError, type DeviceErrorInfo, isDeviceError, protocolError, TIMEOUT_CODE } from './device-errors.js';
@@ -421,6 +432,16 @@ export class ProtocolClient {
   }
 
   /** COMPONENT_INVOKE (docs/protocol.md §4e, devices with Feature.Component). */
+  /** COMPONENT_RESOURCE (§4f): the resource type's index, or the built-in's adapter index. */
+  async componentResource(req: ComponentResourceRequest): Promise<number> {
+    return decodeComponentResourceResult(await this.request(MessageType.ComponentResource, encodeComponentResource(req)));
+  }
+
+  /** COMPONENT_ADAPTER (§4f): the new adapter's index. */
+  async componentAdapter(req: ComponentAdapterRequest): Promise<number> {
+    return decodeComponentAdapterResult(await this.request(MessageType.ComponentAdapter, encodeComponentAdapter(req)));
+  }
+
   async componentInvoke(req: ComponentInvokeRequest): Promise<ComponentInvokeResult> {
     return decodeComponentInvokeResult(await this.request(MessageType.ComponentInvoke, encodeComponentInvoke(req)));
   }

@@ -90,3 +90,70 @@ export function decodeComponentInvokeResult(body: Uint8Array): ComponentInvokeRe
   r.end();
   return { trap, trapFunction, fuelUsed, peakStackBytes, phase, values: Uint8Array.from(values) };
 }
+
+/** COMPONENT_ADAPTER (docs/protocol.md §4f): a canon lower of a function another instance lifts. */
+export interface ComponentAdapterRequest {
+  /** The callee: COMPONENT_INVOKE's fields (instance = its session id), without arguments. */
+  readonly callee: Omit<ComponentInvokeRequest, 'args' | 'fuel'>;
+  /** Session ids of the instances whose memory each side's options name; 0: none. */
+  readonly calleeMemory: number;
+  readonly callerMemory: number;
+  /** The caller's realloc: its instance id (0: none) and export name. */
+  readonly callerRealloc: { readonly instance: number; readonly name: string } | null;
+  readonly callerEncoding: StringEncoding;
+  /** Component instances (may_enter): the callee's is not entered while it is inside a call. */
+  readonly callerOwner: number;
+  readonly calleeOwner: number;
+}
+
+export function encodeComponentAdapter(req: ComponentAdapterRequest): Uint8Array {
+  const callee = encodeComponentInvoke({ ...req.callee, args: new Uint8Array() });
+  const realloc = name(req.callerRealloc?.name, 'caller realloc', false);
+  const tail = new BodyWriter()
+    .u16(req.calleeMemory)
+    .u16(req.callerMemory)
+    .u16(req.callerRealloc?.instance ?? 0)
+    .u8(realloc.length)
+    .raw(realloc)
+    .u8(STRING_ENCODING_CODES[req.callerEncoding])
+    .u16(req.callerOwner & 0xffff)
+    .u16(req.calleeOwner & 0xffff)
+    .finish();
+  const out = new Uint8Array(callee.length + tail.length);
+  out.set(callee, 0);
+  out.set(tail, callee.length);
+  return out;
+}
+
+/** The answer: the adapter's index, which uploads import as `#a` / the index in decimal. */
+export function decodeComponentAdapterResult(body: Uint8Array): number {
+  const r = new BodyReader(body, 'COMPONENT_ADAPTER');
+  const index = r.u16('index');
+  r.end();
+  return index;
+}
+
+/** COMPONENT_RESOURCE (docs/protocol.md §4f): a resource type, or a resource built-in as a host function. */
+export type ComponentResourceRequest =
+  | { readonly op: 'type'; readonly implOwner: number; readonly dtor: { readonly instance: number; readonly name: string } | null }
+  | { readonly op: 'resource.new' | 'resource.drop' | 'resource.rep'; readonly rt: number | null; readonly owner: number };
+
+/** A resource built-in naming no type: resource.drop of an imported type (the handle's own type is then not checked). */
+export const ANY_RESOURCE = 0xffff;
+
+export function encodeComponentResource(req: ComponentResourceRequest): Uint8Array {
+  if (req.op === 'type') {
+    const dtor = name(req.dtor?.name, 'destructor', false);
+    return new BodyWriter().u8(0).u16(req.implOwner & 0xffff).u16(req.dtor?.instance ?? 0).u8(dtor.length).raw(dtor).finish();
+  }
+  const op = req.op === 'resource.new' ? 1 : req.op === 'resource.drop' ? 2 : 3;
+  return new BodyWriter().u8(op).u16(req.rt ?? ANY_RESOURCE).u16(req.owner & 0xffff).finish();
+}
+
+/** The answer: the resource type's index, or the built-in's adapter index (`#a` / index). */
+export function decodeComponentResourceResult(body: Uint8Array): number {
+  const r = new BodyReader(body, 'COMPONENT_RESOURCE');
+  const index = r.u16('index');
+  r.end();
+  return index;
+}

@@ -30,6 +30,7 @@ export const TRAPS = [
   { code: 15, name: 'host_error', message: 'host function failed' },
   { code: 16, name: 'exit', message: 'program exited' },
   { code: 17, name: 'invoke_misuse', message: 'invocation misused' },
+  { code: 18, name: 'reentry_exhausted', message: 'nested invocations exhausted' },
 ] as const;
 
 export type TrapName = (typeof TRAPS)[number]['name'];

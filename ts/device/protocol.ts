@@ -47,6 +47,10 @@ export const MessageType = {
   Breakpoints: 0x0e,
   /** A component function through the canonical ABI (§4e, Feature.Component). */
   ComponentInvoke: 0x0f,
+  /** A canon lower of another instance's lifted function, as a host function uploads import (§4f, Feature.ComponentLink). */
+  ComponentAdapter: 0x10,
+  /** A resource type or a resource built-in (resource.new/drop/rep) on a component instance's handle table (§4f). */
+  ComponentResource: 0x11,
   Output: 0x40,
   Log: 0x41,
   HostCall: 0x42,
@@ -84,6 +88,8 @@ export const Feature = {
   Debug: 1 << 13,
   /** COMPONENT_INVOKE: the canonical ABI runs on the device (§4e). */
   Component: 1 << 14,
+  /** COMPONENT_ADAPTER: fused adapters run by nested invocation on the device (§4f). */
+  ComponentLink: 1 << 15,
   TestDouble: 2 ** 31,
 } as const;
 

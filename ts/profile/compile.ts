@@ -51,9 +51,10 @@ export const ARENA_ALIGN = 16;
 export const FRAME_BYTES: Readonly<Record<32 | 64, number>> = { 32: 16, 64: 32 };
 /**
  * sizeof(wrt_runtime): two pointers/size_t, 9 region states, the layout, 3 pointers, counters,
- * fuel, a pointer, the locate request (a pointer, an offset), the debug pointer and its state.
+ * fuel, a pointer, the locate request (a pointer, an offset), the debug pointer and its state,
+ * and the nested invocation's base (two pointers, the fuel left, the depth: wrt_invoke_nested).
  */
-export const RUNTIME_BYTES: Readonly<Record<32 | 64, number>> = { 32: 312, 64: 512 };
+export const RUNTIME_BYTES: Readonly<Record<32 | 64, number>> = { 32: 336, 64: 544 };
 export const SLOT_BYTES = 8;
 export const TABLE_ELEMENT_BYTES = 8;
 

@@ -41,6 +41,23 @@ export function loadComponentPlan(file: string, cwd: string): PreparedComponent 
   return { file, bytes, plan: compilePlan(facts, bytes, file) };
 }
 
+/**
+ * native-sim's region caps for a component of several core instances: by default one memory (or
+ * table) takes the whole region, which leaves none for the next instance. Each memory gets at most
+ * max(16, the largest initial size) pages and each table max(1024, the largest initial size)
+ * elements; empty for a single instance (its layout stays the device's default).
+ */
+export function componentRegionArgs(plan: ComponentPlan): string[] {
+  if (plan.instances.length <= 1) return [];
+  let pages = 16;
+  let elements = 1024;
+  for (const inst of plan.instances) {
+    for (const m of inst.report.memories) pages = Math.max(pages, m.initialPages);
+    for (const t of inst.report.tables) elements = Math.max(elements, t.initial);
+  }
+  return ['--memory-pages-max', String(pages), '--table-elements-max', String(elements)];
+}
+
 /** The exported functions, one `name: func(...) -> T` a line, and the ones not run with why. */
 export function exportListing(plan: ComponentPlan): string {
   const lines = plan.functions.map((f) => `  ${signatureOf(f)}`);
@@ -109,6 +126,7 @@ const COMPONENT_TRAPS: Readonly<Record<number, string>> = {
   72: 'invalid resource handle',
   73: 'cabi_realloc failed',
   74: "result larger than the device's component value buffers",
+  75: 'cannot enter component instance (may_enter: it is inside a call already)',
 };
 
 export function componentTrapName(code: number): string {
@@ -156,6 +174,7 @@ export interface ComponentBatchReport extends ComponentCallsReport {
 function invokeRequest(call: PreparedCall): ComponentCallsRequest['calls'][number] {
   const { fn, argBytes } = call;
   return {
+    instance: fn.instance,
     encoding: fn.encoding,
     coreExport: fn.coreExport,
     ...(fn.realloc === null ? {} : { realloc: fn.realloc }),
@@ -167,15 +186,18 @@ function invokeRequest(call: PreparedCall): ComponentCallsRequest['calls'][numbe
 }
 
 /**
- * The calls on a session: upload the core module, one COMPONENT_INVOKE a call (a fresh instance
- * after a trap), each result decoded. `run` and `deploy` make a batch of one.
+ * The calls on a session: the component's core instances once, one COMPONENT_INVOKE a call (a
+ * fresh instantiation after a trap), each result decoded. `run` and `deploy` make a batch of one.
  */
 export async function runComponentCallsOn(session: DeviceSession, batch: ComponentBatch, sinks: ProgramSinks, hooks: ProgramHooks = {}): Promise<ComponentBatchReport> {
   const report = await runComponentCalls(
     session,
     {
       file: batch.component.file,
-      coreModule: batch.component.plan.coreModule,
+      instances: batch.component.plan.instances,
+      adapters: batch.component.plan.adapters,
+      resources: batch.component.plan.resources,
+      steps: batch.component.plan.steps,
       calls: batch.calls.map(invokeRequest),
       ...(batch.profile === undefined ? {} : { profile: batch.profile }),
       ...(batch.fuel === undefined ? {} : { fuel: batch.fuel }),

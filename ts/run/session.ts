@@ -11,7 +11,10 @@ import type { ComponentInvokeRequest, ComponentInvokeResult } from '../device/co
 import type { HostTrace } from '../device/host-messages.js';
 import { type BreakHit, type DebugTrace, TraceAssembler } from '../device/debug-messages.js';
 import type { HelloInfo, InvokeResult, LogLine, TrapFrame, WireValue } from '../device/messages.js';
-import { Feature, OutputStream } from '../device/protocol.js';
+import { Feature, OutputStream, ResetKind, SessionMode } from '../device/protocol.js';
+import { instanceName } from '../component/relink.js';
+import type { PlanAdapterCall } from '../component/plan.js';
+import type { PlanImport, PlanResource, PlanStep } from '../component/flatten.js';
 import type { Transport } from '../device/transport.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
 import type { Invocation } from './module.js';
@@ -260,6 +263,8 @@ export type SessionClient = Pick<
   | 'globalGet'
   | 'invokeOn'
   | 'componentInvoke'
+  | 'componentAdapter'
+  | 'componentResource'
   | 'declareHostImports'
   | 'serveHostCalls'
   | 'onHostTrace'
@@ -488,16 +493,28 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
   }
 }
 
-/** One component function call on a device: the core module with its profile, and the call. */
+/** One component function call on a device: the component's core instances with the profile, and the call. */
 export interface ComponentCallRequest {
   /** The component file as the user named it (messages). */
   readonly file: string;
-  /** The component's core module, uploaded as any module is. */
-  readonly coreModule: Uint8Array;
+  /** The core instances to create, in plan order (ts/component/plan.ts). */
+  readonly instances: readonly ComponentCoreUpload[];
+  /** Fused adapters and resource built-ins (COMPONENT_ADAPTER, COMPONENT_RESOURCE, §4f), resource types, and the order of all; absent: instances in order. */
+  readonly adapters?: readonly PlanAdapterCall[];
+  readonly resources?: readonly PlanResource[];
+  readonly steps?: readonly PlanStep[];
+  /** The plan's core instance the function lifts from. */
+  readonly instance: number;
   readonly call: ComponentInvokeRequest;
   readonly profile?: UploadProfile;
-  /** Instruction budget of the module's start function and of the whole call; absent: the profile's. */
+  /** Instruction budget of each start function and of the whole call; absent: the profile's. */
   readonly fuel?: bigint;
+}
+
+/** A core instance as uploaded: the module with its imports renamed to `#k`/export (ts/component/relink.ts). */
+export interface ComponentCoreUpload {
+  readonly upload: Uint8Array;
+  readonly imports: readonly PlanImport[];
 }
 
 export interface ComponentCallReport {
@@ -509,61 +526,171 @@ export interface ComponentCallReport {
   readonly timings: ProgramTimings;
 }
 
-/** Calls of one component on one session: the core module once, then each call. */
-export interface ComponentCallsRequest extends Omit<ComponentCallRequest, 'call'> {
-  readonly calls: readonly ComponentInvokeRequest[];
+function requireComponentRuntime(session: DeviceSession, file: string): void {
+  if ((session.device.features & Feature.Component) === 0) {
+    // The small-executor image leaves the component runtime out (docs/firmware.md); an old firmware predates it.
+    throw new WrtError('USAGE', `${session.device.deviceId} runs no components: its firmware lacks the component runtime (HELLO feature bit 14, Feature.Component: no COMPONENT_INVOKE message)`, {
+      file,
+      field: 'COMPONENT_INVOKE',
+      limit: 'firmware with the component runtime: use the fast executor (deploy\'s default: drop --executor small), built from this version',
+    });
+  }
+}
+
+/** A component instantiated on a device: the session instance id of each plan core instance. */
+export interface ComponentInstantiation {
+  readonly ids: readonly number[];
+  /** The last upload's report. */
+  readonly upload: UploadReport;
+}
+
+/**
+ * Creates a component's core instances on the session, in plan order, through the one upload
+ * path (docs/component.md, "Several core instances"). One instance without imports is one upload
+ * in mode 0, as a core module; more go into a KEEP session (docs/protocol.md §4a), each uploaded
+ * with its imports renamed to the instances they are bound to and registered as `#k` for the
+ * ones after it. The session is reset first, so nothing of an earlier component stays.
+ */
+export async function instantiateComponent(
+  session: DeviceSession,
+  request: Pick<ComponentCallRequest, 'file' | 'instances' | 'adapters' | 'resources' | 'steps' | 'profile' | 'fuel'>,
+  hooks: ProgramHooks = {},
+): Promise<ComponentInstantiation> {
+  const device = session.device;
+  requireComponentRuntime(session, request.file);
+  for (const inst of request.instances) checkModuleFits(inst.upload.length, device, request.file);
+  if (request.profile !== undefined) checkProfileFits(request.profile, device, request.file);
+  await session.declareHost(undefined, false, request.file);
+  const options = (first: boolean) => ({
+    ...(request.profile === undefined || !first ? {} : { profile: request.profile.bytes }),
+    ...(request.fuel === undefined ? {} : { startFuel: request.fuel }),
+    ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
+  });
+  const adapters = request.adapters ?? [];
+  const resources = request.resources ?? [];
+  const single = request.instances.length === 1 && request.instances[0]?.imports.length === 0 && adapters.length === 0 && resources.length === 0;
+  if (single) {
+    // A KEEP session left by an earlier component would add to its instances: back to one module.
+    if ((device.features & Feature.Sessions) !== 0) await session.client.session(SessionMode.One);
+    const upload = await session.upload((request.instances[0] as ComponentCoreUpload).upload, options(true));
+    return { ids: [0], upload };
+  }
+  if ((device.features & Feature.Sessions) === 0) {
+    throw new WrtError('USAGE', `${device.deviceId} holds one instance at a time (no SESSION message): the component makes ${request.instances.length} core instances`, {
+      file: request.file,
+      field: 'SESSION',
+      limit: 'a device with sessions of several instances (HELLO feature bit 6)',
+    });
+  }
+  if (adapters.length > 0 && (device.features & Feature.ComponentLink) === 0) {
+    throw new WrtError('USAGE', `${device.deviceId} runs no fused adapters (no COMPONENT_ADAPTER message): the component lowers a function another of its instances lifts`, {
+      file: request.file,
+      field: 'COMPONENT_ADAPTER',
+      limit: 'a device with HELLO feature bit 15 (Feature.ComponentLink), built from this version',
+    });
+  }
+  await session.client.reset(ResetKind.Session);
+  await session.client.session(SessionMode.Keep);
+  const ids: number[] = [];
+  let upload: UploadReport | undefined;
+  const steps = request.steps ?? request.instances.map((_, k) => ({ instance: k }));
+  const idOf = (k: number | null): number => (k === null ? 0 : (ids[k] ?? 0));
+  // Only instances a later import names are registered (registrations are few on a board).
+  const named = new Set<number>();
+  for (const inst of request.instances) for (const i of inst.imports) if ('instance' in i.to) named.add(i.to.instance);
+  for (const step of steps) {
+    if ('resource' in step) {
+      const r = resources[step.resource] as PlanResource;
+      const index = await session.client.componentResource({ op: 'type', implOwner: r.owner, dtor: r.dtor === null ? null : { instance: idOf(r.dtor.instance), name: r.dtor.name } });
+      if (index !== step.resource) throw new WrtError('HOST_READ_FAILED', `the device numbered resource type ${step.resource} as ${index}`, { file: request.file, field: 'COMPONENT_RESOURCE' });
+      continue;
+    }
+    if ('adapter' in step) {
+      const a = adapters[step.adapter] as PlanAdapterCall;
+      if (a.kind !== 'lower') {
+        const index = await session.client.componentResource({ op: a.kind, rt: a.rt, owner: a.owner });
+        if (index !== step.adapter) throw new WrtError('HOST_READ_FAILED', `the device numbered adapter ${step.adapter} as ${index}`, { file: request.file, field: 'COMPONENT_RESOURCE' });
+        continue;
+      }
+      const index = await session.client.componentAdapter({
+        callee: {
+          instance: idOf(a.calleeInstance),
+          encoding: a.encoding,
+          coreExport: a.coreExport,
+          ...(a.realloc === null ? {} : { realloc: a.realloc }),
+          ...(a.postReturn === null ? {} : { postReturn: a.postReturn }),
+          paramsType: a.paramsType,
+          resultType: a.resultType,
+        },
+        calleeMemory: idOf(a.calleeMemory),
+        callerMemory: idOf(a.callerMemory),
+        callerRealloc: a.callerRealloc === null ? null : { instance: idOf(a.callerRealloc.instance), name: a.callerRealloc.name },
+        callerEncoding: a.callerEncoding,
+        callerOwner: a.callerOwner,
+        calleeOwner: a.calleeOwner,
+      });
+      if (index !== step.adapter) throw new WrtError('HOST_READ_FAILED', `the device numbered adapter ${step.adapter} as ${index}`, { file: request.file, field: 'COMPONENT_ADAPTER' });
+      continue;
+    }
+    const k = step.instance;
+    const inst = request.instances[k] as ComponentCoreUpload;
+    upload = await session.upload(inst.upload, options(k === 0));
+    const id = (await session.client.session()).latest;
+    ids.push(id);
+    if (named.has(k)) await session.client.register(id, instanceName(k));
+  }
+  return { ids, upload: upload as UploadReport };
+}
+
+/** One call of a batch: the function's COMPONENT_INVOKE fields and the plan core instance it lifts from. */
+export interface ComponentPlanCall extends Omit<ComponentInvokeRequest, 'instance' | 'fuel'> {
+  readonly instance: number;
+}
+
+/** Calls of one component on one session: its core instances once, then each call. */
+export interface ComponentCallsRequest extends Omit<ComponentCallRequest, 'call' | 'instance'> {
+  readonly calls: readonly ComponentPlanCall[];
 }
 
 export interface ComponentCallsReport extends Omit<ComponentCallReport, 'answer'> {
   /** One answer a call, in order. */
   readonly answers: readonly ComponentInvokeResult[];
-  /** Uploads made: 1, plus one after each trap that more calls follow. */
+  /** Instantiations made: 1, plus one after each trap that more calls follow. */
   readonly uploads: number;
 }
 
 /**
  * Runs component functions on the session (docs/component.md, "Running components"): the core
- * module goes up once through the one upload path, then each call is one COMPONENT_INVOKE on the
- * same instance, as a component instance serves call after call (`run` and `deploy` make one
- * call; the component differential, tools/component/differential.ts, many). A device without
- * Feature.Component is refused naming it, before the upload. After a trap the instance may not be
- * entered again (the Component Model's rule), so the module is uploaded again before the next
- * call: the same bytes, which the device takes from its upload buffer (docs/protocol.md, "The
- * committed module again") into a fresh instance.
+ * instances go up once through the one upload path (instantiateComponent), then each call is one
+ * COMPONENT_INVOKE, which runs the canonical ABI on the device, on the same component instance,
+ * as a component instance serves call after call (`run` and `deploy` make one call; the component
+ * differential, tools/component/differential.ts, many). A device without Feature.Component is
+ * refused naming it, before the upload. After a trap the instance may not be entered again (the
+ * Component Model's rule), so the component is instantiated again before the next call.
  */
 export async function runComponentCalls(session: DeviceSession, request: ComponentCallsRequest, sinks: ProgramSinks, hooks: ProgramHooks = {}): Promise<ComponentCallsReport> {
   const now = hooks.now ?? (() => performance.now());
   const helloMs = now();
   const device = session.device;
-  if ((device.features & Feature.Component) === 0) {
-    // The small-executor image leaves the component runtime out (docs/firmware.md); an old firmware predates it.
-    throw new WrtError('USAGE', `${device.deviceId} runs no components: its firmware lacks the component runtime (HELLO feature bit 14, Feature.Component: no COMPONENT_INVOKE message)`, {
-      file: request.file,
-      field: 'COMPONENT_INVOKE',
-      limit: 'firmware with the component runtime: use the fast executor (deploy\'s default: drop --executor small), built from this version',
-    });
-  }
-  checkModuleFits(request.coreModule.length, device, request.file);
-  if (request.profile !== undefined) checkProfileFits(request.profile, device, request.file);
-  await session.declareHost(undefined, false, request.file);
+  requireComponentRuntime(session, request.file);
   const stopOutput = session.onOutput(sinks);
   const stopLog = session.client.onLog((line) => sinks.log?.(line));
-  const uploadOptions = {
-    ...(request.profile === undefined ? {} : { profile: request.profile.bytes }),
-    ...(request.fuel === undefined ? {} : { startFuel: request.fuel }),
-  };
   try {
     const uploadStartMs = now();
-    const upload = await session.upload(request.coreModule, { ...uploadOptions, ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }) });
+    let { ids, upload } = await instantiateComponent(session, request, hooks);
     const uploadedMs = now();
     hooks.onUploaded?.(upload, { uploadStartMs, uploadedMs });
     const answers: ComponentInvokeResult[] = [];
     let uploads = 1;
     for (const [i, call] of request.calls.entries()) {
-      const answer = await session.client.componentInvoke({ ...call, ...(request.fuel === undefined ? {} : { fuel: request.fuel }) });
+      const answer = await session.client.componentInvoke({
+        ...call,
+        instance: ids[call.instance] ?? 0,
+        ...(request.fuel === undefined ? {} : { fuel: request.fuel }),
+      });
       answers.push(answer);
       if (answer.trap !== 0 && i + 1 < request.calls.length) {
-        await session.upload(request.coreModule, uploadOptions);
+        ({ ids, upload } = await instantiateComponent(session, request, {}));
         uploads += 1;
       }
     }

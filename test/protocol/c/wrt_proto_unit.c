@@ -417,7 +417,7 @@ static void fake_reset(void *ctx) { (void)ctx; }
 
 static const wrtp_engine_ops fake_engine = {fake_describe, fake_load, fake_unload, fake_invoke, fake_stats,
                                            fake_reset,    NULL,      NULL,        NULL,        NULL,
-                                           NULL,          NULL,      NULL,        NULL};
+                                           NULL,          NULL,      NULL,        NULL,        NULL,        NULL};
 static const wrtp_port fake_port = {NULL, NULL, fake_write, fake_now_ms, NULL};
 static wrtp_server srv;
 static uint8_t upload[1024], profile[64];

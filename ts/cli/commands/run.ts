@@ -116,8 +116,19 @@ async function nativesFor(
  * WAVE value on the last line.
  */
 async function runComponentRun(file: string, args: readonly string[], raw: RawRunOptions, ctx: CliContext, deps: RunDeps): Promise<number> {
-  const [{ loadComponentPlan, planComponentCall, refuseCoreModuleFlags, runComponentOn, printComponentOutcome, componentOutcomeJson }, { resolveUploadProfile }, { nativeSimLink }, { DeviceSession, withSession }] =
-    await Promise.all([import('../../run/run-component.js'), import('../../profile/upload-profile.js'), import('../../run/run-module.js'), import('../../run/session.js')]);
+  const [
+    { loadComponentPlan, planComponentCall, refuseCoreModuleFlags, runComponentOn, printComponentOutcome, componentOutcomeJson, componentRegionArgs },
+    { resolveUploadProfile },
+    { nativeSimLink },
+    { DeviceSession, withSession },
+    { nativeSimArgs },
+  ] = await Promise.all([
+    import('../../run/run-component.js'),
+    import('../../profile/upload-profile.js'),
+    import('../../run/run-module.js'),
+    import('../../run/session.js'),
+    import('../../run/native-sim-binary.js'),
+  ]);
   refuseCoreModuleFlags(file, [
     ['--natives', raw.natives !== undefined],
     ['--host', raw.host !== undefined],
@@ -130,7 +141,10 @@ async function runComponentRun(file: string, args: readonly string[], raw: RawRu
   const asil = asilFlag(raw.asil);
   const component = loadComponentPlan(file, ctx.cwd);
   const call = planComponentCall(component, raw.invoke, args);
-  const profile = await resolveUploadProfile({
+  // A profile lays out the runtime for one module: a component of several core instances runs in
+  // native-sim's default layout with region caps (componentRegionArgs) unless --profile names one.
+  const several = component.plan.steps.length > 1;
+  const profile = several && raw.profile === undefined ? undefined : await resolveUploadProfile({
     file,
     module: component.plan.coreModule,
     analysis: component.plan.coreReport,
@@ -144,7 +158,21 @@ async function runComponentRun(file: string, args: readonly string[], raw: RawRu
   const json = raw.json === true;
   const sink = outputSink(ctx, !json);
   const report = await withSession(
-    () => DeviceSession.open(nativeSimLink({ env: ctx.env, ...deps })),
+    () => {
+      // Several core instances share the arena: each memory and table is capped (componentRegionArgs).
+      const regions = componentRegionArgs(component.plan);
+      const simArgs =
+        regions.length === 0
+          ? undefined
+          : [
+              ...nativeSimArgs({
+                ...(deps.arenaBytes === undefined ? {} : { arenaBytes: deps.arenaBytes }),
+                ...(deps.memoryAdapter === undefined ? {} : { memoryAdapter: deps.memoryAdapter }),
+              }),
+              ...regions,
+            ];
+      return DeviceSession.open(nativeSimLink({ env: ctx.env, ...deps, ...(simArgs === undefined ? {} : { simArgs }) }));
+    },
     (session) =>
       runComponentOn(session, { component, call, ...(profile === undefined ? {} : { profile }), ...(fuel === undefined ? {} : { fuel }) }, sink.sinks),
     { handleSigint: deps.handleSigint !== false },
