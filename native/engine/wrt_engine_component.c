@@ -224,10 +224,8 @@ static void wrt_ec_to_pool(wrt_cabi_val *vals, uint32_t n) {
 
 #define WRT_EC_TRAP_MAY_ENTER (WRT_COMP_TRAP_BASE + 11u)
 #define WRT_EC_ANY_RT 0xFFFFu
-#define WRT_EC_IN_USE 1u
-#define WRT_EC_OWN 2u
 
-/* ---- handle tables (definitions.py's Table: index 0 reserved, freed indices reused LIFO) ---- */
+/* ---- handle tables: one a component instance, the model's Table (native/component/wrt_handles.c) ---- */
 
 static wrt_ec_table *wrt_ec_table_of(wrt_interp_engine *e, uint16_t owner, bool create) {
     wrt_ec_table *free_slot = NULL;
@@ -237,34 +235,12 @@ static wrt_ec_table *wrt_ec_table_of(wrt_interp_engine *e, uint16_t owner, bool 
     }
     if (!create || free_slot == NULL) return NULL;
     free_slot->owner = owner;
-    free_slot->len = 1;
-    free_slot->nfree = 0;
+    wrt_handles_init(&free_slot->table, free_slot->slots, WRT_ENGINE_MAX_HANDLES);
     return free_slot;
 }
 
-static wrt_ec_handle *wrt_ec_table_get(wrt_ec_table *t, uint32_t index) {
-    if (t == NULL || index == 0u || index >= t->len || (t->h[index].flags & WRT_EC_IN_USE) == 0u) return NULL;
-    return &t->h[index];
-}
-
-static bool wrt_ec_table_add(wrt_ec_table *t, uint32_t rep, uint16_t rt, uint8_t flags, uint8_t scope, uint32_t *o_index) {
-    uint32_t i;
-    if (t == NULL) return false;
-    if (t->nfree > 0u) i = t->free[--t->nfree];
-    else if (t->len < WRT_ENGINE_MAX_HANDLES) i = t->len++;
-    else return false;
-    t->h[i].rep = rep;
-    t->h[i].rt = rt;
-    t->h[i].flags = (uint8_t)(flags | WRT_EC_IN_USE);
-    t->h[i].scope = scope;
-    t->h[i].lends = 0;
-    *o_index = i;
-    return true;
-}
-
-static void wrt_ec_table_remove(wrt_ec_table *t, uint32_t index) {
-    t->h[index].flags = 0;
-    t->free[t->nfree++] = (uint16_t)index;
+static const wrt_handle *wrt_ec_table_get(const wrt_ec_table *t, uint32_t index) {
+    return t == NULL ? NULL : wrt_handles_get(&t->table, index);
 }
 
 /* A handle trap of a built-in or adapter: 72, behind HOST_ERROR. */
@@ -287,23 +263,22 @@ typedef struct wrt_ec_moves {
 } wrt_ec_moves;
 
 
-/* lift_own / lift_borrow from this side's table. */
+/*
+ * lift_own / lift_borrow from this side's table. The handle's own type is what the lowering side
+ * gets: the plan does not yet number the resource types of the signature as the device does.
+ */
 static int wrt_ec_lift_handle(void *ctx, uint8_t kind, uint32_t rt, uint32_t index, uint32_t *o_rep) {
     (void)rt;
     wrt_ec_side *s = (wrt_ec_side *)ctx;
     wrt_ec_table *t = wrt_ec_table_of(s->e, s->owner, false);
-    wrt_ec_handle *h = wrt_ec_table_get(t, index);
+    const wrt_handle *h = wrt_ec_table_get(t, index);
     wrt_ec_moves *m = s->moves;
     if (h == NULL || m->nrts >= WRT_ENGINE_ADAPTER_HANDLES) return WRT_CABI_TRAP_HANDLE;
-    *o_rep = h->rep;
-    m->rts[m->nrts++] = h->rt;
-    if (kind == WRT_CABI_OWN) {
-        if ((h->flags & WRT_EC_OWN) == 0u || h->lends != 0u) return WRT_CABI_TRAP_HANDLE;
-        wrt_ec_table_remove(t, index);
-        return WRT_CABI_OK;
-    }
+    uint16_t type = h->rt;
+    m->rts[m->nrts++] = type;
+    if (kind == WRT_CABI_OWN) return wrt_handles_lift_own(&t->table, index, type, o_rep) == WRT_HANDLE_OK ? WRT_CABI_OK : WRT_CABI_TRAP_HANDLE;
     if (m->nlent >= WRT_ENGINE_ADAPTER_HANDLES) return WRT_CABI_TRAP_HANDLE;
-    h->lends++;
+    if (wrt_handles_lift_borrow(&t->table, index, type, o_rep) != WRT_HANDLE_OK) return WRT_CABI_TRAP_HANDLE;
     m->lent_owner[m->nlent] = s->owner;
     m->lent_index[m->nlent++] = index;
     return WRT_CABI_OK;
@@ -317,14 +292,16 @@ static int wrt_ec_lower_handle(void *ctx, uint8_t kind, uint32_t rt, uint32_t re
     if (m->next >= m->nrts) return WRT_CABI_TRAP_HANDLE;
     uint16_t type = m->rts[m->next++];
     wrt_ec_table *t = wrt_ec_table_of(s->e, s->owner, true);
-    if (kind == WRT_CABI_OWN) return wrt_ec_table_add(t, rep, type, WRT_EC_OWN, 0, o_index) ? WRT_CABI_OK : WRT_CABI_TRAP_HANDLE;
+    if (t == NULL) return WRT_CABI_TRAP_HANDLE;
+    if (kind == WRT_CABI_OWN) return wrt_handles_new_own(&t->table, type, rep, o_index) == WRT_HANDLE_OK ? WRT_CABI_OK : WRT_CABI_TRAP_HANDLE;
     if (type < s->e->nresources && s->e->resources[type].impl == s->owner) {
         *o_index = rep;
         return WRT_CABI_OK;
     }
-    if (!wrt_ec_table_add(t, rep, type, 0, (uint8_t)(s->level + 1u), o_index)) return WRT_CABI_TRAP_HANDLE;
-    s->e->borrows[s->level]++;
-    return WRT_CABI_OK;
+    /* Counted against the callee's task (this adapter level) until it drops it. */
+    return wrt_handles_new_borrow(&t->table, type, rep, (uint16_t)s->level, &s->e->borrows[s->level], o_index) == WRT_HANDLE_OK
+               ? WRT_CABI_OK
+               : WRT_CABI_TRAP_HANDLE;
 }
 
 static uint32_t wrt_ec_adapter_run(wrt_ec_adapter *a, wrt_ec_scratch *sc, const uint64_t *i_args, uint64_t *o_results) {
@@ -415,10 +392,10 @@ static uint32_t wrt_ec_adapter_run(wrt_ec_adapter *a, wrt_ec_scratch *sc, const 
     }
     /* The callee returned: the handles lent to it come back; borrows it was given must be dropped. */
     for (uint32_t i = 0; i < moves.nlent; i++) {
-        wrt_ec_handle *h = wrt_ec_table_get(wrt_ec_table_of(e, moves.lent_owner[i], false), moves.lent_index[i]);
-        if (h != NULL && h->lends > 0u) h->lends--;
+        wrt_ec_table *lender = wrt_ec_table_of(e, moves.lent_owner[i], false);
+        if (lender != NULL) wrt_handles_end_lend(&lender->table, moves.lent_index[i]);
     }
-    if (e->borrows[level] != 0u) return wrt_ec_handle_trap(e);
+    if (wrt_handles_task_return(e->borrows[level]) != WRT_HANDLE_OK) return wrt_ec_handle_trap(e);
     /* 6. The callee's post-return, with its flat results. */
     if (a->callee_post_return != NULL) {
         code = wrt_invoke_nested(e->rt, a->callee_post_return, res, nres, NULL, 0, &trap);
@@ -431,31 +408,29 @@ static uint32_t wrt_ec_adapter_run(wrt_ec_adapter *a, wrt_ec_scratch *sc, const 
 static uint32_t wrt_ec_builtin_call(wrt_ec_adapter *a, wrt_host_call *io_call) {
     wrt_interp_engine *e = a->e;
     uint32_t arg = (uint32_t)io_call->args[0];
+    uint32_t out = 0;
+    wrt_ec_table *t = wrt_ec_table_of(e, a->owner, a->kind == 1u);
+    if (t == NULL) return wrt_ec_handle_trap(e);
     if (a->kind == 1u) {
-        uint32_t index = 0;
-        if (!wrt_ec_table_add(wrt_ec_table_of(e, a->owner, true), arg, a->rt, WRT_EC_OWN, 0, &index)) return wrt_ec_handle_trap(e);
-        io_call->results[0] = index;
+        if (wrt_handles_new_own(&t->table, a->rt, arg, &out) != WRT_HANDLE_OK) return wrt_ec_handle_trap(e);
+        io_call->results[0] = out;
         return WRT_OK;
     }
-    wrt_ec_table *t = wrt_ec_table_of(e, a->owner, false);
-    wrt_ec_handle *h = wrt_ec_table_get(t, arg);
-    if (h == NULL || (a->rt != WRT_EC_ANY_RT && h->rt != a->rt)) return wrt_ec_handle_trap(e);
+    /* A built-in of any type (WRT_EC_ANY_RT) takes the handle's own. */
+    const wrt_handle *h = wrt_ec_table_get(t, arg);
+    uint16_t type = a->rt != WRT_EC_ANY_RT ? a->rt : (h != NULL ? h->rt : 0u);
     if (a->kind == 3u) {
-        io_call->results[0] = h->rep;
+        if (wrt_handles_rep(&t->table, arg, type, &out) != WRT_HANDLE_OK) return wrt_ec_handle_trap(e);
+        io_call->results[0] = out;
         return WRT_OK;
     }
-    if ((h->flags & WRT_EC_OWN) != 0u && h->lends != 0u) return wrt_ec_handle_trap(e);
-    /* Field by field: a struct copy becomes a memcpy call on some targets. */
-    uint8_t flags = h->flags, scope = h->scope;
-    uint16_t type = h->rt;
-    uint64_t rep = h->rep;
-    wrt_ec_table_remove(t, arg);
-    if ((flags & WRT_EC_OWN) == 0u) {
-        if (scope > 0u && e->borrows[scope - 1u] > 0u) e->borrows[scope - 1u]--;
-        return WRT_OK;
+    bool run_dtor = false;
+    if (wrt_handles_drop(&t->table, arg, type, e->borrows, WRT_ENGINE_ADAPTER_DEPTH + 1u, &out, &run_dtor) != WRT_HANDLE_OK) {
+        return wrt_ec_handle_trap(e);
     }
-    const wrt_func *dtor = type < e->nresources ? e->resources[type].dtor : NULL;
+    const wrt_func *dtor = run_dtor && type < e->nresources ? e->resources[type].dtor : NULL;
     if (dtor == NULL) return WRT_OK;
+    uint64_t rep = out;
     wrt_trap_info trap;
     return wrt_invoke_nested(e->rt, dtor, &rep, 1, NULL, 0, &trap);
 }

@@ -17,6 +17,7 @@
 #include "wrt_engine_natives.h"
 #include "wrt_engine_profile.h"
 #include "wrt_component.h"
+#include "wrt_handles.h"
 
 /* The component runtime (COMPONENT_INVOKE, native/component): 0 leaves it out of an image, as the
  * small firmware (targets/firmware EXECUTOR=small) does to stay within 64 KiB of flash. */
@@ -110,21 +111,11 @@ typedef struct wrt_ec_resource {
     uint16_t impl;           /* the component instance that defines it */
 } wrt_ec_resource;
 
-/* One handle (definitions.py's ResourceHandle): index = position in its table, 0 never used. */
-typedef struct wrt_ec_handle {
-    uint32_t rep;
-    uint16_t rt;
-    uint8_t flags;           /* bit 0 in use, bit 1 own */
-    uint8_t scope;           /* a borrow: the adapter level whose call it was lent for (+1); 0 none */
-    uint32_t lends;          /* an own handle: borrows of it in calls now running */
-} wrt_ec_handle;
-
+/* One component instance's handle table (native/component/wrt_handles.h: the model's Table). */
 typedef struct wrt_ec_table {
     uint16_t owner;          /* the component instance; 0: free */
-    uint16_t len;            /* indices 0 .. len-1 allocated so far (0 reserved) */
-    uint16_t nfree;
-    uint16_t free[WRT_ENGINE_MAX_HANDLES];
-    wrt_ec_handle h[WRT_ENGINE_MAX_HANDLES];
+    wrt_handle_table table;
+    wrt_handle slots[WRT_ENGINE_MAX_HANDLES];
 } wrt_ec_table;
 
 struct wrt_interp_engine;
