@@ -100,4 +100,24 @@ describe.skipIf(!QEMU)('deploy COMPONENT --invoke on qemu-mps2-an386 (needs qemu
     const error = await refusedBeforeQemu(sample, { target: 'qemu-mps2-an386', invoke: 'get-point()', breaks: ['f'] });
     expect(error.message).toBe(`--break is for core modules; ${sample} is a component (its imports, signing and breakpoints are not run yet)`);
   }, 30_000);
+
+  it('refuses a component of several core instances before QEMU starts, naming the count and where it runs', async () => {
+    const shared = join(dir, 'shared.wasm');
+    writeFileSync(
+      shared,
+      await parseComponentText(`(component
+        (core module $Counter (global $g (mut i32) (i32.const 0))
+          (func (export "bump") (result i32) (global.set $g (i32.add (global.get $g) (i32.const 1))) (global.get $g)))
+        (core instance $a (instantiate $Counter))
+        (core instance $b (instantiate $Counter))
+        (func (export "bump-a") (result u32) (canon lift (core func $a "bump")))
+        (func (export "bump-b") (result u32) (canon lift (core func $b "bump"))))`),
+    );
+    const error = await refusedBeforeQemu(shared, { target: 'qemu-mps2-an386', invoke: 'bump-a()' });
+    expect(error.code).toBe('COMPONENT_UNSUPPORTED');
+    expect(error.message).toContain('the component makes 2 core instances; a board runs components of one core instance');
+    expect(error.location.limit).toBe(`1 core instance on a board; run it on native-sim: wrt-target run ${shared} --invoke '...'`);
+    // The same component runs on native-sim.
+    expect((await cli('run', shared, '--invoke', 'bump-a()')).out.at(-1)).toBe('1');
+  }, 60_000);
 });
