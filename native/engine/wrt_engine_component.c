@@ -118,11 +118,15 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
     e->invokes++;
     for (uint64_t *slot = e->rt->stack; slot < e->rt->stack_end; slot++) *slot = WRT_ENGINE_STACK_PAINT;
     wrt_comp_outcome outcome;
+#if WRT_CONFIG_COMPONENT_LINK
     e->adapter_trap = 0;
     e->adapter_depth = 0;
+#endif
     int rc = wrt_comp_invoke(&req, &ops, &e->component, &outcome);
+#if WRT_CONFIG_COMPONENT_LINK
     /* An adapter's canonical ABI trap reached the core as HOST_ERROR: its own code instead. */
     if (rc == WRT_COMP_OK && outcome.trap == WRT_TRAP_HOST_ERROR && e->adapter_trap != 0u) outcome.trap = e->adapter_trap;
+#endif
     switch (rc) {
     case WRT_COMP_OK: break;
     case WRT_COMP_ERR_TYPE:
@@ -148,6 +152,7 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
     return true;
 }
 
+#if WRT_CONFIG_COMPONENT_LINK
 /* ---- COMPONENT_ADAPTER: canon lower of a function another core instance lifts --------------- */
 /*
  * An adapter is a host function the caller's core instance imports (`#a` / its index). Called,
@@ -626,3 +631,4 @@ void wrt_engine_component_drop(wrt_interp_engine *io_e) {
     io_e->adapter_depth = 0;
     io_e->adapter_trap = 0;
 }
+#endif /* WRT_CONFIG_COMPONENT_LINK */

@@ -74,7 +74,8 @@ static void wrt_ie_describe(void *ctx, wrtp_engine_info *o_info) {
     o_info->features = WRTP_FEATURE_FLOAT | WRTP_FEATURE_OUTPUT | WRTP_FEATURE_LOG | WRTP_FEATURE_FUEL |
                        WRTP_FEATURE_REFERENCE_TYPES | WRTP_FEATURE_BULK_MEMORY | WRTP_FEATURE_SESSIONS | WRTP_FEATURE_ARGS |
                        WRTP_FEATURE_HOST_CALLS | WRTP_FEATURE_START_FUEL | WRTP_FEATURE_BACKTRACE |
-                       (WRT_CONFIG_DEBUG ? WRTP_FEATURE_DEBUG : 0u) | (WRT_CONFIG_COMPONENTS ? WRTP_FEATURE_COMPONENT | WRTP_FEATURE_COMPONENT_LINK : 0u);
+                       (WRT_CONFIG_DEBUG ? WRTP_FEATURE_DEBUG : 0u) | (WRT_CONFIG_COMPONENTS ? WRTP_FEATURE_COMPONENT : 0u) |
+                       (WRT_CONFIG_COMPONENT_LINK ? WRTP_FEATURE_COMPONENT_LINK : 0u);
     /* Backtrace cells are in the core's code form: the host locates them with a core of that form. */
     uint32_t form = wrt_code_form();
     if ((form & WRT_CODE_UNFUSED) != 0u) o_info->features |= WRTP_FEATURE_CODE_UNFUSED;
@@ -82,7 +83,7 @@ static void wrt_ie_describe(void *ctx, wrtp_engine_info *o_info) {
 }
 
 static void wrt_ie_drop(wrt_interp_engine *e) {
-#if WRT_CONFIG_COMPONENTS
+#if WRT_CONFIG_COMPONENT_LINK
     wrt_engine_component_drop(e);
 #endif
     e->instance = NULL;
@@ -150,7 +151,7 @@ static bool wrt_ie_add(wrt_interp_engine *e, const uint8_t *i_module, size_t len
      * instead of a device that never answers. */
     wrt_set_fuel(e->rt, start_fuel == 0u || start_fuel > e->fuel_budget ? e->fuel_budget : start_fuel);
     wrt_engine_host_begin(&e->host, NULL);
-#if WRT_CONFIG_COMPONENTS
+#if WRT_CONFIG_COMPONENT_LINK
     /* The session's adapters (COMPONENT_ADAPTER) come first, chained to the device's host functions. */
     const wrt_host_registry *registry = wrt_engine_component_registry(e);
 #else
@@ -566,10 +567,13 @@ static const wrtp_engine_ops wrt_ie_ops = {
 #endif
 #if WRT_CONFIG_COMPONENTS
     wrt_engine_component_invoke,
+#else
+    NULL,
+#endif
+#if WRT_CONFIG_COMPONENT_LINK
     wrt_engine_component_adapter,
     wrt_engine_component_resource,
 #else
-    NULL,
     NULL,
     NULL,
 #endif

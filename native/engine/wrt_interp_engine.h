@@ -26,6 +26,17 @@
 #endif
 
 /*
+ * Components of several core instances linked on the device: fused adapters (COMPONENT_ADAPTER),
+ * resource types and built-ins with their handle tables (COMPONENT_RESOURCE), over nested
+ * invocation. 0 leaves them out while keeping COMPONENT_INVOKE: the firmware's fast image does,
+ * since a board's arena is laid out for one module and deploy runs components of one core instance
+ * (docs/component.md); it saves about 7 KiB of RAM and 4.7 KiB of flash there.
+ */
+#ifndef WRT_CONFIG_COMPONENT_LINK
+#define WRT_CONFIG_COMPONENT_LINK WRT_CONFIG_COMPONENTS
+#endif
+
+/*
  * Most instances and registered names of one session (docs/protocol.md §4a): static tables in the
  * engine object. The platform may set others on the compiler command line (native-sim: 1024, 64).
  */
@@ -191,6 +202,8 @@ typedef struct wrt_interp_engine {
 #if WRT_CONFIG_COMPONENTS
     /* COMPONENT_INVOKE's type nodes, value slots and result bytes (native/component/wrt_component.h). */
     wrt_comp_scratch component;
+#endif
+#if WRT_CONFIG_COMPONENT_LINK
     /* COMPONENT_ADAPTER's adapters, the registry later uploads link them from, and a scratch per nesting level. */
     wrt_ec_adapter adapters[WRT_ENGINE_MAX_ADAPTERS];
     wrt_host_func adapter_funcs[WRT_ENGINE_MAX_ADAPTERS];

@@ -128,11 +128,12 @@
 #endif
 /*
  * Whether the executor keeps what a nested invocation needs at each host call (three stores and a
- * load). Off in an image without the component runtime (the small executor's, within 64 KiB of
- * flash), where wrt_invoke_nested then answers MISUSE.
+ * load). Off in an image without the component runtime or its linking (the firmware's images:
+ * only fused adapters nest), where wrt_invoke_nested then answers MISUSE.
  */
 #ifndef WRT_CONFIG_NESTED
-#  if defined(WRT_CONFIG_COMPONENTS) && !WRT_CONFIG_COMPONENTS
+#  if (defined(WRT_CONFIG_COMPONENTS) && !WRT_CONFIG_COMPONENTS) || \
+      (defined(WRT_CONFIG_COMPONENT_LINK) && !WRT_CONFIG_COMPONENT_LINK)
 #    define WRT_CONFIG_NESTED 0
 #  else
 #    define WRT_CONFIG_NESTED 1

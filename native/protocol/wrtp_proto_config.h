@@ -32,11 +32,12 @@
 
 /*
  * COMPONENT_ADAPTER and COMPONENT_RESOURCE (docs/protocol.md §4f): left out of an image without the
- * component runtime (WRT_CONFIG_COMPONENTS=0, the small executor's, within 64 KiB of flash); such a
- * server answers them TYPE_UNKNOWN, as it does when the engine has no operation for them.
+ * component runtime (WRT_CONFIG_COMPONENTS=0, the small executor's, within 64 KiB of flash) or
+ * without its linking (WRT_CONFIG_COMPONENT_LINK=0, the fast firmware's); such a server answers
+ * them TYPE_UNKNOWN, as it does when the engine has no operation for them.
  */
 #ifndef WRTP_PROTO_COMPONENT_LINK
-#if defined(WRT_CONFIG_COMPONENTS) && !WRT_CONFIG_COMPONENTS
+#if (defined(WRT_CONFIG_COMPONENTS) && !WRT_CONFIG_COMPONENTS) || (defined(WRT_CONFIG_COMPONENT_LINK) && !WRT_CONFIG_COMPONENT_LINK)
 #define WRTP_PROTO_COMPONENT_LINK 0
 #else
 #define WRTP_PROTO_COMPONENT_LINK 1

@@ -257,7 +257,7 @@ describe('budget errors name the budget, the need, the target value and its sour
     const errs = errors(inputs(big, { limits: tiny }));
     expect(errs).toHaveLength(1);
     expect(errs[0]).toMatchObject({ code: 'BUDGET_EXCEEDED', budget: 'arena', gives: '40960 bytes' });
-    expect(errs[0]?.needs).toMatch(/^\d+ bytes \(runtime 320 \+ meta \d+ .*memory 40000/);
+    expect(errs[0]?.needs).toMatch(/^\d+ bytes \(runtime 336 \+ meta \d+ .*memory 40000/);
     expect(errs[0]?.source).toContain('target tiny: ram - firmware reserve');
   });
 });
