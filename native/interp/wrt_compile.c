@@ -69,6 +69,9 @@ typedef struct cstate {
     uint32_t last_op;
     /* Branch cells whose label bound here, patched by the next instruction (see bind_label). */
     uint32_t pending;
+    /* The op cell whose first immediate the next emit packs (wrt_iops.h), or WRT_NONE; and how. */
+    uint32_t pack_at;
+    uint32_t pack_kind;
     /*
      * wrt_locate_sites: the instruction compiling now (its byte offset) and the one the located
      * cell belongs to so far: the newest op cell at or below that cell still in the code.
@@ -92,8 +95,39 @@ static bool code_full(cstate *c)
     return false;
 }
 
+/* How `iop` keeps its first immediate (wrt_iops.h): in a cell, or packed into its op cell. */
+enum { PACK_NONE = 0, PACK_U = 1, PACK_S = 2 };
+static uint32_t pack_kind(uint32_t iop)
+{
+    switch (iop) {
+#define PACK_CASE(name) case WRT_IOP_##name:
+    WRT_IOPS_PACK_U(PACK_CASE)
+        return PACK_U;
+    WRT_IOPS_PACK_S(PACK_CASE)
+        return PACK_S;
+#undef PACK_CASE
+    default:
+        return PACK_NONE;
+    }
+}
+
+/* Whether `v` survives packing as `kind` (the executor's WRT_PACKED_U / WRT_PACKED_S). */
+static bool packs(uint32_t kind, uint32_t v)
+{
+    return kind == PACK_U ? v <= 0xFFFFu : WRT_PACKED_S(v << 16) == v;
+}
+
 static bool emit(cstate *c, uint32_t cell)
 {
+    if (c->pack_at != WRT_NONE) {
+        /* The first immediate of a packing op: into its op cell's high half. Every caller chose an
+         * op whose value fits (wide twins, no fusion otherwise); this only guards that. */
+        uint32_t at = c->pack_at;
+        c->pack_at = WRT_NONE;
+        if (!packs(c->pack_kind, cell)) return wrt_rd_fail(&c->r, WRT_ERR_LIMIT, "internal immediate out of range");
+        c->code[at] = WRT_OP_OF(c->code[at]) | (cell << 16);
+        return true;
+    }
     if (c->pos >= c->cap) return code_full(c);
     c->code[c->pos++] = cell;
     if (c->pos > c->peak) c->peak = c->pos;
@@ -137,13 +171,22 @@ static bool emit_op(cstate *c, uint32_t iop)
         c->cand_pos = c->pos;
         c->cand_at = c->cur_at;
     }
-    return emit(c, iop);
+    uint32_t kind = pack_kind(iop);
+    c->pack_at = WRT_NONE;
+    if (!emit(c, iop)) return false;
+    c->pack_kind = kind;
+    c->pack_at = kind != PACK_NONE ? c->pos - 1u : WRT_NONE;
+    return true;
 }
 
-/* Turns the newest instruction (still in the history) into its fused variant `iop`. */
+/*
+ * Turns the newest instruction (still in the history) into its fused variant `iop`, which keeps
+ * its first immediate the same way (packed or not), so the immediates stay where they are.
+ */
 static void retag(cstate *c, uint32_t iop)
 {
-    c->code[c->hist_pos[c->nhist - 1u]] = iop;
+    uint32_t at = c->hist_pos[c->nhist - 1u];
+    c->code[at] = (c->code[at] & ~0xFFFFu) | iop;
     c->hist_op[c->nhist - 1u] = iop;
     c->last_op = iop;
 }
@@ -195,9 +238,14 @@ static uint32_t hist_op(const cstate *c, uint32_t back)
 #endif
 }
 
+/* Immediate i of the instruction `back` places before the next one, packed or in its cell. */
 static uint32_t hist_imm(const cstate *c, uint32_t back, uint32_t i)
 {
-    return c->code[c->hist_pos[c->nhist - 1u - back] + 1u + i];
+    uint32_t at = c->hist_pos[c->nhist - 1u - back];
+    uint32_t kind = pack_kind(c->hist_op[c->nhist - 1u - back]);
+    if (kind == PACK_NONE) return c->code[at + 1u + i];
+    if (i == 0u) return kind == PACK_U ? WRT_PACKED_U(c->code[at]) : WRT_PACKED_S(c->code[at]);
+    return c->code[at + i];
 }
 
 /* Drops the newest `count` instructions from the code (to re-emit them fused). */
@@ -205,6 +253,7 @@ static void rewind(cstate *c, uint32_t count)
 {
     c->nhist -= count;
     c->pos = c->hist_pos[c->nhist];
+    c->pack_at = WRT_NONE;
     /* The instruction re-emitting here claims the cells again (emit_op). */
     if (c->locating && c->cand_pos != WRT_NONE && c->cand_pos >= c->pos) c->cand_pos = WRT_NONE;
 }
@@ -249,7 +298,7 @@ static bool open_segment_after(cstate *c)
 #if WRT_CONFIG_FUEL
     uint32_t paying = c->last_op != WRT_NONE ? paying_variant(c->last_op) : WRT_NONE;
     if (paying == WRT_NONE) return open_segment(c);
-    c->code[c->last_pos] = paying;
+    c->code[c->last_pos] = (c->code[c->last_pos] & ~0xFFFFu) | paying;
     if (c->nhist > 0u && c->hist_pos[c->nhist - 1u] == c->last_pos) c->hist_op[c->nhist - 1u] = paying;
     c->last_op = paying;
     if (!emit(c, 0)) return false;
@@ -537,7 +586,7 @@ static bool emit_local_store(cstate *c, uint32_t variant, uint32_t local)
         return emit(c, local);
     }
 #endif
-    if (variant == 1u && h == WRT_IOP_CONST32) {
+    if (variant == 1u && (h == WRT_IOP_CONST32 || h == WRT_IOP_CONST32_W)) {
         uint32_t k = hist_imm(c, 0, 0);
         rewind(c, 1);
         return emit_op(c, WRT_IOP_LOCAL_SET_K) && emit(c, local) && emit(c, k);
@@ -550,6 +599,15 @@ static bool emit_local_store(cstate *c, uint32_t variant, uint32_t local)
     return emit_op(c, variant == 1u ? WRT_IOP_LOCAL_SET : WRT_IOP_LOCAL_TEE) && emit(c, local);
 }
 
+/*
+ * A plain load or store with its offset: packed into the op cell, or the op's wide twin (the loads
+ * and stores are consecutive in wrt_iops.h, and so are their twins) for an offset of 2^16 or more.
+ */
+static bool emit_memop(cstate *c, uint32_t iop, uint32_t offset)
+{
+    return emit_op(c, offset <= 0xFFFFu ? iop : iop - WRT_IOP_LOAD32 + WRT_IOP_LOAD32_W) && emit(c, offset);
+}
+
 /* A load absorbing the local.get or i32.add form that computed its address. */
 static bool emit_load(cstate *c, uint32_t iop, uint32_t offset)
 {
@@ -558,7 +616,7 @@ static bool emit_load(cstate *c, uint32_t iop, uint32_t offset)
     case WRT_IOP_LOAD32: first = WRT_IOP_LOAD32_L; break;
     case WRT_IOP_LOAD64: first = WRT_IOP_LOAD64_L; break;
     case WRT_IOP_LOAD8_U: first = WRT_IOP_LOAD8_U_L; break;
-    default: return emit_op(c, iop) && emit(c, offset);
+    default: return emit_memop(c, iop, offset);
     }
     uint32_t h = hist_op(c, 0);
     if (iop == WRT_IOP_LOAD32 && h == WRT_IOP_I32_ADD_K_T && hist_op(c, 1) == WRT_IOP_I32_SHL_LK) {
@@ -590,7 +648,7 @@ static bool emit_load(cstate *c, uint32_t iop, uint32_t offset)
         rewind(c, 1);
         return emit_op(c, first + 2u) && emit(c, a) && emit(c, k) && emit(c, offset);
     }
-    return emit_op(c, iop) && emit(c, offset);
+    return emit_memop(c, iop, offset);
 }
 
 /* The store of `iop` fused with the binary operator `h` that computed its value, or WRT_NONE. */
@@ -628,21 +686,23 @@ static bool emit_store(cstate *c, uint32_t iop, uint32_t offset)
     case WRT_IOP_STORE8: first = WRT_IOP_STORE8_K; break;
     case WRT_IOP_STORE32: first = WRT_IOP_STORE32_K; break;
     case WRT_IOP_STORE64: first = WRT_IOP_STORE64_K; konst = WRT_IOP_CONST64; break;
-    default: return emit_op(c, iop) && emit(c, offset);
+    default: return emit_memop(c, iop, offset);
     }
     uint32_t h = hist_op(c, 0);
     uint32_t h1 = hist_op(c, 1);
     uint32_t rmw = rmw_store(iop, h);
-    if (rmw != WRT_NONE) {
+    /* The fused store packs its offset: a larger one stays a plain store. */
+    if (rmw != WRT_NONE && offset <= 0xFFFFu) {
         rewind(c, 1);
         return emit_op(c, rmw) && emit(c, offset);
     }
-    if (konst == WRT_IOP_CONST32 && (h == konst || h == WRT_IOP_LOCAL_GET) && h1 == WRT_IOP_I32_ADD_LK) {
+    bool k32 = h == WRT_IOP_CONST32 || h == WRT_IOP_CONST32_W;
+    if (konst == WRT_IOP_CONST32 && (k32 || h == WRT_IOP_LOCAL_GET) && h1 == WRT_IOP_I32_ADD_LK) {
         uint32_t a = hist_imm(c, 1, 0);
         uint32_t k = hist_imm(c, 1, 1);
         uint32_t v = hist_imm(c, 0, 0);
         rewind(c, 2);
-        return emit_op(c, first + (h == konst ? 2u : 3u)) && emit(c, a) && emit(c, k) && emit(c, v) && emit(c, offset);
+        return emit_op(c, first + (k32 ? 2u : 3u)) && emit(c, a) && emit(c, k) && emit(c, v) && emit(c, offset);
     }
     if (konst == WRT_IOP_CONST32 && h == WRT_IOP_LOCAL_GET && h1 == WRT_IOP_LOCAL_GET) {
         uint32_t a = hist_imm(c, 1, 0);
@@ -661,7 +721,7 @@ static bool emit_store(cstate *c, uint32_t iop, uint32_t offset)
         rewind(c, 1);
         return emit_op(c, first + 1u) && emit(c, v) && emit(c, offset);
     }
-    return emit_op(c, iop) && emit(c, offset);
+    return emit_memop(c, iop, offset);
 }
 
 #if WRT_CONFIG_FUSED_WIDE
@@ -718,7 +778,9 @@ static bool emit_divk(cstate *c, uint32_t iop)
     uint32_t first = divk_forms(iop);
     bool wide = iop == WRT_IOP_I64_DIV_S || iop == WRT_IOP_I64_DIV_U || iop == WRT_IOP_I64_REM_S ||
                 iop == WRT_IOP_I64_REM_U;
-    if (first == WRT_NONE || hist_op(c, 0) != (wide ? WRT_IOP_CONST64 : WRT_IOP_CONST32)) return emit_op(c, iop);
+    uint32_t h = hist_op(c, 0);
+    bool konst = wide ? h == WRT_IOP_CONST64 : (h == WRT_IOP_CONST32 || h == WRT_IOP_CONST32_W);
+    if (first == WRT_NONE || !konst) return emit_op(c, iop);
     uint32_t lo = hist_imm(c, 0, 0);
     uint32_t hi = wide ? hist_imm(c, 0, 1) : 0u;
     bool is_signed = iop == WRT_IOP_I32_DIV_S || iop == WRT_IOP_I32_REM_S || iop == WRT_IOP_I64_DIV_S ||
@@ -730,6 +792,8 @@ static bool emit_divk(cstate *c, uint32_t iop)
         rewind(c, 2);
         return emit_op(c, first + 1u) && emit(c, a) && emit(c, lo) && (!wide || emit(c, hi));
     }
+    /* The i32 _K form packs its constant: one that needs CONST32_W stays unfused. */
+    if (h == WRT_IOP_CONST32_W) return emit_op(c, iop);
     rewind(c, 1);
     return emit_op(c, first) && emit(c, lo) && (!wide || emit(c, hi));
 }
@@ -779,7 +843,7 @@ static bool emit_binop(cstate *c, uint32_t iop)
     }
 #endif
     if (k == WRT_NONE) return emit_divk(c, iop);
-    if (h0 == WRT_IOP_CONST32 || h0 == WRT_IOP_CONST64) {
+    if (h0 == WRT_IOP_CONST32 || h0 == WRT_IOP_CONST32_W || h0 == WRT_IOP_CONST64) {
         bool wide = h0 == WRT_IOP_CONST64;
         uint32_t lo = hist_imm(c, 0, 0);
         uint32_t hi = wide ? hist_imm(c, 0, 1) : 0u;
@@ -788,6 +852,8 @@ static bool emit_binop(cstate *c, uint32_t iop)
             rewind(c, 2);
             return emit_op(c, k + 2u) && emit(c, a) && emit(c, lo) && (!wide || emit(c, hi));
         }
+        /* The _K form packs its constant: one that needs CONST32_W stays unfused. */
+        if (h0 == WRT_IOP_CONST32_W) return emit_op(c, iop);
         rewind(c, 1);
         return emit_op(c, k) && emit(c, lo) && (!wide || emit(c, hi));
     }
@@ -962,7 +1028,10 @@ static bool live_instr(cstate *c, const wrt_instr *ins, bool *o_done)
     case 0x10: {
         const wrt_functype *t = m->funcs[ins->a].type;
         c->height = c->height - t->nparams + t->nresults;
-        return emit_op(c, ins->a < m->nfunc_imports ? WRT_IOP_CALL_IMPORT : WRT_IOP_CALL) && emit(c, ins->a);
+        uint32_t op = ins->a < m->nfunc_imports ? WRT_IOP_CALL_IMPORT : WRT_IOP_CALL;
+        /* The function index packs into the op cell; the wide twins (consecutive) take any. */
+        if (ins->a > 0xFFFFu) op = op == WRT_IOP_CALL ? WRT_IOP_CALL_W : WRT_IOP_CALL_IMPORT_W;
+        return emit_op(c, op) && emit(c, ins->a);
     }
     case 0x11: {
         const wrt_functype *t = &m->types[ins->a];
@@ -986,7 +1055,9 @@ static bool live_instr(cstate *c, const wrt_instr *ins, bool *o_done)
     case 0x40: return emit_op(c, WRT_IOP_MEMORY_GROW);
     case 0x41: case 0x43:
         c->height += 1u;
-        return emit_op(c, WRT_IOP_CONST32) && emit(c, (uint32_t)ins->bits);
+        /* A constant in [-2^15, 2^15) packs into CONST32's cell; CONST32_W holds any other. */
+        return emit_op(c, packs(PACK_S, (uint32_t)ins->bits) ? WRT_IOP_CONST32 : WRT_IOP_CONST32_W) &&
+               emit(c, (uint32_t)ins->bits);
     case 0x42: case 0x44:
         c->height += 1u;
         return emit_op(c, WRT_IOP_CONST64) && emit(c, (uint32_t)ins->bits) && emit(c, (uint32_t)(ins->bits >> 32));
@@ -1050,6 +1121,7 @@ bool wrt_compile_function(wrt_runtime *io_rt, const wrt_module *i_mod, wrt_funcd
 
     c.fuel_site = WRT_NONE;
     c.pending = WRT_NONE;
+    c.pack_at = WRT_NONE;
     c.last_op = WRT_NONE;
     c.cand_pos = WRT_NONE;
     if (io_rt->locate_site != NULL && io_rt->locate_site->func_index == io_fn->index) {
