@@ -114,7 +114,7 @@ static uint32_t pack_kind(uint32_t iop)
 /* Whether `v` survives packing as `kind` (the executor's WRT_PACKED_U / WRT_PACKED_S). */
 static bool packs(uint32_t kind, uint32_t v)
 {
-    return kind == PACK_U ? v <= 0xFFFFu : WRT_PACKED_S(v << 16) == v;
+    return kind == PACK_U ? v <= 0xFFFFu : WRT_PACKED_S(v) == v;
 }
 
 static bool emit(cstate *c, uint32_t cell)
@@ -125,7 +125,7 @@ static bool emit(cstate *c, uint32_t cell)
         uint32_t at = c->pack_at;
         c->pack_at = WRT_NONE;
         if (!packs(c->pack_kind, cell)) return wrt_rd_fail(&c->r, WRT_ERR_LIMIT, "internal immediate out of range");
-        c->code[at] = WRT_OP_OF(c->code[at]) | (cell << 16);
+        c->code[at] = (c->code[at] & ~0xFFFFu) | (cell & 0xFFFFu);
         return true;
     }
     if (c->pos >= c->cap) return code_full(c);
@@ -152,7 +152,7 @@ static bool emit_op(cstate *c, uint32_t iop)
     if (c->pending != WRT_NONE) {
         /* Branches to a label that opens a segment skip its FUEL cell and pay it themselves. */
         bool fuel = iop == WRT_IOP_FUEL;
-        patch_chain(c, c->pending, fuel ? c->pos + 2u : c->pos, fuel);
+        patch_chain(c, c->pending, fuel ? c->pos + 1u : c->pos, fuel);
         c->pending = WRT_NONE;
     }
     if (c->nhist == 4u) {
@@ -173,7 +173,7 @@ static bool emit_op(cstate *c, uint32_t iop)
     }
     uint32_t kind = pack_kind(iop);
     c->pack_at = WRT_NONE;
-    if (!emit(c, iop)) return false;
+    if (!emit(c, WRT_OP_CELL(iop))) return false;
     c->pack_kind = kind;
     c->pack_at = kind != PACK_NONE ? c->pos - 1u : WRT_NONE;
     return true;
@@ -186,7 +186,7 @@ static bool emit_op(cstate *c, uint32_t iop)
 static void retag(cstate *c, uint32_t iop)
 {
     uint32_t at = c->hist_pos[c->nhist - 1u];
-    c->code[at] = (c->code[at] & ~0xFFFFu) | iop;
+    c->code[at] = WRT_PACKED_U(c->code[at]) | WRT_OP_CELL(iop);
     c->hist_op[c->nhist - 1u] = iop;
     c->last_op = iop;
 }
@@ -279,6 +279,7 @@ static void segment_at(cstate *c, uint32_t site)
 static bool open_segment(cstate *c)
 {
 #if WRT_CONFIG_FUEL
+    /* FUEL packs its charge: its op cell is the segment's fuel cell. */
     if (!emit_op(c, WRT_IOP_FUEL) || !emit(c, 0)) return false;
     segment_at(c, c->pos - 1u);
 #else
@@ -298,7 +299,7 @@ static bool open_segment_after(cstate *c)
 #if WRT_CONFIG_FUEL
     uint32_t paying = c->last_op != WRT_NONE ? paying_variant(c->last_op) : WRT_NONE;
     if (paying == WRT_NONE) return open_segment(c);
-    c->code[c->last_pos] = (c->code[c->last_pos] & ~0xFFFFu) | paying;
+    c->code[c->last_pos] = WRT_PACKED_U(c->code[c->last_pos]) | WRT_OP_CELL(paying);
     if (c->nhist > 0u && c->hist_pos[c->nhist - 1u] == c->last_pos) c->hist_op[c->nhist - 1u] = paying;
     c->last_op = paying;
     if (!emit(c, 0)) return false;
@@ -317,8 +318,10 @@ static bool open_segment_after(cstate *c)
 static bool charge(cstate *c)
 {
 #if WRT_CONFIG_FUEL
+    /* A fuel cell holds at most 65,535 (wrt_iops.h): a longer straight run goes on in a new segment. */
+    if (!c->fuel_pending && c->fuel_site != WRT_NONE && WRT_PACKED_U(c->code[c->fuel_site]) == 0xFFFFu) c->fuel_pending = true;
     if (c->fuel_pending) {
-        if (c->fuel_site != WRT_NONE && c->fuel_site + 1u == c->pos && c->code[c->fuel_site] == 0u) {
+        if (c->fuel_site != WRT_NONE && c->fuel_site + 1u == c->pos && WRT_PACKED_U(c->code[c->fuel_site]) == 0u) {
             /*
              * The open segment is empty and its cell is the last one emitted (a conditional
              * branch's `fall`, say): the new segment takes the cell over, so falling through pays
@@ -741,7 +744,7 @@ static void extend_dot(cstate *c)
     if (prev == WRT_IOP_F64_MUL_ADD_LM) {
         /* [op g1][op g2] -> [DOT 2 g1 g2]: g1 moves up one cell, the second op cell becomes g1's end. */
         for (uint32_t i = 4u; i > 0u; i--) c->code[at + 1u + i] = c->code[at + i];
-        c->code[at] = WRT_IOP_F64_DOT_LM;
+        c->code[at] = WRT_OP_CELL(WRT_IOP_F64_DOT_LM);
         c->code[at + 1u] = 2u;
         /* g1 now ends at `step` + 1, overwriting the second op cell; g2 already follows it. */
     } else {

@@ -141,25 +141,27 @@ static inline uint64_t sx32(uint32_t x)
 
 #if WRT_CONFIG_COMPUTED_GOTO
 #define OP(name) L_##name:
-#define NEXT() goto *dispatch[WRT_OP_OF(*pc)]
+#define NEXT() goto *dispatch[OPN]
 #else
 #define OP(name) case WRT_IOP_##name:
 #define NEXT() goto next
 #endif
 
 /*
- * The first immediate an op packs into its cell (wrt_iops.h): unsigned, or sign-extended. The
- * immediate is read as the cell's high half on its own, one 16-bit load (x86 movzwl/movswl,
- * Thumb ldrh/ldrsh), where a load and shifts would cost every local access an instruction or
- * more (CoreMark: +4 % executed instructions).
+ * The op of the cell at pc, and the first immediate an op packs into it (wrt_iops.h): unsigned, or
+ * sign-extended; FUEL_AT is a fuel cell's charge (its low half too). Each must be one 16-bit load
+ * (x86 movzwl/movswl, Thumb ldrh/ldrsh), not a 32-bit load and a shift: that would cost every
+ * dispatch and local access an instruction. GCC narrows a masked or truncated load by itself, but
+ * not a shifted one, so on a little-endian machine the op half is read as the two bytes it is.
  */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-#define PU ((uint32_t)WRT_PACKED_U(*pc))
-#define PS ((uint32_t)(int32_t)(int16_t)(uint16_t)(*pc >> 16))
+#define OPN (*pc >> 16)
 #else
-#define PU ld16((const uint8_t *)pc + 2)
-#define PS ((uint32_t)(int32_t)(int16_t)ld16((const uint8_t *)pc + 2))
+#define OPN ld16((const uint8_t *)pc + 2)
 #endif
+#define PU (*pc & 0xFFFFu)
+#define PS ((uint32_t)(int32_t)(int16_t)(uint16_t)*pc)
+#define FUEL_AT(p) (*(p) & 0xFFFFu)
 
 #define TRAP(code) do { trap = (code); goto trapped; } while (0)
 /*
@@ -239,7 +241,7 @@ static inline uint64_t sx32(uint32_t x)
     do {                                                                                             \
         uint32_t v_ = *(site);                                                                       \
         pc = TARGET(site, v_);                                                                       \
-        if ((v_ & 1u) != 0u) PAY(pc[-1]);                                                            \
+        if ((v_ & 1u) != 0u) PAY(FUEL_AT(pc - 1));                                                   \
     } while (0)
 #else
 #define PAY(n) ((void)0)
@@ -535,9 +537,9 @@ call_push:
             LOAD_MEMORY();
         }
 #if WRT_CONFIG_FUEL
-        /* The body's entry segment (its first FUEL cell), paid here rather than dispatched. */
-        PAY(pc[1]);
-        pc += 2;
+        /* The body's entry segment (its FUEL cell), paid here rather than dispatched. */
+        PAY(FUEL_AT(pc));
+        pc += 1;
 #endif
     }
 
@@ -545,14 +547,15 @@ call_push:
     NEXT();
 #else
 next:
-    switch (WRT_OP_OF(*pc)) {
+    switch (OPN) {
 #endif
 
     OP(UNREACHABLE) TRAP(WRT_TRAP_UNREACHABLE);
     OP(FUEL) {
-        if (fuel < pc[1]) TRAP(WRT_TRAP_FUEL_EXHAUSTED);
-        fuel -= pc[1];
-        pc += 2;
+        uint32_t n = FUEL_AT(pc);
+        if (fuel < n) TRAP(WRT_TRAP_FUEL_EXHAUSTED);
+        fuel -= n;
+        pc += 1;
         NEXT();
     }
     OP(BR) { TAKE(pc + 1); NEXT(); }

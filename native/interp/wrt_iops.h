@@ -14,14 +14,19 @@
  *   MEMORY_INIT dataidx, DATA_DROP dataidx, TABLE_INIT elemidx tableidx, ELEM_DROP elemidx,
  *   TABLE_COPY dst src, TABLE_GROW/SIZE/FILL tableidx, REF_FUNC funcidx
  *
- * Packed first immediate: the op's number is the low 16 bits of its cell, and an op that packs
- * (WRT_IOPS_PACK_U / WRT_IOPS_PACK_S below) keeps its first immediate in the high 16 bits instead
+ * Packed first immediate: the op's number is the high 16 bits of its cell, and an op that packs
+ * (WRT_IOPS_PACK_U / WRT_IOPS_PACK_S below) keeps its first immediate in the low 16 bits instead
  * of a cell of its own: unsigned (local indices, which the 50,000-local limit keeps below 2^16;
- * memory offsets; function indices) or sign-extended (constants). Its other immediates follow as
- * cells, so `CONST32 v` is one cell and `I32_ADD_LK a k` two. Where a value does not fit, the
- * compiler emits the plain op's wide twin (CONST32_W, CALL_W, LOAD32_W, ...: first immediate in
- * a cell) or does not fuse. Branch targets, fuel charges and 64-bit constants never pack: they
- * are patched after emission or are read as target[-1].
+ * memory offsets; function indices; FUEL's charge) or sign-extended (constants). Its other
+ * immediates follow as cells, so `CONST32 v` and `FUEL n` are one cell and `I32_ADD_LK a k` two.
+ * Where a value does not fit, the compiler emits the plain op's wide twin (CONST32_W, CALL_W,
+ * LOAD32_W, ...: first immediate in a cell) or does not fuse. Branch targets never pack (they are
+ * patched after emission), nor do 64-bit constants.
+ *
+ * Fuel cells: a charge is at most 65,535 (the compiler cuts a longer straight run into segments),
+ * so a fuel cell is read as its low half, whether it is a cell of its own (a conditional branch's
+ * `fall`, the trailing cell of LOCAL_SET_F and the like) or FUEL's op cell: a branch paying its
+ * target[-1] need not know which.
  *
  * A `rel` cell holds the signed distance in bytes (cells times 4) from the cell itself to the
  * target, plus 1 when the branch pays the fuel cell just before its target itself: a loop
@@ -203,7 +208,7 @@
     F(X, I32_SHR_S) F(X, I32_SHR_U) F(X, I32_ROTL) F(X, I32_ROTR) WRT_FUSED_CMPS(F, X)
 
 #define WRT_IOPS_PACK_U_PLAIN(X)                                                                       \
-    X(LOCAL_GET) X(LOCAL_SET) X(LOCAL_TEE) X(CALL) X(CALL_IMPORT) X(LOAD32) X(LOAD64) X(LOAD8_S32)    \
+    X(FUEL) X(LOCAL_GET) X(LOCAL_SET) X(LOCAL_TEE) X(CALL) X(CALL_IMPORT) X(LOAD32) X(LOAD64) X(LOAD8_S32)    \
     X(LOAD8_U) X(LOAD16_S32) X(LOAD16_U) X(LOAD8_S64) X(LOAD16_S64) X(LOAD32_S64) X(STORE8) X(STORE16) \
     X(STORE32) X(STORE64)
 #define WRT_IOPS_PACK_S_PLAIN(X) X(CONST32)
@@ -241,10 +246,11 @@
 #define WRT_IOPS_PACK_U(X) WRT_IOPS_PACK_U_PLAIN(X) WRT_IOPS_PACK_U_FUSED(X)
 #define WRT_IOPS_PACK_S(X) WRT_IOPS_PACK_S_PLAIN(X) WRT_IOPS_PACK_S_FUSED(X)
 
-/* The op number of a cell, and the first immediate an op packs into it. */
-#define WRT_OP_OF(cell) ((cell) & 0xFFFFu)
-#define WRT_PACKED_U(cell) ((uint32_t)(cell) >> 16)
-#define WRT_PACKED_S(cell) ((((uint32_t)(cell) >> 16) ^ 0x8000u) - 0x8000u)
+/* An op cell: the op number in the high half, the first immediate an op packs in the low half. */
+#define WRT_OP_CELL(op) ((uint32_t)(op) << 16)
+#define WRT_OP_OF(cell) ((uint32_t)(cell) >> 16)
+#define WRT_PACKED_U(cell) ((uint32_t)(cell) & 0xFFFFu)
+#define WRT_PACKED_S(cell) ((((uint32_t)(cell) & 0xFFFFu) ^ 0x8000u) - 0x8000u)
 
 #define WRT_IOPS(X) WRT_IOPS_PLAIN(X) WRT_IOPS_FUSED(X)
 
