@@ -488,6 +488,13 @@ static bool begin_cond(cstate *c, bool negate)
     return emit_op(c, negate ? WRT_IOP_BR_UNLESS : WRT_IOP_BR_IF);
 }
 
+/* RETURN with the function's result count, packed when it fits (RETURN_W else). */
+static bool emit_return(cstate *c)
+{
+    uint32_t n = c->fn->type->nresults;
+    return emit_op(c, n <= 0xFFFFu ? WRT_IOP_RETURN : WRT_IOP_RETURN_W) && emit(c, n);
+}
+
 /* The `fall` cell of a conditional branch: the segment it falls through to starts here. */
 static bool emit_fall(cstate *c)
 {
@@ -521,7 +528,7 @@ static bool emit_branch(cstate *c, uint32_t depth, bool conditional)
     cctl *t = ctl_at(c, depth);
     if (t->op == 0u) {
         /* The function's label: its end holds RETURN, which takes the top results itself. */
-        if (!conditional) return emit_op(c, WRT_IOP_RETURN) && emit(c, c->fn->type->nresults);
+        if (!conditional) return emit_return(c);
         return begin_cond(c, false) && emit_target(c, t) && emit_fall(c);
     }
     uint32_t arity = 0;
@@ -911,7 +918,7 @@ static bool end_block(cstate *c, bool *o_done)
     bind_label(c, t->fixups);
     if (t->op == 0u) {
         *o_done = true;
-        return emit_op(c, WRT_IOP_RETURN) && emit(c, c->fn->type->nresults);
+        return emit_return(c);
     }
     c->height = t->height + t->nresults;
     bool was_loop = t->op == 0x03u;
@@ -1027,7 +1034,7 @@ static bool live_instr(cstate *c, const wrt_instr *ins, bool *o_done)
     }
     case 0x0F:
         c->dead = true;
-        return emit_op(c, WRT_IOP_RETURN) && emit(c, c->fn->type->nresults);
+        return emit_return(c);
     case 0x10: {
         const wrt_functype *t = m->funcs[ins->a].type;
         c->height = c->height - t->nparams + t->nresults;
@@ -1050,8 +1057,8 @@ static bool live_instr(cstate *c, const wrt_instr *ins, bool *o_done)
     case 0x20: c->height += 1u; return emit_op(c, WRT_IOP_LOCAL_GET) && emit(c, ins->a);
     case 0x21: c->height -= 1u; return emit_local_store(c, 1u, ins->a);
     case 0x22: return emit_local_store(c, 2u, ins->a);
-    case 0x23: c->height += 1u; return emit_op(c, WRT_IOP_GLOBAL_GET) && emit(c, ins->a);
-    case 0x24: c->height -= 1u; return emit_op(c, WRT_IOP_GLOBAL_SET) && emit(c, ins->a);
+    case 0x23: c->height += 1u; return emit_op(c, ins->a <= 0xFFFFu ? WRT_IOP_GLOBAL_GET : WRT_IOP_GLOBAL_GET_W) && emit(c, ins->a);
+    case 0x24: c->height -= 1u; return emit_op(c, ins->a <= 0xFFFFu ? WRT_IOP_GLOBAL_SET : WRT_IOP_GLOBAL_SET_W) && emit(c, ins->a);
     case 0x25: return emit_op(c, WRT_IOP_TABLE_GET) && emit(c, ins->a);
     case 0x26: c->height -= 2u; return emit_op(c, WRT_IOP_TABLE_SET) && emit(c, ins->a);
     case 0x3F: c->height += 1u; return emit_op(c, WRT_IOP_MEMORY_SIZE);

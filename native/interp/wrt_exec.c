@@ -484,6 +484,7 @@ uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_t
 #if WRT_CONFIG_COMPACT
     uint32_t branch_at = 0;
 #endif
+    uint32_t ret_n = 0;  /* RETURN / RETURN_W: the result count */
     const uint32_t *br_table = NULL;  /* br_table / BR_TABLE_X: entry count cell and index */
     uint32_t br_index = 0;
     /* rt->debug is NULL unless the layout has a trace or breakpoints: then every wasm entry calls the hook. */
@@ -605,8 +606,14 @@ br_table_jump:
         TAKE(e);
         NEXT();
     }
+    OP(RETURN_W) {
+        ret_n = pc[1];
+        goto returning;
+    }
     OP(RETURN) {
-        uint32_t n = pc[1];
+        ret_n = PU;
+    returning:;
+        uint32_t n = ret_n;
         if (n == 1u) {
             fp[0] = tos;
         } else {
@@ -678,8 +685,10 @@ br_table_jump:
     OP(LOCAL_GET) { PUSH(fp[PU]); pc += 1; NEXT(); }
     OP(LOCAL_SET) { fp[PU] = tos; POP(); pc += 1; NEXT(); }
     OP(LOCAL_TEE) { fp[PU] = tos; pc += 1; NEXT(); }
-    OP(GLOBAL_GET) { PUSH(*inst->globals[pc[1]]->value); pc += 2; NEXT(); }
-    OP(GLOBAL_SET) { *inst->globals[pc[1]]->value = tos; POP(); pc += 2; NEXT(); }
+    OP(GLOBAL_GET) { PUSH(*inst->globals[PU]->value); pc += 1; NEXT(); }
+    OP(GLOBAL_SET) { *inst->globals[PU]->value = tos; POP(); pc += 1; NEXT(); }
+    OP(GLOBAL_GET_W) { PUSH(*inst->globals[pc[1]]->value); pc += 2; NEXT(); }
+    OP(GLOBAL_SET_W) { *inst->globals[pc[1]]->value = tos; POP(); pc += 2; NEXT(); }
     OP(TABLE_GET) {
         const wrt_table *tab = inst->tables[pc[1]];
         uint32_t i = (uint32_t)tos;

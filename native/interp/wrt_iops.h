@@ -119,7 +119,7 @@
     X(TABLE_COPY) X(TABLE_GROW) X(TABLE_SIZE) X(TABLE_FILL)                                           \
     X(CONST32_W) X(CALL_W) X(CALL_IMPORT_W) X(LOAD32_W) X(LOAD64_W) X(LOAD8_S32_W) X(LOAD8_U_W)       \
     X(LOAD16_S32_W) X(LOAD16_U_W) X(LOAD8_S64_W) X(LOAD16_S64_W) X(LOAD32_S64_W) X(STORE8_W)          \
-    X(STORE16_W) X(STORE32_W) X(STORE64_W)
+    X(STORE16_W) X(STORE32_W) X(STORE64_W) X(RETURN_W) X(GLOBAL_GET_W) X(GLOBAL_SET_W)
 
 /* The superinstructions, numbered after the plain ops; executed only with WRT_CONFIG_FUSED. */
 #define WRT_IOPS_FUSED(X)                                                                              \
@@ -208,7 +208,7 @@
     F(X, I32_SHR_S) F(X, I32_SHR_U) F(X, I32_ROTL) F(X, I32_ROTR) WRT_FUSED_CMPS(F, X)
 
 #define WRT_IOPS_PACK_U_PLAIN(X)                                                                       \
-    X(FUEL) X(LOCAL_GET) X(LOCAL_SET) X(LOCAL_TEE) X(CALL) X(CALL_IMPORT) X(LOAD32) X(LOAD64) X(LOAD8_S32)    \
+    X(FUEL) X(RETURN) X(GLOBAL_GET) X(GLOBAL_SET) X(LOCAL_GET) X(LOCAL_SET) X(LOCAL_TEE) X(CALL) X(CALL_IMPORT) X(LOAD32) X(LOAD64) X(LOAD8_S32)    \
     X(LOAD8_U) X(LOAD16_S32) X(LOAD16_U) X(LOAD8_S64) X(LOAD16_S64) X(LOAD32_S64) X(STORE8) X(STORE16) \
     X(STORE32) X(STORE64)
 #define WRT_IOPS_PACK_S_PLAIN(X) X(CONST32)

@@ -89,6 +89,21 @@ describe('packed immediates and their wide twins', () => {
   });
 });
 
+describe('globals past 2^16', () => {
+  it('reads and writes a global whose index does not fit 16 bits (GLOBAL_GET_W, GLOBAL_SET_W)', () => {
+    const count = 65540;
+    const globals: string[] = [];
+    for (let i = 0; i < count; i++) globals.push(`(global (mut i32) (i32.const ${i}))`);
+    const text = `(module ${globals.join('')}
+      (func (export "far") (param i32) (result i32) (global.set 65539 (i32.add (global.get 65539) (local.get 0))) (global.get 65539))
+      (func (export "near") (result i32) (global.get 65535)))`;
+    const m = load(text, { ...SMALL_LAYOUT, metaBytes: 16 * 1024 * 1024, globalSlots: count + 16 });
+    expect(returned(m.call('far', 1n))).toEqual([65540n]);
+    expect(returned(m.call('far', 2n))).toEqual([65542n]);
+    expect(returned(m.call('near'))).toEqual([65535n]);
+  });
+});
+
 describe('fuel charges of 16 bits', () => {
   // 33,000 pairs (i32.const, local.set) and a local.get: 66,001 instructions in one straight run.
   const pairs = 33000;
