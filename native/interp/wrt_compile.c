@@ -111,6 +111,32 @@ static uint32_t pack_kind(uint32_t iop)
     }
 }
 
+/*
+ * The wide twin of an op that packs a sign-extended constant (wrt_iops.h: CONST32_W, I32_ADD_K_W,
+ * ...): the same operation with the constant in a cell. And back: the op a twin stands for.
+ */
+static uint32_t wide_twin(uint32_t iop)
+{
+    switch (iop) {
+#define TWIN_CASE(name) case WRT_IOP_##name: return WRT_IOP_##name##_W;
+    WRT_IOPS_PACK_S(TWIN_CASE)
+#undef TWIN_CASE
+    default:
+        return WRT_NONE;
+    }
+}
+
+static uint32_t twin_base(uint32_t iop)
+{
+    switch (iop) {
+#define BASE_CASE(name) case WRT_IOP_##name##_W: return WRT_IOP_##name;
+    WRT_IOPS_PACK_S(BASE_CASE)
+#undef BASE_CASE
+    default:
+        return iop;
+    }
+}
+
 /* Whether `v` survives packing as `kind` (the executor's WRT_PACKED_U / WRT_PACKED_S). */
 static bool packs(uint32_t kind, uint32_t v)
 {
@@ -120,13 +146,25 @@ static bool packs(uint32_t kind, uint32_t v)
 static bool emit(cstate *c, uint32_t cell)
 {
     if (c->pack_at != WRT_NONE) {
-        /* The first immediate of a packing op: into its op cell's high half. Every caller chose an
-         * op whose value fits (wide twins, no fusion otherwise); this only guards that. */
+        /* The first immediate of a packing op: into its op cell's low half. An index or offset
+         * that would not fit was given its plain op's wide twin by the caller already. */
         uint32_t at = c->pack_at;
         c->pack_at = WRT_NONE;
-        if (!packs(c->pack_kind, cell)) return wrt_rd_fail(&c->r, WRT_ERR_LIMIT, "internal immediate out of range");
-        c->code[at] = (c->code[at] & ~0xFFFFu) | (cell & 0xFFFFu);
-        return true;
+        if (packs(c->pack_kind, cell)) {
+            c->code[at] = (c->code[at] & ~0xFFFFu) | (cell & 0xFFFFu);
+            return true;
+        }
+        /*
+         * A constant that does not fit: the op becomes its wide twin, the constant a cell. The
+         * peephole sees the twin as the op it stands for (hist_op), so it still fuses.
+         */
+        uint32_t twin = c->pack_kind == PACK_S ? wide_twin(WRT_OP_OF(c->code[at])) : WRT_NONE;
+        if (twin == WRT_NONE || c->nhist == 0u || c->hist_pos[c->nhist - 1u] != at) {
+            return wrt_rd_fail(&c->r, WRT_ERR_LIMIT, "internal immediate out of range");
+        }
+        c->code[at] = WRT_OP_CELL(twin);
+        c->hist_op[c->nhist - 1u] = twin;
+        c->last_op = twin;
     }
     if (c->pos >= c->cap) return code_full(c);
     c->code[c->pos++] = cell;
@@ -186,6 +224,8 @@ static bool emit_op(cstate *c, uint32_t iop)
 static void retag(cstate *c, uint32_t iop)
 {
     uint32_t at = c->hist_pos[c->nhist - 1u];
+    /* A wide twin (its constant in a cell) turns into the twin of the variant. */
+    if (twin_base(c->hist_op[c->nhist - 1u]) != c->hist_op[c->nhist - 1u]) iop = wide_twin(iop);
     c->code[at] = WRT_PACKED_U(c->code[at]) | WRT_OP_CELL(iop);
     c->hist_op[c->nhist - 1u] = iop;
     c->last_op = iop;
@@ -230,7 +270,8 @@ static uint32_t hist_any(const cstate *c, uint32_t back)
 static uint32_t hist_op(const cstate *c, uint32_t back)
 {
 #if WRT_CONFIG_FUSED
-    return hist_any(c, back);
+    /* A wide twin fuses as the op it stands for; hist_imm finds its constant in the cell. */
+    return twin_base(hist_any(c, back));
 #else
     (void)c;
     (void)back;
@@ -596,7 +637,7 @@ static bool emit_local_store(cstate *c, uint32_t variant, uint32_t local)
         return emit(c, local);
     }
 #endif
-    if (variant == 1u && (h == WRT_IOP_CONST32 || h == WRT_IOP_CONST32_W)) {
+    if (variant == 1u && h == WRT_IOP_CONST32) {
         uint32_t k = hist_imm(c, 0, 0);
         rewind(c, 1);
         return emit_op(c, WRT_IOP_LOCAL_SET_K) && emit(c, local) && emit(c, k);
@@ -706,7 +747,7 @@ static bool emit_store(cstate *c, uint32_t iop, uint32_t offset)
         rewind(c, 1);
         return emit_op(c, rmw) && emit(c, offset);
     }
-    bool k32 = h == WRT_IOP_CONST32 || h == WRT_IOP_CONST32_W;
+    bool k32 = h == WRT_IOP_CONST32;
     if (konst == WRT_IOP_CONST32 && (k32 || h == WRT_IOP_LOCAL_GET) && h1 == WRT_IOP_I32_ADD_LK) {
         uint32_t a = hist_imm(c, 1, 0);
         uint32_t k = hist_imm(c, 1, 1);
@@ -789,7 +830,7 @@ static bool emit_divk(cstate *c, uint32_t iop)
     bool wide = iop == WRT_IOP_I64_DIV_S || iop == WRT_IOP_I64_DIV_U || iop == WRT_IOP_I64_REM_S ||
                 iop == WRT_IOP_I64_REM_U;
     uint32_t h = hist_op(c, 0);
-    bool konst = wide ? h == WRT_IOP_CONST64 : (h == WRT_IOP_CONST32 || h == WRT_IOP_CONST32_W);
+    bool konst = h == (wide ? WRT_IOP_CONST64 : WRT_IOP_CONST32);
     if (first == WRT_NONE || !konst) return emit_op(c, iop);
     uint32_t lo = hist_imm(c, 0, 0);
     uint32_t hi = wide ? hist_imm(c, 0, 1) : 0u;
@@ -802,8 +843,6 @@ static bool emit_divk(cstate *c, uint32_t iop)
         rewind(c, 2);
         return emit_op(c, first + 1u) && emit(c, a) && emit(c, lo) && (!wide || emit(c, hi));
     }
-    /* The i32 _K form packs its constant: one that needs CONST32_W stays unfused. */
-    if (h == WRT_IOP_CONST32_W) return emit_op(c, iop);
     rewind(c, 1);
     return emit_op(c, first) && emit(c, lo) && (!wide || emit(c, hi));
 }
@@ -853,7 +892,7 @@ static bool emit_binop(cstate *c, uint32_t iop)
     }
 #endif
     if (k == WRT_NONE) return emit_divk(c, iop);
-    if (h0 == WRT_IOP_CONST32 || h0 == WRT_IOP_CONST32_W || h0 == WRT_IOP_CONST64) {
+    if (h0 == WRT_IOP_CONST32 || h0 == WRT_IOP_CONST64) {
         bool wide = h0 == WRT_IOP_CONST64;
         uint32_t lo = hist_imm(c, 0, 0);
         uint32_t hi = wide ? hist_imm(c, 0, 1) : 0u;
@@ -862,8 +901,6 @@ static bool emit_binop(cstate *c, uint32_t iop)
             rewind(c, 2);
             return emit_op(c, k + 2u) && emit(c, a) && emit(c, lo) && (!wide || emit(c, hi));
         }
-        /* The _K form packs its constant: one that needs CONST32_W stays unfused. */
-        if (h0 == WRT_IOP_CONST32_W) return emit_op(c, iop);
         rewind(c, 1);
         return emit_op(c, k) && emit(c, lo) && (!wide || emit(c, hi));
     }
@@ -1065,9 +1102,8 @@ static bool live_instr(cstate *c, const wrt_instr *ins, bool *o_done)
     case 0x40: return emit_op(c, WRT_IOP_MEMORY_GROW);
     case 0x41: case 0x43:
         c->height += 1u;
-        /* A constant in [-2^15, 2^15) packs into CONST32's cell; CONST32_W holds any other. */
-        return emit_op(c, packs(PACK_S, (uint32_t)ins->bits) ? WRT_IOP_CONST32 : WRT_IOP_CONST32_W) &&
-               emit(c, (uint32_t)ins->bits);
+        /* A constant in [-2^15, 2^15) packs into CONST32's cell; emit makes any other CONST32_W. */
+        return emit_op(c, WRT_IOP_CONST32) && emit(c, (uint32_t)ins->bits);
     case 0x42: case 0x44:
         c->height += 1u;
         return emit_op(c, WRT_IOP_CONST64) && emit(c, (uint32_t)ins->bits) && emit(c, (uint32_t)(ins->bits >> 32));

@@ -202,12 +202,10 @@ static inline uint64_t sx32(uint32_t x)
     uint8_t *ptr = mem + ea
 
 /* Each plain load and store: the offset packed, and its wide twin with the offset in a cell. */
-#define LOAD(name, n, expr)                                                                          \
-    OP(name) { EFFECTIVE(tos, PU, n); tos = (expr); pc += 1; NEXT(); }                               \
-    OP(name##_W) { EFFECTIVE(tos, pc[1], n); tos = (expr); pc += 2; NEXT(); }
-#define STORE(name, n, stmt)                                                                         \
-    OP(name) { EFFECTIVE(sp[-1], PU, n); uint64_t v = tos; stmt; POP2(); pc += 1; NEXT(); }          \
-    OP(name##_W) { EFFECTIVE(sp[-1], pc[1], n); uint64_t v = tos; stmt; POP2(); pc += 2; NEXT(); }
+#define LOAD(name, n, expr) OP(name) { EFFECTIVE(tos, PU, n); tos = (expr); pc += 1; NEXT(); }
+#define STORE(name, n, stmt) OP(name) { EFFECTIVE(sp[-1], PU, n); uint64_t v = tos; stmt; POP2(); pc += 1; NEXT(); }
+#define LOAD_W(name, n, expr) OP(name##_W) { EFFECTIVE(tos, pc[1], n); tos = (expr); pc += 2; NEXT(); }
+#define STORE_W(name, n, stmt) OP(name##_W) { EFFECTIVE(sp[-1], pc[1], n); uint64_t v = tos; stmt; POP2(); pc += 2; NEXT(); }
 
 /* Moves the `keep` top values down over `drop` slots below them. */
 #define SHIFT_DOWN(keep, drop)                                                                       \
@@ -294,6 +292,7 @@ static inline uint64_t sx32(uint32_t x)
  * others; the second immediate is pc[1]. The 64-bit constant of a 64-bit _K form is two cells.
  */
 #define OPS32_K uint32_t a = (uint32_t)tos; uint32_t b = PS
+#define OPS32_KW uint32_t a = (uint32_t)tos; uint32_t b = pc[1]
 #define OPS32_L uint32_t a = (uint32_t)tos; uint32_t b = (uint32_t)fp[PU]
 #define OPS32_LK uint32_t a = (uint32_t)fp[PU]; uint32_t b = pc[1]
 #define OPS32_LL uint32_t a = (uint32_t)fp[PU]; uint32_t b = (uint32_t)fp[pc[1]]
@@ -396,6 +395,30 @@ static inline uint64_t sx32(uint32_t x)
         pc += 1;                                                                                     \
         NEXT();                                                                                      \
     }
+/*
+ * The wide twins (wrt_iops.h): the same operations with the first immediate in a cell, for values
+ * that do not fit 16 bits. Rare; their handlers are defined together, after all the others.
+ */
+#define TWIN_FORMS32(name, expr) OP(name##_K_W) { OPS32_KW; tos = (uint32_t)(expr); pc += 2; NEXT(); }
+#define TWIN_SET_FORMS(name, expr)                                                                   \
+    OP(name##_K_S_W) { OPS32_KW; fp[pc[2]] = (uint32_t)(expr); POP(); pc += 3; NEXT(); }             \
+    OP(name##_K_T_W) { OPS32_KW; tos = fp[pc[2]] = (uint32_t)(expr); pc += 3; NEXT(); }
+#define TWIN_LOAD_FORMS(name, n, expr) OP(name##_K_W) { EA(tos + pc[1], pc[2], n); tos = (expr); pc += 3; NEXT(); }
+#define TWIN_STORE_FORMS(name, n, stmt)                                                              \
+    OP(name##_K_W) { EA(tos, pc[2], n); uint64_t v = pc[1]; stmt; POP(); pc += 3; NEXT(); }
+#define TWIN_CMP_BRANCHES(name, expr) OP(BR_IF_##name##_K_W) { OPS32_KW; POP(); BRANCH_IF(expr, 2); }
+#define TWIN_COUNT_FORM(name, expr)                                                                  \
+    OP(COUNT_##name##_K_W) {                                                                         \
+        uint32_t a = (uint32_t)tos;                                                                  \
+        uint32_t b = pc[1];                                                                          \
+        tos = (uint32_t)((uint32_t)sp[-1] + (uint32_t)(expr));                                       \
+        sp--;                                                                                        \
+        pc += 2;                                                                                     \
+        NEXT();                                                                                      \
+    }
+#define TWIN_DIVK32(name, expr)                                                                      \
+    OP(name##_K_W) { uint32_t a = (uint32_t)tos; uint32_t b = pc[1]; tos = (uint32_t)(expr); pc += 2; NEXT(); }
+
 /* Division by a constant the compiler checked (never 0, never -1 when signed): no trap. */
 #define DIVK32(name, expr)                                                                           \
     OP(name##_K) { uint32_t a = (uint32_t)tos; uint32_t b = PS; tos = (uint32_t)(expr); pc += 1; NEXT(); } \
@@ -606,10 +629,6 @@ br_table_jump:
         TAKE(e);
         NEXT();
     }
-    OP(RETURN_W) {
-        ret_n = pc[1];
-        goto returning;
-    }
     OP(RETURN) {
         ret_n = PU;
     returning:;
@@ -644,23 +663,10 @@ br_table_jump:
         pc += 1;
         goto do_call;
     }
-    OP(CALL_W) {
-        callee = &funcs[pc[1]];
-        callee_inst = inst;
-        FLUSH();
-        pc += 2;
-        goto do_call;
-    }
     OP(CALL_IMPORT) {
         target = inst->funcs[PU];
         FLUSH();
         pc += 1;
-        goto call_func;
-    }
-    OP(CALL_IMPORT_W) {
-        target = inst->funcs[pc[1]];
-        FLUSH();
-        pc += 2;
         goto call_func;
     }
     OP(CALL_INDIRECT) {
@@ -687,8 +693,6 @@ br_table_jump:
     OP(LOCAL_TEE) { fp[PU] = tos; pc += 1; NEXT(); }
     OP(GLOBAL_GET) { PUSH(*inst->globals[PU]->value); pc += 1; NEXT(); }
     OP(GLOBAL_SET) { *inst->globals[PU]->value = tos; POP(); pc += 1; NEXT(); }
-    OP(GLOBAL_GET_W) { PUSH(*inst->globals[pc[1]]->value); pc += 2; NEXT(); }
-    OP(GLOBAL_SET_W) { *inst->globals[pc[1]]->value = tos; POP(); pc += 2; NEXT(); }
     OP(TABLE_GET) {
         const wrt_table *tab = inst->tables[pc[1]];
         uint32_t i = (uint32_t)tos;
@@ -740,7 +744,6 @@ br_table_jump:
         NEXT();
     }
     OP(CONST32) { PUSH(PS); pc += 1; NEXT(); }
-    OP(CONST32_W) { PUSH(pc[1]); pc += 2; NEXT(); }
     OP(CONST64) { PUSH((uint64_t)pc[1] | ((uint64_t)pc[2] << 32)); pc += 3; NEXT(); }
 
     UNOP(I32_EQZ, I32B == 0u)
@@ -1176,6 +1179,56 @@ branch_fall:
     OP(LOAD64_LK_S) { EA(fp[PU] + pc[1], pc[2], 8); fp[pc[3]] = ld64(ptr); pc += 4; NEXT(); }
     OP(STORE64_K) { EA(tos, pc[3], 8); st64(ptr, K64(pc + 1)); POP(); pc += 4; NEXT(); }
     OP(STORE64_L) { EA(tos, pc[1], 8); st64(ptr, fp[PU]); POP(); pc += 2; NEXT(); }
+#endif
+
+    /* The wide twins, last (see TWIN_FORMS32). */
+    OP(CONST32_W) { PUSH(pc[1]); pc += 2; NEXT(); }
+    OP(CALL_W) {
+        callee = &funcs[pc[1]];
+        callee_inst = inst;
+        FLUSH();
+        pc += 2;
+        goto do_call;
+    }
+    OP(CALL_IMPORT_W) {
+        target = inst->funcs[pc[1]];
+        FLUSH();
+        pc += 2;
+        goto call_func;
+    }
+    OP(RETURN_W) {
+        ret_n = pc[1];
+        goto returning;
+    }
+    OP(GLOBAL_GET_W) { PUSH(*inst->globals[pc[1]]->value); pc += 2; NEXT(); }
+    OP(GLOBAL_SET_W) { *inst->globals[pc[1]]->value = tos; POP(); pc += 2; NEXT(); }
+    LOAD_W(LOAD32, 4, ld32(ptr))
+    LOAD_W(LOAD64, 8, ld64(ptr))
+    LOAD_W(LOAD8_S32, 1, (uint32_t)(int32_t)(int8_t)ptr[0])
+    LOAD_W(LOAD8_U, 1, ptr[0])
+    LOAD_W(LOAD16_S32, 2, (uint32_t)(int32_t)(int16_t)ld16(ptr))
+    LOAD_W(LOAD16_U, 2, ld16(ptr))
+    LOAD_W(LOAD8_S64, 1, (uint64_t)(int64_t)(int8_t)ptr[0])
+    LOAD_W(LOAD16_S64, 2, (uint64_t)(int64_t)(int16_t)ld16(ptr))
+    LOAD_W(LOAD32_S64, 4, sx32(ld32(ptr)))
+    STORE_W(STORE8, 1, ptr[0] = (uint8_t)v)
+    STORE_W(STORE16, 2, st16(ptr, (uint32_t)v))
+    STORE_W(STORE32, 4, st32(ptr, (uint32_t)v))
+    STORE_W(STORE64, 8, st64(ptr, v))
+#if WRT_CONFIG_FUSED
+    I32_EXPRS(TWIN_FORMS32)
+    I32_CMP_EXPRS(TWIN_CMP_BRANCHES)
+    I32_SET_EXPRS(TWIN_SET_FORMS)
+    TWIN_LOAD_FORMS(LOAD32, 4, ld32(ptr))
+    TWIN_LOAD_FORMS(LOAD64, 8, ld64(ptr))
+    TWIN_LOAD_FORMS(LOAD8_U, 1, ptr[0])
+    TWIN_STORE_FORMS(STORE8, 1, ptr[0] = (uint8_t)v)
+    TWIN_STORE_FORMS(STORE32, 4, st32(ptr, (uint32_t)v))
+    I32_CMP_EXPRS(TWIN_COUNT_FORM)
+    TWIN_DIVK32(I32_DIV_S, (int32_t)a / (int32_t)b)
+    TWIN_DIVK32(I32_DIV_U, a / b)
+    TWIN_DIVK32(I32_REM_S, (int32_t)a % (int32_t)b)
+    TWIN_DIVK32(I32_REM_U, a % b)
 #endif
 
 #if !WRT_CONFIG_COMPUTED_GOTO

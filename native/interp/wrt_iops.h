@@ -136,7 +136,7 @@
     X(I32_ADD_ST32) X(I32_SUB_ST32) X(I32_AND_ST32) X(I32_OR_ST32) X(I32_XOR_ST32)                   \
     WRT_FUSED_CMPS(WRT_IOP_COUNT_FORMS, X) X(LOAD32_XA) X(LOAD32_XA_S) X(LOAD32_XA_T)                \
     X(BR_TABLE_X) X(LOCAL_MOVE_BR) X(LOCAL_SET_K_BR) X(I32_ADD_LK_S_BR) X(I32_AND_LK_S_BR)          \
-    X(STORE32_BR) X(LOAD32_LK_S) X(LOAD64_LK_S) WRT_DIVS(WRT_IOP_DIVK_FORMS, X)
+    X(STORE32_BR) X(LOAD32_LK_S) X(LOAD64_LK_S) WRT_DIVS(WRT_IOP_DIVK_FORMS, X) WRT_IOPS_TWINS_FUSED(X)
 
 /* Binary operators that have the four operand forms, consecutive in this order. */
 #define WRT_IOP_BINOP_FORMS(X, name) X(name##_K) X(name##_L) X(name##_LK) X(name##_LL)
@@ -244,6 +244,20 @@
 #define WRT_PACK_WIDE_U(X)
 #endif
 #define WRT_IOPS_PACK_U(X) WRT_IOPS_PACK_U_PLAIN(X) WRT_IOPS_PACK_U_FUSED(X)
+/*
+ * The wide twin of every superinstruction that packs a sign-extended constant: `name`_W, the
+ * constant in the cell after the op cell, the rest as in `name`. Array bases and loop bounds above
+ * 32,767 are common in compiled C; without a twin their address arithmetic and compares would stay
+ * unfused. (CONST32's twin CONST32_W is a plain op, in every build.)
+ */
+#define WRT_IOP_TWIN_BINOP(X, name) X(name##_K_W)
+#define WRT_IOP_TWIN_BRANCH(X, name) X(BR_IF_##name##_K_W)
+#define WRT_IOP_TWIN_SET(X, name) X(name##_K_S_W) X(name##_K_T_W)
+#define WRT_IOP_TWIN_COUNT(X, name) X(COUNT_##name##_K_W)
+#define WRT_IOPS_TWINS_FUSED(X)                                                                        \
+    WRT_I32_FUSED_BINOPS(WRT_IOP_TWIN_BINOP, X) WRT_FUSED_CMPS(WRT_IOP_TWIN_BRANCH, X)                \
+    WRT_SET_BINOPS(WRT_IOP_TWIN_SET, X) X(LOAD32_K_W) X(LOAD64_K_W) X(LOAD8_U_K_W) X(STORE8_K_W)       \
+    X(STORE32_K_W) WRT_FUSED_CMPS(WRT_IOP_TWIN_COUNT, X) WRT_I32_DIVS(WRT_IOP_TWIN_BINOP, X)
 #define WRT_IOPS_PACK_S(X) WRT_IOPS_PACK_S_PLAIN(X) WRT_IOPS_PACK_S_FUSED(X)
 
 /* An op cell: the op number in the high half, the first immediate an op packs in the low half. */

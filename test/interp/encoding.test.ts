@@ -41,7 +41,12 @@ describe('packed immediates and their wide twins', () => {
       (func (export "ands${i}") (param i32 i32) (result i32) (i32.and (i32.xor (local.get 0) (local.get 1)) (i32.const ${k})))
       (func (export "set${i}") (result i32) (local i32) (local.set 0 (i32.const ${k})) (local.get 0))
       (func (export "store${i}") (param i32) (result i32) (i32.store (local.get 0) (i32.const ${k})) (i32.load (local.get 0)))
-      (func (export "cmp${i}") (param i32) (result i32) (if (result i32) (i32.lt_s (local.get 0) (i32.const ${k})) (then (i32.const 1)) (else (i32.const 0))))`,
+      (func (export "cmp${i}") (param i32) (result i32) (if (result i32) (i32.lt_s (local.get 0) (i32.const ${k})) (then (i32.const 1)) (else (i32.const 0))))
+      (func (export "brk${i}") (param i32 i32) (result i32) (block (br_if 0 (i32.lt_u (i32.xor (local.get 0) (local.get 1)) (i32.const ${k}))) (return (i32.const 7))) (i32.const 9))
+      (func (export "count${i}") (param i32 i32) (result i32) (i32.add (local.get 1) (i32.ne (i32.xor (local.get 0) (local.get 1)) (i32.const ${k}))))
+      (func (export "setk${i}") (param i32 i32) (result i32) (local i32) (local.set 2 (i32.or (i32.xor (local.get 0) (local.get 1)) (i32.const ${k}))) (local.get 2))
+      (func (export "divk${i}") (param i32 i32) (result i32) (i32.div_u (i32.xor (local.get 0) (local.get 1)) (i32.const ${k === 0n ? 3n : k})))
+      (func (export "loadk${i}") (param i32 i32) (result i32) (i32.load (i32.add (i32.xor (local.get 0) (local.get 1)) (i32.const ${k}))))`,
     );
     const m = load(`(module (memory 1) ${funcs.join('\n')})`);
     CONSTANTS.forEach((k, i) => {
@@ -51,6 +56,14 @@ describe('packed immediates and their wide twins', () => {
       expect(returned(m.call(`ands${i}`, x, 0xffn))).toEqual([u32((x ^ 0xffn) & k)]);
       expect(returned(m.call(`set${i}`))).toEqual([u32(k)]);
       expect(returned(m.call(`store${i}`, 64n))).toEqual([u32(k)]);
+      expect(returned(m.call(`brk${i}`, x, 0n))).toEqual([x < u32(k) ? 9n : 7n]);
+      expect(returned(m.call(`count${i}`, x, 5n))).toEqual([(x ^ 5n) !== u32(k) ? 6n : 5n]);
+      expect(returned(m.call(`setk${i}`, x, 5n))).toEqual([u32((x ^ 5n) | k)]);
+      const d = k === 0n ? 3n : u32(k);
+      expect(returned(m.call(`divk${i}`, x, 5n))).toEqual([(x ^ 5n) / d]);
+      // The address (x ^ y) + k wraps to 64 for every k: memory holds the stored word there.
+      m.call(`store${i}`, 64n);
+      expect(returned(m.call(`loadk${i}`, u32(64n - k), 0n))).toEqual([u32(k)]);
       for (const v of [k - 1n, k, k + 1n]) {
         const arg = BigInt.asIntN(32, v);
         expect(returned(m.call(`cmp${i}`, u32(arg)))).toEqual([arg < BigInt.asIntN(32, k) ? 1n : 0n]);
