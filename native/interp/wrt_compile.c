@@ -69,9 +69,8 @@ typedef struct cstate {
     uint32_t last_op;
     /* Branch cells whose label bound here, patched by the next instruction (see bind_label). */
     uint32_t pending;
-    /* The op cell whose first immediate the next emit packs (wrt_iops.h), or WRT_NONE; and how. */
+    /* The op cell whose first immediate the next emit packs (wrt_iops.h), or WRT_NONE. */
     uint32_t pack_at;
-    uint32_t pack_kind;
     /*
      * wrt_locate_sites: the instruction compiling now (its byte offset) and the one the located
      * cell belongs to so far: the newest op cell at or below that cell still in the code.
@@ -111,6 +110,7 @@ static uint32_t pack_kind(uint32_t iop)
     }
 }
 
+#if WRT_CONFIG_FUSED
 /*
  * The wide twin of an op that packs a sign-extended constant (wrt_iops.h: CONST32_W, I32_ADD_K_W,
  * ...): the same operation with the constant in a cell. And back: the op a twin stands for.
@@ -136,6 +136,7 @@ static uint32_t twin_base(uint32_t iop)
         return iop;
     }
 }
+#endif
 
 /* Whether `v` survives packing as `kind` (the executor's WRT_PACKED_U / WRT_PACKED_S). */
 static bool packs(uint32_t kind, uint32_t v)
@@ -146,25 +147,34 @@ static bool packs(uint32_t kind, uint32_t v)
 static bool emit(cstate *c, uint32_t cell)
 {
     if (c->pack_at != WRT_NONE) {
-        /* The first immediate of a packing op: into its op cell's low half. An index or offset
-         * that would not fit was given its plain op's wide twin by the caller already. */
+        /* The first immediate of a packing op: into its op cell's low half. An index, offset or
+         * count that would not fit was given its plain op's wide twin by the caller already. */
         uint32_t at = c->pack_at;
+        bool wide = false;
         c->pack_at = WRT_NONE;
-        if (packs(c->pack_kind, cell)) {
+#if WRT_CONFIG_FUSED
+        uint32_t kind = pack_kind(WRT_OP_OF(c->code[at]));
+        if (!packs(kind, cell)) {
+            /*
+             * A constant that does not fit: the op becomes its wide twin, the constant a cell
+             * (below). The peephole sees the twin as the op it stands for (hist_op), so it still
+             * fuses.
+             */
+            uint32_t twin = kind == PACK_S ? wide_twin(WRT_OP_OF(c->code[at])) : WRT_NONE;
+            if (twin == WRT_NONE || c->nhist == 0u || c->hist_pos[c->nhist - 1u] != at) {
+                return wrt_rd_fail(&c->r, WRT_ERR_LIMIT, "internal immediate out of range");
+            }
+            c->code[at] = WRT_OP_CELL(twin);
+            c->hist_op[c->nhist - 1u] = twin;
+            c->last_op = twin;
+            wide = true;
+        }
+#endif
+        if (!wide) {
+            /* Without superinstructions CONST32 chose its twin itself too (flash: the small image). */
             c->code[at] = (c->code[at] & ~0xFFFFu) | (cell & 0xFFFFu);
             return true;
         }
-        /*
-         * A constant that does not fit: the op becomes its wide twin, the constant a cell. The
-         * peephole sees the twin as the op it stands for (hist_op), so it still fuses.
-         */
-        uint32_t twin = c->pack_kind == PACK_S ? wide_twin(WRT_OP_OF(c->code[at])) : WRT_NONE;
-        if (twin == WRT_NONE || c->nhist == 0u || c->hist_pos[c->nhist - 1u] != at) {
-            return wrt_rd_fail(&c->r, WRT_ERR_LIMIT, "internal immediate out of range");
-        }
-        c->code[at] = WRT_OP_CELL(twin);
-        c->hist_op[c->nhist - 1u] = twin;
-        c->last_op = twin;
     }
     if (c->pos >= c->cap) return code_full(c);
     c->code[c->pos++] = cell;
@@ -209,11 +219,9 @@ static bool emit_op(cstate *c, uint32_t iop)
         c->cand_pos = c->pos;
         c->cand_at = c->cur_at;
     }
-    uint32_t kind = pack_kind(iop);
     c->pack_at = WRT_NONE;
     if (!emit(c, WRT_OP_CELL(iop))) return false;
-    c->pack_kind = kind;
-    c->pack_at = kind != PACK_NONE ? c->pos - 1u : WRT_NONE;
+    if (pack_kind(iop) != PACK_NONE) c->pack_at = c->pos - 1u;
     return true;
 }
 
@@ -224,8 +232,10 @@ static bool emit_op(cstate *c, uint32_t iop)
 static void retag(cstate *c, uint32_t iop)
 {
     uint32_t at = c->hist_pos[c->nhist - 1u];
+#if WRT_CONFIG_FUSED
     /* A wide twin (its constant in a cell) turns into the twin of the variant. */
     if (twin_base(c->hist_op[c->nhist - 1u]) != c->hist_op[c->nhist - 1u]) iop = wide_twin(iop);
+#endif
     c->code[at] = WRT_PACKED_U(c->code[at]) | WRT_OP_CELL(iop);
     c->hist_op[c->nhist - 1u] = iop;
     c->last_op = iop;
@@ -1102,8 +1112,9 @@ static bool live_instr(cstate *c, const wrt_instr *ins, bool *o_done)
     case 0x40: return emit_op(c, WRT_IOP_MEMORY_GROW);
     case 0x41: case 0x43:
         c->height += 1u;
-        /* A constant in [-2^15, 2^15) packs into CONST32's cell; emit makes any other CONST32_W. */
-        return emit_op(c, WRT_IOP_CONST32) && emit(c, (uint32_t)ins->bits);
+        /* A constant in [-2^15, 2^15) packs into CONST32's cell; CONST32_W holds any other. */
+        return emit_op(c, packs(PACK_S, (uint32_t)ins->bits) ? WRT_IOP_CONST32 : WRT_IOP_CONST32_W) &&
+               emit(c, (uint32_t)ins->bits);
     case 0x42: case 0x44:
         c->height += 1u;
         return emit_op(c, WRT_IOP_CONST64) && emit(c, (uint32_t)ins->bits) && emit(c, (uint32_t)(ins->bits >> 32));

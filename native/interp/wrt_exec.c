@@ -202,10 +202,31 @@ static inline uint64_t sx32(uint32_t x)
     uint8_t *ptr = mem + ea
 
 /* Each plain load and store: the offset packed, and its wide twin with the offset in a cell. */
-#define LOAD(name, n, expr) OP(name) { EFFECTIVE(tos, PU, n); tos = (expr); pc += 1; NEXT(); }
-#define STORE(name, n, stmt) OP(name) { EFFECTIVE(sp[-1], PU, n); uint64_t v = tos; stmt; POP2(); pc += 1; NEXT(); }
-#define LOAD_W(name, n, expr) OP(name##_W) { EFFECTIVE(tos, pc[1], n); tos = (expr); pc += 2; NEXT(); }
-#define STORE_W(name, n, stmt) OP(name##_W) { EFFECTIVE(sp[-1], pc[1], n); uint64_t v = tos; stmt; POP2(); pc += 2; NEXT(); }
+/*
+ * Each plain load and store reads its packed offset, then runs a tail its wide twin shares: the
+ * twin takes the offset from its cell and steps over it first (flash: the small executor).
+ */
+#define LOAD(name, n, expr)                                                                          \
+    OP(name) {                                                                                       \
+        wide_imm = PU;                                                                               \
+    name##_tail:;                                                                                    \
+        EFFECTIVE(tos, wide_imm, n);                                                                 \
+        tos = (expr);                                                                                \
+        pc += 1;                                                                                     \
+        NEXT();                                                                                      \
+    }
+#define STORE(name, n, stmt)                                                                         \
+    OP(name) {                                                                                       \
+        wide_imm = PU;                                                                               \
+    name##_tail:;                                                                                    \
+        EFFECTIVE(sp[-1], wide_imm, n);                                                              \
+        uint64_t v = tos;                                                                            \
+        stmt;                                                                                        \
+        POP2();                                                                                      \
+        pc += 1;                                                                                     \
+        NEXT();                                                                                      \
+    }
+#define MEM_W(name) OP(name##_W) { wide_imm = pc[1]; pc += 1; goto name##_tail; }
 
 /* Moves the `keep` top values down over `drop` slots below them. */
 #define SHIFT_DOWN(keep, drop)                                                                       \
@@ -507,7 +528,7 @@ uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_t
 #if WRT_CONFIG_COMPACT
     uint32_t branch_at = 0;
 #endif
-    uint32_t ret_n = 0;  /* RETURN / RETURN_W: the result count */
+    uint32_t wide_imm = 0;  /* a plain op's first immediate, packed or from its wide twin's cell */
     const uint32_t *br_table = NULL;  /* br_table / BR_TABLE_X: entry count cell and index */
     uint32_t br_index = 0;
     /* rt->debug is NULL unless the layout has a trace or breakpoints: then every wasm entry calls the hook. */
@@ -630,9 +651,9 @@ br_table_jump:
         NEXT();
     }
     OP(RETURN) {
-        ret_n = PU;
+        wide_imm = PU;
     returning:;
-        uint32_t n = ret_n;
+        uint32_t n = wide_imm;
         if (n == 1u) {
             fp[0] = tos;
         } else {
@@ -657,14 +678,18 @@ br_table_jump:
         NEXT();
     }
     OP(CALL) {
-        callee = &funcs[PU];
+        wide_imm = PU;
+    call_tail:
+        callee = &funcs[wide_imm];
         callee_inst = inst;
         FLUSH();
         pc += 1;
         goto do_call;
     }
     OP(CALL_IMPORT) {
-        target = inst->funcs[PU];
+        wide_imm = PU;
+    call_import_tail:
+        target = inst->funcs[wide_imm];
         FLUSH();
         pc += 1;
         goto call_func;
@@ -691,8 +716,21 @@ br_table_jump:
     OP(LOCAL_GET) { PUSH(fp[PU]); pc += 1; NEXT(); }
     OP(LOCAL_SET) { fp[PU] = tos; POP(); pc += 1; NEXT(); }
     OP(LOCAL_TEE) { fp[PU] = tos; pc += 1; NEXT(); }
-    OP(GLOBAL_GET) { PUSH(*inst->globals[PU]->value); pc += 1; NEXT(); }
-    OP(GLOBAL_SET) { *inst->globals[PU]->value = tos; POP(); pc += 1; NEXT(); }
+    OP(GLOBAL_GET) {
+        wide_imm = PU;
+    global_get_tail:
+        PUSH(*inst->globals[wide_imm]->value);
+        pc += 1;
+        NEXT();
+    }
+    OP(GLOBAL_SET) {
+        wide_imm = PU;
+    global_set_tail:
+        *inst->globals[wide_imm]->value = tos;
+        POP();
+        pc += 1;
+        NEXT();
+    }
     OP(TABLE_GET) {
         const wrt_table *tab = inst->tables[pc[1]];
         uint32_t i = (uint32_t)tos;
@@ -1183,38 +1221,14 @@ branch_fall:
 
     /* The wide twins, last (see TWIN_FORMS32). */
     OP(CONST32_W) { PUSH(pc[1]); pc += 2; NEXT(); }
-    OP(CALL_W) {
-        callee = &funcs[pc[1]];
-        callee_inst = inst;
-        FLUSH();
-        pc += 2;
-        goto do_call;
-    }
-    OP(CALL_IMPORT_W) {
-        target = inst->funcs[pc[1]];
-        FLUSH();
-        pc += 2;
-        goto call_func;
-    }
-    OP(RETURN_W) {
-        ret_n = pc[1];
-        goto returning;
-    }
-    OP(GLOBAL_GET_W) { PUSH(*inst->globals[pc[1]]->value); pc += 2; NEXT(); }
-    OP(GLOBAL_SET_W) { *inst->globals[pc[1]]->value = tos; POP(); pc += 2; NEXT(); }
-    LOAD_W(LOAD32, 4, ld32(ptr))
-    LOAD_W(LOAD64, 8, ld64(ptr))
-    LOAD_W(LOAD8_S32, 1, (uint32_t)(int32_t)(int8_t)ptr[0])
-    LOAD_W(LOAD8_U, 1, ptr[0])
-    LOAD_W(LOAD16_S32, 2, (uint32_t)(int32_t)(int16_t)ld16(ptr))
-    LOAD_W(LOAD16_U, 2, ld16(ptr))
-    LOAD_W(LOAD8_S64, 1, (uint64_t)(int64_t)(int8_t)ptr[0])
-    LOAD_W(LOAD16_S64, 2, (uint64_t)(int64_t)(int16_t)ld16(ptr))
-    LOAD_W(LOAD32_S64, 4, sx32(ld32(ptr)))
-    STORE_W(STORE8, 1, ptr[0] = (uint8_t)v)
-    STORE_W(STORE16, 2, st16(ptr, (uint32_t)v))
-    STORE_W(STORE32, 4, st32(ptr, (uint32_t)v))
-    STORE_W(STORE64, 8, st64(ptr, v))
+    OP(CALL_W) { wide_imm = pc[1]; pc += 1; goto call_tail; }
+    OP(CALL_IMPORT_W) { wide_imm = pc[1]; pc += 1; goto call_import_tail; }
+    OP(RETURN_W) { wide_imm = pc[1]; goto returning; }
+    OP(GLOBAL_GET_W) { wide_imm = pc[1]; pc += 1; goto global_get_tail; }
+    OP(GLOBAL_SET_W) { wide_imm = pc[1]; pc += 1; goto global_set_tail; }
+    MEM_W(LOAD32) MEM_W(LOAD64) MEM_W(LOAD8_S32) MEM_W(LOAD8_U) MEM_W(LOAD16_S32) MEM_W(LOAD16_U)
+    MEM_W(LOAD8_S64) MEM_W(LOAD16_S64) MEM_W(LOAD32_S64)
+    MEM_W(STORE8) MEM_W(STORE16) MEM_W(STORE32) MEM_W(STORE64)
 #if WRT_CONFIG_FUSED
     I32_EXPRS(TWIN_FORMS32)
     I32_CMP_EXPRS(TWIN_CMP_BRANCHES)
