@@ -113,28 +113,36 @@ static uint32_t pack_kind(uint32_t iop)
 #if WRT_CONFIG_FUSED
 /*
  * The wide twin of an op that packs a sign-extended constant (wrt_iops.h: CONST32_W, I32_ADD_K_W,
- * ...): the same operation with the constant in a cell. And back: the op a twin stands for.
+ * ...): the same operation with the constant in a cell. And back: the op a twin stands for. The
+ * superinstructions' twins are consecutive and in the order of WRT_IOPS_PACK_S_FUSED (checked
+ * below), so one short table maps both ways (a switch took 1.5 KB of Cortex-M flash).
  */
+#define PACKED_S_ENTRY(name) WRT_IOP_##name,
+static const uint16_t packed_s_ops[] = { WRT_IOPS_PACK_S_FUSED(PACKED_S_ENTRY) };
+#undef PACKED_S_ENTRY
+#define PACKED_S_COUNT (sizeof packed_s_ops / sizeof packed_s_ops[0])
+#define FIRST_TWIN WRT_IOP_I32_ADD_K_W
+#define PACKED_S_INDEX(name) PACKED_S_INDEX_##name,
+enum { WRT_IOPS_PACK_S_FUSED(PACKED_S_INDEX) PACKED_S_INDEXES };
+#undef PACKED_S_INDEX
+#define TWIN_ORDER(name) _Static_assert(WRT_IOP_##name##_W == FIRST_TWIN + PACKED_S_INDEX_##name, "twin order");
+WRT_IOPS_PACK_S_FUSED(TWIN_ORDER)
+#undef TWIN_ORDER
+
 static uint32_t wide_twin(uint32_t iop)
 {
-    switch (iop) {
-#define TWIN_CASE(name) case WRT_IOP_##name: return WRT_IOP_##name##_W;
-    WRT_IOPS_PACK_S(TWIN_CASE)
-#undef TWIN_CASE
-    default:
-        return WRT_NONE;
+    if (iop == WRT_IOP_CONST32) return WRT_IOP_CONST32_W;
+    for (uint32_t i = 0; i < PACKED_S_COUNT; i++) {
+        if (packed_s_ops[i] == iop) return FIRST_TWIN + i;
     }
+    return WRT_NONE;
 }
 
 static uint32_t twin_base(uint32_t iop)
 {
-    switch (iop) {
-#define BASE_CASE(name) case WRT_IOP_##name##_W: return WRT_IOP_##name;
-    WRT_IOPS_PACK_S(BASE_CASE)
-#undef BASE_CASE
-    default:
-        return iop;
-    }
+    if (iop == WRT_IOP_CONST32_W) return WRT_IOP_CONST32;
+    if (iop >= FIRST_TWIN && iop < FIRST_TWIN + PACKED_S_COUNT) return packed_s_ops[iop - FIRST_TWIN];
+    return iop;
 }
 #endif
 

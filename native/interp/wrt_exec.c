@@ -312,8 +312,8 @@ static inline uint64_t sx32(uint32_t x)
  * The first immediate is packed (wrt_iops.h): the constant of a 32-bit _K form, the local of the
  * others; the second immediate is pc[1]. The 64-bit constant of a 64-bit _K form is two cells.
  */
-#define OPS32_K uint32_t a = (uint32_t)tos; uint32_t b = PS
-#define OPS32_KW uint32_t a = (uint32_t)tos; uint32_t b = pc[1]
+/* A _K form's constant from wide_imm: packed, or from its wide twin's cell (TWIN below). */
+#define OPS32_KT uint32_t a = (uint32_t)tos; uint32_t b = wide_imm
 #define OPS32_L uint32_t a = (uint32_t)tos; uint32_t b = (uint32_t)fp[PU]
 #define OPS32_LK uint32_t a = (uint32_t)fp[PU]; uint32_t b = pc[1]
 #define OPS32_LL uint32_t a = (uint32_t)fp[PU]; uint32_t b = (uint32_t)fp[pc[1]]
@@ -323,7 +323,7 @@ static inline uint64_t sx32(uint32_t x)
 #define OPS64_LL uint64_t a = fp[PU]; uint64_t b = fp[pc[1]]
 
 #define FORMS32(name, expr)                                                                          \
-    OP(name##_K) { OPS32_K; tos = (uint32_t)(expr); pc += 1; NEXT(); }                               \
+    OP(name##_K) { wide_imm = PS; name##_K_tail:; OPS32_KT; tos = (uint32_t)(expr); pc += 1; NEXT(); } \
     OP(name##_L) { OPS32_L; tos = (uint32_t)(expr); pc += 1; NEXT(); }                               \
     OP(name##_LK) { OPS32_LK; PUSH((uint32_t)(expr)); pc += 2; NEXT(); }                             \
     OP(name##_LL) { OPS32_LL; PUSH((uint32_t)(expr)); pc += 2; NEXT(); }
@@ -336,11 +336,11 @@ static inline uint64_t sx32(uint32_t x)
 
 /* The same, the result to local d (_S) or to local d and the stack (_T); d follows the operands. */
 #define SET_FORMS(name, expr)                                                                        \
-    OP(name##_K_S) { OPS32_K; fp[pc[1]] = (uint32_t)(expr); POP(); pc += 2; NEXT(); }                \
+    OP(name##_K_S) { wide_imm = PS; name##_K_S_tail:; OPS32_KT; fp[pc[1]] = (uint32_t)(expr); POP(); pc += 2; NEXT(); } \
     OP(name##_L_S) { OPS32_L; fp[pc[1]] = (uint32_t)(expr); POP(); pc += 2; NEXT(); }                \
     OP(name##_LK_S) { OPS32_LK; fp[pc[2]] = (uint32_t)(expr); pc += 3; NEXT(); }                     \
     OP(name##_LL_S) { OPS32_LL; fp[pc[2]] = (uint32_t)(expr); pc += 3; NEXT(); }                     \
-    OP(name##_K_T) { OPS32_K; tos = fp[pc[1]] = (uint32_t)(expr); pc += 2; NEXT(); }                 \
+    OP(name##_K_T) { wide_imm = PS; name##_K_T_tail:; OPS32_KT; tos = fp[pc[1]] = (uint32_t)(expr); pc += 2; NEXT(); } \
     OP(name##_L_T) { OPS32_L; tos = fp[pc[1]] = (uint32_t)(expr); pc += 2; NEXT(); }                 \
     OP(name##_LK_T) { OPS32_LK; PUSH(fp[pc[2]] = (uint32_t)(expr)); pc += 3; NEXT(); }               \
     OP(name##_LL_T) { OPS32_LL; PUSH(fp[pc[2]] = (uint32_t)(expr)); pc += 3; NEXT(); }
@@ -363,12 +363,12 @@ static inline uint64_t sx32(uint32_t x)
 
 #define LOAD_FORMS(name, n, expr)                                                                    \
     OP(name##_L) { EA(fp[PU], pc[1], n); PUSH(expr); pc += 2; NEXT(); }                              \
-    OP(name##_K) { EA(tos + PS, pc[1], n); tos = (expr); pc += 2; NEXT(); }                           \
+    OP(name##_K) { wide_imm = PS; name##_K_tail:; EA(tos + wide_imm, pc[1], n); tos = (expr); pc += 2; NEXT(); } \
     OP(name##_LK) { EA(fp[PU] + pc[1], pc[2], n); PUSH(expr); pc += 3; NEXT(); }                      \
     OP(name##_X) { EA(((uint32_t)fp[PU] << (pc[1] & 31u)) + pc[2], pc[3], n); PUSH(expr); pc += 4; NEXT(); }
 
 #define STORE_FORMS(name, n, stmt)                                                                   \
-    OP(name##_K) { EA(tos, pc[1], n); uint64_t v = PS; stmt; POP(); pc += 2; NEXT(); }                \
+    OP(name##_K) { wide_imm = PS; name##_K_tail:; EA(tos, pc[1], n); uint64_t v = wide_imm; stmt; POP(); pc += 2; NEXT(); } \
     OP(name##_L) { EA(tos, pc[1], n); uint64_t v = fp[PU]; stmt; POP(); pc += 2; NEXT(); }            \
     OP(name##_LKK) { EA(fp[PU] + pc[1], pc[3], n); uint64_t v = pc[2]; stmt; pc += 4; NEXT(); }       \
     OP(name##_LKL) { EA(fp[PU] + pc[1], pc[3], n); uint64_t v = fp[pc[2]]; stmt; pc += 4; NEXT(); }   \
@@ -381,7 +381,7 @@ static inline uint64_t sx32(uint32_t x)
         POP2();                                                                                      \
         BRANCH_IF(expr, 1);                                                                          \
     }                                                                                                \
-    OP(BR_IF_##name##_K) { OPS32_K; POP(); BRANCH_IF(expr, 1); }                                     \
+    OP(BR_IF_##name##_K) { wide_imm = PS; BR_IF_##name##_K_tail:; OPS32_KT; POP(); BRANCH_IF(expr, 1); } \
     OP(BR_IF_##name##_L) { OPS32_L; POP(); BRANCH_IF(expr, 1); }                                     \
     OP(BR_IF_##name##_LK) { OPS32_LK; BRANCH_IF(expr, 2); }                                          \
     OP(BR_IF_##name##_LL) { OPS32_LL; BRANCH_IF(expr, 2); }
@@ -409,8 +409,10 @@ static inline uint64_t sx32(uint32_t x)
     }
 #define COUNT_FORM(name, expr)                                                                       \
     OP(COUNT_##name##_K) {                                                                           \
+        wide_imm = PS;                                                                               \
+    COUNT_##name##_K_tail:;                                                                          \
         uint32_t a = (uint32_t)tos;                                                                  \
-        uint32_t b = PS;                                                                             \
+        uint32_t b = wide_imm;                                                                       \
         tos = (uint32_t)((uint32_t)sp[-1] + (uint32_t)(expr));                                       \
         sp--;                                                                                        \
         pc += 1;                                                                                     \
@@ -418,31 +420,21 @@ static inline uint64_t sx32(uint32_t x)
     }
 /*
  * The wide twins (wrt_iops.h): the same operations with the first immediate in a cell, for values
- * that do not fit 16 bits. Rare; their handlers are defined together, after all the others.
+ * that do not fit 16 bits. Each takes its immediate into wide_imm, steps over its cell and runs
+ * the rest of its op's handler (flash: a twin is a few instructions); defined after all the others.
  */
-#define TWIN_FORMS32(name, expr) OP(name##_K_W) { OPS32_KW; tos = (uint32_t)(expr); pc += 2; NEXT(); }
-#define TWIN_SET_FORMS(name, expr)                                                                   \
-    OP(name##_K_S_W) { OPS32_KW; fp[pc[2]] = (uint32_t)(expr); POP(); pc += 3; NEXT(); }             \
-    OP(name##_K_T_W) { OPS32_KW; tos = fp[pc[2]] = (uint32_t)(expr); pc += 3; NEXT(); }
-#define TWIN_LOAD_FORMS(name, n, expr) OP(name##_K_W) { EA(tos + pc[1], pc[2], n); tos = (expr); pc += 3; NEXT(); }
-#define TWIN_STORE_FORMS(name, n, stmt)                                                              \
-    OP(name##_K_W) { EA(tos, pc[2], n); uint64_t v = pc[1]; stmt; POP(); pc += 3; NEXT(); }
-#define TWIN_CMP_BRANCHES(name, expr) OP(BR_IF_##name##_K_W) { OPS32_KW; POP(); BRANCH_IF(expr, 2); }
-#define TWIN_COUNT_FORM(name, expr)                                                                  \
-    OP(COUNT_##name##_K_W) {                                                                         \
-        uint32_t a = (uint32_t)tos;                                                                  \
-        uint32_t b = pc[1];                                                                          \
-        tos = (uint32_t)((uint32_t)sp[-1] + (uint32_t)(expr));                                       \
-        sp--;                                                                                        \
-        pc += 2;                                                                                     \
-        NEXT();                                                                                      \
-    }
-#define TWIN_DIVK32(name, expr)                                                                      \
-    OP(name##_K_W) { uint32_t a = (uint32_t)tos; uint32_t b = pc[1]; tos = (uint32_t)(expr); pc += 2; NEXT(); }
+#define TWIN(label) { wide_imm = pc[1]; pc += 1; goto label; }
+#define TWIN_FORMS32(name, expr) OP(name##_K_W) TWIN(name##_K_tail)
+#define TWIN_SET_FORMS(name, expr) OP(name##_K_S_W) TWIN(name##_K_S_tail) OP(name##_K_T_W) TWIN(name##_K_T_tail)
+#define TWIN_LOAD_FORMS(name, n, expr) OP(name##_K_W) TWIN(name##_K_tail)
+#define TWIN_STORE_FORMS(name, n, stmt) OP(name##_K_W) TWIN(name##_K_tail)
+#define TWIN_CMP_BRANCHES(name, expr) OP(BR_IF_##name##_K_W) TWIN(BR_IF_##name##_K_tail)
+#define TWIN_COUNT_FORM(name, expr) OP(COUNT_##name##_K_W) TWIN(COUNT_##name##_K_tail)
+#define TWIN_DIVK32(name, expr) OP(name##_K_W) TWIN(name##_K_tail)
 
 /* Division by a constant the compiler checked (never 0, never -1 when signed): no trap. */
 #define DIVK32(name, expr)                                                                           \
-    OP(name##_K) { uint32_t a = (uint32_t)tos; uint32_t b = PS; tos = (uint32_t)(expr); pc += 1; NEXT(); } \
+    OP(name##_K) { wide_imm = PS; name##_K_tail:; uint32_t a = (uint32_t)tos; uint32_t b = wide_imm; tos = (uint32_t)(expr); pc += 1; NEXT(); } \
     OP(name##_LK) { uint32_t a = (uint32_t)fp[PU]; uint32_t b = pc[1]; PUSH((uint32_t)(expr)); pc += 2; NEXT(); }
 #define DIVK64(name, expr)                                                                           \
     OP(name##_K) { uint64_t a = tos; uint64_t b = K64(pc + 1); tos = (expr); pc += 3; NEXT(); }     \
