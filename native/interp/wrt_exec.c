@@ -203,9 +203,19 @@ static inline uint64_t sx32(uint32_t x)
 
 /* Each plain load and store: the offset packed, and its wide twin with the offset in a cell. */
 /*
- * Each plain load and store reads its packed offset, then runs a tail its wide twin shares: the
- * twin takes the offset from its cell and steps over it first (flash: the small executor).
+ * Each plain load and store with its packed offset, and its wide twin (offset in a cell). In the
+ * small executor (no superinstructions, a 64 KiB part's flash) the twin takes the offset into
+ * wide_imm, steps over its cell and runs its op's tail; the fast one has whole twins, as a
+ * variable shared by many handlers would cost the hot ones a stack slot.
  */
+#if WRT_CONFIG_FUSED
+#define LOAD(name, n, expr) OP(name) { EFFECTIVE(tos, PU, n); tos = (expr); pc += 1; NEXT(); }
+#define STORE(name, n, stmt) OP(name) { EFFECTIVE(sp[-1], PU, n); uint64_t v = tos; stmt; POP2(); pc += 1; NEXT(); }
+#define LOAD_W(name, n, expr) OP(name##_W) { EFFECTIVE(tos, pc[1], n); tos = (expr); pc += 2; NEXT(); }
+#define STORE_W(name, n, stmt) OP(name##_W) { EFFECTIVE(sp[-1], pc[1], n); uint64_t v = tos; stmt; POP2(); pc += 2; NEXT(); }
+#define IMM_TAIL(label) (void)0
+#define PLAIN_IMM PU
+#else
 #define LOAD(name, n, expr)                                                                          \
     OP(name) {                                                                                       \
         wide_imm = PU;                                                                               \
@@ -226,7 +236,14 @@ static inline uint64_t sx32(uint32_t x)
         pc += 1;                                                                                     \
         NEXT();                                                                                      \
     }
-#define MEM_W(name) OP(name##_W) { wide_imm = pc[1]; pc += 1; goto name##_tail; }
+#define LOAD_W(name, n, expr) OP(name##_W) { wide_imm = pc[1]; pc += 1; goto name##_tail; }
+#define STORE_W(name, n, stmt) OP(name##_W) { wide_imm = pc[1]; pc += 1; goto name##_tail; }
+/* A plain op's first immediate in the small executor: set here, or by its twin before the tail. */
+#define IMM_TAIL(label)                                                                              \
+    wide_imm = PU;                                                                                   \
+    label:
+#define PLAIN_IMM wide_imm
+#endif
 
 /* Moves the `keep` top values down over `drop` slots below them. */
 #define SHIFT_DOWN(keep, drop)                                                                       \
@@ -312,8 +329,8 @@ static inline uint64_t sx32(uint32_t x)
  * The first immediate is packed (wrt_iops.h): the constant of a 32-bit _K form, the local of the
  * others; the second immediate is pc[1]. The 64-bit constant of a 64-bit _K form is two cells.
  */
-/* A _K form's constant from wide_imm: packed, or from its wide twin's cell (TWIN below). */
-#define OPS32_KT uint32_t a = (uint32_t)tos; uint32_t b = wide_imm
+#define OPS32_K uint32_t a = (uint32_t)tos; uint32_t b = PS
+#define OPS32_KW uint32_t a = (uint32_t)tos; uint32_t b = pc[1]
 #define OPS32_L uint32_t a = (uint32_t)tos; uint32_t b = (uint32_t)fp[PU]
 #define OPS32_LK uint32_t a = (uint32_t)fp[PU]; uint32_t b = pc[1]
 #define OPS32_LL uint32_t a = (uint32_t)fp[PU]; uint32_t b = (uint32_t)fp[pc[1]]
@@ -323,7 +340,7 @@ static inline uint64_t sx32(uint32_t x)
 #define OPS64_LL uint64_t a = fp[PU]; uint64_t b = fp[pc[1]]
 
 #define FORMS32(name, expr)                                                                          \
-    OP(name##_K) { wide_imm = PS; name##_K_tail:; OPS32_KT; tos = (uint32_t)(expr); pc += 1; NEXT(); } \
+    OP(name##_K) { OPS32_K; tos = (uint32_t)(expr); pc += 1; NEXT(); }                               \
     OP(name##_L) { OPS32_L; tos = (uint32_t)(expr); pc += 1; NEXT(); }                               \
     OP(name##_LK) { OPS32_LK; PUSH((uint32_t)(expr)); pc += 2; NEXT(); }                             \
     OP(name##_LL) { OPS32_LL; PUSH((uint32_t)(expr)); pc += 2; NEXT(); }
@@ -336,11 +353,11 @@ static inline uint64_t sx32(uint32_t x)
 
 /* The same, the result to local d (_S) or to local d and the stack (_T); d follows the operands. */
 #define SET_FORMS(name, expr)                                                                        \
-    OP(name##_K_S) { wide_imm = PS; name##_K_S_tail:; OPS32_KT; fp[pc[1]] = (uint32_t)(expr); POP(); pc += 2; NEXT(); } \
+    OP(name##_K_S) { OPS32_K; fp[pc[1]] = (uint32_t)(expr); POP(); pc += 2; NEXT(); }                \
     OP(name##_L_S) { OPS32_L; fp[pc[1]] = (uint32_t)(expr); POP(); pc += 2; NEXT(); }                \
     OP(name##_LK_S) { OPS32_LK; fp[pc[2]] = (uint32_t)(expr); pc += 3; NEXT(); }                     \
     OP(name##_LL_S) { OPS32_LL; fp[pc[2]] = (uint32_t)(expr); pc += 3; NEXT(); }                     \
-    OP(name##_K_T) { wide_imm = PS; name##_K_T_tail:; OPS32_KT; tos = fp[pc[1]] = (uint32_t)(expr); pc += 2; NEXT(); } \
+    OP(name##_K_T) { OPS32_K; tos = fp[pc[1]] = (uint32_t)(expr); pc += 2; NEXT(); }                 \
     OP(name##_L_T) { OPS32_L; tos = fp[pc[1]] = (uint32_t)(expr); pc += 2; NEXT(); }                 \
     OP(name##_LK_T) { OPS32_LK; PUSH(fp[pc[2]] = (uint32_t)(expr)); pc += 3; NEXT(); }               \
     OP(name##_LL_T) { OPS32_LL; PUSH(fp[pc[2]] = (uint32_t)(expr)); pc += 3; NEXT(); }
@@ -363,12 +380,12 @@ static inline uint64_t sx32(uint32_t x)
 
 #define LOAD_FORMS(name, n, expr)                                                                    \
     OP(name##_L) { EA(fp[PU], pc[1], n); PUSH(expr); pc += 2; NEXT(); }                              \
-    OP(name##_K) { wide_imm = PS; name##_K_tail:; EA(tos + wide_imm, pc[1], n); tos = (expr); pc += 2; NEXT(); } \
+    OP(name##_K) { EA(tos + PS, pc[1], n); tos = (expr); pc += 2; NEXT(); }                           \
     OP(name##_LK) { EA(fp[PU] + pc[1], pc[2], n); PUSH(expr); pc += 3; NEXT(); }                      \
     OP(name##_X) { EA(((uint32_t)fp[PU] << (pc[1] & 31u)) + pc[2], pc[3], n); PUSH(expr); pc += 4; NEXT(); }
 
 #define STORE_FORMS(name, n, stmt)                                                                   \
-    OP(name##_K) { wide_imm = PS; name##_K_tail:; EA(tos, pc[1], n); uint64_t v = wide_imm; stmt; POP(); pc += 2; NEXT(); } \
+    OP(name##_K) { EA(tos, pc[1], n); uint64_t v = PS; stmt; POP(); pc += 2; NEXT(); }                \
     OP(name##_L) { EA(tos, pc[1], n); uint64_t v = fp[PU]; stmt; POP(); pc += 2; NEXT(); }            \
     OP(name##_LKK) { EA(fp[PU] + pc[1], pc[3], n); uint64_t v = pc[2]; stmt; pc += 4; NEXT(); }       \
     OP(name##_LKL) { EA(fp[PU] + pc[1], pc[3], n); uint64_t v = fp[pc[2]]; stmt; pc += 4; NEXT(); }   \
@@ -381,7 +398,7 @@ static inline uint64_t sx32(uint32_t x)
         POP2();                                                                                      \
         BRANCH_IF(expr, 1);                                                                          \
     }                                                                                                \
-    OP(BR_IF_##name##_K) { wide_imm = PS; BR_IF_##name##_K_tail:; OPS32_KT; POP(); BRANCH_IF(expr, 1); } \
+    OP(BR_IF_##name##_K) { OPS32_K; POP(); BRANCH_IF(expr, 1); }                                     \
     OP(BR_IF_##name##_L) { OPS32_L; POP(); BRANCH_IF(expr, 1); }                                     \
     OP(BR_IF_##name##_LK) { OPS32_LK; BRANCH_IF(expr, 2); }                                          \
     OP(BR_IF_##name##_LL) { OPS32_LL; BRANCH_IF(expr, 2); }
@@ -409,32 +426,41 @@ static inline uint64_t sx32(uint32_t x)
     }
 #define COUNT_FORM(name, expr)                                                                       \
     OP(COUNT_##name##_K) {                                                                           \
-        wide_imm = PS;                                                                               \
-    COUNT_##name##_K_tail:;                                                                          \
         uint32_t a = (uint32_t)tos;                                                                  \
-        uint32_t b = wide_imm;                                                                       \
+        uint32_t b = PS;                                                                             \
         tos = (uint32_t)((uint32_t)sp[-1] + (uint32_t)(expr));                                       \
         sp--;                                                                                        \
         pc += 1;                                                                                     \
         NEXT();                                                                                      \
     }
 /*
- * The wide twins (wrt_iops.h): the same operations with the first immediate in a cell, for values
- * that do not fit 16 bits. Each takes its immediate into wide_imm, steps over its cell and runs
- * the rest of its op's handler (flash: a twin is a few instructions); defined after all the others.
+ * The superinstructions' wide twins (wrt_iops.h): the same operations with the first immediate in
+ * a cell, for values that do not fit 16 bits; defined after all the others. Whole handlers: sharing
+ * their op's tail through a variable cost the hot handlers a stack slot (+9 % instructions).
  */
-#define TWIN(label) { wide_imm = pc[1]; pc += 1; goto label; }
-#define TWIN_FORMS32(name, expr) OP(name##_K_W) TWIN(name##_K_tail)
-#define TWIN_SET_FORMS(name, expr) OP(name##_K_S_W) TWIN(name##_K_S_tail) OP(name##_K_T_W) TWIN(name##_K_T_tail)
-#define TWIN_LOAD_FORMS(name, n, expr) OP(name##_K_W) TWIN(name##_K_tail)
-#define TWIN_STORE_FORMS(name, n, stmt) OP(name##_K_W) TWIN(name##_K_tail)
-#define TWIN_CMP_BRANCHES(name, expr) OP(BR_IF_##name##_K_W) TWIN(BR_IF_##name##_K_tail)
-#define TWIN_COUNT_FORM(name, expr) OP(COUNT_##name##_K_W) TWIN(COUNT_##name##_K_tail)
-#define TWIN_DIVK32(name, expr) OP(name##_K_W) TWIN(name##_K_tail)
+#define TWIN_FORMS32(name, expr) OP(name##_K_W) { OPS32_KW; tos = (uint32_t)(expr); pc += 2; NEXT(); }
+#define TWIN_SET_FORMS(name, expr)                                                                   \
+    OP(name##_K_S_W) { OPS32_KW; fp[pc[2]] = (uint32_t)(expr); POP(); pc += 3; NEXT(); }             \
+    OP(name##_K_T_W) { OPS32_KW; tos = fp[pc[2]] = (uint32_t)(expr); pc += 3; NEXT(); }
+#define TWIN_LOAD_FORMS(name, n, expr) OP(name##_K_W) { EA(tos + pc[1], pc[2], n); tos = (expr); pc += 3; NEXT(); }
+#define TWIN_STORE_FORMS(name, n, stmt)                                                              \
+    OP(name##_K_W) { EA(tos, pc[2], n); uint64_t v = pc[1]; stmt; POP(); pc += 3; NEXT(); }
+#define TWIN_CMP_BRANCHES(name, expr) OP(BR_IF_##name##_K_W) { OPS32_KW; POP(); BRANCH_IF(expr, 2); }
+#define TWIN_COUNT_FORM(name, expr)                                                                  \
+    OP(COUNT_##name##_K_W) {                                                                         \
+        uint32_t a = (uint32_t)tos;                                                                  \
+        uint32_t b = pc[1];                                                                          \
+        tos = (uint32_t)((uint32_t)sp[-1] + (uint32_t)(expr));                                       \
+        sp--;                                                                                        \
+        pc += 2;                                                                                     \
+        NEXT();                                                                                      \
+    }
+#define TWIN_DIVK32(name, expr)                                                                      \
+    OP(name##_K_W) { uint32_t a = (uint32_t)tos; uint32_t b = pc[1]; tos = (uint32_t)(expr); pc += 2; NEXT(); }
 
 /* Division by a constant the compiler checked (never 0, never -1 when signed): no trap. */
 #define DIVK32(name, expr)                                                                           \
-    OP(name##_K) { wide_imm = PS; name##_K_tail:; uint32_t a = (uint32_t)tos; uint32_t b = wide_imm; tos = (uint32_t)(expr); pc += 1; NEXT(); } \
+    OP(name##_K) { uint32_t a = (uint32_t)tos; uint32_t b = PS; tos = (uint32_t)(expr); pc += 1; NEXT(); } \
     OP(name##_LK) { uint32_t a = (uint32_t)fp[PU]; uint32_t b = pc[1]; PUSH((uint32_t)(expr)); pc += 2; NEXT(); }
 #define DIVK64(name, expr)                                                                           \
     OP(name##_K) { uint64_t a = tos; uint64_t b = K64(pc + 1); tos = (expr); pc += 3; NEXT(); }     \
@@ -445,6 +471,34 @@ static inline uint64_t sx32(uint32_t x)
     uint32_t addr = ((uint32_t)fp[PU] << (pc[1] & 31u)) + pc[2];                                    \
     fp[pc[3]] = addr;                                                                                \
     EA(addr, pc[4], 4)
+
+/* A return with `n` results: RETURN (count packed) and, in the fast executor, RETURN_W. */
+#define RETURN_BODY(n_expr)                                                                          \
+    do {                                                                                             \
+        uint32_t n_ = (n_expr);                                                                      \
+        if (n_ == 1u) {                                                                              \
+            fp[0] = tos;                                                                             \
+        } else {                                                                                     \
+            FLUSH();                                                                                 \
+            uint64_t *src_ = sp - n_;                                                                \
+            for (uint32_t i_ = 0; i_ < n_; i_++) fp[i_] = src_[i_];                                  \
+        }                                                                                            \
+        sp = fp + n_;                                                                                \
+        ft--;                                                                                        \
+        pc = ft->pc;                                                                                 \
+        fp = ft->fp;                                                                                 \
+        fn = ft->fn;                                                                                 \
+        if (ft == frames) goto finished;                                                             \
+        /* The results are the caller's top values now; with none, the caller's top (or its spill  \
+         * slot, if its stack was empty) is just below. */                                          \
+        RELOAD();                                                                                    \
+        if (ft->inst != inst) {                                                                      \
+            inst = ft->inst;                                                                         \
+            funcs = inst->mod->funcs;                                                                \
+            LOAD_MEMORY();                                                                           \
+        }                                                                                            \
+        NEXT();                                                                                      \
+    } while (0)
 
 #define LOAD_MEMORY()                                                                                \
     do {                                                                                             \
@@ -520,7 +574,9 @@ uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_t
 #if WRT_CONFIG_COMPACT
     uint32_t branch_at = 0;
 #endif
+#if !WRT_CONFIG_FUSED
     uint32_t wide_imm = 0;  /* a plain op's first immediate, packed or from its wide twin's cell */
+#endif
     const uint32_t *br_table = NULL;  /* br_table / BR_TABLE_X: entry count cell and index */
     uint32_t br_index = 0;
     /* rt->debug is NULL unless the layout has a trace or breakpoints: then every wasm entry calls the hook. */
@@ -643,45 +699,21 @@ br_table_jump:
         NEXT();
     }
     OP(RETURN) {
-        wide_imm = PU;
-    returning:;
-        uint32_t n = wide_imm;
-        if (n == 1u) {
-            fp[0] = tos;
-        } else {
-            FLUSH();
-            uint64_t *src = sp - n;
-            for (uint32_t i = 0; i < n; i++) fp[i] = src[i];
-        }
-        sp = fp + n;
-        ft--;
-        pc = ft->pc;
-        fp = ft->fp;
-        fn = ft->fn;
-        if (ft == frames) goto finished;
-        /* The results are the caller's top values now; with none, the caller's top (or its spill
-         * slot, if its stack was empty) is just below. */
-        RELOAD();
-        if (ft->inst != inst) {
-            inst = ft->inst;
-            funcs = inst->mod->funcs;
-            LOAD_MEMORY();
-        }
-        NEXT();
+        IMM_TAIL(returning);
+        uint32_t n = PLAIN_IMM;
+        RETURN_BODY(n);
     }
     OP(CALL) {
-        wide_imm = PU;
-    call_tail:
-        callee = &funcs[wide_imm];
+        IMM_TAIL(call_tail);
+        callee = &funcs[PLAIN_IMM];
         callee_inst = inst;
         FLUSH();
         pc += 1;
         goto do_call;
     }
     OP(CALL_IMPORT) {
-        wide_imm = PU;
-    call_import_tail:
-        target = inst->funcs[wide_imm];
+        IMM_TAIL(call_import_tail);
+        target = inst->funcs[PLAIN_IMM];
         FLUSH();
         pc += 1;
         goto call_func;
@@ -709,16 +741,14 @@ br_table_jump:
     OP(LOCAL_SET) { fp[PU] = tos; POP(); pc += 1; NEXT(); }
     OP(LOCAL_TEE) { fp[PU] = tos; pc += 1; NEXT(); }
     OP(GLOBAL_GET) {
-        wide_imm = PU;
-    global_get_tail:
-        PUSH(*inst->globals[wide_imm]->value);
+        IMM_TAIL(global_get_tail);
+        PUSH(*inst->globals[PLAIN_IMM]->value);
         pc += 1;
         NEXT();
     }
     OP(GLOBAL_SET) {
-        wide_imm = PU;
-    global_set_tail:
-        *inst->globals[wide_imm]->value = tos;
+        IMM_TAIL(global_set_tail);
+        *inst->globals[PLAIN_IMM]->value = tos;
         POP();
         pc += 1;
         NEXT();
@@ -1213,14 +1243,43 @@ branch_fall:
 
     /* The wide twins, last (see TWIN_FORMS32). */
     OP(CONST32_W) { PUSH(pc[1]); pc += 2; NEXT(); }
+#if WRT_CONFIG_FUSED
+    OP(RETURN_W) { RETURN_BODY(pc[1]); }
+    OP(CALL_W) {
+        callee = &funcs[pc[1]];
+        callee_inst = inst;
+        FLUSH();
+        pc += 2;
+        goto do_call;
+    }
+    OP(CALL_IMPORT_W) {
+        target = inst->funcs[pc[1]];
+        FLUSH();
+        pc += 2;
+        goto call_func;
+    }
+    OP(GLOBAL_GET_W) { PUSH(*inst->globals[pc[1]]->value); pc += 2; NEXT(); }
+    OP(GLOBAL_SET_W) { *inst->globals[pc[1]]->value = tos; POP(); pc += 2; NEXT(); }
+#else
+    OP(RETURN_W) { wide_imm = pc[1]; goto returning; }
     OP(CALL_W) { wide_imm = pc[1]; pc += 1; goto call_tail; }
     OP(CALL_IMPORT_W) { wide_imm = pc[1]; pc += 1; goto call_import_tail; }
-    OP(RETURN_W) { wide_imm = pc[1]; goto returning; }
     OP(GLOBAL_GET_W) { wide_imm = pc[1]; pc += 1; goto global_get_tail; }
     OP(GLOBAL_SET_W) { wide_imm = pc[1]; pc += 1; goto global_set_tail; }
-    MEM_W(LOAD32) MEM_W(LOAD64) MEM_W(LOAD8_S32) MEM_W(LOAD8_U) MEM_W(LOAD16_S32) MEM_W(LOAD16_U)
-    MEM_W(LOAD8_S64) MEM_W(LOAD16_S64) MEM_W(LOAD32_S64)
-    MEM_W(STORE8) MEM_W(STORE16) MEM_W(STORE32) MEM_W(STORE64)
+#endif
+    LOAD_W(LOAD32, 4, ld32(ptr))
+    LOAD_W(LOAD64, 8, ld64(ptr))
+    LOAD_W(LOAD8_S32, 1, (uint32_t)(int32_t)(int8_t)ptr[0])
+    LOAD_W(LOAD8_U, 1, ptr[0])
+    LOAD_W(LOAD16_S32, 2, (uint32_t)(int32_t)(int16_t)ld16(ptr))
+    LOAD_W(LOAD16_U, 2, ld16(ptr))
+    LOAD_W(LOAD8_S64, 1, (uint64_t)(int64_t)(int8_t)ptr[0])
+    LOAD_W(LOAD16_S64, 2, (uint64_t)(int64_t)(int16_t)ld16(ptr))
+    LOAD_W(LOAD32_S64, 4, sx32(ld32(ptr)))
+    STORE_W(STORE8, 1, ptr[0] = (uint8_t)v)
+    STORE_W(STORE16, 2, st16(ptr, (uint32_t)v))
+    STORE_W(STORE32, 4, st32(ptr, (uint32_t)v))
+    STORE_W(STORE64, 8, st64(ptr, v))
 #if WRT_CONFIG_FUSED
     I32_EXPRS(TWIN_FORMS32)
     I32_CMP_EXPRS(TWIN_CMP_BRANCHES)
