@@ -191,7 +191,7 @@
 #endif
 
 /*
- * The ops that keep their first immediate in the high half of the op cell (see the head of this
+ * The ops that keep their first immediate in the low half of the op cell (see the head of this
  * file): unsigned (_U) or sign-extended (_S). Every other op has its immediates in cells.
  */
 #define WRT_IOP_PACK_BINOP_U(X, name) X(name##_L) X(name##_LK) X(name##_LL)
