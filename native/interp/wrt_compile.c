@@ -69,6 +69,8 @@ typedef struct cstate {
     uint32_t last_op;
     /* Branch cells whose label bound here, patched by the next instruction (see bind_label). */
     uint32_t pending;
+    /* The op cell whose first immediate the next emit packs (wrt_iops.h), or WRT_NONE. */
+    uint32_t pack_at;
     /*
      * wrt_locate_sites: the instruction compiling now (its byte offset) and the one the located
      * cell belongs to so far: the newest op cell at or below that cell still in the code.
@@ -92,8 +94,96 @@ static bool code_full(cstate *c)
     return false;
 }
 
+/* How `iop` keeps its first immediate (wrt_iops.h): in a cell, or packed into its op cell. */
+enum { PACK_NONE = 0, PACK_U = 1, PACK_S = 2 };
+static uint32_t pack_kind(uint32_t iop)
+{
+    switch (iop) {
+#define PACK_CASE(name) case WRT_IOP_##name:
+    WRT_IOPS_PACK_U(PACK_CASE)
+        return PACK_U;
+    WRT_IOPS_PACK_S(PACK_CASE)
+        return PACK_S;
+#undef PACK_CASE
+    default:
+        return PACK_NONE;
+    }
+}
+
+#if WRT_CONFIG_FUSED
+/*
+ * The wide twin of an op that packs a sign-extended constant (wrt_iops.h: CONST32_W, I32_ADD_K_W,
+ * ...): the same operation with the constant in a cell. And back: the op a twin stands for. The
+ * superinstructions' twins are consecutive and in the order of WRT_IOPS_PACK_S_FUSED (checked
+ * below), so one short table maps both ways (a switch took 1.5 KB of Cortex-M flash).
+ */
+#define PACKED_S_ENTRY(name) WRT_IOP_##name,
+static const uint16_t packed_s_ops[] = { WRT_IOPS_PACK_S_FUSED(PACKED_S_ENTRY) };
+#undef PACKED_S_ENTRY
+#define PACKED_S_COUNT (sizeof packed_s_ops / sizeof packed_s_ops[0])
+#define FIRST_TWIN WRT_IOP_I32_ADD_K_W
+#define PACKED_S_INDEX(name) PACKED_S_INDEX_##name,
+enum { WRT_IOPS_PACK_S_FUSED(PACKED_S_INDEX) PACKED_S_INDEXES };
+#undef PACKED_S_INDEX
+#define TWIN_ORDER(name) _Static_assert(WRT_IOP_##name##_W == FIRST_TWIN + PACKED_S_INDEX_##name, "twin order");
+WRT_IOPS_PACK_S_FUSED(TWIN_ORDER)
+#undef TWIN_ORDER
+
+static uint32_t wide_twin(uint32_t iop)
+{
+    if (iop == WRT_IOP_CONST32) return WRT_IOP_CONST32_W;
+    for (uint32_t i = 0; i < PACKED_S_COUNT; i++) {
+        if (packed_s_ops[i] == iop) return FIRST_TWIN + i;
+    }
+    return WRT_NONE;
+}
+
+static uint32_t twin_base(uint32_t iop)
+{
+    if (iop == WRT_IOP_CONST32_W) return WRT_IOP_CONST32;
+    if (iop >= FIRST_TWIN && iop < FIRST_TWIN + PACKED_S_COUNT) return packed_s_ops[iop - FIRST_TWIN];
+    return iop;
+}
+#endif
+
+/* Whether `v` survives packing as `kind` (the executor's WRT_PACKED_U / WRT_PACKED_S). */
+static bool packs(uint32_t kind, uint32_t v)
+{
+    return kind == PACK_U ? v <= 0xFFFFu : WRT_PACKED_S(v) == v;
+}
+
 static bool emit(cstate *c, uint32_t cell)
 {
+    if (c->pack_at != WRT_NONE) {
+        /* The first immediate of a packing op: into its op cell's low half. An index, offset or
+         * count that would not fit was given its plain op's wide twin by the caller already. */
+        uint32_t at = c->pack_at;
+        bool wide = false;
+        c->pack_at = WRT_NONE;
+#if WRT_CONFIG_FUSED
+        uint32_t kind = pack_kind(WRT_OP_OF(c->code[at]));
+        if (!packs(kind, cell)) {
+            /*
+             * A constant that does not fit: the op becomes its wide twin, the constant a cell
+             * (below). The peephole sees the twin as the op it stands for (hist_op), so it still
+             * fuses.
+             */
+            uint32_t twin = kind == PACK_S ? wide_twin(WRT_OP_OF(c->code[at])) : WRT_NONE;
+            if (twin == WRT_NONE || c->nhist == 0u || c->hist_pos[c->nhist - 1u] != at) {
+                return wrt_rd_fail(&c->r, WRT_ERR_LIMIT, "internal immediate out of range");
+            }
+            c->code[at] = WRT_OP_CELL(twin);
+            c->hist_op[c->nhist - 1u] = twin;
+            c->last_op = twin;
+            wide = true;
+        }
+#endif
+        if (!wide) {
+            /* Without superinstructions CONST32 chose its twin itself too (flash: the small image). */
+            c->code[at] = (c->code[at] & ~0xFFFFu) | (cell & 0xFFFFu);
+            return true;
+        }
+    }
     if (c->pos >= c->cap) return code_full(c);
     c->code[c->pos++] = cell;
     if (c->pos > c->peak) c->peak = c->pos;
@@ -118,7 +208,7 @@ static bool emit_op(cstate *c, uint32_t iop)
     if (c->pending != WRT_NONE) {
         /* Branches to a label that opens a segment skip its FUEL cell and pay it themselves. */
         bool fuel = iop == WRT_IOP_FUEL;
-        patch_chain(c, c->pending, fuel ? c->pos + 2u : c->pos, fuel);
+        patch_chain(c, c->pending, fuel ? c->pos + 1u : c->pos, fuel);
         c->pending = WRT_NONE;
     }
     if (c->nhist == 4u) {
@@ -137,13 +227,24 @@ static bool emit_op(cstate *c, uint32_t iop)
         c->cand_pos = c->pos;
         c->cand_at = c->cur_at;
     }
-    return emit(c, iop);
+    c->pack_at = WRT_NONE;
+    if (!emit(c, WRT_OP_CELL(iop))) return false;
+    if (pack_kind(iop) != PACK_NONE) c->pack_at = c->pos - 1u;
+    return true;
 }
 
-/* Turns the newest instruction (still in the history) into its fused variant `iop`. */
+/*
+ * Turns the newest instruction (still in the history) into its fused variant `iop`, which keeps
+ * its first immediate the same way (packed or not), so the immediates stay where they are.
+ */
 static void retag(cstate *c, uint32_t iop)
 {
-    c->code[c->hist_pos[c->nhist - 1u]] = iop;
+    uint32_t at = c->hist_pos[c->nhist - 1u];
+#if WRT_CONFIG_FUSED
+    /* A wide twin (its constant in a cell) turns into the twin of the variant. */
+    if (twin_base(c->hist_op[c->nhist - 1u]) != c->hist_op[c->nhist - 1u]) iop = wide_twin(iop);
+#endif
+    c->code[at] = WRT_PACKED_U(c->code[at]) | WRT_OP_CELL(iop);
     c->hist_op[c->nhist - 1u] = iop;
     c->last_op = iop;
 }
@@ -187,7 +288,8 @@ static uint32_t hist_any(const cstate *c, uint32_t back)
 static uint32_t hist_op(const cstate *c, uint32_t back)
 {
 #if WRT_CONFIG_FUSED
-    return hist_any(c, back);
+    /* A wide twin fuses as the op it stands for; hist_imm finds its constant in the cell. */
+    return twin_base(hist_any(c, back));
 #else
     (void)c;
     (void)back;
@@ -195,9 +297,14 @@ static uint32_t hist_op(const cstate *c, uint32_t back)
 #endif
 }
 
+/* Immediate i of the instruction `back` places before the next one, packed or in its cell. */
 static uint32_t hist_imm(const cstate *c, uint32_t back, uint32_t i)
 {
-    return c->code[c->hist_pos[c->nhist - 1u - back] + 1u + i];
+    uint32_t at = c->hist_pos[c->nhist - 1u - back];
+    uint32_t kind = pack_kind(c->hist_op[c->nhist - 1u - back]);
+    if (kind == PACK_NONE) return c->code[at + 1u + i];
+    if (i == 0u) return kind == PACK_U ? WRT_PACKED_U(c->code[at]) : WRT_PACKED_S(c->code[at]);
+    return c->code[at + i];
 }
 
 /* Drops the newest `count` instructions from the code (to re-emit them fused). */
@@ -205,6 +312,7 @@ static void rewind(cstate *c, uint32_t count)
 {
     c->nhist -= count;
     c->pos = c->hist_pos[c->nhist];
+    c->pack_at = WRT_NONE;
     /* The instruction re-emitting here claims the cells again (emit_op). */
     if (c->locating && c->cand_pos != WRT_NONE && c->cand_pos >= c->pos) c->cand_pos = WRT_NONE;
 }
@@ -230,6 +338,7 @@ static void segment_at(cstate *c, uint32_t site)
 static bool open_segment(cstate *c)
 {
 #if WRT_CONFIG_FUEL
+    /* FUEL packs its charge: its op cell is the segment's fuel cell. */
     if (!emit_op(c, WRT_IOP_FUEL) || !emit(c, 0)) return false;
     segment_at(c, c->pos - 1u);
 #else
@@ -249,7 +358,7 @@ static bool open_segment_after(cstate *c)
 #if WRT_CONFIG_FUEL
     uint32_t paying = c->last_op != WRT_NONE ? paying_variant(c->last_op) : WRT_NONE;
     if (paying == WRT_NONE) return open_segment(c);
-    c->code[c->last_pos] = paying;
+    c->code[c->last_pos] = WRT_PACKED_U(c->code[c->last_pos]) | WRT_OP_CELL(paying);
     if (c->nhist > 0u && c->hist_pos[c->nhist - 1u] == c->last_pos) c->hist_op[c->nhist - 1u] = paying;
     c->last_op = paying;
     if (!emit(c, 0)) return false;
@@ -268,8 +377,10 @@ static bool open_segment_after(cstate *c)
 static bool charge(cstate *c)
 {
 #if WRT_CONFIG_FUEL
+    /* A fuel cell holds at most 65,535 (wrt_iops.h): a longer straight run goes on in a new segment. */
+    if (!c->fuel_pending && c->fuel_site != WRT_NONE && WRT_PACKED_U(c->code[c->fuel_site]) == 0xFFFFu) c->fuel_pending = true;
     if (c->fuel_pending) {
-        if (c->fuel_site != WRT_NONE && c->fuel_site + 1u == c->pos && c->code[c->fuel_site] == 0u) {
+        if (c->fuel_site != WRT_NONE && c->fuel_site + 1u == c->pos && WRT_PACKED_U(c->code[c->fuel_site]) == 0u) {
             /*
              * The open segment is empty and its cell is the last one emitted (a conditional
              * branch's `fall`, say): the new segment takes the cell over, so falling through pays
@@ -436,6 +547,13 @@ static bool begin_cond(cstate *c, bool negate)
     return emit_op(c, negate ? WRT_IOP_BR_UNLESS : WRT_IOP_BR_IF);
 }
 
+/* RETURN with the function's result count, packed when it fits (RETURN_W else). */
+static bool emit_return(cstate *c)
+{
+    uint32_t n = c->fn->type->nresults;
+    return emit_op(c, n <= 0xFFFFu ? WRT_IOP_RETURN : WRT_IOP_RETURN_W) && emit(c, n);
+}
+
 /* The `fall` cell of a conditional branch: the segment it falls through to starts here. */
 static bool emit_fall(cstate *c)
 {
@@ -469,7 +587,7 @@ static bool emit_branch(cstate *c, uint32_t depth, bool conditional)
     cctl *t = ctl_at(c, depth);
     if (t->op == 0u) {
         /* The function's label: its end holds RETURN, which takes the top results itself. */
-        if (!conditional) return emit_op(c, WRT_IOP_RETURN) && emit(c, c->fn->type->nresults);
+        if (!conditional) return emit_return(c);
         return begin_cond(c, false) && emit_target(c, t) && emit_fall(c);
     }
     uint32_t arity = 0;
@@ -550,6 +668,15 @@ static bool emit_local_store(cstate *c, uint32_t variant, uint32_t local)
     return emit_op(c, variant == 1u ? WRT_IOP_LOCAL_SET : WRT_IOP_LOCAL_TEE) && emit(c, local);
 }
 
+/*
+ * A plain load or store with its offset: packed into the op cell, or the op's wide twin (the loads
+ * and stores are consecutive in wrt_iops.h, and so are their twins) for an offset of 2^16 or more.
+ */
+static bool emit_memop(cstate *c, uint32_t iop, uint32_t offset)
+{
+    return emit_op(c, offset <= 0xFFFFu ? iop : iop - WRT_IOP_LOAD32 + WRT_IOP_LOAD32_W) && emit(c, offset);
+}
+
 /* A load absorbing the local.get or i32.add form that computed its address. */
 static bool emit_load(cstate *c, uint32_t iop, uint32_t offset)
 {
@@ -558,7 +685,7 @@ static bool emit_load(cstate *c, uint32_t iop, uint32_t offset)
     case WRT_IOP_LOAD32: first = WRT_IOP_LOAD32_L; break;
     case WRT_IOP_LOAD64: first = WRT_IOP_LOAD64_L; break;
     case WRT_IOP_LOAD8_U: first = WRT_IOP_LOAD8_U_L; break;
-    default: return emit_op(c, iop) && emit(c, offset);
+    default: return emit_memop(c, iop, offset);
     }
     uint32_t h = hist_op(c, 0);
     if (iop == WRT_IOP_LOAD32 && h == WRT_IOP_I32_ADD_K_T && hist_op(c, 1) == WRT_IOP_I32_SHL_LK) {
@@ -590,7 +717,7 @@ static bool emit_load(cstate *c, uint32_t iop, uint32_t offset)
         rewind(c, 1);
         return emit_op(c, first + 2u) && emit(c, a) && emit(c, k) && emit(c, offset);
     }
-    return emit_op(c, iop) && emit(c, offset);
+    return emit_memop(c, iop, offset);
 }
 
 /* The store of `iop` fused with the binary operator `h` that computed its value, or WRT_NONE. */
@@ -628,21 +755,23 @@ static bool emit_store(cstate *c, uint32_t iop, uint32_t offset)
     case WRT_IOP_STORE8: first = WRT_IOP_STORE8_K; break;
     case WRT_IOP_STORE32: first = WRT_IOP_STORE32_K; break;
     case WRT_IOP_STORE64: first = WRT_IOP_STORE64_K; konst = WRT_IOP_CONST64; break;
-    default: return emit_op(c, iop) && emit(c, offset);
+    default: return emit_memop(c, iop, offset);
     }
     uint32_t h = hist_op(c, 0);
     uint32_t h1 = hist_op(c, 1);
     uint32_t rmw = rmw_store(iop, h);
-    if (rmw != WRT_NONE) {
+    /* The fused store packs its offset: a larger one stays a plain store. */
+    if (rmw != WRT_NONE && offset <= 0xFFFFu) {
         rewind(c, 1);
         return emit_op(c, rmw) && emit(c, offset);
     }
-    if (konst == WRT_IOP_CONST32 && (h == konst || h == WRT_IOP_LOCAL_GET) && h1 == WRT_IOP_I32_ADD_LK) {
+    bool k32 = h == WRT_IOP_CONST32;
+    if (konst == WRT_IOP_CONST32 && (k32 || h == WRT_IOP_LOCAL_GET) && h1 == WRT_IOP_I32_ADD_LK) {
         uint32_t a = hist_imm(c, 1, 0);
         uint32_t k = hist_imm(c, 1, 1);
         uint32_t v = hist_imm(c, 0, 0);
         rewind(c, 2);
-        return emit_op(c, first + (h == konst ? 2u : 3u)) && emit(c, a) && emit(c, k) && emit(c, v) && emit(c, offset);
+        return emit_op(c, first + (k32 ? 2u : 3u)) && emit(c, a) && emit(c, k) && emit(c, v) && emit(c, offset);
     }
     if (konst == WRT_IOP_CONST32 && h == WRT_IOP_LOCAL_GET && h1 == WRT_IOP_LOCAL_GET) {
         uint32_t a = hist_imm(c, 1, 0);
@@ -661,7 +790,7 @@ static bool emit_store(cstate *c, uint32_t iop, uint32_t offset)
         rewind(c, 1);
         return emit_op(c, first + 1u) && emit(c, v) && emit(c, offset);
     }
-    return emit_op(c, iop) && emit(c, offset);
+    return emit_memop(c, iop, offset);
 }
 
 #if WRT_CONFIG_FUSED_WIDE
@@ -681,7 +810,7 @@ static void extend_dot(cstate *c)
     if (prev == WRT_IOP_F64_MUL_ADD_LM) {
         /* [op g1][op g2] -> [DOT 2 g1 g2]: g1 moves up one cell, the second op cell becomes g1's end. */
         for (uint32_t i = 4u; i > 0u; i--) c->code[at + 1u + i] = c->code[at + i];
-        c->code[at] = WRT_IOP_F64_DOT_LM;
+        c->code[at] = WRT_OP_CELL(WRT_IOP_F64_DOT_LM);
         c->code[at + 1u] = 2u;
         /* g1 now ends at `step` + 1, overwriting the second op cell; g2 already follows it. */
     } else {
@@ -718,7 +847,9 @@ static bool emit_divk(cstate *c, uint32_t iop)
     uint32_t first = divk_forms(iop);
     bool wide = iop == WRT_IOP_I64_DIV_S || iop == WRT_IOP_I64_DIV_U || iop == WRT_IOP_I64_REM_S ||
                 iop == WRT_IOP_I64_REM_U;
-    if (first == WRT_NONE || hist_op(c, 0) != (wide ? WRT_IOP_CONST64 : WRT_IOP_CONST32)) return emit_op(c, iop);
+    uint32_t h = hist_op(c, 0);
+    bool konst = h == (wide ? WRT_IOP_CONST64 : WRT_IOP_CONST32);
+    if (first == WRT_NONE || !konst) return emit_op(c, iop);
     uint32_t lo = hist_imm(c, 0, 0);
     uint32_t hi = wide ? hist_imm(c, 0, 1) : 0u;
     bool is_signed = iop == WRT_IOP_I32_DIV_S || iop == WRT_IOP_I32_REM_S || iop == WRT_IOP_I64_DIV_S ||
@@ -842,7 +973,7 @@ static bool end_block(cstate *c, bool *o_done)
     bind_label(c, t->fixups);
     if (t->op == 0u) {
         *o_done = true;
-        return emit_op(c, WRT_IOP_RETURN) && emit(c, c->fn->type->nresults);
+        return emit_return(c);
     }
     c->height = t->height + t->nresults;
     bool was_loop = t->op == 0x03u;
@@ -958,11 +1089,14 @@ static bool live_instr(cstate *c, const wrt_instr *ins, bool *o_done)
     }
     case 0x0F:
         c->dead = true;
-        return emit_op(c, WRT_IOP_RETURN) && emit(c, c->fn->type->nresults);
+        return emit_return(c);
     case 0x10: {
         const wrt_functype *t = m->funcs[ins->a].type;
         c->height = c->height - t->nparams + t->nresults;
-        return emit_op(c, ins->a < m->nfunc_imports ? WRT_IOP_CALL_IMPORT : WRT_IOP_CALL) && emit(c, ins->a);
+        uint32_t op = ins->a < m->nfunc_imports ? WRT_IOP_CALL_IMPORT : WRT_IOP_CALL;
+        /* The function index packs into the op cell; the wide twins (consecutive) take any. */
+        if (ins->a > 0xFFFFu) op = op == WRT_IOP_CALL ? WRT_IOP_CALL_W : WRT_IOP_CALL_IMPORT_W;
+        return emit_op(c, op) && emit(c, ins->a);
     }
     case 0x11: {
         const wrt_functype *t = &m->types[ins->a];
@@ -978,15 +1112,17 @@ static bool live_instr(cstate *c, const wrt_instr *ins, bool *o_done)
     case 0x20: c->height += 1u; return emit_op(c, WRT_IOP_LOCAL_GET) && emit(c, ins->a);
     case 0x21: c->height -= 1u; return emit_local_store(c, 1u, ins->a);
     case 0x22: return emit_local_store(c, 2u, ins->a);
-    case 0x23: c->height += 1u; return emit_op(c, WRT_IOP_GLOBAL_GET) && emit(c, ins->a);
-    case 0x24: c->height -= 1u; return emit_op(c, WRT_IOP_GLOBAL_SET) && emit(c, ins->a);
+    case 0x23: c->height += 1u; return emit_op(c, ins->a <= 0xFFFFu ? WRT_IOP_GLOBAL_GET : WRT_IOP_GLOBAL_GET_W) && emit(c, ins->a);
+    case 0x24: c->height -= 1u; return emit_op(c, ins->a <= 0xFFFFu ? WRT_IOP_GLOBAL_SET : WRT_IOP_GLOBAL_SET_W) && emit(c, ins->a);
     case 0x25: return emit_op(c, WRT_IOP_TABLE_GET) && emit(c, ins->a);
     case 0x26: c->height -= 2u; return emit_op(c, WRT_IOP_TABLE_SET) && emit(c, ins->a);
     case 0x3F: c->height += 1u; return emit_op(c, WRT_IOP_MEMORY_SIZE);
     case 0x40: return emit_op(c, WRT_IOP_MEMORY_GROW);
     case 0x41: case 0x43:
         c->height += 1u;
-        return emit_op(c, WRT_IOP_CONST32) && emit(c, (uint32_t)ins->bits);
+        /* A constant in [-2^15, 2^15) packs into CONST32's cell; CONST32_W holds any other. */
+        return emit_op(c, packs(PACK_S, (uint32_t)ins->bits) ? WRT_IOP_CONST32 : WRT_IOP_CONST32_W) &&
+               emit(c, (uint32_t)ins->bits);
     case 0x42: case 0x44:
         c->height += 1u;
         return emit_op(c, WRT_IOP_CONST64) && emit(c, (uint32_t)ins->bits) && emit(c, (uint32_t)(ins->bits >> 32));
@@ -1050,6 +1186,7 @@ bool wrt_compile_function(wrt_runtime *io_rt, const wrt_module *i_mod, wrt_funcd
 
     c.fuel_site = WRT_NONE;
     c.pending = WRT_NONE;
+    c.pack_at = WRT_NONE;
     c.last_op = WRT_NONE;
     c.cand_pos = WRT_NONE;
     if (io_rt->locate_site != NULL && io_rt->locate_site->func_index == io_fn->index) {

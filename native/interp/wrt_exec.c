@@ -141,11 +141,27 @@ static inline uint64_t sx32(uint32_t x)
 
 #if WRT_CONFIG_COMPUTED_GOTO
 #define OP(name) L_##name:
-#define NEXT() goto *dispatch[*pc]
+#define NEXT() goto *dispatch[OPN]
 #else
 #define OP(name) case WRT_IOP_##name:
 #define NEXT() goto next
 #endif
+
+/*
+ * The op of the cell at pc, and the first immediate an op packs into it (wrt_iops.h): unsigned, or
+ * sign-extended; FUEL_AT is a fuel cell's charge (its low half too). Each must be one 16-bit load
+ * (x86 movzwl/movswl, Thumb ldrh/ldrsh), not a 32-bit load and a shift: that would cost every
+ * dispatch and local access an instruction. GCC narrows a masked or truncated load by itself, but
+ * not a shifted one, so on a little-endian machine the op half is read as the two bytes it is.
+ */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define OPN (*pc >> 16)
+#else
+#define OPN ld16((const uint8_t *)pc + 2)
+#endif
+#define PU (*pc & 0xFFFFu)
+#define PS ((uint32_t)(int32_t)(int16_t)(uint16_t)*pc)
+#define FUEL_AT(p) (*(p) & 0xFFFFu)
 
 #define TRAP(code) do { trap = (code); goto trapped; } while (0)
 /*
@@ -180,13 +196,54 @@ static inline uint64_t sx32(uint32_t x)
 #define UNOP(name, expr) OP(name) { tos = (expr); pc++; NEXT(); }
 
 /* Effective address of a load/store of `n` bytes at operand `addr_slot`, or an out-of-bounds trap. */
-#define EFFECTIVE(addr_slot, n)                                                                      \
-    uint64_t ea = (uint64_t)(uint32_t)(addr_slot) + pc[1];                                          \
+#define EFFECTIVE(addr_slot, off, n)                                                                 \
+    uint64_t ea = (uint64_t)(uint32_t)(addr_slot) + (off);                                          \
     if (ea + (n) > mem_bytes) TRAP(WRT_TRAP_MEMORY_OUT_OF_BOUNDS);                                  \
     uint8_t *ptr = mem + ea
 
-#define LOAD(name, n, expr) OP(name) { EFFECTIVE(tos, n); tos = (expr); pc += 2; NEXT(); }
-#define STORE(name, n, stmt) OP(name) { EFFECTIVE(sp[-1], n); uint64_t v = tos; stmt; POP2(); pc += 2; NEXT(); }
+/* Each plain load and store: the offset packed, and its wide twin with the offset in a cell. */
+/*
+ * Each plain load and store with its packed offset, and its wide twin (offset in a cell). In the
+ * small executor (no superinstructions, a 64 KiB part's flash) the twin takes the offset into
+ * wide_imm, steps over its cell and runs its op's tail; the fast one has whole twins, as a
+ * variable shared by many handlers would cost the hot ones a stack slot.
+ */
+#if WRT_CONFIG_FUSED
+#define LOAD(name, n, expr) OP(name) { EFFECTIVE(tos, PU, n); tos = (expr); pc += 1; NEXT(); }
+#define STORE(name, n, stmt) OP(name) { EFFECTIVE(sp[-1], PU, n); uint64_t v = tos; stmt; POP2(); pc += 1; NEXT(); }
+#define LOAD_W(name, n, expr) OP(name##_W) { EFFECTIVE(tos, pc[1], n); tos = (expr); pc += 2; NEXT(); }
+#define STORE_W(name, n, stmt) OP(name##_W) { EFFECTIVE(sp[-1], pc[1], n); uint64_t v = tos; stmt; POP2(); pc += 2; NEXT(); }
+#define IMM_TAIL(label) (void)0
+#define PLAIN_IMM PU
+#else
+#define LOAD(name, n, expr)                                                                          \
+    OP(name) {                                                                                       \
+        wide_imm = PU;                                                                               \
+    name##_tail:;                                                                                    \
+        EFFECTIVE(tos, wide_imm, n);                                                                 \
+        tos = (expr);                                                                                \
+        pc += 1;                                                                                     \
+        NEXT();                                                                                      \
+    }
+#define STORE(name, n, stmt)                                                                         \
+    OP(name) {                                                                                       \
+        wide_imm = PU;                                                                               \
+    name##_tail:;                                                                                    \
+        EFFECTIVE(sp[-1], wide_imm, n);                                                              \
+        uint64_t v = tos;                                                                            \
+        stmt;                                                                                        \
+        POP2();                                                                                      \
+        pc += 1;                                                                                     \
+        NEXT();                                                                                      \
+    }
+#define LOAD_W(name, n, expr) OP(name##_W) { wide_imm = pc[1]; pc += 1; goto name##_tail; }
+#define STORE_W(name, n, stmt) OP(name##_W) { wide_imm = pc[1]; pc += 1; goto name##_tail; }
+/* A plain op's first immediate in the small executor: set here, or by its twin before the tail. */
+#define IMM_TAIL(label)                                                                              \
+    wide_imm = PU;                                                                                   \
+    label:
+#define PLAIN_IMM wide_imm
+#endif
 
 /* Moves the `keep` top values down over `drop` slots below them. */
 #define SHIFT_DOWN(keep, drop)                                                                       \
@@ -220,7 +277,7 @@ static inline uint64_t sx32(uint32_t x)
     do {                                                                                             \
         uint32_t v_ = *(site);                                                                       \
         pc = TARGET(site, v_);                                                                       \
-        if ((v_ & 1u) != 0u) PAY(pc[-1]);                                                            \
+        if ((v_ & 1u) != 0u) PAY(FUEL_AT(pc - 1));                                                   \
     } while (0)
 #else
 #define PAY(n) ((void)0)
@@ -268,47 +325,52 @@ static inline uint64_t sx32(uint32_t x)
 #define K64(p) ((uint64_t)(p)[0] | ((uint64_t)(p)[1] << 32))
 
 /* The operands of the four forms (wrt_iops.h): a and b, as i32 or as 64-bit slots. */
-#define OPS32_K uint32_t a = (uint32_t)tos; uint32_t b = pc[1]
-#define OPS32_L uint32_t a = (uint32_t)tos; uint32_t b = (uint32_t)fp[pc[1]]
-#define OPS32_LK uint32_t a = (uint32_t)fp[pc[1]]; uint32_t b = pc[2]
-#define OPS32_LL uint32_t a = (uint32_t)fp[pc[1]]; uint32_t b = (uint32_t)fp[pc[2]]
+/*
+ * The first immediate is packed (wrt_iops.h): the constant of a 32-bit _K form, the local of the
+ * others; the second immediate is pc[1]. The 64-bit constant of a 64-bit _K form is two cells.
+ */
+#define OPS32_K uint32_t a = (uint32_t)tos; uint32_t b = PS
+#define OPS32_KW uint32_t a = (uint32_t)tos; uint32_t b = pc[1]
+#define OPS32_L uint32_t a = (uint32_t)tos; uint32_t b = (uint32_t)fp[PU]
+#define OPS32_LK uint32_t a = (uint32_t)fp[PU]; uint32_t b = pc[1]
+#define OPS32_LL uint32_t a = (uint32_t)fp[PU]; uint32_t b = (uint32_t)fp[pc[1]]
 #define OPS64_K uint64_t a = tos; uint64_t b = K64(pc + 1)
-#define OPS64_L uint64_t a = tos; uint64_t b = fp[pc[1]]
-#define OPS64_LK uint64_t a = fp[pc[1]]; uint64_t b = K64(pc + 2)
-#define OPS64_LL uint64_t a = fp[pc[1]]; uint64_t b = fp[pc[2]]
+#define OPS64_L uint64_t a = tos; uint64_t b = fp[PU]
+#define OPS64_LK uint64_t a = fp[PU]; uint64_t b = K64(pc + 1)
+#define OPS64_LL uint64_t a = fp[PU]; uint64_t b = fp[pc[1]]
 
 #define FORMS32(name, expr)                                                                          \
-    OP(name##_K) { OPS32_K; tos = (uint32_t)(expr); pc += 2; NEXT(); }                               \
-    OP(name##_L) { OPS32_L; tos = (uint32_t)(expr); pc += 2; NEXT(); }                               \
-    OP(name##_LK) { OPS32_LK; PUSH((uint32_t)(expr)); pc += 3; NEXT(); }                             \
-    OP(name##_LL) { OPS32_LL; PUSH((uint32_t)(expr)); pc += 3; NEXT(); }
+    OP(name##_K) { OPS32_K; tos = (uint32_t)(expr); pc += 1; NEXT(); }                               \
+    OP(name##_L) { OPS32_L; tos = (uint32_t)(expr); pc += 1; NEXT(); }                               \
+    OP(name##_LK) { OPS32_LK; PUSH((uint32_t)(expr)); pc += 2; NEXT(); }                             \
+    OP(name##_LL) { OPS32_LL; PUSH((uint32_t)(expr)); pc += 2; NEXT(); }
 
 #define FORMS64(name, expr)                                                                          \
     OP(name##_K) { OPS64_K; tos = (expr); pc += 3; NEXT(); }                                         \
-    OP(name##_L) { OPS64_L; tos = (expr); pc += 2; NEXT(); }                                         \
-    OP(name##_LK) { OPS64_LK; PUSH(expr); pc += 4; NEXT(); }                                         \
-    OP(name##_LL) { OPS64_LL; PUSH(expr); pc += 3; NEXT(); }
+    OP(name##_L) { OPS64_L; tos = (expr); pc += 1; NEXT(); }                                         \
+    OP(name##_LK) { OPS64_LK; PUSH(expr); pc += 3; NEXT(); }                                         \
+    OP(name##_LL) { OPS64_LL; PUSH(expr); pc += 2; NEXT(); }
 
 /* The same, the result to local d (_S) or to local d and the stack (_T); d follows the operands. */
 #define SET_FORMS(name, expr)                                                                        \
-    OP(name##_K_S) { OPS32_K; fp[pc[2]] = (uint32_t)(expr); POP(); pc += 3; NEXT(); }                \
-    OP(name##_L_S) { OPS32_L; fp[pc[2]] = (uint32_t)(expr); POP(); pc += 3; NEXT(); }                \
-    OP(name##_LK_S) { OPS32_LK; fp[pc[3]] = (uint32_t)(expr); pc += 4; NEXT(); }                     \
-    OP(name##_LL_S) { OPS32_LL; fp[pc[3]] = (uint32_t)(expr); pc += 4; NEXT(); }                     \
-    OP(name##_K_T) { OPS32_K; tos = fp[pc[2]] = (uint32_t)(expr); pc += 3; NEXT(); }                 \
-    OP(name##_L_T) { OPS32_L; tos = fp[pc[2]] = (uint32_t)(expr); pc += 3; NEXT(); }                 \
-    OP(name##_LK_T) { OPS32_LK; PUSH(fp[pc[3]] = (uint32_t)(expr)); pc += 4; NEXT(); }               \
-    OP(name##_LL_T) { OPS32_LL; PUSH(fp[pc[3]] = (uint32_t)(expr)); pc += 4; NEXT(); }
+    OP(name##_K_S) { OPS32_K; fp[pc[1]] = (uint32_t)(expr); POP(); pc += 2; NEXT(); }                \
+    OP(name##_L_S) { OPS32_L; fp[pc[1]] = (uint32_t)(expr); POP(); pc += 2; NEXT(); }                \
+    OP(name##_LK_S) { OPS32_LK; fp[pc[2]] = (uint32_t)(expr); pc += 3; NEXT(); }                     \
+    OP(name##_LL_S) { OPS32_LL; fp[pc[2]] = (uint32_t)(expr); pc += 3; NEXT(); }                     \
+    OP(name##_K_T) { OPS32_K; tos = fp[pc[1]] = (uint32_t)(expr); pc += 2; NEXT(); }                 \
+    OP(name##_L_T) { OPS32_L; tos = fp[pc[1]] = (uint32_t)(expr); pc += 2; NEXT(); }                 \
+    OP(name##_LK_T) { OPS32_LK; PUSH(fp[pc[2]] = (uint32_t)(expr)); pc += 3; NEXT(); }               \
+    OP(name##_LL_T) { OPS32_LL; PUSH(fp[pc[2]] = (uint32_t)(expr)); pc += 3; NEXT(); }
 
 #define SET_FORMS64(name, expr)                                                                      \
     OP(name##_K_S) { OPS64_K; fp[pc[3]] = (expr); POP(); pc += 4; NEXT(); }                          \
-    OP(name##_L_S) { OPS64_L; fp[pc[2]] = (expr); POP(); pc += 3; NEXT(); }                          \
-    OP(name##_LK_S) { OPS64_LK; fp[pc[4]] = (expr); pc += 5; NEXT(); }                               \
-    OP(name##_LL_S) { OPS64_LL; fp[pc[3]] = (expr); pc += 4; NEXT(); }                               \
+    OP(name##_L_S) { OPS64_L; fp[pc[1]] = (expr); POP(); pc += 2; NEXT(); }                          \
+    OP(name##_LK_S) { OPS64_LK; fp[pc[3]] = (expr); pc += 4; NEXT(); }                               \
+    OP(name##_LL_S) { OPS64_LL; fp[pc[2]] = (expr); pc += 3; NEXT(); }                               \
     OP(name##_K_T) { OPS64_K; tos = fp[pc[3]] = (expr); pc += 4; NEXT(); }                           \
-    OP(name##_L_T) { OPS64_L; tos = fp[pc[2]] = (expr); pc += 3; NEXT(); }                           \
-    OP(name##_LK_T) { OPS64_LK; PUSH(fp[pc[4]] = (expr)); pc += 5; NEXT(); }                         \
-    OP(name##_LL_T) { OPS64_LL; PUSH(fp[pc[3]] = (expr)); pc += 4; NEXT(); }
+    OP(name##_L_T) { OPS64_L; tos = fp[pc[1]] = (expr); pc += 2; NEXT(); }                           \
+    OP(name##_LK_T) { OPS64_LK; PUSH(fp[pc[3]] = (expr)); pc += 4; NEXT(); }                         \
+    OP(name##_LL_T) { OPS64_LL; PUSH(fp[pc[2]] = (expr)); pc += 3; NEXT(); }
 
 /* Effective address `addr` (an i32) + offset cell `off`, or an out-of-bounds trap. */
 #define EA(addr, off, n)                                                                             \
@@ -317,17 +379,17 @@ static inline uint64_t sx32(uint32_t x)
     uint8_t *ptr = mem + ea
 
 #define LOAD_FORMS(name, n, expr)                                                                    \
-    OP(name##_L) { EA(fp[pc[1]], pc[2], n); PUSH(expr); pc += 3; NEXT(); }                          \
-    OP(name##_K) { EA(tos + pc[1], pc[2], n); tos = (expr); pc += 3; NEXT(); }                       \
-    OP(name##_LK) { EA(fp[pc[1]] + pc[2], pc[3], n); PUSH(expr); pc += 4; NEXT(); }                  \
-    OP(name##_X) { EA(((uint32_t)fp[pc[1]] << (pc[2] & 31u)) + pc[3], pc[4], n); PUSH(expr); pc += 5; NEXT(); }
+    OP(name##_L) { EA(fp[PU], pc[1], n); PUSH(expr); pc += 2; NEXT(); }                              \
+    OP(name##_K) { EA(tos + PS, pc[1], n); tos = (expr); pc += 2; NEXT(); }                           \
+    OP(name##_LK) { EA(fp[PU] + pc[1], pc[2], n); PUSH(expr); pc += 3; NEXT(); }                      \
+    OP(name##_X) { EA(((uint32_t)fp[PU] << (pc[1] & 31u)) + pc[2], pc[3], n); PUSH(expr); pc += 4; NEXT(); }
 
 #define STORE_FORMS(name, n, stmt)                                                                   \
-    OP(name##_K) { EA(tos, pc[2], n); uint64_t v = pc[1]; stmt; POP(); pc += 3; NEXT(); }             \
-    OP(name##_L) { EA(tos, pc[2], n); uint64_t v = fp[pc[1]]; stmt; POP(); pc += 3; NEXT(); }          \
-    OP(name##_LKK) { EA(fp[pc[1]] + pc[2], pc[4], n); uint64_t v = pc[3]; stmt; pc += 5; NEXT(); }   \
-    OP(name##_LKL) { EA(fp[pc[1]] + pc[2], pc[4], n); uint64_t v = fp[pc[3]]; stmt; pc += 5; NEXT(); } \
-    OP(name##_LL) { EA(fp[pc[1]], pc[3], n); uint64_t v = fp[pc[2]]; stmt; pc += 4; NEXT(); }
+    OP(name##_K) { EA(tos, pc[1], n); uint64_t v = PS; stmt; POP(); pc += 2; NEXT(); }                \
+    OP(name##_L) { EA(tos, pc[1], n); uint64_t v = fp[PU]; stmt; POP(); pc += 2; NEXT(); }            \
+    OP(name##_LKK) { EA(fp[PU] + pc[1], pc[3], n); uint64_t v = pc[2]; stmt; pc += 4; NEXT(); }       \
+    OP(name##_LKL) { EA(fp[PU] + pc[1], pc[3], n); uint64_t v = fp[pc[2]]; stmt; pc += 4; NEXT(); }   \
+    OP(name##_LL) { EA(fp[PU], pc[2], n); uint64_t v = fp[pc[1]]; stmt; pc += 3; NEXT(); }
 
 #define CMP_BRANCHES(name, expr)                                                                     \
     OP(BR_IF_##name) {                                                                               \
@@ -336,34 +398,56 @@ static inline uint64_t sx32(uint32_t x)
         POP2();                                                                                      \
         BRANCH_IF(expr, 1);                                                                          \
     }                                                                                                \
-    OP(BR_IF_##name##_K) { OPS32_K; POP(); BRANCH_IF(expr, 2); }                                     \
-    OP(BR_IF_##name##_L) { OPS32_L; POP(); BRANCH_IF(expr, 2); }                                     \
-    OP(BR_IF_##name##_LK) { OPS32_LK; BRANCH_IF(expr, 3); }                                          \
-    OP(BR_IF_##name##_LL) { OPS32_LL; BRANCH_IF(expr, 3); }
+    OP(BR_IF_##name##_K) { OPS32_K; POP(); BRANCH_IF(expr, 1); }                                     \
+    OP(BR_IF_##name##_L) { OPS32_L; POP(); BRANCH_IF(expr, 1); }                                     \
+    OP(BR_IF_##name##_LK) { OPS32_LK; BRANCH_IF(expr, 2); }                                          \
+    OP(BR_IF_##name##_LL) { OPS32_LL; BRANCH_IF(expr, 2); }
 
 /* local d = local a + (constant | local b), then a compare of d with (constant | local c). */
-#define ADD_LK uint32_t a = (uint32_t)fp[pc[1]] + pc[2]; fp[pc[3]] = a
-#define ADD_LL uint32_t a = (uint32_t)fp[pc[1]] + (uint32_t)fp[pc[2]]; fp[pc[3]] = a
+#define ADD_LK uint32_t a = (uint32_t)fp[PU] + pc[1]; fp[pc[2]] = a
+#define ADD_LL uint32_t a = (uint32_t)fp[PU] + (uint32_t)fp[pc[1]]; fp[pc[2]] = a
 #define LATCH_BRANCHES(name, expr)                                                                   \
-    OP(BR_IF_##name##_ALK_K) { ADD_LK; uint32_t b = pc[4]; BRANCH_IF(expr, 5); }                     \
-    OP(BR_IF_##name##_ALK_L) { ADD_LK; uint32_t b = (uint32_t)fp[pc[4]]; BRANCH_IF(expr, 5); }       \
-    OP(BR_IF_##name##_ALL_K) { ADD_LL; uint32_t b = pc[4]; BRANCH_IF(expr, 5); }                     \
-    OP(BR_IF_##name##_ALL_L) { ADD_LL; uint32_t b = (uint32_t)fp[pc[4]]; BRANCH_IF(expr, 5); }
+    OP(BR_IF_##name##_ALK_K) { ADD_LK; uint32_t b = pc[3]; BRANCH_IF(expr, 4); }                     \
+    OP(BR_IF_##name##_ALK_L) { ADD_LK; uint32_t b = (uint32_t)fp[pc[3]]; BRANCH_IF(expr, 4); }       \
+    OP(BR_IF_##name##_ALL_K) { ADD_LL; uint32_t b = pc[3]; BRANCH_IF(expr, 4); }                     \
+    OP(BR_IF_##name##_ALL_L) { ADD_LL; uint32_t b = (uint32_t)fp[pc[3]]; BRANCH_IF(expr, 4); }
 
 /* a <op> b of the top two (b = tos), stored at the address below them. */
 #define RMW_STORE(name, n, expr, stmt)                                                               \
     OP(name) {                                                                                       \
         uint64_t a = sp[-1];                                                                         \
         uint64_t b = tos;                                                                            \
-        EA(sp[-2], pc[1], n);                                                                        \
+        EA(sp[-2], PU, n);                                                                           \
         uint64_t v = (expr);                                                                         \
         stmt;                                                                                        \
         POP3();                                                                                      \
-        pc += 2;                                                                                     \
+        pc += 1;                                                                                     \
         NEXT();                                                                                      \
     }
 #define COUNT_FORM(name, expr)                                                                       \
     OP(COUNT_##name##_K) {                                                                           \
+        uint32_t a = (uint32_t)tos;                                                                  \
+        uint32_t b = PS;                                                                             \
+        tos = (uint32_t)((uint32_t)sp[-1] + (uint32_t)(expr));                                       \
+        sp--;                                                                                        \
+        pc += 1;                                                                                     \
+        NEXT();                                                                                      \
+    }
+/*
+ * The superinstructions' wide twins (wrt_iops.h): the same operations with the first immediate in
+ * a cell, for values that do not fit 16 bits; defined after all the others. Whole handlers: sharing
+ * their op's tail through a variable cost the hot handlers a stack slot (+9 % instructions).
+ */
+#define TWIN_FORMS32(name, expr) OP(name##_K_W) { OPS32_KW; tos = (uint32_t)(expr); pc += 2; NEXT(); }
+#define TWIN_SET_FORMS(name, expr)                                                                   \
+    OP(name##_K_S_W) { OPS32_KW; fp[pc[2]] = (uint32_t)(expr); POP(); pc += 3; NEXT(); }             \
+    OP(name##_K_T_W) { OPS32_KW; tos = fp[pc[2]] = (uint32_t)(expr); pc += 3; NEXT(); }
+#define TWIN_LOAD_FORMS(name, n, expr) OP(name##_K_W) { EA(tos + pc[1], pc[2], n); tos = (expr); pc += 3; NEXT(); }
+#define TWIN_STORE_FORMS(name, n, stmt)                                                              \
+    OP(name##_K_W) { EA(tos, pc[2], n); uint64_t v = pc[1]; stmt; POP(); pc += 3; NEXT(); }
+#define TWIN_CMP_BRANCHES(name, expr) OP(BR_IF_##name##_K_W) { OPS32_KW; POP(); BRANCH_IF(expr, 2); }
+#define TWIN_COUNT_FORM(name, expr)                                                                  \
+    OP(COUNT_##name##_K_W) {                                                                         \
         uint32_t a = (uint32_t)tos;                                                                  \
         uint32_t b = pc[1];                                                                          \
         tos = (uint32_t)((uint32_t)sp[-1] + (uint32_t)(expr));                                       \
@@ -371,19 +455,50 @@ static inline uint64_t sx32(uint32_t x)
         pc += 2;                                                                                     \
         NEXT();                                                                                      \
     }
+#define TWIN_DIVK32(name, expr)                                                                      \
+    OP(name##_K_W) { uint32_t a = (uint32_t)tos; uint32_t b = pc[1]; tos = (uint32_t)(expr); pc += 2; NEXT(); }
+
 /* Division by a constant the compiler checked (never 0, never -1 when signed): no trap. */
 #define DIVK32(name, expr)                                                                           \
-    OP(name##_K) { uint32_t a = (uint32_t)tos; uint32_t b = pc[1]; tos = (uint32_t)(expr); pc += 2; NEXT(); } \
-    OP(name##_LK) { uint32_t a = (uint32_t)fp[pc[1]]; uint32_t b = pc[2]; PUSH((uint32_t)(expr)); pc += 3; NEXT(); }
+    OP(name##_K) { uint32_t a = (uint32_t)tos; uint32_t b = PS; tos = (uint32_t)(expr); pc += 1; NEXT(); } \
+    OP(name##_LK) { uint32_t a = (uint32_t)fp[PU]; uint32_t b = pc[1]; PUSH((uint32_t)(expr)); pc += 2; NEXT(); }
 #define DIVK64(name, expr)                                                                           \
     OP(name##_K) { uint64_t a = tos; uint64_t b = K64(pc + 1); tos = (expr); pc += 3; NEXT(); }     \
-    OP(name##_LK) { uint64_t a = fp[pc[1]]; uint64_t b = K64(pc + 2); PUSH(expr); pc += 4; NEXT(); }
+    OP(name##_LK) { uint64_t a = fp[PU]; uint64_t b = K64(pc + 1); PUSH(expr); pc += 3; NEXT(); }
 
 /* LOAD32_XA: the element address (local a << s) + k, kept in local d, then bounds-checked. */
 #define XA_ADDRESS                                                                                   \
-    uint32_t addr = ((uint32_t)fp[pc[1]] << (pc[2] & 31u)) + pc[3];                                 \
-    fp[pc[4]] = addr;                                                                                \
-    EA(addr, pc[5], 4)
+    uint32_t addr = ((uint32_t)fp[PU] << (pc[1] & 31u)) + pc[2];                                    \
+    fp[pc[3]] = addr;                                                                                \
+    EA(addr, pc[4], 4)
+
+/* A return with `n` results: RETURN (count packed) and, in the fast executor, RETURN_W. */
+#define RETURN_BODY(n_expr)                                                                          \
+    do {                                                                                             \
+        uint32_t n_ = (n_expr);                                                                      \
+        if (n_ == 1u) {                                                                              \
+            fp[0] = tos;                                                                             \
+        } else {                                                                                     \
+            FLUSH();                                                                                 \
+            uint64_t *src_ = sp - n_;                                                                \
+            for (uint32_t i_ = 0; i_ < n_; i_++) fp[i_] = src_[i_];                                  \
+        }                                                                                            \
+        sp = fp + n_;                                                                                \
+        ft--;                                                                                        \
+        pc = ft->pc;                                                                                 \
+        fp = ft->fp;                                                                                 \
+        fn = ft->fn;                                                                                 \
+        if (ft == frames) goto finished;                                                             \
+        /* The results are the caller's top values now; with none, the caller's top (or its spill  \
+         * slot, if its stack was empty) is just below. */                                          \
+        RELOAD();                                                                                    \
+        if (ft->inst != inst) {                                                                      \
+            inst = ft->inst;                                                                         \
+            funcs = inst->mod->funcs;                                                                \
+            LOAD_MEMORY();                                                                           \
+        }                                                                                            \
+        NEXT();                                                                                      \
+    } while (0)
 
 #define LOAD_MEMORY()                                                                                \
     do {                                                                                             \
@@ -459,6 +574,9 @@ uint32_t wrt_exec(wrt_runtime *io_rt, const wrt_func *i_func, wrt_trap_info *o_t
 #if WRT_CONFIG_COMPACT
     uint32_t branch_at = 0;
 #endif
+#if !WRT_CONFIG_FUSED
+    uint32_t wide_imm = 0;  /* a plain op's first immediate, packed or from its wide twin's cell */
+#endif
     const uint32_t *br_table = NULL;  /* br_table / BR_TABLE_X: entry count cell and index */
     uint32_t br_index = 0;
     /* rt->debug is NULL unless the layout has a trace or breakpoints: then every wasm entry calls the hook. */
@@ -528,9 +646,9 @@ call_push:
             LOAD_MEMORY();
         }
 #if WRT_CONFIG_FUEL
-        /* The body's entry segment (its first FUEL cell), paid here rather than dispatched. */
-        PAY(pc[1]);
-        pc += 2;
+        /* The body's entry segment (its FUEL cell), paid here rather than dispatched. */
+        PAY(FUEL_AT(pc));
+        pc += 1;
 #endif
     }
 
@@ -538,14 +656,15 @@ call_push:
     NEXT();
 #else
 next:
-    switch (*pc) {
+    switch (OPN) {
 #endif
 
     OP(UNREACHABLE) TRAP(WRT_TRAP_UNREACHABLE);
     OP(FUEL) {
-        if (fuel < pc[1]) TRAP(WRT_TRAP_FUEL_EXHAUSTED);
-        fuel -= pc[1];
-        pc += 2;
+        uint32_t n = FUEL_AT(pc);
+        if (fuel < n) TRAP(WRT_TRAP_FUEL_EXHAUSTED);
+        fuel -= n;
+        pc += 1;
         NEXT();
     }
     OP(BR) { TAKE(pc + 1); NEXT(); }
@@ -580,9 +699,9 @@ next:
     }
 #if WRT_CONFIG_FUSED
     OP(BR_TABLE_X) {
-        EA(((uint32_t)fp[pc[1]] << (pc[2] & 31u)) + pc[3], pc[4], 4);
+        EA(((uint32_t)fp[PU] << (pc[1] & 31u)) + pc[2], pc[3], 4);
         br_index = ld32(ptr);
-        br_table = pc + 5;
+        br_table = pc + 4;
         goto br_table_jump;
     }
 #endif
@@ -596,41 +715,23 @@ br_table_jump:
         NEXT();
     }
     OP(RETURN) {
-        uint32_t n = pc[1];
-        if (n == 1u) {
-            fp[0] = tos;
-        } else {
-            FLUSH();
-            uint64_t *src = sp - n;
-            for (uint32_t i = 0; i < n; i++) fp[i] = src[i];
-        }
-        sp = fp + n;
-        ft--;
-        pc = ft->pc;
-        fp = ft->fp;
-        fn = ft->fn;
-        if (ft == frames) goto finished;
-        /* The results are the caller's top values now; with none, the caller's top (or its spill
-         * slot, if its stack was empty) is just below. */
-        RELOAD();
-        if (ft->inst != inst) {
-            inst = ft->inst;
-            funcs = inst->mod->funcs;
-            LOAD_MEMORY();
-        }
-        NEXT();
+        IMM_TAIL(returning);
+        uint32_t n = PLAIN_IMM;
+        RETURN_BODY(n);
     }
     OP(CALL) {
-        callee = &funcs[pc[1]];
+        IMM_TAIL(call_tail);
+        callee = &funcs[PLAIN_IMM];
         callee_inst = inst;
         FLUSH();
-        pc += 2;
+        pc += 1;
         goto do_call;
     }
     OP(CALL_IMPORT) {
-        target = inst->funcs[pc[1]];
+        IMM_TAIL(call_import_tail);
+        target = inst->funcs[PLAIN_IMM];
         FLUSH();
-        pc += 2;
+        pc += 1;
         goto call_func;
     }
     OP(CALL_INDIRECT) {
@@ -652,11 +753,22 @@ br_table_jump:
         pc++;
         NEXT();
     }
-    OP(LOCAL_GET) { PUSH(fp[pc[1]]); pc += 2; NEXT(); }
-    OP(LOCAL_SET) { fp[pc[1]] = tos; POP(); pc += 2; NEXT(); }
-    OP(LOCAL_TEE) { fp[pc[1]] = tos; pc += 2; NEXT(); }
-    OP(GLOBAL_GET) { PUSH(*inst->globals[pc[1]]->value); pc += 2; NEXT(); }
-    OP(GLOBAL_SET) { *inst->globals[pc[1]]->value = tos; POP(); pc += 2; NEXT(); }
+    OP(LOCAL_GET) { PUSH(fp[PU]); pc += 1; NEXT(); }
+    OP(LOCAL_SET) { fp[PU] = tos; POP(); pc += 1; NEXT(); }
+    OP(LOCAL_TEE) { fp[PU] = tos; pc += 1; NEXT(); }
+    OP(GLOBAL_GET) {
+        IMM_TAIL(global_get_tail);
+        PUSH(*inst->globals[PLAIN_IMM]->value);
+        pc += 1;
+        NEXT();
+    }
+    OP(GLOBAL_SET) {
+        IMM_TAIL(global_set_tail);
+        *inst->globals[PLAIN_IMM]->value = tos;
+        POP();
+        pc += 1;
+        NEXT();
+    }
     OP(TABLE_GET) {
         const wrt_table *tab = inst->tables[pc[1]];
         uint32_t i = (uint32_t)tos;
@@ -707,7 +819,7 @@ br_table_jump:
         pc++;
         NEXT();
     }
-    OP(CONST32) { PUSH(pc[1]); pc += 2; NEXT(); }
+    OP(CONST32) { PUSH(PS); pc += 1; NEXT(); }
     OP(CONST64) { PUSH((uint64_t)pc[1] | ((uint64_t)pc[2] << 32)); pc += 3; NEXT(); }
 
     UNOP(I32_EQZ, I32B == 0u)
@@ -874,7 +986,7 @@ br_table_jump:
     OP(I32_TRUNC_F32_S) OP(I32_TRUNC_F32_U) {
         uint32_t v = 0;
         bool nan = false;
-        if (!wrt_trunc_f32_i32(I32B, *pc == WRT_IOP_I32_TRUNC_F32_S, &v, &nan)) {
+        if (!wrt_trunc_f32_i32(I32B, WRT_OP_OF(*pc) == WRT_IOP_I32_TRUNC_F32_S, &v, &nan)) {
             TRAP(nan ? WRT_TRAP_INVALID_CONVERSION : WRT_TRAP_INT_OVERFLOW);
         }
         tos = v;
@@ -884,7 +996,7 @@ br_table_jump:
     OP(I32_TRUNC_F64_S) OP(I32_TRUNC_F64_U) {
         uint32_t v = 0;
         bool nan = false;
-        if (!wrt_trunc_f64_i32(I64B, *pc == WRT_IOP_I32_TRUNC_F64_S, &v, &nan)) {
+        if (!wrt_trunc_f64_i32(I64B, WRT_OP_OF(*pc) == WRT_IOP_I32_TRUNC_F64_S, &v, &nan)) {
             TRAP(nan ? WRT_TRAP_INVALID_CONVERSION : WRT_TRAP_INT_OVERFLOW);
         }
         tos = v;
@@ -896,7 +1008,7 @@ br_table_jump:
     OP(I64_TRUNC_F32_S) OP(I64_TRUNC_F32_U) {
         uint64_t v = 0;
         bool nan = false;
-        if (!wrt_trunc_f32_i64(I32B, *pc == WRT_IOP_I64_TRUNC_F32_S, &v, &nan)) {
+        if (!wrt_trunc_f32_i64(I32B, WRT_OP_OF(*pc) == WRT_IOP_I64_TRUNC_F32_S, &v, &nan)) {
             TRAP(nan ? WRT_TRAP_INVALID_CONVERSION : WRT_TRAP_INT_OVERFLOW);
         }
         tos = v;
@@ -906,7 +1018,7 @@ br_table_jump:
     OP(I64_TRUNC_F64_S) OP(I64_TRUNC_F64_U) {
         uint64_t v = 0;
         bool nan = false;
-        if (!wrt_trunc_f64_i64(I64B, *pc == WRT_IOP_I64_TRUNC_F64_S, &v, &nan)) {
+        if (!wrt_trunc_f64_i64(I64B, WRT_OP_OF(*pc) == WRT_IOP_I64_TRUNC_F64_S, &v, &nan)) {
             TRAP(nan ? WRT_TRAP_INVALID_CONVERSION : WRT_TRAP_INT_OVERFLOW);
         }
         tos = v;
@@ -1030,10 +1142,10 @@ br_table_jump:
     I32_EXPRS(FORMS32)
     I32_CMP_EXPRS(CMP_BRANCHES)
     I32_CMP_EXPRS(LATCH_BRANCHES)
-    OP(BR_IF_NZ_ALK) { ADD_LK; BRANCH_IF(a != 0u, 4); }
-    OP(BR_IF_NZ_ALL) { ADD_LL; BRANCH_IF(a != 0u, 4); }
-    OP(BR_IF_Z_ALK) { ADD_LK; BRANCH_IF(a == 0u, 4); }
-    OP(BR_IF_Z_ALL) { ADD_LL; BRANCH_IF(a == 0u, 4); }
+    OP(BR_IF_NZ_ALK) { ADD_LK; BRANCH_IF(a != 0u, 3); }
+    OP(BR_IF_NZ_ALL) { ADD_LL; BRANCH_IF(a != 0u, 3); }
+    OP(BR_IF_Z_ALK) { ADD_LK; BRANCH_IF(a == 0u, 3); }
+    OP(BR_IF_Z_ALL) { ADD_LL; BRANCH_IF(a == 0u, 3); }
 #endif
 #if WRT_CONFIG_COMPACT
 branch_taken:
@@ -1093,14 +1205,14 @@ branch_fall:
         NEXT();
     }
 #endif
-    OP(LOAD32_S) { EA(tos, pc[1], 4); fp[pc[2]] = ld32(ptr); POP(); pc += 3; NEXT(); }
-    OP(LOAD32_T) { EA(tos, pc[1], 4); tos = fp[pc[2]] = ld32(ptr); pc += 3; NEXT(); }
-    OP(LOCAL_SET_K) { fp[pc[1]] = pc[2]; pc += 3; NEXT(); }
-    OP(LOCAL_MOVE) { fp[pc[1]] = fp[pc[2]]; pc += 3; NEXT(); }
-    OP(LOCAL_SET_F) { PAY(pc[2]); fp[pc[1]] = tos; POP(); pc += 3; NEXT(); }
-    OP(LOCAL_SET_K_F) { PAY(pc[3]); fp[pc[1]] = pc[2]; pc += 4; NEXT(); }
-    OP(LOCAL_MOVE_F) { PAY(pc[3]); fp[pc[1]] = fp[pc[2]]; pc += 4; NEXT(); }
-    OP(I32_ADD_LK_S_F) { PAY(pc[4]); fp[pc[3]] = (uint32_t)((uint32_t)fp[pc[1]] + pc[2]); pc += 5; NEXT(); }
+    OP(LOAD32_S) { EA(tos, PU, 4); fp[pc[1]] = ld32(ptr); POP(); pc += 2; NEXT(); }
+    OP(LOAD32_T) { EA(tos, PU, 4); tos = fp[pc[1]] = ld32(ptr); pc += 2; NEXT(); }
+    OP(LOCAL_SET_K) { fp[PU] = pc[1]; pc += 2; NEXT(); }
+    OP(LOCAL_MOVE) { fp[PU] = fp[pc[1]]; pc += 2; NEXT(); }
+    OP(LOCAL_SET_F) { PAY(pc[1]); fp[PU] = tos; POP(); pc += 2; NEXT(); }
+    OP(LOCAL_SET_K_F) { PAY(pc[2]); fp[PU] = pc[1]; pc += 3; NEXT(); }
+    OP(LOCAL_MOVE_F) { PAY(pc[2]); fp[PU] = fp[pc[1]]; pc += 3; NEXT(); }
+    OP(I32_ADD_LK_S_F) { PAY(pc[3]); fp[pc[2]] = (uint32_t)((uint32_t)fp[PU] + pc[1]); pc += 4; NEXT(); }
     LOAD_FORMS(LOAD32, 4, ld32(ptr))
     LOAD_FORMS(LOAD64, 8, ld64(ptr))
     LOAD_FORMS(LOAD8_U, 1, ptr[0])
@@ -1125,24 +1237,79 @@ branch_fall:
     DIVK64(I64_DIV_U, a / b)
     DIVK64(I64_REM_S, (uint64_t)((int64_t)a % (int64_t)b))
     DIVK64(I64_REM_U, a % b)
-    OP(LOAD32_XA) { XA_ADDRESS; PUSH(ld32(ptr)); pc += 6; NEXT(); }
-    OP(LOAD32_XA_S) { XA_ADDRESS; fp[pc[6]] = ld32(ptr); pc += 7; NEXT(); }
-    OP(LOAD32_XA_T) { XA_ADDRESS; PUSH(fp[pc[6]] = ld32(ptr)); pc += 7; NEXT(); }
-    OP(LOCAL_MOVE_BR) { fp[pc[1]] = fp[pc[2]]; TAKE(pc + 3); NEXT(); }
-    OP(LOCAL_SET_K_BR) { fp[pc[1]] = pc[2]; TAKE(pc + 3); NEXT(); }
-    OP(I32_ADD_LK_S_BR) { fp[pc[3]] = (uint32_t)((uint32_t)fp[pc[1]] + pc[2]); TAKE(pc + 4); NEXT(); }
-    OP(I32_AND_LK_S_BR) { fp[pc[3]] = (uint32_t)fp[pc[1]] & pc[2]; TAKE(pc + 4); NEXT(); }
+    OP(LOAD32_XA) { XA_ADDRESS; PUSH(ld32(ptr)); pc += 5; NEXT(); }
+    OP(LOAD32_XA_S) { XA_ADDRESS; fp[pc[5]] = ld32(ptr); pc += 6; NEXT(); }
+    OP(LOAD32_XA_T) { XA_ADDRESS; PUSH(fp[pc[5]] = ld32(ptr)); pc += 6; NEXT(); }
+    OP(LOCAL_MOVE_BR) { fp[PU] = fp[pc[1]]; TAKE(pc + 2); NEXT(); }
+    OP(LOCAL_SET_K_BR) { fp[PU] = pc[1]; TAKE(pc + 2); NEXT(); }
+    OP(I32_ADD_LK_S_BR) { fp[pc[2]] = (uint32_t)((uint32_t)fp[PU] + pc[1]); TAKE(pc + 3); NEXT(); }
+    OP(I32_AND_LK_S_BR) { fp[pc[2]] = (uint32_t)fp[PU] & pc[1]; TAKE(pc + 3); NEXT(); }
     OP(STORE32_BR) {
-        EA(sp[-1], pc[1], 4);
+        EA(sp[-1], PU, 4);
         st32(ptr, (uint32_t)tos);
         POP2();
-        TAKE(pc + 2);
+        TAKE(pc + 1);
         NEXT();
     }
-    OP(LOAD32_LK_S) { EA(fp[pc[1]] + pc[2], pc[3], 4); fp[pc[4]] = ld32(ptr); pc += 5; NEXT(); }
-    OP(LOAD64_LK_S) { EA(fp[pc[1]] + pc[2], pc[3], 8); fp[pc[4]] = ld64(ptr); pc += 5; NEXT(); }
+    OP(LOAD32_LK_S) { EA(fp[PU] + pc[1], pc[2], 4); fp[pc[3]] = ld32(ptr); pc += 4; NEXT(); }
+    OP(LOAD64_LK_S) { EA(fp[PU] + pc[1], pc[2], 8); fp[pc[3]] = ld64(ptr); pc += 4; NEXT(); }
     OP(STORE64_K) { EA(tos, pc[3], 8); st64(ptr, K64(pc + 1)); POP(); pc += 4; NEXT(); }
-    OP(STORE64_L) { EA(tos, pc[2], 8); st64(ptr, fp[pc[1]]); POP(); pc += 3; NEXT(); }
+    OP(STORE64_L) { EA(tos, pc[1], 8); st64(ptr, fp[PU]); POP(); pc += 2; NEXT(); }
+#endif
+
+    /* The wide twins, last (see TWIN_FORMS32). */
+    OP(CONST32_W) { PUSH(pc[1]); pc += 2; NEXT(); }
+#if WRT_CONFIG_FUSED
+    OP(RETURN_W) { RETURN_BODY(pc[1]); }
+    OP(CALL_W) {
+        callee = &funcs[pc[1]];
+        callee_inst = inst;
+        FLUSH();
+        pc += 2;
+        goto do_call;
+    }
+    OP(CALL_IMPORT_W) {
+        target = inst->funcs[pc[1]];
+        FLUSH();
+        pc += 2;
+        goto call_func;
+    }
+    OP(GLOBAL_GET_W) { PUSH(*inst->globals[pc[1]]->value); pc += 2; NEXT(); }
+    OP(GLOBAL_SET_W) { *inst->globals[pc[1]]->value = tos; POP(); pc += 2; NEXT(); }
+#else
+    OP(RETURN_W) { wide_imm = pc[1]; goto returning; }
+    OP(CALL_W) { wide_imm = pc[1]; pc += 1; goto call_tail; }
+    OP(CALL_IMPORT_W) { wide_imm = pc[1]; pc += 1; goto call_import_tail; }
+    OP(GLOBAL_GET_W) { wide_imm = pc[1]; pc += 1; goto global_get_tail; }
+    OP(GLOBAL_SET_W) { wide_imm = pc[1]; pc += 1; goto global_set_tail; }
+#endif
+    LOAD_W(LOAD32, 4, ld32(ptr))
+    LOAD_W(LOAD64, 8, ld64(ptr))
+    LOAD_W(LOAD8_S32, 1, (uint32_t)(int32_t)(int8_t)ptr[0])
+    LOAD_W(LOAD8_U, 1, ptr[0])
+    LOAD_W(LOAD16_S32, 2, (uint32_t)(int32_t)(int16_t)ld16(ptr))
+    LOAD_W(LOAD16_U, 2, ld16(ptr))
+    LOAD_W(LOAD8_S64, 1, (uint64_t)(int64_t)(int8_t)ptr[0])
+    LOAD_W(LOAD16_S64, 2, (uint64_t)(int64_t)(int16_t)ld16(ptr))
+    LOAD_W(LOAD32_S64, 4, sx32(ld32(ptr)))
+    STORE_W(STORE8, 1, ptr[0] = (uint8_t)v)
+    STORE_W(STORE16, 2, st16(ptr, (uint32_t)v))
+    STORE_W(STORE32, 4, st32(ptr, (uint32_t)v))
+    STORE_W(STORE64, 8, st64(ptr, v))
+#if WRT_CONFIG_FUSED
+    I32_EXPRS(TWIN_FORMS32)
+    I32_CMP_EXPRS(TWIN_CMP_BRANCHES)
+    I32_SET_EXPRS(TWIN_SET_FORMS)
+    TWIN_LOAD_FORMS(LOAD32, 4, ld32(ptr))
+    TWIN_LOAD_FORMS(LOAD64, 8, ld64(ptr))
+    TWIN_LOAD_FORMS(LOAD8_U, 1, ptr[0])
+    TWIN_STORE_FORMS(STORE8, 1, ptr[0] = (uint8_t)v)
+    TWIN_STORE_FORMS(STORE32, 4, st32(ptr, (uint32_t)v))
+    I32_CMP_EXPRS(TWIN_COUNT_FORM)
+    TWIN_DIVK32(I32_DIV_S, (int32_t)a / (int32_t)b)
+    TWIN_DIVK32(I32_DIV_U, a / b)
+    TWIN_DIVK32(I32_REM_S, (int32_t)a % (int32_t)b)
+    TWIN_DIVK32(I32_REM_U, a % b)
 #endif
 
 #if !WRT_CONFIG_COMPUTED_GOTO

@@ -14,6 +14,20 @@
  *   MEMORY_INIT dataidx, DATA_DROP dataidx, TABLE_INIT elemidx tableidx, ELEM_DROP elemidx,
  *   TABLE_COPY dst src, TABLE_GROW/SIZE/FILL tableidx, REF_FUNC funcidx
  *
+ * Packed first immediate: the op's number is the high 16 bits of its cell, and an op that packs
+ * (WRT_IOPS_PACK_U / WRT_IOPS_PACK_S below) keeps its first immediate in the low 16 bits instead
+ * of a cell of its own: unsigned (local indices, which the 50,000-local limit keeps below 2^16;
+ * memory offsets; function indices; FUEL's charge) or sign-extended (constants). Its other
+ * immediates follow as cells, so `CONST32 v` and `FUEL n` are one cell and `I32_ADD_LK a k` two.
+ * Where a value does not fit, the compiler emits the plain op's wide twin (CONST32_W, CALL_W,
+ * LOAD32_W, ...: first immediate in a cell) or does not fuse. Branch targets never pack (they are
+ * patched after emission), nor do 64-bit constants.
+ *
+ * Fuel cells: a charge is at most 65,535 (the compiler cuts a longer straight run into segments),
+ * so a fuel cell is read as its low half, whether it is a cell of its own (a conditional branch's
+ * `fall`, the trailing cell of LOCAL_SET_F and the like) or FUEL's op cell: a branch paying its
+ * target[-1] need not know which.
+ *
  * A `rel` cell holds the signed distance in bytes (cells times 4) from the cell itself to the
  * target, plus 1 when the branch pays the fuel cell just before its target itself: a loop
  * header's fuel cell sits before the loop's label (entry from above pays it, back branches pay it
@@ -102,7 +116,10 @@
     X(I32_TRUNC_SAT_F32_S) X(I32_TRUNC_SAT_F32_U) X(I32_TRUNC_SAT_F64_S) X(I32_TRUNC_SAT_F64_U)      \
     X(I64_TRUNC_SAT_F32_S) X(I64_TRUNC_SAT_F32_U) X(I64_TRUNC_SAT_F64_S) X(I64_TRUNC_SAT_F64_U)      \
     X(MEMORY_INIT) X(DATA_DROP) X(MEMORY_COPY) X(MEMORY_FILL) X(TABLE_INIT) X(ELEM_DROP)              \
-    X(TABLE_COPY) X(TABLE_GROW) X(TABLE_SIZE) X(TABLE_FILL)
+    X(TABLE_COPY) X(TABLE_GROW) X(TABLE_SIZE) X(TABLE_FILL)                                           \
+    X(CONST32_W) X(CALL_W) X(CALL_IMPORT_W) X(LOAD32_W) X(LOAD64_W) X(LOAD8_S32_W) X(LOAD8_U_W)       \
+    X(LOAD16_S32_W) X(LOAD16_U_W) X(LOAD8_S64_W) X(LOAD16_S64_W) X(LOAD32_S64_W) X(STORE8_W)          \
+    X(STORE16_W) X(STORE32_W) X(STORE64_W) X(RETURN_W) X(GLOBAL_GET_W) X(GLOBAL_SET_W)
 
 /* The superinstructions, numbered after the plain ops; executed only with WRT_CONFIG_FUSED. */
 #define WRT_IOPS_FUSED(X)                                                                              \
@@ -119,7 +136,7 @@
     X(I32_ADD_ST32) X(I32_SUB_ST32) X(I32_AND_ST32) X(I32_OR_ST32) X(I32_XOR_ST32)                   \
     WRT_FUSED_CMPS(WRT_IOP_COUNT_FORMS, X) X(LOAD32_XA) X(LOAD32_XA_S) X(LOAD32_XA_T)                \
     X(BR_TABLE_X) X(LOCAL_MOVE_BR) X(LOCAL_SET_K_BR) X(I32_ADD_LK_S_BR) X(I32_AND_LK_S_BR)          \
-    X(STORE32_BR) X(LOAD32_LK_S) X(LOAD64_LK_S) WRT_DIVS(WRT_IOP_DIVK_FORMS, X)
+    X(STORE32_BR) X(LOAD32_LK_S) X(LOAD64_LK_S) WRT_DIVS(WRT_IOP_DIVK_FORMS, X) WRT_IOPS_TWINS_FUSED(X)
 
 /* Binary operators that have the four operand forms, consecutive in this order. */
 #define WRT_IOP_BINOP_FORMS(X, name) X(name##_K) X(name##_L) X(name##_LK) X(name##_LL)
@@ -172,6 +189,82 @@
 #define WRT_FUSED_WIDE_BINOPS(F, X)
 #define WRT_IOPS_WIDE(X)
 #endif
+
+/*
+ * The ops that keep their first immediate in the low half of the op cell (see the head of this
+ * file): unsigned (_U) or sign-extended (_S). Every other op has its immediates in cells.
+ */
+#define WRT_IOP_PACK_BINOP_U(X, name) X(name##_L) X(name##_LK) X(name##_LL)
+#define WRT_IOP_PACK_BINOP_S(X, name) X(name##_K)
+#define WRT_IOP_PACK_BRANCH_U(X, name) X(BR_IF_##name##_L) X(BR_IF_##name##_LK) X(BR_IF_##name##_LL)
+#define WRT_IOP_PACK_BRANCH_S(X, name) X(BR_IF_##name##_K)
+#define WRT_IOP_PACK_SET_U(X, name) X(name##_L_S) X(name##_LK_S) X(name##_LL_S) X(name##_L_T) X(name##_LK_T) X(name##_LL_T)
+#define WRT_IOP_PACK_SET_S(X, name) X(name##_K_S) X(name##_K_T)
+#define WRT_IOP_PACK_DIVK_U(X, name) X(name##_LK)
+#define WRT_IOP_PACK_I32DIVK_S(X, name) X(name##_K)
+#define WRT_I32_DIVS(F, X) F(X, I32_DIV_S) F(X, I32_DIV_U) F(X, I32_REM_S) F(X, I32_REM_U)
+#define WRT_I32_FUSED_BINOPS(F, X)                                                                      \
+    F(X, I32_ADD) F(X, I32_SUB) F(X, I32_MUL) F(X, I32_AND) F(X, I32_OR) F(X, I32_XOR) F(X, I32_SHL)   \
+    F(X, I32_SHR_S) F(X, I32_SHR_U) F(X, I32_ROTL) F(X, I32_ROTR) WRT_FUSED_CMPS(F, X)
+
+#define WRT_IOPS_PACK_U_PLAIN(X)                                                                       \
+    X(FUEL) X(RETURN) X(GLOBAL_GET) X(GLOBAL_SET) X(LOCAL_GET) X(LOCAL_SET) X(LOCAL_TEE) X(CALL) X(CALL_IMPORT) X(LOAD32) X(LOAD64) X(LOAD8_S32)    \
+    X(LOAD8_U) X(LOAD16_S32) X(LOAD16_U) X(LOAD8_S64) X(LOAD16_S64) X(LOAD32_S64) X(STORE8) X(STORE16) \
+    X(STORE32) X(STORE64)
+#define WRT_IOPS_PACK_S_PLAIN(X) X(CONST32)
+#if WRT_CONFIG_FUSED
+#define WRT_IOPS_PACK_U_FUSED(X)                                                                       \
+    WRT_FUSED_BINOPS(WRT_IOP_PACK_BINOP_U, X) WRT_FUSED_CMPS(WRT_IOP_PACK_BRANCH_U, X)                 \
+    WRT_FUSED_CMPS(WRT_IOP_LATCH_FORMS, X)                                                            \
+    X(BR_IF_NZ_ALK) X(BR_IF_NZ_ALL) X(BR_IF_Z_ALK) X(BR_IF_Z_ALL)                                     \
+    WRT_SET_BINOPS(WRT_IOP_PACK_SET_U, X) WRT_PACK_WIDE_U(X)                                          \
+    X(LOAD32_S) X(LOAD32_T) X(LOCAL_SET_K) X(LOCAL_MOVE)                                              \
+    X(LOCAL_SET_F) X(LOCAL_SET_K_F) X(LOCAL_MOVE_F) X(I32_ADD_LK_S_F)                                 \
+    X(LOAD32_L) X(LOAD32_LK) X(LOAD32_X) X(LOAD64_L) X(LOAD64_LK) X(LOAD64_X)                         \
+    X(LOAD8_U_L) X(LOAD8_U_LK) X(LOAD8_U_X)                                                           \
+    X(STORE8_L) X(STORE8_LKK) X(STORE8_LKL) X(STORE8_LL)                                              \
+    X(STORE32_L) X(STORE32_LKK) X(STORE32_LKL) X(STORE32_LL) X(STORE64_L)                             \
+    X(I32_ADD_ST32) X(I32_SUB_ST32) X(I32_AND_ST32) X(I32_OR_ST32) X(I32_XOR_ST32)                   \
+    X(LOAD32_XA) X(LOAD32_XA_S) X(LOAD32_XA_T)                                                        \
+    X(BR_TABLE_X) X(LOCAL_MOVE_BR) X(LOCAL_SET_K_BR) X(I32_ADD_LK_S_BR) X(I32_AND_LK_S_BR)          \
+    X(STORE32_BR) X(LOAD32_LK_S) X(LOAD64_LK_S) WRT_DIVS(WRT_IOP_PACK_DIVK_U, X)
+#define WRT_IOPS_PACK_S_FUSED(X)                                                                       \
+    WRT_I32_FUSED_BINOPS(WRT_IOP_PACK_BINOP_S, X) WRT_FUSED_CMPS(WRT_IOP_PACK_BRANCH_S, X)            \
+    WRT_SET_BINOPS(WRT_IOP_PACK_SET_S, X) X(LOAD32_K) X(LOAD64_K) X(LOAD8_U_K) X(STORE8_K) X(STORE32_K) \
+    WRT_FUSED_CMPS(WRT_IOP_COUNT_FORMS, X) WRT_I32_DIVS(WRT_IOP_PACK_I32DIVK_S, X)
+#else
+#define WRT_IOPS_PACK_U_FUSED(X)
+#define WRT_IOPS_PACK_S_FUSED(X)
+#endif
+#if WRT_CONFIG_FUSED_WIDE
+/* The 64-bit forms pack a local index; their 64-bit constants stay two cells. */
+#define WRT_PACK_WIDE_U(X)                                                                             \
+    WRT_WIDE_SET_BINOPS(WRT_IOP_PACK_SET_U, X) X(F64_ADD_ST64) X(F64_SUB_ST64) X(F64_MUL_ST64)
+#else
+#define WRT_PACK_WIDE_U(X)
+#endif
+#define WRT_IOPS_PACK_U(X) WRT_IOPS_PACK_U_PLAIN(X) WRT_IOPS_PACK_U_FUSED(X)
+/*
+ * The wide twin of every superinstruction that packs a sign-extended constant: `name`_W, the
+ * constant in the cell after the op cell, the rest as in `name`. Array bases and loop bounds above
+ * 32,767 are common in compiled C; without a twin their address arithmetic and compares would stay
+ * unfused. (CONST32's twin CONST32_W is a plain op, in every build.)
+ */
+#define WRT_IOP_TWIN_BINOP(X, name) X(name##_K_W)
+#define WRT_IOP_TWIN_BRANCH(X, name) X(BR_IF_##name##_K_W)
+#define WRT_IOP_TWIN_SET(X, name) X(name##_K_S_W) X(name##_K_T_W)
+#define WRT_IOP_TWIN_COUNT(X, name) X(COUNT_##name##_K_W)
+#define WRT_IOPS_TWINS_FUSED(X)                                                                        \
+    WRT_I32_FUSED_BINOPS(WRT_IOP_TWIN_BINOP, X) WRT_FUSED_CMPS(WRT_IOP_TWIN_BRANCH, X)                \
+    WRT_SET_BINOPS(WRT_IOP_TWIN_SET, X) X(LOAD32_K_W) X(LOAD64_K_W) X(LOAD8_U_K_W) X(STORE8_K_W)       \
+    X(STORE32_K_W) WRT_FUSED_CMPS(WRT_IOP_TWIN_COUNT, X) WRT_I32_DIVS(WRT_IOP_TWIN_BINOP, X)
+#define WRT_IOPS_PACK_S(X) WRT_IOPS_PACK_S_PLAIN(X) WRT_IOPS_PACK_S_FUSED(X)
+
+/* An op cell: the op number in the high half, the first immediate an op packs in the low half. */
+#define WRT_OP_CELL(op) ((uint32_t)(op) << 16)
+#define WRT_OP_OF(cell) ((uint32_t)(cell) >> 16)
+#define WRT_PACKED_U(cell) ((uint32_t)(cell) & 0xFFFFu)
+#define WRT_PACKED_S(cell) ((((uint32_t)(cell) & 0xFFFFu) ^ 0x8000u) - 0x8000u)
 
 #define WRT_IOPS(X) WRT_IOPS_PLAIN(X) WRT_IOPS_FUSED(X)
 

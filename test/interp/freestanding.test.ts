@@ -86,8 +86,10 @@ describe('freestanding core', () => {
     });
     expect(notes).toMatch(/x86 feature: IBT, SHSTK/);
     // Computed-goto dispatch targets start with ENDBR64, so indirect-branch tracking holds.
+    // The executor's disassembly is over 1 MiB (execFileSync's default buffer) since the wide twins.
     const disassembly = execFileSync('objdump', ['-d', resolve(root, 'build', 'interp', 'obj', 'wrt_exec.o')], {
       encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
     });
     expect((disassembly.match(/endbr64/g) ?? []).length).toBeGreaterThan(150);
   });

@@ -86,13 +86,14 @@ describe('the profile sizes code and meta with what the device takes', () => {
     expect(message).toContain(`has ${code - 1}; the profile's layout)`);
   });
 
-  it('the printf program takes under 3 bytes of code per wasm code byte (16 before); a 32-bit device\'s form is never smaller', () => {
+  it('the printf program takes under 2 bytes of code per wasm code byte (16, then 2.85 before the packed encoding); a 32-bit device\'s form is never smaller', () => {
     const wasmCode = validateWasm(hello).functions.reduce((n, f) => n + f.bodyBytes, 0);
     const wide = measureLoadRegions(hello, 'hello.wasm', 64);
     const narrow = measureLoadRegions(hello, 'hello.wasm', 32);
     // A 32-bit device fuses no i64/f64 superinstructions.
     expect(narrow.code).toBeGreaterThanOrEqual(wide.code);
-    expect(narrow.code / wasmCode).toBeLessThan(3);
+    // Issue #13's goal; the packed encoding (docs/interpreter.md) gives 1.94 (this hello.c, clang -O2).
+    expect(narrow.code / wasmCode).toBeLessThan(2);
     expect(region(compileForSim(hello, limits), 'code')).toBe(wide.code);
   });
 
