@@ -35,7 +35,7 @@ extern "C" {
 
 /* Interpreter version, reported as (major << 16) | (minor << 8) | patch by wrt_version(). */
 #define WRT_VERSION_MAJOR 0u
-#define WRT_VERSION_MINOR 1u
+#define WRT_VERSION_MINOR 2u
 #define WRT_VERSION_PATCH 0u
 
 /* Value type codes, as the binary format writes them. */

@@ -195,7 +195,7 @@ describe('reset', () => {
     if (!second.ok) throw new Error(second.error.message);
     const g = second.value.func('g');
     expect(g && returned(rt.invoke(g, []))).toEqual([2n]);
-    expect(native.version()).toBe(0x000100);
+    expect(native.version()).toBe(0x000200);
   });
 });
 

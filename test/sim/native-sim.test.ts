@@ -36,7 +36,7 @@ describe('native-sim, the real binary', () => {
 
   it('describes the interpreter in HELLO: version, arena, no test-double bit', async () => {
     const hello = await withClient(sim, ['--arena', String(8 * 1024 * 1024)], (c) => c.hello());
-    expect(hello.interpreterVersion).toBe('0.1.0');
+    expect(hello.interpreterVersion).toBe('0.2.0');
     expect(hello.arenaBytes).toBe(8 * 1024 * 1024);
     expect(hello.features & Feature.TestDouble).toBe(0);
     expect(hello.features & Feature.Fuel).toBe(Feature.Fuel);
