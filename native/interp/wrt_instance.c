@@ -413,13 +413,20 @@ uint32_t wrt_func_result_type(const wrt_func *i_func, uint32_t index)
     return i_func->type->types[i_func->type->nparams + index];
 }
 
+/* The caller's trap record, or `local`, cleared: each invocation reports into one. */
+static wrt_trap_info *wrt_trap_record(wrt_trap_info *o_trap, wrt_trap_info *local)
+{
+    wrt_trap_info *info = o_trap != NULL ? o_trap : local;
+    wrt_fill(info, 0, sizeof *info);
+    info->func_index = WRT_NONE;
+    return info;
+}
+
 uint32_t wrt_invoke_nested(wrt_runtime *io_rt, const wrt_func *i_func, const uint64_t *i_args, uint32_t nargs,
                            uint64_t *o_results, uint32_t nresults, wrt_trap_info *o_trap)
 {
     wrt_trap_info local;
-    wrt_trap_info *info = o_trap != NULL ? o_trap : &local;
-    wrt_fill(info, 0, sizeof *info);
-    info->func_index = WRT_NONE;
+    wrt_trap_info *info = wrt_trap_record(o_trap, &local);
     if (!WRT_CONFIG_NESTED || io_rt == NULL || i_func == NULL || !io_rt->busy || io_rt->debug != NULL || io_rt->nest_sp == NULL ||
         io_rt->nest_ft == NULL || nargs != i_func->type->nparams || nresults != i_func->type->nresults ||
         (nargs > 0u && i_args == NULL) || (nresults > 0u && o_results == NULL)) {
@@ -475,9 +482,7 @@ uint32_t wrt_invoke(wrt_runtime *io_rt, const wrt_func *i_func, const uint64_t *
                     uint64_t *o_results, uint32_t nresults, wrt_trap_info *o_trap)
 {
     wrt_trap_info local;
-    wrt_trap_info *info = o_trap != NULL ? o_trap : &local;
-    wrt_fill(info, 0, sizeof *info);
-    info->func_index = WRT_NONE;
+    wrt_trap_info *info = wrt_trap_record(o_trap, &local);
     if (io_rt == NULL || i_func == NULL || io_rt->busy || nargs != i_func->type->nparams ||
         nresults != i_func->type->nresults || (nargs > 0u && i_args == NULL) || (nresults > 0u && o_results == NULL)) {
         info->code = WRT_TRAP_INVOKE_MISUSE;

@@ -413,6 +413,25 @@ static void wrtp_handle_invoke(wrtp_reply *io_reply) {
 }
 
 #if WRTP_PROTO_COMPONENT_LINK
+/*
+ * The answer to a message that defines something in the session (an adapter, a resource type or
+ * built-in): its index, or the engine's refusal under the codes the host names, else ENGINE_FAILED.
+ */
+static void wrtp_reply_defined(wrtp_reply *io_reply, bool defined, uint16_t index, const wrtp_engine_error *i_err,
+                               const char *i_refused) {
+    if (!defined) {
+        uint32_t c = i_err->code;
+        uint16_t code = c == WRTP_PERR_EXPORT_NOT_FOUND || c == WRTP_PERR_ARGS_INVALID || c == WRTP_PERR_NO_MODULE ||
+                                c == WRTP_PERR_INSTANCE_UNKNOWN || c == WRTP_PERR_SESSION_FULL
+                            ? (uint16_t)c
+                            : (uint16_t)WRTP_PERR_ENGINE_FAILED;
+        wrtp_reply_error(io_reply, code, i_err->offset, 0, i_err->message != NULL ? i_err->message : i_refused);
+        return;
+    }
+    wrtp_wr_u16(&io_reply->body, index);
+    wrtp_reply_ok(io_reply);
+}
+
 static void wrtp_handle_component_adapter(wrtp_reply *io_reply) {
     wrtp_server *srv = io_reply->srv;
     wrtp_msg_component_adapter msg;
@@ -424,17 +443,8 @@ static void wrtp_handle_component_adapter(wrtp_reply *io_reply) {
     if (!wrtp_require_live(io_reply)) return;
     uint16_t index = 0;
     wrtp_engine_error err = {WRTP_PERR_ENGINE_FAILED, 0, NULL};
-    if (!srv->cfg.engine->component_adapter(srv->cfg.engine_ctx, &msg, &index, &err)) {
-        const char *message = err.message != NULL ? err.message : "adapter refused";
-        uint16_t code = err.code == WRTP_PERR_EXPORT_NOT_FOUND || err.code == WRTP_PERR_ARGS_INVALID || err.code == WRTP_PERR_NO_MODULE ||
-                                err.code == WRTP_PERR_INSTANCE_UNKNOWN || err.code == WRTP_PERR_SESSION_FULL
-                            ? (uint16_t)err.code
-                            : (uint16_t)WRTP_PERR_ENGINE_FAILED;
-        wrtp_reply_error(io_reply, code, err.offset, 0, message);
-        return;
-    }
-    wrtp_wr_u16(&io_reply->body, index);
-    wrtp_reply_ok(io_reply);
+    bool defined = srv->cfg.engine->component_adapter(srv->cfg.engine_ctx, &msg, &index, &err);
+    wrtp_reply_defined(io_reply, defined, index, &err, "adapter refused");
 }
 
 static void wrtp_handle_component_resource(wrtp_reply *io_reply) {
@@ -448,17 +458,8 @@ static void wrtp_handle_component_resource(wrtp_reply *io_reply) {
     /* A resource type or built-in may come before the session's first instance. */
     uint16_t index = 0;
     wrtp_engine_error err = {WRTP_PERR_ENGINE_FAILED, 0, NULL};
-    if (!srv->cfg.engine->component_resource(srv->cfg.engine_ctx, &msg, &index, &err)) {
-        const char *message = err.message != NULL ? err.message : "resource refused";
-        uint16_t code = err.code == WRTP_PERR_EXPORT_NOT_FOUND || err.code == WRTP_PERR_NO_MODULE ||
-                                err.code == WRTP_PERR_INSTANCE_UNKNOWN || err.code == WRTP_PERR_SESSION_FULL
-                            ? (uint16_t)err.code
-                            : (uint16_t)WRTP_PERR_ENGINE_FAILED;
-        wrtp_reply_error(io_reply, code, err.offset, 0, message);
-        return;
-    }
-    wrtp_wr_u16(&io_reply->body, index);
-    wrtp_reply_ok(io_reply);
+    bool defined = srv->cfg.engine->component_resource(srv->cfg.engine_ctx, &msg, &index, &err);
+    wrtp_reply_defined(io_reply, defined, index, &err, "resource refused");
 }
 
 #endif

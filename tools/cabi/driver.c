@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "wrt_cabi.h"
+#include "line_tokens.h"
 
 #define MAX_MEM 65536u
 #define MAX_NODES 1024u
@@ -119,16 +120,6 @@ static void print_vals(const wrt_cabi_val *v, uint32_t n) {
     }
 }
 
-/* The next space-separated token, NUL-terminated in place; "" at the end of the line. */
-static char *next_token(char **pp) {
-    char *s = *pp, *t;
-    while (*s == ' ' || *s == '\n') s++;
-    t = s;
-    while (*s != '\0' && *s != ' ' && *s != '\n') s++;
-    if (*s != '\0') *s++ = '\0';
-    *pp = s;
-    return t;
-}
 
 static int one_case(char *p) {
     wrt_cabi_cx cx;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "wrt_handles.h"
+#include "line_tokens.h"
 
 #define MAX_CAPACITY 4096u
 #define MAX_LENDERS 4096u
@@ -28,15 +29,6 @@ static wrt_handle slots[MAX_CAPACITY];
 static uint32_t lenders[MAX_LENDERS];
 static char line[MAX_LINE];
 
-static char *next_token(char **pp) {
-    char *s = *pp, *t;
-    while (*s == ' ' || *s == '\n') s++;
-    t = s;
-    while (*s != '\0' && *s != ' ' && *s != '\n') s++;
-    if (*s != '\0') *s++ = '\0';
-    *pp = s;
-    return t;
-}
 
 static int one_case(char *p) {
     wrt_handle_table table;
