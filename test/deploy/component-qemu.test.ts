@@ -115,9 +115,27 @@ describe.skipIf(!QEMU)('deploy COMPONENT --invoke on qemu-mps2-an386 (needs qemu
     );
     const error = await refusedBeforeQemu(shared, { target: 'qemu-mps2-an386', invoke: 'bump-a()' });
     expect(error.code).toBe('COMPONENT_UNSUPPORTED');
-    expect(error.message).toContain('the component makes 2 core instances; a board runs components of one core instance');
+    expect(error.message).toContain('the component makes 2 core instances; a board runs components of one core instance without resources');
     expect(error.location.limit).toBe(`1 core instance on a board; run it on native-sim: wrt-target run ${shared} --invoke '...'`);
     // The same component runs on native-sim.
     expect((await cli('run', shared, '--invoke', 'bump-a()')).out.at(-1)).toBe('1');
+  }, 60_000);
+
+  it('refuses a component of one core instance that defines a resource, before QEMU starts', async () => {
+    const withResource = join(dir, 'resource-one.wasm');
+    writeFileSync(
+      withResource,
+      await parseComponentText(`(component
+        (type $R (resource (rep i32)))
+        (core func $new (canon resource.new $R))
+        (core module $M (import "c" "new" (func (param i32) (result i32))) (func (export "f") (result i32) (i32.const 1)))
+        (core instance $c (export "new" (func $new)))
+        (core instance $m (instantiate $M (with "c" (instance $c))))
+        (func (export "f") (result u32) (canon lift (core func $m "f"))))`),
+    );
+    const error = await refusedBeforeQemu(withResource, { target: 'qemu-mps2-an386', invoke: 'f()' });
+    expect(error.code).toBe('COMPONENT_UNSUPPORTED');
+    expect(error.message).toContain('the component defines resources or canon built-ins; a board runs components of one core instance without resources');
+    expect((await cli('run', withResource, '--invoke', 'f()')).out.at(-1)).toBe('1');
   }, 60_000);
 });

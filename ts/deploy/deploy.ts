@@ -178,10 +178,12 @@ async function componentPayload(file: string, options: DeployOptions, cwd: strin
   // A board lays its arena out for one module: the regions of several instances need the profile's
   // component block (not yet). Refused here, before a board is flashed or QEMU starts, rather than
   // by the device after an upload with a region it cannot fill.
-  if (component.plan.instances.length > 1) {
+  const { instances, adapters, resources } = component.plan;
+  if (instances.length > 1 || adapters.length > 0 || resources.length > 0) {
+    const what = instances.length > 1 ? `makes ${instances.length} core instances` : 'defines resources or canon built-ins';
     throw new WrtError(
       'COMPONENT_UNSUPPORTED',
-      `${file}: the component makes ${component.plan.instances.length} core instances; a board runs components of one core instance (its arena is laid out for one module until profiles carry a component block)`,
+      `${file}: the component ${what}; a board runs components of one core instance without resources (its arena is laid out for one module until profiles carry a component block)`,
       { file, field: 'core instances', limit: `1 core instance on a board; run it on native-sim: wrt-target run ${file} --invoke '...'` },
     );
   }
