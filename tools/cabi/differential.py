@@ -475,19 +475,27 @@ def limit_case(rng, c, model):
     return {'phase': 'L', 'status': LIMIT, 'flat': [], 'lifted': [], 'log': [], 'mem': '', 'muts': []}
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+def start_driver(doc, driver_name):
+    """The command line every driver differential takes, and its driver started; None if it is not built."""
+    ap = argparse.ArgumentParser(description=doc.split('\n')[0])
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--cases', type=int, default=1000)
     ap.add_argument('--json', action='store_true', help='print the summary as JSON')
-    ap.add_argument('--driver', default=os.path.join(ROOT, 'build', 'cabi', 'cabi-driver'))
+    ap.add_argument('--driver', default=os.path.join(ROOT, 'build', 'cabi', driver_name))
     ap.add_argument('--show', type=int, default=5, help='differences to print in full')
     args = ap.parse_args()
     if not os.path.isfile(args.driver):
         sys.stderr.write(f'{args.driver} not found: run `make -C native/component` first\n')
+        return args, None
+    proc = subprocess.Popen([args.driver], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+    return args, proc
+
+
+def main():
+    args, proc = start_driver(__doc__, 'cabi-driver')
+    if proc is None:
         return 3
     rng = random.Random(args.seed)
-    proc = subprocess.Popen([args.driver], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
     kinds, traps, shown = set(), {}, 0
     ndiff = 0
     started = time.time()

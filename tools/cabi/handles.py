@@ -12,17 +12,14 @@ Table.MAX_LENGTH is set to the case's capacity: the C table of capacity N traps 
 
   python3 tools/cabi/handles.py --seed N --cases M [--json] [--driver PATH]
 """
-import argparse
 import json
-import os
 import random
-import subprocess
 import sys
 import time
 import traceback
 import types
 
-from differential import ROOT, d
+from differential import d, start_driver
 
 INVALID, TYPE, LENT, NOT_OWN, FULL, BORROWS = range(1, 7)
 TRAP_NAMES = {INVALID: 'invalid', TYPE: 'type', LENT: 'lent', NOT_OWN: 'not-own', FULL: 'full',
@@ -167,18 +164,10 @@ def case_line(capacity, ops):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--seed', type=int, default=1)
-    ap.add_argument('--cases', type=int, default=1000)
-    ap.add_argument('--json', action='store_true', help='print the summary as JSON')
-    ap.add_argument('--driver', default=os.path.join(ROOT, 'build', 'cabi', 'handles-driver'))
-    ap.add_argument('--show', type=int, default=5, help='differences to print in full')
-    args = ap.parse_args()
-    if not os.path.isfile(args.driver):
-        sys.stderr.write(f'{args.driver} not found: run `make -C native/component` first\n')
+    args, proc = start_driver(__doc__, 'handles-driver')
+    if proc is None:
         return 3
     rng = random.Random(args.seed)
-    proc = subprocess.Popen([args.driver], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
     traps, ops_seen, ndiff, shown, nops = {}, set(), 0, 0, 0
     started = time.time()
     for n in range(args.cases):
