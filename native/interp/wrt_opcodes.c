@@ -19,7 +19,10 @@
 #define STORE(code, t, al, IOP) [code] = { WRT_OPK_STORE, 2, { I, t }, 0, al, WRT_IOP_##IOP }
 #define SPECIAL(code) [code] = { WRT_OPK_SPECIAL, 0, { 0, 0 }, 0, 0, WRT_IOP_NONE }
 
-static const wrt_opinfo main_ops[256] = {
+/* Up to ref.func (0xD2), the last one-byte opcode of 2.0: the 45 after it are illegal (360 bytes of flash). */
+#define WRT_MAIN_OPS 0xD3u
+
+static const wrt_opinfo main_ops[WRT_MAIN_OPS] = {
     SPECIAL(0x00), SPECIAL(0x01), SPECIAL(0x02), SPECIAL(0x03), SPECIAL(0x04), SPECIAL(0x05),
     SPECIAL(0x0B), SPECIAL(0x0C), SPECIAL(0x0D), SPECIAL(0x0E), SPECIAL(0x0F), SPECIAL(0x10),
     SPECIAL(0x11), SPECIAL(0x1A), SPECIAL(0x1B), SPECIAL(0x1C), SPECIAL(0x20), SPECIAL(0x21),
@@ -97,7 +100,7 @@ static const wrt_opinfo illegal = { WRT_OPK_ILLEGAL, 0, { 0, 0 }, 0, 0, WRT_IOP_
 
 const wrt_opinfo *wrt_opinfo_of(uint32_t op)
 {
-    if (op < 256u) return &main_ops[op];
+    if (op < WRT_MAIN_OPS) return &main_ops[op];
     if (op >= WRT_OP_FC && op < WRT_OP_FC + WRT_OP_FC_COUNT) return &fc_ops[op - WRT_OP_FC];
     return &illegal;
 }
