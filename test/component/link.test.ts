@@ -16,6 +16,7 @@ import { compilePlan } from '../../ts/component/plan.js';
 import { renameImports } from '../../ts/component/relink.js';
 import { validateComponent } from '../../ts/component/validator.js';
 import { buildRealNativeSim } from '../run/helpers.js';
+import { nativeSimAsanBinary } from '../../ts/run/native-sim-binary.js';
 import { componentRunConformance, componentRunSkipList } from '../../scripts/component/run-conformance.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wrt-component-link-'));
@@ -298,5 +299,17 @@ describe('component-model execution tests (test/values, test/linking, test/resou
     expect(skips.length).toBe(result.skipped);
     const kinds = new Set(skips.map((s) => s.reason.split(':')[0]));
     expect([...kinds].sort()).toEqual(['beyond the WebAssembly 2.0 core validator', 'gated', 'not run yet']);
+  });
+}, 600_000);
+
+describe('the same execution tests on native-sim\'s ASan+UBSan build', async () => {
+  buildRealNativeSim();
+  const plain = await componentRunConformance(undefined, { ...process.env, WRT_NATIVE_SIM: buildRealNativeSim() });
+  const asan = await componentRunConformance(undefined, { ...process.env, WRT_NATIVE_SIM: nativeSimAsanBinary() });
+
+  it('gives the identical result file by file, with no sanitizer report', () => {
+    const perFile = (r: typeof plain): string[] => r.files.map((f) => `${f.file} ${f.passed}/${f.failed}/${f.skipped}`);
+    expect(perFile(asan)).toEqual(perFile(plain));
+    expect([asan.passed, asan.failed, asan.skipped]).toEqual([283, 0, 70]);
   });
 }, 600_000);
