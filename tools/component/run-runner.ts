@@ -16,6 +16,7 @@ import { compilePlan, type ComponentPlan, type PlanFunction } from '../../ts/com
 import { validateComponent } from '../../ts/component/validator.js';
 import { type CValue, encodeValues } from '../../ts/component/value-encoding.js';
 import { type Form, head, topLevelForms } from '../../ts/component/wast-script.js';
+import { componentInvokeFields } from '../../ts/run/run-component.js';
 import { type DeviceSession, instantiateComponent } from '../../ts/run/session.js';
 import type { ConvertedComponentScript } from './convert.js';
 import type { SkipEntry } from './runner.js';
@@ -282,13 +283,7 @@ export async function runComponentExecScript(session: DeviceSession, script: Con
     try {
       answer = await session.client.componentInvoke({
         instance: live.ids[fn.instance] ?? 0,
-        encoding: fn.encoding,
-        coreExport: fn.coreExport,
-        ...(fn.realloc === null ? {} : { realloc: fn.realloc }),
-        ...(fn.postReturn === null ? {} : { postReturn: fn.postReturn }),
-        paramsType: fn.paramsType,
-        resultType: fn.resultType,
-        args,
+        ...componentInvokeFields(fn, args),
         fuel: 100_000_000n,
       });
     } catch (error) {

@@ -170,19 +170,22 @@ export interface ComponentBatchReport extends ComponentCallsReport {
   readonly outcomes: readonly ComponentOutcome[];
 }
 
-/** The COMPONENT_INVOKE request of a prepared call. */
-function invokeRequest(call: PreparedCall): ComponentCallsRequest['calls'][number] {
-  const { fn, argBytes } = call;
+/** The COMPONENT_INVOKE fields of a call of `fn` with encoded arguments (the session instance aside). */
+export function componentInvokeFields(fn: PlanFunction, args: Uint8Array): Omit<ComponentCallsRequest['calls'][number], 'instance'> {
   return {
-    instance: fn.instance,
     encoding: fn.encoding,
     coreExport: fn.coreExport,
     ...(fn.realloc === null ? {} : { realloc: fn.realloc }),
     ...(fn.postReturn === null ? {} : { postReturn: fn.postReturn }),
     paramsType: fn.paramsType,
     resultType: fn.resultType,
-    args: argBytes,
+    args,
   };
+}
+
+/** The COMPONENT_INVOKE request of a prepared call. */
+function invokeRequest(call: PreparedCall): ComponentCallsRequest['calls'][number] {
+  return { instance: call.fn.instance, ...componentInvokeFields(call.fn, call.argBytes) };
 }
 
 /**
