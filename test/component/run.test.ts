@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsToValue } from '../../tools/component/differential.js';
 import { jcoPackageDir, parseComponentText } from '../../tools/oracles/jco.js';
 import { main } from '../../ts/cli/main.js';
 import { BufferedOutput } from '../../ts/core/output.js';
@@ -19,7 +20,6 @@ import { validateComponent } from '../../ts/component/validator.js';
 import { nativeSimArgs } from '../../ts/run/native-sim-binary.js';
 import { buildRealNativeSim } from '../run/helpers.js';
 import type { CType } from '../../ts/component/ctype.js';
-import type { CValue } from '../../ts/component/value-encoding.js';
 import { formatWave } from '../../ts/component/wave.js';
 import { ORACLE, SAMPLE, WITH_IMPORT } from './fixtures.js';
 
@@ -193,34 +193,6 @@ describe('COMPONENT_INVOKE on the wire (native-sim directly)', () => {
   });
 });
 
-/** A value jco's transpiled component returned, as WAVE (the same printer, from the JS value). */
-function jsToValue(t: CType, js: unknown): CValue {
-  switch (t.k) {
-    case 'bool':
-      return { k: 'bool', v: js === true };
-    case 'f32':
-    case 'f64':
-      return { k: 'float', v: js as number };
-    case 'char':
-      return { k: 'char', v: (js as string).codePointAt(0) as number };
-    case 'string':
-      return { k: 'string', v: js as string };
-    case 'list':
-      return { k: 'list', items: [...(js as Iterable<unknown>)].map((x) => jsToValue(t.t, x)) };
-    case 'tuple':
-      return { k: 'tuple', items: t.ts.map((x, i) => jsToValue(x, (js as unknown[])[i])) };
-    case 'option':
-      return js === undefined || js === null ? { k: 'case', index: 0, payload: null } : { k: 'case', index: 1, payload: jsToValue(t.t, js) };
-    case 'record':
-    case 'variant':
-    case 'enum':
-    case 'flags':
-    case 'result':
-      throw new Error(`the oracle does not convert ${t.k}`);
-    default:
-      return { k: 'int', v: BigInt(js as number | bigint) };
-  }
-}
 
 describe('value oracle: the same component transpiled by jco 1.35.0 and run in Node', () => {
   it('gives the same results as the device for a handful of calls', async () => {
