@@ -190,13 +190,11 @@ class Bump:
         return ret
 
 
-class Cx(d.LiftLowerContext):
-    def __init__(self, opts, inst, scope, bump):
-        super().__init__(opts, inst, scope)
-        self.bump = bump
+class Cx(dx.Cx):
+    """The differential's context, whose realloc also keeps the old contents (this Bump does not)."""
 
     def reallocate(self, old, old_byte_length, alignment, new_byte_length):
-        r = self.bump(old, old_byte_length, alignment, new_byte_length)
+        r = super().reallocate(old, old_byte_length, alignment, new_byte_length)
         if old != 0:
             n = min(old_byte_length, new_byte_length)
             self.opts.memory.bytes[r:r + n] = self.opts.memory.bytes[old:old + n]
