@@ -491,6 +491,14 @@ def start_driver(doc, driver_name):
     return args, proc
 
 
+def finish_driver(proc, args, summary, line):
+    """Ends the driver, prints the summary (JSON with --json, else `line`); exit 1 when anything differed."""
+    proc.stdin.close()
+    proc.wait()
+    print(json.dumps(summary) if args.json else line)
+    return 1 if summary['differences'] else 0
+
+
 def main():
     args, proc = start_driver(__doc__, 'cabi-driver')
     if proc is None:
@@ -526,17 +534,12 @@ def main():
                                  f'  input: {case_line(c, model["muts"]).strip()}\n')
                 for key in diffs:
                     sys.stderr.write(f'  {key}: model {model[key]!r}\n  {key}: C     {got[key]!r}\n')
-    proc.stdin.close()
-    proc.wait()
     summary = {'seed': args.seed, 'cases': args.cases, 'differences': ndiff,
                'seconds': round(time.time() - started, 1),
                'kinds': sorted(kinds), 'missingKinds': sorted(set(KINDS) - kinds), 'traps': traps}
-    if args.json:
-        print(json.dumps(summary))
-    else:
-        print(f"{args.cases} cases (seed {args.seed}): {ndiff} differences in {summary['seconds']} s; "
-              f"traps {json.dumps(traps, sort_keys=True)}; kinds not exercised: {summary['missingKinds'] or 'none'}")
-    return 1 if ndiff else 0
+    return finish_driver(proc, args, summary,
+                         f"{args.cases} cases (seed {args.seed}): {ndiff} differences in {summary['seconds']} s; "
+                         f"traps {json.dumps(traps, sort_keys=True)}; kinds not exercised: {summary['missingKinds'] or 'none'}")
 
 
 if __name__ == '__main__':

@@ -19,7 +19,7 @@ import time
 import traceback
 import types
 
-from differential import d, start_driver
+from differential import d, finish_driver, start_driver
 
 INVALID, TYPE, LENT, NOT_OWN, FULL, BORROWS = range(1, 7)
 TRAP_NAMES = {INVALID: 'invalid', TYPE: 'type', LENT: 'lent', NOT_OWN: 'not-own', FULL: 'full',
@@ -187,16 +187,11 @@ def main():
                 shown += 1
                 sys.stderr.write(f'case {n} (seed {args.seed}): {case_line(capacity, ops).strip()}\n'
                                  f'  model: {" ".join(model)}\n  C:     {" ".join(got)}\n')
-    proc.stdin.close()
-    proc.wait()
     summary = {'seed': args.seed, 'cases': args.cases, 'operations': nops, 'differences': ndiff,
                'seconds': round(time.time() - started, 1), 'operationKinds': sorted(ops_seen), 'traps': traps}
-    if args.json:
-        print(json.dumps(summary))
-    else:
-        print(f"{args.cases} cases, {nops} operations (seed {args.seed}): {ndiff} differences in "
-              f"{summary['seconds']} s; traps {json.dumps(traps, sort_keys=True)}")
-    return 1 if ndiff else 0
+    return finish_driver(proc, args, summary,
+                         f"{args.cases} cases, {nops} operations (seed {args.seed}): {ndiff} differences in "
+                         f"{summary['seconds']} s; traps {json.dumps(traps, sort_keys=True)}")
 
 
 if __name__ == '__main__':
