@@ -37,15 +37,25 @@ function firstLine(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
 }
 
-/** A file that loads as the addon, or undefined (not there, or dlopen refused it). */
-function loadDirect(require: NodeJS.Require, path: string): AddonLoad | undefined {
-  if (!existsSync(path)) return undefined;
+/** The addon at `path`, or why it does not load there (dlopen's refusal, or no gatherFacts export). */
+function loadAt(require: NodeJS.Require, path: string): AddonLoad {
   try {
     const addon = require(path) as NativeAddon;
-    return typeof addon.gatherFacts === 'function' ? { loaded: true, addon, path } : undefined;
-  } catch {
-    return undefined;
+    return typeof addon.gatherFacts === 'function'
+      ? { loaded: true, addon, path }
+      : { loaded: false, reason: addonMissingNote(`${path} has no gatherFacts export`) };
+  } catch (error) {
+    // dlopen's message starts with the file's path.
+    const reason = firstLine(error);
+    return { loaded: false, reason: addonMissingNote(reason.startsWith(path) ? reason : `${path}: ${reason}`) };
   }
+}
+
+/** The addon from a file node-gyp-build would find first, or undefined (not there, or it does not load). */
+function loadDirect(require: NodeJS.Require, path: string): AddonLoad | undefined {
+  if (!existsSync(path)) return undefined;
+  const load = loadAt(require, path);
+  return load.loaded ? load : undefined;
 }
 
 /**
@@ -73,16 +83,6 @@ export function loadAddon(): AddonLoad {
     cached = { loaded: false, reason: addonMissingNote(`${expectedAddonPath(root)} is missing: ${firstLine(error)}`) };
     return cached;
   }
-  try {
-    const addon = require(path) as NativeAddon;
-    cached =
-      typeof addon.gatherFacts === 'function'
-        ? { loaded: true, addon, path }
-        : { loaded: false, reason: addonMissingNote(`${path} has no gatherFacts export`) };
-  } catch (error) {
-    // dlopen's message starts with the file's path.
-    const reason = firstLine(error);
-    cached = { loaded: false, reason: addonMissingNote(reason.startsWith(path) ? reason : `${path}: ${reason}`) };
-  }
+  cached = loadAt(require, path);
   return cached;
 }
