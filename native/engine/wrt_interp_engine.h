@@ -88,7 +88,9 @@ typedef struct wrt_interp_platform {
  * COMPONENT_ADAPTER and COMPONENT_RESOURCE (docs/protocol.md §4f): adapters and built-ins per
  * session, adapters inside one another, the type bytes, nodes and value slots of one adapter call;
  * resource types per session, component instances with a handle table, handles per table. The
- * defaults are a board's (about 6 KiB of RAM on a 32-bit target); native-sim's Makefile raises them.
+ * defaults are small (about 6 KiB of RAM on a 32-bit target), for an image that links components
+ * within a board's RAM; the firmware leaves linking out for now (WRT_CONFIG_COMPONENT_LINK) and
+ * native-sim's Makefile raises them.
  */
 #ifndef WRT_ENGINE_MAX_ADAPTERS
 #define WRT_ENGINE_MAX_ADAPTERS 8u
