@@ -212,14 +212,19 @@ static int wrt_ec_side_realloc(void *ctx, uint32_t old_ptr, uint32_t old_size, u
     return WRT_CABI_OK;
 }
 
-/* A canonical ABI trap of an adapter: kept in the engine, HOST_ERROR to the core (which only carries its own codes). */
-static uint32_t wrt_ec_cabi_trap(wrt_interp_engine *e, const wrt_ec_side *s, int rc) {
-    if (rc == WRT_CABI_TRAP_REALLOC && s->core_trap != 0u) return s->core_trap;
+/* A component trap of an adapter or built-in: kept in the engine (the first one of the call), HOST_ERROR to the core (which only carries its own codes). */
+static uint32_t wrt_ec_trap(wrt_interp_engine *e, uint32_t component_trap) {
     if (e->adapter_trap == 0u) {
-        e->adapter_trap = WRT_COMP_TRAP_BASE + (uint32_t)(rc < 32 ? rc : 10);
+        e->adapter_trap = component_trap;
         e->adapter_phase = WRT_EC_PHASE_CALL;
     }
     return WRT_TRAP_HOST_ERROR;
+}
+
+/* A canonical ABI trap of an adapter; a realloc that trapped in the core keeps the core's code. */
+static uint32_t wrt_ec_cabi_trap(wrt_interp_engine *e, const wrt_ec_side *s, int rc) {
+    if (rc == WRT_CABI_TRAP_REALLOC && s->core_trap != 0u) return s->core_trap;
+    return wrt_ec_trap(e, WRT_COMP_TRAP_BASE + (uint32_t)(rc < 32 ? rc : 10));
 }
 
 /* Lifted string offsets are into the source memory: the lowering side reads them as its pool. */
@@ -250,11 +255,7 @@ static const wrt_handle *wrt_ec_table_get(const wrt_ec_table *t, uint32_t index)
 
 /* A handle trap of a built-in or adapter: 72, behind HOST_ERROR. */
 static uint32_t wrt_ec_handle_trap(wrt_interp_engine *e) {
-    if (e->adapter_trap == 0u) {
-        e->adapter_trap = WRT_COMP_TRAP_BASE + WRT_CABI_TRAP_HANDLE;
-        e->adapter_phase = WRT_EC_PHASE_CALL;
-    }
-    return WRT_TRAP_HOST_ERROR;
+    return wrt_ec_trap(e, WRT_COMP_TRAP_BASE + WRT_CABI_TRAP_HANDLE);
 }
 
 /* Handles one adapter call moves: the types of those lifted, in order, for the lowering side, and
@@ -447,13 +448,7 @@ static uint32_t wrt_ec_adapter_call(wrt_host_call *io_call) {
     if (e->adapter_depth >= WRT_ENGINE_ADAPTER_DEPTH) return WRT_TRAP_REENTRY_EXHAUSTED;
     /* may_enter: a component instance already inside a call is not entered again. */
     for (uint32_t i = 0; i < e->adapter_depth; i++) {
-        if (e->entered[i] == a->callee_owner) {
-            if (e->adapter_trap == 0u) {
-                e->adapter_trap = WRT_EC_TRAP_MAY_ENTER;
-                e->adapter_phase = WRT_EC_PHASE_CALL;
-            }
-            return WRT_TRAP_HOST_ERROR;
-        }
+        if (e->entered[i] == a->callee_owner) return wrt_ec_trap(e, WRT_EC_TRAP_MAY_ENTER);
     }
     uint32_t level = e->adapter_depth;
     e->entered[level] = a->callee_owner;
@@ -589,7 +584,7 @@ bool wrt_engine_component_resource(void *ctx, const wrtp_msg_component_resource 
             wrt_instance *inst = i_msg->dtor_instance <= e->ninstances ? wrt_ec_instance(e, i_msg->dtor_instance) : NULL;
             if (inst == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, i_msg->dtor_instance, "the session holds no instance of that id");
             dtor = wrt_find_func(inst, i_msg->dtor, i_msg->dtor_len);
-            if (dtor == NULL || wrt_func_param_count(dtor) != 1u || wrt_func_result_count(dtor) != 0u || wrt_func_param_type(dtor, 0) != WRT_EC_I32) {
+            if (dtor == NULL || !wrt_ec_has_signature(dtor, 1, 0)) {
                 return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 0, "the instance exports no (i32) -> () destructor of that name");
             }
         }
