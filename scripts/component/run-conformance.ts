@@ -11,7 +11,6 @@ import { pathToFileURL } from 'node:url';
 import { packageRoot } from '../../ts/core/paths.js';
 import { DeviceSession } from '../../ts/run/session.js';
 import { nativeSimLink } from '../../ts/run/run-module.js';
-import { nativeSimArgs } from '../../ts/run/native-sim-binary.js';
 import { convertComponentSuites, RUN_SUITES } from '../../tools/component/convert.js';
 import { type RunFileResult, runComponentExecScript } from '../../tools/component/run-runner.js';
 import { parseSkipList, type SkipEntry } from '../../tools/component/runner.js';
@@ -33,8 +32,8 @@ export async function componentRunConformance(only?: readonly string[], env: Nod
   const skips = componentRunSkipList();
   const scripts = await convertComponentSuites({ suites: RUN_SUITES, env, ...(only !== undefined && only.length > 0 ? { only } : {}) });
   // Region caps as run gives a component of several core instances (componentRegionArgs), fixed for all.
-  const simArgs = [...nativeSimArgs({}), '--memory-pages-max', '16', '--table-elements-max', '1024'];
-  const session = await DeviceSession.open(nativeSimLink({ env, simArgs, client: { requestTimeoutMs: 60_000, maxResends: 1 } }));
+  const extraArgs = ['--memory-pages-max', '16', '--table-elements-max', '1024'];
+  const session = await DeviceSession.open(nativeSimLink({ env, extraArgs, client: { requestTimeoutMs: 60_000, maxResends: 1 } }));
   const files: RunFileResult[] = [];
   try {
     for (const script of scripts) files.push(await runComponentExecScript(session, script, skips));

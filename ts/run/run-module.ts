@@ -88,15 +88,22 @@ export interface NativeSimLink extends DeviceLink {
 
 /** A link to a fresh native-sim: the process ends when the link closes. */
 export function nativeSimLink(
-  deps: RunDeps & { readonly signingKey?: string; readonly simArgs?: readonly string[] } = {},
+  deps: RunDeps & {
+    readonly signingKey?: string;
+    /** The whole command line instead of the one the deps make. */
+    readonly simArgs?: readonly string[];
+    /** Appended to the command line the deps make (a component's region caps). */
+    readonly extraArgs?: readonly string[];
+  } = {},
 ): NativeSimLink {
-  const simArgs =
-    deps.simArgs ??
-    nativeSimArgs({
+  const simArgs = deps.simArgs ?? [
+    ...nativeSimArgs({
       ...(deps.arenaBytes === undefined ? {} : { arenaBytes: deps.arenaBytes }),
       ...(deps.signingKey === undefined ? {} : { signingKey: deps.signingKey }),
       ...(deps.memoryAdapter === undefined ? {} : { memoryAdapter: deps.memoryAdapter }),
-    });
+    }),
+    ...(deps.extraArgs ?? []),
+  ];
   let binary: string | null = null;
   let transport: Transport;
   if (deps.openTransport !== undefined) {

@@ -121,13 +121,11 @@ async function runComponentRun(file: string, args: readonly string[], raw: RawRu
     { resolveUploadProfile },
     { nativeSimLink },
     { DeviceSession, withSession },
-    { nativeSimArgs },
   ] = await Promise.all([
     import('../../run/run-component.js'),
     import('../../profile/upload-profile.js'),
     import('../../run/run-module.js'),
     import('../../run/session.js'),
-    import('../../run/native-sim-binary.js'),
   ]);
   refuseCoreModuleFlags(file, [
     ['--natives', raw.natives !== undefined],
@@ -158,21 +156,8 @@ async function runComponentRun(file: string, args: readonly string[], raw: RawRu
   const json = raw.json === true;
   const sink = outputSink(ctx, !json);
   const report = await withSession(
-    () => {
-      // Several core instances share the arena: each memory and table is capped (componentRegionArgs).
-      const regions = componentRegionArgs(component.plan);
-      const simArgs =
-        regions.length === 0
-          ? undefined
-          : [
-              ...nativeSimArgs({
-                ...(deps.arenaBytes === undefined ? {} : { arenaBytes: deps.arenaBytes }),
-                ...(deps.memoryAdapter === undefined ? {} : { memoryAdapter: deps.memoryAdapter }),
-              }),
-              ...regions,
-            ];
-      return DeviceSession.open(nativeSimLink({ env: ctx.env, ...deps, ...(simArgs === undefined ? {} : { simArgs }) }));
-    },
+    // Several core instances share the arena: each memory and table is capped (componentRegionArgs).
+    () => DeviceSession.open(nativeSimLink({ env: ctx.env, ...deps, extraArgs: componentRegionArgs(component.plan) })),
     (session) =>
       runComponentOn(session, { component, call, ...(profile === undefined ? {} : { profile }), ...(fuel === undefined ? {} : { fuel }) }, sink.sinks),
     { handleSigint: deps.handleSigint !== false },
