@@ -157,7 +157,7 @@ export interface ComponentRunReport extends ComponentCallReport {
   readonly exitCode: number;
 }
 
-/** Several calls of one component (the component differential): one upload, one instance. */
+/** Several calls of one component (the component differential): one instantiation, then each call. */
 export interface ComponentBatch {
   readonly component: PreparedComponent;
   readonly calls: readonly PreparedCall[];
@@ -212,7 +212,7 @@ export async function runComponentCallsOn(session: DeviceSession, batch: Compone
   return { ...report, outcomes };
 }
 
-/** The call on a session: upload the core module, COMPONENT_INVOKE, decode the result. */
+/** One call on a session: a batch of one (runComponentCallsOn). */
 export async function runComponentOn(session: DeviceSession, run: ComponentRun, sinks: ProgramSinks, hooks: ProgramHooks = {}): Promise<ComponentRunReport> {
   const { call, ...rest } = run;
   const { answers, outcomes, uploads: _uploads, ...common } = await runComponentCallsOn(session, { ...rest, calls: [call] }, sinks, hooks);

@@ -493,8 +493,8 @@ export class DeviceSession<L extends DeviceLink = DeviceLink> {
   }
 }
 
-/** One component function call on a device: the component's core instances with the profile, and the call. */
-export interface ComponentCallRequest {
+/** A component to instantiate on a device: its core instances, adapters and resources, with the profile. */
+export interface ComponentInstantiationRequest {
   /** The component file as the user named it (messages). */
   readonly file: string;
   /** The core instances to create, in plan order (ts/component/plan.ts). */
@@ -503,11 +503,8 @@ export interface ComponentCallRequest {
   readonly adapters?: readonly PlanAdapterCall[];
   readonly resources?: readonly PlanResource[];
   readonly steps?: readonly PlanStep[];
-  /** The plan's core instance the function lifts from. */
-  readonly instance: number;
-  readonly call: ComponentInvokeRequest;
   readonly profile?: UploadProfile;
-  /** Instruction budget of each start function and of the whole call; absent: the profile's. */
+  /** Instruction budget of each start function and of each call; absent: the profile's. */
   readonly fuel?: bigint;
 }
 
@@ -553,7 +550,7 @@ export interface ComponentInstantiation {
  */
 export async function instantiateComponent(
   session: DeviceSession,
-  request: Pick<ComponentCallRequest, 'file' | 'instances' | 'adapters' | 'resources' | 'steps' | 'profile' | 'fuel'>,
+  request: ComponentInstantiationRequest,
   hooks: ProgramHooks = {},
 ): Promise<ComponentInstantiation> {
   const device = session.device;
@@ -648,7 +645,7 @@ export interface ComponentPlanCall extends Omit<ComponentInvokeRequest, 'instanc
 }
 
 /** Calls of one component on one session: its core instances once, then each call. */
-export interface ComponentCallsRequest extends Omit<ComponentCallRequest, 'call' | 'instance'> {
+export interface ComponentCallsRequest extends ComponentInstantiationRequest {
   readonly calls: readonly ComponentPlanCall[];
 }
 
@@ -672,7 +669,6 @@ export async function runComponentCalls(session: DeviceSession, request: Compone
   const now = hooks.now ?? (() => performance.now());
   const helloMs = now();
   const device = session.device;
-  requireComponentRuntime(session, request.file);
   const stopOutput = session.onOutput(sinks);
   const stopLog = session.client.onLog((line) => sinks.log?.(line));
   try {
