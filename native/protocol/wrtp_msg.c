@@ -176,6 +176,21 @@ bool wrtp_msg_decode_invoke_ext(const uint8_t *i_body, size_t len, bool long_nam
     return wrtp_msg_done(&rd, o_bad_offset);
 }
 
+/*
+ * A u8-prefixed export name of at most WRTP_PROTO_MAX_NAME bytes (at least one when `required`);
+ * out of bounds, the reader goes bad at its length byte, so the decode names that offset.
+ */
+static const char *wrtp_rd_export_name(wrtp_rd *io_rd, uint8_t *o_len, bool required) {
+    size_t at = io_rd->pos;
+    *o_len = wrtp_rd_u8(io_rd);
+    if (!io_rd->bad && ((required && *o_len == 0u) || *o_len > WRTP_PROTO_MAX_NAME)) {
+        io_rd->pos = at;
+        io_rd->bad = true;
+        return NULL;
+    }
+    return (const char *)wrtp_rd_bytes(io_rd, *o_len);
+}
+
 /* The part COMPONENT_INVOKE and COMPONENT_ADAPTER share; false with *o_bad_offset at a bad field. */
 static bool wrtp_msg_read_component_call(wrtp_rd *io_rd, wrtp_msg_component_invoke *o_msg, uint32_t *o_bad_offset) {
     /* Through the pointer: a struct copy becomes a memcpy call on some targets. */
@@ -188,27 +203,9 @@ static bool wrtp_msg_read_component_call(wrtp_rd *io_rd, wrtp_msg_component_invo
         *o_bad_offset = (uint32_t)at;
         return false;
     }
-    at = rd->pos;
-    o_msg->name_len = wrtp_rd_u8(rd);
-    if (!rd->bad && (o_msg->name_len == 0u || o_msg->name_len > WRTP_PROTO_MAX_NAME)) {
-        *o_bad_offset = (uint32_t)at;
-        return false;
-    }
-    o_msg->name = (const char *)wrtp_rd_bytes(rd, o_msg->name_len);
-    at = rd->pos;
-    o_msg->realloc_len = wrtp_rd_u8(rd);
-    if (!rd->bad && o_msg->realloc_len > WRTP_PROTO_MAX_NAME) {
-        *o_bad_offset = (uint32_t)at;
-        return false;
-    }
-    o_msg->realloc = (const char *)wrtp_rd_bytes(rd, o_msg->realloc_len);
-    at = rd->pos;
-    o_msg->post_return_len = wrtp_rd_u8(rd);
-    if (!rd->bad && o_msg->post_return_len > WRTP_PROTO_MAX_NAME) {
-        *o_bad_offset = (uint32_t)at;
-        return false;
-    }
-    o_msg->post_return = (const char *)wrtp_rd_bytes(rd, o_msg->post_return_len);
+    o_msg->name = wrtp_rd_export_name(rd, &o_msg->name_len, true);
+    o_msg->realloc = wrtp_rd_export_name(rd, &o_msg->realloc_len, false);
+    o_msg->post_return = wrtp_rd_export_name(rd, &o_msg->post_return_len, false);
     o_msg->params_len = wrtp_rd_u16(rd);
     o_msg->params = wrtp_rd_bytes(rd, o_msg->params_len);
     o_msg->result_len = wrtp_rd_u16(rd);
@@ -235,14 +232,8 @@ bool wrtp_msg_decode_component_adapter(const uint8_t *i_body, size_t len, wrtp_m
     o_msg->callee_memory = wrtp_rd_u16(&rd);
     o_msg->caller_memory = wrtp_rd_u16(&rd);
     o_msg->caller_realloc_instance = wrtp_rd_u16(&rd);
+    o_msg->caller_realloc = wrtp_rd_export_name(&rd, &o_msg->caller_realloc_len, false);
     size_t at = rd.pos;
-    o_msg->caller_realloc_len = wrtp_rd_u8(&rd);
-    if (!rd.bad && o_msg->caller_realloc_len > WRTP_PROTO_MAX_NAME) {
-        *o_bad_offset = (uint32_t)at;
-        return false;
-    }
-    o_msg->caller_realloc = (const char *)wrtp_rd_bytes(&rd, o_msg->caller_realloc_len);
-    at = rd.pos;
     o_msg->caller_encoding = wrtp_rd_u8(&rd);
     if (!rd.bad && o_msg->caller_encoding > 2u) {
         *o_bad_offset = (uint32_t)at;
@@ -270,13 +261,7 @@ bool wrtp_msg_decode_component_resource(const uint8_t *i_body, size_t len, wrtp_
     if (o_msg->op == 0u) {
         o_msg->owner = wrtp_rd_u16(&rd);
         o_msg->dtor_instance = wrtp_rd_u16(&rd);
-        size_t at = rd.pos;
-        o_msg->dtor_len = wrtp_rd_u8(&rd);
-        if (!rd.bad && o_msg->dtor_len > WRTP_PROTO_MAX_NAME) {
-            *o_bad_offset = (uint32_t)at;
-            return false;
-        }
-        o_msg->dtor = (const char *)wrtp_rd_bytes(&rd, o_msg->dtor_len);
+        o_msg->dtor = wrtp_rd_export_name(&rd, &o_msg->dtor_len, false);
     } else {
         o_msg->rt = wrtp_rd_u16(&rd);
         o_msg->owner = wrtp_rd_u16(&rd);
