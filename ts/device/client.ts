@@ -6,15 +6,14 @@
  */
 import {
   type ComponentAdapterRequest,
-  type ComponentResourceRequest,
-  decodeComponentResourceResult,
-  encodeComponentResource,
   type ComponentInvokeRequest,
   type ComponentInvokeResult,
-  decodeComponentAdapterResult,
+  type ComponentResourceRequest,
   decodeComponentInvokeResult,
+  decodeDefinedIndex,
   encodeComponentAdapter,
   encodeComponentInvoke,
+  encodeComponentResource,
 } from './component-messages.js';
 import { createHash } from 'node:crypto';
 import { WrtError } from '../core/errors.js';
@@ -431,17 +430,17 @@ export class ProtocolClient {
     return decodeInvokeResult(await this.request(MessageType.Invoke, body));
   }
 
-  /** COMPONENT_INVOKE (docs/protocol.md §4e, devices with Feature.Component). */
   /** COMPONENT_RESOURCE (§4f): the resource type's index, or the built-in's adapter index. */
   async componentResource(req: ComponentResourceRequest): Promise<number> {
-    return decodeComponentResourceResult(await this.request(MessageType.ComponentResource, encodeComponentResource(req)));
+    return decodeDefinedIndex(await this.request(MessageType.ComponentResource, encodeComponentResource(req)), 'COMPONENT_RESOURCE');
   }
 
   /** COMPONENT_ADAPTER (§4f): the new adapter's index. */
   async componentAdapter(req: ComponentAdapterRequest): Promise<number> {
-    return decodeComponentAdapterResult(await this.request(MessageType.ComponentAdapter, encodeComponentAdapter(req)));
+    return decodeDefinedIndex(await this.request(MessageType.ComponentAdapter, encodeComponentAdapter(req)), 'COMPONENT_ADAPTER');
   }
 
+  /** COMPONENT_INVOKE (docs/protocol.md §4e, devices with Feature.Component). */
   async componentInvoke(req: ComponentInvokeRequest): Promise<ComponentInvokeResult> {
     return decodeComponentInvokeResult(await this.request(MessageType.ComponentInvoke, encodeComponentInvoke(req)));
   }

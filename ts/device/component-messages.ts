@@ -125,9 +125,12 @@ export function encodeComponentAdapter(req: ComponentAdapterRequest): Uint8Array
   return out;
 }
 
-/** The answer: the adapter's index, which uploads import as `#a` / the index in decimal. */
-export function decodeComponentAdapterResult(body: Uint8Array): number {
-  const r = new BodyReader(body, 'COMPONENT_ADAPTER');
+/**
+ * The answer to COMPONENT_ADAPTER or COMPONENT_RESOURCE: the index of what it defined (an adapter or
+ * built-in, which uploads import as `#a` / the index in decimal; or a resource type).
+ */
+export function decodeDefinedIndex(body: Uint8Array, message: 'COMPONENT_ADAPTER' | 'COMPONENT_RESOURCE'): number {
+  const r = new BodyReader(body, message);
   const index = r.u16('index');
   r.end();
   return index;
@@ -148,12 +151,4 @@ export function encodeComponentResource(req: ComponentResourceRequest): Uint8Arr
   }
   const op = req.op === 'resource.new' ? 1 : req.op === 'resource.drop' ? 2 : 3;
   return new BodyWriter().u8(op).u16(req.rt ?? ANY_RESOURCE).u16(req.owner & 0xffff).finish();
-}
-
-/** The answer: the resource type's index, or the built-in's adapter index (`#a` / index). */
-export function decodeComponentResourceResult(body: Uint8Array): number {
-  const r = new BodyReader(body, 'COMPONENT_RESOURCE');
-  const index = r.u16('index');
-  r.end();
-  return index;
 }
