@@ -202,6 +202,22 @@ static inline uint64_t sx32(uint32_t x)
     uint8_t *ptr = mem + ea
 
 /* Each plain load and store: the offset packed, and its wide twin with the offset in a cell. */
+/* Every plain load and store op with its width and access: listed once for its handler and its wide twin's. */
+#define MEMORY_ACCESSES(L, S)                                      \
+    L(LOAD32, 4, ld32(ptr))                                        \
+    L(LOAD64, 8, ld64(ptr))                                        \
+    L(LOAD8_S32, 1, (uint32_t)(int32_t)(int8_t)ptr[0])             \
+    L(LOAD8_U, 1, ptr[0])                                          \
+    L(LOAD16_S32, 2, (uint32_t)(int32_t)(int16_t)ld16(ptr))        \
+    L(LOAD16_U, 2, ld16(ptr))                                      \
+    L(LOAD8_S64, 1, (uint64_t)(int64_t)(int8_t)ptr[0])             \
+    L(LOAD16_S64, 2, (uint64_t)(int64_t)(int16_t)ld16(ptr))        \
+    L(LOAD32_S64, 4, sx32(ld32(ptr)))                              \
+    S(STORE8, 1, ptr[0] = (uint8_t)v)                              \
+    S(STORE16, 2, st16(ptr, (uint32_t)v))                          \
+    S(STORE32, 4, st32(ptr, (uint32_t)v))                          \
+    S(STORE64, 8, st64(ptr, v))
+
 /*
  * Each plain load and store with its packed offset, and its wide twin (offset in a cell). In the
  * small executor (no superinstructions, a 64 KiB part's flash) the twin takes the offset into
@@ -787,19 +803,7 @@ br_table_jump:
         NEXT();
     }
 
-    LOAD(LOAD32, 4, ld32(ptr))
-    LOAD(LOAD64, 8, ld64(ptr))
-    LOAD(LOAD8_S32, 1, (uint32_t)(int32_t)(int8_t)ptr[0])
-    LOAD(LOAD8_U, 1, ptr[0])
-    LOAD(LOAD16_S32, 2, (uint32_t)(int32_t)(int16_t)ld16(ptr))
-    LOAD(LOAD16_U, 2, ld16(ptr))
-    LOAD(LOAD8_S64, 1, (uint64_t)(int64_t)(int8_t)ptr[0])
-    LOAD(LOAD16_S64, 2, (uint64_t)(int64_t)(int16_t)ld16(ptr))
-    LOAD(LOAD32_S64, 4, sx32(ld32(ptr)))
-    STORE(STORE8, 1, ptr[0] = (uint8_t)v)
-    STORE(STORE16, 2, st16(ptr, (uint32_t)v))
-    STORE(STORE32, 4, st32(ptr, (uint32_t)v))
-    STORE(STORE64, 8, st64(ptr, v))
+    MEMORY_ACCESSES(LOAD, STORE)
 
     OP(MEMORY_SIZE) { PUSH(inst->mem->pages); pc++; NEXT(); }
     OP(MEMORY_GROW) {
@@ -1283,19 +1287,7 @@ branch_fall:
     OP(GLOBAL_GET_W) { wide_imm = pc[1]; pc += 1; goto global_get_tail; }
     OP(GLOBAL_SET_W) { wide_imm = pc[1]; pc += 1; goto global_set_tail; }
 #endif
-    LOAD_W(LOAD32, 4, ld32(ptr))
-    LOAD_W(LOAD64, 8, ld64(ptr))
-    LOAD_W(LOAD8_S32, 1, (uint32_t)(int32_t)(int8_t)ptr[0])
-    LOAD_W(LOAD8_U, 1, ptr[0])
-    LOAD_W(LOAD16_S32, 2, (uint32_t)(int32_t)(int16_t)ld16(ptr))
-    LOAD_W(LOAD16_U, 2, ld16(ptr))
-    LOAD_W(LOAD8_S64, 1, (uint64_t)(int64_t)(int8_t)ptr[0])
-    LOAD_W(LOAD16_S64, 2, (uint64_t)(int64_t)(int16_t)ld16(ptr))
-    LOAD_W(LOAD32_S64, 4, sx32(ld32(ptr)))
-    STORE_W(STORE8, 1, ptr[0] = (uint8_t)v)
-    STORE_W(STORE16, 2, st16(ptr, (uint32_t)v))
-    STORE_W(STORE32, 4, st32(ptr, (uint32_t)v))
-    STORE_W(STORE64, 8, st64(ptr, v))
+    MEMORY_ACCESSES(LOAD_W, STORE_W)
 #if WRT_CONFIG_FUSED
     I32_EXPRS(TWIN_FORMS32)
     I32_CMP_EXPRS(TWIN_CMP_BRANCHES)
