@@ -101,41 +101,43 @@ describe.skipIf(!QEMU)('deploy COMPONENT --invoke on qemu-mps2-an386 (needs qemu
     expect(error.message).toBe(`--break is for core modules; ${sample} is a component (its imports, signing and breakpoints are not run yet)`);
   }, 30_000);
 
-  it('refuses a component of several core instances before QEMU starts, naming the count and where it runs', async () => {
-    const shared = join(dir, 'shared.wasm');
-    writeFileSync(
-      shared,
-      await parseComponentText(`(component
+  const boardRefusals = [
+    {
+      what: 'several core instances',
+      file: 'shared.wasm',
+      invoke: 'bump-a()',
+      said: 'the component makes 2 core instances',
+      text: `(component
         (core module $Counter (global $g (mut i32) (i32.const 0))
           (func (export "bump") (result i32) (global.set $g (i32.add (global.get $g) (i32.const 1))) (global.get $g)))
         (core instance $a (instantiate $Counter))
         (core instance $b (instantiate $Counter))
         (func (export "bump-a") (result u32) (canon lift (core func $a "bump")))
-        (func (export "bump-b") (result u32) (canon lift (core func $b "bump"))))`),
-    );
-    const error = await refusedBeforeQemu(shared, { target: 'qemu-mps2-an386', invoke: 'bump-a()' });
-    expect(error.code).toBe('COMPONENT_UNSUPPORTED');
-    expect(error.message).toContain('the component makes 2 core instances; a board runs components of one core instance without resources');
-    expect(error.location.limit).toBe(`1 core instance on a board; run it on native-sim: wrt-target run ${shared} --invoke '...'`);
-    // The same component runs on native-sim.
-    expect((await cli('run', shared, '--invoke', 'bump-a()')).out.at(-1)).toBe('1');
-  }, 60_000);
-
-  it('refuses a component of one core instance that defines a resource, before QEMU starts', async () => {
-    const withResource = join(dir, 'resource-one.wasm');
-    writeFileSync(
-      withResource,
-      await parseComponentText(`(component
+        (func (export "bump-b") (result u32) (canon lift (core func $b "bump"))))`,
+    },
+    {
+      what: 'one core instance that defines a resource',
+      file: 'resource-one.wasm',
+      invoke: 'f()',
+      said: 'the component defines resources or canon built-ins',
+      text: `(component
         (type $R (resource (rep i32)))
         (core func $new (canon resource.new $R))
         (core module $M (import "c" "new" (func (param i32) (result i32))) (func (export "f") (result i32) (i32.const 1)))
         (core instance $c (export "new" (func $new)))
         (core instance $m (instantiate $M (with "c" (instance $c))))
-        (func (export "f") (result u32) (canon lift (core func $m "f"))))`),
-    );
-    const error = await refusedBeforeQemu(withResource, { target: 'qemu-mps2-an386', invoke: 'f()' });
+        (func (export "f") (result u32) (canon lift (core func $m "f"))))`,
+    },
+  ];
+
+  it.each(boardRefusals)('refuses a component of $what before QEMU starts, naming why and where it runs', async ({ file, invoke, said, text }) => {
+    const path = join(dir, file);
+    writeFileSync(path, await parseComponentText(text));
+    const error = await refusedBeforeQemu(path, { target: 'qemu-mps2-an386', invoke });
     expect(error.code).toBe('COMPONENT_UNSUPPORTED');
-    expect(error.message).toContain('the component defines resources or canon built-ins; a board runs components of one core instance without resources');
-    expect((await cli('run', withResource, '--invoke', 'f()')).out.at(-1)).toBe('1');
+    expect(error.message).toContain(`${said}; a board runs components of one core instance without resources`);
+    expect(error.location.limit).toBe(`1 core instance on a board; run it on native-sim: wrt-target run ${path} --invoke '...'`);
+    // The same component runs on native-sim.
+    expect((await cli('run', path, '--invoke', invoke)).out.at(-1)).toBe('1');
   }, 60_000);
 });
