@@ -321,7 +321,8 @@ function join(a: Core, b: Core): Core {
   return 'i64';
 }
 
-function flatten(t: CType): Core[] {
+/** definitions.py's flatten_type of one value type. */
+export function flattenType(t: CType): Core[] {
   switch (t.k) {
     case 's64':
     case 'u64':
@@ -335,7 +336,7 @@ function flatten(t: CType): Core[] {
       return ['i32', 'i32'];
     default: {
       const fs = fieldsOf(t);
-      if (fs !== null) return fs.flatMap(flatten);
+      if (fs !== null) return fs.flatMap(flattenType);
       const cs = casesOf(t);
       if (cs !== null) return ['i32', ...joined(cs)];
       return ['i32'];
@@ -347,7 +348,7 @@ function joined(cs: readonly Case[]): Core[] {
   const out: Core[] = [];
   for (const c of cs) {
     if (c.payload === null) continue;
-    flatten(c.payload).forEach((f, i) => {
+    flattenType(c.payload).forEach((f, i) => {
       out[i] = i < out.length ? join(out[i] as Core, f) : f;
     });
   }
@@ -438,7 +439,7 @@ function storeFlat(w: CWriter, ind: number, t: CType, addr: string, slots: reado
       w.line(ind, `switch ((uint32_t)(${d.expr})) {`);
       cs.forEach((c, i) => {
         if (c.payload === null) return;
-        const want = flatten(c.payload);
+        const want = flattenType(c.payload);
         const view: Slot[] = want.map((wc, j) => ({ expr: coerce((slots[at + 1 + j] as Slot).expr, js[j] as Core, wc), core: wc }));
         w.line(ind, `case ${i}u: {`);
         storeFlat(w, ind + 1, c.payload, `${addr} + ${off}u`, view, 0);
@@ -671,9 +672,9 @@ function functionC(f: GenFunction, fi: number): string {
   const w = new CWriter();
   const paramTypes = f.params.map(([, t]) => t);
   const tuple: CType = { k: 'tuple', ts: paramTypes };
-  const flat = paramTypes.flatMap(flatten);
+  const flat = paramTypes.flatMap(flattenType);
   const spilled = flat.length > MAX_FLAT_PARAMS;
-  const rflat = flatten(f.result);
+  const rflat = flattenType(f.result);
   const direct = rflat.length === 1;
   const retC = direct ? CTYPE[rflat[0] as Core] : 'int32_t';
   const cparams = spilled ? 'int32_t args' : flat.length === 0 ? 'void' : flat.map((c, i) => `${CTYPE[c]} p${i}`).join(', ');

@@ -21,6 +21,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import type { CType } from '../../ts/component/ctype.js';
+import type { PlanFunction } from '../../ts/component/plan.js';
 import type { CValue } from '../../ts/component/value-encoding.js';
 import { formatWave } from '../../ts/component/wave.js';
 import { WrtError } from '../../ts/core/errors.js';
@@ -30,7 +31,7 @@ import { loadComponentPlan, planComponentCall, runComponentCallsOn, type Compone
 import { nativeSimLink } from '../../ts/run/run-module.js';
 import { DeviceSession, withSession } from '../../ts/run/session.js';
 import { freshWasmTools, jcoPackageDir, type WasmTools } from '../oracles/jco.js';
-import { type Encoding, generateWorld, type GenFunction, kindsOf, randomValue, Rng, TYPE_KINDS, worldC } from './diff-gen.js';
+import { type Encoding, flattenType, generateWorld, type GenFunction, kindsOf, randomValue, Rng, TYPE_KINDS, worldC } from './diff-gen.js';
 
 export interface DiffOptions {
   readonly seed: number;
@@ -561,7 +562,7 @@ export async function runComponentDifferential(opts: DiffOptions): Promise<DiffR
         const device = deviceText(o);
         const jcoOut = jcoCall(jsFns[call.f.name] as JsFn, call.f, call.prepared.args);
         if (jcoOut.kind === 'trap') jsFns = await jco.instantiate();
-        const { paramCores, resultCores, spilled, pointer } = flatCoresOf(fn.paramsType, fn.resultType);
+        const { paramCores, resultCores, spilled, pointer } = flatCoresOf(fn);
         shapes[spilled ? 'spilledParams' : 'flatParams'] += 1;
         shapes[pointer ? 'resultPointer' : 'flatResult'] += 1;
         const modelOut = await modelCall(model, runner, call.prepared, paramCores, resultCores);
@@ -608,65 +609,8 @@ export async function runComponentDifferential(opts: DiffOptions): Promise<DiffR
 }
 
 /** The flat core types of a call (definitions.py flatten_types; spilled past 16 parameters / 1 result). */
-function flatCoresOf(paramsType: Uint8Array, resultType: Uint8Array): { paramCores: Core[]; resultCores: Core[]; spilled: boolean; pointer: boolean } {
-  const p = flattenEncoded(paramsType);
-  const r = flattenEncoded(resultType);
+function flatCoresOf(fn: PlanFunction): { paramCores: Core[]; resultCores: Core[]; spilled: boolean; pointer: boolean } {
+  const p = fn.params.flatMap(([, t]) => flattenType(t));
+  const r = fn.result === null ? [] : flattenType(fn.result);
   return { paramCores: p.length > 16 ? ['i32'] : p, resultCores: r.length > 1 ? ['i32'] : r, spilled: p.length > 16, pointer: r.length > 1 };
-}
-
-/** Flattening of a type in the device's type encoding (a tuple), without building the tree. */
-function flattenEncoded(b: Uint8Array): Core[] {
-  if (b.length === 0) return [];
-  let pos = 0;
-  const leb = (): number => {
-    let r = 0;
-    let s = 0;
-    for (;;) {
-      const v = b[pos++] as number;
-      r |= (v & 0x7f) << s;
-      s += 7;
-      if (v < 0x80) return r >>> 0;
-    }
-  };
-  const join = (a: Core, c: Core): Core => (a === c ? a : (a === 'i32' && c === 'f32') || (a === 'f32' && c === 'i32') ? 'i32' : 'i64');
-  const one = (): Core[] => {
-    const c = b[pos++] as number;
-    if (c <= 0x06 || c === 0x0b) return ['i32'];
-    if (c === 0x07 || c === 0x08) return ['i64'];
-    if (c === 0x09) return ['f32'];
-    if (c === 0x0a) return ['f64'];
-    if (c === 0x0c) return ['i32', 'i32'];
-    if (c === 0x10) {
-      one();
-      return ['i32', 'i32'];
-    }
-    if (c === 0x11 || c === 0x12) {
-      const n = leb();
-      const out: Core[] = [];
-      for (let i = 0; i < n; i++) out.push(...one());
-      return out;
-    }
-    const cases = (count: number): Core[] => {
-      const joined: Core[] = [];
-      for (let i = 0; i < count; i++) {
-        if (b[pos] === 0x1f) {
-          pos += 1;
-          continue;
-        }
-        one().forEach((f, j) => {
-          joined[j] = j < joined.length ? join(joined[j] as Core, f) : f;
-        });
-      }
-      return ['i32', ...joined];
-    };
-    if (c === 0x13) return cases(leb());
-    if (c === 0x14 || c === 0x17) {
-      leb();
-      return ['i32'];
-    }
-    if (c === 0x15) return ['i32', ...one()];
-    if (c === 0x16) return cases(2);
-    throw new Error(`type byte ${c} at ${pos - 1}`);
-  };
-  return one();
 }
