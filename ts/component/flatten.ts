@@ -14,6 +14,7 @@
  * finite byte range and the validator has already refused cycles, so the bound only guards
  * against exponential instantiation trees.
  */
+import { Reader } from '../wasm/reader.js';
 import { type CType, ctypeOf, unsupported } from './ctype.js';
 import type { ComponentFacts, CoreModuleFacts } from './validator.js';
 
@@ -147,43 +148,29 @@ const ENCODINGS: readonly StringEncoding[] = ['utf8', 'utf16', 'latin1+utf16'];
 const isRef = (x: CoreItem): x is CoreRef => 'instance' in x;
 const isBound = (x: CoreItem): x is CoreRef | AdapterRef => !('unbound' in x);
 
-class Cursor {
-  pos: number;
+/** The project's binary reader over one section of a validated component; a surprise is COMPONENT_UNSUPPORTED. */
+class Cursor extends Reader {
   constructor(
-    readonly b: Uint8Array,
+    b: Uint8Array,
     start: number,
-    readonly end: number,
+    end: number,
     readonly file: string | undefined,
   ) {
-    this.pos = start;
+    super({
+      fail: (_code, message, offset) => {
+        throw unsupported(`the plan compiler cannot read ${message}`, file, offset);
+      },
+    });
+    this.endMessage = 'past the end of a section';
+    this.bind(b, start, end, 0, true);
   }
   fail(what: string): never {
     throw unsupported(`the plan compiler cannot read ${what}`, this.file, this.pos);
-  }
-  u8(): number {
-    if (this.pos >= this.end) this.fail('past the end of a section');
-    return this.b[this.pos++] as number;
-  }
-  u32(): number {
-    let v = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
-      const b = this.u8();
-      v += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return v;
-    }
-    return this.fail('a LEB128 longer than 5 bytes');
   }
   count(): number {
     const n = this.u32();
     if (n > this.end - this.pos) this.fail(`a count of ${n} items in ${this.end - this.pos} bytes`);
     return n;
-  }
-  name(): string {
-    const n = this.u32();
-    if (n > this.end - this.pos) this.fail('a name past the end');
-    const text = new TextDecoder().decode(this.b.subarray(this.pos, this.pos + n));
-    this.pos += n;
-    return text;
   }
   externName(): string {
     const tag = this.u8();

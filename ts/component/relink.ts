@@ -4,52 +4,29 @@
  * export) it is bound to, `#k` / export name, and the device registers instance k as `#k`. The
  * rest of the module is sent byte for byte; only the import section is re-encoded.
  */
+import { encodeUleb } from '../wasm/leb128.js';
+import { Reader } from '../wasm/reader.js';
 import { unsupported } from './ctype.js';
 
 const enc = new TextEncoder();
 
-function leb(n: number): number[] {
-  const out: number[] = [];
-  let v = n >>> 0;
-  for (let i = 0; i < 5; i++) {
-    const b = v & 0x7f;
-    v >>>= 7;
-    if (v === 0) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-  return out;
+/** The project's binary reader over a validated core module; a surprise in it is COMPONENT_UNSUPPORTED at its offset. */
+function moduleReader(module: Uint8Array): Reader {
+  const r = new Reader({
+    fail: (_code, message, offset) => {
+      throw unsupported(`a core module: ${message}`, undefined, offset);
+    },
+  });
+  r.endMessage = 'a core module ends inside its import section';
+  r.bind(module, 8, module.length, 0, true);
+  return r;
 }
 
-class R {
-  constructor(
-    readonly b: Uint8Array,
-    public pos: number,
-  ) {}
-  u8(): number {
-    if (this.pos >= this.b.length) throw unsupported('a core module ends inside its import section', undefined, this.pos);
-    return this.b[this.pos++] as number;
-  }
-  u32(): number {
-    let v = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
-      const x = this.u8();
-      v += (x & 0x7f) * 2 ** shift;
-      if ((x & 0x80) === 0) return v;
-    }
-    throw unsupported('a LEB128 longer than 5 bytes in a core module', undefined, this.pos);
-  }
-  skipName(): void {
-    const n = this.u32();
-    this.pos += n;
-  }
-  limits(): void {
-    const flag = this.u8();
-    this.u32();
-    if ((flag & 0x01) !== 0) this.u32();
-  }
+/** Table, memory limits: a flag byte, the minimum and, with bit 0, the maximum. */
+function skipLimits(r: Reader): void {
+  const flag = r.u8();
+  r.u32();
+  if ((flag & 0x01) !== 0) r.u32();
 }
 
 /** The registered name of plan instance k. */
@@ -60,7 +37,7 @@ export function instanceName(k: number): string {
 /** `module` with import i renamed to `names[i]` (module, field); the same bytes when there are no imports. */
 export function renameImports(module: Uint8Array, names: readonly (readonly [string, string])[]): Uint8Array {
   if (names.length === 0) return module;
-  const r = new R(module, 8);
+  const r = moduleReader(module);
   // Bounded: every section consumes its bytes.
   while (r.pos < module.length) {
     const sectionStart = r.pos;
@@ -74,17 +51,17 @@ export function renameImports(module: Uint8Array, names: readonly (readonly [str
     }
     const n = r.u32();
     if (n !== names.length) throw unsupported(`a core module has ${n} imports, the plan binds ${names.length}`, undefined, start);
-    const body: number[] = [...leb(n)];
+    const body: number[] = [...encodeUleb(n)];
     for (let i = 0; i < n; i++) {
-      r.skipName();
-      r.skipName();
+      r.skip(r.u32());
+      r.skip(r.u32());
       const descStart = r.pos;
       const kind = r.u8();
       if (kind === 0x00) r.u32();
       else if (kind === 0x01) {
         r.u8();
-        r.limits();
-      } else if (kind === 0x02) r.limits();
+        skipLimits(r);
+      } else if (kind === 0x02) skipLimits(r);
       else if (kind === 0x03) {
         r.u8();
         r.u8();
@@ -92,9 +69,9 @@ export function renameImports(module: Uint8Array, names: readonly (readonly [str
       const [m, f] = names[i] as readonly [string, string];
       const mb = enc.encode(m);
       const fb = enc.encode(f);
-      body.push(...leb(mb.length), ...mb, ...leb(fb.length), ...fb, ...module.subarray(descStart, r.pos));
+      body.push(...encodeUleb(mb.length), ...mb, ...encodeUleb(fb.length), ...fb, ...module.subarray(descStart, r.pos));
     }
-    const section = [2, ...leb(body.length), ...body];
+    const section = [2, ...encodeUleb(body.length), ...body];
     const out = new Uint8Array(sectionStart + section.length + (module.length - end));
     out.set(module.subarray(0, sectionStart), 0);
     out.set(section, sectionStart);
