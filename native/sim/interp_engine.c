@@ -96,6 +96,9 @@ static const char *wrt_sim_mem_failure(wrt_mem_status status, size_t bytes, cons
     }
 }
 
+/* The arena of the engine started last; one engine a process (native-sim, or the in-process device). */
+static wrt_mem_region region;
+
 const wrtp_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ctx, const char **o_why) {
     static wrt_interp_engine engine;
     size_t bytes = i_opts->arena_bytes != 0u ? i_opts->arena_bytes : WRT_SIM_DEFAULT_ARENA_BYTES;
@@ -104,7 +107,6 @@ const wrtp_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ct
         *o_why = "--arena: too small for the region layout (and the --stack-slots, --table-elements given)";
         return NULL;
     }
-    static wrt_mem_region region;
     wrt_mem_status status = wrt_mem_allocate(bytes, i_opts->mem_flags, i_opts->mem_pool, &region);
     if (status != WRT_MEM_OK) {
         *o_why = wrt_sim_mem_failure(status, bytes, i_opts);
@@ -118,4 +120,8 @@ const wrtp_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ct
                                                         0u, o_why);
     *o_ctx = &engine;
     return ops;
+}
+
+void wrt_sim_engine_stop(void) {
+    if (region.base != NULL) (void)wrt_mem_release(&region);
 }

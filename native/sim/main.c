@@ -62,6 +62,7 @@
 
 #include "sim_engine.h"
 #include "sim_measure.h"
+#include "sim_options.h"
 #include "wrt_mem_adapter.h"
 #include "wrtp_server.h"
 
@@ -124,17 +125,6 @@ static size_t wrt_sim_read(void *ctx, uint8_t *o_bytes, size_t cap) {
     return n > 0 ? (size_t)n : 0u;
 }
 
-static unsigned long wrt_sim_number(const char *flag, const char *text) {
-    char *end = NULL;
-    errno = 0;
-    unsigned long v = strtoul(text, &end, 0);
-    if (errno != 0 || end == text || *end != '\0' || v > 0xFFFFFFFFul) {
-        fprintf(stderr, "native-sim: %s: not a number: %s\n", flag, text);
-        exit(2);
-    }
-    return v;
-}
-
 static int wrt_sim_open_pty(void) {
     int master = posix_openpt(O_RDWR | O_NOCTTY);
     if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) {
@@ -162,47 +152,6 @@ static int wrt_sim_open_pty(void) {
     printf("char device redirected to %s (label serial0)\n", name);
     fflush(stdout);
     return master;
-}
-
-/* The region overrides: true when `a` is one of them (and its value is stored). */
-static int wrt_sim_layout_option(const char *a, const char *v, wrt_sim_options *io_opts) {
-    static const struct {
-        const char *name;
-        size_t offset;
-    } options[] = {
-        {"--stack-slots", offsetof(wrt_sim_options, stack_slots)},
-        {"--call-depth", offsetof(wrt_sim_options, call_depth)},
-        {"--table-elements", offsetof(wrt_sim_options, table_elements)},
-        {"--table-elements-max", offsetof(wrt_sim_options, table_elements_max)},
-        {"--global-slots", offsetof(wrt_sim_options, global_slots)},
-        {"--memory-pages-max", offsetof(wrt_sim_options, memory_pages_max)},
-    };
-    for (size_t k = 0; k < sizeof options / sizeof options[0]; k++) {
-        if (strcmp(a, options[k].name) != 0) continue;
-        unsigned long n = wrt_sim_number(a, v);
-        if (n == 0 || n > 0xFFFFFFFFul) {
-            fprintf(stderr, "native-sim: %s: 1 .. 4294967295\n", a);
-            exit(2);
-        }
-        uint32_t value = (uint32_t)n;
-        memcpy((char *)io_opts + options[k].offset, &value, sizeof value);
-        return 1;
-    }
-    return 0;
-}
-
-/* Parses 64 hex digits into o_key; exits 2 naming what is wrong. */
-static void wrt_sim_parse_key(const char *hex, uint8_t o_key[32]) {
-    size_t n = strlen(hex);
-    for (size_t i = 0; i < n && n == 64u; i++) {
-        char c = hex[i];
-        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-        if (v < 0) break;
-        o_key[i / 2u] = (uint8_t)(i % 2u == 0u ? v << 4 : o_key[i / 2u] | v);
-        if (i + 1u == n) return;
-    }
-    fprintf(stderr, "native-sim: --signing-key: an Ed25519 public key as 64 hex digits\n");
-    exit(2);
 }
 
 /* The parent when native-sim started; a different getppid() means it died and we were reparented. */
@@ -239,14 +188,8 @@ int main(int argc, char **argv) {
     static uint8_t upload[16u * 1024u * 1024u];
     static uint8_t profile[4096];
     static wrtp_server server;
-    static uint8_t signing_key[32];
-    const char *device_id = "native-sim";
-    unsigned long upload_capacity = 4u * 1024u * 1024u; /* a wasi-libc C program is 50-500 KiB */
-    unsigned long profile_capacity = 768u; /* ~180 bytes + ~40 per import; UPLOAD_BEGIN carries it in one 1 KiB frame */
-    unsigned long idle_timeout = 0;
-    unsigned long boot_id = (unsigned long)getpid();
-    int use_pty = 0;
-    wrt_sim_options engine_opts = {0};
+    static wrt_sim_config cfg;
+    wrt_sim_config_defaults(&cfg, (unsigned long)getpid());
     wrt_sim_watch_parent();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -288,57 +231,27 @@ int main(int argc, char **argv) {
             if (unfused) return wrt_sim_locate_unfused(upload, (size_t)len, sites, nsites);
             if (narrow) return wrt_sim_locate_narrow(upload, (size_t)len, sites, nsites);
             return wrt_sim_locate(upload, (size_t)len, sites, nsites);
-        } else if (strcmp(a, "--pty") == 0) {
-            use_pty = 1;
-        } else if (v != NULL && strcmp(a, "--device-id") == 0) {
-            device_id = v;
-            i++;
-        } else if (v != NULL && strcmp(a, "--upload-capacity") == 0) {
-            upload_capacity = wrt_sim_number(a, v);
-            i++;
-        } else if (v != NULL && strcmp(a, "--profile-capacity") == 0) {
-            profile_capacity = wrt_sim_number(a, v);
-            i++;
-        } else if (v != NULL && strcmp(a, "--idle-timeout-ms") == 0) {
-            idle_timeout = wrt_sim_number(a, v);
-            i++;
-        } else if (v != NULL && strcmp(a, "--boot-id") == 0) {
-            boot_id = wrt_sim_number(a, v);
-            i++;
-        } else if (v != NULL && strcmp(a, "--arena") == 0) {
-            engine_opts.arena_bytes = (uint32_t)wrt_sim_number(a, v);
-            if (engine_opts.arena_bytes < 65536u) {
-                fprintf(stderr, "native-sim: --arena: at least 65536 bytes\n");
+        } else {
+            char why[160];
+            int took = wrt_sim_parse_option(argc, argv, i, &cfg, why, sizeof why);
+            if (took < 0) {
+                fprintf(stderr, "native-sim: %s\n", why);
                 return 2;
             }
-            i++;
-        } else if (strcmp(a, "--mem-lock") == 0) {
-            engine_opts.mem_flags |= WRT_MEM_LOCK;
-        } else if (strcmp(a, "--mem-populate") == 0) {
-            engine_opts.mem_flags |= WRT_MEM_POPULATE;
-        } else if (strcmp(a, "--mem-hugepages") == 0) {
-            engine_opts.mem_flags |= WRT_MEM_HUGEPAGES;
-        } else if (v != NULL && strcmp(a, "--mem-typed-memory") == 0) {
-            engine_opts.mem_pool = v;
-            i++;
-        } else if (v != NULL && strcmp(a, "--signing-key") == 0) {
-            wrt_sim_parse_key(v, signing_key);
-            engine_opts.signing_key = signing_key;
-            i++;
-        } else if (v != NULL && wrt_sim_layout_option(a, v, &engine_opts)) {
-            i++;
-        } else {
-            fprintf(stderr, "native-sim: unknown or incomplete option: %s\n", a);
-            return 2;
+            if (took == 0) {
+                fprintf(stderr, "native-sim: unknown or incomplete option: %s\n", a);
+                return 2;
+            }
+            i += took - 1;
         }
     }
-    if (upload_capacity == 0 || upload_capacity > sizeof upload || profile_capacity > sizeof profile) {
+    if (cfg.upload_capacity == 0 || cfg.upload_capacity > sizeof upload || cfg.profile_capacity > sizeof profile) {
         fprintf(stderr, "native-sim: capacities: upload 1..%zu, profile 0..%zu\n", sizeof upload, sizeof profile);
         return 2;
     }
     void *engine_ctx = NULL;
     const char *why = "engine refused to start";
-    const wrtp_engine_ops *engine = wrt_sim_engine(&engine_opts, &engine_ctx, &why);
+    const wrtp_engine_ops *engine = wrt_sim_engine(&cfg.engine, &engine_ctx, &why);
     if (engine == NULL) {
         fprintf(stderr, "native-sim: %s\n", why);
         return 3;
@@ -346,7 +259,7 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
 
     wrt_sim_link link = {STDIN_FILENO, STDOUT_FILENO, 0, 1};
-    if (use_pty) {
+    if (cfg.use_pty) {
         int master = wrt_sim_open_pty();
         link.in_fd = master;
         link.out_fd = master;
@@ -354,20 +267,20 @@ int main(int argc, char **argv) {
         link.connected = 0;
     }
     wrtp_port port = {&link, wrt_sim_read, wrt_sim_write, wrt_sim_now_ms, NULL};
-    wrtp_server_config cfg = {
+    wrtp_server_config server_cfg = {
         .port = &port,
         .engine = engine,
         .engine_ctx = engine_ctx,
         .upload_buf = upload,
-        .upload_capacity = (uint32_t)upload_capacity,
+        .upload_capacity = (uint32_t)cfg.upload_capacity,
         .profile_buf = profile,
-        .profile_capacity = (uint32_t)profile_capacity,
-        .device_id = device_id,
-        .ram_bytes = (uint32_t)(sizeof server + upload_capacity + profile_capacity),
-        .boot_id = (uint32_t)boot_id,
-        .idle_timeout_ms = (uint32_t)idle_timeout,
+        .profile_capacity = (uint32_t)cfg.profile_capacity,
+        .device_id = cfg.device_id,
+        .ram_bytes = (uint32_t)(sizeof server + cfg.upload_capacity + cfg.profile_capacity),
+        .boot_id = (uint32_t)cfg.boot_id,
+        .idle_timeout_ms = (uint32_t)cfg.idle_timeout_ms,
     };
-    if (!wrtp_server_init(&server, &cfg)) {
+    if (!wrtp_server_init(&server, &server_cfg)) {
         fprintf(stderr, "native-sim: protocol server configuration refused\n");
         return 4;
     }

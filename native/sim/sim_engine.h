@@ -31,4 +31,7 @@ typedef struct wrt_sim_options {
  */
 const wrtp_engine_ops *wrt_sim_engine(const wrt_sim_options *i_opts, void **o_ctx, const char **o_why);
 
+/* Gives the arena of the engine wrt_sim_engine started back (the in-process device's close). */
+void wrt_sim_engine_stop(void);
+
 #endif

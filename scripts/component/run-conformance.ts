@@ -3,7 +3,7 @@
  * native-sim through the protocol (tools/component/run-runner.ts): a table per file, the skips with
  * their reasons, and the line `N passed, N failed, N skipped`.
  *
- * Run: npm run conformance:component-run [-- --failures] [name-part …]
+ * Run: npm run conformance:component-run [-- --in-process] [-- --failures] [name-part …]
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { DeviceSession } from '../../ts/run/session.js';
 import { nativeSimLink } from '../../ts/run/run-module.js';
 import { convertComponentSuites, RUN_SUITES } from '../../tools/component/convert.js';
 import { type RunFileResult, runComponentExecScript } from '../../tools/component/run-runner.js';
+import { buildInProcessSim, openInProcessSim } from '../../tools/sim/inproc.js';
 import { parseSkipList, type SkipEntry } from '../../tools/component/runner.js';
 import { runScript, scriptProgram } from '../../ts/core/script-cli.js';
 
@@ -27,13 +28,29 @@ export interface ComponentRunConformance {
   readonly skipped: number;
 }
 
-/** Every script on one native-sim process (each component resets the session first). */
-export async function componentRunConformance(only?: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<ComponentRunConformance> {
+/**
+ * Every script on one native-sim (each component resets the session first): a native-sim process
+ * through its stdio, or with `inProcess` the same device code in this process
+ * (tools/sim/inproc.ts), so the two runs can be compared file by file.
+ */
+export async function componentRunConformance(
+  only?: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  options: { readonly inProcess?: boolean } = {},
+): Promise<ComponentRunConformance> {
   const skips = componentRunSkipList();
   const scripts = await convertComponentSuites({ suites: RUN_SUITES, env, ...(only !== undefined && only.length > 0 ? { only } : {}) });
   // Region caps as run gives a component of several core instances (componentRegionArgs), fixed for all.
   const extraArgs = ['--memory-pages-max', '16', '--table-elements-max', '1024'];
-  const session = await DeviceSession.open(nativeSimLink({ env, extraArgs, client: { requestTimeoutMs: 60_000, maxResends: 1 } }));
+  if (options.inProcess === true) buildInProcessSim();
+  const session = await DeviceSession.open(
+    nativeSimLink({
+      env,
+      extraArgs,
+      client: { requestTimeoutMs: 60_000, maxResends: 1 },
+      ...(options.inProcess === true ? { openTransport: openInProcessSim } : {}),
+    }),
+  );
   const files: RunFileResult[] = [];
   try {
     for (const script of scripts) files.push(await runComponentExecScript(session, script, skips));
@@ -47,11 +64,12 @@ export async function componentRunConformance(only?: readonly string[], env: Nod
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const program = scriptProgram('conformance:component-run', 'component-model execution tests on native-sim through the protocol')
     .argument('[files...]', 'only these .wast files')
+    .option('--in-process', "native-sim's device code loaded into this process (build/native-sim/libwrt-sim.so) instead of a native-sim process")
     .option('--failures', 'list every failed assertion')
     .option('--skips', 'list every skipped assertion with its reason');
   await runScript(program, async (p) => {
-    const opts = p.opts<{ failures?: boolean; skips?: boolean }>();
-    const result = await componentRunConformance(p.args);
+    const opts = p.opts<{ failures?: boolean; skips?: boolean; inProcess?: boolean }>();
+    const result = await componentRunConformance(p.args, process.env, { inProcess: opts.inProcess === true });
     console.log(`${'file'.padEnd(58)} ${'pass'.padStart(5)} ${'fail'.padStart(5)} ${'skip'.padStart(5)}`);
     for (const file of result.files) {
       console.log(`${file.file.slice(-58).padEnd(58)} ${String(file.passed).padStart(5)} ${String(file.failed).padStart(5)} ${String(file.skipped).padStart(5)}`);
