@@ -149,13 +149,13 @@ static uint32_t twin_base(uint32_t iop)
 /* Whether `v` survives packing as `kind` (the executor's WRT_PACKED_U / WRT_PACKED_S). */
 static bool packs(uint32_t kind, uint32_t v)
 {
-    return kind == PACK_U ? v <= 0xFFFFu : WRT_PACKED_S(v) == v;
+    return kind == PACK_U ? v <= 0xFFFFu : WRT_SEXT16(v) == v;
 }
 
 static bool emit(cstate *c, uint32_t cell)
 {
     if (c->pack_at != WRT_NONE) {
-        /* The first immediate of a packing op: into its op cell's low half. An index, offset or
+        /* The first immediate of a packing op: into its op cell's high half. An index, offset or
          * count that would not fit was given its plain op's wide twin by the caller already. */
         uint32_t at = c->pack_at;
         bool wide = false;
@@ -180,7 +180,7 @@ static bool emit(cstate *c, uint32_t cell)
 #endif
         if (!wide) {
             /* Without superinstructions CONST32 chose its twin itself too (flash: the small image). */
-            c->code[at] = (c->code[at] & ~0xFFFFu) | (cell & 0xFFFFu);
+            c->code[at] = WRT_PACK_IMM(c->code[at], cell);
             return true;
         }
     }
@@ -244,7 +244,7 @@ static void retag(cstate *c, uint32_t iop)
     /* A wide twin (its constant in a cell) turns into the twin of the variant. */
     if (twin_base(c->hist_op[c->nhist - 1u]) != c->hist_op[c->nhist - 1u]) iop = wide_twin(iop);
 #endif
-    c->code[at] = WRT_PACKED_U(c->code[at]) | WRT_OP_CELL(iop);
+    c->code[at] = WRT_WITH_OP(c->code[at], iop);
     c->hist_op[c->nhist - 1u] = iop;
     c->last_op = iop;
 }
@@ -358,7 +358,7 @@ static bool open_segment_after(cstate *c)
 #if WRT_CONFIG_FUEL
     uint32_t paying = c->last_op != WRT_NONE ? paying_variant(c->last_op) : WRT_NONE;
     if (paying == WRT_NONE) return open_segment(c);
-    c->code[c->last_pos] = WRT_PACKED_U(c->code[c->last_pos]) | WRT_OP_CELL(paying);
+    c->code[c->last_pos] = WRT_WITH_OP(c->code[c->last_pos], paying);
     if (c->nhist > 0u && c->hist_pos[c->nhist - 1u] == c->last_pos) c->hist_op[c->nhist - 1u] = paying;
     c->last_op = paying;
     if (!emit(c, 0)) return false;
@@ -393,7 +393,7 @@ static bool charge(cstate *c)
             return false;
         }
     }
-    c->code[c->fuel_site]++;
+    c->code[c->fuel_site] += WRT_FUEL_ONE;
 #else
     (void)c;
 #endif

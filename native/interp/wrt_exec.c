@@ -149,19 +149,22 @@ static inline uint64_t sx32(uint32_t x)
 
 /*
  * The op of the cell at pc, and the first immediate an op packs into it (wrt_iops.h): unsigned, or
- * sign-extended; FUEL_AT is a fuel cell's charge (its low half too). Each must be one 16-bit load
- * (x86 movzwl/movswl, Thumb ldrh/ldrsh), not a 32-bit load and a shift: that would cost every
- * dispatch and local access an instruction. GCC narrows a masked or truncated load by itself, but
- * not a shifted one, so on a little-endian machine the op half is read as the two bytes it is.
+ * sign-extended; FUEL_AT is a fuel cell's charge (its high half too). Each must be one 16-bit load
+ * (x86 movzwl/movswl, Thumb ldrh/ldrsh), not a 32-bit load and a shift or mask: that would cost
+ * every dispatch and local access an instruction. GCC narrows a truncated word load only
+ * sometimes (Thumb: `ldr r3, [fp, #4]!; uxth r3, r3`), so on a little-endian machine each half is
+ * read as the two bytes it is.
  */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-#define OPN (*pc >> 16)
+#define OPN (*pc & 0xFFFFu)
+#define HI16(p) (*(p) >> 16)
 #else
-#define OPN ld16((const uint8_t *)pc + 2)
+#define OPN ld16((const uint8_t *)pc)
+#define HI16(p) ld16((const uint8_t *)(p) + 2)
 #endif
-#define PU (*pc & 0xFFFFu)
-#define PS ((uint32_t)(int32_t)(int16_t)(uint16_t)*pc)
-#define FUEL_AT(p) (*(p) & 0xFFFFu)
+#define PU HI16(pc)
+#define PS ((uint32_t)(int32_t)(int16_t)(uint16_t)HI16(pc))
+#define FUEL_AT(p) HI16(p)
 
 #define TRAP(code) do { trap = (code); goto trapped; } while (0)
 /*
@@ -314,7 +317,7 @@ static inline uint64_t sx32(uint32_t x)
         if (cond) {                                                                                  \
             TAKE(pc + (at));                                                                         \
         } else {                                                                                     \
-            PAY(pc[(at) + 1]);                                                                       \
+            PAY(FUEL_AT(pc + ((at) + 1)));                                                           \
             pc += (at) + 2;                                                                          \
         }                                                                                            \
         NEXT();                                                                                      \
@@ -697,7 +700,7 @@ next:
             SHIFT_DOWN(pc[2], pc[3]);
             TAKE(pc + 1);
         } else {
-            PAY(pc[4]);
+            PAY(FUEL_AT(pc + 4));
             pc += 5;
         }
         NEXT();
@@ -1156,7 +1159,7 @@ branch_taken:
     TAKE(pc + branch_at);
     NEXT();
 branch_fall:
-    PAY(pc[branch_at + 1u]);
+    PAY(FUEL_AT(pc + (branch_at + 1u)));
     pc += branch_at + 2u;
     NEXT();
 #endif
@@ -1213,10 +1216,10 @@ branch_fall:
     OP(LOAD32_T) { EA(tos, PU, 4); tos = fp[pc[1]] = ld32(ptr); pc += 2; NEXT(); }
     OP(LOCAL_SET_K) { fp[PU] = pc[1]; pc += 2; NEXT(); }
     OP(LOCAL_MOVE) { fp[PU] = fp[pc[1]]; pc += 2; NEXT(); }
-    OP(LOCAL_SET_F) { PAY(pc[1]); fp[PU] = tos; POP(); pc += 2; NEXT(); }
-    OP(LOCAL_SET_K_F) { PAY(pc[2]); fp[PU] = pc[1]; pc += 3; NEXT(); }
-    OP(LOCAL_MOVE_F) { PAY(pc[2]); fp[PU] = fp[pc[1]]; pc += 3; NEXT(); }
-    OP(I32_ADD_LK_S_F) { PAY(pc[3]); fp[pc[2]] = (uint32_t)((uint32_t)fp[PU] + pc[1]); pc += 4; NEXT(); }
+    OP(LOCAL_SET_F) { PAY(FUEL_AT(pc + 1)); fp[PU] = tos; POP(); pc += 2; NEXT(); }
+    OP(LOCAL_SET_K_F) { PAY(FUEL_AT(pc + 2)); fp[PU] = pc[1]; pc += 3; NEXT(); }
+    OP(LOCAL_MOVE_F) { PAY(FUEL_AT(pc + 2)); fp[PU] = fp[pc[1]]; pc += 3; NEXT(); }
+    OP(I32_ADD_LK_S_F) { PAY(FUEL_AT(pc + 3)); fp[pc[2]] = (uint32_t)((uint32_t)fp[PU] + pc[1]); pc += 4; NEXT(); }
     LOAD_FORMS(LOAD32, 4, ld32(ptr))
     LOAD_FORMS(LOAD64, 8, ld64(ptr))
     LOAD_FORMS(LOAD8_U, 1, ptr[0])

@@ -14,8 +14,8 @@
  *   MEMORY_INIT dataidx, DATA_DROP dataidx, TABLE_INIT elemidx tableidx, ELEM_DROP elemidx,
  *   TABLE_COPY dst src, TABLE_GROW/SIZE/FILL tableidx, REF_FUNC funcidx
  *
- * Packed first immediate: the op's number is the high 16 bits of its cell, and an op that packs
- * (WRT_IOPS_PACK_U / WRT_IOPS_PACK_S below) keeps its first immediate in the low 16 bits instead
+ * Packed first immediate: the op's number is the low 16 bits of its cell, and an op that packs
+ * (WRT_IOPS_PACK_U / WRT_IOPS_PACK_S below) keeps its first immediate in the high 16 bits instead
  * of a cell of its own: unsigned (local indices, which the 50,000-local limit keeps below 2^16;
  * memory offsets; function indices; FUEL's charge) or sign-extended (constants). Its other
  * immediates follow as cells, so `CONST32 v` and `FUEL n` are one cell and `I32_ADD_LK a k` two.
@@ -24,7 +24,7 @@
  * patched after emission), nor do 64-bit constants.
  *
  * Fuel cells: a charge is at most 65,535 (the compiler cuts a longer straight run into segments),
- * so a fuel cell is read as its low half, whether it is a cell of its own (a conditional branch's
+ * so a fuel cell is read as its high half, whether it is a cell of its own (a conditional branch's
  * `fall`, the trailing cell of LOCAL_SET_F and the like) or FUEL's op cell: a branch paying its
  * target[-1] need not know which.
  *
@@ -191,7 +191,7 @@
 #endif
 
 /*
- * The ops that keep their first immediate in the low half of the op cell (see the head of this
+ * The ops that keep their first immediate in the high half of the op cell (see the head of this
  * file): unsigned (_U) or sign-extended (_S). Every other op has its immediates in cells.
  */
 #define WRT_IOP_PACK_BINOP_U(X, name) X(name##_L) X(name##_LK) X(name##_LL)
@@ -260,11 +260,27 @@
     X(STORE32_K_W) WRT_FUSED_CMPS(WRT_IOP_TWIN_COUNT, X) WRT_I32_DIVS(WRT_IOP_TWIN_BINOP, X)
 #define WRT_IOPS_PACK_S(X) WRT_IOPS_PACK_S_PLAIN(X) WRT_IOPS_PACK_S_FUSED(X)
 
-/* An op cell: the op number in the high half, the first immediate an op packs in the low half. */
-#define WRT_OP_CELL(op) ((uint32_t)(op) << 16)
-#define WRT_OP_OF(cell) ((uint32_t)(cell) >> 16)
-#define WRT_PACKED_U(cell) ((uint32_t)(cell) & 0xFFFFu)
-#define WRT_PACKED_S(cell) ((((uint32_t)(cell) & 0xFFFFu) ^ 0x8000u) - 0x8000u)
+/*
+ * An op cell: the op number in the low half, the first immediate an op packs in the high half.
+ * Low, because a handler's `pc += n` and the next dispatch's load of the op then fold into one
+ * pre-indexed load on Thumb-2 (`ldrh r3, [r4, #4]!`), as the 32-bit op cell did before packing;
+ * with the op in the high half the load is at pc + 2 and the increment costs an instruction on
+ * every dispatch (docs/benchmarks.md, the board's guest instructions). The immediate is read with
+ * one 16-bit load at pc + 2 (x86 movzwl/movswl, Thumb ldrh/ldrsh), as the op was. A fuel cell's
+ * charge is its high half too, so a FUEL op cell and a separate fuel cell read alike.
+ */
+#define WRT_OP_CELL(op) ((uint32_t)(op))
+#define WRT_OP_OF(cell) ((uint32_t)(cell) & 0xFFFFu)
+#define WRT_PACKED_U(cell) ((uint32_t)(cell) >> 16)
+#define WRT_PACKED_S(cell) ((((uint32_t)(cell) >> 16) ^ 0x8000u) - 0x8000u)
+/* `cell` with its immediate half set to the low 16 bits of `imm`. */
+#define WRT_PACK_IMM(cell, imm) (((uint32_t)(cell) & 0xFFFFu) | ((uint32_t)(imm) << 16))
+/* `cell` with its op replaced, its immediate kept. */
+#define WRT_WITH_OP(cell, op) (((uint32_t)(cell) & ~0xFFFFu) | (uint32_t)(op))
+/* One instruction of fuel, added to a fuel cell. */
+#define WRT_FUEL_ONE (1u << 16)
+/* The value `v` as a packed signed immediate reads it back (sign-extended from 16 bits). */
+#define WRT_SEXT16(v) ((((uint32_t)(v) & 0xFFFFu) ^ 0x8000u) - 0x8000u)
 
 #define WRT_IOPS(X) WRT_IOPS_PLAIN(X) WRT_IOPS_FUSED(X)
 

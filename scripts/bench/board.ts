@@ -217,12 +217,25 @@ export async function onIcountBoard<T>(target: string, elf: string, use: (client
   }
 }
 
-/** Every emulated target with interpreter firmware, FIRST_TARGET first. */
+/**
+ * Every emulated target with interpreter firmware, FIRST_TARGET first; `WRT_BENCH_BOARD_TARGETS`
+ * (comma-separated ids) picks some of them, for an A/B of one board.
+ */
 function benchTargets(): string[] {
   const ids = listTargets()
     .filter((def) => def.kind === 'emulated' && def.firmware !== undefined)
     .map((def) => def.id);
-  return [FIRST_TARGET, ...ids.filter((id) => id !== FIRST_TARGET)];
+  const all = [FIRST_TARGET, ...ids.filter((id) => id !== FIRST_TARGET)];
+  const picked = process.env.WRT_BENCH_BOARD_TARGETS?.split(',').map((id) => id.trim()).filter((id) => id !== '');
+  if (picked === undefined || picked.length === 0) return all;
+  const unknown = picked.filter((id) => !all.includes(id));
+  if (unknown.length > 0) {
+    throw new WrtError('TARGET_UNKNOWN', `WRT_BENCH_BOARD_TARGETS names ${unknown.join(', ')}, not an emulated target with firmware`, {
+      field: 'WRT_BENCH_BOARD_TARGETS',
+      limit: all.join(', '),
+    });
+  }
+  return picked;
 }
 
 export async function bench(log: (line: string) => void): Promise<void> {
