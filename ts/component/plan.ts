@@ -13,6 +13,7 @@
 import { type CType, ctypeOf, encodeTupleType, unsupported, witOf } from './ctype.js';
 import { type CoreRef, flattenComponent, instanceMemoryOwner, memoryOwner, type PlanBuiltin, type PlanImport, type PlanResource, type PlanStep, WASI2_IMPORT } from './flatten.js';
 import { instanceName, renameImports } from './relink.js';
+import { WASI2_FUNCTIONS, WASI2_SERVED, wasi2Interface, wasi2Serves } from './wasi2.js';
 import type { ComponentFacts } from './validator.js';
 import type { WasmReport } from '../wasm/report.js';
 
@@ -105,6 +106,10 @@ export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: str
   // What a component needs from outside comes first: it is the likeliest reason it cannot run here.
   // The device serves wasi:*@0.2.x instances itself (its WASI 0.2 functions); nothing else.
   const imported = facts.imports.find((i) => i.sort !== 'type' && !(i.sort === 'instance' && WASI2_IMPORT.test(i.name)));
+  const wasiUnknown = facts.imports.find((i) => i.sort === 'instance' && WASI2_IMPORT.test(i.name) && WASI2_FUNCTIONS[wasi2Interface(i.name)] === undefined);
+  if (imported === undefined && wasiUnknown !== undefined) {
+    throw unsupported(`the component imports ${JSON.stringify(wasiUnknown.name)}: the device serves no such WASI 0.2 interface (it serves ${WASI2_SERVED})`, file);
+  }
   if (imported !== undefined) {
     const what = imported.sort === 'func' ? 'a function' : imported.sort === 'core-module' ? 'a core module' : `an ${imported.sort}`;
     throw unsupported(`the component imports ${JSON.stringify(imported.name)} (${what}): the only imports run are WASI 0.2 interfaces (wasi:*/*@0.2.x instances), which the device serves`, file);
@@ -166,6 +171,7 @@ export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: str
   const adapters: PlanAdapterCall[] = [];
   for (const a of flat.adapters) {
     if (a.kind === 'wasi') {
+      if (!wasi2Serves(a.iface, a.name)) throw unsupported(`the component imports ${JSON.stringify(`${a.iface}#${a.name}`)}: the device has no such WASI 0.2 function (${WASI2_SERVED})`, file);
       const node = facts.arena.node(a.type);
       if (node.k !== 'func') throw unsupported(`canon lower of ${a.iface}#${a.name}: not a function`, file);
       const count = { count: 2 };

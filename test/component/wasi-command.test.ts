@@ -1,0 +1,176 @@
+/**
+ * WASI 0.2 commands (docs/component.md, "WASI 0.2 commands"): C programs of the HIL wasi suite
+ * built into wasi:cli/run components with jco's preview1 command adapter, run by `run COMPONENT`
+ * on native-sim, and compared with the same components transpiled by jco and run in Node (the value
+ * oracle). Also: the refusals before anything is uploaded, the handle trap of a WASI method, and
+ * the device's and the host's tables of WASI functions naming the same functions.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWasiCommand, type CommandResult, jcoRunCommand } from '../../tools/component/wasi-command.js';
+import { parseComponentText } from '../../tools/oracles/jco.js';
+import { main } from '../../ts/cli/main.js';
+import { BufferedOutput } from '../../ts/core/output.js';
+import { packageRoot } from '../../ts/core/paths.js';
+import { WASI2_FUNCTIONS } from '../../ts/component/wasi2.js';
+import { buildRealNativeSim } from '../run/helpers.js';
+
+const root = packageRoot();
+const dir = mkdtempSync(join(tmpdir(), 'wrt-wasi-command-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let sim = '';
+let hello = '';
+let stderrExit = '';
+let jcoHello: CommandResult;
+let jcoStderrExit: CommandResult;
+
+beforeAll(async () => {
+  sim = buildRealNativeSim();
+  hello = await buildWasiCommand(join(root, 'hil', 'suites', 'wasi', 'hello.c'));
+  stderrExit = await buildWasiCommand(join(root, 'hil', 'suites', 'wasi', 'stderr-exit.c'));
+  jcoHello = await jcoRunCommand(hello, ['board']);
+  jcoStderrExit = await jcoRunCommand(stderrExit, []);
+}, 300_000);
+
+async function run(env: Record<string, string>, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const output = new BufferedOutput();
+  const code = await main(['node', 'wrt-target', 'run', ...args], { output, env: { ...process.env, WRT_NATIVE_SIM: sim, ...env }, cwd: dir });
+  return { code, out: output.stdout.join('\n'), err: output.stderr.join('\n') };
+}
+
+interface RunJson {
+  readonly schema: string;
+  readonly command: boolean;
+  readonly exitCode: number;
+  readonly exit?: number;
+  readonly result?: string;
+  readonly trap?: { readonly code: number; readonly name: string };
+  readonly output: { readonly stdout: string; readonly stderr: string };
+  readonly function: string;
+}
+
+async function runJson(...args: string[]): Promise<RunJson> {
+  const r = await run({}, ...args, '--json');
+  const doc = JSON.parse(r.out) as RunJson;
+  expect(doc.exitCode).toBe(r.code);
+  return doc;
+}
+
+describe('run COMPONENT: a wasi:cli/run command on native-sim, against jco', () => {
+  it('the oracle itself: jco prints the suite\'s expected output', () => {
+    expect(jcoHello).toEqual({ stdout: 'hello from board\n   42|-7   |beef\n', stderr: '', code: 0 });
+    // The adapter's proc_exit(7) is wasi:cli/exit's err: exit code 1 under jco (and wasmtime).
+    expect(jcoStderrExit).toEqual({ stdout: '', stderr: 'something went wrong\n', code: 1 });
+  });
+
+  it('hello: the CLI prints exactly what jco prints, and exits 0', () => {
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'wrt-target.js'), 'run', hello, 'board'], {
+      env: { ...process.env, WRT_NATIVE_SIM: sim },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect({ stdout: r.stdout, stderr: r.stderr, code: r.status }).toEqual(jcoHello);
+  });
+
+  it('stderr-exit: stderr and the exit code are jco\'s', async () => {
+    const doc = await runJson(stderrExit);
+    expect({ stdout: doc.output.stdout, stderr: doc.output.stderr, code: doc.exitCode }).toEqual(jcoStderrExit);
+  });
+
+  it('--json: the command, its exit and output, the run function', async () => {
+    const ok = await runJson(hello, 'board');
+    expect(ok.schema).toBe('wrt-target/run');
+    expect(ok.command).toBe(true);
+    expect(ok.function).toMatch(/^wasi:cli\/run@0\.2\.\d+#run$/);
+    expect(ok.result).toBe('ok');
+    expect(ok.exitCode).toBe(0);
+    expect(ok.output).toEqual({ stdout: jcoHello.stdout, stderr: '' });
+    // Without arguments argv is the file's name alone.
+    expect((await runJson(hello)).output.stdout).toBe('hello from nobody\n   42|-7   |beef\n');
+    const exited = await runJson(stderrExit);
+    expect(exited.exit).toBe(1);
+    expect(exited.trap).toBeUndefined();
+    expect(exited.exitCode).toBe(1);
+  });
+});
+
+/** A component importing one WASI method: `go` calls `[method]pollable.ready` on handle 42, which does not exist. */
+const BAD_HANDLE = `(component
+  (import "wasi:io/poll@0.2.6" (instance $poll
+    (export "pollable" (type $p (sub resource)))
+    (export "[method]pollable.ready" (func (param "self" (borrow $p)) (result bool)))))
+  (alias export $poll "[method]pollable.ready" (func $ready))
+  (core func $ready_lowered (canon lower (func $ready)))
+  (core module $m
+    (import "w" "ready" (func $ready (param i32) (result i32)))
+    (func (export "go") (result i32) (call $ready (i32.const 42))))
+  (core instance $w (export "ready" (func $ready_lowered)))
+  (core instance $i (instantiate $m (with "w" (instance $w))))
+  (func (export "go") (result bool) (canon lift (core func $i "go"))))`;
+
+const UNKNOWN_INTERFACE = `(component
+  (import "acme:thing/api@1.0.0" (instance $api (export "f" (func))))
+  (core module $m (func (export "g") (result i32) (i32.const 1)))
+  (core instance $i (instantiate $m))
+  (func (export "g") (result u32) (canon lift (core func $i "g"))))`;
+
+const UNKNOWN_WASI = `(component
+  (import "wasi:sockets/tcp@0.2.6" (instance $tcp (export "f" (func))))
+  (core module $m (func (export "g") (result i32) (i32.const 1)))
+  (core instance $i (instantiate $m))
+  (func (export "g") (result u32) (canon lift (core func $i "g"))))`;
+
+const UNKNOWN_FUNCTION = `(component
+  (import "wasi:io/poll@0.2.6" (instance $poll (export "frobnicate" (func))))
+  (alias export $poll "frobnicate" (func $f))
+  (core func $fl (canon lower (func $f)))
+  (core module $m (import "w" "f" (func)) (func (export "g") (result i32) (i32.const 1)))
+  (core instance $w (export "f" (func $fl)))
+  (core instance $i (instantiate $m (with "w" (instance $w))))
+  (func (export "g") (result u32) (canon lift (core func $i "g"))))`;
+
+describe('what is refused, and the handle trap', () => {
+  it('an unknown import is COMPONENT_UNSUPPORTED naming it, before native-sim starts', async () => {
+    const cases: [string, string, string][] = [
+      ['other.wasm', UNKNOWN_INTERFACE, 'the component imports "acme:thing/api@1.0.0" (an instance): the only imports run are WASI 0.2 interfaces'],
+      ['sockets.wasm', UNKNOWN_WASI, 'the component imports "wasi:sockets/tcp@0.2.6": the device serves no such WASI 0.2 interface'],
+      ['frob.wasm', UNKNOWN_FUNCTION, 'the component imports "wasi:io/poll@0.2.6#frobnicate": the device has no such WASI 0.2 function'],
+    ];
+    for (const [name, text, message] of cases) {
+      const file = join(dir, name);
+      writeFileSync(file, await parseComponentText(text));
+      // A native-sim that does not exist: the refusal comes first, so nothing is started or uploaded.
+      const r = await run({ WRT_NATIVE_SIM: join(dir, 'no-native-sim') }, file, '--invoke', 'g()');
+      expect([name, r.code]).toEqual([name, 1]);
+      expect(r.err).toContain('error[COMPONENT_UNSUPPORTED]');
+      expect(r.err).toContain(message);
+    }
+  });
+
+  it('a WASI method given a handle that does not exist traps with the handle trap (72)', async () => {
+    const file = join(dir, 'bad-handle.wasm');
+    writeFileSync(file, await parseComponentText(BAD_HANDLE));
+    const r = await run({}, file, '--invoke', 'go()');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^wrt-target: trap: invalid resource handle \(trap code 72\) in the core function of go, after \d+ instructions$/);
+  });
+
+  it('the host\'s table of WASI functions and the device\'s (wrt_wasi2.c) name the same functions', () => {
+    const c = readFileSync(join(root, 'native', 'component', 'wrt_wasi2.c'), 'utf8');
+    const ifaceList = /wrt_w2_ifaces\[IF_COUNT\] = \{([^}]*)\}/.exec(c)?.[1] ?? '';
+    const ifaces = [...ifaceList.matchAll(/"([^"]+)"/g)].map((m) => m[1] as string);
+    const enumBody = /enum \{([^}]*)IF_COUNT/.exec(c)?.[1] ?? '';
+    const enumNames = enumBody.split(',').map((x) => x.trim()).filter((x) => x !== '');
+    expect(enumNames.length).toBe(ifaces.length);
+    const device = new Map<string, string[]>();
+    for (const m of c.matchAll(/\{(IF_[A-Z_]+), \d+, "([^"]+)"/g)) {
+      const iface = ifaces[enumNames.indexOf(m[1] as string)] as string;
+      device.set(iface, [...(device.get(iface) ?? []), m[2] as string]);
+    }
+    const host = Object.fromEntries(Object.entries(WASI2_FUNCTIONS).filter(([, fns]) => fns.length > 0));
+    expect(Object.fromEntries(device)).toEqual(host);
+  });
+});
