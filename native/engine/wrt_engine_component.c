@@ -122,8 +122,10 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
     e->adapter_trap = 0;
     e->adapter_depth = 0;
 #endif
+#if WRT_CONFIG_WASI2
     e->wasi.exited = false;
     e->wasi.exit_code = 0;
+#endif
     int rc = wrt_comp_invoke(&req, &ops, &e->component, &outcome);
 #if WRT_CONFIG_COMPONENT_LINK
     /* An adapter's canonical ABI trap reached the core as HOST_ERROR: its own code instead. */
@@ -146,11 +148,13 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
     o_result->trap = outcome.trap;
     o_result->phase = outcome.phase;
     o_result->trap_func = outcome.trap != 0u && outcome.trap < WRT_COMP_TRAP_BASE ? c.trap_func : 0u;
-    /* WASI 0.2's exit (and preview1's proc_exit) end the call with trap EXIT: the field holds the exit code. */
+#if WRT_CONFIG_WASI2
+    /* WASI 0.2's exit ends the call with trap EXIT: the function field holds the exit code. */
     if (outcome.trap == WRT_TRAP_EXIT) {
         o_result->trap_func = e->wasi.exit_code;
         e->exits++;
     }
+#endif
     o_result->fuel_used = c.used;
     o_result->peak_stack_bytes = wrt_ec_stack_peak(e->rt);
     o_result->values = e->component.result;
@@ -241,13 +245,6 @@ static void wrt_ec_to_pool(wrt_cabi_val *vals, uint32_t n) {
     for (uint32_t i = 0; i < n; i++) vals[i].aux &= ~WRT_CABI_IN_MEMORY;
 }
 
-
-/* Parameters of a wrt_host_func signature ("iiI:i" has 3). */
-static uint32_t wrt_func_param_count_of_signature(const char *i_sig) {
-    uint32_t n = 0;
-    while (n < 2u * WRT_CABI_MAX_FLAT_PARAMS + 2u && i_sig[n] != ':' && i_sig[n] != '\0') n++;
-    return n;
-}
 
 #define WRT_EC_TRAP_MAY_ENTER (WRT_COMP_TRAP_BASE + 11u)
 #define WRT_EC_ANY_RT 0xFFFFu
@@ -467,6 +464,13 @@ static uint32_t wrt_ec_builtin_call(wrt_ec_adapter *a, wrt_host_call *io_call) {
  * handle table. Results that live in memory are stored by the canonical ABI, through the caller's
  * cabi_realloc run as a nested invocation (wrt_ec_side_realloc), as a fused adapter's are.
  */
+/* Parameters of a wrt_host_func signature ("iiI:i" has 3). */
+static uint32_t wrt_ec_signature_params(const char *i_sig) {
+    uint32_t n = 0;
+    while (n < 2u * WRT_CABI_MAX_FLAT_PARAMS + 2u && i_sig[n] != ':' && i_sig[n] != '\0') n++;
+    return n;
+}
+
 static uint32_t wrt_ec_wasi2_call(wrt_ec_adapter *a, wrt_host_call *io_call) {
     wrt_interp_engine *e = a->e;
     if (e->adapter_depth >= WRT_ENGINE_ADAPTER_DEPTH) return WRT_TRAP_REENTRY_EXHAUSTED;
@@ -504,7 +508,7 @@ static uint32_t wrt_ec_wasi2_call(wrt_ec_adapter *a, wrt_host_call *io_call) {
     c.argc = e->wasi.argc;
     c.result = 0;
     c.exit_code = 0;
-    uint32_t nargs = wrt_func_param_count_of_signature(a->signature);
+    uint32_t nargs = wrt_ec_signature_params(a->signature);
     /* The scratch is this level's while the guest's realloc runs nested above it. */
     e->entered[level] = 0;
     e->adapter_depth++;

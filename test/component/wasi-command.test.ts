@@ -16,6 +16,12 @@ import { main } from '../../ts/cli/main.js';
 import { BufferedOutput } from '../../ts/core/output.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import { WASI2_FUNCTIONS } from '../../ts/component/wasi2.js';
+import { ProtocolClient } from '../../ts/device/client.js';
+import { type ComponentWasiRequest, encodeComponentResource } from '../../ts/device/component-messages.js';
+import { isDeviceError } from '../../ts/device/device-errors.js';
+import { spawnNativeSimStdio } from '../../ts/device/native-sim.js';
+import { DeviceErrorCode, Feature, ResetKind, SessionMode } from '../../ts/device/protocol.js';
+import { nativeSimArgs } from '../../ts/run/native-sim-binary.js';
 import { buildRealNativeSim } from '../run/helpers.js';
 
 const root = packageRoot();
@@ -172,5 +178,39 @@ describe('what is refused, and the handle trap', () => {
     }
     const host = Object.fromEntries(Object.entries(WASI2_FUNCTIONS).filter(([, fns]) => fns.length > 0));
     expect(Object.fromEntries(device)).toEqual(host);
+  });
+});
+
+/** docs/protocol.md §4f, COMPONENT_RESOURCE op 4: the two vectors. */
+const GET_STDOUT: ComponentWasiRequest = { op: 'wasi', owner: 1, memory: 0, realloc: null, encoding: 'utf8', iface: 'wasi:cli/stdout@0.2.6', func: 'get-stdout', paramsType: new Uint8Array(0), resultType: Uint8Array.of(0x12, 1, 0x18, 0) };
+const GET_ARGUMENTS: ComponentWasiRequest = { op: 'wasi', owner: 2, memory: 1, realloc: { instance: 2, name: 'r' }, encoding: 'utf8', iface: 'wasi:cli/environment@0.2.12', func: 'get-arguments', paramsType: new Uint8Array(0), resultType: Uint8Array.of(0x12, 1, 0x10, 0x0c) };
+
+describe('COMPONENT_RESOURCE op 4 on the wire (native-sim directly)', () => {
+  it('encodes the documented vectors', () => {
+    const hex = (r: ComponentWasiRequest): string => Buffer.from(encodeComponentResource(r)).toString('hex');
+    expect(hex(GET_STDOUT)).toBe('04' + '0100' + '0000' + '0000' + '00' + '00' + '15' + Buffer.from('wasi:cli/stdout@0.2.6').toString('hex') + '0a' + Buffer.from('get-stdout').toString('hex') + '0000' + '0400' + '12011800');
+    expect(hex(GET_ARGUMENTS)).toBe('04' + '0200' + '0100' + '0200' + '0172' + '00' + '1b' + Buffer.from('wasi:cli/environment@0.2.12').toString('hex') + '0d' + Buffer.from('get-arguments').toString('hex') + '0000' + '0400' + '1201100c');
+  });
+
+  it('defines a known function, and refuses an unknown one or a wrong type with the documented codes', async () => {
+    const client = new ProtocolClient(spawnNativeSimStdio(sim, nativeSimArgs({})), { helloTimeoutMs: 5000 });
+    try {
+      const hello = await client.hello();
+      expect(hello.features & Feature.Wasi2).toBe(Feature.Wasi2);
+      await client.reset(ResetKind.Session);
+      await client.session(SessionMode.Keep);
+      expect(await client.componentResource(GET_STDOUT)).toBe(0);
+      const refusal = async (r: ComponentWasiRequest): Promise<[number, number]> => {
+        const error = await client.componentResource(r).then(() => undefined, (e: unknown) => e);
+        if (!isDeviceError(error)) throw new Error(`expected a device error, got ${String(error)}`);
+        return [error.device.code, error.device.detail];
+      };
+      expect(await refusal({ ...GET_STDOUT, func: 'get-stdoot' })).toEqual([DeviceErrorCode.ExportNotFound, 4]);
+      expect(await refusal({ ...GET_STDOUT, iface: 'wasi:cli/stdout@0.3.0' })).toEqual([DeviceErrorCode.ExportNotFound, 4]);
+      // get-stdout returning a string: another core type than WASI's (a return pointer).
+      expect(await refusal({ ...GET_STDOUT, resultType: Uint8Array.of(0x12, 1, 0x0c) })).toEqual([DeviceErrorCode.ArgsInvalid, 1]);
+    } finally {
+      client.close();
+    }
   });
 });
