@@ -32,6 +32,8 @@ let hello = '';
 let stderrExit = '';
 let jcoHello: CommandResult;
 let jcoStderrExit: CommandResult;
+/** More programs, each compared with jco as it is: [name, component, jco's result]. */
+const more: [string, string, CommandResult][] = [];
 
 beforeAll(async () => {
   sim = buildRealNativeSim();
@@ -39,6 +41,10 @@ beforeAll(async () => {
   stderrExit = await buildWasiCommand(join(root, 'hil', 'suites', 'wasi', 'stderr-exit.c'));
   jcoHello = await jcoRunCommand(hello, ['board']);
   jcoStderrExit = await jcoRunCommand(stderrExit, []);
+  for (const source of [join(root, 'hil', 'suites', 'wasi', 'checksum.c'), join(root, 'hil', 'suites', 'wasi', 'sort.c'), join(root, 'test', 'component', 'wasi', 'probe.c')]) {
+    const component = await buildWasiCommand(source);
+    more.push([source, component, await jcoRunCommand(component, [])]);
+  }
 }, 300_000);
 
 async function run(env: Record<string, string>, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -84,6 +90,16 @@ describe('run COMPONENT: a wasi:cli/run command on native-sim, against jco', () 
   it('stderr-exit: stderr and the exit code are jco\'s', async () => {
     const doc = await runJson(stderrExit);
     expect({ stdout: doc.output.stdout, stderr: doc.output.stderr, code: doc.exitCode }).toEqual(jcoStderrExit);
+  });
+
+  it('checksum, sort and probe (clocks, entropy, empty stdin): output and exit code are jco\'s', async () => {
+    // The suite's own expectations hold under jco (checksum's exit(250) is exit(err): 1).
+    expect(more.map(([, , r]) => r.code)).toEqual([1, 0, 0]);
+    expect(more[2]?.[2].stdout).toBe('wall after 2020: 1\nmonotonic never goes back: 1\ngetentropy: 0, some byte set: 1\nstdin at its end: 1\n');
+    for (const [source, component, jco] of more) {
+      const doc = await runJson(component);
+      expect([source, { stdout: doc.output.stdout, stderr: doc.output.stderr, code: doc.exitCode }]).toEqual([source, jco]);
+    }
   });
 
   it('--json: the command, its exit and output, the run function', async () => {
