@@ -41,7 +41,7 @@ beforeAll(async () => {
   stderrExit = await buildWasiCommand(join(root, 'hil', 'suites', 'wasi', 'stderr-exit.c'));
   jcoHello = await jcoRunCommand(hello, ['board']);
   jcoStderrExit = await jcoRunCommand(stderrExit, []);
-  for (const source of [join(root, 'hil', 'suites', 'wasi', 'checksum.c'), join(root, 'hil', 'suites', 'wasi', 'sort.c'), join(root, 'test', 'component', 'wasi', 'probe.c')]) {
+  for (const source of [join(root, 'hil', 'suites', 'wasi', 'checksum.c'), join(root, 'hil', 'suites', 'wasi', 'sort.c'), join(root, 'test', 'component', 'wasi', 'probe.c'), join(root, 'test', 'component', 'wasi', 'files.c')]) {
     const component = await buildWasiCommand(source);
     more.push([source, component, await jcoRunCommand(component, [])]);
   }
@@ -92,10 +92,11 @@ describe('run COMPONENT: a wasi:cli/run command on native-sim, against jco', () 
     expect({ stdout: doc.output.stdout, stderr: doc.output.stderr, code: doc.exitCode }).toEqual(jcoStderrExit);
   });
 
-  it('checksum, sort and probe (clocks, entropy, empty stdin): output and exit code are jco\'s', async () => {
+  it('checksum, sort, probe (clocks, entropy, empty stdin) and files (no preopens, a sleep): output and exit code are jco\'s', async () => {
     // The suite's own expectations hold under jco (checksum's exit(250) is exit(err): 1).
-    expect(more.map(([, , r]) => r.code)).toEqual([1, 0, 0]);
+    expect(more.map(([, , r]) => r.code)).toEqual([1, 0, 0, 0]);
     expect(more[2]?.[2].stdout).toBe('wall after 2020: 1\nmonotonic never goes back: 1\ngetentropy: 0, some byte set: 1\nstdin at its end: 1\n');
+    expect(more[3]?.[2].stdout).toBe('fopen: null\nopendir: null\nstat: -1\nnanosleep: 0\n');
     for (const [source, component, jco] of more) {
       const doc = await runJson(component);
       expect([source, { stdout: doc.output.stdout, stderr: doc.output.stderr, code: doc.exitCode }]).toEqual([source, jco]);
