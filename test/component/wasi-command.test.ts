@@ -21,7 +21,7 @@ import { type ComponentWasiRequest, encodeComponentResource } from '../../ts/dev
 import { isDeviceError } from '../../ts/device/device-errors.js';
 import { spawnNativeSimStdio } from '../../ts/device/native-sim.js';
 import { DeviceErrorCode, Feature, ResetKind, SessionMode } from '../../ts/device/protocol.js';
-import { nativeSimArgs } from '../../ts/run/native-sim-binary.js';
+import { nativeSimArgs, nativeSimAsanBinary } from '../../ts/run/native-sim-binary.js';
 import { buildRealNativeSim } from '../run/helpers.js';
 
 const root = packageRoot();
@@ -65,7 +65,11 @@ interface RunJson {
 }
 
 async function runJson(...args: string[]): Promise<RunJson> {
-  const r = await run({}, ...args, '--json');
+  return runJsonOn({}, ...args);
+}
+
+async function runJsonOn(env: Record<string, string>, ...args: string[]): Promise<RunJson> {
+  const r = await run(env, ...args, '--json');
   const doc = JSON.parse(r.out) as RunJson;
   expect(doc.exitCode).toBe(r.code);
   return doc;
@@ -99,6 +103,13 @@ describe('run COMPONENT: a wasi:cli/run command on native-sim, against jco', () 
     expect(more[3]?.[2].stdout).toBe('fopen: null\nopendir: null\nstat: -1\nnanosleep: 0\n');
     for (const [source, component, jco] of more) {
       const doc = await runJson(component);
+      expect([source, { stdout: doc.output.stdout, stderr: doc.output.stderr, code: doc.exitCode }]).toEqual([source, jco]);
+    }
+  });
+
+  it('the same output and exit codes on native-sim\'s ASan+UBSan build', async () => {
+    for (const [source, component, jco] of [[hello, hello, { ...jcoHello, stdout: 'hello from nobody\n   42|-7   |beef\n' }] as const, ...more.slice(2)]) {
+      const doc = await runJsonOn({ WRT_NATIVE_SIM: nativeSimAsanBinary() }, component);
       expect([source, { stdout: doc.output.stdout, stderr: doc.output.stderr, code: doc.exitCode }]).toEqual([source, jco]);
     }
   });
