@@ -107,8 +107,47 @@ static int w2_initial_cwd(wrt_wasi2_call *c, const uint64_t *a) {
     return wrt_w2_store1(c, TYPE(T_OPTION_STRING), 0, 0, a[0]);
 }
 
+/* Lowers `nvals` slots whose strings are in `pool` (host bytes, not guest memory). */
+static int wrt_w2_store_pooled(wrt_wasi2_call *c, const uint8_t *type, uint32_t type_len, uint32_t nvals, const uint8_t *pool,
+                               uint32_t pool_len, uint64_t ptr) {
+    const uint8_t *old_pool = c->cx->pool;
+    uint32_t old_len = c->cx->pool_len;
+    c->cx->pool = pool;
+    c->cx->pool_len = pool_len;
+    int rc = wrt_w2_store(c, type, type_len, nvals, ptr);
+    c->cx->pool = old_pool;
+    c->cx->pool_len = old_len;
+    return rc;
+}
+
+/* Copies `s` up to its NUL or `stop` into the pool at *io_used: a string slot for it; false when full. */
+static bool wrt_w2_pool_string(wrt_wasi2_call *c, uint32_t slot, const char *s, char stop, uint8_t *pool, uint32_t cap,
+                               uint32_t *io_used, uint32_t *o_taken) {
+    uint32_t start = *io_used;
+    uint32_t k = 0;
+    for (; s != NULL && s[k] != '\0' && s[k] != stop; k++) {
+        if (*io_used >= cap) return false;
+        pool[(*io_used)++] = (uint8_t)s[k];
+    }
+    wrt_w2_val(c, slot, start, *io_used - start, WRT_CABI_UTF8);
+    *o_taken = k;
+    return true;
+}
+
+/* get-environment: the engine's environment ("NAME=value" strings, ARGS §4b) as list<tuple<string, string>>. */
 static int w2_get_environment(wrt_wasi2_call *c, const uint64_t *a) {
-    return wrt_w2_store1(c, TYPE(T_LIST_PAIR), 0, 0, a[0]);
+    uint8_t pool[WRT_WASI2_POOL_BYTES];
+    uint32_t used = 0, taken = 0;
+    if (3u * (uint64_t)c->envc + 1u > c->val_cap) return WRT_CABI_ERR_CAPACITY;
+    wrt_w2_val(c, 0, 0, c->envc, 0);
+    for (uint32_t i = 0; i < c->envc; i++) {
+        const char *entry = c->envp[i];
+        wrt_w2_val(c, 1u + 3u * i, 0, 0, 0);
+        if (!wrt_w2_pool_string(c, 2u + 3u * i, entry, '=', pool, sizeof pool, &used, &taken)) return WRT_CABI_ERR_CAPACITY;
+        const char *value = entry != NULL && entry[taken] == '=' ? entry + taken + 1 : NULL;
+        if (!wrt_w2_pool_string(c, 3u + 3u * i, value, '\0', pool, sizeof pool, &used, &taken)) return WRT_CABI_ERR_CAPACITY;
+    }
+    return wrt_w2_store_pooled(c, TYPE(T_LIST_PAIR), 3u * c->envc + 1u, pool, used, a[0]);
 }
 
 static int w2_get_directories(wrt_wasi2_call *c, const uint64_t *a) {
@@ -118,26 +157,13 @@ static int w2_get_directories(wrt_wasi2_call *c, const uint64_t *a) {
 /* get-arguments: argv copied into one pool, lowered as list<string> (through the guest's realloc). */
 static int w2_get_arguments(wrt_wasi2_call *c, const uint64_t *a) {
     uint8_t pool[WRT_WASI2_POOL_BYTES];
-    uint32_t used = 0;
-    if (c->argc + 1u > c->val_cap) return WRT_CABI_ERR_CAPACITY;
+    uint32_t used = 0, taken = 0;
+    if ((uint64_t)c->argc + 1u > c->val_cap) return WRT_CABI_ERR_CAPACITY;
     wrt_w2_val(c, 0, 0, c->argc, 0);
     for (uint32_t i = 0; i < c->argc; i++) {
-        const char *s = c->argv[i];
-        uint32_t start = used;
-        for (uint32_t k = 0; s != NULL && s[k] != '\0'; k++) {
-            if (used >= sizeof pool) return WRT_CABI_ERR_CAPACITY;
-            pool[used++] = (uint8_t)s[k];
-        }
-        wrt_w2_val(c, i + 1u, start, used - start, WRT_CABI_UTF8);
+        if (!wrt_w2_pool_string(c, i + 1u, c->argv[i], '\0', pool, sizeof pool, &used, &taken)) return WRT_CABI_ERR_CAPACITY;
     }
-    const uint8_t *old_pool = c->cx->pool;
-    uint32_t old_len = c->cx->pool_len;
-    c->cx->pool = pool;
-    c->cx->pool_len = used;
-    int rc = wrt_w2_store(c, TYPE(T_LIST_STRING), c->argc + 1u, a[0]);
-    c->cx->pool = old_pool;
-    c->cx->pool_len = old_len;
-    return rc;
+    return wrt_w2_store_pooled(c, TYPE(T_LIST_STRING), c->argc + 1u, pool, used, a[0]);
 }
 
 /* exit(status: result): ok is 0, err 1, as wasmtime and jco map it. */

@@ -8,8 +8,7 @@
  * through the guest's own realloc. Freestanding C11, no allocation, every loop bounded.
  *
  * What the device offers: stdout and stderr as output streams (written through the platform's
- * write), stdin an empty input stream, exit, the arguments (the engine's argv) and an empty
- * environment, no initial directory and no terminals, monotonic and wall clocks from the
+ * write), stdin an empty input stream, exit, the arguments and environment (the engine's, ARGS), no initial directory and no terminals, monotonic and wall clocks from the
  * platform, random bytes from the platform's source, pollables that are always ready, and no
  * preopened directories: descriptors, directory streams and errors are never created, so every
  * method on one traps (the canonical ABI's lift of an unknown borrow handle), as does
@@ -36,7 +35,7 @@
 /* A handler's answer besides WRT_CABI_OK and the canonical ABI traps: exit was called. */
 #define WRT_WASI2_EXIT 100
 
-/* Bytes of the strings get-arguments lowers (argv copied in one pool); more is trap 74's limit. */
+/* Bytes of the strings get-arguments or get-environment lowers (copied in one pool); more is trap 74's limit. */
 #ifndef WRT_WASI2_POOL_BYTES
 #define WRT_WASI2_POOL_BYTES 256u
 #endif
@@ -66,6 +65,8 @@ typedef struct wrt_wasi2_call {
     const wrt_wasi2_platform *platform;
     const char *const *argv;
     uint32_t argc;
+    const char *const *envp;      /* "NAME=value" */
+    uint32_t envc;
     uint64_t result;              /* out: the flat result of a function that returns one */
     uint32_t exit_code;           /* out: after WRT_WASI2_EXIT */
 } wrt_wasi2_call;

@@ -506,6 +506,8 @@ static uint32_t wrt_ec_wasi2_call(wrt_ec_adapter *a, wrt_host_call *io_call) {
     c.platform = &platform;
     c.argv = e->wasi.argv;
     c.argc = e->wasi.argc;
+    c.envp = e->wasi.envp;
+    c.envc = e->wasi.envc;
     c.result = 0;
     c.exit_code = 0;
     uint32_t nargs = wrt_ec_signature_params(a->signature);

@@ -22,6 +22,9 @@ import { isDeviceError } from '../../ts/device/device-errors.js';
 import { spawnNativeSimStdio } from '../../ts/device/native-sim.js';
 import { DeviceErrorCode, Feature, ResetKind, SessionMode } from '../../ts/device/protocol.js';
 import { nativeSimArgs, nativeSimAsanBinary } from '../../ts/run/native-sim-binary.js';
+import { componentRegionArgs, loadComponentPlan, planComponentCall, runComponentOn } from '../../ts/run/run-component.js';
+import { nativeSimLink } from '../../ts/run/run-module.js';
+import { DeviceSession, withSession } from '../../ts/run/session.js';
 import { buildRealNativeSim } from '../run/helpers.js';
 
 const root = packageRoot();
@@ -112,6 +115,24 @@ describe('run COMPONENT: a wasi:cli/run command on native-sim, against jco', () 
       const doc = await runJsonOn({ WRT_NATIVE_SIM: nativeSimAsanBinary() }, component);
       expect([source, { stdout: doc.output.stdout, stderr: doc.output.stderr, code: doc.exitCode }]).toEqual([source, jco]);
     }
+  });
+
+  it('get-environment: the ARGS environment in order, as jco gives Node\'s (through the library: run passes none)', async () => {
+    const env = { GREETING: 'hello board', PLAIN: 'a=b=c', EMPTY: '' };
+    const component = await buildWasiCommand(join(root, 'test', 'component', 'wasi', 'env.c'));
+    const jco = await jcoRunCommand(component, [], env);
+    expect(jco).toEqual({ stdout: 'env GREETING=hello board\nenv PLAIN=a=b=c\nenv EMPTY=\ncount 3, GREETING hello board\n', stderr: '', code: 0 });
+    const prepared = loadComponentPlan(component, dir);
+    const planned = planComponentCall(prepared, undefined, []);
+    const call = { ...planned, command: { argv: ['env'], env } };
+    let stdout = '';
+    const report = await withSession(
+      () => DeviceSession.open(nativeSimLink({ binary: sim, env: process.env, extraArgs: componentRegionArgs(prepared.plan) })),
+      (session) => runComponentOn(session, { component: prepared, call }, { stdout: (b) => void (stdout += Buffer.from(b).toString('utf8')), stderr: () => undefined }),
+    );
+    expect({ stdout, stderr: '', code: report.exitCode }).toEqual(jco);
+    // And from the CLI, which passes no environment: none.
+    expect((await runJson(component)).output.stdout).toBe('count 0, GREETING (none)\n');
   });
 
   it('--json: the command, its exit and output, the run function', async () => {

@@ -76,10 +76,10 @@ function preview2ShimDir(): string {
 /**
  * The command run by jco: transpiled into `<component>.jco/` (with a node_modules link to jco's
  * preview2-shim), then `run` called in a Node process whose argv after the script is `args`
- * (the shim's get-arguments is run.mjs's path and those). run's `err` and an uncaught trap exit 1,
+ * (the shim's get-arguments is run.mjs's path and those; its get-environment Node's environment, `env` when given). run's `err` and an uncaught trap exit 1,
  * as `jco run` does; `exit` exits with its code.
  */
-export async function jcoRunCommand(component: string, args: readonly string[]): Promise<CommandResult> {
+export async function jcoRunCommand(component: string, args: readonly string[], env?: Readonly<Record<string, string>>): Promise<CommandResult> {
   const dir = `${component}.jco`;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'node_modules', '@bytecodealliance'), { recursive: true });
@@ -95,8 +95,10 @@ export async function jcoRunCommand(component: string, args: readonly string[]):
     runner,
     "const m = await import('./command.js');\ntry { m.run.run(); } catch (e) { process.stderr.write(String(e?.message ?? e) + '\\n'); process.exitCode = 1; }\n",
   );
+  // With `env`, the process's whole environment: the shim's get-environment is Node's process.env.
   const r = spawnSync(process.execPath, [runner, ...args], {
     cwd: dir,
+    ...(env === undefined ? {} : { env }),
     encoding: 'utf8',
     timeout: 30_000,
   });

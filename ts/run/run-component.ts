@@ -32,8 +32,8 @@ export interface PreparedCall {
   readonly fn: PlanFunction;
   readonly args: readonly CValue[];
   readonly argBytes: Uint8Array;
-  /** A wasi:cli/run command: its argv (get-arguments), and its result and exit are the exit code. */
-  readonly command?: { readonly argv: readonly string[] };
+  /** A wasi:cli/run command: its argv (get-arguments) and environment (get-environment; `run` gives none), and its result and exit are the exit code. */
+  readonly command?: { readonly argv: readonly string[]; readonly env?: Readonly<Record<string, string>> };
 }
 
 /** The export a wasi:cli/run command runs: `wasi:cli/run@0.2.x#run`, `func() -> result`. */
@@ -178,8 +178,9 @@ export interface ComponentRunReport extends ComponentCallReport {
 export interface ComponentBatch {
   readonly component: PreparedComponent;
   readonly calls: readonly PreparedCall[];
-  /** A command's argv, over ARGS before the calls. */
+  /** A command's argv and environment, over ARGS before the calls. */
   readonly argv?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
   readonly profile?: UploadProfile;
   readonly fuel?: bigint;
 }
@@ -222,6 +223,7 @@ export async function runComponentCallsOn(session: DeviceSession, batch: Compone
       steps: batch.component.plan.steps,
       calls: batch.calls.map(invokeRequest),
       ...(batch.argv === undefined ? {} : { argv: batch.argv }),
+      ...(batch.env === undefined ? {} : { env: batch.env }),
       ...(batch.profile === undefined ? {} : { profile: batch.profile }),
       ...(batch.fuel === undefined ? {} : { fuel: batch.fuel }),
     },
@@ -237,7 +239,7 @@ export async function runComponentOn(session: DeviceSession, run: ComponentRun, 
   const { call, ...rest } = run;
   const { answers, outcomes, uploads: _uploads, ...common } = await runComponentCallsOn(
     session,
-    { ...rest, calls: [call], ...(call.command === undefined ? {} : { argv: call.command.argv }) },
+    { ...rest, calls: [call], ...(call.command === undefined ? {} : { argv: call.command.argv, ...(call.command.env === undefined ? {} : { env: call.command.env }) }) },
     sinks,
     hooks,
   );

@@ -670,8 +670,9 @@ export interface ComponentPlanCall extends Omit<ComponentInvokeRequest, 'instanc
 /** Calls of one component on one session: its core instances once, then each call. */
 export interface ComponentCallsRequest extends ComponentInstantiationRequest {
   readonly calls: readonly ComponentPlanCall[];
-  /** A wasi:cli/run command's argv (get-arguments), over ARGS after the instantiation. */
+  /** A wasi:cli/run command's argv (get-arguments) and environment (get-environment), over ARGS after the instantiation. */
   readonly argv?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface ComponentCallsReport extends Omit<ComponentCallReport, 'answer'> {
@@ -700,7 +701,7 @@ export async function runComponentCalls(session: DeviceSession, request: Compone
     const uploadStartMs = now();
     let { ids, upload } = await instantiateComponent(session, request, hooks);
     // After the instantiation: its session reset brings the device's own argv back.
-    if (request.argv !== undefined) await session.setProgramArgs(request.argv, {}, request.file);
+    if (request.argv !== undefined) await session.setProgramArgs(request.argv, request.env ?? {}, request.file);
     const uploadedMs = now();
     hooks.onUploaded?.(upload, { uploadStartMs, uploadedMs });
     const answers: ComponentInvokeResult[] = [];
