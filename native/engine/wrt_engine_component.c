@@ -122,6 +122,10 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
     e->adapter_trap = 0;
     e->adapter_depth = 0;
 #endif
+#if WRT_CONFIG_WASI2
+    e->wasi.exited = false;
+    e->wasi.exit_code = 0;
+#endif
     int rc = wrt_comp_invoke(&req, &ops, &e->component, &outcome);
 #if WRT_CONFIG_COMPONENT_LINK
     /* An adapter's canonical ABI trap reached the core as HOST_ERROR: its own code instead. */
@@ -144,6 +148,13 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
     o_result->trap = outcome.trap;
     o_result->phase = outcome.phase;
     o_result->trap_func = outcome.trap != 0u && outcome.trap < WRT_COMP_TRAP_BASE ? c.trap_func : 0u;
+#if WRT_CONFIG_WASI2
+    /* WASI 0.2's exit ends the call with trap EXIT: the function field holds the exit code. */
+    if (outcome.trap == WRT_TRAP_EXIT) {
+        o_result->trap_func = e->wasi.exit_code;
+        e->exits++;
+    }
+#endif
     o_result->fuel_used = c.used;
     o_result->peak_stack_bytes = wrt_ec_stack_peak(e->rt);
     o_result->values = e->component.result;
@@ -186,8 +197,10 @@ static void wrt_ec_refresh(wrt_ec_side *s) {
     uint64_t bytes = 0;
     s->cx->mem = s->mem_of != NULL ? wrt_memory_data(s->mem_of, &bytes) : NULL;
     s->cx->mem_len = s->cx->mem != NULL ? (bytes > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)bytes) : 0u;
+    /* Without a source memory the pool is the host's own (a WASI 0.2 result's strings): kept. */
+    if (s->pool_of == NULL) return;
     bytes = 0;
-    s->cx->pool = s->pool_of != NULL ? wrt_memory_data(s->pool_of, &bytes) : NULL;
+    s->cx->pool = wrt_memory_data(s->pool_of, &bytes);
     s->cx->pool_len = s->cx->pool != NULL ? (bytes > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)bytes) : 0u;
 }
 
@@ -231,6 +244,7 @@ static uint32_t wrt_ec_cabi_trap(wrt_interp_engine *e, const wrt_ec_side *s, int
 static void wrt_ec_to_pool(wrt_cabi_val *vals, uint32_t n) {
     for (uint32_t i = 0; i < n; i++) vals[i].aux &= ~WRT_CABI_IN_MEMORY;
 }
+
 
 #define WRT_EC_TRAP_MAY_ENTER (WRT_COMP_TRAP_BASE + 11u)
 #define WRT_EC_ANY_RT 0xFFFFu
@@ -441,9 +455,84 @@ static uint32_t wrt_ec_builtin_call(wrt_ec_adapter *a, wrt_host_call *io_call) {
     return wrt_invoke_nested(e->rt, dtor, &rep, 1, NULL, 0, &trap);
 }
 
+
+#if WRT_CONFIG_WASI2
+/* ---- WASI 0.2 functions (COMPONENT_RESOURCE op 4, native/component/wrt_wasi2.c) ---------------- */
+/*
+ * A `canon lower` of a function of a top-level wasi:* import: the device's own function, called
+ * with the lower's options (the caller's memory, realloc and string encoding) on the caller's
+ * handle table. Results that live in memory are stored by the canonical ABI, through the caller's
+ * cabi_realloc run as a nested invocation (wrt_ec_side_realloc), as a fused adapter's are.
+ */
+/* Parameters of a wrt_host_func signature ("iiI:i" has 3). */
+static uint32_t wrt_ec_signature_params(const char *i_sig) {
+    uint32_t n = 0;
+    while (n < 2u * WRT_CABI_MAX_FLAT_PARAMS + 2u && i_sig[n] != ':' && i_sig[n] != '\0') n++;
+    return n;
+}
+
+static uint32_t wrt_ec_wasi2_call(wrt_ec_adapter *a, wrt_host_call *io_call) {
+    wrt_interp_engine *e = a->e;
+    if (e->adapter_depth >= WRT_ENGINE_ADAPTER_DEPTH) return WRT_TRAP_REENTRY_EXHAUSTED;
+    uint32_t level = e->adapter_depth;
+    wrt_ec_scratch *sc = &e->adapter_scratch[level];
+    wrt_cabi_cx cx;
+    uint8_t *raw = (uint8_t *)&cx;
+    for (size_t i = 0; i < sizeof cx; i++) raw[i] = 0;
+    wrt_ec_side side;
+    side.e = e;
+    side.owner = a->caller_owner;
+    side.level = level;
+    side.moves = NULL;
+    side.mem_of = a->caller_memory;
+    side.pool_of = NULL;
+    side.realloc = a->caller_realloc;
+    side.cx = &cx;
+    side.core_trap = 0;
+    cx.encoding = a->caller_encoding;
+    cx.max_string_bytes = cx.max_list_bytes = WRT_CABI_SPEC_MAX_BYTES;
+    cx.host.ctx = &side;
+    cx.host.realloc = wrt_ec_side_realloc;
+    wrt_ec_refresh(&side);
+    wrt_ec_table *t = wrt_ec_table_of(e, a->caller_owner, true);
+    const wrt_wasi2_platform platform = {e->wasi.platform.ctx, e->wasi.platform.write, e->wasi.platform.clock, e->wasi.platform.random};
+    wrt_wasi2_call c;
+    c.table = t != NULL ? &t->table : NULL;
+    c.cx = &cx;
+    c.nodes = sc->nodes;
+    c.node_cap = WRT_ENGINE_ADAPTER_NODES;
+    c.vals = sc->results;
+    c.val_cap = WRT_ENGINE_ADAPTER_VALUES;
+    c.platform = &platform;
+    c.argv = e->wasi.argv;
+    c.argc = e->wasi.argc;
+    c.envp = e->wasi.envp;
+    c.envc = e->wasi.envc;
+    c.result = 0;
+    c.exit_code = 0;
+    uint32_t nargs = wrt_ec_signature_params(a->signature);
+    /* The scratch is this level's while the guest's realloc runs nested above it. */
+    e->entered[level] = 0;
+    e->adapter_depth++;
+    int rc = wrt_wasi2_invoke(a->wasi, &c, io_call->args, nargs);
+    e->adapter_depth--;
+    if (rc == WRT_WASI2_EXIT) {
+        e->wasi.exited = true;
+        e->wasi.exit_code = c.exit_code;
+        return WRT_TRAP_EXIT;
+    }
+    if (rc != WRT_CABI_OK) return wrt_ec_cabi_trap(e, &side, rc);
+    if (a->signature[nargs] == ':' && a->signature[nargs + 1u] != '\0') io_call->results[0] = c.result;
+    return WRT_OK;
+}
+#endif
+
 static uint32_t wrt_ec_adapter_call(wrt_host_call *io_call) {
     wrt_ec_adapter *a = (wrt_ec_adapter *)io_call->ctx;
     wrt_interp_engine *e = a->e;
+#if WRT_CONFIG_WASI2
+    if (a->kind == 4u) return wrt_ec_wasi2_call(a, io_call);
+#endif
     if (a->kind != 0u) return wrt_ec_builtin_call(a, io_call);
     if (e->adapter_depth >= WRT_ENGINE_ADAPTER_DEPTH) return WRT_TRAP_REENTRY_EXHAUSTED;
     /* may_enter: a component instance already inside a call is not entered again. */
@@ -573,8 +662,73 @@ static uint16_t wrt_ec_register(wrt_interp_engine *e, wrt_ec_adapter *a) {
     return (uint16_t)e->nadapters++;
 }
 
+
+#if WRT_CONFIG_WASI2
+static bool wrt_ec_text_equal(const char *x, const char *y) {
+    uint32_t i = 0;
+    while (i < 2u * WRT_CABI_MAX_FLAT_PARAMS + 4u && x[i] != '\0' && x[i] == y[i]) i++;
+    return x[i] == y[i];
+}
+
+/* COMPONENT_RESOURCE op 4: the device's WASI 0.2 function of that name, with the lower's options. */
+static bool wrt_ec_define_wasi2(wrt_interp_engine *e, const wrtp_msg_component_resource *i_msg, uint16_t *o_index, wrtp_engine_error *o_err) {
+    if (e->nadapters >= WRT_ENGINE_MAX_ADAPTERS) {
+        return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nadapters, "the session holds as many adapters as the engine has room for (WRT_ENGINE_MAX_ADAPTERS)");
+    }
+    uint16_t id = wrt_wasi2_lookup((const uint8_t *)i_msg->iface, i_msg->iface_len, (const uint8_t *)i_msg->func, i_msg->func_len);
+    if (id == WRT_WASI2_NONE) return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 4, "the device has no WASI 0.2 function of that interface and name");
+    if (i_msg->memory > e->ninstances || i_msg->realloc_instance > e->ninstances) {
+        return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, 0, "a memory or realloc names an instance the session does not hold");
+    }
+    if (i_msg->params_len > WRT_ENGINE_ADAPTER_TYPE_BYTES || i_msg->result_len > WRT_ENGINE_ADAPTER_TYPE_BYTES) {
+        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0, "a type encoding is longer than WRT_ENGINE_ADAPTER_TYPE_BYTES");
+    }
+    wrt_ec_adapter *a = &e->adapters[e->nadapters];
+    a->e = e;
+    a->kind = 4;
+    a->wasi = id;
+    a->rt = 0;
+    a->owner = i_msg->owner;
+    a->callee = a->callee_realloc = a->callee_post_return = NULL;
+    a->callee_memory = NULL;
+    a->caller_memory = i_msg->memory != 0u ? wrt_ec_instance(e, i_msg->memory) : NULL;
+    a->caller_realloc = NULL;
+    if (i_msg->realloc_instance != 0u) {
+        a->caller_realloc = wrt_find_func(wrt_ec_instance(e, i_msg->realloc_instance), i_msg->realloc, i_msg->realloc_len);
+        if (a->caller_realloc == NULL || !wrt_ec_has_signature(a->caller_realloc, 4, 1)) {
+            return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 3, "the caller's realloc is no (i32 i32 i32 i32) -> i32 export of its instance");
+        }
+    }
+    a->caller_encoding = i_msg->encoding;
+    a->callee_encoding = 0;
+    a->caller_owner = i_msg->owner;
+    a->callee_owner = 0;
+    a->params_len = i_msg->params_len;
+    a->result_len = i_msg->result_len;
+    for (uint32_t i = 0; i < i_msg->params_len; i++) a->params[i] = i_msg->params[i];
+    for (uint32_t i = 0; i < i_msg->result_len; i++) a->result[i] = i_msg->result[i];
+    if (!wrt_ec_signature_of(a, e->adapter_scratch[0].nodes)) {
+        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0, "a type encoding is malformed or needs more nodes than WRT_ENGINE_ADAPTER_NODES");
+    }
+    /* The function's core type must be WASI 0.2's: the handler reads exactly those arguments. */
+    const char *want = wrt_wasi2_signature(id);
+    if (want != NULL ? !wrt_ec_text_equal(want, a->signature) : a->signature[0] != 'i') {
+        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 1, "the imported function's type is not the WASI 0.2 function's");
+    }
+    *o_index = wrt_ec_register(e, a);
+    return true;
+}
+#endif
+
 bool wrt_engine_component_resource(void *ctx, const wrtp_msg_component_resource *i_msg, uint16_t *o_index, wrtp_engine_error *o_err) {
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
+    if (i_msg->op == 4u) {
+#if WRT_CONFIG_WASI2
+        return wrt_ec_define_wasi2(e, i_msg, o_index, o_err);
+#else
+        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 4, "the device was built without WASI 0.2 (WRT_CONFIG_WASI2)");
+#endif
+    }
     if (i_msg->op == 0u) {
         if (e->nresources >= WRT_ENGINE_MAX_RESOURCE_TYPES) {
             return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nresources, "the session holds as many resource types as the engine has room for (WRT_ENGINE_MAX_RESOURCE_TYPES)");

@@ -18,6 +18,7 @@
 #include "wrt_engine_profile.h"
 #include "wrt_component.h"
 #include "wrt_handles.h"
+#include "wrt_wasi2.h"
 
 /* The component runtime (COMPONENT_INVOKE, native/component): 0 leaves it out of an image, as the
  * small firmware (targets/firmware EXECUTOR=small) does to stay within 64 KiB of flash. */
@@ -34,6 +35,18 @@
  */
 #ifndef WRT_CONFIG_COMPONENT_LINK
 #define WRT_CONFIG_COMPONENT_LINK WRT_CONFIG_COMPONENTS
+#endif
+
+/*
+ * WASI 0.2 functions for a component's wasi:* imports (native/component/wrt_wasi2.c, COMPONENT_RESOURCE
+ * op 4): a command built with the preview1 command adapter is several core instances, so this comes
+ * with the linking above and is left out with it (HELLO feature bit 16).
+ */
+#ifndef WRT_CONFIG_WASI2
+#define WRT_CONFIG_WASI2 WRT_CONFIG_COMPONENT_LINK
+#endif
+#if WRT_CONFIG_WASI2 && !WRT_CONFIG_COMPONENT_LINK
+#error "WRT_CONFIG_WASI2 needs WRT_CONFIG_COMPONENT_LINK"
 #endif
 
 /*
@@ -136,7 +149,8 @@ struct wrt_interp_engine;
 /* One `canon lower` of a lifted function of another core instance (wrt_engine_component.c). */
 typedef struct wrt_ec_adapter {
     struct wrt_interp_engine *e;
-    uint8_t kind;                 /* 0 a fused adapter; 1 resource.new, 2 resource.drop, 3 resource.rep */
+    uint8_t kind;                 /* 0 a fused adapter; 1 resource.new, 2 resource.drop, 3 resource.rep; 4 a WASI 0.2 function */
+    uint16_t wasi;                /* kind 4: the function (wrt_wasi2_lookup) */
     uint16_t rt;                  /* built-ins: the resource type (0xFFFF: not checked) */
     uint16_t owner;               /* built-ins: whose handle table */
     const wrt_func *callee;

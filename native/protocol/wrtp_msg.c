@@ -249,7 +249,7 @@ bool wrtp_msg_decode_component_resource(const uint8_t *i_body, size_t len, wrtp_
     wrtp_rd rd;
     wrtp_rd_init(&rd, i_body, len);
     o_msg->op = wrtp_rd_u8(&rd);
-    if (!rd.bad && o_msg->op > 3u) {
+    if (!rd.bad && o_msg->op > 4u) {
         *o_bad_offset = 0;
         return false;
     }
@@ -258,7 +258,30 @@ bool wrtp_msg_decode_component_resource(const uint8_t *i_body, size_t len, wrtp_
     o_msg->dtor_instance = 0;
     o_msg->dtor = NULL;
     o_msg->dtor_len = 0;
-    if (o_msg->op == 0u) {
+    o_msg->realloc = o_msg->iface = o_msg->func = NULL;
+    o_msg->realloc_len = o_msg->iface_len = o_msg->func_len = 0;
+    o_msg->memory = o_msg->realloc_instance = 0;
+    o_msg->encoding = 0;
+    o_msg->params = o_msg->result = NULL;
+    o_msg->params_len = o_msg->result_len = 0;
+    if (o_msg->op == 4u) {
+        o_msg->owner = wrtp_rd_u16(&rd);
+        o_msg->memory = wrtp_rd_u16(&rd);
+        o_msg->realloc_instance = wrtp_rd_u16(&rd);
+        o_msg->realloc = wrtp_rd_export_name(&rd, &o_msg->realloc_len, false);
+        size_t at = rd.pos;
+        o_msg->encoding = wrtp_rd_u8(&rd);
+        if (!rd.bad && o_msg->encoding > 2u) {
+            *o_bad_offset = (uint32_t)at;
+            return false;
+        }
+        o_msg->iface = wrtp_rd_export_name(&rd, &o_msg->iface_len, true);
+        o_msg->func = wrtp_rd_export_name(&rd, &o_msg->func_len, true);
+        o_msg->params_len = wrtp_rd_u16(&rd);
+        o_msg->params = wrtp_rd_bytes(&rd, o_msg->params_len);
+        o_msg->result_len = wrtp_rd_u16(&rd);
+        o_msg->result = wrtp_rd_bytes(&rd, o_msg->result_len);
+    } else if (o_msg->op == 0u) {
         o_msg->owner = wrtp_rd_u16(&rd);
         o_msg->dtor_instance = wrtp_rd_u16(&rd);
         o_msg->dtor = wrtp_rd_export_name(&rd, &o_msg->dtor_len, false);

@@ -129,6 +129,20 @@ typedef struct wrtp_msg_component_resource {
     uint16_t dtor_instance;  /* op 0: 0 none */
     const char *dtor;
     uint8_t dtor_len;
+    /* op 4, a WASI 0.2 function (owner: the calling component instance): the lower's options, its name and types. */
+    uint16_t memory;         /* instance whose memory the options name; 0: none */
+    uint16_t realloc_instance; /* 0: no realloc */
+    const char *realloc;
+    uint8_t realloc_len;
+    uint8_t encoding;
+    const char *iface;       /* `wasi:io/streams@0.2.12` */
+    uint8_t iface_len;
+    const char *func;        /* `[method]output-stream.write` */
+    uint8_t func_len;
+    const uint8_t *params;   /* the parameter tuple and the result tuple, type encoding */
+    uint16_t params_len;
+    const uint8_t *result;
+    uint16_t result_len;
 } wrtp_msg_component_resource;
 
 /* The COMPONENT_INVOKE answer; `values` (the result's value encoding) points into the engine. */
@@ -311,7 +325,8 @@ void wrtp_msg_encode_invoke_result(wrtp_wr *io_wr, const wrtp_msg_invoke_result 
  * owner, u16 callee owner. */
 bool wrtp_msg_decode_component_adapter(const uint8_t *i_body, size_t len, wrtp_msg_component_adapter *o_msg,
                                        uint32_t *o_bad_offset);
-/* COMPONENT_RESOURCE: u8 op; op 0: u16 owner, u16 destructor instance, u8-prefixed name; ops 1..3: u16 rt, u16 owner. */
+/* COMPONENT_RESOURCE: u8 op; op 0: u16 owner, u16 destructor instance, u8-prefixed name; ops 1..3: u16 rt, u16 owner;
+ * op 4: u16 owner, u16 memory, u16 realloc instance, u8-prefixed realloc, u8 encoding, u8-prefixed interface and function, u16-prefixed types. */
 bool wrtp_msg_decode_component_resource(const uint8_t *i_body, size_t len, wrtp_msg_component_resource *o_msg,
                                         uint32_t *o_bad_offset);
 void wrtp_msg_encode_component_result(wrtp_wr *io_wr, const wrtp_msg_component_result *i_msg);

@@ -71,6 +71,8 @@
 #define WRTP_FEATURE_COMPONENT (1u << 14)
 /* COMPONENT_ADAPTER: a canon lower of another instance's lifted function, run by nested invocation (§4f). */
 #define WRTP_FEATURE_COMPONENT_LINK (1u << 15)
+/* COMPONENT_RESOURCE op 4: WASI 0.2 functions of the device for a component's imports (§4f). */
+#define WRTP_FEATURE_WASI2 (1u << 16)
 #define WRTP_FEATURE_TEST_DOUBLE (1u << 31)
 
 /* OUTPUT streams and LOG levels. */

@@ -122,7 +122,7 @@ describe('run COMPONENT --invoke on native-sim', () => {
   it('lists the exported functions with their signatures without --invoke', async () => {
     const r = await run(sample);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('wasi:cli/run command is not supported yet');
+    expect(r.err).toContain('is a component without wasi:cli/run');
     expect(r.err).toContain('  get-point: func() -> record { x: s32, y: s32 }');
     expect(r.err).toContain('  maybe: func(x: option<u8>) -> result<u8, string>');
   });
@@ -133,8 +133,8 @@ describe('run COMPONENT --invoke on native-sim', () => {
     const r = await run(file, '--invoke', 'f()');
     expect(r.code).toBe(1);
     expect(r.err).toContain('error[COMPONENT_UNSUPPORTED]');
-    expect(r.err).toContain('the component imports "log" (a function): components with imports are not run yet');
-    expect(r.err).toContain('without top-level imports');
+    expect(r.err).toContain('the component imports "log" (a function): the only imports run are WASI 0.2 interfaces (wasi:*/*@0.2.x instances), which the device serves');
+    expect(r.err).toContain('whose only top-level imports are WASI 0.2 interfaces');
   });
 });
 

@@ -39,7 +39,7 @@ export function unsupported(message: string, file: string | undefined, offset = 
 }
 
 export const SUPPORTED =
-  'run and deploy call exported functions of a component (any core modules and instances, nested components, fused adapters, resources) without top-level imports, whose types are bool, integers, floats, char, string, list, record, tuple, variant, enum, option, result and flags';
+  'run and deploy call exported functions of a component (any core modules and instances, nested components, fused adapters, resources) whose only top-level imports are WASI 0.2 interfaces (wasi:*@0.2.x, which native-sim serves; a wasi:cli/run command runs without --invoke), whose types are bool, integers, floats, char, string, list, record, tuple, variant, enum, option, result and flags';
 
 /** The arena type `t` as a tree; `nodes` counts the nodes made (with the other trees of the call). */
 export function ctypeOf(arena: TypeArena, t: ValType, where: string, file: string | undefined, nodes: { count: number }, handles = false): CType {

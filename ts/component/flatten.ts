@@ -52,7 +52,25 @@ export interface LiftedFunction {
   /** Component instance that lifted it (may_enter's identity). */
   readonly owner: number;
 }
-type FuncV = { readonly lift: LiftedFunction } | Unbound;
+/** A function of a top-level `wasi:*@0.2.x` instance import: the device's own (docs/component.md, "WASI 0.2 commands"). */
+export interface HostFunction {
+  readonly iface: string;
+  readonly name: string;
+}
+type FuncV = { readonly lift: LiftedFunction } | { readonly host: HostFunction } | Unbound;
+
+/** Top-level imports the device serves itself: WASI 0.2 interfaces (`wasi:io/streams@0.2.12`, any 0.2.x). */
+export const WASI2_IMPORT = /^wasi:[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*@0\.2\.\d+$/;
+
+/** The members of an imported WASI 0.2 instance: every name is the device's function of that name (the validator has checked the names). */
+class HostInstance extends Map<string, Val> {
+  constructor(readonly iface: string) {
+    super();
+  }
+  override get(name: string): Val {
+    return { s: 'func', v: { host: { iface: this.iface, name } } };
+  }
+}
 
 type CoreInstanceV = { readonly id: number } | { readonly bag: ReadonlyMap<string, CoreItem> } | Unbound;
 
@@ -122,7 +140,20 @@ export interface PlanLower {
   readonly type: number;
 }
 
-export type PlanAdapter = PlanLower | PlanBuiltin;
+/** A `canon lower` of a WASI 0.2 function: the device's own, with the caller's lower options (COMPONENT_RESOURCE op 4). */
+export interface PlanWasi {
+  readonly kind: 'wasi';
+  readonly iface: string;
+  readonly name: string;
+  readonly callerMemory: number | null;
+  readonly callerRealloc: CoreRef | null;
+  readonly callerEncoding: StringEncoding;
+  readonly callerOwner: number;
+  /** The lowered function's type (the validator's arena id). */
+  readonly type: number;
+}
+
+export type PlanAdapter = PlanLower | PlanBuiltin | PlanWasi;
 
 /** What the device does, in order: create core instance k, define adapter k, or define resource type k. */
 export type PlanStep = { readonly instance: number } | { readonly adapter: number } | { readonly resource: number };
@@ -335,6 +366,7 @@ class Flattener {
   lower(s: Scope, fn: FuncV | undefined, type: number, opts: { memory: CoreItem | null; realloc: CoreItem | null; encoding: StringEncoding }): CoreItem {
     if (fn === undefined) return { unbound: 'an unknown function' };
     if ('unbound' in fn) return { unbound: `canon lower of ${fn.unbound}` };
+    if ('host' in fn) return this.lowerHost(s, fn.host, type, opts);
     const lift = fn.lift;
     if (lift.owner === s.owner) return { unbound: 'canon lower of a function lifted by the same component instance (may_enter traps)' };
     const node = this.facts.arena.node(type);
@@ -370,6 +402,17 @@ class Flattener {
       callerOwner: s.owner,
       type,
     });
+    this.steps.push({ adapter: this.adapters.length - 1 });
+    return { adapter: this.adapters.length - 1 };
+  }
+
+  /** canon lower of a WASI 0.2 function: the device's function with the caller's options. */
+  lowerHost(s: Scope, host: HostFunction, type: number, opts: { memory: CoreItem | null; realloc: CoreItem | null; encoding: StringEncoding }): CoreItem {
+    if (opts.memory !== null && !isRef(opts.memory)) return { unbound: `canon lower of ${host.iface}#${host.name} with a memory that is not a core export` };
+    if (opts.realloc !== null && !isRef(opts.realloc)) return { unbound: `canon lower of ${host.iface}#${host.name} with a realloc that is not a core export` };
+    const callerMemory = opts.memory === null ? null : this.memoryOwner(opts.memory as CoreRef);
+    if (opts.memory !== null && callerMemory === null) return { unbound: `canon lower of ${host.iface}#${host.name} with a memory the plan cannot place` };
+    this.adapters.push({ kind: 'wasi', iface: host.iface, name: host.name, callerMemory, callerRealloc: opts.realloc as CoreRef | null, callerEncoding: opts.encoding, callerOwner: s.owner, type });
     this.steps.push({ adapter: this.adapters.length - 1 });
     return { adapter: this.adapters.length - 1 };
   }
@@ -602,7 +645,8 @@ class Flattener {
             const name = c.externName();
             const sort = this.externType(c);
             if (sort === TYPE) continue;
-            const v = args.get(name);
+            // The top level's wasi:*@0.2.x instances are the device's (plan.ts refuses any other import first).
+            const v = args.get(name) ?? (def.parent === null && sort === INSTANCE && WASI2_IMPORT.test(name) ? ({ s: 'instance', v: new HostInstance(name) } as const) : undefined);
             if (v === undefined) throw unsupported(`the component imports ${JSON.stringify(name)}: the top-level component's imports are not run yet`, this.file, c.pos);
             this.push(s, sort, v);
           }

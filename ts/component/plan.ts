@@ -11,8 +11,9 @@
  * export when its types need no adapter code (u32, s32, u64, s64), else refused.
  */
 import { type CType, ctypeOf, encodeTupleType, unsupported, witOf } from './ctype.js';
-import { type CoreRef, flattenComponent, instanceMemoryOwner, memoryOwner, type PlanBuiltin, type PlanImport, type PlanResource, type PlanStep } from './flatten.js';
+import { type CoreRef, flattenComponent, instanceMemoryOwner, memoryOwner, type PlanBuiltin, type PlanImport, type PlanResource, type PlanStep, WASI2_IMPORT } from './flatten.js';
 import { instanceName, renameImports } from './relink.js';
+import { WASI2_FUNCTIONS, WASI2_SERVED, wasi2Interface, wasi2Serves } from './wasi2.js';
 import type { ComponentFacts } from './validator.js';
 import type { WasmReport } from '../wasm/report.js';
 
@@ -57,7 +58,21 @@ export interface ComponentPlan {
 export const ADAPTER_MODULE = '#a';
 
 /** A fused adapter as COMPONENT_ADAPTER sends it (plan instance indices; the session maps them to ids). */
-export type PlanAdapterCall = PlanLowerCall | PlanBuiltin;
+export type PlanAdapterCall = PlanLowerCall | PlanBuiltin | PlanWasiCall;
+
+/** A WASI 0.2 function of the device as COMPONENT_RESOURCE op 4 defines it (plan instance indices). */
+export interface PlanWasiCall {
+  readonly kind: 'wasi';
+  /** `wasi:io/streams@0.2.12` and `[method]output-stream.write`. */
+  readonly iface: string;
+  readonly name: string;
+  readonly paramsType: Uint8Array;
+  readonly resultType: Uint8Array;
+  readonly callerMemory: number | null;
+  readonly callerRealloc: CoreRef | null;
+  readonly callerEncoding: StringEncoding;
+  readonly callerOwner: number;
+}
 
 export interface PlanLowerCall {
   readonly kind: 'lower';
@@ -89,10 +104,15 @@ export interface PlanCoreInstance {
 
 export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: string): ComponentPlan {
   // What a component needs from outside comes first: it is the likeliest reason it cannot run here.
-  const imported = facts.imports.find((i) => i.sort !== 'type');
+  // The device serves wasi:*@0.2.x instances itself (its WASI 0.2 functions); nothing else.
+  const imported = facts.imports.find((i) => i.sort !== 'type' && !(i.sort === 'instance' && WASI2_IMPORT.test(i.name)));
+  const wasiUnknown = facts.imports.find((i) => i.sort === 'instance' && WASI2_IMPORT.test(i.name) && WASI2_FUNCTIONS[wasi2Interface(i.name)] === undefined);
+  if (imported === undefined && wasiUnknown !== undefined) {
+    throw unsupported(`the component imports ${JSON.stringify(wasiUnknown.name)}: the device serves no such WASI 0.2 interface (it serves ${WASI2_SERVED})`, file);
+  }
   if (imported !== undefined) {
-    const what = imported.sort === 'func' ? 'a function' : imported.sort === 'core-module' ? 'a core module' : `a ${imported.sort}`;
-    throw unsupported(`the component imports ${JSON.stringify(imported.name)} (${what}): components with imports are not run yet`, file);
+    const what = imported.sort === 'func' ? 'a function' : imported.sort === 'core-module' ? 'a core module' : `an ${imported.sort}`;
+    throw unsupported(`the component imports ${JSON.stringify(imported.name)} (${what}): the only imports run are WASI 0.2 interfaces (wasi:*/*@0.2.x instances), which the device serves`, file);
   }
   const flat = flattenComponent(facts, bytes, file);
   if (flat.instances.length === 0) throw unsupported('the component creates no core instance', file);
@@ -115,6 +135,7 @@ export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: str
   for (const { name, fn } of flat.functions) {
     try {
       if ('unbound' in fn) throw unsupported(`${name}: ${fn.unbound}`, file);
+      if ('host' in fn) throw unsupported(`${name}: an imported WASI function exported again (not run)`, file);
       const lift = fn.lift;
       const node = facts.arena.node(lift.type);
       if (node.k !== 'func') throw unsupported(`${name}: not a function type`, file);
@@ -149,6 +170,26 @@ export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: str
   }
   const adapters: PlanAdapterCall[] = [];
   for (const a of flat.adapters) {
+    if (a.kind === 'wasi') {
+      if (!wasi2Serves(a.iface, a.name)) throw unsupported(`the component imports ${JSON.stringify(`${a.iface}#${a.name}`)}: the device has no such WASI 0.2 function (${WASI2_SERVED})`, file);
+      const node = facts.arena.node(a.type);
+      if (node.k !== 'func') throw unsupported(`canon lower of ${a.iface}#${a.name}: not a function`, file);
+      const count = { count: 2 };
+      const params = node.params.map(([n, t]) => ctypeOf(facts.arena, t, `${a.iface}#${a.name}: parameter ${n}`, file, count, true));
+      const result = node.result === null ? null : ctypeOf(facts.arena, node.result, `${a.iface}#${a.name}: result`, file, count, true);
+      adapters.push({
+        kind: 'wasi',
+        iface: a.iface,
+        name: a.name,
+        paramsType: encodeTupleType(params),
+        resultType: encodeTupleType(result === null ? [] : [result]),
+        callerMemory: a.callerMemory,
+        callerRealloc: a.callerRealloc,
+        callerEncoding: a.callerEncoding,
+        callerOwner: a.callerOwner,
+      });
+      continue;
+    }
     if (a.kind !== 'lower') {
       adapters.push(a);
       continue;

@@ -139,7 +139,21 @@ export function decodeDefinedIndex(body: Uint8Array, message: 'COMPONENT_ADAPTER
 /** COMPONENT_RESOURCE (docs/protocol.md §4f): a resource type, or a resource built-in as a host function. */
 export type ComponentResourceRequest =
   | { readonly op: 'type'; readonly implOwner: number; readonly dtor: { readonly instance: number; readonly name: string } | null }
-  | { readonly op: 'resource.new' | 'resource.drop' | 'resource.rep'; readonly rt: number | null; readonly owner: number };
+  | { readonly op: 'resource.new' | 'resource.drop' | 'resource.rep'; readonly rt: number | null; readonly owner: number }
+  | ComponentWasiRequest;
+
+/** COMPONENT_RESOURCE op 4: the device's WASI 0.2 function `iface`#`func` lowered with the caller's options (Feature.Wasi2). */
+export interface ComponentWasiRequest {
+  readonly op: 'wasi';
+  readonly owner: number;
+  readonly memory: number;
+  readonly realloc: { readonly instance: number; readonly name: string } | null;
+  readonly encoding: StringEncoding;
+  readonly iface: string;
+  readonly func: string;
+  readonly paramsType: Uint8Array;
+  readonly resultType: Uint8Array;
+}
 
 /** A resource built-in naming no type: resource.drop of an imported type (the handle's own type is then not checked). */
 export const ANY_RESOURCE = 0xffff;
@@ -148,6 +162,28 @@ export function encodeComponentResource(req: ComponentResourceRequest): Uint8Arr
   if (req.op === 'type') {
     const dtor = name(req.dtor?.name, 'destructor', false);
     return new BodyWriter().u8(0).u16(req.implOwner & 0xffff).u16(req.dtor?.instance ?? 0).u8(dtor.length).raw(dtor).finish();
+  }
+  if (req.op === 'wasi') {
+    const realloc = name(req.realloc?.name, 'realloc', false);
+    const iface = name(req.iface, 'WASI interface', true);
+    const func = name(req.func, 'WASI function', true);
+    return new BodyWriter()
+      .u8(4)
+      .u16(req.owner & 0xffff)
+      .u16(req.memory)
+      .u16(req.realloc?.instance ?? 0)
+      .u8(realloc.length)
+      .raw(realloc)
+      .u8(STRING_ENCODING_CODES[req.encoding])
+      .u8(iface.length)
+      .raw(iface)
+      .u8(func.length)
+      .raw(func)
+      .u16(req.paramsType.length)
+      .raw(req.paramsType)
+      .u16(req.resultType.length)
+      .raw(req.resultType)
+      .finish();
   }
   const op = req.op === 'resource.new' ? 1 : req.op === 'resource.drop' ? 2 : 3;
   return new BodyWriter().u8(op).u16(req.rt ?? ANY_RESOURCE).u16(req.owner & 0xffff).finish();

@@ -90,6 +90,8 @@ export const Feature = {
   Component: 1 << 14,
   /** COMPONENT_ADAPTER: fused adapters run by nested invocation on the device (§4f). */
   ComponentLink: 1 << 15,
+  /** COMPONENT_RESOURCE op 4: the device's WASI 0.2 functions for a component's wasi:* imports (§4f). */
+  Wasi2: 1 << 16,
   TestDouble: 2 ** 31,
 } as const;
 

@@ -6,7 +6,7 @@
  * session path and sends COMPONENT_INVOKE; the device lowers, calls, lifts and answers the result
  * in the value encoding, which is printed here as one WAVE value.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import { WrtError } from '../core/errors.js';
 import { COMPONENT_PHASES, type ComponentInvokeResult } from '../device/component-messages.js';
 import { trapMessage } from '../device/engine-codes.js';
@@ -32,6 +32,16 @@ export interface PreparedCall {
   readonly fn: PlanFunction;
   readonly args: readonly CValue[];
   readonly argBytes: Uint8Array;
+  /** A wasi:cli/run command: its argv (get-arguments) and environment (get-environment; `run` gives none), and its result and exit are the exit code. */
+  readonly command?: { readonly argv: readonly string[]; readonly env?: Readonly<Record<string, string>> };
+}
+
+/** The export a wasi:cli/run command runs: `wasi:cli/run@0.2.x#run`, `func() -> result`. */
+export const RUN_EXPORT = /^wasi:cli\/run@0\.2\.\d+#run$/;
+
+/** The component's wasi:cli/run function, when it is a command. */
+export function commandFunction(plan: ComponentPlan): PlanFunction | undefined {
+  return plan.functions.find((f) => RUN_EXPORT.test(f.name) && f.params.length === 0 && f.result?.k === 'result');
 }
 
 export function loadComponentPlan(file: string, cwd: string): PreparedComponent {
@@ -72,9 +82,14 @@ export function exportListing(plan: ComponentPlan): string {
 export function planComponentCall(component: PreparedComponent, invoke: string | undefined, extraArgs: readonly string[]): PreparedCall {
   const { plan, file } = component;
   if (invoke === undefined) {
+    // A wasi:cli/run command runs as a program: its arguments are argv after the file's name.
+    const run = commandFunction(plan);
+    if (run !== undefined) return { fn: run, args: [], argBytes: new Uint8Array(0), command: { argv: [basename(file), ...extraArgs] } };
+    const refused = plan.refused.find((r) => RUN_EXPORT.test(r.name));
+    if (refused !== undefined) throw new WrtError('COMPONENT_UNSUPPORTED', refused.reason, { file, field: refused.name, limit: SUPPORTED });
     throw new WrtError(
       'USAGE',
-      `${file} is a component: name the function to call with --invoke 'name(arg, ...)' (WAVE values, as wasmtime's --invoke). Running a component as a wasi:cli/run command is not supported yet. Its exported functions:\n${exportListing(plan)}`,
+      `${file} is a component without wasi:cli/run: name the function to call with --invoke 'name(arg, ...)' (WAVE values, as wasmtime's --invoke). Its exported functions:\n${exportListing(plan)}`,
       { file, field: '--invoke' },
     );
   }
@@ -155,12 +170,17 @@ export interface ComponentRun {
 export interface ComponentRunReport extends ComponentCallReport {
   readonly outcome: ComponentOutcome;
   readonly exitCode: number;
+  /** The call was a wasi:cli/run command's. */
+  readonly command: boolean;
 }
 
 /** Several calls of one component (the component differential): one instantiation, then each call. */
 export interface ComponentBatch {
   readonly component: PreparedComponent;
   readonly calls: readonly PreparedCall[];
+  /** A command's argv and environment, over ARGS before the calls. */
+  readonly argv?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
   readonly profile?: UploadProfile;
   readonly fuel?: bigint;
 }
@@ -202,6 +222,8 @@ export async function runComponentCallsOn(session: DeviceSession, batch: Compone
       resources: batch.component.plan.resources,
       steps: batch.component.plan.steps,
       calls: batch.calls.map(invokeRequest),
+      ...(batch.argv === undefined ? {} : { argv: batch.argv }),
+      ...(batch.env === undefined ? {} : { env: batch.env }),
       ...(batch.profile === undefined ? {} : { profile: batch.profile }),
       ...(batch.fuel === undefined ? {} : { fuel: batch.fuel }),
     },
@@ -215,9 +237,24 @@ export async function runComponentCallsOn(session: DeviceSession, batch: Compone
 /** One call on a session: a batch of one (runComponentCallsOn). */
 export async function runComponentOn(session: DeviceSession, run: ComponentRun, sinks: ProgramSinks, hooks: ProgramHooks = {}): Promise<ComponentRunReport> {
   const { call, ...rest } = run;
-  const { answers, outcomes, uploads: _uploads, ...common } = await runComponentCallsOn(session, { ...rest, calls: [call] }, sinks, hooks);
+  const { answers, outcomes, uploads: _uploads, ...common } = await runComponentCallsOn(
+    session,
+    { ...rest, calls: [call], ...(call.command === undefined ? {} : { argv: call.command.argv, ...(call.command.env === undefined ? {} : { env: call.command.env }) }) },
+    sinks,
+    hooks,
+  );
   const outcome = outcomes[0] as ComponentOutcome;
-  return { ...common, answer: answers[0] as ComponentCallReport['answer'], outcome, exitCode: outcome.kind === 'returned' ? 0 : 1 };
+  const answer = answers[0] as ComponentCallReport['answer'];
+  return { ...common, answer, outcome, command: call.command !== undefined, exitCode: call.command === undefined ? (outcome.kind === 'returned' ? 0 : 1) : commandExitCode(outcome) };
+}
+
+/** WASI's exit (core trap 16): COMPONENT_INVOKE's function field holds its code (docs/protocol.md §4e). */
+export const EXIT_TRAP = 16;
+
+/** A command's exit code: run's `ok` 0 and `err` 1 (as wasmtime and jco), exit's own code, 1 for a trap. */
+export function commandExitCode(outcome: ComponentOutcome): number {
+  if (outcome.kind === 'returned') return outcome.wave === 'ok' ? 0 : 1;
+  return outcome.trap === EXIT_TRAP ? outcome.functionIndex : 1;
 }
 
 /**
@@ -234,6 +271,8 @@ export function printComponentOutcome(
   if (gathered.stdout !== '') out(gathered.stdout);
   if (gathered.stderr !== '') err(gathered.stderr);
   const o = report.outcome;
+  // A command's output is the program's: no result line, and exit is no trap.
+  if (report.command && (o.kind === 'returned' || o.trap === EXIT_TRAP)) return;
   if (o.kind === 'returned') {
     if (o.wave !== null) out(o.wave);
     return;
@@ -245,7 +284,11 @@ export function printComponentOutcome(
 /** The fields `run --json` and `deploy --json` give a call: {result | trap, exitCode, fuelUsed, peakStackBytes, output, function}. */
 export function componentOutcomeJson(report: ComponentRunReport, fn: PlanFunction, gathered: { stdout: string; stderr: string }): Record<string, unknown> {
   const o = report.outcome;
+  if (report.command && o.kind === 'trapped' && o.trap === EXIT_TRAP) {
+    return { command: true, exit: o.functionIndex, exitCode: report.exitCode, fuelUsed: report.answer.fuelUsed.toString(), peakStackBytes: report.answer.peakStackBytes, output: gathered, function: fn.name };
+  }
   return {
+    ...(report.command ? { command: true } : {}),
     ...(o.kind === 'returned' ? { result: o.wave } : { trap: { code: o.trap, name: o.trapName, phase: o.phase, functionIndex: o.functionIndex } }),
     exitCode: report.exitCode,
     fuelUsed: report.answer.fuelUsed.toString(),

@@ -586,6 +586,14 @@ export async function instantiateComponent(
       limit: 'a device with HELLO feature bit 15 (Feature.ComponentLink), built from this version',
     });
   }
+  const wasi = adapters.find((a) => a.kind === 'wasi');
+  if (wasi !== undefined && (device.features & Feature.Wasi2) === 0) {
+    throw new WrtError('USAGE', `${device.deviceId} has no WASI 0.2 functions (no COMPONENT_RESOURCE op 4): the component imports ${wasi.iface}`, {
+      file: request.file,
+      field: 'COMPONENT_RESOURCE',
+      limit: 'a device with HELLO feature bit 16 (Feature.Wasi2): native-sim built from this version',
+    });
+  }
   await session.client.reset(ResetKind.Session);
   await session.client.session(SessionMode.Keep);
   const ids: number[] = [];
@@ -604,6 +612,21 @@ export async function instantiateComponent(
     }
     if ('adapter' in step) {
       const a = adapters[step.adapter] as PlanAdapterCall;
+      if (a.kind === 'wasi') {
+        const index = await session.client.componentResource({
+          op: 'wasi',
+          owner: a.callerOwner,
+          memory: idOf(a.callerMemory),
+          realloc: a.callerRealloc === null ? null : { instance: idOf(a.callerRealloc.instance), name: a.callerRealloc.name },
+          encoding: a.callerEncoding,
+          iface: a.iface,
+          func: a.name,
+          paramsType: a.paramsType,
+          resultType: a.resultType,
+        });
+        if (index !== step.adapter) throw new WrtError('HOST_READ_FAILED', `the device numbered adapter ${step.adapter} as ${index}`, { file: request.file, field: 'COMPONENT_RESOURCE' });
+        continue;
+      }
       if (a.kind !== 'lower') {
         const index = await session.client.componentResource({ op: a.kind, rt: a.rt, owner: a.owner });
         if (index !== step.adapter) throw new WrtError('HOST_READ_FAILED', `the device numbered adapter ${step.adapter} as ${index}`, { file: request.file, field: 'COMPONENT_RESOURCE' });
@@ -647,6 +670,9 @@ export interface ComponentPlanCall extends Omit<ComponentInvokeRequest, 'instanc
 /** Calls of one component on one session: its core instances once, then each call. */
 export interface ComponentCallsRequest extends ComponentInstantiationRequest {
   readonly calls: readonly ComponentPlanCall[];
+  /** A wasi:cli/run command's argv (get-arguments) and environment (get-environment), over ARGS after the instantiation. */
+  readonly argv?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface ComponentCallsReport extends Omit<ComponentCallReport, 'answer'> {
@@ -674,6 +700,8 @@ export async function runComponentCalls(session: DeviceSession, request: Compone
   try {
     const uploadStartMs = now();
     let { ids, upload } = await instantiateComponent(session, request, hooks);
+    // After the instantiation: its session reset brings the device's own argv back.
+    if (request.argv !== undefined) await session.setProgramArgs(request.argv, request.env ?? {}, request.file);
     const uploadedMs = now();
     hooks.onUploaded?.(upload, { uploadStartMs, uploadedMs });
     const answers: ComponentInvokeResult[] = [];

@@ -18,6 +18,8 @@ const EXAMPLES = `
 Arguments:
   A component (docs/component.md): --invoke 'name(arg, ...)' with WAVE
   values, e.g. --invoke 'greet("wasm")'; the result prints as one WAVE value.
+  A wasi:cli/run command component runs without --invoke, as a program:
+  ARGS are its argv[1..], its output and exit code are its own.
   With --invoke, ARGS are the export's arguments: plain numbers are typed by
   its signature, or write the type: i32:5 i64:-3 f32:1.5 f64:-inf
   externref:null. Put -- before a plain negative number.
