@@ -68,7 +68,7 @@ function collect(value: string, previous: readonly string[] | undefined): string
   return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')];
 }
 
-function count(text: string, flag: string): number {
+export function count(text: string, flag: string): number {
   if (!/^\d+$/.test(text.trim())) throw new WrtError('VALUE_INVALID', `${flag} must be a whole number, got "${text}"`, { field: flag, source: `cli ${flag}` });
   const n = Number(text.trim());
   if (!Number.isSafeInteger(n)) throw new WrtError('VALUE_INVALID', `${flag} ${text} is too large`, { field: flag, source: `cli ${flag}`, limit: '2^53 - 1' });
