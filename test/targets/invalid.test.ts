@@ -274,7 +274,7 @@ describe('broken target definitions (semantic checks)', () => {
       loadBroken('qemu-lm3s6965evb', (data) => (at(data, 'firmware')['uploadBufferBytes'] = 24576)),
       '/firmware/uploadBufferBytes',
       'plus firmware.stackBytes is 32768',
-      'uploadBufferBytes + stackBytes <= 32008',
+      'uploadBufferBytes + stackBytes <= 32408',
     );
   });
 

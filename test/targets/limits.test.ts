@@ -9,7 +9,7 @@ describe('targetLimits', () => {
       target: 'qemu-lm3s6965evb',
       totalRamBytes: { value: 65536, source: `target qemu-lm3s6965evb: memory.ram[sram].bytes (${lm3s})` },
       firmwareReservedRamBytes: {
-        value: 32008,
+        value: 32408,
         source: "target qemu-lm3s6965evb: memory.firmwareReservedRamBytes, measured: the interpreter firmware's static RAM and stack (wrt-size ram= of its build)",
       },
       moduleMemoryBytes: {
