@@ -17,3 +17,5 @@ CORTEX_M_CFLAGS := $(filter-out -fno-tree-loop-distribute-patterns,$(CORTEX_M_CF
 # check, targets/firmware/interp/app.mk) include string.h and stdlib.h, which gcc's newlib has.
 # Searched after clang's own headers, so only what clang lacks comes from newlib.
 BOARD_LIBC_INCLUDES := -idirafter $(abspath $(dir $(shell arm-none-eabi-gcc -print-file-name=libc.a))../include)
+# clang has no -fno-inline-functions-called-once (targets/firmware/Makefile's component size flag).
+COMPONENT_SIZE_FLAGS :=
