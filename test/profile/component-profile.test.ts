@@ -201,3 +201,27 @@ describe('the device limits the host assumes are the ones built', () => {
     expect(limits.valueBufferBytes).toBe(define(component, 'WRT_COMPONENT_VALUE_BYTES'));
   });
 });
+
+describe('profile COMPONENT --target ID -o FILE', () => {
+  it('writes the component\'s profile with its block (binary and JSON alike), which deploy --profile takes', async () => {
+    const { main } = await import('../../ts/cli/main.js');
+    const { BufferedOutput } = await import('../../ts/core/output.js');
+    const dir = tempDir();
+    const run = async (out: string): Promise<{ code: number; text: string }> => {
+      const output = new BufferedOutput();
+      const code = await main(['node', 'wrt-target', 'profile', counter, '--target', 'qemu-lm3s6965evb', '-o', join(dir, out)], { output, env: process.env, cwd: dir });
+      return { code, text: [...output.stdout, ...output.stderr].join('\n') };
+    };
+    const binary = await run('counter.wrtp');
+    expect(binary.code).toBe(0);
+    expect(binary.text.replace(/\s+/g, ' ')).toContain('component 3 core instances (arena above: all of them), 4 adapters, nesting 1, 1 resource types, 2 handle tables of 8;');
+    const decoded = decodeProfile(new Uint8Array(readFileSync(join(dir, 'counter.wrtp'))));
+    expect(decoded.component?.instances).toHaveLength(3);
+    expect(decoded.imports).toEqual([]);
+    expect((await run('counter.json')).code).toBe(0);
+    const json = JSON.parse(readFileSync(join(dir, 'counter.json'), 'utf8')) as { component: { instances: unknown[]; handlesPerTable: number } };
+    expect([json.component.instances.length, json.component.handlesPerTable]).toEqual([3, 8]);
+    const wasm = await run('counter.wasm');
+    expect(wasm.code).toBe(2);
+  }, 60_000);
+});

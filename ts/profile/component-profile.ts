@@ -305,8 +305,10 @@ export function compileComponentProfile(inputs: ComponentProfileInputs): Profile
     adapters: plan.adapters.length,
     resourceTypes: plan.resources.length,
   };
-  // Imports the device's host functions serve (a component's instances import each other, `#k`/`#a`, not the host).
-  const imports = chosen.flatMap((p) => p.imports.filter((i) => !i.module.startsWith('#')));
+  // No host imports: the plan binds every import of a core instance to another instance or an
+  // adapter (a component with top-level imports has no plan), so the device's host functions,
+  // which a profile's import list budgets, serve none of them.
+  const imports: Profile['imports'] = [];
   const memory = laid.truncated !== undefined
     ? laid.truncated.memory
     : {
