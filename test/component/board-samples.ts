@@ -147,3 +147,67 @@ export async function cachedComponent(name: string, text: string): Promise<strin
   return file;
 }
 
+
+/** test/component/link.test.ts's adapter sample: two memories (the caller imports its libc's), a string through a fused adapter. */
+export const ADAPTED = `(component
+  (component $C
+    (core module $M
+      (memory (export "mem") 1)
+      (global $bump (mut i32) (i32.const 1024))
+      (global $freed (mut i32) (i32.const 0))
+      (data (i32.const 0) "hi ")
+      (func $realloc (export "realloc") (param i32 i32 i32 i32) (result i32)
+        (local $p i32)
+        (local.set $p (global.get $bump))
+        (global.set $bump (i32.add (global.get $bump) (local.get 3)))
+        (local.get $p))
+      (func (export "greet") (param $p i32) (param $n i32) (result i32)
+        (local $out i32)
+        (local.set $out (call $realloc (i32.const 0) (i32.const 0) (i32.const 1) (i32.add (local.get $n) (i32.const 3))))
+        (memory.copy (local.get $out) (i32.const 0) (i32.const 3))
+        (memory.copy (i32.add (local.get $out) (i32.const 3)) (local.get $p) (local.get $n))
+        (i32.store (i32.const 64) (local.get $out))
+        (i32.store (i32.const 68) (i32.add (local.get $n) (i32.const 3)))
+        (i32.const 64))
+      (func (export "post") (param i32) (global.set $freed (i32.add (global.get $freed) (i32.const 1))))
+      (func (export "freed") (result i32) (global.get $freed)))
+    (core instance $m (instantiate $M))
+    (func (export "greet") (param "s" string) (result string)
+      (canon lift (core func $m "greet") (memory (core memory $m "mem")) (realloc (core func $m "realloc"))
+        (post-return (core func $m "post"))))
+    (func (export "freed") (result u32) (canon lift (core func $m "freed"))))
+  (component $D
+    (import "greet" (func $greet (param "s" string) (result string)))
+    (core module $Libc
+      (memory (export "mem") 1)
+      (global $bump (mut i32) (i32.const 2048))
+      (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+        (local $p i32)
+        (local.set $p (i32.and (i32.add (global.get $bump) (i32.const 1)) (i32.const -2)))
+        (global.set $bump (i32.add (local.get $p) (local.get 3)))
+        (local.get $p)))
+    (core instance $libc (instantiate $Libc))
+    (core func $greet' (canon lower (func $greet) string-encoding=utf16
+      (memory (core memory $libc "mem")) (realloc (core func $libc "realloc"))))
+    (core module $Main
+      (import "libc" "mem" (memory 1))
+      (import "c" "greet" (func $greet (param i32 i32 i32)))
+      ;; "wasm" in UTF-16 at 16; the result (ptr, units) lands at 32.
+      (data (i32.const 16) "w\\00a\\00s\\00m\\00")
+      (func (export "run") (result i32)
+        (call $greet (i32.const 16) (i32.const 4) (i32.const 32))
+        (i32.load (i32.const 36)))
+      (func (export "first") (result i32)
+        (call $greet (i32.const 16) (i32.const 4) (i32.const 32))
+        (i32.load16_u (i32.load (i32.const 32)))))
+    (core instance $main (instantiate $Main
+      (with "libc" (instance $libc))
+      (with "c" (instance (export "greet" (func $greet'))))))
+    (func (export "units") (result u32) (canon lift (core func $main "run")))
+    (func (export "first") (result u32) (canon lift (core func $main "first"))))
+  (instance $c (instantiate $C))
+  (instance $d (instantiate $D (with "greet" (func $c "greet"))))
+  (func (export "units") (alias export $d "units"))
+  (func (export "first") (alias export $d "first"))
+  (func (export "freed") (alias export $c "freed"))
+)`;

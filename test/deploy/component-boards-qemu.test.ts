@@ -17,7 +17,7 @@ import { DeviceSession, instantiateComponent } from '../../ts/run/session.js';
 import { loadTarget } from '../../ts/targets/index.js';
 import { ProtocolClient } from '../../ts/device/client.js';
 import { buildRealNativeSim } from '../run/helpers.js';
-import { CACHE, cachedComponent, chain, COUNTER, SHARED } from '../component/board-samples.js';
+import { ADAPTED, CACHE, cachedComponent, chain, COUNTER, SHARED } from '../component/board-samples.js';
 import { refusedBeforeQemu } from './deploy-helpers.js';
 
 const QEMU = findExecutable('qemu-system-arm') !== undefined;
@@ -31,12 +31,14 @@ async function cli(command: 'run' | 'deploy', ...args: string[]): Promise<{ code
 
 let shared = '';
 let counter = '';
+let adapted = '';
 
 beforeAll(async () => {
   if (!QEMU) return;
   sim = buildRealNativeSim();
   shared = await cachedComponent('shared', SHARED);
   counter = await cachedComponent('counter', COUNTER);
+  adapted = await cachedComponent('adapted', ADAPTED);
 }, 300_000);
 
 describe.skipIf(!QEMU)('components of several core instances on the QEMU boards (needs qemu-system-arm)', () => {
@@ -48,6 +50,12 @@ describe.skipIf(!QEMU)('components of several core instances on the QEMU boards 
     expect(liveQemuPids()).toEqual(before);
     const native = await cli('run', shared, '--invoke', 'go()');
     expect([native.code, native.out.at(-1)]).toEqual([0, '2']);
+  }, 120_000);
+
+  it('qemu-mps2-an386: a string through a fused adapter between two memories (the caller imports its memory), as run prints it', async () => {
+    const board = await cli('deploy', adapted, '--target', 'qemu-mps2-an386', '--invoke', 'units()');
+    expect([board.code, board.out]).toEqual([0, ['7']]);
+    expect((await cli('run', adapted, '--invoke', 'units()')).out.at(-1)).toBe('7');
   }, 120_000);
 
   it('qemu-lm3s6965evb (64 KiB RAM): strings through realloc and a resource with own/borrow handles and a destructor, as run prints them', async () => {

@@ -225,3 +225,29 @@ describe('profile COMPONENT --target ID -o FILE', () => {
     expect(wasm.code).toBe(2);
   }, 60_000);
 });
+
+describe('the measurable form of a core instance that imports a memory, table or global', () => {
+  it('defines them in place (no index moves), keeps function imports, and the device core measures it', async () => {
+    const { measurableForm } = await import('../../ts/profile/measure-form.js');
+    const { validateWasm } = await import('../../ts/wasm/validate.js');
+    const { wat2wasm } = await import('../../ts/testsuite/wat.js');
+    const module = wat2wasm(`(module
+      (import "#0" "f" (func $f (result i32)))
+      (import "#0" "mem" (memory 1 2))
+      (import "#0" "tab" (table 3 funcref))
+      (import "#0" "g" (global $g (mut i64)))
+      (global $h i32 (i32.const 7))
+      (func (export "run") (result i32) (i32.add (call $f) (global.get $h)))
+      (data (i32.const 8) "x"))`);
+    const form = measurableForm(module);
+    const report = validateWasm(form);
+    expect(report.imports.map((i) => `${i.module}.${i.name}:${i.kind}`)).toEqual(['#0.f:function']);
+    expect(report.memories.map((m) => [m.initialPages, m.maximumPages, m.imported])).toEqual([[1, 2, false]]);
+    expect(report.tables.map((t) => [t.initial, t.imported])).toEqual([[3, false]]);
+    expect([report.counts.globals, report.counts.importedGlobals]).toEqual([2, 0]);
+    expect(measureLoadRegions(form, 'form', 64).code).toBeGreaterThan(0);
+    // A module with nothing to convert is returned as it is.
+    const plain = wat2wasm('(module (import "#0" "f" (func)) (memory 1))');
+    expect(measurableForm(plain)).toBe(plain);
+  });
+});

@@ -22,6 +22,7 @@ import { PAGE_BYTES } from '../wasm/types.js';
 import { ARENA_ALIGN, compileProfile, FRAME_BYTES, type ProfileInputs, RUNTIME_BYTES, SLOT_BYTES, TABLE_ELEMENT_BYTES } from './compile.js';
 import { encodeProfile } from './binary.js';
 import type { LoadRegions } from './load-regions.js';
+import { measurableForm } from './measure-form.js';
 import { moduleSha256 } from './section.js';
 import type { ArenaRegion, BudgetError, Derivation, Profile, ProfileComponentBlock, ProfileComponentInstance, ProfileResult } from './types.js';
 
@@ -157,7 +158,8 @@ export function compileComponentProfile(inputs: ComponentProfileInputs): Profile
   const ptr = target.pointerBits;
   // Each core module is compiled as if it had the arena to itself; the sum is checked below.
   const unbounded = { ...limits, maxMemory: { ...limits.maxMemory, value: Number.MAX_SAFE_INTEGER, source: 'the component profile (summed below)' } };
-  const measured = plan.instances.map((inst, k) => inputs.measure(inst.upload, `core instance ${k}`));
+  // An instance that imports a memory, table or global is measured with them defined in place (an upper bound).
+  const measured = plan.instances.map((inst, k) => inputs.measure(measurableForm(inst.upload), `core instance ${k}`));
   const compileOne = (k: number, truncate: 'auto' | 'always'): Profile | null => {
     const inst = plan.instances[k]!;
     const result = compileProfile({
