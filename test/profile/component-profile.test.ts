@@ -166,6 +166,15 @@ describe('each budget one below what the component needs is refused, naming it',
     expect(result.errors.map((e) => [e.budget, e.gives])).toEqual([['handles per table', '16']]);
   });
 
+  it('profile size: the encoded profile fits the frame UPLOAD_BEGIN carries, one byte less does not', () => {
+    const size = encodeProfile(compiled(counter)).bytes.length;
+    expect(size).toBe(184 + 2 + 'native-sim'.length + 2 + '0.1.0'.length + 2 + 84 + 3 * 64 + 4);
+    expect(compileComponentProfile(inputs(counter, { device: { ...NATIVE_SIM_COMPONENT_LIMITS, profileBytes: size } })).ok).toBe(true);
+    const below = compileComponentProfile(inputs(counter, { device: { ...NATIVE_SIM_COMPONENT_LIMITS, profileBytes: size - 1 } }));
+    if (below.ok) throw new Error('accepted one byte below');
+    expect(below.errors.map((e) => [e.budget, e.gives])).toEqual([['profile size', `${size - 1} bytes`]]);
+  });
+
   it('the arena: its exact size fits, one byte less does not', () => {
     const profile = compiled(counter);
     const total = profile.arena.totalBytes;
@@ -199,6 +208,8 @@ describe('the device limits the host assumes are the ones built', () => {
     for (const [field, name] of fields) expect([field, limits[field]]).toEqual([field, define(text, name)]);
     const component = readFileSync(resolve(packageRoot(), 'native', 'component', 'wrt_component.h'), 'utf8');
     expect(limits.valueBufferBytes).toBe(define(component, 'WRT_COMPONENT_VALUE_BYTES'));
+    expect(limits.profileBytes).toBe(define(readFileSync(resolve(packageRoot(), 'targets', 'firmware', 'interp', 'wrt_fw_main.c'), 'utf8'), 'WRT_FW_PROFILE_BYTES'));
+    expect(limits.profileBytes).toBe(Number(/profile_capacity = (\d+)u/.exec(readFileSync(resolve(packageRoot(), 'native', 'sim', 'main.c'), 'utf8'))?.[1]));
   });
 });
 

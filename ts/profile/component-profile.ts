@@ -40,6 +40,8 @@ export interface DeviceComponentLimits {
   readonly handleTables: number;
   readonly handlesPerTable: number;
   readonly valueBufferBytes: number;
+  /** The largest profile UPLOAD_BEGIN carries (one 1 KiB frame: WRT_FW_PROFILE_BYTES, native-sim's --profile-capacity default). */
+  readonly profileBytes: number;
   readonly source: string;
 }
 
@@ -52,6 +54,7 @@ export const BOARD_COMPONENT_LIMITS: DeviceComponentLimits = {
   handleTables: 4,
   handlesPerTable: 16,
   valueBufferBytes: 768,
+  profileBytes: 768,
   source: 'the firmware\'s component runtime (native/engine/wrt_interp_engine.h defaults)',
 };
 
@@ -64,6 +67,7 @@ export const NATIVE_SIM_COMPONENT_LIMITS: DeviceComponentLimits = {
   handleTables: 32,
   handlesPerTable: 256,
   valueBufferBytes: 768,
+  profileBytes: 768,
   source: 'native-sim\'s component runtime (native/sim/Makefile)',
 };
 
@@ -341,7 +345,23 @@ export function compileComponentProfile(inputs: ComponentProfileInputs): Profile
     profileSha256: '0'.repeat(64),
   };
   if (draft.stack.callDepth < 1) throw new WrtError('INTERNAL', 'a component profile with call depth 0', { field: 'call depth' });
-  return { ok: true, profile: { ...draft, profileSha256: encodeProfile(draft).profileSha256 } };
+  const encoded = encodeProfile(draft);
+  // 64 bytes a core instance: a component of many instances outgrows the one frame UPLOAD_BEGIN carries.
+  if (encoded.bytes.length > device.profileBytes) {
+    return {
+      ok: false,
+      errors: [
+        {
+          code: 'BUDGET_EXCEEDED',
+          budget: 'profile size',
+          needs: `${encoded.bytes.length} bytes (the component block takes 64 bytes for each of ${plan.instances.length} core instances)`,
+          gives: `${device.profileBytes} bytes`,
+          source: `${device.source}: the profile UPLOAD_BEGIN carries; to run it: fewer core instances, or native-sim (wrt-target run FILE --invoke '...')`,
+        },
+      ],
+    };
+  }
+  return { ok: true, profile: { ...draft, profileSha256: encoded.profileSha256 } };
 }
 
 /** The component limits of the device a target runs (firmware boards with little RAM build smaller tables: their board.mk). */
