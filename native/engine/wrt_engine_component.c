@@ -87,7 +87,7 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
     if (e->instance == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_NO_MODULE, i_msg->instance, "no instance loaded");
     if (i_msg->instance > e->ninstances) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, i_msg->instance, "the session holds no instance of that id");
+        return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, i_msg->instance, "no instance of that id");
     }
     wrt_ec_call c;
     c.e = e;
@@ -102,13 +102,13 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
     c.funcs[WRT_COMP_FUNC_POST_RETURN] =
         i_msg->post_return_len != 0u ? wrt_find_func(c.inst, i_msg->post_return, i_msg->post_return_len) : NULL;
     if (c.funcs[WRT_COMP_FUNC_EXPORT] == NULL) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, WRT_COMP_FUNC_EXPORT, "the core instance exports no function of the lifted name");
+        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, WRT_COMP_FUNC_EXPORT, "no export of the lifted name");
     }
     if (i_msg->realloc_len != 0u && c.funcs[WRT_COMP_FUNC_REALLOC] == NULL) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, WRT_COMP_FUNC_REALLOC, "the core instance exports no realloc function of that name");
+        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, WRT_COMP_FUNC_REALLOC, "realloc: no such export");
     }
     if (i_msg->post_return_len != 0u && c.funcs[WRT_COMP_FUNC_POST_RETURN] == NULL) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, WRT_COMP_FUNC_POST_RETURN, "the core instance exports no post-return function of that name");
+        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, WRT_COMP_FUNC_POST_RETURN, "post-return: no such export");
     }
     const wrt_comp_ops ops = {&c, wrt_ec_signature, wrt_ec_invoke, wrt_ec_memory};
     const wrt_comp_request req = {
@@ -135,15 +135,15 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
     case WRT_COMP_OK: break;
     case WRT_COMP_ERR_TYPE:
         return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, outcome.detail,
-                             "a type encoding is malformed or needs more nodes than the device has (WRT_COMPONENT_MAX_NODES)");
+                             "bad type or over WRT_COMPONENT_MAX_NODES");
     case WRT_COMP_ERR_ARGS:
-        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, outcome.detail, "the argument bytes do not match the parameter types");
+        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, outcome.detail, "arguments do not match their types");
     case WRT_COMP_ERR_SIGNATURE:
         return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 16u + outcome.detail,
-                             "a core function has another type than the canonical ABI calls it with");
+                             "a core function of another type than the ABI's");
     default:
         return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0,
-                             "the arguments need more value slots than the device has (WRT_COMPONENT_MAX_VALUES)");
+                             "arguments over WRT_COMPONENT_MAX_VALUES");
     }
     o_result->trap = outcome.trap;
     o_result->phase = outcome.phase;
@@ -585,20 +585,22 @@ static bool wrt_ec_has_signature(const wrt_func *f, uint32_t np, uint32_t nr) {
 
 static uint16_t wrt_ec_register(wrt_interp_engine *e, wrt_ec_adapter *a);
 
+/* Refusal texts are short: these refusals mean a host that sent a wrong plan, and every byte here
+ * counts against the component runtime's 14 KiB of flash (docs/component.md, "Footprint"). */
 bool wrt_engine_component_adapter(void *ctx, const wrtp_msg_component_adapter *i_msg, uint16_t *o_index, wrtp_engine_error *o_err) {
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
     const wrtp_msg_component_invoke *m = &i_msg->callee;
     if (e->instance == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_NO_MODULE, 0, "no instance loaded");
     if (e->nadapters >= WRT_ENGINE_MAX_ADAPTERS) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nadapters, "the session holds as many adapters as the engine has room for (WRT_ENGINE_MAX_ADAPTERS)");
+        return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nadapters, "adapters full (WRT_ENGINE_MAX_ADAPTERS)");
     }
     if (m->params_len > WRT_ENGINE_ADAPTER_TYPE_BYTES || m->result_len > WRT_ENGINE_ADAPTER_TYPE_BYTES) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0, "a type encoding is longer than WRT_ENGINE_ADAPTER_TYPE_BYTES");
+        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0, "type over WRT_ENGINE_ADAPTER_TYPE_BYTES");
     }
     wrt_instance *callee = m->instance <= e->ninstances ? wrt_ec_instance(e, m->instance) : NULL;
-    if (callee == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, m->instance, "the session holds no instance of that id");
+    if (callee == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, m->instance, "no instance of that id");
     if (i_msg->callee_memory > e->ninstances || i_msg->caller_memory > e->ninstances || i_msg->caller_realloc_instance > e->ninstances) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, 0, "a memory or realloc names an instance the session does not hold");
+        return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, 0, "memory or realloc of no instance");
     }
     wrt_ec_adapter *a = &e->adapters[e->nadapters];
     a->e = e;
@@ -614,15 +616,15 @@ bool wrt_engine_component_adapter(void *ctx, const wrtp_msg_component_adapter *i
     if (i_msg->caller_realloc_instance != 0u) {
         a->caller_realloc = wrt_find_func(wrt_ec_instance(e, i_msg->caller_realloc_instance), i_msg->caller_realloc, i_msg->caller_realloc_len);
         if (a->caller_realloc == NULL || !wrt_ec_has_signature(a->caller_realloc, 4, 1)) {
-            return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 3, "the caller's realloc is no (i32 i32 i32 i32) -> i32 export of its instance");
+            return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 3, "caller realloc: no (i32 i32 i32 i32) -> i32 export");
         }
     }
-    if (a->callee == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 0, "the core instance exports no function of the lifted name");
+    if (a->callee == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 0, "no export of the lifted name");
     if (m->realloc_len != 0u && (a->callee_realloc == NULL || !wrt_ec_has_signature(a->callee_realloc, 4, 1))) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 1, "the core instance exports no (i32 i32 i32 i32) -> i32 realloc of that name");
+        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 1, "realloc: no (i32 i32 i32 i32) -> i32 export");
     }
     if (m->post_return_len != 0u && a->callee_post_return == NULL) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 2, "the core instance exports no post-return function of that name");
+        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 2, "post-return: no such export");
     }
     a->callee_encoding = m->encoding;
     a->caller_encoding = i_msg->caller_encoding;
@@ -633,7 +635,7 @@ bool wrt_engine_component_adapter(void *ctx, const wrtp_msg_component_adapter *i
     for (uint32_t i = 0; i < m->params_len; i++) a->params[i] = m->params[i];
     for (uint32_t i = 0; i < m->result_len; i++) a->result[i] = m->result[i];
     if (!wrt_ec_signature_of(a, e->adapter_scratch[0].nodes)) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0, "a type encoding is malformed or needs more nodes than WRT_ENGINE_ADAPTER_NODES");
+        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0, "bad type or over WRT_ENGINE_ADAPTER_NODES");
     }
     *o_index = wrt_ec_register(e, a);
     return true;
@@ -731,15 +733,15 @@ bool wrt_engine_component_resource(void *ctx, const wrtp_msg_component_resource 
     }
     if (i_msg->op == 0u) {
         if (e->nresources >= WRT_ENGINE_MAX_RESOURCE_TYPES) {
-            return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nresources, "the session holds as many resource types as the engine has room for (WRT_ENGINE_MAX_RESOURCE_TYPES)");
+            return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nresources, "resource types full (WRT_ENGINE_MAX_RESOURCE_TYPES)");
         }
         const wrt_func *dtor = NULL;
         if (i_msg->dtor_instance != 0u) {
             wrt_instance *inst = i_msg->dtor_instance <= e->ninstances ? wrt_ec_instance(e, i_msg->dtor_instance) : NULL;
-            if (inst == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, i_msg->dtor_instance, "the session holds no instance of that id");
+            if (inst == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, i_msg->dtor_instance, "no instance of that id");
             dtor = wrt_find_func(inst, i_msg->dtor, i_msg->dtor_len);
             if (dtor == NULL || !wrt_ec_has_signature(dtor, 1, 0)) {
-                return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 0, "the instance exports no (i32) -> () destructor of that name");
+                return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 0, "destructor: no (i32) -> () export");
             }
         }
         e->resources[e->nresources].dtor = dtor;
@@ -748,7 +750,7 @@ bool wrt_engine_component_resource(void *ctx, const wrtp_msg_component_resource 
         return true;
     }
     if (e->nadapters >= WRT_ENGINE_MAX_ADAPTERS) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nadapters, "the session holds as many adapters as the engine has room for (WRT_ENGINE_MAX_ADAPTERS)");
+        return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nadapters, "adapters full (WRT_ENGINE_MAX_ADAPTERS)");
     }
     wrt_ec_adapter *a = &e->adapters[e->nadapters];
     a->e = e;

@@ -2,6 +2,25 @@
 #include "wrt_engine_profile.h"
 
 #include "wrt_sig.h"
+#include "wrt_interp_engine.h"
+
+/*
+ * A component's block against the component runtime built in: counts past its static tables would
+ * fail later, part way through the instantiation; refused here, before the first instance loads.
+ */
+static bool component_fits(const wrt_profile *i_profile) {
+    if (i_profile->component == NULL) return true;
+#if WRT_CONFIG_COMPONENT_LINK
+    const uint32_t adapters = WRT_ENGINE_MAX_ADAPTERS, depth = WRT_ENGINE_ADAPTER_DEPTH, types = WRT_ENGINE_MAX_RESOURCE_TYPES;
+    const uint32_t tables = WRT_ENGINE_MAX_HANDLE_TABLES, handles = WRT_ENGINE_MAX_HANDLES;
+#else
+    const uint32_t adapters = 0u, depth = 0u, types = 0u, tables = 0u, handles = 0u;
+#endif
+    return i_profile->component_instances <= WRT_ENGINE_MAX_INSTANCES && i_profile->adapters <= adapters &&
+           i_profile->nesting_depth <= depth && i_profile->resource_types <= types && i_profile->handle_tables <= tables &&
+           (i_profile->handle_tables == 0u || i_profile->handles_per_table <= handles) &&
+           i_profile->value_buffer_bytes <= WRT_COMPONENT_VALUE_BYTES;
+}
 
 static const char *const decoder_reason[] = {
     "profile accepted",
@@ -53,6 +72,9 @@ bool wrt_engine_profile_check(const uint8_t *i_profile, size_t profile_len, cons
     }
     if (o_profile->arena_bytes > (uint64_t)device_arena) {
         return refuse(o_err, WRT_ENGINE_PROFILE_ARENA, "profile: its arena is larger than this device's");
+    }
+    if (!component_fits(o_profile)) {
+        return refuse(o_err, WRT_ENGINE_PROFILE_COMPONENT, "profile: its component block asks more than this device's component runtime holds");
     }
     wrt_profile_layout(o_profile, &o_limits->layout);
     size_t need = wrt_layout_bytes(&o_limits->layout);

@@ -27,7 +27,8 @@ enum wrt_engine_profile_refusal {
     WRT_ENGINE_PROFILE_POINTER = 33, /* compiled for another pointer width */
     WRT_ENGINE_PROFILE_ARENA = 34,   /* its arena is larger than this device's */
     WRT_ENGINE_PROFILE_LAYOUT = 35,  /* its regions do not fit its own arena size */
-    WRT_ENGINE_PROFILE_SESSION = 36  /* a session already holds instances laid out without it */
+    WRT_ENGINE_PROFILE_SESSION = 36, /* a session already holds instances laid out without it */
+    WRT_ENGINE_PROFILE_COMPONENT = 37 /* its component block asks more than this device's component runtime holds */
 };
 
 /*

@@ -84,6 +84,26 @@ uint32_t wrt_profile_decode(const uint8_t *i_bytes, size_t len, wrt_profile *o_p
         p->signing_key = i_bytes + at;
         at += WRT_PROFILE_SIGNING_KEY_BYTES;
     }
+    p->component = NULL;
+    p->component_instances = p->handle_tables = p->handles_per_table = p->value_buffer_bytes = 0u;
+    p->nesting_depth = p->adapters = p->resource_types = 0u;
+    if ((p->flags & WRT_PROFILE_FLAG_COMPONENT) != 0u) {
+        if (at + WRT_PROFILE_COMPONENT_HEAD_BYTES > end) return WRT_PROFILE_SHORT;
+        const uint8_t *c = i_bytes + at;
+        p->component = c;
+        p->component_instances = rd16(c + 64);
+        p->handle_tables = rd16(c + 66);
+        p->handles_per_table = rd32(c + 68);
+        p->value_buffer_bytes = rd32(c + 72);
+        p->nesting_depth = rd16(c + 76);
+        p->adapters = rd16(c + 78);
+        p->resource_types = rd16(c + 80);
+        size_t block = WRT_PROFILE_COMPONENT_HEAD_BYTES + (size_t)p->component_instances * WRT_PROFILE_COMPONENT_INSTANCE_BYTES;
+        if (at + block > end) return WRT_PROFILE_SHORT;
+        /* A component makes at least one core instance. */
+        if (p->component_instances == 0u) return WRT_PROFILE_FIELD_BAD;
+        at += block;
+    }
     if (at != end) return WRT_PROFILE_LENGTH_BAD;
     /* A truncated memory must be smaller than its pages, and a bounded fuel must say so. */
     if (((p->flags & WRT_PROFILE_FLAG_FUEL) != 0u) != (p->fuel != WRT_FUEL_UNLIMITED)) return WRT_PROFILE_FIELD_BAD;
@@ -146,7 +166,9 @@ void wrt_profile_layout(const wrt_profile *i_profile, wrt_layout *o_layout)
     o_layout->stack_slots = i_profile->value_slots;
     o_layout->call_depth = i_profile->call_depth;
     o_layout->memory_pages = (uint32_t)pages;
-    o_layout->memory_pages_max = (uint32_t)pages;
+    /* A component's memories share the region: each reserves at most the profile's maximum pages. */
+    bool component = (i_profile->flags & WRT_PROFILE_FLAG_COMPONENT) != 0u;
+    o_layout->memory_pages_max = component && !truncated ? i_profile->memory_maximum_pages : (uint32_t)pages;
     o_layout->table_elements = i_profile->table_elements;
     o_layout->table_elements_max = i_profile->table_elements_max;
     o_layout->global_slots = i_profile->global_slots;

@@ -24,6 +24,14 @@
 /* The module must be signed by the key whose 32 bytes follow the imports (docs/signing.md). */
 #define WRT_PROFILE_FLAG_SIGNED 16u
 #define WRT_PROFILE_SIGNING_KEY_BYTES 32u
+/*
+ * A component's profile (docs/profile.md, "The component block"): the block follows the imports
+ * and the signing key. The fixed part's regions are the whole component's; memory_maximum_pages is
+ * then the most pages one memory may reserve (each core instance's memory takes its share).
+ */
+#define WRT_PROFILE_FLAG_COMPONENT 32u
+#define WRT_PROFILE_COMPONENT_HEAD_BYTES 84u
+#define WRT_PROFILE_COMPONENT_INSTANCE_BYTES 64u
 
 #define WRT_PROFILE_CFI_SHSTK 1u
 #define WRT_PROFILE_CFI_IBT 2u
@@ -84,6 +92,15 @@ typedef struct wrt_profile {
     uint32_t import_count;
     const uint8_t *imports; /* first import record: u16 len, module, u16 len, name, u32 budget, u8 policy */
     const uint8_t *signing_key; /* Ed25519 public key the module must be signed by; NULL: none required */
+    /* The component block (flag 32); all 0 / NULL for a core module's profile. */
+    const uint8_t *component;   /* the block: component SHA-256, plan SHA-256, counts, then the instances */
+    uint32_t component_instances;
+    uint32_t handle_tables;
+    uint32_t handles_per_table;
+    uint32_t value_buffer_bytes;
+    uint32_t nesting_depth;
+    uint32_t adapters;
+    uint32_t resource_types;
 } wrt_profile;
 
 /* Import policies (docs/host-calls.md): run the call, refuse it (trap HOST_CALL_DENIED), or run and trace it. */

@@ -67,6 +67,8 @@ export interface DeployOptions {
   readonly args?: readonly string[];
   /** Instruction budget; absent or 0: none. */
   readonly fuel?: bigint;
+  /** --max-resources: a component's handles per component instance (default: the device's). */
+  readonly maxResources?: number;
   /** Print what would be flashed and run nothing. */
   readonly dryRun?: boolean;
   /** The firmware ELF to flash; default build/firmware/<board>/interp.elf (built when make can). */
@@ -175,18 +177,9 @@ async function componentPayload(file: string, options: DeployOptions, cwd: strin
   ]);
   const component = loadComponentPlan(file, cwd);
   const call = planComponentCall(component, options.invoke, options.args ?? []);
-  // A board lays its arena out for one module: the regions of several instances need the profile's
-  // component block (not yet). Refused here, before a board is flashed or QEMU starts, rather than
-  // by the device after an upload with a region it cannot fill.
-  const { instances, adapters, resources } = component.plan;
-  if (instances.length > 1 || adapters.length > 0 || resources.length > 0) {
-    const what = instances.length > 1 ? `makes ${instances.length} core instances` : 'defines resources or canon built-ins';
-    throw new WrtError(
-      'COMPONENT_UNSUPPORTED',
-      `${file}: the component ${what}; a board runs components of one core instance without resources (its arena is laid out for one module until profiles carry a component block)`,
-      { file, field: 'core instances', limit: `1 core instance on a board; run it on native-sim: wrt-target run ${file} --invoke '...'` },
-    );
-  }
+  // Several core instances, adapters and resources run on a board when the component's profile
+  // (compiled below, before a board is flashed or QEMU starts) proves they fit its arena and its
+  // component runtime (ts/profile/component-profile.ts).
   return { kind: 'component', component, call };
 }
 
@@ -381,7 +374,8 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
   const breakpoints = payload.kind === 'module' ? payload.breakpoints : [];
   // The firmware built here offers what the target lists (and the natives): validate --target's check.
   const hostServed = options.host === undefined ? [] : [...options.host.functions.keys()];
-  if (options.firmware === undefined) checkImportsOffered(uploaded.report.imports, def, file, natives, hostServed);
+  // A component's core instances import each other (`#k`, `#a`), not the target's host functions.
+  if (options.firmware === undefined && payload.kind === 'module') checkImportsOffered(uploaded.report.imports, def, file, natives, hostServed);
   // The image about to be flashed (or the one given) is brought up to date first, so the profile is
   // compiled against the CFI marks it really carries (a device left as it is runs whatever was
   // flashed: its image is not known here).
@@ -389,7 +383,24 @@ export async function deploy(file: string, options: DeployOptions, sinks: RunSin
   const plainImage = flashes ? await firmwareImage(def, board, options.firmware, env, cwd, variant) : undefined;
   const firmwareCfi = plainImage === undefined ? null : await readFirmwareCfi(plainImage, cwd, path.relative(cwd, plainImage).startsWith('..') ? plainImage : path.relative(cwd, plainImage));
   const { resolveUploadProfile } = await import('../profile/upload-profile.js');
-  const profile = await resolveUploadProfile({
+  const profile = payload.kind === 'component' && options.profile === undefined
+    ? await (await import('../profile/component-upload.js')).compileComponentUploadProfile({
+        file,
+        plan: payload.component.plan,
+        component: payload.component.bytes,
+        targetId,
+        ...(plainImage === undefined ? {} : { firmware: plainImage }),
+        ...(options.asil === undefined ? {} : { asil: options.asil }),
+        ...(options.debug === undefined ? {} : { debug: options.debug }),
+        ...(options.executor === undefined ? {} : { executor: options.executor }),
+        overrides: {
+          ...(options.fuel === undefined ? {} : { fuel: { value: options.fuel, source: 'cli --fuel' } }),
+          ...(options.maxResources === undefined ? {} : { maxResources: { value: options.maxResources, source: 'cli --max-resources' } }),
+        },
+        env,
+        cwd,
+      })
+    : await resolveUploadProfile({
     file,
     module: uploaded.bytes,
     analysis: uploaded.report,

@@ -9,7 +9,7 @@ import { WrtError } from '../core/errors.js';
 import { crc32 } from '../device/framing.js';
 import { ASIL_LEVELS, type AsilLevel } from '../foundation/asil.js';
 import { DEBUG_LEVELS, type DebugLevel } from '../limits/types.js';
-import { type HardwareCfiFeature, IMPORT_POLICIES, type MemoryRule, type Profile, type ProfileImport } from './types.js';
+import { type HardwareCfiFeature, IMPORT_POLICIES, type MemoryRule, type Profile, type ProfileComponentBlock, type ProfileComponentInstance, type ProfileImport } from './types.js';
 
 export const PROFILE_MAGIC = 0x50545257; // "WRTP" read little-endian
 export const PROFILE_VERSION = 5;
@@ -25,6 +25,12 @@ export const FLAG_PTR64 = 8;
 /** The module must be signed: the key's 32 bytes follow the imports. */
 export const FLAG_SIGNED = 16;
 const SIGNING_KEY_BYTES = 32;
+/** A component's profile: the component block follows the imports (and the signing key). */
+export const FLAG_COMPONENT = 32;
+/** The block's head: component SHA-256, plan SHA-256, u16 instance count, u16 handle tables, u32 handles a table, u32 value buffer bytes, u16 nesting depth, u16 adapters, u16 resource types, u16 reserved. */
+export const COMPONENT_HEAD_BYTES = 84;
+/** Per core instance: module SHA-256, then meta, code, control, memory bytes, table elements, global slots, value slots, call depth (u32 each). */
+export const COMPONENT_INSTANCE_BYTES = 64;
 
 const CFI_BITS: Readonly<Record<HardwareCfiFeature, number>> = { shstk: 1, ibt: 2, pac: 4, bti: 8 };
 const MEMORY_RULES: readonly MemoryRule[] = ['no-memory', 'declared-pages', 'truncated-to-heap-base'];
@@ -66,6 +72,33 @@ export interface BinaryProfile {
   readonly imports: readonly ProfileImport[];
   /** The Ed25519 public key (hex) the module must be signed by; null: none required. */
   readonly signingKey: string | null;
+  /** A component's block (flag 32); null for a core module's profile. */
+  readonly component: ProfileComponentBlock | null;
+}
+
+const INSTANCE_FIELDS: readonly (keyof Omit<ProfileComponentInstance, 'moduleSha256'>)[] = ['metaBytes', 'codeBytes', 'controlBytes', 'memoryBytes', 'tableElements', 'globalSlots', 'valueSlots', 'callDepth'];
+
+function componentBlockBytes(block: ProfileComponentBlock): Uint8Array {
+  if (block.instances.length > 0xffff || block.handleTables > 0xffff || block.nestingDepth > 0xffff || block.adapters > 0xffff || block.resourceTypes > 0xffff) {
+    throw new WrtError('LIMIT_EXCEEDED', 'the component block counts more than 65535 of something', { field: 'component' });
+  }
+  const out = new Uint8Array(COMPONENT_HEAD_BYTES + block.instances.length * COMPONENT_INSTANCE_BYTES);
+  const view = new DataView(out.buffer);
+  out.set(hexBytes(block.componentSha256, 'component.componentSha256'), 0);
+  out.set(hexBytes(block.planSha256, 'component.planSha256'), 32);
+  view.setUint16(64, block.instances.length, true);
+  view.setUint16(66, block.handleTables, true);
+  view.setUint32(68, u32(block.handlesPerTable, 'handles per table'), true);
+  view.setUint32(72, u32(block.valueBufferBytes, 'value buffer bytes'), true);
+  view.setUint16(76, block.nestingDepth, true);
+  view.setUint16(78, block.adapters, true);
+  view.setUint16(80, block.resourceTypes, true);
+  for (const [k, inst] of block.instances.entries()) {
+    const at = COMPONENT_HEAD_BYTES + k * COMPONENT_INSTANCE_BYTES;
+    out.set(hexBytes(inst.moduleSha256, `component instance ${k} moduleSha256`), at);
+    for (const [j, field] of INSTANCE_FIELDS.entries()) view.setUint32(at + 32 + 4 * j, u32(inst[field], `component instance ${k} ${field}`), true);
+  }
+  return out;
 }
 
 function regionBytes(profile: Profile, name: string): number {
@@ -98,12 +131,14 @@ export function encodeProfile(profile: Profile): { readonly bytes: Uint8Array; r
   const tool = text(profile.toolchain, 'toolchain');
   const imports = profile.imports.map((i) => ({ module: text(i.module, 'import module'), name: text(i.name, 'import name'), budget: i.budget, policy: IMPORT_POLICIES.indexOf(i.policy) }));
   if (imports.length > 0xffff) throw new WrtError('LIMIT_EXCEEDED', 'more than 65535 imports', { field: 'imports' });
-  const length = FIXED_BYTES + 2 + target.length + 2 + tool.length + 2 + imports.reduce((n, i) => n + 9 + i.module.length + i.name.length, 0) + (signingKey === null ? 0 : SIGNING_KEY_BYTES) + 4;
+  const component = profile.component === undefined ? null : componentBlockBytes(profile.component);
+  const length =
+    FIXED_BYTES + 2 + target.length + 2 + tool.length + 2 + imports.reduce((n, i) => n + 9 + i.module.length + i.name.length, 0) + (signingKey === null ? 0 : SIGNING_KEY_BYTES) + (component?.length ?? 0) + 4;
   const out = new Uint8Array(length);
   const view = new DataView(out.buffer);
   const flags =
     (profile.memory.truncated ? FLAG_TRUNCATED : 0) | (profile.fuel !== null ? FLAG_FUEL : 0) | (profile.target.host ? FLAG_HOST : 0) | (profile.target.pointerBits === 64 ? FLAG_PTR64 : 0) |
-    (signingKey === null ? 0 : FLAG_SIGNED);
+    (signingKey === null ? 0 : FLAG_SIGNED) | (component === null ? 0 : FLAG_COMPONENT);
   view.setUint32(0, PROFILE_MAGIC, true);
   view.setUint16(4, PROFILE_VERSION, true);
   view.setUint16(6, flags, true);
@@ -156,7 +191,11 @@ export function encodeProfile(profile: Profile): { readonly bytes: Uint8Array; r
     out[at + 4] = i.policy;
     at += 5;
   }
-  if (signingKey !== null) out.set(signingKey, at);
+  if (signingKey !== null) {
+    out.set(signingKey, at);
+    at += SIGNING_KEY_BYTES;
+  }
+  if (component !== null) out.set(component, at);
   const digest = createHash('sha256').update(out.subarray(0, length - 4)).digest();
   out.set(digest, HASH_OFFSET);
   view.setUint32(length - 4, crc32(out.subarray(0, length - 4)), true);
@@ -229,6 +268,31 @@ export function decodeProfile(bytes: Uint8Array, file?: string): BinaryProfile {
     signingKey = Buffer.from(bytes.subarray(at, at + SIGNING_KEY_BYTES)).toString('hex');
     at += SIGNING_KEY_BYTES;
   }
+  let component: ProfileComponentBlock | null = null;
+  if ((view.getUint16(6, true) & FLAG_COMPONENT) !== 0) {
+    if (at + COMPONENT_HEAD_BYTES > end) throw bad('component block runs past the end', at, file, 'component');
+    const hex = (from: number): string => Buffer.from(bytes.subarray(from, from + 32)).toString('hex');
+    const n = view.getUint16(at + 64, true);
+    if (at + COMPONENT_HEAD_BYTES + n * COMPONENT_INSTANCE_BYTES > end) throw bad(`component block's ${n} core instances run past the end`, at + 64, file, 'component');
+    const instances: ProfileComponentInstance[] = [];
+    for (let k = 0; k < n; k += 1) {
+      const base = at + COMPONENT_HEAD_BYTES + k * COMPONENT_INSTANCE_BYTES;
+      const f = (j: number): number => view.getUint32(base + 32 + 4 * j, true);
+      instances.push({ moduleSha256: hex(base), metaBytes: f(0), codeBytes: f(1), controlBytes: f(2), memoryBytes: f(3), tableElements: f(4), globalSlots: f(5), valueSlots: f(6), callDepth: f(7) });
+    }
+    component = {
+      componentSha256: hex(at),
+      planSha256: hex(at + 32),
+      instances,
+      handleTables: view.getUint16(at + 66, true),
+      handlesPerTable: view.getUint32(at + 68, true),
+      valueBufferBytes: view.getUint32(at + 72, true),
+      nestingDepth: view.getUint16(at + 76, true),
+      adapters: view.getUint16(at + 78, true),
+      resourceTypes: view.getUint16(at + 80, true),
+    };
+    at += COMPONENT_HEAD_BYTES + n * COMPONENT_INSTANCE_BYTES;
+  }
   if (at !== end) throw bad(`${end - at} bytes after the imports before the CRC`, at, file, 'length');
   const fuel = view.getBigUint64(128, true);
   if (debug === 'none' && (r32(176) !== 0 || r32(180) !== 0)) {
@@ -268,5 +332,6 @@ export function decodeProfile(bytes: Uint8Array, file?: string): BinaryProfile {
     toolchain,
     imports,
     signingKey,
+    component,
   };
 }

@@ -36,6 +36,13 @@ export function renderProfile(profile: Profile, options: ProfileTextOptions = {}
     ['components', `${profile.components.maxComponents} components, ${profile.components.maxInstances} instances, ${profile.components.maxResources} resources`],
     ['profile sha256', hash(profile.profileSha256)],
   ];
+  const block = profile.component;
+  if (block !== undefined) {
+    rows.splice(rows.length - 1, 0, [
+      'component',
+      `${block.instances.length} core instances (arena above: all of them), ${block.adapters} adapters, nesting ${block.nestingDepth}, ${block.resourceTypes} resource types, ${block.handleTables} handle tables of ${block.handlesPerTable}; sha256 ${hash(block.componentSha256)}, plan ${hash(block.planSha256)}`,
+    ]);
+  }
   lines.push(renderLabelled(rows.map(([a, b]) => [a ?? '', b ?? '']), 2, verbose ? Number.POSITIVE_INFINITY : TEXT_WIDTH));
   if (options.explain === true) {
     lines.push('', 'how each number was derived:');

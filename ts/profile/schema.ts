@@ -65,6 +65,21 @@ export const PROFILE_JSON_SCHEMA: Record<string, unknown> = {
     debugBudget: closed({ traceEntries: count, breakpoints: count }),
     // Optional: a profile written before signatures existed requires none.
     signature: { anyOf: [closed({ keyName: text, publicKey: sha }), { type: 'null' }] },
+    // Optional: a component's profile only (docs/profile.md, "The component block").
+    component: closed({
+      componentSha256: sha,
+      planSha256: sha,
+      instances: {
+        type: 'array',
+        items: closed({ moduleSha256: sha, metaBytes: count, codeBytes: count, controlBytes: count, memoryBytes: count, tableElements: count, globalSlots: count, valueSlots: count, callDepth: count }),
+      },
+      handleTables: count,
+      handlesPerTable: count,
+      valueBufferBytes: count,
+      nestingDepth: count,
+      adapters: count,
+      resourceTypes: count,
+    }),
     // Optional, a report only: how the target takes its arena (profile --target). Not in the
     // binary profile, so a device never sees it and a decoded binary profile has none.
     memoryAdapter: closed({

@@ -115,9 +115,41 @@ export interface Profile {
   /** The signature the module must carry; null: none required. */
   readonly signature: ProfileSignature | null;
   readonly components: { readonly maxComponents: number; readonly maxInstances: number; readonly maxResources: number };
+  /** A component's profile only (docs/profile.md, "The component block"); absent for a core module. */
+  readonly component?: ProfileComponentBlock;
   readonly derivations: readonly Derivation[];
   /** SHA-256 (hex) of the binary encoding with this field zeroed and without the CRC. */
   readonly profileSha256: string;
+}
+
+/** One core instance of a component as the profile sized it: its share of each arena region. */
+export interface ProfileComponentInstance {
+  /** SHA-256 of the module as uploaded (imports renamed, ts/component/relink.ts), without custom sections. */
+  readonly moduleSha256: string;
+  readonly metaBytes: number;
+  readonly codeBytes: number;
+  readonly controlBytes: number;
+  readonly memoryBytes: number;
+  readonly tableElements: number;
+  readonly globalSlots: number;
+  readonly valueSlots: number;
+  readonly callDepth: number;
+}
+
+/** What a component's profile adds to a core module's (binary flag 32). */
+export interface ProfileComponentBlock {
+  readonly componentSha256: string;
+  readonly planSha256: string;
+  readonly instances: readonly ProfileComponentInstance[];
+  /** Component instances with a handle table, and handles in each. */
+  readonly handleTables: number;
+  readonly handlesPerTable: number;
+  /** The device's component value buffer (encoded results, the longest string or list lifted). */
+  readonly valueBufferBytes: number;
+  /** Fused adapters open inside one another at most. */
+  readonly nestingDepth: number;
+  readonly adapters: number;
+  readonly resourceTypes: number;
 }
 
 /** A budget the module cannot meet on this target under this level. */

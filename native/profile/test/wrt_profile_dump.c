@@ -69,9 +69,17 @@ int main(int argc, char **argv)
         printf("import=%.*s.%.*s:%u:%u\n", (int)imp.module.len, (const char *)imp.module.bytes, (int)imp.name.len, (const char *)imp.name.bytes, (unsigned)imp.budget, (unsigned)imp.policy);
     }
     if (p.signing_key != NULL) hex("signing_key", p.signing_key);
+    if (p.component != NULL) {
+        hex("component_sha256", p.component);
+        hex("plan_sha256", p.component + 32);
+        printf("component_instances=%u\nhandle_tables=%u\nhandles_per_table=%u\nvalue_buffer_bytes=%u\n", p.component_instances,
+               p.handle_tables, p.handles_per_table, p.value_buffer_bytes);
+        printf("nesting_depth=%u\nadapters=%u\nresource_types=%u\n", p.nesting_depth, p.adapters, p.resource_types);
+    }
     wrt_layout layout;
     wrt_profile_layout(&p, &layout);
-    printf("layout_bytes=%llu\n", (unsigned long long)wrt_layout_bytes(&layout));
+    printf("layout_bytes=%llu\nlayout_memory_pages=%u\nlayout_memory_pages_max=%u\n", (unsigned long long)wrt_layout_bytes(&layout),
+           layout.memory_pages, layout.memory_pages_max);
     if (argc == 3) {
         size_t mlen = 0;
         unsigned char *module = slurp(argv[2], &mlen);

@@ -87,6 +87,7 @@ interface RawDeployOptions extends RawHostOptions, RawDebugOptions {
   readonly flash?: boolean;
   readonly invoke?: string;
   readonly fuel?: string;
+  readonly maxResources?: string;
   readonly dryRun?: boolean;
   readonly firmware?: string;
   readonly executor?: string;
@@ -195,6 +196,7 @@ async function breakPrinter(file: string, ctx: CliContext, formatValue: typeof F
 
 export async function runDeploy(file: string, args: readonly string[], raw: RawDeployOptions, ctx: CliContext, deps: DeployDeps = {}): Promise<number> {
   const fuel = parseFuel(raw.fuel);
+  const maxResources = raw.maxResources === undefined ? undefined : (await import('./profile.js')).count(raw.maxResources, '--max-resources');
   const asil = asilFlag(raw.asil);
   const debug = debugFlag(raw);
   const [{ deploy, shellQuote }, { formatValue }, { parseFirmwareExecutor }, { readSigningKey }] = await Promise.all([
@@ -222,6 +224,7 @@ export async function runDeploy(file: string, args: readonly string[], raw: RawD
       ...(raw.flash === false ? { flash: false } : {}),
       ...(raw.invoke === undefined ? {} : { invoke: raw.invoke }),
       ...(fuel === undefined ? {} : { fuel }),
+      ...(maxResources === undefined ? {} : { maxResources }),
       ...(raw.firmware === undefined ? {} : { firmware: raw.firmware }),
       ...(executor === undefined ? {} : { executor }),
       ...(raw.profile === undefined ? {} : { profile: raw.profile }),
@@ -287,6 +290,7 @@ export const deployCommand: CommandModule = {
       .option('--no-flash', 'a real board runs the firmware already: open its port without flashing')
       .option('--invoke <name>', "call this export instead of running _start as a WASI command; of a component: 'name(WAVE args)'")
       .option('--fuel <n>', 'instruction budget of the invocation (default: none)')
+      .option('--max-resources <n>', "a component's handles per component instance (its profile's handle-table budget; default: the device's)")
       .option('--dry-run', 'build the firmware image, print its flash commands and run nothing else')
       .option('--firmware <elf>', 'the firmware image to flash (default: build/firmware/<board>/interp.elf)')
       .option('--executor <small|fast>', 'the interpreter executor of the firmware deploy builds: fast (default) or small (about 32 KB less flash, slower; docs/firmware.md)')

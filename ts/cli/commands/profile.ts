@@ -15,7 +15,9 @@ import { parseFuel } from '../outcome.js';
 import type { ProfileDeps, ProfileRequest } from '../../profile/gather.js';
 import type { ProfileMemoryAdapter } from '../../profile/json.js';
 import { parseHostPolicies } from '../../profile/host-policy.js';
-import type { ProfileOverrides, Sourced } from '../../profile/types.js';
+import type { ProfileOverrides, Sourced, TargetFacts } from '../../profile/types.js';
+import type { ResolvedLimits } from '../../limits/types.js';
+import type { LoadRegions } from '../../profile/load-regions.js';
 import { type NativesFile, readNativesFile } from '../../targets/host-functions.js';
 import { profileSignatureOf, readSigningKey } from '../../signing/signing-key.js';
 
@@ -68,7 +70,7 @@ function collect(value: string, previous: readonly string[] | undefined): string
   return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')];
 }
 
-function count(text: string, flag: string): number {
+export function count(text: string, flag: string): number {
   if (!/^\d+$/.test(text.trim())) throw new WrtError('VALUE_INVALID', `${flag} must be a whole number, got "${text}"`, { field: flag, source: `cli ${flag}` });
   const n = Number(text.trim());
   if (!Number.isSafeInteger(n)) throw new WrtError('VALUE_INVALID', `${flag} ${text} is too large`, { field: flag, source: `cli ${flag}`, limit: '2^53 - 1' });
@@ -155,10 +157,56 @@ function profileRequest(file: string, raw: RawProfileOptions, ctx: CliContext, o
   };
 }
 
+/**
+ * `profile COMPONENT --target ID -o OUT`: the device profile of the whole component, with its
+ * component block (docs/profile.md), as deploy compiles it; `deploy --profile OUT` takes it.
+ */
+async function writeComponentProfile(
+  file: string,
+  out: string,
+  format: 'json' | 'binary',
+  context: { limits: ResolvedLimits; target: TargetFacts; overrides: ProfileOverrides; measure: (module: Uint8Array, label: string) => LoadRegions },
+  ctx: CliContext,
+): Promise<ExitCode> {
+  const [{ loadComponentPlan }, { compileComponentProfile, componentLimitsOf }, { encodeProfile, profileJson, renderBudgetErrors, renderProfile }, { TOOL_VERSION }] = await Promise.all([
+    import('../../run/run-component.js'),
+    import('../../profile/component-profile.js'),
+    import('../../profile/index.js'),
+    import('../../core/version.js'),
+  ]);
+  const { plan, bytes } = loadComponentPlan(file, ctx.cwd);
+  const { limits, target } = context;
+  const result = compileComponentProfile({
+    plan,
+    component: bytes,
+    measure: context.measure,
+    device: componentLimitsOf(target.id, target.host),
+    limits,
+    target,
+    asil: limits.asil.value,
+    debug: limits.debugLevel.value,
+    overrides: context.overrides,
+    toolchain: TOOL_VERSION,
+  });
+  if (!result.ok) {
+    ctx.output.err(renderBudgetErrors(file, target.id, result.errors));
+    return ExitCode.CheckFailed;
+  }
+  const written = format === 'json' ? Buffer.from(profileJson(result.profile), 'utf8') : encodeProfile(result.profile).bytes;
+  try {
+    await writeFile(resolve(ctx.cwd, out), written);
+  } catch (error) {
+    throw new WrtError('FILE_WRITE_FAILED', `cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file: out });
+  }
+  ctx.output.out(renderProfile(result.profile, { explain: false, verbose: false }));
+  return ExitCode.Ok;
+}
+
 /** `profile` of a component: the summed budget of its core instances and the component runtime. */
 async function runComponentProfile(file: string, raw: RawProfileOptions, ctx: CliContext, deps: ProfileDeps): Promise<ExitCode> {
-  if (raw.out !== undefined) {
-    throw new WrtError('USAGE', `${file} is a component: its budget is printed (or --json); -o writes device profiles of core modules only`, { field: '-o' });
+  const format = raw.out === undefined ? undefined : formatOf(raw);
+  if (format === 'wasm') {
+    throw new WrtError('USAGE', `${file} is a component: -o writes its profile as JSON (.json) or binary; a component carries no embedded profile`, { field: '-o' });
   }
   const [{ loadComponent }, { compileComponentBudget }, { renderComponentBudget }, { profileContext }, { renderBudgetErrors }, { TOOL_VERSION }, { jsonDocument }] = await Promise.all([
     import('../../component/load.js'),
@@ -176,6 +224,7 @@ async function runComponentProfile(file: string, raw: RawProfileOptions, ctx: Cl
   const { measureLoadRegions } = await import('../../profile/load-regions.js');
   const measure = (module: Uint8Array, label: string) => measureLoadRegions(module, `${file} (${label})`, target.pointerBits, ctx.env);
   const budget = compileComponentBudget({ facts, limits, target, asil: limits.asil.value, debug: limits.debugLevel.value, overrides: request.overrides, toolchain: TOOL_VERSION, measure });
+  if (raw.out !== undefined && format !== undefined) return writeComponentProfile(file, raw.out, format, { limits, target, overrides: request.overrides, measure }, ctx);
   if (budget.errors.length > 0) {
     ctx.output.err(renderBudgetErrors(file, raw.target ?? (raw.device !== undefined ? `on ${raw.device}` : 'host'), budget.errors));
     return ExitCode.CheckFailed;
