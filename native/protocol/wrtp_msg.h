@@ -165,6 +165,7 @@ typedef struct wrtp_msg_session {
     uint16_t latest;
     uint16_t registrations;
     uint16_t max_registrations;
+    uint8_t features;           /* WRTP_SESSION_FEATURE_* in effect (the answer's byte 1) */
 } wrtp_msg_session;
 
 /* One import of HOST_IMPORTS (docs/protocol.md §4c); names and types point into the body. */
@@ -239,7 +240,9 @@ bool wrtp_msg_decode_invoke_ext(const uint8_t *i_body, size_t len, bool long_nam
                                uint32_t *o_bad_offset);
 bool wrtp_msg_decode_reset(const uint8_t *i_body, size_t len, uint8_t *o_kind, uint32_t *o_bad_offset);
 /* SESSION: an empty body sets *o_mode to WRTP_SESSION_QUERY. */
-bool wrtp_msg_decode_session(const uint8_t *i_body, size_t len, uint8_t *o_mode, uint32_t *o_bad_offset);
+/* A second byte is the features byte (WRTP_SESSION_FEATURE_*); without it *o_features is
+ * WRTP_SESSION_FEATURES_UNCHANGED. An unknown feature bit is refused (offset 1). */
+bool wrtp_msg_decode_session(const uint8_t *i_body, size_t len, uint8_t *o_mode, uint8_t *o_features, uint32_t *o_bad_offset);
 /* REGISTER and GLOBAL_GET share one layout. */
 bool wrtp_msg_decode_named(const uint8_t *i_body, size_t len, wrtp_msg_named *o_msg, uint32_t *o_bad_offset);
 /* COMPONENT_INVOKE: u64 fuel, u16 instance, u8 encoding, three u8-prefixed names, two

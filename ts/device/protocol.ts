@@ -90,8 +90,13 @@ export const Feature = {
   Component: 1 << 14,
   /** COMPONENT_ADAPTER: fused adapters run by nested invocation on the device (§4f). */
   ComponentLink: 1 << 15,
+  /** SESSION's features byte turns multi-memory on for the session's core modules (§4a). */
+  MultiMemory: 1 << 16,
   TestDouble: 2 ** 31,
 } as const;
+
+/** SESSION's features byte (docs/protocol.md §4a): WebAssembly features of later uploads. */
+export const SessionFeature = { MultiMemory: 0x01 } as const;
 
 /** SESSION modes (docs/protocol.md §4a): one module (version 1), or keep every instance loaded. */
 export const SessionMode = { One: 0, Keep: 1 } as const;

@@ -11,7 +11,7 @@ import type { ComponentInvokeRequest, ComponentInvokeResult } from '../device/co
 import type { HostTrace } from '../device/host-messages.js';
 import { type BreakHit, type DebugTrace, TraceAssembler } from '../device/debug-messages.js';
 import type { HelloInfo, InvokeResult, LogLine, TrapFrame, WireValue } from '../device/messages.js';
-import { Feature, OutputStream, ResetKind, SessionMode } from '../device/protocol.js';
+import { Feature, OutputStream, ResetKind, SessionFeature, SessionMode } from '../device/protocol.js';
 import { instanceName } from '../component/relink.js';
 import type { PlanAdapterCall } from '../component/plan.js';
 import type { PlanImport, PlanResource, PlanStep } from '../component/flatten.js';
@@ -566,9 +566,12 @@ export async function instantiateComponent(
   const adapters = request.adapters ?? [];
   const resources = request.resources ?? [];
   const single = request.instances.length === 1 && request.instances[0]?.imports.length === 0 && adapters.length === 0 && resources.length === 0;
+  // Core modules inside components may have several memories (multi-memory, the component
+  // validator's feature set): a device that can turns it on for the session (docs/protocol.md §4a).
+  const features = (device.features & Feature.MultiMemory) !== 0 ? SessionFeature.MultiMemory : undefined;
   if (single) {
     // A KEEP session left by an earlier component would add to its instances: back to one module.
-    if ((device.features & Feature.Sessions) !== 0) await session.client.session(SessionMode.One);
+    if ((device.features & Feature.Sessions) !== 0) await session.client.session(SessionMode.One, features);
     const upload = await session.upload((request.instances[0] as ComponentCoreUpload).upload, options(true));
     return { ids: [0], upload };
   }
@@ -587,7 +590,7 @@ export async function instantiateComponent(
     });
   }
   await session.client.reset(ResetKind.Session);
-  await session.client.session(SessionMode.Keep);
+  await session.client.session(SessionMode.Keep, features);
   const ids: number[] = [];
   let upload: UploadReport | undefined;
   const steps = request.steps ?? request.instances.map((_, k) => ({ instance: k }));
