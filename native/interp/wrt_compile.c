@@ -1195,7 +1195,7 @@ bool wrt_compile_function(wrt_runtime *io_rt, const wrt_module *i_mod, wrt_funcd
     c.m = i_mod;
     c.fn = io_fn;
     wrt_rd_init(&c.r, i_bytes, i_bytes + io_fn->body_offset, i_bytes + io_fn->body_end, o_err);
-    c.r.multi_memory = (io_rt->features & WRT_FEATURE_MULTI_MEMORY) != 0u;
+    c.r.multi_memory = WRT_CONFIG_MULTI_MEMORY && (io_rt->features & WRT_FEATURE_MULTI_MEMORY) != 0u;
 
     wrt_region_state *code = &io_rt->regions[WRT_REGION_CODE];
     size_t left = code->size - code->used;

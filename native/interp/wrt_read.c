@@ -251,7 +251,7 @@ static void rd_zero_byte(wrt_reader *io_r)
 /* A memory index: a u32 with multi-memory, else the 2.0 encoding's single zero byte. */
 static uint32_t rd_memidx(wrt_reader *io_r)
 {
-    if (io_r->multi_memory) return wrt_rd_u32(io_r);
+    if (WRT_CONFIG_MULTI_MEMORY && io_r->multi_memory) return wrt_rd_u32(io_r);
     rd_zero_byte(io_r);
     return 0;
 }
@@ -365,7 +365,7 @@ bool wrt_rd_instr(wrt_reader *io_r, wrt_instr *o_ins)
         if (info->kind == WRT_OPK_LOAD || info->kind == WRT_OPK_STORE) {
             o_ins->a = wrt_rd_u32(io_r);
             /* Multi-memory: bit 6 of the alignment field says a memory index follows it. */
-            if (io_r->multi_memory && (o_ins->a & 0x40u) != 0u && o_ins->a < 0x80u) {
+            if (WRT_CONFIG_MULTI_MEMORY && io_r->multi_memory && (o_ins->a & 0x40u) != 0u && o_ins->a < 0x80u) {
                 o_ins->a &= ~0x40u;
                 o_ins->mem = wrt_rd_u32(io_r);
             }

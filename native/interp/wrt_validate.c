@@ -219,7 +219,9 @@ static bool local_type(vstate *v, uint32_t idx, uint8_t *o_t)
 /* Memory `idx` exists (always 0 unless multi-memory is on: the reader gives 0 for the zero byte). */
 static bool need_memory(vstate *v, uint32_t idx)
 {
-    return idx >= v->m->nmems ? verr(v, "unknown memory") : true;
+    /* Without multi-memory the index is always 0 (the reader leaves it so): one test fewer. */
+    bool unknown = WRT_CONFIG_MULTI_MEMORY ? idx >= v->m->nmems : ((void)idx, v->m->nmems == 0u);
+    return unknown ? verr(v, "unknown memory") : true;
 }
 
 static bool need_table(vstate *v, uint32_t idx)
@@ -384,7 +386,7 @@ static bool check(vstate *v, const wrt_instr *ins, bool *o_done)
         return push(v, WRT_TYPE_FUNCREF);
     case WRT_OP_FC + 8: return need_memory(v, ins->mem) && need_data(v, ins->a) && pop3_i32(v);
     case WRT_OP_FC + 9: return need_data(v, ins->a);
-    case WRT_OP_FC + 10: return need_memory(v, ins->mem) && need_memory(v, ins->mem2) && pop3_i32(v);
+    case WRT_OP_FC + 10: return need_memory(v, ins->mem) && (!WRT_CONFIG_MULTI_MEMORY || need_memory(v, ins->mem2)) && pop3_i32(v);
     case WRT_OP_FC + 11: return need_memory(v, ins->mem) && pop3_i32(v);
     case WRT_OP_FC + 12:
         if (!need_table(v, ins->b) || !need_elem(v, ins->a)) return false;
@@ -432,7 +434,7 @@ bool wrt_validate_function(wrt_runtime *io_rt, const wrt_module *i_mod, wrt_func
     v.m = i_mod;
     v.type = io_fn->type;
     wrt_rd_init(&v.r, i_bytes, i_bytes + io_fn->body_offset, i_bytes + io_fn->body_end, o_err);
-    v.r.multi_memory = (io_rt->features & WRT_FEATURE_MULTI_MEMORY) != 0u;
+    v.r.multi_memory = WRT_CONFIG_MULTI_MEMORY && (io_rt->features & WRT_FEATURE_MULTI_MEMORY) != 0u;
 
     wrt_region_state *scratch = &io_rt->regions[WRT_REGION_CONTROL];
     scratch->used = 0;

@@ -292,6 +292,7 @@ bool wrtp_msg_decode_session(const uint8_t *i_body, size_t len, uint8_t *o_mode,
         *o_bad_offset = 0;
         return false;
     }
+#if WRTP_PROTO_SESSION_FEATURES
     if (len >= 2u) {
         *o_features = wrtp_rd_u8(&rd);
         if ((*o_features & (uint8_t)~WRTP_SESSION_FEATURES_KNOWN) != 0u) {
@@ -299,6 +300,7 @@ bool wrtp_msg_decode_session(const uint8_t *i_body, size_t len, uint8_t *o_mode,
             return false;
         }
     }
+#endif
     return wrtp_msg_done(&rd, o_bad_offset);
 }
 
