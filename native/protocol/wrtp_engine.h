@@ -66,12 +66,12 @@ typedef struct wrtp_engine_stat {
 /* What SESSION reports (docs/protocol.md §4a). */
 typedef struct wrtp_engine_session {
     uint8_t mode;               /* WRTP_SESSION_ONE or WRTP_SESSION_KEEP */
+    uint8_t features;           /* WRTP_SESSION_FEATURE_* in effect for later loads (in mode's padding) */
     uint16_t instances;
     uint16_t max_instances;
     uint16_t latest;            /* id of the last instance loaded, 0 when none */
     uint16_t registrations;
     uint16_t max_registrations;
-    uint8_t features;           /* WRTP_SESSION_FEATURE_* in effect for later loads */
 } wrtp_engine_session;
 
 typedef struct wrtp_engine_ops {

@@ -160,12 +160,12 @@ typedef struct wrtp_msg_args {
 /* The SESSION answer (docs/protocol.md §4a). */
 typedef struct wrtp_msg_session {
     uint8_t mode;
+    uint8_t features;           /* WRTP_SESSION_FEATURE_* in effect (the answer's byte 1) */
     uint16_t instances;
     uint16_t max_instances;
     uint16_t latest;
     uint16_t registrations;
     uint16_t max_registrations;
-    uint8_t features;           /* WRTP_SESSION_FEATURE_* in effect (the answer's byte 1) */
 } wrtp_msg_session;
 
 /* One import of HOST_IMPORTS (docs/protocol.md §4c); names and types point into the body. */

@@ -510,8 +510,8 @@ static void wrtp_handle_session(wrtp_reply *io_reply) {
     wrtp_engine_session session = {0, 0, 0, 0, 0, 0, 0};
     srv->cfg.engine->session(srv->cfg.engine_ctx, mode, features, &session);
     srv->keep = session.mode == WRTP_SESSION_KEEP;
-    wrtp_msg_session answer = {session.mode,   session.instances,     session.max_instances,
-                              session.latest, session.registrations, session.max_registrations, session.features};
+    wrtp_msg_session answer = {session.mode,   session.features,      session.instances,        session.max_instances,
+                              session.latest, session.registrations, session.max_registrations};
     wrtp_msg_encode_session(&io_reply->body, &answer);
     wrtp_reply_ok(io_reply);
 }

@@ -149,7 +149,7 @@ static void run_vector(char *text) {
         uint32_t bad = 0;
         CHECK(wrtp_msg_decode_session(scratch_a, n, &mode, &features, &bad) && mode == want_mode && features == want_features,
               "session request: mode %u want %u, features %u want %u", mode, want_mode, features, want_features);
-        wrtp_msg_session answer = {(uint8_t)f[0], (uint16_t)f[1], (uint16_t)f[2], (uint16_t)f[3], (uint16_t)f[4], (uint16_t)f[5], (uint8_t)f[6]};
+        wrtp_msg_session answer = {(uint8_t)f[0], (uint8_t)f[6], (uint16_t)f[1], (uint16_t)f[2], (uint16_t)f[3], (uint16_t)f[4], (uint16_t)f[5]};
         wrtp_wr wr;
         wrtp_wr_init(&wr, scratch_b, sizeof scratch_b);
         wrtp_msg_encode_session(&wr, &answer);
