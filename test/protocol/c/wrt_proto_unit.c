@@ -155,6 +155,11 @@ static void run_vector(char *text) {
         wrtp_msg_encode_session(&wr, &answer);
         to_hex(scratch_b, wr.len, hex_a);
         CHECK(!wr.bad && strcmp(hex_a, want_answer) == 0, "session answer: got %s want %s", hex_a, want_answer);
+        /* An unknown feature bit and a third byte are refused, at the byte that is wrong. */
+        const uint8_t unknown_bit[2] = {1, 2};
+        const uint8_t three[3] = {1, 1, 0};
+        CHECK(!wrtp_msg_decode_session(unknown_bit, 2, &mode, &features, &bad) && bad == 1, "session features 0x02: bad at %u", bad);
+        CHECK(!wrtp_msg_decode_session(three, 3, &mode, &features, &bad) && bad == 2, "session of 3 bytes: bad at %u", bad);
     } else if (strcmp(kind, "named") == 0) {
         size_t n = from_hex(strtok(NULL, " \n"), scratch_a, sizeof scratch_a);
         unsigned instance = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
