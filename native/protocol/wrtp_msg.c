@@ -212,6 +212,7 @@ static bool wrtp_msg_read_component_call(wrtp_rd *io_rd, wrtp_msg_component_invo
     o_msg->result = wrtp_rd_bytes(rd, o_msg->result_len);
     o_msg->args_len = wrtp_rd_u16(rd);
     o_msg->args = wrtp_rd_bytes(rd, o_msg->args_len);
+    o_msg->memory = 0;
     return true;
 }
 
@@ -220,6 +221,10 @@ bool wrtp_msg_decode_component_invoke(const uint8_t *i_body, size_t len, wrtp_ms
     wrtp_rd rd;
     wrtp_rd_init(&rd, i_body, len);
     if (!wrtp_msg_read_component_call(&rd, o_msg, o_bad_offset)) return false;
+#if WRTP_PROTO_SESSION_FEATURES
+    /* Multi-memory (feature bit 16): a lift whose memory is another instance's. */
+    if (!rd.bad && rd.len - rd.pos == 2u) o_msg->memory = wrtp_rd_u16(&rd);
+#endif
     return wrtp_msg_done(&rd, o_bad_offset);
 }
 

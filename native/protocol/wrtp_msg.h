@@ -98,6 +98,8 @@ typedef struct wrtp_msg_component_invoke {
     uint16_t result_len;
     const uint8_t *args;      /* the arguments in the component model's value encoding */
     uint16_t args_len;
+    uint16_t memory;          /* COMPONENT_INVOKE's optional trailing u16: the instance whose memory 0
+                               * the options name; 0 (or absent): the function's own */
 } wrtp_msg_component_invoke;
 
 /*

@@ -90,7 +90,7 @@ export const Feature = {
   Component: 1 << 14,
   /** COMPONENT_ADAPTER: fused adapters run by nested invocation on the device (§4f). */
   ComponentLink: 1 << 15,
-  /** SESSION's features byte turns multi-memory on for the session's core modules (§4a). */
+  /** SESSION's features byte turns multi-memory on for the session's core modules (§4a); COMPONENT_INVOKE takes a memory instance (§4e). */
   MultiMemory: 1 << 16,
   TestDouble: 2 ** 31,
 } as const;

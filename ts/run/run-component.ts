@@ -185,7 +185,11 @@ export function componentInvokeFields(fn: PlanFunction, args: Uint8Array): Omit<
 
 /** The COMPONENT_INVOKE request of a prepared call. */
 function invokeRequest(call: PreparedCall): ComponentCallsRequest['calls'][number] {
-  return { instance: call.fn.instance, ...componentInvokeFields(call.fn, call.argBytes) };
+  return {
+    instance: call.fn.instance,
+    ...componentInvokeFields(call.fn, call.argBytes),
+    ...(call.fn.memoryOwner === null ? {} : { memoryOwner: call.fn.memoryOwner }),
+  };
 }
 
 /**

@@ -643,8 +643,10 @@ export async function instantiateComponent(
 }
 
 /** One call of a batch: the function's COMPONENT_INVOKE fields and the plan core instance it lifts from. */
-export interface ComponentPlanCall extends Omit<ComponentInvokeRequest, 'instance' | 'fuel'> {
+export interface ComponentPlanCall extends Omit<ComponentInvokeRequest, 'instance' | 'fuel' | 'memoryInstance'> {
   readonly instance: number;
+  /** The plan's core instance whose memory the options name, when not the function's (PlanFunction.memoryOwner). */
+  readonly memoryOwner?: number;
 }
 
 /** Calls of one component on one session: its core instances once, then each call. */
@@ -657,6 +659,21 @@ export interface ComponentCallsReport extends Omit<ComponentCallReport, 'answer'
   readonly answers: readonly ComponentInvokeResult[];
   /** Instantiations made: 1, plus one after each trap that more calls follow. */
   readonly uploads: number;
+}
+
+/**
+ * The session id of the instance whose memory a lift's `memory` option names (COMPONENT_INVOKE's
+ * trailing field, docs/protocol.md §4e), on a device that takes it (Feature.MultiMemory).
+ */
+export function memoryInstanceId(device: HelloInfo, ids: readonly number[], owner: number, file?: string): number {
+  if ((device.features & Feature.MultiMemory) === 0) {
+    throw new WrtError('USAGE', `${device.deviceId} takes no memory of another core instance for a lift (COMPONENT_INVOKE's memory field): the component lifts with another instance's memory`, {
+      ...(file === undefined ? {} : { file }),
+      field: 'COMPONENT_INVOKE',
+      limit: 'a device with HELLO feature bit 16 (Feature.MultiMemory), built from this version',
+    });
+  }
+  return ids[owner] ?? 0;
 }
 
 /**
@@ -681,10 +698,11 @@ export async function runComponentCalls(session: DeviceSession, request: Compone
     hooks.onUploaded?.(upload, { uploadStartMs, uploadedMs });
     const answers: ComponentInvokeResult[] = [];
     let uploads = 1;
-    for (const [i, call] of request.calls.entries()) {
+    for (const [i, { memoryOwner, ...call }] of request.calls.entries()) {
       const answer = await session.client.componentInvoke({
         ...call,
         instance: ids[call.instance] ?? 0,
+        ...(memoryOwner === undefined ? {} : { memoryInstance: memoryInstanceId(device, ids, memoryOwner, request.file) }),
         ...(request.fuel === undefined ? {} : { fuel: request.fuel }),
       });
       answers.push(answer);
