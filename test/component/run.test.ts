@@ -137,6 +137,26 @@ describe('run COMPONENT --invoke on native-sim', () => {
     expect(r.err).toContain('the component imports "log" (a function): components with imports are not run yet');
     expect(r.err).toContain('without top-level imports');
   });
+
+  it('runs a core module with two memories (multi-memory): memory 1 read, grown and sized apart from memory 0', async () => {
+    const file = join(dir, 'two-memories.wasm');
+    writeFileSync(
+      file,
+      await parseComponentText(`(component
+        (core module $M
+          (memory $a 1)
+          (memory $b 2 3)
+          (data (memory $b) (i32.const 70000) "\\2a")
+          (func (export "f") (result i32)
+            (drop (memory.grow $b (i32.const 1)))
+            (i32.add (i32.load8_u $b (i32.const 70000))
+              (i32.add (i32.mul (memory.size $b) (i32.const 100)) (memory.size $a)))))
+        (core instance $m (instantiate $M))
+        (func (export "f") (result u32) (canon lift (core func $m "f"))))`),
+    );
+    const r = await run(file, '--invoke', 'f()');
+    expect([r.code, r.out.at(-1), r.err]).toEqual([0, '343', '']);
+  });
 });
 
 describe('COMPONENT_INVOKE on the wire (native-sim directly)', () => {
