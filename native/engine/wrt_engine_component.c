@@ -11,6 +11,7 @@
 typedef struct wrt_ec_call {
     wrt_interp_engine *e;
     wrt_instance *inst;
+    wrt_instance *mem_of;     /* whose memory 0 the options name: inst, or COMPONENT_INVOKE's memory field */
     const wrt_func *funcs[3]; /* wrt_comp_func: the export, realloc, post-return */
     const wrtp_engine_io *io;
     uint64_t budget;          /* WRT_FUEL_UNLIMITED: none */
@@ -63,7 +64,7 @@ static uint32_t wrt_ec_invoke(void *ctx, uint32_t which, const uint64_t *i_args,
 static uint8_t *wrt_ec_memory(void *ctx, uint32_t *o_len) {
     const wrt_ec_call *c = (const wrt_ec_call *)ctx;
     uint64_t bytes = 0;
-    uint8_t *mem = wrt_memory_data(c->inst, &bytes);
+    uint8_t *mem = wrt_memory_data(c->mem_of, &bytes);
     /* A 32-bit memory: the canonical ABI addresses at most 4 GiB - 1. */
     *o_len = bytes > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)bytes;
     return mem;
@@ -92,6 +93,10 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
     wrt_ec_call c;
     c.e = e;
     c.inst = i_msg->instance == 0u ? e->instance : e->instances[i_msg->instance - 1u];
+    if (i_msg->memory > e->ninstances) {
+        return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, i_msg->memory, "the session holds no instance of the memory's id");
+    }
+    c.mem_of = i_msg->memory == 0u ? c.inst : e->instances[i_msg->memory - 1u];
     c.io = i_io;
     c.used = 0;
     c.trap_func = 0;

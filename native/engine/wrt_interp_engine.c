@@ -59,11 +59,20 @@ static bool wrt_ie_relayout(wrt_interp_engine *e, const wrt_layout *i_layout, si
     e->layout = *i_layout;
     e->runtime_bytes = bytes;
     e->rt = wrt_runtime_init(e->arena, bytes, &e->layout, &err);
-    if (e->rt != NULL) return true;
+    /* A new runtime starts without features: the session's (SESSION's features byte) carry over. */
+    if (e->rt != NULL) {
+#if WRT_CONFIG_MULTI_MEMORY
+        (void)wrt_runtime_set_features(e->rt, e->features);
+#endif
+        return true;
+    }
     /* Checked before; should the layout still not fit, the device stays usable without a profile. */
     e->layout = e->default_layout;
     e->runtime_bytes = e->arena_bytes;
     e->rt = wrt_runtime_init(e->arena, e->arena_bytes, &e->layout, &err);
+#if WRT_CONFIG_MULTI_MEMORY
+    if (e->rt != NULL) (void)wrt_runtime_set_features(e->rt, e->features);
+#endif
     return false;
 }
 
@@ -76,7 +85,8 @@ static void wrt_ie_describe(void *ctx, wrtp_engine_info *o_info) {
                        WRTP_FEATURE_HOST_CALLS | WRTP_FEATURE_START_FUEL | WRTP_FEATURE_BACKTRACE |
                        (WRT_CONFIG_DEBUG ? WRTP_FEATURE_DEBUG : 0u) | (WRT_CONFIG_COMPONENTS ? WRTP_FEATURE_COMPONENT : 0u) |
                        (WRT_CONFIG_COMPONENT_LINK ? WRTP_FEATURE_COMPONENT_LINK : 0u) |
-                       (WRT_CONFIG_WASI2 ? WRTP_FEATURE_WASI2 : 0u);
+                       (WRT_CONFIG_WASI2 ? WRTP_FEATURE_WASI2 : 0u) |
+                       (WRT_CONFIG_MULTI_MEMORY ? WRTP_FEATURE_MULTI_MEMORY : 0u);
     /* Backtrace cells are in the core's code form: the host locates them with a core of that form. */
     uint32_t form = wrt_code_form();
     if ((form & WRT_CODE_UNFUSED) != 0u) o_info->features |= WRTP_FEATURE_CODE_UNFUSED;
@@ -425,9 +435,18 @@ static bool wrt_ie_invoke(void *ctx, const char *i_name, size_t name_len, const 
     return wrt_ie_invoke_on(ctx, 0, i_name, name_len, i_args, nargs, fuel, i_io, o_result, o_err);
 }
 
-static void wrt_ie_session(void *ctx, uint8_t mode, wrtp_engine_session *o_session) {
+static void wrt_ie_session(void *ctx, uint8_t mode, uint8_t features, wrtp_engine_session *o_session) {
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
     if (mode != WRTP_SESSION_QUERY) e->keep = mode == WRTP_SESSION_KEEP;
+#if WRT_CONFIG_MULTI_MEMORY
+    if (features != WRTP_SESSION_FEATURES_UNCHANGED) {
+        /* The runtime keeps them through its resets; a profile's new layout gets them again (wrt_ie_relayout). */
+        e->features = wrt_runtime_set_features(e->rt, (features & WRTP_SESSION_FEATURE_MULTI_MEMORY) != 0u ? WRT_FEATURE_MULTI_MEMORY : 0u);
+    }
+    o_session->features = (e->features & WRT_FEATURE_MULTI_MEMORY) != 0u ? WRTP_SESSION_FEATURE_MULTI_MEMORY : 0u;
+#else
+    (void)features;
+#endif
     o_session->mode = e->keep ? WRTP_SESSION_KEEP : WRTP_SESSION_ONE;
     o_session->instances = e->ninstances;
     o_session->max_instances = (uint16_t)WRT_ENGINE_MAX_INSTANCES;
@@ -518,6 +537,9 @@ static void wrt_ie_reset(void *ctx) {
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
     wrt_ie_drop(e);
     e->keep = false;
+#if WRT_CONFIG_MULTI_MEMORY
+    e->features = wrt_runtime_set_features(e->rt, 0u);
+#endif
     wrt_ie_default_args(e);
     wrt_engine_host_forget(&e->host);
 }

@@ -194,6 +194,7 @@ typedef struct wrt_interp_engine {
     uint16_t ninstances;
     uint16_t nregistered;
     bool keep;                 /* session mode KEEP: a load adds an instance */
+    uint32_t features;         /* WRT_FEATURE_* the session turned on (SESSION's features byte) */
     wrt_wasi wasi;
     wrt_engine_host host;      /* every host function a module links to, under the profile's policies */
     wrt_engine_natives natives; /* the board's and the application's, chained after wasi */

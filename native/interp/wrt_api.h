@@ -199,6 +199,21 @@ wrt_runtime *wrt_runtime_init(void *io_arena, size_t arena_bytes, const wrt_layo
  */
 bool wrt_runtime_reset(wrt_runtime *io_rt);
 
+/*
+ * Features beyond WebAssembly 2.0 that a runtime may turn on for the modules it loads afterwards.
+ * WRT_FEATURE_MULTI_MEMORY: several memories, memory indices in instructions and segments (the
+ * core modules of components use it). Returns the features now on: a bit the build leaves out
+ * (WRT_CONFIG_MULTI_MEMORY 0) stays off. wrt_runtime_reset keeps them.
+ */
+#define WRT_FEATURE_MULTI_MEMORY 1u
+uint32_t wrt_runtime_set_features(wrt_runtime *io_rt, uint32_t features);
+
+/*
+ * Memory `index` of an instance (0 is what wrt_memory_data gives): its bytes and current size, or
+ * NULL when there is no such memory.
+ */
+uint8_t *wrt_memory_data_at(const wrt_instance *i_instance, uint32_t index, uint64_t *o_bytes);
+
 uint32_t wrt_version(void);
 
 /*

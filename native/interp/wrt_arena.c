@@ -186,11 +186,20 @@ bool wrt_runtime_reset(wrt_runtime *io_rt)
 {
     if (io_rt == NULL || io_rt->busy) return false;
     uint64_t fuel = io_rt->fuel;
+    uint32_t features = io_rt->features;
     wrt_layout layout = io_rt->layout;
     wrt_runtime *again = wrt_runtime_init(io_rt->arena, io_rt->arena_bytes, &layout, NULL);
     if (again == NULL) return false;
     again->fuel = fuel;
+    again->features = features;
     return true;
+}
+
+uint32_t wrt_runtime_set_features(wrt_runtime *io_rt, uint32_t features)
+{
+    if (io_rt == NULL) return 0;
+    io_rt->features = WRT_CONFIG_MULTI_MEMORY ? (features & WRT_FEATURE_MULTI_MEMORY) : 0u;
+    return io_rt->features;
 }
 
 uint32_t wrt_version(void)

@@ -1013,10 +1013,34 @@ static bool dead_instr(cstate *c, const wrt_instr *i_ins, bool *o_done)
     }
 }
 
+#if WRT_CONFIG_MULTI_MEMORY
+/* An instruction naming a memory other than 0: the MEMX ops (wrt_iops.h), never fused. */
+static bool emit_memx(cstate *c, const wrt_instr *ins)
+{
+    switch (ins->op) {
+    case 0x3F: c->height += 1u; return emit_op(c, WRT_IOP_MEMX_SIZE) && emit(c, ins->mem);
+    case 0x40: return emit_op(c, WRT_IOP_MEMX_GROW) && emit(c, ins->mem);
+    case WRT_OP_FC + 8: c->height -= 3u; return emit_op(c, WRT_IOP_MEMX_INIT) && emit(c, ins->a) && emit(c, ins->mem);
+    case WRT_OP_FC + 10: c->height -= 3u; return emit_op(c, WRT_IOP_MEMX_COPY) && emit(c, ins->mem) && emit(c, ins->mem2);
+    case WRT_OP_FC + 11: c->height -= 3u; return emit_op(c, WRT_IOP_MEMX_FILL) && emit(c, ins->mem);
+    default: break;
+    }
+    uint32_t iop = WRT_IOP_MEMX_LOAD;
+    if (wrt_opinfo_of(ins->op)->kind == WRT_OPK_STORE) {
+        c->height -= 2u;
+        iop = WRT_IOP_MEMX_STORE;
+    }
+    return emit_op(c, iop) && emit(c, ins->op) && emit(c, ins->mem) && emit(c, ins->b);
+}
+#endif
+
 static bool live_instr(cstate *c, const wrt_instr *ins, bool *o_done)
 {
     const wrt_module *m = c->m;
     if (ins->op != 0x0Bu && ins->op != 0x05u && !charge(c)) return false;
+#if WRT_CONFIG_MULTI_MEMORY
+    if ((ins->mem | ins->mem2) != 0u) return emit_memx(c, ins);
+#endif
     switch (ins->op) {
     case 0x00:
         c->dead = true;
@@ -1171,6 +1195,7 @@ bool wrt_compile_function(wrt_runtime *io_rt, const wrt_module *i_mod, wrt_funcd
     c.m = i_mod;
     c.fn = io_fn;
     wrt_rd_init(&c.r, i_bytes, i_bytes + io_fn->body_offset, i_bytes + io_fn->body_end, o_err);
+    c.r.multi_memory = WRT_CONFIG_MULTI_MEMORY && (io_rt->features & WRT_FEATURE_MULTI_MEMORY) != 0u;
 
     wrt_region_state *code = &io_rt->regions[WRT_REGION_CODE];
     size_t left = code->size - code->used;

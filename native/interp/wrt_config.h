@@ -140,6 +140,22 @@
 #  endif
 #endif
 
+/*
+ * Multi-memory (WebAssembly 3.0): several memories per module, a memory index on every load,
+ * store and memory instruction. Compiled in unless the image has no component runtime (the
+ * firmware's small image, WRT_CONFIG_COMPONENTS=0), as only components use it; even when compiled
+ * in it is off until wrt_runtime_set_features turns it on, so a plain core module with two
+ * memories stays invalid (the core 2.0 testsuite asserts so). Memory 0 keeps its fast path: code
+ * naming another memory compiles to the MEMX_* ops (wrt_iops.h), a slower path of their own.
+ */
+#ifndef WRT_CONFIG_MULTI_MEMORY
+#  if defined(WRT_CONFIG_COMPONENTS) && !WRT_CONFIG_COMPONENTS
+#    define WRT_CONFIG_MULTI_MEMORY 0
+#  else
+#    define WRT_CONFIG_MULTI_MEMORY 1
+#  endif
+#endif
+
 /* Most registries one lookup follows through wrt_host_registry.next. */
 #ifndef WRT_CONFIG_MAX_REGISTRY_CHAIN
 #  define WRT_CONFIG_MAX_REGISTRY_CHAIN 8u

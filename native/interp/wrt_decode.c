@@ -94,7 +94,7 @@ static void finalize_mems(decoder *d, uint32_t ndefined)
     wrt_module *m = d->m;
     d->mems_done = true;
     m->nmems = m->nmem_imports + ndefined;
-    if (m->nmems > 1u) {
+    if (m->nmems > 1u && (!WRT_CONFIG_MULTI_MEMORY || (d->rt->features & WRT_FEATURE_MULTI_MEMORY) == 0u)) {
         invalid(d, wrt_rd_offset(&d->r), "multiple memories");
         return;
     }
@@ -472,6 +472,7 @@ static void scan_body(decoder *d, const wrt_funcdef *i_fn)
 {
     wrt_reader r;
     wrt_rd_init(&r, d->r.base, d->r.base + i_fn->body_offset, d->r.base + i_fn->body_end, d->r.err);
+    r.multi_memory = WRT_CONFIG_MULTI_MEMORY && (d->rt->features & WRT_FEATURE_MULTI_MEMORY) != 0u;
     uint32_t ngroups = wrt_rd_count(&r);
     uint64_t total = 0;
     for (uint32_t i = 0; i < ngroups && !r.failed; i++) {

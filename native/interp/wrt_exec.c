@@ -525,6 +525,72 @@ static inline uint64_t sx32(uint32_t x)
         mem_bytes = inst->mem != NULL ? inst->mem->bytes : 0u;                                       \
     } while (0)
 
+#if WRT_CONFIG_MULTI_MEMORY
+/*
+ * Multi-memory: the loads and stores of a memory other than 0 (MEMX_LOAD, MEMX_STORE), by their
+ * wasm opcode. Out of line: the executor's registers keep memory 0 only, and these run rarely.
+ * Returns false when [ea, ea + width) is outside the memory.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static bool memx_load(const wrt_memory *i_mem, uint32_t op, uint64_t ea, uint64_t *o_value)
+{
+    /* Width in bytes of 0x28..0x35: i32 i64 f32 f64 8s 8u 16s 16u (i32), 8s 8u 16s 16u 32s 32u (i64). */
+    static const uint8_t width[14] = { 4, 8, 4, 8, 1, 1, 2, 2, 1, 1, 2, 2, 4, 4 };
+    uint32_t k = op - 0x28u;
+    if (k >= 14u || ea + width[k] > i_mem->bytes) return false;
+    const uint8_t *p = i_mem->data + ea;
+    uint64_t v;
+    switch (width[k]) {
+    case 1: v = p[0]; break;
+    case 2: v = ld16(p); break;
+    case 4: v = ld32(p); break;
+    default: v = ld64(p); break;
+    }
+    switch (op) {
+    case 0x2C: v = (uint32_t)(int32_t)(int8_t)v; break;
+    case 0x2E: v = (uint32_t)(int32_t)(int16_t)v; break;
+    case 0x30: v = (uint64_t)(int64_t)(int8_t)v; break;
+    case 0x32: v = (uint64_t)(int64_t)(int16_t)v; break;
+    case 0x34: v = sx32((uint32_t)v); break;
+    default: break;
+    }
+    *o_value = v;
+    return true;
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static bool memx_store(wrt_memory *io_mem, uint32_t op, uint64_t ea, uint64_t v)
+{
+    /* Width in bytes of 0x36..0x3E: i32 i64 f32 f64, i32 8 16, i64 8 16 32. */
+    static const uint8_t width[9] = { 4, 8, 4, 8, 1, 2, 1, 2, 4 };
+    uint32_t k = op - 0x36u;
+    if (k >= 9u || ea + width[k] > io_mem->bytes) return false;
+    uint8_t *p = io_mem->data + ea;
+    switch (width[k]) {
+    case 1: p[0] = (uint8_t)v; break;
+    case 2: st16(p, (uint32_t)v); break;
+    case 4: st32(p, (uint32_t)v); break;
+    default: st64(p, v); break;
+    }
+    return true;
+}
+
+/* memory.grow of any memory: the old size in pages, or 0xFFFFFFFF. */
+static uint32_t memx_grow(wrt_memory *io_mem, uint32_t delta)
+{
+    uint32_t old = io_mem->pages;
+    if (delta > io_mem->max_pages - old) return 0xFFFFFFFFu;
+    wrt_fill(io_mem->data + io_mem->bytes, 0, (size_t)delta * WRT_PAGE_BYTES);
+    io_mem->pages = old + delta;
+    io_mem->bytes += (uint64_t)delta * WRT_PAGE_BYTES;
+    return old;
+}
+#endif
+
 /*
  * A trap's backtrace (wrt_trap_info.frames): the trap site, then each caller at its call, where a
  * return address minus one cell is inside the call instruction. frames[0] is the host's entry (no
@@ -1090,6 +1156,65 @@ br_table_jump:
         pc++;
         NEXT();
     }
+#if WRT_CONFIG_MULTI_MEMORY
+    /* Memories other than 0 (wrt_iops.h): through inst->mems, never the cached mem/mem_bytes. */
+    OP(MEMX_LOAD) {
+        uint64_t v;
+        if (!memx_load(inst->mems[pc[2]], pc[1], (uint64_t)(uint32_t)tos + pc[3], &v)) TRAP(WRT_TRAP_MEMORY_OUT_OF_BOUNDS);
+        tos = v;
+        pc += 4;
+        NEXT();
+    }
+    OP(MEMX_STORE) {
+        if (!memx_store(inst->mems[pc[2]], pc[1], (uint64_t)(uint32_t)sp[-1] + pc[3], tos)) TRAP(WRT_TRAP_MEMORY_OUT_OF_BOUNDS);
+        POP2();
+        pc += 4;
+        NEXT();
+    }
+    OP(MEMX_SIZE) { PUSH(inst->mems[pc[1]]->pages); pc += 2; NEXT(); }
+    OP(MEMX_GROW) {
+        tos = memx_grow(inst->mems[pc[1]], (uint32_t)tos);
+        /* Memory 0 may be this same memory, imported twice: its cached size follows. */
+        LOAD_MEMORY();
+        pc += 2;
+        NEXT();
+    }
+    OP(MEMX_INIT) {
+        uint32_t seg = pc[1];
+        wrt_memory *m = inst->mems[pc[2]];
+        uint64_t n = (uint32_t)tos;
+        uint64_t src = (uint32_t)sp[-1];
+        uint64_t dst = (uint32_t)sp[-2];
+        if (src + n > inst->data_len[seg] || dst + n > m->bytes) TRAP(WRT_TRAP_MEMORY_OUT_OF_BOUNDS);
+        wrt_copy(m->data + dst, inst->mod->datas[seg].bytes + src, (size_t)n);
+        POP3();
+        pc += 3;
+        NEXT();
+    }
+    OP(MEMX_COPY) {
+        wrt_memory *d = inst->mems[pc[1]];
+        const wrt_memory *sm = inst->mems[pc[2]];
+        uint64_t n = (uint32_t)tos;
+        uint64_t src = (uint32_t)sp[-1];
+        uint64_t dst = (uint32_t)sp[-2];
+        if (src + n > sm->bytes || dst + n > d->bytes) TRAP(WRT_TRAP_MEMORY_OUT_OF_BOUNDS);
+        wrt_move(d->data + dst, sm->data + src, (size_t)n);
+        POP3();
+        pc += 3;
+        NEXT();
+    }
+    OP(MEMX_FILL) {
+        wrt_memory *m = inst->mems[pc[1]];
+        uint64_t n = (uint32_t)tos;
+        uint8_t val = (uint8_t)sp[-1];
+        uint64_t dst = (uint32_t)sp[-2];
+        if (dst + n > m->bytes) TRAP(WRT_TRAP_MEMORY_OUT_OF_BOUNDS);
+        wrt_fill(m->data + dst, val, (size_t)n);
+        POP3();
+        pc += 2;
+        NEXT();
+    }
+#endif
     OP(TABLE_INIT) {
         uint32_t seg = pc[1];
         wrt_table *tab = inst->tables[pc[2]];

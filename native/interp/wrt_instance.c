@@ -58,6 +58,13 @@ static uint64_t eval_const(const wrt_instance *i_inst, const wrt_const_expr *i_e
     }
 }
 
+/* Memory `i` of an instance: its table of memories, or with one memory at most (no multi-memory) `mem`. */
+#if WRT_CONFIG_MULTI_MEMORY
+#define WRT_MEM_AT(inst, i) ((inst)->mems[(i)])
+#else
+#define WRT_MEM_AT(inst, i) (*((void)(i), &(inst)->mem))
+#endif
+
 static bool resolve_import(wrt_runtime *io_rt, wrt_instance *io_inst, const wrt_host_registry *i_host, uint32_t i,
                            wrt_error *o_err)
 {
@@ -101,9 +108,9 @@ static bool resolve_import(wrt_runtime *io_rt, wrt_instance *io_inst, const wrt_
         return true;
     }
     case WRT_KIND_MEMORY: {
-        wrt_memory *mem = from->mem;
+        wrt_memory *mem = WRT_MEM_AT(from, e->index);
         if (!limits_match(mem->pages, &mem->declared, &im->memory)) return link_fail(o_err, i, "incompatible import type");
-        io_inst->mem = mem;
+        WRT_MEM_AT(io_inst, im->index) = mem;
         return true;
     }
     default: {
@@ -126,14 +133,19 @@ static uint64_t reservation(uint64_t declared_max, uint32_t profile_cap, uint64_
     return r;
 }
 
-static bool alloc_memory(wrt_runtime *io_rt, wrt_instance *io_inst, const wrt_limits *i_lim, wrt_error *o_err)
+/*
+ * Memory `index` of the instance. Only memory 0 may be truncated to the profile's byte limit
+ * (memory_bytes_limit, the heap base and stack of the module's own data): another memory
+ * (multi-memory) is reserved as any memory is, within memory_pages_max, or refused.
+ */
+static bool alloc_memory(wrt_runtime *io_rt, wrt_instance *io_inst, uint32_t index, const wrt_limits *i_lim, wrt_error *o_err)
 {
     wrt_memory *mem = (wrt_memory *)wrt_alloc(io_rt, WRT_REGION_META, sizeof(wrt_memory), o_err);
     if (mem == NULL) return false;
     uint64_t left_bytes = wrt_region_left(io_rt, WRT_REGION_MEMORY);
     uint64_t left_pages = left_bytes / WRT_PAGE_BYTES;
     uint64_t max = reservation(i_lim->has_max ? i_lim->max : WRT_MAX_PAGES, io_rt->layout.memory_pages_max, left_pages);
-    uint64_t truncated = io_rt->layout.memory_bytes_limit;
+    uint64_t truncated = !WRT_CONFIG_MULTI_MEMORY || index == 0u ? io_rt->layout.memory_bytes_limit : 0u;
     if (truncated != 0u && i_lim->min > max && truncated <= left_bytes) {
         /* The declared pages stay what memory.size reports; only `truncated` bytes exist. */
         uint8_t *data = (uint8_t *)wrt_reserve(io_rt, WRT_REGION_MEMORY, (size_t)truncated, o_err);
@@ -144,7 +156,7 @@ static bool alloc_memory(wrt_runtime *io_rt, wrt_instance *io_inst, const wrt_li
         mem->bytes = truncated;
         mem->max_pages = i_lim->min;
         mem->declared = *i_lim;
-        io_inst->mem = mem;
+        WRT_MEM_AT(io_inst, index) = mem;
         return true;
     }
     if (i_lim->min > max) {
@@ -160,7 +172,7 @@ static bool alloc_memory(wrt_runtime *io_rt, wrt_instance *io_inst, const wrt_li
     mem->bytes = (uint64_t)i_lim->min * WRT_PAGE_BYTES;
     mem->max_pages = (uint32_t)max;
     mem->declared = *i_lim;
-    io_inst->mem = mem;
+    WRT_MEM_AT(io_inst, index) = mem;
     return true;
 }
 
@@ -220,7 +232,7 @@ static bool initialize(wrt_runtime *io_rt, wrt_instance *io_inst, wrt_error *o_e
     for (uint32_t i = 0; i < m->ndatas; i++) {
         const wrt_dataseg *s = &m->datas[i];
         if (s->mode != WRT_SEG_ACTIVE) continue;
-        wrt_memory *mem = io_inst->mem;
+        wrt_memory *mem = WRT_MEM_AT(io_inst, s->memory);
         uint64_t off = (uint32_t)eval_const(io_inst, &s->offset);
         if (off + s->len > mem->bytes) return fail_trap(o_err, o_trap, WRT_TRAP_MEMORY_OUT_OF_BOUNDS, i);
         wrt_copy(mem->data + off, s->bytes, s->len);
@@ -265,6 +277,9 @@ wrt_instance *wrt_instantiate(wrt_runtime *io_rt, const wrt_module *i_module, co
         ok = (inst->elem_refs = (uint64_t **)wrt_alloc_array(io_rt, WRT_REGION_META, m->nelems, sizeof(void *), o_err)) != NULL &&
              (inst->elem_len = (uint32_t *)wrt_alloc_array(io_rt, WRT_REGION_META, m->nelems, sizeof(uint32_t), o_err)) != NULL;
     }
+#if WRT_CONFIG_MULTI_MEMORY
+    if (ok && m->nmems > 0u) ok = (inst->mems = (wrt_memory **)wrt_alloc_array(io_rt, WRT_REGION_META, m->nmems, sizeof(void *), o_err)) != NULL;
+#endif
     if (ok && m->ndatas > 0u) ok = (inst->data_len = (uint32_t *)wrt_alloc_array(io_rt, WRT_REGION_META, m->ndatas, sizeof(uint32_t), o_err)) != NULL;
 
     for (uint32_t i = 0; ok && i < m->nimports; i++) ok = resolve_import(io_rt, inst, i_host, i, o_err);
@@ -283,7 +298,13 @@ wrt_instance *wrt_instantiate(wrt_runtime *io_rt, const wrt_module *i_module, co
     for (uint32_t i = m->ntable_imports; ok && i < m->ntables; i++) {
         ok = (inst->tables[i] = alloc_table(io_rt, &m->tables[i], o_err)) != NULL;
     }
-    if (ok && m->nmems > m->nmem_imports) ok = alloc_memory(io_rt, inst, &m->mems[m->nmem_imports], o_err);
+#if WRT_CONFIG_MULTI_MEMORY
+    for (uint32_t i = m->nmem_imports; ok && i < m->nmems; i++) ok = alloc_memory(io_rt, inst, i, &m->mems[i], o_err);
+    /* Memory 0 is the executor's fast path (its base and size cached in registers). */
+    if (ok && m->nmems > 0u) inst->mem = inst->mems[0];
+#else
+    if (ok && m->nmems > m->nmem_imports) ok = alloc_memory(io_rt, inst, 0, &m->mems[0], o_err);
+#endif
     /* One reservation for all defined globals: the globals region holds 8-byte slots (wrt_layout
      * global_slots), and one reservation per global would round each to WRT_CONFIG_ALIGN. */
     uint32_t ndefglobals = m->nglobals - m->nglobal_imports;
@@ -383,6 +404,15 @@ bool wrt_find_global(const wrt_instance *i_instance, const char *i_name, size_t 
     if (o_value != NULL) *o_value = *g->value;
     return true;
 }
+
+#if WRT_CONFIG_MULTI_MEMORY
+uint8_t *wrt_memory_data_at(const wrt_instance *i_instance, uint32_t index, uint64_t *o_bytes)
+{
+    const wrt_memory *mem = i_instance != NULL && index < i_instance->mod->nmems ? i_instance->mems[index] : NULL;
+    if (o_bytes != NULL) *o_bytes = mem != NULL ? mem->bytes : 0u;
+    return mem != NULL ? mem->data : NULL;
+}
+#endif
 
 uint8_t *wrt_memory_data(const wrt_instance *i_instance, uint64_t *o_bytes)
 {

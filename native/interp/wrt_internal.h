@@ -224,7 +224,8 @@ struct wrt_instance {
     const wrt_module *mod;
     wrt_func **funcs;
     wrt_table **tables;
-    wrt_memory *mem;         /* NULL: no memory (2.0 has at most one) */
+    wrt_memory *mem;         /* memory 0 (the executor's fast path), NULL: no memory */
+    wrt_memory **mems;       /* every memory, mod->nmems of them; mems[0] == mem */
     wrt_global **globals;
     uint64_t **elem_refs;
     uint32_t *elem_len;      /* 0 once dropped */
@@ -276,6 +277,7 @@ struct wrt_runtime {
     uint32_t depth_max;
     uint32_t serial;        /* bumped per invocation: host budgets restart */
     uint64_t fuel;          /* budget per invocation */
+    uint32_t features;      /* WRT_FEATURE_* on for later loads (wrt_runtime_set_features) */
     bool busy;              /* an invocation is running: only wrt_invoke_nested may enter */
     /*
      * Where a nested invocation starts (wrt_invoke_nested): the executor stores the first free

@@ -13,6 +13,7 @@
  *   CONST32 v / CONST64 lo hi
  *   MEMORY_INIT dataidx, DATA_DROP dataidx, TABLE_INIT elemidx tableidx, ELEM_DROP elemidx,
  *   TABLE_COPY dst src, TABLE_GROW/SIZE/FILL tableidx, REF_FUNC funcidx
+ *   MEMX_*: the memory instructions of memories other than 0 (multi-memory, below)
  *
  * Packed first immediate: the op's number is the low 16 bits of its cell, and an op that packs
  * (WRT_IOPS_PACK_U / WRT_IOPS_PACK_S below) keeps its first immediate in the high 16 bits instead
@@ -119,7 +120,21 @@
     X(TABLE_COPY) X(TABLE_GROW) X(TABLE_SIZE) X(TABLE_FILL)                                           \
     X(CONST32_W) X(CALL_W) X(CALL_IMPORT_W) X(LOAD32_W) X(LOAD64_W) X(LOAD8_S32_W) X(LOAD8_U_W)       \
     X(LOAD16_S32_W) X(LOAD16_U_W) X(LOAD8_S64_W) X(LOAD16_S64_W) X(LOAD32_S64_W) X(STORE8_W)          \
-    X(STORE16_W) X(STORE32_W) X(STORE64_W) X(RETURN_W) X(GLOBAL_GET_W) X(GLOBAL_SET_W)
+    X(STORE16_W) X(STORE32_W) X(STORE64_W) X(RETURN_W) X(GLOBAL_GET_W) X(GLOBAL_SET_W)             \
+    WRT_IOPS_MEMX(X)
+
+/*
+ * Multi-memory (WRT_CONFIG_MULTI_MEMORY): an instruction naming a memory other than 0, in cells
+ * after the op: MEMX_LOAD / MEMX_STORE wasm-opcode memidx offset, MEMX_SIZE / MEMX_GROW /
+ * MEMX_FILL memidx, MEMX_INIT dataidx memidx, MEMX_COPY dst-memidx src-memidx. Memory 0 keeps the
+ * plain ops above and the executor's cached base and size: naming another memory costs only the
+ * code that does.
+ */
+#if WRT_CONFIG_MULTI_MEMORY
+#define WRT_IOPS_MEMX(X) X(MEMX_LOAD) X(MEMX_STORE) X(MEMX_SIZE) X(MEMX_GROW) X(MEMX_INIT) X(MEMX_COPY) X(MEMX_FILL)
+#else
+#define WRT_IOPS_MEMX(X)
+#endif
 
 /* The superinstructions, numbered after the plain ops; executed only with WRT_CONFIG_FUSED. */
 #define WRT_IOPS_FUSED(X)                                                                              \

@@ -13,6 +13,7 @@ void wrt_rd_init(wrt_reader *o_r, const uint8_t *i_base, const uint8_t *i_p, con
     o_r->end = i_end;
     o_r->err = o_err;
     o_r->failed = false;
+    o_r->multi_memory = false;
 }
 
 bool wrt_rd_fail_at(wrt_reader *io_r, uint32_t code, uint32_t offset, const char *message)
@@ -247,6 +248,14 @@ static void rd_zero_byte(wrt_reader *io_r)
     }
 }
 
+/* A memory index: a u32 with multi-memory, else the 2.0 encoding's single zero byte. */
+static uint32_t rd_memidx(wrt_reader *io_r)
+{
+    if (WRT_CONFIG_MULTI_MEMORY && io_r->multi_memory) return wrt_rd_u32(io_r);
+    rd_zero_byte(io_r);
+    return 0;
+}
+
 static void rd_blocktype(wrt_reader *io_r, wrt_instr *o_ins)
 {
     if (io_r->p >= io_r->end) {
@@ -280,6 +289,8 @@ bool wrt_rd_instr(wrt_reader *io_r, wrt_instr *o_ins)
     o_ins->b = 0;
     o_ins->bits = 0;
     o_ins->vec = NULL;
+    o_ins->mem = 0;
+    o_ins->mem2 = 0;
     uint32_t op = wrt_rd_u8(io_r);
     if (io_r->failed) return false;
     if (op == 0xFCu) {
@@ -323,7 +334,7 @@ bool wrt_rd_instr(wrt_reader *io_r, wrt_instr *o_ins)
         break;
     }
     case 0x3F: case 0x40: case WRT_OP_FC + 11:
-        rd_zero_byte(io_r);
+        o_ins->mem = rd_memidx(io_r);
         break;
     case 0x41:
         o_ins->bits = (uint64_t)(int64_t)wrt_rd_s32(io_r);
@@ -342,17 +353,22 @@ bool wrt_rd_instr(wrt_reader *io_r, wrt_instr *o_ins)
         break;
     case WRT_OP_FC + 8:
         o_ins->a = wrt_rd_u32(io_r);
-        rd_zero_byte(io_r);
+        o_ins->mem = rd_memidx(io_r);
         break;
     case WRT_OP_FC + 10:
-        rd_zero_byte(io_r);
-        rd_zero_byte(io_r);
+        o_ins->mem = rd_memidx(io_r);
+        o_ins->mem2 = rd_memidx(io_r);
         break;
     default: {
         const wrt_opinfo *info = wrt_opinfo_of(op);
         if (info->kind == WRT_OPK_ILLEGAL) return wrt_rd_fail_at(io_r, WRT_ERR_MALFORMED, o_ins->at, "illegal opcode");
         if (info->kind == WRT_OPK_LOAD || info->kind == WRT_OPK_STORE) {
             o_ins->a = wrt_rd_u32(io_r);
+            /* Multi-memory: bit 6 of the alignment field says a memory index follows it. */
+            if (WRT_CONFIG_MULTI_MEMORY && io_r->multi_memory && (o_ins->a & 0x40u) != 0u && o_ins->a < 0x80u) {
+                o_ins->a &= ~0x40u;
+                o_ins->mem = wrt_rd_u32(io_r);
+            }
             o_ins->b = wrt_rd_u32(io_r);
         }
         break;

@@ -14,6 +14,7 @@ typedef struct wrt_reader {
     const uint8_t *end;
     wrt_error *err;
     bool failed;
+    bool multi_memory;    /* memory indices in instructions (WRT_FEATURE_MULTI_MEMORY); else zero bytes */
 } wrt_reader;
 
 void wrt_rd_init(wrt_reader *o_r, const uint8_t *i_base, const uint8_t *i_p, const uint8_t *i_end,
@@ -59,6 +60,8 @@ typedef struct wrt_instr {
     uint32_t b;          /* second index, memarg offset, block type value/index, br_table default */
     uint64_t bits;       /* constant: sign-extended integer or float bit pattern */
     const uint8_t *vec;  /* br_table: first target label; select t*: the types */
+    uint32_t mem;        /* memory index of a load, store or memory instruction (memory.copy: destination) */
+    uint32_t mem2;       /* memory.copy: source memory index */
 } wrt_instr;
 
 /* Reads one instruction and its immediates. Unknown opcodes are malformed, SIMD unsupported. */

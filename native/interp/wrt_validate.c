@@ -216,9 +216,12 @@ static bool local_type(vstate *v, uint32_t idx, uint8_t *o_t)
     return true;
 }
 
-static bool need_memory(vstate *v)
+/* Memory `idx` exists (always 0 unless multi-memory is on: the reader gives 0 for the zero byte). */
+static bool need_memory(vstate *v, uint32_t idx)
 {
-    return v->m->nmems == 0u ? verr(v, "unknown memory") : true;
+    /* Without multi-memory the index is always 0 (the reader leaves it so): one test fewer. */
+    bool unknown = WRT_CONFIG_MULTI_MEMORY ? idx >= v->m->nmems : ((void)idx, v->m->nmems == 0u);
+    return unknown ? verr(v, "unknown memory") : true;
 }
 
 static bool need_table(vstate *v, uint32_t idx)
@@ -366,8 +369,8 @@ static bool check(vstate *v, const wrt_instr *ins, bool *o_done)
         return need_table(v, ins->a) && pop_expect(v, WRT_TYPE_I32) && push(v, m->tables[ins->a].elemtype);
     case 0x26:
         return need_table(v, ins->a) && pop_expect(v, m->tables[ins->a].elemtype) && pop_expect(v, WRT_TYPE_I32);
-    case 0x3F: return need_memory(v) && push(v, WRT_TYPE_I32);
-    case 0x40: return need_memory(v) && pop_expect(v, WRT_TYPE_I32) && push(v, WRT_TYPE_I32);
+    case 0x3F: return need_memory(v, ins->mem) && push(v, WRT_TYPE_I32);
+    case 0x40: return need_memory(v, ins->mem) && pop_expect(v, WRT_TYPE_I32) && push(v, WRT_TYPE_I32);
     case 0x41: return push(v, WRT_TYPE_I32);
     case 0x42: return push(v, WRT_TYPE_I64);
     case 0x43: return push(v, WRT_TYPE_F32);
@@ -381,9 +384,10 @@ static bool check(vstate *v, const wrt_instr *ins, bool *o_done)
         if (ins->a >= m->nfuncs) return verr(v, "unknown function");
         if ((m->func_refs[ins->a / 8u] & (1u << (ins->a % 8u))) == 0u) return verr(v, "undeclared function reference");
         return push(v, WRT_TYPE_FUNCREF);
-    case WRT_OP_FC + 8: return need_memory(v) && need_data(v, ins->a) && pop3_i32(v);
+    case WRT_OP_FC + 8: return need_memory(v, ins->mem) && need_data(v, ins->a) && pop3_i32(v);
     case WRT_OP_FC + 9: return need_data(v, ins->a);
-    case WRT_OP_FC + 10: case WRT_OP_FC + 11: return need_memory(v) && pop3_i32(v);
+    case WRT_OP_FC + 10: return need_memory(v, ins->mem) && (!WRT_CONFIG_MULTI_MEMORY || need_memory(v, ins->mem2)) && pop3_i32(v);
+    case WRT_OP_FC + 11: return need_memory(v, ins->mem) && pop3_i32(v);
     case WRT_OP_FC + 12:
         if (!need_table(v, ins->b) || !need_elem(v, ins->a)) return false;
         if (m->elems[ins->a].type != m->tables[ins->b].elemtype) return verr(v, "type mismatch");
@@ -411,7 +415,7 @@ static bool check(vstate *v, const wrt_instr *ins, bool *o_done)
         return info->push == 0u || push(v, info->push);
     case WRT_OPK_LOAD:
     case WRT_OPK_STORE:
-        if (!need_memory(v)) return false;
+        if (!need_memory(v, ins->mem)) return false;
         if (ins->a > info->align) return verr(v, "alignment must not be larger than natural");
         if (info->kind == WRT_OPK_LOAD) return pop_expect(v, WRT_TYPE_I32) && push(v, info->push);
         return pop_expect(v, info->pop[1]) && pop_expect(v, WRT_TYPE_I32);
@@ -430,6 +434,7 @@ bool wrt_validate_function(wrt_runtime *io_rt, const wrt_module *i_mod, wrt_func
     v.m = i_mod;
     v.type = io_fn->type;
     wrt_rd_init(&v.r, i_bytes, i_bytes + io_fn->body_offset, i_bytes + io_fn->body_end, o_err);
+    v.r.multi_memory = WRT_CONFIG_MULTI_MEMORY && (io_rt->features & WRT_FEATURE_MULTI_MEMORY) != 0u;
 
     wrt_region_state *scratch = &io_rt->regions[WRT_REGION_CONTROL];
     scratch->used = 0;

@@ -66,6 +66,7 @@ typedef struct wrtp_engine_stat {
 /* What SESSION reports (docs/protocol.md §4a). */
 typedef struct wrtp_engine_session {
     uint8_t mode;               /* WRTP_SESSION_ONE or WRTP_SESSION_KEEP */
+    uint8_t features;           /* WRTP_SESSION_FEATURE_* in effect for later loads (in mode's padding) */
     uint16_t instances;
     uint16_t max_instances;
     uint16_t latest;            /* id of the last instance loaded, 0 when none */
@@ -106,8 +107,11 @@ typedef struct wrtp_engine_ops {
      *
      * session: sets the mode (WRTP_SESSION_QUERY only asks) and reports the session. In KEEP mode
      * load adds an instance instead of replacing the loaded ones and a failed load changes nothing.
+     * `features` (WRTP_SESSION_FEATURE_*, or WRTP_SESSION_FEATURES_UNCHANGED) turns WebAssembly
+     * features on or off for later loads; o_session->features says which are on (a bit the engine
+     * lacks stays off).
      */
-    void (*session)(void *ctx, uint8_t mode, wrtp_engine_session *o_session);
+    void (*session)(void *ctx, uint8_t mode, uint8_t features, wrtp_engine_session *o_session);
     bool (*register_name)(void *ctx, uint16_t instance, const char *i_name, size_t name_len, wrtp_engine_error *o_err);
     bool (*global_get)(void *ctx, uint16_t instance, const char *i_name, size_t name_len, wrtp_wire_value *o_value,
                        wrtp_engine_error *o_err);

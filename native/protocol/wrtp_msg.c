@@ -212,6 +212,7 @@ static bool wrtp_msg_read_component_call(wrtp_rd *io_rd, wrtp_msg_component_invo
     o_msg->result = wrtp_rd_bytes(rd, o_msg->result_len);
     o_msg->args_len = wrtp_rd_u16(rd);
     o_msg->args = wrtp_rd_bytes(rd, o_msg->args_len);
+    o_msg->memory = 0;
     return true;
 }
 
@@ -220,6 +221,10 @@ bool wrtp_msg_decode_component_invoke(const uint8_t *i_body, size_t len, wrtp_ms
     wrtp_rd rd;
     wrtp_rd_init(&rd, i_body, len);
     if (!wrtp_msg_read_component_call(&rd, o_msg, o_bad_offset)) return false;
+#if WRTP_PROTO_SESSION_FEATURES
+    /* Multi-memory (feature bit 17): a lift whose memory is another instance's. */
+    if (!rd.bad && rd.len - rd.pos == 2u) o_msg->memory = wrtp_rd_u16(&rd);
+#endif
     return wrtp_msg_done(&rd, o_bad_offset);
 }
 
@@ -304,16 +309,26 @@ void wrtp_msg_encode_component_result(wrtp_wr *io_wr, const wrtp_msg_component_r
     wrtp_wr_bytes(io_wr, i_msg->values, n);
 }
 
-bool wrtp_msg_decode_session(const uint8_t *i_body, size_t len, uint8_t *o_mode, uint32_t *o_bad_offset) {
+bool wrtp_msg_decode_session(const uint8_t *i_body, size_t len, uint8_t *o_mode, uint8_t *o_features, uint32_t *o_bad_offset) {
     wrtp_rd rd;
     wrtp_rd_init(&rd, i_body, len);
     *o_mode = WRTP_SESSION_QUERY;
+    *o_features = WRTP_SESSION_FEATURES_UNCHANGED;
     if (len == 0u) return true;
     *o_mode = wrtp_rd_u8(&rd);
     if (*o_mode > WRTP_SESSION_KEEP) {
         *o_bad_offset = 0;
         return false;
     }
+#if WRTP_PROTO_SESSION_FEATURES
+    if (len >= 2u) {
+        *o_features = wrtp_rd_u8(&rd);
+        if ((*o_features & (uint8_t)~WRTP_SESSION_FEATURES_KNOWN) != 0u) {
+            *o_bad_offset = 1;
+            return false;
+        }
+    }
+#endif
     return wrtp_msg_done(&rd, o_bad_offset);
 }
 
@@ -513,7 +528,7 @@ void wrtp_msg_encode_error(wrtp_wr *io_wr, uint16_t code, uint8_t about_type, ui
 
 void wrtp_msg_encode_session(wrtp_wr *io_wr, const wrtp_msg_session *i_msg) {
     wrtp_wr_u8(io_wr, i_msg->mode);
-    wrtp_wr_u8(io_wr, 0);
+    wrtp_wr_u8(io_wr, i_msg->features);
     wrtp_wr_u16(io_wr, i_msg->instances);
     wrtp_wr_u16(io_wr, i_msg->max_instances);
     wrtp_wr_u16(io_wr, i_msg->latest);

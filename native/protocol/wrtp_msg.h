@@ -98,6 +98,8 @@ typedef struct wrtp_msg_component_invoke {
     uint16_t result_len;
     const uint8_t *args;      /* the arguments in the component model's value encoding */
     uint16_t args_len;
+    uint16_t memory;          /* COMPONENT_INVOKE's optional trailing u16: the instance whose memory 0
+                               * the options name; 0 (or absent): the function's own */
 } wrtp_msg_component_invoke;
 
 /*
@@ -174,6 +176,7 @@ typedef struct wrtp_msg_args {
 /* The SESSION answer (docs/protocol.md §4a). */
 typedef struct wrtp_msg_session {
     uint8_t mode;
+    uint8_t features;           /* WRTP_SESSION_FEATURE_* in effect (the answer's byte 1) */
     uint16_t instances;
     uint16_t max_instances;
     uint16_t latest;
@@ -253,7 +256,9 @@ bool wrtp_msg_decode_invoke_ext(const uint8_t *i_body, size_t len, bool long_nam
                                uint32_t *o_bad_offset);
 bool wrtp_msg_decode_reset(const uint8_t *i_body, size_t len, uint8_t *o_kind, uint32_t *o_bad_offset);
 /* SESSION: an empty body sets *o_mode to WRTP_SESSION_QUERY. */
-bool wrtp_msg_decode_session(const uint8_t *i_body, size_t len, uint8_t *o_mode, uint32_t *o_bad_offset);
+/* A second byte is the features byte (WRTP_SESSION_FEATURE_*); without it *o_features is
+ * WRTP_SESSION_FEATURES_UNCHANGED. An unknown feature bit is refused (offset 1). */
+bool wrtp_msg_decode_session(const uint8_t *i_body, size_t len, uint8_t *o_mode, uint8_t *o_features, uint32_t *o_bad_offset);
 /* REGISTER and GLOBAL_GET share one layout. */
 bool wrtp_msg_decode_named(const uint8_t *i_body, size_t len, wrtp_msg_named *o_msg, uint32_t *o_bad_offset);
 /* COMPONENT_INVOKE: u64 fuel, u16 instance, u8 encoding, three u8-prefixed names, two

@@ -73,6 +73,8 @@
 #define WRTP_FEATURE_COMPONENT_LINK (1u << 15)
 /* COMPONENT_RESOURCE op 4: WASI 0.2 functions of the device for a component's imports (§4f). */
 #define WRTP_FEATURE_WASI2 (1u << 16)
+/* SESSION's features byte (docs/protocol.md §4a): multi-memory for the session's core modules. */
+#define WRTP_FEATURE_MULTI_MEMORY (1u << 17)
 #define WRTP_FEATURE_TEST_DOUBLE (1u << 31)
 
 /* OUTPUT streams and LOG levels. */
@@ -102,6 +104,10 @@
 #define WRTP_SESSION_ONE 0u
 #define WRTP_SESSION_KEEP 1u
 #define WRTP_SESSION_QUERY 0xFFu
+/* SESSION's optional features byte: bits of the WebAssembly features later loads accept. */
+#define WRTP_SESSION_FEATURE_MULTI_MEMORY 0x01u
+#define WRTP_SESSION_FEATURES_KNOWN 0x01u
+#define WRTP_SESSION_FEATURES_UNCHANGED 0xFFu  /* no features byte: as they were */
 
 /* A funcref of a host function: it has no index in a module (REF_NULL is null). */
 #define WRTP_PROTO_REF_HOST 0xFFFFFFFEu

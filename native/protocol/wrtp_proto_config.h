@@ -45,6 +45,19 @@
 #endif
 
 /*
+ * SESSION's features byte (docs/protocol.md §4a: multi-memory for a session's core modules): left
+ * out of an image without the component runtime (the small executor's), whose SESSION then refuses
+ * a second byte as BODY_MALFORMED (offset 1), as a device that predates it does.
+ */
+#ifndef WRTP_PROTO_SESSION_FEATURES
+#if defined(WRT_CONFIG_COMPONENTS) && !WRT_CONFIG_COMPONENTS
+#define WRTP_PROTO_SESSION_FEATURES 0
+#else
+#define WRTP_PROTO_SESSION_FEATURES 1
+#endif
+#endif
+
+/*
  * Longest name of the session messages (docs/protocol.md §4a): REGISTER, GLOBAL_GET and INVOKE's
  * long-name form. Names point into the receive buffer, so the bound costs no RAM; the frame bounds it too.
  */

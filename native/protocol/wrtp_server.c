@@ -160,8 +160,8 @@ static void wrtp_handle_begin(wrtp_reply *io_reply) {
         srv->counters.uploads_resumed++;
     } else {
         if (srv->keep) {
-            wrtp_engine_session session = {0, 0, 0, 0, 0, 0};
-            srv->cfg.engine->session(srv->cfg.engine_ctx, WRTP_SESSION_QUERY, &session);
+            wrtp_engine_session session = {0, 0, 0, 0, 0, 0, 0};
+            srv->cfg.engine->session(srv->cfg.engine_ctx, WRTP_SESSION_QUERY, WRTP_SESSION_FEATURES_UNCHANGED, &session);
             if (session.instances >= session.max_instances) {
                 wrtp_reply_error(io_reply, WRTP_PERR_SESSION_FULL, session.instances, session.max_instances,
                                 "the session holds as many instances as the device has room for");
@@ -349,9 +349,9 @@ static void wrtp_reply_engine_refusal(wrtp_reply *io_reply, const wrtp_engine_er
     case WRTP_PERR_ARGS_INVALID: wrtp_reply_error(io_reply, WRTP_PERR_ARGS_INVALID, i_err->offset, 0, message); return;
     case WRTP_PERR_INSTANCE_UNKNOWN:
     case WRTP_PERR_SESSION_FULL: {
-        wrtp_engine_session session = {0, 0, 0, 0, 0, 0};
+        wrtp_engine_session session = {0, 0, 0, 0, 0, 0, 0};
         const wrtp_engine_ops *engine = io_reply->srv->cfg.engine;
-        if (engine->session != NULL) engine->session(io_reply->srv->cfg.engine_ctx, WRTP_SESSION_QUERY, &session);
+        if (engine->session != NULL) engine->session(io_reply->srv->cfg.engine_ctx, WRTP_SESSION_QUERY, WRTP_SESSION_FEATURES_UNCHANGED, &session);
         uint32_t limit = i_err->code == WRTP_PERR_INSTANCE_UNKNOWN ? session.instances : session.max_registrations;
         wrtp_reply_error(io_reply, (uint16_t)i_err->code, i_err->offset, limit, message);
         return;
@@ -501,15 +501,16 @@ static void wrtp_handle_component_invoke(wrtp_reply *io_reply) {
 static void wrtp_handle_session(wrtp_reply *io_reply) {
     wrtp_server *srv = io_reply->srv;
     uint8_t mode = WRTP_SESSION_QUERY;
+    uint8_t features = WRTP_SESSION_FEATURES_UNCHANGED;
     uint32_t bad = 0;
-    if (!wrtp_msg_decode_session(io_reply->req->body, io_reply->req->body_len, &mode, &bad)) {
+    if (!wrtp_msg_decode_session(io_reply->req->body, io_reply->req->body_len, &mode, &features, &bad)) {
         wrtp_reply_malformed_body(io_reply, bad);
         return;
     }
-    wrtp_engine_session session = {0, 0, 0, 0, 0, 0};
-    srv->cfg.engine->session(srv->cfg.engine_ctx, mode, &session);
+    wrtp_engine_session session = {0, 0, 0, 0, 0, 0, 0};
+    srv->cfg.engine->session(srv->cfg.engine_ctx, mode, features, &session);
     srv->keep = session.mode == WRTP_SESSION_KEEP;
-    wrtp_msg_session answer = {session.mode,   session.instances,     session.max_instances,
+    wrtp_msg_session answer = {session.mode,   session.features,      session.instances,        session.max_instances,
                               session.latest, session.registrations, session.max_registrations};
     wrtp_msg_encode_session(&io_reply->body, &answer);
     wrtp_reply_ok(io_reply);

@@ -100,8 +100,8 @@ static bool wrt_sim_stub_registry(const wrt_module *i_mod, wrt_host_registry *o_
 }
 
 /* One runtime over a fresh mapping; its regions are far larger than the module can use. */
-static wrt_runtime *wrt_sim_measure_runtime(size_t len, uint32_t pages, uint32_t elements, uint32_t globals, void **o_map,
-                                            size_t *o_bytes)
+static wrt_runtime *wrt_sim_measure_runtime(size_t len, uint32_t pages, uint32_t nmems, uint32_t elements, uint32_t globals,
+                                            void **o_map, size_t *o_bytes)
 {
     wrt_layout l;
     memset(&l, 0, sizeof l);
@@ -112,7 +112,8 @@ static wrt_runtime *wrt_sim_measure_runtime(size_t len, uint32_t pages, uint32_t
     l.control_bytes = (uint32_t)(64u * len + 65536u);
     l.stack_slots = 65536u;
     l.call_depth = 1u;
-    l.memory_pages = pages;
+    /* `pages` is the largest memory's: each of the module's memories gets as much (multi-memory). */
+    l.memory_pages = pages * (nmems > 1u ? nmems : 1u);
     l.memory_pages_max = pages;
     l.table_elements = elements;
     l.global_slots = globals;
@@ -121,7 +122,11 @@ static wrt_runtime *wrt_sim_measure_runtime(size_t len, uint32_t pages, uint32_t
     if (map == MAP_FAILED) return NULL;
     *o_map = map;
     *o_bytes = bytes;
-    return wrt_runtime_init(map, bytes, &l, NULL);
+    wrt_runtime *rt = wrt_runtime_init(map, bytes, &l, NULL);
+    /* A measure sizes what a module takes, it does not judge it: the host validated the module
+     * (a component's core modules with multi-memory, docs/interpreter.md), so several memories load. */
+    (void)wrt_runtime_set_features(rt, WRT_FEATURE_MULTI_MEMORY);
+    return rt;
 }
 
 /* The runtime a module is first loaded into, or NULL with the exit code: 2 too large, 3 no mapping. */
@@ -132,7 +137,7 @@ static wrt_runtime *wrt_sim_load_runtime(const char *i_what, size_t len, void **
         *o_exit = 2;
         return NULL;
     }
-    wrt_runtime *rt = wrt_sim_measure_runtime(len, 0u, 0u, 0u, o_map, o_bytes);
+    wrt_runtime *rt = wrt_sim_measure_runtime(len, 0u, 0u, 0u, 0u, o_map, o_bytes);
     if (rt == NULL) {
         fprintf(stderr, "native-sim: %s: cannot map the arena\n", i_what);
         *o_exit = 3;
@@ -172,8 +177,10 @@ int WRT_SIM_MEASURE_NAME(const uint8_t *i_module, size_t len)
     uint64_t control = 0;
     wrt_region_usage(rt, WRT_REGION_CODE, &code, NULL);
     wrt_region_usage(rt, WRT_REGION_CONTROL, &control, NULL);
-    uint32_t pages = m->nmems > m->nmem_imports ? m->mems[m->nmem_imports].min : 0u;
-    if (pages > WRT_SIM_MEASURE_MAX_PAGES) {
+    uint32_t pages = 0;
+    for (uint32_t i = m->nmem_imports; i < m->nmems; i++) pages = m->mems[i].min > pages ? m->mems[i].min : pages;
+    uint32_t nmems = m->nmems - m->nmem_imports;
+    if ((uint64_t)pages * (nmems > 1u ? nmems : 1u) > WRT_SIM_MEASURE_MAX_PAGES) {
         fprintf(stderr, "native-sim: measure: memory of %u pages is above the %u this measure maps\n", (unsigned)pages,
                 (unsigned)WRT_SIM_MEASURE_MAX_PAGES);
         return 1;
@@ -191,7 +198,7 @@ int WRT_SIM_MEASURE_NAME(const uint8_t *i_module, size_t len)
     munmap(map, bytes);
 
     /* Second load in a runtime with room for the instance: meta counts the instance's records. */
-    rt = wrt_sim_measure_runtime(len, pages, (uint32_t)elements, globals, &map, &bytes);
+    rt = wrt_sim_measure_runtime(len, pages, nmems, (uint32_t)elements, globals, &map, &bytes);
     if (rt == NULL) {
         fprintf(stderr, "native-sim: measure: cannot map the measuring arena\n");
         return 3;

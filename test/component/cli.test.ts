@@ -104,4 +104,21 @@ describe('wrt-target profile of a component', () => {
     expect(few.code).toBe(1);
     expect(few.err).toContain('instances: needs 5 instances (3 component, 2 core); target gives 4');
   });
+
+  it('counts every memory of a core module with several (multi-memory), not only memory 0', async () => {
+    const text = (extra: string) => `(component
+      (core module $M (memory $a 1) ${extra}
+        (func (export "f") (result i32) (memory.size $a)))
+      (core instance $m (instantiate $M))
+      (func (export "f") (result u32) (canon lift (core func $m "f"))))`;
+    const moduleBytes = async (name: string, extra: string): Promise<number> => {
+      const result = await run('profile', await component(name, text(extra)), '--target', 'nucleo-f429zi', '--asil', 'QM');
+      expect([result.code, result.err]).toEqual([0, '']);
+      return Number(/core module 0 \(sha256 [0-9a-f]{12}\) +(\d+) +1 +/.exec(result.out)?.[1]);
+    };
+    const one = await moduleBytes('one-memory.wasm', '');
+    const two = await moduleBytes('two-memories.wasm', '(memory $b 1)');
+    // Its page, and 64 bytes of meta (native-sim --measure, 64-bit): the memory's record and its slot in the instance's table.
+    expect(two - one).toBe(65_536 + 64);
+  });
 });

@@ -15,6 +15,7 @@ import { ProtocolClient } from '../../ts/device/client.js';
 import { isDeviceError } from '../../ts/device/device-errors.js';
 import { spawnNativeSimStdio } from '../../ts/device/native-sim.js';
 import { DeviceErrorCode, Feature } from '../../ts/device/protocol.js';
+import { encodeComponentInvoke } from '../../ts/device/component-messages.js';
 import { compilePlan, type PlanFunction } from '../../ts/component/plan.js';
 import { validateComponent } from '../../ts/component/validator.js';
 import { nativeSimArgs } from '../../ts/run/native-sim-binary.js';
@@ -136,6 +137,26 @@ describe('run COMPONENT --invoke on native-sim', () => {
     expect(r.err).toContain('the component imports "log" (a function): the only imports run are WASI 0.2 interfaces (wasi:*/*@0.2.x instances), which the device serves');
     expect(r.err).toContain('whose only top-level imports are WASI 0.2 interfaces');
   });
+
+  it('runs a core module with two memories (multi-memory): memory 1 read, grown and sized apart from memory 0', async () => {
+    const file = join(dir, 'two-memories.wasm');
+    writeFileSync(
+      file,
+      await parseComponentText(`(component
+        (core module $M
+          (memory $a 1)
+          (memory $b 2 3)
+          (data (memory $b) (i32.const 70000) "\\2a")
+          (func (export "f") (result i32)
+            (drop (memory.grow $b (i32.const 1)))
+            (i32.add (i32.load8_u $b (i32.const 70000))
+              (i32.add (i32.mul (memory.size $b) (i32.const 100)) (memory.size $a)))))
+        (core instance $m (instantiate $M))
+        (func (export "f") (result u32) (canon lift (core func $m "f"))))`),
+    );
+    const r = await run(file, '--invoke', 'f()');
+    expect([r.code, r.out.at(-1), r.err]).toEqual([0, '343', '']);
+  });
 });
 
 describe('COMPONENT_INVOKE on the wire (native-sim directly)', () => {
@@ -190,6 +211,17 @@ describe('COMPONENT_INVOKE on the wire (native-sim directly)', () => {
     // greet's core function takes (i32 i32): lifted as add(s32, s32) -> s32 it returns a pointer, fine; as () -> s32 it is the wrong type.
     expect(await refusal({ ...base('add'), paramsType: new Uint8Array() })).toEqual([DeviceErrorCode.ExportNotFound, 16]);
     expect(await refusal({ ...base('add'), realloc: 'add', args: Uint8Array.of(1, 1) })).toEqual([DeviceErrorCode.ExportNotFound, 17]);
+  });
+
+  it('takes the memory of the instance its trailing memory field names (multi-memory, feature bit 17)', async () => {
+    expect((client.device?.features ?? 0) & Feature.MultiMemory).toBe(Feature.MultiMemory);
+    const req = { ...base('add'), args: Uint8Array.of(0x02, 0x7b) };
+    // The field is a trailing u16 after the argument bytes; absent or 0 is the function's own instance.
+    expect(Buffer.from(encodeComponentInvoke({ ...req, memoryInstance: 1 })).toString('hex')).toBe(`${Buffer.from(encodeComponentInvoke(req)).toString('hex')}0100`);
+    expect(encodeComponentInvoke({ ...req, memoryInstance: 0 })).toEqual(encodeComponentInvoke(req));
+    const answer = await client.componentInvoke({ ...req, memoryInstance: 1 });
+    expect([answer.trap, [...answer.values]]).toEqual([0, [0x7d]]);
+    expect((await refusal({ ...req, memoryInstance: 9 }))[0]).toBe(DeviceErrorCode.InstanceUnknown);
   });
 });
 

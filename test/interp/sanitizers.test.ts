@@ -83,6 +83,21 @@ describe('sanitizer, portable and small builds', () => {
     expect(report.invocations).toBeGreaterThan(0);
   }, 600_000);
 
+  it('survives mutated modules with multi-memory on under ASan and UBSan (memory indices read from mutated bytes)', () => {
+    const run = runNode<FuzzReport>(
+      ['scripts/interp/fuzz.ts', '--variant', 'interp-asan', '--seed', '5', '--per-seed', '2', '--multi-memory'],
+      asanEnv(),
+    );
+    expect(run.stderr).not.toMatch(/AddressSanitizer|runtime error/);
+    expect(run.status).toBe(0);
+    const report = run.report;
+    expect(report.mutants).toBe(1125 * 2);
+    const failed = Object.values(report.loadErrors).reduce((n, v) => n + (v ?? 0), 0);
+    expect(failed + report.instantiated).toBe(report.mutants);
+    expect(report.instantiated).toBeGreaterThan(0);
+    expect(report.invocations).toBeGreaterThan(0);
+  }, 600_000);
+
   it('passes the conformance suite with switch dispatch and software square roots', () => {
     expect(existsSync(resolve(root, 'build', 'interp-portable', 'libwrt_interp.so'))).toBe(true);
     const run = runScript('interp-portable', {});

@@ -80,6 +80,7 @@ describe('probe --device with a recorded HELLO', () => {
 
   it('names the feature bits', () => {
     expect(featureNames(LM3S_HELLO.features)).toEqual(['float', 'output', 'fuel', 'reference-types', 'bulk-memory']);
+    expect(featureNames(LM3S_HELLO.features | (1 << 17))).toContain('multi-memory');
     expect(featureNames(2 ** 31)).toEqual(['test-double']);
   });
 });

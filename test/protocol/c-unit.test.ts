@@ -20,7 +20,7 @@ function vectorLines(): string {
   for (const v of vectors.session) {
     const f = v.fields;
     lines.push(
-      `session ${v.request} ${v.mode ?? 255} ${v.answer} ${f.mode} ${f.instances} ${f.maxInstances} ${f.latest} ${f.registrations} ${f.maxRegistrations}`,
+      `session ${v.request} ${v.mode ?? 255} ${v.features ?? 255} ${v.answer} ${f.mode} ${f.instances} ${f.maxInstances} ${f.latest} ${f.registrations} ${f.maxRegistrations} ${f.features}`,
     );
   }
   for (const v of vectors.named) lines.push(`named ${v.body} ${v.instance} ${v.name === '' ? '-' : Buffer.from(v.name).toString('hex')}`);

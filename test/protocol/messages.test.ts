@@ -188,7 +188,7 @@ describe('answer decoders', () => {
 describe('session messages (docs/protocol.md §4a)', () => {
   it('SESSION requests and answers match the shared vectors the C codec checks', () => {
     for (const v of vectors.session) {
-      expect(hex(encodeSession(v.mode ?? undefined))).toBe(v.request === '-' ? '' : v.request);
+      expect(hex(encodeSession(v.mode ?? undefined, v.features ?? undefined))).toBe(v.request === '-' ? '' : v.request);
       expect(decodeSession(bytes(v.answer))).toEqual(v.fields);
     }
   });
@@ -227,7 +227,10 @@ describe('session messages (docs/protocol.md §4a)', () => {
     expect(decodeGlobalValue(bytes('7f9a020000'))).toEqual(i32(666));
     expect(decodeGlobalValue(bytes('70feffffff'))).toEqual({ type: 'funcref', index: 0xfffffffe });
     expectWrtError(() => decodeGlobalValue(bytes('7f9a02000000')), 'PROTOCOL_ERROR', { offset: 5 });
-    expectWrtError(() => decodeSession(bytes('010100000000000000000000')), 'PROTOCOL_ERROR', { field: 'reserved' });
+    expect(decodeSession(bytes('010100000000000000000000')).features).toBe(1);
+    expectWrtError(() => decodeSession(bytes('010200000000000000000000')), 'PROTOCOL_ERROR', { field: 'features', offset: 1 });
+    expectWrtError(() => encodeSession(1, 2), 'VALUE_INVALID', { field: 'features' });
+    expectWrtError(() => encodeSession(undefined, 1), 'VALUE_INVALID', { field: 'features' });
     expectWrtError(() => decodeSession(bytes('020000000000000000000000')), 'PROTOCOL_ERROR', { field: 'mode' });
     expectWrtError(() => decodeSession(bytes('0100')), 'PROTOCOL_ERROR', { field: 'instances', offset: 2 });
   });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ProtocolClient } from '../../ts/device/client.js';
 import { type DeviceError, isDeviceError } from '../../ts/device/device-errors.js';
 import { spawnNativeSimStdio } from '../../ts/device/native-sim.js';
-import { DeviceErrorCode, Feature, SessionMode } from '../../ts/device/protocol.js';
+import { DeviceErrorCode, Feature, SessionFeature, SessionMode } from '../../ts/device/protocol.js';
 import { wat2wasm } from '../../ts/testsuite/wat.js';
 import { nativeSimAsanBinary } from '../../ts/run/native-sim-binary.js';
 import { CONFORMANCE_SIM_ARGS } from '../../ts/testsuite/protocol-conformance.js';
@@ -84,6 +84,7 @@ describe('native-sim sessions of several instances', () => {
         latest: 0,
         registrations: 0,
         maxRegistrations: 64,
+        features: 0,
       });
       expect((await refusal(client.invokeOn(1, 'get'))).device.code).toBe(DeviceErrorCode.NoModule);
       expect((await refusal(client.register(0, 'a'))).device.code).toBe(DeviceErrorCode.NoModule);
@@ -148,6 +149,28 @@ describe('native-sim sessions of several instances', () => {
       await client.reset();
       expect(await client.session()).toMatchObject({ mode: 0, instances: 0, latest: 0 });
       expect((await refusal(client.invoke('get'))).device.code).toBe(DeviceErrorCode.NoModule);
+    });
+  });
+
+  it('loads a module with two memories only while SESSION\'s features byte has multi-memory on; RESET turns it off', async () => {
+    const two = wat2wasm(
+      `(module (memory 1 1) (memory $b 1 1)
+        (func (export "f") (result i32) (i32.store8 $b (i32.const 3) (i32.const 9)) (i32.load8_u $b (i32.const 3))))`,
+      ['--enable-multi-memory'],
+    );
+    await withSim(async (client) => {
+      expect((client.device?.features ?? 0) & Feature.MultiMemory).toBe(Feature.MultiMemory);
+      const off = await refusal(client.transfer(two));
+      expect(off.device.code).toBe(DeviceErrorCode.LoadFailed);
+      expect(off.message).toContain('multiple memories');
+      expect((await client.session(SessionMode.Keep, SessionFeature.MultiMemory)).features).toBe(1);
+      await client.transfer(two);
+      expect((await client.invokeOn(0, 'f')).results).toEqual([{ type: 'i32', value: 9 }]);
+      // Without the byte the features stay; RESET drops them with the instances.
+      expect((await client.session(SessionMode.Keep)).features).toBe(1);
+      await client.reset();
+      expect((await client.session()).features).toBe(0);
+      expect((await refusal(client.transfer(two))).device.code).toBe(DeviceErrorCode.LoadFailed);
     });
   });
 

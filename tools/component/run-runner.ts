@@ -17,7 +17,7 @@ import { validateComponent } from '../../ts/component/validator.js';
 import { type CValue, encodeValues } from '../../ts/component/value-encoding.js';
 import { type Form, head, topLevelForms } from '../../ts/component/wast-script.js';
 import { componentInvokeFields } from '../../ts/run/run-component.js';
-import { type DeviceSession, instantiateComponent } from '../../ts/run/session.js';
+import { type DeviceSession, instantiateComponent, memoryInstanceId } from '../../ts/run/session.js';
 import type { ConvertedComponentScript } from './convert.js';
 import type { SkipEntry } from './runner.js';
 
@@ -284,6 +284,7 @@ export async function runComponentExecScript(session: DeviceSession, script: Con
       answer = await session.client.componentInvoke({
         instance: live.ids[fn.instance] ?? 0,
         ...componentInvokeFields(fn, args),
+        ...(fn.memoryOwner === null ? {} : { memoryInstance: memoryInstanceId(session.device, live.ids, fn.memoryOwner) }),
         fuel: 100_000_000n,
       });
     } catch (error) {

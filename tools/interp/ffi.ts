@@ -82,6 +82,7 @@ export interface InterpNative {
     trap: NativeTrap,
   ): number;
   setFuel(rt: Pointer, fuel: bigint): void;
+  setFeatures(rt: Pointer, features: number): number;
   findGlobal(instance: Pointer, name: Uint8Array, len: number, type: Uint32Array, value: BigUint64Array): boolean;
   memoryData(instance: Pointer, bytes: BigUint64Array): Pointer | null;
   regionUsage(rt: Pointer, region: number, used: BigUint64Array, capacity: BigUint64Array): void;
@@ -202,6 +203,7 @@ export function loadInterp(variant: InterpVariant = 'interp', env: NodeJS.Proces
       'uint32_t wrt_invoke(void *rt, void *func, const uint64_t *args, uint32_t nargs, uint64_t *results, uint32_t nresults, _Out_ wrt_trap_info *trap)',
     ),
     setFuel: fn('void wrt_set_fuel(void *rt, uint64_t fuel)'),
+    setFeatures: fn('uint32_t wrt_runtime_set_features(void *rt, uint32_t features)'),
     findGlobal: fn('bool wrt_find_global(void *instance, const uint8_t *name, size_t len, uint32_t *type, uint64_t *value)'),
     memoryData: fn('void *wrt_memory_data(void *instance, uint64_t *bytes)'),
     regionUsage: fn('void wrt_region_usage(void *rt, uint32_t region, uint64_t *used, uint64_t *capacity)'),

@@ -104,6 +104,8 @@ export function runFuzz(options: {
   readonly seed?: number;
   readonly perSeed?: number;
   readonly stride?: number;
+  /** Load the mutants with multi-memory on (memory indices in every memory instruction, docs/interpreter.md). */
+  readonly multiMemory?: boolean;
 }): FuzzReport {
   const native: InterpNative = loadInterp(options.variant ?? 'interp');
   const random = prng(options.seed ?? 1);
@@ -116,6 +118,10 @@ export function runFuzz(options: {
   let instantiated = 0;
   let invocations = 0;
   const rt = InterpRuntime.create(native, FUZZ_LAYOUT);
+  if (options.multiMemory === true && !rt.enableMultiMemory()) {
+    rt.dispose();
+    throw new WrtError('USAGE', `the ${options.variant ?? 'interp'} build has no multi-memory (WRT_CONFIG_MULTI_MEMORY 0)`, { field: '--multi-memory' });
+  }
   try {
     for (const seed of seeds) {
       for (let n = 0; n < (options.perSeed ?? 8); n += 1) {

@@ -327,6 +327,14 @@ export class InterpRuntime {
   }
 
   /** Instruction budget per invocation; undefined for none. */
+  /**
+   * Features beyond WebAssembly 2.0 for later loads (wrt_runtime_set_features): 'multi-memory'
+   * (WRT_FEATURE_MULTI_MEMORY). Returns whether the build has it (the small core leaves it out).
+   */
+  enableMultiMemory(on = true): boolean {
+    return (this.native.setFeatures(this.live(), on ? 1 : 0) & 1) !== 0;
+  }
+
   setFuel(fuel: bigint | undefined): void {
     this.native.setFuel(this.live(), fuel ?? U64_MAX);
   }

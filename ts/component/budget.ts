@@ -77,7 +77,12 @@ export function compileComponentBudget(inputs: ComponentBudgetInputs): Component
       }
       continue;
     }
-    const bytes = result.profile.arena.totalBytes;
+    // A profile lays out memory 0 (docs/interpreter.md, "Multi-memory"): each further memory the
+    // module defines takes its declared pages too, its maximum when memory.grow is used.
+    const further = module.report.memories
+      .filter((m) => m.index > 0 && !m.imported)
+      .reduce((n, m) => n + (module.report.memory.canGrow && m.maximumPages !== null ? m.maximumPages : m.initialPages) * 65_536, 0);
+    const bytes = result.profile.arena.totalBytes + further;
     contributors.push({ name: `core module ${module.index} (sha256 ${module.sha256.slice(0, 12)})`, bytes, times: module.instantiations, totalBytes: bytes * module.instantiations });
   }
   const componentInstances = 1 + facts.componentInstances.reduce((n, i) => n + (facts.components[i.scope]?.instantiations ?? 0), 0);

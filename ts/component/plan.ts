@@ -34,6 +34,11 @@ export interface PlanFunction {
   /** wrt_cabi type encodings: the parameter tuple and a tuple of the result (empty: none). */
   readonly paramsType: Uint8Array;
   readonly resultType: Uint8Array;
+  /**
+   * The plan's core instance whose memory 0 the lift's `memory` option names, when it is not the
+   * one the function lifts from (linking/unit.wast: "use the one passed to canon lift"); null: its own.
+   */
+  readonly memoryOwner: number | null;
 }
 
 export interface ComponentPlan {
@@ -148,8 +153,12 @@ export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: str
         if (ref.instance !== k) throw unsupported(`${name}: its ${what} is in another core instance than the function it lifts (not run yet)`, file);
         return ref.name;
       };
-      if (lift.memory !== null && memoryOwner(flat.modules, flat.instances, lift.memory) !== instanceMemoryOwner(flat.modules, flat.instances, k)) {
-        throw unsupported(`${name}: its memory is not the memory of the core instance it lifts from (not run yet)`, file);
+      let owner: number | null = null;
+      if (lift.memory !== null) {
+        const named = memoryOwner(flat.modules, flat.instances, lift.memory);
+        if (named === null) throw unsupported(`${name}: its memory option names a memory the plan cannot place (not memory 0 of a core instance)`, file);
+        // Another instance's memory: COMPONENT_INVOKE names it (docs/protocol.md §4e).
+        if (named !== instanceMemoryOwner(flat.modules, flat.instances, k)) owner = named;
       }
       functions.push({
         name,
@@ -162,6 +171,7 @@ export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: str
         encoding: lift.encoding,
         paramsType: encodeTupleType(params.map(([, t]) => t)),
         resultType: encodeTupleType(result === null ? [] : [result]),
+        memoryOwner: owner,
       });
     } catch (error) {
       if (!(error instanceof Error)) throw error;

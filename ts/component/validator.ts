@@ -435,7 +435,8 @@ export class ComponentValidator {
     const start = this.r.pos;
     let report: WasmReport;
     try {
-      report = validateWasm(this.bytes.subarray(start, end));
+      // The component model's core modules may use multi-memory (its tests do: linking/unit.wast).
+      report = validateWasm(this.bytes.subarray(start, end), { multiMemory: true });
     } catch (error) {
       if (error instanceof WrtError && (error.code === 'WASM_MALFORMED' || error.code === 'WASM_INVALID')) {
         this.fail(error.code === 'WASM_MALFORMED' ? 'COMPONENT_MALFORMED' : 'COMPONENT_INVALID', `core module: ${error.message}`, start + (error.location.offset ?? 0));

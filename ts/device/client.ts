@@ -461,8 +461,8 @@ export class ProtocolClient {
    * SESSION (docs/protocol.md §4a, devices with feature bit 6): without a mode it only asks; with
    * SessionMode.Keep every later upload becomes one more instance of the session.
    */
-  async session(mode?: SessionMode): Promise<SessionInfo> {
-    return decodeSession(await this.request(MessageType.Session, encodeSession(mode)));
+  async session(mode?: SessionMode, features?: number): Promise<SessionInfo> {
+    return decodeSession(await this.request(MessageType.Session, encodeSession(mode, features)));
   }
 
   /** INVOKE on one instance of a session (0 = the latest). */

@@ -27,6 +27,11 @@ export interface ComponentInvokeRequest {
   readonly resultType: Uint8Array;
   /** The arguments in the value encoding of the parameter tuple. */
   readonly args: Uint8Array;
+  /**
+   * The session instance whose memory 0 the `memory` option names, when it is not the function's
+   * own (a trailing u16, §4e; devices with Feature.MultiMemory). Absent or 0: the function's.
+   */
+  readonly memoryInstance?: number;
 }
 
 /** Where a component call trapped (the answer's phase byte). */
@@ -74,6 +79,12 @@ export function encodeComponentInvoke(req: ComponentInvokeRequest): Uint8Array {
     [req.args, 'arguments'],
   ] as const) {
     w.u16(sized(bytes, field).length).raw(bytes);
+  }
+  if (req.memoryInstance !== undefined && req.memoryInstance !== 0) {
+    if (!Number.isInteger(req.memoryInstance) || req.memoryInstance < 0 || req.memoryInstance > 0xffff) {
+      throw invalid(`memory instance ${req.memoryInstance}`, 'memoryInstance', '1 .. 65535');
+    }
+    w.u16(req.memoryInstance);
   }
   return w.finish();
 }

@@ -307,11 +307,19 @@ export function encodeInvoke(req: InvokeRequest): Uint8Array {
   return w.finish();
 }
 
-/** SESSION: no mode only asks; a mode sets it (docs/protocol.md §4a). */
-export function encodeSession(mode?: number): Uint8Array {
-  if (mode === undefined) return EMPTY_BODY;
+/**
+ * SESSION: no mode only asks; a mode sets it, and a features byte after it (SessionFeature bits:
+ * 0x01 multi-memory) the WebAssembly features of later uploads (docs/protocol.md §4a).
+ */
+export function encodeSession(mode?: number, features?: number): Uint8Array {
+  if (mode === undefined) {
+    if (features !== undefined) throw invalid('SESSION features without a mode', 'features', 'a mode with them');
+    return EMPTY_BODY;
+  }
   if (mode !== 0 && mode !== 1) throw invalid(`session mode ${mode}`, 'mode', '0 (one module) or 1 (keep)');
-  return Uint8Array.of(mode);
+  if (features === undefined) return Uint8Array.of(mode);
+  if (!Number.isInteger(features) || features < 0 || features > 1) throw invalid(`session features ${features}`, 'features', '0 .. 1 (bit 0 multi-memory)');
+  return Uint8Array.of(mode, features);
 }
 
 /** REGISTER and GLOBAL_GET: an instance id (0 = the latest) and a name. */
@@ -444,13 +452,15 @@ export interface SessionInfo {
   readonly latest: number;
   readonly registrations: number;
   readonly maxRegistrations: number;
+  /** SessionFeature bits on for later uploads (0 from a device that predates them). */
+  readonly features: number;
 }
 
 export function decodeSession(body: Uint8Array): SessionInfo {
   const r = new BodyReader(body, 'SESSION');
   const mode = r.u8('mode');
-  const reserved = r.u8('reserved');
-  if (reserved !== 0) throw protocolError(`SESSION reserved byte is ${reserved}`, { field: 'reserved', offset: 1, limit: '0' });
+  const features = r.u8('features');
+  if (features > 1) throw protocolError(`SESSION features byte is ${features}`, { field: 'features', offset: 1, limit: '0 .. 1' });
   const info: SessionInfo = {
     mode,
     instances: r.u16('instances'),
@@ -458,6 +468,7 @@ export function decodeSession(body: Uint8Array): SessionInfo {
     latest: r.u16('latest'),
     registrations: r.u16('registrations'),
     maxRegistrations: r.u16('max_registrations'),
+    features,
   };
   r.end();
   if (mode > 1) throw protocolError(`SESSION mode ${mode}`, { field: 'mode', offset: 0, limit: '0 .. 1' });

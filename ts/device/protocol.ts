@@ -92,8 +92,13 @@ export const Feature = {
   ComponentLink: 1 << 15,
   /** COMPONENT_RESOURCE op 4: the device's WASI 0.2 functions for a component's wasi:* imports (§4f). */
   Wasi2: 1 << 16,
+  /** SESSION's features byte turns multi-memory on for the session's core modules (§4a); COMPONENT_INVOKE takes a memory instance (§4e). */
+  MultiMemory: 1 << 17,
   TestDouble: 2 ** 31,
 } as const;
+
+/** SESSION's features byte (docs/protocol.md §4a): WebAssembly features of later uploads. */
+export const SessionFeature = { MultiMemory: 0x01 } as const;
 
 /** SESSION modes (docs/protocol.md §4a): one module (version 1), or keep every instance loaded. */
 export const SessionMode = { One: 0, Keep: 1 } as const;

@@ -35,6 +35,7 @@ const FEATURE_NAMES: ReadonlyArray<readonly [number, string]> = [
   [1 << 4, 'reference-types'],
   [1 << 5, 'bulk-memory'],
   [1 << 6, 'sessions'],
+  [1 << 17, 'multi-memory'],
   [2 ** 31, 'test-double'],
 ];
 

@@ -52,13 +52,14 @@ export function loadComponentPlan(file: string, cwd: string): PreparedComponent 
 }
 
 /**
- * native-sim's region caps for a component of several core instances: by default one memory (or
- * table) takes the whole region, which leaves none for the next instance. Each memory gets at most
- * max(16, the largest initial size) pages and each table max(1024, the largest initial size)
- * elements; empty for a single instance (its layout stays the device's default).
+ * native-sim's region caps for a component of several core instances, or of one with several
+ * memories (multi-memory): by default one memory (or table) takes the whole region, which leaves
+ * none for the next. Each memory gets at most max(16, the largest initial size) pages and each
+ * table max(1024, the largest initial size) elements; empty for a single instance of one memory
+ * (its layout stays the device's default).
  */
 export function componentRegionArgs(plan: ComponentPlan): string[] {
-  if (plan.instances.length <= 1) return [];
+  if (plan.instances.length <= 1 && (plan.instances[0]?.report.memories.length ?? 0) <= 1) return [];
   let pages = 16;
   let elements = 1024;
   for (const inst of plan.instances) {
@@ -205,7 +206,11 @@ export function componentInvokeFields(fn: PlanFunction, args: Uint8Array): Omit<
 
 /** The COMPONENT_INVOKE request of a prepared call. */
 function invokeRequest(call: PreparedCall): ComponentCallsRequest['calls'][number] {
-  return { instance: call.fn.instance, ...componentInvokeFields(call.fn, call.argBytes) };
+  return {
+    instance: call.fn.instance,
+    ...componentInvokeFields(call.fn, call.argBytes),
+    ...(call.fn.memoryOwner === null ? {} : { memoryOwner: call.fn.memoryOwner }),
+  };
 }
 
 /**

@@ -11,7 +11,7 @@ import type { ComponentInvokeRequest, ComponentInvokeResult } from '../device/co
 import type { HostTrace } from '../device/host-messages.js';
 import { type BreakHit, type DebugTrace, TraceAssembler } from '../device/debug-messages.js';
 import type { HelloInfo, InvokeResult, LogLine, TrapFrame, WireValue } from '../device/messages.js';
-import { Feature, OutputStream, ResetKind, SessionMode } from '../device/protocol.js';
+import { Feature, OutputStream, ResetKind, SessionFeature, SessionMode } from '../device/protocol.js';
 import { instanceName } from '../component/relink.js';
 import type { PlanAdapterCall } from '../component/plan.js';
 import type { PlanImport, PlanResource, PlanStep } from '../component/flatten.js';
@@ -566,9 +566,12 @@ export async function instantiateComponent(
   const adapters = request.adapters ?? [];
   const resources = request.resources ?? [];
   const single = request.instances.length === 1 && request.instances[0]?.imports.length === 0 && adapters.length === 0 && resources.length === 0;
+  // Core modules inside components may have several memories (multi-memory, the component
+  // validator's feature set): a device that can turns it on for the session (docs/protocol.md §4a).
+  const features = (device.features & Feature.MultiMemory) !== 0 ? SessionFeature.MultiMemory : undefined;
   if (single) {
     // A KEEP session left by an earlier component would add to its instances: back to one module.
-    if ((device.features & Feature.Sessions) !== 0) await session.client.session(SessionMode.One);
+    if ((device.features & Feature.Sessions) !== 0) await session.client.session(SessionMode.One, features);
     const upload = await session.upload((request.instances[0] as ComponentCoreUpload).upload, options(true));
     return { ids: [0], upload };
   }
@@ -595,7 +598,7 @@ export async function instantiateComponent(
     });
   }
   await session.client.reset(ResetKind.Session);
-  await session.client.session(SessionMode.Keep);
+  await session.client.session(SessionMode.Keep, features);
   const ids: number[] = [];
   let upload: UploadReport | undefined;
   const steps = request.steps ?? request.instances.map((_, k) => ({ instance: k }));
@@ -663,8 +666,10 @@ export async function instantiateComponent(
 }
 
 /** One call of a batch: the function's COMPONENT_INVOKE fields and the plan core instance it lifts from. */
-export interface ComponentPlanCall extends Omit<ComponentInvokeRequest, 'instance' | 'fuel'> {
+export interface ComponentPlanCall extends Omit<ComponentInvokeRequest, 'instance' | 'fuel' | 'memoryInstance'> {
   readonly instance: number;
+  /** The plan's core instance whose memory the options name, when not the function's (PlanFunction.memoryOwner). */
+  readonly memoryOwner?: number;
 }
 
 /** Calls of one component on one session: its core instances once, then each call. */
@@ -680,6 +685,21 @@ export interface ComponentCallsReport extends Omit<ComponentCallReport, 'answer'
   readonly answers: readonly ComponentInvokeResult[];
   /** Instantiations made: 1, plus one after each trap that more calls follow. */
   readonly uploads: number;
+}
+
+/**
+ * The session id of the instance whose memory a lift's `memory` option names (COMPONENT_INVOKE's
+ * trailing field, docs/protocol.md §4e), on a device that takes it (Feature.MultiMemory).
+ */
+export function memoryInstanceId(device: HelloInfo, ids: readonly number[], owner: number, file?: string): number {
+  if ((device.features & Feature.MultiMemory) === 0) {
+    throw new WrtError('USAGE', `${device.deviceId} takes no memory of another core instance for a lift (COMPONENT_INVOKE's memory field): the component lifts with another instance's memory`, {
+      ...(file === undefined ? {} : { file }),
+      field: 'COMPONENT_INVOKE',
+      limit: 'a device with HELLO feature bit 17 (Feature.MultiMemory), built from this version',
+    });
+  }
+  return ids[owner] ?? 0;
 }
 
 /**
@@ -706,10 +726,11 @@ export async function runComponentCalls(session: DeviceSession, request: Compone
     hooks.onUploaded?.(upload, { uploadStartMs, uploadedMs });
     const answers: ComponentInvokeResult[] = [];
     let uploads = 1;
-    for (const [i, call] of request.calls.entries()) {
+    for (const [i, { memoryOwner, ...call }] of request.calls.entries()) {
       const answer = await session.client.componentInvoke({
         ...call,
         instance: ids[call.instance] ?? 0,
+        ...(memoryOwner === undefined ? {} : { memoryInstance: memoryInstanceId(device, ids, memoryOwner, request.file) }),
         ...(request.fuel === undefined ? {} : { fuel: request.fuel }),
       });
       answers.push(answer);

@@ -72,6 +72,8 @@ export interface CodeContext {
   /** Element reference type of each table. */
   readonly tableTypes: readonly number[];
   readonly memoryCount: number;
+  /** WebAssembly 3.0 multi-memory: memory indices in memargs and memory instructions. */
+  readonly multiMemory: boolean;
   readonly globalTypes: readonly number[];
   readonly globalMutable: readonly boolean[];
   /** Reference type of each element segment. */
@@ -503,11 +505,21 @@ export class CodeValidator {
     return blockType;
   }
 
+  /** Memory index of the last memarg read (multi-memory; 0 otherwise). */
+  private memIndex = 0;
+
   private memarg(maxAlign: number): number {
     const r = this.r;
-    const align = r.u32();
+    let align = r.u32();
+    let memory = 0;
+    // Multi-memory: bit 6 of the alignment field says a memory index follows it.
+    if (this.ctx.multiMemory && align >= 64 && align < 128) {
+      align -= 64;
+      memory = r.u32();
+    }
     const offset = r.u32();
-    if (this.ctx.memoryCount === 0) this.invalid(`unknown memory 0: ${this.instruction} needs a memory`);
+    this.requireMemory(memory);
+    this.memIndex = memory;
     if (align > maxAlign) {
       this.invalid(`alignment must not be larger than natural: ${this.instruction} has alignment 2^${align}, natural is 2^${maxAlign}`);
     }
@@ -519,8 +531,18 @@ export class CodeValidator {
     if (r.u8() !== 0) this.fail('WASM_MALFORMED', `zero byte expected: ${this.instruction} takes memory 0 as a single 0x00 byte`, r.offset - 1);
   }
 
-  private requireMemory(): void {
-    if (this.ctx.memoryCount === 0) this.invalid(`unknown memory 0: ${this.instruction} needs a memory`);
+  /** A memory instruction's memory index: a u32 with multi-memory, else 2.0's zero byte. */
+  private memoryIndex(): number {
+    if (this.ctx.multiMemory) return this.r.u32();
+    this.zeroByte();
+    return 0;
+  }
+
+  private requireMemory(index = 0): void {
+    if (index >= this.ctx.memoryCount) {
+      if (index === 0) this.invalid(`unknown memory 0: ${this.instruction} needs a memory`);
+      this.invalid(`unknown memory ${index}: the module has ${this.ctx.memoryCount} memories`);
+    }
   }
 
   private table(index: number): number {
@@ -1606,7 +1628,7 @@ export class CodeValidator {
           // loads
           const align = MEM_ALIGN[op] as number;
           const offset = this.memarg(align);
-          if (this.constEnd === opStart && this.constValue === this.constValue) this.noteAccess(this.constValue, offset, 1 << align);
+          if (this.memIndex === 0 && this.constEnd === opStart && this.constValue === this.constValue) this.noteAccess(this.constValue, offset, 1 << align);
           this.popExpect(I32);
           this.push(MEM_TYPE[op] as number);
           break;
@@ -1623,19 +1645,17 @@ export class CodeValidator {
           // stores
           const align = MEM_ALIGN[op] as number;
           const offset = this.memarg(align);
-          if (this.pairEnd === opStart && this.pairValue === this.pairValue) this.noteAccess(this.pairValue, offset, 1 << align);
+          if (this.memIndex === 0 && this.pairEnd === opStart && this.pairValue === this.pairValue) this.noteAccess(this.pairValue, offset, 1 << align);
           this.popExpect(MEM_TYPE[op] as number);
           this.popExpect(I32);
           break;
         }
         case 0x3f: // memory.size
-          this.zeroByte();
-          this.requireMemory();
+          this.requireMemory(this.memoryIndex());
           this.push(I32);
           break;
         case 0x40: // memory.grow
-          this.zeroByte();
-          this.requireMemory();
+          this.requireMemory(this.memoryIndex());
           this.popExpect(I32);
           this.push(I32);
           if (!this.growsMemory) {
@@ -1725,24 +1745,26 @@ export class CodeValidator {
       case 8: {
         // memory.init
         const index = r.u32();
-        this.zeroByte();
+        const memory = this.memoryIndex();
         this.dataSegment(index);
-        this.requireMemory();
+        this.requireMemory(memory);
         this.popI32x3();
         return;
       }
       case 9: // data.drop
         this.dataSegment(r.u32());
         return;
-      case 10: // memory.copy
-        this.zeroByte();
-        this.zeroByte();
-        this.requireMemory();
+      case 10: {
+        // memory.copy dst src
+        const dst = this.memoryIndex();
+        const src = this.memoryIndex();
+        this.requireMemory(dst);
+        this.requireMemory(src);
         this.popI32x3();
         return;
+      }
       case 11: // memory.fill
-        this.zeroByte();
-        this.requireMemory();
+        this.requireMemory(this.memoryIndex());
         this.popI32x3();
         return;
       case 12: {

@@ -73,6 +73,12 @@ export interface ParseOptions {
    * upload at once.
    */
   readonly nameLookahead?: boolean;
+  /**
+   * WebAssembly 3.0 multi-memory: several memories, memory indices in instructions. Off for plain
+   * core modules (WebAssembly 2.0 has one memory); the component validator turns it on for the
+   * core modules of components (docs/validator.md).
+   */
+  readonly multiMemory?: boolean;
 }
 
 const SECTION_NAMES: Readonly<Record<number, string>> = {
@@ -196,6 +202,7 @@ export class ModuleParser implements Failer, CodeHooks {
   private readonly deniedFeatures: number;
   private readonly firstUses: FeatureUse[] = [];
   private firstGrow: { offset: number; function: number } | null = null;
+  private readonly multiMemory: boolean;
 
   constructor(
     private readonly q: ByteQueue,
@@ -207,6 +214,7 @@ export class ModuleParser implements Failer, CodeHooks {
     this.jsApi = options.embedderLimits !== 'none';
     this.file = options.file;
     this.nameLookahead = options.nameLookahead !== false;
+    this.multiMemory = options.multiMemory === true;
     let denied = 0;
     if (this.limits.features?.float === false) denied |= FEATURE_FLOAT;
     if (this.limits.features?.simd === false) denied |= FEATURE_SIMD;
@@ -671,7 +679,7 @@ export class ModuleParser implements Failer, CodeHooks {
   }
 
   private addMemory(memory: MemoryState, at: number): void {
-    if (this.memories.length > 0) this.invalid('multiple memories: WebAssembly 2.0 allows one memory', at);
+    if (this.memories.length > 0 && !this.multiMemory) this.invalid('multiple memories: WebAssembly 2.0 allows one memory', at);
     this.memories.push(memory);
   }
 
@@ -1031,6 +1039,7 @@ export class ModuleParser implements Failer, CodeHooks {
       functionTypes: this.functionTypes,
       tableTypes: this.tableTypes,
       memoryCount: this.memories.length,
+      multiMemory: this.multiMemory,
       globalTypes: this.globalTypes,
       globalMutable: this.globalMutable,
       elementTypes: this.elementTypes,

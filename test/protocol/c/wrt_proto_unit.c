@@ -6,7 +6,8 @@
  *   cobs <plain hex> <encoded hex>           ("-" stands for no bytes)
  *   frame <type> <flags> <seq> <body hex> <wire hex, delimiter included>
  *   invoke <body hex> <fuel> <name> <nargs> [<type> <bits hex>]...
- *   session <request hex> <mode, 255 = query> <answer hex> <mode> <instances> <max> <latest> <regs> <max regs>
+ *   session <request hex> <mode, 255 = query> <features, 255 = none> <answer hex> <mode> <instances> <max> <latest> <regs>
+ *           <max regs> <features>
  *   named <body hex> <instance> <name hex>
  *   invoke_on <body hex> <fuel> <instance> <name hex> <nargs> [<type> <bits hex>]...
  *   host_imports <body hex> <flags> <count> [<module hex> <field hex> <param types hex> <result types hex>]...
@@ -139,19 +140,26 @@ static void run_vector(char *text) {
     } else if (strcmp(kind, "session") == 0) {
         size_t n = from_hex(strtok(NULL, " \n"), scratch_a, sizeof scratch_a);
         unsigned want_mode = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
+        unsigned want_features = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
         const char *want_answer = strtok(NULL, " \n");
-        unsigned f[6];
-        for (int i = 0; i < 6; i++) f[i] = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
+        unsigned f[7];
+        for (int i = 0; i < 7; i++) f[i] = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);
         uint8_t mode = 0;
+        uint8_t features = 0;
         uint32_t bad = 0;
-        CHECK(wrtp_msg_decode_session(scratch_a, n, &mode, &bad) && mode == want_mode, "session request: mode %u want %u", mode,
-              want_mode);
-        wrtp_msg_session answer = {(uint8_t)f[0], (uint16_t)f[1], (uint16_t)f[2], (uint16_t)f[3], (uint16_t)f[4], (uint16_t)f[5]};
+        CHECK(wrtp_msg_decode_session(scratch_a, n, &mode, &features, &bad) && mode == want_mode && features == want_features,
+              "session request: mode %u want %u, features %u want %u", mode, want_mode, features, want_features);
+        wrtp_msg_session answer = {(uint8_t)f[0], (uint8_t)f[6], (uint16_t)f[1], (uint16_t)f[2], (uint16_t)f[3], (uint16_t)f[4], (uint16_t)f[5]};
         wrtp_wr wr;
         wrtp_wr_init(&wr, scratch_b, sizeof scratch_b);
         wrtp_msg_encode_session(&wr, &answer);
         to_hex(scratch_b, wr.len, hex_a);
         CHECK(!wr.bad && strcmp(hex_a, want_answer) == 0, "session answer: got %s want %s", hex_a, want_answer);
+        /* An unknown feature bit and a third byte are refused, at the byte that is wrong. */
+        const uint8_t unknown_bit[2] = {1, 2};
+        const uint8_t three[3] = {1, 1, 0};
+        CHECK(!wrtp_msg_decode_session(unknown_bit, 2, &mode, &features, &bad) && bad == 1, "session features 0x02: bad at %u", bad);
+        CHECK(!wrtp_msg_decode_session(three, 3, &mode, &features, &bad) && bad == 2, "session of 3 bytes: bad at %u", bad);
     } else if (strcmp(kind, "named") == 0) {
         size_t n = from_hex(strtok(NULL, " \n"), scratch_a, sizeof scratch_a);
         unsigned instance = (unsigned)strtoul(strtok(NULL, " \n"), NULL, 10);

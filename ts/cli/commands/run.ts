@@ -141,9 +141,11 @@ async function runComponentRun(file: string, args: readonly string[], raw: RawRu
   const asil = asilFlag(raw.asil);
   const component = loadComponentPlan(file, ctx.cwd);
   const call = planComponentCall(component, raw.invoke, args);
-  // A profile lays out the runtime for one module: a component of several core instances runs in
-  // native-sim's default layout with region caps (componentRegionArgs) unless --profile names one.
-  const several = component.plan.steps.length > 1;
+  // A profile lays out the runtime for one module and one memory: a component of several core
+  // instances, or whose core module has several memories (multi-memory: a profile sizes memory 0
+  // only, docs/interpreter.md), runs in native-sim's default layout with region caps
+  // (componentRegionArgs) unless --profile names one.
+  const several = component.plan.steps.length > 1 || component.plan.coreReport.memories.length > 1;
   const profile = several && raw.profile === undefined ? undefined : await resolveUploadProfile({
     file,
     module: component.plan.coreModule,
