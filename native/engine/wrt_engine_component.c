@@ -94,7 +94,7 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
     c.e = e;
     c.inst = i_msg->instance == 0u ? e->instance : e->instances[i_msg->instance - 1u];
     if (i_msg->memory > e->ninstances) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, i_msg->memory, "the session holds no instance of the memory's id");
+        return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, i_msg->memory, "no instance of that id");
     }
     c.mem_of = i_msg->memory == 0u ? c.inst : e->instances[i_msg->memory - 1u];
     c.io = i_io;
@@ -142,10 +142,10 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
         return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, outcome.detail,
                              "bad type or over WRT_COMPONENT_MAX_NODES");
     case WRT_COMP_ERR_ARGS:
-        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, outcome.detail, "arguments do not match their types");
+        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, outcome.detail, "arguments mismatch types");
     case WRT_COMP_ERR_SIGNATURE:
         return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 16u + outcome.detail,
-                             "a core function of another type than the ABI's");
+                             "core type is not the ABI's");
     default:
         return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0,
                              "arguments over WRT_COMPONENT_MAX_VALUES");
@@ -605,7 +605,7 @@ bool wrt_engine_component_adapter(void *ctx, const wrtp_msg_component_adapter *i
     wrt_instance *callee = m->instance <= e->ninstances ? wrt_ec_instance(e, m->instance) : NULL;
     if (callee == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, m->instance, "no instance of that id");
     if (i_msg->callee_memory > e->ninstances || i_msg->caller_memory > e->ninstances || i_msg->caller_realloc_instance > e->ninstances) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, 0, "memory or realloc of no instance");
+        return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, 0, "no instance of that id");
     }
     wrt_ec_adapter *a = &e->adapters[e->nadapters];
     a->e = e;
@@ -621,12 +621,12 @@ bool wrt_engine_component_adapter(void *ctx, const wrtp_msg_component_adapter *i
     if (i_msg->caller_realloc_instance != 0u) {
         a->caller_realloc = wrt_find_func(wrt_ec_instance(e, i_msg->caller_realloc_instance), i_msg->caller_realloc, i_msg->caller_realloc_len);
         if (a->caller_realloc == NULL || !wrt_ec_has_signature(a->caller_realloc, 4, 1)) {
-            return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 3, "caller realloc: no (i32 i32 i32 i32) -> i32 export");
+            return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 3, "caller realloc: bad export");
         }
     }
     if (a->callee == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 0, "no export of the lifted name");
     if (m->realloc_len != 0u && (a->callee_realloc == NULL || !wrt_ec_has_signature(a->callee_realloc, 4, 1))) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 1, "realloc: no (i32 i32 i32 i32) -> i32 export");
+        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 1, "realloc: bad export");
     }
     if (m->post_return_len != 0u && a->callee_post_return == NULL) {
         return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 2, "post-return: no such export");
@@ -733,7 +733,7 @@ bool wrt_engine_component_resource(void *ctx, const wrtp_msg_component_resource 
 #if WRT_CONFIG_WASI2
         return wrt_ec_define_wasi2(e, i_msg, o_index, o_err);
 #else
-        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 4, "the device was built without WASI 0.2 (WRT_CONFIG_WASI2)");
+        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 4, "built without WRT_CONFIG_WASI2");
 #endif
     }
     if (i_msg->op == 0u) {

@@ -45,9 +45,18 @@ async function imageSize(target: string, executor: FirmwareExecutor): Promise<Im
 /** Flash the component runtime, canonical ABI and handle tables may take on a Cortex-M4 (issue #17). */
 const COMPONENT_FLASH_GOAL = 14 * 1024;
 
-/** The objects of the component runtime: native/component/ and the engine's glue to it. */
-function isComponentObject(object: string): boolean {
-  return object.includes('/native/component/') || /\/wrt_engine_component\.o$/.test(object);
+/**
+ * The device's WASI 0.2 functions (native/component/wrt_wasi2.c and the engine's glue to them, whose
+ * functions are named `*wasi2*`): a host interface, as the WASI preview1 subset is, counted apart
+ * from the component runtime's budget (docs/component.md, "WASI 0.2 commands").
+ */
+function isWasi2Section(object: string, section: string): boolean {
+  return /\/wrt_wasi2\.o$/.test(object) || (/\/wrt_engine_component\.o$/.test(object) && section.includes('wasi2'));
+}
+
+/** The component runtime: native/component/ and the engine's glue to it, without WASI 0.2. */
+function isComponentSection(object: string, section: string): boolean {
+  return (object.includes('/native/component/') || /\/wrt_engine_component\.o$/.test(object)) && !isWasi2Section(object, section);
 }
 
 function kib(bytes: number): string {
@@ -82,15 +91,27 @@ export async function bench(log: (line: string) => void): Promise<void> {
   ]);
   for (const line of renderTable(['target', 'executor', 'flash', 'vs fast', 'RAM', 'vs fast', 'image'], sizeRows).split('\n')) log(`  ${line}`);
 
-  log(`component runtime in the fast images (kept sections of native/component/*.o and wrt_engine_component.o in the ld map; goal: flash <= ${kib(COMPONENT_FLASH_GOAL)})`);
+  log(
+    `component runtime in the fast images (kept sections of native/component/*.o and wrt_engine_component.o in the ld map, WASI 0.2 apart; goal: flash <= ${kib(COMPONENT_FLASH_GOAL)})`,
+  );
   const footprintRows = sizes
     .filter((s) => s.executor === 'fast')
     .map((s) => {
-      const f = mapFootprint(readFileSync(s.elf.replace(/\.elf$/, '.map'), 'utf8'), isComponentObject);
+      const map = readFileSync(s.elf.replace(/\.elf$/, '.map'), 'utf8');
+      const f = mapFootprint(map, isComponentSection);
+      const w = mapFootprint(map, isWasi2Section);
       const flash = f.code + f.data;
-      return [s.target, `${flash} B (${kib(flash)})`, `${(flash / s.flash * 100).toFixed(1)} %`, `${f.data + f.bss} B`, flash <= COMPONENT_FLASH_GOAL ? 'within goal' : 'over goal', String(f.objects.length)];
+      const wasi = w.code + w.data;
+      return [
+        s.target,
+        `${flash} B (${kib(flash)})`,
+        `${(flash / s.flash * 100).toFixed(1)} %`,
+        `${f.data + f.bss} B`,
+        flash <= COMPONENT_FLASH_GOAL ? 'within goal' : 'over goal',
+        wasi === 0 ? 'none' : `${wasi} B (${kib(wasi)})`,
+      ];
     });
-  for (const line of renderTable(['target', 'flash', 'of image', 'static RAM', 'flash goal', 'objects'], footprintRows).split('\n')) log(`  ${line}`);
+  for (const line of renderTable(['target', 'flash', 'of image', 'static RAM', 'flash goal', 'WASI 0.2 functions'], footprintRows).split('\n')) log(`  ${line}`);
 
   const dir = join(packageRoot(), 'build', 'bench-firmware');
   mkdirSync(dir, { recursive: true });

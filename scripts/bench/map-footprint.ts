@@ -30,8 +30,11 @@ const WHOLE = /^ (\S+)\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S.*)$/;
 const NAME_ONLY = /^ (\S+)$/;
 const REST = /^\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S.*)$/;
 
-/** The footprint of every object whose path `belongs` accepts, in the map text of one image. */
-export function mapFootprint(mapText: string, belongs: (object: string) => boolean): Footprint {
+/**
+ * The footprint of every input section `belongs` accepts (by its object's path and its own name,
+ * e.g. `.text.wrt_ec_wasi2_call` under -ffunction-sections), in the map text of one image.
+ */
+export function mapFootprint(mapText: string, belongs: (object: string, section: string) => boolean): Footprint {
   const lines = mapText.split('\n');
   const start = lines.findIndex((line) => line.startsWith('Linker script and memory map'));
   if (start < 0) throw new Error('not a GNU ld map file: no "Linker script and memory map" line');
@@ -40,7 +43,7 @@ export function mapFootprint(mapText: string, belongs: (object: string) => boole
   const add = (section: string, sizeHex: string, object: string): void => {
     const kind = kindOf(section);
     const size = Number.parseInt(sizeHex, 16);
-    if (kind === undefined || size === 0 || !belongs(object)) return;
+    if (kind === undefined || size === 0 || !belongs(object, section)) return;
     sums[kind] += size;
     objects.add(object);
   };

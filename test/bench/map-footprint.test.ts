@@ -51,6 +51,13 @@ describe('mapFootprint', () => {
     expect(mapFootprint(MAP, (o) => o.endsWith('missing.o'))).toEqual({ code: 0, data: 0, bss: 0, objects: [] });
   });
 
+  it('tells sections of one object apart by name (the engine glue of WASI 0.2 against the rest)', () => {
+    const wasi = (object: string, section: string): boolean => object.endsWith('/wrt_engine_component.o') && section.includes('wasi2');
+    const map = MAP.replace(' .bss.wrt_comp_scratch', ' .text.wrt_ec_wasi2_call\n                0x00005000       0x30 obj/native/engine/wrt_engine_component.o\n .bss.wrt_comp_scratch');
+    expect(mapFootprint(map, wasi)).toEqual({ code: 0x30, data: 0, bss: 0, objects: ['obj/native/engine/wrt_engine_component.o'] });
+    expect(mapFootprint(map, (o, s) => component(o) && !wasi(o, s)).code).toBe(0x1a4 + 0xf0 + 0x20);
+  });
+
   it('refuses text that is not a map file', () => {
     expect(() => mapFootprint('hello\n', component)).toThrow(/not a GNU ld map file/);
   });

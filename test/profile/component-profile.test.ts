@@ -21,6 +21,7 @@ import {
   type DeviceComponentLimits,
   NATIVE_SIM_COMPONENT_LIMITS,
   SMALL_RAM_COMPONENT_LIMITS,
+  WASI2_BOARD_COMPONENT_LIMITS,
 } from '../../ts/profile/component-profile.js';
 import { measureLoadRegions } from '../../ts/profile/load-regions.js';
 import { PROFILE_JSON_SCHEMA } from '../../ts/profile/schema.js';
@@ -204,12 +205,16 @@ describe('the device limits the host assumes are the ones built', () => {
     ['native-sim (its Makefile)', NATIVE_SIM_COMPONENT_LIMITS, readFileSync(resolve(packageRoot(), 'native', 'sim', 'Makefile'), 'utf8')],
     ['lm3s6965evb (board.mk)', SMALL_RAM_COMPONENT_LIMITS, `${readFileSync(resolve(packageRoot(), 'targets', 'bsp', 'lm3s6965evb', 'board.mk'), 'utf8')}\n${header}`],
     ['nucleo-f429zi (board.mk)', SMALL_RAM_COMPONENT_LIMITS, `${readFileSync(resolve(packageRoot(), 'targets', 'bsp', 'nucleo-f429zi', 'board.mk'), 'utf8')}\n${header}`],
+    ['mps2-an386 (board.mk, WASI 0.2)', WASI2_BOARD_COMPONENT_LIMITS, `${readFileSync(resolve(packageRoot(), 'targets', 'bsp', 'mps2-an386', 'board.mk'), 'utf8')}\n${header}`],
   ] as const)('%s', (_what, limits, text) => {
+    // WASI 0.2: native-sim's engine has it unless its Makefile turns it off (WRT_CONFIG_WASI2 follows linking), a board where its board.mk says so.
+    const sim = limits === NATIVE_SIM_COMPONENT_LIMITS;
+    expect(limits.wasi2).toBe(sim ? !text.includes('WRT_CONFIG_WASI2=0') : /^BOARD_WASI2 := 1$/m.test(text));
     for (const [field, name] of fields) expect([field, limits[field]]).toEqual([field, define(text, name)]);
     const component = readFileSync(resolve(packageRoot(), 'native', 'component', 'wrt_component.h'), 'utf8');
     expect(limits.valueBufferBytes).toBe(define(component, 'WRT_COMPONENT_VALUE_BYTES'));
     expect(limits.profileBytes).toBe(define(readFileSync(resolve(packageRoot(), 'targets', 'firmware', 'interp', 'wrt_fw_main.c'), 'utf8'), 'WRT_FW_PROFILE_BYTES'));
-    expect(limits.profileBytes).toBe(Number(/profile_capacity = (\d+)u/.exec(readFileSync(resolve(packageRoot(), 'native', 'sim', 'main.c'), 'utf8'))?.[1]));
+    expect(limits.profileBytes).toBe(Number(/profile_capacity = (\d+)u/.exec(readFileSync(resolve(packageRoot(), 'native', 'sim', 'sim_options.c'), 'utf8'))?.[1]));
   });
 });
 

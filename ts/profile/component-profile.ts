@@ -42,6 +42,8 @@ export interface DeviceComponentLimits {
   readonly valueBufferBytes: number;
   /** The largest profile UPLOAD_BEGIN carries (one 1 KiB frame: WRT_FW_PROFILE_BYTES, native-sim's --profile-capacity default). */
   readonly profileBytes: number;
+  /** The device serves WASI 0.2 functions for wasi:* imports (WRT_CONFIG_WASI2, HELLO Feature.Wasi2). */
+  readonly wasi2: boolean;
   readonly source: string;
 }
 
@@ -55,19 +57,21 @@ export const BOARD_COMPONENT_LIMITS: DeviceComponentLimits = {
   handlesPerTable: 16,
   valueBufferBytes: 768,
   profileBytes: 768,
+  wasi2: false,
   source: 'the firmware\'s component runtime (native/engine/wrt_interp_engine.h defaults)',
 };
 
 export const NATIVE_SIM_COMPONENT_LIMITS: DeviceComponentLimits = {
   instances: 1024,
   registrations: 64,
-  adapters: 64,
+  adapters: 128,
   nestingDepth: 4,
   resourceTypes: 64,
   handleTables: 32,
   handlesPerTable: 256,
   valueBufferBytes: 768,
   profileBytes: 768,
+  wasi2: true,
   source: 'native-sim\'s component runtime (native/sim/Makefile)',
 };
 
@@ -131,11 +135,16 @@ export function adapterNestingDepth(plan: ComponentPlan): number {
   return Math.max(0, ...depth.values());
 }
 
-/** Component instances that may hold handles: the owners of resource built-ins and, with resources, both sides of each adapter. */
+/**
+ * Component instances that may hold handles: the owners of resource built-ins, the callers of WASI
+ * 0.2 functions (their streams are handles in the caller's table) and, with resources, both sides
+ * of each adapter.
+ */
 export function handleTableOwners(plan: ComponentPlan): number[] {
   const owners = new Set<number>();
   for (const a of plan.adapters) {
-    if (a.kind !== 'lower') owners.add(a.owner);
+    if (a.kind === 'wasi') owners.add(a.callerOwner);
+    else if (a.kind !== 'lower') owners.add(a.owner);
     else if (plan.resources.length > 0) {
       owners.add(a.callerOwner);
       owners.add(a.calleeOwner);
@@ -159,6 +168,16 @@ export function compileComponentProfile(inputs: ComponentProfileInputs): Profile
   const fail = (budget: string, needs: string, gives: string, source: string): void => {
     errors.push({ code: 'BUDGET_EXCEEDED', budget, needs, gives, source });
   };
+  // A device without WASI 0.2 runs no command, whatever its RAM: said first, with any other budget.
+  const wasiFunctions = plan.adapters.filter((a) => a.kind === 'wasi').length;
+  if (wasiFunctions > 0 && !device.wasi2) {
+    fail(
+      'WASI 0.2',
+      `${wasiFunctions} WASI 0.2 functions (its wasi:* imports)`,
+      'none',
+      `${device.source}, built without WASI 0.2 (WRT_CONFIG_WASI2); to run it: a target whose firmware serves WASI 0.2 (qemu-mps2-an386), or native-sim (wrt-target run FILE)`,
+    );
+  }
   const ptr = target.pointerBits;
   // Each core module is compiled as if it had the arena to itself; the sum is checked below.
   const unbounded = { ...limits, maxMemory: { ...limits.maxMemory, value: Number.MAX_SAFE_INTEGER, source: 'the component profile (summed below)' } };
@@ -364,10 +383,29 @@ export function compileComponentProfile(inputs: ComponentProfileInputs): Profile
   return { ok: true, profile: { ...draft, profileSha256: encoded.profileSha256 } };
 }
 
-/** The component limits of the device a target runs (firmware boards with little RAM build smaller tables: their board.mk). */
+/**
+ * The component limits of the device a target runs (firmware boards with little RAM build smaller
+ * tables, boards that serve WASI 0.2 more adapters: their board.mk).
+ */
 export function componentLimitsOf(targetId: string, host: boolean): DeviceComponentLimits {
-  return SMALL_RAM_BOARDS.has(targetId) ? SMALL_RAM_COMPONENT_LIMITS : deviceComponentLimits(host);
+  if (SMALL_RAM_BOARDS.has(targetId)) return SMALL_RAM_COMPONENT_LIMITS;
+  if (WASI2_BOARDS.has(targetId)) return WASI2_BOARD_COMPONENT_LIMITS;
+  return deviceComponentLimits(host);
 }
+
+/**
+ * targets/bsp/mps2-an386/board.mk: BOARD_WASI2 and its BOARD_COMPONENT_CONFIG. A command made with
+ * the preview1 adapter defines 26 (hello) to 65 WASI 0.2 functions and resource drops, each an
+ * adapter slot (244 B of RAM): 96 slots, 23 KiB of the board's 4 MiB.
+ */
+export const WASI2_BOARD_COMPONENT_LIMITS: DeviceComponentLimits = {
+  ...BOARD_COMPONENT_LIMITS,
+  adapters: 96,
+  wasi2: true,
+  source: 'the firmware\'s component runtime with WASI 0.2 (BOARD_WASI2 and BOARD_COMPONENT_CONFIG in the board\'s board.mk)',
+};
+
+const WASI2_BOARDS: ReadonlySet<string> = new Set(['qemu-mps2-an386']);
 
 /** targets/bsp/{lm3s6965evb,nucleo-f429zi}/board.mk: BOARD_COMPONENT_CONFIG. */
 export const SMALL_RAM_COMPONENT_LIMITS: DeviceComponentLimits = {

@@ -16,7 +16,7 @@ APP_MEM_ADAPTER := linker-arena
 APP_SOURCES := $(addprefix $(FIRMWARE_DIR)/interp/, wrt_fw_main.c wrt_fw_engine.c wrt_fw_layout.c) \
 	$(ROOT)/native/platform/wrt_mem_linker.c \
 	$(addprefix $(ROOT)/native/engine/, wrt_interp_engine.c wrt_engine_host.c wrt_engine_profile.c wrt_engine_layout.c wrt_engine_natives.c) \
-	$(if $(filter 1,$(IMAGE_COMPONENTS)),$(ROOT)/native/engine/wrt_engine_component.c $(addprefix $(ROOT)/native/component/, wrt_cabi.c wrt_cval.c wrt_component.c wrt_handles.c)) \
+	$(if $(filter 1,$(IMAGE_COMPONENTS)),$(ROOT)/native/engine/wrt_engine_component.c $(addprefix $(ROOT)/native/component/, wrt_cabi.c wrt_cval.c wrt_component.c wrt_handles.c $(if $(filter 1,$(BOARD_WASI2)),wrt_wasi2.c))) \
 	$(BSP_DIR)/cortex-m/wrt_board_natives.c \
 	$(firstword $(wildcard $(BSP_DIR)/$(BOARD)/wrt_board_gpio.c) $(BSP_DIR)/cortex-m/wrt_board_gpio_none.c) \
 	$(addprefix $(ROOT)/native/profile/, wrt_profile.c wrt_profile_module.c) \
