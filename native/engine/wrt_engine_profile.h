@@ -28,7 +28,8 @@ enum wrt_engine_profile_refusal {
     WRT_ENGINE_PROFILE_ARENA = 34,   /* its arena is larger than this device's */
     WRT_ENGINE_PROFILE_LAYOUT = 35,  /* its regions do not fit its own arena size */
     WRT_ENGINE_PROFILE_SESSION = 36, /* a session already holds instances laid out without it */
-    WRT_ENGINE_PROFILE_COMPONENT = 37 /* its component block asks more than this device's component runtime holds */
+    WRT_ENGINE_PROFILE_COMPONENT = 37, /* its component block asks more than this device's component runtime holds */
+    WRT_ENGINE_PROFILE_INSTANCE = 38   /* a later core instance is not the one the component block names (its SHA-256, or one too many) */
 };
 
 /*

@@ -101,6 +101,9 @@ static void wrt_ie_drop(wrt_interp_engine *e) {
     e->ninstances = 0;
     e->nregistered = 0;
     e->profiled = false;
+#if WRT_CONFIG_COMPONENT_LINK
+    e->component_instances = 0;
+#endif
     if (e->rt != NULL) (void)wrt_runtime_reset(e->rt);
 }
 
@@ -230,6 +233,23 @@ static bool wrt_ie_load(void *ctx, const uint8_t *i_module, size_t len, const ui
         return false;
     }
     if (adding) {
+#if WRT_CONFIG_COMPONENT_LINK
+        /* Under a component's profile, instance k must be the module its block names as k. */
+        if (e->component_instances != 0u) {
+            wrt_profile bound;
+            wrt_ie_zero(&bound, sizeof bound);
+            bool known = e->ninstances < e->component_instances;
+            if (known) bound.module_sha256 = e->component_sha[e->ninstances];
+            if (!known || wrt_profile_check_module(&bound, i_module, len) != WRT_PROFILE_OK) {
+                e->load_failures++;
+                e->profile_refusals++;
+                o_err->code = WRT_ENGINE_ERR_PROFILE;
+                o_err->offset = WRT_ENGINE_PROFILE_INSTANCE;
+                o_err->message = "profile: the component block names another module (or fewer core instances) for this instance";
+                return false;
+            }
+        }
+#endif
         if (!wrt_ie_check_signature(e, NULL, i_module, len, o_err)) return false;
         return wrt_ie_add(e, i_module, len, false, start_fuel, o_err);
     }
@@ -251,7 +271,18 @@ static bool wrt_ie_load(void *ctx, const uint8_t *i_module, size_t len, const ui
     }
     wrt_engine_host_link(&e->host, wrt_wasi_registry(&e->wasi), profiled ? &profile : NULL);
     e->fuel_budget = limits.fuel;
-    return wrt_ie_add(e, i_module, len, profiled, start_fuel, o_err);
+    if (!wrt_ie_add(e, i_module, len, profiled, start_fuel, o_err)) return false;
+#if WRT_CONFIG_COMPONENT_LINK
+    /* The block's instance count was checked against WRT_ENGINE_MAX_INSTANCES (wrt_engine_profile_check). */
+    if (profiled && profile.component != NULL) {
+        const uint8_t *at = profile.component + WRT_PROFILE_COMPONENT_HEAD_BYTES;
+        for (uint32_t k = 0; k < profile.component_instances; k++, at += WRT_PROFILE_COMPONENT_INSTANCE_BYTES) {
+            for (uint32_t b = 0; b < 32u; b++) e->component_sha[k][b] = at[b];
+        }
+        e->component_instances = (uint16_t)profile.component_instances;
+    }
+#endif
+    return true;
 }
 
 static void wrt_ie_unload(void *ctx) {

@@ -235,6 +235,10 @@ typedef struct wrt_interp_engine {
     uint16_t nresources;
     wrt_ec_table tables[WRT_ENGINE_MAX_HANDLE_TABLES];
     uint32_t borrows[WRT_ENGINE_ADAPTER_DEPTH + 1u]; /* borrow handles lent per adapter level, not dropped yet */
+    /* A component's profile binds every core instance of the session: the SHA-256 (without custom
+     * sections) each later upload must have, from the profile's component block. 0: no such profile. */
+    uint8_t component_sha[WRT_ENGINE_MAX_INSTANCES][32];
+    uint16_t component_instances;
 #endif
 } wrt_interp_engine;
 

@@ -126,10 +126,10 @@ describe('the component block', () => {
   });
 
   it('truncates the component\'s only memory to __heap_base on a board too small for its page', () => {
-    const profile = compiled(counter, { target: { ...TARGET64, pointerBits: 32, host: false, id: 'qemu-lm3s6965evb' }, limits: { ...LIMITS, maxMemory: { ...LIMITS.maxMemory, value: 33128 } }, measure: (m, l) => measureLoadRegions(m, l, 32), device: SMALL_RAM_COMPONENT_LIMITS });
+    const profile = compiled(counter, { target: { ...TARGET64, pointerBits: 32, host: false, id: 'qemu-lm3s6965evb' }, limits: { ...LIMITS, maxMemory: { ...LIMITS.maxMemory, value: 32872 } }, measure: (m, l) => measureLoadRegions(m, l, 32), device: SMALL_RAM_COMPONENT_LIMITS });
     expect(profile.memory.truncated).toBe(true);
     expect(profile.memory.bytes).toBe(2048);
-    expect(profile.arena.totalBytes).toBeLessThanOrEqual(33128);
+    expect(profile.arena.totalBytes).toBeLessThanOrEqual(32872);
   });
 
   it('counts adapters nested inside one another', () => {
@@ -266,4 +266,36 @@ describe('the measurable form of a core instance that imports a memory, table or
     const plain = wat2wasm('(module (import "#0" "f" (func)) (memory 1))');
     expect(measurableForm(plain)).toBe(plain);
   });
+});
+
+describe('the device binds every core instance to the block (native-sim)', () => {
+  it('loads the plan\'s instances under the profile, and refuses a swapped one (limit 38) or one too many', async () => {
+    const [{ nativeSimLink }, { DeviceSession, instantiateComponent }, { compileComponentUploadProfile }, { buildRealNativeSim }] = await Promise.all([
+      import('../../ts/run/run-module.js'),
+      import('../../ts/run/session.js'),
+      import('../../ts/profile/component-upload.js'),
+      import('../run/helpers.js'),
+    ]);
+    const binary = buildRealNativeSim();
+    const { plan, bytes } = loadComponentPlan(shared, CACHE);
+    const profile = await compileComponentUploadProfile({ file: shared, plan, component: bytes, targetId: 'native-sim', env: { ...process.env, WRT_NATIVE_SIM: binary }, cwd: CACHE });
+    const attempt = async (instances: typeof plan.instances): Promise<unknown> => {
+      const session = await DeviceSession.open(nativeSimLink({ binary, env: process.env }));
+      try {
+        return await instantiateComponent(session, { file: shared, instances, steps: instances.map((_, k) => ({ instance: k })), profile });
+      } catch (error) {
+        return error;
+      } finally {
+        await session.close();
+      }
+    };
+    expect(await attempt(plan.instances)).toMatchObject({ ids: [1, 2, 3] });
+    // The client bound to instance 1 in the place of the second counter: refused by its hash.
+    const swapped = plan.instances.map((inst, k) => (k === 1 ? (plan.instances[2] as typeof inst) : inst));
+    const refused = await attempt(swapped);
+    expect(String((refused as Error).message)).toContain('the component block names another module');
+    // One instance more than the block counts.
+    const more = await attempt([...plan.instances, plan.instances[0] as (typeof plan.instances)[number]]);
+    expect(String((more as Error).message)).toContain('the component block names another module');
+  }, 60_000);
 });
