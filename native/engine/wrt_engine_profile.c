@@ -9,7 +9,13 @@
  * fail later, part way through the instantiation; refused here, before the first instance loads.
  */
 static bool component_fits(const wrt_profile *i_profile) {
+#if !WRT_CONFIG_COMPONENTS
+    /* The decoder of a device without components refuses the block (wrt_profile.c). */
+    (void)i_profile;
+    return true;
+#else
     if (i_profile->component == NULL) return true;
+#endif
 #if WRT_CONFIG_COMPONENT_LINK
     const uint32_t adapters = WRT_ENGINE_MAX_ADAPTERS, depth = WRT_ENGINE_ADAPTER_DEPTH, types = WRT_ENGINE_MAX_RESOURCE_TYPES;
     const uint32_t tables = WRT_ENGINE_MAX_HANDLE_TABLES, handles = WRT_ENGINE_MAX_HANDLES;
@@ -24,7 +30,7 @@ static bool component_fits(const wrt_profile *i_profile) {
 
 static const char *const decoder_reason[] = {
     "profile accepted",
-    "profile: shorter than its fixed part or a field runs past the end",
+    "profile: too short for its fields",
     "profile: bad magic (not a wrt-target binary profile)",
     "profile: version not supported by this interpreter",
     "profile: length field differs from the bytes received",

@@ -88,6 +88,10 @@ uint32_t wrt_profile_decode(const uint8_t *i_bytes, size_t len, wrt_profile *o_p
     p->component_instances = p->handle_tables = p->handles_per_table = p->value_buffer_bytes = 0u;
     p->nesting_depth = p->adapters = p->resource_types = 0u;
     if ((p->flags & WRT_PROFILE_FLAG_COMPONENT) != 0u) {
+#if defined(WRT_CONFIG_COMPONENTS) && !WRT_CONFIG_COMPONENTS
+        /* A device without the component runtime (the small firmware image: flash) reads no block. */
+        return WRT_PROFILE_FIELD_BAD;
+#endif
         if (at + WRT_PROFILE_COMPONENT_HEAD_BYTES > end) return WRT_PROFILE_SHORT;
         const uint8_t *c = i_bytes + at;
         p->component = c;

@@ -51,7 +51,7 @@ describe('native-sim, the real binary', () => {
         'PROFILE_REFUSED',
         64,
         1,
-        'profile: shorter than its fixed part or a field runs past the end',
+        'profile: too short for its fields',
       ]);
       const noModule = await client.invoke('add', []).catch((e: unknown) => e);
       expect(isDeviceError(noModule, DeviceErrorCode.NoModule)).toBe(true);
