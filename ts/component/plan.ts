@@ -236,3 +236,16 @@ export function signatureOf(f: PlanFunction): string {
   const params = f.params.map(([n, t]) => `${n}: ${witOf(t)}`).join(', ');
   return `${f.name}: func(${params})${f.result === null ? '' : ` -> ${witOf(f.result)}`}`;
 }
+
+/** The export a wasi:cli/run command runs: `wasi:cli/run@0.2.x#run`, `func() -> result`. */
+export const RUN_EXPORT = /^wasi:cli\/run@0\.2\.\d+#run$/;
+
+/** The component's wasi:cli/run function, when it is a command. */
+export function commandFunction(plan: ComponentPlan): PlanFunction | undefined {
+  return plan.functions.find((f) => RUN_EXPORT.test(f.name) && f.params.length === 0 && f.result?.k === 'result');
+}
+
+/** How to run the component on native-sim instead, for a refusal's advice: a command runs as a program. */
+export function nativeSimAdvice(plan: ComponentPlan): string {
+  return commandFunction(plan) !== undefined ? 'native-sim (wrt-target run FILE [ARGS...])' : "native-sim (wrt-target run FILE --invoke '...')";
+}

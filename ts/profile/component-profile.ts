@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { WrtError } from '../core/errors.js';
-import type { ComponentPlan } from '../component/plan.js';
+import { type ComponentPlan, nativeSimAdvice } from '../component/plan.js';
 import { MemoryBudget } from '../foundation/memory-budget.js';
 import { BREAKPOINT_BYTES, TRACE_ENTRY_BYTES } from '../limits/debug-limits.js';
 import { PAGE_BYTES } from '../wasm/types.js';
@@ -175,7 +175,7 @@ export function compileComponentProfile(inputs: ComponentProfileInputs): Profile
       'WASI 0.2',
       `${wasiFunctions} WASI 0.2 functions (its wasi:* imports)`,
       'none',
-      `${device.source}, built without WASI 0.2 (WRT_CONFIG_WASI2); to run it: a target whose firmware serves WASI 0.2 (qemu-mps2-an386), or native-sim (wrt-target run FILE)`,
+      `${device.source}, built without WASI 0.2 (WRT_CONFIG_WASI2); to run it: a target whose firmware serves WASI 0.2 (qemu-mps2-an386), or ${nativeSimAdvice(plan)}`,
     );
   }
   const ptr = target.pointerBits;
@@ -221,7 +221,7 @@ export function compileComponentProfile(inputs: ComponentProfileInputs): Profile
   ];
   for (const [budget, needs, gives, what] of counts) {
     derive(budget, `${needs}`, what, budget === 'handles per table' && inputs.overrides.maxResources !== undefined ? inputs.overrides.maxResources.source : 'the component plan');
-    if (needs > gives) fail(budget, `${needs} (${what})`, `${gives}`, `${device.source}; to run it: a target whose component runtime holds ${needs}, or native-sim (wrt-target run FILE --invoke '...')`);
+    if (needs > gives) fail(budget, `${needs} (${what})`, `${gives}`, `${device.source}; to run it: a target whose component runtime holds ${needs}, or ${nativeSimAdvice(plan)}`);
   }
 
   // ---- the regions, summed as the device fills them
@@ -314,7 +314,7 @@ export function compileComponentProfile(inputs: ComponentProfileInputs): Profile
   derive('arena', `${laid.totalBytes} bytes`, `runtime + the regions of ${plan.instances.length} core instance(s) summed in wrt_arena.c order (control the largest), each rounded to ${ARENA_ALIGN} bytes, + ${ARENA_ALIGN - 1} bytes alignment slack`, 'the core instances\' profiles');
   if (laid.totalBytes > budgetBytes) {
     const parts = laid.arena.filter((r) => r.bytes > 0).map((r) => `${r.name} ${r.bytes}`).join(' + ');
-    fail('arena', `${laid.totalBytes} bytes (${parts})`, `${budgetBytes} bytes`, `${budgetSource}; to run it: a board with more RAM, or native-sim (wrt-target run FILE --invoke '...')`);
+    fail('arena', `${laid.totalBytes} bytes (${parts})`, `${budgetBytes} bytes`, `${budgetSource}; to run it: a board with more RAM, or ${nativeSimAdvice(plan)}`);
   }
   if (errors.length > 0) return { ok: false, errors };
 
@@ -375,7 +375,7 @@ export function compileComponentProfile(inputs: ComponentProfileInputs): Profile
           budget: 'profile size',
           needs: `${encoded.bytes.length} bytes (the component block takes 64 bytes for each of ${plan.instances.length} core instances)`,
           gives: `${device.profileBytes} bytes`,
-          source: `${device.source}: the profile UPLOAD_BEGIN carries; to run it: fewer core instances, or native-sim (wrt-target run FILE --invoke '...')`,
+          source: `${device.source}: the profile UPLOAD_BEGIN carries; to run it: fewer core instances, or ${nativeSimAdvice(plan)}`,
         },
       ],
     };

@@ -10,7 +10,7 @@ import { basename, isAbsolute, resolve } from 'node:path';
 import { WrtError } from '../core/errors.js';
 import { COMPONENT_PHASES, type ComponentInvokeResult } from '../device/component-messages.js';
 import { trapMessage } from '../device/engine-codes.js';
-import { type ComponentPlan, compilePlan, type PlanFunction, signatureOf } from '../component/plan.js';
+import { type ComponentPlan, commandFunction, compilePlan, type PlanFunction, RUN_EXPORT, signatureOf } from '../component/plan.js';
 import { SUPPORTED } from '../component/ctype.js';
 import { validateComponent } from '../component/validator.js';
 import { encodeValues, decodeValue, type CValue } from '../component/value-encoding.js';
@@ -36,13 +36,6 @@ export interface PreparedCall {
   readonly command?: { readonly argv: readonly string[]; readonly env?: Readonly<Record<string, string>> };
 }
 
-/** The export a wasi:cli/run command runs: `wasi:cli/run@0.2.x#run`, `func() -> result`. */
-export const RUN_EXPORT = /^wasi:cli\/run@0\.2\.\d+#run$/;
-
-/** The component's wasi:cli/run function, when it is a command. */
-export function commandFunction(plan: ComponentPlan): PlanFunction | undefined {
-  return plan.functions.find((f) => RUN_EXPORT.test(f.name) && f.params.length === 0 && f.result?.k === 'result');
-}
 
 export function loadComponentPlan(file: string, cwd: string): PreparedComponent {
   const path = isAbsolute(file) ? file : resolve(cwd, file);
