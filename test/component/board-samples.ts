@@ -4,7 +4,7 @@
  * of components nesting adapters, each built once from its text into build/test-components/.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseComponentText } from '../../tools/oracles/jco.js';
 import { packageRoot } from '../../ts/core/paths.js';
@@ -143,7 +143,12 @@ export function chain(n: number): string {
 export async function cachedComponent(name: string, text: string): Promise<string> {
   mkdirSync(CACHE, { recursive: true });
   const file = join(CACHE, `${name}-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.wasm`);
-  if (!existsSync(file)) writeFileSync(file, await parseComponentText(text));
+  if (!existsSync(file)) {
+    // Renamed into place: test files that share a sample build it in parallel processes.
+    const partial = `${file}.${process.pid}.partial`;
+    writeFileSync(partial, await parseComponentText(text));
+    renameSync(partial, file);
+  }
   return file;
 }
 

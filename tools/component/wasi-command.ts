@@ -11,7 +11,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WrtError } from '../../ts/core/errors.js';
@@ -51,12 +51,16 @@ export async function buildWasiCommand(source: string): Promise<string> {
   const out = join(dir, `${name}-${hash}.component.wasm`);
   if (existsSync(out)) return out;
   mkdirSync(dir, { recursive: true });
-  const core = compileWasi(source, join(dir, `${name}-${hash}.core.wasm`));
+  // Written under this process's names and renamed into place: test files build in parallel processes.
+  const core = compileWasi(source, join(dir, `${name}-${hash}.core-${process.pid}.wasm`));
   const tools = await freshWasmTools();
   // An empty world: the program's only imports are wasi_snapshot_preview1's, which the adapter turns into WASI 0.2 ones.
   const embedded = tools.tools.componentEmbed({ binary: core, witSource: 'package wrt:command; world command {}', world: 'command' });
   const component = tools.tools.componentNew(embedded, [['wasi_snapshot_preview1', adapter]]);
-  writeFileSync(out, component);
+  rmSync(join(dir, `${name}-${hash}.core-${process.pid}.wasm`), { force: true });
+  const partial = `${out}.${process.pid}.partial`;
+  writeFileSync(partial, component);
+  renameSync(partial, out);
   return out;
 }
 
@@ -80,7 +84,8 @@ function preview2ShimDir(): string {
  * as `jco run` does; `exit` exits with its code.
  */
 export async function jcoRunCommand(component: string, args: readonly string[], env?: Readonly<Record<string, string>>): Promise<CommandResult> {
-  const dir = `${component}.jco`;
+  // One directory a process: test files transpile the same component in parallel processes.
+  const dir = `${component}.jco-${process.pid}`;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'node_modules', '@bytecodealliance'), { recursive: true });
   symlinkSync(preview2ShimDir(), join(dir, 'node_modules', '@bytecodealliance', 'preview2-shim'), 'dir');
@@ -102,5 +107,6 @@ export async function jcoRunCommand(component: string, args: readonly string[], 
     encoding: 'utf8',
     timeout: 30_000,
   });
+  rmSync(dir, { recursive: true, force: true });
   return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
 }
