@@ -88,6 +88,6 @@ describe('probe: the memory adapter', () => {
     const code = await main(['node', 'wrt-target', 'probe', '--target', 'qemu-mps2-an386', '--json'], { output, env: {}, cwd: scratch });
     expect(code).toBe(0);
     const json = JSON.parse(output.text) as { subject: { memoryAdapter: { kind: string; locks: string; lockLimit: unknown } } };
-    expect(json.subject.memoryAdapter).toMatchObject({ kind: 'linker-arena', lockLimit: null, locks: 'the 3114120-byte arena, always (RAM without paging)' });
+    expect(json.subject.memoryAdapter).toMatchObject({ kind: 'linker-arena', lockLimit: null, locks: 'the 3092640-byte arena, always (RAM without paging)' });
   });
 });

@@ -9,11 +9,11 @@ describe('targetLimits', () => {
       target: 'qemu-lm3s6965evb',
       totalRamBytes: { value: 65536, source: `target qemu-lm3s6965evb: memory.ram[sram].bytes (${lm3s})` },
       firmwareReservedRamBytes: {
-        value: 32664,
+        value: 32672,
         source: "target qemu-lm3s6965evb: memory.firmwareReservedRamBytes, measured: the interpreter firmware's static RAM and stack (wrt-size ram= of its build)",
       },
       moduleMemoryBytes: {
-        value: 32872,
+        value: 32864,
         source: `target qemu-lm3s6965evb: memory.ram[sram].bytes - memory.firmwareReservedRamBytes (${lm3s}; reserve measured: the interpreter firmware's static RAM and stack (wrt-size ram= of its build))`,
       },
       stackBytes: { value: 8192, source: 'target qemu-lm3s6965evb: memory.defaultStackBytes' },
@@ -48,11 +48,11 @@ describe('targetLimits', () => {
         source: `target qemu-mps2-an386: memory.ram[ssram23].bytes (${ssram}) + memory.ram[psram].bytes (${psram})`,
       },
       firmwareReservedRamBytes: {
-        value: 1080184,
+        value: 1101664,
         source: "target qemu-mps2-an386: memory.firmwareReservedRamBytes, measured: the interpreter firmware's static RAM and stack (wrt-size ram= of its build)",
       },
       moduleMemoryBytes: {
-        value: 4 * 1024 * 1024 - 1080184,
+        value: 4 * 1024 * 1024 - 1101664,
         source: `target qemu-mps2-an386: memory.ram[ssram23].bytes - memory.firmwareReservedRamBytes (${ssram}; reserve measured: the interpreter firmware's static RAM and stack (wrt-size ram= of its build))`,
       },
       stackBytes: { value: 65536, source: 'target qemu-mps2-an386: memory.defaultStackBytes' },
