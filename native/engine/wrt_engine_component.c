@@ -264,7 +264,7 @@ static wrt_ec_table *wrt_ec_table_of(wrt_interp_engine *e, uint16_t owner, bool 
     }
     if (!create || free_slot == NULL) return NULL;
     free_slot->owner = owner;
-    wrt_handles_init(&free_slot->table, free_slot->slots, WRT_ENGINE_MAX_HANDLES);
+    wrt_handles_init(&free_slot->table, free_slot->slots, e->handles_per_table);
     return free_slot;
 }
 

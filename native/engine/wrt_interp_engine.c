@@ -103,6 +103,7 @@ static void wrt_ie_drop(wrt_interp_engine *e) {
     e->profiled = false;
 #if WRT_CONFIG_COMPONENT_LINK
     e->component_instances = 0;
+    e->handles_per_table = WRT_ENGINE_MAX_HANDLES;
 #endif
     if (e->rt != NULL) (void)wrt_runtime_reset(e->rt);
 }
@@ -280,6 +281,9 @@ static bool wrt_ie_load(void *ctx, const uint8_t *i_module, size_t len, const ui
             for (uint32_t b = 0; b < 32u; b++) e->component_sha[k][b] = at[b];
         }
         e->component_instances = (uint16_t)profile.component_instances;
+        /* The profile's handles per table is the capacity (checked within the static one): the
+         * N+1-th handle of a component instance traps FULL, as the profile promised. */
+        if (profile.handle_tables != 0u) e->handles_per_table = profile.handles_per_table;
     }
 #endif
     return true;
@@ -643,6 +647,9 @@ const wrtp_engine_ops *wrt_interp_engine_start(wrt_interp_engine *o_engine, uint
     o_engine->default_layout = *i_layout;
     o_engine->platform = *i_platform;
     o_engine->fuel_budget = WRT_FUEL_UNLIMITED;
+#if WRT_CONFIG_COMPONENT_LINK
+    o_engine->handles_per_table = WRT_ENGINE_MAX_HANDLES;
+#endif
     if (!wrt_ie_relayout(o_engine, i_layout, arena_bytes) || o_engine->rt == NULL) {
         *o_why = "the arena does not hold the region layout";
         return NULL;

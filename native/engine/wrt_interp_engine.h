@@ -239,6 +239,8 @@ typedef struct wrt_interp_engine {
      * sections) each later upload must have, from the profile's component block. 0: no such profile. */
     uint8_t component_sha[WRT_ENGINE_MAX_INSTANCES][32];
     uint16_t component_instances;
+    /* Capacity of each handle table: WRT_ENGINE_MAX_HANDLES, or a component profile's (smaller or equal). */
+    uint32_t handles_per_table;
 #endif
 } wrt_interp_engine;
 

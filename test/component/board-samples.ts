@@ -116,6 +116,23 @@ export const COUNTER = `(component
   (func (export "count") (alias export $user "count"))
 )`;
 
+/** Handles held: `hold(n)` makes n handles of one resource type and keeps them (its handle table's fill). */
+export const HOLDER = `(component
+  (type $R (resource (rep i32)))
+  (core func $new (canon resource.new $R))
+  (core module $M
+    (import "c" "new" (func $new (param i32) (result i32)))
+    (func (export "hold") (param $n i32) (result i32) (local $i i32)
+      (block $done
+        (loop $next
+          (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+          (drop (call $new (local.get $i)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $next)))
+      (local.get $n)))
+  (core instance $m (instantiate $M (with "c" (instance (export "new" (func $new))))))
+  (func (export "hold") (param "n" u32) (result u32) (canon lift (core func $m "hold"))))`;
+
 /** A chain of `n` components, each lowering the previous one's `f: func(x: u8) -> u8` (an adapter each) and adding 1 (test/component/link.test.ts). */
 export function chain(n: number): string {
   const parts: string[] = ['(component'];

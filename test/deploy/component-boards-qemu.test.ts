@@ -17,7 +17,7 @@ import { DeviceSession, instantiateComponent } from '../../ts/run/session.js';
 import { loadTarget } from '../../ts/targets/index.js';
 import { ProtocolClient } from '../../ts/device/client.js';
 import { buildRealNativeSim } from '../run/helpers.js';
-import { ADAPTED, CACHE, cachedComponent, chain, COUNTER, SHARED } from '../component/board-samples.js';
+import { ADAPTED, CACHE, cachedComponent, chain, COUNTER, HOLDER, SHARED } from '../component/board-samples.js';
 import { refusedBeforeQemu } from './deploy-helpers.js';
 
 const QEMU = findExecutable('qemu-system-arm') !== undefined;
@@ -32,6 +32,7 @@ async function cli(command: 'run' | 'deploy', ...args: string[]): Promise<{ code
 let shared = '';
 let counter = '';
 let adapted = '';
+let holder = '';
 
 beforeAll(async () => {
   if (!QEMU) return;
@@ -39,6 +40,7 @@ beforeAll(async () => {
   shared = await cachedComponent('shared', SHARED);
   counter = await cachedComponent('counter', COUNTER);
   adapted = await cachedComponent('adapted', ADAPTED);
+  holder = await cachedComponent('holder', HOLDER);
 }, 300_000);
 
 describe.skipIf(!QEMU)('components of several core instances on the QEMU boards (needs qemu-system-arm)', () => {
@@ -122,5 +124,15 @@ describe.skipIf(!QEMU)('components of several core instances on the QEMU boards 
     expect(cliRun.code).toBe(1);
     expect(cliRun.err.join('\n')).toContain('handles per table: needs 9');
   }, 60_000);
+  it('qemu-mps2-an386: --max-resources N is the handle table size on the device: N handles are held, the N+1-th traps (72)', async () => {
+    const four = await cli('deploy', holder, '--target', 'qemu-mps2-an386', '--invoke', 'hold(4)', '--max-resources', '4');
+    expect([four.code, four.out]).toEqual([0, ['4']]);
+    const five = await cli('deploy', holder, '--target', 'qemu-mps2-an386', '--invoke', 'hold(5)', '--max-resources', '4');
+    expect(five.code).toBe(1);
+    expect(five.err.join('\n')).toMatch(/trap code 72/);
+    // Without the flag the board's own tables (16 handles) hold five.
+    const board = await cli('deploy', holder, '--target', 'qemu-mps2-an386', '--invoke', 'hold(5)');
+    expect([board.code, board.out]).toEqual([0, ['5']]);
+  }, 120_000);
 });
 
