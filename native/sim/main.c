@@ -245,8 +245,9 @@ int main(int argc, char **argv) {
             i += took - 1;
         }
     }
-    if (cfg.upload_capacity == 0 || cfg.upload_capacity > sizeof upload || cfg.profile_capacity > sizeof profile) {
-        fprintf(stderr, "native-sim: capacities: upload 1..%zu, profile 0..%zu\n", sizeof upload, sizeof profile);
+    const char *capacities = wrt_sim_capacity_problem(&cfg, sizeof upload, sizeof profile);
+    if (capacities != NULL) {
+        fprintf(stderr, "native-sim: %s\n", capacities);
         return 2;
     }
     void *engine_ctx = NULL;
@@ -267,20 +268,7 @@ int main(int argc, char **argv) {
         link.connected = 0;
     }
     wrtp_port port = {&link, wrt_sim_read, wrt_sim_write, wrt_sim_now_ms, NULL};
-    wrtp_server_config server_cfg = {
-        .port = &port,
-        .engine = engine,
-        .engine_ctx = engine_ctx,
-        .upload_buf = upload,
-        .upload_capacity = (uint32_t)cfg.upload_capacity,
-        .profile_buf = profile,
-        .profile_capacity = (uint32_t)cfg.profile_capacity,
-        .device_id = cfg.device_id,
-        .ram_bytes = (uint32_t)(sizeof server + cfg.upload_capacity + cfg.profile_capacity),
-        .boot_id = (uint32_t)cfg.boot_id,
-        .idle_timeout_ms = (uint32_t)cfg.idle_timeout_ms,
-    };
-    if (!wrtp_server_init(&server, &server_cfg)) {
+    if (!wrt_sim_server_start(&server, &cfg, &port, engine, engine_ctx, upload, profile)) {
         fprintf(stderr, "native-sim: protocol server configuration refused\n");
         return 4;
     }

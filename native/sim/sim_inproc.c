@@ -73,9 +73,9 @@ int wrt_sim_inproc_open(int argc, char *const *argv, char *o_why, size_t why_cap
         }
         i += took - 1;
     }
-    if (wrt_inproc_cfg.upload_capacity == 0 || wrt_inproc_cfg.upload_capacity > sizeof wrt_inproc_upload ||
-        wrt_inproc_cfg.profile_capacity > sizeof wrt_inproc_profile) {
-        snprintf(o_why, why_cap, "capacities: upload 1..%zu, profile 0..%zu", sizeof wrt_inproc_upload, sizeof wrt_inproc_profile);
+    const char *capacities = wrt_sim_capacity_problem(&wrt_inproc_cfg, sizeof wrt_inproc_upload, sizeof wrt_inproc_profile);
+    if (capacities != NULL) {
+        snprintf(o_why, why_cap, "%s", capacities);
         return 2;
     }
     void *engine_ctx = NULL;
@@ -86,20 +86,8 @@ int wrt_sim_inproc_open(int argc, char *const *argv, char *o_why, size_t why_cap
         return 3;
     }
     wrt_inproc_port = (wrtp_port){NULL, NULL, wrt_inproc_write, wrt_inproc_now_ms, NULL};
-    wrtp_server_config server_cfg = {
-        .port = &wrt_inproc_port,
-        .engine = engine,
-        .engine_ctx = engine_ctx,
-        .upload_buf = wrt_inproc_upload,
-        .upload_capacity = (uint32_t)wrt_inproc_cfg.upload_capacity,
-        .profile_buf = wrt_inproc_profile,
-        .profile_capacity = (uint32_t)wrt_inproc_cfg.profile_capacity,
-        .device_id = wrt_inproc_cfg.device_id,
-        .ram_bytes = (uint32_t)(sizeof wrt_inproc_server + wrt_inproc_cfg.upload_capacity + wrt_inproc_cfg.profile_capacity),
-        .boot_id = (uint32_t)wrt_inproc_cfg.boot_id,
-        .idle_timeout_ms = (uint32_t)wrt_inproc_cfg.idle_timeout_ms,
-    };
-    if (!wrtp_server_init(&wrt_inproc_server, &server_cfg)) {
+    if (!wrt_sim_server_start(&wrt_inproc_server, &wrt_inproc_cfg, &wrt_inproc_port, engine, engine_ctx, wrt_inproc_upload,
+                              wrt_inproc_profile)) {
         wrt_sim_engine_stop();
         snprintf(o_why, why_cap, "protocol server configuration refused");
         return 4;

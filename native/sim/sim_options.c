@@ -123,3 +123,28 @@ int wrt_sim_parse_option(int argc, char *const *argv, int i, wrt_sim_config *io_
     }
     return wrt_sim_layout_option(a, v, &io_cfg->engine, o_why, why_cap);
 }
+
+const char *wrt_sim_capacity_problem(const wrt_sim_config *i_cfg, size_t upload_bytes, size_t profile_bytes) {
+    static char why[96];
+    if (i_cfg->upload_capacity != 0 && i_cfg->upload_capacity <= upload_bytes && i_cfg->profile_capacity <= profile_bytes) return NULL;
+    snprintf(why, sizeof why, "capacities: upload 1..%zu, profile 0..%zu", upload_bytes, profile_bytes);
+    return why;
+}
+
+bool wrt_sim_server_start(wrtp_server *o_server, const wrt_sim_config *i_cfg, wrtp_port *i_port, const wrtp_engine_ops *i_engine,
+                          void *engine_ctx, uint8_t *io_upload, uint8_t *io_profile) {
+    wrtp_server_config server_cfg = {
+        .port = i_port,
+        .engine = i_engine,
+        .engine_ctx = engine_ctx,
+        .upload_buf = io_upload,
+        .upload_capacity = (uint32_t)i_cfg->upload_capacity,
+        .profile_buf = io_profile,
+        .profile_capacity = (uint32_t)i_cfg->profile_capacity,
+        .device_id = i_cfg->device_id,
+        .ram_bytes = (uint32_t)(sizeof *o_server + i_cfg->upload_capacity + i_cfg->profile_capacity),
+        .boot_id = (uint32_t)i_cfg->boot_id,
+        .idle_timeout_ms = (uint32_t)i_cfg->idle_timeout_ms,
+    };
+    return wrtp_server_init(o_server, &server_cfg);
+}

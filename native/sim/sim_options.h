@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "sim_engine.h"
+#include "wrtp_server.h"
 
 typedef struct wrt_sim_config {
     const char *device_id;
@@ -31,5 +32,15 @@ void wrt_sim_config_defaults(wrt_sim_config *o_cfg, unsigned long boot_id);
  * wrong, with the option, the value and the accepted range in o_why.
  */
 int wrt_sim_parse_option(int argc, char *const *argv, int i, wrt_sim_config *io_cfg, char *o_why, size_t why_cap);
+
+/* Why the configured capacities do not fit buffers of upload_bytes and profile_bytes; NULL when they do. */
+const char *wrt_sim_capacity_problem(const wrt_sim_config *i_cfg, size_t upload_bytes, size_t profile_bytes);
+
+/*
+ * Starts the protocol server over `i_port` with the configured capacities (checked above) and
+ * identity, the engine and the host's buffers; false when the server refuses the configuration.
+ */
+bool wrt_sim_server_start(wrtp_server *o_server, const wrt_sim_config *i_cfg, wrtp_port *i_port, const wrtp_engine_ops *i_engine,
+                          void *engine_ctx, uint8_t *io_upload, uint8_t *io_profile);
 
 #endif

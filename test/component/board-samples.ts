@@ -12,7 +12,7 @@ import { packageRoot } from '../../ts/core/paths.js';
 /** Built components are cached here, keyed by their text (jco's parse is the slow part). */
 export const CACHE = join(packageRoot(), 'build', 'test-components');
 
-/** The linking sample of test/component/link.test.ts: two instances of one module and a client bound to one of them. */
+/** The linking sample (test/component/link.test.ts and the board tests): two instances of one module and a client bound to one of them. */
 export const SHARED = `(component
   (core module $Counter
     (global $g (mut i32) (i32.const 0))
@@ -170,7 +170,7 @@ export async function cachedComponent(name: string, text: string): Promise<strin
 }
 
 
-/** test/component/link.test.ts's adapter sample: two memories (the caller imports its libc's), a string through a fused adapter. */
+/** The adapter sample (link.test.ts and the board tests): two memories (the caller imports its libc's), a string through a fused adapter. */
 export const ADAPTED = `(component
   (component $C
     (core module $M

@@ -18,91 +18,11 @@ import { validateComponent } from '../../ts/component/validator.js';
 import { buildRealNativeSim } from '../run/helpers.js';
 import { nativeSimAsanBinary } from '../../ts/run/native-sim-binary.js';
 import { componentRunConformance, componentRunSkipList } from '../../scripts/component/run-conformance.js';
+import { ADAPTED, chain, SHARED } from './board-samples.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wrt-component-link-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let sim = '';
-
-/** Two instances of a counter module, and a client instance importing one of them. */
-const SHARED = `(component
-  (core module $Counter
-    (global $g (mut i32) (i32.const 0))
-    (func (export "bump") (result i32)
-      (global.set $g (i32.add (global.get $g) (i32.const 1)))
-      (global.get $g)))
-  (core module $Client
-    (import "env" "bump" (func $bump (result i32)))
-    (func (export "go") (result i32) (drop (call $bump)) (call $bump)))
-  (core instance $a (instantiate $Counter))
-  (core instance $b (instantiate $Counter))
-  (core instance $c (instantiate $Client (with "env" (instance (export "bump" (func $b "bump"))))))
-  (func (export "bump-a") (result u32) (canon lift (core func $a "bump")))
-  (func (export "go") (result u32) (canon lift (core func $c "go")))
-)`;
-
-/** A string through a fused adapter: the callee in UTF-8 with post-return, the caller in UTF-16. */
-const ADAPTED = `(component
-  (component $C
-    (core module $M
-      (memory (export "mem") 1)
-      (global $bump (mut i32) (i32.const 1024))
-      (global $freed (mut i32) (i32.const 0))
-      (data (i32.const 0) "hi ")
-      (func $realloc (export "realloc") (param i32 i32 i32 i32) (result i32)
-        (local $p i32)
-        (local.set $p (global.get $bump))
-        (global.set $bump (i32.add (global.get $bump) (local.get 3)))
-        (local.get $p))
-      (func (export "greet") (param $p i32) (param $n i32) (result i32)
-        (local $out i32)
-        (local.set $out (call $realloc (i32.const 0) (i32.const 0) (i32.const 1) (i32.add (local.get $n) (i32.const 3))))
-        (memory.copy (local.get $out) (i32.const 0) (i32.const 3))
-        (memory.copy (i32.add (local.get $out) (i32.const 3)) (local.get $p) (local.get $n))
-        (i32.store (i32.const 64) (local.get $out))
-        (i32.store (i32.const 68) (i32.add (local.get $n) (i32.const 3)))
-        (i32.const 64))
-      (func (export "post") (param i32) (global.set $freed (i32.add (global.get $freed) (i32.const 1))))
-      (func (export "freed") (result i32) (global.get $freed)))
-    (core instance $m (instantiate $M))
-    (func (export "greet") (param "s" string) (result string)
-      (canon lift (core func $m "greet") (memory (core memory $m "mem")) (realloc (core func $m "realloc"))
-        (post-return (core func $m "post"))))
-    (func (export "freed") (result u32) (canon lift (core func $m "freed"))))
-  (component $D
-    (import "greet" (func $greet (param "s" string) (result string)))
-    (core module $Libc
-      (memory (export "mem") 1)
-      (global $bump (mut i32) (i32.const 2048))
-      (func (export "realloc") (param i32 i32 i32 i32) (result i32)
-        (local $p i32)
-        (local.set $p (i32.and (i32.add (global.get $bump) (i32.const 1)) (i32.const -2)))
-        (global.set $bump (i32.add (local.get $p) (local.get 3)))
-        (local.get $p)))
-    (core instance $libc (instantiate $Libc))
-    (core func $greet' (canon lower (func $greet) string-encoding=utf16
-      (memory (core memory $libc "mem")) (realloc (core func $libc "realloc"))))
-    (core module $Main
-      (import "libc" "mem" (memory 1))
-      (import "c" "greet" (func $greet (param i32 i32 i32)))
-      ;; "wasm" in UTF-16 at 16; the result (ptr, units) lands at 32.
-      (data (i32.const 16) "w\\00a\\00s\\00m\\00")
-      (func (export "run") (result i32)
-        (call $greet (i32.const 16) (i32.const 4) (i32.const 32))
-        (i32.load (i32.const 36)))
-      (func (export "first") (result i32)
-        (call $greet (i32.const 16) (i32.const 4) (i32.const 32))
-        (i32.load16_u (i32.load (i32.const 32)))))
-    (core instance $main (instantiate $Main
-      (with "libc" (instance $libc))
-      (with "c" (instance (export "greet" (func $greet'))))))
-    (func (export "units") (result u32) (canon lift (core func $main "run")))
-    (func (export "first") (result u32) (canon lift (core func $main "first"))))
-  (instance $c (instantiate $C))
-  (instance $d (instantiate $D (with "greet" (func $c "greet"))))
-  (func (export "units") (alias export $d "units"))
-  (func (export "first") (alias export $d "first"))
-  (func (export "freed") (alias export $c "freed"))
-)`;
 
 /** A resource defined by one component and dropped by another through an own handle: the destructor logs the rep. */
 const RESOURCE = `(component
@@ -154,32 +74,6 @@ const RESOURCE = `(component
   (func (export "bad") (alias export $user "bad"))
   (func (export "sum") (alias export $def "sum"))
 )`;
-
-/**
- * A chain of `n` components, each lowering the previous one's `f: func(x: u8) -> u8` (a narrow
- * integer: an adapter, not a direct binding) and adding 1.
- */
-function chain(n: number): string {
-  const parts: string[] = ['(component'];
-  parts.push(`  (component $L0
-    (core module $M (func (export "f") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1))))
-    (core instance $m (instantiate $M))
-    (func (export "f") (param "x" u8) (result u8) (canon lift (core func $m "f"))))`);
-  parts.push('  (instance $i0 (instantiate $L0))');
-  for (let k = 1; k < n; k++) {
-    parts.push(`  (component $L${k}
-    (import "g" (func $g (param "x" u8) (result u8)))
-    (core func $g' (canon lower (func $g)))
-    (core module $M
-      (import "" "g" (func $g (param i32) (result i32)))
-      (func (export "f") (param i32) (result i32) (i32.add (call $g (local.get 0)) (i32.const 1))))
-    (core instance $m (instantiate $M (with "" (instance (export "g" (func $g'))))))
-    (func (export "f") (param "x" u8) (result u8) (canon lift (core func $m "f"))))`);
-    parts.push(`  (instance $i${k} (instantiate $L${k} (with "g" (func $i${k - 1} "f"))))`);
-  }
-  parts.push(`  (func (export "f") (alias export $i${n - 1} "f"))`, ')');
-  return parts.join('\n');
-}
 
 async function write(name: string, text: string): Promise<string> {
   const file = join(dir, name);
