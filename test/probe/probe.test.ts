@@ -111,10 +111,10 @@ describe('probe of a recorded cgroup v2 container', () => {
 });
 
 describe('probe of a target definition', () => {
-  it('gives lm3s6965evb 32864 bytes for modules (64 KiB minus the measured firmware) and no whole wasm page', async () => {
+  it('gives lm3s6965evb 32856 bytes for modules (64 KiB minus the measured firmware) and no whole wasm page', async () => {
     const report = await probe({ target: 'qemu-lm3s6965evb', options: {}, env: {}, cwd: scratch }, dockerV2());
     expect(report.limits.platform.value).toBe('embedded');
-    expect(report.limits.maxMemory.value).toBe(32864);
+    expect(report.limits.maxMemory.value).toBe(32856);
     expect(report.limits.maxStack.value).toBe(8192);
     expect(report.limits.maxLinearMemory.value).toBe(0);
     expect(report.warnings.some((w) => w.includes('no whole 64 KiB page'))).toBe(true);

@@ -126,10 +126,10 @@ describe('the component block', () => {
   });
 
   it('truncates the component\'s only memory to __heap_base on a board too small for its page', () => {
-    const profile = compiled(counter, { target: { ...TARGET64, pointerBits: 32, host: false, id: 'qemu-lm3s6965evb' }, limits: { ...LIMITS, maxMemory: { ...LIMITS.maxMemory, value: 32864 } }, measure: (m, l) => measureLoadRegions(m, l, 32), device: SMALL_RAM_COMPONENT_LIMITS });
+    const profile = compiled(counter, { target: { ...TARGET64, pointerBits: 32, host: false, id: 'qemu-lm3s6965evb' }, limits: { ...LIMITS, maxMemory: { ...LIMITS.maxMemory, value: 32856 } }, measure: (m, l) => measureLoadRegions(m, l, 32), device: SMALL_RAM_COMPONENT_LIMITS });
     expect(profile.memory.truncated).toBe(true);
     expect(profile.memory.bytes).toBe(2048);
-    expect(profile.arena.totalBytes).toBeLessThanOrEqual(32864);
+    expect(profile.arena.totalBytes).toBeLessThanOrEqual(32856);
   });
 
   it('counts adapters nested inside one another', () => {

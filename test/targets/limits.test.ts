@@ -9,11 +9,11 @@ describe('targetLimits', () => {
       target: 'qemu-lm3s6965evb',
       totalRamBytes: { value: 65536, source: `target qemu-lm3s6965evb: memory.ram[sram].bytes (${lm3s})` },
       firmwareReservedRamBytes: {
-        value: 32672,
+        value: 32680,
         source: "target qemu-lm3s6965evb: memory.firmwareReservedRamBytes, measured: the interpreter firmware's static RAM and stack (wrt-size ram= of its build)",
       },
       moduleMemoryBytes: {
-        value: 32864,
+        value: 32856,
         source: `target qemu-lm3s6965evb: memory.ram[sram].bytes - memory.firmwareReservedRamBytes (${lm3s}; reserve measured: the interpreter firmware's static RAM and stack (wrt-size ram= of its build))`,
       },
       stackBytes: { value: 8192, source: 'target qemu-lm3s6965evb: memory.defaultStackBytes' },
