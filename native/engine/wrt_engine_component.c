@@ -53,7 +53,13 @@ static uint32_t wrt_ec_invoke(void *ctx, uint32_t which, const uint64_t *i_args,
     uint64_t results[1] = {0};
     e->io = c->io;
     wrt_engine_host_begin(&e->host, c->io);
+#if WRT_CONFIG_COMPONENT_LINK
+    e->no_leave = which != WRT_COMP_FUNC_EXPORT;
+#endif
     uint32_t code = wrt_invoke(e->rt, f, i_args, nargs, nresults > 0u ? o_results : results, nresults, &trap);
+#if WRT_CONFIG_COMPONENT_LINK
+    e->no_leave = false;
+#endif
     wrt_engine_host_end(&e->host);
     e->io = NULL;
     c->used += trap.fuel_used;
@@ -107,13 +113,13 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
     c.funcs[WRT_COMP_FUNC_POST_RETURN] =
         i_msg->post_return_len != 0u ? wrt_find_func(c.inst, i_msg->post_return, i_msg->post_return_len) : NULL;
     if (c.funcs[WRT_COMP_FUNC_EXPORT] == NULL) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, WRT_COMP_FUNC_EXPORT, "no export of the lifted name");
+        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, WRT_COMP_FUNC_EXPORT, "lift: no such export");
     }
     if (i_msg->realloc_len != 0u && c.funcs[WRT_COMP_FUNC_REALLOC] == NULL) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, WRT_COMP_FUNC_REALLOC, "realloc: no such export");
+        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, WRT_COMP_FUNC_REALLOC, "realloc: no export");
     }
     if (i_msg->post_return_len != 0u && c.funcs[WRT_COMP_FUNC_POST_RETURN] == NULL) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, WRT_COMP_FUNC_POST_RETURN, "post-return: no such export");
+        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, WRT_COMP_FUNC_POST_RETURN, "post-return: no export");
     }
     const wrt_comp_ops ops = {&c, wrt_ec_signature, wrt_ec_invoke, wrt_ec_memory};
     const wrt_comp_request req = {
@@ -142,13 +148,13 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
         return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, outcome.detail,
                              "bad type or over WRT_COMPONENT_MAX_NODES");
     case WRT_COMP_ERR_ARGS:
-        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, outcome.detail, "arguments mismatch types");
+        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, outcome.detail, "args mismatch");
     case WRT_COMP_ERR_SIGNATURE:
         return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 16u + outcome.detail,
-                             "core type is not the ABI's");
+                             "core type not the ABI's");
     default:
         return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0,
-                             "arguments over WRT_COMPONENT_MAX_VALUES");
+                             "over WRT_COMPONENT_MAX_VALUES");
     }
     o_result->trap = outcome.trap;
     o_result->phase = outcome.phase;
@@ -209,6 +215,16 @@ static void wrt_ec_refresh(wrt_ec_side *s) {
     s->cx->pool_len = s->cx->pool != NULL ? (bytes > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)bytes) : 0u;
 }
 
+/* A realloc or post-return, nested in an adapter: no instance may leave while it runs (may_leave). */
+static uint32_t wrt_ec_invoke_no_leave(wrt_interp_engine *e, const wrt_func *f, const uint64_t *i_args, uint32_t nargs, uint64_t *o_results,
+                                       uint32_t nresults) {
+    wrt_trap_info trap;
+    e->no_leave = true;
+    uint32_t code = wrt_invoke_nested(e->rt, f, i_args, nargs, o_results, nresults, &trap);
+    e->no_leave = false;
+    return code;
+}
+
 static int wrt_ec_side_realloc(void *ctx, uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size,
                                uint32_t *o_ptr) {
     wrt_ec_side *s = (wrt_ec_side *)ctx;
@@ -219,8 +235,7 @@ static int wrt_ec_side_realloc(void *ctx, uint32_t old_ptr, uint32_t old_size, u
     args[2] = align;
     args[3] = new_size;
     uint64_t result = 0;
-    wrt_trap_info trap;
-    uint32_t code = wrt_invoke_nested(s->e->rt, s->realloc, args, 4, &result, 1, &trap);
+    uint32_t code = wrt_ec_invoke_no_leave(s->e, s->realloc, args, 4, &result, 1);
     wrt_ec_refresh(s);
     if (code != WRT_OK) {
         s->core_trap = code;
@@ -252,6 +267,7 @@ static void wrt_ec_to_pool(wrt_cabi_val *vals, uint32_t n) {
 
 
 #define WRT_EC_TRAP_MAY_ENTER (WRT_COMP_TRAP_BASE + 11u)
+#define WRT_EC_TRAP_MAY_LEAVE (WRT_COMP_TRAP_BASE + 12u)
 #define WRT_EC_ANY_RT 0xFFFFu
 
 /* ---- handle tables: one a component instance, the model's Table (native/component/wrt_handles.c) ---- */
@@ -423,7 +439,7 @@ static uint32_t wrt_ec_adapter_run(wrt_ec_adapter *a, wrt_ec_scratch *sc, const 
     if (wrt_handles_task_return(e->borrows[level]) != WRT_HANDLE_OK) return wrt_ec_handle_trap(e);
     /* 6. The callee's post-return, with its flat results. */
     if (a->callee_post_return != NULL) {
-        code = wrt_invoke_nested(e->rt, a->callee_post_return, res, nres, NULL, 0, &trap);
+        code = wrt_ec_invoke_no_leave(e, a->callee_post_return, res, nres, NULL, 0);
         if (code != WRT_OK) return code;
     }
     return WRT_OK;
@@ -535,6 +551,15 @@ static uint32_t wrt_ec_wasi2_call(wrt_ec_adapter *a, wrt_host_call *io_call) {
 static uint32_t wrt_ec_adapter_call(wrt_host_call *io_call) {
     wrt_ec_adapter *a = (wrt_ec_adapter *)io_call->ctx;
     wrt_interp_engine *e = a->e;
+    /*
+     * may_leave: an instance in its realloc or post-return calls no import and no built-in. One
+     * flag, not one per instance: while a realloc or post-return runs, only its own instance's
+     * code runs, but for a scalar import the plan binds straight to another instance's core export
+     * (no adapter), and there the spec traps already at the call this flag cannot see. So no call
+     * reaching here with the flag set is one the spec lets through, and an adapter is entered only
+     * with it clear (realloc and post-return below set it and clear it, no saving needed).
+     */
+    if (e->no_leave) return wrt_ec_trap(e, WRT_EC_TRAP_MAY_LEAVE);
 #if WRT_CONFIG_WASI2
     if (a->kind == 4u) return wrt_ec_wasi2_call(a, io_call);
 #endif
@@ -597,7 +622,7 @@ bool wrt_engine_component_adapter(void *ctx, const wrtp_msg_component_adapter *i
     const wrtp_msg_component_invoke *m = &i_msg->callee;
     if (e->instance == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_NO_MODULE, 0, "no instance loaded");
     if (e->nadapters >= WRT_ENGINE_MAX_ADAPTERS) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nadapters, "adapters full (WRT_ENGINE_MAX_ADAPTERS)");
+        return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nadapters, "over WRT_ENGINE_MAX_ADAPTERS");
     }
     if (m->params_len > WRT_ENGINE_ADAPTER_TYPE_BYTES || m->result_len > WRT_ENGINE_ADAPTER_TYPE_BYTES) {
         return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0, "type over WRT_ENGINE_ADAPTER_TYPE_BYTES");
@@ -621,15 +646,15 @@ bool wrt_engine_component_adapter(void *ctx, const wrtp_msg_component_adapter *i
     if (i_msg->caller_realloc_instance != 0u) {
         a->caller_realloc = wrt_find_func(wrt_ec_instance(e, i_msg->caller_realloc_instance), i_msg->caller_realloc, i_msg->caller_realloc_len);
         if (a->caller_realloc == NULL || !wrt_ec_has_signature(a->caller_realloc, 4, 1)) {
-            return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 3, "caller realloc: bad export");
+            return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 3, "caller realloc: bad");
         }
     }
-    if (a->callee == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 0, "no export of the lifted name");
+    if (a->callee == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 0, "lift: no such export");
     if (m->realloc_len != 0u && (a->callee_realloc == NULL || !wrt_ec_has_signature(a->callee_realloc, 4, 1))) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 1, "realloc: bad export");
+        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 1, "realloc: bad");
     }
     if (m->post_return_len != 0u && a->callee_post_return == NULL) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 2, "post-return: no such export");
+        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 2, "post-return: no export");
     }
     a->callee_encoding = m->encoding;
     a->caller_encoding = i_msg->caller_encoding;
@@ -640,7 +665,7 @@ bool wrt_engine_component_adapter(void *ctx, const wrtp_msg_component_adapter *i
     for (uint32_t i = 0; i < m->params_len; i++) a->params[i] = m->params[i];
     for (uint32_t i = 0; i < m->result_len; i++) a->result[i] = m->result[i];
     if (!wrt_ec_signature_of(a, e->adapter_scratch[0].nodes)) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0, "bad type or over WRT_ENGINE_ADAPTER_NODES");
+        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0, "type bad or over WRT_ENGINE_ADAPTER_NODES");
     }
     *o_index = wrt_ec_register(e, a);
     return true;
@@ -738,7 +763,7 @@ bool wrt_engine_component_resource(void *ctx, const wrtp_msg_component_resource 
     }
     if (i_msg->op == 0u) {
         if (e->nresources >= WRT_ENGINE_MAX_RESOURCE_TYPES) {
-            return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nresources, "resource types full (WRT_ENGINE_MAX_RESOURCE_TYPES)");
+            return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nresources, "over WRT_ENGINE_MAX_RESOURCE_TYPES");
         }
         const wrt_func *dtor = NULL;
         if (i_msg->dtor_instance != 0u) {
@@ -746,7 +771,7 @@ bool wrt_engine_component_resource(void *ctx, const wrtp_msg_component_resource 
             if (inst == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, i_msg->dtor_instance, "no instance of that id");
             dtor = wrt_find_func(inst, i_msg->dtor, i_msg->dtor_len);
             if (dtor == NULL || !wrt_ec_has_signature(dtor, 1, 0)) {
-                return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 0, "destructor: no (i32) -> () export");
+                return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 0, "destructor: bad export");
             }
         }
         e->resources[e->nresources].dtor = dtor;
@@ -755,7 +780,7 @@ bool wrt_engine_component_resource(void *ctx, const wrtp_msg_component_resource 
         return true;
     }
     if (e->nadapters >= WRT_ENGINE_MAX_ADAPTERS) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nadapters, "adapters full (WRT_ENGINE_MAX_ADAPTERS)");
+        return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nadapters, "over WRT_ENGINE_MAX_ADAPTERS");
     }
     wrt_ec_adapter *a = &e->adapters[e->nadapters];
     a->e = e;

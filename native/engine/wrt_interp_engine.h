@@ -230,6 +230,9 @@ typedef struct wrt_interp_engine {
     uint32_t adapter_trap;     /* a canonical ABI trap an adapter stopped with (64 + n), behind HOST_ERROR */
     uint8_t adapter_phase;
     uint16_t entered[WRT_ENGINE_ADAPTER_DEPTH + 1u]; /* component instances inside a call now (may_enter) */
+    /* may_leave: a realloc or post-return runs, so no adapter, built-in or WASI function may be
+     * called (its instance's may_leave is false; see wrt_ec_adapter_call for why one flag serves). */
+    bool no_leave;
     wrt_ec_scratch adapter_scratch[WRT_ENGINE_ADAPTER_DEPTH];
     wrt_ec_resource resources[WRT_ENGINE_MAX_RESOURCE_TYPES];
     uint16_t nresources;

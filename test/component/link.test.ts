@@ -75,6 +75,31 @@ const RESOURCE = `(component
   (func (export "sum") (alias export $def "sum"))
 )`;
 
+/**
+ * may_leave: the realloc (or the post-return) of `$M` calls an import, a function another component
+ * instance lifts (a u8 result, so through a fused adapter, not bound straight to the callee).
+ */
+function leaving(inRealloc: boolean, inPostReturn: boolean): string {
+  return `(component
+  (component $Other
+    (core module $O (func (export "seven") (result i32) (i32.const 7)))
+    (core instance $o (instantiate $O))
+    (func (export "seven") (result u8) (canon lift (core func $o "seven"))))
+  (instance $other (instantiate $Other))
+  (core func $seven (canon lower (func $other "seven")))
+  (core module $M
+    (import "o" "seven" (func $seven (result i32)))
+    (memory (export "mem") 1)
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+      ${inRealloc ? '(drop (call $seven))' : ''}
+      (i32.const 64))
+    (func (export "len") (param i32 i32) (result i32) (i32.add (local.get 1) (call $seven)))
+    (func (export "post") (param i32) ${inPostReturn ? '(drop (call $seven))' : ''}))
+  (core instance $m (instantiate $M (with "o" (instance (export "seven" (func $seven))))))
+  (func (export "len") (param "s" string) (result u32)
+    (canon lift (core func $m "len") (memory (core memory $m "mem")) (realloc (core func $m "realloc")) (post-return (core func $m "post")))))`;
+}
+
 async function write(name: string, text: string): Promise<string> {
   const file = join(dir, name);
   writeFileSync(file, await parseComponentText(text));
@@ -155,6 +180,21 @@ describe('components of several core instances on native-sim', () => {
     const r = await run(file, '--invoke', 'f(1)', '--fuel', String(Number(all.fuelUsed) - 1));
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/fuel exhausted \(trap code 11\)/);
+  });
+
+  it('keeps may_leave: a realloc or a post-return that calls an import traps 76; the export itself may call it', async () => {
+    const calm = await write('leave-none.wasm', leaving(false, false));
+    expect(await run(calm, '--invoke', 'len("hi")')).toMatchObject({ code: 0, out: ['9'] });
+    for (const [name, inRealloc, inPostReturn, phase] of [
+      ['leave-realloc.wasm', true, false, 'in cabi_realloc of len'],
+      ['leave-post-return.wasm', false, true, 'post-return'],
+    ] as const) {
+      const r = await run(await write(name, leaving(inRealloc, inPostReturn)), '--invoke', 'len("hi")');
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('trap code 76');
+      expect(r.err).toContain('may_leave');
+      expect(r.err).toContain(phase);
+    }
   });
 
   it('encodes COMPONENT_RESOURCE as documented', () => {

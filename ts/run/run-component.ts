@@ -136,6 +136,7 @@ const COMPONENT_TRAPS: Readonly<Record<number, string>> = {
   73: 'cabi_realloc failed',
   74: "result larger than the device's component value buffers",
   75: 'cannot enter component instance (may_enter: it is inside a call already)',
+  76: 'cannot leave component instance (may_leave: it is in its realloc or post-return)',
 };
 
 export function componentTrapName(code: number): string {
