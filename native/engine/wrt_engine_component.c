@@ -552,14 +552,15 @@ static uint32_t wrt_ec_adapter_call(wrt_host_call *io_call) {
     wrt_ec_adapter *a = (wrt_ec_adapter *)io_call->ctx;
     wrt_interp_engine *e = a->e;
     /*
-     * may_leave: an instance in its realloc or post-return calls no import and no built-in. One
-     * flag, not one per instance: while a realloc or post-return runs, only its own instance's
-     * code runs, but for a scalar import the plan binds straight to another instance's core export
-     * (no adapter), and there the spec traps already at the call this flag cannot see. So no call
-     * reaching here with the flag set is one the spec lets through, and an adapter is entered only
-     * with it clear (realloc and post-return below set it and clear it, no saving needed).
+     * may_leave: an instance in its realloc or post-return calls no import and no built-in but
+     * resource.rep (the spec's canon_resource_rep does not check it). One flag, not one per
+     * instance: while a realloc or post-return runs, only its own instance's code runs, but for a
+     * scalar import the plan binds straight to another instance's core export (no adapter), and
+     * there the spec traps already at the call this flag cannot see. So no call reaching here with
+     * the flag set is one the spec lets through, and an adapter is entered only with it clear
+     * (realloc and post-return set it and clear it, no saving needed).
      */
-    if (e->no_leave) return wrt_ec_trap(e, WRT_EC_TRAP_MAY_LEAVE);
+    if (e->no_leave && a->kind != 3u) return wrt_ec_trap(e, WRT_EC_TRAP_MAY_LEAVE);
 #if WRT_CONFIG_WASI2
     if (a->kind == 4u) return wrt_ec_wasi2_call(a, io_call);
 #endif
