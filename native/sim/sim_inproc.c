@@ -6,9 +6,9 @@
  * byte link (no pipe, no process).
  *
  * One device a process: the engine's arena and the server are static, as in the program. A request
- * runs to its end inside wrt_sim_inproc_exchange, so the device cannot wait for a host answer: a
- * module that makes a HOST_CALL gets no answer (the host is inside the call) and the server's own
- * resend limit ends the wait, as on a link that went quiet.
+ * runs to its end inside wrt_sim_inproc_exchange, so the device cannot wait for a host answer: its
+ * port has no `read`, so the server offers no host imports and a HOST_CALL fails at once
+ * (wrtp_server.c), as on a link that cannot carry one.
  */
 #define _GNU_SOURCE
 #include <stdio.h>

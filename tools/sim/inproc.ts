@@ -7,8 +7,8 @@
  * --in-process` and its test.
  *
  * One device a process (the library's state is static): opening a second transport while one is
- * open fails. A request runs inside the write that completes it, on this thread, so a module that
- * makes a HOST_CALL gets no answer (its wait ends at the server's resend limit).
+ * open fails. A request runs inside the write that completes it, on this thread, so the device
+ * cannot wait for a host answer: it offers no host imports and a HOST_CALL fails at once.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
