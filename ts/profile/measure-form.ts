@@ -9,23 +9,20 @@
  * Only measured, never uploaded.
  */
 import { WrtError } from '../core/errors.js';
+import { importSpans } from '../wasm/imports.js';
 import { encodeUleb } from '../wasm/leb128.js';
 import { Reader } from '../wasm/reader.js';
+import { moduleSections } from '../wasm/sections.js';
 
-function moduleReader(module: Uint8Array): Reader {
+/** A reader over `bytes`, which start at `base` in the module; a surprise is WASM_UNSUPPORTED at its offset. */
+function moduleReader(bytes: Uint8Array, base: number): Reader {
   const r = new Reader({
     fail: (_code, message, offset) => {
       throw new WrtError('WASM_UNSUPPORTED', `a core module to measure: ${message}`, { offset });
     },
   });
-  r.bind(module, 8, module.length, 0, true);
+  r.bind(bytes, 0, bytes.length, base, true);
   return r;
-}
-
-function limitsEnd(r: Reader): void {
-  const flag = r.u8();
-  r.u32();
-  if ((flag & 0x01) !== 0) r.u32();
 }
 
 /** A zero constant of a global's value type, as a constant expression ending in `end`. */
@@ -52,44 +49,26 @@ const ORDER: Readonly<Record<number, number>> = { 1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 
 
 /** `module` with its memory, table and global imports defined in place; the same bytes when it has none. */
 export function measurableForm(module: Uint8Array): Uint8Array {
-  const r = moduleReader(module);
   const sections = new Map<number, Uint8Array>();
-  // Bounded: every section consumes its bytes.
-  while (r.pos < module.length) {
-    const id = r.u8();
-    const size = r.u32();
-    if (id !== 0) sections.set(id, module.subarray(r.pos, r.pos + size));
-    r.skip(size);
+  const bases = new Map<number, number>();
+  for (const span of moduleSections(module)) {
+    if (span.id === 0) continue;
+    sections.set(span.id, module.subarray(span.payloadStart, span.end));
+    bases.set(span.id, span.payloadStart);
   }
   const imports = sections.get(2);
   if (imports === undefined) return module;
   const defined: Record<4 | 5 | 6, number[][]> = { 4: [], 5: [], 6: [] };
   const kept: number[][] = [];
-  const ir = moduleReader(module);
-  ir.bind(imports, 0, imports.length, 0, true);
-  const n = ir.u32();
-  for (let i = 0; i < n; i++) {
-    const entryStart = ir.pos;
-    ir.skip(ir.u32());
-    ir.skip(ir.u32());
-    const descStart = ir.pos;
-    const kind = ir.u8();
-    if (kind === 0x00) {
-      ir.u32();
-      kept.push([...imports.subarray(entryStart, ir.pos)]);
-    } else if (kind === 0x01) {
-      ir.u8();
-      limitsEnd(ir);
-      defined[4].push([...imports.subarray(descStart + 1, ir.pos)]);
-    } else if (kind === 0x02) {
-      limitsEnd(ir);
-      defined[5].push([...imports.subarray(descStart + 1, ir.pos)]);
-    } else if (kind === 0x03) {
-      const type = ir.u8();
-      const mut = ir.u8();
-      defined[6].push([type, mut, ...zeroInit(type)]);
-    } else {
-      throw new WrtError('WASM_UNSUPPORTED', `a core module to measure: import kind ${kind}`, { offset: descStart });
+  for (const { start, descStart, kind, end } of importSpans(moduleReader(imports, bases.get(2) ?? 0))) {
+    // Table 0x01 and memory 0x02: the descriptor after the kind is the definition; a global 0x03
+    // gets a zero of its type.
+    if (kind === 0x00) kept.push([...imports.subarray(start, end)]);
+    else if (kind === 0x01) defined[4].push([...imports.subarray(descStart + 1, end)]);
+    else if (kind === 0x02) defined[5].push([...imports.subarray(descStart + 1, end)]);
+    else {
+      const type = imports[descStart + 1] as number;
+      defined[6].push([type, imports[descStart + 2] as number, ...zeroInit(type)]);
     }
   }
   if (defined[4].length + defined[5].length + defined[6].length === 0) return module;
@@ -100,8 +79,7 @@ export function measurableForm(module: Uint8Array): Uint8Array {
     let count = 0;
     let rest: Uint8Array = new Uint8Array(0);
     if (old !== undefined) {
-      const sr = moduleReader(module);
-      sr.bind(old, 0, old.length, 0, true);
+      const sr = moduleReader(old, bases.get(id) ?? 0);
       count = sr.u32();
       rest = old.subarray(sr.pos);
     }
