@@ -14,6 +14,7 @@ import { type CType, ctypeOf, encodeTupleType, unsupported, witOf } from './ctyp
 import { type CoreRef, flattenComponent, instanceMemoryOwner, memoryOwner, type PlanBuiltin, type PlanImport, type PlanResource, type PlanStep, WASI2_IMPORT } from './flatten.js';
 import { instanceName, renameImports } from './relink.js';
 import { WASI2_FUNCTIONS, WASI2_SERVED, wasi2Interface, wasi2Serves } from './wasi2.js';
+import type { TypeNode } from './types.js';
 import type { ComponentFacts } from './validator.js';
 import type { WasmReport } from '../wasm/report.js';
 
@@ -107,6 +108,18 @@ export interface PlanCoreInstance {
   readonly imports: readonly PlanImport[];
 }
 
+/**
+ * A lowered function's parameter and result tuples in the type encoding, as COMPONENT_ADAPTER and
+ * COMPONENT_RESOURCE op 4 carry them (handles allowed: adapters move them between instances).
+ * `what` prefixes the name of a type the device cannot take ("adapter parameter x").
+ */
+function adapterTypes(facts: ComponentFacts, fn: Extract<TypeNode, { k: 'func' }>, what: string, file: string | undefined): { paramsType: Uint8Array; resultType: Uint8Array } {
+  const count = { count: 2 };
+  const params = fn.params.map(([n, t]) => ctypeOf(facts.arena, t, `${what}parameter ${n}`, file, count, true));
+  const result = fn.result === null ? null : ctypeOf(facts.arena, fn.result, `${what}result`, file, count, true);
+  return { paramsType: encodeTupleType(params), resultType: encodeTupleType(result === null ? [] : [result]) };
+}
+
 export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: string): ComponentPlan {
   // What a component needs from outside comes first: it is the likeliest reason it cannot run here.
   // The device serves wasi:*@0.2.x instances itself (its WASI 0.2 functions); nothing else.
@@ -184,15 +197,11 @@ export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: str
       if (!wasi2Serves(a.iface, a.name)) throw unsupported(`the component imports ${JSON.stringify(`${a.iface}#${a.name}`)}: the device has no such WASI 0.2 function (${WASI2_SERVED})`, file);
       const node = facts.arena.node(a.type);
       if (node.k !== 'func') throw unsupported(`canon lower of ${a.iface}#${a.name}: not a function`, file);
-      const count = { count: 2 };
-      const params = node.params.map(([n, t]) => ctypeOf(facts.arena, t, `${a.iface}#${a.name}: parameter ${n}`, file, count, true));
-      const result = node.result === null ? null : ctypeOf(facts.arena, node.result, `${a.iface}#${a.name}: result`, file, count, true);
       adapters.push({
         kind: 'wasi',
         iface: a.iface,
         name: a.name,
-        paramsType: encodeTupleType(params),
-        resultType: encodeTupleType(result === null ? [] : [result]),
+        ...adapterTypes(facts, node, `${a.iface}#${a.name}: `, file),
         callerMemory: a.callerMemory,
         callerRealloc: a.callerRealloc,
         callerEncoding: a.callerEncoding,
@@ -207,9 +216,6 @@ export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: str
     const node = facts.arena.node(a.type);
     const lifted = facts.arena.node(a.lift.type);
     if (node.k !== 'func' || lifted.k !== 'func') throw unsupported('an adapter of a non-function', file);
-    const count = { count: 2 };
-    const params = lifted.params.map(([n, t]) => ctypeOf(facts.arena, t, `adapter parameter ${n}`, file, count, true));
-    const result = lifted.result === null ? null : ctypeOf(facts.arena, lifted.result, 'adapter result', file, count, true);
     adapters.push({
       kind: 'lower',
       calleeInstance: a.lift.core.instance,
@@ -217,8 +223,7 @@ export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: str
       realloc: a.lift.realloc?.name ?? null,
       postReturn: a.lift.postReturn?.name ?? null,
       encoding: a.lift.encoding,
-      paramsType: encodeTupleType(params),
-      resultType: encodeTupleType(result === null ? [] : [result]),
+      ...adapterTypes(facts, lifted, 'adapter ', file),
       calleeMemory: a.calleeMemory,
       callerMemory: a.callerMemory,
       callerRealloc: a.callerRealloc,

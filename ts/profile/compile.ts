@@ -7,7 +7,7 @@ import type { ErrorCode } from '../core/error-codes.js';
 import { closestName } from '../core/did-you-mean.js';
 import { WrtError } from '../core/errors.js';
 import { type AsilLevel, formatAsil } from '../foundation/asil.js';
-import { MemoryBudget } from '../foundation/memory-budget.js';
+import { alignUp, MemoryBudget } from '../foundation/memory-budget.js';
 import type { ResolvedLimits } from '../limits/types.js';
 import type { DebugLevel } from '../limits/types.js';
 import { BREAKPOINT_BYTES, debugLimitsFor, TRACE_ENTRY_BYTES } from '../limits/debug-limits.js';
@@ -66,10 +66,6 @@ export const TABLE_ELEMENT_BYTES = 8;
 export function controlBytesFor(report: WasmReport): number {
   const worst = report.functions.reduce((m, f) => Math.max(m, 8 * (f.locals + f.maxStackSlots) + 64 * (f.maxControlDepth + 2)), 0);
   return alignUp(512 + worst, ARENA_ALIGN);
-}
-
-function alignUp(n: number, a: number): number {
-  return Math.ceil(n / a) * a;
 }
 
 function plural(n: number, word: string): string {

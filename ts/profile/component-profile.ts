@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import { WrtError } from '../core/errors.js';
 import { type ComponentPlan, nativeSimAdvice } from '../component/plan.js';
-import { MemoryBudget } from '../foundation/memory-budget.js';
+import { alignUp, MemoryBudget } from '../foundation/memory-budget.js';
 import { BREAKPOINT_BYTES, TRACE_ENTRY_BYTES } from '../limits/debug-limits.js';
 import { PAGE_BYTES } from '../wasm/types.js';
 import { ARENA_ALIGN, compileProfile, FRAME_BYTES, type ProfileInputs, RUNTIME_BYTES, SLOT_BYTES, TABLE_ELEMENT_BYTES } from './compile.js';
@@ -91,10 +91,6 @@ export type ComponentProfileInputs = Omit<ProfileInputs, 'analysis' | 'moduleSha
   readonly measure: (module: Uint8Array, label: string) => LoadRegions;
   readonly device: DeviceComponentLimits;
 };
-
-function alignUp(n: number, a: number): number {
-  return Math.ceil(n / a) * a;
-}
 
 /**
  * SHA-256 of what the plan makes the device do: each step, each uploaded module's hash, each
@@ -175,7 +171,7 @@ export function compileComponentProfile(inputs: ComponentProfileInputs): Profile
       'WASI 0.2',
       `${wasiFunctions} WASI 0.2 functions (its wasi:* imports)`,
       'none',
-      `${device.source}, built without WASI 0.2 (WRT_CONFIG_WASI2); to run it: a target whose firmware serves WASI 0.2 (qemu-mps2-an386), or ${nativeSimAdvice(plan)}`,
+      `${device.source}, built without WASI 0.2 (WRT_CONFIG_WASI2); to run it: a target whose firmware serves WASI 0.2 (${[...WASI2_BOARDS].join(', ')}), or ${nativeSimAdvice(plan)}`,
     );
   }
   const ptr = target.pointerBits;
@@ -284,12 +280,12 @@ export function compileComponentProfile(inputs: ComponentProfileInputs): Profile
       ['globals', sum((i) => i.globalSlots) * SLOT_BYTES],
       ['trace', traceBytes],
     ];
-    const plan2 = new MemoryBudget(Number.MAX_SAFE_INTEGER, 'device arena');
+    const placed = new MemoryBudget(Number.MAX_SAFE_INTEGER, 'device arena');
     const arena: ArenaRegion[] = regions.map(([name, bytes]) => {
-      const a = plan2.allocate(name, alignUp(bytes, ARENA_ALIGN), ARENA_ALIGN);
+      const a = placed.allocate(name, alignUp(bytes, ARENA_ALIGN), ARENA_ALIGN);
       return { name, offset: a.offset, bytes: a.size };
     });
-    const totalBytes = plan2.top() + (ARENA_ALIGN - 1);
+    const totalBytes = placed.top() + (ARENA_ALIGN - 1);
     return { instances, arena, totalBytes, memCap, tableCap, truncated, memoryBytes, initialPages, valueSlots, callDepth, tableBytes };
   };
 

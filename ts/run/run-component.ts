@@ -9,7 +9,7 @@
 import { basename, isAbsolute, resolve } from 'node:path';
 import { WrtError } from '../core/errors.js';
 import { COMPONENT_PHASES, type ComponentInvokeResult } from '../device/component-messages.js';
-import { trapMessage } from '../device/engine-codes.js';
+import { TRAP_EXIT, trapMessage } from '../device/engine-codes.js';
 import { type ComponentPlan, commandFunction, compilePlan, type PlanFunction, RUN_EXPORT, signatureOf } from '../component/plan.js';
 import { SUPPORTED } from '../component/ctype.js';
 import { validateComponent } from '../component/validator.js';
@@ -35,7 +35,6 @@ export interface PreparedCall {
   /** A wasi:cli/run command: its argv (get-arguments) and environment (get-environment; `run` gives none), and its result and exit are the exit code. */
   readonly command?: { readonly argv: readonly string[]; readonly env?: Readonly<Record<string, string>> };
 }
-
 
 export function loadComponentPlan(file: string, cwd: string): PreparedComponent {
   const path = isAbsolute(file) ? file : resolve(cwd, file);
@@ -247,13 +246,13 @@ export async function runComponentOn(session: DeviceSession, run: ComponentRun, 
   return { ...common, answer, outcome, command: call.command !== undefined, exitCode: call.command === undefined ? (outcome.kind === 'returned' ? 0 : 1) : commandExitCode(outcome) };
 }
 
-/** WASI's exit (core trap 16): COMPONENT_INVOKE's function field holds its code (docs/protocol.md §4e). */
-export const EXIT_TRAP = 16;
-
-/** A command's exit code: run's `ok` 0 and `err` 1 (as wasmtime and jco), exit's own code, 1 for a trap. */
+/**
+ * A command's exit code: run's `ok` 0 and `err` 1 (as wasmtime and jco), exit's own code (trap
+ * TRAP_EXIT, its code in COMPONENT_INVOKE's function field, docs/protocol.md §4e), 1 for a trap.
+ */
 export function commandExitCode(outcome: ComponentOutcome): number {
   if (outcome.kind === 'returned') return outcome.wave === 'ok' ? 0 : 1;
-  return outcome.trap === EXIT_TRAP ? outcome.functionIndex : 1;
+  return outcome.trap === TRAP_EXIT ? outcome.functionIndex : 1;
 }
 
 /**
@@ -271,7 +270,7 @@ export function printComponentOutcome(
   if (gathered.stderr !== '') err(gathered.stderr);
   const o = report.outcome;
   // A command's output is the program's: no result line, and exit is no trap.
-  if (report.command && (o.kind === 'returned' || o.trap === EXIT_TRAP)) return;
+  if (report.command && (o.kind === 'returned' || o.trap === TRAP_EXIT)) return;
   if (o.kind === 'returned') {
     if (o.wave !== null) out(o.wave);
     return;
@@ -283,7 +282,7 @@ export function printComponentOutcome(
 /** The fields `run --json` and `deploy --json` give a call: {result | trap, exitCode, fuelUsed, peakStackBytes, output, function}. */
 export function componentOutcomeJson(report: ComponentRunReport, fn: PlanFunction, gathered: { stdout: string; stderr: string }): Record<string, unknown> {
   const o = report.outcome;
-  if (report.command && o.kind === 'trapped' && o.trap === EXIT_TRAP) {
+  if (report.command && o.kind === 'trapped' && o.trap === TRAP_EXIT) {
     return { command: true, exit: o.functionIndex, exitCode: report.exitCode, fuelUsed: report.answer.fuelUsed.toString(), peakStackBytes: report.answer.peakStackBytes, output: gathered, function: fn.name };
   }
   return {
