@@ -17,7 +17,7 @@
  */
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import type { CType } from '../../ts/component/ctype.js';
@@ -30,7 +30,7 @@ import { resolveUploadProfile } from '../../ts/profile/upload-profile.js';
 import { loadComponentPlan, planComponentCall, runComponentCallsOn, type ComponentOutcome, type PreparedCall, type PreparedComponent } from '../../ts/run/run-component.js';
 import { nativeSimLink } from '../../ts/run/run-module.js';
 import { DeviceSession, withSession } from '../../ts/run/session.js';
-import { freshWasmTools, jcoPackageDir, type WasmTools } from '../oracles/jco.js';
+import { freshWasmTools, transpileInto, type WasmTools } from '../oracles/jco.js';
 import { type Encoding, flattenType, generateWorld, type GenFunction, kindsOf, randomValue, Rng, TYPE_KINDS, worldC } from './diff-gen.js';
 
 export interface DiffOptions {
@@ -133,14 +133,6 @@ function componentOf(tools: WasmTools, core: Uint8Array, wit: string, world: str
   return tools.tools.componentNew(embedded, undefined);
 }
 
-type Transpile = (b: Uint8Array, o: object) => Promise<{ files: Record<string, Uint8Array> }>;
-
-let transpileFn: Transpile | undefined;
-async function transpiler(): Promise<Transpile> {
-  transpileFn ??= ((await import(pathToFileURL(join(jcoPackageDir(), '..', 'jco-transpile', 'dist', 'index.js')).href)) as { transpileBytes: Transpile }).transpileBytes;
-  return transpileFn;
-}
-
 type JsFn = (...args: unknown[]) => unknown;
 interface JcoComponent {
   instantiate(): Promise<Record<string, JsFn>>;
@@ -149,11 +141,7 @@ interface JcoComponent {
 let imports = 0;
 
 async function jcoComponent(bytes: Uint8Array, dir: string, name: string): Promise<JcoComponent> {
-  const out = await (await transpiler())(bytes, { name, instantiation: 'async', nodejsCompat: true });
-  for (const [file, data] of Object.entries(out.files)) {
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    writeFileSync(join(dir, file), data);
-  }
+  await transpileInto(bytes, dir, { name, instantiation: 'async', nodejsCompat: true });
   // A fresh URL each time: Node caches modules by URL, and a later run may write the same path.
   imports += 1;
   const mod = (await import(`${pathToFileURL(join(dir, `${name}.js`)).href}?run=${imports}`)) as {

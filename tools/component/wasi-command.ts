@@ -11,12 +11,11 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, renameSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { WrtError } from '../../ts/core/errors.js';
 import { packageRoot } from '../../ts/core/paths.js';
-import { freshWasmTools, jcoPackageDir, jcoVersion } from '../oracles/jco.js';
+import { freshWasmTools, jcoPackageDir, jcoVersion, transpileInto } from '../oracles/jco.js';
 
 /** The preview1 command adapter jco ships. */
 export function commandAdapterPath(): string {
@@ -70,8 +69,6 @@ export interface CommandResult {
   readonly code: number;
 }
 
-type Transpile = (b: Uint8Array, o: object) => Promise<{ files: Record<string, Uint8Array> }>;
-
 /** jco's preview2-shim, the WASI 0.2 host its transpiled components import. */
 function preview2ShimDir(): string {
   return join(jcoPackageDir(), 'node_modules', '@bytecodealliance', 'preview2-shim');
@@ -89,12 +86,7 @@ export async function jcoRunCommand(component: string, args: readonly string[], 
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'node_modules', '@bytecodealliance'), { recursive: true });
   symlinkSync(preview2ShimDir(), join(dir, 'node_modules', '@bytecodealliance', 'preview2-shim'), 'dir');
-  const transpile = ((await import(pathToFileURL(join(jcoPackageDir(), '..', 'jco-transpile', 'dist', 'index.js')).href)) as { transpileBytes: Transpile }).transpileBytes;
-  const out = await transpile(readFileSync(component), { name: 'command', nodejsCompat: true });
-  for (const [file, data] of Object.entries(out.files)) {
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    writeFileSync(join(dir, file), data);
-  }
+  await transpileInto(readFileSync(component), dir, { name: 'command', nodejsCompat: true });
   const runner = join(dir, 'run.mjs');
   writeFileSync(
     runner,

@@ -4,7 +4,7 @@
  * project's node_modules would shadow the project's in npm scripts. Everything that uses jco
  * finds it here.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -69,5 +69,18 @@ export async function parseComponentText(text: string): Promise<Uint8Array> {
   } catch (error) {
     current = undefined;
     throw error;
+  }
+}
+
+type Transpile = (component: Uint8Array, options: object) => Promise<{ files: Record<string, Uint8Array> }>;
+let transpileFn: Transpile | undefined;
+
+/** jco's transpile (jco-transpile's transpileBytes): the component as JavaScript files, written under `dir`. */
+export async function transpileInto(component: Uint8Array, dir: string, options: object): Promise<void> {
+  transpileFn ??= ((await import(pathToFileURL(join(jcoPackageDir(), '..', 'jco-transpile', 'dist', 'index.js')).href)) as { transpileBytes: Transpile }).transpileBytes;
+  const out = await transpileFn(component, options);
+  for (const [file, data] of Object.entries(out.files)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), data);
   }
 }
