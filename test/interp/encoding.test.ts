@@ -1,6 +1,6 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { InterpNative } from '../../tools/interp/ffi.js';
-import { type Loaded, SMALL_LAYOUT, instantiate, interp, returned, trapKind } from './helpers.js';
+import { disposedAfterEach, type Loaded, SMALL_LAYOUT, instantiate, interp, returned, trapKind } from './helpers.js';
 
 /**
  * The compiled code's packed encoding (native/interp/wrt_iops.h): an op's first immediate lives in
@@ -11,19 +11,15 @@ import { type Loaded, SMALL_LAYOUT, instantiate, interp, returned, trapKind } fr
  */
 
 let native: InterpNative;
-const open: Array<{ dispose(): void }> = [];
+const keep = disposedAfterEach();
 
 beforeAll(() => {
   native = interp();
 });
 
-afterEach(() => {
-  for (const item of open.splice(0)) item.dispose();
-});
-
 function load(text: string, layout = SMALL_LAYOUT): Loaded {
   const loaded = instantiate(native, text, layout);
-  open.push(loaded.rt);
+  keep(loaded.rt);
   return loaded;
 }
 

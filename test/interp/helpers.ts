@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { buildInterp } from '../../tools/interp/build.js';
 import { wat2wasm } from '../../ts/testsuite/wat.js';
 import { type InterpNative, type InterpVariant, loadInterp } from '../../tools/interp/ffi.js';
@@ -73,4 +74,19 @@ export function returned(result: InvokeResult): readonly bigint[] {
 export function trapKind(result: InvokeResult): string {
   if (result.ok) throw new Error(`returned ${result.results.join(', ')} instead of trapping`);
   return result.trap.kind;
+}
+
+/**
+ * What a test file opens (runtimes, anything with dispose), disposed after each test: call it once
+ * at the top of the file, then wrap each runtime as it is created (`const rt = keep(InterpRuntime.create(...))`).
+ */
+export function disposedAfterEach(): <T extends { dispose(): void }>(item: T) => T {
+  const open: Array<{ dispose(): void }> = [];
+  afterEach(() => {
+    for (const item of open.splice(0)) item.dispose();
+  });
+  return (item) => {
+    open.push(item);
+    return item;
+  };
 }

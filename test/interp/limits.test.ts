@@ -1,31 +1,25 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WrtError } from '../../ts/core/errors.js';
 import type { InterpNative } from '../../tools/interp/ffi.js';
 import { InterpRuntime, loadFailureToWrtError } from '../../tools/interp/runtime.js';
-import { type Loaded, SMALL_LAYOUT, instantiate, interp, returned, trapKind, wasm } from './helpers.js';
+import { disposedAfterEach, type Loaded, SMALL_LAYOUT, instantiate, interp, returned, trapKind, wasm } from './helpers.js';
 import { COUNTER } from '../support/budget-modules.js';
 
 let native: InterpNative;
-const open: Array<{ dispose(): void }> = [];
+const keep = disposedAfterEach();
 
 beforeAll(() => {
   native = interp();
 });
 
-afterEach(() => {
-  for (const item of open.splice(0)) item.dispose();
-});
-
 function load(text: string, layout = SMALL_LAYOUT, host: 'none' | 'test' = 'none'): Loaded {
   const loaded = instantiate(native, text, layout, host);
-  open.push(loaded.rt);
+  keep(loaded.rt);
   return loaded;
 }
 
 function runtime(layout = SMALL_LAYOUT): InterpRuntime {
-  const rt = InterpRuntime.create(native, layout);
-  open.push(rt);
-  return rt;
+  return keep(InterpRuntime.create(native, layout));
 }
 
 describe('fuel', () => {

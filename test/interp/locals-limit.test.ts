@@ -4,7 +4,7 @@
  * in test/profile/record-sizes.test.ts). At the limit all three take the module; one more and the
  * validator refuses it, and so does the device when it is sent there anyway (`--profile none`).
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ProtocolClient } from '../../ts/device/client.js';
 import { isDeviceError } from '../../ts/device/device-errors.js';
 import { spawnNativeSimStdio } from '../../ts/device/native-sim.js';
@@ -15,17 +15,13 @@ import { validateWasm } from '../../ts/wasm/validate.js';
 import { buildRealNativeSim } from '../run/helpers.js';
 import { compileForSim, nativeSimLimits } from '../support/native-sim-profile.js';
 import { expectWrtError } from '../support/wrt-error.js';
-import { SMALL_LAYOUT, interp, wasm } from './helpers.js';
+import { disposedAfterEach, SMALL_LAYOUT, interp, wasm } from './helpers.js';
 
 let native: InterpNative;
-const open: InterpRuntime[] = [];
+const keep = disposedAfterEach();
 
 beforeAll(() => {
   native = interp();
-});
-
-afterEach(() => {
-  for (const rt of open.splice(0)) rt.dispose();
 });
 
 /** One parameter and `total - 1` declared locals; returns the parameter plus the last local (0). */
@@ -34,9 +30,8 @@ function withLocals(total: number): Uint8Array {
 }
 
 function device(bytes: Uint8Array) {
-  const rt = InterpRuntime.create(native, { ...SMALL_LAYOUT, stackSlots: JS_API_LIMITS.locals + 64 });
-  open.push(rt);
-  return rt.instantiateBytes(bytes);
+  const rt = keep(InterpRuntime.create(native, { ...SMALL_LAYOUT, stackSlots: JS_API_LIMITS.locals + 64 }));
+  return { rt, inst: rt.instantiateBytes(bytes) };
 }
 
 describe(`at most ${JS_API_LIMITS.locals} parameters and locals, everywhere`, () => {
@@ -45,17 +40,17 @@ describe(`at most ${JS_API_LIMITS.locals} parameters and locals, everywhere`, ()
     expect(validateWasm(bytes).functions[0]?.locals).toBe(JS_API_LIMITS.locals);
     const profile = compileForSim(bytes, await nativeSimLimits());
     expect(profile.stack.valueSlots).toBeGreaterThan(JS_API_LIMITS.locals);
-    const inst = device(bytes);
+    const { rt, inst } = device(bytes);
     if (!inst.ok) throw new Error(inst.error.message);
     const f = inst.value.func('f');
     if (f === undefined) throw new Error('no export f');
-    expect(open[0]?.invoke(f, [5n])).toMatchObject({ ok: true, results: [5n] });
+    expect(rt.invoke(f, [5n])).toMatchObject({ ok: true, results: [5n] });
   });
 
   it('one more: the validator refuses it as an implementation limit, and so does the interpreter', () => {
     const bytes = withLocals(JS_API_LIMITS.locals + 1);
     expectWrtError(() => validateWasm(bytes), 'WASM_INVALID');
-    const inst = device(bytes);
+    const { inst } = device(bytes);
     expect(inst.ok ? null : inst.error).toMatchObject({ kind: 'limit', message: 'too many locals: more parameters and locals than WRT_CONFIG_MAX_LOCALS' });
   });
 

@@ -1,29 +1,24 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { wat2wasm } from '../../ts/testsuite/wat.js';
 import type { InterpNative } from '../../tools/interp/ffi.js';
 import { type InterpInstance, InterpRuntime } from '../../tools/interp/runtime.js';
-import { SMALL_LAYOUT, interp, returned, trapKind } from './helpers.js';
+import { disposedAfterEach, SMALL_LAYOUT, interp, returned, trapKind } from './helpers.js';
 
 // Multi-memory (WebAssembly 3.0) in the device interpreter: off unless the runtime turns it on
 // (wrt_runtime_set_features), as components do; memories other than 0 run through the MEMX ops.
 
 let native: InterpNative;
-const open: InterpRuntime[] = [];
+const keep = disposedAfterEach();
 
 beforeAll(() => {
   native = interp();
-});
-
-afterEach(() => {
-  for (const rt of open.splice(0)) rt.dispose();
 });
 
 const mm = (text: string): Uint8Array => wat2wasm(text, ['--enable-multi-memory']);
 
 function runtime(multiMemory: boolean): InterpRuntime {
   // Each memory reserves at most 4 pages: without a cap the first would take the whole region.
-  const rt = InterpRuntime.create(native, { ...SMALL_LAYOUT, memoryPages: 12, memoryPagesMax: 4 });
-  open.push(rt);
+  const rt = keep(InterpRuntime.create(native, { ...SMALL_LAYOUT, memoryPages: 12, memoryPagesMax: 4 }));
   expect(rt.enableMultiMemory(multiMemory)).toBe(multiMemory);
   return rt;
 }

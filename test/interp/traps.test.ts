@@ -1,22 +1,18 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { InterpNative } from '../../tools/interp/ffi.js';
 import { TRAPS as TRAP_CODES } from '../../ts/device/engine-codes.js';
-import { type Loaded, SMALL_LAYOUT, instantiate, interp, returned, trapKind } from './helpers.js';
+import { disposedAfterEach, type Loaded, SMALL_LAYOUT, instantiate, interp, returned, trapKind } from './helpers.js';
 
 let native: InterpNative;
-const open: Loaded[] = [];
+const keep = disposedAfterEach();
 
 beforeAll(() => {
   native = interp();
 });
 
-afterEach(() => {
-  for (const loaded of open.splice(0)) loaded.rt.dispose();
-});
-
 function load(text: string, host: 'none' | 'test' = 'none', layout = SMALL_LAYOUT): Loaded {
   const loaded = instantiate(native, text, layout, host);
-  open.push(loaded);
+  keep(loaded.rt);
   return loaded;
 }
 
