@@ -59,21 +59,18 @@ static bool wrt_ie_relayout(wrt_interp_engine *e, const wrt_layout *i_layout, si
     e->layout = *i_layout;
     e->runtime_bytes = bytes;
     e->rt = wrt_runtime_init(e->arena, bytes, &e->layout, &err);
-    /* A new runtime starts without features: the session's (SESSION's features byte) carry over. */
-    if (e->rt != NULL) {
-#if WRT_CONFIG_MULTI_MEMORY
-        (void)wrt_runtime_set_features(e->rt, e->features);
-#endif
-        return true;
+    bool laid = e->rt != NULL;
+    if (!laid) {
+        /* Checked before; should the layout still not fit, the device stays usable without a profile. */
+        e->layout = e->default_layout;
+        e->runtime_bytes = e->arena_bytes;
+        e->rt = wrt_runtime_init(e->arena, e->arena_bytes, &e->layout, &err);
     }
-    /* Checked before; should the layout still not fit, the device stays usable without a profile. */
-    e->layout = e->default_layout;
-    e->runtime_bytes = e->arena_bytes;
-    e->rt = wrt_runtime_init(e->arena, e->arena_bytes, &e->layout, &err);
 #if WRT_CONFIG_MULTI_MEMORY
+    /* A new runtime starts without features: the session's (SESSION's features byte) carry over. */
     if (e->rt != NULL) (void)wrt_runtime_set_features(e->rt, e->features);
 #endif
-    return false;
+    return laid;
 }
 
 static void wrt_ie_describe(void *ctx, wrtp_engine_info *o_info) {

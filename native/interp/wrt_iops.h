@@ -287,15 +287,15 @@
 #define WRT_OP_CELL(op) ((uint32_t)(op))
 #define WRT_OP_OF(cell) ((uint32_t)(cell) & 0xFFFFu)
 #define WRT_PACKED_U(cell) ((uint32_t)(cell) >> 16)
-#define WRT_PACKED_S(cell) ((((uint32_t)(cell) >> 16) ^ 0x8000u) - 0x8000u)
+/* The low 16 bits of `v` sign-extended: a packed signed immediate as it reads back. */
+#define WRT_SEXT16(v) ((((uint32_t)(v) & 0xFFFFu) ^ 0x8000u) - 0x8000u)
+#define WRT_PACKED_S(cell) WRT_SEXT16(WRT_PACKED_U(cell))
 /* `cell` with its immediate half set to the low 16 bits of `imm`. */
 #define WRT_PACK_IMM(cell, imm) (((uint32_t)(cell) & 0xFFFFu) | ((uint32_t)(imm) << 16))
 /* `cell` with its op replaced, its immediate kept. */
 #define WRT_WITH_OP(cell, op) (((uint32_t)(cell) & ~0xFFFFu) | (uint32_t)(op))
 /* One instruction of fuel, added to a fuel cell. */
 #define WRT_FUEL_ONE (1u << 16)
-/* The value `v` as a packed signed immediate reads it back (sign-extended from 16 bits). */
-#define WRT_SEXT16(v) ((((uint32_t)(v) & 0xFFFFu) ^ 0x8000u) - 0x8000u)
 
 #define WRT_IOPS(X) WRT_IOPS_PLAIN(X) WRT_IOPS_FUSED(X)
 
