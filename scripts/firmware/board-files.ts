@@ -4,13 +4,14 @@
  *   node dist/scripts/firmware/board-files.js [--firmware-ram-in-arena] BOARD OUT_DIR
  *
  * targets/firmware/Makefile runs it before it compiles a board (OUT_DIR build/firmware/<board>/gen).
- * The make fragment is always written (make re-reads it); the header and the linker script only
- * when their text changed, so an edit elsewhere in the YAML recompiles nothing.
+ * The make fragment is always written (make re-reads it); the header, the linker script and the
+ * component fragment (which the fast image's objects depend on) only when their text changed, so
+ * an edit elsewhere in the YAML recompiles nothing.
  * Exit status 0, or the WrtError's exit code with its message on stderr.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BOARD_HEADER_NAME, BOARD_LINKER_SCRIPT_NAME, BOARD_MAKEFILE_NAME, boardFiles, targetOfBoard } from '../../ts/targets/board-files.js';
+import { BOARD_COMPONENT_MAKEFILE_NAME, BOARD_HEADER_NAME, BOARD_LINKER_SCRIPT_NAME, BOARD_MAKEFILE_NAME, boardFiles, targetOfBoard } from '../../ts/targets/board-files.js';
 import { listTargets, targetsDir } from '../../ts/targets/index.js';
 import { runScript, scriptProgram } from '../../ts/core/script-cli.js';
 
@@ -31,6 +32,7 @@ await runScript(program, (p) => {
   mkdirSync(outDir, { recursive: true });
   writeIfChanged(join(outDir, BOARD_HEADER_NAME), files.header);
   writeIfChanged(join(outDir, BOARD_LINKER_SCRIPT_NAME), files.linkerScript);
+  writeIfChanged(join(outDir, BOARD_COMPONENT_MAKEFILE_NAME), files.componentMakefile);
   // Names the definition, so make regenerates when that file changes.
   writeFileSync(join(outDir, BOARD_MAKEFILE_NAME), `${files.makefile}BOARD_DEFINITION := ${join(targetsDir(), `${def.id}.yaml`)}\n`);
   return 0;

@@ -3,7 +3,7 @@
  * component's plan, encoded and decoded (TS and the device's C decoder), its arena equal to the C
  * `wrt_layout_bytes` of the layout the device takes from it, each budget one below what the
  * component needs refused naming the budget, and the device limits the host assumes equal to the
- * C headers and board.mk files that build them.
+ * C headers, native-sim's Makefile and the component.mk each board's definition generates.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -19,10 +19,11 @@ import {
   compileComponentProfile,
   type ComponentProfileInputs,
   type DeviceComponentLimits,
+  componentLimitsOf,
   NATIVE_SIM_COMPONENT_LIMITS,
-  SMALL_RAM_COMPONENT_LIMITS,
-  WASI2_BOARD_COMPONENT_LIMITS,
 } from '../../ts/profile/component-profile.js';
+import { boardFiles } from '../../ts/targets/board-files.js';
+import { loadTarget } from '../../ts/targets/load.js';
 import { measureLoadRegions } from '../../ts/profile/load-regions.js';
 import { PROFILE_JSON_SCHEMA } from '../../ts/profile/schema.js';
 import type { Profile } from '../../ts/profile/types.js';
@@ -126,7 +127,7 @@ describe('the component block', () => {
   });
 
   it('truncates the component\'s only memory to __heap_base on a board too small for its page', () => {
-    const profile = compiled(counter, { target: { ...TARGET64, pointerBits: 32, host: false, id: 'qemu-lm3s6965evb' }, limits: { ...LIMITS, maxMemory: { ...LIMITS.maxMemory, value: 32856 } }, measure: (m, l) => measureLoadRegions(m, l, 32), device: SMALL_RAM_COMPONENT_LIMITS });
+    const profile = compiled(counter, { target: { ...TARGET64, pointerBits: 32, host: false, id: 'qemu-lm3s6965evb' }, limits: { ...LIMITS, maxMemory: { ...LIMITS.maxMemory, value: 32856 } }, measure: (m, l) => measureLoadRegions(m, l, 32), device: boardLimits('qemu-lm3s6965evb') });
     expect(profile.memory.truncated).toBe(true);
     expect(profile.memory.bytes).toBe(2048);
     expect(profile.arena.totalBytes).toBeLessThanOrEqual(32856);
@@ -188,6 +189,17 @@ describe('each budget one below what the component needs is refused, naming it',
   });
 });
 
+/** The limits the host assumes for a board: its definition's firmware.component, as profile and deploy read it. */
+function boardLimits(id: string): DeviceComponentLimits {
+  const def = loadTarget(id);
+  return componentLimitsOf({ id, host: false, ...(def.firmware?.component === undefined ? {} : { firmwareComponent: def.firmware.component }) });
+}
+
+/** The make fragment the firmware build generates for a board from its definition (ts/targets/board-files.ts). */
+function componentMakefile(id: string): string {
+  return boardFiles(loadTarget(id)).componentMakefile;
+}
+
 describe('the device limits the host assumes are the ones built', () => {
   const header = readFileSync(resolve(packageRoot(), 'native', 'engine', 'wrt_interp_engine.h'), 'utf8');
   const define = (text: string, name: string): number => Number(new RegExp(`${name}[ =](\\d+)u?\\b`).exec(text)?.[1]);
@@ -203,11 +215,11 @@ describe('the device limits the host assumes are the ones built', () => {
   it.each([
     ['the firmware (header defaults)', BOARD_COMPONENT_LIMITS, header],
     ['native-sim (its Makefile)', NATIVE_SIM_COMPONENT_LIMITS, readFileSync(resolve(packageRoot(), 'native', 'sim', 'Makefile'), 'utf8')],
-    ['lm3s6965evb (board.mk)', SMALL_RAM_COMPONENT_LIMITS, `${readFileSync(resolve(packageRoot(), 'targets', 'bsp', 'lm3s6965evb', 'board.mk'), 'utf8')}\n${header}`],
-    ['nucleo-f429zi (board.mk)', SMALL_RAM_COMPONENT_LIMITS, `${readFileSync(resolve(packageRoot(), 'targets', 'bsp', 'nucleo-f429zi', 'board.mk'), 'utf8')}\n${header}`],
-    ['mps2-an386 (board.mk, WASI 0.2)', WASI2_BOARD_COMPONENT_LIMITS, `${readFileSync(resolve(packageRoot(), 'targets', 'bsp', 'mps2-an386', 'board.mk'), 'utf8')}\n${header}`],
+    ...['qemu-lm3s6965evb', 'nucleo-f429zi', 'qemu-mps2-an386', 'qemu-netduinoplus2'].map(
+      (id) => [`${id} (its definition's component.mk)`, boardLimits(id), `${componentMakefile(id)}\n${header}`] as const,
+    ),
   ] as const)('%s', (_what, limits, text) => {
-    // WASI 0.2: native-sim's engine has it unless its Makefile turns it off (WRT_CONFIG_WASI2 follows linking), a board where its board.mk says so.
+    // WASI 0.2: native-sim's engine has it unless its Makefile turns it off (WRT_CONFIG_WASI2 follows linking), a board where its component.mk says so.
     const sim = limits === NATIVE_SIM_COMPONENT_LIMITS;
     expect(limits.wasi2).toBe(sim ? !text.includes('WRT_CONFIG_WASI2=0') : /^BOARD_WASI2 := 1$/m.test(text));
     for (const [field, name] of fields) expect([field, limits[field]]).toEqual([field, define(text, name)]);

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../ts/core/paths.js';
-import { boardFiles, targetOfBoard } from '../../ts/targets/board-files.js';
+import { boardFiles, COMPONENT_MACROS, targetOfBoard } from '../../ts/targets/board-files.js';
 import { listTargets, loadTarget, parseTargetDefinition, type TargetDefinition } from '../../ts/targets/index.js';
 import { stringify } from 'yaml';
 import { expectWrtError, shippedData } from './support.js';
@@ -72,6 +72,20 @@ describe('board files generated from the target definition', () => {
     );
     expect(Number(/^WRT_STACK_BYTES = (0x[0-9a-f]+);$/m.exec(files.linkerScript)?.[1])).toBe(def.firmware?.stackBytes);
     expect(files.makefile).toMatch(new RegExp(`^BOARD_TARGET_ID := ${def.id}$`, 'm'));
+  });
+
+  it("writes firmware.component into component.mk as the engine's macros, and nothing when it is absent", () => {
+    const lines = (id: string): string[] => boardFiles(loadTarget(id)).componentMakefile.split('\n').slice(1);
+    expect(lines('qemu-mps2-an386')).toEqual(['BOARD_WASI2 := 1', 'BOARD_COMPONENT_CONFIG := -DWRT_ENGINE_MAX_ADAPTERS=96', '']);
+    expect(lines('qemu-lm3s6965evb')).toEqual([
+      'BOARD_WASI2 := 0',
+      'BOARD_COMPONENT_CONFIG := -DWRT_ENGINE_MAX_ADAPTERS=4 -DWRT_ENGINE_ADAPTER_DEPTH=1 -DWRT_ENGINE_MAX_RESOURCE_TYPES=4 -DWRT_ENGINE_MAX_HANDLE_TABLES=2 -DWRT_ENGINE_MAX_HANDLES=8 -DWRT_ENGINE_ADAPTER_VALUES=24 -DWRT_ENGINE_ADAPTER_NODES=16 -DWRT_ENGINE_ADAPTER_TYPE_BYTES=32 -DWRT_COMPONENT_MAX_VALUES=64 -DWRT_COMPONENT_MAX_NODES=32',
+      '',
+    ]);
+    expect(lines('qemu-netduinoplus2')).toEqual(['BOARD_WASI2 := 0', 'BOARD_COMPONENT_CONFIG := ', '']);
+    // Every macro is one the engine headers define with a default the flag overrides.
+    const headers = ['native/engine/wrt_interp_engine.h', 'native/component/wrt_component.h'].map((f) => readFileSync(join(packageRoot(), f), 'utf8')).join('\n');
+    for (const macro of Object.values(COMPONENT_MACROS)) expect([macro, headers.includes(`#ifndef ${macro}\n#define ${macro} `)]).toEqual([macro, true]);
   });
 
   it('exits by semihosting only where the emulator enables it', () => {

@@ -24,7 +24,7 @@ import { encodeProfile } from './binary.js';
 import type { LoadRegions } from './load-regions.js';
 import { measurableForm } from './measure-form.js';
 import { moduleSha256 } from './section.js';
-import type { ArenaRegion, BudgetError, Derivation, Profile, ProfileComponentBlock, ProfileComponentInstance, ProfileResult } from './types.js';
+import type { ArenaRegion, BudgetError, Derivation, Profile, ProfileComponentBlock, ProfileComponentInstance, ProfileResult, TargetFacts } from './types.js';
 
 /**
  * What a device's component runtime holds (native/engine/wrt_interp_engine.h,
@@ -44,6 +44,8 @@ export interface DeviceComponentLimits {
   readonly profileBytes: number;
   /** The device serves WASI 0.2 functions for wasi:* imports (WRT_CONFIG_WASI2, HELLO Feature.Wasi2). */
   readonly wasi2: boolean;
+  /** The targets whose firmware serves WASI 0.2, for a refusal's advice. */
+  readonly wasi2Targets: readonly string[];
   readonly source: string;
 }
 
@@ -58,6 +60,7 @@ export const BOARD_COMPONENT_LIMITS: DeviceComponentLimits = {
   valueBufferBytes: 768,
   profileBytes: 768,
   wasi2: false,
+  wasi2Targets: [],
   source: 'the firmware\'s component runtime (native/engine/wrt_interp_engine.h defaults)',
 };
 
@@ -72,6 +75,7 @@ export const NATIVE_SIM_COMPONENT_LIMITS: DeviceComponentLimits = {
   valueBufferBytes: 768,
   profileBytes: 768,
   wasi2: true,
+  wasi2Targets: [],
   source: 'native-sim\'s component runtime (native/sim/Makefile)',
 };
 
@@ -171,7 +175,7 @@ export function compileComponentProfile(inputs: ComponentProfileInputs): Profile
       'WASI 0.2',
       `${wasiFunctions} WASI 0.2 functions (its wasi:* imports)`,
       'none',
-      `${device.source}, built without WASI 0.2 (WRT_CONFIG_WASI2); to run it: a target whose firmware serves WASI 0.2 (${[...WASI2_BOARDS].join(', ')}), or ${nativeSimAdvice(plan)}`,
+      `${device.source}, built without WASI 0.2 (WRT_CONFIG_WASI2); to run it: a target whose firmware serves WASI 0.2 (firmware.component.wasi2: ${device.wasi2Targets.length === 0 ? 'none here' : device.wasi2Targets.join(', ')}), or ${nativeSimAdvice(plan)}`,
     );
   }
   const ptr = target.pointerBits;
@@ -380,38 +384,25 @@ export function compileComponentProfile(inputs: ComponentProfileInputs): Profile
 }
 
 /**
- * The component limits of the device a target runs (firmware boards with little RAM build smaller
- * tables, boards that serve WASI 0.2 more adapters: their board.mk).
+ * The component limits of the device a target runs: native-sim's for host targets; for a board,
+ * the engine header's defaults with its definition's firmware.component over them (the generated
+ * component.mk builds the firmware from the same fields).
  */
-export function componentLimitsOf(targetId: string, host: boolean): DeviceComponentLimits {
-  if (SMALL_RAM_BOARDS.has(targetId)) return SMALL_RAM_COMPONENT_LIMITS;
-  if (WASI2_BOARDS.has(targetId)) return WASI2_BOARD_COMPONENT_LIMITS;
-  return deviceComponentLimits(host);
+export function componentLimitsOf(target: Pick<TargetFacts, 'id' | 'host' | 'firmwareComponent' | 'wasi2Targets'>): DeviceComponentLimits {
+  if (target.host) return NATIVE_SIM_COMPONENT_LIMITS;
+  const wasi2Targets = target.wasi2Targets ?? [];
+  const c = target.firmwareComponent;
+  if (c === undefined) return { ...BOARD_COMPONENT_LIMITS, wasi2Targets };
+  const d = BOARD_COMPONENT_LIMITS;
+  return {
+    ...d,
+    adapters: c.adapters ?? d.adapters,
+    nestingDepth: c.adapterDepth ?? d.nestingDepth,
+    resourceTypes: c.resourceTypes ?? d.resourceTypes,
+    handleTables: c.handleTables ?? d.handleTables,
+    handlesPerTable: c.handlesPerTable ?? d.handlesPerTable,
+    wasi2: c.wasi2 ?? d.wasi2,
+    wasi2Targets,
+    source: `the firmware's component runtime (firmware.component of targets/${target.id}.yaml over native/engine/wrt_interp_engine.h's defaults)`,
+  };
 }
-
-/**
- * targets/bsp/mps2-an386/board.mk: BOARD_WASI2 and its BOARD_COMPONENT_CONFIG. A command made with
- * the preview1 adapter defines 26 (hello) to 65 WASI 0.2 functions and resource drops, each an
- * adapter slot (244 B of RAM): 96 slots, 23 KiB of the board's 4 MiB.
- */
-export const WASI2_BOARD_COMPONENT_LIMITS: DeviceComponentLimits = {
-  ...BOARD_COMPONENT_LIMITS,
-  adapters: 96,
-  wasi2: true,
-  source: 'the firmware\'s component runtime with WASI 0.2 (BOARD_WASI2 and BOARD_COMPONENT_CONFIG in the board\'s board.mk)',
-};
-
-const WASI2_BOARDS: ReadonlySet<string> = new Set(['qemu-mps2-an386']);
-
-/** targets/bsp/{lm3s6965evb,nucleo-f429zi}/board.mk: BOARD_COMPONENT_CONFIG. */
-export const SMALL_RAM_COMPONENT_LIMITS: DeviceComponentLimits = {
-  ...BOARD_COMPONENT_LIMITS,
-  adapters: 4,
-  nestingDepth: 1,
-  resourceTypes: 4,
-  handleTables: 2,
-  handlesPerTable: 8,
-  source: 'the firmware\'s component runtime at its small-RAM sizes (BOARD_COMPONENT_CONFIG in the board\'s board.mk)',
-};
-
-const SMALL_RAM_BOARDS: ReadonlySet<string> = new Set(['qemu-lm3s6965evb', 'nucleo-f429zi']);

@@ -36,7 +36,7 @@ export async function compileComponentUploadProfile(request: ComponentUploadProf
     plan: request.plan,
     component: request.component,
     measure: (module, label) => measureLoadRegions(module, `${request.file} (${label})`, target.pointerBits, request.env, request.executor, request.simBinary),
-    device: componentLimitsOf(target.id, target.host),
+    device: componentLimitsOf(target),
     limits,
     target,
     asil: limits.asil.value,

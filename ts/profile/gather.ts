@@ -127,7 +127,7 @@ async function targetFacts(request: ProfileRequest, subject: SubjectSection, dep
   if (targetId === undefined || targetId === null) {
     return { id: 'host', host: true, pointerBits: 64, arch: hostArch(), maxTableEntries: null, hardwareCfi: await hostCfi() };
   }
-  const [{ loadTarget }, { targetLimits }] = await Promise.all([import('../targets/load.js'), import('../targets/limits.js')]);
+  const [{ listTargets, loadTarget }, { targetLimits }] = await Promise.all([import('../targets/load.js'), import('../targets/limits.js')]);
   const def = loadTarget(targetId);
   const limits = targetLimits(def);
   const host = def.kind === 'host' || def.kind === 'host-sim';
@@ -152,6 +152,10 @@ async function targetFacts(request: ProfileRequest, subject: SubjectSection, dep
     arch,
     maxTableEntries: entries.value === null ? null : { value: entries.value, source: entries.source },
     hardwareCfi,
+    ...(def.firmware?.component === undefined ? {} : { firmwareComponent: def.firmware.component }),
+    wasi2Targets: listTargets()
+      .filter((t) => t.firmware?.component?.wasi2 === true)
+      .map((t) => t.id),
   };
 }
 

@@ -7,6 +7,7 @@ import type { AsilLevel } from '../foundation/asil.js';
 import type { ErrorCode } from '../core/error-codes.js';
 import type { JsonDocumentKind } from '../core/output.js';
 import type { DebugLevel } from '../limits/types.js';
+import type { TargetFirmwareComponent } from '../targets/types.js';
 
 /** The profile's JSON form (`profile --json`, `-o x.json`, read back by --profile). */
 export const PROFILE_DOCUMENT: JsonDocumentKind = { name: 'profile', version: 1 };
@@ -202,4 +203,8 @@ export interface TargetFacts {
     /** Features a microcontroller target's firmware must carry at C and D (PAC and BTI on a pacbti target). */
     readonly required?: readonly HardwareCfiFeature[];
   };
+  /** A board's component runtime as its definition sets it (firmware.component; absent: the engine header's defaults). */
+  readonly firmwareComponent?: TargetFirmwareComponent;
+  /** The defined targets whose firmware serves WASI 0.2 (a component refusal names them). */
+  readonly wasi2Targets?: readonly string[];
 }

@@ -9,7 +9,7 @@
 import { WrtError } from '../core/errors.js';
 import { memoryAdapterOf } from './memory-adapter.js';
 import { arenaBudget, hex } from './semantics.js';
-import type { TargetDefinition, TargetFirmware } from './types.js';
+import type { TargetDefinition, TargetFirmware, TargetFirmwareComponent } from './types.js';
 
 export interface BoardFiles {
   /** wrt_board_target.h, included by the board's wrt_board_config.h. */
@@ -18,11 +18,38 @@ export interface BoardFiles {
   readonly linkerScript: string;
   /** board.mk fragment: BOARD_TARGET_ID, BOARD_MEM_ADAPTER, and CC when the definition names clang. */
   readonly makefile: string;
+  /** component.mk fragment: BOARD_WASI2 and BOARD_COMPONENT_CONFIG from firmware.component. */
+  readonly componentMakefile: string;
 }
 
 export const BOARD_HEADER_NAME = 'wrt_board_target.h';
 export const BOARD_LINKER_SCRIPT_NAME = 'memory.ld';
 export const BOARD_MAKEFILE_NAME = 'board.mk';
+export const BOARD_COMPONENT_MAKEFILE_NAME = 'component.mk';
+
+/** The engine macro each firmware.component size sets (native/engine/wrt_interp_engine.h, native/component/wrt_component.h). */
+export const COMPONENT_MACROS: Readonly<Record<Exclude<keyof TargetFirmwareComponent, 'wasi2'>, string>> = {
+  adapters: 'WRT_ENGINE_MAX_ADAPTERS',
+  adapterDepth: 'WRT_ENGINE_ADAPTER_DEPTH',
+  resourceTypes: 'WRT_ENGINE_MAX_RESOURCE_TYPES',
+  handleTables: 'WRT_ENGINE_MAX_HANDLE_TABLES',
+  handlesPerTable: 'WRT_ENGINE_MAX_HANDLES',
+  adapterValues: 'WRT_ENGINE_ADAPTER_VALUES',
+  adapterTypeNodes: 'WRT_ENGINE_ADAPTER_NODES',
+  adapterTypeBytes: 'WRT_ENGINE_ADAPTER_TYPE_BYTES',
+  invokeValues: 'WRT_COMPONENT_MAX_VALUES',
+  invokeTypeNodes: 'WRT_COMPONENT_MAX_NODES',
+};
+
+/** The make fragment of a board's component runtime: the fast image's objects depend on it, so it is its own file. */
+function componentMakefile(def: TargetDefinition, origin: string): string {
+  const component = def.firmware?.component ?? {};
+  const config = Object.entries(COMPONENT_MACROS).flatMap(([field, macro]) => {
+    const value = component[field as keyof typeof COMPONENT_MACROS];
+    return value === undefined ? [] : [`-D${macro}=${value}`];
+  });
+  return [`# ${origin}`, `BOARD_WASI2 := ${component.wasi2 === true ? 1 : 0}`, `BOARD_COMPONENT_CONFIG := ${config.join(' ')}`, ''].join('\n');
+}
 
 /** How a firmware with `compiler: clang` is compiled: clang's bare-metal Arm target (Debian clang). */
 export const CLANG_FIRMWARE_CC = 'clang --target=arm-none-eabi';
@@ -124,5 +151,5 @@ export function boardFiles(def: TargetDefinition, options: BoardFilesOptions = {
   const compiler = firmware.compiler === 'clang' ? [`CC := ${CLANG_FIRMWARE_CC}`] : [];
   // The memory adapter the app must link (targets/firmware/Makefile compares it with the app's).
   const makefile = [`# ${origin}`, `BOARD_TARGET_ID := ${def.id}`, `BOARD_MEM_ADAPTER := ${memoryAdapterOf(def).kind}`, ...compiler, ''].join('\n');
-  return { header, linkerScript, makefile };
+  return { header, linkerScript, makefile, componentMakefile: componentMakefile(def, origin) };
 }

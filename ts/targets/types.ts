@@ -142,6 +142,26 @@ export interface TargetFirmware {
   readonly uploadBufferBytes: number;
   /** The firmware's native stack. */
   readonly stackBytes: number;
+  /** The fast image's component runtime where it differs from the engine header's defaults. */
+  readonly component?: TargetFirmwareComponent;
+}
+
+/**
+ * A board's component runtime (schema: firmware.component): the generated board.mk turns each
+ * field into the engine macro it names, and the host's profile checks against the same numbers.
+ */
+export interface TargetFirmwareComponent {
+  readonly wasi2?: boolean;
+  readonly adapters?: number;
+  readonly adapterDepth?: number;
+  readonly resourceTypes?: number;
+  readonly handleTables?: number;
+  readonly handlesPerTable?: number;
+  readonly adapterValues?: number;
+  readonly adapterTypeNodes?: number;
+  readonly adapterTypeBytes?: number;
+  readonly invokeValues?: number;
+  readonly invokeTypeNodes?: number;
 }
 
 export interface TargetFeatures {
@@ -250,7 +270,20 @@ export const FIELD_TABLES = {
   } satisfies KeyTable<TargetUart>,
   '/flashMethods/*': { runner: true, commands: true, notes: false } satisfies KeyTable<FlashMethod>,
   '/emulator': { binary: true, machine: true, args: true, datasheet: false } satisfies KeyTable<TargetEmulator>,
-  '/firmware': { board: true, app: true, compiler: false, uploadBufferBytes: true, stackBytes: true } satisfies KeyTable<TargetFirmware>,
+  '/firmware': { board: true, app: true, compiler: false, uploadBufferBytes: true, stackBytes: true, component: false } satisfies KeyTable<TargetFirmware>,
+  '/firmware/component': {
+    wasi2: false,
+    adapters: false,
+    adapterDepth: false,
+    resourceTypes: false,
+    handleTables: false,
+    handlesPerTable: false,
+    adapterValues: false,
+    adapterTypeNodes: false,
+    adapterTypeBytes: false,
+    invokeValues: false,
+    invokeTypeNodes: false,
+  } satisfies KeyTable<TargetFirmwareComponent>,
   '/features': { simd: true, float: true, bulkMemory: true, hardwareCfi: true } satisfies KeyTable<TargetFeatures>,
   '/hostFunctions/*': { module: true, name: true, signature: true } satisfies KeyTable<HostFunction>,
   '/wasm': { maxLinearMemoryBytes: false, maxTableEntries: false } satisfies KeyTable<WasmOverrides>,

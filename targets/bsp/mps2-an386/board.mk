@@ -3,8 +3,3 @@
 # generates them); test/targets/board-files.test.ts checks these CPU flags against it.
 BOARD_CPU_FLAGS := -mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard
 BOARD_SOURCES := $(BSP_DIR)/mps2-an386/wrt_board.c $(BSP_DIR)/uart/wrt_uart_cmsdk.c
-# WASI 0.2 for wasi:cli/run commands (4 MiB of RAM): the device's functions and 96 adapter slots
-# (a preview1-adapter command defines 26 to 65), 23 KiB of RAM; the host's profile checks a command
-# against the same numbers (ts/profile/component-profile.ts, WASI2_BOARD_COMPONENT_LIMITS).
-BOARD_WASI2 := 1
-BOARD_COMPONENT_CONFIG := -DWRT_ENGINE_MAX_ADAPTERS=96

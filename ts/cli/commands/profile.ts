@@ -180,7 +180,7 @@ async function writeComponentProfile(
     plan,
     component: bytes,
     measure: context.measure,
-    device: componentLimitsOf(target.id, target.host),
+    device: componentLimitsOf(target),
     limits,
     target,
     asil: limits.asil.value,
