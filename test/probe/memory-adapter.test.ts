@@ -13,6 +13,7 @@ import { type ProbeDeps, probe } from '../../ts/probe/gather.js';
 import { readLinuxHostFacts } from '../../ts/probe/linux/host-facts.js';
 import { renderProbeReport } from '../../ts/probe/render.js';
 import { scenarioFiles } from './linux/fixtures.js';
+import { loadTarget } from '../../ts/targets/index.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'wrt-probe-mem-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -88,6 +89,6 @@ describe('probe: the memory adapter', () => {
     const code = await main(['node', 'wrt-target', 'probe', '--target', 'qemu-mps2-an386', '--json'], { output, env: {}, cwd: scratch });
     expect(code).toBe(0);
     const json = JSON.parse(output.text) as { subject: { memoryAdapter: { kind: string; locks: string; lockLimit: unknown } } };
-    expect(json.subject.memoryAdapter).toMatchObject({ kind: 'linker-arena', lockLimit: null, locks: 'the 3092640-byte arena, always (RAM without paging)' });
+    expect(json.subject.memoryAdapter).toMatchObject({ kind: 'linker-arena', lockLimit: null, locks: `the ${4 * 1024 * 1024 - loadTarget('qemu-mps2-an386').memory.firmwareReservedRamBytes}-byte arena, always (RAM without paging)` });
   });
 });

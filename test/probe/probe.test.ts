@@ -8,6 +8,7 @@ import { type ProbeDeps, probe } from '../../ts/probe/gather.js';
 import { readLinuxHostFacts } from '../../ts/probe/linux/host-facts.js';
 import { renderProbeReport } from '../../ts/probe/render.js';
 import { scenarioFiles } from './linux/fixtures.js';
+import { loadTarget } from '../../ts/targets/index.js';
 
 const MiB = 1024 * 1024;
 
@@ -111,10 +112,10 @@ describe('probe of a recorded cgroup v2 container', () => {
 });
 
 describe('probe of a target definition', () => {
-  it('gives lm3s6965evb 32856 bytes for modules (64 KiB minus the measured firmware) and no whole wasm page', async () => {
+  it('gives lm3s6965evb 64 KiB minus the measured firmware for modules, and no whole wasm page', async () => {
     const report = await probe({ target: 'qemu-lm3s6965evb', options: {}, env: {}, cwd: scratch }, dockerV2());
     expect(report.limits.platform.value).toBe('embedded');
-    expect(report.limits.maxMemory.value).toBe(32856);
+    expect(report.limits.maxMemory.value).toBe(65536 - loadTarget('qemu-lm3s6965evb').memory.firmwareReservedRamBytes);
     expect(report.limits.maxStack.value).toBe(8192);
     expect(report.limits.maxLinearMemory.value).toBe(0);
     expect(report.warnings.some((w) => w.includes('no whole 64 KiB page'))).toBe(true);
@@ -122,7 +123,8 @@ describe('probe of a target definition', () => {
 
   it('derives whole pages on mps2-an386 from the 4 MiB arena region', async () => {
     const report = await probe({ target: 'qemu-mps2-an386', options: {}, env: {}, cwd: scratch }, dockerV2());
-    const total = 3092640; // 4 MiB minus the firmware's measured 1101664 bytes (1 MiB of it the upload buffer)
+    // 4 MiB minus the firmware's measured reserve (1 MiB of it the upload buffer).
+    const total = 4 * 1024 * 1024 - loadTarget('qemu-mps2-an386').memory.firmwareReservedRamBytes;
     expect(report.limits.maxMemory.value).toBe(total);
     const room = total - report.limits.maxStack.value - Math.floor(total / 16);
     expect(report.limits.maxLinearMemory.value).toBe(Math.floor(room / 65536) * 65536);

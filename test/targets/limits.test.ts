@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadTarget, targetLimits } from '../../ts/targets/index.js';
 
+// The measured firmware reserves (test/deploy/firmware-reserve.test.ts keeps them equal to the builds).
+const LM3S_RESERVE = loadTarget('qemu-lm3s6965evb').memory.firmwareReservedRamBytes;
+const MPS2_RESERVE = loadTarget('qemu-mps2-an386').memory.firmwareReservedRamBytes;
+
 describe('targetLimits', () => {
   it('reports the LM3S6965 figures with their sources', () => {
     const lm3s = 'Stellaris LM3S6965 Data Sheet, Table 2-4 Memory Map (bit-banded SRAM 0x2000.0000-0x2000.FFFF)';
@@ -9,11 +13,11 @@ describe('targetLimits', () => {
       target: 'qemu-lm3s6965evb',
       totalRamBytes: { value: 65536, source: `target qemu-lm3s6965evb: memory.ram[sram].bytes (${lm3s})` },
       firmwareReservedRamBytes: {
-        value: 32680,
+        value: LM3S_RESERVE,
         source: "target qemu-lm3s6965evb: memory.firmwareReservedRamBytes, measured: the interpreter firmware's static RAM and stack (wrt-size ram= of its build)",
       },
       moduleMemoryBytes: {
-        value: 32856,
+        value: 65536 - LM3S_RESERVE,
         source: `target qemu-lm3s6965evb: memory.ram[sram].bytes - memory.firmwareReservedRamBytes (${lm3s}; reserve measured: the interpreter firmware's static RAM and stack (wrt-size ram= of its build))`,
       },
       stackBytes: { value: 8192, source: 'target qemu-lm3s6965evb: memory.defaultStackBytes' },
@@ -48,11 +52,11 @@ describe('targetLimits', () => {
         source: `target qemu-mps2-an386: memory.ram[ssram23].bytes (${ssram}) + memory.ram[psram].bytes (${psram})`,
       },
       firmwareReservedRamBytes: {
-        value: 1101664,
+        value: MPS2_RESERVE,
         source: "target qemu-mps2-an386: memory.firmwareReservedRamBytes, measured: the interpreter firmware's static RAM and stack (wrt-size ram= of its build)",
       },
       moduleMemoryBytes: {
-        value: 4 * 1024 * 1024 - 1101664,
+        value: 4 * 1024 * 1024 - MPS2_RESERVE,
         source: `target qemu-mps2-an386: memory.ram[ssram23].bytes - memory.firmwareReservedRamBytes (${ssram}; reserve measured: the interpreter firmware's static RAM and stack (wrt-size ram= of its build))`,
       },
       stackBytes: { value: 65536, source: 'target qemu-mps2-an386: memory.defaultStackBytes' },
