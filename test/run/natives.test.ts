@@ -1,16 +1,19 @@
 /**
- * run --natives FILE.c: native-sim built with a user's natives (in a folder keyed by the file's
- * hash), the native linked and called, its fuel cost charged; the engine's own checks of a table
- * that wrt-target did not read first (a build made with make NATIVES=...).
+ * run --natives FILE.c: native-sim built with a user's natives (the file's object and binary in a
+ * folder keyed by its hash, every other object shared by all natives files), the native linked and
+ * called, its fuel cost charged; the engine's own checks of a table that wrt-target did not read
+ * first (built the same way without reading it: one file compiled, then linked).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../ts/cli/main.js';
 import { BufferedOutput } from '../../ts/core/output.js';
 import { packageRoot } from '../../ts/core/paths.js';
+import { nativeSimWithNatives } from '../../ts/run/native-sim-binary.js';
 import { watFixture } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wrt-run-natives-'));
@@ -38,13 +41,20 @@ describe('run --natives', () => {
     expect(without.err).toContain('app.scale (i32) -> i32: not offered');
   }, 240_000);
 
-  it('native-sim refuses to start with a table the engine cannot take, naming the native', () => {
+  it('native-sim refuses to start with a table the engine cannot take, naming the native', async () => {
     const file = join(dir, 'bad.c');
     writeFileSync(file, '#include "wrt_native.h"\nstatic uint32_t h(wrt_native_call *c) { (void)c; return WRT_OK; }\n' +
       'WRT_NATIVE_APP_TABLE(WRT_NATIVE("wasi_snapshot_preview1", "fd_write", "iiii:i", 1u, h))\n');
-    const build = join(dir, 'bad-build');
-    const binary = join(build, 'native-sim', 'native-sim');
-    execFileSync('make', ['-s', '-C', join(packageRoot(), 'native', 'sim'), `BUILD=${build}`, `NATIVES=${file}`, binary], { stdio: 'ignore' });
+    // Built as `run --natives` builds (without reading the table first): the objects the first test
+    // built are shared, so this compiles the one file and links.
+    const binary = await nativeSimWithNatives({ file, path: file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), functions: [] }, { ...process.env, WRT_CACHE_DIR: join(dir, 'cache') });
+    const builds = join(dir, 'cache', 'build', 'native-sim-natives');
+    const key = (f: string): string => createHash('sha256').update(readFileSync(f)).digest('hex').slice(0, 16);
+    expect(binary).toBe(join(builds, key(file), 'native-sim'));
+    // One folder a natives file, with its object and binary only; the rest is common's, and common has no natives object.
+    expect(readdirSync(builds).filter((name) => name !== '.build.lock').sort()).toEqual(['common', key(natives), key(file)].sort());
+    expect(readdirSync(join(builds, key(file))).sort()).toEqual(['native-sim', 'natives.o']);
+    expect(existsSync(join(builds, 'common', 'native-sim', 'real', 'app'))).toBe(false);
     let failure: { status: number | null; stderr: string } | undefined;
     try {
       execFileSync(binary, ['--upload-capacity', '1024'], { input: '', stdio: ['pipe', 'ignore', 'pipe'] });

@@ -94,20 +94,23 @@ export function nativeSimArgs(options: {
 }
 
 /**
- * native-sim with a user's natives (`run --natives FILE.c`): a variant built by make from the
- * package's sources and the file, into <build state>/native-sim-natives/<the file's SHA-256>, so
- * that each natives file has its own binary and an edited file builds a new one.
+ * native-sim with a user's natives (`run --natives FILE.c`): built by make from the package's
+ * sources and the file. The file's object and its binary go into <build state>/native-sim-natives/
+ * <the file's SHA-256>, so that each natives file has its own binary and an edited file builds a
+ * new one; every other object into <build state>/native-sim-natives/common, shared by all of them
+ * (a second natives file compiles one file and links).
  */
 export async function nativeSimWithNatives(natives: NativesFile, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const buildDir = path.join(ensureStateDir('build', env), 'native-sim-natives', natives.sha256.slice(0, 16));
-  const binary = path.join(buildDir, 'native-sim', 'native-sim');
+  const buildDir = path.join(ensureStateDir('build', env), 'native-sim-natives');
+  const nativesOut = path.join(buildDir, natives.sha256.slice(0, 16));
+  const binary = path.join(nativesOut, 'native-sim');
   const simDir = path.join(packageRoot(), 'native', 'sim');
   // Loaded here only: the firmware builder (crypto, QEMU lookup, target loading) is no part of a plain run's start.
   const { makeBuild, stderrReport } = await import('../deploy/firmware.js');
   return makeBuild({
     what: `native-sim with the natives of ${natives.file}`,
     announce: `building native-sim with the natives of ${natives.file} ...`,
-    make: ['make', '--no-print-directory', '-C', simDir, `BUILD=${buildDir}`, `NATIVES=${natives.path}`, binary],
+    make: ['make', '--no-print-directory', '-C', simDir, `BUILD=${path.join(buildDir, 'common')}`, `NATIVES=${natives.path}`, `NATIVES_OUT=${nativesOut}`, binary],
     buildDir,
     output: binary,
     debianPackages: 'make gcc',
