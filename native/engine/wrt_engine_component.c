@@ -8,6 +8,37 @@
 
 #include "wrt_internal.h"
 
+#if WRT_CONFIG_COMPONENT_LINK
+typedef struct wrt_ec_moves wrt_ec_moves;
+
+typedef struct wrt_ec_side {
+    wrt_interp_engine *e;
+    uint16_t owner;            /* the component instance whose handle table this side uses */
+    uint32_t level;            /* the adapter level (borrow scope) */
+    wrt_ec_moves *moves;
+    wrt_instance *mem_of;      /* the instance whose memory this side's options name */
+    wrt_instance *pool_of;     /* the other side's memory: where lifted strings are read */
+    const wrt_func *realloc;
+    wrt_cabi_cx *cx;
+    uint32_t core_trap;        /* a core trap its cabi_realloc stopped with */
+} wrt_ec_side;
+
+/* Handles one adapter call moves: the types of those lifted, in order, for the lowering side, and
+ * the own handles lent to the callee, given back when it returns. */
+struct wrt_ec_moves {
+    uint16_t rts[WRT_ENGINE_ADAPTER_HANDLES];
+    uint32_t nrts, next;
+    uint16_t lent_owner[WRT_ENGINE_ADAPTER_HANDLES];
+    uint32_t lent_index[WRT_ENGINE_ADAPTER_HANDLES];
+    uint32_t nlent;
+};
+
+/* The host's handle table (docs/component.md, "Resources"): the table of the top-level caller. */
+#define WRT_EC_HOST 0xFFFFu
+/* The borrow scope of a COMPONENT_INVOKE (the adapters' levels are 0 .. WRT_ENGINE_ADAPTER_DEPTH - 1). */
+#define WRT_EC_TOP WRT_ENGINE_ADAPTER_DEPTH
+#endif
+
 typedef struct wrt_ec_call {
     wrt_interp_engine *e;
     wrt_instance *inst;
@@ -17,7 +48,17 @@ typedef struct wrt_ec_call {
     uint64_t budget;          /* WRT_FUEL_UNLIMITED: none */
     uint64_t used;
     uint32_t trap_func;
+#if WRT_CONFIG_COMPONENT_LINK
+    wrt_ec_side sides[2];     /* the host's table, then the callee's: handles in the call's types */
+    wrt_ec_moves moves;
+#endif
 } wrt_ec_call;
+
+#if WRT_CONFIG_COMPONENT_LINK
+static int wrt_ec_host_in(void *ctx, uint8_t kind, uint32_t rt, uint32_t index, uint32_t *o_index);
+static int wrt_ec_host_out(void *ctx, uint8_t kind, uint32_t rt, uint32_t index, uint32_t *o_index);
+static uint32_t wrt_ec_host_end(wrt_ec_call *c);
+#endif
 
 static bool wrt_ec_signature(void *ctx, uint32_t which, uint8_t *o_params, uint32_t *o_nparams, uint32_t params_cap,
                              uint8_t *o_results, uint32_t *o_nresults, uint32_t results_cap) {
@@ -121,7 +162,20 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
     if (i_msg->post_return_len != 0u && c.funcs[WRT_COMP_FUNC_POST_RETURN] == NULL) {
         return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, WRT_COMP_FUNC_POST_RETURN, "post-return: no export");
     }
-    const wrt_comp_ops ops = {&c, wrt_ec_signature, wrt_ec_invoke, wrt_ec_memory};
+#if WRT_CONFIG_COMPONENT_LINK
+    /* Handles travel only with the callee's component instance named (its table); the host's is WRT_EC_HOST's. */
+    c.sides[0].e = c.sides[1].e = e;
+    c.sides[0].owner = WRT_EC_HOST;
+    c.sides[1].owner = i_msg->owner;
+    c.sides[0].level = c.sides[1].level = WRT_EC_TOP;
+    c.sides[0].moves = c.sides[1].moves = &c.moves;
+    c.moves.nrts = c.moves.next = c.moves.nlent = 0;
+    e->borrows[WRT_EC_TOP] = 0;
+    const bool handles = i_msg->owner != 0u;
+    const wrt_comp_ops ops = {&c, wrt_ec_signature, wrt_ec_invoke, wrt_ec_memory, handles ? wrt_ec_host_in : NULL, handles ? wrt_ec_host_out : NULL};
+#else
+    const wrt_comp_ops ops = {&c, wrt_ec_signature, wrt_ec_invoke, wrt_ec_memory, NULL, NULL};
+#endif
     const wrt_comp_request req = {
         i_msg->params, i_msg->params_len, i_msg->result, i_msg->result_len, i_msg->args, i_msg->args_len,
         i_msg->encoding, i_msg->realloc_len != 0u, i_msg->post_return_len != 0u,
@@ -139,6 +193,13 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
 #endif
     int rc = wrt_comp_invoke(&req, &ops, &e->component, &outcome);
 #if WRT_CONFIG_COMPONENT_LINK
+    /* The lends to the call end; a borrow the callee was given and did not drop traps at its return. */
+    uint32_t left = wrt_ec_host_end(&c);
+    if (rc == WRT_COMP_OK && outcome.trap == 0u && left != 0u) {
+        outcome.trap = left;
+        outcome.phase = WRT_COMP_PHASE_LIFT;
+        outcome.result_len = 0;
+    }
     /* An adapter's canonical ABI trap reached the core as HOST_ERROR: its own code instead. */
     if (rc == WRT_COMP_OK && outcome.trap == WRT_TRAP_HOST_ERROR && e->adapter_trap != 0u) outcome.trap = e->adapter_trap;
 #endif
@@ -190,19 +251,6 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
 #define WRT_EC_I32 0x7Fu
 #define WRT_EC_PHASE_CALL 3u
 
-typedef struct wrt_ec_moves wrt_ec_moves;
-
-typedef struct wrt_ec_side {
-    wrt_interp_engine *e;
-    uint16_t owner;            /* the component instance whose handle table this side uses */
-    uint32_t level;            /* the adapter level (borrow scope) */
-    wrt_ec_moves *moves;
-    wrt_instance *mem_of;      /* the instance whose memory this side's options name */
-    wrt_instance *pool_of;     /* the other side's memory: where lifted strings are read */
-    const wrt_func *realloc;
-    wrt_cabi_cx *cx;
-    uint32_t core_trap;        /* a core trap its cabi_realloc stopped with */
-} wrt_ec_side;
 
 static void wrt_ec_refresh(wrt_ec_side *s) {
     uint64_t bytes = 0;
@@ -293,15 +341,6 @@ static uint32_t wrt_ec_handle_trap(wrt_interp_engine *e) {
     return wrt_ec_trap(e, WRT_COMP_TRAP_BASE + WRT_CABI_TRAP_HANDLE);
 }
 
-/* Handles one adapter call moves: the types of those lifted, in order, for the lowering side, and
- * the own handles lent to the callee, given back when it returns. */
-typedef struct wrt_ec_moves {
-    uint16_t rts[WRT_ENGINE_ADAPTER_HANDLES];
-    uint32_t nrts, next;
-    uint16_t lent_owner[WRT_ENGINE_ADAPTER_HANDLES];
-    uint32_t lent_index[WRT_ENGINE_ADAPTER_HANDLES];
-    uint32_t nlent;
-} wrt_ec_moves;
 
 
 /*
@@ -343,6 +382,38 @@ static int wrt_ec_lower_handle(void *ctx, uint8_t kind, uint32_t rt, uint32_t re
     return wrt_handles_new_borrow(&t->table, type, rep, (uint16_t)s->level, &s->e->borrows[s->level], o_index) == WRT_HANDLE_OK
                ? WRT_CABI_OK
                : WRT_CABI_TRAP_HANDLE;
+}
+
+/* A call's end: the handles lent to it come back; 72 when borrows it was given (scope `level`) are live. */
+static uint32_t wrt_ec_end_call(wrt_interp_engine *e, const wrt_ec_moves *m, uint32_t level) {
+    for (uint32_t i = 0; i < m->nlent; i++) {
+        wrt_ec_table *lender = wrt_ec_table_of(e, m->lent_owner[i], false);
+        if (lender != NULL) wrt_handles_end_lend(&lender->table, m->lent_index[i]);
+    }
+    return wrt_handles_task_return(e->borrows[level]) != WRT_HANDLE_OK ? WRT_COMP_TRAP_BASE + WRT_CABI_TRAP_HANDLE : 0u;
+}
+
+/* ---- handles between the host and a COMPONENT_INVOKE: the host's table as one more instance's ---- */
+/* Lifted from one side's table, lowered into the other's, as an adapter moves them. */
+static int wrt_ec_host_move(void *ctx, uint32_t from, uint8_t kind, uint32_t index, uint32_t *o_index) {
+    wrt_ec_call *c = (wrt_ec_call *)((const wrt_comp_ctx *)ctx)->ops->ctx;
+    uint32_t rep = 0;
+    int rc = wrt_ec_lift_handle(&c->sides[from], kind, 0u, index, &rep);
+    return rc != WRT_CABI_OK ? rc : wrt_ec_lower_handle(&c->sides[from ^ 1u], kind, 0u, rep, o_index);
+}
+
+static int wrt_ec_host_in(void *ctx, uint8_t kind, uint32_t rt, uint32_t index, uint32_t *o_index) {
+    (void)rt;
+    return wrt_ec_host_move(ctx, 0u, kind, index, o_index);
+}
+
+static int wrt_ec_host_out(void *ctx, uint8_t kind, uint32_t rt, uint32_t index, uint32_t *o_index) {
+    (void)rt;
+    return wrt_ec_host_move(ctx, 1u, kind, index, o_index);
+}
+
+static uint32_t wrt_ec_host_end(wrt_ec_call *c) {
+    return wrt_ec_end_call(c->e, &c->moves, WRT_EC_TOP);
 }
 
 static uint32_t wrt_ec_adapter_run(wrt_ec_adapter *a, wrt_ec_scratch *sc, const uint64_t *i_args, uint64_t *o_results) {
@@ -432,17 +503,28 @@ static uint32_t wrt_ec_adapter_run(wrt_ec_adapter *a, wrt_ec_scratch *sc, const 
         if (rc != WRT_CABI_OK) return wrt_ec_cabi_trap(e, &caller, rc);
     }
     /* The callee returned: the handles lent to it come back; borrows it was given must be dropped. */
-    for (uint32_t i = 0; i < moves.nlent; i++) {
-        wrt_ec_table *lender = wrt_ec_table_of(e, moves.lent_owner[i], false);
-        if (lender != NULL) wrt_handles_end_lend(&lender->table, moves.lent_index[i]);
-    }
-    if (wrt_handles_task_return(e->borrows[level]) != WRT_HANDLE_OK) return wrt_ec_handle_trap(e);
+    if (wrt_ec_end_call(e, &moves, level) != 0u) return wrt_ec_handle_trap(e);
     /* 6. The callee's post-return, with its flat results. */
     if (a->callee_post_return != NULL) {
         code = wrt_ec_invoke_no_leave(e, a->callee_post_return, res, nres, NULL, 0);
         if (code != WRT_OK) return code;
     }
     return WRT_OK;
+}
+
+/*
+ * canon resource.drop of `index` on `t` (a type of WRT_EC_ANY_RT: the handle's own): true with the
+ * destructor to run (NULL: none) and the rep it takes; false: a handle trap.
+ */
+static bool wrt_ec_drop(wrt_interp_engine *e, wrt_ec_table *t, uint32_t index, uint16_t rt, uint64_t *o_rep, const wrt_func **o_dtor) {
+    const wrt_handle *h = wrt_ec_table_get(t, index);
+    uint16_t type = rt != WRT_EC_ANY_RT ? rt : (h != NULL ? h->rt : 0u);
+    uint32_t rep = 0;
+    bool run_dtor = false;
+    if (t == NULL || wrt_handles_drop(&t->table, index, type, e->borrows, WRT_ENGINE_ADAPTER_DEPTH + 1u, &rep, &run_dtor) != WRT_HANDLE_OK) return false;
+    *o_rep = rep;
+    *o_dtor = run_dtor && type < e->nresources ? e->resources[type].dtor : NULL;
+    return true;
 }
 
 /* canon resource.new / resource.drop / resource.rep on the built-in's component instance's table. */
@@ -457,25 +539,37 @@ static uint32_t wrt_ec_builtin_call(wrt_ec_adapter *a, wrt_host_call *io_call) {
         io_call->results[0] = out;
         return WRT_OK;
     }
-    /* A built-in of any type (WRT_EC_ANY_RT) takes the handle's own. */
-    const wrt_handle *h = wrt_ec_table_get(t, arg);
-    uint16_t type = a->rt != WRT_EC_ANY_RT ? a->rt : (h != NULL ? h->rt : 0u);
     if (a->kind == 3u) {
-        if (wrt_handles_rep(&t->table, arg, type, &out) != WRT_HANDLE_OK) return wrt_ec_handle_trap(e);
+        /* A built-in of any type (WRT_EC_ANY_RT) takes the handle's own. */
+        const wrt_handle *h = wrt_ec_table_get(t, arg);
+        if (wrt_handles_rep(&t->table, arg, a->rt != WRT_EC_ANY_RT ? a->rt : (h != NULL ? h->rt : 0u), &out) != WRT_HANDLE_OK) return wrt_ec_handle_trap(e);
         io_call->results[0] = out;
         return WRT_OK;
     }
-    bool run_dtor = false;
-    if (wrt_handles_drop(&t->table, arg, type, e->borrows, WRT_ENGINE_ADAPTER_DEPTH + 1u, &out, &run_dtor) != WRT_HANDLE_OK) {
-        return wrt_ec_handle_trap(e);
-    }
-    const wrt_func *dtor = run_dtor && type < e->nresources ? e->resources[type].dtor : NULL;
+    uint64_t rep = 0;
+    const wrt_func *dtor = NULL;
+    if (!wrt_ec_drop(e, t, arg, a->rt, &rep, &dtor)) return wrt_ec_handle_trap(e);
     if (dtor == NULL) return WRT_OK;
-    uint64_t rep = out;
     wrt_trap_info trap;
     return wrt_invoke_nested(e->rt, dtor, &rep, 1, NULL, 0, &trap);
 }
 
+/* COMPONENT_RESOURCE op 5: the host drops a handle it holds; the destructor runs as an invocation
+ * of its own (output it writes is not sent). 0, 72 (a handle trap) or the destructor's core trap. */
+static uint16_t wrt_ec_host_drop(wrt_interp_engine *e, uint16_t rt, uint32_t index) {
+    uint64_t rep = 0;
+    wrt_ec_call c;
+    c.funcs[WRT_COMP_FUNC_EXPORT] = NULL;
+    if (!wrt_ec_drop(e, wrt_ec_table_of(e, WRT_EC_HOST, false), index, rt, &rep, &c.funcs[WRT_COMP_FUNC_EXPORT])) {
+        return WRT_COMP_TRAP_BASE + WRT_CABI_TRAP_HANDLE;
+    }
+    if (c.funcs[WRT_COMP_FUNC_EXPORT] == NULL) return 0u;
+    c.e = e;
+    c.io = NULL;
+    c.budget = e->fuel_budget;
+    c.used = 0;
+    return (uint16_t)wrt_ec_invoke(&c, WRT_COMP_FUNC_EXPORT, &rep, 1, NULL, 0);
+}
 
 #if WRT_CONFIG_WASI2
 /* ---- WASI 0.2 functions (COMPONENT_RESOURCE op 4, native/component/wrt_wasi2.c) ---------------- */
@@ -761,6 +855,10 @@ bool wrt_engine_component_resource(void *ctx, const wrtp_msg_component_resource 
 #else
         return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 4, "built without WRT_CONFIG_WASI2");
 #endif
+    }
+    if (i_msg->op == 5u) {
+        *o_index = wrt_ec_host_drop(e, i_msg->rt, i_msg->owner);
+        return true;
     }
     if (i_msg->op == 0u) {
         if (e->nresources >= WRT_ENGINE_MAX_RESOURCE_TYPES) {

@@ -21,7 +21,7 @@ export type CType =
   | { readonly k: 'option'; readonly t: CType }
   | { readonly k: 'result'; readonly ok: CType | null; readonly err: CType | null }
   | { readonly k: 'flags'; readonly names: readonly string[] }
-  /** A resource handle: only inside fused adapters (the device moves it between handle tables). */
+  /** A resource handle: moved between handle tables by the device (adapters; the host's table for a top-level export). */
   | { readonly k: 'own' | 'borrow' };
 
 /** Nesting the device's canonical ABI walks (WRT_CABI_MAX_DEPTH). */
@@ -39,7 +39,7 @@ export function unsupported(message: string, file: string | undefined, offset = 
 }
 
 export const SUPPORTED =
-  'run and deploy call exported functions of a component (any core modules and instances, nested components, fused adapters, resources) whose only top-level imports are WASI 0.2 interfaces (wasi:*@0.2.x, which native-sim serves; a wasi:cli/run command runs without --invoke), whose types are bool, integers, floats, char, string, list, record, tuple, variant, enum, option, result and flags';
+  'run and deploy call exported functions of a component (any core modules and instances, nested components, fused adapters, resources) whose only top-level imports are WASI 0.2 interfaces (wasi:*@0.2.x, which native-sim serves; a wasi:cli/run command runs without --invoke), whose types are bool, integers, floats, char, string, list, record, tuple, variant, enum, option, result, flags and own/borrow handles';
 
 /** The arena type `t` as a tree; `nodes` counts the nodes made (with the other trees of the call). */
 export function ctypeOf(arena: TypeArena, t: ValType, where: string, file: string | undefined, nodes: { count: number }, handles = false): CType {
