@@ -38,6 +38,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.log(`parameters flat ${sh.flatParams}, spilled to memory ${sh.spilledParams}; result flat ${sh.flatResult}, through a pointer ${sh.resultPointer}`);
     const missing = Object.entries(report.kinds).filter(([, n]) => n === 0).map(([k]) => k);
     console.log(`type kinds (calls using each): ${Object.entries(report.kinds).map(([k, n]) => `${k} ${n}`).join(', ')}${missing.length > 0 ? `; never: ${missing.join(', ')}` : ''}`);
+    const rs = report.resources;
+    console.log(`resource worlds ${rs.worlds}: ${rs.calls} calls compared with jco only (the model takes no handles: ${rs.modelSkipped}), ${rs.endDrops} handles dropped at sessions' ends; kinds: ${Object.entries(rs.kinds).map(([k, n]) => `${k} ${n}`).join(', ')}`);
     if (report.refused.length > 0) console.log(`refused by the plan: ${report.refused.length}\n  ${report.refused.slice(0, 10).join('\n  ')}`);
     console.log(`differences ${report.differences.length}`);
     return report.differences.length === 0 && report.refused.length === 0 ? 0 : 1;
