@@ -133,11 +133,11 @@ static bool wrt_ec_refuse_text(wrtp_engine_error *o_err, uint32_t code, uint32_t
 static bool wrt_ec_refuse(wrtp_engine_error *o_err, uint32_t code, uint32_t offset) {
     static const char *const texts[6] = {
         "no instance loaded",                  /* WRTP_PERR_NO_MODULE */
-        "export missing or bad (detail: which)", /* WRTP_PERR_EXPORT_NOT_FOUND */
+        "export missing or bad",               /* WRTP_PERR_EXPORT_NOT_FOUND: the detail says which */
         "bad type or args, or over a limit",   /* WRTP_PERR_ARGS_INVALID */
         NULL,
         "no instance of that id",              /* WRTP_PERR_INSTANCE_UNKNOWN */
-        "session full (detail: count)",        /* WRTP_PERR_SESSION_FULL */
+        "session full",                        /* WRTP_PERR_SESSION_FULL: the detail is the count */
     };
     return wrt_ec_refuse_text(o_err, code, offset, texts[code - WRTP_PERR_NO_MODULE]);
 }
@@ -362,17 +362,18 @@ static uint32_t wrt_ec_handle_trap(wrt_interp_engine *e) {
 
 
 /*
- * lift_own / lift_borrow from this side's table. The handle's own type is what the lowering side
- * gets: the plan does not yet number the resource types of the signature as the device does.
+ * lift_own / lift_borrow from this side's table, of the signature's type: rt n is the session's
+ * resource type n - 1 (a top-level export's, which the plan numbers), 0 the handle's own (an
+ * adapter's: the plan does not number the resource types of adapter signatures). The lowering
+ * side gets the type lifted.
  */
 static int wrt_ec_lift_handle(void *ctx, uint8_t kind, uint32_t rt, uint32_t index, uint32_t *o_rep) {
-    (void)rt;
     wrt_ec_side *s = (wrt_ec_side *)ctx;
     wrt_ec_table *t = wrt_ec_table_of(s->e, s->owner, false);
     const wrt_handle *h = wrt_ec_table_get(t, index);
     wrt_ec_moves *m = s->moves;
     if (h == NULL || m->nrts >= WRT_ENGINE_ADAPTER_HANDLES) return WRT_CABI_TRAP_HANDLE;
-    uint16_t type = h->rt;
+    uint16_t type = rt != 0u ? (uint16_t)(rt - 1u) : h->rt;
     m->rts[m->nrts++] = type;
     if (kind == WRT_CABI_OWN) return wrt_handles_lift_own(&t->table, index, type, o_rep) == WRT_HANDLE_OK ? WRT_CABI_OK : WRT_CABI_TRAP_HANDLE;
     if (m->nlent >= WRT_ENGINE_ADAPTER_HANDLES) return WRT_CABI_TRAP_HANDLE;
@@ -413,21 +414,19 @@ static uint32_t wrt_ec_end_call(wrt_interp_engine *e, const wrt_ec_moves *m, uin
 
 /* ---- handles between the host and a COMPONENT_INVOKE: the host's table as one more instance's ---- */
 /* Lifted from one side's table, lowered into the other's, as an adapter moves them. */
-static int wrt_ec_host_move(void *ctx, uint32_t from, uint8_t kind, uint32_t index, uint32_t *o_index) {
+static int wrt_ec_host_move(void *ctx, uint32_t from, uint8_t kind, uint32_t rt, uint32_t index, uint32_t *o_index) {
     wrt_ec_call *c = (wrt_ec_call *)((const wrt_comp_ctx *)ctx)->ops->ctx;
     uint32_t rep = 0;
-    int rc = wrt_ec_lift_handle(&c->sides[from], kind, 0u, index, &rep);
+    int rc = wrt_ec_lift_handle(&c->sides[from], kind, rt, index, &rep);
     return rc != WRT_CABI_OK ? rc : wrt_ec_lower_handle(&c->sides[from ^ 1u], kind, 0u, rep, o_index);
 }
 
 static int wrt_ec_host_in(void *ctx, uint8_t kind, uint32_t rt, uint32_t index, uint32_t *o_index) {
-    (void)rt;
-    return wrt_ec_host_move(ctx, 0u, kind, index, o_index);
+    return wrt_ec_host_move(ctx, 0u, kind, rt, index, o_index);
 }
 
 static int wrt_ec_host_out(void *ctx, uint8_t kind, uint32_t rt, uint32_t index, uint32_t *o_index) {
-    (void)rt;
-    return wrt_ec_host_move(ctx, 1u, kind, index, o_index);
+    return wrt_ec_host_move(ctx, 1u, kind, rt, index, o_index);
 }
 
 static uint32_t wrt_ec_host_end(wrt_ec_call *c) {

@@ -139,6 +139,10 @@ describe('resource handles between the host and native-sim', () => {
     expect(component.plan.functions.find((f) => f.name === 'drops')?.handleOwner).toBeNull();
     expect(component.plan.refused).toEqual([]);
     expect(handleTableOwners(component.plan)).toContain(HOST_TABLE_OWNER);
+    // r is Def's, the session's resource type 0: encoded 0 + 1 and checked by the device on a lift;
+    // User only borrows it (its scope does not define r): 0, the handle's own type.
+    expect(Buffer.from(make!.resultType).toString('hex')).toBe('12011801');
+    expect(Buffer.from(component.plan.functions.find((f) => f.name === 'keep')!.paramsType).toString('hex')).toBe('12011900');
   });
 
   it('run --invoke prints a returned handle as #N and refuses a stale one with trap 72', async () => {

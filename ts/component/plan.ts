@@ -186,8 +186,13 @@ export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: str
       if (node.k !== 'func') throw unsupported(`${name}: not a function type`, file);
       const count = { count: 2 };
       // Handles travel through the host's handle table on the device (docs/component.md, "Resources").
-      const params = node.params.map(([n, t]) => [n, ctypeOf(facts.arena, t, `${name}: parameter ${n}`, file, count, true)] as const);
-      const result = node.result === null ? null : ctypeOf(facts.arena, node.result, `${name}: result`, file, count, true);
+      // A resource the lifting scope defines is checked as the session's type; another, by the handle's own.
+      const rtOf = (r: number): number | null => {
+        const def = facts.resourceDefs.get(facts.arena.canonicalResource(r));
+        return def === undefined ? null : (lift.rts.get(def) ?? null);
+      };
+      const params = node.params.map(([n, t]) => [n, ctypeOf(facts.arena, t, `${name}: parameter ${n}`, file, count, rtOf)] as const);
+      const result = node.result === null ? null : ctypeOf(facts.arena, node.result, `${name}: result`, file, count, rtOf);
       const handles = params.some(([, t]) => holdsHandle(t)) || (result !== null && holdsHandle(result));
       const k = lift.core.instance;
       const same = (ref: CoreRef | null, what: string): string | null => {
