@@ -41,6 +41,8 @@ describe('component differential: native-sim vs jco 1.35.0 and definitions.py', 
     expect(r.resources.modelSkipped).toBe(150);
     expect(RESOURCE_KINDS.filter((k) => (r.resources.kinds[k] ?? 0) === 0)).toEqual([]);
     expect(r.resources.endDrops).toBeGreaterThan(0);
+    // A handle the host does not hold: trap 72 in lowering on the device where jco throws.
+    expect(r.traps['72']).toBe(r.resources.kinds['stale-handle']);
   }, 240_000);
 
   it('reports a difference for each changed device answer of a resource world', async () => {

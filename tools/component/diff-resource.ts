@@ -9,7 +9,10 @@
  *
  * The host keeps the handles it received in the order received (a pool); a call names a handle by
  * its position in the pool, which the generator knows ahead because it counts the pool as the calls
- * change it (own arguments leave it, returned handles join it, a drop removes one). The device's
+ * change it (own arguments leave it, returned handles join it, a drop removes one). A call in
+ * twenty-five or so passes a handle the host does not hold (`take` of a stale index on the device,
+ * of a disposed object on jco): both must refuse it (the device traps 72 in lowering, jco throws),
+ * and both start again from a fresh instance with no handles. The device's
  * pool is run-component's HostHandles (indices of the host's handle table), jco's the resource
  * objects it returned; a returned handle prints as `h<k>`, k the order in which the host received it.
  */
@@ -17,7 +20,10 @@ import type { CValue } from '../../ts/component/value-encoding.js';
 import { Rng } from './diff-gen.js';
 
 /** What a call does; each kind is counted in the report. */
-export const RESOURCE_KINDS = ['constructor', 'method', 'static', 'own-param', 'borrow-param', 'own-result', 'option-own-result', 'option-own-param', 'host-drop', 'destructor-count'] as const;
+export const RESOURCE_KINDS = ['constructor', 'method', 'static', 'own-param', 'borrow-param', 'own-result', 'option-own-result', 'option-own-param', 'host-drop', 'destructor-count', 'stale-handle'] as const;
+
+/** The host-table index a stale-handle call passes: past any table's capacity, never a live handle. */
+export const STALE_INDEX = 40_000;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 /** One seeded call of a resource world. */
@@ -116,7 +122,14 @@ export function resourceCalls(seed: number, world: number, n: number): ResourceC
     // The first calls make handles; later, with a pool, any kind.
     const makers: ResourceKind[] = ['constructor', 'own-result', 'option-own-result'];
     const users: ResourceKind[] = ['method', 'static', 'borrow-param', 'own-param', 'option-own-param', 'host-drop', 'destructor-count'];
-    const kind = pool === 0 ? (r.u32() % 4 === 3 ? 'destructor-count' : (makers[r.u32() % makers.length] as ResourceKind)) : ([...makers, ...users][r.u32() % (makers.length + users.length)] as ResourceKind);
+    const kind: ResourceKind =
+      r.u32() % 25 === 24
+        ? 'stale-handle'
+        : pool === 0
+          ? r.u32() % 4 === 3
+            ? 'destructor-count'
+            : (makers[r.u32() % makers.length] as ResourceKind)
+          : ([...makers, ...users][r.u32() % (makers.length + users.length)] as ResourceKind);
     const at = pool > 0 ? r.u32() % pool : -1;
     let text: string;
     let name: string | null;
@@ -168,6 +181,12 @@ export function resourceCalls(seed: number, world: number, n: number): ResourceC
         text = `drop pool[${at}]`;
         pool -= 1;
         break;
+      case 'stale-handle':
+        name = f('take');
+        text = 'take(a handle the host does not hold)';
+        // The trap ends the instance: both sides start again with an empty pool.
+        pool = 0;
+        break;
       default:
         name = f('drops');
         text = 'drops()';
@@ -190,6 +209,8 @@ export function resourceArgs(call: ResourceCall, handle: (at: number) => CValue)
     case 'destructor-count':
     case 'host-drop':
       return [];
+    case 'stale-handle':
+      return [{ k: 'handle', v: STALE_INDEX }];
     default:
       return [handle(call.at)];
   }
@@ -218,12 +239,22 @@ interface JsRes {
 export class JcoResourcePool {
   private pool: JsResource[] = [];
   private received = 0;
-  constructor(private readonly res: JsRes) {}
+  constructor(private res: JsRes) {}
 
-  static of(exports: Readonly<Record<string, unknown>>): JcoResourcePool {
+  static resOf(exports: Readonly<Record<string, unknown>>): JsRes {
     const res = (exports['res'] ?? exports[RESOURCE_IFACE]) as JsRes | undefined;
     if (res === undefined) throw new Error(`jco's component exports no ${RESOURCE_IFACE} (it exports ${Object.keys(exports).join(', ')})`);
-    return new JcoResourcePool(res);
+    return res;
+  }
+
+  static of(exports: Readonly<Record<string, unknown>>): JcoResourcePool {
+    return new JcoResourcePool(JcoResourcePool.resOf(exports));
+  }
+
+  /** After a trap: a fresh instance, no handle held (the old ones go with the old instance). */
+  restart(exports: Readonly<Record<string, unknown>>): void {
+    this.res = JcoResourcePool.resOf(exports);
+    this.pool = [];
   }
 
   private got(h: JsResource): string {
@@ -262,6 +293,11 @@ export class JcoResourcePool {
         case 'host-drop':
           this.taken(c.at)[Symbol.dispose]();
           return { kind: 'value', wave: 'dropped' };
+        case 'stale-handle': {
+          const gone = new this.res.R(0);
+          gone[Symbol.dispose]();
+          return { kind: 'value', wave: String(this.res.take(gone)) };
+        }
         default:
           return { kind: 'value', wave: String(this.res.drops()) };
       }

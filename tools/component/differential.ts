@@ -475,6 +475,8 @@ function show(o: Outcome): string {
 
 interface ResourceWorldResult {
   readonly agreed: number;
+  /** Stale handles refused on both sides (the device: 72 in lowering; jco: it threw). */
+  readonly trapped: number;
   readonly endDrops: number;
 }
 
@@ -537,6 +539,7 @@ async function runResourceWorld(
   const pool = JcoResourcePool.of(await jco.instantiate());
   const names = new DeviceHandleNames();
   let agreed = 0;
+  let trapped = 0;
   for (const [c, call] of calls.entries()) {
     kinds[call.kind] = (kinds[call.kind] ?? 0) + 1;
     const o = batch.outcomes[c] as ComponentOutcome;
@@ -544,8 +547,15 @@ async function runResourceWorld(
     // The self-test's changed answer: another text, or another trap.
     if (opts.corruptDevice?.has(done + c) === true) device = device.kind === 'value' ? { ...device, wave: `${device.wave} ` } : { ...device, what: `${device.what} (changed)` };
     const jcoOut = pool.call(call);
+    // A trap ends the instance on both sides (the device's batch instantiates it again).
+    if (jcoOut.kind === 'trap') pool.restart(await jco.instantiate());
     if (device.kind === 'value' && jcoOut.kind === 'value' && device.wave === jcoOut.wave) {
       agreed += 1;
+      continue;
+    }
+    // A handle the host does not hold: the device's invalid-handle trap in lowering, jco's throw.
+    if (call.kind === 'stale-handle' && device.kind === 'trap' && device.what === 'device trap 72 in lowering the arguments' && jcoOut.kind === 'trap') {
+      trapped += 1;
       continue;
     }
     differences.push({ call: done + c, world, text: call.text, against: 'jco', device: show(device), oracle: show(jcoOut) });
@@ -557,7 +567,7 @@ async function runResourceWorld(
   if (endOk !== held || batch.endDrops.length !== held) {
     differences.push({ call: done + n - 1, world, text: 'the handles held at the end, dropped', against: 'jco', device: `${endOk} of ${batch.endDrops.length} dropped`, oracle: `${held} dropped` });
   }
-  return { agreed, endDrops: endOk };
+  return { agreed, trapped, endDrops: endOk };
 }
 
 export async function runComponentDifferential(opts: DiffOptions): Promise<DiffReport> {
@@ -589,6 +599,8 @@ export async function runComponentDifferential(opts: DiffOptions): Promise<DiffR
         const n = Math.min(perWorld, opts.calls - done);
         const r = await runResourceWorld(tools, opts, env, world, n, done, resourceKinds, differences, refused, log);
         valuesAgreed += r.agreed;
+        trapsAgreed += r.trapped;
+        if (r.trapped > 0) traps['72'] = (traps['72'] ?? 0) + r.trapped;
         resources.worlds += 1;
         resources.calls += n;
         resources.endDrops += r.endDrops;
