@@ -32,7 +32,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     });
     console.log(`seed ${report.seed}: ${report.calls} calls on ${report.worlds} components (${o.firstComponent}..${o.firstComponent + report.worlds - 1}) in ${(report.ms / 1000).toFixed(1)} s`);
     console.log(`encodings ${JSON.stringify(report.encodings)}`);
-    console.log(`values agreed (device = model = jco, or jco threw) ${report.valuesAgreed}; traps agreed (device = model, in lifting the result) ${report.trapsAgreed} ${JSON.stringify(report.traps)}`);
+    console.log(`values agreed (device = model = jco, or jco threw) ${report.valuesAgreed}; traps agreed (device = model, in lifting the result; in resource worlds a stale handle, device 72 in lowering where jco threw) ${report.trapsAgreed} ${JSON.stringify(report.traps)}`);
     console.log(`jco on device traps: threw ${report.jcoOnTrap.threw}, returned a value ${report.jcoOnTrap.returned}; jco threw where both returned ${report.jcoThrewOnValue}`);
     const sh = report.shapes;
     console.log(`parameters flat ${sh.flatParams}, spilled to memory ${sh.spilledParams}; result flat ${sh.flatResult}, through a pointer ${sh.resultPointer}`);
