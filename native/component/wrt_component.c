@@ -5,11 +5,7 @@
 
 #define COMP_I32 0x7Fu
 
-typedef struct {
-    const wrt_comp_ops *ops;
-    wrt_cabi_cx *cx;
-    uint32_t trap; /* the core trap cabi_realloc stopped with */
-} comp_ctx;
+typedef wrt_comp_ctx comp_ctx;
 
 static void comp_refresh(const wrt_comp_ops *ops, wrt_cabi_cx *cx) {
     uint32_t len = 0;
@@ -153,8 +149,8 @@ int wrt_comp_invoke(const wrt_comp_request *i_req, const wrt_comp_ops *i_ops, wr
     cx.pool_len = i_req->args_len;
     cx.host.ctx = &c;
     cx.host.realloc = i_req->realloc ? comp_realloc : 0;
-    cx.host.lower_handle = 0;
-    cx.host.lift_handle = 0;
+    cx.host.lower_handle = i_ops->lower_handle;
+    cx.host.lift_handle = i_ops->lift_handle;
 
     if (pt != 0) {
         rc = wrt_cabi_lower_values(&cx, pt, io_scratch->vals, nvals, WRT_CABI_MAX_FLAT_PARAMS, flat, &nflat);

@@ -69,7 +69,19 @@ typedef struct wrt_comp_ops {
                      uint32_t nresults);
     /* The instance's memory as it is now (a call may grow it); NULL when it has none. */
     uint8_t *(*memory)(void *ctx, uint32_t *o_len);
+    /* A handle argument (the host's index) into the callee, and a handle result out of it (the
+     * host's new index): wrt_cabi_host's callbacks, whose ctx is the call's wrt_comp_ctx. NULL:
+     * handles trap (72). */
+    int (*lower_handle)(void *ctx, uint8_t kind, uint32_t rt, uint32_t index, uint32_t *o_index);
+    int (*lift_handle)(void *ctx, uint8_t kind, uint32_t rt, uint32_t index, uint32_t *o_index);
 } wrt_comp_ops;
+
+/* What the canonical ABI's callbacks get as their ctx during wrt_comp_invoke. */
+typedef struct wrt_comp_ctx {
+    const wrt_comp_ops *ops;
+    wrt_cabi_cx *cx;
+    uint32_t trap; /* the core trap cabi_realloc stopped with */
+} wrt_comp_ctx;
 
 typedef struct wrt_comp_request {
     const uint8_t *params_type;  /* a tuple of the parameters; length 0: no parameters */

@@ -158,6 +158,9 @@ static int decode_node(cval_walk *w, uint32_t node, const uint8_t *b, uint32_t l
     case WRT_CABI_U16: case WRT_CABI_U32: case WRT_CABI_U64:
         rc = rd_uleb(b, len, pos, cval_bits[t->kind], &v);
         break;
+    case WRT_CABI_OWN: case WRT_CABI_BORROW: /* the host's handle index */
+        rc = rd_uleb(b, len, pos, 32, &v);
+        break;
     case WRT_CABI_S16: case WRT_CABI_S32: case WRT_CABI_S64:
         rc = rd_sleb(b, len, pos, cval_bits[t->kind], &v);
         break;
@@ -207,7 +210,7 @@ static int decode_node(cval_walk *w, uint32_t node, const uint8_t *b, uint32_t l
         }
         if (rc == WRT_CABI_OK && t->count < 32u && (v >> t->count) != 0u) rc = WRT_CABI_ERR_VALUE;
         break;
-    default: /* own, borrow: handles do not travel */
+    default:
         rc = WRT_CABI_ERR_VALUE;
         break;
     }
@@ -325,7 +328,7 @@ static int encode_node(cval_walk *w, uint32_t node, const wrt_cabi_val *slot, co
     switch (t->kind) {
     case WRT_CABI_BOOL: wr_byte(o, v != 0u); break;
     case WRT_CABI_U8: case WRT_CABI_S8: wr_byte(o, (uint32_t)(v & 0xffu)); break;
-    case WRT_CABI_U16: case WRT_CABI_U32: case WRT_CABI_U64: wr_uleb(o, v); break;
+    case WRT_CABI_U16: case WRT_CABI_U32: case WRT_CABI_U64: case WRT_CABI_OWN: wr_uleb(o, v); break;
     case WRT_CABI_S16: case WRT_CABI_S32: case WRT_CABI_S64: wr_sleb(o, (int64_t)v); break;
     case WRT_CABI_F32: case WRT_CABI_F64:
         for (k = 0; k < t->size; k++) wr_byte(o, (uint32_t)(v >> (8u * k)) & 0xffu);

@@ -8,6 +8,37 @@
 
 #include "wrt_internal.h"
 
+#if WRT_CONFIG_COMPONENT_LINK
+typedef struct wrt_ec_moves wrt_ec_moves;
+
+typedef struct wrt_ec_side {
+    wrt_interp_engine *e;
+    uint16_t owner;            /* the component instance whose handle table this side uses */
+    uint32_t level;            /* the adapter level (borrow scope) */
+    wrt_ec_moves *moves;
+    wrt_instance *mem_of;      /* the instance whose memory this side's options name */
+    wrt_instance *pool_of;     /* the other side's memory: where lifted strings are read */
+    const wrt_func *realloc;
+    wrt_cabi_cx *cx;
+    uint32_t core_trap;        /* a core trap its cabi_realloc stopped with */
+} wrt_ec_side;
+
+/* Handles one adapter call moves: the types of those lifted, in order, for the lowering side, and
+ * the own handles lent to the callee, given back when it returns. */
+struct wrt_ec_moves {
+    uint16_t rts[WRT_ENGINE_ADAPTER_HANDLES];
+    uint32_t nrts, next;
+    uint16_t lent_owner[WRT_ENGINE_ADAPTER_HANDLES];
+    uint32_t lent_index[WRT_ENGINE_ADAPTER_HANDLES];
+    uint32_t nlent;
+};
+
+/* The host's handle table (docs/component.md, "Resources"): the table of the top-level caller. */
+#define WRT_EC_HOST 0xFFFFu
+/* The borrow scope of a COMPONENT_INVOKE (the adapters' levels are 0 .. WRT_ENGINE_ADAPTER_DEPTH - 1). */
+#define WRT_EC_TOP WRT_ENGINE_ADAPTER_DEPTH
+#endif
+
 typedef struct wrt_ec_call {
     wrt_interp_engine *e;
     wrt_instance *inst;
@@ -17,7 +48,17 @@ typedef struct wrt_ec_call {
     uint64_t budget;          /* WRT_FUEL_UNLIMITED: none */
     uint64_t used;
     uint32_t trap_func;
+#if WRT_CONFIG_COMPONENT_LINK
+    wrt_ec_side sides[2];     /* the host's table, then the callee's: handles in the call's types */
+    wrt_ec_moves moves;
+#endif
 } wrt_ec_call;
+
+#if WRT_CONFIG_COMPONENT_LINK
+static int wrt_ec_host_in(void *ctx, uint8_t kind, uint32_t rt, uint32_t index, uint32_t *o_index);
+static int wrt_ec_host_out(void *ctx, uint8_t kind, uint32_t rt, uint32_t index, uint32_t *o_index);
+static uint32_t wrt_ec_host_end(wrt_ec_call *c);
+#endif
 
 static bool wrt_ec_signature(void *ctx, uint32_t which, uint8_t *o_params, uint32_t *o_nparams, uint32_t params_cap,
                              uint8_t *o_results, uint32_t *o_nresults, uint32_t results_cap) {
@@ -76,11 +117,29 @@ static uint8_t *wrt_ec_memory(void *ctx, uint32_t *o_len) {
     return mem;
 }
 
-static bool wrt_ec_refuse(wrtp_engine_error *o_err, uint32_t code, uint32_t offset, const char *message) {
+static bool wrt_ec_refuse_text(wrtp_engine_error *o_err, uint32_t code, uint32_t offset, const char *message) {
     o_err->code = code;
     o_err->offset = offset;
     o_err->message = message;
     return false;
+}
+
+/*
+ * A refusal of COMPONENT_INVOKE, _ADAPTER or _RESOURCE: one short text an error code, the detail
+ * saying which field or limit (docs/protocol.md §4e, §4f). Refusals mean a host that sent a wrong
+ * plan, and every byte here counts against the component runtime's 14 KiB of flash
+ * (docs/component.md, "Footprint"), so the texts are shared rather than one a refusal.
+ */
+static bool wrt_ec_refuse(wrtp_engine_error *o_err, uint32_t code, uint32_t offset) {
+    static const char *const texts[6] = {
+        "no instance loaded",                  /* WRTP_PERR_NO_MODULE */
+        "export missing or bad",               /* WRTP_PERR_EXPORT_NOT_FOUND: the detail says which */
+        "bad type or args, or over a limit",   /* WRTP_PERR_ARGS_INVALID */
+        NULL,
+        "no instance of that id",              /* WRTP_PERR_INSTANCE_UNKNOWN */
+        "session full",                        /* WRTP_PERR_SESSION_FULL: the detail is the count */
+    };
+    return wrt_ec_refuse_text(o_err, code, offset, texts[code - WRTP_PERR_NO_MODULE]);
 }
 
 static uint32_t wrt_ec_stack_peak(const wrt_runtime *rt) {
@@ -89,18 +148,33 @@ static uint32_t wrt_ec_stack_peak(const wrt_runtime *rt) {
     return (uint32_t)((size_t)(top - rt->stack) * sizeof(uint64_t));
 }
 
+/*
+ * The core functions a lift names in `inst` (wrt_comp_func order: the export, realloc,
+ * post-return; a name of length 0 is none), or EXPORT_NOT_FOUND with the missing one's index as
+ * detail. COMPONENT_INVOKE's and COMPONENT_ADAPTER's callee share it.
+ */
+static bool wrt_ec_lift_funcs(wrt_instance *inst, const wrtp_msg_component_invoke *m, const wrt_func **o_funcs, wrtp_engine_error *o_err) {
+    const char *names[3] = {m->name, m->realloc, m->post_return};
+    const uint8_t lens[3] = {m->name_len, m->realloc_len, m->post_return_len};
+    for (uint32_t i = 0; i < 3u; i++) {
+        o_funcs[i] = lens[i] != 0u ? wrt_find_func(inst, names[i], lens[i]) : NULL;
+        if (lens[i] != 0u && o_funcs[i] == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, i);
+    }
+    return true;
+}
+
 bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_msg, const wrtp_engine_io *i_io,
                                  wrtp_msg_component_result *o_result, wrtp_engine_error *o_err) {
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
-    if (e->instance == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_NO_MODULE, i_msg->instance, "no instance loaded");
+    if (e->instance == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_NO_MODULE, i_msg->instance);
     if (i_msg->instance > e->ninstances) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, i_msg->instance, "no instance of that id");
+        return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, i_msg->instance);
     }
     wrt_ec_call c;
     c.e = e;
     c.inst = i_msg->instance == 0u ? e->instance : e->instances[i_msg->instance - 1u];
     if (i_msg->memory > e->ninstances) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, i_msg->memory, "no instance of that id");
+        return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, i_msg->memory);
     }
     c.mem_of = i_msg->memory == 0u ? c.inst : e->instances[i_msg->memory - 1u];
     c.io = i_io;
@@ -108,20 +182,21 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
     c.trap_func = 0;
     /* The profile's budget is a ceiling: a request may ask for less fuel, never for more. */
     c.budget = i_msg->fuel == 0u || i_msg->fuel > e->fuel_budget ? e->fuel_budget : i_msg->fuel;
-    c.funcs[WRT_COMP_FUNC_EXPORT] = wrt_find_func(c.inst, i_msg->name, i_msg->name_len);
-    c.funcs[WRT_COMP_FUNC_REALLOC] = i_msg->realloc_len != 0u ? wrt_find_func(c.inst, i_msg->realloc, i_msg->realloc_len) : NULL;
-    c.funcs[WRT_COMP_FUNC_POST_RETURN] =
-        i_msg->post_return_len != 0u ? wrt_find_func(c.inst, i_msg->post_return, i_msg->post_return_len) : NULL;
-    if (c.funcs[WRT_COMP_FUNC_EXPORT] == NULL) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, WRT_COMP_FUNC_EXPORT, "lift: no such export");
-    }
-    if (i_msg->realloc_len != 0u && c.funcs[WRT_COMP_FUNC_REALLOC] == NULL) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, WRT_COMP_FUNC_REALLOC, "realloc: no export");
-    }
-    if (i_msg->post_return_len != 0u && c.funcs[WRT_COMP_FUNC_POST_RETURN] == NULL) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, WRT_COMP_FUNC_POST_RETURN, "post-return: no export");
-    }
-    const wrt_comp_ops ops = {&c, wrt_ec_signature, wrt_ec_invoke, wrt_ec_memory};
+    if (!wrt_ec_lift_funcs(c.inst, i_msg, c.funcs, o_err)) return false;
+#if WRT_CONFIG_COMPONENT_LINK
+    /* Handles travel only with the callee's component instance named (its table); the host's is WRT_EC_HOST's. */
+    c.sides[0].e = c.sides[1].e = e;
+    c.sides[0].owner = WRT_EC_HOST;
+    c.sides[1].owner = i_msg->owner;
+    c.sides[0].level = c.sides[1].level = WRT_EC_TOP;
+    c.sides[0].moves = c.sides[1].moves = &c.moves;
+    c.moves.nrts = c.moves.next = c.moves.nlent = 0;
+    e->borrows[WRT_EC_TOP] = 0;
+    const bool handles = i_msg->owner != 0u;
+    const wrt_comp_ops ops = {&c, wrt_ec_signature, wrt_ec_invoke, wrt_ec_memory, handles ? wrt_ec_host_in : NULL, handles ? wrt_ec_host_out : NULL};
+#else
+    const wrt_comp_ops ops = {&c, wrt_ec_signature, wrt_ec_invoke, wrt_ec_memory, NULL, NULL};
+#endif
     const wrt_comp_request req = {
         i_msg->params, i_msg->params_len, i_msg->result, i_msg->result_len, i_msg->args, i_msg->args_len,
         i_msg->encoding, i_msg->realloc_len != 0u, i_msg->post_return_len != 0u,
@@ -139,22 +214,26 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
 #endif
     int rc = wrt_comp_invoke(&req, &ops, &e->component, &outcome);
 #if WRT_CONFIG_COMPONENT_LINK
+    /* The lends to the call end; a borrow the callee was given and did not drop traps at its return. */
+    uint32_t left = wrt_ec_host_end(&c);
+    if (rc == WRT_COMP_OK && outcome.trap == 0u && left != 0u) {
+        outcome.trap = left;
+        outcome.phase = WRT_COMP_PHASE_LIFT;
+        outcome.result_len = 0;
+    }
     /* An adapter's canonical ABI trap reached the core as HOST_ERROR: its own code instead. */
     if (rc == WRT_COMP_OK && outcome.trap == WRT_TRAP_HOST_ERROR && e->adapter_trap != 0u) outcome.trap = e->adapter_trap;
 #endif
     switch (rc) {
     case WRT_COMP_OK: break;
     case WRT_COMP_ERR_TYPE:
-        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, outcome.detail,
-                             "bad type or over WRT_COMPONENT_MAX_NODES");
+        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, outcome.detail);
     case WRT_COMP_ERR_ARGS:
-        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, outcome.detail, "args mismatch");
+        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, outcome.detail);
     case WRT_COMP_ERR_SIGNATURE:
-        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 16u + outcome.detail,
-                             "core type not the ABI's");
+        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 16u + outcome.detail);
     default:
-        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0,
-                             "over WRT_COMPONENT_MAX_VALUES");
+        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0);
     }
     o_result->trap = outcome.trap;
     o_result->phase = outcome.phase;
@@ -190,19 +269,6 @@ bool wrt_engine_component_invoke(void *ctx, const wrtp_msg_component_invoke *i_m
 #define WRT_EC_I32 0x7Fu
 #define WRT_EC_PHASE_CALL 3u
 
-typedef struct wrt_ec_moves wrt_ec_moves;
-
-typedef struct wrt_ec_side {
-    wrt_interp_engine *e;
-    uint16_t owner;            /* the component instance whose handle table this side uses */
-    uint32_t level;            /* the adapter level (borrow scope) */
-    wrt_ec_moves *moves;
-    wrt_instance *mem_of;      /* the instance whose memory this side's options name */
-    wrt_instance *pool_of;     /* the other side's memory: where lifted strings are read */
-    const wrt_func *realloc;
-    wrt_cabi_cx *cx;
-    uint32_t core_trap;        /* a core trap its cabi_realloc stopped with */
-} wrt_ec_side;
 
 static void wrt_ec_refresh(wrt_ec_side *s) {
     uint64_t bytes = 0;
@@ -293,29 +359,21 @@ static uint32_t wrt_ec_handle_trap(wrt_interp_engine *e) {
     return wrt_ec_trap(e, WRT_COMP_TRAP_BASE + WRT_CABI_TRAP_HANDLE);
 }
 
-/* Handles one adapter call moves: the types of those lifted, in order, for the lowering side, and
- * the own handles lent to the callee, given back when it returns. */
-typedef struct wrt_ec_moves {
-    uint16_t rts[WRT_ENGINE_ADAPTER_HANDLES];
-    uint32_t nrts, next;
-    uint16_t lent_owner[WRT_ENGINE_ADAPTER_HANDLES];
-    uint32_t lent_index[WRT_ENGINE_ADAPTER_HANDLES];
-    uint32_t nlent;
-} wrt_ec_moves;
 
 
 /*
- * lift_own / lift_borrow from this side's table. The handle's own type is what the lowering side
- * gets: the plan does not yet number the resource types of the signature as the device does.
+ * lift_own / lift_borrow from this side's table, of the signature's type: rt n is the session's
+ * resource type n - 1 (a top-level export's, which the plan numbers), 0 the handle's own (an
+ * adapter's: the plan does not number the resource types of adapter signatures). The lowering
+ * side gets the type lifted.
  */
 static int wrt_ec_lift_handle(void *ctx, uint8_t kind, uint32_t rt, uint32_t index, uint32_t *o_rep) {
-    (void)rt;
     wrt_ec_side *s = (wrt_ec_side *)ctx;
     wrt_ec_table *t = wrt_ec_table_of(s->e, s->owner, false);
     const wrt_handle *h = wrt_ec_table_get(t, index);
     wrt_ec_moves *m = s->moves;
     if (h == NULL || m->nrts >= WRT_ENGINE_ADAPTER_HANDLES) return WRT_CABI_TRAP_HANDLE;
-    uint16_t type = h->rt;
+    uint16_t type = rt != 0u ? (uint16_t)(rt - 1u) : h->rt;
     m->rts[m->nrts++] = type;
     if (kind == WRT_CABI_OWN) return wrt_handles_lift_own(&t->table, index, type, o_rep) == WRT_HANDLE_OK ? WRT_CABI_OK : WRT_CABI_TRAP_HANDLE;
     if (m->nlent >= WRT_ENGINE_ADAPTER_HANDLES) return WRT_CABI_TRAP_HANDLE;
@@ -343,6 +401,36 @@ static int wrt_ec_lower_handle(void *ctx, uint8_t kind, uint32_t rt, uint32_t re
     return wrt_handles_new_borrow(&t->table, type, rep, (uint16_t)s->level, &s->e->borrows[s->level], o_index) == WRT_HANDLE_OK
                ? WRT_CABI_OK
                : WRT_CABI_TRAP_HANDLE;
+}
+
+/* A call's end: the handles lent to it come back; 72 when borrows it was given (scope `level`) are live. */
+static uint32_t wrt_ec_end_call(wrt_interp_engine *e, const wrt_ec_moves *m, uint32_t level) {
+    for (uint32_t i = 0; i < m->nlent; i++) {
+        wrt_ec_table *lender = wrt_ec_table_of(e, m->lent_owner[i], false);
+        if (lender != NULL) wrt_handles_end_lend(&lender->table, m->lent_index[i]);
+    }
+    return wrt_handles_task_return(e->borrows[level]) != WRT_HANDLE_OK ? WRT_COMP_TRAP_BASE + WRT_CABI_TRAP_HANDLE : 0u;
+}
+
+/* ---- handles between the host and a COMPONENT_INVOKE: the host's table as one more instance's ---- */
+/* Lifted from one side's table, lowered into the other's, as an adapter moves them. */
+static int wrt_ec_host_move(void *ctx, uint32_t from, uint8_t kind, uint32_t rt, uint32_t index, uint32_t *o_index) {
+    wrt_ec_call *c = (wrt_ec_call *)((const wrt_comp_ctx *)ctx)->ops->ctx;
+    uint32_t rep = 0;
+    int rc = wrt_ec_lift_handle(&c->sides[from], kind, rt, index, &rep);
+    return rc != WRT_CABI_OK ? rc : wrt_ec_lower_handle(&c->sides[from ^ 1u], kind, 0u, rep, o_index);
+}
+
+static int wrt_ec_host_in(void *ctx, uint8_t kind, uint32_t rt, uint32_t index, uint32_t *o_index) {
+    return wrt_ec_host_move(ctx, 0u, kind, rt, index, o_index);
+}
+
+static int wrt_ec_host_out(void *ctx, uint8_t kind, uint32_t rt, uint32_t index, uint32_t *o_index) {
+    return wrt_ec_host_move(ctx, 1u, kind, rt, index, o_index);
+}
+
+static uint32_t wrt_ec_host_end(wrt_ec_call *c) {
+    return wrt_ec_end_call(c->e, &c->moves, WRT_EC_TOP);
 }
 
 static uint32_t wrt_ec_adapter_run(wrt_ec_adapter *a, wrt_ec_scratch *sc, const uint64_t *i_args, uint64_t *o_results) {
@@ -432,11 +520,7 @@ static uint32_t wrt_ec_adapter_run(wrt_ec_adapter *a, wrt_ec_scratch *sc, const 
         if (rc != WRT_CABI_OK) return wrt_ec_cabi_trap(e, &caller, rc);
     }
     /* The callee returned: the handles lent to it come back; borrows it was given must be dropped. */
-    for (uint32_t i = 0; i < moves.nlent; i++) {
-        wrt_ec_table *lender = wrt_ec_table_of(e, moves.lent_owner[i], false);
-        if (lender != NULL) wrt_handles_end_lend(&lender->table, moves.lent_index[i]);
-    }
-    if (wrt_handles_task_return(e->borrows[level]) != WRT_HANDLE_OK) return wrt_ec_handle_trap(e);
+    if (wrt_ec_end_call(e, &moves, level) != 0u) return wrt_ec_handle_trap(e);
     /* 6. The callee's post-return, with its flat results. */
     if (a->callee_post_return != NULL) {
         code = wrt_ec_invoke_no_leave(e, a->callee_post_return, res, nres, NULL, 0);
@@ -445,24 +529,26 @@ static uint32_t wrt_ec_adapter_run(wrt_ec_adapter *a, wrt_ec_scratch *sc, const 
     return WRT_OK;
 }
 
-/* canon resource.new / resource.drop / resource.rep on the built-in's component instance's table. */
-static uint32_t wrt_ec_builtin_call(wrt_ec_adapter *a, wrt_host_call *io_call) {
-    wrt_interp_engine *e = a->e;
-    uint32_t arg = (uint32_t)io_call->args[0];
+/*
+ * canon resource.new (kind 1), resource.drop (2) and resource.rep (3) on `owner`'s table, for a
+ * built-in (its adapter's fields) and for the host's drop (COMPONENT_RESOURCE op 5, WRT_EC_HOST's
+ * table). A type of WRT_EC_ANY_RT takes the handle's own. A destructor runs nested inside the
+ * running invocation, or, for the host's drop, as an invocation of its own.
+ */
+static uint32_t wrt_ec_builtin(wrt_interp_engine *e, uint8_t kind, uint16_t rt, uint16_t owner, uint32_t arg, uint64_t *o_result) {
     uint32_t out = 0;
-    wrt_ec_table *t = wrt_ec_table_of(e, a->owner, a->kind == 1u);
+    wrt_ec_table *t = wrt_ec_table_of(e, owner, kind == 1u);
     if (t == NULL) return wrt_ec_handle_trap(e);
-    if (a->kind == 1u) {
-        if (wrt_handles_new_own(&t->table, a->rt, arg, &out) != WRT_HANDLE_OK) return wrt_ec_handle_trap(e);
-        io_call->results[0] = out;
+    if (kind == 1u) {
+        if (wrt_handles_new_own(&t->table, rt, arg, &out) != WRT_HANDLE_OK) return wrt_ec_handle_trap(e);
+        *o_result = out;
         return WRT_OK;
     }
-    /* A built-in of any type (WRT_EC_ANY_RT) takes the handle's own. */
     const wrt_handle *h = wrt_ec_table_get(t, arg);
-    uint16_t type = a->rt != WRT_EC_ANY_RT ? a->rt : (h != NULL ? h->rt : 0u);
-    if (a->kind == 3u) {
+    uint16_t type = rt != WRT_EC_ANY_RT ? rt : (h != NULL ? h->rt : 0u);
+    if (kind == 3u) {
         if (wrt_handles_rep(&t->table, arg, type, &out) != WRT_HANDLE_OK) return wrt_ec_handle_trap(e);
-        io_call->results[0] = out;
+        *o_result = out;
         return WRT_OK;
     }
     bool run_dtor = false;
@@ -473,9 +559,10 @@ static uint32_t wrt_ec_builtin_call(wrt_ec_adapter *a, wrt_host_call *io_call) {
     if (dtor == NULL) return WRT_OK;
     uint64_t rep = out;
     wrt_trap_info trap;
-    return wrt_invoke_nested(e->rt, dtor, &rep, 1, NULL, 0, &trap);
+    if (e->rt->busy) return wrt_invoke_nested(e->rt, dtor, &rep, 1, NULL, 0, &trap);
+    wrt_set_fuel(e->rt, e->fuel_budget);
+    return wrt_invoke(e->rt, dtor, &rep, 1, &rep, 0, &trap);
 }
-
 
 #if WRT_CONFIG_WASI2
 /* ---- WASI 0.2 functions (COMPONENT_RESOURCE op 4, native/component/wrt_wasi2.c) ---------------- */
@@ -564,7 +651,7 @@ static uint32_t wrt_ec_adapter_call(wrt_host_call *io_call) {
 #if WRT_CONFIG_WASI2
     if (a->kind == 4u) return wrt_ec_wasi2_call(a, io_call);
 #endif
-    if (a->kind != 0u) return wrt_ec_builtin_call(a, io_call);
+    if (a->kind != 0u) return wrt_ec_builtin(e, a->kind, a->rt, a->owner, (uint32_t)io_call->args[0], io_call->results);
     if (e->adapter_depth >= WRT_ENGINE_ADAPTER_DEPTH) return WRT_TRAP_REENTRY_EXHAUSTED;
     /* may_enter: a component instance already inside a call is not entered again. */
     for (uint32_t i = 0; i < e->adapter_depth; i++) {
@@ -616,46 +703,42 @@ static bool wrt_ec_has_signature(const wrt_func *f, uint32_t np, uint32_t nr) {
 
 static uint16_t wrt_ec_register(wrt_interp_engine *e, wrt_ec_adapter *a);
 
-/* Refusal texts are short: these refusals mean a host that sent a wrong plan, and every byte here
- * counts against the component runtime's 14 KiB of flash (docs/component.md, "Footprint"). */
 bool wrt_engine_component_adapter(void *ctx, const wrtp_msg_component_adapter *i_msg, uint16_t *o_index, wrtp_engine_error *o_err) {
     wrt_interp_engine *e = (wrt_interp_engine *)ctx;
     const wrtp_msg_component_invoke *m = &i_msg->callee;
-    if (e->instance == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_NO_MODULE, 0, "no instance loaded");
+    if (e->instance == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_NO_MODULE, 0);
     if (e->nadapters >= WRT_ENGINE_MAX_ADAPTERS) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nadapters, "over WRT_ENGINE_MAX_ADAPTERS");
+        return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nadapters);
     }
     if (m->params_len > WRT_ENGINE_ADAPTER_TYPE_BYTES || m->result_len > WRT_ENGINE_ADAPTER_TYPE_BYTES) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0, "type over WRT_ENGINE_ADAPTER_TYPE_BYTES");
+        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0);
     }
     wrt_instance *callee = m->instance <= e->ninstances ? wrt_ec_instance(e, m->instance) : NULL;
-    if (callee == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, m->instance, "no instance of that id");
+    if (callee == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, m->instance);
     if (i_msg->callee_memory > e->ninstances || i_msg->caller_memory > e->ninstances || i_msg->caller_realloc_instance > e->ninstances) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, 0, "no instance of that id");
+        return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, 0);
     }
     wrt_ec_adapter *a = &e->adapters[e->nadapters];
     a->e = e;
     a->kind = 0;
     a->rt = 0;
     a->owner = 0;
-    a->callee = wrt_find_func(callee, m->name, m->name_len);
-    a->callee_realloc = m->realloc_len != 0u ? wrt_find_func(callee, m->realloc, m->realloc_len) : NULL;
-    a->callee_post_return = m->post_return_len != 0u ? wrt_find_func(callee, m->post_return, m->post_return_len) : NULL;
+    const wrt_func *lifted[3];
+    if (!wrt_ec_lift_funcs(callee, m, lifted, o_err)) return false;
+    a->callee = lifted[WRT_COMP_FUNC_EXPORT];
+    a->callee_realloc = lifted[WRT_COMP_FUNC_REALLOC];
+    a->callee_post_return = lifted[WRT_COMP_FUNC_POST_RETURN];
     a->callee_memory = i_msg->callee_memory != 0u ? wrt_ec_instance(e, i_msg->callee_memory) : NULL;
     a->caller_memory = i_msg->caller_memory != 0u ? wrt_ec_instance(e, i_msg->caller_memory) : NULL;
     a->caller_realloc = NULL;
     if (i_msg->caller_realloc_instance != 0u) {
         a->caller_realloc = wrt_find_func(wrt_ec_instance(e, i_msg->caller_realloc_instance), i_msg->caller_realloc, i_msg->caller_realloc_len);
         if (a->caller_realloc == NULL || !wrt_ec_has_signature(a->caller_realloc, 4, 1)) {
-            return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 3, "caller realloc: bad");
+            return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 3);
         }
     }
-    if (a->callee == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 0, "lift: no such export");
-    if (m->realloc_len != 0u && (a->callee_realloc == NULL || !wrt_ec_has_signature(a->callee_realloc, 4, 1))) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 1, "realloc: bad");
-    }
-    if (m->post_return_len != 0u && a->callee_post_return == NULL) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 2, "post-return: no export");
+    if (a->callee_realloc != NULL && !wrt_ec_has_signature(a->callee_realloc, 4, 1)) {
+        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 1);
     }
     a->callee_encoding = m->encoding;
     a->caller_encoding = i_msg->caller_encoding;
@@ -666,7 +749,7 @@ bool wrt_engine_component_adapter(void *ctx, const wrtp_msg_component_adapter *i
     for (uint32_t i = 0; i < m->params_len; i++) a->params[i] = m->params[i];
     for (uint32_t i = 0; i < m->result_len; i++) a->result[i] = m->result[i];
     if (!wrt_ec_signature_of(a, e->adapter_scratch[0].nodes)) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0, "type bad or over WRT_ENGINE_ADAPTER_NODES");
+        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0);
     }
     *o_index = wrt_ec_register(e, a);
     return true;
@@ -706,15 +789,15 @@ static bool wrt_ec_text_equal(const char *x, const char *y) {
 /* COMPONENT_RESOURCE op 4: the device's WASI 0.2 function of that name, with the lower's options. */
 static bool wrt_ec_define_wasi2(wrt_interp_engine *e, const wrtp_msg_component_resource *i_msg, uint16_t *o_index, wrtp_engine_error *o_err) {
     if (e->nadapters >= WRT_ENGINE_MAX_ADAPTERS) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nadapters, "the session holds as many adapters as the engine has room for (WRT_ENGINE_MAX_ADAPTERS)");
+        return wrt_ec_refuse_text(o_err, WRTP_PERR_SESSION_FULL, e->nadapters, "the session holds as many adapters as the engine has room for (WRT_ENGINE_MAX_ADAPTERS)");
     }
     uint16_t id = wrt_wasi2_lookup((const uint8_t *)i_msg->iface, i_msg->iface_len, (const uint8_t *)i_msg->func, i_msg->func_len);
-    if (id == WRT_WASI2_NONE) return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 4, "the device has no WASI 0.2 function of that interface and name");
+    if (id == WRT_WASI2_NONE) return wrt_ec_refuse_text(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 4, "the device has no WASI 0.2 function of that interface and name");
     if (i_msg->memory > e->ninstances || i_msg->realloc_instance > e->ninstances) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, 0, "a memory or realloc names an instance the session does not hold");
+        return wrt_ec_refuse_text(o_err, WRTP_PERR_INSTANCE_UNKNOWN, 0, "a memory or realloc names an instance the session does not hold");
     }
     if (i_msg->params_len > WRT_ENGINE_ADAPTER_TYPE_BYTES || i_msg->result_len > WRT_ENGINE_ADAPTER_TYPE_BYTES) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0, "a type encoding is longer than WRT_ENGINE_ADAPTER_TYPE_BYTES");
+        return wrt_ec_refuse_text(o_err, WRTP_PERR_ARGS_INVALID, 0, "a type encoding is longer than WRT_ENGINE_ADAPTER_TYPE_BYTES");
     }
     wrt_ec_adapter *a = &e->adapters[e->nadapters];
     a->e = e;
@@ -729,7 +812,7 @@ static bool wrt_ec_define_wasi2(wrt_interp_engine *e, const wrtp_msg_component_r
     if (i_msg->realloc_instance != 0u) {
         a->caller_realloc = wrt_find_func(wrt_ec_instance(e, i_msg->realloc_instance), i_msg->realloc, i_msg->realloc_len);
         if (a->caller_realloc == NULL || !wrt_ec_has_signature(a->caller_realloc, 4, 1)) {
-            return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 3, "the caller's realloc is no (i32 i32 i32 i32) -> i32 export of its instance");
+            return wrt_ec_refuse_text(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 3, "the caller's realloc is no (i32 i32 i32 i32) -> i32 export of its instance");
         }
     }
     a->caller_encoding = i_msg->encoding;
@@ -741,12 +824,12 @@ static bool wrt_ec_define_wasi2(wrt_interp_engine *e, const wrtp_msg_component_r
     for (uint32_t i = 0; i < i_msg->params_len; i++) a->params[i] = i_msg->params[i];
     for (uint32_t i = 0; i < i_msg->result_len; i++) a->result[i] = i_msg->result[i];
     if (!wrt_ec_signature_of(a, e->adapter_scratch[0].nodes)) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 0, "a type encoding is malformed or needs more nodes than WRT_ENGINE_ADAPTER_NODES");
+        return wrt_ec_refuse_text(o_err, WRTP_PERR_ARGS_INVALID, 0, "a type encoding is malformed or needs more nodes than WRT_ENGINE_ADAPTER_NODES");
     }
     /* The function's core type must be WASI 0.2's: the handler reads exactly those arguments. */
     const char *want = wrt_wasi2_signature(id);
     if (want != NULL ? !wrt_ec_text_equal(want, a->signature) : a->signature[0] != 'i') {
-        return wrt_ec_refuse(o_err, WRTP_PERR_ARGS_INVALID, 1, "the imported function's type is not the WASI 0.2 function's");
+        return wrt_ec_refuse_text(o_err, WRTP_PERR_ARGS_INVALID, 1, "the imported function's type is not the WASI 0.2 function's");
     }
     *o_index = wrt_ec_register(e, a);
     return true;
@@ -759,20 +842,29 @@ bool wrt_engine_component_resource(void *ctx, const wrtp_msg_component_resource 
 #if WRT_CONFIG_WASI2
         return wrt_ec_define_wasi2(e, i_msg, o_index, o_err);
 #else
-        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 4, "built without WRT_CONFIG_WASI2");
+        return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 4);
 #endif
+    }
+    if (i_msg->op == 5u) {
+        /* The host drops a handle it holds: 0, 72 (a handle trap) or the destructor's core trap.
+         * The destructor runs as an invocation of its own; output it writes is not sent. */
+        uint64_t unused = 0;
+        e->adapter_trap = 0;
+        uint32_t code = wrt_ec_builtin(e, 2u, i_msg->rt, WRT_EC_HOST, i_msg->owner, &unused);
+        *o_index = (uint16_t)(e->adapter_trap != 0u ? e->adapter_trap : code);
+        return true;
     }
     if (i_msg->op == 0u) {
         if (e->nresources >= WRT_ENGINE_MAX_RESOURCE_TYPES) {
-            return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nresources, "over WRT_ENGINE_MAX_RESOURCE_TYPES");
+            return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nresources);
         }
         const wrt_func *dtor = NULL;
         if (i_msg->dtor_instance != 0u) {
             wrt_instance *inst = i_msg->dtor_instance <= e->ninstances ? wrt_ec_instance(e, i_msg->dtor_instance) : NULL;
-            if (inst == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, i_msg->dtor_instance, "no instance of that id");
+            if (inst == NULL) return wrt_ec_refuse(o_err, WRTP_PERR_INSTANCE_UNKNOWN, i_msg->dtor_instance);
             dtor = wrt_find_func(inst, i_msg->dtor, i_msg->dtor_len);
             if (dtor == NULL || !wrt_ec_has_signature(dtor, 1, 0)) {
-                return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 0, "destructor: bad export");
+                return wrt_ec_refuse(o_err, WRTP_PERR_EXPORT_NOT_FOUND, 0);
             }
         }
         e->resources[e->nresources].dtor = dtor;
@@ -781,7 +873,7 @@ bool wrt_engine_component_resource(void *ctx, const wrtp_msg_component_resource 
         return true;
     }
     if (e->nadapters >= WRT_ENGINE_MAX_ADAPTERS) {
-        return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nadapters, "over WRT_ENGINE_MAX_ADAPTERS");
+        return wrt_ec_refuse(o_err, WRTP_PERR_SESSION_FULL, e->nadapters);
     }
     wrt_ec_adapter *a = &e->adapters[e->nadapters];
     a->e = e;

@@ -81,7 +81,7 @@ static void wrt_ie_describe(void *ctx, wrtp_engine_info *o_info) {
                        WRTP_FEATURE_REFERENCE_TYPES | WRTP_FEATURE_BULK_MEMORY | WRTP_FEATURE_SESSIONS | WRTP_FEATURE_ARGS |
                        WRTP_FEATURE_HOST_CALLS | WRTP_FEATURE_START_FUEL | WRTP_FEATURE_BACKTRACE |
                        (WRT_CONFIG_DEBUG ? WRTP_FEATURE_DEBUG : 0u) | (WRT_CONFIG_COMPONENTS ? WRTP_FEATURE_COMPONENT : 0u) |
-                       (WRT_CONFIG_COMPONENT_LINK ? WRTP_FEATURE_COMPONENT_LINK : 0u) |
+                       (WRT_CONFIG_COMPONENT_LINK ? WRTP_FEATURE_COMPONENT_LINK | WRTP_FEATURE_HOST_HANDLES : 0u) |
                        (WRT_CONFIG_WASI2 ? WRTP_FEATURE_WASI2 : 0u) |
                        (WRT_CONFIG_MULTI_MEMORY ? WRTP_FEATURE_MULTI_MEMORY : 0u);
     /* Backtrace cells are in the core's code form: the host locates them with a core of that form. */

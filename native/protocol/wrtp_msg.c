@@ -213,6 +213,7 @@ static bool wrtp_msg_read_component_call(wrtp_rd *io_rd, wrtp_msg_component_invo
     o_msg->args_len = wrtp_rd_u16(rd);
     o_msg->args = wrtp_rd_bytes(rd, o_msg->args_len);
     o_msg->memory = 0;
+    o_msg->owner = 0;
     return true;
 }
 
@@ -223,7 +224,11 @@ bool wrtp_msg_decode_component_invoke(const uint8_t *i_body, size_t len, wrtp_ms
     if (!wrtp_msg_read_component_call(&rd, o_msg, o_bad_offset)) return false;
 #if WRTP_PROTO_SESSION_FEATURES
     /* Multi-memory (feature bit 17): a lift whose memory is another instance's. */
-    if (!rd.bad && rd.len - rd.pos == 2u) o_msg->memory = wrtp_rd_u16(&rd);
+    if (!rd.bad && rd.len - rd.pos >= 2u) o_msg->memory = wrtp_rd_u16(&rd);
+#endif
+#if WRTP_PROTO_COMPONENT_LINK
+    /* Host handles (feature bit 18): the component instance whose handle table the lift uses. */
+    if (!rd.bad && rd.len - rd.pos == 2u) o_msg->owner = wrtp_rd_u16(&rd);
 #endif
     return wrtp_msg_done(&rd, o_bad_offset);
 }
@@ -254,7 +259,7 @@ bool wrtp_msg_decode_component_resource(const uint8_t *i_body, size_t len, wrtp_
     wrtp_rd rd;
     wrtp_rd_init(&rd, i_body, len);
     o_msg->op = wrtp_rd_u8(&rd);
-    if (!rd.bad && o_msg->op > 4u) {
+    if (!rd.bad && o_msg->op > 5u) {
         *o_bad_offset = 0;
         return false;
     }

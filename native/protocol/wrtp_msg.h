@@ -100,6 +100,8 @@ typedef struct wrtp_msg_component_invoke {
     uint16_t args_len;
     uint16_t memory;          /* COMPONENT_INVOKE's optional trailing u16: the instance whose memory 0
                                * the options name; 0 (or absent): the function's own */
+    uint16_t owner;           /* a second trailing u16 (feature bit 18): the component instance whose
+                               * handle table the function's handles go to and come from; 0: none */
 } wrtp_msg_component_invoke;
 
 /*
@@ -125,9 +127,10 @@ typedef struct wrtp_msg_component_adapter {
  * instance's handle table, as a host function of the adapter index space.
  */
 typedef struct wrtp_msg_component_resource {
-    uint8_t op;              /* 0 type, 1 resource.new, 2 resource.drop, 3 resource.rep */
-    uint16_t rt;             /* ops 1..3: the resource type; 0xFFFF: not checked */
-    uint16_t owner;          /* op 0: the implementing component instance; ops 1..3: whose handle table */
+    uint8_t op;              /* 0 type, 1 resource.new, 2 resource.drop, 3 resource.rep, 4 WASI 0.2, 5 host drop */
+    uint16_t rt;             /* ops 1..3, 5: the resource type; 0xFFFF: not checked */
+    uint16_t owner;          /* op 0: the implementing component instance; ops 1..3: whose handle table;
+                              * op 5: the index in the host's handle table */
     uint16_t dtor_instance;  /* op 0: 0 none */
     const char *dtor;
     uint8_t dtor_len;

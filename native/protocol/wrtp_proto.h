@@ -75,6 +75,8 @@
 #define WRTP_FEATURE_WASI2 (1u << 16)
 /* SESSION's features byte (docs/protocol.md §4a): multi-memory for the session's core modules. */
 #define WRTP_FEATURE_MULTI_MEMORY (1u << 17)
+/* COMPONENT_INVOKE's owner field and COMPONENT_RESOURCE op 5: handles between the host and the device (§4e). */
+#define WRTP_FEATURE_HOST_HANDLES (1u << 18)
 #define WRTP_FEATURE_TEST_DOUBLE (1u << 31)
 
 /* OUTPUT streams and LOG levels. */

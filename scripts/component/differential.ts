@@ -32,12 +32,14 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     });
     console.log(`seed ${report.seed}: ${report.calls} calls on ${report.worlds} components (${o.firstComponent}..${o.firstComponent + report.worlds - 1}) in ${(report.ms / 1000).toFixed(1)} s`);
     console.log(`encodings ${JSON.stringify(report.encodings)}`);
-    console.log(`values agreed (device = model = jco, or jco threw) ${report.valuesAgreed}; traps agreed (device = model, in lifting the result) ${report.trapsAgreed} ${JSON.stringify(report.traps)}`);
+    console.log(`values agreed (device = model = jco, or jco threw) ${report.valuesAgreed}; traps agreed (device = model, in lifting the result; in resource worlds a stale handle, device 72 in lowering where jco threw) ${report.trapsAgreed} ${JSON.stringify(report.traps)}`);
     console.log(`jco on device traps: threw ${report.jcoOnTrap.threw}, returned a value ${report.jcoOnTrap.returned}; jco threw where both returned ${report.jcoThrewOnValue}`);
     const sh = report.shapes;
     console.log(`parameters flat ${sh.flatParams}, spilled to memory ${sh.spilledParams}; result flat ${sh.flatResult}, through a pointer ${sh.resultPointer}`);
     const missing = Object.entries(report.kinds).filter(([, n]) => n === 0).map(([k]) => k);
     console.log(`type kinds (calls using each): ${Object.entries(report.kinds).map(([k, n]) => `${k} ${n}`).join(', ')}${missing.length > 0 ? `; never: ${missing.join(', ')}` : ''}`);
+    const rs = report.resources;
+    console.log(`resource worlds ${rs.worlds}: ${rs.calls} calls compared with jco only (the model takes no handles: ${rs.modelSkipped}), ${rs.endDrops} handles dropped at sessions' ends; kinds: ${Object.entries(rs.kinds).map(([k, n]) => `${k} ${n}`).join(', ')}`);
     if (report.refused.length > 0) console.log(`refused by the plan: ${report.refused.length}\n  ${report.refused.slice(0, 10).join('\n  ')}`);
     console.log(`differences ${report.differences.length}`);
     return report.differences.length === 0 && report.refused.length === 0 ? 0 : 1;

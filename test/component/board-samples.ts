@@ -233,3 +233,82 @@ export const ADAPTED = `(component
   (func (export "first") (alias export $d "first"))
   (func (export "freed") (alias export $c "freed"))
 )`;
+
+/**
+ * Def implements r (its destructor counts drops and sums the reps); User only borrows it. make,
+ * get (borrow: the rep, Def implements r), take (own: rep, then resource.drop), maybe (an
+ * option<own<r>> at a return pointer), keep (a borrow User never drops) and look (User drops it
+ * and answers the index it had in User's table).
+ */
+export const HOSTED = `(component
+  (component $Def
+    (core module $M
+      (global $drops (mut i32) (i32.const 0))
+      (global $sum (mut i32) (i32.const 0))
+      (func (export "dtor") (param i32)
+        (global.set $drops (i32.add (global.get $drops) (i32.const 1)))
+        (global.set $sum (i32.add (global.get $sum) (local.get 0))))
+      (func (export "drops") (result i32) (global.get $drops))
+      (func (export "sum") (result i32) (global.get $sum)))
+    (core instance $m (instantiate $M))
+    (type $R (resource (rep i32) (dtor (core func $m "dtor"))))
+    (export $Re "r" (type $R))
+    (core func $new (canon resource.new $R))
+    (core func $rep (canon resource.rep $R))
+    (core func $drop (canon resource.drop $R))
+    (core module $Maker
+      (import "canon" "new" (func $new (param i32) (result i32)))
+      (import "canon" "rep" (func $rep (param i32) (result i32)))
+      (import "canon" "drop" (func $drop (param i32)))
+      (memory (export "mem") 1)
+      (func (export "make") (param i32) (result i32) (call $new (local.get 0)))
+      (func (export "get") (param i32) (result i32) (local.get 0))
+      (func (export "take") (param i32) (result i32) (local $r i32)
+        (local.set $r (call $rep (local.get 0)))
+        (call $drop (local.get 0))
+        (local.get $r))
+      (func (export "maybe") (param i32) (result i32)
+        (if (i32.eqz (local.get 0))
+          (then (i32.store (i32.const 8) (i32.const 0)))
+          (else
+            (i32.store (i32.const 8) (i32.const 1))
+            (i32.store (i32.const 12) (call $new (local.get 0)))))
+        (i32.const 8)))
+    (core instance $maker (instantiate $Maker (with "canon" (instance (export "new" (func $new)) (export "rep" (func $rep)) (export "drop" (func $drop))))))
+    (func (export "make") (param "rep" u32) (result (own $Re)) (canon lift (core func $maker "make")))
+    (func (export "get") (param "h" (borrow $Re)) (result u32) (canon lift (core func $maker "get")))
+    (func (export "take") (param "h" (own $Re)) (result u32) (canon lift (core func $maker "take")))
+    (func (export "maybe") (param "rep" u32) (result (option (own $Re))) (canon lift (core func $maker "maybe") (memory (core memory $maker "mem"))))
+    (func (export "drops") (result u32) (canon lift (core func $m "drops")))
+    (func (export "sum") (result u32) (canon lift (core func $m "sum"))))
+  (component $User
+    (import "def" (instance $def (export "r" (type $R (sub resource)))))
+    (alias export $def "r" (type $R))
+    (core func $drop (canon resource.drop $R))
+    (core module $M
+      (import "e" "drop" (func $drop (param i32)))
+      (func (export "keep") (param i32))
+      (func (export "look") (param i32) (result i32) (call $drop (local.get 0)) (local.get 0)))
+    (core instance $m (instantiate $M (with "e" (instance (export "drop" (func $drop))))))
+    (func (export "keep") (param "h" (borrow $R)) (canon lift (core func $m "keep")))
+    (func (export "look") (param "h" (borrow $R)) (result u32) (canon lift (core func $m "look"))))
+  (instance $def (instantiate $Def))
+  (instance $user (instantiate $User (with "def" (instance $def))))
+  (alias export $def "r" (type $R0))
+  (export $r "r" (type $R0))
+  (alias export $def "make" (func $make))
+  (alias export $def "get" (func $get))
+  (alias export $def "take" (func $take))
+  (alias export $def "maybe" (func $maybe))
+  (alias export $user "keep" (func $keep))
+  (alias export $user "look" (func $look))
+  (export "make" (func $make) (func (param "rep" u32) (result (own $r))))
+  (export "get" (func $get) (func (param "h" (borrow $r)) (result u32)))
+  (export "take" (func $take) (func (param "h" (own $r)) (result u32)))
+  (export "maybe" (func $maybe) (func (param "rep" u32) (result (option (own $r)))))
+  (func (export "drops") (alias export $def "drops"))
+  (func (export "sum") (alias export $def "sum"))
+  (export "keep" (func $keep) (func (param "h" (borrow $r))))
+  (export "look" (func $look) (func (param "h" (borrow $r)) (result u32)))
+)
+`;

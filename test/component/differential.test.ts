@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TYPE_KINDS } from '../../tools/component/diff-gen.js';
 import { runComponentDifferential } from '../../tools/component/differential.js';
+import { RESOURCE_KINDS } from '../../tools/component/diff-resource.js';
 import { buildRealNativeSim } from '../run/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wrt-component-diff-'));
@@ -33,7 +34,24 @@ describe('component differential: native-sim vs jco 1.35.0 and definitions.py', 
     for (const code of ['65', '66', '67']) expect(r.traps[code] ?? 0).toBeGreaterThan(0);
     expect(r.trapsAgreed).toBeGreaterThan(10);
     for (const n of Object.values(r.shapes)) expect(n).toBeGreaterThan(0);
+    // Every 8th world exports a resource (worlds 7, 15, 23, 31, 39): own and borrow both ways,
+    // host drops, destructor counts, compared with jco only (the model takes no handles).
+    expect(r.resources.worlds).toBe(5);
+    expect(r.resources.calls).toBe(150);
+    expect(r.resources.modelSkipped).toBe(150);
+    expect(RESOURCE_KINDS.filter((k) => (r.resources.kinds[k] ?? 0) === 0)).toEqual([]);
+    expect(r.resources.endDrops).toBeGreaterThan(0);
+    // A handle the host does not hold: trap 72 in lowering on the device where jco throws.
+    expect(r.traps['72']).toBe(r.resources.kinds['stale-handle']);
   }, 240_000);
+
+  it('reports a difference for each changed device answer of a resource world', async () => {
+    const all = new Set(Array.from({ length: 30 }, (_, i) => i));
+    const r = await runComponentDifferential({ seed: 2, calls: 30, callsPerWorld: 30, firstWorld: 7, workDir: join(dir, 'resource-corrupt'), env, corruptDevice: all });
+    expect(r.resources.calls).toBe(30);
+    expect(r.differences.filter((d) => d.against === 'jco')).toHaveLength(30);
+    expect(r.valuesAgreed).toBe(0);
+  }, 120_000);
 
   it('reports a difference when jco runs another transform, and when a device result is changed', async () => {
     const wrong = await runComponentDifferential({ seed: 4, calls: 100, callsPerWorld: 50, workDir: join(dir, 'wrong'), env, wrongJcoTransform: true });

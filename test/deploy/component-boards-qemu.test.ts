@@ -17,7 +17,7 @@ import { DeviceSession, instantiateComponent } from '../../ts/run/session.js';
 import { loadTarget } from '../../ts/targets/index.js';
 import { ProtocolClient } from '../../ts/device/client.js';
 import { buildRealNativeSim } from '../run/helpers.js';
-import { ADAPTED, CACHE, cachedComponent, chain, COUNTER, HOLDER, SHARED } from '../component/board-samples.js';
+import { ADAPTED, CACHE, cachedComponent, chain, COUNTER, HOLDER, HOSTED, SHARED } from '../component/board-samples.js';
 import { refusedBeforeQemu } from './deploy-helpers.js';
 
 const QEMU = findExecutable('qemu-system-arm') !== undefined;
@@ -33,6 +33,7 @@ let shared = '';
 let counter = '';
 let adapted = '';
 let holder = '';
+let hosted = '';
 
 beforeAll(async () => {
   if (!QEMU) return;
@@ -41,6 +42,7 @@ beforeAll(async () => {
   counter = await cachedComponent('counter', COUNTER);
   adapted = await cachedComponent('adapted', ADAPTED);
   holder = await cachedComponent('holder', HOLDER);
+  hosted = await cachedComponent('hosted', HOSTED);
 }, 300_000);
 
 describe.skipIf(!QEMU)('components of several core instances on the QEMU boards (needs qemu-system-arm)', () => {
@@ -53,6 +55,15 @@ describe.skipIf(!QEMU)('components of several core instances on the QEMU boards 
     const native = await cli('run', shared, '--invoke', 'go()');
     expect([native.code, native.out.at(-1)]).toEqual([0, '2']);
   }, 120_000);
+
+  it('qemu-mps2-an386: an own handle in an option returned to the host (the host\'s handle table on the board), as run prints it', async () => {
+    const board = await cli('deploy', hosted, '--target', 'qemu-mps2-an386', '--invoke', 'maybe(3)');
+    expect(board.code).toBe(0);
+    expect(board.out.at(-1)).toBe('some(#1)');
+    const bad = await cli('deploy', hosted, '--target', 'qemu-mps2-an386', '--invoke', 'get(#1)');
+    expect(bad.code).toBe(1);
+    expect(bad.err.join('\n')).toMatch(/invalid resource handle \(trap code 72\) in lowering the arguments of get/);
+  });
 
   it('qemu-mps2-an386: a string through a fused adapter between two memories (the caller imports its memory), as run prints it', async () => {
     const board = await cli('deploy', adapted, '--target', 'qemu-mps2-an386', '--invoke', 'units()');

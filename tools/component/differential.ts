@@ -27,11 +27,13 @@ import { formatWave } from '../../ts/component/wave.js';
 import { WrtError } from '../../ts/core/errors.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import { resolveUploadProfile } from '../../ts/profile/upload-profile.js';
-import { loadComponentPlan, planComponentCall, runComponentCallsOn, type ComponentOutcome, type PreparedCall, type PreparedComponent } from '../../ts/run/run-component.js';
+import { componentRegionArgs, loadComponentPlan, planComponentCall, runComponentCallsOn, type ComponentOutcome, type PreparedCall, type PreparedComponent } from '../../ts/run/run-component.js';
 import { nativeSimLink } from '../../ts/run/run-module.js';
 import { DeviceSession, withSession } from '../../ts/run/session.js';
 import { freshWasmTools, transpileInto, type WasmTools } from '../oracles/jco.js';
 import { type Encoding, flattenType, generateWorld, type GenFunction, kindsOf, randomValue, Rng, TYPE_KINDS, worldC } from './diff-gen.js';
+import { DeviceHandleNames, JcoResourcePool, RESOURCE_KINDS, resourceArgs, resourceC, resourceCalls, resourceWit } from './diff-resource.js';
+import { encodeValues } from '../../ts/component/value-encoding.js';
 
 export interface DiffOptions {
   readonly seed: number;
@@ -83,7 +85,17 @@ export interface DiffReport {
   /** Functions the plan refused (none expected: every generated signature is in the supported set). */
   readonly refused: readonly string[];
   readonly ms: number;
+  /**
+   * Resource worlds (tools/component/diff-resource.ts: every RESOURCE_WORLD_EVERY-th world): their
+   * calls by kind, the handles the device dropped at each session's end (each destructor run, as
+   * jco's disposals), and the calls not given to the model (definitions.py's oracle here lifts and
+   * lowers around one core call with no handle tables: resource calls are compared with jco only).
+   */
+  readonly resources: { readonly worlds: number; readonly calls: number; readonly kinds: Readonly<Record<string, number>>; readonly endDrops: number; readonly modelSkipped: number };
 }
+
+/** World k is a resource world when k % RESOURCE_WORLD_EVERY is the last residue. */
+export const RESOURCE_WORLD_EVERY = 8;
 
 /* The project compiles without the DOM library; the WebAssembly API used here is typed here. */
 interface V8Memory {
@@ -461,6 +473,103 @@ function show(o: Outcome): string {
   return o.kind === 'value' ? o.wave : `trap (${o.what})`;
 }
 
+interface ResourceWorldResult {
+  readonly agreed: number;
+  /** Stale handles refused on both sides (the device: 72 in lowering; jco: it threw). */
+  readonly trapped: number;
+  readonly endDrops: number;
+}
+
+/**
+ * One resource world: the component built from resourceC() and its WIT, n seeded calls on the
+ * device (run's path, one session: handles pass from call to call, host drops are COMPONENT_RESOURCE
+ * op 5, the rest dropped at the session's end) and on jco (resource objects, Symbol.dispose),
+ * compared call for call. definitions.py does not take part (DiffReport.resources.modelSkipped).
+ */
+async function runResourceWorld(
+  tools: WasmTools,
+  opts: DiffOptions,
+  env: NodeJS.ProcessEnv,
+  world: number,
+  n: number,
+  done: number,
+  kinds: Record<string, number>,
+  differences: Difference[],
+  refused: string[],
+  log: (line: string) => void,
+): Promise<ResourceWorldResult> {
+  const dir = join(opts.workDir, `w${world}`);
+  mkdirSync(dir, { recursive: true });
+  const wit = resourceWit(world);
+  const worldName = `w${world}`;
+  writeFileSync(join(dir, 'world.wit'), wit);
+  const core = compileCore(resourceC(), join(dir, 'guest.c'));
+  const bytes = componentOf(tools, core, wit, worldName, 'utf8');
+  const file = join(dir, 'component.wasm');
+  writeFileSync(file, bytes);
+  const jco = await jcoComponent(bytes, join(dir, 'jco'), worldName);
+  const component: PreparedComponent = loadComponentPlan(file, dir);
+  for (const r of component.plan.refused) refused.push(`world ${world} ${r.name}: ${r.reason}`);
+  const fnOf = (name: string): PlanFunction => {
+    const fn = component.plan.functions.find((f) => f.name === name);
+    if (fn === undefined) throw new WrtError('INTERNAL', `resource world ${world}: the plan has no function ${name} (${component.plan.functions.map((f) => f.name).join(', ')})`);
+    return fn;
+  };
+  const calls = resourceCalls(opts.seed, world, n);
+  const drops = fnOf('wrt:diff/res#drops');
+  const prepared: PreparedCall[] = calls.map((c) => {
+    const fn = c.name === null ? drops : fnOf(c.name);
+    const args = resourceArgs(c, () => ({ k: 'handle', v: 0 }));
+    return {
+      fn,
+      args,
+      argBytes: encodeValues(fn.params.map(([, t]) => t), args),
+      ...(c.kind === 'host-drop' ? { hostDrop: (held: readonly number[]) => held[c.at] ?? 0 } : {}),
+      ...(c.kind !== 'host-drop' && c.at >= 0 ? { withHandles: (held: readonly number[]) => resourceArgs(c, (at) => ({ k: 'handle', v: held[at] ?? 0 })) } : {}),
+    };
+  });
+  const sinks = { stdout: () => undefined, stderr: () => undefined };
+  const batch = await withSession(
+    // Several core instances (wit-component's shims for the built-ins): no single-module profile;
+    // each memory and table capped, as run does.
+    () => DeviceSession.open(nativeSimLink({ env, extraArgs: componentRegionArgs(component.plan) })),
+    (session) => runComponentCallsOn(session, { component, calls: prepared }, sinks),
+    { handleSigint: false },
+  );
+  const pool = JcoResourcePool.of(await jco.instantiate());
+  const names = new DeviceHandleNames();
+  let agreed = 0;
+  let trapped = 0;
+  for (const [c, call] of calls.entries()) {
+    kinds[call.kind] = (kinds[call.kind] ?? 0) + 1;
+    const o = batch.outcomes[c] as ComponentOutcome;
+    let device: Outcome = o.kind === 'returned' ? { kind: 'value', wave: names.text(call, o.wave) } : { kind: 'trap', what: `device trap ${o.trap} in ${o.phase}` };
+    // The self-test's changed answer: another text, or another trap.
+    if (opts.corruptDevice?.has(done + c) === true) device = device.kind === 'value' ? { ...device, wave: `${device.wave} ` } : { ...device, what: `${device.what} (changed)` };
+    const jcoOut = pool.call(call);
+    // A trap ends the instance on both sides (the device's batch instantiates it again).
+    if (jcoOut.kind === 'trap') pool.restart(await jco.instantiate());
+    if (device.kind === 'value' && jcoOut.kind === 'value' && device.wave === jcoOut.wave) {
+      agreed += 1;
+      continue;
+    }
+    // A handle the host does not hold: the device's invalid-handle trap in lowering, jco's throw.
+    if (call.kind === 'stale-handle' && device.kind === 'trap' && device.what === 'device trap 72 in lowering the arguments' && jcoOut.kind === 'trap') {
+      trapped += 1;
+      continue;
+    }
+    differences.push({ call: done + c, world, text: call.text, against: 'jco', device: show(device), oracle: show(jcoOut) });
+    log(`difference: call ${done + c} (resource world ${world}) ${call.text}\n  device: ${show(device)}\n  jco: ${show(jcoOut)}`);
+  }
+  // What each side still holds is dropped: the device's session at its end (op 5), jco's here.
+  const held = pool.close();
+  const endOk = batch.endDrops.filter((d) => d.trap === 0).length;
+  if (endOk !== held || batch.endDrops.length !== held) {
+    differences.push({ call: done + n - 1, world, text: 'the handles held at the end, dropped', against: 'jco', device: `${endOk} of ${batch.endDrops.length} dropped`, oracle: `${held} dropped` });
+  }
+  return { agreed, trapped, endDrops: endOk };
+}
+
 export async function runComponentDifferential(opts: DiffOptions): Promise<DiffReport> {
   const started = performance.now();
   const env = opts.env ?? process.env;
@@ -482,8 +591,25 @@ export async function runComponentDifferential(opts: DiffOptions): Promise<DiffR
   const shapes = { flatParams: 0, spilledParams: 0, flatResult: 0, resultPointer: 0 };
   let done = 0;
   let world = opts.firstWorld ?? 0;
+  const resourceKinds: Record<string, number> = Object.fromEntries(RESOURCE_KINDS.map((k) => [k, 0]));
+  const resources = { worlds: 0, calls: 0, endDrops: 0, modelSkipped: 0 };
   try {
     while (done < opts.calls) {
+      if (world % RESOURCE_WORLD_EVERY === RESOURCE_WORLD_EVERY - 1) {
+        const n = Math.min(perWorld, opts.calls - done);
+        const r = await runResourceWorld(tools, opts, env, world, n, done, resourceKinds, differences, refused, log);
+        valuesAgreed += r.agreed;
+        trapsAgreed += r.trapped;
+        if (r.trapped > 0) traps['72'] = (traps['72'] ?? 0) + r.trapped;
+        resources.worlds += 1;
+        resources.calls += n;
+        resources.endDrops += r.endDrops;
+        resources.modelSkipped += n;
+        done += n;
+        world += 1;
+        log(`world ${world - 1} (resources): ${n} calls, ${r.endDrops} handles dropped at the end; ${done}/${opts.calls}, ${differences.length} differences`);
+        continue;
+      }
       const w = generateWorld(opts.seed, world);
       const dir = join(opts.workDir, `w${world}`);
       mkdirSync(dir, { recursive: true });
@@ -593,7 +719,23 @@ export async function runComponentDifferential(opts: DiffOptions): Promise<DiffR
   } finally {
     model.close();
   }
-  return { seed: opts.seed, calls: done, worlds: world - (opts.firstWorld ?? 0), valuesAgreed, trapsAgreed, differences, kinds, encodings, traps, jcoThrewOnValue, jcoOnTrap, shapes, refused, ms: Math.round(performance.now() - started) };
+  return {
+    seed: opts.seed,
+    calls: done,
+    worlds: world - (opts.firstWorld ?? 0),
+    valuesAgreed,
+    trapsAgreed,
+    differences,
+    kinds,
+    encodings,
+    traps,
+    jcoThrewOnValue,
+    jcoOnTrap,
+    shapes,
+    refused,
+    ms: Math.round(performance.now() - started),
+    resources: { ...resources, kinds: resourceKinds },
+  };
 }
 
 /** The flat core types of a call (definitions.py flatten_types; spilled past 16 parameters / 1 result). */

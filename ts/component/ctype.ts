@@ -21,8 +21,12 @@ export type CType =
   | { readonly k: 'option'; readonly t: CType }
   | { readonly k: 'result'; readonly ok: CType | null; readonly err: CType | null }
   | { readonly k: 'flags'; readonly names: readonly string[] }
-  /** A resource handle: only inside fused adapters (the device moves it between handle tables). */
-  | { readonly k: 'own' | 'borrow' };
+  /**
+   * A resource handle: moved between handle tables by the device (adapters; the host's table for
+   * a top-level export). `rt`: the session's resource type the device checks it against on a
+   * lift; absent: the handle's own type (adapters, a resource the lifting scope does not define).
+   */
+  | { readonly k: 'own' | 'borrow'; readonly rt?: number };
 
 /** Nesting the device's canonical ABI walks (WRT_CABI_MAX_DEPTH). */
 export const MAX_TYPE_DEPTH = 32;
@@ -39,10 +43,10 @@ export function unsupported(message: string, file: string | undefined, offset = 
 }
 
 export const SUPPORTED =
-  'run and deploy call exported functions of a component (any core modules and instances, nested components, fused adapters, resources) whose only top-level imports are WASI 0.2 interfaces (wasi:*@0.2.x, which native-sim serves; a wasi:cli/run command runs without --invoke), whose types are bool, integers, floats, char, string, list, record, tuple, variant, enum, option, result and flags';
+  'run and deploy call exported functions of a component (any core modules and instances, nested components, fused adapters, resources) whose only top-level imports are WASI 0.2 interfaces (wasi:*@0.2.x, which native-sim serves; a wasi:cli/run command runs without --invoke), whose types are bool, integers, floats, char, string, list, record, tuple, variant, enum, option, result, flags and own/borrow handles';
 
 /** The arena type `t` as a tree; `nodes` counts the nodes made (with the other trees of the call). */
-export function ctypeOf(arena: TypeArena, t: ValType, where: string, file: string | undefined, nodes: { count: number }, handles = false): CType {
+export function ctypeOf(arena: TypeArena, t: ValType, where: string, file: string | undefined, nodes: { count: number }, handles: boolean | ((resource: number) => number | null) = false): CType {
   const build = (v: ValType, depth: number): CType => {
     nodes.count += 1;
     if (nodes.count > MAX_TYPE_NODES) throw unsupported(`${where}: the types of one call need more than ${MAX_TYPE_NODES} type nodes (the device's WRT_COMPONENT_MAX_NODES)`, file);
@@ -72,6 +76,10 @@ export function ctypeOf(arena: TypeArena, t: ValType, where: string, file: strin
         return { k: 'result', ok: node.ok === null ? null : build(node.ok, depth + 1), err: node.err === null ? null : build(node.err, depth + 1) };
       case 'own':
       case 'borrow':
+        if (typeof handles === 'function') {
+          const rt = handles(node.r);
+          return rt === null ? { k: node.k } : { k: node.k, rt };
+        }
         if (handles) return { k: node.k };
         throw unsupported(`${where}: resource handles (${node.k}) are not run yet`, file);
       default:
@@ -139,8 +147,9 @@ export function encodeTupleType(ts: readonly CType[]): Uint8Array {
         return;
       case 'own':
       case 'borrow':
-        // The resource type index is 0: adapters move handles by the table entry's own type.
-        out.push(t.k === 'own' ? 0x18 : 0x19, 0);
+        // 0: the table entry's own type (adapters); n: the session's resource type n - 1, checked.
+        out.push(t.k === 'own' ? 0x18 : 0x19);
+        leb(out, t.rt === undefined ? 0 : t.rt + 1);
         return;
       default:
         out.push(PRIM_CODES[t.k]);

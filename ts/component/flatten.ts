@@ -51,6 +51,8 @@ export interface LiftedFunction {
   readonly type: number;
   /** Component instance that lifted it (may_enter's identity). */
   readonly owner: number;
+  /** Resource types defined in its scope: definition offset -> the plan's resource type. */
+  readonly rts: ReadonlyMap<number, number>;
 }
 /** A function of a top-level `wasi:*@0.2.x` instance import: the device's own (docs/component.md, "WASI 0.2 commands"). */
 export interface HostFunction {
@@ -616,6 +618,7 @@ class Flattener {
                       postReturn: postReturn as CoreRef | null,
                       type,
                       owner: s.owner,
+                      rts: s.rts,
                     },
                   });
                 }

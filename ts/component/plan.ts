@@ -6,8 +6,8 @@
  * the device's type encoding. Compiled from a component the validator accepted (validator.ts).
  *
  * Runs components of any number of core modules and instances, inline export bags, aliases and
- * nested components, without imports at the top level (type imports bound with `eq` aside),
- * resources or async; a `canon lower` of a lifted function is bound straight to the callee's core
+ * nested components, resources (handles in a top-level export's types travel through the host's
+ * handle table), without imports at the top level (type imports bound with `eq` aside) or async; a `canon lower` of a lifted function is bound straight to the callee's core
  * export when its types need no adapter code (u32, s32, u64, s64), else refused.
  */
 import { type CType, ctypeOf, encodeTupleType, unsupported, witOf } from './ctype.js';
@@ -40,6 +40,33 @@ export interface PlanFunction {
    * one the function lifts from (linking/unit.wast: "use the one passed to canon lift"); null: its own.
    */
   readonly memoryOwner: number | null;
+  /**
+   * The component instance that lifts it, whose handle table its own/borrow values go to and come
+   * from (COMPONENT_INVOKE's owner field); null when its types hold no handle.
+   */
+  readonly handleOwner: number | null;
+}
+
+/** Whether a type holds a resource handle anywhere. */
+export function holdsHandle(t: CType): boolean {
+  switch (t.k) {
+    case 'own':
+    case 'borrow':
+      return true;
+    case 'list':
+    case 'option':
+      return holdsHandle(t.t);
+    case 'record':
+      return t.fields.some(([, f]) => holdsHandle(f));
+    case 'tuple':
+      return t.ts.some(holdsHandle);
+    case 'variant':
+      return t.cases.some(([, c]) => c !== null && holdsHandle(c));
+    case 'result':
+      return (t.ok !== null && holdsHandle(t.ok)) || (t.err !== null && holdsHandle(t.err));
+    default:
+      return false;
+  }
 }
 
 export interface ComponentPlan {
@@ -158,8 +185,15 @@ export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: str
       const node = facts.arena.node(lift.type);
       if (node.k !== 'func') throw unsupported(`${name}: not a function type`, file);
       const count = { count: 2 };
-      const params = node.params.map(([n, t]) => [n, ctypeOf(facts.arena, t, `${name}: parameter ${n}`, file, count)] as const);
-      const result = node.result === null ? null : ctypeOf(facts.arena, node.result, `${name}: result`, file, count);
+      // Handles travel through the host's handle table on the device (docs/component.md, "Resources").
+      // A resource the lifting scope defines is checked as the session's type; another, by the handle's own.
+      const rtOf = (r: number): number | null => {
+        const def = facts.resourceDefs.get(facts.arena.canonicalResource(r));
+        return def === undefined ? null : (lift.rts.get(def) ?? null);
+      };
+      const params = node.params.map(([n, t]) => [n, ctypeOf(facts.arena, t, `${name}: parameter ${n}`, file, count, rtOf)] as const);
+      const result = node.result === null ? null : ctypeOf(facts.arena, node.result, `${name}: result`, file, count, rtOf);
+      const handles = params.some(([, t]) => holdsHandle(t)) || (result !== null && holdsHandle(result));
       const k = lift.core.instance;
       const same = (ref: CoreRef | null, what: string): string | null => {
         if (ref === null) return null;
@@ -185,6 +219,7 @@ export function compilePlan(facts: ComponentFacts, bytes: Uint8Array, file?: str
         paramsType: encodeTupleType(params.map(([, t]) => t)),
         resultType: encodeTupleType(result === null ? [] : [result]),
         memoryOwner: owner,
+        handleOwner: handles ? lift.owner : null,
       });
     } catch (error) {
       if (!(error instanceof Error)) throw error;

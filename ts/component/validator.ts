@@ -120,6 +120,8 @@ export interface ComponentFacts {
   readonly components: { parent: number; offset: number; instantiations: number }[];
   readonly componentInstances: { component: number | null; scope: number; offset: number }[];
   readonly resources: { offset: number; rep: string; destructor: boolean; dtorIndex: number | null }[];
+  /** A local resource's canonical arena id -> the offset of its definition (a `resources` entry's). */
+  readonly resourceDefs: ReadonlyMap<number, number>;
   readonly canons: CanonFacts[];
   readonly imports: { name: string; sort: Sort; id: number }[];
   readonly exports: { name: string; sort: Sort; id: number }[];
@@ -190,6 +192,7 @@ export class ComponentValidator {
       components: [{ parent: -1, offset: 0, instantiations: 1 }],
       componentInstances: [],
       resources: [],
+      resourceDefs: this.resourceOffsets,
       canons: [],
       imports: [],
       exports: [],

@@ -20,7 +20,9 @@ export type CValue =
   | { readonly k: 'tuple'; readonly items: readonly CValue[] }
   /** variant, enum, option (0 none, 1 some), result (0 ok, 1 err): the case and its payload. */
   | { readonly k: 'case'; readonly index: number; readonly payload: CValue | null }
-  | { readonly k: 'flags'; readonly set: readonly boolean[] };
+  | { readonly k: 'flags'; readonly set: readonly boolean[] }
+  /** own<r> / borrow<r>: an index in the host's handle table on the device (docs/component.md, "Resources"). */
+  | { readonly k: 'handle'; readonly v: number };
 
 export const INT_RANGES: Readonly<Record<string, readonly [bigint, bigint]>> = {
   s8: [-(1n << 7n), (1n << 7n) - 1n],
@@ -131,6 +133,11 @@ function encodeInto(out: Out, t: CType, v: CValue): void {
     case 'tuple':
       if (v.k !== 'tuple') throw mismatch(t, v);
       t.ts.forEach((x, i) => encodeInto(out, x, v.items[i] as CValue));
+      return;
+    case 'own':
+    case 'borrow':
+      if (v.k !== 'handle') throw mismatch(t, v);
+      out.uleb(BigInt(v.v));
       return;
     case 'flags': {
       if (v.k !== 'flags') throw mismatch(t, v);
@@ -264,6 +271,12 @@ function decodeFrom(r: In, t: CType): CValue {
     case 'flags': {
       const bytes = r.bytes(Math.ceil(t.names.length / 8));
       return { k: 'flags', set: t.names.map((_, i) => (((bytes[i >> 3] as number) >> (i & 7)) & 1) === 1) };
+    }
+    case 'own':
+    case 'borrow': {
+      const v = r.uleb();
+      if (v > 0xffffffffn) r.fail('a handle index over 32 bits');
+      return { k: 'handle', v: Number(v) };
     }
     default: {
       const index = Number(r.uleb());

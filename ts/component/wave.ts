@@ -7,7 +7,9 @@
  *   string "a\"b"; list [1, 2]; tuple (1, "a"); record {x: 1, y: 2} (option fields may be left
  *   out: none); flags {read, write} ({} none); variant/enum case `name` or `name(payload)`;
  *   option some(x)/none; result ok/ok(x)/err/err(x). A label that is a keyword (true, false,
- *   some, none, ok, err, inf, nan) is written %label.
+ *   some, none, ok, err, inf, nan) is written %label. A resource handle (own<r>, borrow<r>) the
+ *   host holds is `#N`, N its index in the host's handle table on the device (not WAVE's: WAVE has
+ *   no handles; docs/component.md, "Resources").
  *
  * Walks recurse at most as deep as the text nests (parse: bounded by MAX_NESTING) or the type.
  */
@@ -20,6 +22,7 @@ const MAX_NESTING = 64;
 
 type Wave =
   | { readonly t: 'num'; readonly text: string; readonly at: number }
+  | { readonly t: 'handle'; readonly v: number; readonly at: number }
   | { readonly t: 'char'; readonly cp: number; readonly at: number }
   | { readonly t: 'str'; readonly v: string; readonly at: number }
   | { readonly t: 'list' | 'tuple'; readonly items: readonly Wave[]; readonly at: number }
@@ -140,6 +143,13 @@ class Parser {
       if (cps.length !== 1) this.fail('a char literal holds exactly one character', at);
       return { t: 'char', cp: cps[0] as number, at };
     }
+    if (c === '#') {
+      const m = /^#([0-9]{1,10})/.exec(this.text.slice(this.pos));
+      const v = m === null ? -1 : Number(m[1]);
+      if (m === null || v > 0xffffffff) this.fail('a handle is # and its host-table index (0 .. 4294967295)');
+      this.pos += (m as RegExpExecArray)[0].length;
+      return { t: 'handle', v, at };
+    }
     const num = /^-?(?:[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|inf)/.exec(this.text.slice(this.pos));
     if (num !== null && (c === '-' || /[0-9]/.test(c))) {
       this.pos += num[0].length;
@@ -194,6 +204,8 @@ function describe(w: Wave): string {
   switch (w.t) {
     case 'num':
       return `the number ${w.text}`;
+    case 'handle':
+      return `the handle #${w.v}`;
     case 'char':
       return 'a char';
     case 'str':
@@ -241,6 +253,9 @@ export function waveToValue(t: CType, w: Wave, where: string, text: string): CVa
     }
     case 'char':
       return w.t === 'char' ? { k: 'char', v: w.cp } : bad();
+    case 'own':
+    case 'borrow':
+      return w.t === 'handle' ? { k: 'handle', v: w.v } : bad('a handle the host holds is #N');
     case 'string':
       return w.t === 'str' ? { k: 'string', v: w.v } : bad();
     case 'list':
@@ -346,6 +361,8 @@ export function formatWave(t: CType, v: CValue): string {
   switch (v.k) {
     case 'bool':
       return v.v ? 'true' : 'false';
+    case 'handle':
+      return `#${v.v}`;
     case 'int':
       return v.v.toString();
     case 'float':

@@ -32,6 +32,12 @@ export interface ComponentInvokeRequest {
    * own (a trailing u16, §4e; devices with Feature.MultiMemory). Absent or 0: the function's.
    */
   readonly memoryInstance?: number;
+  /**
+   * The component instance whose handle table the function's own/borrow values go to and come
+   * from (a second trailing u16, §4e; devices with Feature.HostHandles). Absent or 0: no handles
+   * (a handle then traps 72).
+   */
+  readonly owner?: number;
 }
 
 /** Where a component call trapped (the answer's phase byte). */
@@ -80,11 +86,17 @@ export function encodeComponentInvoke(req: ComponentInvokeRequest): Uint8Array {
   ] as const) {
     w.u16(sized(bytes, field).length).raw(bytes);
   }
-  if (req.memoryInstance !== undefined && req.memoryInstance !== 0) {
-    if (!Number.isInteger(req.memoryInstance) || req.memoryInstance < 0 || req.memoryInstance > 0xffff) {
-      throw invalid(`memory instance ${req.memoryInstance}`, 'memoryInstance', '1 .. 65535');
+  const owner = req.owner ?? 0;
+  if ((req.memoryInstance !== undefined && req.memoryInstance !== 0) || owner !== 0) {
+    const memory = req.memoryInstance ?? 0;
+    if (!Number.isInteger(memory) || memory < 0 || memory > 0xffff) {
+      throw invalid(`memory instance ${memory}`, 'memoryInstance', '1 .. 65535');
     }
-    w.u16(req.memoryInstance);
+    w.u16(memory);
+  }
+  if (owner !== 0) {
+    if (!Number.isInteger(owner) || owner < 0 || owner > 0xfffe) throw invalid(`component instance ${owner}`, 'owner', '1 .. 65534');
+    w.u16(owner);
   }
   return w.finish();
 }
@@ -151,6 +163,8 @@ export function decodeDefinedIndex(body: Uint8Array, message: 'COMPONENT_ADAPTER
 export type ComponentResourceRequest =
   | { readonly op: 'type'; readonly implOwner: number; readonly dtor: { readonly instance: number; readonly name: string } | null }
   | { readonly op: 'resource.new' | 'resource.drop' | 'resource.rep'; readonly rt: number | null; readonly owner: number }
+  /** Op 5 (Feature.HostHandles): the host drops handle `index` of its table; answered with 0 or the trap code. */
+  | { readonly op: 'host-drop'; readonly rt: number | null; readonly index: number }
   | ComponentWasiRequest;
 
 /** COMPONENT_RESOURCE op 4: the device's WASI 0.2 function `iface`#`func` lowered with the caller's options (Feature.Wasi2). */
@@ -195,6 +209,10 @@ export function encodeComponentResource(req: ComponentResourceRequest): Uint8Arr
       .u16(req.resultType.length)
       .raw(req.resultType)
       .finish();
+  }
+  if (req.op === 'host-drop') {
+    if (!Number.isInteger(req.index) || req.index < 0 || req.index > 0xffff) throw invalid(`handle index ${req.index}`, 'index', '0 .. 65535');
+    return new BodyWriter().u8(5).u16(req.rt ?? ANY_RESOURCE).u16(req.index).finish();
   }
   const op = req.op === 'resource.new' ? 1 : req.op === 'resource.drop' ? 2 : 3;
   return new BodyWriter().u8(op).u16(req.rt ?? ANY_RESOURCE).u16(req.owner & 0xffff).finish();

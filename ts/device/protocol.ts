@@ -94,6 +94,8 @@ export const Feature = {
   Wasi2: 1 << 16,
   /** SESSION's features byte turns multi-memory on for the session's core modules (§4a); COMPONENT_INVOKE takes a memory instance (§4e). */
   MultiMemory: 1 << 17,
+  /** Handles between the host and the device: COMPONENT_INVOKE's owner field (§4e), COMPONENT_RESOURCE op 5 (host drop, §4f). */
+  HostHandles: 1 << 18,
   TestDouble: 2 ** 31,
 } as const;
 

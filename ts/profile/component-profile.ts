@@ -135,11 +135,15 @@ export function adapterNestingDepth(plan: ComponentPlan): number {
   return Math.max(0, ...depth.values());
 }
 
+/** The device's owner id of the host's handle table (WRT_EC_HOST, native/engine/wrt_engine_component.c). */
+export const HOST_TABLE_OWNER = 0xffff;
+
 /**
  * Component instances that may hold handles: the owners of resource built-ins, the callers of WASI
- * 0.2 functions (their streams are handles in the caller's table) and, with resources, both sides
- * of each adapter.
+ * 0.2 functions (their streams are handles in the caller's table), with resources both sides of
+ * each adapter, and for a top-level export whose types hold handles its instance and the host.
  */
+
 export function handleTableOwners(plan: ComponentPlan): number[] {
   const owners = new Set<number>();
   for (const a of plan.adapters) {
@@ -149,6 +153,13 @@ export function handleTableOwners(plan: ComponentPlan): number[] {
       owners.add(a.callerOwner);
       owners.add(a.calleeOwner);
     }
+  }
+  // The host's own table (the top-level caller's), which the device fills only when a top-level
+  // export's types hold handles: HOST_TABLE_OWNER, one table more (docs/component.md, "Resources").
+  for (const f of plan.functions) {
+    if (f.handleOwner === null) continue;
+    owners.add(f.handleOwner);
+    owners.add(HOST_TABLE_OWNER);
   }
   return [...owners].sort((x, y) => x - y);
 }

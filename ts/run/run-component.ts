@@ -13,10 +13,11 @@ import { TRAP_EXIT, trapMessage } from '../device/engine-codes.js';
 import { type ComponentPlan, commandFunction, compilePlan, type PlanFunction, RUN_EXPORT, signatureOf } from '../component/plan.js';
 import { SUPPORTED } from '../component/ctype.js';
 import { validateComponent } from '../component/validator.js';
-import { encodeValues, decodeValue, type CValue } from '../component/value-encoding.js';
+import { casePayload, encodeValues, decodeValue, type CValue } from '../component/value-encoding.js';
+import type { CType } from '../component/ctype.js';
 import { formatWave, parseWaveCall, waveToValue } from '../component/wave.js';
 import { MAX_MODULE_FILE_BYTES, readUserFile } from '../core/user-file.js';
-import type { ComponentCallReport, ComponentCallsReport, ComponentCallsRequest, DeviceSession, ProgramHooks, ProgramSinks } from './session.js';
+import type { ComponentCallReport, ComponentCallsReport, ComponentCallsRequest, ComponentHandleHooks, DeviceSession, ProgramHooks, ProgramSinks } from './session.js';
 import { runComponentCalls } from './session.js';
 import type { UploadProfile } from '../profile/upload-profile.js';
 
@@ -34,6 +35,63 @@ export interface PreparedCall {
   readonly argBytes: Uint8Array;
   /** A wasi:cli/run command: its argv (get-arguments) and environment (get-environment; `run` gives none), and its result and exit are the exit code. */
   readonly command?: { readonly argv: readonly string[]; readonly env?: Readonly<Record<string, string>> };
+  /**
+   * Arguments that name handles the host holds, made when the call is sent from the host-table
+   * indices held then (in the order they were received); `args` and `argBytes` are then unused.
+   */
+  readonly withHandles?: (held: readonly number[]) => readonly CValue[];
+  /** Not a call of `fn`: the host drops the handle this picks (COMPONENT_RESOURCE op 5, its destructor runs). */
+  readonly hostDrop?: (held: readonly number[]) => number;
+}
+
+/** Every handle in a value of type `t`, own ones flagged, in the canonical ABI's order. */
+export function handlesIn(t: CType, v: CValue, out: { index: number; own: boolean }[] = []): { index: number; own: boolean }[] {
+  switch (t.k) {
+    case 'own':
+    case 'borrow':
+      if (v.k === 'handle') out.push({ index: v.v, own: t.k === 'own' });
+      return out;
+    case 'list':
+      if (v.k === 'list') for (const x of v.items) handlesIn(t.t, x, out);
+      return out;
+    case 'record':
+      if (v.k === 'record') t.fields.forEach(([, f], i) => handlesIn(f, v.fields[i] as CValue, out));
+      return out;
+    case 'tuple':
+      if (v.k === 'tuple') t.ts.forEach((x, i) => handlesIn(x, v.items[i] as CValue, out));
+      return out;
+    case 'option':
+    case 'result':
+    case 'variant': {
+      if (v.k !== 'case' || v.payload === null) return out;
+      const p = casePayload(t, v.index);
+      if (p !== null) handlesIn(p, v.payload, out);
+      return out;
+    }
+    default:
+      return out;
+  }
+}
+
+/**
+ * The host's handle table as the host sees it: the indices it holds, in the order received. A
+ * call's own arguments leave it (lift_own), its result's handles join it; a trap's re-instantiation
+ * empties it. Drives ComponentHandleHooks for a batch whose functions move handles.
+ */
+export class HostHandles {
+  held: number[] = [];
+  sent(fn: PlanFunction, args: readonly CValue[]): void {
+    fn.params.forEach(([, t], i) => {
+      for (const h of handlesIn(t, args[i] as CValue)) if (h.own) this.held = this.held.filter((x) => x !== h.index);
+    });
+  }
+  received(fn: PlanFunction, outcome: ComponentOutcome): void {
+    if (outcome.kind !== 'returned' || fn.result === null || outcome.value === null) return;
+    for (const h of handlesIn(fn.result, outcome.value)) this.held.push(h.index);
+  }
+  dropped(index: number): void {
+    this.held = this.held.filter((x) => x !== index);
+  }
 }
 
 export function loadComponentPlan(file: string, cwd: string): PreparedComponent {
@@ -203,6 +261,39 @@ function invokeRequest(call: PreparedCall): ComponentCallsRequest['calls'][numbe
     instance: call.fn.instance,
     ...componentInvokeFields(call.fn, call.argBytes),
     ...(call.fn.memoryOwner === null ? {} : { memoryOwner: call.fn.memoryOwner }),
+    ...(call.fn.handleOwner === null ? {} : { owner: call.fn.handleOwner }),
+  };
+}
+
+/** The hooks that keep `table` as the device's host table while the batch's calls run. */
+function handleHooks(calls: readonly PreparedCall[], table: HostHandles): ComponentHandleHooks {
+  const sentArgs: (readonly CValue[] | null)[] = [];
+  const drops: (number | null)[] = [];
+  return {
+    next: (i) => {
+      const call = calls[i] as PreparedCall;
+      if (call.hostDrop !== undefined) {
+        const index = call.hostDrop(table.held);
+        drops[i] = index;
+        return { drop: index };
+      }
+      const args = call.withHandles !== undefined ? call.withHandles(table.held) : call.args;
+      sentArgs[i] = args;
+      table.sent(call.fn, args);
+      return call.withHandles !== undefined ? { args: encodeValues(call.fn.params.map(([, t]) => t), args) } : null;
+    },
+    answered: (i, answer) => {
+      const call = calls[i] as PreparedCall;
+      if (call.hostDrop !== undefined) {
+        table.dropped(drops[i] ?? 0);
+        return;
+      }
+      if (answer.trap === 0) table.received(call.fn, componentOutcome(call.fn, answer));
+    },
+    reinstantiated: () => {
+      table.held = [];
+    },
+    held: () => [...table.held],
   };
 }
 
@@ -211,6 +302,8 @@ function invokeRequest(call: PreparedCall): ComponentCallsRequest['calls'][numbe
  * fresh instantiation after a trap), each result decoded. `run` and `deploy` make a batch of one.
  */
 export async function runComponentCallsOn(session: DeviceSession, batch: ComponentBatch, sinks: ProgramSinks, hooks: ProgramHooks = {}): Promise<ComponentBatchReport> {
+  const moves = batch.calls.some((c) => c.fn.handleOwner !== null || c.hostDrop !== undefined);
+  const table = new HostHandles();
   const report = await runComponentCalls(
     session,
     {
@@ -220,6 +313,7 @@ export async function runComponentCallsOn(session: DeviceSession, batch: Compone
       resources: batch.component.plan.resources,
       steps: batch.component.plan.steps,
       calls: batch.calls.map(invokeRequest),
+      ...(moves ? { handles: handleHooks(batch.calls, table) } : {}),
       ...(batch.argv === undefined ? {} : { argv: batch.argv }),
       ...(batch.env === undefined ? {} : { env: batch.env }),
       ...(batch.profile === undefined ? {} : { profile: batch.profile }),
@@ -228,7 +322,13 @@ export async function runComponentCallsOn(session: DeviceSession, batch: Compone
     sinks,
     hooks,
   );
-  const outcomes = report.answers.map((answer, i) => componentOutcome((batch.calls[i] as PreparedCall).fn, answer));
+  const outcomes = report.answers.map((answer, i) => {
+    const call = batch.calls[i] as PreparedCall;
+    if (call.hostDrop === undefined) return componentOutcome(call.fn, answer);
+    return answer.trap === 0
+      ? ({ kind: 'returned', value: null, wave: null } as const)
+      : ({ kind: 'trapped', trap: answer.trap, trapName: componentTrapName(answer.trap), phase: 'the host drop', functionIndex: 0 } as const);
+  });
   return { ...report, outcomes };
 }
 

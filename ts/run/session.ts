@@ -672,9 +672,26 @@ export interface ComponentPlanCall extends Omit<ComponentInvokeRequest, 'instanc
   readonly memoryOwner?: number;
 }
 
+/**
+ * Handles the host holds in its handle table on the device (docs/component.md, "Resources"): calls
+ * whose arguments name handles earlier calls returned are made when they are sent, and what is
+ * still held at the end is dropped (COMPONENT_RESOURCE op 5, destructors run).
+ */
+export interface ComponentHandleHooks {
+  /** Call i as it is sent now: its arguments (null: calls[i]'s), or a host drop of a host-table index. */
+  readonly next: (i: number) => { readonly args: Uint8Array } | { readonly drop: number } | null;
+  /** Call i's answer (a host drop's: trap = op 5's code, 0 dropped). */
+  readonly answered: (i: number, answer: ComponentInvokeResult) => void;
+  /** The component was instantiated again after a trap: no handle is held any more. */
+  readonly reinstantiated: () => void;
+  /** The host-table indices still held at the end, dropped in this order. */
+  readonly held: () => readonly number[];
+}
+
 /** Calls of one component on one session: its core instances once, then each call. */
 export interface ComponentCallsRequest extends ComponentInstantiationRequest {
   readonly calls: readonly ComponentPlanCall[];
+  readonly handles?: ComponentHandleHooks;
   /** A wasi:cli/run command's argv (get-arguments) and environment (get-environment), over ARGS after the instantiation. */
   readonly argv?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
@@ -685,6 +702,18 @@ export interface ComponentCallsReport extends Omit<ComponentCallReport, 'answer'
   readonly answers: readonly ComponentInvokeResult[];
   /** Instantiations made: 1, plus one after each trap that more calls follow. */
   readonly uploads: number;
+  /** The handles dropped at the end (ComponentHandleHooks.held) and op 5's answer for each (0: dropped). */
+  readonly endDrops: readonly { readonly index: number; readonly trap: number }[];
+}
+
+/** A device that takes handles in a call's types: HELLO feature bit 18, else a USAGE error naming it. */
+export function requireHostHandles(device: HelloInfo, file?: string): void {
+  if ((device.features & Feature.HostHandles) !== 0) return;
+  throw new WrtError('USAGE', `${device.deviceId} moves no resource handles between the host and the device (COMPONENT_INVOKE's owner field): the function's types hold own/borrow handles`, {
+    ...(file === undefined ? {} : { file }),
+    field: 'COMPONENT_INVOKE',
+    limit: 'a device with HELLO feature bit 18 (Feature.HostHandles), built from this version',
+  });
 }
 
 /**
@@ -726,21 +755,40 @@ export async function runComponentCalls(session: DeviceSession, request: Compone
     hooks.onUploaded?.(upload, { uploadStartMs, uploadedMs });
     const answers: ComponentInvokeResult[] = [];
     let uploads = 1;
+    const handleHooks = request.handles;
+    if (handleHooks !== undefined || request.calls.some((c) => (c.owner ?? 0) !== 0)) requireHostHandles(device, request.file);
+    let trapped = false;
     for (const [i, { memoryOwner, ...call }] of request.calls.entries()) {
-      const answer = await session.client.componentInvoke({
-        ...call,
-        instance: ids[call.instance] ?? 0,
-        ...(memoryOwner === undefined ? {} : { memoryInstance: memoryInstanceId(device, ids, memoryOwner, request.file) }),
-        ...(request.fuel === undefined ? {} : { fuel: request.fuel }),
-      });
+      const next = handleHooks?.next(i) ?? null;
+      let answer: ComponentInvokeResult;
+      if (next !== null && 'drop' in next) {
+        const trap = await session.client.componentResource({ op: 'host-drop', rt: null, index: next.drop });
+        answer = { trap, trapFunction: 0, fuelUsed: 0n, peakStackBytes: 0, phase: 0, values: new Uint8Array(0) };
+      } else {
+        answer = await session.client.componentInvoke({
+          ...call,
+          ...(next === null ? {} : { args: next.args }),
+          instance: ids[call.instance] ?? 0,
+          ...(memoryOwner === undefined ? {} : { memoryInstance: memoryInstanceId(device, ids, memoryOwner, request.file) }),
+          ...(request.fuel === undefined ? {} : { fuel: request.fuel }),
+        });
+      }
       answers.push(answer);
+      handleHooks?.answered(i, answer);
+      trapped = answer.trap !== 0;
       if (answer.trap !== 0 && i + 1 < request.calls.length) {
         ({ ids, upload } = await instantiateComponent(session, request, {}));
         uploads += 1;
+        handleHooks?.reinstantiated();
       }
     }
+    // The handles still held are dropped, destructors run; after a last trap the instance is gone with them.
+    const endDrops: { index: number; trap: number }[] = [];
+    if (handleHooks !== undefined && !trapped) {
+      for (const index of handleHooks.held()) endDrops.push({ index, trap: await session.client.componentResource({ op: 'host-drop', rt: null, index }) });
+    }
     const timings = { helloMs, uploadStartMs, uploadedMs, doneMs: now() };
-    return { device, upload, answers, uploads, outputFramesLost: session.client.counters.unsolicitedGaps, timings };
+    return { device, upload, answers, uploads, endDrops, outputFramesLost: session.client.counters.unsolicitedGaps, timings };
   } finally {
     stopOutput();
     stopLog();
