@@ -82,6 +82,9 @@ describe('probe --device with a recorded HELLO', () => {
     expect(featureNames(LM3S_HELLO.features)).toEqual(['float', 'output', 'fuel', 'reference-types', 'bulk-memory']);
     expect(featureNames(LM3S_HELLO.features | (1 << 17))).toContain('multi-memory');
     expect(featureNames(2 ** 31)).toEqual(['test-double']);
+    // Every bit the protocol defines has a name: a component device says what it runs.
+    expect(featureNames((1 << 14) | (1 << 15) | (1 << 16) | (1 << 18))).toEqual(['component', 'component-link', 'wasi2', 'host-handles']);
+    expect(featureNames((1 << 11) | (1 << 12) | (1 << 13))).toEqual(['code-unfused', 'code-narrow', 'debug']);
   });
 });
 

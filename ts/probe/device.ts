@@ -5,6 +5,7 @@
  * (opening the port, asking) is `askDevice`.
  */
 import type { HelloInfo } from '../device/messages.js';
+import { Feature } from '../device/protocol.js';
 import type { DiscoveredLimits, Platform, SourcedValue } from '../limits/types.js';
 import type { TargetLimits } from '../targets/limits.js';
 import type { DiscoveredLayer } from './discovered.js';
@@ -26,18 +27,8 @@ export interface DeviceSection {
   readonly bootId: number;
 }
 
-/** Feature bits of HELLO (docs/protocol.md), by name. */
-const FEATURE_NAMES: ReadonlyArray<readonly [number, string]> = [
-  [1 << 0, 'float'],
-  [1 << 1, 'output'],
-  [1 << 2, 'log'],
-  [1 << 3, 'fuel'],
-  [1 << 4, 'reference-types'],
-  [1 << 5, 'bulk-memory'],
-  [1 << 6, 'sessions'],
-  [1 << 17, 'multi-memory'],
-  [2 ** 31, 'test-double'],
-];
+/** Feature bits of HELLO (docs/protocol.md), by name: protocol.ts's `Feature` keys in kebab case. */
+const FEATURE_NAMES: ReadonlyArray<readonly [number, string]> = Object.entries(Feature).map(([key, bit]) => [bit, key.replace(/(?<=[a-z0-9])([A-Z])/g, '-$1').toLowerCase()]);
 
 export function featureNames(bits: number): string[] {
   return FEATURE_NAMES.filter(([bit]) => (bits & bit) !== 0).map(([, name]) => name);
