@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../ts/core/paths.js';
+import { lockedMake } from '../support/locked-make.js';
 
 interface Summary {
   cases: number;
@@ -20,7 +21,7 @@ interface Summary {
 const root = packageRoot();
 
 function differential(args: string[]): Summary {
-  execFileSync('make', ['-s', '-C', join(root, 'native', 'component')], { stdio: 'inherit' });
+  lockedMake(join(root, 'native', 'component'), [], { stdio: 'inherit' });
   const out = execFileSync('python3', [join(root, 'tools', 'cabi', 'differential.py'), '--json', ...args], {
     cwd: root,
     encoding: 'utf8',

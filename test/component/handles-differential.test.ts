@@ -5,12 +5,13 @@
  * any operation's index, rep or destructor call, or in the trap and its kind; every operation and
  * every trap kind exercised. A driver that answers one trap kind wrong is caught.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../ts/core/paths.js';
+import { lockedMake } from '../support/locked-make.js';
 
 interface Summary {
   readonly cases: number;
@@ -26,7 +27,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'wrt-handles-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function handles(args: readonly string[]): { readonly status: number | null; readonly summary: Summary } {
-  execFileSync('make', ['-s', '-C', join(root, 'native', 'component')], { stdio: 'inherit' });
+  lockedMake(join(root, 'native', 'component'), [], { stdio: 'inherit' });
   const run = spawnSync('python3', [join(root, 'tools', 'cabi', 'handles.py'), '--json', ...args], { cwd: root, encoding: 'utf8' });
   return { status: run.status, summary: JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as Summary };
 }

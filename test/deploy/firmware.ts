@@ -46,8 +46,8 @@ export function firmwareDir(): string {
  * Builds one board's image; returns make's output and the ELF path. Test files run in parallel and
  * share build/firmware, so builds take turns under flock(1) where it exists.
  */
-export function buildFirmware(board: string, app = 'bringup'): { readonly output: string; readonly elf: string } {
-  const make = ['make', '--no-print-directory', '-C', firmwareDir(), 'image', `BOARD=${board}`, `APP=${app}`];
+export function buildFirmware(board: string, app = 'bringup', extra: readonly string[] = []): { readonly output: string; readonly elf: string } {
+  const make = ['make', '--no-print-directory', '-C', firmwareDir(), 'image', `BOARD=${board}`, `APP=${app}`, ...extra];
   const lockDir = join(packageRoot(), 'build', 'firmware');
   mkdirSync(lockDir, { recursive: true });
   const [command = 'make', ...args] = findExecutable('flock') === undefined ? make : ['flock', join(lockDir, '.build.lock'), ...make];

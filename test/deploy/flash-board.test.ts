@@ -20,6 +20,7 @@ import { findExecutable } from '../../ts/deploy/qemu.js';
 import { loadTarget } from '../../ts/targets/index.js';
 import { thrown as caught } from '../support/wrt-error.js';
 import { watModule } from './deploy-helpers.js';
+import { buildFirmware } from './firmware.js';
 
 const nucleo = loadTarget('nucleo-f429zi');
 const nucleoElf = path.join(packageRoot(), 'build', 'firmware', 'nucleo-f429zi', 'interp.elf');
@@ -142,7 +143,7 @@ describe.skipIf(findExecutable('qemu-system-arm') === undefined)('deploy --targe
   let env: NodeJS.ProcessEnv = {};
 
   beforeAll(() => {
-    execFileSync('make', ['-s', '-C', path.join(packageRoot(), 'targets', 'firmware'), 'image', 'BOARD=nucleo-f429zi', 'APP=interp', 'FIRMWARE_RAM=arena'], { stdio: 'pipe' });
+    buildFirmware('nucleo-f429zi', 'interp', ['FIRMWARE_RAM=arena']);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wrt-fake-openocd-'));
     fs.writeFileSync(path.join(dir, 'openocd'), FAKE_OPENOCD, { mode: 0o755 });
     env = { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}`, FAKE_OPENOCD_LOG: path.join(dir, 'argv'), FAKE_PORT: path.join(dir, 'port') };

@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findCycles, parseCallGraph, worstStack } from '../../tools/interp/callgraph.js';
+import { withBuildLock } from '../../tools/interp/build.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import { interp } from './helpers.js';
 
@@ -16,7 +17,7 @@ const root = packageRoot();
 const coreDir = resolve(root, 'native', 'interp');
 
 function make(...args: string[]): string {
-  return execFileSync('make', ['-s', '-C', coreDir, ...args], { encoding: 'utf8' });
+  return withBuildLock(() => execFileSync('make', ['-s', '-C', coreDir, ...args], { encoding: 'utf8' }));
 }
 
 function hasTool(tool: string): boolean {

@@ -4,11 +4,12 @@
  * the memfd stand-in of QNX's posix_typed_mem_* calls, and linker-arena over a static array. Each
  * case prints what it measured; the assertions are here.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../ts/core/paths.js';
+import { lockedMake } from '../support/locked-make.js';
 
 const root = packageRoot();
 const out = join(root, 'build', 'platform');
@@ -18,7 +19,7 @@ const POOL = '/memory/ram/sysram';
 const QNX_POOL = ['--pool', `${POOL}:${64 * MiB}:${32 * MiB}`, '--name', POOL];
 
 beforeAll(() => {
-  execFileSync('make', ['-s', '-C', join(root, 'native', 'platform')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  lockedMake(join(root, 'native', 'platform'));
 }, 120_000);
 
 /** One case's `key=value` words (a quoted value keeps its blanks). */

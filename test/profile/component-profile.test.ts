@@ -5,7 +5,7 @@
  * component needs refused naming the budget, and the device limits the host assumes equal to the
  * C headers, native-sim's Makefile and the component.mk each board's definition generates.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,7 @@ import { PROFILE_JSON_SCHEMA } from '../../ts/profile/schema.js';
 import type { Profile } from '../../ts/profile/types.js';
 import { CACHE, cachedComponent, chain, COUNTER, SHARED } from '../component/board-samples.js';
 import { tempDir } from './helpers.js';
+import { lockedMake } from '../support/locked-make.js';
 
 const DUMP = resolve(packageRoot(), 'build', 'profile', 'wrt_profile_dump');
 const LIMITS = resolveLimits({ discovered: { maxMemory: { value: 16 * 1024 * 1024, source: 'test' } } });
@@ -42,7 +43,7 @@ let shared = '';
 let deep = '';
 
 beforeAll(async () => {
-  execFileSync('make', ['-s', '-C', resolve(packageRoot(), 'native', 'profile')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  lockedMake(resolve(packageRoot(), 'native', 'profile'));
   counter = await cachedComponent('counter', COUNTER);
   shared = await cachedComponent('shared', SHARED);
   deep = await cachedComponent('chain3', chain(3));

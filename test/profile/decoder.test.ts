@@ -2,7 +2,7 @@
  * The C decoder (native/profile) reads what the TS encoder writes: every field, the profile hash,
  * the module hash over a module with the profile embedded, and the interpreter layout it sets.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,12 +16,13 @@ import { embedProfile, moduleSha256 } from '../../ts/profile/section.js';
 import type { Profile } from '../../ts/profile/types.js';
 import { validateWasm } from '../../ts/wasm/validate.js';
 import { HEAP_BASE_MODULE, SIGNING_PUBLIC_KEY, tempDir } from './helpers.js';
+import { lockedMake } from '../support/locked-make.js';
 
 const DUMP = resolve(packageRoot(), 'build', 'profile', 'wrt_profile_dump');
 const MODULE = wat2wasm(HEAP_BASE_MODULE);
 
 beforeAll(() => {
-  execFileSync('make', ['-s', '-C', resolve(packageRoot(), 'native', 'profile')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  lockedMake(resolve(packageRoot(), 'native', 'profile'));
 });
 
 function compile(): Profile {

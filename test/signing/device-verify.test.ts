@@ -4,7 +4,7 @@
  * cross-check against Node's Ed25519 on seeded random and broken signatures, and whole modules
  * signed by `sign`, with each way a module is refused.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { encodeCustomSection, moduleSections, WASM_HEADER_BYTES } from '../../ts
 import { crossCheck, deviceVerifies, MUTATIONS, SIG_CHECK } from '../../scripts/signing/ed25519-crosscheck.js';
 import { tempDir } from '../profile/helpers.js';
 import { RFC8032 } from './rfc8032.js';
+import { lockedMake } from '../support/locked-make.js';
 
 const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text, 'hex'));
 const KEY = { seed: hex(RFC8032[0].seed), publicKey: hex(RFC8032[0].publicKey) };
@@ -23,7 +24,7 @@ const OTHER = { seed: hex(RFC8032[1].seed), publicKey: hex(RFC8032[1].publicKey)
 const MODULE = new Uint8Array(Buffer.concat([wat2wasm('(module (func (export "main") (result i32) (i32.const 7)))'), encodeCustomSection('producers', Uint8Array.of(0))]));
 
 beforeAll(() => {
-  execFileSync('make', ['-s', '-C', resolve(packageRoot(), 'native', 'sig')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  lockedMake(resolve(packageRoot(), 'native', 'sig'));
 });
 
 function checkModule(module: Uint8Array, publicKey = KEY.publicKey): { status: number; offset: number } {

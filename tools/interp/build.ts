@@ -22,9 +22,10 @@ function sleep(ms: number): void {
 
 /**
  * Runs `fn` holding a lock directory under build/: test files run in parallel processes and must
- * not run make on the same objects at once. A lock older than ten minutes is a crashed holder's.
+ * not run make on the same objects at once (here, and test/interp/freestanding.test.ts's make of
+ * native/interp's other targets). A lock older than ten minutes is a crashed holder's.
  */
-function withBuildLock<T>(fn: () => T): T {
+export function withBuildLock<T>(fn: () => T): T {
   const buildDir = resolve(packageRoot(), 'build');
   mkdirSync(buildDir, { recursive: true });
   const lock = resolve(buildDir, '.interp-build.lock');
