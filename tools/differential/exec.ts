@@ -12,6 +12,7 @@ import { CONFORMANCE_SIM_ARGS } from '../../ts/testsuite/protocol-conformance.js
 import { resultSlot } from '../../ts/testsuite/wire-values.js';
 import { wat2wasm } from '../../ts/testsuite/wat.js';
 import { Random, ttfModuleStream } from '../../scripts/wasm/differential.js';
+import { buildInterp } from '../interp/build.js';
 import { loadInterp } from '../interp/ffi.js';
 import { FUZZ_LAYOUT } from '../interp/fuzz.js';
 import { InterpRuntime, type InterpInstance, type ValueType } from '../interp/runtime.js';
@@ -212,6 +213,9 @@ class InProcessEngine implements Engine {
   private support: InterpInstance | undefined;
 
   constructor() {
+    // Brought up to date under the interpreter's build lock first, as every other in-process user
+    // does: a test file running beside this one may be rebuilding the library.
+    buildInterp('interp');
     const created = InterpRuntime.tryCreate(loadInterp('interp'), { ...FUZZ_LAYOUT, memoryPages: 64, memoryPagesMax: 0, callDepth: 1000 });
     if (!created.ok) throw new Error(`in-process runtime: ${created.error.message}`);
     this.runtime = created.value;
