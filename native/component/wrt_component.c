@@ -5,8 +5,6 @@
 
 #define COMP_I32 0x7Fu
 
-typedef wrt_comp_ctx comp_ctx;
-
 static void comp_refresh(const wrt_comp_ops *ops, wrt_cabi_cx *cx) {
     uint32_t len = 0;
     cx->mem = ops->memory(ops->ctx, &len);
@@ -16,7 +14,7 @@ static void comp_refresh(const wrt_comp_ops *ops, wrt_cabi_cx *cx) {
 /* cabi_realloc as a complete core invocation of its own, between the steps of lowering. */
 static int comp_realloc(void *ctx, uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size,
                         uint32_t *o_ptr) {
-    comp_ctx *c = (comp_ctx *)ctx;
+    wrt_comp_ctx *c = (wrt_comp_ctx *)ctx;
     uint64_t args[4];
     uint64_t result = 0;
     uint32_t trap;
@@ -97,7 +95,7 @@ int wrt_comp_invoke(const wrt_comp_request *i_req, const wrt_comp_ops *i_ops, wr
     uint32_t np = 0, nr = 0, nwp, nwr, nvals = 0, nflat = 0, used = 0, trap;
     const wrt_cabi_type *pt, *rt;
     wrt_cabi_cx cx;
-    comp_ctx c;
+    wrt_comp_ctx c;
     int rc;
     o_outcome->trap = 0;
     o_outcome->phase = WRT_COMP_PHASE_NONE;

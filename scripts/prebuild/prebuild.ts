@@ -22,8 +22,7 @@ import { EM_AARCH64, EM_X86_64, machineName, parseElf } from '../../ts/cfi/elf.j
 import { isWrtError } from '../../ts/core/errors.js';
 import { packageRoot } from '../../ts/core/paths.js';
 import { prebuildTuple, prebuiltAddonPath, prebuiltFirmwarePath, prebuiltNativeSimPath } from '../../ts/core/prebuilds.js';
-import { ensureFirmware, firmwareImagePath } from '../../ts/deploy/firmware.js';
-import { findExecutable } from '../../ts/deploy/qemu.js';
+import { ensureFirmware, firmwareImagePath, underFlock } from '../../ts/deploy/firmware.js';
 import { listTargets } from '../../ts/targets/index.js';
 
 const root = packageRoot();
@@ -73,7 +72,7 @@ function crossAddon(buildDir: string): string {
 function nativeSim(buildDir: string, cc: string | undefined): string {
   const binary = join(buildDir, 'native-sim', 'native-sim');
   const make = ['make', '-s', '-C', join(root, 'native', 'sim'), `BUILD=${buildDir}`, ...(cc === undefined ? [] : [`CC=${cc}`]), binary];
-  const [command = 'make', ...args] = findExecutable('flock') === undefined ? make : ['flock', join(root, 'build', 'native-sim.lock'), ...make];
+  const [command = 'make', ...args] = underFlock(join(root, 'build', 'native-sim.lock'), make);
   run(command, args);
   return binary;
 }

@@ -3,10 +3,9 @@
  * The builds run through make, exactly as a user would run them.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../ts/core/paths.js';
-import { findExecutable } from '../../ts/deploy/qemu.js';
+import { underFlock } from '../../ts/deploy/firmware.js';
 
 export const BOARDS = [
   { board: 'mps2-an386', target: 'qemu-mps2-an386' },
@@ -48,9 +47,7 @@ export function firmwareDir(): string {
  */
 export function buildFirmware(board: string, app = 'bringup', extra: readonly string[] = []): { readonly output: string; readonly elf: string } {
   const make = ['make', '--no-print-directory', '-C', firmwareDir(), 'image', `BOARD=${board}`, `APP=${app}`, ...extra];
-  const lockDir = join(packageRoot(), 'build', 'firmware');
-  mkdirSync(lockDir, { recursive: true });
-  const [command = 'make', ...args] = findExecutable('flock') === undefined ? make : ['flock', join(lockDir, '.build.lock'), ...make];
+  const [command = 'make', ...args] = underFlock(join(packageRoot(), 'build', 'firmware', '.build.lock'), make);
   const output = execFileSync(command, args, {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],

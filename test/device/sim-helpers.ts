@@ -1,8 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { packageRoot } from '../../ts/core/paths.js';
+import { underFlock } from '../../ts/deploy/firmware.js';
 import { nativeSimProtoTestBinary } from '../../ts/device/native-sim.js';
 
 let built = false;
@@ -13,11 +13,8 @@ let built = false;
  */
 export function makeNativeSim(target?: string): string {
   const root = packageRoot();
-  const lock = path.join(root, 'build', 'native-sim.lock');
-  fs.mkdirSync(path.dirname(lock), { recursive: true });
   const make = ['make', '-s', '-C', path.join(root, 'native', 'sim'), ...(target !== undefined ? [target] : [])];
-  const hasFlock = spawnSync('flock', ['--version']).status === 0;
-  const [command = 'make', ...args] = hasFlock ? ['flock', lock, ...make] : make;
+  const [command = 'make', ...args] = underFlock(path.join(root, 'build', 'native-sim.lock'), make);
   return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 

@@ -6,23 +6,14 @@
  * ts/deploy/firmware.ts) and tools/interp/build.ts its own for native/interp's libraries.
  */
 import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { packageRoot } from '../../ts/core/paths.js';
-import { findExecutable } from '../../ts/deploy/qemu.js';
+import { underFlock } from '../../ts/deploy/firmware.js';
 
-/** The argv that runs `make -s -C dir ...args` under the folder's lock. */
-export function lockedMakeArgv(dir: string, args: readonly string[]): string[] {
-  const root = packageRoot();
-  const locks = join(root, 'build', 'locks');
-  mkdirSync(locks, { recursive: true });
-  const make = ['make', '-s', '-C', dir, ...args];
-  if (findExecutable('flock') === undefined) return make;
-  return ['flock', join(locks, `${relative(root, dir).split(/[\\/]/).join('-') || 'root'}.lock`), ...make];
-}
-
-/** Runs make in `dir` under its lock; output as execFileSync gives it. */
+/** Runs `make -s -C dir ...args` under the folder's lock; output as execFileSync gives it. */
 export function lockedMake(dir: string, args: readonly string[] = [], options: ExecFileSyncOptions = { stdio: ['ignore', 'pipe', 'pipe'] }): string {
-  const [command = 'make', ...rest] = lockedMakeArgv(dir, args);
+  const root = packageRoot();
+  const lock = join(root, 'build', 'locks', `${relative(root, dir).split(/[\\/]/).join('-') || 'root'}.lock`);
+  const [command = 'make', ...rest] = underFlock(lock, ['make', '-s', '-C', dir, ...args]);
   return String(execFileSync(command, rest, { encoding: 'utf8', ...options }));
 }

@@ -10,12 +10,13 @@
  * open fails. A request runs inside the write that completes it, on this thread, so the device
  * cannot wait for a host answer: it offers no host imports and a HOST_CALL fails at once.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import koffi from 'koffi';
 import { WrtError } from '../../ts/core/errors.js';
 import { packageRoot } from '../../ts/core/paths.js';
+import { underFlock } from '../../ts/deploy/firmware.js';
 import type { Transport, TransportClosed } from '../../ts/device/transport.js';
 
 interface InProcessSim {
@@ -37,10 +38,8 @@ export function inProcessSimPath(): string {
  */
 export function buildInProcessSim(): void {
   const root = packageRoot();
-  const lock = join(root, 'build', 'native-sim.lock');
-  mkdirSync(join(root, 'build'), { recursive: true });
   const make = ['make', '-s', '-C', join(root, 'native', 'sim'), 'inproc'];
-  const [command = 'make', ...args] = spawnSync('flock', ['--version']).status === 0 ? ['flock', lock, ...make] : make;
+  const [command = 'make', ...args] = underFlock(join(root, 'build', 'native-sim.lock'), make);
   try {
     execFileSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {

@@ -344,10 +344,19 @@ export interface MakeBuild {
  * Runs make under a lock (see the module comment for progress and SIGINT); returns `output`.
  * TOOL_MISSING when make cannot start; FIRMWARE_BUILD_FAILED with make's last lines otherwise.
  */
+/**
+ * `argv` run under flock(1) on `lockFile` where flock exists (else `argv` as it is): builds that
+ * share a folder (parallel test files, two commands) take turns instead of writing the same
+ * objects at once. The lock file's folder is made.
+ */
+export function underFlock(lockFile: string, argv: readonly string[], pathVariable: string | undefined = process.env.PATH): string[] {
+  fs.mkdirSync(path.dirname(lockFile), { recursive: true });
+  return findExecutable('flock', pathVariable) === undefined ? [...argv] : ['flock', lockFile, ...argv];
+}
+
 export async function makeBuild(build: MakeBuild): Promise<string> {
   fs.mkdirSync(build.buildDir, { recursive: true });
-  // Parallel builds share the folder; they take turns under flock(1) where it exists.
-  const argv = findExecutable('flock', build.env.PATH) === undefined ? build.make : ['flock', path.join(build.buildDir, '.build.lock'), ...build.make];
+  const argv = underFlock(path.join(build.buildDir, '.build.lock'), build.make, build.env.PATH);
   const progress = new FirmwareBuildProgress(build.announce, build.report, build.compileLine === undefined ? undefined : { work: build.compileLine, compile: build.compileLine });
   const tail: string[] = [];
   const end = await runBuild(argv, build.env, (line) => {

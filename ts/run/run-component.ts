@@ -267,7 +267,6 @@ function invokeRequest(call: PreparedCall): ComponentCallsRequest['calls'][numbe
 
 /** The hooks that keep `table` as the device's host table while the batch's calls run. */
 function handleHooks(calls: readonly PreparedCall[], table: HostHandles): ComponentHandleHooks {
-  const sentArgs: (readonly CValue[] | null)[] = [];
   const drops: (number | null)[] = [];
   return {
     next: (i) => {
@@ -278,7 +277,6 @@ function handleHooks(calls: readonly PreparedCall[], table: HostHandles): Compon
         return { drop: index };
       }
       const args = call.withHandles !== undefined ? call.withHandles(table.held) : call.args;
-      sentArgs[i] = args;
       table.sent(call.fn, args);
       return call.withHandles !== undefined ? { args: encodeValues(call.fn.params.map(([, t]) => t), args) } : null;
     },
